@@ -1,0 +1,53 @@
+//! Who may see and change what. The one table of the product's visibility
+//! rules; the bank asks it before every read and write.
+//!
+//! - admin: everything (services, operators, ambiti, every record, backups);
+//!   reads of a child's identity are audited like anyone's.
+//! - coordinator: every family's identity and all shared views; no child's
+//!   identity; no writes to families and needs.
+//! - operator: read/write its own service's families and needs, identity
+//!   included; the shared view of everyone else's.
+//! - reader: shared views only.
+
+use crate::bank::Principal;
+use crate::model::{Role, ServiceCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    ReadShared,
+    ReadIdentity,
+    Create,
+    Update,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Family,
+    Need,
+    /// Services, operators and ambiti.
+    Directory,
+    AuditLog,
+    Backup,
+}
+
+/// Is `who` allowed `op` on a record of `subject` owned by `owner`?
+pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<ServiceCode>) -> bool {
+    use Operation::*;
+    use Subject::*;
+    let own = owner.is_some() && who.service == owner;
+    match who.role {
+        Role::Admin => true,
+        Role::Coordinator => match (subject, op) {
+            (Family | Need | Directory, ReadShared) => true,
+            (Family, ReadIdentity) => true,
+            (AuditLog, ReadShared) => true,
+            _ => false,
+        },
+        Role::Operator => match (subject, op) {
+            (Family | Need | Directory, ReadShared) => true,
+            (Family | Need, ReadIdentity | Create | Update) => own,
+            _ => false,
+        },
+        Role::Reader => matches!((subject, op), (Family | Need | Directory, ReadShared)),
+    }
+}

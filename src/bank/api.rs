@@ -1,0 +1,253 @@
+//! The one API of the bank: every operation is a `Request`; the answer is a
+//! `Reply` or a `BankError`. Shared by the core, the CLI and (next) the
+//! socket protocol, so everything here is plain serde data.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::model::*;
+use crate::store::audit::{AuditEntry, ChainBreak};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Who the bank takes the caller for.
+    Whoami,
+    /// Figures of the bank: counts, size on disk.
+    Info,
+    /// Makes the caller the first administrator of a new bank and seeds the Ambito di Dalmine.
+    Init,
+
+    AmbitSave { input: AmbitInput, base_revision: Option<u64> },
+    AmbitGet { name: String },
+    AmbitList,
+
+    ServiceCreate { input: ServiceInput },
+    ServiceUpdate { code: ServiceCode, base_revision: u64, input: ServiceInput },
+    ServiceGet { code: ServiceCode },
+    ServiceList,
+
+    OperatorCreate { user: String, input: OperatorInput },
+    OperatorUpdate { user: String, base_revision: u64, input: OperatorInput },
+    OperatorGet { user: String },
+    OperatorList { service: Option<ServiceCode> },
+
+    FamilyCreate { input: FamilyInput },
+    FamilyUpdate { code: FamilyCode, base_revision: u64, input: FamilyInput },
+    FamilyGet { code: FamilyCode },
+    FamilyList { filter: FamilyFilter },
+
+    NeedCreate { input: NeedInput },
+    NeedUpdate { code: NeedCode, base_revision: u64, input: NeedInput },
+    NeedGet { code: NeedCode },
+    NeedList { filter: NeedFilter },
+
+    /// A consistent snapshot of the whole bank as JSON Lines.
+    Export,
+    /// Restores an export into an empty bank: all or nothing.
+    Import { lines: Vec<String> },
+
+    AuditList { record: Option<String>, limit: usize },
+    AuditVerify,
+}
+
+pub type Response = Result<Reply, BankError>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Reply {
+    Whoami(Principal),
+    Info(BankInfo),
+    /// A write landed: the record's code and its new revision, and what changed.
+    Saved(Saved),
+    Ambit(Revised<Ambit>),
+    Ambits(Vec<Revised<Ambit>>),
+    Service(Revised<Service>),
+    Services(Vec<Revised<Service>>),
+    Operator(Revised<Operator>),
+    Operators(Vec<Revised<Operator>>),
+    Family(FamilyView),
+    Families(Vec<FamilyView>),
+    Need(NeedView),
+    Needs(Vec<NeedView>),
+    Export { lines: Vec<String> },
+    Imported(ImportSummary),
+    Audit(Vec<AuditEntry>),
+    AuditVerified { entries: u64 },
+}
+
+/// The caller as the bank knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user: String,
+    pub display_name: String,
+    pub role: Role,
+    pub service: Option<ServiceCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub code: String,
+    pub revision: u64,
+    /// Changed field paths; empty when nothing changed (and nothing was written).
+    pub changed: Vec<String>,
+    /// Other records the same transaction changed (e.g. siblings kept in one group).
+    pub also_changed: Vec<String>,
+}
+
+/// A record with the revision it is stored at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revised<T> {
+    pub revision: u64,
+    pub record: T,
+}
+
+/// Whom to call about a record: its service and referent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub service: ServiceCode,
+    pub service_name: String,
+    pub phone: String,
+    pub email: String,
+    pub referent: String,
+    pub referent_name: String,
+}
+
+/// A family as the caller may see it: the identity only where allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyView {
+    pub code: FamilyCode,
+    pub revision: u64,
+    pub contact: Contact,
+    pub identity: Option<FamilyIdentity>,
+    pub profile: AvailabilityProfile,
+    /// Availability unconfirmed for longer than the configured period.
+    pub stale: bool,
+    pub meta: Meta,
+}
+
+/// A need as the caller may see it: the child's identity only for its own
+/// service; everyone sees the age, never the birth date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedView {
+    pub code: NeedCode,
+    pub revision: u64,
+    pub contact: Contact,
+    pub identity: Option<ChildIdentity>,
+    pub age_months: u32,
+    pub placement: PlacementNeed,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyFilter {
+    pub status: Option<FamilyStatus>,
+    pub kind: Option<PlacementKind>,
+    pub service: Option<ServiceCode>,
+    pub comune: Option<ComuneCode>,
+    pub referent: Option<String>,
+    pub stale: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedFilter {
+    pub status: Option<NeedStatus>,
+    pub kind: Option<PlacementKind>,
+    pub service: Option<ServiceCode>,
+    pub comune: Option<ComuneCode>,
+    pub referent: Option<String>,
+    /// Only pronto intervento needs.
+    pub emergency: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankInfo {
+    pub path: String,
+    pub ambits: u64,
+    pub services: u64,
+    pub operators: u64,
+    pub families: u64,
+    pub needs: u64,
+    pub audit_entries: u64,
+    pub size_on_disk: u64,
+    pub restored: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub ambits: u64,
+    pub services: u64,
+    pub operators: u64,
+    pub families: u64,
+    pub needs: u64,
+    pub audit_entries: u64,
+}
+
+/// A problem found on one line of an import file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineProblem {
+    pub line: usize,
+    pub problem: LineFault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineFault {
+    /// Not JSON, or not a record banca knows.
+    Unreadable(String),
+    /// The first line is not a banca export header of a supported version.
+    BadHeader,
+    Invalid(Vec<Problem>),
+    DuplicateRecord(String),
+    AuditChain(ChainBreak),
+}
+
+/// What can go wrong with a request. Sentences are made at the edge
+/// (`i18n::describe_error`), in the operator's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum BankError {
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<Problem>),
+    #[error("{code} was changed by {changed_by} at {changed_at} (revision {current}, yours {based_on})")]
+    Conflict { code: String, based_on: u64, current: u64, changed_by: String, changed_at: OffsetDateTime },
+    #[error("{code} not found")]
+    NotFound { code: String },
+    #[error("not allowed: {action}")]
+    Forbidden { action: String },
+    #[error("user {user} is not an operator of this bank")]
+    UnknownUser { user: String },
+    #[error("operator {user} is deactivated")]
+    InactiveUser { user: String },
+    #[error("the bank has no operators yet: run `banca init`")]
+    NotInitialized,
+    #[error("the bank already has operators")]
+    AlreadyInitialized,
+    #[error("the bank is not empty")]
+    NotEmpty,
+    #[error("the import file has {} problems", .0.len())]
+    ImportRejected(Vec<LineProblem>),
+    #[error("the audit log is broken: {0}")]
+    AuditBroken(ChainBreak),
+    #[error("storage: {0}")]
+    Storage(String),
+}
+
+impl From<crate::store::StoreError> for BankError {
+    fn from(e: crate::store::StoreError) -> Self {
+        BankError::Storage(e.to_string())
+    }
+}
+
+impl<E: Into<BankError>> From<crate::store::TxError<E>> for BankError {
+    fn from(e: crate::store::TxError<E>) -> Self {
+        match e {
+            crate::store::TxError::Aborted(e) => e.into(),
+            crate::store::TxError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl BankError {
+    pub fn invalid(field: &str, reason: Reason) -> BankError {
+        BankError::Invalid(vec![Problem::new(field, reason)])
+    }
+}

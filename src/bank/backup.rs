@@ -1,0 +1,368 @@
+//! Export to JSON Lines and import into an empty bank: the backup, and the
+//! path across a future change of storage format.
+//!
+//! The file is self-describing: a header line, then one record per line,
+//! each tagged with its kind — counters, ambiti, services, operators,
+//! families, needs, and the audit chain — in key order, so the same bank
+//! always exports the same bytes. An import restores the bank exactly,
+//! audit chain included (verified on the way in); it writes nothing unless
+//! every line is valid.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::access::{Operation, Subject};
+use crate::model::*;
+use crate::store::audit::{AuditAction, AuditEntry, ChainBreak};
+use crate::store::{codec, meta_key, TreeId};
+
+use super::index::{self, FAMILY, NEED};
+use super::*;
+
+pub const EXPORT_VERSION: u32 = 1;
+const EXPORT_FORMAT: &str = "banca-export";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportLine {
+    Header { format: String, version: u32, store_format: u32 },
+    Counter { series: String, value: u32 },
+    Ambit { revision: u64, record: Ambit },
+    Service { revision: u64, record: Service },
+    Operator { revision: u64, record: Operator },
+    Family { revision: u64, record: Family },
+    Need { revision: u64, record: Need },
+    Audit { record: AuditEntry },
+}
+
+impl ExportLine {
+    pub fn header() -> ExportLine {
+        ExportLine::Header {
+            format: EXPORT_FORMAT.into(),
+            version: EXPORT_VERSION,
+            store_format: crate::store::STORE_FORMAT,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("export lines are plain data")
+    }
+}
+
+impl Bank {
+    pub(super) fn export(&self, who: &Principal) -> Response {
+        self.require(who, Operation::ReadIdentity, Subject::Backup, None, "export")?;
+        // Holding the writer lock makes the snapshot consistent: no write
+        // lands between the first line and the last.
+        let _w = self.write_lock();
+        let mut lines = vec![ExportLine::header().to_json()];
+        for kv in self.store.tree(TreeId::Meta).scan_prefix(meta_key::COUNTER_PREFIX) {
+            let (k, v) = kv.map_err(StoreError::from)?;
+            let series = String::from_utf8_lossy(&k[meta_key::COUNTER_PREFIX.len()..]).into_owned();
+            let value = v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0);
+            lines.push(ExportLine::Counter { series, value }.to_json());
+        }
+        for item in self.store.iter::<Ambit>(TreeId::Ambits) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Ambit { revision, record }.to_json());
+        }
+        for item in self.store.iter::<Service>(TreeId::Services) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Service { revision, record }.to_json());
+        }
+        for item in self.store.iter::<Operator>(TreeId::Operators) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Operator { revision, record }.to_json());
+        }
+        for item in self.store.iter::<Family>(TreeId::Families) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Family { revision, record }.to_json());
+        }
+        for item in self.store.iter::<Need>(TreeId::Needs) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Need { revision, record }.to_json());
+        }
+        for item in self.store.iter::<AuditEntry>(TreeId::Audit) {
+            let (_, record) = item?;
+            lines.push(ExportLine::Audit { record }.to_json());
+        }
+        // The export itself carries every child's identity: on record.
+        let now = self.clock.now();
+        self.store.transact(|tx| {
+            tx.audit::<BankError>(now, &who.user, AuditAction::Export, "*", vec![])?;
+            Ok(())
+        })?;
+        Ok(Reply::Export { lines })
+    }
+
+    pub(super) fn import(&self, actor: &Actor, lines: Vec<String>) -> Response {
+        let _w = self.write_lock();
+        if !self.store.is_empty() {
+            return Err(BankError::NotEmpty);
+        }
+        let parsed = parse_and_check(&lines, self.comuni)?;
+        self.write_import(&parsed, actor)?;
+        Ok(Reply::Imported(parsed.summary()))
+    }
+
+    /// Writes a checked import. A marker makes it all or nothing: a bank
+    /// whose import was cut short refuses to open.
+    fn write_import(&self, p: &Parsed, actor: &Actor) -> Result<(), BankError> {
+        let tree = |t| self.store.tree(t);
+        let err = |e: sled::Error| BankError::from(StoreError::from(e));
+        tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
+        self.store.flush()?;
+
+        let mut batches: BTreeMap<usize, sled::Batch> = BTreeMap::new();
+        let mut put = |t: TreeId, key: &[u8], value: Vec<u8>| batches.entry(t as usize).or_default().insert(key, value);
+        for (rev, a) in &p.ambits {
+            put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
+        }
+        for (rev, s) in &p.services {
+            put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
+        }
+        for (rev, o) in &p.operators {
+            put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
+        }
+        let index_key = |kind: u8, entries: &index::Entries, key: &[u8], put: &mut dyn FnMut(TreeId, &[u8], Vec<u8>)| {
+            for (t, value) in entries {
+                let mut k = crate::store::index_key_prefix(kind, value);
+                k.extend_from_slice(key);
+                put(*t, &k, vec![]);
+            }
+        };
+        for (rev, f) in &p.families {
+            let key = f.code.key();
+            put(TreeId::Families, &key, codec::encode(*rev, f));
+            index_key(FAMILY, &index::family_entries(f), &key, &mut put);
+        }
+        for (rev, n) in &p.needs {
+            let key = n.code.key();
+            put(TreeId::Needs, &key, codec::encode(*rev, n));
+            index_key(NEED, &index::need_entries(n), &key, &mut put);
+        }
+        for e in &p.audit {
+            put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
+        }
+        let mut meta = sled::Batch::default();
+        for (series, value) in &p.counters {
+            meta.insert(crate::store::counter_key(series), &value.to_be_bytes());
+        }
+        if let Some(last) = p.audit.last() {
+            let mut head = last.seq.to_be_bytes().to_vec();
+            head.extend_from_slice(&last.hash);
+            meta.insert(meta_key::AUDIT_HEAD, head);
+        }
+        let now = self.clock.now();
+        let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
+        for (t, batch) in batches {
+            self.store.tree(TreeId::ALL[t]).apply_batch(batch).map_err(err)?;
+        }
+        tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
+        self.store.flush()?;
+        tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
+        self.store.flush()?;
+        Ok(())
+    }
+}
+
+/// An import file, read and checked, ready to write.
+#[derive(Default)]
+pub(crate) struct Parsed {
+    counters: BTreeMap<String, u32>,
+    ambits: Vec<(u64, Ambit)>,
+    services: Vec<(u64, Service)>,
+    operators: Vec<(u64, Operator)>,
+    families: Vec<(u64, Family)>,
+    needs: Vec<(u64, Need)>,
+    audit: Vec<AuditEntry>,
+}
+
+impl Parsed {
+    fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            ambits: self.ambits.len() as u64,
+            services: self.services.len() as u64,
+            operators: self.operators.len() as u64,
+            families: self.families.len() as u64,
+            needs: self.needs.len() as u64,
+            audit_entries: self.audit.len() as u64,
+        }
+    }
+}
+
+/// Reads every line and checks every record, reporting each bad line by number.
+pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parsed, BankError> {
+    let mut p = Parsed::default();
+    let mut faults: Vec<LineProblem> = Vec::new();
+    let mut fault = |line: usize, problem: LineFault| faults.push(LineProblem { line, problem });
+    // Where each record was, to report cross-reference problems on its line.
+    let mut family_lines = Vec::new();
+    let mut need_lines = Vec::new();
+    let mut audit_lines = Vec::new();
+    let mut seen = BTreeSet::new();
+
+    for (i, text) in lines.iter().enumerate() {
+        let n = i + 1;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let line: ExportLine = match serde_json::from_str(text) {
+            Ok(l) => l,
+            Err(e) => {
+                fault(n, LineFault::Unreadable(e.to_string()));
+                continue;
+            }
+        };
+        if n == 1 {
+            match line {
+                ExportLine::Header { format, version, .. } if format == EXPORT_FORMAT && version <= EXPORT_VERSION => {}
+                _ => fault(1, LineFault::BadHeader),
+            }
+            continue;
+        }
+        let cx_at = |at: OffsetDateTime| Context { today: at.date(), comuni };
+        let mut unique = |key: String| {
+            if seen.insert(key.clone()) {
+                None
+            } else {
+                Some(LineFault::DuplicateRecord(key))
+            }
+        };
+        let (problems, dup) = match line {
+            ExportLine::Header { .. } => (vec![], Some(LineFault::BadHeader)),
+            ExportLine::Counter { series, value } => {
+                let dup = unique(format!("counter {series}"));
+                p.counters.insert(series, value);
+                (vec![], dup)
+            }
+            ExportLine::Ambit { revision, record } => {
+                let problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let dup = unique(format!("ambit {}", record.details.key()));
+                p.ambits.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Service { revision, record } => {
+                let problems = record.details.validate().into_vec();
+                let dup = unique(record.code.to_string());
+                p.services.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Operator { revision, record } => {
+                let problems = record.details.validate(&record.user).into_vec();
+                let dup = unique(format!("operator {}", record.user));
+                p.operators.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Family { revision, record } => {
+                let input = FamilyInput {
+                    service: Some(record.service),
+                    referent: Some(record.referent.clone()),
+                    identity: record.identity.clone(),
+                    profile: record.profile.clone(),
+                };
+                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let dup = unique(record.code.to_string());
+                family_lines.push(n);
+                p.families.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Need { revision, record } => {
+                let input = NeedInput {
+                    service: Some(record.service),
+                    referent: Some(record.referent.clone()),
+                    identity: record.identity.clone(),
+                    placement: record.placement.clone(),
+                };
+                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let dup = unique(record.code.to_string());
+                need_lines.push(n);
+                p.needs.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Audit { record } => {
+                audit_lines.push(n);
+                p.audit.push(record);
+                (vec![], None)
+            }
+        };
+        if !problems.is_empty() {
+            fault(n, LineFault::Invalid(problems));
+        }
+        if let Some(d) = dup {
+            fault(n, d);
+        }
+    }
+
+    // References between records of the file.
+    let services: BTreeSet<ServiceCode> = p.services.iter().map(|(_, s)| s.code).collect();
+    let operators: BTreeMap<&str, &Operator> = p.operators.iter().map(|(_, o)| (o.user.as_str(), o)).collect();
+    let needs: BTreeSet<NeedCode> = p.needs.iter().map(|(_, n)| n.code).collect();
+    let check_owner = |service: ServiceCode, referent: &str| {
+        let mut problems = Vec::new();
+        if !services.contains(&service) {
+            problems.push(Problem::new("service", Reason::UnknownService { code: service.to_string() }));
+        }
+        if !operators.contains_key(referent) {
+            problems.push(Problem::new("referent", Reason::UnknownOperator { user: referent.to_string() }));
+        }
+        problems
+    };
+    for ((_, f), line) in p.families.iter().zip(&family_lines) {
+        let problems = check_owner(f.service, &f.referent);
+        if !problems.is_empty() {
+            fault(*line, LineFault::Invalid(problems));
+        }
+    }
+    for ((_, n), line) in p.needs.iter().zip(&need_lines) {
+        let mut problems = check_owner(n.service, &n.referent);
+        for s in &n.placement.siblings {
+            if !needs.contains(s) {
+                problems.push(Problem::new("placement.siblings", Reason::UnknownCode { code: s.to_string() }));
+            }
+        }
+        if !problems.is_empty() {
+            fault(*line, LineFault::Invalid(problems));
+        }
+    }
+    let head = p.audit.last().map(|e| (e.seq, e.hash));
+    if let Err(b) = crate::store::audit::verify(p.audit.iter().map(|e| (e.seq, Ok(e.clone()))), head) {
+        let seq = match &b {
+            ChainBreak::Altered { seq } | ChainBreak::BrokenLink { seq } | ChainBreak::Unreadable { seq, .. } => *seq,
+            ChainBreak::Missing { found, .. } => *found,
+            ChainBreak::Reordered { position, .. } => *position,
+            ChainBreak::Truncated { found, .. } => *found,
+        };
+        let line = audit_lines.get(seq.saturating_sub(1) as usize).copied().unwrap_or(lines.len());
+        fault(line, LineFault::AuditChain(b));
+    }
+    if lines.first().is_none_or(|l| l.trim().is_empty()) {
+        fault(1, LineFault::BadHeader);
+    }
+
+    // Numbering goes on after the highest code, whatever the counters said.
+    for (_, f) in &p.families {
+        raise(&mut p.counters, format!("F/{}", f.code.year), f.code.number);
+    }
+    for (_, n) in &p.needs {
+        raise(&mut p.counters, format!("R/{}", n.code.year), n.code.number);
+    }
+    for (_, s) in &p.services {
+        raise(&mut p.counters, "S".into(), s.code.0);
+    }
+
+    if faults.is_empty() {
+        Ok(p)
+    } else {
+        faults.sort_by_key(|f| f.line);
+        Err(BankError::ImportRejected(faults))
+    }
+}
+
+fn raise(counters: &mut BTreeMap<String, u32>, series: String, n: u32) {
+    let c = counters.entry(series).or_insert(0);
+    *c = (*c).max(n);
+}

@@ -1,0 +1,218 @@
+//! Families: create, update, read (identity where allowed), list.
+
+use crate::access::{Operation, Subject};
+use crate::model::*;
+use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::TreeId;
+
+use super::index::{self, FAMILY};
+use super::*;
+
+impl Bank {
+    pub(super) fn create_family(&self, who: &Principal, input: FamilyInput) -> Response {
+        let _w = self.write_lock();
+        let mut problems = input.validate(&self.context());
+        let service = self.owning_service(who, input.service, &mut problems)?;
+        if let Some(service) = service {
+            self.require(who, Operation::Create, Subject::Family, Some(service), "family.create")?;
+        }
+        let referent = input.referent.clone().unwrap_or_else(|| who.user.clone());
+        if let Some(service) = service {
+            self.check_referent(&mut problems, service, &referent)?;
+        }
+        finish(problems)?;
+        let service = service.expect("validated above");
+        let now = self.clock.now();
+        let year = now.year() as u16;
+        let family = self.store.transact(|tx| {
+            let number = tx.next_number::<BankError>(&format!("F/{year}"))?;
+            let family = Family {
+                code: FamilyCode::new(year, number),
+                service,
+                referent: referent.clone(),
+                identity: input.identity.clone(),
+                profile: normalized_profile(&input.profile),
+                meta: Meta::new(now, &who.user),
+            };
+            let key = family.code.key();
+            tx.put(TreeId::Families, &key, 1, &family)?;
+            index::replace(tx, FAMILY, &key, None, &index::family_entries(&family))?;
+            tx.audit(now, &who.user, AuditAction::Create, &family.code.to_string(), vec![])?;
+            Ok(family)
+        })?;
+        Ok(Reply::Saved(Saved { code: family.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
+    }
+
+    pub(super) fn update_family(&self, who: &Principal, code: FamilyCode, base: u64, input: FamilyInput) -> Response {
+        let _w = self.write_lock();
+        let key = code.key();
+        let (revision, old) = self
+            .store
+            .get::<Family>(TreeId::Families, &key)?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::Update, Subject::Family, Some(old.service), "family.update")?;
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, &old.meta));
+        }
+        let mut problems = input.validate(&self.context());
+        let service = input.service.unwrap_or(old.service);
+        if service != old.service {
+            // Moving a family to another service hands it over: admin only.
+            self.require(who, Operation::Create, Subject::Family, Some(service), "family.transfer")?;
+            self.owning_service(who, Some(service), &mut problems)?;
+        }
+        let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
+        self.check_referent(&mut problems, service, &referent)?;
+        if !old.profile.status.can_become(input.profile.status) {
+            problems.push(
+                "profile.status",
+                Reason::StatusTransition {
+                    from: old.profile.status.token().into(),
+                    to: input.profile.status.token().into(),
+                },
+            );
+        }
+        finish(problems)?;
+
+        let now = self.clock.now();
+        let mut new = Family {
+            code,
+            service,
+            referent,
+            identity: input.identity,
+            profile: normalized_profile(&input.profile),
+            meta: old.meta.clone(),
+        };
+        let changed = changed_fields(&old, &new);
+        if changed.is_empty() {
+            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
+        }
+        new.meta = old.meta.touched(now, &who.user);
+        self.store.transact(|tx| {
+            tx.put(TreeId::Families, &key, revision + 1, &new)?;
+            index::replace(tx, FAMILY, &key, Some(&index::family_entries(&old)), &index::family_entries(&new))?;
+            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
+            Ok(())
+        })?;
+        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+    }
+
+    pub(super) fn get_family(&self, who: &Principal, code: FamilyCode) -> Response {
+        let (revision, family) = self
+            .store
+            .get::<Family>(TreeId::Families, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::ReadShared, Subject::Family, Some(family.service), "family.read")?;
+        let show_identity = crate::access::allowed(who, Operation::ReadIdentity, Subject::Family, Some(family.service));
+        Ok(Reply::Family(self.family_view(revision, family, show_identity)?))
+    }
+
+    pub(super) fn list_families(&self, who: &Principal, filter: &FamilyFilter) -> Response {
+        self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
+        let today = self.today();
+        let stale_after = self.config.stale_after_months;
+        let keep = |f: &Family| {
+            filter.status.is_none_or(|s| f.profile.status == s)
+                && filter.kind.is_none_or(|k| f.profile.kinds.contains(&k))
+                && filter.service.is_none_or(|s| f.service == s)
+                && filter.comune.is_none_or(|c| f.profile.comune == c)
+                && filter.referent.as_ref().is_none_or(|r| &f.referent == r)
+                && filter.stale.is_none_or(|s| f.profile.is_stale(today, stale_after) == s)
+        };
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        let mut contacts = ContactCache::default();
+        let mut push = |revision: u64, f: Family| -> Result<bool, BankError> {
+            if keep(&f) {
+                let contact = contacts.get(self, f.service, &f.referent)?;
+                out.push(self.shared_family_view(revision, f, contact));
+            }
+            Ok(out.len() < limit)
+        };
+        // Use the most selective index the filter names, then check the rest.
+        let index = if let Some(c) = filter.comune {
+            Some((TreeId::IdxComune, c.as_u32().to_be_bytes().to_vec()))
+        } else if let Some(r) = &filter.referent {
+            Some((TreeId::IdxReferent, r.as_bytes().to_vec()))
+        } else if let Some(s) = filter.service {
+            Some((TreeId::IdxService, s.key().to_vec()))
+        } else {
+            filter.status.map(|s| (TreeId::IdxStatus, s.token().as_bytes().to_vec()))
+        };
+        match index {
+            Some((tree, value)) => {
+                for key in self.store.index_keys(tree, FAMILY, &value) {
+                    let key = key?;
+                    if let Some((rev, f)) = self.store.get::<Family>(TreeId::Families, &key)? {
+                        if !push(rev, f)? {
+                            break;
+                        }
+                    }
+                }
+            }
+            None => {
+                for item in self.store.iter::<Family>(TreeId::Families) {
+                    let (rev, f) = item?;
+                    if !push(rev, f)? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(Reply::Families(out))
+    }
+
+    fn family_view(&self, revision: u64, family: Family, show_identity: bool) -> Result<FamilyView, BankError> {
+        let contact = self.contact(family.service, &family.referent)?;
+        let mut view = self.shared_family_view(revision, family.clone(), contact);
+        if show_identity {
+            view.identity = Some(family.identity);
+        }
+        Ok(view)
+    }
+
+    fn shared_family_view(&self, revision: u64, family: Family, contact: Contact) -> FamilyView {
+        FamilyView {
+            code: family.code,
+            revision,
+            contact,
+            identity: None,
+            stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
+            profile: family.profile,
+            meta: family.meta,
+        }
+    }
+}
+
+/// Languages are compared as typed by different people: lower case, trimmed, no duplicates.
+fn normalized_profile(p: &AvailabilityProfile) -> AvailabilityProfile {
+    let mut p = p.clone();
+    p.languages = normalized_languages(&p.languages);
+    p
+}
+
+pub(super) fn normalized_languages(langs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in langs {
+        let l = l.trim().to_lowercase();
+        if !l.is_empty() && !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// Lists name the same few services and referents over and over.
+#[derive(Default)]
+pub(super) struct ContactCache(std::collections::HashMap<(ServiceCode, String), Contact>);
+
+impl ContactCache {
+    pub(super) fn get(&mut self, bank: &Bank, service: ServiceCode, referent: &str) -> Result<Contact, BankError> {
+        if let Some(c) = self.0.get(&(service, referent.to_string())) {
+            return Ok(c.clone());
+        }
+        let c = bank.contact(service, referent)?;
+        self.0.insert((service, referent.to_string()), c.clone());
+        Ok(c)
+    }
+}

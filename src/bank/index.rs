@@ -1,0 +1,50 @@
+//! Index entries of families and needs: status, service, comune, referent.
+//! Kept in the same transaction as the record.
+
+use sled::transaction::ConflictableTransactionError;
+
+use crate::model::{Family, Need};
+use crate::store::{StoreTx, TreeId};
+
+pub const FAMILY: u8 = b'F';
+pub const NEED: u8 = b'R';
+
+pub type Entries = [(TreeId, Vec<u8>); 4];
+
+pub fn family_entries(f: &Family) -> Entries {
+    [
+        (TreeId::IdxStatus, f.profile.status.token().as_bytes().to_vec()),
+        (TreeId::IdxService, f.service.key().to_vec()),
+        (TreeId::IdxComune, f.profile.comune.as_u32().to_be_bytes().to_vec()),
+        (TreeId::IdxReferent, f.referent.as_bytes().to_vec()),
+    ]
+}
+
+pub fn need_entries(n: &Need) -> Entries {
+    [
+        (TreeId::IdxStatus, n.placement.status.token().as_bytes().to_vec()),
+        (TreeId::IdxService, n.service.key().to_vec()),
+        (TreeId::IdxComune, n.placement.comune.as_u32().to_be_bytes().to_vec()),
+        (TreeId::IdxReferent, n.referent.as_bytes().to_vec()),
+    ]
+}
+
+/// Moves a record's index entries from `old` to `new` (either may be absent).
+pub fn replace<E>(
+    tx: &StoreTx,
+    kind: u8,
+    key: &[u8],
+    old: Option<&Entries>,
+    new: &Entries,
+) -> Result<(), ConflictableTransactionError<E>> {
+    for (i, (tree, value)) in new.iter().enumerate() {
+        if let Some(old) = old {
+            if old[i].1 == *value {
+                continue;
+            }
+            tx.index_remove(old[i].0, kind, &old[i].1, key)?;
+        }
+        tx.index_add(*tree, kind, value, key)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,332 @@
+//! The heart of the product: `Bank::handle(&Actor, Request) -> Response`
+//! is the only way to read or write the bank. Tests call it in-process;
+//! the CLI (and next the server) call it for every operation.
+
+mod api;
+mod backup;
+mod directory;
+mod families;
+mod index;
+mod needs;
+
+pub use api::*;
+pub use backup::ExportLine;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::access::{self, Operation, Subject};
+use crate::model::*;
+use crate::store::audit::{AuditAction, AuditEntry};
+use crate::store::{codec, OpenOptions, Store, StoreError, TreeId};
+
+/// Who is asking: a Unix user name the kernel vouched for. The bank maps
+/// it to an operator record on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: String,
+}
+
+impl Actor {
+    pub fn new(user: impl Into<String>) -> Actor {
+        Actor { user: user.into() }
+    }
+}
+
+/// Where "now" comes from: the system, or a fixed instant in tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The system clock in the local offset, taken once at start-up (reading
+/// the offset later is not thread-safe on Linux).
+pub struct SystemClock {
+    offset: UtcOffset,
+}
+
+impl SystemClock {
+    pub fn new() -> SystemClock {
+        SystemClock { offset: UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC) }
+    }
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock::new()
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc().to_offset(self.offset)
+    }
+}
+
+pub struct FixedClock(pub OffsetDateTime);
+
+impl Clock for FixedClock {
+    fn now(&self) -> OffsetDateTime {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BankConfig {
+    /// Months after which an unconfirmed availability is stale.
+    pub stale_after_months: u32,
+    /// sled page cache in bytes.
+    pub cache_bytes: u64,
+}
+
+impl Default for BankConfig {
+    fn default() -> Self {
+        BankConfig { stale_after_months: 6, cache_bytes: 64 * 1024 * 1024 }
+    }
+}
+
+pub struct Bank {
+    store: Store,
+    comuni: &'static Comuni,
+    clock: Arc<dyn Clock>,
+    config: BankConfig,
+    /// Writes are serialised: each validates and commits under this lock, so
+    /// revision checks and referential checks see the state they commit on.
+    writer: Mutex<()>,
+}
+
+impl Bank {
+    /// Opens an existing bank (`create = false`) or creates an empty one.
+    pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
+        let store = Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?;
+        Ok(Bank { store, comuni: Comuni::embedded(), clock, config, writer: Mutex::new(()) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &BankConfig {
+        &self.config
+    }
+
+    pub fn today(&self) -> Date {
+        self.clock.now().date()
+    }
+
+    fn context(&self) -> Context<'static> {
+        Context { today: self.today(), comuni: self.comuni }
+    }
+
+    fn write_lock(&self) -> MutexGuard<'_, ()> {
+        // A panic while holding the lock leaves no half-written state (sled
+        // transactions are atomic), so a poisoned lock is safe to reuse.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn handle(&self, actor: &Actor, request: Request) -> Response {
+        match request {
+            Request::Init => return self.init(actor),
+            Request::Import { lines } => return self.import(actor, lines),
+            _ => {}
+        }
+        let who = self.principal(actor)?;
+        match request {
+            Request::Init | Request::Import { .. } => unreachable!("handled above"),
+            Request::Whoami => Ok(Reply::Whoami(who)),
+            Request::Info => self.info(),
+            Request::AmbitSave { input, base_revision } => self.save_ambit(&who, input, base_revision),
+            Request::AmbitGet { name } => self.get_ambit(&who, &name),
+            Request::AmbitList => self.list_ambits(&who),
+            Request::ServiceCreate { input } => self.create_service(&who, input),
+            Request::ServiceUpdate { code, base_revision, input } => {
+                self.update_service(&who, code, base_revision, input)
+            }
+            Request::ServiceGet { code } => self.get_service(&who, code),
+            Request::ServiceList => self.list_services(&who),
+            Request::OperatorCreate { user, input } => self.create_operator(&who, &user, input),
+            Request::OperatorUpdate { user, base_revision, input } => {
+                self.update_operator(&who, &user, base_revision, input)
+            }
+            Request::OperatorGet { user } => self.get_operator(&who, &user),
+            Request::OperatorList { service } => self.list_operators(&who, service),
+            Request::FamilyCreate { input } => self.create_family(&who, input),
+            Request::FamilyUpdate { code, base_revision, input } => self.update_family(&who, code, base_revision, input),
+            Request::FamilyGet { code } => self.get_family(&who, code),
+            Request::FamilyList { filter } => self.list_families(&who, &filter),
+            Request::NeedCreate { input } => self.create_need(&who, input),
+            Request::NeedUpdate { code, base_revision, input } => self.update_need(&who, code, base_revision, input),
+            Request::NeedGet { code } => self.get_need(&who, code),
+            Request::NeedList { filter } => self.list_needs(&who, &filter),
+            Request::Export => self.export(&who),
+            Request::AuditList { record, limit } => self.audit_list(&who, record.as_deref(), limit),
+            Request::AuditVerify => self.audit_verify(&who),
+        }
+    }
+
+    /// The operator record behind a Unix user, if active.
+    fn principal(&self, actor: &Actor) -> Result<Principal, BankError> {
+        let Some((_, op)) = self.store.get::<Operator>(TreeId::Operators, actor.user.as_bytes())? else {
+            if self.store.tree(TreeId::Operators).is_empty() {
+                return Err(BankError::NotInitialized);
+            }
+            return Err(BankError::UnknownUser { user: actor.user.clone() });
+        };
+        if !op.details.active {
+            return Err(BankError::InactiveUser { user: actor.user.clone() });
+        }
+        Ok(Principal {
+            user: op.user,
+            display_name: op.details.display_name,
+            role: op.details.role,
+            service: op.details.service,
+        })
+    }
+
+    fn require(
+        &self,
+        who: &Principal,
+        op: Operation,
+        subject: Subject,
+        owner: Option<ServiceCode>,
+        action: &str,
+    ) -> Result<(), BankError> {
+        if access::allowed(who, op, subject, owner) {
+            Ok(())
+        } else {
+            Err(BankError::Forbidden { action: action.to_string() })
+        }
+    }
+
+    fn init(&self, actor: &Actor) -> Response {
+        let _w = self.write_lock();
+        if !self.store.tree(TreeId::Operators).is_empty() {
+            return Err(BankError::AlreadyInitialized);
+        }
+        if !crate::model::operator::is_valid_user_name(&actor.user) {
+            return Err(BankError::invalid("user", Reason::InvalidUserName));
+        }
+        let now = self.clock.now();
+        let admin = Operator {
+            user: actor.user.clone(),
+            details: OperatorInput { display_name: actor.user.clone(), role: Role::Admin, service: None, active: true },
+            meta: Meta::new(now, &actor.user),
+        };
+        let dalmine = directory::seed_dalmine(self.comuni, now, &actor.user);
+        self.store.transact(|tx| {
+            tx.put(TreeId::Operators, admin.user.as_bytes(), 1, &admin)?;
+            tx.audit::<BankError>(now, &actor.user, AuditAction::Init, &admin.user, vec![])?;
+            if let Some(ambit) = &dalmine {
+                tx.put(TreeId::Ambits, ambit.details.key().as_bytes(), 1, ambit)?;
+                tx.audit(now, &actor.user, AuditAction::Create, &ambit.details.name, vec![])?;
+            }
+            Ok(())
+        })?;
+        Ok(Reply::Saved(Saved { code: admin.user, revision: 1, changed: vec![], also_changed: vec![] }))
+    }
+
+    fn info(&self) -> Response {
+        let count = |t: TreeId| self.store.tree(t).len() as u64;
+        let restored = self.store.meta(crate::store::meta_key::RESTORED)?.map(|v| String::from_utf8_lossy(&v).into_owned());
+        Ok(Reply::Info(BankInfo {
+            path: self.store.path().display().to_string(),
+            ambits: count(TreeId::Ambits),
+            services: count(TreeId::Services),
+            operators: count(TreeId::Operators),
+            families: count(TreeId::Families),
+            needs: count(TreeId::Needs),
+            audit_entries: count(TreeId::Audit),
+            size_on_disk: self.store.size_on_disk()?,
+            restored,
+        }))
+    }
+
+    fn audit_list(&self, who: &Principal, record: Option<&str>, limit: usize) -> Response {
+        self.require(who, Operation::ReadShared, Subject::AuditLog, None, "audit")?;
+        let mut out = Vec::new();
+        // Newest first: what an operator looking at the log wants.
+        for kv in self.store.tree(TreeId::Audit).iter().rev() {
+            let (_, v) = kv.map_err(StoreError::from)?;
+            let (_, e): (u64, AuditEntry) = codec::decode(&v).map_err(|e| BankError::Storage(e.to_string()))?;
+            if record.is_none_or(|r| e.record.eq_ignore_ascii_case(r)) {
+                out.push(e);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(Reply::Audit(out))
+    }
+
+    fn audit_verify(&self, who: &Principal) -> Response {
+        self.require(who, Operation::ReadShared, Subject::AuditLog, None, "audit")?;
+        match self.store.verify_audit() {
+            Ok(entries) => Ok(Reply::AuditVerified { entries }),
+            Err(b) => Err(BankError::AuditBroken(b)),
+        }
+    }
+
+    /// The contact block of a record: its service and referent.
+    fn contact(&self, service: ServiceCode, referent: &str) -> Result<Contact, BankError> {
+        let svc = self.store.get::<Service>(TreeId::Services, &service.key())?;
+        let op = self.store.get::<Operator>(TreeId::Operators, referent.as_bytes())?;
+        let (service_name, phone, email) = match svc {
+            Some((_, s)) => (s.details.name, s.details.phone, s.details.email),
+            None => (String::new(), String::new(), String::new()),
+        };
+        Ok(Contact {
+            service,
+            service_name,
+            phone,
+            email,
+            referent: referent.to_string(),
+            referent_name: op.map(|(_, o)| o.details.display_name).unwrap_or_default(),
+        })
+    }
+
+    /// Checks that a referent can answer for a record of `service`.
+    fn check_referent(&self, problems: &mut Problems, service: ServiceCode, referent: &str) -> Result<(), BankError> {
+        match self.store.get::<Operator>(TreeId::Operators, referent.as_bytes())? {
+            None => problems.push("referent", Reason::UnknownOperator { user: referent.to_string() }),
+            Some((_, op)) if !op.details.active => {
+                problems.push("referent", Reason::ReferentInactive { user: referent.to_string() })
+            }
+            Some((_, op)) if op.details.service != Some(service) => problems.push(
+                "referent",
+                Reason::ReferentNotInService { user: referent.to_string(), service: service.to_string() },
+            ),
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    /// The service a new record belongs to: the caller's own, or the one
+    /// named (admin). A service that does not exist is a field problem.
+    fn owning_service(&self, who: &Principal, requested: Option<ServiceCode>, problems: &mut Problems) -> Result<Option<ServiceCode>, BankError> {
+        let service = requested.or(who.service);
+        match service {
+            None => problems.push("service", Reason::Required),
+            Some(code) => match self.store.get::<Service>(TreeId::Services, &code.key())? {
+                None => problems.push("service", Reason::UnknownService { code: code.to_string() }),
+                Some((_, s)) if !s.details.active => {
+                    problems.push("service", Reason::UnknownService { code: code.to_string() })
+                }
+                Some(_) => {}
+            },
+        }
+        Ok(service)
+    }
+}
+
+fn conflict(code: String, based_on: u64, current: u64, meta: &Meta) -> BankError {
+    BankError::Conflict { code, based_on, current, changed_by: meta.updated_by.clone(), changed_at: meta.updated_at }
+}
+
+fn finish(problems: Problems) -> Result<(), BankError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(BankError::Invalid(problems.into_vec()))
+    }
+}

@@ -1,0 +1,306 @@
+//! Needs: create, update, read (the child's identity for its own service
+//! only, every such read audited), list. Sibling groups are kept whole and
+//! symmetric: naming a sibling puts both in one group.
+
+use std::collections::BTreeSet;
+
+use crate::access::{Operation, Subject};
+use crate::model::*;
+use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::TreeId;
+
+use super::families::{normalized_languages, ContactCache};
+use super::index::{self, NEED};
+use super::*;
+
+/// A sibling need the same transaction rewrites.
+struct SiblingChange {
+    revision: u64,
+    old: Need,
+    new: Need,
+}
+
+impl Bank {
+    pub(super) fn create_need(&self, who: &Principal, input: NeedInput) -> Response {
+        let _w = self.write_lock();
+        let mut problems = input.validate(&self.context());
+        let service = self.owning_service(who, input.service, &mut problems)?;
+        if let Some(service) = service {
+            self.require(who, Operation::Create, Subject::Need, Some(service), "need.create")?;
+        }
+        let referent = input.referent.clone().unwrap_or_else(|| who.user.clone());
+        if let Some(service) = service {
+            self.check_referent(&mut problems, service, &referent)?;
+            self.check_siblings(&mut problems, None, service, &input.placement.siblings)?;
+        }
+        finish(problems)?;
+        let service = service.expect("validated above");
+        let now = self.clock.now();
+        let year = now.year() as u16;
+        let (need, siblings) = self.store.transact(|tx| {
+            let number = tx.next_number::<BankError>(&format!("R/{year}"))?;
+            let mut need = Need {
+                code: NeedCode::new(year, number),
+                service,
+                referent: referent.clone(),
+                identity: normalized_identity(&input.identity),
+                placement: normalized_placement(&input.placement),
+                meta: Meta::new(now, &who.user),
+            };
+            let siblings = self.regroup_siblings(&mut need, &[], now, &who.user).map_err(abort)?;
+            let key = need.code.key();
+            tx.put(TreeId::Needs, &key, 1, &need)?;
+            index::replace(tx, NEED, &key, None, &index::need_entries(&need))?;
+            tx.audit(now, &who.user, AuditAction::Create, &need.code.to_string(), vec![])?;
+            write_siblings(tx, &siblings, now, &who.user)?;
+            Ok((need, siblings))
+        })?;
+        Ok(Reply::Saved(Saved {
+            code: need.code.to_string(),
+            revision: 1,
+            changed: vec![],
+            also_changed: siblings.iter().map(|s| s.new.code.to_string()).collect(),
+        }))
+    }
+
+    pub(super) fn update_need(&self, who: &Principal, code: NeedCode, base: u64, input: NeedInput) -> Response {
+        let _w = self.write_lock();
+        let key = code.key();
+        let (revision, old) = self
+            .store
+            .get::<Need>(TreeId::Needs, &key)?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::Update, Subject::Need, Some(old.service), "need.update")?;
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, &old.meta));
+        }
+        let mut problems = input.validate(&self.context());
+        let service = input.service.unwrap_or(old.service);
+        if service != old.service {
+            self.require(who, Operation::Create, Subject::Need, Some(service), "need.transfer")?;
+            self.owning_service(who, Some(service), &mut problems)?;
+        }
+        let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
+        self.check_referent(&mut problems, service, &referent)?;
+        self.check_siblings(&mut problems, Some(code), service, &input.placement.siblings)?;
+        if !old.placement.status.can_become(input.placement.status) {
+            problems.push(
+                "placement.status",
+                Reason::StatusTransition {
+                    from: old.placement.status.token().into(),
+                    to: input.placement.status.token().into(),
+                },
+            );
+        }
+        finish(problems)?;
+
+        let now = self.clock.now();
+        let mut new = Need {
+            code,
+            service,
+            referent,
+            identity: normalized_identity(&input.identity),
+            placement: normalized_placement(&input.placement),
+            meta: old.meta.clone(),
+        };
+        let siblings = self.regroup_siblings(&mut new, &old.placement.siblings, now, &who.user)?;
+        let changed = changed_fields(&old, &new);
+        if changed.is_empty() && siblings.is_empty() {
+            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
+        }
+        new.meta = old.meta.touched(now, &who.user);
+        self.store.transact(|tx| {
+            tx.put(TreeId::Needs, &key, revision + 1, &new)?;
+            index::replace(tx, NEED, &key, Some(&index::need_entries(&old)), &index::need_entries(&new))?;
+            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
+            write_siblings(tx, &siblings, now, &who.user)?;
+            Ok(())
+        })?;
+        Ok(Reply::Saved(Saved {
+            code: code.to_string(),
+            revision: revision + 1,
+            changed,
+            also_changed: siblings.iter().map(|s| s.new.code.to_string()).collect(),
+        }))
+    }
+
+    pub(super) fn get_need(&self, who: &Principal, code: NeedCode) -> Response {
+        let (revision, need) = self
+            .store
+            .get::<Need>(TreeId::Needs, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::ReadShared, Subject::Need, Some(need.service), "need.read")?;
+        let show_identity = crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(need.service));
+        if show_identity {
+            // A child's identity is special-category data: every read is on record.
+            let _w = self.write_lock();
+            let now = self.clock.now();
+            self.store.transact(|tx| {
+                tx.audit::<BankError>(now, &who.user, AuditAction::ReadIdentity, &code.to_string(), vec![])?;
+                Ok(())
+            })?;
+        }
+        let contact = self.contact(need.service, &need.referent)?;
+        let mut view = self.shared_need_view(revision, need.clone(), contact);
+        if show_identity {
+            view.identity = Some(need.identity);
+        }
+        Ok(Reply::Need(view))
+    }
+
+    pub(super) fn list_needs(&self, who: &Principal, filter: &NeedFilter) -> Response {
+        self.require(who, Operation::ReadShared, Subject::Need, None, "need.list")?;
+        let keep = |n: &Need| {
+            filter.status.is_none_or(|s| n.placement.status == s)
+                && filter.kind.is_none_or(|k| n.placement.kind == k)
+                && filter.service.is_none_or(|s| n.service == s)
+                && filter.comune.is_none_or(|c| n.placement.comune == c)
+                && filter.referent.as_ref().is_none_or(|r| &n.referent == r)
+                && filter.emergency.is_none_or(|e| matches!(n.placement.urgency, Urgency::Emergency { .. }) == e)
+        };
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        let mut contacts = ContactCache::default();
+        let index = if let Some(c) = filter.comune {
+            Some((TreeId::IdxComune, c.as_u32().to_be_bytes().to_vec()))
+        } else if let Some(r) = &filter.referent {
+            Some((TreeId::IdxReferent, r.as_bytes().to_vec()))
+        } else if let Some(s) = filter.service {
+            Some((TreeId::IdxService, s.key().to_vec()))
+        } else {
+            filter.status.map(|s| (TreeId::IdxStatus, s.token().as_bytes().to_vec()))
+        };
+        let records: Box<dyn Iterator<Item = Result<(u64, Need), BankError>>> = match index {
+            Some((tree, value)) => Box::new(self.store.index_keys(tree, NEED, &value).filter_map(|key| {
+                match key.and_then(|k| self.store.get::<Need>(TreeId::Needs, &k)) {
+                    Ok(found) => found.map(Ok),
+                    Err(e) => Some(Err(e.into())),
+                }
+            })),
+            None => Box::new(self.store.iter::<Need>(TreeId::Needs).map(|r| r.map_err(BankError::from))),
+        };
+        for item in records {
+            let (rev, n) = item?;
+            if keep(&n) {
+                let contact = contacts.get(self, n.service, &n.referent)?;
+                out.push(self.shared_need_view(rev, n, contact));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(Reply::Needs(out))
+    }
+
+    fn shared_need_view(&self, revision: u64, need: Need, contact: Contact) -> NeedView {
+        NeedView {
+            code: need.code,
+            revision,
+            contact,
+            identity: None,
+            age_months: need.identity.age_months(self.today()),
+            placement: need.placement,
+            meta: need.meta,
+        }
+    }
+
+    /// Siblings must exist, belong to the same service, be open, and not be the need itself.
+    fn check_siblings(
+        &self,
+        problems: &mut Problems,
+        this: Option<NeedCode>,
+        service: ServiceCode,
+        siblings: &[NeedCode],
+    ) -> Result<(), BankError> {
+        for s in siblings {
+            let field = "placement.siblings";
+            if Some(*s) == this {
+                problems.push(field, Reason::SiblingIsSelf);
+                continue;
+            }
+            match self.store.get::<Need>(TreeId::Needs, &s.key())? {
+                None => problems.push(field, Reason::UnknownCode { code: s.to_string() }),
+                Some((_, n)) if n.service != service => {
+                    problems.push(field, Reason::SiblingOtherService { code: s.to_string() })
+                }
+                Some((_, n)) if n.placement.status == NeedStatus::Closed => {
+                    problems.push(field, Reason::SiblingClosed { code: s.to_string() })
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the group whole: this need joins its named siblings and their
+    /// own siblings; every member lists all the others. Members that left
+    /// the group drop this need. Returns the other needs to rewrite.
+    fn regroup_siblings(
+        &self,
+        need: &mut Need,
+        previous: &[NeedCode],
+        now: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<Vec<SiblingChange>, BankError> {
+        let mut group: BTreeSet<NeedCode> = need.placement.siblings.iter().copied().collect();
+        for s in &need.placement.siblings {
+            if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &s.key())? {
+                group.extend(n.placement.siblings.iter().copied());
+            }
+        }
+        group.remove(&need.code);
+        need.placement.siblings = group.iter().copied().collect();
+
+        let mut changes = Vec::new();
+        let touched: BTreeSet<NeedCode> = group.iter().chain(previous.iter()).copied().collect();
+        for code in touched {
+            let Some((revision, old)) = self.store.get::<Need>(TreeId::Needs, &code.key())? else {
+                continue;
+            };
+            let mut new = old.clone();
+            new.placement.siblings = if group.contains(&code) {
+                group.iter().copied().filter(|c| *c != code).chain(std::iter::once(need.code)).collect::<BTreeSet<_>>().into_iter().collect()
+            } else {
+                old.placement.siblings.iter().copied().filter(|c| *c != need.code).collect()
+            };
+            if new.placement.siblings != old.placement.siblings {
+                new.meta = old.meta.touched(now, by);
+                changes.push(SiblingChange { revision, old, new });
+            }
+        }
+        Ok(changes)
+    }
+}
+
+fn write_siblings(
+    tx: &crate::store::StoreTx,
+    changes: &[SiblingChange],
+    now: time::OffsetDateTime,
+    by: &str,
+) -> Result<(), sled::transaction::ConflictableTransactionError<BankError>> {
+    for c in changes {
+        tx.put(TreeId::Needs, &c.new.code.key(), c.revision + 1, &c.new)?;
+        tx.audit(now, by, AuditAction::Update, &c.new.code.to_string(), vec!["placement.siblings".into()])?;
+        debug_assert_eq!(index::need_entries(&c.old), index::need_entries(&c.new));
+    }
+    Ok(())
+}
+
+fn abort(e: BankError) -> sled::transaction::ConflictableTransactionError<BankError> {
+    sled::transaction::ConflictableTransactionError::Abort(e)
+}
+
+fn normalized_identity(id: &ChildIdentity) -> ChildIdentity {
+    let mut id = id.clone();
+    id.fiscal_code = id
+        .fiscal_code
+        .as_deref()
+        .map(|cf| crate::model::fiscal_code::validate(cf).unwrap_or_else(|_| cf.to_string()));
+    id
+}
+
+fn normalized_placement(p: &PlacementNeed) -> PlacementNeed {
+    let mut p = p.clone();
+    p.languages = normalized_languages(&p.languages);
+    p
+}

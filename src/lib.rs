@@ -1,0 +1,12 @@
+//! banca — the shared bank of foster families of a province's foster
+//! services (Banca Provinciale Famiglie Affidatarie).
+//!
+//! Layers: `model` (plain types, validation) → `store` (sled, codec,
+//! indexes, audit) → `bank` (every operation as a `Request`, with `access`
+//! deciding who sees what) → `cli` (a client of the bank).
+
+pub mod access;
+pub mod bank;
+pub mod i18n;
+pub mod model;
+pub mod store;

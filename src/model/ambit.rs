@@ -1,0 +1,69 @@
+//! Ambiti territoriali and their presidi (districts).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use super::comune::{normalize, ComuneCode};
+use super::meta::{Context, Meta};
+use super::problem::{Problems, Reason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ambit {
+    pub details: AmbitInput,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmbitInput {
+    pub name: String,
+    pub comuni: Vec<ComuneCode>,
+    pub districts: Vec<District>,
+}
+
+/// A presidio: a group of the ambit's comuni with its own team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct District {
+    pub name: String,
+    pub comuni: Vec<ComuneCode>,
+}
+
+impl AmbitInput {
+    /// The key ambiti are stored and found under: the normalised name.
+    pub fn key(&self) -> String {
+        normalize(&self.name)
+    }
+
+    pub fn district_of(&self, comune: ComuneCode) -> Option<&District> {
+        self.districts.iter().find(|d| d.comuni.contains(&comune))
+    }
+
+    pub fn validate(&self, cx: &Context) -> Problems {
+        let mut p = Problems::new();
+        p.require_text("name", &self.name, 120);
+        if self.comuni.is_empty() {
+            p.push("comuni", Reason::Required);
+        }
+        let mut seen = BTreeSet::new();
+        for c in &self.comuni {
+            if cx.comuni.get(*c).is_none() {
+                p.push("comuni", Reason::UnknownComune { code: c.to_string() });
+            }
+            if !seen.insert(*c) {
+                p.push("comuni", Reason::Duplicate { value: c.to_string() });
+            }
+        }
+        let mut in_district = BTreeSet::new();
+        for (i, d) in self.districts.iter().enumerate() {
+            p.require_text(&format!("districts[{i}].name"), &d.name, 120);
+            for c in &d.comuni {
+                if !seen.contains(c) {
+                    p.push(format!("districts[{i}].comuni"), Reason::ComuneNotInAmbit { comune: c.to_string() });
+                }
+                if !in_district.insert(*c) {
+                    p.push(format!("districts[{i}].comuni"), Reason::ComuneInTwoDistricts { comune: c.to_string() });
+                }
+            }
+        }
+        p
+    }
+}

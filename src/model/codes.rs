@@ -1,0 +1,146 @@
+//! Human codes of records: `F-2026-0042` (family), `R-2026-0017` (need,
+//! "richiesta"), `S-003` (service). Stored as numbers so keys sort in
+//! numeric order even past 9 999 a year.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A yearly numbered code: prefix, year and a sequence number within the year.
+macro_rules! yearly_code {
+    ($name:ident, $prefix:literal) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub struct $name {
+            pub year: u16,
+            pub number: u32,
+        }
+
+        impl $name {
+            pub const PREFIX: char = $prefix;
+
+            pub fn new(year: u16, number: u32) -> $name {
+                $name { year, number }
+            }
+
+            /// Parses `F-2026-0042`, case-insensitive, ignoring surrounding spaces.
+            pub fn parse(s: &str) -> Option<$name> {
+                let (year, number) = parse_yearly(s, $prefix)?;
+                Some($name { year, number })
+            }
+
+            /// Storage key: big-endian year then number, so keys sort by code.
+            pub fn key(&self) -> [u8; 6] {
+                let mut k = [0u8; 6];
+                k[..2].copy_from_slice(&self.year.to_be_bytes());
+                k[2..].copy_from_slice(&self.number.to_be_bytes());
+                k
+            }
+
+            pub fn from_key(k: &[u8]) -> Option<$name> {
+                let year = u16::from_be_bytes(k.get(..2)?.try_into().ok()?);
+                let number = u32::from_be_bytes(k.get(2..6)?.try_into().ok()?);
+                Some($name { year, number })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}-{}-{:04}", $prefix, self.year, self.number)
+            }
+        }
+    };
+}
+
+yearly_code!(FamilyCode, 'F');
+yearly_code!(NeedCode, 'R');
+
+fn parse_yearly(s: &str, prefix: char) -> Option<(u16, u32)> {
+    let s = s.trim();
+    let mut parts = s.split('-');
+    let p = parts.next()?;
+    if !p.eq_ignore_ascii_case(&prefix.to_string()) {
+        return None;
+    }
+    let year = parts.next()?;
+    let number = parts.next()?;
+    if parts.next().is_some() || year.len() != 4 || number.len() < 4 {
+        return None;
+    }
+    if !year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: u32 = number.parse().ok()?;
+    (number > 0).then_some((year.parse().ok()?, number))
+}
+
+/// A service's code, `S-003`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ServiceCode(pub u32);
+
+impl ServiceCode {
+    pub fn parse(s: &str) -> Option<ServiceCode> {
+        let s = s.trim();
+        let rest = s.strip_prefix("S-").or_else(|| s.strip_prefix("s-"))?;
+        if rest.len() < 3 || !rest.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = rest.parse().ok()?;
+        (n > 0).then_some(ServiceCode(n))
+    }
+
+    pub fn key(&self) -> [u8; 4] {
+        self.0.to_be_bytes()
+    }
+
+    pub fn from_key(k: &[u8]) -> Option<ServiceCode> {
+        Some(ServiceCode(u32::from_be_bytes(k.get(..4)?.try_into().ok()?)))
+    }
+}
+
+impl fmt::Display for ServiceCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "S-{:03}", self.0)
+    }
+}
+
+/// Any record an operator can name by its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordCode {
+    Family(FamilyCode),
+    Need(NeedCode),
+    Service(ServiceCode),
+}
+
+impl RecordCode {
+    pub fn parse(s: &str) -> Option<RecordCode> {
+        FamilyCode::parse(s)
+            .map(RecordCode::Family)
+            .or_else(|| NeedCode::parse(s).map(RecordCode::Need))
+            .or_else(|| ServiceCode::parse(s).map(RecordCode::Service))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_print_and_parse_as_operators_read_them() {
+        let f = FamilyCode::new(2026, 42);
+        assert_eq!(f.to_string(), "F-2026-0042");
+        assert_eq!(FamilyCode::parse(" f-2026-0042 "), Some(f));
+        assert_eq!(NeedCode::new(2026, 12345).to_string(), "R-2026-12345");
+        assert_eq!(ServiceCode::parse("S-003"), Some(ServiceCode(3)));
+        assert_eq!(ServiceCode(3).to_string(), "S-003");
+        assert_eq!(FamilyCode::parse("F-2026-42"), None, "four digits at least");
+        assert_eq!(FamilyCode::parse("R-2026-0042"), None);
+        assert_eq!(FamilyCode::parse("F-2026-0000"), None);
+    }
+
+    #[test]
+    fn keys_sort_in_numeric_order_past_four_digits() {
+        assert!(FamilyCode::new(2026, 9999).key() < FamilyCode::new(2026, 10000).key());
+        assert!(FamilyCode::new(2025, 99999).key() < FamilyCode::new(2026, 1).key());
+        let c = NeedCode::new(2026, 17);
+        assert_eq!(NeedCode::from_key(&c.key()), Some(c));
+    }
+}

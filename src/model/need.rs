@@ -1,0 +1,164 @@
+//! A need (richiesta di affido) for one child: the child's identity, seen by
+//! the child's own service only, and the placement need, shared under a
+//! pseudonymous code.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use time::Date;
+
+use super::age::MAX_AGE_MONTHS;
+use super::codes::{NeedCode, ServiceCode};
+use super::comune::ComuneCode;
+use super::dates::months_between;
+use super::fiscal_code;
+use super::meta::{Context, Meta};
+use super::problem::{Problems, Reason};
+use super::vocabulary::{
+    ClosingReason, ContactFrequency, LegalBasis, NeedStatus, PlacementKind, Sex, SpecialNeed, Urgency,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Need {
+    pub code: NeedCode,
+    pub service: ServiceCode,
+    pub referent: String,
+    pub identity: ChildIdentity,
+    pub placement: PlacementNeed,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedInput {
+    pub service: Option<ServiceCode>,
+    pub referent: Option<String>,
+    pub identity: ChildIdentity,
+    pub placement: PlacementNeed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildIdentity {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Date,
+    pub fiscal_code: Option<String>,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementNeed {
+    pub sex: Sex,
+    /// Other needs of the same service, to be placed together with this one.
+    pub siblings: Vec<NeedCode>,
+    pub kind: PlacementKind,
+    pub legal: LegalBasis,
+    pub urgency: Urgency,
+    pub desired_start: Option<Date>,
+    pub duration_months: Option<u16>,
+    pub special_needs: BTreeSet<SpecialNeed>,
+    pub languages: Vec<String>,
+    pub cultural_notes: String,
+    /// Where the child lives now.
+    pub comune: ComuneCode,
+    /// Where the family of origin lives (contact visits).
+    pub origin_comune: Option<ComuneCode>,
+    pub contact: OriginContact,
+    pub school_comune: Option<ComuneCode>,
+    pub status: NeedStatus,
+    pub closing_reason: Option<ClosingReason>,
+    pub notes: String,
+}
+
+/// Contact with the family of origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginContact {
+    pub frequency: ContactFrequency,
+    /// Incontri facilitati / spazio neutro.
+    pub supervised: bool,
+}
+
+impl ChildIdentity {
+    pub fn age_months(&self, today: Date) -> u32 {
+        months_between(self.birth_date, today)
+    }
+}
+
+impl NeedInput {
+    pub fn validate(&self, cx: &Context) -> Problems {
+        let mut p = Problems::new();
+        let id = &self.identity;
+        p.require_text("identity.given_name", &id.given_name, 80);
+        p.require_text("identity.family_name", &id.family_name, 80);
+        p.limit_text("identity.address", &id.address, 200);
+        let age = id.age_months(cx.today);
+        if id.birth_date > cx.today {
+            p.push("identity.birth_date", Reason::InTheFuture);
+        } else if age > MAX_AGE_MONTHS as u32 {
+            p.push("identity.birth_date", Reason::AgeAboveLimit);
+        }
+        if let Some(cf) = &id.fiscal_code {
+            match fiscal_code::validate(cf) {
+                Err(e) => p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") }),
+                Ok(_) => {
+                    let d = id.birth_date;
+                    let female = self.placement.sex == Sex::Female;
+                    if let Err(e) = fiscal_code::check_consistency(cf, d.year(), d.month().into(), d.day(), female) {
+                        p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") });
+                    }
+                }
+            }
+        }
+
+        let pl = &self.placement;
+        match (pl.kind, age >= 18 * 12) {
+            (PlacementKind::YoungAdult, false) if age < 17 * 12 => {
+                p.push("placement.kind", Reason::AgeOutsideKind { age: super::age::describe_age(age, crate::i18n::Lang::It) })
+            }
+            (k, true) if k != PlacementKind::YoungAdult && k != PlacementKind::ParentAndChild => {
+                p.push("placement.kind", Reason::AgeOutsideKind { age: super::age::describe_age(age, crate::i18n::Lang::It) })
+            }
+            _ => {}
+        }
+        if pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {
+            p.push("placement.special_needs", Reason::InfantTooOld);
+        }
+        if let LegalBasis::Judicial { court, decree } = &pl.legal {
+            p.require_text("placement.legal.court", court, 120);
+            p.require_text("placement.legal.decree", decree, 60);
+        }
+        if let Some(d) = pl.duration_months {
+            p.check_range("placement.duration_months", d as i64, 1, 240);
+        }
+        let mut seen = BTreeSet::new();
+        for s in &pl.siblings {
+            if !seen.insert(*s) {
+                p.push("placement.siblings", Reason::Duplicate { value: s.to_string() });
+            }
+        }
+        for (i, l) in pl.languages.iter().enumerate() {
+            p.require_text(&format!("placement.languages[{i}]"), l, 40);
+        }
+        p.limit_text("placement.cultural_notes", &pl.cultural_notes, 1000);
+        for (field, comune) in [
+            ("placement.comune", Some(pl.comune)),
+            ("placement.origin_comune", pl.origin_comune),
+            ("placement.school_comune", pl.school_comune),
+        ] {
+            if let Some(c) = comune {
+                if cx.comuni.get(c).is_none() {
+                    p.push(field, Reason::UnknownComune { code: c.to_string() });
+                }
+            }
+        }
+        match (pl.status, pl.closing_reason) {
+            (NeedStatus::Closed, None) => {
+                p.push("placement.closing_reason", Reason::RequiredWhen { condition: "status=closed".into() })
+            }
+            (s, Some(_)) if s != NeedStatus::Closed => {
+                p.push("placement.closing_reason", Reason::NotExpected { condition: "status!=closed".into() })
+            }
+            _ => {}
+        }
+        p.limit_text("placement.notes", &pl.notes, super::family::MAX_NOTES);
+        p
+    }
+}

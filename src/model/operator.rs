@@ -1,0 +1,50 @@
+//! Operators: Unix users known to the bank, with a role and a service.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::ServiceCode;
+use super::meta::Meta;
+use super::problem::{Problems, Reason};
+use super::vocabulary::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub user: String,
+    pub details: OperatorInput,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorInput {
+    pub display_name: String,
+    pub role: Role,
+    pub service: Option<ServiceCode>,
+    pub active: bool,
+}
+
+/// A Unix user name as `useradd` accepts it.
+pub fn is_valid_user_name(user: &str) -> bool {
+    let mut chars = user.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && user.len() <= 32
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
+}
+
+impl OperatorInput {
+    pub fn validate(&self, user: &str) -> Problems {
+        let mut p = Problems::new();
+        if !is_valid_user_name(user) {
+            p.push("user", Reason::InvalidUserName);
+        }
+        p.require_text("display_name", &self.display_name, 120);
+        match (self.role, self.service) {
+            (Role::Operator, None) => p.push("service", Reason::RequiredWhen { condition: "role=operator".into() }),
+            (Role::Admin | Role::Coordinator, Some(_)) => p.push(
+                "service",
+                Reason::NotExpected { condition: format!("role={}", self.role.token()) },
+            ),
+            _ => {}
+        }
+        p
+    }
+}

@@ -1,0 +1,147 @@
+//! Validation problems: each names the field and the reason; the sentence
+//! is made at the edge (`i18n`), in the operator's language.
+
+use serde::{Deserialize, Serialize};
+
+/// One thing wrong with what was submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Dotted path of the field, e.g. `profile.age_range` or `identity.adults[1].name`.
+    pub field: String,
+    pub reason: Reason,
+}
+
+/// Why a field was refused. Values are carried as text so that the
+/// message can quote them as the operator typed or will recognise them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Required,
+    TooLong { max: usize },
+    OutOfRange { min: i64, max: i64 },
+    UnknownComune { code: String },
+    AgeRangeInverted { min: String, max: String },
+    AgeAboveLimit,
+    InTheFuture,
+    NotAfter { other_field: String },
+    RequiredWhen { condition: String },
+    NotExpected { condition: String },
+    InvalidEmail,
+    InvalidPhone,
+    InvalidUserName,
+    FiscalCode { problem: String },
+    Duplicate { value: String },
+    UnknownCode { code: String },
+    SiblingIsSelf,
+    SiblingOtherService { code: String },
+    SiblingClosed { code: String },
+    UnknownService { code: String },
+    UnknownAmbit { name: String },
+    UnknownOperator { user: String },
+    ReferentNotInService { user: String, service: String },
+    ReferentInactive { user: String },
+    StatusTransition { from: String, to: String },
+    ComuneInOtherAmbit { comune: String, ambit: String },
+    ComuneNotInAmbit { comune: String },
+    ComuneInTwoDistricts { comune: String },
+    AgeOutsideKind { age: String },
+    InfantTooOld,
+    LastAdmin,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, reason: Reason) -> Problem {
+        Problem { field: field.into(), reason }
+    }
+}
+
+/// Collects every problem of a submission, so the operator sees them all at once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems(Vec::new())
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, reason: Reason) {
+        self.0.push(Problem::new(field, reason));
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.0
+    }
+
+    pub fn as_slice(&self) -> &[Problem] {
+        &self.0
+    }
+
+    /// Required, trimmed text of at most `max` characters.
+    pub fn require_text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.push(field, Reason::Required);
+        } else {
+            self.limit_text(field, value, max);
+        }
+    }
+
+    /// Optional text of at most `max` characters.
+    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.push(field, Reason::TooLong { max });
+        }
+    }
+
+    pub fn check_range(&mut self, field: &str, value: i64, min: i64, max: i64) {
+        if value < min || value > max {
+            self.push(field, Reason::OutOfRange { min, max });
+        }
+    }
+
+    /// An e-mail address an operator could write to: one `@`, a dotted domain, no spaces.
+    pub fn check_email(&mut self, field: &str, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let ok = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !value.contains(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !ok {
+            self.push(field, Reason::InvalidEmail);
+        }
+    }
+
+    /// A phone number as written in Italy: digits with optional `+`, spaces,
+    /// dots, dashes, slashes; 6 to 15 digits.
+    pub fn check_phone(&mut self, field: &str, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let allowed = value
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " .-/".contains(c) || (c == '+' && i == 0));
+        let digits = value.chars().filter(char::is_ascii_digit).count();
+        if !allowed || !(6..=15).contains(&digits) {
+            self.push(field, Reason::InvalidPhone);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Foster services (servizi affido) and the associations working with the bank.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::ServiceCode;
+use super::meta::Meta;
+use super::problem::Problems;
+use super::vocabulary::ServiceKind;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub code: ServiceCode,
+    pub details: ServiceInput,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInput {
+    pub name: String,
+    pub kind: ServiceKind,
+    /// Names of the ambiti covered.
+    pub ambits: Vec<String>,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub notes: String,
+    pub active: bool,
+}
+
+impl ServiceInput {
+    pub fn validate(&self) -> Problems {
+        let mut p = Problems::new();
+        p.require_text("name", &self.name, 120);
+        p.limit_text("address", &self.address, 200);
+        p.check_phone("phone", &self.phone);
+        p.check_email("email", &self.email);
+        p.limit_text("notes", &self.notes, super::family::MAX_NOTES);
+        p
+    }
+}

@@ -1,0 +1,266 @@
+//! The closed vocabularies of foster-care practice: kinds of affido, special
+//! needs, statuses… Each term has an English identifier (code, JSON, storage
+//! order), an Italian and an English token an operator may type, and a label
+//! for each language.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Declares a vocabulary enum. Variant order is part of the storage format
+/// (bincode stores the index): append new variants, never reorder.
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $variant:ident => ($en:literal, $it:literal, $label_it:literal, $label_en:literal), )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $( $variant, )+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
+
+            /// English identifier, as in JSON and the glossary.
+            pub fn token(self) -> &'static str {
+                match self { $( $name::$variant => $en, )+ }
+            }
+
+            /// Italian token, what an Italian operator types.
+            pub fn token_it(self) -> &'static str {
+                match self { $( $name::$variant => $it, )+ }
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( ($name::$variant, Lang::It) => $label_it,
+                       ($name::$variant, Lang::En) => $label_en, )+
+                }
+            }
+
+            /// Accepts the Italian or English token, in any case, with spaces
+            /// or hyphens for underscores and with or without accents.
+            pub fn parse(input: &str) -> Option<$name> {
+                let wanted = crate::model::vocabulary::fold_token(input);
+                $name::ALL.iter().copied().find(|v| {
+                    fold_token(v.token()) == wanted || fold_token(v.token_it()) == wanted
+                })
+            }
+
+            /// The tokens to show in an error message, in the given language.
+            pub fn choices(lang: Lang) -> String {
+                $name::ALL
+                    .iter()
+                    .map(|v| match lang { Lang::It => v.token_it(), Lang::En => v.token() })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
+    };
+}
+
+pub(crate) fn fold_token(input: &str) -> String {
+    crate::model::comune::normalize(input).replace(' ', "_")
+}
+
+vocabulary! {
+    /// Kind of affido (placement) a need asks for and a family accepts.
+    pub enum PlacementKind {
+        Residential => ("residential", "residenziale", "residenziale", "residential"),
+        Daytime => ("daytime", "diurno", "diurno / part-time", "daytime / part-time"),
+        Respite => ("respite", "tempo_libero", "tempo libero (weekend e vacanze)", "respite (weekends, holidays)"),
+        Emergency => ("emergency", "pronto_intervento", "pronto intervento", "emergency"),
+        LightSupport => ("light_support", "affido_leggero", "affido leggero", "light support"),
+        ParentAndChild => ("parent_and_child", "genitore_bambino", "genitore-bambino", "parent and child"),
+        YoungAdult => ("young_adult", "neomaggiorenni", "neomaggiorenni (18-21)", "young adult (18-21)"),
+    }
+}
+
+vocabulary! {
+    /// Special needs a child may have and a family may accept.
+    pub enum SpecialNeed {
+        Disability => ("disability", "disabilita", "disabilità", "disability"),
+        ChronicIllness => ("chronic_illness", "malattia_cronica", "malattia cronica", "chronic illness"),
+        Behavioural => ("behavioural", "difficolta_comportamentali", "difficoltà comportamentali", "behavioural difficulties"),
+        Trauma => ("trauma", "trauma", "trauma", "trauma"),
+        Infant => ("infant", "neonato", "neonato (0-24 mesi)", "infant (0-24 months)"),
+        UnaccompaniedMinor => ("unaccompanied_minor", "msna", "MSNA (minore straniero non accompagnato)", "unaccompanied foreign minor"),
+        ParentWithChild => ("parent_with_child", "genitore_con_bambino", "genitore con bambino", "parent with child"),
+    }
+}
+
+vocabulary! {
+    /// When a family can be there for a child.
+    pub enum TimeSlot {
+        FullTime => ("full_time", "tempo_pieno", "tempo pieno", "full time"),
+        Weekdays => ("weekdays", "feriali", "giorni feriali", "weekdays"),
+        Afternoons => ("afternoons", "pomeriggi", "pomeriggi", "afternoons"),
+        Weekends => ("weekends", "weekend", "weekend", "weekends"),
+        Holidays => ("holidays", "vacanze", "vacanze", "holidays"),
+        OnCall => ("on_call", "su_chiamata", "su chiamata (emergenze)", "on call (emergencies)"),
+    }
+}
+
+vocabulary! {
+    pub enum Sex {
+        Female => ("female", "f", "F", "F"),
+        Male => ("male", "m", "M", "M"),
+    }
+}
+
+vocabulary! {
+    /// Which children a family prefers to welcome.
+    pub enum SexPreference {
+        Any => ("any", "indifferente", "indifferente", "any"),
+        Female => ("female", "femmine", "femmine", "girls"),
+        Male => ("male", "maschi", "maschi", "boys"),
+    }
+}
+
+vocabulary! {
+    /// Assessment status of a family.
+    pub enum FamilyStatus {
+        Enquiring => ("enquiring", "interessata", "interessata", "enquiring"),
+        UnderAssessment => ("under_assessment", "in_valutazione", "in valutazione", "under assessment"),
+        Approved => ("approved", "idonea", "idonea", "approved"),
+        Suspended => ("suspended", "sospesa", "sospesa", "suspended"),
+        Withdrawn => ("withdrawn", "ritirata", "ritirata", "withdrawn"),
+        NotApproved => ("not_approved", "non_idonea", "non idonea", "not approved"),
+    }
+}
+
+impl FamilyStatus {
+    /// The lifecycle: interessata → in_valutazione → idonea ⇄ sospesa, and
+    /// out to ritirata (any time the family steps back) or non_idonea (after
+    /// assessment). Ritirata and non_idonea are final.
+    pub fn can_become(self, next: FamilyStatus) -> bool {
+        use FamilyStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Enquiring, UnderAssessment)
+                    | (UnderAssessment, Approved)
+                    | (UnderAssessment, NotApproved)
+                    | (Approved, Suspended)
+                    | (Suspended, Approved)
+                    | (Enquiring | UnderAssessment | Approved | Suspended, Withdrawn)
+            )
+    }
+}
+
+vocabulary! {
+    /// Status of a need.
+    pub enum NeedStatus {
+        Open => ("open", "aperta", "aperta", "open"),
+        Matching => ("matching", "in_abbinamento", "in abbinamento", "matching"),
+        Matched => ("matched", "abbinata", "abbinata", "matched"),
+        Closed => ("closed", "chiusa", "chiusa", "closed"),
+    }
+}
+
+impl NeedStatus {
+    /// aperta → in_abbinamento → abbinata → chiusa; a proposal that falls
+    /// through steps back one state; any open state may be closed.
+    pub fn can_become(self, next: NeedStatus) -> bool {
+        use NeedStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Open, Matching)
+                    | (Matching, Open)
+                    | (Matching, Matched)
+                    | (Matched, Matching)
+                    | (Open | Matching | Matched, Closed)
+            )
+    }
+}
+
+vocabulary! {
+    /// Why a need was closed.
+    pub enum ClosingReason {
+        PlacementStarted => ("placement_started", "affido_avviato", "affido avviato", "placement started"),
+        OtherSolution => ("other_solution", "altra_soluzione", "altra soluzione (es. comunità)", "other solution (e.g. residential community)"),
+        ReturnHome => ("return_home", "rientro_in_famiglia", "rientro in famiglia", "return home"),
+        Cancelled => ("cancelled", "annullata", "annullata", "cancelled"),
+    }
+}
+
+vocabulary! {
+    pub enum ServiceKind {
+        Ambit => ("ambit", "ambito", "servizio d'ambito", "ambit service"),
+        InterDistrict => ("inter_district", "interdistrettuale", "servizio interdistrettuale", "inter-district service"),
+        Association => ("association", "associazione", "associazione / terzo settore", "association / third sector"),
+    }
+}
+
+vocabulary! {
+    /// What an operator may do; see `access`.
+    pub enum Role {
+        Admin => ("admin", "amministratore", "amministratore", "administrator"),
+        Coordinator => ("coordinator", "coordinamento", "coordinamento provinciale", "provincial coordination"),
+        Operator => ("operator", "operatore", "operatore", "operator"),
+        Reader => ("reader", "lettore", "sola lettura", "reader"),
+    }
+}
+
+vocabulary! {
+    /// How often the child meets the family of origin.
+    pub enum ContactFrequency {
+        None => ("none", "nessuno", "nessun incontro", "no contact"),
+        Weekly => ("weekly", "settimanale", "settimanale", "weekly"),
+        Fortnightly => ("fortnightly", "quindicinale", "quindicinale", "fortnightly"),
+        Monthly => ("monthly", "mensile", "mensile", "monthly"),
+        Occasional => ("occasional", "occasionale", "occasionale", "occasional"),
+        ToBeDefined => ("to_be_defined", "da_definire", "da definire", "to be defined"),
+    }
+}
+
+/// Consensual (agreed with the parents) or judicial (ordered by the court).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    Consensual,
+    Judicial { court: String, decree: String },
+}
+
+/// Ordinary, or pronto intervento with the date the child needs a family by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Ordinary,
+    Emergency { needed_by: time::Date },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_parse_in_both_languages_and_any_spelling() {
+        assert_eq!(PlacementKind::parse("pronto intervento"), Some(PlacementKind::Emergency));
+        assert_eq!(PlacementKind::parse("Emergency"), Some(PlacementKind::Emergency));
+        assert_eq!(SpecialNeed::parse("disabilità"), Some(SpecialNeed::Disability));
+        assert_eq!(FamilyStatus::parse("IN-VALUTAZIONE"), Some(FamilyStatus::UnderAssessment));
+        assert_eq!(FamilyStatus::parse("idonea?"), None);
+    }
+
+    #[test]
+    fn family_lifecycle_follows_the_assessment_path() {
+        use FamilyStatus::*;
+        assert!(Enquiring.can_become(UnderAssessment));
+        assert!(!Enquiring.can_become(Approved), "no approval without assessment");
+        assert!(Approved.can_become(Suspended) && Suspended.can_become(Approved));
+        assert!(!Withdrawn.can_become(Approved), "withdrawn is final");
+        assert!(!NotApproved.can_become(UnderAssessment), "non idonea is final");
+    }
+
+    #[test]
+    fn need_lifecycle_allows_stepping_back_but_not_reopening() {
+        use NeedStatus::*;
+        assert!(Open.can_become(Matching) && Matching.can_become(Open));
+        assert!(!Open.can_become(Matched));
+        assert!(!Closed.can_become(Open));
+    }
+}

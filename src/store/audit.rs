@@ -1,0 +1,214 @@
+//! The audit log (registro): append-only, hash-chained entries of who did
+//! what to which record, and who read a child's identity.
+//!
+//! Each entry carries the hash of the one before; its own hash covers every
+//! field and that link. The hash of the newest entry is also kept in the
+//! meta tree, so cutting entries off the end is detected too.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use super::codec::canonical_bytes;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Init,
+    Create,
+    Update,
+    ReadIdentity,
+    Export,
+}
+
+impl AuditAction {
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        use AuditAction::*;
+        match (self, lang) {
+            (Init, l) => l.pick("creazione banca", "bank created"),
+            (Create, l) => l.pick("creazione", "create"),
+            (Update, l) => l.pick("modifica", "update"),
+            (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
+            (Export, l) => l.pick("esportazione", "export"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub at: OffsetDateTime,
+    /// Unix user name of the operator.
+    pub actor: String,
+    pub action: AuditAction,
+    /// Code or key of the record concerned (`F-2026-0042`, `S-003`, an operator's user name).
+    pub record: String,
+    /// Names of the changed fields (dotted paths), for updates.
+    pub fields: Vec<String>,
+    #[serde(with = "hex_hash")]
+    pub prev_hash: [u8; 32],
+    #[serde(with = "hex_hash")]
+    pub hash: [u8; 32],
+}
+
+/// The fields of an entry the hash covers: everything but the hash.
+#[derive(Serialize)]
+struct Hashed<'a> {
+    seq: u64,
+    at: &'a OffsetDateTime,
+    actor: &'a str,
+    action: AuditAction,
+    record: &'a str,
+    fields: &'a [String],
+    prev_hash: &'a [u8; 32],
+}
+
+impl AuditEntry {
+    /// A new entry chained after `prev` (`None` for the first one).
+    pub fn chained(
+        prev: Option<(u64, [u8; 32])>,
+        at: OffsetDateTime,
+        actor: &str,
+        action: AuditAction,
+        record: &str,
+        fields: Vec<String>,
+    ) -> AuditEntry {
+        let (seq, prev_hash) = match prev {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => (1, [0u8; 32]),
+        };
+        let mut e = AuditEntry {
+            seq,
+            at,
+            actor: actor.to_string(),
+            action,
+            record: record.to_string(),
+            fields,
+            prev_hash,
+            hash: [0; 32],
+        };
+        e.hash = e.compute_hash();
+        e
+    }
+
+    pub fn compute_hash(&self) -> [u8; 32] {
+        let hashed = Hashed {
+            seq: self.seq,
+            at: &self.at,
+            actor: &self.actor,
+            action: self.action,
+            record: &self.record,
+            fields: &self.fields,
+            prev_hash: &self.prev_hash,
+        };
+        Sha256::digest(canonical_bytes(&hashed)).into()
+    }
+
+    pub fn key(seq: u64) -> [u8; 8] {
+        seq.to_be_bytes()
+    }
+}
+
+/// Where the chain breaks, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainBreak {
+    #[error("entry {seq} was altered: its hash does not match its content")]
+    Altered { seq: u64 },
+    #[error("entry {expected} is missing (next found: {found})")]
+    Missing { expected: u64, found: u64 },
+    #[error("entry at position {position} carries number {seq}: entries were moved")]
+    Reordered { position: u64, seq: u64 },
+    #[error("entry {seq} does not follow the entry before it")]
+    BrokenLink { seq: u64 },
+    #[error("the log ends at entry {found} but the bank recorded {expected} entries: entries were removed from the end")]
+    Truncated { expected: u64, found: u64 },
+    #[error("entry {seq} does not decode: {reason}")]
+    Unreadable { seq: u64, reason: String },
+}
+
+/// Checks a chain read in key order. `entries` yields (key seq, decoded
+/// entry); `head` is the (seq, hash) the bank recorded for the newest.
+pub fn verify<I>(entries: I, head: Option<(u64, [u8; 32])>) -> Result<u64, ChainBreak>
+where
+    I: IntoIterator<Item = (u64, Result<AuditEntry, String>)>,
+{
+    let mut expected = 1u64;
+    let mut prev = [0u8; 32];
+    for (key_seq, entry) in entries {
+        let entry = entry.map_err(|reason| ChainBreak::Unreadable { seq: key_seq, reason })?;
+        if key_seq != expected {
+            return Err(ChainBreak::Missing { expected, found: key_seq });
+        }
+        if entry.seq != key_seq {
+            return Err(ChainBreak::Reordered { position: key_seq, seq: entry.seq });
+        }
+        if entry.compute_hash() != entry.hash {
+            return Err(ChainBreak::Altered { seq: key_seq });
+        }
+        if entry.prev_hash != prev {
+            return Err(ChainBreak::BrokenLink { seq: key_seq });
+        }
+        prev = entry.hash;
+        expected += 1;
+    }
+    let last = expected - 1;
+    match head {
+        Some((seq, hash)) if seq != last || (last > 0 && hash != prev) => {
+            Err(ChainBreak::Truncated { expected: seq, found: last })
+        }
+        None if last > 0 => Err(ChainBreak::Truncated { expected: 0, found: last }),
+        _ => Ok(last),
+    }
+}
+
+/// Field paths that differ between two versions of a record, compared as
+/// JSON two levels deep (`profile.status`, `identity.phone`); `meta` is
+/// bookkeeping, not a change.
+pub fn changed_fields<T: Serialize>(old: &T, new: &T) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
+        return vec!["*".into()];
+    };
+    let mut out = Vec::new();
+    diff("", &a, &b, 0, &mut out);
+    out.retain(|f| f != "meta" && !f.starts_with("meta."));
+    out
+}
+
+fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+    use serde_json::Value::Object;
+    match (a, b) {
+        (Object(x), Object(y)) if depth < 2 => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let null = serde_json::Value::Null;
+                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                diff(&child, x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null), depth + 1, out);
+            }
+        }
+        _ if a != b => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+mod hex_hash {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&hex::encode(h))
+        } else {
+            serde::Serialize::serialize(h, s)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            let v = hex::decode(&s).map_err(serde::de::Error::custom)?;
+            v.try_into().map_err(|_| serde::de::Error::custom("a hash is 32 bytes"))
+        } else {
+            <[u8; 32]>::deserialize(d)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The one place that knows how records are encoded on disk.
+//!
+//! A stored value is an envelope: one format tag byte, the record revision
+//! (u64, big-endian), then the bincode 2 body of the record's versioned
+//! enum (`V1(..)`). Versions are append-only: when a record type changes,
+//! the old struct is frozen under its version, a `V2` is added, and
+//! `upgrade` migrates. Decoding is strict: leftover bytes are an error.
+
+use bincode::config::{Configuration, Limit, LittleEndian, Varint};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Ambit, Family, Need, Operator, Service};
+use crate::store::audit::AuditEntry;
+
+/// Tag of the envelope layout itself.
+pub const ENVELOPE_TAG: u8 = 0xB1;
+const HEADER: usize = 1 + 8;
+/// No record comes near this; a larger length is corruption, not data.
+const MAX_BODY: usize = 1 << 20;
+
+type Config = Configuration<LittleEndian, Varint, Limit<MAX_BODY>>;
+
+fn config() -> Config {
+    bincode::config::standard().with_limit::<MAX_BODY>()
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CodecError {
+    #[error("value too short for a record envelope ({0} bytes)")]
+    Truncated(usize),
+    #[error("unknown envelope tag {0:#04x}: written by a newer banca or not a banca record")]
+    UnknownTag(u8),
+    #[error("record body does not decode: {0}")]
+    Body(String),
+    #[error("{0} bytes left over after the record body")]
+    TrailingBytes(usize),
+}
+
+/// A record kind with its versioned on-disk form.
+pub trait Versioned: Sized {
+    /// What is decoded: the enum of every version.
+    type Stored: for<'de> Deserialize<'de>;
+    /// What is encoded: the current version, borrowed.
+    type Current<'a>: Serialize
+    where
+        Self: 'a;
+    fn current(&self) -> Self::Current<'_>;
+    fn upgrade(stored: Self::Stored) -> Self;
+}
+
+macro_rules! versioned {
+    ($ty:ty, $stored:ident, $current:ident) => {
+        /// Every version this record kind has had, oldest first.
+        #[derive(Deserialize)]
+        pub enum $stored {
+            V1($ty),
+        }
+
+        #[derive(Serialize)]
+        pub enum $current<'a> {
+            V1(&'a $ty),
+        }
+
+        impl Versioned for $ty {
+            type Stored = $stored;
+            type Current<'a> = $current<'a>;
+            fn current(&self) -> $current<'_> {
+                $current::V1(self)
+            }
+            fn upgrade(stored: $stored) -> Self {
+                match stored {
+                    $stored::V1(v) => v,
+                }
+            }
+        }
+    };
+}
+
+versioned!(Family, StoredFamily, CurrentFamily);
+versioned!(Need, StoredNeed, CurrentNeed);
+versioned!(Service, StoredService, CurrentService);
+versioned!(Operator, StoredOperator, CurrentOperator);
+versioned!(Ambit, StoredAmbit, CurrentAmbit);
+versioned!(AuditEntry, StoredAuditEntry, CurrentAuditEntry);
+
+pub fn encode<T: Versioned>(revision: u64, record: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    out.push(ENVELOPE_TAG);
+    out.extend_from_slice(&revision.to_be_bytes());
+    // Encoding plain data into a Vec cannot fail: every type here is a
+    // struct or enum of serde primitives with no custom errors.
+    let body = bincode::serde::encode_to_vec(record.current(), config())
+        .expect("records encode infallibly");
+    out.extend_from_slice(&body);
+    out
+}
+
+pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<(u64, T), CodecError> {
+    let revision = revision_of(bytes)?;
+    let body = &bytes[HEADER..];
+    let (stored, used): (T::Stored, usize) =
+        bincode::serde::decode_from_slice(body, config()).map_err(|e| CodecError::Body(e.to_string()))?;
+    if used != body.len() {
+        return Err(CodecError::TrailingBytes(body.len() - used));
+    }
+    Ok((revision, T::upgrade(stored)))
+}
+
+/// The revision, without decoding the body.
+pub fn revision_of(bytes: &[u8]) -> Result<u64, CodecError> {
+    if bytes.len() < HEADER {
+        return Err(CodecError::Truncated(bytes.len()));
+    }
+    if bytes[0] != ENVELOPE_TAG {
+        return Err(CodecError::UnknownTag(bytes[0]));
+    }
+    let mut rev = [0u8; 8];
+    rev.copy_from_slice(&bytes[1..HEADER]);
+    Ok(u64::from_be_bytes(rev))
+}
+
+/// Canonical bytes of a value for hashing (the audit chain): the body
+/// encoding without envelope.
+pub fn canonical_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    bincode::serde::encode_to_vec(value, config()).expect("records encode infallibly")
+}

@@ -1,0 +1,218 @@
+//! The sled store: one tree per record kind, index trees, the audit tree
+//! and a meta tree (format marker, code counters, audit head).
+//!
+//! Every change goes through [`Store::transact`]: one sled transaction over
+//! all trees, flushed to disk before it returns.
+
+pub mod audit;
+pub mod codec;
+mod open;
+mod tx;
+
+use std::path::{Path, PathBuf};
+
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::{IVec, Tree};
+
+pub use codec::{CodecError, Versioned};
+pub use open::OpenOptions;
+pub use tx::StoreTx;
+pub(crate) use tx::{counter_key, index_prefix as index_key_prefix};
+
+use audit::{AuditEntry, ChainBreak};
+
+/// Version of the store layout (trees, keys, meta). Bumped only with a migration.
+pub const STORE_FORMAT: u32 = 1;
+
+/// The trees, in the order transactions see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeId {
+    Families,
+    Needs,
+    Services,
+    Operators,
+    Ambits,
+    IdxStatus,
+    IdxService,
+    IdxComune,
+    IdxReferent,
+    Audit,
+    Meta,
+}
+
+impl TreeId {
+    pub const ALL: [TreeId; 11] = [
+        TreeId::Families,
+        TreeId::Needs,
+        TreeId::Services,
+        TreeId::Operators,
+        TreeId::Ambits,
+        TreeId::IdxStatus,
+        TreeId::IdxService,
+        TreeId::IdxComune,
+        TreeId::IdxReferent,
+        TreeId::Audit,
+        TreeId::Meta,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TreeId::Families => "families",
+            TreeId::Needs => "needs",
+            TreeId::Services => "services",
+            TreeId::Operators => "operators",
+            TreeId::Ambits => "ambits",
+            TreeId::IdxStatus => "idx_status",
+            TreeId::IdxService => "idx_service",
+            TreeId::IdxComune => "idx_comune",
+            TreeId::IdxReferent => "idx_referent",
+            TreeId::Audit => "audit",
+            TreeId::Meta => "meta",
+        }
+    }
+}
+
+/// Meta keys.
+pub mod meta_key {
+    pub const MARKER: &[u8] = b"banca";
+    pub const MARKER_VALUE: &[u8] = b"banca famiglie affidatarie";
+    pub const FORMAT: &[u8] = b"format";
+    pub const AUDIT_HEAD: &[u8] = b"audit_head";
+    pub const IMPORTING: &[u8] = b"importing";
+    pub const RESTORED: &[u8] = b"restored";
+    pub const COUNTER_PREFIX: &[u8] = b"counter/";
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the bank at {path} is open in another process — is `banca serve` running?")]
+    Locked { path: PathBuf },
+    #[error("there is no bank at {path}: create one with `banca init` or `banca demo`")]
+    NoBank { path: PathBuf },
+    #[error("{path} is not a banca bank")]
+    NotABank { path: PathBuf },
+    #[error("the bank at {path} has format {found}, newer than this banca ({supported}): update banca")]
+    NewerFormat { path: PathBuf, found: u32, supported: u32 },
+    #[error("an import into {path} did not finish: delete the folder and import again")]
+    IncompleteImport { path: PathBuf },
+    #[error("record {key} in {tree} is damaged: {reason}")]
+    Corrupt { tree: &'static str, key: String, reason: String },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("file error on {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<Tree>,
+    path: PathBuf,
+    /// Held for the store's life: one process per bank.
+    _lock: nix::fcntl::Flock<std::fs::File>,
+}
+
+/// The outcome of a transaction: the closure's own error, or the store's.
+#[derive(Debug)]
+pub enum TxError<E> {
+    Aborted(E),
+    Store(StoreError),
+}
+
+impl Store {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn tree(&self, id: TreeId) -> &Tree {
+        &self.trees[id as usize]
+    }
+
+    /// Runs `f` as one transaction over every tree, then flushes: when this
+    /// returns Ok the change is on disk. `f` may run more than once (sled
+    /// retries on conflict), so it must not have outside effects.
+    pub fn transact<R, E, F>(&self, f: F) -> Result<R, TxError<E>>
+    where
+        F: Fn(&StoreTx) -> Result<R, ConflictableTransactionError<E>>,
+        E: From<StoreError>,
+    {
+        use sled::Transactional;
+        let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&StoreTx::new(trees)));
+        match result {
+            Ok(r) => {
+                self.db.flush().map_err(|e| TxError::Store(e.into()))?;
+                Ok(r)
+            }
+            Err(TransactionError::Abort(e)) => Err(TxError::Aborted(e)),
+            Err(TransactionError::Storage(e)) => Err(TxError::Store(e.into())),
+        }
+    }
+
+    pub fn get<T: Versioned>(&self, id: TreeId, key: &[u8]) -> Result<Option<(u64, T)>, StoreError> {
+        match self.tree(id).get(key)? {
+            Some(v) => decode_at(id, key, &v).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of a tree, in key order.
+    pub fn iter<T: Versioned>(&self, id: TreeId) -> impl Iterator<Item = Result<(u64, T), StoreError>> + '_ {
+        self.tree(id).iter().map(move |kv| {
+            let (k, v) = kv?;
+            decode_at(id, &k, &v)
+        })
+    }
+
+    /// Record keys listed under one value of an index.
+    pub fn index_keys(&self, index: TreeId, kind: u8, value: &[u8]) -> impl Iterator<Item = Result<IVec, StoreError>> + '_ {
+        let prefix = tx::index_prefix(kind, value);
+        let skip = prefix.len();
+        self.tree(index).scan_prefix(prefix).map(move |kv| {
+            let (k, _) = kv?;
+            Ok(k.subslice(skip, k.len() - skip))
+        })
+    }
+
+    pub fn meta(&self, key: &[u8]) -> Result<Option<IVec>, StoreError> {
+        Ok(self.tree(TreeId::Meta).get(key)?)
+    }
+
+    pub fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        Ok(self.meta(meta_key::AUDIT_HEAD)?.and_then(|v| tx::parse_head(&v)))
+    }
+
+    /// Walks the whole audit chain.
+    pub fn verify_audit(&self) -> Result<u64, ChainBreak> {
+        let head = self.audit_head().map_err(|e| ChainBreak::Unreadable { seq: 0, reason: e.to_string() })?;
+        let entries = self.tree(TreeId::Audit).iter().map(|kv| match kv {
+            Ok((k, v)) => {
+                let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                (seq, codec::decode::<AuditEntry>(&v).map(|(_, e)| e).map_err(|e| e.to_string()))
+            }
+            Err(e) => (0, Err(e.to_string())),
+        });
+        audit::verify(entries, head)
+    }
+
+    /// Bytes the bank takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    /// True when no record, operator or audit entry exists yet.
+    pub fn is_empty(&self) -> bool {
+        TreeId::ALL.iter().filter(|t| **t != TreeId::Meta).all(|t| self.tree(*t).is_empty())
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+pub(crate) fn decode_at<T: Versioned>(id: TreeId, key: &[u8], bytes: &[u8]) -> Result<(u64, T), StoreError> {
+    codec::decode(bytes).map_err(|e| StoreError::Corrupt {
+        tree: id.name(),
+        key: String::from_utf8(key.to_vec()).unwrap_or_else(|_| hex::encode(key)),
+        reason: e.to_string(),
+    })
+}

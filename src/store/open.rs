@@ -1,0 +1,120 @@
+//! Opening a bank folder safely: one process at a time, a clear word when
+//! the folder is not a bank or is newer than this binary.
+
+use std::fs::{self, File, OpenOptions as FsOpen};
+use std::path::Path;
+
+use nix::fcntl::{Flock, FlockArg};
+
+use super::{meta_key, Store, StoreError, TreeId, STORE_FORMAT};
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create the bank when the folder is missing or empty.
+    pub create: bool,
+    /// sled's page cache, in bytes (sled's own default is 1 GiB).
+    pub cache_bytes: u64,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { create: false, cache_bytes: 64 * 1024 * 1024 }
+    }
+}
+
+const LOCK_FILE: &str = "banca.lock";
+
+impl Store {
+    pub fn open(path: &Path, opts: &OpenOptions) -> Result<Store, StoreError> {
+        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        match fs::metadata(path) {
+            Ok(m) if !m.is_dir() => return Err(StoreError::NotABank { path: path.to_path_buf() }),
+            Ok(_) => {
+                let names: Vec<String> = fs::read_dir(path)
+                    .map_err(io)?
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect();
+                let looks_like_bank = names.iter().any(|n| n == LOCK_FILE || n == "conf");
+                if !names.is_empty() && !looks_like_bank {
+                    return Err(StoreError::NotABank { path: path.to_path_buf() });
+                }
+                if names.is_empty() && !opts.create {
+                    return Err(StoreError::NoBank { path: path.to_path_buf() });
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !opts.create {
+                    return Err(StoreError::NoBank { path: path.to_path_buf() });
+                }
+                fs::create_dir_all(path).map_err(io)?;
+                restrict_to_owner(path);
+            }
+            Err(e) => return Err(io(e)),
+        }
+
+        let lock_file = FsOpen::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.join(LOCK_FILE))
+            .map_err(io)?;
+        let lock = lock_exclusive(lock_file, path)?;
+
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(opts.cache_bytes)
+            .mode(sled::Mode::LowSpace)
+            .open()?;
+        let trees = TreeId::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = Store { db, trees, path: path.to_path_buf(), _lock: lock };
+        store.check_marker(opts.create)?;
+        Ok(store)
+    }
+
+    fn check_marker(&self, create: bool) -> Result<(), StoreError> {
+        let meta = self.tree(TreeId::Meta);
+        let path = self.path.to_path_buf();
+        match meta.get(meta_key::MARKER)? {
+            Some(v) if v.as_ref() == meta_key::MARKER_VALUE => {}
+            Some(_) => return Err(StoreError::NotABank { path }),
+            None if create && self.is_empty() => {
+                meta.insert(meta_key::MARKER, meta_key::MARKER_VALUE)?;
+                meta.insert(meta_key::FORMAT, &STORE_FORMAT.to_be_bytes())?;
+                self.db.flush()?;
+            }
+            None if self.is_empty() => return Err(StoreError::NoBank { path }),
+            None => return Err(StoreError::NotABank { path }),
+        }
+        let found = meta
+            .get(meta_key::FORMAT)?
+            .and_then(|v| v.as_ref().try_into().ok().map(u32::from_be_bytes))
+            .unwrap_or(0);
+        if found > STORE_FORMAT {
+            return Err(StoreError::NewerFormat { path, found, supported: STORE_FORMAT });
+        }
+        if meta.contains_key(meta_key::IMPORTING)? {
+            return Err(StoreError::IncompleteImport { path });
+        }
+        Ok(())
+    }
+}
+
+fn lock_exclusive(file: File, path: &Path) -> Result<Flock<File>, StoreError> {
+    Flock::lock(file, FlockArg::LockExclusiveNonblock).map_err(|(_, errno)| {
+        if errno == nix::errno::Errno::EWOULDBLOCK {
+            StoreError::Locked { path: path.to_path_buf() }
+        } else {
+            StoreError::Io { path: path.to_path_buf(), source: errno.into() }
+        }
+    })
+}
+
+/// Children's data: the bank folder is for its owner only.
+fn restrict_to_owner(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o700));
+}
