@@ -10,3 +10,4 @@ pub mod bank;
 pub mod i18n;
 pub mod model;
 pub mod store;
+pub mod demo;

@@ -11,6 +11,7 @@ mod needs;
 
 pub use api::*;
 pub use backup::ExportLine;
+pub use directory::ambits_from_csv;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
