@@ -7,6 +7,8 @@
 
 pub mod access;
 pub mod bank;
+pub mod cli;
+pub mod config;
 pub mod i18n;
 pub mod model;
 pub mod store;

@@ -67,8 +67,9 @@ impl AgeRange {
     }
 }
 
-fn describe_bound(months: u16, lang: Lang) -> String {
-    if months % 12 == 0 && months >= 24 {
+/// One bound of a range: "6 anni", "18 mesi".
+pub fn describe_bound(months: u16, lang: Lang) -> String {
+    if (months % 12 == 0 || months % 12 == 11) && months >= 24 {
         format!("{} {}", months / 12, lang.pick("anni", "years"))
     } else {
         format!("{} {}", months, lang.pick("mesi", "months"))

@@ -127,10 +127,7 @@ impl FamilyInput {
         if pr.ages.min_months > pr.ages.max_months {
             p.push(
                 "profile.ages",
-                Reason::AgeRangeInverted {
-                    min: pr.ages.describe_bound_min(),
-                    max: pr.ages.describe_bound_max(),
-                },
+                Reason::AgeRangeInverted { min_months: pr.ages.min_months, max_months: pr.ages.max_months },
             );
         }
         if pr.ages.max_months > MAX_AGE_MONTHS {
@@ -162,23 +159,5 @@ impl FamilyInput {
         }
         p.limit_text("profile.notes", &pr.notes, MAX_NOTES);
         p
-    }
-}
-
-impl AgeRange {
-    pub(crate) fn describe_bound_min(&self) -> String {
-        bound_text(self.min_months)
-    }
-    pub(crate) fn describe_bound_max(&self) -> String {
-        bound_text(self.max_months)
-    }
-}
-
-/// A bound as it was most likely typed: whole years ("12"), or months ("18m").
-fn bound_text(months: u16) -> String {
-    if months % 12 == 0 || months % 12 == 11 {
-        format!("{}a", months / 12)
-    } else {
-        format!("{months}m")
     }
 }

@@ -20,7 +20,7 @@ pub enum Reason {
     TooLong { max: usize },
     OutOfRange { min: i64, max: i64 },
     UnknownComune { code: String },
-    AgeRangeInverted { min: String, max: String },
+    AgeRangeInverted { min_months: u16, max_months: u16 },
     AgeAboveLimit,
     InTheFuture,
     NotAfter { other_field: String },

@@ -30,3 +30,29 @@ impl Lang {
         }
     }
 }
+
+mod errors;
+mod fields;
+mod problems;
+
+pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
+pub use fields::field_label;
+pub use problems::{describe_problem, describe_reason};
+
+/// `23/11/2026 10:42`, in the bank's local time.
+pub fn format_timestamp(at: time::OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02}",
+        crate::model::dates::format_date(at.date()),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// A comune code as the operator knows it: "Dalmine (BG)", or the code if unknown.
+pub fn comune_label(code: &str) -> String {
+    crate::model::ComuneCode::parse(code)
+        .and_then(|c| crate::model::Comuni::embedded().get(c))
+        .map(|c| c.label())
+        .unwrap_or_else(|| code.to_string())
+}

@@ -1,0 +1,298 @@
+//! Bank-wide commands: init, demo, whoami, info, comune lookup, export,
+//! import, audit.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Args;
+
+use crate::bank::{Reply, Request};
+use crate::i18n::{chain_break_text, format_timestamp};
+use crate::model::comune::distance_km;
+
+use super::parse::FlagErrors;
+use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
+use super::table::{Block, Table};
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Quante famiglie generare
+    #[arg(long, default_value_t = 300)]
+    families: usize,
+    /// Quante richieste generare
+    #[arg(long, default_value_t = 80)]
+    needs: usize,
+    /// Seme: lo stesso seme dà la stessa banca
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ComuneArgs {
+    /// Nome (anche senza accenti) o codice ISTAT; "Nome (PR)" se il nome è ambiguo
+    query: String,
+    /// Un secondo comune: stampa la distanza in linea d'aria
+    #[arg(long)]
+    to: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Verifica l'integrità dell'intero registro
+    #[arg(long)]
+    verify: bool,
+    /// Solo le voci di un record (codice)
+    #[arg(long)]
+    record: Option<String>,
+    /// Quante voci mostrare (le più recenti)
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+}
+
+pub fn init(settings: &Settings) -> CliResult {
+    let s = Session::open(settings, true)?;
+    s.call(Request::Init)?;
+    if s.json {
+        return print_json(&serde_json::json!({ "bank": settings.db, "admin": s.actor.user }));
+    }
+    println!(
+        "{} {}\n{} {}",
+        s.t("Banca creata in", "Bank created at"),
+        settings.db.display(),
+        s.t("Amministratore:", "Administrator:"),
+        s.actor.user
+    );
+    println!("{}", s.t("Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`", "Ambito di Dalmine loaded. Next: `banca service add --name ...`"));
+    Ok(())
+}
+
+pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
+    let s = Session::open(settings, true)?;
+    let started = std::time::Instant::now();
+    let options = crate::demo::DemoOptions {
+        families: args.families,
+        needs: args.needs,
+        seed: args.seed,
+        admin_user: s.actor.user.clone(),
+        now: crate::bank::Clock::now(&crate::bank::SystemClock::new()),
+    };
+    let lines = crate::demo::generate_lines(&options);
+    let summary = match s.call(Request::Import { lines })? {
+        Reply::Imported(summary) => summary,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&summary);
+    }
+    println!(
+        "{} {} ({:.1} s): {} {}, {} {}, {} {}, {} {}.",
+        s.t("Banca dimostrativa creata in", "Demo bank created at"),
+        settings.db.display(),
+        started.elapsed().as_secs_f64(),
+        summary.families,
+        s.t("famiglie", "families"),
+        summary.needs,
+        s.t("richieste", "needs"),
+        summary.services,
+        s.t("servizi", "services"),
+        summary.operators,
+        s.t("operatori", "operators"),
+    );
+    println!(
+        "{} {} {}",
+        s.t("Dati sintetici: nessuna persona reale. Sei amministratore come", "Synthetic data: no real person. You are administrator as"),
+        s.actor.user,
+        s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
+    );
+    Ok(())
+}
+
+pub fn whoami(s: &Session) -> CliResult {
+    let Reply::Whoami(p) = s.call(Request::Whoami)? else {
+        return Err(Failure::Internal("whoami".into()));
+    };
+    if s.json {
+        return print_json(&p);
+    }
+    let service = p.service.map(|c| format!(", {c}")).unwrap_or_default();
+    println!("{} ({}) — {}{service}", p.display_name, p.user, p.role.label(s.lang));
+    Ok(())
+}
+
+pub fn info(s: &Session) -> CliResult {
+    let Reply::Info(i) = s.call(Request::Info)? else {
+        return Err(Failure::Internal("info".into()));
+    };
+    if s.json {
+        return print_json(&i);
+    }
+    let mut b = Block::default();
+    b.add(s.t("Banca", "Bank"), i.path.clone());
+    b.add(s.t("Ambiti", "Ambits"), i.ambits.to_string());
+    b.add(s.t("Servizi", "Services"), i.services.to_string());
+    b.add(s.t("Operatori", "Operators"), i.operators.to_string());
+    b.add(s.t("Famiglie", "Families"), i.families.to_string());
+    b.add(s.t("Richieste", "Needs"), i.needs.to_string());
+    b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
+    b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
+    b.add(s.t("Ripristinata da backup", "Restored from backup"), i.restored.clone().unwrap_or_default());
+    print!("{}", b.render(0));
+    Ok(())
+}
+
+pub fn comune(settings: &Settings, args: ComuneArgs) -> CliResult {
+    let lang = settings.lang;
+    let mut errs = FlagErrors::new(lang);
+    let a = errs.comune("comune", &args.query);
+    let b = args.to.as_deref().and_then(|q| errs.comune("to", q));
+    errs.finish()?;
+    let comuni = crate::model::Comuni::embedded();
+    let Some(a) = a.and_then(|c| comuni.get(c)) else { return Ok(()) };
+    let distance = b.and_then(|b| comuni.get(b)).map(|b| (b, distance_km(a, b)));
+    if settings.json {
+        return print_json(&serde_json::json!({
+            "istat": a.code.to_string(), "name": a.name, "province": a.province, "region": a.region,
+            "lat": a.coords.map(|c| c.lat), "lon": a.coords.map(|c| c.lon), "population": a.population,
+            "distance_km": distance.as_ref().and_then(|(_, d)| *d),
+        }));
+    }
+    let mut block = Block::default();
+    block.add(lang.pick("Comune", "Comune"), a.label());
+    block.add("ISTAT", a.code.to_string());
+    block.add(lang.pick("Regione", "Region"), a.region.clone());
+    block.add(lang.pick("Abitanti", "Population"), a.population.map(|p| p.to_string()).unwrap_or_default());
+    block.add(
+        lang.pick("Coordinate", "Coordinates"),
+        a.coords.map(|c| format!("{:.4} N, {:.4} E", c.lat, c.lon)).unwrap_or_else(|| lang.pick("non note", "unknown").into()),
+    );
+    if let Some((b, d)) = distance {
+        let text = match d {
+            Some(km) => format!("{km:.1} km {} {}", lang.pick("da", "from"), b.label()),
+            None => format!("{} ({})", lang.pick("sconosciuta: coordinate mancanti", "unknown: missing coordinates"), b.label()),
+        };
+        block.add(lang.pick("Distanza", "Distance"), text);
+    }
+    print!("{}", block.render(0));
+    Ok(())
+}
+
+pub fn export(s: &Session, file: &Path) -> CliResult {
+    let lines = match s.call(Request::Export)? {
+        Reply::Export { lines } => lines,
+        other => return Err(unexpected(other)),
+    };
+    let io = |e: std::io::Error| Failure::Internal(format!("{}: {e}", file.display()));
+    if file == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        for l in &lines {
+            writeln!(out, "{l}").map_err(io)?;
+        }
+        return Ok(());
+    }
+    write_private_atomically(file, &lines).map_err(io)?;
+    eprintln!(
+        "{} {} {} {}",
+        s.t("Esportate", "Exported"),
+        lines.len(),
+        s.t("righe in", "lines to"),
+        file.display()
+    );
+    eprintln!("{}", s.t("Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.", "The file holds children's personal data: keep it encrypted and access-restricted."));
+    Ok(())
+}
+
+/// Writes beside the target and renames, so a crash never leaves half a
+/// backup; readable by the owner only, since it holds children's data.
+fn write_private_atomically(file: &Path, lines: &[String]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        let mut w = std::io::BufWriter::new(f);
+        for l in lines {
+            w.write_all(l.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, file)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn import(settings: &Settings, file: &Path) -> CliResult {
+    let lang = settings.lang;
+    let text = std::fs::read_to_string(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
+    let s = Session::open(settings, true)?;
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let summary = match s.call(Request::Import { lines })? {
+        Reply::Imported(summary) => summary,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&summary);
+    }
+    println!(
+        "{} {}: {} {}, {} {}, {} {}, {} {}, {} {}.",
+        lang.pick("Importato in", "Imported into"),
+        settings.db.display(),
+        summary.families,
+        lang.pick("famiglie", "families"),
+        summary.needs,
+        lang.pick("richieste", "needs"),
+        summary.services,
+        lang.pick("servizi", "services"),
+        summary.operators,
+        lang.pick("operatori", "operators"),
+        summary.audit_entries,
+        lang.pick("voci di registro", "audit entries"),
+    );
+    Ok(())
+}
+
+pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
+    if args.verify {
+        return match s.bank.handle(&s.actor, Request::AuditVerify) {
+            Ok(Reply::AuditVerified { entries }) => {
+                if s.json {
+                    return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
+                }
+                println!("{} {entries} {}", s.t("Registro integro:", "Audit log intact:"), s.t("voci verificate.", "entries verified."));
+                Ok(())
+            }
+            Ok(other) => Err(unexpected(other)),
+            Err(crate::bank::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
+                "{} {}",
+                s.t("REGISTRO ALTERATO:", "AUDIT LOG ALTERED:"),
+                chain_break_text(&b, s.lang)
+            ))),
+            Err(e) => Err(Failure::from_bank(&e, s.lang)),
+        };
+    }
+    let entries = match s.call(Request::AuditList { record: args.record, limit: args.limit })? {
+        Reply::Audit(e) => e,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&entries);
+    }
+    let mut t = Table::new(&["N.", s.t("QUANDO", "WHEN"), s.t("CHI", "WHO"), s.t("AZIONE", "ACTION"), "RECORD", s.t("CAMPI", "FIELDS")]);
+    for e in &entries {
+        let fields: Vec<String> = e.fields.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
+        t.row(vec![
+            e.seq.to_string(),
+            format_timestamp(e.at),
+            e.actor.clone(),
+            e.action.label(s.lang).into(),
+            e.record.clone(),
+            fields.join(", "),
+        ]);
+    }
+    print!("{}", t.render());
+    Ok(())
+}

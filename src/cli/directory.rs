@@ -1,0 +1,393 @@
+//! `banca service|operator|ambit …`: the directory, written by administrators.
+
+use clap::{Args, Subcommand};
+
+use crate::bank::{Reply, Request};
+use crate::i18n::comune_label;
+use crate::model::*;
+
+use super::family::{saved, yes_no};
+use super::parse::{service_code, split_list, FlagErrors};
+use super::session::{print_json, unexpected, CliResult, Session};
+use super::table::{Block, Table};
+
+#[derive(Subcommand, Debug)]
+pub enum ServiceCommand {
+    /// Registra un servizio affido o un'associazione (amministratori)
+    Add(ServiceFields),
+    /// Modifica un servizio
+    Edit {
+        code: String,
+        #[arg(long)]
+        revision: Option<u64>,
+        #[command(flatten)]
+        fields: ServiceFields,
+    },
+    Show { code: String },
+    List,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ServiceFields {
+    #[arg(long)]
+    name: Option<String>,
+    /// ambito, interdistrettuale, associazione
+    #[arg(long)]
+    kind: Option<String>,
+    /// Ambiti coperti, separati da virgole
+    #[arg(long)]
+    ambits: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+    /// Attivo: sì/no
+    #[arg(long, value_name = "SÌ/NO")]
+    active: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+    /// Aggiunge un operatore: il suo nome utente Unix (amministratori)
+    Add {
+        user: String,
+        #[command(flatten)]
+        fields: OperatorFields,
+    },
+    /// Modifica un operatore (ruolo, servizio, attivo)
+    Edit {
+        user: String,
+        #[arg(long)]
+        revision: Option<u64>,
+        #[command(flatten)]
+        fields: OperatorFields,
+    },
+    Show { user: String },
+    List {
+        #[arg(long)]
+        service: Option<String>,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct OperatorFields {
+    /// Nome e cognome
+    #[arg(long)]
+    name: Option<String>,
+    /// amministratore, coordinamento, operatore, lettore
+    #[arg(long)]
+    role: Option<String>,
+    /// Servizio (operatori; "" per nessuno)
+    #[arg(long)]
+    service: Option<String>,
+    /// Attivo: sì/no
+    #[arg(long, value_name = "SÌ/NO")]
+    active: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AmbitCommand {
+    /// Registra un ambito territoriale (amministratori)
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: AmbitFields,
+    },
+    /// Modifica un ambito
+    Edit {
+        name: String,
+        #[arg(long)]
+        revision: Option<u64>,
+        #[command(flatten)]
+        fields: AmbitFields,
+    },
+    Show { name: String },
+    List,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct AmbitFields {
+    /// Comuni dell'ambito, separati da virgole (nomi o codici ISTAT)
+    #[arg(long)]
+    comuni: Option<String>,
+    /// Presidio "Nome:comune,comune" (ripetibile; in modifica sostituisce tutti)
+    #[arg(long = "district", value_name = "NOME:COMUNI")]
+    districts: Vec<String>,
+}
+
+pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
+    match c {
+        ServiceCommand::Add(fields) => {
+            let mut input = ServiceInput {
+                name: String::new(),
+                kind: ServiceKind::Ambit,
+                ambits: vec![],
+                address: String::new(),
+                phone: String::new(),
+                email: String::new(),
+                notes: String::new(),
+                active: true,
+            };
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            saved(s, s.call(Request::ServiceCreate { input })?)
+        }
+        ServiceCommand::Edit { code, revision, fields } => {
+            let code = service_code(&code, s.lang)?;
+            let current = match s.call(Request::ServiceGet { code })? {
+                Reply::Service(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            let mut input = current.record.details.clone();
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            let base_revision = revision.unwrap_or(current.revision);
+            saved(s, s.call(Request::ServiceUpdate { code, base_revision, input })?)
+        }
+        ServiceCommand::Show { code } => {
+            let code = service_code(&code, s.lang)?;
+            let r = match s.call(Request::ServiceGet { code })? {
+                Reply::Service(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&r);
+            }
+            let d = &r.record.details;
+            println!("{}  {}  ·  {} {}", r.record.code, d.name, s.t("revisione", "revision"), r.revision);
+            let mut b = Block::default();
+            b.add(s.t("Tipo", "Kind"), d.kind.label(s.lang));
+            b.add(s.t("Ambiti", "Ambits"), d.ambits.join(", "));
+            b.add(s.t("Indirizzo", "Address"), d.address.clone());
+            b.add(s.t("Telefono", "Phone"), d.phone.clone());
+            b.add("E-mail", d.email.clone());
+            b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
+            b.add(s.t("Note", "Notes"), d.notes.clone());
+            print!("{}", b.render(2));
+            if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
+                let names: Vec<String> = ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
+                let mut b = Block::default();
+                b.add(s.t("Operatori", "Operators"), names.join(", "));
+                print!("{}", b.render(2));
+            }
+            Ok(())
+        }
+        ServiceCommand::List => {
+            let list = match s.call(Request::ServiceList)? {
+                Reply::Services(l) => l,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&list);
+            }
+            let mut t = Table::new(&[s.t("CODICE", "CODE"), s.t("NOME", "NAME"), s.t("TIPO", "KIND"), s.t("TELEFONO", "PHONE"), "E-MAIL", s.t("AMBITI", "AMBITS")]);
+            for r in &list {
+                let d = &r.record.details;
+                let name = if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
+                t.row(vec![r.record.code.to_string(), name, d.kind.label(s.lang).into(), d.phone.clone(), d.email.clone(), d.ambits.join(", ")]);
+            }
+            print!("{}", t.render());
+            Ok(())
+        }
+    }
+}
+
+impl ServiceFields {
+    fn apply(self, input: &mut ServiceInput, errs: &mut FlagErrors) {
+        let lang = errs.lang();
+        if let Some(v) = self.name {
+            input.name = v.trim().to_string();
+        }
+        if let Some(v) = self.kind {
+            if let Some(k) = errs.term("kind", &v, ServiceKind::parse, ServiceKind::choices(lang)) {
+                input.kind = k;
+            }
+        }
+        if let Some(v) = self.ambits {
+            input.ambits = split_list(&v);
+        }
+        for (slot, value) in [(&mut input.address, self.address), (&mut input.phone, self.phone), (&mut input.email, self.email), (&mut input.notes, self.notes)] {
+            if let Some(v) = value {
+                *slot = v.trim().to_string();
+            }
+        }
+        if let Some(v) = self.active {
+            if let Some(b) = errs.yes_no("active", &v) {
+                input.active = b;
+            }
+        }
+    }
+}
+
+pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
+    match c {
+        OperatorCommand::Add { user, fields } => {
+            let mut input = OperatorInput { display_name: String::new(), role: Role::Operator, service: None, active: true };
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            saved(s, s.call(Request::OperatorCreate { user: user.trim().to_string(), input })?)
+        }
+        OperatorCommand::Edit { user, revision, fields } => {
+            let current = match s.call(Request::OperatorGet { user: user.clone() })? {
+                Reply::Operator(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            let mut input = current.record.details.clone();
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            let base_revision = revision.unwrap_or(current.revision);
+            saved(s, s.call(Request::OperatorUpdate { user, base_revision, input })?)
+        }
+        OperatorCommand::Show { user } => {
+            let r = match s.call(Request::OperatorGet { user })? {
+                Reply::Operator(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&r);
+            }
+            let d = &r.record.details;
+            println!("{}  {}  ·  {} {}", r.record.user, d.display_name, s.t("revisione", "revision"), r.revision);
+            let mut b = Block::default();
+            b.add(s.t("Ruolo", "Role"), d.role.label(s.lang));
+            b.add(s.t("Servizio", "Service"), d.service.map(|c| c.to_string()).unwrap_or_default());
+            b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
+            print!("{}", b.render(2));
+            Ok(())
+        }
+        OperatorCommand::List { service } => {
+            let service = service.map(|c| service_code(&c, s.lang)).transpose()?;
+            let list = match s.call(Request::OperatorList { service })? {
+                Reply::Operators(l) => l,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&list);
+            }
+            let mut t = Table::new(&[s.t("UTENTE", "USER"), s.t("NOME", "NAME"), s.t("RUOLO", "ROLE"), s.t("SERVIZIO", "SERVICE"), s.t("ATTIVO", "ACTIVE")]);
+            for r in &list {
+                let d = &r.record.details;
+                t.row(vec![
+                    r.record.user.clone(),
+                    d.display_name.clone(),
+                    d.role.label(s.lang).into(),
+                    d.service.map(|c| c.to_string()).unwrap_or_default(),
+                    yes_no(d.active, s.lang),
+                ]);
+            }
+            print!("{}", t.render());
+            Ok(())
+        }
+    }
+}
+
+impl OperatorFields {
+    fn apply(self, input: &mut OperatorInput, errs: &mut FlagErrors) {
+        let lang = errs.lang();
+        if let Some(v) = self.name {
+            input.display_name = v.trim().to_string();
+        }
+        if let Some(v) = self.role {
+            if let Some(r) = errs.term("role", &v, Role::parse, Role::choices(lang)) {
+                input.role = r;
+            }
+        }
+        if let Some(v) = self.service {
+            input.service = if v.trim().is_empty() { None } else { errs.service("service", &v) };
+        }
+        if let Some(v) = self.active {
+            if let Some(b) = errs.yes_no("active", &v) {
+                input.active = b;
+            }
+        }
+    }
+}
+
+pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
+    match c {
+        AmbitCommand::Add { name, fields } => {
+            let mut input = AmbitInput { name: name.trim().to_string(), comuni: vec![], districts: vec![] };
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            saved(s, s.call(Request::AmbitSave { input, base_revision: None })?)
+        }
+        AmbitCommand::Edit { name, revision, fields } => {
+            let current = match s.call(Request::AmbitGet { name })? {
+                Reply::Ambit(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            let mut input = current.record.details.clone();
+            let mut errs = FlagErrors::new(s.lang);
+            fields.apply(&mut input, &mut errs);
+            errs.finish()?;
+            let base = revision.unwrap_or(current.revision);
+            saved(s, s.call(Request::AmbitSave { input, base_revision: Some(base) })?)
+        }
+        AmbitCommand::Show { name } => {
+            let r = match s.call(Request::AmbitGet { name })? {
+                Reply::Ambit(r) => r,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&r);
+            }
+            let d = &r.record.details;
+            println!("{}  ·  {} {}  ·  {} {}", d.name, d.comuni.len(), s.t("comuni", "comuni"), s.t("revisione", "revision"), r.revision);
+            let mut b = Block::default();
+            for district in &d.districts {
+                let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
+                b.add(&format!("{} {}", s.t("Presidio", "District"), district.name), names.join(", "));
+            }
+            let outside: Vec<String> = d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
+            b.add(if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") }, outside.join(", "));
+            print!("{}", b.render(2));
+            Ok(())
+        }
+        AmbitCommand::List => {
+            let list = match s.call(Request::AmbitList)? {
+                Reply::Ambits(l) => l,
+                other => return Err(unexpected(other)),
+            };
+            if s.json {
+                return print_json(&list);
+            }
+            let mut t = Table::new(&[s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")]);
+            for r in &list {
+                let d = &r.record.details;
+                let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
+                t.row(vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]);
+            }
+            print!("{}", t.render());
+            Ok(())
+        }
+    }
+}
+
+fn comune_name(code: ComuneCode) -> String {
+    Comuni::embedded().get(code).map(|c| c.name.clone()).unwrap_or_else(|| comune_label(&code.to_string()))
+}
+
+impl AmbitFields {
+    fn apply(self, input: &mut AmbitInput, errs: &mut FlagErrors) {
+        if let Some(v) = self.comuni {
+            input.comuni = split_list(&v).iter().filter_map(|c| errs.comune("comuni", c)).collect();
+        }
+        if !self.districts.is_empty() {
+            input.districts = Vec::new();
+            for d in &self.districts {
+                let (name, list) = d.split_once(':').unwrap_or((d, ""));
+                let comuni = split_list(list).iter().filter_map(|c| errs.comune("district", c)).collect();
+                input.districts.push(District { name: name.trim().to_string(), comuni });
+            }
+        }
+    }
+}

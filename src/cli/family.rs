@@ -1,0 +1,521 @@
+//! `banca family add|edit|show|list`.
+
+use clap::{Args, Subcommand};
+
+use crate::bank::{FamilyFilter, FamilyView, Reply, Request};
+use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::model::age::AgeRange;
+use crate::model::dates::format_date;
+use crate::model::*;
+
+use super::parse::{family_code, split_list, FlagErrors};
+use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use super::table::{Block, Table};
+
+#[derive(Subcommand, Debug)]
+pub enum FamilyCommand {
+    /// Registra una famiglia (almeno --adult e --comune)
+    Add(FamilyFields),
+    /// Modifica una famiglia: solo i campi indicati cambiano
+    Edit {
+        code: String,
+        /// Revisione letta (da `family show`): se nel frattempo è cambiata, la modifica è rifiutata
+        #[arg(long)]
+        revision: Option<u64>,
+        #[command(flatten)]
+        fields: FamilyFields,
+    },
+    /// Mostra una famiglia (l'identità solo a chi può vederla)
+    Show { code: String },
+    /// Elenca le famiglie
+    List(FamilyListArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct FamilyFields {
+    /// Servizio titolare, es. S-001 (per un operatore: il proprio)
+    #[arg(long)]
+    service: Option<String>,
+    /// Operatore referente (nome utente; default: chi registra)
+    #[arg(long)]
+    referent: Option<String>,
+    /// Adulto di riferimento "Nome Cognome,anno di nascita" (ripetibile; in modifica sostituisce tutti)
+    #[arg(long = "adult", value_name = "NOME,ANNO")]
+    adults: Vec<String>,
+    /// Indirizzo (via e numero)
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    /// Comune di residenza (nome o codice ISTAT)
+    #[arg(long)]
+    comune: Option<String>,
+    /// Adulti nel nucleo (default: quanti --adult)
+    #[arg(long, value_name = "N")]
+    household_adults: Option<String>,
+    /// Anni di nascita dei figli, separati da virgole ("" per nessuno)
+    #[arg(long, value_name = "ANNI")]
+    children_born: Option<String>,
+    /// Animali in casa (testo libero)
+    #[arg(long)]
+    pets: Option<String>,
+    #[arg(long, value_name = "N")]
+    spare_rooms: Option<String>,
+    /// Tipi di affido accolti: residenziale, diurno, tempo_libero, pronto_intervento, affido_leggero, genitore_bambino, neomaggiorenni
+    #[arg(long, value_name = "TIPI")]
+    kinds: Option<String>,
+    /// Fascia d'età accolta: "3-10" (anni), "0-24m" (mesi), "6m-4"
+    #[arg(long, value_name = "DA-A")]
+    ages: Option<String>,
+    /// indifferente, femmine, maschi
+    #[arg(long)]
+    sex_preference: Option<String>,
+    /// Massimo di minori accolti insieme
+    #[arg(long, value_name = "N")]
+    max_children: Option<String>,
+    /// Accoglie fratelli: sì/no
+    #[arg(long, value_name = "SÌ/NO")]
+    accepts_siblings: Option<String>,
+    /// Bisogni speciali accolti: disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
+    #[arg(long, value_name = "BISOGNI")]
+    special_needs: Option<String>,
+    /// Lingue parlate, separate da virgole
+    #[arg(long)]
+    languages: Option<String>,
+    /// Disponibilità di tempo: tempo_pieno, feriali, pomeriggi, weekend, vacanze, su_chiamata
+    #[arg(long = "time", value_name = "TEMPI")]
+    time_slots: Option<String>,
+    /// Distanza massima che la famiglia percorre, in km ("" per nessun limite)
+    #[arg(long, value_name = "KM")]
+    max_distance: Option<String>,
+    /// Corso di formazione concluso il (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    training_completed: Option<String>,
+    /// interessata, in_valutazione, idonea, sospesa, ritirata, non_idonea
+    #[arg(long)]
+    status: Option<String>,
+    /// Data di idoneità (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    approved_on: Option<String>,
+    /// Data di revisione dell'idoneità (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    review_on: Option<String>,
+    /// Disponibilità confermata il (gg/mm/aaaa, o "oggi")
+    #[arg(long, value_name = "DATA")]
+    confirmed_on: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct FamilyListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    /// Tipo di affido accolto
+    #[arg(long)]
+    kind: Option<String>,
+    #[arg(long)]
+    service: Option<String>,
+    #[arg(long)]
+    comune: Option<String>,
+    #[arg(long)]
+    referent: Option<String>,
+    /// Solo le disponibilità da riconfermare
+    #[arg(long)]
+    stale: bool,
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+pub fn run(s: &Session, command: FamilyCommand) -> CliResult {
+    match command {
+        FamilyCommand::Add(fields) => add(s, fields),
+        FamilyCommand::Edit { code, revision, fields } => edit(s, &code, revision, fields),
+        FamilyCommand::Show { code } => show(s, &code),
+        FamilyCommand::List(args) => list(s, args),
+    }
+}
+
+fn add(s: &Session, fields: FamilyFields) -> CliResult {
+    let mut errs = FlagErrors::new(s.lang);
+    if fields.comune.is_none() {
+        errs.push("comune", s.t("obbligatorio", "required"));
+    }
+    let mut input = FamilyInput {
+        service: None,
+        referent: None,
+        identity: FamilyIdentity::default(),
+        profile: AvailabilityProfile {
+            comune: ComuneCode::from_u32(0),
+            household: Household { adults: fields.adults.len().max(1) as u8, ..Household::default() },
+            kinds: Default::default(),
+            ages: AgeRange::ANY,
+            sex_preference: SexPreference::Any,
+            max_children: 1,
+            siblings_accepted: false,
+            special_needs_accepted: Default::default(),
+            languages: vec!["italiano".into()],
+            time_slots: Default::default(),
+            max_distance_km: None,
+            training_completed_on: None,
+            status: FamilyStatus::Enquiring,
+            approved_on: None,
+            review_on: None,
+            confirmed_on: None,
+            notes: String::new(),
+        },
+    };
+    fields.apply(&mut input, &mut errs);
+    errs.finish()?;
+    saved(s, s.call(Request::FamilyCreate { input })?)
+}
+
+fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) -> CliResult {
+    let code = family_code(code, s.lang)?;
+    let view = match s.call(Request::FamilyGet { code })? {
+        Reply::Family(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    let Some(identity) = view.identity.clone() else {
+        return Err(Failure::User(format!(
+            "{code}: {}",
+            s.t("non puoi modificare una famiglia di un altro servizio", "you cannot change another service's family")
+        )));
+    };
+    let mut input = FamilyInput {
+        service: Some(view.contact.service),
+        referent: Some(view.contact.referent.clone()),
+        identity,
+        profile: view.profile.clone(),
+    };
+    let mut errs = FlagErrors::new(s.lang);
+    fields.apply(&mut input, &mut errs);
+    errs.finish()?;
+    let base_revision = revision.unwrap_or(view.revision);
+    saved(s, s.call(Request::FamilyUpdate { code, base_revision, input })?)
+}
+
+impl FamilyFields {
+    /// Writes every given flag into `input`; problems go to `errs`.
+    fn apply(self, input: &mut FamilyInput, errs: &mut FlagErrors) {
+        let lang = errs.lang();
+        if let Some(v) = self.service {
+            input.service = errs.service("service", &v);
+        }
+        if let Some(v) = self.referent {
+            input.referent = Some(v.trim().to_string());
+        }
+        if !self.adults.is_empty() {
+            input.identity.adults = self.adults.iter().filter_map(|a| parse_adult(a, errs)).collect();
+        }
+        let id = &mut input.identity;
+        set_text(&mut id.address, self.address);
+        set_text(&mut id.phone, self.phone);
+        set_text(&mut id.email, self.email);
+        let p = &mut input.profile;
+        if let Some(v) = self.comune {
+            if let Some(c) = errs.comune("comune", &v) {
+                p.comune = c;
+            }
+        }
+        if let Some(v) = self.household_adults {
+            if let Some(n) = errs.number("household-adults", &v) {
+                p.household.adults = n;
+            }
+        }
+        if let Some(v) = self.children_born {
+            p.household.children_birth_years =
+                split_list(&v).iter().filter_map(|y| errs.number("children-born", y)).collect();
+        }
+        set_text(&mut p.household.pets, self.pets);
+        if let Some(v) = self.spare_rooms {
+            if let Some(n) = errs.number("spare-rooms", &v) {
+                p.household.spare_rooms = n;
+            }
+        }
+        if let Some(v) = self.kinds {
+            if let Some(k) = errs.terms("kinds", &v, PlacementKind::parse, PlacementKind::choices(lang)) {
+                p.kinds = k;
+            }
+        }
+        if let Some(v) = self.ages {
+            match AgeRange::parse(&v) {
+                Some(r) => p.ages = r,
+                None => errs.push(
+                    "ages",
+                    format!("«{v}»: {}", lang.pick("scrivere per es. 3-10 (anni) o 0-24m (mesi)", "write e.g. 3-10 (years) or 0-24m (months)")),
+                ),
+            }
+        }
+        if let Some(v) = self.sex_preference {
+            if let Some(x) = errs.term("sex-preference", &v, SexPreference::parse, SexPreference::choices(lang)) {
+                p.sex_preference = x;
+            }
+        }
+        if let Some(v) = self.max_children {
+            if let Some(n) = errs.number("max-children", &v) {
+                p.max_children = n;
+            }
+        }
+        if let Some(v) = self.accepts_siblings {
+            if let Some(b) = errs.yes_no("accepts-siblings", &v) {
+                p.siblings_accepted = b;
+            }
+        }
+        if let Some(v) = self.special_needs {
+            if let Some(x) = errs.terms("special-needs", &v, SpecialNeed::parse, SpecialNeed::choices(lang)) {
+                p.special_needs_accepted = x;
+            }
+        }
+        if let Some(v) = self.languages {
+            p.languages = split_list(&v);
+        }
+        if let Some(v) = self.time_slots {
+            if let Some(x) = errs.terms("time", &v, TimeSlot::parse, TimeSlot::choices(lang)) {
+                p.time_slots = x;
+            }
+        }
+        if let Some(v) = self.max_distance {
+            if v.trim().is_empty() {
+                p.max_distance_km = None;
+            } else if let Some(n) = errs.number("max-distance", &v) {
+                p.max_distance_km = Some(n);
+            }
+        }
+        for (flag, value, slot) in [
+            ("training-completed", self.training_completed, &mut p.training_completed_on),
+            ("approved-on", self.approved_on, &mut p.approved_on),
+            ("review-on", self.review_on, &mut p.review_on),
+            ("confirmed-on", self.confirmed_on, &mut p.confirmed_on),
+        ] {
+            if let Some(v) = value {
+                if let Some(d) = errs.opt_date(flag, &v) {
+                    *slot = d;
+                }
+            }
+        }
+        if let Some(v) = self.status {
+            if let Some(x) = errs.term("status", &v, FamilyStatus::parse, FamilyStatus::choices(lang)) {
+                p.status = x;
+            }
+        }
+        set_text(&mut p.notes, self.notes);
+    }
+}
+
+fn set_text(slot: &mut String, value: Option<String>) {
+    if let Some(v) = value {
+        *slot = v.trim().to_string();
+    }
+}
+
+/// "Laura Bassi,1979".
+fn parse_adult(text: &str, errs: &mut FlagErrors) -> Option<Adult> {
+    let (name, year) = text.rsplit_once(',').unwrap_or((text, ""));
+    match year.trim().parse::<u16>() {
+        Ok(birth_year) => Some(Adult { name: name.trim().to_string(), birth_year }),
+        Err(_) => {
+            let msg = errs.lang().pick("scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"");
+            errs.push("adult", format!("«{text}»: {msg}"));
+            None
+        }
+    }
+}
+
+pub(super) fn saved(s: &Session, reply: Reply) -> CliResult {
+    let Reply::Saved(saved) = reply else {
+        return Err(unexpected(reply));
+    };
+    if s.json {
+        return print_json(&saved);
+    }
+    if saved.revision == 1 && saved.changed.is_empty() {
+        println!("{} {}", s.t("Salvato:", "Saved:"), saved.code);
+    } else if saved.changed.is_empty() && saved.also_changed.is_empty() {
+        println!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+    } else {
+        let fields: Vec<String> = saved.changed.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
+        println!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+    }
+    if !saved.also_changed.is_empty() {
+        println!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
+    }
+    Ok(())
+}
+
+fn show(s: &Session, code: &str) -> CliResult {
+    let code = family_code(code, s.lang)?;
+    let view = match s.call(Request::FamilyGet { code })? {
+        Reply::Family(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&view);
+    }
+    print!("{}", render_family(&view, s.lang, s.bank.config().stale_after_months));
+    Ok(())
+}
+
+pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
+    let p = &v.profile;
+    let t = |it, en| lang.pick(it, en);
+    let mut out = format!(
+        "{}  {}  ·  {}  ·  {} {}\n",
+        v.code,
+        p.status.label(lang),
+        comune_label(&p.comune.to_string()),
+        t("revisione", "revision"),
+        v.revision
+    );
+    let mut head = Block::default();
+    head.add(t("Servizio", "Service"), format!("{} {}", v.contact.service, v.contact.service_name));
+    head.add(t("Contatti", "Contacts"), join_nonempty(&[&v.contact.phone, &v.contact.email]));
+    head.add(t("Referente", "Referent"), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    out.push_str(&head.render(0));
+    match &v.identity {
+        Some(id) => {
+            out.push_str(&format!("\n{}\n", t("Identità (visibile al servizio e al coordinamento)", "Identity (visible to the service and the coordination)")));
+            let mut b = Block::default();
+            let adults: Vec<String> = id.adults.iter().map(|a| format!("{} ({})", a.name, a.birth_year)).collect();
+            b.add(t("Adulti", "Adults"), adults.join(", "));
+            b.add(t("Indirizzo", "Address"), id.address.clone());
+            b.add(t("Telefono", "Phone"), id.phone.clone());
+            b.add("E-mail", id.email.clone());
+            out.push_str(&b.render(2));
+        }
+        None => out.push_str(&format!(
+            "\n{}\n",
+            t("Identità: riservata al servizio titolare e al coordinamento.", "Identity: reserved to the owning service and the coordination.")
+        )),
+    }
+    out.push_str(&format!("\n{}\n", t("Disponibilità", "Availability")));
+    let mut b = Block::default();
+    b.add(t("Tipi di affido", "Kinds"), list_labels(p.kinds.iter().map(|k| k.label(lang)), lang));
+    b.add(t("Fascia d'età", "Ages"), p.ages.describe(lang));
+    b.add(t("Sesso", "Sex"), p.sex_preference.label(lang));
+    b.add(t("Minori insieme (max)", "Children at once (max)"), p.max_children.to_string());
+    b.add(t("Fratelli", "Siblings"), yes_no(p.siblings_accepted, lang));
+    b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
+    b.add(t("Lingue", "Languages"), p.languages.join(", "));
+    b.add(t("Tempo", "Time"), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
+    b.add(
+        t("Distanza massima", "Maximum distance"),
+        p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t("nessun limite", "no limit").into()),
+    );
+    let hh = &p.household;
+    let mut household = format!("{} {}", hh.adults, t("adulti", "adults"));
+    if !hh.children_birth_years.is_empty() {
+        let years: Vec<String> = hh.children_birth_years.iter().map(|y| y.to_string()).collect();
+        household.push_str(&format!(", {} ({})", t("figli nati nel", "children born"), years.join(", ")));
+    }
+    household.push_str(&format!(", {} {}", hh.spare_rooms, t("stanze libere", "spare rooms")));
+    if !hh.pets.is_empty() {
+        household.push_str(&format!(", {}: {}", t("animali", "pets"), hh.pets));
+    }
+    b.add(t("Nucleo", "Household"), household);
+    b.add(t("Formazione conclusa", "Training completed"), opt_date(p.training_completed_on));
+    b.add(t("Idonea dal", "Approved on"), opt_date(p.approved_on));
+    b.add(t("Revisione", "Review"), opt_date(p.review_on));
+    let confirmed = match p.confirmed_on {
+        Some(d) if v.stale => format!(
+            "{}  ⚠ {} {stale_months} {}",
+            format_date(d),
+            t("da riconfermare: più di", "to be confirmed again: more than"),
+            t("mesi", "months")
+        ),
+        Some(d) => format_date(d),
+        None => t("mai confermata", "never confirmed").into(),
+    };
+    b.add(t("Confermata il", "Confirmed on"), confirmed);
+    b.add(t("Note", "Notes"), p.notes.clone());
+    out.push_str(&b.render(2));
+    out.push_str(&format!(
+        "\n{} {} {} {}; {} {} {} {}\n",
+        t("Creata il", "Created on"),
+        format_timestamp(v.meta.created_at),
+        t("da", "by"),
+        v.meta.created_by,
+        t("modificata il", "changed on"),
+        format_timestamp(v.meta.updated_at),
+        t("da", "by"),
+        v.meta.updated_by
+    ));
+    out
+}
+
+fn list(s: &Session, args: FamilyListArgs) -> CliResult {
+    let mut errs = FlagErrors::new(s.lang);
+    let filter = FamilyFilter {
+        status: args.status.and_then(|v| errs.term("status", &v, FamilyStatus::parse, FamilyStatus::choices(s.lang))),
+        kind: args.kind.and_then(|v| errs.term("kind", &v, PlacementKind::parse, PlacementKind::choices(s.lang))),
+        service: args.service.and_then(|v| errs.service("service", &v)),
+        comune: args.comune.and_then(|v| errs.comune("comune", &v)),
+        referent: args.referent,
+        stale: args.stale.then_some(true),
+        limit: args.limit,
+    };
+    errs.finish()?;
+    let families = match s.call(Request::FamilyList { filter })? {
+        Reply::Families(f) => f,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&families);
+    }
+    let l = s.lang;
+    let mut table = Table::new(&[
+        s.t("CODICE", "CODE"),
+        s.t("COMUNE", "COMUNE"),
+        s.t("STATO", "STATUS"),
+        s.t("TIPI", "KINDS"),
+        s.t("ETÀ", "AGES"),
+        s.t("POSTI", "PLACES"),
+        s.t("SERVIZIO", "SERVICE"),
+        s.t("CONFERMATA", "CONFIRMED"),
+    ]);
+    for f in &families {
+        let p = &f.profile;
+        let kinds: Vec<&str> = p.kinds.iter().map(|k| k.token_it()).collect();
+        let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
+        table.row(vec![
+            f.code.to_string(),
+            comune_label(&p.comune.to_string()),
+            p.status.label(l).to_string(),
+            kinds.join(","),
+            p.ages.describe(l),
+            p.max_children.to_string(),
+            f.contact.service.to_string(),
+            if f.stale { format!("{confirmed} ⚠") } else { confirmed },
+        ]);
+    }
+    if table.is_empty() {
+        println!("{}", s.t("Nessuna famiglia.", "No families."));
+    } else {
+        print!("{}", table.render());
+        println!("{} {}", families.len(), s.t("famiglie (⚠ = disponibilità da riconfermare)", "families (⚠ = availability to confirm again)"));
+    }
+    Ok(())
+}
+
+pub(super) fn opt_date(d: Option<time::Date>) -> String {
+    d.map(format_date).unwrap_or_default()
+}
+
+pub(super) fn yes_no(b: bool, lang: Lang) -> String {
+    if b { lang.pick("sì", "yes") } else { "no" }.to_string()
+}
+
+pub(super) fn list_labels<'a>(labels: impl Iterator<Item = &'a str>, lang: Lang) -> String {
+    let v: Vec<&str> = labels.collect();
+    if v.is_empty() {
+        lang.pick("nessuno", "none").to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn join_nonempty(parts: &[&str]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" · ")
+}

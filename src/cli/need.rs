@@ -1,0 +1,507 @@
+//! `banca need add|edit|show|list`.
+
+use clap::{Args, Subcommand};
+
+use crate::bank::{NeedFilter, NeedView, Reply, Request};
+use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::model::age::describe_age;
+use crate::model::dates::format_date;
+use crate::model::*;
+
+use super::family::{list_labels, opt_date, saved};
+use super::parse::{need_code, split_list, FlagErrors};
+use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use super::table::{Block, Table};
+
+#[derive(Subcommand, Debug)]
+pub enum NeedCommand {
+    /// Registra la richiesta di affido per un minore
+    Add(NeedFields),
+    /// Modifica una richiesta: solo i campi indicati cambiano
+    Edit {
+        code: String,
+        /// Revisione letta (da `need show`): se nel frattempo è cambiata, la modifica è rifiutata
+        #[arg(long)]
+        revision: Option<u64>,
+        #[command(flatten)]
+        fields: NeedFields,
+    },
+    /// Mostra una richiesta (l'identità del minore solo al suo servizio; ogni lettura è registrata)
+    Show { code: String },
+    /// Elenca le richieste (vista pseudonima)
+    List(NeedListArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct NeedFields {
+    /// Servizio titolare, es. S-001 (per un operatore: il proprio)
+    #[arg(long)]
+    service: Option<String>,
+    /// Operatore referente (nome utente; default: chi registra)
+    #[arg(long)]
+    referent: Option<String>,
+    /// Nome del minore
+    #[arg(long)]
+    given_name: Option<String>,
+    /// Cognome del minore
+    #[arg(long)]
+    family_name: Option<String>,
+    /// Data di nascita (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    birth_date: Option<String>,
+    /// Codice fiscale (facoltativo; "" per toglierlo)
+    #[arg(long)]
+    fiscal_code: Option<String>,
+    /// Indirizzo attuale del minore
+    #[arg(long)]
+    address: Option<String>,
+    /// f, m
+    #[arg(long)]
+    sex: Option<String>,
+    /// Altre richieste da abbinare insieme (fratelli), es. R-2026-0003,R-2026-0004 ("" per nessuna)
+    #[arg(long, value_name = "CODICI")]
+    siblings: Option<String>,
+    /// residenziale, diurno, tempo_libero, pronto_intervento, affido_leggero, genitore_bambino, neomaggiorenni
+    #[arg(long)]
+    kind: Option<String>,
+    /// consensuale o giudiziale (con --court e --decree)
+    #[arg(long)]
+    legal: Option<String>,
+    /// Tribunale (affido giudiziale)
+    #[arg(long)]
+    court: Option<String>,
+    /// Riferimento del decreto (affido giudiziale)
+    #[arg(long)]
+    decree: Option<String>,
+    /// Pronto intervento: famiglia necessaria entro (gg/mm/aaaa); "" per ordinaria
+    #[arg(long, value_name = "DATA")]
+    emergency_by: Option<String>,
+    /// Inizio desiderato (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    desired_start: Option<String>,
+    /// Durata prevista in mesi
+    #[arg(long, value_name = "MESI")]
+    duration_months: Option<String>,
+    /// disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
+    #[arg(long)]
+    special_needs: Option<String>,
+    /// Lingue parlate dal minore
+    #[arg(long)]
+    languages: Option<String>,
+    /// Note culturali o religiose
+    #[arg(long)]
+    cultural_notes: Option<String>,
+    /// Comune dove vive il minore
+    #[arg(long)]
+    comune: Option<String>,
+    /// Comune della famiglia d'origine ("" se non noto)
+    #[arg(long)]
+    origin_comune: Option<String>,
+    /// Frequenza degli incontri con la famiglia d'origine: nessuno, settimanale, quindicinale, mensile, occasionale, da_definire
+    #[arg(long)]
+    contact: Option<String>,
+    /// Incontri facilitati / spazio neutro: sì/no
+    #[arg(long, value_name = "SÌ/NO")]
+    supervised: Option<String>,
+    /// Comune della scuola ("" se nessuno)
+    #[arg(long)]
+    school_comune: Option<String>,
+    /// aperta, in_abbinamento, abbinata, chiusa
+    #[arg(long)]
+    status: Option<String>,
+    /// Motivo di chiusura: affido_avviato, altra_soluzione, rientro_in_famiglia, annullata
+    #[arg(long)]
+    closing_reason: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct NeedListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    kind: Option<String>,
+    #[arg(long)]
+    service: Option<String>,
+    #[arg(long)]
+    comune: Option<String>,
+    #[arg(long)]
+    referent: Option<String>,
+    /// Solo pronto intervento
+    #[arg(long)]
+    emergency: bool,
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+pub fn run(s: &Session, command: NeedCommand) -> CliResult {
+    match command {
+        NeedCommand::Add(fields) => add(s, fields),
+        NeedCommand::Edit { code, revision, fields } => edit(s, &code, revision, fields),
+        NeedCommand::Show { code } => show(s, &code),
+        NeedCommand::List(args) => list(s, args),
+    }
+}
+
+fn add(s: &Session, fields: NeedFields) -> CliResult {
+    let mut errs = FlagErrors::new(s.lang);
+    for (flag, present) in [
+        ("given-name", fields.given_name.is_some()),
+        ("family-name", fields.family_name.is_some()),
+        ("birth-date", fields.birth_date.is_some()),
+        ("sex", fields.sex.is_some()),
+        ("kind", fields.kind.is_some()),
+        ("comune", fields.comune.is_some()),
+    ] {
+        if !present {
+            errs.push(flag, s.t("obbligatorio", "required"));
+        }
+    }
+    let mut input = NeedInput {
+        service: None,
+        referent: None,
+        identity: ChildIdentity {
+            given_name: String::new(),
+            family_name: String::new(),
+            birth_date: s.bank.today(),
+            fiscal_code: None,
+            address: String::new(),
+        },
+        placement: PlacementNeed {
+            sex: Sex::Female,
+            siblings: vec![],
+            kind: PlacementKind::Residential,
+            legal: LegalBasis::Consensual,
+            urgency: Urgency::Ordinary,
+            desired_start: None,
+            duration_months: None,
+            special_needs: Default::default(),
+            languages: vec!["italiano".into()],
+            cultural_notes: String::new(),
+            comune: ComuneCode::from_u32(0),
+            origin_comune: None,
+            contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
+            school_comune: None,
+            status: NeedStatus::Open,
+            closing_reason: None,
+            notes: String::new(),
+        },
+    };
+    fields.apply(&mut input, &mut errs);
+    errs.finish()?;
+    saved(s, s.call(Request::NeedCreate { input })?)
+}
+
+fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> CliResult {
+    let code = need_code(code, s.lang)?;
+    let view = match s.call(Request::NeedGet { code })? {
+        Reply::Need(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    let Some(identity) = view.identity.clone() else {
+        return Err(Failure::User(format!(
+            "{code}: {}",
+            s.t("non puoi modificare una richiesta di un altro servizio", "you cannot change another service's need")
+        )));
+    };
+    let mut input = NeedInput {
+        service: Some(view.contact.service),
+        referent: Some(view.contact.referent.clone()),
+        identity,
+        placement: view.placement.clone(),
+    };
+    let mut errs = FlagErrors::new(s.lang);
+    fields.apply(&mut input, &mut errs);
+    errs.finish()?;
+    let base_revision = revision.unwrap_or(view.revision);
+    saved(s, s.call(Request::NeedUpdate { code, base_revision, input })?)
+}
+
+impl NeedFields {
+    fn apply(self, input: &mut NeedInput, errs: &mut FlagErrors) {
+        let lang = errs.lang();
+        if let Some(v) = self.service {
+            input.service = errs.service("service", &v);
+        }
+        if let Some(v) = self.referent {
+            input.referent = Some(v.trim().to_string());
+        }
+        let id = &mut input.identity;
+        if let Some(v) = self.given_name {
+            id.given_name = v.trim().to_string();
+        }
+        if let Some(v) = self.family_name {
+            id.family_name = v.trim().to_string();
+        }
+        if let Some(v) = self.birth_date {
+            if let Some(d) = errs.date("birth-date", &v) {
+                id.birth_date = d;
+            }
+        }
+        if let Some(v) = self.fiscal_code {
+            id.fiscal_code = (!v.trim().is_empty()).then(|| v.trim().to_string());
+        }
+        if let Some(v) = self.address {
+            id.address = v.trim().to_string();
+        }
+        let p = &mut input.placement;
+        if let Some(v) = self.sex {
+            if let Some(x) = errs.term("sex", &v, Sex::parse, Sex::choices(lang)) {
+                p.sex = x;
+            }
+        }
+        if let Some(v) = self.siblings {
+            p.siblings = split_list(&v).iter().filter_map(|c| errs.need_code("siblings", c)).collect();
+        }
+        if let Some(v) = self.kind {
+            if let Some(x) = errs.term("kind", &v, PlacementKind::parse, PlacementKind::choices(lang)) {
+                p.kind = x;
+            }
+        }
+        let (court, decree) = match &p.legal {
+            LegalBasis::Judicial { court, decree } => (court.clone(), decree.clone()),
+            LegalBasis::Consensual => (String::new(), String::new()),
+        };
+        let judicial = match self.legal.as_deref().map(|v| v.trim().to_lowercase()) {
+            Some(v) if ["giudiziale", "judicial"].contains(&v.as_str()) => true,
+            Some(v) if ["consensuale", "consensual"].contains(&v.as_str()) => false,
+            Some(v) => {
+                errs.push("legal", format!("«{v}»: {}", lang.pick("consensuale o giudiziale", "consensual or judicial")));
+                matches!(p.legal, LegalBasis::Judicial { .. })
+            }
+            None => matches!(p.legal, LegalBasis::Judicial { .. }) || self.court.is_some() || self.decree.is_some(),
+        };
+        p.legal = if judicial {
+            LegalBasis::Judicial {
+                court: self.court.map(|c| c.trim().to_string()).unwrap_or(court),
+                decree: self.decree.map(|d| d.trim().to_string()).unwrap_or(decree),
+            }
+        } else {
+            LegalBasis::Consensual
+        };
+        if let Some(v) = self.emergency_by {
+            if let Some(d) = errs.opt_date("emergency-by", &v) {
+                p.urgency = match d {
+                    Some(needed_by) => Urgency::Emergency { needed_by },
+                    None => Urgency::Ordinary,
+                };
+            }
+        }
+        if let Some(v) = self.desired_start {
+            if let Some(d) = errs.opt_date("desired-start", &v) {
+                p.desired_start = d;
+            }
+        }
+        if let Some(v) = self.duration_months {
+            if v.trim().is_empty() {
+                p.duration_months = None;
+            } else if let Some(n) = errs.number("duration-months", &v) {
+                p.duration_months = Some(n);
+            }
+        }
+        if let Some(v) = self.special_needs {
+            if let Some(x) = errs.terms("special-needs", &v, SpecialNeed::parse, SpecialNeed::choices(lang)) {
+                p.special_needs = x;
+            }
+        }
+        if let Some(v) = self.languages {
+            p.languages = split_list(&v);
+        }
+        if let Some(v) = self.cultural_notes {
+            p.cultural_notes = v.trim().to_string();
+        }
+        if let Some(v) = self.comune {
+            if let Some(c) = errs.comune("comune", &v) {
+                p.comune = c;
+            }
+        }
+        if let Some(v) = self.origin_comune {
+            if let Some(c) = errs.opt_comune("origin-comune", &v) {
+                p.origin_comune = c;
+            }
+        }
+        if let Some(v) = self.school_comune {
+            if let Some(c) = errs.opt_comune("school-comune", &v) {
+                p.school_comune = c;
+            }
+        }
+        if let Some(v) = self.contact {
+            if let Some(x) = errs.term("contact", &v, ContactFrequency::parse, ContactFrequency::choices(lang)) {
+                p.contact.frequency = x;
+            }
+        }
+        if let Some(v) = self.supervised {
+            if let Some(b) = errs.yes_no("supervised", &v) {
+                p.contact.supervised = b;
+            }
+        }
+        if let Some(v) = self.status {
+            if let Some(x) = errs.term("status", &v, NeedStatus::parse, NeedStatus::choices(lang)) {
+                p.status = x;
+            }
+        }
+        if let Some(v) = self.closing_reason {
+            p.closing_reason = if v.trim().is_empty() {
+                None
+            } else {
+                errs.term("closing-reason", &v, ClosingReason::parse, ClosingReason::choices(lang))
+            };
+        }
+        if let Some(v) = self.notes {
+            p.notes = v.trim().to_string();
+        }
+    }
+}
+
+fn show(s: &Session, code: &str) -> CliResult {
+    let code = need_code(code, s.lang)?;
+    let view = match s.call(Request::NeedGet { code })? {
+        Reply::Need(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&view);
+    }
+    print!("{}", render_need(&view, s.lang));
+    Ok(())
+}
+
+fn urgency_text(u: &Urgency, lang: Lang) -> String {
+    match u {
+        Urgency::Ordinary => lang.pick("ordinaria", "ordinary").into(),
+        Urgency::Emergency { needed_by } => {
+            format!("{} {} {}", lang.pick("pronto intervento", "emergency"), lang.pick("entro il", "by"), format_date(*needed_by))
+        }
+    }
+}
+
+pub fn render_need(v: &NeedView, lang: Lang) -> String {
+    let p = &v.placement;
+    let t = |it, en| lang.pick(it, en);
+    let mut out = format!(
+        "{}  {}  ·  {}, {}  ·  {}  ·  {} {}\n",
+        v.code,
+        p.status.label(lang),
+        describe_age(v.age_months, lang),
+        p.sex.label(lang),
+        comune_label(&p.comune.to_string()),
+        t("revisione", "revision"),
+        v.revision
+    );
+    let mut head = Block::default();
+    head.add(t("Servizio", "Service"), format!("{} {}", v.contact.service, v.contact.service_name));
+    head.add(t("Referente", "Referent"), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    out.push_str(&head.render(0));
+    match &v.identity {
+        Some(id) => {
+            out.push_str(&format!("\n{}\n", t("Identità del minore (riservata al servizio; lettura registrata)", "Child's identity (reserved to the service; this read is on record)")));
+            let mut b = Block::default();
+            b.add(t("Nome", "Name"), format!("{} {}", id.given_name, id.family_name));
+            b.add(t("Nato/a il", "Born on"), format_date(id.birth_date));
+            b.add(t("Codice fiscale", "Fiscal code"), id.fiscal_code.clone().unwrap_or_default());
+            b.add(t("Indirizzo", "Address"), id.address.clone());
+            out.push_str(&b.render(2));
+        }
+        None => out.push_str(&format!(
+            "\n{}\n",
+            t("Identità del minore: riservata al servizio titolare.", "Child's identity: reserved to the owning service.")
+        )),
+    }
+    out.push_str(&format!("\n{}\n", t("Bisogno", "Need")));
+    let mut b = Block::default();
+    b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
+    let legal = match &p.legal {
+        LegalBasis::Consensual => t("consensuale", "consensual").to_string(),
+        LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t("giudiziale", "judicial")),
+    };
+    b.add(t("Base", "Legal basis"), legal);
+    b.add(t("Urgenza", "Urgency"), urgency_text(&p.urgency, lang));
+    b.add(t("Fratelli", "Siblings"), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
+    b.add(t("Inizio desiderato", "Desired start"), opt_date(p.desired_start));
+    b.add(t("Durata prevista", "Expected duration"), p.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default());
+    b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
+    b.add(t("Lingue", "Languages"), p.languages.join(", "));
+    b.add(t("Note culturali", "Cultural notes"), p.cultural_notes.clone());
+    b.add(t("Famiglia d'origine a", "Family of origin in"), p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
+    let contact = format!(
+        "{}{}",
+        p.contact.frequency.label(lang),
+        if p.contact.supervised { t(", incontri facilitati", ", supervised") } else { "" }
+    );
+    b.add(t("Incontri", "Contact"), contact);
+    b.add(t("Scuola a", "School in"), p.school_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
+    if let Some(r) = p.closing_reason {
+        b.add(t("Chiusa per", "Closed because"), r.label(lang));
+    }
+    b.add(t("Note", "Notes"), p.notes.clone());
+    out.push_str(&b.render(2));
+    out.push_str(&format!(
+        "\n{} {} {} {}; {} {} {} {}\n",
+        t("Creata il", "Created on"),
+        format_timestamp(v.meta.created_at),
+        t("da", "by"),
+        v.meta.created_by,
+        t("modificata il", "changed on"),
+        format_timestamp(v.meta.updated_at),
+        t("da", "by"),
+        v.meta.updated_by
+    ));
+    out
+}
+
+fn list(s: &Session, args: NeedListArgs) -> CliResult {
+    let mut errs = FlagErrors::new(s.lang);
+    let filter = NeedFilter {
+        status: args.status.and_then(|v| errs.term("status", &v, NeedStatus::parse, NeedStatus::choices(s.lang))),
+        kind: args.kind.and_then(|v| errs.term("kind", &v, PlacementKind::parse, PlacementKind::choices(s.lang))),
+        service: args.service.and_then(|v| errs.service("service", &v)),
+        comune: args.comune.and_then(|v| errs.comune("comune", &v)),
+        referent: args.referent,
+        emergency: args.emergency.then_some(true),
+        limit: args.limit,
+    };
+    errs.finish()?;
+    let needs = match s.call(Request::NeedList { filter })? {
+        Reply::Needs(n) => n,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&needs);
+    }
+    let l = s.lang;
+    let mut table = Table::new(&[
+        s.t("CODICE", "CODE"),
+        s.t("ETÀ", "AGE"),
+        s.t("SESSO", "SEX"),
+        s.t("COMUNE", "COMUNE"),
+        s.t("TIPO", "KIND"),
+        s.t("URGENZA", "URGENCY"),
+        s.t("STATO", "STATUS"),
+        s.t("SERVIZIO", "SERVICE"),
+    ]);
+    for n in &needs {
+        let p = &n.placement;
+        let urgency = match p.urgency {
+            Urgency::Ordinary => String::new(),
+            Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
+        };
+        table.row(vec![
+            n.code.to_string(),
+            describe_age(n.age_months, l),
+            p.sex.label(l).to_string(),
+            comune_label(&p.comune.to_string()),
+            p.kind.label(l).to_string(),
+            urgency,
+            p.status.label(l).to_string(),
+            n.contact.service.to_string(),
+        ]);
+    }
+    if table.is_empty() {
+        println!("{}", s.t("Nessuna richiesta.", "No needs."));
+    } else {
+        print!("{}", table.render());
+        println!("{} {}", needs.len(), s.t("richieste", "needs"));
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Turning what an operator typed into typed values. Problems are
+//! collected and reported together, each naming the flag.
+
+use time::Date;
+
+use crate::i18n::Lang;
+use crate::model::comune::ComuneLookupError;
+use crate::model::dates::parse_date;
+use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, ServiceCode};
+
+use super::session::Failure;
+
+/// Problems with flags, reported all at once.
+pub struct FlagErrors {
+    lang: Lang,
+    items: Vec<String>,
+}
+
+impl FlagErrors {
+    pub fn new(lang: Lang) -> FlagErrors {
+        FlagErrors { lang, items: Vec::new() }
+    }
+
+    pub fn push(&mut self, flag: &str, message: impl AsRef<str>) {
+        self.items.push(format!("  - --{flag}: {}", message.as_ref()));
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn finish(self) -> Result<(), Failure> {
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        let head = self.lang.pick("Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:");
+        Err(Failure::User(format!("{head}\n{}", self.items.join("\n"))))
+    }
+
+    pub fn date(&mut self, flag: &str, input: &str) -> Option<Date> {
+        let today_words = ["oggi", "today"];
+        if today_words.contains(&input.trim().to_lowercase().as_str()) {
+            return Some(crate::bank::Clock::now(&crate::bank::SystemClock::new()).date());
+        }
+        let d = parse_date(input);
+        if d.is_none() {
+            let msg = self.lang.pick(
+                "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026)",
+                "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026)",
+            );
+            self.push(flag, format!("«{input}»: {msg}"));
+        }
+        d
+    }
+
+    /// An optional date: empty text clears it.
+    pub fn opt_date(&mut self, flag: &str, input: &str) -> Option<Option<Date>> {
+        if input.trim().is_empty() {
+            Some(None)
+        } else {
+            self.date(flag, input).map(Some)
+        }
+    }
+
+    pub fn comune(&mut self, flag: &str, input: &str) -> Option<ComuneCode> {
+        match Comuni::embedded().resolve(input) {
+            Ok(c) => Some(c.code),
+            Err(ComuneLookupError::NotFound { suggestions, .. }) => {
+                let mut msg = if self.lang == Lang::It {
+                    format!("nessun comune si chiama «{input}»")
+                } else {
+                    format!("no comune is called \"{input}\"")
+                };
+                if !suggestions.is_empty() {
+                    msg.push_str(&format!(" ({} {})", self.lang.pick("forse:", "perhaps:"), suggestions.join(", ")));
+                }
+                self.push(flag, msg);
+                None
+            }
+            Err(ComuneLookupError::Ambiguous { candidates, .. }) => {
+                let msg = if self.lang == Lang::It {
+                    format!("«{input}» indica più comuni, aggiungere la provincia: {}", candidates.join(", "))
+                } else {
+                    format!("\"{input}\" names several comuni, add the province: {}", candidates.join(", "))
+                };
+                self.push(flag, msg);
+                None
+            }
+        }
+    }
+
+    pub fn opt_comune(&mut self, flag: &str, input: &str) -> Option<Option<ComuneCode>> {
+        if input.trim().is_empty() {
+            Some(None)
+        } else {
+            self.comune(flag, input).map(Some)
+        }
+    }
+
+    pub fn number<T: std::str::FromStr>(&mut self, flag: &str, input: &str) -> Option<T> {
+        let v = input.trim().parse().ok();
+        if v.is_none() {
+            let msg = self.lang.pick("non è un numero valido", "not a valid number");
+            self.push(flag, format!("«{input}»: {msg}"));
+        }
+        v
+    }
+
+    pub fn yes_no(&mut self, flag: &str, input: &str) -> Option<bool> {
+        match input.trim().to_lowercase().as_str() {
+            "si" | "sì" | "s" | "yes" | "y" | "true" | "1" => Some(true),
+            "no" | "n" | "false" | "0" => Some(false),
+            _ => {
+                self.push(flag, self.lang.pick("rispondere sì o no", "answer yes or no"));
+                None
+            }
+        }
+    }
+
+    /// One term of a vocabulary, by its Italian or English token.
+    pub fn term<T: Copy>(&mut self, flag: &str, input: &str, parse: fn(&str) -> Option<T>, choices: String) -> Option<T> {
+        let v = parse(input);
+        if v.is_none() {
+            let msg = self.lang.pick("valore sconosciuto; valori possibili", "unknown value; possible values");
+            self.push(flag, format!("«{input}»: {msg}: {choices}"));
+        }
+        v
+    }
+
+    /// A comma-separated list of terms; empty text is the empty list.
+    pub fn terms<T: Copy + Ord>(
+        &mut self,
+        flag: &str,
+        input: &str,
+        parse: fn(&str) -> Option<T>,
+        choices: String,
+    ) -> Option<std::collections::BTreeSet<T>> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut ok = true;
+        for part in split_list(input) {
+            match self.term(flag, &part, parse, choices.clone()) {
+                Some(v) => {
+                    out.insert(v);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub fn service(&mut self, flag: &str, input: &str) -> Option<ServiceCode> {
+        let v = ServiceCode::parse(input);
+        if v.is_none() {
+            self.push(flag, format!("«{input}»: {}", self.lang.pick("codice servizio come S-001", "a service code like S-001")));
+        }
+        v
+    }
+
+    pub fn need_code(&mut self, flag: &str, input: &str) -> Option<NeedCode> {
+        let v = NeedCode::parse(input);
+        if v.is_none() {
+            self.push(flag, format!("«{input}»: {}", self.lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")));
+        }
+        v
+    }
+}
+
+/// Splits `a, b,c` into trimmed, non-empty parts.
+pub fn split_list(input: &str) -> Vec<String> {
+    input.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+pub fn family_code(input: &str, lang: Lang) -> Result<FamilyCode, Failure> {
+    FamilyCode::parse(input).ok_or_else(|| {
+        Failure::User(format!("«{input}»: {}", lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")))
+    })
+}
+
+pub fn need_code(input: &str, lang: Lang) -> Result<NeedCode, Failure> {
+    NeedCode::parse(input).ok_or_else(|| {
+        Failure::User(format!("«{input}»: {}", lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")))
+    })
+}
+
+pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
+    ServiceCode::parse(input)
+        .ok_or_else(|| Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001"))))
+}
+
+/// The flag that sets a field, so a core validation message can say which
+/// flag to correct: `profile.ages` → `--ages`.
+pub fn flag_for(field: &str) -> String {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in field.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let special = [
+        ("identity.adults", "adult"),
+        ("identity.adults.name", "adult"),
+        ("identity.adults.birth_year", "adult"),
+        ("profile.household.adults", "household-adults"),
+        ("profile.household.children_birth_years", "children-born"),
+        ("profile.siblings_accepted", "accepts-siblings"),
+        ("profile.special_needs_accepted", "special-needs"),
+        ("profile.time_slots", "time"),
+        ("profile.max_distance_km", "max-distance"),
+        ("profile.training_completed_on", "training-completed"),
+        ("placement.urgency", "emergency-by"),
+        ("placement.contact", "contact"),
+        ("display_name", "name"),
+        ("districts.name", "district"),
+        ("districts.comuni", "district"),
+    ];
+    if let Some((_, flag)) = special.iter().find(|(f, _)| *f == plain) {
+        return (*flag).to_string();
+    }
+    plain.rsplit('.').next().unwrap_or(&plain).replace('_', "-")
+}

@@ -1,0 +1,644 @@
+//! The storage format: every record kind comes back from disk exactly as it
+//! was written, decoding refuses anything that is not exactly one record,
+//! and the bytes of format version 1 are frozen.
+//!
+//! A FAILING GOLDEN TEST MEANS THE STORAGE FORMAT CHANGED. Banks already on
+//! disk hold the old bytes and would no longer open. Freeze the old struct
+//! as `V1` and add `V2` (with its `upgrade`) in `store::codec`, then add
+//! golden files for V2 next to the V1 ones. Never re-bless the v1 files
+//! (BANCA_BLESS=1) silently to make this test pass.
+//!
+//! `BANCA_BLESS=1 cargo test --test codec` (re)writes tests/golden/*.v1.bin.
+
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+use std::path::PathBuf;
+
+use banca::model::*;
+use banca::store::audit::{AuditAction, AuditEntry};
+use banca::store::codec::{decode, encode, revision_of, CodecError, ENVELOPE_TAG};
+use banca::store::Versioned;
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime, UtcOffset};
+
+// ---------------------------------------------------------------- strategies
+
+/// Any text an operator could paste: Italian, any script, emoji, controls.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z àèéìòùÀÈÉÌÒÙ'’.-]{0,24}",
+        "\\PC{0,16}",
+        any::<String>(),
+    ]
+}
+
+/// Dates from 1900 to 2100.
+fn date() -> impl Strategy<Value = Date> {
+    (2_415_021i32..=2_488_434).prop_map(|jd| Date::from_julian_day(jd).expect("in range"))
+}
+
+/// Instants from 1900 to 2100, to the nanosecond, in any offset.
+fn datetime() -> impl Strategy<Value = OffsetDateTime> {
+    (-2_208_988_800i64..4_102_444_800, 0u32..1_000_000_000, -86_399i32..=86_399).prop_map(|(s, ns, off)| {
+        OffsetDateTime::from_unix_timestamp(s)
+            .expect("in range")
+            .replace_nanosecond(ns)
+            .expect("valid nanosecond")
+            .to_offset(UtcOffset::from_whole_seconds(off).expect("valid offset"))
+    })
+}
+
+fn comune() -> impl Strategy<Value = ComuneCode> {
+    (0u32..=999_999).prop_map(ComuneCode::from_u32)
+}
+
+fn service_code() -> impl Strategy<Value = ServiceCode> {
+    any::<u32>().prop_map(ServiceCode)
+}
+
+fn family_code() -> impl Strategy<Value = FamilyCode> {
+    (any::<u16>(), any::<u32>()).prop_map(|(y, n)| FamilyCode::new(y, n))
+}
+
+fn need_code() -> impl Strategy<Value = NeedCode> {
+    (any::<u16>(), any::<u32>()).prop_map(|(y, n)| NeedCode::new(y, n))
+}
+
+fn pick<T: Clone + Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    prop::sample::select(all)
+}
+
+fn set<T: Ord + Clone + Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = BTreeSet<T>> {
+    prop::sample::subsequence(all, 0..=all.len()).prop_map(|v| v.into_iter().collect())
+}
+
+fn meta() -> impl Strategy<Value = Meta> {
+    (datetime(), text(), datetime(), text()).prop_map(|(created_at, created_by, updated_at, updated_by)| Meta {
+        created_at,
+        created_by,
+        updated_at,
+        updated_by,
+    })
+}
+
+fn family_identity() -> impl Strategy<Value = FamilyIdentity> {
+    (vec((text(), any::<u16>()).prop_map(|(name, birth_year)| Adult { name, birth_year }), 0..4), text(), text(), text())
+        .prop_map(|(adults, address, phone, email)| FamilyIdentity { adults, address, phone, email })
+}
+
+fn household() -> impl Strategy<Value = Household> {
+    (any::<u8>(), vec(any::<u16>(), 0..4), text(), any::<u8>()).prop_map(
+        |(adults, children_birth_years, pets, spare_rooms)| Household { adults, children_birth_years, pets, spare_rooms },
+    )
+}
+
+fn profile() -> impl Strategy<Value = AvailabilityProfile> {
+    let a = (
+        comune(),
+        household(),
+        set(PlacementKind::ALL),
+        (any::<u16>(), any::<u16>()).prop_map(|(min_months, max_months)| AgeRange { min_months, max_months }),
+        pick(SexPreference::ALL),
+        any::<u8>(),
+        any::<bool>(),
+        set(SpecialNeed::ALL),
+        vec(text(), 0..3),
+        set(TimeSlot::ALL),
+    );
+    let b = (
+        option::of(any::<u16>()),
+        option::of(date()),
+        pick(FamilyStatus::ALL),
+        option::of(date()),
+        option::of(date()),
+        option::of(date()),
+        text(),
+    );
+    (a, b).prop_map(
+        |(
+            (comune, household, kinds, ages, sex_preference, max_children, siblings_accepted, special_needs_accepted, languages, time_slots),
+            (max_distance_km, training_completed_on, status, approved_on, review_on, confirmed_on, notes),
+        )| AvailabilityProfile {
+            comune,
+            household,
+            kinds,
+            ages,
+            sex_preference,
+            max_children,
+            siblings_accepted,
+            special_needs_accepted,
+            languages,
+            time_slots,
+            max_distance_km,
+            training_completed_on,
+            status,
+            approved_on,
+            review_on,
+            confirmed_on,
+            notes,
+        },
+    )
+}
+
+fn family() -> impl Strategy<Value = Family> {
+    (family_code(), service_code(), text(), family_identity(), profile(), meta()).prop_map(
+        |(code, service, referent, identity, profile, meta)| Family { code, service, referent, identity, profile, meta },
+    )
+}
+
+fn legal() -> impl Strategy<Value = LegalBasis> {
+    prop_oneof![
+        Just(LegalBasis::Consensual),
+        (text(), text()).prop_map(|(court, decree)| LegalBasis::Judicial { court, decree }),
+    ]
+}
+
+fn urgency() -> impl Strategy<Value = Urgency> {
+    prop_oneof![Just(Urgency::Ordinary), date().prop_map(|needed_by| Urgency::Emergency { needed_by })]
+}
+
+fn child_identity() -> impl Strategy<Value = ChildIdentity> {
+    (text(), text(), date(), option::of(text()), text()).prop_map(
+        |(given_name, family_name, birth_date, fiscal_code, address)| ChildIdentity {
+            given_name,
+            family_name,
+            birth_date,
+            fiscal_code,
+            address,
+        },
+    )
+}
+
+fn placement() -> impl Strategy<Value = PlacementNeed> {
+    let a = (
+        pick(Sex::ALL),
+        vec(need_code(), 0..4),
+        pick(PlacementKind::ALL),
+        legal(),
+        urgency(),
+        option::of(date()),
+        option::of(any::<u16>()),
+        set(SpecialNeed::ALL),
+        vec(text(), 0..3),
+        text(),
+    );
+    let b = (
+        comune(),
+        option::of(comune()),
+        (pick(ContactFrequency::ALL), any::<bool>())
+            .prop_map(|(frequency, supervised)| OriginContact { frequency, supervised }),
+        option::of(comune()),
+        pick(NeedStatus::ALL),
+        option::of(pick(ClosingReason::ALL)),
+        text(),
+    );
+    (a, b).prop_map(
+        |(
+            (sex, siblings, kind, legal, urgency, desired_start, duration_months, special_needs, languages, cultural_notes),
+            (comune, origin_comune, contact, school_comune, status, closing_reason, notes),
+        )| PlacementNeed {
+            sex,
+            siblings,
+            kind,
+            legal,
+            urgency,
+            desired_start,
+            duration_months,
+            special_needs,
+            languages,
+            cultural_notes,
+            comune,
+            origin_comune,
+            contact,
+            school_comune,
+            status,
+            closing_reason,
+            notes,
+        },
+    )
+}
+
+fn need() -> impl Strategy<Value = Need> {
+    (need_code(), service_code(), text(), child_identity(), placement(), meta()).prop_map(
+        |(code, service, referent, identity, placement, meta)| Need { code, service, referent, identity, placement, meta },
+    )
+}
+
+fn service() -> impl Strategy<Value = Service> {
+    let details = (
+        text(),
+        pick(ServiceKind::ALL),
+        vec(text(), 0..3),
+        text(),
+        text(),
+        text(),
+        text(),
+        any::<bool>(),
+    )
+        .prop_map(|(name, kind, ambits, address, phone, email, notes, active)| ServiceInput {
+            name,
+            kind,
+            ambits,
+            address,
+            phone,
+            email,
+            notes,
+            active,
+        });
+    (service_code(), details, meta()).prop_map(|(code, details, meta)| Service { code, details, meta })
+}
+
+fn operator() -> impl Strategy<Value = Operator> {
+    let details = (text(), pick(Role::ALL), option::of(service_code()), any::<bool>())
+        .prop_map(|(display_name, role, service, active)| OperatorInput { display_name, role, service, active });
+    (text(), details, meta()).prop_map(|(user, details, meta)| Operator { user, details, meta })
+}
+
+fn ambit() -> impl Strategy<Value = Ambit> {
+    let district = (text(), vec(comune(), 0..4)).prop_map(|(name, comuni)| District { name, comuni });
+    let details = (text(), vec(comune(), 0..6), vec(district, 0..3))
+        .prop_map(|(name, comuni, districts)| AmbitInput { name, comuni, districts });
+    (details, meta()).prop_map(|(details, meta)| Ambit { details, meta })
+}
+
+const ACTIONS: &[AuditAction] =
+    &[AuditAction::Init, AuditAction::Create, AuditAction::Update, AuditAction::ReadIdentity, AuditAction::Export];
+
+fn audit_entry() -> impl Strategy<Value = AuditEntry> {
+    (
+        any::<u64>(),
+        datetime(),
+        text(),
+        pick(ACTIONS),
+        text(),
+        vec(text(), 0..4),
+        prop::array::uniform32(any::<u8>()),
+        prop::array::uniform32(any::<u8>()),
+    )
+        .prop_map(|(seq, at, actor, action, record, fields, prev_hash, hash)| AuditEntry {
+            seq,
+            at,
+            actor,
+            action,
+            record,
+            fields,
+            prev_hash,
+            hash,
+        })
+}
+
+// ---------------------------------------------------------------- round trip
+
+/// `decode(encode(rev, x)) == (rev, x)`, and re-encoding gives the same bytes
+/// (so nothing the `==` of a type ignores, such as a UTC offset, is lost).
+fn round_trips<T: Versioned + PartialEq + Clone + Debug>(rev: u64, x: &T) -> Result<(), TestCaseError> {
+    let bytes = encode(rev, x);
+    prop_assert_eq!(bytes[0], ENVELOPE_TAG);
+    prop_assert_eq!(revision_of(&bytes), Ok(rev));
+    let back = decode::<T>(&bytes);
+    prop_assert_eq!(&back, &Ok((rev, x.clone())));
+    let (_, back) = back.unwrap();
+    prop_assert_eq!(encode(rev, &back), bytes);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn any_family_comes_back_from_storage_unchanged(rev in any::<u64>(), x in family()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_need_comes_back_from_storage_unchanged(rev in any::<u64>(), x in need()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_service_comes_back_from_storage_unchanged(rev in any::<u64>(), x in service()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_operator_comes_back_from_storage_unchanged(rev in any::<u64>(), x in operator()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_ambit_comes_back_from_storage_unchanged(rev in any::<u64>(), x in ambit()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_audit_entry_comes_back_from_storage_unchanged(rev in any::<u64>(), x in audit_entry()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn bytes_after_a_stored_need_are_refused_not_ignored(
+        x in need(),
+        extra in vec(any::<u8>(), 1..16),
+    ) {
+        let mut bytes = encode(3, &x);
+        bytes.extend_from_slice(&extra);
+        prop_assert_eq!(decode::<Need>(&bytes), Err(CodecError::TrailingBytes(extra.len())));
+    }
+
+    #[test]
+    fn a_stored_family_cut_anywhere_is_refused(x in family(), cut in any::<prop::sample::Index>()) {
+        let bytes = encode(1, &x);
+        let len = cut.index(bytes.len());
+        prop_assert!(decode::<Family>(&bytes[..len]).is_err(), "a prefix of {} bytes out of {} decoded", len, bytes.len());
+    }
+}
+
+// ---------------------------------------------------------------- strictness
+
+#[test]
+fn a_record_with_bytes_after_it_is_refused_for_every_kind() {
+    fn check<T: Versioned + Debug + PartialEq>(x: &T) {
+        let mut bytes = encode(7, x);
+        bytes.push(0);
+        assert_eq!(decode::<T>(&bytes), Err(CodecError::TrailingBytes(1)));
+        bytes.extend_from_slice(b"xy");
+        assert_eq!(decode::<T>(&bytes), Err(CodecError::TrailingBytes(3)));
+    }
+    check(&sample_family());
+    check(&sample_need());
+    check(&sample_service());
+    check(&sample_operator());
+    check(&sample_ambit());
+    check(&sample_audit());
+}
+
+#[test]
+fn every_truncation_of_a_record_is_an_error_never_a_shorter_record() {
+    fn check<T: Versioned + Debug + PartialEq>(x: &T) {
+        let bytes = encode(2, x);
+        for len in 0..bytes.len() {
+            let got = decode::<T>(&bytes[..len]);
+            assert!(got.is_err(), "{len} of {} bytes decoded as {got:?}", bytes.len());
+            if len < 9 {
+                assert_eq!(got, Err(CodecError::Truncated(len)), "shorter than the envelope header");
+            } else {
+                assert!(matches!(got, Err(CodecError::Body(_))), "{len} bytes: {got:?}");
+            }
+        }
+    }
+    check(&sample_family());
+    check(&sample_need());
+    check(&sample_service());
+    check(&sample_operator());
+    check(&sample_ambit());
+    check(&sample_audit());
+}
+
+#[test]
+fn an_unknown_envelope_tag_is_refused_by_name() {
+    let bytes = encode(1, &sample_family());
+    for tag in (0..=255u8).filter(|t| *t != ENVELOPE_TAG) {
+        let mut b = bytes.clone();
+        b[0] = tag;
+        assert_eq!(decode::<Family>(&b), Err(CodecError::UnknownTag(tag)));
+        assert_eq!(revision_of(&b), Err(CodecError::UnknownTag(tag)));
+    }
+}
+
+#[test]
+fn a_record_version_this_banca_does_not_know_is_refused_not_misread() {
+    // The body starts with the version variant (V1 = 0).
+    let mut bytes = encode(1, &sample_need());
+    assert_eq!(bytes[9], 0, "V1 is variant 0");
+    bytes[9] = 1;
+    assert!(matches!(decode::<Need>(&bytes), Err(CodecError::Body(_))));
+}
+
+#[test]
+fn the_revision_is_readable_without_decoding_the_record() {
+    let mut bytes = encode(0x0102_0304_0506_0708, &sample_operator());
+    assert_eq!(&bytes[1..9], &[1, 2, 3, 4, 5, 6, 7, 8], "big-endian revision after the tag");
+    bytes.truncate(9);
+    assert_eq!(revision_of(&bytes), Ok(0x0102_0304_0506_0708));
+    assert!(decode::<Operator>(&bytes).is_err());
+}
+
+#[test]
+fn a_record_of_another_kind_does_not_decode_as_a_family() {
+    let bytes = encode(1, &sample_service());
+    assert!(decode::<Family>(&bytes).is_err());
+}
+
+// ---------------------------------------------------------------- golden bytes
+
+const T0: OffsetDateTime = datetime!(2026-01-12 09:30:15.25 +01:00);
+const T1: OffsetDateTime = datetime!(2026-11-23 10:00 UTC);
+
+fn sample_meta() -> Meta {
+    Meta { created_at: T0, created_by: "anna".into(), updated_at: T1, updated_by: "bruno".into() }
+}
+
+fn sample_family() -> Family {
+    Family {
+        code: FamilyCode::new(2026, 42),
+        service: ServiceCode(3),
+        referent: "anna".into(),
+        identity: FamilyIdentity {
+            adults: vec![
+                Adult { name: "Giulia Esempiò".into(), birth_year: 1985 },
+                Adult { name: "Zoë Prova-Müller".into(), birth_year: 1979 },
+            ],
+            address: "Via delle Prove 12, int. 3".into(),
+            phone: "+39 035 123 4567".into(),
+            email: "famiglia.esempio@example.org".into(),
+        },
+        profile: AvailabilityProfile {
+            comune: ComuneCode::from_u32(16091),
+            household: Household { adults: 2, children_birth_years: vec![2012, 2016], pets: "un cane 🐕".into(), spare_rooms: 1 },
+            kinds: BTreeSet::from([PlacementKind::Residential, PlacementKind::Emergency, PlacementKind::YoungAdult]),
+            ages: AgeRange { min_months: 6, max_months: 131 },
+            sex_preference: SexPreference::Female,
+            max_children: 2,
+            siblings_accepted: true,
+            special_needs_accepted: BTreeSet::from([SpecialNeed::Trauma, SpecialNeed::Infant]),
+            languages: vec!["italiano".into(), "arabo".into(), "українська".into()],
+            time_slots: BTreeSet::from([TimeSlot::FullTime, TimeSlot::OnCall]),
+            max_distance_km: Some(40),
+            training_completed_on: Some(date!(2025 - 06 - 30)),
+            status: FamilyStatus::Approved,
+            approved_on: Some(date!(2025 - 09 - 01)),
+            review_on: Some(date!(2027 - 09 - 01)),
+            confirmed_on: None,
+            notes: "Disponibili anche d'estate.\nNiente fumo.".into(),
+        },
+        meta: sample_meta(),
+    }
+}
+
+fn sample_need() -> Need {
+    Need {
+        code: NeedCode::new(2026, 17),
+        service: ServiceCode(1),
+        referent: "bruno".into(),
+        identity: ChildIdentity {
+            given_name: "Niccolò".into(),
+            family_name: "Esempio D'Prova".into(),
+            birth_date: date!(2019 - 05 - 15),
+            fiscal_code: Some("SMPNCC19E15D245X".into()),
+            address: "Via delle Prove 3".into(),
+        },
+        placement: PlacementNeed {
+            sex: Sex::Male,
+            siblings: vec![NeedCode::new(2026, 16), NeedCode::new(2025, 12345)],
+            kind: PlacementKind::Emergency,
+            legal: LegalBasis::Judicial {
+                court: "Tribunale per i minorenni di Brescia".into(),
+                decree: "V.G. 123/2026".into(),
+            },
+            urgency: Urgency::Emergency { needed_by: date!(2026 - 11 - 30) },
+            desired_start: Some(date!(2026 - 11 - 25)),
+            duration_months: None,
+            special_needs: BTreeSet::from([SpecialNeed::Behavioural]),
+            languages: vec!["italiano".into(), "tigrino".into()],
+            cultural_notes: "Alimentazione senza carne di maiale.".into(),
+            comune: ComuneCode::from_u32(16091),
+            origin_comune: Some(ComuneCode::from_u32(16024)),
+            contact: OriginContact { frequency: ContactFrequency::Fortnightly, supervised: true },
+            school_comune: None,
+            status: NeedStatus::Closed,
+            closing_reason: Some(ClosingReason::PlacementStarted),
+            notes: String::new(),
+        },
+        meta: sample_meta(),
+    }
+}
+
+fn sample_service() -> Service {
+    Service {
+        code: ServiceCode(2),
+        details: ServiceInput {
+            name: "Servizio Affidi Ambito di Bergamo".into(),
+            kind: ServiceKind::InterDistrict,
+            ambits: vec!["Bergamo".into(), "Dalmine".into()],
+            address: "Piazza delle Prove 1".into(),
+            phone: "035 000 0001".into(),
+            email: "affidi@esempio.example".into(),
+            notes: "Aperto lun–ven".into(),
+            active: false,
+        },
+        meta: sample_meta(),
+    }
+}
+
+fn sample_operator() -> Operator {
+    Operator {
+        user: "dario.l".into(),
+        details: OperatorInput {
+            display_name: "Dario Lettore".into(),
+            role: Role::Reader,
+            service: Some(ServiceCode(1)),
+            active: true,
+        },
+        meta: sample_meta(),
+    }
+}
+
+fn sample_ambit() -> Ambit {
+    Ambit {
+        details: AmbitInput {
+            name: "Dalmine".into(),
+            comuni: vec![ComuneCode::from_u32(16091), ComuneCode::from_u32(16207), ComuneCode::from_u32(16220)],
+            districts: vec![
+                District { name: "Dalmine".into(), comuni: vec![ComuneCode::from_u32(16091), ComuneCode::from_u32(16220)] },
+                District { name: "Zanica".into(), comuni: vec![ComuneCode::from_u32(16207)] },
+            ],
+        },
+        meta: sample_meta(),
+    }
+}
+
+fn sample_audit() -> AuditEntry {
+    AuditEntry::chained(
+        Some((41, [7u8; 32])),
+        T1,
+        "anna",
+        AuditAction::Update,
+        "F-2026-0042",
+        vec!["identity.phone".into(), "profile.status".into()],
+    )
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.v1.bin"))
+}
+
+/// Compares the encoding of `sample` with the frozen bytes, or rewrites them under BANCA_BLESS=1.
+fn golden<T: Versioned + PartialEq + Clone + Debug>(name: &str, revision: u64, sample: &T) {
+    let path = golden_path(name);
+    let bytes = encode(revision, sample);
+    if std::env::var("BANCA_BLESS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        eprintln!("blessed {}", path.display());
+        return;
+    }
+    let frozen = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (generate it once with BANCA_BLESS=1)", path.display()));
+    assert!(
+        bytes == frozen,
+        "the storage format of {name} changed: banks on disk hold the bytes of {}.\n\
+         Freeze the old struct as V1 and add V2 in store::codec; do not re-bless.\n\
+         now:    {}\nfrozen: {}",
+        path.display(),
+        hex::encode(&bytes),
+        hex::encode(&frozen),
+    );
+    assert_eq!(decode::<T>(&frozen), Ok((revision, sample.clone())), "{name}: the frozen bytes no longer decode to the sample");
+}
+
+#[test]
+fn a_family_stored_by_format_version_1_still_reads_the_same() {
+    golden("family", 3, &sample_family());
+}
+
+#[test]
+fn a_need_stored_by_format_version_1_still_reads_the_same() {
+    golden("need", 5, &sample_need());
+}
+
+#[test]
+fn a_service_stored_by_format_version_1_still_reads_the_same() {
+    golden("service", 2, &sample_service());
+}
+
+#[test]
+fn an_operator_stored_by_format_version_1_still_reads_the_same() {
+    golden("operator", 1, &sample_operator());
+}
+
+#[test]
+fn an_ambit_stored_by_format_version_1_still_reads_the_same() {
+    golden("ambit", 4, &sample_ambit());
+}
+
+#[test]
+fn an_audit_entry_stored_by_format_version_1_still_reads_the_same() {
+    golden("audit", 1, &sample_audit());
+}
+
+#[test]
+fn an_audit_entry_of_format_version_1_still_hashes_the_same() {
+    // The chain of every bank on disk depends on the hash of version 1 entries.
+    let e = sample_audit();
+    assert_eq!(e.hash, e.compute_hash());
+    let frozen = std::fs::read(golden_path("audit")).ok();
+    if let Some(frozen) = frozen {
+        if std::env::var("BANCA_BLESS").as_deref() != Ok("1") {
+            let (_, stored): (u64, AuditEntry) = decode(&frozen).expect("golden audit entry decodes");
+            assert_eq!(stored.compute_hash(), stored.hash, "the hash of a v1 entry changed: every stored chain would break");
+        }
+    }
+}

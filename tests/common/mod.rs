@@ -1,0 +1,341 @@
+//! Shared fixture of the integration tests: a bank on a temporary folder,
+//! a fixed clock, two services of the province of Bergamo and one operator
+//! of each role. All names are synthetic.
+//!
+//! | user    | role        | service |
+//! |---------|-------------|---------|
+//! | admin   | admin       | —       |
+//! | anna    | operator    | S-001   |
+//! | bruno   | operator    | S-002   |
+//! | carla   | coordinator | —       |
+//! | dario   | reader      | S-001   |
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use banca::bank::{
+    Actor, Bank, BankConfig, BankError, FamilyView, FixedClock, NeedView, Reply, Request, Response, Saved,
+};
+use banca::model::*;
+use banca::store::{StoreError, TreeId};
+use tempfile::TempDir;
+use time::macros::{date, datetime};
+use time::OffsetDateTime;
+
+/// "Now" for every test bank.
+pub const NOW: OffsetDateTime = datetime!(2026-11-23 10:00 UTC);
+
+pub const ADMIN: &str = "admin";
+pub const ANNA: &str = "anna";
+pub const BRUNO: &str = "bruno";
+pub const CARLA: &str = "carla";
+pub const DARIO: &str = "dario";
+
+/// Servizio Affidi Ambito di Dalmine.
+pub const S1: ServiceCode = ServiceCode(1);
+/// Servizio Affidi Ambito di Bergamo.
+pub const S2: ServiceCode = ServiceCode(2);
+
+pub const S1_NAME: &str = "Servizio Affidi Ambito di Dalmine";
+pub const S2_NAME: &str = "Servizio Affidi Ambito di Bergamo";
+
+/// Name of the ambit `Request::Init` seeds (data/ambiti.csv).
+pub const DALMINE_AMBIT: &str = "Dalmine";
+pub const BERGAMO_AMBIT: &str = "Bergamo";
+
+pub fn comune(istat: &str) -> ComuneCode {
+    ComuneCode::parse(istat).unwrap_or_else(|| panic!("bad ISTAT code {istat}"))
+}
+
+/// Dalmine (BG), in the Ambito di Dalmine.
+pub fn dalmine() -> ComuneCode {
+    comune("016091")
+}
+
+/// Stezzano (BG), in the Ambito di Dalmine.
+pub fn stezzano() -> ComuneCode {
+    comune("016207")
+}
+
+/// Bergamo (BG), in the Ambito di Bergamo of the fixture.
+pub fn bergamo() -> ComuneCode {
+    comune("016024")
+}
+
+/// Gorle (BG), in the Ambito di Bergamo of the fixture.
+pub fn gorle() -> ComuneCode {
+    comune("016115")
+}
+
+/// Opens (or creates) a bank at `path` with the fixed clock.
+pub fn open_bank(path: &Path, create: bool) -> Result<Bank, StoreError> {
+    Bank::open(path, BankConfig { cache_bytes: 4 * 1024 * 1024, ..BankConfig::default() }, create, Arc::new(FixedClock(NOW)))
+}
+
+/// A new, empty bank: no operators, not initialised.
+pub fn empty_bank() -> (TempDir, Bank) {
+    let dir = TempDir::new().expect("temporary folder");
+    let bank = open_bank(&dir.path().join("bank"), true).expect("a new bank opens");
+    (dir, bank)
+}
+
+pub struct Fixture {
+    pub dir: TempDir,
+    pub bank: Bank,
+}
+
+/// The bank every test starts from: initialised by `admin` (which seeds the
+/// Ambito di Dalmine), the Ambito di Bergamo, services S-001 and S-002, and
+/// the operators anna, bruno, carla and dario.
+pub fn fixture() -> Fixture {
+    let (dir, bank) = empty_bank();
+    let fx = Fixture { dir, bank };
+    fx.saved(ADMIN, Request::Init);
+    fx.saved(ADMIN, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
+    let s1 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
+    let s2 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S2_NAME, BERGAMO_AMBIT) });
+    assert_eq!((s1.code.as_str(), s2.code.as_str()), ("S-001", "S-002"));
+    for (user, name, role, service) in [
+        (ANNA, "Anna Operatrice", Role::Operator, Some(S1)),
+        (BRUNO, "Bruno Operatore", Role::Operator, Some(S2)),
+        (CARLA, "Carla Coordinatrice", Role::Coordinator, None),
+        (DARIO, "Dario Lettore", Role::Reader, Some(S1)),
+    ] {
+        fx.saved(ADMIN, Request::OperatorCreate { user: user.into(), input: operator_input(name, role, service) });
+    }
+    fx
+}
+
+/// Audit entries the fixture leaves: init, Dalmine, Bergamo, two services, four operators.
+pub const FIXTURE_AUDIT_ENTRIES: u64 = 9;
+
+impl Fixture {
+    /// The folder of the bank (inside the temporary folder).
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("bank")
+    }
+
+    pub fn handle(&self, user: &str, request: Request) -> Response {
+        self.bank.handle(&Actor::new(user), request)
+    }
+
+    /// The reply of a request that must succeed.
+    pub fn ok(&self, user: &str, request: Request) -> Reply {
+        let what = format!("{request:?}");
+        self.handle(user, request).unwrap_or_else(|e| panic!("{user}: {what} failed: {e:?}"))
+    }
+
+    /// The error of a request that must fail.
+    pub fn err(&self, user: &str, request: Request) -> BankError {
+        let what = format!("{request:?}");
+        match self.handle(user, request) {
+            Ok(reply) => panic!("{user}: {what} should have failed, got {reply:?}"),
+            Err(e) => e,
+        }
+    }
+
+    /// The problems of a request that must be refused as invalid.
+    pub fn invalid(&self, user: &str, request: Request) -> Vec<Problem> {
+        match self.err(user, request) {
+            BankError::Invalid(problems) => problems,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    pub fn saved(&self, user: &str, request: Request) -> Saved {
+        match self.ok(user, request) {
+            Reply::Saved(s) => s,
+            other => panic!("expected Saved, got {other:?}"),
+        }
+    }
+
+    pub fn create_family(&self, user: &str, input: FamilyInput) -> FamilyCode {
+        let saved = self.saved(user, Request::FamilyCreate { input });
+        FamilyCode::parse(&saved.code).expect("a family code")
+    }
+
+    pub fn create_need(&self, user: &str, input: NeedInput) -> NeedCode {
+        let saved = self.saved(user, Request::NeedCreate { input });
+        NeedCode::parse(&saved.code).expect("a need code")
+    }
+
+    pub fn family(&self, user: &str, code: FamilyCode) -> FamilyView {
+        match self.ok(user, Request::FamilyGet { code }) {
+            Reply::Family(v) => v,
+            other => panic!("expected Family, got {other:?}"),
+        }
+    }
+
+    pub fn need(&self, user: &str, code: NeedCode) -> NeedView {
+        match self.ok(user, Request::NeedGet { code }) {
+            Reply::Need(v) => v,
+            other => panic!("expected Need, got {other:?}"),
+        }
+    }
+
+    pub fn families(&self, user: &str, filter: banca::bank::FamilyFilter) -> Vec<FamilyCode> {
+        match self.ok(user, Request::FamilyList { filter }) {
+            Reply::Families(v) => v.into_iter().map(|f| f.code).collect(),
+            other => panic!("expected Families, got {other:?}"),
+        }
+    }
+
+    /// A family as its own service would submit it again: what is stored, as input.
+    pub fn family_as_input(&self, code: FamilyCode) -> (u64, FamilyInput) {
+        let v = self.family(ADMIN, code);
+        let input = FamilyInput {
+            service: Some(v.contact.service),
+            referent: Some(v.contact.referent.clone()),
+            identity: v.identity.expect("admin sees the identity"),
+            profile: v.profile,
+        };
+        (v.revision, input)
+    }
+
+    /// A need as its own service would submit it again. Reads as admin, which is audited.
+    pub fn need_as_input(&self, code: NeedCode) -> (u64, NeedInput) {
+        let v = self.need(ADMIN, code);
+        let input = NeedInput {
+            service: Some(v.contact.service),
+            referent: Some(v.contact.referent.clone()),
+            identity: v.identity.expect("admin sees the identity"),
+            placement: v.placement,
+        };
+        (v.revision, input)
+    }
+
+    /// Every key and value of every tree, in order.
+    pub fn snapshot(&self) -> Vec<(&'static str, Vec<(Vec<u8>, Vec<u8>)>)> {
+        TreeId::ALL
+            .iter()
+            .map(|t| {
+                let kv = self
+                    .bank
+                    .store()
+                    .tree(*t)
+                    .iter()
+                    .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).expect("tree reads"))
+                    .collect();
+                (t.name(), kv)
+            })
+            .collect()
+    }
+
+    pub fn audit_len(&self) -> usize {
+        self.bank.store().tree(TreeId::Audit).len()
+    }
+}
+
+pub fn bergamo_ambit() -> AmbitInput {
+    AmbitInput {
+        name: BERGAMO_AMBIT.into(),
+        comuni: vec![bergamo(), gorle(), comune("016150"), comune("016169"), comune("016202"), comune("016214")],
+        districts: vec![],
+    }
+}
+
+pub fn service_input(name: &str, ambit: &str) -> ServiceInput {
+    ServiceInput {
+        name: name.into(),
+        kind: ServiceKind::Ambit,
+        ambits: vec![ambit.into()],
+        address: "Piazza delle Prove 1".into(),
+        phone: "035 000 0001".into(),
+        email: "affidi@esempio.example".into(),
+        notes: String::new(),
+        active: true,
+    }
+}
+
+pub fn operator_input(display_name: &str, role: Role, service: Option<ServiceCode>) -> OperatorInput {
+    OperatorInput { display_name: display_name.into(), role, service, active: true }
+}
+
+/// A valid family of the caller's service (service and referent left to the defaults).
+pub fn family_input() -> FamilyInput {
+    FamilyInput {
+        service: None,
+        referent: None,
+        identity: FamilyIdentity {
+            adults: vec![
+                Adult { name: "Giulia Esempio".into(), birth_year: 1985 },
+                Adult { name: "Marco Prova".into(), birth_year: 1982 },
+            ],
+            address: "Via delle Prove 12".into(),
+            phone: "035 123 4567".into(),
+            email: "famiglia.esempio@example.org".into(),
+        },
+        profile: AvailabilityProfile {
+            comune: dalmine(),
+            household: Household { adults: 2, children_birth_years: vec![2015], pets: "un gatto".into(), spare_rooms: 1 },
+            kinds: BTreeSet::from([PlacementKind::Residential, PlacementKind::Respite]),
+            ages: AgeRange { min_months: 0, max_months: 10 * 12 + 11 },
+            sex_preference: SexPreference::Any,
+            max_children: 2,
+            siblings_accepted: true,
+            special_needs_accepted: BTreeSet::new(),
+            languages: vec!["italiano".into()],
+            time_slots: BTreeSet::from([TimeSlot::FullTime]),
+            max_distance_km: Some(30),
+            training_completed_on: Some(date!(2026 - 03 - 15)),
+            status: FamilyStatus::Enquiring,
+            approved_on: None,
+            review_on: None,
+            confirmed_on: Some(date!(2026 - 10 - 01)),
+            notes: String::new(),
+        },
+    }
+}
+
+/// A valid need of the caller's service: a boy of seven in Dalmine.
+pub fn need_input() -> NeedInput {
+    NeedInput {
+        service: None,
+        referent: None,
+        identity: ChildIdentity {
+            given_name: "Bimbo".into(),
+            family_name: "Esempio".into(),
+            birth_date: date!(2019 - 05 - 15),
+            fiscal_code: None,
+            address: "Via delle Prove 3".into(),
+        },
+        placement: PlacementNeed {
+            sex: Sex::Male,
+            siblings: vec![],
+            kind: PlacementKind::Residential,
+            legal: LegalBasis::Consensual,
+            urgency: Urgency::Ordinary,
+            desired_start: None,
+            duration_months: Some(24),
+            special_needs: BTreeSet::new(),
+            languages: vec!["italiano".into()],
+            cultural_notes: String::new(),
+            comune: dalmine(),
+            origin_comune: None,
+            contact: OriginContact { frequency: ContactFrequency::Monthly, supervised: false },
+            school_comune: None,
+            status: NeedStatus::Open,
+            closing_reason: None,
+            notes: String::new(),
+        },
+    }
+}
+
+/// `family_input` placed in `service` with `referent`, as admin must submit it.
+pub fn family_in(service: ServiceCode, referent: &str) -> FamilyInput {
+    FamilyInput { service: Some(service), referent: Some(referent.into()), ..family_input() }
+}
+
+/// `need_input` placed in `service` with `referent`.
+pub fn need_in(service: ServiceCode, referent: &str) -> NeedInput {
+    let mut n = need_input();
+    n.service = Some(service);
+    n.referent = Some(referent.into());
+    if service == S2 {
+        n.placement.comune = bergamo();
+    }
+    n
+}
