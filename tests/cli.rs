@@ -1,0 +1,298 @@
+//! The command line end to end: the real binary on a temporary bank, as
+//! an operator would type it, including wrong input and exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+struct Bank {
+    dir: TempDir,
+}
+
+impl Bank {
+    /// A new bank initialised by the user running the tests, who becomes admin.
+    fn new() -> Bank {
+        let bank = Bank { dir: TempDir::new().unwrap() };
+        bank.run(&["init"]).success();
+        bank
+    }
+
+    fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("bank")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("banca").unwrap();
+        c.env("BANCA_CONFIG", self.dir.path().join("no-config.toml"))
+            .env_remove("BANCA_LANG")
+            .env_remove("BANCA_DB")
+            .arg("--db")
+            .arg(self.path());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(args).assert()
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let out = self.run(args).success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn me() -> String {
+        nix::unistd::User::from_uid(nix::unistd::getuid()).unwrap().unwrap().name
+    }
+
+    /// A service with the test user's colleague `anna` as operator.
+    fn with_service(self) -> Bank {
+        self.run(&["service", "add", "--name", "Servizio Affidi Ambito di Dalmine", "--ambits", "Dalmine", "--phone", "035 000 111"])
+            .success()
+            .stdout(predicate::str::contains("S-001"));
+        self.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"]).success();
+        self
+    }
+
+    fn add_family(&self) -> String {
+        let out = self.stdout(&[
+            "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
+            "--comune", "osio sotto", "--ages", "3-10", "--kinds", "residenziale,diurno",
+            "--phone", "035 555 1234", "--confirmed-on", "oggi",
+        ]);
+        out.split_whitespace().last().unwrap().to_string()
+    }
+}
+
+#[test]
+fn a_command_on_a_missing_bank_says_how_to_create_one_and_exits_3() {
+    let dir = TempDir::new().unwrap();
+    Command::cargo_bin("banca")
+        .unwrap()
+        .env("BANCA_CONFIG", dir.path().join("none.toml"))
+        .env_remove("BANCA_LANG")
+        .args(["--db"])
+        .arg(dir.path().join("nowhere"))
+        .args(["family", "list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("banca init"));
+}
+
+#[test]
+fn init_makes_the_current_unix_user_administrator_and_seeds_dalmine() {
+    let bank = Bank::new();
+    let me = bank.stdout(&["whoami"]);
+    assert!(me.contains(&Bank::me()) && me.contains("amministratore"), "{me}");
+    let ambits = bank.stdout(&["ambit", "show", "Dalmine"]);
+    assert!(ambits.contains("Presidio Zanica") && ambits.contains("Osio Sotto"), "{ambits}");
+    bank.run(&["init"]).code(1).stderr(predicate::str::contains("già inizializzata"));
+}
+
+#[test]
+fn a_wrong_date_is_refused_naming_the_flag_and_nothing_is_saved() {
+    let bank = Bank::new().with_service();
+    bank.run(&[
+        "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
+        "--comune", "Dalmine", "--approved-on", "31/02/2026",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("--approved-on").and(predicate::str::contains("31/02/2026")));
+    bank.run(&["family", "list"]).success().stdout(predicate::str::contains("Nessuna famiglia"));
+}
+
+#[test]
+fn every_core_problem_is_reported_at_once_with_its_flag() {
+    let bank = Bank::new().with_service();
+    let out = bank
+        .run(&[
+            "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
+            "--comune", "Dalmine", "--ages", "12-6", "--status", "idonea", "--approved-on", "01/03/2026",
+            "--review-on", "01/01/2026", "--email", "laura@",
+        ])
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    for expected in ["--ages", "12 anni", "--review-on", "--email", "--kinds"] {
+        assert!(err.contains(expected), "missing {expected} in:\n{err}");
+    }
+}
+
+#[test]
+fn an_unknown_comune_suggests_the_right_ones() {
+    let bank = Bank::new().with_service();
+    bank.run(&["family", "add", "--service", "S-001", "--adult", "Laura Bassi,1979", "--comune", "Osio"])
+        .code(1)
+        .stderr(predicate::str::contains("Osio Sotto").and(predicate::str::contains("Osio Sopra")));
+}
+
+#[test]
+fn a_family_is_created_listed_shown_and_edited() {
+    let bank = Bank::new().with_service();
+    let code = bank.add_family();
+    assert!(code.starts_with("F-") && code.ends_with("-0001"), "{code}");
+    let list = bank.stdout(&["family", "list", "--comune", "Osio Sotto"]);
+    assert!(list.contains(&code) && list.contains("3–10 anni"), "{list}");
+    assert!(bank.stdout(&["family", "list", "--status", "idonea"]).contains("Nessuna"));
+
+    bank.run(&["family", "edit", &code, "--phone", "035 999 0000", "--status", "in_valutazione"])
+        .success()
+        .stdout(predicate::str::contains("rev. 2").and(predicate::str::contains("telefono")));
+    let shown = bank.stdout(&["family", "show", &code]);
+    assert!(shown.contains("035 999 0000") && shown.contains("in valutazione"), "{shown}");
+
+    let json: serde_json::Value = serde_json::from_str(&bank.stdout(&["--json", "family", "show", &code])).unwrap();
+    assert_eq!(json["revision"], 2);
+    assert_eq!(json["profile"]["status"], "under_assessment");
+}
+
+#[test]
+fn an_illegal_status_change_is_refused_in_plain_words() {
+    let bank = Bank::new().with_service();
+    let code = bank.add_family();
+    bank.run(&["family", "edit", &code, "--status", "idonea", "--approved-on", "01/11/2026"])
+        .code(1)
+        .stderr(predicate::str::contains("non si passa da «interessata» a «idonea»"));
+}
+
+#[test]
+fn an_edit_based_on_an_old_revision_is_refused_and_says_who_changed_it() {
+    let bank = Bank::new().with_service();
+    let code = bank.add_family();
+    bank.run(&["family", "edit", &code, "--notes", "prima modifica"]).success();
+    bank.run(&["family", "edit", &code, "--revision", "1", "--notes", "seconda modifica"])
+        .code(1)
+        .stderr(predicate::str::contains(Bank::me()).and(predicate::str::contains("revisione 2")));
+    assert!(bank.stdout(&["family", "show", &code]).contains("prima modifica"));
+}
+
+#[test]
+fn a_need_shows_the_childs_identity_to_its_service_and_the_read_is_audited() {
+    let bank = Bank::new().with_service();
+    let out = bank.stdout(&[
+        "need", "add", "--service", "S-001", "--referent", "anna", "--given-name", "Chiara", "--family-name", "Esempio",
+        "--birth-date", "10/05/2019", "--sex", "f", "--kind", "residenziale", "--comune", "Dalmine",
+        "--legal", "giudiziale", "--court", "Tribunale per i minorenni di Brescia", "--decree", "V.G. 12/2026",
+    ]);
+    let code = out.split_whitespace().last().unwrap().to_string();
+    let shown = bank.stdout(&["need", "show", &code]);
+    assert!(shown.contains("Chiara Esempio") && shown.contains("giudiziale"), "{shown}");
+    let list = bank.stdout(&["need", "list"]);
+    assert!(list.contains(&code) && !list.contains("Chiara"), "lists are pseudonymous:\n{list}");
+    let audit = bank.stdout(&["audit", "--record", &code]);
+    assert!(audit.contains("lettura identità"), "{audit}");
+}
+
+#[test]
+fn a_judicial_need_without_a_decree_is_refused() {
+    let bank = Bank::new().with_service();
+    bank.run(&[
+        "need", "add", "--service", "S-001", "--given-name", "Chiara", "--family-name", "Esempio",
+        "--birth-date", "10/05/2019", "--sex", "f", "--kind", "residenziale", "--comune", "Dalmine",
+        "--legal", "giudiziale",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("--court").and(predicate::str::contains("--decree")));
+}
+
+#[test]
+fn export_then_import_restores_the_same_bank() {
+    let bank = Bank::new().with_service();
+    bank.add_family();
+    let file = bank.dir.path().join("backup.jsonl");
+    bank.run(&["export", file.to_str().unwrap()]).success();
+    let restored = bank.dir.path().join("restored");
+    let import = |db: &std::path::Path| {
+        Command::cargo_bin("banca")
+            .unwrap()
+            .env("BANCA_CONFIG", bank.dir.path().join("none.toml"))
+            .arg("--db")
+            .arg(db)
+            .arg("import")
+            .arg(&file)
+            .assert()
+    };
+    import(&restored).success().stdout(predicate::str::contains("1 famiglie"));
+    // Importing again into the now non-empty bank is refused.
+    import(&restored).code(1).stderr(predicate::str::contains("non è vuota"));
+    let list = Command::cargo_bin("banca")
+        .unwrap()
+        .env("BANCA_CONFIG", bank.dir.path().join("none.toml"))
+        .arg("--db")
+        .arg(&restored)
+        .args(["family", "list"])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&list.get_output().stdout).contains("Osio Sotto"));
+}
+
+#[test]
+fn a_broken_import_file_is_refused_with_its_line_numbers_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":1,\"store_format\":1}}\nnot json\n").unwrap();
+    let target = dir.path().join("bank");
+    Command::cargo_bin("banca")
+        .unwrap()
+        .env("BANCA_CONFIG", dir.path().join("none.toml"))
+        .env_remove("BANCA_LANG")
+        .arg("--db")
+        .arg(&target)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("riga 2"));
+}
+
+#[test]
+fn the_audit_log_verifies() {
+    let bank = Bank::new().with_service();
+    bank.add_family();
+    bank.run(&["audit", "--verify"]).success().stdout(predicate::str::contains("Registro integro"));
+}
+
+#[test]
+fn english_on_request() {
+    let bank = Bank::new().with_service();
+    bank.run(&["--lang", "en", "family", "add", "--service", "S-001", "--adult", "Laura Bassi,1979", "--comune", "Dalmine", "--ages", "9-3"])
+        .code(1)
+        .stderr(predicate::str::contains("age range").and(predicate::str::contains("above the maximum")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let bank = Bank::new();
+    bank.run(&["family", "frobnicate"]).code(2);
+    bank.run(&["--lang", "fr", "family", "list"]).code(2);
+}
+
+#[test]
+fn a_bank_held_by_another_process_is_reported_as_busy() {
+    let bank = Bank::new();
+    let held = banca::bank::Bank::open(
+        &bank.path(),
+        banca::bank::BankConfig::default(),
+        false,
+        std::sync::Arc::new(banca::bank::SystemClock::new()),
+    )
+    .unwrap();
+    bank.run(&["family", "list"]).code(3).stderr(predicate::str::contains("banca serve"));
+    drop(held);
+    bank.run(&["family", "list"]).success();
+}
+
+#[test]
+fn comune_lookup_and_distance_without_a_bank() {
+    let dir = TempDir::new().unwrap();
+    let out = Command::cargo_bin("banca")
+        .unwrap()
+        .env("BANCA_CONFIG", dir.path().join("none.toml"))
+        .env_remove("BANCA_LANG")
+        .args(["comune", "dalmine", "--to", "Milano"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("016091") && text.contains("38.") && text.contains("Milano (MI)"), "{text}");
+}
