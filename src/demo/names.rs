@@ -170,16 +170,16 @@ pub(super) fn pick<T: Copy>(rng: &mut impl Rng, list: &[T]) -> T {
 }
 
 /// Picks from a table of (value, weight).
-pub(super) fn weighted<T: Copy>(rng: &mut impl Rng, table: &[(T, u32)]) -> T {
+pub(super) fn weighted<'a, T>(rng: &mut impl Rng, table: &'a [(T, u32)]) -> &'a T {
     let total: u32 = table.iter().map(|(_, w)| w).sum();
     let mut x = rng.gen_range(0..total.max(1));
     for (v, w) in table {
         if x < *w {
-            return *v;
+            return v;
         }
         x -= w;
     }
-    table.last().expect("demo tables are not empty").0
+    &table.last().expect("demo tables are not empty").0
 }
 
 #[cfg(test)]

@@ -56,3 +56,68 @@ pub fn comune_label(code: &str) -> String {
         .map(|c| c.label())
         .unwrap_or_else(|| code.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Reason;
+
+    #[test]
+    fn every_field_has_an_italian_and_an_english_name() {
+        for f in fields::all_fields() {
+            for lang in [Lang::It, Lang::En] {
+                assert!(!field_label(f, lang).trim().is_empty(), "{f} has no {lang:?} name");
+            }
+        }
+        assert_eq!(field_label("identity.adults[1].name", Lang::It), "nome dell'adulto n. 2");
+        assert_eq!(field_label("profile.ages", Lang::En), "age range");
+    }
+
+    #[test]
+    fn every_reason_reads_in_both_languages() {
+        let s = || "x".to_string();
+        let reasons = vec![
+            Reason::Required,
+            Reason::TooLong { max: 3 },
+            Reason::OutOfRange { min: 1, max: 2 },
+            Reason::UnknownComune { code: s() },
+            Reason::AgeRangeInverted { min_months: 144, max_months: 83 },
+            Reason::AgeAboveLimit,
+            Reason::InTheFuture,
+            Reason::NotAfter { other_field: "profile.approved_on".into() },
+            Reason::RequiredWhen { condition: "status=approved".into() },
+            Reason::NotExpected { condition: "status!=closed".into() },
+            Reason::InvalidEmail,
+            Reason::InvalidPhone,
+            Reason::InvalidUserName,
+            Reason::FiscalCode { problem: "CheckCharacter".into() },
+            Reason::Duplicate { value: s() },
+            Reason::UnknownCode { code: s() },
+            Reason::SiblingIsSelf,
+            Reason::SiblingOtherService { code: s() },
+            Reason::SiblingClosed { code: s() },
+            Reason::UnknownService { code: s() },
+            Reason::UnknownAmbit { name: s() },
+            Reason::UnknownOperator { user: s() },
+            Reason::ReferentNotInService { user: s(), service: s() },
+            Reason::ReferentInactive { user: s() },
+            Reason::StatusTransition { from: "enquiring".into(), to: "approved".into() },
+            Reason::ComuneInOtherAmbit { comune: "016091".into(), ambit: s() },
+            Reason::ComuneNotInAmbit { comune: "016091".into() },
+            Reason::ComuneInTwoDistricts { comune: "016091".into() },
+            Reason::AgeOutsideKind { age: s() },
+            Reason::InfantTooOld,
+            Reason::LastAdmin,
+        ];
+        for r in &reasons {
+            let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));
+            assert!(!it.is_empty() && !en.is_empty(), "{r:?}");
+            assert!(!it.contains("status=") && !en.contains("status="), "condition left raw: {r:?}");
+        }
+        assert_eq!(
+            describe_reason(&Reason::StatusTransition { from: "enquiring".into(), to: "approved".into() }, Lang::It),
+            "non si passa da «interessata» a «idonea»"
+        );
+        assert!(describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)"));
+    }
+}

@@ -14,10 +14,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use banca::bank::{
-    Actor, Bank, BankConfig, BankError, FamilyView, FixedClock, NeedView, Reply, Request, Response, Saved,
+    Actor, Bank, BankConfig, BankError, Clock, FamilyView, FixedClock, NeedView, Reply, Request, Response, Saved,
 };
 use banca::model::*;
 use banca::store::{StoreError, TreeId};
@@ -72,14 +72,43 @@ pub fn gorle() -> ComuneCode {
 
 /// Opens (or creates) a bank at `path` with the fixed clock.
 pub fn open_bank(path: &Path, create: bool) -> Result<Bank, StoreError> {
-    Bank::open(path, BankConfig { cache_bytes: 4 * 1024 * 1024, ..BankConfig::default() }, create, Arc::new(FixedClock(NOW)))
+    open_bank_with_clock(path, create, Arc::new(FixedClock(NOW)))
+}
+
+pub fn open_bank_with_clock(path: &Path, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
+    Bank::open(path, BankConfig { cache_bytes: 4 * 1024 * 1024, ..BankConfig::default() }, create, clock)
 }
 
 /// A new, empty bank: no operators, not initialised.
 pub fn empty_bank() -> (TempDir, Bank) {
+    empty_bank_with_clock(Arc::new(FixedClock(NOW)))
+}
+
+pub fn empty_bank_with_clock(clock: Arc<dyn Clock>) -> (TempDir, Bank) {
     let dir = TempDir::new().expect("temporary folder");
-    let bank = open_bank(&dir.path().join("bank"), true).expect("a new bank opens");
+    let bank = open_bank_with_clock(&dir.path().join("bank"), true, clock).expect("a new bank opens");
     (dir, bank)
+}
+
+/// A clock the test moves forward by hand.
+pub struct StepClock(Mutex<OffsetDateTime>);
+
+impl StepClock {
+    pub fn new(at: OffsetDateTime) -> Arc<StepClock> {
+        Arc::new(StepClock(Mutex::new(at)))
+    }
+
+    pub fn advance(&self, by: time::Duration) -> OffsetDateTime {
+        let mut t = self.0.lock().unwrap();
+        *t += by;
+        *t
+    }
+}
+
+impl Clock for StepClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
 }
 
 pub struct Fixture {
@@ -91,7 +120,11 @@ pub struct Fixture {
 /// Ambito di Dalmine), the Ambito di Bergamo, services S-001 and S-002, and
 /// the operators anna, bruno, carla and dario.
 pub fn fixture() -> Fixture {
-    let (dir, bank) = empty_bank();
+    fixture_with_clock(Arc::new(FixedClock(NOW)))
+}
+
+pub fn fixture_with_clock(clock: Arc<dyn Clock>) -> Fixture {
+    let (dir, bank) = empty_bank_with_clock(clock);
     let fx = Fixture { dir, bank };
     fx.saved(ADMIN, Request::Init);
     fx.saved(ADMIN, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
@@ -222,6 +255,14 @@ impl Fixture {
                 (t.name(), kv)
             })
             .collect()
+    }
+
+    /// Entries of a verified audit chain; panics when it does not verify.
+    pub fn audit_verified(&self, user: &str) -> u64 {
+        match self.ok(user, Request::AuditVerify) {
+            Reply::AuditVerified { entries } => entries,
+            other => panic!("expected AuditVerified, got {other:?}"),
+        }
     }
 
     pub fn audit_len(&self) -> usize {
