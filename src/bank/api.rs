@@ -170,7 +170,14 @@ pub struct BankInfo {
     pub needs: u64,
     pub audit_entries: u64,
     pub size_on_disk: u64,
-    pub restored: Option<String>,
+    /// Who imported the bank's content (a backup or a demo), and when.
+    pub imported: Option<Imported>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    pub by: String,
+    pub at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

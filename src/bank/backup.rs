@@ -115,36 +115,28 @@ impl Bank {
         tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
         self.store.flush()?;
 
-        let mut batches: BTreeMap<usize, sled::Batch> = BTreeMap::new();
-        let mut put = |t: TreeId, key: &[u8], value: Vec<u8>| batches.entry(t as usize).or_default().insert(key, value);
+        let mut batches = Batches::default();
         for (rev, a) in &p.ambits {
-            put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
+            batches.put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
         }
         for (rev, s) in &p.services {
-            put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
+            batches.put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
         }
         for (rev, o) in &p.operators {
-            put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
+            batches.put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
         }
-        let index_key = |kind: u8, entries: &index::Entries, key: &[u8], put: &mut dyn FnMut(TreeId, &[u8], Vec<u8>)| {
-            for (t, value) in entries {
-                let mut k = crate::store::index_key_prefix(kind, value);
-                k.extend_from_slice(key);
-                put(*t, &k, vec![]);
-            }
-        };
         for (rev, f) in &p.families {
             let key = f.code.key();
-            put(TreeId::Families, &key, codec::encode(*rev, f));
-            index_key(FAMILY, &index::family_entries(f), &key, &mut put);
+            batches.put(TreeId::Families, &key, codec::encode(*rev, f));
+            batches.index(FAMILY, &index::family_entries(f), &key);
         }
         for (rev, n) in &p.needs {
             let key = n.code.key();
-            put(TreeId::Needs, &key, codec::encode(*rev, n));
-            index_key(NEED, &index::need_entries(n), &key, &mut put);
+            batches.put(TreeId::Needs, &key, codec::encode(*rev, n));
+            batches.index(NEED, &index::need_entries(n), &key);
         }
         for e in &p.audit {
-            put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
+            batches.put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
         }
         let mut meta = sled::Batch::default();
         for (series, value) in &p.counters {
@@ -158,7 +150,7 @@ impl Bank {
         let now = self.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
-        for (t, batch) in batches {
+        for (t, batch) in batches.0 {
             self.store.tree(TreeId::ALL[t]).apply_batch(batch).map_err(err)?;
         }
         tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
@@ -166,6 +158,24 @@ impl Bank {
         tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
         self.store.flush()?;
         Ok(())
+    }
+}
+
+/// One sled batch per tree, applied tree by tree once everything is queued.
+#[derive(Default)]
+struct Batches(BTreeMap<usize, sled::Batch>);
+
+impl Batches {
+    fn put(&mut self, tree: TreeId, key: &[u8], value: Vec<u8>) {
+        self.0.entry(tree as usize).or_default().insert(key, value);
+    }
+
+    fn index(&mut self, kind: u8, entries: &index::Entries, key: &[u8]) {
+        for (tree, value) in entries {
+            let mut k = crate::store::index_key_prefix(kind, value);
+            k.extend_from_slice(key);
+            self.put(*tree, &k, vec![]);
+        }
     }
 }
 

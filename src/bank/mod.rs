@@ -229,7 +229,12 @@ impl Bank {
 
     fn info(&self) -> Response {
         let count = |t: TreeId| self.store.tree(t).len() as u64;
-        let restored = self.store.meta(crate::store::meta_key::RESTORED)?.map(|v| String::from_utf8_lossy(&v).into_owned());
+        let imported = self.store.meta(crate::store::meta_key::RESTORED)?.and_then(|v| {
+            let text = String::from_utf8_lossy(&v).into_owned();
+            let (by, at) = text.split_once(' ')?;
+            let at = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
+            Some(Imported { by: by.to_string(), at })
+        });
         Ok(Reply::Info(BankInfo {
             path: self.store.path().display().to_string(),
             ambits: count(TreeId::Ambits),
@@ -239,7 +244,7 @@ impl Bank {
             needs: count(TreeId::Needs),
             audit_entries: count(TreeId::Audit),
             size_on_disk: self.store.size_on_disk()?,
-            restored,
+            imported,
         }))
     }
 

@@ -68,6 +68,12 @@ pub fn init(settings: &Settings) -> CliResult {
 
 pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
+    if !crate::model::operator::is_valid_user_name(&s.actor.user) {
+        return Err(Failure::from_bank(
+            &crate::bank::BankError::invalid("user", crate::model::Reason::InvalidUserName),
+            s.lang,
+        ));
+    }
     let started = std::time::Instant::now();
     let options = crate::demo::DemoOptions {
         families: args.families,
@@ -135,7 +141,9 @@ pub fn info(s: &Session) -> CliResult {
     b.add(s.t("Richieste", "Needs"), i.needs.to_string());
     b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
     b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
-    b.add(s.t("Ripristinata da backup", "Restored from backup"), i.restored.clone().unwrap_or_default());
+    if let Some(imp) = &i.imported {
+        b.add(s.t("Importata", "Imported"), format!("{} {}, {}", s.t("da", "by"), imp.by, format_timestamp(imp.at)));
+    }
     print!("{}", b.render(0));
     Ok(())
 }

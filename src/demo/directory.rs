@@ -61,6 +61,8 @@ pub(super) struct Desk {
     /// User names of its operators, all active.
     pub staff: Vec<String>,
     pub province: &'static str,
+    /// The provincial capital, where most children of the province are born.
+    pub capital: ComuneCode,
     /// Its own comuni (the ambito's, or the whole province).
     pub home: Pool,
     /// Home plus nearby comuni of the province outside every ambito.
@@ -84,15 +86,24 @@ pub(super) struct Directory {
 pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directory {
     let comuni = Comuni::embedded();
     let ambit_inputs = places::ambit_inputs(comuni);
-    let in_ambits: BTreeSet<ComuneCode> = ambit_inputs.iter().flat_map(|(a, _)| a.comuni.iter().copied()).collect();
-    let mut clock = Stamps { next: cal.founding(), cal };
+    let in_ambits: BTreeSet<ComuneCode> = ambit_inputs
+        .iter()
+        .flat_map(|(a, _)| a.comuni.iter().copied())
+        .collect();
+    let mut clock = Stamps {
+        next: cal.founding(),
+        cal,
+    };
     let mut created = vec![(clock.tick(), admin.to_string())];
 
     let mut ambits = Vec::new();
     for (input, _) in &ambit_inputs {
         let at = clock.tick();
         created.push((at, input.name.clone()));
-        ambits.push(Ambit { details: input.clone(), meta: Meta::new(at, admin) });
+        ambits.push(Ambit {
+            details: input.clone(),
+            meta: Meta::new(at, admin),
+        });
     }
     ambits.sort_by_key(|a| a.details.key());
 
@@ -101,13 +112,25 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
         let at = clock.tick();
         let code = ServiceCode(i as u32 + 1);
         created.push((at, code.to_string()));
-        desks.push(desk(rng, plan, code, &ambit_inputs, &in_ambits, Meta::new(at, admin)));
+        desks.push(desk(
+            rng,
+            plan,
+            code,
+            &ambit_inputs,
+            &in_ambits,
+            Meta::new(at, admin),
+        ));
     }
 
     let mut taken: BTreeSet<String> = BTreeSet::from([admin.to_string()]);
     let mut operators = vec![Operator {
         user: admin.to_string(),
-        details: OperatorInput { display_name: "Amministratore".into(), role: Role::Admin, service: None, active: true },
+        details: OperatorInput {
+            display_name: "Amministratore".into(),
+            role: Role::Admin,
+            service: None,
+            active: true,
+        },
         meta: Meta::new(created[0].0, admin),
     }];
     let mut hire = |rng: &mut R, role: Role, service: Option<ServiceCode>| {
@@ -116,7 +139,12 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
         created.push((at, user.clone()));
         operators.push(Operator {
             user: user.clone(),
-            details: OperatorInput { display_name, role, service, active: true },
+            details: OperatorInput {
+                display_name,
+                role,
+                service,
+                active: true,
+            },
             meta: Meta::new(at, admin),
         });
         user
@@ -125,11 +153,23 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
     hire(rng, Role::Reader, None);
     for d in &mut desks {
         // The Dalmine team is the fullest: the bank started there.
-        let n = if d.service.code == ServiceCode(1) { 4 } else { rng.gen_range(2..=4) };
-        d.staff = (0..n).map(|_| hire(rng, Role::Operator, Some(d.service.code))).collect();
+        let n = if d.service.code == ServiceCode(1) {
+            4
+        } else {
+            rng.gen_range(2..=4)
+        };
+        d.staff = (0..n)
+            .map(|_| hire(rng, Role::Operator, Some(d.service.code)))
+            .collect();
     }
     operators.sort_by(|a, b| a.user.cmp(&b.user));
-    Directory { ambits, desks, operators, admin: admin.to_string(), created }
+    Directory {
+        ambits,
+        desks,
+        operators,
+        admin: admin.to_string(),
+        created,
+    }
 }
 
 /// One minute apart, the way an administrator fills in a form after another.
@@ -158,11 +198,23 @@ fn desk(
     let (ambit_names, province, home) = match plan.area {
         Area::Ambit(i) => {
             let (a, province) = &ambits[i];
-            (vec![a.name.clone()], *province, Pool::new(a.comuni.iter().filter_map(|c| comuni.get(*c))))
+            (
+                vec![a.name.clone()],
+                *province,
+                Pool::new(a.comuni.iter().filter_map(|c| comuni.get(*c))),
+            )
         }
         Area::Province(p) => {
-            let names = ambits.iter().filter(|(_, prov)| *prov == p).map(|(a, _)| a.name.clone()).collect();
-            (names, p, Pool::new(comuni.iter().filter(|c| c.province == p)))
+            let names = ambits
+                .iter()
+                .filter(|(_, prov)| *prov == p)
+                .map(|(a, _)| a.name.clone())
+                .collect();
+            (
+                names,
+                p,
+                Pool::new(comuni.iter().filter(|c| c.province == p)),
+            )
         }
     };
     let seat = places::resolve(comuni, plan.seat, province);
@@ -171,7 +223,8 @@ fn desk(
             let near = comuni.iter().filter(|c| {
                 c.province == province
                     && (home.codes().contains(&c.code)
-                        || (!in_ambits.contains(&c.code) && distance_km(seat, c).is_some_and(|km| km <= AROUND_KM)))
+                        || (!in_ambits.contains(&c.code)
+                            && distance_km(seat, c).is_some_and(|km| km <= AROUND_KM)))
             });
             Pool::new(near)
         }
@@ -185,7 +238,11 @@ fn desk(
             name: plan.name.to_string(),
             kind: plan.kind,
             ambits: ambit_names,
-            address: format!("{}, {cap} {} ({province})", names::street_address(rng), seat.name),
+            address: format!(
+                "{}, {cap} {} ({province})",
+                names::street_address(rng),
+                seat.name
+            ),
             phone: names::landline(rng, area_code),
             email: format!("affidi@{}.example.it", plan.domain),
             notes: plan.notes.to_string(),
@@ -197,7 +254,21 @@ fn desk(
         service,
         staff: Vec::new(),
         province,
-        around: if around.is_empty() { home.clone() } else { around },
+        capital: places::resolve(
+            comuni,
+            if province == "MI" {
+                "Milano"
+            } else {
+                "Bergamo"
+            },
+            province,
+        )
+        .code,
+        around: if around.is_empty() {
+            home.clone()
+        } else {
+            around
+        },
         home,
         family_weight: plan.family_weight,
         need_weight: plan.need_weight,

@@ -19,46 +19,113 @@ pub(super) const OTHER_AMBITS: &[AmbitPlan] = &[
     AmbitPlan {
         name: "Bergamo",
         province: "BG",
-        comuni: &["Bergamo", "Gorle", "Orio al Serio", "Ponteranica", "Sorisole", "Torre Boldone"],
+        comuni: &[
+            "Bergamo",
+            "Gorle",
+            "Orio al Serio",
+            "Ponteranica",
+            "Sorisole",
+            "Torre Boldone",
+        ],
     },
     AmbitPlan {
         name: "Seriate",
         province: "BG",
         comuni: &[
-            "Seriate", "Albano Sant'Alessandro", "Bagnatica", "Brusaporto", "Cavernago", "Costa di Mezzate",
-            "Grassobbio", "Montello", "Pedrengo", "Scanzorosciate", "Torre de' Roveri",
+            "Seriate",
+            "Albano Sant'Alessandro",
+            "Bagnatica",
+            "Brusaporto",
+            "Cavernago",
+            "Costa di Mezzate",
+            "Grassobbio",
+            "Montello",
+            "Pedrengo",
+            "Scanzorosciate",
+            "Torre de' Roveri",
         ],
     },
     AmbitPlan {
         name: "Isola Bergamasca e Bassa Val San Martino",
         province: "BG",
         comuni: &[
-            "Ponte San Pietro", "Ambivere", "Barzana", "Bonate Sopra", "Bonate Sotto", "Bottanuco", "Brembate",
-            "Brembate di Sopra", "Calusco d'Adda", "Capriate San Gervasio", "Caprino Bergamasco", "Carvico",
-            "Chignolo d'Isola", "Cisano Bergamasco", "Filago", "Madone", "Mapello", "Medolago", "Palazzago",
-            "Pontida", "Presezzo", "Solza", "Sotto il Monte Giovanni XXIII", "Suisio", "Terno d'Isola",
-            "Torre de' Busi", "Villa d'Adda",
+            "Ponte San Pietro",
+            "Ambivere",
+            "Barzana",
+            "Bonate Sopra",
+            "Bonate Sotto",
+            "Bottanuco",
+            "Brembate",
+            "Brembate di Sopra",
+            "Calusco d'Adda",
+            "Capriate San Gervasio",
+            "Caprino Bergamasco",
+            "Carvico",
+            "Chignolo d'Isola",
+            "Cisano Bergamasco",
+            "Filago",
+            "Madone",
+            "Mapello",
+            "Medolago",
+            "Palazzago",
+            "Pontida",
+            "Presezzo",
+            "Solza",
+            "Sotto il Monte Giovanni XXIII",
+            "Suisio",
+            "Terno d'Isola",
+            "Torre de' Busi",
+            "Villa d'Adda",
         ],
     },
     AmbitPlan {
         name: "Treviglio",
         province: "BG",
         comuni: &[
-            "Treviglio", "Arcene", "Arzago d'Adda", "Brignano Gera d'Adda", "Calvenzano", "Canonica d'Adda",
-            "Caravaggio", "Casirate d'Adda", "Castel Rozzone", "Fara Gera d'Adda", "Fornovo San Giovanni", "Lurano",
-            "Misano di Gera d'Adda", "Pagazzano", "Pognano", "Pontirolo Nuovo", "Spirano",
+            "Treviglio",
+            "Arcene",
+            "Arzago d'Adda",
+            "Brignano Gera d'Adda",
+            "Calvenzano",
+            "Canonica d'Adda",
+            "Caravaggio",
+            "Casirate d'Adda",
+            "Castel Rozzone",
+            "Fara Gera d'Adda",
+            "Fornovo San Giovanni",
+            "Lurano",
+            "Misano di Gera d'Adda",
+            "Pagazzano",
+            "Pognano",
+            "Pontirolo Nuovo",
+            "Spirano",
         ],
     },
-    AmbitPlan { name: "Milano Città", province: "MI", comuni: &["Milano"] },
+    AmbitPlan {
+        name: "Milano Città",
+        province: "MI",
+        comuni: &["Milano"],
+    },
     AmbitPlan {
         name: "Rhodense",
         province: "MI",
         comuni: &[
-            "Rho", "Arese", "Cornaredo", "Lainate", "Pero", "Pogliano Milanese", "Pregnana Milanese",
-            "Settimo Milanese", "Vanzago",
+            "Rho",
+            "Arese",
+            "Cornaredo",
+            "Lainate",
+            "Pero",
+            "Pogliano Milanese",
+            "Pregnana Milanese",
+            "Settimo Milanese",
+            "Vanzago",
         ],
     },
-    AmbitPlan { name: "Sesto San Giovanni", province: "MI", comuni: &["Sesto San Giovanni", "Cologno Monzese"] },
+    AmbitPlan {
+        name: "Sesto San Giovanni",
+        province: "MI",
+        comuni: &["Sesto San Giovanni", "Cologno Monzese"],
+    },
     AmbitPlan {
         name: "Cinisello Balsamo",
         province: "MI",
@@ -75,8 +142,19 @@ pub(super) fn ambit_inputs(comuni: &Comuni) -> Vec<(AmbitInput, &'static str)> {
         .expect("data/ambiti.csv lists the Ambito di Dalmine");
     let mut out = vec![(dalmine, "BG")];
     for plan in OTHER_AMBITS {
-        let codes = plan.comuni.iter().map(|name| resolve(comuni, name, plan.province).code).collect();
-        out.push((AmbitInput { name: plan.name.to_string(), comuni: codes, districts: vec![] }, plan.province));
+        let codes = plan
+            .comuni
+            .iter()
+            .map(|name| resolve(comuni, name, plan.province).code)
+            .collect();
+        out.push((
+            AmbitInput {
+                name: plan.name.to_string(),
+                comuni: codes,
+                districts: vec![],
+            },
+            plan.province,
+        ));
     }
     out
 }
@@ -85,7 +163,9 @@ pub(super) fn ambit_inputs(comuni: &Comuni) -> Vec<(AmbitInput, &'static str)> {
 pub(super) fn resolve<'a>(comuni: &'a Comuni, name: &str, province: &str) -> &'a Comune {
     comuni
         .resolve(&format!("{name} ({province})"))
-        .unwrap_or_else(|e| panic!("demo comune {name} ({province}) is not in the embedded list: {e}"))
+        .unwrap_or_else(|e| {
+            panic!("demo comune {name} ({province}) is not in the embedded list: {e}")
+        })
 }
 
 /// Comuni to draw from, weighted by the square root of their population:
@@ -121,7 +201,10 @@ impl Pool {
     /// # Panics
     /// On an empty pool; pools are built from the demo's own non-empty lists.
     pub(super) fn pick(&self, rng: &mut impl Rng) -> ComuneCode {
-        let total = *self.cumulative.last().expect("demo comune pools are not empty");
+        let total = *self
+            .cumulative
+            .last()
+            .expect("demo comune pools are not empty");
         let x = rng.gen_range(0..total);
         self.codes[self.cumulative.partition_point(|&c| c <= x)]
     }
@@ -139,7 +222,12 @@ mod tests {
         let mut seen = BTreeSet::new();
         for (a, province) in ambit_inputs(comuni) {
             for c in &a.comuni {
-                assert_eq!(comuni.get(*c).map(|c| c.province.as_str()), Some(province), "{}", a.name);
+                assert_eq!(
+                    comuni.get(*c).map(|c| c.province.as_str()),
+                    Some(province),
+                    "{}",
+                    a.name
+                );
                 assert!(seen.insert(*c), "{c} is in two ambiti");
             }
         }
@@ -155,6 +243,9 @@ mod tests {
         let distinct: BTreeSet<_> = picks.iter().collect();
         assert_eq!(distinct.len(), pool.codes().len(), "every comune turns up");
         let share = picks.iter().filter(|c| **c == milano).count() as f64 / picks.len() as f64;
-        assert!((0.05..0.2).contains(&share), "Milano weighs more but not all: {share}");
+        assert!(
+            (0.05..0.2).contains(&share),
+            "Milano weighs more but not all: {share}"
+        );
     }
 }

@@ -90,9 +90,11 @@ impl NeedInput {
         p.require_text("identity.family_name", &id.family_name, 80);
         p.limit_text("identity.address", &id.address, 200);
         let age = id.age_months(cx.today);
+        // A closed need is history: the child may have grown past every limit since.
+        let open = self.placement.status != NeedStatus::Closed;
         if id.birth_date > cx.today {
             p.push("identity.birth_date", Reason::InTheFuture);
-        } else if age > MAX_AGE_MONTHS as u32 {
+        } else if open && age > MAX_AGE_MONTHS as u32 {
             p.push("identity.birth_date", Reason::AgeAboveLimit);
         }
         if let Some(cf) = &id.fiscal_code {
@@ -110,6 +112,7 @@ impl NeedInput {
 
         let pl = &self.placement;
         match (pl.kind, age >= 18 * 12) {
+            _ if !open => {}
             (PlacementKind::YoungAdult, false) if age < 17 * 12 => {
                 p.push("placement.kind", Reason::AgeOutsideKind { age: super::age::describe_age(age, crate::i18n::Lang::It) })
             }
@@ -118,7 +121,7 @@ impl NeedInput {
             }
             _ => {}
         }
-        if pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {
+        if open && pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {
             p.push("placement.special_needs", Reason::InfantTooOld);
         }
         if let LegalBasis::Judicial { court, decree } = &pl.legal {
