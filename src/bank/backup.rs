@@ -115,28 +115,28 @@ impl Bank {
         tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
         self.store.flush()?;
 
-        let mut batches = Batches::default();
+        let mut pending = PendingWrites::default();
         for (rev, a) in &p.ambits {
-            batches.put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
+            pending.put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
         }
         for (rev, s) in &p.services {
-            batches.put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
+            pending.put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
         }
         for (rev, o) in &p.operators {
-            batches.put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
+            pending.put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
         }
         for (rev, f) in &p.families {
             let key = f.code.key();
-            batches.put(TreeId::Families, &key, codec::encode(*rev, f));
-            batches.index(FAMILY, &index::family_entries(f), &key);
+            pending.put(TreeId::Families, &key, codec::encode(*rev, f));
+            pending.index(FAMILY, &index::family_entries(f), &key);
         }
         for (rev, n) in &p.needs {
             let key = n.code.key();
-            batches.put(TreeId::Needs, &key, codec::encode(*rev, n));
-            batches.index(NEED, &index::need_entries(n), &key);
+            pending.put(TreeId::Needs, &key, codec::encode(*rev, n));
+            pending.index(NEED, &index::need_entries(n), &key);
         }
         for e in &p.audit {
-            batches.put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
+            pending.put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
         }
         let mut meta = sled::Batch::default();
         for (series, value) in &p.counters {
@@ -150,9 +150,7 @@ impl Bank {
         let now = self.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
-        for (t, batch) in batches.0 {
-            self.store.tree(TreeId::ALL[t]).apply_batch(batch).map_err(err)?;
-        }
+        pending.write(&self.store)?;
         tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
         self.store.flush()?;
         tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
@@ -161,13 +159,28 @@ impl Bank {
     }
 }
 
-/// One sled batch per tree, applied tree by tree once everything is queued.
+/// Every key and value of an import, by tree, written once all are encoded.
 #[derive(Default)]
-struct Batches(BTreeMap<usize, sled::Batch>);
+struct PendingWrites(BTreeMap<usize, Vec<(Vec<u8>, Vec<u8>)>>);
 
-impl Batches {
+impl PendingWrites {
     fn put(&mut self, tree: TreeId, key: &[u8], value: Vec<u8>) {
-        self.0.entry(tree as usize).or_default().insert(key, value);
+        self.0.entry(tree as usize).or_default().push((key.to_vec(), value));
+    }
+
+    /// Writes every tree, each in key order: sled fills its leaves
+    /// sequentially. (Plain inserts: a sled batch of this size is several
+    /// times slower and holds gigabytes; all-or-nothing comes from the
+    /// import marker instead.)
+    fn write(self, store: &crate::store::Store) -> Result<(), BankError> {
+        for (t, mut entries) in self.0 {
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let tree = store.tree(TreeId::ALL[t]);
+            for (k, v) in entries {
+                tree.insert(k, v).map_err(StoreError::from)?;
+            }
+        }
+        Ok(())
     }
 
     fn index(&mut self, kind: u8, entries: &index::Entries, key: &[u8]) {
