@@ -129,16 +129,7 @@ impl Bank {
             }
             Ok(out.len() < limit)
         };
-        // Use the most selective index the filter names, then check the rest.
-        let index = if let Some(c) = filter.comune {
-            Some((TreeId::IdxComune, c.as_u32().to_be_bytes().to_vec()))
-        } else if let Some(r) = &filter.referent {
-            Some((TreeId::IdxReferent, r.as_bytes().to_vec()))
-        } else if let Some(s) = filter.service {
-            Some((TreeId::IdxService, s.key().to_vec()))
-        } else {
-            filter.status.map(|s| (TreeId::IdxStatus, s.token().as_bytes().to_vec()))
-        };
+        let index = index::most_selective(filter.comune, filter.referent.as_ref(), filter.service, filter.status.map(|s| s.token()));
         match index {
             Some((tree, value)) => {
                 for key in self.store.index_keys(tree, FAMILY, &value) {

@@ -48,3 +48,23 @@ pub fn replace<E>(
     }
     Ok(())
 }
+
+/// The most selective index a list filter names (comune, then referent,
+/// then service, then status), with the value to scan; the other filters
+/// are checked on the records found.
+pub fn most_selective(
+    comune: Option<crate::model::ComuneCode>,
+    referent: Option<&String>,
+    service: Option<crate::model::ServiceCode>,
+    status_token: Option<&str>,
+) -> Option<(TreeId, Vec<u8>)> {
+    if let Some(c) = comune {
+        Some((TreeId::IdxComune, c.as_u32().to_be_bytes().to_vec()))
+    } else if let Some(r) = referent {
+        Some((TreeId::IdxReferent, r.as_bytes().to_vec()))
+    } else if let Some(s) = service {
+        Some((TreeId::IdxService, s.key().to_vec()))
+    } else {
+        status_token.map(|s| (TreeId::IdxStatus, s.as_bytes().to_vec()))
+    }
+}

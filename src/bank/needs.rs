@@ -161,15 +161,7 @@ impl Bank {
         let limit = filter.limit.unwrap_or(usize::MAX);
         let mut out = Vec::new();
         let mut contacts = ContactCache::default();
-        let index = if let Some(c) = filter.comune {
-            Some((TreeId::IdxComune, c.as_u32().to_be_bytes().to_vec()))
-        } else if let Some(r) = &filter.referent {
-            Some((TreeId::IdxReferent, r.as_bytes().to_vec()))
-        } else if let Some(s) = filter.service {
-            Some((TreeId::IdxService, s.key().to_vec()))
-        } else {
-            filter.status.map(|s| (TreeId::IdxStatus, s.token().as_bytes().to_vec()))
-        };
+        let index = index::most_selective(filter.comune, filter.referent.as_ref(), filter.service, filter.status.map(|s| s.token()));
         let records: Box<dyn Iterator<Item = Result<(u64, Need), BankError>>> = match index {
             Some((tree, value)) => Box::new(self.store.index_keys(tree, NEED, &value).filter_map(|key| {
                 match key.and_then(|k| self.store.get::<Need>(TreeId::Needs, &k)) {

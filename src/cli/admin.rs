@@ -91,18 +91,11 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         return print_json(&summary);
     }
     println!(
-        "{} {} ({:.1} s): {} {}, {} {}, {} {}, {} {}.",
+        "{} {} ({:.1} s): {}",
         s.t("Banca dimostrativa creata in", "Demo bank created at"),
         settings.db.display(),
         started.elapsed().as_secs_f64(),
-        summary.families,
-        s.t("famiglie", "families"),
-        summary.needs,
-        s.t("richieste", "needs"),
-        summary.services,
-        s.t("servizi", "services"),
-        summary.operators,
-        s.t("operatori", "operators"),
+        describe_summary(&summary, s.lang)
     );
     println!(
         "{} {} {}",
@@ -111,6 +104,23 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
     );
     Ok(())
+}
+
+/// "300 famiglie, 80 richieste, 12 servizi, 42 operatori, 770 voci di registro."
+fn describe_summary(summary: &crate::bank::ImportSummary, lang: crate::i18n::Lang) -> String {
+    format!(
+        "{} {}, {} {}, {} {}, {} {}, {} {}.",
+        summary.families,
+        lang.pick("famiglie", "families"),
+        summary.needs,
+        lang.pick("richieste", "needs"),
+        summary.services,
+        lang.pick("servizi", "services"),
+        summary.operators,
+        lang.pick("operatori", "operators"),
+        summary.audit_entries,
+        lang.pick("voci di registro", "audit entries"),
+    )
 }
 
 pub fn whoami(s: &Session) -> CliResult {
@@ -246,19 +256,10 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
         return print_json(&summary);
     }
     println!(
-        "{} {}: {} {}, {} {}, {} {}, {} {}, {} {}.",
+        "{} {}: {}",
         lang.pick("Importato in", "Imported into"),
         settings.db.display(),
-        summary.families,
-        lang.pick("famiglie", "families"),
-        summary.needs,
-        lang.pick("richieste", "needs"),
-        summary.services,
-        lang.pick("servizi", "services"),
-        summary.operators,
-        lang.pick("operatori", "operators"),
-        summary.audit_entries,
-        lang.pick("voci di registro", "audit entries"),
+        describe_summary(&summary, lang)
     );
     Ok(())
 }

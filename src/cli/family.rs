@@ -431,17 +431,7 @@ pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
     b.add(t("Confermata il", "Confirmed on"), confirmed);
     b.add(t("Note", "Notes"), p.notes.clone());
     out.push_str(&b.render(2));
-    out.push_str(&format!(
-        "\n{} {} {} {}; {} {} {} {}\n",
-        t("Creata il", "Created on"),
-        format_timestamp(v.meta.created_at),
-        t("da", "by"),
-        v.meta.created_by,
-        t("modificata il", "changed on"),
-        format_timestamp(v.meta.updated_at),
-        t("da", "by"),
-        v.meta.updated_by
-    ));
+    out.push_str(&meta_footer(&v.meta, lang));
     out
 }
 
@@ -497,6 +487,22 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         println!("{} {}", families.len(), s.t("famiglie (⚠ = disponibilità da riconfermare)", "families (⚠ = availability to confirm again)"));
     }
     Ok(())
+}
+
+/// "Creata il … da …; modificata il … da …".
+pub(super) fn meta_footer(meta: &Meta, lang: Lang) -> String {
+    let t = |it, en| lang.pick(it, en);
+    format!(
+        "\n{} {} {} {}; {} {} {} {}\n",
+        t("Creata il", "Created on"),
+        format_timestamp(meta.created_at),
+        t("da", "by"),
+        meta.created_by,
+        t("modificata il", "changed on"),
+        format_timestamp(meta.updated_at),
+        t("da", "by"),
+        meta.updated_by
+    )
 }
 
 pub(super) fn opt_date(d: Option<time::Date>) -> String {

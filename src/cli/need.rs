@@ -3,12 +3,12 @@
 use clap::{Args, Subcommand};
 
 use crate::bank::{NeedFilter, NeedView, Reply, Request};
-use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::i18n::{comune_label, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::*;
 
-use super::family::{list_labels, opt_date, saved};
+use super::family::{list_labels, meta_footer, opt_date, saved};
 use super::parse::{need_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
 use super::table::{Block, Table};
@@ -436,17 +436,7 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
     }
     b.add(t("Note", "Notes"), p.notes.clone());
     out.push_str(&b.render(2));
-    out.push_str(&format!(
-        "\n{} {} {} {}; {} {} {} {}\n",
-        t("Creata il", "Created on"),
-        format_timestamp(v.meta.created_at),
-        t("da", "by"),
-        v.meta.created_by,
-        t("modificata il", "changed on"),
-        format_timestamp(v.meta.updated_at),
-        t("da", "by"),
-        v.meta.updated_by
-    ));
+    out.push_str(&meta_footer(&v.meta, lang));
     out
 }
 

@@ -190,16 +190,7 @@ pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
 /// The flag that sets a field, so a core validation message can say which
 /// flag to correct: `profile.ages` → `--ages`.
 pub fn flag_for(field: &str) -> String {
-    let mut plain = String::new();
-    let mut depth = 0;
-    for c in field.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            _ if depth == 0 => plain.push(c),
-            _ => {}
-        }
-    }
+    let plain = crate::i18n::strip_indices(field);
     let special = [
         ("identity.adults", "adult"),
         ("identity.adults.name", "adult"),

@@ -83,7 +83,8 @@ pub fn field_label(field: &str, lang: Lang) -> String {
     }
 }
 
-fn strip_indices(field: &str) -> String {
+/// `identity.adults[1].name` → `identity.adults.name`.
+pub fn strip_indices(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
     let mut depth = 0;
     for c in field.chars() {

@@ -36,7 +36,7 @@ mod fields;
 mod problems;
 
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
-pub use fields::field_label;
+pub use fields::{field_label, strip_indices};
 pub use problems::{describe_problem, describe_reason};
 
 /// `23/11/2026 10:42`, in the bank's local time.
