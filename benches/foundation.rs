@@ -24,7 +24,8 @@ fn main() {
     };
 
     println!("banca foundation bench: {families} families, {needs} needs, median of {runs} runs");
-    let (demo, demo_rss) = timed(banca(&["demo", "--families", &families.to_string(), "--needs", &needs.to_string(), "--seed", "7"]));
+    let (demo, demo_rss) =
+        timed(banca(&["demo", "--families", &families.to_string(), "--needs", &needs.to_string(), "--seed", "7"]));
     println!(
         "{:<48} {:>9.2} s  (peak RSS {:.0} MiB)",
         format!("banca demo --families {families} --needs {needs}"),
@@ -62,9 +63,8 @@ fn timed(mut c: Command) -> (Duration, i64) {
     if !out.status.success() {
         panic!("{:?} failed: {}", c, String::from_utf8_lossy(&out.stderr));
     }
-    let rss = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
-        .map(|u| u.max_rss())
-        .unwrap_or(0);
+    let rss =
+        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).map(|u| u.max_rss()).unwrap_or(0);
     (elapsed, rss)
 }
 

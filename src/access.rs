@@ -37,10 +37,9 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
     let own = owner.is_some() && who.service == owner;
     match who.role {
         Role::Admin => true,
-        Role::Coordinator => matches!(
-            (subject, op),
-            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity)
-        ),
+        Role::Coordinator => {
+            matches!((subject, op), (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity))
+        }
         Role::Operator => match (subject, op) {
             (Family | Need | Directory, ReadShared) => true,
             (Family | Need, ReadIdentity | Create | Update) => own,

@@ -41,9 +41,7 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 /// Where a personal bank lives when nobody says otherwise.
 pub fn default_db_path() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().join("bank"))
-        .unwrap_or_else(|| PathBuf::from("banca-bank"))
+    project_dirs().map(|d| d.data_dir().join("bank")).unwrap_or_else(|| PathBuf::from("banca-bank"))
 }
 
 impl ConfigFile {

@@ -9,7 +9,7 @@ pub mod access;
 pub mod bank;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod i18n;
 pub mod model;
 pub mod store;
-pub mod demo;

@@ -46,18 +46,43 @@ impl Bank {
 
     /// A service with the test user's colleague `anna` as operator.
     fn with_service(self) -> Bank {
-        self.run(&["service", "add", "--name", "Servizio Affidi Ambito di Dalmine", "--ambits", "Dalmine", "--phone", "035 000 111"])
-            .success()
-            .stdout(predicate::str::contains("S-001"));
-        self.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"]).success();
+        self.run(&[
+            "service",
+            "add",
+            "--name",
+            "Servizio Affidi Ambito di Dalmine",
+            "--ambits",
+            "Dalmine",
+            "--phone",
+            "035 000 111",
+        ])
+        .success()
+        .stdout(predicate::str::contains("S-001"));
+        self.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"])
+            .success();
         self
     }
 
     fn add_family(&self) -> String {
         let out = self.stdout(&[
-            "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
-            "--comune", "osio sotto", "--ages", "3-10", "--kinds", "residenziale,diurno",
-            "--phone", "035 555 1234", "--confirmed-on", "oggi",
+            "family",
+            "add",
+            "--service",
+            "S-001",
+            "--referent",
+            "anna",
+            "--adult",
+            "Laura Bassi,1979",
+            "--comune",
+            "osio sotto",
+            "--ages",
+            "3-10",
+            "--kinds",
+            "residenziale,diurno",
+            "--phone",
+            "035 555 1234",
+            "--confirmed-on",
+            "oggi",
         ]);
         out.split_whitespace().last().unwrap().to_string()
     }
@@ -92,8 +117,18 @@ fn init_makes_the_current_unix_user_administrator_and_seeds_dalmine() {
 fn a_wrong_date_is_refused_naming_the_flag_and_nothing_is_saved() {
     let bank = Bank::new().with_service();
     bank.run(&[
-        "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
-        "--comune", "Dalmine", "--approved-on", "31/02/2026",
+        "family",
+        "add",
+        "--service",
+        "S-001",
+        "--referent",
+        "anna",
+        "--adult",
+        "Laura Bassi,1979",
+        "--comune",
+        "Dalmine",
+        "--approved-on",
+        "31/02/2026",
     ])
     .code(1)
     .stderr(predicate::str::contains("--approved-on").and(predicate::str::contains("31/02/2026")));
@@ -105,9 +140,26 @@ fn every_core_problem_is_reported_at_once_with_its_flag() {
     let bank = Bank::new().with_service();
     let out = bank
         .run(&[
-            "family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979",
-            "--comune", "Dalmine", "--ages", "12-6", "--status", "idonea", "--approved-on", "01/03/2026",
-            "--review-on", "01/01/2026", "--email", "laura@",
+            "family",
+            "add",
+            "--service",
+            "S-001",
+            "--referent",
+            "anna",
+            "--adult",
+            "Laura Bassi,1979",
+            "--comune",
+            "Dalmine",
+            "--ages",
+            "12-6",
+            "--status",
+            "idonea",
+            "--approved-on",
+            "01/03/2026",
+            "--review-on",
+            "01/01/2026",
+            "--email",
+            "laura@",
         ])
         .code(1)
         .get_output()
@@ -171,9 +223,30 @@ fn an_edit_based_on_an_old_revision_is_refused_and_says_who_changed_it() {
 fn a_need_shows_the_childs_identity_to_its_service_and_the_read_is_audited() {
     let bank = Bank::new().with_service();
     let out = bank.stdout(&[
-        "need", "add", "--service", "S-001", "--referent", "anna", "--given-name", "Chiara", "--family-name", "Esempio",
-        "--birth-date", "10/05/2019", "--sex", "f", "--kind", "residenziale", "--comune", "Dalmine",
-        "--legal", "giudiziale", "--court", "Tribunale per i minorenni di Brescia", "--decree", "V.G. 12/2026",
+        "need",
+        "add",
+        "--service",
+        "S-001",
+        "--referent",
+        "anna",
+        "--given-name",
+        "Chiara",
+        "--family-name",
+        "Esempio",
+        "--birth-date",
+        "10/05/2019",
+        "--sex",
+        "f",
+        "--kind",
+        "residenziale",
+        "--comune",
+        "Dalmine",
+        "--legal",
+        "giudiziale",
+        "--court",
+        "Tribunale per i minorenni di Brescia",
+        "--decree",
+        "V.G. 12/2026",
     ]);
     let code = out.split_whitespace().last().unwrap().to_string();
     let shown = bank.stdout(&["need", "show", &code]);
@@ -188,9 +261,24 @@ fn a_need_shows_the_childs_identity_to_its_service_and_the_read_is_audited() {
 fn a_judicial_need_without_a_decree_is_refused() {
     let bank = Bank::new().with_service();
     bank.run(&[
-        "need", "add", "--service", "S-001", "--given-name", "Chiara", "--family-name", "Esempio",
-        "--birth-date", "10/05/2019", "--sex", "f", "--kind", "residenziale", "--comune", "Dalmine",
-        "--legal", "giudiziale",
+        "need",
+        "add",
+        "--service",
+        "S-001",
+        "--given-name",
+        "Chiara",
+        "--family-name",
+        "Esempio",
+        "--birth-date",
+        "10/05/2019",
+        "--sex",
+        "f",
+        "--kind",
+        "residenziale",
+        "--comune",
+        "Dalmine",
+        "--legal",
+        "giudiziale",
     ])
     .code(1)
     .stderr(predicate::str::contains("--court").and(predicate::str::contains("--decree")));
@@ -231,7 +319,8 @@ fn export_then_import_restores_the_same_bank() {
 fn a_broken_import_file_is_refused_with_its_line_numbers_and_writes_nothing() {
     let dir = TempDir::new().unwrap();
     let file = dir.path().join("bad.jsonl");
-    std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":1,\"store_format\":1}}\nnot json\n").unwrap();
+    std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":1,\"store_format\":1}}\nnot json\n")
+        .unwrap();
     let target = dir.path().join("bank");
     Command::cargo_bin("banca")
         .unwrap()
@@ -256,9 +345,22 @@ fn the_audit_log_verifies() {
 #[test]
 fn english_on_request() {
     let bank = Bank::new().with_service();
-    bank.run(&["--lang", "en", "family", "add", "--service", "S-001", "--adult", "Laura Bassi,1979", "--comune", "Dalmine", "--ages", "9-3"])
-        .code(1)
-        .stderr(predicate::str::contains("age range").and(predicate::str::contains("above the maximum")));
+    bank.run(&[
+        "--lang",
+        "en",
+        "family",
+        "add",
+        "--service",
+        "S-001",
+        "--adult",
+        "Laura Bassi,1979",
+        "--comune",
+        "Dalmine",
+        "--ages",
+        "9-3",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("age range").and(predicate::str::contains("above the maximum")));
 }
 
 #[test]

@@ -28,11 +28,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 /// Any text an operator could paste: Italian, any script, emoji, controls.
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[A-Za-z àèéìòùÀÈÉÌÒÙ'’.-]{0,24}",
-        "\\PC{0,16}",
-        any::<String>(),
-    ]
+    prop_oneof!["[A-Za-z àèéìòùÀÈÉÌÒÙ'’.-]{0,24}", "\\PC{0,16}", any::<String>(),]
 }
 
 /// Dates from 1900 to 2100.
@@ -85,13 +81,23 @@ fn meta() -> impl Strategy<Value = Meta> {
 }
 
 fn family_identity() -> impl Strategy<Value = FamilyIdentity> {
-    (vec((text(), any::<u16>()).prop_map(|(name, birth_year)| Adult { name, birth_year }), 0..4), text(), text(), text())
+    (
+        vec((text(), any::<u16>()).prop_map(|(name, birth_year)| Adult { name, birth_year }), 0..4),
+        text(),
+        text(),
+        text(),
+    )
         .prop_map(|(adults, address, phone, email)| FamilyIdentity { adults, address, phone, email })
 }
 
 fn household() -> impl Strategy<Value = Household> {
     (any::<u8>(), vec(any::<u16>(), 0..4), text(), any::<u8>()).prop_map(
-        |(adults, children_birth_years, pets, spare_rooms)| Household { adults, children_birth_years, pets, spare_rooms },
+        |(adults, children_birth_years, pets, spare_rooms)| Household {
+            adults,
+            children_birth_years,
+            pets,
+            spare_rooms,
+        },
     )
 }
 
@@ -119,7 +125,18 @@ fn profile() -> impl Strategy<Value = AvailabilityProfile> {
     );
     (a, b).prop_map(
         |(
-            (comune, household, kinds, ages, sex_preference, max_children, siblings_accepted, special_needs_accepted, languages, time_slots),
+            (
+                comune,
+                household,
+                kinds,
+                ages,
+                sex_preference,
+                max_children,
+                siblings_accepted,
+                special_needs_accepted,
+                languages,
+                time_slots,
+            ),
             (max_distance_km, training_completed_on, status, approved_on, review_on, confirmed_on, notes),
         )| AvailabilityProfile {
             comune,
@@ -145,7 +162,14 @@ fn profile() -> impl Strategy<Value = AvailabilityProfile> {
 
 fn family() -> impl Strategy<Value = Family> {
     (family_code(), service_code(), text(), family_identity(), profile(), meta()).prop_map(
-        |(code, service, referent, identity, profile, meta)| Family { code, service, referent, identity, profile, meta },
+        |(code, service, referent, identity, profile, meta)| Family {
+            code,
+            service,
+            referent,
+            identity,
+            profile,
+            meta,
+        },
     )
 }
 
@@ -197,7 +221,18 @@ fn placement() -> impl Strategy<Value = PlacementNeed> {
     );
     (a, b).prop_map(
         |(
-            (sex, siblings, kind, legal, urgency, desired_start, duration_months, special_needs, languages, cultural_notes),
+            (
+                sex,
+                siblings,
+                kind,
+                legal,
+                urgency,
+                desired_start,
+                duration_months,
+                special_needs,
+                languages,
+                cultural_notes,
+            ),
             (comune, origin_comune, contact, school_comune, status, closing_reason, notes),
         )| PlacementNeed {
             sex,
@@ -223,21 +258,19 @@ fn placement() -> impl Strategy<Value = PlacementNeed> {
 
 fn need() -> impl Strategy<Value = Need> {
     (need_code(), service_code(), text(), child_identity(), placement(), meta()).prop_map(
-        |(code, service, referent, identity, placement, meta)| Need { code, service, referent, identity, placement, meta },
+        |(code, service, referent, identity, placement, meta)| Need {
+            code,
+            service,
+            referent,
+            identity,
+            placement,
+            meta,
+        },
     )
 }
 
 fn service() -> impl Strategy<Value = Service> {
-    let details = (
-        text(),
-        pick(ServiceKind::ALL),
-        vec(text(), 0..3),
-        text(),
-        text(),
-        text(),
-        text(),
-        any::<bool>(),
-    )
+    let details = (text(), pick(ServiceKind::ALL), vec(text(), 0..3), text(), text(), text(), text(), any::<bool>())
         .prop_map(|(name, kind, ambits, address, phone, email, notes, active)| ServiceInput {
             name,
             kind,
@@ -259,8 +292,11 @@ fn operator() -> impl Strategy<Value = Operator> {
 
 fn ambit() -> impl Strategy<Value = Ambit> {
     let district = (text(), vec(comune(), 0..4)).prop_map(|(name, comuni)| District { name, comuni });
-    let details = (text(), vec(comune(), 0..6), vec(district, 0..3))
-        .prop_map(|(name, comuni, districts)| AmbitInput { name, comuni, districts });
+    let details = (text(), vec(comune(), 0..6), vec(district, 0..3)).prop_map(|(name, comuni, districts)| AmbitInput {
+        name,
+        comuni,
+        districts,
+    });
     (details, meta()).prop_map(|(details, meta)| Ambit { details, meta })
 }
 
@@ -457,7 +493,12 @@ fn sample_family() -> Family {
         },
         profile: AvailabilityProfile {
             comune: ComuneCode::from_u32(16091),
-            household: Household { adults: 2, children_birth_years: vec![2012, 2016], pets: "un cane 🐕".into(), spare_rooms: 1 },
+            household: Household {
+                adults: 2,
+                children_birth_years: vec![2012, 2016],
+                pets: "un cane 🐕".into(),
+                spare_rooms: 1,
+            },
             kinds: BTreeSet::from([PlacementKind::Residential, PlacementKind::Emergency, PlacementKind::YoungAdult]),
             ages: AgeRange { min_months: 6, max_months: 131 },
             sex_preference: SexPreference::Female,
@@ -552,7 +593,10 @@ fn sample_ambit() -> Ambit {
             name: "Dalmine".into(),
             comuni: vec![ComuneCode::from_u32(16091), ComuneCode::from_u32(16207), ComuneCode::from_u32(16220)],
             districts: vec![
-                District { name: "Dalmine".into(), comuni: vec![ComuneCode::from_u32(16091), ComuneCode::from_u32(16220)] },
+                District {
+                    name: "Dalmine".into(),
+                    comuni: vec![ComuneCode::from_u32(16091), ComuneCode::from_u32(16220)],
+                },
                 District { name: "Zanica".into(), comuni: vec![ComuneCode::from_u32(16207)] },
             ],
         },
@@ -596,7 +640,11 @@ fn golden<T: Versioned + PartialEq + Clone + Debug>(name: &str, revision: u64, s
         hex::encode(&bytes),
         hex::encode(&frozen),
     );
-    assert_eq!(decode::<T>(&frozen), Ok((revision, sample.clone())), "{name}: the frozen bytes no longer decode to the sample");
+    assert_eq!(
+        decode::<T>(&frozen),
+        Ok((revision, sample.clone())),
+        "{name}: the frozen bytes no longer decode to the sample"
+    );
 }
 
 #[test]
@@ -638,7 +686,11 @@ fn an_audit_entry_of_format_version_1_still_hashes_the_same() {
     if let Some(frozen) = frozen {
         if std::env::var("BANCA_BLESS").as_deref() != Ok("1") {
             let (_, stored): (u64, AuditEntry) = decode(&frozen).expect("golden audit entry decodes");
-            assert_eq!(stored.compute_hash(), stored.hash, "the hash of a v1 entry changed: every stored chain would break");
+            assert_eq!(
+                stored.compute_hash(),
+                stored.hash,
+                "the hash of a v1 entry changed: every stored chain would break"
+            );
         }
     }
 }

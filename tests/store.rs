@@ -68,7 +68,10 @@ fn the_audit_chain_still_verifies_after_refused_creates() {
 fn with_elena(fx: &Fixture) {
     fx.saved(
         ADMIN,
-        Request::OperatorCreate { user: "elena".into(), input: operator_input("Elena Operatrice", Role::Operator, Some(S1)) },
+        Request::OperatorCreate {
+            user: "elena".into(),
+            input: operator_input("Elena Operatrice", Role::Operator, Some(S1)),
+        },
     );
 }
 
@@ -274,7 +277,7 @@ fn a_saved_family_is_still_there_after_the_bank_is_closed_and_reopened() {
     drop(bank);
 
     let bank = open_bank(&path, false).expect("reopens");
-    let fx = Fixture { dir, bank };
+    let fx = Fixture { dir, bank: std::sync::Arc::new(bank) };
     let f = fx.family(ANNA, code);
     assert_eq!(f.profile.notes, "Disponibili da gennaio");
     assert_eq!(f.identity.unwrap().adults[0].name, "Giulia Esempio");

@@ -17,36 +17,85 @@ pub enum Request {
     /// Makes the caller the first administrator of a new bank and seeds the Ambito di Dalmine.
     Init,
 
-    AmbitSave { input: AmbitInput, base_revision: Option<u64> },
-    AmbitGet { name: String },
+    AmbitSave {
+        input: AmbitInput,
+        base_revision: Option<u64>,
+    },
+    AmbitGet {
+        name: String,
+    },
     AmbitList,
 
-    ServiceCreate { input: ServiceInput },
-    ServiceUpdate { code: ServiceCode, base_revision: u64, input: ServiceInput },
-    ServiceGet { code: ServiceCode },
+    ServiceCreate {
+        input: ServiceInput,
+    },
+    ServiceUpdate {
+        code: ServiceCode,
+        base_revision: u64,
+        input: ServiceInput,
+    },
+    ServiceGet {
+        code: ServiceCode,
+    },
     ServiceList,
 
-    OperatorCreate { user: String, input: OperatorInput },
-    OperatorUpdate { user: String, base_revision: u64, input: OperatorInput },
-    OperatorGet { user: String },
-    OperatorList { service: Option<ServiceCode> },
+    OperatorCreate {
+        user: String,
+        input: OperatorInput,
+    },
+    OperatorUpdate {
+        user: String,
+        base_revision: u64,
+        input: OperatorInput,
+    },
+    OperatorGet {
+        user: String,
+    },
+    OperatorList {
+        service: Option<ServiceCode>,
+    },
 
-    FamilyCreate { input: FamilyInput },
-    FamilyUpdate { code: FamilyCode, base_revision: u64, input: FamilyInput },
-    FamilyGet { code: FamilyCode },
-    FamilyList { filter: FamilyFilter },
+    FamilyCreate {
+        input: FamilyInput,
+    },
+    FamilyUpdate {
+        code: FamilyCode,
+        base_revision: u64,
+        input: FamilyInput,
+    },
+    FamilyGet {
+        code: FamilyCode,
+    },
+    FamilyList {
+        filter: FamilyFilter,
+    },
 
-    NeedCreate { input: NeedInput },
-    NeedUpdate { code: NeedCode, base_revision: u64, input: NeedInput },
-    NeedGet { code: NeedCode },
-    NeedList { filter: NeedFilter },
+    NeedCreate {
+        input: NeedInput,
+    },
+    NeedUpdate {
+        code: NeedCode,
+        base_revision: u64,
+        input: NeedInput,
+    },
+    NeedGet {
+        code: NeedCode,
+    },
+    NeedList {
+        filter: NeedFilter,
+    },
 
     /// A consistent snapshot of the whole bank as JSON Lines.
     Export,
     /// Restores an export into an empty bank: all or nothing.
-    Import { lines: Vec<String> },
+    Import {
+        lines: Vec<String>,
+    },
 
-    AuditList { record: Option<String>, limit: usize },
+    AuditList {
+        record: Option<String>,
+        limit: usize,
+    },
     AuditVerify,
 }
 
@@ -68,10 +117,14 @@ pub enum Reply {
     Families(Vec<FamilyView>),
     Need(NeedView),
     Needs(Vec<NeedView>),
-    Export { lines: Vec<String> },
+    Export {
+        lines: Vec<String>,
+    },
     Imported(ImportSummary),
     Audit(Vec<AuditEntry>),
-    AuditVerified { entries: u64 },
+    AuditVerified {
+        entries: u64,
+    },
 }
 
 /// The caller as the bank knows them.
@@ -206,6 +259,13 @@ pub enum LineFault {
     Invalid(Vec<Problem>),
     DuplicateRecord(String),
     AuditChain(ChainBreak),
+    /// The closing line is missing or counts other lines than the file has: the file was cut short.
+    Truncated {
+        expected: u64,
+        found: u64,
+    },
+    /// Lines after the closing line.
+    AfterEnd,
 }
 
 /// What can go wrong with a request. Sentences are made at the edge

@@ -27,14 +27,42 @@ const EXPORT_FORMAT: &str = "banca-export";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportLine {
-    Header { format: String, version: u32, store_format: u32 },
-    Counter { series: String, value: u32 },
-    Ambit { revision: u64, record: Ambit },
-    Service { revision: u64, record: Service },
-    Operator { revision: u64, record: Operator },
-    Family { revision: u64, record: Family },
-    Need { revision: u64, record: Need },
-    Audit { record: AuditEntry },
+    Header {
+        format: String,
+        version: u32,
+        store_format: u32,
+    },
+    Counter {
+        series: String,
+        value: u32,
+    },
+    Ambit {
+        revision: u64,
+        record: Ambit,
+    },
+    Service {
+        revision: u64,
+        record: Service,
+    },
+    Operator {
+        revision: u64,
+        record: Operator,
+    },
+    Family {
+        revision: u64,
+        record: Family,
+    },
+    Need {
+        revision: u64,
+        record: Need,
+    },
+    Audit {
+        record: AuditEntry,
+    },
+    /// The last line: how many came before it, so a file cut short is refused.
+    End {
+        lines: u64,
+    },
 }
 
 impl ExportLine {
@@ -88,6 +116,8 @@ impl Bank {
             let (_, record) = item?;
             lines.push(ExportLine::Audit { record }.to_json());
         }
+        let count = lines.len() as u64;
+        lines.push(ExportLine::End { lines: count }.to_json());
         // The export itself carries every child's identity: on record.
         let now = self.clock.now();
         self.store.transact(|tx| {
@@ -161,7 +191,9 @@ impl Bank {
 
 /// Every key and value of an import, by tree, written once all are encoded.
 #[derive(Default)]
-struct PendingWrites(BTreeMap<usize, Vec<(Vec<u8>, Vec<u8>)>>);
+struct PendingWrites(BTreeMap<usize, Vec<KeyValue>>);
+
+type KeyValue = (Vec<u8>, Vec<u8>);
 
 impl PendingWrites {
     fn put(&mut self, tree: TreeId, key: &[u8], value: Vec<u8>) {
@@ -228,9 +260,14 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
     let mut audit_lines = Vec::new();
     let mut seen = BTreeSet::new();
 
+    let mut ended = false;
     for (i, text) in lines.iter().enumerate() {
         let n = i + 1;
         if text.trim().is_empty() {
+            continue;
+        }
+        if ended {
+            fault(n, LineFault::AfterEnd);
             continue;
         }
         let line: ExportLine = match serde_json::from_str(text) {
@@ -257,6 +294,11 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
         };
         let (problems, dup) = match line {
             ExportLine::Header { .. } => (vec![], Some(LineFault::BadHeader)),
+            ExportLine::End { lines: count } => {
+                ended = true;
+                let fault = (count != i as u64).then_some(LineFault::Truncated { expected: count, found: i as u64 });
+                (vec![], fault)
+            }
             ExportLine::Counter { series, value } => {
                 let dup = unique(format!("counter {series}"));
                 p.counters.insert(series, value);
@@ -359,11 +401,16 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             ChainBreak::Reordered { position, .. } => *position,
             ChainBreak::Truncated { found, .. } => *found,
         };
-        let line = audit_lines.get(seq.saturating_sub(1) as usize).copied().unwrap_or(lines.len());
+        let line =
+            p.audit.iter().position(|e| e.seq == seq).and_then(|i| audit_lines.get(i)).copied().unwrap_or(lines.len());
         fault(line, LineFault::AuditChain(b));
     }
     if lines.first().is_none_or(|l| l.trim().is_empty()) {
         fault(1, LineFault::BadHeader);
+    }
+    if !ended {
+        let last = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(1, |i| i + 1);
+        fault(last, LineFault::Truncated { expected: 0, found: last as u64 });
     }
 
     // Numbering goes on after the highest code, whatever the counters said.

@@ -55,9 +55,7 @@ impl Bank {
         let existing = self.store.get::<Ambit>(TreeId::Ambits, key.as_bytes())?;
         match (&existing, base) {
             (Some((rev, old)), Some(b)) if *rev != b => return Err(conflict(input.name.clone(), b, *rev, &old.meta)),
-            (Some(_), None) => {
-                return Err(BankError::invalid("name", Reason::Duplicate { value: input.name.clone() }))
-            }
+            (Some(_), None) => return Err(BankError::invalid("name", Reason::Duplicate { value: input.name.clone() })),
             (None, Some(_)) => return Err(BankError::NotFound { code: input.name.clone() }),
             _ => {}
         }
@@ -84,7 +82,12 @@ impl Bank {
                 let new = Ambit { details: input, meta: old.meta.touched(now, &who.user) };
                 let changed = changed_fields(&old.details, &new.details);
                 if changed.is_empty() {
-                    return Ok(Reply::Saved(Saved { code: new.details.name, revision: rev, changed, also_changed: vec![] }));
+                    return Ok(Reply::Saved(Saved {
+                        code: new.details.name,
+                        revision: rev,
+                        changed,
+                        also_changed: vec![],
+                    }));
                 }
                 (rev + 1, new, changed)
             }
@@ -110,11 +113,17 @@ impl Bank {
 
     pub(super) fn list_ambits(&self, who: &Principal) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "ambit.list")?;
-        let all = self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(revision, record)| Revised { revision, record }));
+        let all =
+            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(revision, record)| Revised { revision, record }));
         Ok(Reply::Ambits(all.collect::<Result<_, _>>()?))
     }
 
-    fn check_service(&self, problems: &mut Problems, input: &ServiceInput, this: Option<ServiceCode>) -> Result<(), BankError> {
+    fn check_service(
+        &self,
+        problems: &mut Problems,
+        input: &ServiceInput,
+        this: Option<ServiceCode>,
+    ) -> Result<(), BankError> {
         for item in self.store.iter::<Service>(TreeId::Services) {
             let (_, s) = item?;
             if Some(s.code) != this && normalize(&s.details.name) == normalize(&input.name) {
@@ -146,7 +155,13 @@ impl Bank {
         Ok(Reply::Saved(Saved { code: service.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
-    pub(super) fn update_service(&self, who: &Principal, code: ServiceCode, base: u64, input: ServiceInput) -> Response {
+    pub(super) fn update_service(
+        &self,
+        who: &Principal,
+        code: ServiceCode,
+        base: u64,
+        input: ServiceInput,
+    ) -> Response {
         self.require(who, Operation::Update, Subject::Directory, None, "service.update")?;
         let _w = self.write_lock();
         let (revision, old) = self
@@ -184,7 +199,10 @@ impl Bank {
 
     pub(super) fn list_services(&self, who: &Principal) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "service.list")?;
-        let all = self.store.iter::<Service>(TreeId::Services).map(|r| r.map(|(revision, record)| Revised { revision, record }));
+        let all = self
+            .store
+            .iter::<Service>(TreeId::Services)
+            .map(|r| r.map(|(revision, record)| Revised { revision, record }));
         Ok(Reply::Services(all.collect::<Result<_, _>>()?))
     }
 

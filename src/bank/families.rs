@@ -13,9 +13,7 @@ impl Bank {
         let _w = self.write_lock();
         let mut problems = input.validate(&self.context());
         let service = self.owning_service(who, input.service, &mut problems)?;
-        if let Some(service) = service {
-            self.require(who, Operation::Create, Subject::Family, Some(service), "family.create")?;
-        }
+        self.require(who, Operation::Create, Subject::Family, service, "family.create")?;
         let referent = input.referent.clone().unwrap_or_else(|| who.user.clone());
         if let Some(service) = service {
             self.check_referent(&mut problems, service, &referent)?;
@@ -129,7 +127,12 @@ impl Bank {
             }
             Ok(out.len() < limit)
         };
-        let index = index::most_selective(filter.comune, filter.referent.as_ref(), filter.service, filter.status.map(|s| s.token()));
+        let index = index::most_selective(
+            filter.comune,
+            filter.referent.as_ref(),
+            filter.service,
+            filter.status.map(|s| s.token()),
+        );
         match index {
             Some((tree, value)) => {
                 for key in self.store.index_keys(tree, FAMILY, &value) {

@@ -153,7 +153,9 @@ impl Bank {
             Request::OperatorGet { user } => self.get_operator(&who, &user),
             Request::OperatorList { service } => self.list_operators(&who, service),
             Request::FamilyCreate { input } => self.create_family(&who, input),
-            Request::FamilyUpdate { code, base_revision, input } => self.update_family(&who, code, base_revision, input),
+            Request::FamilyUpdate { code, base_revision, input } => {
+                self.update_family(&who, code, base_revision, input)
+            }
             Request::FamilyGet { code } => self.get_family(&who, code),
             Request::FamilyList { filter } => self.list_families(&who, &filter),
             Request::NeedCreate { input } => self.create_need(&who, input),
@@ -309,7 +311,12 @@ impl Bank {
 
     /// The service a new record belongs to: the caller's own, or the one
     /// named (admin). A service that does not exist is a field problem.
-    fn owning_service(&self, who: &Principal, requested: Option<ServiceCode>, problems: &mut Problems) -> Result<Option<ServiceCode>, BankError> {
+    fn owning_service(
+        &self,
+        who: &Principal,
+        requested: Option<ServiceCode>,
+        problems: &mut Problems,
+    ) -> Result<Option<ServiceCode>, BankError> {
         let service = requested.or(who.service);
         match service {
             None => problems.push("service", Reason::Required),

@@ -25,9 +25,7 @@ impl Bank {
         let _w = self.write_lock();
         let mut problems = input.validate(&self.context());
         let service = self.owning_service(who, input.service, &mut problems)?;
-        if let Some(service) = service {
-            self.require(who, Operation::Create, Subject::Need, Some(service), "need.create")?;
-        }
+        self.require(who, Operation::Create, Subject::Need, service, "need.create")?;
         let referent = input.referent.clone().unwrap_or_else(|| who.user.clone());
         if let Some(service) = service {
             self.check_referent(&mut problems, service, &referent)?;
@@ -37,6 +35,9 @@ impl Bank {
         let service = service.expect("validated above");
         let now = self.clock.now();
         let year = now.year() as u16;
+        // Read outside the transaction: a plain read inside one deadlocks
+        // on sled's process-wide concurrency lock.
+        let loaded = self.load_group(&input.placement.siblings, &[])?;
         let (need, siblings) = self.store.transact(|tx| {
             let number = tx.next_number::<BankError>(&format!("R/{year}"))?;
             let mut need = Need {
@@ -47,7 +48,7 @@ impl Bank {
                 placement: normalized_placement(&input.placement),
                 meta: Meta::new(now, &who.user),
             };
-            let siblings = self.regroup_siblings(&mut need, &[], now, &who.user).map_err(abort)?;
+            let siblings = regroup_siblings(&mut need, &[], &loaded, now, &who.user);
             let key = need.code.key();
             tx.put(TreeId::Needs, &key, 1, &need)?;
             index::replace(tx, NEED, &key, None, &index::need_entries(&need))?;
@@ -103,7 +104,8 @@ impl Bank {
             placement: normalized_placement(&input.placement),
             meta: old.meta.clone(),
         };
-        let siblings = self.regroup_siblings(&mut new, &old.placement.siblings, now, &who.user)?;
+        let loaded = self.load_group(&new.placement.siblings, &old.placement.siblings)?;
+        let siblings = regroup_siblings(&mut new, &old.placement.siblings, &loaded, now, &who.user);
         let changed = changed_fields(&old, &new);
         if changed.is_empty() && siblings.is_empty() {
             return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
@@ -161,7 +163,12 @@ impl Bank {
         let limit = filter.limit.unwrap_or(usize::MAX);
         let mut out = Vec::new();
         let mut contacts = ContactCache::default();
-        let index = index::most_selective(filter.comune, filter.referent.as_ref(), filter.service, filter.status.map(|s| s.token()));
+        let index = index::most_selective(
+            filter.comune,
+            filter.referent.as_ref(),
+            filter.service,
+            filter.status.map(|s| s.token()),
+        );
         let records: Box<dyn Iterator<Item = Result<(u64, Need), BankError>>> = match index {
             Some((tree, value)) => Box::new(self.store.index_keys(tree, NEED, &value).filter_map(|key| {
                 match key.and_then(|k| self.store.get::<Need>(TreeId::Needs, &k)) {
@@ -224,44 +231,77 @@ impl Bank {
         Ok(())
     }
 
-    /// Makes the group whole: this need joins its named siblings and their
-    /// own siblings; every member lists all the others. Members that left
-    /// the group drop this need. Returns the other needs to rewrite.
-    fn regroup_siblings(
-        &self,
-        need: &mut Need,
-        previous: &[NeedCode],
-        now: time::OffsetDateTime,
-        by: &str,
-    ) -> Result<Vec<SiblingChange>, BankError> {
-        let mut group: BTreeSet<NeedCode> = need.placement.siblings.iter().copied().collect();
-        for s in &need.placement.siblings {
-            if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &s.key())? {
-                group.extend(n.placement.siblings.iter().copied());
-            }
+    /// The needs a regrouping may touch: the named siblings, their own
+    /// siblings, and the previous ones.
+    fn load_group(&self, named: &[NeedCode], previous: &[NeedCode]) -> Result<Loaded, BankError> {
+        let mut out = Loaded::new();
+        for c in named.iter().chain(previous) {
+            self.load_into(*c, &mut out)?;
         }
-        group.remove(&need.code);
-        need.placement.siblings = group.iter().copied().collect();
-
-        let mut changes = Vec::new();
-        let touched: BTreeSet<NeedCode> = group.iter().chain(previous.iter()).copied().collect();
-        for code in touched {
-            let Some((revision, old)) = self.store.get::<Need>(TreeId::Needs, &code.key())? else {
-                continue;
-            };
-            let mut new = old.clone();
-            new.placement.siblings = if group.contains(&code) {
-                group.iter().copied().filter(|c| *c != code).chain(std::iter::once(need.code)).collect::<BTreeSet<_>>().into_iter().collect()
-            } else {
-                old.placement.siblings.iter().copied().filter(|c| *c != need.code).collect()
-            };
-            if new.placement.siblings != old.placement.siblings {
-                new.meta = old.meta.touched(now, by);
-                changes.push(SiblingChange { revision, old, new });
-            }
+        let members: Vec<NeedCode> =
+            named.iter().filter_map(|s| out.get(s)).flat_map(|(_, n)| n.placement.siblings.clone()).collect();
+        for c in members {
+            self.load_into(c, &mut out)?;
         }
-        Ok(changes)
+        Ok(out)
     }
+
+    fn load_into(&self, code: NeedCode, out: &mut Loaded) -> Result<(), BankError> {
+        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(code) {
+            if let Some(r) = self.store.get::<Need>(TreeId::Needs, &code.key())? {
+                slot.insert(r);
+            }
+        }
+        Ok(())
+    }
+}
+
+type Loaded = std::collections::BTreeMap<NeedCode, (u64, Need)>;
+
+/// Makes the group whole: this need joins its named siblings and their
+/// own siblings; every member lists all the others. Members that left
+/// the group drop this need. Returns the other needs to rewrite.
+fn regroup_siblings(
+    need: &mut Need,
+    previous: &[NeedCode],
+    loaded: &Loaded,
+    now: time::OffsetDateTime,
+    by: &str,
+) -> Vec<SiblingChange> {
+    let mut group: BTreeSet<NeedCode> = need.placement.siblings.iter().copied().collect();
+    for s in &need.placement.siblings {
+        if let Some((_, n)) = loaded.get(s) {
+            group.extend(n.placement.siblings.iter().copied());
+        }
+    }
+    group.remove(&need.code);
+    need.placement.siblings = group.iter().copied().collect();
+
+    let mut changes = Vec::new();
+    let touched: BTreeSet<NeedCode> = group.iter().chain(previous.iter()).copied().collect();
+    for code in touched {
+        let Some((revision, old)) = loaded.get(&code).cloned() else {
+            continue;
+        };
+        let mut new = old.clone();
+        new.placement.siblings = if group.contains(&code) {
+            group
+                .iter()
+                .copied()
+                .filter(|c| *c != code)
+                .chain(std::iter::once(need.code))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        } else {
+            old.placement.siblings.iter().copied().filter(|c| *c != need.code).collect()
+        };
+        if new.placement.siblings != old.placement.siblings {
+            new.meta = old.meta.touched(now, by);
+            changes.push(SiblingChange { revision, old, new });
+        }
+    }
+    changes
 }
 
 fn write_siblings(
@@ -278,16 +318,10 @@ fn write_siblings(
     Ok(())
 }
 
-fn abort(e: BankError) -> sled::transaction::ConflictableTransactionError<BankError> {
-    sled::transaction::ConflictableTransactionError::Abort(e)
-}
-
 fn normalized_identity(id: &ChildIdentity) -> ChildIdentity {
     let mut id = id.clone();
-    id.fiscal_code = id
-        .fiscal_code
-        .as_deref()
-        .map(|cf| crate::model::fiscal_code::validate(cf).unwrap_or_else(|_| cf.to_string()));
+    id.fiscal_code =
+        id.fiscal_code.as_deref().map(|cf| crate::model::fiscal_code::validate(cf).unwrap_or_else(|_| cf.to_string()));
     id
 }
 

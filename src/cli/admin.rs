@@ -62,7 +62,13 @@ pub fn init(settings: &Settings) -> CliResult {
         s.t("Amministratore:", "Administrator:"),
         s.actor.user
     );
-    println!("{}", s.t("Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`", "Ambito di Dalmine loaded. Next: `banca service add --name ...`"));
+    println!(
+        "{}",
+        s.t(
+            "Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`",
+            "Ambito di Dalmine loaded. Next: `banca service add --name ...`"
+        )
+    );
     Ok(())
 }
 
@@ -99,7 +105,10 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     );
     println!(
         "{} {} {}",
-        s.t("Dati sintetici: nessuna persona reale. Sei amministratore come", "Synthetic data: no real person. You are administrator as"),
+        s.t(
+            "Dati sintetici: nessuna persona reale. Sei amministratore come",
+            "Synthetic data: no real person. You are administrator as"
+        ),
         s.actor.user,
         s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
     );
@@ -181,12 +190,18 @@ pub fn comune(settings: &Settings, args: ComuneArgs) -> CliResult {
     block.add(lang.pick("Abitanti", "Population"), a.population.map(|p| p.to_string()).unwrap_or_default());
     block.add(
         lang.pick("Coordinate", "Coordinates"),
-        a.coords.map(|c| format!("{:.4} N, {:.4} E", c.lat, c.lon)).unwrap_or_else(|| lang.pick("non note", "unknown").into()),
+        a.coords
+            .map(|c| format!("{:.4} N, {:.4} E", c.lat, c.lon))
+            .unwrap_or_else(|| lang.pick("non note", "unknown").into()),
     );
     if let Some((b, d)) = distance {
         let text = match d {
             Some(km) => format!("{km:.1} km {} {}", lang.pick("da", "from"), b.label()),
-            None => format!("{} ({})", lang.pick("sconosciuta: coordinate mancanti", "unknown: missing coordinates"), b.label()),
+            None => format!(
+                "{} ({})",
+                lang.pick("sconosciuta: coordinate mancanti", "unknown: missing coordinates"),
+                b.label()
+            ),
         };
         block.add(lang.pick("Distanza", "Distance"), text);
     }
@@ -208,14 +223,14 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
         return Ok(());
     }
     write_private_atomically(file, &lines).map_err(io)?;
+    eprintln!("{} {} {} {}", s.t("Esportate", "Exported"), lines.len(), s.t("righe in", "lines to"), file.display());
     eprintln!(
-        "{} {} {} {}",
-        s.t("Esportate", "Exported"),
-        lines.len(),
-        s.t("righe in", "lines to"),
-        file.display()
+        "{}",
+        s.t(
+            "Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.",
+            "The file holds children's personal data: keep it encrypted and access-restricted."
+        )
     );
-    eprintln!("{}", s.t("Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.", "The file holds children's personal data: keep it encrypted and access-restricted."));
     Ok(())
 }
 
@@ -271,7 +286,11 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
                 if s.json {
                     return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
                 }
-                println!("{} {entries} {}", s.t("Registro integro:", "Audit log intact:"), s.t("voci verificate.", "entries verified."));
+                println!(
+                    "{} {entries} {}",
+                    s.t("Registro integro:", "Audit log intact:"),
+                    s.t("voci verificate.", "entries verified.")
+                );
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),
@@ -290,7 +309,14 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
     if s.json {
         return print_json(&entries);
     }
-    let mut t = Table::new(&["N.", s.t("QUANDO", "WHEN"), s.t("CHI", "WHO"), s.t("AZIONE", "ACTION"), "RECORD", s.t("CAMPI", "FIELDS")]);
+    let mut t = Table::new(&[
+        "N.",
+        s.t("QUANDO", "WHEN"),
+        s.t("CHI", "WHO"),
+        s.t("AZIONE", "ACTION"),
+        "RECORD",
+        s.t("CAMPI", "FIELDS"),
+    ]);
     for e in &entries {
         let fields: Vec<String> = e.fields.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
         t.row(vec![

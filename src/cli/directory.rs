@@ -23,7 +23,9 @@ pub enum ServiceCommand {
         #[command(flatten)]
         fields: ServiceFields,
     },
-    Show { code: String },
+    Show {
+        code: String,
+    },
     List,
 }
 
@@ -66,7 +68,9 @@ pub enum OperatorCommand {
         #[command(flatten)]
         fields: OperatorFields,
     },
-    Show { user: String },
+    Show {
+        user: String,
+    },
     List {
         #[arg(long)]
         service: Option<String>,
@@ -105,7 +109,9 @@ pub enum AmbitCommand {
         #[command(flatten)]
         fields: AmbitFields,
     },
-    Show { name: String },
+    Show {
+        name: String,
+    },
     List,
 }
 
@@ -171,7 +177,8 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
             b.add(s.t("Note", "Notes"), d.notes.clone());
             print!("{}", b.render(2));
             if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
-                let names: Vec<String> = ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
+                let names: Vec<String> =
+                    ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
                 let mut b = Block::default();
                 b.add(s.t("Operatori", "Operators"), names.join(", "));
                 print!("{}", b.render(2));
@@ -186,11 +193,26 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
             if s.json {
                 return print_json(&list);
             }
-            let mut t = Table::new(&[s.t("CODICE", "CODE"), s.t("NOME", "NAME"), s.t("TIPO", "KIND"), s.t("TELEFONO", "PHONE"), "E-MAIL", s.t("AMBITI", "AMBITS")]);
+            let mut t = Table::new(&[
+                s.t("CODICE", "CODE"),
+                s.t("NOME", "NAME"),
+                s.t("TIPO", "KIND"),
+                s.t("TELEFONO", "PHONE"),
+                "E-MAIL",
+                s.t("AMBITI", "AMBITS"),
+            ]);
             for r in &list {
                 let d = &r.record.details;
-                let name = if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
-                t.row(vec![r.record.code.to_string(), name, d.kind.label(s.lang).into(), d.phone.clone(), d.email.clone(), d.ambits.join(", ")]);
+                let name =
+                    if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
+                t.row(vec![
+                    r.record.code.to_string(),
+                    name,
+                    d.kind.label(s.lang).into(),
+                    d.phone.clone(),
+                    d.email.clone(),
+                    d.ambits.join(", "),
+                ]);
             }
             print!("{}", t.render());
             Ok(())
@@ -212,7 +234,12 @@ impl ServiceFields {
         if let Some(v) = self.ambits {
             input.ambits = split_list(&v);
         }
-        for (slot, value) in [(&mut input.address, self.address), (&mut input.phone, self.phone), (&mut input.email, self.email), (&mut input.notes, self.notes)] {
+        for (slot, value) in [
+            (&mut input.address, self.address),
+            (&mut input.phone, self.phone),
+            (&mut input.email, self.email),
+            (&mut input.notes, self.notes),
+        ] {
             if let Some(v) = value {
                 *slot = v.trim().to_string();
             }
@@ -228,7 +255,8 @@ impl ServiceFields {
 pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
     match c {
         OperatorCommand::Add { user, fields } => {
-            let mut input = OperatorInput { display_name: String::new(), role: Role::Operator, service: None, active: true };
+            let mut input =
+                OperatorInput { display_name: String::new(), role: Role::Operator, service: None, active: true };
             let mut errs = FlagErrors::new(s.lang);
             fields.apply(&mut input, &mut errs);
             errs.finish()?;
@@ -272,7 +300,13 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
             if s.json {
                 return print_json(&list);
             }
-            let mut t = Table::new(&[s.t("UTENTE", "USER"), s.t("NOME", "NAME"), s.t("RUOLO", "ROLE"), s.t("SERVIZIO", "SERVICE"), s.t("ATTIVO", "ACTIVE")]);
+            let mut t = Table::new(&[
+                s.t("UTENTE", "USER"),
+                s.t("NOME", "NAME"),
+                s.t("RUOLO", "ROLE"),
+                s.t("SERVIZIO", "SERVICE"),
+                s.t("ATTIVO", "ACTIVE"),
+            ]);
             for r in &list {
                 let d = &r.record.details;
                 t.row(vec![
@@ -341,14 +375,25 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
                 return print_json(&r);
             }
             let d = &r.record.details;
-            println!("{}  ·  {} {}  ·  {} {}", d.name, d.comuni.len(), s.t("comuni", "comuni"), s.t("revisione", "revision"), r.revision);
+            println!(
+                "{}  ·  {} {}  ·  {} {}",
+                d.name,
+                d.comuni.len(),
+                s.t("comuni", "comuni"),
+                s.t("revisione", "revision"),
+                r.revision
+            );
             let mut b = Block::default();
             for district in &d.districts {
                 let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
                 b.add(&format!("{} {}", s.t("Presidio", "District"), district.name), names.join(", "));
             }
-            let outside: Vec<String> = d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
-            b.add(if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") }, outside.join(", "));
+            let outside: Vec<String> =
+                d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
+            b.add(
+                if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") },
+                outside.join(", "),
+            );
             print!("{}", b.render(2));
             Ok(())
         }

@@ -245,7 +245,13 @@ impl FamilyFields {
                 Some(r) => p.ages = r,
                 None => errs.push(
                     "ages",
-                    format!("«{v}»: {}", lang.pick("scrivere per es. 3-10 (anni) o 0-24m (mesi)", "write e.g. 3-10 (years) or 0-24m (months)")),
+                    format!(
+                        "«{v}»: {}",
+                        lang.pick(
+                            "scrivere per es. 3-10 (anni) o 0-24m (mesi)",
+                            "write e.g. 3-10 (years) or 0-24m (months)"
+                        )
+                    ),
                 ),
             }
         }
@@ -317,7 +323,8 @@ fn parse_adult(text: &str, errs: &mut FlagErrors) -> Option<Adult> {
     match year.trim().parse::<u16>() {
         Ok(birth_year) => Some(Adult { name: name.trim().to_string(), birth_year }),
         Err(_) => {
-            let msg = errs.lang().pick("scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"");
+            let msg =
+                errs.lang().pick("scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"");
             errs.push("adult", format!("«{text}»: {msg}"));
             None
         }
@@ -376,7 +383,13 @@ pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
     out.push_str(&head.render(0));
     match &v.identity {
         Some(id) => {
-            out.push_str(&format!("\n{}\n", t("Identità (visibile al servizio e al coordinamento)", "Identity (visible to the service and the coordination)")));
+            out.push_str(&format!(
+                "\n{}\n",
+                t(
+                    "Identità (visibile al servizio e al coordinamento)",
+                    "Identity (visible to the service and the coordination)"
+                )
+            ));
             let mut b = Block::default();
             let adults: Vec<String> = id.adults.iter().map(|a| format!("{} ({})", a.name, a.birth_year)).collect();
             b.add(t("Adulti", "Adults"), adults.join(", "));
@@ -387,7 +400,10 @@ pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
         }
         None => out.push_str(&format!(
             "\n{}\n",
-            t("Identità: riservata al servizio titolare e al coordinamento.", "Identity: reserved to the owning service and the coordination.")
+            t(
+                "Identità: riservata al servizio titolare e al coordinamento.",
+                "Identity: reserved to the owning service and the coordination."
+            )
         )),
     }
     out.push_str(&format!("\n{}\n", t("Disponibilità", "Availability")));
@@ -397,7 +413,10 @@ pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
     b.add(t("Sesso", "Sex"), p.sex_preference.label(lang));
     b.add(t("Minori insieme (max)", "Children at once (max)"), p.max_children.to_string());
     b.add(t("Fratelli", "Siblings"), yes_no(p.siblings_accepted, lang));
-    b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
+    b.add(
+        t("Bisogni speciali", "Special needs"),
+        list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang),
+    );
     b.add(t("Lingue", "Languages"), p.languages.join(", "));
     b.add(t("Tempo", "Time"), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
     b.add(
@@ -484,7 +503,11 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         println!("{}", s.t("Nessuna famiglia.", "No families."));
     } else {
         print!("{}", table.render());
-        println!("{} {}", families.len(), s.t("famiglie (⚠ = disponibilità da riconfermare)", "families (⚠ = availability to confirm again)"));
+        println!(
+            "{} {}",
+            families.len(),
+            s.t("famiglie (⚠ = disponibilità da riconfermare)", "families (⚠ = availability to confirm again)")
+        );
     }
     Ok(())
 }

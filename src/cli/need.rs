@@ -267,7 +267,10 @@ impl NeedFields {
             Some(v) if ["giudiziale", "judicial"].contains(&v.as_str()) => true,
             Some(v) if ["consensuale", "consensual"].contains(&v.as_str()) => false,
             Some(v) => {
-                errs.push("legal", format!("«{v}»: {}", lang.pick("consensuale o giudiziale", "consensual or judicial")));
+                errs.push(
+                    "legal",
+                    format!("«{v}»: {}", lang.pick("consensuale o giudiziale", "consensual or judicial")),
+                );
                 matches!(p.legal, LegalBasis::Judicial { .. })
             }
             None => matches!(p.legal, LegalBasis::Judicial { .. }) || self.court.is_some() || self.decree.is_some(),
@@ -371,7 +374,12 @@ fn urgency_text(u: &Urgency, lang: Lang) -> String {
     match u {
         Urgency::Ordinary => lang.pick("ordinaria", "ordinary").into(),
         Urgency::Emergency { needed_by } => {
-            format!("{} {} {}", lang.pick("pronto intervento", "emergency"), lang.pick("entro il", "by"), format_date(*needed_by))
+            format!(
+                "{} {} {}",
+                lang.pick("pronto intervento", "emergency"),
+                lang.pick("entro il", "by"),
+                format_date(*needed_by)
+            )
         }
     }
 }
@@ -395,7 +403,13 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
     out.push_str(&head.render(0));
     match &v.identity {
         Some(id) => {
-            out.push_str(&format!("\n{}\n", t("Identità del minore (riservata al servizio; lettura registrata)", "Child's identity (reserved to the service; this read is on record)")));
+            out.push_str(&format!(
+                "\n{}\n",
+                t(
+                    "Identità del minore (riservata al servizio; lettura registrata)",
+                    "Child's identity (reserved to the service; this read is on record)"
+                )
+            ));
             let mut b = Block::default();
             b.add(t("Nome", "Name"), format!("{} {}", id.given_name, id.family_name));
             b.add(t("Nato/a il", "Born on"), format_date(id.birth_date));
@@ -405,7 +419,10 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
         }
         None => out.push_str(&format!(
             "\n{}\n",
-            t("Identità del minore: riservata al servizio titolare.", "Child's identity: reserved to the owning service.")
+            t(
+                "Identità del minore: riservata al servizio titolare.",
+                "Child's identity: reserved to the owning service."
+            )
         )),
     }
     out.push_str(&format!("\n{}\n", t("Bisogno", "Need")));
@@ -419,11 +436,17 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
     b.add(t("Urgenza", "Urgency"), urgency_text(&p.urgency, lang));
     b.add(t("Fratelli", "Siblings"), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
     b.add(t("Inizio desiderato", "Desired start"), opt_date(p.desired_start));
-    b.add(t("Durata prevista", "Expected duration"), p.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default());
+    b.add(
+        t("Durata prevista", "Expected duration"),
+        p.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default(),
+    );
     b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
     b.add(t("Lingue", "Languages"), p.languages.join(", "));
     b.add(t("Note culturali", "Cultural notes"), p.cultural_notes.clone());
-    b.add(t("Famiglia d'origine a", "Family of origin in"), p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
+    b.add(
+        t("Famiglia d'origine a", "Family of origin in"),
+        p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default(),
+    );
     let contact = format!(
         "{}{}",
         p.contact.frequency.label(lang),

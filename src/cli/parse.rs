@@ -118,7 +118,13 @@ impl FlagErrors {
     }
 
     /// One term of a vocabulary, by its Italian or English token.
-    pub fn term<T: Copy>(&mut self, flag: &str, input: &str, parse: fn(&str) -> Option<T>, choices: String) -> Option<T> {
+    pub fn term<T: Copy>(
+        &mut self,
+        flag: &str,
+        input: &str,
+        parse: fn(&str) -> Option<T>,
+        choices: String,
+    ) -> Option<T> {
         let v = parse(input);
         if v.is_none() {
             let msg = self.lang.pick("valore sconosciuto; valori possibili", "unknown value; possible values");
@@ -151,7 +157,10 @@ impl FlagErrors {
     pub fn service(&mut self, flag: &str, input: &str) -> Option<ServiceCode> {
         let v = ServiceCode::parse(input);
         if v.is_none() {
-            self.push(flag, format!("«{input}»: {}", self.lang.pick("codice servizio come S-001", "a service code like S-001")));
+            self.push(
+                flag,
+                format!("«{input}»: {}", self.lang.pick("codice servizio come S-001", "a service code like S-001")),
+            );
         }
         v
     }
@@ -159,7 +168,13 @@ impl FlagErrors {
     pub fn need_code(&mut self, flag: &str, input: &str) -> Option<NeedCode> {
         let v = NeedCode::parse(input);
         if v.is_none() {
-            self.push(flag, format!("«{input}»: {}", self.lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")));
+            self.push(
+                flag,
+                format!(
+                    "«{input}»: {}",
+                    self.lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")
+                ),
+            );
         }
         v
     }
@@ -172,19 +187,26 @@ pub fn split_list(input: &str) -> Vec<String> {
 
 pub fn family_code(input: &str, lang: Lang) -> Result<FamilyCode, Failure> {
     FamilyCode::parse(input).ok_or_else(|| {
-        Failure::User(format!("«{input}»: {}", lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")))
+        Failure::User(format!(
+            "«{input}»: {}",
+            lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")
+        ))
     })
 }
 
 pub fn need_code(input: &str, lang: Lang) -> Result<NeedCode, Failure> {
     NeedCode::parse(input).ok_or_else(|| {
-        Failure::User(format!("«{input}»: {}", lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")))
+        Failure::User(format!(
+            "«{input}»: {}",
+            lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")
+        ))
     })
 }
 
 pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
-    ServiceCode::parse(input)
-        .ok_or_else(|| Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001"))))
+    ServiceCode::parse(input).ok_or_else(|| {
+        Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001")))
+    })
 }
 
 /// The flag that sets a field, so a core validation message can say which

@@ -20,43 +20,18 @@ struct Event<'a> {
 
 /// Init for the administrator, a Create per record at its creation, an
 /// Update per record changed since, all in time order.
-pub(super) fn chain(
-    dir: &Directory,
-    families: &[Made<Family>],
-    needs: &[Made<Need>],
-) -> Vec<AuditEntry> {
-    let mut events: Vec<Event> =
-        Vec::with_capacity(dir.created.len() + 2 * (families.len() + needs.len()));
+pub(super) fn chain(dir: &Directory, families: &[Made<Family>], needs: &[Made<Need>]) -> Vec<AuditEntry> {
+    let mut events: Vec<Event> = Vec::with_capacity(dir.created.len() + 2 * (families.len() + needs.len()));
     for (i, (at, record)) in dir.created.iter().enumerate() {
         // The first administrator is made by `banca init`.
-        let action = if i == 0 {
-            AuditAction::Init
-        } else {
-            AuditAction::Create
-        };
-        events.push(Event {
-            at: *at,
-            actor: &dir.admin,
-            action,
-            record: record.clone(),
-            fields: &[],
-        });
+        let action = if i == 0 { AuditAction::Init } else { AuditAction::Create };
+        events.push(Event { at: *at, actor: &dir.admin, action, record: record.clone(), fields: &[] });
     }
     for f in families {
-        record_events(
-            &mut events,
-            &f.record.meta,
-            f.record.code.to_string(),
-            f.update,
-        );
+        record_events(&mut events, &f.record.meta, f.record.code.to_string(), f.update);
     }
     for n in needs {
-        record_events(
-            &mut events,
-            &n.record.meta,
-            n.record.code.to_string(),
-            n.update,
-        );
+        record_events(&mut events, &n.record.meta, n.record.code.to_string(), n.update);
     }
     // Stable: at equal times, creations (pushed first) stay before updates.
     events.sort_by_key(|e| e.at);
@@ -64,9 +39,7 @@ pub(super) fn chain(
     for e in events {
         let prev = out.last().map(|p| (p.seq, p.hash));
         let fields = e.fields.iter().map(|f| f.to_string()).collect();
-        out.push(AuditEntry::chained(
-            prev, e.at, e.actor, e.action, &e.record, fields,
-        ));
+        out.push(AuditEntry::chained(prev, e.at, e.actor, e.action, &e.record, fields));
     }
     out
 }

@@ -24,31 +24,15 @@ pub(super) struct Calendar {
 
 impl Calendar {
     pub(super) fn new(now: OffsetDateTime) -> Calendar {
-        let latest = now
-            .replace_second(0)
-            .and_then(|t| t.replace_nanosecond(0))
-            .unwrap_or(now);
-        let standard =
-            Date::from_calendar_date(FOUNDING.0, FOUNDING.1, FOUNDING.2).unwrap_or(Date::MIN);
+        let latest = now.replace_second(0).and_then(|t| t.replace_nanosecond(0)).unwrap_or(now);
+        let standard = Date::from_calendar_date(FOUNDING.0, FOUNDING.1, FOUNDING.2).unwrap_or(Date::MIN);
         // A bank "founded" after now would put every record in the future.
         let founding = standard.min(add_days(latest.date(), -365));
         let (h, m, s) = now.offset().as_hms();
         let summers = (founding.year()..=latest.year())
-            .map(|y| {
-                (
-                    y,
-                    last_sunday(y, Month::March),
-                    last_sunday(y, Month::October),
-                )
-            })
+            .map(|y| (y, last_sunday(y, Month::March), last_sunday(y, Month::October)))
             .collect();
-        Calendar {
-            latest,
-            founding,
-            italian: m == 0 && s == 0 && (h == 1 || h == 2),
-            offset: now.offset(),
-            summers,
-        }
+        Calendar { latest, founding, italian: m == 0 && s == 0 && (h == 1 || h == 2), offset: now.offset(), summers }
     }
 
     #[cfg(test)]
@@ -76,11 +60,8 @@ impl Calendar {
 
     /// `minute` minutes after midnight of `date`, local time, never after now.
     pub(super) fn at(&self, date: Date, minute: u16) -> OffsetDateTime {
-        let time = Time::from_hms((minute / 60).min(23) as u8, (minute % 60) as u8, 0)
-            .unwrap_or(Time::MIDNIGHT);
-        PrimitiveDateTime::new(date, time)
-            .assume_offset(self.offset_on(date))
-            .min(self.latest)
+        let time = Time::from_hms((minute / 60).min(23) as u8, (minute % 60) as u8, 0).unwrap_or(Time::MIDNIGHT);
+        PrimitiveDateTime::new(date, time).assume_offset(self.offset_on(date)).min(self.latest)
     }
 
     /// A moment in office hours (08:30–17:59) of `date`, never after now.
@@ -90,8 +71,7 @@ impl Calendar {
 
     /// `minutes` after `t`, never after now.
     pub(super) fn later(&self, t: OffsetDateTime, minutes: i64) -> OffsetDateTime {
-        t.saturating_add(Duration::minutes(minutes))
-            .min(self.latest)
+        t.saturating_add(Duration::minutes(minutes)).min(self.latest)
     }
 
     fn offset_on(&self, date: Date) -> UtcOffset {
@@ -102,10 +82,7 @@ impl Calendar {
         let year = date.year();
         let (start, end) = match self.summers.binary_search_by_key(&year, |s| s.0) {
             Ok(i) => (self.summers[i].1, self.summers[i].2),
-            Err(_) => (
-                last_sunday(year, Month::March),
-                last_sunday(year, Month::October),
-            ),
+            Err(_) => (last_sunday(year, Month::March), last_sunday(year, Month::October)),
         };
         let summer = date >= start && date < end;
         UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(self.offset)
@@ -113,8 +90,7 @@ impl Calendar {
 }
 
 fn last_sunday(year: i32, month: Month) -> Date {
-    let last = Date::from_calendar_date(year, month, time::util::days_in_month(month, year))
-        .unwrap_or(Date::MIN);
+    let last = Date::from_calendar_date(year, month, time::util::days_in_month(month, year)).unwrap_or(Date::MIN);
     add_days(last, -i64::from(last.weekday().number_days_from_sunday()))
 }
 
@@ -155,19 +131,9 @@ mod tests {
     fn italian_offsets_follow_summer_time() {
         let cal = Calendar::new(datetime!(2026-03-16 10:00:30.5 +01:00));
         assert_eq!(cal.latest(), datetime!(2026-03-16 10:00 +01:00));
-        assert_eq!(
-            cal.at(date!(2025 - 07 - 01), 600).offset(),
-            UtcOffset::from_hms(2, 0, 0).unwrap()
-        );
-        assert_eq!(
-            cal.at(date!(2025 - 10 - 26), 600).offset(),
-            UtcOffset::from_hms(1, 0, 0).unwrap()
-        );
-        assert_eq!(
-            cal.at(date!(2026 - 03 - 17), 600),
-            cal.latest(),
-            "never after now"
-        );
+        assert_eq!(cal.at(date!(2025 - 07 - 01), 600).offset(), UtcOffset::from_hms(2, 0, 0).unwrap());
+        assert_eq!(cal.at(date!(2025 - 10 - 26), 600).offset(), UtcOffset::from_hms(1, 0, 0).unwrap());
+        assert_eq!(cal.at(date!(2026 - 03 - 17), 600), cal.latest(), "never after now");
         assert_eq!(cal.founding(), datetime!(2019-01-07 09:00 +01:00));
     }
 

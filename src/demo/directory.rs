@@ -41,18 +41,126 @@ enum Area {
 }
 
 const SERVICES: &[ServicePlan] = &[
-    ServicePlan { name: "Servizio Affidi Ambito di Dalmine", kind: ServiceKind::Ambit, area: Area::Ambit(0), seat: "Dalmine", domain: "affidi-dalmine", notes: "Équipe affidi con sportello a Zanica, Dalmine e Osio Sotto.", family_weight: 16, need_weight: 15 },
-    ServicePlan { name: "Servizio Affidi Ambito di Bergamo", kind: ServiceKind::Ambit, area: Area::Ambit(1), seat: "Bergamo", domain: "affidi-bergamo", notes: "", family_weight: 13, need_weight: 15 },
-    ServicePlan { name: "Servizio Affidi Ambito di Seriate", kind: ServiceKind::Ambit, area: Area::Ambit(2), seat: "Seriate", domain: "affidi-seriate", notes: "", family_weight: 8, need_weight: 7 },
-    ServicePlan { name: "Servizio Affidi Isola Bergamasca", kind: ServiceKind::Ambit, area: Area::Ambit(3), seat: "Ponte San Pietro", domain: "affidi-isola", notes: "", family_weight: 11, need_weight: 9 },
-    ServicePlan { name: "Servizio Affidi Ambito di Treviglio", kind: ServiceKind::Ambit, area: Area::Ambit(4), seat: "Treviglio", domain: "affidi-treviglio", notes: "", family_weight: 9, need_weight: 8 },
-    ServicePlan { name: "Servizio Affidi Comune di Milano", kind: ServiceKind::Ambit, area: Area::Ambit(5), seat: "Milano", domain: "affidi-milano", notes: "Centro per l'affido e la solidarietà familiare.", family_weight: 17, need_weight: 20 },
-    ServicePlan { name: "Servizio Affidi Ambito del Rhodense", kind: ServiceKind::Ambit, area: Area::Ambit(6), seat: "Rho", domain: "affidi-rhodense", notes: "", family_weight: 7, need_weight: 7 },
-    ServicePlan { name: "Servizio Affidi Ambito di Sesto San Giovanni", kind: ServiceKind::Ambit, area: Area::Ambit(7), seat: "Sesto San Giovanni", domain: "affidi-sesto", notes: "", family_weight: 5, need_weight: 6 },
-    ServicePlan { name: "Servizio Affidi Ambito di Cinisello Balsamo", kind: ServiceKind::Ambit, area: Area::Ambit(8), seat: "Cinisello Balsamo", domain: "affidi-cinisello", notes: "", family_weight: 5, need_weight: 5 },
-    ServicePlan { name: "Servizio Interdistrettuale Pronto Intervento Bergamo", kind: ServiceKind::InterDistrict, area: Area::Province("BG"), seat: "Bergamo", domain: "prontointervento-bg", notes: "Pronto intervento e minori stranieri non accompagnati per gli ambiti della provincia di Bergamo.", family_weight: 5, need_weight: 8 },
-    ServicePlan { name: "Associazione Famiglie Aperte Bergamo", kind: ServiceKind::Association, area: Area::Province("BG"), seat: "Bergamo", domain: "famiglieaperte", notes: "Rete di famiglie accoglienti: formazione e gruppi di sostegno.", family_weight: 2, need_weight: 0 },
-    ServicePlan { name: "Rete Accoglienza Nord Milano", kind: ServiceKind::Association, area: Area::Province("MI"), seat: "Sesto San Giovanni", domain: "reteaccoglienza", notes: "Associazione di famiglie per l'affido leggero e diurno.", family_weight: 2, need_weight: 0 },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Dalmine",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(0),
+        seat: "Dalmine",
+        domain: "affidi-dalmine",
+        notes: "Équipe affidi con sportello a Zanica, Dalmine e Osio Sotto.",
+        family_weight: 16,
+        need_weight: 15,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Bergamo",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(1),
+        seat: "Bergamo",
+        domain: "affidi-bergamo",
+        notes: "",
+        family_weight: 13,
+        need_weight: 15,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Seriate",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(2),
+        seat: "Seriate",
+        domain: "affidi-seriate",
+        notes: "",
+        family_weight: 8,
+        need_weight: 7,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Isola Bergamasca",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(3),
+        seat: "Ponte San Pietro",
+        domain: "affidi-isola",
+        notes: "",
+        family_weight: 11,
+        need_weight: 9,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Treviglio",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(4),
+        seat: "Treviglio",
+        domain: "affidi-treviglio",
+        notes: "",
+        family_weight: 9,
+        need_weight: 8,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Comune di Milano",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(5),
+        seat: "Milano",
+        domain: "affidi-milano",
+        notes: "Centro per l'affido e la solidarietà familiare.",
+        family_weight: 17,
+        need_weight: 20,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito del Rhodense",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(6),
+        seat: "Rho",
+        domain: "affidi-rhodense",
+        notes: "",
+        family_weight: 7,
+        need_weight: 7,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Sesto San Giovanni",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(7),
+        seat: "Sesto San Giovanni",
+        domain: "affidi-sesto",
+        notes: "",
+        family_weight: 5,
+        need_weight: 6,
+    },
+    ServicePlan {
+        name: "Servizio Affidi Ambito di Cinisello Balsamo",
+        kind: ServiceKind::Ambit,
+        area: Area::Ambit(8),
+        seat: "Cinisello Balsamo",
+        domain: "affidi-cinisello",
+        notes: "",
+        family_weight: 5,
+        need_weight: 5,
+    },
+    ServicePlan {
+        name: "Servizio Interdistrettuale Pronto Intervento Bergamo",
+        kind: ServiceKind::InterDistrict,
+        area: Area::Province("BG"),
+        seat: "Bergamo",
+        domain: "prontointervento-bg",
+        notes: "Pronto intervento e minori stranieri non accompagnati per gli ambiti della provincia di Bergamo.",
+        family_weight: 5,
+        need_weight: 8,
+    },
+    ServicePlan {
+        name: "Associazione Famiglie Aperte Bergamo",
+        kind: ServiceKind::Association,
+        area: Area::Province("BG"),
+        seat: "Bergamo",
+        domain: "famiglieaperte",
+        notes: "Rete di famiglie accoglienti: formazione e gruppi di sostegno.",
+        family_weight: 2,
+        need_weight: 0,
+    },
+    ServicePlan {
+        name: "Rete Accoglienza Nord Milano",
+        kind: ServiceKind::Association,
+        area: Area::Province("MI"),
+        seat: "Sesto San Giovanni",
+        domain: "reteaccoglienza",
+        notes: "Associazione di famiglie per l'affido leggero e diurno.",
+        family_weight: 2,
+        need_weight: 0,
+    },
 ];
 
 /// A service with what the generators need to know about it.
@@ -86,24 +194,15 @@ pub(super) struct Directory {
 pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directory {
     let comuni = Comuni::embedded();
     let ambit_inputs = places::ambit_inputs(comuni);
-    let in_ambits: BTreeSet<ComuneCode> = ambit_inputs
-        .iter()
-        .flat_map(|(a, _)| a.comuni.iter().copied())
-        .collect();
-    let mut clock = Stamps {
-        next: cal.founding(),
-        cal,
-    };
+    let in_ambits: BTreeSet<ComuneCode> = ambit_inputs.iter().flat_map(|(a, _)| a.comuni.iter().copied()).collect();
+    let mut clock = Stamps { next: cal.founding(), cal };
     let mut created = vec![(clock.tick(), admin.to_string())];
 
     let mut ambits = Vec::new();
     for (input, _) in &ambit_inputs {
         let at = clock.tick();
         created.push((at, input.name.clone()));
-        ambits.push(Ambit {
-            details: input.clone(),
-            meta: Meta::new(at, admin),
-        });
+        ambits.push(Ambit { details: input.clone(), meta: Meta::new(at, admin) });
     }
     ambits.sort_by_key(|a| a.details.key());
 
@@ -112,14 +211,7 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
         let at = clock.tick();
         let code = ServiceCode(i as u32 + 1);
         created.push((at, code.to_string()));
-        desks.push(desk(
-            rng,
-            plan,
-            code,
-            &ambit_inputs,
-            &in_ambits,
-            Meta::new(at, admin),
-        ));
+        desks.push(desk(rng, plan, code, &ambit_inputs, &in_ambits, Meta::new(at, admin)));
     }
 
     let mut taken: BTreeSet<String> = BTreeSet::from([admin.to_string()]);
@@ -139,12 +231,7 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
         created.push((at, user.clone()));
         operators.push(Operator {
             user: user.clone(),
-            details: OperatorInput {
-                display_name,
-                role,
-                service,
-                active: true,
-            },
+            details: OperatorInput { display_name, role, service, active: true },
             meta: Meta::new(at, admin),
         });
         user
@@ -153,23 +240,11 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
     hire(rng, Role::Reader, None);
     for d in &mut desks {
         // The Dalmine team is the fullest: the bank started there.
-        let n = if d.service.code == ServiceCode(1) {
-            4
-        } else {
-            rng.gen_range(2..=4)
-        };
-        d.staff = (0..n)
-            .map(|_| hire(rng, Role::Operator, Some(d.service.code)))
-            .collect();
+        let n = if d.service.code == ServiceCode(1) { 4 } else { rng.gen_range(2..=4) };
+        d.staff = (0..n).map(|_| hire(rng, Role::Operator, Some(d.service.code))).collect();
     }
     operators.sort_by(|a, b| a.user.cmp(&b.user));
-    Directory {
-        ambits,
-        desks,
-        operators,
-        admin: admin.to_string(),
-        created,
-    }
+    Directory { ambits, desks, operators, admin: admin.to_string(), created }
 }
 
 /// One minute apart, the way an administrator fills in a form after another.
@@ -198,23 +273,11 @@ fn desk(
     let (ambit_names, province, home) = match plan.area {
         Area::Ambit(i) => {
             let (a, province) = &ambits[i];
-            (
-                vec![a.name.clone()],
-                *province,
-                Pool::new(a.comuni.iter().filter_map(|c| comuni.get(*c))),
-            )
+            (vec![a.name.clone()], *province, Pool::new(a.comuni.iter().filter_map(|c| comuni.get(*c))))
         }
         Area::Province(p) => {
-            let names = ambits
-                .iter()
-                .filter(|(_, prov)| *prov == p)
-                .map(|(a, _)| a.name.clone())
-                .collect();
-            (
-                names,
-                p,
-                Pool::new(comuni.iter().filter(|c| c.province == p)),
-            )
+            let names = ambits.iter().filter(|(_, prov)| *prov == p).map(|(a, _)| a.name.clone()).collect();
+            (names, p, Pool::new(comuni.iter().filter(|c| c.province == p)))
         }
     };
     let seat = places::resolve(comuni, plan.seat, province);
@@ -223,8 +286,7 @@ fn desk(
             let near = comuni.iter().filter(|c| {
                 c.province == province
                     && (home.codes().contains(&c.code)
-                        || (!in_ambits.contains(&c.code)
-                            && distance_km(seat, c).is_some_and(|km| km <= AROUND_KM)))
+                        || (!in_ambits.contains(&c.code) && distance_km(seat, c).is_some_and(|km| km <= AROUND_KM)))
             });
             Pool::new(near)
         }
@@ -238,11 +300,7 @@ fn desk(
             name: plan.name.to_string(),
             kind: plan.kind,
             ambits: ambit_names,
-            address: format!(
-                "{}, {cap} {} ({province})",
-                names::street_address(rng),
-                seat.name
-            ),
+            address: format!("{}, {cap} {} ({province})", names::street_address(rng), seat.name),
             phone: names::landline(rng, area_code),
             email: format!("affidi@{}.example.it", plan.domain),
             notes: plan.notes.to_string(),
@@ -254,21 +312,8 @@ fn desk(
         service,
         staff: Vec::new(),
         province,
-        capital: places::resolve(
-            comuni,
-            if province == "MI" {
-                "Milano"
-            } else {
-                "Bergamo"
-            },
-            province,
-        )
-        .code,
-        around: if around.is_empty() {
-            home.clone()
-        } else {
-            around
-        },
+        capital: places::resolve(comuni, if province == "MI" { "Milano" } else { "Bergamo" }, province).code,
+        around: if around.is_empty() { home.clone() } else { around },
         home,
         family_weight: plan.family_weight,
         need_weight: plan.need_weight,

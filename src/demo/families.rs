@@ -34,10 +34,7 @@ struct Mix {
 }
 
 const fn years(from: u16, to: u16) -> AgeRange {
-    AgeRange {
-        min_months: from * 12,
-        max_months: to * 12 + 11,
-    }
+    AgeRange { min_months: from * 12, max_months: to * 12 + 11 }
 }
 
 use PlacementKind as K;
@@ -48,14 +45,7 @@ const MIXES: &[(Mix, u32)] = &[
         Mix {
             kinds: &[K::Residential],
             slots: &[T::FullTime],
-            ages: &[
-                years(0, 3),
-                years(0, 6),
-                years(3, 10),
-                years(6, 14),
-                years(11, 17),
-                years(0, 17),
-            ],
+            ages: &[years(0, 3), years(0, 6), years(3, 10), years(6, 14), years(11, 17), years(0, 17)],
         },
         25,
     ),
@@ -79,13 +69,7 @@ const MIXES: &[(Mix, u32)] = &[
         Mix {
             kinds: &[K::Emergency],
             slots: &[T::FullTime, T::OnCall],
-            ages: &[
-                AgeRange {
-                    min_months: 0,
-                    max_months: 24,
-                },
-                years(0, 6),
-            ],
+            ages: &[AgeRange { min_months: 0, max_months: 24 }, years(0, 6)],
         },
         2,
     ),
@@ -129,38 +113,10 @@ const MIXES: &[(Mix, u32)] = &[
         },
         7,
     ),
-    (
-        Mix {
-            kinds: &[K::Residential, K::ParentAndChild],
-            slots: &[T::FullTime],
-            ages: &[years(0, 3), years(0, 6)],
-        },
-        3,
-    ),
-    (
-        Mix {
-            kinds: &[K::YoungAdult],
-            slots: &[T::FullTime],
-            ages: &[years(17, 21)],
-        },
-        2,
-    ),
-    (
-        Mix {
-            kinds: &[K::Residential, K::YoungAdult],
-            slots: &[T::FullTime],
-            ages: &[years(14, 21)],
-        },
-        2,
-    ),
-    (
-        Mix {
-            kinds: &[K::LightSupport, K::YoungAdult],
-            slots: &[T::Afternoons, T::Weekends],
-            ages: &[years(16, 21)],
-        },
-        2,
-    ),
+    (Mix { kinds: &[K::Residential, K::ParentAndChild], slots: &[T::FullTime], ages: &[years(0, 3), years(0, 6)] }, 3),
+    (Mix { kinds: &[K::YoungAdult], slots: &[T::FullTime], ages: &[years(17, 21)] }, 2),
+    (Mix { kinds: &[K::Residential, K::YoungAdult], slots: &[T::FullTime], ages: &[years(14, 21)] }, 2),
+    (Mix { kinds: &[K::LightSupport, K::YoungAdult], slots: &[T::Afternoons, T::Weekends], ages: &[years(16, 21)] }, 2),
     (
         Mix {
             kinds: &[K::Residential, K::Daytime, K::Respite],
@@ -205,13 +161,7 @@ const NOTES: &[&str] = &[
     "Disponibilità da rivalutare dopo il trasloco previsto in estate.",
 ];
 
-const MAIL_DOMAINS: &[&str] = &[
-    "example.com",
-    "example.net",
-    "example.org",
-    "mail.example.com",
-    "posta.example.net",
-];
+const MAIL_DOMAINS: &[&str] = &["example.com", "example.net", "example.org", "mail.example.com", "posta.example.net"];
 
 const APPROVED_FIELDS: &[&str] = &[
     "profile.approved_on",
@@ -220,11 +170,7 @@ const APPROVED_FIELDS: &[&str] = &[
     "profile.status",
     "profile.training_completed_on",
 ];
-const ASSESSMENT_FIELDS: &[&str] = &[
-    "profile.confirmed_on",
-    "profile.status",
-    "profile.training_completed_on",
-];
+const ASSESSMENT_FIELDS: &[&str] = &["profile.confirmed_on", "profile.status", "profile.training_completed_on"];
 const STATUS_FIELDS: &[&str] = &["profile.status"];
 
 /// A family before it has a code: when it was recorded, by whom, in what status.
@@ -234,26 +180,12 @@ struct Plan {
     desk: usize,
 }
 
-pub(super) fn generate(
-    rng: &mut impl Rng,
-    n: usize,
-    cal: &Calendar,
-    dir: &Directory,
-) -> Vec<Made<Family>> {
-    let desks: Vec<(usize, u32)> = dir
-        .desks
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (i, d.family_weight))
-        .collect();
+pub(super) fn generate(rng: &mut impl Rng, n: usize, cal: &Calendar, dir: &Directory) -> Vec<Made<Family>> {
+    let desks: Vec<(usize, u32)> = dir.desks.iter().enumerate().map(|(i, d)| (i, d.family_weight)).collect();
     let mut plans: Vec<Plan> = (0..n)
         .map(|_| {
             let status = *weighted(rng, STATUSES);
-            Plan {
-                created: created_at(rng, cal, status),
-                status,
-                desk: *weighted(rng, &desks),
-            }
+            Plan { created: created_at(rng, cal, status), status, desk: *weighted(rng, &desks) }
         })
         .collect();
     // Codes are numbered in creation order within each year.
@@ -278,18 +210,11 @@ fn created_at(rng: &mut impl Rng, cal: &Calendar, status: FamilyStatus) -> Offse
         FamilyStatus::Approved | FamilyStatus::Suspended => (120, HISTORY),
         FamilyStatus::Withdrawn | FamilyStatus::NotApproved => (90, HISTORY),
     };
-    let day =
-        workday(day_between(rng, cal.days_ago(oldest), cal.days_ago(newest))).max(cal.first_day());
+    let day = workday(day_between(rng, cal.days_ago(oldest), cal.days_ago(newest))).max(cal.first_day());
     cal.office_hours(rng, day)
 }
 
-fn family(
-    rng: &mut impl Rng,
-    cal: &Calendar,
-    desk: &Desk,
-    plan: &Plan,
-    code: FamilyCode,
-) -> Made<Family> {
+fn family(rng: &mut impl Rng, cal: &Calendar, desk: &Desk, plan: &Plan, code: FamilyCode) -> Made<Family> {
     let created_day = plan.created.date();
     let dates = Dates::for_status(rng, cal, plan.status, created_day);
     let stamped = stamp_update(rng, cal, plan.created, dates.updated);
@@ -300,11 +225,7 @@ fn family(
     };
     let year = updated.year();
     let adults = adults(rng, year);
-    let comune = if rng.gen_bool(0.85) {
-        desk.home.pick(rng)
-    } else {
-        desk.around.pick(rng)
-    };
+    let comune = if rng.gen_bool(0.85) { desk.home.pick(rng) } else { desk.around.pick(rng) };
     let mix = weighted(rng, MIXES);
     let siblings_accepted = !mix.kinds.contains(&K::ParentAndChild) && rng.gen_bool(0.3);
     let max_children = match (mix.kinds.contains(&K::ParentAndChild), siblings_accepted) {
@@ -320,11 +241,7 @@ fn family(
         ages,
         sex_preference: *weighted(
             rng,
-            &[
-                (SexPreference::Any, 80),
-                (SexPreference::Female, 12),
-                (SexPreference::Male, 8),
-            ],
+            &[(SexPreference::Any, 80), (SexPreference::Female, 12), (SexPreference::Male, 8)],
         ),
         max_children,
         siblings_accepted,
@@ -337,34 +254,16 @@ fn family(
         approved_on: dates.approved,
         review_on: dates.review,
         confirmed_on: dates.confirmed,
-        notes: if rng.gen_bool(0.25) {
-            pick(rng, NOTES).to_string()
-        } else {
-            String::new()
-        },
+        notes: if rng.gen_bool(0.25) { pick(rng, NOTES).to_string() } else { String::new() },
     };
     let identity = identity(rng, adults, desk.province);
     let referent = pick_ref(rng, &desk.staff).clone();
-    let creator = if rng.gen_bool(0.75) {
-        referent.clone()
-    } else {
-        pick_ref(rng, &desk.staff).clone()
-    };
+    let creator = if rng.gen_bool(0.75) { referent.clone() } else { pick_ref(rng, &desk.staff).clone() };
     let mut meta = Meta::new(plan.created, &creator);
     if !update.is_empty() {
         meta = meta.touched(updated, &referent);
     }
-    Made {
-        record: Family {
-            code,
-            service: desk.service.code,
-            referent,
-            identity,
-            profile,
-            meta,
-        },
-        update,
-    }
+    Made { record: Family { code, service: desk.service.code, referent, identity, profile, meta }, update }
 }
 
 /// The assessment dates of a family, and the day of its last change. Every
@@ -380,12 +279,7 @@ struct Dates {
 }
 
 impl Dates {
-    fn for_status(
-        rng: &mut impl Rng,
-        cal: &Calendar,
-        status: FamilyStatus,
-        created: Date,
-    ) -> Dates {
+    fn for_status(rng: &mut impl Rng, cal: &Calendar, status: FamilyStatus, created: Date) -> Dates {
         let today = cal.today();
         let fit = |d: Date| workday(d.min(today)).max(created);
         let none = Dates {
@@ -400,31 +294,15 @@ impl Dates {
             FamilyStatus::Enquiring => none,
             FamilyStatus::UnderAssessment => {
                 let updated = fit(add_days(created, rng.gen_range(10..=150)));
-                let training = rng
-                    .gen_bool(0.5)
-                    .then(|| day_between(rng, created, updated));
-                let fields = if training.is_some() {
-                    ASSESSMENT_FIELDS
-                } else {
-                    &ASSESSMENT_FIELDS[..2]
-                };
-                Dates {
-                    updated,
-                    training,
-                    confirmed: Some(updated),
-                    fields,
-                    ..none
-                }
+                let training = rng.gen_bool(0.5).then(|| day_between(rng, created, updated));
+                let fields = if training.is_some() { ASSESSMENT_FIELDS } else { &ASSESSMENT_FIELDS[..2] };
+                Dates { updated, training, confirmed: Some(updated), fields, ..none }
             }
             FamilyStatus::Approved | FamilyStatus::Suspended => {
                 let approved = fit(add_days(created, rng.gen_range(60..=270)));
                 let training = fit(add_days(approved, -rng.gen_range(14..=90)));
                 // Most families confirm within six months; some are overdue (stale).
-                let ago = if rng.gen_bool(0.75) {
-                    rng.gen_range(7..=180)
-                } else {
-                    rng.gen_range(181..=365)
-                };
+                let ago = if rng.gen_bool(0.75) { rng.gen_range(7..=180) } else { rng.gen_range(181..=365) };
                 let confirmed = fit(add_days(today, -ago).max(approved));
                 Dates {
                     updated: confirmed,
@@ -448,28 +326,14 @@ impl Dates {
                     fields: STATUS_FIELDS,
                 }
             }
-            FamilyStatus::Withdrawn => Dates {
-                updated: fit(add_days(created, rng.gen_range(14..=200))),
-                fields: STATUS_FIELDS,
-                ..none
-            },
+            FamilyStatus::Withdrawn => {
+                Dates { updated: fit(add_days(created, rng.gen_range(14..=200))), fields: STATUS_FIELDS, ..none }
+            }
             FamilyStatus::NotApproved => {
-                let training = rng
-                    .gen_bool(0.7)
-                    .then(|| fit(add_days(created, rng.gen_range(14..=90))));
-                let updated = fit(add_days(created, rng.gen_range(60..=240)))
-                    .max(training.unwrap_or(created));
-                let fields = if training.is_some() {
-                    &ASSESSMENT_FIELDS[1..]
-                } else {
-                    STATUS_FIELDS
-                };
-                Dates {
-                    updated,
-                    training,
-                    fields,
-                    ..none
-                }
+                let training = rng.gen_bool(0.7).then(|| fit(add_days(created, rng.gen_range(14..=90))));
+                let updated = fit(add_days(created, rng.gen_range(60..=240))).max(training.unwrap_or(created));
+                let fields = if training.is_some() { &ASSESSMENT_FIELDS[1..] } else { STATUS_FIELDS };
+                Dates { updated, training, fields, ..none }
             }
         }
     }
@@ -488,11 +352,7 @@ fn review_after(approved: Date, confirmed: Date) -> Date {
 fn adults(rng: &mut impl Rng, year: i32) -> Vec<Adult> {
     let age: i32 = rng.gen_range(28..=62);
     let couple = rng.gen_bool(0.78);
-    let female = if couple {
-        rng.gen_bool(0.95)
-    } else {
-        rng.gen_bool(0.75)
-    };
+    let female = if couple { rng.gen_bool(0.95) } else { rng.gen_bool(0.75) };
     let mut out = vec![adult(rng, female, year - age)];
     if couple {
         let partner_female = if rng.gen_bool(0.04) { female } else { !female };
@@ -503,31 +363,17 @@ fn adults(rng: &mut impl Rng, year: i32) -> Vec<Adult> {
 }
 
 fn adult(rng: &mut impl Rng, female: bool, birth_year: i32) -> Adult {
-    let name = format!(
-        "{} {}",
-        names::given_name(rng, female, false),
-        names::surname(rng)
-    );
-    Adult {
-        name,
-        birth_year: birth_year as u16,
-    }
+    let name = format!("{} {}", names::given_name(rng, female, false), names::surname(rng));
+    Adult { name, birth_year: birth_year as u16 }
 }
 
 fn household(rng: &mut impl Rng, adults: &[Adult], year: i32) -> Household {
-    let parent = adults
-        .iter()
-        .map(|a| i32::from(a.birth_year))
-        .max()
-        .unwrap_or(year - 40);
+    let parent = adults.iter().map(|a| i32::from(a.birth_year)).max().unwrap_or(year - 40);
     let count = *weighted(rng, &[(0, 35), (1, 25), (2, 28), (3, 12)]);
     // Children born when the parent was 24–46, not after `year`, at most 40 years ago.
     let (lo, hi) = ((parent + 24).max(year - 40), (parent + 46).min(year));
-    let mut children: Vec<u16> = if lo > hi {
-        vec![]
-    } else {
-        (0..count).map(|_| rng.gen_range(lo..=hi) as u16).collect()
-    };
+    let mut children: Vec<u16> =
+        if lo > hi { vec![] } else { (0..count).map(|_| rng.gen_range(lo..=hi) as u16).collect() };
     children.sort_unstable();
     let grandparent = u8::from(rng.gen_bool(0.05));
     Household {
@@ -547,21 +393,12 @@ fn special_needs_accepted(rng: &mut impl Rng, mix: &Mix, ages: AgeRange) -> BTre
     if !rng.gen_bool(0.35) {
         return out;
     }
-    let mut candidates = vec![
-        SpecialNeed::Disability,
-        SpecialNeed::ChronicIllness,
-        SpecialNeed::Behavioural,
-        SpecialNeed::Trauma,
-    ];
+    let mut candidates =
+        vec![SpecialNeed::Disability, SpecialNeed::ChronicIllness, SpecialNeed::Behavioural, SpecialNeed::Trauma];
     if ages.min_months < 24 {
         candidates.push(SpecialNeed::Infant);
     }
-    if ages.max_months >= 14 * 12
-        && mix
-            .kinds
-            .iter()
-            .any(|k| matches!(k, K::Residential | K::YoungAdult))
-    {
+    if ages.max_months >= 14 * 12 && mix.kinds.iter().any(|k| matches!(k, K::Residential | K::YoungAdult)) {
         candidates.push(SpecialNeed::UnaccompaniedMinor);
     }
     for _ in 0..rng.gen_range(1..=2) {
@@ -608,10 +445,5 @@ fn identity(rng: &mut impl Rng, adults: Vec<Adult>, province: &str) -> FamilyIde
         }
         _ => String::new(),
     };
-    FamilyIdentity {
-        adults,
-        address: names::street_address(rng),
-        phone,
-        email,
-    }
+    FamilyIdentity { adults, address: names::street_address(rng), phone, email }
 }

@@ -72,10 +72,8 @@ pub fn generate_lines(opts: &DemoOptions) -> Vec<String> {
     bank.emit(|line| {
         buf.clear();
         serde_json::to_writer(&mut buf, &line).expect("export lines are plain data");
-        lines.push(std::str::from_utf8(&buf).map_or_else(
-            |_| String::from_utf8_lossy(&buf).into_owned(),
-            str::to_owned,
-        ));
+        lines
+            .push(std::str::from_utf8(&buf).map_or_else(|_| String::from_utf8_lossy(&buf).into_owned(), str::to_owned));
     });
     lines
 }
@@ -96,12 +94,7 @@ impl DemoBank {
         let families = families::generate(&mut stream(opts.seed, 1), opts.families, &cal, &dir);
         let needs = needs::generate(&mut stream(opts.seed, 2), opts.needs, &cal, &dir);
         let audit = audit::chain(&dir, &families, &needs);
-        DemoBank {
-            dir,
-            families,
-            needs,
-            audit,
-        }
+        DemoBank { dir, families, needs, audit }
     }
 
     /// Codes go on from the highest number of each series.
@@ -123,8 +116,8 @@ impl DemoBank {
 
     fn line_count(&self) -> usize {
         let d = &self.dir;
-        // Header and counters (a few per year) are a rounding error.
-        1 + 20
+        // Header, end and counters (a few per year) are a rounding error.
+        2 + 20
             + d.ambits.len()
             + d.desks.len()
             + d.operators.len()
@@ -136,43 +129,38 @@ impl DemoBank {
     /// The lines in the order an export writes them: header, counters,
     /// ambits, services, operators, families, needs, audit.
     fn emit(self, mut sink: impl FnMut(ExportLine)) {
+        let lines_before_end = (1
+            + self.counters().len()
+            + self.dir.ambits.len()
+            + self.dir.desks.len()
+            + self.dir.operators.len()
+            + self.families.len()
+            + self.needs.len()
+            + self.audit.len()) as u64;
         sink(ExportLine::header());
         for (series, value) in self.counters() {
             sink(ExportLine::Counter { series, value });
         }
         for record in self.dir.ambits {
-            sink(ExportLine::Ambit {
-                revision: 1,
-                record,
-            });
+            sink(ExportLine::Ambit { revision: 1, record });
         }
         for d in self.dir.desks {
-            sink(ExportLine::Service {
-                revision: 1,
-                record: d.service,
-            });
+            sink(ExportLine::Service { revision: 1, record: d.service });
         }
         for record in self.dir.operators {
-            sink(ExportLine::Operator {
-                revision: 1,
-                record,
-            });
+            sink(ExportLine::Operator { revision: 1, record });
         }
         for f in self.families {
-            sink(ExportLine::Family {
-                revision: f.revision(),
-                record: f.record,
-            });
+            sink(ExportLine::Family { revision: f.revision(), record: f.record });
         }
         for n in self.needs {
-            sink(ExportLine::Need {
-                revision: n.revision(),
-                record: n.record,
-            });
+            sink(ExportLine::Need { revision: n.revision(), record: n.record });
         }
         for record in self.audit {
             sink(ExportLine::Audit { record });
         }
+        // Every line so far: the header, the counters and every record.
+        sink(ExportLine::End { lines: lines_before_end });
     }
 }
 
@@ -201,12 +189,7 @@ impl<T> Made<T> {
 
 /// When a record changed on `day`: in office hours, or later the same day
 /// it was created; never before `created` nor after now.
-fn stamp_update(
-    rng: &mut impl Rng,
-    cal: &Calendar,
-    created: OffsetDateTime,
-    day: Date,
-) -> OffsetDateTime {
+fn stamp_update(rng: &mut impl Rng, cal: &Calendar, created: OffsetDateTime, day: Date) -> OffsetDateTime {
     let day = day.min(cal.today());
     if day <= created.date() {
         cal.later(created, rng.gen_range(20..=240))

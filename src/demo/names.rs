@@ -252,17 +252,8 @@ const BACKGROUNDS: &[Background] = &[
     Background {
         language: "arabo",
         girls: &["Amina", "Fatima", "Yasmine", "Salma", "Nour", "Malak"],
-        boys: &[
-            "Ahmed", "Youssef", "Omar", "Mohamed", "Ayoub", "Karim", "Adam",
-        ],
-        surnames: &[
-            "El Amrani",
-            "Benali",
-            "Haddad",
-            "Bouzid",
-            "Mansour",
-            "Rahmani",
-        ],
+        boys: &["Ahmed", "Youssef", "Omar", "Mohamed", "Ayoub", "Karim", "Adam"],
+        surnames: &["El Amrani", "Benali", "Haddad", "Bouzid", "Mansour", "Rahmani"],
     },
     Background {
         language: "romeno",
@@ -389,11 +380,7 @@ pub(super) fn ascii_word(s: &str) -> String {
 /// [`ascii_word`] appended to `out`, without decomposing names that are ASCII already.
 pub(super) fn push_ascii_word(out: &mut String, s: &str) {
     if s.is_ascii() {
-        out.extend(
-            s.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_lowercase()),
-        );
+        out.extend(s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
     } else {
         out.extend(
             s.nfd()
@@ -420,14 +407,8 @@ pub(super) fn landline(rng: &mut impl Rng, area: &str) -> String {
 
 /// A mobile number: "3" + operator prefix, then a 000 block.
 pub(super) fn mobile(rng: &mut impl Rng) -> String {
-    const PREFIXES: &[&str] = &[
-        "333", "335", "338", "340", "347", "348", "349", "320", "328", "339", "345", "351",
-    ];
-    format!(
-        "{} 000 {:04}",
-        pick(rng, PREFIXES),
-        rng.gen_range(0..10_000)
-    )
+    const PREFIXES: &[&str] = &["333", "335", "338", "340", "347", "348", "349", "320", "328", "339", "345", "351"];
+    format!("{} 000 {:04}", pick(rng, PREFIXES), rng.gen_range(0..10_000))
 }
 
 pub(super) fn pick<T: Copy>(rng: &mut impl Rng, list: &[T]) -> T {
@@ -472,19 +453,11 @@ mod tests {
     fn phones_are_valid_italian_numbers() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         for _ in 0..100 {
-            for phone in [
-                landline(&mut rng, "035"),
-                landline(&mut rng, "02"),
-                mobile(&mut rng),
-            ] {
+            for phone in [landline(&mut rng, "035"), landline(&mut rng, "02"), mobile(&mut rng)] {
                 let mut p = crate::model::Problems::new();
                 p.check_phone("phone", &phone);
                 assert!(p.is_empty(), "{phone}");
-                assert_eq!(
-                    phone.chars().filter(char::is_ascii_digit).count(),
-                    10,
-                    "{phone}"
-                );
+                assert_eq!(phone.chars().filter(char::is_ascii_digit).count(), 10, "{phone}");
             }
         }
     }

@@ -25,18 +25,11 @@ const UNACCOMPANIED: f64 = 0.04;
 /// Children whose family speaks another language at home.
 const BACKGROUND_ABROAD: f64 = 0.18;
 
-const ORDINARY_STATUSES: &[(NeedStatus, u32)] = &[
-    (NeedStatus::Open, 42),
-    (NeedStatus::Matching, 22),
-    (NeedStatus::Matched, 14),
-    (NeedStatus::Closed, 22),
-];
+const ORDINARY_STATUSES: &[(NeedStatus, u32)] =
+    &[(NeedStatus::Open, 42), (NeedStatus::Matching, 22), (NeedStatus::Matched, 14), (NeedStatus::Closed, 22)];
 /// Emergencies and sibling groups are current cases: never closed.
-const CURRENT_STATUSES: &[(NeedStatus, u32)] = &[
-    (NeedStatus::Open, 55),
-    (NeedStatus::Matching, 30),
-    (NeedStatus::Matched, 15),
-];
+const CURRENT_STATUSES: &[(NeedStatus, u32)] =
+    &[(NeedStatus::Open, 55), (NeedStatus::Matching, 30), (NeedStatus::Matched, 15)];
 
 const CLOSING_REASONS: &[(ClosingReason, u32)] = &[
     (ClosingReason::PlacementStarted, 45),
@@ -46,29 +39,12 @@ const CLOSING_REASONS: &[(ClosingReason, u32)] = &[
 ];
 
 /// Ages in whole years at the last change, with weights: mostly children, a few young adults.
-const AGES: &[((u16, u16), u32)] = &[
-    ((0, 2), 15),
-    ((3, 5), 15),
-    ((6, 10), 25),
-    ((11, 14), 22),
-    ((15, 17), 18),
-    ((18, 20), 5),
-];
+const AGES: &[((u16, u16), u32)] =
+    &[((0, 2), 15), ((3, 5), 15), ((6, 10), 25), ((11, 14), 22), ((15, 17), 18), ((18, 20), 5)];
 const UNACCOMPANIED_AGES: &[(u16, u32)] = &[(14, 10), (15, 25), (16, 35), (17, 30)];
-const UNACCOMPANIED_LANGUAGES: &[(&str, u32)] = &[
-    ("arabo", 35),
-    ("albanese", 25),
-    ("bengalese", 20),
-    ("tigrino", 20),
-];
-const HOME_LANGUAGES: &[(&str, u32)] = &[
-    ("romeno", 30),
-    ("arabo", 30),
-    ("albanese", 20),
-    ("ucraino", 10),
-    ("spagnolo", 6),
-    ("cinese", 4),
-];
+const UNACCOMPANIED_LANGUAGES: &[(&str, u32)] = &[("arabo", 35), ("albanese", 25), ("bengalese", 20), ("tigrino", 20)];
+const HOME_LANGUAGES: &[(&str, u32)] =
+    &[("romeno", 30), ("arabo", 30), ("albanese", 20), ("ucraino", 10), ("spagnolo", 6), ("cinese", 4)];
 
 const CONTACTS: &[(ContactFrequency, u32)] = &[
     (ContactFrequency::Weekly, 20),
@@ -123,24 +99,11 @@ struct Case<'a> {
     group_legal: Option<LegalBasis>,
 }
 
-pub(super) fn generate(
-    rng: &mut impl Rng,
-    n: usize,
-    cal: &Calendar,
-    dir: &Directory,
-) -> Vec<Made<Need>> {
-    let desks: Vec<(usize, u32)> = dir
-        .desks
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.need_weight > 0)
-        .map(|(i, d)| (i, d.need_weight))
-        .collect();
+pub(super) fn generate(rng: &mut impl Rng, n: usize, cal: &Calendar, dir: &Directory) -> Vec<Made<Need>> {
+    let desks: Vec<(usize, u32)> =
+        dir.desks.iter().enumerate().filter(|(_, d)| d.need_weight > 0).map(|(i, d)| (i, d.need_weight)).collect();
     // The inter-district service takes in most unaccompanied minors.
-    let inter_district = dir
-        .desks
-        .iter()
-        .position(|d| d.service.details.kind == ServiceKind::InterDistrict);
+    let inter_district = dir.desks.iter().position(|d| d.service.details.kind == ServiceKind::InterDistrict);
     let mut units = Vec::new();
     let mut left = n;
     while left > 0 {
@@ -153,9 +116,8 @@ pub(super) fn generate(
     let mut out = Vec::with_capacity(n);
     for unit in &units {
         let number = numbers.entry(unit.created.year()).or_insert(0);
-        let codes: Vec<NeedCode> = (1..=unit.size as u32)
-            .map(|i| NeedCode::new(unit.created.year() as u16, *number + i))
-            .collect();
+        let codes: Vec<NeedCode> =
+            (1..=unit.size as u32).map(|i| NeedCode::new(unit.created.year() as u16, *number + i)).collect();
         *number += unit.size as u32;
         let case = open_case(rng, &dir.desks[unit.desk], unit);
         for i in 0..unit.size {
@@ -172,42 +134,19 @@ fn plan_unit(
     desks: &[(usize, u32)],
     inter_district: Option<usize>,
 ) -> Unit {
-    let size = if left >= 2 && rng.gen_bool(GROUP_START) {
-        (*weighted(rng, &[(2, 70), (3, 30)])).min(left)
-    } else {
-        1
-    };
+    let size = if left >= 2 && rng.gen_bool(GROUP_START) { (*weighted(rng, &[(2, 70), (3, 30)])).min(left) } else { 1 };
     let emergency = rng.gen_bool(EMERGENCY);
     let unaccompanied = size == 1 && rng.gen_bool(UNACCOMPANIED);
-    let status = *weighted(
-        rng,
-        if emergency || size > 1 {
-            CURRENT_STATUSES
-        } else {
-            ORDINARY_STATUSES
-        },
-    );
+    let status = *weighted(rng, if emergency || size > 1 { CURRENT_STATUSES } else { ORDINARY_STATUSES });
     let desk = match inter_district {
         Some(i) if unaccompanied && rng.gen_bool(0.6) => i,
         _ => *weighted(rng, desks),
     };
-    Unit {
-        created: created_at(rng, cal, status, emergency),
-        status,
-        size,
-        emergency,
-        unaccompanied,
-        desk,
-    }
+    Unit { created: created_at(rng, cal, status, emergency), status, size, emergency, unaccompanied, desk }
 }
 
 /// Emergencies came in over the last weeks; closed needs any time.
-fn created_at(
-    rng: &mut impl Rng,
-    cal: &Calendar,
-    status: NeedStatus,
-    emergency: bool,
-) -> OffsetDateTime {
+fn created_at(rng: &mut impl Rng, cal: &Calendar, status: NeedStatus, emergency: bool) -> OffsetDateTime {
     let (newest, oldest) = match (status, emergency) {
         (_, true) => (0, 28),
         (NeedStatus::Open, _) => (0, 240),
@@ -215,49 +154,31 @@ fn created_at(
         (NeedStatus::Matched, _) => (30, 540),
         (NeedStatus::Closed, _) => (60, HISTORY),
     };
-    let day =
-        workday(day_between(rng, cal.days_ago(oldest), cal.days_ago(newest))).max(cal.first_day());
+    let day = workday(day_between(rng, cal.days_ago(oldest), cal.days_ago(newest))).max(cal.first_day());
     cal.office_hours(rng, day)
 }
 
 fn open_case<'a>(rng: &mut impl Rng, desk: &'a Desk, unit: &'a Unit) -> Case<'a> {
     let referent = pick_ref(rng, &desk.staff).clone();
-    let creator = if rng.gen_bool(0.75) {
-        referent.clone()
-    } else {
-        pick_ref(rng, &desk.staff).clone()
-    };
+    let creator = if rng.gen_bool(0.75) { referent.clone() } else { pick_ref(rng, &desk.staff).clone() };
     let comune = desk.home.pick(rng);
     let language = if unit.unaccompanied {
         Some(*weighted(rng, UNACCOMPANIED_LANGUAGES))
     } else {
-        rng.gen_bool(BACKGROUND_ABROAD)
-            .then(|| *weighted(rng, HOME_LANGUAGES))
+        rng.gen_bool(BACKGROUND_ABROAD).then(|| *weighted(rng, HOME_LANGUAGES))
     };
     let origin_comune = match unit.unaccompanied {
         true => None,
-        false if rng.gen_bool(0.8) => Some(if rng.gen_bool(0.6) {
-            comune
-        } else {
-            desk.around.pick(rng)
-        }),
+        false if rng.gen_bool(0.8) => Some(if rng.gen_bool(0.6) { comune } else { desk.around.pick(rng) }),
         false => None,
     };
     let contact = if unit.unaccompanied {
-        OriginContact {
-            frequency: ContactFrequency::None,
-            supervised: false,
-        }
+        OriginContact { frequency: ContactFrequency::None, supervised: false }
     } else {
         let frequency = *weighted(rng, CONTACTS);
-        let regular = matches!(
-            frequency,
-            ContactFrequency::Weekly | ContactFrequency::Fortnightly | ContactFrequency::Monthly
-        );
-        OriginContact {
-            frequency,
-            supervised: regular && rng.gen_bool(0.4),
-        }
+        let regular =
+            matches!(frequency, ContactFrequency::Weekly | ContactFrequency::Fortnightly | ContactFrequency::Monthly);
+        OriginContact { frequency, supervised: regular && rng.gen_bool(0.4) }
     };
     let surname = match language {
         Some(l) => names::foreign_child(rng, false, Some(l)).1,
@@ -269,43 +190,18 @@ fn open_case<'a>(rng: &mut impl Rng, desk: &'a Desk, unit: &'a Unit) -> Case<'a>
         } else {
             *weighted(
                 rng,
-                &[
-                    (PlacementKind::Residential, 85),
-                    (PlacementKind::Daytime, 10),
-                    (PlacementKind::Respite, 5),
-                ],
+                &[(PlacementKind::Residential, 85), (PlacementKind::Daytime, 10), (PlacementKind::Respite, 5)],
             )
         };
-        (
-            Some(kind),
-            Some(legal_basis(rng, kind, false, desk.province, unit.created)),
-        )
+        (Some(kind), Some(legal_basis(rng, kind, false, desk.province, unit.created)))
     } else {
         (None, None)
     };
-    Case {
-        desk,
-        unit,
-        referent,
-        creator,
-        comune,
-        origin_comune,
-        contact,
-        surname,
-        language,
-        group_kind,
-        group_legal,
-    }
+    Case { desk, unit, referent, creator, comune, origin_comune, contact, surname, language, group_kind, group_legal }
 }
 
 /// The `i`-th child of a case, coded `codes[i]`, listing the others as siblings.
-fn child_need(
-    rng: &mut impl Rng,
-    cal: &Calendar,
-    case: &Case,
-    codes: &[NeedCode],
-    i: usize,
-) -> Made<Need> {
+fn child_need(rng: &mut impl Rng, cal: &Calendar, case: &Case, codes: &[NeedCode], i: usize) -> Made<Need> {
     let unit = case.unit;
     // Siblings are entered one after the other; each new one updates the earlier ones.
     let created = cal.later(unit.created, 2 * i as i64);
@@ -313,23 +209,14 @@ fn child_need(
     let (updated, update) = last_change(rng, cal, unit, created, last_created, i + 1 < codes.len());
     let at = updated.date();
 
-    let female = if unit.unaccompanied {
-        rng.gen_bool(0.15)
-    } else {
-        rng.gen_bool(0.5)
-    };
+    let female = if unit.unaccompanied { rng.gen_bool(0.15) } else { rng.gen_bool(0.5) };
     let birth_date = birth_date(rng, unit, codes.len(), at);
     let age = months_between(birth_date, at);
     let kind = case.group_kind.unwrap_or_else(|| kind_for(rng, unit, age));
-    let legal = case.group_legal.clone().unwrap_or_else(|| {
-        legal_basis(
-            rng,
-            kind,
-            unit.unaccompanied,
-            case.desk.province,
-            unit.created,
-        )
-    });
+    let legal = case
+        .group_legal
+        .clone()
+        .unwrap_or_else(|| legal_basis(rng, kind, unit.unaccompanied, case.desk.province, unit.created));
     let (given, family_name) = child_name(rng, case, female);
     let fiscal_code = (!unit.unaccompanied && rng.gen_bool(0.5))
         .then(|| fiscal_code(rng, case, given, family_name, birth_date, female));
@@ -341,14 +228,11 @@ fn child_need(
         kind,
         legal,
         urgency: if unit.emergency {
-            Urgency::Emergency {
-                needed_by: add_days(created_day, rng.gen_range(2..=21)),
-            }
+            Urgency::Emergency { needed_by: add_days(created_day, rng.gen_range(2..=21)) }
         } else {
             Urgency::Ordinary
         },
-        desired_start: (!unit.emergency && rng.gen_bool(0.55))
-            .then(|| add_days(created_day, rng.gen_range(14..=120))),
+        desired_start: (!unit.emergency && rng.gen_bool(0.55)).then(|| add_days(created_day, rng.gen_range(14..=120))),
         duration_months: duration(rng, kind),
         special_needs: special_needs(rng, unit, kind, age),
         languages: languages(rng, case.language, unit.unaccompanied),
@@ -359,17 +243,10 @@ fn child_need(
         school_comune: school_comune(rng, case, age),
         status,
         closing_reason: (status == NeedStatus::Closed).then(|| *weighted(rng, CLOSING_REASONS)),
-        notes: if rng.gen_bool(0.3) {
-            pick(rng, NOTES).to_string()
-        } else {
-            String::new()
-        },
+        notes: if rng.gen_bool(0.3) { pick(rng, NOTES).to_string() } else { String::new() },
     };
     let address = if unit.unaccompanied {
-        format!(
-            "c/o comunità di prima accoglienza, {}",
-            names::street_address(rng)
-        )
+        format!("c/o comunità di prima accoglienza, {}", names::street_address(rng))
     } else {
         names::street_address(rng)
     };
@@ -406,9 +283,7 @@ fn last_change(
 ) -> (OffsetDateTime, &'static [&'static str]) {
     let (days, fields) = match (unit.status, unit.emergency) {
         (NeedStatus::Open, true) if rng.gen_bool(0.5) => (Some(rng.gen_range(0..=3)), CHILD_FIELDS),
-        (NeedStatus::Open, false) if rng.gen_bool(0.5) => {
-            (Some(rng.gen_range(1..=45)), CHILD_FIELDS)
-        }
+        (NeedStatus::Open, false) if rng.gen_bool(0.5) => (Some(rng.gen_range(1..=45)), CHILD_FIELDS),
         (NeedStatus::Open, _) => (None, CHILD_FIELDS),
         (NeedStatus::Matching, true) => (Some(rng.gen_range(1..=7)), STATUS_FIELDS),
         (NeedStatus::Matching, false) => (Some(rng.gen_range(5..=90)), STATUS_FIELDS),
@@ -416,20 +291,12 @@ fn last_change(
         (NeedStatus::Matched, false) => (Some(rng.gen_range(20..=180)), STATUS_FIELDS),
         (NeedStatus::Closed, _) => (Some(rng.gen_range(30..=420)), CLOSED_FIELDS),
     };
-    let changed =
-        days.map(|d| stamp_update(rng, cal, unit.created, add_days(unit.created.date(), d)));
+    let changed = days.map(|d| stamp_update(rng, cal, unit.created, add_days(unit.created.date(), d)));
     if has_later_sibling {
         // The later sibling's record rewrote this one's sibling list.
         let linked = cal.later(last_sibling, 1);
         return match changed {
-            Some(t) if t > linked => (
-                t,
-                if fields == CHILD_FIELDS {
-                    SIBLING_FIELDS
-                } else {
-                    SIBLING_STATUS_FIELDS
-                },
-            ),
+            Some(t) if t > linked => (t, if fields == CHILD_FIELDS { SIBLING_FIELDS } else { SIBLING_STATUS_FIELDS }),
             // Entered together right now: no time for a later change.
             _ if linked <= created => (created, &[]),
             _ => (linked, SIBLING_FIELDS),
@@ -458,50 +325,20 @@ fn birth_date(rng: &mut impl Rng, unit: &Unit, group_size: usize, at: Date) -> D
 fn kind_for(rng: &mut impl Rng, unit: &Unit, age: u32) -> PlacementKind {
     use PlacementKind::*;
     if unit.emergency {
-        return if rng.gen_bool(0.8) {
-            Emergency
-        } else {
-            Residential
-        };
+        return if rng.gen_bool(0.8) { Emergency } else { Residential };
     }
     let years = age / 12;
     if years >= 18 {
         return *weighted(rng, &[(YoungAdult, 85), (ParentAndChild, 15)]);
     }
     if unit.unaccompanied {
-        return if years >= 17 && rng.gen_bool(0.5) {
-            YoungAdult
-        } else {
-            Residential
-        };
+        return if years >= 17 && rng.gen_bool(0.5) { YoungAdult } else { Residential };
     }
     let table: &[(PlacementKind, u32)] = match years {
-        0..=2 => &[
-            (Residential, 55),
-            (ParentAndChild, 15),
-            (Daytime, 10),
-            (Respite, 5),
-            (LightSupport, 15),
-        ],
-        3..=13 => &[
-            (Residential, 45),
-            (Daytime, 25),
-            (Respite, 12),
-            (LightSupport, 18),
-        ],
-        14..=16 => &[
-            (Residential, 50),
-            (Daytime, 15),
-            (Respite, 12),
-            (LightSupport, 23),
-        ],
-        _ => &[
-            (Residential, 40),
-            (Daytime, 10),
-            (Respite, 5),
-            (LightSupport, 20),
-            (YoungAdult, 25),
-        ],
+        0..=2 => &[(Residential, 55), (ParentAndChild, 15), (Daytime, 10), (Respite, 5), (LightSupport, 15)],
+        3..=13 => &[(Residential, 45), (Daytime, 25), (Respite, 12), (LightSupport, 18)],
+        14..=16 => &[(Residential, 50), (Daytime, 15), (Respite, 12), (LightSupport, 23)],
+        _ => &[(Residential, 40), (Daytime, 10), (Respite, 5), (LightSupport, 20), (YoungAdult, 25)],
     };
     *weighted(rng, table)
 }
@@ -522,16 +359,10 @@ fn legal_basis(
         return LegalBasis::Consensual;
     }
     // Bergamo falls under the juvenile court of Brescia.
-    let court = if province == "MI" {
-        "Tribunale per i minorenni di Milano"
-    } else {
-        "Tribunale per i minorenni di Brescia"
-    };
+    let court =
+        if province == "MI" { "Tribunale per i minorenni di Milano" } else { "Tribunale per i minorenni di Brescia" };
     let year = opened.year() - i32::from(rng.gen_bool(0.4));
-    LegalBasis::Judicial {
-        court: court.to_string(),
-        decree: format!("V.G. {}/{year}", rng.gen_range(100..=6999)),
-    }
+    LegalBasis::Judicial { court: court.to_string(), decree: format!("V.G. {}/{year}", rng.gen_range(100..=6999)) }
 }
 
 fn duration(rng: &mut impl Rng, kind: PlacementKind) -> Option<u16> {
@@ -546,12 +377,7 @@ fn duration(rng: &mut impl Rng, kind: PlacementKind) -> Option<u16> {
     rng.gen_bool(0.75).then(|| pick(rng, choices))
 }
 
-fn special_needs(
-    rng: &mut impl Rng,
-    unit: &Unit,
-    kind: PlacementKind,
-    age: u32,
-) -> BTreeSet<SpecialNeed> {
+fn special_needs(rng: &mut impl Rng, unit: &Unit, kind: PlacementKind, age: u32) -> BTreeSet<SpecialNeed> {
     let mut out = BTreeSet::new();
     if age < 24 && rng.gen_bool(0.6) {
         out.insert(SpecialNeed::Infant);
@@ -562,11 +388,8 @@ fn special_needs(
     if unit.unaccompanied {
         out.insert(SpecialNeed::UnaccompaniedMinor);
     }
-    for (need, p) in [
-        (SpecialNeed::Trauma, 0.12),
-        (SpecialNeed::Disability, 0.05),
-        (SpecialNeed::ChronicIllness, 0.04),
-    ] {
+    for (need, p) in [(SpecialNeed::Trauma, 0.12), (SpecialNeed::Disability, 0.05), (SpecialNeed::ChronicIllness, 0.04)]
+    {
         if rng.gen_bool(p) {
             out.insert(need);
         }
@@ -593,9 +416,7 @@ fn cultural_note(rng: &mut impl Rng, home: Option<&str>) -> String {
             "Famiglia di origine musulmana: alimentazione senza carne di maiale.",
             "Desidera osservare il Ramadan con il supporto della famiglia affidataria.",
         ],
-        Some("romeno" | "ucraino") => {
-            &["La famiglia d'origine chiede di rispettare le festività ortodosse."]
-        }
+        Some("romeno" | "ucraino") => &["La famiglia d'origine chiede di rispettare le festività ortodosse."],
         Some(_) => &[
             "Importante mantenere la lingua d'origine.",
             "Arrivato in Italia da pochi mesi: frequenta un corso di italiano L2.",
@@ -616,41 +437,15 @@ fn child_name(rng: &mut impl Rng, case: &Case, female: bool) -> (&'static str, &
             let (given, surname, _) = names::foreign_child(rng, female, Some(l));
             (given, if shared { case.surname } else { surname })
         }
-        None => (
-            names::given_name(rng, female, true),
-            if shared {
-                case.surname
-            } else {
-                names::surname(rng)
-            },
-        ),
+        None => (names::given_name(rng, female, true), if shared { case.surname } else { names::surname(rng) }),
     }
 }
 
 /// A synthetic fiscal code, born in the child's comune or at the provincial hospital.
-fn fiscal_code(
-    rng: &mut impl Rng,
-    case: &Case,
-    given: &str,
-    surname: &str,
-    birth: Date,
-    female: bool,
-) -> String {
-    let born = Comuni::embedded().get(if rng.gen_bool(0.5) {
-        case.comune
-    } else {
-        case.desk.capital
-    });
+fn fiscal_code(rng: &mut impl Rng, case: &Case, given: &str, surname: &str, birth: Date, female: bool) -> String {
+    let born = Comuni::embedded().get(if rng.gen_bool(0.5) { case.comune } else { case.desk.capital });
     let cadastral = born.map_or("Z999", |c| c.cadastral.as_str());
-    fiscal_code::synthesize(
-        surname,
-        given,
-        birth.year(),
-        birth.month().into(),
-        birth.day(),
-        female,
-        cadastral,
-    )
+    fiscal_code::synthesize(surname, given, birth.year(), birth.month().into(), birth.day(), female, cadastral)
 }
 
 /// School-age children go to school near home; some toddlers to the scuola dell'infanzia.
@@ -662,11 +457,5 @@ fn school_comune(rng: &mut impl Rng, case: &Case, age: u32) -> Option<ComuneCode
         6..=18 => true,
         _ => rng.gen_bool(0.2),
     };
-    attends.then(|| {
-        if rng.gen_bool(0.75) {
-            case.comune
-        } else {
-            case.desk.home.pick(rng)
-        }
-    })
+    attends.then(|| if rng.gen_bool(0.75) { case.comune } else { case.desk.home.pick(rng) })
 }

@@ -19,14 +19,7 @@ pub(super) const OTHER_AMBITS: &[AmbitPlan] = &[
     AmbitPlan {
         name: "Bergamo",
         province: "BG",
-        comuni: &[
-            "Bergamo",
-            "Gorle",
-            "Orio al Serio",
-            "Ponteranica",
-            "Sorisole",
-            "Torre Boldone",
-        ],
+        comuni: &["Bergamo", "Gorle", "Orio al Serio", "Ponteranica", "Sorisole", "Torre Boldone"],
     },
     AmbitPlan {
         name: "Seriate",
@@ -101,11 +94,7 @@ pub(super) const OTHER_AMBITS: &[AmbitPlan] = &[
             "Spirano",
         ],
     },
-    AmbitPlan {
-        name: "Milano Città",
-        province: "MI",
-        comuni: &["Milano"],
-    },
+    AmbitPlan { name: "Milano Città", province: "MI", comuni: &["Milano"] },
     AmbitPlan {
         name: "Rhodense",
         province: "MI",
@@ -121,11 +110,7 @@ pub(super) const OTHER_AMBITS: &[AmbitPlan] = &[
             "Vanzago",
         ],
     },
-    AmbitPlan {
-        name: "Sesto San Giovanni",
-        province: "MI",
-        comuni: &["Sesto San Giovanni", "Cologno Monzese"],
-    },
+    AmbitPlan { name: "Sesto San Giovanni", province: "MI", comuni: &["Sesto San Giovanni", "Cologno Monzese"] },
     AmbitPlan {
         name: "Cinisello Balsamo",
         province: "MI",
@@ -142,19 +127,8 @@ pub(super) fn ambit_inputs(comuni: &Comuni) -> Vec<(AmbitInput, &'static str)> {
         .expect("data/ambiti.csv lists the Ambito di Dalmine");
     let mut out = vec![(dalmine, "BG")];
     for plan in OTHER_AMBITS {
-        let codes = plan
-            .comuni
-            .iter()
-            .map(|name| resolve(comuni, name, plan.province).code)
-            .collect();
-        out.push((
-            AmbitInput {
-                name: plan.name.to_string(),
-                comuni: codes,
-                districts: vec![],
-            },
-            plan.province,
-        ));
+        let codes = plan.comuni.iter().map(|name| resolve(comuni, name, plan.province).code).collect();
+        out.push((AmbitInput { name: plan.name.to_string(), comuni: codes, districts: vec![] }, plan.province));
     }
     out
 }
@@ -163,9 +137,7 @@ pub(super) fn ambit_inputs(comuni: &Comuni) -> Vec<(AmbitInput, &'static str)> {
 pub(super) fn resolve<'a>(comuni: &'a Comuni, name: &str, province: &str) -> &'a Comune {
     comuni
         .resolve(&format!("{name} ({province})"))
-        .unwrap_or_else(|e| {
-            panic!("demo comune {name} ({province}) is not in the embedded list: {e}")
-        })
+        .unwrap_or_else(|e| panic!("demo comune {name} ({province}) is not in the embedded list: {e}"))
 }
 
 /// Comuni to draw from, weighted by the square root of their population:
@@ -201,10 +173,7 @@ impl Pool {
     /// # Panics
     /// On an empty pool; pools are built from the demo's own non-empty lists.
     pub(super) fn pick(&self, rng: &mut impl Rng) -> ComuneCode {
-        let total = *self
-            .cumulative
-            .last()
-            .expect("demo comune pools are not empty");
+        let total = *self.cumulative.last().expect("demo comune pools are not empty");
         let x = rng.gen_range(0..total);
         self.codes[self.cumulative.partition_point(|&c| c <= x)]
     }
@@ -222,12 +191,7 @@ mod tests {
         let mut seen = BTreeSet::new();
         for (a, province) in ambit_inputs(comuni) {
             for c in &a.comuni {
-                assert_eq!(
-                    comuni.get(*c).map(|c| c.province.as_str()),
-                    Some(province),
-                    "{}",
-                    a.name
-                );
+                assert_eq!(comuni.get(*c).map(|c| c.province.as_str()), Some(province), "{}", a.name);
                 assert!(seen.insert(*c), "{c} is in two ambiti");
             }
         }
@@ -243,9 +207,6 @@ mod tests {
         let distinct: BTreeSet<_> = picks.iter().collect();
         assert_eq!(distinct.len(), pool.codes().len(), "every comune turns up");
         let share = picks.iter().filter(|c| **c == milano).count() as f64 / picks.len() as f64;
-        assert!(
-            (0.05..0.2).contains(&share),
-            "Milano weighs more but not all: {share}"
-        );
+        assert!((0.05..0.2).contains(&share), "Milano weighs more but not all: {share}");
     }
 }

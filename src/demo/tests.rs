@@ -8,11 +8,7 @@ use crate::store::audit::AuditAction;
 use super::*;
 
 fn opts(families: usize, needs: usize) -> DemoOptions {
-    DemoOptions {
-        families,
-        needs,
-        ..DemoOptions::default()
-    }
+    DemoOptions { families, needs, ..DemoOptions::default() }
 }
 
 struct Split {
@@ -37,7 +33,7 @@ fn split(lines: Vec<ExportLine>) -> Split {
     };
     for l in lines {
         match l {
-            ExportLine::Header { .. } => {}
+            ExportLine::Header { .. } | ExportLine::End { .. } => {}
             ExportLine::Counter { series, value } => {
                 s.counters.insert(series, value);
             }
@@ -54,13 +50,7 @@ fn split(lines: Vec<ExportLine>) -> Split {
 
 fn open_bank(opts: &DemoOptions) -> (tempfile::TempDir, Bank) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bank = Bank::open(
-        dir.path(),
-        BankConfig::default(),
-        true,
-        Arc::new(FixedClock(opts.now)),
-    )
-    .expect("open bank");
+    let bank = Bank::open(dir.path(), BankConfig::default(), true, Arc::new(FixedClock(opts.now))).expect("open bank");
     (dir, bank)
 }
 
@@ -71,12 +61,7 @@ fn import(bank: &Bank, opts: &DemoOptions, lines: Vec<String>) -> ImportSummary 
         Ok(Reply::Imported(summary)) => summary,
         Err(BankError::ImportRejected(faults)) => {
             for f in faults.iter().take(10) {
-                eprintln!(
-                    "line {}: {:?}\n  {}",
-                    f.line,
-                    f.problem,
-                    text.get(f.line - 1).map_or("", |l| l.as_str())
-                );
+                eprintln!("line {}: {:?}\n  {}", f.line, f.problem, text.get(f.line - 1).map_or("", |l| l.as_str()));
             }
             panic!("import rejected: {} problems", faults.len());
         }
@@ -87,19 +72,10 @@ fn import(bank: &Bank, opts: &DemoOptions, lines: Vec<String>) -> ImportSummary 
 #[test]
 fn the_same_seed_gives_the_same_bytes() {
     let a = generate_lines(&opts(200, 60));
-    let one_by_one: Vec<String> = generate(&opts(200, 60))
-        .iter()
-        .map(ExportLine::to_json)
-        .collect();
-    assert!(
-        a == one_by_one,
-        "generate_lines is generate, serialized with to_json"
-    );
+    let one_by_one: Vec<String> = generate(&opts(200, 60)).iter().map(ExportLine::to_json).collect();
+    assert!(a == one_by_one, "generate_lines is generate, serialized with to_json");
     assert_eq!(a, generate_lines(&opts(200, 60)));
-    let other = generate_lines(&DemoOptions {
-        seed: 2,
-        ..opts(200, 60)
-    });
+    let other = generate_lines(&DemoOptions { seed: 2, ..opts(200, 60) });
     assert_ne!(a, other);
     // Streams are separate: more needs leave the families alone.
     let more = split(generate(&opts(200, 90)));
@@ -138,19 +114,10 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
         other => panic!("export: {other:?}"),
     }
     // And it works as a bank: an operator sees their own families.
-    let op = parts
-        .operators
-        .iter()
-        .find(|o| o.details.role == Role::Operator)
-        .expect("an operator");
+    let op = parts.operators.iter().find(|o| o.details.role == Role::Operator).expect("an operator");
     match bank.handle(
         &Actor::new(&op.user),
-        Request::FamilyList {
-            filter: FamilyFilter {
-                service: op.details.service,
-                ..Default::default()
-            },
-        },
+        Request::FamilyList { filter: FamilyFilter { service: op.details.service, ..Default::default() } },
     ) {
         Ok(Reply::Families(list)) => assert!(!list.is_empty()),
         other => panic!("family list: {other:?}"),
@@ -159,20 +126,13 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
 
 #[test]
 fn an_empty_demo_still_imports() {
-    let opts = DemoOptions {
-        admin_user: "giulia.ferri".into(),
-        ..opts(0, 0)
-    };
+    let opts = DemoOptions { admin_user: "giulia.ferri".into(), ..opts(0, 0) };
     let (_dir, bank) = open_bank(&opts);
     let summary = import(&bank, &opts, generate_lines(&opts));
     assert_eq!((summary.families, summary.needs), (0, 0));
     let parts = split(generate(&opts));
     let users: BTreeSet<&str> = parts.operators.iter().map(|o| o.user.as_str()).collect();
-    assert_eq!(
-        users.len(),
-        parts.operators.len(),
-        "the admin's name is not given to anyone else"
-    );
+    assert_eq!(users.len(), parts.operators.len(), "the admin's name is not given to anyone else");
 }
 
 #[test]
@@ -180,53 +140,33 @@ fn every_record_is_valid_and_consistent() {
     let opts = opts(4000, 1500);
     let comuni = Comuni::embedded();
     let s = split(generate(&opts));
-    let operators: BTreeMap<&str, &Operator> =
-        s.operators.iter().map(|o| (o.user.as_str(), o)).collect();
+    let operators: BTreeMap<&str, &Operator> = s.operators.iter().map(|o| (o.user.as_str(), o)).collect();
     assert!(s
         .operators
         .iter()
         .all(|o| operator::is_valid_user_name(&o.user) && o.details.validate(&o.user).is_empty()));
     let admin = operators[opts.admin_user.as_str()];
-    assert_eq!(
-        (admin.details.role, admin.details.display_name.as_str()),
-        (Role::Admin, "Amministratore")
-    );
+    assert_eq!((admin.details.role, admin.details.display_name.as_str()), (Role::Admin, "Amministratore"));
     for r in [Role::Coordinator, Role::Reader] {
         assert_eq!(
-            s.operators
-                .iter()
-                .filter(|o| o.details.role == r && o.details.service.is_none())
-                .count(),
+            s.operators.iter().filter(|o| o.details.role == r && o.details.service.is_none()).count(),
             1,
             "{r:?}"
         );
     }
     for svc in &s.services {
         assert!(svc.details.validate().is_empty(), "{svc:?}");
-        let staff = s
-            .operators
-            .iter()
-            .filter(|o| o.details.service == Some(svc.code))
-            .count();
-        assert!(
-            (2..=4).contains(&staff),
-            "{} has {staff} operators",
-            svc.code
-        );
+        let staff = s.operators.iter().filter(|o| o.details.service == Some(svc.code)).count();
+        assert!((2..=4).contains(&staff), "{} has {staff} operators", svc.code);
     }
     let referent_ok = |service: ServiceCode, user: &str| {
-        operators
-            .get(user)
-            .is_some_and(|o| o.details.active && o.details.service == Some(service))
+        operators.get(user).is_some_and(|o| o.details.active && o.details.service == Some(service))
     };
     let province = |c: ComuneCode| comuni.get(c).map(|c| c.province.as_str());
     let latest = opts.now;
 
     for (rev, f) in &s.families {
-        let cx = Context {
-            today: f.meta.updated_at.date(),
-            comuni,
-        };
+        let cx = Context { today: f.meta.updated_at.date(), comuni };
         let input = FamilyInput {
             service: Some(f.service),
             referent: Some(f.referent.clone()),
@@ -234,32 +174,16 @@ fn every_record_is_valid_and_consistent() {
             profile: f.profile.clone(),
         };
         assert_eq!(input.validate(&cx).into_vec(), vec![], "{}", f.code);
-        assert!(
-            referent_ok(f.service, &f.referent) && referent_ok(f.service, &f.meta.created_by),
-            "{}",
-            f.code
-        );
-        assert!(
-            f.meta.created_at <= f.meta.updated_at && f.meta.updated_at <= latest,
-            "{}",
-            f.code
-        );
-        assert_eq!(
-            *rev == 1,
-            f.meta.created_at == f.meta.updated_at,
-            "{}",
-            f.code
-        );
+        assert!(referent_ok(f.service, &f.referent) && referent_ok(f.service, &f.meta.created_by), "{}", f.code);
+        assert!(f.meta.created_at <= f.meta.updated_at && f.meta.updated_at <= latest, "{}", f.code);
+        assert_eq!(*rev == 1, f.meta.created_at == f.meta.updated_at, "{}", f.code);
         assert_eq!(f.code.year as i32, f.meta.created_at.year());
         assert!(matches!(province(f.profile.comune), Some("BG" | "MI")));
         assert!(f.profile.languages.first().is_some_and(|l| l == "italiano"));
     }
     let needs: BTreeMap<NeedCode, &Need> = s.needs.iter().map(|(_, n)| (n.code, n)).collect();
     for (rev, n) in &s.needs {
-        let cx = Context {
-            today: n.meta.updated_at.date(),
-            comuni,
-        };
+        let cx = Context { today: n.meta.updated_at.date(), comuni };
         let input = NeedInput {
             service: Some(n.service),
             referent: Some(n.referent.clone()),
@@ -267,30 +191,15 @@ fn every_record_is_valid_and_consistent() {
             placement: n.placement.clone(),
         };
         assert_eq!(input.validate(&cx).into_vec(), vec![], "{}", n.code);
-        assert!(
-            referent_ok(n.service, &n.referent) && referent_ok(n.service, &n.meta.created_by),
-            "{}",
-            n.code
-        );
-        assert!(
-            n.meta.created_at <= n.meta.updated_at && n.meta.updated_at <= latest,
-            "{}",
-            n.code
-        );
-        assert_eq!(
-            *rev == 1,
-            n.meta.created_at == n.meta.updated_at,
-            "{}: {n:?}",
-            n.code
-        );
+        assert!(referent_ok(n.service, &n.referent) && referent_ok(n.service, &n.meta.created_by), "{}", n.code);
+        assert!(n.meta.created_at <= n.meta.updated_at && n.meta.updated_at <= latest, "{}", n.code);
+        assert_eq!(*rev == 1, n.meta.created_at == n.meta.updated_at, "{}: {n:?}", n.code);
         assert!(
             n.identity.fiscal_code.is_none()
                 || fiscal_code::validate(n.identity.fiscal_code.as_deref().unwrap_or("")).is_ok()
         );
         for sib in &n.placement.siblings {
-            let other = needs
-                .get(sib)
-                .unwrap_or_else(|| panic!("{} names unknown {sib}", n.code));
+            let other = needs.get(sib).unwrap_or_else(|| panic!("{} names unknown {sib}", n.code));
             assert_ne!(*sib, n.code);
             assert_eq!(other.service, n.service);
             assert_eq!(other.placement.comune, n.placement.comune);
@@ -302,21 +211,13 @@ fn every_record_is_valid_and_consistent() {
             assert_eq!(group, theirs, "{} and {sib} list the same group", n.code);
         }
         if let LegalBasis::Judicial { court, .. } = &n.placement.legal {
-            let expected = if province(n.placement.comune) == Some("MI") {
-                "Milano"
-            } else {
-                "Brescia"
-            };
+            let expected = if province(n.placement.comune) == Some("MI") { "Milano" } else { "Brescia" };
             assert!(court.ends_with(expected), "{}: {court}", n.code);
         }
     }
     // A comune belongs to one ambito only.
     let mut seen = BTreeSet::new();
-    assert!(s
-        .ambits
-        .iter()
-        .flat_map(|a| &a.details.comuni)
-        .all(|c| seen.insert(*c)));
+    assert!(s.ambits.iter().flat_map(|a| &a.details.comuni).all(|c| seen.insert(*c)));
 }
 
 #[test]
@@ -324,6 +225,7 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
     let opts = opts(1500, 400);
     let lines = generate(&opts);
     assert!(matches!(lines.first(), Some(ExportLine::Header { .. })));
+    assert_eq!(lines.last(), Some(&ExportLine::End { lines: lines.len() as u64 - 1 }));
     let rank = |l: &ExportLine| match l {
         ExportLine::Header { .. } => 0,
         ExportLine::Counter { .. } => 1,
@@ -333,15 +235,13 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
         ExportLine::Family { .. } => 5,
         ExportLine::Need { .. } => 6,
         ExportLine::Audit { .. } => 7,
+        ExportLine::End { .. } => 8,
     };
     assert!(lines.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
     let s = split(lines);
     let keys: Vec<String> = s.ambits.iter().map(|a| a.details.key()).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-    assert!(s
-        .ambits
-        .iter()
-        .any(|a| a.details.name == "Dalmine" && a.details.districts.len() == 3));
+    assert!(s.ambits.iter().any(|a| a.details.name == "Dalmine" && a.details.districts.len() == 3));
     assert!(s.services.windows(2).all(|w| w[0].code < w[1].code));
     assert!(s.operators.windows(2).all(|w| w[0].user < w[1].user));
     assert!(s.families.windows(2).all(|w| w[0].1.code < w[1].1.code));
@@ -349,53 +249,27 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
     // Numbered from 1 in creation order within each year, counters at the top.
     let mut by_year: BTreeMap<u16, Vec<(time::OffsetDateTime, u32)>> = BTreeMap::new();
     for (_, f) in &s.families {
-        by_year
-            .entry(f.code.year)
-            .or_default()
-            .push((f.meta.created_at, f.code.number));
+        by_year.entry(f.code.year).or_default().push((f.meta.created_at, f.code.number));
     }
     let today = opts.now.date();
-    assert_eq!(
-        by_year.keys().copied().collect::<Vec<_>>(),
-        (2019..=today.year() as u16).collect::<Vec<_>>()
-    );
+    assert_eq!(by_year.keys().copied().collect::<Vec<_>>(), (2019..=today.year() as u16).collect::<Vec<_>>());
     for (year, list) in &by_year {
-        assert!(list
-            .iter()
-            .enumerate()
-            .all(|(i, (_, n))| *n == i as u32 + 1));
+        assert!(list.iter().enumerate().all(|(i, (_, n))| *n == i as u32 + 1));
         assert!(list.windows(2).all(|w| w[0].0 <= w[1].0));
-        assert_eq!(
-            s.counters.get(&format!("F/{year}")),
-            Some(&(list.len() as u32))
-        );
+        assert_eq!(s.counters.get(&format!("F/{year}")), Some(&(list.len() as u32)));
     }
     let need_years: BTreeSet<u16> = s.needs.iter().map(|(_, n)| n.code.year).collect();
     for y in need_years {
-        let max = s
-            .needs
-            .iter()
-            .filter(|(_, n)| n.code.year == y)
-            .map(|(_, n)| n.code.number)
-            .max();
+        let max = s.needs.iter().filter(|(_, n)| n.code.year == y).map(|(_, n)| n.code.number).max();
         assert_eq!(s.counters.get(&format!("R/{y}")).copied(), max);
     }
     assert_eq!(s.counters.get("S"), Some(&(s.services.len() as u32)));
     // One creation per record, an update per changed record, in time order.
-    assert!(s
-        .audit
-        .windows(2)
-        .all(|w| w[0].at <= w[1].at && w[1].seq == w[0].seq + 1));
-    let creates = s
-        .audit
-        .iter()
-        .filter(|e| matches!(e.action, AuditAction::Init | AuditAction::Create))
-        .count();
-    let records =
-        s.ambits.len() + s.services.len() + s.operators.len() + s.families.len() + s.needs.len();
+    assert!(s.audit.windows(2).all(|w| w[0].at <= w[1].at && w[1].seq == w[0].seq + 1));
+    let creates = s.audit.iter().filter(|e| matches!(e.action, AuditAction::Init | AuditAction::Create)).count();
+    let records = s.ambits.len() + s.services.len() + s.operators.len() + s.families.len() + s.needs.len();
     assert_eq!(creates, records);
-    let changed = s.families.iter().filter(|(r, _)| *r > 1).count()
-        + s.needs.iter().filter(|(r, _)| *r > 1).count();
+    let changed = s.families.iter().filter(|(r, _)| *r > 1).count() + s.needs.iter().filter(|(r, _)| *r > 1).count();
     assert_eq!(s.audit.len(), records + changed);
     assert_eq!(s.audit[0].action, AuditAction::Init);
 }
@@ -407,15 +281,8 @@ fn the_mix_is_plausible() {
     let today = opts.now.date();
     let share = |n: usize, of: usize| n as f64 / of as f64;
 
-    let status_share = |st: FamilyStatus| {
-        share(
-            s.families
-                .iter()
-                .filter(|(_, f)| f.profile.status == st)
-                .count(),
-            s.families.len(),
-        )
-    };
+    let status_share =
+        |st: FamilyStatus| share(s.families.iter().filter(|(_, f)| f.profile.status == st).count(), s.families.len());
     for (st, expected) in [
         (FamilyStatus::Approved, 0.60),
         (FamilyStatus::UnderAssessment, 0.10),
@@ -424,37 +291,18 @@ fn the_mix_is_plausible() {
         (FamilyStatus::Withdrawn, 0.07),
         (FamilyStatus::NotApproved, 0.05),
     ] {
-        assert!(
-            (status_share(st) - expected).abs() < 0.03,
-            "{st:?}: {}",
-            status_share(st)
-        );
+        assert!((status_share(st) - expected).abs() < 0.03, "{st:?}: {}", status_share(st));
     }
-    let approved: Vec<&Family> = s
-        .families
-        .iter()
-        .map(|(_, f)| f)
-        .filter(|f| f.profile.status == FamilyStatus::Approved)
-        .collect();
-    let stale = approved
-        .iter()
-        .filter(|f| f.profile.is_stale(today, 6))
-        .count();
-    assert!(
-        (0.1..0.4).contains(&share(stale, approved.len())),
-        "stale {stale} of {}",
-        approved.len()
-    );
-    assert!(approved.iter().all(|f| f.profile.confirmed_on.is_some_and(
-        |d| d >= time::Date::from_julian_day(today.to_julian_day() - 370).unwrap_or(today)
-    )));
+    let approved: Vec<&Family> =
+        s.families.iter().map(|(_, f)| f).filter(|f| f.profile.status == FamilyStatus::Approved).collect();
+    let stale = approved.iter().filter(|f| f.profile.is_stale(today, 6)).count();
+    assert!((0.1..0.4).contains(&share(stale, approved.len())), "stale {stale} of {}", approved.len());
+    assert!(approved.iter().all(|f| f
+        .profile
+        .confirmed_on
+        .is_some_and(|d| d >= time::Date::from_julian_day(today.to_julian_day() - 370).unwrap_or(today))));
     for kind in PlacementKind::ALL {
-        assert!(
-            s.families
-                .iter()
-                .any(|(_, f)| f.profile.kinds.contains(kind)),
-            "no family offers {kind:?}"
-        );
+        assert!(s.families.iter().any(|(_, f)| f.profile.kinds.contains(kind)), "no family offers {kind:?}");
     }
     let provinces: BTreeSet<&str> = s
         .families
@@ -466,63 +314,24 @@ fn the_mix_is_plausible() {
 
     let needs: Vec<&Need> = s.needs.iter().map(|(_, n)| n).collect();
     for st in NeedStatus::ALL {
-        assert!(
-            needs.iter().any(|n| n.placement.status == *st),
-            "no need is {st:?}"
-        );
+        assert!(needs.iter().any(|n| n.placement.status == *st), "no need is {st:?}");
     }
-    let emergencies: Vec<&&Need> = needs
-        .iter()
-        .filter(|n| matches!(n.placement.urgency, Urgency::Emergency { .. }))
-        .collect();
-    assert!(
-        (0.06..0.15).contains(&share(emergencies.len(), needs.len())),
-        "emergencies {}",
-        emergencies.len()
-    );
+    let emergencies: Vec<&&Need> =
+        needs.iter().filter(|n| matches!(n.placement.urgency, Urgency::Emergency { .. })).collect();
+    assert!((0.06..0.15).contains(&share(emergencies.len(), needs.len())), "emergencies {}", emergencies.len());
     for n in &emergencies {
-        let Urgency::Emergency { needed_by } = n.placement.urgency else {
-            unreachable!()
-        };
-        assert!(
-            (needed_by - today).whole_days().abs() <= 35,
-            "{}: needed by {needed_by}",
-            n.code
-        );
+        let Urgency::Emergency { needed_by } = n.placement.urgency else { unreachable!() };
+        assert!((needed_by - today).whole_days().abs() <= 35, "{}: needed by {needed_by}", n.code);
     }
-    let in_groups = needs
-        .iter()
-        .filter(|n| !n.placement.siblings.is_empty())
-        .count();
-    assert!(
-        (0.09..0.22).contains(&share(in_groups, needs.len())),
-        "in sibling groups: {in_groups}"
-    );
-    let judicial = needs
-        .iter()
-        .filter(|n| matches!(n.placement.legal, LegalBasis::Judicial { .. }))
-        .count();
-    assert!(
-        (0.5..0.7).contains(&share(judicial, needs.len())),
-        "judicial: {judicial}"
-    );
-    let with_code = needs
-        .iter()
-        .filter(|n| n.identity.fiscal_code.is_some())
-        .count();
-    assert!(
-        (0.4..0.6).contains(&share(with_code, needs.len())),
-        "fiscal codes: {with_code}"
-    );
-    let young_adults = needs
-        .iter()
-        .filter(|n| n.identity.age_months(n.meta.updated_at.date()) >= 18 * 12)
-        .count();
+    let in_groups = needs.iter().filter(|n| !n.placement.siblings.is_empty()).count();
+    assert!((0.09..0.22).contains(&share(in_groups, needs.len())), "in sibling groups: {in_groups}");
+    let judicial = needs.iter().filter(|n| matches!(n.placement.legal, LegalBasis::Judicial { .. })).count();
+    assert!((0.5..0.7).contains(&share(judicial, needs.len())), "judicial: {judicial}");
+    let with_code = needs.iter().filter(|n| n.identity.fiscal_code.is_some()).count();
+    assert!((0.4..0.6).contains(&share(with_code, needs.len())), "fiscal codes: {with_code}");
+    let young_adults = needs.iter().filter(|n| n.identity.age_months(n.meta.updated_at.date()) >= 18 * 12).count();
     assert!(young_adults > 0 && share(young_adults, needs.len()) < 0.1);
-    assert!(needs.iter().any(|n| n
-        .placement
-        .special_needs
-        .contains(&SpecialNeed::UnaccompaniedMinor)));
+    assert!(needs.iter().any(|n| n.placement.special_needs.contains(&SpecialNeed::UnaccompaniedMinor)));
     assert!(needs.iter().any(|n| n.placement.contact.supervised));
 }
 
@@ -536,15 +345,8 @@ fn timing() {
     let generated = start.elapsed();
     let s = split(records);
     let comuni: BTreeSet<ComuneCode> = s.families.iter().map(|(_, f)| f.profile.comune).collect();
-    let stale = s
-        .families
-        .iter()
-        .filter(|(_, f)| f.profile.is_stale(opts.now.date(), 6))
-        .count();
-    eprintln!(
-        "families in {} comuni of BG and MI (of 376); {stale} stale",
-        comuni.len()
-    );
+    let stale = s.families.iter().filter(|(_, f)| f.profile.is_stale(opts.now.date(), 6)).count();
+    eprintln!("families in {} comuni of BG and MI (of 376); {stale} stale", comuni.len());
     drop(s);
     let start = std::time::Instant::now();
     let lines = generate_lines(&opts);

@@ -93,11 +93,28 @@ fn line_fault(f: &LineFault, lang: Lang) -> String {
     match f {
         LineFault::Unreadable(e) => format!("{} ({e})", lang.pick("riga illeggibile", "unreadable line")),
         LineFault::BadHeader => lang
-            .pick("la prima riga non è l'intestazione di un'esportazione banca", "the first line is not a banca export header")
+            .pick(
+                "la prima riga non è l'intestazione di un'esportazione banca",
+                "the first line is not a banca export header",
+            )
             .into(),
         LineFault::Invalid(_) => lang.pick("record non valido", "invalid record").into(),
         LineFault::DuplicateRecord(k) => format!("{} {k}", lang.pick("record ripetuto:", "repeated record:")),
         LineFault::AuditChain(b) => chain_break(b, lang),
+        LineFault::Truncated { expected: 0, .. } => lang
+            .pick(
+                "manca la riga finale dell'esportazione: il file è stato troncato",
+                "the export's closing line is missing: the file was cut short",
+            )
+            .into(),
+        LineFault::Truncated { expected, found } => {
+            if lang == Lang::It {
+                format!("la riga finale dichiara {expected} righe precedenti ma ce ne sono {found}: il file è stato alterato o troncato")
+            } else {
+                format!("the closing line counts {expected} lines before it but there are {found}: the file was altered or cut short")
+            }
+        }
+        LineFault::AfterEnd => lang.pick("riga dopo la riga finale", "a line after the closing line").into(),
     }
 }
 
@@ -106,9 +123,15 @@ pub fn chain_break(b: &ChainBreak, lang: Lang) -> String {
         return b.to_string();
     }
     match b {
-        ChainBreak::Altered { seq } => format!("la voce {seq} è stata alterata: il suo hash non corrisponde al contenuto"),
-        ChainBreak::Missing { expected, found } => format!("manca la voce {expected} (la successiva trovata è la {found})"),
-        ChainBreak::Reordered { position, seq } => format!("in posizione {position} c'è la voce {seq}: le voci sono state spostate"),
+        ChainBreak::Altered { seq } => {
+            format!("la voce {seq} è stata alterata: il suo hash non corrisponde al contenuto")
+        }
+        ChainBreak::Missing { expected, found } => {
+            format!("manca la voce {expected} (la successiva trovata è la {found})")
+        }
+        ChainBreak::Reordered { position, seq } => {
+            format!("in posizione {position} c'è la voce {seq}: le voci sono state spostate")
+        }
         ChainBreak::BrokenLink { seq } => format!("la voce {seq} non segue quella precedente"),
         ChainBreak::Truncated { expected, found } => {
             format!("il registro finisce alla voce {found} ma la banca ne aveva registrate {expected}: sono state tolte voci in fondo")

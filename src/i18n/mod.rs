@@ -41,12 +41,7 @@ pub use problems::{describe_problem, describe_reason};
 
 /// `23/11/2026 10:42`, in the bank's local time.
 pub fn format_timestamp(at: time::OffsetDateTime) -> String {
-    format!(
-        "{} {:02}:{:02}",
-        crate::model::dates::format_date(at.date()),
-        at.hour(),
-        at.minute()
-    )
+    format!("{} {:02}:{:02}", crate::model::dates::format_date(at.date()), at.hour(), at.minute())
 }
 
 /// A comune code as the operator knows it: "Dalmine (BG)", or the code if unknown.
@@ -118,6 +113,8 @@ mod tests {
             describe_reason(&Reason::StatusTransition { from: "enquiring".into(), to: "approved".into() }, Lang::It),
             "non si passa da «interessata» a «idonea»"
         );
-        assert!(describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)"));
+        assert!(
+            describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)")
+        );
     }
 }

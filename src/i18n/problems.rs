@@ -44,7 +44,10 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
             }
         }
         AgeAboveLimit => lang
-            .pick("oltre i 21 anni: la banca accompagna minori e neomaggiorenni fino a 21 anni", "over 21: the bank serves children and young adults up to 21")
+            .pick(
+                "oltre i 21 anni: la banca accompagna minori e neomaggiorenni fino a 21 anni",
+                "over 21: the bank serves children and young adults up to 21",
+            )
             .into(),
         InTheFuture => lang.pick("la data è nel futuro", "the date is in the future").into(),
         NotAfter { other_field } => {
@@ -93,7 +96,9 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
                 format!("{code} does not exist")
             }
         }
-        SiblingIsSelf => lang.pick("una richiesta non può essere sorella di sé stessa", "a need cannot be its own sibling").into(),
+        SiblingIsSelf => {
+            lang.pick("una richiesta non può essere sorella di sé stessa", "a need cannot be its own sibling").into()
+        }
         SiblingOtherService { code } => {
             if it {
                 format!("{code} è di un altro servizio: i fratelli sono seguiti dallo stesso servizio")
@@ -179,9 +184,9 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
                 format!("does not fit a child aged {age}: \"young adult\" from 17, after 18 only \"young adult\" or \"parent and child\"")
             }
         }
-        InfantTooOld => lang
-            .pick("«neonato» vale solo sotto i 24 mesi", "\"infant\" applies under 24 months only")
-            .into(),
+        InfantTooOld => {
+            lang.pick("«neonato» vale solo sotto i 24 mesi", "\"infant\" applies under 24 months only").into()
+        }
         LastAdmin => lang
             .pick(
                 "è l'ultimo amministratore attivo: nominarne prima un altro",
@@ -219,7 +224,9 @@ fn fiscal_code_text(problem: &str, lang: Lang) -> &'static str {
     match problem {
         "Length" => lang.pick("il codice fiscale ha 16 caratteri", "a fiscal code has 16 characters"),
         "Pattern" => lang.pick("formato del codice fiscale non valido", "not the pattern of a fiscal code"),
-        "CheckCharacter" => lang.pick("carattere di controllo errato: controllare il codice", "wrong check character: check the code"),
+        "CheckCharacter" => {
+            lang.pick("carattere di controllo errato: controllare il codice", "wrong check character: check the code")
+        }
         "BirthDateMismatch" => lang.pick("non corrisponde alla data di nascita", "does not match the birth date"),
         "SexMismatch" => lang.pick("non corrisponde al sesso", "does not match the sex"),
         _ => lang.pick("codice fiscale non valido", "not a valid fiscal code"),

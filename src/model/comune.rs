@@ -17,17 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 const EMBEDDED_CSV: &str = include_str!("../../data/comuni.csv");
 
 /// Column order expected in the CSV header.
-const HEADER: [&str; 9] = [
-    "istat",
-    "name",
-    "province",
-    "region",
-    "cadastral",
-    "lat",
-    "lon",
-    "population",
-    "cap",
-];
+const HEADER: [&str; 9] = ["istat", "name", "province", "region", "cadastral", "lat", "lon", "population", "cap"];
 
 /// Mean Earth radius (IUGG), in km.
 const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -153,9 +143,7 @@ pub struct Comuni {
 
 impl fmt::Debug for Comuni {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Comuni")
-            .field("len", &self.list.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Comuni").field("len", &self.list.len()).finish_non_exhaustive()
     }
 }
 
@@ -167,8 +155,8 @@ impl Comuni {
     pub fn embedded() -> &'static Comuni {
         static EMBEDDED: OnceLock<Comuni> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            let list = parse_rows(EMBEDDED_CSV.as_bytes())
-                .unwrap_or_else(|e| panic!("embedded comuni.csv is broken: {e}"));
+            let list =
+                parse_rows(EMBEDDED_CSV.as_bytes()).unwrap_or_else(|e| panic!("embedded comuni.csv is broken: {e}"));
             Comuni::from_list(list)
         })
     }
@@ -194,12 +182,7 @@ impl Comuni {
             }
         }
         let provinces = list.iter().map(|c| c.province.to_lowercase()).collect();
-        Comuni {
-            list,
-            keys,
-            by_name,
-            provinces,
-        }
+        Comuni { list, keys, by_name, provinces }
     }
 
     pub fn len(&self) -> usize {
@@ -216,10 +199,7 @@ impl Comuni {
     }
 
     pub fn get(&self, code: ComuneCode) -> Option<&Comune> {
-        self.list
-            .binary_search_by_key(&code, |c| c.code)
-            .ok()
-            .map(|i| &self.list[i])
+        self.list.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.list[i])
     }
 
     /// Resolves what an operator typed: an ISTAT code ("016091"), a name in
@@ -266,20 +246,14 @@ impl Comuni {
     /// ("Paterno"); an unaccented one stays ambiguous, since operators often
     /// cannot type accents. `typed` is the name as typed, simplified but with
     /// its accents kept.
-    fn pick(
-        &self,
-        query: &str,
-        typed: &str,
-        found: &[usize],
-    ) -> Result<&Comune, ComuneLookupError> {
+    fn pick(&self, query: &str, typed: &str, found: &[usize]) -> Result<&Comune, ComuneLookupError> {
         if let [only] = found {
             return Ok(&self.list[*only]);
         }
         if typed != normalize(typed) {
             let mut exact = found.iter().filter(|&&i| {
                 let c = &self.list[i];
-                simplify(&c.name, false) == typed
-                    || c.name.split('/').any(|p| simplify(p, false) == typed)
+                simplify(&c.name, false) == typed || c.name.split('/').any(|p| simplify(p, false) == typed)
             });
             if let (Some(&i), None) = (exact.next(), exact.next()) {
                 return Ok(&self.list[i]);
@@ -287,10 +261,7 @@ impl Comuni {
         }
         let mut candidates: Vec<String> = found.iter().map(|&i| self.list[i].label()).collect();
         candidates.sort();
-        Err(ComuneLookupError::Ambiguous {
-            query: query.trim().to_string(),
-            candidates,
-        })
+        Err(ComuneLookupError::Ambiguous { query: query.trim().to_string(), candidates })
     }
 
     /// Suggests comuni whose name starts with, then contains, the query.
@@ -309,17 +280,10 @@ impl Comuni {
             let by_key = |a: &usize, b: &usize| self.keys[*a].cmp(&self.keys[*b]);
             prefixed.sort_by(by_key);
             containing.sort_by(by_key);
-            suggestions = prefixed
-                .into_iter()
-                .chain(containing)
-                .take(MAX_SUGGESTIONS)
-                .map(|i| self.list[i].label())
-                .collect();
+            suggestions =
+                prefixed.into_iter().chain(containing).take(MAX_SUGGESTIONS).map(|i| self.list[i].label()).collect();
         }
-        ComuneLookupError::NotFound {
-            query: query.trim().to_string(),
-            suggestions,
-        }
+        ComuneLookupError::NotFound { query: query.trim().to_string(), suggestions }
     }
 
     /// None if either comune is unknown or has no coordinates, never 0.
@@ -402,10 +366,7 @@ fn parse_rows<R: Read>(r: R) -> Result<Vec<Comune>, ComuniDataError> {
     let mut reader = csv::Reader::from_reader(r);
     let header = reader.headers()?;
     if !header.iter().eq(HEADER) {
-        return Err(ComuniDataError::Row {
-            line: 1,
-            reason: format!("header must be {}", HEADER.join(",")),
-        });
+        return Err(ComuniDataError::Row { line: 1, reason: format!("header must be {}", HEADER.join(",")) });
     }
     let mut list = Vec::new();
     let mut seen = HashSet::new();
@@ -414,10 +375,7 @@ fn parse_rows<R: Read>(r: R) -> Result<Vec<Comune>, ComuniDataError> {
         let line = record.position().map_or(0, |p| p.line());
         let comune = parse_row(&record).map_err(|reason| ComuniDataError::Row { line, reason })?;
         if !seen.insert(comune.code) {
-            return Err(ComuniDataError::Row {
-                line,
-                reason: format!("duplicate ISTAT code {}", comune.code),
-            });
+            return Err(ComuniDataError::Row { line, reason: format!("duplicate ISTAT code {}", comune.code) });
         }
         list.push(comune);
     }
@@ -426,8 +384,7 @@ fn parse_rows<R: Read>(r: R) -> Result<Vec<Comune>, ComuniDataError> {
 
 fn parse_row(record: &csv::StringRecord) -> Result<Comune, String> {
     let field = |i: usize| record.get(i).unwrap_or("").trim();
-    let code = ComuneCode::parse(field(0))
-        .ok_or_else(|| format!("ISTAT code \"{}\" is not 6 digits", field(0)))?;
+    let code = ComuneCode::parse(field(0)).ok_or_else(|| format!("ISTAT code \"{}\" is not 6 digits", field(0)))?;
     let name = field(1);
     if name.is_empty() {
         return Err("empty name".into());
@@ -443,17 +400,13 @@ fn parse_row(record: &csv::StringRecord) -> Result<Comune, String> {
     let cadastral = field(4);
     let cb = cadastral.as_bytes();
     if !(cb.len() == 4 && cb[0].is_ascii_uppercase() && cb[1..].iter().all(u8::is_ascii_digit)) {
-        return Err(format!(
-            "cadastral code \"{cadastral}\" is not a letter and 3 digits"
-        ));
+        return Err(format!("cadastral code \"{cadastral}\" is not a letter and 3 digits"));
     }
     let coords = match (field(5), field(6)) {
         ("", "") => None,
         (lat, lon) => {
             let lat: f64 = lat.parse().map_err(|_| format!("bad latitude \"{lat}\""))?;
-            let lon: f64 = lon
-                .parse()
-                .map_err(|_| format!("bad longitude \"{lon}\""))?;
+            let lon: f64 = lon.parse().map_err(|_| format!("bad longitude \"{lon}\""))?;
             if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) {
                 return Err(format!("coordinates {lat},{lon} out of range"));
             }
@@ -468,10 +421,7 @@ fn parse_row(record: &csv::StringRecord) -> Result<Comune, String> {
         "" => Vec::new(),
         caps => caps.split('|').map(|c| c.trim().to_string()).collect(),
     };
-    if let Some(bad) = caps
-        .iter()
-        .find(|c| !(c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit())))
-    {
+    if let Some(bad) = caps.iter().find(|c| !(c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit()))) {
         return Err(format!("postal code \"{bad}\" is not 5 digits"));
     }
     Ok(Comune {
@@ -511,18 +461,9 @@ mod tests {
     #[test]
     fn embedded_names_are_clean() {
         for c in comuni().iter() {
-            assert!(
-                !c.name.chars().any(|ch| ch.is_control() || ch == '?'),
-                "{}",
-                c.label()
-            );
+            assert!(!c.name.chars().any(|ch| ch.is_control() || ch == '?'), "{}", c.label());
         }
-        assert_eq!(
-            comuni()
-                .resolve("Duino Aurisina-Devin Nabrezina")
-                .map(|c| c.code),
-            Ok(code("032001"))
-        );
+        assert_eq!(comuni().resolve("Duino Aurisina-Devin Nabrezina").map(|c| c.code), Ok(code("032001")));
     }
 
     #[test]
@@ -560,13 +501,8 @@ mod tests {
         assert_eq!(r("osio sotto"), Ok("016153".into()));
         assert_eq!(r("  OSIO   SOTTO "), Ok("016153".into()));
         assert_eq!(r("016091"), Ok("016091".into()));
-        assert_eq!(
-            comuni().resolve("Cantu").map(|c| c.name.as_str()),
-            Ok("Cantù")
-        );
-        let omobono = comuni()
-            .resolve("SANT'OMOBONO TERME")
-            .expect("Sant'Omobono");
+        assert_eq!(comuni().resolve("Cantu").map(|c| c.name.as_str()), Ok("Cantù"));
+        let omobono = comuni().resolve("SANT'OMOBONO TERME").expect("Sant'Omobono");
         assert_eq!(omobono.name, "Sant'Omobono Terme");
         assert_eq!(r("Sant’Omobono Terme"), Ok(omobono.code.to_string()));
         assert_eq!(r("sant omobono-terme"), Ok(omobono.code.to_string()));
@@ -574,10 +510,7 @@ mod tests {
         let bolzano = r("Bolzano/Bozen").expect("Bolzano");
         assert_eq!(r("bolzano"), Ok(bolzano.clone()));
         assert_eq!(r("Bozen"), Ok(bolzano));
-        assert_eq!(
-            r("Appiano sulla strada del vino"),
-            r("eppan an der weinstrasse")
-        );
+        assert_eq!(r("Appiano sulla strada del vino"), r("eppan an der weinstrasse"));
     }
 
     #[test]
@@ -593,14 +526,9 @@ mod tests {
             Err(ComuneLookupError::NotFound { suggestions, .. }) => assert!(suggestions.is_empty()),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            comuni().resolve("999999"),
-            Err(ComuneLookupError::NotFound { .. })
-        ));
+        assert!(matches!(comuni().resolve("999999"), Err(ComuneLookupError::NotFound { .. })));
         let a = comuni().resolve("a");
-        assert!(
-            matches!(a, Err(ComuneLookupError::NotFound { suggestions, .. }) if suggestions.len() == 5)
-        );
+        assert!(matches!(a, Err(ComuneLookupError::NotFound { suggestions, .. }) if suggestions.len() == 5));
     }
 
     #[test]
@@ -631,18 +559,9 @@ mod tests {
 
     #[test]
     fn accents_decide_between_twins() {
-        assert!(matches!(
-            comuni().resolve("Paterno"),
-            Err(ComuneLookupError::Ambiguous { .. })
-        ));
-        assert_eq!(
-            comuni().resolve("Paternò").map(|c| c.province.as_str()),
-            Ok("CT")
-        );
-        assert_eq!(
-            comuni().resolve("Paterno PZ").map(|c| c.name.as_str()),
-            Ok("Paterno")
-        );
+        assert!(matches!(comuni().resolve("Paterno"), Err(ComuneLookupError::Ambiguous { .. })));
+        assert_eq!(comuni().resolve("Paternò").map(|c| c.province.as_str()), Ok("CT"));
+        assert_eq!(comuni().resolve("Paterno PZ").map(|c| c.name.as_str()), Ok("Paterno"));
     }
 
     #[test]
@@ -656,10 +575,7 @@ mod tests {
 
     #[test]
     fn code_parse_and_display() {
-        assert_eq!(
-            ComuneCode::parse(" 016091 ").map(ComuneCode::as_u32),
-            Some(16091)
-        );
+        assert_eq!(ComuneCode::parse(" 016091 ").map(ComuneCode::as_u32), Some(16091));
         assert_eq!(ComuneCode::parse("16091"), None);
         assert_eq!(ComuneCode::parse("0160911"), None);
         assert_eq!(ComuneCode::parse("01609a"), None);
@@ -678,23 +594,16 @@ mod tests {
 
         let cfg = bincode::config::standard();
         let bytes = bincode::serde::encode_to_vec(c, cfg).expect("bincode");
-        let (back, _): (ComuneCode, usize) =
-            bincode::serde::decode_from_slice(&bytes, cfg).expect("bincode");
+        let (back, _): (ComuneCode, usize) = bincode::serde::decode_from_slice(&bytes, cfg).expect("bincode");
         assert_eq!(back, c);
-        assert_eq!(
-            bytes,
-            bincode::serde::encode_to_vec(16091u32, cfg).expect("u32")
-        );
+        assert_eq!(bytes, bincode::serde::encode_to_vec(16091u32, cfg).expect("u32"));
     }
 
     #[test]
     fn csv_errors_give_the_line() {
         let head = HEADER.join(",");
         let ok = format!("{head}\n016091,Dalmine,BG,Lombardia,D245,45.6,9.6,23316,24044\n");
-        assert_eq!(
-            Comuni::from_csv(ok.as_bytes()).map(|c| c.len()).ok(),
-            Some(1)
-        );
+        assert_eq!(Comuni::from_csv(ok.as_bytes()).map(|c| c.len()).ok(), Some(1));
 
         let bad = format!("{ok}016092,X,BG,Lombardia,D245,45.6,,1,24044\n");
         match Comuni::from_csv(bad.as_bytes()) {
@@ -705,18 +614,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let dup = format!("{ok}016091,Dalmine,BG,Lombardia,D245,,,,\n");
-        assert!(matches!(
-            Comuni::from_csv(dup.as_bytes()),
-            Err(ComuniDataError::Row { line: 3, .. })
-        ));
+        assert!(matches!(Comuni::from_csv(dup.as_bytes()), Err(ComuniDataError::Row { line: 3, .. })));
         let short = format!("{ok}016092,X\n");
-        assert!(matches!(
-            Comuni::from_csv(short.as_bytes()),
-            Err(ComuniDataError::Csv(_))
-        ));
-        assert!(matches!(
-            Comuni::from_csv("a,b\n".as_bytes()),
-            Err(ComuniDataError::Row { line: 1, .. })
-        ));
+        assert!(matches!(Comuni::from_csv(short.as_bytes()), Err(ComuniDataError::Csv(_))));
+        assert!(matches!(Comuni::from_csv("a,b\n".as_bytes()), Err(ComuniDataError::Row { line: 1, .. })));
     }
 }

@@ -105,7 +105,12 @@ impl FamilyInput {
         }
         for (i, a) in id.adults.iter().enumerate() {
             p.require_text(&format!("identity.adults[{i}].name"), &a.name, MAX_NAME);
-            p.check_range(&format!("identity.adults[{i}].birth_year"), a.birth_year as i64, (year - 100) as i64, (year - 18) as i64);
+            p.check_range(
+                &format!("identity.adults[{i}].birth_year"),
+                a.birth_year as i64,
+                (year - 100) as i64,
+                (year - 18) as i64,
+            );
         }
         p.limit_text("identity.address", &id.address, 200);
         p.check_phone("identity.phone", &id.phone);
@@ -117,7 +122,12 @@ impl FamilyInput {
         }
         p.check_range("profile.household.adults", pr.household.adults as i64, 1, 10);
         for (i, y) in pr.household.children_birth_years.iter().enumerate() {
-            p.check_range(&format!("profile.household.children_birth_years[{i}]"), *y as i64, (year - 40) as i64, year as i64);
+            p.check_range(
+                &format!("profile.household.children_birth_years[{i}]"),
+                *y as i64,
+                (year - 40) as i64,
+                year as i64,
+            );
         }
         p.limit_text("profile.household.pets", &pr.household.pets, 200);
         p.check_range("profile.household.spare_rooms", pr.household.spare_rooms as i64, 0, 20);

@@ -33,18 +33,13 @@ const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
 
 /// Check-character values of 0–9 / A–Z in odd positions (1st, 3rd, …);
 /// in even positions the value is simply 0–9 / 0–25.
-const ODD_VALUES: [u8; 26] = [
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
-];
+const ODD_VALUES: [u8; 26] =
+    [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 
 /// Validates a personal fiscal code (case-insensitive, spaces ignored) and
 /// returns it upper-case without spaces.
 pub fn validate(code: &str) -> Result<String, FiscalCodeProblem> {
-    let code: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     if code.chars().count() != 16 {
         return Err(FiscalCodeProblem::Length);
     }
@@ -93,13 +88,7 @@ pub fn decode_birth(code: &str) -> Option<(u8, u8, u8, char)> {
 
 /// Checks a code against a birth date and sex known from elsewhere (an ID
 /// card): the code must be valid, then its date, then its sex must agree.
-pub fn check_consistency(
-    code: &str,
-    year: i32,
-    month: u8,
-    day: u8,
-    sex_female: bool,
-) -> Result<(), FiscalCodeProblem> {
+pub fn check_consistency(code: &str, year: i32, month: u8, day: u8, sex_female: bool) -> Result<(), FiscalCodeProblem> {
     validate(code)?;
     let (yy, mm, dd, sex) = decode_birth(code).ok_or(FiscalCodeProblem::Pattern)?;
     if i32::from(yy) != year.rem_euclid(100) || mm != month || dd != day {
@@ -117,15 +106,7 @@ pub fn check_consistency(
 ///
 /// So that the result always validates, a month outside 1–12 or a day
 /// outside 1–31 is clamped, and a malformed cadastral code becomes "Z999".
-pub fn synthesize(
-    surname: &str,
-    name: &str,
-    year: i32,
-    month: u8,
-    day: u8,
-    female: bool,
-    cadastral: &str,
-) -> String {
+pub fn synthesize(surname: &str, name: &str, year: i32, month: u8, day: u8, female: bool, cadastral: &str) -> String {
     let mut code = String::with_capacity(16);
     code.push_str(&surname_letters(surname));
     code.push_str(&name_letters(name));
@@ -150,17 +131,9 @@ fn check_char(first15: &[u8]) -> u8 {
         .iter()
         .enumerate()
         .map(|(i, &b)| {
-            let index = if b.is_ascii_digit() {
-                b - b'0'
-            } else {
-                b.wrapping_sub(b'A') % 26
-            };
+            let index = if b.is_ascii_digit() { b - b'0' } else { b.wrapping_sub(b'A') % 26 };
             // Positions count from 1, so index 0 is "odd".
-            u32::from(if i % 2 == 0 {
-                ODD_VALUES[usize::from(index)]
-            } else {
-                index
-            })
+            u32::from(if i % 2 == 0 { ODD_VALUES[usize::from(index)] } else { index })
         })
         .sum();
     b'A' + (sum % 26) as u8
@@ -187,12 +160,7 @@ fn letters(s: &str) -> (Vec<char>, Vec<char>) {
 
 /// Consonants, then vowels, then X, up to three letters.
 fn pad_letters(consonants: Vec<char>, vowels: Vec<char>) -> String {
-    consonants
-        .into_iter()
-        .chain(vowels)
-        .chain("XXX".chars())
-        .take(3)
-        .collect()
+    consonants.into_iter().chain(vowels).chain("XXX".chars()).take(3).collect()
 }
 
 fn surname_letters(surname: &str) -> String {
@@ -205,9 +173,7 @@ fn surname_letters(surname: &str) -> String {
 fn name_letters(name: &str) -> String {
     let (consonants, vowels) = letters(name);
     if consonants.len() >= 4 {
-        [consonants[0], consonants[2], consonants[3]]
-            .iter()
-            .collect()
+        [consonants[0], consonants[2], consonants[3]].iter().collect()
     } else {
         pad_letters(consonants, vowels)
     }
@@ -228,10 +194,7 @@ mod tests {
 
     #[test]
     fn wrong_check_character() {
-        assert_eq!(
-            validate("RSSMRA85T10A562T"),
-            Err(FiscalCodeProblem::CheckCharacter)
-        );
+        assert_eq!(validate("RSSMRA85T10A562T"), Err(FiscalCodeProblem::CheckCharacter));
     }
 
     #[test]
@@ -243,26 +206,12 @@ mod tests {
     fn structural_problems() {
         assert_eq!(validate("RSSMRA85T10A562"), Err(FiscalCodeProblem::Length));
         assert_eq!(validate(""), Err(FiscalCodeProblem::Length));
-        assert_eq!(
-            validate("RSSMRA85T10A56ÈS"),
-            Err(FiscalCodeProblem::Pattern)
-        );
-        assert_eq!(
-            validate("1SSMRA85T10A562S"),
-            Err(FiscalCodeProblem::Pattern)
-        );
-        assert_eq!(
-            validate("RSSMRA85F10A562S"),
-            Err(FiscalCodeProblem::Pattern)
-        ); // no month F
-        assert_eq!(
-            validate("RSSMRA85T35A562S"),
-            Err(FiscalCodeProblem::Pattern)
-        ); // day 35
-        assert_eq!(
-            validate("RSSMRA85T00A562S"),
-            Err(FiscalCodeProblem::Pattern)
-        ); // day 0
+        assert_eq!(validate("RSSMRA85T10A56ÈS"), Err(FiscalCodeProblem::Pattern));
+        assert_eq!(validate("1SSMRA85T10A562S"), Err(FiscalCodeProblem::Pattern));
+        assert_eq!(validate("RSSMRA85F10A562S"), Err(FiscalCodeProblem::Pattern)); // no month F
+        assert_eq!(validate("RSSMRA85T35A562S"), Err(FiscalCodeProblem::Pattern)); // day 35
+        assert_eq!(validate("RSSMRA85T00A562S"), Err(FiscalCodeProblem::Pattern));
+        // day 0
     }
 
     #[test]
@@ -285,22 +234,10 @@ mod tests {
     #[test]
     fn consistency() {
         assert_eq!(check_consistency(EXAMPLE, 1985, 12, 10, false), Ok(()));
-        assert_eq!(
-            check_consistency(EXAMPLE, 1985, 12, 11, false),
-            Err(FiscalCodeProblem::BirthDateMismatch)
-        );
-        assert_eq!(
-            check_consistency(EXAMPLE, 1975, 12, 10, false),
-            Err(FiscalCodeProblem::BirthDateMismatch)
-        );
-        assert_eq!(
-            check_consistency(EXAMPLE, 1985, 12, 10, true),
-            Err(FiscalCodeProblem::SexMismatch)
-        );
-        assert_eq!(
-            check_consistency("RSSMRA85T10A562T", 1985, 12, 10, false),
-            Err(FiscalCodeProblem::CheckCharacter)
-        );
+        assert_eq!(check_consistency(EXAMPLE, 1985, 12, 11, false), Err(FiscalCodeProblem::BirthDateMismatch));
+        assert_eq!(check_consistency(EXAMPLE, 1975, 12, 10, false), Err(FiscalCodeProblem::BirthDateMismatch));
+        assert_eq!(check_consistency(EXAMPLE, 1985, 12, 10, true), Err(FiscalCodeProblem::SexMismatch));
+        assert_eq!(check_consistency("RSSMRA85T10A562T", 1985, 12, 10, false), Err(FiscalCodeProblem::CheckCharacter));
     }
 
     #[test]
@@ -316,18 +253,9 @@ mod tests {
         assert_eq!(check_consistency(&code, 2012, 2, 3, true), Ok(()));
 
         // Short, accented and apostrophised names.
-        assert_eq!(
-            &synthesize("Fo", "Ida", 2000, 1, 1, false, "A794")[..6],
-            "FOXDIA"
-        );
-        assert_eq!(
-            &synthesize("D'Amico", "Niccolò", 2000, 1, 1, false, "A794")[..6],
-            "DMCNCL"
-        );
-        assert_eq!(
-            &synthesize("", "", 2000, 1, 1, false, "A794")[..6],
-            "XXXXXX"
-        );
+        assert_eq!(&synthesize("Fo", "Ida", 2000, 1, 1, false, "A794")[..6], "FOXDIA");
+        assert_eq!(&synthesize("D'Amico", "Niccolò", 2000, 1, 1, false, "A794")[..6], "DMCNCL");
+        assert_eq!(&synthesize("", "", 2000, 1, 1, false, "A794")[..6], "XXXXXX");
         // Out-of-range input still gives a valid code.
         assert!(validate(&synthesize("Rossi", "Ada", 2000, 13, 0, true, "??")).is_ok());
     }

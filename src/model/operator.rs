@@ -39,10 +39,9 @@ impl OperatorInput {
         p.require_text("display_name", &self.display_name, 120);
         match (self.role, self.service) {
             (Role::Operator, None) => p.push("service", Reason::RequiredWhen { condition: "role=operator".into() }),
-            (Role::Admin | Role::Coordinator, Some(_)) => p.push(
-                "service",
-                Reason::NotExpected { condition: format!("role={}", self.role.token()) },
-            ),
+            (Role::Admin | Role::Coordinator, Some(_)) => {
+                p.push("service", Reason::NotExpected { condition: format!("role={}", self.role.token()) })
+            }
             _ => {}
         }
         p

@@ -135,10 +135,8 @@ impl Problems {
         if value.is_empty() {
             return;
         }
-        let allowed = value
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || " .-/".contains(c) || (c == '+' && i == 0));
+        let allowed =
+            value.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " .-/".contains(c) || (c == '+' && i == 0));
         let digits = value.chars().filter(char::is_ascii_digit).count();
         if !allowed || !(6..=15).contains(&digits) {
             self.push(field, Reason::InvalidPhone);

@@ -121,7 +121,9 @@ pub enum ChainBreak {
     Reordered { position: u64, seq: u64 },
     #[error("entry {seq} does not follow the entry before it")]
     BrokenLink { seq: u64 },
-    #[error("the log ends at entry {found} but the bank recorded {expected} entries: entries were removed from the end")]
+    #[error(
+        "the log ends at entry {found} but the bank recorded {expected} entries: entries were removed from the end"
+    )]
     Truncated { expected: u64, found: u64 },
     #[error("entry {seq} does not decode: {reason}")]
     Unreadable { seq: u64, reason: String },
@@ -154,6 +156,8 @@ where
     }
     let last = expected - 1;
     match head {
+        // The newest entry was rewritten (with a fresh hash): the head still has the old one.
+        Some((seq, hash)) if seq == last && last > 0 && hash != prev => Err(ChainBreak::Altered { seq: last }),
         Some((seq, hash)) if seq != last || (last > 0 && hash != prev) => {
             Err(ChainBreak::Truncated { expected: seq, found: last })
         }

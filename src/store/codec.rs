@@ -89,8 +89,7 @@ pub fn encode<T: Versioned>(revision: u64, record: &T) -> Vec<u8> {
     out.extend_from_slice(&revision.to_be_bytes());
     // Encoding plain data into a Vec cannot fail: every type here is a
     // struct or enum of serde primitives with no custom errors.
-    let body = bincode::serde::encode_to_vec(record.current(), config())
-        .expect("records encode infallibly");
+    let body = bincode::serde::encode_to_vec(record.current(), config()).expect("records encode infallibly");
     out.extend_from_slice(&body);
     out
 }

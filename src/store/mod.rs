@@ -163,7 +163,12 @@ impl Store {
     }
 
     /// Record keys listed under one value of an index.
-    pub fn index_keys(&self, index: TreeId, kind: u8, value: &[u8]) -> impl Iterator<Item = Result<IVec, StoreError>> + '_ {
+    pub fn index_keys(
+        &self,
+        index: TreeId,
+        kind: u8,
+        value: &[u8],
+    ) -> impl Iterator<Item = Result<IVec, StoreError>> + '_ {
         let prefix = tx::index_prefix(kind, value);
         let skip = prefix.len();
         self.tree(index).scan_prefix(prefix).map(move |kv| {

@@ -53,23 +53,12 @@ impl Store {
             Err(e) => return Err(io(e)),
         }
 
-        let lock_file = FsOpen::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path.join(LOCK_FILE))
-            .map_err(io)?;
+        let lock_file =
+            FsOpen::new().create(true).truncate(false).write(true).open(path.join(LOCK_FILE)).map_err(io)?;
         let lock = lock_exclusive(lock_file, path)?;
 
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(opts.cache_bytes)
-            .mode(sled::Mode::LowSpace)
-            .open()?;
-        let trees = TreeId::ALL
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let db = sled::Config::new().path(path).cache_capacity(opts.cache_bytes).mode(sled::Mode::LowSpace).open()?;
+        let trees = TreeId::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
         let store = Store { db, trees, path: path.to_path_buf(), _lock: lock };
         store.check_marker(opts.create)?;
         Ok(store)
@@ -89,10 +78,8 @@ impl Store {
             None if self.is_empty() => return Err(StoreError::NoBank { path }),
             None => return Err(StoreError::NotABank { path }),
         }
-        let found = meta
-            .get(meta_key::FORMAT)?
-            .and_then(|v| v.as_ref().try_into().ok().map(u32::from_be_bytes))
-            .unwrap_or(0);
+        let found =
+            meta.get(meta_key::FORMAT)?.and_then(|v| v.as_ref().try_into().ok().map(u32::from_be_bytes)).unwrap_or(0);
         if found > STORE_FORMAT {
             return Err(StoreError::NewerFormat { path, found, supported: STORE_FORMAT });
         }

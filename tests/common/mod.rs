@@ -14,7 +14,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use banca::bank::{
     Actor, Bank, BankConfig, BankError, Clock, FamilyView, FixedClock, NeedView, Reply, Request, Response, Saved,
@@ -111,9 +113,79 @@ impl Clock for StepClock {
     }
 }
 
+/// Runs `body` alone in a child process of this test binary (this very
+/// test, re-run with `--exact`), and fails if the child fails or hangs.
+///
+/// For tests that may leave the bank stuck inside a sled transaction: sled
+/// 0.34 guards every tree of every database with one process-wide lock, so
+/// one stuck transaction would stall every other test of the binary.
+pub fn in_own_process(test: &str, body: impl FnOnce()) {
+    const CHILD: &str = "BANCA_TEST_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        body();
+        return;
+    }
+    let out = tempfile::NamedTempFile::new().expect("output file");
+    let append = || std::fs::OpenOptions::new().append(true).open(out.path()).expect("output file");
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(append())
+        .stderr(append())
+        .spawn()
+        .expect("child test process");
+    let deadline = std::time::Instant::now() + ANSWER_WITHIN * 3;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("child status") {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = std::fs::read_to_string(out.path()).unwrap_or_default();
+    match status {
+        None => panic!("{test} hung in its own process:\n{output}"),
+        Some(s) if !s.success() => panic!("{test} failed in its own process:\n{output}"),
+        Some(_) => assert!(output.contains("1 passed"), "{test} did not run in its own process:\n{output}"),
+    }
+}
+
+/// Every tree by name, with its keys and values in order.
+pub type Snapshot = Vec<(&'static str, Vec<(Vec<u8>, Vec<u8>)>)>;
+
 pub struct Fixture {
     pub dir: TempDir,
-    pub bank: Bank,
+    pub bank: Arc<Bank>,
+}
+
+/// No request takes anywhere near this long; past it the bank is stuck.
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(30);
+
+/// `bank.handle`, but a bank that never answers (a deadlock) fails the test
+/// instead of hanging the whole test run.
+pub fn ask(bank: &Arc<Bank>, user: &str, request: Request) -> Response {
+    let bank = Arc::clone(bank);
+    let actor = Actor::new(user);
+    let what = format!("{user}: {request:?}");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let answer = bank.handle(&actor, request);
+        // Let go of the bank before answering, so a test may reopen it at once.
+        drop(bank);
+        let _ = tx.send(answer);
+    });
+    match rx.recv_timeout(ANSWER_WITHIN) {
+        Ok(answer) => answer,
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("the bank gave no answer within {ANSWER_WITHIN:?}: it is stuck (deadlock?) on {what}")
+        }
+        Err(RecvTimeoutError::Disconnected) => panic!("the bank panicked on {what}"),
+    }
 }
 
 /// The bank every test starts from: initialised by `admin` (which seeds the
@@ -125,7 +197,7 @@ pub fn fixture() -> Fixture {
 
 pub fn fixture_with_clock(clock: Arc<dyn Clock>) -> Fixture {
     let (dir, bank) = empty_bank_with_clock(clock);
-    let fx = Fixture { dir, bank };
+    let fx = Fixture { dir, bank: Arc::new(bank) };
     fx.saved(ADMIN, Request::Init);
     fx.saved(ADMIN, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
     let s1 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
@@ -152,7 +224,7 @@ impl Fixture {
     }
 
     pub fn handle(&self, user: &str, request: Request) -> Response {
-        self.bank.handle(&Actor::new(user), request)
+        ask(&self.bank, user, request)
     }
 
     /// The reply of a request that must succeed.
@@ -241,7 +313,7 @@ impl Fixture {
     }
 
     /// Every key and value of every tree, in order.
-    pub fn snapshot(&self) -> Vec<(&'static str, Vec<(Vec<u8>, Vec<u8>)>)> {
+    pub fn snapshot(&self) -> Snapshot {
         TreeId::ALL
             .iter()
             .map(|t| {
@@ -311,7 +383,12 @@ pub fn family_input() -> FamilyInput {
         },
         profile: AvailabilityProfile {
             comune: dalmine(),
-            household: Household { adults: 2, children_birth_years: vec![2015], pets: "un gatto".into(), spare_rooms: 1 },
+            household: Household {
+                adults: 2,
+                children_birth_years: vec![2015],
+                pets: "un gatto".into(),
+                spare_rooms: 1,
+            },
             kinds: BTreeSet::from([PlacementKind::Residential, PlacementKind::Respite]),
             ages: AgeRange { min_months: 0, max_months: 10 * 12 + 11 },
             sex_preference: SexPreference::Any,

@@ -1,0 +1,394 @@
+//! Backups: an export restores into an empty bank exactly, byte for byte;
+//! an import is all or nothing and names every bad line; numbering goes on
+//! after the restored codes; and only an administrator may export.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use banca::bank::{
+    Bank, BankError, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
+};
+use banca::model::*;
+use banca::store::audit::ChainBreak;
+use common::*;
+use serde_json::{json, Value};
+use time::macros::date;
+
+/// A bank with something of everything: ambiti, services, operators,
+/// families and needs (siblings included) changed more than once, and an
+/// audit log with reads of children's identities.
+fn busy_bank() -> Fixture {
+    let fx = fixture();
+    let mut s1 = service_input(S1_NAME, DALMINE_AMBIT);
+    s1.notes = "Sportello il martedì".into();
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
+    fx.saved(
+        ADMIN,
+        Request::OperatorUpdate {
+            user: DARIO.into(),
+            base_revision: 1,
+            input: operator_input("Dario L.", Role::Reader, Some(S1)),
+        },
+    );
+
+    let f1 = fx.create_family(ANNA, family_input());
+    for status in [FamilyStatus::UnderAssessment, FamilyStatus::Approved] {
+        let (rev, mut input) = fx.family_as_input(f1);
+        input.profile.status = status;
+        input.profile.approved_on = Some(date!(2026 - 11 - 20));
+        fx.saved(ANNA, Request::FamilyUpdate { code: f1, base_revision: rev, input });
+    }
+    let mut f2 = family_in(S2, BRUNO);
+    f2.identity.adults = vec![Adult { name: "Zoë Prova-Müller".into(), birth_year: 1979 }];
+    f2.profile.comune = gorle();
+    fx.create_family(BRUNO, f2);
+
+    let r1 = fx.create_need(ANNA, need_input());
+    let mut sister = need_input();
+    sister.identity.given_name = "Bimba".into();
+    sister.placement.sex = Sex::Female;
+    let r2 = fx.create_need(ANNA, sister);
+    // Siblings joined by an update (the create path is exercised in validation.rs).
+    let (rev, mut input) = fx.need_as_input(r2);
+    input.placement.siblings = vec![r1];
+    fx.saved(ANNA, Request::NeedUpdate { code: r2, base_revision: rev, input });
+    let mut r3 = need_in(S2, BRUNO);
+    r3.placement.legal =
+        LegalBasis::Judicial { court: "Tribunale per i minorenni di Brescia".into(), decree: "V.G. 7/2026".into() };
+    r3.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 30) };
+    fx.create_need(BRUNO, r3);
+    fx.need(ANNA, r1);
+    fx
+}
+
+fn export(fx: &Fixture) -> Vec<String> {
+    export_from(&fx.bank)
+}
+
+fn export_from(bank: &Arc<Bank>) -> Vec<String> {
+    match ask(bank, ADMIN, Request::Export) {
+        Ok(Reply::Export { lines }) => lines,
+        other => panic!("expected Export, got {other:?}"),
+    }
+}
+
+fn new_bank() -> (tempfile::TempDir, Arc<Bank>) {
+    let (dir, bank) = empty_bank();
+    (dir, Arc::new(bank))
+}
+
+fn import(bank: &Arc<Bank>, lines: &[String]) -> Response {
+    ask(bank, ADMIN, Request::Import { lines: lines.to_vec() })
+}
+
+/// The kind of record on a line (`header`, `family`, `audit`, …).
+fn kind(line: &str) -> String {
+    let v: Value = serde_json::from_str(line).expect("export lines are JSON");
+    v.as_object().and_then(|o| o.keys().next().cloned()).expect("a tagged line")
+}
+
+/// Index of the `nth` line of `kind`.
+fn nth(lines: &[String], of_kind: &str, nth: usize) -> usize {
+    lines.iter().enumerate().filter(|(_, l)| kind(l) == of_kind).nth(nth).map(|(i, _)| i).expect("such a line")
+}
+
+/// Rewrites the closing line's count after lines were added or removed, as
+/// a careful forger would, so a test sees the one fault it is about.
+fn reseal(lines: &mut [String]) {
+    let count = lines.len() - 1;
+    if let Some(last) = lines.last_mut() {
+        *last = format!("{{\"end\":{{\"lines\":{count}}}}}");
+    }
+}
+
+fn edit(line: &mut String, f: impl FnOnce(&mut Value)) {
+    let mut v: Value = serde_json::from_str(line).unwrap();
+    f(&mut v);
+    *line = serde_json::to_string(&v).unwrap();
+}
+
+#[test]
+fn an_export_restored_into_an_empty_bank_exports_the_same_bytes() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let kinds: BTreeSet<String> = lines.iter().map(|l| kind(l)).collect();
+    for k in ["header", "counter", "ambit", "service", "operator", "family", "need", "audit"] {
+        assert!(kinds.contains(k), "the export has no {k} line");
+    }
+
+    let (_dir, restored) = new_bank();
+    let audit_lines = lines.iter().filter(|l| kind(l) == "audit").count() as u64;
+    match import(&restored, &lines) {
+        Ok(Reply::Imported(summary)) => assert_eq!(
+            summary,
+            ImportSummary { ambits: 2, services: 2, operators: 5, families: 2, needs: 3, audit_entries: audit_lines }
+        ),
+        other => panic!("expected Imported, got {other:?}"),
+    }
+    let again = export_from(&restored);
+    assert_eq!(again.len(), lines.len());
+    for (i, (a, b)) in lines.iter().zip(&again).enumerate() {
+        assert_eq!(a, b, "line {} differs", i + 1);
+    }
+}
+
+#[test]
+fn a_restored_bank_shows_the_same_records_revisions_and_audit_chain() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let (_dir, restored) = new_bank();
+    import(&restored, &lines).expect("imports");
+    let b = Fixture { dir: tempfile::TempDir::new().unwrap(), bank: restored };
+
+    for code in [FamilyCode::new(2026, 1), FamilyCode::new(2026, 2)] {
+        assert_eq!(b.family(ANNA, code), fx.family(ANNA, code), "{code}");
+    }
+    let f1 = b.family(ANNA, FamilyCode::new(2026, 1));
+    assert_eq!((f1.revision, f1.profile.status), (3, FamilyStatus::Approved));
+    let r1 = b.need(CARLA, NeedCode::new(2026, 1));
+    assert_eq!(r1.placement.siblings, vec![NeedCode::new(2026, 2)]);
+    assert_eq!(r1.revision, 2);
+    // The chain came across whole, and goes on from where it was.
+    assert_eq!(b.audit_verified(ADMIN), lines.iter().filter(|l| kind(l) == "audit").count() as u64);
+    // Indexes were rebuilt: lists by status, comune and referent find the records.
+    let by = |filter| b.families(DARIO, filter);
+    assert_eq!(
+        by(FamilyFilter { status: Some(FamilyStatus::Approved), ..Default::default() }),
+        vec![FamilyCode::new(2026, 1)]
+    );
+    assert_eq!(by(FamilyFilter { comune: Some(gorle()), ..Default::default() }), vec![FamilyCode::new(2026, 2)]);
+    assert_eq!(by(FamilyFilter { referent: Some(BRUNO.into()), ..Default::default() }), vec![FamilyCode::new(2026, 2)]);
+    match b.ok(
+        DARIO,
+        Request::NeedList { filter: NeedFilter { emergency: Some(true), service: Some(S2), ..Default::default() } },
+    ) {
+        Reply::Needs(v) => assert_eq!(v.iter().map(|n| n.code).collect::<Vec<_>>(), vec![NeedCode::new(2026, 3)]),
+        other => panic!("{other:?}"),
+    }
+    // And the bank says it was restored, by whom and when.
+    match b.ok(ADMIN, Request::Info) {
+        Reply::Info(info) => {
+            assert_eq!(info.imported, Some(Imported { by: ADMIN.into(), at: NOW }))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_restored_bank_opens_again_after_closing() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("ripristino");
+    let bank = Arc::new(open_bank(&path, true).unwrap());
+    import(&bank, &lines).expect("imports");
+    drop(bank);
+    let bank = Arc::new(open_bank(&path, false).expect("reopens"));
+    assert_eq!(export_from(&bank), lines);
+}
+
+#[test]
+fn an_import_into_a_bank_that_is_not_empty_is_refused() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let other = fixture();
+    let before = other.snapshot();
+    assert_eq!(other.err(ADMIN, Request::Import { lines: lines.clone() }), BankError::NotEmpty);
+    assert!(before == other.snapshot(), "the refused import changed the bank");
+
+    let (_dir, restored) = new_bank();
+    import(&restored, &lines).expect("first import");
+    assert_eq!(import(&restored, &lines).unwrap_err(), BankError::NotEmpty, "twice into the same bank");
+}
+
+#[test]
+fn an_import_names_every_bad_line_and_writes_nothing() {
+    let fx = busy_bank();
+    let good = export(&fx);
+    let mut bad = good.clone();
+
+    let broken = nth(&good, "family", 1);
+    bad[broken] = r#"{"family": {"revision": 1, "record": "#.into();
+    let inverted = nth(&good, "family", 0);
+    edit(&mut bad[inverted], |v| {
+        v["family"]["record"]["profile"]["ages"] = json!({"min_months": 120, "max_months": 47})
+    });
+    let orphan = nth(&good, "need", 2);
+    edit(&mut bad[orphan], |v| {
+        assert_eq!(v["need"]["record"]["placement"]["siblings"], json!([]), "a need nobody refers to");
+        v["need"]["record"]["service"] = json!(99);
+    });
+    let tampered = nth(&good, "audit", 4);
+    edit(&mut bad[tampered], |v| v["audit"]["record"]["actor"] = json!("mallory"));
+
+    let (_dir, target) = new_bank();
+    let faults = match import(&target, &bad) {
+        Err(BankError::ImportRejected(faults)) => faults,
+        other => panic!("expected ImportRejected, got {other:?}"),
+    };
+    let numbers: Vec<usize> = faults.iter().map(|f| f.line).collect();
+    let mut expected = vec![broken + 1, inverted + 1, orphan + 1, tampered + 1];
+    expected.sort();
+    assert_eq!(numbers, expected, "line numbers are 1-based, in file order: {faults:?}");
+
+    let at = |line: usize| &faults.iter().find(|f| f.line == line).unwrap().problem;
+    assert!(matches!(at(broken + 1), LineFault::Unreadable(_)), "{:?}", at(broken + 1));
+    assert_eq!(
+        at(inverted + 1),
+        &LineFault::Invalid(vec![Problem::new(
+            "profile.ages",
+            Reason::AgeRangeInverted { min_months: 120, max_months: 47 }
+        )])
+    );
+    assert_eq!(
+        at(orphan + 1),
+        &LineFault::Invalid(vec![Problem::new("service", Reason::UnknownService { code: "S-099".into() })])
+    );
+    assert_eq!(at(tampered + 1), &LineFault::AuditChain(ChainBreak::Altered { seq: 5 }));
+
+    // Nothing was written: the bank is still empty, and takes the good file.
+    assert!(target.store().is_empty());
+    import(&target, &good).expect("the good file imports after the bad one");
+    assert_eq!(export_from(&target), good);
+}
+
+#[test]
+fn an_audit_entry_missing_from_the_file_is_reported_at_the_line_after_the_gap() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let fifth = nth(&lines, "audit", 4);
+    lines.remove(fifth);
+    reseal(&mut lines);
+    // Entry 6 now sits where entry 5 was: that is the line to look at.
+    let sixth = fifth;
+    assert!(lines[sixth].contains("\"seq\":6"), "{}", lines[sixth]);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults.len(), 1, "{faults:?}");
+            assert_eq!(faults[0].problem, LineFault::AuditChain(ChainBreak::Missing { expected: 5, found: 6 }));
+            assert_eq!(faults[0].line, sixth + 1, "reported at line {}: {}", faults[0].line, lines[faults[0].line - 1]);
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}
+
+#[test]
+fn an_import_without_a_banca_header_is_refused_at_line_one() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    lines[0] = r#"{"header":{"format":"altro-programma","version":1,"store_format":1}}"#.into();
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults.len(), 1, "{faults:?}");
+            assert_eq!((faults[0].line, &faults[0].problem), (1, &LineFault::BadHeader));
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}
+
+#[test]
+fn an_export_cut_short_is_refused_and_writes_nothing() {
+    let fx = busy_bank();
+    let full = export(&fx);
+    assert_eq!(kind(full.last().unwrap()), "end");
+    // A copy that stopped after the families: it must not restore as a bank without needs.
+    let cut: Vec<String> = full[..=nth(&full, "family", 0)].to_vec();
+    let (_dir, target) = new_bank();
+    match import(&target, &cut) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults.len(), 1, "{faults:?}");
+            assert_eq!(faults[0].line, cut.len());
+            assert!(matches!(faults[0].problem, LineFault::Truncated { .. }), "{faults:?}");
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+    // Lines removed from the middle change the count the closing line carries.
+    let mut gap = full.clone();
+    gap.remove(nth(&full, "need", 0));
+    match import(&target, &gap) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert!(faults.iter().any(|f| matches!(f.problem, LineFault::Truncated { .. })), "{faults:?}")
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    import(&target, &full).expect("the whole file imports");
+}
+
+#[test]
+fn a_record_repeated_in_the_file_is_refused_as_a_duplicate() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let family = nth(&lines, "family", 0);
+    let copy = lines[family].clone();
+    lines.insert(family + 1, copy);
+    reseal(&mut lines);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults.len(), 1, "{faults:?}");
+            assert_eq!(faults[0].line, family + 2);
+            assert_eq!(faults[0].problem, LineFault::DuplicateRecord("F-2026-0001".into()));
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+}
+
+/// Creates one family, one need and one service in a restored bank and returns their codes.
+fn next_codes(bank: Arc<Bank>) -> (String, String, String) {
+    let b = Fixture { dir: tempfile::TempDir::new().unwrap(), bank };
+    let f = b.create_family(ANNA, family_input()).to_string();
+    let n = b.create_need(ANNA, need_input()).to_string();
+    let s = b
+        .saved(
+            ADMIN,
+            Request::ServiceCreate { input: service_input("Servizio Affidi Ambito di Seriate", DALMINE_AMBIT) },
+        )
+        .code;
+    (f, n, s)
+}
+
+#[test]
+fn a_restored_bank_numbers_new_records_after_the_highest_restored_code() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let (_dir, restored) = new_bank();
+    import(&restored, &lines).unwrap();
+    assert_eq!(next_codes(restored), ("F-2026-0003".into(), "R-2026-0004".into(), "S-003".into()));
+}
+
+#[test]
+fn a_restored_bank_numbers_after_the_highest_code_even_when_the_file_has_no_counters() {
+    let fx = busy_bank();
+    let mut lines: Vec<String> = export(&fx).into_iter().filter(|l| kind(l) != "counter").collect();
+    reseal(&mut lines);
+    let (_dir, restored) = new_bank();
+    import(&restored, &lines).unwrap();
+    assert_eq!(next_codes(restored), ("F-2026-0003".into(), "R-2026-0004".into(), "S-003".into()));
+}
+
+#[test]
+fn a_code_used_once_is_not_given_again_after_a_restore() {
+    // Counters can run ahead of the highest surviving code; they are kept.
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let counter = lines.iter().position(|l| l.contains("\"F/2026\"")).expect("family counter");
+    edit(&mut lines[counter], |v| v["counter"]["value"] = json!(10));
+    let (_dir, restored) = new_bank();
+    import(&restored, &lines).unwrap();
+    assert_eq!(next_codes(restored).0, "F-2026-0011");
+}
+
+#[test]
+fn only_an_administrator_may_export() {
+    let fx = busy_bank();
+    for user in [CARLA, ANNA, BRUNO, DARIO] {
+        assert!(matches!(fx.err(user, Request::Export), BankError::Forbidden { .. }), "{user} exported");
+    }
+}

@@ -1,0 +1,1074 @@
+//! What the bank refuses and how it says so: every validation rule names
+//! the field and the reason, so the operator can be told in their language
+//! exactly what to fix; every problem of a submission is reported at once;
+//! and sibling groups stay whole and symmetric.
+
+mod common;
+
+use banca::bank::{BankError, Reply, Request};
+use banca::model::fiscal_code;
+use banca::model::*;
+use common::*;
+use time::macros::date;
+
+/// One rule: what is wrong, how to make the input wrong that way, and the
+/// one problem the bank must report.
+struct Case<T> {
+    what: &'static str,
+    tweak: Box<dyn Fn(&mut T)>,
+    field: &'static str,
+    reason: Reason,
+}
+
+/// `case` for one kind of input, so that the closures know their argument's type.
+macro_rules! case_for {
+    ($name:ident, $t:ty) => {
+        fn $name(
+            what: &'static str,
+            tweak: impl Fn(&mut $t) + 'static,
+            field: &'static str,
+            reason: Reason,
+        ) -> Case<$t> {
+            Case { what, tweak: Box::new(tweak), field, reason }
+        }
+    };
+}
+
+case_for!(family_case, FamilyInput);
+case_for!(need_case, NeedInput);
+case_for!(ambit_case, AmbitInput);
+case_for!(service_case, ServiceInput);
+case_for!(operator_case, (String, OperatorInput));
+
+/// Submits every case and collects those whose answer is not exactly the one expected problem.
+fn check_cases<T: Clone>(
+    fx: &Fixture,
+    user: &str,
+    base: impl Fn() -> T,
+    request: impl Fn(T) -> Request,
+    cases: Vec<Case<T>>,
+) {
+    let mut wrong = Vec::new();
+    for c in &cases {
+        let mut input = base();
+        (c.tweak)(&mut input);
+        let expected = vec![Problem::new(c.field, c.reason.clone())];
+        match fx.handle(user, request(input)) {
+            Err(BankError::Invalid(problems)) if problems == expected => {}
+            other => wrong.push(format!("{}:\n    expected {expected:?}\n    got      {other:?}", c.what)),
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} rules answered wrongly:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
+
+fn long(n: usize) -> String {
+    "x".repeat(n)
+}
+
+fn range(min: i64, max: i64) -> Reason {
+    Reason::OutOfRange { min, max }
+}
+
+fn when(condition: &str) -> Reason {
+    Reason::RequiredWhen { condition: condition.into() }
+}
+
+fn too_long(max: usize) -> Reason {
+    Reason::TooLong { max }
+}
+
+fn unknown_comune(code: &str) -> Reason {
+    Reason::UnknownComune { code: code.into() }
+}
+
+const NOWHERE: &str = "999999";
+
+// ------------------------------------------------------------------ families
+
+#[test]
+fn every_rule_of_a_family_names_its_field_and_reason() {
+    let fx = fixture();
+    let future = date!(2026 - 12 - 01);
+    let cases: Vec<Case<FamilyInput>> = vec![
+        family_case(
+            "a family has at least one adult",
+            |f| f.identity.adults.clear(),
+            "identity.adults",
+            Reason::Required,
+        ),
+        family_case(
+            "an adult has a name",
+            |f| f.identity.adults[0].name = "  ".into(),
+            "identity.adults[0].name",
+            Reason::Required,
+        ),
+        family_case(
+            "an adult's name fits 120 characters",
+            |f| f.identity.adults[0].name = long(121),
+            "identity.adults[0].name",
+            too_long(120),
+        ),
+        family_case(
+            "an adult is at least 18",
+            |f| f.identity.adults[1].birth_year = 2009,
+            "identity.adults[1].birth_year",
+            range(1926, 2008),
+        ),
+        family_case(
+            "an adult is at most 100",
+            |f| f.identity.adults[1].birth_year = 1925,
+            "identity.adults[1].birth_year",
+            range(1926, 2008),
+        ),
+        family_case(
+            "the address fits 200 characters",
+            |f| f.identity.address = long(201),
+            "identity.address",
+            too_long(200),
+        ),
+        family_case(
+            "a phone number has only digits and separators",
+            |f| f.identity.phone = "035 12A 4567".into(),
+            "identity.phone",
+            Reason::InvalidPhone,
+        ),
+        family_case(
+            "a phone number has at least 6 digits",
+            |f| f.identity.phone = "035 12".into(),
+            "identity.phone",
+            Reason::InvalidPhone,
+        ),
+        family_case(
+            "a phone number has at most 15 digits",
+            |f| f.identity.phone = "0351234567890123".into(),
+            "identity.phone",
+            Reason::InvalidPhone,
+        ),
+        family_case(
+            "a plus only starts a phone number",
+            |f| f.identity.phone = "035+1234567".into(),
+            "identity.phone",
+            Reason::InvalidPhone,
+        ),
+        family_case(
+            "an e-mail has a domain",
+            |f| f.identity.email = "famiglia@".into(),
+            "identity.email",
+            Reason::InvalidEmail,
+        ),
+        family_case(
+            "an e-mail has a dotted domain",
+            |f| f.identity.email = "famiglia@localhost".into(),
+            "identity.email",
+            Reason::InvalidEmail,
+        ),
+        family_case(
+            "an e-mail has no spaces",
+            |f| f.identity.email = "fami glia@example.org".into(),
+            "identity.email",
+            Reason::InvalidEmail,
+        ),
+        family_case(
+            "an e-mail has one @",
+            |f| f.identity.email = "a@b@example.org".into(),
+            "identity.email",
+            Reason::InvalidEmail,
+        ),
+        family_case(
+            "the comune exists",
+            |f| f.profile.comune = comune(NOWHERE),
+            "profile.comune",
+            unknown_comune(NOWHERE),
+        ),
+        family_case(
+            "a household has an adult",
+            |f| f.profile.household.adults = 0,
+            "profile.household.adults",
+            range(1, 10),
+        ),
+        family_case(
+            "a household has at most 10 adults",
+            |f| f.profile.household.adults = 11,
+            "profile.household.adults",
+            range(1, 10),
+        ),
+        family_case(
+            "a child of the household is under 40",
+            |f| f.profile.household.children_birth_years = vec![2015, 1985],
+            "profile.household.children_birth_years[1]",
+            range(1986, 2026),
+        ),
+        family_case(
+            "a child of the household is born",
+            |f| f.profile.household.children_birth_years = vec![2027],
+            "profile.household.children_birth_years[0]",
+            range(1986, 2026),
+        ),
+        family_case(
+            "pets fit 200 characters",
+            |f| f.profile.household.pets = long(201),
+            "profile.household.pets",
+            too_long(200),
+        ),
+        family_case(
+            "at most 20 spare rooms",
+            |f| f.profile.household.spare_rooms = 21,
+            "profile.household.spare_rooms",
+            range(0, 20),
+        ),
+        family_case(
+            "an approved family accepts some kind of placement",
+            |f| {
+                f.profile.kinds.clear();
+                f.profile.status = FamilyStatus::Approved;
+                f.profile.approved_on = Some(date!(2026 - 06 - 01));
+            },
+            "profile.kinds",
+            when("status=approved"),
+        ),
+        family_case(
+            "an age range in years is not upside down",
+            |f| f.profile.ages = AgeRange { min_months: 120, max_months: 47 },
+            "profile.ages",
+            Reason::AgeRangeInverted { min_months: 120, max_months: 47 },
+        ),
+        family_case(
+            "an age range in months is not upside down",
+            |f| f.profile.ages = AgeRange { min_months: 18, max_months: 6 },
+            "profile.ages",
+            Reason::AgeRangeInverted { min_months: 18, max_months: 6 },
+        ),
+        family_case(
+            "an age range stops at 21 years",
+            |f| f.profile.ages = AgeRange { min_months: 0, max_months: 22 * 12 },
+            "profile.ages",
+            Reason::AgeAboveLimit,
+        ),
+        family_case(
+            "a family takes at least one child",
+            |f| f.profile.max_children = 0,
+            "profile.max_children",
+            range(1, 10),
+        ),
+        family_case(
+            "a family takes at most 10 children",
+            |f| f.profile.max_children = 11,
+            "profile.max_children",
+            range(1, 10),
+        ),
+        family_case(
+            "a language is not blank",
+            |f| f.profile.languages = vec!["italiano".into(), " ".into()],
+            "profile.languages[1]",
+            Reason::Required,
+        ),
+        family_case(
+            "a language fits 40 characters",
+            |f| f.profile.languages = vec![long(41)],
+            "profile.languages[0]",
+            too_long(40),
+        ),
+        family_case(
+            "a distance is at least 1 km",
+            |f| f.profile.max_distance_km = Some(0),
+            "profile.max_distance_km",
+            range(1, 1500),
+        ),
+        family_case(
+            "a distance is at most 1500 km",
+            |f| f.profile.max_distance_km = Some(1501),
+            "profile.max_distance_km",
+            range(1, 1500),
+        ),
+        family_case(
+            "training is not completed in the future",
+            move |f| f.profile.training_completed_on = Some(future),
+            "profile.training_completed_on",
+            Reason::InTheFuture,
+        ),
+        family_case(
+            "approval is not in the future",
+            move |f| f.profile.approved_on = Some(future),
+            "profile.approved_on",
+            Reason::InTheFuture,
+        ),
+        family_case(
+            "availability is not confirmed in the future",
+            move |f| f.profile.confirmed_on = Some(future),
+            "profile.confirmed_on",
+            Reason::InTheFuture,
+        ),
+        family_case(
+            "an approved family has an approval date",
+            |f| f.profile.status = FamilyStatus::Approved,
+            "profile.approved_on",
+            when("status=approved"),
+        ),
+        family_case(
+            "the review comes after the approval",
+            |f| {
+                f.profile.approved_on = Some(date!(2026 - 01 - 10));
+                f.profile.review_on = Some(date!(2026 - 01 - 10));
+            },
+            "profile.review_on",
+            Reason::NotAfter { other_field: "profile.approved_on".into() },
+        ),
+        family_case("notes fit 4000 characters", |f| f.profile.notes = long(4001), "profile.notes", too_long(4000)),
+        family_case(
+            "the referent works in the family's service",
+            |f| f.referent = Some(BRUNO.into()),
+            "referent",
+            Reason::ReferentNotInService { user: BRUNO.into(), service: "S-001".into() },
+        ),
+        family_case(
+            "the referent is an operator of the bank",
+            |f| f.referent = Some("nessuno".into()),
+            "referent",
+            Reason::UnknownOperator { user: "nessuno".into() },
+        ),
+    ];
+    check_cases(&fx, ANNA, family_input, |input| Request::FamilyCreate { input }, cases);
+}
+
+#[test]
+fn a_valid_family_passes_with_every_optional_part_filled_or_empty() {
+    let fx = fixture();
+    let mut full = family_input();
+    full.identity.phone = "+39 035/123.45-67".into();
+    full.profile.status = FamilyStatus::Approved;
+    full.profile.approved_on = Some(date!(2026 - 01 - 10));
+    full.profile.review_on = Some(date!(2027 - 01 - 10));
+    full.profile.confirmed_on = Some(date!(2026 - 11 - 23));
+    full.profile.ages = AgeRange { min_months: 0, max_months: 21 * 12 + 11 };
+    fx.create_family(ANNA, full);
+    let mut bare = family_input();
+    bare.identity.phone.clear();
+    bare.identity.email.clear();
+    bare.profile.kinds.clear();
+    bare.profile.max_distance_km = None;
+    bare.profile.training_completed_on = None;
+    bare.profile.confirmed_on = None;
+    fx.create_family(ANNA, bare);
+}
+
+#[test]
+fn a_family_names_a_service_that_exists_and_is_active() {
+    let fx = fixture();
+    let problems = fx.invalid(ADMIN, Request::FamilyCreate { input: family_in(ServiceCode(99), ANNA) });
+    assert!(
+        problems.contains(&Problem::new("service", Reason::UnknownService { code: "S-099".into() })),
+        "{problems:?}"
+    );
+
+    let problems = fx
+        .invalid(ADMIN, Request::FamilyCreate { input: FamilyInput { referent: Some(ANNA.into()), ..family_input() } });
+    assert_eq!(problems, vec![Problem::new("service", Reason::Required)], "admin belongs to no service");
+
+    let mut closed = service_input(S2_NAME, BERGAMO_AMBIT);
+    closed.active = false;
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S2, base_revision: 1, input: closed });
+    let problems = fx.invalid(ADMIN, Request::FamilyCreate { input: family_in(S2, BRUNO) });
+    assert!(
+        problems.contains(&Problem::new("service", Reason::UnknownService { code: "S-002".into() })),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_deactivated_operator_cannot_be_a_referent() {
+    let fx = fixture();
+    let mut elena = operator_input("Elena Operatrice", Role::Operator, Some(S1));
+    fx.saved(ADMIN, Request::OperatorCreate { user: "elena".into(), input: elena.clone() });
+    elena.active = false;
+    fx.saved(ADMIN, Request::OperatorUpdate { user: "elena".into(), base_revision: 1, input: elena });
+    let input = FamilyInput { referent: Some("elena".into()), ..family_input() };
+    assert_eq!(
+        fx.invalid(ANNA, Request::FamilyCreate { input }),
+        vec![Problem::new("referent", Reason::ReferentInactive { user: "elena".into() })]
+    );
+}
+
+#[test]
+fn a_submission_with_several_problems_reports_them_all_at_once() {
+    let fx = fixture();
+    let mut input = family_input();
+    input.identity.adults.clear();
+    input.identity.phone = "telefono".into();
+    input.profile.ages = AgeRange { min_months: 120, max_months: 47 };
+    input.profile.comune = comune(NOWHERE);
+    input.referent = Some(BRUNO.into());
+    let problems = fx.invalid(ANNA, Request::FamilyCreate { input });
+    let expected = [
+        Problem::new("identity.adults", Reason::Required),
+        Problem::new("identity.phone", Reason::InvalidPhone),
+        Problem::new("profile.ages", Reason::AgeRangeInverted { min_months: 120, max_months: 47 }),
+        Problem::new("profile.comune", unknown_comune(NOWHERE)),
+        Problem::new("referent", Reason::ReferentNotInService { user: BRUNO.into(), service: "S-001".into() }),
+    ];
+    for p in &expected {
+        assert!(problems.contains(p), "{p:?} missing from {problems:?}");
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:?}");
+}
+
+fn set_family_status(fx: &Fixture, code: FamilyCode, status: FamilyStatus) -> Result<(), Vec<Problem>> {
+    let (rev, mut input) = fx.family_as_input(code);
+    input.profile.status = status;
+    if status == FamilyStatus::Approved && input.profile.approved_on.is_none() {
+        input.profile.approved_on = Some(date!(2026 - 11 - 20));
+    }
+    match fx.handle(ANNA, Request::FamilyUpdate { code, base_revision: rev, input }) {
+        Ok(_) => Ok(()),
+        Err(BankError::Invalid(p)) => Err(p),
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+fn transition(from: &str, to: &str) -> Reason {
+    Reason::StatusTransition { from: from.into(), to: to.into() }
+}
+
+#[test]
+fn a_family_goes_through_assessment_before_approval_and_does_not_come_back_once_withdrawn() {
+    use FamilyStatus::*;
+    let fx = fixture();
+    let code = fx.create_family(ANNA, family_input());
+    assert_eq!(
+        set_family_status(&fx, code, Approved),
+        Err(vec![Problem::new("profile.status", transition("enquiring", "approved"))])
+    );
+    for step in [UnderAssessment, Approved, Suspended, Approved, Withdrawn] {
+        set_family_status(&fx, code, step).unwrap_or_else(|p| panic!("{step:?}: {p:?}"));
+    }
+    assert_eq!(
+        set_family_status(&fx, code, Approved),
+        Err(vec![Problem::new("profile.status", transition("withdrawn", "approved"))])
+    );
+    assert_eq!(fx.family(ANNA, code).profile.status, Withdrawn);
+
+    let other = fx.create_family(ANNA, family_input());
+    set_family_status(&fx, other, UnderAssessment).unwrap();
+    set_family_status(&fx, other, NotApproved).unwrap();
+    assert_eq!(
+        set_family_status(&fx, other, UnderAssessment),
+        Err(vec![Problem::new("profile.status", transition("not_approved", "under_assessment"))])
+    );
+}
+
+// ------------------------------------------------------------------ needs
+
+/// A synthetic fiscal code matching `need_input()`'s boy born 15/05/2019 in Dalmine.
+fn boys_fiscal_code() -> String {
+    fiscal_code::synthesize("Esempio", "Bimbo", 2019, 5, 15, false, "D245")
+}
+
+#[test]
+fn every_rule_of_a_need_names_its_field_and_reason() {
+    let fx = fixture();
+    let existing = fx.create_need(ANNA, need_input());
+    let cf = boys_fiscal_code();
+    let fiscal = |problem: &str| Reason::FiscalCode { problem: problem.into() };
+    let age = |s: &str| Reason::AgeOutsideKind { age: s.into() };
+    let judicial = |court: &str, decree: &str| LegalBasis::Judicial { court: court.into(), decree: decree.into() };
+    let cases: Vec<Case<NeedInput>> = vec![
+        need_case(
+            "a child has a given name",
+            |n| n.identity.given_name = " ".into(),
+            "identity.given_name",
+            Reason::Required,
+        ),
+        need_case(
+            "a given name fits 80 characters",
+            |n| n.identity.given_name = long(81),
+            "identity.given_name",
+            too_long(80),
+        ),
+        need_case(
+            "a child has a family name",
+            |n| n.identity.family_name.clear(),
+            "identity.family_name",
+            Reason::Required,
+        ),
+        need_case(
+            "a family name fits 80 characters",
+            |n| n.identity.family_name = long(81),
+            "identity.family_name",
+            too_long(80),
+        ),
+        need_case(
+            "the address fits 200 characters",
+            |n| n.identity.address = long(201),
+            "identity.address",
+            too_long(200),
+        ),
+        need_case(
+            "a child is born already",
+            |n| n.identity.birth_date = date!(2026 - 11 - 24),
+            "identity.birth_date",
+            Reason::InTheFuture,
+        ),
+        need_case(
+            "the bank deals with young people up to 21",
+            |n| {
+                n.identity.birth_date = date!(2004 - 11 - 22);
+                n.placement.kind = PlacementKind::YoungAdult;
+            },
+            "identity.birth_date",
+            Reason::AgeAboveLimit,
+        ),
+        need_case(
+            "a fiscal code has 16 characters",
+            |n| n.identity.fiscal_code = Some("SMPBMB19E15".into()),
+            "identity.fiscal_code",
+            fiscal("Length"),
+        ),
+        need_case(
+            "a fiscal code has letters and digits in their places",
+            |n| n.identity.fiscal_code = Some("1234567890123456".into()),
+            "identity.fiscal_code",
+            fiscal("Pattern"),
+        ),
+        {
+            let cf = cf.clone();
+            need_case(
+                "a fiscal code's last character checks the others",
+                move |n| {
+                    let mut bad = cf.clone();
+                    let last = bad.pop().unwrap();
+                    bad.push(if last == 'A' { 'B' } else { 'A' });
+                    n.identity.fiscal_code = Some(bad);
+                },
+                "identity.fiscal_code",
+                fiscal("CheckCharacter"),
+            )
+        },
+        {
+            let cf = cf.clone();
+            need_case(
+                "a fiscal code agrees with the birth date",
+                move |n| {
+                    n.identity.fiscal_code = Some(cf.clone());
+                    n.identity.birth_date = date!(2019 - 05 - 16);
+                },
+                "identity.fiscal_code",
+                fiscal("BirthDateMismatch"),
+            )
+        },
+        {
+            let cf = cf.clone();
+            need_case(
+                "a fiscal code agrees with the sex",
+                move |n| {
+                    n.identity.fiscal_code = Some(cf.clone());
+                    n.placement.sex = Sex::Female;
+                },
+                "identity.fiscal_code",
+                fiscal("SexMismatch"),
+            )
+        },
+        need_case(
+            "a young-adult placement is for 17 and over",
+            |n| n.placement.kind = PlacementKind::YoungAdult,
+            "placement.kind",
+            age("7 anni"),
+        ),
+        need_case(
+            "an adult of 19 needs a young-adult placement",
+            |n| n.identity.birth_date = date!(2007 - 05 - 15),
+            "placement.kind",
+            age("19 anni"),
+        ),
+        need_case(
+            "an infant is under two",
+            |n| {
+                n.placement.special_needs.insert(SpecialNeed::Infant);
+            },
+            "placement.special_needs",
+            Reason::InfantTooOld,
+        ),
+        need_case(
+            "a judicial placement names the court",
+            move |n| n.placement.legal = judicial(" ", "V.G. 1/2026"),
+            "placement.legal.court",
+            Reason::Required,
+        ),
+        need_case(
+            "a judicial placement names the decree",
+            move |n| n.placement.legal = judicial("Tribunale per i minorenni di Brescia", ""),
+            "placement.legal.decree",
+            Reason::Required,
+        ),
+        need_case(
+            "a duration is at least a month",
+            |n| n.placement.duration_months = Some(0),
+            "placement.duration_months",
+            range(1, 240),
+        ),
+        need_case(
+            "a duration is at most 20 years",
+            |n| n.placement.duration_months = Some(241),
+            "placement.duration_months",
+            range(1, 240),
+        ),
+        need_case(
+            "a sibling is named once",
+            move |n| n.placement.siblings = vec![existing, existing],
+            "placement.siblings",
+            Reason::Duplicate { value: "R-2026-0001".into() },
+        ),
+        need_case(
+            "a language is not blank",
+            |n| n.placement.languages = vec!["".into()],
+            "placement.languages[0]",
+            Reason::Required,
+        ),
+        need_case(
+            "a language fits 40 characters",
+            |n| n.placement.languages = vec![long(41)],
+            "placement.languages[0]",
+            too_long(40),
+        ),
+        need_case(
+            "cultural notes fit 1000 characters",
+            |n| n.placement.cultural_notes = long(1001),
+            "placement.cultural_notes",
+            too_long(1000),
+        ),
+        need_case(
+            "the child's comune exists",
+            |n| n.placement.comune = comune(NOWHERE),
+            "placement.comune",
+            unknown_comune(NOWHERE),
+        ),
+        need_case(
+            "the family of origin's comune exists",
+            |n| n.placement.origin_comune = Some(comune(NOWHERE)),
+            "placement.origin_comune",
+            unknown_comune(NOWHERE),
+        ),
+        need_case(
+            "the school's comune exists",
+            |n| n.placement.school_comune = Some(comune(NOWHERE)),
+            "placement.school_comune",
+            unknown_comune(NOWHERE),
+        ),
+        need_case(
+            "a closed need says why",
+            |n| n.placement.status = NeedStatus::Closed,
+            "placement.closing_reason",
+            when("status=closed"),
+        ),
+        need_case(
+            "an open need has no closing reason",
+            |n| n.placement.closing_reason = Some(ClosingReason::Cancelled),
+            "placement.closing_reason",
+            Reason::NotExpected { condition: "status!=closed".into() },
+        ),
+        need_case("notes fit 4000 characters", |n| n.placement.notes = long(4001), "placement.notes", too_long(4000)),
+        need_case(
+            "the referent works in the need's service",
+            |n| n.referent = Some(BRUNO.into()),
+            "referent",
+            Reason::ReferentNotInService { user: BRUNO.into(), service: "S-001".into() },
+        ),
+        need_case(
+            "a sibling exists",
+            |n| n.placement.siblings = vec![NeedCode::new(2026, 77)],
+            "placement.siblings",
+            Reason::UnknownCode { code: "R-2026-0077".into() },
+        ),
+    ];
+    check_cases(&fx, ANNA, need_input, |input| Request::NeedCreate { input }, cases);
+}
+
+#[test]
+fn a_valid_need_passes_with_a_matching_fiscal_code_and_the_kinds_for_its_age() {
+    let fx = fixture();
+    let mut n = need_input();
+    n.identity.fiscal_code = Some(boys_fiscal_code().to_lowercase());
+    n.placement.legal =
+        LegalBasis::Judicial { court: "Tribunale per i minorenni di Brescia".into(), decree: "V.G. 1/2026".into() };
+    n.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 30) };
+    let code = fx.create_need(ANNA, n);
+    assert_eq!(fx.need(ANNA, code).identity.unwrap().fiscal_code, Some(boys_fiscal_code()), "stored upper-case");
+
+    let mut young_adult = need_input();
+    young_adult.identity.birth_date = date!(2008 - 01 - 01);
+    young_adult.placement.kind = PlacementKind::YoungAdult;
+    fx.create_need(ANNA, young_adult);
+    let mut nearly = need_input();
+    nearly.identity.birth_date = date!(2009 - 06 - 01);
+    nearly.placement.kind = PlacementKind::YoungAdult;
+    fx.create_need(ANNA, nearly);
+    let mut mother = need_input();
+    mother.identity.birth_date = date!(2007 - 01 - 01);
+    mother.placement.kind = PlacementKind::ParentAndChild;
+    fx.create_need(ANNA, mother);
+    let mut infant = need_input();
+    infant.identity.birth_date = date!(2025 - 12 - 01);
+    infant.placement.special_needs.insert(SpecialNeed::Infant);
+    fx.create_need(ANNA, infant);
+}
+
+#[test]
+fn a_sibling_belongs_to_the_same_service_and_is_still_open() {
+    let fx = fixture();
+    let theirs = fx.create_need(BRUNO, need_in(S2, BRUNO));
+    let mut closed = need_input();
+    closed.placement.status = NeedStatus::Closed;
+    closed.placement.closing_reason = Some(ClosingReason::ReturnHome);
+    let closed = fx.create_need(ANNA, closed);
+
+    let mut n = need_input();
+    n.placement.siblings = vec![theirs, closed];
+    assert_eq!(
+        fx.invalid(ANNA, Request::NeedCreate { input: n }),
+        vec![
+            Problem::new("placement.siblings", Reason::SiblingOtherService { code: theirs.to_string() }),
+            Problem::new("placement.siblings", Reason::SiblingClosed { code: closed.to_string() }),
+        ]
+    );
+}
+
+#[test]
+fn a_need_cannot_be_its_own_sibling() {
+    let fx = fixture();
+    let code = fx.create_need(ANNA, need_input());
+    let (rev, mut input) = fx.need_as_input(code);
+    input.placement.siblings = vec![code];
+    assert_eq!(
+        fx.invalid(ANNA, Request::NeedUpdate { code, base_revision: rev, input }),
+        vec![Problem::new("placement.siblings", Reason::SiblingIsSelf)]
+    );
+}
+
+fn set_need_status(fx: &Fixture, code: NeedCode, status: NeedStatus) -> Result<(), Vec<Problem>> {
+    let (rev, mut input) = fx.need_as_input(code);
+    input.placement.status = status;
+    input.placement.closing_reason = (status == NeedStatus::Closed).then_some(ClosingReason::PlacementStarted);
+    match fx.handle(ANNA, Request::NeedUpdate { code, base_revision: rev, input }) {
+        Ok(_) => Ok(()),
+        Err(BankError::Invalid(p)) => Err(p),
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn a_need_is_matched_only_through_matching_and_never_reopened_once_closed() {
+    use NeedStatus::*;
+    let fx = fixture();
+    let code = fx.create_need(ANNA, need_input());
+    assert_eq!(
+        set_need_status(&fx, code, Matched),
+        Err(vec![Problem::new("placement.status", transition("open", "matched"))])
+    );
+    for step in [Matching, Open, Matching, Matched, Matching, Matched, Closed] {
+        set_need_status(&fx, code, step).unwrap_or_else(|p| panic!("{step:?}: {p:?}"));
+    }
+    assert_eq!(
+        set_need_status(&fx, code, Open),
+        Err(vec![Problem::new("placement.status", transition("closed", "open"))])
+    );
+}
+
+// ------------------------------------------------------------------ sibling groups
+
+fn siblings_of(fx: &Fixture, code: NeedCode) -> Vec<NeedCode> {
+    fx.need(ANNA, code).placement.siblings
+}
+
+fn set_siblings(fx: &Fixture, code: NeedCode, siblings: Vec<NeedCode>) -> Vec<String> {
+    let (rev, mut input) = fx.need_as_input(code);
+    input.placement.siblings = siblings;
+    fx.saved(ANNA, Request::NeedUpdate { code, base_revision: rev, input }).also_changed
+}
+
+#[test]
+fn naming_a_sibling_on_update_puts_both_and_their_siblings_in_one_group() {
+    let fx = fixture();
+    let r1 = fx.create_need(ANNA, need_input());
+    let r2 = fx.create_need(ANNA, need_input());
+    let r3 = fx.create_need(ANNA, need_input());
+    assert_eq!(set_siblings(&fx, r2, vec![r1]), vec![r1.to_string()]);
+    assert_eq!(siblings_of(&fx, r1), vec![r2]);
+    assert_eq!(siblings_of(&fx, r2), vec![r1]);
+
+    let mut also = set_siblings(&fx, r3, vec![r2]);
+    also.sort();
+    assert_eq!(also, vec![r1.to_string(), r2.to_string()]);
+    assert_eq!(siblings_of(&fx, r1), vec![r2, r3]);
+    assert_eq!(siblings_of(&fx, r2), vec![r1, r3]);
+    assert_eq!(siblings_of(&fx, r3), vec![r1, r2]);
+
+    set_siblings(&fx, r3, vec![]);
+    assert_eq!(siblings_of(&fx, r1), vec![r2]);
+    assert_eq!(siblings_of(&fx, r2), vec![r1]);
+    assert_eq!(siblings_of(&fx, r3), vec![]);
+}
+
+#[test]
+fn creating_a_need_with_a_sibling_joins_the_siblings_whole_group() {
+    in_own_process("creating_a_need_with_a_sibling_joins_the_siblings_whole_group", || {
+        let fx = fixture();
+        let r1 = fx.create_need(ANNA, need_input());
+        let r2 = fx.create_need(ANNA, need_input());
+        set_siblings(&fx, r2, vec![r1]);
+
+        let mut third = need_input();
+        third.identity.given_name = "Terzo".into();
+        third.placement.siblings = vec![r1];
+        let saved = fx.saved(ANNA, Request::NeedCreate { input: third });
+        let r3 = NeedCode::parse(&saved.code).unwrap();
+        let mut also = saved.also_changed.clone();
+        also.sort();
+        assert_eq!(also, vec![r1.to_string(), r2.to_string()]);
+
+        assert_eq!(siblings_of(&fx, r1), vec![r2, r3]);
+        assert_eq!(siblings_of(&fx, r2), vec![r1, r3]);
+        assert_eq!(siblings_of(&fx, r3), vec![r1, r2]);
+    });
+}
+
+#[test]
+fn removing_a_needs_siblings_removes_it_from_theirs() {
+    in_own_process("removing_a_needs_siblings_removes_it_from_theirs", || {
+        let fx = fixture();
+        let r1 = fx.create_need(ANNA, need_input());
+        let r2 = fx.create_need(ANNA, need_input());
+        set_siblings(&fx, r2, vec![r1]);
+        let mut third = need_input();
+        third.placement.siblings = vec![r1];
+        let r3 = fx.create_need(ANNA, third);
+
+        let mut also = set_siblings(&fx, r3, vec![]);
+        also.sort();
+        assert_eq!(also, vec![r1.to_string(), r2.to_string()]);
+        assert_eq!(siblings_of(&fx, r1), vec![r2]);
+        assert_eq!(siblings_of(&fx, r2), vec![r1]);
+        assert_eq!(siblings_of(&fx, r3), vec![]);
+    });
+}
+
+// ------------------------------------------------------------------ ambiti
+
+fn sesto() -> ComuneCode {
+    comune("015209")
+}
+
+fn cinisello() -> ComuneCode {
+    comune("015077")
+}
+
+fn new_ambit() -> AmbitInput {
+    AmbitInput {
+        name: "Nord Milano".into(),
+        comuni: vec![sesto(), cinisello()],
+        districts: vec![District { name: "Sesto".into(), comuni: vec![sesto()] }],
+    }
+}
+
+#[test]
+fn every_rule_of_an_ambit_names_its_field_and_reason() {
+    let fx = fixture();
+    let cases: Vec<Case<AmbitInput>> = vec![
+        ambit_case("an ambit has a name", |a| a.name = " ".into(), "name", Reason::Required),
+        ambit_case("a name fits 120 characters", |a| a.name = long(121), "name", too_long(120)),
+        ambit_case(
+            "an ambit has comuni",
+            |a| {
+                a.comuni.clear();
+                a.districts.clear();
+            },
+            "comuni",
+            Reason::Required,
+        ),
+        ambit_case("its comuni exist", |a| a.comuni.push(comune(NOWHERE)), "comuni", unknown_comune(NOWHERE)),
+        ambit_case(
+            "a comune is listed once",
+            |a| a.comuni.push(sesto()),
+            "comuni",
+            Reason::Duplicate { value: "015209".into() },
+        ),
+        ambit_case(
+            "a comune belongs to one ambit only",
+            |a| a.comuni.push(dalmine()),
+            "comuni",
+            Reason::ComuneInOtherAmbit { comune: "016091".into(), ambit: DALMINE_AMBIT.into() },
+        ),
+        ambit_case("a presidio has a name", |a| a.districts[0].name.clear(), "districts[0].name", Reason::Required),
+        ambit_case(
+            "a presidio's comuni are the ambit's",
+            |a| a.districts[0].comuni.push(comune("016198")),
+            "districts[0].comuni",
+            Reason::ComuneNotInAmbit { comune: "016198".into() },
+        ),
+        ambit_case(
+            "a comune is in one presidio only",
+            |a| a.districts.push(District { name: "Altro".into(), comuni: vec![sesto()] }),
+            "districts[1].comuni",
+            Reason::ComuneInTwoDistricts { comune: "015209".into() },
+        ),
+    ];
+    check_cases(&fx, ADMIN, new_ambit, |input| Request::AmbitSave { input, base_revision: None }, cases);
+    fx.saved(ADMIN, Request::AmbitSave { input: new_ambit(), base_revision: None });
+}
+
+#[test]
+fn an_ambit_is_created_once_and_then_updated_from_its_revision() {
+    let fx = fixture();
+    let mut same = new_ambit();
+    fx.saved(ADMIN, Request::AmbitSave { input: same.clone(), base_revision: None });
+    same.name = "NORD milano".into();
+    assert_eq!(
+        fx.invalid(ADMIN, Request::AmbitSave { input: same.clone(), base_revision: None }),
+        vec![Problem::new("name", Reason::Duplicate { value: "NORD milano".into() })]
+    );
+    same.districts.clear();
+    assert!(matches!(
+        fx.err(ADMIN, Request::AmbitSave { input: same.clone(), base_revision: Some(7) }),
+        BankError::Conflict { current: 1, .. }
+    ));
+    assert_eq!(fx.saved(ADMIN, Request::AmbitSave { input: same, base_revision: Some(1) }).revision, 2);
+    let mut missing = new_ambit();
+    missing.name = "Ambito Inesistente".into();
+    assert!(matches!(
+        fx.err(ADMIN, Request::AmbitSave { input: missing, base_revision: Some(1) }),
+        BankError::NotFound { .. }
+    ));
+}
+
+// ------------------------------------------------------------------ services
+
+#[test]
+fn every_rule_of_a_service_names_its_field_and_reason() {
+    let fx = fixture();
+    let base = || service_input("Associazione Famiglie per l'Accoglienza", DALMINE_AMBIT);
+    let cases: Vec<Case<ServiceInput>> = vec![
+        service_case("a service has a name", |s| s.name.clear(), "name", Reason::Required),
+        service_case("a name fits 120 characters", |s| s.name = long(121), "name", too_long(120)),
+        service_case("the address fits 200 characters", |s| s.address = long(201), "address", too_long(200)),
+        service_case("the phone is a phone number", |s| s.phone = "chiamare".into(), "phone", Reason::InvalidPhone),
+        service_case("the e-mail is an address", |s| s.email = "affidi".into(), "email", Reason::InvalidEmail),
+        service_case("notes fit 4000 characters", |s| s.notes = long(4001), "notes", too_long(4000)),
+        service_case(
+            "two services do not share a name, whatever the case and accents",
+            |s| s.name = "servizio affidi àmbito di DALMINE".into(),
+            "name",
+            Reason::Duplicate { value: "servizio affidi àmbito di DALMINE".into() },
+        ),
+        service_case(
+            "a service covers ambiti that exist",
+            |s| s.ambits = vec![DALMINE_AMBIT.into(), "Atlantide".into()],
+            "ambits",
+            Reason::UnknownAmbit { name: "Atlantide".into() },
+        ),
+    ];
+    check_cases(&fx, ADMIN, base, |input| Request::ServiceCreate { input }, cases);
+    // A service keeps its own name on update; ambiti are found in any case.
+    let mut s1 = service_input(S1_NAME, "dalmine");
+    s1.phone = "035 000 0002".into();
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
+    assert_eq!(fx.saved(ADMIN, Request::ServiceCreate { input: base() }).code, "S-003");
+}
+
+// ------------------------------------------------------------------ operators
+
+#[test]
+fn every_rule_of_an_operator_names_its_field_and_reason() {
+    let fx = fixture();
+    let base = || ("zeno".to_string(), operator_input("Zeno Operatore", Role::Operator, Some(S1)));
+    let cases: Vec<Case<(String, OperatorInput)>> = vec![
+        operator_case("a user name is lower case", |(u, _)| *u = "Zeno".into(), "user", Reason::InvalidUserName),
+        operator_case(
+            "a user name starts with a letter",
+            |(u, _)| *u = "1zeno".into(),
+            "user",
+            Reason::InvalidUserName,
+        ),
+        operator_case("a user name has no spaces", |(u, _)| *u = "zeno rossi".into(), "user", Reason::InvalidUserName),
+        operator_case("a user name fits 32 characters", |(u, _)| *u = "z".repeat(33), "user", Reason::InvalidUserName),
+        operator_case("a user name is not empty", |(u, _)| u.clear(), "user", Reason::InvalidUserName),
+        operator_case(
+            "a user is not already an operator",
+            |(u, _)| *u = ANNA.into(),
+            "user",
+            Reason::Duplicate { value: ANNA.into() },
+        ),
+        operator_case(
+            "an operator has a name to show",
+            |(_, o)| o.display_name = "  ".into(),
+            "display_name",
+            Reason::Required,
+        ),
+        operator_case("a name fits 120 characters", |(_, o)| o.display_name = long(121), "display_name", too_long(120)),
+        operator_case("an operator works for a service", |(_, o)| o.service = None, "service", when("role=operator")),
+        operator_case(
+            "an administrator belongs to no service",
+            |(_, o)| o.role = Role::Admin,
+            "service",
+            Reason::NotExpected { condition: "role=admin".into() },
+        ),
+        operator_case(
+            "the coordination belongs to no service",
+            |(_, o)| o.role = Role::Coordinator,
+            "service",
+            Reason::NotExpected { condition: "role=coordinator".into() },
+        ),
+        operator_case(
+            "the service exists",
+            |(_, o)| o.service = Some(ServiceCode(99)),
+            "service",
+            Reason::UnknownService { code: "S-099".into() },
+        ),
+    ];
+    check_cases(&fx, ADMIN, base, |(user, input)| Request::OperatorCreate { user, input }, cases);
+    for user in ["zeno", "_svc", "z.rossi-2"] {
+        fx.saved(ADMIN, Request::OperatorCreate { user: user.into(), input: base().1 });
+    }
+}
+
+#[test]
+fn the_last_administrator_can_be_neither_demoted_nor_deactivated() {
+    let fx = fixture();
+    let demoted = operator_input(ADMIN, Role::Coordinator, None);
+    assert_eq!(
+        fx.invalid(ADMIN, Request::OperatorUpdate { user: ADMIN.into(), base_revision: 1, input: demoted.clone() }),
+        vec![Problem::new("role", Reason::LastAdmin)]
+    );
+    let mut off = operator_input(ADMIN, Role::Admin, None);
+    off.active = false;
+    assert_eq!(
+        fx.invalid(ADMIN, Request::OperatorUpdate { user: ADMIN.into(), base_revision: 1, input: off }),
+        vec![Problem::new("role", Reason::LastAdmin)]
+    );
+    // With a second administrator, the first may step down.
+    fx.saved(ADMIN, Request::OperatorCreate { user: "gina".into(), input: operator_input("Gina", Role::Admin, None) });
+    fx.saved(ADMIN, Request::OperatorUpdate { user: ADMIN.into(), base_revision: 1, input: demoted });
+    match fx.ok(ADMIN, Request::Whoami) {
+        Reply::Whoami(p) => assert_eq!(p.role, Role::Coordinator),
+        other => panic!("{other:?}"),
+    }
+    // And now gina is the last one.
+    assert_eq!(
+        fx.invalid(
+            "gina",
+            Request::OperatorUpdate {
+                user: "gina".into(),
+                base_revision: 1,
+                input: operator_input("Gina", Role::Reader, None)
+            }
+        ),
+        vec![Problem::new("role", Reason::LastAdmin)]
+    );
+}
+
+#[test]
+fn a_bank_is_initialised_only_by_a_valid_user_name() {
+    let (_dir, bank) = empty_bank();
+    let bank = std::sync::Arc::new(bank);
+    assert_eq!(
+        ask(&bank, "Root User", Request::Init).unwrap_err(),
+        BankError::Invalid(vec![Problem::new("user", Reason::InvalidUserName)])
+    );
+    assert_eq!(ask(&bank, "root", Request::Whoami).unwrap_err(), BankError::NotInitialized);
+}
