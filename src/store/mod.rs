@@ -129,7 +129,9 @@ impl Store {
 
     /// Runs `f` as one transaction over every tree, then flushes: when this
     /// returns Ok the change is on disk. `f` may run more than once (sled
-    /// retries on conflict), so it must not have outside effects.
+    /// retries on conflict), so it must not have outside effects. Inside `f`
+    /// read only through the `StoreTx`: a plain read of the store waits on
+    /// the lock the transaction holds, forever. Load what you need first.
     pub fn transact<R, E, F>(&self, f: F) -> Result<R, TxError<E>>
     where
         F: Fn(&StoreTx) -> Result<R, ConflictableTransactionError<E>>,
