@@ -31,6 +31,7 @@ pub enum ServiceCommand {
 
 #[derive(Args, Debug, Default)]
 pub struct ServiceFields {
+    /// Nome del servizio
     #[arg(long)]
     name: Option<String>,
     /// ambito, interdistrettuale, associazione
@@ -41,8 +42,10 @@ pub struct ServiceFields {
     ambits: Option<String>,
     #[arg(long)]
     address: Option<String>,
+    /// Telefono del servizio (chi chiamare)
     #[arg(long)]
     phone: Option<String>,
+    /// E-mail del servizio
     #[arg(long)]
     email: Option<String>,
     #[arg(long)]

@@ -45,8 +45,10 @@ pub struct FamilyFields {
     /// Indirizzo (via e numero)
     #[arg(long)]
     address: Option<String>,
+    /// Telefono della famiglia
     #[arg(long)]
     phone: Option<String>,
+    /// E-mail della famiglia
     #[arg(long)]
     email: Option<String>,
     /// Comune di residenza (nome o codice ISTAT)
