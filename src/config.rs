@@ -17,6 +17,14 @@ pub struct ConfigFile {
     pub stale_after_months: Option<u32>,
     /// sled page cache in MiB (default 64).
     pub cache_mb: Option<u64>,
+    /// Socket of the server (default: derived from the bank's path).
+    pub socket: Option<PathBuf>,
+    /// May a client start a server when none answers? (default true; false on a shared server)
+    pub spawn: Option<bool>,
+    /// Operators' Unix group: the server opens its socket to it.
+    pub group: Option<String>,
+    /// How long an auto-started server waits after its last client, e.g. "15m".
+    pub idle_exit: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +50,54 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Where a personal bank lives when nobody says otherwise.
 pub fn default_db_path() -> PathBuf {
     project_dirs().map(|d| d.data_dir().join("bank")).unwrap_or_else(|| PathBuf::from("banca-bank"))
+}
+
+/// The bank's folder as one absolute path, whether or not it exists yet:
+/// the name the server and its clients agree on.
+pub fn canonical_bank_path(db: &Path) -> PathBuf {
+    if let Ok(p) = db.canonicalize() {
+        return p;
+    }
+    let absolute = if db.is_absolute() {
+        db.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(db)).unwrap_or_else(|_| db.to_path_buf())
+    };
+    match (absolute.parent().and_then(|p| p.canonicalize().ok()), absolute.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => absolute,
+    }
+}
+
+/// The folder of personal sockets: `$XDG_RUNTIME_DIR/banca`, else `/tmp/banca-$UID`.
+pub fn runtime_dir() -> PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d).join("banca"),
+        _ => PathBuf::from(format!("/tmp/banca-{}", nix::unistd::getuid())),
+    }
+}
+
+/// Each bank has its own socket: two banks never share a server.
+pub fn default_socket(bank: &Path) -> PathBuf {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bank.as_os_str().as_encoded_bytes());
+    runtime_dir().join(format!("{}.sock", &hex::encode(digest)[..16]))
+}
+
+/// "15m", "90s", "2h", "500ms" or plain seconds.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => return Some(std::time::Duration::from_millis(n)),
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 impl ConfigFile {

@@ -8,8 +8,11 @@
 pub mod access;
 pub mod bank;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod demo;
 pub mod i18n;
 pub mod model;
+pub mod protocol;
+pub mod server;
 pub mod store;

@@ -9,7 +9,28 @@ struct Bank {
     dir: TempDir,
 }
 
+/// Servers started for a test's banks die with the test: stopped on drop,
+/// and told to exit after 20 idle seconds should a test abort first.
+impl Drop for Bank {
+    fn drop(&mut self) {
+        for db in [self.path(), self.dir.path().join("restored")] {
+            let _ = self.cmd_for(&db).arg("stop").output();
+        }
+    }
+}
+
 impl Bank {
+    fn cmd_for(&self, db: &std::path::Path) -> Command {
+        let config = self.dir.path().join("config.toml");
+        if !config.exists() {
+            std::fs::write(&config, "idle_exit = \"20s\"\n").unwrap();
+        }
+        let mut c = Command::cargo_bin("banca").unwrap();
+        c.env("BANCA_CONFIG", config).env_remove("BANCA_LANG").env_remove("BANCA_DB").env_remove("BANCA_SOCKET");
+        c.arg("--db").arg(db);
+        c
+    }
+
     /// A new bank initialised by the user running the tests, who becomes admin.
     fn new() -> Bank {
         let bank = Bank { dir: TempDir::new().unwrap() };
@@ -22,13 +43,7 @@ impl Bank {
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("banca").unwrap();
-        c.env("BANCA_CONFIG", self.dir.path().join("no-config.toml"))
-            .env_remove("BANCA_LANG")
-            .env_remove("BANCA_DB")
-            .arg("--db")
-            .arg(self.path());
-        c
+        self.cmd_for(&self.path())
     }
 
     fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
@@ -291,48 +306,23 @@ fn export_then_import_restores_the_same_bank() {
     let file = bank.dir.path().join("backup.jsonl");
     bank.run(&["export", file.to_str().unwrap()]).success();
     let restored = bank.dir.path().join("restored");
-    let import = |db: &std::path::Path| {
-        Command::cargo_bin("banca")
-            .unwrap()
-            .env("BANCA_CONFIG", bank.dir.path().join("none.toml"))
-            .arg("--db")
-            .arg(db)
-            .arg("import")
-            .arg(&file)
-            .assert()
-    };
-    import(&restored).success().stdout(predicate::str::contains("1 famiglie"));
+    let import = || bank.cmd_for(&restored).arg("import").arg(&file).assert();
+    import().success().stdout(predicate::str::contains("1 famiglie"));
     // Importing again into the now non-empty bank is refused.
-    import(&restored).code(1).stderr(predicate::str::contains("non è vuota"));
-    let list = Command::cargo_bin("banca")
-        .unwrap()
-        .env("BANCA_CONFIG", bank.dir.path().join("none.toml"))
-        .arg("--db")
-        .arg(&restored)
-        .args(["family", "list"])
-        .assert()
-        .success();
+    import().code(1).stderr(predicate::str::contains("non è vuota"));
+    let list = bank.cmd_for(&restored).args(["family", "list"]).assert().success();
     assert!(String::from_utf8_lossy(&list.get_output().stdout).contains("Osio Sotto"));
 }
 
 #[test]
 fn a_broken_import_file_is_refused_with_its_line_numbers_and_writes_nothing() {
-    let dir = TempDir::new().unwrap();
-    let file = dir.path().join("bad.jsonl");
+    let bank = Bank { dir: TempDir::new().unwrap() };
+    let file = bank.dir.path().join("bad.jsonl");
     std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":1,\"store_format\":1}}\nnot json\n")
         .unwrap();
-    let target = dir.path().join("bank");
-    Command::cargo_bin("banca")
-        .unwrap()
-        .env("BANCA_CONFIG", dir.path().join("none.toml"))
-        .env_remove("BANCA_LANG")
-        .arg("--db")
-        .arg(&target)
-        .arg("import")
-        .arg(&file)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("riga 2"));
+    bank.run(&["import", file.to_str().unwrap()]).code(1).stderr(predicate::str::contains("riga 2"));
+    // Nothing was written: the bank is still empty and asks to be initialised.
+    bank.run(&["family", "list"]).code(1).stderr(predicate::str::contains("banca init"));
 }
 
 #[test]
@@ -373,6 +363,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn a_bank_held_by_another_process_is_reported_as_busy() {
     let bank = Bank::new();
+    bank.run(&["stop"]).success();
     let held = banca::bank::Bank::open(
         &bank.path(),
         banca::bank::BankConfig::default(),
@@ -383,6 +374,34 @@ fn a_bank_held_by_another_process_is_reported_as_busy() {
     bank.run(&["family", "list"]).code(3).stderr(predicate::str::contains("banca serve"));
     drop(held);
     bank.run(&["family", "list"]).success();
+}
+
+#[test]
+fn the_server_started_by_a_command_serves_the_next_and_stops_on_request() {
+    let bank = Bank::new();
+    let socket = String::from_utf8(bank.cmd().args(["--json", "info"]).output().unwrap().stdout).unwrap();
+    assert!(socket.contains("families"), "{socket}");
+    bank.run(&["stop"]).success().stdout(predicate::str::contains("Server fermato"));
+    bank.run(&["--no-spawn", "whoami"]).code(3).stderr(predicate::str::contains("Nessun server"));
+    bank.run(&["stop"]).success().stdout(predicate::str::contains("Nessun server"));
+    bank.run(&["whoami"]).success();
+}
+
+#[test]
+fn two_banks_never_share_a_server() {
+    let a = Bank::new();
+    let b = Bank::new();
+    a.run(&["service", "add", "--name", "Servizio A"]).success();
+    assert!(b.stdout(&["service", "list"]).lines().count() <= 1, "bank b sees bank a's services");
+    // Pointing a client of bank b at bank a's socket is refused by the handshake.
+    let a_socket = banca::config::default_socket(&banca::config::canonical_bank_path(&a.path()));
+    b.cmd()
+        .arg("--socket")
+        .arg(&a_socket)
+        .arg("whoami")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("serve la banca"));
 }
 
 #[test]

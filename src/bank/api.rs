@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::model::*;
 use crate::store::audit::{AuditEntry, ChainBreak};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
     /// Who the bank takes the caller for.
     Whoami,
@@ -99,9 +99,35 @@ pub enum Request {
     AuditVerify,
 }
 
+impl Request {
+    /// A read changes nothing the operator asked for, so a client may send
+    /// it again after a lost connection. (Reading a child's identity writes
+    /// an audit entry; reading twice is recorded twice, which is right.)
+    pub fn is_read(&self) -> bool {
+        use Request::*;
+        matches!(
+            self,
+            Whoami
+                | Info
+                | AmbitGet { .. }
+                | AmbitList
+                | ServiceGet { .. }
+                | ServiceList
+                | OperatorGet { .. }
+                | OperatorList { .. }
+                | FamilyGet { .. }
+                | FamilyList { .. }
+                | NeedGet { .. }
+                | NeedList { .. }
+                | AuditList { .. }
+                | AuditVerify
+        )
+    }
+}
+
 pub type Response = Result<Reply, BankError>;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reply {
     Whoami(Principal),
     Info(BankInfo),

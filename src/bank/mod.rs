@@ -14,7 +14,7 @@ pub use backup::ExportLine;
 pub use directory::ambits_from_csv;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
@@ -95,13 +95,28 @@ pub struct Bank {
     /// Writes are serialised: each validates and commits under this lock, so
     /// revision checks and referential checks see the state they commit on.
     writer: Mutex<()>,
+    /// Told of every committed change (the server fans it out to clients).
+    listener: OnceLock<ChangeListener>,
+}
+
+type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
+
+/// A committed change of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `family`, `need`, `service`, `operator`, `ambit` or `bank` (an import).
+    pub kind: &'static str,
+    pub code: String,
+    /// The new revision; 0 when the record was changed as a side effect (siblings).
+    pub revision: u64,
+    pub by: String,
 }
 
 impl Bank {
     /// Opens an existing bank (`create = false`) or creates an empty one.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
         let store = Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?;
-        Ok(Bank { store, comuni: Comuni::embedded(), clock, config, writer: Mutex::new(()) })
+        Ok(Bank { store, comuni: Comuni::embedded(), clock, config, writer: Mutex::new(()), listener: OnceLock::new() })
     }
 
     pub fn store(&self) -> &Store {
@@ -126,7 +141,31 @@ impl Bank {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Registers the one listener of committed changes.
+    pub fn on_change(&self, listener: impl Fn(&Change) + Send + Sync + 'static) {
+        let _ = self.listener.set(Box::new(listener));
+    }
+
     pub fn handle(&self, actor: &Actor, request: Request) -> Response {
+        let kind = changed_kind(&request);
+        let response = self.dispatch(actor, request);
+        if let (Some(listener), Some(kind), Ok(reply)) = (self.listener.get(), kind, &response) {
+            let by = actor.user.clone();
+            match reply {
+                Reply::Saved(s) if s.revision == 1 || !s.changed.is_empty() || !s.also_changed.is_empty() => {
+                    listener(&Change { kind, code: s.code.clone(), revision: s.revision, by: by.clone() });
+                    for code in &s.also_changed {
+                        listener(&Change { kind: "need", code: code.clone(), revision: 0, by: by.clone() });
+                    }
+                }
+                Reply::Imported(_) => listener(&Change { kind, code: "*".into(), revision: 0, by }),
+                _ => {}
+            }
+        }
+        response
+    }
+
+    fn dispatch(&self, actor: &Actor, request: Request) -> Response {
         match request {
             Request::Init => return self.init(actor),
             Request::Import { lines } => return self.import(actor, lines),
@@ -329,6 +368,20 @@ impl Bank {
             },
         }
         Ok(service)
+    }
+}
+
+/// The kind of record a write request changes; `None` for reads.
+fn changed_kind(request: &Request) -> Option<&'static str> {
+    use Request::*;
+    match request {
+        Init | OperatorCreate { .. } | OperatorUpdate { .. } => Some("operator"),
+        Import { .. } => Some("bank"),
+        AmbitSave { .. } => Some("ambit"),
+        ServiceCreate { .. } | ServiceUpdate { .. } => Some("service"),
+        FamilyCreate { .. } | FamilyUpdate { .. } => Some("family"),
+        NeedCreate { .. } | NeedUpdate { .. } => Some("need"),
+        _ => None,
     }
 }
 

@@ -53,14 +53,14 @@ pub fn init(settings: &Settings) -> CliResult {
     let s = Session::open(settings, true)?;
     s.call(Request::Init)?;
     if s.json {
-        return print_json(&serde_json::json!({ "bank": settings.db, "admin": s.actor.user }));
+        return print_json(&serde_json::json!({ "bank": settings.db, "admin": s.user() }));
     }
     println!(
         "{} {}\n{} {}",
         s.t("Banca creata in", "Bank created at"),
         settings.db.display(),
         s.t("Amministratore:", "Administrator:"),
-        s.actor.user
+        s.user()
     );
     println!(
         "{}",
@@ -74,7 +74,7 @@ pub fn init(settings: &Settings) -> CliResult {
 
 pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
-    if !crate::model::operator::is_valid_user_name(&s.actor.user) {
+    if !crate::model::operator::is_valid_user_name(&s.user()) {
         return Err(Failure::from_bank(
             &crate::bank::BankError::invalid("user", crate::model::Reason::InvalidUserName),
             s.lang,
@@ -85,11 +85,11 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         families: args.families,
         needs: args.needs,
         seed: args.seed,
-        admin_user: s.actor.user.clone(),
+        admin_user: s.user(),
         now: crate::bank::Clock::now(&crate::bank::SystemClock::new()),
     };
     let lines = crate::demo::generate_lines(&options);
-    let summary = match s.call(Request::Import { lines })? {
+    let summary = match s.import(lines)? {
         Reply::Imported(summary) => summary,
         other => return Err(unexpected(other)),
     };
@@ -109,7 +109,7 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
             "Dati sintetici: nessuna persona reale. Sei amministratore come",
             "Synthetic data: no real person. You are administrator as"
         ),
-        s.actor.user,
+        s.user(),
         s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
     );
     Ok(())
@@ -130,6 +130,32 @@ fn describe_summary(summary: &crate::bank::ImportSummary, lang: crate::i18n::Lan
         summary.audit_entries,
         lang.pick("voci di registro", "audit entries"),
     )
+}
+
+/// `banca stop`: asks the bank's server to stop; nothing to do if none runs.
+pub fn stop(settings: &Settings) -> CliResult {
+    let lang = settings.lang;
+    let quiet = Settings { spawn: false, ..settings.clone() };
+    let s = match Session::open(&quiet, false) {
+        Ok(s) => s,
+        Err(Failure::Unavailable(_)) => {
+            println!("{}", lang.pick("Nessun server in esecuzione.", "No server running."));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    if s.stop()? {
+        println!("{}", lang.pick("Server fermato.", "Server stopped."));
+        Ok(())
+    } else {
+        Err(Failure::User(
+            lang.pick(
+                "Solo chi ha avviato il server o un amministratore può fermarlo.",
+                "Only whoever started the server or an administrator may stop it.",
+            )
+            .into(),
+        ))
+    }
 }
 
 pub fn whoami(s: &Session) -> CliResult {
@@ -263,7 +289,7 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
     let text = std::fs::read_to_string(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
     let s = Session::open(settings, true)?;
     let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let summary = match s.call(Request::Import { lines })? {
+    let summary = match s.import(lines)? {
         Reply::Imported(summary) => summary,
         other => return Err(unexpected(other)),
     };
@@ -281,7 +307,7 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
 
 pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
     if args.verify {
-        return match s.bank.handle(&s.actor, Request::AuditVerify) {
+        return match s.request(Request::AuditVerify)? {
             Ok(Reply::AuditVerified { entries }) => {
                 if s.json {
                     return print_json(&serde_json::json!({ "ok": true, "entries": entries }));

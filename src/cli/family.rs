@@ -363,11 +363,11 @@ fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    print!("{}", render_family(&view, s.lang, s.bank.config().stale_after_months));
+    print!("{}", render_family(&view, s.lang));
     Ok(())
 }
 
-pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
+pub fn render_family(v: &FamilyView, lang: Lang) -> String {
     let p = &v.profile;
     let t = |it, en| lang.pick(it, en);
     let mut out = format!(
@@ -440,12 +440,7 @@ pub fn render_family(v: &FamilyView, lang: Lang, stale_months: u32) -> String {
     b.add(t("Idonea dal", "Approved on"), opt_date(p.approved_on));
     b.add(t("Revisione", "Review"), opt_date(p.review_on));
     let confirmed = match p.confirmed_on {
-        Some(d) if v.stale => format!(
-            "{}  ⚠ {} {stale_months} {}",
-            format_date(d),
-            t("da riconfermare: più di", "to be confirmed again: more than"),
-            t("mesi", "months")
-        ),
+        Some(d) if v.stale => format!("{}  ⚠ {}", format_date(d), t("da riconfermare", "to be confirmed again")),
         Some(d) => format_date(d),
         None => t("mai confermata", "never confirmed").into(),
     };

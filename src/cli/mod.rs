@@ -15,7 +15,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::bank::BankConfig;
-use crate::config::{default_config_path, default_db_path, ConfigFile};
+use std::time::Duration;
+
+use crate::config::{
+    canonical_bank_path, default_config_path, default_db_path, default_socket, parse_duration, ConfigFile,
+};
 use crate::i18n::Lang;
 
 pub use session::{Failure, Session, Settings};
@@ -32,6 +36,12 @@ pub struct Cli {
     /// Output JSON per gli script
     #[arg(long, global = true)]
     pub json: bool,
+    /// Socket del server (default: ricavato dalla cartella della banca)
+    #[arg(long, global = true, env = "BANCA_SOCKET", value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+    /// Non avviare un server se nessuno risponde
+    #[arg(long, global = true)]
+    pub no_spawn: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,6 +85,26 @@ pub enum Command {
     },
     /// Registro degli accessi e delle modifiche
     Audit(admin::AuditArgs),
+    /// Avvia il server che custodisce la banca (di solito parte da solo)
+    Serve(ServeArgs),
+    /// Ferma il server della banca (il suo proprietario o un amministratore)
+    Stop,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Esce dopo questo tempo senza client, es. 15m (di solito per i server avviati dai client)
+    #[arg(long, value_name = "DURATA")]
+    idle_exit: Option<String>,
+    /// Gruppo Unix degli operatori: solo loro possono collegarsi
+    #[arg(long, value_name = "GRUPPO")]
+    group: Option<String>,
+    /// Crea la banca se la cartella non esiste
+    #[arg(long)]
+    create: bool,
+    /// Staccarsi dal terminale una volta pronto (usato dai client che avviano il server)
+    #[arg(long, hide = true)]
+    detach: bool,
 }
 
 /// Runs the command line and gives the process exit code:
@@ -98,8 +128,25 @@ pub fn main() -> ExitCode {
         }
     }
     let defaults = BankConfig::default();
+    let db = cli.db.clone().or(config.db.clone()).unwrap_or_else(default_db_path);
+    let idle_exit = match config.idle_exit.as_deref().map(parse_duration) {
+        None => Duration::from_secs(15 * 60),
+        Some(Some(d)) => d,
+        Some(None) => {
+            eprintln!("banca: idle_exit: {}", lang.pick("durata non valida (es. 15m)", "not a duration (e.g. 15m)"));
+            return ExitCode::from(2);
+        }
+    };
     let settings = Settings {
-        db: cli.db.clone().or(config.db.clone()).unwrap_or_else(default_db_path),
+        socket: cli
+            .socket
+            .clone()
+            .or(config.socket.clone())
+            .unwrap_or_else(|| default_socket(&canonical_bank_path(&db))),
+        db,
+        spawn: !cli.no_spawn && config.spawn.unwrap_or(true),
+        idle_exit,
+        group: config.group.clone(),
         lang,
         json: cli.json,
         bank: BankConfig {
@@ -122,6 +169,8 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         Command::Demo(args) => admin::demo(settings, args),
         Command::Comune(args) => admin::comune(settings, args),
         Command::Import { file } => admin::import(settings, &file),
+        Command::Serve(args) => serve(settings, args),
+        Command::Stop => admin::stop(settings),
         other => {
             let s = Session::open(settings, false)?;
             match other {
@@ -134,10 +183,59 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Ambit(c) => directory::run_ambit(&s, c),
                 Command::Export { file } => admin::export(&s, &file),
                 Command::Audit(args) => admin::audit(&s, args),
-                Command::Init | Command::Demo(_) | Command::Comune(_) | Command::Import { .. } => {
-                    unreachable!("handled above")
-                }
+                Command::Init
+                | Command::Demo(_)
+                | Command::Comune(_)
+                | Command::Import { .. }
+                | Command::Serve(_)
+                | Command::Stop => unreachable!("handled above"),
             }
         }
     }
+}
+
+/// `banca serve`: runs the server in this process until stopped.
+fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
+    let lang = settings.lang;
+    let idle_exit = match args.idle_exit.as_deref().map(parse_duration) {
+        None => None,
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            return Err(Failure::User(format!(
+                "--idle-exit: {}",
+                lang.pick("durata non valida (es. 15m, 90s)", "not a duration (e.g. 15m, 90s)")
+            )))
+        }
+    };
+    crate::server::init_logging();
+    let options = crate::server::ServeOptions {
+        db: settings.db.clone(),
+        socket: settings.socket.clone(),
+        idle_exit,
+        group: args.group.or(settings.group.clone()),
+        create: args.create,
+        bank: settings.bank.clone(),
+    };
+    let detach = args.detach;
+    let ready = || {
+        if detach {
+            // Ready: let go of the starting client's pipe and terminal.
+            if let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
+                let _ = nix::unistd::dup2_stdout(&null);
+                let _ = nix::unistd::dup2_stderr(&null);
+            }
+        } else {
+            eprintln!(
+                "banca: {} {} ({} {})",
+                lang.pick("servo la banca su", "serving the bank on"),
+                settings.socket.display(),
+                lang.pick("Ctrl-C per fermare; log:", "Ctrl-C to stop; log:"),
+                crate::server::log_location()
+            );
+        }
+    };
+    crate::server::serve(&options, ready).map_err(|e| match e {
+        crate::server::ServeError::Store(s) => Failure::from_store(&s, lang),
+        other => Failure::Unavailable(other.to_string()),
+    })
 }

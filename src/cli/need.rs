@@ -164,7 +164,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
         identity: ChildIdentity {
             given_name: String::new(),
             family_name: String::new(),
-            birth_date: s.bank.today(),
+            birth_date: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
             fiscal_code: None,
             address: String::new(),
         },

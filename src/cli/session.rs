@@ -1,10 +1,12 @@
 //! One CLI invocation: who is asking (from the kernel), which bank, and the
 //! one door to it, `Bank::handle`.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::time::Duration;
 
-use crate::bank::{Actor, Bank, BankConfig, BankError, Reply, Request, SystemClock};
+use crate::bank::{BankConfig, BankError, Reply, Request, Response};
+use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, describe_store_error, Lang};
 use crate::store::StoreError;
 
@@ -58,6 +60,40 @@ impl Failure {
         }
     }
 
+    pub fn from_client(e: &ClientError, lang: Lang) -> Failure {
+        let it = lang == Lang::It;
+        match e {
+            // The server's own words: why it could not open the bank.
+            ClientError::ServerFailed(text) => Failure::Unavailable(text.clone()),
+            ClientError::NoServer { socket } => Failure::Unavailable(if it {
+                format!("Nessun server risponde su {}: avviare `banca serve` o chiedere all'amministratore.", socket.display())
+            } else {
+                format!("No server answers on {}: start `banca serve` or ask the administrator.", socket.display())
+            }),
+            ClientError::Mismatch { server, client } => Failure::Unavailable(if it {
+                format!("Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).")
+            } else {
+                format!("Server is banca {server}, this client {client}: restart the server (`banca stop`).")
+            }),
+            ClientError::OtherBank { socket, serves, wanted } => Failure::Unavailable(if it {
+                format!("Il server su {} serve la banca {serves}, non {wanted}.", socket.display())
+            } else {
+                format!("The server on {} serves the bank {serves}, not {wanted}.", socket.display())
+            }),
+            ClientError::NoUser(uid) => {
+                Failure::User(format!("{} {uid}", lang.pick("Nessun nome utente per l'uid", "No user name for uid")))
+            }
+            ClientError::Lost { write_unknown: true } => Failure::Internal(lang.pick(
+                "La connessione al server si è interrotta durante una modifica: non è noto se sia stata salvata. Controllare con `banca family show CODICE` (o need/service) prima di ripeterla.",
+                "The connection to the server broke during a change: whether it was saved is unknown. Check with `banca family show CODE` (or need/service) before repeating it.",
+            ).into()),
+            ClientError::Lost { .. } => Failure::Unavailable(
+                lang.pick("La connessione al server si è interrotta.", "The connection to the server broke.").into(),
+            ),
+            ClientError::Protocol(m) => Failure::Internal(m.clone()),
+        }
+    }
+
     pub fn from_store(e: &StoreError, lang: Lang) -> Failure {
         let text = describe_store_error(e, lang);
         match e {
@@ -70,54 +106,65 @@ impl Failure {
 pub type CliResult<T = ()> = Result<T, Failure>;
 
 pub struct Session {
-    pub bank: Bank,
-    pub actor: Actor,
+    client: RefCell<Client>,
     pub lang: Lang,
     pub json: bool,
 }
 
+#[derive(Clone)]
 pub struct Settings {
     pub db: PathBuf,
+    pub socket: PathBuf,
+    /// Start a server when none answers.
+    pub spawn: bool,
+    pub idle_exit: Duration,
+    pub group: Option<String>,
     pub lang: Lang,
     pub json: bool,
     pub bank: BankConfig,
 }
 
 impl Session {
-    /// Opens the bank as the user the kernel says is running this process.
+    /// Connects to the bank's server, starting one if allowed. `create`
+    /// lets a started server create the bank (init, demo, import).
     pub fn open(settings: &Settings, create: bool) -> CliResult<Session> {
-        let lang = settings.lang;
-        // Read the local offset before sled starts its threads.
-        let clock = Arc::new(SystemClock::new());
-        let actor = kernel_actor(lang)?;
-        let bank = Bank::open(&settings.db, settings.bank.clone(), create, clock)
-            .map_err(|e| Failure::from_store(&e, lang))?;
-        Ok(Session { bank, actor, lang: settings.lang, json: settings.json })
+        let target = Target {
+            bank: crate::config::canonical_bank_path(&settings.db),
+            socket: settings.socket.clone(),
+            spawn: settings.spawn,
+            create,
+            idle_exit: settings.idle_exit,
+        };
+        let client = Client::connect(target).map_err(|e| Failure::from_client(&e, settings.lang))?;
+        Ok(Session { client: RefCell::new(client), lang: settings.lang, json: settings.json })
+    }
+
+    /// The Unix user the server knows us as (from the kernel).
+    pub fn user(&self) -> String {
+        self.client.borrow().user.clone()
+    }
+
+    /// The raw answer, for callers that treat some errors specially.
+    pub fn request(&self, request: Request) -> CliResult<Response> {
+        self.client.borrow_mut().call(request).map_err(|e| Failure::from_client(&e, self.lang))
     }
 
     pub fn call(&self, request: Request) -> CliResult<Reply> {
-        self.bank.handle(&self.actor, request).map_err(|e| Failure::from_bank(&e, self.lang))
+        self.request(request)?.map_err(|e| Failure::from_bank(&e, self.lang))
     }
 
-    pub fn it(&self) -> bool {
-        self.lang == Lang::It
+    pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
+        let response = self.client.borrow_mut().import(lines).map_err(|e| Failure::from_client(&e, self.lang))?;
+        response.map_err(|e| Failure::from_bank(&e, self.lang))
+    }
+
+    /// Asks the server to stop; false if it refused.
+    pub fn stop(&self) -> CliResult<bool> {
+        self.client.borrow_mut().stop().map_err(|e| Failure::from_client(&e, self.lang))
     }
 
     pub fn t<'a>(&self, it: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(it, en)
-    }
-}
-
-/// The Unix user of this process, by its real uid: no flag, variable or
-/// file can make banca believe someone else is at the keyboard.
-pub fn kernel_actor(lang: Lang) -> CliResult<Actor> {
-    let uid = nix::unistd::getuid();
-    match nix::unistd::User::from_uid(uid) {
-        Ok(Some(user)) => Ok(Actor::new(user.name)),
-        _ => Err(Failure::Internal(format!(
-            "{} {uid}",
-            lang.pick("Nessun nome utente per l'uid", "No user name for uid")
-        ))),
     }
 }
 

@@ -1,0 +1,216 @@
+//! The client side of the socket: every CLI command (and the TUI) talks to
+//! the bank's server through this. When no server answers, one is started
+//! in the background, detached, and exits on its own when idle.
+
+mod spawn;
+
+use std::collections::VecDeque;
+use std::io::BufReader;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::bank::{Reply, Request, Response};
+use crate::protocol::{
+    self, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION,
+};
+
+/// Which server to talk to, and whether to start one.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The bank's canonical path (what the handshake checks).
+    pub bank: PathBuf,
+    pub socket: PathBuf,
+    /// Start a server when none answers.
+    pub spawn: bool,
+    /// The started server may create the bank (init, demo, import).
+    pub create: bool,
+    /// How long a started server waits after its last client.
+    pub idle_exit: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("no server answers on {socket}")]
+    NoServer { socket: PathBuf },
+    /// The server we started could not start; its own words.
+    #[error("{0}")]
+    ServerFailed(String),
+    #[error("server is banca {server}, this client {client}: restart the server")]
+    Mismatch { server: String, client: String },
+    #[error("the server on {socket} serves the bank {serves}, not {wanted}")]
+    OtherBank { socket: PathBuf, serves: String, wanted: String },
+    #[error("no user name for uid {0}")]
+    NoUser(u32),
+    #[error("the connection to the server was lost")]
+    Lost { write_unknown: bool },
+    #[error("protocol error: {0}")]
+    Protocol(String),
+}
+
+pub struct Client {
+    target: Target,
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+    next_id: u64,
+    /// Who the server says we are (from the kernel).
+    pub user: String,
+    pub server_version: String,
+    events: VecDeque<Event>,
+}
+
+impl Client {
+    pub fn connect(target: Target) -> Result<Client, ClientError> {
+        let stream = match UnixStream::connect(&target.socket) {
+            Ok(s) => s,
+            Err(_) if target.spawn => spawn::start_server(&target)?,
+            Err(_) => return Err(ClientError::NoServer { socket: target.socket.clone() }),
+        };
+        Client::handshake(target, stream)
+    }
+
+    fn handshake(target: Target, stream: UnixStream) -> Result<Client, ClientError> {
+        let lost = |_| ClientError::Lost { write_unknown: false };
+        let mut writer = stream.try_clone().map_err(|e| lost(FrameError::Io(e)))?;
+        let mut reader = BufReader::new(stream);
+        let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: target.bank.display().to_string() };
+        protocol::write_frame(&mut writer, &hello, MAX_FRAME).map_err(lost)?;
+        match protocol::read_frame::<Welcome>(&mut reader, MAX_SERVER_FRAME).map_err(lost)? {
+            Welcome::Ok { version, user } => Ok(Client {
+                target,
+                reader,
+                writer,
+                next_id: 1,
+                user,
+                server_version: version,
+                events: VecDeque::new(),
+            }),
+            Welcome::Mismatch { version, .. } => Err(ClientError::Mismatch { server: version, client: VERSION.into() }),
+            Welcome::OtherBank { bank } => Err(ClientError::OtherBank {
+                socket: target.socket.clone(),
+                serves: bank,
+                wanted: target.bank.display().to_string(),
+            }),
+            Welcome::NoUser { uid } => Err(ClientError::NoUser(uid)),
+        }
+    }
+
+    /// Sends a request and waits for its answer. A read whose connection
+    /// was lost is sent once more on a new connection; a write never is:
+    /// its outcome is unknown and the caller must say so.
+    pub fn call(&mut self, request: Request) -> Result<Response, ClientError> {
+        match self.exchange(request.clone()) {
+            Err(ClientError::Lost { .. }) if request.is_read() => {
+                self.reconnect()?;
+                self.exchange(request)
+            }
+            Err(ClientError::Lost { .. }) => Err(ClientError::Lost { write_unknown: true }),
+            other => other,
+        }
+    }
+
+    /// An import: the lines go ahead in chunks, the request carries the last ones.
+    pub fn import(&mut self, lines: Vec<String>) -> Result<Response, ClientError> {
+        let mut chunks = protocol::chunk_lines(lines);
+        let last = chunks.pop().unwrap_or_default();
+        for lines in chunks {
+            self.send(&ClientMsg::ImportLines { lines }).map_err(|_| ClientError::Lost { write_unknown: true })?;
+        }
+        self.exchange(Request::Import { lines: last }).map_err(|e| match e {
+            ClientError::Lost { .. } => ClientError::Lost { write_unknown: true },
+            other => other,
+        })
+    }
+
+    /// Asks the server to stop and waits until it has let go of the bank;
+    /// false when it refused (only its owner or an admin may stop it).
+    pub fn stop(&mut self) -> Result<bool, ClientError> {
+        self.send(&ClientMsg::Stop).map_err(|_| ClientError::Lost { write_unknown: false })?;
+        loop {
+            match self.receive()? {
+                ServerMsg::Stopping { accepted: false } => return Ok(false),
+                ServerMsg::Stopping { accepted: true } => break,
+                ServerMsg::Event(e) => self.events.push_back(e),
+                _ => {}
+            }
+        }
+        // The server closes every connection, then flushes and exits.
+        while self.receive().is_ok() {}
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.target.socket.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(true)
+    }
+
+    /// From now on the server pushes an event after every committed change.
+    pub fn subscribe(&mut self) -> Result<(), ClientError> {
+        self.send(&ClientMsg::Subscribe).map_err(|_| ClientError::Lost { write_unknown: false })
+    }
+
+    /// Events received so far (while waiting for replies, or within `wait`).
+    pub fn events(&mut self, wait: Duration) -> Result<Vec<Event>, ClientError> {
+        if self.events.is_empty() && !wait.is_zero() {
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(wait))
+                .map_err(|_| ClientError::Lost { write_unknown: false })?;
+            let got = self.receive();
+            let _ = self.reader.get_ref().set_read_timeout(None);
+            match got {
+                Ok(ServerMsg::Event(e)) => self.events.push_back(e),
+                Ok(_) => {}
+                Err(ClientError::Lost { .. }) if self.events.is_empty() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.events.drain(..).collect())
+    }
+
+    fn exchange(&mut self, request: Request) -> Result<Response, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&ClientMsg::Call { id, request: Box::new(request) })
+            .map_err(|_| ClientError::Lost { write_unknown: false })?;
+        let mut export: Vec<String> = Vec::new();
+        loop {
+            match self.receive()? {
+                ServerMsg::Reply { id: got, response } if got == id => {
+                    return Ok(match *response {
+                        Ok(Reply::Export { lines }) if !export.is_empty() => {
+                            export.extend(lines);
+                            Ok(Reply::Export { lines: export })
+                        }
+                        other => other,
+                    });
+                }
+                ServerMsg::ExportLines { id: got, lines } if got == id => export.extend(lines),
+                ServerMsg::Event(e) => self.events.push_back(e),
+                ServerMsg::Lagged => self.events.push_back(Event {
+                    kind: "lagged".into(),
+                    code: String::new(),
+                    revision: 0,
+                    by: String::new(),
+                }),
+                other => return Err(ClientError::Protocol(format!("unexpected {other:?}"))),
+            }
+        }
+    }
+
+    fn send(&mut self, msg: &ClientMsg) -> Result<(), FrameError> {
+        protocol::write_frame(&mut self.writer, msg, MAX_FRAME)
+    }
+
+    fn receive(&mut self) -> Result<ServerMsg, ClientError> {
+        protocol::read_frame(&mut self.reader, MAX_SERVER_FRAME).map_err(|e| match e {
+            FrameError::Closed | FrameError::Io(_) => ClientError::Lost { write_unknown: false },
+            other => ClientError::Protocol(other.to_string()),
+        })
+    }
+
+    fn reconnect(&mut self) -> Result<(), ClientError> {
+        let fresh = Client::connect(self.target.clone())?;
+        *self = Client { events: std::mem::take(&mut self.events), ..fresh };
+        Ok(())
+    }
+}

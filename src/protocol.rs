@@ -1,0 +1,197 @@
+//! What travels on the socket between a client and the server.
+//!
+//! A frame is a 4-byte big-endian length then a bincode body; the length
+//! is checked against a cap before anything is allocated. The first frame
+//! each way is a handshake naming the protocol, the binary's version and
+//! the bank; then the client sends calls and the server sends replies and,
+//! to subscribers, events.
+
+use std::io::{self, Read, Write};
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::bank::{Request, Response};
+
+/// Bumped whenever a type below (or the Request/Response it carries) changes shape.
+pub const PROTOCOL: u32 = 1;
+
+/// The binary's version, shown when client and server disagree.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// No frame from a client may be larger: checked before allocating.
+pub const MAX_FRAME: usize = 4 << 20;
+
+/// Frames from the server may be larger (a list of 100 000 families is
+/// about 30 MB), but not unbounded: a client refuses garbage too.
+pub const MAX_SERVER_FRAME: usize = 256 << 20;
+
+/// Export and import lines travel in chunks of about this many bytes.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Splits lines into chunks of about `CHUNK_BYTES`, keeping their order.
+pub fn chunk_lines(lines: Vec<String>) -> Vec<Vec<String>> {
+    let mut chunks = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0;
+    for line in lines {
+        if bytes + line.len() > CHUNK_BYTES && !current.is_empty() {
+            chunks.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        bytes += line.len() + 8;
+        current.push(line);
+    }
+    chunks.push(current);
+    chunks
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    pub version: String,
+    /// The canonical path of the bank the client wants.
+    pub bank: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Welcome {
+    /// Go ahead. `user` is who the kernel says the client is.
+    Ok { version: String, user: String },
+    /// Client and server speak different protocols.
+    Mismatch { protocol: u32, version: String },
+    /// This server serves another bank.
+    OtherBank { bank: String },
+    /// The kernel names no user for the client's uid.
+    NoUser { uid: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    Call {
+        id: u64,
+        request: Box<Request>,
+    },
+    /// Lines of an import sent ahead of `Request::Import` (which then carries the last ones).
+    ImportLines {
+        lines: Vec<String>,
+    },
+    /// Ask for an `Event` after every committed change.
+    Subscribe,
+    /// Stop the server (its owner or an administrator).
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    Reply {
+        id: u64,
+        response: Box<Response>,
+    },
+    /// Lines of an export sent ahead of its `Reply` (which then carries the last ones).
+    ExportLines {
+        id: u64,
+        lines: Vec<String>,
+    },
+    Event(Event),
+    /// Events were dropped because this client read too slowly: resync.
+    Lagged,
+    /// The answer to `Stop`.
+    Stopping {
+        accepted: bool,
+    },
+}
+
+/// A committed change, as pushed to subscribers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// `family`, `need`, `service`, `operator`, `ambit`, `bank`.
+    pub kind: String,
+    pub code: String,
+    pub revision: u64,
+    pub by: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("connection closed")]
+    Closed,
+    #[error("frame of {0} bytes is over the {MAX_FRAME}-byte limit")]
+    TooLarge(usize),
+    #[error("frame does not decode: {0}")]
+    Garbled(String),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+pub fn write_frame<T: Serialize>(w: &mut impl Write, value: &T, cap: usize) -> Result<(), FrameError> {
+    let body = bincode::serde::encode_to_vec(value, config()).map_err(|e| FrameError::Garbled(e.to_string()))?;
+    if body.len() > cap {
+        return Err(FrameError::TooLarge(body.len()));
+    }
+    let mut frame = Vec::with_capacity(4 + body.len());
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&body);
+    w.write_all(&frame)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// Reads one frame, refusing a length over `cap` before allocating.
+pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<T, FrameError> {
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(FrameError::Closed),
+        Err(e) => return Err(e.into()),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len > cap {
+        return Err(FrameError::TooLarge(len));
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => FrameError::Garbled("truncated frame".into()),
+        _ => FrameError::Io(e),
+    })?;
+    let (value, used) = bincode::serde::decode_from_slice(&body, config().with_limit::<MAX_SERVER_FRAME>())
+        .map_err(|e| FrameError::Garbled(e.to_string()))?;
+    if used != len {
+        return Err(FrameError::Garbled(format!("{} bytes left over", len - used)));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_refuse_oversized_or_truncated_input() {
+        let mut buf = Vec::new();
+        let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: "/b".into() };
+        write_frame(&mut buf, &hello, MAX_FRAME).unwrap();
+        assert_eq!(read_frame::<Hello>(&mut buf.as_slice(), MAX_FRAME).unwrap(), hello);
+
+        let huge = (u32::MAX).to_be_bytes();
+        assert!(matches!(read_frame::<Hello>(&mut huge.as_slice(), MAX_FRAME), Err(FrameError::TooLarge(_))));
+        assert!(matches!(read_frame::<Hello>(&mut &buf[..buf.len() - 1], MAX_FRAME), Err(FrameError::Garbled(_))));
+        assert!(matches!(read_frame::<Hello>(&mut &[][..], MAX_FRAME), Err(FrameError::Closed)));
+        let mut junk = 5u32.to_be_bytes().to_vec();
+        junk.extend_from_slice(&[0xff; 5]);
+        assert!(matches!(read_frame::<Hello>(&mut junk.as_slice(), MAX_FRAME), Err(FrameError::Garbled(_))));
+    }
+
+    #[test]
+    fn long_exports_are_cut_in_chunks_that_fit_a_frame() {
+        let lines: Vec<String> = (0..5000).map(|i| format!("{i:0>600}")).collect();
+        let chunks = chunk_lines(lines.clone());
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.iter().map(|l| l.len()).sum::<usize>() <= CHUNK_BYTES));
+        assert_eq!(chunks.concat(), lines);
+        assert_eq!(chunk_lines(vec![]), vec![Vec::<String>::new()]);
+    }
+}
