@@ -1,6 +1,7 @@
 //! Figures of the foundation, printed (not asserted): how long `banca demo`
 //! takes to build a large synthetic bank, how much disk it takes, and how
-//! long the list commands take on it, measured on the real release binary.
+//! long the list commands take on it, measured on the real release binary
+//! (each command a new process, talking to the bank's warm server).
 //!
 //!     cargo bench --bench foundation
 //!     BENCH_FAMILIES=10000 BENCH_NEEDS=2000 cargo bench --bench foundation
@@ -23,6 +24,8 @@ fn main() {
         c
     };
 
+    // The first command starts the bank's server; it is stopped however the bench ends.
+    let _server = StopOnDrop(banca(&["stop"]));
     println!("banca foundation bench: {families} families, {needs} needs, median of {runs} runs");
     let (demo, demo_rss) =
         timed(banca(&["demo", "--families", &families.to_string(), "--needs", &needs.to_string(), "--seed", "7"]));
@@ -80,6 +83,14 @@ fn dir_size(path: &Path) -> u64 {
         }
     }
     total
+}
+
+struct StopOnDrop(Command);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.output();
+    }
 }
 
 fn env_or(name: &str, default: usize) -> usize {

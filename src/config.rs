@@ -39,12 +39,29 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("it", "banca", "banca")
 }
 
+/// The system-wide file of a shared server.
+pub const SYSTEM_CONFIG: &str = "/etc/banca/config.toml";
+
 /// The file to read: `BANCA_CONFIG`, else `~/.config/banca/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("BANCA_CONFIG") {
         return Some(PathBuf::from(p));
     }
     project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The configuration in force: `BANCA_CONFIG` alone if set; else the
+/// system file with the user's file over it.
+pub fn load_config() -> Result<ConfigFile, ConfigError> {
+    if std::env::var_os("BANCA_CONFIG").is_some() {
+        return default_config_path().map(|p| ConfigFile::load(&p)).unwrap_or(Ok(ConfigFile::default()));
+    }
+    let system = ConfigFile::load(Path::new(SYSTEM_CONFIG))?;
+    let user = match default_config_path() {
+        Some(p) => ConfigFile::load(&p)?,
+        None => ConfigFile::default(),
+    };
+    Ok(system.overridden_by(user))
 }
 
 /// Where a personal bank lives when nobody says otherwise.
@@ -101,6 +118,20 @@ pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
 }
 
 impl ConfigFile {
+    /// Every key `over` sets wins.
+    pub fn overridden_by(self, over: ConfigFile) -> ConfigFile {
+        ConfigFile {
+            db: over.db.or(self.db),
+            lang: over.lang.or(self.lang),
+            stale_after_months: over.stale_after_months.or(self.stale_after_months),
+            cache_mb: over.cache_mb.or(self.cache_mb),
+            socket: over.socket.or(self.socket),
+            spawn: over.spawn.or(self.spawn),
+            group: over.group.or(self.group),
+            idle_exit: over.idle_exit.or(self.idle_exit),
+        }
+    }
+
     /// Reads the file if it exists; a missing file is an empty configuration.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
         match std::fs::read_to_string(path) {
@@ -126,5 +157,22 @@ mod tests {
         assert_eq!(c.stale_after_months, Some(3));
         std::fs::write(&p, "stale_months = 3\n").unwrap();
         assert!(ConfigFile::load(&p).unwrap_err().to_string().contains("stale_months"));
+    }
+
+    #[test]
+    fn the_users_file_wins_over_the_system_file_key_by_key() {
+        let system = ConfigFile { spawn: Some(false), lang: Some("it".into()), ..ConfigFile::default() };
+        let user = ConfigFile { lang: Some("en".into()), ..ConfigFile::default() };
+        let merged = system.overridden_by(user);
+        assert_eq!(merged.spawn, Some(false));
+        assert_eq!(merged.lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn durations_read_as_operators_write_them() {
+        assert_eq!(parse_duration("15m"), Some(std::time::Duration::from_secs(900)));
+        assert_eq!(parse_duration("90"), Some(std::time::Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Some(std::time::Duration::from_millis(500)));
+        assert_eq!(parse_duration("dieci"), None);
     }
 }

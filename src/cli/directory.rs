@@ -59,7 +59,12 @@ pub struct ServiceFields {
 pub enum OperatorCommand {
     /// Aggiunge un operatore: il suo nome utente Unix (amministratori)
     Add {
-        user: String,
+        /// Nome utente Unix (oppure --unix-user)
+        #[arg(required_unless_present = "unix_user", conflicts_with = "unix_user")]
+        user: Option<String>,
+        /// Nome utente Unix dell'operatore
+        #[arg(long)]
+        unix_user: Option<String>,
         #[command(flatten)]
         fields: OperatorFields,
     },
@@ -257,7 +262,8 @@ impl ServiceFields {
 
 pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
     match c {
-        OperatorCommand::Add { user, fields } => {
+        OperatorCommand::Add { user, unix_user, fields } => {
+            let user = user.or(unix_user).unwrap_or_default();
             let mut input =
                 OperatorInput { display_name: String::new(), role: Role::Operator, service: None, active: true };
             let mut errs = FlagErrors::new(s.lang);

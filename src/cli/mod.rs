@@ -17,9 +17,7 @@ use clap::{Parser, Subcommand};
 use crate::bank::BankConfig;
 use std::time::Duration;
 
-use crate::config::{
-    canonical_bank_path, default_config_path, default_db_path, default_socket, parse_duration, ConfigFile,
-};
+use crate::config::{canonical_bank_path, default_db_path, default_socket, load_config, parse_duration};
 use crate::i18n::Lang;
 
 pub use session::{Failure, Session, Settings};
@@ -111,9 +109,8 @@ pub struct ServeArgs {
 /// 0 ok, 1 user error, 2 usage, 3 bank unavailable, 4 internal fault.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config_path = default_config_path();
-    let config = match config_path.as_deref().map(ConfigFile::load).transpose() {
-        Ok(c) => c.unwrap_or_default(),
+    let config = match load_config() {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("banca: {e}");
             return ExitCode::from(2);
