@@ -91,6 +91,10 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
         };
         match msg {
             ClientMsg::Subscribe => shared.fanout.add(Subscriber { queue: queue.clone(), lagged: lagged.clone() }),
+            // An import only goes into an empty bank: on any other, the
+            // lines are not kept (the call will be refused), so no client
+            // can make a live server hold them.
+            ClientMsg::ImportLines { .. } if !shared.bank.store().is_empty() => {}
             ClientMsg::ImportLines { lines } => {
                 staged_bytes += lines.iter().map(String::len).sum::<usize>();
                 if staged_bytes > MAX_IMPORT_BYTES {
