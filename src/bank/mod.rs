@@ -41,27 +41,26 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> OffsetDateTime;
 }
 
-/// The system clock in the local offset, taken once at start-up (reading
-/// the offset later is not thread-safe on Linux).
-pub struct SystemClock {
-    offset: UtcOffset,
-}
+/// The system clock in the local time of the machine (Italy's, on the
+/// server), daylight saving included. The offset is looked up at every
+/// reading through chrono, which reads the zone database itself: `time`'s
+/// own lookup is refused in a multi-threaded process, and one taken at
+/// start-up would be an hour off after the clocks change.
+#[derive(Default)]
+pub struct SystemClock;
 
 impl SystemClock {
     pub fn new() -> SystemClock {
-        SystemClock { offset: UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC) }
-    }
-}
-
-impl Default for SystemClock {
-    fn default() -> Self {
-        SystemClock::new()
+        SystemClock
     }
 }
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc().to_offset(self.offset)
+        use chrono::Offset;
+        let seconds = chrono::Local::now().offset().fix().local_minus_utc();
+        let offset = UtcOffset::from_whole_seconds(seconds).unwrap_or(UtcOffset::UTC);
+        OffsetDateTime::now_utc().to_offset(offset)
     }
 }
 

@@ -70,6 +70,11 @@ impl Failure {
             } else {
                 format!("No server answers on {}: start `banca serve` or ask the administrator.", socket.display())
             }),
+            ClientError::PermissionDenied { socket } => Failure::Unavailable(if it {
+                format!("Accesso negato al server ({}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione.", socket.display())
+            } else {
+                format!("Permission denied on the server's socket ({}): ask the administrator to add you to the operators' group, then log out and in again.", socket.display())
+            }),
             ClientError::Mismatch { server, client } => Failure::Unavailable(if it {
                 format!("Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).")
             } else {

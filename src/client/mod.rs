@@ -33,6 +33,8 @@ pub struct Target {
 pub enum ClientError {
     #[error("no server answers on {socket}")]
     NoServer { socket: PathBuf },
+    #[error("permission denied on {socket}")]
+    PermissionDenied { socket: PathBuf },
     /// The server we started could not start; its own words.
     #[error("{0}")]
     ServerFailed(String),
@@ -63,6 +65,10 @@ impl Client {
     pub fn connect(target: Target) -> Result<Client, ClientError> {
         let stream = match UnixStream::connect(&target.socket) {
             Ok(s) => s,
+            // A server is there but this user may not reach it: say so, do not start another.
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(ClientError::PermissionDenied { socket: target.socket.clone() })
+            }
             Err(_) if target.spawn => spawn::start_server(&target)?,
             Err(_) => return Err(ClientError::NoServer { socket: target.socket.clone() }),
         };
