@@ -108,7 +108,7 @@ impl FamilyInput {
             p.check_range(
                 &format!("identity.adults[{i}].birth_year"),
                 a.birth_year as i64,
-                (year - 100) as i64,
+                (year - 110) as i64,
                 (year - 18) as i64,
             );
         }
@@ -122,10 +122,12 @@ impl FamilyInput {
         }
         p.check_range("profile.household.adults", pr.household.adults as i64, 1, 10);
         for (i, y) in pr.household.children_birth_years.iter().enumerate() {
+            // Grown-up children still count in the household: only a year that
+            // cannot be (in the future, or beyond any parent's life) is refused.
             p.check_range(
                 &format!("profile.household.children_birth_years[{i}]"),
                 *y as i64,
-                (year - 40) as i64,
+                (year - 90) as i64,
                 year as i64,
             );
         }

@@ -130,6 +130,13 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
         let _ = c.join();
     }
     bank.store().flush()?;
+    // Let go of the bank (its locks) before the socket disappears, so that
+    // whoever waits for the socket to go may open the bank at once.
+    drop(shared);
+    match Arc::try_unwrap(bank) {
+        Ok(bank) => drop(bank),
+        Err(_) => tracing::warn!("the bank is still referenced at shutdown"),
+    }
     drop(listener);
     let _ = std::fs::remove_file(&opts.socket);
     tracing::info!("stopped");
