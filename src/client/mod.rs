@@ -136,8 +136,9 @@ impl Client {
             match self.receive()? {
                 ServerMsg::Stopping { accepted: false } => return Ok(false),
                 ServerMsg::Stopping { accepted: true } => break,
-                ServerMsg::Event(e) => self.events.push_back(e),
-                _ => {}
+                other => {
+                    self.keep_event(other);
+                }
             }
         }
         // The server closes every connection, then flushes and exits.
@@ -164,8 +165,9 @@ impl Client {
             let got = self.receive();
             let _ = self.reader.get_ref().set_read_timeout(None);
             match got {
-                Ok(ServerMsg::Event(e)) => self.events.push_back(e),
-                Ok(_) => {}
+                Ok(msg) => {
+                    self.keep_event(msg);
+                }
                 Err(ClientError::Lost { .. }) if self.events.is_empty() => {}
                 Err(e) => return Err(e),
             }
@@ -191,16 +193,29 @@ impl Client {
                     });
                 }
                 ServerMsg::ExportLines { id: got, lines } if got == id => export.extend(lines),
-                ServerMsg::Event(e) => self.events.push_back(e),
-                ServerMsg::Lagged => self.events.push_back(Event {
-                    kind: "lagged".into(),
-                    code: String::new(),
-                    revision: 0,
-                    by: String::new(),
-                }),
-                other => return Err(ClientError::Protocol(format!("unexpected {other:?}"))),
+                other => {
+                    if let Some(other) = self.keep_event(other) {
+                        return Err(ClientError::Protocol(format!("unexpected {other:?}")));
+                    }
+                }
             }
         }
+    }
+
+    /// Keeps an event (or the word that events were missed, as an event of
+    /// kind `lagged`: the reader should resync); anything else is given back.
+    fn keep_event(&mut self, msg: ServerMsg) -> Option<ServerMsg> {
+        match msg {
+            ServerMsg::Event(e) => self.events.push_back(e),
+            ServerMsg::Lagged => self.events.push_back(Event {
+                kind: "lagged".into(),
+                code: String::new(),
+                revision: 0,
+                by: String::new(),
+            }),
+            other => return Some(other),
+        }
+        None
     }
 
     fn send(&mut self, msg: &ClientMsg) -> Result<(), FrameError> {

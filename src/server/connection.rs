@@ -80,7 +80,12 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
     let mut staged: Vec<String> = Vec::new();
     let mut staged_bytes = 0usize;
     let result = loop {
-        if !wait_readable(&stream, shared)? {
+        // Frames already read ahead into the buffer are not on the socket
+        // any more: poll only when the buffer is empty.
+        if reader.buffer().is_empty() && !wait_readable(&stream, shared)? {
+            break Ok(());
+        }
+        if shared.shutdown.load(Ordering::SeqCst) {
             break Ok(());
         }
         stream.set_read_timeout(Some(FRAME_TIMEOUT))?;
