@@ -839,6 +839,34 @@ fn sigterm_stops_the_server_cleanly_and_keeps_what_it_acknowledged() {
     drop(server);
 }
 
+#[test]
+fn after_a_server_restart_a_read_is_answered_again_and_a_write_is_reported_as_uncertain() {
+    let place = Place::new();
+    let mut server = place.start();
+    let mut c = place.client();
+    seed(&mut c);
+    let code = counted_family(&mut c);
+
+    // The server goes away and comes back; the client's connection is dead.
+    server.terminate();
+    server.exited_within(Duration::from_secs(10)).expect("the server stops");
+    let server = place.start();
+    let v = family(&mut c, code);
+    assert_eq!(v.code, code, "a read is sent again on a new connection");
+
+    // Same again, but the request is a write: it is not sent twice.
+    drop(server);
+    let server = place.start();
+    let update = Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, 1) };
+    match c.call(update) {
+        Err(ClientError::Lost { write_unknown: true }) => {}
+        other => panic!("a write on a lost connection must be reported as uncertain, got {other:?}"),
+    }
+    let mut fresh = place.client();
+    assert_eq!(family(&mut fresh, code).revision, v.revision, "the uncertain write was not re-sent");
+    drop(server);
+}
+
 // ---------------------------------------------------------------------------
 // 7. Identity from the kernel
 // ---------------------------------------------------------------------------
