@@ -6,6 +6,10 @@
 //!     cargo bench --bench foundation
 //!     BENCH_FAMILIES=10000 BENCH_NEEDS=2000 cargo bench --bench foundation
 
+mod common;
+
+use common::{env_or, StopOnDrop};
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -83,16 +87,4 @@ fn dir_size(path: &Path) -> u64 {
         }
     }
     total
-}
-
-struct StopOnDrop(Command);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.output();
-    }
-}
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

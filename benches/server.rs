@@ -9,6 +9,10 @@
 //! The clients are threads of this process, each with its own connection
 //! (`banca::client::Client`), so they share the machine's cores with the server.
 
+mod common;
+
+use common::{env_or, StopOnDrop};
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
@@ -320,16 +324,4 @@ impl Drop for ServerGuard {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-struct StopOnDrop(Command);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.output();
-    }
-}
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
