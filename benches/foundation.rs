@@ -34,7 +34,7 @@ fn main() {
     let (demo, demo_rss) =
         timed(banca(&["demo", "--families", &families.to_string(), "--needs", &needs.to_string(), "--seed", "7"]));
     println!(
-        "{:<48} {:>9.2} s  (peak RSS {:.0} MiB)",
+        "{:<48} {:>9.2} s  (client peak RSS {:.0} MiB; the import runs in the server)",
         format!("banca demo --families {families} --needs {needs}"),
         demo.as_secs_f64(),
         demo_rss as f64 / 1024.0
