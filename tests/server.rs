@@ -840,6 +840,69 @@ fn sigterm_stops_the_server_cleanly_and_keeps_what_it_acknowledged() {
 }
 
 #[test]
+fn a_connected_subscriber_does_not_keep_the_server_from_stopping() {
+    let place = Place::new();
+    let mut server = place.start();
+    let mut c = place.client();
+    seed(&mut c);
+    c.subscribe().unwrap();
+    ok(&mut c, Request::Whoami);
+
+    server.terminate();
+    let Some(status) = server.exited_within(Duration::from_secs(10)) else {
+        panic!("with a subscriber connected, the server did not exit within 10 s of SIGTERM:\n{}", server.said())
+    };
+    assert_eq!(status.code(), Some(0), "exit status after SIGTERM:\n{}", server.said());
+    assert!(!place.sock.exists(), "the socket file is removed on a clean stop");
+}
+
+#[test]
+fn a_subscriber_that_stopped_reading_does_not_keep_the_server_from_stopping() {
+    let place = Place::new();
+    let mut server = place.start();
+    let mut admin = place.client();
+    seed(&mut admin);
+    let code = counted_family(&mut admin);
+    // Subscribed, then never reads again (a suspended terminal, say): its
+    // socket fills up with events.
+    let mut stuck = place.client();
+    stuck.subscribe().unwrap();
+    ok(&mut stuck, Request::Whoami);
+    let mut v = family(&mut admin, code);
+    for n in 1..=1000 {
+        let request = Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, n) };
+        v.revision = saved(&mut admin, request).revision;
+        v.profile.notes = n.to_string();
+    }
+
+    server.terminate();
+    let exited = server.exited_within(Duration::from_secs(10));
+    let said = server.said();
+    drop(stuck);
+    let Some(status) = exited else {
+        panic!("with a subscriber that stopped reading, the server did not exit within 10 s of SIGTERM:\n{said}")
+    };
+    assert_eq!(status.code(), Some(0), "exit status after SIGTERM:\n{said}");
+}
+
+#[test]
+fn a_server_started_with_idle_exit_leaves_once_its_last_subscriber_has_gone() {
+    let place = Place::new();
+    let mut server = place.start_with(&["--idle-exit", "2s"]);
+    let mut c = place.client();
+    seed(&mut c);
+    c.subscribe().unwrap();
+    ok(&mut c, Request::Whoami);
+    drop(c);
+
+    let Some(status) = server.exited_within(Duration::from_secs(10)) else {
+        panic!("2 s after its last client (a subscriber) left, the server was still running 10 s later")
+    };
+    assert_eq!(status.code(), Some(0), "exit status after the idle timeout:\n{}", server.said());
+    assert!(!place.sock.exists(), "the socket file is removed on an idle exit");
+}
+
+#[test]
 fn after_a_server_restart_a_read_is_answered_again_and_a_write_is_reported_as_uncertain() {
     let place = Place::new();
     let mut server = place.start();

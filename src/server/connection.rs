@@ -26,6 +26,8 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const FRAME_TIMEOUT: Duration = Duration::from_secs(30);
 /// Outgoing messages queued per client before events are dropped.
 const QUEUE: usize = 256;
+/// How long the writer may take to flush what is queued once the client leaves.
+const WRITER_GRACE: Duration = Duration::from_secs(2);
 /// An import staged over several frames may not exceed this.
 const MAX_IMPORT_BYTES: usize = 2 << 30;
 
@@ -131,7 +133,18 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
             }
         }
     };
+    // The fanout holds a sender too: without removing it the writer would
+    // wait for more events forever and keep the server from stopping.
+    shared.fanout.remove(&lagged);
     drop(queue);
+    let waited = std::time::Instant::now();
+    while !writer_thread.is_finished() && waited.elapsed() < WRITER_GRACE {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !writer_thread.is_finished() {
+        // A client that stopped reading leaves the writer blocked on a full socket.
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
     let _ = writer_thread.join();
     result
 }

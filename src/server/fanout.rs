@@ -23,6 +23,11 @@ impl Fanout {
         self.lock().push(s);
     }
 
+    /// Forgets a client that left, so its writer sees its queue close.
+    pub fn remove(&self, lagged: &Arc<AtomicBool>) {
+        self.lock().retain(|s| !Arc::ptr_eq(&s.lagged, lagged));
+    }
+
     /// Never blocks: a full queue marks its client as lagging; a closed one is dropped.
     pub fn publish(&self, event: Event) {
         self.lock().retain(|s| match s.queue.try_send(ServerMsg::Event(event.clone())) {
