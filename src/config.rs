@@ -25,6 +25,8 @@ pub struct ConfigFile {
     pub group: Option<String>,
     /// How long an auto-started server waits after its last client, e.g. "15m".
     pub idle_exit: Option<String>,
+    /// Weights and scales of the matching score (`[matching]`, `[matching.weights]`).
+    pub matching: Option<crate::matching::MatchingConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +131,7 @@ impl ConfigFile {
             spawn: over.spawn.or(self.spawn),
             group: over.group.or(self.group),
             idle_exit: over.idle_exit.or(self.idle_exit),
+            matching: over.matching.or(self.matching),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod i18n;
+pub mod matching;
 pub mod model;
 pub mod protocol;
 pub mod server;

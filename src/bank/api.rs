@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::matching::{Criterion, Exclusion, HardRule};
 use crate::model::*;
 use crate::store::audit::{AuditEntry, ChainBreak};
 
@@ -85,6 +86,71 @@ pub enum Request {
         filter: NeedFilter,
     },
 
+    /// Candidate families for a need, best first; with `why_not`, the
+    /// verdict on one family too.
+    MatchNeed {
+        need: NeedCode,
+        limit: usize,
+        why_not: Option<FamilyCode>,
+    },
+    /// Open needs a family could take, best first.
+    MatchFamily {
+        family: FamilyCode,
+        limit: usize,
+    },
+
+    /// The child's service proposes a family for a need (and its siblings).
+    ProposalCreate {
+        need: NeedCode,
+        family: FamilyCode,
+        note: String,
+    },
+    /// A step of a proposal: under review, accepted, declined (family's
+    /// service) or withdrawn (child's service). Started comes with `PlacementStart`.
+    ProposalStep {
+        code: ProposalCode,
+        base_revision: u64,
+        to: ProposalStatus,
+        note: String,
+    },
+    ProposalGet {
+        code: ProposalCode,
+    },
+    ProposalList {
+        filter: ProposalFilter,
+    },
+
+    /// Opens the placement of an accepted proposal.
+    PlacementStart {
+        proposal: ProposalCode,
+        base_revision: u64,
+        plan: FosterPlan,
+    },
+    PlacementPlan {
+        code: PlacementCode,
+        base_revision: u64,
+        plan: FosterPlan,
+    },
+    PlacementReview {
+        code: PlacementCode,
+        base_revision: u64,
+        date: time::Date,
+        note: String,
+    },
+    PlacementClose {
+        code: PlacementCode,
+        base_revision: u64,
+        date: time::Date,
+        outcome: PlacementOutcome,
+        note: String,
+    },
+    PlacementGet {
+        code: PlacementCode,
+    },
+    PlacementList {
+        filter: PlacementFilter,
+    },
+
     /// A consistent snapshot of the whole bank as JSON Lines.
     Export,
     /// Restores an export into an empty bank: all or nothing.
@@ -119,6 +185,12 @@ impl Request {
                 | FamilyList { .. }
                 | NeedGet { .. }
                 | NeedList { .. }
+                | MatchNeed { .. }
+                | MatchFamily { .. }
+                | ProposalGet { .. }
+                | ProposalList { .. }
+                | PlacementGet { .. }
+                | PlacementList { .. }
                 | AuditList { .. }
                 | AuditVerify
         )
@@ -143,6 +215,12 @@ pub enum Reply {
     Families(Vec<FamilyView>),
     Need(NeedView),
     Needs(Vec<NeedView>),
+    NeedMatches(Box<NeedRanking>),
+    FamilyMatches(Box<FamilyRanking>),
+    Proposal(Revised<Proposal>),
+    Proposals(Vec<Revised<Proposal>>),
+    Placement(Revised<Placement>),
+    Placements(Vec<Revised<Placement>>),
     Export {
         lines: Vec<String>,
     },
@@ -216,6 +294,117 @@ pub struct NeedView {
     pub meta: Meta,
 }
 
+/// Families for a need: the candidates, best first, and why the others fell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedRanking {
+    pub need: NeedView,
+    /// The children placed together: the need, then its open siblings.
+    pub group: Vec<NeedCode>,
+    /// Families looked at.
+    pub considered: u32,
+    /// Families that failed a hard rule, by the first rule they failed.
+    pub excluded: Vec<(HardRule, u32)>,
+    /// How many passed every hard rule (more than `candidates` when limited).
+    pub candidates_total: u32,
+    pub candidates: Vec<Candidate>,
+    pub why_not: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// 1 for the best.
+    pub rank: u32,
+    /// The shared view: never the family's identity here.
+    pub family: FamilyView,
+    pub score: u8,
+    pub criteria: Vec<Criterion>,
+    pub free_places: u8,
+    /// An active proposal of this family for this need, if any.
+    pub proposed: Option<(ProposalCode, ProposalStatus)>,
+}
+
+/// The answer to "why not this family?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub family: FamilyCode,
+    /// Every hard rule it fails; empty when it is a candidate.
+    pub exclusions: Vec<Exclusion>,
+    /// Its place among the candidates, when it is one.
+    pub rank: Option<u32>,
+    pub score: Option<u8>,
+    pub criteria: Vec<Criterion>,
+}
+
+/// Needs for a family: the open needs it could take, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyRanking {
+    pub family: FamilyView,
+    pub free_places: u8,
+    pub considered: u32,
+    pub excluded: Vec<(HardRule, u32)>,
+    pub candidates_total: u32,
+    pub needs: Vec<NeedCandidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedCandidate {
+    pub rank: u32,
+    /// The shared view: never the child's identity here.
+    pub need: NeedView,
+    pub group: Vec<NeedCode>,
+    pub score: u8,
+    pub criteria: Vec<Criterion>,
+}
+
+/// Which proposals to list. With no service, an operator sees its own
+/// service's; the coordination and administrators see every service's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalFilter {
+    pub service: Option<ServiceCode>,
+    /// Inbox: proposals for the service's families; outbox: for its needs; none: both.
+    pub direction: Option<Direction>,
+    pub status: Option<ProposalStatus>,
+    /// Only proposed, under review and accepted (true) or only ended ones (false).
+    pub active: Option<bool>,
+    pub need: Option<NeedCode>,
+    pub family: Option<FamilyCode>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbox,
+    Outbox,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementFilter {
+    /// Placements where the service is the child's or the family's.
+    pub service: Option<ServiceCode>,
+    pub need: Option<NeedCode>,
+    pub family: Option<FamilyCode>,
+    /// Ongoing (true) or closed (false).
+    pub active: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+/// Why a step of a proposal or placement cannot be taken now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    ProposalTransition { code: ProposalCode, from: ProposalStatus, to: ProposalStatus },
+    /// A placement starts with `PlacementStart`, not with a step.
+    StartWithPlacement { code: ProposalCode },
+    NeedClosed { need: NeedCode },
+    NeedAlreadyMatched { need: NeedCode, proposal: ProposalCode },
+    AlreadyProposed { proposal: ProposalCode, status: ProposalStatus },
+    NotCandidate { family: FamilyCode, exclusions: Vec<Exclusion> },
+    /// Accepting would exceed the family's places; `held_by` names what holds them.
+    NoFreePlaces { family: FamilyCode, free: u8, needed: u8, held_by: Vec<String> },
+    PlacementClosed { code: PlacementCode },
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyFilter {
     pub status: Option<FamilyStatus>,
@@ -247,6 +436,8 @@ pub struct BankInfo {
     pub operators: u64,
     pub families: u64,
     pub needs: u64,
+    pub proposals: u64,
+    pub placements: u64,
     pub audit_entries: u64,
     pub size_on_disk: u64,
     /// Who imported the bank's content (a backup or a demo), and when.
@@ -266,6 +457,8 @@ pub struct ImportSummary {
     pub operators: u64,
     pub families: u64,
     pub needs: u64,
+    pub proposals: u64,
+    pub placements: u64,
     pub audit_entries: u64,
 }
 
@@ -316,6 +509,8 @@ pub enum BankError {
     AlreadyInitialized,
     #[error("the bank is not empty")]
     NotEmpty,
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("the import file has {} problems", .0.len())]
     ImportRejected(Vec<LineProblem>),
     #[error("the audit log is broken: {0}")]

@@ -56,6 +56,14 @@ pub enum ExportLine {
         revision: u64,
         record: Need,
     },
+    Proposal {
+        revision: u64,
+        record: Proposal,
+    },
+    Placement {
+        revision: u64,
+        record: Placement,
+    },
     Audit {
         record: AuditEntry,
     },
@@ -112,6 +120,14 @@ impl Bank {
             let (revision, record) = item?;
             lines.push(ExportLine::Need { revision, record }.to_json());
         }
+        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Proposal { revision, record }.to_json());
+        }
+        for item in self.store.iter::<Placement>(TreeId::Placements) {
+            let (revision, record) = item?;
+            lines.push(ExportLine::Placement { revision, record }.to_json());
+        }
         for item in self.store.iter::<AuditEntry>(TreeId::Audit) {
             let (_, record) = item?;
             lines.push(ExportLine::Audit { record }.to_json());
@@ -134,6 +150,7 @@ impl Bank {
         }
         let parsed = parse_and_check(&lines, self.comuni)?;
         self.write_import(&parsed, actor)?;
+        self.rebuild_index()?;
         Ok(Reply::Imported(parsed.summary()))
     }
 
@@ -164,6 +181,12 @@ impl Bank {
             let key = n.code.key();
             pending.put(TreeId::Needs, &key, codec::encode(*rev, n));
             pending.index(NEED, &index::need_entries(n), &key);
+        }
+        for (rev, x) in &p.proposals {
+            pending.put(TreeId::Proposals, &x.code.key(), codec::encode(*rev, x));
+        }
+        for (rev, x) in &p.placements {
+            pending.put(TreeId::Placements, &x.code.key(), codec::encode(*rev, x));
         }
         for e in &p.audit {
             pending.put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
@@ -233,6 +256,8 @@ pub(crate) struct Parsed {
     operators: Vec<(u64, Operator)>,
     families: Vec<(u64, Family)>,
     needs: Vec<(u64, Need)>,
+    proposals: Vec<(u64, Proposal)>,
+    placements: Vec<(u64, Placement)>,
     audit: Vec<AuditEntry>,
 }
 
@@ -244,6 +269,8 @@ impl Parsed {
             operators: self.operators.len() as u64,
             families: self.families.len() as u64,
             needs: self.needs.len() as u64,
+            proposals: self.proposals.len() as u64,
+            placements: self.placements.len() as u64,
             audit_entries: self.audit.len() as u64,
         }
     }
@@ -257,6 +284,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
     // Where each record was, to report cross-reference problems on its line.
     let mut family_lines = Vec::new();
     let mut need_lines = Vec::new();
+    let mut proposal_lines = Vec::new();
+    let mut placement_lines = Vec::new();
     let mut audit_lines = Vec::new();
     let mut seen = BTreeSet::new();
 
@@ -348,6 +377,32 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 p.needs.push((revision, record));
                 (problems, dup)
             }
+            ExportLine::Proposal { revision, record } => {
+                let mut problems = Vec::new();
+                if record.needs.is_empty() {
+                    problems.push(Problem::new("needs", Reason::Required));
+                }
+                if record.steps.last().is_none_or(|s| s.status != record.status) {
+                    problems.push(Problem::new(
+                        "steps",
+                        Reason::StatusTransition { from: "?".into(), to: record.status.token().into() },
+                    ));
+                }
+                let dup = unique(record.code.to_string());
+                proposal_lines.push(n);
+                p.proposals.push((revision, record));
+                (problems, dup)
+            }
+            ExportLine::Placement { revision, record } => {
+                let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
+                if record.needs.is_empty() {
+                    problems.push(Problem::new("needs", Reason::Required));
+                }
+                let dup = unique(record.code.to_string());
+                placement_lines.push(n);
+                p.placements.push((revision, record));
+                (problems, dup)
+            }
             ExportLine::Audit { record } => {
                 audit_lines.push(n);
                 p.audit.push(record);
@@ -393,6 +448,41 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             fault(*line, LineFault::Invalid(problems));
         }
     }
+    let families: BTreeSet<FamilyCode> = p.families.iter().map(|(_, f)| f.code).collect();
+    let proposals: BTreeSet<ProposalCode> = p.proposals.iter().map(|(_, x)| x.code).collect();
+    // A proposal or placement names needs, a family and two services of the file.
+    let check_link = |linked: &[NeedCode], family: FamilyCode, services: [ServiceCode; 2]| {
+        let mut problems = Vec::new();
+        for n in linked {
+            if !needs.contains(n) {
+                problems.push(Problem::new("needs", Reason::UnknownCode { code: n.to_string() }));
+            }
+        }
+        if !families.contains(&family) {
+            problems.push(Problem::new("family", Reason::UnknownCode { code: family.to_string() }));
+        }
+        for s in services {
+            if !p.services.iter().any(|(_, x)| x.code == s) {
+                problems.push(Problem::new("service", Reason::UnknownService { code: s.to_string() }));
+            }
+        }
+        problems
+    };
+    for ((_, x), line) in p.proposals.iter().zip(&proposal_lines) {
+        let problems = check_link(&x.needs, x.family, [x.need_service, x.family_service]);
+        if !problems.is_empty() {
+            fault(*line, LineFault::Invalid(problems));
+        }
+    }
+    for ((_, x), line) in p.placements.iter().zip(&placement_lines) {
+        let mut problems = check_link(&x.needs, x.family, [x.need_service, x.family_service]);
+        if !proposals.contains(&x.proposal) {
+            problems.push(Problem::new("proposal", Reason::UnknownCode { code: x.proposal.to_string() }));
+        }
+        if !problems.is_empty() {
+            fault(*line, LineFault::Invalid(problems));
+        }
+    }
     let head = p.audit.last().map(|e| (e.seq, e.hash));
     if let Err(b) = crate::store::audit::verify(p.audit.iter().map(|e| (e.seq, Ok(e.clone()))), head) {
         let seq = match &b {
@@ -422,6 +512,12 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
     }
     for (_, s) in &p.services {
         raise(&mut p.counters, "S".into(), s.code.0);
+    }
+    for (_, x) in &p.proposals {
+        raise(&mut p.counters, format!("P/{}", x.code.year), x.code.number);
+    }
+    for (_, x) in &p.placements {
+        raise(&mut p.counters, format!("A/{}", x.code.year), x.code.number);
     }
 
     if faults.is_empty() {

@@ -99,6 +99,9 @@ impl Bank {
             tx.audit::<BankError>(now, &who.user, action, &record.details.name, changed.clone())?;
             Ok(())
         })?;
+        if let Err(e) = self.reindex_areas() {
+            tracing::error!("matching index, ambiti: {e}");
+        }
         Ok(Reply::Saved(Saved { code: record.details.name, revision, changed, also_changed: vec![] }))
     }
 

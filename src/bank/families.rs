@@ -38,6 +38,7 @@ impl Bank {
             tx.audit(now, &who.user, AuditAction::Create, &family.code.to_string(), vec![])?;
             Ok(family)
         })?;
+        self.reindex(&[family.code.to_string()]);
         Ok(Reply::Saved(Saved { code: family.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
@@ -92,6 +93,7 @@ impl Bank {
             tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
             Ok(())
         })?;
+        self.reindex(&[code.to_string()]);
         Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
     }
 
@@ -165,7 +167,7 @@ impl Bank {
         Ok(view)
     }
 
-    fn shared_family_view(&self, revision: u64, family: Family, contact: Contact) -> FamilyView {
+    pub(super) fn shared_family_view(&self, revision: u64, family: Family, contact: Contact) -> FamilyView {
         FamilyView {
             code: family.code,
             revision,

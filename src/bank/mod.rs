@@ -7,14 +7,17 @@ mod backup;
 mod directory;
 mod families;
 mod index;
+mod matching;
 mod needs;
+mod placements;
+mod proposals;
 
 pub use api::*;
 pub use backup::ExportLine;
 pub use directory::ambits_from_csv;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
@@ -78,11 +81,17 @@ pub struct BankConfig {
     pub stale_after_months: u32,
     /// sled page cache in bytes.
     pub cache_bytes: u64,
+    /// Weights and scales of the matching score.
+    pub matching: crate::matching::MatchingConfig,
 }
 
 impl Default for BankConfig {
     fn default() -> Self {
-        BankConfig { stale_after_months: 6, cache_bytes: 64 * 1024 * 1024 }
+        BankConfig {
+            stale_after_months: 6,
+            cache_bytes: 64 * 1024 * 1024,
+            matching: crate::matching::MatchingConfig::default(),
+        }
     }
 }
 
@@ -96,6 +105,8 @@ pub struct Bank {
     writer: Mutex<()>,
     /// Told of every committed change (the server fans it out to clients).
     listener: OnceLock<ChangeListener>,
+    /// Families and open needs in memory for matching; written under `writer`.
+    matching: RwLock<crate::matching::MatchIndex>,
 }
 
 type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
@@ -103,7 +114,7 @@ type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
 /// A committed change of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// `family`, `need`, `service`, `operator`, `ambit` or `bank` (an import).
+    /// `family`, `need`, `proposal`, `placement`, `service`, `operator`, `ambit` or `bank` (an import).
     pub kind: &'static str,
     pub code: String,
     /// The new revision; 0 when the record was changed as a side effect (siblings).
@@ -115,7 +126,17 @@ impl Bank {
     /// Opens an existing bank (`create = false`) or creates an empty one.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
         let store = Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?;
-        Ok(Bank { store, comuni: Comuni::embedded(), clock, config, writer: Mutex::new(()), listener: OnceLock::new() })
+        let bank = Bank {
+            store,
+            comuni: Comuni::embedded(),
+            clock,
+            config,
+            writer: Mutex::new(()),
+            listener: OnceLock::new(),
+            matching: RwLock::new(Default::default()),
+        };
+        bank.rebuild_index()?;
+        Ok(bank)
     }
 
     pub fn store(&self) -> &Store {
@@ -154,7 +175,7 @@ impl Bank {
                 Reply::Saved(s) if s.revision == 1 || !s.changed.is_empty() || !s.also_changed.is_empty() => {
                     listener(&Change { kind, code: s.code.clone(), revision: s.revision, by: by.clone() });
                     for code in &s.also_changed {
-                        listener(&Change { kind: "need", code: code.clone(), revision: 0, by: by.clone() });
+                        listener(&Change { kind: kind_of_code(code), code: code.clone(), revision: 0, by: by.clone() });
                     }
                 }
                 Reply::Imported(_) => listener(&Change { kind, code: "*".into(), revision: 0, by }),
@@ -200,6 +221,26 @@ impl Bank {
             Request::NeedUpdate { code, base_revision, input } => self.update_need(&who, code, base_revision, input),
             Request::NeedGet { code } => self.get_need(&who, code),
             Request::NeedList { filter } => self.list_needs(&who, &filter),
+            Request::MatchNeed { need, limit, why_not } => self.match_need(&who, need, limit, why_not),
+            Request::MatchFamily { family, limit } => self.match_family(&who, family, limit),
+            Request::ProposalCreate { need, family, note } => self.create_proposal(&who, need, family, note),
+            Request::ProposalStep { code, base_revision, to, note } => {
+                self.step_proposal(&who, code, base_revision, to, note)
+            }
+            Request::ProposalGet { code } => self.get_proposal(&who, code),
+            Request::ProposalList { filter } => self.list_proposals(&who, &filter),
+            Request::PlacementStart { proposal, base_revision, plan } => {
+                self.start_placement(&who, proposal, base_revision, plan)
+            }
+            Request::PlacementPlan { code, base_revision, plan } => self.replan_placement(&who, code, base_revision, plan),
+            Request::PlacementReview { code, base_revision, date, note } => {
+                self.review_placement(&who, code, base_revision, date, note)
+            }
+            Request::PlacementClose { code, base_revision, date, outcome, note } => {
+                self.close_placement(&who, code, base_revision, date, outcome, note)
+            }
+            Request::PlacementGet { code } => self.get_placement(&who, code),
+            Request::PlacementList { filter } => self.list_placements(&who, &filter),
             Request::Export => self.export(&who),
             Request::AuditList { record, limit } => self.audit_list(&who, record.as_deref(), limit),
             Request::AuditVerify => self.audit_verify(&who),
@@ -264,6 +305,9 @@ impl Bank {
             }
             Ok(())
         })?;
+        if let Err(e) = self.reindex_areas() {
+            tracing::error!("matching index, ambiti: {e}");
+        }
         Ok(Reply::Saved(Saved { code: admin.user, revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
@@ -282,6 +326,8 @@ impl Bank {
             operators: count(TreeId::Operators),
             families: count(TreeId::Families),
             needs: count(TreeId::Needs),
+            proposals: count(TreeId::Proposals),
+            placements: count(TreeId::Placements),
             audit_entries: count(TreeId::Audit),
             size_on_disk: self.store.size_on_disk()?,
             imported,
@@ -380,7 +426,24 @@ fn changed_kind(request: &Request) -> Option<&'static str> {
         ServiceCreate { .. } | ServiceUpdate { .. } => Some("service"),
         FamilyCreate { .. } | FamilyUpdate { .. } => Some("family"),
         NeedCreate { .. } | NeedUpdate { .. } => Some("need"),
+        ProposalCreate { .. } | ProposalStep { .. } => Some("proposal"),
+        PlacementStart { .. }
+        | PlacementPlan { .. }
+        | PlacementReview { .. }
+        | PlacementClose { .. } => Some("placement"),
         _ => None,
+    }
+}
+
+/// The kind of record a code names, for events about records changed alongside.
+fn kind_of_code(code: &str) -> &'static str {
+    match RecordCode::parse(code) {
+        Some(RecordCode::Family(_)) => "family",
+        Some(RecordCode::Need(_)) => "need",
+        Some(RecordCode::Proposal(_)) => "proposal",
+        Some(RecordCode::Placement(_)) => "placement",
+        Some(RecordCode::Service(_)) => "service",
+        None => "bank",
     }
 }
 

@@ -56,6 +56,9 @@ impl Bank {
             write_siblings(tx, &siblings, now, &who.user)?;
             Ok((need, siblings))
         })?;
+        let mut codes = vec![need.code.to_string()];
+        codes.extend(siblings.iter().map(|s| s.new.code.to_string()));
+        self.reindex(&codes);
         Ok(Reply::Saved(Saved {
             code: need.code.to_string(),
             revision: 1,
@@ -118,6 +121,9 @@ impl Bank {
             write_siblings(tx, &siblings, now, &who.user)?;
             Ok(())
         })?;
+        let mut codes = vec![code.to_string()];
+        codes.extend(siblings.iter().map(|s| s.new.code.to_string()));
+        self.reindex(&codes);
         Ok(Reply::Saved(Saved {
             code: code.to_string(),
             revision: revision + 1,
@@ -191,7 +197,7 @@ impl Bank {
         Ok(Reply::Needs(out))
     }
 
-    fn shared_need_view(&self, revision: u64, need: Need, contact: Contact) -> NeedView {
+    pub(super) fn shared_need_view(&self, revision: u64, need: Need, contact: Contact) -> NeedView {
         NeedView {
             code: need.code,
             revision,

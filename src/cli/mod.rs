@@ -134,6 +134,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let matching = config.matching.clone().unwrap_or_default();
+    if let Err(e) = matching.check() {
+        eprintln!("banca: {e}");
+        return ExitCode::from(2);
+    }
     let settings = Settings {
         socket: cli
             .socket
@@ -149,6 +154,7 @@ pub fn main() -> ExitCode {
         bank: BankConfig {
             stale_after_months: config.stale_after_months.unwrap_or(defaults.stale_after_months),
             cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
+            matching,
         },
     };
     match run(cli.command, &settings) {

@@ -21,6 +21,7 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
                 format!("{code} was changed by {changed_by} on {at} (revision {current}; your change was based on {based_on}). Nothing was overwritten: read the record again and re-apply your change.")
             }
         }
+        BankError::Refused(r) => super::describe_refusal(r, lang),
         BankError::NotFound { code } => {
             if it {
                 format!("{code}: non trovato")

@@ -33,10 +33,14 @@ impl Lang {
 
 mod errors;
 mod fields;
+mod matching;
 mod problems;
 
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
 pub use fields::{field_label, strip_indices};
+pub use matching::{
+    criterion_label, describe_criterion, describe_exclusion, describe_fact, describe_refusal, hard_rule_label,
+};
 pub use problems::{describe_problem, describe_reason};
 
 /// `23/11/2026 10:42`, in the bank's local time.

@@ -1,5 +1,6 @@
 //! Human codes of records: `F-2026-0042` (family), `R-2026-0017` (need,
-//! "richiesta"), `S-003` (service). Stored as numbers so keys sort in
+//! "richiesta"), `P-2026-0003` (proposal), `A-2026-0002` (placement, "affido"),
+//! `S-003` (service). Stored as numbers so keys sort in
 //! numeric order even past 9 999 a year.
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +53,8 @@ macro_rules! yearly_code {
 
 yearly_code!(FamilyCode, 'F');
 yearly_code!(NeedCode, 'R');
+yearly_code!(ProposalCode, 'P');
+yearly_code!(PlacementCode, 'A');
 
 fn parse_yearly(s: &str, prefix: char) -> Option<(u16, u32)> {
     let s = s.trim();
@@ -108,6 +111,8 @@ pub enum RecordCode {
     Family(FamilyCode),
     Need(NeedCode),
     Service(ServiceCode),
+    Proposal(ProposalCode),
+    Placement(PlacementCode),
 }
 
 impl RecordCode {
@@ -116,6 +121,8 @@ impl RecordCode {
             .map(RecordCode::Family)
             .or_else(|| NeedCode::parse(s).map(RecordCode::Need))
             .or_else(|| ServiceCode::parse(s).map(RecordCode::Service))
+            .or_else(|| ProposalCode::parse(s).map(RecordCode::Proposal))
+            .or_else(|| PlacementCode::parse(s).map(RecordCode::Placement))
     }
 }
 

@@ -20,7 +20,7 @@ const EMBEDDED_CSV: &str = include_str!("../../data/comuni.csv");
 const HEADER: [&str; 9] = ["istat", "name", "province", "region", "cadastral", "lat", "lon", "population", "cap"];
 
 /// Mean Earth radius (IUGG), in km.
-const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// How many suggestions a failed lookup offers at most.
 const MAX_SUGGESTIONS: usize = 5;

@@ -217,6 +217,74 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a proposal (abbinamento) stands.
+    pub enum ProposalStatus {
+        Proposed => ("proposed", "proposta", "proposta", "proposed"),
+        UnderReview => ("under_review", "in_valutazione", "in valutazione", "under review"),
+        Accepted => ("accepted", "accettata", "accettata", "accepted"),
+        Started => ("started", "avviata", "avviata (affido avviato)", "started (placement opened)"),
+        Declined => ("declined", "rifiutata", "rifiutata", "declined"),
+        Withdrawn => ("withdrawn", "ritirata", "ritirata", "withdrawn"),
+    }
+}
+
+/// Which side of a proposal may take a step: the child's service proposes,
+/// withdraws and starts; the family's service reviews, accepts and declines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalSide {
+    NeedService,
+    FamilyService,
+}
+
+impl ProposalStatus {
+    /// proposta → in_valutazione → accettata → avviata; rifiutata from any
+    /// step before avviata (a family may change its mind after accepting);
+    /// ritirata likewise. Avviata, rifiutata and ritirata are final.
+    pub fn can_become(self, next: ProposalStatus) -> bool {
+        use ProposalStatus::*;
+        matches!(
+            (self, next),
+            (Proposed, UnderReview)
+                | (Proposed | UnderReview, Accepted)
+                | (Accepted, Started)
+                | (Proposed | UnderReview | Accepted, Declined)
+                | (Proposed | UnderReview | Accepted, Withdrawn)
+        )
+    }
+
+    /// The side whose operators take the step into this state.
+    pub fn taken_by(self) -> ProposalSide {
+        use ProposalStatus::*;
+        match self {
+            Proposed | Withdrawn | Started => ProposalSide::NeedService,
+            UnderReview | Accepted | Declined => ProposalSide::FamilyService,
+        }
+    }
+
+    /// Still holding the family's attention: proposed, under review, or accepted.
+    pub fn is_active(self) -> bool {
+        matches!(self, ProposalStatus::Proposed | ProposalStatus::UnderReview | ProposalStatus::Accepted)
+    }
+
+    pub fn is_final(self) -> bool {
+        !self.is_active()
+    }
+}
+
+vocabulary! {
+    /// How a placement ended (esito).
+    pub enum PlacementOutcome {
+        ReturnHome => ("return_home", "rientro_famiglia_origine", "rientro in famiglia d'origine", "return home"),
+        Adoption => ("adoption", "adozione", "affido preadottivo / adozione", "adoption"),
+        OtherFamily => ("other_family", "altra_famiglia", "altra famiglia", "another family"),
+        ResidentialCare => ("residential_care", "comunita", "comunità", "residential care"),
+        IndependentLiving => ("independent_living", "autonomia", "autonomia", "independent living"),
+        Breakdown => ("breakdown", "interruzione_anticipata", "interruzione anticipata", "breakdown"),
+        Other => ("other", "altro", "altro", "other"),
+    }
+}
+
 /// Consensual (agreed with the parents) or judicial (ordered by the court).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -254,6 +322,17 @@ mod tests {
         assert!(Approved.can_become(Suspended) && Suspended.can_become(Approved));
         assert!(!Withdrawn.can_become(Approved), "withdrawn is final");
         assert!(!NotApproved.can_become(UnderAssessment), "non idonea is final");
+    }
+
+    #[test]
+    fn proposal_lifecycle_ends_in_started_declined_or_withdrawn() {
+        use ProposalStatus::*;
+        assert!(Proposed.can_become(UnderReview) && UnderReview.can_become(Accepted));
+        assert!(Accepted.can_become(Started));
+        assert!(!Proposed.can_become(Started), "a placement starts only from an accepted proposal");
+        assert!(!Declined.can_become(Accepted) && !Withdrawn.can_become(Proposed) && !Started.can_become(Withdrawn));
+        assert_eq!(Accepted.taken_by(), ProposalSide::FamilyService);
+        assert_eq!(Withdrawn.taken_by(), ProposalSide::NeedService);
     }
 
     #[test]

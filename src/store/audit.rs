@@ -19,6 +19,8 @@ pub enum AuditAction {
     Update,
     ReadIdentity,
     Export,
+    /// A step of a proposal (the field names its new state).
+    ProposalStep,
 }
 
 impl AuditAction {
@@ -30,6 +32,7 @@ impl AuditAction {
             (Update, l) => l.pick("modifica", "update"),
             (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
             (Export, l) => l.pick("esportazione", "export"),
+            (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
         }
     }
 }

@@ -9,7 +9,7 @@
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Ambit, Family, Need, Operator, Service};
+use crate::model::{Ambit, Family, Need, Operator, Placement, Proposal, Service};
 use crate::store::audit::AuditEntry;
 
 /// Tag of the envelope layout itself.
@@ -81,6 +81,8 @@ versioned!(Need, StoredNeed, CurrentNeed);
 versioned!(Service, StoredService, CurrentService);
 versioned!(Operator, StoredOperator, CurrentOperator);
 versioned!(Ambit, StoredAmbit, CurrentAmbit);
+versioned!(Proposal, StoredProposal, CurrentProposal);
+versioned!(Placement, StoredPlacement, CurrentPlacement);
 versioned!(AuditEntry, StoredAuditEntry, CurrentAuditEntry);
 
 pub fn encode<T: Versioned>(revision: u64, record: &T) -> Vec<u8> {

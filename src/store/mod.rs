@@ -32,6 +32,8 @@ pub enum TreeId {
     Services,
     Operators,
     Ambits,
+    Proposals,
+    Placements,
     IdxStatus,
     IdxService,
     IdxComune,
@@ -41,12 +43,14 @@ pub enum TreeId {
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 11] = [
+    pub const ALL: [TreeId; 13] = [
         TreeId::Families,
         TreeId::Needs,
         TreeId::Services,
         TreeId::Operators,
         TreeId::Ambits,
+        TreeId::Proposals,
+        TreeId::Placements,
         TreeId::IdxStatus,
         TreeId::IdxService,
         TreeId::IdxComune,
@@ -62,6 +66,8 @@ impl TreeId {
             TreeId::Services => "services",
             TreeId::Operators => "operators",
             TreeId::Ambits => "ambits",
+            TreeId::Proposals => "proposals",
+            TreeId::Placements => "placements",
             TreeId::IdxStatus => "idx_status",
             TreeId::IdxService => "idx_service",
             TreeId::IdxComune => "idx_comune",

@@ -1,0 +1,211 @@
+//! The bank's side of matching: keeping the in-memory index in step with
+//! the store, and answering rankings with the views the caller may see.
+
+use std::sync::{RwLockReadGuard, RwLockWriteGuard};
+
+use crate::access::{Operation, Subject};
+use crate::matching::{judge, score, Areas, MatchIndex, Scale, Tally};
+use crate::model::*;
+use crate::store::{StoreError, TreeId};
+
+use super::families::ContactCache;
+use super::*;
+
+impl Bank {
+    pub(super) fn index(&self) -> RwLockReadGuard<'_, MatchIndex> {
+        self.matching.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn index_mut(&self) -> RwLockWriteGuard<'_, MatchIndex> {
+        self.matching.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the whole bank into a fresh index (at open, after an import).
+    pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
+        let mut index = MatchIndex::default();
+        let ambits = self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
+        index.set_areas(Areas::new(&ambits));
+        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
+            index.upsert_proposal(&item?.1);
+        }
+        for item in self.store.iter::<Placement>(TreeId::Placements) {
+            index.upsert_placement(&item?.1);
+        }
+        for item in self.store.iter::<Family>(TreeId::Families) {
+            index.upsert_family(&item?.1, self.comuni);
+        }
+        for item in self.store.iter::<Need>(TreeId::Needs) {
+            index.upsert_need(&item?.1, self.comuni);
+        }
+        *self.index_mut() = index;
+        Ok(())
+    }
+
+    /// Brings the index up to date with committed records, named by code.
+    /// Called under the write lock, so the next write sees them. A record
+    /// that cannot be read back is logged and the whole index rebuilt.
+    pub(super) fn reindex(&self, codes: &[String]) {
+        let result = (|| -> Result<(), StoreError> {
+            for code in codes {
+                match RecordCode::parse(code) {
+                    Some(RecordCode::Family(c)) => {
+                        if let Some((_, f)) = self.store.get::<Family>(TreeId::Families, &c.key())? {
+                            self.index_mut().upsert_family(&f, self.comuni);
+                        }
+                    }
+                    Some(RecordCode::Need(c)) => {
+                        if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &c.key())? {
+                            self.index_mut().upsert_need(&n, self.comuni);
+                        }
+                    }
+                    Some(RecordCode::Proposal(c)) => {
+                        if let Some((_, p)) = self.store.get::<Proposal>(TreeId::Proposals, &c.key())? {
+                            self.index_mut().upsert_proposal(&p);
+                        }
+                    }
+                    Some(RecordCode::Placement(c)) => {
+                        if let Some((_, p)) = self.store.get::<Placement>(TreeId::Placements, &c.key())? {
+                            self.index_mut().upsert_placement(&p);
+                        }
+                    }
+                    Some(RecordCode::Service(_)) | None => {}
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tracing::error!("matching index: {e}; rebuilding");
+            if let Err(e) = self.rebuild_index() {
+                tracing::error!("matching index rebuild failed: {e}");
+            }
+        }
+    }
+
+    /// Ambiti changed: "same ambito" follows.
+    pub(super) fn reindex_areas(&self) -> Result<(), StoreError> {
+        let ambits = self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
+        self.index_mut().set_areas(Areas::new(&ambits));
+        Ok(())
+    }
+
+    pub(super) fn scale<'a>(&'a self, index: &'a MatchIndex) -> Scale<'a> {
+        Scale {
+            config: &self.config.matching,
+            areas: index.areas(),
+            today: self.today(),
+            stale_after_months: self.config.stale_after_months,
+        }
+    }
+
+    pub(super) fn match_need(
+        &self,
+        who: &Principal,
+        code: NeedCode,
+        limit: usize,
+        why_not: Option<FamilyCode>,
+    ) -> Response {
+        let (revision, need) = self
+            .store
+            .get::<Need>(TreeId::Needs, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::ReadShared, Subject::Need, Some(need.service), "match")?;
+        if need.placement.status == NeedStatus::Closed {
+            return Err(BankError::Refused(Refusal::NeedClosed { need: code }));
+        }
+        if let Some(f) = why_not {
+            if self.store.get::<Family>(TreeId::Families, &f.key())?.is_none() {
+                return Err(BankError::NotFound { code: f.to_string() });
+            }
+        }
+        let index = self.index();
+        let facts = index.need(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        let scale = self.scale(&index);
+        let unit = index.unit(facts, scale.today);
+        let (ranked, tally) = index.rank_families(&unit, &scale);
+        let active = index.active_proposals_of_need(code);
+
+        let verdict = why_not.and_then(|f| {
+            let facts = index.family(f)?;
+            let j = judge(&unit, facts, true);
+            let position = ranked.iter().position(|r| r.code == f);
+            let scored = j.exclusions.is_empty().then(|| score(&unit, facts, j.distance_km, &scale));
+            Some(Verdict {
+                family: f,
+                exclusions: j.exclusions,
+                rank: position.map(|p| p as u32 + 1),
+                score: scored.as_ref().map(|s| s.score),
+                criteria: scored.map(|s| s.criteria).unwrap_or_default(),
+            })
+        });
+        let mut contacts = ContactCache::default();
+        let mut candidates = Vec::new();
+        for (i, r) in ranked.iter().take(limit).enumerate() {
+            let Some((rev, family)) = self.store.get::<Family>(TreeId::Families, &r.code.key())? else { continue };
+            let contact = contacts.get(self, family.service, &family.referent)?;
+            candidates.push(Candidate {
+                rank: i as u32 + 1,
+                family: self.shared_family_view(rev, family, contact),
+                score: r.scored.score,
+                criteria: r.scored.criteria.clone(),
+                free_places: r.free_places,
+                proposed: active.iter().find(|(_, f, _)| *f == r.code).map(|(p, _, s)| (*p, *s)),
+            });
+        }
+        let group = unit.codes();
+        let candidates_total = ranked.len() as u32;
+        drop(index);
+        let contact = contacts.get(self, need.service, &need.referent)?;
+        let view = self.shared_need_view(revision, need, contact);
+        Ok(Reply::NeedMatches(Box::new(NeedRanking {
+            need: view,
+            group,
+            considered: tally.considered,
+            excluded: excluded(&tally),
+            candidates_total,
+            candidates,
+            why_not: verdict,
+        })))
+    }
+
+    pub(super) fn match_family(&self, who: &Principal, code: FamilyCode, limit: usize) -> Response {
+        let (revision, family) = self
+            .store
+            .get::<Family>(TreeId::Families, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.require(who, Operation::ReadShared, Subject::Family, Some(family.service), "match")?;
+        let index = self.index();
+        let facts = index.family(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        let free_places = facts.free_places();
+        let scale = self.scale(&index);
+        let (ranked, tally) = index.rank_needs(facts, &scale);
+        let picked: Vec<_> = ranked.iter().take(limit).cloned().collect();
+        let candidates_total = ranked.len() as u32;
+        drop(index);
+        let mut needs = Vec::new();
+        let mut contacts = ContactCache::default();
+        for (i, r) in picked.into_iter().enumerate() {
+            let Some((rev, need)) = self.store.get::<Need>(TreeId::Needs, &r.unit.need.key())? else { continue };
+            let contact = contacts.get(self, need.service, &need.referent)?;
+            needs.push(NeedCandidate {
+                rank: i as u32 + 1,
+                need: self.shared_need_view(rev, need, contact),
+                group: r.unit.codes(),
+                score: r.scored.score,
+                criteria: r.scored.criteria,
+            });
+        }
+        let contact = self.contact(family.service, &family.referent)?;
+        Ok(Reply::FamilyMatches(Box::new(FamilyRanking {
+            family: self.shared_family_view(revision, family, contact),
+            free_places,
+            considered: tally.considered,
+            excluded: excluded(&tally),
+            candidates_total,
+            needs,
+        })))
+    }
+}
+
+fn excluded(tally: &Tally) -> Vec<(crate::matching::HardRule, u32)> {
+    tally.excluded.iter().map(|(r, n)| (*r, *n)).collect()
+}

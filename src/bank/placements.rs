@@ -1,0 +1,264 @@
+//! Placements (affidi): opened from an accepted proposal, followed with
+//! reviews, closed with an outcome. Opening closes the children's needs
+//! and withdraws the other proposals still pending for them; the family's
+//! free places follow the placements that are ongoing.
+
+use time::Date;
+
+use crate::access::{Operation, Subject};
+use crate::model::*;
+use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::TreeId;
+
+use super::proposals::NeedMove;
+use super::*;
+
+impl Bank {
+    pub(super) fn start_placement(
+        &self,
+        who: &Principal,
+        code: ProposalCode,
+        base: u64,
+        plan: FosterPlan,
+    ) -> Response {
+        let _w = self.write_lock();
+        let (revision, old) = self.load_proposal(code)?;
+        self.require(who, Operation::Update, Subject::Need, Some(old.need_service), "placement.start")?;
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, &old.meta));
+        }
+        if old.status != ProposalStatus::Accepted {
+            return Err(BankError::Refused(Refusal::ProposalTransition {
+                code,
+                from: old.status,
+                to: ProposalStatus::Started,
+            }));
+        }
+        finish(plan.validate(&self.context()))?;
+        let (_, first) = self
+            .store
+            .get::<Need>(TreeId::Needs, &old.need().key())?
+            .ok_or_else(|| BankError::NotFound { code: old.need().to_string() })?;
+
+        let now = self.clock.now();
+        let year = now.year() as u16;
+        // The children's needs close: the placement has started.
+        let mut moves = Vec::new();
+        for need in &old.needs {
+            let Some((revision, n)) = self.store.get::<Need>(TreeId::Needs, &need.key())? else { continue };
+            let mut new = n.clone();
+            new.placement.status = NeedStatus::Closed;
+            new.placement.closing_reason = Some(ClosingReason::PlacementStarted);
+            new.meta = n.meta.touched(now, &who.user);
+            moves.push(NeedMove { revision, old: n, new });
+        }
+        // Other proposals still pending for these children are withdrawn.
+        let mut others = Vec::new();
+        {
+            let index = self.index();
+            for need in &old.needs {
+                for (p, _, _) in index.active_proposals_of_need(*need) {
+                    if p != code && !others.iter().any(|(c, _, _): &(ProposalCode, u64, Proposal)| *c == p) {
+                        let (rev, record) = self.load_proposal(p)?;
+                        others.push((p, rev, record));
+                    }
+                }
+            }
+        }
+        let placement = self.store.transact(|tx| {
+            let number = tx.next_number::<BankError>(&format!("A/{year}"))?;
+            let placement = Placement {
+                code: PlacementCode::new(year, number),
+                proposal: code,
+                needs: old.needs.clone(),
+                family: old.family,
+                need_service: old.need_service,
+                family_service: old.family_service,
+                kind: first.placement.kind,
+                plan: plan.clone(),
+                reviews: vec![],
+                closing: None,
+                meta: Meta::new(now, &who.user),
+            };
+            tx.put(TreeId::Placements, &placement.code.key(), 1, &placement)?;
+            tx.audit(now, &who.user, AuditAction::Create, &placement.code.to_string(), vec![])?;
+
+            let mut started = old.clone();
+            started.status = ProposalStatus::Started;
+            started.placement = Some(placement.code);
+            started.steps.push(ProposalStep {
+                status: ProposalStatus::Started,
+                at: now,
+                by: who.user.clone(),
+                note: placement.code.to_string(),
+            });
+            started.meta = old.meta.touched(now, &who.user);
+            tx.put(TreeId::Proposals, &code.key(), revision + 1, &started)?;
+            tx.audit(now, &who.user, AuditAction::ProposalStep, &code.to_string(), vec!["started".into()])?;
+
+            for (other, rev, record) in &others {
+                let mut withdrawn = record.clone();
+                withdrawn.status = ProposalStatus::Withdrawn;
+                withdrawn.steps.push(ProposalStep {
+                    status: ProposalStatus::Withdrawn,
+                    at: now,
+                    by: who.user.clone(),
+                    note: format!("affido avviato con {code} ({})", placement.code),
+                });
+                withdrawn.meta = record.meta.touched(now, &who.user);
+                tx.put(TreeId::Proposals, &other.key(), rev + 1, &withdrawn)?;
+                tx.audit(now, &who.user, AuditAction::ProposalStep, &other.to_string(), vec!["withdrawn".into()])?;
+            }
+            for m in &moves {
+                m.write(tx, now, &who.user)?;
+            }
+            Ok(placement)
+        })?;
+        let mut also = vec![code.to_string()];
+        also.extend(others.iter().map(|(c, _, _)| c.to_string()));
+        also.extend(moves.iter().map(|m| m.new.code.to_string()));
+        let mut codes = vec![placement.code.to_string()];
+        codes.extend(also.iter().cloned());
+        self.reindex(&codes);
+        Ok(Reply::Saved(Saved { code: placement.code.to_string(), revision: 1, changed: vec![], also_changed: also }))
+    }
+
+    pub(super) fn replan_placement(&self, who: &Principal, code: PlacementCode, base: u64, plan: FosterPlan) -> Response {
+        self.change_placement(who, code, base, Side::NeedService, "placement.plan", |p, cx| {
+            finish(plan.validate(cx))?;
+            p.plan = plan.clone();
+            Ok(())
+        })
+    }
+
+    pub(super) fn review_placement(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        date: Date,
+        note: String,
+    ) -> Response {
+        self.change_placement(who, code, base, Side::Either, "placement.review", |p, cx| {
+            let review = Review { date, note: note.trim().to_string(), by: who.user.clone() };
+            finish(review.validate(cx, p.plan.start))?;
+            p.reviews.push(review);
+            p.reviews.sort_by_key(|r| r.date);
+            Ok(())
+        })
+    }
+
+    pub(super) fn close_placement(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        date: Date,
+        outcome: PlacementOutcome,
+        note: String,
+    ) -> Response {
+        self.change_placement(who, code, base, Side::NeedService, "placement.close", |p, cx| {
+            let closing = Closing { date, outcome, note: note.trim().to_string(), by: who.user.clone() };
+            finish(closing.validate(cx, p.plan.start))?;
+            p.closing = Some(closing);
+            Ok(())
+        })
+    }
+
+    /// One change of an ongoing placement, by the side allowed to make it.
+    fn change_placement(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        side: Side,
+        action: &str,
+        change: impl FnOnce(&mut Placement, &Context) -> Result<(), BankError>,
+    ) -> Response {
+        let _w = self.write_lock();
+        let (revision, old) = self.load_placement(code)?;
+        let allowed = |subject, owner| crate::access::allowed(who, Operation::Update, subject, Some(owner));
+        let may = match side {
+            Side::NeedService => allowed(Subject::Need, old.need_service),
+            Side::Either => allowed(Subject::Need, old.need_service) || allowed(Subject::Family, old.family_service),
+        };
+        if !may {
+            return Err(BankError::Forbidden { action: action.to_string() });
+        }
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, &old.meta));
+        }
+        if !old.is_active() {
+            return Err(BankError::Refused(Refusal::PlacementClosed { code }));
+        }
+        let mut new = old.clone();
+        change(&mut new, &self.context())?;
+        let changed = changed_fields(&old, &new);
+        if changed.is_empty() {
+            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
+        }
+        let now = self.clock.now();
+        new.meta = old.meta.touched(now, &who.user);
+        self.store.transact(|tx| {
+            tx.put(TreeId::Placements, &code.key(), revision + 1, &new)?;
+            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
+            Ok(())
+        })?;
+        self.reindex(&[code.to_string()]);
+        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+    }
+
+    fn load_placement(&self, code: PlacementCode) -> Result<(u64, Placement), BankError> {
+        self.store
+            .get::<Placement>(TreeId::Placements, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })
+    }
+
+    /// Ongoing placements of a family, read from the store.
+    pub(super) fn active_placements_of(&self, family: FamilyCode) -> Result<Vec<PlacementCode>, BankError> {
+        let mut out = Vec::new();
+        for item in self.store.iter::<Placement>(TreeId::Placements) {
+            let (_, p) = item?;
+            if p.family == family && p.is_active() {
+                out.push(p.code);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) fn get_placement(&self, who: &Principal, code: PlacementCode) -> Response {
+        let (revision, record) = self.load_placement(code)?;
+        self.require(who, Operation::ReadShared, Subject::Need, Some(record.need_service), "placement.read")?;
+        Ok(Reply::Placement(Revised { revision, record }))
+    }
+
+    pub(super) fn list_placements(&self, who: &Principal, filter: &PlacementFilter) -> Response {
+        self.require(who, Operation::ReadShared, Subject::Need, None, "placement.list")?;
+        let keep = |p: &Placement| {
+            filter.service.is_none_or(|s| p.need_service == s || p.family_service == s)
+                && filter.need.is_none_or(|n| p.needs.contains(&n))
+                && filter.family.is_none_or(|f| p.family == f)
+                && filter.active.is_none_or(|a| p.is_active() == a)
+        };
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        for kv in self.store.tree(TreeId::Placements).iter().rev() {
+            let (k, v) = kv.map_err(crate::store::StoreError::from)?;
+            let (revision, record): (u64, Placement) = crate::store::decode_at(TreeId::Placements, &k, &v)?;
+            if keep(&record) {
+                out.push(Revised { revision, record });
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(Reply::Placements(out))
+    }
+}
+
+/// Who may change a placement: the child's service, or either service.
+#[derive(Clone, Copy)]
+enum Side {
+    NeedService,
+    Either,
+}

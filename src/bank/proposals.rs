@@ -1,0 +1,310 @@
+//! Proposals (abbinamenti) between services: the child's service proposes
+//! a family; the family's service reviews, accepts or declines; the child's
+//! service may withdraw. Need statuses follow the proposals: in abbinamento
+//! while one is pending, abbinata once one is accepted, aperta again when
+//! none is left.
+
+use crate::access::{Operation, Subject};
+use crate::matching::{judge_except, score, HardRule};
+use crate::model::proposal::MAX_STEP_NOTE;
+use crate::model::*;
+use crate::store::audit::AuditAction;
+use crate::store::{StoreTx, TreeId};
+
+use super::index::{self, NEED};
+use super::*;
+
+type TxResult<T> = Result<T, sled::transaction::ConflictableTransactionError<BankError>>;
+
+/// A need whose status the same transaction moves.
+pub(super) struct NeedMove {
+    pub revision: u64,
+    pub old: Need,
+    pub new: Need,
+}
+
+impl NeedMove {
+    pub(super) fn write(&self, tx: &StoreTx, now: time::OffsetDateTime, by: &str) -> TxResult<()> {
+        let key = self.new.code.key();
+        tx.put(TreeId::Needs, &key, self.revision + 1, &self.new)?;
+        index::replace(tx, NEED, &key, Some(&index::need_entries(&self.old)), &index::need_entries(&self.new))?;
+        let fields = crate::store::audit::changed_fields(&self.old, &self.new);
+        tx.audit(now, by, AuditAction::Update, &self.new.code.to_string(), fields)?;
+        Ok(())
+    }
+}
+
+/// What a need's status becomes given the statuses of its active proposals.
+pub(super) fn status_from_proposals(current: NeedStatus, active: &[ProposalStatus]) -> NeedStatus {
+    if current == NeedStatus::Closed {
+        return current;
+    }
+    if active.contains(&ProposalStatus::Accepted) {
+        NeedStatus::Matched
+    } else if !active.is_empty() {
+        NeedStatus::Matching
+    } else {
+        NeedStatus::Open
+    }
+}
+
+impl Bank {
+    pub(super) fn create_proposal(&self, who: &Principal, need: NeedCode, family: FamilyCode, note: String) -> Response {
+        let _w = self.write_lock();
+        let (_, n) = self
+            .store
+            .get::<Need>(TreeId::Needs, &need.key())?
+            .ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
+        self.require(who, Operation::Update, Subject::Need, Some(n.service), "proposal.create")?;
+        let (_, f) = self
+            .store
+            .get::<Family>(TreeId::Families, &family.key())?
+            .ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
+        if n.placement.status == NeedStatus::Closed {
+            return Err(BankError::Refused(Refusal::NeedClosed { need }));
+        }
+        let mut problems = Problems::new();
+        problems.limit_text("note", &note, MAX_STEP_NOTE);
+        finish(problems)?;
+
+        let (unit, scored) = {
+            let index = self.index();
+            let facts = index.need(need).ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
+            let scale = self.scale(&index);
+            let unit = index.unit(facts, scale.today);
+            for member in unit.codes() {
+                for (p, fam, status) in index.active_proposals_of_need(member) {
+                    if fam == family {
+                        return Err(BankError::Refused(Refusal::AlreadyProposed { proposal: p, status }));
+                    }
+                    if status == ProposalStatus::Accepted {
+                        return Err(BankError::Refused(Refusal::NeedAlreadyMatched { need: member, proposal: p }));
+                    }
+                }
+            }
+            let ff = index.family(family).ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
+            // Several proposals may wait on one family: places count when one is accepted.
+            let j = judge_except(&unit, ff, HardRule::Capacity);
+            if !j.exclusions.is_empty() {
+                return Err(BankError::Refused(Refusal::NotCandidate { family, exclusions: j.exclusions }));
+            }
+            let scored = score(&unit, ff, j.distance_km, &scale);
+            (unit, scored)
+        };
+
+        let now = self.clock.now();
+        let year = now.year() as u16;
+        let moves = self.need_moves(&unit.codes(), None, ProposalStatus::Proposed, now, &who.user)?;
+        let proposal = self.store.transact(|tx| {
+            let number = tx.next_number::<BankError>(&format!("P/{year}"))?;
+            let proposal = Proposal {
+                code: ProposalCode::new(year, number),
+                needs: unit.codes(),
+                family,
+                need_service: n.service,
+                family_service: f.service,
+                status: ProposalStatus::Proposed,
+                steps: vec![ProposalStep {
+                    status: ProposalStatus::Proposed,
+                    at: now,
+                    by: who.user.clone(),
+                    note: note.trim().to_string(),
+                }],
+                placement: None,
+                score: Some(scored.score),
+                meta: Meta::new(now, &who.user),
+            };
+            tx.put(TreeId::Proposals, &proposal.code.key(), 1, &proposal)?;
+            tx.audit(now, &who.user, AuditAction::Create, &proposal.code.to_string(), vec![])?;
+            for m in &moves {
+                m.write(tx, now, &who.user)?;
+            }
+            Ok(proposal)
+        })?;
+        let also: Vec<String> = moves.iter().map(|m| m.new.code.to_string()).collect();
+        let mut codes = vec![proposal.code.to_string()];
+        codes.extend(also.iter().cloned());
+        self.reindex(&codes);
+        Ok(Reply::Saved(Saved { code: proposal.code.to_string(), revision: 1, changed: vec![], also_changed: also }))
+    }
+
+    pub(super) fn step_proposal(
+        &self,
+        who: &Principal,
+        code: ProposalCode,
+        base: u64,
+        to: ProposalStatus,
+        note: String,
+    ) -> Response {
+        let _w = self.write_lock();
+        let (revision, old) = self.load_proposal(code)?;
+        let side = match to.taken_by() {
+            ProposalSide::NeedService => (Subject::Need, old.need_service),
+            ProposalSide::FamilyService => (Subject::Family, old.family_service),
+        };
+        let action = format!("proposal.{}", to.token());
+        self.require(who, Operation::Update, side.0, Some(side.1), &action)?;
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, &old.meta));
+        }
+        if to == ProposalStatus::Started && old.status.can_become(to) {
+            return Err(BankError::Refused(Refusal::StartWithPlacement { code }));
+        }
+        if !old.status.can_become(to) {
+            return Err(BankError::Refused(Refusal::ProposalTransition { code, from: old.status, to }));
+        }
+        let mut problems = Problems::new();
+        if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
+            // The other service reads the reason in its history.
+            problems.require_text("note", &note, MAX_STEP_NOTE);
+        } else {
+            problems.limit_text("note", &note, MAX_STEP_NOTE);
+        }
+        finish(problems)?;
+        if to == ProposalStatus::Accepted {
+            self.check_acceptance(&old)?;
+        }
+
+        let now = self.clock.now();
+        let mut new = old.clone();
+        new.status = to;
+        new.steps.push(ProposalStep { status: to, at: now, by: who.user.clone(), note: note.trim().to_string() });
+        new.meta = old.meta.touched(now, &who.user);
+        let moves = self.need_moves(&old.needs, Some(code), to, now, &who.user)?;
+        self.store.transact(|tx| {
+            tx.put(TreeId::Proposals, &code.key(), revision + 1, &new)?;
+            tx.audit(now, &who.user, AuditAction::ProposalStep, &code.to_string(), vec![to.token().to_string()])?;
+            for m in &moves {
+                m.write(tx, now, &who.user)?;
+            }
+            Ok(())
+        })?;
+        let also: Vec<String> = moves.iter().map(|m| m.new.code.to_string()).collect();
+        let mut codes = vec![code.to_string()];
+        codes.extend(also.iter().cloned());
+        self.reindex(&codes);
+        Ok(Reply::Saved(Saved {
+            code: code.to_string(),
+            revision: revision + 1,
+            changed: vec!["status".into(), "steps".into()],
+            also_changed: also,
+        }))
+    }
+
+    /// Accepting takes places: refused when the family has not enough free
+    /// ones, when a sibling's need is already matched elsewhere, or when the
+    /// family no longer fits the need.
+    fn check_acceptance(&self, p: &Proposal) -> Result<(), BankError> {
+        let index = self.index();
+        for need in &p.needs {
+            for (other, _, status) in index.active_proposals_of_need(*need) {
+                if other != p.code && status == ProposalStatus::Accepted {
+                    return Err(BankError::Refused(Refusal::NeedAlreadyMatched { need: *need, proposal: other }));
+                }
+            }
+        }
+        let facts = index.family(p.family).ok_or_else(|| BankError::NotFound { code: p.family.to_string() })?;
+        let free = facts.free_places();
+        if free < p.places() {
+            let mut held_by: Vec<String> =
+                index.accepted_proposals_of_family(p.family).iter().map(|c| c.to_string()).collect();
+            held_by.extend(self.active_placements_of(p.family)?.iter().map(|c| c.to_string()));
+            return Err(BankError::Refused(Refusal::NoFreePlaces {
+                family: p.family,
+                free,
+                needed: p.places(),
+                held_by,
+            }));
+        }
+        if let Some(need) = index.need(p.need()) {
+            let unit = index.unit(need, self.today());
+            let j = judge_except(&unit, facts, HardRule::Capacity);
+            if !j.exclusions.is_empty() {
+                return Err(BankError::Refused(Refusal::NotCandidate { family: p.family, exclusions: j.exclusions }));
+            }
+        }
+        Ok(())
+    }
+
+    /// The needs of a proposal whose status changes when `changed` (or a new
+    /// proposal, when None) moves to `to`: read now, written in the step's transaction.
+    pub(super) fn need_moves(
+        &self,
+        needs: &[NeedCode],
+        changed: Option<ProposalCode>,
+        to: ProposalStatus,
+        now: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<Vec<NeedMove>, BankError> {
+        let index = self.index();
+        let mut moves = Vec::new();
+        for code in needs {
+            let Some((revision, old)) = self.store.get::<Need>(TreeId::Needs, &code.key())? else { continue };
+            let mut active: Vec<ProposalStatus> = index
+                .active_proposals_of_need(*code)
+                .into_iter()
+                .filter(|(p, _, _)| Some(*p) != changed)
+                .map(|(_, _, s)| s)
+                .collect();
+            if to.is_active() {
+                active.push(to);
+            }
+            let status = status_from_proposals(old.placement.status, &active);
+            if status != old.placement.status {
+                let mut new = old.clone();
+                new.placement.status = status;
+                new.meta = old.meta.touched(now, by);
+                moves.push(NeedMove { revision, old, new });
+            }
+        }
+        Ok(moves)
+    }
+
+    pub(super) fn load_proposal(&self, code: ProposalCode) -> Result<(u64, Proposal), BankError> {
+        self.store
+            .get::<Proposal>(TreeId::Proposals, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })
+    }
+
+    pub(super) fn get_proposal(&self, who: &Principal, code: ProposalCode) -> Response {
+        let (revision, record) = self.load_proposal(code)?;
+        self.require(who, Operation::ReadShared, Subject::Need, Some(record.need_service), "proposal.read")?;
+        Ok(Reply::Proposal(Revised { revision, record }))
+    }
+
+    pub(super) fn list_proposals(&self, who: &Principal, filter: &ProposalFilter) -> Response {
+        self.require(who, Operation::ReadShared, Subject::Need, None, "proposal.list")?;
+        // An operator's default is its own service; the coordination sees all.
+        let service = filter.service.or(match who.role {
+            Role::Operator => who.service,
+            _ => None,
+        });
+        let keep = |p: &Proposal| {
+            let by_service = match (service, filter.direction) {
+                (None, _) => true,
+                (Some(s), Some(Direction::Inbox)) => p.family_service == s,
+                (Some(s), Some(Direction::Outbox)) => p.need_service == s,
+                (Some(s), None) => p.family_service == s || p.need_service == s,
+            };
+            by_service
+                && filter.status.is_none_or(|s| p.status == s)
+                && filter.active.is_none_or(|a| p.status.is_active() == a)
+                && filter.need.is_none_or(|n| p.needs.contains(&n))
+                && filter.family.is_none_or(|f| p.family == f)
+        };
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        // Newest first: what an inbox shows on top.
+        for kv in self.store.tree(TreeId::Proposals).iter().rev() {
+            let (k, v) = kv.map_err(crate::store::StoreError::from)?;
+            let (revision, record): (u64, Proposal) = crate::store::decode_at(TreeId::Proposals, &k, &v)?;
+            if keep(&record) {
+                out.push(Revised { revision, record });
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(Reply::Proposals(out))
+    }
+}

@@ -1,0 +1,16 @@
+//! Matching needs to families: hard rules first, then a score from 0 to
+//! 100 explained one criterion per line. The same engine answers both
+//! ways: families for a need, needs for a family. Pure functions over the
+//! in-memory [`MatchIndex`]; the bank decides who may ask and shows what.
+
+mod config;
+mod facts;
+mod index;
+mod rules;
+mod score;
+
+pub use config::{MatchingConfig, Weights};
+pub use facts::{Areas, FamilyFacts, Load, Member, NeedFacts, Unit};
+pub use index::{MatchIndex, RankedFamily, RankedNeed, Tally};
+pub use rules::{judge, judge_except, Exclusion, HardRule, Judgement};
+pub use score::{score, Criterion, CriterionKind, Fact, Scale, Scored};

@@ -1,0 +1,193 @@
+//! The score: a weighted share of what the criteria that apply to the need
+//! could give, 0–100, with one explanation line per criterion.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::config::MatchingConfig;
+use super::facts::{distance, Areas, FamilyFacts, Unit};
+use super::rules::deci_km;
+use crate::model::dates::{add_months, months_between};
+use crate::model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    Distance,
+    OriginDistance,
+    SameArea,
+    Language,
+    Experience,
+    Waiting,
+    Freshness,
+}
+
+/// The fact a criterion was scored on, for its explanation line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fact {
+    Km { deci_km: u32 },
+    /// Either comune has no coordinates: half the points, not none.
+    UnknownDistance,
+    OriginKm { deci_km: u32, frequency: ContactFrequency },
+    SameDistrict { name: String },
+    SameAmbit { name: String },
+    OtherAmbit,
+    /// The child's or the family's comune is in no registered ambito.
+    AreaUnknown,
+    SharedLanguage { language: String },
+    NoSharedLanguage { wanted: Vec<String> },
+    Experience { similar: u16, kind: PlacementKind, trained: bool },
+    Waiting { months: u32, since_placement: bool },
+    NotApprovedYet,
+    Fresh { months: u32 },
+    Ageing { months: u32 },
+    Stale { months: Option<u32> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub kind: CriterionKind,
+    pub fact: Fact,
+    /// Points given, in tenths (of the 100 of the whole score).
+    pub earned_tenths: u16,
+    /// Points this criterion could give, in tenths.
+    pub max_tenths: u16,
+}
+
+impl Criterion {
+    /// Raised the score (at least half its points) or lowered it.
+    pub fn raised(&self) -> bool {
+        self.earned_tenths * 2 >= self.max_tenths
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scored {
+    pub score: u8,
+    pub criteria: Vec<Criterion>,
+}
+
+/// Everything the score depends on besides the pair.
+pub struct Scale<'a> {
+    pub config: &'a MatchingConfig,
+    pub areas: &'a Areas,
+    pub today: Date,
+    pub stale_after_months: u32,
+}
+
+/// Scores a family that passed the hard rules.
+pub fn score(unit: &Unit, f: &FamilyFacts, distance_km: Option<f64>, scale: &Scale) -> Scored {
+    let w = &scale.config.weights;
+    let horizon = scale.config.distance_horizon_km as f64;
+    let closeness = |km: f64| (1.0 - km / horizon).clamp(0.0, 1.0);
+    // (kind, weight, share 0..=1, fact)
+    let mut parts: Vec<(CriterionKind, u16, f64, Fact)> = Vec::with_capacity(7);
+
+    parts.push(match distance_km {
+        Some(km) => (CriterionKind::Distance, w.distance, closeness(km), Fact::Km { deci_km: deci_km(km) }),
+        None => (CriterionKind::Distance, w.distance, 0.5, Fact::UnknownDistance),
+    });
+
+    // Contact visits make the way to the family of origin matter.
+    if unit.contact != ContactFrequency::None && unit.origin_comune.is_some() {
+        parts.push(match distance(unit.origin_point, f.point) {
+            Some(km) => (
+                CriterionKind::OriginDistance,
+                w.origin_distance,
+                closeness(km),
+                Fact::OriginKm { deci_km: deci_km(km), frequency: unit.contact },
+            ),
+            None => (CriterionKind::OriginDistance, w.origin_distance, 0.5, Fact::UnknownDistance),
+        });
+    }
+
+    parts.push(match (scale.areas.area(unit.comune), scale.areas.area(f.comune)) {
+        (Some(a), Some(b)) if a.district.is_some() && a.district == b.district => {
+            let name = scale.areas.district_name(a.district.unwrap_or_default()).to_string();
+            (CriterionKind::SameArea, w.same_area, 1.0, Fact::SameDistrict { name })
+        }
+        (Some(a), Some(b)) if a.ambit == b.ambit => {
+            (CriterionKind::SameArea, w.same_area, 0.6, Fact::SameAmbit { name: scale.areas.ambit_name(a).to_string() })
+        }
+        (Some(_), Some(_)) => (CriterionKind::SameArea, w.same_area, 0.0, Fact::OtherAmbit),
+        _ => (CriterionKind::SameArea, w.same_area, 0.0, Fact::AreaUnknown),
+    });
+
+    if !unit.languages.is_empty() {
+        parts.push(match unit.languages.iter().find(|l| f.languages.contains(l)) {
+            Some(l) => (CriterionKind::Language, w.language, 1.0, Fact::SharedLanguage { language: l.clone() }),
+            None => (
+                CriterionKind::Language,
+                w.language,
+                0.0,
+                Fact::NoSharedLanguage { wanted: unit.languages.clone() },
+            ),
+        });
+    }
+
+    let similar = f.load.placements_by_kind[unit.kind as usize];
+    let full = scale.config.experience_full_placements as f64;
+    let share = 0.7 * (similar as f64).min(full) / full + if f.trained { 0.3 } else { 0.0 };
+    parts.push((
+        CriterionKind::Experience,
+        w.experience,
+        share,
+        Fact::Experience { similar, kind: unit.kind, trained: f.trained },
+    ));
+
+    let since = match (f.approved_on, f.load.last_placement) {
+        (Some(a), Some(p)) if p > a => Some((p, true)),
+        (Some(a), _) => Some((a, false)),
+        (None, Some(p)) => Some((p, true)),
+        (None, None) => None,
+    };
+    parts.push(match since {
+        Some((date, since_placement)) => {
+            let months = months_between(date, scale.today);
+            let share = (months as f64 / scale.config.waiting_full_months as f64).min(1.0);
+            (CriterionKind::Waiting, w.waiting, share, Fact::Waiting { months, since_placement })
+        }
+        None => (CriterionKind::Waiting, w.waiting, 0.0, Fact::NotApprovedYet),
+    });
+
+    let stale_after = scale.stale_after_months.max(1);
+    parts.push(match f.confirmed_on {
+        Some(d) if add_months(d, stale_after) < scale.today => {
+            (CriterionKind::Freshness, w.freshness, 0.0, Fact::Stale { months: Some(months_between(d, scale.today)) })
+        }
+        Some(d) => {
+            let months = months_between(d, scale.today);
+            let half = stale_after as f64 / 2.0;
+            if (months as f64) <= half {
+                (CriterionKind::Freshness, w.freshness, 1.0, Fact::Fresh { months })
+            } else {
+                let share = (1.0 - (months as f64 - half) / half).clamp(0.0, 1.0);
+                (CriterionKind::Freshness, w.freshness, share, Fact::Ageing { months })
+            }
+        }
+        None => (CriterionKind::Freshness, w.freshness, 0.0, Fact::Stale { months: None }),
+    });
+
+    let total_weight: u32 = parts.iter().map(|p| p.1 as u32).sum();
+    if total_weight == 0 {
+        return Scored { score: 0, criteria: Vec::new() };
+    }
+    let mut exact = 0.0;
+    let criteria = parts
+        .into_iter()
+        .filter(|p| p.1 > 0)
+        .map(|(kind, weight, share, fact)| {
+            let max = 100.0 * weight as f64 / total_weight as f64;
+            let earned = max * share.clamp(0.0, 1.0);
+            exact += earned;
+            Criterion {
+                kind,
+                fact,
+                earned_tenths: (earned * 10.0).round() as u16,
+                max_tenths: (max * 10.0).round() as u16,
+            }
+        })
+        .collect();
+    Scored { score: exact.round().clamp(0.0, 100.0) as u8, criteria }
+}

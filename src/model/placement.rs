@@ -1,0 +1,129 @@
+//! A placement (affido): the started match, its foster plan, its reviews
+//! (verifiche) and how it ended (esito).
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::codes::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
+use super::meta::{Context, Meta};
+use super::need::OriginContact;
+use super::problem::{Problems, Reason};
+use super::vocabulary::{PlacementKind, PlacementOutcome};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    pub code: PlacementCode,
+    pub proposal: ProposalCode,
+    /// The children placed: the need proposed first, then its siblings.
+    pub needs: Vec<NeedCode>,
+    pub family: FamilyCode,
+    pub need_service: ServiceCode,
+    pub family_service: ServiceCode,
+    pub kind: PlacementKind,
+    pub plan: FosterPlan,
+    pub reviews: Vec<Review>,
+    pub closing: Option<Closing>,
+    pub meta: Meta,
+}
+
+/// The essentials of the progetto di affido.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FosterPlan {
+    pub start: Date,
+    pub expected_end: Option<Date>,
+    /// Duration agreed in the plan (months), when there is one.
+    pub duration_months: Option<u16>,
+    /// Contact with the family of origin.
+    pub contact: OriginContact,
+    pub contact_notes: String,
+    /// Planned reviews (verifiche).
+    pub review_dates: Vec<Date>,
+    /// Commitments of the family, the services and the family of origin.
+    pub commitments: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub date: Date,
+    pub note: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closing {
+    pub date: Date,
+    pub outcome: PlacementOutcome,
+    pub note: String,
+    pub by: String,
+}
+
+pub const MAX_PLAN_TEXT: usize = 4000;
+
+impl Placement {
+    pub fn is_active(&self) -> bool {
+        self.closing.is_none()
+    }
+
+    pub fn places(&self) -> u8 {
+        self.needs.len().min(u8::MAX as usize) as u8
+    }
+
+    /// The next planned review still to come (on or after `today`).
+    pub fn next_review(&self, today: Date) -> Option<Date> {
+        self.plan.review_dates.iter().copied().filter(|d| *d >= today).min()
+    }
+}
+
+impl FosterPlan {
+    pub fn validate(&self, cx: &Context) -> Problems {
+        let mut p = Problems::new();
+        // A placement may be recorded a few weeks late, or planned a little ahead.
+        if self.start > super::dates::add_months(cx.today, 3) {
+            p.push("plan.start", Reason::InTheFuture);
+        }
+        if let Some(end) = self.expected_end {
+            if end <= self.start {
+                p.push("plan.expected_end", Reason::NotAfter { other_field: "plan.start".into() });
+            }
+        }
+        if let Some(m) = self.duration_months {
+            p.check_range("plan.duration_months", m as i64, 1, 300);
+        }
+        p.limit_text("plan.contact_notes", &self.contact_notes, MAX_PLAN_TEXT);
+        p.limit_text("plan.commitments", &self.commitments, MAX_PLAN_TEXT);
+        for (i, d) in self.review_dates.iter().enumerate() {
+            if *d < self.start {
+                p.push(format!("plan.review_dates[{i}]"), Reason::NotAfter { other_field: "plan.start".into() });
+            }
+        }
+        p
+    }
+}
+
+impl Review {
+    pub fn validate(&self, cx: &Context, start: Date) -> Problems {
+        let mut p = Problems::new();
+        if self.date > cx.today {
+            p.push("review.date", Reason::InTheFuture);
+        }
+        if self.date < start {
+            p.push("review.date", Reason::NotAfter { other_field: "plan.start".into() });
+        }
+        p.require_text("review.note", &self.note, MAX_PLAN_TEXT);
+        p
+    }
+}
+
+impl Closing {
+    pub fn validate(&self, cx: &Context, start: Date) -> Problems {
+        let mut p = Problems::new();
+        if self.date > cx.today {
+            p.push("closing.date", Reason::InTheFuture);
+        }
+        if self.date < start {
+            p.push("closing.date", Reason::NotAfter { other_field: "plan.start".into() });
+        }
+        p.limit_text("closing.note", &self.note, MAX_PLAN_TEXT);
+        p
+    }
+}
