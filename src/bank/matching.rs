@@ -23,7 +23,8 @@ impl Bank {
     /// Reads the whole bank into a fresh index (at open, after an import).
     pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
         let mut index = MatchIndex::default();
-        let ambits = self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
+        let ambits =
+            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
         index.set_areas(Areas::new(&ambits));
         for item in self.store.iter::<Proposal>(TreeId::Proposals) {
             index.upsert_proposal(&item?.1);
@@ -83,7 +84,8 @@ impl Bank {
 
     /// Ambiti changed: "same ambito" follows.
     pub(super) fn reindex_areas(&self) -> Result<(), StoreError> {
-        let ambits = self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
+        let ambits =
+            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
         self.index_mut().set_areas(Areas::new(&ambits));
         Ok(())
     }

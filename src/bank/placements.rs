@@ -14,13 +14,7 @@ use super::proposals::NeedMove;
 use super::*;
 
 impl Bank {
-    pub(super) fn start_placement(
-        &self,
-        who: &Principal,
-        code: ProposalCode,
-        base: u64,
-        plan: FosterPlan,
-    ) -> Response {
+    pub(super) fn start_placement(&self, who: &Principal, code: ProposalCode, base: u64, plan: FosterPlan) -> Response {
         let _w = self.write_lock();
         let (revision, old) = self.load_proposal(code)?;
         self.require(who, Operation::Update, Subject::Need, Some(old.need_service), "placement.start")?;
@@ -123,7 +117,13 @@ impl Bank {
         Ok(Reply::Saved(Saved { code: placement.code.to_string(), revision: 1, changed: vec![], also_changed: also }))
     }
 
-    pub(super) fn replan_placement(&self, who: &Principal, code: PlacementCode, base: u64, plan: FosterPlan) -> Response {
+    pub(super) fn replan_placement(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        plan: FosterPlan,
+    ) -> Response {
         self.change_placement(who, code, base, Side::NeedService, "placement.plan", |p, cx| {
             finish(plan.validate(cx))?;
             p.plan = plan.clone();

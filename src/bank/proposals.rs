@@ -49,7 +49,13 @@ pub(super) fn status_from_proposals(current: NeedStatus, active: &[ProposalStatu
 }
 
 impl Bank {
-    pub(super) fn create_proposal(&self, who: &Principal, need: NeedCode, family: FamilyCode, note: String) -> Response {
+    pub(super) fn create_proposal(
+        &self,
+        who: &Principal,
+        need: NeedCode,
+        family: FamilyCode,
+        note: String,
+    ) -> Response {
         let _w = self.write_lock();
         let (_, n) = self
             .store

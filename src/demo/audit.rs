@@ -20,7 +20,12 @@ struct Event<'a> {
 
 /// Init for the administrator, a Create per record at its creation, an
 /// Update per record changed since, all in time order.
-pub(super) fn chain(dir: &Directory, families: &[Made<Family>], needs: &[Made<Need>]) -> Vec<AuditEntry> {
+pub(super) fn chain<'a>(
+    dir: &'a Directory,
+    families: &'a [Made<Family>],
+    needs: &'a [Made<Need>],
+    writes: &'a [super::links::Write],
+) -> Vec<AuditEntry> {
     let mut events: Vec<Event> = Vec::with_capacity(dir.created.len() + 2 * (families.len() + needs.len()));
     for (i, (at, record)) in dir.created.iter().enumerate() {
         // The first administrator is made by `banca init`.
@@ -32,6 +37,9 @@ pub(super) fn chain(dir: &Directory, families: &[Made<Family>], needs: &[Made<Ne
     }
     for n in needs {
         record_events(&mut events, &n.record.meta, n.record.code.to_string(), n.update);
+    }
+    for w in writes {
+        events.push(Event { at: w.at, actor: &w.actor, action: w.action, record: w.record.clone(), fields: w.fields });
     }
     // Stable: at equal times, creations (pushed first) stay before updates.
     events.sort_by_key(|e| e.at);

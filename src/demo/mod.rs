@@ -10,6 +10,7 @@ mod audit;
 mod calendar;
 mod directory;
 mod families;
+mod links;
 mod names;
 mod needs;
 mod places;
@@ -83,6 +84,7 @@ struct DemoBank {
     dir: directory::Directory,
     families: Vec<Made<Family>>,
     needs: Vec<Made<Need>>,
+    links: links::Links,
     audit: Vec<AuditEntry>,
 }
 
@@ -92,9 +94,10 @@ impl DemoBank {
         // Separate streams: the families of a seed stay the same whatever the number of needs.
         let dir = directory::build(&mut stream(opts.seed, 0), &cal, &opts.admin_user);
         let families = families::generate(&mut stream(opts.seed, 1), opts.families, &cal, &dir);
-        let needs = needs::generate(&mut stream(opts.seed, 2), opts.needs, &cal, &dir);
-        let audit = audit::chain(&dir, &families, &needs);
-        DemoBank { dir, families, needs, audit }
+        let mut needs = needs::generate(&mut stream(opts.seed, 2), opts.needs, &cal, &dir);
+        let links = links::generate(&mut stream(opts.seed, 3), &cal, &dir.ambits, &families, &mut needs);
+        let audit = audit::chain(&dir, &families, &needs, &links.writes);
+        DemoBank { dir, families, needs, links, audit }
     }
 
     /// Codes go on from the highest number of each series.
@@ -111,6 +114,12 @@ impl DemoBank {
             raise(format!("R/{}", n.record.code.year), n.record.code.number);
         }
         raise("S".into(), self.dir.desks.len() as u32);
+        for p in &self.links.proposals {
+            raise(format!("P/{}", p.code.year), p.code.number);
+        }
+        for p in &self.links.placements {
+            raise(format!("A/{}", p.code.year), p.code.number);
+        }
         counters
     }
 
@@ -123,11 +132,13 @@ impl DemoBank {
             + d.operators.len()
             + self.families.len()
             + self.needs.len()
+            + self.links.proposals.len()
+            + self.links.placements.len()
             + self.audit.len()
     }
 
     /// The lines in the order an export writes them: header, counters,
-    /// ambits, services, operators, families, needs, audit.
+    /// ambits, services, operators, families, needs, proposals, placements, audit.
     fn emit(self, mut sink: impl FnMut(ExportLine)) {
         let lines_before_end = (1
             + self.counters().len()
@@ -136,6 +147,8 @@ impl DemoBank {
             + self.dir.operators.len()
             + self.families.len()
             + self.needs.len()
+            + self.links.proposals.len()
+            + self.links.placements.len()
             + self.audit.len()) as u64;
         sink(ExportLine::header());
         for (series, value) in self.counters() {
@@ -155,6 +168,12 @@ impl DemoBank {
         }
         for n in self.needs {
             sink(ExportLine::Need { revision: n.revision(), record: n.record });
+        }
+        for record in self.links.proposals {
+            sink(ExportLine::Proposal { revision: record.steps.len() as u64, record });
+        }
+        for record in self.links.placements {
+            sink(ExportLine::Placement { revision: links::placement_revision(&record), record });
         }
         for record in self.audit {
             sink(ExportLine::Audit { record });

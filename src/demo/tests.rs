@@ -18,6 +18,8 @@ struct Split {
     operators: Vec<Operator>,
     families: Vec<(u64, Family)>,
     needs: Vec<(u64, Need)>,
+    proposals: Vec<Proposal>,
+    placements: Vec<Placement>,
     audit: Vec<crate::store::audit::AuditEntry>,
 }
 
@@ -29,6 +31,8 @@ fn split(lines: Vec<ExportLine>) -> Split {
         operators: vec![],
         families: vec![],
         needs: vec![],
+        proposals: vec![],
+        placements: vec![],
         audit: vec![],
     };
     for l in lines {
@@ -43,6 +47,8 @@ fn split(lines: Vec<ExportLine>) -> Split {
             ExportLine::Family { revision, record } => s.families.push((revision, record)),
             ExportLine::Need { revision, record } => s.needs.push((revision, record)),
             ExportLine::Audit { record } => s.audit.push(record),
+            ExportLine::Proposal { record, .. } => s.proposals.push(record),
+            ExportLine::Placement { record, .. } => s.placements.push(record),
         }
     }
     s
@@ -98,6 +104,8 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
             operators: parts.operators.len() as u64,
             families: 500,
             needs: 150,
+            proposals: parts.proposals.len() as u64,
+            placements: parts.placements.len() as u64,
             audit_entries: parts.audit.len() as u64,
         }
     );
@@ -234,8 +242,10 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
         ExportLine::Operator { .. } => 4,
         ExportLine::Family { .. } => 5,
         ExportLine::Need { .. } => 6,
-        ExportLine::Audit { .. } => 7,
-        ExportLine::End { .. } => 8,
+        ExportLine::Proposal { .. } => 7,
+        ExportLine::Placement { .. } => 8,
+        ExportLine::Audit { .. } => 9,
+        ExportLine::End { .. } => 10,
     };
     assert!(lines.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
     let s = split(lines);
@@ -267,10 +277,18 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
     // One creation per record, an update per changed record, in time order.
     assert!(s.audit.windows(2).all(|w| w[0].at <= w[1].at && w[1].seq == w[0].seq + 1));
     let creates = s.audit.iter().filter(|e| matches!(e.action, AuditAction::Init | AuditAction::Create)).count();
-    let records = s.ambits.len() + s.services.len() + s.operators.len() + s.families.len() + s.needs.len();
+    let records = s.ambits.len()
+        + s.services.len()
+        + s.operators.len()
+        + s.families.len()
+        + s.needs.len()
+        + s.proposals.len()
+        + s.placements.len();
     assert_eq!(creates, records);
     let changed = s.families.iter().filter(|(r, _)| *r > 1).count() + s.needs.iter().filter(|(r, _)| *r > 1).count();
-    assert_eq!(s.audit.len(), records + changed);
+    let steps: usize = s.proposals.iter().map(|p| p.steps.len() - 1).sum::<usize>()
+        + s.placements.iter().map(|p| p.reviews.len() + p.closing.is_some() as usize).sum::<usize>();
+    assert_eq!(s.audit.len(), records + changed + steps);
     assert_eq!(s.audit[0].action, AuditAction::Init);
 }
 
@@ -357,4 +375,65 @@ fn timing() {
         lines.len(),
         bytes / 1_000_000
     );
+}
+
+#[test]
+fn needs_in_matching_have_their_proposals_and_no_family_holds_more_than_its_places() {
+    let opts = opts(1500, 400);
+    let s = split(generate(&opts));
+    for (_, n) in &s.needs {
+        let statuses: Vec<ProposalStatus> = s
+            .proposals
+            .iter()
+            .filter(|p| p.needs.contains(&n.code) && p.status.is_active())
+            .map(|p| p.status)
+            .collect();
+        match n.placement.status {
+            NeedStatus::Matching => assert!(
+                !statuses.is_empty() && !statuses.contains(&ProposalStatus::Accepted),
+                "{} in abbinamento: {statuses:?}",
+                n.code
+            ),
+            NeedStatus::Matched => assert!(statuses.contains(&ProposalStatus::Accepted), "{} abbinata", n.code),
+            _ => {}
+        }
+    }
+    assert!(s.proposals.iter().any(|p| p.status == ProposalStatus::Declined), "some proposals were declined first");
+    assert!(s.placements.iter().any(|p| p.closing.is_some()) && s.placements.iter().any(|p| p.closing.is_none()));
+    let mut held: BTreeMap<FamilyCode, u32> = BTreeMap::new();
+    for p in s.proposals.iter().filter(|p| p.status == ProposalStatus::Accepted) {
+        *held.entry(p.family).or_default() += p.needs.len() as u32;
+    }
+    for p in s.placements.iter().filter(|p| p.closing.is_none()) {
+        *held.entry(p.family).or_default() += p.needs.len() as u32;
+    }
+    for (code, n) in held {
+        let (_, f) = s.families.iter().find(|(_, f)| f.code == code).expect("family of a link");
+        assert!(n <= f.profile.max_children as u32, "{code} holds {n} of {}", f.profile.max_children);
+    }
+}
+
+#[test]
+fn a_demo_bank_ranks_its_open_needs() {
+    let opts = opts(1500, 400);
+    let lines = generate_lines(&opts);
+    let (_dir, bank) = open_bank(&opts);
+    import(&bank, &opts, lines);
+    let admin = Actor::new(&opts.admin_user);
+    let Ok(Reply::Needs(open)) = bank.handle(
+        &admin,
+        Request::NeedList { filter: NeedFilter { status: Some(NeedStatus::Open), ..Default::default() } },
+    ) else {
+        panic!("need list")
+    };
+    let with_candidates = open
+        .iter()
+        .filter(|n| {
+            matches!(
+                bank.handle(&admin, Request::MatchNeed { need: n.code, limit: 5, why_not: None }),
+                Ok(Reply::NeedMatches(r)) if !r.candidates.is_empty()
+            )
+        })
+        .count();
+    assert!(with_candidates * 2 > open.len(), "{with_candidates} of {} open needs have candidates", open.len());
 }

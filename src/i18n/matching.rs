@@ -132,7 +132,9 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
     let k = |d: &u32| if it { km(*d) } else { km_en(*d) };
     match fact {
         Fact::Km { deci_km } => k(deci_km),
-        Fact::UnknownDistance => lang.pick("distanza sconosciuta (comune senza coordinate)", "distance unknown (comune without coordinates)").into(),
+        Fact::UnknownDistance => lang
+            .pick("distanza sconosciuta (comune senza coordinate)", "distance unknown (comune without coordinates)")
+            .into(),
         Fact::OriginKm { deci_km, frequency } => {
             if it {
                 format!("{}, incontri {}", k(deci_km), frequency.label(lang))
@@ -232,11 +234,7 @@ pub fn describe_refusal(r: &Refusal, lang: Lang) -> String {
     match r {
         Refusal::ProposalTransition { code, from, to } => {
             if it {
-                format!(
-                    "{code} è «{}»: non può passare a «{}».",
-                    from.label(lang),
-                    to.label(lang)
-                )
+                format!("{code} è «{}»: non può passare a «{}».", from.label(lang), to.label(lang))
             } else {
                 format!("{code} is \"{}\": it cannot become \"{}\".", from.label(lang), to.label(lang))
             }
@@ -270,7 +268,8 @@ pub fn describe_refusal(r: &Refusal, lang: Lang) -> String {
             }
         }
         Refusal::NotCandidate { family, exclusions } => {
-            let lines: Vec<String> = exclusions.iter().map(|e| format!("  - {}", describe_exclusion(e, lang))).collect();
+            let lines: Vec<String> =
+                exclusions.iter().map(|e| format!("  - {}", describe_exclusion(e, lang))).collect();
             if it {
                 format!("{family} non è candidabile per questo bisogno:\n{}", lines.join("\n"))
             } else {

@@ -103,8 +103,7 @@ impl MatchIndex {
             self.proposals_of_need.entry(*n).or_default().insert(p.code);
         }
         self.proposals_of_family.entry(p.family).or_default().insert(p.code);
-        self.proposals
-            .insert(p.code, ProposalFacts { family: p.family, needs: p.needs.clone(), status: p.status });
+        self.proposals.insert(p.code, ProposalFacts { family: p.family, needs: p.needs.clone(), status: p.status });
         self.refresh_load(p.family);
     }
 
@@ -212,7 +211,8 @@ impl MatchIndex {
             if !n.is_open() {
                 continue;
             }
-            let led_by_earlier = n.siblings.iter().any(|s| *s < n.code && self.needs.get(s).is_some_and(|s| s.is_open()));
+            let led_by_earlier =
+                n.siblings.iter().any(|s| *s < n.code && self.needs.get(s).is_some_and(|s| s.is_open()));
             if led_by_earlier {
                 continue;
             }

@@ -39,17 +39,39 @@ impl HardRule {
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Only approved (idonea) families are candidates.
-    Status { status: FamilyStatus },
-    Kind { kind: PlacementKind },
+    Status {
+        status: FamilyStatus,
+    },
+    Kind {
+        kind: PlacementKind,
+    },
     /// Pronto intervento: the family does not take emergencies.
     Emergency,
-    Age { need: NeedCode, age_months: u32, range: AgeRange },
-    Capacity { free: u8, needed: u8 },
-    Siblings { children: u8 },
-    SpecialNeeds { missing: Vec<SpecialNeed> },
-    Sex { need: NeedCode, sex: Sex, preference: SexPreference },
+    Age {
+        need: NeedCode,
+        age_months: u32,
+        range: AgeRange,
+    },
+    Capacity {
+        free: u8,
+        needed: u8,
+    },
+    Siblings {
+        children: u8,
+    },
+    SpecialNeeds {
+        missing: Vec<SpecialNeed>,
+    },
+    Sex {
+        need: NeedCode,
+        sex: Sex,
+        preference: SexPreference,
+    },
     /// Tenths of a kilometre, so the figure prints as measured.
-    Distance { deci_km: u32, max_km: u16 },
+    Distance {
+        deci_km: u32,
+        max_km: u16,
+    },
 }
 
 impl Exclusion {

@@ -26,23 +26,49 @@ pub enum CriterionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fact {
-    Km { deci_km: u32 },
+    Km {
+        deci_km: u32,
+    },
     /// Either comune has no coordinates: half the points, not none.
     UnknownDistance,
-    OriginKm { deci_km: u32, frequency: ContactFrequency },
-    SameDistrict { name: String },
-    SameAmbit { name: String },
+    OriginKm {
+        deci_km: u32,
+        frequency: ContactFrequency,
+    },
+    SameDistrict {
+        name: String,
+    },
+    SameAmbit {
+        name: String,
+    },
     OtherAmbit,
     /// The child's or the family's comune is in no registered ambito.
     AreaUnknown,
-    SharedLanguage { language: String },
-    NoSharedLanguage { wanted: Vec<String> },
-    Experience { similar: u16, kind: PlacementKind, trained: bool },
-    Waiting { months: u32, since_placement: bool },
+    SharedLanguage {
+        language: String,
+    },
+    NoSharedLanguage {
+        wanted: Vec<String>,
+    },
+    Experience {
+        similar: u16,
+        kind: PlacementKind,
+        trained: bool,
+    },
+    Waiting {
+        months: u32,
+        since_placement: bool,
+    },
     NotApprovedYet,
-    Fresh { months: u32 },
-    Ageing { months: u32 },
-    Stale { months: Option<u32> },
+    Fresh {
+        months: u32,
+    },
+    Ageing {
+        months: u32,
+    },
+    Stale {
+        months: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,12 +143,9 @@ pub fn score(unit: &Unit, f: &FamilyFacts, distance_km: Option<f64>, scale: &Sca
     if !unit.languages.is_empty() {
         parts.push(match unit.languages.iter().find(|l| f.languages.contains(l)) {
             Some(l) => (CriterionKind::Language, w.language, 1.0, Fact::SharedLanguage { language: l.clone() }),
-            None => (
-                CriterionKind::Language,
-                w.language,
-                0.0,
-                Fact::NoSharedLanguage { wanted: unit.languages.clone() },
-            ),
+            None => {
+                (CriterionKind::Language, w.language, 0.0, Fact::NoSharedLanguage { wanted: unit.languages.clone() })
+            }
         });
     }
 
