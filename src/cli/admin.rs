@@ -115,14 +115,18 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     Ok(())
 }
 
-/// "300 famiglie, 80 richieste, 12 servizi, 42 operatori, 770 voci di registro."
+/// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
 fn describe_summary(summary: &crate::bank::ImportSummary, lang: crate::i18n::Lang) -> String {
     format!(
-        "{} {}, {} {}, {} {}, {} {}, {} {}.",
+        "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
         summary.families,
         lang.pick("famiglie", "families"),
         summary.needs,
         lang.pick("richieste", "needs"),
+        summary.proposals,
+        lang.pick("abbinamenti", "proposals"),
+        summary.placements,
+        lang.pick("affidi", "placements"),
         summary.services,
         lang.pick("servizi", "services"),
         summary.operators,
@@ -184,6 +188,8 @@ pub fn info(s: &Session) -> CliResult {
     b.add(s.t("Operatori", "Operators"), i.operators.to_string());
     b.add(s.t("Famiglie", "Families"), i.families.to_string());
     b.add(s.t("Richieste", "Needs"), i.needs.to_string());
+    b.add(s.t("Abbinamenti", "Proposals"), i.proposals.to_string());
+    b.add(s.t("Affidi", "Placements"), i.placements.to_string());
     b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
     b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
     if let Some(imp) = &i.imported {
