@@ -40,6 +40,10 @@ impl Bank {
         let mut moves = Vec::new();
         for need in &old.needs {
             let Some((revision, n)) = self.store.get::<Need>(TreeId::Needs, &need.key())? else { continue };
+            if n.placement.status == NeedStatus::Closed {
+                // Closed by its service meanwhile (e.g. another solution): no placement, and its reason stays.
+                return Err(BankError::Refused(Refusal::NeedClosed { need: *need }));
+            }
             let mut new = n.clone();
             new.placement.status = NeedStatus::Closed;
             new.placement.closing_reason = Some(ClosingReason::PlacementStarted);

@@ -159,6 +159,15 @@ impl Bank {
         if !old.status.can_become(to) {
             return Err(BankError::Refused(Refusal::ProposalTransition { code, from: old.status, to }));
         }
+        if matches!(to, ProposalStatus::UnderReview | ProposalStatus::Accepted) {
+            // A need its service has closed goes no further; the proposal may still be declined or withdrawn.
+            for need in &old.needs {
+                let closed = self.store.get::<Need>(TreeId::Needs, &need.key())?;
+                if closed.is_some_and(|(_, n)| n.placement.status == NeedStatus::Closed) {
+                    return Err(BankError::Refused(Refusal::NeedClosed { need: *need }));
+                }
+            }
+        }
         let mut problems = Problems::new();
         if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
             // The other service reads the reason in its history.
