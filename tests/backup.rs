@@ -123,7 +123,16 @@ fn an_export_restored_into_an_empty_bank_exports_the_same_bytes() {
     match import(&restored, &lines) {
         Ok(Reply::Imported(summary)) => assert_eq!(
             summary,
-            ImportSummary { ambits: 2, services: 2, operators: 5, families: 2, needs: 3, audit_entries: audit_lines }
+            ImportSummary {
+                ambits: 2,
+                services: 2,
+                operators: 5,
+                families: 2,
+                needs: 3,
+                proposals: 0,
+                placements: 0,
+                audit_entries: audit_lines
+            }
         ),
         other => panic!("expected Imported, got {other:?}"),
     }
