@@ -1029,27 +1029,37 @@ fn close_need(fx: &Fixture, need: NeedCode) {
 }
 
 #[test]
-fn a_need_closed_by_its_service_goes_no_further_with_its_proposals() {
+fn a_need_closed_by_its_service_withdraws_its_pending_proposals_and_gives_the_place_back() {
     let fx = fixture();
     let family = bruno_family(&fx, 1);
     let need = anna_need(&fx);
-    let p = propose(&fx, ANNA, need, family);
+    let pending = propose(&fx, ANNA, need, family);
     close_need(&fx, need);
+    // Withdrawn with the service's reason: it leaves bruno's inbox, and no step goes further.
+    let withdrawn = match fx.ok(BRUNO, Request::ProposalGet { code: pending }) {
+        Reply::Proposal(p) => p.record,
+        other => panic!("expected Proposal, got {other:?}"),
+    };
+    assert_eq!(withdrawn.status, Withdrawn);
+    let last = withdrawn.steps.last().expect("a step");
+    assert_eq!(last.by, ANNA);
+    assert!(last.note.contains(&need.to_string()) && last.note.contains("altra soluzione"), "{}", last.note);
     for to in [UnderReview, Accepted] {
-        assert_eq!(refused(step(&fx, BRUNO, p, to, "")), Refusal::NeedClosed { need });
+        assert!(matches!(refused(step(&fx, BRUNO, pending, to, "")), Refusal::ProposalTransition { .. }));
     }
-    // It can still be answered, so that it leaves the inbox.
-    assert!(step(&fx, BRUNO, p, Declined, "il bambino è già in comunità").is_ok());
 
-    // Accepted before the need closed: no placement starts, and the place can be given back.
+    // Accepted before the need closed: the place is given back at once, and no placement starts.
     let need = anna_need(&fx);
     let p = accepted(&fx, need, family);
+    match fx.ok(BRUNO, Request::MatchFamily { family, limit: 10 }) {
+        Reply::FamilyMatches(m) => assert_eq!(m.free_places, 0),
+        other => panic!("expected FamilyMatches, got {other:?}"),
+    }
     close_need(&fx, need);
-    assert_eq!(refused(start(&fx, ANNA, p, date!(2026 - 11 - 20))), Refusal::NeedClosed { need });
+    assert!(matches!(refused(start(&fx, ANNA, p, date!(2026 - 11 - 20))), Refusal::ProposalTransition { .. }));
     let view = fx.need(CARLA, need);
     assert_eq!(view.placement.closing_reason, Some(ClosingReason::OtherSolution), "the service's reason stays");
     assert!(placements(&fx, PlacementFilter::default()).is_empty());
-    assert!(step(&fx, ANNA, p, Withdrawn, "soluzione diversa").is_ok());
     match fx.ok(BRUNO, Request::MatchFamily { family, limit: 10 }) {
         Reply::FamilyMatches(m) => assert_eq!(m.free_places, 1),
         other => panic!("expected FamilyMatches, got {other:?}"),

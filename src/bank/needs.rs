@@ -114,22 +114,53 @@ impl Bank {
             return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
         }
         new.meta = old.meta.touched(now, &who.user);
+        let withdrawn = if new.placement.status == NeedStatus::Closed && old.placement.status != NeedStatus::Closed {
+            self.proposals_withdrawn_by_closing(&new, now, &who.user)?
+        } else {
+            vec![]
+        };
         self.store.transact(|tx| {
             tx.put(TreeId::Needs, &key, revision + 1, &new)?;
             index::replace(tx, NEED, &key, Some(&index::need_entries(&old)), &index::need_entries(&new))?;
             tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
             write_siblings(tx, &siblings, now, &who.user)?;
+            for (revision, p) in &withdrawn {
+                tx.put(TreeId::Proposals, &p.code.key(), *revision, p)?;
+                tx.audit(now, &who.user, AuditAction::ProposalStep, &p.code.to_string(), vec!["withdrawn".into()])?;
+            }
             Ok(())
         })?;
+        let mut also: Vec<String> = siblings.iter().map(|s| s.new.code.to_string()).collect();
+        also.extend(withdrawn.iter().map(|(_, p)| p.code.to_string()));
         let mut codes = vec![code.to_string()];
-        codes.extend(siblings.iter().map(|s| s.new.code.to_string()));
+        codes.extend(also.iter().cloned());
         self.reindex(&codes);
-        Ok(Reply::Saved(Saved {
-            code: code.to_string(),
-            revision: revision + 1,
-            changed,
-            also_changed: siblings.iter().map(|s| s.new.code.to_string()).collect(),
-        }))
+        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: also }))
+    }
+
+    /// A need closed by its service takes its pending proposals with it:
+    /// withdrawn, with the reason, so no family keeps a place for it.
+    fn proposals_withdrawn_by_closing(
+        &self,
+        need: &Need,
+        now: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<Vec<(u64, Proposal)>, BankError> {
+        let reason = need.placement.closing_reason.map(|r| r.label(crate::i18n::Lang::It)).unwrap_or("chiusa");
+        let mut out = Vec::new();
+        for (code, _, _) in self.index().active_proposals_of_need(need.code) {
+            let (revision, mut p) = self.load_proposal(code)?;
+            p.status = ProposalStatus::Withdrawn;
+            p.steps.push(ProposalStep {
+                status: ProposalStatus::Withdrawn,
+                at: now,
+                by: by.to_string(),
+                note: format!("richiesta {} chiusa: {reason}", need.code),
+            });
+            p.meta = p.meta.touched(now, by);
+            out.push((revision + 1, p));
+        }
+        Ok(out)
     }
 
     pub(super) fn get_need(&self, who: &Principal, code: NeedCode) -> Response {
