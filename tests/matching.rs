@@ -513,55 +513,55 @@ fn ranking_bank() -> RankingBank {
 const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
     ("F-2026-0002", 75, [282, 141, 60, 100, 0, 100, 67], [
         "+ 28/30 distanza dal bambino: 3,6 km",
-        "+ 14/15 distanza dalla famiglia d'origine: 3,6 km, incontri mensile",
+        "+ 14/15 distanza dalla famiglia d'origine: 3,6 km, incontri: mensile",
         "+  6/10 stesso territorio: stesso ambito (Dalmine)",
         "+ 10/10 lingua: parla arabo",
-        "-  0/15 esperienza: 0 affidi residenziale precedenti, formazione non completata",
+        "-  0/15 esperienza: 0 affidi precedenti (residenziale), formazione non completata",
         "+ 10/10 attesa: attende da 29 mesi dall'idoneità",
         "+  7/10 disponibilità aggiornata: confermata 4 mesi fa: da riconfermare presto",
     ]),
     ("F-2026-0005", 74, [265, 132, 0, 100, 45, 100, 100], [
         "+ 27/30 distanza dal bambino: 7,0 km",
-        "+ 13/15 distanza dalla famiglia d'origine: 7,0 km, incontri mensile",
+        "+ 13/15 distanza dalla famiglia d'origine: 7,0 km, incontri: mensile",
         "-  0/10 stesso territorio: altro ambito",
         "+ 10/10 lingua: parla arabo",
-        "-  5/15 esperienza: 0 affidi residenziale precedenti, formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
         "+ 10/10 attesa: attende da 46 mesi dall'idoneità",
         "+ 10/10 disponibilità aggiornata: confermata 0 mesi fa",
     ]),
     ("F-2026-0001", 72, [300, 150, 100, 0, 45, 25, 100], [
         "+ 30/30 distanza dal bambino: 0,0 km",
-        "+ 15/15 distanza dalla famiglia d'origine: 0,0 km, incontri mensile",
+        "+ 15/15 distanza dalla famiglia d'origine: 0,0 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  5/15 esperienza: 0 affidi residenziale precedenti, formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
         "-  3/10 attesa: attende da 6 mesi dall'idoneità",
-        "+ 10/10 disponibilità aggiornata: confermata 1 mesi fa",
+        "+ 10/10 disponibilità aggiornata: confermata 1 mese fa",
     ]),
     ("F-2026-0003", 70, [288, 144, 100, 0, 0, 100, 67], [
         "+ 29/30 distanza dal bambino: 2,3 km",
-        "+ 14/15 distanza dalla famiglia d'origine: 2,3 km, incontri mensile",
+        "+ 14/15 distanza dalla famiglia d'origine: 2,3 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  0/15 esperienza: 0 affidi residenziale precedenti, formazione non completata",
+        "-  0/15 esperienza: 0 affidi precedenti (residenziale), formazione non completata",
         "+ 10/10 attesa: attende da 26 mesi dall'idoneità",
         "+  7/10 disponibilità aggiornata: confermata 4 mesi fa: da riconfermare presto",
     ]),
     ("F-2026-0004", 70, [280, 140, 60, 0, 97, 25, 100], [
         "+ 28/30 distanza dal bambino: 3,9 km",
-        "+ 14/15 distanza dalla famiglia d'origine: 3,9 km, incontri mensile",
+        "+ 14/15 distanza dalla famiglia d'origine: 3,9 km, incontri: mensile",
         "+  6/10 stesso territorio: stesso ambito (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "+ 10/15 esperienza: 1 affidi residenziale precedenti, formazione completata",
+        "+ 10/15 esperienza: 1 affido precedente (residenziale), formazione completata",
         "-  3/10 attesa: 6 mesi dall'ultimo affido",
         "+ 10/10 disponibilità aggiornata: confermata 2 mesi fa",
     ]),
     ("F-2026-0006", 67, [286, 143, 100, 0, 45, 100, 0], [
         "+ 29/30 distanza dal bambino: 2,7 km",
-        "+ 14/15 distanza dalla famiglia d'origine: 2,7 km, incontri mensile",
+        "+ 14/15 distanza dalla famiglia d'origine: 2,7 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  5/15 esperienza: 0 affidi residenziale precedenti, formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
         "+ 10/10 attesa: attende da 34 mesi dall'idoneità",
         "-  0/10 disponibilità aggiornata: DA RICONFERMARE: ultima conferma 13 mesi fa",
     ]),
@@ -626,7 +626,7 @@ fn a_small_bank_is_ranked_exactly_as_worked_out_by_hand() {
     };
     assert_eq!(en(1, Distance), "+ 28/30 distance from the child: 3.6 km");
     assert_eq!(en(4, SameArea), "-  0/10 same area: another ambit");
-    assert_eq!(en(3, Experience), "+ 10/15 experience: 1 earlier residential placements, training completed");
+    assert_eq!(en(3, Experience), "+ 10/15 experience: 1 earlier placement (residential), training completed");
     assert_eq!(en(3, Waiting), "-  3/10 waiting: 6 months since the last placement");
     assert_eq!(en(5, Freshness), "-  0/10 availability up to date: STALE: last confirmed 13 months ago");
     assert_eq!(en(0, Language), "-  0/10 language: speaks none of arabo");
