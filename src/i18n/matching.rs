@@ -14,6 +14,16 @@ fn km(deci_km: u32) -> String {
     }
 }
 
+/// "1 mese", "7 mesi"; "1 month", "7 months".
+fn in_months(n: u32, lang: Lang) -> String {
+    match (n, lang) {
+        (1, Lang::It) => "1 mese".into(),
+        (n, Lang::It) => format!("{n} mesi"),
+        (1, Lang::En) => "1 month".into(),
+        (n, Lang::En) => format!("{n} months"),
+    }
+}
+
 fn km_en(deci_km: u32) -> String {
     km(deci_km).replace(',', ".")
 }
@@ -137,7 +147,7 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
             .into(),
         Fact::OriginKm { deci_km, frequency } => {
             if it {
-                format!("{}, incontri {}", k(deci_km), frequency.label(lang))
+                format!("{}, incontri: {}", k(deci_km), frequency.label(lang))
             } else {
                 format!("{}, {} contact", k(deci_km), frequency.label(lang))
             }
@@ -180,37 +190,39 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
                 (false, false) => "training not completed",
             };
             if it {
-                format!("{similar} affidi {} precedenti, {training}", kind.label(lang))
+                let what = if *similar == 1 { "affido precedente" } else { "affidi precedenti" };
+                format!("{similar} {what} ({}), {training}", kind.label(lang))
             } else {
-                format!("{similar} earlier {} placements, {training}", kind.label(lang))
+                let what = if *similar == 1 { "earlier placement" } else { "earlier placements" };
+                format!("{similar} {what} ({}), {training}", kind.label(lang))
             }
         }
         Fact::Waiting { months, since_placement } => match (it, since_placement) {
-            (true, false) => format!("attende da {months} mesi dall'idoneità"),
-            (true, true) => format!("{months} mesi dall'ultimo affido"),
-            (false, false) => format!("waiting {months} months since approval"),
-            (false, true) => format!("{months} months since the last placement"),
+            (true, false) => format!("attende da {} dall'idoneità", in_months(*months, lang)),
+            (true, true) => format!("{} dall'ultimo affido", in_months(*months, lang)),
+            (false, false) => format!("waiting {} since approval", in_months(*months, lang)),
+            (false, true) => format!("{} since the last placement", in_months(*months, lang)),
         },
         Fact::NotApprovedYet => lang.pick("data di idoneità non indicata", "no approval date").into(),
         Fact::Fresh { months } => {
             if it {
-                format!("confermata {months} mesi fa")
+                format!("confermata {} fa", in_months(*months, lang))
             } else {
-                format!("confirmed {months} months ago")
+                format!("confirmed {} ago", in_months(*months, lang))
             }
         }
         Fact::Ageing { months } => {
             if it {
-                format!("confermata {months} mesi fa: da riconfermare presto")
+                format!("confermata {} fa: da riconfermare presto", in_months(*months, lang))
             } else {
-                format!("confirmed {months} months ago: to be confirmed soon")
+                format!("confirmed {} ago: to be confirmed soon", in_months(*months, lang))
             }
         }
         Fact::Stale { months: Some(m) } => {
             if it {
-                format!("DA RICONFERMARE: ultima conferma {m} mesi fa")
+                format!("DA RICONFERMARE: ultima conferma {} fa", in_months(*m, lang))
             } else {
-                format!("STALE: last confirmed {m} months ago")
+                format!("STALE: last confirmed {} ago", in_months(*m, lang))
             }
         }
         Fact::Stale { months: None } => lang.pick("DA RICONFERMARE: mai confermata", "STALE: never confirmed").into(),
@@ -232,6 +244,13 @@ pub fn describe_criterion(c: &Criterion, lang: Lang) -> String {
 pub fn describe_refusal(r: &Refusal, lang: Lang) -> String {
     let it = lang == Lang::It;
     match r {
+        Refusal::ProposalTransition { code, from, to } if from == to => {
+            if it {
+                format!("{code} è già «{}».", from.label(lang))
+            } else {
+                format!("{code} is already \"{}\".", from.label(lang))
+            }
+        }
         Refusal::ProposalTransition { code, from, to } => {
             if it {
                 format!("{code} è «{}»: non può passare a «{}».", from.label(lang), to.label(lang))
