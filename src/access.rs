@@ -8,6 +8,8 @@
 //! - operator: read/write its own service's families and needs, identity
 //!   included; the shared view of everyone else's.
 //! - reader: shared views only.
+//! - proposals and placements: the two services involved (operators and
+//!   readers), the coordination and administrators (`follows_link`).
 
 use crate::bank::Principal;
 use crate::model::{Role, ServiceCode};
@@ -46,5 +48,15 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
             _ => false,
         },
         Role::Reader => matches!((subject, op), (Family | Need | Directory, ReadShared)),
+    }
+}
+
+/// May `who` follow a proposal or placement between these two services?
+/// Its notes, reasons, plan and reviews are case work: only the two
+/// services' own staff, the coordination and administrators read them.
+pub fn follows_link(who: &Principal, need_service: ServiceCode, family_service: ServiceCode) -> bool {
+    match who.role {
+        Role::Admin | Role::Coordinator => true,
+        Role::Operator | Role::Reader => who.service.is_some_and(|s| s == need_service || s == family_service),
     }
 }

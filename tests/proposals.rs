@@ -1095,3 +1095,37 @@ fn a_family_that_does_not_fit_is_not_proposed_and_cannot_accept() {
     assert!(step(&fx, BRUNO, p, Declined, "famiglia sospesa").is_ok());
     assert_eq!(need_status(&fx, need), NeedStatus::Open);
 }
+
+#[test]
+fn a_third_service_sees_neither_the_proposals_nor_the_placements_of_two_others() {
+    let fx = fixture();
+    let s3 = fx.saved(
+        ADMIN,
+        Request::ServiceCreate { input: service_input("Servizio Affidi Ambito di Seriate", BERGAMO_AMBIT) },
+    );
+    let s3 = ServiceCode::parse(&s3.code).expect("service code");
+    fx.saved(
+        ADMIN,
+        Request::OperatorCreate {
+            user: "elena".into(),
+            input: operator_input("Elena Operatrice", Role::Operator, Some(s3)),
+        },
+    );
+    let family = bruno_family(&fx, 1);
+    let need = anna_need(&fx);
+    let p = accepted(&fx, need, family);
+    let a = started(&fx, p, date!(2026 - 11 - 20));
+
+    assert_eq!(forbidden(fx.handle("elena", Request::ProposalGet { code: p })), "proposal.read");
+    assert_eq!(forbidden(fx.handle("elena", Request::PlacementGet { code: a })), "placement.read");
+    assert!(proposals(&fx, "elena", ProposalFilter::default()).is_empty());
+    match fx.ok("elena", Request::PlacementList { filter: PlacementFilter::default() }) {
+        Reply::Placements(list) => assert!(list.is_empty(), "{list:?}"),
+        other => panic!("expected Placements, got {other:?}"),
+    }
+    // Both services involved, their reader and the coordination follow it.
+    for user in [ANNA, BRUNO, DARIO, CARLA] {
+        assert_eq!(proposals(&fx, user, ProposalFilter::default()), vec![p], "{user}");
+        assert!(matches!(fx.ok(user, Request::PlacementGet { code: a }), Reply::Placement(_)), "{user}");
+    }
+}

@@ -232,14 +232,17 @@ impl Bank {
 
     pub(super) fn get_placement(&self, who: &Principal, code: PlacementCode) -> Response {
         let (revision, record) = self.load_placement(code)?;
-        self.require(who, Operation::ReadShared, Subject::Need, Some(record.need_service), "placement.read")?;
+        if !crate::access::follows_link(who, record.need_service, record.family_service) {
+            return Err(BankError::Forbidden { action: "placement.read".into() });
+        }
         Ok(Reply::Placement(Revised { revision, record }))
     }
 
     pub(super) fn list_placements(&self, who: &Principal, filter: &PlacementFilter) -> Response {
         self.require(who, Operation::ReadShared, Subject::Need, None, "placement.list")?;
         let keep = |p: &Placement| {
-            filter.service.is_none_or(|s| p.need_service == s || p.family_service == s)
+            crate::access::follows_link(who, p.need_service, p.family_service)
+                && filter.service.is_none_or(|s| p.need_service == s || p.family_service == s)
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
                 && filter.family.is_none_or(|f| p.family == f)
                 && filter.active.is_none_or(|a| p.is_active() == a)

@@ -283,7 +283,9 @@ impl Bank {
 
     pub(super) fn get_proposal(&self, who: &Principal, code: ProposalCode) -> Response {
         let (revision, record) = self.load_proposal(code)?;
-        self.require(who, Operation::ReadShared, Subject::Need, Some(record.need_service), "proposal.read")?;
+        if !crate::access::follows_link(who, record.need_service, record.family_service) {
+            return Err(BankError::Forbidden { action: "proposal.read".into() });
+        }
         Ok(Reply::Proposal(Revised { revision, record }))
     }
 
@@ -302,6 +304,7 @@ impl Bank {
                 (Some(s), None) => p.family_service == s || p.need_service == s,
             };
             by_service
+                && crate::access::follows_link(who, p.need_service, p.family_service)
                 && filter.status.is_none_or(|s| p.status == s)
                 && filter.active.is_none_or(|a| p.status.is_active() == a)
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
