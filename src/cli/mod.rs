@@ -4,8 +4,12 @@
 mod admin;
 mod directory;
 mod family;
+mod history;
+mod matching;
 mod need;
 mod parse;
+mod placement;
+mod proposal;
 mod session;
 mod table;
 
@@ -60,6 +64,24 @@ pub enum Command {
     /// Richieste di affido (minori)
     #[command(subcommand)]
     Need(need::NeedCommand),
+    /// Abbinamento: famiglie candidate per una richiesta, con il perché
+    Match(matching::MatchArgs),
+    /// Propone una famiglia per una richiesta al servizio della famiglia
+    Propose(proposal::ProposeArgs),
+    /// Una proposta di abbinamento: vederla e farla avanzare
+    #[command(subcommand)]
+    Proposal(proposal::ProposalCommand),
+    /// Elenca le proposte di abbinamento (posta in entrata e in uscita)
+    Proposals(proposal::ProposalListArgs),
+    /// Affidi: avvio, progetto, verifiche, chiusura
+    #[command(subcommand)]
+    Placement(placement::PlacementCommand),
+    /// Storia: proposte e affidi di una famiglia, richiesta o servizio
+    History {
+        /// Codice: F-2026-0001, R-2026-0001 o S-001
+        #[arg(value_name = "CODICE")]
+        code: String,
+    },
     /// Servizi affido e associazioni
     #[command(subcommand)]
     Service(directory::ServiceCommand),
@@ -181,6 +203,12 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Info => admin::info(&s),
                 Command::Family(c) => family::run(&s, c),
                 Command::Need(c) => need::run(&s, c),
+                Command::Match(args) => matching::run(&s, args),
+                Command::Propose(args) => proposal::propose(&s, args),
+                Command::Proposal(c) => proposal::run(&s, c),
+                Command::Proposals(args) => proposal::list(&s, args),
+                Command::Placement(c) => placement::run(&s, c),
+                Command::History { code } => history::run(&s, &code),
                 Command::Service(c) => directory::run_service(&s, c),
                 Command::Operator(c) => directory::run_operator(&s, c),
                 Command::Ambit(c) => directory::run_ambit(&s, c),

@@ -6,7 +6,7 @@ use time::Date;
 use crate::i18n::Lang;
 use crate::model::comune::ComuneLookupError;
 use crate::model::dates::parse_date;
-use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, ServiceCode};
+use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
 
 use super::session::Failure;
 
@@ -165,6 +165,30 @@ impl FlagErrors {
         v
     }
 
+    pub fn family_code(&mut self, flag: &str, input: &str) -> Option<FamilyCode> {
+        let v = FamilyCode::parse(input);
+        if v.is_none() {
+            self.push(
+                flag,
+                format!(
+                    "«{input}»: {}",
+                    self.lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")
+                ),
+            );
+        }
+        v
+    }
+
+    /// The text of a flag, trimmed (empty when the flag is missing); when
+    /// `required`, missing or blank text is a problem naming the flag.
+    pub fn text(&mut self, flag: &str, input: Option<String>, required: bool) -> String {
+        let text = input.map(|t| t.trim().to_string()).unwrap_or_default();
+        if required && text.is_empty() {
+            self.push(flag, self.lang.pick("obbligatorio", "required"));
+        }
+        text
+    }
+
     pub fn need_code(&mut self, flag: &str, input: &str) -> Option<NeedCode> {
         let v = NeedCode::parse(input);
         if v.is_none() {
@@ -203,6 +227,24 @@ pub fn need_code(input: &str, lang: Lang) -> Result<NeedCode, Failure> {
     })
 }
 
+pub fn proposal_code(input: &str, lang: Lang) -> Result<ProposalCode, Failure> {
+    ProposalCode::parse(input).ok_or_else(|| {
+        Failure::User(format!(
+            "«{input}»: {}",
+            lang.pick("codice proposta come P-2026-0001", "a proposal code like P-2026-0001")
+        ))
+    })
+}
+
+pub fn placement_code(input: &str, lang: Lang) -> Result<PlacementCode, Failure> {
+    PlacementCode::parse(input).ok_or_else(|| {
+        Failure::User(format!(
+            "«{input}»: {}",
+            lang.pick("codice affido come A-2026-0001", "a placement code like A-2026-0001")
+        ))
+    })
+}
+
 pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
     ServiceCode::parse(input).ok_or_else(|| {
         Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001")))
@@ -226,6 +268,8 @@ pub fn flag_for(field: &str) -> String {
         ("profile.training_completed_on", "training-completed"),
         ("placement.urgency", "emergency-by"),
         ("placement.contact", "contact"),
+        ("plan.review_dates", "review-on"),
+        ("plan.contact", "contact"),
         ("display_name", "name"),
         ("districts.name", "district"),
         ("districts.comuni", "district"),

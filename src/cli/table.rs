@@ -63,6 +63,22 @@ impl Block {
         }
     }
 
+    /// As `render`, values too long for `width` wrapped under themselves.
+    pub fn render_wrapped(&self, indent: usize, width: usize) -> String {
+        let label_width = self.lines.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
+        let column = indent + label_width + 2;
+        let mut out = String::new();
+        for (l, v) in &self.lines {
+            let body = wrap(v, column, width);
+            let body = body.strip_prefix(&" ".repeat(column)).unwrap_or(&body);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(l);
+            out.push_str(&" ".repeat(label_width - l.width() + 2));
+            out.push_str(body);
+        }
+        out
+    }
+
     pub fn render(&self, indent: usize) -> String {
         let width = self.lines.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
         let mut out = String::new();
@@ -75,4 +91,97 @@ impl Block {
         }
         out
     }
+}
+
+/// The width text is wrapped to: a terminal of 80 columns.
+pub const WIDTH: usize = 80;
+
+/// Greedy word wrap of `text` to `width` columns, every line indented by
+/// `indent` spaces. Words longer than a line stay whole.
+pub fn wrap(text: &str, indent: usize, width: usize) -> String {
+    let room = width.saturating_sub(indent).max(20);
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.width() + 1 + word.width() > room {
+                out.push_str(&pad);
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A line that may be too long for `width`: its first `hang` columns stay
+/// as they are, the words that do not fit go on lines indented by `hang`.
+pub fn hanging(line: &str, hang: usize, width: usize) -> String {
+    let split = line.char_indices().nth(hang).map(|(i, _)| i);
+    let (Some(split), true) = (split, line.width() > width) else {
+        return format!("{line}\n");
+    };
+    let (head, rest) = line.split_at(split);
+    let mut out = String::new();
+    let mut current = head.to_string();
+    let mut empty = true;
+    for word in rest.split_whitespace() {
+        if !empty && current.width() + 1 + word.width() > width {
+            out.push_str(&current);
+            out.push('\n');
+            current = " ".repeat(hang);
+            empty = true;
+        }
+        if !empty {
+            current.push(' ');
+        }
+        current.push_str(word);
+        empty = false;
+    }
+    out.push_str(&current);
+    out.push('\n');
+    out
+}
+
+/// Parts joined with " · ", starting a new indented line rather than
+/// going past `width`. Empty parts are left out.
+pub fn flow(parts: &[String], indent: usize, width: usize) -> String {
+    flow_hanging(parts, indent, indent, width)
+}
+
+/// As `flow`, the lines after the first indented by `next`.
+pub fn flow_hanging(parts: &[String], first: usize, next: usize, width: usize) -> String {
+    let mut pad = " ".repeat(first);
+    let mut out = String::new();
+    let mut line = String::new();
+    for part in parts.iter().filter(|p| !p.trim().is_empty()) {
+        if !line.is_empty() && pad.len() + line.width() + 3 + part.width() > width {
+            out.push_str(&pad);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+            pad = " ".repeat(next);
+        }
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(part);
+    }
+    if !line.is_empty() {
+        out.push_str(&pad);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }

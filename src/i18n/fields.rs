@@ -68,6 +68,18 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("placement.status", "stato", "status"),
     ("placement.closing_reason", "motivo di chiusura", "closing reason"),
     ("placement.notes", "note", "notes"),
+    ("note", "nota", "note"),
+    ("plan.start", "inizio dell'affido", "start of the placement"),
+    ("plan.expected_end", "fine prevista", "expected end"),
+    ("plan.duration_months", "durata (mesi)", "duration (months)"),
+    ("plan.contact", "incontri con la famiglia d'origine", "contact with the family of origin"),
+    ("plan.contact_notes", "note sugli incontri", "notes on contact"),
+    ("plan.review_dates", "verifica prevista", "planned review"),
+    ("plan.commitments", "impegni", "commitments"),
+    ("review.date", "data della verifica", "review date"),
+    ("review.note", "esito della verifica", "review note"),
+    ("closing.date", "data di chiusura", "closing date"),
+    ("closing.note", "nota di chiusura", "closing note"),
 ];
 
 /// "fascia d'età" for `profile.ages`; indices are dropped (`identity.adults[1].name`).

@@ -1,0 +1,76 @@
+//! `banca history F-…|R-…|S-…`: the proposals and placements of a family,
+//! a need or a service, newest first.
+
+use crate::bank::{PlacementFilter, ProposalFilter, Reply, Request};
+use crate::model::RecordCode;
+
+use super::placement::placement_table;
+use super::proposal::proposal_table;
+use super::session::{print_json, unexpected, CliResult, Failure, Session};
+
+pub fn run(s: &Session, code: &str) -> CliResult {
+    let (mut proposals, mut placements) = (ProposalFilter::default(), PlacementFilter::default());
+    let what = match RecordCode::parse(code) {
+        Some(RecordCode::Family(f)) => {
+            proposals.family = Some(f);
+            placements.family = Some(f);
+            (f.to_string(), s.t("famiglia", "family"))
+        }
+        Some(RecordCode::Need(n)) => {
+            proposals.need = Some(n);
+            placements.need = Some(n);
+            (n.to_string(), s.t("richiesta", "need"))
+        }
+        Some(RecordCode::Service(c)) => {
+            proposals.service = Some(c);
+            placements.service = Some(c);
+            (c.to_string(), s.t("servizio", "service"))
+        }
+        Some(RecordCode::Proposal(p)) => {
+            return Err(Failure::User(format!(
+                "{p}: {} `banca proposal show {p}`",
+                s.t("i passaggi di una proposta sono in", "a proposal's steps are in")
+            )))
+        }
+        Some(RecordCode::Placement(a)) => {
+            return Err(Failure::User(format!(
+                "{a}: {} `banca placement show {a}`",
+                s.t("la storia di un affido è in", "a placement's history is in")
+            )))
+        }
+        None => {
+            return Err(Failure::User(format!(
+                "«{code}»: {}",
+                s.t(
+                    "codice di una famiglia (F-2026-0001), di una richiesta (R-2026-0001) o di un servizio (S-001)",
+                    "the code of a family (F-2026-0001), a need (R-2026-0001) or a service (S-001)"
+                )
+            )))
+        }
+    };
+    let proposals = match s.call(Request::ProposalList { filter: proposals })? {
+        Reply::Proposals(p) => p,
+        other => return Err(unexpected(other)),
+    };
+    let placements = match s.call(Request::PlacementList { filter: placements })? {
+        Reply::Placements(p) => p,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&serde_json::json!({ "proposals": proposals, "placements": placements }));
+    }
+    println!("{} {} ({})", s.t("Storia di", "History of"), what.0, what.1);
+    println!("\n{} ({})", s.t("Affidi", "Placements"), placements.len());
+    if placements.is_empty() {
+        println!("  {}", s.t("nessuno", "none"));
+    } else {
+        print!("{}", placement_table(&placements, s.lang));
+    }
+    println!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
+    if proposals.is_empty() {
+        println!("  {}", s.t("nessuna", "none"));
+    } else {
+        print!("{}", proposal_table(&proposals, s.lang));
+    }
+    Ok(())
+}

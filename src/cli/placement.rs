@@ -1,0 +1,558 @@
+//! `banca placement start|plan|review|close|show|list`: affidi, from an
+//! accepted proposal to their outcome.
+
+use std::collections::BTreeMap;
+
+use clap::{Args, Subcommand};
+
+use crate::bank::{NeedFilter, PlacementFilter, Reply, Request, Revised};
+use crate::i18n::{format_timestamp, Lang};
+use crate::model::dates::format_date;
+use crate::model::*;
+
+use super::parse::{placement_code, proposal_code, FlagErrors};
+use super::proposal::service_names;
+use super::session::{print_json, unexpected, CliResult, Session};
+use super::table::{flow, wrap, Block, Table, WIDTH};
+
+#[derive(Subcommand, Debug)]
+pub enum PlacementCommand {
+    /// Avvia l'affido di una proposta accettata (servizio del minore)
+    Start {
+        /// Proposta accettata, es. P-2026-0001
+        #[arg(value_name = "PROPOSTA")]
+        proposal: String,
+        #[command(flatten)]
+        plan: PlanFields,
+    },
+    /// Modifica il progetto di affido: solo i campi indicati cambiano
+    Plan {
+        /// Codice dell'affido, es. A-2026-0001
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+        /// Revisione letta (da `placement show`): se nel frattempo è cambiata, la modifica è rifiutata
+        #[arg(long, value_name = "N")]
+        revision: Option<u64>,
+        #[command(flatten)]
+        plan: PlanFields,
+    },
+    /// Registra una verifica dell'affido
+    Review {
+        /// Codice dell'affido, es. A-2026-0001
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+        /// Data della verifica (gg/mm/aaaa, o "oggi")
+        #[arg(long, value_name = "DATA")]
+        date: Option<String>,
+        /// Com'è andata (obbligatoria)
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        /// Revisione letta (da `placement show`)
+        #[arg(long, value_name = "N")]
+        revision: Option<u64>,
+    },
+    /// Chiude l'affido con il suo esito
+    Close {
+        /// Codice dell'affido, es. A-2026-0001
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+        /// Data di chiusura (gg/mm/aaaa, o "oggi")
+        #[arg(long, value_name = "DATA")]
+        date: Option<String>,
+        /// Esito: rientro_famiglia_origine, adozione, altra_famiglia, comunita, autonomia, interruzione_anticipata, altro
+        #[arg(long, value_name = "ESITO")]
+        outcome: Option<String>,
+        /// Nota di chiusura (facoltativa)
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        /// Revisione letta (da `placement show`)
+        #[arg(long, value_name = "N")]
+        revision: Option<u64>,
+    },
+    /// Mostra un affido: progetto, verifiche, esito
+    Show {
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+    },
+    /// Elenca gli affidi
+    List(PlacementListArgs),
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct PlanFields {
+    /// Inizio dell'affido (gg/mm/aaaa, o "oggi"; obbligatorio all'avvio)
+    #[arg(long, value_name = "DATA")]
+    start: Option<String>,
+    /// Fine prevista (gg/mm/aaaa; "" per nessuna)
+    #[arg(long, value_name = "DATA")]
+    expected_end: Option<String>,
+    /// Durata prevista dal progetto, in mesi ("" per nessuna; all'avvio: quella della richiesta)
+    #[arg(long, value_name = "MESI")]
+    duration_months: Option<String>,
+    /// Incontri con la famiglia d'origine: nessuno, settimanale, quindicinale, mensile, occasionale, da_definire (all'avvio: quelli della richiesta)
+    #[arg(long, value_name = "FREQUENZA")]
+    contact: Option<String>,
+    /// Incontri facilitati / spazio neutro (da solo vale sì; oppure sì/no)
+    #[arg(long, value_name = "SÌ/NO", num_args = 0..=1, default_missing_value = "sì")]
+    supervised: Option<String>,
+    /// Note sugli incontri: dove, con chi, chi accompagna
+    #[arg(long, value_name = "TESTO")]
+    contact_notes: Option<String>,
+    /// Verifica prevista (gg/mm/aaaa); ripetibile; in modifica sostituisce tutte ("" per nessuna)
+    #[arg(long = "review-on", value_name = "DATA")]
+    review_on: Vec<String>,
+    /// Impegni della famiglia, dei servizi e della famiglia d'origine
+    #[arg(long, value_name = "TESTO")]
+    commitments: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlacementListArgs {
+    /// Affidi in cui il servizio è quello del minore o della famiglia
+    #[arg(long, value_name = "SERVIZIO")]
+    service: Option<String>,
+    /// Solo gli affidi di questa richiesta
+    #[arg(long, value_name = "RICHIESTA")]
+    need: Option<String>,
+    /// Solo gli affidi di questa famiglia
+    #[arg(long, value_name = "FAMIGLIA")]
+    family: Option<String>,
+    /// Solo gli affidi in corso
+    #[arg(long, conflicts_with = "closed")]
+    active: bool,
+    /// Solo gli affidi chiusi
+    #[arg(long)]
+    closed: bool,
+    /// Quanti mostrare (i più recenti)
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+}
+
+pub fn run(s: &Session, command: PlacementCommand) -> CliResult {
+    match command {
+        PlacementCommand::Start { proposal, plan } => start(s, &proposal, plan),
+        PlacementCommand::Plan { code, revision, plan } => replan(s, &code, revision, plan),
+        PlacementCommand::Review { code, date, note, revision } => review(s, &code, date, note, revision),
+        PlacementCommand::Close { code, date, outcome, note, revision } => {
+            close(s, &code, date, outcome, note, revision)
+        }
+        PlacementCommand::Show { code } => show(s, &code),
+        PlacementCommand::List(args) => list(s, args),
+    }
+}
+
+impl PlanFields {
+    /// Writes every given flag into `plan`; problems go to `errs`.
+    fn apply(self, plan: &mut FosterPlan, errs: &mut FlagErrors) {
+        let lang = errs.lang();
+        if let Some(v) = self.start {
+            if let Some(d) = errs.date("start", &v) {
+                plan.start = d;
+            }
+        }
+        if let Some(v) = self.expected_end {
+            if let Some(d) = errs.opt_date("expected-end", &v) {
+                plan.expected_end = d;
+            }
+        }
+        if let Some(v) = self.duration_months {
+            if v.trim().is_empty() {
+                plan.duration_months = None;
+            } else if let Some(n) = errs.number("duration-months", &v) {
+                plan.duration_months = Some(n);
+            }
+        }
+        if let Some(v) = self.contact {
+            if let Some(x) = errs.term("contact", &v, ContactFrequency::parse, ContactFrequency::choices(lang)) {
+                plan.contact.frequency = x;
+            }
+        }
+        if let Some(v) = self.supervised {
+            if let Some(b) = errs.yes_no("supervised", &v) {
+                plan.contact.supervised = b;
+            }
+        }
+        if let Some(v) = self.contact_notes {
+            plan.contact_notes = v.trim().to_string();
+        }
+        if !self.review_on.is_empty() {
+            let mut dates: Vec<time::Date> = self
+                .review_on
+                .iter()
+                .filter(|v| !v.trim().is_empty())
+                .filter_map(|v| errs.date("review-on", v))
+                .collect();
+            dates.sort();
+            dates.dedup();
+            plan.review_dates = dates;
+        }
+        if let Some(v) = self.commitments {
+            plan.commitments = v.trim().to_string();
+        }
+    }
+}
+
+fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
+    let code = proposal_code(proposal, s.lang)?;
+    let mut errs = FlagErrors::new(s.lang);
+    if fields.start.is_none() {
+        errs.push("start", s.t("obbligatorio: la data di inizio dell'affido", "required: the placement's start date"));
+    }
+    let mut plan = FosterPlan {
+        start: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+        expected_end: None,
+        duration_months: None,
+        contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
+        contact_notes: String::new(),
+        review_dates: vec![],
+        commitments: String::new(),
+    };
+    // The flags are checked before anything is read.
+    fields.clone().apply(&mut plan.clone(), &mut errs);
+    errs.finish()?;
+    let proposal = super::proposal::get(s, code)?;
+    // The plan starts from what the need asked for: contact and duration.
+    if let Some(need) = shared_need(s, &proposal.record) {
+        plan.contact = need.placement.contact;
+        plan.duration_months = need.placement.duration_months;
+    }
+    fields.apply(&mut plan, &mut FlagErrors::new(s.lang));
+    let saved = match s.call(Request::PlacementStart { proposal: code, base_revision: proposal.revision, plan })? {
+        Reply::Saved(saved) => saved,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&saved);
+    }
+    let p = &proposal.record;
+    println!(
+        "{} {} {}: {} → {}",
+        s.t("Affido", "Placement"),
+        saved.code,
+        s.t("avviato", "started"),
+        p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+        p.family
+    );
+    let needs: Vec<&String> = saved.also_changed.iter().filter(|c| c.starts_with('R')).collect();
+    let others: Vec<&String> =
+        saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
+    println!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
+    if !needs.is_empty() {
+        let list: Vec<&str> = needs.iter().map(|c| c.as_str()).collect();
+        println!(
+            "{} {}",
+            s.t("Richieste chiuse (affido avviato):", "Needs closed (placement started):"),
+            list.join(", ")
+        );
+    }
+    if !others.is_empty() {
+        let list: Vec<&str> = others.iter().map(|c| c.as_str()).collect();
+        println!("{} {}", s.t("Altre proposte ritirate:", "Other proposals withdrawn:"), list.join(", "));
+    }
+    Ok(())
+}
+
+/// The shared view of the proposal's first need, found in its service's
+/// list so that no read of the child's identity is recorded for it.
+fn shared_need(s: &Session, p: &Proposal) -> Option<crate::bank::NeedView> {
+    let first = *p.needs.first()?;
+    let filter = NeedFilter { service: Some(p.need_service), ..NeedFilter::default() };
+    match s.call(Request::NeedList { filter }) {
+        Ok(Reply::Needs(needs)) => needs.into_iter().find(|n| n.code == first),
+        _ => None,
+    }
+}
+
+fn get(s: &Session, code: PlacementCode) -> CliResult<Revised<Placement>> {
+    match s.call(Request::PlacementGet { code })? {
+        Reply::Placement(p) => Ok(p),
+        other => Err(unexpected(other)),
+    }
+}
+
+fn replan(s: &Session, code: &str, revision: Option<u64>, fields: PlanFields) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let current = get(s, code)?;
+    let mut plan = current.record.plan.clone();
+    let mut errs = FlagErrors::new(s.lang);
+    fields.apply(&mut plan, &mut errs);
+    errs.finish()?;
+    let base_revision = revision.unwrap_or(current.revision);
+    changed(s, s.call(Request::PlacementPlan { code, base_revision, plan })?)
+}
+
+fn review(s: &Session, code: &str, date: Option<String>, note: Option<String>, revision: Option<u64>) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let mut errs = FlagErrors::new(s.lang);
+    let date = match date {
+        Some(d) => errs.date("date", &d),
+        None => {
+            errs.push("date", s.t("obbligatorio: la data della verifica", "required: the date of the review"));
+            None
+        }
+    };
+    let note = errs.text("note", note, true);
+    errs.finish()?;
+    let Some(date) = date else { return Ok(()) };
+    let base_revision = match revision {
+        Some(r) => r,
+        None => get(s, code)?.revision,
+    };
+    changed(s, s.call(Request::PlacementReview { code, base_revision, date, note })?)
+}
+
+fn close(
+    s: &Session,
+    code: &str,
+    date: Option<String>,
+    outcome: Option<String>,
+    note: Option<String>,
+    revision: Option<u64>,
+) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let mut errs = FlagErrors::new(s.lang);
+    let date = match date {
+        Some(d) => errs.date("date", &d),
+        None => {
+            errs.push("date", s.t("obbligatorio: la data di chiusura", "required: the closing date"));
+            None
+        }
+    };
+    let choices = PlacementOutcome::choices(s.lang);
+    let outcome = match outcome {
+        Some(o) => errs.term("outcome", &o, PlacementOutcome::parse, choices),
+        None => {
+            errs.push(
+                "outcome",
+                format!("{}: {choices}", s.t("obbligatorio; valori possibili", "required; possible values")),
+            );
+            None
+        }
+    };
+    let note = errs.text("note", note, false);
+    errs.finish()?;
+    let (Some(date), Some(outcome)) = (date, outcome) else { return Ok(()) };
+    let base_revision = match revision {
+        Some(r) => r,
+        None => get(s, code)?.revision,
+    };
+    changed(s, s.call(Request::PlacementClose { code, base_revision, date, outcome, note })?)
+}
+
+/// "Salvato: A-2026-0001 (rev. 3): verifiche".
+fn changed(s: &Session, reply: Reply) -> CliResult {
+    let Reply::Saved(saved) = reply else {
+        return Err(unexpected(reply));
+    };
+    if s.json {
+        return print_json(&saved);
+    }
+    if saved.changed.is_empty() {
+        println!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+    } else {
+        let fields: Vec<String> = saved.changed.iter().map(|f| placement_field(f, s.lang)).collect();
+        println!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+    }
+    Ok(())
+}
+
+/// Names of the parts of a placement a change can touch.
+fn placement_field(field: &str, lang: Lang) -> String {
+    let plain = crate::i18n::strip_indices(field);
+    let (it, en) = match plain.as_str() {
+        "reviews" => ("verifiche", "reviews"),
+        "closing" => ("chiusura", "closing"),
+        "plan" => ("progetto", "plan"),
+        _ => return crate::i18n::field_label(field, lang),
+    };
+    lang.pick(it, en).to_string()
+}
+
+fn show(s: &Session, code: &str) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let p = get(s, code)?;
+    if s.json {
+        return print_json(&p);
+    }
+    let today = crate::bank::Clock::now(&crate::bank::SystemClock::new()).date();
+    print!("{}", render_placement(&p, &service_names(s), today, s.lang));
+    Ok(())
+}
+
+fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
+    match names.get(&code) {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_string(),
+    }
+}
+
+pub fn render_placement(
+    v: &Revised<Placement>,
+    names: &BTreeMap<ServiceCode, String>,
+    today: time::Date,
+    lang: Lang,
+) -> String {
+    let p = &v.record;
+    let t = |it, en| lang.pick(it, en);
+    let state = match &p.closing {
+        None => t("in corso", "ongoing").to_string(),
+        Some(c) => format!("{} {}", t("chiuso il", "closed on"), format_date(c.date)),
+    };
+    let mut out =
+        format!("{}  {}  ·  {}  ·  {} {}\n", p.code, state, p.kind.label(lang), t("revisione", "revision"), v.revision);
+    let mut b = Block::default();
+    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
+    b.add(if p.needs.len() > 1 { t("Minori", "Children") } else { t("Minore", "Child") }, needs.join(", "));
+    b.add(t("Famiglia", "Family"), p.family.to_string());
+    b.add(t("Proposta", "Proposal"), p.proposal.to_string());
+    b.add(t("Servizio del minore", "Child's service"), named(p.need_service, names));
+    b.add(t("Servizio della famiglia", "Family's service"), named(p.family_service, names));
+    out.push_str(&b.render_wrapped(0, WIDTH));
+
+    out.push_str(&format!("\n{}\n", t("Progetto di affido", "Foster plan")));
+    let plan = &p.plan;
+    let mut b = Block::default();
+    b.add(t("Inizio", "Start"), format_date(plan.start));
+    b.add(t("Fine prevista", "Expected end"), plan.expected_end.map(format_date).unwrap_or_default());
+    b.add(
+        t("Durata", "Duration"),
+        plan.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default(),
+    );
+    let contact = format!(
+        "{}{}",
+        plan.contact.frequency.label(lang),
+        if plan.contact.supervised { t(", incontri facilitati", ", supervised") } else { "" }
+    );
+    b.add(t("Incontri", "Contact"), contact);
+    let next = p.next_review(today).filter(|_| p.is_active());
+    let reviews: Vec<String> = plan
+        .review_dates
+        .iter()
+        .map(|d| {
+            if Some(*d) == next {
+                format!("{} ({})", format_date(*d), t("prossima", "next"))
+            } else {
+                format_date(*d)
+            }
+        })
+        .collect();
+    b.add(t("Verifiche previste", "Planned reviews"), reviews.join(", "));
+    out.push_str(&b.render_wrapped(2, WIDTH));
+    for (label, text) in [
+        (t("Note sugli incontri", "Notes on contact"), &plan.contact_notes),
+        (t("Impegni", "Commitments"), &plan.commitments),
+    ] {
+        if !text.is_empty() {
+            out.push_str(&format!("  {label}:\n"));
+            out.push_str(&wrap(text, 4, WIDTH));
+        }
+    }
+
+    out.push_str(&format!("\n{}\n", t("Verifiche", "Reviews")));
+    if p.reviews.is_empty() {
+        out.push_str(&format!("  {}\n", t("nessuna ancora", "none yet")));
+    }
+    for r in &p.reviews {
+        out.push_str(&format!("  {}  {}\n", format_date(r.date), r.by));
+        out.push_str(&wrap(&r.note, 4, WIDTH));
+    }
+    if let Some(c) = &p.closing {
+        out.push_str(&format!("\n{}\n", t("Chiusura", "Closing")));
+        let mut b = Block::default();
+        b.add(t("Data", "Date"), format_date(c.date));
+        b.add(t("Esito", "Outcome"), c.outcome.label(lang));
+        b.add(t("Chiuso da", "Closed by"), c.by.clone());
+        out.push_str(&b.render_wrapped(2, WIDTH));
+        if !c.note.is_empty() {
+            out.push_str(&wrap(&c.note, 4, WIDTH));
+        }
+    }
+    let m = &p.meta;
+    out.push('\n');
+    out.push_str(&flow(
+        &[
+            format!(
+                "{} {} {} {}",
+                t("Registrato il", "Recorded on"),
+                format_timestamp(m.created_at),
+                t("da", "by"),
+                m.created_by
+            ),
+            format!(
+                "{} {} {} {}",
+                t("ultima modifica il", "last changed on"),
+                format_timestamp(m.updated_at),
+                t("da", "by"),
+                m.updated_by
+            ),
+        ],
+        0,
+        WIDTH,
+    ));
+    out
+}
+
+fn list(s: &Session, args: PlacementListArgs) -> CliResult {
+    let mut errs = FlagErrors::new(s.lang);
+    let filter = PlacementFilter {
+        service: args.service.and_then(|v| errs.service("service", &v)),
+        need: args.need.and_then(|v| errs.need_code("need", &v)),
+        family: args.family.and_then(|v| errs.family_code("family", &v)),
+        active: match (args.active, args.closed) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        limit: args.limit,
+    };
+    errs.finish()?;
+    let placements = match s.call(Request::PlacementList { filter })? {
+        Reply::Placements(p) => p,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&placements);
+    }
+    if placements.is_empty() {
+        println!("{}", s.t("Nessun affido.", "No placements."));
+    } else {
+        print!("{}", placement_table(&placements, s.lang));
+        let word = if placements.len() == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
+        println!("{} {word}", placements.len());
+    }
+    Ok(())
+}
+
+/// One row a placement: who, between which services, from when to when.
+pub fn placement_table(placements: &[Revised<Placement>], lang: Lang) -> String {
+    let t = |it, en| lang.pick(it, en);
+    let mut table = Table::new(&[
+        t("CODICE", "CODE"),
+        t("RICHIESTA", "NEED"),
+        t("FAMIGLIA", "FAMILY"),
+        t("SERVIZI", "SERVICES"),
+        t("INIZIO", "START"),
+        t("FINE", "END"),
+    ]);
+    for r in placements {
+        let p = &r.record;
+        let need = match p.needs.as_slice() {
+            [] => String::new(),
+            [one] => one.to_string(),
+            [first, rest @ ..] => format!("{first}+{}", rest.len()),
+        };
+        let end = match &p.closing {
+            Some(c) => format_date(c.date),
+            None => t("in corso", "ongoing").to_string(),
+        };
+        table.row(vec![
+            p.code.to_string(),
+            need,
+            p.family.to_string(),
+            format!("{}→{}", p.need_service, p.family_service),
+            format_date(p.plan.start),
+            end,
+        ]);
+    }
+    table.render()
+}

@@ -1,0 +1,343 @@
+//! Matching, proposals and placements from the command line: the real
+//! binary on a temporary bank, as an operator would type it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+struct Bank {
+    dir: TempDir,
+}
+
+/// The server a test's bank started dies with the test: stopped on drop,
+/// and told to exit after 20 idle seconds should a test abort first.
+impl Drop for Bank {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("stop").output();
+    }
+}
+
+impl Bank {
+    fn cmd(&self) -> Command {
+        let config = self.dir.path().join("config.toml");
+        if !config.exists() {
+            std::fs::write(&config, "idle_exit = \"20s\"\n").unwrap();
+        }
+        let mut c = Command::cargo_bin("banca").unwrap();
+        c.env("BANCA_CONFIG", config).env_remove("BANCA_LANG").env_remove("BANCA_DB").env_remove("BANCA_SOCKET");
+        c.arg("--db").arg(self.dir.path().join("bank"));
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(args).assert()
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let out = self.run(args).success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Stderr of a command that must fail with `code`.
+    fn stderr(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args).code(code).get_output().stderr.clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The code a `… add` printed last ("Salvato: F-2026-0001").
+    fn saved(&self, args: &[&str]) -> String {
+        self.stdout(args).split_whitespace().last().unwrap().to_string()
+    }
+
+    /// A bank initialised by the user running the tests (its administrator),
+    /// with two services: the child's (S-001, Dalmine, operator anna) and
+    /// the family's (S-002, Bergamo, operator marco).
+    fn new() -> Bank {
+        let bank = Bank { dir: TempDir::new().unwrap() };
+        bank.run(&["init"]).success();
+        let dalmine = ["service", "add", "--name", "Servizio Affidi Ambito di Dalmine", "--ambits", "Dalmine"];
+        bank.run(&dalmine).success();
+        bank.run(&["service", "add", "--name", "Servizio Affidi Ambito di Bergamo", "--phone", "035 000 222"])
+            .success();
+        bank.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"])
+            .success();
+        bank.run(&["operator", "add", "marco", "--name", "Marco Neri", "--role", "operatore", "--service", "S-002"])
+            .success();
+        bank
+    }
+
+    /// An approved family of S-002 in Osio Sotto for children aged `ages`.
+    fn family(&self, comune: &str, ages: &str, confirmed_on: &str) -> String {
+        self.saved(&[
+            "family",
+            "add",
+            "--service",
+            "S-002",
+            "--referent",
+            "marco",
+            "--adult",
+            "Laura Bassi,1979",
+            "--comune",
+            comune,
+            "--ages",
+            ages,
+            "--kinds",
+            "residenziale,diurno",
+            "--status",
+            "idonea",
+            "--approved-on",
+            "01/01/2024",
+            "--confirmed-on",
+            confirmed_on,
+        ])
+    }
+
+    /// A 7-year-old girl in Dalmine who needs a residential placement (S-001).
+    fn need(&self) -> String {
+        self.saved(&[
+            "need",
+            "add",
+            "--service",
+            "S-001",
+            "--referent",
+            "anna",
+            "--given-name",
+            "Chiara",
+            "--family-name",
+            "Esempio",
+            "--birth-date",
+            "10/05/2019",
+            "--sex",
+            "f",
+            "--kind",
+            "residenziale",
+            "--comune",
+            "Dalmine",
+            "--contact",
+            "mensile",
+            "--origin-comune",
+            "Zanica",
+        ])
+    }
+
+    /// The proposal code `propose` printed ("Proposta P-2026-0001: …").
+    fn propose(&self, need: &str, family: &str) -> String {
+        let out = self.stdout(&["propose", need, family, "--note", "Famiglia vicina alla scuola."]);
+        out.split_whitespace().find(|w| w.starts_with("P-")).unwrap().trim_end_matches(':').to_string()
+    }
+}
+
+#[test]
+fn match_ranks_a_candidate_with_its_reasons_and_counts_the_excluded() {
+    let bank = Bank::new();
+    let fits = bank.family("osio sotto", "3-10", "oggi");
+    let too_young = bank.family("zanica", "12-17", "oggi");
+    let stale = bank.family("dalmine", "3-10", "01/01/2025");
+    let need = bank.need();
+
+    let out = bank.stdout(&["match", &need]);
+    assert!(out.contains(&need) && out.contains("7 anni") && out.contains("Dalmine (BG)"), "header:\n{out}");
+    assert!(out.contains(&format!(" 1. {fits}")) || out.contains(&format!(" 1. {stale}")), "a rank 1:\n{out}");
+    assert!(out.contains("/100") && out.contains("1 posto libero"), "{out}");
+    // Contact: the family's service and referent.
+    assert!(out.contains("S-002 Servizio Affidi Ambito di Bergamo") && out.contains("Marco Neri (marco)"), "{out}");
+    // Explanation lines, signed.
+    assert!(out.contains("    + ") && out.contains("distanza dal bambino"), "{out}");
+    assert!(out.contains("distanza dalla famiglia d'origine"), "{out}");
+    // The stale family is marked as such.
+    assert!(out.contains(&stale) && out.contains("⚠ DA RICONFERMARE"), "{out}");
+    // Summary: considered, candidates, excluded by rule.
+    assert!(out.contains("Famiglie esaminate: 3 · candidate: 2"), "{out}");
+    assert!(out.contains("età fuori dalla fascia") && !out.contains(&too_young), "{out}");
+
+    let json: serde_json::Value = serde_json::from_str(&bank.stdout(&["--json", "match", &need])).unwrap();
+    assert_eq!(json["considered"], 3);
+    assert_eq!(json["candidates"][0]["rank"], 1);
+    assert_eq!(json["excluded"][0][0], "age");
+
+    // The other way round: the open needs a family could take.
+    let out = bank.stdout(&["match", "--family", &fits]);
+    assert!(out.contains(&format!(" 1. {need}")) && out.contains("Richieste aperte esaminate: 1"), "{out}");
+
+    let en = bank.stdout(&["--lang", "en", "match", &need, "--limit", "1"]);
+    assert!(en.contains("Families considered: 3") && en.contains("age outside the range"), "{en}");
+    assert!(en.contains("Only the first is shown"), "{en}");
+}
+
+#[test]
+fn why_not_gives_the_failing_rule_or_the_rank() {
+    let bank = Bank::new();
+    let fits = bank.family("osio sotto", "3-10", "oggi");
+    let too_young = bank.family("zanica", "12-17", "oggi");
+    let need = bank.need();
+
+    let out = bank.stdout(&["match", &need, "--why-not", &too_young]);
+    assert!(out.contains(&format!("{too_young} non è candidata:")), "{out}");
+    assert!(out.contains(&format!("{need} ha 7 anni, fuori dalla fascia della famiglia (12–17 anni)")), "{out}");
+
+    let out = bank.stdout(&["match", &need, "--why-not", &fits]);
+    assert!(out.contains(&format!("{fits} è candidata: 1ª su 1")), "{out}");
+
+    // A malformed code names the flag.
+    let err = bank.stderr(&["match", &need, "--why-not", "F-12"], 1);
+    assert!(err.contains("--why-not") && err.contains("F-2026-0001"), "{err}");
+    // --family and a need together are a usage error.
+    bank.run(&["match", &need, "--family", &fits]).code(2);
+}
+
+#[test]
+fn propose_accept_start_review_and_close_through_the_cli() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+
+    let out = bank.stdout(&["propose", &need, &family, "--note", "Famiglia vicina alla scuola."]);
+    let proposal = out.split_whitespace().find(|w| w.starts_with("P-")).unwrap().trim_end_matches(':').to_string();
+    assert!(proposal.ends_with("-0001"), "{out}");
+    assert!(out.contains("posta in entrata") && out.contains("S-002 Servizio Affidi Ambito di Bergamo"), "{out}");
+    // The match now shows the proposal beside the family.
+    assert!(bank.stdout(&["match", &need]).contains(&format!("Già proposta: {proposal} (proposta)")));
+    // It is in the family's service's inbox, not in its outbox.
+    assert!(bank.stdout(&["proposals", "--inbox", "--service", "S-002"]).contains(&proposal));
+    assert!(bank.stdout(&["proposals", "--outbox", "--service", "S-002"]).contains("Nessuna proposta"));
+
+    bank.run(&["proposal", "review", &proposal, "--note", "Colloquio fissato."])
+        .success()
+        .stdout(predicate::str::contains("in valutazione (rev. 2)"));
+    bank.run(&["proposal", "accept", &proposal])
+        .success()
+        .stdout(predicate::str::contains("accettata (rev. 3)").and(predicate::str::contains("placement start")));
+    assert!(bank.stdout(&["need", "list"]).contains("abbinata"));
+
+    let out = bank.stdout(&[
+        "placement",
+        "start",
+        &proposal,
+        "--start",
+        "oggi",
+        "--supervised",
+        "--commitments",
+        "La famiglia accompagna la bambina a scuola.",
+    ]);
+    let placement = out.split_whitespace().find(|w| w.starts_with("A-")).unwrap().to_string();
+    assert!(out.contains(&format!("Richieste chiuse (affido avviato): {need}")), "{out}");
+    // The plan took the need's contact; --supervised alone means yes.
+    let shown = bank.stdout(&["placement", "show", &placement]);
+    assert!(shown.contains("mensile, incontri facilitati") && shown.contains("in corso"), "{shown}");
+
+    bank.run(&["placement", "review", &placement, "--date", "oggi", "--note", "Inserimento sereno."])
+        .success()
+        .stdout(predicate::str::contains("verifiche"));
+    bank.run(&["placement", "plan", &placement, "--contact", "quindicinale"]).success();
+    bank.run(&[
+        "placement",
+        "close",
+        &placement,
+        "--date",
+        "oggi",
+        "--outcome",
+        "rientro_famiglia_origine",
+        "--note",
+        "Rientro concordato.",
+    ])
+    .success()
+    .stdout(predicate::str::contains("chiusura"));
+
+    let shown = bank.stdout(&["placement", "show", &placement]);
+    for expected in ["chiuso il", "rientro in famiglia d'origine", "Inserimento sereno.", "quindicinale"] {
+        assert!(shown.contains(expected), "missing {expected} in:\n{shown}");
+    }
+    let steps = bank.stdout(&["proposal", "show", &proposal]);
+    for expected in ["proposta", "in valutazione", "accettata", "avviata", "Colloquio fissato.", &placement] {
+        assert!(steps.contains(expected), "missing {expected} in:\n{steps}");
+    }
+    assert!(bank.stdout(&["placement", "list", "--closed"]).contains(&placement));
+    assert!(bank.stdout(&["placement", "list", "--active"]).contains("Nessun affido"));
+    for code in [family.as_str(), need.as_str(), "S-001"] {
+        let history = bank.stdout(&["history", code]);
+        assert!(history.contains(&proposal) && history.contains(&placement), "history of {code}:\n{history}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&bank.stdout(&["--json", "history", &family])).unwrap();
+    assert_eq!(json["placements"][0]["record"]["closing"]["outcome"], "return_home");
+
+    // A closed placement takes no more reviews.
+    let err = bank.stderr(&["placement", "review", &placement, "--date", "oggi", "--note", "x"], 1);
+    assert!(err.contains("è chiuso"), "{err}");
+}
+
+#[test]
+fn declining_without_a_reason_is_refused_naming_the_flag() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    let proposal = bank.propose(&need, &family);
+
+    let err = bank.stderr(&["proposal", "decline", &proposal], 1);
+    assert!(err.contains("--reason") && err.contains("nulla è stato salvato"), "{err}");
+    let err = bank.stderr(&["proposal", "withdraw", &proposal, "--reason", "   "], 1);
+    assert!(err.contains("--reason"), "{err}");
+    assert!(bank.stdout(&["proposal", "show", &proposal]).contains("revisione 1"), "nothing was saved");
+
+    bank.run(&["proposal", "decline", &proposal, "--reason", "La famiglia non è disponibile prima di settembre."])
+        .success()
+        .stdout(predicate::str::contains("rifiutata"));
+    let steps = bank.stdout(&["proposal", "show", &proposal]);
+    assert!(steps.contains("non è disponibile prima di settembre"), "{steps}");
+}
+
+#[test]
+fn an_illegal_step_is_a_plain_sentence_and_exit_1() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    let proposal = bank.propose(&need, &family);
+
+    // A placement starts only from an accepted proposal.
+    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi"], 1);
+    assert!(err.contains(&format!("{proposal} è «proposta»")), "{err}");
+
+    bank.run(&["proposal", "withdraw", &proposal, "--reason", "Errore di inserimento."]).success();
+    let err = bank.stderr(&["proposal", "accept", &proposal], 1);
+    assert_eq!(err.trim(), format!("{proposal} è «ritirata»: non può passare a «accettata»."));
+    let err = bank.stderr(&["--lang", "en", "proposal", "withdraw", &proposal, "--reason", "again"], 1);
+    assert_eq!(err.trim(), format!("{proposal} is already \"withdrawn\"."));
+
+    // Proposing a family that does not fit says why.
+    let too_young = bank.family("zanica", "12-17", "oggi");
+    let err = bank.stderr(&["propose", &need, &too_young], 1);
+    assert!(err.contains("non è candidabile") && err.contains("fuori dalla fascia"), "{err}");
+}
+
+#[test]
+fn a_step_from_an_old_revision_is_refused_like_other_edits() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    let proposal = bank.propose(&need, &family);
+    bank.run(&["proposal", "review", &proposal]).success();
+    let err = bank.stderr(&["proposal", "accept", &proposal, "--revision", "1"], 1);
+    assert!(err.contains("revisione 2") && err.contains("Nulla è stato sovrascritto"), "{err}");
+}
+
+#[test]
+fn placement_flags_are_checked_before_anything_is_sent() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    let proposal = bank.propose(&need, &family);
+    bank.run(&["proposal", "accept", &proposal]).success();
+
+    let err = bank.stderr(
+        &["placement", "start", &proposal, "--start", "31/02/2026", "--contact", "spesso", "--supervised", "forse"],
+        1,
+    );
+    for flag in ["--start", "--contact", "--supervised"] {
+        assert!(err.contains(flag), "missing {flag} in:\n{err}");
+    }
+    let err = bank.stderr(&["placement", "start", &proposal], 1);
+    assert!(err.contains("--start"), "{err}");
+    // A review planned before the start is refused by the bank, naming the flag.
+    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi", "--review-on", "01/01/2020"], 1);
+    assert!(err.contains("--review-on") && err.contains("inizio dell'affido"), "{err}");
+    assert!(bank.stdout(&["placement", "list"]).contains("Nessun affido"));
+}
