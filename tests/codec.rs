@@ -300,6 +300,87 @@ fn ambit() -> impl Strategy<Value = Ambit> {
     (details, meta()).prop_map(|(details, meta)| Ambit { details, meta })
 }
 
+fn proposal_step() -> impl Strategy<Value = ProposalStep> {
+    (pick(ProposalStatus::ALL), datetime(), text(), text()).prop_map(|(status, at, by, note)| ProposalStep {
+        status,
+        at,
+        by,
+        note,
+    })
+}
+
+fn proposal() -> impl Strategy<Value = Proposal> {
+    let a = (
+        (any::<u16>(), any::<u32>()).prop_map(|(y, n)| ProposalCode::new(y, n)),
+        vec(need_code(), 1..4),
+        family_code(),
+        service_code(),
+        service_code(),
+    );
+    let b = (
+        pick(ProposalStatus::ALL),
+        vec(proposal_step(), 0..4),
+        option::of((any::<u16>(), any::<u32>()).prop_map(|(y, n)| PlacementCode::new(y, n))),
+        option::of(any::<u8>()),
+        meta(),
+    );
+    (a, b).prop_map(|((code, needs, family, need_service, family_service), (status, steps, placement, score, meta))| {
+        Proposal { code, needs, family, need_service, family_service, status, steps, placement, score, meta }
+    })
+}
+
+fn foster_plan() -> impl Strategy<Value = FosterPlan> {
+    (
+        date(),
+        option::of(date()),
+        option::of(any::<u16>()),
+        (pick(ContactFrequency::ALL), any::<bool>())
+            .prop_map(|(frequency, supervised)| OriginContact { frequency, supervised }),
+        text(),
+        vec(date(), 0..4),
+        text(),
+    )
+        .prop_map(|(start, expected_end, duration_months, contact, contact_notes, review_dates, commitments)| {
+            FosterPlan { start, expected_end, duration_months, contact, contact_notes, review_dates, commitments }
+        })
+}
+
+fn placement_record() -> impl Strategy<Value = Placement> {
+    let review = (date(), text(), text()).prop_map(|(date, note, by)| Review { date, note, by });
+    let closing = (date(), pick(PlacementOutcome::ALL), text(), text()).prop_map(|(date, outcome, note, by)| Closing {
+        date,
+        outcome,
+        note,
+        by,
+    });
+    let a = (
+        (any::<u16>(), any::<u32>()).prop_map(|(y, n)| PlacementCode::new(y, n)),
+        (any::<u16>(), any::<u32>()).prop_map(|(y, n)| ProposalCode::new(y, n)),
+        vec(need_code(), 1..4),
+        family_code(),
+        service_code(),
+        service_code(),
+    );
+    let b = (pick(PlacementKind::ALL), foster_plan(), vec(review, 0..3), option::of(closing), meta());
+    (a, b).prop_map(
+        |((code, proposal, needs, family, need_service, family_service), (kind, plan, reviews, closing, meta))| {
+            Placement {
+                code,
+                proposal,
+                needs,
+                family,
+                need_service,
+                family_service,
+                kind,
+                plan,
+                reviews,
+                closing,
+                meta,
+            }
+        },
+    )
+}
+
 const ACTIONS: &[AuditAction] =
     &[AuditAction::Init, AuditAction::Create, AuditAction::Update, AuditAction::ReadIdentity, AuditAction::Export];
 
@@ -375,6 +456,16 @@ proptest! {
     }
 
     #[test]
+    fn any_proposal_comes_back_from_storage_unchanged(rev in any::<u64>(), x in proposal()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
+    fn any_placement_comes_back_from_storage_unchanged(rev in any::<u64>(), x in placement_record()) {
+        round_trips(rev, &x)?;
+    }
+
+    #[test]
     fn bytes_after_a_stored_need_are_refused_not_ignored(
         x in need(),
         extra in vec(any::<u8>(), 1..16),
@@ -409,6 +500,8 @@ fn a_record_with_bytes_after_it_is_refused_for_every_kind() {
     check(&sample_operator());
     check(&sample_ambit());
     check(&sample_audit());
+    check(&sample_proposal());
+    check(&sample_placement());
 }
 
 #[test]
@@ -431,6 +524,8 @@ fn every_truncation_of_a_record_is_an_error_never_a_shorter_record() {
     check(&sample_operator());
     check(&sample_ambit());
     check(&sample_audit());
+    check(&sample_proposal());
+    check(&sample_placement());
 }
 
 #[test]
@@ -615,6 +710,74 @@ fn sample_audit() -> AuditEntry {
     )
 }
 
+fn sample_proposal() -> Proposal {
+    Proposal {
+        code: ProposalCode::new(2026, 7),
+        needs: vec![NeedCode::new(2026, 16), NeedCode::new(2026, 17)],
+        family: FamilyCode::new(2026, 42),
+        need_service: ServiceCode(1),
+        family_service: ServiceCode(3),
+        status: ProposalStatus::Started,
+        steps: vec![
+            ProposalStep {
+                status: ProposalStatus::Proposed,
+                at: T0,
+                by: "bruno".into(),
+                note: "Proposta dopo l'équipe del martedì.".into(),
+            },
+            ProposalStep {
+                status: ProposalStatus::UnderReview,
+                at: T0 + time::Duration::days(2),
+                by: "anna".into(),
+                note: String::new(),
+            },
+            ProposalStep {
+                status: ProposalStatus::Accepted,
+                at: T1 - time::Duration::days(1),
+                by: "anna".into(),
+                note: "La famiglia è disponibile 👍".into(),
+            },
+            ProposalStep { status: ProposalStatus::Started, at: T1, by: "bruno".into(), note: "A-2026-0003".into() },
+        ],
+        placement: Some(PlacementCode::new(2026, 3)),
+        score: Some(87),
+        meta: sample_meta(),
+    }
+}
+
+fn sample_placement() -> Placement {
+    Placement {
+        code: PlacementCode::new(2026, 3),
+        proposal: ProposalCode::new(2026, 7),
+        needs: vec![NeedCode::new(2026, 16), NeedCode::new(2026, 17)],
+        family: FamilyCode::new(2026, 42),
+        need_service: ServiceCode(1),
+        family_service: ServiceCode(3),
+        kind: PlacementKind::Residential,
+        plan: FosterPlan {
+            start: date!(2026 - 02 - 01),
+            expected_end: Some(date!(2028 - 01 - 31)),
+            duration_months: Some(24),
+            contact: OriginContact { frequency: ContactFrequency::Fortnightly, supervised: true },
+            contact_notes: "Incontri in spazio neutro, sabato mattina.".into(),
+            review_dates: vec![date!(2026 - 08 - 01), date!(2027 - 02 - 01)],
+            commitments: "La famiglia accompagna a scuola; il servizio garantisce il sostegno educativo.".into(),
+        },
+        reviews: vec![Review {
+            date: date!(2026 - 08 - 03),
+            note: "Inserimento positivo, buona frequenza scolastica.".into(),
+            by: "bruno".into(),
+        }],
+        closing: Some(Closing {
+            date: date!(2026 - 11 - 20),
+            outcome: PlacementOutcome::ReturnHome,
+            note: "Rientro graduale concordato con il tribunale.".into(),
+            by: "bruno".into(),
+        }),
+        meta: sample_meta(),
+    }
+}
+
 fn golden_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.v1.bin"))
 }
@@ -675,6 +838,16 @@ fn an_ambit_stored_by_format_version_1_still_reads_the_same() {
 #[test]
 fn an_audit_entry_stored_by_format_version_1_still_reads_the_same() {
     golden("audit", 1, &sample_audit());
+}
+
+#[test]
+fn a_proposal_stored_by_format_version_1_still_reads_the_same() {
+    golden("proposal", 4, &sample_proposal());
+}
+
+#[test]
+fn a_placement_stored_by_format_version_1_still_reads_the_same() {
+    golden("placement", 3, &sample_placement());
 }
 
 #[test]

@@ -11,13 +11,15 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use banca::bank::{BankError, FamilyFilter, FamilyView, NeedView, Principal, Reply, Request, Saved};
+use banca::bank::{
+    BankError, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, Refusal, Reply, Request, Saved,
+};
 use banca::client::{Client, ClientError, Target};
-use banca::model::{FamilyCode, FamilyInput, NeedCode, Role};
+use banca::model::{FamilyCode, FamilyInput, NeedCode, ProposalCode, ProposalStatus, Role};
 use banca::protocol::{self, Event, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -944,20 +946,28 @@ fn run_ok(program: &str, args: &[&str]) {
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Unix users and a group made for the test, removed when dropped.
-struct UnixAccounts;
+/// Unix users and a group made for one test (each test its own names, as
+/// tests run in parallel), removed when dropped.
+struct UnixAccounts {
+    group: &'static str,
+    users: &'static [&'static str],
+}
+
+/// useradd and userdel lock /etc/passwd: one test at a time changes it.
+static PASSWD: Mutex<()> = Mutex::new(());
 
 impl UnixAccounts {
-    fn create() -> UnixAccounts {
-        let accounts = UnixAccounts;
-        if nix::unistd::Group::from_name(GROUP).ok().flatten().is_none() {
-            run_ok("groupadd", &[GROUP]);
+    fn create(group: &'static str, users: &'static [&'static str]) -> UnixAccounts {
+        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        let accounts = UnixAccounts { group, users };
+        if nix::unistd::Group::from_name(group).ok().flatten().is_none() {
+            run_ok("groupadd", &[group]);
         }
-        for user in [USER_A, USER_B] {
+        for user in users {
             if nix::unistd::User::from_name(user).ok().flatten().is_none() {
                 run_ok("useradd", &["--no-create-home", "--shell", "/usr/sbin/nologin", user]);
             }
-            run_ok("usermod", &["-aG", GROUP, user]);
+            run_ok("usermod", &["-aG", group, user]);
         }
         accounts
     }
@@ -965,10 +975,11 @@ impl UnixAccounts {
 
 impl Drop for UnixAccounts {
     fn drop(&mut self) {
-        for user in [USER_A, USER_B] {
+        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        for user in self.users {
             let _ = Command::new("userdel").arg(user).stdout(Stdio::null()).stderr(Stdio::null()).status();
         }
-        let _ = Command::new("groupdel").arg(GROUP).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ = Command::new("groupdel").arg(self.group).stdout(Stdio::null()).stderr(Stdio::null()).status();
     }
 }
 
@@ -1026,7 +1037,7 @@ fn each_unix_user_is_known_by_the_kernel_and_sees_only_its_own_services_children
         eprintln!("skipped: making Unix users for this test needs root");
         return;
     }
-    let _accounts = UnixAccounts::create();
+    let _accounts = UnixAccounts::create(GROUP, &[USER_A, USER_B]);
     let mut place = Place::new();
     // The operators' group reaches the socket through the test folder, in a
     // folder of the group's that the server makes.
@@ -1073,4 +1084,425 @@ fn each_unix_user_is_known_by_the_kernel_and_sees_only_its_own_services_children
         assert!(!String::from_utf8_lossy(&text.stdout).contains(their_child), "{user} read {their_child}'s name");
     }
     drop(server);
+}
+
+// ---------------------------------------------------------------------------
+// 8. Proposals between services
+// ---------------------------------------------------------------------------
+
+/// Set in a peer process: the socket to connect to (see `Peer`).
+const PEER: &str = "BANCA_TEST_PEER_SOCKET";
+const PEER_BANK: &str = "BANCA_TEST_PEER_BANK";
+/// Starts every line a peer process writes for the test (libtest writes its own lines too).
+const PEER_MARK: &str = "@@peer@@";
+
+/// Service S-003, whose children also wait for families of S-001.
+const S3: banca::model::ServiceCode = banca::model::ServiceCode(3);
+const S3_NAME: &str = "Consultorio Familiare di Prova";
+/// Bank-only operators (no Unix user): referents of the needs of S-002 and S-003.
+const ETTORE: &str = "ettore";
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum Ask {
+    Call(Box<Request>),
+    Subscribe,
+    Events { wait_ms: u64 },
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum Answer {
+    Ready { user: String },
+    Response(Box<banca::bank::Response>),
+    Subscribed,
+    Events(Vec<Event>),
+    Failed(String),
+}
+
+/// A client of the server: in this process as the test user (the
+/// administrator), or, when the tests run as root, a process of its own
+/// run as an operator's Unix user, so the server knows it from the kernel.
+/// That process is this test binary again, running the same test with
+/// `PEER` set: `serve_as_peer` answers the calls it is sent on stdin.
+enum Peer {
+    Local(Client),
+    Process {
+        user: String,
+        child: Child,
+        asks: Option<std::process::ChildStdin>,
+        answers: std::io::BufReader<std::process::ChildStdout>,
+    },
+}
+
+impl Peer {
+    /// `user` (a Unix user of `group`) running this test as a peer process.
+    fn spawn(test: &str, user: &str, group: &str, place: &Place) -> Peer {
+        use std::os::unix::process::CommandExt;
+        let account = nix::unistd::User::from_name(user).unwrap().expect("the test user exists");
+        let group = nix::unistd::Group::from_name(group).unwrap().expect("the test group exists").gid;
+        let (uid, gid) = (account.uid, account.gid);
+        let mut cmd = Command::new(std::env::current_exe().expect("this test binary"));
+        cmd.args(["--exact", test, "--nocapture", "--test-threads=1"])
+            .env(PEER, &place.sock)
+            .env(PEER_BANK, place.bank())
+            .env("HOME", "/nonexistent")
+            .env("RUST_BACKTRACE", "0")
+            .current_dir("/")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        // SAFETY: only raw system calls between fork and exec, no allocation.
+        unsafe {
+            cmd.pre_exec(move || {
+                nix::unistd::setgroups(&[gid, group])?;
+                nix::unistd::setgid(gid)?;
+                nix::unistd::setuid(uid)?;
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn().expect("the peer process starts");
+        let asks = child.stdin.take();
+        let answers = std::io::BufReader::new(child.stdout.take().expect("the peer's stdout"));
+        let mut peer = Peer::Process { user: user.to_string(), child, asks, answers };
+        match peer.answer() {
+            Answer::Ready { user: known } => assert_eq!(known, user, "the server knows the peer by its Unix user"),
+            other => panic!("peer {user} did not start: {other:?}"),
+        }
+        peer
+    }
+
+    fn user(&self) -> String {
+        match self {
+            Peer::Local(c) => c.user.clone(),
+            Peer::Process { user, .. } => user.clone(),
+        }
+    }
+
+    fn ask(&mut self, ask: Ask) -> Answer {
+        match self {
+            Peer::Local(c) => answer_locally(c, ask),
+            Peer::Process { asks, .. } => {
+                let line = serde_json::to_string(&ask).expect("an ask is plain data");
+                let asks = asks.as_mut().expect("the peer's stdin is open");
+                writeln!(asks, "{line}").and_then(|_| asks.flush()).expect("the peer reads its stdin");
+                self.answer()
+            }
+        }
+    }
+
+    /// The next line the peer process wrote for the test.
+    fn answer(&mut self) -> Answer {
+        let Peer::Process { user, answers, .. } = self else { unreachable!("only a process answers by lines") };
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = std::io::BufRead::read_line(answers, &mut line).expect("the peer's stdout reads");
+            assert!(n > 0, "peer {user} exited");
+            if let Some(at) = line.find(PEER_MARK) {
+                let json = &line[at + PEER_MARK.len()..];
+                return serde_json::from_str(json).unwrap_or_else(|e| panic!("peer {user} wrote {json:?}: {e}"));
+            }
+        }
+    }
+
+    fn call(&mut self, request: Request) -> banca::bank::Response {
+        let what = format!("{request:?}");
+        match self.ask(Ask::Call(Box::new(request))) {
+            Answer::Response(r) => *r,
+            other => panic!("{what} as {} got no answer: {other:?}", self.user()),
+        }
+    }
+
+    fn subscribe(&mut self) {
+        assert!(matches!(self.ask(Ask::Subscribe), Answer::Subscribed));
+        // Calls are answered in order: once this is answered, the subscription holds.
+        self.call(Request::Whoami).expect("whoami");
+    }
+
+    /// Waits up to `wait` for an event matching `pred`, collecting all events seen.
+    fn wait_for(&mut self, wait: Duration, seen: &mut Vec<Event>, pred: impl Fn(&Event) -> bool) -> bool {
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            let got = match self.ask(Ask::Events { wait_ms: 500 }) {
+                Answer::Events(got) => got,
+                other => panic!("events: {other:?}"),
+            };
+            let found = got.iter().any(&pred);
+            seen.extend(got);
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        if let Peer::Process { child, asks, .. } = self {
+            // Its stdin closed, the peer process ends its test.
+            drop(asks.take());
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn answer_locally(c: &mut Client, ask: Ask) -> Answer {
+    match ask {
+        Ask::Call(request) => match c.call(*request) {
+            Ok(response) => Answer::Response(Box::new(response)),
+            Err(e) => Answer::Failed(e.to_string()),
+        },
+        Ask::Subscribe => match c.subscribe() {
+            Ok(()) => Answer::Subscribed,
+            Err(e) => Answer::Failed(e.to_string()),
+        },
+        Ask::Events { wait_ms } => match c.events(Duration::from_millis(wait_ms)) {
+            Ok(events) => Answer::Events(events),
+            Err(e) => Answer::Failed(e.to_string()),
+        },
+    }
+}
+
+/// In a peer process (`PEER` set): connects as this process's user, then
+/// answers every ask read on stdin until it closes. False in the test itself.
+fn serve_as_peer() -> bool {
+    let Some(socket) = std::env::var_os(PEER) else { return false };
+    let bank = PathBuf::from(std::env::var_os(PEER_BANK).expect("the peer is told the bank"));
+    let target =
+        Target { bank, socket: socket.into(), spawn: false, create: false, idle_exit: Duration::from_secs(60) };
+    let mut client = Client::connect(target).expect("the peer connects");
+    let say = |answer: &Answer| println!("{PEER_MARK}{}", serde_json::to_string(answer).expect("plain data"));
+    say(&Answer::Ready { user: client.user.clone() });
+    for line in std::io::BufRead::lines(std::io::stdin().lock()) {
+        let line = line.expect("stdin reads");
+        let ask: Ask = serde_json::from_str(&line).expect("an ask");
+        say(&answer_locally(&mut client, ask));
+    }
+    true
+}
+
+/// A server with three services: S-001 has the families, S-002 and S-003
+/// children waiting for one. `peers` clients act for S-001: its operators
+/// as real Unix users when the tests run as root, else the administrator.
+struct Market {
+    // Dropped in this order: the clients, the server, the Unix users, the folder.
+    peers: Vec<Peer>,
+    admin: Client,
+    _server: Server,
+    _accounts: Option<UnixAccounts>,
+    _place: Place,
+}
+
+impl Market {
+    fn open(test: &str, group: &'static str, users: &'static [&'static str]) -> Market {
+        let as_root = nix::unistd::geteuid().is_root();
+        let accounts = as_root.then(|| UnixAccounts::create(group, users));
+        let mut place = Place::new();
+        let server = if as_root {
+            // The operators' group reaches the socket through the test folder.
+            std::fs::set_permissions(place.dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
+            place.sock = place.dir.path().join("run").join("s.sock");
+            place.start_with(&["--group", group])
+        } else {
+            eprintln!("not root: the administrator stands in for the operators of S-001");
+            place.start()
+        };
+        let mut admin = place.client();
+        saved(&mut admin, Request::Init);
+        saved(&mut admin, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
+        for (name, ambit) in [(S1_NAME, DALMINE_AMBIT), (S2_NAME, BERGAMO_AMBIT), (S3_NAME, BERGAMO_AMBIT)] {
+            saved(&mut admin, Request::ServiceCreate { input: service_input(name, ambit) });
+        }
+        let mut operators = vec![(ANNA, S1), (BRUNO, S2), (ETTORE, S3)];
+        if as_root {
+            operators.extend(users.iter().map(|u| (*u, S1)));
+        }
+        for (user, service) in operators {
+            let input = operator_input(&format!("Operatore {user}"), Role::Operator, Some(service));
+            saved(&mut admin, Request::OperatorCreate { user: user.into(), input });
+        }
+        let peers = users
+            .iter()
+            .map(|user| if as_root { Peer::spawn(test, user, group, &place) } else { Peer::Local(place.client()) })
+            .collect();
+        Market { peers, admin, _server: server, _accounts: accounts, _place: place }
+    }
+
+    /// An approved family of S-001 in Dalmine with `places` places.
+    fn family(&mut self, places: u8) -> FamilyCode {
+        let mut input = family_in(S1, ANNA);
+        input.profile.status = banca::model::FamilyStatus::Approved;
+        input.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+        input.profile.max_children = places;
+        FamilyCode::parse(&saved(&mut self.admin, Request::FamilyCreate { input }).code).expect("a family code")
+    }
+
+    /// A boy of seven waiting in `service`.
+    fn need(&mut self, service: banca::model::ServiceCode, referent: &str) -> NeedCode {
+        let input = need_in(service, referent);
+        NeedCode::parse(&saved(&mut self.admin, Request::NeedCreate { input }).code).expect("a need code")
+    }
+
+    /// The child's service proposes the family (revision 1).
+    fn propose(&mut self, need: NeedCode, family: FamilyCode) -> ProposalCode {
+        let s = saved(&mut self.admin, Request::ProposalCreate { need, family, note: "Proposta di prova.".into() });
+        assert_eq!(s.revision, 1);
+        ProposalCode::parse(&s.code).expect("a proposal code")
+    }
+}
+
+fn accept(code: ProposalCode) -> Request {
+    Request::ProposalStep { code, base_revision: 1, to: ProposalStatus::Accepted, note: String::new() }
+}
+
+#[test]
+fn two_services_accepting_for_the_last_place_at_the_same_moment_one_succeeds_the_other_is_told_why() {
+    const TEST: &str =
+        "two_services_accepting_for_the_last_place_at_the_same_moment_one_succeeds_the_other_is_told_why";
+    if serve_as_peer() {
+        return;
+    }
+    const ROUNDS: usize = 20;
+    let mut m = Market::open(TEST, "bancarace", &["bancarace_a", "bancarace_b"]);
+    let mut won = [0; 2];
+    for round in 0..ROUNDS {
+        // One place, and a child of S-002 and one of S-003 proposed for it.
+        let family = m.family(1);
+        let needs = [m.need(S2, BRUNO), m.need(S3, ETTORE)];
+        let proposals = [m.propose(needs[0], family), m.propose(needs[1], family)];
+
+        // Two operators of S-001 accept both at the same moment.
+        let barrier = Barrier::new(2);
+        let (a, b) = m.peers.split_at_mut(1);
+        let answers: Vec<banca::bank::Response> = thread::scope(|s| {
+            let running: Vec<_> = [(&mut a[0], proposals[0]), (&mut b[0], proposals[1])]
+                .into_iter()
+                .map(|(peer, code)| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        peer.call(accept(code))
+                    })
+                })
+                .collect();
+            running.into_iter().map(|t| t.join().expect("an accepting client")).collect()
+        });
+
+        let (winner, loser, refusal) = match (&answers[0], &answers[1]) {
+            (Ok(Reply::Saved(s)), Err(e)) => (0, 1, (s, e)),
+            (Err(e), Ok(Reply::Saved(s))) => (1, 0, (s, e)),
+            other => panic!("round {round}: expected one acceptance and one refusal, got {other:?}"),
+        };
+        let (saved_step, refusal) = refusal;
+        won[winner] += 1;
+        let (winner, loser) = (proposals[winner], proposals[loser]);
+        assert_eq!((saved_step.code.clone(), saved_step.revision), (winner.to_string(), 2), "round {round}");
+        match refusal {
+            BankError::Refused(Refusal::NoFreePlaces { family: f, free, needed, held_by }) => {
+                assert_eq!((*f, *free, *needed), (family, 0, 1), "round {round}: {refusal:?}");
+                assert_eq!(held_by, &[winner.to_string()], "round {round}: the refusal names what holds the place");
+            }
+            other => panic!("round {round}: the loser must be told there is no free place, got {other:?}"),
+        }
+        let said = banca::i18n::describe_error(refusal, banca::i18n::Lang::En);
+        assert!(said.contains(&winner.to_string()) && said.contains(&family.to_string()), "{said}");
+
+        // The family holds one child, never two; the other proposal waits as it was.
+        let accepted = match ok(
+            &mut m.admin,
+            Request::ProposalList {
+                filter: ProposalFilter {
+                    family: Some(family),
+                    status: Some(ProposalStatus::Accepted),
+                    ..Default::default()
+                },
+            },
+        ) {
+            Reply::Proposals(list) => list,
+            other => panic!("expected Proposals, got {other:?}"),
+        };
+        let held: usize = accepted.iter().map(|p| p.record.needs.len()).sum();
+        assert_eq!(held, 1, "round {round}: {family} has 1 place and holds {held} children: {accepted:?}");
+        assert_eq!(accepted[0].record.code, winner);
+        match ok(&mut m.admin, Request::MatchFamily { family, limit: 0 }) {
+            Reply::FamilyMatches(r) => assert_eq!(r.free_places, 0, "round {round}"),
+            other => panic!("expected FamilyMatches, got {other:?}"),
+        }
+        match ok(&mut m.admin, Request::ProposalGet { code: loser }) {
+            Reply::Proposal(p) => {
+                assert_eq!((p.revision, p.record.status), (1, ProposalStatus::Proposed), "round {round}")
+            }
+            other => panic!("expected Proposal, got {other:?}"),
+        }
+    }
+    eprintln!("{ROUNDS} races for the last place: the first client won {}, the second {}", won[0], won[1]);
+    audit_verified(&mut m.admin);
+    drop(m);
+}
+
+#[test]
+fn a_subscriber_hears_of_a_proposal_landing_in_its_services_inbox_and_of_each_step() {
+    const TEST: &str = "a_subscriber_hears_of_a_proposal_landing_in_its_services_inbox_and_of_each_step";
+    if serve_as_peer() {
+        return;
+    }
+    let mut m = Market::open(TEST, "bancaev", &["bancaev_a"]);
+    let family = m.family(2);
+    let need = m.need(S2, BRUNO);
+    // An operator of S-001, the family's service, listens.
+    let mut listener = m.peers.remove(0);
+    listener.subscribe();
+    let operator = listener.user();
+
+    let proposal = m.propose(need, family);
+    let heard =
+        |kind: &str, code: String, revision: u64, by: &str| Event { kind: kind.into(), code, revision, by: by.into() };
+    let mut seen = Vec::new();
+    let landed = heard("proposal", proposal.to_string(), 1, &me());
+    assert!(
+        listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == landed),
+        "expected {landed:?}, saw {seen:?}"
+    );
+
+    // The family's service looks at it: the listener's own step is heard too.
+    let step = Request::ProposalStep {
+        code: proposal,
+        base_revision: 1,
+        to: ProposalStatus::UnderReview,
+        note: "Colloquio fissato.".into(),
+    };
+    match listener.call(step) {
+        Ok(Reply::Saved(s)) => assert_eq!(s.revision, 2),
+        other => panic!("the operator of S-001 reviews the proposal: {other:?}"),
+    }
+    let reviewed = heard("proposal", proposal.to_string(), 2, &operator);
+    assert!(
+        listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == reviewed),
+        "expected {reviewed:?}, saw {seen:?}"
+    );
+
+    // The child's service withdraws it.
+    let step = Request::ProposalStep {
+        code: proposal,
+        base_revision: 2,
+        to: ProposalStatus::Withdrawn,
+        note: "Il bambino rientra in famiglia.".into(),
+    };
+    assert_eq!(saved(&mut m.admin, step).revision, 3);
+    let withdrawn = heard("proposal", proposal.to_string(), 3, &me());
+    assert!(
+        listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == withdrawn),
+        "expected {withdrawn:?}, saw {seen:?}"
+    );
+    let about_proposal: Vec<&Event> = seen.iter().filter(|e| e.kind == "proposal").collect();
+    assert_eq!(about_proposal.len(), 3, "one event per change of the proposal: {seen:?}");
+    // The need followed the proposal (in abbinamento, then aperta again): heard as changed alongside.
+    assert!(seen.iter().any(|e| e.kind == "need" && e.code == need.to_string()), "{seen:?}");
+    drop(listener);
+    drop(m);
 }

@@ -123,25 +123,24 @@ impl Bank {
         let facts = index.need(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         let scale = self.scale(&index);
         let unit = index.unit(facts, scale.today);
-        let (ranked, tally) = index.rank_families(&unit, &scale);
+        let ranking = index.rank_families(&unit, &scale, limit, why_not);
         let active = index.active_proposals_of_need(code);
 
         let verdict = why_not.and_then(|f| {
             let facts = index.family(f)?;
             let j = judge(&unit, facts, true);
-            let position = ranked.iter().position(|r| r.code == f);
             let scored = j.exclusions.is_empty().then(|| score(&unit, facts, j.distance_km, &scale));
             Some(Verdict {
                 family: f,
                 exclusions: j.exclusions,
-                rank: position.map(|p| p as u32 + 1),
+                rank: ranking.focus_rank,
                 score: scored.as_ref().map(|s| s.score),
                 criteria: scored.map(|s| s.criteria).unwrap_or_default(),
             })
         });
         let mut contacts = ContactCache::default();
         let mut candidates = Vec::new();
-        for (i, r) in ranked.iter().take(limit).enumerate() {
+        for (i, r) in ranking.top.iter().enumerate() {
             let Some((rev, family)) = self.store.get::<Family>(TreeId::Families, &r.code.key())? else { continue };
             let contact = contacts.get(self, family.service, &family.referent)?;
             candidates.push(Candidate {
@@ -154,16 +153,15 @@ impl Bank {
             });
         }
         let group = unit.codes();
-        let candidates_total = ranked.len() as u32;
         drop(index);
         let contact = contacts.get(self, need.service, &need.referent)?;
         let view = self.shared_need_view(revision, need, contact);
         Ok(Reply::NeedMatches(Box::new(NeedRanking {
             need: view,
             group,
-            considered: tally.considered,
-            excluded: excluded(&tally),
-            candidates_total,
+            considered: ranking.tally.considered,
+            excluded: excluded(&ranking.tally),
+            candidates_total: ranking.total,
             candidates,
             why_not: verdict,
         })))
@@ -179,13 +177,11 @@ impl Bank {
         let facts = index.family(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         let free_places = facts.free_places();
         let scale = self.scale(&index);
-        let (ranked, tally) = index.rank_needs(facts, &scale);
-        let picked: Vec<_> = ranked.iter().take(limit).cloned().collect();
-        let candidates_total = ranked.len() as u32;
+        let ranking = index.rank_needs(facts, &scale, limit);
         drop(index);
         let mut needs = Vec::new();
         let mut contacts = ContactCache::default();
-        for (i, r) in picked.into_iter().enumerate() {
+        for (i, r) in ranking.top.into_iter().enumerate() {
             let Some((rev, need)) = self.store.get::<Need>(TreeId::Needs, &r.unit.need.key())? else { continue };
             let contact = contacts.get(self, need.service, &need.referent)?;
             needs.push(NeedCandidate {
@@ -200,9 +196,9 @@ impl Bank {
         Ok(Reply::FamilyMatches(Box::new(FamilyRanking {
             family: self.shared_family_view(revision, family, contact),
             free_places,
-            considered: tally.considered,
-            excluded: excluded(&tally),
-            candidates_total,
+            considered: ranking.tally.considered,
+            excluded: excluded(&ranking.tally),
+            candidates_total: ranking.total,
             needs,
         })))
     }

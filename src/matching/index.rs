@@ -3,13 +3,14 @@
 //! when it opens and updates it under its write lock after every commit,
 //! so rankings and capacity checks always see the committed bank.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use time::Date;
 
 use super::facts::{Areas, FamilyFacts, Load, NeedFacts, Unit};
-use super::rules::{judge, HardRule};
-use super::score::{score, Scale, Scored};
+use super::rules::{check, check_kind, HardRule};
+use super::score::{score, score_value, Scale, Scored};
 use crate::model::*;
 
 #[derive(Debug, Clone)]
@@ -29,7 +30,9 @@ struct PlacementFacts {
 
 #[derive(Default)]
 pub struct MatchIndex {
-    families: BTreeMap<FamilyCode, FamilyFacts>,
+    /// Every family, in one vector a ranking runs through; `family_at` finds one by code.
+    families: Vec<FamilyFacts>,
+    family_at: HashMap<FamilyCode, usize>,
     /// Needs not closed.
     needs: BTreeMap<NeedCode, NeedFacts>,
     proposals: HashMap<ProposalCode, ProposalFacts>,
@@ -64,6 +67,84 @@ pub struct Tally {
     pub excluded: BTreeMap<HardRule, u32>,
 }
 
+impl Tally {
+    /// From counts indexed by rule (`HardRule as usize`); rules nobody failed are left out.
+    fn of(considered: u32, excluded: [u32; HardRule::ALL.len()]) -> Tally {
+        let excluded = HardRule::ALL.iter().zip(excluded).filter(|(_, n)| *n > 0).map(|(r, n)| (*r, n)).collect();
+        Tally { considered, excluded }
+    }
+}
+
+/// The best candidates of a ranking, and how it went for all of them.
+#[derive(Debug, Clone)]
+pub struct Ranking<T> {
+    /// The best `limit` candidates, best first: score descending, then code ascending.
+    pub top: Vec<T>,
+    /// How many passed every hard rule (the candidates, `top` or not).
+    pub total: u32,
+    pub tally: Tally,
+    /// The place (1 for the best) among all candidates of the one asked
+    /// about, when it is a candidate.
+    pub focus_rank: Option<u32>,
+}
+
+/// A candidate met during a ranking: its score, its code (for ties) and
+/// what is needed to explain it later. Ordered worst first, so that a
+/// max-heap of them keeps the worst of the best on top.
+struct Seen<K, T> {
+    score: u8,
+    code: K,
+    item: T,
+}
+
+impl<K: Ord, T> Ord for Seen<K, T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.score.cmp(&self.score).then_with(|| self.code.cmp(&other.code))
+    }
+}
+
+impl<K: Ord, T> PartialOrd for Seen<K, T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<K: Ord, T> PartialEq for Seen<K, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<K: Ord, T> Eq for Seen<K, T> {}
+
+/// Keeps the best `limit` of the candidates it is shown, without sorting them all.
+struct Best<K, T> {
+    limit: usize,
+    heap: BinaryHeap<Seen<K, T>>,
+}
+
+impl<K: Ord, T> Best<K, T> {
+    fn new(limit: usize) -> Self {
+        Best { limit, heap: BinaryHeap::new() }
+    }
+
+    fn offer(&mut self, score: u8, code: K, item: T) {
+        if self.heap.len() < self.limit {
+            self.heap.push(Seen { score, code, item });
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            let seen = Seen { score, code, item };
+            if seen < *worst {
+                *worst = seen;
+            }
+        }
+    }
+
+    /// Best first.
+    fn into_sorted(self) -> Vec<Seen<K, T>> {
+        self.heap.into_sorted_vec()
+    }
+}
+
 impl MatchIndex {
     pub fn set_areas(&mut self, areas: Areas) {
         self.areas = areas;
@@ -74,7 +155,7 @@ impl MatchIndex {
     }
 
     pub fn family(&self, code: FamilyCode) -> Option<&FamilyFacts> {
-        self.families.get(&code)
+        self.family_at.get(&code).map(|i| &self.families[*i])
     }
 
     pub fn need(&self, code: NeedCode) -> Option<&NeedFacts> {
@@ -86,8 +167,14 @@ impl MatchIndex {
     }
 
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
-        let load = self.load_of(f.code);
-        self.families.insert(f.code, FamilyFacts::of(f, comuni, load));
+        let facts = FamilyFacts::of(f, comuni, self.load_of(f.code));
+        match self.family_at.get(&f.code) {
+            Some(i) => self.families[*i] = facts,
+            None => {
+                self.family_at.insert(f.code, self.families.len());
+                self.families.push(facts);
+            }
+        }
     }
 
     pub fn upsert_need(&mut self, n: &Need, comuni: &Comuni) {
@@ -123,8 +210,8 @@ impl MatchIndex {
 
     fn refresh_load(&mut self, family: FamilyCode) {
         let load = self.load_of(family);
-        if let Some(f) = self.families.get_mut(&family) {
-            f.load = load;
+        if let Some(i) = self.family_at.get(&family) {
+            self.families[*i].load = load;
         }
     }
 
@@ -179,34 +266,67 @@ impl MatchIndex {
         Unit::of(need, need.siblings.iter().filter_map(|c| self.needs.get(c)), today)
     }
 
-    /// Every candidate family for a unit, best first (ties by code).
-    pub fn rank_families(&self, unit: &Unit, scale: &Scale) -> (Vec<RankedFamily>, Tally) {
-        let mut tally = Tally::default();
-        let mut out = Vec::new();
-        for f in self.families.values() {
-            tally.considered += 1;
-            let j = judge(unit, f, false);
-            if let Some(e) = j.exclusions.first() {
-                *tally.excluded.entry(e.rule()).or_default() += 1;
-                continue;
+    /// The best `limit` candidate families for a unit, best first (ties
+    /// by code), with how many there are in all and why the others fell;
+    /// with `focus`, where that family ranks. Every family is checked and
+    /// scored, but only the ones returned are explained.
+    pub fn rank_families(
+        &self,
+        unit: &Unit,
+        scale: &Scale,
+        limit: usize,
+        focus: Option<FamilyCode>,
+    ) -> Ranking<RankedFamily> {
+        let focus = focus.and_then(|code| {
+            let f = self.family(code)?;
+            let distance_km = check(unit, f).ok()?;
+            Some((score_value(unit, f, distance_km, scale), code))
+        });
+        let mut excluded = [0u32; HardRule::ALL.len()];
+        let mut best = Best::new(limit);
+        let mut total = 0u32;
+        let mut ahead = 0u32;
+        for (i, f) in self.families.iter().enumerate() {
+            match check(unit, f) {
+                Err(rule) => excluded[rule as usize] += 1,
+                Ok(distance_km) => {
+                    total += 1;
+                    let score = score_value(unit, f, distance_km, scale);
+                    // Ranked before the focus: a higher score, or the same and a lower code.
+                    if focus.is_some_and(|(s, code)| score > s || (score == s && f.code < code)) {
+                        ahead += 1;
+                    }
+                    best.offer(score, f.code, (i, distance_km));
+                }
             }
-            out.push(RankedFamily {
-                code: f.code,
-                scored: score(unit, f, j.distance_km, scale),
-                distance_km: j.distance_km,
-                free_places: f.free_places(),
-            });
         }
-        out.sort_by(|a, b| b.scored.score.cmp(&a.scored.score).then(a.code.cmp(&b.code)));
-        (out, tally)
+        let top = best
+            .into_sorted()
+            .into_iter()
+            .map(|seen| {
+                let (i, distance_km) = seen.item;
+                let f = &self.families[i];
+                let scored = score(unit, f, distance_km, scale);
+                debug_assert_eq!(scored.score, seen.score, "the score of {} explained differs", f.code);
+                RankedFamily { code: f.code, scored, distance_km, free_places: f.free_places() }
+            })
+            .collect();
+        Ranking {
+            top,
+            total,
+            tally: Tally::of(self.families.len() as u32, excluded),
+            focus_rank: focus.map(|_| ahead + 1),
+        }
     }
 
-    /// Every open need (as a unit with its siblings) the family could take,
-    /// best first (ties by code). A sibling group appears once, under its
-    /// first open need.
-    pub fn rank_needs(&self, family: &FamilyFacts, scale: &Scale) -> (Vec<RankedNeed>, Tally) {
-        let mut tally = Tally::default();
-        let mut out = Vec::new();
+    /// The best `limit` open needs (each as a unit with its siblings) the
+    /// family could take, best first (ties by code), with how many there
+    /// are in all. A sibling group appears once, under its first open need.
+    pub fn rank_needs(&self, family: &FamilyFacts, scale: &Scale, limit: usize) -> Ranking<RankedNeed> {
+        let mut considered = 0u32;
+        let mut excluded = [0u32; HardRule::ALL.len()];
+        let mut best = Best::new(limit);
+        let mut total = 0u32;
         for n in self.needs.values() {
             if !n.is_open() {
                 continue;
@@ -216,17 +336,270 @@ impl MatchIndex {
             if led_by_earlier {
                 continue;
             }
-            tally.considered += 1;
-            let unit = Unit::of(n, n.siblings.iter().filter_map(|c| self.needs.get(c)), scale.today);
-            let j = judge(&unit, family, false);
-            if let Some(e) = j.exclusions.first() {
-                *tally.excluded.entry(e.rule()).or_default() += 1;
+            considered += 1;
+            // The rules on the first need alone, before building the unit.
+            if let Err(rule) = check_kind(n.kind, n.emergency, family) {
+                excluded[rule as usize] += 1;
                 continue;
             }
-            let scored = score(&unit, family, j.distance_km, scale);
-            out.push(RankedNeed { unit, scored, distance_km: j.distance_km });
+            let unit = self.unit(n, scale.today);
+            match check(&unit, family) {
+                Err(rule) => excluded[rule as usize] += 1,
+                Ok(distance_km) => {
+                    total += 1;
+                    best.offer(score_value(&unit, family, distance_km, scale), n.code, (unit, distance_km));
+                }
+            }
         }
-        out.sort_by(|a, b| b.scored.score.cmp(&a.scored.score).then(a.unit.need.cmp(&b.unit.need)));
+        let top = best
+            .into_sorted()
+            .into_iter()
+            .map(|seen| {
+                let (unit, distance_km) = seen.item;
+                let scored = score(&unit, family, distance_km, scale);
+                debug_assert_eq!(scored.score, seen.score, "the score of {} explained differs", unit.need);
+                RankedNeed { unit, scored, distance_km }
+            })
+            .collect();
+        Ranking { top, total, tally: Tally::of(considered, excluded), focus_rank: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The rankings against the obvious way of making them: judge every
+    //! family, score the candidates, sort them all.
+
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::matching::facts::{mask_of, Point};
+    use crate::matching::{judge, MatchingConfig};
+
+    const TODAY: Date = date!(2026 - 03 - 16);
+
+    fn comuni() -> Vec<ComuneCode> {
+        // Dalmine, Stezzano, Bergamo, Gorle (BG), Milano; and one with no coordinates.
+        ["016091", "016207", "016024", "016115", "015146"]
+            .iter()
+            .map(|c| ComuneCode::parse(c).expect("an ISTAT code"))
+            .chain([ComuneCode::from_u32(999_999)])
+            .collect()
+    }
+
+    fn areas(c: &[ComuneCode]) -> Areas {
+        let meta = Meta::new(datetime!(2026-01-01 0:00 UTC), "admin");
+        let ambit = |name: &str, comuni: Vec<ComuneCode>, districts: Vec<District>| Ambit {
+            details: AmbitInput { name: name.into(), comuni, districts },
+            meta: meta.clone(),
+        };
+        Areas::new(&[
+            ambit("Dalmine", vec![c[0], c[1]], vec![District { name: "Dalmine".into(), comuni: vec![c[0]] }]),
+            ambit("Bergamo", vec![c[2], c[3]], vec![]),
+        ])
+    }
+
+    fn some_date(rng: &mut ChaCha8Rng) -> Option<Date> {
+        rng.gen_bool(0.8).then(|| TODAY - time::Duration::days(rng.gen_range(0..1500)))
+    }
+
+    const LANGUAGES: &[&str] = &["italiano", "arabo", "francese"];
+
+    fn languages(rng: &mut ChaCha8Rng) -> Vec<String> {
+        LANGUAGES.iter().filter(|_| rng.gen_bool(0.4)).map(|l| l.to_string()).collect()
+    }
+
+    fn family(rng: &mut ChaCha8Rng, i: u32, comuni: &[ComuneCode]) -> FamilyFacts {
+        let comune = comuni[rng.gen_range(0..comuni.len())];
+        let min = rng.gen_range(0..60);
+        let mut load = Load { held: rng.gen_range(0..2), ..Load::default() };
+        load.placements_by_kind[rng.gen_range(0..PlacementKind::ALL.len())] = rng.gen_range(0..3);
+        load.last_placement = some_date(rng);
+        FamilyFacts {
+            // Few distinct profiles, so that scores tie and the code decides.
+            code: FamilyCode::new(2025, i),
+            service: ServiceCode(rng.gen_range(1..4)),
+            status: if rng.gen_bool(0.7) {
+                FamilyStatus::Approved
+            } else {
+                FamilyStatus::ALL[rng.gen_range(0..FamilyStatus::ALL.len())]
+            },
+            comune,
+            point: Point::of(Comuni::embedded(), comune),
+            kinds: mask_of(PlacementKind::ALL.iter().copied().filter(|_| rng.gen_bool(0.6))),
+            ages: AgeRange { min_months: min, max_months: min + rng.gen_range(12..200) },
+            sex_preference: SexPreference::ALL[rng.gen_range(0..SexPreference::ALL.len())],
+            max_children: rng.gen_range(1..4),
+            siblings_accepted: rng.gen_bool(0.6),
+            special_needs: mask_of(SpecialNeed::ALL.iter().copied().filter(|_| rng.gen_bool(0.5))),
+            emergencies: rng.gen_bool(0.5),
+            languages: languages(rng),
+            max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
+            trained: rng.gen_bool(0.5),
+            approved_on: some_date(rng),
+            confirmed_on: some_date(rng),
+            load,
+        }
+    }
+
+    fn need(rng: &mut ChaCha8Rng, i: u32, comuni: &[ComuneCode]) -> NeedFacts {
+        let comune = comuni[rng.gen_range(0..comuni.len())];
+        let origin = rng.gen_bool(0.6).then(|| comuni[rng.gen_range(0..comuni.len())]);
+        let kind = PlacementKind::ALL[rng.gen_range(0..PlacementKind::ALL.len())];
+        NeedFacts {
+            code: NeedCode::new(2025, i),
+            service: ServiceCode(rng.gen_range(1..4)),
+            status: [NeedStatus::Open, NeedStatus::Matching, NeedStatus::Matched][rng.gen_range(0..3)],
+            birth_date: TODAY - time::Duration::days(rng.gen_range(0..6000)),
+            sex: Sex::ALL[rng.gen_range(0..Sex::ALL.len())],
+            special_needs: mask_of(SpecialNeed::ALL.iter().copied().filter(|_| rng.gen_bool(0.15))),
+            kind,
+            emergency: kind == PlacementKind::Emergency || rng.gen_bool(0.1),
+            comune,
+            point: Point::of(Comuni::embedded(), comune),
+            origin_comune: origin,
+            origin_point: origin.and_then(|c| Point::of(Comuni::embedded(), c)),
+            contact: ContactFrequency::ALL[rng.gen_range(0..ContactFrequency::ALL.len())],
+            languages: languages(rng),
+            siblings: vec![],
+        }
+    }
+
+    fn index(seed: u64, families: u32, needs: u32) -> MatchIndex {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let c = comuni();
+        let mut index = MatchIndex::default();
+        index.set_areas(areas(&c));
+        // Not in code order: a ranking must not depend on the order families came in.
+        let mut numbers: Vec<u32> = (1..=families).collect();
+        numbers.reverse();
+        numbers.swap(0, families as usize / 2);
+        for i in numbers {
+            let f = family(&mut rng, i, &c);
+            index.family_at.insert(f.code, index.families.len());
+            index.families.push(f);
+        }
+        for i in 1..=needs {
+            let n = need(&mut rng, i, &c);
+            index.needs.insert(n.code, n);
+        }
+        // Some sibling groups of two and three.
+        let codes: Vec<NeedCode> = index.needs.keys().copied().collect();
+        for group in codes.chunks(7).map(|c| &c[..rng.gen_range(1..4).min(c.len())]) {
+            for code in group {
+                let siblings = group.iter().copied().filter(|s| s != code).collect();
+                if let Some(n) = index.needs.get_mut(code) {
+                    n.siblings = siblings;
+                }
+            }
+        }
+        index
+    }
+
+    fn scale<'a>(index: &'a MatchIndex, config: &'a MatchingConfig) -> Scale<'a> {
+        Scale { config, areas: index.areas(), today: TODAY, stale_after_months: 6 }
+    }
+
+    /// Every candidate family, best first, and the tally: the obvious way.
+    fn naive_families(index: &MatchIndex, unit: &Unit, scale: &Scale) -> (Vec<(FamilyCode, Scored)>, Tally) {
+        let mut tally = Tally::default();
+        let mut out = Vec::new();
+        for f in &index.families {
+            tally.considered += 1;
+            let j = judge(unit, f, false);
+            match j.exclusions.first() {
+                Some(e) => *tally.excluded.entry(e.rule()).or_default() += 1,
+                None => out.push((f.code, score(unit, f, j.distance_km, scale))),
+            }
+        }
+        out.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0)));
         (out, tally)
+    }
+
+    #[test]
+    fn ranking_families_keeps_the_best_as_sorting_them_all_would() {
+        let index = index(1, 600, 120);
+        let config = MatchingConfig::default();
+        let scale = scale(&index, &config);
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut ties = 0;
+        for n in index.needs.values() {
+            let unit = index.unit(n, TODAY);
+            let (all, tally) = naive_families(&index, &unit, &scale);
+            ties += all.windows(2).filter(|w| w[0].1.score == w[1].1.score).count();
+            for limit in [0, 1, 3, 10, all.len(), usize::MAX] {
+                let focus = FamilyCode::new(2025, rng.gen_range(1..=600));
+                let r = index.rank_families(&unit, &scale, limit, Some(focus));
+                let got: Vec<(FamilyCode, Scored)> = r.top.iter().map(|f| (f.code, f.scored.clone())).collect();
+                assert_eq!(got, all[..limit.min(all.len())], "{}: the best {limit}", n.code);
+                assert_eq!(r.total as usize, all.len(), "{}: every candidate is counted", n.code);
+                assert_eq!((r.tally.considered, &r.tally.excluded), (tally.considered, &tally.excluded));
+                let position = all.iter().position(|(c, _)| *c == focus).map(|p| p as u32 + 1);
+                assert_eq!(r.focus_rank, position, "{}: the place of {focus}", n.code);
+                for f in &r.top {
+                    let facts = index.family(f.code).expect("a family of the index");
+                    assert_eq!(f.free_places, facts.free_places());
+                }
+            }
+        }
+        assert!(ties > 100, "the sample must have ties for the code to break ({ties})");
+    }
+
+    #[test]
+    fn ranking_needs_keeps_the_best_as_sorting_them_all_would() {
+        let index = index(2, 150, 400);
+        let config = MatchingConfig::default();
+        let scale = scale(&index, &config);
+        for f in &index.families {
+            let mut tally = Tally::default();
+            let mut all = Vec::new();
+            for n in index.needs.values() {
+                let led = n.siblings.iter().any(|s| *s < n.code && index.needs.get(s).is_some_and(|s| s.is_open()));
+                if !n.is_open() || led {
+                    continue;
+                }
+                tally.considered += 1;
+                let unit = index.unit(n, TODAY);
+                let j = judge(&unit, f, false);
+                match j.exclusions.first() {
+                    Some(e) => *tally.excluded.entry(e.rule()).or_default() += 1,
+                    None => all.push((unit.codes(), score(&unit, f, j.distance_km, &scale))),
+                }
+            }
+            all.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0[0].cmp(&b.0[0])));
+            for limit in [0, 1, 10, usize::MAX] {
+                let r = index.rank_needs(f, &scale, limit);
+                let got: Vec<(Vec<NeedCode>, Scored)> =
+                    r.top.iter().map(|n| (n.unit.codes(), n.scored.clone())).collect();
+                assert_eq!(got, all[..limit.min(all.len())], "{}: the best {limit}", f.code);
+                assert_eq!(r.total as usize, all.len());
+                assert_eq!((r.tally.considered, &r.tally.excluded), (tally.considered, &tally.excluded));
+            }
+        }
+    }
+
+    #[test]
+    fn the_quick_checks_agree_with_the_full_verdict() {
+        let index = index(3, 300, 150);
+        let config = MatchingConfig::default();
+        let scale = scale(&index, &config);
+        for n in index.needs.values() {
+            let unit = index.unit(n, TODAY);
+            for f in &index.families {
+                let j = judge(&unit, f, false);
+                let first = j.exclusions.first().map(|e| e.rule());
+                assert_eq!(check(&unit, f).err(), first, "{} for {}", f.code, n.code);
+                if let Err(rule) = check_kind(unit.kind, unit.emergency, f) {
+                    assert_eq!(Some(rule), first, "{} for {}", f.code, n.code);
+                }
+                if first.is_none() {
+                    let full = score(&unit, f, j.distance_km, &scale);
+                    assert_eq!(score_value(&unit, f, j.distance_km, &scale), full.score);
+                    assert_eq!(check(&unit, f), Ok(j.distance_km));
+                }
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{distance, FamilyFacts, Mask, Unit};
+use super::facts::{distance, FamilyFacts, Mask, Member, Unit};
 use crate::model::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,62 +112,122 @@ pub fn judge_except(unit: &Unit, f: &FamilyFacts, skip: HardRule) -> Judgement {
     judge_rules(unit, f, true, Some(skip))
 }
 
+/// The first rule a family fails for a unit, or the distance between them
+/// when it is a candidate: `judge(unit, f, false)` without building the
+/// exclusion, for rankings that look at every family.
+pub fn check(unit: &Unit, f: &FamilyFacts) -> Result<Option<f64>, HardRule> {
+    let mut first = First(None);
+    match rules(unit, f, &mut first) {
+        Some(distance_km) => Ok(distance_km),
+        None => Err(first.0.unwrap_or(HardRule::Status)),
+    }
+}
+
+/// The rules a family fails for any unit led by a need of this kind, before
+/// the unit is built: the first three, which look only at the first need.
+/// Gives what `check` gives when it fails one of them.
+pub fn check_kind(kind: PlacementKind, emergency: bool, f: &FamilyFacts) -> Result<(), HardRule> {
+    if f.status != FamilyStatus::Approved {
+        Err(HardRule::Status)
+    } else if f.kinds & super::facts::bit(kind) == 0 {
+        Err(HardRule::Kind)
+    } else if emergency && !f.emergencies {
+        Err(HardRule::Emergency)
+    } else {
+        Ok(())
+    }
+}
+
 fn judge_rules(unit: &Unit, f: &FamilyFacts, all: bool, skip: Option<HardRule>) -> Judgement {
-    let mut out = Vec::new();
+    let mut sink = Collect { out: Vec::new(), all, skip };
+    let distance_km = rules(unit, f, &mut sink).unwrap_or(None);
+    Judgement { exclusions: sink.out, distance_km }
+}
+
+/// Where the rules report a failure: the verdict collects the exclusions,
+/// a ranking only wants the first rule.
+trait Sink {
+    /// Takes a failure; true to stop checking.
+    fn fail(&mut self, rule: HardRule, exclusion: impl FnOnce() -> Exclusion) -> bool;
+}
+
+struct Collect {
+    out: Vec<Exclusion>,
+    all: bool,
+    skip: Option<HardRule>,
+}
+
+impl Sink for Collect {
+    fn fail(&mut self, rule: HardRule, exclusion: impl FnOnce() -> Exclusion) -> bool {
+        if Some(rule) == self.skip {
+            return false;
+        }
+        self.out.push(exclusion());
+        !self.all
+    }
+}
+
+struct First(Option<HardRule>);
+
+impl Sink for First {
+    fn fail(&mut self, rule: HardRule, _: impl FnOnce() -> Exclusion) -> bool {
+        self.0 = Some(rule);
+        true
+    }
+}
+
+/// The rules in order, each failure told to `sink`: None when it stopped
+/// the check, else the distance between the family and the child's comune.
+fn rules(unit: &Unit, f: &FamilyFacts, sink: &mut impl Sink) -> Option<Option<f64>> {
     macro_rules! fail {
-        ($e:expr) => {{
-            let e = $e;
-            if Some(e.rule()) != skip {
-                out.push(e);
-                if !all {
-                    return Judgement { exclusions: out, distance_km: None };
-                }
+        ($rule:expr, $e:expr) => {
+            if sink.fail($rule, || $e) {
+                return None;
             }
-        }};
+        };
     }
     if f.status != FamilyStatus::Approved {
-        fail!(Exclusion::Status { status: f.status });
+        fail!(HardRule::Status, Exclusion::Status { status: f.status });
     }
     if f.kinds & super::facts::bit(unit.kind) == 0 {
-        fail!(Exclusion::Kind { kind: unit.kind });
+        fail!(HardRule::Kind, Exclusion::Kind { kind: unit.kind });
     }
     if unit.emergency && !f.emergencies {
-        fail!(Exclusion::Emergency);
+        fail!(HardRule::Emergency, Exclusion::Emergency);
     }
-    for m in &unit.members {
-        if !f.ages.contains(m.age_months) {
-            fail!(Exclusion::Age { need: m.code, age_months: m.age_months, range: f.ages });
-            break;
-        }
+    if let Some(m) = unit.members.iter().find(|m| !f.ages.contains(m.age_months)) {
+        fail!(HardRule::Age, Exclusion::Age { need: m.code, age_months: m.age_months, range: f.ages });
     }
     let needed = unit.places();
-    if f.free_places() < needed {
-        fail!(Exclusion::Capacity { free: f.free_places(), needed });
+    let free = f.free_places();
+    if free < needed {
+        fail!(HardRule::Capacity, Exclusion::Capacity { free, needed });
     }
     if needed > 1 && !f.siblings_accepted {
-        fail!(Exclusion::Siblings { children: needed });
+        fail!(HardRule::Siblings, Exclusion::Siblings { children: needed });
     }
     let missing: Mask = unit.special_needs & !f.special_needs;
     if missing != 0 {
-        let missing = SpecialNeed::ALL.iter().copied().filter(|s| missing & super::facts::bit(*s) != 0).collect();
-        fail!(Exclusion::SpecialNeeds { missing });
+        fail!(
+            HardRule::SpecialNeeds,
+            Exclusion::SpecialNeeds {
+                missing: SpecialNeed::ALL.iter().copied().filter(|s| missing & super::facts::bit(*s) != 0).collect(),
+            }
+        );
     }
-    for m in &unit.members {
-        let fits = match f.sex_preference {
-            SexPreference::Any => true,
-            SexPreference::Female => m.sex == Sex::Female,
-            SexPreference::Male => m.sex == Sex::Male,
-        };
-        if !fits {
-            fail!(Exclusion::Sex { need: m.code, sex: m.sex, preference: f.sex_preference });
-            break;
-        }
+    let fits = |m: &&Member| match f.sex_preference {
+        SexPreference::Any => true,
+        SexPreference::Female => m.sex == Sex::Female,
+        SexPreference::Male => m.sex == Sex::Male,
+    };
+    if let Some(m) = unit.members.iter().find(|m| !fits(m)) {
+        fail!(HardRule::Sex, Exclusion::Sex { need: m.code, sex: m.sex, preference: f.sex_preference });
     }
     let distance_km = distance(unit.point, f.point);
     if let (Some(km), Some(max)) = (distance_km, f.max_distance_km) {
         if km > max as f64 {
-            fail!(Exclusion::Distance { deci_km: deci_km(km), max_km: max });
+            fail!(HardRule::Distance, Exclusion::Distance { deci_km: deci_km(km), max_km: max });
         }
     }
-    Judgement { exclusions: out, distance_km }
+    Some(distance_km)
 }

@@ -1,0 +1,262 @@
+//! Figures of the matching engine, printed (not asserted): how long ranking
+//! takes in the bank core, through `Bank::handle` on one thread, on large
+//! synthetic banks (the demo generator, imported in-process):
+//!
+//! - one need against 10 000 and against 100 000 families (`MatchNeed`, limit 10);
+//! - one family against the open needs (`MatchFamily`, limit 10);
+//! - opening the bank (the store, and the matching index built from it);
+//! - the memory (RSS) of a process that has opened the bank and ranked.
+//!
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench matching
+//! BENCH_SIZES=2000,5000 BENCH_NEEDS=1000 BENCH_SAMPLES=20 cargo bench --bench matching
+//! BENCH_DIR=/tmp/banks cargo bench --bench matching    # keeps the banks, reuses them next time
+//! BENCH_VERBOSE=1 cargo bench --bench matching         # prints every sample too
+//! ```
+//!
+//! Sizes: BENCH_FAMILIES_SMALL (10 000) and BENCH_FAMILIES (100 000), or
+//! BENCH_SIZES as a list; BENCH_NEEDS (20 000); BENCH_SAMPLES (50).
+//!
+//! Each size is measured in a child process of its own (this program run
+//! again), so its RSS is that of a process holding that bank only, as the
+//! server would, and not the leftovers of generating and importing it.
+//! The goal: under 20 ms for one need against 100 000 families, on one core.
+
+#[allow(dead_code)] // StopOnDrop is for the benches that start a server.
+mod common;
+
+use common::env_or;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use banca::bank::{Actor, Bank, BankConfig, FamilyFilter, FixedClock, NeedFilter, Reply, Request};
+use banca::demo::DemoOptions;
+use banca::model::{FamilyCode, FamilyStatus, NeedCode, NeedStatus};
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+/// The demo's "now" and the bank's clock: the same fixed instant, so every run ranks the same.
+const NOW: OffsetDateTime = datetime!(2026-03-16 10:00 +01:00);
+const ADMIN: &str = "admin";
+/// Set in the child process: the bank folder to measure.
+const CHILD: &str = "BANCA_BENCH_MATCHING_BANK";
+const LIMIT: usize = 10;
+
+fn main() {
+    if let Ok(bank) = std::env::var(CHILD) {
+        measure(Path::new(&bank));
+        return;
+    }
+    let sizes: Vec<usize> = match std::env::var("BENCH_SIZES") {
+        Ok(v) => v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
+        Err(_) => vec![env_or("BENCH_FAMILIES_SMALL", 10_000), env_or("BENCH_FAMILIES", 100_000)],
+    };
+    let needs = env_or("BENCH_NEEDS", 20_000);
+    let samples = env_or("BENCH_SAMPLES", 50);
+    println!("banca matching bench: {needs} needs, {samples} samples per figure, limit {LIMIT}, one thread");
+    // With BENCH_DIR, the banks are kept there and reused by the next runs
+    // (for profiling); by default they live in a temporary folder.
+    let keep = std::env::var_os("BENCH_DIR").map(PathBuf::from);
+    let temp = tempfile::tempdir().expect("temporary folder");
+    for families in sizes {
+        let db = keep.as_deref().unwrap_or(temp.path()).join(format!("bank-{families}-{needs}"));
+        if keep.is_some() && db.exists() {
+            println!();
+            println!("== {families} families, {needs} needs (kept in {})", db.display());
+        } else {
+            build(&db, families, needs);
+        }
+        let status = Command::new(std::env::current_exe().expect("this bench program"))
+            .env(CHILD, &db)
+            .env("BENCH_SAMPLES", samples.to_string())
+            .env("BENCH_VERBOSE", env_or("BENCH_VERBOSE", 0).to_string())
+            .status()
+            .expect("the measuring process runs");
+        assert!(status.success(), "measuring the bank of {families} families failed: {status}");
+    }
+}
+
+fn config() -> BankConfig {
+    // What the server runs with.
+    BankConfig::default()
+}
+
+fn open(db: &Path, create: bool) -> Bank {
+    Bank::open(db, config(), create, Arc::new(FixedClock(NOW)))
+        .unwrap_or_else(|e| panic!("the bank at {} opens: {e}", db.display()))
+}
+
+/// A demo bank of `families` families and `needs` needs, imported in-process.
+fn build(db: &Path, families: usize, needs: usize) {
+    println!();
+    println!("== {families} families, {needs} needs");
+    let started = Instant::now();
+    let options = DemoOptions { families, needs, seed: 7, admin_user: ADMIN.into(), now: NOW };
+    let lines = banca::demo::generate_lines(&options);
+    let generated = started.elapsed();
+    let bank = open(db, true);
+    let started = Instant::now();
+    match bank.handle(&Actor::new(ADMIN), Request::Import { lines }) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("the demo bank imports: {other:?}"),
+    }
+    let imported = started.elapsed();
+    drop(bank);
+    row("demo generated (lines)", ms(generated), "ms");
+    row("imported (Request::Import)", ms(imported), "ms");
+}
+
+/// Runs in the child: opens the bank, ranks, prints.
+fn measure(db: &Path) {
+    let samples = env_or("BENCH_SAMPLES", 50).max(1);
+    // BENCH_VERBOSE=1: every sample's time and candidates.
+    let verbose = env_or("BENCH_VERBOSE", 0) > 0;
+    let rss_before = vm_kib("VmRSS");
+    let started = Instant::now();
+    let bank = open(db, false);
+    let opened = started.elapsed();
+    let rss_open = vm_kib("VmRSS");
+    let admin = Actor::new(ADMIN);
+
+    let families: Vec<FamilyCode> = match bank.handle(&admin, Request::FamilyList { filter: FamilyFilter::default() }) {
+        Ok(Reply::Families(list)) => {
+            list.into_iter().filter(|f| f.profile.status == FamilyStatus::Approved).map(|f| f.code).collect()
+        }
+        other => panic!("family list: {other:?}"),
+    };
+    let needs: Vec<NeedCode> = match bank.handle(&admin, Request::NeedList { filter: NeedFilter::default() }) {
+        Ok(Reply::Needs(list)) => list
+            .into_iter()
+            .filter(|n| matches!(n.placement.status, NeedStatus::Open | NeedStatus::Matching))
+            .map(|n| n.code)
+            .collect(),
+        other => panic!("need list: {other:?}"),
+    };
+    let total = match bank.handle(&admin, Request::Info) {
+        Ok(Reply::Info(info)) => info,
+        other => panic!("info: {other:?}"),
+    };
+    row(
+        &format!("bank open ({} families, {} needs)", total.families, total.needs),
+        ms(opened),
+        "ms  (store + matching index)",
+    );
+    println!("{:<52} {:>9} {:>9}", "", "approved", "open");
+    println!("{:<52} {:>9} {:>9}", "", families.len(), needs.len());
+
+    // One need against every family.
+    let picked = spread(&needs, samples);
+    let mut candidates = Vec::new();
+    let mut times = Vec::new();
+    for (i, need) in picked.iter().enumerate() {
+        let request = Request::MatchNeed { need: *need, limit: LIMIT, why_not: None };
+        if i == 0 {
+            // Warm-up: the first reads fault the store's pages in.
+            let _ = bank.handle(&admin, request.clone());
+        }
+        let started = Instant::now();
+        let reply = bank.handle(&admin, request);
+        times.push(started.elapsed());
+        match reply {
+            Ok(Reply::NeedMatches(r)) => {
+                if verbose {
+                    println!("  {need}: {:8.2} ms, {} candidates", ms(times[i]), r.candidates_total);
+                }
+                candidates.push(r.candidates_total as usize)
+            }
+            other => panic!("MatchNeed {need}: {other:?}"),
+        }
+    }
+    let (median, p95) = stats(&mut times);
+    let (c_median, _) = stats_of(&mut candidates);
+    row(
+        &format!("MatchNeed, 1 need vs {} families: median", total.families),
+        ms(median),
+        &format!("ms  ({c_median} candidates, median)"),
+    );
+    row("                                          p95", ms(p95), "ms");
+
+    // One family against every open need.
+    let picked = spread(&families, samples);
+    let mut candidates = Vec::new();
+    let mut times = Vec::new();
+    for (i, family) in picked.iter().enumerate() {
+        let request = Request::MatchFamily { family: *family, limit: LIMIT };
+        if i == 0 {
+            let _ = bank.handle(&admin, request.clone());
+        }
+        let started = Instant::now();
+        let reply = bank.handle(&admin, request);
+        times.push(started.elapsed());
+        match reply {
+            Ok(Reply::FamilyMatches(r)) => {
+                if verbose {
+                    println!("  {family}: {:8.2} ms, {} candidates", ms(times[i]), r.candidates_total);
+                }
+                candidates.push(r.candidates_total as usize)
+            }
+            other => panic!("MatchFamily {family}: {other:?}"),
+        }
+    }
+    let (median, p95) = stats(&mut times);
+    let (c_median, _) = stats_of(&mut candidates);
+    row(
+        &format!("MatchFamily, 1 family vs {} open needs: median", needs.len()),
+        ms(median),
+        &format!("ms  ({c_median} candidates, median)"),
+    );
+    row("                                          p95", ms(p95), "ms");
+
+    let rss_end = vm_kib("VmRSS");
+    row("RSS before opening the bank", mib(rss_before), "MiB");
+    row("RSS after opening the bank", mib(rss_open), "MiB");
+    row("RSS after listing + ranking (bench's own lists)", mib(rss_end), "MiB");
+    row("peak RSS (VmHWM)", mib(vm_kib("VmHWM")), "MiB");
+    drop(bank);
+}
+
+/// `n` codes spread evenly over `all`.
+fn spread<T: Copy>(all: &[T], n: usize) -> Vec<T> {
+    assert!(!all.is_empty(), "nothing to rank: the demo bank is empty");
+    let n = n.min(all.len());
+    (0..n).map(|i| all[i * all.len() / n]).collect()
+}
+
+/// Median and 95th percentile (nearest rank).
+fn stats(times: &mut [Duration]) -> (Duration, Duration) {
+    stats_of(times)
+}
+
+fn stats_of<T: Ord + Copy>(v: &mut [T]) -> (T, T) {
+    v.sort();
+    let p95 = ((v.len() as f64 * 0.95).ceil() as usize).clamp(1, v.len()) - 1;
+    (v[v.len() / 2], v[p95])
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn row(what: &str, value: f64, unit: &str) {
+    println!("{what:<52} {value:>9.2} {unit}");
+}
+
+/// A `Vm…` line of /proc/self/status, in KiB.
+fn vm_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
