@@ -393,16 +393,40 @@ pub struct PlacementFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
-    ProposalTransition { code: ProposalCode, from: ProposalStatus, to: ProposalStatus },
+    ProposalTransition {
+        code: ProposalCode,
+        from: ProposalStatus,
+        to: ProposalStatus,
+    },
     /// A placement starts with `PlacementStart`, not with a step.
-    StartWithPlacement { code: ProposalCode },
-    NeedClosed { need: NeedCode },
-    NeedAlreadyMatched { need: NeedCode, proposal: ProposalCode },
-    AlreadyProposed { proposal: ProposalCode, status: ProposalStatus },
-    NotCandidate { family: FamilyCode, exclusions: Vec<Exclusion> },
+    StartWithPlacement {
+        code: ProposalCode,
+    },
+    NeedClosed {
+        need: NeedCode,
+    },
+    NeedAlreadyMatched {
+        need: NeedCode,
+        proposal: ProposalCode,
+    },
+    AlreadyProposed {
+        proposal: ProposalCode,
+        status: ProposalStatus,
+    },
+    NotCandidate {
+        family: FamilyCode,
+        exclusions: Vec<Exclusion>,
+    },
     /// Accepting would exceed the family's places; `held_by` names what holds them.
-    NoFreePlaces { family: FamilyCode, free: u8, needed: u8, held_by: Vec<String> },
-    PlacementClosed { code: PlacementCode },
+    NoFreePlaces {
+        family: FamilyCode,
+        free: u8,
+        needed: u8,
+        held_by: Vec<String>,
+    },
+    PlacementClosed {
+        code: PlacementCode,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

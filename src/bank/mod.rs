@@ -232,7 +232,9 @@ impl Bank {
             Request::PlacementStart { proposal, base_revision, plan } => {
                 self.start_placement(&who, proposal, base_revision, plan)
             }
-            Request::PlacementPlan { code, base_revision, plan } => self.replan_placement(&who, code, base_revision, plan),
+            Request::PlacementPlan { code, base_revision, plan } => {
+                self.replan_placement(&who, code, base_revision, plan)
+            }
             Request::PlacementReview { code, base_revision, date, note } => {
                 self.review_placement(&who, code, base_revision, date, note)
             }
@@ -427,10 +429,9 @@ fn changed_kind(request: &Request) -> Option<&'static str> {
         FamilyCreate { .. } | FamilyUpdate { .. } => Some("family"),
         NeedCreate { .. } | NeedUpdate { .. } => Some("need"),
         ProposalCreate { .. } | ProposalStep { .. } => Some("proposal"),
-        PlacementStart { .. }
-        | PlacementPlan { .. }
-        | PlacementReview { .. }
-        | PlacementClose { .. } => Some("placement"),
+        PlacementStart { .. } | PlacementPlan { .. } | PlacementReview { .. } | PlacementClose { .. } => {
+            Some("placement")
+        }
         _ => None,
     }
 }

@@ -500,10 +500,14 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         println!("{}", s.t("Nessuna famiglia.", "No families."));
     } else {
         print!("{}", table.render());
+        let noun = match families.len() {
+            1 => s.t("famiglia", "family"),
+            _ => s.t("famiglie", "families"),
+        };
         println!(
-            "{} {}",
+            "{} {noun} {}",
             families.len(),
-            s.t("famiglie (⚠ = disponibilità da riconfermare)", "families (⚠ = availability to confirm again)")
+            s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)")
         );
     }
     Ok(())

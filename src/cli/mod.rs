@@ -130,6 +130,7 @@ pub struct ServeArgs {
 /// Runs the command line and gives the process exit code:
 /// 0 ok, 1 user error, 2 usage, 3 bank unavailable, 4 internal fault.
 pub fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     let config = match load_config() {
         Ok(c) => c,
@@ -186,6 +187,25 @@ pub fn main() -> ExitCode {
             ExitCode::from(f.exit_code())
         }
     }
+}
+
+/// `banca … | head`: once the reader has gone, stop quietly as other Unix
+/// tools do (exit 141, as by SIGPIPE) instead of printing a panic. SIGPIPE
+/// itself stays ignored: a client must see a broken socket as an error.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 fn run(command: Command, settings: &Settings) -> session::CliResult {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use rand::Rng;
 use time::{Date, OffsetDateTime};
 
-use crate::matching::{judge, score, Areas, FamilyFacts, MatchingConfig, NeedFacts, Scale, Unit};
+use crate::matching::{check, score_value, Areas, FamilyFacts, MatchingConfig, NeedFacts, Scale, Unit};
 use crate::model::*;
 
 use super::calendar::{add_days, Calendar};
@@ -96,13 +96,14 @@ pub(super) fn generate(
             .collect();
         let unit = Unit::of(&as_open, siblings.iter(), changed.date());
         let scale = Scale { config: &config, areas: &areas, today: changed.date(), stale_after_months: 12 };
+        let span = (changed - need.meta.created_at).whole_minutes().max(60);
+        let at = |share: i64| cal.later(need.meta.created_at, span * share / 100);
         let mut ranked: Vec<(u8, usize)> = facts
             .iter()
             .enumerate()
-            .filter_map(|(i, f)| {
-                let j = judge(&unit, f, false);
-                j.exclusions.is_empty().then(|| (score(&unit, f, j.distance_km, &scale).score, i))
-            })
+            // Only families already approved when the first proposal could be made.
+            .filter(|(_, f)| f.approved_on.is_some_and(|d| d <= at(10).date()))
+            .filter_map(|(i, f)| check(&unit, f).ok().map(|km| (score_value(&unit, f, km, &scale), i)))
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(facts[a.1].code.cmp(&facts[b.1].code)));
         let Some(&(best_score, chosen)) = ranked.get(rng.gen_range(0..ranked.len().clamp(1, 3))) else {
@@ -110,8 +111,6 @@ pub(super) fn generate(
             continue;
         };
 
-        let span = (changed - need.meta.created_at).whole_minutes().max(60);
-        let at = |share: i64| cal.later(need.meta.created_at, span * share / 100);
         let need_side = need.referent.clone();
 
         // Sometimes another family was asked first and declined.

@@ -57,7 +57,7 @@ pub fn describe_exclusion(e: &Exclusion, lang: Lang) -> String {
         }
         Exclusion::Kind { kind } => {
             if it {
-                format!("non accoglie l'affido {}", kind.label(lang))
+                format!("non accoglie questo tipo di affido: {}", kind.label(lang))
             } else {
                 format!("does not accept {} placements", kind.label(lang))
             }
