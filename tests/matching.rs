@@ -527,7 +527,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 10/10 lingua: parla arabo",
         "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
         "+ 10/10 attesa: attende da 46 mesi dall'idoneità",
-        "+ 10/10 disponibilità aggiornata: confermata 0 mesi fa",
+        "+ 10/10 disponibilità aggiornata: confermata meno di un mese fa",
     ]),
     ("F-2026-0001", 72, [300, 150, 100, 0, 45, 25, 100], [
         "+ 30/30 distanza dal bambino: 0,0 km",

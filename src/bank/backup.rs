@@ -21,7 +21,8 @@ use crate::store::{codec, meta_key, TreeId};
 use super::index::{self, FAMILY, NEED};
 use super::*;
 
-pub const EXPORT_VERSION: u32 = 1;
+/// 2: codes as text (`"F-2026-0042"`), proposals and placements. Version 1 files still import.
+pub const EXPORT_VERSION: u32 = 2;
 const EXPORT_FORMAT: &str = "banca-export";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

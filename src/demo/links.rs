@@ -31,6 +31,9 @@ pub(super) struct Write {
     pub fields: &'static [&'static str],
 }
 
+/// How many fitting families a demo need chooses among.
+const CANDIDATES_LOOKED_AT: usize = 40;
+
 const DECLINE_REASONS: &[&str] = &[
     "La famiglia non se la sente in questo momento: esigenze familiari sopravvenute.",
     "La distanza dalla scuola del bambino è troppo grande per gli orari della famiglia.",
@@ -98,13 +101,22 @@ pub(super) fn generate(
         let scale = Scale { config: &config, areas: &areas, today: changed.date(), stale_after_months: 12 };
         let span = (changed - need.meta.created_at).whole_minutes().max(60);
         let at = |share: i64| cal.later(need.meta.created_at, span * share / 100);
-        let mut ranked: Vec<(u8, usize)> = facts
-            .iter()
-            .enumerate()
-            // Only families already approved when the first proposal could be made.
-            .filter(|(_, f)| f.approved_on.is_some_and(|d| d <= at(10).date()))
-            .filter_map(|(i, f)| check(&unit, f).ok().map(|km| (score_value(&unit, f, km, &scale), i)))
-            .collect();
+        // The first few dozen families that fit, from a random place in the
+        // list: a plausible choice at any size of bank, without scanning it all.
+        let approved_by = at(10).date();
+        let offset = rng.gen_range(0..facts.len().max(1));
+        let mut ranked: Vec<(u8, usize)> = Vec::new();
+        for i in (0..facts.len()).map(|k| (k + offset) % facts.len()) {
+            let f = &facts[i];
+            if f.approved_on.is_some_and(|d| d <= approved_by) {
+                if let Ok(km) = check(&unit, f) {
+                    ranked.push((score_value(&unit, f, km, &scale), i));
+                    if ranked.len() == CANDIDATES_LOOKED_AT {
+                        break;
+                    }
+                }
+            }
+        }
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(facts[a.1].code.cmp(&facts[b.1].code)));
         let Some(&(best_score, chosen)) = ranked.get(rng.gen_range(0..ranked.len().clamp(1, 3))) else {
             unmatched.extend(unit.codes());

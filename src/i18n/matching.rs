@@ -17,6 +17,8 @@ fn km(deci_km: u32) -> String {
 /// "1 mese", "7 mesi"; "1 month", "7 months".
 fn in_months(n: u32, lang: Lang) -> String {
     match (n, lang) {
+        (0, Lang::It) => "meno di un mese".into(),
+        (0, Lang::En) => "less than a month".into(),
         (1, Lang::It) => "1 mese".into(),
         (n, Lang::It) => format!("{n} mesi"),
         (1, Lang::En) => "1 month".into(),

@@ -9,10 +9,42 @@ use std::fmt;
 /// A yearly numbered code: prefix, year and a sequence number within the year.
 macro_rules! yearly_code {
     ($name:ident, $prefix:literal) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name {
             pub year: u16,
             pub number: u32,
+        }
+
+        /// JSON (exports, `--json`) carries the code as operators write it,
+        /// `"F-2026-0042"`; storage keeps the two numbers (same bytes as ever).
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                if s.is_human_readable() {
+                    s.collect_str(self)
+                } else {
+                    YearNumber { year: self.year, number: self.number }.serialize(s)
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let YearNumber { year, number } = if d.is_human_readable() {
+                    match TextOrNumbers::deserialize(d)? {
+                        TextOrNumbers::Text(t) => {
+                            let (year, number) = parse_yearly(&t, $prefix).ok_or_else(|| {
+                                serde::de::Error::custom(format!("{t:?} is not a code like {}-2026-0001", $prefix))
+                            })?;
+                            YearNumber { year, number }
+                        }
+                        // Exports written before codes were text.
+                        TextOrNumbers::Numbers(n) => n,
+                    }
+                } else {
+                    YearNumber::deserialize(d)?
+                };
+                Ok($name { year, number })
+            }
         }
 
         impl $name {
@@ -56,6 +88,21 @@ yearly_code!(NeedCode, 'R');
 yearly_code!(ProposalCode, 'P');
 yearly_code!(PlacementCode, 'A');
 
+/// How yearly codes are stored (and were once written in JSON).
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Code")]
+struct YearNumber {
+    year: u16,
+    number: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumbers {
+    Text(String),
+    Numbers(YearNumber),
+}
+
 fn parse_yearly(s: &str, prefix: char) -> Option<(u16, u32)> {
     let s = s.trim();
     let mut parts = s.split('-');
@@ -76,8 +123,42 @@ fn parse_yearly(s: &str, prefix: char) -> Option<(u16, u32)> {
 }
 
 /// A service's code, `S-003`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServiceCode(pub u32);
+
+/// `"S-003"` in JSON, the number in storage (as ever).
+impl Serialize for ServiceCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_newtype_struct("ServiceCode", &self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ServiceCode, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum TextOrNumber {
+            Text(String),
+            Number(u32),
+        }
+        #[derive(Deserialize)]
+        #[serde(rename = "ServiceCode")]
+        struct Stored(u32);
+        if d.is_human_readable() {
+            match TextOrNumber::deserialize(d)? {
+                TextOrNumber::Text(t) => ServiceCode::parse(&t)
+                    .ok_or_else(|| serde::de::Error::custom(format!("{t:?} is not a service code like S-001"))),
+                TextOrNumber::Number(n) => Ok(ServiceCode(n)),
+            }
+        } else {
+            Stored::deserialize(d).map(|Stored(n)| ServiceCode(n))
+        }
+    }
+}
 
 impl ServiceCode {
     pub fn parse(s: &str) -> Option<ServiceCode> {
@@ -141,6 +222,18 @@ mod tests {
         assert_eq!(FamilyCode::parse("F-2026-42"), None, "four digits at least");
         assert_eq!(FamilyCode::parse("R-2026-0042"), None);
         assert_eq!(FamilyCode::parse("F-2026-0000"), None);
+    }
+
+    #[test]
+    fn json_carries_codes_as_operators_write_them_and_reads_the_old_form_too() {
+        let f = FamilyCode::new(2026, 42);
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#""F-2026-0042""#);
+        assert_eq!(serde_json::from_str::<FamilyCode>(r#""F-2026-0042""#).unwrap(), f);
+        assert_eq!(serde_json::from_str::<FamilyCode>(r#"{"year":2026,"number":42}"#).unwrap(), f);
+        assert!(serde_json::from_str::<FamilyCode>(r#""R-2026-0042""#).is_err());
+        assert_eq!(serde_json::to_string(&ServiceCode(3)).unwrap(), r#""S-003""#);
+        assert_eq!(serde_json::from_str::<ServiceCode>("3").unwrap(), ServiceCode(3));
+        assert_eq!(serde_json::from_str::<ServiceCode>(r#""S-003""#).unwrap(), ServiceCode(3));
     }
 
     #[test]
