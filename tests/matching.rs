@@ -516,7 +516,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 14/15 distanza dalla famiglia d'origine: 3,6 km, incontri: mensile",
         "+  6/10 stesso territorio: stesso ambito (Dalmine)",
         "+ 10/10 lingua: parla arabo",
-        "-  0/15 esperienza: 0 affidi precedenti (residenziale), formazione non completata",
+        "-  0/15 esperienza: 0 affidi precedenti (residenziale), senza formazione",
         "+ 10/10 attesa: attende da 29 mesi dall'idoneità",
         "+  7/10 disponibilità aggiornata: confermata 4 mesi fa: da riconfermare presto",
     ]),
@@ -525,7 +525,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 13/15 distanza dalla famiglia d'origine: 7,0 km, incontri: mensile",
         "-  0/10 stesso territorio: altro ambito",
         "+ 10/10 lingua: parla arabo",
-        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), con formazione",
         "+ 10/10 attesa: attende da 46 mesi dall'idoneità",
         "+ 10/10 disponibilità aggiornata: confermata meno di un mese fa",
     ]),
@@ -534,7 +534,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 15/15 distanza dalla famiglia d'origine: 0,0 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), con formazione",
         "-  3/10 attesa: attende da 6 mesi dall'idoneità",
         "+ 10/10 disponibilità aggiornata: confermata 1 mese fa",
     ]),
@@ -543,7 +543,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 14/15 distanza dalla famiglia d'origine: 2,3 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  0/15 esperienza: 0 affidi precedenti (residenziale), formazione non completata",
+        "-  0/15 esperienza: 0 affidi precedenti (residenziale), senza formazione",
         "+ 10/10 attesa: attende da 26 mesi dall'idoneità",
         "+  7/10 disponibilità aggiornata: confermata 4 mesi fa: da riconfermare presto",
     ]),
@@ -552,7 +552,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 14/15 distanza dalla famiglia d'origine: 3,9 km, incontri: mensile",
         "+  6/10 stesso territorio: stesso ambito (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "+ 10/15 esperienza: 1 affido precedente (residenziale), formazione completata",
+        "+ 10/15 esperienza: 1 affido precedente (residenziale), con formazione",
         "-  3/10 attesa: 6 mesi dall'ultimo affido",
         "+ 10/10 disponibilità aggiornata: confermata 2 mesi fa",
     ]),
@@ -561,7 +561,7 @@ const HAND_WORKED: [(&str, u8, [u16; 7], [&str; 7]); 6] = [
         "+ 14/15 distanza dalla famiglia d'origine: 2,7 km, incontri: mensile",
         "+ 10/10 stesso territorio: stesso presidio (Dalmine)",
         "-  0/10 lingua: non parla arabo",
-        "-  5/15 esperienza: 0 affidi precedenti (residenziale), formazione completata",
+        "-  5/15 esperienza: 0 affidi precedenti (residenziale), con formazione",
         "+ 10/10 attesa: attende da 34 mesi dall'idoneità",
         "-  0/10 disponibilità aggiornata: DA RICONFERMARE: ultima conferma 13 mesi fa",
     ]),
@@ -626,7 +626,7 @@ fn a_small_bank_is_ranked_exactly_as_worked_out_by_hand() {
     };
     assert_eq!(en(1, Distance), "+ 28/30 distance from the child: 3.6 km");
     assert_eq!(en(4, SameArea), "-  0/10 same area: another ambit");
-    assert_eq!(en(3, Experience), "+ 10/15 experience: 1 earlier placement (residential), training completed");
+    assert_eq!(en(3, Experience), "+ 10/15 experience: 1 earlier placement (residential), with training");
     assert_eq!(en(3, Waiting), "-  3/10 waiting: 6 months since the last placement");
     assert_eq!(en(5, Freshness), "-  0/10 availability up to date: STALE: last confirmed 13 months ago");
     assert_eq!(en(0, Language), "-  0/10 language: speaks none of arabo");

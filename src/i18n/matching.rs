@@ -186,10 +186,10 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
         }
         Fact::Experience { similar, kind, trained } => {
             let training = match (trained, it) {
-                (true, true) => "formazione completata",
-                (false, true) => "formazione non completata",
-                (true, false) => "training completed",
-                (false, false) => "training not completed",
+                (true, true) => "con formazione",
+                (false, true) => "senza formazione",
+                (true, false) => "with training",
+                (false, false) => "without training",
             };
             if it {
                 let what = if *similar == 1 { "affido precedente" } else { "affidi precedenti" };
