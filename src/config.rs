@@ -172,6 +172,24 @@ mod tests {
     }
 
     #[test]
+    fn matching_weights_are_read_from_their_table_with_defaults_for_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[matching]\ndistance_horizon_km = 40\n[matching.weights]\ndistance = 50\nlanguage = 0\n")
+            .unwrap();
+        let m = ConfigFile::load(&p).unwrap().matching.expect("a [matching] table");
+        assert_eq!(m.distance_horizon_km, 40);
+        assert_eq!((m.weights.distance, m.weights.language), (50, 0));
+        assert_eq!(m.weights.experience, crate::matching::Weights::default().experience);
+        assert_eq!(m.waiting_full_months, crate::matching::MatchingConfig::default().waiting_full_months);
+        std::fs::write(&p, "[matching.weights]\ndistanza = 50\n").unwrap();
+        assert!(ConfigFile::load(&p).unwrap_err().to_string().contains("distanza"), "a typo is named");
+        std::fs::write(&p, "[matching.weights]\ndistance = 0\norigin_distance = 0\nsame_area = 0\nlanguage = 0\nexperience = 0\nwaiting = 0\nfreshness = 0\n").unwrap();
+        let all_zero = ConfigFile::load(&p).unwrap().matching.expect("table");
+        assert!(all_zero.check().unwrap_err().contains("matching.weights"));
+    }
+
+    #[test]
     fn durations_read_as_operators_write_them() {
         assert_eq!(parse_duration("15m"), Some(std::time::Duration::from_secs(900)));
         assert_eq!(parse_duration("90"), Some(std::time::Duration::from_secs(90)));
