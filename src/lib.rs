@@ -15,5 +15,6 @@ pub mod i18n;
 pub mod matching;
 pub mod model;
 pub mod protocol;
+pub mod search;
 pub mod server;
 pub mod store;

@@ -151,6 +151,13 @@ pub enum Request {
         filter: PlacementFilter,
     },
 
+    /// Quick lookup over every record the caller may find: free text and
+    /// filters (`kind:famiglia stato:idonea servizio:S-003 comune:dalmine`).
+    Search {
+        query: String,
+        limit: usize,
+    },
+
     /// A consistent snapshot of the whole bank as JSON Lines.
     Export,
     /// Restores an export into an empty bank: all or nothing.
@@ -191,6 +198,7 @@ impl Request {
                 | ProposalList { .. }
                 | PlacementGet { .. }
                 | PlacementList { .. }
+                | Search { .. }
                 | AuditList { .. }
                 | AuditVerify
         )
@@ -221,6 +229,7 @@ pub enum Reply {
     Proposals(Vec<Revised<Proposal>>),
     Placement(Revised<Placement>),
     Placements(Vec<Revised<Placement>>),
+    Found(crate::search::SearchResult),
     Export {
         lines: Vec<String>,
     },

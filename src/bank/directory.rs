@@ -155,6 +155,7 @@ impl Bank {
             tx.audit(now, &who.user, AuditAction::Create, &code.to_string(), vec![])?;
             Ok(service)
         })?;
+        self.reindex(&[service.code.to_string()]);
         Ok(Reply::Saved(Saved { code: service.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
@@ -188,6 +189,7 @@ impl Bank {
             tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
             Ok(())
         })?;
+        self.reindex(&[code.to_string()]);
         Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
     }
 
@@ -234,6 +236,7 @@ impl Bank {
             tx.audit::<BankError>(now, &who.user, AuditAction::Create, &op.user, vec![])?;
             Ok(())
         })?;
+        self.reindex_operator(&op.user);
         Ok(Reply::Saved(Saved { code: op.user, revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
@@ -267,6 +270,7 @@ impl Bank {
             tx.audit::<BankError>(now, &who.user, AuditAction::Update, user, changed.clone())?;
             Ok(())
         })?;
+        self.reindex_operator(user);
         Ok(Reply::Saved(Saved { code: user.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
     }
 

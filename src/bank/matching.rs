@@ -39,7 +39,40 @@ impl Bank {
             index.upsert_need(&item?.1, self.comuni);
         }
         *self.index_mut() = index;
+        self.rebuild_search()
+    }
+
+    pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, crate::search::SearchIndex> {
+        self.search.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The search index from scratch: comuni, directory, families, needs.
+    fn rebuild_search(&self) -> Result<(), StoreError> {
+        let mut search = crate::search::SearchIndex::default();
+        search.add_comuni(self.comuni);
+        for item in self.store.iter::<Service>(TreeId::Services) {
+            search.upsert_service(&item?.1);
+        }
+        for item in self.store.iter::<Operator>(TreeId::Operators) {
+            search.upsert_operator(&item?.1);
+        }
+        for item in self.store.iter::<Family>(TreeId::Families) {
+            search.upsert_family(&item?.1);
+        }
+        for item in self.store.iter::<Need>(TreeId::Needs) {
+            search.upsert_need(&item?.1);
+        }
+        *self.search_mut() = search;
         Ok(())
+    }
+
+    /// An operator record changed: search finds it as it is now.
+    pub(super) fn reindex_operator(&self, user: &str) {
+        match self.store.get::<Operator>(TreeId::Operators, user.as_bytes()) {
+            Ok(Some((_, o))) => self.search_mut().upsert_operator(&o),
+            Ok(None) => {}
+            Err(e) => tracing::error!("search index, operator {user}: {e}"),
+        }
     }
 
     /// Brings the index up to date with committed records, named by code.
@@ -52,11 +85,13 @@ impl Bank {
                     Some(RecordCode::Family(c)) => {
                         if let Some((_, f)) = self.store.get::<Family>(TreeId::Families, &c.key())? {
                             self.index_mut().upsert_family(&f, self.comuni);
+                            self.search_mut().upsert_family(&f);
                         }
                     }
                     Some(RecordCode::Need(c)) => {
                         if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &c.key())? {
                             self.index_mut().upsert_need(&n, self.comuni);
+                            self.search_mut().upsert_need(&n);
                         }
                     }
                     Some(RecordCode::Proposal(c)) => {
@@ -69,7 +104,12 @@ impl Bank {
                             self.index_mut().upsert_placement(&p);
                         }
                     }
-                    Some(RecordCode::Service(_)) | None => {}
+                    Some(RecordCode::Service(c)) => {
+                        if let Some((_, s)) = self.store.get::<Service>(TreeId::Services, &c.key())? {
+                            self.search_mut().upsert_service(&s);
+                        }
+                    }
+                    None => {}
                 }
             }
             Ok(())

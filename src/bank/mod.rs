@@ -11,6 +11,7 @@ mod matching;
 mod needs;
 mod placements;
 mod proposals;
+mod search;
 
 pub use api::*;
 pub use backup::ExportLine;
@@ -107,6 +108,8 @@ pub struct Bank {
     listener: OnceLock<ChangeListener>,
     /// Families and open needs in memory for matching; written under `writer`.
     matching: RwLock<crate::matching::MatchIndex>,
+    /// Every record's search key in memory; written under `writer`.
+    search: RwLock<crate::search::SearchIndex>,
 }
 
 type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
@@ -134,6 +137,7 @@ impl Bank {
             writer: Mutex::new(()),
             listener: OnceLock::new(),
             matching: RwLock::new(Default::default()),
+            search: RwLock::new(Default::default()),
         };
         bank.rebuild_index()?;
         Ok(bank)
@@ -243,6 +247,7 @@ impl Bank {
             }
             Request::PlacementGet { code } => self.get_placement(&who, code),
             Request::PlacementList { filter } => self.list_placements(&who, &filter),
+            Request::Search { query, limit } => self.search(&who, &query, limit),
             Request::Export => self.export(&who),
             Request::AuditList { record, limit } => self.audit_list(&who, record.as_deref(), limit),
             Request::AuditVerify => self.audit_verify(&who),
@@ -310,6 +315,7 @@ impl Bank {
         if let Err(e) = self.reindex_areas() {
             tracing::error!("matching index, ambiti: {e}");
         }
+        self.reindex_operator(&admin.user);
         Ok(Reply::Saved(Saved { code: admin.user, revision: 1, changed: vec![], also_changed: vec![] }))
     }
 

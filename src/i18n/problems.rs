@@ -193,6 +193,20 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
                 "this is the last active administrator: appoint another one first",
             )
             .into(),
+        UnknownFilter { name } => {
+            if it {
+                format!("filtro «{name}:» sconosciuto; filtri possibili: kind:, stato:, servizio:, comune:")
+            } else {
+                format!("unknown filter \"{name}:\"; filters: kind:, status:, service:, comune:")
+            }
+        }
+        BadFilterValue { filter, value } => {
+            if it {
+                format!("«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)")
+            } else {
+                format!("\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)")
+            }
+        }
     }
 }
 

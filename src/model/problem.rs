@@ -17,36 +17,94 @@ pub struct Problem {
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Required,
-    TooLong { max: usize },
-    OutOfRange { min: i64, max: i64 },
-    UnknownComune { code: String },
-    AgeRangeInverted { min_months: u16, max_months: u16 },
+    TooLong {
+        max: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    UnknownComune {
+        code: String,
+    },
+    AgeRangeInverted {
+        min_months: u16,
+        max_months: u16,
+    },
     AgeAboveLimit,
     InTheFuture,
-    NotAfter { other_field: String },
-    RequiredWhen { condition: String },
-    NotExpected { condition: String },
+    NotAfter {
+        other_field: String,
+    },
+    RequiredWhen {
+        condition: String,
+    },
+    NotExpected {
+        condition: String,
+    },
     InvalidEmail,
     InvalidPhone,
     InvalidUserName,
-    FiscalCode { problem: String },
-    Duplicate { value: String },
-    UnknownCode { code: String },
+    FiscalCode {
+        problem: String,
+    },
+    Duplicate {
+        value: String,
+    },
+    UnknownCode {
+        code: String,
+    },
     SiblingIsSelf,
-    SiblingOtherService { code: String },
-    SiblingClosed { code: String },
-    UnknownService { code: String },
-    UnknownAmbit { name: String },
-    UnknownOperator { user: String },
-    ReferentNotInService { user: String, service: String },
-    ReferentInactive { user: String },
-    StatusTransition { from: String, to: String },
-    ComuneInOtherAmbit { comune: String, ambit: String },
-    ComuneNotInAmbit { comune: String },
-    ComuneInTwoDistricts { comune: String },
-    AgeOutsideKind { age: String },
+    SiblingOtherService {
+        code: String,
+    },
+    SiblingClosed {
+        code: String,
+    },
+    UnknownService {
+        code: String,
+    },
+    UnknownAmbit {
+        name: String,
+    },
+    UnknownOperator {
+        user: String,
+    },
+    ReferentNotInService {
+        user: String,
+        service: String,
+    },
+    ReferentInactive {
+        user: String,
+    },
+    StatusTransition {
+        from: String,
+        to: String,
+    },
+    ComuneInOtherAmbit {
+        comune: String,
+        ambit: String,
+    },
+    ComuneNotInAmbit {
+        comune: String,
+    },
+    ComuneInTwoDistricts {
+        comune: String,
+    },
+    AgeOutsideKind {
+        age: String,
+    },
     InfantTooOld,
     LastAdmin,
+    /// A search filter banca does not know (`colore:`).
+    UnknownFilter {
+        name: String,
+    },
+    /// A search filter's value names nothing (`stato:felice`).
+    BadFilterValue {
+        filter: String,
+        value: String,
+    },
 }
 
 impl Problem {

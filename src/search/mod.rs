@@ -1,0 +1,10 @@
+//! One search over the whole bank for quick lookups: codes, names (where
+//! the caller may see them), comuni, services, operators; fuzzy, with
+//! filters, permission-aware in the core.
+
+pub mod fold;
+mod index;
+pub mod query;
+
+pub use index::{Hit, SearchIndex, SearchResult};
+pub use query::{parse, HitKind, Query};
