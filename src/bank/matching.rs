@@ -20,35 +20,14 @@ impl Bank {
         self.matching.write().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Reads the whole bank into a fresh index (at open, after an import).
+    /// Reads the whole bank, once, into fresh matching and search indexes
+    /// (at open, after an import).
     pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
         let mut index = MatchIndex::default();
+        let mut search = crate::search::SearchIndex::default();
         let ambits =
             self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
         index.set_areas(Areas::new(&ambits));
-        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
-            index.upsert_proposal(&item?.1);
-        }
-        for item in self.store.iter::<Placement>(TreeId::Placements) {
-            index.upsert_placement(&item?.1);
-        }
-        for item in self.store.iter::<Family>(TreeId::Families) {
-            index.upsert_family(&item?.1, self.comuni);
-        }
-        for item in self.store.iter::<Need>(TreeId::Needs) {
-            index.upsert_need(&item?.1, self.comuni);
-        }
-        *self.index_mut() = index;
-        self.rebuild_search()
-    }
-
-    pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, crate::search::SearchIndex> {
-        self.search.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The search index from scratch: comuni, directory, families, needs.
-    fn rebuild_search(&self) -> Result<(), StoreError> {
-        let mut search = crate::search::SearchIndex::default();
         search.add_comuni(self.comuni);
         for item in self.store.iter::<Service>(TreeId::Services) {
             search.upsert_service(&item?.1);
@@ -56,14 +35,29 @@ impl Bank {
         for item in self.store.iter::<Operator>(TreeId::Operators) {
             search.upsert_operator(&item?.1);
         }
+        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
+            index.upsert_proposal(&item?.1);
+        }
+        for item in self.store.iter::<Placement>(TreeId::Placements) {
+            index.upsert_placement(&item?.1);
+        }
         for item in self.store.iter::<Family>(TreeId::Families) {
-            search.upsert_family(&item?.1);
+            let f = item?.1;
+            index.upsert_family(&f, self.comuni);
+            search.upsert_family(&f);
         }
         for item in self.store.iter::<Need>(TreeId::Needs) {
-            search.upsert_need(&item?.1);
+            let n = item?.1;
+            index.upsert_need(&n, self.comuni);
+            search.upsert_need(&n);
         }
+        *self.index_mut() = index;
         *self.search_mut() = search;
         Ok(())
+    }
+
+    pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, crate::search::SearchIndex> {
+        self.search.write().unwrap_or_else(|p| p.into_inner())
     }
 
     /// An operator record changed: search finds it as it is now.
