@@ -30,10 +30,10 @@ pub struct DemoArgs {
 #[derive(Args, Debug)]
 pub struct ComuneArgs {
     /// Nome (anche senza accenti) o codice ISTAT; "Nome (PR)" se il nome è ambiguo
-    query: String,
+    pub(super) query: String,
     /// Un secondo comune: stampa la distanza in linea d'aria
     #[arg(long)]
-    to: Option<String>,
+    pub(super) to: Option<String>,
 }
 
 #[derive(Args, Debug)]

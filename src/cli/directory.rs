@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{Reply, Request};
+use crate::bank::{Reply, Request, Revised};
 use crate::i18n::comune_label;
 use crate::model::*;
 
@@ -164,35 +164,7 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
             let base_revision = revision.unwrap_or(current.revision);
             saved(s, s.call(Request::ServiceUpdate { code, base_revision, input })?)
         }
-        ServiceCommand::Show { code } => {
-            let code = service_code(&code, s.lang)?;
-            let r = match s.call(Request::ServiceGet { code })? {
-                Reply::Service(r) => r,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&r);
-            }
-            let d = &r.record.details;
-            println!("{}  {}  ·  {} {}", r.record.code, d.name, s.t("revisione", "revision"), r.revision);
-            let mut b = Block::default();
-            b.add(s.t("Tipo", "Kind"), d.kind.label(s.lang));
-            b.add(s.t("Ambiti", "Ambits"), d.ambits.join(", "));
-            b.add(s.t("Indirizzo", "Address"), d.address.clone());
-            b.add(s.t("Telefono", "Phone"), d.phone.clone());
-            b.add("E-mail", d.email.clone());
-            b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-            b.add(s.t("Note", "Notes"), d.notes.clone());
-            print!("{}", b.render(2));
-            if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
-                let names: Vec<String> =
-                    ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
-                let mut b = Block::default();
-                b.add(s.t("Operatori", "Operators"), names.join(", "));
-                print!("{}", b.render(2));
-            }
-            Ok(())
-        }
+        ServiceCommand::Show { code } => show_service(s, &code),
         ServiceCommand::List => {
             let list = match s.call(Request::ServiceList)? {
                 Reply::Services(l) => l,
@@ -226,6 +198,37 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// `service show`: a service, its details and its operators.
+pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
+    let code = service_code(code, s.lang)?;
+    let r = match s.call(Request::ServiceGet { code })? {
+        Reply::Service(r) => r,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&r);
+    }
+    let d = &r.record.details;
+    println!("{}  {}  ·  {} {}", r.record.code, d.name, s.t("revisione", "revision"), r.revision);
+    let mut b = Block::default();
+    b.add(s.t("Tipo", "Kind"), d.kind.label(s.lang));
+    b.add(s.t("Ambiti", "Ambits"), d.ambits.join(", "));
+    b.add(s.t("Indirizzo", "Address"), d.address.clone());
+    b.add(s.t("Telefono", "Phone"), d.phone.clone());
+    b.add("E-mail", d.email.clone());
+    b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
+    b.add(s.t("Note", "Notes"), d.notes.clone());
+    print!("{}", b.render(2));
+    if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
+        let names: Vec<String> =
+            ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
+        let mut b = Block::default();
+        b.add(s.t("Operatori", "Operators"), names.join(", "));
+        print!("{}", b.render(2));
+    }
+    Ok(())
 }
 
 impl ServiceFields {
@@ -283,23 +286,10 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
             let base_revision = revision.unwrap_or(current.revision);
             saved(s, s.call(Request::OperatorUpdate { user, base_revision, input })?)
         }
-        OperatorCommand::Show { user } => {
-            let r = match s.call(Request::OperatorGet { user })? {
-                Reply::Operator(r) => r,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&r);
-            }
-            let d = &r.record.details;
-            println!("{}  {}  ·  {} {}", r.record.user, d.display_name, s.t("revisione", "revision"), r.revision);
-            let mut b = Block::default();
-            b.add(s.t("Ruolo", "Role"), d.role.label(s.lang));
-            b.add(s.t("Servizio", "Service"), d.service.map(|c| c.to_string()).unwrap_or_default());
-            b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-            print!("{}", b.render(2));
-            Ok(())
-        }
+        OperatorCommand::Show { user } => match s.call(Request::OperatorGet { user })? {
+            Reply::Operator(r) => print_operator(s, &r),
+            other => Err(unexpected(other)),
+        },
         OperatorCommand::List { service } => {
             let service = service.map(|c| service_code(&c, s.lang)).transpose()?;
             let list = match s.call(Request::OperatorList { service })? {
@@ -330,6 +320,21 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// `operator show`, of a record already read.
+pub(super) fn print_operator(s: &Session, r: &Revised<Operator>) -> CliResult {
+    if s.json {
+        return print_json(r);
+    }
+    let d = &r.record.details;
+    println!("{}  {}  ·  {} {}", r.record.user, d.display_name, s.t("revisione", "revision"), r.revision);
+    let mut b = Block::default();
+    b.add(s.t("Ruolo", "Role"), d.role.label(s.lang));
+    b.add(s.t("Servizio", "Service"), d.service.map(|c| c.to_string()).unwrap_or_default());
+    b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
+    print!("{}", b.render(2));
+    Ok(())
 }
 
 impl OperatorFields {
@@ -375,37 +380,10 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
             let base = revision.unwrap_or(current.revision);
             saved(s, s.call(Request::AmbitSave { input, base_revision: Some(base) })?)
         }
-        AmbitCommand::Show { name } => {
-            let r = match s.call(Request::AmbitGet { name })? {
-                Reply::Ambit(r) => r,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&r);
-            }
-            let d = &r.record.details;
-            println!(
-                "{}  ·  {} {}  ·  {} {}",
-                d.name,
-                d.comuni.len(),
-                s.t("comuni", "comuni"),
-                s.t("revisione", "revision"),
-                r.revision
-            );
-            let mut b = Block::default();
-            for district in &d.districts {
-                let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
-                b.add(&format!("{} {}", s.t("Presidio", "District"), district.name), names.join(", "));
-            }
-            let outside: Vec<String> =
-                d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
-            b.add(
-                if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") },
-                outside.join(", "),
-            );
-            print!("{}", b.render(2));
-            Ok(())
-        }
+        AmbitCommand::Show { name } => match s.call(Request::AmbitGet { name })? {
+            Reply::Ambit(r) => print_ambit(s, &r),
+            other => Err(unexpected(other)),
+        },
         AmbitCommand::List => {
             let list = match s.call(Request::AmbitList)? {
                 Reply::Ambits(l) => l,
@@ -424,6 +402,35 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// `ambit show`, of a record already read.
+pub(super) fn print_ambit(s: &Session, r: &Revised<Ambit>) -> CliResult {
+    if s.json {
+        return print_json(r);
+    }
+    let d = &r.record.details;
+    println!(
+        "{}  ·  {} {}  ·  {} {}",
+        d.name,
+        d.comuni.len(),
+        s.t("comuni", "comuni"),
+        s.t("revisione", "revision"),
+        r.revision
+    );
+    let mut b = Block::default();
+    for district in &d.districts {
+        let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
+        b.add(&format!("{} {}", s.t("Presidio", "District"), district.name), names.join(", "));
+    }
+    let outside: Vec<String> =
+        d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
+    b.add(
+        if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") },
+        outside.join(", "),
+    );
+    print!("{}", b.render(2));
+    Ok(())
 }
 
 fn comune_name(code: ComuneCode) -> String {

@@ -354,7 +354,7 @@ pub(super) fn saved(s: &Session, reply: Reply) -> CliResult {
     Ok(())
 }
 
-fn show(s: &Session, code: &str) -> CliResult {
+pub(super) fn show(s: &Session, code: &str) -> CliResult {
     let code = family_code(code, s.lang)?;
     let view = match s.call(Request::FamilyGet { code })? {
         Reply::Family(v) => v,

@@ -4,6 +4,7 @@
 mod admin;
 mod directory;
 mod family;
+mod find;
 mod history;
 mod matching;
 mod need;
@@ -76,6 +77,14 @@ pub enum Command {
     /// Affidi: avvio, progetto, verifiche, chiusura
     #[command(subcommand)]
     Placement(placement::PlacementCommand),
+    /// Cerca in tutta la banca: codici, nomi (dove si possono vedere), comuni, servizi, operatori
+    Find(find::FindArgs),
+    /// Apre una scheda dal suo codice: F-, R-, P-, A-, S-, codice ISTAT o nome utente
+    Show {
+        /// Codice: F-2026-0001, R-2026-0001, P-2026-0001, A-2026-0001, S-001, 016091 o un nome utente
+        #[arg(value_name = "CODICE")]
+        code: String,
+    },
     /// Storia: proposte e affidi di una famiglia, richiesta o servizio
     History {
         /// Codice: F-2026-0001, R-2026-0001 o S-001
@@ -216,6 +225,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         Command::Import { file } => admin::import(settings, &file),
         Command::Serve(args) => serve(settings, args),
         Command::Stop => admin::stop(settings),
+        Command::Show { code } => find::show(settings, &code),
         other => {
             let s = Session::open(settings, false)?;
             match other {
@@ -228,6 +238,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Proposal(c) => proposal::run(&s, c),
                 Command::Proposals(args) => proposal::list(&s, args),
                 Command::Placement(c) => placement::run(&s, c),
+                Command::Find(args) => find::find(&s, args),
                 Command::History { code } => history::run(&s, &code),
                 Command::Service(c) => directory::run_service(&s, c),
                 Command::Operator(c) => directory::run_operator(&s, c),
@@ -239,6 +250,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 | Command::Comune(_)
                 | Command::Import { .. }
                 | Command::Serve(_)
+                | Command::Show { .. }
                 | Command::Stop => unreachable!("handled above"),
             }
         }

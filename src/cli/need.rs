@@ -357,7 +357,7 @@ impl NeedFields {
     }
 }
 
-fn show(s: &Session, code: &str) -> CliResult {
+pub(super) fn show(s: &Session, code: &str) -> CliResult {
     let code = need_code(code, s.lang)?;
     let view = match s.call(Request::NeedGet { code })? {
         Reply::Need(v) => v,

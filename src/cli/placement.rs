@@ -368,7 +368,7 @@ fn placement_field(field: &str, lang: Lang) -> String {
     lang.pick(it, en).to_string()
 }
 
-fn show(s: &Session, code: &str) -> CliResult {
+pub(super) fn show(s: &Session, code: &str) -> CliResult {
     let code = placement_code(code, s.lang)?;
     let p = get(s, code)?;
     if s.json {

@@ -250,7 +250,7 @@ fn service_name(s: &Session, code: ServiceCode) -> String {
     }
 }
 
-fn show(s: &Session, code: &str) -> CliResult {
+pub(super) fn show(s: &Session, code: &str) -> CliResult {
     let code = proposal_code(code, s.lang)?;
     let p = get(s, code)?;
     if s.json {

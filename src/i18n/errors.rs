@@ -15,10 +15,11 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
         }
         BankError::Conflict { code, based_on, current, changed_by, changed_at } => {
             let at = format_timestamp(*changed_at);
+            let show = shell_word(code);
             if it {
-                format!("{code} è stato modificato da {changed_by} il {at} (revisione {current}; la tua modifica partiva dalla {based_on}). Nulla è stato sovrascritto: rileggi il record con `banca show` e riapplica le modifiche.")
+                format!("{code} è stato modificato da {changed_by} il {at} (revisione {current}; la tua modifica partiva dalla {based_on}). Nulla è stato sovrascritto: rileggi il record con `banca show {show}` e riapplica le modifiche.")
             } else {
-                format!("{code} was changed by {changed_by} on {at} (revision {current}; your change was based on {based_on}). Nothing was overwritten: read the record again and re-apply your change.")
+                format!("{code} was changed by {changed_by} on {at} (revision {current}; your change was based on {based_on}). Nothing was overwritten: read the record again with `banca show {show}` and re-apply your change.")
             }
         }
         BankError::Refused(r) => super::describe_refusal(r, lang),
@@ -87,6 +88,15 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
             format!("{} {}", lang.pick("Registro alterato:", "Audit log altered:"), chain_break(b, lang))
         }
         BankError::Storage(s) => format!("{} {s}", lang.pick("Errore di archiviazione:", "Storage error:")),
+    }
+}
+
+/// A code as typed after `banca show`: quoted when it has spaces (an ambito's name).
+fn shell_word(code: &str) -> String {
+    if code.contains(char::is_whitespace) {
+        format!("\"{code}\"")
+    } else {
+        code.to_string()
     }
 }
 

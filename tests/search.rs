@@ -1,0 +1,510 @@
+//! Search through real requests: who finds what (each role, names never
+//! leaked, not even as a count), accents, ranking and the limit, filters,
+//! results that follow every write, narrowing a query typed on, and the
+//! audit trail of a child's name shown.
+//!
+//! The people of this file: anna's service (S-001, Dalmine) has the family
+//! of Niccolò and Rita Zanardelli and the child Ettore Quaglieri; bruno's
+//! (S-002, Bergamo) has the family of Ugo and Ada Bertocchi and the child
+//! Ivo Scarpellini. All names are synthetic.
+
+mod common;
+
+use banca::bank::{BankError, Reply, Request};
+use banca::model::*;
+use banca::search::{Hit, HitKind, SearchResult};
+use banca::store::audit::{AuditAction, AuditEntry};
+use common::*;
+use time::macros::date;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+fn search(fx: &Fixture, user: &str, query: &str, limit: usize) -> SearchResult {
+    match fx.ok(user, Request::Search { query: query.into(), limit }) {
+        Reply::Found(r) => r,
+        other => panic!("expected Found, got {other:?}"),
+    }
+}
+
+/// The codes of the hits, best first (up to 50).
+fn found(fx: &Fixture, user: &str, query: &str) -> Vec<String> {
+    search(fx, user, query, 50).hits.into_iter().map(|h| h.code).collect()
+}
+
+/// The problem a query is refused with.
+fn refused(fx: &Fixture, query: &str) -> Reason {
+    let mut problems = fx.invalid(ANNA, Request::Search { query: query.into(), limit: 10 });
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = problems.remove(0);
+    assert_eq!(p.field, "query");
+    p.reason
+}
+
+/// A family of the caller's service with these two adults.
+fn family(adults: [&str; 2], comune: ComuneCode, status: FamilyStatus) -> FamilyInput {
+    let mut f = family_input();
+    f.identity.adults =
+        vec![Adult { name: adults[0].into(), birth_year: 1980 }, Adult { name: adults[1].into(), birth_year: 1982 }];
+    f.profile.comune = comune;
+    f.profile.status = status;
+    if status == FamilyStatus::Approved {
+        f.profile.approved_on = Some(date!(2025 - 02 - 01));
+    }
+    f
+}
+
+/// A child of the caller's service.
+fn child(given: &str, family: &str, comune: ComuneCode) -> NeedInput {
+    let mut n = need_input();
+    n.identity.given_name = given.into();
+    n.identity.family_name = family.into();
+    n.placement.comune = comune;
+    n
+}
+
+struct People {
+    zanardelli: FamilyCode,
+    bertocchi: FamilyCode,
+    quaglieri: NeedCode,
+    scarpellini: NeedCode,
+}
+
+fn people(fx: &Fixture) -> People {
+    People {
+        zanardelli: fx
+            .create_family(ANNA, family(["Niccolò Zanardelli", "Rita Zanardelli"], dalmine(), FamilyStatus::Approved)),
+        bertocchi: fx
+            .create_family(BRUNO, family(["Ugo Bertocchi", "Ada Bertocchi"], bergamo(), FamilyStatus::Enquiring)),
+        quaglieri: fx.create_need(ANNA, child("Ettore", "Quaglieri", dalmine())),
+        scarpellini: fx.create_need(BRUNO, child("Ivo", "Scarpellini", bergamo())),
+    }
+}
+
+/// The characters of a hit's label that matched, as the operator sees them highlighted.
+fn highlighted(hit: &Hit) -> String {
+    hit.label.chars().enumerate().filter(|(i, _)| hit.matched.contains(&(*i as u32))).map(|(_, c)| c).collect()
+}
+
+/// The same fold as the index's: lower case, accents off.
+fn folded(text: &str) -> String {
+    banca::search::fold::fold(text)
+}
+
+/// Does a word of the label start with the query? (What ranks as a prefix.)
+fn starts_a_word(hit: &Hit, text: &str) -> bool {
+    folded(&hit.label).split([' ', '-', '(', ',', '.', '\'']).any(|w| w.starts_with(text))
+}
+
+// ---------------------------------------------------------------------------
+// Who finds what
+
+#[test]
+fn a_name_is_found_only_by_those_who_may_see_it_and_a_code_by_everyone() {
+    let fx = fixture();
+    let p = people(&fx);
+    let (zanardelli, bertocchi) = (p.zanardelli.to_string(), p.bertocchi.to_string());
+    let (quaglieri, scarpellini) = (p.quaglieri.to_string(), p.scarpellini.to_string());
+
+    // Reference adults: the family's own service, the coordination, administrators.
+    for (user, sees_zanardelli, sees_bertocchi) in
+        [(ADMIN, true, true), (CARLA, true, true), (ANNA, true, false), (BRUNO, false, true), (DARIO, false, false)]
+    {
+        for (name, code, sees) in
+            [("zanardelli", &zanardelli, sees_zanardelli), ("bertocchi", &bertocchi, sees_bertocchi)]
+        {
+            let r = search(&fx, user, name, 20);
+            if sees {
+                assert_eq!(r.hits.len(), 1, "{user} finds {name}: {r:?}");
+                let hit = &r.hits[0];
+                assert_eq!((hit.kind, &hit.code, hit.identity), (HitKind::Family, code, true), "{user}");
+                assert!(folded(&hit.label).contains(name), "{user}: {}", hit.label);
+            } else {
+                // Nothing at all, not even a count: the name's existence does not leak.
+                assert_eq!((r.total, r.hits.len()), (0, 0), "{user} must not find {name}: {r:?}");
+            }
+        }
+    }
+
+    // A child's name: administrators and the child's own service only (not the coordination).
+    for (user, sees_quaglieri, sees_scarpellini) in
+        [(ADMIN, true, true), (CARLA, false, false), (ANNA, true, false), (BRUNO, false, true), (DARIO, false, false)]
+    {
+        for (name, code, sees) in
+            [("quaglieri", &quaglieri, sees_quaglieri), ("scarpellini", &scarpellini, sees_scarpellini)]
+        {
+            let r = search(&fx, user, name, 20);
+            if sees {
+                assert_eq!(found(&fx, user, name), vec![code.clone()], "{user} finds {name}");
+                assert!(r.hits[0].identity && folded(&r.hits[0].label).contains(name), "{user}: {r:?}");
+            } else {
+                assert_eq!((r.total, r.hits.len()), (0, 0), "{user} must not find {name}: {r:?}");
+            }
+        }
+        // Partial and fuzzy queries leak nothing either.
+        if !sees_quaglieri {
+            for query in ["quagl", "ettore qgl", "quaglier", "etore quaglieri"] {
+                let r = search(&fx, user, query, 500);
+                assert!(r.hits.iter().all(|h| h.kind != HitKind::Need), "{user}, {query}: {r:?}");
+            }
+        }
+    }
+
+    // Everyone finds every record by its code, first; the label then shows
+    // names only to those who may see them.
+    let names_seen = |user: &str| -> Vec<&str> {
+        match user {
+            ADMIN => vec!["Zanardelli", "Bertocchi", "Quaglieri", "Scarpellini"],
+            CARLA => vec!["Zanardelli", "Bertocchi"],
+            ANNA => vec!["Zanardelli", "Quaglieri"],
+            BRUNO => vec!["Bertocchi", "Scarpellini"],
+            _ => vec![],
+        }
+    };
+    // Each person by their surname (who owns the record), with the other names that must not show either.
+    let groups = [
+        ("Zanardelli", ["Niccol", "Rita", "Zanardelli"].as_slice()),
+        ("Bertocchi", ["Ugo", "Ada", "Bertocchi"].as_slice()),
+        ("Quaglieri", ["Ettore", "Quaglieri"].as_slice()),
+        ("Scarpellini", ["Ivo", "Scarpellini"].as_slice()),
+    ];
+    for user in [ADMIN, CARLA, ANNA, BRUNO, DARIO] {
+        let allowed = names_seen(user);
+        for (code, name) in [
+            (&zanardelli, "Zanardelli"),
+            (&bertocchi, "Bertocchi"),
+            (&quaglieri, "Quaglieri"),
+            (&scarpellini, "Scarpellini"),
+        ] {
+            let r = search(&fx, user, code, 10);
+            let first = &r.hits[0];
+            assert_eq!(&first.code, code, "{user} finds {code} first: {r:?}");
+            assert_eq!(first.label.contains(name), allowed.contains(&name), "{user}: {}", first.label);
+            if !allowed.contains(&name) {
+                assert_eq!(&first.label, code, "{user} sees the code alone");
+                assert!(!first.identity);
+            }
+        }
+        // Whatever is listed, no label shows a name the caller may not see.
+        for query in ["kind:famiglia", "kind:richiesta", "2026", "i", "a"] {
+            for hit in search(&fx, user, query, 500).hits {
+                for (owner, names) in groups {
+                    if names.iter().any(|n| hit.label.contains(n)) {
+                        assert!(allowed.contains(&owner), "{user} sees a name in {:?} ({query})", hit.label);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Accents
+
+#[test]
+fn accents_and_case_do_not_matter() {
+    let fx = fixture();
+    let p = people(&fx);
+
+    let r = search(&fx, ANNA, "nicolo", 10);
+    let hit = r.hits.iter().find(|h| h.code == p.zanardelli.to_string()).expect("nicolo finds Niccolò");
+    assert!(hit.label.contains("Niccolò Zanardelli"), "{}", hit.label);
+    // The highlighted characters are the ones typed, in the text as written.
+    assert_eq!(folded(&highlighted(hit)), "nicolo", "{hit:?}");
+    // Positions count characters, not bytes: after "ò" they still land on the name.
+    let r = search(&fx, ANNA, "zanardelli", 10);
+    assert_eq!(highlighted(&r.hits[0]), "Zanardelli", "{:?}", r.hits[0]);
+    // Typed with the accent and in capitals, the same.
+    assert_eq!(search(&fx, ANNA, "NICCOLÒ", 10).hits[0].code, p.zanardelli.to_string());
+
+    let r = search(&fx, DARIO, "cantu", 10);
+    assert_eq!(r.hits[0].kind, HitKind::Comune);
+    assert_eq!(r.hits[0].code, "013041");
+    assert!(r.hits[0].label.starts_with("Cantù (CO)"), "{:?}", r.hits[0]);
+    assert_eq!(highlighted(&r.hits[0]), "Cantù");
+
+    let r = search(&fx, DARIO, "osio", 10);
+    let first_two: Vec<&str> = r.hits.iter().take(2).map(|h| h.label.as_str()).collect();
+    assert!(first_two[0].starts_with("Osio Sopra (BG)"), "{first_two:?}");
+    assert!(first_two[1].starts_with("Osio Sotto (BG)"), "{first_two:?}");
+    assert_eq!(r.hits[0].detail, "Lombardia");
+}
+
+// ---------------------------------------------------------------------------
+// Ranking and the limit
+
+#[test]
+fn an_exact_code_comes_first_then_prefixes_then_fuzzy_matches() {
+    let fx = fixture();
+    let fumagalli =
+        fx.create_family(ANNA, family(["Annalisa Fumagalli", "Pietro Fumagalli"], dalmine(), FamilyStatus::Approved));
+    let nava = fx.create_family(ANNA, family(["Giovanna Nava", "Luca Nava"], dalmine(), FamilyStatus::Approved));
+
+    // "anna" is the user name of an operator: her code, exactly.
+    let r = search(&fx, ADMIN, "anna", 100);
+    assert_eq!((r.hits[0].kind, r.hits[0].code.as_str()), (HitKind::Operator, "anna"), "{r:?}");
+    let at = |code: FamilyCode| r.hits.iter().position(|h| h.code == code.to_string());
+    let (prefix, fuzzy) = (at(fumagalli).expect("Annalisa"), at(nava).expect("Giovanna"));
+    assert!(prefix < fuzzy, "Annalisa ({prefix}) before Giovanna ({fuzzy})");
+    // Every prefix match before every fuzzy one.
+    let classes: Vec<bool> = r.hits[1..].iter().map(|h| starts_a_word(h, "anna")).collect();
+    assert!(classes.windows(2).all(|w| w[0] >= w[1]), "prefixes first: {:?}", r.hits);
+
+    // A family's code: it first, though every family's label is much alike.
+    for code in [fumagalli, nava] {
+        assert_eq!(found(&fx, CARLA, &code.to_string())[0], code.to_string());
+        // Lower case and spaces around it, the same.
+        assert_eq!(found(&fx, CARLA, &format!("  {}  ", code.to_string().to_lowercase()))[0], code.to_string());
+    }
+    // An ISTAT code: the comune first.
+    assert_eq!(found(&fx, DARIO, "016153")[0], "016153");
+    assert_eq!(found(&fx, DARIO, "S-002")[0], "S-002");
+}
+
+#[test]
+fn results_are_capped_at_the_limit_total_counts_all_and_ties_go_by_code() {
+    let fx = fixture();
+    let mut codes: Vec<String> = (0..12)
+        .map(|_| {
+            fx.create_family(ANNA, family(["Ada Fumagalli", "Ugo Fumagalli"], dalmine(), FamilyStatus::Approved))
+                .to_string()
+        })
+        .collect();
+    codes.sort();
+
+    // Twelve equal matches: the first five by code, and the count of all twelve.
+    let r = search(&fx, ANNA, "fumagalli", 5);
+    assert_eq!(r.total, 12);
+    assert_eq!(r.hits.iter().map(|h| h.code.clone()).collect::<Vec<_>>(), codes[..5].to_vec());
+    // Filters alone list in code order too.
+    let r = search(&fx, DARIO, "kind:famiglia", 3);
+    assert_eq!((r.total, r.hits.len()), (12, 3));
+    assert_eq!(r.hits.iter().map(|h| h.code.clone()).collect::<Vec<_>>(), codes[..3].to_vec());
+    // A limit larger than what matches gives all of it.
+    assert_eq!(search(&fx, ANNA, "fumagalli", 100).hits.len(), 12);
+    // The server keeps to its own cap.
+    let r = search(&fx, DARIO, "a", usize::MAX);
+    assert!(r.total > 500 && r.hits.len() == 500, "{} of {}", r.hits.len(), r.total);
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+
+#[test]
+fn filters_narrow_by_kind_status_service_and_comune_with_or_without_text() {
+    let fx = fixture();
+    let p = people(&fx);
+    let enquiring =
+        fx.create_family(ANNA, family(["Lia Zanardelli", "Teo Zanardelli"], stezzano(), FamilyStatus::Enquiring));
+    let (z, b, q, s) =
+        (p.zanardelli.to_string(), p.bertocchi.to_string(), p.quaglieri.to_string(), p.scarpellini.to_string());
+
+    let families = search(&fx, CARLA, "kind:famiglia", 100);
+    assert!(families.hits.iter().all(|h| h.kind == HitKind::Family), "{families:?}");
+    assert_eq!(families.total, 3);
+    assert_eq!(found(&fx, CARLA, "kind:richiesta"), vec![q.clone(), s.clone()]);
+    assert!(search(&fx, CARLA, "kind:comune bergamo", 5).hits.iter().all(|h| h.kind == HitKind::Comune));
+    assert_eq!(found(&fx, CARLA, "kind:operatore bruno"), vec!["bruno"]);
+    assert_eq!(found(&fx, CARLA, "kind:servizio dalmine"), vec!["S-001"]);
+
+    // stato: in Italian or English.
+    assert_eq!(found(&fx, CARLA, "stato:idonea"), vec![z.clone()]);
+    assert_eq!(found(&fx, CARLA, "status:approved"), vec![z.clone()]);
+    assert_eq!(found(&fx, CARLA, "stato:aperta"), vec![q.clone(), s.clone()]);
+
+    // servizio: every record of the service, its operators and itself.
+    let r = search(&fx, CARLA, "servizio:S-002", 100);
+    let codes: Vec<&str> = r.hits.iter().map(|h| h.code.as_str()).collect();
+    for expected in [b.as_str(), s.as_str(), "bruno", "S-002"] {
+        assert!(codes.contains(&expected), "{expected} in {codes:?}");
+    }
+    assert!(r.hits.iter().all(|h| h.service == Some(S2)), "{r:?}");
+
+    // comune: records in it, not the comune itself; a name with spaces takes "_".
+    assert_eq!(found(&fx, CARLA, "comune:dalmine"), vec![z.clone(), q.clone()]);
+    assert_eq!(found(&fx, CARLA, "comune:016091"), vec![z.clone(), q.clone()]);
+    assert_eq!(found(&fx, CARLA, "comune:stezzano"), vec![enquiring.to_string()]);
+    assert!(found(&fx, CARLA, "comune:osio_sotto").is_empty());
+
+    // Combined with text and with each other.
+    assert_eq!(found(&fx, CARLA, "zanardelli kind:famiglia stato:idonea comune:dalmine"), vec![z.clone()]);
+    let mut both = found(&fx, CARLA, "zanardelli");
+    both.sort();
+    assert_eq!(both, vec![z.clone(), enquiring.to_string()]);
+    assert_eq!(found(&fx, CARLA, "kind:famiglia zanardelli stato:interessata"), vec![enquiring.to_string()]);
+    assert!(found(&fx, CARLA, "zanardelli comune:bergamo").is_empty());
+    assert_eq!(found(&fx, ANNA, "servizio:S-001 kind:richiesta comune:dalmine"), vec![q.clone()]);
+    // Filters never let a name through: bruno filtering on anna's service still finds no names.
+    assert_eq!(search(&fx, BRUNO, "servizio:S-001 zanardelli", 10).total, 0);
+
+    // Wrong filters are refused on the field "query", with what was typed.
+    assert_eq!(refused(&fx, "rossi colore:rosso"), Reason::UnknownFilter { name: "colore".into() });
+    assert_eq!(refused(&fx, "stato:felice"), Reason::BadFilterValue { filter: "stato".into(), value: "felice".into() });
+    assert_eq!(refused(&fx, "kind:gatto"), Reason::BadFilterValue { filter: "kind".into(), value: "gatto".into() });
+    assert_eq!(
+        refused(&fx, "servizio:Dalmine"),
+        Reason::BadFilterValue { filter: "servizio".into(), value: "Dalmine".into() }
+    );
+    assert_eq!(refused(&fx, "comune:atlantide"), Reason::UnknownComune { code: "atlantide".into() });
+}
+
+// ---------------------------------------------------------------------------
+// After a write
+
+#[test]
+fn every_write_shows_in_the_next_search() {
+    let fx = fixture();
+    let p = people(&fx);
+    let code = p.zanardelli.to_string();
+    assert_eq!(found(&fx, ANNA, "rita")[0], code);
+    assert!(found(&fx, ANNA, "stato:sospesa kind:famiglia").is_empty());
+
+    // A new name and a new status.
+    let (revision, mut input) = fx.family_as_input(p.zanardelli);
+    input.identity.adults[1].name = "Rita Brambati".into();
+    input.profile.status = FamilyStatus::Suspended;
+    fx.saved(ANNA, Request::FamilyUpdate { code: p.zanardelli, base_revision: revision, input });
+    assert_eq!(found(&fx, ANNA, "brambati"), vec![code.clone()]);
+    let r = search(&fx, ANNA, "rita", 10);
+    assert!(r.hits[0].label.contains("Rita Brambati") && !r.hits[0].label.contains("Rita Zanardelli"), "{r:?}");
+    assert_eq!(r.hits[0].status.as_deref(), Some("suspended"));
+    assert_eq!(found(&fx, ANNA, "stato:sospesa kind:famiglia"), vec![code.clone()]);
+    assert!(found(&fx, ANNA, "stato:idonea").is_empty());
+
+    // A new need: found at once, by name and by code.
+    let need = fx.create_need(ANNA, child("Ottavio", "Piccinelli", dalmine())).to_string();
+    assert_eq!(found(&fx, ANNA, "piccinelli"), vec![need.clone()]);
+    assert_eq!(found(&fx, CARLA, &need)[0], need);
+
+    // An operator renamed, a service renamed.
+    let r = match fx.ok(ADMIN, Request::OperatorGet { user: DARIO.into() }) {
+        Reply::Operator(r) => r,
+        other => panic!("{other:?}"),
+    };
+    let input = operator_input("Dario Lettore Gualandris", Role::Reader, Some(S1));
+    fx.saved(ADMIN, Request::OperatorUpdate { user: DARIO.into(), base_revision: r.revision, input });
+    assert_eq!(found(&fx, BRUNO, "gualandris")[0], DARIO);
+    assert_eq!(found(&fx, BRUNO, "kind:operatore gualandris"), vec![DARIO]);
+    let r = match fx.ok(ADMIN, Request::ServiceGet { code: S2 }) {
+        Reply::Service(r) => r,
+        other => panic!("{other:?}"),
+    };
+    let mut input = r.record.details.clone();
+    input.name = "Servizio Affidi Valle Brembana".into();
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S2, base_revision: r.revision, input });
+    assert_eq!(found(&fx, DARIO, "kind:servizio brembana"), vec!["S-002"]);
+    assert!(found(&fx, DARIO, "kind:servizio bergamo").is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Narrowing
+
+#[test]
+fn a_query_typed_on_narrows_the_last_one_with_the_same_results_as_afresh() {
+    let fx = fixture();
+    fx.create_family(ANNA, family(["Mario Rossi", "Lucia Rossetti"], dalmine(), FamilyStatus::Approved));
+    fx.create_family(ANNA, family(["Carlo Rosa", "Elena Rosa"], dalmine(), FamilyStatus::Approved));
+    fx.create_family(BRUNO, family(["Piero Rossini", "Anna Rossini"], bergamo(), FamilyStatus::Approved));
+    fx.create_need(ANNA, child("Sara", "Rossato", dalmine()));
+
+    let first = search(&fx, ANNA, "ros", 20);
+    assert!(!first.narrowed, "nothing to narrow yet");
+    let narrowed = search(&fx, ANNA, "ross", 20);
+    assert!(narrowed.narrowed, "ross extends ros");
+    assert!(narrowed.total < first.total && narrowed.total > 0, "{} then {}", first.total, narrowed.total);
+    // The same as a search from scratch: after an unrelated query, and after a write.
+    search(&fx, ANNA, "zzz", 20);
+    let fresh = search(&fx, ANNA, "ross", 20);
+    assert!(!fresh.narrowed);
+    assert_eq!((&fresh.hits, fresh.total), (&narrowed.hits, narrowed.total));
+    // And typed on again.
+    let rossi = search(&fx, ANNA, "rossi", 20);
+    assert!(rossi.narrowed);
+    fx.create_family(ANNA, family(["Ivo Rossi", "Ada Rossi"], dalmine(), FamilyStatus::Approved));
+    let after_write = search(&fx, ANNA, "rossi", 20);
+    assert!(!after_write.narrowed, "a write forgets the last search");
+    assert_eq!(after_write.total, rossi.total + 1, "the new family is found");
+    let again = search(&fx, ANNA, "rossi  ", 20);
+    assert!(again.narrowed, "the same text again");
+    assert_eq!((&again.hits, again.total), (&after_write.hits, after_write.total));
+
+    // A shorter query, other filters, another user: a search of their own.
+    search(&fx, ANNA, "ross", 20);
+    assert!(!search(&fx, ANNA, "ros", 20).narrowed, "shorter");
+    search(&fx, ANNA, "ros", 20);
+    let filtered = search(&fx, ANNA, "ross kind:famiglia", 20);
+    assert!(!filtered.narrowed, "another filter");
+    assert!(filtered.hits.iter().all(|h| h.kind == HitKind::Family));
+    assert!(search(&fx, ANNA, "rossi kind:famiglia", 20).narrowed, "same filter, text typed on");
+    search(&fx, ANNA, "ros", 20);
+    let bruno = search(&fx, BRUNO, "ross", 20);
+    assert!(!bruno.narrowed, "anna's last search is not bruno's");
+    // Narrowing never lets a name through: bruno does not see anna's child.
+    assert!(bruno.hits.iter().all(|h| !h.label.contains("Rossato")), "{bruno:?}");
+    search(&fx, BRUNO, "ros", 20);
+    let bruno_narrowed = search(&fx, BRUNO, "rossat", 20);
+    assert!(bruno_narrowed.narrowed && bruno_narrowed.hits.iter().all(|h| !h.label.contains("Rossato")));
+}
+
+// ---------------------------------------------------------------------------
+// Audit
+
+fn audit_of(fx: &Fixture, record: &str) -> Vec<AuditEntry> {
+    match fx.ok(ADMIN, Request::AuditList { record: Some(record.into()), limit: 100 }) {
+        Reply::Audit(entries) => entries,
+        other => panic!("expected Audit, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_childs_name_shown_by_search_is_on_record_and_a_code_alone_writes_nothing() {
+    let fx = fixture();
+    let p = people(&fx);
+    let need = p.quaglieri.to_string();
+    let before = audit_of(&fx, &need).len();
+
+    // anna, the child's own service, finds the child by name: on record.
+    assert_eq!(found(&fx, ANNA, "quaglieri"), vec![need.clone()]);
+    let entries = audit_of(&fx, &need);
+    assert_eq!(entries.len(), before + 1);
+    let e = &entries[0];
+    assert_eq!(
+        (e.actor.as_str(), e.action, e.fields.clone()),
+        (ANNA, AuditAction::ReadIdentity, vec!["search".into()])
+    );
+
+    // An administrator sees the name even when searching by code: on record too.
+    search(&fx, ADMIN, &need, 5);
+    let entries = audit_of(&fx, &need);
+    assert_eq!(entries.len(), before + 2);
+    assert_eq!((entries[0].actor.as_str(), entries[0].action), (ADMIN, AuditAction::ReadIdentity));
+
+    // By code, without the name (coordination, another service, a reader): nothing written.
+    let len = fx.audit_len();
+    for user in [CARLA, BRUNO, DARIO] {
+        let r = search(&fx, user, &need, 5);
+        assert_eq!(r.hits[0].code, need);
+        assert!(!r.hits[0].identity);
+    }
+    // A family's names are not a child's: not audited, as in `family show`.
+    search(&fx, ANNA, "zanardelli", 5);
+    // A list of children the caller sees only by code: nothing either.
+    search(&fx, CARLA, "kind:richiesta", 50);
+    // A child the caller may see but who is not among the hits shown: nothing.
+    let r = search(&fx, ANNA, "kind:richiesta", 1);
+    assert_eq!(r.hits[0].code, need, "the first by code");
+    assert_eq!(fx.audit_len(), len + 1, "only the one child shown to anna");
+    let entries = audit_of(&fx, &p.scarpellini.to_string());
+    assert!(entries.iter().all(|e| e.action != AuditAction::ReadIdentity), "{entries:?}");
+    assert_eq!(fx.audit_verified(ADMIN), fx.audit_len() as u64);
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+#[test]
+fn search_asks_for_a_known_operator_like_every_request() {
+    let fx = fixture();
+    let e = fx.err("mallory", Request::Search { query: "rossi".into(), limit: 10 });
+    assert!(matches!(e, BankError::UnknownUser { .. }), "{e:?}");
+}
