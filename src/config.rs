@@ -25,6 +25,8 @@ pub struct ConfigFile {
     pub group: Option<String>,
     /// How long an auto-started server waits after its last client, e.g. "15m".
     pub idle_exit: Option<String>,
+    /// Does the interface take the mouse? (default true; false keeps the terminal's own text selection)
+    pub mouse: Option<bool>,
     /// Weights and scales of the matching score (`[matching]`, `[matching.weights]`).
     pub matching: Option<crate::matching::MatchingConfig>,
 }
@@ -131,6 +133,7 @@ impl ConfigFile {
             spawn: over.spawn.or(self.spawn),
             group: over.group.or(self.group),
             idle_exit: over.idle_exit.or(self.idle_exit),
+            mouse: over.mouse.or(self.mouse),
             matching: over.matching.or(self.matching),
         }
     }

@@ -287,6 +287,10 @@ pub struct FamilyView {
     pub profile: AvailabilityProfile,
     /// Availability unconfirmed for longer than the configured period.
     pub stale: bool,
+    /// Places left: the maximum less ongoing placements and accepted
+    /// proposals (in lists and the record; not in rankings, which carry their own).
+    #[serde(default)]
+    pub free_places: Option<u8>,
     pub meta: Meta,
 }
 

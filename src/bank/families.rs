@@ -155,12 +155,18 @@ impl Bank {
                 }
             }
         }
+        let index = self.index();
+        for view in &mut out {
+            view.free_places = index.family(view.code).map(|f| f.free_places());
+        }
+        drop(index);
         Ok(Reply::Families(out))
     }
 
     fn family_view(&self, revision: u64, family: Family, show_identity: bool) -> Result<FamilyView, BankError> {
         let contact = self.contact(family.service, &family.referent)?;
         let mut view = self.shared_family_view(revision, family.clone(), contact);
+        view.free_places = self.index().family(view.code).map(|f| f.free_places());
         if show_identity {
             view.identity = Some(family.identity);
         }
@@ -174,6 +180,7 @@ impl Bank {
             contact,
             identity: None,
             stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
+            free_places: None,
             profile: family.profile,
             meta: family.meta,
         }

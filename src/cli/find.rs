@@ -126,7 +126,7 @@ fn summary(total: u32, shown: usize, lang: Lang) -> String {
     format!("{all} ({part})\n")
 }
 
-fn kind_word(kind: HitKind, lang: Lang) -> &'static str {
+pub(crate) fn kind_word(kind: HitKind, lang: Lang) -> &'static str {
     match kind {
         HitKind::Family => lang.pick("famiglia", "family"),
         HitKind::Need => lang.pick("richiesta", "need"),
@@ -178,7 +178,7 @@ fn paint(chars: &[(char, bool)], highlight: bool) -> String {
 
 /// Where the record is, its status, its service and the detail the index
 /// keeps (a service's phone, a comune's region, an operator's role).
-fn context(hit: &Hit, lang: Lang) -> Vec<String> {
+pub(crate) fn context(hit: &Hit, lang: Lang) -> Vec<String> {
     let mut parts = Vec::new();
     if hit.kind != HitKind::Comune {
         if let Some(c) = hit.comune {

@@ -3,15 +3,15 @@
 
 mod admin;
 mod directory;
-mod family;
-mod find;
+pub(crate) mod family;
+pub(crate) mod find;
 mod history;
 mod matching;
-mod need;
+pub(crate) mod need;
 mod parse;
 mod placement;
 mod proposal;
-mod session;
+pub(crate) mod session;
 mod table;
 
 use std::path::PathBuf;
@@ -45,8 +45,12 @@ pub struct Cli {
     /// Non avviare un server se nessuno risponde
     #[arg(long, global = true)]
     pub no_spawn: bool,
+    /// Interfaccia a schermo: non usare il mouse (resta la selezione del testo del terminale)
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Senza comando si apre l'interfaccia a schermo
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -189,7 +193,11 @@ pub fn main() -> ExitCode {
             matching,
         },
     };
-    match run(cli.command, &settings) {
+    let Some(command) = cli.command else {
+        let mouse = !cli.no_mouse && config.mouse.unwrap_or(true);
+        return interface(&settings, mouse);
+    };
+    match run(command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("{}", f.message());
@@ -215,6 +223,43 @@ fn quiet_on_closed_stdout() {
         }
         default(info);
     }));
+}
+
+/// `banca` alone: the terminal interface, logging to a file (never to the screen).
+fn interface(settings: &Settings, mouse: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    let lang = settings.lang;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "banca: l'interfaccia a schermo vuole un terminale; per gli script usare i comandi (banca --help).",
+                "banca: the screen interface needs a terminal; scripts use the commands (banca --help)."
+            )
+        );
+        return ExitCode::from(2);
+    }
+    let _log = crate::tui::log::to_file(&settings.db);
+    let bank = canonical_bank_path(&settings.db);
+    let options = crate::tui::TuiOptions {
+        target: crate::client::Target {
+            bank: bank.clone(),
+            socket: settings.socket.clone(),
+            spawn: settings.spawn,
+            create: false,
+            idle_exit: settings.idle_exit,
+        },
+        lang,
+        mouse,
+        bank_label: bank.display().to_string(),
+    };
+    match crate::tui::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("banca: {e}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 fn run(command: Command, settings: &Settings) -> session::CliResult {

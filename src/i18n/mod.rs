@@ -51,8 +51,7 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
 /// A comune code as the operator knows it: "Dalmine (BG)", or the code if unknown.
 pub fn comune_label(code: &str) -> String {
     crate::model::ComuneCode::parse(code)
-        .and_then(|c| crate::model::Comuni::embedded().get(c))
-        .map(|c| c.label())
+        .and_then(crate::model::Comuni::embedded_label)
         .unwrap_or_else(|| code.to_string())
 }
 

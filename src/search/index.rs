@@ -1,32 +1,38 @@
 //! The search index: one entry per family, need, comune, service and
 //! operator, with its label folded once. Kept by the bank in memory and
 //! updated under its write lock after every commit.
+//!
+//! Laid out for the scan: what it reads of every entry (filters, whose
+//! label, the set of bytes in each key) packed in one vector, the folded
+//! keys one after the other in one string, and what a hit shows apart.
+//! A query is matched in four steps, each cheaper than the next and most
+//! entries stopping at the first ones: the filters; the key's set of bytes
+//! must hold the query's; the query's characters must be in the key in
+//! order (what the fuzzy matcher requires of a match); its class (exact
+//! code, prefix, fuzzy). Only then, and only if it could still enter the
+//! best `limit`, is an entry scored by SkimMatcherV2.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 use serde::{Deserialize, Serialize};
 
-use super::fold::{fold, is_subsequence};
+use super::fold::{fold_char, is_subsequence};
 use super::query::{HitKind, Query};
+use super::score::{bound, is_char_subsequence, mask_of, pattern, places, Places, Scorer};
 use crate::access::{self, Operation, Subject};
 use crate::bank::Principal;
 use crate::model::*;
 
-/// A text shown in a hit, with its key: one folded character per character.
-#[derive(Debug, Clone)]
-struct Label {
-    text: String,
-    key: String,
-}
-
-impl Label {
-    fn new(text: String) -> Label {
-        let key = fold(&text);
-        Label { text, key }
-    }
+/// A folded key: where it lies in `SearchIndex::keys`, its bytes as a set,
+/// the places of its characters (what bounds a score).
+#[derive(Debug, Clone, Copy, Default)]
+struct Key {
+    start: u32,
+    len: u32,
+    mask: u64,
+    places: Places,
 }
 
 /// Whose identity a private label shows.
@@ -36,18 +42,36 @@ enum Audience {
     Child,
 }
 
-#[derive(Debug, Clone)]
-struct Entry {
+/// The label with names only some may see (reference adults, the child).
+#[derive(Debug, Clone, Copy)]
+struct Private {
+    key: Key,
+    audience: Audience,
+    owner: ServiceCode,
+}
+
+/// What the scan reads of an entry.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
     kind: HitKind,
-    code: String,
-    code_key: String,
+    /// The code's first 16 bytes, big-endian: ordered as the codes are (up to them).
+    code_order: u128,
+    /// The code folded: a query equal to it is an exact match.
+    code_key: Key,
     /// What anyone who may see the record finds it by: its code, a comune's or service's name.
-    public: Label,
-    /// The same with names only some may see (reference adults, the child).
-    private: Option<(Label, Audience, ServiceCode)>,
+    public: Key,
+    private: Option<Private>,
     service: Option<ServiceCode>,
     status: Option<&'static str>,
     comune: Option<ComuneCode>,
+}
+
+/// What a hit shows of an entry.
+#[derive(Debug, Clone)]
+struct Shown {
+    code: String,
+    public: String,
+    private: Option<String>,
     /// The service's name, a comune's region, an operator's role: shown after the label.
     detail: String,
 }
@@ -89,183 +113,259 @@ struct Last {
 
 #[derive(Default)]
 pub struct SearchIndex {
-    entries: Vec<Entry>,
+    slots: Vec<Slot>,
+    shown: Vec<Shown>,
+    /// Every key, folded, one after the other; a replaced entry's old keys
+    /// stay until they are half of it.
+    keys: String,
+    garbage: usize,
     by_code: HashMap<String, usize>,
     generation: u64,
     last: Mutex<HashMap<String, Last>>,
 }
 
-/// Above this many candidates the scan is split over two threads.
-const PARALLEL_FROM: usize = 40_000;
+/// The class of an exact code (0) or prefix (1) match of `kind`: a
+/// family whose surname starts with the query ranks above a comune that does.
+fn class_of(base: u8, kind: HitKind) -> u8 {
+    base * 8 + kind as u8
+}
+
+/// The class of every other match: ordered by score alone.
+const FUZZY: u8 = 16;
+
+/// Each thread scans at least this many candidates: below twice as many, one thread does it all.
+const PER_THREAD: usize = 8_000;
+/// At most this many threads for one search.
+const MAX_THREADS: usize = 8;
+
+/// Characters that start a word: a query found right after one is a prefix match.
+const WORD_BREAKS: &[u8] = b" -(,.'";
 
 impl SearchIndex {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.slots.is_empty()
     }
 
-    fn upsert(&mut self, e: Entry) {
+    fn key(&self, k: Key) -> &str {
+        &self.keys[k.start as usize..(k.start + k.len) as usize]
+    }
+
+    /// Folds `text` onto the end of `keys`.
+    fn add_key(&mut self, text: &str) -> Key {
+        if self.keys.len() + 4 * text.len() > u32::MAX as usize {
+            self.compact();
+        }
+        let start = self.keys.len();
+        self.keys.extend(text.chars().map(fold_char));
+        let len = self.keys.len() - start;
+        let mask = mask_of(&self.keys.as_bytes()[start..]);
+        let places = places(&self.keys[start..]);
+        let start = u32::try_from(start).expect("search keys under 4 GiB");
+        Key { start, len: len as u32, mask, places }
+    }
+
+    fn upsert(&mut self, slot: Slot, shown: Shown) {
         self.generation += 1;
-        match self.by_code.get(&e.code) {
-            Some(i) => self.entries[*i] = e,
+        match self.by_code.get(&shown.code) {
+            Some(&i) => {
+                let old = &self.slots[i];
+                self.garbage += (old.code_key.len + old.public.len + old.private.map_or(0, |p| p.key.len)) as usize;
+                self.slots[i] = slot;
+                self.shown[i] = shown;
+                if self.garbage > 1 << 20 && self.garbage > self.keys.len() / 2 {
+                    self.compact();
+                }
+            }
             None => {
-                self.by_code.insert(e.code.clone(), self.entries.len());
-                self.entries.push(e);
+                self.by_code.insert(shown.code.clone(), self.slots.len());
+                self.slots.push(slot);
+                self.shown.push(shown);
             }
         }
+    }
+
+    /// Copies the keys in use into a new string, without the replaced ones.
+    fn compact(&mut self) {
+        let old = std::mem::take(&mut self.keys);
+        let mut keys = String::with_capacity(old.len() - self.garbage.min(old.len()));
+        let mut copy = |k: &mut Key| {
+            let start = keys.len();
+            keys.push_str(&old[k.start as usize..(k.start + k.len) as usize]);
+            k.start = start as u32;
+        };
+        for s in &mut self.slots {
+            copy(&mut s.code_key);
+            copy(&mut s.public);
+            if let Some(p) = &mut s.private {
+                copy(&mut p.key);
+            }
+        }
+        self.keys = keys;
+        self.garbage = 0;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        kind: HitKind,
+        code: String,
+        code_key: &str,
+        public: String,
+        private: Option<(String, Audience, ServiceCode)>,
+        service: Option<ServiceCode>,
+        status: Option<&'static str>,
+        comune: Option<ComuneCode>,
+        detail: String,
+    ) {
+        let code_key = self.add_key(code_key);
+        let public_key = self.add_key(&public);
+        let (private, private_text) = match private {
+            Some((text, audience, owner)) => (Some(Private { key: self.add_key(&text), audience, owner }), Some(text)),
+            None => (None, None),
+        };
+        let mut first = [0u8; 16];
+        let n = code.len().min(16);
+        first[..n].copy_from_slice(&code.as_bytes()[..n]);
+        let code_order = u128::from_be_bytes(first);
+        self.upsert(
+            Slot { kind, code_order, code_key, public: public_key, private, service, status, comune },
+            Shown { code, public, private: private_text, detail },
+        );
     }
 
     pub fn add_comuni(&mut self, comuni: &Comuni) {
         for c in comuni.iter() {
             let code = c.code.to_string();
-            self.upsert(Entry {
-                kind: HitKind::Comune,
-                code_key: code.clone(),
-                public: Label::new(format!("{} ({}) {}", c.name, c.province, code)),
-                code,
-                private: None,
-                service: None,
-                status: None,
-                comune: Some(c.code),
-                detail: c.region.clone(),
-            });
+            let label = format!("{} ({}) {}", c.name, c.province, code);
+            self.add(HitKind::Comune, code.clone(), &code, label, None, None, None, Some(c.code), c.region.clone());
         }
     }
 
     pub fn upsert_family(&mut self, f: &Family) {
         let code = f.code.to_string();
         let names: Vec<&str> = f.identity.adults.iter().map(|a| a.name.as_str()).collect();
-        self.upsert(Entry {
-            kind: HitKind::Family,
-            code_key: fold(&code),
-            public: Label::new(code.clone()),
-            private: Some((Label::new(format!("{code} {}", names.join(", "))), Audience::Family, f.service)),
-            code,
-            service: Some(f.service),
-            status: Some(f.profile.status.token()),
-            comune: Some(f.profile.comune),
-            detail: String::new(),
-        });
+        let private = format!("{code} {}", names.join(", "));
+        self.add(
+            HitKind::Family,
+            code.clone(),
+            &code,
+            code.clone(),
+            Some((private, Audience::Family, f.service)),
+            Some(f.service),
+            Some(f.profile.status.token()),
+            Some(f.profile.comune),
+            String::new(),
+        );
     }
 
     pub fn upsert_need(&mut self, n: &Need) {
         let code = n.code.to_string();
         let id = &n.identity;
-        self.upsert(Entry {
-            kind: HitKind::Need,
-            code_key: fold(&code),
-            public: Label::new(code.clone()),
-            private: Some((
-                Label::new(format!("{code} {} {}", id.given_name, id.family_name)),
-                Audience::Child,
-                n.service,
-            )),
-            code,
-            service: Some(n.service),
-            status: Some(n.placement.status.token()),
-            comune: Some(n.placement.comune),
-            detail: String::new(),
-        });
+        let private = format!("{code} {} {}", id.given_name, id.family_name);
+        self.add(
+            HitKind::Need,
+            code.clone(),
+            &code,
+            code.clone(),
+            Some((private, Audience::Child, n.service)),
+            Some(n.service),
+            Some(n.placement.status.token()),
+            Some(n.placement.comune),
+            String::new(),
+        );
     }
 
     pub fn upsert_service(&mut self, s: &Service) {
         let code = s.code.to_string();
-        self.upsert(Entry {
-            kind: HitKind::Service,
-            code_key: fold(&code),
-            public: Label::new(format!("{code} {}", s.details.name)),
-            code,
-            private: None,
-            service: Some(s.code),
-            status: None,
-            comune: None,
-            detail: s.details.phone.clone(),
-        });
+        let label = format!("{code} {}", s.details.name);
+        self.add(HitKind::Service, code.clone(), &code, label, None, Some(s.code), None, None, s.details.phone.clone());
     }
 
     pub fn upsert_operator(&mut self, o: &Operator) {
-        self.upsert(Entry {
-            kind: HitKind::Operator,
-            code_key: fold(&o.user),
-            public: Label::new(format!("{} {}", o.user, o.details.display_name)),
-            code: o.user.clone(),
-            private: None,
-            service: o.details.service,
-            status: None,
-            comune: None,
-            detail: o.details.role.token().to_string(),
-        });
+        let label = format!("{} {}", o.user, o.details.display_name);
+        let role = o.details.role.token().to_string();
+        self.add(HitKind::Operator, o.user.clone(), &o.user, label, None, o.details.service, None, None, role);
+    }
+
+    /// Every entry's label as the most privileged reader sees it (names
+    /// included), in the index's order: what the search bench gives fzf.
+    pub fn labels(&self) -> impl Iterator<Item = &str> + '_ {
+        self.shown.iter().map(|s| s.private.as_deref().unwrap_or(&s.public))
     }
 
     /// The best `limit` records for `query` that `who` may find, best first:
-    /// exact codes, then prefixes, then by fuzzy score; ties by code.
+    /// exact codes, then prefixes, then by fuzzy score; ties by kind and code.
     pub fn search(&self, who: &Principal, query: &Query, limit: usize) -> SearchResult {
+        // The previous search's matches, taken: this one replaces them.
         let earlier = {
-            let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            last.get(&who.user)
-                .filter(|l| l.generation == self.generation && query.narrows(&l.query))
-                .map(|l| l.matches.clone())
+            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            let narrows =
+                last.get(&who.user).is_some_and(|l| l.generation == self.generation && query.narrows(&l.query));
+            if narrows {
+                last.remove(&who.user).map(|l| l.matches)
+            } else {
+                None
+            }
         };
         let narrowed = earlier.is_some();
-        let n = earlier.as_ref().map_or(self.entries.len(), Vec::len);
-        let pick = |i: usize| earlier.as_ref().map_or(i as u32, |m| m[i]);
-        let mut found = if n >= PARALLEL_FROM {
+        let n = earlier.as_ref().map_or(self.slots.len(), Vec::len);
+        let threads =
+            (n / PER_THREAD).clamp(1, std::thread::available_parallelism().map_or(1, |t| t.get()).min(MAX_THREADS));
+        let scan = |part: usize| {
+            let (from, to) = (n * part / threads, n * (part + 1) / threads);
+            match &earlier {
+                Some(m) => self.scan(who, query, limit, m[from..to].iter().copied()),
+                None => self.scan(who, query, limit, from as u32..to as u32),
+            }
+        };
+        let parts: Vec<Part> = if threads > 1 {
             std::thread::scope(|s| {
-                let other = s.spawn(|| self.scan(who, query, (0..n / 2).map(pick)));
-                let mut mine = self.scan(who, query, (n / 2..n).map(pick));
-                let mut theirs = other.join().unwrap_or_default();
-                theirs.append(&mut mine);
-                theirs
+                let scan = &scan;
+                let others: Vec<_> = (1..threads).map(|t| s.spawn(move || scan(t))).collect();
+                let mut parts = vec![scan(0)];
+                parts.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+                parts
             })
         } else {
-            self.scan(who, query, (0..n).map(pick))
+            vec![scan(0)]
         };
-        let total = found.len() as u32;
+
+        let total = parts.iter().map(|p| p.total).sum::<usize>() as u32;
+        let mut found: Vec<Found> = Vec::with_capacity(limit * parts.len());
+        let mut matches: Vec<u32> = Vec::with_capacity(parts.iter().map(|p| p.matches.len()).sum());
+        for part in parts {
+            found.extend(part.top.items);
+            // The parts are in the candidates' order: the matches stay sorted.
+            matches.extend(part.matches);
+        }
         if !query.text.is_empty() {
-            let mut matches: Vec<u32> = found.iter().map(|m| m.index).collect();
-            matches.sort_unstable();
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
             last.insert(who.user.clone(), Last { query: query.clone(), generation: self.generation, matches });
         }
-
-        let order = |a: &Found, b: &Found| {
-            a.class.cmp(&b.class).then(b.score.cmp(&a.score)).then_with(|| {
-                let (ea, eb) = (&self.entries[a.index as usize], &self.entries[b.index as usize]);
-                ea.kind.cmp(&eb.kind).then(ea.code.cmp(&eb.code))
-            })
-        };
-        if found.len() > limit && limit > 0 {
-            found.select_nth_unstable_by(limit - 1, order);
-            found.truncate(limit);
-        }
+        found.sort_by(|a, b| self.order(a, b));
         found.truncate(limit);
-        found.sort_by(order);
-        let matcher = SkimMatcherV2::default();
+
+        let scorer = Scorer::default();
         let hits = found
             .into_iter()
             .map(|m| {
-                let e = &self.entries[m.index as usize];
-                let (label, identity) = self.label_for(who, e);
-                let matched = if query.text.is_empty() {
-                    vec![]
-                } else {
-                    matcher
-                        .fuzzy_indices(&label.key, &query.text)
-                        .map(|(_, idx)| idx.into_iter().map(|i| i as u32).collect())
-                        .unwrap_or_default()
-                };
+                let (s, shown) = (&self.slots[m.index as usize], &self.shown[m.index as usize]);
+                let (key, identity) = self.key_for(who, s);
+                let label = if identity { shown.private.as_deref().unwrap_or(&shown.public) } else { &shown.public };
+                let matched = if query.text.is_empty() { vec![] } else { scorer.positions(self.key(key), &query.text) };
                 Hit {
-                    kind: e.kind,
-                    code: e.code.clone(),
-                    label: label.text.clone(),
+                    kind: s.kind,
+                    code: shown.code.clone(),
+                    label: label.to_string(),
                     matched,
-                    comune: e.comune,
-                    status: e.status.map(str::to_string),
-                    service: e.service,
-                    detail: e.detail.clone(),
+                    comune: s.comune,
+                    status: s.status.map(str::to_string),
+                    service: s.service,
+                    detail: shown.detail.clone(),
                     identity,
                 }
             })
@@ -273,57 +373,96 @@ impl SearchIndex {
         SearchResult { hits, total, narrowed }
     }
 
-    /// The label `who` may see: with names only when allowed.
-    fn label_for<'a>(&self, who: &Principal, e: &'a Entry) -> (&'a Label, bool) {
-        match &e.private {
-            Some((label, audience, owner)) => {
-                let subject = match audience {
+    /// The key `who` may search: with names only when allowed (and then true).
+    fn key_for(&self, who: &Principal, s: &Slot) -> (Key, bool) {
+        match &s.private {
+            Some(p) => {
+                let subject = match p.audience {
                     Audience::Family => Subject::Family,
                     Audience::Child => Subject::Need,
                 };
-                if access::allowed(who, Operation::ReadIdentity, subject, Some(*owner)) {
-                    (label, true)
+                if access::allowed(who, Operation::ReadIdentity, subject, Some(p.owner)) {
+                    (p.key, true)
                 } else {
-                    (&e.public, false)
+                    (s.public, false)
                 }
             }
-            None => (&e.public, false),
+            None => (s.public, false),
         }
     }
 
-    fn scan(&self, who: &Principal, query: &Query, candidates: impl Iterator<Item = u32>) -> Vec<Found> {
-        let matcher = SkimMatcherV2::default();
-        let text = query.text.as_bytes();
-        let mut out = Vec::new();
+    /// Best first: class (exact codes, then prefixes, each records before
+    /// comuni, services and operators; then fuzzy), score (higher first), kind, code.
+    fn order(&self, a: &Found, b: &Found) -> Ordering {
+        a.class.cmp(&b.class).then(b.score.cmp(&a.score)).then_with(|| self.tie(a.index, b.index))
+    }
+
+    fn tie(&self, a: u32, b: u32) -> Ordering {
+        let (a, b) = (a as usize, b as usize);
+        let (sa, sb) = (&self.slots[a], &self.slots[b]);
+        sa.kind
+            .cmp(&sb.kind)
+            .then(sa.code_order.cmp(&sb.code_order))
+            .then_with(|| self.shown[a].code.cmp(&self.shown[b].code))
+    }
+
+    fn scan(&self, who: &Principal, query: &Query, limit: usize, candidates: impl Iterator<Item = u32>) -> Part {
+        let scorer = Scorer::default();
+        let text = query.text.as_str();
+        let (bytes, mask, ascii) = (text.as_bytes(), mask_of(text.as_bytes()), text.is_ascii());
+        let text_breaks_words = bytes.iter().any(|b| WORD_BREAKS.contains(b));
+        let pattern = pattern(text);
+        let mut part = Part { total: 0, matches: Vec::new(), top: Top { limit, items: Vec::new(), bar: None } };
         for index in candidates {
-            let e = &self.entries[index as usize];
-            if !passes_filters(e, query) {
+            let s = &self.slots[index as usize];
+            if !passes_filters(s, query) {
                 continue;
             }
             if text.is_empty() {
-                out.push(Found { index, class: 2, score: 0 });
+                part.total += 1;
+                part.top.offer(self, index, FUZZY, || 0, || 0);
                 continue;
             }
-            let (label, _) = self.label_for(who, e);
-            if !is_subsequence(text, label.key.as_bytes()) {
+            let (key, _) = self.key_for(who, s);
+            if key.mask & mask != mask {
                 continue;
             }
-            let Some(score) = matcher.fuzzy_match(&label.key, &query.text) else { continue };
-            let class = if e.code_key == query.text {
-                0
-            } else if label.key.starts_with(&query.text)
-                || label.key.split([' ', '-', '(', ',', '.', '\'']).any(|w| w.starts_with(&query.text))
-            {
-                1
+            let hay = self.key(key);
+            if !is_subsequence(bytes, hay.as_bytes()) || (!ascii && !is_char_subsequence(text, hay)) {
+                continue;
+            }
+            part.total += 1;
+            part.matches.push(index);
+            if limit == 0 {
+                continue;
+            }
+            let class = if self.key(s.code_key) == text {
+                class_of(0, s.kind)
+            } else if hay.starts_with(text) || (!text_breaks_words && starts_a_word(hay, text)) {
+                class_of(1, s.kind)
             } else {
-                2
+                FUZZY
             };
-            out.push(Found { index, class, score });
+            part.top.offer(self, index, class, || scorer.score(hay, text), || bound(hay, key.places, &pattern));
         }
-        out
+        part
     }
 }
 
+/// Does `text` (no word break in it) start one of the words of `hay` after the first?
+fn starts_a_word(hay: &str, text: &str) -> bool {
+    let h = hay.as_bytes();
+    hay.match_indices(text).any(|(i, _)| i > 0 && WORD_BREAKS.contains(&h[i - 1]))
+}
+
+/// What one thread found.
+struct Part {
+    total: usize,
+    matches: Vec<u32>,
+    top: Top,
+}
+
+#[derive(Debug, Clone, Copy)]
 struct Found {
     index: u32,
     /// 0 exact code, 1 prefix of the label or of one of its words, 2 fuzzy.
@@ -331,9 +470,173 @@ struct Found {
     score: i64,
 }
 
-fn passes_filters(e: &Entry, q: &Query) -> bool {
-    q.kind.is_none_or(|k| e.kind == k)
-        && q.statuses.as_ref().is_none_or(|s| e.status.is_some_and(|t| s.contains(&t)))
-        && q.service.is_none_or(|s| e.service == Some(s))
-        && q.comuni.as_ref().is_none_or(|c| e.kind != HitKind::Comune && e.comune.is_some_and(|x| c.contains(&x)))
+/// The best `limit` seen so far, among at most twice as many; `bar` is one
+/// of them with at least `limit` as good: a candidate not better than it
+/// cannot be among the best, and is not scored when its class or the bound
+/// of its score already says so.
+struct Top {
+    limit: usize,
+    items: Vec<Found>,
+    bar: Option<Found>,
+}
+
+impl Top {
+    /// A candidate of `class`: `bound` is no lower than `score`, and cheaper.
+    fn offer(
+        &mut self,
+        index: &SearchIndex,
+        at: u32,
+        class: u8,
+        score: impl FnOnce() -> i64,
+        bound: impl FnOnce() -> i64,
+    ) {
+        if self.limit == 0 {
+            return;
+        }
+        if let Some(bar) = self.bar {
+            match class.cmp(&bar.class) {
+                Ordering::Greater => return,
+                Ordering::Equal => {
+                    let best = bound();
+                    if best < bar.score || (best == bar.score && index.tie(at, bar.index) == Ordering::Greater) {
+                        return;
+                    }
+                }
+                Ordering::Less => {}
+            }
+        }
+        let found = Found { index: at, class, score: score() };
+        if let Some(bar) = self.bar {
+            if index.order(&found, &bar) != Ordering::Less {
+                return;
+            }
+        }
+        self.items.push(found);
+        if self.items.len() == 2 * self.limit {
+            self.items.select_nth_unstable_by(self.limit - 1, |a, b| index.order(a, b));
+            self.items.truncate(self.limit);
+            self.bar = Some(self.items[self.limit - 1]);
+        } else if self.bar.is_none() && self.items.len() == self.limit {
+            self.bar = self.items.iter().copied().max_by(|a, b| index.order(a, b));
+        }
+    }
+}
+
+fn passes_filters(s: &Slot, q: &Query) -> bool {
+    q.kind.is_none_or(|k| s.kind == k)
+        && q.statuses.as_ref().is_none_or(|st| s.status.is_some_and(|t| st.contains(&t)))
+        && q.service.is_none_or(|sv| s.service == Some(sv))
+        && q.comuni.as_ref().is_none_or(|c| s.kind != HitKind::Comune && s.comune.is_some_and(|x| c.contains(&x)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use fuzzy_matcher::FuzzyMatcher;
+
+    const SURNAMES: &[&str] = &["Rossi", "Colombo", "Brambilla", "Fumagalli", "Ricci", "Villa", "De Luca", "Rota"];
+    const NAMES: &[&str] = &["Giulia", "Marco", "Niccolò", "Anna", "Luca", "Sara", "Rosa", "Fabio"];
+
+    fn who(role: Role, service: Option<u32>) -> Principal {
+        Principal { user: "u".into(), display_name: "U".into(), role, service: service.map(ServiceCode) }
+    }
+
+    /// Comuni, and thousands of families and needs with names drawn in turn.
+    fn index(families: usize) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        index.add_comuni(Comuni::embedded());
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for i in 0..families {
+            let (kind, code, audience) = if i % 5 == 4 {
+                (HitKind::Need, format!("R-{}-{:04}", 2020 + i % 6, i / 6), Audience::Child)
+            } else {
+                (HitKind::Family, format!("F-{}-{:04}", 2019 + i % 7, i / 7), Audience::Family)
+            };
+            let person = |next: &mut dyn FnMut(usize) -> usize| {
+                format!("{} {}", NAMES[next(NAMES.len())], SURNAMES[next(SURNAMES.len())])
+            };
+            let private = format!("{code} {}, {}", person(&mut next), person(&mut next));
+            let service = ServiceCode(1 + (i % 3) as u32);
+            let status = Some(["approved", "enquiring", "open"][i % 3]);
+            let shown = (code.clone(), code.clone());
+            index.add(
+                kind,
+                shown.0,
+                &code,
+                shown.1,
+                Some((private, audience, service)),
+                Some(service),
+                status,
+                None,
+                String::new(),
+            );
+        }
+        index
+    }
+
+    /// The best `limit` the plain way: every entry scored by a fresh matcher, all sorted.
+    fn reference(index: &SearchIndex, who: &Principal, query: &Query, limit: usize) -> (Vec<String>, u32) {
+        let mut all = Vec::new();
+        for (i, s) in index.slots.iter().enumerate() {
+            if !passes_filters(s, query) {
+                continue;
+            }
+            let (key, _) = index.key_for(who, s);
+            let hay = index.key(key);
+            let (class, score) = if query.text.is_empty() {
+                (FUZZY, 0)
+            } else {
+                let Some(score) = SkimMatcherV2::default().fuzzy_match(hay, &query.text) else { continue };
+                let code = index.key(s.code_key) == query.text;
+                let prefix = hay.starts_with(&query.text)
+                    || hay.split([' ', '-', '(', ',', '.', '\'']).any(|w| w.starts_with(&query.text));
+                (
+                    if code {
+                        class_of(0, s.kind)
+                    } else if prefix {
+                        class_of(1, s.kind)
+                    } else {
+                        FUZZY
+                    },
+                    score,
+                )
+            };
+            all.push((class, -score, s.kind, index.shown[i].code.clone()));
+        }
+        let total = all.len() as u32;
+        all.sort();
+        (all.into_iter().take(limit).map(|(_, _, _, code)| code).collect(), total)
+    }
+
+    #[test]
+    fn the_best_are_those_of_scoring_and_sorting_everything_narrowed_or_not_on_any_number_of_threads() {
+        // Comuni and 9 000 records: two threads or more.
+        let index = index(9_000);
+        let comuni = Comuni::embedded();
+        let people = [who(Role::Admin, None), who(Role::Coordinator, None), who(Role::Operator, Some(2))];
+        let typed = ["r", "ro", "ros", "rossi", "f", "f-", "f-202", "f-2024-0", "o", "os", "osio", "ni", "nicolo"];
+        let filtered =
+            ["kind:famiglia ri", "kind:famiglia ricc", "stato:idonea co", "servizio:S-002 lu", "stato:idonea"];
+        for who in &people {
+            let limits: &[usize] = if who.role == Role::Admin { &[0, 1, 20, 500] } else { &[1, 20] };
+            for &limit in limits {
+                for (i, q) in typed.iter().chain(&filtered).enumerate() {
+                    let query = crate::search::parse(q, comuni).unwrap();
+                    let r = index.search(who, &query, limit);
+                    let codes: Vec<String> = r.hits.iter().map(|h| h.code.clone()).collect();
+                    assert_eq!((codes, r.total), reference(&index, who, &query, limit), "{:?} {q:?} {limit}", who.role);
+                    let afresh =
+                        ["ro", "ros", "rossi", "f-", "f-202", "f-2024-0", "os", "osio", "nicolo", "kind:famiglia ricc"];
+                    assert_eq!(r.narrowed, i > 0 && afresh.contains(q), "{q:?}");
+                }
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 pub mod fold;
 mod index;
 pub mod query;
+mod score;
 
 pub use index::{Hit, SearchIndex, SearchResult};
 pub use query::{parse, HitKind, Query};

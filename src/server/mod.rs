@@ -152,7 +152,7 @@ pub fn log_location() -> String {
     }
 }
 
-fn log_dir() -> PathBuf {
+pub fn log_dir() -> PathBuf {
     directories::ProjectDirs::from("it", "banca", "banca")
         .and_then(|d| d.state_dir().map(Path::to_path_buf))
         .unwrap_or_else(crate::config::runtime_dir)

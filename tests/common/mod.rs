@@ -457,3 +457,73 @@ pub fn need_in(service: ServiceCode, referent: &str) -> NeedInput {
     }
     n
 }
+
+/// The small bank the interface's snapshots are drawn from: each service's
+/// families (approved, suspended, one stale) and needs, a proposal from
+/// S-002 waiting in S-001's inbox, one accepted and started as a placement
+/// (with a review due), one declined with its reason. All synthetic.
+pub fn tui_fixture() -> Fixture {
+    let fx = fixture();
+    let family = |comune: ComuneCode, places: u8, status: FamilyStatus, adults: [&str; 2], confirmed: time::Date| {
+        let mut f = family_input();
+        f.identity.adults = adults.iter().map(|n| Adult { name: (*n).into(), birth_year: 1980 }).collect();
+        f.profile.comune = comune;
+        f.profile.status = status;
+        f.profile.approved_on = Some(date!(2025 - 02 - 01));
+        f.profile.kinds = BTreeSet::from([PlacementKind::Residential, PlacementKind::Daytime]);
+        f.profile.max_children = places;
+        f.profile.max_distance_km = None;
+        f.profile.confirmed_on = Some(confirmed);
+        f
+    };
+    use FamilyStatus::{Approved, Suspended, UnderAssessment};
+    let fresh = date!(2026 - 10 - 01);
+    let a1 = fx.create_family(ANNA, family(dalmine(), 2, Approved, ["Alba Prova", "Bruno Esempio"], fresh));
+    fx.create_family(ANNA, family(stezzano(), 1, Approved, ["Carla Finta", "Dino Finto"], date!(2025 - 01 - 10)));
+    fx.create_family(ANNA, family(gorle(), 1, UnderAssessment, ["Elsa Campione", "Fabio Campione"], fresh));
+    let b1 = fx.create_family(BRUNO, family(bergamo(), 2, Approved, ["Gina Modello", "Ugo Modello"], fresh));
+    fx.create_family(BRUNO, family(bergamo(), 1, Suspended, ["Ida Saggio", "Leo Saggio"], fresh));
+    let need = |comune: ComuneCode, given: &str, urgency: Urgency| {
+        let mut n = need_input();
+        n.identity.given_name = given.into();
+        n.placement.comune = comune;
+        n.placement.urgency = urgency;
+        n
+    };
+    let n1 = fx.create_need(ANNA, need(dalmine(), "Teo", Urgency::Ordinary));
+    fx.create_need(ANNA, need(stezzano(), "Mia", Urgency::Emergency { needed_by: date!(2026 - 11 - 30) }));
+    fx.create_need(ANNA, need(dalmine(), "Rea", Urgency::Ordinary));
+    let n3 = fx.create_need(BRUNO, need(bergamo(), "Noa", Urgency::Ordinary));
+    let n4 = fx.create_need(BRUNO, need(bergamo(), "Ele", Urgency::Ordinary));
+    let propose = |user: &str, need: NeedCode, family: FamilyCode, note: &str| {
+        let saved = fx.saved(user, Request::ProposalCreate { need, family, note: note.into() });
+        ProposalCode::parse(&saved.code).expect("a proposal code")
+    };
+    let step = |user: &str, code: ProposalCode, to: ProposalStatus, note: &str| {
+        let base_revision = match fx.ok(CARLA, Request::ProposalGet { code }) {
+            Reply::Proposal(p) => p.revision,
+            other => panic!("expected a proposal, got {other:?}"),
+        };
+        fx.saved(user, Request::ProposalStep { code, base_revision, to, note: note.into() });
+        base_revision + 1
+    };
+    // Waiting in S-001's inbox.
+    propose(BRUNO, n3, a1, "famiglia vicina alla scuola");
+    // Accepted and started.
+    let started = propose(ANNA, n1, b1, "famiglia con esperienza");
+    let base_revision = step(BRUNO, started, ProposalStatus::Accepted, "");
+    let plan = FosterPlan {
+        start: date!(2026 - 11 - 02),
+        expected_end: Some(date!(2028 - 11 - 01)),
+        duration_months: Some(24),
+        contact: OriginContact { frequency: ContactFrequency::Monthly, supervised: true },
+        contact_notes: "incontri in spazio neutro".into(),
+        review_dates: vec![date!(2026 - 11 - 30)],
+        commitments: "scuola, sport, incontri".into(),
+    };
+    fx.saved(ANNA, Request::PlacementStart { proposal: started, base_revision, plan });
+    // Declined, with its reason.
+    let declined = propose(BRUNO, n4, a1, "disponibilità per l'estate");
+    step(ANNA, declined, ProposalStatus::Declined, "la famiglia ha già un minore in accoglienza");
+    fx
+}

@@ -1,0 +1,196 @@
+//! The eight screens, each a `Screen`: its own state, keys and drawing.
+
+pub mod families;
+mod pending;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::keys::Hint;
+use super::source::{CallError, Source};
+use super::text::T;
+use super::theme::Theme;
+use crate::bank::{Principal, Reply, Request};
+use crate::i18n::Lang;
+use crate::protocol::Event;
+
+/// The screens, in the order of their number keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenId {
+    Dashboard,
+    Families,
+    Needs,
+    Matching,
+    Proposals,
+    Placements,
+    Services,
+    Audit,
+}
+
+impl ScreenId {
+    pub const ALL: [ScreenId; 8] = [
+        ScreenId::Dashboard,
+        ScreenId::Families,
+        ScreenId::Needs,
+        ScreenId::Matching,
+        ScreenId::Proposals,
+        ScreenId::Placements,
+        ScreenId::Services,
+        ScreenId::Audit,
+    ];
+
+    pub fn index(self) -> usize {
+        ScreenId::ALL.iter().position(|&s| s == self).unwrap_or(0)
+    }
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (it, en) = match self {
+            ScreenId::Dashboard => ("Cruscotto", "Dashboard"),
+            ScreenId::Families => ("Famiglie", "Families"),
+            ScreenId::Needs => ("Richieste", "Needs"),
+            ScreenId::Matching => ("Abbinamento", "Matching"),
+            ScreenId::Proposals => ("Proposte", "Proposals"),
+            ScreenId::Placements => ("Affidi", "Placements"),
+            ScreenId::Services => ("Servizi", "Services"),
+            ScreenId::Audit => ("Registro", "Audit log"),
+        };
+        lang.pick(it, en)
+    }
+
+    /// The screen that opens a record by its code.
+    pub fn for_code(code: &str) -> Option<ScreenId> {
+        let prefix = code.split('-').next().unwrap_or("");
+        Some(match prefix {
+            "F" => ScreenId::Families,
+            "R" => ScreenId::Needs,
+            "P" => ScreenId::Proposals,
+            "A" => ScreenId::Placements,
+            "S" => ScreenId::Services,
+            _ if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => ScreenId::Services,
+            _ => return None,
+        })
+    }
+}
+
+/// What every screen needs to know to draw: who, in which language, how, when.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub who: Principal,
+    pub today: time::Date,
+}
+
+impl View {
+    pub fn t(&self, text: T) -> &'static str {
+        text.get(self.lang)
+    }
+
+    /// A text of a screen's own catalogue.
+    pub fn t_local<C: Local>(&self, text: C) -> &'static str {
+        text.text(self.lang)
+    }
+}
+
+/// A key of any catalogue (each screen has its own, declared with `texts!`).
+pub trait Local {
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// What a screen may use while handling a key or an event.
+pub struct Ctx<'a> {
+    pub source: &'a mut dyn Source,
+    pub view: &'a View,
+    pub notice: &'a mut Option<Notice>,
+}
+
+impl Ctx<'_> {
+    /// A request; a failure goes to the status line and comes back as `None`.
+    pub fn call(&mut self, request: Request) -> Option<Reply> {
+        match self.source.call(request) {
+            Ok(reply) => Some(reply),
+            Err(e) => {
+                *self.notice = Some(Notice::Error(e.message(self.view.lang)));
+                None
+            }
+        }
+    }
+
+    /// A request whose failure the screen shows itself (a form's fields).
+    pub fn try_call(&mut self, request: Request) -> Result<Reply, CallError> {
+        self.source.call(request)
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        *self.notice = Some(Notice::Info(text.into()));
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        *self.notice = Some(Notice::Error(text.into()));
+    }
+}
+
+/// What the application does after a screen handled a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not this screen's key: the application's own keys may take it.
+    Ignored,
+    /// Handled.
+    Done,
+    /// Open this record (by code) on its screen.
+    Open(String),
+    /// Go to a screen and open a record there (matching for a need or a family).
+    Match(String),
+}
+
+pub trait Screen {
+    fn id(&self) -> ScreenId;
+    /// The keys of what the screen shows now, for the help bar and popup.
+    fn hints(&self) -> Vec<Hint>;
+    /// Shown for the first time or again: load what is needed.
+    fn activate(&mut self, ctx: &mut Ctx);
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome;
+    fn mouse(&mut self, _ev: &MouseEvent, _ctx: &mut Ctx) -> Outcome {
+        Outcome::Ignored
+    }
+    /// Another operator (or this one) committed a change.
+    fn changed(&mut self, _ev: &Event, _ctx: &mut Ctx) {}
+    /// Events were missed or the server came back: reload what is shown.
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.activate(ctx);
+    }
+    /// Opens a record by its code; false when it is not this screen's.
+    fn open(&mut self, _code: &str, _ctx: &mut Ctx) -> bool {
+        false
+    }
+    /// A text field has the keys: letters and digits are typed, not commands.
+    fn captures_text(&self) -> bool {
+        false
+    }
+    /// Typed changes not saved yet.
+    fn unsaved(&self) -> bool {
+        false
+    }
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View);
+}
+
+/// One of each screen, in the order of `ScreenId::ALL`.
+pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
+    ScreenId::ALL
+        .iter()
+        .map(|&id| -> Box<dyn Screen> {
+            match id {
+                ScreenId::Families => Box::new(families::Families::new()),
+                other => Box::new(pending::Pending(other)),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! The `/` popup: the search engine of the whole bank, a search per
+//! keystroke (typing on narrows the last one in the core), the matched
+//! characters highlighted, `Enter` opens the record on its screen.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::Frame;
+
+use super::keys::{self, code, label, Binding, Hint, Nav};
+use super::screens::{Ctx, View};
+use super::text::T;
+use super::widgets::list::Selection;
+use super::widgets::text::highlighted;
+use crate::bank::{Reply, Request};
+use crate::cli::find::{context, kind_word};
+use crate::search::SearchResult;
+
+/// Hits asked for per keystroke: more than fit, few enough to be instant.
+const LIMIT: usize = 100;
+
+#[derive(Default)]
+pub struct SearchPopup {
+    pub input: String,
+    result: Option<SearchResult>,
+    sel: Selection,
+}
+
+pub enum Step {
+    Stay,
+    Close,
+    Open(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Open,
+    Close,
+    Nav(Nav),
+}
+
+const KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Close, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Up)], shown: "↑↓", label: label!(T::Move), action: Act::Nav(Nav::Up), bar: true
+    },
+    Binding {
+        keys: &[code(KeyCode::Down)],
+        shown: "",
+        label: label!(T::Move),
+        action: Act::Nav(Nav::Down),
+        bar: false,
+    },
+    Binding {
+        keys: &[code(KeyCode::PageUp)],
+        shown: "PgUp PgDn",
+        label: label!(T::Page),
+        action: Act::Nav(Nav::PageUp),
+        bar: false,
+    },
+    Binding {
+        keys: &[code(KeyCode::PageDown)],
+        shown: "",
+        label: label!(T::Page),
+        action: Act::Nav(Nav::PageDown),
+        bar: false,
+    },
+];
+
+impl SearchPopup {
+    pub fn hints() -> Vec<Hint> {
+        keys::hints(KEYS)
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Step {
+        let len = self.result.as_ref().map_or(0, |r| r.hits.len());
+        match keys::action(KEYS, ev) {
+            Some(Act::Close) => return Step::Close,
+            Some(Act::Open) => {
+                return match self.result.as_ref().and_then(|r| r.hits.get(self.sel.selected)) {
+                    Some(hit) => Step::Open(hit.code.clone()),
+                    None => Step::Stay,
+                }
+            }
+            Some(Act::Nav(n)) => {
+                self.sel.nav(n, len);
+                return Step::Stay;
+            }
+            None => {}
+        }
+        let typed = match ev.code {
+            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.input.clear();
+                true
+            }
+            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                self.input.push(c);
+                true
+            }
+            KeyCode::Backspace => self.input.pop().is_some(),
+            _ => false,
+        };
+        if typed {
+            self.search(ctx);
+        }
+        Step::Stay
+    }
+
+    fn search(&mut self, ctx: &mut Ctx) {
+        self.sel = Selection { height: self.sel.height, ..Selection::default() };
+        if self.input.trim().is_empty() {
+            self.result = None;
+            return;
+        }
+        // A half-typed filter ("stato:") is refused by the core: keep the last hits meanwhile.
+        if let Ok(Reply::Found(r)) = ctx.try_call(Request::Search { query: self.input.clone(), limit: LIMIT }) {
+            self.result = Some(r);
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let rect = area.inner(ratatui::layout::Margin { horizontal: 2, vertical: 0 });
+        frame.render_widget(Clear, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(format!(" {} ", view.t(T::SearchTitle)), theme.title()));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let [input, hint, list, summary] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
+                .areas(inner);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(self.input.clone())])),
+            input,
+        );
+        frame.set_cursor_position((input.x + 2 + self.input.chars().count() as u16, input.y));
+        frame.render_widget(Paragraph::new(Line::styled(view.t(T::SearchPrompt), theme.dim())), hint);
+        self.sel.height = usize::from(list.height).max(1);
+        let Some(result) = &self.result else { return };
+        if result.hits.is_empty() {
+            frame.render_widget(Paragraph::new(view.t(T::SearchNone)), list);
+            return;
+        }
+        self.sel.clamp(result.hits.len());
+        let items: Vec<ListItem> = result
+            .hits
+            .iter()
+            .map(|hit| {
+                let mut line = Line::from(vec![
+                    Span::styled(format!("{:<9} ", kind_word(hit.kind, view.lang)), theme.dim()),
+                    Span::raw(format!("{:<12} ", hit.code)),
+                ]);
+                line.spans.extend(highlighted(&hit.label, &hit.matched, theme.normal(), theme).spans);
+                let more = context(hit, view.lang).join(" · ");
+                if !more.is_empty() {
+                    line.spans.push(Span::styled(format!("  {more}"), theme.dim()));
+                }
+                ListItem::new(line)
+            })
+            .collect();
+        let mut state = ListState::default().with_selected(Some(self.sel.selected)).with_offset(self.sel.offset);
+        frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
+        self.sel.offset = state.offset();
+        let shown = result.hits.len();
+        let text = if result.total as usize > shown {
+            format!("{} {} {shown}", result.total, view.t(T::SearchMore))
+        } else {
+            format!("{} / {}", self.sel.selected + 1, shown)
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim()).right_aligned()), summary);
+    }
+}

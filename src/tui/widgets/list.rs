@@ -1,0 +1,148 @@
+//! A scrolling selection over rows drawn on demand: only the rows on screen
+//! are ever built, so a list of 100 000 families scrolls as fast as one of ten.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::Frame;
+
+use crate::tui::keys::Nav;
+use crate::tui::theme::Theme;
+
+/// Which row is selected and which is at the top of the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub selected: usize,
+    pub offset: usize,
+    /// Rows that fit, as last drawn (a page).
+    pub height: usize,
+}
+
+impl Selection {
+    /// Moves; true when the selection changed.
+    pub fn nav(&mut self, nav: Nav, len: usize) -> bool {
+        if len == 0 {
+            return false;
+        }
+        let page = self.height.max(1);
+        let before = self.selected;
+        self.selected = match nav {
+            Nav::Up => self.selected.saturating_sub(1),
+            Nav::Down => (self.selected + 1).min(len - 1),
+            Nav::PageUp => self.selected.saturating_sub(page),
+            Nav::PageDown => (self.selected + page).min(len - 1),
+            Nav::Home => 0,
+            Nav::End => len - 1,
+        };
+        self.keep_visible(len);
+        before != self.selected
+    }
+
+    /// After the list changed length: the selection stays in it.
+    pub fn clamp(&mut self, len: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.keep_visible(len);
+    }
+
+    /// Selects `index` and scrolls to it.
+    pub fn select(&mut self, index: usize, len: usize) {
+        self.selected = index;
+        self.clamp(len);
+    }
+
+    /// The wheel: scrolls the window by `rows` (negative up), the selection follows when it leaves it.
+    pub fn scroll(&mut self, rows: isize, len: usize) {
+        let max_offset = len.saturating_sub(self.height.max(1));
+        self.offset = (self.offset as isize + rows).clamp(0, max_offset as isize) as usize;
+        let last = (self.offset + self.height.max(1)).saturating_sub(1);
+        self.selected = self.selected.clamp(self.offset, last.min(len.saturating_sub(1)));
+    }
+
+    /// The row at `y` of a list drawn in `area` (with borders and a header), if any.
+    pub fn row_at(&self, area: Rect, y: u16, header: bool, len: usize) -> Option<usize> {
+        let top = area.y + 1 + u16::from(header);
+        if y < top || y >= area.y + area.height.saturating_sub(1) {
+            return None;
+        }
+        let index = self.offset + usize::from(y - top);
+        (index < len).then_some(index)
+    }
+
+    fn keep_visible(&mut self, len: usize) {
+        let h = self.height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        self.offset = self.offset.min(len.saturating_sub(h));
+    }
+}
+
+/// A table of `len` rows of which only the visible ones are built by `row`.
+pub struct TableView<'a> {
+    pub title: String,
+    pub header: Vec<&'a str>,
+    pub widths: Vec<Constraint>,
+    pub len: usize,
+    pub focused: bool,
+    /// Shown in the middle when there are no rows.
+    pub empty: &'a str,
+}
+
+impl TableView<'_> {
+    pub fn render<'r>(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        sel: &mut Selection,
+        theme: Theme,
+        mut row: impl FnMut(usize) -> Vec<Cell<'r>>,
+    ) {
+        // Borders and header take three lines.
+        sel.height = usize::from(area.height.saturating_sub(3)).max(1);
+        sel.clamp(self.len);
+        let count = if self.len == 0 { String::new() } else { format!(" {}/{} ", sel.selected + 1, self.len) };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if self.focused { theme.border_focused() } else { theme.border() })
+            .title(Line::from(Span::styled(format!(" {} ", self.title), theme.title())))
+            .title_bottom(Line::from(count).right_aligned());
+        let end = (sel.offset + sel.height).min(self.len);
+        let rows: Vec<Row> = (sel.offset..end)
+            .map(|i| {
+                let style = match (i == sel.selected, self.focused) {
+                    (true, true) => theme.selected(),
+                    (true, false) => theme.selected_unfocused(),
+                    _ => theme.normal(),
+                };
+                Row::new(row(i)).style(style)
+            })
+            .collect();
+        let rows = if rows.is_empty() { vec![Row::new(vec![Cell::from(self.empty.to_string())])] } else { rows };
+        let header = Row::new(self.header.iter().map(|h| Cell::from(h.to_string()))).style(theme.header());
+        let table = Table::new(rows, self.widths.clone()).header(header).block(block).column_spacing(1);
+        frame.render_widget(table, area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_keeps_the_selection_in_the_window() {
+        let mut s = Selection { height: 10, ..Default::default() };
+        assert!(s.nav(Nav::PageDown, 100));
+        assert_eq!((s.selected, s.offset), (10, 1));
+        s.nav(Nav::End, 100);
+        assert_eq!((s.selected, s.offset), (99, 90));
+        s.nav(Nav::Home, 100);
+        assert_eq!((s.selected, s.offset), (0, 0));
+        assert!(!s.nav(Nav::Up, 100));
+        s.scroll(50, 100);
+        assert_eq!((s.selected, s.offset), (50, 50));
+        s.clamp(20);
+        assert_eq!((s.selected, s.offset), (19, 10));
+    }
+}

@@ -1,0 +1,4 @@
+//! Pieces every screen draws with.
+
+pub mod list;
+pub mod text;

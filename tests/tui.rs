@@ -1,0 +1,134 @@
+//! The interface drawn through the real `Bank` core (no server: the same
+//! requests, answered in-process) on the small synthetic bank of
+//! `tui_fixture`, snapshotted with insta at 80x24 and 120x40, in Italian and
+//! English; and what keys and live changes do to what is shown.
+
+mod common;
+
+use std::sync::Arc;
+
+use banca::bank::{Actor, Bank, Request};
+use banca::i18n::Lang;
+use banca::tui::{draw_to_string, view_for, App, CoreSource, Live, ScreenId, Theme};
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
+    let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
+    App::new(Box::new(source), view, "/srv/banca/bank".into())
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Snapshots of what `keys` lead to, at both sizes and in both languages.
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+    for lang in [Lang::It, Lang::En] {
+        for (w, h) in SIZES {
+            let mut app = app(bank, user, lang);
+            keys(&mut app);
+            let lang_name = if lang == Lang::It { "it" } else { "en" };
+            insta::assert_snapshot!(format!("{name}_{lang_name}_{w}x{h}"), draw_to_string(&mut app, w, h));
+        }
+    }
+}
+
+#[test]
+fn families_list_and_record() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "families_list", |app| press(app, "2"));
+    snapshots(&fx.bank, ANNA, "families_record", |app| {
+        press(app, "2");
+        key(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn help_popup_lists_the_screens_keys_and_the_global_ones() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "help_families", |app| press(app, "2?"));
+}
+
+#[test]
+fn search_popup_finds_by_surname_and_opens_the_record() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "search_prova", |app| press(app, "/prova"));
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "/prova");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Alba Prova"), "the own service's family is found by name:\n{frame}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Families);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Alba Prova (1980)"), "Enter opens the record:\n{frame}");
+}
+
+#[test]
+fn another_service_sees_no_identity_in_lists_records_or_search() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut app, "/prova");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(!frame.contains("Alba"), "{frame}");
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, "2");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Identità: riservata"), "{frame}");
+}
+
+#[test]
+fn confirming_availability_today_is_one_key_and_shows_at_once() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2");
+    // Sorted by code: the second family of S-001 is the stale one.
+    key(&mut app, KeyCode::Down);
+    let before = draw_to_string(&mut app, 120, 40);
+    assert!(before.contains("10/01/2025 ⚠"), "{before}");
+    press(&mut app, "c");
+    let after = draw_to_string(&mut app, 120, 40);
+    assert!(after.contains("Disponibilità confermata oggi"), "{after}");
+    assert!(after.contains("23/11/2026"), "{after}");
+    assert!(!after.contains("⚠"), "{after}");
+}
+
+#[test]
+fn a_change_by_another_operator_shows_without_a_refresh() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, CARLA, Lang::It);
+    press(&mut app, "2");
+    let (revision, mut input) = fx.family_as_input(banca::model::FamilyCode::new(2026, 4));
+    input.profile.status = banca::model::FamilyStatus::Suspended;
+    let saved = fx.saved(
+        BRUNO,
+        Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
+    );
+    app.live(Live::Changed(banca::protocol::Event {
+        kind: "family".into(),
+        code: saved.code.clone(),
+        revision: saved.revision,
+        by: BRUNO.into(),
+    }));
+    let frame = draw_to_string(&mut app, 120, 40);
+    let row = frame.lines().find(|l| l.contains(&saved.code)).unwrap_or_default().to_string();
+    assert!(row.contains("sospesa"), "{frame}");
+}
+
+#[test]
+fn a_small_terminal_is_told_so() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::En);
+    let frame = draw_to_string(&mut app, 60, 20);
+    assert!(frame.contains("Terminal too small"), "{frame}");
+}
