@@ -7,7 +7,7 @@
 //! Needs root (to make the Unix users) and tmux: `.ci/run` installs tmux;
 //! elsewhere the test says it is skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
