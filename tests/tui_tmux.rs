@@ -325,6 +325,18 @@ fn two_operators_in_tmux_search_and_see_each_others_changes_live() {
     let screen = stage.wait_for("a", &today);
     assert!(screen.lines().any(|l| l.contains(&family) && l.contains(&today)), "{screen}");
 
+    // The server goes away: the screen says so and keeps the typed filter;
+    // when it is back the interface reconnects by itself.
+    stage.keys("a", &["f"]);
+    stage.type_text("a", "osio");
+    stage.keys("a", &["Enter"]);
+    stage.banca(&["stop"]);
+    let screen = stage.wait_for("a", "server non raggiungibile");
+    assert!(screen.contains("osio"), "{screen}");
+    stage.banca(&["whoami"]);
+    let screen = stage.wait_for("a", "di nuovo connesso");
+    assert!(screen.contains("● connesso") && screen.contains("osio"), "{screen}");
+
     // Quitting gives the terminal back.
     stage.keys("a", &["q"]);
     stage.keys("b", &["q"]);

@@ -175,6 +175,18 @@ impl Client {
         Ok(self.events.drain(..).collect())
     }
 
+    /// Waits as long as it takes for the next events (for a thread that
+    /// only listens); an error means the server went away.
+    pub fn wait_events(&mut self) -> Result<Vec<Event>, ClientError> {
+        while self.events.is_empty() {
+            let msg = self.receive()?;
+            if let Some(other) = self.keep_event(msg) {
+                return Err(ClientError::Protocol(format!("unexpected {other:?}")));
+            }
+        }
+        Ok(self.events.drain(..).collect())
+    }
+
     fn exchange(&mut self, request: Request) -> Result<Response, ClientError> {
         let id = self.next_id;
         self.next_id += 1;

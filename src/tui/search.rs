@@ -154,7 +154,9 @@ impl SearchPopup {
                     Span::styled(format!("{:<9} ", kind_word(hit.kind, view.lang)), theme.dim()),
                     Span::raw(format!("{:<12} ", hit.code)),
                 ]);
-                line.spans.extend(highlighted(&hit.label, &hit.matched, theme.normal(), theme).spans);
+                // A record's label starts with its code, already in its column.
+                let (label, matched) = without_code(&hit.label, &hit.code, &hit.matched);
+                line.spans.extend(highlighted(label, &matched, theme.normal(), theme).spans);
                 let more = context(hit, view.lang).join(" · ");
                 if !more.is_empty() {
                     line.spans.push(Span::styled(format!("  {more}"), theme.dim()));
@@ -172,5 +174,27 @@ impl SearchPopup {
             format!("{} / {}", self.sel.selected + 1, shown)
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim()).right_aligned()), summary);
+    }
+}
+
+/// `label` without a leading `code` (and its space), the matched positions shifted to match.
+fn without_code<'a>(label: &'a str, code: &str, matched: &[u32]) -> (&'a str, Vec<u32>) {
+    match label.strip_prefix(code).and_then(|rest| rest.strip_prefix(' ')) {
+        Some(rest) => {
+            let cut = code.chars().count() as u32 + 1;
+            (rest, matched.iter().filter(|&&m| m >= cut).map(|m| m - cut).collect())
+        }
+        None => (label, matched.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_code;
+
+    #[test]
+    fn the_code_leaves_the_label_and_the_highlight_follows() {
+        assert_eq!(without_code("F-2021-0009 Ada Rossi", "F-2021-0009", &[0, 16, 17]), ("Ada Rossi", vec![4, 5]));
+        assert_eq!(without_code("Dalmine (BG) 016091", "016091", &[0]), ("Dalmine (BG) 016091", vec![0]));
     }
 }

@@ -84,10 +84,13 @@ impl ServerSource {
     }
 
     /// Starts the thread that listens for the server's events on a
-    /// connection of its own and sends them to `tx`, reconnecting (every
-    /// second) when the server goes away. It ends when `tx`'s receiver is gone.
+    /// connection of its own and sends them to `tx`, trying again every
+    /// second when the server goes away. It ends when `tx`'s receiver is gone.
     pub fn listen<M: From<Live> + Send + 'static>(&self, tx: Sender<M>) {
-        let target = self.target.clone();
+        // A server that went away was stopped or failed: wait for it, never
+        // start one behind the administrator's back.
+        let mut target = self.target.clone();
+        target.spawn = false;
         std::thread::spawn(move || listen(target, tx));
     }
 }
@@ -113,7 +116,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             return;
         }
         loop {
-            match client.events(Duration::from_millis(500)) {
+            match client.wait_events() {
                 Ok(events) => {
                     for e in events {
                         let msg = if e.kind == "lagged" { Live::Lagged } else { Live::Changed(e) };
