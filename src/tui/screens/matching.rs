@@ -35,7 +35,6 @@ texts!(Tx {
     Free => "Posti", "Places";
     Km => "Dist.", "Dist.";
     Age => "Età", "Age";
-    Proposed => "Prop.", "Prop.";
     WhyNot => "perché non…", "why not…";
     Propose => "proponi", "propose";
     EnterCode => "codice", "code";
@@ -514,12 +513,12 @@ impl Screen for Matching {
                         header.push(Tx::Comune.get(lang));
                         widths.push(Constraint::Fill(1));
                     }
-                    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), Tx::Proposed.get(lang)]);
+                    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
                     widths.extend([
                         Constraint::Length(5),
                         Constraint::Length(5),
                         Constraint::Length(8),
-                        Constraint::Length(5),
+                        Constraint::Length(1),
                     ]);
                     let table = TableView {
                         title: Tx::Candidates.get(lang).to_string(),
@@ -543,7 +542,7 @@ impl Screen for Matching {
                             Cell::from(format!("{:>3}", c.score)),
                             Cell::from(format!("{:>3}", c.free_places)),
                             Cell::from(km),
-                            Cell::from(c.proposed.map_or("", |_| " ▸")),
+                            Cell::from(c.proposed.map_or("", |_| "▸")),
                         ]);
                         cells
                     });

@@ -438,7 +438,7 @@ impl Screen for Placements {
             let spans = vec![
                 Span::styled(format!("{}: ", Tx::Shown.get(lang)), theme.dim()),
                 Span::raw(which.get(lang)),
-                Span::styled(format!("  ({} {})", Tx::DueFilter.get(lang), "d"), theme.dim()),
+                Span::styled(format!("   d: {}", Tx::DueFilter.get(lang)), theme.dim()),
             ];
             frame.render_widget(Paragraph::new(Line::from(spans)), bar);
             self.list_area = list;
