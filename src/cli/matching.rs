@@ -245,7 +245,14 @@ pub(crate) enum Side {
 }
 
 /// How many were looked at, how many fit, and why the others did not.
-pub(crate) fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32)], side: Side, lang: Lang) -> String {
+pub(crate) fn summary(
+    considered: u32,
+    total: u32,
+    shown: usize,
+    excluded: &[(HardRule, u32)],
+    side: Side,
+    lang: Lang,
+) -> String {
     let it = lang == Lang::It;
     let mut out = match (side, it) {
         (Side::Families, true) => format!("Famiglie esaminate: {considered} · candidate: {total}"),

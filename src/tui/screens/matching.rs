@@ -10,9 +10,7 @@ use ratatui::Frame;
 
 use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
 use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
-use crate::cli::matching::{
-    contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side,
-};
+use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
 use crate::i18n::{comune_label, Lang};
 use crate::matching::CriterionKind;
 use crate::model::age::describe_age;
@@ -325,7 +323,11 @@ impl Matching {
                         text.push_str(&format!("⚠ {}\n", stale_text(f, lang)));
                     }
                     if let Some((code, status)) = c.proposed {
-                        text.push_str(&format!("▸ {} {code} ({})\n", Tx::AlreadyProposed.get(lang), status.label(lang)));
+                        text.push_str(&format!(
+                            "▸ {} {code} ({})\n",
+                            Tx::AlreadyProposed.get(lang),
+                            status.label(lang)
+                        ));
                     }
                     text.push_str(&criteria_lines(&c.criteria, lang));
                     text.push('\n');
@@ -359,7 +361,14 @@ impl Matching {
                     text.push_str(&criteria_lines(&c.criteria, lang));
                     text.push('\n');
                 }
-                text.push_str(&summary(r.considered, r.candidates_total, r.needs.len(), &r.excluded, Side::Needs, lang));
+                text.push_str(&summary(
+                    r.considered,
+                    r.candidates_total,
+                    r.needs.len(),
+                    &r.excluded,
+                    Side::Needs,
+                    lang,
+                ));
             }
             None => {}
         }
@@ -490,8 +499,7 @@ impl Screen for Matching {
             self.render_empty(frame, area, view);
         } else {
             let left_width = if area.width >= 110 { 58 } else { 40 };
-            let [left, right] =
-                Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
+            let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
             let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(left);
             self.list_area = list;
             let wide = left.width >= 50;

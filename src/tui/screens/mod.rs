@@ -2,9 +2,9 @@
 
 pub mod families;
 pub mod matching;
+mod pending;
 pub mod placements;
 pub mod proposals;
-mod pending;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;

@@ -32,6 +32,7 @@ texts!(Tx {
     Kind => "Tipo", "Kind";
     Start => "Inizio", "Start";
     NextReview => "Prossima verifica", "Next review";
+    NextReviewShort => "Verifica", "Review";
     State => "Stato", "State";
     Ongoing => "in corso", "ongoing";
     Closed => "chiuso", "closed";
@@ -145,7 +146,8 @@ impl Placements {
                 self.names = list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect();
             }
         }
-        if let Some(Reply::Placements(mut rows)) = ctx.call(Request::PlacementList { filter: PlacementFilter::default() })
+        if let Some(Reply::Placements(mut rows)) =
+            ctx.call(Request::PlacementList { filter: PlacementFilter::default() })
         {
             let keep = self.selected().map(|p| p.record.code);
             // Ongoing first, then by code: what still needs care on top.
@@ -426,12 +428,15 @@ impl Screen for Placements {
         let theme = view.theme;
         let today = view.today;
         if let Mode::Detail { placement, scroll } = &self.mode {
-            let block = Block::default().borders(Borders::ALL).border_style(theme.border_focused()).title(
-                Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()),
-            );
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focused())
+                .title(Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()));
             let lines = document(&render_placement(placement, &self.names, today, lang), theme);
-            frame
-                .render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)), area);
+            frame.render_widget(
+                Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)),
+                area,
+            );
         } else {
             let [bar, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
             let which = if self.due_only { Tx::DueFilter } else { Tx::All };
@@ -443,8 +448,8 @@ impl Screen for Placements {
             frame.render_widget(Paragraph::new(Line::from(spans)), bar);
             self.list_area = list;
             let wide = list.width >= 100;
-            let header =
-                [Tx::Code, Tx::Child, Tx::Family, Tx::Kind, Tx::Start, Tx::NextReview, Tx::State].map(|t| t.get(lang));
+            let next = if wide { Tx::NextReview } else { Tx::NextReviewShort };
+            let header = [Tx::Code, Tx::Child, Tx::Family, Tx::Kind, Tx::Start, next, Tx::State].map(|t| t.get(lang));
             let empty = match (self.loaded, self.due_only) {
                 (false, _) => T::Loading.get(lang),
                 (true, true) => Tx::NoneDue.get(lang),
@@ -477,13 +482,17 @@ impl Screen for Placements {
                 };
                 let next = p.next_review(today).filter(|_| p.is_active());
                 let next = match next {
-                    Some(d) if due_this_month(p, today) => Line::styled(format!("{} ◆", format_date(d)), theme.warning()),
+                    Some(d) if due_this_month(p, today) => {
+                        Line::styled(format!("{} ◆", format_date(d)), theme.warning())
+                    }
                     Some(d) => Line::raw(format_date(d)),
                     None => Line::raw("—"),
                 };
                 let state = match &p.closing {
                     None => Line::raw(Tx::Ongoing.get(lang)),
-                    Some(c) => Line::styled(format!("{}: {}", Tx::Closed.get(lang), c.outcome.label(lang)), theme.dim()),
+                    Some(c) => {
+                        Line::styled(format!("{}: {}", Tx::Closed.get(lang), c.outcome.label(lang)), theme.dim())
+                    }
                 };
                 vec![
                     Cell::from(p.code.to_string()),

@@ -16,9 +16,7 @@ use crate::bank::{Direction, ProposalFilter, Reply, Request, Revised};
 use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
-use crate::model::{
-    ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode,
-};
+use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
@@ -211,7 +209,7 @@ impl Proposals {
         if let Some(Reply::Proposals(mut rows)) = ctx.call(Request::ProposalList { filter }) {
             let keep = self.selected().map(|p| p.record.code);
             // The newest first: what came in last is what needs an answer.
-            rows.sort_by(|a, b| b.record.code.cmp(&a.record.code));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.record.code));
             self.rows = rows;
             self.loaded = true;
             let at = keep.and_then(|c| self.rows.iter().position(|p| p.record.code == c)).unwrap_or(self.sel.selected);

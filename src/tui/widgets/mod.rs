@@ -1,5 +1,5 @@
 //! Pieces every screen draws with.
 
 pub mod list;
-pub mod text;
 pub mod prompt;
+pub mod text;
