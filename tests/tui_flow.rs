@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use banca::bank::{Actor, Bank, ProposalFilter, Reply, Request};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, view_for, App, CoreSource, ScreenId, Theme};
+use banca::tui::{draw_to_string, view_for, App, CoreSource, Live, ScreenId, Theme};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -246,4 +246,22 @@ fn placement_snapshots() {
         press(app, "6");
         key(app, KeyCode::Enter);
     });
+}
+
+#[test]
+fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "5");
+    let need = banca::model::NeedCode::parse("R-2026-0005").expect("need");
+    let family = banca::model::FamilyCode::parse("F-2026-0002").expect("family");
+    let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
+    app.live(Live::Changed(banca::protocol::Event {
+        kind: "proposal".into(),
+        code: saved.code.clone(),
+        revision: saved.revision,
+        by: BRUNO.into(),
+    }));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&frame, &saved.code).contains("F-2026-0002"), "{frame}");
 }

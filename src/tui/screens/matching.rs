@@ -524,7 +524,7 @@ impl Screen for Matching {
                     header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
                     widths.extend([
                         Constraint::Length(5),
-                        Constraint::Length(5),
+                        Constraint::Length(6),
                         Constraint::Length(8),
                         Constraint::Length(1),
                     ]);
@@ -548,7 +548,7 @@ impl Screen for Matching {
                         }
                         cells.extend([
                             Cell::from(format!("{:>3}", c.score)),
-                            Cell::from(format!("{:>3}", c.free_places)),
+                            Cell::from(format!("{:>4}", c.free_places)),
                             Cell::from(km),
                             Cell::from(c.proposed.map_or("", |_| "▸")),
                         ]);
