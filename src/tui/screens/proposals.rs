@@ -622,7 +622,7 @@ impl Screen for Proposals {
                     Constraint::Length(11),
                     Constraint::Length(if wide { 24 } else { 13 }),
                     Constraint::Length(11),
-                    Constraint::Length(if wide { 16 } else { 13 }),
+                    Constraint::Length(if wide { 16 } else { 14 }),
                     Constraint::Length(10),
                     Constraint::Fill(1),
                 ],
