@@ -147,7 +147,7 @@ fn need_header(n: &NeedView, lang: Lang) -> String {
     )
 }
 
-fn render_verdict(v: &Verdict, total: u32, lang: Lang) -> String {
+pub(crate) fn render_verdict(v: &Verdict, total: u32, lang: Lang) -> String {
     let it = lang == Lang::It;
     let mut out = String::new();
     match (v.rank, v.score) {
@@ -239,13 +239,20 @@ pub fn render_family_ranking(r: &FamilyRanking, lang: Lang) -> String {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Side {
+pub(crate) enum Side {
     Families,
     Needs,
 }
 
 /// How many were looked at, how many fit, and why the others did not.
-fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32)], side: Side, lang: Lang) -> String {
+pub(crate) fn summary(
+    considered: u32,
+    total: u32,
+    shown: usize,
+    excluded: &[(HardRule, u32)],
+    side: Side,
+    lang: Lang,
+) -> String {
     let it = lang == Lang::It;
     let mut out = match (side, it) {
         (Side::Families, true) => format!("Famiglie esaminate: {considered} · candidate: {total}"),
@@ -288,13 +295,13 @@ fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32
 }
 
 /// The explanation lines, indented under their candidate.
-fn criteria_lines(criteria: &[Criterion], lang: Lang) -> String {
+pub(crate) fn criteria_lines(criteria: &[Criterion], lang: Lang) -> String {
     // "    + 10/15 " stays; a long explanation continues under its text.
     criteria.iter().map(|c| hanging(&format!("    {}", describe_criterion(c, lang)), 12, WIDTH)).collect()
 }
 
 /// "3,1 km" from the distance criterion, when there is one.
-fn distance(criteria: &[Criterion], lang: Lang) -> Option<String> {
+pub(crate) fn distance(criteria: &[Criterion], lang: Lang) -> Option<String> {
     let c = criteria.iter().find(|c| c.kind == CriterionKind::Distance)?;
     match &c.fact {
         f @ Fact::Km { .. } => Some(describe_fact(f, lang)),
@@ -302,7 +309,7 @@ fn distance(criteria: &[Criterion], lang: Lang) -> Option<String> {
     }
 }
 
-fn places(free: u8, lang: Lang) -> String {
+pub(crate) fn places(free: u8, lang: Lang) -> String {
     match (free, lang) {
         (1, Lang::It) => "1 posto libero".into(),
         (n, Lang::It) => format!("{n} posti liberi"),
@@ -311,7 +318,7 @@ fn places(free: u8, lang: Lang) -> String {
     }
 }
 
-fn stale_text(f: &FamilyView, lang: Lang) -> String {
+pub(crate) fn stale_text(f: &FamilyView, lang: Lang) -> String {
     match f.profile.confirmed_on {
         Some(d) => format!(
             "{} {}",
@@ -333,7 +340,7 @@ fn referent(c: &Contact) -> String {
 }
 
 /// "S-001 Servizio Affidi Ambito di Dalmine".
-pub(super) fn contact_line(c: &Contact) -> String {
+pub(crate) fn contact_line(c: &Contact) -> String {
     format!("{} {}", c.service, c.service_name).trim().to_string()
 }
 

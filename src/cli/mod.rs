@@ -6,11 +6,11 @@ mod directory;
 pub(crate) mod family;
 pub(crate) mod find;
 mod history;
-mod matching;
+pub(crate) mod matching;
 pub(crate) mod need;
 mod parse;
-mod placement;
-mod proposal;
+pub(crate) mod placement;
+pub(crate) mod proposal;
 pub(crate) mod session;
 mod table;
 

@@ -236,7 +236,7 @@ pub(super) fn get(s: &Session, code: ProposalCode) -> CliResult<Revised<Proposal
 }
 
 /// Code and name of every service, to name them in full.
-pub(super) fn service_names(s: &Session) -> BTreeMap<ServiceCode, String> {
+pub(crate) fn service_names(s: &Session) -> BTreeMap<ServiceCode, String> {
     match s.call(Request::ServiceList) {
         Ok(Reply::Services(list)) => list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect(),
         _ => BTreeMap::new(),
@@ -261,7 +261,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
 }
 
 /// "proposta", "in valutazione", "avviata": short enough for a table.
-pub(super) fn status_word(status: ProposalStatus, lang: Lang) -> String {
+pub(crate) fn status_word(status: ProposalStatus, lang: Lang) -> String {
     match lang {
         Lang::It => status.token_it(),
         Lang::En => status.token(),

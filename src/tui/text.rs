@@ -76,7 +76,14 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
             }
         )*};
     }
-    add!(T, super::screens::families::Tx);
+    add!(
+        T,
+        super::screens::families::Tx,
+        super::screens::matching::Tx,
+        super::screens::proposals::Tx,
+        super::screens::placements::Tx,
+        super::widgets::prompt::Tx,
+    );
     all
 }
 

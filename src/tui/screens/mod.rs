@@ -1,7 +1,10 @@
 //! The eight screens, each a `Screen`: its own state, keys and drawing.
 
 pub mod families;
+pub mod matching;
 mod pending;
+pub mod placements;
+pub mod proposals;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -189,6 +192,9 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
         .map(|&id| -> Box<dyn Screen> {
             match id {
                 ScreenId::Families => Box::new(families::Families::new()),
+                ScreenId::Matching => Box::new(matching::Matching::new()),
+                ScreenId::Proposals => Box::new(proposals::Proposals::new()),
+                ScreenId::Placements => Box::new(placements::Placements::new()),
                 other => Box::new(pending::Pending(other)),
             }
         })

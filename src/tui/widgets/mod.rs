@@ -1,4 +1,5 @@
 //! Pieces every screen draws with.
 
 pub mod list;
+pub mod prompt;
 pub mod text;

@@ -1,0 +1,608 @@
+//! Abbinamento: the candidate families of a need (or the needs a family
+//! could take), best first, beside the explanation of the highlighted one;
+//! "why not this family?", and a proposal in two keys.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
+use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
+use crate::i18n::{comune_label, Lang};
+use crate::matching::CriterionKind;
+use crate::model::age::describe_age;
+use crate::model::{FamilyCode, NeedCode};
+use crate::protocol::Event;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::text::{texts, T};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::prompt::{Prompt, Step};
+
+texts!(Tx {
+    Candidates => "Famiglie candidate", "Candidate families";
+    NeedsFor => "Richieste compatibili", "Fitting needs";
+    Explanation => "Spiegazione", "Explanation";
+    WhyNotTitle => "Perché no", "Why not";
+    Code => "Codice", "Code";
+    Comune => "Comune", "Comune";
+    Score => "Punti", "Score";
+    Free => "Posti", "Places";
+    Km => "Dist.", "Dist.";
+    Age => "Età", "Age";
+    WhyNot => "perché non…", "why not…";
+    Propose => "proponi", "propose";
+    EnterCode => "codice", "code";
+    AskWhyNot => "Perché non è candidata? Codice della famiglia (F-…):", "Why is it not a candidate? The family's code (F-…):";
+    AskNote => "Nota della proposta per", "Note of the proposal of";
+    AskCode => "Codice di una richiesta (R-…) o di una famiglia (F-…):", "A need's code (R-…) or a family's (F-…):";
+    BadCode => "non è il codice di una richiesta (R-…) né di una famiglia (F-…)", "is not the code of a need (R-…) or a family (F-…)";
+    BadFamily => "non è il codice di una famiglia (F-…)", "is not a family's code (F-…)";
+    OnlyForNeed => "«perché non» e «proponi» valgono per una richiesta: apri una richiesta (R-…)", "\"why not\" and \"propose\" work on a need: open a need (R-…)";
+    Proposed1 => "Proposta creata:", "Proposal created:";
+    AlreadyProposed => "già proposta", "already proposed";
+    Empty1 => "Nessuna richiesta o famiglia scelta.", "No need or family chosen yet.";
+    Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
+    Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
+    NoCandidate => "Nessuna candidata.", "No candidates.";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Nav(Nav),
+    Open,
+    Pane,
+    WhyNot,
+    Propose,
+    EnterCode,
+    Back,
+    Reload,
+}
+
+/// How many candidates to ask for: enough to scroll through.
+const LIMIT: usize = 100;
+
+const KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        shown: "Tab",
+        label: label!(T::Pane),
+        action: Act::Pane,
+        bar: true,
+    },
+    Binding { keys: &[plain('w')], shown: "w", label: |l| Tx::WhyNot.get(l), action: Act::WhyNot, bar: true },
+    Binding { keys: &[plain('p')], shown: "p", label: |l| Tx::Propose.get(l), action: Act::Propose, bar: true },
+    Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true },
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: false },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+const EMPTY_KEYS: &[Binding<Act>] =
+    &[Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true }];
+
+enum Ranking {
+    Need(Box<NeedRanking>),
+    Family(Box<FamilyRanking>),
+}
+
+/// What the open prompt asks for.
+enum Ask {
+    WhyNot,
+    Note(FamilyCode),
+    Code,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    List,
+    Explanation,
+}
+
+pub struct Matching {
+    ranking: Option<Ranking>,
+    /// The answer to the last "why not", shown above the explanation.
+    why_not: Option<String>,
+    sel: Selection,
+    focus: Focus,
+    scroll: u16,
+    prompt: Option<(Ask, Prompt)>,
+    list_area: Rect,
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Matching::new()
+    }
+}
+
+impl Matching {
+    pub fn new() -> Matching {
+        Matching {
+            ranking: None,
+            why_not: None,
+            sel: Selection::default(),
+            focus: Focus::List,
+            scroll: 0,
+            prompt: None,
+            list_area: Rect::default(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match &self.ranking {
+            Some(Ranking::Need(r)) => r.candidates.len(),
+            Some(Ranking::Family(r)) => r.needs.len(),
+            None => 0,
+        }
+    }
+
+    fn need(&self) -> Option<NeedCode> {
+        match &self.ranking {
+            Some(Ranking::Need(r)) => Some(r.need.code),
+            _ => None,
+        }
+    }
+
+    /// The code of the highlighted candidate (a family or a need).
+    fn selected_code(&self) -> Option<String> {
+        match &self.ranking {
+            Some(Ranking::Need(r)) => r.candidates.get(self.sel.selected).map(|c| c.family.code.to_string()),
+            Some(Ranking::Family(r)) => r.needs.get(self.sel.selected).map(|c| c.need.code.to_string()),
+            None => None,
+        }
+    }
+
+    fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) -> bool {
+        match ctx.call(Request::MatchNeed { need, limit: LIMIT, why_not }) {
+            Some(Reply::NeedMatches(r)) => {
+                let same = self.need() == Some(need);
+                self.why_not = r.why_not.as_ref().map(|v| render_verdict(v, r.candidates_total, ctx.view.lang));
+                self.ranking = Some(Ranking::Need(r));
+                if !same {
+                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
+                    self.scroll = 0;
+                }
+                self.sel.clamp(self.len());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn load_family(&mut self, family: FamilyCode, ctx: &mut Ctx) -> bool {
+        match ctx.call(Request::MatchFamily { family, limit: LIMIT }) {
+            Some(Reply::FamilyMatches(r)) => {
+                let same = matches!(&self.ranking, Some(Ranking::Family(old)) if old.family.code == family);
+                self.ranking = Some(Ranking::Family(r));
+                self.why_not = None;
+                if !same {
+                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
+                    self.scroll = 0;
+                }
+                self.sel.clamp(self.len());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn load_code(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        if let Some(need) = NeedCode::parse(code) {
+            self.load_need(need, None, ctx)
+        } else if let Some(family) = FamilyCode::parse(code) {
+            self.load_family(family, ctx)
+        } else {
+            false
+        }
+    }
+
+    fn reload_current(&mut self, ctx: &mut Ctx) {
+        match &self.ranking {
+            Some(Ranking::Need(r)) => {
+                let (need, why) = (r.need.code, r.why_not.as_ref().map(|v| v.family));
+                self.load_need(need, why, ctx);
+            }
+            Some(Ranking::Family(r)) => {
+                let family = r.family.code;
+                self.load_family(family, ctx);
+            }
+            None => {}
+        }
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        match act {
+            Act::Nav(n) => match self.focus {
+                Focus::List => {
+                    if self.sel.nav(n, self.len()) {
+                        self.scroll = 0;
+                    }
+                }
+                Focus::Explanation => {
+                    self.scroll = match n {
+                        Nav::Up => self.scroll.saturating_sub(1),
+                        Nav::Down => self.scroll.saturating_add(1),
+                        Nav::PageUp => self.scroll.saturating_sub(10),
+                        Nav::PageDown => self.scroll.saturating_add(10),
+                        Nav::Home => 0,
+                        Nav::End => 200,
+                    }
+                }
+            },
+            Act::Open => {
+                if let Some(code) = self.selected_code() {
+                    return Outcome::Open(code);
+                }
+            }
+            Act::Pane => {
+                self.focus = if self.focus == Focus::List { Focus::Explanation } else { Focus::List };
+            }
+            Act::WhyNot => match self.need() {
+                Some(_) => self.prompt = Some((Ask::WhyNot, Prompt::new(Tx::AskWhyNot.get(lang), "F-"))),
+                None => ctx.error(Tx::OnlyForNeed.get(lang)),
+            },
+            Act::Propose => match (self.need(), self.selected_code().and_then(|c| FamilyCode::parse(&c))) {
+                (Some(need), Some(family)) => {
+                    let q = format!("{} {family} → {need}:", Tx::AskNote.get(lang));
+                    self.prompt = Some((Ask::Note(family), Prompt::new(q, "")));
+                }
+                _ => ctx.error(Tx::OnlyForNeed.get(lang)),
+            },
+            Act::EnterCode => self.prompt = Some((Ask::Code, Prompt::new(Tx::AskCode.get(lang), ""))),
+            Act::Back => self.why_not = None,
+            Act::Reload => self.reload_current(ctx),
+        }
+        Outcome::Done
+    }
+
+    /// The prompt was answered.
+    fn answered(&mut self, ask: Ask, text: String, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        match ask {
+            Ask::WhyNot => match (self.need(), FamilyCode::parse(&text)) {
+                (Some(need), Some(family)) => {
+                    if self.load_need(need, Some(family), ctx) {
+                        self.focus = Focus::Explanation;
+                        self.scroll = 0;
+                    }
+                }
+                _ => ctx.error(format!("{text}: {}", Tx::BadFamily.get(lang))),
+            },
+            Ask::Note(family) => {
+                let Some(need) = self.need() else { return };
+                match ctx.try_call(Request::ProposalCreate { need, family, note: text }) {
+                    Ok(Reply::Saved(saved)) => {
+                        ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
+                        self.reload_current(ctx);
+                    }
+                    Ok(_) => {}
+                    Err(e) => ctx.error(e.message(lang)),
+                }
+            }
+            Ask::Code => {
+                let code = text.to_uppercase();
+                if NeedCode::parse(&code).is_none() && FamilyCode::parse(&code).is_none() {
+                    ctx.error(format!("{text}: {}", Tx::BadCode.get(lang)));
+                } else {
+                    self.load_code(&code, ctx);
+                }
+            }
+        }
+    }
+
+    /// The explanation of the highlighted candidate, as lines.
+    fn explanation(&self, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
+        let mut out: Vec<Line<'static>> = Vec::new();
+        if let Some(v) = &self.why_not {
+            out.push(Line::styled(Tx::WhyNotTitle.get(lang).to_string(), theme.title()));
+            out.extend(styled(v, theme));
+            out.push(Line::raw(""));
+        }
+        let mut text = String::new();
+        match &self.ranking {
+            Some(Ranking::Need(r)) => {
+                if let Some(c) = r.candidates.get(self.sel.selected) {
+                    let f = &c.family;
+                    out.push(Line::styled(format!("{}. {}  {}/100", c.rank, f.code, c.score), theme.title()));
+                    let mut facts = vec![comune_label(&f.profile.comune.to_string())];
+                    facts.extend(distance(&c.criteria, lang));
+                    facts.push(places(c.free_places, lang));
+                    text.push_str(&format!("{}\n{}\n", facts.join(" · "), contact_line(&f.contact)));
+                    if f.stale {
+                        text.push_str(&format!("⚠ {}\n", stale_text(f, lang)));
+                    }
+                    if let Some((code, status)) = c.proposed {
+                        text.push_str(&format!(
+                            "▸ {} {code} ({})\n",
+                            Tx::AlreadyProposed.get(lang),
+                            status.label(lang)
+                        ));
+                    }
+                    text.push_str(&criteria_lines(&c.criteria, lang));
+                    text.push('\n');
+                }
+                text.push_str(&summary(
+                    r.considered,
+                    r.candidates_total,
+                    r.candidates.len(),
+                    &r.excluded,
+                    Side::Families,
+                    lang,
+                ));
+            }
+            Some(Ranking::Family(r)) => {
+                if let Some(c) = r.needs.get(self.sel.selected) {
+                    let n = &c.need;
+                    out.push(Line::styled(format!("{}. {}  {}/100", c.rank, n.code, c.score), theme.title()));
+                    let p = &n.placement;
+                    text.push_str(&format!(
+                        "{}, {} · {} · {}\n{}\n",
+                        describe_age(n.age_months, lang),
+                        p.sex.label(lang),
+                        comune_label(&p.comune.to_string()),
+                        p.kind.label(lang),
+                        contact_line(&n.contact)
+                    ));
+                    if c.group.len() > 1 {
+                        let codes: Vec<String> = c.group.iter().map(|c| c.to_string()).collect();
+                        text.push_str(&format!("{}\n", codes.join(", ")));
+                    }
+                    text.push_str(&criteria_lines(&c.criteria, lang));
+                    text.push('\n');
+                }
+                text.push_str(&summary(
+                    r.considered,
+                    r.candidates_total,
+                    r.needs.len(),
+                    &r.excluded,
+                    Side::Needs,
+                    lang,
+                ));
+            }
+            None => {}
+        }
+        out.extend(styled(&text, theme));
+        out
+    }
+
+    fn render_empty(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let lines = vec![
+            Line::raw(""),
+            Line::styled(Tx::Empty1.get(lang), view.theme.title()),
+            Line::raw(""),
+            Line::raw(Tx::Empty2.get(lang)),
+            Line::raw(Tx::Empty3.get(lang)),
+        ];
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(view.theme.border_focused())
+            .title(Span::styled(format!(" {} ", ScreenId::Matching.title(lang)), view.theme.title()));
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    }
+}
+
+/// Explanation text: the criteria lines lose the CLI's indent (the pane is
+/// narrow), their sign gets a colour.
+fn styled(text: &str, theme: Theme) -> Vec<Line<'static>> {
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            let indented = l.len() - t.len() >= 4;
+            let shown = if indented && (t.starts_with('+') || t.starts_with('-')) { t } else { l };
+            let shown = shown.strip_prefix("    ").unwrap_or(shown).to_string();
+            if shown.starts_with("+ ") {
+                Line::styled(shown, theme.ok())
+            } else if shown.starts_with("- ") && indented {
+                Line::styled(shown, theme.warning())
+            } else {
+                Line::raw(shown)
+            }
+        })
+        .collect()
+}
+
+impl Screen for Matching {
+    fn id(&self) -> ScreenId {
+        ScreenId::Matching
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.ranking.is_none() {
+            return keys::hints(EMPTY_KEYS);
+        }
+        let mut h = keys::nav_hints();
+        h.extend(keys::hints(KEYS));
+        h
+    }
+
+    fn activate(&mut self, _ctx: &mut Ctx) {}
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.reload_current(ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some((ask, mut prompt)) = self.prompt.take() {
+            match prompt.key(ev) {
+                Step::Stay => self.prompt = Some((ask, prompt)),
+                Step::Cancel => {}
+                Step::Done(text) => self.answered(ask, text, ctx),
+            }
+            return Outcome::Done;
+        }
+        if self.ranking.is_none() {
+            return match keys::action(EMPTY_KEYS, ev) {
+                Some(a) => self.act(a, ctx),
+                None => Outcome::Ignored,
+            };
+        }
+        if let Some(n) = keys::action(NAV, ev) {
+            return self.act(Act::Nav(n), ctx);
+        }
+        match keys::action(KEYS, ev) {
+            Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        let len = self.len();
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.sel.scroll(3, len),
+            MouseEventKind::ScrollUp => self.sel.scroll(-3, len),
+            MouseEventKind::Down(MouseButton::Left) => match self.sel.row_at(self.list_area, ev.row, true, len) {
+                Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
+                Some(i) => {
+                    self.sel.select(i, len);
+                    self.focus = Focus::List;
+                    self.scroll = 0;
+                }
+                None => return Outcome::Ignored,
+            },
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
+        // A family's availability, a need or a proposal moves the ranking.
+        if matches!(ev.kind.as_str(), "family" | "need" | "proposal" | "placement") && self.ranking.is_some() {
+            self.reload_current(ctx);
+        }
+    }
+
+    fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.focus = Focus::List;
+        self.load_code(code, ctx)
+    }
+
+    fn captures_text(&self) -> bool {
+        self.prompt.is_some()
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let theme = view.theme;
+        if self.ranking.is_none() {
+            self.render_empty(frame, area, view);
+        } else {
+            let left_width = if area.width >= 110 { 58 } else { 40 };
+            let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
+            let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(left);
+            self.list_area = list;
+            let wide = left.width >= 50;
+            let focused = self.focus == Focus::List;
+            match &self.ranking {
+                Some(Ranking::Need(r)) => {
+                    let n = &r.need;
+                    let p = &n.placement;
+                    let line = format!(
+                        "{} · {} · {}",
+                        n.code,
+                        describe_age(n.age_months, lang),
+                        comune_label(&p.comune.to_string())
+                    );
+                    frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
+                    let mut header = vec!["#", Tx::Code.get(lang)];
+                    let mut widths = vec![Constraint::Length(2), Constraint::Length(11)];
+                    if wide {
+                        header.push(Tx::Comune.get(lang));
+                        widths.push(Constraint::Fill(1));
+                    }
+                    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
+                    widths.extend([
+                        Constraint::Length(5),
+                        Constraint::Length(6),
+                        Constraint::Length(8),
+                        Constraint::Length(1),
+                    ]);
+                    let table = TableView {
+                        title: Tx::Candidates.get(lang).to_string(),
+                        header,
+                        widths,
+                        len: r.candidates.len(),
+                        focused,
+                        empty: Tx::NoCandidate.get(lang),
+                    };
+                    table.render(frame, list, &mut self.sel, theme, |i| {
+                        let c = &r.candidates[i];
+                        let km = distance(&c.criteria, lang)
+                            .filter(|_| c.criteria.iter().any(|k| k.kind == CriterionKind::Distance))
+                            .unwrap_or_default();
+                        let km = if km.chars().count() > 8 { "—".to_string() } else { km };
+                        let mut cells = vec![Cell::from(c.rank.to_string()), Cell::from(c.family.code.to_string())];
+                        if wide {
+                            cells.push(Cell::from(comune_label(&c.family.profile.comune.to_string())));
+                        }
+                        cells.extend([
+                            Cell::from(format!("{:>3}", c.score)),
+                            Cell::from(format!("{:>4}", c.free_places)),
+                            Cell::from(km),
+                            Cell::from(c.proposed.map_or("", |_| "▸")),
+                        ]);
+                        cells
+                    });
+                }
+                Some(Ranking::Family(r)) => {
+                    let f = &r.family;
+                    let line = format!("{} · {}", f.code, comune_label(&f.profile.comune.to_string()));
+                    frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
+                    let mut header = vec!["#", Tx::Code.get(lang), Tx::Age.get(lang)];
+                    let mut widths = vec![Constraint::Length(2), Constraint::Length(11), Constraint::Length(8)];
+                    if wide {
+                        header.push(Tx::Comune.get(lang));
+                        widths.push(Constraint::Fill(1));
+                    }
+                    header.push(Tx::Score.get(lang));
+                    widths.push(Constraint::Length(5));
+                    let table = TableView {
+                        title: Tx::NeedsFor.get(lang).to_string(),
+                        header,
+                        widths,
+                        len: r.needs.len(),
+                        focused,
+                        empty: Tx::NoCandidate.get(lang),
+                    };
+                    table.render(frame, list, &mut self.sel, theme, |i| {
+                        let c = &r.needs[i];
+                        let mut cells = vec![
+                            Cell::from(c.rank.to_string()),
+                            Cell::from(c.need.code.to_string()),
+                            Cell::from(describe_age(c.need.age_months, lang)),
+                        ];
+                        if wide {
+                            cells.push(Cell::from(comune_label(&c.need.placement.comune.to_string())));
+                        }
+                        cells.push(Cell::from(format!("{:>3}", c.score)));
+                        cells
+                    });
+                }
+                None => {}
+            }
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(if focused { theme.border() } else { theme.border_focused() })
+                .title(Span::styled(format!(" {} ", Tx::Explanation.get(lang)), theme.title()));
+            let lines = self.explanation(lang, theme);
+            frame.render_widget(
+                Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((self.scroll, 0)),
+                right,
+            );
+        }
+        if let Some((_, prompt)) = &self.prompt {
+            prompt.render(frame, area, view);
+        }
+    }
+}

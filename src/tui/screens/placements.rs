@@ -1,0 +1,516 @@
+//! Affidi: the placements the operator may see, the reviews due this
+//! month in evidence, a placement's plan, reviews and closing; a review and
+//! the closing recorded in a few keys.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::families::kind_short;
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{PlacementFilter, Reply, Request, Revised};
+use crate::cli::placement::render_placement;
+use crate::i18n::Lang;
+use crate::model::dates::{format_date, parse_date};
+use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
+use crate::protocol::Event;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::text::{texts, T};
+use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::prompt::{Pick, Prompt, Step};
+use crate::tui::widgets::text::document;
+
+texts!(Tx {
+    Title => "Affidi", "Placements";
+    Code => "Codice", "Code";
+    Child => "Minore", "Child";
+    Family => "Famiglia", "Family";
+    Kind => "Tipo", "Kind";
+    Start => "Inizio", "Start";
+    NextReview => "Prossima verifica", "Next review";
+    NextReviewShort => "Verifica", "Review";
+    State => "Stato", "State";
+    Ongoing => "in corso", "ongoing";
+    Closed => "chiuso", "closed";
+    All => "tutti", "all";
+    DueFilter => "verifiche del mese", "reviews this month";
+    Shown => "mostrati", "showing";
+    Review => "verifica", "review";
+    Close => "chiudi", "close";
+    None => "Nessun affido.", "No placements.";
+    NoneDue => "Nessuna verifica prevista questo mese.", "No review due this month.";
+    AskReviewDate => "Data della verifica (gg/mm/aaaa):", "Date of the review (dd/mm/yyyy):";
+    AskReviewNote => "Nota della verifica:", "Note of the review:";
+    AskOutcome => "Esito dell'affido", "Outcome of the placement";
+    AskCloseNote => "Nota di chiusura (facoltativa):", "Closing note (optional):";
+    BadDate => "data non valida (gg/mm/aaaa):", "not a valid date (dd/mm/yyyy):";
+    NoteRequired => "La nota della verifica è obbligatoria (Esc annulla).", "The review needs a note (Esc cancels).";
+    Reviewed => "Verifica registrata:", "Review recorded:";
+    ClosedOk => "Affido chiuso:", "Placement closed:";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Nav(Nav),
+    Open,
+    Back,
+    Due,
+    Review,
+    Close,
+    Reload,
+}
+
+const LIST_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding { keys: &[plain('d')], shown: "d", label: |l| Tx::DueFilter.get(l), action: Act::Due, bar: true },
+    Binding { keys: &[plain('v')], shown: "v", label: |l| Tx::Review.get(l), action: Act::Review, bar: true },
+    Binding { keys: &[plain('x')], shown: "x", label: |l| Tx::Close.get(l), action: Act::Close, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+const DETAIL_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
+    Binding { keys: &[plain('v')], shown: "v", label: |l| Tx::Review.get(l), action: Act::Review, bar: true },
+    Binding { keys: &[plain('x')], shown: "x", label: |l| Tx::Close.get(l), action: Act::Close, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+/// What the open popup asks for.
+enum Ask {
+    ReviewDate(PlacementCode, Prompt),
+    ReviewNote(PlacementCode, time::Date, Prompt),
+    Outcome(PlacementCode, Pick),
+    CloseNote(PlacementCode, PlacementOutcome, Prompt),
+}
+
+enum Mode {
+    List,
+    Detail { placement: Box<Revised<Placement>>, scroll: u16 },
+}
+
+pub struct Placements {
+    loaded: bool,
+    rows: Vec<Revised<Placement>>,
+    /// Indexes of `rows` shown.
+    shown: Vec<usize>,
+    due_only: bool,
+    today: Option<time::Date>,
+    sel: Selection,
+    mode: Mode,
+    ask: Option<Ask>,
+    names: BTreeMap<ServiceCode, String>,
+    list_area: Rect,
+}
+
+impl Default for Placements {
+    fn default() -> Self {
+        Placements::new()
+    }
+}
+
+/// The next review of an ongoing placement falls in `today`'s month.
+fn due_this_month(p: &Placement, today: time::Date) -> bool {
+    p.is_active() && p.next_review(today).is_some_and(|d| d.year() == today.year() && d.month() == today.month())
+}
+
+impl Placements {
+    pub fn new() -> Placements {
+        Placements {
+            loaded: false,
+            rows: Vec::new(),
+            shown: Vec::new(),
+            due_only: false,
+            today: None,
+            sel: Selection::default(),
+            mode: Mode::List,
+            ask: None,
+            names: BTreeMap::new(),
+            list_area: Rect::default(),
+        }
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) {
+        self.today = Some(ctx.view.today);
+        if self.names.is_empty() {
+            if let Ok(Reply::Services(list)) = ctx.try_call(Request::ServiceList) {
+                self.names = list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect();
+            }
+        }
+        if let Some(Reply::Placements(mut rows)) =
+            ctx.call(Request::PlacementList { filter: PlacementFilter::default() })
+        {
+            let keep = self.selected().map(|p| p.record.code);
+            // Ongoing first, then by code: what still needs care on top.
+            rows.sort_by_key(|r| (!r.record.is_active(), r.record.code));
+            self.rows = rows;
+            self.loaded = true;
+            self.arrange(keep);
+        }
+    }
+
+    fn arrange(&mut self, keep: Option<PlacementCode>) {
+        let today = self.today.unwrap_or(time::Date::MIN);
+        let due = self.due_only;
+        self.shown = (0..self.rows.len()).filter(|&i| !due || due_this_month(&self.rows[i].record, today)).collect();
+        let at = keep
+            .and_then(|c| self.shown.iter().position(|&i| self.rows[i].record.code == c))
+            .unwrap_or(self.sel.selected);
+        self.sel.select(at, self.shown.len());
+    }
+
+    fn selected(&self) -> Option<&Revised<Placement>> {
+        self.shown.get(self.sel.selected).map(|&i| &self.rows[i])
+    }
+
+    fn current(&self) -> Option<PlacementCode> {
+        match &self.mode {
+            Mode::Detail { placement, .. } => Some(placement.record.code),
+            Mode::List => self.selected().map(|p| p.record.code),
+        }
+    }
+
+    fn open_record(&mut self, code: PlacementCode, ctx: &mut Ctx) -> bool {
+        match ctx.call(Request::PlacementGet { code }) {
+            Some(Reply::Placement(p)) => {
+                let scroll = match &self.mode {
+                    Mode::Detail { placement, scroll } if placement.record.code == code => *scroll,
+                    _ => 0,
+                };
+                if let Some(i) = self.shown.iter().position(|&i| self.rows[i].record.code == code) {
+                    self.sel.select(i, self.shown.len());
+                }
+                self.mode = Mode::Detail { placement: Box::new(p), scroll };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn refresh(&mut self, code: PlacementCode, ctx: &mut Ctx) {
+        self.load(ctx);
+        if let Mode::Detail { placement, .. } = &self.mode {
+            if placement.record.code == code {
+                self.open_record(code, ctx);
+            }
+        }
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        match act {
+            Act::Nav(n) => {
+                self.sel.nav(n, self.shown.len());
+            }
+            Act::Open => {
+                if let Some(code) = self.selected().map(|p| p.record.code) {
+                    self.open_record(code, ctx);
+                }
+            }
+            Act::Back => self.mode = Mode::List,
+            Act::Due => {
+                self.due_only = !self.due_only;
+                let keep = self.selected().map(|p| p.record.code);
+                self.arrange(keep);
+            }
+            Act::Review => {
+                if let Some(code) = self.current() {
+                    let prompt =
+                        Prompt::new(format!("{code}  {}", Tx::AskReviewDate.get(lang)), format_date(ctx.view.today));
+                    self.ask = Some(Ask::ReviewDate(code, prompt));
+                }
+            }
+            Act::Close => {
+                if let Some(code) = self.current() {
+                    let items = PlacementOutcome::ALL.iter().map(|o| o.label(lang).to_string()).collect();
+                    let pick = Pick::new(format!("{code} · {}", Tx::AskOutcome.get(lang)), items, 0);
+                    self.ask = Some(Ask::Outcome(code, pick));
+                }
+            }
+            Act::Reload => {
+                self.load(ctx);
+                if let Some(code) = self.current().filter(|_| matches!(self.mode, Mode::Detail { .. })) {
+                    self.open_record(code, ctx);
+                }
+            }
+        }
+        Outcome::Done
+    }
+
+    fn answer(&mut self, ask: Ask, ev: &KeyEvent, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        match ask {
+            Ask::ReviewDate(code, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::ReviewDate(code, prompt)),
+                Step::Cancel => {}
+                Step::Done(text) => match parse_date(&text) {
+                    Some(date) => {
+                        let q = format!("{code} {}  {}", format_date(date), Tx::AskReviewNote.get(lang));
+                        self.ask = Some(Ask::ReviewNote(code, date, Prompt::new(q, "")));
+                    }
+                    None => {
+                        ctx.error(format!("{} {text}", Tx::BadDate.get(lang)));
+                        self.ask = Some(Ask::ReviewDate(code, prompt));
+                    }
+                },
+            },
+            Ask::ReviewNote(code, date, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::ReviewNote(code, date, prompt)),
+                Step::Cancel => {}
+                Step::Done(note) if note.is_empty() => {
+                    ctx.error(Tx::NoteRequired.get(lang));
+                    self.ask = Some(Ask::ReviewNote(code, date, prompt));
+                }
+                Step::Done(note) => {
+                    let Some(base_revision) = self.revision(code, ctx) else { return };
+                    let request = Request::PlacementReview { code, base_revision, date, note };
+                    self.save(code, request, Tx::Reviewed, ctx);
+                }
+            },
+            Ask::Outcome(code, mut pick) => match pick.key(ev) {
+                Step::Stay => self.ask = Some(Ask::Outcome(code, pick)),
+                Step::Cancel => {}
+                Step::Done(i) => {
+                    let outcome = PlacementOutcome::ALL.get(i).copied().unwrap_or(PlacementOutcome::Other);
+                    let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
+                    self.ask = Some(Ask::CloseNote(code, outcome, Prompt::new(q, "")));
+                }
+            },
+            Ask::CloseNote(code, outcome, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::CloseNote(code, outcome, prompt)),
+                Step::Cancel => {}
+                Step::Done(note) => {
+                    let Some(base_revision) = self.revision(code, ctx) else { return };
+                    let date = ctx.view.today;
+                    let request = Request::PlacementClose { code, base_revision, date, outcome, note };
+                    self.save(code, request, Tx::ClosedOk, ctx);
+                }
+            },
+        }
+    }
+
+    /// The revision the change applies to: read now, so nobody else's change is overwritten unseen.
+    fn revision(&self, code: PlacementCode, ctx: &mut Ctx) -> Option<u64> {
+        match ctx.call(Request::PlacementGet { code }) {
+            Some(Reply::Placement(p)) => Some(p.revision),
+            _ => None,
+        }
+    }
+
+    fn save(&mut self, code: PlacementCode, request: Request, done: Tx, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        match ctx.try_call(request) {
+            Ok(_) => {
+                ctx.info(format!("{} {code}", done.get(lang)));
+                self.refresh(code, ctx);
+            }
+            Err(e) => ctx.error(e.message(lang)),
+        }
+    }
+}
+
+impl Screen for Placements {
+    fn id(&self) -> ScreenId {
+        ScreenId::Placements
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        match self.mode {
+            Mode::List => {
+                let mut h = keys::nav_hints();
+                h.extend(keys::hints(LIST_KEYS));
+                h
+            }
+            Mode::Detail { .. } => {
+                let mut h = keys::hints(DETAIL_KEYS);
+                h.extend(keys::nav_hints());
+                h
+            }
+        }
+    }
+
+    fn activate(&mut self, ctx: &mut Ctx) {
+        if !self.loaded {
+            self.load(ctx);
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.act(Act::Reload, ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(ask) = self.ask.take() {
+            self.answer(ask, ev, ctx);
+            return Outcome::Done;
+        }
+        match &mut self.mode {
+            Mode::List => {
+                if let Some(n) = keys::action(NAV, ev) {
+                    return self.act(Act::Nav(n), ctx);
+                }
+                match keys::action(LIST_KEYS, ev) {
+                    Some(a) => self.act(a, ctx),
+                    None => Outcome::Ignored,
+                }
+            }
+            Mode::Detail { scroll, .. } => {
+                if let Some(n) = keys::action(NAV, ev) {
+                    *scroll = match n {
+                        Nav::Up => scroll.saturating_sub(1),
+                        Nav::Down => scroll.saturating_add(1),
+                        Nav::PageUp => scroll.saturating_sub(10),
+                        Nav::PageDown => scroll.saturating_add(10),
+                        Nav::Home => 0,
+                        Nav::End => 200,
+                    };
+                    return Outcome::Done;
+                }
+                match keys::action(DETAIL_KEYS, ev) {
+                    Some(a) => self.act(a, ctx),
+                    None => Outcome::Ignored,
+                }
+            }
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if !matches!(self.mode, Mode::List) || self.ask.is_some() {
+            return Outcome::Ignored;
+        }
+        let len = self.shown.len();
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.sel.scroll(3, len),
+            MouseEventKind::ScrollUp => self.sel.scroll(-3, len),
+            MouseEventKind::Down(MouseButton::Left) => match self.sel.row_at(self.list_area, ev.row, true, len) {
+                Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
+                Some(i) => self.sel.select(i, len),
+                None => return Outcome::Ignored,
+            },
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
+        if ev.kind == "placement" && self.loaded {
+            if let Some(code) = PlacementCode::parse(&ev.code) {
+                self.refresh(code, ctx);
+            }
+        }
+    }
+
+    fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        if self.names.is_empty() {
+            self.load(ctx);
+        }
+        match PlacementCode::parse(code) {
+            Some(code) => self.open_record(code, ctx),
+            None => false,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.ask.is_some()
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let theme = view.theme;
+        let today = view.today;
+        if let Mode::Detail { placement, scroll } = &self.mode {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focused())
+                .title(Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()));
+            let lines = document(&render_placement(placement, &self.names, today, lang), theme);
+            frame.render_widget(
+                Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)),
+                area,
+            );
+        } else {
+            let [bar, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+            let which = if self.due_only { Tx::DueFilter } else { Tx::All };
+            let spans = vec![
+                Span::styled(format!("{}: ", Tx::Shown.get(lang)), theme.dim()),
+                Span::raw(which.get(lang)),
+                Span::styled(format!("   d: {}", Tx::DueFilter.get(lang)), theme.dim()),
+            ];
+            frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+            self.list_area = list;
+            let wide = list.width >= 100;
+            let next = if wide { Tx::NextReview } else { Tx::NextReviewShort };
+            let header = [Tx::Code, Tx::Child, Tx::Family, Tx::Kind, Tx::Start, next, Tx::State].map(|t| t.get(lang));
+            let empty = match (self.loaded, self.due_only) {
+                (false, _) => T::Loading.get(lang),
+                (true, true) => Tx::NoneDue.get(lang),
+                (true, false) => Tx::None.get(lang),
+            };
+            let table = TableView {
+                title: Tx::Title.get(lang).to_string(),
+                header: header.to_vec(),
+                widths: vec![
+                    Constraint::Length(11),
+                    Constraint::Length(if wide { 24 } else { 13 }),
+                    Constraint::Length(11),
+                    Constraint::Length(4),
+                    Constraint::Length(10),
+                    Constraint::Length(if wide { 18 } else { 12 }),
+                    Constraint::Fill(1),
+                ],
+                len: self.shown.len(),
+                focused: true,
+                empty,
+            };
+            let rows = &self.rows;
+            let shown = &self.shown;
+            table.render(frame, list, &mut self.sel, theme, |i| {
+                let p = &rows[shown[i]].record;
+                let needs = match p.needs.as_slice() {
+                    [one] => one.to_string(),
+                    [first, rest @ ..] if !wide => format!("{first}+{}", rest.len()),
+                    all => all.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","),
+                };
+                let next = p.next_review(today).filter(|_| p.is_active());
+                let next = match next {
+                    Some(d) if due_this_month(p, today) => {
+                        Line::styled(format!("{} ◆", format_date(d)), theme.warning())
+                    }
+                    Some(d) => Line::raw(format_date(d)),
+                    None => Line::raw("—"),
+                };
+                let state = match &p.closing {
+                    None => Line::raw(Tx::Ongoing.get(lang)),
+                    Some(c) => {
+                        Line::styled(format!("{}: {}", Tx::Closed.get(lang), c.outcome.label(lang)), theme.dim())
+                    }
+                };
+                vec![
+                    Cell::from(p.code.to_string()),
+                    Cell::from(needs),
+                    Cell::from(p.family.to_string()),
+                    Cell::from(kind_short(p.kind, lang)),
+                    Cell::from(format_date(p.plan.start)),
+                    Cell::from(next),
+                    Cell::from(state),
+                ]
+            });
+        }
+        match &self.ask {
+            Some(Ask::ReviewDate(_, prompt) | Ask::ReviewNote(_, _, prompt) | Ask::CloseNote(_, _, prompt)) => {
+                prompt.render(frame, area, view)
+            }
+            Some(Ask::Outcome(_, pick)) => pick.render(frame, area, view),
+            None => {}
+        }
+    }
+}

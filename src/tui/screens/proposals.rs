@@ -1,0 +1,671 @@
+//! Proposte: the inbox (proposals of the service's families) and the outbox
+//! (proposals for its needs), a proposal's steps, and the steps the
+//! operator may take: under review, accept, decline, withdraw, start the
+//! placement with its plan.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{Direction, ProposalFilter, Reply, Request, Revised};
+use crate::cli::proposal::{render_proposal, status_word};
+use crate::i18n::Lang;
+use crate::model::dates::{format_date, parse_date};
+use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
+use crate::protocol::Event;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::text::{texts, T};
+use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::prompt::{Pick, Prompt, Step};
+use crate::tui::widgets::text::document;
+
+texts!(Tx {
+    Title => "Proposte", "Proposals";
+    Inbox => "In arrivo", "Inbox";
+    Outbox => "Inviate", "Outbox";
+    InboxHint => "proposte delle nostre famiglie", "proposals of our families";
+    OutboxHint => "proposte per le nostre richieste", "proposals for our needs";
+    Code => "Codice", "Code";
+    Needs => "Richiesta", "Need";
+    Family => "Famiglia", "Family";
+    Status => "Stato", "Status";
+    Date => "Data", "Date";
+    Other => "Altro servizio", "Other service";
+    Switch => "arrivo/inviate", "inbox/outbox";
+    Review => "in valutazione", "under review";
+    Accept => "accetta", "accept";
+    Decline => "rifiuta", "decline";
+    Withdraw => "ritira", "withdraw";
+    Start => "avvia affido", "start placement";
+    Match => "abbinamento", "matching";
+    None => "Nessuna proposta.", "No proposals.";
+    AskDecline => "Motivo del rifiuto di", "Reason for declining";
+    AskWithdraw => "Motivo del ritiro di", "Reason for withdrawing";
+    ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
+    Stepped => "Proposta aggiornata:", "Proposal updated:";
+    Started => "Affido avviato:", "Placement started:";
+    PlanStart => "Inizio dell'affido (gg/mm/aaaa):", "Start of the placement (dd/mm/yyyy):";
+    PlanEnd => "Fine prevista (gg/mm/aaaa, vuoto se nessuna):", "Expected end (dd/mm/yyyy, empty for none):";
+    PlanMonths => "Durata prevista in mesi (vuoto se nessuna):", "Expected duration in months (empty for none):";
+    PlanContact => "Incontri con la famiglia d'origine", "Contact with the family of origin";
+    PlanSupervised => "Incontri facilitati / spazio neutro?", "Supervised meetings?";
+    PlanReviews => "Verifiche previste (gg/mm/aaaa, separate da virgola):", "Planned reviews (dd/mm/yyyy, separated by commas):";
+    PlanCommitments => "Impegni della famiglia, dei servizi e della famiglia d'origine:", "Commitments of the family, the services and the family of origin:";
+    BadDate => "data non valida (gg/mm/aaaa):", "not a valid date (dd/mm/yyyy):";
+    BadMonths => "non è un numero di mesi:", "is not a number of months:";
+    YesNo => "sì", "yes";
+    No => "no", "no";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Nav(Nav),
+    Open,
+    Back,
+    Switch,
+    Inbox,
+    Outbox,
+    Step(ProposalStatus),
+    Start,
+    Match,
+    Reload,
+}
+
+const LIST_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        shown: "Tab i u",
+        label: |l| Tx::Switch.get(l),
+        action: Act::Switch,
+        bar: true,
+    },
+    Binding { keys: &[plain('i')], shown: "", label: |l| Tx::Inbox.get(l), action: Act::Inbox, bar: false },
+    Binding { keys: &[plain('u')], shown: "", label: |l| Tx::Outbox.get(l), action: Act::Outbox, bar: false },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+/// The steps, the same in the list (on the highlighted row) and in the record.
+const STEP_KEYS: &[Binding<Act>] = &[
+    Binding {
+        keys: &[plain('v')],
+        shown: "v",
+        label: |l| Tx::Review.get(l),
+        action: Act::Step(ProposalStatus::UnderReview),
+        bar: true,
+    },
+    Binding {
+        keys: &[plain('a')],
+        shown: "a",
+        label: |l| Tx::Accept.get(l),
+        action: Act::Step(ProposalStatus::Accepted),
+        bar: true,
+    },
+    Binding {
+        keys: &[plain('d')],
+        shown: "d",
+        label: |l| Tx::Decline.get(l),
+        action: Act::Step(ProposalStatus::Declined),
+        bar: true,
+    },
+    Binding {
+        keys: &[plain('w')],
+        shown: "w",
+        label: |l| Tx::Withdraw.get(l),
+        action: Act::Step(ProposalStatus::Withdrawn),
+        bar: true,
+    },
+    Binding { keys: &[plain('s')], shown: "s", label: |l| Tx::Start.get(l), action: Act::Start, bar: true },
+    Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::Match.get(l), action: Act::Match, bar: false },
+];
+
+const DETAIL_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+/// The plan of a placement, asked one field at a time.
+#[derive(Debug, Clone)]
+struct PlanDraft {
+    proposal: ProposalCode,
+    plan: FosterPlan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanField {
+    Start,
+    End,
+    Months,
+    Contact,
+    Supervised,
+    Reviews,
+    Commitments,
+}
+
+/// What the open popup asks for.
+enum Ask {
+    Reason(ProposalCode, ProposalStatus, Prompt),
+    Plan(Box<PlanDraft>, PlanField, Prompt),
+    PlanPick(Box<PlanDraft>, PlanField, Pick),
+}
+
+enum Mode {
+    List,
+    Detail { proposal: Box<Revised<Proposal>>, scroll: u16 },
+}
+
+pub struct Proposals {
+    loaded: bool,
+    direction: Direction,
+    rows: Vec<Revised<Proposal>>,
+    sel: Selection,
+    mode: Mode,
+    ask: Option<Ask>,
+    names: BTreeMap<ServiceCode, String>,
+    /// The operator's service: which side's steps the help offers.
+    view_service: Option<ServiceCode>,
+    list_area: Rect,
+}
+
+impl Default for Proposals {
+    fn default() -> Self {
+        Proposals::new()
+    }
+}
+
+impl Proposals {
+    pub fn new() -> Proposals {
+        Proposals {
+            loaded: false,
+            direction: Direction::Inbox,
+            rows: Vec::new(),
+            sel: Selection::default(),
+            mode: Mode::List,
+            ask: None,
+            names: BTreeMap::new(),
+            view_service: None,
+            list_area: Rect::default(),
+        }
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) {
+        if self.names.is_empty() {
+            if let Ok(Reply::Services(list)) = ctx.try_call(Request::ServiceList) {
+                self.names = list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect();
+            }
+        }
+        let filter = ProposalFilter { direction: Some(self.direction), ..ProposalFilter::default() };
+        if let Some(Reply::Proposals(mut rows)) = ctx.call(Request::ProposalList { filter }) {
+            let keep = self.selected().map(|p| p.record.code);
+            // The newest first: what came in last is what needs an answer.
+            rows.sort_by_key(|r| std::cmp::Reverse(r.record.code));
+            self.rows = rows;
+            self.loaded = true;
+            let at = keep.and_then(|c| self.rows.iter().position(|p| p.record.code == c)).unwrap_or(self.sel.selected);
+            self.sel.select(at, self.rows.len());
+        }
+    }
+
+    fn selected(&self) -> Option<&Revised<Proposal>> {
+        self.rows.get(self.sel.selected)
+    }
+
+    /// The proposal the keys act on: the open record, or the highlighted row.
+    fn current(&self) -> Option<&Revised<Proposal>> {
+        match &self.mode {
+            Mode::Detail { proposal, .. } => Some(proposal),
+            Mode::List => self.selected(),
+        }
+    }
+
+    fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) -> bool {
+        match ctx.call(Request::ProposalGet { code }) {
+            Some(Reply::Proposal(p)) => {
+                let scroll = match &self.mode {
+                    Mode::Detail { proposal, scroll } if proposal.record.code == code => *scroll,
+                    _ => 0,
+                };
+                if let Some(i) = self.rows.iter().position(|r| r.record.code == code) {
+                    self.sel.select(i, self.rows.len());
+                }
+                self.mode = Mode::Detail { proposal: Box::new(p), scroll };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn set_direction(&mut self, d: Direction, ctx: &mut Ctx) {
+        if self.direction != d {
+            self.direction = d;
+            self.sel = Selection { height: self.sel.height, ..Selection::default() };
+        }
+        self.load(ctx);
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        match act {
+            Act::Nav(n) => {
+                self.sel.nav(n, self.rows.len());
+            }
+            Act::Open => {
+                if let Some(code) = self.selected().map(|p| p.record.code) {
+                    self.open_record(code, ctx);
+                }
+            }
+            Act::Back => self.mode = Mode::List,
+            Act::Switch => {
+                let d = if self.direction == Direction::Inbox { Direction::Outbox } else { Direction::Inbox };
+                self.set_direction(d, ctx);
+            }
+            Act::Inbox => self.set_direction(Direction::Inbox, ctx),
+            Act::Outbox => self.set_direction(Direction::Outbox, ctx),
+            Act::Step(to) => {
+                let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
+                match to {
+                    ProposalStatus::Declined | ProposalStatus::Withdrawn => {
+                        let q = if to == ProposalStatus::Declined { Tx::AskDecline } else { Tx::AskWithdraw };
+                        let prompt = Prompt::new(format!("{} {code}:", q.get(lang)), "");
+                        self.ask = Some(Ask::Reason(code, to, prompt));
+                    }
+                    _ => self.step(code, to, String::new(), ctx),
+                }
+            }
+            Act::Start => {
+                let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
+                let plan = FosterPlan {
+                    start: ctx.view.today,
+                    expected_end: None,
+                    duration_months: None,
+                    contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
+                    contact_notes: String::new(),
+                    review_dates: vec![],
+                    commitments: String::new(),
+                };
+                let draft = Box::new(PlanDraft { proposal: code, plan });
+                self.ask = Some(plan_ask(draft, PlanField::Start, lang));
+            }
+            Act::Match => {
+                if let Some(p) = self.current() {
+                    return Outcome::Match(p.record.need().to_string());
+                }
+            }
+            Act::Reload => {
+                self.load(ctx);
+                if let Mode::Detail { proposal, .. } = &self.mode {
+                    let code = proposal.record.code;
+                    self.open_record(code, ctx);
+                }
+            }
+        }
+        Outcome::Done
+    }
+
+    /// A step on the proposal as last read; the core's refusal is the message.
+    fn step(&mut self, code: ProposalCode, to: ProposalStatus, note: String, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Some(Reply::Proposal(p)) = ctx.call(Request::ProposalGet { code }) else { return };
+        match ctx.try_call(Request::ProposalStep { code, base_revision: p.revision, to, note }) {
+            Ok(_) => {
+                ctx.info(format!("{} {code} → {}", Tx::Stepped.get(lang), to.label(lang)));
+                self.refresh(code, ctx);
+            }
+            Err(e) => ctx.error(e.message(lang)),
+        }
+    }
+
+    fn refresh(&mut self, code: ProposalCode, ctx: &mut Ctx) {
+        self.load(ctx);
+        if let Mode::Detail { proposal, .. } = &self.mode {
+            if proposal.record.code == code {
+                self.open_record(code, ctx);
+            }
+        }
+    }
+
+    fn start(&mut self, draft: PlanDraft, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let code = draft.proposal;
+        let Some(Reply::Proposal(p)) = ctx.call(Request::ProposalGet { code }) else { return };
+        let request = Request::PlacementStart { proposal: code, base_revision: p.revision, plan: draft.plan };
+        match ctx.try_call(request) {
+            Ok(Reply::Saved(saved)) => {
+                ctx.info(format!("{} {} ({code})", Tx::Started.get(lang), saved.code));
+                self.refresh(code, ctx);
+            }
+            Ok(_) => {}
+            Err(e) => ctx.error(e.message(lang)),
+        }
+    }
+
+    /// A key while a popup asks something.
+    fn answer(&mut self, ask: Ask, ev: &KeyEvent, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        match ask {
+            Ask::Reason(code, to, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::Reason(code, to, prompt)),
+                Step::Cancel => {}
+                Step::Done(text) if text.is_empty() => {
+                    ctx.error(Tx::ReasonRequired.get(lang));
+                    self.ask = Some(Ask::Reason(code, to, prompt));
+                }
+                Step::Done(text) => self.step(code, to, text, ctx),
+            },
+            Ask::Plan(mut draft, field, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::Plan(draft, field, prompt)),
+                Step::Cancel => {}
+                Step::Done(text) => match fill(&mut draft.plan, field, &text, lang) {
+                    Err(message) => {
+                        ctx.error(message);
+                        self.ask = Some(Ask::Plan(draft, field, prompt));
+                    }
+                    Ok(()) => self.next_field(draft, field, ctx),
+                },
+            },
+            Ask::PlanPick(mut draft, field, mut pick) => match pick.key(ev) {
+                Step::Stay => self.ask = Some(Ask::PlanPick(draft, field, pick)),
+                Step::Cancel => {}
+                Step::Done(i) => {
+                    match field {
+                        PlanField::Contact => {
+                            draft.plan.contact.frequency =
+                                ContactFrequency::ALL.get(i).copied().unwrap_or(ContactFrequency::ToBeDefined)
+                        }
+                        _ => draft.plan.contact.supervised = i == 0,
+                    }
+                    self.next_field(draft, field, ctx);
+                }
+            },
+        }
+    }
+
+    fn next_field(&mut self, draft: Box<PlanDraft>, field: PlanField, ctx: &mut Ctx) {
+        use PlanField::*;
+        let next = match field {
+            Start => End,
+            End => Months,
+            Months => Contact,
+            Contact => Supervised,
+            Supervised => Reviews,
+            Reviews => Commitments,
+            Commitments => return self.start(*draft, ctx),
+        };
+        self.ask = Some(plan_ask(draft, next, ctx.view.lang));
+    }
+
+    fn render_detail(&self, frame: &mut Frame, area: Rect, view: &View, p: &Revised<Proposal>, scroll: u16) {
+        let theme = view.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
+        let lines = document(&render_proposal(p, &self.names, view.lang), theme);
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+    }
+}
+
+/// The popup that asks for one field of the plan, filled with what the draft has.
+fn plan_ask(draft: Box<PlanDraft>, field: PlanField, lang: Lang) -> Ask {
+    let p = &draft.plan;
+    let (question, initial) = match field {
+        PlanField::Start => (Tx::PlanStart, format_date(p.start)),
+        PlanField::End => (Tx::PlanEnd, p.expected_end.map(format_date).unwrap_or_default()),
+        PlanField::Months => (Tx::PlanMonths, p.duration_months.map(|m| m.to_string()).unwrap_or_default()),
+        PlanField::Contact => {
+            let items = ContactFrequency::ALL.iter().map(|f| f.label(lang).to_string()).collect();
+            let at = ContactFrequency::ALL.iter().position(|&f| f == p.contact.frequency).unwrap_or(0);
+            let pick = Pick::new(Tx::PlanContact.get(lang), items, at);
+            return Ask::PlanPick(draft, field, pick);
+        }
+        PlanField::Supervised => {
+            let items = vec![Tx::YesNo.get(lang).to_string(), Tx::No.get(lang).to_string()];
+            let pick = Pick::new(Tx::PlanSupervised.get(lang), items, usize::from(!p.contact.supervised));
+            return Ask::PlanPick(draft, field, pick);
+        }
+        PlanField::Reviews => {
+            (Tx::PlanReviews, p.review_dates.iter().map(|d| format_date(*d)).collect::<Vec<_>>().join(", "))
+        }
+        PlanField::Commitments => (Tx::PlanCommitments, p.commitments.clone()),
+    };
+    let prompt = Prompt::new(format!("{}  {}", draft.proposal, question.get(lang)), initial);
+    Ask::Plan(draft, field, prompt)
+}
+
+/// Puts a typed answer in the plan, or says why it cannot.
+fn fill(plan: &mut FosterPlan, field: PlanField, text: &str, lang: Lang) -> Result<(), String> {
+    let date = |s: &str| parse_date(s).ok_or_else(|| format!("{} {s}", Tx::BadDate.get(lang)));
+    match field {
+        PlanField::Start => plan.start = date(text)?,
+        PlanField::End => plan.expected_end = if text.is_empty() { None } else { Some(date(text)?) },
+        PlanField::Months => {
+            plan.duration_months = if text.is_empty() {
+                None
+            } else {
+                Some(text.parse().map_err(|_| format!("{text}: {}", Tx::BadMonths.get(lang)))?)
+            }
+        }
+        PlanField::Reviews => {
+            plan.review_dates =
+                text.split([',', ';', ' ']).filter(|s| !s.trim().is_empty()).map(date).collect::<Result<_, _>>()?;
+        }
+        PlanField::Commitments => plan.commitments = text.to_string(),
+        PlanField::Contact | PlanField::Supervised => {}
+    }
+    Ok(())
+}
+
+impl Screen for Proposals {
+    fn id(&self) -> ScreenId {
+        ScreenId::Proposals
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        // Only the steps this proposal can take now, and only this side's.
+        let mine = |b: &&Binding<Act>| {
+            let Some(p) = self.current() else { return false };
+            let side = |to: ProposalStatus| {
+                let service = match to.taken_by() {
+                    crate::model::ProposalSide::NeedService => p.record.need_service,
+                    crate::model::ProposalSide::FamilyService => p.record.family_service,
+                };
+                self.view_service.is_none_or(|s| s == service)
+            };
+            match b.action {
+                Act::Step(to) => p.record.status.can_become(to) && side(to),
+                Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
+                _ => true,
+            }
+        };
+        let steps: Vec<Hint> = STEP_KEYS.iter().filter(mine).map(Binding::hint).collect();
+        match self.mode {
+            Mode::List => {
+                let mut h = keys::nav_hints();
+                h.extend(keys::hints(LIST_KEYS));
+                h.extend(steps);
+                h
+            }
+            Mode::Detail { .. } => {
+                let mut h = keys::hints(DETAIL_KEYS);
+                h.extend(steps);
+                h.extend(keys::nav_hints());
+                h
+            }
+        }
+    }
+
+    fn activate(&mut self, ctx: &mut Ctx) {
+        self.view_service = ctx.view.who.service;
+        if !self.loaded {
+            self.load(ctx);
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.act(Act::Reload, ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(ask) = self.ask.take() {
+            self.answer(ask, ev, ctx);
+            return Outcome::Done;
+        }
+        if let Some(a) = keys::action(STEP_KEYS, ev) {
+            return self.act(a, ctx);
+        }
+        match &mut self.mode {
+            Mode::List => {
+                if let Some(n) = keys::action(NAV, ev) {
+                    return self.act(Act::Nav(n), ctx);
+                }
+                match keys::action(LIST_KEYS, ev) {
+                    Some(a) => self.act(a, ctx),
+                    None => Outcome::Ignored,
+                }
+            }
+            Mode::Detail { scroll, .. } => {
+                if let Some(n) = keys::action(NAV, ev) {
+                    *scroll = match n {
+                        Nav::Up => scroll.saturating_sub(1),
+                        Nav::Down => scroll.saturating_add(1),
+                        Nav::PageUp => scroll.saturating_sub(10),
+                        Nav::PageDown => scroll.saturating_add(10),
+                        Nav::Home => 0,
+                        Nav::End => 200,
+                    };
+                    return Outcome::Done;
+                }
+                match keys::action(DETAIL_KEYS, ev) {
+                    Some(a) => self.act(a, ctx),
+                    None => Outcome::Ignored,
+                }
+            }
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if !matches!(self.mode, Mode::List) || self.ask.is_some() {
+            return Outcome::Ignored;
+        }
+        let len = self.rows.len();
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.sel.scroll(3, len),
+            MouseEventKind::ScrollUp => self.sel.scroll(-3, len),
+            MouseEventKind::Down(MouseButton::Left) => match self.sel.row_at(self.list_area, ev.row, true, len) {
+                Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
+                Some(i) => self.sel.select(i, len),
+                None => return Outcome::Ignored,
+            },
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
+        if ev.kind == "proposal" && self.loaded {
+            if let Some(code) = ProposalCode::parse(&ev.code) {
+                self.refresh(code, ctx);
+            }
+        }
+    }
+
+    fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.view_service = ctx.view.who.service;
+        match ProposalCode::parse(code) {
+            Some(code) => self.open_record(code, ctx),
+            None => false,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.ask.is_some()
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let theme = view.theme;
+        if let Mode::Detail { proposal, scroll } = &self.mode {
+            self.render_detail(frame, area, view, proposal, *scroll);
+        } else {
+            let [bar, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+            let tab = |d: Direction, t: Tx| {
+                let style = if self.direction == d { theme.tab_active() } else { theme.dim() };
+                Span::styled(format!(" {} ", t.get(lang)), style)
+            };
+            let hint = if self.direction == Direction::Inbox { Tx::InboxHint } else { Tx::OutboxHint };
+            let spans = vec![
+                tab(Direction::Inbox, Tx::Inbox),
+                Span::raw(" "),
+                tab(Direction::Outbox, Tx::Outbox),
+                Span::styled(format!("  {}", hint.get(lang)), theme.dim()),
+            ];
+            frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+            self.list_area = list;
+            let wide = list.width >= 100;
+            let header = [Tx::Code, Tx::Needs, Tx::Family, Tx::Status, Tx::Date, Tx::Other].map(|t| t.get(lang));
+            let title = if self.direction == Direction::Inbox { Tx::Inbox } else { Tx::Outbox };
+            let table = TableView {
+                title: format!("{} · {}", Tx::Title.get(lang), title.get(lang)),
+                header: header.to_vec(),
+                widths: vec![
+                    Constraint::Length(11),
+                    Constraint::Length(if wide { 24 } else { 13 }),
+                    Constraint::Length(11),
+                    Constraint::Length(if wide { 16 } else { 14 }),
+                    Constraint::Length(10),
+                    Constraint::Fill(1),
+                ],
+                len: self.rows.len(),
+                focused: true,
+                empty: if self.loaded { Tx::None.get(lang) } else { T::Loading.get(lang) },
+            };
+            let rows = &self.rows;
+            let names = &self.names;
+            let inbox = self.direction == Direction::Inbox;
+            table.render(frame, list, &mut self.sel, theme, |i| {
+                let p = &rows[i].record;
+                let needs = match p.needs.as_slice() {
+                    [one] => one.to_string(),
+                    [first, rest @ ..] if !wide => format!("{first}+{}", rest.len()),
+                    all => all.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","),
+                };
+                let date = p.last_step().map(|s| format_date(s.at.date())).unwrap_or_default();
+                let other = if inbox { p.need_service } else { p.family_service };
+                let other = match names.get(&other) {
+                    Some(name) if wide => format!("{other} {name}"),
+                    _ => other.to_string(),
+                };
+                let status = status_word(p.status, lang);
+                let status = if p.status.is_active() {
+                    Line::styled(status, theme.warning())
+                } else {
+                    Line::styled(status, theme.dim())
+                };
+                vec![
+                    Cell::from(p.code.to_string()),
+                    Cell::from(needs),
+                    Cell::from(p.family.to_string()),
+                    Cell::from(status),
+                    Cell::from(date),
+                    Cell::from(other),
+                ]
+            });
+        }
+        match &self.ask {
+            Some(Ask::Reason(_, _, prompt)) | Some(Ask::Plan(_, _, prompt)) => prompt.render(frame, area, view),
+            Some(Ask::PlanPick(_, _, pick)) => pick.render(frame, area, view),
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Small popups that ask one thing: a line of text (a reason, a code, a
+//! date) or one item of a short list (an outcome, a frequency).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::tui::help::centered;
+use crate::tui::screens::View;
+use crate::tui::text::texts;
+
+texts!(Tx {
+    Confirm => "Invio conferma · Esc annulla", "Enter confirms · Esc cancels";
+    Choose => "↑↓ scegli · Invio conferma · Esc annulla", "↑↓ choose · Enter confirms · Esc cancels";
+});
+
+/// What a key did to a popup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step<T> {
+    Stay,
+    Cancel,
+    Done(T),
+}
+
+/// One line of text to type, under a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub question: String,
+    pub text: String,
+}
+
+impl Prompt {
+    pub fn new(question: impl Into<String>, initial: impl Into<String>) -> Prompt {
+        Prompt { question: question.into(), text: initial.into() }
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent) -> Step<String> {
+        match ev.code {
+            KeyCode::Esc => return Step::Cancel,
+            KeyCode::Enter => return Step::Done(self.text.trim().to_string()),
+            KeyCode::Backspace => {
+                self.text.pop();
+            }
+            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => self.text.clear(),
+            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.text.push(c),
+            _ => {}
+        }
+        Step::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let width = area.width.saturating_sub(4).min(72);
+        let inner = usize::from(width.saturating_sub(2)).max(1);
+        let question_lines = self.question.chars().count().div_ceil(inner).max(1) as u16;
+        let rect = centered(area, width, question_lines + 5);
+        frame.render_widget(Clear, rect);
+        // The end of a long answer stays visible.
+        let shown: String = {
+            let n = self.text.chars().count();
+            self.text.chars().skip((n + 2).saturating_sub(inner)).collect()
+        };
+        let mut lines: Vec<Line> = vec![Line::raw(self.question.clone())];
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![Span::raw(shown), Span::styled("█", theme.key())]));
+        lines.push(Line::styled(Tx::Confirm.get(view.lang), theme.dim()));
+        let block = Block::default().borders(Borders::ALL).border_style(theme.border_focused());
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+    }
+}
+
+/// One item of a short list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    pub title: String,
+    pub items: Vec<String>,
+    pub selected: usize,
+}
+
+impl Pick {
+    pub fn new(title: impl Into<String>, items: Vec<String>, selected: usize) -> Pick {
+        Pick { title: title.into(), selected: selected.min(items.len().saturating_sub(1)), items }
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent) -> Step<usize> {
+        match ev.code {
+            KeyCode::Esc => return Step::Cancel,
+            KeyCode::Enter if !self.items.is_empty() => return Step::Done(self.selected),
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1))
+            }
+            KeyCode::Home => self.selected = 0,
+            KeyCode::End => self.selected = self.items.len().saturating_sub(1),
+            _ => {}
+        }
+        Step::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let widest = self.items.iter().map(|i| i.chars().count()).max().unwrap_or(0);
+        let widest = widest.max(self.title.chars().count()).max(Tx::Choose.get(view.lang).chars().count());
+        let width = (widest as u16 + 6).min(area.width.saturating_sub(4));
+        let rect = centered(area, width, self.items.len() as u16 + 4);
+        frame.render_widget(Clear, rect);
+        let mut lines: Vec<Line> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let style = if i == self.selected { theme.selected() } else { theme.normal() };
+                Line::styled(format!(" {item} "), style)
+            })
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(Tx::Choose.get(view.lang), theme.dim()));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(format!(" {} ", self.title), theme.title()));
+        // Long lists scroll so the chosen item stays in view.
+        let room = usize::from(rect.height.saturating_sub(4)).max(1);
+        let scroll = self.selected.saturating_sub(room - 1) as u16;
+        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_prompt_collects_letters_and_digits_until_enter() {
+        let mut p = Prompt::new("?", "");
+        for c in "F-2026-0q".chars() {
+            assert_eq!(p.key(&ev(KeyCode::Char(c))), Step::Stay);
+        }
+        p.key(&ev(KeyCode::Backspace));
+        assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done("F-2026-0".into()));
+        assert_eq!(p.key(&ev(KeyCode::Esc)), Step::Cancel);
+    }
+
+    #[test]
+    fn a_pick_stays_inside_its_list() {
+        let mut p = Pick::new("t", vec!["a".into(), "b".into()], 5);
+        assert_eq!(p.selected, 1);
+        p.key(&ev(KeyCode::Down));
+        assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done(1));
+        p.key(&ev(KeyCode::Up));
+        p.key(&ev(KeyCode::Up));
+        assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done(0));
+    }
+}

@@ -1,0 +1,267 @@
+//! Abbinamento, Proposte and Affidi drawn through the real `Bank` core on
+//! the synthetic bank of `tui_fixture`: candidates and their explanation,
+//! "why not", proposing, answering a proposal, starting and closing a
+//! placement; snapshots at 80x24 and 120x40, in Italian and English.
+
+mod common;
+
+use std::sync::Arc;
+
+use banca::bank::{Actor, Bank, ProposalFilter, Reply, Request};
+use banca::i18n::Lang;
+use banca::tui::{draw_to_string, view_for, App, CoreSource, Live, ScreenId, Theme};
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
+    let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
+    App::new(Box::new(source), view, "/srv/banca/bank".into())
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+    for lang in [Lang::It, Lang::En] {
+        for (w, h) in SIZES {
+            let mut app = app(bank, user, lang);
+            keys(&mut app);
+            let lang_name = if lang == Lang::It { "it" } else { "en" };
+            insta::assert_snapshot!(format!("{name}_{lang_name}_{w}x{h}"), draw_to_string(&mut app, w, h));
+        }
+    }
+}
+
+/// Abbinamento opened on a code typed with `c`.
+fn matching(app: &mut App, code: &str) {
+    press(app, "4c");
+    press(app, code);
+    key(app, KeyCode::Enter);
+}
+
+/// The line of `frame` that holds `text`.
+fn line_with<'a>(frame: &'a str, text: &str) -> &'a str {
+    frame.lines().find(|l| l.contains(text)).unwrap_or_default()
+}
+
+#[test]
+fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "4");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("premi m") && frame.contains("premi c"), "an empty screen says how to get here:\n{frame}");
+
+    matching(&mut app, "R-2026-0003");
+    assert_eq!(app.current(), ScreenId::Matching);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&frame, "F-2026-0001").contains("86"), "ranked with its score:\n{frame}");
+    assert!(frame.contains("+ 35/35 distanza dal bambino"), "signed criteria:\n{frame}");
+    assert!(frame.contains("-  5/18 esperienza"), "a criterion that lowers the score:\n{frame}");
+    assert!(frame.contains("non idonea o sospesa  2"), "excluded by hard rule:\n{frame}");
+
+    // Why not the family still under assessment?
+    press(&mut app, "w2026-0003");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("F-2026-0003 non è candidata"), "{frame}");
+    assert!(frame.to_lowercase().contains("idone"), "the failed rule is named:\n{frame}");
+
+    // Propose the highlighted family, with a note.
+    press(&mut app, "pvicina a scuola");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Proposta creata: P-2026-0004"), "{frame}");
+    assert!(line_with(&frame, "F-2026-0001").contains('▸'), "the list shows it proposed:\n{frame}");
+    let need = banca::model::NeedCode::parse("R-2026-0003");
+    let filter = ProposalFilter { need, ..ProposalFilter::default() };
+    let Reply::Proposals(list) = fx.ok(ANNA, Request::ProposalList { filter }) else { panic!("proposals") };
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].record.family.to_string(), "F-2026-0001");
+    assert_eq!(list[0].record.steps[0].note, "vicina a scuola");
+
+    // Enter opens the highlighted family's record.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Families);
+}
+
+#[test]
+fn a_family_code_lists_the_needs_it_could_serve() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::En);
+    matching(&mut app, "F-2026-0001");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Fitting needs"), "{frame}");
+    assert!(frame.contains("R-2026-0003"), "{frame}");
+    assert!(frame.contains("Open needs considered"), "{frame}");
+}
+
+#[test]
+fn matching_snapshots() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "matching_need", |app| matching(app, "R-2026-0003"));
+    snapshots(&fx.bank, ANNA, "matching_why_not", |app| {
+        matching(app, "R-2026-0003");
+        press(app, "w2026-0005");
+        key(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn bruno_sees_his_inbox_and_outbox() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut app, "5");
+    let inbox = draw_to_string(&mut app, 120, 40);
+    assert!(inbox.contains("P-2026-0002") && !inbox.contains("P-2026-0001"), "{inbox}");
+    assert!(line_with(&inbox, "P-2026-0002").contains("avviata"), "{inbox}");
+    press(&mut app, "u");
+    let outbox = draw_to_string(&mut app, 120, 40);
+    assert!(outbox.contains("P-2026-0001") && outbox.contains("P-2026-0003"), "{outbox}");
+    assert!(!outbox.contains("P-2026-0002"), "{outbox}");
+    key(&mut app, KeyCode::Tab);
+    assert!(draw_to_string(&mut app, 120, 40).contains("P-2026-0002"), "Tab goes back to the inbox");
+}
+
+#[test]
+fn proposal_snapshots() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "proposals_inbox", |app| press(app, "5"));
+    snapshots(&fx.bank, ANNA, "proposal_detail", |app| {
+        press(app, "5j");
+        key(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn anna_accepts_and_bruno_starts_the_placement() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "5");
+    // Newest first: P-0003 (declined), then P-0001.
+    press(&mut anna, "j");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0001  proposta"), "{frame}");
+    assert!(frame.contains(" a accetta") && frame.contains(" d rifiuta"), "her side's steps:\n{frame}");
+    assert!(!frame.contains(" w ritira"), "not the other side's:\n{frame}");
+
+    // A decline needs a reason.
+    press(&mut anna, "d");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Il motivo è obbligatorio"), "{frame}");
+    key(&mut anna, KeyCode::Esc);
+
+    press(&mut anna, "a");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0001  accettata"), "the record shows the new state:\n{frame}");
+
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut bruno, "5u");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(line_with(&frame, "P-2026-0001").contains("accettata"), "{frame}");
+    press(&mut bruno, "js");
+    let frame = draw_to_string(&mut bruno, 80, 24);
+    assert!(frame.contains("23/11/2026"), "the start date defaults to today:\n{frame}");
+    // Start today, no end, no duration, contact and supervision as offered.
+    for _ in 0..5 {
+        key(&mut bruno, KeyCode::Enter);
+    }
+    press(&mut bruno, "31/13/2026");
+    key(&mut bruno, KeyCode::Enter);
+    assert!(draw_to_string(&mut bruno, 120, 40).contains("data non valida"), "a wrong date is refused");
+    for _ in 0..10 {
+        key(&mut bruno, KeyCode::Backspace);
+    }
+    press(&mut bruno, "15/12/2026");
+    key(&mut bruno, KeyCode::Enter);
+    press(&mut bruno, "incontri mensili");
+    key(&mut bruno, KeyCode::Enter);
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Affido avviato: A-2026-0002"), "{frame}");
+    let Reply::Placement(p) =
+        fx.ok(BRUNO, Request::PlacementGet { code: banca::model::PlacementCode::parse("A-2026-0002").expect("code") })
+    else {
+        panic!("placement")
+    };
+    assert_eq!(p.record.plan.review_dates.len(), 1);
+    assert_eq!(p.record.plan.commitments, "incontri mensili");
+}
+
+#[test]
+fn placements_show_the_review_due_and_closing_asks_an_outcome() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "6");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(line_with(&frame, "A-2026-0001").contains("30/11/2026 ◆"), "due this month:\n{frame}");
+    press(&mut app, "d");
+    assert!(draw_to_string(&mut app, 80, 24).contains("A-2026-0001"), "the filter keeps it");
+    press(&mut app, "d");
+
+    press(&mut app, "x");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Esito dell'affido") && frame.contains("rientro in famiglia d'origine"), "{frame}");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "rientro concordato");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Affido chiuso: A-2026-0001"), "{frame}");
+    assert!(line_with(&frame, "A-2026-0001").contains("chiuso: rientro"), "{frame}");
+}
+
+#[test]
+fn a_review_is_recorded_with_date_and_note() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::En);
+    press(&mut app, "6");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "v");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert!(draw_to_string(&mut app, 80, 24).contains("needs a note"), "an empty note is refused");
+    press(&mut app, "all well");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Review recorded: A-2026-0001"), "{frame}");
+    assert!(frame.contains("all well"), "the record shows it:\n{frame}");
+}
+
+#[test]
+fn placement_snapshots() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "placements_list", |app| press(app, "6"));
+    snapshots(&fx.bank, ANNA, "placement_detail", |app| {
+        press(app, "6");
+        key(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "5");
+    let need = banca::model::NeedCode::parse("R-2026-0005").expect("need");
+    let family = banca::model::FamilyCode::parse("F-2026-0002").expect("family");
+    let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
+    app.live(Live::Changed(banca::protocol::Event {
+        kind: "proposal".into(),
+        code: saved.code.clone(),
+        revision: saved.revision,
+        by: BRUNO.into(),
+    }));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&frame, &saved.code).contains("F-2026-0002"), "{frame}");
+}
