@@ -119,7 +119,14 @@ impl TableView<'_> {
                 Row::new(row(i)).style(style)
             })
             .collect();
-        let rows = if rows.is_empty() { vec![Row::new(vec![Cell::from(self.empty.to_string())])] } else { rows };
+        if rows.is_empty() {
+            // The sentence spans the table, not its first column.
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let text = ratatui::widgets::Paragraph::new(self.empty.to_string()).style(theme.dim());
+            frame.render_widget(text, inner);
+            return;
+        }
         let header = Row::new(self.header.iter().map(|h| Cell::from(h.to_string()))).style(theme.header());
         let table = Table::new(rows, self.widths.clone()).header(header).block(block).column_spacing(1);
         frame.render_widget(table, area);
