@@ -76,7 +76,7 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
             }
         )*};
     }
-    add!(T, super::screens::families::Tx);
+    add!(T, super::screens::families::Tx, super::screens::families::Ftx, super::screens::needs::Tx, super::screens::needs::Ftx, super::widgets::form::Fx);
     all
 }
 

@@ -1,6 +1,7 @@
 //! The eight screens, each a `Screen`: its own state, keys and drawing.
 
 pub mod families;
+pub mod needs;
 mod pending;
 
 use crossterm::event::{KeyEvent, MouseEvent};
