@@ -454,7 +454,7 @@ impl Form {
     fn lines(&self, view: &View, width: u16) -> (Vec<Line<'static>>, usize) {
         let theme = view.theme;
         let lang = view.lang;
-        let label_w = if width >= 100 { 34 } else { 26 };
+        let label_w = if width >= 100 { 36 } else { 34 };
         let mut lines = Vec::new();
         for t in &self.top {
             lines.push(Line::styled(format!("✗ {t}"), theme.error()));
