@@ -190,6 +190,7 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
         .map(|&id| -> Box<dyn Screen> {
             match id {
                 ScreenId::Families => Box::new(families::Families::new()),
+                ScreenId::Needs => Box::new(needs::Needs::new()),
                 other => Box::new(pending::Pending(other)),
             }
         })
