@@ -207,7 +207,50 @@ fn family_form_snapshots() {
     });
 }
 
-#[allow(dead_code)]
-fn need_exists(fx: &Fixture, code: NeedCode) -> bool {
-    matches!(fx.handle(ANNA, Request::NeedGet { code }), Ok(Reply::Need(_)))
+#[test]
+fn needs_list_and_record_show_the_child_only_to_its_own_service() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "needs_list", |app| press(app, "3"));
+    snapshots(&fx.bank, ANNA, "needs_record", |app| {
+        press(app, "3");
+        key(app, KeyCode::Enter);
+    });
+    let Reply::Need(own) = fx.ok(ADMIN, Request::NeedGet { code: NeedCode::new(2026, 1) }) else { panic!() };
+    let name = own.identity.map(|i| i.given_name).unwrap_or_default();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3");
+    let list = draw_to_string(&mut app, 120, 40);
+    assert!(list.contains("R-2026-0005") && !list.contains(&name), "no identity in the list:\n{list}");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains(&name), "anna sees the child of her need:\n{frame}");
+    let mut app = crate::app(&fx.bank, BRUNO, Lang::It);
+    press(&mut app, "3");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("R-2026-0001") && !frame.contains(&name), "bruno does not:\n{frame}");
+    assert!(frame.contains("riservata al servizio titolare"), "{frame}");
+}
+
+#[test]
+fn a_need_is_created_from_the_form_and_m_opens_its_ranking() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3n");
+    press(&mut app, "Lia");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Esempio");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "03/04/2019");
+    keys(&mut app, KeyCode::Tab, 3);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: R-2026-0006"), "{frame}");
+    assert!(frame.contains("Lia Esempio"), "{frame}");
+    let Reply::Need(need) = fx.ok(ANNA, Request::NeedGet { code: NeedCode::new(2026, 6) }) else { panic!() };
+    assert_eq!(need.placement.comune, dalmine());
+    press(&mut app, "m");
+    assert_eq!(app.current(), banca::tui::ScreenId::Matching);
 }

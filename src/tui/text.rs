@@ -76,7 +76,14 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
             }
         )*};
     }
-    add!(T, super::screens::families::Tx, super::screens::families::Ftx, super::screens::needs::Tx, super::screens::needs::Ftx, super::widgets::form::Fx);
+    add!(
+        T,
+        super::screens::families::Tx,
+        super::screens::families::Ftx,
+        super::screens::needs::Tx,
+        super::screens::needs::Ftx,
+        super::widgets::form::Fx
+    );
     all
 }
 

@@ -17,12 +17,12 @@ use crate::model::{
     Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
     PlacementKind, SexPreference, SpecialNeed, TimeSlot,
 };
-use crate::tui::source::CallError;
-use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{Selection, TableView};
 use crate::tui::widgets::text::document;
 
@@ -325,8 +325,7 @@ impl Families {
             Ok(_) => {}
             Err(CallError::Bank(BankError::Invalid(problems))) => {
                 editor.form.set_problems(&problems, lang);
-                let labels: Vec<String> =
-                    problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
+                let labels: Vec<String> = problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
                 ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
             }
             Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {

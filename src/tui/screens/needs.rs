@@ -115,9 +115,15 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
 
 enum Mode {
     List,
-    Detail { view: Box<NeedView>, scroll: u16 },
+    Detail {
+        view: Box<NeedView>,
+        scroll: u16,
+    },
     /// A new need or a change: kept while the operator is elsewhere.
-    Form { editor: Box<Editor>, base: Option<Box<NeedView>> },
+    Form {
+        editor: Box<Editor>,
+        base: Option<Box<NeedView>>,
+    },
 }
 
 pub struct Needs {
@@ -192,9 +198,9 @@ impl Needs {
         match self.sort {
             Sort::Code => self.shown.sort_by_key(|&i| rows[i].code),
             Sort::Urgency => self.shown.sort_by_key(|&i| (urgency(&rows[i]), rows[i].code)),
-            Sort::Comune => self
-                .shown
-                .sort_by_cached_key(|&i| (comune_label(&rows[i].placement.comune.to_string()), rows[i].code)),
+            Sort::Comune => {
+                self.shown.sort_by_cached_key(|&i| (comune_label(&rows[i].placement.comune.to_string()), rows[i].code))
+            }
             Sort::Status => self.shown.sort_by_key(|&i| (rows[i].placement.status.token(), rows[i].code)),
         }
         let at =
@@ -317,8 +323,7 @@ impl Needs {
             Ok(_) => {}
             Err(CallError::Bank(BankError::Invalid(problems))) => {
                 editor.form.set_problems(&problems, lang);
-                let labels: Vec<String> =
-                    problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
+                let labels: Vec<String> = problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
                 ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
             }
             Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
@@ -437,7 +442,12 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
             .labelled(Ftx::Languages.get(lang)),
         Field::text("placement.cultural_notes", lang, &text(p.map(|p| &p.cultural_notes))),
         Field::comune("placement.origin_comune", lang, p.and_then(|p| p.origin_comune)),
-        Field::choice("placement.contact", lang, freqs.clone(), pos(&freqs, p.map(|p| p.contact.frequency.label(lang)))),
+        Field::choice(
+            "placement.contact",
+            lang,
+            freqs.clone(),
+            pos(&freqs, p.map(|p| p.contact.frequency.label(lang))),
+        ),
         Field::yes_no("placement.contact", lang, p.is_some_and(|p| p.contact.supervised))
             .labelled(Ftx::Supervised.get(lang)),
         Field::comune("placement.school_comune", lang, p.and_then(|p| p.school_comune)),
@@ -726,6 +736,7 @@ impl Screen for Needs {
             let p = &n.placement;
             let urgency = match p.urgency {
                 Urgency::Emergency { needed_by } if !wide => format!("PI {}", &format_date(needed_by)[..5]),
+                Urgency::Ordinary if !wide => "—".to_string(),
                 u => urgency_text(&u, lang),
             };
             let urgent = matches!(p.urgency, Urgency::Emergency { .. });

@@ -67,12 +67,24 @@ pub enum Kind {
     /// As typed; empty for none.
     Date(String),
     /// One of `options` (labels).
-    Choice { options: Vec<String>, index: usize },
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
     /// Some of `options`; `cursor` is the highlighted one.
-    Multi { options: Vec<String>, on: Vec<bool>, cursor: usize },
+    Multi {
+        options: Vec<String>,
+        on: Vec<bool>,
+        cursor: usize,
+    },
     YesNo(bool),
     /// What is typed, the comune it names once picked or resolved, and the best few matches.
-    Comune { text: String, code: Option<ComuneCode>, suggestions: Vec<(ComuneCode, String)>, pick: usize },
+    Comune {
+        text: String,
+        code: Option<ComuneCode>,
+        suggestions: Vec<(ComuneCode, String)>,
+        pick: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,7 +227,9 @@ impl Field {
                         *text = c.label();
                         None
                     }
-                    Err(crate::model::comune::ComuneLookupError::Ambiguous { .. }) => Some(Fx::Ambiguous.get(lang).into()),
+                    Err(crate::model::comune::ComuneLookupError::Ambiguous { .. }) => {
+                        Some(Fx::Ambiguous.get(lang).into())
+                    }
                     Err(_) => Some(format!("«{}»: {}", text.trim(), Fx::UnknownComune.get(lang))),
                 }
             }
@@ -287,15 +301,37 @@ enum Act {
 
 /// The form's keys, declared once: dispatch, help bar and `?` popup.
 const KEYS: &[Binding<Act>] = &[
-    Binding { keys: &[ctrl('s'), code(KeyCode::F(2))], shown: "^S F2", label: |l| Fx::Save.get(l), action: Act::Save, bar: true },
-    Binding { keys: &[code(KeyCode::Tab)], shown: "Tab ↑↓", label: |l| Fx::Next.get(l), action: Act::Next, bar: true },
-    Binding { keys: &[Key(KeyCode::BackTab, KeyModifiers::SHIFT)], shown: "", label: |l| Fx::Next.get(l), action: Act::Prev, bar: false },
+    Binding {
+        keys: &[ctrl('s'), code(KeyCode::F(2))],
+        shown: "^S F2",
+        label: |l| Fx::Save.get(l),
+        action: Act::Save,
+        bar: true,
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)], shown: "Tab ↑↓", label: |l| Fx::Next.get(l), action: Act::Next, bar: true
+    },
+    Binding {
+        keys: &[Key(KeyCode::BackTab, KeyModifiers::SHIFT)],
+        shown: "",
+        label: |l| Fx::Next.get(l),
+        action: Act::Prev,
+        bar: false,
+    },
     Binding { keys: &[code(KeyCode::Up)], shown: "", label: |l| Fx::Next.get(l), action: Act::Up, bar: false },
     Binding { keys: &[code(KeyCode::Down)], shown: "", label: |l| Fx::Next.get(l), action: Act::Down, bar: false },
-    Binding { keys: &[code(KeyCode::Left)], shown: "←→", label: |l| Fx::Change.get(l), action: Act::Left, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Left)], shown: "←→", label: |l| Fx::Change.get(l), action: Act::Left, bar: true
+    },
     Binding { keys: &[code(KeyCode::Right)], shown: "", label: |l| Fx::Change.get(l), action: Act::Right, bar: false },
     Binding { keys: &[plain(' ')], shown: "Space", label: |l| Fx::Toggle.get(l), action: Act::Space, bar: false },
-    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: |l| Fx::Pick.get(l), action: Act::Enter, bar: false },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: |l| Fx::Pick.get(l),
+        action: Act::Enter,
+        bar: false,
+    },
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Cancel, bar: true },
 ];
 
@@ -471,7 +507,9 @@ impl Form {
             let mut spans = vec![Span::styled(format!("{label:<w$}", w = label_w - 1), label_style), Span::raw(" ")];
             let value_style = if f.error.is_some() { theme.error() } else { theme.normal() };
             match &f.kind {
-                Kind::Choice { .. } if focused => spans.push(Span::styled(format!("‹ {} ›", f.shown(lang)), theme.key())),
+                Kind::Choice { .. } if focused => {
+                    spans.push(Span::styled(format!("‹ {} ›", f.shown(lang)), theme.key()))
+                }
                 Kind::Multi { options, on, cursor } if focused => {
                     let o = options.get(*cursor).cloned().unwrap_or_default();
                     let tick = if on.get(*cursor).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
@@ -481,7 +519,10 @@ impl Form {
                 _ => {
                     let shown = f.shown(lang);
                     let shown = if shown.is_empty() && !focused { "·".to_string() } else { shown };
-                    spans.push(Span::styled(shown, if focused { value_style.patch(Style::default()) } else { value_style }));
+                    spans.push(Span::styled(
+                        shown,
+                        if focused { value_style.patch(Style::default()) } else { value_style },
+                    ));
                     if focused && f.is_typed() {
                         spans.push(Span::styled("█", theme.key()));
                     }
@@ -540,7 +581,9 @@ fn typed(kind: &mut Kind, ev: &KeyEvent) -> bool {
         return false;
     }
     match (kind, ev.code) {
-        (Kind::Text(s) | Kind::Date(s), KeyCode::Backspace) | (Kind::Number(s), KeyCode::Backspace) => s.pop().is_some(),
+        (Kind::Text(s) | Kind::Date(s), KeyCode::Backspace) | (Kind::Number(s), KeyCode::Backspace) => {
+            s.pop().is_some()
+        }
         (Kind::Text(s), KeyCode::Char(c)) => {
             s.push(c);
             true

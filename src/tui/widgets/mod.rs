@@ -1,5 +1,5 @@
 //! Pieces every screen draws with.
 
+pub mod form;
 pub mod list;
 pub mod text;
-pub mod form;
