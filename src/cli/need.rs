@@ -370,7 +370,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     Ok(())
 }
 
-fn urgency_text(u: &Urgency, lang: Lang) -> String {
+pub(crate) fn urgency_text(u: &Urgency, lang: Lang) -> String {
     match u {
         Urgency::Ordinary => lang.pick("ordinaria", "ordinary").into(),
         Urgency::Emergency { needed_by } => {

@@ -83,6 +83,10 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
         super::screens::proposals::Tx,
         super::screens::placements::Tx,
         super::widgets::prompt::Tx,
+        super::screens::families::Ftx,
+        super::screens::needs::Tx,
+        super::screens::needs::Ftx,
+        super::widgets::form::Fx,
     );
     all
 }

@@ -9,15 +9,20 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
-use crate::bank::{FamilyFilter, FamilyView, Reply, Request};
+use crate::bank::{BankError, FamilyFilter, FamilyView, Reply, Request};
 use crate::cli::family::render_family;
-use crate::i18n::{comune_label, Lang};
+use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
-use crate::model::{FamilyCode, FamilyInput, FamilyStatus, PlacementKind};
+use crate::model::{
+    Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
+    PlacementKind, SexPreference, SpecialNeed, TimeSlot,
+};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{Selection, TableView};
 use crate::tui::widgets::text::document;
 
@@ -39,6 +44,15 @@ texts!(Tx {
     NeedsFor => "richieste adatte", "suitable needs";
     StatusFilter => "stato", "status";
     None => "Nessuna famiglia.", "No families.";
+    NotEditable => "si può modificare solo una famiglia del proprio servizio", "only a family of your own service can be edited";
+});
+
+texts!(Ftx {
+    NewTitle => "Nuova famiglia", "New family";
+    EditTitle => "Modifica famiglia", "Edit family";
+    AgeMin => "età minima (anni, o 6m)", "minimum age (years, or 6m)";
+    AgeMax => "età massima (anni, o 24m)", "maximum age (years, or 24m)";
+    Languages => "lingue (separate da virgola)", "languages (comma separated)";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +89,8 @@ enum Act {
     ConfirmToday,
     Match,
     Reload,
+    New,
+    Edit,
 }
 
 const LIST_KEYS: &[Binding<Act>] = &[
@@ -89,6 +105,8 @@ const LIST_KEYS: &[Binding<Act>] = &[
         action: Act::ConfirmToday,
         bar: true,
     },
+    Binding { keys: &[plain('n')], shown: "n", label: label!(T::New), action: Act::New, bar: true },
+    Binding { keys: &[plain('e')], shown: "e", label: label!(T::Edit), action: Act::Edit, bar: true },
     Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: false },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
@@ -102,6 +120,7 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
         action: Act::ConfirmToday,
         bar: true,
     },
+    Binding { keys: &[plain('e')], shown: "e", label: label!(T::Edit), action: Act::Edit, bar: true },
     Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: true },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
@@ -112,6 +131,12 @@ enum Mode {
     Detail {
         view: Box<FamilyView>,
         scroll: u16,
+    },
+    /// A new family or a change: kept while the operator is elsewhere.
+    Form {
+        editor: Box<Editor>,
+        /// The record edited (what the form does not show is sent back as it was).
+        base: Option<Box<FamilyView>>,
     },
 }
 
@@ -222,10 +247,16 @@ impl Families {
                 self.arrange(keep);
             }
             Act::ConfirmToday => self.confirm_today(ctx),
+            Act::New => {
+                let form = family_form(None, ctx.view.lang);
+                self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
+            }
+            Act::Edit => self.edit(ctx),
             Act::Match => {
                 let code = match &self.mode {
                     Mode::Detail { view, .. } => Some(view.code),
                     Mode::List => self.selected().map(|f| f.code),
+                    Mode::Form { .. } => None,
                 };
                 if let Some(code) = code {
                     return Outcome::Match(code.to_string());
@@ -237,9 +268,91 @@ impl Families {
                     self.open_record(code, ctx);
                 }
                 Mode::List => self.load(ctx),
+                Mode::Form { .. } => {}
             },
         }
         Outcome::Done
+    }
+
+    fn current_code(&self) -> Option<FamilyCode> {
+        match &self.mode {
+            Mode::Detail { view, .. } => Some(view.code),
+            Mode::List => self.selected().map(|f| f.code),
+            Mode::Form { .. } => None,
+        }
+    }
+
+    /// The form on the record as stored now; only the family's own service may change it.
+    fn edit(&mut self, ctx: &mut Ctx) {
+        let Some(code) = self.current_code() else { return };
+        let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
+        if view.identity.is_none() {
+            ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotEditable)));
+            return;
+        }
+        let form = family_form(Some(&view), ctx.view.lang);
+        let editor = Editor::new(form, Some(code.to_string()), view.revision);
+        self.mode = Mode::Form { editor: Box::new(editor), base: Some(Box::new(view)) };
+    }
+
+    /// Sends the form; the core's refusals go next to their fields, a
+    /// conflict opens the comparison with what is stored now.
+    fn save(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Mode::Form { editor, base } = &mut self.mode else { return };
+        let bad = editor.form.check_all(lang);
+        if !bad.is_empty() {
+            if let Some(i) = editor.form.fields.iter().position(|f| f.error.is_some()) {
+                editor.form.focus = i;
+            }
+            ctx.error(format!("{} {}", Fx::ToFix.get(lang), bad.join(", ")));
+            return;
+        }
+        let input = family_input(&editor.form, base.as_deref());
+        let request = match editor.code.as_deref().and_then(FamilyCode::parse) {
+            Some(code) => Request::FamilyUpdate { code, base_revision: editor.base_revision, input },
+            None => Request::FamilyCreate { input },
+        };
+        match ctx.try_call(request) {
+            Ok(Reply::Saved(saved)) => {
+                ctx.info(format!("{} {}", ctx.view.t(T::Saved), saved.code));
+                self.mode = Mode::List;
+                self.load(ctx);
+                if let Some(code) = FamilyCode::parse(&saved.code) {
+                    self.open_record(code, ctx);
+                }
+            }
+            Ok(_) => {}
+            Err(CallError::Bank(BankError::Invalid(problems))) => {
+                editor.form.set_problems(&problems, lang);
+                let labels: Vec<String> = problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
+                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+            }
+            Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
+                let Some(fcode) = FamilyCode::parse(&code) else { return };
+                let Ok(Reply::Family(now)) = ctx.try_call(Request::FamilyGet { code: fcode }) else { return };
+                let current = family_form(Some(&now), lang);
+                editor.start_conflict(current, now.revision, changed_by, format_timestamp(changed_at), lang);
+                *base = Some(Box::new(now));
+            }
+            Err(e) => {
+                let message = e.message(lang);
+                editor.form.top = vec![message.clone()];
+                ctx.error(message);
+            }
+        }
+    }
+
+    /// Leaves the form: back to the record it edited, or to the list.
+    fn close_form(&mut self, ctx: &mut Ctx) {
+        let code = match &self.mode {
+            Mode::Form { editor, .. } => editor.code.as_deref().and_then(FamilyCode::parse),
+            _ => None,
+        };
+        self.mode = Mode::List;
+        if let Some(code) = code {
+            self.open_record(code, ctx);
+        }
     }
 
     fn open_record(&mut self, code: FamilyCode, ctx: &mut Ctx) -> bool {
@@ -261,13 +374,7 @@ impl Families {
 
     /// The availability confirmed as of today: one key, one revision.
     fn confirm_today(&mut self, ctx: &mut Ctx) {
-        let code = match &self.mode {
-            Mode::Detail { view, .. } => view.code,
-            Mode::List => match self.selected() {
-                Some(f) => f.code,
-                None => return,
-            },
-        };
+        let Some(code) = self.current_code() else { return };
         // The whole record (identity included) is what an update sends back.
         let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
         let Some(identity) = view.identity.clone() else {
@@ -332,6 +439,144 @@ impl Families {
     }
 }
 
+/// The form of a family: what the operator sets of the profile, and the identity.
+pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
+    let default_profile = blank_profile();
+    let p = v.map_or(&default_profile, |v| &v.profile);
+    let id = v.and_then(|v| v.identity.clone()).unwrap_or_default();
+    let adult = |i: usize| id.adults.get(i);
+    let ages = p.ages.to_input();
+    let (min, max) = ages.split_once('-').unwrap_or(("0", "17"));
+    let position = |all: &[FamilyStatus], s| all.iter().position(|&x| x == s).unwrap_or(0);
+    let fields = vec![
+        Field::text("identity.adults[0].name", lang, adult(0).map_or("", |a| a.name.as_str())).required(),
+        Field::number("identity.adults[0].birth_year", lang, adult(0).map(|a| u64::from(a.birth_year))).required(),
+        Field::text("identity.adults[1].name", lang, adult(1).map_or("", |a| a.name.as_str())),
+        Field::number("identity.adults[1].birth_year", lang, adult(1).map(|a| u64::from(a.birth_year))),
+        Field::text("identity.address", lang, &id.address),
+        Field::text("identity.phone", lang, &id.phone),
+        Field::text("identity.email", lang, &id.email),
+        Field::comune("profile.comune", lang, v.map(|v| v.profile.comune)).required(),
+        Field::choice("profile.status", lang, options!(FamilyStatus, lang), position(FamilyStatus::ALL, p.status)),
+        Field::multi(
+            "profile.kinds",
+            lang,
+            options!(PlacementKind, lang),
+            PlacementKind::ALL.iter().map(|k| p.kinds.contains(k)).collect(),
+        ),
+        Field::text("profile.ages", lang, min).labelled(Ftx::AgeMin.get(lang)),
+        Field::text("profile.ages", lang, max).labelled(Ftx::AgeMax.get(lang)),
+        Field::choice(
+            "profile.sex_preference",
+            lang,
+            options!(SexPreference, lang),
+            SexPreference::ALL.iter().position(|&s| s == p.sex_preference).unwrap_or(0),
+        ),
+        Field::number("profile.max_children", lang, Some(u64::from(p.max_children))),
+        Field::yes_no("profile.siblings_accepted", lang, p.siblings_accepted),
+        Field::multi(
+            "profile.special_needs_accepted",
+            lang,
+            options!(SpecialNeed, lang),
+            SpecialNeed::ALL.iter().map(|k| p.special_needs_accepted.contains(k)).collect(),
+        ),
+        Field::text("profile.languages", lang, &p.languages.join(", ")).labelled(Ftx::Languages.get(lang)),
+        Field::multi(
+            "profile.time_slots",
+            lang,
+            options!(TimeSlot, lang),
+            TimeSlot::ALL.iter().map(|k| p.time_slots.contains(k)).collect(),
+        ),
+        Field::number("profile.max_distance_km", lang, p.max_distance_km.map(u64::from)),
+        Field::date("profile.training_completed_on", lang, p.training_completed_on),
+        Field::date("profile.approved_on", lang, p.approved_on),
+        Field::date("profile.review_on", lang, p.review_on),
+        Field::date("profile.confirmed_on", lang, p.confirmed_on),
+        Field::text("profile.notes", lang, &p.notes),
+    ];
+    let title = match v {
+        Some(v) => format!("{} {}", Ftx::EditTitle.get(lang), v.code),
+        None => Ftx::NewTitle.get(lang).to_string(),
+    };
+    Form::new(title, fields)
+}
+
+fn blank_profile() -> AvailabilityProfile {
+    AvailabilityProfile {
+        comune: crate::model::ComuneCode::from_u32(0),
+        household: Household { adults: 1, ..Household::default() },
+        kinds: Default::default(),
+        ages: AgeRange::ANY,
+        sex_preference: SexPreference::Any,
+        max_children: 1,
+        siblings_accepted: false,
+        special_needs_accepted: Default::default(),
+        languages: Vec::new(),
+        time_slots: Default::default(),
+        max_distance_km: None,
+        training_completed_on: None,
+        status: FamilyStatus::Enquiring,
+        approved_on: None,
+        review_on: None,
+        confirmed_on: None,
+        notes: String::new(),
+    }
+}
+
+/// What the form says, as the core's input; what it does not show comes from `base`.
+pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
+    let text = |path: &str| form.field(path).map(|f| f.as_text().to_string()).unwrap_or_default();
+    let number = |path: &str| form.field(path).and_then(Field::as_number);
+    let date = |path: &str| form.field(path).and_then(Field::as_date);
+    let set = |path: &str| form.field(path).map(Field::as_set).unwrap_or_default();
+    let mut adults = Vec::new();
+    for i in 0..2 {
+        let name = text(&format!("identity.adults[{i}].name"));
+        let year = number(&format!("identity.adults[{i}].birth_year"));
+        if !name.is_empty() || year.is_some() {
+            adults.push(Adult { name, birth_year: year.map_or(0, |y| y.min(u64::from(u16::MAX)) as u16) });
+        }
+    }
+    let mut profile = base.map_or_else(blank_profile, |b| b.profile.clone());
+    if base.is_none() {
+        profile.household.adults = adults.len().max(1) as u8;
+    }
+    if let Some(c) = form.field("profile.comune").and_then(Field::as_comune) {
+        profile.comune = c;
+    }
+    profile.status = FamilyStatus::ALL[form.field("profile.status").map_or(0, Field::as_index)];
+    profile.kinds = set("profile.kinds").into_iter().map(|i| PlacementKind::ALL[i]).collect();
+    let bound = |n: usize| form.nth("profile.ages", n).map(|f| f.as_text().to_string()).unwrap_or_default();
+    if let Some(ages) = AgeRange::parse(&format!("{}-{}", bound(0), bound(1))) {
+        profile.ages = ages;
+    }
+    profile.sex_preference = SexPreference::ALL[form.field("profile.sex_preference").map_or(0, Field::as_index)];
+    profile.max_children = number("profile.max_children").map_or(0, |n| n.min(255) as u8);
+    profile.siblings_accepted = form.field("profile.siblings_accepted").is_some_and(Field::as_bool);
+    profile.special_needs_accepted =
+        set("profile.special_needs_accepted").into_iter().map(|i| SpecialNeed::ALL[i]).collect();
+    profile.languages =
+        text("profile.languages").split(',').map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect();
+    profile.time_slots = set("profile.time_slots").into_iter().map(|i| TimeSlot::ALL[i]).collect();
+    profile.max_distance_km = number("profile.max_distance_km").map(|n| n.min(u64::from(u16::MAX)) as u16);
+    profile.training_completed_on = date("profile.training_completed_on");
+    profile.approved_on = date("profile.approved_on");
+    profile.review_on = date("profile.review_on");
+    profile.confirmed_on = date("profile.confirmed_on");
+    profile.notes = text("profile.notes");
+    FamilyInput {
+        service: base.map(|b| b.contact.service),
+        referent: base.map(|b| b.contact.referent.clone()),
+        identity: FamilyIdentity {
+            adults,
+            address: text("identity.address"),
+            phone: text("identity.phone"),
+            email: text("identity.email"),
+        },
+        profile,
+    }
+}
+
 /// A kind of placement in a few letters, for tables (the record says it whole).
 pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
     use PlacementKind::*;
@@ -365,13 +610,19 @@ impl Local for Tx {
     }
 }
 
+impl Local for Ftx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
 impl Screen for Families {
     fn id(&self) -> ScreenId {
         ScreenId::Families
     }
 
     fn hints(&self) -> Vec<Hint> {
-        match self.mode {
+        match &self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
                 h.extend(keys::hints(LIST_KEYS));
@@ -382,6 +633,7 @@ impl Screen for Families {
                 h.extend(keys::nav_hints());
                 h
             }
+            Mode::Form { editor, .. } => editor.hints(),
         }
     }
 
@@ -400,6 +652,20 @@ impl Screen for Families {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Mode::Form { editor, .. } = &mut self.mode {
+            return match editor.key(ev, ctx.view.lang) {
+                EditStep::Stay => Outcome::Done,
+                EditStep::Ignored => Outcome::Ignored,
+                EditStep::Save => {
+                    self.save(ctx);
+                    Outcome::Done
+                }
+                EditStep::Close => {
+                    self.close_form(ctx);
+                    Outcome::Done
+                }
+            };
+        }
         if self.editing_filter {
             match ev.code {
                 KeyCode::Enter | KeyCode::Esc => self.editing_filter = false,
@@ -444,6 +710,7 @@ impl Screen for Families {
                     None => Outcome::Ignored,
                 }
             }
+            Mode::Form { .. } => Outcome::Ignored,
         }
     }
 
@@ -482,10 +749,20 @@ impl Screen for Families {
     }
 
     fn captures_text(&self) -> bool {
-        self.editing_filter
+        match &self.mode {
+            Mode::Form { editor, .. } => editor.captures_text(),
+            _ => self.editing_filter,
+        }
+    }
+
+    fn unsaved(&self) -> bool {
+        matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        if let Mode::Form { editor, .. } = &mut self.mode {
+            return editor.render(frame, area, view);
+        }
         if let Mode::Detail { view: family, scroll } = &self.mode {
             return self.render_detail(frame, area, view, family, *scroll);
         }

@@ -2,6 +2,7 @@
 
 pub mod families;
 pub mod matching;
+pub mod needs;
 mod pending;
 pub mod placements;
 pub mod proposals;
@@ -195,6 +196,7 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
                 ScreenId::Matching => Box::new(matching::Matching::new()),
                 ScreenId::Proposals => Box::new(proposals::Proposals::new()),
                 ScreenId::Placements => Box::new(placements::Placements::new()),
+                ScreenId::Needs => Box::new(needs::Needs::new()),
                 other => Box::new(pending::Pending(other)),
             }
         })

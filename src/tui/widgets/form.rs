@@ -1,0 +1,849 @@
+//! A form: one field per line (label, value, the error under it), of a few
+//! kinds (text, number, date gg/mm/aaaa, choice, set of choices, yes/no,
+//! comune with suggestions). Each field carries the path the core names in
+//! its problems (`profile.approved_on`), so the core's refusals land next to
+//! the field they are about. Values are kept as the operator typed them;
+//! the screen turns them into a request.
+//!
+//! `Editor` wraps a form with what editing a stored record needs: the
+//! revision it started from, the question before discarding, and the
+//! conflict view when someone else saved first.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::i18n::{describe_reason, field_label, Lang};
+use crate::model::dates::parse_date;
+use crate::model::{ComuneCode, Comuni, Problem};
+use crate::search::fold::{fold, is_subsequence};
+use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
+use crate::tui::screens::View;
+use crate::tui::text::{texts, T};
+use crate::tui::theme::Theme;
+
+texts!(Fx {
+    Save => "salva", "save";
+    Next => "campo", "field";
+    Change => "cambia", "change";
+    Toggle => "segna", "tick";
+    Cancel => "annulla", "cancel";
+    Pick => "scegli", "pick";
+    BadDate => "non è una data valida (gg/mm/aaaa)", "is not a valid date (dd/mm/yyyy)";
+    BadNumber => "non è un numero", "is not a number";
+    UnknownComune => "comune non trovato", "comune not found";
+    Ambiguous => "più comuni con questo nome: sceglierne uno dall'elenco", "several comuni have this name: pick one from the list";
+    Required => "obbligatorio", "required";
+    Yes => "sì", "yes";
+    No => "no", "no";
+    None => "—", "—";
+    ToFix => "Da correggere:", "To fix:";
+    Discard => "Scartare le modifiche non salvate? (s/n)", "Discard the unsaved changes? (y/n)";
+    ConflictTitle => "Qualcun altro ha salvato questo record mentre lo modificavi.", "Someone else saved this record while you were editing it.";
+    ConflictBy => "modificato da", "changed by";
+    ConflictNone => "nessun campo del modulo è cambiato", "no field of the form changed";
+    ConflictKeys => "a: riapplica le tue modifiche sopra le loro · r: prendi le loro (scarta le tue) · Esc: torna al modulo", "a: re-apply your changes on top of theirs · r: take theirs (discard yours) · Esc: back to the form";
+    Reapply => "riapplica", "re-apply";
+    TakeTheirs => "prendi le loro", "take theirs";
+    ReloadAsk => "Scartare le tue modifiche e prendere la versione salvata? (s/n)", "Discard your changes and take the saved version? (y/n)";
+    Yours => "tue", "yours";
+});
+
+impl crate::tui::screens::Local for Fx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Text(String),
+    /// Digits; empty for none.
+    Number(String),
+    /// As typed; empty for none.
+    Date(String),
+    /// One of `options` (labels).
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
+    /// Some of `options`; `cursor` is the highlighted one.
+    Multi {
+        options: Vec<String>,
+        on: Vec<bool>,
+        cursor: usize,
+    },
+    YesNo(bool),
+    /// What is typed, the comune it names once picked or resolved, and the best few matches.
+    Comune {
+        text: String,
+        code: Option<ComuneCode>,
+        suggestions: Vec<(ComuneCode, String)>,
+        pick: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The core's name for it (`profile.approved_on`): problems are matched on it.
+    pub path: String,
+    pub label: String,
+    pub kind: Kind,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn new(path: &str, lang: Lang, kind: Kind) -> Field {
+        Field { path: path.into(), label: field_label(path, lang), kind, required: false, error: None }
+    }
+
+    pub fn text(path: &str, lang: Lang, value: &str) -> Field {
+        Field::new(path, lang, Kind::Text(value.into()))
+    }
+
+    pub fn number(path: &str, lang: Lang, value: Option<u64>) -> Field {
+        Field::new(path, lang, Kind::Number(value.map(|n| n.to_string()).unwrap_or_default()))
+    }
+
+    pub fn date(path: &str, lang: Lang, value: Option<time::Date>) -> Field {
+        Field::new(path, lang, Kind::Date(value.map(crate::model::dates::format_date).unwrap_or_default()))
+    }
+
+    pub fn choice(path: &str, lang: Lang, options: Vec<String>, index: usize) -> Field {
+        Field::new(path, lang, Kind::Choice { options, index })
+    }
+
+    pub fn multi(path: &str, lang: Lang, options: Vec<String>, on: Vec<bool>) -> Field {
+        Field::new(path, lang, Kind::Multi { options, on, cursor: 0 })
+    }
+
+    pub fn yes_no(path: &str, lang: Lang, value: bool) -> Field {
+        Field::new(path, lang, Kind::YesNo(value))
+    }
+
+    pub fn comune(path: &str, lang: Lang, code: Option<ComuneCode>) -> Field {
+        let text = code.and_then(|c| Comuni::embedded().get(c)).map(|c| c.label()).unwrap_or_default();
+        Field::new(path, lang, Kind::Comune { text, code, suggestions: Vec::new(), pick: 0 })
+    }
+
+    /// Another label than the core's name for the path (two fields of one path).
+    pub fn labelled(mut self, label: &str) -> Field {
+        self.label = label.into();
+        self
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    /// The value as shown and compared (a conflict lists what differs).
+    pub fn shown(&self, lang: Lang) -> String {
+        match &self.kind {
+            Kind::Text(s) | Kind::Number(s) | Kind::Date(s) => s.clone(),
+            Kind::Choice { options, index } => options.get(*index).cloned().unwrap_or_default(),
+            Kind::Multi { options, on, .. } => {
+                let picked: Vec<&str> = options.iter().zip(on).filter(|(_, &o)| o).map(|(s, _)| s.as_str()).collect();
+                if picked.is_empty() {
+                    Fx::None.get(lang).into()
+                } else {
+                    picked.join(", ")
+                }
+            }
+            Kind::YesNo(b) => if *b { Fx::Yes } else { Fx::No }.get(lang).into(),
+            Kind::Comune { text, .. } => text.clone(),
+        }
+    }
+
+    /// Typed into: text, numbers, dates and comuni.
+    pub fn is_typed(&self) -> bool {
+        matches!(self.kind, Kind::Text(_) | Kind::Number(_) | Kind::Date(_) | Kind::Comune { .. })
+    }
+
+    pub fn as_text(&self) -> &str {
+        match &self.kind {
+            Kind::Text(s) | Kind::Number(s) | Kind::Date(s) => s.trim(),
+            Kind::Comune { text, .. } => text.trim(),
+            _ => "",
+        }
+    }
+
+    pub fn as_date(&self) -> Option<time::Date> {
+        parse_date(self.as_text())
+    }
+
+    pub fn as_number(&self) -> Option<u64> {
+        self.as_text().parse().ok()
+    }
+
+    pub fn as_index(&self) -> usize {
+        match &self.kind {
+            Kind::Choice { index, .. } => *index,
+            _ => 0,
+        }
+    }
+
+    pub fn as_set(&self) -> Vec<usize> {
+        match &self.kind {
+            Kind::Multi { on, .. } => on.iter().enumerate().filter(|(_, &o)| o).map(|(i, _)| i).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn as_bool(&self) -> bool {
+        matches!(self.kind, Kind::YesNo(true))
+    }
+
+    pub fn as_comune(&self) -> Option<ComuneCode> {
+        match &self.kind {
+            Kind::Comune { code, .. } => *code,
+            _ => None,
+        }
+    }
+
+    /// The local check made when the operator leaves the field: the value
+    /// parses (the core checks the rest on save). Resolves a typed comune.
+    pub fn check(&mut self, lang: Lang) {
+        self.error = None;
+        let empty = self.as_text().is_empty();
+        let typed = self.is_typed();
+        let problem = match &mut self.kind {
+            Kind::Date(s) if !s.trim().is_empty() && parse_date(s).is_none() => {
+                Some(format!("«{}» {}", s.trim(), Fx::BadDate.get(lang)))
+            }
+            Kind::Number(s) if !s.trim().is_empty() && s.trim().parse::<u64>().is_err() => {
+                Some(format!("«{}» {}", s.trim(), Fx::BadNumber.get(lang)))
+            }
+            Kind::Comune { text, code, suggestions, .. } if code.is_none() && !text.trim().is_empty() => {
+                suggestions.clear();
+                match Comuni::embedded().resolve(text) {
+                    Ok(c) => {
+                        *code = Some(c.code);
+                        *text = c.label();
+                        None
+                    }
+                    Err(crate::model::comune::ComuneLookupError::Ambiguous { .. }) => {
+                        Some(Fx::Ambiguous.get(lang).into())
+                    }
+                    Err(_) => Some(format!("«{}»: {}", text.trim(), Fx::UnknownComune.get(lang))),
+                }
+            }
+            _ if self.required && empty && typed => Some(Fx::Required.get(lang).into()),
+            _ => None,
+        };
+        self.error = problem.map(|p| format!("{}: {p}", self.label));
+    }
+
+    /// Copies the value of `other` (the same field in another form).
+    fn take_value(&mut self, other: &Field) {
+        self.kind = other.kind.clone();
+        if let Kind::Comune { suggestions, .. } = &mut self.kind {
+            suggestions.clear();
+        }
+    }
+}
+
+/// The best few comuni for what is typed: names starting with it first,
+/// then containing it, then with its letters in order; bigger towns first.
+pub fn suggest_comuni(typed: &str, limit: usize) -> Vec<(ComuneCode, String)> {
+    let needle = fold(typed.trim());
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, std::cmp::Reverse<u32>, &crate::model::Comune)> = Comuni::embedded()
+        .iter()
+        .filter_map(|c| {
+            let key = fold(&c.name);
+            let rank = if key.starts_with(&needle) {
+                0
+            } else if key.contains(&needle) {
+                1
+            } else if is_subsequence(needle.as_bytes(), key.as_bytes()) {
+                2
+            } else {
+                return None;
+            };
+            Some((rank, std::cmp::Reverse(c.population.unwrap_or(0)), c))
+        })
+        .collect();
+    hits.sort_by(|a, b| (a.0, a.1, &a.2.name).cmp(&(b.0, b.1, &b.2.name)));
+    hits.into_iter().take(limit).map(|(_, _, c)| (c.code, c.label())).collect()
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Stay,
+    Save,
+    /// Esc: the screen leaves (after asking, when something changed).
+    Cancel,
+    Ignored,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Next,
+    Prev,
+    Up,
+    Down,
+    Left,
+    Right,
+    Space,
+    Enter,
+    Save,
+    Cancel,
+}
+
+/// The form's keys, declared once: dispatch, help bar and `?` popup.
+const KEYS: &[Binding<Act>] = &[
+    Binding {
+        keys: &[ctrl('s'), code(KeyCode::F(2))],
+        shown: "^S F2",
+        label: |l| Fx::Save.get(l),
+        action: Act::Save,
+        bar: true,
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)], shown: "Tab ↑↓", label: |l| Fx::Next.get(l), action: Act::Next, bar: true
+    },
+    Binding {
+        keys: &[Key(KeyCode::BackTab, KeyModifiers::SHIFT)],
+        shown: "",
+        label: |l| Fx::Next.get(l),
+        action: Act::Prev,
+        bar: false,
+    },
+    Binding { keys: &[code(KeyCode::Up)], shown: "", label: |l| Fx::Next.get(l), action: Act::Up, bar: false },
+    Binding { keys: &[code(KeyCode::Down)], shown: "", label: |l| Fx::Next.get(l), action: Act::Down, bar: false },
+    Binding {
+        keys: &[code(KeyCode::Left)], shown: "←→", label: |l| Fx::Change.get(l), action: Act::Left, bar: true
+    },
+    Binding { keys: &[code(KeyCode::Right)], shown: "", label: |l| Fx::Change.get(l), action: Act::Right, bar: false },
+    Binding { keys: &[plain(' ')], shown: "Space", label: |l| Fx::Toggle.get(l), action: Act::Space, bar: false },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: |l| Fx::Pick.get(l),
+        action: Act::Enter,
+        bar: false,
+    },
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Cancel, bar: true },
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Problems that name no field of the form: shown on top.
+    pub top: Vec<String>,
+    pub changed: bool,
+    scroll: usize,
+}
+
+impl Form {
+    pub fn new(title: String, fields: Vec<Field>) -> Form {
+        Form { title, fields, focus: 0, top: Vec::new(), changed: false, scroll: 0 }
+    }
+
+    pub fn hints() -> Vec<Hint> {
+        crate::tui::keys::hints(KEYS)
+    }
+
+    pub fn field(&self, path: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.path == path)
+    }
+
+    /// The n-th field of this path (two fields may share one: ages' bounds).
+    pub fn nth(&self, path: &str, n: usize) -> Option<&Field> {
+        self.fields.iter().filter(|f| f.path == path).nth(n)
+    }
+
+    pub fn focused_is_typed(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(Field::is_typed)
+    }
+
+    /// Runs every local check; the labels of the fields that fail.
+    pub fn check_all(&mut self, lang: Lang) -> Vec<String> {
+        self.fields.iter_mut().for_each(|f| f.check(lang));
+        self.fields.iter().filter(|f| f.error.is_some()).map(|f| f.label.clone()).collect()
+    }
+
+    /// The core's problems, each next to the field it names (or on top).
+    pub fn set_problems(&mut self, problems: &[Problem], lang: Lang) {
+        self.top.clear();
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        for p in problems {
+            let text = format!("{}: {}", field_label(&p.field, lang), describe_reason(&p.reason, lang));
+            match self.fields.iter_mut().find(|f| f.path == p.field || p.field.starts_with(&format!("{}.", f.path))) {
+                Some(f) => f.error = Some(text),
+                None => self.top.push(text),
+            }
+        }
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool, lang: Lang) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.check(lang);
+        }
+        let n = self.fields.len().max(1);
+        self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> Step {
+        if ev.kind == KeyEventKind::Release {
+            return Step::Ignored;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else { return Step::Ignored };
+        let act = crate::tui::keys::action(KEYS, ev);
+        // A comune with suggestions open: ↑/↓ pick among them, Enter takes one.
+        if let Kind::Comune { text, code, suggestions, pick } = &mut field.kind {
+            if !suggestions.is_empty() {
+                match act {
+                    Some(Act::Up) => {
+                        *pick = pick.saturating_sub(1);
+                        return Step::Stay;
+                    }
+                    Some(Act::Down) => {
+                        *pick = (*pick + 1).min(suggestions.len() - 1);
+                        return Step::Stay;
+                    }
+                    Some(Act::Enter) => {
+                        let (c, l) = suggestions[(*pick).min(suggestions.len() - 1)].clone();
+                        *code = Some(c);
+                        *text = l;
+                        suggestions.clear();
+                        field.error = None;
+                        self.changed = true;
+                        return Step::Stay;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match act {
+            Some(Act::Save) => return Step::Save,
+            Some(Act::Cancel) => return Step::Cancel,
+            Some(Act::Next | Act::Down) => {
+                self.move_focus(true, lang);
+                return Step::Stay;
+            }
+            Some(Act::Enter) => {
+                self.move_focus(true, lang);
+                return Step::Stay;
+            }
+            Some(Act::Prev | Act::Up) => {
+                self.move_focus(false, lang);
+                return Step::Stay;
+            }
+            _ => {}
+        }
+        let changed = match (&mut field.kind, act) {
+            (Kind::Choice { options, index }, Some(Act::Right | Act::Space)) => {
+                *index = (*index + 1) % options.len().max(1);
+                true
+            }
+            (Kind::Choice { options, index }, Some(Act::Left)) => {
+                let n = options.len().max(1);
+                *index = (*index + n - 1) % n;
+                true
+            }
+            (Kind::Multi { options, cursor, .. }, Some(Act::Right)) => {
+                *cursor = (*cursor + 1).min(options.len().saturating_sub(1));
+                return Step::Stay;
+            }
+            (Kind::Multi { cursor, .. }, Some(Act::Left)) => {
+                *cursor = cursor.saturating_sub(1);
+                return Step::Stay;
+            }
+            (Kind::Multi { on, cursor, .. }, Some(Act::Space)) => {
+                if let Some(o) = on.get_mut(*cursor) {
+                    *o = !*o;
+                }
+                true
+            }
+            (Kind::YesNo(b), Some(Act::Left | Act::Right | Act::Space)) => {
+                *b = !*b;
+                true
+            }
+            (kind, _) => typed(kind, ev),
+        };
+        if changed {
+            self.changed = true;
+            Step::Stay
+        } else {
+            Step::Ignored
+        }
+    }
+
+    /// The lines of the form, and the line of the focused field.
+    fn lines(&self, view: &View, width: u16) -> (Vec<Line<'static>>, usize) {
+        let theme = view.theme;
+        let lang = view.lang;
+        let label_w = if width >= 100 { 36 } else { 34 };
+        let mut lines = Vec::new();
+        for t in &self.top {
+            lines.push(Line::styled(format!("✗ {t}"), theme.error()));
+        }
+        let mut focus_line = 0;
+        for (i, f) in self.fields.iter().enumerate() {
+            let focused = i == self.focus;
+            if focused {
+                focus_line = lines.len();
+            }
+            let mark = if f.required { "*" } else { "" };
+            let label: String = format!("{}{mark}", f.label).chars().take(label_w - 1).collect();
+            let label_style = if focused { theme.selected() } else { theme.dim() };
+            let mut spans = vec![Span::styled(format!("{label:<w$}", w = label_w - 1), label_style), Span::raw(" ")];
+            let value_style = if f.error.is_some() { theme.error() } else { theme.normal() };
+            match &f.kind {
+                Kind::Choice { .. } if focused => {
+                    spans.push(Span::styled(format!("‹ {} ›", f.shown(lang)), theme.key()))
+                }
+                Kind::Multi { options, on, cursor } if focused => {
+                    let o = options.get(*cursor).cloned().unwrap_or_default();
+                    let tick = if on.get(*cursor).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
+                    spans.push(Span::styled(format!("‹ {tick} {o} ›"), theme.key()));
+                    spans.push(Span::styled(format!("  {}/{}", cursor + 1, options.len()), theme.dim()));
+                }
+                _ => {
+                    let shown = f.shown(lang);
+                    let shown = if shown.is_empty() && !focused { "·".to_string() } else { shown };
+                    spans.push(Span::styled(
+                        shown,
+                        if focused { value_style.patch(Style::default()) } else { value_style },
+                    ));
+                    if focused && f.is_typed() {
+                        spans.push(Span::styled("█", theme.key()));
+                    }
+                }
+            }
+            lines.push(Line::from(spans));
+            if focused {
+                if let Kind::Multi { on, options, .. } = &f.kind {
+                    if on.iter().any(|&o| o) {
+                        let picked: Vec<&str> =
+                            options.iter().zip(on).filter(|(_, &o)| o).map(|(s, _)| s.as_str()).collect();
+                        lines.push(Line::styled(format!("{:w$}= {}", "", picked.join(", "), w = label_w), theme.dim()));
+                    }
+                }
+                if let Kind::Comune { suggestions, pick, .. } = &f.kind {
+                    for (j, (_, l)) in suggestions.iter().enumerate() {
+                        let style = if j == *pick { theme.selected() } else { theme.normal() };
+                        lines.push(Line::from(vec![
+                            Span::raw(format!("{:w$}", "", w = label_w)),
+                            Span::styled(format!(" {l} "), style),
+                        ]));
+                    }
+                }
+            }
+            if let Some(e) = &f.error {
+                lines.push(Line::styled(format!("{:w$}✗ {e}", "", w = label_w.min(4)), theme.error()));
+            }
+        }
+        (lines, focus_line)
+    }
+
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View, above: Vec<Line<'static>>) {
+        let theme: Theme = view.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(format!(" {} ", self.title), theme.title()));
+        let (lines, focus) = self.lines(view, area.width);
+        let height = usize::from(area.height.saturating_sub(2)).saturating_sub(above.len()).max(1);
+        // The focused field and what hangs under it (suggestions, error) stay in sight.
+        let tail = focus + 6;
+        if focus < self.scroll {
+            self.scroll = focus;
+        } else if tail >= self.scroll + height {
+            self.scroll = (tail + 1).saturating_sub(height).min(focus);
+        }
+        let mut shown = above;
+        shown.extend(lines.into_iter().skip(self.scroll));
+        frame.render_widget(Paragraph::new(shown).block(block), area);
+    }
+}
+
+/// A character or Backspace typed into a field; true when it changed.
+fn typed(kind: &mut Kind, ev: &KeyEvent) -> bool {
+    if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+        return false;
+    }
+    match (kind, ev.code) {
+        (Kind::Text(s) | Kind::Date(s), KeyCode::Backspace) | (Kind::Number(s), KeyCode::Backspace) => {
+            s.pop().is_some()
+        }
+        (Kind::Text(s), KeyCode::Char(c)) => {
+            s.push(c);
+            true
+        }
+        (Kind::Number(s), KeyCode::Char(c)) if c.is_ascii_digit() => {
+            s.push(c);
+            true
+        }
+        (Kind::Date(s), KeyCode::Char(c)) if c.is_ascii_digit() || matches!(c, '/' | '-' | '.') => {
+            s.push(c);
+            true
+        }
+        (Kind::Comune { text, code, suggestions, pick }, KeyCode::Char(c)) => {
+            if code.is_some() {
+                text.clear();
+            }
+            text.push(c);
+            *code = None;
+            *suggestions = suggest_comuni(text, 5);
+            *pick = 0;
+            true
+        }
+        (Kind::Comune { text, code, suggestions, pick }, KeyCode::Backspace) => {
+            text.pop();
+            *code = None;
+            *suggestions = suggest_comuni(text, 5);
+            *pick = 0;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// One field someone else changed: its label, the value you started from, theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+    /// You changed it too.
+    pub also_yours: bool,
+}
+
+/// Someone saved first: what they changed and the record as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub current: Form,
+    pub revision: u64,
+    pub by: String,
+    pub at: String,
+    pub changes: Vec<Change>,
+}
+
+/// A form editing a record (or a new one), with what saving needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Editor {
+    pub form: Form,
+    /// The form as it was loaded: what "changed" is measured against.
+    pub original: Form,
+    /// The record's code; none for a new one.
+    pub code: Option<String>,
+    pub base_revision: u64,
+    pub conflict: Option<Conflict>,
+    pub asking: Option<Question>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    Discard,
+    TakeTheirs,
+}
+
+/// What the screen must do after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditStep {
+    Stay,
+    Ignored,
+    Save,
+    /// Leave the form (nothing to keep, or the operator said so).
+    Close,
+}
+
+const CONFLICT_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[plain('a')], shown: "a", label: |l| Fx::Reapply.get(l), action: Act::Save, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: |l| Fx::TakeTheirs.get(l), action: Act::Enter, bar: true },
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Cancel, bar: true },
+];
+
+impl Editor {
+    pub fn new(form: Form, code: Option<String>, base_revision: u64) -> Editor {
+        Editor { original: form.clone(), form, code, base_revision, conflict: None, asking: None }
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.form.changed
+    }
+
+    pub fn captures_text(&self) -> bool {
+        self.conflict.is_none() && self.asking.is_none() && self.form.focused_is_typed()
+    }
+
+    pub fn hints(&self) -> Vec<Hint> {
+        if self.conflict.is_some() {
+            crate::tui::keys::hints(CONFLICT_KEYS)
+        } else {
+            Form::hints()
+        }
+    }
+
+    /// Fields the operator changed since loading.
+    fn yours(&self) -> Vec<bool> {
+        self.form.fields.iter().zip(&self.original.fields).map(|(a, b)| a.kind != b.kind).collect()
+    }
+
+    /// The save was refused on a stale revision: `current` is the record now.
+    pub fn start_conflict(&mut self, current: Form, revision: u64, by: String, at: String, lang: Lang) {
+        let yours = self.yours();
+        let changes = self
+            .original
+            .fields
+            .iter()
+            .zip(&current.fields)
+            .zip(yours)
+            .filter(|((a, b), _)| a.kind != b.kind)
+            .map(|((a, b), mine)| Change {
+                label: a.label.clone(),
+                before: a.shown(lang),
+                after: b.shown(lang),
+                also_yours: mine,
+            })
+            .collect();
+        self.conflict = Some(Conflict { current, revision, by, at, changes });
+    }
+
+    /// Your changed fields on top of the current record, based on its revision.
+    pub fn reapply(&mut self) {
+        let Some(conflict) = self.conflict.take() else { return };
+        let yours = self.yours();
+        let mut merged = conflict.current.clone();
+        for ((field, mine), changed) in merged.fields.iter_mut().zip(&self.form.fields).zip(yours) {
+            if changed {
+                field.take_value(mine);
+            }
+        }
+        merged.focus = self.form.focus;
+        merged.changed = true;
+        self.original = conflict.current;
+        self.form = merged;
+        self.base_revision = conflict.revision;
+    }
+
+    fn take_theirs(&mut self) {
+        let Some(conflict) = self.conflict.take() else { return };
+        self.original = conflict.current.clone();
+        self.form = conflict.current;
+        self.base_revision = conflict.revision;
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> EditStep {
+        if let Some(q) = self.asking.take() {
+            let yes = matches!(ev.code, KeyCode::Char(c) if matches!(c.to_ascii_lowercase(), 's' | 'y'));
+            return match (q, yes) {
+                (Question::Discard, true) => EditStep::Close,
+                (Question::TakeTheirs, true) => {
+                    self.take_theirs();
+                    EditStep::Stay
+                }
+                _ => EditStep::Stay,
+            };
+        }
+        if self.conflict.is_some() {
+            return match crate::tui::keys::action(CONFLICT_KEYS, ev) {
+                Some(Act::Save) => {
+                    self.reapply();
+                    EditStep::Save
+                }
+                Some(Act::Enter) => {
+                    self.asking = Some(Question::TakeTheirs);
+                    EditStep::Stay
+                }
+                Some(_) => {
+                    self.conflict = None;
+                    EditStep::Stay
+                }
+                None => EditStep::Ignored,
+            };
+        }
+        match self.form.key(ev, lang) {
+            Step::Stay => EditStep::Stay,
+            Step::Ignored => EditStep::Ignored,
+            Step::Save => EditStep::Save,
+            Step::Cancel if self.form.changed => {
+                self.asking = Some(Question::Discard);
+                EditStep::Stay
+            }
+            Step::Cancel => EditStep::Close,
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let lang = view.lang;
+        let mut above = Vec::new();
+        if let Some(c) = &self.conflict {
+            above.push(Line::styled(Fx::ConflictTitle.get(lang), theme.warning()));
+            above.push(Line::styled(
+                format!("{} {} · {} · rev. {}", Fx::ConflictBy.get(lang), c.by, c.at, c.revision),
+                theme.dim(),
+            ));
+            if c.changes.is_empty() {
+                above.push(Line::raw(format!("  {}", Fx::ConflictNone.get(lang))));
+            }
+            for ch in &c.changes {
+                let mut spans = vec![
+                    Span::styled(format!("  {}: ", ch.label), theme.title()),
+                    Span::raw(format!("{} → {}", ch.before, ch.after)),
+                ];
+                if ch.also_yours {
+                    spans.push(Span::styled(format!("  ({} ≠)", Fx::Yours.get(lang)), theme.warning()));
+                }
+                above.push(Line::from(spans));
+            }
+            above.push(Line::styled(Fx::ConflictKeys.get(lang), theme.key()));
+            above.push(Line::raw(""));
+        }
+        self.form.render(frame, area, view, above);
+        match self.asking {
+            Some(Question::Discard) => crate::tui::help::confirm(frame, area, Fx::Discard.get(lang), view),
+            Some(Question::TakeTheirs) => crate::tui::help::confirm(frame, area, Fx::ReloadAsk.get(lang), view),
+            None => {}
+        }
+    }
+}
+
+/// Options of a vocabulary, as labels in the operator's language.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! tui_options {
+    ($ty:ty, $lang:expr) => {
+        <$ty>::ALL.iter().map(|v| v.label($lang).to_string()).collect::<Vec<String>>()
+    };
+}
+pub use crate::tui_options as options;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dalm_suggests_dalmine_first() {
+        let s = suggest_comuni("dalm", 5);
+        assert_eq!(s.first().map(|(_, l)| l.as_str()), Some("Dalmine (BG)"));
+    }
+
+    #[test]
+    fn a_wrong_date_names_the_field() {
+        let mut f = Field::date("profile.approved_on", Lang::It, None);
+        f.kind = Kind::Date("31/02/2026".into());
+        f.check(Lang::It);
+        let e = f.error.unwrap_or_default();
+        assert!(e.contains("data di idoneità") && e.contains("31/02/2026"), "{e}");
+    }
+}

@@ -1,0 +1,256 @@
+//! Forms through the real `Bank` core: a family created and changed from
+//! the keyboard, dates and comuni as operators type them, the core's
+//! refusals next to their fields, unsaved changes kept and asked about, a
+//! conflict with another operator's save; and the Richieste screen.
+
+mod common;
+
+use std::sync::Arc;
+
+use banca::bank::{Actor, Bank, Reply, Request};
+use banca::i18n::Lang;
+use banca::model::{FamilyCode, NeedCode};
+use banca::tui::{draw_to_string, view_for, App, CoreSource, Theme};
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
+    let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
+    App::new(Box::new(source), view, "/srv/banca/bank".into())
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut App, code: KeyCode, times: usize) {
+    for _ in 0..times {
+        key(app, code);
+    }
+}
+
+fn save(app: &mut App) {
+    app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+}
+
+/// Snapshots of what `keys` lead to, at both sizes and in both languages.
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+    for lang in [Lang::It, Lang::En] {
+        for (w, h) in SIZES {
+            let mut app = app(bank, user, lang);
+            keys(&mut app);
+            let lang_name = if lang == Lang::It { "it" } else { "en" };
+            insta::assert_snapshot!(format!("{name}_{lang_name}_{w}x{h}"), draw_to_string(&mut app, w, h));
+        }
+    }
+}
+
+// Fields of the family form, in order.
+const ADULT_NAME: usize = 0;
+const COMUNE: usize = 7;
+const TRAINING: usize = 19;
+const NOTES: usize = 23;
+
+/// From the first field of the form to field `n`.
+fn to_field(app: &mut App, n: usize) {
+    keys(app, KeyCode::Tab, n);
+}
+
+#[test]
+fn a_family_is_created_from_the_form_after_a_wrong_date_is_corrected() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2n");
+    press(&mut app, "Giulia Nuova");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "1979");
+    to_field(&mut app, COMUNE - 1);
+    press(&mut app, "dalm");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Dalmine (BG)"), "typing suggests the comune:\n{frame}");
+    key(&mut app, KeyCode::Enter);
+    to_field(&mut app, TRAINING - COMUNE);
+    press(&mut app, "31/02/2026");
+    key(&mut app, KeyCode::Tab);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(
+        frame.contains("corso di formazione concluso il: «31/02/2026» non è una data valida"),
+        "leaving the field names it and the date:\n{frame}"
+    );
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Da correggere: corso di formazione concluso il"), "{frame}");
+    // Saving took the focus to the field to fix.
+    keys(&mut app, KeyCode::Backspace, 10);
+    press(&mut app, "15/01/2026");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    assert!(frame.contains("Giulia Nuova (1979)"), "back to the record:\n{frame}");
+    let family = fx.family(ANNA, FamilyCode::new(2026, 6));
+    assert_eq!(family.profile.comune, dalmine());
+    assert_eq!(family.profile.training_completed_on, Some(time::macros::date!(2026 - 01 - 15)));
+}
+
+#[test]
+fn the_cores_refusal_shows_next_to_its_field() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::En);
+    press(&mut app, "2n");
+    press(&mut app, "Giulia Nuova");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "2020");
+    to_field(&mut app, COMUNE - 1);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("To fix:"), "{frame}");
+    assert!(frame.contains("adult's birth year n. 1:"), "the core's range problem is under the year:\n{frame}");
+    assert!(fx.handle(ANNA, Request::FamilyGet { code: FamilyCode::new(2026, 6) }).is_err(), "nothing saved");
+}
+
+#[test]
+fn comune_completes_from_dalm_to_dalmine() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2n");
+    to_field(&mut app, COMUNE);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    let frame = draw_to_string(&mut app, 80, 24);
+    let line = frame.lines().find(|l| l.contains("comune*")).unwrap_or_default().to_string();
+    assert!(line.contains("Dalmine (BG)"), "{frame}");
+}
+
+#[test]
+fn esc_with_unsaved_changes_asks_and_the_form_stays_while_elsewhere() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2n");
+    press(&mut app, "Tizio");
+    key(&mut app, KeyCode::Esc);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Scartare le modifiche non salvate?"), "{frame}");
+    press(&mut app, "n");
+    // A choice field has the focus: number keys go to other screens and back.
+    to_field(&mut app, 8);
+    press(&mut app, "32");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Tizio"), "the typing is still there:\n{frame}");
+    app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("modifiche non salvate: uscire comunque?"), "quitting asks too:\n{frame}");
+}
+
+#[test]
+fn a_conflict_shows_their_changes_and_reapplying_keeps_both() {
+    let fx = tui_fixture();
+    let code = FamilyCode::new(2026, 1);
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "e");
+    // Someone else saves first.
+    let (revision, mut input) = fx.family_as_input(code);
+    input.identity.phone = "035 999 0000".into();
+    fx.saved(ADMIN, Request::FamilyUpdate { code, base_revision: revision, input });
+    key(&mut app, KeyCode::BackTab);
+    press(&mut app, " Disponibili anche a Natale.");
+    assert_eq!(NOTES, 23);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Qualcun altro ha salvato"), "{frame}");
+    assert!(frame.contains("modificato da admin"), "{frame}");
+    assert!(frame.contains("telefono:") && frame.contains("→ 035 999 0000"), "{frame}");
+    assert!(frame.contains("Disponibili anche a Natale."), "the typing is kept:\n{frame}");
+    press(&mut app, "a");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0001"), "{frame}");
+    let family = fx.family(ANNA, code);
+    assert_eq!(family.identity.map(|i| i.phone).unwrap_or_default(), "035 999 0000");
+    assert!(family.profile.notes.ends_with("Disponibili anche a Natale."), "{}", family.profile.notes);
+}
+
+#[test]
+fn another_services_family_cannot_be_edited() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut app, "2");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "e");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("solo una famiglia del proprio servizio"), "{frame}");
+}
+
+#[test]
+fn family_form_snapshots() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "family_form_new", |app| press(app, "2n"));
+    snapshots(&fx.bank, ANNA, "family_form_error", |app| {
+        press(app, "2n");
+        to_field(app, ADULT_NAME + 1);
+        press(app, "2020");
+        to_field(app, TRAINING - 1);
+        press(app, "31/02/2026");
+        save(app);
+    });
+}
+
+#[test]
+fn needs_list_and_record_show_the_child_only_to_its_own_service() {
+    let fx = tui_fixture();
+    snapshots(&fx.bank, ANNA, "needs_list", |app| press(app, "3"));
+    snapshots(&fx.bank, ANNA, "needs_record", |app| {
+        press(app, "3");
+        key(app, KeyCode::Enter);
+    });
+    let Reply::Need(own) = fx.ok(ADMIN, Request::NeedGet { code: NeedCode::new(2026, 1) }) else { panic!() };
+    let name = own.identity.map(|i| i.given_name).unwrap_or_default();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3");
+    let list = draw_to_string(&mut app, 120, 40);
+    assert!(list.contains("R-2026-0005") && !list.contains(&name), "no identity in the list:\n{list}");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains(&name), "anna sees the child of her need:\n{frame}");
+    let mut app = crate::app(&fx.bank, BRUNO, Lang::It);
+    press(&mut app, "3");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("R-2026-0001") && !frame.contains(&name), "bruno does not:\n{frame}");
+    assert!(frame.contains("riservata al servizio titolare"), "{frame}");
+}
+
+#[test]
+fn a_need_is_created_from_the_form_and_m_opens_its_ranking() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3n");
+    press(&mut app, "Lia");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Esempio");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "03/04/2019");
+    keys(&mut app, KeyCode::Tab, 3);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: R-2026-0006"), "{frame}");
+    assert!(frame.contains("Lia Esempio"), "{frame}");
+    let Reply::Need(need) = fx.ok(ANNA, Request::NeedGet { code: NeedCode::new(2026, 6) }) else { panic!() };
+    assert_eq!(need.placement.comune, dalmine());
+    press(&mut app, "m");
+    assert_eq!(app.current(), banca::tui::ScreenId::Matching);
+}
