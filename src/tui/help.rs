@@ -72,26 +72,44 @@ impl HelpPopup {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;
-        let mut lines = vec![Line::styled(self.title.clone(), theme.title())];
-        let section = |lines: &mut Vec<Line>, hints: &[Hint]| {
+        let entries = |hints: &[Hint]| {
             let mut seen: Vec<&str> = Vec::new();
+            let mut out = Vec::new();
             for h in hints.iter().filter(|h| !h.shown.is_empty()) {
-                let text = (h.label)(view.lang);
-                if seen.contains(&h.shown) {
-                    continue;
+                if !seen.contains(&h.shown) {
+                    seen.push(h.shown);
+                    out.push((h.shown, (h.label)(view.lang)));
                 }
-                seen.push(h.shown);
-                lines.push(Line::from(vec![Span::styled(format!("  {:<12}", h.shown), theme.key()), Span::raw(text)]));
+            }
+            out
+        };
+        let (screen, global) = (entries(&self.screen), entries(&self.global));
+        // Everything fits in one column on a tall terminal; on a short one
+        // the keys go two by two, so nothing hides below the popup's edge.
+        let one_column = screen.len() + global.len() + 7 <= usize::from(area.height);
+        let width: u16 = if one_column { 60 } else { 76 };
+        let cell = |(keys, text): (&str, &str)| {
+            vec![Span::styled(format!("  {keys:<10} "), theme.key()), Span::raw(format!("{text:<23}"))]
+        };
+        let rows = |entries: &[(&'static str, &'static str)]| -> Vec<Line<'static>> {
+            if one_column {
+                entries.iter().map(|&e| Line::from(cell(e))).collect()
+            } else {
+                entries
+                    .chunks(2)
+                    .map(|pair| Line::from(pair.iter().flat_map(|&e| cell(e)).collect::<Vec<_>>()))
+                    .collect()
             }
         };
-        section(&mut lines, &self.screen);
+        let mut lines = vec![Line::styled(self.title.clone(), theme.title())];
+        lines.extend(rows(&screen));
         lines.push(Line::raw(""));
         lines.push(Line::styled(view.t(T::HelpGlobal), theme.title()));
-        section(&mut lines, &self.global);
+        lines.extend(rows(&global));
         lines.push(Line::raw(""));
         lines.push(Line::styled(view.t(T::HelpClose), theme.dim()));
         let height = (lines.len() as u16 + 2).min(area.height);
-        let rect = centered(area, 60.min(area.width), height);
+        let rect = centered(area, width.min(area.width), height);
         frame.render_widget(Clear, rect);
         let block = Block::default()
             .borders(Borders::ALL)
