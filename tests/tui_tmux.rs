@@ -278,6 +278,13 @@ fn seed(stage: &Stage) -> (String, String) {
     (code_in(&family.stdout, "F-"), code_in(&need.stdout, "R-"))
 }
 
+/// The code that starts at the first `marker` on the screen (a marker ending in "-" is part of the code).
+fn code_after(screen: &str, marker: &str) -> String {
+    let at = screen.find(marker).unwrap_or_else(|| panic!("no {marker:?} on\n{screen}"));
+    let from = if marker.ends_with('-') { at } else { at + marker.len() };
+    screen[from..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+}
+
 fn code_in(out: &[u8], prefix: &str) -> String {
     let text = String::from_utf8_lossy(out);
     text.split_whitespace()
@@ -287,13 +294,13 @@ fn code_in(out: &[u8], prefix: &str) -> String {
 }
 
 #[test]
-fn two_operators_in_tmux_search_and_see_each_others_changes_live() {
+fn two_operators_in_tmux_create_find_match_propose_and_accept_live() {
     if !usable() {
         return;
     }
     let _accounts = Accounts::create();
     let stage = Stage::new();
-    let (family, _need) = seed(&stage);
+    let (family, need) = seed(&stage);
 
     stage.open("a", USER_A, (80, 24));
     let screen = stage.wait_for("a", "Alba Prova (bancatui_a)");
@@ -325,9 +332,70 @@ fn two_operators_in_tmux_search_and_see_each_others_changes_live() {
     let screen = stage.wait_for("a", &today);
     assert!(screen.lines().any(|l| l.contains(&family) && l.contains(&today)), "{screen}");
 
+    // A creates a family through the form: a wrong date is refused, then corrected.
+    stage.keys("a", &["Escape", "2", "n"]);
+    stage.wait_for("a", "nome dell'adulto n. 1");
+    stage.type_text("a", "Giulia Nuova");
+    stage.keys("a", &["Tab"]);
+    stage.type_text("a", "1979");
+    for _ in 0..6 {
+        stage.keys("a", &["Tab"]);
+    }
+    stage.type_text("a", "dalm");
+    stage.wait_for("a", "Dalmine (BG)");
+    stage.keys("a", &["Enter"]);
+    for _ in 0..12 {
+        stage.keys("a", &["Tab"]);
+    }
+    stage.type_text("a", "31/02/2026");
+    stage.keys("a", &["Tab"]);
+    stage.wait_for("a", "non è una data valida");
+    stage.keys("a", &["C-s"]);
+    stage.wait_for("a", "Da correggere");
+    for _ in 0..10 {
+        stage.keys("a", &["BSpace"]);
+    }
+    stage.type_text("a", "15/01/2026");
+    stage.keys("a", &["C-s"]);
+    let screen = stage.wait_for("a", "Salvato: F-");
+    let created = code_after(&screen, "Salvato: ");
+    stage.wait_for("a", "Giulia Nuova (1979)");
+
+    // … and finds it again with `/`.
+    stage.keys("a", &["Escape", "/"]);
+    stage.type_text("a", "nuova");
+    stage.wait_for("a", "Giulia Nuova");
+    stage.keys("a", &["Enter"]);
+    let screen = stage.wait_for("a", "Giulia Nuova (1979)");
+    assert!(screen.contains(&created), "{screen}");
+
+    // A opens its need, ranks the candidates and proposes B's family.
+    stage.keys("a", &["Escape", "3"]);
+    stage.wait_for("a", &need);
+    stage.keys("a", &["m"]);
+    let screen = stage.wait_for("a", &family);
+    assert!(screen.contains('+'), "the explanation shows signed criteria:\n{screen}");
+    stage.keys("a", &["p"]);
+    stage.type_text("a", "famiglia vicina alla scuola");
+    stage.keys("a", &["Enter"]);
+    let screen = stage.wait_for("a", "P-");
+    let proposal = code_after(&screen, "P-");
+
+    // B, of the family's service, sees it arrive without doing anything, and accepts it.
+    let screen = stage.wait_for("b", "Nuova proposta in arrivo");
+    assert!(screen.contains(&proposal), "{screen}");
+    stage.keys("b", &["Escape", "5"]);
+    stage.wait_for("b", &proposal);
+    stage.keys("b", &["Enter"]);
+    stage.wait_for("b", "famiglia vicina alla scuola");
+    stage.keys("b", &["a"]);
+    stage.wait_for("b", "accettata");
+    let out = stage.banca(&["--json", "proposal", "show", &proposal]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"accepted\""), "{}", String::from_utf8_lossy(&out.stdout));
+
     // The server goes away: the screen says so and keeps the typed filter;
     // when it is back the interface reconnects by itself.
-    stage.keys("a", &["f"]);
+    stage.keys("a", &["2", "Escape", "f"]);
     stage.type_text("a", "osio");
     stage.keys("a", &["Enter"]);
     stage.banca(&["stop"]);

@@ -57,8 +57,8 @@ const GLOBAL: &[Binding<Global>] = &[
 
 /// Keys that work even while a text field has the keys.
 const ALWAYS: &[Binding<Global>] = &[
-    Binding { keys: &[code(KeyCode::F(1))], shown: "F1", label: label!(T::Help), action: Global::Help, bar: false },
-    Binding { keys: &[ctrl('c')], shown: "Ctrl-c", label: label!(T::Quit), action: Global::Quit, bar: false },
+    Binding { keys: &[code(KeyCode::F(1))], shown: "F1", label: label!(T::Help), action: Global::Help, bar: true },
+    Binding { keys: &[ctrl('c')], shown: "^C", label: label!(T::Quit), action: Global::Quit, bar: true },
 ];
 
 enum Popup {
@@ -171,8 +171,10 @@ impl App {
             Some(Popup::Search(_)) => SearchPopup::hints(),
             Some(Popup::ConfirmQuit) => Vec::new(),
             None => {
-                let mut h = self.screens[self.current].hints();
-                h.extend(keys::hints(GLOBAL));
+                let screen = &self.screens[self.current];
+                let mut h = screen.hints();
+                // While a field takes the letters, only these work everywhere.
+                h.extend(keys::hints(if screen.captures_text() { ALWAYS } else { GLOBAL }));
                 h
             }
         }
