@@ -284,12 +284,24 @@ impl Proposals {
                 }
             }
             Act::Start => {
-                let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
+                let Some((code, need)) = self.current().map(|p| (p.record.code, p.record.needs.first().copied()))
+                else {
+                    return Outcome::Done;
+                };
+                // The need says how long and how the child keeps in touch: the plan starts from it.
+                let from_need = match need.map(|code| ctx.try_call(Request::NeedGet { code })) {
+                    Some(Ok(Reply::Need(n))) => Some((n.placement.duration_months, n.placement.contact)),
+                    _ => None,
+                };
+                let (duration_months, contact) = from_need.unwrap_or((
+                    None,
+                    OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
+                ));
                 let plan = FosterPlan {
                     start: ctx.view.today,
                     expected_end: None,
-                    duration_months: None,
-                    contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
+                    duration_months,
+                    contact,
                     contact_notes: String::new(),
                     review_dates: vec![],
                     commitments: String::new(),
