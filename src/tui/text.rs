@@ -76,7 +76,13 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
             }
         )*};
     }
-    add!(T, super::screens::families::Tx);
+    add!(
+        T,
+        super::screens::families::Tx,
+        super::screens::dashboard::Tx,
+        super::screens::services::Tx,
+        super::screens::audit::Tx,
+    );
     all
 }
 

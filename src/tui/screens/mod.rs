@@ -1,7 +1,10 @@
 //! The eight screens, each a `Screen`: its own state, keys and drawing.
 
+pub mod audit;
+pub mod dashboard;
 pub mod families;
 mod pending;
+pub mod services;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -188,7 +191,10 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
         .iter()
         .map(|&id| -> Box<dyn Screen> {
             match id {
+                ScreenId::Dashboard => Box::new(dashboard::Dashboard::new()),
                 ScreenId::Families => Box::new(families::Families::new()),
+                ScreenId::Services => Box::new(services::Services::new()),
+                ScreenId::Audit => Box::new(audit::Audit::new()),
                 other => Box::new(pending::Pending(other)),
             }
         })
