@@ -34,6 +34,7 @@ texts!(Tx {
     Stale => "Profili da riconfermare", "Profiles to confirm";
     By => "entro", "by";
     Places => "posti", "places";
+    Place => "posto", "place";
     Review => "verifica", "review";
     Confirmed => "conf.", "conf.";
     Never => "mai", "never";
@@ -139,7 +140,8 @@ impl Dashboard {
                 // Every emergency (few), then the ordinary ones up to the limit.
                 let mut list = needs(ctx, NeedFilter { emergency: Some(true), ..open_needs(service) });
                 list.sort_by_key(|n| (needed_by(n), n.code));
-                let ordinary = needs(ctx, NeedFilter { emergency: Some(false), limit: Some(LIMIT), ..open_needs(service) });
+                let ordinary =
+                    needs(ctx, NeedFilter { emergency: Some(false), limit: Some(LIMIT), ..open_needs(service) });
                 list.extend(ordinary);
                 list.iter().map(|n| need_item(n, lang)).collect()
             }
@@ -170,8 +172,12 @@ impl Dashboard {
             }
             Kind::Outbox => match service {
                 Some(_) => {
-                    let filter =
-                        ProposalFilter { direction: Some(Direction::Outbox), active: Some(true), service, ..Default::default() };
+                    let filter = ProposalFilter {
+                        direction: Some(Direction::Outbox),
+                        active: Some(true),
+                        service,
+                        ..Default::default()
+                    };
                     proposals(ctx, filter)
                         .iter()
                         .map(|p| proposal_item(p, &p.needs.first().map(|n| n.to_string()).unwrap_or_default(), lang))
@@ -179,8 +185,7 @@ impl Dashboard {
                 }
                 // The coordination: accepted proposals whose placement has not started.
                 None => {
-                    let filter =
-                        ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() };
+                    let filter = ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() };
                     proposals(ctx, filter).iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect()
                 }
             },
@@ -289,10 +294,10 @@ fn need_item(n: &NeedView, lang: Lang) -> Item {
     match needed_by(n) {
         Some(by) => Item {
             code: n.code.to_string(),
-            text: format!("{} ⚠ {kind} {} {}, {age}", n.code, Tx::By.get(lang), format_date(by)),
+            text: format!("{} ⚠ {} {} {kind}", n.code, Tx::By.get(lang), format_date(by)),
             warn: true,
         },
-        None => Item { code: n.code.to_string(), text: format!("{} {kind} {comune}, {age}", n.code), warn: false },
+        None => Item { code: n.code.to_string(), text: format!("{} {kind}, {age} · {comune}", n.code), warn: false },
     }
 }
 
@@ -301,10 +306,10 @@ fn family_item(f: &FamilyView, lang: Lang) -> Item {
     Item {
         code: f.code.to_string(),
         text: format!(
-            "{} {} · {places} {}",
+            "{} {places} {} · {}",
             f.code,
-            short_comune(&f.profile.comune.to_string()),
-            Tx::Places.get(lang)
+            if places == 1 { Tx::Place.get(lang) } else { Tx::Places.get(lang) },
+            short_comune(&f.profile.comune.to_string())
         ),
         warn: false,
     }
@@ -314,7 +319,12 @@ fn stale_item(f: &FamilyView, lang: Lang) -> Item {
     let confirmed = f.profile.confirmed_on.map_or_else(|| Tx::Never.get(lang).to_string(), format_date);
     Item {
         code: f.code.to_string(),
-        text: format!("{} {} · {} {confirmed}", f.code, short_comune(&f.profile.comune.to_string()), Tx::Confirmed.get(lang)),
+        text: format!(
+            "{} {} {confirmed} · {}",
+            f.code,
+            Tx::Confirmed.get(lang),
+            short_comune(&f.profile.comune.to_string())
+        ),
         warn: false,
     }
 }
@@ -326,7 +336,7 @@ fn proposal_item(p: &Proposal, other: &str, lang: Lang) -> Item {
 fn review_item(p: &Placement, date: time::Date, today: time::Date, lang: Lang) -> Item {
     Item {
         code: p.code.to_string(),
-        text: format!("{} {} {} · {}", p.code, Tx::Review.get(lang), format_date(date), p.family),
+        text: format!("{} {} {}", p.code, Tx::Review.get(lang), format_date(date)),
         warn: date < today,
     }
 }

@@ -85,7 +85,13 @@ enum PromptAct {
 }
 
 const PROMPT_KEYS: &[Binding<PromptAct>] = &[
-    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: PromptAct::Pick, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: label!(T::Open),
+        action: PromptAct::Pick,
+        bar: true,
+    },
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: PromptAct::Cancel, bar: true },
     Binding { keys: &[code(KeyCode::Up)], shown: "↑↓", label: label!(T::Move), action: PromptAct::Up, bar: true },
     Binding { keys: &[code(KeyCode::Down)], shown: "", label: label!(T::Move), action: PromptAct::Down, bar: false },
@@ -311,7 +317,8 @@ impl Services {
         let names = |codes: &mut dyn Iterator<Item = &ComuneCode>| -> String {
             codes.map(|c| short_comune(*c)).collect::<Vec<_>>().join(", ")
         };
-        let mut lines = vec![Line::styled(format!("{} · {} {}", d.name, d.comuni.len(), Tx::Comuni.get(lang)), theme.title())];
+        let mut lines =
+            vec![Line::styled(format!("{} · {} {}", d.name, d.comuni.len(), Tx::Comuni.get(lang)), theme.title())];
         for district in &d.districts {
             lines.push(Line::from(vec![
                 Span::styled(format!("{} {}: ", Tx::District.get(lang), district.name), theme.dim()),
@@ -332,8 +339,10 @@ impl Services {
     fn render_cover(&self, frame: &mut Frame, area: Rect, cover: &Cover, view: &View) {
         let (lang, theme) = (view.lang, view.theme);
         let title = format!(" {} {} ", Tx::CoverTitle.get(lang), comune_label(&cover.comune.to_string()));
-        let block =
-            Block::default().borders(Borders::ALL).border_style(theme.border_focused()).title(Span::styled(title, theme.title()));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(title, theme.title()));
         let mut lines = Vec::new();
         match &cover.ambit {
             None => lines.push(Line::raw(Tx::NoAmbit.get(lang))),
@@ -511,8 +520,7 @@ impl Screen for Services {
             } as u16;
             // The list as tall as it needs (at most half), the record below.
             let list_height = (rows + 3).clamp(5, area.height / 2);
-            let [list, detail] =
-                Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+            let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
             self.list_area = list;
             let detail_lines = match self.list {
                 List::Services => self.render_services(frame, list, view),
