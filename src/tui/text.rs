@@ -87,6 +87,9 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
         super::screens::needs::Tx,
         super::screens::needs::Ftx,
         super::widgets::form::Fx,
+        super::screens::dashboard::Tx,
+        super::screens::services::Tx,
+        super::screens::audit::Tx,
     );
     all
 }

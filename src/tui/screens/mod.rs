@@ -1,11 +1,13 @@
 //! The eight screens, each a `Screen`: its own state, keys and drawing.
 
+pub mod audit;
+pub mod dashboard;
 pub mod families;
 pub mod matching;
 pub mod needs;
-mod pending;
 pub mod placements;
 pub mod proposals;
+pub mod services;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -192,12 +194,14 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
         .iter()
         .map(|&id| -> Box<dyn Screen> {
             match id {
+                ScreenId::Dashboard => Box::new(dashboard::Dashboard::new()),
                 ScreenId::Families => Box::new(families::Families::new()),
                 ScreenId::Matching => Box::new(matching::Matching::new()),
                 ScreenId::Proposals => Box::new(proposals::Proposals::new()),
                 ScreenId::Placements => Box::new(placements::Placements::new()),
                 ScreenId::Needs => Box::new(needs::Needs::new()),
-                other => Box::new(pending::Pending(other)),
+                ScreenId::Services => Box::new(services::Services::new()),
+                ScreenId::Audit => Box::new(audit::Audit::new()),
             }
         })
         .collect()

@@ -293,10 +293,8 @@ impl Proposals {
                     Some(Ok(Reply::Need(n))) => Some((n.placement.duration_months, n.placement.contact)),
                     _ => None,
                 };
-                let (duration_months, contact) = from_need.unwrap_or((
-                    None,
-                    OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
-                ));
+                let (duration_months, contact) = from_need
+                    .unwrap_or((None, OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false }));
                 let plan = FosterPlan {
                     start: ctx.view.today,
                     expected_end: None,

@@ -1,0 +1,302 @@
+//! Registro: the audit log, newest first, for administrators and the
+//! coordination: who did what to which record, and when. Filtered by a
+//! record's code (asked of the core) or by a user; `v` verifies the chain.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{BankError, Reply, Request};
+use crate::i18n::{chain_break_text, field_label, format_timestamp, Lang};
+use crate::model::{RecordCode, Role};
+use crate::search::fold::fold;
+use crate::store::audit::AuditEntry;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
+use crate::tui::source::CallError;
+use crate::tui::text::{texts, T};
+use crate::tui::widgets::list::{Selection, TableView};
+
+texts!(Tx {
+    Title => "Registro delle operazioni", "Audit log";
+    Seq => "N.", "No.";
+    When => "Quando", "When";
+    Who => "Chi", "Who";
+    Action => "Azione", "Action";
+    Record => "Scheda", "Record";
+    Fields => "Campi", "Fields";
+    FilterPrompt => "Filtro (utente o codice)", "Filter (user or code)";
+    Verify => "verifica", "verify";
+    Intact => "Registro integro:", "Audit log intact:";
+    Verified => "voci verificate.", "entries verified.";
+    Altered => "REGISTRO ALTERATO:", "AUDIT LOG ALTERED:";
+    Reserved => "Il registro delle operazioni è riservato all'amministrazione e al coordinamento provinciale.", "The audit log is reserved for administrators and the provincial coordination.";
+    None => "Nessuna voce.", "No entries.";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Open,
+    Filter,
+    Verify,
+    Reload,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding { keys: &[plain('f')], shown: "f", label: label!(T::Filter), action: Act::Filter, bar: true },
+    Binding { keys: &[plain('v')], shown: "v", label: |l| Tx::Verify.get(l), action: Act::Verify, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+/// How many entries are read at once: the newest.
+const LIMIT: usize = 1000;
+
+pub struct Audit {
+    loaded: bool,
+    /// Not an administrator nor the coordination: nothing is asked.
+    reserved: bool,
+    entries: Vec<AuditEntry>,
+    /// Indexes of `entries` shown (the user filter is applied here).
+    shown: Vec<usize>,
+    sel: Selection,
+    filter: String,
+    editing: bool,
+    list_area: Rect,
+}
+
+impl Audit {
+    pub fn new() -> Audit {
+        Audit {
+            loaded: false,
+            reserved: false,
+            entries: Vec::new(),
+            shown: Vec::new(),
+            sel: Selection::default(),
+            filter: String::new(),
+            editing: false,
+            list_area: Rect::default(),
+        }
+    }
+
+    /// The filter as a record code, which the core filters on.
+    fn record_filter(&self) -> Option<String> {
+        let f = self.filter.trim();
+        let istat = f.len() == 6 && f.bytes().all(|b| b.is_ascii_digit());
+        (RecordCode::parse(f).is_some() || istat).then(|| f.to_uppercase())
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) {
+        if self.reserved {
+            return;
+        }
+        let request = Request::AuditList { record: self.record_filter(), limit: LIMIT };
+        if let Some(Reply::Audit(entries)) = ctx.call(request) {
+            self.entries = entries;
+            self.loaded = true;
+            self.arrange();
+        }
+    }
+
+    /// Applies the user filter (anything that is not a record code).
+    fn arrange(&mut self) {
+        let user = if self.record_filter().is_some() { String::new() } else { fold(self.filter.trim()) };
+        self.shown = (0..self.entries.len())
+            .filter(|&i| user.is_empty() || fold(&self.entries[i].actor).contains(&user))
+            .collect();
+        self.sel.clamp(self.shown.len());
+    }
+
+    fn verify(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        match ctx.try_call(Request::AuditVerify) {
+            Ok(Reply::AuditVerified { entries }) => {
+                ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
+            }
+            Ok(_) => {}
+            Err(CallError::Bank(BankError::AuditBroken(b))) => {
+                ctx.error(format!("{} {}", Tx::Altered.get(lang), chain_break_text(&b, lang)))
+            }
+            Err(e) => ctx.error(e.message(lang)),
+        }
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        match act {
+            Act::Open => {
+                let record = self.shown.get(self.sel.selected).map(|&i| self.entries[i].record.clone());
+                if let Some(record) = record.filter(|r| ScreenId::for_code(r).is_some()) {
+                    return Outcome::Open(record);
+                }
+            }
+            Act::Filter => self.editing = true,
+            Act::Verify => self.verify(ctx),
+            Act::Reload => self.load(ctx),
+        }
+        Outcome::Done
+    }
+}
+
+impl Default for Audit {
+    fn default() -> Self {
+        Audit::new()
+    }
+}
+
+impl Screen for Audit {
+    fn id(&self) -> ScreenId {
+        ScreenId::Audit
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.reserved {
+            return Vec::new();
+        }
+        let mut h = keys::nav_hints();
+        h.extend(keys::hints(KEYS));
+        h
+    }
+
+    fn activate(&mut self, ctx: &mut Ctx) {
+        self.reserved = !matches!(ctx.view.who.role, Role::Admin | Role::Coordinator);
+        if !self.loaded {
+            self.load(ctx);
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.load(ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if self.reserved {
+            return Outcome::Ignored;
+        }
+        if self.editing {
+            match ev.code {
+                KeyCode::Enter => {
+                    self.editing = false;
+                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
+                    self.load(ctx);
+                }
+                KeyCode::Esc => {
+                    self.editing = false;
+                    self.filter.clear();
+                    self.load(ctx);
+                }
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.filter.push(c),
+                _ => return Outcome::Ignored,
+            }
+            return Outcome::Done;
+        }
+        if let Some(n) = keys::action(NAV, ev) {
+            self.sel.nav(n, self.shown.len());
+            return Outcome::Done;
+        }
+        if ev.code == KeyCode::Esc && !self.filter.is_empty() {
+            self.filter.clear();
+            self.load(ctx);
+            return Outcome::Done;
+        }
+        match keys::action(KEYS, ev) {
+            Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if self.reserved {
+            return Outcome::Ignored;
+        }
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.sel.scroll(3, self.shown.len()),
+            MouseEventKind::ScrollUp => self.sel.scroll(-3, self.shown.len()),
+            MouseEventKind::Down(MouseButton::Left) => {
+                match self.sel.row_at(self.list_area, ev.row, true, self.shown.len()) {
+                    Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
+                    Some(i) => self.sel.select(i, self.shown.len()),
+                    None => return Outcome::Ignored,
+                }
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, _ev: &crate::protocol::Event, ctx: &mut Ctx) {
+        // Every committed change writes an entry: read the newest again.
+        if self.loaded && !self.reserved {
+            self.load(ctx);
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.editing
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let theme = view.theme;
+        if self.reserved {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border())
+                .title(Span::styled(format!(" {} ", Tx::Title.get(lang)), theme.title()));
+            let text = Paragraph::new(Tx::Reserved.get(lang)).block(block).wrap(Wrap { trim: true });
+            frame.render_widget(text, area);
+            return;
+        }
+        let [bar, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let mut spans = vec![
+            Span::styled(format!("{}: ", Tx::FilterPrompt.get(lang)), theme.dim()),
+            Span::raw(self.filter.clone()),
+        ];
+        if self.editing {
+            spans.push(Span::styled("█", theme.key()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+        self.list_area = list;
+        let wide = list.width >= 100;
+        let header = [Tx::Seq, Tx::When, Tx::Who, Tx::Action, Tx::Record, Tx::Fields].map(|t| t.get(lang));
+        let table = TableView {
+            title: Tx::Title.get(lang).to_string(),
+            header: header.to_vec(),
+            widths: vec![
+                Constraint::Length(4),
+                Constraint::Length(16),
+                Constraint::Length(if wide { 12 } else { 6 }),
+                Constraint::Length(if wide { 24 } else { 17 }),
+                Constraint::Length(11),
+                Constraint::Fill(1),
+            ],
+            len: self.shown.len(),
+            focused: !self.editing,
+            empty: if self.loaded { Tx::None.get(lang) } else { T::Loading.get(lang) },
+        };
+        let entries = &self.entries;
+        let shown = &self.shown;
+        table.render(frame, list, &mut self.sel, theme, |i| {
+            let e = &entries[shown[i]];
+            let fields: Vec<String> = e.fields.iter().map(|f| field_label(f, lang)).collect();
+            vec![
+                Cell::from(e.seq.to_string()),
+                Cell::from(format_timestamp(e.at)),
+                Cell::from(e.actor.clone()),
+                Cell::from(e.action.label(lang)),
+                Cell::from(e.record.clone()),
+                Cell::from(fields.join(", ")),
+            ]
+        });
+    }
+}

@@ -1,0 +1,487 @@
+//! Cruscotto: what needs the operator's attention today, in six panes: the
+//! service's open needs (emergencies first), families available now,
+//! proposals waiting for an answer and those sent, reviews due this month,
+//! profiles going stale. The coordination sees the whole province's.
+//! Enter opens the record on its screen.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use super::families::kind_short;
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{
+    Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
+};
+use crate::i18n::{comune_label, Lang};
+use crate::model::dates::format_date;
+use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus, Urgency};
+use crate::protocol::Event;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, NAV};
+use crate::tui::text::{texts, T};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::Selection;
+
+texts!(Tx {
+    Needs => "Richieste aperte", "Open needs";
+    Families => "Famiglie disponibili", "Families available";
+    Inbox => "Proposte da valutare", "Proposals to answer";
+    Outbox => "Proposte inviate", "Proposals sent";
+    Accepted => "Proposte accettate da avviare", "Accepted, to be started";
+    Reviews => "Verifiche del mese", "Reviews this month";
+    Stale => "Profili da riconfermare", "Profiles to confirm";
+    By => "entro", "by";
+    Places => "posti", "places";
+    Place => "posto", "place";
+    Review => "verifica", "review";
+    Confirmed => "conf.", "conf.";
+    Never => "mai", "never";
+    Province => "tutta la provincia", "whole province";
+    NextPane => "riquadro successivo", "next pane";
+    Nothing => "niente", "nothing";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Open,
+    NextPane,
+    PrevPane,
+    Reload,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Enter)], shown: "Enter", label: label!(T::Open), action: Act::Open, bar: true },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        shown: "Tab S-Tab",
+        label: |l| Tx::NextPane.get(l),
+        action: Act::NextPane,
+        bar: true,
+    },
+    Binding {
+        keys: &[Key(KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT)],
+        shown: "",
+        label: label!(T::Pane),
+        action: Act::PrevPane,
+        bar: false,
+    },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+/// The panes, in the order Tab visits them (left to right, top to bottom).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Needs,
+    Inbox,
+    Families,
+    Outbox,
+    Reviews,
+    Stale,
+}
+
+const KINDS: [Kind; 6] = [Kind::Needs, Kind::Inbox, Kind::Families, Kind::Outbox, Kind::Reviews, Kind::Stale];
+
+/// Lists are bounded: the dashboard points at work, the screens list it all.
+const LIMIT: usize = 200;
+
+/// One line of a pane: the record it opens and what it says about it.
+#[derive(Debug, Clone)]
+struct Item {
+    code: String,
+    text: String,
+    /// Emphasised: an emergency, a review overdue.
+    warn: bool,
+}
+
+#[derive(Default)]
+struct Pane {
+    items: Vec<Item>,
+    /// The list reached `LIMIT`: the count is "at least".
+    more: bool,
+    sel: Selection,
+    area: Rect,
+}
+
+pub struct Dashboard {
+    loaded: bool,
+    panes: [Pane; 6],
+    focus: usize,
+    /// No service of one's own: the whole province's figures.
+    province: bool,
+}
+
+impl Dashboard {
+    pub fn new() -> Dashboard {
+        Dashboard { loaded: false, panes: Default::default(), focus: 0, province: false }
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) {
+        for (i, kind) in KINDS.iter().enumerate() {
+            self.load_pane(i, *kind, ctx);
+        }
+        self.loaded = true;
+    }
+
+    fn load_pane(&mut self, i: usize, kind: Kind, ctx: &mut Ctx) {
+        let view = ctx.view;
+        let lang = view.lang;
+        let service = view.who.service;
+        let today = view.today;
+        let items: Vec<Item> = match kind {
+            Kind::Needs => {
+                // Every emergency (few), then the ordinary ones up to the limit.
+                let mut list = needs(ctx, NeedFilter { emergency: Some(true), ..open_needs(service) });
+                list.sort_by_key(|n| (needed_by(n), n.code));
+                let ordinary =
+                    needs(ctx, NeedFilter { emergency: Some(false), limit: Some(LIMIT), ..open_needs(service) });
+                list.extend(ordinary);
+                list.iter().map(|n| need_item(n, lang)).collect()
+            }
+            Kind::Families => {
+                let filter = FamilyFilter {
+                    status: Some(FamilyStatus::Approved),
+                    service,
+                    limit: Some(LIMIT),
+                    ..FamilyFilter::default()
+                };
+                families(ctx, filter)
+                    .iter()
+                    .filter(|f| f.free_places.is_none_or(|n| n > 0))
+                    .map(|f| family_item(f, lang))
+                    .collect()
+            }
+            Kind::Stale => {
+                let filter = FamilyFilter { stale: Some(true), service, limit: Some(LIMIT), ..FamilyFilter::default() };
+                families(ctx, filter).iter().map(|f| stale_item(f, lang)).collect()
+            }
+            Kind::Inbox => {
+                let direction = service.map(|_| Direction::Inbox);
+                proposals(ctx, ProposalFilter { direction, active: Some(true), service, ..Default::default() })
+                    .iter()
+                    .filter(|p| matches!(p.status, ProposalStatus::Proposed | ProposalStatus::UnderReview))
+                    .map(|p| proposal_item(p, &p.family.to_string(), lang))
+                    .collect()
+            }
+            Kind::Outbox => match service {
+                Some(_) => {
+                    let filter = ProposalFilter {
+                        direction: Some(Direction::Outbox),
+                        active: Some(true),
+                        service,
+                        ..Default::default()
+                    };
+                    proposals(ctx, filter)
+                        .iter()
+                        .map(|p| proposal_item(p, &p.needs.first().map(|n| n.to_string()).unwrap_or_default(), lang))
+                        .collect()
+                }
+                // The coordination: accepted proposals whose placement has not started.
+                None => {
+                    let filter = ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() };
+                    proposals(ctx, filter).iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect()
+                }
+            },
+            Kind::Reviews => {
+                let filter = PlacementFilter { service, active: Some(true), ..Default::default() };
+                let mut due: Vec<(time::Date, Item)> = placements(ctx, filter)
+                    .iter()
+                    .filter_map(|p| {
+                        let date = next_review(p)?;
+                        let this_month = (date.year(), date.month()) == (today.year(), today.month());
+                        (this_month || date < today).then(|| (date, review_item(p, date, today, lang)))
+                    })
+                    .collect();
+                due.sort_by_key(|(d, _)| *d);
+                due.into_iter().map(|(_, item)| item).collect()
+            }
+        };
+        let pane = &mut self.panes[i];
+        pane.more = items.len() >= LIMIT;
+        let keep = pane.items.get(pane.sel.selected).map(|it| it.code.clone());
+        pane.items = items;
+        let at = keep.and_then(|c| pane.items.iter().position(|it| it.code == c)).unwrap_or(pane.sel.selected);
+        pane.sel.select(at, pane.items.len());
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        match act {
+            Act::Open => {
+                let pane = &self.panes[self.focus];
+                if let Some(item) = pane.items.get(pane.sel.selected) {
+                    return Outcome::Open(item.code.clone());
+                }
+            }
+            Act::NextPane => self.focus = (self.focus + 1) % KINDS.len(),
+            Act::PrevPane => self.focus = (self.focus + KINDS.len() - 1) % KINDS.len(),
+            Act::Reload => self.load(ctx),
+        }
+        Outcome::Done
+    }
+
+    fn title(&self, kind: Kind, lang: Lang) -> &'static str {
+        match kind {
+            Kind::Needs => Tx::Needs.get(lang),
+            Kind::Families => Tx::Families.get(lang),
+            Kind::Inbox => Tx::Inbox.get(lang),
+            Kind::Outbox if self.province => Tx::Accepted.get(lang),
+            Kind::Outbox => Tx::Outbox.get(lang),
+            Kind::Reviews => Tx::Reviews.get(lang),
+            Kind::Stale => Tx::Stale.get(lang),
+        }
+    }
+}
+
+/// Open needs of a service (every service's with none).
+fn open_needs(service: Option<crate::model::ServiceCode>) -> NeedFilter {
+    NeedFilter { status: Some(NeedStatus::Open), service, ..NeedFilter::default() }
+}
+
+fn needed_by(n: &NeedView) -> Option<time::Date> {
+    match n.placement.urgency {
+        Urgency::Emergency { needed_by } => Some(needed_by),
+        Urgency::Ordinary => None,
+    }
+}
+
+fn needs(ctx: &mut Ctx, filter: NeedFilter) -> Vec<NeedView> {
+    match ctx.call(Request::NeedList { filter }) {
+        Some(Reply::Needs(v)) => v,
+        _ => Vec::new(),
+    }
+}
+
+fn families(ctx: &mut Ctx, filter: FamilyFilter) -> Vec<FamilyView> {
+    match ctx.call(Request::FamilyList { filter }) {
+        Some(Reply::Families(v)) => v,
+        _ => Vec::new(),
+    }
+}
+
+fn proposals(ctx: &mut Ctx, filter: ProposalFilter) -> Vec<Proposal> {
+    match ctx.call(Request::ProposalList { filter }) {
+        Some(Reply::Proposals(v)) => v.into_iter().map(|r| r.record).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn placements(ctx: &mut Ctx, filter: PlacementFilter) -> Vec<Placement> {
+    match ctx.call(Request::PlacementList { filter }) {
+        Some(Reply::Placements(v)) => v.into_iter().map(|r| r.record).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The next planned review: the planned dates in order, one held review
+/// each, the first one not yet held.
+fn next_review(p: &Placement) -> Option<time::Date> {
+    let mut planned = p.plan.review_dates.clone();
+    planned.sort();
+    planned.get(p.reviews.len()).copied()
+}
+
+fn need_item(n: &NeedView, lang: Lang) -> Item {
+    let age = crate::model::age::describe_age(n.age_months, lang);
+    let kind = kind_short(n.placement.kind, lang);
+    let comune = short_comune(&n.placement.comune.to_string());
+    match needed_by(n) {
+        Some(by) => Item {
+            code: n.code.to_string(),
+            text: format!("{} ⚠ {} {} {kind}", n.code, Tx::By.get(lang), format_date(by)),
+            warn: true,
+        },
+        None => Item { code: n.code.to_string(), text: format!("{} {kind}, {age} · {comune}", n.code), warn: false },
+    }
+}
+
+fn family_item(f: &FamilyView, lang: Lang) -> Item {
+    let places = f.free_places.unwrap_or(f.profile.max_children);
+    Item {
+        code: f.code.to_string(),
+        text: format!(
+            "{} {places} {} · {}",
+            f.code,
+            if places == 1 { Tx::Place.get(lang) } else { Tx::Places.get(lang) },
+            short_comune(&f.profile.comune.to_string())
+        ),
+        warn: false,
+    }
+}
+
+fn stale_item(f: &FamilyView, lang: Lang) -> Item {
+    let confirmed = f.profile.confirmed_on.map_or_else(|| Tx::Never.get(lang).to_string(), format_date);
+    Item {
+        code: f.code.to_string(),
+        text: format!(
+            "{} {} {confirmed} · {}",
+            f.code,
+            Tx::Confirmed.get(lang),
+            short_comune(&f.profile.comune.to_string())
+        ),
+        warn: false,
+    }
+}
+
+fn proposal_item(p: &Proposal, other: &str, lang: Lang) -> Item {
+    Item { code: p.code.to_string(), text: format!("{} {other} {}", p.code, p.status.label(lang)), warn: false }
+}
+
+fn review_item(p: &Placement, date: time::Date, today: time::Date, lang: Lang) -> Item {
+    Item {
+        code: p.code.to_string(),
+        text: format!("{} {} {}", p.code, Tx::Review.get(lang), format_date(date)),
+        warn: date < today,
+    }
+}
+
+/// "Dalmine" without the province: panes are narrow.
+fn short_comune(code: &str) -> String {
+    let label = comune_label(code);
+    match label.rsplit_once(" (") {
+        Some((name, _)) => name.to_string(),
+        None => label,
+    }
+}
+
+impl Default for Dashboard {
+    fn default() -> Self {
+        Dashboard::new()
+    }
+}
+
+impl Screen for Dashboard {
+    fn id(&self) -> ScreenId {
+        ScreenId::Dashboard
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        let mut h = keys::nav_hints();
+        h.extend(keys::hints(KEYS));
+        h
+    }
+
+    fn activate(&mut self, ctx: &mut Ctx) {
+        self.province = ctx.view.who.service.is_none();
+        if !self.loaded {
+            self.load(ctx);
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.load(ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(n) = keys::action(NAV, ev) {
+            let pane = &mut self.panes[self.focus];
+            pane.sel.nav(n, pane.items.len());
+            return Outcome::Done;
+        }
+        match keys::action(KEYS, ev) {
+            Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, _ctx: &mut Ctx) -> Outcome {
+        let Some(i) = self.panes.iter().position(|p| contains(p.area, ev.column, ev.row)) else {
+            return Outcome::Ignored;
+        };
+        let pane = &mut self.panes[i];
+        let len = pane.items.len();
+        match ev.kind {
+            MouseEventKind::ScrollDown => pane.sel.scroll(1, len),
+            MouseEventKind::ScrollUp => pane.sel.scroll(-1, len),
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus = i;
+                match pane.sel.row_at(pane.area, ev.row, false, len) {
+                    Some(r) if r == pane.sel.selected => {
+                        return Outcome::Open(pane.items[r].code.clone());
+                    }
+                    Some(r) => pane.sel.select(r, len),
+                    None => {}
+                }
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
+        if !self.loaded {
+            return;
+        }
+        // The lists are small: the panes the event touches are read again at once.
+        let touched: &[Kind] = match ev.kind.as_str() {
+            "family" => &[Kind::Families, Kind::Stale],
+            "need" => &[Kind::Needs],
+            "proposal" => &[Kind::Inbox, Kind::Outbox],
+            "placement" => &[Kind::Reviews],
+            _ => &[],
+        };
+        for kind in touched {
+            if let Some(i) = KINDS.iter().position(|k| k == kind) {
+                self.load_pane(i, *kind, ctx);
+            }
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let theme = view.theme;
+        let rows = Layout::vertical([Constraint::Fill(1); 3]).split(area);
+        for (i, kind) in KINDS.iter().enumerate() {
+            let cols = Layout::horizontal([Constraint::Fill(1); 2]).split(rows[i / 2]);
+            let title = self.title(*kind, lang);
+            let focused = i == self.focus;
+            draw_pane(frame, cols[i % 2], &mut self.panes[i], title, focused, theme, lang);
+        }
+        if self.province {
+            let note = format!(" {} ", Tx::Province.get(lang));
+            let width = note.chars().count() as u16;
+            if area.width > width + 2 {
+                let at = Rect { x: area.x + area.width - width - 1, y: area.y, width, height: 1 };
+                frame.render_widget(Paragraph::new(Span::styled(note, theme.dim())), at);
+            }
+        }
+    }
+}
+
+fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
+}
+
+fn draw_pane(frame: &mut Frame, area: Rect, pane: &mut Pane, title: &str, focused: bool, theme: Theme, lang: Lang) {
+    pane.area = area;
+    pane.sel.height = usize::from(area.height.saturating_sub(2)).max(1);
+    pane.sel.clamp(pane.items.len());
+    let count = format!("{}{}", pane.items.len(), if pane.more { "+" } else { "" });
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.border_focused() } else { theme.border() })
+        .title(Line::from(Span::styled(format!(" {title} ({count}) "), theme.title())));
+    let end = (pane.sel.offset + pane.sel.height).min(pane.items.len());
+    let mut lines: Vec<Line> = (pane.sel.offset..end)
+        .map(|i| {
+            let item = &pane.items[i];
+            let base = if item.warn { theme.warning() } else { theme.normal() };
+            let style = match (i == pane.sel.selected, focused) {
+                (true, true) => base.patch(theme.selected()),
+                (true, false) => base.patch(theme.selected_unfocused()),
+                _ => base,
+            };
+            Line::styled(item.text.clone(), style)
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(Tx::Nothing.get(lang), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

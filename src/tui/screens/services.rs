@@ -1,0 +1,611 @@
+//! Servizi: the directory. The services (kind, ambiti, contacts, their
+//! operators), the ambiti with their presidi and comuni, and "who covers
+//! comune X": the ambito and presidio it belongs to and the services of
+//! that ambito, found by typing a few letters of the comune's name.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use crate::bank::{Reply, Request};
+use crate::i18n::{comune_label, Lang};
+use crate::model::comune::normalize;
+use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode};
+use crate::search::fold::{fold, is_subsequence};
+use crate::tui::help::centered;
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::text::{texts, T};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::{Selection, TableView};
+
+texts!(Tx {
+    Services => "Servizi", "Services";
+    Ambits => "Ambiti", "Ambits";
+    Code => "Codice", "Code";
+    Name => "Nome", "Name";
+    Kind => "Tipo", "Kind";
+    Phone => "Telefono", "Phone";
+    Email => "E-mail", "E-mail";
+    Address => "Indirizzo", "Address";
+    Notes => "Note", "Notes";
+    Inactive => "non attivo", "inactive";
+    Operators => "Operatori", "Operators";
+    Comuni => "Comuni", "Comuni";
+    Districts => "Presidi", "Districts";
+    District => "Presidio", "District";
+    NoDistrict => "Senza presidio", "No district";
+    ShowAmbits => "ambiti/servizi", "ambits/services";
+    Covers => "chi copre un comune", "who covers a comune";
+    CoverPrompt => "Comune (nome o codice ISTAT)", "Comune (name or ISTAT code)";
+    CoverTitle => "Chi copre", "Who covers";
+    Ambit => "Ambito", "Ambit";
+    NoAmbit => "Nessun ambito della banca comprende questo comune.", "No ambit of the bank includes this comune.";
+    NoServices => "Nessun servizio registrato per questo ambito.", "No service is registered for this ambit.";
+    NoMatch => "nessun comune corrisponde", "no comune matches";
+    None => "Nessun servizio.", "No services.";
+    NoAmbits => "Nessun ambito.", "No ambits.";
+});
+
+impl Local for Tx {
+    fn text(self, lang: Lang) -> &'static str {
+        self.get(lang)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Toggle,
+    Cover,
+    Back,
+    Reload,
+}
+
+const LIST_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::Covers.get(l), action: Act::Cover, bar: true },
+    Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ShowAmbits.get(l), action: Act::Toggle, bar: true },
+    Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
+];
+
+const COVER_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
+    Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::Covers.get(l), action: Act::Cover, bar: true },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PromptAct {
+    Pick,
+    Cancel,
+    Up,
+    Down,
+}
+
+const PROMPT_KEYS: &[Binding<PromptAct>] = &[
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        shown: "Enter",
+        label: label!(T::Open),
+        action: PromptAct::Pick,
+        bar: true,
+    },
+    Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: PromptAct::Cancel, bar: true },
+    Binding { keys: &[code(KeyCode::Up)], shown: "↑↓", label: label!(T::Move), action: PromptAct::Up, bar: true },
+    Binding { keys: &[code(KeyCode::Down)], shown: "", label: label!(T::Move), action: PromptAct::Down, bar: false },
+];
+
+/// Suggestions shown under the comune being typed.
+const SUGGESTIONS: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Services,
+    Ambits,
+}
+
+/// The answer to "who covers this comune".
+struct Cover {
+    comune: ComuneCode,
+    ambit: Option<Ambit>,
+    services: Vec<Service>,
+}
+
+/// The comune being typed, and the comuni it could be.
+#[derive(Default)]
+struct Prompt {
+    text: String,
+    candidates: Vec<ComuneCode>,
+    selected: usize,
+}
+
+pub struct Services {
+    loaded: bool,
+    services: Vec<Service>,
+    ambits: Vec<Ambit>,
+    /// Operators of each service, read when the service is first shown.
+    operators: HashMap<ServiceCode, Vec<Operator>>,
+    list: List,
+    sel: Selection,
+    ambit_sel: Selection,
+    cover: Option<Cover>,
+    prompt: Option<Prompt>,
+    /// Folded comune names, built the first time one is typed.
+    comuni: Vec<(String, ComuneCode)>,
+    list_area: Rect,
+}
+
+impl Services {
+    pub fn new() -> Services {
+        Services {
+            loaded: false,
+            services: Vec::new(),
+            ambits: Vec::new(),
+            operators: HashMap::new(),
+            list: List::Services,
+            sel: Selection::default(),
+            ambit_sel: Selection::default(),
+            cover: None,
+            prompt: None,
+            comuni: Vec::new(),
+            list_area: Rect::default(),
+        }
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) {
+        if let Some(Reply::Services(list)) = ctx.call(Request::ServiceList) {
+            self.services = list.into_iter().map(|r| r.record).collect();
+        }
+        if let Some(Reply::Ambits(list)) = ctx.call(Request::AmbitList) {
+            self.ambits = list.into_iter().map(|r| r.record).collect();
+        }
+        self.operators.clear();
+        self.loaded = true;
+        self.sel.clamp(self.services.len());
+        self.ambit_sel.clamp(self.ambits.len());
+        self.load_operators(ctx);
+    }
+
+    /// The operators of the selected service, if not read yet.
+    fn load_operators(&mut self, ctx: &mut Ctx) {
+        let Some(code) = self.services.get(self.sel.selected).map(|s| s.code) else { return };
+        if self.operators.contains_key(&code) {
+            return;
+        }
+        // Not everyone may list operators: the service shows without them.
+        if let Ok(Reply::Operators(ops)) = ctx.try_call(Request::OperatorList { service: Some(code) }) {
+            self.operators.insert(code, ops.into_iter().map(|r| r.record).collect());
+        }
+    }
+
+    fn select_service(&mut self, code: ServiceCode, ctx: &mut Ctx) -> bool {
+        let Some(i) = self.services.iter().position(|s| s.code == code) else { return false };
+        self.list = List::Services;
+        self.cover = None;
+        self.sel.select(i, self.services.len());
+        self.load_operators(ctx);
+        true
+    }
+
+    /// Who covers `comune`: its ambito (and presidio) and that ambito's services.
+    fn cover(&mut self, comune: ComuneCode) {
+        let ambit = self.ambits.iter().find(|a| a.details.comuni.contains(&comune)).cloned();
+        let services = match &ambit {
+            Some(a) => {
+                let key = normalize(&a.details.name);
+                self.services.iter().filter(|s| s.details.ambits.iter().any(|n| normalize(n) == key)).cloned().collect()
+            }
+            None => Vec::new(),
+        };
+        self.cover = Some(Cover { comune, ambit, services });
+    }
+
+    /// Comuni whose name starts with, contains, or spells out what was typed.
+    fn suggest(&mut self, text: &str) -> Vec<ComuneCode> {
+        if self.comuni.is_empty() {
+            self.comuni = Comuni::embedded().iter().map(|c| (fold(&c.name), c.code)).collect();
+        }
+        let needle = fold(text.trim());
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        if let Some(code) = ComuneCode::parse(&needle) {
+            return vec![code];
+        }
+        let mut ranked: Vec<(u8, usize, &str, ComuneCode)> = self
+            .comuni
+            .iter()
+            .filter_map(|(name, code)| {
+                let rank = if name.starts_with(&needle) {
+                    0
+                } else if name.contains(&needle) {
+                    1
+                } else if is_subsequence(needle.as_bytes(), name.as_bytes()) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rank, name.len(), name.as_str(), *code))
+            })
+            .collect();
+        ranked.sort();
+        ranked.into_iter().take(SUGGESTIONS).map(|(_, _, _, c)| c).collect()
+    }
+
+    fn prompt_key(&mut self, ev: &KeyEvent) -> Outcome {
+        let Some(mut prompt) = self.prompt.take() else { return Outcome::Ignored };
+        match keys::action(PROMPT_KEYS, ev) {
+            Some(PromptAct::Pick) => {
+                if let Some(&code) = prompt.candidates.get(prompt.selected) {
+                    self.cover(code);
+                    return Outcome::Done;
+                }
+            }
+            Some(PromptAct::Cancel) => return Outcome::Done,
+            Some(PromptAct::Up) => prompt.selected = prompt.selected.saturating_sub(1),
+            Some(PromptAct::Down) => {
+                prompt.selected = (prompt.selected + 1).min(prompt.candidates.len().saturating_sub(1))
+            }
+            None => match ev.code {
+                KeyCode::Backspace => {
+                    prompt.text.pop();
+                    prompt.candidates = self.suggest(&prompt.text);
+                    prompt.selected = 0;
+                }
+                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                    prompt.text.push(c);
+                    prompt.candidates = self.suggest(&prompt.text);
+                    prompt.selected = 0;
+                }
+                _ => {}
+            },
+        }
+        self.prompt = Some(prompt);
+        Outcome::Done
+    }
+
+    fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
+        match act {
+            Act::Toggle => {
+                self.list = match self.list {
+                    List::Services => List::Ambits,
+                    List::Ambits => List::Services,
+                }
+            }
+            Act::Cover => self.prompt = Some(Prompt::default()),
+            Act::Back => self.cover = None,
+            Act::Reload => self.load(ctx),
+        }
+        Outcome::Done
+    }
+
+    fn service_lines(&self, s: &Service, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
+        let d = &s.details;
+        let field = |label: Tx, value: String| {
+            Line::from(vec![Span::styled(format!("{}: ", label.get(lang)), theme.dim()), Span::raw(value)])
+        };
+        let mut title = format!("{}  {}", s.code, d.name);
+        if !d.active {
+            title.push_str(&format!(" ({})", Tx::Inactive.get(lang)));
+        }
+        let mut lines = vec![Line::styled(title, theme.title())];
+        lines.push(field(Tx::Kind, d.kind.label(lang).to_string()));
+        lines.push(field(Tx::Ambits, d.ambits.join(", ")));
+        lines.push(field(Tx::Phone, d.phone.clone()));
+        lines.push(field(Tx::Email, d.email.clone()));
+        if !d.address.is_empty() {
+            lines.push(field(Tx::Address, d.address.clone()));
+        }
+        if let Some(ops) = self.operators.get(&s.code) {
+            let names: Vec<String> = ops
+                .iter()
+                .filter(|o| o.details.active)
+                .map(|o| format!("{} ({}, {})", o.details.display_name, o.user, o.details.role.label(lang)))
+                .collect();
+            lines.push(field(Tx::Operators, names.join("; ")));
+        }
+        if !d.notes.is_empty() {
+            lines.push(field(Tx::Notes, d.notes.clone()));
+        }
+        lines
+    }
+
+    fn ambit_lines(a: &Ambit, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
+        let d = &a.details;
+        let names = |codes: &mut dyn Iterator<Item = &ComuneCode>| -> String {
+            codes.map(|c| short_comune(*c)).collect::<Vec<_>>().join(", ")
+        };
+        let mut lines =
+            vec![Line::styled(format!("{} · {} {}", d.name, d.comuni.len(), Tx::Comuni.get(lang)), theme.title())];
+        for district in &d.districts {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} {}: ", Tx::District.get(lang), district.name), theme.dim()),
+                Span::raw(names(&mut district.comuni.iter())),
+            ]));
+        }
+        let outside = names(&mut d.comuni.iter().filter(|c| d.district_of(**c).is_none()));
+        if !outside.is_empty() {
+            let label = if d.districts.is_empty() { Tx::Comuni } else { Tx::NoDistrict };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}: ", label.get(lang)), theme.dim()),
+                Span::raw(outside),
+            ]));
+        }
+        lines
+    }
+
+    fn render_cover(&self, frame: &mut Frame, area: Rect, cover: &Cover, view: &View) {
+        let (lang, theme) = (view.lang, view.theme);
+        let title = format!(" {} {} ", Tx::CoverTitle.get(lang), comune_label(&cover.comune.to_string()));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(title, theme.title()));
+        let mut lines = Vec::new();
+        match &cover.ambit {
+            None => lines.push(Line::raw(Tx::NoAmbit.get(lang))),
+            Some(a) => {
+                let mut head = vec![
+                    Span::styled(format!("{}: ", Tx::Ambit.get(lang)), theme.dim()),
+                    Span::styled(a.details.name.clone(), theme.title()),
+                ];
+                if let Some(d) = a.details.district_of(cover.comune) {
+                    head.push(Span::styled(format!("  {}: ", Tx::District.get(lang)), theme.dim()));
+                    head.push(Span::styled(d.name.clone(), theme.title()));
+                }
+                lines.push(Line::from(head));
+                lines.push(Line::raw(""));
+                if cover.services.is_empty() {
+                    lines.push(Line::raw(Tx::NoServices.get(lang)));
+                }
+                for s in &cover.services {
+                    lines.extend(self.service_lines(s, lang, theme));
+                    lines.push(Line::raw(""));
+                }
+                lines.extend(Self::ambit_lines(a, lang, theme));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    }
+
+    fn render_prompt(&self, frame: &mut Frame, area: Rect, prompt: &Prompt, view: &View) {
+        let (lang, theme) = (view.lang, view.theme);
+        let rect = centered(area, 52, SUGGESTIONS as u16 + 4);
+        frame.render_widget(Clear, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused())
+            .title(Span::styled(format!(" {} ", Tx::Covers.get(lang)), theme.title()));
+        let mut lines = vec![Line::from(vec![
+            Span::styled(format!("{}: ", Tx::CoverPrompt.get(lang)), theme.dim()),
+            Span::raw(prompt.text.clone()),
+            Span::styled("█", theme.key()),
+        ])];
+        if prompt.candidates.is_empty() && !prompt.text.trim().is_empty() {
+            lines.push(Line::styled(Tx::NoMatch.get(lang), theme.dim()));
+        }
+        for (i, code) in prompt.candidates.iter().enumerate() {
+            let text = format!("{} {}", comune_label(&code.to_string()), code);
+            let style = if i == prompt.selected { theme.selected() } else { theme.normal() };
+            lines.push(Line::styled(text, style));
+        }
+        frame.render_widget(Paragraph::new(lines).block(block), rect);
+    }
+}
+
+/// "Dalmine" (the province is the same for the whole list).
+fn short_comune(code: ComuneCode) -> String {
+    Comuni::embedded().get(code).map(|c| c.name.clone()).unwrap_or_else(|| code.to_string())
+}
+
+impl Default for Services {
+    fn default() -> Self {
+        Services::new()
+    }
+}
+
+impl Screen for Services {
+    fn id(&self) -> ScreenId {
+        ScreenId::Services
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.prompt.is_some() {
+            return keys::hints(PROMPT_KEYS);
+        }
+        if self.cover.is_some() {
+            return keys::hints(COVER_KEYS);
+        }
+        let mut h = keys::nav_hints();
+        h.extend(keys::hints(LIST_KEYS));
+        h
+    }
+
+    fn activate(&mut self, ctx: &mut Ctx) {
+        if !self.loaded {
+            self.load(ctx);
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.load(ctx);
+    }
+
+    fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if self.prompt.is_some() {
+            return self.prompt_key(ev);
+        }
+        if self.cover.is_some() {
+            return match keys::action(COVER_KEYS, ev) {
+                Some(a) => self.act(a, ctx),
+                None => Outcome::Ignored,
+            };
+        }
+        if let Some(n) = keys::action(NAV, ev) {
+            self.nav(n, ctx);
+            return Outcome::Done;
+        }
+        match keys::action(LIST_KEYS, ev) {
+            Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
+        }
+    }
+
+    fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if self.prompt.is_some() || self.cover.is_some() {
+            return Outcome::Ignored;
+        }
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.nav(Nav::Down, ctx),
+            MouseEventKind::ScrollUp => self.nav(Nav::Up, ctx),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let (sel, len) = match self.list {
+                    List::Services => (&mut self.sel, self.services.len()),
+                    List::Ambits => (&mut self.ambit_sel, self.ambits.len()),
+                };
+                match sel.row_at(self.list_area, ev.row, true, len) {
+                    Some(i) => sel.select(i, len),
+                    None => return Outcome::Ignored,
+                }
+                self.load_operators(ctx);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn changed(&mut self, ev: &crate::protocol::Event, ctx: &mut Ctx) {
+        if self.loaded && matches!(ev.kind.as_str(), "service" | "operator" | "ambit") {
+            self.load(ctx);
+        }
+    }
+
+    fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        let code = code.trim();
+        if let Some(s) = ServiceCode::parse(code) {
+            return self.select_service(s, ctx);
+        }
+        if let Some(comune) = ComuneCode::parse(code) {
+            if Comuni::embedded().get(comune).is_none() {
+                return false;
+            }
+            self.cover(comune);
+            return true;
+        }
+        // An operator: their service, with them among its operators.
+        if crate::model::operator::is_valid_user_name(code) {
+            if let Ok(Reply::Operator(op)) = ctx.try_call(Request::OperatorGet { user: code.to_string() }) {
+                if let Some(s) = op.record.details.service {
+                    return self.select_service(s, ctx);
+                }
+            }
+        }
+        false
+    }
+
+    fn captures_text(&self) -> bool {
+        self.prompt.is_some()
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+        let (lang, theme) = (view.lang, view.theme);
+        if let Some(cover) = &self.cover {
+            self.render_cover(frame, area, cover, view);
+        } else {
+            let rows = match self.list {
+                List::Services => self.services.len(),
+                List::Ambits => self.ambits.len(),
+            } as u16;
+            // The list as tall as it needs (at most half), the record below.
+            let list_height = (rows + 3).clamp(5, area.height / 2);
+            let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+            self.list_area = list;
+            let detail_lines = match self.list {
+                List::Services => self.render_services(frame, list, view),
+                List::Ambits => self.render_ambits(frame, list, view),
+            };
+            let block = Block::default().borders(Borders::ALL).border_style(theme.border());
+            frame.render_widget(Paragraph::new(detail_lines).block(block).wrap(Wrap { trim: false }), detail);
+        }
+        if let Some(prompt) = &self.prompt {
+            self.render_prompt(frame, area, prompt, view);
+        }
+        let _ = lang;
+    }
+}
+
+impl Services {
+    fn nav(&mut self, n: Nav, ctx: &mut Ctx) {
+        match self.list {
+            List::Services => {
+                self.sel.nav(n, self.services.len());
+                self.load_operators(ctx);
+            }
+            List::Ambits => {
+                self.ambit_sel.nav(n, self.ambits.len());
+            }
+        }
+    }
+
+    /// The services' table; the selected one's record, as lines.
+    fn render_services(&mut self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
+        let (lang, theme) = (view.lang, view.theme);
+        let header = [Tx::Code, Tx::Name, Tx::Kind, Tx::Phone, Tx::Ambits].map(|t| t.get(lang));
+        let table = TableView {
+            title: Tx::Services.get(lang).to_string(),
+            header: header.to_vec(),
+            widths: vec![
+                Constraint::Length(6),
+                Constraint::Fill(3),
+                Constraint::Length(if area.width >= 100 { 26 } else { 12 }),
+                Constraint::Length(14),
+                Constraint::Fill(2),
+            ],
+            len: self.services.len(),
+            focused: true,
+            empty: if self.loaded { Tx::None.get(lang) } else { T::Loading.get(lang) },
+        };
+        let services = &self.services;
+        let wide = area.width >= 100;
+        table.render(frame, area, &mut self.sel, theme, |i| {
+            let d = &services[i].details;
+            let kind = if wide { d.kind.label(lang).to_string() } else { d.kind.token_it().replace('_', " ") };
+            vec![
+                Cell::from(services[i].code.to_string()),
+                Cell::from(d.name.clone()),
+                Cell::from(kind),
+                Cell::from(d.phone.clone()),
+                Cell::from(d.ambits.join(", ")),
+            ]
+        });
+        match self.services.get(self.sel.selected) {
+            Some(s) => self.service_lines(s, lang, theme),
+            None => Vec::new(),
+        }
+    }
+
+    fn render_ambits(&mut self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
+        let (lang, theme) = (view.lang, view.theme);
+        let header = [Tx::Ambit, Tx::Comuni, Tx::Districts].map(|t| t.get(lang));
+        let table = TableView {
+            title: Tx::Ambits.get(lang).to_string(),
+            header: header.to_vec(),
+            widths: vec![Constraint::Fill(2), Constraint::Length(7), Constraint::Fill(3)],
+            len: self.ambits.len(),
+            focused: true,
+            empty: if self.loaded { Tx::NoAmbits.get(lang) } else { T::Loading.get(lang) },
+        };
+        let ambits = &self.ambits;
+        table.render(frame, area, &mut self.ambit_sel, theme, |i| {
+            let d = &ambits[i].details;
+            let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
+            vec![Cell::from(d.name.clone()), Cell::from(d.comuni.len().to_string()), Cell::from(districts.join(", "))]
+        });
+        match self.ambits.get(self.ambit_sel.selected) {
+            Some(a) => Self::ambit_lines(a, lang, theme),
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Cruscotto, Servizi and Registro drawn through the real `Bank` core on
+//! the small synthetic bank of `tui_fixture`: what an operator sees first,
+//! the directory and "who covers" a comune, the audit log and who may read it.
+
+mod common;
+
+use std::sync::Arc;
+
+use banca::bank::{Actor, Bank, Request};
+use banca::i18n::Lang;
+use banca::model::FamilyCode;
+use banca::tui::{draw_to_string, view_for, App, CoreSource, Live, ScreenId, Theme};
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
+    let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
+    App::new(Box::new(source), view, "/srv/banca/bank".into())
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Snapshots of what `keys` lead to, at both sizes and in both languages.
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+    for lang in [Lang::It, Lang::En] {
+        for (w, h) in SIZES {
+            let mut app = app(bank, user, lang);
+            keys(&mut app);
+            let lang_name = if lang == Lang::It { "it" } else { "en" };
+            insta::assert_snapshot!(format!("{name}_{lang_name}_{w}x{h}"), draw_to_string(&mut app, w, h));
+        }
+    }
+}
+
+/// The line of a frame that holds `needle`.
+fn line_with<'a>(frame: &'a str, needle: &str) -> &'a str {
+    frame.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no line with {needle}:\n{frame}"))
+}
+
+#[test]
+fn the_dashboard_shows_what_needs_attention_first() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    assert_eq!(app.current(), ScreenId::Dashboard);
+    let frame = draw_to_string(&mut app, 80, 24);
+    // The emergency comes first in the needs pane, with its date.
+    let needs_top = frame.find("R-2026-0002").expect("the emergency is shown");
+    let ordinary = frame.find("R-2026-0003").expect("the ordinary need is shown");
+    assert!(needs_top < ordinary, "{frame}");
+    assert!(line_with(&frame, "R-2026-0002").contains("entro"), "{frame}");
+    assert!(frame.contains("P-2026-0001"), "bruno's proposal waits in anna's inbox:\n{frame}");
+    assert!(line_with(&frame, "A-2026-0001").contains("30/11/2026"), "the review due this month:\n{frame}");
+    assert!(frame.contains("F-2026-0002"), "the stale profile:\n{frame}");
+    snapshots(&fx.bank, ANNA, "dashboard", |_| {});
+}
+
+#[test]
+fn enter_on_a_dashboard_item_opens_its_record() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    // The first pane (needs): the emergency.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Needs);
+    // Tab to the inbox: the proposal.
+    let mut app = self::app(&fx.bank, ANNA, Lang::It);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Proposals);
+    // Shift-Tab from the needs wraps to the stale profiles: a family.
+    let mut app = self::app(&fx.bank, ANNA, Lang::It);
+    app.key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Families);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("F-2026-0002"), "{frame}");
+}
+
+#[test]
+fn a_profile_confirmed_elsewhere_leaves_the_stale_pane() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    let before = draw_to_string(&mut app, 120, 40);
+    assert!(before.contains("F-2026-0002"), "{before}");
+    let code = FamilyCode::new(2026, 2);
+    let (revision, mut input) = fx.family_as_input(code);
+    input.profile.confirmed_on = Some(NOW.date());
+    let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
+    app.live(Live::Changed(banca::protocol::Event {
+        kind: "family".into(),
+        code: saved.code.clone(),
+        revision: saved.revision,
+        by: ANNA.into(),
+    }));
+    let after = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&after, "Profili da riconfermare").contains("(0)"), "{after}");
+}
+
+#[test]
+fn the_coordination_sees_the_whole_province() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, CARLA, Lang::It);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("tutta la provincia"), "{frame}");
+    assert!(frame.contains("R-2026-0004") || frame.contains("R-2026-0005"), "other services' needs too:\n{frame}");
+}
+
+#[test]
+fn the_directory_lists_services_and_finds_who_covers_a_comune() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "7");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains(S1_NAME) && frame.contains(S2_NAME), "{frame}");
+    press(&mut app, "cdalm");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Dalmine (BG)"), "the comune is suggested:\n{frame}");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Chi copre Dalmine (BG)"), "{frame}");
+    assert!(line_with(&frame, "Ambito:").contains("Dalmine"), "{frame}");
+    assert!(frame.contains("S-001"), "{frame}");
+    assert!(!frame.contains("S-002"), "Bergamo's service does not cover Dalmine:\n{frame}");
+    // The same by its ISTAT code, as `open` gets it.
+    let mut app = self::app(&fx.bank, ANNA, Lang::En);
+    app.open("016091");
+    assert_eq!(app.current(), ScreenId::Services);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Who covers Dalmine (BG)"), "{frame}");
+    snapshots(&fx.bank, ANNA, "services_list", |app| press(app, "7"));
+    snapshots(&fx.bank, ANNA, "services_who_covers", |app| {
+        press(app, "7cdalmine");
+        key(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn the_audit_log_is_for_the_coordination_and_administrators() {
+    let fx = tui_fixture();
+    for user in [CARLA, ADMIN] {
+        let mut app = app(&fx.bank, user, Lang::It);
+        press(&mut app, "8");
+        let frame = draw_to_string(&mut app, 120, 40);
+        assert!(frame.contains("F-2026-0001"), "{user} sees the entries:\n{frame}");
+        press(&mut app, "v");
+        let frame = draw_to_string(&mut app, 120, 40);
+        assert!(frame.contains("Registro integro"), "{frame}");
+    }
+    let mut app = self::app(&fx.bank, CARLA, Lang::It);
+    press(&mut app, "8fP-2026-0001");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("P-2026-0001") && !frame.contains("F-2026-0003"), "filtered by record:\n{frame}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Proposals);
+
+    let mut app = self::app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "8");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("riservato"), "{frame}");
+    assert!(!frame.contains("F-2026-0001"), "{frame}");
+    snapshots(&fx.bank, CARLA, "audit", |app| press(app, "8"));
+    snapshots(&fx.bank, ANNA, "audit_reserved", |app| press(app, "8"));
+}
