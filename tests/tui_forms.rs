@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use banca::bank::{Actor, Bank, Reply, Request};
 use banca::i18n::Lang;
-use banca::model::{FamilyCode, NeedCode};
+use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
 use banca::tui::{draw_to_string, view_for, App, CoreSource, Theme};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -253,4 +253,38 @@ fn a_need_is_created_from_the_form_and_m_opens_its_ranking() {
     assert_eq!(need.placement.comune, dalmine());
     press(&mut app, "m");
     assert_eq!(app.current(), banca::tui::ScreenId::Matching);
+}
+
+#[test]
+fn closing_a_need_from_the_form_says_why_and_withdraws_its_pending_proposal() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    // R-2026-0004, bruno's, has P-2026-0001 waiting in S-001's inbox.
+    let need = NeedCode::new(2026, 4);
+    app.open(&need.to_string());
+    press(&mut app, "e");
+    // Status (in abbinamento) is field 22: two steps right make it chiusa; then the reason.
+    to_field(&mut app, 22);
+    keys(&mut app, KeyCode::Right, 2);
+    key(&mut app, KeyCode::Tab);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("chiusa"), "{frame}");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Da correggere"), "a closed need without its reason is refused:\n{frame}");
+    // Field 23, the reason: "—", then affido avviato, altra soluzione, rientro, annullata.
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: R-2026-0004"), "{frame}");
+    let closed = fx.need(BRUNO, need);
+    assert_eq!(closed.placement.status, NeedStatus::Closed);
+    assert_eq!(closed.placement.closing_reason, Some(ClosingReason::Cancelled));
+    match fx.ok(CARLA, Request::ProposalGet { code: ProposalCode::new(2026, 1) }) {
+        Reply::Proposal(p) => assert_eq!(p.record.status, ProposalStatus::Withdrawn),
+        other => panic!("{other:?}"),
+    }
 }

@@ -424,12 +424,14 @@ pub fn render_placement(
         if plan.contact.supervised { t(", incontri facilitati", ", supervised") } else { "" }
     );
     b.add(t("Incontri", "Contact"), contact);
-    let next = p.next_review(today).filter(|_| p.is_active());
+    let next = p.next_review().filter(|_| p.is_active());
     let reviews: Vec<String> = plan
         .review_dates
         .iter()
         .map(|d| {
-            if Some(*d) == next {
+            if Some(*d) == next && *d < today {
+                format!("{} ({})", format_date(*d), t("scaduta, da fare", "overdue"))
+            } else if Some(*d) == next {
                 format!("{} ({})", format_date(*d), t("prossima", "next"))
             } else {
                 format_date(*d)

@@ -68,9 +68,19 @@ impl Placement {
         self.needs.len().min(u8::MAX as usize) as u8
     }
 
-    /// The next planned review still to come (on or after `today`).
-    pub fn next_review(&self, today: Date) -> Option<Date> {
-        self.plan.review_dates.iter().copied().filter(|d| *d >= today).min()
+    /// The next planned review not held yet: the planned dates in order,
+    /// one for each review recorded. It may be past (overdue): a review
+    /// missed stays due until one is recorded.
+    pub fn next_review(&self) -> Option<Date> {
+        let mut planned = self.plan.review_dates.clone();
+        planned.sort();
+        planned.get(self.reviews.len()).copied()
+    }
+
+    /// The next review is due by the end of `today`'s month (overdue included).
+    pub fn review_due(&self, today: Date) -> bool {
+        let end_of_month = (today.year(), today.month());
+        self.is_active() && self.next_review().is_some_and(|d| (d.year(), d.month()) <= end_of_month)
     }
 }
 

@@ -38,7 +38,6 @@ texts!(Tx {
     Review => "verifica", "review";
     Confirmed => "conf.", "conf.";
     Never => "mai", "never";
-    Province => "tutta la provincia", "whole province";
     NextPane => "riquadro successivo", "next pane";
     Nothing => "niente", "nothing";
 });
@@ -194,9 +193,8 @@ impl Dashboard {
                 let mut due: Vec<(time::Date, Item)> = placements(ctx, filter)
                     .iter()
                     .filter_map(|p| {
-                        let date = next_review(p)?;
-                        let this_month = (date.year(), date.month()) == (today.year(), today.month());
-                        (this_month || date < today).then(|| (date, review_item(p, date, today, lang)))
+                        let date = p.next_review()?;
+                        p.review_due(today).then(|| (date, review_item(p, date, today, lang)))
                     })
                     .collect();
                 due.sort_by_key(|(d, _)| *d);
@@ -277,14 +275,6 @@ fn placements(ctx: &mut Ctx, filter: PlacementFilter) -> Vec<Placement> {
         Some(Reply::Placements(v)) => v.into_iter().map(|r| r.record).collect(),
         _ => Vec::new(),
     }
-}
-
-/// The next planned review: the planned dates in order, one held review
-/// each, the first one not yet held.
-fn next_review(p: &Placement) -> Option<time::Date> {
-    let mut planned = p.plan.review_dates.clone();
-    planned.sort();
-    planned.get(p.reviews.len()).copied()
 }
 
 fn need_item(n: &NeedView, lang: Lang) -> Item {
@@ -439,17 +429,10 @@ impl Screen for Dashboard {
         let rows = Layout::vertical([Constraint::Fill(1); 3]).split(area);
         for (i, kind) in KINDS.iter().enumerate() {
             let cols = Layout::horizontal([Constraint::Fill(1); 2]).split(rows[i / 2]);
+            // (The coordination sees every service's: its top line says "coordinamento".)
             let title = self.title(*kind, lang);
             let focused = i == self.focus;
             draw_pane(frame, cols[i % 2], &mut self.panes[i], title, focused, theme, lang);
-        }
-        if self.province {
-            let note = format!(" {} ", Tx::Province.get(lang));
-            let width = note.chars().count() as u16;
-            if area.width > width + 2 {
-                let at = Rect { x: area.x + area.width - width - 1, y: area.y, width, height: 1 };
-                frame.render_widget(Paragraph::new(Span::styled(note, theme.dim())), at);
-            }
         }
     }
 }

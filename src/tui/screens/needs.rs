@@ -17,8 +17,8 @@ use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::{
-    ChildIdentity, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact, PlacementKind,
-    PlacementNeed, Sex, SpecialNeed, Urgency,
+    ChildIdentity, ClosingReason, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
+    PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
 };
 use crate::protocol::Event;
 use crate::search::fold::fold;
@@ -452,6 +452,15 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
             .labelled(Ftx::Supervised.get(lang)),
         Field::comune("placement.school_comune", lang, p.and_then(|p| p.school_comune)),
         Field::choice("placement.status", lang, statuses.clone(), pos(&statuses, p.map(|p| p.status.label(lang)))),
+        // Closing a need (status chiusa) says why; "—" while it is open.
+        Field::choice(
+            "placement.closing_reason",
+            lang,
+            std::iter::once("—".to_string()).chain(options!(ClosingReason, lang)).collect(),
+            p.and_then(|p| p.closing_reason)
+                .and_then(|r| ClosingReason::ALL.iter().position(|&x| x == r))
+                .map_or(0, |i| i + 1),
+        ),
         Field::text("placement.notes", lang, &text(p.map(|p| &p.notes))),
     ];
     let title = match v {
@@ -461,7 +470,7 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
     Form::new(title, fields)
 }
 
-/// What the form says, as the core's input; siblings and the closing reason come from `base`.
+/// What the form says, as the core's input; siblings come from `base`.
 pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> NeedInput {
     let text = |path: &str| form.field(path).map(|f| f.as_text().to_string()).unwrap_or_default();
     let index = |path: &str| form.field(path).map_or(0, Field::as_index);
@@ -518,7 +527,7 @@ pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> Ne
             },
             school_comune: comune("placement.school_comune"),
             status: NeedStatus::ALL[index("placement.status")],
-            closing_reason: base.and_then(|b| b.placement.closing_reason),
+            closing_reason: index("placement.closing_reason").checked_sub(1).map(|i| ClosingReason::ALL[i]),
             notes: text("placement.notes"),
         },
     }

@@ -118,9 +118,9 @@ impl Default for Placements {
     }
 }
 
-/// The next review of an ongoing placement falls in `today`'s month.
+/// The next review of an ongoing placement falls in `today`'s month, or is overdue.
 fn due_this_month(p: &Placement, today: time::Date) -> bool {
-    p.is_active() && p.next_review(today).is_some_and(|d| d.year() == today.year() && d.month() == today.month())
+    p.review_due(today)
 }
 
 impl Placements {
@@ -480,7 +480,7 @@ impl Screen for Placements {
                     [first, rest @ ..] if !wide => format!("{first}+{}", rest.len()),
                     all => all.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","),
                 };
-                let next = p.next_review(today).filter(|_| p.is_active());
+                let next = p.next_review().filter(|_| p.is_active());
                 let next = match next {
                     Some(d) if due_this_month(p, today) => {
                         Line::styled(format!("{} ◆", format_date(d)), theme.warning())
