@@ -3,7 +3,7 @@
 //! tests and benchmarks, by a `Bank` in this process (`CoreSource`). There
 //! is no other way to the data.
 
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -187,6 +187,3 @@ fn link_error(e: &ClientError, lang: Lang) -> CallError {
     };
     CallError::Link { message, write_unknown }
 }
-
-/// Receives everything the interface reacts to, from any thread.
-pub type Inbox<M> = Receiver<M>;

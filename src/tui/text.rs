@@ -20,6 +20,12 @@ macro_rules! texts {
                 }
             }
         }
+
+        impl $crate::tui::screens::Local for $name {
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                self.get(lang)
+            }
+        }
     };
 }
 pub(crate) use texts;

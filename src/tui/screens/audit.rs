@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, Reply, Request};
-use crate::i18n::{chain_break_text, field_label, format_timestamp, Lang};
+use crate::i18n::{chain_break_text, field_label, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
 use crate::store::audit::AuditEntry;
@@ -36,11 +36,6 @@ texts!(Tx {
     None => "Nessuna voce.", "No entries.";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

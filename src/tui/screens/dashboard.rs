@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{
     Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
@@ -42,11 +42,6 @@ texts!(Tx {
     Nothing => "niente", "nothing";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

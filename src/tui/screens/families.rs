@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, FamilyFilter, FamilyView, Reply, Request};
 use crate::cli::family::render_family;
 use crate::i18n::{comune_label, format_timestamp, Lang};
@@ -604,17 +604,7 @@ impl Default for Families {
     }
 }
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
-impl Local for Ftx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 impl Screen for Families {
     fn id(&self) -> ScreenId {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
 use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
 use crate::i18n::{comune_label, Lang};
@@ -50,11 +50,6 @@ texts!(Tx {
     NoCandidate => "Nessuna candidata.", "No candidates.";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, NeedFilter, NeedView, Reply, Request};
 use crate::cli::need::{render_need, urgency_text};
 use crate::i18n::{comune_label, format_timestamp, Lang};
@@ -539,17 +539,7 @@ impl Default for Needs {
     }
 }
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
-impl Local for Ftx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 impl Screen for Needs {
     fn id(&self) -> ScreenId {

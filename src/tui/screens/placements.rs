@@ -11,10 +11,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{PlacementFilter, Reply, Request, Revised};
 use crate::cli::placement::render_placement;
-use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
 use crate::protocol::Event;
@@ -53,11 +52,6 @@ texts!(Tx {
     ClosedOk => "Affido chiuso:", "Placement closed:";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{Direction, ProposalFilter, Reply, Request, Revised};
 use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
@@ -62,11 +62,6 @@ texts!(Tx {
     No => "no", "no";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Local, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
@@ -51,11 +51,6 @@ texts!(Tx {
     NoAmbits => "Nessun ambito.", "No ambits.";
 });
 
-impl Local for Tx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {

@@ -52,12 +52,6 @@ texts!(Fx {
     Yours => "tue", "yours";
 });
 
-impl crate::tui::screens::Local for Fx {
-    fn text(self, lang: Lang) -> &'static str {
-        self.get(lang)
-    }
-}
-
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
