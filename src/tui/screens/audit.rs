@@ -36,7 +36,6 @@ texts!(Tx {
     None => "Nessuna voce.", "No entries.";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Open,

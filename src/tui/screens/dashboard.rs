@@ -42,7 +42,6 @@ texts!(Tx {
     Nothing => "niente", "nothing";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Open,

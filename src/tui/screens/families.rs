@@ -604,8 +604,6 @@ impl Default for Families {
     }
 }
 
-
-
 impl Screen for Families {
     fn id(&self) -> ScreenId {
         ScreenId::Families

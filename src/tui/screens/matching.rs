@@ -50,7 +50,6 @@ texts!(Tx {
     NoCandidate => "Nessuna candidata.", "No candidates.";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Nav(Nav),

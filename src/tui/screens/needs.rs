@@ -539,8 +539,6 @@ impl Default for Needs {
     }
 }
 
-
-
 impl Screen for Needs {
     fn id(&self) -> ScreenId {
         ScreenId::Needs

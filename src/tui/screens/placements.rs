@@ -52,7 +52,6 @@ texts!(Tx {
     ClosedOk => "Affido chiuso:", "Placement closed:";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Nav(Nav),

@@ -62,7 +62,6 @@ texts!(Tx {
     No => "no", "no";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Nav(Nav),

@@ -51,7 +51,6 @@ texts!(Tx {
     NoAmbits => "Nessun ambito.", "No ambits.";
 });
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Toggle,

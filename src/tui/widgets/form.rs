@@ -11,7 +11,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
@@ -28,7 +27,7 @@ use crate::tui::theme::Theme;
 texts!(Fx {
     Save => "salva", "save";
     Next => "campo", "field";
-    Change => "cambia", "change";
+    Change => "cambia, sposta", "change, move";
     Toggle => "segna", "tick";
     Cancel => "annulla", "cancel";
     Pick => "scegli", "pick";
@@ -338,11 +337,13 @@ pub struct Form {
     pub top: Vec<String>,
     pub changed: bool,
     scroll: usize,
+    /// Where typing goes in the focused field, in characters; `None` at its end.
+    caret: Option<usize>,
 }
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>) -> Form {
-        Form { title, fields, focus: 0, top: Vec::new(), changed: false, scroll: 0 }
+        Form { title, fields, focus: 0, top: Vec::new(), changed: false, scroll: 0, caret: None }
     }
 
     pub fn hints() -> Vec<Hint> {
@@ -383,6 +384,7 @@ impl Form {
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
             self.focus = i;
+            self.caret = None;
         }
     }
 
@@ -392,6 +394,7 @@ impl Form {
         }
         let n = self.fields.len().max(1);
         self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
+        self.caret = None;
     }
 
     pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> Step {
@@ -442,6 +445,21 @@ impl Form {
             }
             _ => {}
         }
+        // In a typed field ←/→, Home and End move where typing goes.
+        if let Some(len) = typed_len(&field.kind) {
+            let at = self.caret.unwrap_or(len).min(len);
+            let moved = match (act, ev.code) {
+                (Some(Act::Left), _) => Some(at.saturating_sub(1)),
+                (Some(Act::Right), _) => Some(at + 1),
+                (_, KeyCode::Home) => Some(0),
+                (_, KeyCode::End) => Some(len),
+                _ => None,
+            };
+            if let Some(to) = moved {
+                self.caret = (to < len).then_some(to);
+                return Step::Stay;
+            }
+        }
         let changed = match (&mut field.kind, act) {
             (Kind::Choice { options, index }, Some(Act::Right | Act::Space)) => {
                 *index = (*index + 1) % options.len().max(1);
@@ -470,7 +488,7 @@ impl Form {
                 *b = !*b;
                 true
             }
-            (kind, _) => typed(kind, ev),
+            (kind, _) => typed(kind, ev, &mut self.caret),
         };
         if changed {
             self.changed = true;
@@ -513,12 +531,21 @@ impl Form {
                 _ => {
                     let shown = f.shown(lang);
                     let shown = if shown.is_empty() && !focused { "·".to_string() } else { shown };
-                    spans.push(Span::styled(
-                        shown,
-                        if focused { value_style.patch(Style::default()) } else { value_style },
-                    ));
                     if focused && f.is_typed() {
-                        spans.push(Span::styled("█", theme.key()));
+                        // The caret: the character it stands on in reverse video, or a block at the end.
+                        let at = self.caret.unwrap_or(usize::MAX);
+                        let before: String = shown.chars().take(at).collect();
+                        let mut rest = shown.chars().skip(at);
+                        spans.push(Span::styled(before, value_style));
+                        match rest.next() {
+                            Some(c) => {
+                                spans.push(Span::styled(c.to_string(), theme.selected()));
+                                spans.push(Span::styled(rest.collect::<String>(), value_style));
+                            }
+                            None => spans.push(Span::styled("█", theme.key())),
+                        }
+                    } else {
+                        spans.push(Span::styled(shown, value_style));
                     }
                 }
             }
@@ -570,45 +597,78 @@ impl Form {
 }
 
 /// A character or Backspace typed into a field; true when it changed.
-fn typed(kind: &mut Kind, ev: &KeyEvent) -> bool {
+/// The length in characters of a field typed as text, or `None` for pickers.
+fn typed_len(kind: &Kind) -> Option<usize> {
+    match kind {
+        Kind::Text(s) | Kind::Number(s) | Kind::Date(s) | Kind::Comune { text: s, .. } => Some(s.chars().count()),
+        _ => None,
+    }
+}
+
+/// A key typed into a text field, at the caret (the end when `None`).
+fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>) -> bool {
     if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return false;
     }
-    match (kind, ev.code) {
-        (Kind::Text(s) | Kind::Date(s), KeyCode::Backspace) | (Kind::Number(s), KeyCode::Backspace) => {
-            s.pop().is_some()
-        }
-        (Kind::Text(s), KeyCode::Char(c)) => {
-            s.push(c);
-            true
-        }
-        (Kind::Number(s), KeyCode::Char(c)) if c.is_ascii_digit() => {
-            s.push(c);
-            true
-        }
-        (Kind::Date(s), KeyCode::Char(c)) if c.is_ascii_digit() || matches!(c, '/' | '-' | '.') => {
-            s.push(c);
-            true
-        }
-        (Kind::Comune { text, code, suggestions, pick }, KeyCode::Char(c)) => {
-            if code.is_some() {
+    let accepts = |kind: &Kind, c: char| match kind {
+        Kind::Text(_) | Kind::Comune { .. } => true,
+        Kind::Number(_) => c.is_ascii_digit(),
+        Kind::Date(_) => c.is_ascii_digit() || matches!(c, '/' | '-' | '.'),
+        _ => false,
+    };
+    let edit = match ev.code {
+        KeyCode::Char(c) if accepts(kind, c) => Edit::Insert(c),
+        KeyCode::Backspace => Edit::Back,
+        KeyCode::Delete => Edit::Delete,
+        _ => return false,
+    };
+    let (s, comune) = match kind {
+        Kind::Text(s) | Kind::Number(s) | Kind::Date(s) => (s, None),
+        Kind::Comune { text, code, suggestions, pick } => {
+            // A picked comune is replaced by what is typed next.
+            if code.take().is_some() && matches!(edit, Edit::Insert(_)) {
                 text.clear();
+                *caret = None;
             }
-            text.push(c);
-            *code = None;
-            *suggestions = suggest_comuni(text, 5);
-            *pick = 0;
+            (text, Some((suggestions, pick)))
+        }
+        _ => return false,
+    };
+    let len = s.chars().count();
+    let at = caret.unwrap_or(len).min(len);
+    let byte = |i: usize| s.char_indices().nth(i).map_or(s.len(), |(b, _)| b);
+    let changed = match edit {
+        Edit::Insert(c) => {
+            let b = byte(at);
+            s.insert(b, c);
+            *caret = caret.map(|_| at + 1);
             true
         }
-        (Kind::Comune { text, code, suggestions, pick }, KeyCode::Backspace) => {
-            text.pop();
-            *code = None;
-            *suggestions = suggest_comuni(text, 5);
-            *pick = 0;
+        Edit::Back if at > 0 => {
+            let b = byte(at - 1);
+            s.remove(b);
+            *caret = caret.map(|_| at - 1);
+            true
+        }
+        Edit::Delete if at < len => {
+            let b = byte(at);
+            s.remove(b);
+            *caret = (at + 1 < len).then_some(at);
             true
         }
         _ => false,
+    };
+    if let Some((suggestions, pick)) = comune {
+        *suggestions = suggest_comuni(s, 5);
+        *pick = 0;
     }
+    changed
+}
+
+enum Edit {
+    Insert(char),
+    Back,
+    Delete,
 }
 
 /// One field someone else changed: its label, the value you started from, theirs.
@@ -825,6 +885,28 @@ pub use crate::tui_options as options;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_is_fixed_in_the_middle_of_a_field() {
+        let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
+        let key = |form: &mut Form, code: KeyCode| form.key(&KeyEvent::new(code, KeyModifiers::NONE), Lang::It);
+        for c in "Giula Nuova".chars() {
+            key(&mut form, KeyCode::Char(c));
+        }
+        // Back over " Nuova" and "a", then the missing "i".
+        for _ in 0..7 {
+            key(&mut form, KeyCode::Left);
+        }
+        key(&mut form, KeyCode::Char('i'));
+        assert_eq!(form.fields[0].as_text(), "Giulia Nuova");
+        key(&mut form, KeyCode::Home);
+        key(&mut form, KeyCode::Delete);
+        key(&mut form, KeyCode::Char('g'));
+        key(&mut form, KeyCode::End);
+        key(&mut form, KeyCode::Backspace);
+        assert_eq!(form.fields[0].as_text(), "giulia Nuov");
+        assert!(form.changed);
+    }
 
     #[test]
     fn dalm_suggests_dalmine_first() {
