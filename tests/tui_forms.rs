@@ -288,3 +288,24 @@ fn closing_a_need_from_the_form_says_why_and_withdraws_its_pending_proposal() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_click_on_a_field_puts_the_typing_there() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2n");
+    let frame = draw_to_string(&mut app, 80, 24);
+    let row = frame.lines().position(|l| l.contains("comune*")).expect("the comune field is on screen") as u16;
+    app.mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 40,
+        row,
+        modifiers: KeyModifiers::NONE,
+    });
+    press(&mut app, "dalm");
+    let frame = draw_to_string(&mut app, 80, 24);
+    let line = frame.lines().find(|l| l.contains("comune*")).unwrap_or_default().to_string();
+    assert!(line.contains("dalm"), "typed into the clicked field:\n{frame}");
+    assert!(frame.contains("Dalmine (BG)"), "{frame}");
+}

@@ -703,6 +703,9 @@ impl Screen for Families {
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if let Mode::Form { editor, .. } = &mut self.mode {
+            return if editor.mouse(ev, ctx.view.lang) { Outcome::Done } else { Outcome::Ignored };
+        }
         if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;
         }

@@ -9,7 +9,7 @@
 //! revision it started from, the question before discarding, and the
 //! conflict view when someone else saved first.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -339,11 +339,24 @@ pub struct Form {
     scroll: usize,
     /// Where typing goes in the focused field, in characters; `None` at its end.
     caret: Option<usize>,
+    /// As last drawn, for clicks: the area, and the field of each line shown.
+    area: Rect,
+    rows: Vec<Option<usize>>,
 }
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>) -> Form {
-        Form { title, fields, focus: 0, top: Vec::new(), changed: false, scroll: 0, caret: None }
+        Form {
+            title,
+            fields,
+            focus: 0,
+            top: Vec::new(),
+            changed: false,
+            scroll: 0,
+            caret: None,
+            area: Rect::default(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn hints() -> Vec<Hint> {
@@ -499,7 +512,7 @@ impl Form {
     }
 
     /// The lines of the form, and the line of the focused field.
-    fn lines(&self, view: &View, width: u16) -> (Vec<Line<'static>>, usize) {
+    fn lines(&self, view: &View, width: u16) -> (Vec<Line<'static>>, usize, Vec<Option<usize>>) {
         let theme = view.theme;
         let lang = view.lang;
         let label_w = if width >= 100 { 36 } else { 34 };
@@ -508,6 +521,7 @@ impl Form {
             lines.push(Line::styled(format!("✗ {t}"), theme.error()));
         }
         let mut focus_line = 0;
+        let mut owners: Vec<Option<usize>> = vec![None; lines.len()];
         for (i, f) in self.fields.iter().enumerate() {
             let focused = i == self.focus;
             if focused {
@@ -571,8 +585,9 @@ impl Form {
             if let Some(e) = &f.error {
                 lines.push(Line::styled(format!("{:w$}✗ {e}", "", w = label_w.min(4)), theme.error()));
             }
+            owners.resize(lines.len(), Some(i));
         }
-        (lines, focus_line)
+        (lines, focus_line, owners)
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View, above: Vec<Line<'static>>) {
@@ -581,7 +596,7 @@ impl Form {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} ", self.title), theme.title()));
-        let (lines, focus) = self.lines(view, area.width);
+        let (lines, focus, owners) = self.lines(view, area.width);
         let height = usize::from(area.height.saturating_sub(2)).saturating_sub(above.len()).max(1);
         // The focused field and what hangs under it (suggestions, error) stay in sight.
         let tail = focus + 6;
@@ -590,9 +605,33 @@ impl Form {
         } else if tail >= self.scroll + height {
             self.scroll = (tail + 1).saturating_sub(height).min(focus);
         }
+        self.area = area;
+        self.rows = vec![None; above.len()];
+        self.rows.extend(owners.into_iter().skip(self.scroll));
         let mut shown = above;
         shown.extend(lines.into_iter().skip(self.scroll));
         frame.render_widget(Paragraph::new(shown).block(block), area);
+    }
+
+    /// A click: the field on that line takes the focus (the one left is checked,
+    /// as with Tab). False when nothing was there.
+    pub fn click(&mut self, column: u16, row: u16, lang: Lang) -> bool {
+        let inside = column > self.area.x && column + 1 < self.area.x + self.area.width;
+        let line = usize::from(row.saturating_sub(self.area.y + 1));
+        let Some(Some(i)) = self.rows.get(line).filter(|_| inside && row > self.area.y) else { return false };
+        if *i != self.focus {
+            if let Some(f) = self.fields.get_mut(self.focus) {
+                f.check(lang);
+            }
+            self.focus = *i;
+            self.caret = None;
+        }
+        true
+    }
+
+    /// The wheel moves from field to field.
+    pub fn wheel(&mut self, down: bool, lang: Lang) {
+        self.move_focus(down, lang);
     }
 }
 
@@ -794,6 +833,25 @@ impl Editor {
         self.original = conflict.current.clone();
         self.form = conflict.current;
         self.base_revision = conflict.revision;
+    }
+
+    /// Clicks and the wheel reach the form (not a question or a conflict being shown).
+    pub fn mouse(&mut self, ev: &MouseEvent, lang: Lang) -> bool {
+        if self.asking.is_some() || self.conflict.is_some() {
+            return false;
+        }
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => self.form.click(ev.column, ev.row, lang),
+            MouseEventKind::ScrollDown => {
+                self.form.wheel(true, lang);
+                true
+            }
+            MouseEventKind::ScrollUp => {
+                self.form.wheel(false, lang);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> EditStep {
