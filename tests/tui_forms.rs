@@ -58,7 +58,7 @@ fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) 
 const ADULT_NAME: usize = 0;
 const COMUNE: usize = 7;
 const TRAINING: usize = 19;
-const NOTES: usize = 23;
+const NOTES: usize = 27;
 
 /// From the first field of the form to field `n`.
 fn to_field(app: &mut App, n: usize) {
@@ -167,7 +167,7 @@ fn a_conflict_shows_their_changes_and_reapplying_keeps_both() {
     fx.saved(ADMIN, Request::FamilyUpdate { code, base_revision: revision, input });
     key(&mut app, KeyCode::BackTab);
     press(&mut app, " Disponibili anche a Natale.");
-    assert_eq!(NOTES, 23);
+    assert_eq!(NOTES, 27);
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Qualcun altro ha salvato"), "{frame}");

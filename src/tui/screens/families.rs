@@ -52,6 +52,7 @@ texts!(Ftx {
     EditTitle => "Modifica famiglia", "Edit family";
     AgeMin => "età minima (anni, o 6m)", "minimum age (years, or 6m)";
     AgeMax => "età massima (anni, o 24m)", "maximum age (years, or 24m)";
+    ChildrenYears => "figli nati nel (es. 2012, 2016)", "children born in (e.g. 2012, 2016)";
     Languages => "lingue (separate da virgola)", "languages (comma separated)";
 });
 
@@ -492,6 +493,11 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         Field::date("profile.approved_on", lang, p.approved_on),
         Field::date("profile.review_on", lang, p.review_on),
         Field::date("profile.confirmed_on", lang, p.confirmed_on),
+        Field::number("profile.household.adults", lang, v.map(|v| u64::from(v.profile.household.adults))),
+        Field::text("profile.household.children_birth_years", lang, &years(&p.household.children_birth_years))
+            .labelled(Ftx::ChildrenYears.get(lang)),
+        Field::text("profile.household.pets", lang, &p.household.pets),
+        Field::number("profile.household.spare_rooms", lang, Some(u64::from(p.household.spare_rooms))),
         Field::text("profile.notes", lang, &p.notes),
     ];
     let title = match v {
@@ -499,6 +505,11 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         None => Ftx::NewTitle.get(lang).to_string(),
     };
     Form::new(title, fields)
+}
+
+/// "2012, 2016": the children's birth years as typed in the form.
+fn years(years: &[u16]) -> String {
+    years.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
 }
 
 fn blank_profile() -> AvailabilityProfile {
@@ -538,9 +549,16 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
         }
     }
     let mut profile = base.map_or_else(blank_profile, |b| b.profile.clone());
-    if base.is_none() {
-        profile.household.adults = adults.len().max(1) as u8;
-    }
+    profile.household.adults =
+        number("profile.household.adults").map_or(adults.len().max(1), |n| n as usize).min(255) as u8;
+    // Years the core cannot read are sent as 0, so its range check names the field.
+    profile.household.children_birth_years = text("profile.household.children_birth_years")
+        .split([',', ' '])
+        .filter(|y| !y.trim().is_empty())
+        .map(|y| y.trim().parse::<u16>().unwrap_or(0))
+        .collect();
+    profile.household.pets = text("profile.household.pets");
+    profile.household.spare_rooms = number("profile.household.spare_rooms").map_or(0, |n| n.min(255) as u8);
     if let Some(c) = form.field("profile.comune").and_then(Field::as_comune) {
         profile.comune = c;
     }

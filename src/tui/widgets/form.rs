@@ -390,7 +390,10 @@ impl Form {
         }
         for p in problems {
             let text = format!("{}: {}", field_label(&p.field, lang), describe_reason(&p.reason, lang));
-            match self.fields.iter_mut().find(|f| f.path == p.field || p.field.starts_with(&format!("{}.", f.path))) {
+            match self.fields.iter_mut().find(|f| {
+                f.path == p.field
+                    || (p.field.starts_with(&format!("{}.", f.path)) || p.field.starts_with(&format!("{}[", f.path)))
+            }) {
                 Some(f) => f.error = Some(text),
                 None => self.top.push(text),
             }
