@@ -132,3 +132,17 @@ fn a_small_terminal_is_told_so() {
     let frame = draw_to_string(&mut app, 60, 20);
     assert!(frame.contains("Terminal too small"), "{frame}");
 }
+
+#[test]
+fn esc_then_a_key_typed_fast_through_tmux_is_both_keys() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2");
+    key(&mut app, KeyCode::Enter);
+    // tmux delivers Esc followed at once by "5" as Alt+5.
+    app.key(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::ALT));
+    assert_eq!(app.current(), ScreenId::Proposals);
+    press(&mut app, "2");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("ordine:"), "the Esc closed the record too:\n{frame}");
+}

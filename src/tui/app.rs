@@ -185,6 +185,12 @@ impl App {
         if ev.kind == crossterm::event::KeyEventKind::Release {
             return;
         }
+        // Esc then a key typed quickly reaches us as Alt+key through tmux or
+        // screen (they wait for escape sequences). No key of ours uses Alt: take it as both.
+        if let (KeyCode::Char(c), KeyModifiers::ALT) = (ev.code, ev.modifiers) {
+            self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            return self.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
         match self.popup.take() {
             Some(Popup::Help(mut help)) => {
                 if !help.key(&ev) {
