@@ -264,7 +264,7 @@ impl Matching {
     fn answered(&mut self, ask: Ask, text: String, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         match ask {
-            Ask::WhyNot => match (self.need(), FamilyCode::parse(&text)) {
+            Ask::WhyNot => match (self.need(), family_code(&text)) {
                 (Some(need), Some(family)) => {
                     if self.load_need(need, Some(family), ctx) {
                         self.focus = Focus::Explanation;
@@ -598,5 +598,28 @@ impl Screen for Matching {
         if let Some((_, prompt)) = &self.prompt {
             prompt.render(frame, area, view);
         }
+    }
+}
+
+/// A family code as typed after the prompt's "F-": the whole code typed again
+/// ("F-F-2026-0001") or just its year and number both work.
+fn family_code(text: &str) -> Option<FamilyCode> {
+    let t = text.trim();
+    let doubled = t.get(2..).filter(|rest| t[..2].eq_ignore_ascii_case("F-") && rest.len() > 2);
+    FamilyCode::parse(t).or_else(|| doubled.and_then(FamilyCode::parse))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::family_code;
+    use crate::model::FamilyCode;
+
+    #[test]
+    fn a_family_code_typed_after_the_prompts_prefix_is_read() {
+        let want = Some(FamilyCode::new(2019, 3));
+        assert_eq!(family_code("F-2019-0003"), want);
+        assert_eq!(family_code("F-F-2019-0003"), want);
+        assert_eq!(family_code("f-f-2019-0003"), want);
+        assert_eq!(family_code("F-"), None);
     }
 }
