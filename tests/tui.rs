@@ -146,3 +146,13 @@ fn esc_then_a_key_typed_fast_through_tmux_is_both_keys() {
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(frame.contains("ordine:"), "the Esc closed the record too:\n{frame}");
 }
+
+#[test]
+fn h_and_l_move_between_panes_like_the_arrows() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    // The dashboard: l moves to the inbox pane, Enter opens the proposal waiting there.
+    press(&mut app, "l");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Proposals);
+}

@@ -224,7 +224,22 @@ impl App {
                 return self.global(g);
             }
         }
-        let outcome = self.with_screen(self.current, |s, ctx| s.key(&ev, ctx));
+        // h and l are ← and → (vi keys), like j and k are ↓ and ↑.
+        let ev = match (ev.code, ev.modifiers, captures) {
+            (KeyCode::Char('h'), KeyModifiers::NONE, false) => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
+            (KeyCode::Char('l'), KeyModifiers::NONE, false) => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
+            _ => ev,
+        };
+        let mut outcome = self.with_screen(self.current, |s, ctx| s.key(&ev, ctx));
+        // ← and → a screen has no use for move between its panes, as Shift-Tab and Tab.
+        if outcome == Outcome::Ignored && matches!(ev.code, KeyCode::Left | KeyCode::Right) && !captures {
+            let pane = if ev.code == KeyCode::Left {
+                KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)
+            } else {
+                KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)
+            };
+            outcome = self.with_screen(self.current, |s, ctx| s.key(&pane, ctx));
+        }
         match outcome {
             Outcome::Done => {}
             Outcome::Open(code) => self.open(&code),
