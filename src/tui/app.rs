@@ -45,6 +45,8 @@ const GLOBAL: &[Binding<Global>] = &[
     Binding { keys: &[DIGITS[5]], shown: "", label: label!(T::Screens), action: Global::Screen(5), bar: false },
     Binding { keys: &[DIGITS[6]], shown: "", label: label!(T::Screens), action: Global::Screen(6), bar: false },
     Binding { keys: &[DIGITS[7]], shown: "", label: label!(T::Screens), action: Global::Screen(7), bar: false },
+    // Handled in `App::key` (h/l are ←/→, which move between panes): listed for the help only.
+    Binding { keys: &[], shown: "←→ hl", label: label!(T::Pane), action: Global::Help, bar: false },
     Binding {
         keys: &[plain('?'), code(KeyCode::F(1))],
         shown: "? F1",
