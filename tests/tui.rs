@@ -156,3 +156,28 @@ fn h_and_l_move_between_panes_like_the_arrows() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current(), ScreenId::Proposals);
 }
+
+#[test]
+fn a_click_on_a_tab_opens_its_screen_and_a_click_on_a_row_selects_it() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    let frame = draw_to_string(&mut app, 80, 24);
+    let tabs = frame.lines().nth(1).unwrap_or_default();
+    let byte = tabs.find("2 Fami").expect("the tab");
+    let column = tabs[..byte].chars().count() as u16;
+    let click = |column, row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.mouse(click(column + 1, 1));
+    assert_eq!(app.current(), ScreenId::Families);
+    let frame = draw_to_string(&mut app, 80, 24);
+    let row = frame.lines().position(|l| l.contains("F-2026-0003")).expect("the row") as u16;
+    app.mouse(click(20, row));
+    app.mouse(click(20, row));
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Elsa Campione"), "a second click opens the record:\n{frame}");
+}
