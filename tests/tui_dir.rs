@@ -172,3 +172,13 @@ fn the_audit_log_is_for_the_coordination_and_administrators() {
     snapshots(&fx.bank, CARLA, "audit", |app| press(app, "8"));
     snapshots(&fx.bank, ANNA, "audit_reserved", |app| press(app, "8"));
 }
+
+#[test]
+fn a_need_with_a_proposal_under_way_still_waits_on_the_dashboard() {
+    let fx = tui_fixture();
+    // R-2026-0004 is in abbinamento (P-2026-0001 waits in S-001's inbox); R-2026-0005 is open.
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("R-2026-0004") && frame.contains("R-2026-0005"), "{frame}");
+    assert!(line_with(&frame, "Richieste aperte").contains("(2)"), "{frame}");
+}

@@ -31,6 +31,12 @@ fn key(app: &mut App, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
+fn keys(app: &mut App, code: KeyCode, times: usize) {
+    for _ in 0..times {
+        key(app, code);
+    }
+}
+
 fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
     for lang in [Lang::It, Lang::En] {
         for (w, h) in SIZES {
@@ -214,11 +220,25 @@ fn placements_show_the_review_due_and_closing_asks_an_outcome() {
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(frame.contains("Esito dell'affido") && frame.contains("rientro in famiglia d'origine"), "{frame}");
     key(&mut app, KeyCode::Enter);
+    // The closing date: today unless told, and a wrong one is asked again.
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Data di chiusura") && frame.contains("23/11/2026"), "{frame}");
+    keys(&mut app, KeyCode::Backspace, 10);
+    press(&mut app, "31/11/2026");
+    key(&mut app, KeyCode::Enter);
+    assert!(draw_to_string(&mut app, 80, 24).contains("Data di chiusura"), "a wrong date stays asked");
+    keys(&mut app, KeyCode::Backspace, 10);
+    press(&mut app, "20/11/2026");
+    key(&mut app, KeyCode::Enter);
     press(&mut app, "rientro concordato");
     key(&mut app, KeyCode::Enter);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Affido chiuso: A-2026-0001"), "{frame}");
     assert!(line_with(&frame, "A-2026-0001").contains("chiuso: rientro"), "{frame}");
+    match fx.ok(CARLA, Request::PlacementGet { code: banca::model::PlacementCode::new(2026, 1) }) {
+        Reply::Placement(p) => assert_eq!(p.record.closing.map(|c| c.date), Some(time::macros::date!(2026 - 11 - 20))),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -130,11 +130,22 @@ impl Dashboard {
         let today = view.today;
         let items: Vec<Item> = match kind {
             Kind::Needs => {
-                // Every emergency (few), then the ordinary ones up to the limit.
-                let mut list = needs(ctx, NeedFilter { emergency: Some(true), ..open_needs(service) });
+                // Still waiting for a family: open, or with a proposal under way.
+                // Every emergency (few) first, then the ordinary ones up to the limit.
+                let waiting = [NeedStatus::Open, NeedStatus::Matching];
+                let of = |ctx: &mut Ctx, emergency: bool, limit: Option<usize>| {
+                    let mut list = Vec::new();
+                    for status in waiting {
+                        let filter = NeedFilter { emergency: Some(emergency), limit, ..open_needs(service, status) };
+                        list.extend(needs(ctx, filter));
+                    }
+                    list
+                };
+                let mut list = of(ctx, true, None);
                 list.sort_by_key(|n| (needed_by(n), n.code));
-                let ordinary =
-                    needs(ctx, NeedFilter { emergency: Some(false), limit: Some(LIMIT), ..open_needs(service) });
+                let mut ordinary = of(ctx, false, Some(LIMIT));
+                ordinary.sort_by_key(|n| n.code);
+                ordinary.truncate(LIMIT);
                 list.extend(ordinary);
                 list.iter().map(|n| need_item(n, lang)).collect()
             }
@@ -232,8 +243,8 @@ impl Dashboard {
 }
 
 /// Open needs of a service (every service's with none).
-fn open_needs(service: Option<crate::model::ServiceCode>) -> NeedFilter {
-    NeedFilter { status: Some(NeedStatus::Open), service, ..NeedFilter::default() }
+fn open_needs(service: Option<crate::model::ServiceCode>, status: NeedStatus) -> NeedFilter {
+    NeedFilter { status: Some(status), service, ..NeedFilter::default() }
 }
 
 fn needed_by(n: &NeedView) -> Option<time::Date> {

@@ -46,6 +46,7 @@ texts!(Tx {
     AskReviewNote => "Nota della verifica:", "Note of the review:";
     AskOutcome => "Esito dell'affido", "Outcome of the placement";
     AskCloseNote => "Nota di chiusura (facoltativa):", "Closing note (optional):";
+    AskCloseDate => "Data di chiusura (gg/mm/aaaa):", "Closing date (dd/mm/yyyy):";
     BadDate => "data non valida (gg/mm/aaaa):", "not a valid date (dd/mm/yyyy):";
     NoteRequired => "La nota della verifica è obbligatoria (Esc annulla).", "The review needs a note (Esc cancels).";
     Reviewed => "Verifica registrata:", "Review recorded:";
@@ -83,7 +84,8 @@ enum Ask {
     ReviewDate(PlacementCode, Prompt),
     ReviewNote(PlacementCode, time::Date, Prompt),
     Outcome(PlacementCode, Pick),
-    CloseNote(PlacementCode, PlacementOutcome, Prompt),
+    CloseDate(PlacementCode, PlacementOutcome, Prompt),
+    CloseNote(PlacementCode, PlacementOutcome, time::Date, Prompt),
 }
 
 enum Mode {
@@ -274,16 +276,30 @@ impl Placements {
                 Step::Cancel => {}
                 Step::Done(i) => {
                     let outcome = PlacementOutcome::ALL.get(i).copied().unwrap_or(PlacementOutcome::Other);
-                    let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
-                    self.ask = Some(Ask::CloseNote(code, outcome, Prompt::new(q, "")));
+                    let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseDate.get(lang));
+                    let today = format_date(ctx.view.today);
+                    self.ask = Some(Ask::CloseDate(code, outcome, Prompt::new(q, &today)));
                 }
             },
-            Ask::CloseNote(code, outcome, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::CloseNote(code, outcome, prompt)),
+            Ask::CloseDate(code, outcome, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::CloseDate(code, outcome, prompt)),
+                Step::Cancel => {}
+                Step::Done(text) => match parse_date(&text) {
+                    Some(date) => {
+                        let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
+                        self.ask = Some(Ask::CloseNote(code, outcome, date, Prompt::new(q, "")));
+                    }
+                    None => {
+                        ctx.error(format!("{} {text}", Tx::BadDate.get(lang)));
+                        self.ask = Some(Ask::CloseDate(code, outcome, prompt));
+                    }
+                },
+            },
+            Ask::CloseNote(code, outcome, date, mut prompt) => match prompt.key(ev) {
+                Step::Stay => self.ask = Some(Ask::CloseNote(code, outcome, date, prompt)),
                 Step::Cancel => {}
                 Step::Done(note) => {
                     let Some(base_revision) = self.revision(code, ctx) else { return };
-                    let date = ctx.view.today;
                     let request = Request::PlacementClose { code, base_revision, date, outcome, note };
                     self.save(code, request, Tx::ClosedOk, ctx);
                 }
@@ -499,9 +515,12 @@ impl Screen for Placements {
             });
         }
         match &self.ask {
-            Some(Ask::ReviewDate(_, prompt) | Ask::ReviewNote(_, _, prompt) | Ask::CloseNote(_, _, prompt)) => {
-                prompt.render(frame, area, view)
-            }
+            Some(
+                Ask::ReviewDate(_, prompt)
+                | Ask::ReviewNote(_, _, prompt)
+                | Ask::CloseDate(_, _, prompt)
+                | Ask::CloseNote(_, _, _, prompt),
+            ) => prompt.render(frame, area, view),
             Some(Ask::Outcome(_, pick)) => pick.render(frame, area, view),
             None => {}
         }
