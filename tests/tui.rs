@@ -181,3 +181,26 @@ fn a_click_on_a_tab_opens_its_screen_and_a_click_on_a_row_selects_it() {
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(frame.contains("Elsa Campione"), "a second click opens the record:\n{frame}");
 }
+
+#[test]
+fn the_filter_follows_a_record_changed_meanwhile() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2fstezz");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("F-2026-0002") && !frame.contains("F-2026-0001"), "{frame}");
+    // The family moves to Dalmine: it leaves the filtered list when the change arrives.
+    let code = banca::model::FamilyCode::new(2026, 2);
+    let (revision, mut input) = fx.family_as_input(code);
+    input.profile.comune = dalmine();
+    let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
+    app.live(Live::Changed(banca::protocol::Event {
+        kind: "family".into(),
+        code: saved.code,
+        revision: saved.revision,
+        by: ANNA.into(),
+    }));
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(!frame.contains("F-2026-0002"), "{frame}");
+}

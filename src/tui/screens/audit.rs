@@ -2,7 +2,7 @@
 //! coordination: who did what to which record, and when. Filtered by a
 //! record's code (asked of the core) or by a user; `v` verifies the chain.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -17,7 +17,7 @@ use crate::store::audit::AuditEntry;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{edit_line, LineKey, Pointer, Selection, TableView};
 
 texts!(Tx {
     Title => "Registro delle operazioni", "Audit log";
@@ -186,11 +186,11 @@ impl Screen for Audit {
                     self.filter.clear();
                     self.load(ctx);
                 }
-                KeyCode::Backspace => {
-                    self.filter.pop();
+                _ => {
+                    if edit_line(&mut self.filter, ev) == LineKey::Ignored {
+                        return Outcome::Ignored;
+                    }
                 }
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.filter.push(c),
-                _ => return Outcome::Ignored,
             }
             return Outcome::Done;
         }
@@ -213,19 +213,11 @@ impl Screen for Audit {
         if self.reserved {
             return Outcome::Ignored;
         }
-        match ev.kind {
-            MouseEventKind::ScrollDown => self.sel.scroll(3, self.shown.len()),
-            MouseEventKind::ScrollUp => self.sel.scroll(-3, self.shown.len()),
-            MouseEventKind::Down(MouseButton::Left) => {
-                match self.sel.row_at(self.list_area, ev.row, true, self.shown.len()) {
-                    Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
-                    Some(i) => self.sel.select(i, self.shown.len()),
-                    None => return Outcome::Ignored,
-                }
-            }
-            _ => return Outcome::Ignored,
+        match self.sel.pointer(ev, self.list_area, self.shown.len()) {
+            Pointer::Open => self.act(Act::Open, ctx),
+            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Ignored => Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn changed(&mut self, _ev: &crate::protocol::Event, ctx: &mut Ctx) {

@@ -2,7 +2,7 @@
 //! the record of one (identity only where allowed), "confirmed today" in
 //! one key, and the needs a family could serve.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -23,7 +23,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
 texts!(Tx {
@@ -144,6 +144,9 @@ enum Mode {
 pub struct Families {
     loaded: bool,
     rows: Vec<FamilyView>,
+    /// Each row's text for the `f` filter, folded once rather than at every
+    /// keystroke; emptied whenever `rows` change.
+    hay: Vec<String>,
     /// Indexes of `rows` shown, in order.
     shown: Vec<usize>,
     sel: Selection,
@@ -160,6 +163,7 @@ impl Families {
         Families {
             loaded: false,
             rows: Vec::new(),
+            hay: Vec::new(),
             shown: Vec::new(),
             sel: Selection::default(),
             status: None,
@@ -176,6 +180,7 @@ impl Families {
         if let Some(Reply::Families(rows)) = ctx.call(Request::FamilyList { filter }) {
             let selected = self.selected().map(|f| f.code);
             self.rows = rows;
+            self.hay.clear();
             self.loaded = true;
             self.arrange(selected);
         }
@@ -189,22 +194,11 @@ impl Families {
     fn arrange(&mut self, keep: Option<FamilyCode>) {
         let needle = fold(self.filter.trim());
         let words: Vec<&str> = needle.split_whitespace().collect();
-        self.shown = (0..self.rows.len())
-            .filter(|&i| {
-                if words.is_empty() {
-                    return true;
-                }
-                let f = &self.rows[i];
-                let hay = fold(&format!(
-                    "{} {} {} {}",
-                    f.code,
-                    comune_label(&f.profile.comune.to_string()),
-                    f.contact.service,
-                    f.profile.kinds.iter().map(|k| k.token_it()).collect::<Vec<_>>().join(" ")
-                ));
-                words.iter().all(|w| hay.contains(w))
-            })
-            .collect();
+        if !words.is_empty() && self.hay.len() != self.rows.len() {
+            self.hay = self.rows.iter().map(filter_text).collect();
+        }
+        let hay = &self.hay;
+        self.shown = (0..self.rows.len()).filter(|&i| words.iter().all(|w| hay[i].contains(w))).collect();
         let rows = &self.rows;
         match self.sort {
             Sort::Code => self.shown.sort_by_key(|&i| rows[i].code),
@@ -404,6 +398,7 @@ impl Families {
             _ => None,
         };
         let keep = self.selected().map(|f| f.code);
+        self.hay.clear();
         let pos = self.rows.iter().position(|f| f.code == code);
         match (fresh, pos) {
             (Some(v), _) if self.status.is_some_and(|s| s != v.profile.status) => {
@@ -610,6 +605,17 @@ pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
     lang.pick(it, en)
 }
 
+/// What the `f` filter looks in: code, comune, service, kinds (and status), folded.
+fn filter_text(f: &FamilyView) -> String {
+    fold(&format!(
+        "{} {} {} {}",
+        f.code,
+        comune_label(&f.profile.comune.to_string()),
+        f.contact.service,
+        f.profile.kinds.iter().map(|k| k.token_it()).collect::<Vec<_>>().join(" ")
+    ))
+}
+
 /// Lists show the shared view: identity stays in the record.
 fn shared(mut v: FamilyView) -> FamilyView {
     v.identity = None;
@@ -673,13 +679,10 @@ impl Screen for Families {
             };
         }
         if self.editing_filter {
-            match ev.code {
-                KeyCode::Enter | KeyCode::Esc => self.editing_filter = false,
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                }
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.filter.push(c),
-                _ => return Outcome::Ignored,
+            match edit_line(&mut self.filter, ev) {
+                LineKey::Finished(_) => self.editing_filter = false,
+                LineKey::Edited => {}
+                LineKey::Ignored => return Outcome::Ignored,
             }
             self.arrange(None);
             return Outcome::Done;
@@ -701,14 +704,7 @@ impl Screen for Families {
             }
             Mode::Detail { scroll, .. } => {
                 if let Some(n) = keys::action(NAV, ev) {
-                    *scroll = match n {
-                        Nav::Up => scroll.saturating_sub(1),
-                        Nav::Down => scroll.saturating_add(1),
-                        Nav::PageUp => scroll.saturating_sub(10),
-                        Nav::PageDown => scroll.saturating_add(10),
-                        Nav::Home => 0,
-                        Nav::End => 200,
-                    };
+                    *scroll = scrolled(*scroll, n);
                     return Outcome::Done;
                 }
                 match keys::action(DETAIL_KEYS, ev) {
@@ -727,19 +723,11 @@ impl Screen for Families {
         if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;
         }
-        match ev.kind {
-            MouseEventKind::ScrollDown => self.sel.scroll(3, self.shown.len()),
-            MouseEventKind::ScrollUp => self.sel.scroll(-3, self.shown.len()),
-            MouseEventKind::Down(MouseButton::Left) => {
-                match self.sel.row_at(self.list_area, ev.row, true, self.shown.len()) {
-                    Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
-                    Some(i) => self.sel.select(i, self.shown.len()),
-                    None => return Outcome::Ignored,
-                }
-            }
-            _ => return Outcome::Ignored,
+        match self.sel.pointer(ev, self.list_area, self.shown.len()) {
+            Pointer::Open => self.act(Act::Open, ctx),
+            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Ignored => Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {

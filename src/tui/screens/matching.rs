@@ -2,7 +2,7 @@
 //! could take), best first, beside the explanation of the highlighted one;
 //! "why not this family?", and a proposal in two keys.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -19,7 +19,7 @@ use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Prompt, Step};
 
 texts!(Tx {
@@ -223,16 +223,7 @@ impl Matching {
                         self.scroll = 0;
                     }
                 }
-                Focus::Explanation => {
-                    self.scroll = match n {
-                        Nav::Up => self.scroll.saturating_sub(1),
-                        Nav::Down => self.scroll.saturating_add(1),
-                        Nav::PageUp => self.scroll.saturating_sub(10),
-                        Nav::PageDown => self.scroll.saturating_add(10),
-                        Nav::Home => 0,
-                        Nav::End => 200,
-                    }
-                }
+                Focus::Explanation => self.scroll = scrolled(self.scroll, n),
             },
             Act::Open => {
                 if let Some(code) = self.selected_code() {
@@ -453,21 +444,17 @@ impl Screen for Matching {
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
         let len = self.len();
-        match ev.kind {
-            MouseEventKind::ScrollDown => self.sel.scroll(3, len),
-            MouseEventKind::ScrollUp => self.sel.scroll(-3, len),
-            MouseEventKind::Down(MouseButton::Left) => match self.sel.row_at(self.list_area, ev.row, true, len) {
-                Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
-                Some(i) => {
-                    self.sel.select(i, len);
-                    self.focus = Focus::List;
-                    self.scroll = 0;
-                }
-                None => return Outcome::Ignored,
-            },
-            _ => return Outcome::Ignored,
+        match self.sel.pointer(ev, self.list_area, len) {
+            Pointer::Open => self.act(Act::Open, ctx),
+            Pointer::Selected => {
+                // The explanation follows the family clicked.
+                self.focus = Focus::List;
+                self.scroll = 0;
+                Outcome::Done
+            }
+            Pointer::Scrolled => Outcome::Done,
+            Pointer::Ignored => Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {

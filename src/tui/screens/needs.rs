@@ -3,7 +3,7 @@
 //! only for its own service: the core decides), new and changed needs in a
 //! form, and `m` to rank the families for one.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -26,7 +26,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
 texts!(Tx {
@@ -129,6 +129,9 @@ enum Mode {
 pub struct Needs {
     loaded: bool,
     rows: Vec<NeedView>,
+    /// Each row's text for the `f` filter, folded once rather than at every
+    /// keystroke; emptied whenever `rows` change.
+    hay: Vec<String>,
     shown: Vec<usize>,
     sel: Selection,
     status: Option<NeedStatus>,
@@ -144,6 +147,7 @@ impl Needs {
         Needs {
             loaded: false,
             rows: Vec::new(),
+            hay: Vec::new(),
             shown: Vec::new(),
             sel: Selection::default(),
             status: None,
@@ -161,6 +165,7 @@ impl Needs {
             let selected = self.selected().map(|n| n.code);
             // Lists show the shared view: the child's identity stays in the record.
             self.rows = rows.into_iter().map(shared).collect();
+            self.hay.clear();
             self.loaded = true;
             self.arrange(selected);
         }
@@ -173,23 +178,11 @@ impl Needs {
     fn arrange(&mut self, keep: Option<NeedCode>) {
         let needle = fold(self.filter.trim());
         let words: Vec<&str> = needle.split_whitespace().collect();
-        self.shown = (0..self.rows.len())
-            .filter(|&i| {
-                if words.is_empty() {
-                    return true;
-                }
-                let n = &self.rows[i];
-                let hay = fold(&format!(
-                    "{} {} {} {} {}",
-                    n.code,
-                    comune_label(&n.placement.comune.to_string()),
-                    n.contact.service,
-                    n.placement.kind.token_it(),
-                    n.placement.status.token_it()
-                ));
-                words.iter().all(|w| hay.contains(w))
-            })
-            .collect();
+        if !words.is_empty() && self.hay.len() != self.rows.len() {
+            self.hay = self.rows.iter().map(filter_text).collect();
+        }
+        let hay = &self.hay;
+        self.shown = (0..self.rows.len()).filter(|&i| words.iter().all(|w| hay[i].contains(w))).collect();
         let rows = &self.rows;
         let urgency = |n: &NeedView| match n.placement.urgency {
             Urgency::Emergency { needed_by } => (0, Some(needed_by)),
@@ -358,6 +351,7 @@ impl Needs {
             _ => None,
         };
         let keep = self.selected().map(|n| n.code);
+        self.hay.clear();
         let pos = self.rows.iter().position(|n| n.code == code);
         match (fresh, pos) {
             (Some(v), _) if self.status.is_some_and(|s| s != v.placement.status) => {
@@ -391,6 +385,19 @@ impl Needs {
     }
 }
 
+/// What the `f` filter looks in: code, comune, service, kind and status, folded.
+fn filter_text(n: &NeedView) -> String {
+    fold(&format!(
+        "{} {} {} {} {}",
+        n.code,
+        comune_label(&n.placement.comune.to_string()),
+        n.contact.service,
+        n.placement.kind.token_it(),
+        n.placement.status.token_it()
+    ))
+}
+
+/// Lists show the shared view: identity stays in the record.
 fn shared(mut v: NeedView) -> NeedView {
     v.identity = None;
     v
@@ -590,13 +597,10 @@ impl Screen for Needs {
             };
         }
         if self.editing_filter {
-            match ev.code {
-                KeyCode::Enter | KeyCode::Esc => self.editing_filter = false,
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                }
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.filter.push(c),
-                _ => return Outcome::Ignored,
+            match edit_line(&mut self.filter, ev) {
+                LineKey::Finished(_) => self.editing_filter = false,
+                LineKey::Edited => {}
+                LineKey::Ignored => return Outcome::Ignored,
             }
             self.arrange(None);
             return Outcome::Done;
@@ -618,14 +622,7 @@ impl Screen for Needs {
             }
             Mode::Detail { scroll, .. } => {
                 if let Some(n) = keys::action(NAV, ev) {
-                    *scroll = match n {
-                        Nav::Up => scroll.saturating_sub(1),
-                        Nav::Down => scroll.saturating_add(1),
-                        Nav::PageUp => scroll.saturating_sub(10),
-                        Nav::PageDown => scroll.saturating_add(10),
-                        Nav::Home => 0,
-                        Nav::End => 200,
-                    };
+                    *scroll = scrolled(*scroll, n);
                     return Outcome::Done;
                 }
                 match keys::action(DETAIL_KEYS, ev) {
@@ -644,19 +641,11 @@ impl Screen for Needs {
         if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;
         }
-        match ev.kind {
-            MouseEventKind::ScrollDown => self.sel.scroll(3, self.shown.len()),
-            MouseEventKind::ScrollUp => self.sel.scroll(-3, self.shown.len()),
-            MouseEventKind::Down(MouseButton::Left) => {
-                match self.sel.row_at(self.list_area, ev.row, true, self.shown.len()) {
-                    Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
-                    Some(i) => self.sel.select(i, self.shown.len()),
-                    None => return Outcome::Ignored,
-                }
-            }
-            _ => return Outcome::Ignored,
+        match self.sel.pointer(ev, self.list_area, self.shown.len()) {
+            Pointer::Open => self.act(Act::Open, ctx),
+            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Ignored => Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -19,7 +19,7 @@ use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
 use crate::tui::widgets::text::document;
 
@@ -374,14 +374,7 @@ impl Screen for Placements {
             }
             Mode::Detail { scroll, .. } => {
                 if let Some(n) = keys::action(NAV, ev) {
-                    *scroll = match n {
-                        Nav::Up => scroll.saturating_sub(1),
-                        Nav::Down => scroll.saturating_add(1),
-                        Nav::PageUp => scroll.saturating_sub(10),
-                        Nav::PageDown => scroll.saturating_add(10),
-                        Nav::Home => 0,
-                        Nav::End => 200,
-                    };
+                    *scroll = scrolled(*scroll, n);
                     return Outcome::Done;
                 }
                 match keys::action(DETAIL_KEYS, ev) {
@@ -397,17 +390,11 @@ impl Screen for Placements {
             return Outcome::Ignored;
         }
         let len = self.shown.len();
-        match ev.kind {
-            MouseEventKind::ScrollDown => self.sel.scroll(3, len),
-            MouseEventKind::ScrollUp => self.sel.scroll(-3, len),
-            MouseEventKind::Down(MouseButton::Left) => match self.sel.row_at(self.list_area, ev.row, true, len) {
-                Some(i) if i == self.sel.selected => return self.act(Act::Open, ctx),
-                Some(i) => self.sel.select(i, len),
-                None => return Outcome::Ignored,
-            },
-            _ => return Outcome::Ignored,
+        match self.sel.pointer(ev, self.list_area, len) {
+            Pointer::Open => self.act(Act::Open, ctx),
+            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Ignored => Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {

@@ -1,6 +1,7 @@
 //! A scrolling selection over rows drawn on demand: only the rows on screen
 //! are ever built, so a list of 100 000 families scrolls as fast as one of ten.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
@@ -76,6 +77,80 @@ impl Selection {
             self.offset = self.selected + 1 - h;
         }
         self.offset = self.offset.min(len.saturating_sub(h));
+    }
+}
+
+/// What the mouse did to a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    /// Not on a row, or not a click or the wheel.
+    Ignored,
+    /// The wheel scrolled the window.
+    Scrolled,
+    /// A click selected another row.
+    Selected,
+    /// A click on the row already selected: open it.
+    Open,
+}
+
+impl Selection {
+    /// The wheel scrolls by three rows; a click selects a row of the table
+    /// drawn in `area` (borders and a header), a second click opens it.
+    pub fn pointer(&mut self, ev: &MouseEvent, area: Rect, len: usize) -> Pointer {
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.scroll(3, len),
+            MouseEventKind::ScrollUp => self.scroll(-3, len),
+            MouseEventKind::Down(MouseButton::Left) => {
+                return match self.row_at(area, ev.row, true, len) {
+                    Some(i) if i == self.selected => Pointer::Open,
+                    Some(i) => {
+                        self.select(i, len);
+                        Pointer::Selected
+                    }
+                    None => Pointer::Ignored,
+                }
+            }
+            _ => return Pointer::Ignored,
+        }
+        Pointer::Scrolled
+    }
+}
+
+/// A record's text scrolled by a move key (End goes far: the paragraph stops at its end).
+pub fn scrolled(scroll: u16, nav: Nav) -> u16 {
+    match nav {
+        Nav::Up => scroll.saturating_sub(1),
+        Nav::Down => scroll.saturating_add(1),
+        Nav::PageUp => scroll.saturating_sub(10),
+        Nav::PageDown => scroll.saturating_add(10),
+        Nav::Home => 0,
+        Nav::End => 200,
+    }
+}
+
+/// A one-line text being typed (a filter): what a key did to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKey {
+    /// A character added or removed.
+    Edited,
+    /// Enter or Esc: typing ends.
+    Finished(KeyCode),
+    /// Not a key for the line.
+    Ignored,
+}
+
+pub fn edit_line(text: &mut String, ev: &KeyEvent) -> LineKey {
+    match ev.code {
+        KeyCode::Enter | KeyCode::Esc => LineKey::Finished(ev.code),
+        KeyCode::Backspace => {
+            text.pop();
+            LineKey::Edited
+        }
+        KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            LineKey::Edited
+        }
+        _ => LineKey::Ignored,
     }
 }
 
