@@ -7,39 +7,17 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Actor, Bank, Request};
+use banca::bank::{Bank, Request};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, view_for, App, CoreSource, Live, ScreenId, Theme};
+use banca::tui::{draw_to_string, App, Live, ScreenId};
+use common::tui::*;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
-    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
-    let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
-    App::new(Box::new(source), view, "/srv/banca/bank".into())
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
 fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
-    for lang in [Lang::It, Lang::En] {
-        for (w, h) in SIZES {
-            let mut app = app(bank, user, lang);
-            keys(&mut app);
-            let lang_name = if lang == Lang::It { "it" } else { "en" };
-            insta::assert_snapshot!(format!("{name}_{lang_name}_{w}x{h}"), draw_to_string(&mut app, w, h));
-        }
+    for (suffix, frame) in frames(bank, user, keys) {
+        insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }
 }
 

@@ -12,6 +12,8 @@
 
 #![allow(dead_code)]
 
+pub mod tui;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
