@@ -2,74 +2,17 @@
 //! a temporary bank, as an operator would type them, including no results,
 //! wrong filters and unknown codes.
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+mod common;
 
-struct Bank {
-    dir: TempDir,
+use common::cli::CliBank as Bank;
+
+/// The records this file's tests are made of.
+trait Records {
+    fn family(&self) -> String;
+    fn need(&self) -> String;
 }
 
-/// The server a test's bank started dies with the test: stopped on drop,
-/// and told to exit after 20 idle seconds should a test abort first.
-impl Drop for Bank {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("stop").output();
-    }
-}
-
-impl Bank {
-    fn cmd(&self) -> Command {
-        let config = self.dir.path().join("config.toml");
-        if !config.exists() {
-            std::fs::write(&config, "idle_exit = \"20s\"\n").unwrap();
-        }
-        let mut c = Command::cargo_bin("banca").unwrap();
-        c.env("BANCA_CONFIG", config)
-            .env_remove("BANCA_LANG")
-            .env_remove("BANCA_DB")
-            .env_remove("BANCA_SOCKET")
-            .env_remove("NO_COLOR");
-        c.arg("--db").arg(self.dir.path().join("bank"));
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.cmd().args(args).assert()
-    }
-
-    fn stdout(&self, args: &[&str]) -> String {
-        let out = self.run(args).success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap()
-    }
-
-    /// Stderr of a command that must fail with `code` (and print nothing on stdout).
-    fn stderr(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args).code(code).get_output().clone();
-        assert!(out.stdout.is_empty(), "{args:?} printed {}", String::from_utf8_lossy(&out.stdout));
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    /// The code a `… add` printed last ("Salvato: F-2026-0001").
-    fn saved(&self, args: &[&str]) -> String {
-        self.stdout(args).split_whitespace().last().unwrap().to_string()
-    }
-
-    /// A bank initialised by the user running the tests (its administrator),
-    /// with the child's service (S-001, Dalmine, operator anna) and the
-    /// family's (S-002, Bergamo, operator marco).
-    fn new() -> Bank {
-        let bank = Bank { dir: TempDir::new().unwrap() };
-        bank.run(&["init"]).success();
-        bank.run(&["service", "add", "--name", "Servizio Affidi Ambito di Dalmine", "--ambits", "Dalmine"]).success();
-        bank.run(&["service", "add", "--name", "Servizio Affidi Ambito di Bergamo", "--phone", "035 000 222"])
-            .success();
-        bank.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"])
-            .success();
-        bank.run(&["operator", "add", "marco", "--name", "Marco Neri", "--role", "operatore", "--service", "S-002"])
-            .success();
-        bank
-    }
-
+impl Records for Bank {
     /// An approved family of S-002 in Osio Sotto: Niccolò and Laura Bassi.
     fn family(&self) -> String {
         self.saved(&[

@@ -1,71 +1,20 @@
 //! Matching, proposals and placements from the command line: the real
 //! binary on a temporary bank, as an operator would type it.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use tempfile::TempDir;
 
-struct Bank {
-    dir: TempDir,
+mod common;
+
+use common::cli::CliBank as Bank;
+
+/// The records this file's tests are made of.
+trait Records {
+    fn family(&self, comune: &str, ages: &str, confirmed_on: &str) -> String;
+    fn need(&self) -> String;
+    fn propose(&self, need: &str, family: &str) -> String;
 }
 
-/// The server a test's bank started dies with the test: stopped on drop,
-/// and told to exit after 20 idle seconds should a test abort first.
-impl Drop for Bank {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("stop").output();
-    }
-}
-
-impl Bank {
-    fn cmd(&self) -> Command {
-        let config = self.dir.path().join("config.toml");
-        if !config.exists() {
-            std::fs::write(&config, "idle_exit = \"20s\"\n").unwrap();
-        }
-        let mut c = Command::cargo_bin("banca").unwrap();
-        c.env("BANCA_CONFIG", config).env_remove("BANCA_LANG").env_remove("BANCA_DB").env_remove("BANCA_SOCKET");
-        c.arg("--db").arg(self.dir.path().join("bank"));
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.cmd().args(args).assert()
-    }
-
-    fn stdout(&self, args: &[&str]) -> String {
-        let out = self.run(args).success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap()
-    }
-
-    /// Stderr of a command that must fail with `code`.
-    fn stderr(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args).code(code).get_output().stderr.clone();
-        String::from_utf8(out).unwrap()
-    }
-
-    /// The code a `… add` printed last ("Salvato: F-2026-0001").
-    fn saved(&self, args: &[&str]) -> String {
-        self.stdout(args).split_whitespace().last().unwrap().to_string()
-    }
-
-    /// A bank initialised by the user running the tests (its administrator),
-    /// with two services: the child's (S-001, Dalmine, operator anna) and
-    /// the family's (S-002, Bergamo, operator marco).
-    fn new() -> Bank {
-        let bank = Bank { dir: TempDir::new().unwrap() };
-        bank.run(&["init"]).success();
-        let dalmine = ["service", "add", "--name", "Servizio Affidi Ambito di Dalmine", "--ambits", "Dalmine"];
-        bank.run(&dalmine).success();
-        bank.run(&["service", "add", "--name", "Servizio Affidi Ambito di Bergamo", "--phone", "035 000 222"])
-            .success();
-        bank.run(&["operator", "add", "anna", "--name", "Anna Verdi", "--role", "operatore", "--service", "S-001"])
-            .success();
-        bank.run(&["operator", "add", "marco", "--name", "Marco Neri", "--role", "operatore", "--service", "S-002"])
-            .success();
-        bank
-    }
-
+impl Records for Bank {
     /// An approved family of S-002 in Osio Sotto for children aged `ages`.
     fn family(&self, comune: &str, ages: &str, confirmed_on: &str) -> String {
         self.saved(&[

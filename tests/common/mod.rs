@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod tui;
 
 use std::collections::BTreeSet;
