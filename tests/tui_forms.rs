@@ -281,3 +281,28 @@ fn a_click_on_a_field_puts_the_typing_there() {
     assert!(line.contains("dalm"), "typed into the clicked field:\n{frame}");
     assert!(frame.contains("Dalmine (BG)"), "{frame}");
 }
+
+#[test]
+fn the_administrator_names_the_service_and_referent_of_a_new_family() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ADMIN, Lang::It);
+    press(&mut app, "2n");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("servizio*") && frame.contains("referente*"), "{frame}");
+    // S-002, bruno: then the family's own fields, as an operator's form has them.
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "bruno");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Giulia Nuova");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "1979");
+    to_field(&mut app, COMUNE - 1);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    let family = fx.family(ADMIN, FamilyCode::new(2026, 6));
+    assert_eq!((family.contact.service, family.contact.referent.as_str()), (S2, "bruno"));
+}

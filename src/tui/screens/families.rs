@@ -22,7 +22,7 @@ use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
+use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
@@ -243,7 +243,8 @@ impl Families {
             }
             Act::ConfirmToday => self.confirm_today(ctx),
             Act::New => {
-                let form = family_form(None, ctx.view.lang);
+                let mut form = family_form(None, ctx.view.lang);
+                form.fields.splice(0..0, assignment_fields(ctx));
                 self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
             }
             Act::Edit => self.edit(ctx),
@@ -578,8 +579,8 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
     profile.confirmed_on = date("profile.confirmed_on");
     profile.notes = text("profile.notes");
     FamilyInput {
-        service: base.map(|b| b.contact.service),
-        referent: base.map(|b| b.contact.referent.clone()),
+        service: base.map(|b| b.contact.service).or(assignment(form).0),
+        referent: base.map(|b| b.contact.referent.clone()).or(assignment(form).1),
         identity: FamilyIdentity {
             adults,
             address: text("identity.address"),

@@ -25,7 +25,7 @@ use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
+use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
@@ -250,7 +250,8 @@ impl Needs {
                 Mode::Form { .. } => {}
             },
             Act::New => {
-                let form = need_form(None, ctx.view.lang);
+                let mut form = need_form(None, ctx.view.lang);
+                form.fields.splice(0..0, assignment_fields(ctx));
                 self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
             }
             Act::Edit => self.edit(ctx),
@@ -493,8 +494,8 @@ pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> Ne
     };
     let fiscal = text("identity.fiscal_code").to_uppercase();
     NeedInput {
-        service: base.map(|b| b.contact.service),
-        referent: base.map(|b| b.contact.referent.clone()),
+        service: base.map(|b| b.contact.service).or(assignment(form).0),
+        referent: base.map(|b| b.contact.referent.clone()).or(assignment(form).1),
         identity: ChildIdentity {
             given_name: text("identity.given_name"),
             family_name: text("identity.family_name"),

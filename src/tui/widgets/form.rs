@@ -15,12 +15,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::bank::{Reply, Request};
 use crate::i18n::{describe_reason, field_label, Lang};
 use crate::model::dates::parse_date;
-use crate::model::{ComuneCode, Comuni, Problem};
+use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
 use crate::search::fold::{fold, is_subsequence};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
-use crate::tui::screens::View;
+use crate::tui::screens::{Ctx, View};
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 
@@ -243,6 +244,30 @@ impl Field {
 
 /// The best few comuni for what is typed: names starting with it first,
 /// then containing it, then with its letters in order; bigger towns first.
+/// Whose record it is, for a caller of no service (administration,
+/// coordination: the core wants both named): the service, picked among
+/// those of the bank, and the referent's user name. Empty for an operator,
+/// whose records are their own service's.
+pub fn assignment_fields(ctx: &mut Ctx) -> Vec<Field> {
+    if ctx.view.who.service.is_some() {
+        return Vec::new();
+    }
+    let lang = ctx.view.lang;
+    let services = match ctx.call(Request::ServiceList) {
+        Some(Reply::Services(list)) => list,
+        _ => Vec::new(),
+    };
+    let options = services.iter().map(|s| format!("{} {}", s.record.code, s.record.details.name)).collect();
+    vec![Field::choice("service", lang, options, 0).required(), Field::text("referent", lang, "").required()]
+}
+
+/// The service and referent `assignment_fields` picked, if the form has them.
+pub fn assignment(form: &Form) -> (Option<ServiceCode>, Option<String>) {
+    let service = form.field("service").and_then(|f| f.shown(Lang::It).split(' ').next().and_then(ServiceCode::parse));
+    let referent = form.field("referent").map(|f| f.as_text().trim().to_string()).filter(|r| !r.is_empty());
+    (service, referent)
+}
+
 pub fn suggest_comuni(typed: &str, limit: usize) -> Vec<(ComuneCode, String)> {
     let needle = fold(typed.trim());
     if needle.is_empty() {
