@@ -182,3 +182,19 @@ fn the_filter_follows_a_record_changed_meanwhile() {
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(!frame.contains("F-2026-0002"), "{frame}");
 }
+
+#[test]
+fn a_filter_the_core_does_not_know_is_named_in_the_search_popup() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "/stato:xyz");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("xyz"), "{frame}");
+    assert!(!frame.contains("Codice, cognome"), "the sentence takes the hint's place:\n{frame}");
+    for _ in 0..10 {
+        app.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    }
+    press(&mut app, "prova");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Codice, cognome") && frame.contains("Alba Prova"), "{frame}");
+}

@@ -25,6 +25,8 @@ pub struct SearchPopup {
     pub input: String,
     result: Option<SearchResult>,
     sel: Selection,
+    /// Why the core refused the query as typed (a filter not known yet, "stato:xyz").
+    problem: Option<String>,
 }
 
 pub enum Step {
@@ -112,11 +114,18 @@ impl SearchPopup {
         self.sel = Selection { height: self.sel.height, ..Selection::default() };
         if self.input.trim().is_empty() {
             self.result = None;
+            self.problem = None;
             return;
         }
-        // A half-typed filter ("stato:") is refused by the core: keep the last hits meanwhile.
-        if let Ok(Reply::Found(r)) = ctx.try_call(Request::Search { query: self.input.clone(), limit: LIMIT }) {
-            self.result = Some(r);
+        // A half-typed filter ("stato:") is refused by the core: keep the last
+        // hits meanwhile, and say why in place of the hint.
+        match ctx.try_call(Request::Search { query: self.input.clone(), limit: LIMIT }) {
+            Ok(Reply::Found(r)) => {
+                self.result = Some(r);
+                self.problem = None;
+            }
+            Ok(_) => {}
+            Err(e) => self.problem = Some(e.message(ctx.view.lang)),
         }
     }
 
@@ -138,7 +147,11 @@ impl SearchPopup {
             input,
         );
         frame.set_cursor_position((input.x + 2 + self.input.chars().count() as u16, input.y));
-        frame.render_widget(Paragraph::new(Line::styled(view.t(T::SearchPrompt), theme.dim())), hint);
+        let hint_line = match &self.problem {
+            Some(problem) => Line::styled(problem.clone(), theme.error()),
+            None => Line::styled(view.t(T::SearchPrompt), theme.dim()),
+        };
+        frame.render_widget(Paragraph::new(hint_line), hint);
         self.sel.height = usize::from(list.height).max(1);
         let Some(result) = &self.result else { return };
         if result.hits.is_empty() {
