@@ -32,11 +32,20 @@ use crate::store::{codec, OpenOptions, Store, StoreError, TreeId};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user: String,
+    /// The client runs as the server's own Unix user (or root): the one
+    /// who may create the first administrator or restore into an empty bank.
+    pub server_user: bool,
 }
 
 impl Actor {
+    /// An ordinary client.
     pub fn new(user: impl Into<String>) -> Actor {
-        Actor { user: user.into() }
+        Actor { user: user.into(), server_user: false }
+    }
+
+    /// A client running as the server's own user (or root), as the kernel says.
+    pub fn server_user(user: impl Into<String>) -> Actor {
+        Actor { user: user.into(), server_user: true }
     }
 }
 

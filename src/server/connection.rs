@@ -72,7 +72,7 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
         return Err(FrameError::Garbled(format!("handshake refused: {welcome:?}")));
     };
     tracing::info!(%user, uid, client = %hello.version, "client connected");
-    let actor = Actor::new(user);
+    let actor = if uid == shared.owner || uid == 0 { Actor::server_user(user) } else { Actor::new(user) };
 
     let (queue, outgoing) = sync_channel::<ServerMsg>(QUEUE);
     let lagged = Arc::new(AtomicBool::new(false));
