@@ -409,13 +409,7 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
 
     // Our own server, in the foreground; stopped however the bench ends
     // (`banca stop` first, then the child waited for, killed after 10 s).
-    let target = Target {
-        bank: banca::config::canonical_bank_path(db),
-        socket: socket.clone(),
-        spawn: false,
-        create: false,
-        idle_exit: Duration::from_secs(60),
-    };
+    let target = Target::new(banca::config::canonical_bank_path(db), socket.clone());
     let started = Instant::now();
     let mut server = Reaped(banca(&["serve"]).spawn().expect("banca serve starts"));
     // Declared after the server: dropped first.

@@ -66,13 +66,7 @@ fn main() {
     }
 
     // Our own server, on our own socket, in the foreground.
-    let target = Target {
-        bank: banca::config::canonical_bank_path(&db),
-        socket: socket.clone(),
-        spawn: false,
-        create: false,
-        idle_exit: Duration::from_secs(60),
-    };
+    let target = Target::new(banca::config::canonical_bank_path(&db), socket.clone());
     // A server started while the previous one is still exiting finds the
     // bank locked and exits: such attempts are retried (and reported);
     // start-up is timed on the one that answers.

@@ -23,6 +23,11 @@ pub struct ConfigFile {
     pub spawn: Option<bool>,
     /// Operators' Unix group: the server opens its socket to it.
     pub group: Option<String>,
+    /// The Unix user the shared server runs as (e.g. "banca"): clients talk
+    /// only to a server of that user, in a folder of that user's.
+    pub server_user: Option<String>,
+    /// How long a client waits for a reply before giving up, e.g. "2m" (default 2m).
+    pub reply_timeout: Option<String>,
     /// How long an auto-started server waits after its last client, e.g. "15m".
     pub idle_exit: Option<String>,
     /// Does the interface take the mouse? (default true; false keeps the terminal's own text selection)
@@ -105,6 +110,75 @@ pub fn default_socket(bank: &Path) -> PathBuf {
     runtime_dir().join(format!("{}.sock", &hex::encode(digest)[..16]))
 }
 
+/// Which server a command talks to, as decided from the flags and the
+/// configuration (see `Addressing::resolve`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Addressing {
+    pub db: PathBuf,
+    pub socket: PathBuf,
+    /// May the client start a server when none answers?
+    pub spawn: bool,
+    /// Operators' group of the server (a shared server).
+    pub group: Option<String>,
+    /// The user the server must run as; `None`: the caller itself.
+    pub server_user: Option<String>,
+    /// A system server is configured: when it is down only the administrator can help.
+    pub shared: bool,
+}
+
+/// What the command line said, for `Addressing::resolve`.
+#[derive(Debug, Clone, Default)]
+pub struct AddressFlags {
+    /// `--db` or `BANCA_DB`.
+    pub db: Option<PathBuf>,
+    /// `--socket` or `BANCA_SOCKET`.
+    pub socket: Option<PathBuf>,
+    pub no_spawn: bool,
+    /// `--server-user` or `BANCA_SERVER_USER`.
+    pub server_user: Option<String>,
+}
+
+impl Addressing {
+    /// `--db` alone (no socket named) addresses that bank's own server, with
+    /// the socket derived from its path: a personal or training bank works
+    /// beside the shared one even when the system file sets `socket`. The
+    /// configured server (socket, group, server user, spawn) applies to the
+    /// configured bank. `caller` is the Unix user running the command.
+    pub fn resolve(flags: &AddressFlags, config: &ConfigFile, caller: &str) -> Addressing {
+        let db = flags.db.clone().or(config.db.clone()).unwrap_or_else(default_db_path);
+        let configured_bank = config.db.as_deref().map(canonical_bank_path);
+        let own_bank = flags.socket.is_none()
+            && flags.db.is_some()
+            && configured_bank.as_deref() != Some(canonical_bank_path(&db).as_path());
+        if own_bank {
+            return Addressing {
+                socket: default_socket(&canonical_bank_path(&db)),
+                db,
+                spawn: !flags.no_spawn,
+                group: None,
+                server_user: flags.server_user.clone(),
+                shared: false,
+            };
+        }
+        let server_user = flags.server_user.clone().or(config.server_user.clone());
+        let shared = config.spawn == Some(false) || config.server_user.is_some();
+        // A client never starts a server that it would then refuse to trust.
+        let spawn_ok = server_user.as_deref().is_none_or(|u| u == caller);
+        Addressing {
+            socket: flags
+                .socket
+                .clone()
+                .or(config.socket.clone())
+                .unwrap_or_else(|| default_socket(&canonical_bank_path(&db))),
+            db,
+            spawn: !flags.no_spawn && config.spawn.unwrap_or(true) && spawn_ok,
+            group: config.group.clone(),
+            server_user,
+            shared,
+        }
+    }
+}
+
 /// "15m", "90s", "2h", "500ms" or plain seconds.
 pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
     let t = text.trim();
@@ -132,6 +206,8 @@ impl ConfigFile {
             socket: over.socket.or(self.socket),
             spawn: over.spawn.or(self.spawn),
             group: over.group.or(self.group),
+            server_user: over.server_user.or(self.server_user),
+            reply_timeout: over.reply_timeout.or(self.reply_timeout),
             idle_exit: over.idle_exit.or(self.idle_exit),
             mouse: over.mouse.or(self.mouse),
             matching: over.matching.or(self.matching),
@@ -190,6 +266,50 @@ mod tests {
         std::fs::write(&p, "[matching.weights]\ndistance = 0\norigin_distance = 0\nsame_area = 0\nlanguage = 0\nexperience = 0\nwaiting = 0\nfreshness = 0\n").unwrap();
         let all_zero = ConfigFile::load(&p).unwrap().matching.expect("table");
         assert!(all_zero.check().unwrap_err().contains("matching.weights"));
+    }
+
+    fn system_file() -> ConfigFile {
+        ConfigFile {
+            db: Some("/var/lib/banca/bank".into()),
+            socket: Some("/run/banca/banca.sock".into()),
+            spawn: Some(false),
+            group: Some("banca-operatori".into()),
+            server_user: Some("banca".into()),
+            ..ConfigFile::default()
+        }
+    }
+
+    #[test]
+    fn the_system_file_addresses_the_shared_server_and_never_starts_one() {
+        let a = Addressing::resolve(&AddressFlags::default(), &system_file(), "mrossi");
+        assert_eq!(a.socket, PathBuf::from("/run/banca/banca.sock"));
+        assert_eq!(a.server_user.as_deref(), Some("banca"));
+        assert!(a.shared && !a.spawn);
+        // The same bank named with --db is still the shared one.
+        let same = AddressFlags { db: Some("/var/lib/banca/bank".into()), ..AddressFlags::default() };
+        assert_eq!(Addressing::resolve(&same, &system_file(), "mrossi"), a);
+    }
+
+    #[test]
+    fn db_alone_addresses_that_banks_own_server_beside_the_shared_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let training = dir.path().join("prova");
+        let flags = AddressFlags { db: Some(training.clone()), ..AddressFlags::default() };
+        let a = Addressing::resolve(&flags, &system_file(), "mrossi");
+        assert_eq!(a.socket, default_socket(&canonical_bank_path(&training)));
+        assert_eq!((a.spawn, a.shared, a.group, a.server_user), (true, false, None, None));
+        // With a socket named, the configured server's rules stay.
+        let named = AddressFlags { socket: Some("/tmp/x/s.sock".into()), ..flags };
+        let b = Addressing::resolve(&named, &system_file(), "mrossi");
+        assert_eq!((b.socket, b.server_user.as_deref(), b.shared), ("/tmp/x/s.sock".into(), Some("banca"), true));
+    }
+
+    #[test]
+    fn only_the_server_user_may_start_the_server_it_would_trust() {
+        let file = ConfigFile { server_user: Some("banca".into()), ..ConfigFile::default() };
+        assert!(!Addressing::resolve(&AddressFlags::default(), &file, "mrossi").spawn);
+        assert!(Addressing::resolve(&AddressFlags::default(), &file, "banca").spawn);
+        assert!(Addressing::resolve(&AddressFlags::default(), &ConfigFile::default(), "mrossi").spawn);
     }
 
     #[test]

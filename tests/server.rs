@@ -56,13 +56,21 @@ impl Place {
     }
 
     fn target(&self) -> Target {
-        Target {
-            bank: self.bank(),
-            socket: self.sock.clone(),
-            spawn: false,
-            create: false,
-            idle_exit: Duration::from_secs(60),
-        }
+        Target::new(self.bank(), self.sock.clone())
+    }
+
+    /// The socket in a shared folder, as the administrator makes it for a
+    /// server with an operators' group: `run/`, the server's user's (here
+    /// the test's), mode 0750, group `group`. The test folder above lets
+    /// the operators pass through (0711).
+    fn share_with(&mut self, group: &str) {
+        std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
+        let run = self.dir.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o750)).unwrap();
+        let gid = nix::unistd::Group::from_name(group).unwrap().expect("the test group exists").gid;
+        nix::unistd::chown(&run, None, Some(gid)).unwrap();
+        self.sock = run.join("s.sock");
     }
 
     /// A new connection to the running server.
@@ -426,7 +434,7 @@ fn after_kill_9_every_acknowledged_write_is_still_there() {
                             v.revision = saved.revision;
                             v.profile.notes = n.to_string();
                         }
-                        Err(ClientError::Lost { write_unknown: true }) => return,
+                        Err(ClientError::Lost { write_unknown: true } | ClientError::NotSent(_)) => return,
                         other => {
                             endings.lock().unwrap().push(format!("update of {code}: {other:?}"));
                             return;
@@ -445,7 +453,7 @@ fn after_kill_9_every_acknowledged_write_is_still_there() {
                             created.lock().unwrap().push(saved.code);
                             acks.fetch_add(1, Ordering::SeqCst);
                         }
-                        Err(ClientError::Lost { write_unknown: true }) => return,
+                        Err(ClientError::Lost { write_unknown: true } | ClientError::NotSent(_)) => return,
                         other => {
                             endings.lock().unwrap().push(format!("create: {other:?}"));
                             return;
@@ -812,7 +820,7 @@ fn sigterm_stops_the_server_cleanly_and_keeps_what_it_acknowledged() {
                     v.profile.notes = n.to_string();
                     let _ = acked_tx.send(n);
                 }
-                Err(ClientError::Lost { .. } | ClientError::NoServer { .. }) => return Ok(()),
+                Err(ClientError::Lost { .. } | ClientError::NoServer { .. } | ClientError::NotSent(_)) => return Ok(()),
                 other => return Err(format!("update {n}: {other:?}")),
             }
         }
@@ -905,7 +913,7 @@ fn a_server_started_with_idle_exit_leaves_once_its_last_subscriber_has_gone() {
 }
 
 #[test]
-fn after_a_server_restart_a_read_is_answered_again_and_a_write_is_reported_as_uncertain() {
+fn after_a_server_restart_a_read_is_answered_again_and_a_write_is_reported_as_not_sent() {
     let place = Place::new();
     let mut server = place.start();
     let mut c = place.client();
@@ -923,12 +931,14 @@ fn after_a_server_restart_a_read_is_answered_again_and_a_write_is_reported_as_un
     drop(server);
     let server = place.start();
     let update = Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, 1) };
+    // The old connection is closed: the write fails before a byte leaves,
+    // so the operator is told it was not saved (not "outcome unknown").
     match c.call(update) {
-        Err(ClientError::Lost { write_unknown: true }) => {}
-        other => panic!("a write on a lost connection must be reported as uncertain, got {other:?}"),
+        Err(ClientError::NotSent(_)) => {}
+        other => panic!("a write on a dead connection must be reported as not sent, got {other:?}"),
     }
     let mut fresh = place.client();
-    assert_eq!(family(&mut fresh, code).revision, v.revision, "the uncertain write was not re-sent");
+    assert_eq!(family(&mut fresh, code).revision, v.revision, "the unsent write was not re-sent");
     drop(server);
 }
 
@@ -995,6 +1005,8 @@ fn banca_as(user: &str, place: &Place, sock: &Path, args: &[&str]) -> Output {
         .arg("--socket")
         .arg(sock)
         .arg("--no-spawn")
+        .arg("--server-user")
+        .arg("root")
         .args(args)
         .current_dir("/")
         .env("HOME", "/nonexistent")
@@ -1039,10 +1051,7 @@ fn each_unix_user_is_known_by_the_kernel_and_sees_only_its_own_services_children
     }
     let _accounts = UnixAccounts::create(GROUP, &[USER_A, USER_B]);
     let mut place = Place::new();
-    // The operators' group reaches the socket through the test folder, in a
-    // folder of the group's that the server makes.
-    std::fs::set_permissions(place.dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
-    place.sock = place.dir.path().join("run").join("s.sock");
+    place.share_with(GROUP);
     let sock = place.sock.clone();
     let server = place.start_with(&["--group", GROUP]);
 
@@ -1273,8 +1282,8 @@ fn answer_locally(c: &mut Client, ask: Ask) -> Answer {
 fn serve_as_peer() -> bool {
     let Some(socket) = std::env::var_os(PEER) else { return false };
     let bank = PathBuf::from(std::env::var_os(PEER_BANK).expect("the peer is told the bank"));
-    let target =
-        Target { bank, socket: socket.into(), spawn: false, create: false, idle_exit: Duration::from_secs(60) };
+    // The server runs as the test's user, root: the operator trusts it by name.
+    let target = Target { server_user: Some("root".into()), ..Target::new(bank, socket.into()) };
     let mut client = Client::connect(target).expect("the peer connects");
     let say = |answer: &Answer| println!("{PEER_MARK}{}", serde_json::to_string(answer).expect("plain data"));
     say(&Answer::Ready { user: client.user.clone() });
@@ -1304,9 +1313,7 @@ impl Market {
         let accounts = as_root.then(|| UnixAccounts::create(group, users));
         let mut place = Place::new();
         let server = if as_root {
-            // The operators' group reaches the socket through the test folder.
-            std::fs::set_permissions(place.dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
-            place.sock = place.dir.path().join("run").join("s.sock");
+            place.share_with(group);
             place.start_with(&["--group", group])
         } else {
             eprintln!("not root: the administrator stands in for the operators of S-001");

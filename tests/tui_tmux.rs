@@ -73,8 +73,15 @@ impl Stage {
         // The operators reach the bank's socket through this folder.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o711)).expect("chmod");
         let stage = Stage { tmux: format!("banca-tui-{}", std::process::id()), dir };
+        // The socket's folder, as an administrator makes it: the server's
+        // user's (root, who starts it), 0750, the operators' group.
+        let run = stage.socket().parent().expect("a folder").to_path_buf();
+        std::fs::create_dir(&run).expect("socket folder");
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+        let gid = nix::unistd::Group::from_name(GROUP).ok().flatten().map(|g| g.gid);
+        nix::unistd::chown(&run, None, gid).expect("chgrp");
         let config = format!(
-            "db = \"{}\"\nsocket = \"{}\"\ngroup = \"{GROUP}\"\nidle_exit = \"5m\"\n",
+            "db = \"{}\"\nsocket = \"{}\"\ngroup = \"{GROUP}\"\nserver_user = \"root\"\nidle_exit = \"5m\"\n",
             stage.db().display(),
             stage.socket().display()
         );

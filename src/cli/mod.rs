@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 use crate::bank::BankConfig;
 use std::time::Duration;
 
-use crate::config::{canonical_bank_path, default_db_path, default_socket, load_config, parse_duration};
+use crate::config::{canonical_bank_path, load_config, parse_duration, AddressFlags, Addressing};
 use crate::i18n::Lang;
 
 pub use session::{Failure, Session, Settings};
@@ -45,6 +45,9 @@ pub struct Cli {
     /// Non avviare un server se nessuno risponde
     #[arg(long, global = true)]
     pub no_spawn: bool,
+    /// Utente Unix del server condiviso (es. banca): il client parla solo con un suo server
+    #[arg(long, global = true, env = "BANCA_SERVER_USER", value_name = "UTENTE")]
+    pub server_user: Option<String>,
     /// Interfaccia a schermo: non usare il mouse (resta la selezione del testo del terminale)
     #[arg(long)]
     pub no_mouse: bool,
@@ -161,7 +164,22 @@ pub fn main() -> ExitCode {
         }
     }
     let defaults = BankConfig::default();
-    let db = cli.db.clone().or(config.db.clone()).unwrap_or_else(default_db_path);
+    let caller = nix::unistd::User::from_uid(nix::unistd::geteuid()).ok().flatten().map(|u| u.name);
+    let flags = AddressFlags {
+        db: cli.db.clone(),
+        socket: cli.socket.clone(),
+        no_spawn: cli.no_spawn,
+        server_user: cli.server_user.clone(),
+    };
+    let address = Addressing::resolve(&flags, &config, caller.as_deref().unwrap_or(""));
+    let reply_timeout = match config.reply_timeout.as_deref().map(parse_duration) {
+        None => crate::client::DEFAULT_REPLY_TIMEOUT,
+        Some(Some(d)) if !d.is_zero() => d,
+        Some(_) => {
+            eprintln!("banca: reply_timeout: {}", lang.pick("durata non valida (es. 2m)", "not a duration (e.g. 2m)"));
+            return ExitCode::from(2);
+        }
+    };
     let idle_exit = match config.idle_exit.as_deref().map(parse_duration) {
         None => Duration::from_secs(15 * 60),
         Some(Some(d)) => d,
@@ -176,15 +194,14 @@ pub fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let settings = Settings {
-        socket: cli
-            .socket
-            .clone()
-            .or(config.socket.clone())
-            .unwrap_or_else(|| default_socket(&canonical_bank_path(&db))),
-        db,
-        spawn: !cli.no_spawn && config.spawn.unwrap_or(true),
+        socket: address.socket,
+        db: address.db,
+        spawn: address.spawn,
         idle_exit,
-        group: config.group.clone(),
+        group: address.group,
+        server_user: address.server_user,
+        shared: address.shared,
+        reply_timeout,
         lang,
         json: cli.json,
         bank: BankConfig {
@@ -241,18 +258,8 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
     }
     let _log = crate::tui::log::to_file(&settings.db);
     let bank = canonical_bank_path(&settings.db);
-    let options = crate::tui::TuiOptions {
-        target: crate::client::Target {
-            bank: bank.clone(),
-            socket: settings.socket.clone(),
-            spawn: settings.spawn,
-            create: false,
-            idle_exit: settings.idle_exit,
-        },
-        lang,
-        mouse,
-        bank_label: bank.display().to_string(),
-    };
+    let options =
+        crate::tui::TuiOptions { target: settings.target(false), lang, mouse, bank_label: bank.display().to_string() };
     match crate::tui::run(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -315,6 +322,8 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             )))
         }
     };
+    // Everything the server creates (bank files, log) is its user's only.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     crate::server::init_logging();
     let options = crate::server::ServeOptions {
         db: settings.db.clone(),
@@ -342,8 +351,5 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             );
         }
     };
-    crate::server::serve(&options, ready).map_err(|e| match e {
-        crate::server::ServeError::Store(s) => Failure::from_store(&s, lang),
-        other => Failure::Unavailable(other.to_string()),
-    })
+    crate::server::serve(&options, ready).map_err(|e| Failure::from_serve(&e, lang))
 }

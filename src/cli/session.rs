@@ -61,41 +61,21 @@ impl Failure {
     }
 
     pub fn from_client(e: &ClientError, lang: Lang) -> Failure {
-        let it = lang == Lang::It;
+        let text = crate::i18n::describe_client_error(e, lang);
         match e {
-            // The server's own words: why it could not open the bank.
-            ClientError::ServerFailed(text) => Failure::Unavailable(text.clone()),
-            ClientError::NoServer { socket } => Failure::Unavailable(if it {
-                format!("Nessun server risponde su {}: avviare `banca serve` o chiedere all'amministratore.", socket.display())
-            } else {
-                format!("No server answers on {}: start `banca serve` or ask the administrator.", socket.display())
-            }),
-            ClientError::PermissionDenied { socket } => Failure::Unavailable(if it {
-                format!("Accesso negato al server ({}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione.", socket.display())
-            } else {
-                format!("Permission denied on the server's socket ({}): ask the administrator to add you to the operators' group, then log out and in again.", socket.display())
-            }),
-            ClientError::Mismatch { server, client } => Failure::Unavailable(if it {
-                format!("Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).")
-            } else {
-                format!("Server is banca {server}, this client {client}: restart the server (`banca stop`).")
-            }),
-            ClientError::OtherBank { socket, serves, wanted } => Failure::Unavailable(if it {
-                format!("Il server su {} serve la banca {serves}, non {wanted}.", socket.display())
-            } else {
-                format!("The server on {} serves the bank {serves}, not {wanted}.", socket.display())
-            }),
-            ClientError::NoUser(uid) => {
-                Failure::User(format!("{} {uid}", lang.pick("Nessun nome utente per l'uid", "No user name for uid")))
-            }
-            ClientError::Lost { write_unknown: true } => Failure::Internal(lang.pick(
-                "La connessione al server si è interrotta durante una modifica: non è noto se sia stata salvata. Controllare con `banca family show CODICE` (o need/service) prima di ripeterla.",
-                "The connection to the server broke during a change: whether it was saved is unknown. Check with `banca family show CODE` (or need/service) before repeating it.",
-            ).into()),
-            ClientError::Lost { .. } => Failure::Unavailable(
-                lang.pick("La connessione al server si è interrotta.", "The connection to the server broke.").into(),
-            ),
-            ClientError::Protocol(m) => Failure::Internal(m.clone()),
+            ClientError::NoUser(_) => Failure::User(text),
+            ClientError::Lost { write_unknown: true }
+            | ClientError::TimedOut { write_unknown: true, .. }
+            | ClientError::Protocol(_) => Failure::Internal(text),
+            _ => Failure::Unavailable(text),
+        }
+    }
+
+    /// Why `banca serve` did not start, with the fix.
+    pub fn from_serve(e: &crate::server::ServeError, lang: Lang) -> Failure {
+        match e {
+            crate::server::ServeError::Store(s) => Failure::from_store(s, lang),
+            other => Failure::Unavailable(crate::i18n::describe_serve_error(other, lang)),
         }
     }
 
@@ -124,23 +104,38 @@ pub struct Settings {
     pub spawn: bool,
     pub idle_exit: Duration,
     pub group: Option<String>,
+    /// The Unix user the server must run as (`None`: the caller's own server).
+    pub server_user: Option<String>,
+    /// A system server is configured: when it is down, tell the administrator.
+    pub shared: bool,
+    /// How long to wait for a reply.
+    pub reply_timeout: Duration,
     pub lang: Lang,
     pub json: bool,
     pub bank: BankConfig,
+}
+
+impl Settings {
+    /// The server to talk to. `create` lets a started server create the bank.
+    pub fn target(&self, create: bool) -> Target {
+        Target {
+            bank: crate::config::canonical_bank_path(&self.db),
+            socket: self.socket.clone(),
+            spawn: self.spawn,
+            create,
+            idle_exit: self.idle_exit,
+            server_user: self.server_user.clone(),
+            shared: self.shared,
+            reply_timeout: self.reply_timeout,
+        }
+    }
 }
 
 impl Session {
     /// Connects to the bank's server, starting one if allowed. `create`
     /// lets a started server create the bank (init, demo, import).
     pub fn open(settings: &Settings, create: bool) -> CliResult<Session> {
-        let target = Target {
-            bank: crate::config::canonical_bank_path(&settings.db),
-            socket: settings.socket.clone(),
-            spawn: settings.spawn,
-            create,
-            idle_exit: settings.idle_exit,
-        };
-        let client = Client::connect(target).map_err(|e| Failure::from_client(&e, settings.lang))?;
+        let client = Client::connect(settings.target(create)).map_err(|e| Failure::from_client(&e, settings.lang))?;
         Ok(Session { client: RefCell::new(client), lang: settings.lang, json: settings.json })
     }
 

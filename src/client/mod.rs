@@ -3,12 +3,13 @@
 //! in the background, detached, and exits on its own when idle.
 
 mod spawn;
+pub mod trust;
 
 use std::collections::VecDeque;
 use std::io::BufReader;
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::bank::{Reply, Request, Response};
 use crate::protocol::{
@@ -27,12 +28,57 @@ pub struct Target {
     pub create: bool,
     /// How long a started server waits after its last client.
     pub idle_exit: Duration,
+    /// The Unix user the server must run as; `None`: the caller itself
+    /// (a personal bank). Checked before anything is sent.
+    pub server_user: Option<String>,
+    /// A system server is configured: when it is down, only the
+    /// administrator can start it.
+    pub shared: bool,
+    /// How long to wait for a reply: a stuck server never hangs the client.
+    pub reply_timeout: Duration,
+}
+
+/// Connecting and the handshake never take longer than this.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Long enough for an export or import of 100 000 families (seconds), finite.
+pub const DEFAULT_REPLY_TIMEOUT: Duration = Duration::from_secs(120);
+
+impl Target {
+    /// The caller's own server of `bank` on `socket`, started by nobody.
+    pub fn new(bank: PathBuf, socket: PathBuf) -> Target {
+        Target {
+            bank,
+            socket,
+            spawn: false,
+            create: false,
+            idle_exit: Duration::from_secs(15 * 60),
+            server_user: None,
+            shared: false,
+            reply_timeout: DEFAULT_REPLY_TIMEOUT,
+        }
+    }
+}
+
+/// What the client was doing when its time ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Connect,
+    Handshake,
+    Reply,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("no server answers on {socket}")]
-    NoServer { socket: PathBuf },
+    NoServer { socket: PathBuf, shared: bool },
+    /// The server reached is not the one the client should trust; nothing was sent.
+    #[error("refusing the server on {}: {:?}", .0.socket.display(), .0.why)]
+    Untrusted(Box<trust::Untrusted>),
+    #[error("the server on {socket} did not answer within {after:?} ({stage:?})")]
+    TimedOut { socket: PathBuf, after: Duration, stage: Stage, write_unknown: bool },
+    /// A change that never left this client: nothing was saved.
+    #[error("the change was not sent: {0}")]
+    NotSent(Box<ClientError>),
     #[error("permission denied on {socket}")]
     PermissionDenied { socket: PathBuf },
     /// The server we started could not start; its own words.
@@ -59,29 +105,91 @@ pub struct Client {
     pub user: String,
     pub server_version: String,
     events: VecDeque<Event>,
+    /// A reply timed out halfway through a frame: the next call reconnects.
+    broken: bool,
+}
+
+impl ClientError {
+    /// The same failure, known to have happened before a change was sent.
+    pub fn not_sent(self) -> ClientError {
+        match self {
+            already @ ClientError::NotSent(_) => already,
+            other => ClientError::NotSent(Box::new(other)),
+        }
+    }
+}
+
+/// A connection to `socket`, waiting at most `within` while the server's
+/// queue of new connections is full.
+fn connect_within(socket: &Path, within: Duration) -> std::io::Result<UnixStream> {
+    use nix::sys::socket::{connect, socket as new_socket, AddressFamily, SockFlag, SockType, UnixAddr};
+    use std::os::fd::AsRawFd;
+    let deadline = Instant::now() + within;
+    let addr = UnixAddr::new(socket).map_err(std::io::Error::from)?;
+    loop {
+        let fd =
+            new_socket(AddressFamily::Unix, SockType::Stream, SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC, None)
+                .map_err(std::io::Error::from)?;
+        match connect(fd.as_raw_fd(), &addr) {
+            Ok(()) => {
+                let stream = UnixStream::from(fd);
+                stream.set_nonblocking(false)?;
+                return Ok(stream);
+            }
+            // A Unix socket says EAGAIN when the listener's queue is full: wait a little.
+            Err(nix::errno::Errno::EAGAIN) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(nix::errno::Errno::EAGAIN) => return Err(std::io::ErrorKind::TimedOut.into()),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 impl Client {
+    /// Connects, checks that the server is the genuine one (before sending
+    /// anything), and says hello.
     pub fn connect(target: Target) -> Result<Client, ClientError> {
-        let stream = match UnixStream::connect(&target.socket) {
+        let stream = match connect_within(&target.socket, HANDSHAKE_TIMEOUT) {
             Ok(s) => s,
             // A server is there but this user may not reach it: say so, do not start another.
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                 return Err(ClientError::PermissionDenied { socket: target.socket.clone() })
             }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return Err(ClientError::TimedOut {
+                    socket: target.socket.clone(),
+                    after: HANDSHAKE_TIMEOUT,
+                    stage: Stage::Connect,
+                    write_unknown: false,
+                })
+            }
             Err(_) if target.spawn => spawn::start_server(&target)?,
-            Err(_) => return Err(ClientError::NoServer { socket: target.socket.clone() }),
+            Err(_) => return Err(ClientError::NoServer { socket: target.socket.clone(), shared: target.shared }),
         };
+        trust::check_server(&stream, &target.socket, target.server_user.as_deref()).map_err(ClientError::Untrusted)?;
         Client::handshake(target, stream)
     }
 
     fn handshake(target: Target, stream: UnixStream) -> Result<Client, ClientError> {
-        let lost = |_| ClientError::Lost { write_unknown: false };
+        let socket = target.socket.clone();
+        let lost = |e: FrameError| {
+            if is_timeout(&e) {
+                let (after, stage) = (HANDSHAKE_TIMEOUT, Stage::Handshake);
+                ClientError::TimedOut { socket: socket.clone(), after, stage, write_unknown: false }
+            } else {
+                ClientError::Lost { write_unknown: false }
+            }
+        };
+        let deadline = |s: &UnixStream, d| s.set_read_timeout(Some(d)).and_then(|()| s.set_write_timeout(Some(d)));
+        deadline(&stream, HANDSHAKE_TIMEOUT).map_err(|e| lost(FrameError::Io(e)))?;
         let mut writer = stream.try_clone().map_err(|e| lost(FrameError::Io(e)))?;
         let mut reader = BufReader::new(stream);
         let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: target.bank.display().to_string() };
         protocol::write_frame(&mut writer, &hello, MAX_FRAME).map_err(lost)?;
-        match protocol::read_frame::<Welcome>(&mut reader, MAX_SERVER_FRAME).map_err(lost)? {
+        let welcome = protocol::read_frame::<Welcome>(&mut reader, MAX_SERVER_FRAME).map_err(lost)?;
+        deadline(reader.get_ref(), target.reply_timeout).map_err(|e| lost(FrameError::Io(e)))?;
+        match welcome {
             Welcome::Ok { version, user } => Ok(Client {
                 target,
                 reader,
@@ -90,6 +198,7 @@ impl Client {
                 user,
                 server_version: version,
                 events: VecDeque::new(),
+                broken: false,
             }),
             Welcome::Mismatch { version, .. } => Err(ClientError::Mismatch { server: version, client: VERSION.into() }),
             Welcome::OtherBank { bank } => Err(ClientError::OtherBank {
@@ -105,12 +214,20 @@ impl Client {
     /// was lost is sent once more on a new connection; a write never is:
     /// its outcome is unknown and the caller must say so.
     pub fn call(&mut self, request: Request) -> Result<Response, ClientError> {
+        let read = request.is_read();
+        if self.broken {
+            self.reconnect().map_err(|e| if read { e } else { e.not_sent() })?;
+        }
         match self.exchange(request.clone()) {
-            Err(ClientError::Lost { .. }) if request.is_read() => {
+            Err(ClientError::Lost { .. } | ClientError::NotSent(_)) if read => {
                 self.reconnect()?;
                 self.exchange(request)
             }
+            Err(e @ ClientError::NotSent(_)) => Err(e),
             Err(ClientError::Lost { .. }) => Err(ClientError::Lost { write_unknown: true }),
+            Err(ClientError::TimedOut { socket, after, stage, .. }) => {
+                Err(ClientError::TimedOut { socket, after, stage, write_unknown: !read })
+            }
             other => other,
         }
     }
@@ -120,10 +237,13 @@ impl Client {
         let mut chunks = protocol::chunk_lines(lines);
         let last = chunks.pop().unwrap_or_default();
         for lines in chunks {
-            self.send(&ClientMsg::ImportLines { lines }).map_err(|_| ClientError::Lost { write_unknown: true })?;
+            self.send(&ClientMsg::ImportLines { lines }).map_err(|e| self.lost(e, true))?;
         }
         self.exchange(Request::Import { lines: last }).map_err(|e| match e {
-            ClientError::Lost { .. } => ClientError::Lost { write_unknown: true },
+            ClientError::Lost { .. } | ClientError::NotSent(_) => ClientError::Lost { write_unknown: true },
+            ClientError::TimedOut { socket, after, stage, .. } => {
+                ClientError::TimedOut { socket, after, stage, write_unknown: true }
+            }
             other => other,
         })
     }
@@ -131,7 +251,7 @@ impl Client {
     /// Asks the server to stop and waits until it has let go of the bank;
     /// false when it refused (only its owner or an admin may stop it).
     pub fn stop(&mut self) -> Result<bool, ClientError> {
-        self.send(&ClientMsg::Stop).map_err(|_| ClientError::Lost { write_unknown: false })?;
+        self.send(&ClientMsg::Stop).map_err(|e| self.lost(e, false))?;
         loop {
             match self.receive()? {
                 ServerMsg::Stopping { accepted: false } => return Ok(false),
@@ -152,7 +272,7 @@ impl Client {
 
     /// From now on the server pushes an event after every committed change.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
-        self.send(&ClientMsg::Subscribe).map_err(|_| ClientError::Lost { write_unknown: false })
+        self.send(&ClientMsg::Subscribe).map_err(|e| self.lost(e, false))
     }
 
     /// Events received so far (while waiting for replies, or within `wait`).
@@ -163,11 +283,13 @@ impl Client {
                 .set_read_timeout(Some(wait))
                 .map_err(|_| ClientError::Lost { write_unknown: false })?;
             let got = self.receive();
-            let _ = self.reader.get_ref().set_read_timeout(None);
+            let _ = self.reader.get_ref().set_read_timeout(Some(self.target.reply_timeout));
             match got {
                 Ok(msg) => {
                     self.keep_event(msg);
                 }
+                // Nothing within `wait`: no events (a frame cut by the wait breaks the link).
+                Err(ClientError::TimedOut { .. }) if self.events.is_empty() => self.broken = false,
                 Err(ClientError::Lost { .. }) if self.events.is_empty() => {}
                 Err(e) => return Err(e),
             }
@@ -178,6 +300,8 @@ impl Client {
     /// Waits as long as it takes for the next events (for a thread that
     /// only listens); an error means the server went away.
     pub fn wait_events(&mut self) -> Result<Vec<Event>, ClientError> {
+        // A listener waits for as long as nothing changes: no reply timeout here.
+        self.reader.get_ref().set_read_timeout(None).map_err(|_| ClientError::Lost { write_unknown: false })?;
         while self.events.is_empty() {
             let msg = self.receive()?;
             if let Some(other) = self.keep_event(msg) {
@@ -190,8 +314,8 @@ impl Client {
     fn exchange(&mut self, request: Request) -> Result<Response, ClientError> {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&ClientMsg::Call { id, request: Box::new(request) })
-            .map_err(|_| ClientError::Lost { write_unknown: false })?;
+        // Nothing of a failed write reached the server: it was not sent.
+        self.send(&ClientMsg::Call { id, request: Box::new(request) }).map_err(|e| self.lost(e, false).not_sent())?;
         let mut export: Vec<String> = Vec::new();
         loop {
             match self.receive()? {
@@ -236,9 +360,21 @@ impl Client {
 
     fn receive(&mut self) -> Result<ServerMsg, ClientError> {
         protocol::read_frame(&mut self.reader, MAX_SERVER_FRAME).map_err(|e| match e {
-            FrameError::Closed | FrameError::Io(_) => ClientError::Lost { write_unknown: false },
+            FrameError::Closed | FrameError::Io(_) => self.lost(e, false),
             other => ClientError::Protocol(other.to_string()),
         })
+    }
+
+    /// A failed read or write: a timeout (the link is then unusable, as a
+    /// frame may be cut) or a lost connection.
+    fn lost(&mut self, e: FrameError, write_unknown: bool) -> ClientError {
+        if is_timeout(&e) {
+            self.broken = true;
+            let after = self.reader.get_ref().read_timeout().ok().flatten().unwrap_or(self.target.reply_timeout);
+            ClientError::TimedOut { socket: self.target.socket.clone(), after, stage: Stage::Reply, write_unknown }
+        } else {
+            ClientError::Lost { write_unknown }
+        }
     }
 
     fn reconnect(&mut self) -> Result<(), ClientError> {
@@ -246,4 +382,8 @@ impl Client {
         *self = Client { events: std::mem::take(&mut self.events), ..fresh };
         Ok(())
     }
+}
+
+fn is_timeout(e: &FrameError) -> bool {
+    matches!(e, FrameError::Io(io) if matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut))
 }

@@ -13,12 +13,13 @@ use super::{ClientError, Target};
 pub fn start_server(target: &Target) -> Result<UnixStream, ClientError> {
     let exe = std::env::current_exe().map_err(|e| ClientError::ServerFailed(e.to_string()))?;
     let mut cmd = Command::new(exe);
-    cmd.arg("--db")
-        .arg(&target.bank)
-        .arg("serve")
-        .arg("--socket")
-        .arg(&target.socket)
-        .arg("--idle-exit")
+    cmd.arg("--db").arg(&target.bank).arg("serve");
+    // A bank's own socket goes unsaid, so that the server, like the client,
+    // treats the bank as a personal one (no operators' group of a system file).
+    if target.socket != crate::config::default_socket(&target.bank) {
+        cmd.arg("--socket").arg(&target.socket);
+    }
+    cmd.arg("--idle-exit")
         .arg(format!("{}s", target.idle_exit.as_secs().max(1)))
         .arg("--detach")
         .stdin(Stdio::null())
@@ -55,7 +56,7 @@ pub fn start_server(target: &Target) -> Result<UnixStream, ClientError> {
             }));
         }
         if Instant::now() > deadline {
-            return Err(ClientError::NoServer { socket: target.socket.clone() });
+            return Err(ClientError::NoServer { socket: target.socket.clone(), shared: target.shared });
         }
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -2,6 +2,9 @@
 
 use super::{describe_problem, format_timestamp, Lang};
 use crate::bank::{BankError, LineFault};
+use crate::client::trust::{Distrust, Untrusted};
+use crate::client::{ClientError, Stage};
+use crate::server::{FolderFound, FolderProblem, ServeError};
 use crate::store::audit::ChainBreak;
 use crate::store::StoreError;
 
@@ -174,5 +177,267 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
         StoreError::Corrupt { tree, key, reason } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
         StoreError::Sled(e) => format!("Errore di archiviazione: {e}"),
         StoreError::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),
+    }
+}
+
+/// A client's failure to reach or trust the bank's server, as a sentence.
+pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
+    let it = lang == Lang::It;
+    match e {
+        // The server's own words: why it could not open the bank.
+        ClientError::ServerFailed(text) => text.clone(),
+        ClientError::NoServer { socket, shared: true } => {
+            if it {
+                format!(
+                    "Il server della banca non è in esecuzione ({}): avvisare l'amministratore.",
+                    socket.display()
+                )
+            } else {
+                format!("The bank's server is not running ({}): tell the administrator.", socket.display())
+            }
+        }
+        ClientError::NoServer { socket, shared: false } => {
+            if it {
+                format!(
+                    "Nessun server risponde su {}: avviare `banca serve` o chiedere all'amministratore.",
+                    socket.display()
+                )
+            } else {
+                format!("No server answers on {}: start `banca serve` or ask the administrator.", socket.display())
+            }
+        }
+        ClientError::PermissionDenied { socket } => {
+            if it {
+                format!("Accesso negato al server ({}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione.", socket.display())
+            } else {
+                format!("Permission denied on the server's socket ({}): ask the administrator to add you to the operators' group, then log out and in again.", socket.display())
+            }
+        }
+        ClientError::Untrusted(u) => untrusted(u, lang),
+        ClientError::Mismatch { server, client } => {
+            if it {
+                format!("Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).")
+            } else {
+                format!("Server is banca {server}, this client {client}: restart the server (`banca stop`).")
+            }
+        }
+        ClientError::OtherBank { socket, serves, wanted } => {
+            if it {
+                format!("Il server su {} serve la banca {serves}, non {wanted}. Per una banca personale o di prova basta `--db {wanted}` da solo (senza --socket): ha un server suo.", socket.display())
+            } else {
+                format!("The server on {} serves the bank {serves}, not {wanted}. For a personal or training bank give `--db {wanted}` alone (no --socket): it has a server of its own.", socket.display())
+            }
+        }
+        ClientError::NoUser(uid) => format!("{} {uid}", lang.pick("Nessun nome utente per l'uid", "No user name for uid")),
+        ClientError::Lost { write_unknown: true } => lang.pick(
+            "La connessione al server si è interrotta durante una modifica: non è noto se sia stata salvata. Controllare con `banca family show CODICE` (o need/service) prima di ripeterla.",
+            "The connection to the server broke during a change: whether it was saved is unknown. Check with `banca family show CODE` (or need/service) before repeating it.",
+        ).into(),
+        ClientError::Lost { .. } => {
+            lang.pick("La connessione al server si è interrotta.", "The connection to the server broke.").into()
+        }
+        ClientError::TimedOut { socket, after, stage, write_unknown } => {
+            let secs = after.as_secs().max(1);
+            let socket = socket.display();
+            match (stage, write_unknown) {
+                (Stage::Connect, _) => if it {
+                    format!("Il server su {socket} non accetta connessioni da {secs} s: è sovraccarico o bloccato. Riprovare tra poco; se continua, avvisare l'amministratore.")
+                } else {
+                    format!("The server on {socket} has not accepted the connection for {secs} s: it is overloaded or stuck. Try again shortly; if it goes on, tell the administrator.")
+                },
+                (Stage::Handshake, _) => if it {
+                    format!("Il server su {socket} non ha risposto entro {secs} s al collegamento: è bloccato. Avvisare l'amministratore.")
+                } else {
+                    format!("The server on {socket} did not answer the connection within {secs} s: it is stuck. Tell the administrator.")
+                },
+                (Stage::Reply, true) => if it {
+                    format!("Il server non ha risposto entro {secs} s durante una modifica: non è noto se sia stata salvata. Controllare la scheda prima di ripeterla; se il server resta bloccato, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).")
+                } else {
+                    format!("The server did not answer within {secs} s during a change: whether it was saved is unknown. Check the record before repeating it; if the server stays stuck, tell the administrator (the limit is reply_timeout in the configuration).")
+                },
+                (Stage::Reply, false) => if it {
+                    format!("Il server non ha risposto entro {secs} s: richiesta abbandonata. Se succede ancora, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).")
+                } else {
+                    format!("The server did not answer within {secs} s: request given up. If it happens again, tell the administrator (the limit is reply_timeout in the configuration).")
+                },
+            }
+        }
+        ClientError::NotSent(why) => format!(
+            "{} {}",
+            lang.pick(
+                "La modifica NON è stata salvata: non è stata inviata al server.",
+                "The change was NOT saved: it was never sent to the server."
+            ),
+            describe_client_error(why, lang)
+        ),
+        ClientError::Protocol(m) => m.clone(),
+    }
+}
+
+fn untrusted(u: &Untrusted, lang: Lang) -> String {
+    let it = lang == Lang::It;
+    let expected = u.expected.join(lang.pick(" o ", " or "));
+    let problem = match &u.why {
+        Distrust::FolderIsSymlink => lang
+            .pick("la cartella del socket è un collegamento simbolico", "the socket's folder is a symbolic link")
+            .into(),
+        Distrust::FolderWritableByOthers => lang
+            .pick(
+                "altri utenti possono scrivere nella cartella del socket, e quindi sostituirlo",
+                "users other than its owner may write the socket's folder, and so replace the socket",
+            )
+            .into(),
+        Distrust::ServerNotFolderOwner => lang
+            .pick(
+                "il processo che risponde non è del proprietario della cartella del socket",
+                "the process answering is not the socket folder's owner",
+            )
+            .into(),
+        Distrust::UnexpectedOwner => {
+            lang.pick("il server non è dell'utente atteso", "the server does not run as the expected user").into()
+        }
+        Distrust::UnknownServerUser => {
+            if it {
+                format!("l'utente del server indicato ({expected}) non esiste su questa macchina")
+            } else {
+                format!("the configured server user ({expected}) does not exist on this machine")
+            }
+        }
+        Distrust::Unverifiable(why) => {
+            if it {
+                format!("non è possibile verificare chi è il server ({why})")
+            } else {
+                format!("who the server is cannot be verified ({why})")
+            }
+        }
+    };
+    let hint = match u.why {
+        Distrust::UnexpectedOwner | Distrust::UnknownServerUser => lang.pick(
+            " Se quello è davvero il server della banca, l'amministratore lo indichi con server_user in /etc/banca/config.toml.",
+            " If that really is the bank's server, the administrator names it with server_user in /etc/banca/config.toml.",
+        ),
+        _ => "",
+    };
+    let (socket, folder, mode) = (u.socket.display(), u.folder.display(), u.folder_mode);
+    let (server, owner) = (&u.server, &u.folder_owner);
+    if it {
+        format!("Rifiutato il server su {socket}: {problem}. Atteso: un server dell'utente {expected}, in una cartella sua che solo lui può modificare. Trovato: server dell'utente {server}; cartella {folder} di {owner}, permessi {mode:04o}. Non è stato inviato nulla. Avvisare l'amministratore: qualcuno potrebbe fingersi il server della banca.{hint}")
+    } else {
+        format!("Refusing the server on {socket}: {problem}. Expected: a server of the user {expected}, in a folder of its own that only it may change. Found: a server of the user {server}; folder {folder} of {owner}, mode {mode:04o}. Nothing was sent. Tell the administrator: someone may be posing as the bank's server.{hint}")
+    }
+}
+
+/// Why `banca serve` would not start, with the command that fixes it.
+pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
+    let it = lang == Lang::It;
+    match e {
+        ServeError::Store(s) => describe_store_error(s, lang),
+        ServeError::AlreadyServing { socket } => {
+            if it {
+                format!("Un server risponde già su {}: la banca ha già il suo server.", socket.display())
+            } else {
+                format!("A server is already answering on {}: the bank already has its server.", socket.display())
+            }
+        }
+        ServeError::SocketFolderMissing { dir, user, group } => {
+            let dir = dir.display();
+            if it {
+                format!("La cartella del socket {dir} non esiste. Con systemd la crea l'unità (RuntimeDirectory=banca, vedi docs/banca.service); senza systemd la crea contrib/banca-serve, o a mano come root: `install -d -o {user} -g {group} -m 0750 {dir}`.")
+            } else {
+                format!("The socket folder {dir} does not exist. Under systemd the unit makes it (RuntimeDirectory=banca, see docs/banca.service); without systemd contrib/banca-serve makes it, or by hand as root: `install -d -o {user} -g {group} -m 0750 {dir}`.")
+            }
+        }
+        ServeError::SocketFolderUnsafe { found, problem } => folder_unsafe(found, *problem, lang),
+        ServeError::NotInGroup { user, group } => {
+            if it {
+                format!("Il server gira come {user} senza il gruppo {group}, quindi non può aprire il socket agli operatori. Avviarlo con quel gruppo: Group={group} nell'unità systemd, oppure `runuser -u {user} -g {group} -- banca serve …` (contrib/banca-serve lo fa già).")
+            } else {
+                format!("The server runs as {user} without the group {group}, so it cannot open the socket to the operators. Start it with that group: Group={group} in the systemd unit, or `runuser -u {user} -g {group} -- banca serve …` (contrib/banca-serve does it).")
+            }
+        }
+        ServeError::BankNotOwned { path, owner, user } => {
+            let path = path.display();
+            if it {
+                format!("La banca {path} è dell'utente {owner}, ma il server gira come {user}: `sudo chown -R {user}: {path}`, oppure avviare il server come {owner}.")
+            } else {
+                format!("The bank {path} belongs to the user {owner}, but the server runs as {user}: `sudo chown -R {user}: {path}`, or start the server as {owner}.")
+            }
+        }
+        ServeError::BankUnreachable { path, user } => {
+            let parent = path.parent().unwrap_or(path).display();
+            let path = path.display();
+            if it {
+                format!("Il server, che gira come {user}, non può raggiungere la banca {path}: una cartella del percorso non gli è accessibile. Controllare con `sudo ls -ld {parent} {path}`; di norma: `sudo chown {user}: {parent} && sudo chmod 0700 {parent}`.")
+            } else {
+                format!("The server, running as {user}, cannot reach the bank {path}: a folder on the way is closed to it. Check with `sudo ls -ld {parent} {path}`; usually: `sudo chown {user}: {parent} && sudo chmod 0700 {parent}`.")
+            }
+        }
+        ServeError::UnknownGroup(g) => {
+            if it {
+                format!("Non esiste il gruppo Unix {g}: crearlo (`sudo groupadd {g}`) o correggere `group` nella configurazione.")
+            } else {
+                format!("There is no Unix group called {g}: create it (`sudo groupadd {g}`) or correct `group` in the configuration.")
+            }
+        }
+        ServeError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+            let me = crate::server::user_name(nix::unistd::geteuid().as_raw());
+            let path = path.display();
+            if it {
+                format!("Accesso negato a {path} per l'utente del server ({me}): controllare proprietario e permessi con `sudo ls -ld {path}`; il server deve esserne il proprietario.")
+            } else {
+                format!("Permission denied on {path} for the server's user ({me}): check owner and mode with `sudo ls -ld {path}`; the server must own it.")
+            }
+        }
+        ServeError::Io { path, source } => format!("{}: {source}", path.display()),
+    }
+}
+
+fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> String {
+    let it = lang == Lang::It;
+    let (user, group) = (&found.server_user, found.operators.as_deref());
+    let dir = found.dir.display();
+    let seen = format!("{}:{} {:04o}", found.owner, found.group, found.mode);
+    let (mode, make) = match group {
+        Some(g) => ("0750", format!("sudo install -d -o {user} -g {g} -m 0750 {dir}")),
+        None => ("0700", format!("install -d -m 0700 {dir}")),
+    };
+    match problem {
+        FolderProblem::Symlink | FolderProblem::NotAFolder => {
+            let what = match (problem, it) {
+                (FolderProblem::Symlink, true) => "è un collegamento simbolico",
+                (FolderProblem::Symlink, false) => "is a symbolic link",
+                (_, true) => "non è una cartella",
+                (_, false) => "is not a folder",
+            };
+            if it {
+                format!(
+                    "Il percorso del socket {dir} {what}: rimuoverlo (`sudo rm {dir}`) e creare la cartella: `{make}`."
+                )
+            } else {
+                format!("The socket's folder {dir} {what}: remove it (`sudo rm {dir}`) and make the folder: `{make}`.")
+            }
+        }
+        FolderProblem::NotOwner => {
+            if it {
+                format!("La cartella del socket {dir} è di {} ({seen}), ma il server gira come {user}: `sudo chown {user} {dir} && sudo chmod {mode} {dir}`.", found.owner)
+            } else {
+                format!("The socket folder {dir} belongs to {} ({seen}), but the server runs as {user}: `sudo chown {user} {dir} && sudo chmod {mode} {dir}`.", found.owner)
+            }
+        }
+        FolderProblem::WritableByOthers => {
+            if it {
+                format!("Altri utenti oltre a {} possono scrivere nella cartella del socket {dir} ({seen}) e quindi sostituire il socket: `chmod {mode} {dir}`.", found.owner)
+            } else {
+                format!("Users other than {} may write the socket folder {dir} ({seen}) and so replace the socket: `chmod {mode} {dir}`.", found.owner)
+            }
+        }
+        FolderProblem::GroupCannotEnter => {
+            let g = group.unwrap_or("?");
+            if it {
+                format!("Gli operatori (gruppo {g}) non possono entrare nella cartella del socket {dir} ({seen}): `sudo chgrp {g} {dir} && sudo chmod 0750 {dir}`.")
+            } else {
+                format!("The operators (group {g}) cannot enter the socket folder {dir} ({seen}): `sudo chgrp {g} {dir} && sudo chmod 0750 {dir}`.")
+            }
+        }
     }
 }

@@ -37,6 +37,7 @@ mod matching;
 mod problems;
 
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
+pub use errors::{describe_client_error, describe_serve_error};
 pub use fields::{field_label, strip_indices};
 pub use matching::{
     criterion_label, describe_criterion, describe_exclusion, describe_fact, describe_refusal, hard_rule_label,

@@ -6,6 +6,8 @@ mod connection;
 mod fanout;
 mod socket;
 
+pub use socket::{user_name, FolderFound, FolderProblem};
+
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -39,8 +41,22 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("a server is already answering on {socket}")]
     AlreadyServing { socket: PathBuf },
-    #[error("refusing the socket folder {dir}: {why}")]
-    UnsafeFolder { dir: PathBuf, why: &'static str },
+    /// A shared server's socket folder does not exist (the administrator makes it).
+    #[error("the socket folder {dir} does not exist")]
+    SocketFolderMissing { dir: PathBuf, user: String, group: String },
+    /// The socket folder would let someone else replace the socket, or
+    /// keep the operators out.
+    #[error("refusing the socket folder {}: {problem:?}", .found.dir.display())]
+    SocketFolderUnsafe { found: Box<FolderFound>, problem: FolderProblem },
+    /// The server runs without the operators' group, so it cannot hand them the socket.
+    #[error("the server runs as {user} without the group {group}")]
+    NotInGroup { user: String, group: String },
+    /// The bank belongs to another user than the server's.
+    #[error("the bank {path} belongs to {owner}, the server runs as {user}")]
+    BankNotOwned { path: PathBuf, owner: String, user: String },
+    /// The server's user cannot reach the bank's folder.
+    #[error("the server, running as {user}, cannot reach the bank {path}")]
+    BankUnreachable { path: PathBuf, user: String },
     #[error("no Unix group called {0}")]
     UnknownGroup(String),
     #[error("{path}: {source}")]
@@ -57,17 +73,21 @@ impl ServeError {
 /// idle timeout. `ready` is called once the socket accepts connections.
 pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError> {
     let group = match &opts.group {
-        Some(name) => Some(
+        Some(name) => Some((
             nix::unistd::Group::from_name(name)
                 .ok()
                 .flatten()
                 .ok_or_else(|| ServeError::UnknownGroup(name.clone()))?
                 .gid,
-        ),
+            name.as_str(),
+        )),
         None => None,
     };
     let bank_path = crate::config::canonical_bank_path(&opts.db);
-    let bank = Arc::new(Bank::open(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))?);
+    check_bank_owner(&bank_path)?;
+    let bank = Bank::open(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))
+        .map_err(|e| refused_bank(e, &bank_path))?;
+    let bank = Arc::new(bank);
     let listener = socket::bind(&opts.socket, group)?;
     listener.set_nonblocking(true).map_err(|e| ServeError::io(&opts.socket, e))?;
 
@@ -143,6 +163,42 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     Ok(())
 }
 
+/// The bank must be the server's user's (root may serve any): otherwise
+/// the likely mistake is a wrong owner, named with its fix rather than a
+/// bare "Permission denied". The bank's own files are made private by the
+/// store when it opens (folder 0700, files 0600).
+fn check_bank_owner(bank: &Path) -> Result<(), ServeError> {
+    use std::os::unix::fs::MetadataExt;
+    let me = nix::unistd::geteuid();
+    let user = socket::user_name(me.as_raw());
+    match std::fs::metadata(bank) {
+        Ok(m) if !me.is_root() && m.uid() != me.as_raw() => {
+            Err(ServeError::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(ServeError::BankUnreachable { path: bank.to_path_buf(), user })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A file of the bank the server may not read or make private: a wrong
+/// owner (the bank copied or created as root), named with its fix.
+fn refused_bank(e: StoreError, bank: &Path) -> ServeError {
+    use std::os::unix::fs::MetadataExt;
+    match e {
+        StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+            let user = socket::user_name(nix::unistd::geteuid().as_raw());
+            // The fix is on the whole bank folder, whichever file refused.
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) => ServeError::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user },
+                Err(_) => ServeError::BankUnreachable { path: bank.to_path_buf(), user },
+            }
+        }
+        other => ServeError::Store(other),
+    }
+}
+
 /// Where the log goes, for the operator's information.
 pub fn log_location() -> String {
     if std::env::var_os("JOURNAL_STREAM").is_some() {
@@ -170,8 +226,16 @@ pub fn init_logging() {
     };
 }
 
+/// The log names operators and records: readable by the server's user only
+/// (folder 0700, file 0600, whatever they were); administrators read it
+/// through sudo or the journal.
 fn log_file() -> Option<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let dir = log_dir();
     std::fs::create_dir_all(&dir).ok()?;
-    std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).ok()
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).ok()?;
+    let path = dir.join("server.log");
+    let file = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&path).ok()?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600)).ok()?;
+    Some(file)
 }

@@ -1,17 +1,46 @@
-//! The socket's folder and file: safe permissions, stale sockets replaced,
-//! a live server never displaced.
+//! The socket's folder and file. The folder belongs to the server's user
+//! and nobody else may write it, so nobody can rename, delete or replace
+//! the socket: a personal folder 0700; a shared one 0750 with the operators'
+//! group, who may enter it and open the socket (0660) but change nothing.
+//! Stale sockets are replaced, a live server is never displaced.
 
 use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use nix::unistd::Gid;
 
 use super::ServeError;
 
-/// Binds the socket. A personal folder is 0700 and must be ours and not a
-/// symlink; with an operators' group, folder 0770 and socket 0660 for it.
-pub fn bind(socket: &Path, group: Option<nix::unistd::Gid>) -> Result<UnixListener, ServeError> {
+/// What is wrong with the socket's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderProblem {
+    Symlink,
+    NotAFolder,
+    /// Not owned by the server's user.
+    NotOwner,
+    /// Group or others may write it: they could replace the socket.
+    WritableByOthers,
+    /// The operators' group cannot enter it (another group, or no x bit).
+    GroupCannotEnter,
+}
+
+/// The folder as found, for the error's sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderFound {
+    pub dir: PathBuf,
+    pub owner: String,
+    pub group: String,
+    pub mode: u32,
+    /// The user the server runs as, and the operators' group (a shared server).
+    pub server_user: String,
+    pub operators: Option<String>,
+}
+
+/// Binds the socket in a folder that passes `check_folder`.
+pub fn bind(socket: &Path, group: Option<(Gid, &str)>) -> Result<UnixListener, ServeError> {
     let dir = socket.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     prepare_dir(dir, group)?;
     if fs::symlink_metadata(socket).is_ok() {
@@ -24,35 +53,79 @@ pub fn bind(socket: &Path, group: Option<nix::unistd::Gid>) -> Result<UnixListen
     let listener = UnixListener::bind(socket).map_err(|e| ServeError::io(socket, e))?;
     let mode = if group.is_some() { 0o660 } else { 0o600 };
     fs::set_permissions(socket, fs::Permissions::from_mode(mode)).map_err(|e| ServeError::io(socket, e))?;
-    if let Some(gid) = group {
-        nix::unistd::chown(socket, None, Some(gid)).map_err(|e| ServeError::io(socket, e.into()))?;
+    if let Some((gid, name)) = group {
+        nix::unistd::chown(socket, None, Some(gid)).map_err(|e| match e {
+            // The server's process is not in the operators' group.
+            nix::errno::Errno::EPERM => {
+                let _ = fs::remove_file(socket);
+                ServeError::NotInGroup { user: user_name(nix::unistd::geteuid().as_raw()), group: name.to_string() }
+            }
+            other => ServeError::io(socket, other.into()),
+        })?;
     }
     Ok(listener)
 }
 
-fn prepare_dir(dir: &Path, group: Option<nix::unistd::Gid>) -> Result<(), ServeError> {
-    let me = nix::unistd::getuid().as_raw();
+fn prepare_dir(dir: &Path, group: Option<(Gid, &str)>) -> Result<(), ServeError> {
+    let me = nix::unistd::geteuid().as_raw();
     match fs::symlink_metadata(dir) {
+        // A shared folder is the administrator's to make (systemd's
+        // RuntimeDirectory or contrib/banca-serve): say how.
+        Err(e) if e.kind() == io::ErrorKind::NotFound && group.is_some() => Err(ServeError::SocketFolderMissing {
+            dir: dir.to_path_buf(),
+            user: user_name(me),
+            group: group.map(|(_, n)| n.to_string()).unwrap_or_default(),
+        }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             fs::create_dir_all(dir).map_err(|e| ServeError::io(dir, e))?;
-            let mode = if group.is_some() { 0o770 } else { 0o700 };
-            fs::set_permissions(dir, fs::Permissions::from_mode(mode)).map_err(|e| ServeError::io(dir, e))?;
-            if let Some(gid) = group {
-                nix::unistd::chown(dir, None, Some(gid)).map_err(|e| ServeError::io(dir, e.into()))?;
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeError::io(dir, e))
+        }
+        Err(e) => Err(ServeError::io(dir, e)),
+        Ok(m) => {
+            let found = FolderFound {
+                dir: dir.to_path_buf(),
+                owner: user_name(m.uid()),
+                group: group_name(m.gid()),
+                mode: m.mode() & 0o7777,
+                server_user: user_name(me),
+                operators: group.map(|(_, n)| n.to_string()),
+            };
+            let unsafe_folder = |problem| ServeError::SocketFolderUnsafe { found: Box::new(found.clone()), problem };
+            if let Some(problem) = check_folder(&m, me, group.map(|(gid, _)| gid.as_raw())) {
+                return Err(unsafe_folder(problem));
+            }
+            // The personal runtime folder is ours alone: tighten what a
+            // umask left readable.
+            if group.is_none() && m.mode() & 0o077 != 0 && dir.starts_with(crate::config::runtime_dir()) {
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeError::io(dir, e))?;
             }
             Ok(())
         }
-        Err(e) => Err(ServeError::io(dir, e)),
-        Ok(m) if m.file_type().is_symlink() => Err(ServeError::UnsafeFolder { dir: dir.to_path_buf(), why: "symlink" }),
-        Ok(m) if !m.is_dir() => Err(ServeError::UnsafeFolder { dir: dir.to_path_buf(), why: "not a folder" }),
-        // A shared folder (e.g. /run/banca made by systemd) is the administrator's to set up.
-        Ok(_) if group.is_some() => Ok(()),
-        Ok(m) if m.uid() != me => {
-            Err(ServeError::UnsafeFolder { dir: dir.to_path_buf(), why: "owned by someone else" })
-        }
-        Ok(m) if m.mode() & 0o077 != 0 && dir.starts_with(crate::config::runtime_dir()) => {
-            Err(ServeError::UnsafeFolder { dir: dir.to_path_buf(), why: "open to other users" })
-        }
-        Ok(_) => Ok(()),
     }
+}
+
+/// The folder's first problem for a server running as `me` with the
+/// operators' group `group` (a shared server), if any.
+pub fn check_folder(m: &fs::Metadata, me: u32, group: Option<u32>) -> Option<FolderProblem> {
+    if m.file_type().is_symlink() {
+        Some(FolderProblem::Symlink)
+    } else if !m.is_dir() {
+        Some(FolderProblem::NotAFolder)
+    } else if m.uid() != me {
+        Some(FolderProblem::NotOwner)
+    } else if m.mode() & 0o022 != 0 {
+        Some(FolderProblem::WritableByOthers)
+    } else if group.is_some_and(|gid| !((m.gid() == gid && m.mode() & 0o010 != 0) || m.mode() & 0o001 != 0)) {
+        Some(FolderProblem::GroupCannotEnter)
+    } else {
+        None
+    }
+}
+
+pub fn user_name(uid: u32) -> String {
+    nix::unistd::User::from_uid(uid.into()).ok().flatten().map(|u| u.name).unwrap_or_else(|| uid.to_string())
+}
+
+pub fn group_name(gid: u32) -> String {
+    nix::unistd::Group::from_gid(gid.into()).ok().flatten().map(|g| g.name).unwrap_or_else(|| gid.to_string())
 }

@@ -48,7 +48,6 @@ impl Store {
                     return Err(StoreError::NoBank { path: path.to_path_buf() });
                 }
                 fs::create_dir_all(path).map_err(io)?;
-                restrict_to_owner(path);
             }
             Err(e) => return Err(io(e)),
         }
@@ -61,6 +60,9 @@ impl Store {
         let trees = TreeId::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
         let store = Store { db, trees, path: path.to_path_buf(), _lock: lock };
         store.check_marker(opts.create)?;
+        // Whatever the folder was before (an existing 0755 folder, files
+        // copied in with a loose umask): from now on the owner's only.
+        make_private(path)?;
         Ok(store)
     }
 
@@ -100,8 +102,31 @@ fn lock_exclusive(file: File, path: &Path) -> Result<Flock<File>, StoreError> {
     })
 }
 
-/// Children's data: the bank folder is for its owner only.
-fn restrict_to_owner(path: &Path) {
+/// Children's data: the bank folder and its subfolders 0700, every file in
+/// it 0600. Symbolic links are left alone (never followed).
+pub fn make_private(folder: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
-    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o700));
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| StoreError::Io { path: p, source }
+    };
+    let set = |p: &Path, mode: u32, current: u32| -> Result<(), StoreError> {
+        if current & 0o7777 != mode {
+            fs::set_permissions(p, fs::Permissions::from_mode(mode)).map_err(io(p))?;
+        }
+        Ok(())
+    };
+    let meta = fs::symlink_metadata(folder).map_err(io(folder))?;
+    set(folder, 0o700, meta.permissions().mode())?;
+    for entry in fs::read_dir(folder).map_err(io(folder))? {
+        let entry = entry.map_err(io(folder))?;
+        let path = entry.path();
+        let m = fs::symlink_metadata(&path).map_err(io(&path))?;
+        if m.is_dir() {
+            make_private(&path)?;
+        } else if m.is_file() {
+            set(&path, 0o600, m.permissions().mode())?;
+        }
+    }
+    Ok(())
 }

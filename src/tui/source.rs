@@ -147,6 +147,8 @@ impl Source for ServerSource {
                 Ok(c) => self.client = Some(c),
                 Err(e) => {
                     self.connected = false;
+                    // A change that could not even be sent was not saved: say so.
+                    let e = if request.is_read() { e } else { e.not_sent() };
                     return Err(link_error(&e, self.lang));
                 }
             }
