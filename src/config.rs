@@ -67,7 +67,14 @@ pub fn load_config() -> Result<ConfigFile, ConfigError> {
     }
     let system = ConfigFile::load(Path::new(SYSTEM_CONFIG))?;
     let user = match default_config_path() {
-        Some(p) => ConfigFile::load(&p)?,
+        // `sudo -u banca banca …` may keep the administrator's HOME, whose
+        // files the banca user cannot read: a file it cannot read is not its own.
+        Some(p) => match ConfigFile::load(&p) {
+            Err(ConfigError::Read { source, .. }) if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                ConfigFile::default()
+            }
+            other => other?,
+        },
         None => ConfigFile::default(),
     };
     Ok(system.overridden_by(user))
