@@ -508,7 +508,8 @@ fn a_client_refuses_an_impostor_of_the_server_and_the_impostor_receives_nothing(
         }
         // An operator's command, a change carrying a child's name: refused, nothing sent.
         let mut cmd = place.banca(&["--socket", socket.to_str().unwrap(), "need", "add"]);
-        cmd.args(["--given-name", "Zeno", "--family-name", "Segreto", "--birth-date", "01/02/2020"]);
+        cmd.args(["--given-name", "Zeno", "--family-name", "Segreto", "--birth-date", "01/02/2020", "--sex", "m"]);
+        cmd.args(["--kind", "residenziale", "--comune", "Dalmine", "--service", "S-001"]);
         as_user(&mut cmd, VICTIM);
         let out = run(cmd);
         let said = text(&out);
@@ -767,13 +768,16 @@ fn with_a_system_server_configured_a_down_server_means_tell_the_administrator() 
         place.path("bank").display(),
         socket.display()
     ));
-    for args in [&["whoami"][..], &["service", "add", "--name", "Servizio Nuovo"]] {
+    for (args, a_change) in [(&["whoami"][..], false), (&["service", "add", "--name", "Servizio Nuovo"], true)] {
         let out = run(place.banca(args));
         let said = text(&out);
         assert_eq!(out.status.code(), Some(3), "{said}");
         assert!(said.contains("Il server della banca non è in esecuzione"), "{said}");
         assert!(said.contains("avvisare l'amministratore"), "{said}");
         assert!(!said.contains("banca serve"), "never suggest starting a server: {said}");
+        // A change that never left says it was not saved, never "outcome unknown".
+        assert_eq!(said.contains("La modifica NON è stata salvata"), a_change, "{said}");
+        assert!(!said.contains("non è noto"), "{said}");
     }
     let said = text(&run(place.banca(&["--lang", "en", "whoami"])));
     assert!(said.contains("The bank's server is not running") && said.contains("tell the administrator"), "{said}");

@@ -279,7 +279,8 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         Command::Stop => admin::stop(settings),
         Command::Show { code } => find::show(settings, &code),
         other => {
-            let s = Session::open(settings, false)?;
+            // A server out of reach is told at the first request: a change then says it was not saved.
+            let s = Session::open_deferred(settings);
             match other {
                 Command::Whoami => admin::whoami(&s),
                 Command::Info => admin::info(&s),

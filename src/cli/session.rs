@@ -91,7 +91,8 @@ impl Failure {
 pub type CliResult<T = ()> = Result<T, Failure>;
 
 pub struct Session {
-    client: RefCell<Client>,
+    /// The connection, or why there is none (see `open_deferred`).
+    link: RefCell<Result<Client, ClientError>>,
     pub lang: Lang,
     pub json: bool,
 }
@@ -136,17 +137,35 @@ impl Session {
     /// lets a started server create the bank (init, demo, import).
     pub fn open(settings: &Settings, create: bool) -> CliResult<Session> {
         let client = Client::connect(settings.target(create)).map_err(|e| Failure::from_client(&e, settings.lang))?;
-        Ok(Session { client: RefCell::new(client), lang: settings.lang, json: settings.json })
+        Ok(Session { link: RefCell::new(Ok(client)), lang: settings.lang, json: settings.json })
     }
 
-    /// The Unix user the server knows us as (from the kernel).
+    /// Like `open`, but a server that cannot be reached is reported at the
+    /// first request, as that request's failure: a change is then known
+    /// not to have been sent, and says it was not saved.
+    pub fn open_deferred(settings: &Settings) -> Session {
+        let link = Client::connect(settings.target(false));
+        Session { link: RefCell::new(link), lang: settings.lang, json: settings.json }
+    }
+
+    /// The Unix user the server knows us as (from the kernel); empty when
+    /// the server was never reached.
     pub fn user(&self) -> String {
-        self.client.borrow().user.clone()
+        self.link.borrow().as_ref().map(|c| c.user.clone()).unwrap_or_default()
+    }
+
+    /// Why there is no connection, as the failure of `request`.
+    fn unreached(&self, e: &ClientError, sends_a_change: bool) -> Failure {
+        let e = if sends_a_change { e.clone().not_sent() } else { e.clone() };
+        Failure::from_client(&e, self.lang)
     }
 
     /// The raw answer, for callers that treat some errors specially.
     pub fn request(&self, request: Request) -> CliResult<Response> {
-        self.client.borrow_mut().call(request).map_err(|e| Failure::from_client(&e, self.lang))
+        match &mut *self.link.borrow_mut() {
+            Ok(client) => client.call(request).map_err(|e| Failure::from_client(&e, self.lang)),
+            Err(e) => Err(self.unreached(e, !request.is_read())),
+        }
     }
 
     pub fn call(&self, request: Request) -> CliResult<Reply> {
@@ -154,13 +173,19 @@ impl Session {
     }
 
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
-        let response = self.client.borrow_mut().import(lines).map_err(|e| Failure::from_client(&e, self.lang))?;
+        let response = match &mut *self.link.borrow_mut() {
+            Ok(client) => client.import(lines).map_err(|e| Failure::from_client(&e, self.lang))?,
+            Err(e) => return Err(self.unreached(e, true)),
+        };
         response.map_err(|e| Failure::from_bank(&e, self.lang))
     }
 
     /// Asks the server to stop; false if it refused.
     pub fn stop(&self) -> CliResult<bool> {
-        self.client.borrow_mut().stop().map_err(|e| Failure::from_client(&e, self.lang))
+        match &mut *self.link.borrow_mut() {
+            Ok(client) => client.stop().map_err(|e| Failure::from_client(&e, self.lang)),
+            Err(e) => Err(self.unreached(e, false)),
+        }
     }
 
     pub fn t<'a>(&self, it: &'a str, en: &'a str) -> &'a str {

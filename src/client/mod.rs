@@ -67,7 +67,7 @@ pub enum Stage {
     Reply,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     #[error("no server answers on {socket}")]
     NoServer { socket: PathBuf, shared: bool },
