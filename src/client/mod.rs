@@ -85,7 +85,7 @@ pub enum ClientError {
     #[error("{0}")]
     ServerFailed(String),
     #[error("server is banca {server}, this client {client}: restart the server")]
-    Mismatch { server: String, client: String },
+    Mismatch { server: String, client: String, shared: bool },
     #[error("the server on {socket} serves the bank {serves}, not {wanted}")]
     OtherBank { socket: PathBuf, serves: String, wanted: String },
     #[error("no user name for uid {0}")]
@@ -200,7 +200,9 @@ impl Client {
                 events: VecDeque::new(),
                 broken: false,
             }),
-            Welcome::Mismatch { version, .. } => Err(ClientError::Mismatch { server: version, client: VERSION.into() }),
+            Welcome::Mismatch { version, .. } => {
+                Err(ClientError::Mismatch { server: version, client: VERSION.into(), shared: target.shared })
+            }
             Welcome::OtherBank { bank } => Err(ClientError::OtherBank {
                 socket: target.socket.clone(),
                 serves: bank,

@@ -214,7 +214,14 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
             }
         }
         ClientError::Untrusted(u) => untrusted(u, lang),
-        ClientError::Mismatch { server, client } => {
+        ClientError::Mismatch { server, client, shared: true } => {
+            if it {
+                format!("Il server è banca {server}, questo client è {client}: avvisare l'amministratore, che deve riavviare il servizio.")
+            } else {
+                format!("Server is banca {server}, this client {client}: tell the administrator, who must restart the service.")
+            }
+        }
+        ClientError::Mismatch { server, client, shared: false } => {
             if it {
                 format!("Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).")
             } else {
