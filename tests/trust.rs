@@ -639,6 +639,18 @@ fn init_in_an_existing_0755_folder_leaves_the_bank_0700_and_its_files_0600() {
     assert_private(&bank);
     succeeds(place.banca(&["--db", db, "stop"]), "stop");
 
+    // An import into a new bank, in a folder made beforehand with 0755: private too.
+    let file = place.path("export.jsonl");
+    succeeds(place.banca(&["--db", db, "export", file.to_str().unwrap()]), "export");
+    succeeds(place.banca(&["--db", db, "stop"]), "stop");
+    let restored = place.path("restored");
+    std::fs::create_dir(&restored).unwrap();
+    std::fs::set_permissions(&restored, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let new = restored.to_str().unwrap();
+    succeeds(place.banca(&["--db", new, "import", file.to_str().unwrap()]), "import");
+    succeeds(place.banca(&["--db", new, "stop"]), "stop");
+    assert_private(&restored);
+
     // The server's log: its user's only.
     let log = place.path("state").join("banca");
     assert_eq!(mode(&log), 0o700, "log folder");

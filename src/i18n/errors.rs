@@ -2,7 +2,7 @@
 
 use super::{describe_problem, format_timestamp, Lang};
 use crate::bank::{BankError, LineFault};
-use crate::client::trust::{Distrust, Untrusted};
+use crate::client::trust::{folder_of, Distrust, Untrusted};
 use crate::client::{ClientError, Stage};
 use crate::server::{FolderFound, FolderProblem, ServeError};
 use crate::store::audit::ChainBreak;
@@ -208,9 +208,9 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
         }
         ClientError::PermissionDenied { socket } => {
             if it {
-                format!("Accesso negato al server ({}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione.", socket.display())
+                format!("Accesso negato al server ({}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione. Se `id` mostra già il gruppo, l'amministratore controlli la cartella del socket con `ls -ld {}` (deve essere drwxr-x--- del server e del gruppo degli operatori).", socket.display(), folder_of(socket).display())
             } else {
-                format!("Permission denied on the server's socket ({}): ask the administrator to add you to the operators' group, then log out and in again.", socket.display())
+                format!("Permission denied on the server's socket ({}): ask the administrator to add you to the operators' group, then log out and in again. If `id` already lists the group, the administrator checks the socket's folder with `ls -ld {}` (it must be drwxr-x---, the server's and the operators' group's).", socket.display(), folder_of(socket).display())
             }
         }
         ClientError::Untrusted(u) => untrusted(u, lang),
