@@ -213,8 +213,10 @@ impl Client {
     }
 
     /// Sends a request and waits for its answer. A read whose connection
-    /// was lost is sent once more on a new connection; a write never is:
-    /// its outcome is unknown and the caller must say so.
+    /// was lost is sent once more on a new connection; a write never is.
+    /// A write that could not be sent is `NotSent` (nothing was saved); one
+    /// sent whose answer never came is `Lost`/`TimedOut` with
+    /// `write_unknown` (its outcome is unknown), and the caller must say so.
     pub fn call(&mut self, request: Request) -> Result<Response, ClientError> {
         let read = request.is_read();
         if self.broken {
@@ -234,15 +236,21 @@ impl Client {
         }
     }
 
-    /// An import: the lines go ahead in chunks, the request carries the last ones.
+    /// An import: the lines go ahead in chunks, the request carries the last
+    /// ones. The server applies nothing before that request is whole, so a
+    /// failure before it was sent means nothing was imported.
     pub fn import(&mut self, lines: Vec<String>) -> Result<Response, ClientError> {
+        if self.broken {
+            self.reconnect().map_err(ClientError::not_sent)?;
+        }
         let mut chunks = protocol::chunk_lines(lines);
         let last = chunks.pop().unwrap_or_default();
         for lines in chunks {
-            self.send(&ClientMsg::ImportLines { lines }).map_err(|e| self.lost(e, true))?;
+            self.send(&ClientMsg::ImportLines { lines }).map_err(|e| self.lost(e, false).not_sent())?;
         }
         self.exchange(Request::Import { lines: last }).map_err(|e| match e {
-            ClientError::Lost { .. } | ClientError::NotSent(_) => ClientError::Lost { write_unknown: true },
+            ClientError::NotSent(_) => e,
+            ClientError::Lost { .. } => ClientError::Lost { write_unknown: true },
             ClientError::TimedOut { socket, after, stage, .. } => {
                 ClientError::TimedOut { socket, after, stage, write_unknown: true }
             }
