@@ -572,6 +572,20 @@ fn serve_refuses_an_unsafe_or_missing_socket_folder_and_names_the_fix() {
     let said = serve(&dir.join("s.sock"), Some(SRV), "en");
     assert!(said.contains("may write the socket folder") && said.contains("chmod 0750"), "{said}");
 
+    // Writable by everyone: refused the same way.
+    folder(&dir, SRV, GROUP, 0o757);
+    let said = serve(&dir.join("s.sock"), Some(SRV), "it");
+    assert!(said.contains(&format!("chmod 0750 {dir_text}")) && said.contains("0757"), "{said}");
+
+    // A symbolic link in the folder's place: remove it, make the folder.
+    let elsewhere = place.path("elsewhere");
+    folder(&elsewhere, SRV, GROUP, 0o750);
+    std::fs::remove_dir(&dir).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+    let said = serve(&dir.join("s.sock"), Some(SRV), "it");
+    assert!(said.contains("collegamento simbolico") && said.contains(&format!("sudo rm {dir_text}")), "{said}");
+    std::fs::remove_file(&dir).unwrap();
+
     // Another owner: chown.
     folder(&dir, "root", GROUP, 0o750);
     let said = serve(&dir.join("s.sock"), Some(SRV), "it");
