@@ -330,9 +330,11 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 (vec![], fault)
             }
             ExportLine::Counter { series, value } => {
+                let mut problems = Problems::new();
+                problems.require_text("series", &series, 16);
                 let dup = unique(format!("counter {series}"));
                 p.counters.insert(series, value);
-                (vec![], dup)
+                (problems.into_vec(), dup)
             }
             ExportLine::Ambit { revision, record } => {
                 let problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
@@ -383,6 +385,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
                 }
+                problems.extend(step_problems(&record.steps));
                 if record.steps.last().is_none_or(|s| s.status != record.status) {
                     problems.push(Problem::new(
                         "steps",
@@ -396,6 +399,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Placement { revision, record } => {
                 let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
+                problems.extend(placement_text_problems(&record));
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
                 }
@@ -527,6 +531,32 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
         faults.sort_by_key(|f| f.line);
         Err(BankError::ImportRejected(faults))
     }
+}
+
+/// The texts of a proposal's steps: each note plain, within bounds, as
+/// `ProposalStep` requests check them.
+fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
+    let mut p = Problems::new();
+    for (i, s) in steps.iter().enumerate() {
+        p.limit_text(&format!("steps[{i}].note"), &s.note, crate::model::proposal::MAX_STEP_NOTE);
+        p.require_text(&format!("steps[{i}].by"), &s.by, 32);
+    }
+    p.into_vec()
+}
+
+/// The texts of a placement's reviews and closing, as their requests check them.
+/// (Dates are history here: a review recorded then is not judged by today.)
+fn placement_text_problems(x: &Placement) -> Vec<Problem> {
+    let mut p = Problems::new();
+    for (i, r) in x.reviews.iter().enumerate() {
+        p.require_text(&format!("reviews[{i}].note"), &r.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text(&format!("reviews[{i}].by"), &r.by, 32);
+    }
+    if let Some(c) = &x.closing {
+        p.limit_text("closing.note", &c.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text("closing.by", &c.by, 32);
+    }
+    p.into_vec()
 }
 
 fn raise(counters: &mut BTreeMap<String, u32>, series: String, n: u32) {
