@@ -84,7 +84,8 @@ impl ExportLine {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("export lines are plain data")
+        // Lossless: bidi and C1 characters written as \u escapes, so `less` on a backup is safe.
+        crate::model::plain::inert_json(&serde_json::to_string(self).expect("export lines are plain data")).into_owned()
     }
 }
 

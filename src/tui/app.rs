@@ -360,7 +360,15 @@ impl App {
         }
     }
 
+    /// Draws the whole interface, then scrubs the frame: whatever a record,
+    /// an error or the server carried, no control, bidirectional control or
+    /// zero-width space reaches the terminal (`widgets::text::scrub`).
     pub fn render(&mut self, frame: &mut Frame) {
+        self.render_screens(frame);
+        super::widgets::text::scrub(frame.buffer_mut());
+    }
+
+    fn render_screens(&mut self, frame: &mut Frame) {
         let area = frame.area();
         let theme = self.view.theme;
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
