@@ -278,6 +278,12 @@ impl Parsed {
     }
 }
 
+/// Checks an export without writing anything: what `Import` would restore,
+/// or every bad line by number. (The reader the fuzz tests drive.)
+pub fn check_import(lines: &[String], comuni: &Comuni) -> Result<ImportSummary, BankError> {
+    parse_and_check(lines, comuni).map(|p| p.summary())
+}
+
 /// Reads every line and checks every record, reporting each bad line by number.
 pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parsed, BankError> {
     let mut p = Parsed::default();

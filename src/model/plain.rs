@@ -180,9 +180,11 @@ fn neutralise_with(text: &str, keep_lines: bool) -> Cow<'_, str> {
 /// other invisible characters) written as `\uXXXX` escapes. serde_json
 /// already escapes C0 controls. The value a script decodes is exactly the
 /// stored one; only the bytes on the screen change. Such characters can
-/// only stand inside JSON strings, where the escape means the same.
+/// only stand inside JSON strings, where the escape means the same. (Line
+/// breaks and tabs outside strings are the JSON's own layout, and serde_json
+/// escapes them inside strings: they stay.)
 pub fn inert_json(json: &str) -> Cow<'_, str> {
-    let risky = |c: char| c == '\u{7F}' || is_control(c) || is_bidi_control(c) || is_invisible(c);
+    let risky = |c: char| !matches!(c, '\n' | '\r' | '\t') && (is_control(c) || is_bidi_control(c) || is_invisible(c));
     if !json.contains(risky) {
         return Cow::Borrowed(json);
     }
@@ -279,6 +281,11 @@ mod tests {
         assert_eq!(inert, r#""Mario \u202eissoR\u009b\u200b\u007f""#);
         assert_eq!(serde_json::from_str::<String>(&inert).unwrap(), value);
         assert!(matches!(inert_json(r#"{"a":"b"}"#), Cow::Borrowed(_)));
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::json!({ "name": value, "notes": "a\nb\u{1b}" })).unwrap();
+        let inert = inert_json(&pretty);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&inert).unwrap()["name"], value);
+        assert!(inert.contains('\n') && !inert.contains(['\u{1b}', '\u{202E}', '\u{9b}']), "{inert}");
         let astral = serde_json::to_string("x\u{E0041}").unwrap();
         assert_eq!(inert_json(&astral), r#""x\udb40\udc41""#);
     }
