@@ -332,3 +332,148 @@ fn an_old_family_carrying_hostile_text_draws_neutralised_in_the_interface() {
     assert_inert(&search);
     assert!(search.contains("Giulia␛]0;pwned␇Esempio"), "{search}");
 }
+
+// ------------------------------------------------------------------ the real binary
+
+mod cli {
+    use super::*;
+    use common::cli::CliBank;
+
+    /// The characters a terminal acts on, and the Unicode ones that reorder or hide text.
+    const RAW: [char; 6] = ['\u{1b}', '\u{7}', '\u{202E}', '\u{200B}', '\r', '\u{9b}'];
+
+    fn assert_plain(what: &str, out: &str) {
+        assert!(!out.contains(RAW), "{what} printed a raw control character: {out:?}");
+    }
+
+    #[test]
+    fn every_flag_refuses_hostile_text_naming_the_field_and_saves_nothing() {
+        let bank = CliBank::new();
+        let family = |extra: &[&str]| {
+            let mut args = vec![
+                "family",
+                "add",
+                "--service",
+                "S-001",
+                "--referent",
+                "anna",
+                "--adult",
+                "Laura Bassi,1979",
+                "--comune",
+                "Dalmine",
+                "--ages",
+                "3-10",
+                "--kinds",
+                "residenziale",
+            ];
+            args.extend_from_slice(extra);
+            args.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        let osc = format!("gatto{OSC_TITLE}");
+        let clear = format!("Giulia{CLEAR_SCREEN} Esempio,1980");
+        let cases: Vec<(Vec<String>, &str)> = vec![
+            (family(&["--notes", &osc]), "--notes (note): contiene un carattere di controllo (U+001B)"),
+            (family(&["--pets", &osc]), "--pets (animali): contiene un carattere di controllo (U+001B)"),
+            (family(&["--adult", &clear]), "contiene un carattere di controllo (U+001B)"),
+            (
+                family(&["--address", "Via Roma\n12"]),
+                "--address (indirizzo): contiene un carattere di controllo (U+000A)",
+            ),
+            (family(&["--languages", "italiano,\u{200B}"]), "contiene solo caratteri invisibili"),
+            (family(&["--email", "a\u{202E}@example.org"]), "controllo di direzione del testo (U+202E)"),
+            (
+                vec!["service".into(), "add".into(), "--name".into(), "Servizio \u{202E}enimlaD".into()],
+                "contiene un controllo di direzione del testo (U+202E)",
+            ),
+            (
+                ["operator", "add", "elena", "--name", "\u{200B}", "--role", "operatore", "--service", "S-001"]
+                    .map(String::from)
+                    .to_vec(),
+                "contiene solo caratteri invisibili",
+            ),
+            (vec!["find".into(), format!("bassi{CLEAR_SCREEN}")], "contiene un carattere di controllo (U+001B)"),
+        ];
+        for (args, expected) in &cases {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let err = bank.stderr(&args, 1);
+            assert!(err.contains(expected), "{args:?}: {err}");
+            assert_plain("an error", &err);
+        }
+        assert!(bank.stdout(&["family", "list"]).contains("Nessuna"), "a family was saved");
+        assert!(!bank.stdout(&["service", "list"]).contains("enimlaD"), "a service was saved");
+    }
+
+    /// Stops the bank's server, writes into its store as an older binary
+    /// would have, past every check; the next command starts a server again.
+    fn tamper(bank: &CliBank, f: impl Fn(&banca::bank::Bank)) {
+        bank.run(&["stop"]).success();
+        let path = bank.dir.path().join("bank");
+        let started = std::time::Instant::now();
+        let core = loop {
+            match open_bank(&path, false) {
+                Ok(b) => break b,
+                Err(e) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                    let _ = e;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("the bank did not free itself: {e:?}"),
+            }
+        };
+        f(&core);
+    }
+
+    fn put<T: banca::store::Versioned>(core: &banca::bank::Bank, tree: TreeId, key: &[u8], record: &T, rev: u64) {
+        core.store()
+            .transact::<_, BankError, _>(|tx| {
+                tx.put::<T, BankError>(tree, key, rev, record)?;
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    const OLD_NAME: &str = "Servizio\u{1b}]0;pwned\u{7} Dalmine\n\u{202E}enimlaD";
+
+    #[test]
+    fn an_old_service_and_operator_print_neutralised_in_show_lists_find_and_json() {
+        let bank = CliBank::new();
+        tamper(&bank, |core| {
+            let (rev, mut service) = core.store().get::<Service>(TreeId::Services, &S1.key()).unwrap().unwrap();
+            service.details.name = OLD_NAME.into();
+            service.details.notes = format!("prima{CLEAR_SCREEN}\r\nseconda\u{9b}riga");
+            put(core, TreeId::Services, &S1.key(), &service, rev);
+            let (rev, mut anna) = core.store().get::<Operator>(TreeId::Operators, b"anna").unwrap().unwrap();
+            anna.details.display_name = "Anna\u{1b}[2J\u{200B}Verdi\nINFO forged".into();
+            put(core, TreeId::Operators, b"anna", &anna, rev);
+        });
+
+        let shown = bank.stdout(&["service", "show", "S-001"]);
+        assert_plain("service show", &shown);
+        let title = shown.lines().next().unwrap();
+        assert!(title.contains("Servizio␛]0;pwned␇ Dalmine ↵ \u{FFFD}enimlaD"), "{shown}");
+        assert!(shown.contains("prima␛[2J\n") && shown.contains("seconda\u{FFFD}riga"), "{shown}");
+        assert!(shown.contains("Anna␛[2JVerdi ↵ INFO forged (anna)"), "{shown}");
+
+        let list = bank.stdout(&["service", "list"]);
+        assert_plain("service list", &list);
+        let row = list.lines().find(|l| l.starts_with("S-001")).unwrap_or_else(|| panic!("{list}"));
+        assert!(row.contains("Servizio␛]0;pwned␇ Dalmine ↵ \u{FFFD}enimlaD"), "one row: {list}");
+
+        let operators = bank.stdout(&["operator", "list"]);
+        assert_plain("operator list", &operators);
+        assert!(operators.lines().any(|l| l.starts_with("anna") && l.contains("Anna␛[2JVerdi ↵ INFO forged")));
+        assert!(!operators.lines().any(|l| l.starts_with("INFO forged")), "{operators}");
+
+        let found = bank.stdout(&["find", "dalmine"]);
+        assert_plain("find", &found);
+        assert!(found.contains("Servizio␛]0;pwned␇ Dalmine ↵ \u{FFFD}enimlaD"), "{found}");
+
+        // JSON keeps the exact value for scripts, as inert escapes on the screen.
+        let json = bank.stdout(&["--json", "service", "show", "S-001"]);
+        assert_plain("--json service show", &json);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["record"]["details"]["name"], OLD_NAME, "{json}");
+        let found = bank.stdout(&["--json", "find", "dalmine"]);
+        assert_plain("--json find", &found);
+        assert!(found.contains(r"\u001b]0;pwned\u0007 Dalmine\n\u202eenimlaD"), "{found}");
+    }
+}
