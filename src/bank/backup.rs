@@ -298,6 +298,9 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
     let mut seen = BTreeSet::new();
 
     let mut ended = false;
+    // Lines of the file before `End`, blank ones aside: a blank line cannot
+    // stand in for a record cut out.
+    let mut counted = 0u64;
     for (i, text) in lines.iter().enumerate() {
         let n = i + 1;
         if text.trim().is_empty() {
@@ -307,6 +310,9 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             fault(n, LineFault::AfterEnd);
             continue;
         }
+        // How many lines came before this one.
+        let before_this = counted;
+        counted += 1;
         let line: ExportLine = match serde_json::from_str(text) {
             Ok(l) => l,
             Err(e) => {
@@ -333,7 +339,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             ExportLine::Header { .. } => (vec![], Some(LineFault::BadHeader)),
             ExportLine::End { lines: count } => {
                 ended = true;
-                let fault = (count != i as u64).then_some(LineFault::Truncated { expected: count, found: i as u64 });
+                let fault =
+                    (count != before_this).then_some(LineFault::Truncated { expected: count, found: before_this });
                 (vec![], fault)
             }
             ExportLine::Counter { series, value } => {
