@@ -477,3 +477,27 @@ mod cli {
         assert!(found.contains(r"\u001b]0;pwned\u0007 Dalmine\n\u202eenimlaD"), "{found}");
     }
 }
+
+#[test]
+fn an_old_service_name_keeps_its_row_in_the_interfaces_directory() {
+    let fx = fixture();
+    let (rev, mut service) = fx.bank.store().get::<Service>(TreeId::Services, &S1.key()).unwrap().unwrap();
+    service.details.name = format!("Servizio{OSC_TITLE}\nDalmine \u{202E}x");
+    fx.bank
+        .store()
+        .transact::<_, BankError, _>(|tx| {
+            tx.put::<Service, BankError>(TreeId::Services, &S1.key(), rev, &service)?;
+            Ok(())
+        })
+        .unwrap();
+    let mut tui = app(&fx.bank, ANNA, Lang::It);
+    press(&mut tui, "7");
+    let frame = banca::tui::draw_to_string(&mut tui, 120, 40);
+    assert_inert(&frame);
+    // The top line (the operator's service), the directory's row and the record's title.
+    let rows: Vec<&str> = frame.lines().filter(|l| l.contains("S-001") && l.contains("Servizio")).collect();
+    assert_eq!(rows.len(), 3, "{frame}");
+    for row in rows {
+        assert!(row.contains("Servizio␛]0;pwned␇ ↵ Dalmine \u{FFFD}x"), "{row}");
+    }
+}

@@ -16,7 +16,7 @@ use super::search::SearchPopup;
 use super::source::{Live, Source};
 use super::text::T;
 use crate::bank::{Reply, Request};
-use crate::model::{ProposalCode, ProposalStatus};
+use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
 
 /// The smallest terminal the screens are laid out for.
@@ -418,11 +418,11 @@ impl App {
         } else {
             Span::styled(format!("○ {}", self.view.t(T::Disconnected)), theme.error())
         };
-        let person = format!("{} ({})", who.display_name, who.user);
+        let person = format!("{} ({})", plain::neutralise(&who.display_name), who.user);
         let with_name = if self.service_name.is_empty() {
             service_code.clone()
         } else {
-            format!("{service_code} {}", self.service_name)
+            format!("{service_code} {}", plain::neutralise(&self.service_name))
         };
         let fixed = 8 + person.chars().count() + role.chars().count() + link.content.chars().count() + 9;
         let room = usize::from(width).saturating_sub(fixed);
