@@ -208,6 +208,17 @@ fn the_sentences_name_the_field_and_the_character() {
 }
 
 #[test]
+fn a_referent_is_a_user_name_of_plain_text_too() {
+    let fx = fixture();
+    let input = FamilyInput { referent: Some(format!("anna{OSC_TITLE}")), ..family_input() };
+    let problems = fx.invalid(ANNA, Request::FamilyCreate { input });
+    assert!(problems.contains(&Problem::new("referent", Reason::ControlCharacter { code: "U+001B".into() })));
+    let input = NeedInput { referent: Some("a".repeat(33)), ..need_input() };
+    let problems = fx.invalid(ANNA, Request::NeedCreate { input });
+    assert!(problems.contains(&Problem::new("referent", Reason::TooLong { max: 32 })), "{problems:?}");
+}
+
+#[test]
 fn lists_and_e_mail_have_bounds() {
     let fx = fixture();
     let mut input = family_input();

@@ -108,6 +108,10 @@ impl FamilyInput {
     /// Every intrinsic problem at once; references to other records are the bank's to check.
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
+        if let Some(r) = &self.referent {
+            // A Unix user name: the bank then checks it names an operator.
+            p.limit_text("referent", r, super::operator::MAX_USER);
+        }
         let year = cx.today.year();
         let id = &self.identity;
         if id.adults.is_empty() {

@@ -92,6 +92,9 @@ pub const MAX_CULTURAL_NOTES: usize = 1000;
 impl NeedInput {
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
+        if let Some(r) = &self.referent {
+            p.limit_text("referent", r, super::operator::MAX_USER);
+        }
         let id = &self.identity;
         p.require_text("identity.given_name", &id.given_name, 80);
         p.require_text("identity.family_name", &id.family_name, 80);
