@@ -442,6 +442,34 @@ mod cli {
             .unwrap();
     }
 
+    #[test]
+    fn a_forged_version_string_stays_inside_its_own_log_line() {
+        use banca::protocol::{read_frame, write_frame, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL};
+        let bank = CliBank::new();
+        bank.run(&["stop"]).success();
+        // A server whose log lands in the test's own state folder.
+        let state = bank.dir.path().join("state");
+        bank.cmd().env("XDG_STATE_HOME", &state).env_remove("JOURNAL_STREAM").arg("whoami").assert().success();
+        let db = banca::config::canonical_bank_path(&bank.dir.path().join("bank"));
+        let socket = banca::config::default_socket(&db);
+        let mut stream = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        let forged = format!("9.9.9\n2026-11-23T10:00:00Z ERROR forged by a client{OSC_TITLE}");
+        let hello = Hello { protocol: PROTOCOL, version: forged, bank: db.display().to_string() };
+        write_frame(&mut stream, &hello, MAX_FRAME).unwrap();
+        let welcome: Welcome = read_frame(&mut stream, MAX_SERVER_FRAME).unwrap();
+        assert!(matches!(welcome, Welcome::Ok { .. }), "{welcome:?}");
+        drop(stream);
+        bank.run(&["stop"]).success();
+        let log = std::fs::read_to_string(state.join("banca").join("server.log")).unwrap();
+        assert_plain("the server's log", &log);
+        let line = log
+            .lines()
+            .find(|l| l.contains("client connected") && l.contains("9.9.9"))
+            .unwrap_or_else(|| panic!("{log}"));
+        assert!(line.contains(r#"client="9.9.9 ↵ 2026-11-23T10:00:00Z ERROR forged by a client␛]0;pwned␇""#), "{line}");
+        assert!(!log.lines().any(|l| l.starts_with("2026-11-23T10:00:00Z ERROR")), "{log}");
+    }
+
     const OLD_NAME: &str = "Servizio\u{1b}]0;pwned\u{7} Dalmine\n\u{202E}enimlaD";
 
     #[test]
