@@ -357,61 +357,136 @@ mod cli {
         assert!(!out.contains(RAW), "{what} printed a raw control character: {out:?}");
     }
 
+    /// The values a flag can carry (argv cannot hold a NUL: the core test covers it),
+    /// each with the words of its refusal.
+    fn hostile_flags() -> Vec<(&'static str, String, &'static str)> {
+        vec![
+            ("OSC title", format!("Giulia{OSC_TITLE}"), "contiene un carattere di controllo (U+001B)"),
+            ("clear screen", format!("{CLEAR_SCREEN}Giulia"), "contiene un carattere di controllo (U+001B)"),
+            ("newline", "Giulia\nINFO forged".into(), "contiene un carattere di controllo (U+000A)"),
+            ("right-to-left override", "Giulia \u{202E}oipmesE".into(), "controllo di direzione del testo (U+202E)"),
+            ("zero-width spaces only", "\u{200B}\u{200B}".into(), "contiene solo caratteri invisibili"),
+        ]
+    }
+
+    fn args(base: &[&str], flag: &str, value: &str) -> Vec<String> {
+        let mut args: Vec<String> = base.iter().map(|a| a.to_string()).collect();
+        args.push(flag.to_string());
+        args.push(value.to_string());
+        args
+    }
+
+    const FAMILY_ADD: &[&str] = &[
+        "family",
+        "add",
+        "--service",
+        "S-001",
+        "--referent",
+        "anna",
+        "--comune",
+        "Dalmine",
+        "--ages",
+        "3-10",
+        "--kinds",
+        "residenziale",
+    ];
+    const NEED_ADD: &[&str] = &[
+        "need",
+        "add",
+        "--service",
+        "S-001",
+        "--referent",
+        "anna",
+        "--birth-date",
+        "10/05/2019",
+        "--sex",
+        "f",
+        "--kind",
+        "residenziale",
+        "--comune",
+        "Dalmine",
+        "--legal",
+        "giudiziale",
+    ];
+
     #[test]
-    fn every_flag_refuses_hostile_text_naming_the_field_and_saves_nothing() {
+    fn every_text_flag_refuses_hostile_text_naming_the_flag_and_saves_nothing() {
         let bank = CliBank::new();
-        let family = |extra: &[&str]| {
-            let mut args = vec![
-                "family",
-                "add",
-                "--service",
-                "S-001",
-                "--referent",
-                "anna",
-                "--adult",
-                "Laura Bassi,1979",
-                "--comune",
-                "Dalmine",
-                "--ages",
-                "3-10",
-                "--kinds",
-                "residenziale",
-            ];
-            args.extend_from_slice(extra);
-            args.into_iter().map(String::from).collect::<Vec<_>>()
+        // (command without the flag, the flag, its field is multi-line, value shape)
+        let family = |adult: bool| {
+            let mut base = FAMILY_ADD.to_vec();
+            if !adult {
+                base.extend(["--adult", "Laura Bassi,1979"]);
+            }
+            base
         };
-        let osc = format!("gatto{OSC_TITLE}");
-        let clear = format!("Giulia{CLEAR_SCREEN} Esempio,1980");
-        let cases: Vec<(Vec<String>, &str)> = vec![
-            (family(&["--notes", &osc]), "--notes (note): contiene un carattere di controllo (U+001B)"),
-            (family(&["--pets", &osc]), "--pets (animali): contiene un carattere di controllo (U+001B)"),
-            (family(&["--adult", &clear]), "contiene un carattere di controllo (U+001B)"),
-            (
-                family(&["--address", "Via Roma\n12"]),
-                "--address (indirizzo): contiene un carattere di controllo (U+000A)",
-            ),
-            (family(&["--languages", "italiano,\u{200B}"]), "contiene solo caratteri invisibili"),
-            (family(&["--email", "a\u{202E}@example.org"]), "controllo di direzione del testo (U+202E)"),
-            (
-                vec!["service".into(), "add".into(), "--name".into(), "Servizio \u{202E}enimlaD".into()],
-                "contiene un controllo di direzione del testo (U+202E)",
-            ),
-            (
-                ["operator", "add", "elena", "--name", "\u{200B}", "--role", "operatore", "--service", "S-001"]
-                    .map(String::from)
-                    .to_vec(),
-                "contiene solo caratteri invisibili",
-            ),
-            (vec!["find".into(), format!("bassi{CLEAR_SCREEN}")], "contiene un carattere di controllo (U+001B)"),
+        let need = |given: bool, family: bool, court: bool, decree: bool| {
+            let mut base = NEED_ADD.to_vec();
+            if !given {
+                base.extend(["--given-name", "Chiara"]);
+            }
+            if !family {
+                base.extend(["--family-name", "Esempio"]);
+            }
+            if !court {
+                base.extend(["--court", "Tribunale per i minorenni di Brescia"]);
+            }
+            if !decree {
+                base.extend(["--decree", "V.G. 12/2026"]);
+            }
+            base
+        };
+        let service = vec!["service", "add", "--name", "Servizio Prova"];
+        let flags: Vec<(Vec<&str>, &str, bool)> = vec![
+            (family(true), "--adult", false),
+            (family(false), "--address", false),
+            (family(false), "--phone", false),
+            (family(false), "--email", false),
+            (family(false), "--pets", false),
+            (family(false), "--languages", false),
+            (family(false), "--notes", true),
+            (need(true, false, false, false), "--given-name", false),
+            (need(false, true, false, false), "--family-name", false),
+            (need(false, false, false, false), "--fiscal-code", false),
+            (need(false, false, false, false), "--address", false),
+            (need(false, false, true, false), "--court", false),
+            (need(false, false, false, true), "--decree", false),
+            (need(false, false, false, false), "--languages", false),
+            (need(false, false, false, false), "--cultural-notes", true),
+            (need(false, false, false, false), "--notes", true),
+            (vec!["service", "add"], "--name", false),
+            (service.clone(), "--address", false),
+            (service.clone(), "--phone", false),
+            (service.clone(), "--email", false),
+            (service.clone(), "--notes", true),
+            (vec!["operator", "add", "elena", "--role", "operatore", "--service", "S-001"], "--name", false),
         ];
-        for (args, expected) in &cases {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let err = bank.stderr(&args, 1);
-            assert!(err.contains(expected), "{args:?}: {err}");
-            assert_plain("an error", &err);
+        let mut wrong = Vec::new();
+        for (base, flag, multi_line) in &flags {
+            for (what, value, words) in hostile_flags() {
+                if what == "newline" && *multi_line {
+                    continue;
+                }
+                // An adult is "name,year"; a list of languages has commas of its own.
+                let value = if *flag == "--adult" { format!("{value},1980") } else { value };
+                let args = args(base, flag, &value);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = bank.run(&args).get_output().clone();
+                let err = String::from_utf8_lossy(&out.stderr);
+                if out.status.code() != Some(1) || !err.contains(words) || !err.contains(flag) {
+                    wrong.push(format!("{flag} with {what}: exit {:?}, {err}", out.status.code()));
+                }
+                assert_plain("an error", &err);
+            }
         }
+        let find = bank.stderr(&["find", &format!("bassi{CLEAR_SCREEN}")], 1);
+        assert!(find.contains("contiene un carattere di controllo (U+001B)"), "{find}");
+        assert!(wrong.is_empty(), "{} flags answered wrongly:\n{}", wrong.len(), wrong.join("\n"));
         assert!(bank.stdout(&["family", "list"]).contains("Nessuna"), "a family was saved");
-        assert!(!bank.stdout(&["service", "list"]).contains("enimlaD"), "a service was saved");
+        assert!(bank.stdout(&["need", "list"]).contains("Nessuna"), "a need was saved");
+        let services = bank.stdout(&["service", "list"]);
+        assert!(!services.contains("Servizio Prova") && !services.contains("Giulia"), "a service was saved");
+        assert!(!bank.stdout(&["operator", "list"]).contains("elena"), "an operator was saved");
     }
 
     /// Stops the bank's server, writes into its store as an older binary
