@@ -107,14 +107,10 @@ impl NeedInput {
         } else if open && age > MAX_AGE_MONTHS as u32 {
             p.push("identity.birth_date", Reason::AgeAboveLimit);
         }
-        if let Some(cf) = id.fiscal_code.as_deref().filter(|cf| {
-            // Spaces are forgiven in a fiscal code; anything else not plain is refused first.
-            let mut plain = Problems::new();
-            plain.limit_text("identity.fiscal_code", cf, MAX_FISCAL_CODE);
-            let ok = plain.is_empty();
-            p.extend(plain);
-            ok
-        }) {
+        // Spaces are forgiven in a fiscal code; a control character is refused as such first.
+        let fiscal_code =
+            id.fiscal_code.as_deref().filter(|cf| p.limit_text("identity.fiscal_code", cf, MAX_FISCAL_CODE));
+        if let Some(cf) = fiscal_code {
             match fiscal_code::validate(cf) {
                 Err(e) => p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") }),
                 Ok(_) => {

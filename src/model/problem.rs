@@ -173,12 +173,13 @@ impl Problems {
         }
     }
 
-    /// Optional plain text of at most `max` characters.
-    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) {
+    /// Optional plain text of at most `max` characters; true when it is.
+    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) -> bool {
         if value.chars().count() > max {
             self.push(field, Reason::TooLong { max });
+            false
         } else {
-            self.check_plain(field, value);
+            self.check_plain(field, value)
         }
     }
 
