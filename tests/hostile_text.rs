@@ -545,6 +545,78 @@ mod cli {
         assert!(!log.lines().any(|l| l.starts_with("2026-11-23T10:00:00Z ERROR")), "{log}");
     }
 
+    /// A tmux server of its own, killed when dropped.
+    struct Tmux(String);
+
+    impl Tmux {
+        fn run(&self, args: &[&str]) -> String {
+            let out = std::process::Command::new("tmux").arg("-L").arg(&self.0).args(args).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+        fn title(&self) -> String {
+            self.run(&["display", "-p", "-t", "t", "#{pane_title}"]).trim().to_string()
+        }
+        fn wait_for(&self, text: &str) -> String {
+            let started = std::time::Instant::now();
+            loop {
+                let screen = self.run(&["capture-pane", "-p", "-t", "t"]);
+                if screen.contains(text) {
+                    return screen;
+                }
+                assert!(started.elapsed() < std::time::Duration::from_secs(20), "no {text:?} on:\n{screen}");
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+
+    impl Drop for Tmux {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("tmux").arg("-L").arg(&self.0).arg("kill-server").output();
+        }
+    }
+
+    #[test]
+    fn in_a_real_terminal_an_old_record_neither_retitles_nor_clears_it() {
+        if std::process::Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipped");
+            return;
+        }
+        let bank = CliBank::new();
+        tamper(&bank, |core| {
+            let (rev, mut service) = core.store().get::<Service>(TreeId::Services, &S1.key()).unwrap().unwrap();
+            service.details.name = OLD_NAME.into();
+            put(core, TreeId::Services, &S1.key(), &service, rev);
+        });
+        let banca = format!(
+            "env BANCA_CONFIG={} {} --db {}",
+            bank.dir.path().join("config.toml").display(),
+            env!("CARGO_BIN_EXE_banca"),
+            bank.dir.path().join("bank").display()
+        );
+        let tmux = Tmux(format!("banca-text-{}", std::process::id()));
+        tmux.run(&["new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh"]);
+        // The check works: a raw OSC retitles the pane.
+        tmux.run(&["send-keys", "-t", "t", "printf '\\033]0;pwned\\007'; echo raw-\"\"done", "Enter"]);
+        tmux.wait_for("raw-done");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(tmux.title(), "pwned", "tmux should obey a raw OSC");
+        tmux.run(&["select-pane", "-t", "t", "-T", "before"]);
+        tmux.run(&["send-keys", "-t", "t", "clear", "Enter"]);
+
+        tmux.run(&["send-keys", "-t", "t", &format!("{banca} service show S-001; echo cli-\"\"done"), "Enter"]);
+        let screen = tmux.wait_for("cli-done");
+        assert!(screen.contains("Servizio␛]0;pwned␇ Dalmine ↵ "), "{screen}");
+        assert!(screen.contains("BANCA_CONFIG"), "the screen was cleared:\n{screen}");
+        assert_eq!(tmux.title(), "before", "the CLI retitled the terminal");
+
+        tmux.run(&["send-keys", "-t", "t", &banca, "Enter"]);
+        tmux.wait_for("connesso");
+        tmux.run(&["send-keys", "-t", "t", "7"]);
+        let screen = tmux.wait_for("Servizio␛]0;pwned␇ Dalmine ↵ \u{FFFD}enimlaD");
+        assert_eq!(tmux.title(), "before", "the interface retitled the terminal:\n{screen}");
+        tmux.run(&["send-keys", "-t", "t", "q"]);
+    }
+
     const OLD_NAME: &str = "Servizio\u{1b}]0;pwned\u{7} Dalmine\n\u{202E}enimlaD";
 
     #[test]
