@@ -116,11 +116,6 @@ pub fn check(value: &str, multi_line: bool) -> Result<(), Fault> {
     Ok(())
 }
 
-/// Whether a value shows nothing: empty, spaces, or invisible characters only.
-pub fn is_blank(value: &str) -> bool {
-    value.chars().all(|c| c.is_whitespace() || is_invisible(c) || c.is_control() || is_bidi_control(c))
-}
-
 /// Where a line break stood in a text shown on one line.
 pub const LINE_BREAK: &str = " ↵ ";
 
