@@ -601,7 +601,6 @@ mod cli {
         std::thread::sleep(std::time::Duration::from_millis(300));
         assert_eq!(tmux.title(), "pwned", "tmux should obey a raw OSC");
         tmux.run(&["select-pane", "-t", "t", "-T", "before"]);
-        tmux.run(&["send-keys", "-t", "t", "clear", "Enter"]);
 
         tmux.run(&["send-keys", "-t", "t", &format!("{banca} service show S-001; echo cli-\"\"done"), "Enter"]);
         let screen = tmux.wait_for("cli-done");

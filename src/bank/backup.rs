@@ -345,25 +345,30 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Counter { series, value } => {
                 let mut problems = Problems::new();
-                problems.require_text("series", &series, 16);
+                if !is_series(&series) {
+                    problems.push("series", Reason::UnknownCode { code: series.clone() });
+                }
                 let dup = unique(format!("counter {series}"));
                 p.counters.insert(series, value);
                 (problems.into_vec(), dup)
             }
             ExportLine::Ambit { revision, record } => {
-                let problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(format!("ambit {}", record.details.key()));
                 p.ambits.push((revision, record));
                 (problems, dup)
             }
             ExportLine::Service { revision, record } => {
-                let problems = record.details.validate().into_vec();
+                let mut problems = record.details.validate().into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 p.services.push((revision, record));
                 (problems, dup)
             }
             ExportLine::Operator { revision, record } => {
-                let problems = record.details.validate(&record.user).into_vec();
+                let mut problems = record.details.validate(&record.user).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(format!("operator {}", record.user));
                 p.operators.push((revision, record));
                 (problems, dup)
@@ -375,7 +380,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     profile: record.profile.clone(),
                 };
-                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 family_lines.push(n);
                 p.families.push((revision, record));
@@ -388,7 +394,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     placement: record.placement.clone(),
                 };
-                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 need_lines.push(n);
                 p.needs.push((revision, record));
@@ -396,6 +403,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Proposal { revision, record } => {
                 let mut problems = Vec::new();
+                problems.extend(meta_problems(&record.meta));
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
                 }
@@ -413,6 +421,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Placement { revision, record } => {
                 let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 problems.extend(placement_text_problems(&record));
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
@@ -423,9 +432,10 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 (problems, dup)
             }
             ExportLine::Audit { record } => {
+                let problems = audit_text_problems(&record);
                 audit_lines.push(n);
                 p.audit.push(record);
-                (vec![], None)
+                (problems, None)
             }
         };
         if !problems.is_empty() {
@@ -570,6 +580,39 @@ fn placement_text_problems(x: &Placement) -> Vec<Problem> {
         p.limit_text("closing.note", &c.note, crate::model::placement::MAX_PLAN_TEXT);
         p.require_text("closing.by", &c.by, 32);
     }
+    p.into_vec()
+}
+
+/// A numbering series: `S` for services, `F/2026`, `R/2026`, `P/2026`, `A/2026`.
+fn is_series(series: &str) -> bool {
+    series == "S"
+        || series.split_once('/').is_some_and(|(kind, year)| {
+            ["F", "R", "P", "A"].contains(&kind) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// An audit entry's texts: who (a user name), which record, which fields.
+/// The chain's hashes prove only that the file agrees with itself.
+fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
+    let mut p = Problems::new();
+    p.require_text("actor", &e.actor, crate::model::operator::MAX_USER);
+    p.limit_text("record", &e.record, 200);
+    for (i, f) in e.fields.iter().enumerate() {
+        // A field's name, or a reason written by an operator: notes' rules.
+        if f.chars().count() > crate::model::family::MAX_NOTES {
+            p.push(format!("fields[{i}]"), Reason::TooLong { max: crate::model::family::MAX_NOTES });
+        } else if let Err(fault) = crate::model::plain::check(f, true) {
+            p.push(format!("fields[{i}]"), Reason::from(fault));
+        }
+    }
+    p.into_vec()
+}
+
+/// Who last changed a record and who made it: user names, plain.
+fn meta_problems(m: &Meta) -> Vec<Problem> {
+    let mut p = Problems::new();
+    p.require_text("meta.created_by", &m.created_by, crate::model::operator::MAX_USER);
+    p.require_text("meta.updated_by", &m.updated_by, crate::model::operator::MAX_USER);
     p.into_vec()
 }
 

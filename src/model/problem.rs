@@ -128,6 +128,16 @@ pub enum Reason {
     },
 }
 
+impl From<plain::Fault> for Reason {
+    fn from(fault: plain::Fault) -> Reason {
+        match fault {
+            plain::Fault::Control { code } => Reason::ControlCharacter { code },
+            plain::Fault::Bidi { code } => Reason::BidiControl { code },
+            plain::Fault::InvisibleOnly => Reason::InvisibleOnly,
+        }
+    }
+}
+
 impl Problem {
     pub fn new(field: impl Into<String>, reason: Reason) -> Problem {
         Problem { field: field.into(), reason }
@@ -186,14 +196,13 @@ impl Problems {
     /// Refuses control characters, bidirectional controls and invisible-only
     /// values; true when the text is plain.
     pub fn check_plain(&mut self, field: &str, value: &str) -> bool {
-        let reason = match plain::check(value, plain::is_multi_line(field)) {
-            Ok(()) => return true,
-            Err(plain::Fault::Control { code }) => Reason::ControlCharacter { code },
-            Err(plain::Fault::Bidi { code }) => Reason::BidiControl { code },
-            Err(plain::Fault::InvisibleOnly) => Reason::InvisibleOnly,
-        };
-        self.push(field, reason);
-        false
+        match plain::check(value, plain::is_multi_line(field)) {
+            Ok(()) => true,
+            Err(fault) => {
+                self.push(field, Reason::from(fault));
+                false
+            }
+        }
     }
 
     /// A list of at most `max` items.
