@@ -84,7 +84,8 @@ impl ExportLine {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("export lines are plain data")
+        // Lossless: bidi and C1 characters written as \u escapes, so `less` on a backup is safe.
+        crate::model::plain::inert_json(&serde_json::to_string(self).expect("export lines are plain data")).into_owned()
     }
 }
 
@@ -277,6 +278,12 @@ impl Parsed {
     }
 }
 
+/// Checks an export without writing anything: what `Import` would restore,
+/// or every bad line by number. (The reader the fuzz tests drive.)
+pub fn check_import(lines: &[String], comuni: &Comuni) -> Result<ImportSummary, BankError> {
+    parse_and_check(lines, comuni).map(|p| p.summary())
+}
+
 /// Reads every line and checks every record, reporting each bad line by number.
 pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parsed, BankError> {
     let mut p = Parsed::default();
@@ -291,6 +298,9 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
     let mut seen = BTreeSet::new();
 
     let mut ended = false;
+    // Lines of the file before `End`, blank ones aside: a blank line cannot
+    // stand in for a record cut out.
+    let mut counted = 0u64;
     for (i, text) in lines.iter().enumerate() {
         let n = i + 1;
         if text.trim().is_empty() {
@@ -300,6 +310,9 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             fault(n, LineFault::AfterEnd);
             continue;
         }
+        // How many lines came before this one.
+        let before_this = counted;
+        counted += 1;
         let line: ExportLine = match serde_json::from_str(text) {
             Ok(l) => l,
             Err(e) => {
@@ -326,28 +339,36 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             ExportLine::Header { .. } => (vec![], Some(LineFault::BadHeader)),
             ExportLine::End { lines: count } => {
                 ended = true;
-                let fault = (count != i as u64).then_some(LineFault::Truncated { expected: count, found: i as u64 });
+                let fault =
+                    (count != before_this).then_some(LineFault::Truncated { expected: count, found: before_this });
                 (vec![], fault)
             }
             ExportLine::Counter { series, value } => {
+                let mut problems = Problems::new();
+                if !is_series(&series) {
+                    problems.push("series", Reason::UnknownCode { code: series.clone() });
+                }
                 let dup = unique(format!("counter {series}"));
                 p.counters.insert(series, value);
-                (vec![], dup)
+                (problems.into_vec(), dup)
             }
             ExportLine::Ambit { revision, record } => {
-                let problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(format!("ambit {}", record.details.key()));
                 p.ambits.push((revision, record));
                 (problems, dup)
             }
             ExportLine::Service { revision, record } => {
-                let problems = record.details.validate().into_vec();
+                let mut problems = record.details.validate().into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 p.services.push((revision, record));
                 (problems, dup)
             }
             ExportLine::Operator { revision, record } => {
-                let problems = record.details.validate(&record.user).into_vec();
+                let mut problems = record.details.validate(&record.user).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(format!("operator {}", record.user));
                 p.operators.push((revision, record));
                 (problems, dup)
@@ -359,7 +380,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     profile: record.profile.clone(),
                 };
-                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 family_lines.push(n);
                 p.families.push((revision, record));
@@ -372,7 +394,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     placement: record.placement.clone(),
                 };
-                let problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 need_lines.push(n);
                 p.needs.push((revision, record));
@@ -380,9 +403,11 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Proposal { revision, record } => {
                 let mut problems = Vec::new();
+                problems.extend(meta_problems(&record.meta));
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
                 }
+                problems.extend(step_problems(&record.steps));
                 if record.steps.last().is_none_or(|s| s.status != record.status) {
                     problems.push(Problem::new(
                         "steps",
@@ -396,6 +421,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             ExportLine::Placement { revision, record } => {
                 let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
+                problems.extend(meta_problems(&record.meta));
+                problems.extend(placement_text_problems(&record));
                 if record.needs.is_empty() {
                     problems.push(Problem::new("needs", Reason::Required));
                 }
@@ -405,9 +432,10 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 (problems, dup)
             }
             ExportLine::Audit { record } => {
+                let problems = audit_text_problems(&record);
                 audit_lines.push(n);
                 p.audit.push(record);
-                (vec![], None)
+                (problems, None)
             }
         };
         if !problems.is_empty() {
@@ -527,6 +555,65 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
         faults.sort_by_key(|f| f.line);
         Err(BankError::ImportRejected(faults))
     }
+}
+
+/// The texts of a proposal's steps: each note plain, within bounds, as
+/// `ProposalStep` requests check them.
+fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
+    let mut p = Problems::new();
+    for (i, s) in steps.iter().enumerate() {
+        p.limit_text(&format!("steps[{i}].note"), &s.note, crate::model::proposal::MAX_STEP_NOTE);
+        p.require_text(&format!("steps[{i}].by"), &s.by, 32);
+    }
+    p.into_vec()
+}
+
+/// The texts of a placement's reviews and closing, as their requests check them.
+/// (Dates are history here: a review recorded then is not judged by today.)
+fn placement_text_problems(x: &Placement) -> Vec<Problem> {
+    let mut p = Problems::new();
+    for (i, r) in x.reviews.iter().enumerate() {
+        p.require_text(&format!("reviews[{i}].note"), &r.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text(&format!("reviews[{i}].by"), &r.by, 32);
+    }
+    if let Some(c) = &x.closing {
+        p.limit_text("closing.note", &c.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text("closing.by", &c.by, 32);
+    }
+    p.into_vec()
+}
+
+/// A numbering series: `S` for services, `F/2026`, `R/2026`, `P/2026`, `A/2026`.
+fn is_series(series: &str) -> bool {
+    series == "S"
+        || series.split_once('/').is_some_and(|(kind, year)| {
+            ["F", "R", "P", "A"].contains(&kind) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// An audit entry's texts: who (a user name), which record, which fields.
+/// The chain's hashes prove only that the file agrees with itself.
+fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
+    let mut p = Problems::new();
+    p.require_text("actor", &e.actor, crate::model::operator::MAX_USER);
+    p.limit_text("record", &e.record, 200);
+    for (i, f) in e.fields.iter().enumerate() {
+        // A field's name, or a reason written by an operator: notes' rules.
+        if f.chars().count() > crate::model::family::MAX_NOTES {
+            p.push(format!("fields[{i}]"), Reason::TooLong { max: crate::model::family::MAX_NOTES });
+        } else if let Err(fault) = crate::model::plain::check(f, true) {
+            p.push(format!("fields[{i}]"), Reason::from(fault));
+        }
+    }
+    p.into_vec()
+}
+
+/// Who last changed a record and who made it: user names, plain.
+fn meta_problems(m: &Meta) -> Vec<Problem> {
+    let mut p = Problems::new();
+    p.require_text("meta.created_by", &m.created_by, crate::model::operator::MAX_USER);
+    p.require_text("meta.updated_by", &m.updated_by, crate::model::operator::MAX_USER);
+    p.into_vec()
 }
 
 fn raise(counters: &mut BTreeMap<String, u32>, series: String, n: u32) {

@@ -14,7 +14,7 @@ mod proposals;
 mod search;
 
 pub use api::*;
-pub use backup::ExportLine;
+pub use backup::{check_import, ExportLine};
 pub use directory::ambits_from_csv;
 
 use std::path::Path;

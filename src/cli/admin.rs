@@ -1,6 +1,7 @@
 //! Bank-wide commands: init, demo, whoami, info, comune lookup, export,
 //! import, audit.
 
+use crate::model::plain::neutralise as one_line;
 use std::io::Write;
 use std::path::Path;
 
@@ -55,14 +56,14 @@ pub fn init(settings: &Settings) -> CliResult {
     if s.json {
         return print_json(&serde_json::json!({ "bank": settings.db, "admin": s.user() }));
     }
-    println!(
+    outln!(
         "{} {}\n{} {}",
         s.t("Banca creata in", "Bank created at"),
         settings.db.display(),
         s.t("Amministratore:", "Administrator:"),
         s.user()
     );
-    println!(
+    outln!(
         "{}",
         s.t(
             "Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`",
@@ -96,14 +97,14 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     if s.json {
         return print_json(&summary);
     }
-    println!(
+    outln!(
         "{} {} ({:.1} s): {}",
         s.t("Banca dimostrativa creata in", "Demo bank created at"),
         settings.db.display(),
         started.elapsed().as_secs_f64(),
         describe_summary(&summary, s.lang)
     );
-    println!(
+    outln!(
         "{} {} {}",
         s.t(
             "Dati sintetici: nessuna persona reale. Sei amministratore come",
@@ -143,13 +144,13 @@ pub fn stop(settings: &Settings) -> CliResult {
     let s = match Session::open(&quiet, false) {
         Ok(s) => s,
         Err(Failure::Unavailable(_)) => {
-            println!("{}", lang.pick("Nessun server in esecuzione.", "No server running."));
+            outln!("{}", lang.pick("Nessun server in esecuzione.", "No server running."));
             return Ok(());
         }
         Err(e) => return Err(e),
     };
     if s.stop()? {
-        println!("{}", lang.pick("Server fermato.", "Server stopped."));
+        outln!("{}", lang.pick("Server fermato.", "Server stopped."));
         Ok(())
     } else {
         Err(Failure::User(
@@ -170,7 +171,7 @@ pub fn whoami(s: &Session) -> CliResult {
         return print_json(&p);
     }
     let service = p.service.map(|c| format!(", {c}")).unwrap_or_default();
-    println!("{} ({}) — {}{service}", p.display_name, p.user, p.role.label(s.lang));
+    outln!("{} ({}) — {}{service}", one_line(&p.display_name), p.user, p.role.label(s.lang));
     Ok(())
 }
 
@@ -195,7 +196,7 @@ pub fn info(s: &Session) -> CliResult {
     if let Some(imp) = &i.imported {
         b.add(s.t("Importata", "Imported"), format!("{} {}, {}", s.t("da", "by"), imp.by, format_timestamp(imp.at)));
     }
-    print!("{}", b.render(0));
+    out!("{}", b.render(0));
     Ok(())
 }
 
@@ -237,7 +238,7 @@ pub fn comune(settings: &Settings, args: ComuneArgs) -> CliResult {
         };
         block.add(lang.pick("Distanza", "Distance"), text);
     }
-    print!("{}", block.render(0));
+    out!("{}", block.render(0));
     Ok(())
 }
 
@@ -255,8 +256,8 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
         return Ok(());
     }
     write_private_atomically(file, &lines).map_err(io)?;
-    eprintln!("{} {} {} {}", s.t("Esportate", "Exported"), lines.len(), s.t("righe in", "lines to"), file.display());
-    eprintln!(
+    errln!("{} {} {} {}", s.t("Esportate", "Exported"), lines.len(), s.t("righe in", "lines to"), file.display());
+    errln!(
         "{}",
         s.t(
             "Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.",
@@ -302,7 +303,7 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
     if s.json {
         return print_json(&summary);
     }
-    println!(
+    outln!(
         "{} {}: {}",
         lang.pick("Importato in", "Imported into"),
         settings.db.display(),
@@ -318,7 +319,7 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
                 if s.json {
                     return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
                 }
-                println!(
+                outln!(
                     "{} {entries} {}",
                     s.t("Registro integro:", "Audit log intact:"),
                     s.t("voci verificate.", "entries verified.")
@@ -360,6 +361,6 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             fields.join(", "),
         ]);
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `banca service|operator|ambit …`: the directory, written by administrators.
 
+use crate::model::plain::neutralise as one_line;
 use clap::{Args, Subcommand};
 
 use crate::bank::{Reply, Request, Revised};
@@ -194,7 +195,7 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
                     d.ambits.join(", "),
                 ]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
             Ok(())
         }
     }
@@ -211,7 +212,7 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
         return print_json(&r);
     }
     let d = &r.record.details;
-    println!("{}  {}  ·  {} {}", r.record.code, d.name, s.t("revisione", "revision"), r.revision);
+    outln!("{}  {}  ·  {} {}", r.record.code, one_line(&d.name), s.t("revisione", "revision"), r.revision);
     let mut b = Block::default();
     b.add(s.t("Tipo", "Kind"), d.kind.label(s.lang));
     b.add(s.t("Ambiti", "Ambits"), d.ambits.join(", "));
@@ -219,14 +220,14 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
     b.add(s.t("Telefono", "Phone"), d.phone.clone());
     b.add("E-mail", d.email.clone());
     b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-    b.add(s.t("Note", "Notes"), d.notes.clone());
-    print!("{}", b.render(2));
+    b.add_lines(s.t("Note", "Notes"), d.notes.clone());
+    out!("{}", b.render(2));
     if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
         let names: Vec<String> =
             ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
         let mut b = Block::default();
         b.add(s.t("Operatori", "Operators"), names.join(", "));
-        print!("{}", b.render(2));
+        out!("{}", b.render(2));
     }
     Ok(())
 }
@@ -316,7 +317,7 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
                     yes_no(d.active, s.lang),
                 ]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
             Ok(())
         }
     }
@@ -328,12 +329,12 @@ pub(super) fn print_operator(s: &Session, r: &Revised<Operator>) -> CliResult {
         return print_json(r);
     }
     let d = &r.record.details;
-    println!("{}  {}  ·  {} {}", r.record.user, d.display_name, s.t("revisione", "revision"), r.revision);
+    outln!("{}  {}  ·  {} {}", r.record.user, one_line(&d.display_name), s.t("revisione", "revision"), r.revision);
     let mut b = Block::default();
     b.add(s.t("Ruolo", "Role"), d.role.label(s.lang));
     b.add(s.t("Servizio", "Service"), d.service.map(|c| c.to_string()).unwrap_or_default());
     b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-    print!("{}", b.render(2));
+    out!("{}", b.render(2));
     Ok(())
 }
 
@@ -398,7 +399,7 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
                 let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
                 t.row(vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
             Ok(())
         }
     }
@@ -410,9 +411,9 @@ pub(super) fn print_ambit(s: &Session, r: &Revised<Ambit>) -> CliResult {
         return print_json(r);
     }
     let d = &r.record.details;
-    println!(
+    outln!(
         "{}  ·  {} {}  ·  {} {}",
-        d.name,
+        one_line(&d.name),
         d.comuni.len(),
         s.t("comuni", "comuni"),
         s.t("revisione", "revision"),
@@ -429,7 +430,7 @@ pub(super) fn print_ambit(s: &Session, r: &Revised<Ambit>) -> CliResult {
         if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") },
         outside.join(", "),
     );
-    print!("{}", b.render(2));
+    out!("{}", b.render(2));
     Ok(())
 }
 

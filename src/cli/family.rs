@@ -341,15 +341,15 @@ pub(super) fn saved(s: &Session, reply: Reply) -> CliResult {
         return print_json(&saved);
     }
     if saved.revision == 1 && saved.changed.is_empty() {
-        println!("{} {}", s.t("Salvato:", "Saved:"), saved.code);
+        outln!("{} {}", s.t("Salvato:", "Saved:"), saved.code);
     } else if saved.changed.is_empty() && saved.also_changed.is_empty() {
-        println!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+        outln!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
     } else {
         let fields: Vec<String> = saved.changed.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
-        println!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+        outln!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
     }
     if !saved.also_changed.is_empty() {
-        println!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
+        outln!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
     }
     Ok(())
 }
@@ -363,7 +363,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    print!("{}", render_family(&view, s.lang));
+    out!("{}", render_family(&view, s.lang));
     Ok(())
 }
 
@@ -445,7 +445,7 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
         None => t("mai confermata", "never confirmed").into(),
     };
     b.add(t("Confermata il", "Confirmed on"), confirmed);
-    b.add(t("Note", "Notes"), p.notes.clone());
+    b.add_lines(t("Note", "Notes"), p.notes.clone());
     out.push_str(&b.render(2));
     out.push_str(&meta_footer(&v.meta, lang));
     out
@@ -497,14 +497,14 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         ]);
     }
     if table.is_empty() {
-        println!("{}", s.t("Nessuna famiglia.", "No families."));
+        outln!("{}", s.t("Nessuna famiglia.", "No families."));
     } else {
-        print!("{}", table.render());
+        out!("{}", table.render());
         let noun = match families.len() {
             1 => s.t("famiglia", "family"),
             _ => s.t("famiglie", "families"),
         };
-        println!(
+        outln!(
             "{} {noun} {}",
             families.len(),
             s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)")

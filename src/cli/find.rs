@@ -55,6 +55,7 @@ pub fn find(s: &Session, args: FindArgs) -> CliResult {
         // On a terminal, 80 columns; in a pipe, one line per hit for grep.
         let terminal = std::io::stdout().is_terminal();
         let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        // Raw: render_hits neutralises the hits itself, around its own highlighting.
         print!("{}", render_hits(&result, s.lang, colour, terminal.then_some(WIDTH)));
     }
     if result.hits.is_empty() {
@@ -77,7 +78,7 @@ pub fn render_hits(r: &SearchResult, lang: Lang, highlight: bool, width: Option<
     for hit in &r.hits {
         let (code, rest) = split_label(hit);
         let kind = kind_word(hit.kind, lang);
-        let context = context(hit, lang).join(" · ");
+        let context = plain::neutralise(&context(hit, lang).join(" · ")).into_owned();
         out.push_str(&format!("{kind}{}  ", " ".repeat(kind_width - kind.width())));
         out.push_str(&paint(&code, highlight));
         let code_plain: String = code.iter().map(|(c, _)| c).collect();
@@ -148,14 +149,26 @@ fn split_label(hit: &Hit) -> (Marked, Marked) {
         let end = part.iter().rposition(|(c, _)| !c.is_whitespace()).map_or(start, |e| e + 1);
         part[start..end.max(start)].to_vec()
     };
-    if hit.label.starts_with(&hit.code) {
+    let (code, rest) = if hit.label.starts_with(&hit.code) {
         (chars[..n].to_vec(), trim(&chars[n..]))
     } else if hit.label.ends_with(&hit.code) {
         let cut = chars.len() - n;
         (chars[cut..].to_vec(), trim(&chars[..cut]))
     } else {
         (hit.code.chars().map(|c| (c, false)).collect(), chars)
+    };
+    (neutralised(code), neutralised(rest))
+}
+
+/// Each character as the terminal may show it (ESC → ␛, a line break → ` ↵ `),
+/// keeping whether it matched.
+fn neutralised(marked: Marked) -> Marked {
+    let mut out = Marked::with_capacity(marked.len());
+    for (c, matched) in marked {
+        let mut buf = [0u8; 4];
+        out.extend(plain::neutralise(c.encode_utf8(&mut buf)).chars().map(|n| (n, matched)));
     }
+    out
 }
 
 /// The characters, the matched ones in bold reverse video.

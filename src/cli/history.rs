@@ -2,6 +2,7 @@
 //! a need or a service, newest first.
 
 use crate::bank::{PlacementFilter, ProposalFilter, Reply, Request};
+use crate::model::plain::neutralise as one_line;
 use crate::model::RecordCode;
 
 use super::placement::placement_table;
@@ -59,18 +60,18 @@ pub fn run(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&serde_json::json!({ "proposals": proposals, "placements": placements }));
     }
-    println!("{} {} ({})", s.t("Storia di", "History of"), what.0, what.1);
-    println!("\n{} ({})", s.t("Affidi", "Placements"), placements.len());
+    outln!("{} {} ({})", s.t("Storia di", "History of"), what.0, one_line(what.1));
+    outln!("\n{} ({})", s.t("Affidi", "Placements"), placements.len());
     if placements.is_empty() {
-        println!("  {}", s.t("nessuno", "none"));
+        outln!("  {}", s.t("nessuno", "none"));
     } else {
-        print!("{}", placement_table(&placements, s.lang));
+        out!("{}", placement_table(&placements, s.lang));
     }
-    println!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
+    outln!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
     if proposals.is_empty() {
-        println!("  {}", s.t("nessuna", "none"));
+        outln!("  {}", s.t("nessuna", "none"));
     } else {
-        print!("{}", proposal_table(&proposals, s.lang));
+        out!("{}", proposal_table(&proposals, s.lang));
     }
     Ok(())
 }

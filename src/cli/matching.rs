@@ -1,6 +1,7 @@
 //! `banca match`: the candidate families for a need, or the open needs a
 //! family could take, best first, each with the lines that explain its score.
 
+use crate::model::plain::neutralise as one_line;
 use clap::Args;
 
 use crate::bank::{Contact, FamilyRanking, FamilyView, NeedRanking, NeedView, Reply, Request, Verdict};
@@ -51,7 +52,7 @@ fn match_need(s: &Session, need: &str, limit: usize, why_not: Option<&str>) -> C
     if s.json {
         return print_json(&ranking);
     }
-    print!("{}", render_need_ranking(&ranking, s.lang));
+    out!("{}", render_need_ranking(&ranking, s.lang));
     Ok(())
 }
 
@@ -67,7 +68,7 @@ fn match_family(s: &Session, family: &str, limit: usize) -> CliResult {
     if s.json {
         return print_json(&ranking);
     }
-    print!("{}", render_family_ranking(&ranking, s.lang));
+    out!("{}", render_family_ranking(&ranking, s.lang));
     Ok(())
 }
 
@@ -335,13 +336,13 @@ fn referent(c: &Contact) -> String {
     if c.referent_name.is_empty() {
         c.referent.clone()
     } else {
-        format!("{} ({})", c.referent_name, c.referent)
+        format!("{} ({})", one_line(&c.referent_name), c.referent)
     }
 }
 
 /// "S-001 Servizio Affidi Ambito di Dalmine".
 pub(crate) fn contact_line(c: &Contact) -> String {
-    format!("{} {}", c.service, c.service_name).trim().to_string()
+    format!("{} {}", c.service, one_line(&c.service_name)).trim().to_string()
 }
 
 /// Whom to call: the service on one line, the referent and the service's

@@ -1,5 +1,35 @@
 //! The command line: the same operations as the TUI, for scripts and quick
 //! lookups. A client of `Bank::handle` like everything else.
+//!
+//! Every line printed goes through `outln!`/`out!`/`errln!`: whatever a
+//! record, a file or an error carries (ESC, NUL, bidirectional controls) is
+//! neutralised there, so no path can print it raw. Line breaks of the
+//! output itself stay; a table cell or a row puts a record's own line breaks
+//! on one line (`table.rs`).
+
+/// `println!` for the terminal: the text neutralised, its line breaks kept.
+macro_rules! outln {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::model::plain::neutralise_lines(&format!($($arg)*)))
+    };
+}
+
+/// `print!` for the terminal, as `outln!`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        print!("{}", $crate::model::plain::neutralise_lines(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!` for the terminal, as `outln!`: errors quote what was typed or stored.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::model::plain::neutralise_lines(&format!($($arg)*)))
+    };
+}
 
 mod admin;
 mod directory;
@@ -151,7 +181,7 @@ pub fn main() -> ExitCode {
     let config = match load_config() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("banca: {e}");
+            errln!("banca: {e}");
             return ExitCode::from(2);
         }
     };
@@ -159,7 +189,7 @@ pub fn main() -> ExitCode {
     let lang = lang_text.as_deref().and_then(Lang::parse).unwrap_or_default();
     if let Some(l) = &cli.lang {
         if Lang::parse(l).is_none() {
-            eprintln!("banca: --lang {l}: {}", lang.pick("lingue disponibili: it, en", "available languages: it, en"));
+            errln!("banca: --lang {l}: {}", lang.pick("lingue disponibili: it, en", "available languages: it, en"));
             return ExitCode::from(2);
         }
     }
@@ -184,13 +214,13 @@ pub fn main() -> ExitCode {
         None => Duration::from_secs(15 * 60),
         Some(Some(d)) => d,
         Some(None) => {
-            eprintln!("banca: idle_exit: {}", lang.pick("durata non valida (es. 15m)", "not a duration (e.g. 15m)"));
+            errln!("banca: idle_exit: {}", lang.pick("durata non valida (es. 15m)", "not a duration (e.g. 15m)"));
             return ExitCode::from(2);
         }
     };
     let matching = config.matching.clone().unwrap_or_default();
     if let Err(e) = matching.check() {
-        eprintln!("banca: {e}");
+        errln!("banca: {e}");
         return ExitCode::from(2);
     }
     let settings = Settings {
@@ -217,7 +247,7 @@ pub fn main() -> ExitCode {
     match run(command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("{}", f.message());
+            errln!("{}", f.message());
             ExitCode::from(f.exit_code())
         }
     }
@@ -247,7 +277,7 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
     use std::io::IsTerminal;
     let lang = settings.lang;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
+        errln!(
             "{}",
             lang.pick(
                 "banca: l'interfaccia a schermo vuole un terminale; per gli script usare i comandi (banca --help).",
@@ -263,7 +293,7 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
     match crate::tui::run(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("banca: {e}");
+            errln!("banca: {e}");
             ExitCode::from(3)
         }
     }
@@ -343,7 +373,7 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
                 let _ = nix::unistd::dup2_stderr(&null);
             }
         } else {
-            eprintln!(
+            errln!(
                 "banca: {} {} ({} {})",
                 lang.pick("servo la banca su", "serving the bank on"),
                 settings.socket.display(),

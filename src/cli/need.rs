@@ -366,7 +366,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    print!("{}", render_need(&view, s.lang));
+    out!("{}", render_need(&view, s.lang));
     Ok(())
 }
 
@@ -442,7 +442,7 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
     );
     b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
     b.add(t("Lingue", "Languages"), p.languages.join(", "));
-    b.add(t("Note culturali", "Cultural notes"), p.cultural_notes.clone());
+    b.add_lines(t("Note culturali", "Cultural notes"), p.cultural_notes.clone());
     b.add(
         t("Famiglia d'origine a", "Family of origin in"),
         p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default(),
@@ -457,7 +457,7 @@ pub fn render_need(v: &NeedView, lang: Lang) -> String {
     if let Some(r) = p.closing_reason {
         b.add(t("Chiusa per", "Closed because"), r.label(lang));
     }
-    b.add(t("Note", "Notes"), p.notes.clone());
+    b.add_lines(t("Note", "Notes"), p.notes.clone());
     out.push_str(&b.render(2));
     out.push_str(&meta_footer(&v.meta, lang));
     out
@@ -511,10 +511,10 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         ]);
     }
     if table.is_empty() {
-        println!("{}", s.t("Nessuna richiesta.", "No needs."));
+        outln!("{}", s.t("Nessuna richiesta.", "No needs."));
     } else {
-        print!("{}", table.render());
-        println!("{} {}", needs.len(), s.t("richieste", "needs"));
+        out!("{}", table.render());
+        outln!("{} {}", needs.len(), s.t("richieste", "needs"));
     }
     Ok(())
 }

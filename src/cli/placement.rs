@@ -1,6 +1,7 @@
 //! `banca placement start|plan|review|close|show|list`: affidi, from an
 //! accepted proposal to their outcome.
 
+use crate::model::plain::neutralise as one_line;
 use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
@@ -225,7 +226,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         return print_json(&saved);
     }
     let p = &proposal.record;
-    println!(
+    outln!(
         "{} {} {}: {} → {}",
         s.t("Affido", "Placement"),
         saved.code,
@@ -236,10 +237,10 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     let needs: Vec<&String> = saved.also_changed.iter().filter(|c| c.starts_with('R')).collect();
     let others: Vec<&String> =
         saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
-    println!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
+    outln!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
     if !needs.is_empty() {
         let list: Vec<&str> = needs.iter().map(|c| c.as_str()).collect();
-        println!(
+        outln!(
             "{} {}",
             s.t("Richieste chiuse (affido avviato):", "Needs closed (placement started):"),
             list.join(", ")
@@ -247,7 +248,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     }
     if !others.is_empty() {
         let list: Vec<&str> = others.iter().map(|c| c.as_str()).collect();
-        println!("{} {}", s.t("Altre proposte ritirate:", "Other proposals withdrawn:"), list.join(", "));
+        outln!("{} {}", s.t("Altre proposte ritirate:", "Other proposals withdrawn:"), list.join(", "));
     }
     Ok(())
 }
@@ -348,10 +349,10 @@ fn changed(s: &Session, reply: Reply) -> CliResult {
         return print_json(&saved);
     }
     if saved.changed.is_empty() {
-        println!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+        outln!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
     } else {
         let fields: Vec<String> = saved.changed.iter().map(|f| placement_field(f, s.lang)).collect();
-        println!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+        outln!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
     }
     Ok(())
 }
@@ -375,7 +376,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
         return print_json(&p);
     }
     let today = crate::bank::Clock::now(&crate::bank::SystemClock::new()).date();
-    print!("{}", render_placement(&p, &service_names(s), today, s.lang));
+    out!("{}", render_placement(&p, &service_names(s), today, s.lang));
     Ok(())
 }
 
@@ -455,7 +456,7 @@ pub fn render_placement(
         out.push_str(&format!("  {}\n", t("nessuna ancora", "none yet")));
     }
     for r in &p.reviews {
-        out.push_str(&format!("  {}  {}\n", format_date(r.date), r.by));
+        out.push_str(&format!("  {}  {}\n", format_date(r.date), one_line(&r.by)));
         out.push_str(&wrap(&r.note, 4, WIDTH));
     }
     if let Some(c) = &p.closing {
@@ -516,11 +517,11 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
         return print_json(&placements);
     }
     if placements.is_empty() {
-        println!("{}", s.t("Nessun affido.", "No placements."));
+        outln!("{}", s.t("Nessun affido.", "No placements."));
     } else {
-        print!("{}", placement_table(&placements, s.lang));
+        out!("{}", placement_table(&placements, s.lang));
         let word = if placements.len() == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
-        println!("{} {word}", placements.len());
+        outln!("{} {word}", placements.len());
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `banca propose`, `banca proposal show|review|accept|decline|withdraw`
 //! and `banca proposals`: abbinamenti between services.
 
+use crate::model::plain::neutralise as one_line;
 use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
@@ -112,8 +113,8 @@ pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     let proposal = get(s, code)?.record;
     let service = service_name(s, proposal.family_service);
     let it = s.lang == Lang::It;
-    println!("{} {}: {} → {}", s.t("Proposta", "Proposal"), proposal.code, need, family);
-    println!(
+    outln!("{} {}: {} → {}", s.t("Proposta", "Proposal"), proposal.code, need, family);
+    outln!(
         "{}",
         if it {
             format!("È nella posta in entrata del servizio della famiglia: {service}.")
@@ -123,11 +124,11 @@ pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     );
     if proposal.needs.len() > 1 {
         let codes: Vec<String> = proposal.needs.iter().map(|c| c.to_string()).collect();
-        println!("{} {}", s.t("Fratelli proposti insieme:", "Siblings proposed together:"), codes.join(", "));
+        outln!("{} {}", s.t("Fratelli proposti insieme:", "Siblings proposed together:"), codes.join(", "));
     }
     if !saved.also_changed.is_empty() {
         let now = s.t("Ora in abbinamento:", "Now matching:");
-        println!("{now} {}", saved.also_changed.join(", "));
+        outln!("{now} {}", saved.also_changed.join(", "));
     }
     Ok(())
 }
@@ -176,10 +177,10 @@ fn step(s: &Session, code: &str, revision: Option<u64>, to: ProposalStatus, note
     if s.json {
         return print_json(&saved);
     }
-    println!("{}: {} (rev. {})", saved.code, to.label(s.lang), saved.revision);
+    outln!("{}: {} (rev. {})", saved.code, to.label(s.lang), saved.revision);
     also_changed(s, &saved);
     if to == ProposalStatus::Accepted {
-        println!(
+        outln!(
             "{} `banca placement start {code} --start {}`",
             s.t("Prossimo passo, per il servizio del minore:", "Next, for the child's service:"),
             s.t("GG/MM/AAAA", "DD/MM/YYYY")
@@ -224,7 +225,7 @@ fn not_your_side(s: &Session, code: ProposalCode, to: ProposalStatus) -> Failure
 /// Needs whose status moved with the proposal.
 fn also_changed(s: &Session, saved: &Saved) {
     if !saved.also_changed.is_empty() {
-        println!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
+        outln!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
     }
 }
 
@@ -256,7 +257,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    print!("{}", render_proposal(&p, &service_names(s), s.lang));
+    out!("{}", render_proposal(&p, &service_names(s), s.lang));
     Ok(())
 }
 
@@ -296,7 +297,12 @@ pub fn render_proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, Stri
     out.push_str(&format!("\n{}\n", t("Passaggi", "Steps")));
     let width = p.steps.iter().map(|st| status_word(st.status, lang).chars().count()).max().unwrap_or(0);
     for st in &p.steps {
-        out.push_str(&format!("  {}  {:<width$}  {}\n", format_timestamp(st.at), status_word(st.status, lang), st.by));
+        out.push_str(&format!(
+            "  {}  {:<width$}  {}\n",
+            format_timestamp(st.at),
+            status_word(st.status, lang),
+            one_line(&st.by)
+        ));
         if !st.note.is_empty() {
             out.push_str(&wrap(&st.note, 20, WIDTH));
         }
@@ -346,11 +352,11 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         return print_json(&proposals);
     }
     if proposals.is_empty() {
-        println!("{}", s.t("Nessuna proposta.", "No proposals."));
+        outln!("{}", s.t("Nessuna proposta.", "No proposals."));
     } else {
-        print!("{}", proposal_table(&proposals, s.lang));
+        out!("{}", proposal_table(&proposals, s.lang));
         let word = if proposals.len() == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
-        println!("{} {word}", proposals.len());
+        outln!("{} {word}", proposals.len());
     }
     Ok(())
 }

@@ -198,9 +198,12 @@ pub fn unexpected(reply: Reply) -> Failure {
     Failure::Internal(format!("unexpected reply: {reply:?}"))
 }
 
-/// Prints a value as JSON on stdout (for `--json`).
+/// Prints a value as JSON on stdout (for `--json`). serde_json escapes C0
+/// controls; DEL, C1, bidirectional and invisible characters are escaped
+/// too (`\u202e`), so a script decodes the stored value exactly and a
+/// terminal shows only inert bytes.
 pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(e.to_string()))?;
-    println!("{text}");
+    println!("{}", crate::model::plain::inert_json(&text));
     Ok(())
 }

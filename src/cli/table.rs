@@ -1,6 +1,13 @@
 //! Plain aligned tables and label/value blocks for the terminal.
+//!
+//! Every cell and value is neutralised as it comes in: a record's own line
+//! break never splits a row (it shows as ` ↵ `), and no control character
+//! reaches the terminal. Multi-line texts (notes) keep their lines, each
+//! indented under the value.
 
 use unicode_width::UnicodeWidthStr;
+
+use crate::model::plain::{neutralise, neutralise_lines};
 
 /// Columns aligned on display width (accents, wide characters).
 pub struct Table {
@@ -14,7 +21,7 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.into_iter().map(|c| neutralise(&c).into_owned()).collect());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -56,10 +63,19 @@ pub struct Block {
 }
 
 impl Block {
+    /// A one-line value: a line break in it shows as ` ↵ `.
     pub fn add(&mut self, label: &str, value: impl Into<String>) {
         let value = value.into();
         if !value.trim().is_empty() {
-            self.lines.push((label.to_string(), value));
+            self.lines.push((label.to_string(), neutralise(&value).into_owned()));
+        }
+    }
+
+    /// A multi-line value (notes): its lines kept, each under the value column.
+    pub fn add_lines(&mut self, label: &str, value: impl Into<String>) {
+        let value = value.into();
+        if !value.trim().is_empty() {
+            self.lines.push((label.to_string(), neutralise_lines(&value).trim_end().to_string()));
         }
     }
 
@@ -82,12 +98,18 @@ impl Block {
     pub fn render(&self, indent: usize) -> String {
         let width = self.lines.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
         let mut out = String::new();
+        let column = " ".repeat(indent + width + 2);
         for (l, v) in &self.lines {
             out.push_str(&" ".repeat(indent));
             out.push_str(l);
             out.push_str(&" ".repeat(width - l.width() + 2));
-            out.push_str(v);
-            out.push('\n');
+            for (i, line) in v.lines().enumerate() {
+                if i > 0 {
+                    out.push_str(&column);
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
         }
         out
     }
@@ -99,6 +121,7 @@ pub const WIDTH: usize = 80;
 /// Greedy word wrap of `text` to `width` columns, every line indented by
 /// `indent` spaces. Words longer than a line stay whole.
 pub fn wrap(text: &str, indent: usize, width: usize) -> String {
+    let text = neutralise_lines(text);
     let room = width.saturating_sub(indent).max(20);
     let pad = " ".repeat(indent);
     let mut out = String::new();

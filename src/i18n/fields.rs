@@ -80,6 +80,13 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("review.note", "esito della verifica", "review note"),
     ("closing.date", "data di chiusura", "closing date"),
     ("closing.note", "nota di chiusura", "closing note"),
+    ("closing.by", "chi ha chiuso", "closed by"),
+    ("reviews.note", "esito della verifica", "review note"),
+    ("reviews.by", "chi ha fatto la verifica", "reviewed by"),
+    ("steps.note", "nota del passaggio", "step's note"),
+    ("steps.by", "autore del passaggio", "step's author"),
+    ("series", "serie di numerazione", "numbering series"),
+    ("query", "ricerca", "search"),
 ];
 
 /// "fascia d'età" for `profile.ages`; indices are dropped (`identity.adults[1].name`).

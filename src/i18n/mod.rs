@@ -107,6 +107,10 @@ mod tests {
             Reason::AgeOutsideKind { age: s() },
             Reason::InfantTooOld,
             Reason::LastAdmin,
+            Reason::ControlCharacter { code: "U+001B".into() },
+            Reason::BidiControl { code: "U+202E".into() },
+            Reason::InvisibleOnly,
+            Reason::TooMany { max: 20 },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));

@@ -5,10 +5,21 @@ use crate::model::{FamilyStatus, NeedStatus, Problem, Reason};
 
 /// "fascia d'età: il minimo (12a) supera il massimo (6a)".
 pub fn describe_problem(p: &Problem, lang: Lang) -> String {
-    format!("{}: {}", field_label(&p.field, lang), describe_reason(&p.reason, lang))
+    let field = field_label(&p.field, lang);
+    format!("{}: {}", crate::model::plain::neutralise(&field), describe_reason(&p.reason, lang))
 }
 
+/// The reason in words, on one line: a value it quotes (a duplicate, an
+/// unknown filter) is shown neutralised, never as raw control characters.
 pub fn describe_reason(r: &Reason, lang: Lang) -> String {
+    let text = reason_text(r, lang);
+    match crate::model::plain::neutralise(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
+}
+
+fn reason_text(r: &Reason, lang: Lang) -> String {
     use Reason::*;
     let it = lang == Lang::It;
     match r {
@@ -198,6 +209,33 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
                 format!("filtro «{name}:» sconosciuto; filtri possibili: kind:, stato:, servizio:, comune:")
             } else {
                 format!("unknown filter \"{name}:\"; filters: kind:, status:, service:, comune:")
+            }
+        }
+        ControlCharacter { code } => {
+            if it {
+                format!("contiene un carattere di controllo ({code}): solo testo semplice, a capo solo nelle note")
+            } else {
+                format!("contains a control character ({code}): plain text only, line breaks only in notes")
+            }
+        }
+        BidiControl { code } => {
+            if it {
+                format!("contiene un controllo di direzione del testo ({code}), che cambierebbe ciò che si legge")
+            } else {
+                format!("contains a text-direction control ({code}) that would change what is read")
+            }
+        }
+        InvisibleOnly => lang
+            .pick(
+                "contiene solo caratteri invisibili: scrivere un testo leggibile",
+                "holds only invisible characters: write readable text",
+            )
+            .into(),
+        TooMany { max } => {
+            if it {
+                format!("troppi elementi (al massimo {max})")
+            } else {
+                format!("too many items (at most {max})")
             }
         }
         BadFilterValue { filter, value } => {

@@ -27,6 +27,11 @@ pub struct District {
     pub comuni: Vec<ComuneCode>,
 }
 
+/// The name of an ambit or of one of its presidi.
+pub const MAX_AMBIT_NAME: usize = 120;
+/// Presidi of one ambit.
+pub const MAX_DISTRICTS: usize = 100;
+
 impl AmbitInput {
     /// The key ambiti are stored and found under: the normalised name.
     pub fn key(&self) -> String {
@@ -39,7 +44,8 @@ impl AmbitInput {
 
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
-        p.require_text("name", &self.name, 120);
+        p.require_text("name", &self.name, MAX_AMBIT_NAME);
+        p.limit_count("districts", self.districts.len(), MAX_DISTRICTS);
         if self.comuni.is_empty() {
             p.push("comuni", Reason::Required);
         }
@@ -54,7 +60,7 @@ impl AmbitInput {
         }
         let mut in_district = BTreeSet::new();
         for (i, d) in self.districts.iter().enumerate() {
-            p.require_text(&format!("districts[{i}].name"), &d.name, 120);
+            p.require_text(&format!("districts[{i}].name"), &d.name, MAX_AMBIT_NAME);
             for c in &d.comuni {
                 if !seen.contains(c) {
                     p.push(format!("districts[{i}].comuni"), Reason::ComuneNotInAmbit { comune: c.to_string() });

@@ -93,16 +93,31 @@ impl AvailabilityProfile {
 
 pub const MAX_NOTES: usize = 4000;
 const MAX_NAME: usize = 120;
+/// Street and number.
+pub const MAX_ADDRESS: usize = 200;
+/// A language's name.
+pub const MAX_LANGUAGE: usize = 40;
+/// Languages spoken by a family, or by a child.
+pub const MAX_LANGUAGES: usize = 20;
+/// Adults named in a family's identity (the household counts up to 10).
+pub const MAX_ADULTS: usize = 10;
+/// The household's own children.
+pub const MAX_CHILDREN: usize = 20;
 
 impl FamilyInput {
     /// Every intrinsic problem at once; references to other records are the bank's to check.
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
+        if let Some(r) = &self.referent {
+            // A Unix user name: the bank then checks it names an operator.
+            p.limit_text("referent", r, super::operator::MAX_USER);
+        }
         let year = cx.today.year();
         let id = &self.identity;
         if id.adults.is_empty() {
             p.push("identity.adults", Reason::Required);
         }
+        p.limit_count("identity.adults", id.adults.len(), MAX_ADULTS);
         for (i, a) in id.adults.iter().enumerate() {
             p.require_text(&format!("identity.adults[{i}].name"), &a.name, MAX_NAME);
             p.check_range(
@@ -112,7 +127,7 @@ impl FamilyInput {
                 (year - 18) as i64,
             );
         }
-        p.limit_text("identity.address", &id.address, 200);
+        p.limit_text("identity.address", &id.address, MAX_ADDRESS);
         p.check_phone("identity.phone", &id.phone);
         p.check_email("identity.email", &id.email);
 
@@ -121,6 +136,7 @@ impl FamilyInput {
             p.push("profile.comune", Reason::UnknownComune { code: pr.comune.to_string() });
         }
         p.check_range("profile.household.adults", pr.household.adults as i64, 1, 10);
+        p.limit_count("profile.household.children_birth_years", pr.household.children_birth_years.len(), MAX_CHILDREN);
         for (i, y) in pr.household.children_birth_years.iter().enumerate() {
             // Grown-up children still count in the household: only a year that
             // cannot be (in the future, or beyond any parent's life) is refused.
@@ -146,8 +162,9 @@ impl FamilyInput {
             p.push("profile.ages", Reason::AgeAboveLimit);
         }
         p.check_range("profile.max_children", pr.max_children as i64, 1, 10);
+        p.limit_count("profile.languages", pr.languages.len(), MAX_LANGUAGES);
         for (i, l) in pr.languages.iter().enumerate() {
-            p.require_text(&format!("profile.languages[{i}]"), l, 40);
+            p.require_text(&format!("profile.languages[{i}]"), l, MAX_LANGUAGE);
         }
         if let Some(km) = pr.max_distance_km {
             p.check_range("profile.max_distance_km", km as i64, 1, 1500);

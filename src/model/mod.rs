@@ -11,6 +11,7 @@ pub mod meta;
 pub mod need;
 pub mod operator;
 pub mod placement;
+pub mod plain;
 pub mod problem;
 pub mod proposal;
 pub mod service;

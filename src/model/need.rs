@@ -10,6 +10,7 @@ use super::age::MAX_AGE_MONTHS;
 use super::codes::{NeedCode, ServiceCode};
 use super::comune::ComuneCode;
 use super::dates::months_between;
+use super::family::{MAX_ADDRESS, MAX_LANGUAGE, MAX_LANGUAGES};
 use super::fiscal_code;
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
@@ -82,13 +83,22 @@ impl ChildIdentity {
     }
 }
 
+/// A fiscal code as typed: 16 characters, with room for spaces.
+pub const MAX_FISCAL_CODE: usize = 32;
+/// Siblings placed together.
+pub const MAX_SIBLINGS: usize = 20;
+pub const MAX_CULTURAL_NOTES: usize = 1000;
+
 impl NeedInput {
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
+        if let Some(r) = &self.referent {
+            p.limit_text("referent", r, super::operator::MAX_USER);
+        }
         let id = &self.identity;
         p.require_text("identity.given_name", &id.given_name, 80);
         p.require_text("identity.family_name", &id.family_name, 80);
-        p.limit_text("identity.address", &id.address, 200);
+        p.limit_text("identity.address", &id.address, MAX_ADDRESS);
         let age = id.age_months(cx.today);
         // A closed need is history: the child may have grown past every limit since.
         let open = self.placement.status != NeedStatus::Closed;
@@ -97,7 +107,10 @@ impl NeedInput {
         } else if open && age > MAX_AGE_MONTHS as u32 {
             p.push("identity.birth_date", Reason::AgeAboveLimit);
         }
-        if let Some(cf) = &id.fiscal_code {
+        // Spaces are forgiven in a fiscal code; a control character is refused as such first.
+        let fiscal_code =
+            id.fiscal_code.as_deref().filter(|cf| p.limit_text("identity.fiscal_code", cf, MAX_FISCAL_CODE));
+        if let Some(cf) = fiscal_code {
             match fiscal_code::validate(cf) {
                 Err(e) => p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") }),
                 Ok(_) => {
@@ -133,16 +146,18 @@ impl NeedInput {
         if let Some(d) = pl.duration_months {
             p.check_range("placement.duration_months", d as i64, 1, 240);
         }
+        p.limit_count("placement.siblings", pl.siblings.len(), MAX_SIBLINGS);
         let mut seen = BTreeSet::new();
         for s in &pl.siblings {
             if !seen.insert(*s) {
                 p.push("placement.siblings", Reason::Duplicate { value: s.to_string() });
             }
         }
+        p.limit_count("placement.languages", pl.languages.len(), MAX_LANGUAGES);
         for (i, l) in pl.languages.iter().enumerate() {
-            p.require_text(&format!("placement.languages[{i}]"), l, 40);
+            p.require_text(&format!("placement.languages[{i}]"), l, MAX_LANGUAGE);
         }
-        p.limit_text("placement.cultural_notes", &pl.cultural_notes, 1000);
+        p.limit_text("placement.cultural_notes", &pl.cultural_notes, MAX_CULTURAL_NOTES);
         for (field, comune) in [
             ("placement.comune", Some(pl.comune)),
             ("placement.origin_comune", pl.origin_comune),

@@ -22,13 +22,19 @@ pub struct OperatorInput {
     pub active: bool,
 }
 
+/// The longest Unix user name.
+pub const MAX_USER: usize = 32;
+
 /// A Unix user name as `useradd` accepts it.
 pub fn is_valid_user_name(user: &str) -> bool {
     let mut chars = user.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
-        && user.len() <= 32
+        && user.len() <= MAX_USER
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
 }
+
+/// An operator's name as shown to colleagues.
+pub const MAX_DISPLAY_NAME: usize = 120;
 
 impl OperatorInput {
     pub fn validate(&self, user: &str) -> Problems {
@@ -36,7 +42,7 @@ impl OperatorInput {
         if !is_valid_user_name(user) {
             p.push("user", Reason::InvalidUserName);
         }
-        p.require_text("display_name", &self.display_name, 120);
+        p.require_text("display_name", &self.display_name, MAX_DISPLAY_NAME);
         match (self.role, self.service) {
             (Role::Operator, None) => p.push("service", Reason::RequiredWhen { condition: "role=operator".into() }),
             (Role::Admin | Role::Coordinator, Some(_)) => {

@@ -58,6 +58,8 @@ pub struct Closing {
 }
 
 pub const MAX_PLAN_TEXT: usize = 4000;
+/// Planned reviews of one placement.
+pub const MAX_REVIEW_DATES: usize = 100;
 
 impl Placement {
     pub fn is_active(&self) -> bool {
@@ -101,6 +103,7 @@ impl FosterPlan {
         }
         p.limit_text("plan.contact_notes", &self.contact_notes, MAX_PLAN_TEXT);
         p.limit_text("plan.commitments", &self.commitments, MAX_PLAN_TEXT);
+        p.limit_count("plan.review_dates", self.review_dates.len(), MAX_REVIEW_DATES);
         for (i, d) in self.review_dates.iter().enumerate() {
             if *d < self.start {
                 p.push(format!("plan.review_dates[{i}]"), Reason::NotAfter { other_field: "plan.start".into() });

@@ -3,6 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plain;
+
+/// The longest e-mail address (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+/// The longest phone number as written, spaces and dashes included.
+pub const MAX_PHONE: usize = 30;
+
 /// One thing wrong with what was submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
@@ -105,6 +112,30 @@ pub enum Reason {
         filter: String,
         value: String,
     },
+    /// A control character (ESC, NUL, a line break in a one-line field…), named as `U+001B`.
+    ControlCharacter {
+        code: String,
+    },
+    /// A bidirectional control (U+202E…): it would change what the reader sees.
+    BidiControl {
+        code: String,
+    },
+    /// Only spaces and invisible characters (U+200B…): the value looks empty.
+    InvisibleOnly,
+    /// More items than the list may hold.
+    TooMany {
+        max: usize,
+    },
+}
+
+impl From<plain::Fault> for Reason {
+    fn from(fault: plain::Fault) -> Reason {
+        match fault {
+            plain::Fault::Control { code } => Reason::ControlCharacter { code },
+            plain::Fault::Bidi { code } => Reason::BidiControl { code },
+            plain::Fault::InvisibleOnly => Reason::InvisibleOnly,
+        }
+    }
 }
 
 impl Problem {
@@ -142,7 +173,8 @@ impl Problems {
         &self.0
     }
 
-    /// Required, trimmed text of at most `max` characters.
+    /// Required plain text of at most `max` characters: something visible,
+    /// one line unless the field is multi-line (`plain::MULTI_LINE_FIELDS`).
     pub fn require_text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
             self.push(field, Reason::Required);
@@ -151,10 +183,32 @@ impl Problems {
         }
     }
 
-    /// Optional text of at most `max` characters.
-    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) {
+    /// Optional plain text of at most `max` characters; true when it is.
+    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) -> bool {
         if value.chars().count() > max {
             self.push(field, Reason::TooLong { max });
+            false
+        } else {
+            self.check_plain(field, value)
+        }
+    }
+
+    /// Refuses control characters, bidirectional controls and invisible-only
+    /// values; true when the text is plain.
+    pub fn check_plain(&mut self, field: &str, value: &str) -> bool {
+        match plain::check(value, plain::is_multi_line(field)) {
+            Ok(()) => true,
+            Err(fault) => {
+                self.push(field, Reason::from(fault));
+                false
+            }
+        }
+    }
+
+    /// A list of at most `max` items.
+    pub fn limit_count(&mut self, field: &str, count: usize, max: usize) {
+        if count > max {
+            self.push(field, Reason::TooMany { max });
         }
     }
 
@@ -166,6 +220,12 @@ impl Problems {
 
     /// An e-mail address an operator could write to: one `@`, a dotted domain, no spaces.
     pub fn check_email(&mut self, field: &str, value: &str) {
+        if value.chars().count() > MAX_EMAIL {
+            return self.push(field, Reason::TooLong { max: MAX_EMAIL });
+        }
+        if !self.check_plain(field, value) {
+            return;
+        }
         let value = value.trim();
         if value.is_empty() {
             return;
@@ -189,6 +249,12 @@ impl Problems {
     /// A phone number as written in Italy: digits with optional `+`, spaces,
     /// dots, dashes, slashes; 6 to 15 digits.
     pub fn check_phone(&mut self, field: &str, value: &str) {
+        if value.chars().count() > MAX_PHONE {
+            return self.push(field, Reason::TooLong { max: MAX_PHONE });
+        }
+        if !self.check_plain(field, value) {
+            return;
+        }
         let value = value.trim();
         if value.is_empty() {
             return;

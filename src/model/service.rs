@@ -27,11 +27,18 @@ pub struct ServiceInput {
     pub active: bool,
 }
 
+/// Ambiti one service covers.
+pub const MAX_AMBITS: usize = 50;
+
 impl ServiceInput {
     pub fn validate(&self) -> Problems {
         let mut p = Problems::new();
         p.require_text("name", &self.name, 120);
-        p.limit_text("address", &self.address, 200);
+        p.limit_count("ambits", self.ambits.len(), MAX_AMBITS);
+        for (i, a) in self.ambits.iter().enumerate() {
+            p.require_text(&format!("ambits[{i}]"), a, super::ambit::MAX_AMBIT_NAME);
+        }
+        p.limit_text("address", &self.address, super::family::MAX_ADDRESS);
         p.check_phone("phone", &self.phone);
         p.check_email("email", &self.email);
         p.limit_text("notes", &self.notes, super::family::MAX_NOTES);

@@ -61,9 +61,19 @@ impl Query {
     }
 }
 
+/// The longest query: a few words and filters.
+pub const MAX_QUERY: usize = 200;
+
 /// Reads a query; a filter it does not know, or a value that names nothing,
 /// is a problem on the field `query`.
 pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
+    // A query is typed text like any other: control characters are refused,
+    // not stripped, so what was searched is what the operator sees.
+    let mut checked = crate::model::Problems::new();
+    checked.limit_text("query", input, MAX_QUERY);
+    if let Some(p) = checked.into_vec().into_iter().next() {
+        return Err(p);
+    }
     let mut q = Query::default();
     let mut words = Vec::new();
     for word in input.split_whitespace() {

@@ -71,7 +71,7 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
     let Welcome::Ok { user, .. } = welcome else {
         return Err(FrameError::Garbled(format!("handshake refused: {welcome:?}")));
     };
-    tracing::info!(%user, uid, client = %hello.version, "client connected");
+    tracing::info!(%user, uid, client = %crate::model::plain::log_escape(&hello.version), "client connected");
     let actor = if uid == shared.owner || uid == 0 { Actor::server_user(user) } else { Actor::new(user) };
 
     let (queue, outgoing) = sync_channel::<ServerMsg>(QUEUE);

@@ -4,6 +4,7 @@
 
 mod connection;
 mod fanout;
+pub mod log;
 mod socket;
 
 pub use socket::{user_name, FolderFound, FolderProblem};
@@ -221,8 +222,8 @@ pub fn init_logging() {
     let file = (!under_systemd).then(log_file).flatten();
     let builder = fmt().with_ansi(false).with_target(false);
     let _ = match file {
-        Some(f) => builder.with_writer(std::sync::Mutex::new(f)).try_init(),
-        None => builder.with_writer(std::io::stderr).without_time().try_init(),
+        Some(f) => builder.with_writer(log::EscapingWriter(std::sync::Mutex::new(f))).try_init(),
+        None => builder.with_writer(log::EscapingWriter(std::io::stderr)).without_time().try_init(),
     };
 }
 

@@ -16,7 +16,7 @@ use super::search::SearchPopup;
 use super::source::{Live, Source};
 use super::text::T;
 use crate::bank::{Reply, Request};
-use crate::model::{ProposalCode, ProposalStatus};
+use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
 
 /// The smallest terminal the screens are laid out for.
@@ -360,7 +360,15 @@ impl App {
         }
     }
 
+    /// Draws the whole interface, then scrubs the frame: whatever a record,
+    /// an error or the server carried, no control, bidirectional control or
+    /// zero-width space reaches the terminal (`widgets::text::scrub`).
     pub fn render(&mut self, frame: &mut Frame) {
+        self.render_screens(frame);
+        super::widgets::text::scrub(frame.buffer_mut());
+    }
+
+    fn render_screens(&mut self, frame: &mut Frame) {
         let area = frame.area();
         let theme = self.view.theme;
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -410,11 +418,11 @@ impl App {
         } else {
             Span::styled(format!("○ {}", self.view.t(T::Disconnected)), theme.error())
         };
-        let person = format!("{} ({})", who.display_name, who.user);
+        let person = format!("{} ({})", plain::neutralise(&who.display_name), who.user);
         let with_name = if self.service_name.is_empty() {
             service_code.clone()
         } else {
-            format!("{service_code} {}", self.service_name)
+            format!("{service_code} {}", plain::neutralise(&self.service_name))
         };
         let fixed = 8 + person.chars().count() + role.chars().count() + link.content.chars().count() + 9;
         let room = usize::from(width).saturating_sub(fixed);

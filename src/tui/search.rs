@@ -170,7 +170,7 @@ impl SearchPopup {
                 // A record's label starts with its code, already in its column.
                 let (label, matched) = without_code(&hit.label, &hit.code, &hit.matched);
                 line.spans.extend(highlighted(label, &matched, theme.normal(), theme).spans);
-                let more = context(hit, view.lang).join(" · ");
+                let more = crate::model::plain::neutralise(&context(hit, view.lang).join(" · ")).into_owned();
                 if !more.is_empty() {
                     line.spans.push(Span::styled(format!("  {more}"), theme.dim()));
                 }

@@ -17,7 +17,7 @@ use crate::store::audit::AuditEntry;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{edit_line, LineKey, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{edit_line, text_cell, LineKey, Pointer, Selection, TableView};
 
 texts!(Tx {
     Title => "Registro delle operazioni", "Audit log";
@@ -278,10 +278,10 @@ impl Screen for Audit {
             vec![
                 Cell::from(e.seq.to_string()),
                 Cell::from(format_timestamp(e.at)),
-                Cell::from(e.actor.clone()),
+                text_cell(&e.actor),
                 Cell::from(e.action.label(lang)),
-                Cell::from(e.record.clone()),
-                Cell::from(fields.join(", ")),
+                text_cell(&e.record),
+                text_cell(&fields.join(", ")),
             ]
         });
     }

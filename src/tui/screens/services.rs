@@ -21,7 +21,7 @@ use crate::tui::help::centered;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::list::{Selection, TableView};
+use crate::tui::widgets::list::{text_cell, Selection, TableView};
 
 texts!(Tx {
     Services => "Servizi", "Services";
@@ -278,9 +278,10 @@ impl Services {
     fn service_lines(&self, s: &Service, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
         let d = &s.details;
         let field = |label: Tx, value: String| {
+            let value = crate::model::plain::neutralise(&value).into_owned();
             Line::from(vec![Span::styled(format!("{}: ", label.get(lang)), theme.dim()), Span::raw(value)])
         };
-        let mut title = format!("{}  {}", s.code, d.name);
+        let mut title = format!("{}  {}", s.code, crate::model::plain::neutralise(&d.name));
         if !d.active {
             title.push_str(&format!(" ({})", Tx::Inactive.get(lang)));
         }
@@ -311,11 +312,16 @@ impl Services {
         let names = |codes: &mut dyn Iterator<Item = &ComuneCode>| -> String {
             codes.map(|c| short_comune(*c)).collect::<Vec<_>>().join(", ")
         };
-        let mut lines =
-            vec![Line::styled(format!("{} · {} {}", d.name, d.comuni.len(), Tx::Comuni.get(lang)), theme.title())];
+        let mut lines = vec![Line::styled(
+            format!("{} · {} {}", crate::model::plain::neutralise(&d.name), d.comuni.len(), Tx::Comuni.get(lang)),
+            theme.title(),
+        )];
         for district in &d.districts {
             lines.push(Line::from(vec![
-                Span::styled(format!("{} {}: ", Tx::District.get(lang), district.name), theme.dim()),
+                Span::styled(
+                    format!("{} {}: ", Tx::District.get(lang), crate::model::plain::neutralise(&district.name)),
+                    theme.dim(),
+                ),
                 Span::raw(names(&mut district.comuni.iter())),
             ]));
         }
@@ -568,10 +574,10 @@ impl Services {
             let kind = if wide { d.kind.label(lang).to_string() } else { d.kind.token_it().replace('_', " ") };
             vec![
                 Cell::from(services[i].code.to_string()),
-                Cell::from(d.name.clone()),
+                text_cell(&d.name),
                 Cell::from(kind),
-                Cell::from(d.phone.clone()),
-                Cell::from(d.ambits.join(", ")),
+                text_cell(&d.phone),
+                text_cell(&d.ambits.join(", ")),
             ]
         });
         match self.services.get(self.sel.selected) {
@@ -595,7 +601,7 @@ impl Services {
         table.render(frame, area, &mut self.ambit_sel, theme, |i| {
             let d = &ambits[i].details;
             let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
-            vec![Cell::from(d.name.clone()), Cell::from(d.comuni.len().to_string()), Cell::from(districts.join(", "))]
+            vec![text_cell(&d.name), Cell::from(d.comuni.len().to_string()), text_cell(&districts.join(", "))]
         });
         match self.ambits.get(self.ambit_sel.selected) {
             Some(a) => Self::ambit_lines(a, lang, theme),

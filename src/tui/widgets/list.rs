@@ -154,6 +154,12 @@ pub fn edit_line(text: &mut String, ev: &KeyEvent) -> LineKey {
     }
 }
 
+/// A cell of record text: on one line, whatever the record carries
+/// (a line break shows as ` ↵ `, ESC as ␛).
+pub fn text_cell(text: &str) -> Cell<'static> {
+    Cell::from(crate::model::plain::neutralise(text).into_owned())
+}
+
 /// A table of `len` rows of which only the visible ones are built by `row`.
 pub struct TableView<'a> {
     pub title: String,
