@@ -18,6 +18,8 @@ pub enum AuditAction {
     Create,
     Update,
     ReadIdentity,
+    /// An administrator read an identity in an emergency; the field carries the reason.
+    EmergencyRead,
     Export,
     /// A step of a proposal (the field names its new state).
     ProposalStep,
@@ -31,6 +33,7 @@ impl AuditAction {
             (Create, l) => l.pick("creazione", "create"),
             (Update, l) => l.pick("modifica", "update"),
             (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
+            (EmergencyRead, l) => l.pick("lettura d'emergenza", "emergency read"),
             (Export, l) => l.pick("esportazione", "export"),
             (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
         }
@@ -46,7 +49,8 @@ pub struct AuditEntry {
     pub action: AuditAction,
     /// Code or key of the record concerned (`F-2026-0042`, `S-003`, an operator's user name).
     pub record: String,
-    /// Names of the changed fields (dotted paths), for updates.
+    /// Names of the changed fields (dotted paths), for updates; the reason
+    /// of an emergency read; `search` for a name shown in search hits.
     pub fields: Vec<String>,
     #[serde(with = "hex_hash")]
     pub prev_hash: [u8; 32],
