@@ -80,7 +80,7 @@ impl Bank {
 
     /// The test user hands the administration to a colleague (`capo`) and
     /// works on as an operator of S-001: an administrator reads no identity.
-    fn as_operator_of_s001(self) -> Bank {
+    fn working_as_operator_of_s001(self) -> Bank {
         self.run(&["operator", "add", "capo", "--name", "Capo Amministratore", "--role", "amministratore"]).success();
         self.run(&["operator", "edit", &Bank::me(), "--role", "operatore", "--service", "S-001"]).success();
         self
@@ -204,7 +204,7 @@ fn an_unknown_comune_suggests_the_right_ones() {
 
 #[test]
 fn a_family_is_created_listed_shown_and_edited() {
-    let bank = Bank::new().with_service().as_operator_of_s001();
+    let bank = Bank::new().with_service().working_as_operator_of_s001();
     let code = bank.add_family();
     assert!(code.starts_with("F-") && code.ends_with("-0001"), "{code}");
     let list = bank.stdout(&["family", "list", "--comune", "Osio Sotto"]);
@@ -233,7 +233,7 @@ fn an_illegal_status_change_is_refused_in_plain_words() {
 
 #[test]
 fn an_edit_based_on_an_old_revision_is_refused_and_says_who_changed_it() {
-    let bank = Bank::new().with_service().as_operator_of_s001();
+    let bank = Bank::new().with_service().working_as_operator_of_s001();
     let code = bank.add_family();
     bank.run(&["family", "edit", &code, "--notes", "prima modifica"]).success();
     bank.run(&["family", "edit", &code, "--revision", "1", "--notes", "seconda modifica"])
@@ -286,7 +286,7 @@ fn a_need_shows_the_childs_identity_to_its_service_and_the_read_is_audited() {
     );
 
     // Its own service reads it (on record, in a log the operator does not read).
-    let bank = bank.as_operator_of_s001();
+    let bank = bank.working_as_operator_of_s001();
     let shown = bank.stdout(&["need", "show", &code]);
     assert!(shown.contains("Chiara Esempio") && shown.contains("giudiziale"), "{shown}");
     let list = bank.stdout(&["need", "list"]);
