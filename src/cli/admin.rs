@@ -9,7 +9,6 @@ use clap::Args;
 use crate::bank::{Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
-use crate::store::audit::AuditAction;
 
 use super::parse::FlagErrors;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
@@ -361,13 +360,7 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
         s.t("CAMPI", "FIELDS"),
     ]);
     for e in &entries {
-        let fields: Vec<String> = match e.action {
-            // The administrator's own words, as given.
-            AuditAction::EmergencyRead => {
-                e.fields.iter().map(|r| format!("{} {r}", s.t("motivo:", "reason:"))).collect()
-            }
-            _ => e.fields.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect(),
-        };
+        let fields = e.fields_text(s.lang);
         t.row(vec![
             e.seq.to_string(),
             format_timestamp(e.at),

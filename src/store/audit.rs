@@ -114,6 +114,17 @@ impl AuditEntry {
     pub fn key(seq: u64) -> [u8; 8] {
         seq.to_be_bytes()
     }
+
+    /// The entry's fields as an operator reads them: field names in words,
+    /// or an emergency read's reason as the administrator gave it.
+    pub fn fields_text(&self, lang: crate::i18n::Lang) -> Vec<String> {
+        match self.action {
+            AuditAction::EmergencyRead => {
+                self.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
+            }
+            _ => self.fields.iter().map(|f| crate::i18n::field_label(f, lang)).collect(),
+        }
+    }
 }
 
 /// Where the chain breaks, and how.
