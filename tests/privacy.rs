@@ -210,7 +210,11 @@ fn an_update_by_a_caller_who_cannot_read_the_identity_keeps_it() {
     let mut input = fx.need(ADMIN, w.need).as_input();
     input.identity.given_name = "Altro".into();
     let problems = fx.invalid(ADMIN, Request::NeedUpdate { code: w.need, base_revision: rev, input });
-    assert_eq!(problems, vec![Problem::new("identity", Reason::NotExpected { condition: "identity=hidden".into() })]);
+    let hidden = vec![Problem::new("identity", Reason::NotExpected { condition: "identity=hidden".into() })];
+    assert_eq!(problems, hidden);
+    let mut input = fx.need(ADMIN, w.need).as_input();
+    input.identity.birth_date = time::macros::date!(2018 - 01 - 01);
+    assert_eq!(fx.invalid(ADMIN, Request::NeedUpdate { code: w.need, base_revision: rev, input }), hidden);
     let v = fx.family(ADMIN, w.family);
     let mut input = v.as_input();
     input.profile.household.pets = String::new();

@@ -466,7 +466,8 @@ impl NeedView {
 }
 
 /// The child's identity as sent by a caller who may not read it: no names,
-/// no fiscal code, no address. Its birth date is not read.
+/// no fiscal code, no address, and the earliest date for a birth date (no
+/// child's): anything else would be a change of what the caller cannot see.
 pub fn hidden_child_identity() -> ChildIdentity {
     ChildIdentity {
         given_name: String::new(),
@@ -478,10 +479,9 @@ pub fn hidden_child_identity() -> ChildIdentity {
 }
 
 impl NeedInput {
-    /// No names, fiscal code or address: what a caller who may not read the identity sends.
+    /// The hidden identity: what a caller who may not read the identity sends.
     pub fn identity_is_blank(&self) -> bool {
-        let id = &self.identity;
-        id.given_name.is_empty() && id.family_name.is_empty() && id.fiscal_code.is_none() && id.address.is_empty()
+        self.identity == hidden_child_identity()
     }
 }
 

@@ -3,9 +3,9 @@
 //! symmetric: naming a sibling puts both in one group.
 //!
 //! An update by a caller who may not read the child's identity (an
-//! administrator handing a need over) sends it blank — no names, fiscal
-//! code or address; its birth date is not read — and the stored identity is
-//! kept. An identity it sends anyway is refused.
+//! administrator handing a need over) sends it blank
+//! (`hidden_child_identity`), and the stored identity is kept. Anything
+//! else it sends there, a birth date included, is refused.
 
 use std::collections::BTreeSet;
 
