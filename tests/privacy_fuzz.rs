@@ -88,7 +88,8 @@ fn fuzz(requests: u64) {
         f.leaks.len(),
         f.markers.list.len()
     );
-    println!("by variant: {:?}", f.fired);
+    println!("by variant (fired): {:?}", f.fired);
+    println!("by variant (answered Ok): {:?}", f.ok_by_variant);
     let mut slow: Vec<_> = f.spent.iter().collect();
     slow.sort_by(|a, b| b.1.cmp(a.1));
     println!("time by variant (request and check): {:?}", &slow[..slow.len().min(8)]);
@@ -352,6 +353,7 @@ struct Fuzzer {
     by_actor: BTreeMap<String, u64>,
     spent: BTreeMap<&'static str, std::time::Duration>,
     ok: u64,
+    ok_by_variant: BTreeMap<&'static str, u64>,
     leaks: Vec<String>,
     today: Date,
 }
@@ -388,6 +390,7 @@ impl Fuzzer {
             by_actor: BTreeMap::new(),
             spent: BTreeMap::new(),
             ok: 0,
+            ok_by_variant: BTreeMap::new(),
             leaks: vec![],
             today: NOW.date(),
         };
@@ -618,6 +621,7 @@ impl Fuzzer {
         *self.spent.entry("(handle)").or_default() += handled.elapsed();
         if response.is_ok() {
             self.ok += 1;
+            *self.ok_by_variant.entry(name).or_default() += 1;
         }
         // The administrator's backup and emergency read carry identities by design, on record.
         let exempt = is_admin && matches!(name, "Export" | "EmergencyRead") && response.is_ok();
