@@ -438,3 +438,19 @@ fn comune_lookup_and_distance_without_a_bank() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("016091") && text.contains("38.") && text.contains("Milano (MI)"), "{text}");
 }
+
+#[test]
+fn an_administrator_edits_what_it_sees_and_is_told_it_cannot_change_the_rest() {
+    let bank = Bank::new().with_service();
+    let code = bank.add_family();
+    // The shared part: changed, the identity kept.
+    bank.run(&["family", "edit", &code, "--max-children", "2"]).success().stdout(predicate::str::contains("rev. 2"));
+    // The private part: refused before anything is sent, naming the flags.
+    let out =
+        bank.run(&["family", "edit", &code, "--phone", "035 000 9999", "--notes", "x"]).code(1).get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--phone") && err.contains("--notes") && err.contains("dati riservati"), "{err}");
+    let bank = bank.working_as_operator_of_s001();
+    let shown = bank.stdout(&["family", "show", &code]);
+    assert!(shown.contains("035 555 1234") && shown.contains("revisione 2"), "the phone is kept:\n{shown}");
+}

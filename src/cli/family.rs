@@ -189,6 +189,17 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) ->
     // Without the private part (an administrator) it goes empty, and the bank keeps the stored one.
     let mut input = view.as_input();
     let mut errs = FlagErrors::new(s.lang);
+    if view.private.is_none() {
+        for flag in fields.private_flags() {
+            errs.push(
+                flag,
+                s.t(
+                    "non puoi leggere i dati riservati di questa famiglia, né cambiarli",
+                    "you may not read this family's private data, nor change it",
+                ),
+            );
+        }
+    }
     fields.apply(&mut input, &mut errs);
     errs.finish()?;
     let base_revision = revision.unwrap_or(view.revision);
@@ -196,6 +207,22 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) ->
 }
 
 impl FamilyFields {
+    /// The flags given that set the private part (identity, contacts, children, pets, notes).
+    fn private_flags(&self) -> Vec<&'static str> {
+        [
+            ("adult", !self.adults.is_empty()),
+            ("address", self.address.is_some()),
+            ("phone", self.phone.is_some()),
+            ("email", self.email.is_some()),
+            ("children-born", self.children_born.is_some()),
+            ("pets", self.pets.is_some()),
+            ("notes", self.notes.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
     /// Writes every given flag into `input`; problems go to `errs`.
     fn apply(self, input: &mut FamilyInput, errs: &mut FlagErrors) {
         let lang = errs.lang();

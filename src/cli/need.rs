@@ -208,6 +208,17 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> C
     // Without the child's identity (an administrator) it goes blank, and the bank keeps the stored one.
     let mut input = view.as_input();
     let mut errs = FlagErrors::new(s.lang);
+    if view.identity.is_none() {
+        for flag in fields.identity_flags() {
+            errs.push(
+                flag,
+                s.t(
+                    "non puoi leggere l'identità di questo minore, né cambiarla",
+                    "you may not read this child's identity, nor change it",
+                ),
+            );
+        }
+    }
     fields.apply(&mut input, &mut errs);
     errs.finish()?;
     let base_revision = revision.unwrap_or(view.revision);
@@ -215,6 +226,20 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> C
 }
 
 impl NeedFields {
+    /// The flags given that set the child's identity.
+    fn identity_flags(&self) -> Vec<&'static str> {
+        [
+            ("given-name", self.given_name.is_some()),
+            ("family-name", self.family_name.is_some()),
+            ("birth-date", self.birth_date.is_some()),
+            ("fiscal-code", self.fiscal_code.is_some()),
+            ("address", self.address.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
     fn apply(self, input: &mut NeedInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
         if let Some(v) = self.service {
