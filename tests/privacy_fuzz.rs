@@ -80,7 +80,10 @@ fn fuzz(requests: u64) {
     }
     let elapsed = started.elapsed();
     let rate = requests as f64 / elapsed.as_secs_f64();
-    println!(
+    // Straight to stderr, past the test harness's capture: CI's log shows the count.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
         "privacy fuzzer: {requests} requests in {:.1} s ({rate:.0} requests/s), {} answered Ok, {} leaks; \
          {} markers; seed {SEED}",
         elapsed.as_secs_f64(),
