@@ -876,8 +876,14 @@ impl Fuzzer {
             "Info" => Request::Info,
             "Init" => Request::Init { admin: self.opt(|f| f.user()) },
             "AmbitSave" => {
-                let name = format!("Ambito Prova {}", self.rng.gen_range(0..5));
-                let comuni = vec![self.pick(&comuni())];
+                let n = self.rng.gen_range(0..5);
+                let name = format!("Ambito Prova {n}");
+                // A comune of the province in no ambito yet (most often), or one that is.
+                let comuni = if self.rng.gen_bool(0.8) {
+                    vec![comune(&format!("01600{}", n + 1))]
+                } else {
+                    vec![self.pick(&comuni())]
+                };
                 Request::AmbitSave {
                     input: AmbitInput { name, comuni, districts: vec![] },
                     base_revision: self.opt(|f| f.rng.gen_range(1..3)),
