@@ -158,7 +158,25 @@ impl Bank {
             search: RwLock::new(Default::default()),
         };
         bank.rebuild_index()?;
+        bank.remember_todays_reads()?;
         Ok(bank)
+    }
+
+    /// Today's names shown in search hits, from the log's newest entries:
+    /// after a restart they are not recorded a second time the same day.
+    fn remember_todays_reads(&self) -> Result<(), StoreError> {
+        let today = self.today();
+        for kv in self.store.tree(TreeId::Audit).iter().rev() {
+            let (_, v) = kv?;
+            let Ok((_, e)) = codec::decode::<AuditEntry>(&v) else { continue };
+            if e.at.date() < today {
+                break;
+            }
+            if e.action == AuditAction::ReadIdentity && e.fields == ["search"] && e.at.date() == today {
+                self.reads.remember(&e.actor, &e.record, today);
+            }
+        }
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {

@@ -8,8 +8,8 @@
 //! (in batches, under the bank's write lock); repeats the same day cost a
 //! look-up in memory. Dropping the recorder writes whatever is still queued.
 //!
-//! The memory of what was recorded today starts empty at each start of the
-//! server: after a restart the first read of the day is recorded again.
+//! At start the bank fills the memory from today's entries of the log
+//! (`remember`), so a restart does not record the same read twice in a day.
 
 use std::collections::HashSet;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -84,6 +84,16 @@ impl IdentityReads {
                 let _ = queue.send(Message::Read(read));
             }
         }
+    }
+
+    /// Marks a read as already on record (found in the log at start).
+    pub fn remember(&self, user: &str, code: &str, day: Date) {
+        let mut seen = lock(&self.seen);
+        if seen.day != Some(day) {
+            seen.day = Some(day);
+            seen.reads.clear();
+        }
+        seen.reads.insert((user.to_string(), code.to_string()));
     }
 
     /// Waits until every read noted before this call is written.
