@@ -101,7 +101,7 @@ fn build(db: &Path, families: usize, needs: usize) {
     let generated = started.elapsed();
     let bank = open(db, true);
     let started = Instant::now();
-    match bank.handle(&Actor::new(ADMIN), Request::Import { lines }) {
+    match bank.handle(&Actor::server_user(ADMIN), Request::Import { lines }) {
         Ok(Reply::Imported(_)) => {}
         other => panic!("the demo bank imports: {other:?}"),
     }

@@ -207,7 +207,7 @@ fn build(db: &Path, families: usize, needs: usize) {
     let count = lines.len();
     let bank = open(db, true);
     let started = Instant::now();
-    match bank.handle(&Actor::new(me()), Request::Import { lines }) {
+    match bank.handle(&Actor::server_user(me()), Request::Import { lines }) {
         Ok(Reply::Imported(_)) => {}
         other => panic!("the demo bank imports: {other:?}"),
     }

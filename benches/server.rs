@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use banca::bank::{BankError, FamilyFilter, Reply, Request};
 use banca::client::{Client, Target};
-use banca::model::{FamilyCode, FamilyInput};
+use banca::model::FamilyCode;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -211,14 +211,9 @@ fn run_case(target: &Target, codes: &Arc<Vec<FamilyCode>>, op: Op, clients: usiz
                                 Ok(Reply::Family(v)) => v,
                                 other => panic!("family get {code}: {other:?}"),
                             };
-                            let mut profile = view.profile;
-                            profile.notes = format!("bench {clients}/{t}/{i}");
-                            let input = FamilyInput {
-                                service: Some(view.contact.service),
-                                referent: Some(view.contact.referent),
-                                identity: view.identity.expect("the demo's admin sees identities"),
-                                profile,
-                            };
+                            // The admin does not see the private part: it goes empty and stays as stored.
+                            let mut input = view.as_input();
+                            input.profile.languages = vec![format!("bench {clients}/{t}/{i}")];
                             timed_call(&mut client, Request::FamilyUpdate { code, base_revision: view.revision, input })
                         }
                     };

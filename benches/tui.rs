@@ -70,7 +70,7 @@ fn main() {
     let lines =
         banca::demo::generate_lines(&DemoOptions { families, needs, seed: 7, admin_user: admin.clone(), now: NOW });
     let bank = Bank::open(temp.path(), BankConfig::default(), true, Arc::new(FixedClock(NOW))).expect("the bank opens");
-    match bank.handle(&Actor::new(admin.clone()), Request::Import { lines }) {
+    match bank.handle(&Actor::server_user(admin.clone()), Request::Import { lines }) {
         Ok(Reply::Imported(_)) => {}
         other => panic!("the demo bank imports: {other:?}"),
     }

@@ -1,15 +1,19 @@
 //! Who may see and change what. The one table of the product's visibility
 //! rules; the bank asks it before every read and write.
 //!
-//! - admin: everything (services, operators, ambiti, every record, backups);
-//!   reads of a child's identity are audited like anyone's.
+//! - admin: runs the bank (services, operators, ambiti, backups), writes
+//!   every record's shared part; never reads a child's or a family's
+//!   identity in an ordinary read, list, search or ranking. An emergency
+//!   read with a reason (`emergency_read`) is the only way, audited as such.
 //! - coordinator: every family's identity and all shared views; no child's
-//!   identity; no writes to families and needs.
+//!   identity, not even in an emergency; no writes to families and needs.
 //! - operator: read/write its own service's families and needs, identity
 //!   included; the shared view of everyone else's.
 //! - reader: shared views only.
 //! - proposals and placements: the two services involved (operators and
 //!   readers), the coordination and administrators (`follows_link`).
+//!
+//! docs/privacy.md lists, field by field, what each role sees.
 
 use crate::bank::Principal;
 use crate::model::{Role, ServiceCode};
@@ -38,7 +42,8 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
     use Subject::*;
     let own = owner.is_some() && who.service == owner;
     match who.role {
-        Role::Admin => true,
+        // Running the bank is not reading people: identities stay with their services.
+        Role::Admin => !matches!((subject, op), (Family | Need, ReadIdentity)),
         Role::Coordinator => {
             matches!((subject, op), (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity))
         }
@@ -49,6 +54,14 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
         },
         Role::Reader => matches!((subject, op), (Family | Need | Directory, ReadShared)),
     }
+}
+
+/// May `who` read the identity of a record of `subject` through an
+/// emergency request (with a reason, audited as such)? Administrators
+/// only; the coordination never reads a child's identity, and reads a
+/// family's in the ordinary way.
+pub fn emergency_read(who: &Principal, subject: Subject) -> bool {
+    who.role == Role::Admin && matches!(subject, Subject::Family | Subject::Need)
 }
 
 /// May `who` follow a proposal or placement between these two services?

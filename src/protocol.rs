@@ -13,7 +13,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::bank::{Request, Response};
 
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
-pub const PROTOCOL: u32 = 1;
+/// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
+pub const PROTOCOL: u32 = 2;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -152,14 +152,24 @@ fn reading_a_childs_identity_in_ones_own_service_is_on_record() {
 }
 
 #[test]
-fn reading_a_childs_identity_as_administrator_is_on_record_too() {
+fn an_administrators_emergency_read_is_on_record_with_its_reason() {
     let fx = fixture();
     let code = fx.create_need(BRUNO, need_input());
     let before = fx.audit_len();
-    assert!(fx.need(ADMIN, code).identity.is_some());
+    // An ordinary read shows the administrator no identity, and records nothing.
+    assert!(fx.need(ADMIN, code).identity.is_none());
+    assert_eq!(fx.audit_len(), before);
+    let reason = "segnalazione urgente della questura, turno di notte";
+    match fx.ok(ADMIN, Request::EmergencyRead { code: code.to_string(), reason: reason.into() }) {
+        Reply::Need(v) => assert_eq!(v.identity.map(|i| i.given_name).as_deref(), Some("Bimbo")),
+        other => panic!("expected Need, got {other:?}"),
+    }
     assert_eq!(fx.audit_len(), before + 1);
     let e = history(&fx, &code.to_string()).pop().unwrap();
-    assert_eq!((e.action, e.actor.as_str()), (AuditAction::ReadIdentity, ADMIN));
+    assert_eq!(
+        (e.action, e.actor.as_str(), e.fields.as_slice()),
+        (AuditAction::EmergencyRead, ADMIN, &[reason.to_string()][..])
+    );
 }
 
 #[test]
@@ -187,8 +197,8 @@ fn reading_a_familys_identity_leaves_no_entry() {
     let fx = fixture();
     let code = fx.create_family(ANNA, family_input());
     let before = fx.audit_len();
-    assert!(fx.family(ANNA, code).identity.is_some());
-    assert!(fx.family(CARLA, code).identity.is_some());
+    assert!(fx.family(ANNA, code).private.is_some());
+    assert!(fx.family(CARLA, code).private.is_some());
     assert_eq!(fx.audit_len(), before);
 }
 

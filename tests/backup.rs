@@ -80,7 +80,7 @@ fn new_bank() -> (tempfile::TempDir, Arc<Bank>) {
 }
 
 fn import(bank: &Arc<Bank>, lines: &[String]) -> Response {
-    ask(bank, ADMIN, Request::Import { lines: lines.to_vec() })
+    ask_server_user(bank, ADMIN, Request::Import { lines: lines.to_vec() })
 }
 
 /// The kind of record on a line (`header`, `family`, `audit`, …).

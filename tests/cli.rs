@@ -78,6 +78,14 @@ impl Bank {
         self
     }
 
+    /// The test user hands the administration to a colleague (`capo`) and
+    /// works on as an operator of S-001: an administrator reads no identity.
+    fn working_as_operator_of_s001(self) -> Bank {
+        self.run(&["operator", "add", "capo", "--name", "Capo Amministratore", "--role", "amministratore"]).success();
+        self.run(&["operator", "edit", &Bank::me(), "--role", "operatore", "--service", "S-001"]).success();
+        self
+    }
+
     fn add_family(&self) -> String {
         let out = self.stdout(&[
             "family",
@@ -196,7 +204,7 @@ fn an_unknown_comune_suggests_the_right_ones() {
 
 #[test]
 fn a_family_is_created_listed_shown_and_edited() {
-    let bank = Bank::new().with_service();
+    let bank = Bank::new().with_service().working_as_operator_of_s001();
     let code = bank.add_family();
     assert!(code.starts_with("F-") && code.ends_with("-0001"), "{code}");
     let list = bank.stdout(&["family", "list", "--comune", "Osio Sotto"]);
@@ -225,7 +233,7 @@ fn an_illegal_status_change_is_refused_in_plain_words() {
 
 #[test]
 fn an_edit_based_on_an_old_revision_is_refused_and_says_who_changed_it() {
-    let bank = Bank::new().with_service();
+    let bank = Bank::new().with_service().working_as_operator_of_s001();
     let code = bank.add_family();
     bank.run(&["family", "edit", &code, "--notes", "prima modifica"]).success();
     bank.run(&["family", "edit", &code, "--revision", "1", "--notes", "seconda modifica"])
@@ -264,12 +272,25 @@ fn a_need_shows_the_childs_identity_to_its_service_and_the_read_is_audited() {
         "V.G. 12/2026",
     ]);
     let code = out.split_whitespace().last().unwrap().to_string();
+    // The administrator who typed it in reads it back without the child's identity.
+    let shown = bank.stdout(&["need", "show", &code]);
+    assert!(!shown.contains("Chiara") && !shown.contains("10/05/2019") && shown.contains("giudiziale"), "{shown}");
+    // Only an emergency read, with its reason, shows it; the log keeps the reason.
+    bank.run(&["need", "show", &code, "--emergency", ""]).code(1).stderr(predicate::str::contains("motivo"));
+    let shown = bank.stdout(&["need", "show", &code, "--emergency", "minore scomparso, richiesta dei carabinieri"]);
+    assert!(shown.contains("Chiara Esempio") && shown.contains("10/05/2019"), "{shown}");
+    let audit = bank.stdout(&["audit", "--record", &code]);
+    assert!(
+        audit.contains("lettura d'emergenza") && audit.contains("motivo: minore scomparso, richiesta dei carabinieri"),
+        "{audit}"
+    );
+
+    // Its own service reads it (on record, in a log the operator does not read).
+    let bank = bank.working_as_operator_of_s001();
     let shown = bank.stdout(&["need", "show", &code]);
     assert!(shown.contains("Chiara Esempio") && shown.contains("giudiziale"), "{shown}");
     let list = bank.stdout(&["need", "list"]);
     assert!(list.contains(&code) && !list.contains("Chiara"), "lists are pseudonymous:\n{list}");
-    let audit = bank.stdout(&["audit", "--record", &code]);
-    assert!(audit.contains("lettura identità"), "{audit}");
 }
 
 #[test]
@@ -416,4 +437,20 @@ fn comune_lookup_and_distance_without_a_bank() {
         .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("016091") && text.contains("38.") && text.contains("Milano (MI)"), "{text}");
+}
+
+#[test]
+fn an_administrator_edits_what_it_sees_and_is_told_it_cannot_change_the_rest() {
+    let bank = Bank::new().with_service();
+    let code = bank.add_family();
+    // The shared part: changed, the identity kept.
+    bank.run(&["family", "edit", &code, "--max-children", "2"]).success().stdout(predicate::str::contains("rev. 2"));
+    // The private part: refused before anything is sent, naming the flags.
+    let out =
+        bank.run(&["family", "edit", &code, "--phone", "035 000 9999", "--notes", "x"]).code(1).get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--phone") && err.contains("--notes") && err.contains("dati riservati"), "{err}");
+    let bank = bank.working_as_operator_of_s001();
+    let shown = bank.stdout(&["family", "show", &code]);
+    assert!(shown.contains("035 555 1234") && shown.contains("revisione 2"), "the phone is kept:\n{shown}");
 }

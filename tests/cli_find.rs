@@ -13,15 +13,15 @@ trait Records {
 }
 
 impl Records for Bank {
-    /// An approved family of S-002 in Osio Sotto: Niccolò and Laura Bassi.
+    /// An approved family of S-001 in Osio Sotto: Niccolò and Laura Bassi.
     fn family(&self) -> String {
         self.saved(&[
             "family",
             "add",
             "--service",
-            "S-002",
+            "S-001",
             "--referent",
-            "marco",
+            "anna",
             "--adult",
             "Niccolò Bassi,1978",
             "--adult",
@@ -71,13 +71,14 @@ impl Records for Bank {
 #[test]
 fn find_prints_one_line_per_hit_best_first_then_how_many() {
     let bank = Bank::new();
+    bank.work_as_operator_of_s001();
     let family = bank.family();
     let need = bank.need();
 
     // Accents folded: "nicolo" finds Niccolò (after the comuni whose names start with it:
     // Nicolosi, San Nicolò…). In a pipe: no highlighting, and one line per hit for grep.
     let out = bank.stdout(&["find", "nicolo"]);
-    let line = format!("famiglia  {family}  Niccolò Bassi, Laura Bassi  Osio Sotto (BG) · idonea · S-002");
+    let line = format!("famiglia  {family}  Niccolò Bassi, Laura Bassi  Osio Sotto (BG) · idonea · S-001");
     assert!(out.lines().any(|l| l == line), "{out}");
     assert!(out.lines().next().unwrap().contains("Nicolosi (CT)"), "{out}");
     assert!(!out.contains('\x1b'), "no escape codes in a pipe: {out:?}");
@@ -169,6 +170,7 @@ fn find_without_results_or_with_a_wrong_filter_exits_1_with_a_sentence() {
 #[test]
 fn show_opens_any_record_by_its_code_as_its_own_show_does() {
     let bank = Bank::new();
+    bank.work_as_operator_of_s001();
     let family = bank.family();
     let need = bank.need();
     let out = bank.stdout(&["propose", &need, &family]);
@@ -195,7 +197,7 @@ fn show_opens_any_record_by_its_code_as_its_own_show_does() {
         own_json.extend(own.iter().copied());
         assert_eq!(json, bank.stdout(&own_json), "--json show {code}");
     }
-    // The caller's view: identity for the administrator running the tests.
+    // The caller's view: identities for the operator of their service running the tests.
     assert!(bank.stdout(&["show", &family]).contains("Niccolò Bassi"));
     assert!(bank.stdout(&["show", &need]).contains("Chiara"));
     // Codes as typed: lower case, spaces.
@@ -219,6 +221,7 @@ fn show_opens_any_record_by_its_code_as_its_own_show_does() {
 #[test]
 fn a_conflict_says_which_record_to_read_again() {
     let bank = Bank::new();
+    bank.work_as_operator_of_s001();
     let family = bank.family();
     bank.run(&["family", "edit", &family, "--notes", "prima modifica"]).success();
     let err = bank.stderr(&["family", "edit", &family, "--revision", "1", "--notes", "seconda"], 1);

@@ -131,7 +131,7 @@ fn an_edit_is_refused_the_same_and_the_record_keeps_its_text() {
         base_revision: revision,
         input,
     });
-    assert_eq!(fx.family(ANNA, code).identity.unwrap().adults[0].name, "Giulia Esempio");
+    assert_eq!(fx.family(ANNA, code).private.unwrap().identity.adults[0].name, "Giulia Esempio");
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn notes_keep_their_lines_and_tabs_while_names_stay_on_one() {
     let mut input = family_input();
     input.profile.notes = "Prima riga.\n\tSeconda riga, rientrata.".into();
     let code = fx.create_family(ANNA, input);
-    assert_eq!(fx.family(ANNA, code).profile.notes, "Prima riga.\n\tSeconda riga, rientrata.");
+    assert_eq!(fx.family(ANNA, code).private.unwrap().notes, "Prima riga.\n\tSeconda riga, rientrata.");
     // Invisible joiners inside visible text are text (emoji, some scripts).
     let mut input = family_input();
     input.identity.adults[0].name = "Giulia Esempio 👩‍👧".into();
@@ -321,7 +321,7 @@ fn an_old_family_carrying_hostile_text_draws_neutralised_in_the_interface() {
         f.profile.notes = format!("Prima riga\nSeconda{OSC_TITLE}\0riga");
     });
     // The stored value is what was written: the core hands data back as it is.
-    assert!(fx.family(ANNA, code).profile.notes.contains('\u{1b}'));
+    assert!(fx.family(ANNA, code).private.unwrap().notes.contains('\u{1b}'));
 
     let mut tui = app(&fx.bank, ANNA, Lang::It);
     press(&mut tui, "2");

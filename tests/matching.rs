@@ -657,7 +657,7 @@ fn a_candidate_of_another_service_shows_its_contact_not_its_identity() {
     let b = ranking_bank();
     let r = rank(&b.fx, ANNA, b.need);
     let bergamo = r.candidates.iter().find(|c| c.family.code == b.families[4]).expect("a candidate");
-    assert_eq!(bergamo.family.identity, None);
+    assert_eq!(bergamo.family.private, None);
     assert_eq!(bergamo.family.contact.service, S2);
     assert_eq!(bergamo.family.contact.service_name, S2_NAME);
     assert_eq!(bergamo.family.contact.referent, BRUNO);
@@ -666,9 +666,9 @@ fn a_candidate_of_another_service_shows_its_contact_not_its_identity() {
     // The availability profile is shared: that is what matching is about.
     assert_eq!(bergamo.family.profile.languages, ["arabo", "francese"]);
     // A ranking never carries identities, not even of the caller's own families.
-    assert!(r.candidates.iter().all(|c| c.family.identity.is_none()));
+    assert!(r.candidates.iter().all(|c| c.family.private.is_none()));
     // The identity is still there for the family's own service.
-    assert!(b.fx.family(BRUNO, b.families[4]).identity.is_some());
+    assert!(b.fx.family(BRUNO, b.families[4]).private.is_some());
 }
 
 #[test]
@@ -680,14 +680,14 @@ fn ranking_a_need_of_another_service_shows_no_child_identity() {
     assert_eq!(r.need.age_months, 90);
     assert_eq!((r.need.contact.service, r.need.contact.referent.as_str()), (S1, ANNA));
     assert_eq!(codes(&r), codes(&rank(&b.fx, ANNA, b.need)), "the same ranking for both services");
-    assert!(r.candidates.iter().all(|c| c.family.identity.is_none()));
+    assert!(r.candidates.iter().all(|c| c.family.private.is_none()));
 
     // From the family's side too: bruno's family sees anna's girl without her name.
     let f = needs_for(&b.fx, BRUNO, b.families[4]);
     let listed = f.needs.iter().find(|n| n.need.code == b.need).expect("the girl is listed");
     assert_eq!(listed.need.identity, None);
     assert_eq!(listed.score, 74, "the same score both ways");
-    assert_eq!(f.family.identity, None, "rankings never carry identities");
+    assert_eq!(f.family.private, None, "rankings never carry identities");
     // Rankings read no identity, so they leave nothing in the audit log.
     assert_eq!(b.fx.audit_len(), audit_before);
 }
@@ -739,7 +739,7 @@ fn weights_from_the_configuration_change_the_ranking() {
     let config = BankConfig { cache_bytes: 4 * 1024 * 1024, matching: only_distance, ..BankConfig::default() };
     let bank = Bank::open(&dir.path().join("bank"), config, true, Arc::new(FixedClock(NOW))).unwrap();
     let other = Fixture { dir, bank: Arc::new(bank) };
-    other.ok(ADMIN, Request::Import { lines });
+    other.as_server_user(ADMIN, Request::Import { lines }).expect("imported");
 
     // 100 × (1 − km/60): Dalmine 0 km, Lallio 2.32, Treviolo 2.74, Stezzano 3.56, Osio Sotto 3.93, Bergamo 7.03.
     let r = rank(&other, ANNA, b.need);

@@ -967,7 +967,7 @@ fn an_export_restores_proposals_and_placements_and_a_dangling_placement_is_refus
     };
     let (dir, restored) = empty_bank();
     let restored = Fixture { dir, bank: Arc::new(restored) };
-    match restored.ok(ADMIN, Request::Import { lines: lines.clone() }) {
+    match restored.as_server_user(ADMIN, Request::Import { lines: lines.clone() }).expect("imported") {
         Reply::Imported(summary) => assert_eq!((summary.proposals, summary.placements), (5, 3)),
         other => panic!("expected Imported, got {other:?}"),
     }
@@ -1007,7 +1007,7 @@ fn an_export_restores_proposals_and_placements_and_a_dangling_placement_is_refus
     let (dir, other) = empty_bank();
     let other = Fixture { dir, bank: Arc::new(other) };
     assert_eq!(
-        other.err(ADMIN, Request::Import { lines: forged }),
+        other.as_server_user(ADMIN, Request::Import { lines: forged }).unwrap_err(),
         BankError::ImportRejected(vec![LineProblem {
             line: line + 1,
             problem: LineFault::Invalid(vec![Problem::new(

@@ -235,7 +235,7 @@ fn audit_verified(c: &mut Client) -> u64 {
 
 /// Init by the test user (who becomes admin), service S-001 and its operator anna.
 fn seed(c: &mut Client) {
-    saved(c, Request::Init);
+    saved(c, Request::Init { admin: None });
     let s1 = saved(c, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
     assert_eq!(s1.code, "S-001");
     saved(
@@ -247,29 +247,34 @@ fn seed(c: &mut Client) {
     );
 }
 
-/// A family of S-001 whose notes hold a counter, starting at 0 (revision 1).
+/// A family of S-001 whose languages hold a counter ("n0"), starting at 0 (revision 1):
+/// a shared field, which the administrator sees and may change.
 fn counted_family(c: &mut Client) -> FamilyCode {
     let mut input = family_in(S1, ANNA);
-    input.profile.notes = "0".into();
+    input.profile.languages = vec![counter_text(0)];
     let s = saved(c, Request::FamilyCreate { input });
     assert_eq!(s.revision, 1);
     FamilyCode::parse(&s.code).expect("a family code")
 }
 
-fn counter(v: &FamilyView) -> u64 {
-    v.profile.notes.parse().unwrap_or_else(|_| panic!("{}: notes {:?} are not a counter", v.code, v.profile.notes))
+fn counter_text(n: u64) -> String {
+    format!("n{n}")
 }
 
-/// The family as an administrator submits it again, with the counter set to `n`.
+fn counter(v: &FamilyView) -> u64 {
+    let text = v.profile.languages.first().map(String::as_str).unwrap_or("");
+    text.strip_prefix('n')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}: languages {:?} are not a counter", v.code, v.profile.languages))
+}
+
+/// The family as an administrator submits it again, with the counter set to
+/// `n` (the private part, which the administrator does not see, goes empty
+/// and stays as stored).
 fn with_counter(v: &FamilyView, n: u64) -> FamilyInput {
-    let mut profile = v.profile.clone();
-    profile.notes = n.to_string();
-    FamilyInput {
-        service: Some(v.contact.service),
-        referent: Some(v.contact.referent.clone()),
-        identity: v.identity.clone().expect("the admin sees the identity"),
-        profile,
-    }
+    let mut input = v.as_input();
+    input.profile.languages = vec![counter_text(n)];
+    input
 }
 
 /// Runs `f` on another thread and fails (instead of hanging) past `within`.
@@ -432,7 +437,7 @@ fn after_kill_9_every_acknowledged_write_is_still_there() {
                             last_acked[i].store(n, Ordering::SeqCst);
                             acks.fetch_add(1, Ordering::SeqCst);
                             v.revision = saved.revision;
-                            v.profile.notes = n.to_string();
+                            v.profile.languages = vec![counter_text(n)];
                         }
                         Err(ClientError::Lost { write_unknown: true } | ClientError::NotSent(_)) => return,
                         other => {
@@ -750,7 +755,7 @@ fn a_subscriber_that_never_reads_does_not_stall_writers_and_is_told_it_lagged() 
                 let request =
                     Request::FamilyUpdate { code: family_code, base_revision: v.revision, input: with_counter(&v, n) };
                 v.revision = saved(&mut c, request).revision;
-                v.profile.notes = n.to_string();
+                v.profile.languages = vec![counter_text(n)];
             }
         }));
     }
@@ -817,7 +822,7 @@ fn sigterm_stops_the_server_cleanly_and_keeps_what_it_acknowledged() {
             match c.call(request) {
                 Ok(Ok(Reply::Saved(s))) => {
                     v.revision = s.revision;
-                    v.profile.notes = n.to_string();
+                    v.profile.languages = vec![counter_text(n)];
                     let _ = acked_tx.send(n);
                 }
                 Err(ClientError::Lost { .. } | ClientError::NoServer { .. } | ClientError::NotSent(_)) => return Ok(()),
@@ -882,7 +887,7 @@ fn a_subscriber_that_stopped_reading_does_not_keep_the_server_from_stopping() {
     for n in 1..=1000 {
         let request = Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, n) };
         v.revision = saved(&mut admin, request).revision;
-        v.profile.notes = n.to_string();
+        v.profile.languages = vec![counter_text(n)];
     }
 
     server.terminate();
@@ -1056,7 +1061,7 @@ fn each_unix_user_is_known_by_the_kernel_and_sees_only_its_own_services_children
     let server = place.start_with(&["--group", GROUP]);
 
     let mut admin = place.client();
-    saved(&mut admin, Request::Init);
+    saved(&mut admin, Request::Init { admin: None });
     saved(&mut admin, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
     saved(&mut admin, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
     saved(&mut admin, Request::ServiceCreate { input: service_input(S2_NAME, BERGAMO_AMBIT) });
@@ -1320,7 +1325,7 @@ impl Market {
             place.start()
         };
         let mut admin = place.client();
-        saved(&mut admin, Request::Init);
+        saved(&mut admin, Request::Init { admin: None });
         saved(&mut admin, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
         for (name, ambit) in [(S1_NAME, DALMINE_AMBIT), (S2_NAME, BERGAMO_AMBIT), (S3_NAME, BERGAMO_AMBIT)] {
             saved(&mut admin, Request::ServiceCreate { input: service_input(name, ambit) });

@@ -105,13 +105,13 @@ fn a_stale_update_is_refused_naming_who_changed_the_family_and_the_first_change_
 
     let stored = fx.family(ANNA, code);
     assert_eq!(stored.revision, 2);
-    assert_eq!(stored.identity.unwrap().phone, "035 111 1111");
+    assert_eq!(stored.private.unwrap().identity.phone, "035 111 1111");
     assert_eq!(stored.meta.updated_by, ANNA);
 
     // Having reread it, elena's change goes through on top of anna's.
     let saved = fx.saved("elena", Request::FamilyUpdate { code, base_revision: 2, input: elena_sees });
     assert_eq!(saved.revision, 3);
-    assert_eq!(fx.family(ANNA, code).identity.unwrap().phone, "035 222 2222");
+    assert_eq!(fx.family(ANNA, code).private.unwrap().identity.phone, "035 222 2222");
 }
 
 #[test]
@@ -279,8 +279,9 @@ fn a_saved_family_is_still_there_after_the_bank_is_closed_and_reopened() {
     let bank = open_bank(&path, false).expect("reopens");
     let fx = Fixture { dir, bank: std::sync::Arc::new(bank) };
     let f = fx.family(ANNA, code);
-    assert_eq!(f.profile.notes, "Disponibili da gennaio");
-    assert_eq!(f.identity.unwrap().adults[0].name, "Giulia Esempio");
+    let private = f.private.expect("anna's own family");
+    assert_eq!(private.notes, "Disponibili da gennaio");
+    assert_eq!(private.identity.adults[0].name, "Giulia Esempio");
     assert_eq!(fx.need(ANNA, need).identity.unwrap().given_name, "Bimbo");
     // Numbering goes on where it was.
     assert_eq!(fx.create_family(ANNA, family_input()).to_string(), "F-2026-0002");

@@ -62,7 +62,7 @@ fn another_service_sees_no_identity_in_lists_records_or_search() {
     press(&mut app, "2");
     key(&mut app, KeyCode::Enter);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("Identità: riservata"), "{frame}");
+    assert!(frame.contains("Identità, contatti, note, animali e figli: riservati"), "{frame}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, Reply, Request};
 use banca::i18n::Lang;
-use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
+use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role};
 use banca::tui::{draw_to_string, App};
 use common::tui::*;
 use common::*;
@@ -133,25 +133,28 @@ fn a_conflict_shows_their_changes_and_reapplying_keeps_both() {
     press(&mut app, "2");
     key(&mut app, KeyCode::Enter);
     press(&mut app, "e");
-    // Someone else saves first.
+    // A colleague of the same service saves first.
+    let elena = operator_input("Elena Collega", Role::Operator, Some(S1));
+    fx.saved(ADMIN, Request::OperatorCreate { user: "elena".into(), input: elena });
     let (revision, mut input) = fx.family_as_input(code);
     input.identity.phone = "035 999 0000".into();
-    fx.saved(ADMIN, Request::FamilyUpdate { code, base_revision: revision, input });
+    fx.saved("elena", Request::FamilyUpdate { code, base_revision: revision, input });
     key(&mut app, KeyCode::BackTab);
     press(&mut app, " Disponibili anche a Natale.");
     assert_eq!(NOTES, 27);
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Qualcun altro ha salvato"), "{frame}");
-    assert!(frame.contains("modificato da admin"), "{frame}");
+    assert!(frame.contains("modificato da elena"), "{frame}");
     assert!(frame.contains("telefono:") && frame.contains("→ 035 999 0000"), "{frame}");
     assert!(frame.contains("Disponibili anche a Natale."), "the typing is kept:\n{frame}");
     press(&mut app, "a");
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Salvato: F-2026-0001"), "{frame}");
     let family = fx.family(ANNA, code);
-    assert_eq!(family.identity.map(|i| i.phone).unwrap_or_default(), "035 999 0000");
-    assert!(family.profile.notes.ends_with("Disponibili anche a Natale."), "{}", family.profile.notes);
+    let private = family.private.expect("anna's own family");
+    assert_eq!(private.identity.phone, "035 999 0000");
+    assert!(private.notes.ends_with("Disponibili anche a Natale."), "{}", private.notes);
 }
 
 #[test]
@@ -187,7 +190,7 @@ fn needs_list_and_record_show_the_child_only_to_its_own_service() {
         press(app, "3");
         key(app, KeyCode::Enter);
     });
-    let Reply::Need(own) = fx.ok(ADMIN, Request::NeedGet { code: NeedCode::new(2026, 1) }) else { panic!() };
+    let Reply::Need(own) = fx.ok(ANNA, Request::NeedGet { code: NeedCode::new(2026, 1) }) else { panic!() };
     let name = own.identity.map(|i| i.given_name).unwrap_or_default();
     let mut app = app(&fx.bank, ANNA, Lang::It);
     press(&mut app, "3");

@@ -1067,7 +1067,7 @@ fn a_bank_is_initialised_only_by_a_valid_user_name() {
     let (_dir, bank) = empty_bank();
     let bank = std::sync::Arc::new(bank);
     assert_eq!(
-        ask(&bank, "Root User", Request::Init).unwrap_err(),
+        ask_server_user(&bank, "Root User", Request::Init { admin: None }).unwrap_err(),
         BankError::Invalid(vec![Problem::new("user", Reason::InvalidUserName)])
     );
     assert_eq!(ask(&bank, "root", Request::Whoami).unwrap_err(), BankError::NotInitialized);

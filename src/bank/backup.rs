@@ -90,6 +90,9 @@ impl ExportLine {
 }
 
 impl Bank {
+    /// The administrator's backup: every record whole, identities included
+    /// (the one read of identities that is not an emergency: the file is
+    /// the bank itself, kept like the bank). On record as an export.
     pub(super) fn export(&self, who: &Principal) -> Response {
         self.require(who, Operation::ReadIdentity, Subject::Backup, None, "export")?;
         // Holding the writer lock makes the snapshot consistent: no write
@@ -145,10 +148,15 @@ impl Bank {
         Ok(Reply::Export { lines })
     }
 
+    /// Restores into an empty bank; only the server's own user (or root)
+    /// may, as with `init`: an empty bank has nobody else to ask.
     pub(super) fn import(&self, actor: &Actor, lines: Vec<String>) -> Response {
         let _w = self.write_lock();
         if !self.store.is_empty() {
             return Err(BankError::NotEmpty);
+        }
+        if !actor.server_user {
+            return Err(BankError::ServerUserOnly { action: "import".into() });
         }
         let parsed = parse_and_check(&lines, self.comuni)?;
         self.write_import(&parsed, actor)?;

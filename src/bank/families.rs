@@ -1,6 +1,11 @@
-//! Families: create, update, read (identity where allowed), list.
+//! Families: create, update, read (the private part where allowed), list.
+//!
+//! An update by a caller who may not read the family's private part (an
+//! administrator handing a family over, changing its referent or profile)
+//! sends that part empty, and the stored one is kept: it can neither wipe
+//! nor change what it cannot see. A private part it sends anyway is refused.
 
-use crate::access::{Operation, Subject};
+use crate::access::{allowed, Operation, Subject};
 use crate::model::*;
 use crate::store::audit::{changed_fields, AuditAction};
 use crate::store::TreeId;
@@ -53,6 +58,13 @@ impl Bank {
         if base != revision {
             return Err(conflict(code.to_string(), base, revision, &old.meta));
         }
+        let input = if allowed(who, Operation::ReadIdentity, Subject::Family, Some(old.service)) {
+            input
+        } else if input.private_is_empty() {
+            with_stored_private(input, &old)
+        } else {
+            return Err(BankError::invalid("identity", Reason::NotExpected { condition: IDENTITY_HIDDEN.into() }));
+        };
         let mut problems = input.validate(&self.context());
         let service = input.service.unwrap_or(old.service);
         if service != old.service {
@@ -103,8 +115,18 @@ impl Bank {
             .get::<Family>(TreeId::Families, &code.key())?
             .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         self.require(who, Operation::ReadShared, Subject::Family, Some(family.service), "family.read")?;
-        let show_identity = crate::access::allowed(who, Operation::ReadIdentity, Subject::Family, Some(family.service));
-        Ok(Reply::Family(self.family_view(revision, family, show_identity)?))
+        let show_private = allowed(who, Operation::ReadIdentity, Subject::Family, Some(family.service));
+        Ok(Reply::Family(self.family_view(revision, family, show_private)?))
+    }
+
+    /// An administrator's emergency read of a family's private part; the
+    /// caller has checked the reason and will put it on record.
+    pub(super) fn emergency_family(&self, code: FamilyCode) -> Result<FamilyView, BankError> {
+        let (revision, family) = self
+            .store
+            .get::<Family>(TreeId::Families, &code.key())?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        self.family_view(revision, family, true)
     }
 
     pub(super) fn list_families(&self, who: &Principal, filter: &FamilyFilter) -> Response {
@@ -163,28 +185,41 @@ impl Bank {
         Ok(Reply::Families(out))
     }
 
-    fn family_view(&self, revision: u64, family: Family, show_identity: bool) -> Result<FamilyView, BankError> {
+    fn family_view(&self, revision: u64, family: Family, show_private: bool) -> Result<FamilyView, BankError> {
         let contact = self.contact(family.service, &family.referent)?;
-        let mut view = self.shared_family_view(revision, family.clone(), contact);
+        let private = show_private.then(|| FamilyPrivate::of(&family));
+        let mut view = self.shared_family_view(revision, family, contact);
         view.free_places = self.index().family(view.code).map(|f| f.free_places());
-        if show_identity {
-            view.identity = Some(family.identity);
-        }
+        view.private = private;
         Ok(view)
     }
 
+    /// What every service sees of a family: nothing of its private part.
     pub(super) fn shared_family_view(&self, revision: u64, family: Family, contact: Contact) -> FamilyView {
         FamilyView {
             code: family.code,
             revision,
             contact,
-            identity: None,
+            private: None,
             stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
             free_places: None,
-            profile: family.profile,
+            profile: SharedProfile::of(&family.profile),
             meta: family.meta,
         }
     }
+}
+
+/// The condition of the problem refusing a private part from a caller who may not read it.
+pub(super) const IDENTITY_HIDDEN: &str = "identity=hidden";
+
+/// `input` with the stored private part in place of the empty one sent.
+fn with_stored_private(mut input: FamilyInput, stored: &Family) -> FamilyInput {
+    input.identity = stored.identity.clone();
+    let (h, old) = (&mut input.profile.household, &stored.profile.household);
+    h.children_birth_years = old.children_birth_years.clone();
+    h.pets = old.pets.clone();
+    input.profile.notes = stored.profile.notes.clone();
+    input
 }
 
 /// Languages are compared as typed by different people: lower case, trimmed, no duplicates.

@@ -5,17 +5,20 @@
 mod api;
 mod backup;
 mod directory;
+mod emergency;
 mod families;
 mod index;
 mod matching;
 mod needs;
 mod placements;
 mod proposals;
+mod reads;
 mod search;
 
 pub use api::*;
 pub use backup::{check_import, ExportLine};
 pub use directory::ambits_from_csv;
+pub use emergency::MAX_REASON;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
@@ -106,13 +109,16 @@ impl Default for BankConfig {
 }
 
 pub struct Bank {
-    store: Store,
+    /// Shared with the writer of identity reads (`reads`).
+    store: Arc<Store>,
     comuni: &'static Comuni,
     clock: Arc<dyn Clock>,
     config: BankConfig,
     /// Writes are serialised: each validates and commits under this lock, so
     /// revision checks and referential checks see the state they commit on.
-    writer: Mutex<()>,
+    writer: Arc<Mutex<()>>,
+    /// Names shown in search hits, put on record by a thread of their own.
+    reads: reads::IdentityReads,
     /// Told of every committed change (the server fans it out to clients).
     listener: OnceLock<ChangeListener>,
     /// Families and open needs in memory for matching; written under `writer`.
@@ -137,23 +143,50 @@ pub struct Change {
 impl Bank {
     /// Opens an existing bank (`create = false`) or creates an empty one.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
-        let store = Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?;
+        let store = Arc::new(Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?);
+        let writer = Arc::new(Mutex::new(()));
+        let reads = reads::IdentityReads::start(record_reads(Arc::clone(&store), Arc::clone(&writer)));
         let bank = Bank {
             store,
             comuni: Comuni::embedded(),
             clock,
             config,
-            writer: Mutex::new(()),
+            writer,
+            reads,
             listener: OnceLock::new(),
             matching: RwLock::new(Default::default()),
             search: RwLock::new(Default::default()),
         };
         bank.rebuild_index()?;
+        bank.remember_todays_reads()?;
         Ok(bank)
+    }
+
+    /// Today's names shown in search hits, from the log's newest entries:
+    /// after a restart they are not recorded a second time the same day.
+    fn remember_todays_reads(&self) -> Result<(), StoreError> {
+        let today = self.today();
+        for kv in self.store.tree(TreeId::Audit).iter().rev() {
+            let (_, v) = kv?;
+            let Ok((_, e)) = codec::decode::<AuditEntry>(&v) else { continue };
+            if e.at.date() < today {
+                break;
+            }
+            if e.action == AuditAction::ReadIdentity && e.fields == ["search"] && e.at.date() == today {
+                self.reads.remember(&e.actor, &e.record, today);
+            }
+        }
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Waits until every identity read shown in search hits so far is on
+    /// record (it is written soon after the search, off its path).
+    pub fn flush_identity_reads(&self) {
+        self.reads.flush();
     }
 
     pub fn config(&self) -> &BankConfig {
@@ -200,13 +233,13 @@ impl Bank {
 
     fn dispatch(&self, actor: &Actor, request: Request) -> Response {
         match request {
-            Request::Init => return self.init(actor),
+            Request::Init { admin } => return self.init(actor, admin),
             Request::Import { lines } => return self.import(actor, lines),
             _ => {}
         }
         let who = self.principal(actor)?;
         match request {
-            Request::Init | Request::Import { .. } => unreachable!("handled above"),
+            Request::Init { .. } | Request::Import { .. } => unreachable!("handled above"),
             Request::Whoami => Ok(Reply::Whoami(who)),
             Request::Info => self.info(),
             Request::AmbitSave { input, base_revision } => self.save_ambit(&who, input, base_revision),
@@ -230,6 +263,7 @@ impl Bank {
             }
             Request::FamilyGet { code } => self.get_family(&who, code),
             Request::FamilyList { filter } => self.list_families(&who, &filter),
+            Request::EmergencyRead { code, reason } => self.emergency_read(&who, &code, &reason),
             Request::NeedCreate { input } => self.create_need(&who, input),
             Request::NeedUpdate { code, base_revision, input } => self.update_need(&who, code, base_revision, input),
             Request::NeedGet { code } => self.get_need(&who, code),
@@ -297,18 +331,25 @@ impl Bank {
         }
     }
 
-    fn init(&self, actor: &Actor) -> Response {
+    /// Creates the first administrator, `admin` or the caller. Only the
+    /// server's own user (or root) may: whoever reaches the socket of an
+    /// empty bank would otherwise make themselves its administrator.
+    fn init(&self, actor: &Actor, admin: Option<String>) -> Response {
         let _w = self.write_lock();
         if !self.store.tree(TreeId::Operators).is_empty() {
             return Err(BankError::AlreadyInitialized);
         }
-        if !crate::model::operator::is_valid_user_name(&actor.user) {
+        if !actor.server_user {
+            return Err(BankError::ServerUserOnly { action: "init".into() });
+        }
+        let user = admin.map(|a| a.trim().to_string()).unwrap_or_else(|| actor.user.clone());
+        if !crate::model::operator::is_valid_user_name(&user) {
             return Err(BankError::invalid("user", Reason::InvalidUserName));
         }
         let now = self.clock.now();
         let admin = Operator {
-            user: actor.user.clone(),
-            details: OperatorInput { display_name: actor.user.clone(), role: Role::Admin, service: None, active: true },
+            user: user.clone(),
+            details: OperatorInput { display_name: user.clone(), role: Role::Admin, service: None, active: true },
             meta: Meta::new(now, &actor.user),
         };
         let dalmine = directory::seed_dalmine(self.comuni, now, &actor.user);
@@ -437,7 +478,7 @@ impl Bank {
 fn changed_kind(request: &Request) -> Option<&'static str> {
     use Request::*;
     match request {
-        Init | OperatorCreate { .. } | OperatorUpdate { .. } => Some("operator"),
+        Init { .. } | OperatorCreate { .. } | OperatorUpdate { .. } => Some("operator"),
         Import { .. } => Some("bank"),
         AmbitSave { .. } => Some("ambit"),
         ServiceCreate { .. } | ServiceUpdate { .. } => Some("service"),
@@ -460,6 +501,29 @@ fn kind_of_code(code: &str) -> &'static str {
         Some(RecordCode::Placement(_)) => "placement",
         Some(RecordCode::Service(_)) => "service",
         None => "bank",
+    }
+}
+
+/// The writer of identity reads: each batch one transaction under the
+/// bank's write lock, like any other write.
+fn record_reads(store: Arc<Store>, writer: Arc<Mutex<()>>) -> reads::WriteReads {
+    Box::new(move |batch| {
+        let _w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        store
+            .transact(|tx| {
+                for r in batch {
+                    tx.audit::<BankError>(r.at, &r.user, AuditAction::ReadIdentity, &r.code, vec!["search".into()])?;
+                }
+                Ok(())
+            })
+            .map_err(|e| BankError::from(e).to_string())
+    })
+}
+
+impl Drop for Bank {
+    /// Identity reads still queued are written before the bank closes.
+    fn drop(&mut self) {
+        self.reads.stop();
     }
 }
 

@@ -1,9 +1,10 @@
 //! Search requests: the query parsed, the index asked with the caller's
-//! rights, and every child's name shown put on record.
+//! rights, and every child's name shown put on record, once per operator,
+//! record and day, by the writer of identity reads (`reads`): a search
+//! never waits for the disk.
 
 use crate::access::{Operation, Subject};
 use crate::search::HitKind;
-use crate::store::audit::AuditAction;
 
 use super::*;
 
@@ -19,14 +20,7 @@ impl Bank {
         let children: Vec<String> =
             result.hits.iter().filter(|h| h.kind == HitKind::Need && h.identity).map(|h| h.code.clone()).collect();
         if !children.is_empty() {
-            let _w = self.write_lock();
-            let now = self.clock.now();
-            self.store.transact(|tx| {
-                for code in &children {
-                    tx.audit::<BankError>(now, &who.user, AuditAction::ReadIdentity, code, vec!["search".into()])?;
-                }
-                Ok(())
-            })?;
+            self.reads.note(&who.user, &children, self.clock.now());
         }
         Ok(Reply::Found(result))
     }

@@ -38,6 +38,13 @@ pub struct ComuneArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Nome utente Unix del primo amministratore (default: chi esegue il comando)
+    #[arg(long, value_name = "UTENTE")]
+    admin: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct AuditArgs {
     /// Verifica l'integrità dell'intero registro
     #[arg(long)]
@@ -50,18 +57,21 @@ pub struct AuditArgs {
     limit: usize,
 }
 
-pub fn init(settings: &Settings) -> CliResult {
+pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
     let s = Session::open(settings, true)?;
-    s.call(Request::Init)?;
+    let admin = match s.call(Request::Init { admin: args.admin })? {
+        Reply::Saved(saved) => saved.code,
+        other => return Err(unexpected(other)),
+    };
     if s.json {
-        return print_json(&serde_json::json!({ "bank": settings.db, "admin": s.user() }));
+        return print_json(&serde_json::json!({ "bank": settings.db, "admin": admin }));
     }
     outln!(
         "{} {}\n{} {}",
         s.t("Banca creata in", "Bank created at"),
         settings.db.display(),
         s.t("Amministratore:", "Administrator:"),
-        s.user()
+        admin
     );
     outln!(
         "{}",
@@ -351,7 +361,7 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
         s.t("CAMPI", "FIELDS"),
     ]);
     for e in &entries {
-        let fields: Vec<String> = e.fields.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
+        let fields = e.fields_text(s.lang);
         t.row(vec![
             e.seq.to_string(),
             format_timestamp(e.at),

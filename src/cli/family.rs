@@ -9,7 +9,7 @@ use crate::model::dates::format_date;
 use crate::model::*;
 
 use super::parse::{family_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use super::session::{print_json, unexpected, CliResult, Session};
 use super::table::{Block, Table};
 
 #[derive(Subcommand, Debug)]
@@ -26,7 +26,12 @@ pub enum FamilyCommand {
         fields: FamilyFields,
     },
     /// Mostra una famiglia (l'identità solo a chi può vederla)
-    Show { code: String },
+    Show {
+        code: String,
+        /// Amministratore: legge l'identità in emergenza, con il motivo (resta nel registro)
+        #[arg(long, value_name = "MOTIVO")]
+        emergency: Option<String>,
+    },
     /// Elenca le famiglie
     List(FamilyListArgs),
 }
@@ -135,7 +140,8 @@ pub fn run(s: &Session, command: FamilyCommand) -> CliResult {
     match command {
         FamilyCommand::Add(fields) => add(s, fields),
         FamilyCommand::Edit { code, revision, fields } => edit(s, &code, revision, fields),
-        FamilyCommand::Show { code } => show(s, &code),
+        FamilyCommand::Show { code, emergency: None } => show(s, &code),
+        FamilyCommand::Show { code, emergency: Some(reason) } => emergency_show(s, &code, reason),
         FamilyCommand::List(args) => list(s, args),
     }
 }
@@ -180,19 +186,20 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) ->
         Reply::Family(v) => v,
         other => return Err(unexpected(other)),
     };
-    let Some(identity) = view.identity.clone() else {
-        return Err(Failure::User(format!(
-            "{code}: {}",
-            s.t("non puoi modificare una famiglia di un altro servizio", "you cannot change another service's family")
-        )));
-    };
-    let mut input = FamilyInput {
-        service: Some(view.contact.service),
-        referent: Some(view.contact.referent.clone()),
-        identity,
-        profile: view.profile.clone(),
-    };
+    // Without the private part (an administrator) it goes empty, and the bank keeps the stored one.
+    let mut input = view.as_input();
     let mut errs = FlagErrors::new(s.lang);
+    if view.private.is_none() {
+        for flag in fields.private_flags() {
+            errs.push(
+                flag,
+                s.t(
+                    "non puoi leggere i dati riservati di questa famiglia, né cambiarli",
+                    "you may not read this family's private data, nor change it",
+                ),
+            );
+        }
+    }
     fields.apply(&mut input, &mut errs);
     errs.finish()?;
     let base_revision = revision.unwrap_or(view.revision);
@@ -200,6 +207,22 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) ->
 }
 
 impl FamilyFields {
+    /// The flags given that set the private part (identity, contacts, children, pets, notes).
+    fn private_flags(&self) -> Vec<&'static str> {
+        [
+            ("adult", !self.adults.is_empty()),
+            ("address", self.address.is_some()),
+            ("phone", self.phone.is_some()),
+            ("email", self.email.is_some()),
+            ("children-born", self.children_born.is_some()),
+            ("pets", self.pets.is_some()),
+            ("notes", self.notes.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
     /// Writes every given flag into `input`; problems go to `errs`.
     fn apply(self, input: &mut FamilyInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
@@ -367,6 +390,20 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     Ok(())
 }
 
+/// `family show F-… --emergency "motivo"`: an administrator's emergency read.
+fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
+    let code = family_code(code, s.lang)?;
+    let view = match s.call(Request::EmergencyRead { code: code.to_string(), reason })? {
+        Reply::Family(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&view);
+    }
+    print!("{}", render_family(&view, s.lang));
+    Ok(())
+}
+
 pub fn render_family(v: &FamilyView, lang: Lang) -> String {
     let p = &v.profile;
     let t = |it, en| lang.pick(it, en);
@@ -383,8 +420,8 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
     head.add(t("Contatti", "Contacts"), join_nonempty(&[&v.contact.phone, &v.contact.email]));
     head.add(t("Referente", "Referent"), format!("{} ({})", v.contact.referent_name, v.contact.referent));
     out.push_str(&head.render(0));
-    match &v.identity {
-        Some(id) => {
+    match &v.private {
+        Some(private) => {
             out.push_str(&format!(
                 "\n{}\n",
                 t(
@@ -392,19 +429,23 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
                     "Identity (visible to the service and the coordination)"
                 )
             ));
-            let mut b = Block::default();
+            let (id, mut b) = (&private.identity, Block::default());
             let adults: Vec<String> = id.adults.iter().map(|a| format!("{} ({})", a.name, a.birth_year)).collect();
             b.add(t("Adulti", "Adults"), adults.join(", "));
             b.add(t("Indirizzo", "Address"), id.address.clone());
             b.add(t("Telefono", "Phone"), id.phone.clone());
             b.add("E-mail", id.email.clone());
+            let years: Vec<String> = private.children_birth_years.iter().map(|y| y.to_string()).collect();
+            b.add(t("Figli nati nel", "Children born"), years.join(", "));
+            b.add(t("Animali", "Pets"), private.pets.clone());
+            b.add_lines(t("Note", "Notes"), private.notes.clone());
             out.push_str(&b.render(2));
         }
         None => out.push_str(&format!(
             "\n{}\n",
             t(
-                "Identità: riservata al servizio titolare e al coordinamento.",
-                "Identity: reserved to the owning service and the coordination."
+                "Identità, contatti, note, animali e figli: riservati al servizio titolare e al coordinamento.",
+                "Identity, contacts, notes, pets and children: reserved to the owning service and the coordination."
             )
         )),
     }
@@ -426,15 +467,8 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
         p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t("nessun limite", "no limit").into()),
     );
     let hh = &p.household;
-    let mut household = format!("{} {}", hh.adults, t("adulti", "adults"));
-    if !hh.children_birth_years.is_empty() {
-        let years: Vec<String> = hh.children_birth_years.iter().map(|y| y.to_string()).collect();
-        household.push_str(&format!(", {} ({})", t("figli nati nel", "children born"), years.join(", ")));
-    }
-    household.push_str(&format!(", {} {}", hh.spare_rooms, t("stanze libere", "spare rooms")));
-    if !hh.pets.is_empty() {
-        household.push_str(&format!(", {}: {}", t("animali", "pets"), hh.pets));
-    }
+    let household =
+        format!("{} {}, {} {}", hh.adults, t("adulti", "adults"), hh.spare_rooms, t("stanze libere", "spare rooms"));
     b.add(t("Nucleo", "Household"), household);
     b.add(t("Formazione conclusa", "Training completed"), opt_date(p.training_completed_on));
     b.add(t("Idonea dal", "Approved on"), opt_date(p.approved_on));
@@ -445,7 +479,6 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
         None => t("mai confermata", "never confirmed").into(),
     };
     b.add(t("Confermata il", "Confirmed on"), confirmed);
-    b.add_lines(t("Note", "Notes"), p.notes.clone());
     out.push_str(&b.render(2));
     out.push_str(&meta_footer(&v.meta, lang));
     out

@@ -88,8 +88,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Crea una banca nuova: l'utente corrente ne diventa amministratore
-    Init,
+    /// Crea una banca nuova (solo l'utente del server, o root): --admin, o l'utente corrente, ne diventa amministratore
+    Init(admin::InitArgs),
     /// Crea una banca dimostrativa con dati sintetici
     Demo(admin::DemoArgs),
     /// Chi sono per la banca
@@ -301,7 +301,7 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
 
 fn run(command: Command, settings: &Settings) -> session::CliResult {
     match command {
-        Command::Init => admin::init(settings),
+        Command::Init(args) => admin::init(settings, args),
         Command::Demo(args) => admin::demo(settings, args),
         Command::Comune(args) => admin::comune(settings, args),
         Command::Import { file } => admin::import(settings, &file),
@@ -328,7 +328,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Ambit(c) => directory::run_ambit(&s, c),
                 Command::Export { file } => admin::export(&s, &file),
                 Command::Audit(args) => admin::audit(&s, args),
-                Command::Init
+                Command::Init(_)
                 | Command::Demo(_)
                 | Command::Comune(_)
                 | Command::Import { .. }

@@ -10,7 +10,7 @@ use crate::model::*;
 
 use super::family::{list_labels, meta_footer, opt_date, saved};
 use super::parse::{need_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use super::session::{print_json, unexpected, CliResult, Session};
 use super::table::{Block, Table};
 
 #[derive(Subcommand, Debug)]
@@ -27,7 +27,12 @@ pub enum NeedCommand {
         fields: NeedFields,
     },
     /// Mostra una richiesta (l'identità del minore solo al suo servizio; ogni lettura è registrata)
-    Show { code: String },
+    Show {
+        code: String,
+        /// Amministratore: legge l'identità del minore in emergenza, con il motivo (resta nel registro)
+        #[arg(long, value_name = "MOTIVO")]
+        emergency: Option<String>,
+    },
     /// Elenca le richieste (vista pseudonima)
     List(NeedListArgs),
 }
@@ -139,7 +144,8 @@ pub fn run(s: &Session, command: NeedCommand) -> CliResult {
     match command {
         NeedCommand::Add(fields) => add(s, fields),
         NeedCommand::Edit { code, revision, fields } => edit(s, &code, revision, fields),
-        NeedCommand::Show { code } => show(s, &code),
+        NeedCommand::Show { code, emergency: None } => show(s, &code),
+        NeedCommand::Show { code, emergency: Some(reason) } => emergency_show(s, &code, reason),
         NeedCommand::List(args) => list(s, args),
     }
 }
@@ -199,19 +205,20 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> C
         Reply::Need(v) => v,
         other => return Err(unexpected(other)),
     };
-    let Some(identity) = view.identity.clone() else {
-        return Err(Failure::User(format!(
-            "{code}: {}",
-            s.t("non puoi modificare una richiesta di un altro servizio", "you cannot change another service's need")
-        )));
-    };
-    let mut input = NeedInput {
-        service: Some(view.contact.service),
-        referent: Some(view.contact.referent.clone()),
-        identity,
-        placement: view.placement.clone(),
-    };
+    // Without the child's identity (an administrator) it goes blank, and the bank keeps the stored one.
+    let mut input = view.as_input();
     let mut errs = FlagErrors::new(s.lang);
+    if view.identity.is_none() {
+        for flag in fields.identity_flags() {
+            errs.push(
+                flag,
+                s.t(
+                    "non puoi leggere l'identità di questo minore, né cambiarla",
+                    "you may not read this child's identity, nor change it",
+                ),
+            );
+        }
+    }
     fields.apply(&mut input, &mut errs);
     errs.finish()?;
     let base_revision = revision.unwrap_or(view.revision);
@@ -219,6 +226,20 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> C
 }
 
 impl NeedFields {
+    /// The flags given that set the child's identity.
+    fn identity_flags(&self) -> Vec<&'static str> {
+        [
+            ("given-name", self.given_name.is_some()),
+            ("family-name", self.family_name.is_some()),
+            ("birth-date", self.birth_date.is_some()),
+            ("fiscal-code", self.fiscal_code.is_some()),
+            ("address", self.address.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+
     fn apply(self, input: &mut NeedInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
         if let Some(v) = self.service {
@@ -367,6 +388,20 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
         return print_json(&view);
     }
     out!("{}", render_need(&view, s.lang));
+    Ok(())
+}
+
+/// `need show R-… --emergency "motivo"`: an administrator's emergency read.
+fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
+    let code = need_code(code, s.lang)?;
+    let view = match s.call(Request::EmergencyRead { code: code.to_string(), reason })? {
+        Reply::Need(v) => v,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&view);
+    }
+    print!("{}", render_need(&view, s.lang));
     Ok(())
 }
 

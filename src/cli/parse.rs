@@ -273,6 +273,9 @@ pub fn flag_for(field: &str) -> String {
         ("display_name", "name"),
         ("districts.name", "district"),
         ("districts.comuni", "district"),
+        ("reason", "emergency"),
+        // The private part an administrator may not send: the identity flags.
+        ("identity", "adult"),
     ];
     if let Some((_, flag)) = special.iter().find(|(f, _)| *f == plain) {
         return (*flag).to_string();

@@ -63,7 +63,7 @@ fn open_bank(opts: &DemoOptions) -> (tempfile::TempDir, Bank) {
 /// Imports the demo, printing the first problems if the bank refuses it.
 fn import(bank: &Bank, opts: &DemoOptions, lines: Vec<String>) -> ImportSummary {
     let text = lines.clone();
-    match bank.handle(&Actor::new(&opts.admin_user), Request::Import { lines }) {
+    match bank.handle(&Actor::server_user(&opts.admin_user), Request::Import { lines }) {
         Ok(Reply::Imported(summary)) => summary,
         Err(BankError::ImportRejected(faults)) => {
             for f in faults.iter().take(10) {

@@ -57,6 +57,13 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
         BankError::NotInitialized => lang
             .pick("La banca non ha ancora operatori: esegui `banca init`.", "The bank has no operators yet: run `banca init`.")
             .into(),
+        BankError::ServerUserOnly { action } => {
+            if it {
+                format!("Solo l'utente del server della banca (o root) può eseguire `{action}` su una banca vuota: chiedi all'amministratore di sistema.")
+            } else {
+                format!("Only the bank server's own user (or root) may run `{action}` on an empty bank: ask the system administrator.")
+            }
+        }
         BankError::AlreadyInitialized => lang.pick("La banca è già inizializzata.", "The bank is already initialised.").into(),
         BankError::NotEmpty => lang
             .pick(

@@ -67,6 +67,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("placement.school_comune", "comune della scuola", "school comune"),
     ("placement.status", "stato", "status"),
     ("placement.closing_reason", "motivo di chiusura", "closing reason"),
+    ("reason", "motivo", "reason"),
     ("placement.notes", "note", "notes"),
     ("note", "nota", "note"),
     ("plan.start", "inizio dell'affido", "start of the placement"),

@@ -256,6 +256,11 @@ fn condition_text(condition: &str, lang: Lang) -> String {
         ("role=operator", "il ruolo è «operatore»", "the role is \"operator\""),
         ("role=admin", "il ruolo è «amministratore»", "the role is \"administrator\""),
         ("role=coordinator", "il ruolo è «coordinamento»", "the role is \"coordinator\""),
+        (
+            "identity=hidden",
+            "non puoi leggere l'identità di questo record: lasciala vuota e resta com'è",
+            "you may not read this record's identity: leave it empty and it stays as it is",
+        ),
     ];
     known
         .iter()

@@ -18,6 +18,8 @@ pub enum AuditAction {
     Create,
     Update,
     ReadIdentity,
+    /// An administrator read an identity in an emergency; the field carries the reason.
+    EmergencyRead,
     Export,
     /// A step of a proposal (the field names its new state).
     ProposalStep,
@@ -31,6 +33,7 @@ impl AuditAction {
             (Create, l) => l.pick("creazione", "create"),
             (Update, l) => l.pick("modifica", "update"),
             (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
+            (EmergencyRead, l) => l.pick("lettura d'emergenza", "emergency read"),
             (Export, l) => l.pick("esportazione", "export"),
             (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
         }
@@ -46,7 +49,8 @@ pub struct AuditEntry {
     pub action: AuditAction,
     /// Code or key of the record concerned (`F-2026-0042`, `S-003`, an operator's user name).
     pub record: String,
-    /// Names of the changed fields (dotted paths), for updates.
+    /// Names of the changed fields (dotted paths), for updates; the reason
+    /// of an emergency read; `search` for a name shown in search hits.
     pub fields: Vec<String>,
     #[serde(with = "hex_hash")]
     pub prev_hash: [u8; 32],
@@ -109,6 +113,17 @@ impl AuditEntry {
 
     pub fn key(seq: u64) -> [u8; 8] {
         seq.to_be_bytes()
+    }
+
+    /// The entry's fields as an operator reads them: field names in words,
+    /// or an emergency read's reason as the administrator gave it.
+    pub fn fields_text(&self, lang: crate::i18n::Lang) -> Vec<String> {
+        match self.action {
+            AuditAction::EmergencyRead => {
+                self.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
+            }
+            _ => self.fields.iter().map(|f| crate::i18n::field_label(f, lang)).collect(),
+        }
     }
 }
 

@@ -33,6 +33,15 @@ impl CliBank {
         bank
     }
 
+    /// The user running the tests hands the administration to a colleague
+    /// (`capo`) and works on as an operator of S-001, anna's colleague: an
+    /// administrator reads no identity, neither a family's nor a child's.
+    pub fn work_as_operator_of_s001(&self) {
+        self.run(&["operator", "add", "capo", "--name", "Capo Amministratore", "--role", "amministratore"]).success();
+        let me = nix::unistd::User::from_uid(nix::unistd::getuid()).unwrap().unwrap().name;
+        self.run(&["operator", "edit", &me, "--role", "operatore", "--service", "S-001"]).success();
+    }
+
     pub fn cmd(&self) -> Command {
         let config = self.dir.path().join("config.toml");
         if !config.exists() {

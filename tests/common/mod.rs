@@ -172,9 +172,18 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 /// `bank.handle`, but a bank that never answers (a deadlock) fails the test
 /// instead of hanging the whole test run.
 pub fn ask(bank: &Arc<Bank>, user: &str, request: Request) -> Response {
+    ask_as(bank, Actor::new(user), request)
+}
+
+/// `ask` as the server's own Unix user (or root): the one who may `init`
+/// and `import` into an empty bank.
+pub fn ask_server_user(bank: &Arc<Bank>, user: &str, request: Request) -> Response {
+    ask_as(bank, Actor::server_user(user), request)
+}
+
+pub fn ask_as(bank: &Arc<Bank>, actor: Actor, request: Request) -> Response {
     let bank = Arc::clone(bank);
-    let actor = Actor::new(user);
-    let what = format!("{user}: {request:?}");
+    let what = format!("{}: {request:?}", actor.user);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let answer = bank.handle(&actor, request);
@@ -201,7 +210,7 @@ pub fn fixture() -> Fixture {
 pub fn fixture_with_clock(clock: Arc<dyn Clock>) -> Fixture {
     let (dir, bank) = empty_bank_with_clock(clock);
     let fx = Fixture { dir, bank: Arc::new(bank) };
-    fx.saved(ADMIN, Request::Init);
+    ask_server_user(&fx.bank, ADMIN, Request::Init { admin: None }).expect("init");
     fx.saved(ADMIN, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
     let s1 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
     let s2 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S2_NAME, BERGAMO_AMBIT) });
@@ -291,28 +300,35 @@ impl Fixture {
         }
     }
 
-    /// A family as its own service would submit it again: what is stored, as input.
+    /// A family as its own service would submit it again: what is stored,
+    /// as input (read from the store: nobody's read, nothing on record).
     pub fn family_as_input(&self, code: FamilyCode) -> (u64, FamilyInput) {
-        let v = self.family(ADMIN, code);
+        let (revision, f) =
+            self.bank.store().get::<Family>(TreeId::Families, &code.key()).expect("reads").expect("stored");
         let input = FamilyInput {
-            service: Some(v.contact.service),
-            referent: Some(v.contact.referent.clone()),
-            identity: v.identity.expect("admin sees the identity"),
-            profile: v.profile,
+            service: Some(f.service),
+            referent: Some(f.referent),
+            identity: f.identity,
+            profile: f.profile,
         };
-        (v.revision, input)
+        (revision, input)
     }
 
-    /// A need as its own service would submit it again. Reads as admin, which is audited.
+    /// A need as its own service would submit it again (read from the store: nothing on record).
     pub fn need_as_input(&self, code: NeedCode) -> (u64, NeedInput) {
-        let v = self.need(ADMIN, code);
+        let (revision, n) = self.bank.store().get::<Need>(TreeId::Needs, &code.key()).expect("reads").expect("stored");
         let input = NeedInput {
-            service: Some(v.contact.service),
-            referent: Some(v.contact.referent.clone()),
-            identity: v.identity.expect("admin sees the identity"),
-            placement: v.placement,
+            service: Some(n.service),
+            referent: Some(n.referent),
+            identity: n.identity,
+            placement: n.placement,
         };
-        (v.revision, input)
+        (revision, input)
+    }
+
+    /// As `ask_server_user`.
+    pub fn as_server_user(&self, user: &str, request: Request) -> Response {
+        ask_server_user(&self.bank, user, request)
     }
 
     /// Every key and value of every tree, in order.

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, Reply, Request};
-use crate::i18n::{chain_break_text, field_label, format_timestamp};
+use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
 use crate::store::audit::AuditEntry;
@@ -274,7 +274,7 @@ impl Screen for Audit {
         let shown = &self.shown;
         table.render(frame, list, &mut self.sel, theme, |i| {
             let e = &entries[shown[i]];
-            let fields: Vec<String> = e.fields.iter().map(|f| field_label(f, lang)).collect();
+            let fields: Vec<String> = e.fields_text(lang);
             vec![
                 Cell::from(e.seq.to_string()),
                 Cell::from(format_timestamp(e.at)),

@@ -282,7 +282,7 @@ impl Families {
     fn edit(&mut self, ctx: &mut Ctx) {
         let Some(code) = self.current_code() else { return };
         let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
-        if view.identity.is_none() {
+        if view.private.is_none() {
             ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotEditable)));
             return;
         }
@@ -373,18 +373,12 @@ impl Families {
         let Some(code) = self.current_code() else { return };
         // The whole record (identity included) is what an update sends back.
         let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
-        let Some(identity) = view.identity.clone() else {
+        if view.private.is_none() {
             ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotYours)));
             return;
-        };
-        let mut profile = view.profile.clone();
-        profile.confirmed_on = Some(ctx.view.today);
-        let input = FamilyInput {
-            service: Some(view.contact.service),
-            referent: Some(view.contact.referent.clone()),
-            identity,
-            profile,
-        };
+        }
+        let mut input = view.as_input();
+        input.profile.confirmed_on = Some(ctx.view.today);
         if let Some(Reply::Saved(saved)) = ctx.call(Request::FamilyUpdate { code, base_revision: view.revision, input })
         {
             ctx.info(format!("{} {} (rev. {})", ctx.view.t_local(Tx::ConfirmedToday), saved.code, saved.revision));
@@ -438,9 +432,9 @@ impl Families {
 
 /// The form of a family: what the operator sets of the profile, and the identity.
 pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
-    let default_profile = blank_profile();
-    let p = v.map_or(&default_profile, |v| &v.profile);
-    let id = v.and_then(|v| v.identity.clone()).unwrap_or_default();
+    let whole = v.map_or_else(blank_profile, |v| v.profile.with_private(v.private.as_ref()));
+    let p = &whole;
+    let id = v.and_then(|v| v.private.as_ref()).map(|p| p.identity.clone()).unwrap_or_default();
     let adult = |i: usize| id.adults.get(i);
     let ages = p.ages.to_input();
     let (min, max) = ages.split_once('-').unwrap_or(("0", "17"));
@@ -544,7 +538,7 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
             adults.push(Adult { name, birth_year: year.map_or(0, |y| y.min(u64::from(u16::MAX)) as u16) });
         }
     }
-    let mut profile = base.map_or_else(blank_profile, |b| b.profile.clone());
+    let mut profile = base.map_or_else(blank_profile, |b| b.profile.with_private(b.private.as_ref()));
     profile.household.adults =
         number("profile.household.adults").map_or(adults.len().max(1), |n| n as usize).min(255) as u8;
     // Years the core cannot read are sent as 0, so its range check names the field.
@@ -617,9 +611,9 @@ fn filter_text(f: &FamilyView) -> String {
     ))
 }
 
-/// Lists show the shared view: identity stays in the record.
+/// Lists show the shared view: the private part stays in the record.
 fn shared(mut v: FamilyView) -> FamilyView {
-    v.identity = None;
+    v.private = None;
     v
 }
 
