@@ -269,7 +269,10 @@ fn an_import_carrying_hostile_text_is_refused_at_its_line_with_the_field() {
     // And through the core, into an empty bank: nothing written.
     let (_dir, empty) = empty_bank();
     let empty = Arc::new(empty);
-    assert!(matches!(ask(&empty, ADMIN, Request::Import { lines: hostile }), Err(BankError::ImportRejected(_))));
+    assert!(matches!(
+        ask_server_user(&empty, ADMIN, Request::Import { lines: hostile }),
+        Err(BankError::ImportRejected(_))
+    ));
     assert!(empty.store().is_empty());
 }
 
