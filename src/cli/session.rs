@@ -95,6 +95,17 @@ impl Failure {
             ClientError::Lost { .. } => Failure::Unavailable(
                 lang.pick("La connessione al server si è interrotta.", "The connection to the server broke.").into(),
             ),
+            ClientError::Busy(crate::protocol::BusyScope::User { limit }) => Failure::Unavailable(if it {
+                format!("Il server ha già {limit} connessioni aperte da questo utente, il massimo: chiudere qualche sessione di banca e riprovare.")
+            } else {
+                format!("The server already has {limit} connections open from this user, the most it allows: close some banca sessions and try again.")
+            }),
+            ClientError::Busy(crate::protocol::BusyScope::Server { limit }) => Failure::Unavailable(if it {
+                format!("Il server ha {limit} connessioni aperte, il massimo: riprovare tra poco; se continua, avvisare l'amministratore.")
+            } else {
+                format!("The server has {limit} connections open, the most it allows: try again shortly; if it goes on, tell the administrator.")
+            }),
+            ClientError::NotSubscribed(e) => Failure::from_bank(e, lang),
             ClientError::Protocol(m) => Failure::Internal(m.clone()),
         }
     }
