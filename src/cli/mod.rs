@@ -13,6 +13,7 @@ pub(crate) mod placement;
 pub(crate) mod proposal;
 pub(crate) mod session;
 mod table;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -118,6 +119,8 @@ pub enum Command {
     },
     /// Registro degli accessi e delle modifiche
     Audit(admin::AuditArgs),
+    /// Segue le modifiche alla banca mentre avvengono (quelle che si possono vedere), una per riga
+    Watch,
     /// Avvia il server che custodisce la banca (di solito parte da solo)
     Serve(ServeArgs),
     /// Ferma il server della banca (il suo proprietario o un amministratore)
@@ -280,6 +283,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         Command::Serve(args) => serve(settings, args),
         Command::Stop => admin::stop(settings),
         Command::Show { code } => find::show(settings, &code),
+        Command::Watch => watch::run(settings),
         other => {
             let s = Session::open(settings, false)?;
             match other {
@@ -305,6 +309,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 | Command::Import { .. }
                 | Command::Serve(_)
                 | Command::Show { .. }
+                | Command::Watch
                 | Command::Stop => unreachable!("handled above"),
             }
         }
