@@ -120,6 +120,12 @@ impl Client {
     /// was lost is sent once more on a new connection; a write never is:
     /// its outcome is unknown and the caller must say so.
     pub fn call(&mut self, request: Request) -> Result<Response, ClientError> {
+        // The server closes a connection left idle (and not following
+        // events): found out before sending, a new one is made, so that a
+        // save after a long pause is sent rather than reported as uncertain.
+        if self.closed_by_server() {
+            self.reconnect()?;
+        }
         match self.exchange(request.clone()) {
             Err(ClientError::Lost { .. }) if request.is_read() => {
                 self.reconnect()?;
@@ -261,6 +267,22 @@ impl Client {
             FrameError::Closed | FrameError::Io(_) => ClientError::Lost { write_unknown: false },
             other => ClientError::Protocol(other.to_string()),
         })
+    }
+
+    /// True when the server has closed this connection: nothing buffered,
+    /// and the socket reads as ended without waiting.
+    fn closed_by_server(&self) -> bool {
+        use nix::sys::socket::{recv, MsgFlags};
+        use std::os::fd::AsRawFd;
+        if !self.reader.buffer().is_empty() {
+            return false;
+        }
+        let mut byte = [0u8; 1];
+        let fd = self.reader.get_ref().as_raw_fd();
+        matches!(
+            recv(fd, &mut byte, MsgFlags::MSG_PEEK | MsgFlags::MSG_DONTWAIT),
+            Ok(0) | Err(nix::errno::Errno::ECONNRESET)
+        )
     }
 
     fn reconnect(&mut self) -> Result<(), ClientError> {
