@@ -191,12 +191,19 @@ fn flood(target: &Target, pid: u32, codes: &[FamilyCode], idle: usize, slow: usi
         times.sort();
         (percentile(&times, 50), times[times.len() - 1])
     };
-    let threads = |pid: u32| {
+    let field = |pid: u32, name: &str| {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(0)
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0)
     };
+    let threads = |pid: u32| field(pid, "Threads:");
+    // Anonymous memory is the heap and the stacks; the rest is the binary's pages, shared and clean.
+    let anon = |pid: u32| field(pid, "RssAnon:");
     println!();
-    let (rss0, threads0, (p50_0, max0)) = (vm_rss_kib(pid), threads(pid), latency(&mut other));
+    let (rss0, anon0, threads0, (p50_0, max0)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
     let started = Instant::now();
     let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: target.bank.display().to_string() };
     let mut slow_ones: Vec<UnixStream> = (0..slow)
@@ -221,19 +228,20 @@ fn flood(target: &Target, pid: u32, codes: &[FamilyCode], idle: usize, slow: usi
         let _ = s.write_all(&[0]);
     }
     let opened = started.elapsed();
-    let (rss1, threads1, (p50_1, max1)) = (vm_rss_kib(pid), threads(pid), latency(&mut other));
+    let (rss1, anon1, threads1, (p50_1, max1)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
     drop(idle_ones);
     drop(slow_ones);
     std::thread::sleep(Duration::from_secs(2));
-    let (rss2, threads2, (p50_2, max2)) = (vm_rss_kib(pid), threads(pid), latency(&mut other));
+    let (rss2, anon2, threads2, (p50_2, max2)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
     println!("flood: {idle} idle + {slow} slow connections from one user, opened in {:.1} s", opened.as_secs_f64());
-    println!("{:<12} {:>10} {:>8} {:>12} {:>12}", "", "RSS MiB", "threads", "get p50 ms", "get max ms");
-    for (when, rss, threads, p50, max) in [
-        ("before", rss0, threads0, p50_0, max0),
-        ("during", rss1, threads1, p50_1, max1),
-        ("after", rss2, threads2, p50_2, max2),
+    println!("{:<8} {:>8} {:>9} {:>8} {:>11} {:>11}", "", "RSS MiB", "anon MiB", "threads", "get p50 ms", "get max ms");
+    for (when, rss, anon, threads, p50, max) in [
+        ("before", rss0, anon0, threads0, p50_0, max0),
+        ("during", rss1, anon1, threads1, p50_1, max1),
+        ("after", rss2, anon2, threads2, p50_2, max2),
     ] {
-        println!("{when:<12} {:>10.1} {threads:>8} {:>12.2} {:>12.2}", rss as f64 / 1024.0, ms(p50), ms(max));
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        println!("{when:<8} {:>8.1} {:>9.1} {threads:>8} {:>11.2} {:>11.2}", mib(rss), mib(anon), ms(p50), ms(max));
     }
 }
 

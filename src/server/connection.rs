@@ -26,8 +26,12 @@ use super::registry::{Connections, Ticket};
 
 /// Once a frame has started, the whole of it must arrive within this time.
 const FRAME_TIMEOUT: Duration = Duration::from_secs(30);
-/// Outgoing messages queued per client before events are dropped.
+/// Outgoing messages queued per client before events are dropped. The
+/// queue's slots are allocated up front: each holds a box, not a message.
 const QUEUE: usize = 256;
+/// Read-ahead buffer of a connection: frames are small but for imports,
+/// which bypass it.
+const READ_BUFFER: usize = 4 << 10;
 /// How long the writer may take to flush what is queued once the client leaves.
 const WRITER_GRACE: Duration = Duration::from_secs(2);
 /// An import staged over several frames may not exceed this.
@@ -99,7 +103,7 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
     tracing::info!(%user, uid, client = %loggable(&hello.version, LOGGED_VERSION), "client connected");
     let actor = if uid == shared.owner || uid == 0 { Actor::server_user(user) } else { Actor::new(user) };
 
-    let (queue, outgoing) = sync_channel::<ServerMsg>(QUEUE);
+    let (queue, outgoing) = sync_channel::<Box<ServerMsg>>(QUEUE);
     let lagged = Arc::new(AtomicBool::new(false));
     let writer_lagged = lagged.clone();
     let writer_stream = stream.clone();
@@ -108,7 +112,7 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
         .stack_size(WRITER_STACK)
         .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged))?;
 
-    let mut reader = BufReader::new(Timed { stream: &stream, deadline: None });
+    let mut reader = BufReader::with_capacity(READ_BUFFER, Timed { stream: &stream, deadline: None });
     let mut staged: Vec<String> = Vec::new();
     let mut staged_bytes = 0usize;
     let mut subscribed = false;
@@ -149,7 +153,7 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                     }
                     Err(e) => Err(e),
                 };
-                if queue.send(ServerMsg::Subscription(answer)).is_err() {
+                if queue.send(Box::new(ServerMsg::Subscription(answer))).is_err() {
                     break Ok(());
                 }
             }
@@ -170,7 +174,7 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                     tracing::info!(user = %actor.user, "stop requested");
                     shared.shutdown.store(true, Ordering::SeqCst);
                 }
-                let _ = queue.send(ServerMsg::Stopping { accepted: allowed });
+                let _ = queue.send(Box::new(ServerMsg::Stopping { accepted: allowed }));
             }
             ClientMsg::Call { id, mut request } => {
                 if let Request::Import { lines } = request.as_mut() {
@@ -252,7 +256,7 @@ fn wait_readable(stream: &UnixStream, idle: Option<Duration>) -> Result<Waited, 
 
 /// Long exports go out in several frames; the reply carries the last lines.
 fn send_reply(
-    queue: &std::sync::mpsc::SyncSender<ServerMsg>,
+    queue: &std::sync::mpsc::SyncSender<Box<ServerMsg>>,
     id: u64,
     response: crate::bank::Response,
 ) -> Result<(), Gone> {
@@ -261,24 +265,24 @@ fn send_reply(
             let mut chunks = protocol::chunk_lines(lines);
             let last = chunks.pop().unwrap_or_default();
             for lines in chunks {
-                queue.send(ServerMsg::ExportLines { id, lines }).map_err(|_| Gone)?;
+                queue.send(Box::new(ServerMsg::ExportLines { id, lines })).map_err(|_| Gone)?;
             }
             let response = Box::new(Ok(Reply::Export { lines: last }));
-            queue.send(ServerMsg::Reply { id, response }).map_err(|_| Gone)
+            queue.send(Box::new(ServerMsg::Reply { id, response })).map_err(|_| Gone)
         }
-        response => queue.send(ServerMsg::Reply { id, response: Box::new(response) }).map_err(|_| Gone),
+        response => queue.send(Box::new(ServerMsg::Reply { id, response: Box::new(response) })).map_err(|_| Gone),
     }
 }
 
 /// The client's writer has gone: stop serving it.
 struct Gone;
 
-fn write_loop(stream: &UnixStream, outgoing: Receiver<ServerMsg>, lagged: Arc<AtomicBool>) {
+fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: Arc<AtomicBool>) {
     let mut writer = stream;
     for msg in outgoing {
         let sent = match protocol::write_frame(&mut writer, &msg, MAX_SERVER_FRAME) {
             // Too large even for a server frame: the client gets an error it can show.
-            Err(FrameError::TooLarge(n)) => match msg {
+            Err(FrameError::TooLarge(n)) => match *msg {
                 ServerMsg::Reply { id, .. } => {
                     let response =
                         Box::new(Err(BankError::Storage(format!("reply of {n} bytes too large: narrow the request"))));

@@ -14,7 +14,7 @@ use crate::protocol::{Event, ServerMsg};
 pub struct Subscriber {
     /// The Unix user of the connection, looked up again for every change.
     pub user: String,
-    pub queue: SyncSender<ServerMsg>,
+    pub queue: SyncSender<Box<ServerMsg>>,
     /// Set when an event could not be queued; the connection then sends `Lagged`.
     pub lagged: Arc<AtomicBool>,
 }
@@ -48,7 +48,7 @@ impl Fanout {
             if !allowed {
                 return true;
             }
-            match s.queue.try_send(ServerMsg::Event(event.clone())) {
+            match s.queue.try_send(Box::new(ServerMsg::Event(event.clone()))) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
                     s.lagged.store(true, Ordering::Relaxed);
@@ -107,7 +107,9 @@ mod tests {
         fanout.publish(&proposal, principal);
         let heard: Vec<&str> = queues
             .iter()
-            .filter(|(_, rx)| matches!(rx.try_recv(), Ok(ServerMsg::Event(e)) if e.kind == EventKind::Proposal))
+            .filter(
+                |(_, rx)| matches!(rx.try_recv().map(|m| *m), Ok(ServerMsg::Event(e)) if e.kind == EventKind::Proposal),
+            )
             .map(|(u, _)| *u)
             .collect();
         assert_eq!(heard, ["anna", "bruno"]);

@@ -106,7 +106,9 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     let mut idle_since = Instant::now();
     let mut clients = Vec::new();
     let mut refused = Refusals::default();
+    let mut peak = 0;
     while !shutdown.load(Ordering::SeqCst) {
+        peak = give_back_memory(peak, connections.count());
         if let Some(limit) = opts.idle_exit {
             if connections.count() > 0 {
                 idle_since = Instant::now();
@@ -155,6 +157,22 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     let _ = std::fs::remove_file(&opts.socket);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Once the connections have fallen to half their peak (a flood gone),
+/// returns the memory their threads freed to the system: the allocator
+/// keeps it otherwise, scattered over its per-thread arenas. Gives the new peak.
+fn give_back_memory(peak: usize, now: usize) -> usize {
+    if peak >= now + 32 && now <= peak / 2 {
+        #[cfg(target_env = "gnu")]
+        // SAFETY: malloc_trim only releases free memory; it is thread-safe.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+        tracing::debug!(peak, now, "memory of closed connections given back");
+        return now;
+    }
+    peak.max(now)
 }
 
 /// Stack of a connection's own thread: its calls run `Bank::handle`.
