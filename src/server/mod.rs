@@ -143,7 +143,14 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     // Stop accepting, let requests in flight finish, flush, leave. The
     // socket goes last: while it exists, the bank is still held.
     shutdown.store(true, Ordering::SeqCst);
-    connections.close_all();
+    connections.close_all(std::net::Shutdown::Read);
+    let grace = Instant::now() + STOP_GRACE;
+    while clients.iter().any(|c| !c.is_finished()) && Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A client that sends calls and never reads the answers blocks its
+    // connection on a full socket: cut it.
+    connections.close_all(std::net::Shutdown::Both);
     for c in clients {
         let _ = c.join();
     }
@@ -192,6 +199,9 @@ fn give_back_memory(peak: usize, now: usize) -> usize {
     }
     peak.max(now)
 }
+
+/// How long requests in flight may take to finish once the server stops.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Stack of a connection's own thread: its calls run `Bank::handle`.
 const CONNECTION_STACK: usize = 1 << 20;

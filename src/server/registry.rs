@@ -102,10 +102,11 @@ impl Connections {
         streams.len()
     }
 
-    /// The server is stopping: every connection stops reading.
-    pub fn close_all(&self) {
+    /// The server is stopping: every connection stops reading (`Read`),
+    /// or is cut off (`Both`).
+    pub fn close_all(&self, how: std::net::Shutdown) {
         for l in self.lock().live.values() {
-            let _ = l.stream.shutdown(std::net::Shutdown::Read);
+            let _ = l.stream.shutdown(how);
         }
     }
 
