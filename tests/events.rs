@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use banca::bank::Request;
 use banca::client::Client;
-use banca::model::{FamilyCode, FamilyStatus, NeedCode, ProposalCode, Role, ServiceCode};
+use banca::model::{FamilyCode, FamilyStatus, NeedCode, ProposalCode, ProposalStatus, Role, ServiceCode};
 
 use common::*;
 use live::{as_root, saved, Place, Running, Server, UnixAccounts};
@@ -133,13 +133,27 @@ fn an_operator_of_a_third_service_hears_nothing_of_a_proposal_between_two_others
     let proposal = saved(&mut m.admin, Request::ProposalCreate { need, family, note: "Proposta di prova.".into() });
     let proposal = ProposalCode::parse(&proposal.code).unwrap().to_string();
     m.settle(&mut [&mut a, &mut b, &mut c]);
+    let third = heard(&c);
+    assert_eq!(about(&third, "proposal", &proposal), 0, "a third service (S-003) heard of it: {third:?}");
+
+    // The operator of S-003 moves to S-001, the family's service: from the
+    // next step on, it hears of the proposal, on the same subscription.
+    let input = operator_input(&format!("Operatore {C}"), Role::Operator, Some(S1));
+    saved(&mut m.admin, Request::OperatorUpdate { user: C.into(), base_revision: 1, input });
+    let code = ProposalCode::parse(&proposal).unwrap();
+    let step = Request::ProposalStep { code, base_revision: 1, to: ProposalStatus::UnderReview, note: String::new() };
+    assert_eq!(saved(&mut m.admin, step).revision, 2);
+    m.settle(&mut [&mut a, &mut b, &mut c]);
+    let moved = heard(&c);
+    let about_it: Vec<u64> =
+        moved.iter().filter(|v| v["code"] == proposal.as_str()).filter_map(|v| v["revision"].as_u64()).collect();
+    assert_eq!(about_it, [2], "after moving to S-001, {C} hears the step, not what came before: {moved:?}");
 
     let (a, b, c) = (heard(&a), heard(&b), heard(&c));
     let line = a.iter().find(|v| v["code"] == proposal.as_str()).expect("the family's service heard of it");
     assert_eq!((line["kind"].as_str(), line["revision"].as_u64()), (Some("proposal"), Some(1)), "{line}");
-    assert_eq!(about(&a, "proposal", &proposal), 1, "the family's service (S-001): {a:?}");
-    assert_eq!(about(&b, "proposal", &proposal), 1, "the child's service (S-002): {b:?}");
-    assert_eq!(about(&c, "proposal", &proposal), 0, "a third service (S-003): {c:?}");
+    assert_eq!(about(&a, "proposal", &proposal), 2, "the family's service (S-001): {a:?}");
+    assert_eq!(about(&b, "proposal", &proposal), 2, "the child's service (S-002): {b:?}");
     // The shared views are everyone's: all three heard of the new family and need.
     for (who, lines) in [(A, &a), (B, &b), (C, &c)] {
         assert_eq!(about(lines, "family", &family.to_string()), 1, "{who}: {lines:?}");
