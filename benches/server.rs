@@ -8,6 +8,12 @@
 //!
 //! The clients are threads of this process, each with its own connection
 //! (`banca::client::Client`), so they share the machine's cores with the server.
+//!
+//! Last, a flood: 1 000 idle connections (handshake done) and 250 slow ones
+//! (a hello trickling in), all admitted (the server runs with its caps
+//! raised for this), with the server's memory and threads before, during
+//! and after, and the latency of another client meanwhile.
+//! `BENCH_FLOOD_IDLE` and `BENCH_FLOOD_SLOW` change the counts.
 
 mod common;
 
@@ -74,7 +80,7 @@ fn main() {
     let (mut server, mut client, startup) = loop {
         attempts += 1;
         let start = Instant::now();
-        let mut serve = banca(&["serve", "--socket"]);
+        let mut serve = banca(&["serve", "--max-per-user", "4000", "--max-connections", "4000", "--socket"]);
         serve.arg(&socket).stdout(Stdio::null()).stderr(Stdio::null());
         let mut server = ServerGuard(serve.spawn().expect("banca serve starts"));
         let answered = loop {
@@ -158,7 +164,79 @@ fn main() {
         ms(times[times.len() / 2])
     );
 
+    flood(&target, pid, &codes, env_or("BENCH_FLOOD_IDLE", 1000), env_or("BENCH_FLOOD_SLOW", 250));
     server.stop();
+}
+
+/// Idle and slow connections from this user, all admitted; memory, threads
+/// and another client's latency before, during and after.
+fn flood(target: &Target, pid: u32, codes: &[FamilyCode], idle: usize, slow: usize) {
+    use banca::protocol::{self, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("the open-file limit");
+    let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+
+    let mut other = Client::connect(target.clone()).expect("another client connects");
+    let latency = |other: &mut Client| {
+        let mut times: Vec<Duration> =
+            codes.iter().take(50).map(|&code| timed_call(other, Request::FamilyGet { code }).0).collect();
+        times.sort();
+        (percentile(&times, 50), times[times.len() - 1])
+    };
+    let field = |pid: u32, name: &str| {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let threads = |pid: u32| field(pid, "Threads:");
+    // Anonymous memory is the heap and the stacks; the rest is the binary's pages, shared and clean.
+    let anon = |pid: u32| field(pid, "RssAnon:");
+    println!();
+    let (rss0, anon0, threads0, (p50_0, max0)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
+    let started = Instant::now();
+    let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: target.bank.display().to_string() };
+    let mut slow_ones: Vec<UnixStream> = (0..slow)
+        .map(|_| {
+            let mut s = UnixStream::connect(&target.socket).expect("a slow connection");
+            let _ = s.write_all(&200u32.to_be_bytes());
+            let _ = s.write_all(&[0]);
+            s
+        })
+        .collect();
+    let idle_ones: Vec<UnixStream> = (0..idle)
+        .map(|_| {
+            let mut s = UnixStream::connect(&target.socket).expect("an idle connection");
+            protocol::write_frame(&mut s, &hello, MAX_FRAME).expect("hello");
+            match protocol::read_frame::<Welcome>(&mut s, MAX_SERVER_FRAME) {
+                Ok(Welcome::Ok { .. }) => s,
+                other => panic!("an idle connection was not welcomed: {other:?}"),
+            }
+        })
+        .collect();
+    for s in &mut slow_ones {
+        let _ = s.write_all(&[0]);
+    }
+    let opened = started.elapsed();
+    let (rss1, anon1, threads1, (p50_1, max1)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
+    drop(idle_ones);
+    drop(slow_ones);
+    std::thread::sleep(Duration::from_secs(2));
+    let (rss2, anon2, threads2, (p50_2, max2)) = (vm_rss_kib(pid), anon(pid), threads(pid), latency(&mut other));
+    println!("flood: {idle} idle + {slow} slow connections from one user, opened in {:.1} s", opened.as_secs_f64());
+    println!("{:<8} {:>8} {:>9} {:>8} {:>11} {:>11}", "", "RSS MiB", "anon MiB", "threads", "get p50 ms", "get max ms");
+    for (when, rss, anon, threads, p50, max) in [
+        ("before", rss0, anon0, threads0, p50_0, max0),
+        ("during", rss1, anon1, threads1, p50_1, max1),
+        ("after", rss2, anon2, threads2, p50_2, max2),
+    ] {
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        println!("{when:<8} {:>8.1} {:>9.1} {threads:>8} {:>11.2} {:>11.2}", mib(rss), mib(anon), ms(p50), ms(max));
+    }
 }
 
 #[derive(Clone, Copy)]

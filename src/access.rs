@@ -12,10 +12,11 @@
 //! - reader: shared views only.
 //! - proposals and placements: the two services involved (operators and
 //!   readers), the coordination and administrators (`follows_link`).
+//! - live events: as the record they are about (`hears`).
 //!
 //! docs/privacy.md lists, field by field, what each role sees.
 
-use crate::bank::Principal;
+use crate::bank::{Change, ChangeKind, Involved, Principal};
 use crate::model::{Role, ServiceCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,5 +72,85 @@ pub fn follows_link(who: &Principal, need_service: ServiceCode, family_service: 
     match who.role {
         Role::Admin | Role::Coordinator => true,
         Role::Operator | Role::Reader => who.service.is_some_and(|s| s == need_service || s == family_service),
+    }
+}
+
+/// May `who` hear, live, of this committed change? As it may read the
+/// record: the shared view of families, needs and the directory is
+/// everyone's; a proposal or placement only its two services' (and the
+/// coordination's and administrators'). A change whose services could not
+/// be read back is heard only by who follows everything.
+pub fn hears(who: &Principal, change: &Change) -> bool {
+    use ChangeKind::*;
+    match (change.kind, change.involved) {
+        (Family, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Family, Some(owner)),
+        (Need, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Need, Some(owner)),
+        (Proposal | Placement, Involved::Link { need, family }) => follows_link(who, need, family),
+        (Service | Operator | Ambit | Bank, _) => allowed(who, Operation::ReadShared, Subject::Directory, None),
+        _ => matches!(who.role, Role::Admin | Role::Coordinator),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ServiceCode;
+
+    const S1: ServiceCode = ServiceCode(1);
+    const S2: ServiceCode = ServiceCode(2);
+    const S3: ServiceCode = ServiceCode(3);
+
+    fn who(role: Role, service: Option<ServiceCode>) -> Principal {
+        Principal { user: "chi".into(), display_name: "Chi".into(), role, service }
+    }
+
+    fn change(kind: ChangeKind, involved: Involved) -> Change {
+        Change { kind, code: "X-1".into(), revision: 1, by: "altro".into(), involved }
+    }
+
+    #[test]
+    fn proposals_and_placements_are_heard_only_by_their_two_services_and_who_follows_everything() {
+        for kind in [ChangeKind::Proposal, ChangeKind::Placement] {
+            let link = change(kind, Involved::Link { need: S1, family: S2 });
+            for role in [Role::Operator, Role::Reader] {
+                assert!(hears(&who(role, Some(S1)), &link), "{role:?} of the child's service, {kind}");
+                assert!(hears(&who(role, Some(S2)), &link), "{role:?} of the family's service, {kind}");
+                assert!(!hears(&who(role, Some(S3)), &link), "{role:?} of a third service, {kind}");
+                assert!(!hears(&who(role, None), &link), "{role:?} of no service, {kind}");
+            }
+            assert!(hears(&who(Role::Coordinator, None), &link));
+            assert!(hears(&who(Role::Admin, None), &link));
+        }
+    }
+
+    #[test]
+    fn shared_records_and_the_directory_are_heard_by_every_role() {
+        let changes = [
+            change(ChangeKind::Family, Involved::Service(S1)),
+            change(ChangeKind::Need, Involved::Service(S1)),
+            change(ChangeKind::Service, Involved::Nobody),
+            change(ChangeKind::Operator, Involved::Nobody),
+            change(ChangeKind::Ambit, Involved::Nobody),
+            change(ChangeKind::Bank, Involved::Nobody),
+        ];
+        for role in [Role::Admin, Role::Coordinator, Role::Operator, Role::Reader] {
+            for c in &changes {
+                assert!(hears(&who(role, Some(S3)), c), "{role:?} of S-003 hears of {:?}", c.kind);
+            }
+        }
+    }
+
+    #[test]
+    fn a_change_whose_services_are_unknown_is_heard_only_by_the_coordination_and_administrators() {
+        for kind in [ChangeKind::Family, ChangeKind::Need, ChangeKind::Proposal, ChangeKind::Placement] {
+            let lost = change(kind, Involved::Unknown);
+            assert!(!hears(&who(Role::Operator, Some(S1)), &lost), "{kind}");
+            assert!(!hears(&who(Role::Reader, Some(S1)), &lost), "{kind}");
+            assert!(hears(&who(Role::Coordinator, None), &lost), "{kind}");
+            assert!(hears(&who(Role::Admin, None), &lost), "{kind}");
+        }
+        // A proposal that claims a single service is malformed: not widened to its service.
+        let odd = change(ChangeKind::Proposal, Involved::Service(S1));
+        assert!(!hears(&who(Role::Operator, Some(S1)), &odd));
     }
 }

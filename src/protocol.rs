@@ -10,17 +10,21 @@ use std::io::{self, Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::bank::{Request, Response};
+use crate::bank::{BankError, Change, ChangeKind, Request, Response};
 
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
 /// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
-pub const PROTOCOL: u32 = 2;
+/// 3: typed events, `Welcome::Busy`, `ServerMsg::Subscription`, a 4 KiB hello.
+pub const PROTOCOL: u32 = 3;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// No frame from a client may be larger: checked before allocating.
 pub const MAX_FRAME: usize = 4 << 20;
+
+/// The hello is the only frame read from a client not yet known: it is tiny.
+pub const MAX_HELLO: usize = 4 << 10;
 
 /// Frames from the server may be larger (a list of 100 000 families is
 /// about 30 MB), but not unbounded: a client refuses garbage too.
@@ -64,6 +68,17 @@ pub enum Welcome {
     OtherBank { bank: String },
     /// The kernel names no user for the client's uid.
     NoUser { uid: u32 },
+    /// Too many connections open; this one is closed at once.
+    Busy { scope: BusyScope },
+}
+
+/// Whose connections reached their cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BusyScope {
+    /// The caller's own Unix user has `limit` connections open.
+    User { limit: u32 },
+    /// The server has `limit` connections open, from everyone.
+    Server { limit: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +91,8 @@ pub enum ClientMsg {
     ImportLines {
         lines: Vec<String>,
     },
-    /// Ask for an `Event` after every committed change.
+    /// Ask for an `Event` after every committed change the caller may see;
+    /// answered by `Subscription`.
     Subscribe,
     /// Stop the server (its owner or an administrator).
     Stop,
@@ -93,6 +109,8 @@ pub enum ServerMsg {
         id: u64,
         lines: Vec<String>,
     },
+    /// The answer to `Subscribe`: only an active operator may subscribe.
+    Subscription(Result<(), BankError>),
     Event(Event),
     /// Events were dropped because this client read too slowly: resync.
     Lagged,
@@ -102,14 +120,79 @@ pub enum ServerMsg {
     },
 }
 
-/// A committed change, as pushed to subscribers.
+/// A committed change, as pushed to the subscribers allowed to see it
+/// (`access::hears`): which record, not what it says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// `family`, `need`, `service`, `operator`, `ambit`, `bank`.
-    pub kind: String,
+    pub kind: EventKind,
     pub code: String,
     pub revision: u64,
+    /// The Unix user who made the change.
     pub by: String,
+}
+
+impl Event {
+    pub fn of(change: &Change) -> Event {
+        Event { kind: change.kind.into(), code: change.code.clone(), revision: change.revision, by: change.by.clone() }
+    }
+
+    /// Not a change: events were dropped, so everything shown must be read again.
+    pub fn lagged() -> Event {
+        Event { kind: EventKind::Lagged, code: String::new(), revision: 0, by: String::new() }
+    }
+}
+
+/// What an event is about: a kind of record, or (made by the client on
+/// `ServerMsg::Lagged`) the word that some events were missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Family,
+    Need,
+    Proposal,
+    Placement,
+    Service,
+    Operator,
+    Ambit,
+    Bank,
+    Lagged,
+}
+
+impl From<ChangeKind> for EventKind {
+    fn from(kind: ChangeKind) -> EventKind {
+        match kind {
+            ChangeKind::Family => EventKind::Family,
+            ChangeKind::Need => EventKind::Need,
+            ChangeKind::Proposal => EventKind::Proposal,
+            ChangeKind::Placement => EventKind::Placement,
+            ChangeKind::Service => EventKind::Service,
+            ChangeKind::Operator => EventKind::Operator,
+            ChangeKind::Ambit => EventKind::Ambit,
+            ChangeKind::Bank => EventKind::Bank,
+        }
+    }
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Family => "family",
+            EventKind::Need => "need",
+            EventKind::Proposal => "proposal",
+            EventKind::Placement => "placement",
+            EventKind::Service => "service",
+            EventKind::Operator => "operator",
+            EventKind::Ambit => "ambit",
+            EventKind::Bank => "bank",
+            EventKind::Lagged => "lagged",
+        }
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,11 +236,13 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<
     if len > cap {
         return Err(FrameError::TooLarge(len));
     }
-    let mut body = vec![0u8; len];
-    r.read_exact(&mut body).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => FrameError::Garbled("truncated frame".into()),
-        _ => FrameError::Io(e),
-    })?;
+    // Memory follows the bytes that arrive, not the length a peer claims:
+    // a header announcing megabytes then silence costs nothing.
+    let mut body = Vec::with_capacity(len.min(64 << 10));
+    r.take(len as u64).read_to_end(&mut body)?;
+    if body.len() < len {
+        return Err(FrameError::Garbled("truncated frame".into()));
+    }
     let (value, used) = bincode::serde::decode_from_slice(&body, config().with_limit::<MAX_SERVER_FRAME>())
         .map_err(|e| FrameError::Garbled(e.to_string()))?;
     if used != len {

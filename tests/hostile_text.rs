@@ -544,7 +544,8 @@ mod cli {
             .lines()
             .find(|l| l.contains("client connected") && l.contains("9.9.9"))
             .unwrap_or_else(|| panic!("{log}"));
-        assert!(line.contains(r#"client="9.9.9 ↵ 2026-11-23T10:00:00Z ERROR forged by a client␛]0;pwned␇""#), "{line}");
+        // Escaped, and cut to the 40 characters a version may need.
+        assert!(line.contains(r#"client="9.9.9 ↵ 2026-11-23T10:00:00Z ERROR forged …""#), "{line}");
         assert!(!log.lines().any(|l| l.starts_with("2026-11-23T10:00:00Z ERROR")), "{log}");
     }
 

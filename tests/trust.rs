@@ -898,6 +898,7 @@ fn a_server_stuck_before_its_greeting_times_the_handshake_out() {
 fn a_listener_waits_for_events_longer_than_the_reply_timeout() {
     let (_dir, socket) = fake_server(
         |mut s| {
+            let _ = protocol::write_frame(&mut s, &ServerMsg::Subscription(Ok(())), MAX_SERVER_FRAME);
             thread::sleep(Duration::from_millis(2500));
             let _ = protocol::write_frame(&mut s, &ServerMsg::Lagged, MAX_SERVER_FRAME);
             thread::sleep(Duration::from_secs(5));

@@ -93,7 +93,7 @@ fn a_change_by_another_operator_shows_without_a_refresh() {
         Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
     );
     app.live(Live::Changed(banca::protocol::Event {
-        kind: "family".into(),
+        kind: banca::protocol::EventKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
         by: BRUNO.into(),
@@ -174,7 +174,7 @@ fn the_filter_follows_a_record_changed_meanwhile() {
     input.profile.comune = dalmine();
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
     app.live(Live::Changed(banca::protocol::Event {
-        kind: "family".into(),
+        kind: banca::protocol::EventKind::Family,
         code: saved.code,
         revision: saved.revision,
         by: ANNA.into(),

@@ -70,7 +70,7 @@ fn a_profile_confirmed_elsewhere_leaves_the_stale_pane() {
     input.profile.confirmed_on = Some(NOW.date());
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
     app.live(Live::Changed(banca::protocol::Event {
-        kind: "family".into(),
+        kind: banca::protocol::EventKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
         by: ANNA.into(),

@@ -245,7 +245,7 @@ fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
     let family = banca::model::FamilyCode::parse("F-2026-0002").expect("family");
     let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
     app.live(Live::Changed(banca::protocol::Event {
-        kind: "proposal".into(),
+        kind: banca::protocol::EventKind::Proposal,
         code: saved.code.clone(),
         revision: saved.revision,
         by: BRUNO.into(),

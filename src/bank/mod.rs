@@ -4,6 +4,7 @@
 
 mod api;
 mod backup;
+mod changes;
 mod directory;
 mod emergency;
 mod families;
@@ -17,6 +18,7 @@ mod search;
 
 pub use api::*;
 pub use backup::{check_import, ExportLine};
+pub use changes::{Change, ChangeKind, Involved};
 pub use directory::ambits_from_csv;
 pub use emergency::MAX_REASON;
 
@@ -129,17 +131,6 @@ pub struct Bank {
 
 type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
 
-/// A committed change of one record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// `family`, `need`, `proposal`, `placement`, `service`, `operator`, `ambit` or `bank` (an import).
-    pub kind: &'static str,
-    pub code: String,
-    /// The new revision; 0 when the record was changed as a side effect (siblings).
-    pub revision: u64,
-    pub by: String,
-}
-
 impl Bank {
     /// Opens an existing bank (`create = false`) or creates an empty one.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
@@ -213,20 +204,10 @@ impl Bank {
     }
 
     pub fn handle(&self, actor: &Actor, request: Request) -> Response {
-        let kind = changed_kind(&request);
+        let kind = changes::changed_kind(&request);
         let response = self.dispatch(actor, request);
-        if let (Some(listener), Some(kind), Ok(reply)) = (self.listener.get(), kind, &response) {
-            let by = actor.user.clone();
-            match reply {
-                Reply::Saved(s) if s.revision == 1 || !s.changed.is_empty() || !s.also_changed.is_empty() => {
-                    listener(&Change { kind, code: s.code.clone(), revision: s.revision, by: by.clone() });
-                    for code in &s.also_changed {
-                        listener(&Change { kind: kind_of_code(code), code: code.clone(), revision: 0, by: by.clone() });
-                    }
-                }
-                Reply::Imported(_) => listener(&Change { kind, code: "*".into(), revision: 0, by }),
-                _ => {}
-            }
+        if let (Some(kind), Ok(reply)) = (kind, &response) {
+            self.notify(actor, kind, reply);
         }
         response
     }
@@ -471,36 +452,6 @@ impl Bank {
             },
         }
         Ok(service)
-    }
-}
-
-/// The kind of record a write request changes; `None` for reads.
-fn changed_kind(request: &Request) -> Option<&'static str> {
-    use Request::*;
-    match request {
-        Init { .. } | OperatorCreate { .. } | OperatorUpdate { .. } => Some("operator"),
-        Import { .. } => Some("bank"),
-        AmbitSave { .. } => Some("ambit"),
-        ServiceCreate { .. } | ServiceUpdate { .. } => Some("service"),
-        FamilyCreate { .. } | FamilyUpdate { .. } => Some("family"),
-        NeedCreate { .. } | NeedUpdate { .. } => Some("need"),
-        ProposalCreate { .. } | ProposalStep { .. } => Some("proposal"),
-        PlacementStart { .. } | PlacementPlan { .. } | PlacementReview { .. } | PlacementClose { .. } => {
-            Some("placement")
-        }
-        _ => None,
-    }
-}
-
-/// The kind of record a code names, for events about records changed alongside.
-fn kind_of_code(code: &str) -> &'static str {
-    match RecordCode::parse(code) {
-        Some(RecordCode::Family(_)) => "family",
-        Some(RecordCode::Need(_)) => "need",
-        Some(RecordCode::Proposal(_)) => "proposal",
-        Some(RecordCode::Placement(_)) => "placement",
-        Some(RecordCode::Service(_)) => "service",
-        None => "bank",
     }
 }
 

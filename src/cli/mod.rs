@@ -43,6 +43,7 @@ pub(crate) mod placement;
 pub(crate) mod proposal;
 pub(crate) mod session;
 mod table;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -151,6 +152,8 @@ pub enum Command {
     },
     /// Registro degli accessi e delle modifiche
     Audit(admin::AuditArgs),
+    /// Segue le modifiche alla banca mentre avvengono (quelle che si possono vedere), una per riga
+    Watch,
     /// Avvia il server che custodisce la banca (di solito parte da solo)
     Serve(ServeArgs),
     /// Ferma il server della banca (il suo proprietario o un amministratore)
@@ -168,6 +171,15 @@ pub struct ServeArgs {
     /// Crea la banca se la cartella non esiste
     #[arg(long)]
     create: bool,
+    /// Connessioni aperte al massimo, da tutti gli utenti insieme
+    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().total)]
+    max_connections: usize,
+    /// Connessioni aperte al massimo da uno stesso utente Unix
+    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().per_user)]
+    max_per_user: usize,
+    /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
+    #[arg(long, value_name = "DURATA")]
+    idle_timeout: Option<String>,
     /// Staccarsi dal terminale una volta pronto (usato dai client che avviano il server)
     #[arg(long, hide = true)]
     detach: bool,
@@ -308,6 +320,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         Command::Serve(args) => serve(settings, args),
         Command::Stop => admin::stop(settings),
         Command::Show { code } => find::show(settings, &code),
+        Command::Watch => watch::run(settings),
         other => {
             // A server out of reach is told at the first request: a change then says it was not saved.
             let s = Session::open_deferred(settings);
@@ -334,6 +347,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 | Command::Import { .. }
                 | Command::Serve(_)
                 | Command::Show { .. }
+                | Command::Watch
                 | Command::Stop => unreachable!("handled above"),
             }
         }
@@ -355,6 +369,27 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
     };
     // Everything the server creates (bank files, log) is its user's only.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
+    let defaults = crate::server::Limits::default();
+    let idle = match args.idle_timeout.as_deref().map(parse_duration) {
+        None => defaults.idle,
+        Some(Some(d)) if !d.is_zero() => d,
+        Some(_) => {
+            return Err(Failure::User(format!(
+                "--idle-timeout: {}",
+                lang.pick("durata non valida (es. 15m, 90s)", "not a duration (e.g. 15m, 90s)")
+            )))
+        }
+    };
+    if args.max_connections == 0 || args.max_per_user == 0 {
+        return Err(Failure::User(
+            lang.pick(
+                "--max-per-user e --max-connections: almeno 1",
+                "--max-per-user and --max-connections: at least 1",
+            )
+            .into(),
+        ));
+    }
+    let limits = crate::server::Limits { per_user: args.max_per_user, total: args.max_connections, idle, ..defaults };
     crate::server::init_logging();
     let options = crate::server::ServeOptions {
         db: settings.db.clone(),
@@ -363,6 +398,7 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
         group: args.group.or(settings.group.clone()),
         create: args.create,
         bank: settings.bank.clone(),
+        limits,
     };
     let detach = args.detach;
     let ready = || {

@@ -64,6 +64,7 @@ impl Failure {
         let text = crate::i18n::describe_client_error(e, lang);
         match e {
             ClientError::NoUser(_) => Failure::User(text),
+            ClientError::NotSubscribed(e) => Failure::from_bank(e, lang),
             ClientError::Lost { write_unknown: true }
             | ClientError::TimedOut { write_unknown: true, .. }
             | ClientError::Protocol(_) => Failure::Internal(text),

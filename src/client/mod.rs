@@ -11,9 +11,10 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bank::{Reply, Request, Response};
+use crate::bank::{BankError, Reply, Request, Response};
 use crate::protocol::{
-    self, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION,
+    self, BusyScope, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL,
+    VERSION,
 };
 
 /// Which server to talk to, and whether to start one.
@@ -90,6 +91,12 @@ pub enum ClientError {
     OtherBank { socket: PathBuf, serves: String, wanted: String },
     #[error("no user name for uid {0}")]
     NoUser(u32),
+    /// Too many connections open (this user's, or the whole server's).
+    #[error("the server has too many connections open: {0:?}")]
+    Busy(BusyScope),
+    /// Only an active operator may follow the bank's changes.
+    #[error("subscription refused: {0}")]
+    NotSubscribed(BankError),
     #[error("the connection to the server was lost")]
     Lost { write_unknown: bool },
     #[error("protocol error: {0}")]
@@ -186,8 +193,14 @@ impl Client {
         let mut writer = stream.try_clone().map_err(|e| lost(FrameError::Io(e)))?;
         let mut reader = BufReader::new(stream);
         let hello = Hello { protocol: PROTOCOL, version: VERSION.into(), bank: target.bank.display().to_string() };
-        protocol::write_frame(&mut writer, &hello, MAX_FRAME).map_err(lost)?;
-        let welcome = protocol::read_frame::<Welcome>(&mut reader, MAX_SERVER_FRAME).map_err(lost)?;
+        // A server over its connection cap answers Busy and closes without
+        // reading: the hello may not go out, but the answer is there to read.
+        let sent = protocol::write_frame(&mut writer, &hello, MAX_FRAME);
+        let welcome = protocol::read_frame::<Welcome>(&mut reader, MAX_SERVER_FRAME);
+        let welcome = match (sent, welcome) {
+            (_, Ok(w)) => w,
+            (Err(e), Err(_)) | (Ok(()), Err(e)) => return Err(lost(e)),
+        };
         deadline(reader.get_ref(), target.reply_timeout).map_err(|e| lost(FrameError::Io(e)))?;
         match welcome {
             Welcome::Ok { version, user } => Ok(Client {
@@ -209,6 +222,7 @@ impl Client {
                 wanted: target.bank.display().to_string(),
             }),
             Welcome::NoUser { uid } => Err(ClientError::NoUser(uid)),
+            Welcome::Busy { scope } => Err(ClientError::Busy(scope)),
         }
     }
 
@@ -219,7 +233,10 @@ impl Client {
     /// `write_unknown` (its outcome is unknown), and the caller must say so.
     pub fn call(&mut self, request: Request) -> Result<Response, ClientError> {
         let read = request.is_read();
-        if self.broken {
+        // A link broken by a timeout, or one the server closed as idle (and
+        // not following events), is replaced before sending: a save after a
+        // long pause is then sent rather than reported as uncertain.
+        if self.broken || self.closed_by_server() {
             self.reconnect().map_err(|e| if read { e } else { e.not_sent() })?;
         }
         match self.exchange(request.clone()) {
@@ -280,9 +297,21 @@ impl Client {
         Ok(true)
     }
 
-    /// From now on the server pushes an event after every committed change.
+    /// From now on the server pushes an event after every committed change
+    /// this user may see; refused unless the user is an active operator.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
-        self.send(&ClientMsg::Subscribe).map_err(|e| self.lost(e, false))
+        self.send(&ClientMsg::Subscribe).map_err(|e| self.lost(e, false))?;
+        loop {
+            match self.receive()? {
+                ServerMsg::Subscription(Ok(())) => return Ok(()),
+                ServerMsg::Subscription(Err(e)) => return Err(ClientError::NotSubscribed(e)),
+                other => {
+                    if let Some(other) = self.keep_event(other) {
+                        return Err(ClientError::Protocol(format!("unexpected {other:?}")));
+                    }
+                }
+            }
+        }
     }
 
     /// Events received so far (while waiting for replies, or within `wait`).
@@ -353,12 +382,7 @@ impl Client {
     fn keep_event(&mut self, msg: ServerMsg) -> Option<ServerMsg> {
         match msg {
             ServerMsg::Event(e) => self.events.push_back(e),
-            ServerMsg::Lagged => self.events.push_back(Event {
-                kind: "lagged".into(),
-                code: String::new(),
-                revision: 0,
-                by: String::new(),
-            }),
+            ServerMsg::Lagged => self.events.push_back(Event::lagged()),
             other => return Some(other),
         }
         None
@@ -385,6 +409,22 @@ impl Client {
         } else {
             ClientError::Lost { write_unknown }
         }
+    }
+
+    /// True when the server has closed this connection: nothing buffered,
+    /// and the socket reads as ended without waiting.
+    fn closed_by_server(&self) -> bool {
+        use nix::sys::socket::{recv, MsgFlags};
+        use std::os::fd::AsRawFd;
+        if !self.reader.buffer().is_empty() {
+            return false;
+        }
+        let mut byte = [0u8; 1];
+        let fd = self.reader.get_ref().as_raw_fd();
+        matches!(
+            recv(fd, &mut byte, MsgFlags::MSG_PEEK | MsgFlags::MSG_DONTWAIT),
+            Ok(0) | Err(nix::errno::Errno::ECONNRESET)
+        )
     }
 
     fn reconnect(&mut self) -> Result<(), ClientError> {

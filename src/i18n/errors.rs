@@ -284,6 +284,17 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
             ),
             describe_client_error(why, lang)
         ),
+        ClientError::Busy(crate::protocol::BusyScope::User { limit }) => if it {
+            format!("Il server ha già {limit} connessioni aperte da questo utente, il massimo: chiudere qualche sessione di banca e riprovare.")
+        } else {
+            format!("The server already has {limit} connections open from this user, the most it allows: close some banca sessions and try again.")
+        },
+        ClientError::Busy(crate::protocol::BusyScope::Server { limit }) => if it {
+            format!("Il server ha {limit} connessioni aperte, il massimo: riprovare tra poco; se continua, avvisare l'amministratore.")
+        } else {
+            format!("The server has {limit} connections open, the most it allows: try again shortly; if it goes on, tell the administrator.")
+        },
+        ClientError::NotSubscribed(e) => describe_error(e, lang),
         ClientError::Protocol(m) => m.clone(),
     }
 }

@@ -32,12 +32,14 @@ impl Lang {
 }
 
 mod errors;
+mod events;
 mod fields;
 mod matching;
 mod problems;
 
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
 pub use errors::{describe_client_error, describe_serve_error};
+pub use events::{event_kind_label, event_revision, events_missed};
 pub use fields::{field_label, strip_indices};
 pub use matching::{
     criterion_label, describe_criterion, describe_exclusion, describe_fact, describe_refusal, hard_rule_label,

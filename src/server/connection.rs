@@ -1,65 +1,86 @@
 //! One client: who it is (from the kernel), the handshake, then calls
 //! answered in order. Replies and events leave through one writer thread
 //! fed by a bounded queue.
+//!
+//! Before the handshake a client is nobody: its hello must be small
+//! (`MAX_HELLO`) and complete within one deadline. After it, a connection
+//! that neither calls nor follows events is closed when idle.
 
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::socket::{getsockopt, sockopt::PeerCredentials};
 
 use crate::bank::{Actor, Bank, BankError, Reply, Request};
 use crate::protocol::{
-    self, ClientMsg, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION,
+    self, ClientMsg, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_HELLO, MAX_SERVER_FRAME, PROTOCOL, VERSION,
 };
 
 use super::fanout::{Fanout, Subscriber};
+use super::registry::{Connections, Ticket};
 
-/// A client must say hello within this time.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-/// Once a frame has started, the rest must follow within this time.
+/// Once a frame has started, the whole of it must arrive within this time.
 const FRAME_TIMEOUT: Duration = Duration::from_secs(30);
-/// Outgoing messages queued per client before events are dropped.
+/// Outgoing messages queued per client before events are dropped. The
+/// queue's slots are allocated up front: each holds a box, not a message.
 const QUEUE: usize = 256;
+/// Read-ahead buffer of a connection: frames are small but for imports,
+/// which bypass it.
+const READ_BUFFER: usize = 4 << 10;
 /// How long the writer may take to flush what is queued once the client leaves.
 const WRITER_GRACE: Duration = Duration::from_secs(2);
 /// An import staged over several frames may not exceed this.
 const MAX_IMPORT_BYTES: usize = 2 << 30;
+/// Stack of a connection's writer thread: it only encodes frames and writes.
+pub const WRITER_STACK: usize = 256 << 10;
+/// How much of a client's version string the log keeps.
+const LOGGED_VERSION: usize = 40;
 
 pub struct Shared {
     pub bank: Arc<Bank>,
     pub fanout: Arc<Fanout>,
+    pub connections: Arc<Connections>,
     pub shutdown: Arc<AtomicBool>,
     pub bank_path: String,
     /// The uid the server runs as: it may stop its own server.
     pub owner: u32,
 }
 
-pub fn serve_client(stream: UnixStream, shared: &Shared) {
-    let peer = match getsockopt(&stream, PeerCredentials) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!("no peer credentials: {e}");
-            return;
-        }
-    };
-    let uid = peer.uid();
-    match session(stream, shared, uid) {
+/// Serves one admitted connection until it ends; `uid` is the kernel's word.
+pub fn serve_client(stream: Arc<UnixStream>, uid: u32, ticket: &Ticket, shared: &Shared) {
+    match session(stream, shared, uid, ticket) {
         Ok(()) => tracing::debug!(uid, "client left"),
         Err(e) => tracing::info!(uid, "connection closed: {e}"),
     }
 }
 
-fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameError> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream.try_clone()?;
-    stream.set_read_timeout(Some(HELLO_TIMEOUT))?;
-    let hello: Hello = protocol::read_frame(&mut reader, MAX_FRAME)?;
+/// Reads from the stream, but never past `deadline`, however the bytes trickle in.
+struct Deadline<'a> {
+    stream: &'a UnixStream,
+    deadline: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "deadline passed"));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// The handshake, within one deadline: the hello read straight from the
+/// socket (no buffer reads ahead of it), the welcome written back.
+fn handshake(stream: &UnixStream, shared: &Shared, uid: u32) -> Result<(Welcome, Hello), FrameError> {
+    let deadline = Instant::now() + shared.connections.limits().handshake;
+    let hello: Hello = protocol::read_frame(&mut Deadline { stream, deadline }, MAX_HELLO)?;
     let user = nix::unistd::User::from_uid(uid.into()).ok().flatten().map(|u| u.name);
     let welcome = match &user {
         _ if hello.protocol != PROTOCOL => Welcome::Mismatch { protocol: PROTOCOL, version: VERSION.into() },
@@ -67,37 +88,79 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
         None => Welcome::NoUser { uid },
         Some(user) => Welcome::Ok { version: VERSION.into(), user: user.clone() },
     };
-    protocol::write_frame(&mut writer, &welcome, MAX_SERVER_FRAME)?;
+    stream.set_write_timeout(Some(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1))))?;
+    protocol::write_frame(&mut &*stream, &welcome, MAX_SERVER_FRAME)?;
+    stream.set_write_timeout(None)?;
+    Ok((welcome, hello))
+}
+
+fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) -> Result<(), FrameError> {
+    let (welcome, hello) = handshake(&stream, shared, uid)?;
     let Welcome::Ok { user, .. } = welcome else {
         return Err(FrameError::Garbled(format!("handshake refused: {welcome:?}")));
     };
-    tracing::info!(%user, uid, client = %crate::model::plain::log_escape(&hello.version), "client connected");
+    ticket.named(&user);
+    let mut version: String = hello.version.chars().take(LOGGED_VERSION).collect();
+    if version.len() < hello.version.len() {
+        version.push('…');
+    }
+    tracing::info!(%user, uid, client = %crate::model::plain::log_escape(&version), "client connected");
     let actor = if uid == shared.owner || uid == 0 { Actor::server_user(user) } else { Actor::new(user) };
 
-    let (queue, outgoing) = sync_channel::<ServerMsg>(QUEUE);
+    let (queue, outgoing) = sync_channel::<Box<ServerMsg>>(QUEUE);
     let lagged = Arc::new(AtomicBool::new(false));
     let writer_lagged = lagged.clone();
-    let writer_thread = std::thread::spawn(move || write_loop(writer, outgoing, writer_lagged));
+    let writer_stream = stream.clone();
+    let writer_thread = std::thread::Builder::new()
+        .name("banca-writer".into())
+        .stack_size(WRITER_STACK)
+        .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged))?;
 
+    let mut reader = BufReader::with_capacity(READ_BUFFER, Timed { stream: &stream, deadline: None });
     let mut staged: Vec<String> = Vec::new();
     let mut staged_bytes = 0usize;
+    let mut subscribed = false;
+    let idle = shared.connections.limits().idle;
     let result = loop {
         // Frames already read ahead into the buffer are not on the socket
-        // any more: poll only when the buffer is empty.
-        if reader.buffer().is_empty() && !wait_readable(&stream, shared)? {
-            break Ok(());
+        // any more: wait only when the buffer is empty.
+        if reader.buffer().is_empty() {
+            match wait_readable(&stream, (!subscribed).then_some(idle))? {
+                Waited::Readable => {}
+                Waited::Idle => {
+                    tracing::info!(user = %actor.user, "idle for {idle:?}: closed");
+                    break Ok(());
+                }
+            }
         }
         if shared.shutdown.load(Ordering::SeqCst) {
             break Ok(());
         }
-        stream.set_read_timeout(Some(FRAME_TIMEOUT))?;
-        let msg: ClientMsg = match protocol::read_frame(&mut reader, MAX_FRAME) {
+        reader.get_mut().deadline = Some(Instant::now() + FRAME_TIMEOUT);
+        let msg: Result<ClientMsg, FrameError> = protocol::read_frame(&mut reader, MAX_FRAME);
+        reader.get_mut().deadline = None;
+        let msg = match msg {
             Ok(m) => m,
             Err(FrameError::Closed) => break Ok(()),
             Err(e) => break Err(e),
         };
         match msg {
-            ClientMsg::Subscribe => shared.fanout.add(Subscriber { queue: queue.clone(), lagged: lagged.clone() }),
+            ClientMsg::Subscribe => {
+                let answer = match shared.bank.handle(&actor, Request::Whoami) {
+                    Ok(_) => {
+                        if !subscribed {
+                            let user = actor.user.clone();
+                            shared.fanout.add(Subscriber { user, queue: queue.clone(), lagged: lagged.clone() });
+                            subscribed = true;
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                };
+                if queue.send(Box::new(ServerMsg::Subscription(answer))).is_err() {
+                    break Ok(());
+                }
+            }
             // An import only goes into an empty bank: on any other, the
             // lines are not kept (the call will be refused), so no client
             // can make a live server hold them.
@@ -115,7 +178,7 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
                     tracing::info!(user = %actor.user, "stop requested");
                     shared.shutdown.store(true, Ordering::SeqCst);
                 }
-                let _ = queue.send(ServerMsg::Stopping { accepted: allowed });
+                let _ = queue.send(Box::new(ServerMsg::Stopping { accepted: allowed }));
             }
             ClientMsg::Call { id, mut request } => {
                 if let Request::Import { lines } = request.as_mut() {
@@ -137,7 +200,7 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
     // wait for more events forever and keep the server from stopping.
     shared.fanout.remove(&lagged);
     drop(queue);
-    let waited = std::time::Instant::now();
+    let waited = Instant::now();
     while !writer_thread.is_finished() && waited.elapsed() < WRITER_GRACE {
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -149,16 +212,46 @@ fn session(stream: UnixStream, shared: &Shared, uid: u32) -> Result<(), FrameErr
     result
 }
 
-/// Waits until the client sends something; false when the server is stopping.
-fn wait_readable(stream: &UnixStream, shared: &Shared) -> Result<bool, FrameError> {
-    loop {
-        if shared.shutdown.load(Ordering::SeqCst) {
-            return Ok(false);
+/// The socket, read with a deadline for the whole frame when one is set.
+struct Timed<'a> {
+    stream: &'a UnixStream,
+    deadline: Option<Instant>,
+}
+
+impl Read for Timed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.deadline {
+            Some(deadline) => Deadline { stream: self.stream, deadline }.read(buf),
+            None => {
+                self.stream.set_read_timeout(None)?;
+                (&mut &*self.stream).read(buf)
+            }
         }
+    }
+}
+
+enum Waited {
+    Readable,
+    /// Nothing came for the idle time.
+    Idle,
+}
+
+/// Waits until the client sends something (or its connection is closed
+/// from our side: the server stopping, its operator deactivated), or until
+/// `idle` has passed without a byte.
+fn wait_readable(stream: &UnixStream, idle: Option<Duration>) -> Result<Waited, FrameError> {
+    let until = idle.map(|d| Instant::now() + d);
+    loop {
+        let timeout = match until {
+            // poll takes milliseconds up to about 24 days.
+            Some(t) => PollTimeout::try_from(t.saturating_duration_since(Instant::now())).unwrap_or(PollTimeout::MAX),
+            None => PollTimeout::NONE,
+        };
         let mut fds = [PollFd::new(stream.as_fd(), PollFlags::POLLIN)];
-        match poll(&mut fds, PollTimeout::from(200u16)) {
+        match poll(&mut fds, timeout) {
+            Ok(0) if until.is_some_and(|t| Instant::now() >= t) => return Ok(Waited::Idle),
             Ok(0) => continue,
-            Ok(_) => return Ok(true),
+            Ok(_) => return Ok(Waited::Readable),
             Err(nix::errno::Errno::EINTR) => continue,
             Err(e) => return Err(FrameError::Io(e.into())),
         }
@@ -167,7 +260,7 @@ fn wait_readable(stream: &UnixStream, shared: &Shared) -> Result<bool, FrameErro
 
 /// Long exports go out in several frames; the reply carries the last lines.
 fn send_reply(
-    queue: &std::sync::mpsc::SyncSender<ServerMsg>,
+    queue: &std::sync::mpsc::SyncSender<Box<ServerMsg>>,
     id: u64,
     response: crate::bank::Response,
 ) -> Result<(), Gone> {
@@ -176,23 +269,24 @@ fn send_reply(
             let mut chunks = protocol::chunk_lines(lines);
             let last = chunks.pop().unwrap_or_default();
             for lines in chunks {
-                queue.send(ServerMsg::ExportLines { id, lines }).map_err(|_| Gone)?;
+                queue.send(Box::new(ServerMsg::ExportLines { id, lines })).map_err(|_| Gone)?;
             }
             let response = Box::new(Ok(Reply::Export { lines: last }));
-            queue.send(ServerMsg::Reply { id, response }).map_err(|_| Gone)
+            queue.send(Box::new(ServerMsg::Reply { id, response })).map_err(|_| Gone)
         }
-        response => queue.send(ServerMsg::Reply { id, response: Box::new(response) }).map_err(|_| Gone),
+        response => queue.send(Box::new(ServerMsg::Reply { id, response: Box::new(response) })).map_err(|_| Gone),
     }
 }
 
 /// The client's writer has gone: stop serving it.
 struct Gone;
 
-fn write_loop(mut writer: UnixStream, outgoing: Receiver<ServerMsg>, lagged: Arc<AtomicBool>) {
+fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: Arc<AtomicBool>) {
+    let mut writer = stream;
     for msg in outgoing {
         let sent = match protocol::write_frame(&mut writer, &msg, MAX_SERVER_FRAME) {
             // Too large even for a server frame: the client gets an error it can show.
-            Err(FrameError::TooLarge(n)) => match msg {
+            Err(FrameError::TooLarge(n)) => match *msg {
                 ServerMsg::Reply { id, .. } => {
                     let response =
                         Box::new(Err(BankError::Storage(format!("reply of {n} bytes too large: narrow the request"))));

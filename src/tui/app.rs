@@ -348,7 +348,7 @@ impl App {
 
     /// A proposal someone else made that waits for my service: say so.
     fn notify_inbox(&mut self, ev: &Event) {
-        if ev.kind != "proposal" || ev.by == self.view.who.user || ev.revision != 1 {
+        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };

@@ -101,6 +101,11 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
         let client = Client::connect(target.clone()).and_then(|mut c| c.subscribe().map(|()| c));
         let mut client = match client {
             Ok(c) => c,
+            // No longer an active operator: asking again every second would not change that.
+            Err(ClientError::NotSubscribed(_)) => {
+                let _ = tx.send(Live::Lost.into());
+                return;
+            }
             Err(_) => {
                 if !was_lost {
                     was_lost = true;
@@ -119,7 +124,8 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg = if e.kind == "lagged" { Live::Lagged } else { Live::Changed(e) };
+                        let msg =
+                            if e.kind == crate::protocol::EventKind::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }

@@ -726,7 +726,7 @@ impl Screen for Families {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == "family" && self.loaded {
+        if ev.kind == crate::protocol::EventKind::Family && self.loaded {
             if let Some(code) = FamilyCode::parse(&ev.code) {
                 self.refresh_one(code, ctx);
             }

@@ -650,7 +650,7 @@ impl Screen for Needs {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == "need" && self.loaded {
+        if ev.kind == crate::protocol::EventKind::Need && self.loaded {
             if let Some(code) = NeedCode::parse(&ev.code) {
                 self.refresh_one(code, ctx);
             }

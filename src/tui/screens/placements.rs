@@ -398,7 +398,7 @@ impl Screen for Placements {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == "placement" && self.loaded {
+        if ev.kind == crate::protocol::EventKind::Placement && self.loaded {
             if let Some(code) = PlacementCode::parse(&ev.code) {
                 self.refresh(code, ctx);
             }

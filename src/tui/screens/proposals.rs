@@ -564,7 +564,7 @@ impl Screen for Proposals {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == "proposal" && self.loaded {
+        if ev.kind == crate::protocol::EventKind::Proposal && self.loaded {
             if let Some(code) = ProposalCode::parse(&ev.code) {
                 self.refresh(code, ctx);
             }

@@ -1,0 +1,108 @@
+//! `banca watch [--json]`: the bank's changes as they happen, those the
+//! caller may see, one a line, until Ctrl-C or the server goes. For
+//! scripts (`--json`: one object a line) and to check from outside what
+//! each user hears.
+
+use crate::client::Client;
+use crate::i18n::{event_kind_label, event_revision, events_missed, Lang};
+use crate::protocol::{Event, EventKind};
+
+use super::session::{CliResult, Failure, Settings};
+
+pub fn run(settings: &Settings) -> CliResult {
+    let lang = settings.lang;
+    let target = settings.target(false);
+    let mut client = Client::connect(target).map_err(|e| Failure::from_client(&e, lang))?;
+    client.subscribe().map_err(|e| Failure::from_client(&e, lang))?;
+    if !settings.json {
+        errln!(
+            "{}",
+            lang.pick(
+                "banca: in ascolto delle modifiche che si possono vedere (Ctrl-C per uscire)",
+                "banca: listening for the changes you may see (Ctrl-C to leave)"
+            )
+        );
+    }
+    loop {
+        // Events come only after a change; a read with no end is what we want.
+        let events = client.wait_events().map_err(|e| Failure::from_client(&e, lang))?;
+        for event in events {
+            let at = chrono::Local::now();
+            if settings.json {
+                println!(
+                    "{}",
+                    crate::model::plain::inert_json(&json_line(
+                        &event,
+                        &at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+                    ))
+                );
+            } else {
+                outln!("{}", human_line(&event, &at.format("%H:%M:%S").to_string(), lang));
+            }
+        }
+    }
+}
+
+fn json_line(event: &Event, at: &str) -> String {
+    serde_json::json!({
+        "at": at,
+        "kind": event.kind,
+        "code": event.code,
+        "revision": event.revision,
+        "by": event.by,
+    })
+    .to_string()
+}
+
+fn human_line(event: &Event, at: &str, lang: Lang) -> String {
+    if event.kind == EventKind::Lagged {
+        return format!("{at}  {}", events_missed(lang));
+    }
+    format!(
+        "{at}  {:<10} {:<12} {:<12} {} {}",
+        event_kind_label(event.kind, lang),
+        crate::model::plain::neutralise(&event.code),
+        event_revision(event.revision, lang),
+        lang.pick("da", "by"),
+        crate::model::plain::neutralise(&event.by)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, code: &str, revision: u64, by: &str) -> Event {
+        Event { kind, code: code.into(), revision, by: by.into() }
+    }
+
+    #[test]
+    fn a_line_says_when_what_which_revision_and_who_in_either_language() {
+        let e = event(EventKind::Family, "F-2026-0001", 2, "anna");
+        assert_eq!(human_line(&e, "10:42:07", Lang::It), "10:42:07  famiglia   F-2026-0001  rev. 2       da anna");
+        assert_eq!(human_line(&e, "10:42:07", Lang::En), "10:42:07  family     F-2026-0001  rev 2        by anna");
+        let alongside = event(EventKind::Need, "R-2026-0003", 0, "anna");
+        assert!(human_line(&alongside, "10:42:07", Lang::En).contains("alongside"));
+        let missed = human_line(&Event::lagged(), "10:42:07", Lang::En);
+        assert!(missed.contains("missed"), "{missed}");
+    }
+
+    #[test]
+    fn json_lines_name_the_kind_in_plain_words() {
+        let e = event(EventKind::Proposal, "P-2026-0001", 1, "anna");
+        let line: serde_json::Value = serde_json::from_str(&json_line(&e, "2026-12-06T10:42:07+01:00")).unwrap();
+        assert_eq!(line["kind"], "proposal");
+        assert_eq!(line["code"], "P-2026-0001");
+        assert_eq!(line["revision"], 1);
+        assert_eq!(line["by"], "anna");
+        assert_eq!(line["at"], "2026-12-06T10:42:07+01:00");
+    }
+
+    #[test]
+    fn control_characters_from_the_server_are_shown_not_acted_on() {
+        let e = event(EventKind::Family, "F-2026-0001", 2, "x\u{1b}]0;pwned\u{7}\u{202E}y\nz");
+        let line = human_line(&e, "10:42:07", Lang::En);
+        assert!(!line.chars().any(|c| c.is_control() || c == '\u{202E}'), "{line:?}");
+        assert!(line.ends_with("by x␛]0;pwned␇�y ↵ z"), "{line:?}");
+    }
+}

@@ -1,0 +1,205 @@
+//! The live event stream obeys the access table: only active operators
+//! subscribe, each hears only of what it may read, a deactivated operator's
+//! subscription is closed, and no event carries a name. Driven from outside,
+//! as real Unix users running `banca watch --json` against a real server.
+
+mod common;
+mod live;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use banca::bank::Request;
+use banca::client::Client;
+use banca::model::{FamilyCode, FamilyStatus, NeedCode, ProposalCode, ProposalStatus, Role, ServiceCode};
+
+use common::*;
+use live::{as_root, saved, Place, Running, Server, UnixAccounts};
+
+const S3: ServiceCode = ServiceCode(3);
+/// Bank-only operators (no Unix user): referents of S-002 and S-003.
+const ETTORE: &str = "ettore";
+/// A child's given name that must never reach an event.
+const CHILD: &str = "Zefirina";
+
+/// A server with services S-001 (Dalmine), S-002 and S-003 (Bergamo), their
+/// referents, and each Unix user an operator of the service given (or none).
+fn market(group: &'static str, users: &'static [&'static str], operators: &[(&str, ServiceCode)]) -> Market {
+    let accounts = UnixAccounts::create(group, users);
+    let place = Place::new();
+    let server = place.start(group, &[]);
+    let mut admin = place.client();
+    saved(&mut admin, Request::Init { admin: None });
+    saved(&mut admin, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
+    for (name, ambit) in
+        [(S1_NAME, DALMINE_AMBIT), (S2_NAME, BERGAMO_AMBIT), ("Consultorio Familiare di Prova", BERGAMO_AMBIT)]
+    {
+        saved(&mut admin, Request::ServiceCreate { input: service_input(name, ambit) });
+    }
+    let referents = [(ANNA, S1), (BRUNO, S2), (ETTORE, S3)];
+    for (user, service) in referents.iter().chain(operators) {
+        let input = operator_input(&format!("Operatore {user}"), Role::Operator, Some(*service));
+        saved(&mut admin, Request::OperatorCreate { user: (*user).into(), input });
+    }
+    Market { admin, _server: server, place, _accounts: accounts, group }
+}
+
+struct Market {
+    // Dropped in this order: the client, the server, the folder, the Unix users.
+    admin: Client,
+    _server: Server,
+    place: Place,
+    _accounts: UnixAccounts,
+    group: &'static str,
+}
+
+impl Market {
+    fn watch(&self, user: &str) -> Running {
+        self.place.spawn_as(user, self.group, &["watch", "--json"])
+    }
+
+    /// A new family of S-001: an event every role hears.
+    fn marker(&mut self) -> FamilyCode {
+        let code = saved(&mut self.admin, Request::FamilyCreate { input: family_in(S1, ANNA) }).code;
+        FamilyCode::parse(&code).expect("a family code")
+    }
+
+    /// Makes markers until every watcher has printed one: they are all listening.
+    fn until_listening(&mut self, watchers: &mut [&mut Running]) {
+        let started = Instant::now();
+        for w in watchers.iter_mut() {
+            loop {
+                let code = self.marker().to_string();
+                if w.wait_for(Duration::from_millis(500), |l| l.contains(&code)) {
+                    break;
+                }
+                assert!(started.elapsed() < Duration::from_secs(20), "{} never heard a marker: {:?}", w.user, w.seen);
+            }
+        }
+    }
+
+    /// A marker after everything else, and every watcher has printed it:
+    /// whatever it was going to hear before, it has heard.
+    fn settle(&mut self, watchers: &mut [&mut Running]) {
+        let code = self.marker().to_string();
+        for w in watchers.iter_mut() {
+            assert!(w.wait_for(Duration::from_secs(10), |l| l.contains(&code)), "{}: {:?}", w.user, w.seen);
+        }
+    }
+}
+
+/// The JSON lines a watcher printed, each checked to carry only the event's fields.
+fn heard(w: &Running) -> Vec<serde_json::Value> {
+    let fields: BTreeSet<&str> = ["at", "by", "code", "kind", "revision"].into();
+    w.seen
+        .iter()
+        .map(|line| {
+            assert!(!line.contains(CHILD), "{} printed a child's name: {line}", w.user);
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{}: not JSON ({e}): {line}", w.user));
+            let keys: BTreeSet<&str> = v.as_object().expect("an object").keys().map(String::as_str).collect();
+            assert_eq!(keys, fields, "{}: {line}", w.user);
+            v
+        })
+        .collect()
+}
+
+fn about(lines: &[serde_json::Value], kind: &str, code: &str) -> usize {
+    lines.iter().filter(|v| v["kind"] == kind && v["code"] == code).count()
+}
+
+#[test]
+fn an_operator_of_a_third_service_hears_nothing_of_a_proposal_between_two_others() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const A: &str = "bc_a";
+    const B: &str = "bc_b";
+    const C: &str = "bc_c";
+    let mut m = market("bc_ev", &[A, B, C], &[(A, S1), (B, S2), (C, S3)]);
+    let (mut a, mut b, mut c) = (m.watch(A), m.watch(B), m.watch(C));
+    m.until_listening(&mut [&mut a, &mut b, &mut c]);
+
+    // A child of S-002 proposed for a family of S-001.
+    let mut family = family_in(S1, ANNA);
+    family.profile.status = FamilyStatus::Approved;
+    family.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+    family.profile.max_children = 2;
+    let family = FamilyCode::parse(&saved(&mut m.admin, Request::FamilyCreate { input: family }).code).unwrap();
+    let mut need = need_in(S2, BRUNO);
+    need.identity.given_name = CHILD.into();
+    let need = NeedCode::parse(&saved(&mut m.admin, Request::NeedCreate { input: need }).code).unwrap();
+    let proposal = saved(&mut m.admin, Request::ProposalCreate { need, family, note: "Proposta di prova.".into() });
+    let proposal = ProposalCode::parse(&proposal.code).unwrap().to_string();
+    m.settle(&mut [&mut a, &mut b, &mut c]);
+    let third = heard(&c);
+    assert_eq!(about(&third, "proposal", &proposal), 0, "a third service (S-003) heard of it: {third:?}");
+
+    // The operator of S-003 moves to S-001, the family's service: from the
+    // next step on, it hears of the proposal, on the same subscription.
+    let input = operator_input(&format!("Operatore {C}"), Role::Operator, Some(S1));
+    saved(&mut m.admin, Request::OperatorUpdate { user: C.into(), base_revision: 1, input });
+    let code = ProposalCode::parse(&proposal).unwrap();
+    let step = Request::ProposalStep { code, base_revision: 1, to: ProposalStatus::UnderReview, note: String::new() };
+    assert_eq!(saved(&mut m.admin, step).revision, 2);
+    m.settle(&mut [&mut a, &mut b, &mut c]);
+    let moved = heard(&c);
+    let about_it: Vec<u64> =
+        moved.iter().filter(|v| v["code"] == proposal.as_str()).filter_map(|v| v["revision"].as_u64()).collect();
+    assert_eq!(about_it, [2], "after moving to S-001, {C} hears the step, not what came before: {moved:?}");
+
+    let (a, b, c) = (heard(&a), heard(&b), heard(&c));
+    let line = a.iter().find(|v| v["code"] == proposal.as_str()).expect("the family's service heard of it");
+    assert_eq!((line["kind"].as_str(), line["revision"].as_u64()), (Some("proposal"), Some(1)), "{line}");
+    assert_eq!(about(&a, "proposal", &proposal), 2, "the family's service (S-001): {a:?}");
+    assert_eq!(about(&b, "proposal", &proposal), 2, "the child's service (S-002): {b:?}");
+    // The shared views are everyone's: all three heard of the new family and need.
+    for (who, lines) in [(A, &a), (B, &b), (C, &c)] {
+        assert_eq!(about(lines, "family", &family.to_string()), 1, "{who}: {lines:?}");
+        assert!(about(lines, "need", &need.to_string()) >= 1, "{who}: {lines:?}");
+    }
+    eprintln!("S-001 heard {} events, S-002 {}, S-003 {}", a.len(), b.len(), c.len());
+    drop(m);
+}
+
+#[test]
+fn a_member_without_an_operator_record_and_a_deactivated_operator_hear_nothing() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const NOBODY: &str = "bc_n";
+    const LEAVING: &str = "bc_d";
+    let mut m = market("bc_ev2", &[NOBODY, LEAVING], &[(LEAVING, S1)]);
+    let group = m.group;
+
+    // In the operators' group, but no operator record: refused, no event.
+    let out = m.place.banca_as(NOBODY, group, &["--lang", "en", "watch", "--json"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "watch as a user with no record: {said}");
+    assert!(out.stdout.is_empty(), "events for a user with no record: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(said.contains(NOBODY), "the refusal names the user: {said}");
+
+    // An active operator listens, then is deactivated: its watch ends at once.
+    let mut watch = m.watch(LEAVING);
+    m.until_listening(&mut [&mut watch]);
+    let mut input = operator_input(&format!("Operatore {LEAVING}"), Role::Operator, Some(S1));
+    input.active = false;
+    let deactivated = Instant::now();
+    saved(&mut m.admin, Request::OperatorUpdate { user: LEAVING.into(), base_revision: 1, input });
+    let after = m.marker().to_string();
+    let Some((code, said)) = watch.ended_within(Duration::from_secs(5)) else {
+        panic!("the deactivated operator's watch still runs 5 s later; it printed {:?}", watch.seen)
+    };
+    eprintln!("the deactivated operator's watch ended {:?} after the change", deactivated.elapsed());
+    assert_eq!(code, Some(3), "a closed watch ends as a lost connection does: {said}");
+    assert!(!watch.seen.iter().any(|l| l.contains(&after)), "heard {after} after deactivation: {:?}", watch.seen);
+
+    // Deactivated: refused from now on.
+    let out = m.place.banca_as(LEAVING, group, &["--lang", "en", "watch", "--json"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "watch as a deactivated operator: {said}");
+    assert!(out.stdout.is_empty(), "events for a deactivated operator: {}", String::from_utf8_lossy(&out.stdout));
+    drop(m);
+}
