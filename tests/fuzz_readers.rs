@@ -254,7 +254,7 @@ fn judge(lines: &[String]) -> Result<(), TestCaseError> {
         Ok(_) => {
             let (_dir, bank) = empty_bank();
             let bank = Arc::new(bank);
-            let imported = ask(&bank, ADMIN, Request::Import { lines: lines.to_vec() });
+            let imported = ask_server_user(&bank, ADMIN, Request::Import { lines: lines.to_vec() });
             prop_assert!(imported.is_ok(), "checked but not imported: {:?}", imported);
             let Ok(Reply::Export { lines: again }) = ask(&bank, ADMIN, Request::Export) else {
                 return Err(TestCaseError::fail("no export after an accepted import"));
