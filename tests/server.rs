@@ -4,6 +4,7 @@
 //! it started, even when it fails.
 
 mod common;
+mod live;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -27,6 +28,7 @@ use rand::{Rng, RngCore, SeedableRng};
 use tempfile::TempDir;
 
 use common::*;
+use live::UnixAccounts;
 
 /// How long a server may take to answer on its socket after starting.
 const START_WITHIN: Duration = Duration::from_secs(30);
@@ -957,49 +959,6 @@ fn after_a_server_restart_a_read_is_answered_again_and_a_write_never_sent_goes_o
 const GROUP: &str = "bancatest";
 const USER_A: &str = "bancatest_a";
 const USER_B: &str = "bancatest_b";
-
-fn run_ok(program: &str, args: &[&str]) {
-    let out =
-        Command::new(program).args(args).stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Unix users and a group made for one test (each test its own names, as
-/// tests run in parallel), removed when dropped.
-struct UnixAccounts {
-    group: &'static str,
-    users: &'static [&'static str],
-}
-
-/// useradd and userdel lock /etc/passwd: one test at a time changes it.
-static PASSWD: Mutex<()> = Mutex::new(());
-
-impl UnixAccounts {
-    fn create(group: &'static str, users: &'static [&'static str]) -> UnixAccounts {
-        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
-        let accounts = UnixAccounts { group, users };
-        if nix::unistd::Group::from_name(group).ok().flatten().is_none() {
-            run_ok("groupadd", &[group]);
-        }
-        for user in users {
-            if nix::unistd::User::from_name(user).ok().flatten().is_none() {
-                run_ok("useradd", &["--no-create-home", "--shell", "/usr/sbin/nologin", user]);
-            }
-            run_ok("usermod", &["-aG", group, user]);
-        }
-        accounts
-    }
-}
-
-impl Drop for UnixAccounts {
-    fn drop(&mut self) {
-        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
-        for user in self.users {
-            let _ = Command::new("userdel").arg(user).stdout(Stdio::null()).stderr(Stdio::null()).status();
-        }
-        let _ = Command::new("groupdel").arg(self.group).stdout(Stdio::null()).stderr(Stdio::null()).status();
-    }
-}
 
 /// `banca ARGS` run as `user`, with the user's groups as a login would give them.
 fn banca_as(user: &str, place: &Place, sock: &Path, args: &[&str]) -> Output {
