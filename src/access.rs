@@ -85,7 +85,8 @@ pub fn hears(who: &Principal, change: &Change) -> bool {
     match (change.kind, change.involved) {
         (Family, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Family, Some(owner)),
         (Need, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Need, Some(owner)),
-        (Proposal | Placement, Involved::Link { need, family }) => follows_link(who, need, family),
+        // A need or family moved by a step of a link is heard where the link is.
+        (Proposal | Placement | Need | Family, Involved::Link { need, family }) => follows_link(who, need, family),
         (Service | Operator | Ambit | Bank, _) => allowed(who, Operation::ReadShared, Subject::Directory, None),
         _ => matches!(who.role, Role::Admin | Role::Coordinator),
     }
@@ -120,6 +121,17 @@ mod tests {
             }
             assert!(hears(&who(Role::Coordinator, None), &link));
             assert!(hears(&who(Role::Admin, None), &link));
+        }
+    }
+
+    #[test]
+    fn a_need_or_family_moved_by_a_link_is_heard_only_where_the_link_is() {
+        for kind in [ChangeKind::Need, ChangeKind::Family] {
+            let moved = change(kind, Involved::Link { need: S1, family: S2 });
+            assert!(hears(&who(Role::Operator, Some(S1)), &moved), "{kind}");
+            assert!(hears(&who(Role::Operator, Some(S2)), &moved), "{kind}");
+            assert!(!hears(&who(Role::Operator, Some(S3)), &moved), "a third service, {kind}");
+            assert!(!hears(&who(Role::Reader, Some(S3)), &moved), "a third service's reader, {kind}");
         }
     }
 

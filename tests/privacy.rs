@@ -298,3 +298,31 @@ fn a_name_shown_by_search_goes_on_record_once_a_day_soon_after_and_before_the_ba
     assert_eq!(zeno_reads(&fx), 1);
     assert_eq!(fx.audit_verified(ADMIN), fx.audit_len() as u64);
 }
+
+#[test]
+fn a_need_moved_by_another_services_step_does_not_name_who_took_it() {
+    let w = world();
+    // Bruno's approved family (S-002), a candidate for anna's child (S-001).
+    let mut f = family_input();
+    f.profile.comune = bergamo();
+    f.profile.status = FamilyStatus::Approved;
+    f.profile.approved_on = Some(time::macros::date!(2025 - 02 - 01));
+    f.profile.kinds = std::collections::BTreeSet::from([PlacementKind::Residential, PlacementKind::Daytime]);
+    f.profile.max_distance_km = None;
+    let family = w.fx.create_family(BRUNO, f);
+    let proposal = w.fx.saved(ANNA, Request::ProposalCreate { need: w.need, family, note: String::new() });
+    let code = ProposalCode::parse(&proposal.code).expect("a proposal code");
+    w.fx.saved(
+        BRUNO,
+        Request::ProposalStep { code, base_revision: 1, to: ProposalStatus::Accepted, note: String::new() },
+    );
+    // The need is now matched; its record names the proposal that moved it, not bruno,
+    // so whoever reads its shared view cannot tell which service's operator took the step.
+    for user in [CARLA, DARIO, ANNA] {
+        let view = w.fx.need(user, w.need);
+        assert_eq!(view.placement.status, NeedStatus::Matched, "{user}");
+        assert_eq!(view.meta.updated_by, proposal.code, "{user}");
+    }
+    // The audit log still says who it was.
+    assert!(audit(&w.fx, &w.need.to_string()).iter().any(|e| e.actor == BRUNO));
+}

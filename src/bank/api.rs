@@ -718,7 +718,7 @@ pub enum BankError {
     UnknownUser { user: String },
     #[error("operator {user} is deactivated")]
     InactiveUser { user: String },
-    #[error("the bank has no operators yet: run `banca init`")]
+    #[error("the bank has no operators yet: the server's user runs `banca init --admin USER`")]
     NotInitialized,
     #[error("the bank already has operators")]
     AlreadyInitialized,

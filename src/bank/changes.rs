@@ -83,9 +83,18 @@ impl Bank {
         };
         match reply {
             Reply::Saved(s) if s.revision == 1 || !s.changed.is_empty() || !s.also_changed.is_empty() => {
-                listener(&change(kind, &s.code, s.revision));
+                let primary = change(kind, &s.code, s.revision);
+                listener(&primary);
                 for code in &s.also_changed {
-                    listener(&change(kind_of_code(code), code, 0));
+                    let mut side = change(kind_of_code(code), code, 0);
+                    // A need or family moved by a proposal or placement is
+                    // heard only where the link is: a third service must not
+                    // learn, from the moment and the author, who took the step.
+                    let by_link = matches!(kind, ChangeKind::Proposal | ChangeKind::Placement);
+                    if by_link && matches!(side.kind, ChangeKind::Need | ChangeKind::Family) {
+                        side.involved = primary.involved;
+                    }
+                    listener(&side);
                 }
             }
             Reply::Imported(_) => listener(&change(kind, "*", 0)),

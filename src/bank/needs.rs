@@ -195,6 +195,7 @@ impl Bank {
         let contact = self.contact(need.service, &need.referent)?;
         let mut view = self.shared_need_view(revision, need.clone(), contact);
         if show_identity {
+            view.age_months = need.identity.age_months(self.today());
             view.identity = Some(need.identity);
         }
         Ok(Reply::Need(view))
@@ -260,7 +261,7 @@ impl Bank {
             revision,
             contact,
             identity: None,
-            age_months: need.identity.age_months(self.today()),
+            age_months: need.identity.shared_age_months(self.today()),
             placement: need.placement,
             meta: need.meta,
         }

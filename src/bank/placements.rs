@@ -108,7 +108,7 @@ impl Bank {
                 tx.audit(now, &who.user, AuditAction::ProposalStep, &other.to_string(), vec!["withdrawn".into()])?;
             }
             for m in &moves {
-                m.write(tx, now, &who.user)?;
+                m.write(tx, now, &who.user, &placement.code.to_string())?;
             }
             Ok(placement)
         })?;

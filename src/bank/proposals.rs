@@ -24,9 +24,15 @@ pub(super) struct NeedMove {
 }
 
 impl NeedMove {
-    pub(super) fn write(&self, tx: &StoreTx, now: time::OffsetDateTime, by: &str) -> TxResult<()> {
+    /// Writes the moved need. Its record names the proposal `through` which
+    /// it changed, not the user: the need's shared view must not tell a
+    /// third service which other service's operator took a step on it (the
+    /// audit entry keeps the user).
+    pub(super) fn write(&self, tx: &StoreTx, now: time::OffsetDateTime, by: &str, through: &str) -> TxResult<()> {
         let key = self.new.code.key();
-        tx.put(TreeId::Needs, &key, self.revision + 1, &self.new)?;
+        let mut new = self.new.clone();
+        new.meta.updated_by = through.to_string();
+        tx.put(TreeId::Needs, &key, self.revision + 1, &new)?;
         index::replace(tx, NEED, &key, Some(&index::need_entries(&self.old)), &index::need_entries(&self.new))?;
         let fields = crate::store::audit::changed_fields(&self.old, &self.new);
         tx.audit(now, by, AuditAction::Update, &self.new.code.to_string(), fields)?;
@@ -123,7 +129,7 @@ impl Bank {
             tx.put(TreeId::Proposals, &proposal.code.key(), 1, &proposal)?;
             tx.audit(now, &who.user, AuditAction::Create, &proposal.code.to_string(), vec![])?;
             for m in &moves {
-                m.write(tx, now, &who.user)?;
+                m.write(tx, now, &who.user, &proposal.code.to_string())?;
             }
             Ok(proposal)
         })?;
@@ -190,7 +196,7 @@ impl Bank {
             tx.put(TreeId::Proposals, &code.key(), revision + 1, &new)?;
             tx.audit(now, &who.user, AuditAction::ProposalStep, &code.to_string(), vec![to.token().to_string()])?;
             for m in &moves {
-                m.write(tx, now, &who.user)?;
+                m.write(tx, now, &who.user, &code.to_string())?;
             }
             Ok(())
         })?;

@@ -55,7 +55,10 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
             }
         }
         BankError::NotInitialized => lang
-            .pick("La banca non ha ancora operatori: esegui `banca init`.", "The bank has no operators yet: run `banca init`.")
+            .pick(
+                "La banca non ha ancora operatori: l'utente del server (o root) esegue `banca init --admin UTENTE`.",
+                "The bank has no operators yet: the server's user (or root) runs `banca init --admin USER`.",
+            )
             .into(),
         BankError::ServerUserOnly { action } => {
             if it {

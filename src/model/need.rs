@@ -81,6 +81,14 @@ impl ChildIdentity {
     pub fn age_months(&self, today: Date) -> u32 {
         months_between(self.birth_date, today)
     }
+
+    /// The age as other services see it: whole months counted from the
+    /// birth month to the month before this one, so it never changes on a
+    /// day that would give the birth date away (one month under at most).
+    pub fn shared_age_months(&self, today: Date) -> u32 {
+        let months = |d: Date| d.year() * 12 + u8::from(d.month()) as i32;
+        (months(today) - months(self.birth_date) - 1).max(0) as u32
+    }
 }
 
 /// A fiscal code as typed: 16 characters, with room for spaces.
