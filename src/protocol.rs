@@ -199,8 +199,8 @@ impl std::fmt::Display for EventKind {
 pub enum FrameError {
     #[error("connection closed")]
     Closed,
-    #[error("frame of {0} bytes is over the {MAX_FRAME}-byte limit")]
-    TooLarge(usize),
+    #[error("frame of {len} bytes is over the {cap}-byte limit")]
+    TooLarge { len: usize, cap: usize },
     #[error("frame does not decode: {0}")]
     Garbled(String),
     #[error(transparent)]
@@ -214,7 +214,7 @@ fn config() -> bincode::config::Configuration {
 pub fn write_frame<T: Serialize>(w: &mut impl Write, value: &T, cap: usize) -> Result<(), FrameError> {
     let body = bincode::serde::encode_to_vec(value, config()).map_err(|e| FrameError::Garbled(e.to_string()))?;
     if body.len() > cap {
-        return Err(FrameError::TooLarge(body.len()));
+        return Err(FrameError::TooLarge { len: body.len(), cap });
     }
     let mut frame = Vec::with_capacity(4 + body.len());
     frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
@@ -250,7 +250,7 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<
     }
     let len = u32::from_be_bytes(len) as usize;
     if len > cap {
-        return Err(FrameError::TooLarge(len));
+        return Err(FrameError::TooLarge { len, cap });
     }
     // Memory follows the bytes that arrive, not the length a peer claims:
     // a header announcing megabytes then silence costs nothing.
@@ -278,7 +278,7 @@ mod tests {
         assert_eq!(read_frame::<Hello>(&mut buf.as_slice(), MAX_FRAME).unwrap(), hello);
 
         let huge = (u32::MAX).to_be_bytes();
-        assert!(matches!(read_frame::<Hello>(&mut huge.as_slice(), MAX_FRAME), Err(FrameError::TooLarge(_))));
+        assert!(matches!(read_frame::<Hello>(&mut huge.as_slice(), MAX_FRAME), Err(FrameError::TooLarge { .. })));
         assert!(matches!(read_frame::<Hello>(&mut &buf[..buf.len() - 1], MAX_FRAME), Err(FrameError::Garbled(_))));
         assert!(matches!(read_frame::<Hello>(&mut &[][..], MAX_FRAME), Err(FrameError::Closed)));
         let mut junk = 5u32.to_be_bytes().to_vec();

@@ -207,3 +207,28 @@ fn an_idle_connection_is_closed_and_one_that_follows_the_bank_is_kept() {
     eprintln!("an idle connection was closed after {closed_after:?}; the follower still hears");
     drop(server);
 }
+
+#[test]
+fn someone_who_is_not_an_active_operator_cannot_hold_a_connection() {
+    let place = live::Place::new();
+    let group = nix::unistd::Group::from_gid(nix::unistd::getgid()).unwrap().expect("a group").name;
+    // Idle time 30 s: an operator keeps a quiet connection that long, anyone else 1 s.
+    let server = place.start(&group, &["--idle-timeout", "30s"]);
+
+    // Before `init` nobody is an operator: a quiet connection is closed after about a second.
+    let mut stranger = connect_with_hello(&place);
+    assert!(matches!(protocol::read_frame::<Welcome>(&mut stranger, MAX_SERVER_FRAME), Ok(Welcome::Ok { .. })));
+    let since = Instant::now();
+    assert!(closed_within(&mut stranger, Duration::from_secs(5)), "a non-operator held its connection");
+    let closed_after = since.elapsed();
+    assert!(closed_after >= Duration::from_millis(900), "closed after {closed_after:?}, before its idle time");
+
+    // Once an administrator, the same user's quiet connection is kept.
+    let mut admin = place.client();
+    saved(&mut admin, Request::Init { admin: None });
+    let mut operator = connect_with_hello(&place);
+    assert!(matches!(protocol::read_frame::<Welcome>(&mut operator, MAX_SERVER_FRAME), Ok(Welcome::Ok { .. })));
+    assert!(!closed_within(&mut operator, Duration::from_millis(2500)), "an operator's quiet connection was closed");
+    eprintln!("a non-operator's quiet connection closed after {closed_after:?}; an operator's kept");
+    drop(server);
+}

@@ -101,7 +101,7 @@ impl Read for OnlyThePrefix {
 fn a_length_over_the_cap_is_refused_before_the_body_is_read_or_allocated() {
     for len in [MAX_FRAME as u32 + 1, u32::MAX] {
         let (result, peak) = peak_of(|| read_frame::<ClientMsg>(&mut OnlyThePrefix(len.to_be_bytes(), 0), MAX_FRAME));
-        assert!(matches!(result, Err(FrameError::TooLarge(n)) if n == len as usize), "{result:?}");
+        assert!(matches!(result, Err(FrameError::TooLarge { len: n, .. }) if n == len as usize), "{result:?}");
         assert!(peak < 1024, "{peak} bytes allocated to refuse a frame");
     }
 }
