@@ -693,20 +693,29 @@ fn the_no_systemd_script_runs_the_server_as_its_user_for_the_group_and_restarts_
     folder(&bank, SRV, SRV, 0o700);
     let socket = run_dir.join("banca.sock");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/contrib/banca-serve");
-    let mut cmd = Command::new("/bin/sh");
-    cmd.arg(script)
-        .arg("--create")
-        .env("BANCA_SERVE_BIN", env!("CARGO_BIN_EXE_banca"))
-        .env("BANCA_SERVE_USER", SRV)
-        .env("BANCA_SERVE_GROUP", GROUP)
-        .env("BANCA_SERVE_RUN_DIR", &run_dir)
-        .env("BANCA_SERVE_DB", &bank)
-        .env("BANCA_SERVE_CONFIG", place.path("config.toml"))
-        .env("BANCA_SERVE_STATE_DIR", &state)
-        .env("BANCA_SERVE_RESTART_SEC", "1");
-    // A process group of its own, so the test can stop the script and its server.
-    cmd.process_group(0);
-    let mut supervisor = place.serve(cmd, &socket);
+    let script_cmd = || {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg(script)
+            .arg("--create")
+            .env("BANCA_SERVE_BIN", env!("CARGO_BIN_EXE_banca"))
+            .env("BANCA_SERVE_USER", SRV)
+            .env("BANCA_SERVE_GROUP", GROUP)
+            .env("BANCA_SERVE_RUN_DIR", &run_dir)
+            .env("BANCA_SERVE_DB", &bank)
+            .env("BANCA_SERVE_CONFIG", place.path("config.toml"))
+            .env("BANCA_SERVE_STATE_DIR", &state)
+            .env("BANCA_SERVE_RESTART_SEC", "1");
+        // A process group of its own, so the test can stop the script and its server.
+        cmd.process_group(0);
+        cmd
+    };
+    let mut supervisor = place.serve(script_cmd(), &socket);
+
+    // A second copy would fight the first for the bank: it refuses to start.
+    let second = script_cmd().stdout(Stdio::piped()).stderr(Stdio::piped()).output().unwrap();
+    assert!(!second.status.success(), "a second banca-serve started");
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another banca-serve is already running"), "{said}");
 
     // What the administrator would check with `ls -ld`.
     let meta = std::fs::metadata(&run_dir).unwrap();

@@ -445,6 +445,15 @@ fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> Str
                 format!("The socket's folder {dir} {what}: remove it (`sudo rm {dir}`) and make the folder: `{make}`.")
             }
         }
+        // A personal folder someone else made (in /tmp, without XDG_RUNTIME_DIR):
+        // never adopt it, it may be a trap for the bank's traffic.
+        FolderProblem::NotOwner if group.is_none() => {
+            if it {
+                format!("La cartella personale del socket {dir} ({seen}) è stata creata da {}, non da {user}: può essere un tentativo di intercettare la banca. Non prenderla: avvisare l'amministratore e intanto usare un socket in una cartella propria, ad esempio `--socket ~/.banca.sock`.", found.owner)
+            } else {
+                format!("The personal socket folder {dir} ({seen}) was made by {}, not by {user}: it may be an attempt to intercept the bank. Do not take it over: tell the administrator, and meanwhile use a socket in a folder of your own, e.g. `--socket ~/.banca.sock`.", found.owner)
+            }
+        }
         FolderProblem::NotOwner => {
             if it {
                 format!("La cartella del socket {dir} è di {} ({seen}), ma il server gira come {user}: `sudo chown {user} {dir} && sudo chmod {mode} {dir}`.", found.owner)
@@ -467,5 +476,36 @@ fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> Str
                 format!("The operators (group {g}) cannot enter the socket folder {dir} ({seen}): `sudo chgrp {g} {dir} && sudo chmod 0750 {dir}`.")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::FolderFound;
+
+    #[test]
+    fn a_personal_socket_folder_made_by_someone_else_is_never_adopted() {
+        let found = FolderFound {
+            dir: "/tmp/banca-1003".into(),
+            owner: "mallory".into(),
+            group: "mallory".into(),
+            mode: 0o777,
+            server_user: "anna".into(),
+            operators: None,
+        };
+        let e = ServeError::SocketFolderUnsafe { found: Box::new(found.clone()), problem: FolderProblem::NotOwner };
+        let en = describe_serve_error(&e, Lang::En);
+        assert_eq!(
+            en,
+            "The personal socket folder /tmp/banca-1003 (mallory:mallory 0777) was made by mallory, not by anna: \
+             it may be an attempt to intercept the bank. Do not take it over: tell the administrator, and meanwhile \
+             use a socket in a folder of your own, e.g. `--socket ~/.banca.sock`."
+        );
+        assert!(!describe_serve_error(&e, Lang::It).contains("chown"));
+        // A shared server's folder with the wrong owner is the administrator's to fix: chown it.
+        let shared = FolderFound { operators: Some("banca-operatori".into()), server_user: "banca".into(), ..found };
+        let e = ServeError::SocketFolderUnsafe { found: Box::new(shared), problem: FolderProblem::NotOwner };
+        assert!(describe_serve_error(&e, Lang::En).contains("sudo chown banca /tmp/banca-1003"));
     }
 }
