@@ -277,7 +277,7 @@ fn rewriting_an_entry_with_a_fresh_hash_breaks_the_link_to_the_next() {
     let (_, mut e): (u64, AuditEntry) = banca::store::codec::decode(&tree.get(key(10)).unwrap().unwrap()).unwrap();
     e.actor = "bruno".into();
     e.hash = e.compute_hash();
-    tree.insert(key(10), banca::store::codec::encode(1, &e)).unwrap();
+    tree.insert(key(10), banca::store::codec::encode(1, &e).unwrap()).unwrap();
     assert_eq!(broken(&fx), ChainBreak::BrokenLink { seq: 11 });
 }
 
@@ -291,7 +291,7 @@ fn rewriting_the_newest_entry_with_a_fresh_hash_is_reported_as_altered() {
     let (_, mut e): (u64, AuditEntry) = banca::store::codec::decode(&tree.get(key(12)).unwrap().unwrap()).unwrap();
     e.actor = "anna".into();
     e.hash = e.compute_hash();
-    tree.insert(key(12), banca::store::codec::encode(1, &e)).unwrap();
+    tree.insert(key(12), banca::store::codec::encode(1, &e).unwrap()).unwrap();
     assert_eq!(broken(&fx), ChainBreak::Altered { seq: 12 });
 }
 

@@ -412,13 +412,13 @@ fn audit_entry() -> impl Strategy<Value = AuditEntry> {
 /// `decode(encode(rev, x)) == (rev, x)`, and re-encoding gives the same bytes
 /// (so nothing the `==` of a type ignores, such as a UTC offset, is lost).
 fn round_trips<T: Versioned + PartialEq + Clone + Debug>(rev: u64, x: &T) -> Result<(), TestCaseError> {
-    let bytes = encode(rev, x);
+    let bytes = encode(rev, x).expect("encodes");
     prop_assert_eq!(bytes[0], ENVELOPE_TAG);
     prop_assert_eq!(revision_of(&bytes), Ok(rev));
     let back = decode::<T>(&bytes);
     prop_assert_eq!(&back, &Ok((rev, x.clone())));
     let (_, back) = back.unwrap();
-    prop_assert_eq!(encode(rev, &back), bytes);
+    prop_assert_eq!(encode(rev, &back).expect("encodes"), bytes);
     Ok(())
 }
 
@@ -470,14 +470,14 @@ proptest! {
         x in need(),
         extra in vec(any::<u8>(), 1..16),
     ) {
-        let mut bytes = encode(3, &x);
+        let mut bytes = encode(3, &x).expect("encodes");
         bytes.extend_from_slice(&extra);
         prop_assert_eq!(decode::<Need>(&bytes), Err(CodecError::TrailingBytes(extra.len())));
     }
 
     #[test]
     fn a_stored_family_cut_anywhere_is_refused(x in family(), cut in any::<prop::sample::Index>()) {
-        let bytes = encode(1, &x);
+        let bytes = encode(1, &x).expect("encodes");
         let len = cut.index(bytes.len());
         prop_assert!(decode::<Family>(&bytes[..len]).is_err(), "a prefix of {} bytes out of {} decoded", len, bytes.len());
     }
@@ -488,7 +488,7 @@ proptest! {
 #[test]
 fn a_record_with_bytes_after_it_is_refused_for_every_kind() {
     fn check<T: Versioned + Debug + PartialEq>(x: &T) {
-        let mut bytes = encode(7, x);
+        let mut bytes = encode(7, x).expect("encodes");
         bytes.push(0);
         assert_eq!(decode::<T>(&bytes), Err(CodecError::TrailingBytes(1)));
         bytes.extend_from_slice(b"xy");
@@ -507,7 +507,7 @@ fn a_record_with_bytes_after_it_is_refused_for_every_kind() {
 #[test]
 fn every_truncation_of_a_record_is_an_error_never_a_shorter_record() {
     fn check<T: Versioned + Debug + PartialEq>(x: &T) {
-        let bytes = encode(2, x);
+        let bytes = encode(2, x).expect("encodes");
         for len in 0..bytes.len() {
             let got = decode::<T>(&bytes[..len]);
             assert!(got.is_err(), "{len} of {} bytes decoded as {got:?}", bytes.len());
@@ -530,7 +530,7 @@ fn every_truncation_of_a_record_is_an_error_never_a_shorter_record() {
 
 #[test]
 fn an_unknown_envelope_tag_is_refused_by_name() {
-    let bytes = encode(1, &sample_family());
+    let bytes = encode(1, &sample_family()).expect("encodes");
     for tag in (0..=255u8).filter(|t| *t != ENVELOPE_TAG) {
         let mut b = bytes.clone();
         b[0] = tag;
@@ -542,7 +542,7 @@ fn an_unknown_envelope_tag_is_refused_by_name() {
 #[test]
 fn a_record_version_this_banca_does_not_know_is_refused_not_misread() {
     // The body starts with the version variant (V1 = 0).
-    let mut bytes = encode(1, &sample_need());
+    let mut bytes = encode(1, &sample_need()).expect("encodes");
     assert_eq!(bytes[9], 0, "V1 is variant 0");
     bytes[9] = 1;
     assert!(matches!(decode::<Need>(&bytes), Err(CodecError::Body(_))));
@@ -550,7 +550,7 @@ fn a_record_version_this_banca_does_not_know_is_refused_not_misread() {
 
 #[test]
 fn the_revision_is_readable_without_decoding_the_record() {
-    let mut bytes = encode(0x0102_0304_0506_0708, &sample_operator());
+    let mut bytes = encode(0x0102_0304_0506_0708, &sample_operator()).expect("encodes");
     assert_eq!(&bytes[1..9], &[1, 2, 3, 4, 5, 6, 7, 8], "big-endian revision after the tag");
     bytes.truncate(9);
     assert_eq!(revision_of(&bytes), Ok(0x0102_0304_0506_0708));
@@ -559,7 +559,7 @@ fn the_revision_is_readable_without_decoding_the_record() {
 
 #[test]
 fn a_record_of_another_kind_does_not_decode_as_a_family() {
-    let bytes = encode(1, &sample_service());
+    let bytes = encode(1, &sample_service()).expect("encodes");
     assert!(decode::<Family>(&bytes).is_err());
 }
 
@@ -785,7 +785,7 @@ fn golden_path(name: &str) -> PathBuf {
 /// Compares the encoding of `sample` with the frozen bytes, or rewrites them under BANCA_BLESS=1.
 fn golden<T: Versioned + PartialEq + Clone + Debug>(name: &str, revision: u64, sample: &T) {
     let path = golden_path(name);
-    let bytes = encode(revision, sample);
+    let bytes = encode(revision, sample).expect("encodes");
     if std::env::var("BANCA_BLESS").as_deref() == Ok("1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &bytes).unwrap();

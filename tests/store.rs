@@ -288,3 +288,29 @@ fn a_saved_family_is_still_there_after_the_bank_is_closed_and_reopened() {
     // Created: family, need, family; read: the child's identity.
     assert_eq!(fx.audit_verified(ADMIN), FIXTURE_AUDIT_ENTRIES + 4);
 }
+
+/// A record the decoder could never read back (over its 1 MiB body limit),
+/// written past every form's validation straight into a transaction: the
+/// store refuses it before committing, so the bank keeps opening and listing.
+#[test]
+fn a_record_that_could_not_be_read_back_is_never_committed() {
+    let fx = fixture();
+    let code = fx.create_family(ANNA, family_input());
+    let (revision, mut family) = fx.bank.store().get::<Family>(TreeId::Families, &code.key()).unwrap().unwrap();
+    family.identity.email = "x".repeat(2 << 20);
+    let before = fx.snapshot();
+    let refused = fx.bank.store().transact::<_, BankError, _>(|tx| {
+        tx.put::<Family, BankError>(TreeId::Families, &code.key(), revision + 1, &family)?;
+        Ok(())
+    });
+    let message = format!("{:?}", refused.expect_err("an unreadable record is refused"));
+    assert!(
+        message.contains("cannot be stored, nothing was saved") && message.contains("over the 1048576-byte limit"),
+        "{message}"
+    );
+    let after = fx.snapshot();
+    assert!(before == after, "nothing of the refused write is in the store");
+    // The bank still lists the family as it was.
+    let listed = fx.families(ANNA, FamilyFilter::default());
+    assert_eq!(listed, vec![code]);
+}

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::access::{Operation, Subject};
 use crate::model::*;
 use crate::store::audit::{AuditAction, AuditEntry, ChainBreak};
-use crate::store::{codec, meta_key, TreeId};
+use crate::store::{meta_key, TreeId};
 
 use super::index::{self, FAMILY, NEED};
 use super::*;
@@ -169,37 +169,35 @@ impl Bank {
     fn write_import(&self, p: &Parsed, actor: &Actor) -> Result<(), BankError> {
         let tree = |t| self.store.tree(t);
         let err = |e: sled::Error| BankError::from(StoreError::from(e));
-        tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
-        self.store.flush()?;
-
+        // Every record is encoded, and proved readable, before anything is written.
         let mut pending = PendingWrites::default();
         for (rev, a) in &p.ambits {
-            pending.put(TreeId::Ambits, a.details.key().as_bytes(), codec::encode(*rev, a));
+            pending.record(TreeId::Ambits, a.details.key().as_bytes(), *rev, a)?;
         }
         for (rev, s) in &p.services {
-            pending.put(TreeId::Services, &s.code.key(), codec::encode(*rev, s));
+            pending.record(TreeId::Services, &s.code.key(), *rev, s)?;
         }
         for (rev, o) in &p.operators {
-            pending.put(TreeId::Operators, o.user.as_bytes(), codec::encode(*rev, o));
+            pending.record(TreeId::Operators, o.user.as_bytes(), *rev, o)?;
         }
         for (rev, f) in &p.families {
             let key = f.code.key();
-            pending.put(TreeId::Families, &key, codec::encode(*rev, f));
+            pending.record(TreeId::Families, &key, *rev, f)?;
             pending.index(FAMILY, &index::family_entries(f), &key);
         }
         for (rev, n) in &p.needs {
             let key = n.code.key();
-            pending.put(TreeId::Needs, &key, codec::encode(*rev, n));
+            pending.record(TreeId::Needs, &key, *rev, n)?;
             pending.index(NEED, &index::need_entries(n), &key);
         }
         for (rev, x) in &p.proposals {
-            pending.put(TreeId::Proposals, &x.code.key(), codec::encode(*rev, x));
+            pending.record(TreeId::Proposals, &x.code.key(), *rev, x)?;
         }
         for (rev, x) in &p.placements {
-            pending.put(TreeId::Placements, &x.code.key(), codec::encode(*rev, x));
+            pending.record(TreeId::Placements, &x.code.key(), *rev, x)?;
         }
         for e in &p.audit {
-            pending.put(TreeId::Audit, &AuditEntry::key(e.seq), codec::encode(1, e));
+            pending.record(TreeId::Audit, &AuditEntry::key(e.seq), 1, e)?;
         }
         let mut meta = sled::Batch::default();
         for (series, value) in &p.counters {
@@ -213,6 +211,8 @@ impl Bank {
         let now = self.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
+        tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
+        self.store.flush()?;
         pending.write(&self.store)?;
         tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
         self.store.flush()?;
@@ -229,6 +229,19 @@ struct PendingWrites(BTreeMap<usize, Vec<KeyValue>>);
 type KeyValue = (Vec<u8>, Vec<u8>);
 
 impl PendingWrites {
+    /// A record, encoded and proved readable (`store::encode_for`).
+    fn record<T: crate::store::Versioned>(
+        &mut self,
+        tree: TreeId,
+        key: &[u8],
+        revision: u64,
+        record: &T,
+    ) -> Result<(), StoreError> {
+        let value = crate::store::encode_for(tree, key, revision, record)?;
+        self.put(tree, key, value);
+        Ok(())
+    }
+
     fn put(&mut self, tree: TreeId, key: &[u8], value: Vec<u8>) {
         self.0.entry(tree as usize).or_default().push((key.to_vec(), value));
     }

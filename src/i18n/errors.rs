@@ -185,6 +185,9 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
             path.display()
         ),
         StoreError::Corrupt { tree, key, reason } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
+        StoreError::Unstorable { tree, key, reason } => {
+            format!("Il record {key} in {tree} non può essere archiviato, nulla è stato salvato: {reason}")
+        }
         StoreError::Sled(e) => format!("Errore di archiviazione: {e}"),
         StoreError::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),
     }

@@ -34,6 +34,8 @@ pub enum CodecError {
     Body(String),
     #[error("{0} bytes left over after the record body")]
     TrailingBytes(usize),
+    #[error("the record's body would be {len} bytes, over the {max}-byte limit of a readable record")]
+    TooLarge { len: usize, max: usize },
 }
 
 /// A record kind with its versioned on-disk form.
@@ -85,15 +87,22 @@ versioned!(Proposal, StoredProposal, CurrentProposal);
 versioned!(Placement, StoredPlacement, CurrentPlacement);
 versioned!(AuditEntry, StoredAuditEntry, CurrentAuditEntry);
 
-pub fn encode<T: Versioned>(revision: u64, record: &T) -> Vec<u8> {
+/// Encodes a record, and proves it can be read back: a body over the
+/// decoder's limit, or one that does not decode to itself, is refused here,
+/// before any transaction, so no input can write a record the bank could
+/// never open again.
+pub fn encode<T: Versioned>(revision: u64, record: &T) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::with_capacity(256);
     out.push(ENVELOPE_TAG);
     out.extend_from_slice(&revision.to_be_bytes());
-    // Encoding plain data into a Vec cannot fail: every type here is a
-    // struct or enum of serde primitives with no custom errors.
-    let body = bincode::serde::encode_to_vec(record.current(), config()).expect("records encode infallibly");
+    let body =
+        bincode::serde::encode_to_vec(record.current(), config()).map_err(|e| CodecError::Body(e.to_string()))?;
+    if body.len() > MAX_BODY {
+        return Err(CodecError::TooLarge { len: body.len(), max: MAX_BODY });
+    }
     out.extend_from_slice(&body);
-    out
+    decode::<T>(&out)?;
+    Ok(out)
 }
 
 pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<(u64, T), CodecError> {

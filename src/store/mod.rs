@@ -103,6 +103,8 @@ pub enum StoreError {
     IncompleteImport { path: PathBuf },
     #[error("record {key} in {tree} is damaged: {reason}")]
     Corrupt { tree: &'static str, key: String, reason: String },
+    #[error("record {key} in {tree} cannot be stored, nothing was saved: {reason}")]
+    Unstorable { tree: &'static str, key: String, reason: String },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
     #[error("file error on {path}: {source}")]
@@ -220,6 +222,20 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
+}
+
+/// A record encoded for `tree`, or why it cannot be stored.
+pub(crate) fn encode_for<T: Versioned>(
+    id: TreeId,
+    key: &[u8],
+    revision: u64,
+    record: &T,
+) -> Result<Vec<u8>, StoreError> {
+    codec::encode(revision, record).map_err(|e| StoreError::Unstorable {
+        tree: id.name(),
+        key: String::from_utf8(key.to_vec()).unwrap_or_else(|_| hex::encode(key)),
+        reason: e.to_string(),
+    })
 }
 
 pub(crate) fn decode_at<T: Versioned>(id: TreeId, key: &[u8], bytes: &[u8]) -> Result<(u64, T), StoreError> {

@@ -4,8 +4,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use time::OffsetDateTime;
 
 use super::audit::{AuditAction, AuditEntry};
-use super::codec::{self, Versioned};
-use super::{decode_at, meta_key, StoreError, TreeId};
+use super::codec::Versioned;
+use super::{decode_at, encode_for, meta_key, StoreError, TreeId};
 
 pub struct StoreTx<'a> {
     trees: &'a [TransactionalTree],
@@ -37,8 +37,14 @@ impl<'a> StoreTx<'a> {
         Ok(self.tree(id).get(key)?.is_some())
     }
 
-    pub fn put<T: Versioned, E>(&self, id: TreeId, key: &[u8], revision: u64, record: &T) -> TxResult<(), E> {
-        self.tree(id).insert(key, codec::encode(revision, record))?;
+    pub fn put<T: Versioned, E: From<StoreError>>(
+        &self,
+        id: TreeId,
+        key: &[u8],
+        revision: u64,
+        record: &T,
+    ) -> TxResult<(), E> {
+        self.tree(id).insert(key, encode_for(id, key, revision, record).map_err(abort)?)?;
         Ok(())
     }
 
@@ -78,7 +84,7 @@ impl<'a> StoreTx<'a> {
     }
 
     /// Appends one entry to the audit chain.
-    pub fn audit<E>(
+    pub fn audit<E: From<StoreError>>(
         &self,
         at: OffsetDateTime,
         actor: &str,
@@ -94,8 +100,11 @@ impl<'a> StoreTx<'a> {
     }
 
     /// Stores an already chained entry and moves the head to it.
-    pub fn append_audit<E>(&self, entry: &AuditEntry) -> TxResult<(), E> {
-        self.tree(TreeId::Audit).insert(&AuditEntry::key(entry.seq), codec::encode(1, entry))?;
+    pub fn append_audit<E: From<StoreError>>(&self, entry: &AuditEntry) -> TxResult<(), E> {
+        self.tree(TreeId::Audit).insert(
+            &AuditEntry::key(entry.seq),
+            encode_for(TreeId::Audit, &AuditEntry::key(entry.seq), 1, entry).map_err(abort)?,
+        )?;
         let mut head = entry.seq.to_be_bytes().to_vec();
         head.extend_from_slice(&entry.hash);
         self.tree(TreeId::Meta).insert(meta_key::AUDIT_HEAD, head)?;
