@@ -257,7 +257,9 @@ impl Client {
     /// ones. The server applies nothing before that request is whole, so a
     /// failure before it was sent means nothing was imported.
     pub fn import(&mut self, lines: Vec<String>) -> Result<Response, ClientError> {
-        if self.broken {
+        // As in `call`: a connection the server closed while the lines were
+        // being prepared (a large demo takes a while) is replaced first.
+        if self.broken || self.closed_by_server() {
             self.reconnect().map_err(ClientError::not_sent)?;
         }
         let mut chunks = protocol::chunk_lines(lines);
