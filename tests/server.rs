@@ -962,39 +962,10 @@ const USER_B: &str = "bancatest_b";
 
 /// `banca ARGS` run as `user`, with the user's groups as a login would give them.
 fn banca_as(user: &str, place: &Place, sock: &Path, args: &[&str]) -> Output {
-    use std::os::unix::process::CommandExt;
-    let account = nix::unistd::User::from_name(user).unwrap().expect("the test user exists");
-    let group = nix::unistd::Group::from_name(GROUP).unwrap().expect("the test group exists").gid;
-    let (uid, gid) = (account.uid, account.gid);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_banca"));
-    cmd.arg("--db")
-        .arg(&place.db)
-        .arg("--socket")
-        .arg(sock)
-        .arg("--no-spawn")
-        .arg("--server-user")
-        .arg("root")
-        .args(args)
-        .current_dir("/")
-        .env("HOME", "/nonexistent")
-        .env("BANCA_CONFIG", place.dir.path().join("none.toml"))
-        .env_remove("BANCA_DB")
-        .env_remove("BANCA_SOCKET")
-        .env_remove("BANCA_LANG")
-        .env_remove("XDG_RUNTIME_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: only raw system calls between fork and exec, no allocation.
-    unsafe {
-        cmd.pre_exec(move || {
-            nix::unistd::setgroups(&[gid, group])?;
-            nix::unistd::setgid(gid)?;
-            nix::unistd::setuid(uid)?;
-            Ok(())
-        });
-    }
-    let child = cmd.spawn().expect("banca runs as another user");
+    let config = place.dir.path().join("none.toml");
+    let child = live::banca_command_as(user, GROUP, &place.db, sock, &config, args)
+        .spawn()
+        .expect("banca runs as another user");
     within(Duration::from_secs(30), &format!("banca {args:?} as {user}"), move || child.wait_with_output().unwrap())
 }
 

@@ -127,38 +127,52 @@ impl Place {
     }
 
     fn command_as(&self, user: &str, group: &str, args: &[&str]) -> Command {
-        let account = nix::unistd::User::from_name(user).unwrap().expect("the test user exists");
-        let group = nix::unistd::Group::from_name(group).unwrap().expect("the test group exists").gid;
-        let (uid, gid) = (account.uid, account.gid);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_banca"));
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("--socket")
-            .arg(&self.sock)
-            .arg("--no-spawn")
-            .args(["--server-user", "root"])
-            .args(args)
-            .current_dir("/")
-            .env("HOME", "/nonexistent")
-            .env("BANCA_CONFIG", self.dir.path().join("none.toml"))
-            .env_remove("BANCA_DB")
-            .env_remove("BANCA_SOCKET")
-            .env_remove("BANCA_LANG")
-            .env_remove("XDG_RUNTIME_DIR")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        // SAFETY: only raw system calls between fork and exec, no allocation.
-        unsafe {
-            cmd.pre_exec(move || {
-                nix::unistd::setgroups(&[gid, group])?;
-                nix::unistd::setgid(gid)?;
-                nix::unistd::setuid(uid)?;
-                Ok(())
-            });
-        }
-        cmd
+        banca_command_as(user, group, &self.db, &self.sock, &self.dir.path().join("none.toml"), args)
     }
+}
+
+/// `banca --db DB --socket SOCK ARGS` as `user` with `group` besides its own
+/// (as a login would give them), trusting a server run by root, with no
+/// settings of the caller's environment.
+pub fn banca_command_as(
+    user: &str,
+    group: &str,
+    db: &std::path::Path,
+    sock: &std::path::Path,
+    config: &std::path::Path,
+    args: &[&str],
+) -> Command {
+    let account = nix::unistd::User::from_name(user).unwrap().expect("the test user exists");
+    let group = nix::unistd::Group::from_name(group).unwrap().expect("the test group exists").gid;
+    let (uid, gid) = (account.uid, account.gid);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_banca"));
+    cmd.arg("--db")
+        .arg(db)
+        .arg("--socket")
+        .arg(sock)
+        .arg("--no-spawn")
+        .args(["--server-user", "root"])
+        .args(args)
+        .current_dir("/")
+        .env("HOME", "/nonexistent")
+        .env("BANCA_CONFIG", config)
+        .env_remove("BANCA_DB")
+        .env_remove("BANCA_SOCKET")
+        .env_remove("BANCA_LANG")
+        .env_remove("XDG_RUNTIME_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only raw system calls between fork and exec, no allocation.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::unistd::setgroups(&[gid, group])?;
+            nix::unistd::setgid(gid)?;
+            nix::unistd::setuid(uid)?;
+            Ok(())
+        });
+    }
+    cmd
 }
 
 /// A running `banca serve`: SIGTERM (then SIGKILL) and reaped when dropped.
