@@ -348,6 +348,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             }
             continue;
         }
+        let bounds = Bounded::bounds(&line);
         let cx_at = |at: OffsetDateTime| Context { today: at.date(), comuni };
         let mut unique = |key: String| {
             if seen.insert(key.clone()) {
@@ -401,7 +402,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     profile: record.profile.clone(),
                 };
-                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems =
+                    input.validate_since(&cx_at(record.meta.updated_at), Some(&record.profile)).into_vec();
                 problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 family_lines.push(n);
@@ -415,7 +417,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                     identity: record.identity.clone(),
                     placement: record.placement.clone(),
                 };
-                let mut problems = input.validate(&cx_at(record.meta.updated_at)).into_vec();
+                let mut problems =
+                    input.validate_since(&cx_at(record.meta.updated_at), Some(&record.placement)).into_vec();
                 problems.extend(meta_problems(&record.meta));
                 let dup = unique(record.code.to_string());
                 need_lines.push(n);
@@ -459,6 +462,7 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 (problems, None)
             }
         };
+        let problems = super::line_bounds::merge(problems, bounds);
         if !problems.is_empty() {
             fault(n, LineFault::Invalid(problems));
         }

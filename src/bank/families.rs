@@ -65,7 +65,7 @@ impl Bank {
         } else {
             return Err(BankError::invalid("identity", Reason::NotExpected { condition: IDENTITY_HIDDEN.into() }));
         };
-        let mut problems = input.validate(&self.context());
+        let mut problems = input.validate_since(&self.context(), Some(&old.profile));
         let service = input.service.unwrap_or(old.service);
         if service != old.service {
             // Moving a family to another service hands it over: admin only.

@@ -9,6 +9,7 @@ mod directory;
 mod emergency;
 mod families;
 mod index;
+mod line_bounds;
 mod matching;
 mod needs;
 mod placements;

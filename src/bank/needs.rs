@@ -91,7 +91,7 @@ impl Bank {
             }
             input.identity = old.identity.clone();
         }
-        let mut problems = input.validate(&self.context());
+        let mut problems = input.validate_since(&self.context(), Some(&old.placement));
         let service = input.service.unwrap_or(old.service);
         if service != old.service {
             self.require(who, Operation::Create, Subject::Need, Some(service), "need.transfer")?;

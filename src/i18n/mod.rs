@@ -113,6 +113,18 @@ mod tests {
             Reason::BidiControl { code: "U+202E".into() },
             Reason::InvisibleOnly,
             Reason::TooMany { max: 20 },
+            Reason::TooManyFor { other_field: "profile.household.adults".into(), max: 2 },
+            Reason::DateOutOfRange {
+                earliest: crate::model::DateLimit::On(time::macros::date!(1990 - 01 - 01)),
+                latest: crate::model::DateLimit::Today,
+            },
+            Reason::FiscalCodeMismatch { part: "surname".into(), expected: "ROSSI (RSS)".into() },
+            Reason::UnknownBirthplace { code: "Z999".into() },
+            Reason::BirthplaceCeased {
+                code: "Z118".into(),
+                place: "Jugoslavia".into(),
+                ceased_on: time::macros::date!(2003 - 02 - 04),
+            },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));
@@ -122,6 +134,29 @@ mod tests {
         assert_eq!(
             describe_reason(&Reason::StatusTransition { from: "enquiring".into(), to: "approved".into() }, Lang::It),
             "non si passa da «interessata» a «idonea»"
+        );
+        assert_eq!(
+            describe_problem(
+                &crate::model::Problem::new(
+                    "profile.approved_on",
+                    Reason::DateOutOfRange {
+                        earliest: crate::model::DateLimit::On(time::macros::date!(1990 - 01 - 01)),
+                        latest: crate::model::DateLimit::Today,
+                    }
+                ),
+                Lang::It
+            ),
+            "data di idoneità: deve essere tra 01/01/1990 e oggi"
+        );
+        assert_eq!(
+            describe_problem(
+                &crate::model::Problem::new(
+                    "identity.fiscal_code",
+                    Reason::FiscalCodeMismatch { part: "surname".into(), expected: "ROSSI (RSS)".into() }
+                ),
+                Lang::It
+            ),
+            "codice fiscale: le lettere del cognome non corrispondono a ROSSI (RSS)"
         );
         assert!(
             describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)")

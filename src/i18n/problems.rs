@@ -238,6 +238,38 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
                 format!("too many items (at most {max})")
             }
         }
+        TooManyFor { other_field, max } => {
+            let other = field_label(other_field, lang);
+            if it {
+                format!("troppi elementi (al massimo {max}, quanti ne dice «{other}»)")
+            } else {
+                format!("too many items (at most {max}, as \"{other}\" says)")
+            }
+        }
+        DateOutOfRange { earliest, latest } => {
+            let (from, to) = (date_limit(*earliest, lang), date_limit(*latest, lang));
+            if it {
+                format!("deve essere tra {from} e {to}")
+            } else {
+                format!("must be between {from} and {to}")
+            }
+        }
+        FiscalCodeMismatch { part, expected } => fiscal_mismatch_text(part, expected, lang),
+        UnknownBirthplace { code } => {
+            if it {
+                format!("il luogo di nascita {code} non è né un comune né uno stato estero")
+            } else {
+                format!("birthplace {code} is neither a comune nor a foreign state")
+            }
+        }
+        BirthplaceCeased { code, place, ceased_on } => {
+            let on = crate::model::dates::format_date(*ceased_on);
+            if it {
+                format!("il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})")
+            } else {
+                format!("birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})")
+            }
+        }
         BadFilterValue { filter, value } => {
             if it {
                 format!("«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)")
@@ -275,6 +307,31 @@ fn status_label(token: &str, lang: Lang) -> String {
         .or_else(|| NeedStatus::parse(token).map(|s| s.label(lang)))
         .unwrap_or(token)
         .to_string()
+}
+
+/// "01/01/1990", or "oggi".
+fn date_limit(limit: crate::model::DateLimit, lang: Lang) -> String {
+    match limit {
+        crate::model::DateLimit::Today => lang.pick("oggi", "today").into(),
+        crate::model::DateLimit::On(d) => crate::model::dates::format_date(d),
+    }
+}
+
+/// "le lettere del cognome non corrispondono a ROSSI (RSS)".
+fn fiscal_mismatch_text(part: &str, expected: &str, lang: Lang) -> String {
+    let it = lang == Lang::It;
+    match (part, it) {
+        ("surname", true) => format!("le lettere del cognome non corrispondono a {expected}"),
+        ("surname", false) => format!("the surname's letters do not match {expected}"),
+        ("name", true) => format!("le lettere del nome non corrispondono a {expected}"),
+        ("name", false) => format!("the name's letters do not match {expected}"),
+        ("birth_date", true) => format!("non corrisponde alla data di nascita {expected}"),
+        ("birth_date", false) => format!("does not match the birth date {expected}"),
+        ("sex", true) => format!("non corrisponde al sesso {expected}"),
+        ("sex", false) => format!("does not match the sex {expected}"),
+        (other, true) => format!("non corrisponde a {other} {expected}"),
+        (other, false) => format!("does not match {other} {expected}"),
+    }
 }
 
 fn fiscal_code_text(problem: &str, lang: Lang) -> &'static str {

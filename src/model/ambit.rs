@@ -27,10 +27,7 @@ pub struct District {
     pub comuni: Vec<ComuneCode>,
 }
 
-/// The name of an ambit or of one of its presidi.
-pub const MAX_AMBIT_NAME: usize = 120;
-/// Presidi of one ambit.
-pub const MAX_DISTRICTS: usize = 100;
+pub use super::limits::{MAX_AMBIT_COMUNI, MAX_AMBIT_NAME, MAX_DISTRICTS};
 
 impl AmbitInput {
     /// The key ambiti are stored and found under: the normalised name.
@@ -49,6 +46,7 @@ impl AmbitInput {
         if self.comuni.is_empty() {
             p.push("comuni", Reason::Required);
         }
+        p.limit_count("comuni", self.comuni.len(), MAX_AMBIT_COMUNI);
         let mut seen = BTreeSet::new();
         for c in &self.comuni {
             if cx.comuni.get(*c).is_none() {

@@ -139,6 +139,8 @@ pub struct Comuni {
     by_name: HashMap<String, Vec<usize>>,
     /// Lower-case province siglas, to recognise "Calliano TN".
     provinces: HashSet<String>,
+    /// Codice catastale to index in `list`, for fiscal codes.
+    by_cadastral: HashMap<String, usize>,
 }
 
 impl fmt::Debug for Comuni {
@@ -202,7 +204,8 @@ impl Comuni {
             }
         }
         let provinces = list.iter().map(|c| c.province.to_lowercase()).collect();
-        Comuni { list, keys, by_name, provinces }
+        let by_cadastral = list.iter().enumerate().map(|(i, c)| (c.cadastral.clone(), i)).collect();
+        Comuni { list, keys, by_name, provinces, by_cadastral }
     }
 
     pub fn len(&self) -> usize {
@@ -216,6 +219,11 @@ impl Comuni {
     /// In ISTAT code order.
     pub fn iter(&self) -> impl Iterator<Item = &Comune> {
         self.list.iter()
+    }
+
+    /// The comune whose codice catastale is `cadastral` ("D245").
+    pub fn by_cadastral(&self, cadastral: &str) -> Option<&Comune> {
+        self.by_cadastral.get(cadastral).map(|&i| &self.list[i])
     }
 
     pub fn get(&self, code: ComuneCode) -> Option<&Comune> {

@@ -47,7 +47,13 @@ pub struct FamilyIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adult {
     pub name: String,
+    /// `UNKNOWN_YEAR` when not given (allowed for every adult but the first).
     pub birth_year: u16,
+}
+
+impl Adult {
+    /// The birth year of an adult whose year was left empty.
+    pub const UNKNOWN_YEAR: u16 = 0;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,22 +97,19 @@ impl AvailabilityProfile {
     }
 }
 
-pub const MAX_NOTES: usize = 4000;
-const MAX_NAME: usize = 120;
-/// Street and number.
-pub const MAX_ADDRESS: usize = 200;
-/// A language's name.
-pub const MAX_LANGUAGE: usize = 40;
-/// Languages spoken by a family, or by a child.
-pub const MAX_LANGUAGES: usize = 20;
-/// Adults named in a family's identity (the household counts up to 10).
-pub const MAX_ADULTS: usize = 10;
-/// The household's own children.
-pub const MAX_CHILDREN: usize = 20;
+use super::limits::{self, MAX_NAME};
+pub use super::limits::{MAX_ADDRESS, MAX_ADULTS, MAX_CHILDREN, MAX_LANGUAGE, MAX_LANGUAGES, MAX_NOTES};
 
 impl FamilyInput {
     /// Every intrinsic problem at once; references to other records are the bank's to check.
     pub fn validate(&self, cx: &Context) -> Problems {
+        self.validate_since(cx, None)
+    }
+
+    /// `validate` for a change of a family whose profile was `before`: a
+    /// date sent again unchanged is not aged out by a window that moves
+    /// with today (an overdue review stays as it was).
+    pub fn validate_since(&self, cx: &Context, before: Option<&AvailabilityProfile>) -> Problems {
         let mut p = Problems::new();
         if let Some(r) = &self.referent {
             // A Unix user name: the bank then checks it names an operator.
@@ -118,14 +121,24 @@ impl FamilyInput {
             p.push("identity.adults", Reason::Required);
         }
         p.limit_count("identity.adults", id.adults.len(), MAX_ADULTS);
-        for (i, a) in id.adults.iter().enumerate() {
-            p.require_text(&format!("identity.adults[{i}].name"), &a.name, MAX_NAME);
-            p.check_range(
-                &format!("identity.adults[{i}].birth_year"),
-                a.birth_year as i64,
-                (year - 110) as i64,
-                (year - 18) as i64,
+        let household = usize::from(self.profile.household.adults);
+        if id.adults.len() <= MAX_ADULTS && id.adults.len() > household {
+            p.push(
+                "identity.adults",
+                Reason::TooManyFor { other_field: "profile.household.adults".into(), max: household },
             );
+        }
+        let (youngest, oldest) = limits::ADULT_AGE_YEARS;
+        for (i, a) in id.adults.iter().enumerate().take(MAX_ADULTS) {
+            p.require_text(&format!("identity.adults[{i}].name"), &a.name, MAX_NAME);
+            let field = format!("identity.adults[{i}].birth_year");
+            // The first adult's year is required; the others' may be left
+            // empty (0, `Adult::UNKNOWN_YEAR`).
+            if a.birth_year == Adult::UNKNOWN_YEAR && i == 0 {
+                p.push(field, Reason::Required);
+            } else if a.birth_year != Adult::UNKNOWN_YEAR {
+                p.check_range(&field, a.birth_year as i64, (year - oldest) as i64, (year - youngest) as i64);
+            }
         }
         p.limit_text("identity.address", &id.address, MAX_ADDRESS);
         p.check_phone("identity.phone", &id.phone);
@@ -135,19 +148,20 @@ impl FamilyInput {
         if cx.comuni.get(pr.comune).is_none() {
             p.push("profile.comune", Reason::UnknownComune { code: pr.comune.to_string() });
         }
-        p.check_range("profile.household.adults", pr.household.adults as i64, 1, 10);
+        p.check_range("profile.household.adults", pr.household.adults as i64, 1, limits::MAX_HOUSEHOLD_ADULTS);
         p.limit_count("profile.household.children_birth_years", pr.household.children_birth_years.len(), MAX_CHILDREN);
-        for (i, y) in pr.household.children_birth_years.iter().enumerate() {
+        let (youngest, oldest) = limits::HOUSEHOLD_CHILD_AGE_YEARS;
+        for (i, y) in pr.household.children_birth_years.iter().enumerate().take(MAX_CHILDREN) {
             // Grown-up children still count in the household: only a year that
             // cannot be (in the future, or beyond any parent's life) is refused.
             p.check_range(
                 &format!("profile.household.children_birth_years[{i}]"),
                 *y as i64,
-                (year - 90) as i64,
-                year as i64,
+                (year - oldest) as i64,
+                (year - youngest) as i64,
             );
         }
-        p.limit_text("profile.household.pets", &pr.household.pets, 200);
+        p.limit_text("profile.household.pets", &pr.household.pets, limits::MAX_PETS);
         p.check_range("profile.household.spare_rooms", pr.household.spare_rooms as i64, 0, 20);
         if pr.kinds.is_empty() && pr.status == FamilyStatus::Approved {
             p.push("profile.kinds", Reason::RequiredWhen { condition: "status=approved".into() });
@@ -163,20 +177,24 @@ impl FamilyInput {
         }
         p.check_range("profile.max_children", pr.max_children as i64, 1, 10);
         p.limit_count("profile.languages", pr.languages.len(), MAX_LANGUAGES);
-        for (i, l) in pr.languages.iter().enumerate() {
+        for (i, l) in pr.languages.iter().enumerate().take(MAX_LANGUAGES) {
             p.require_text(&format!("profile.languages[{i}]"), l, MAX_LANGUAGE);
         }
         if let Some(km) = pr.max_distance_km {
             p.check_range("profile.max_distance_km", km as i64, 1, 1500);
         }
-        for (field, date) in [
-            ("profile.training_completed_on", pr.training_completed_on),
-            ("profile.approved_on", pr.approved_on),
-            ("profile.confirmed_on", pr.confirmed_on),
+        for (field, date, was, window) in [
+            (
+                "profile.training_completed_on",
+                pr.training_completed_on,
+                before.and_then(|b| b.training_completed_on),
+                limits::TRAINING_COMPLETED_ON,
+            ),
+            ("profile.approved_on", pr.approved_on, before.and_then(|b| b.approved_on), limits::APPROVED_ON),
+            ("profile.review_on", pr.review_on, before.and_then(|b| b.review_on), limits::REVIEW_ON),
+            ("profile.confirmed_on", pr.confirmed_on, before.and_then(|b| b.confirmed_on), limits::CONFIRMED_ON),
         ] {
-            if date.is_some_and(|d| d > cx.today) {
-                p.push(field, Reason::InTheFuture);
-            }
+            p.check_date_since(field, date, was, window, cx.today);
         }
         if pr.status == FamilyStatus::Approved && pr.approved_on.is_none() {
             p.push("profile.approved_on", Reason::RequiredWhen { condition: "status=approved".into() });

@@ -100,6 +100,83 @@ pub fn check_consistency(code: &str, year: i32, month: u8, day: u8, sex_female: 
     Ok(())
 }
 
+/// What a record says of the person a fiscal code belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub surname: &'a str,
+    pub name: &'a str,
+    pub birth_date: time::Date,
+    pub female: bool,
+}
+
+/// Every way a code disagrees with the person it is given for: first its
+/// own shape (length, pattern, check character: then nothing else is
+/// read), then the surname's and the name's letters, the birth date, the
+/// sex, and the birthplace's codice catastale, which must name a comune
+/// (of today, or one that still existed on the birth date) or a foreign
+/// state. Omocodia letters stand for digits everywhere. A name written in
+/// letters that have no Latin form (Cyrillic, Arabic…) is not compared:
+/// its code follows a transliteration the record does not carry.
+pub fn check_person(code: &str, person: &Person, comuni: &super::comune::Comuni) -> Vec<super::problem::Reason> {
+    use super::problem::Reason;
+    let code = match validate(code) {
+        Ok(code) => code,
+        Err(e) => return vec![Reason::FiscalCode { problem: format!("{e:?}") }],
+    };
+    let mut out = Vec::new();
+    let mut part = |part: &str, expected: String| {
+        out.push(Reason::FiscalCodeMismatch { part: part.into(), expected });
+    };
+    for (name, letters, which, at) in [
+        (person.surname, surname_letters as fn(&str) -> String, "surname", 0),
+        (person.name, name_letters as fn(&str) -> String, "name", 3),
+    ] {
+        if is_latin(name) {
+            let expected = letters(name);
+            if code[at..at + 3] != expected {
+                part(which, format!("{} ({expected})", name.trim().to_uppercase()));
+            }
+        }
+    }
+    let d = person.birth_date;
+    if let Err(e) = check_consistency(&code, d.year(), d.month().into(), d.day(), person.female) {
+        match e {
+            FiscalCodeProblem::BirthDateMismatch => part("birth_date", super::dates::format_date(d)),
+            FiscalCodeProblem::SexMismatch => part("sex", (if person.female { "F" } else { "M" }).into()),
+            other => return vec![Reason::FiscalCode { problem: format!("{other:?}") }],
+        }
+    }
+    let cadastral = birthplace_code(&code);
+    match super::birthplace::find(&cadastral, comuni) {
+        None => out.push(Reason::UnknownBirthplace { code: cadastral }),
+        Some(place) => {
+            if let Some(ceased_on) = place.ceased_on().filter(|&c| c < d) {
+                out.push(Reason::BirthplaceCeased { code: cadastral, place: place.name().to_string(), ceased_on });
+            }
+        }
+    }
+    out
+}
+
+/// The birthplace's codice catastale of a valid code, omocodia letters
+/// read back as digits ("Z1QQ" → "Z144").
+pub fn birthplace_code(valid: &str) -> String {
+    valid[11..15]
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| match OMOCODIA.iter().position(|&l| l == b) {
+            Some(digit) if i > 0 => char::from(b'0' + digit as u8),
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+/// Letters all of Latin script once accents are dropped: the code's
+/// letters can be computed from them.
+fn is_latin(s: &str) -> bool {
+    s.nfd().filter(|c| !is_combining_mark(*c)).all(|c| !c.is_alphabetic() || c.is_ascii_alphabetic())
+}
+
 /// Builds a syntactically valid code for demo data, following the official
 /// rules for surname and name letters. It is synthetic: real codes may
 /// differ (omocodia, foreign births).
@@ -258,6 +335,62 @@ mod tests {
         assert_eq!(&synthesize("", "", 2000, 1, 1, false, "A794")[..6], "XXXXXX");
         // Out-of-range input still gives a valid code.
         assert!(validate(&synthesize("Rossi", "Ada", 2000, 13, 0, true, "??")).is_ok());
+    }
+
+    fn person(surname: &'static str, name: &'static str, birth: time::Date, female: bool) -> Person<'static> {
+        Person { surname, name, birth_date: birth, female }
+    }
+
+    fn mismatch(part: &str, expected: &str) -> crate::model::Reason {
+        crate::model::Reason::FiscalCodeMismatch { part: part.into(), expected: expected.into() }
+    }
+
+    #[test]
+    fn a_code_is_checked_part_by_part_against_the_person() {
+        use time::macros::date;
+        let comuni = crate::model::Comuni::embedded();
+        let mario = person("Rossi", "Mario", date!(1985 - 12 - 10), false);
+        assert_eq!(check_person(EXAMPLE, &mario, comuni), vec![]);
+        let wrong = |p: &Person| check_person(EXAMPLE, p, comuni);
+        // Russo gives RSS too: the code cannot tell them apart.
+        assert_eq!(wrong(&Person { surname: "Russo", ..mario }), vec![]);
+        assert_eq!(wrong(&Person { surname: "Bianchi", ..mario }), vec![mismatch("surname", "BIANCHI (BNC)")]);
+        assert_eq!(wrong(&Person { name: "Luca", ..mario }), vec![mismatch("name", "LUCA (LCU)")]);
+        assert_eq!(
+            wrong(&Person { birth_date: date!(1985 - 12 - 11), ..mario }),
+            vec![mismatch("birth_date", "11/12/1985")]
+        );
+        assert_eq!(wrong(&Person { female: true, ..mario }), vec![mismatch("sex", "F")]);
+        // Omocodia in the birthplace still names A562 (San Giuliano Terme).
+        assert_eq!(check_person("RSSMRA85T10A56NH", &mario, comuni), vec![]);
+        assert_eq!(birthplace_code("RSSMRA85T10A56NH"), "A562");
+        // A name of another script is not compared.
+        assert_eq!(wrong(&Person { name: "Марио", ..mario }), vec![]);
+    }
+
+    #[test]
+    fn the_birthplace_is_a_comune_or_a_foreign_state() {
+        use crate::model::Reason;
+        use time::macros::date;
+        let comuni = crate::model::Comuni::embedded();
+        let born = date!(2015 - 03 - 04);
+        let amira = person("Haddad", "Amira", born, true);
+        let code = |place: &str| synthesize("Haddad", "Amira", 2015, 3, 4, true, place);
+        assert_eq!(check_person(&code("Z100"), &amira, comuni), vec![]); // Albania
+        assert_eq!(check_person(&code("Z330"), &amira, comuni), vec![]); // Marocco
+        assert_eq!(
+            check_person(&code("Z999"), &amira, comuni),
+            vec![Reason::UnknownBirthplace { code: "Z999".into() }]
+        );
+        // Jugoslavia had ceased before 2015.
+        assert_eq!(
+            check_person(&code("Z118"), &amira, comuni),
+            vec![Reason::BirthplaceCeased {
+                code: "Z118".into(),
+                place: "Jugoslavia".into(),
+                ceased_on: date!(2003 - 02 - 04)
+            }]
+        );
     }
 
     proptest! {

@@ -2,11 +2,14 @@
 
 pub mod age;
 pub mod ambit;
+pub mod birthplace;
+pub mod bounds;
 pub mod codes;
 pub mod comune;
 pub mod dates;
 pub mod family;
 pub mod fiscal_code;
+pub mod limits;
 pub mod meta;
 pub mod need;
 pub mod operator;
@@ -19,6 +22,7 @@ pub mod vocabulary;
 
 pub use age::AgeRange;
 pub use ambit::{Ambit, AmbitInput, District};
+pub use bounds::Bounded;
 pub use codes::{FamilyCode, NeedCode, PlacementCode, ProposalCode, RecordCode, ServiceCode};
 pub use comune::{Comune, ComuneCode, Comuni};
 pub use family::{Adult, AvailabilityProfile, Family, FamilyIdentity, FamilyInput, Household};
@@ -26,7 +30,7 @@ pub use meta::{Context, Meta};
 pub use need::{ChildIdentity, Need, NeedInput, OriginContact, PlacementNeed};
 pub use operator::{Operator, OperatorInput};
 pub use placement::{Closing, FosterPlan, Placement, Review};
-pub use problem::{Problem, Problems, Reason};
+pub use problem::{DateLimit, Problem, Problems, Reason};
 pub use proposal::{Proposal, ProposalStep};
 pub use service::{Service, ServiceInput};
 pub use vocabulary::*;

@@ -10,8 +10,8 @@ use super::age::MAX_AGE_MONTHS;
 use super::codes::{NeedCode, ServiceCode};
 use super::comune::ComuneCode;
 use super::dates::months_between;
-use super::family::{MAX_ADDRESS, MAX_LANGUAGE, MAX_LANGUAGES};
 use super::fiscal_code;
+use super::limits::{self, MAX_ADDRESS, MAX_CHILD_NAME, MAX_COURT, MAX_DECREE, MAX_LANGUAGE, MAX_LANGUAGES};
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
 use super::vocabulary::{
@@ -91,21 +91,24 @@ impl ChildIdentity {
     }
 }
 
-/// A fiscal code as typed: 16 characters, with room for spaces.
-pub const MAX_FISCAL_CODE: usize = 32;
-/// Siblings placed together.
-pub const MAX_SIBLINGS: usize = 20;
-pub const MAX_CULTURAL_NOTES: usize = 1000;
+pub use super::limits::{MAX_CULTURAL_NOTES, MAX_FISCAL_CODE, MAX_SIBLINGS};
 
 impl NeedInput {
     pub fn validate(&self, cx: &Context) -> Problems {
+        self.validate_since(cx, None)
+    }
+
+    /// `validate` for a change of a need whose placement need was `before`:
+    /// a date sent again unchanged is not aged out by a window that moves
+    /// with today (a desired start long past stays as it was).
+    pub fn validate_since(&self, cx: &Context, before: Option<&PlacementNeed>) -> Problems {
         let mut p = Problems::new();
         if let Some(r) = &self.referent {
             p.limit_text("referent", r, super::operator::MAX_USER);
         }
         let id = &self.identity;
-        p.require_text("identity.given_name", &id.given_name, 80);
-        p.require_text("identity.family_name", &id.family_name, 80);
+        p.require_text("identity.given_name", &id.given_name, MAX_CHILD_NAME);
+        p.require_text("identity.family_name", &id.family_name, MAX_CHILD_NAME);
         p.limit_text("identity.address", &id.address, MAX_ADDRESS);
         let age = id.age_months(cx.today);
         // A closed need is history: the child may have grown past every limit since.
@@ -114,20 +117,21 @@ impl NeedInput {
             p.push("identity.birth_date", Reason::InTheFuture);
         } else if open && age > MAX_AGE_MONTHS as u32 {
             p.push("identity.birth_date", Reason::AgeAboveLimit);
+        } else {
+            p.check_date("identity.birth_date", id.birth_date, limits::CHILD_BIRTH_DATE, cx.today);
         }
         // Spaces are forgiven in a fiscal code; a control character is refused as such first.
         let fiscal_code =
             id.fiscal_code.as_deref().filter(|cf| p.limit_text("identity.fiscal_code", cf, MAX_FISCAL_CODE));
         if let Some(cf) = fiscal_code {
-            match fiscal_code::validate(cf) {
-                Err(e) => p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") }),
-                Ok(_) => {
-                    let d = id.birth_date;
-                    let female = self.placement.sex == Sex::Female;
-                    if let Err(e) = fiscal_code::check_consistency(cf, d.year(), d.month().into(), d.day(), female) {
-                        p.push("identity.fiscal_code", Reason::FiscalCode { problem: format!("{e:?}") });
-                    }
-                }
+            let person = fiscal_code::Person {
+                surname: &id.family_name,
+                name: &id.given_name,
+                birth_date: id.birth_date,
+                female: self.placement.sex == Sex::Female,
+            };
+            for reason in fiscal_code::check_person(cf, &person, cx.comuni) {
+                p.push("identity.fiscal_code", reason);
             }
         }
 
@@ -148,8 +152,22 @@ impl NeedInput {
             p.push("placement.special_needs", Reason::InfantTooOld);
         }
         if let LegalBasis::Judicial { court, decree } = &pl.legal {
-            p.require_text("placement.legal.court", court, 120);
-            p.require_text("placement.legal.decree", decree, 60);
+            p.require_text("placement.legal.court", court, MAX_COURT);
+            p.require_text("placement.legal.decree", decree, MAX_DECREE);
+        }
+        p.check_date_since(
+            "placement.desired_start",
+            pl.desired_start,
+            before.and_then(|b| b.desired_start),
+            limits::DESIRED_START,
+            cx.today,
+        );
+        if let Urgency::Emergency { needed_by } = pl.urgency {
+            let was = before.and_then(|b| match b.urgency {
+                Urgency::Emergency { needed_by } => Some(needed_by),
+                Urgency::Ordinary => None,
+            });
+            p.check_date_since("placement.urgency", Some(needed_by), was, limits::NEEDED_BY, cx.today);
         }
         if let Some(d) = pl.duration_months {
             p.check_range("placement.duration_months", d as i64, 1, 240);
@@ -162,7 +180,7 @@ impl NeedInput {
             }
         }
         p.limit_count("placement.languages", pl.languages.len(), MAX_LANGUAGES);
-        for (i, l) in pl.languages.iter().enumerate() {
+        for (i, l) in pl.languages.iter().enumerate().take(MAX_LANGUAGES) {
             p.require_text(&format!("placement.languages[{i}]"), l, MAX_LANGUAGE);
         }
         p.limit_text("placement.cultural_notes", &pl.cultural_notes, MAX_CULTURAL_NOTES);
@@ -186,7 +204,7 @@ impl NeedInput {
             }
             _ => {}
         }
-        p.limit_text("placement.notes", &pl.notes, super::family::MAX_NOTES);
+        p.limit_text("placement.notes", &pl.notes, limits::MAX_NOTES);
         p
     }
 }

@@ -22,8 +22,7 @@ pub struct OperatorInput {
     pub active: bool,
 }
 
-/// The longest Unix user name.
-pub const MAX_USER: usize = 32;
+pub use super::limits::MAX_USER;
 
 /// A Unix user name as `useradd` accepts it.
 pub fn is_valid_user_name(user: &str) -> bool {
@@ -34,7 +33,7 @@ pub fn is_valid_user_name(user: &str) -> bool {
 }
 
 /// An operator's name as shown to colleagues.
-pub const MAX_DISPLAY_NAME: usize = 120;
+pub const MAX_DISPLAY_NAME: usize = super::limits::MAX_NAME;
 
 impl OperatorInput {
     pub fn validate(&self, user: &str) -> Problems {

@@ -57,9 +57,8 @@ pub struct Closing {
     pub by: String,
 }
 
-pub const MAX_PLAN_TEXT: usize = 4000;
-/// Planned reviews of one placement.
-pub const MAX_REVIEW_DATES: usize = 100;
+use super::limits;
+pub use super::limits::{MAX_PLAN_TEXT, MAX_REVIEW_DATES};
 
 impl Placement {
     pub fn is_active(&self) -> bool {
@@ -89,13 +88,13 @@ impl Placement {
 impl FosterPlan {
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
-        // A placement may be recorded a few weeks late, or planned a little ahead.
-        if self.start > super::dates::add_months(cx.today, 3) {
-            p.push("plan.start", Reason::InTheFuture);
-        }
+        // A placement under way may be recorded late, or planned a little ahead.
+        p.check_date("plan.start", self.start, limits::PLACEMENT_START, cx.today);
         if let Some(end) = self.expected_end {
             if end <= self.start {
                 p.push("plan.expected_end", Reason::NotAfter { other_field: "plan.start".into() });
+            } else {
+                p.check_date("plan.expected_end", end, limits::PLACEMENT_PLANNED, cx.today);
             }
         }
         if let Some(m) = self.duration_months {
@@ -104,9 +103,11 @@ impl FosterPlan {
         p.limit_text("plan.contact_notes", &self.contact_notes, MAX_PLAN_TEXT);
         p.limit_text("plan.commitments", &self.commitments, MAX_PLAN_TEXT);
         p.limit_count("plan.review_dates", self.review_dates.len(), MAX_REVIEW_DATES);
-        for (i, d) in self.review_dates.iter().enumerate() {
+        for (i, d) in self.review_dates.iter().enumerate().take(MAX_REVIEW_DATES) {
             if *d < self.start {
                 p.push(format!("plan.review_dates[{i}]"), Reason::NotAfter { other_field: "plan.start".into() });
+            } else {
+                p.check_date(&format!("plan.review_dates[{i}]"), *d, limits::PLACEMENT_PLANNED, cx.today);
             }
         }
         p
@@ -116,11 +117,10 @@ impl FosterPlan {
 impl Review {
     pub fn validate(&self, cx: &Context, start: Date) -> Problems {
         let mut p = Problems::new();
-        if self.date > cx.today {
-            p.push("review.date", Reason::InTheFuture);
-        }
         if self.date < start {
             p.push("review.date", Reason::NotAfter { other_field: "plan.start".into() });
+        } else {
+            p.check_date("review.date", self.date, limits::PLACEMENT_EVENT, cx.today);
         }
         p.require_text("review.note", &self.note, MAX_PLAN_TEXT);
         p
@@ -130,11 +130,10 @@ impl Review {
 impl Closing {
     pub fn validate(&self, cx: &Context, start: Date) -> Problems {
         let mut p = Problems::new();
-        if self.date > cx.today {
-            p.push("closing.date", Reason::InTheFuture);
-        }
         if self.date < start {
             p.push("closing.date", Reason::NotAfter { other_field: "plan.start".into() });
+        } else {
+            p.check_date("closing.date", self.date, limits::PLACEMENT_EVENT, cx.today);
         }
         p.limit_text("closing.note", &self.note, MAX_PLAN_TEXT);
         p

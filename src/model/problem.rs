@@ -3,12 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{DateWindow, Edge};
+pub use super::limits::{MAX_EMAIL, MAX_PHONE};
 use super::plain;
-
-/// The longest e-mail address (RFC 5321's path limit).
-pub const MAX_EMAIL: usize = 254;
-/// The longest phone number as written, spaces and dashes included.
-pub const MAX_PHONE: usize = 30;
 
 /// One thing wrong with what was submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +123,42 @@ pub enum Reason {
     TooMany {
         max: usize,
     },
+    /// More items than another field allows (adults named beyond the household's).
+    TooManyFor {
+        other_field: String,
+        max: usize,
+    },
+    /// A date outside the window its field allows (`limits.rs`).
+    DateOutOfRange {
+        earliest: DateLimit,
+        latest: DateLimit,
+    },
+    /// A fiscal code that disagrees with the record: `part` is `surname`,
+    /// `name`, `birth_date` or `sex`; `expected` what the record says,
+    /// e.g. `ROSSI (RSS)`, `03/05/2015`, `F`.
+    FiscalCodeMismatch {
+        part: String,
+        expected: String,
+    },
+    /// The fiscal code's birthplace (`Z999`) is neither a comune, past or
+    /// present, nor a foreign state.
+    UnknownBirthplace {
+        code: String,
+    },
+    /// The fiscal code's birthplace had ceased before the birth date.
+    BirthplaceCeased {
+        code: String,
+        place: String,
+        ceased_on: time::Date,
+    },
+}
+
+/// One end of a date window, as a refusal names it: a date, or today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateLimit {
+    Today,
+    On(time::Date),
 }
 
 impl From<plain::Fault> for Reason {
@@ -209,6 +242,38 @@ impl Problems {
     pub fn limit_count(&mut self, field: &str, count: usize, max: usize) {
         if count > max {
             self.push(field, Reason::TooMany { max });
+        }
+    }
+
+    /// A date inside its field's window, relative to `today`.
+    pub fn check_date(&mut self, field: &str, value: time::Date, window: DateWindow, today: time::Date) {
+        let (earliest, latest) = (window.earliest.resolve(today), window.latest.resolve(today));
+        if value < earliest || value > latest {
+            let limit = |edge: Edge, date| if edge == Edge::Today { DateLimit::Today } else { DateLimit::On(date) };
+            self.push(
+                field,
+                Reason::DateOutOfRange {
+                    earliest: limit(window.earliest, earliest),
+                    latest: limit(window.latest, latest),
+                },
+            );
+        }
+    }
+
+    /// `check_date` for an optional date that may have been saved earlier
+    /// (`before`): sent again unchanged, it is not aged out by a window
+    /// whose earliest edge moves with today.
+    pub fn check_date_since(
+        &mut self,
+        field: &str,
+        value: Option<time::Date>,
+        before: Option<time::Date>,
+        window: DateWindow,
+        today: time::Date,
+    ) {
+        if let Some(d) = value {
+            let window = if before == Some(d) { window.for_unchanged() } else { window };
+            self.check_date(field, d, window, today);
         }
     }
 

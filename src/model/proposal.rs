@@ -53,5 +53,4 @@ impl Proposal {
     }
 }
 
-/// The longest note of a step.
-pub const MAX_STEP_NOTE: usize = 2000;
+pub use super::limits::MAX_STEP_NOTE;

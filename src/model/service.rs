@@ -27,21 +27,21 @@ pub struct ServiceInput {
     pub active: bool,
 }
 
-/// Ambiti one service covers.
-pub const MAX_AMBITS: usize = 50;
+pub use super::limits::MAX_AMBITS;
+use super::limits::{MAX_ADDRESS, MAX_AMBIT_NAME, MAX_NAME, MAX_NOTES};
 
 impl ServiceInput {
     pub fn validate(&self) -> Problems {
         let mut p = Problems::new();
-        p.require_text("name", &self.name, 120);
+        p.require_text("name", &self.name, MAX_NAME);
         p.limit_count("ambits", self.ambits.len(), MAX_AMBITS);
         for (i, a) in self.ambits.iter().enumerate() {
-            p.require_text(&format!("ambits[{i}]"), a, super::ambit::MAX_AMBIT_NAME);
+            p.require_text(&format!("ambits[{i}]"), a, MAX_AMBIT_NAME);
         }
-        p.limit_text("address", &self.address, super::family::MAX_ADDRESS);
+        p.limit_text("address", &self.address, MAX_ADDRESS);
         p.check_phone("phone", &self.phone);
         p.check_email("email", &self.email);
-        p.limit_text("notes", &self.notes, super::family::MAX_NOTES);
+        p.limit_text("notes", &self.notes, MAX_NOTES);
         p
     }
 }

@@ -61,8 +61,7 @@ impl Query {
     }
 }
 
-/// The longest query: a few words and filters.
-pub const MAX_QUERY: usize = 200;
+pub use crate::model::limits::MAX_QUERY;
 
 /// Reads a query; a filter it does not know, or a value that names nothing,
 /// is a problem on the field `query`.

@@ -1,0 +1,52 @@
+//! The bounds of each record line of an import (`model::bounds`): the same
+//! limits as the forms, applied to whole stored records, so that no restore
+//! can write a record the codec could not read back. `backup` calls
+//! `Bounded::bounds` on every line it parses and `merge`s the result.
+
+use crate::model::limits::{MAX_AUDIT_FIELDS, MAX_AUDIT_RECORD, MAX_NOTES, MAX_USER};
+use crate::model::{Bounded, Problem, Problems, Reason};
+use crate::store::audit::AuditEntry;
+
+use super::backup::ExportLine;
+
+impl Bounded for ExportLine {
+    fn bounds(&self) -> Problems {
+        match self {
+            ExportLine::Header { .. } | ExportLine::End { .. } | ExportLine::Counter { .. } => Problems::new(),
+            ExportLine::Ambit { record, .. } => record.bounds(),
+            ExportLine::Service { record, .. } => record.bounds(),
+            ExportLine::Operator { record, .. } => record.bounds(),
+            ExportLine::Family { record, .. } => record.bounds(),
+            ExportLine::Need { record, .. } => record.bounds(),
+            ExportLine::Proposal { record, .. } => record.bounds(),
+            ExportLine::Placement { record, .. } => record.bounds(),
+            ExportLine::Audit { record } => audit_bounds(record),
+        }
+    }
+}
+
+/// An audit entry's texts and how many fields it names.
+fn audit_bounds(e: &AuditEntry) -> Problems {
+    let mut p = Problems::new();
+    p.limit_text("actor", &e.actor, MAX_USER);
+    p.limit_text("record", &e.record, MAX_AUDIT_RECORD);
+    p.limit_count("fields", e.fields.len(), MAX_AUDIT_FIELDS);
+    for (i, f) in e.fields.iter().enumerate().take(MAX_AUDIT_FIELDS) {
+        // A field's name, or a reason an operator wrote: notes' length.
+        if f.chars().count() > MAX_NOTES {
+            p.push(format!("fields[{i}]"), Reason::TooLong { max: MAX_NOTES });
+        }
+    }
+    p
+}
+
+/// A line's problems with its bounds added, each reported once (validation
+/// already names some of the same).
+pub(super) fn merge(mut problems: Vec<Problem>, bounds: Problems) -> Vec<Problem> {
+    for b in bounds.into_vec() {
+        if !problems.contains(&b) {
+            problems.push(b);
+        }
+    }
+    problems
+}
