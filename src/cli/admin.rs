@@ -18,13 +18,13 @@ use super::table::{Block, Table};
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Quante famiglie generare
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     families: usize,
     /// Quante richieste generare
-    #[arg(long, default_value_t = 80)]
+    #[arg(long, default_value_t = 80, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     needs: usize,
     /// Seme: lo stesso seme dà la stessa banca
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
     seed: u64,
 }
 
@@ -53,7 +53,7 @@ pub struct AuditArgs {
     #[arg(long)]
     record: Option<String>,
     /// Quante voci mostrare (le più recenti)
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: usize,
 }
 

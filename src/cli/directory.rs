@@ -19,7 +19,7 @@ pub enum ServiceCommand {
     /// Modifica un servizio
     Edit {
         code: String,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         fields: ServiceFields,
@@ -72,7 +72,7 @@ pub enum OperatorCommand {
     /// Modifica un operatore (ruolo, servizio, attivo)
     Edit {
         user: String,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         fields: OperatorFields,
@@ -113,7 +113,7 @@ pub enum AmbitCommand {
     /// Modifica un ambito
     Edit {
         name: String,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         fields: AmbitFields,

@@ -20,7 +20,7 @@ pub enum FamilyCommand {
     Edit {
         code: String,
         /// Revisione letta (da `family show`): se nel frattempo è cambiata, la modifica è rifiutata
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         fields: FamilyFields,
@@ -60,15 +60,15 @@ pub struct FamilyFields {
     #[arg(long)]
     comune: Option<String>,
     /// Adulti nel nucleo (default: quanti --adult)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     household_adults: Option<String>,
     /// Anni di nascita dei figli, separati da virgole ("" per nessuno)
-    #[arg(long, value_name = "ANNI")]
+    #[arg(long, value_name = "ANNI", allow_negative_numbers = true)]
     children_born: Option<String>,
     /// Animali in casa (testo libero)
     #[arg(long)]
     pets: Option<String>,
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     spare_rooms: Option<String>,
     /// Tipi di affido accolti: residenziale, diurno, tempo_libero, pronto_intervento, affido_leggero, genitore_bambino, neomaggiorenni
     #[arg(long, value_name = "TIPI")]
@@ -80,7 +80,7 @@ pub struct FamilyFields {
     #[arg(long)]
     sex_preference: Option<String>,
     /// Massimo di minori accolti insieme
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     max_children: Option<String>,
     /// Accoglie fratelli: sì/no
     #[arg(long, value_name = "SÌ/NO")]
@@ -95,7 +95,7 @@ pub struct FamilyFields {
     #[arg(long = "time", value_name = "TEMPI")]
     time_slots: Option<String>,
     /// Distanza massima che la famiglia percorre, in km ("" per nessun limite)
-    #[arg(long, value_name = "KM")]
+    #[arg(long, value_name = "KM", allow_negative_numbers = true)]
     max_distance: Option<String>,
     /// Corso di formazione concluso il (gg/mm/aaaa)
     #[arg(long, value_name = "DATA")]
@@ -132,7 +132,7 @@ pub struct FamilyListArgs {
     /// Solo le disponibilità da riconfermare
     #[arg(long)]
     stale: bool,
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }
 

@@ -172,10 +172,10 @@ pub struct ServeArgs {
     #[arg(long)]
     create: bool,
     /// Connessioni aperte al massimo, da tutti gli utenti insieme
-    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().total)]
+    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().total, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     max_connections: usize,
     /// Connessioni aperte al massimo da uno stesso utente Unix
-    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().per_user)]
+    #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().per_user, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     max_per_user: usize,
     /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
     #[arg(long, value_name = "DURATA")]
@@ -185,10 +185,23 @@ pub struct ServeArgs {
     detach: bool,
 }
 
+/// The language of the command line's own messages: `--lang` as typed
+/// (before clap reads it), else the configuration's, else Italian.
+fn early_lang() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
+        Some("") => args.get(i + 1).cloned(),
+        Some(v) => v.strip_prefix('=').map(str::to_string),
+        None => None,
+    });
+    flag.or_else(|| load_config().ok().and_then(|c| c.lang)).as_deref().and_then(Lang::parse).unwrap_or_default()
+}
+
 /// Runs the command line and gives the process exit code:
 /// 0 ok, 1 user error, 2 usage, 3 bank unavailable, 4 internal fault.
 pub fn main() -> ExitCode {
     quiet_on_closed_stdout();
+    parse::set_parse_lang(early_lang());
     let cli = Cli::parse();
     let config = match load_config() {
         Ok(c) => c,

@@ -21,7 +21,7 @@ pub enum NeedCommand {
     Edit {
         code: String,
         /// Revisione letta (da `need show`): se nel frattempo è cambiata, la modifica è rifiutata
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         fields: NeedFields,
@@ -85,7 +85,7 @@ pub struct NeedFields {
     #[arg(long, value_name = "DATA")]
     desired_start: Option<String>,
     /// Durata prevista in mesi
-    #[arg(long, value_name = "MESI")]
+    #[arg(long, value_name = "MESI", allow_negative_numbers = true)]
     duration_months: Option<String>,
     /// disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
     #[arg(long)]
@@ -136,7 +136,7 @@ pub struct NeedListArgs {
     /// Solo pronto intervento
     #[arg(long)]
     emergency: bool,
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }
 

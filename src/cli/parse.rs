@@ -10,6 +10,32 @@ use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, PlacementCode, Prop
 
 use super::session::Failure;
 
+/// Why a number typed for a flag of whole numbers cannot be read: a
+/// negative one is named as such (no count, revision or limit is below zero).
+fn number_problem(input: &str, lang: Lang) -> &'static str {
+    match input.trim().parse::<i128>() {
+        Ok(n) if n < 0 => lang.pick("non può essere negativo", "cannot be negative"),
+        Ok(_) => lang.pick("numero troppo grande", "number too large"),
+        Err(_) => lang.pick("non è un numero valido", "not a valid number"),
+    }
+}
+
+/// The language of messages given while the command line is parsed, before
+/// the configuration is read whole: `--lang`, else the configuration's.
+static PARSE_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+pub fn set_parse_lang(lang: Lang) {
+    let _ = PARSE_LANG.set(lang);
+}
+
+/// Value parser of typed numeric flags (`--limit`, `--revision`…): clap
+/// takes `-1` for a value (`allow_negative_numbers`) and this refuses it in
+/// the operator's language; clap's message names the flag.
+pub fn whole<T: std::str::FromStr>(input: &str) -> Result<T, String> {
+    let lang = PARSE_LANG.get().copied().unwrap_or_default();
+    input.trim().parse().map_err(|_| number_problem(input, lang).to_string())
+}
+
 /// Problems with flags, reported all at once.
 pub struct FlagErrors {
     lang: Lang,
@@ -100,8 +126,7 @@ impl FlagErrors {
     pub fn number<T: std::str::FromStr>(&mut self, flag: &str, input: &str) -> Option<T> {
         let v = input.trim().parse().ok();
         if v.is_none() {
-            let msg = self.lang.pick("non è un numero valido", "not a valid number");
-            self.push(flag, format!("«{input}»: {msg}"));
+            self.push(flag, format!("«{input}»: {}", number_problem(input, self.lang)));
         }
         v
     }

@@ -32,7 +32,7 @@ pub enum PlacementCommand {
         #[arg(value_name = "AFFIDO")]
         code: String,
         /// Revisione letta (da `placement show`): se nel frattempo è cambiata, la modifica è rifiutata
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
         #[command(flatten)]
         plan: PlanFields,
@@ -49,7 +49,7 @@ pub enum PlacementCommand {
         #[arg(long, value_name = "TESTO")]
         note: Option<String>,
         /// Revisione letta (da `placement show`)
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
     },
     /// Chiude l'affido con il suo esito
@@ -67,7 +67,7 @@ pub enum PlacementCommand {
         #[arg(long, value_name = "TESTO")]
         note: Option<String>,
         /// Revisione letta (da `placement show`)
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
         revision: Option<u64>,
     },
     /// Mostra un affido: progetto, verifiche, esito
@@ -88,7 +88,7 @@ pub struct PlanFields {
     #[arg(long, value_name = "DATA")]
     expected_end: Option<String>,
     /// Durata prevista dal progetto, in mesi ("" per nessuna; all'avvio: quella della richiesta)
-    #[arg(long, value_name = "MESI")]
+    #[arg(long, value_name = "MESI", allow_negative_numbers = true)]
     duration_months: Option<String>,
     /// Incontri con la famiglia d'origine: nessuno, settimanale, quindicinale, mensile, occasionale, da_definire (all'avvio: quelli della richiesta)
     #[arg(long, value_name = "FREQUENZA")]
@@ -125,7 +125,7 @@ pub struct PlacementListArgs {
     #[arg(long)]
     closed: bool,
     /// Quanti mostrare (i più recenti)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }
 

@@ -53,7 +53,7 @@ pub struct StepArgs {
     #[arg(long, value_name = "TESTO")]
     note: Option<String>,
     /// Revisione letta (da `proposal show`): se nel frattempo è cambiata, il passaggio è rifiutato
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
     revision: Option<u64>,
 }
 
@@ -66,7 +66,7 @@ pub struct ReasonArgs {
     #[arg(long, visible_alias = "note", value_name = "MOTIVO")]
     reason: Option<String>,
     /// Revisione letta (da `proposal show`): se nel frattempo è cambiata, il passaggio è rifiutato
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
     revision: Option<u64>,
 }
 
@@ -94,7 +94,7 @@ pub struct ProposalListArgs {
     #[arg(long, value_name = "FAMIGLIA")]
     family: Option<String>,
     /// Quante mostrare (le più recenti)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }
 
