@@ -454,3 +454,65 @@ fn an_administrator_edits_what_it_sees_and_is_told_it_cannot_change_the_rest() {
     let shown = bank.stdout(&["family", "show", &code]);
     assert!(shown.contains("035 555 1234") && shown.contains("revisione 2"), "the phone is kept:\n{shown}");
 }
+
+#[test]
+fn the_bricking_family_is_refused_naming_each_flag_and_its_limit_and_nothing_is_saved() {
+    let bank = Bank::new().with_service();
+    let email = format!("{}@example.org", "a".repeat(130_000));
+    let mut args: Vec<String> =
+        ["family", "add", "--service", "S-001", "--referent", "anna", "--comune", "Dalmine"].map(String::from).to_vec();
+    for _ in 0..8200 {
+        args.extend(["--adult".to_string(), "Anna Rossi,1980".to_string()]);
+    }
+    args.extend(["--email".to_string(), email]);
+    let out = bank.cmd().args(&args).assert().code(1).get_output().stderr.clone();
+    let err = String::from_utf8(out).unwrap();
+    for expected in ["--adult", "al massimo 10", "--email", "al massimo 254 caratteri"] {
+        assert!(err.contains(expected), "missing {expected} in:\n{err}");
+    }
+    assert!(err.len() < 2000, "one line per problem, not one per adult:\n{err}");
+    bank.run(&["family", "list"]).success().stdout(predicate::str::contains("Nessuna famiglia"));
+}
+
+#[test]
+fn a_negative_number_is_refused_naming_its_flag() {
+    let bank = Bank::new().with_service();
+    let add = ["family", "add", "--service", "S-001", "--referent", "anna", "--adult", "Laura Bassi,1979"];
+    let mut args = add.to_vec();
+    args.extend(["--comune", "Dalmine", "--max-children", "-1"]);
+    bank.run(&args).code(1).stderr(predicate::str::contains("--max-children: «-1»: non può essere negativo"));
+    let mut en = vec!["--lang", "en"];
+    en.extend(&args);
+    bank.run(&en).code(1).stderr(predicate::str::contains("--max-children: «-1»: cannot be negative"));
+    // A flag clap reads as a number names itself too.
+    bank.run(&["family", "list", "--limit", "-1"])
+        .code(2)
+        .stderr(predicate::str::contains("'--limit <LIMIT>'").and(predicate::str::contains("non può essere negativo")));
+    bank.run(&["family", "list"]).success().stdout(predicate::str::contains("Nessuna famiglia"));
+}
+
+#[test]
+fn a_date_out_of_its_window_is_refused_naming_the_window() {
+    let bank = Bank::new().with_service();
+    let err = bank
+        .run(&[
+            "family",
+            "add",
+            "--service",
+            "S-001",
+            "--referent",
+            "anna",
+            "--adult",
+            "Laura Bassi,1979",
+            "--comune",
+            "Dalmine",
+            "--approved-on",
+            "01/01/1900",
+        ])
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("--approved-on") && err.contains("deve essere tra 01/01/1990 e oggi"), "{err}");
+}

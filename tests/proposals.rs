@@ -731,17 +731,23 @@ fn reviews_and_closing_are_checked_against_the_calendar_and_the_plan() {
     let fx = fixture();
     let family = bruno_family(&fx, 2);
     let p = accepted(&fx, anna_need(&fx), family);
-    // A placement may be recorded a little ahead, not months ahead.
+    // A placement may be recorded a little ahead (three months), not more;
+    // late, but not before 1990.
+    let since_1990 = |latest| Reason::DateOutOfRange { earliest: DateLimit::On(date!(1990 - 01 - 01)), latest };
     assert_eq!(
         problems(start(&fx, ANNA, p, date!(2027 - 03 - 01))),
-        vec![Problem::new("plan.start", Reason::InTheFuture)]
+        vec![Problem::new("plan.start", since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
+    );
+    assert_eq!(
+        problems(start(&fx, ANNA, p, date!(1985 - 03 - 01))),
+        vec![Problem::new("plan.start", since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
     );
     let a = started(&fx, p, date!(2026 - 10 - 01));
     let not_after_start = Reason::NotAfter { other_field: "plan.start".into() };
 
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 11 - 24), "domani")),
-        vec![Problem::new("review.date", Reason::InTheFuture)]
+        vec![Problem::new("review.date", since_1990(DateLimit::Today))]
     );
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 09 - 30), "prima")),
@@ -758,7 +764,7 @@ fn reviews_and_closing_are_checked_against_the_calendar_and_the_plan() {
 
     assert_eq!(
         problems(close(&fx, ANNA, a, date!(2026 - 12 - 01))),
-        vec![Problem::new("closing.date", Reason::InTheFuture)]
+        vec![Problem::new("closing.date", since_1990(DateLimit::Today))]
     );
     assert_eq!(
         problems(close(&fx, ANNA, a, date!(2026 - 09 - 15))),

@@ -30,6 +30,7 @@ fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) 
 const ADULT_NAME: usize = 0;
 const COMUNE: usize = 7;
 const TRAINING: usize = 19;
+const APPROVED: usize = 20;
 const NOTES: usize = 27;
 
 /// From the first field of the form to field `n`.
@@ -89,6 +90,38 @@ fn the_cores_refusal_shows_next_to_its_field() {
     assert!(frame.contains("To fix:"), "{frame}");
     assert!(frame.contains("adult's birth year n. 1:"), "the core's range problem is under the year:\n{frame}");
     assert!(fx.handle(ANNA, Request::FamilyGet { code: FamilyCode::new(2026, 6) }).is_err(), "nothing saved");
+}
+
+#[test]
+fn a_date_outside_its_window_is_refused_by_the_form_and_a_second_adults_empty_year_is_accepted() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "2n");
+    press(&mut app, "Giulia Nuova");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "1979");
+    key(&mut app, KeyCode::Tab);
+    // The second adult named, the year left empty.
+    press(&mut app, "Marco Nuovo");
+    to_field(&mut app, COMUNE - 2);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    to_field(&mut app, APPROVED - COMUNE);
+    press(&mut app, "01/01/1985");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("data di idoneità: deve essere tra 01/01/1990 e oggi"), "{frame}");
+    assert!(!frame.contains("anno di nascita dell'adulto n. 2:"), "the empty year is no problem:\n{frame}");
+    assert!(fx.handle(ANNA, Request::FamilyGet { code: FamilyCode::new(2026, 6) }).is_err(), "nothing saved");
+    keys(&mut app, KeyCode::Backspace, 10);
+    press(&mut app, "15/01/2026");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    let family = fx.family(ANNA, FamilyCode::new(2026, 6));
+    let adults: Vec<(String, u16)> =
+        family.private.expect("its own service").identity.adults.into_iter().map(|a| (a.name, a.birth_year)).collect();
+    assert_eq!(adults, vec![("Giulia Nuova".to_string(), 1979), ("Marco Nuovo".to_string(), 0)]);
 }
 
 #[test]

@@ -73,6 +73,16 @@ fn when(condition: &str) -> Reason {
     Reason::RequiredWhen { condition: condition.into() }
 }
 
+/// The window of approval, training and confirmation dates: 1990 to today.
+fn since_1990_until_today() -> Reason {
+    Reason::DateOutOfRange { earliest: DateLimit::On(date!(1990 - 01 - 01)), latest: DateLimit::Today }
+}
+
+/// A window between two dates (today is 23/11/2026).
+fn between(earliest: time::Date, latest: time::Date) -> Reason {
+    Reason::DateOutOfRange { earliest: DateLimit::On(earliest), latest: DateLimit::On(latest) }
+}
+
 fn too_long(max: usize) -> Reason {
     Reason::TooLong { max }
 }
@@ -284,19 +294,67 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
             "training is not completed in the future",
             move |f| f.profile.training_completed_on = Some(future),
             "profile.training_completed_on",
-            Reason::InTheFuture,
+            since_1990_until_today(),
         ),
         family_case(
             "approval is not in the future",
             move |f| f.profile.approved_on = Some(future),
             "profile.approved_on",
-            Reason::InTheFuture,
+            since_1990_until_today(),
+        ),
+        family_case(
+            "approval is not before 1990",
+            |f| f.profile.approved_on = Some(date!(1989 - 12 - 31)),
+            "profile.approved_on",
+            since_1990_until_today(),
+        ),
+        family_case(
+            "training is not completed in 1900",
+            |f| f.profile.training_completed_on = Some(date!(1900 - 01 - 01)),
+            "profile.training_completed_on",
+            since_1990_until_today(),
+        ),
+        family_case(
+            "a review is at most a year overdue",
+            |f| f.profile.review_on = Some(date!(2025 - 11 - 22)),
+            "profile.review_on",
+            between(date!(2025 - 11 - 23), date!(2031 - 11 - 23)),
+        ),
+        family_case(
+            "a review is at most five years ahead",
+            |f| f.profile.review_on = Some(date!(2031 - 11 - 24)),
+            "profile.review_on",
+            between(date!(2025 - 11 - 23), date!(2031 - 11 - 23)),
+        ),
+        family_case(
+            "no more adults named than the household holds",
+            |f| {
+                f.profile.household.adults = 1;
+                f.identity.adults = vec![f.identity.adults[0].clone(); 2];
+            },
+            "identity.adults",
+            Reason::TooManyFor { other_field: "profile.household.adults".into(), max: 1 },
+        ),
+        family_case(
+            "at most ten adults named",
+            |f| {
+                f.profile.household.adults = 10;
+                f.identity.adults = vec![f.identity.adults[0].clone(); 11];
+            },
+            "identity.adults",
+            Reason::TooMany { max: 10 },
+        ),
+        family_case(
+            "the first adult's birth year is required",
+            |f| f.identity.adults[0].birth_year = 0,
+            "identity.adults[0].birth_year",
+            Reason::Required,
         ),
         family_case(
             "availability is not confirmed in the future",
             move |f| f.profile.confirmed_on = Some(future),
             "profile.confirmed_on",
-            Reason::InTheFuture,
+            since_1990_until_today(),
         ),
         family_case(
             "an approved family has an approval date",
@@ -516,6 +574,58 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             "identity.birth_date",
             Reason::AgeAboveLimit,
         ),
+        {
+            let cf = cf.clone();
+            need_case(
+                "a fiscal code agrees with the surname",
+                move |n| {
+                    n.identity.fiscal_code = Some(cf.clone());
+                    n.identity.family_name = "Rossi".into();
+                },
+                "identity.fiscal_code",
+                Reason::FiscalCodeMismatch { part: "surname".into(), expected: "ROSSI (RSS)".into() },
+            )
+        },
+        {
+            let cf = cf.clone();
+            need_case(
+                "a fiscal code agrees with the given name",
+                move |n| {
+                    n.identity.fiscal_code = Some(cf.clone());
+                    n.identity.given_name = "Luca".into();
+                },
+                "identity.fiscal_code",
+                Reason::FiscalCodeMismatch { part: "name".into(), expected: "LUCA (LCU)".into() },
+            )
+        },
+        need_case(
+            "a fiscal code's birthplace is a comune or a foreign state",
+            |n| n.identity.fiscal_code = Some(fiscal_code::synthesize("Esempio", "Bimbo", 2019, 5, 15, false, "Z999")),
+            "identity.fiscal_code",
+            Reason::UnknownBirthplace { code: "Z999".into() },
+        ),
+        need_case(
+            "a fiscal code's birthplace existed on the birth date",
+            |n| n.identity.fiscal_code = Some(fiscal_code::synthesize("Esempio", "Bimbo", 2019, 5, 15, false, "Z118")),
+            "identity.fiscal_code",
+            Reason::BirthplaceCeased {
+                code: "Z118".into(),
+                place: "Jugoslavia".into(),
+                ceased_on: date!(2003 - 02 - 04),
+            },
+        ),
+        need_case(
+            "a desired start is at most a year back",
+            |n| n.placement.desired_start = Some(date!(2025 - 11 - 22)),
+            "placement.desired_start",
+            between(date!(2025 - 11 - 23), date!(2028 - 11 - 23)),
+        ),
+        need_case(
+            "a desired start is at most two years ahead",
+            |n| n.placement.desired_start = Some(date!(2028 - 11 - 24)),
+            "placement.desired_start",
+            between(date!(2025 - 11 - 23), date!(2028 - 11 - 23)),
+        ),
         need_case(
             "a fiscal code has 16 characters",
             |n| n.identity.fiscal_code = Some("SMPBMB19E15".into()),
@@ -551,7 +661,7 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
                     n.identity.birth_date = date!(2019 - 05 - 16);
                 },
                 "identity.fiscal_code",
-                fiscal("BirthDateMismatch"),
+                Reason::FiscalCodeMismatch { part: "birth_date".into(), expected: "16/05/2019".into() },
             )
         },
         {
@@ -563,7 +673,7 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
                     n.placement.sex = Sex::Female;
                 },
                 "identity.fiscal_code",
-                fiscal("SexMismatch"),
+                Reason::FiscalCodeMismatch { part: "sex".into(), expected: "F".into() },
             )
         },
         need_case(
@@ -1071,4 +1181,135 @@ fn a_bank_is_initialised_only_by_a_valid_user_name() {
         BankError::Invalid(vec![Problem::new("user", Reason::InvalidUserName)])
     );
     assert_eq!(ask(&bank, "root", Request::Whoami).unwrap_err(), BankError::NotInitialized);
+}
+
+// ------------------------------------------------------------------ bounds (issue 12)
+
+#[test]
+fn the_bricking_family_is_refused_naming_the_field_and_the_limit_and_nothing_is_saved() {
+    let fx = fixture();
+    let mut f = family_input();
+    f.identity.adults = vec![Adult { name: "Anna Rossi".into(), birth_year: 1980 }; 8200];
+    f.identity.email = format!("{}@example.org", "a".repeat(130_000));
+    match fx.handle(ANNA, Request::FamilyCreate { input: f }) {
+        Err(BankError::Invalid(problems)) => assert_eq!(
+            problems,
+            vec![
+                Problem::new("identity.adults", Reason::TooMany { max: 10 }),
+                Problem::new("identity.email", Reason::TooLong { max: 254 }),
+            ]
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    match fx.handle(ANNA, Request::FamilyList { filter: Default::default() }) {
+        Ok(Reply::Families(list)) => assert!(list.is_empty(), "nothing saved: {list:?}"),
+        other => panic!("expected the list, got {other:?}"),
+    }
+}
+
+#[test]
+fn limits_hold_at_their_maximum_and_refuse_one_more() {
+    let fx = fixture();
+    let mut at_max = family_input();
+    at_max.profile.household.adults = 10;
+    at_max.identity.adults = vec![Adult { name: long(120), birth_year: 1980 }; 10];
+    at_max.identity.email = format!("{}@example.org", "a".repeat(254 - "@example.org".len()));
+    at_max.identity.address = long(200);
+    at_max.profile.household.children_birth_years = vec![2010; 20];
+    at_max.profile.languages = vec![long(40); 20];
+    at_max.profile.notes = long(4000);
+    fx.create_family(ANNA, at_max.clone());
+
+    let refused = |tweak: &dyn Fn(&mut FamilyInput), field: &str, reason: Reason| {
+        let mut f = at_max.clone();
+        tweak(&mut f);
+        match fx.handle(ANNA, Request::FamilyCreate { input: f }) {
+            Err(BankError::Invalid(problems)) => assert_eq!(problems, vec![Problem::new(field, reason)]),
+            other => panic!("{field}: expected a refusal, got {other:?}"),
+        }
+    };
+    refused(&|f| f.identity.email.insert(0, 'a'), "identity.email", too_long(254));
+    refused(&|f| f.identity.address.push('x'), "identity.address", too_long(200));
+    refused(&|f| f.profile.notes.push('x'), "profile.notes", too_long(4000));
+    refused(
+        &|f| f.profile.household.children_birth_years.push(2010),
+        "profile.household.children_birth_years",
+        Reason::TooMany { max: 20 },
+    );
+    refused(&|f| f.profile.languages.push("arabo".into()), "profile.languages", Reason::TooMany { max: 20 });
+    refused(&|f| f.identity.adults.push(f.identity.adults[0].clone()), "identity.adults", Reason::TooMany { max: 10 });
+}
+
+#[test]
+fn a_second_adult_may_leave_the_birth_year_empty() {
+    let fx = fixture();
+    let mut f = family_input();
+    assert_eq!((f.profile.household.adults, f.identity.adults.len()), (2, 2));
+    f.identity.adults[1].birth_year = Adult::UNKNOWN_YEAR;
+    fx.create_family(ANNA, f);
+}
+
+#[test]
+fn dates_at_the_edges_of_their_windows_are_accepted() {
+    let fx = fixture();
+    let mut f = family_input();
+    f.profile.status = FamilyStatus::Approved;
+    f.profile.training_completed_on = Some(date!(1990 - 01 - 01));
+    f.profile.approved_on = Some(date!(1990 - 01 - 01));
+    f.profile.review_on = Some(date!(2031 - 11 - 23));
+    f.profile.confirmed_on = Some(date!(2026 - 11 - 23));
+    fx.create_family(ANNA, f);
+    let mut n = need_input();
+    n.placement.desired_start = Some(date!(2025 - 11 - 23));
+    fx.create_need(ANNA, n);
+    let mut n = need_input();
+    n.placement.desired_start = Some(date!(2028 - 11 - 23));
+    fx.create_need(ANNA, n);
+}
+
+#[test]
+fn a_date_saved_earlier_is_not_aged_out_when_the_family_is_changed_later() {
+    let clock = StepClock::new(NOW);
+    let fx = fixture_with_clock(clock.clone());
+    let mut f = family_input();
+    f.profile.review_on = Some(date!(2027 - 01 - 10));
+    let code = fx.create_family(ANNA, f.clone());
+    // Two years on (22/11/2028), the review is long overdue: changing the phone still saves.
+    clock.advance(time::Duration::days(730));
+    f.identity.phone = "035 123456".into();
+    assert!(fx.handle(ANNA, Request::FamilyUpdate { code, base_revision: 1, input: f.clone() }).is_ok());
+    // Setting it anew to a date as old is refused.
+    f.profile.review_on = Some(date!(2027 - 01 - 11));
+    match fx.handle(ANNA, Request::FamilyUpdate { code, base_revision: 2, input: f }) {
+        Err(BankError::Invalid(problems)) => {
+            assert_eq!(
+                problems,
+                vec![Problem::new("profile.review_on", between(date!(2027 - 11 - 22), date!(2033 - 11 - 22)))]
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn real_shapes_of_fiscal_codes_are_accepted() {
+    let fx = fixture();
+    // Born abroad: Albania (Z100), Marocco (Z330).
+    for place in ["Z100", "Z330"] {
+        let mut n = need_input();
+        n.identity.fiscal_code = Some(fiscal_code::synthesize("Esempio", "Bimbo", 2019, 5, 15, false, place));
+        fx.create_need(ANNA, n);
+    }
+    // Omocodia: the last digit of the birthplace replaced by its letter (5 → R).
+    let code = boys_fiscal_code();
+    let mut omocodic = code[..14].to_string();
+    omocodic.push('R');
+    assert_eq!(&code[14..15], "5", "the synthetic code ends its birthplace with 5");
+    let with_check = ('A'..='Z')
+        .map(|c| format!("{omocodic}{c}"))
+        .find(|c| fiscal_code::validate(c).is_ok())
+        .expect("one check character fits");
+    let mut n = need_input();
+    n.identity.fiscal_code = Some(with_check);
+    fx.create_need(ANNA, n);
 }

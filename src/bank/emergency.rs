@@ -11,7 +11,7 @@ use crate::store::audit::AuditAction;
 use super::*;
 
 /// Long enough for a reason, short enough to stay one line of the log.
-pub const MAX_REASON: usize = 500;
+pub const MAX_REASON: usize = crate::model::limits::MAX_EMERGENCY_REASON;
 
 impl Bank {
     pub(super) fn emergency_read(&self, who: &Principal, code: &str, reason: &str) -> Response {

@@ -157,7 +157,12 @@ fn add(s: &Session, fields: FamilyFields) -> CliResult {
         identity: FamilyIdentity::default(),
         profile: AvailabilityProfile {
             comune: ComuneCode::from_u32(0),
-            household: Household { adults: fields.adults.len().max(1) as u8, ..Household::default() },
+            // As many as named, within the household's bounds: too many adults
+            // are refused on --adult, not on a flag nobody typed.
+            household: Household {
+                adults: fields.adults.len().clamp(1, crate::model::limits::MAX_HOUSEHOLD_ADULTS as usize) as u8,
+                ..Household::default()
+            },
             kinds: Default::default(),
             ages: AgeRange::ANY,
             sex_preference: SexPreference::Any,
@@ -342,9 +347,13 @@ fn set_text(slot: &mut String, value: Option<String>) {
     }
 }
 
-/// "Laura Bassi,1979".
+/// "Laura Bassi,1979"; "Marco Bassi" when the year is not known (the core
+/// requires the first adult's).
 fn parse_adult(text: &str, errs: &mut FlagErrors) -> Option<Adult> {
     let (name, year) = text.rsplit_once(',').unwrap_or((text, ""));
+    if year.trim().is_empty() {
+        return Some(Adult { name: name.trim().to_string(), birth_year: Adult::UNKNOWN_YEAR });
+    }
     match year.trim().parse::<u16>() {
         Ok(birth_year) => Some(Adult { name: name.trim().to_string(), birth_year }),
         Err(_) => {
@@ -430,7 +439,14 @@ pub fn render_family(v: &FamilyView, lang: Lang) -> String {
                 )
             ));
             let (id, mut b) = (&private.identity, Block::default());
-            let adults: Vec<String> = id.adults.iter().map(|a| format!("{} ({})", a.name, a.birth_year)).collect();
+            let adults: Vec<String> = id
+                .adults
+                .iter()
+                .map(|a| match a.birth_year {
+                    Adult::UNKNOWN_YEAR => a.name.clone(),
+                    year => format!("{} ({year})", a.name),
+                })
+                .collect();
             b.add(t("Adulti", "Adults"), adults.join(", "));
             b.add(t("Indirizzo", "Address"), id.address.clone());
             b.add(t("Telefono", "Phone"), id.phone.clone());

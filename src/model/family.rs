@@ -122,7 +122,7 @@ impl FamilyInput {
         }
         p.limit_count("identity.adults", id.adults.len(), MAX_ADULTS);
         let household = usize::from(self.profile.household.adults);
-        if id.adults.len() <= MAX_ADULTS && id.adults.len() > household {
+        if household >= 1 && id.adults.len() <= MAX_ADULTS && id.adults.len() > household {
             p.push(
                 "identity.adults",
                 Reason::TooManyFor { other_field: "profile.household.adults".into(), max: household },

@@ -47,6 +47,8 @@ pub const MAX_CULTURAL_NOTES: usize = 1000;
 pub const MAX_STEP_NOTE: usize = 2000;
 /// A foster plan's texts, a review's and a closing's note.
 pub const MAX_PLAN_TEXT: usize = 4000;
+/// The reason an administrator gives for an emergency read of an identity.
+pub const MAX_EMERGENCY_REASON: usize = 500;
 /// A search query: a few words and filters.
 pub const MAX_QUERY: usize = 200;
 /// An audit entry's record reference.

@@ -443,7 +443,12 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         Field::text("identity.adults[0].name", lang, adult(0).map_or("", |a| a.name.as_str())).required(),
         Field::number("identity.adults[0].birth_year", lang, adult(0).map(|a| u64::from(a.birth_year))).required(),
         Field::text("identity.adults[1].name", lang, adult(1).map_or("", |a| a.name.as_str())),
-        Field::number("identity.adults[1].birth_year", lang, adult(1).map(|a| u64::from(a.birth_year))),
+        // An adult's year left empty is stored as `Adult::UNKNOWN_YEAR`, and shown empty again.
+        Field::number(
+            "identity.adults[1].birth_year",
+            lang,
+            adult(1).filter(|a| a.birth_year != Adult::UNKNOWN_YEAR).map(|a| u64::from(a.birth_year)),
+        ),
         Field::text("identity.address", lang, &id.address),
         Field::text("identity.phone", lang, &id.phone),
         Field::text("identity.email", lang, &id.email),
