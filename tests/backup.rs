@@ -401,3 +401,43 @@ fn only_an_administrator_may_export() {
         assert!(matches!(fx.err(user, Request::Export), BankError::Forbidden { .. }), "{user} exported");
     }
 }
+
+#[test]
+fn a_record_line_beyond_the_bounds_is_refused_by_field_and_limit_and_writes_nothing() {
+    let fx = busy_bank();
+    let good = export(&fx);
+    let mut bad = good.clone();
+    // The bricking family; a 2 MB e-mail on a service; a child
+    // speaking more languages than a form may list.
+    let family = nth(&good, "family", 0);
+    edit(&mut bad[family], |v| {
+        let adult = v["family"]["record"]["identity"]["adults"][0].clone();
+        v["family"]["record"]["identity"]["adults"] = json!(vec![adult; 8200]);
+        v["family"]["record"]["identity"]["email"] = json!(format!("{}@example.org", "a".repeat(130_000)));
+    });
+    let service = nth(&good, "service", 0);
+    edit(&mut bad[service], |v| v["service"]["record"]["details"]["email"] = json!("a".repeat(2_000_000)));
+    let need = nth(&good, "need", 0);
+    edit(&mut bad[need], |v| v["need"]["record"]["placement"]["languages"] = json!(vec!["arabo"; 21]));
+
+    let (_dir, target) = new_bank();
+    let faults = match import(&target, &bad) {
+        Err(BankError::ImportRejected(faults)) => faults,
+        other => panic!("expected ImportRejected, got {other:?}"),
+    };
+    let at =
+        |line: usize| &faults.iter().find(|f| f.line == line).unwrap_or_else(|| panic!("{line}: {faults:?}")).problem;
+    assert_eq!(
+        at(family + 1),
+        &LineFault::Invalid(vec![
+            Problem::new("identity.adults", Reason::TooMany { max: 10 }),
+            Problem::new("identity.email", Reason::TooLong { max: 254 }),
+        ])
+    );
+    assert_eq!(at(service + 1), &LineFault::Invalid(vec![Problem::new("email", Reason::TooLong { max: 254 })]));
+    assert_eq!(
+        at(need + 1),
+        &LineFault::Invalid(vec![Problem::new("placement.languages", Reason::TooMany { max: 20 })])
+    );
+    assert!(target.store().is_empty(), "nothing written");
+}

@@ -70,7 +70,7 @@ pub const MAX_SIBLINGS: usize = 20;
 pub const MAX_PLACED_TOGETHER: usize = MAX_SIBLINGS + 1;
 /// Ambiti a service works in.
 pub const MAX_AMBITS: usize = 50;
-/// Comuni of one ambit (the largest province has 315).
+/// Comuni of one ambit: more than any Italian province holds.
 pub const MAX_AMBIT_COMUNI: usize = 1000;
 /// Presidi of an ambit.
 pub const MAX_DISTRICTS: usize = 100;
