@@ -44,7 +44,7 @@ pub struct FamilyFields {
     /// Operatore referente (nome utente; default: chi registra)
     #[arg(long)]
     referent: Option<String>,
-    /// Adulto di riferimento "Nome Cognome,anno di nascita" (ripetibile; in modifica sostituisce tutti)
+    /// Adulto di riferimento "Nome Cognome,anno di nascita" (ripetibile, fino a 10; l'anno è facoltativo dal secondo; in modifica sostituisce tutti)
     #[arg(long = "adult", value_name = "NOME,ANNO")]
     adults: Vec<String>,
     /// Indirizzo (via e numero)
