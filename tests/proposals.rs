@@ -1135,3 +1135,18 @@ fn a_third_service_sees_neither_the_proposals_nor_the_placements_of_two_others()
         assert!(matches!(fx.ok(user, Request::PlacementGet { code: a }), Reply::Placement(_)), "{user}");
     }
 }
+
+#[test]
+fn a_placement_holds_fifty_reviews_and_refuses_the_fifty_first() {
+    let fx = fixture();
+    let family = bruno_family(&fx, 2);
+    let a = started(&fx, accepted(&fx, anna_need(&fx), family), date!(2026 - 10 - 01));
+    for _ in 0..50 {
+        assert!(review(&fx, BRUNO, a, date!(2026 - 11 - 01), "verifica").is_ok());
+    }
+    assert_eq!(
+        problems(review(&fx, BRUNO, a, date!(2026 - 11 - 02), "una di troppo")),
+        vec![Problem::new("reviews", Reason::TooMany { max: 50 })]
+    );
+    assert_eq!(placement(&fx, a).record.reviews.len(), 50);
+}

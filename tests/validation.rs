@@ -1313,3 +1313,84 @@ fn real_shapes_of_fiscal_codes_are_accepted() {
     n.identity.fiscal_code = Some(with_check);
     fx.create_need(ANNA, n);
 }
+
+/// What the bank answers `request`: saved, or the problems it names.
+fn answer(fx: &Fixture, user: &str, request: Request) -> Result<(), Vec<Problem>> {
+    match fx.handle(user, request) {
+        Ok(_) => Ok(()),
+        Err(BankError::Invalid(problems)) => Err(problems),
+        Err(other) => panic!("expected saved or invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_needs_limits_hold_at_their_maximum_and_refuse_one_more() {
+    let fx = fixture();
+    let mut at_max = need_input();
+    at_max.identity.given_name = long(80);
+    at_max.identity.family_name = long(80);
+    at_max.identity.address = long(200);
+    at_max.placement.languages = vec![long(40); 20];
+    at_max.placement.cultural_notes = long(1000);
+    at_max.placement.notes = long(4000);
+    at_max.placement.legal = LegalBasis::Judicial { court: long(120), decree: long(60) };
+    let create = |n: NeedInput| answer(&fx, ANNA, Request::NeedCreate { input: n });
+    assert_eq!(create(at_max.clone()), Ok(()));
+    let one_more = |tweak: fn(&mut NeedInput)| {
+        let mut n = at_max.clone();
+        tweak(&mut n);
+        create(n)
+    };
+    let refused = |field: &str, reason| Err(vec![Problem::new(field, reason)]);
+    assert_eq!(one_more(|n| n.identity.given_name.push('x')), refused("identity.given_name", too_long(80)));
+    assert_eq!(one_more(|n| n.identity.family_name.push('x')), refused("identity.family_name", too_long(80)));
+    assert_eq!(one_more(|n| n.identity.address.push('x')), refused("identity.address", too_long(200)));
+    assert_eq!(
+        one_more(|n| n.placement.languages.push("arabo".into())),
+        refused("placement.languages", Reason::TooMany { max: 20 })
+    );
+    assert_eq!(one_more(|n| n.placement.languages[0].push('x')), refused("placement.languages[0]", too_long(40)));
+    assert_eq!(one_more(|n| n.placement.cultural_notes.push('x')), refused("placement.cultural_notes", too_long(1000)));
+    assert_eq!(one_more(|n| n.placement.notes.push('x')), refused("placement.notes", too_long(4000)));
+    assert_eq!(
+        one_more(|n| n.placement.legal = LegalBasis::Judicial { court: long(121), decree: long(60) }),
+        refused("placement.legal.court", too_long(120))
+    );
+    assert_eq!(
+        one_more(|n| n.placement.legal = LegalBasis::Judicial { court: long(120), decree: long(61) }),
+        refused("placement.legal.decree", too_long(60))
+    );
+}
+
+#[test]
+fn directory_limits_hold_at_their_maximum_and_refuse_one_more() {
+    let fx = fixture();
+    // A service: name, ambiti, notes.
+    let mut service = service_input(&long(120), DALMINE_AMBIT);
+    service.ambits = vec![DALMINE_AMBIT.to_string(); 50];
+    service.notes = long(4000);
+    assert_eq!(answer(&fx, ADMIN, Request::ServiceCreate { input: service.clone() }), Ok(()));
+    let mut more = service.clone();
+    more.name = format!("{}y", long(119));
+    more.ambits.push(DALMINE_AMBIT.into());
+    assert_eq!(
+        answer(&fx, ADMIN, Request::ServiceCreate { input: more }),
+        Err(vec![Problem::new("ambits", Reason::TooMany { max: 50 })])
+    );
+    // An operator's display name.
+    let op = |name: String| Request::OperatorCreate {
+        user: "bb_nome".into(),
+        input: operator_input(&name, Role::Reader, Some(S1)),
+    };
+    assert_eq!(answer(&fx, ADMIN, op(long(121))), Err(vec![Problem::new("display_name", too_long(120))]));
+    assert_eq!(answer(&fx, ADMIN, op(long(120))), Ok(()));
+    // An ambit's comuni: a thousand of them, outside the fixture's province.
+    let far: Vec<ComuneCode> =
+        Comuni::embedded().iter().filter(|c| c.province != "BG" && c.province != "MI").map(|c| c.code).collect();
+    let ambit = |n: usize| AmbitInput { name: long(120), comuni: far[..n].to_vec(), districts: vec![] };
+    assert_eq!(
+        answer(&fx, ADMIN, Request::AmbitSave { input: ambit(1001), base_revision: None }),
+        Err(vec![Problem::new("comuni", Reason::TooMany { max: 1000 })])
+    );
+    assert_eq!(answer(&fx, ADMIN, Request::AmbitSave { input: ambit(1000), base_revision: None }), Ok(()));
+}
