@@ -443,3 +443,11 @@ fn a_demo_bank_ranks_its_open_needs() {
         .count();
     assert!(with_candidates * 2 > open.len(), "{with_candidates} of {} open needs have candidates", open.len());
 }
+
+#[test]
+fn every_line_of_a_demo_is_within_the_bounds_a_restore_checks() {
+    for line in generate(&opts(2000, 500)) {
+        let problems = Bounded::bounds(&line);
+        assert!(problems.is_empty(), "{problems:?} in {}", line.to_json());
+    }
+}

@@ -48,7 +48,7 @@ impl AmbitInput {
         }
         p.limit_count("comuni", self.comuni.len(), MAX_AMBIT_COMUNI);
         let mut seen = BTreeSet::new();
-        for c in &self.comuni {
+        for c in self.comuni.iter().take(MAX_AMBIT_COMUNI) {
             if cx.comuni.get(*c).is_none() {
                 p.push("comuni", Reason::UnknownComune { code: c.to_string() });
             }
@@ -57,9 +57,10 @@ impl AmbitInput {
             }
         }
         let mut in_district = BTreeSet::new();
-        for (i, d) in self.districts.iter().enumerate() {
+        for (i, d) in self.districts.iter().enumerate().take(MAX_DISTRICTS) {
             p.require_text(&format!("districts[{i}].name"), &d.name, MAX_AMBIT_NAME);
-            for c in &d.comuni {
+            p.limit_count(&format!("districts[{i}].comuni"), d.comuni.len(), MAX_AMBIT_COMUNI);
+            for c in d.comuni.iter().take(MAX_AMBIT_COMUNI) {
                 if !seen.contains(c) {
                     p.push(format!("districts[{i}].comuni"), Reason::ComuneNotInAmbit { comune: c.to_string() });
                 }

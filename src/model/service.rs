@@ -35,7 +35,7 @@ impl ServiceInput {
         let mut p = Problems::new();
         p.require_text("name", &self.name, MAX_NAME);
         p.limit_count("ambits", self.ambits.len(), MAX_AMBITS);
-        for (i, a) in self.ambits.iter().enumerate() {
+        for (i, a) in self.ambits.iter().enumerate().take(MAX_AMBITS) {
             p.require_text(&format!("ambits[{i}]"), a, MAX_AMBIT_NAME);
         }
         p.limit_text("address", &self.address, MAX_ADDRESS);
