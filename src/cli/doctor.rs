@@ -213,11 +213,14 @@ fn export_quarantine(s: &Session, file: &std::path::Path) -> CliResult {
         Reply::Quarantine(r) => r,
         other => return Err(unexpected(other)),
     };
-    let lines = records
-        .iter()
-        .map(|r| serde_json::to_string(r).map(|l| crate::model::plain::inert_json(&l).into_owned()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Internal(e.to_string()))?;
+    // One flat object a line: tree, key, record, reason, found_at, found_by, size, raw_hex.
+    let line = |r: &crate::bank::QuarantinedRaw| -> serde_json::Result<String> {
+        let mut v = serde_json::to_value(&r.record)?;
+        v["raw_hex"] = serde_json::Value::String(r.raw_hex.clone());
+        Ok(crate::model::plain::inert_json(&serde_json::to_string(&v)?).into_owned())
+    };
+    let lines =
+        records.iter().map(line).collect::<Result<Vec<_>, _>>().map_err(|e| Failure::Internal(e.to_string()))?;
     write_private_atomically(file, &lines).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
     if s.json {
         return print_json(&serde_json::json!({ "file": file, "records": records.len() }));

@@ -113,10 +113,10 @@ impl DoctorReport {
     }
 }
 
-/// One quarantined record with its raw bytes, as `--export-quarantine` writes it.
+/// One quarantined record with its raw bytes, as `--export-quarantine`
+/// asks for it. (No `serde(flatten)`: the wire's bincode cannot encode it.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuarantinedRaw {
-    #[serde(flatten)]
     pub record: Quarantined,
     /// The bytes as they were stored, in hex.
     pub raw_hex: String,
