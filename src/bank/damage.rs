@@ -28,14 +28,17 @@ impl Bank {
             let again = (set_aside < MAX_SET_ASIDE_PER_REQUEST && answerable_again(&request)).then(|| request.clone());
             let response = self.dispatch(actor, request);
             match &response {
-                Err(BankError::Damaged { tree, key, reason, .. }) => {
-                    let moved = self.set_aside_damaged(tree, key, reason);
-                    match (moved, again) {
-                        (true, Some(again)) => {
+                Err(BankError::Damaged { tree, key, reason, record }) => {
+                    if !self.set_aside_damaged(tree, key, reason) {
+                        // Not set aside (an audit entry, a failing store): a storage error as it is.
+                        return Err(BankError::Storage(format!("record {record} in {tree} is damaged: {reason}")));
+                    }
+                    match again {
+                        Some(again) => {
                             set_aside += 1;
                             request = again;
                         }
-                        _ => return response,
+                        None => return response,
                     }
                 }
                 Err(BankError::NotFound { code }) => return self.quarantined_instead(code).unwrap_or(response),
@@ -71,6 +74,16 @@ impl Bank {
         let _w = self.write_lock();
         if let Err(e) = self.rebuild_index() {
             tracing::error!("indexes after setting a record aside: {e}");
+        }
+        // Open screens reload: a record left the lists.
+        if let Some(listener) = self.listener.get() {
+            listener(&Change {
+                kind: ChangeKind::Bank,
+                code: "*".into(),
+                revision: 0,
+                by: SERVER_ACTOR.into(),
+                involved: Involved::Nobody,
+            });
         }
         true
     }

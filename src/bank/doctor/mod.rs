@@ -18,6 +18,7 @@ pub use report::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::access::{Operation, Subject};
 use crate::model::*;
 use crate::store::audit::AuditAction;
 use crate::store::quarantine::{record_label, INDEX_TREES, RECORD_TREES};
@@ -93,6 +94,11 @@ impl Bank {
     /// data, so the export is on record.
     pub(super) fn quarantine_export(&self, actor: &Actor) -> Response {
         let by = self.doctor_allowed(actor, "doctor.export_quarantine")?;
+        if !actor.server_user {
+            // Raw bytes may hold identities: whoever may take the backup, as for `Export`.
+            let who = self.principal(actor)?;
+            self.require(&who, Operation::ReadIdentity, Subject::Backup, None, "doctor.export_quarantine")?;
+        }
         let records = self
             .store
             .quarantined_raw()
