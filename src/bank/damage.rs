@@ -3,7 +3,7 @@
 //! while the bank opens, or by any request later — and the bank goes on
 //! with everything else.
 
-use crate::store::quarantine::{Damage, Outcome, RECORD_TREES};
+use crate::store::quarantine::{record_label, Damage, Outcome, RECORD_TREES};
 use crate::store::{StoreError, TreeId};
 
 use super::index::{FAMILY, NEED};
@@ -47,17 +47,11 @@ impl Bank {
         }
     }
 
-    /// A record of the trees scanned while the bank opens: `None` when it
-    /// did not decode, and has been set aside. Other errors stay errors.
-    pub(super) fn sound<T>(&self, item: Result<(u64, T), StoreError>) -> Result<Option<(u64, T)>, StoreError> {
-        match item {
-            Ok(record) => Ok(Some(record)),
-            Err(StoreError::Corrupt { tree, raw_key, reason, .. }) if is_record_tree(tree) => {
-                let id = TreeId::from_name(tree).expect("a record tree");
-                self.quarantine_logged(id, &raw_key, &reason, SERVER_ACTOR);
-                Ok(None)
-            }
-            Err(e) => Err(e),
+    /// Sets aside, in one go, what a scan met (the index rebuild, as the
+    /// bank opens): the scan itself is never stopped by a damaged record.
+    pub(super) fn set_aside(&self, aside: Aside) {
+        if !aside.0.is_empty() {
+            self.quarantine_logged(aside.0, SERVER_ACTOR);
         }
     }
 
@@ -66,7 +60,8 @@ impl Bank {
     /// not be (not a record tree, or the store failed).
     fn set_aside_damaged(&self, tree: &str, key_hex: &str, reason: &str) -> bool {
         let (Some(id), Ok(key)) = (TreeId::from_name(tree), hex::decode(key_hex)) else { return false };
-        if !RECORD_TREES.contains(&id) || !self.quarantine_logged(id, &key, reason, SERVER_ACTOR) {
+        if !RECORD_TREES.contains(&id) || !self.quarantine_logged(vec![(id, key, reason.to_string())], SERVER_ACTOR)[0]
+        {
             return false;
         }
         // The record may be in the matching and search indexes: rebuild them
@@ -88,43 +83,60 @@ impl Bank {
         true
     }
 
-    /// Moves one value to the quarantine, with one line in the server's
-    /// log. True when it is no longer in its tree (moved now, or gone).
-    pub(super) fn quarantine_logged(&self, tree: TreeId, key: &[u8], reason: &str, actor: &str) -> bool {
-        let label = crate::store::quarantine::record_label(tree, key);
-        let raw = match self.store.tree(tree).get(key) {
-            Ok(Some(raw)) => raw,
-            Ok(None) => return true,
-            Err(e) => {
-                tracing::error!(record = %label, tree = tree.name(), "damaged record could not be read raw: {e}");
-                return false;
-            }
-        };
-        let kind = match tree {
-            TreeId::Families => Some(FAMILY),
-            TreeId::Needs => Some(NEED),
-            _ => None,
-        };
-        let damage = Damage { tree, key, raw: &raw, reason };
-        match self.store.quarantine(&damage, kind, self.clock.now(), actor) {
-            Ok(Outcome::Moved { index_entries }) => {
-                tracing::error!(
-                    record = %label,
-                    tree = tree.name(),
-                    index_entries,
-                    "record quarantined: it does not decode ({reason}); the bank goes on without it"
-                );
-                true
-            }
-            Ok(Outcome::Changed) => {
-                tracing::warn!(record = %label, tree = tree.name(), "damaged record was rewritten meanwhile: left");
-                false
-            }
-            Err(e) => {
-                tracing::error!(record = %label, tree = tree.name(), "damaged record could not be quarantined: {e}");
-                false
+    /// Moves damaged values to the quarantine, with one line each in the
+    /// server's log. For each, true when it is no longer in its tree (moved
+    /// now, or gone meanwhile).
+    pub(super) fn quarantine_logged(&self, found: Vec<(TreeId, Vec<u8>, String)>, actor: &str) -> Vec<bool> {
+        let mut gone = vec![false; found.len()];
+        let mut damages = Vec::new();
+        let mut at = Vec::new();
+        for (i, (tree, key, reason)) in found.into_iter().enumerate() {
+            match self.store.tree(tree).get(&key) {
+                Ok(Some(raw)) => {
+                    let index_kind = match tree {
+                        TreeId::Families => Some(FAMILY),
+                        TreeId::Needs => Some(NEED),
+                        _ => None,
+                    };
+                    damages.push(Damage { tree, key, raw: raw.to_vec(), reason, index_kind });
+                    at.push(i);
+                }
+                Ok(None) => gone[i] = true,
+                Err(e) => tracing::error!(record = %record_label(tree, &key), "damaged record unreadable raw: {e}"),
             }
         }
+        if damages.is_empty() {
+            return gone;
+        }
+        match self.store.quarantine(&damages, self.clock.now(), actor) {
+            Ok(outcomes) => {
+                for ((d, outcome), i) in damages.iter().zip(outcomes).zip(at) {
+                    let record = record_label(d.tree, &d.key);
+                    match outcome {
+                        Outcome::Moved { index_entries } => {
+                            gone[i] = true;
+                            tracing::error!(
+                                %record,
+                                tree = d.tree.name(),
+                                index_entries,
+                                "record quarantined: it does not decode ({}); the bank goes on without it",
+                                d.reason
+                            );
+                        }
+                        Outcome::Changed => {
+                            tracing::warn!(%record, tree = d.tree.name(), "damaged record rewritten meanwhile: left")
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                for d in &damages {
+                    let record = record_label(d.tree, &d.key);
+                    tracing::error!(%record, tree = d.tree.name(), "damaged record could not be quarantined: {e}");
+                }
+            }
+        }
+        gone
     }
 
     /// `Quarantined` for a code that is in quarantine.
@@ -141,6 +153,27 @@ impl Bank {
                 tracing::error!("quarantine unreadable: {e}");
                 None
             }
+        }
+    }
+}
+
+/// Damaged records met by a scan, set aside together once it is over
+/// (`Bank::set_aside`): the index trees are searched once for all of them.
+#[derive(Default)]
+pub(super) struct Aside(Vec<(TreeId, Vec<u8>, String)>);
+
+impl Aside {
+    /// A record of a scan, or `None` when it does not decode: then it is
+    /// noted to be set aside. Other errors stay errors.
+    pub(super) fn keep<T>(&mut self, item: Result<(u64, T), StoreError>) -> Result<Option<(u64, T)>, StoreError> {
+        match item {
+            Ok(record) => Ok(Some(record)),
+            Err(StoreError::Corrupt { tree, raw_key, reason, .. }) if is_record_tree(tree) => {
+                let id = TreeId::from_name(tree).expect("a record tree");
+                self.0.push((id, raw_key, reason));
+                Ok(None)
+            }
+            Err(e) => Err(e),
         }
     }
 }

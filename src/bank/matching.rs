@@ -25,39 +25,41 @@ impl Bank {
     pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
         let mut index = MatchIndex::default();
         let mut search = crate::search::SearchIndex::default();
-        // A record that does not decode is set aside (`sound`), never fatal.
+        // A record that does not decode is set aside (`damage.rs`), never fatal.
+        let mut aside = super::damage::Aside::default();
         let mut ambits = Vec::new();
         for item in self.store.iter::<Ambit>(TreeId::Ambits) {
-            ambits.extend(self.sound(item)?.map(|(_, a)| a));
+            ambits.extend(aside.keep(item)?.map(|(_, a)| a));
         }
         index.set_areas(Areas::new(&ambits));
         search.add_comuni(self.comuni);
         for item in self.store.iter::<Service>(TreeId::Services) {
-            let Some((_, s)) = self.sound(item)? else { continue };
+            let Some((_, s)) = aside.keep(item)? else { continue };
             search.upsert_service(&s);
         }
         for item in self.store.iter::<Operator>(TreeId::Operators) {
-            let Some((_, o)) = self.sound(item)? else { continue };
+            let Some((_, o)) = aside.keep(item)? else { continue };
             search.upsert_operator(&o);
         }
         for item in self.store.iter::<Proposal>(TreeId::Proposals) {
-            let Some((_, p)) = self.sound(item)? else { continue };
+            let Some((_, p)) = aside.keep(item)? else { continue };
             index.upsert_proposal(&p);
         }
         for item in self.store.iter::<Placement>(TreeId::Placements) {
-            let Some((_, p)) = self.sound(item)? else { continue };
+            let Some((_, p)) = aside.keep(item)? else { continue };
             index.upsert_placement(&p);
         }
         for item in self.store.iter::<Family>(TreeId::Families) {
-            let Some((_, f)) = self.sound(item)? else { continue };
+            let Some((_, f)) = aside.keep(item)? else { continue };
             index.upsert_family(&f, self.comuni);
             search.upsert_family(&f);
         }
         for item in self.store.iter::<Need>(TreeId::Needs) {
-            let Some((_, n)) = self.sound(item)? else { continue };
+            let Some((_, n)) = aside.keep(item)? else { continue };
             index.upsert_need(&n, self.comuni);
             search.upsert_need(&n);
         }
+        self.set_aside(aside);
         *self.index_mut() = index;
         *self.search_mut() = search;
         Ok(())

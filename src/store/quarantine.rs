@@ -30,6 +30,9 @@ pub const RECORD_TREES: [TreeId; 7] = [
 /// The index trees, which list families and needs by a value.
 pub const INDEX_TREES: [TreeId; 4] = [TreeId::IdxStatus, TreeId::IdxService, TreeId::IdxComune, TreeId::IdxReferent];
 
+/// Index entries of damaged records: (kind byte, record key) → (index tree, entry key).
+type IndexEntries = std::collections::BTreeMap<(u8, Vec<u8>), Vec<(TreeId, Vec<u8>)>>;
+
 /// The longest reason kept: a decoder's message, never an essay.
 const MAX_REASON: usize = 500;
 
@@ -109,13 +112,25 @@ pub fn plain_reason(reason: &str) -> String {
     one.chars().take(MAX_REASON).collect()
 }
 
-/// A value found damaged: where, its bytes, and why it does not decode.
-#[derive(Debug, Clone, Copy)]
-pub struct Damage<'a> {
+/// A value found damaged: where, its bytes, why it does not decode, and
+/// the kind byte of its index entries (families and needs).
+#[derive(Debug, Clone)]
+pub struct Damage {
     pub tree: TreeId,
-    pub key: &'a [u8],
-    pub raw: &'a [u8],
-    pub reason: &'a str,
+    pub key: Vec<u8>,
+    pub raw: Vec<u8>,
+    pub reason: String,
+    pub index_kind: Option<u8>,
+}
+
+/// A damaged value made ready to move: its place and value in the
+/// quarantine, its code, the kept reason, its index entries.
+struct Prepared {
+    qkey: Vec<u8>,
+    value: Vec<u8>,
+    record: String,
+    reason: String,
+    entries: Vec<(TreeId, Vec<u8>)>,
 }
 
 /// What setting a record aside did.
@@ -128,47 +143,47 @@ pub enum Outcome {
 }
 
 impl Store {
-    /// Moves a damaged value to the quarantine, in one transaction with
-    /// the removal of its index entries (`index_kind`: the kind byte of its
-    /// entries, for families and needs) and an audit entry by `actor`. Only
-    /// if the value is still `raw`: a record written again since it was
-    /// read is not set aside.
-    pub fn quarantine(
-        &self,
-        damage: &Damage,
-        index_kind: Option<u8>,
-        at: OffsetDateTime,
-        actor: &str,
-    ) -> Result<Outcome, StoreError> {
-        let Damage { tree, key, raw, reason } = *damage;
-        // Found outside the transaction, which cannot scan: entries ending in the key.
-        let index_keys = match index_kind {
-            Some(kind) => self.index_entries_of(kind, key)?,
-            None => Vec::new(),
-        };
-        let record = record_label(tree, key);
-        let header = Header {
-            tree: tree.name().to_string(),
-            key: key.to_vec(),
-            record: record.clone(),
-            reason: plain_reason(reason),
-            found_at: at,
-            found_by: actor.to_string(),
-            size: raw.len() as u64,
-        };
-        let value = encode_value(&header, raw);
-        let qkey = quarantine_key(tree, key);
+    /// Moves damaged values to the quarantine, in one transaction with the
+    /// removal of their index entries and an audit entry each by `actor`.
+    /// A value is moved only if it is still the bytes found: a record
+    /// written again since is not set aside. The index trees are scanned
+    /// once for all of them (a transaction cannot scan).
+    pub fn quarantine(&self, damages: &[Damage], at: OffsetDateTime, actor: &str) -> Result<Vec<Outcome>, StoreError> {
+        let mut index_keys = self.index_entries_of(damages)?;
+        let prepared: Vec<Prepared> = damages
+            .iter()
+            .map(|d| {
+                let record = record_label(d.tree, &d.key);
+                let header = Header {
+                    tree: d.tree.name().to_string(),
+                    key: d.key.clone(),
+                    record: record.clone(),
+                    reason: plain_reason(&d.reason),
+                    found_at: at,
+                    found_by: actor.to_string(),
+                    size: d.raw.len() as u64,
+                };
+                let value = encode_value(&header, &d.raw);
+                let entries = d.index_kind.and_then(|k| index_keys.remove(&(k, d.key.clone()))).unwrap_or_default();
+                Prepared { qkey: quarantine_key(d.tree, &d.key), value, record, reason: header.reason, entries }
+            })
+            .collect();
         let result = self.transact(|tx| {
-            if tx.raw(tree, key)?.as_deref() != Some(raw) {
-                return Ok(Outcome::Changed);
+            let mut outcomes = Vec::with_capacity(damages.len());
+            for (d, Prepared { qkey, value, record, reason, entries }) in damages.iter().zip(&prepared) {
+                if tx.raw(d.tree, &d.key)?.as_deref() != Some(d.raw.as_slice()) {
+                    outcomes.push(Outcome::Changed);
+                    continue;
+                }
+                tx.raw_remove(d.tree, &d.key)?;
+                for (index, k) in entries {
+                    tx.raw_remove(*index, k)?;
+                }
+                tx.raw_put(TreeId::Quarantine, qkey, value)?;
+                tx.audit::<StoreError>(at, actor, AuditAction::Quarantine, record, vec![reason.clone()])?;
+                outcomes.push(Outcome::Moved { index_entries: entries.len() as u64 });
             }
-            tx.raw_remove(tree, key)?;
-            for (index, k) in &index_keys {
-                tx.raw_remove(*index, k)?;
-            }
-            tx.raw_put(TreeId::Quarantine, &qkey, &value)?;
-            tx.audit::<StoreError>(at, actor, AuditAction::Quarantine, &record, vec![header.reason.clone()])?;
-            Ok(Outcome::Moved { index_entries: index_keys.len() as u64 })
+            Ok(outcomes)
         });
         match result {
             Ok(o) => Ok(o),
@@ -176,15 +191,21 @@ impl Store {
         }
     }
 
-    /// Every index entry of a family or need key, by index tree.
-    pub fn index_entries_of(&self, kind: u8, key: &[u8]) -> Result<Vec<(TreeId, Vec<u8>)>, StoreError> {
-        let mut out = Vec::new();
+    /// The index entries of damaged families and needs, by (kind byte, record key).
+    fn index_entries_of(&self, damages: &[Damage]) -> Result<IndexEntries, StoreError> {
+        let wanted: std::collections::BTreeSet<(u8, &[u8])> =
+            damages.iter().filter_map(|d| d.index_kind.map(|k| (k, d.key.as_slice()))).collect();
+        let kinds: std::collections::BTreeSet<u8> = wanted.iter().map(|(k, _)| *k).collect();
+        let mut out = IndexEntries::new();
         for index in INDEX_TREES {
-            for kv in self.tree(index).scan_prefix([kind]) {
-                let (k, _) = kv?;
-                let value_len = k.get(1).copied().unwrap_or(0) as usize;
-                if k.len() == 2 + value_len + key.len() && k.ends_with(key) {
-                    out.push((index, k.to_vec()));
+            for kind in &kinds {
+                for kv in self.tree(index).scan_prefix([*kind]) {
+                    let (k, _) = kv?;
+                    let value_len = k.get(1).copied().unwrap_or(0) as usize;
+                    let Some(record) = k.get(2 + value_len..) else { continue };
+                    if wanted.contains(&(*kind, record)) {
+                        out.entry((*kind, record.to_vec())).or_default().push((index, k.to_vec()));
+                    }
                 }
             }
         }

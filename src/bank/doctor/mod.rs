@@ -57,9 +57,10 @@ impl Bank {
         }
 
         let mut records = RecordsCheck { examined: pass.examined, damaged: Vec::new() };
+        let moved = if repair { self.quarantine_logged(pass.damaged.clone(), &by) } else { Vec::new() };
         let mut unrepaired = BTreeSet::new();
-        for (tree, key, reason) in &pass.damaged {
-            let quarantined = repair && self.quarantine_logged(*tree, key, reason, &by);
+        for (i, (tree, key, reason)) in pass.damaged.iter().enumerate() {
+            let quarantined = moved.get(i).copied().unwrap_or(false);
             if !quarantined {
                 unrepaired.insert((*tree as usize, key.clone()));
             }
