@@ -294,6 +294,41 @@ fn doctor_finds_and_repairs_broken_index_entries_and_a_counter_behind() {
     assert!(text(&out).0.lines().any(|l| l.contains(ADMIN) && l.contains("repair")), "{:?}", text(&out));
 }
 
+/// A quarantine line of an export is checked like any other: a code that
+/// does not agree with its key, raw bytes that are not hex or not of the
+/// size told, a tree that holds no records are refused with their line.
+#[test]
+fn a_restore_refuses_a_tampered_quarantine_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let codes = demo_bank(dir.path());
+    let bank = Bank::open(dir.path(), BankConfig::default(), false, Arc::new(FixedClock(NOW))).unwrap();
+    bank.store().tree(TreeId::Families).insert(codes[0].key(), GARBAGE).unwrap();
+    let lines = match bank.handle(&Actor::new(ADMIN), Request::Export) {
+        Ok(Reply::Export { lines }) => lines,
+        other => panic!("export: {other:?}"),
+    };
+    let at = lines.iter().position(|l| l.starts_with("{\"quarantined\":")).expect("a quarantine line");
+    let comuni = banca::model::Comuni::embedded();
+    assert!(banca::bank::check_import(&lines, comuni).is_ok(), "the export itself restores");
+    let other_code = codes[1].to_string();
+    for (what, from, to) in [
+        ("another code", codes[0].to_string(), other_code),
+        ("not hex", hex::encode(GARBAGE), "zz".to_string()),
+        ("another size", format!("\"size\":{}", GARBAGE.len()), "\"size\":3".to_string()),
+        ("no record tree", "\"tree\":\"families\"".to_string(), "\"tree\":\"audit\"".to_string()),
+    ] {
+        let mut tampered = lines.clone();
+        assert!(tampered[at].contains(&from), "{what}: {}", tampered[at]);
+        tampered[at] = tampered[at].replacen(&from, &to, 1);
+        match banca::bank::check_import(&tampered, comuni) {
+            Err(BankError::ImportRejected(problems)) => {
+                assert!(problems.iter().any(|p| p.line == at + 1), "{what}: {problems:?}")
+            }
+            other => panic!("{what}: accepted: {other:?}"),
+        }
+    }
+}
+
 /// Damage that appears while the bank serves: a list answers without the
 /// record, a read of it says it is quarantined, nothing fails as a whole.
 #[test]

@@ -49,8 +49,7 @@ impl Bank {
             self.examine(tree, &mut pass)?;
         }
         // A code in quarantine is still taken: numbering must go past it.
-        for q in self.store.quarantined() {
-            let q = q?;
+        for q in self.store.quarantined().filter_map(readable) {
             if let Some((series, n)) = TreeId::from_name(&q.tree).and_then(|t| series_of(t, &q.key)) {
                 raise(&mut pass.highest, series, n);
             }
@@ -81,7 +80,7 @@ impl Bank {
             Ok(entries) => AuditCheck { entries, broken: None },
             Err(b) => AuditCheck { entries: self.store.tree(TreeId::Audit).len() as u64, broken: Some(b) },
         };
-        let quarantine = self.store.quarantined().collect::<Result<Vec<_>, _>>()?;
+        let quarantine = self.store.quarantined().filter_map(readable).collect();
         let report = DoctorReport { repair, records, indexes, counters, audit, quarantine };
         if report.changed() {
             self.rebuild_index()?;
@@ -316,6 +315,14 @@ fn series_of(tree: TreeId, key: &[u8]) -> Option<(String, u32)> {
         TreeId::Services if key.len() == 4 => ServiceCode::from_key(key).map(|c| ("S".to_string(), c.0)),
         _ => None,
     }
+}
+
+/// A quarantine entry, or `None` (logged) when even its header does not
+/// read: the doctor goes on, as the bank does.
+fn readable(
+    q: Result<crate::store::quarantine::Quarantined, StoreError>,
+) -> Option<crate::store::quarantine::Quarantined> {
+    q.map_err(|e| tracing::error!("quarantine entry unreadable: {e}")).ok()
 }
 
 fn raise(highest: &mut BTreeMap<String, u32>, series: String, n: u32) {
