@@ -287,6 +287,8 @@ const VARIANTS: &[&str] = &[
     "Import",
     "AuditList",
     "AuditVerify",
+    "Doctor",
+    "QuarantineExport",
 ];
 
 /// The name of a request's variant. Exhaustive: a new variant does not
@@ -334,6 +336,8 @@ fn variant(r: &Request) -> &'static str {
         Import { .. } => "Import",
         AuditList { .. } => "AuditList",
         AuditVerify => "AuditVerify",
+        Doctor { .. } => "Doctor",
+        QuarantineExport => "QuarantineExport",
     }
 }
 
@@ -635,7 +639,9 @@ impl Fuzzer {
                     | Reply::Info(_)
                     | Reply::AuditVerified { .. }
                     | Reply::Export { .. }
-                    | Reply::Imported(_))
+                    | Reply::Imported(_)
+                    | Reply::Doctor(_)
+                    | Reply::Quarantine(_))
             );
             let mut texts = vec![serde_json::to_string(&response).unwrap()];
             if let Err(e) = &response {
@@ -868,7 +874,7 @@ impl Fuzzer {
         // Scans of the whole bank (export, audit) are fired less often: they grow with it.
         let n = VARIANTS.len();
         let mut v = VARIANTS[self.rng.gen_range(0..n)];
-        if matches!(v, "Export" | "AuditVerify") && self.rng.gen_bool(0.9) {
+        if matches!(v, "Export" | "AuditVerify" | "Doctor") && self.rng.gen_bool(0.9) {
             v = VARIANTS[self.rng.gen_range(0..n)];
         }
         match v {
@@ -1070,6 +1076,8 @@ impl Fuzzer {
                 Request::AuditList { record, limit: self.rng.gen_range(1..30) }
             }
             "AuditVerify" => Request::AuditVerify,
+            "Doctor" => Request::Doctor { repair: self.rng.gen_bool(0.2) },
+            "QuarantineExport" => Request::QuarantineExport,
             other => unreachable!("{other}"),
         }
     }

@@ -177,6 +177,15 @@ pub enum Request {
         lines: Vec<String>,
     },
 
+    /// Checks the whole bank (records, indexes, counters, audit chain,
+    /// quarantine); with `repair`, rebuilds what can be rebuilt and sets
+    /// aside what cannot. Administrators and the server's own user only.
+    Doctor {
+        repair: bool,
+    },
+    /// Every quarantined record with its raw bytes, for an administrator to inspect.
+    QuarantineExport,
+
     AuditList {
         record: Option<String>,
         limit: usize,
@@ -215,6 +224,8 @@ impl Request {
                 | Search { .. }
                 | AuditList { .. }
                 | AuditVerify
+                | Doctor { repair: false }
+                | QuarantineExport
         )
     }
 }
@@ -252,6 +263,8 @@ pub enum Reply {
     AuditVerified {
         entries: u64,
     },
+    Doctor(Box<super::doctor::DoctorReport>),
+    Quarantine(Vec<super::doctor::QuarantinedRaw>),
 }
 
 /// The caller as the bank knows them.
@@ -655,6 +668,9 @@ pub struct BankInfo {
     pub placements: u64,
     pub audit_entries: u64,
     pub size_on_disk: u64,
+    /// Records set aside because they no longer decode (`banca doctor`).
+    #[serde(default)]
+    pub quarantined: u64,
     /// Who imported the bank's content (a backup or a demo), and when.
     pub imported: Option<Imported>,
 }
@@ -735,11 +751,23 @@ pub enum BankError {
     AuditBroken(ChainBreak),
     #[error("storage: {0}")]
     Storage(String),
+    /// A record read on the way did not decode. The bank sets it aside in
+    /// the quarantine; a read is then answered again without it.
+    #[error("record {record} in {tree} is damaged: {reason}")]
+    Damaged { tree: String, record: String, key: String, reason: String },
+    /// The record asked for is in quarantine: it did not decode, and waits for an administrator.
+    #[error("{code} is in quarantine ({tree}) since {found_at}: {reason}")]
+    Quarantined { code: String, tree: String, reason: String, found_at: OffsetDateTime },
 }
 
 impl From<crate::store::StoreError> for BankError {
     fn from(e: crate::store::StoreError) -> Self {
-        BankError::Storage(e.to_string())
+        match e {
+            crate::store::StoreError::Corrupt { tree, key, raw_key, reason } => {
+                BankError::Damaged { tree: tree.to_string(), record: key, key: hex::encode(raw_key), reason }
+            }
+            e => BankError::Storage(e.to_string()),
+        }
     }
 }
 

@@ -68,6 +68,12 @@ pub enum ExportLine {
     Audit {
         record: AuditEntry,
     },
+    /// A record in quarantine: it did not decode, so it travels as it was
+    /// stored (hex), and a restore puts it back in quarantine.
+    Quarantined {
+        record: crate::store::quarantine::Quarantined,
+        raw: String,
+    },
     /// The last line: how many came before it, so a file cut short is refused.
     End {
         lines: u64,
@@ -132,6 +138,10 @@ impl Bank {
         for item in self.store.iter::<Placement>(TreeId::Placements) {
             let (revision, record) = item?;
             lines.push(ExportLine::Placement { revision, record }.to_json());
+        }
+        for item in self.store.quarantined_raw() {
+            let (record, raw) = item?;
+            lines.push(ExportLine::Quarantined { record, raw: hex::encode(raw) }.to_json());
         }
         for item in self.store.iter::<AuditEntry>(TreeId::Audit) {
             let (_, record) = item?;
@@ -198,6 +208,11 @@ impl Bank {
         }
         for e in &p.audit {
             pending.record(TreeId::Audit, &AuditEntry::key(e.seq), 1, e)?;
+        }
+        for (q, raw) in &p.quarantined {
+            if let Some((key, value)) = crate::store::quarantine::stored_entry(q, raw) {
+                pending.put(TreeId::Quarantine, &key, value);
+            }
         }
         let mut meta = sled::Batch::default();
         for (series, value) in &p.counters {
@@ -282,6 +297,8 @@ pub(crate) struct Parsed {
     proposals: Vec<(u64, Proposal)>,
     placements: Vec<(u64, Placement)>,
     audit: Vec<AuditEntry>,
+    /// Records in quarantine, with their raw bytes.
+    quarantined: Vec<(crate::store::quarantine::Quarantined, Vec<u8>)>,
 }
 
 impl Parsed {
@@ -455,6 +472,12 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
                 p.placements.push((revision, record));
                 (problems, dup)
             }
+            ExportLine::Quarantined { record, raw } => {
+                let dup = unique(format!("quarantined {} {}", record.tree, record.record));
+                let (problems, raw) = quarantine_problems(&record, &raw);
+                p.quarantined.push((record, raw));
+                (problems, dup)
+            }
             ExportLine::Audit { record } => {
                 let problems = audit_text_problems(&record);
                 audit_lines.push(n);
@@ -471,16 +494,21 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
         }
     }
 
-    // References between records of the file.
-    let services: BTreeSet<ServiceCode> = p.services.iter().map(|(_, s)| s.code).collect();
-    let operators: BTreeMap<&str, &Operator> = p.operators.iter().map(|(_, o)| (o.user.as_str(), o)).collect();
-    let needs: BTreeSet<NeedCode> = p.needs.iter().map(|(_, n)| n.code).collect();
+    // References between records of the file. A record in quarantine
+    // still holds its code: what names it is restored as it was.
+    let held = |tree: TreeId| p.quarantined.iter().filter(move |(q, _)| q.tree == tree.name()).map(|(q, _)| &q.key);
+    let mut services: BTreeSet<ServiceCode> = p.services.iter().map(|(_, s)| s.code).collect();
+    services.extend(held(TreeId::Services).filter_map(|k| ServiceCode::from_key(k)));
+    let mut operators: BTreeSet<&str> = p.operators.iter().map(|(_, o)| o.user.as_str()).collect();
+    operators.extend(held(TreeId::Operators).filter_map(|k| std::str::from_utf8(k).ok()));
+    let mut needs: BTreeSet<NeedCode> = p.needs.iter().map(|(_, n)| n.code).collect();
+    needs.extend(held(TreeId::Needs).filter_map(|k| NeedCode::from_key(k)));
     let check_owner = |service: ServiceCode, referent: &str| {
         let mut problems = Vec::new();
         if !services.contains(&service) {
             problems.push(Problem::new("service", Reason::UnknownService { code: service.to_string() }));
         }
-        if !operators.contains_key(referent) {
+        if !operators.contains(referent) {
             problems.push(Problem::new("referent", Reason::UnknownOperator { user: referent.to_string() }));
         }
         problems
@@ -502,10 +530,12 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
             fault(*line, LineFault::Invalid(problems));
         }
     }
-    let families: BTreeSet<FamilyCode> = p.families.iter().map(|(_, f)| f.code).collect();
-    let proposals: BTreeSet<ProposalCode> = p.proposals.iter().map(|(_, x)| x.code).collect();
+    let mut families: BTreeSet<FamilyCode> = p.families.iter().map(|(_, f)| f.code).collect();
+    families.extend(held(TreeId::Families).filter_map(|k| FamilyCode::from_key(k)));
+    let mut proposals: BTreeSet<ProposalCode> = p.proposals.iter().map(|(_, x)| x.code).collect();
+    proposals.extend(held(TreeId::Proposals).filter_map(|k| ProposalCode::from_key(k)));
     // A proposal or placement names needs, a family and two services of the file.
-    let check_link = |linked: &[NeedCode], family: FamilyCode, services: [ServiceCode; 2]| {
+    let check_link = |linked: &[NeedCode], family: FamilyCode, linked_services: [ServiceCode; 2]| {
         let mut problems = Vec::new();
         for n in linked {
             if !needs.contains(n) {
@@ -515,8 +545,8 @@ pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parse
         if !families.contains(&family) {
             problems.push(Problem::new("family", Reason::UnknownCode { code: family.to_string() }));
         }
-        for s in services {
-            if !p.services.iter().any(|(_, x)| x.code == s) {
+        for s in linked_services {
+            if !services.contains(&s) {
                 problems.push(Problem::new("service", Reason::UnknownService { code: s.to_string() }));
             }
         }
@@ -631,6 +661,32 @@ fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
         }
     }
     p.into_vec()
+}
+
+/// A record in quarantine as an export carries it: a record tree, its code
+/// agreeing with its key, plain texts, and the raw bytes (hex) of the size told.
+fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw: &str) -> (Vec<Problem>, Vec<u8>) {
+    let mut p = Problems::new();
+    match TreeId::from_name(&q.tree).filter(|t| crate::store::quarantine::RECORD_TREES.contains(t)) {
+        None => p.push("tree", Reason::UnknownCode { code: q.tree.clone() }),
+        Some(tree) if crate::store::quarantine::record_label(tree, &q.key) != q.record => {
+            p.push("record", Reason::UnknownCode { code: q.record.clone() })
+        }
+        Some(_) => {}
+    }
+    if q.key.is_empty() || q.key.len() > 255 {
+        p.push("key", Reason::Required);
+    }
+    p.require_text("reason", &q.reason, 500);
+    p.require_text("found_by", &q.found_by, 64);
+    let raw = hex::decode(raw).unwrap_or_else(|_| {
+        p.push("raw", Reason::UnknownCode { code: "hex".into() });
+        Vec::new()
+    });
+    if raw.len() as u64 != q.size {
+        p.push("size", Reason::UnknownCode { code: q.size.to_string() });
+    }
+    (p.into_vec(), raw)
 }
 
 /// Who last changed a record and who made it: user names, plain.

@@ -98,6 +98,7 @@ impl Bank {
                 }
             }
             Reply::Imported(_) => listener(&change(kind, "*", 0)),
+            Reply::Doctor(r) if r.changed() => listener(&change(kind, "*", 0)),
             _ => {}
         }
     }
@@ -141,7 +142,7 @@ pub(super) fn changed_kind(request: &Request) -> Option<ChangeKind> {
     use Request::*;
     match request {
         Init { .. } | OperatorCreate { .. } | OperatorUpdate { .. } => Some(ChangeKind::Operator),
-        Import { .. } => Some(ChangeKind::Bank),
+        Import { .. } | Doctor { repair: true } => Some(ChangeKind::Bank),
         AmbitSave { .. } => Some(ChangeKind::Ambit),
         ServiceCreate { .. } | ServiceUpdate { .. } => Some(ChangeKind::Service),
         FamilyCreate { .. } | FamilyUpdate { .. } => Some(ChangeKind::Family),

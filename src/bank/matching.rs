@@ -25,32 +25,41 @@ impl Bank {
     pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
         let mut index = MatchIndex::default();
         let mut search = crate::search::SearchIndex::default();
-        let ambits =
-            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
+        // A record that does not decode is set aside (`damage.rs`), never fatal.
+        let mut aside = super::damage::Aside::default();
+        let mut ambits = Vec::new();
+        for item in self.store.iter::<Ambit>(TreeId::Ambits) {
+            ambits.extend(aside.keep(item)?.map(|(_, a)| a));
+        }
         index.set_areas(Areas::new(&ambits));
         search.add_comuni(self.comuni);
         for item in self.store.iter::<Service>(TreeId::Services) {
-            search.upsert_service(&item?.1);
+            let Some((_, s)) = aside.keep(item)? else { continue };
+            search.upsert_service(&s);
         }
         for item in self.store.iter::<Operator>(TreeId::Operators) {
-            search.upsert_operator(&item?.1);
+            let Some((_, o)) = aside.keep(item)? else { continue };
+            search.upsert_operator(&o);
         }
         for item in self.store.iter::<Proposal>(TreeId::Proposals) {
-            index.upsert_proposal(&item?.1);
+            let Some((_, p)) = aside.keep(item)? else { continue };
+            index.upsert_proposal(&p);
         }
         for item in self.store.iter::<Placement>(TreeId::Placements) {
-            index.upsert_placement(&item?.1);
+            let Some((_, p)) = aside.keep(item)? else { continue };
+            index.upsert_placement(&p);
         }
         for item in self.store.iter::<Family>(TreeId::Families) {
-            let f = item?.1;
+            let Some((_, f)) = aside.keep(item)? else { continue };
             index.upsert_family(&f, self.comuni);
             search.upsert_family(&f);
         }
         for item in self.store.iter::<Need>(TreeId::Needs) {
-            let n = item?.1;
+            let Some((_, n)) = aside.keep(item)? else { continue };
             index.upsert_need(&n, self.comuni);
             search.upsert_need(&n);
         }
+        self.set_aside(aside);
         *self.index_mut() = index;
         *self.search_mut() = search;
         Ok(())

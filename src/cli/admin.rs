@@ -202,6 +202,9 @@ pub fn info(s: &Session) -> CliResult {
     b.add(s.t("Abbinamenti", "Proposals"), i.proposals.to_string());
     b.add(s.t("Affidi", "Placements"), i.placements.to_string());
     b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
+    if i.quarantined > 0 {
+        b.add(s.t("In quarantena", "In quarantine"), format!("{} (banca doctor)", i.quarantined));
+    }
     b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
     if let Some(imp) = &i.imported {
         b.add(s.t("Importata", "Imported"), format!("{} {}, {}", s.t("da", "by"), imp.by, format_timestamp(imp.at)));
@@ -263,10 +266,12 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
         for l in &lines {
             writeln!(out, "{l}").map_err(io)?;
         }
+        report_quarantined(s, &lines);
         return Ok(());
     }
     write_private_atomically(file, &lines).map_err(io)?;
     errln!("{} {} {} {}", s.t("Esportate", "Exported"), lines.len(), s.t("righe in", "lines to"), file.display());
+    report_quarantined(s, &lines);
     errln!(
         "{}",
         s.t(
@@ -277,9 +282,35 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
     Ok(())
 }
 
+/// An export carries the quarantined records as they were stored (a
+/// restore puts them back in quarantine): say so, by code, never silently.
+fn report_quarantined(s: &Session, lines: &[String]) {
+    let held: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with("{\"quarantined\":"))
+        .filter_map(|l| match serde_json::from_str::<crate::bank::ExportLine>(l) {
+            Ok(crate::bank::ExportLine::Quarantined { record, .. }) => {
+                Some(format!("{} ({})", record.record, super::doctor::tree_label(&record.tree, s.lang)))
+            }
+            _ => None,
+        })
+        .collect();
+    if !held.is_empty() {
+        errln!(
+            "{} {}: {}",
+            held.len(),
+            s.t(
+                "record in quarantena esportati come tali (non si leggono; `banca doctor`)",
+                "quarantined records exported as such (they do not read; `banca doctor`)"
+            ),
+            held.join(", ")
+        );
+    }
+}
+
 /// Writes beside the target and renames, so a crash never leaves half a
 /// backup; readable by the owner only, since it holds children's data.
-fn write_private_atomically(file: &Path, lines: &[String]) -> std::io::Result<()> {
+pub(super) fn write_private_atomically(file: &Path, lines: &[String]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());

@@ -33,6 +33,7 @@ macro_rules! errln {
 
 mod admin;
 mod directory;
+mod doctor;
 pub(crate) mod family;
 pub(crate) mod find;
 mod history;
@@ -152,6 +153,8 @@ pub enum Command {
     },
     /// Registro degli accessi e delle modifiche
     Audit(admin::AuditArgs),
+    /// Controlla tutta la banca (record, indici, contatori, registro, quarantena); --repair ripara (amministratori)
+    Doctor(doctor::DoctorArgs),
     /// Segue le modifiche alla banca mentre avvengono (quelle che si possono vedere), una per riga
     Watch,
     /// Avvia il server che custodisce la banca (di solito parte da solo)
@@ -198,7 +201,8 @@ fn early_lang() -> Lang {
 }
 
 /// Runs the command line and gives the process exit code:
-/// 0 ok, 1 user error, 2 usage, 3 bank unavailable, 4 internal fault.
+/// 0 ok, 1 user error, 2 usage, 3 bank unavailable, 4 internal fault;
+/// `banca doctor` adds 5 (repairable findings) and 6 (an administrator's turn).
 pub fn main() -> ExitCode {
     quiet_on_closed_stdout();
     parse::set_parse_lang(early_lang());
@@ -354,6 +358,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Ambit(c) => directory::run_ambit(&s, c),
                 Command::Export { file } => admin::export(&s, &file),
                 Command::Audit(args) => admin::audit(&s, args),
+                Command::Doctor(args) => doctor::run(&s, args),
                 Command::Init(_)
                 | Command::Demo(_)
                 | Command::Comune(_)

@@ -19,6 +19,8 @@ pub enum Failure {
     Unavailable(String),
     /// A fault of banca or of the machine: exit 4.
     Internal(String),
+    /// A check that ran and found something (`banca doctor`): its own exit code.
+    Findings { code: u8, message: String },
 }
 
 impl Failure {
@@ -27,12 +29,14 @@ impl Failure {
             Failure::User(_) => 1,
             Failure::Unavailable(_) => 3,
             Failure::Internal(_) => 4,
+            Failure::Findings { code, .. } => *code,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
             Failure::User(m) | Failure::Unavailable(m) | Failure::Internal(m) => m,
+            Failure::Findings { message, .. } => message,
         }
     }
 
@@ -55,7 +59,7 @@ impl Failure {
         }
         let text = describe_error(e, lang);
         match e {
-            BankError::Storage(_) | BankError::AuditBroken(_) => Failure::Internal(text),
+            BankError::Storage(_) | BankError::AuditBroken(_) | BankError::Damaged { .. } => Failure::Internal(text),
             _ => Failure::User(text),
         }
     }

@@ -37,7 +37,7 @@ fn split(lines: Vec<ExportLine>) -> Split {
     };
     for l in lines {
         match l {
-            ExportLine::Header { .. } | ExportLine::End { .. } => {}
+            ExportLine::Header { .. } | ExportLine::End { .. } | ExportLine::Quarantined { .. } => {}
             ExportLine::Counter { series, value } => {
                 s.counters.insert(series, value);
             }
@@ -245,8 +245,9 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
         ExportLine::Need { .. } => 6,
         ExportLine::Proposal { .. } => 7,
         ExportLine::Placement { .. } => 8,
-        ExportLine::Audit { .. } => 9,
-        ExportLine::End { .. } => 10,
+        ExportLine::Quarantined { .. } => 9,
+        ExportLine::Audit { .. } => 10,
+        ExportLine::End { .. } => 11,
     };
     assert!(lines.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
     let s = split(lines);

@@ -101,6 +101,28 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
             format!("{} {}", lang.pick("Registro alterato:", "Audit log altered:"), chain_break(b, lang))
         }
         BankError::Storage(s) => format!("{} {s}", lang.pick("Errore di archiviazione:", "Storage error:")),
+        BankError::Damaged { tree, record, reason, .. } => match lang {
+            Lang::It => format!(
+                "Il record {record} ({tree}) non si legge più ed è stato messo in quarantena; il resto della banca \
+                 funziona. Un amministratore lo esamina con `banca doctor`. Motivo: {reason}"
+            ),
+            Lang::En => format!(
+                "Record {record} ({tree}) no longer reads and was set aside in quarantine; the rest of the bank \
+                 works. An administrator looks at it with `banca doctor`. Why: {reason}"
+            ),
+        },
+        BankError::Quarantined { code, tree, reason, found_at } => match lang {
+            Lang::It => format!(
+                "{code} è in quarantena dal {}: il record archiviato ({tree}) non si legge più ({reason}). \
+                 Un amministratore lo esamina con `banca doctor --export-quarantine FILE`.",
+                crate::i18n::format_timestamp(*found_at)
+            ),
+            Lang::En => format!(
+                "{code} is in quarantine since {}: the stored record ({tree}) no longer reads ({reason}). \
+                 An administrator looks at it with `banca doctor --export-quarantine FILE`.",
+                crate::i18n::format_timestamp(*found_at)
+            ),
+        },
     }
 }
 
@@ -184,7 +206,7 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
             "Un'importazione in {} non è terminata: cancella la cartella e ripeti l'importazione.",
             path.display()
         ),
-        StoreError::Corrupt { tree, key, reason } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
+        StoreError::Corrupt { tree, key, reason, .. } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
         StoreError::Unstorable { tree, key, reason } => {
             format!("Il record {key} in {tree} non può essere archiviato, nulla è stato salvato: {reason}")
         }

@@ -23,6 +23,10 @@ pub enum AuditAction {
     Export,
     /// A step of a proposal (the field names its new state).
     ProposalStep,
+    /// A record that no longer decodes was set aside (the field gives why).
+    Quarantine,
+    /// `banca doctor --repair` rebuilt index entries or counters (the fields name them).
+    Repair,
 }
 
 impl AuditAction {
@@ -36,6 +40,8 @@ impl AuditAction {
             (EmergencyRead, l) => l.pick("lettura d'emergenza", "emergency read"),
             (Export, l) => l.pick("esportazione", "export"),
             (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
+            (Quarantine, l) => l.pick("messo in quarantena", "quarantined"),
+            (Repair, l) => l.pick("riparazione", "repair"),
         }
     }
 }
@@ -119,7 +125,7 @@ impl AuditEntry {
     /// or an emergency read's reason as the administrator gave it.
     pub fn fields_text(&self, lang: crate::i18n::Lang) -> Vec<String> {
         match self.action {
-            AuditAction::EmergencyRead => {
+            AuditAction::EmergencyRead | AuditAction::Quarantine => {
                 self.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
             }
             _ => self.fields.iter().map(|f| crate::i18n::field_label(f, lang)).collect(),

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod codec;
 mod open;
+pub mod quarantine;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -40,10 +41,12 @@ pub enum TreeId {
     IdxReferent,
     Audit,
     Meta,
+    /// Records that no longer decode, set aside (`quarantine.rs`).
+    Quarantine,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 13] = [
+    pub const ALL: [TreeId; 14] = [
         TreeId::Families,
         TreeId::Needs,
         TreeId::Services,
@@ -57,6 +60,7 @@ impl TreeId {
         TreeId::IdxReferent,
         TreeId::Audit,
         TreeId::Meta,
+        TreeId::Quarantine,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +78,7 @@ impl TreeId {
             TreeId::IdxReferent => "idx_referent",
             TreeId::Audit => "audit",
             TreeId::Meta => "meta",
+            TreeId::Quarantine => "quarantine",
         }
     }
 }
@@ -101,8 +106,9 @@ pub enum StoreError {
     NewerFormat { path: PathBuf, found: u32, supported: u32 },
     #[error("an import into {path} did not finish: delete the folder and import again")]
     IncompleteImport { path: PathBuf },
+    /// `key` as operators know it (a code), `raw_key` as stored: what the quarantine needs.
     #[error("record {key} in {tree} is damaged: {reason}")]
-    Corrupt { tree: &'static str, key: String, reason: String },
+    Corrupt { tree: &'static str, key: String, raw_key: Vec<u8>, reason: String },
     #[error("record {key} in {tree} cannot be stored, nothing was saved: {reason}")]
     Unstorable { tree: &'static str, key: String, reason: String },
     #[error("storage error: {0}")]
@@ -241,7 +247,8 @@ pub(crate) fn encode_for<T: Versioned>(
 pub(crate) fn decode_at<T: Versioned>(id: TreeId, key: &[u8], bytes: &[u8]) -> Result<(u64, T), StoreError> {
     codec::decode(bytes).map_err(|e| StoreError::Corrupt {
         tree: id.name(),
-        key: String::from_utf8(key.to_vec()).unwrap_or_else(|_| hex::encode(key)),
+        key: quarantine::record_label(id, key),
+        raw_key: key.to_vec(),
         reason: e.to_string(),
     })
 }

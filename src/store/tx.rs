@@ -120,6 +120,21 @@ impl<'a> StoreTx<'a> {
         self.tree(TreeId::Meta).remove(key)?;
         Ok(())
     }
+
+    /// The raw value under a key, undecoded (the quarantine's check).
+    pub(crate) fn raw<E>(&self, id: TreeId, key: &[u8]) -> TxResult<Option<sled::IVec>, E> {
+        Ok(self.tree(id).get(key)?)
+    }
+
+    pub(crate) fn raw_remove<E>(&self, id: TreeId, key: &[u8]) -> TxResult<(), E> {
+        self.tree(id).remove(key)?;
+        Ok(())
+    }
+
+    pub(crate) fn raw_put<E>(&self, id: TreeId, key: &[u8], value: &[u8]) -> TxResult<(), E> {
+        self.tree(id).insert(key, value)?;
+        Ok(())
+    }
 }
 
 pub(crate) fn counter_key(series: &str) -> Vec<u8> {
