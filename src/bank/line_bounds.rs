@@ -3,9 +3,13 @@
 //! can write a record the codec could not read back. `backup` calls
 //! `Bounded::bounds` on every line it parses and `merge`s the result.
 
-use crate::model::limits::{MAX_AUDIT_FIELDS, MAX_AUDIT_RECORD, MAX_NOTES, MAX_USER};
+use crate::model::limits::{
+    MAX_AUDIT_FIELDS, MAX_AUDIT_RECORD, MAX_NOTES, MAX_QUARANTINE_KEY, MAX_QUARANTINE_RAW, MAX_QUARANTINE_TREE,
+    MAX_USER,
+};
 use crate::model::{Bounded, Problem, Problems, Reason};
 use crate::store::audit::AuditEntry;
+use crate::store::quarantine::Quarantined;
 
 use super::backup::ExportLine;
 
@@ -21,6 +25,7 @@ impl Bounded for ExportLine {
             ExportLine::Proposal { record, .. } => record.bounds(),
             ExportLine::Placement { record, .. } => record.bounds(),
             ExportLine::Audit { record } => audit_bounds(record),
+            ExportLine::Quarantined { record, raw } => quarantine_bounds(record, raw),
         }
     }
 }
@@ -36,6 +41,21 @@ fn audit_bounds(e: &AuditEntry) -> Problems {
         if f.chars().count() > MAX_NOTES {
             p.push(format!("fields[{i}]"), Reason::TooLong { max: MAX_NOTES });
         }
+    }
+    p
+}
+
+/// A quarantined record's description; its raw bytes are kept outside the
+/// codec, so their bound only keeps a line (and the quarantine) finite.
+fn quarantine_bounds(q: &Quarantined, raw_hex: &str) -> Problems {
+    let mut p = Problems::new();
+    p.limit_text("tree", &q.tree, MAX_QUARANTINE_TREE);
+    p.limit_count("key", q.key.len(), MAX_QUARANTINE_KEY);
+    p.limit_text("record", &q.record, MAX_AUDIT_RECORD);
+    p.limit_text("reason", &q.reason, MAX_NOTES);
+    p.limit_text("found_by", &q.found_by, MAX_USER);
+    if raw_hex.len() / 2 > MAX_QUARANTINE_RAW {
+        p.push("raw", Reason::TooLong { max: MAX_QUARANTINE_RAW });
     }
     p
 }

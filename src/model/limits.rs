@@ -53,6 +53,12 @@ pub const MAX_EMERGENCY_REASON: usize = 500;
 pub const MAX_QUERY: usize = 200;
 /// An audit entry's record reference.
 pub const MAX_AUDIT_RECORD: usize = 200;
+/// A quarantined record's tree name and raw key (bytes).
+pub const MAX_QUARANTINE_TREE: usize = 32;
+pub const MAX_QUARANTINE_KEY: usize = 256;
+/// A quarantined record's raw bytes: kept outside the codec, bounded so a
+/// restore line stays finite (twice this in hex).
+pub const MAX_QUARANTINE_RAW: usize = 8 << 20;
 
 // --- Lists (items) --------------------------------------------------------
 
