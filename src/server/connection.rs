@@ -291,11 +291,21 @@ fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: A
     let mut writer = stream;
     for msg in outgoing {
         let sent = match protocol::write_frame(&mut writer, &msg, MAX_SERVER_FRAME) {
-            // Too large even for a server frame: the client gets an error it can show.
-            Err(FrameError::TooLarge { len: n, .. }) => match *msg {
+            // A reply that cannot be sent as it is (too large, or a value the
+            // codec cannot encode): its caller gets an error it can show,
+            // never a silent wait.
+            Err(e @ (FrameError::TooLarge { .. } | FrameError::Garbled(_))) => match *msg {
                 ServerMsg::Reply { id, .. } => {
-                    let response =
-                        Box::new(Err(BankError::Storage(format!("reply of {n} bytes too large: narrow the request"))));
+                    let reason = match e {
+                        FrameError::TooLarge { len, .. } => {
+                            format!("reply of {len} bytes too large: narrow the request")
+                        }
+                        other => {
+                            tracing::error!("reply {id} could not be encoded: {other}");
+                            format!("the reply could not be encoded: {other}")
+                        }
+                    };
+                    let response = Box::new(Err(BankError::Storage(reason)));
                     protocol::write_frame(&mut writer, &ServerMsg::Reply { id, response }, MAX_SERVER_FRAME)
                 }
                 _ => Ok(()),
@@ -303,14 +313,17 @@ fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: A
             other => other,
         };
         if sent.is_err() {
-            return;
+            break;
         }
         if lagged.swap(false, Ordering::Relaxed)
             && protocol::write_frame(&mut writer, &ServerMsg::Lagged, MAX_SERVER_FRAME).is_err()
         {
-            return;
+            break;
         }
     }
+    // Whatever ended the writer ends the connection: a client waiting for an
+    // answer sees it closed instead of waiting forever.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// Someone the bank does not know as an active operator (a group member
