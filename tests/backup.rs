@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use banca::bank::{
-    Bank, BankError, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
+    Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
 };
 use banca::model::*;
 use banca::store::audit::ChainBreak;
@@ -94,19 +94,12 @@ fn nth(lines: &[String], of_kind: &str, nth: usize) -> usize {
     lines.iter().enumerate().filter(|(_, l)| kind(l) == of_kind).nth(nth).map(|(i, _)| i).expect("such a line")
 }
 
-/// Rewrites the closing line's count after lines were added or removed, as
-/// a careful forger would, so a test sees the one fault it is about.
-fn reseal(lines: &mut [String]) {
-    let count = lines.len() - 1;
-    if let Some(last) = lines.last_mut() {
-        *last = format!("{{\"end\":{{\"lines\":{count}}}}}");
-    }
-}
-
+/// Changes a record on its line and writes it back as banca writes it
+/// (the closing line is the test's to reseal).
 fn edit(line: &mut String, f: impl FnOnce(&mut Value)) {
     let mut v: Value = serde_json::from_str(line).unwrap();
     f(&mut v);
-    *line = serde_json::to_string(&v).unwrap();
+    *line = serde_json::from_value::<ExportLine>(v).map(|l| l.to_json()).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -231,6 +224,7 @@ fn an_import_names_every_bad_line_and_writes_nothing() {
     });
     let tampered = nth(&good, "audit", 4);
     edit(&mut bad[tampered], |v| v["audit"]["record"]["actor"] = json!("mallory"));
+    reseal(&mut bad);
 
     let (_dir, target) = new_bank();
     let faults = match import(&target, &bad) {
@@ -289,7 +283,8 @@ fn an_audit_entry_missing_from_the_file_is_reported_at_the_line_after_the_gap() 
 fn an_import_without_a_banca_header_is_refused_at_line_one() {
     let fx = busy_bank();
     let mut lines = export(&fx);
-    lines[0] = r#"{"header":{"format":"altro-programma","version":1,"store_format":1}}"#.into();
+    lines[0] = r#"{"header":{"format":"altro-programma","version":3,"store_format":1}}"#.into();
+    reseal(&mut lines);
     let (_dir, target) = new_bank();
     match import(&target, &lines) {
         Err(BankError::ImportRejected(faults)) => {
@@ -389,6 +384,7 @@ fn a_code_used_once_is_not_given_again_after_a_restore() {
     let mut lines = export(&fx);
     let counter = lines.iter().position(|l| l.contains("\"F/2026\"")).expect("family counter");
     edit(&mut lines[counter], |v| v["counter"]["value"] = json!(10));
+    reseal(&mut lines);
     let (_dir, restored) = new_bank();
     import(&restored, &lines).unwrap();
     assert_eq!(next_codes(restored).0, "F-2026-0011");
