@@ -368,13 +368,24 @@ fn a_restored_bank_numbers_new_records_after_the_highest_restored_code() {
 }
 
 #[test]
-fn a_restored_bank_numbers_after_the_highest_code_even_when_the_file_has_no_counters() {
+fn a_file_whose_codes_run_past_its_counters_is_refused_at_the_first_such_code() {
+    // No bank has a code beyond its counter: restored, it would give the code again.
     let fx = busy_bank();
     let mut lines: Vec<String> = export(&fx).into_iter().filter(|l| kind(l) != "counter").collect();
     reseal(&mut lines);
     let (_dir, restored) = new_bank();
-    import(&restored, &lines).unwrap();
-    assert_eq!(next_codes(restored), ("F-2026-0003".into(), "R-2026-0004".into(), "S-003".into()));
+    match import(&restored, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            let first_service = nth(&lines, "service", 0) + 1;
+            assert_eq!(faults[0].line, first_service, "{faults:?}");
+            assert_eq!(faults[0].problem, LineFault::BeyondCounter { series: "S".into(), counter: 0 });
+            let first_family = nth(&lines, "family", 0) + 1;
+            assert!(faults.iter().any(|f| f.line == first_family
+                && f.problem == LineFault::BeyondCounter { series: "F/2026".into(), counter: 0 }));
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(restored.store().is_empty());
 }
 
 #[test]

@@ -748,6 +748,15 @@ pub enum LineFault {
     /// The closing line's digest does not match the lines before it: a
     /// line was changed, added, removed or moved.
     DigestMismatch,
+    /// A code beyond its series' counter (0: no counter line): no bank has
+    /// one, since numbering goes on from the counter.
+    BeyondCounter {
+        series: String,
+        counter: u32,
+    },
+    /// No active administrator in the whole file (reported at its last
+    /// line): no export lacks one, and nobody could run the restored bank.
+    NoAdministrator,
     /// The record could not be stored readably (over the codec's limit).
     Unstorable {
         reason: String,

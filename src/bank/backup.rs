@@ -164,7 +164,17 @@ pub struct Seal {
 impl Seal {
     /// One line, as its bytes stand in the file (without its newline).
     pub fn add(&mut self, line: &[u8]) {
-        self.digest.update(line);
+        self.part(line);
+        self.close_line();
+    }
+
+    /// Part of a line too long to hold: its bytes as they come.
+    pub(super) fn part(&mut self, bytes: &[u8]) {
+        self.digest.update(bytes);
+    }
+
+    /// The newline after the parts of a line.
+    pub(super) fn close_line(&mut self) {
         self.digest.update(b"\n");
         self.lines += 1;
     }

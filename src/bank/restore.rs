@@ -48,11 +48,15 @@ pub struct Restore<'b> {
     faults: Vec<LineProblem>,
     /// The store itself failed: the restore stops with this error.
     fatal: Option<BankError>,
+    /// The counters' lines: every code must be within its series' counter.
     counters: BTreeMap<String, u32>,
     summary: ImportSummary,
     chain: Chain,
     /// Siblings named before their own line: (line, code), checked at the end.
     later_siblings: Vec<(usize, NeedCode)>,
+    /// Active administrators in the file: an export always has one (only
+    /// an administrator exports), and a bank without one cannot be run.
+    administrators: u64,
     done: bool,
 }
 
@@ -103,6 +107,7 @@ impl Bank {
             },
             chain: Chain { expected: 1, prev: [0; 32], broken: false },
             later_siblings: Vec::new(),
+            administrators: 0,
             done: false,
         })
     }
@@ -137,10 +142,13 @@ impl Restore<'_> {
                 None => (bytes, &[][..], false),
             };
             if !self.overlong && self.partial.len() + piece.len() > MAX_LINE_BYTES {
+                // Not held: only its digest goes on (no closing line is this long).
                 self.overlong = true;
-                self.partial = Vec::new();
+                self.seal.part(&std::mem::take(&mut self.partial));
             }
-            if !self.overlong {
+            if self.overlong {
+                self.seal.part(piece);
+            } else {
                 self.partial.extend_from_slice(piece);
             }
             if complete {
@@ -162,6 +170,8 @@ impl Restore<'_> {
             self.fault(1, LineFault::BadHeader);
         } else if !self.ended && !self.foreign {
             self.fault(self.line, LineFault::Truncated { expected: 0, found: self.line as u64 });
+        } else if self.administrators == 0 && !self.foreign {
+            self.fault(self.line, LineFault::NoAdministrator);
         }
         for (line, code) in std::mem::take(&mut self.later_siblings) {
             if !self.exists(TreeId::Needs, &code.key()) {
@@ -195,6 +205,7 @@ impl Restore<'_> {
         self.line += 1;
         let bytes = std::mem::take(&mut self.partial);
         if std::mem::take(&mut self.overlong) {
+            self.seal.close_line();
             self.fault(self.line, LineFault::TooLong { max: MAX_LINE_BYTES });
             return;
         }
@@ -377,7 +388,7 @@ impl Restore<'_> {
                 Ok(())
             }
             ExportLine::Counter { series, value } => {
-                raise(&mut self.counters, series, value);
+                self.counters.insert(series, value);
                 Ok(())
             }
             ExportLine::Ambit { revision, record } => {
@@ -386,35 +397,38 @@ impl Restore<'_> {
             }
             ExportLine::Service { revision, record } => {
                 self.summary.services += 1;
-                raise(&mut self.counters, "S".into(), record.code.0);
+                self.numbered("S".into(), record.code.0, faults);
                 self.put(TreeId::Services, &record.code.key(), revision, &record)
             }
             ExportLine::Operator { revision, record } => {
                 self.summary.operators += 1;
+                if record.details.active && record.details.role == Role::Admin {
+                    self.administrators += 1;
+                }
                 self.put(TreeId::Operators, record.user.as_bytes(), revision, &record)
             }
             ExportLine::Family { revision, record } => {
                 self.summary.families += 1;
-                raise(&mut self.counters, format!("F/{}", record.code.year), record.code.number);
+                self.numbered(format!("F/{}", record.code.year), record.code.number, faults);
                 let key = record.code.key();
                 self.put(TreeId::Families, &key, revision, &record)
                     .and_then(|()| self.index(FAMILY, &index::family_entries(&record), &key))
             }
             ExportLine::Need { revision, record } => {
                 self.summary.needs += 1;
-                raise(&mut self.counters, format!("R/{}", record.code.year), record.code.number);
+                self.numbered(format!("R/{}", record.code.year), record.code.number, faults);
                 let key = record.code.key();
                 self.put(TreeId::Needs, &key, revision, &record)
                     .and_then(|()| self.index(NEED, &index::need_entries(&record), &key))
             }
             ExportLine::Proposal { revision, record } => {
                 self.summary.proposals += 1;
-                raise(&mut self.counters, format!("P/{}", record.code.year), record.code.number);
+                self.numbered(format!("P/{}", record.code.year), record.code.number, faults);
                 self.put(TreeId::Proposals, &record.code.key(), revision, &record)
             }
             ExportLine::Placement { revision, record } => {
                 self.summary.placements += 1;
-                raise(&mut self.counters, format!("A/{}", record.code.year), record.code.number);
+                self.numbered(format!("A/{}", record.code.year), record.code.number, faults);
                 self.put(TreeId::Placements, &record.code.key(), revision, &record)
             }
             ExportLine::Audit { record } => {
@@ -433,6 +447,15 @@ impl Restore<'_> {
                 self.fatal = Some(e.into());
             }
             Err(_) => {}
+        }
+    }
+
+    /// A code's number is within its series' counter, as in every bank:
+    /// numbering goes on after the counter, never over a code in use.
+    fn numbered(&self, series: String, number: u32, faults: &mut Vec<LineFault>) {
+        let counter = self.counters.get(&series).copied();
+        if counter.is_none_or(|c| c < number) {
+            faults.push(LineFault::BeyondCounter { series, counter: counter.unwrap_or(0) });
         }
     }
 
@@ -543,9 +566,4 @@ impl Chain {
         self.expected += 1;
         fault
     }
-}
-
-fn raise(counters: &mut BTreeMap<String, u32>, series: String, n: u32) {
-    let c = counters.entry(series).or_insert(0);
-    *c = (*c).max(n);
 }

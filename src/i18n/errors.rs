@@ -210,6 +210,19 @@ fn line_fault(f: &LineFault, lang: Lang) -> String {
                 "the closing line's digest does not match the lines before it: a line was changed, added, removed or moved",
             )
             .into(),
+        LineFault::BeyondCounter { series, counter } => {
+            if lang == Lang::It {
+                format!("codice oltre il contatore {series} ({counter}): in una banca la numerazione prosegue dal contatore")
+            } else {
+                format!("a code beyond the counter {series} ({counter}): in a bank, numbering goes on from the counter")
+            }
+        }
+        LineFault::NoAdministrator => lang
+            .pick(
+                "nel file non c'è nessun amministratore attivo: ogni esportazione ne ha uno, e senza la banca non si potrebbe gestire",
+                "the file has no active administrator: every export has one, and without one the bank could not be run",
+            )
+            .into(),
         LineFault::Unstorable { reason } => {
             format!("{} ({reason})", lang.pick("record troppo grande per essere conservato", "record too large to be stored"))
         }
