@@ -158,9 +158,25 @@ impl Restore<'_> {
         }
     }
 
+    /// Bytes the restore itself holds now: the line being read and the
+    /// sibling references waiting for their need (the store's own cache aside).
+    pub fn held(&self) -> usize {
+        self.partial.capacity() + self.later_siblings.capacity() * std::mem::size_of::<(usize, NeedCode)>()
+    }
+
     /// The restore's outcome: a summary once everything is written and
     /// durable, or every problem found by line (and nothing left behind).
-    pub fn finish(mut self) -> Response {
+    pub fn finish(self) -> Response {
+        self.conclude(true)
+    }
+
+    /// As `finish`, for a bank closed right after (a staging folder): the
+    /// in-memory indexes are not built, the server that opens it builds them.
+    pub fn finish_for_closing(self) -> Response {
+        self.conclude(false)
+    }
+
+    fn conclude(mut self, index: bool) -> Response {
         if !self.partial.is_empty() || self.overlong {
             // A last line without its newline: not as banca writes a file.
             self.end_of_line();
@@ -186,7 +202,7 @@ impl Restore<'_> {
                 faults.sort_by_key(|f| f.line);
                 Err(BankError::ImportRejected(faults))
             }
-            (None, true) => self.commit().map(|()| Reply::Imported(self.summary.clone())),
+            (None, true) => self.commit(index).map(|()| Reply::Imported(self.summary.clone())),
         };
         if outcome.is_err() {
             self.roll_back();
@@ -488,7 +504,7 @@ impl Restore<'_> {
 
     /// Everything was read and is good: counters, the audit head and who
     /// restored, then the marker goes, each step flushed.
-    fn commit(&self) -> Result<(), BankError> {
+    fn commit(&self, index: bool) -> Result<(), BankError> {
         let store = &self.bank.store;
         let mut meta = sled::Batch::default();
         for (series, value) in &self.counters {
@@ -507,7 +523,9 @@ impl Restore<'_> {
         store.flush()?;
         store.tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
         store.flush()?;
-        self.bank.rebuild_index()?;
+        if index {
+            self.bank.rebuild_index()?;
+        }
         Ok(())
     }
 
