@@ -595,6 +595,21 @@ fn a_refused_restore_into_a_running_servers_empty_bank_leaves_it_empty_and_servi
     let out = banca(&dir).arg("import").arg(&path).assert().code(1).get_output().clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("riga {}: chiave sconosciuta `extra`", at + 1)), "{stderr}");
+    // A client that leaves half-way (its file could not be read further): what
+    // the server wrote is cleared, and its writer lock let go.
+    let whole = file_of(&demo_file());
+    let mut client = banca::client::Client::connect(banca::client::Target::new(
+        banca::config::canonical_bank_path(&bank),
+        socket.clone(),
+    ))
+    .unwrap();
+    let half = whole[..whole.len() / 2].to_vec();
+    let unreadable = std::io::Error::other("disk unreadable");
+    match client.import([Ok(half), Err(unreadable)]) {
+        Err(banca::client::ClientError::NotSent(_)) => {}
+        other => panic!("expected a restore abandoned before its end, got {other:?}"),
+    }
+    drop(client);
     // Still serving, still empty: the good file goes in, and comes out the same.
     let good = dir.path().join("good.jsonl");
     std::fs::write(&good, file_of(&demo_file())).unwrap();
