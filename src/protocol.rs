@@ -30,24 +30,33 @@ pub const MAX_HELLO: usize = 4 << 10;
 /// about 30 MB), but not unbounded: a client refuses garbage too.
 pub const MAX_SERVER_FRAME: usize = 256 << 20;
 
-/// Export and import lines travel in chunks of about this many bytes.
+/// Export lines and import bytes travel in chunks of about this many bytes.
 pub const CHUNK_BYTES: usize = 1 << 20;
 
-/// Splits lines into chunks of about `CHUNK_BYTES`, keeping their order.
-pub fn chunk_lines(lines: Vec<String>) -> Vec<Vec<String>> {
-    let mut chunks = Vec::new();
-    let mut current = Vec::new();
+/// Export chunks sent ahead and not yet written to the socket: the server
+/// reads its spooled export no faster than the client takes it.
+pub const EXPORT_CHUNKS_IN_FLIGHT: usize = 2;
+
+/// Reads whole lines (without their newline) from `r` until about
+/// `CHUNK_BYTES` are gathered; an empty vector at the end.
+pub fn read_line_chunk(r: &mut impl io::BufRead) -> io::Result<Vec<String>> {
+    let mut chunk = Vec::new();
     let mut bytes = 0;
-    for line in lines {
-        if bytes + line.len() > CHUNK_BYTES && !current.is_empty() {
-            chunks.push(std::mem::take(&mut current));
-            bytes = 0;
+    let mut line = Vec::new();
+    while bytes < CHUNK_BYTES {
+        line.clear();
+        if r.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
         }
         bytes += line.len() + 8;
-        current.push(line);
+        chunk.push(
+            String::from_utf8(std::mem::take(&mut line)).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+        );
     }
-    chunks.push(current);
-    chunks
+    Ok(chunk)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,9 +96,10 @@ pub enum ClientMsg {
         id: u64,
         request: Box<Request>,
     },
-    /// Lines of an import sent ahead of `Request::Import` (which then carries the last ones).
-    ImportLines {
-        lines: Vec<String>,
+    /// Bytes of an import file, cut anywhere, sent ahead of `Request::Import`
+    /// (whose lines then come last). The server restores them as they come.
+    ImportBytes {
+        bytes: Vec<u8>,
     },
     /// Ask for an `Event` after every committed change the caller may see;
     /// answered by `Subscription`.
@@ -287,12 +297,20 @@ mod tests {
     }
 
     #[test]
-    fn long_exports_are_cut_in_chunks_that_fit_a_frame() {
+    fn a_spooled_export_is_read_back_in_chunks_of_whole_lines() {
         let lines: Vec<String> = (0..5000).map(|i| format!("{i:0>600}")).collect();
-        let chunks = chunk_lines(lines.clone());
+        let file: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
+        let mut reader = std::io::BufReader::new(file.as_slice());
+        let mut chunks = Vec::new();
+        loop {
+            let chunk = read_line_chunk(&mut reader).unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
+        }
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.iter().map(|l| l.len()).sum::<usize>() <= CHUNK_BYTES));
         assert_eq!(chunks.concat(), lines);
-        assert_eq!(chunk_lines(vec![]), vec![Vec::<String>::new()]);
     }
 }

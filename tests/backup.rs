@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use banca::bank::{
-    Bank, BankError, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
+    Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
 };
 use banca::model::*;
 use banca::store::audit::ChainBreak;
@@ -94,19 +94,12 @@ fn nth(lines: &[String], of_kind: &str, nth: usize) -> usize {
     lines.iter().enumerate().filter(|(_, l)| kind(l) == of_kind).nth(nth).map(|(i, _)| i).expect("such a line")
 }
 
-/// Rewrites the closing line's count after lines were added or removed, as
-/// a careful forger would, so a test sees the one fault it is about.
-fn reseal(lines: &mut [String]) {
-    let count = lines.len() - 1;
-    if let Some(last) = lines.last_mut() {
-        *last = format!("{{\"end\":{{\"lines\":{count}}}}}");
-    }
-}
-
+/// Changes a record on its line and writes it back as banca writes it
+/// (the closing line is the test's to reseal).
 fn edit(line: &mut String, f: impl FnOnce(&mut Value)) {
     let mut v: Value = serde_json::from_str(line).unwrap();
     f(&mut v);
-    *line = serde_json::to_string(&v).unwrap();
+    *line = serde_json::from_value::<ExportLine>(v).map(|l| l.to_json()).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -231,6 +224,7 @@ fn an_import_names_every_bad_line_and_writes_nothing() {
     });
     let tampered = nth(&good, "audit", 4);
     edit(&mut bad[tampered], |v| v["audit"]["record"]["actor"] = json!("mallory"));
+    reseal(&mut bad);
 
     let (_dir, target) = new_bank();
     let faults = match import(&target, &bad) {
@@ -289,7 +283,8 @@ fn an_audit_entry_missing_from_the_file_is_reported_at_the_line_after_the_gap() 
 fn an_import_without_a_banca_header_is_refused_at_line_one() {
     let fx = busy_bank();
     let mut lines = export(&fx);
-    lines[0] = r#"{"header":{"format":"altro-programma","version":1,"store_format":1}}"#.into();
+    lines[0] = r#"{"header":{"format":"altro-programma","version":3,"store_format":1}}"#.into();
+    reseal(&mut lines);
     let (_dir, target) = new_bank();
     match import(&target, &lines) {
         Err(BankError::ImportRejected(faults)) => {
@@ -373,13 +368,24 @@ fn a_restored_bank_numbers_new_records_after_the_highest_restored_code() {
 }
 
 #[test]
-fn a_restored_bank_numbers_after_the_highest_code_even_when_the_file_has_no_counters() {
+fn a_file_whose_codes_run_past_its_counters_is_refused_at_the_first_such_code() {
+    // No bank has a code beyond its counter: restored, it would give the code again.
     let fx = busy_bank();
     let mut lines: Vec<String> = export(&fx).into_iter().filter(|l| kind(l) != "counter").collect();
     reseal(&mut lines);
     let (_dir, restored) = new_bank();
-    import(&restored, &lines).unwrap();
-    assert_eq!(next_codes(restored), ("F-2026-0003".into(), "R-2026-0004".into(), "S-003".into()));
+    match import(&restored, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            let first_service = nth(&lines, "service", 0) + 1;
+            assert_eq!(faults[0].line, first_service, "{faults:?}");
+            assert_eq!(faults[0].problem, LineFault::BeyondCounter { series: "S".into(), counter: 0 });
+            let first_family = nth(&lines, "family", 0) + 1;
+            assert!(faults.iter().any(|f| f.line == first_family
+                && f.problem == LineFault::BeyondCounter { series: "F/2026".into(), counter: 0 }));
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(restored.store().is_empty());
 }
 
 #[test]
@@ -389,6 +395,7 @@ fn a_code_used_once_is_not_given_again_after_a_restore() {
     let mut lines = export(&fx);
     let counter = lines.iter().position(|l| l.contains("\"F/2026\"")).expect("family counter");
     edit(&mut lines[counter], |v| v["counter"]["value"] = json!(10));
+    reseal(&mut lines);
     let (_dir, restored) = new_bank();
     import(&restored, &lines).unwrap();
     assert_eq!(next_codes(restored).0, "F-2026-0011");
@@ -432,12 +439,18 @@ fn a_record_line_beyond_the_bounds_is_refused_by_field_and_limit_and_writes_noth
         &LineFault::Invalid(vec![
             Problem::new("identity.adults", Reason::TooMany { max: 10 }),
             Problem::new("identity.email", Reason::TooLong { max: 254 }),
+            // Its service's line was refused (the 2 MB e-mail), so the
+            // restore holds no S-001 for this family to name.
+            Problem::new("service", Reason::UnknownService { code: "S-001".into() }),
         ])
     );
     assert_eq!(at(service + 1), &LineFault::Invalid(vec![Problem::new("email", Reason::TooLong { max: 254 })]));
     assert_eq!(
         at(need + 1),
-        &LineFault::Invalid(vec![Problem::new("placement.languages", Reason::TooMany { max: 20 })])
+        &LineFault::Invalid(vec![
+            Problem::new("placement.languages", Reason::TooMany { max: 20 }),
+            Problem::new("service", Reason::UnknownService { code: "S-001".into() }),
+        ])
     );
     assert!(target.store().is_empty(), "nothing written");
 }

@@ -339,11 +339,14 @@ fn export_then_import_restores_the_same_bank() {
 fn a_broken_import_file_is_refused_with_its_line_numbers_and_writes_nothing() {
     let bank = Bank { dir: TempDir::new().unwrap() };
     let file = bank.dir.path().join("bad.jsonl");
-    std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":1,\"store_format\":1}}\nnot json\n")
+    std::fs::write(&file, "{\"header\":{\"format\":\"banca-export\",\"version\":3,\"store_format\":1}}\nnot json\n")
         .unwrap();
     bank.run(&["import", file.to_str().unwrap()]).code(1).stderr(predicate::str::contains("riga 2"));
-    // Nothing was written: the bank is still empty and asks to be initialised.
-    bank.run(&["family", "list"]).code(1).stderr(predicate::str::contains("banca init"));
+    // Nothing was written: not even the bank's folder, and nothing beside it.
+    let mut left: Vec<_> = std::fs::read_dir(bank.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    left.sort();
+    assert_eq!(left, ["bad.jsonl", "config.toml"]);
+    bank.run(&["family", "list"]).code(3).stderr(predicate::str::contains("banca init"));
 }
 
 #[test]

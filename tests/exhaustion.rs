@@ -234,7 +234,8 @@ fn someone_who_is_not_an_active_operator_cannot_hold_a_connection() {
         admin_user: nix::unistd::User::from_uid(nix::unistd::getuid()).unwrap().expect("a user").name,
         now: time::OffsetDateTime::now_utc(),
     });
-    match admin.import(lines) {
+    let file = format!("{}\n", lines.join("\n"));
+    match admin.import([Ok(file.into_bytes())]) {
         Ok(Ok(Reply::Imported(summary))) => assert_eq!(summary.families, 5),
         other => panic!("the import after a quiet while: {other:?}"),
     }

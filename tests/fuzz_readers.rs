@@ -1,21 +1,16 @@
 //! The readers of untrusted bytes under property-based fuzzing: the
-//! socket's frame decoder, the JSONL import reader and the CSV reader of
-//! ambiti. None may panic; the decoder refuses a length over its cap
-//! before allocating, and what it allocates stays bounded by the frame;
-//! an import is refused with line numbers, or accepted and restored
-//! exactly as the lines say.
-
-mod common;
+//! socket's frame decoder and the CSV reader of ambiti (the JSONL import
+//! reader: tests/restore_mutations.rs). None may panic; the decoder refuses
+//! a length over its cap before allocating, and what it allocates stays
+//! bounded by the frame.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::Read;
-use std::sync::{Arc, OnceLock};
 
-use banca::bank::{ambits_from_csv, check_import, BankError, ExportLine, Reply, Request};
+use banca::bank::{ambits_from_csv, Request};
 use banca::model::Comuni;
 use banca::protocol::{read_frame, ClientMsg, FrameError, Hello, MAX_FRAME};
-use common::*;
 use proptest::prelude::*;
 
 // ------------------------------------------------------------------ allocation, per thread
@@ -111,7 +106,8 @@ fn the_worst_frame_within_the_cap_costs_a_bounded_multiple_of_its_size() {
     // Many empty strings: the densest way to make the decoder build values.
     let lines = vec![String::new(); MAX_FRAME - 16];
     let mut frame = Vec::new();
-    banca::protocol::write_frame(&mut frame, &ClientMsg::ImportLines { lines }, MAX_FRAME).unwrap();
+    let call = ClientMsg::Call { id: 1, request: Box::new(Request::Import { lines }) };
+    banca::protocol::write_frame(&mut frame, &call, MAX_FRAME).unwrap();
     let (result, peak) = peak_of(|| read_frame::<ClientMsg>(&mut frame.as_slice(), MAX_FRAME));
     assert!(result.is_ok());
     println!("a frame of {} bytes decoded with a peak of {} bytes ({}×)", frame.len(), peak, peak / frame.len());
@@ -156,163 +152,7 @@ proptest! {
     }
 }
 
-// ------------------------------------------------------------------ the JSONL import reader
-
-/// A real export: the test fixture with a family and a need, its audit chain included.
-fn export() -> &'static Vec<String> {
-    static LINES: OnceLock<Vec<String>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        let fx = fixture();
-        fx.create_family(ANNA, family_input());
-        fx.create_need(ANNA, need_input());
-        match fx.ok(ADMIN, Request::Export) {
-            Reply::Export { lines } => lines,
-            other => panic!("{other:?}"),
-        }
-    })
-}
-
-#[derive(Debug, Clone)]
-enum Mutation {
-    ReplaceLine(usize, String),
-    InsertText(usize, usize, String),
-    DeleteLine(usize),
-    SwapLines(usize, usize),
-    Truncate(usize, usize),
-    DuplicateLine(usize),
-    BlankLine(usize),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let text = prop_oneof![
-        "\\PC{0,12}",
-        Just("\u{1b}]0;pwned\u{7}".to_string()),
-        Just("\\u001b[2J".to_string()),
-        Just("\\u202e".to_string()),
-        Just("\\n".to_string()),
-        Just("\"".to_string()),
-        Just("}".to_string()),
-        Just("0".to_string()),
-    ];
-    prop_oneof![
-        (any::<usize>(), "\\PC{0,40}").prop_map(|(i, s)| Mutation::ReplaceLine(i, s)),
-        (any::<usize>(), any::<usize>(), text).prop_map(|(i, at, s)| Mutation::InsertText(i, at, s)),
-        any::<usize>().prop_map(Mutation::DeleteLine),
-        (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Mutation::SwapLines(i, j)),
-        (any::<usize>(), any::<usize>()).prop_map(|(i, at)| Mutation::Truncate(i, at)),
-        any::<usize>().prop_map(Mutation::DuplicateLine),
-        any::<usize>().prop_map(Mutation::BlankLine),
-    ]
-}
-
-fn apply(lines: &mut Vec<String>, m: &Mutation) {
-    if lines.is_empty() {
-        return;
-    }
-    let n = lines.len();
-    let char_at = |line: &str, at: usize| {
-        let count = line.chars().count();
-        line.char_indices().nth(at % (count + 1)).map_or(line.len(), |(i, _)| i)
-    };
-    match m {
-        Mutation::ReplaceLine(i, s) => lines[i % n] = s.clone(),
-        Mutation::InsertText(i, at, s) => {
-            let line = &mut lines[i % n];
-            let at = char_at(line, *at);
-            line.insert_str(at, s);
-        }
-        Mutation::DeleteLine(i) => {
-            lines.remove(i % n);
-        }
-        Mutation::SwapLines(i, j) => lines.swap(i % n, j % n),
-        Mutation::Truncate(i, at) => {
-            let line = &mut lines[i % n];
-            let at = char_at(line, *at);
-            line.truncate(at);
-        }
-        Mutation::DuplicateLine(i) => {
-            let line = lines[i % n].clone();
-            lines.insert(i % n, line);
-        }
-        Mutation::BlankLine(i) => lines.insert(i % n, String::new()),
-    }
-}
-
-/// The lines as the bank writes them: each record re-serialised, blank lines gone.
-fn canonical(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<ExportLine>(l).expect("accepted lines parse").to_json())
-        .collect()
-}
-
-/// Refused with every fault on a line of the file, or accepted; an
-/// accepted file is restored record for record (checked on a real bank).
-fn judge(lines: &[String]) -> Result<(), TestCaseError> {
-    match check_import(lines, Comuni::embedded()) {
-        Ok(_) => {
-            let (_dir, bank) = empty_bank();
-            let bank = Arc::new(bank);
-            let imported = ask_server_user(&bank, ADMIN, Request::Import { lines: lines.to_vec() });
-            prop_assert!(imported.is_ok(), "checked but not imported: {:?}", imported);
-            let Ok(Reply::Export { lines: again }) = ask(&bank, ADMIN, Request::Export) else {
-                return Err(TestCaseError::fail("no export after an accepted import"));
-            };
-            // Records come back in key order, whatever order the file had them in;
-            // a counter comes back at least as high (numbering goes on after the
-            // highest code, whatever a counter line said, or if it was missing).
-            let counter = |l: &String| match serde_json::from_str::<ExportLine>(l) {
-                Ok(ExportLine::Counter { series, value }) => Some((series, value)),
-                _ => None,
-            };
-            let wanted = canonical(lines);
-            for (series, value) in wanted.iter().filter_map(counter) {
-                let restored = again.iter().filter_map(counter).find(|(s, _)| *s == series);
-                prop_assert!(restored.is_some_and(|(_, v)| v >= value), "counter {} lost", series);
-            }
-            // (The end line counts the counters too.)
-            let end = |l: &String| matches!(serde_json::from_str::<ExportLine>(l), Ok(ExportLine::End { .. }));
-            let records = |ls: &[String]| {
-                let mut r: Vec<String> = ls.iter().filter(|l| counter(l).is_none() && !end(l)).cloned().collect();
-                r.sort();
-                r
-            };
-            prop_assert_eq!(records(&again), records(&wanted));
-        }
-        Err(BankError::ImportRejected(faults)) => {
-            prop_assert!(!faults.is_empty());
-            for f in &faults {
-                prop_assert!(f.line >= 1 && f.line <= lines.len().max(1), "line {} of {}", f.line, lines.len());
-            }
-        }
-        Err(other) => return Err(TestCaseError::fail(format!("neither accepted nor refused by line: {other:?}"))),
-    }
-    Ok(())
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
-
-    #[test]
-    fn a_mutated_export_is_refused_by_line_or_restored_exactly(mutations in proptest::collection::vec(mutation(), 0..4)) {
-        let mut lines = export().clone();
-        for m in &mutations {
-            apply(&mut lines, m);
-        }
-        judge(&lines)?;
-    }
-
-    #[test]
-    fn arbitrary_lines_never_panic_the_import_reader(lines in proptest::collection::vec("\\PC{0,80}", 0..8)) {
-        judge(&lines)?;
-    }
-}
-
-#[test]
-fn the_unmutated_export_is_restored_exactly() {
-    judge(export()).unwrap();
-}
+// (The JSONL import reader: tests/restore_mutations.rs.)
 
 // ------------------------------------------------------------------ the CSV reader of ambiti
 

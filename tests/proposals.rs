@@ -1009,7 +1009,8 @@ fn an_export_restores_proposals_and_placements_and_a_dangling_placement_is_refus
     let line = forged.iter().position(|l| l.starts_with("{\"placement\"")).expect("a placement line");
     let mut v: serde_json::Value = serde_json::from_str(&forged[line]).unwrap();
     v["placement"]["record"]["proposal"] = serde_json::json!("P-2026-0099");
-    forged[line] = serde_json::to_string(&v).unwrap();
+    forged[line] = serde_json::from_value::<banca::bank::ExportLine>(v).unwrap().to_json();
+    reseal(&mut forged);
     let (dir, other) = empty_bank();
     let other = Fixture { dir, bank: Arc::new(other) };
     assert_eq!(

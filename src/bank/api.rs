@@ -716,6 +716,67 @@ pub enum LineFault {
     },
     /// Lines after the closing line.
     AfterEnd,
+    /// The line's bytes are not UTF-8.
+    NotUtf8,
+    /// The line is longer than any line banca writes (`MAX_LINE_BYTES`).
+    TooLong {
+        max: usize,
+    },
+    /// An empty line: banca writes none.
+    Blank,
+    /// The last line has no newline: the file was cut short or edited.
+    NoFinalNewline,
+    /// A key banca does not write (a misspelt one), as a dotted path.
+    UnknownKey {
+        key: String,
+    },
+    /// A key banca always writes is missing (no default fills it in).
+    MissingKey {
+        key: String,
+    },
+    /// Same keys and values, but not written as banca writes them
+    /// (spacing, key order, escapes): the file was edited.
+    NotCanonical,
+    /// A record at revision 0: every stored record has revision 1 or more.
+    RevisionZero,
+    /// A line of this kind out of the export's order of kinds.
+    Misplaced {
+        kind: String,
+    },
+    /// A record whose key is lower than the one before it.
+    OutOfOrder {
+        record: String,
+    },
+    /// An export of an older version, which has no digest to prove it whole.
+    Undigested {
+        version: u32,
+    },
+    /// An export of a newer banca.
+    UnsupportedVersion {
+        version: u32,
+        supported: u32,
+    },
+    /// The header names a store format this banca does not know.
+    StoreFormat {
+        found: u32,
+        supported: u32,
+    },
+    /// The closing line's digest does not match the lines before it: a
+    /// line was changed, added, removed or moved.
+    DigestMismatch,
+    /// A code beyond its series' counter (0: no counter line): no bank has
+    /// one, since numbering goes on from the counter.
+    BeyondCounter {
+        series: String,
+        counter: u32,
+    },
+    /// No active administrator in the whole file (reported at its last
+    /// line): no export lacks one, and nobody could run the restored bank.
+    NoAdministrator,
+    /// The record could not be stored readably (over the codec's limit).
+    Unstorable {
+        reason: String,
+    },
 }
 
 /// What can go wrong with a request. Sentences are made at the edge

@@ -1,29 +1,44 @@
-//! Export to JSON Lines and import into an empty bank: the backup, and the
-//! path across a future change of storage format.
+//! Export to JSON Lines, and the checks every line of an import passes:
+//! the backup, and the path across a future change of storage format.
 //!
 //! The file is self-describing: a header line, then one record per line,
 //! each tagged with its kind — counters, ambiti, services, operators,
-//! families, needs, and the audit chain — in key order, so the same bank
-//! always exports the same bytes. An import restores the bank exactly,
-//! audit chain included (verified on the way in); it writes nothing unless
-//! every line is valid.
+//! families, needs, proposals, placements, and the audit chain — in key
+//! order, so the same bank always exports the same bytes. The closing line
+//! counts the lines before it and carries their SHA-256 digest. An export
+//! is written line by line to any `Write` (the server spools it to a file),
+//! never held whole. The restore itself, line by line, is `restore.rs`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::access::{Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{AuditAction, AuditEntry, ChainBreak};
+use crate::store::audit::{AuditAction, AuditEntry};
 use crate::store::{meta_key, TreeId};
 
-use super::index::{self, FAMILY, NEED};
 use super::*;
 
-/// 2: codes as text (`"F-2026-0042"`), proposals and placements. Version 1 files still import.
-pub const EXPORT_VERSION: u32 = 2;
-const EXPORT_FORMAT: &str = "banca-export";
+/// 3: the closing line carries the SHA-256 of every line before it; a file
+/// must be exactly as banca wrote it. Versions 1 and 2 have no digest and
+/// are refused (restore them with the banca that wrote them, then export
+/// again with this one: the store format is the same).
+/// 2: codes as text (`"F-2026-0042"`), proposals and placements.
+pub const EXPORT_VERSION: u32 = 3;
+pub(super) const EXPORT_FORMAT: &str = "banca-export";
+/// Places of the audit entries and of the closing line in an export's order.
+pub(super) const AUDIT_RANK: u8 = 10;
+pub(super) const END_RANK: u8 = 11;
+
+/// No line of an export is longer: a record is at most 1 MiB in the store
+/// (the codec's limit), its JSON at most about twice that (escaped quotes),
+/// and a quarantined record travels as hex of at most
+/// `limits::MAX_QUARANTINE_RAW` bytes. A longer line is refused by its
+/// number without being read; one line at a time is held.
+pub const MAX_LINE_BYTES: usize = 2 * crate::model::limits::MAX_QUARANTINE_RAW + (64 << 10);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -74,9 +89,13 @@ pub enum ExportLine {
         record: crate::store::quarantine::Quarantined,
         raw: String,
     },
-    /// The last line: how many came before it, so a file cut short is refused.
+    /// The last line: how many came before it and their SHA-256 (hex, over
+    /// the exact bytes of every line before it, newline included), so a
+    /// file cut short, or with any line changed, added, removed or moved,
+    /// is refused.
     End {
         lines: u64,
+        sha256: String,
     },
 }
 
@@ -93,523 +112,406 @@ impl ExportLine {
         // Lossless: bidi and C1 characters written as \u escapes, so `less` on a backup is safe.
         crate::model::plain::inert_json(&serde_json::to_string(self).expect("export lines are plain data")).into_owned()
     }
+
+    /// Where the line goes in an export: its kind's rank, then its key.
+    /// Lines come in rank order, and within a rank in strictly rising key
+    /// order (as the store iterates them). Audit entries are ordered by the
+    /// chain's own check.
+    pub(super) fn place(&self) -> (u8, Vec<u8>) {
+        match self {
+            ExportLine::Header { .. } => (0, vec![]),
+            ExportLine::Counter { series, .. } => (1, series.as_bytes().to_vec()),
+            // Before the records: a record may name one in quarantine.
+            ExportLine::Quarantined { record, .. } => (2, quarantine_place(record)),
+            ExportLine::Ambit { record, .. } => (3, record.details.key().into_bytes()),
+            ExportLine::Service { record, .. } => (4, record.code.key().to_vec()),
+            ExportLine::Operator { record, .. } => (5, record.user.as_bytes().to_vec()),
+            ExportLine::Family { record, .. } => (6, record.code.key().to_vec()),
+            ExportLine::Need { record, .. } => (7, record.code.key().to_vec()),
+            ExportLine::Proposal { record, .. } => (8, record.code.key().to_vec()),
+            ExportLine::Placement { record, .. } => (9, record.code.key().to_vec()),
+            ExportLine::Audit { record } => (AUDIT_RANK, AuditEntry::key(record.seq).to_vec()),
+            ExportLine::End { .. } => (END_RANK, vec![]),
+        }
+    }
+
+    /// The line's kind as its tag reads (`family`), and the record it names.
+    pub(super) fn kind_and_name(&self) -> (&'static str, String) {
+        match self {
+            ExportLine::Header { .. } => ("header", String::new()),
+            ExportLine::Counter { series, .. } => ("counter", format!("counter {series}")),
+            ExportLine::Ambit { record, .. } => ("ambit", format!("ambit {}", record.details.key())),
+            ExportLine::Service { record, .. } => ("service", record.code.to_string()),
+            ExportLine::Operator { record, .. } => ("operator", format!("operator {}", record.user)),
+            ExportLine::Family { record, .. } => ("family", record.code.to_string()),
+            ExportLine::Need { record, .. } => ("need", record.code.to_string()),
+            ExportLine::Proposal { record, .. } => ("proposal", record.code.to_string()),
+            ExportLine::Placement { record, .. } => ("placement", record.code.to_string()),
+            ExportLine::Quarantined { record, .. } => {
+                ("quarantined", format!("quarantined {} {}", record.tree, record.record))
+            }
+            ExportLine::Audit { record } => ("audit", format!("audit {}", record.seq)),
+            ExportLine::End { .. } => ("end", String::new()),
+        }
+    }
+
+    /// A record's revision (0 for lines that have none).
+    fn revision(&self) -> Option<u64> {
+        match self {
+            ExportLine::Ambit { revision, .. }
+            | ExportLine::Service { revision, .. }
+            | ExportLine::Operator { revision, .. }
+            | ExportLine::Family { revision, .. }
+            | ExportLine::Need { revision, .. }
+            | ExportLine::Proposal { revision, .. }
+            | ExportLine::Placement { revision, .. } => Some(*revision),
+            _ => None,
+        }
+    }
+}
+
+/// The count and digest of the lines written so far: what the closing line says.
+#[derive(Default, Clone)]
+pub struct Seal {
+    digest: Sha256,
+    lines: u64,
+}
+
+impl Seal {
+    /// One line, as its bytes stand in the file (without its newline).
+    pub fn add(&mut self, line: &[u8]) {
+        self.part(line);
+        self.close_line();
+    }
+
+    /// Part of a line too long to hold: its bytes as they come.
+    pub(super) fn part(&mut self, bytes: &[u8]) {
+        self.digest.update(bytes);
+    }
+
+    /// The newline after the parts of a line.
+    pub(super) fn close_line(&mut self) {
+        self.digest.update(b"\n");
+        self.lines += 1;
+    }
+
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    pub fn hex(&self) -> String {
+        hex::encode(self.digest.clone().finalize())
+    }
+
+    /// The closing line for the lines added so far.
+    pub fn end(&self) -> ExportLine {
+        ExportLine::End { lines: self.lines, sha256: self.hex() }
+    }
+}
+
+/// Writes export lines, one JSON object and a newline each, then the
+/// closing line with their count and digest.
+pub struct ExportWriter<W: Write> {
+    out: W,
+    seal: Seal,
+    bytes: u64,
+}
+
+impl<W: Write> ExportWriter<W> {
+    pub fn new(out: W) -> ExportWriter<W> {
+        ExportWriter { out, seal: Seal::default(), bytes: 0 }
+    }
+
+    pub fn line(&mut self, line: &ExportLine) -> std::io::Result<()> {
+        let json = line.to_json();
+        self.seal.add(json.as_bytes());
+        self.out.write_all(json.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.bytes += json.len() as u64 + 1;
+        Ok(())
+    }
+
+    /// Writes the closing line; gives the writer back, and the whole file's lines and bytes.
+    pub fn finish(mut self) -> std::io::Result<(W, u64, u64)> {
+        let end = self.seal.end().to_json();
+        self.out.write_all(end.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        Ok((self.out, self.seal.lines() + 1, self.bytes + end.len() as u64 + 1))
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    pub lines: u64,
+    pub bytes: u64,
 }
 
 impl Bank {
     /// The administrator's backup: every record whole, identities included
     /// (the one read of identities that is not an emergency: the file is
     /// the bank itself, kept like the bank). On record as an export.
-    pub(super) fn export(&self, who: &Principal) -> Response {
-        self.require(who, Operation::ReadIdentity, Subject::Backup, None, "export")?;
+    /// Written line by line to `out`: memory does not grow with the bank.
+    pub fn export_into(&self, actor: &Actor, out: &mut dyn Write) -> Result<Exported, BankError> {
+        let who = self.principal(actor)?;
+        self.require(&who, Operation::ReadIdentity, Subject::Backup, None, "export")?;
         // Holding the writer lock makes the snapshot consistent: no write
         // lands between the first line and the last.
         let _w = self.write_lock();
-        let mut lines = vec![ExportLine::header().to_json()];
+        let io = |e: std::io::Error| BankError::Storage(format!("export: {e}"));
+        let mut w = ExportWriter::new(out);
+        w.line(&ExportLine::header()).map_err(io)?;
         for kv in self.store.tree(TreeId::Meta).scan_prefix(meta_key::COUNTER_PREFIX) {
             let (k, v) = kv.map_err(StoreError::from)?;
             let series = String::from_utf8_lossy(&k[meta_key::COUNTER_PREFIX.len()..]).into_owned();
             let value = v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0);
-            lines.push(ExportLine::Counter { series, value }.to_json());
+            w.line(&ExportLine::Counter { series, value }).map_err(io)?;
         }
-        for item in self.store.iter::<Ambit>(TreeId::Ambits) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Ambit { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Service>(TreeId::Services) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Service { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Operator>(TreeId::Operators) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Operator { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Family>(TreeId::Families) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Family { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Need>(TreeId::Needs) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Need { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Proposal { revision, record }.to_json());
-        }
-        for item in self.store.iter::<Placement>(TreeId::Placements) {
-            let (revision, record) = item?;
-            lines.push(ExportLine::Placement { revision, record }.to_json());
-        }
+        // Records in quarantine come first: records after them may name them.
         for item in self.store.quarantined_raw() {
             let (record, raw) = item?;
-            lines.push(ExportLine::Quarantined { record, raw: hex::encode(raw) }.to_json());
+            w.line(&ExportLine::Quarantined { record, raw: hex::encode(raw) }).map_err(io)?;
         }
+        macro_rules! records {
+            ($tree:expr, $ty:ty, $variant:ident) => {
+                for item in self.store.iter::<$ty>($tree) {
+                    let (revision, record) = item?;
+                    w.line(&ExportLine::$variant { revision, record }).map_err(io)?;
+                }
+            };
+        }
+        records!(TreeId::Ambits, Ambit, Ambit);
+        records!(TreeId::Services, Service, Service);
+        records!(TreeId::Operators, Operator, Operator);
+        records!(TreeId::Families, Family, Family);
+        records!(TreeId::Needs, Need, Need);
+        records!(TreeId::Proposals, Proposal, Proposal);
+        records!(TreeId::Placements, Placement, Placement);
         for item in self.store.iter::<AuditEntry>(TreeId::Audit) {
             let (_, record) = item?;
-            lines.push(ExportLine::Audit { record }.to_json());
+            w.line(&ExportLine::Audit { record }).map_err(io)?;
         }
-        let count = lines.len() as u64;
-        lines.push(ExportLine::End { lines: count }.to_json());
+        let (_, lines, bytes) = w.finish().map_err(io)?;
         // The export itself carries every child's identity: on record.
         let now = self.clock.now();
         self.store.transact(|tx| {
             tx.audit::<BankError>(now, &who.user, AuditAction::Export, "*", vec![])?;
             Ok(())
         })?;
-        Ok(Reply::Export { lines })
+        Ok(Exported { lines, bytes })
     }
 
-    /// Restores into an empty bank; only the server's own user (or root)
-    /// may, as with `init`: an empty bank has nobody else to ask.
-    pub(super) fn import(&self, actor: &Actor, lines: Vec<String>) -> Response {
-        let _w = self.write_lock();
-        if !self.store.is_empty() {
-            return Err(BankError::NotEmpty);
-        }
-        if !actor.server_user {
-            return Err(BankError::ServerUserOnly { action: "import".into() });
-        }
-        let parsed = parse_and_check(&lines, self.comuni)?;
-        self.write_import(&parsed, actor)?;
-        self.rebuild_index()?;
-        Ok(Reply::Imported(parsed.summary()))
-    }
-
-    /// Writes a checked import. A marker makes it all or nothing: a bank
-    /// whose import was cut short refuses to open.
-    fn write_import(&self, p: &Parsed, actor: &Actor) -> Result<(), BankError> {
-        let tree = |t| self.store.tree(t);
-        let err = |e: sled::Error| BankError::from(StoreError::from(e));
-        // Every record is encoded, and proved readable, before anything is written.
-        let mut pending = PendingWrites::default();
-        for (rev, a) in &p.ambits {
-            pending.record(TreeId::Ambits, a.details.key().as_bytes(), *rev, a)?;
-        }
-        for (rev, s) in &p.services {
-            pending.record(TreeId::Services, &s.code.key(), *rev, s)?;
-        }
-        for (rev, o) in &p.operators {
-            pending.record(TreeId::Operators, o.user.as_bytes(), *rev, o)?;
-        }
-        for (rev, f) in &p.families {
-            let key = f.code.key();
-            pending.record(TreeId::Families, &key, *rev, f)?;
-            pending.index(FAMILY, &index::family_entries(f), &key);
-        }
-        for (rev, n) in &p.needs {
-            let key = n.code.key();
-            pending.record(TreeId::Needs, &key, *rev, n)?;
-            pending.index(NEED, &index::need_entries(n), &key);
-        }
-        for (rev, x) in &p.proposals {
-            pending.record(TreeId::Proposals, &x.code.key(), *rev, x)?;
-        }
-        for (rev, x) in &p.placements {
-            pending.record(TreeId::Placements, &x.code.key(), *rev, x)?;
-        }
-        for e in &p.audit {
-            pending.record(TreeId::Audit, &AuditEntry::key(e.seq), 1, e)?;
-        }
-        for (q, raw) in &p.quarantined {
-            if let Some((key, value)) = crate::store::quarantine::stored_entry(q, raw) {
-                pending.put(TreeId::Quarantine, &key, value);
-            }
-        }
-        let mut meta = sled::Batch::default();
-        for (series, value) in &p.counters {
-            meta.insert(crate::store::counter_key(series), &value.to_be_bytes());
-        }
-        if let Some(last) = p.audit.last() {
-            let mut head = last.seq.to_be_bytes().to_vec();
-            head.extend_from_slice(&last.hash);
-            meta.insert(meta_key::AUDIT_HEAD, head);
-        }
-        let now = self.clock.now();
-        let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-        meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
-        tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
-        self.store.flush()?;
-        pending.write(&self.store)?;
-        tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
-        self.store.flush()?;
-        tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
-        self.store.flush()?;
-        Ok(())
+    /// `Request::Export` in-process: the lines in memory (tests, small
+    /// banks). The server streams `export_into` instead.
+    pub(super) fn export(&self, actor: &Actor) -> Response {
+        let mut bytes = Vec::new();
+        self.export_into(actor, &mut bytes)?;
+        let text = String::from_utf8(bytes).map_err(|e| BankError::Storage(e.to_string()))?;
+        Ok(Reply::Export { lines: text.lines().map(str::to_string).collect() })
     }
 }
 
-/// Every key and value of an import, by tree, written once all are encoded.
-#[derive(Default)]
-struct PendingWrites(BTreeMap<usize, Vec<KeyValue>>);
-
-type KeyValue = (Vec<u8>, Vec<u8>);
-
-impl PendingWrites {
-    /// A record, encoded and proved readable (`store::encode_for`).
-    fn record<T: crate::store::Versioned>(
-        &mut self,
-        tree: TreeId,
-        key: &[u8],
-        revision: u64,
-        record: &T,
-    ) -> Result<(), StoreError> {
-        let value = crate::store::encode_for(tree, key, revision, record)?;
-        self.put(tree, key, value);
-        Ok(())
+/// What is wrong with one line of an import, judged alone: parsed, exactly
+/// as banca writes it, and every record valid as its form would have it.
+/// `Err` when the line is not a record at all; `Ok((line, problems))`
+/// otherwise, with the line's faults (empty when it is good).
+pub(super) fn check_line(text: &str, comuni: &Comuni) -> Result<(ExportLine, Vec<LineFault>), LineFault> {
+    let line: ExportLine = serde_json::from_str(text).map_err(|e| unreadable(text, e))?;
+    let mut faults = Vec::new();
+    if let Some(f) = canonical_fault(text, &line) {
+        faults.push(f);
     }
-
-    fn put(&mut self, tree: TreeId, key: &[u8], value: Vec<u8>) {
-        self.0.entry(tree as usize).or_default().push((key.to_vec(), value));
+    if line.revision() == Some(0) {
+        faults.push(LineFault::RevisionZero);
     }
-
-    /// Writes every tree, each in key order: sled fills its leaves
-    /// sequentially. (Plain inserts: a sled batch of this size is several
-    /// times slower and holds gigabytes; all-or-nothing comes from the
-    /// import marker instead.)
-    fn write(self, store: &crate::store::Store) -> Result<(), BankError> {
-        for (t, mut entries) in self.0 {
-            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let tree = store.tree(TreeId::ALL[t]);
-            for (k, v) in entries {
-                tree.insert(k, v).map_err(StoreError::from)?;
-            }
-        }
-        Ok(())
+    let problems = record_problems(&line, comuni);
+    if !problems.is_empty() {
+        faults.push(LineFault::Invalid(problems));
     }
-
-    fn index(&mut self, kind: u8, entries: &index::Entries, key: &[u8]) {
-        for (tree, value) in entries {
-            let mut k = crate::store::index_key_prefix(kind, value);
-            k.extend_from_slice(key);
-            self.put(*tree, &k, vec![]);
-        }
-    }
+    Ok((line, faults))
 }
 
-/// An import file, read and checked, ready to write.
-#[derive(Default)]
-pub(crate) struct Parsed {
-    counters: BTreeMap<String, u32>,
-    ambits: Vec<(u64, Ambit)>,
-    services: Vec<(u64, Service)>,
-    operators: Vec<(u64, Operator)>,
-    families: Vec<(u64, Family)>,
-    needs: Vec<(u64, Need)>,
-    proposals: Vec<(u64, Proposal)>,
-    placements: Vec<(u64, Placement)>,
-    audit: Vec<AuditEntry>,
-    /// Records in quarantine, with their raw bytes.
-    quarantined: Vec<(crate::store::quarantine::Quarantined, Vec<u8>)>,
-}
-
-impl Parsed {
-    fn summary(&self) -> ImportSummary {
-        ImportSummary {
-            ambits: self.ambits.len() as u64,
-            services: self.services.len() as u64,
-            operators: self.operators.len() as u64,
-            families: self.families.len() as u64,
-            needs: self.needs.len() as u64,
-            proposals: self.proposals.len() as u64,
-            placements: self.placements.len() as u64,
-            audit_entries: self.audit.len() as u64,
+/// A line serde refuses: a key it does not know is named as such.
+fn unreadable(text: &str, e: serde_json::Error) -> LineFault {
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+        if let Some((tag, _)) = value.as_object().and_then(|o| o.iter().next()) {
+            const TAGS: [&str; 12] = [
+                "header",
+                "counter",
+                "ambit",
+                "service",
+                "operator",
+                "family",
+                "need",
+                "proposal",
+                "placement",
+                "quarantined",
+                "audit",
+                "end",
+            ];
+            if !TAGS.contains(&tag.as_str()) || value.as_object().is_some_and(|o| o.len() != 1) {
+                return LineFault::UnknownKey { key: tag.clone() };
+            }
         }
     }
+    LineFault::Unreadable(e.to_string())
 }
 
-/// Checks an export without writing anything: what `Import` would restore,
-/// or every bad line by number. (The reader the fuzz tests drive.)
-pub fn check_import(lines: &[String], comuni: &Comuni) -> Result<ImportSummary, BankError> {
-    parse_and_check(lines, comuni).map(|p| p.summary())
-}
-
-/// Reads every line and checks every record, reporting each bad line by number.
-pub(crate) fn parse_and_check(lines: &[String], comuni: &Comuni) -> Result<Parsed, BankError> {
-    let mut p = Parsed::default();
-    let mut faults: Vec<LineProblem> = Vec::new();
-    let mut fault = |line: usize, problem: LineFault| faults.push(LineProblem { line, problem });
-    // Where each record was, to report cross-reference problems on its line.
-    let mut family_lines = Vec::new();
-    let mut need_lines = Vec::new();
-    let mut proposal_lines = Vec::new();
-    let mut placement_lines = Vec::new();
-    let mut audit_lines = Vec::new();
-    let mut seen = BTreeSet::new();
-
-    let mut ended = false;
-    // Lines of the file before `End`, blank ones aside: a blank line cannot
-    // stand in for a record cut out.
-    let mut counted = 0u64;
-    for (i, text) in lines.iter().enumerate() {
-        let n = i + 1;
-        if text.trim().is_empty() {
-            continue;
-        }
-        if ended {
-            fault(n, LineFault::AfterEnd);
-            continue;
-        }
-        // How many lines came before this one.
-        let before_this = counted;
-        counted += 1;
-        let line: ExportLine = match serde_json::from_str(text) {
-            Ok(l) => l,
-            Err(e) => {
-                fault(n, LineFault::Unreadable(e.to_string()));
-                continue;
-            }
-        };
-        if n == 1 {
-            match line {
-                ExportLine::Header { format, version, .. } if format == EXPORT_FORMAT && version <= EXPORT_VERSION => {}
-                _ => fault(1, LineFault::BadHeader),
-            }
-            continue;
-        }
-        let bounds = Bounded::bounds(&line);
-        let cx_at = |at: OffsetDateTime| Context { today: at.date(), comuni };
-        let mut unique = |key: String| {
-            if seen.insert(key.clone()) {
-                None
-            } else {
-                Some(LineFault::DuplicateRecord(key))
-            }
-        };
-        let (problems, dup) = match line {
-            ExportLine::Header { .. } => (vec![], Some(LineFault::BadHeader)),
-            ExportLine::End { lines: count } => {
-                ended = true;
-                let fault =
-                    (count != before_this).then_some(LineFault::Truncated { expected: count, found: before_this });
-                (vec![], fault)
-            }
-            ExportLine::Counter { series, value } => {
-                let mut problems = Problems::new();
-                if !is_series(&series) {
-                    problems.push("series", Reason::UnknownCode { code: series.clone() });
-                }
-                let dup = unique(format!("counter {series}"));
-                p.counters.insert(series, value);
-                (problems.into_vec(), dup)
-            }
-            ExportLine::Ambit { revision, record } => {
-                let mut problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
-                problems.extend(meta_problems(&record.meta));
-                let dup = unique(format!("ambit {}", record.details.key()));
-                p.ambits.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Service { revision, record } => {
-                let mut problems = record.details.validate().into_vec();
-                problems.extend(meta_problems(&record.meta));
-                let dup = unique(record.code.to_string());
-                p.services.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Operator { revision, record } => {
-                let mut problems = record.details.validate(&record.user).into_vec();
-                problems.extend(meta_problems(&record.meta));
-                let dup = unique(format!("operator {}", record.user));
-                p.operators.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Family { revision, record } => {
-                let input = FamilyInput {
-                    service: Some(record.service),
-                    referent: Some(record.referent.clone()),
-                    identity: record.identity.clone(),
-                    profile: record.profile.clone(),
-                };
-                let mut problems =
-                    input.validate_since(&cx_at(record.meta.updated_at), Some(&record.profile)).into_vec();
-                problems.extend(meta_problems(&record.meta));
-                let dup = unique(record.code.to_string());
-                family_lines.push(n);
-                p.families.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Need { revision, record } => {
-                let input = NeedInput {
-                    service: Some(record.service),
-                    referent: Some(record.referent.clone()),
-                    identity: record.identity.clone(),
-                    placement: record.placement.clone(),
-                };
-                let mut problems =
-                    input.validate_since(&cx_at(record.meta.updated_at), Some(&record.placement)).into_vec();
-                problems.extend(meta_problems(&record.meta));
-                let dup = unique(record.code.to_string());
-                need_lines.push(n);
-                p.needs.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Proposal { revision, record } => {
-                let mut problems = Vec::new();
-                problems.extend(meta_problems(&record.meta));
-                if record.needs.is_empty() {
-                    problems.push(Problem::new("needs", Reason::Required));
-                }
-                problems.extend(step_problems(&record.steps));
-                if record.steps.last().is_none_or(|s| s.status != record.status) {
-                    problems.push(Problem::new(
-                        "steps",
-                        Reason::StatusTransition { from: "?".into(), to: record.status.token().into() },
-                    ));
-                }
-                let dup = unique(record.code.to_string());
-                proposal_lines.push(n);
-                p.proposals.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Placement { revision, record } => {
-                let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
-                problems.extend(meta_problems(&record.meta));
-                problems.extend(placement_text_problems(&record));
-                if record.needs.is_empty() {
-                    problems.push(Problem::new("needs", Reason::Required));
-                }
-                let dup = unique(record.code.to_string());
-                placement_lines.push(n);
-                p.placements.push((revision, record));
-                (problems, dup)
-            }
-            ExportLine::Quarantined { record, raw } => {
-                let dup = unique(format!("quarantined {} {}", record.tree, record.record));
-                let (problems, raw) = quarantine_problems(&record, &raw);
-                p.quarantined.push((record, raw));
-                (problems, dup)
-            }
-            ExportLine::Audit { record } => {
-                let problems = audit_text_problems(&record);
-                audit_lines.push(n);
-                p.audit.push(record);
-                (problems, None)
-            }
-        };
-        let problems = super::line_bounds::merge(problems, bounds);
-        if !problems.is_empty() {
-            fault(n, LineFault::Invalid(problems));
-        }
-        if let Some(d) = dup {
-            fault(n, d);
-        }
+/// The line must be byte for byte what banca writes for the record it
+/// parsed to: no key unknown, none missing (no default may fill it in),
+/// in banca's order, spacing and escapes.
+fn canonical_fault(text: &str, line: &ExportLine) -> Option<LineFault> {
+    let canonical = line.to_json();
+    if canonical == text {
+        return None;
     }
-
-    // References between records of the file. A record in quarantine
-    // still holds its code: what names it is restored as it was.
-    let held = |tree: TreeId| p.quarantined.iter().filter(move |(q, _)| q.tree == tree.name()).map(|(q, _)| &q.key);
-    let mut services: BTreeSet<ServiceCode> = p.services.iter().map(|(_, s)| s.code).collect();
-    services.extend(held(TreeId::Services).filter_map(|k| ServiceCode::from_key(k)));
-    let mut operators: BTreeSet<&str> = p.operators.iter().map(|(_, o)| o.user.as_str()).collect();
-    operators.extend(held(TreeId::Operators).filter_map(|k| std::str::from_utf8(k).ok()));
-    let mut needs: BTreeSet<NeedCode> = p.needs.iter().map(|(_, n)| n.code).collect();
-    needs.extend(held(TreeId::Needs).filter_map(|k| NeedCode::from_key(k)));
-    let check_owner = |service: ServiceCode, referent: &str| {
-        let mut problems = Vec::new();
-        if !services.contains(&service) {
-            problems.push(Problem::new("service", Reason::UnknownService { code: service.to_string() }));
-        }
-        if !operators.contains(referent) {
-            problems.push(Problem::new("referent", Reason::UnknownOperator { user: referent.to_string() }));
-        }
-        problems
+    let (Ok(given), Ok(wanted)) =
+        (serde_json::from_str::<serde_json::Value>(text), serde_json::from_str::<serde_json::Value>(&canonical))
+    else {
+        return Some(LineFault::NotCanonical);
     };
-    for ((_, f), line) in p.families.iter().zip(&family_lines) {
-        let problems = check_owner(f.service, &f.referent);
-        if !problems.is_empty() {
-            fault(*line, LineFault::Invalid(problems));
-        }
-    }
-    for ((_, n), line) in p.needs.iter().zip(&need_lines) {
-        let mut problems = check_owner(n.service, &n.referent);
-        for s in &n.placement.siblings {
-            if !needs.contains(s) {
-                problems.push(Problem::new("placement.siblings", Reason::UnknownCode { code: s.to_string() }));
-            }
-        }
-        if !problems.is_empty() {
-            fault(*line, LineFault::Invalid(problems));
-        }
-    }
-    let mut families: BTreeSet<FamilyCode> = p.families.iter().map(|(_, f)| f.code).collect();
-    families.extend(held(TreeId::Families).filter_map(|k| FamilyCode::from_key(k)));
-    let mut proposals: BTreeSet<ProposalCode> = p.proposals.iter().map(|(_, x)| x.code).collect();
-    proposals.extend(held(TreeId::Proposals).filter_map(|k| ProposalCode::from_key(k)));
-    // A proposal or placement names needs, a family and two services of the file.
-    let check_link = |linked: &[NeedCode], family: FamilyCode, linked_services: [ServiceCode; 2]| {
-        let mut problems = Vec::new();
-        for n in linked {
-            if !needs.contains(n) {
-                problems.push(Problem::new("needs", Reason::UnknownCode { code: n.to_string() }));
-            }
-        }
-        if !families.contains(&family) {
-            problems.push(Problem::new("family", Reason::UnknownCode { code: family.to_string() }));
-        }
-        for s in linked_services {
-            if !services.contains(&s) {
-                problems.push(Problem::new("service", Reason::UnknownService { code: s.to_string() }));
-            }
-        }
-        problems
-    };
-    for ((_, x), line) in p.proposals.iter().zip(&proposal_lines) {
-        let problems = check_link(&x.needs, x.family, [x.need_service, x.family_service]);
-        if !problems.is_empty() {
-            fault(*line, LineFault::Invalid(problems));
-        }
-    }
-    for ((_, x), line) in p.placements.iter().zip(&placement_lines) {
-        let mut problems = check_link(&x.needs, x.family, [x.need_service, x.family_service]);
-        if !proposals.contains(&x.proposal) {
-            problems.push(Problem::new("proposal", Reason::UnknownCode { code: x.proposal.to_string() }));
-        }
-        if !problems.is_empty() {
-            fault(*line, LineFault::Invalid(problems));
-        }
-    }
-    let head = p.audit.last().map(|e| (e.seq, e.hash));
-    if let Err(b) = crate::store::audit::verify(p.audit.iter().map(|e| (e.seq, Ok(e.clone()))), head) {
-        let seq = match &b {
-            ChainBreak::Altered { seq } | ChainBreak::BrokenLink { seq } | ChainBreak::Unreadable { seq, .. } => *seq,
-            ChainBreak::Missing { found, .. } => *found,
-            ChainBreak::Reordered { position, .. } => *position,
-            ChainBreak::Truncated { found, .. } => *found,
-        };
-        let line =
-            p.audit.iter().position(|e| e.seq == seq).and_then(|i| audit_lines.get(i)).copied().unwrap_or(lines.len());
-        fault(line, LineFault::AuditChain(b));
-    }
-    if lines.first().is_none_or(|l| l.trim().is_empty()) {
-        fault(1, LineFault::BadHeader);
-    }
-    if !ended {
-        let last = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(1, |i| i + 1);
-        fault(last, LineFault::Truncated { expected: 0, found: last as u64 });
-    }
+    Some(key_difference("", &given, &wanted).unwrap_or(LineFault::NotCanonical))
+}
 
-    // Numbering goes on after the highest code, whatever the counters said.
-    for (_, f) in &p.families {
-        raise(&mut p.counters, format!("F/{}", f.code.year), f.code.number);
+/// The first key present on one side only, as a dotted path.
+fn key_difference(path: &str, given: &serde_json::Value, wanted: &serde_json::Value) -> Option<LineFault> {
+    use serde_json::Value::{Array, Object};
+    let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (given, wanted) {
+        (Object(g), Object(w)) => {
+            if let Some(k) = g.keys().find(|k| !w.contains_key(*k)) {
+                return Some(LineFault::UnknownKey { key: at(k) });
+            }
+            if let Some(k) = w.keys().find(|k| !g.contains_key(*k)) {
+                return Some(LineFault::MissingKey { key: at(k) });
+            }
+            g.iter().find_map(|(k, v)| key_difference(&at(k), v, &w[k]))
+        }
+        (Array(g), Array(w)) => {
+            g.iter().zip(w).enumerate().find_map(|(i, (a, b))| key_difference(&format!("{path}[{i}]"), a, b))
+        }
+        _ => None,
     }
-    for (_, n) in &p.needs {
-        raise(&mut p.counters, format!("R/{}", n.code.year), n.code.number);
-    }
-    for (_, s) in &p.services {
-        raise(&mut p.counters, "S".into(), s.code.0);
-    }
-    for (_, x) in &p.proposals {
-        raise(&mut p.counters, format!("P/{}", x.code.year), x.code.number);
-    }
-    for (_, x) in &p.placements {
-        raise(&mut p.counters, format!("A/{}", x.code.year), x.code.number);
-    }
+}
 
-    if faults.is_empty() {
-        Ok(p)
-    } else {
-        faults.sort_by_key(|f| f.line);
-        Err(BankError::ImportRejected(faults))
+/// Every record checked as its form checks it, plus the bookkeeping of
+/// who made it. The one place where a line's record is judged on its own.
+pub(super) fn record_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
+    let problems = form_problems(line, comuni);
+    // The same bounds as the forms, on the whole stored record.
+    super::line_bounds::merge(problems, Bounded::bounds(line))
+}
+
+fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
+    let cx_at = |at: OffsetDateTime| Context { today: at.date(), comuni };
+    match line {
+        ExportLine::Header { .. } | ExportLine::End { .. } => vec![],
+        ExportLine::Counter { series, .. } => {
+            let mut problems = Problems::new();
+            if !is_series(series) {
+                problems.push("series", Reason::UnknownCode { code: series.clone() });
+            }
+            problems.into_vec()
+        }
+        ExportLine::Ambit { record, .. } => {
+            let mut problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
+        ExportLine::Service { record, .. } => {
+            let mut problems = record.details.validate().into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
+        ExportLine::Operator { record, .. } => {
+            let mut problems = record.details.validate(&record.user).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
+        ExportLine::Family { record, .. } => {
+            let input = FamilyInput {
+                service: Some(record.service),
+                referent: Some(record.referent.clone()),
+                identity: record.identity.clone(),
+                profile: record.profile.clone(),
+            };
+            let mut problems = input.validate_since(&cx_at(record.meta.updated_at), Some(&record.profile)).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
+        ExportLine::Need { record, .. } => {
+            let input = NeedInput {
+                service: Some(record.service),
+                referent: Some(record.referent.clone()),
+                identity: record.identity.clone(),
+                placement: record.placement.clone(),
+            };
+            let mut problems = input.validate_since(&cx_at(record.meta.updated_at), Some(&record.placement)).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
+        ExportLine::Proposal { record, .. } => {
+            let mut problems = meta_problems(&record.meta);
+            if record.needs.is_empty() {
+                problems.push(Problem::new("needs", Reason::Required));
+            }
+            problems.extend(step_problems(&record.steps));
+            if record.steps.last().is_none_or(|s| s.status != record.status) {
+                problems.push(Problem::new(
+                    "steps",
+                    Reason::StatusTransition { from: "?".into(), to: record.status.token().into() },
+                ));
+            }
+            problems
+        }
+        ExportLine::Placement { record, .. } => {
+            let mut problems = record.plan.validate(&cx_at(record.meta.created_at)).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems.extend(placement_text_problems(record));
+            if record.needs.is_empty() {
+                problems.push(Problem::new("needs", Reason::Required));
+            }
+            problems
+        }
+        ExportLine::Audit { record } => audit_text_problems(record),
+        ExportLine::Quarantined { record, raw } => quarantine_problems(record, raw).0,
     }
+}
+
+/// Where a quarantined record sorts among the others of its kind: by the
+/// tree it was in, then its key, as the quarantine tree keeps them.
+fn quarantine_place(q: &crate::store::quarantine::Quarantined) -> Vec<u8> {
+    let mut place = q.tree.as_bytes().to_vec();
+    place.push(0);
+    place.extend_from_slice(&q.key);
+    place
+}
+
+/// A record in quarantine as an export carries it: a record tree, its code
+/// agreeing with its key, plain texts, and the raw bytes (hex) of the size told.
+pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw: &str) -> (Vec<Problem>, Vec<u8>) {
+    let mut p = Problems::new();
+    match TreeId::from_name(&q.tree).filter(|t| crate::store::quarantine::RECORD_TREES.contains(t)) {
+        None => p.push("tree", Reason::UnknownCode { code: q.tree.clone() }),
+        Some(tree) if crate::store::quarantine::record_label(tree, &q.key) != q.record => {
+            p.push("record", Reason::UnknownCode { code: q.record.clone() })
+        }
+        Some(_) => {}
+    }
+    if q.key.is_empty() || q.key.len() > crate::model::limits::MAX_QUARANTINE_KEY {
+        p.push("key", Reason::Required);
+    }
+    p.require_text("reason", &q.reason, crate::model::limits::MAX_NOTES);
+    p.require_text("found_by", &q.found_by, crate::model::limits::MAX_USER);
+    let raw = hex::decode(raw).unwrap_or_else(|_| {
+        p.push("raw", Reason::UnknownCode { code: "hex".into() });
+        Vec::new()
+    });
+    if raw.len() as u64 != q.size {
+        p.push("size", Reason::UnknownCode { code: q.size.to_string() });
+    }
+    (p.into_vec(), raw)
 }
 
 /// The texts of a proposal's steps: each note plain, within bounds, as
@@ -663,41 +565,10 @@ fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
     p.into_vec()
 }
 
-/// A record in quarantine as an export carries it: a record tree, its code
-/// agreeing with its key, plain texts, and the raw bytes (hex) of the size told.
-fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw: &str) -> (Vec<Problem>, Vec<u8>) {
-    let mut p = Problems::new();
-    match TreeId::from_name(&q.tree).filter(|t| crate::store::quarantine::RECORD_TREES.contains(t)) {
-        None => p.push("tree", Reason::UnknownCode { code: q.tree.clone() }),
-        Some(tree) if crate::store::quarantine::record_label(tree, &q.key) != q.record => {
-            p.push("record", Reason::UnknownCode { code: q.record.clone() })
-        }
-        Some(_) => {}
-    }
-    if q.key.is_empty() || q.key.len() > 255 {
-        p.push("key", Reason::Required);
-    }
-    p.require_text("reason", &q.reason, 500);
-    p.require_text("found_by", &q.found_by, 64);
-    let raw = hex::decode(raw).unwrap_or_else(|_| {
-        p.push("raw", Reason::UnknownCode { code: "hex".into() });
-        Vec::new()
-    });
-    if raw.len() as u64 != q.size {
-        p.push("size", Reason::UnknownCode { code: q.size.to_string() });
-    }
-    (p.into_vec(), raw)
-}
-
 /// Who last changed a record and who made it: user names, plain.
 fn meta_problems(m: &Meta) -> Vec<Problem> {
     let mut p = Problems::new();
     p.require_text("meta.created_by", &m.created_by, crate::model::operator::MAX_USER);
     p.require_text("meta.updated_by", &m.updated_by, crate::model::operator::MAX_USER);
     p.into_vec()
-}
-
-fn raise(counters: &mut BTreeMap<String, u32>, series: String, n: u32) {
-    let c = counters.entry(series).or_insert(0);
-    *c = (*c).max(n);
 }

@@ -17,14 +17,16 @@ mod needs;
 mod placements;
 mod proposals;
 mod reads;
+mod restore;
 mod search;
 
 pub use api::*;
-pub use backup::{check_import, ExportLine};
+pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::{Change, ChangeKind, Involved};
 pub use directory::ambits_from_csv;
 pub use doctor::{DoctorReport, QuarantinedRaw};
 pub use emergency::MAX_REASON;
+pub use restore::Restore;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
@@ -281,7 +283,7 @@ impl Bank {
             Request::PlacementGet { code } => self.get_placement(&who, code),
             Request::PlacementList { filter } => self.list_placements(&who, &filter),
             Request::Search { query, limit } => self.search(&who, &query, limit),
-            Request::Export => self.export(&who),
+            Request::Export => self.export(actor),
             Request::AuditList { record, limit } => self.audit_list(&who, record.as_deref(), limit),
             Request::AuditVerify => self.audit_verify(&who),
         }

@@ -18,13 +18,13 @@ use super::table::{Block, Table};
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Quante famiglie generare
-    #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, default_value_t = 300)]
     families: usize,
     /// Quante richieste generare
-    #[arg(long, default_value_t = 80, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, default_value_t = 80)]
     needs: usize,
     /// Seme: lo stesso seme dà la stessa banca
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
+    #[arg(long, default_value_t = 1)]
     seed: u64,
 }
 
@@ -53,7 +53,7 @@ pub struct AuditArgs {
     #[arg(long)]
     record: Option<String>,
     /// Quante voci mostrare (le più recenti)
-    #[arg(long, default_value_t = 50, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, default_value_t = 50)]
     limit: usize,
 }
 
@@ -202,9 +202,6 @@ pub fn info(s: &Session) -> CliResult {
     b.add(s.t("Abbinamenti", "Proposals"), i.proposals.to_string());
     b.add(s.t("Affidi", "Placements"), i.placements.to_string());
     b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
-    if i.quarantined > 0 {
-        b.add(s.t("In quarantena", "In quarantine"), format!("{} (banca doctor)", i.quarantined));
-    }
     b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
     if let Some(imp) = &i.imported {
         b.add(s.t("Importata", "Imported"), format!("{} {}, {}", s.t("da", "by"), imp.by, format_timestamp(imp.at)));
@@ -256,22 +253,25 @@ pub fn comune(settings: &Settings, args: ComuneArgs) -> CliResult {
 }
 
 pub fn export(s: &Session, file: &Path) -> CliResult {
-    let lines = match s.call(Request::Export)? {
-        Reply::Export { lines } => lines,
-        other => return Err(unexpected(other)),
-    };
     let io = |e: std::io::Error| Failure::Internal(format!("{}: {e}", file.display()));
+    let mut quarantined = Vec::new();
     if file == Path::new("-") {
-        let mut out = std::io::stdout().lock();
-        for l in &lines {
-            writeln!(out, "{l}").map_err(io)?;
-        }
-        report_quarantined(s, &lines);
-        return Ok(());
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut failed = None;
+        s.export(&mut |lines| {
+            note_quarantined(s, &lines, &mut quarantined);
+            write_lines(&mut out, &lines, &mut failed);
+        })?;
+        report_quarantined(s, &quarantined);
+        return match failed {
+            Some(e) => Err(io(e)),
+            None => out.flush().map_err(io),
+        };
     }
-    write_private_atomically(file, &lines).map_err(io)?;
-    errln!("{} {} {} {}", s.t("Esportate", "Exported"), lines.len(), s.t("righe in", "lines to"), file.display());
-    report_quarantined(s, &lines);
+    let lines = export_privately(s, file, &mut |lines| note_quarantined(s, lines, &mut quarantined))
+        .map_err(|e| e.into_failure(file))?;
+    errln!("{} {} {} {}", s.t("Esportate", "Exported"), lines, s.t("righe in", "lines to"), file.display());
+    report_quarantined(s, &quarantined);
     errln!(
         "{}",
         s.t(
@@ -283,18 +283,17 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
 }
 
 /// An export carries the quarantined records as they were stored (a
-/// restore puts them back in quarantine): say so, by code, never silently.
-fn report_quarantined(s: &Session, lines: &[String]) {
-    let held: Vec<String> = lines
-        .iter()
-        .filter(|l| l.starts_with("{\"quarantined\":"))
-        .filter_map(|l| match serde_json::from_str::<crate::bank::ExportLine>(l) {
-            Ok(crate::bank::ExportLine::Quarantined { record, .. }) => {
-                Some(format!("{} ({})", record.record, super::doctor::tree_label(&record.tree, s.lang)))
-            }
-            _ => None,
-        })
-        .collect();
+/// restore puts them back in quarantine): noted as the lines pass by, so
+/// they can be named, by code, never silently.
+fn note_quarantined(s: &Session, lines: &[String], held: &mut Vec<String>) {
+    for l in lines.iter().filter(|l| l.starts_with("{\"quarantined\":")) {
+        if let Ok(crate::bank::ExportLine::Quarantined { record, .. }) = serde_json::from_str(l) {
+            held.push(format!("{} ({})", record.record, super::doctor::tree_label(&record.tree, s.lang)));
+        }
+    }
+}
+
+fn report_quarantined(s: &Session, held: &[String]) {
     if !held.is_empty() {
         errln!(
             "{} {}: {}",
@@ -309,7 +308,7 @@ fn report_quarantined(s: &Session, lines: &[String]) {
 }
 
 /// Writes beside the target and renames, so a crash never leaves half a
-/// backup; readable by the owner only, since it holds children's data.
+/// file; readable by the owner only (it may hold children's data).
 pub(super) fn write_private_atomically(file: &Path, lines: &[String]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -332,16 +331,121 @@ pub(super) fn write_private_atomically(file: &Path, lines: &[String]) -> std::io
     result
 }
 
+/// Writes lines as they arrive; after a failed write the rest is skipped
+/// (the export still runs to its end) and the first error kept.
+fn write_lines(out: &mut impl Write, lines: &[String], failed: &mut Option<std::io::Error>) -> u64 {
+    if failed.is_some() {
+        return 0;
+    }
+    for l in lines {
+        if let Err(e) = out.write_all(l.as_bytes()).and_then(|()| out.write_all(b"\n")) {
+            *failed = Some(e);
+            return 0;
+        }
+    }
+    lines.len() as u64
+}
+
+/// Why an export to a file failed: the bank's answer or the file.
+enum ExportFailure {
+    Cli(Failure),
+    Io(std::io::Error),
+}
+
+impl ExportFailure {
+    fn into_failure(self, file: &Path) -> Failure {
+        match self {
+            ExportFailure::Cli(f) => f,
+            ExportFailure::Io(e) => Failure::Internal(format!("{}: {e}", file.display())),
+        }
+    }
+}
+
+/// Streams the export beside the target and renames it into place once
+/// whole, so a crash never leaves half a backup; readable by the owner
+/// only, since it holds children's data. Gives the number of lines.
+fn export_privately(s: &Session, file: &Path, seen: &mut dyn FnMut(&[String])) -> Result<u64, ExportFailure> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(ExportFailure::Io)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        let mut failed = None;
+        let mut lines = 0;
+        s.export(&mut |chunk| {
+            seen(&chunk);
+            lines += write_lines(&mut w, &chunk, &mut failed)
+        })
+        .map_err(ExportFailure::Cli)?;
+        if let Some(e) = failed {
+            return Err(ExportFailure::Io(e));
+        }
+        let f = w.into_inner().map_err(|e| ExportFailure::Io(e.into_error()))?;
+        f.sync_all().map_err(ExportFailure::Io)?;
+        std::fs::rename(&tmp, file).map_err(ExportFailure::Io)?;
+        Ok(lines)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A file's bytes in chunks of `protocol::CHUNK_BYTES`, as they are read.
+fn file_chunks(mut f: std::fs::File) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+    use std::io::Read;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(crate::protocol::CHUNK_BYTES);
+        match (&mut f).take(crate::protocol::CHUNK_BYTES as u64).read_to_end(&mut chunk) {
+            Ok(0) => None,
+            Ok(_) => Some(Ok(chunk)),
+            Err(e) => {
+                done = true;
+                Some(Err(e))
+            }
+        }
+    })
+}
+
+/// `banca import FILE`. With a server on the bank, the file goes to it and
+/// it restores into its (empty) bank, all or nothing. With none, and no
+/// bank folder yet, the restore is built in a staging folder and renamed
+/// into place only when whole (`server::restore`): a failed restore leaves
+/// no bank folder behind. With none and a folder already there, a server
+/// is started on it as for any command.
 pub fn import(settings: &Settings, file: &Path) -> CliResult {
     let lang = settings.lang;
-    let text = std::fs::read_to_string(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
-    let s = Session::open(settings, true)?;
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let summary = match s.import(lines)? {
-        Reply::Imported(summary) => summary,
-        other => return Err(unexpected(other)),
+    let source = std::fs::File::open(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
+    let chunks = file_chunks(source);
+    let bank = crate::config::canonical_bank_path(&settings.db);
+    let running = crate::client::Client::connect(Settings { spawn: false, ..settings.clone() }.target(false));
+    let summary = match running {
+        Ok(client) => {
+            drop(client);
+            imported(Session::open(settings, false)?.import_chunks(chunks)?)?
+        }
+        Err(crate::client::ClientError::NoServer { .. }) if settings.spawn && !bank.exists() => {
+            let user = crate::server::user_name(nix::unistd::geteuid().as_raw());
+            crate::server::restore::restore_new_bank(&bank, settings.bank.clone(), &user, file, chunks)
+                .map_err(|e| restore_failure(&e, lang))?
+        }
+        Err(crate::client::ClientError::NoServer { .. }) if settings.spawn => {
+            imported(Session::open(settings, true)?.import_chunks(chunks)?)?
+        }
+        Err(e) => return Err(Failure::from_client(&e, lang)),
     };
-    if s.json {
+    if settings.json {
         return print_json(&summary);
     }
     outln!(
@@ -351,6 +455,34 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
         describe_summary(&summary, lang)
     );
     Ok(())
+}
+
+fn imported(reply: Reply) -> CliResult<crate::bank::ImportSummary> {
+    match reply {
+        Reply::Imported(summary) => Ok(summary),
+        other => Err(unexpected(other)),
+    }
+}
+
+fn restore_failure(e: &crate::server::restore::RestoreError, lang: crate::i18n::Lang) -> Failure {
+    use crate::server::restore::RestoreError;
+    match e {
+        RestoreError::Bank(b) => Failure::from_bank(b, lang),
+        RestoreError::Store(s) => Failure::from_store(s, lang),
+        RestoreError::Io { path, source } => Failure::Internal(format!(
+            "{} {}: {source}",
+            lang.pick("Importazione non riuscita, nulla è stato scritto:", "Import failed, nothing was written:"),
+            path.display()
+        )),
+        RestoreError::Appeared { path } => Failure::User(if lang == crate::i18n::Lang::It {
+            format!(
+                "{} è stata creata da altri mentre l'importazione era in corso: nulla è stato importato.",
+                path.display()
+            )
+        } else {
+            format!("{} was created by someone else while the import ran: nothing was imported.", path.display())
+        }),
+    }
 }
 
 pub fn audit(s: &Session, args: AuditArgs) -> CliResult {

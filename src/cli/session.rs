@@ -177,10 +177,25 @@ impl Session {
         self.request(request)?.map_err(|e| Failure::from_bank(&e, self.lang))
     }
 
+    /// An import of lines made in memory (the demo).
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
+        self.import_chunks(line_chunks(lines))
+    }
+
+    /// An import of a file's bytes, chunk by chunk as they are read.
+    pub fn import_chunks(&self, chunks: impl IntoIterator<Item = std::io::Result<Vec<u8>>>) -> CliResult<Reply> {
         let response = match &mut *self.link.borrow_mut() {
-            Ok(client) => client.import(lines).map_err(|e| Failure::from_client(&e, self.lang))?,
+            Ok(client) => client.import(chunks).map_err(|e| Failure::from_client(&e, self.lang))?,
             Err(e) => return Err(self.unreached(e, true)),
+        };
+        response.map_err(|e| Failure::from_bank(&e, self.lang))
+    }
+
+    /// An export, each chunk of lines handed to `sink` as it arrives.
+    pub fn export(&self, sink: &mut dyn FnMut(Vec<String>)) -> CliResult<Reply> {
+        let response = match &mut *self.link.borrow_mut() {
+            Ok(client) => client.export(sink).map_err(|e| Failure::from_client(&e, self.lang))?,
+            Err(e) => return Err(self.unreached(e, false)),
         };
         response.map_err(|e| Failure::from_bank(&e, self.lang))
     }
@@ -211,4 +226,19 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(e.to_string()))?;
     println!("{}", crate::model::plain::inert_json(&text));
     Ok(())
+}
+
+/// Lines as the bytes of a file, in chunks of about `protocol::CHUNK_BYTES`.
+fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+    let mut lines = lines.into_iter().peekable();
+    std::iter::from_fn(move || {
+        lines.peek()?;
+        let mut chunk = Vec::new();
+        while chunk.len() < crate::protocol::CHUNK_BYTES {
+            let Some(l) = lines.next() else { break };
+            chunk.extend_from_slice(l.as_bytes());
+            chunk.push(b'\n');
+        }
+        Some(Ok(chunk))
+    })
 }

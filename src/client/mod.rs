@@ -101,6 +101,9 @@ pub enum ClientError {
     Lost { write_unknown: bool },
     #[error("protocol error: {0}")]
     Protocol(String),
+    /// What was to be sent could not be read (an import file).
+    #[error("reading the file: {0}")]
+    Source(String),
 }
 
 pub struct Client {
@@ -253,21 +256,32 @@ impl Client {
         }
     }
 
-    /// An import: the lines go ahead in chunks, the request carries the last
-    /// ones. The server applies nothing before that request is whole, so a
-    /// failure before it was sent means nothing was imported.
-    pub fn import(&mut self, lines: Vec<String>) -> Result<Response, ClientError> {
+    /// An import: the file's bytes go ahead in chunks as they are read,
+    /// and `Request::Import` ends it. The server checks and writes each
+    /// chunk as it comes and keeps nothing unless the whole file is good;
+    /// a chunk that cannot be read closes the connection, which abandons
+    /// the import (nothing is kept).
+    pub fn import(
+        &mut self,
+        chunks: impl IntoIterator<Item = std::io::Result<Vec<u8>>>,
+    ) -> Result<Response, ClientError> {
         // As in `call`: a connection the server closed while the lines were
         // being prepared (a large demo takes a while) is replaced first.
         if self.broken || self.closed_by_server() {
             self.reconnect().map_err(ClientError::not_sent)?;
         }
-        let mut chunks = protocol::chunk_lines(lines);
-        let last = chunks.pop().unwrap_or_default();
-        for lines in chunks {
-            self.send(&ClientMsg::ImportLines { lines }).map_err(|e| self.lost(e, false).not_sent())?;
+        for chunk in chunks {
+            let bytes = match chunk {
+                Ok(b) => b,
+                Err(e) => {
+                    self.broken = true;
+                    let _ = self.writer.shutdown(std::net::Shutdown::Both);
+                    return Err(ClientError::NotSent(Box::new(ClientError::Source(e.to_string()))));
+                }
+            };
+            self.send(&ClientMsg::ImportBytes { bytes }).map_err(|e| self.lost(e, false).not_sent())?;
         }
-        self.exchange(Request::Import { lines: last }).map_err(|e| match e {
+        self.exchange(Request::Import { lines: vec![] }).map_err(|e| match e {
             ClientError::NotSent(_) => e,
             ClientError::Lost { .. } => ClientError::Lost { write_unknown: true },
             ClientError::TimedOut { socket, after, stage, .. } => {
@@ -275,6 +289,38 @@ impl Client {
             }
             other => other,
         })
+    }
+
+    /// An export, streamed: each chunk of lines goes to `sink` as it
+    /// arrives, nothing is gathered. The reply's own lines too; the answer
+    /// is then `Reply::Export` with no lines.
+    pub fn export(&mut self, sink: &mut dyn FnMut(Vec<String>)) -> Result<Response, ClientError> {
+        if self.broken || self.closed_by_server() {
+            self.reconnect().map_err(ClientError::not_sent)?;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&ClientMsg::Call { id, request: Box::new(Request::Export) })
+            .map_err(|e| self.lost(e, false).not_sent())?;
+        loop {
+            match self.receive()? {
+                ServerMsg::Reply { id: got, response } if got == id => {
+                    return Ok(match *response {
+                        Ok(Reply::Export { lines }) => {
+                            sink(lines);
+                            Ok(Reply::Export { lines: vec![] })
+                        }
+                        other => other,
+                    });
+                }
+                ServerMsg::ExportLines { id: got, lines } if got == id => sink(lines),
+                other => {
+                    if let Some(other) = self.keep_event(other) {
+                        return Err(ClientError::Protocol(format!("unexpected {other:?}")));
+                    }
+                }
+            }
+        }
     }
 
     /// Asks the server to stop and waits until it has let go of the bank;

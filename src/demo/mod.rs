@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use time::{Date, OffsetDateTime};
 
-use crate::bank::ExportLine;
+use crate::bank::{ExportLine, Seal};
 use crate::model::{Family, Need};
 use crate::store::audit::AuditEntry;
 
@@ -58,7 +58,12 @@ impl Default for DemoOptions {
 pub fn generate(opts: &DemoOptions) -> Vec<ExportLine> {
     let bank = DemoBank::build(opts);
     let mut lines = Vec::with_capacity(bank.line_count());
-    bank.emit(|line| lines.push(line));
+    let mut seal = Seal::default();
+    bank.emit(|line| {
+        seal.add(line.to_json().as_bytes());
+        lines.push(line)
+    });
+    lines.push(seal.end());
     lines
 }
 
@@ -70,12 +75,15 @@ pub fn generate_lines(opts: &DemoOptions) -> Vec<String> {
     // without a vector of every record as an `ExportLine` nor strings with
     // twice the capacity they need.
     let mut buf = Vec::with_capacity(4096);
+    let mut seal = Seal::default();
     bank.emit(|line| {
         buf.clear();
         serde_json::to_writer(&mut buf, &line).expect("export lines are plain data");
+        seal.add(&buf);
         lines
             .push(std::str::from_utf8(&buf).map_or_else(|_| String::from_utf8_lossy(&buf).into_owned(), str::to_owned));
     });
+    lines.push(seal.end().to_json());
     lines
 }
 
@@ -138,18 +146,9 @@ impl DemoBank {
     }
 
     /// The lines in the order an export writes them: header, counters,
-    /// ambits, services, operators, families, needs, proposals, placements, audit.
+    /// ambits, services, operators, families, needs, proposals, placements,
+    /// audit; the closing line is the caller's (`Seal`).
     fn emit(self, mut sink: impl FnMut(ExportLine)) {
-        let lines_before_end = (1
-            + self.counters().len()
-            + self.dir.ambits.len()
-            + self.dir.desks.len()
-            + self.dir.operators.len()
-            + self.families.len()
-            + self.needs.len()
-            + self.links.proposals.len()
-            + self.links.placements.len()
-            + self.audit.len()) as u64;
         sink(ExportLine::header());
         for (series, value) in self.counters() {
             sink(ExportLine::Counter { series, value });
@@ -178,8 +177,6 @@ impl DemoBank {
         for record in self.audit {
             sink(ExportLine::Audit { record });
         }
-        // Every line so far: the header, the counters and every record.
-        sink(ExportLine::End { lines: lines_before_end });
     }
 }
 

@@ -161,6 +161,93 @@ fn line_fault(f: &LineFault, lang: Lang) -> String {
             }
         }
         LineFault::AfterEnd => lang.pick("riga dopo la riga finale", "a line after the closing line").into(),
+        LineFault::NotUtf8 => lang.pick("non è UTF-8 valido", "not valid UTF-8").into(),
+        LineFault::TooLong { max } => {
+            if lang == Lang::It {
+                format!("riga più lunga di {} MiB: nessuna esportazione banca ne contiene", max >> 20)
+            } else {
+                format!("line longer than {} MiB: no banca export has one", max >> 20)
+            }
+        }
+        LineFault::Blank => lang.pick("riga vuota", "empty line").into(),
+        LineFault::NoFinalNewline => lang
+            .pick(
+                "l'ultima riga non termina con un ritorno a capo: il file è stato troncato o modificato",
+                "the last line has no newline: the file was cut short or edited",
+            )
+            .into(),
+        LineFault::UnknownKey { key } => {
+            format!("{} `{key}`", lang.pick("chiave sconosciuta", "unknown key"))
+        }
+        LineFault::MissingKey { key } => {
+            format!("{} `{key}`", lang.pick("manca la chiave", "missing key"))
+        }
+        LineFault::NotCanonical => lang
+            .pick(
+                "la riga non è scritta come banca la scrive (spazi, ordine delle chiavi o caratteri): il file è stato modificato",
+                "the line is not written as banca writes it (spacing, key order or escapes): the file was edited",
+            )
+            .into(),
+        LineFault::RevisionZero => lang
+            .pick("revisione 0: ogni record salvato ha revisione 1 o più", "revision 0: every stored record has revision 1 or more")
+            .into(),
+        LineFault::Misplaced { kind } => {
+            if lang == Lang::It {
+                format!("una riga «{kind}» fuori dall'ordine dell'esportazione")
+            } else {
+                format!("a “{kind}” line out of the export's order")
+            }
+        }
+        LineFault::OutOfOrder { record } => {
+            if lang == Lang::It {
+                format!("{record} fuori ordine: le righe di un'esportazione sono in ordine di codice")
+            } else {
+                format!("{record} out of order: an export's lines are in code order")
+            }
+        }
+        LineFault::Undigested { version } => {
+            if lang == Lang::It {
+                format!("esportazione della versione {version}, senza impronta di controllo: non si può verificare che sia integra. Ripristinala con la versione di banca che l'ha prodotta, poi esporta di nuovo con questa")
+            } else {
+                format!("an export of version {version}, without a digest: it cannot be proved whole. Restore it with the banca that wrote it, then export again with this one")
+            }
+        }
+        LineFault::UnsupportedVersion { version, supported } => {
+            if lang == Lang::It {
+                format!("esportazione della versione {version}, più recente di questa banca (versione {supported}): aggiorna banca")
+            } else {
+                format!("an export of version {version}, newer than this banca's ({supported}): update banca")
+            }
+        }
+        LineFault::StoreFormat { found, supported } => {
+            if lang == Lang::It {
+                format!("formato di archivio {found} sconosciuto (questa banca conosce il {supported})")
+            } else {
+                format!("unknown store format {found} (this banca knows {supported})")
+            }
+        }
+        LineFault::DigestMismatch => lang
+            .pick(
+                "l'impronta della riga finale non corrisponde alle righe precedenti: una riga è stata modificata, aggiunta, tolta o spostata",
+                "the closing line's digest does not match the lines before it: a line was changed, added, removed or moved",
+            )
+            .into(),
+        LineFault::BeyondCounter { series, counter } => {
+            if lang == Lang::It {
+                format!("codice oltre il contatore {series} ({counter}): in una banca la numerazione prosegue dal contatore")
+            } else {
+                format!("a code beyond the counter {series} ({counter}): in a bank, numbering goes on from the counter")
+            }
+        }
+        LineFault::NoAdministrator => lang
+            .pick(
+                "nel file non c'è nessun amministratore attivo: ogni esportazione ne ha uno, e senza la banca non si potrebbe gestire",
+                "the file has no active administrator: every export has one, and without one the bank could not be run",
+            )
+            .into(),
+        LineFault::Unstorable { reason } => {
+            format!("{} ({reason})", lang.pick("record troppo grande per essere conservato", "record too large to be stored"))
+        }
     }
 }
 
@@ -221,6 +308,9 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
     match e {
         // The server's own words: why it could not open the bank.
         ClientError::ServerFailed(text) => text.clone(),
+        ClientError::Source(e) => {
+            format!("{} {e}", lang.pick("Lettura del file non riuscita, nulla è stato importato:", "Reading the file failed, nothing was imported:"))
+        }
         ClientError::NoServer { socket, shared: true } => {
             if it {
                 format!(

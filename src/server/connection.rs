@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
-use crate::bank::{Actor, Bank, BankError, Reply, Request};
+use crate::bank::{Actor, Bank, BankError, Reply, Request, Restore};
 use crate::protocol::{
     self, ClientMsg, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_HELLO, MAX_SERVER_FRAME, PROTOCOL, VERSION,
 };
@@ -34,8 +34,6 @@ const QUEUE: usize = 256;
 const READ_BUFFER: usize = 4 << 10;
 /// How long the writer may take to flush what is queued once the client leaves.
 const WRITER_GRACE: Duration = Duration::from_secs(2);
-/// An import staged over several frames may not exceed this.
-const MAX_IMPORT_BYTES: usize = 2 << 30;
 /// Stack of a connection's writer thread: it only encodes frames and writes.
 pub const WRITER_STACK: usize = 256 << 10;
 /// How much of a client's version string the log keeps.
@@ -114,17 +112,20 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
     let actor = if uid == shared.owner || uid == 0 { Actor::server_user(user) } else { Actor::new(user) };
 
     let (queue, outgoing) = sync_channel::<Box<ServerMsg>>(QUEUE);
+    // One credit per export chunk not yet written: the writer gives them back.
+    let (credits, spent) = sync_channel::<()>(protocol::EXPORT_CHUNKS_IN_FLIGHT);
     let lagged = Arc::new(AtomicBool::new(false));
     let writer_lagged = lagged.clone();
     let writer_stream = stream.clone();
     let writer_thread = std::thread::Builder::new()
         .name("banca-writer".into())
         .stack_size(WRITER_STACK)
-        .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged))?;
+        .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged, spent))?;
+    let out = Outgoing { queue: &queue, credits: &credits };
 
     let mut reader = BufReader::with_capacity(READ_BUFFER, Timed { stream: &stream, deadline: None });
-    let mut staged: Vec<String> = Vec::new();
-    let mut staged_bytes = 0usize;
+    // A restore under way: its bytes are checked and written as they come.
+    let mut restore: Option<Result<Restore<'_>, BankError>> = None;
     let mut subscribed = false;
     let idle = idle_time(shared.connections.limits().idle, is_active_operator(&shared.bank, &actor));
     let result = loop {
@@ -168,15 +169,12 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                 }
             }
             // An import only goes into an empty bank: on any other, the
-            // lines are not kept (the call will be refused), so no client
+            // bytes are not kept (the call will be refused), so no client
             // can make a live server hold them.
-            ClientMsg::ImportLines { .. } if !shared.bank.store().is_empty() => {}
-            ClientMsg::ImportLines { lines } => {
-                staged_bytes += lines.iter().map(String::len).sum::<usize>();
-                if staged_bytes > MAX_IMPORT_BYTES {
-                    break Err(FrameError::TooLarge { len: staged_bytes, cap: MAX_IMPORT_BYTES });
+            ClientMsg::ImportBytes { bytes } => {
+                if let Ok(r) = restore.get_or_insert_with(|| shared.bank.begin_restore(&actor)) {
+                    r.feed(&bytes);
                 }
-                staged.extend(lines);
             }
             ClientMsg::Stop => {
                 let allowed = uid == shared.owner || is_admin(&shared.bank, &actor);
@@ -186,17 +184,28 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                 }
                 let _ = queue.send(Box::new(ServerMsg::Stopping { accepted: allowed }));
             }
-            ClientMsg::Call { id, mut request } => {
-                if let Request::Import { lines } = request.as_mut() {
-                    staged.append(lines);
-                    *lines = std::mem::take(&mut staged);
-                    staged_bytes = 0;
-                }
-                let response = shared.bank.handle(&actor, *request);
+            ClientMsg::Call { id, request } => {
+                // Anything but the import's own end abandons it (and its writer lock).
+                let under_way = restore.take();
+                let response = match (*request, under_way) {
+                    (Request::Import { lines }, Some(Ok(mut r))) => {
+                        for l in &lines {
+                            r.feed(l.as_bytes());
+                            r.feed(b"\n");
+                        }
+                        shared.bank.finish_restore(r)
+                    }
+                    (Request::Import { .. }, Some(Err(e))) => Err(e),
+                    (Request::Export, _) => match export(shared, &actor, id, &out) {
+                        Ok(response) => response,
+                        Err(Gone) => break Ok(()),
+                    },
+                    (request, _) => shared.bank.handle(&actor, request),
+                };
                 if let Err(BankError::Storage(e)) = &response {
                     tracing::error!(user = %actor.user, "storage error: {e}");
                 }
-                if send_reply(&queue, id, response).is_err() {
+                if out.reply(id, response).is_err() {
                     break Ok(());
                 }
             }
@@ -264,32 +273,85 @@ fn wait_readable(stream: &UnixStream, idle: Option<Duration>) -> Result<Waited, 
     }
 }
 
-/// Long exports go out in several frames; the reply carries the last lines.
-fn send_reply(
-    queue: &std::sync::mpsc::SyncSender<Box<ServerMsg>>,
-    id: u64,
-    response: crate::bank::Response,
-) -> Result<(), Gone> {
-    match response {
-        Ok(Reply::Export { lines }) => {
-            let mut chunks = protocol::chunk_lines(lines);
-            let last = chunks.pop().unwrap_or_default();
-            for lines in chunks {
-                queue.send(Box::new(ServerMsg::ExportLines { id, lines })).map_err(|_| Gone)?;
-            }
-            let response = Box::new(Ok(Reply::Export { lines: last }));
-            queue.send(Box::new(ServerMsg::Reply { id, response })).map_err(|_| Gone)
+/// Where a connection's messages go: the writer's queue, and the credits
+/// that keep an export's chunks from piling up in it.
+struct Outgoing<'a> {
+    queue: &'a std::sync::mpsc::SyncSender<Box<ServerMsg>>,
+    credits: &'a std::sync::mpsc::SyncSender<()>,
+}
+
+impl Outgoing<'_> {
+    fn reply(&self, id: u64, response: crate::bank::Response) -> Result<(), Gone> {
+        self.queue.send(Box::new(ServerMsg::Reply { id, response: Box::new(response) })).map_err(|_| Gone)
+    }
+
+    /// Sends a chunk once fewer than `EXPORT_CHUNKS_IN_FLIGHT` are waiting to be written.
+    fn chunk(&self, id: u64, lines: Vec<String>) -> Result<(), Gone> {
+        self.credits.send(()).map_err(|_| Gone)?;
+        self.queue.send(Box::new(ServerMsg::ExportLines { id, lines })).map_err(|_| Gone)
+    }
+}
+
+/// An export, as a consistent snapshot: written whole to a spool file (no
+/// name, owner-only, in the bank's folder: on disk, not in memory) under
+/// the writer lock, which is then let go; the file then goes out in
+/// chunks as fast as the client reads them. The reply carries the last lines.
+fn export(shared: &Shared, actor: &Actor, id: u64, out: &Outgoing<'_>) -> Result<crate::bank::Response, Gone> {
+    use std::io::{Seek, Write};
+    let spooled = (|| -> Result<std::fs::File, BankError> {
+        let io = |e: std::io::Error| BankError::Storage(format!("export spool: {e}"));
+        let file = spool_file(shared.bank.store().path()).map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(64 << 10, file);
+        shared.bank.export_into(actor, &mut w)?;
+        w.flush().map_err(io)?;
+        let mut file = w.into_inner().map_err(|e| io(e.into_error()))?;
+        file.rewind().map_err(io)?;
+        Ok(file)
+    })();
+    let file = match spooled {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut reader = std::io::BufReader::with_capacity(64 << 10, file);
+    let mut ahead = protocol::read_line_chunk(&mut reader);
+    loop {
+        let chunk = match ahead {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(BankError::Storage(format!("export spool: {e}")))),
+        };
+        ahead = protocol::read_line_chunk(&mut reader);
+        if matches!(&ahead, Ok(next) if next.is_empty()) {
+            return Ok(Ok(Reply::Export { lines: chunk }));
         }
-        response => queue.send(Box::new(ServerMsg::Reply { id, response: Box::new(response) })).map_err(|_| Gone),
+        out.chunk(id, chunk)?;
+    }
+}
+
+/// A file for a spooled export: without a name (O_TMPFILE), so it is gone
+/// with the connection or the process whatever happens; where O_TMPFILE is
+/// not supported, a private file removed at once.
+fn spool_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let unnamed =
+        std::fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_TMPFILE).mode(0o600).open(dir);
+    match unnamed {
+        Ok(f) => Ok(f),
+        Err(_) => {
+            let path = dir.join(format!(".export-{}-{:?}.spool", std::process::id(), std::thread::current().id()));
+            let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path)?;
+            std::fs::remove_file(&path)?;
+            Ok(f)
+        }
     }
 }
 
 /// The client's writer has gone: stop serving it.
 struct Gone;
 
-fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: Arc<AtomicBool>) {
+fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: Arc<AtomicBool>, spent: Receiver<()>) {
     let mut writer = stream;
     for msg in outgoing {
+        let chunk = matches!(*msg, ServerMsg::ExportLines { .. });
         let sent = match protocol::write_frame(&mut writer, &msg, MAX_SERVER_FRAME) {
             // A reply that cannot be sent as it is (too large, or a value the
             // codec cannot encode): its caller gets an error it can show,
@@ -314,6 +376,9 @@ fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: A
         };
         if sent.is_err() {
             break;
+        }
+        if chunk {
+            let _ = spent.try_recv();
         }
         if lagged.swap(false, Ordering::Relaxed)
             && protocol::write_frame(&mut writer, &ServerMsg::Lagged, MAX_SERVER_FRAME).is_err()

@@ -6,6 +6,7 @@ mod connection;
 mod fanout;
 pub mod log;
 mod registry;
+pub mod restore;
 mod socket;
 
 pub use socket::{user_name, FolderFound, FolderProblem};

@@ -56,7 +56,7 @@ impl Store {
             FsOpen::new().create(true).truncate(false).write(true).open(path.join(LOCK_FILE)).map_err(io)?;
         let lock = lock_exclusive(lock_file, path)?;
 
-        let db = sled::Config::new().path(path).cache_capacity(opts.cache_bytes).mode(sled::Mode::LowSpace).open()?;
+        let db = open_sled(path, opts)?;
         let trees = TreeId::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
         let store = Store { db, trees, path: path.to_path_buf(), _lock: lock };
         store.check_marker(opts.create)?;
@@ -89,6 +89,24 @@ impl Store {
             return Err(StoreError::IncompleteImport { path });
         }
         Ok(())
+    }
+}
+
+/// Opens sled. We hold the bank's lock, so no other process has it: if
+/// sled still finds its own file locked, a `Store` of this process that was
+/// just dropped is being let go by sled's background threads. Wait for
+/// them a little rather than report a lock nobody holds.
+fn open_sled(path: &Path, opts: &OpenOptions) -> Result<sled::Db, StoreError> {
+    let config = sled::Config::new().path(path).cache_capacity(opts.cache_bytes).mode(sled::Mode::LowSpace);
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") && waited.as_secs() < 5 => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                waited += std::time::Duration::from_millis(20);
+            }
+            other => return Ok(other?),
+        }
     }
 }
 
