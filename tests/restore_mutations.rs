@@ -490,6 +490,13 @@ fn an_export_line_with_a_2_mb_email_is_refused_by_its_line() {
     let email = format!("{}@esempio.it", "a".repeat(2 << 20));
     lines[at] = format!("{}{email}{}", &text[..start], &text[end..]).into_bytes();
     reseal_bytes(&mut lines);
+    let too_long = Problem::new("identity.email", Reason::TooLong { max: 254 });
+    assert_eq!(refusal(&lines, true), vec![(at + 1, LineFault::Invalid(vec![too_long]))]);
+
+    // A line longer than any banca writes is refused unread.
+    let over = banca::bank::MAX_LINE_BYTES + 1;
+    lines[at] = format!("{}{}{}", &text[..start], "a".repeat(over), &text[end..]).into_bytes();
+    reseal_bytes(&mut lines);
     assert_eq!(refusal(&lines, true), vec![(at + 1, LineFault::TooLong { max: banca::bank::MAX_LINE_BYTES })]);
 }
 

@@ -477,7 +477,12 @@ impl Restore<'_> {
         };
         match stored {
             Ok(()) => {}
-            Err(StoreError::Unstorable { reason, .. }) => faults.push(LineFault::Unstorable { reason }),
+            // A record its own checks refused is unstorable for the same reason: said once.
+            Err(StoreError::Unstorable { reason, .. }) => {
+                if !faults.iter().any(|f| matches!(f, LineFault::Invalid(_))) {
+                    faults.push(LineFault::Unstorable { reason })
+                }
+            }
             Err(e) if self.fatal.is_none() => {
                 tracing::error!(line = n, "restore: {e}");
                 self.fatal = Some(e.into());
