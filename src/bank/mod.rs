@@ -15,6 +15,7 @@ mod placements;
 mod proposals;
 mod reads;
 mod search;
+mod startup;
 
 pub use api::*;
 pub use backup::{check_import, ExportLine};
@@ -127,13 +128,29 @@ pub struct Bank {
     matching: RwLock<crate::matching::MatchIndex>,
     /// Every record's search key in memory; written under `writer`.
     search: RwLock<crate::search::SearchIndex>,
+    /// Whether both indexes are built yet (`startup`).
+    readiness: startup::Readiness,
 }
 
 type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
 
 impl Bank {
-    /// Opens an existing bank (`create = false`) or creates an empty one.
+    /// Opens an existing bank (`create = false`) or creates an empty one,
+    /// its indexes built.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
+        let bank = Bank::open_starting(path, config, create, clock)?;
+        bank.build_indexes()?;
+        Ok(bank)
+    }
+
+    /// Opens the store only: the bank answers what needs no index at once,
+    /// the rest once [`Bank::build_indexes`] has run (`startup`).
+    pub fn open_starting(
+        path: &Path,
+        config: BankConfig,
+        create: bool,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Bank, StoreError> {
         let store = Arc::new(Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?);
         let writer = Arc::new(Mutex::new(()));
         let reads = reads::IdentityReads::start(record_reads(Arc::clone(&store), Arc::clone(&writer)));
@@ -147,9 +164,8 @@ impl Bank {
             listener: OnceLock::new(),
             matching: RwLock::new(Default::default()),
             search: RwLock::new(Default::default()),
+            readiness: Default::default(),
         };
-        bank.rebuild_index()?;
-        bank.remember_todays_reads()?;
         Ok(bank)
     }
 
@@ -213,6 +229,9 @@ impl Bank {
     }
 
     fn dispatch(&self, actor: &Actor, request: Request) -> Response {
+        if !startup::answers_without_indexes(&request) {
+            self.await_indexes()?;
+        }
         match request {
             Request::Init { admin } => return self.init(actor, admin),
             Request::Import { lines } => return self.import(actor, lines),

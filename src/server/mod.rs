@@ -94,13 +94,17 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     tune_allocator();
     let bank_path = crate::config::canonical_bank_path(&opts.db);
     check_bank_owner(&bank_path)?;
-    let bank = Bank::open(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))
+    // The store only: the indexes are built once the socket answers.
+    let opening = Instant::now();
+    let bank = Bank::open_starting(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))
         .map_err(|e| refused_bank(e, &bank_path))?;
+    tracing::info!(took_ms = opening.elapsed().as_millis() as u64, "bank store opened");
     let bank = Arc::new(bank);
     let listener = socket::bind(&opts.socket, group)?;
     listener.set_nonblocking(true).map_err(|e| ServeError::io(&opts.socket, e))?;
 
     let shutdown = Arc::new(AtomicBool::new(false));
+    let indexing = build_indexes(bank.clone(), shutdown.clone()).map_err(|e| ServeError::io(&opts.socket, e))?;
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(signal, shutdown.clone()).map_err(|e| ServeError::io(&opts.socket, e))?;
     }
@@ -175,6 +179,8 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     for c in clients {
         let _ = c.join();
     }
+    // A build cut short by a stop still finishes: it holds the bank.
+    let built = indexing.join().unwrap_or(Ok(()));
     bank.store().flush()?;
     // Let go of the bank (its locks) before the socket disappears, so that
     // whoever waits for the socket to go may open the bank at once.
@@ -186,7 +192,38 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     drop(listener);
     let _ = std::fs::remove_file(&opts.socket);
     tracing::info!("stopped");
-    Ok(())
+    built.map_err(ServeError::Store)
+}
+
+/// Builds the bank's indexes on a thread of their own while the server
+/// answers what needs none. A failed build stops the server (it exits
+/// non-zero, and its supervisor restarts it), as a bank that failed to
+/// open did before. The memory the build used for decoding goes back.
+fn build_indexes(
+    bank: Arc<Bank>,
+    shutdown: Arc<AtomicBool>,
+) -> std::io::Result<std::thread::JoinHandle<Result<(), StoreError>>> {
+    std::thread::Builder::new().name("banca-index".into()).spawn(move || {
+        let started = Instant::now();
+        let built =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| bank.build_indexes())).unwrap_or_else(|_| {
+                Err(StoreError::Io {
+                    path: bank.store().path().to_path_buf(),
+                    source: std::io::Error::other("the index build panicked"),
+                })
+            });
+        match &built {
+            Ok(()) => {
+                trim_heap();
+                tracing::info!(took_ms = started.elapsed().as_millis() as u64, "indexes built")
+            }
+            Err(e) => {
+                tracing::error!("the indexes could not be built: {e}; stopping");
+                shutdown.store(true, Ordering::SeqCst);
+            }
+        }
+        built
+    })
 }
 
 /// The bank must be the server's user's (root may serve any): otherwise
@@ -246,15 +283,21 @@ fn tune_allocator() {
 /// keeps it otherwise, scattered over its per-thread arenas. Gives the new peak.
 fn give_back_memory(peak: usize, now: usize) -> usize {
     if peak >= now + 32 && now <= peak / 2 {
-        #[cfg(target_env = "gnu")]
-        // SAFETY: malloc_trim only releases free memory; it is thread-safe.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        trim_heap();
         tracing::debug!(peak, now, "memory of closed connections given back");
         return now;
     }
     peak.max(now)
+}
+
+/// Gives the allocator's free memory back to the system, holes inside
+/// the heap included.
+fn trim_heap() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// How long requests in flight may take to finish once the server stops.
