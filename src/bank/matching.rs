@@ -51,6 +51,8 @@ impl Bank {
             index.upsert_need(&n, self.comuni);
             search.upsert_need(&n);
         }
+        index.shrink_to_fit();
+        search.shrink_to_fit();
         *self.index_mut() = index;
         *self.search_mut() = search;
         Ok(())
