@@ -211,3 +211,38 @@ fn the_indexes_hold_a_bounded_number_of_bytes_per_family() {
 /// Bounds, with some room over what was measured (see docs/performance.md).
 const MATCHING_BYTES_PER_FAMILY: isize = 350;
 const SEARCH_BYTES_PER_FAMILY: isize = 350;
+
+/// Where a server's memory goes at start-up, on a bank of your own (a
+/// copy: opening writes to it), counted by this binary's allocator:
+///
+///     cp -a /work/data/bank-100k /tmp/b100k
+///     BANCA_BANK=/tmp/b100k cargo test --release --test startup where_the_memory_goes -- --ignored --nocapture
+#[test]
+#[ignore = "needs a large bank: BANCA_BANK=FOLDER"]
+fn where_the_memory_goes() {
+    let path = std::path::PathBuf::from(std::env::var("BANCA_BANK").expect("BANCA_BANK=a copy of a bank"));
+    let mib = |bytes: isize| bytes as f64 / (1 << 20) as f64;
+    let started = Instant::now();
+    let bank = Bank::open_starting(&path, BankConfig::default(), false, Arc::new(FixedClock(NOW))).expect("opens");
+    let opened = live();
+    println!("store opened (sled): {:.1} MiB in {:?}", mib(opened), started.elapsed());
+
+    let started = Instant::now();
+    let store = bank.store();
+    let mut read = 0usize;
+    for tree in [TreeId::Families, TreeId::Needs, TreeId::Proposals, TreeId::Placements] {
+        read += store.tree(tree).iter().map(|kv| kv.expect("a record").1.len()).sum::<usize>();
+    }
+    let scanned = live();
+    println!(
+        "every record read once ({:.1} MiB of records): sled holds {:.1} MiB more, in {:?}",
+        mib(read as isize),
+        mib(scanned - opened),
+        started.elapsed()
+    );
+
+    let started = Instant::now();
+    bank.build_indexes().expect("the indexes build");
+    println!("indexes built: {:.1} MiB more, in {:?}", mib(live() - scanned), started.elapsed());
+    println!("in all: {:.1} MiB", mib(live()));
+}
