@@ -60,6 +60,8 @@ impl Bank {
             search.upsert_need(&n);
         }
         self.set_aside(aside);
+        index.shrink_to_fit();
+        search.shrink_to_fit();
         *self.index_mut() = index;
         *self.search_mut() = search;
         Ok(())

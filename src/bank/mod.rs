@@ -19,6 +19,7 @@ mod proposals;
 mod reads;
 mod restore;
 mod search;
+mod startup;
 
 pub use api::*;
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
@@ -133,13 +134,29 @@ pub struct Bank {
     matching: RwLock<crate::matching::MatchIndex>,
     /// Every record's search key in memory; written under `writer`.
     search: RwLock<crate::search::SearchIndex>,
+    /// Whether both indexes are built yet (`startup`).
+    readiness: startup::Readiness,
 }
 
 type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
 
 impl Bank {
-    /// Opens an existing bank (`create = false`) or creates an empty one.
+    /// Opens an existing bank (`create = false`) or creates an empty one,
+    /// its indexes built.
     pub fn open(path: &Path, config: BankConfig, create: bool, clock: Arc<dyn Clock>) -> Result<Bank, StoreError> {
+        let bank = Bank::open_starting(path, config, create, clock)?;
+        bank.build_indexes()?;
+        Ok(bank)
+    }
+
+    /// Opens the store only: the bank answers what needs no index at once,
+    /// the rest once [`Bank::build_indexes`] has run (`startup`).
+    pub fn open_starting(
+        path: &Path,
+        config: BankConfig,
+        create: bool,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Bank, StoreError> {
         let store = Arc::new(Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?);
         let writer = Arc::new(Mutex::new(()));
         let reads = reads::IdentityReads::start(record_reads(Arc::clone(&store), Arc::clone(&writer)));
@@ -153,9 +170,8 @@ impl Bank {
             listener: OnceLock::new(),
             matching: RwLock::new(Default::default()),
             search: RwLock::new(Default::default()),
+            readiness: Default::default(),
         };
-        bank.rebuild_index()?;
-        bank.remember_todays_reads()?;
         Ok(bank)
     }
 
@@ -219,6 +235,9 @@ impl Bank {
     }
 
     fn dispatch(&self, actor: &Actor, request: Request) -> Response {
+        if !startup::answers_without_indexes(&request) {
+            self.await_indexes()?;
+        }
         match request {
             Request::Init { admin } => return self.init(actor, admin),
             Request::Import { lines } => return self.import(actor, lines),

@@ -166,6 +166,18 @@ impl MatchIndex {
         self.families.len()
     }
 
+    /// Gives back what growing one record at a time reserved beyond the
+    /// records (up to half of each vector and table): after a whole build.
+    pub fn shrink_to_fit(&mut self) {
+        self.families.shrink_to_fit();
+        self.family_at.shrink_to_fit();
+        self.proposals.shrink_to_fit();
+        self.placements.shrink_to_fit();
+        self.proposals_of_family.shrink_to_fit();
+        self.placements_of_family.shrink_to_fit();
+        self.proposals_of_need.shrink_to_fit();
+    }
+
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
         let facts = FamilyFacts::of(f, comuni, self.load_of(f.code));
         match self.family_at.get(&f.code) {

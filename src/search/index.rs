@@ -35,6 +35,14 @@ struct Key {
     places: Places,
 }
 
+/// A stretch of one of the index's strings: a folded code in `keys`, or
+/// text shown in `texts`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
 /// Whose identity a private label shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Audience {
@@ -56,8 +64,9 @@ struct Slot {
     kind: HitKind,
     /// The code's first 16 bytes, big-endian: ordered as the codes are (up to them).
     code_order: u128,
-    /// The code folded: a query equal to it is an exact match.
-    code_key: Key,
+    /// The code folded (in `keys`): a query equal to it is an exact match.
+    /// The same bytes as `public` when the label is the code.
+    code_key: Span,
     /// What anyone who may see the record finds it by: its code, a comune's or service's name.
     public: Key,
     private: Option<Private>,
@@ -66,14 +75,15 @@ struct Slot {
     comune: Option<ComuneCode>,
 }
 
-/// What a hit shows of an entry.
-#[derive(Debug, Clone)]
+/// What a hit shows of an entry, in `SearchIndex::texts`: one string for
+/// every entry rather than four of its own (a family's public label is its code: the same span).
+#[derive(Debug, Clone, Copy)]
 struct Shown {
-    code: String,
-    public: String,
-    private: Option<String>,
+    code: Span,
+    public: Span,
+    private: Option<Span>,
     /// The service's name, a comune's region, an operator's role: shown after the label.
-    detail: String,
+    detail: Span,
 }
 
 /// One record found.
@@ -118,10 +128,53 @@ pub struct SearchIndex {
     /// Every key, folded, one after the other; a replaced entry's old keys
     /// stay until they are half of it.
     keys: String,
+    /// What hits show, unfolded, one after the other; replaced entries' text
+    /// stays until the keys are compacted.
+    texts: String,
     garbage: usize,
-    by_code: HashMap<String, usize>,
+    by_code: Codes,
     generation: u64,
     last: Mutex<HashMap<String, Last>>,
+}
+
+/// Where each code's entry is: a code of up to 16 bytes (all but long
+/// user names) by its bytes as one number, with no string of its own.
+#[derive(Default)]
+struct Codes {
+    /// Keyed by two halves rather than a `u128`, whose alignment would double the table.
+    short: HashMap<(u64, u64), u32>,
+    long: HashMap<String, u32>,
+}
+
+impl Codes {
+    fn short(code: &str) -> Option<(u64, u64)> {
+        let n = code_order(code);
+        (code.len() <= 16 && !code.as_bytes().contains(&0)).then_some(((n >> 64) as u64, n as u64))
+    }
+
+    fn get(&self, code: &str) -> Option<usize> {
+        match Codes::short(code) {
+            Some(n) => self.short.get(&n),
+            None => self.long.get(code),
+        }
+        .map(|i| *i as usize)
+    }
+
+    fn insert(&mut self, code: &str, at: usize) {
+        let at = u32::try_from(at).expect("under 4 billion entries");
+        match Codes::short(code) {
+            Some(n) => self.short.insert(n, at),
+            None => self.long.insert(code.to_string(), at),
+        };
+    }
+}
+
+/// A code's first 16 bytes, big-endian: ordered as the codes are (up to them).
+fn code_order(code: &str) -> u128 {
+    let mut first = [0u8; 16];
+    let n = code.len().min(16);
+    first[..n].copy_from_slice(&code.as_bytes()[..n]);
+    u128::from_be_bytes(first)
 }
 
 /// The class of an exact code (0) or prefix (1) match of `kind`: a
@@ -146,12 +199,41 @@ impl SearchIndex {
         self.slots.len()
     }
 
+    /// Gives back what growing one entry at a time reserved beyond the
+    /// entries (up to half of each vector and string): after a whole build.
+    pub fn shrink_to_fit(&mut self) {
+        self.slots.shrink_to_fit();
+        self.shown.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        self.texts.shrink_to_fit();
+        self.by_code.short.shrink_to_fit();
+        self.by_code.long.shrink_to_fit();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
     fn key(&self, k: Key) -> &str {
         &self.keys[k.start as usize..(k.start + k.len) as usize]
+    }
+
+    fn code_key(&self, s: Span) -> &str {
+        &self.keys[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn text(&self, s: Span) -> &str {
+        &self.texts[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    /// Appends shown text to `texts`.
+    fn add_text(&mut self, text: &str) -> Span {
+        if self.texts.len() + text.len() > u32::MAX as usize {
+            self.compact();
+        }
+        let start = u32::try_from(self.texts.len()).expect("shown text under 4 GiB");
+        self.texts.push_str(text);
+        Span { start, len: text.len() as u32 }
     }
 
     /// Folds `text` onto the end of `keys`.
@@ -168,10 +250,10 @@ impl SearchIndex {
         Key { start, len: len as u32, mask, places }
     }
 
-    fn upsert(&mut self, slot: Slot, shown: Shown) {
+    fn upsert(&mut self, code: &str, slot: Slot, shown: Shown) {
         self.generation += 1;
-        match self.by_code.get(&shown.code) {
-            Some(&i) => {
+        match self.by_code.get(code) {
+            Some(i) => {
                 let old = &self.slots[i];
                 self.garbage += (old.code_key.len + old.public.len + old.private.map_or(0, |p| p.key.len)) as usize;
                 self.slots[i] = slot;
@@ -181,30 +263,49 @@ impl SearchIndex {
                 }
             }
             None => {
-                self.by_code.insert(shown.code.clone(), self.slots.len());
+                self.by_code.insert(code, self.slots.len());
                 self.slots.push(slot);
                 self.shown.push(shown);
             }
         }
     }
 
-    /// Copies the keys in use into a new string, without the replaced ones.
+    /// Copies the keys and texts in use into new strings, without the
+    /// replaced ones; a span two fields shared stays shared.
     fn compact(&mut self) {
-        let old = std::mem::take(&mut self.keys);
-        let mut keys = String::with_capacity(old.len() - self.garbage.min(old.len()));
-        let mut copy = |k: &mut Key| {
-            let start = keys.len();
-            keys.push_str(&old[k.start as usize..(k.start + k.len) as usize]);
-            k.start = start as u32;
-        };
-        for s in &mut self.slots {
-            copy(&mut s.code_key);
-            copy(&mut s.public);
-            if let Some(p) = &mut s.private {
-                copy(&mut p.key);
+        fn copy(from: &str, to: &mut String, start: &mut u32, len: u32) {
+            let at = to.len() as u32;
+            to.push_str(&from[*start as usize..(*start + len) as usize]);
+            *start = at;
+        }
+        let (old_keys, old_texts) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.texts));
+        let mut keys = String::with_capacity(old_keys.len() - self.garbage.min(old_keys.len()));
+        let mut texts = String::with_capacity(old_texts.len());
+        for (s, t) in self.slots.iter_mut().zip(&mut self.shown) {
+            let code_is_public = s.code_key == Span { start: s.public.start, len: s.public.len };
+            copy(&old_keys, &mut keys, &mut s.public.start, s.public.len);
+            if code_is_public {
+                s.code_key.start = s.public.start;
+            } else {
+                copy(&old_keys, &mut keys, &mut s.code_key.start, s.code_key.len);
             }
+            if let Some(p) = &mut s.private {
+                copy(&old_keys, &mut keys, &mut p.key.start, p.key.len);
+            }
+            let public_is_code = t.public == t.code;
+            copy(&old_texts, &mut texts, &mut t.code.start, t.code.len);
+            if public_is_code {
+                t.public = t.code;
+            } else {
+                copy(&old_texts, &mut texts, &mut t.public.start, t.public.len);
+            }
+            if let Some(p) = &mut t.private {
+                copy(&old_texts, &mut texts, &mut p.start, p.len);
+            }
+            copy(&old_texts, &mut texts, &mut t.detail.start, t.detail.len);
         }
         self.keys = keys;
+        self.texts = texts;
         self.garbage = 0;
     }
 
@@ -221,19 +322,36 @@ impl SearchIndex {
         comune: Option<ComuneCode>,
         detail: String,
     ) {
-        let code_key = self.add_key(code_key);
         let public_key = self.add_key(&public);
+        // A family's or need's label is its code: its folded code is the same bytes.
+        let code_key = if code_key == public {
+            Span { start: public_key.start, len: public_key.len }
+        } else {
+            let k = self.add_key(code_key);
+            Span { start: k.start, len: k.len }
+        };
         let (private, private_text) = match private {
-            Some((text, audience, owner)) => (Some(Private { key: self.add_key(&text), audience, owner }), Some(text)),
+            Some((text, audience, owner)) => {
+                (Some(Private { key: self.add_key(&text), audience, owner }), Some(self.add_text(&text)))
+            }
             None => (None, None),
         };
-        let mut first = [0u8; 16];
-        let n = code.len().min(16);
-        first[..n].copy_from_slice(&code.as_bytes()[..n]);
-        let code_order = u128::from_be_bytes(first);
+        let code_text = self.add_text(&code);
+        let public_text = if public == code { code_text } else { self.add_text(&public) };
+        let detail = self.add_text(&detail);
         self.upsert(
-            Slot { kind, code_order, code_key, public: public_key, private, service, status, comune },
-            Shown { code, public, private: private_text, detail },
+            &code,
+            Slot {
+                kind,
+                code_order: code_order(&code),
+                code_key,
+                public: public_key,
+                private,
+                service,
+                status,
+                comune,
+            },
+            Shown { code: code_text, public: public_text, private: private_text, detail },
         );
     }
 
@@ -294,7 +412,7 @@ impl SearchIndex {
     /// Every entry's label as the most privileged reader sees it (names
     /// included), in the index's order: what the search bench gives fzf.
     pub fn labels(&self) -> impl Iterator<Item = &str> + '_ {
-        self.shown.iter().map(|s| s.private.as_deref().unwrap_or(&s.public))
+        self.shown.iter().map(|s| self.text(s.private.unwrap_or(s.public)))
     }
 
     /// The best `limit` records for `query` that `who` may find, best first:
@@ -355,17 +473,17 @@ impl SearchIndex {
             .map(|m| {
                 let (s, shown) = (&self.slots[m.index as usize], &self.shown[m.index as usize]);
                 let (key, identity) = self.key_for(who, s);
-                let label = if identity { shown.private.as_deref().unwrap_or(&shown.public) } else { &shown.public };
+                let label = self.text(if identity { shown.private.unwrap_or(shown.public) } else { shown.public });
                 let matched = if query.text.is_empty() { vec![] } else { scorer.positions(self.key(key), &query.text) };
                 Hit {
                     kind: s.kind,
-                    code: shown.code.clone(),
+                    code: self.text(shown.code).to_string(),
                     label: label.to_string(),
                     matched,
                     comune: s.comune,
                     status: s.status.map(str::to_string),
                     service: s.service,
-                    detail: shown.detail.clone(),
+                    detail: self.text(shown.detail).to_string(),
                     identity,
                 }
             })
@@ -403,7 +521,7 @@ impl SearchIndex {
         sa.kind
             .cmp(&sb.kind)
             .then(sa.code_order.cmp(&sb.code_order))
-            .then_with(|| self.shown[a].code.cmp(&self.shown[b].code))
+            .then_with(|| self.text(self.shown[a].code).cmp(self.text(self.shown[b].code)))
     }
 
     fn scan(&self, who: &Principal, query: &Query, limit: usize, candidates: impl Iterator<Item = u32>) -> Part {
@@ -436,7 +554,7 @@ impl SearchIndex {
             if limit == 0 {
                 continue;
             }
-            let class = if self.key(s.code_key) == text {
+            let class = if self.code_key(s.code_key) == text {
                 class_of(0, s.kind)
             } else if hay.starts_with(text) || (!text_breaks_words && starts_a_word(hay, text)) {
                 class_of(1, s.kind)
@@ -594,7 +712,7 @@ mod tests {
                 (FUZZY, 0)
             } else {
                 let Some(score) = SkimMatcherV2::default().fuzzy_match(hay, &query.text) else { continue };
-                let code = index.key(s.code_key) == query.text;
+                let code = index.code_key(s.code_key) == query.text;
                 let prefix = hay.starts_with(&query.text)
                     || hay.split([' ', '-', '(', ',', '.', '\'']).any(|w| w.starts_with(&query.text));
                 (
@@ -608,11 +726,64 @@ mod tests {
                     score,
                 )
             };
-            all.push((class, -score, s.kind, index.shown[i].code.clone()));
+            all.push((class, -score, s.kind, index.text(index.shown[i].code).to_string()));
         }
         let total = all.len() as u32;
         all.sort();
         (all.into_iter().take(limit).map(|(_, _, _, code)| code).collect(), total)
+    }
+
+    #[test]
+    fn entries_replaced_until_their_old_text_is_compacted_away_show_and_find_what_they_are_now() {
+        let mut index = SearchIndex::default();
+        let service = ServiceCode(1);
+        let add = |index: &mut SearchIndex, i: usize, round: usize| {
+            let code = format!("F-2025-{i:04}");
+            let private = format!("{code} Anna Rossi{round}");
+            let private = Some((private, Audience::Family, service));
+            index.add(
+                HitKind::Family,
+                code.clone(),
+                &code,
+                code.clone(),
+                private,
+                Some(service),
+                None,
+                None,
+                String::new(),
+            );
+        };
+        // An operator's label is not their code, and their code is long: kept by text.
+        let user = "a-very-long-operator-name".to_string();
+        let label = format!("{user} Anna Operatrice");
+        index.add(HitKind::Operator, user.clone(), &user, label.clone(), None, None, None, None, "operatore".into());
+        // About 3 MiB of keys and as much text written in all.
+        for round in 0..100 {
+            for i in 0..1_000 {
+                add(&mut index, i, round);
+            }
+        }
+        assert!(index.keys.len() < 2 << 20, "the replaced keys were compacted away: {}", index.keys.len());
+        assert!(index.texts.len() < 2 << 20, "the replaced texts were compacted away: {}", index.texts.len());
+        assert_eq!(index.len(), 1_001);
+        let labels: Vec<&str> = index.labels().collect();
+        assert_eq!(labels[0], label);
+        assert_eq!(labels[1], "F-2025-0000 Anna Rossi99");
+        assert_eq!(labels[1_000], "F-2025-0999 Anna Rossi99");
+        // The family's own service sees its names.
+        let reader = who(Role::Operator, Some(1));
+        let comuni = Comuni::embedded();
+        for (q, code, shown) in [
+            ("F-2025-0123", "F-2025-0123", "F-2025-0123 Anna Rossi99"),
+            ("a-very-long-operator-name", user.as_str(), label.as_str()),
+        ] {
+            let r = index.search(&reader, &crate::search::parse(q, comuni).unwrap(), 1);
+            assert_eq!((r.hits[0].code.as_str(), r.hits[0].label.as_str()), (code, shown), "{q}");
+        }
+        assert_eq!(
+            index.search(&reader, &crate::search::parse("operatrice", comuni).unwrap(), 5).hits[0].detail,
+            "operatore"
+        );
     }
 
     #[test]
