@@ -125,7 +125,17 @@ fn bricked_records_are_quarantined_and_the_bank_serves_the_rest() {
     });
 
     let server = place.start(GROUP, &[]);
-    let log = server_log(&place);
+    // The server answers before its indexes are built; the records are set
+    // aside as the build meets them, so their log lines may come a moment later.
+    let logged = |log: &str| {
+        [&g, &b].iter().all(|c| log.lines().any(|l| l.contains("record quarantined") && l.contains(c.as_str())))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut log = server_log(&place);
+    while !logged(&log) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        log = server_log(&place);
+    }
     for bricked in [&g, &b] {
         assert!(
             log.lines().any(|l| l.contains("record quarantined") && l.contains(bricked)),
