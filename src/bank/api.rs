@@ -735,11 +735,29 @@ pub enum BankError {
     AuditBroken(ChainBreak),
     #[error("storage: {0}")]
     Storage(String),
+    /// Refused before anything was written: the bank's disk has less than
+    /// the reserve left. Writes resume by themselves once space is freed.
+    #[error("the disk is full ({available} bytes free, {reserve} kept in reserve): nothing was saved")]
+    DiskFull { available: u64, reserve: u64 },
+    /// This write failed on disk: nothing of it was saved, and the server
+    /// stops so that it restarts on what the disk holds.
+    #[error("the write failed on disk, nothing was saved: {reason}")]
+    WriteFailed { reason: String },
+    /// Another write failed on disk a moment ago: the server is stopping
+    /// (to restart on what the disk holds) and answers nothing more.
+    #[error("the server is stopping after a failed write")]
+    Halted,
 }
 
 impl From<crate::store::StoreError> for BankError {
     fn from(e: crate::store::StoreError) -> Self {
-        BankError::Storage(e.to_string())
+        use crate::store::StoreError;
+        match e {
+            StoreError::DiskFull { available, reserve, .. } => BankError::DiskFull { available, reserve },
+            StoreError::WriteFailed { reason, .. } => BankError::WriteFailed { reason },
+            StoreError::Halted { .. } => BankError::Halted,
+            e => BankError::Storage(e.to_string()),
+        }
     }
 }
 

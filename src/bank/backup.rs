@@ -211,6 +211,8 @@ impl Bank {
         let now = self.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", actor.user, stamp).as_bytes());
+        // Plain inserts, not `transact`: the disk's reserve is checked here.
+        self.store.check_writable()?;
         tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(err)?;
         self.store.flush()?;
         pending.write(&self.store)?;

@@ -101,7 +101,33 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
             format!("{} {}", lang.pick("Registro alterato:", "Audit log altered:"), chain_break(b, lang))
         }
         BankError::Storage(s) => format!("{} {s}", lang.pick("Errore di archiviazione:", "Storage error:")),
+        BankError::DiskFull { available, reserve } => {
+            let (free, kept) = (mib(*available), mib(*reserve));
+            if it {
+                format!("Disco pieno: restano {free} liberi sul disco della banca, sotto la riserva di {kept}; nulla è stato salvato. Riprova quando l'amministratore avrà liberato spazio.")
+            } else {
+                format!("Disk full: {free} left on the bank's disk, under the reserve of {kept}; nothing was saved. Try again once the administrator has freed space.")
+            }
+        }
+        BankError::WriteFailed { reason } => {
+            if it {
+                format!("Scrittura sul disco non riuscita, nulla è stato salvato ({reason}). Il server si riavvia sui dati salvati: riprova tra poco.")
+            } else {
+                format!("The write to disk failed, nothing was saved ({reason}). The server restarts on the saved data: try again shortly.")
+            }
+        }
+        BankError::Halted => lang
+            .pick(
+                "Il server si sta riavviando dopo una scrittura non riuscita sul disco: riprova tra poco.",
+                "The server is restarting after a write to disk failed: try again shortly.",
+            )
+            .into(),
     }
+}
+
+/// Bytes as an operator reads them on a disk: MiB with one decimal.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1048576.0)
 }
 
 /// A code as typed after `banca show`: quoted when it has spaces (an ambito's name).
@@ -187,6 +213,18 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
         StoreError::Corrupt { tree, key, reason } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
         StoreError::Unstorable { tree, key, reason } => {
             format!("Il record {key} in {tree} non può essere archiviato, nulla è stato salvato: {reason}")
+        }
+        StoreError::DiskFull { path, available, reserve } => format!(
+            "Disco pieno: restano {} liberi sul disco di {}, sotto la riserva di {}; nulla è stato salvato.",
+            mib(*available),
+            path.display(),
+            mib(*reserve)
+        ),
+        StoreError::WriteFailed { path, reason } => {
+            format!("Scrittura in {} non riuscita, nulla è stato salvato: {reason}", path.display())
+        }
+        StoreError::Halted { path, reason } => {
+            format!("La banca in {} si è fermata dopo una scrittura non riuscita: {reason}", path.display())
         }
         StoreError::Sled(e) => format!("Errore di archiviazione: {e}"),
         StoreError::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),

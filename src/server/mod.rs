@@ -130,6 +130,11 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     let mut refused = Refusals::default();
     let mut peak = 0;
     while !shutdown.load(Ordering::SeqCst) {
+        // A write failed with no author left to tell (a connection gone, the
+        // identity reads' writer): its author's connection would have stopped the server by now.
+        if bank.store().failure().is_some_and(|f| f.at.elapsed() >= HALT_GRACE) {
+            halt(&bank);
+        }
         // A finished thread keeps its stack until its handle is dropped.
         clients.retain(|c: &std::thread::JoinHandle<()>| !c.is_finished());
         peak = give_back_memory(peak, connections.count());
@@ -255,6 +260,27 @@ fn give_back_memory(peak: usize, now: usize) -> usize {
         return now;
     }
     peak.max(now)
+}
+
+/// Exit code of a server stopped by a failed write (as the CLI's 4: a fault of the machine).
+pub const EXIT_WRITE_FAILED: i32 = 4;
+
+/// How long the author of a failed write has to be told, before the main
+/// loop stops the server itself.
+const HALT_GRACE: Duration = Duration::from_secs(3);
+
+/// A write failed on disk. sled keeps it in its memory and refuses every
+/// later write until the process restarts, so the server ends here, at
+/// once and non-zero, with one line in its log: its supervisor (systemd,
+/// banca-serve, the next client) starts it again on what the disk holds.
+/// Meanwhile every other request is answered `Halted` (`Bank::handle`).
+pub(crate) fn halt(bank: &Bank) -> ! {
+    let reason = bank.store().failure().map(|f| f.reason).unwrap_or_default();
+    tracing::error!(
+        bank = %bank.store().path().display(),
+        "a write to disk failed ({reason}): nothing of it was saved; exiting with code {EXIT_WRITE_FAILED} so that the server restarts on the data on disk"
+    );
+    std::process::exit(EXIT_WRITE_FAILED)
 }
 
 /// How long requests in flight may take to finish once the server stops.
