@@ -280,3 +280,344 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
     assert!(matches!(ok(&mut admin, Request::FamilyCreate { input: family_in(S1, ANNA) }), Reply::Saved(_)));
     drop(server);
 }
+
+// ---------------------------------------------------------------------------
+// The long run (ignored; docs/performance.md gives the command and figures):
+// kill -9 trials during writes, then disk-full cycles, 0 acknowledged writes lost.
+// ---------------------------------------------------------------------------
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use banca::bank::FamilyView;
+use rand::{Rng, SeedableRng};
+
+/// Families updated by one writer each, with a counter in their languages
+/// ("n42"); families created by the others. What was acknowledged, and
+/// what the last check found stored.
+struct Book {
+    counted: Vec<FamilyCode>,
+    acked: Vec<AtomicU64>,
+    stored: Vec<u64>,
+    created: Mutex<HashSet<String>>,
+    acks: AtomicU64,
+    /// Updates answered "write failed": (updater, counter it tried to store).
+    failed: Mutex<Vec<(usize, u64)>>,
+    /// Families and audit entries the last check found, and how many created ones it knew.
+    families: u64,
+    created_checked: usize,
+    audit: u64,
+    verifications: u64,
+}
+
+fn counter_of(v: &FamilyView) -> u64 {
+    let text = v.profile.languages.first().map(String::as_str).unwrap_or("");
+    text.strip_prefix('n').and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{}: no counter", v.code))
+}
+
+fn get_family(c: &mut Client, code: FamilyCode) -> FamilyView {
+    match ok(c, Request::FamilyGet { code }) {
+        Reply::Family(v) => v,
+        other => panic!("expected Family, got {other:?}"),
+    }
+}
+
+impl Book {
+    fn new(c: &mut Client, updaters: usize) -> Book {
+        let counted: Vec<FamilyCode> = (0..updaters)
+            .map(|_| {
+                let mut input = family_in(S1, ANNA);
+                input.profile.languages = vec!["n0".into()];
+                match ok(c, Request::FamilyCreate { input }) {
+                    Reply::Saved(s) => FamilyCode::parse(&s.code).expect("a family code"),
+                    other => panic!("expected Saved, got {other:?}"),
+                }
+            })
+            .collect();
+        let (families, audit) = counts(c);
+        Book {
+            acked: counted.iter().map(|_| AtomicU64::new(0)).collect(),
+            stored: vec![0; counted.len()],
+            counted,
+            created: Mutex::new(HashSet::new()),
+            acks: AtomicU64::new(0),
+            failed: Mutex::new(Vec::new()),
+            families,
+            created_checked: 0,
+            audit,
+            verifications: 0,
+        }
+    }
+
+    /// Writers until the server goes (or `stop`): one updater per counted
+    /// family, `creators` creating families. A refusal for a full disk is
+    /// counted and tried again; any other answer but a saved write, a
+    /// failed write or a server gone is a fault, returned.
+    fn storm(&self, place: &live::Place, creators: usize, stop: &AtomicBool, refused: &AtomicU64) -> Vec<String> {
+        let faults = Mutex::new(Vec::new());
+        let ended = |r: &Result<banca::bank::Response, banca::client::ClientError>| match r {
+            Err(_) | Ok(Err(BankError::WriteFailed { .. } | BankError::Halted)) => true,
+            Ok(Err(BankError::DiskFull { .. })) => {
+                refused.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(2));
+                false
+            }
+            _ => false,
+        };
+        std::thread::scope(|s| {
+            for (i, code) in self.counted.iter().enumerate() {
+                let faults = &faults;
+                s.spawn(move || {
+                    let Ok(mut c) = Client::connect(place.target()) else { return };
+                    let Ok(Ok(Reply::Family(mut v))) = c.call(Request::FamilyGet { code: *code }) else { return };
+                    while !stop.load(Ordering::SeqCst) {
+                        let n = counter_of(&v) + 1;
+                        let mut input = v.as_input();
+                        input.profile.languages = vec![format!("n{n}")];
+                        let r = c.call(Request::FamilyUpdate { code: *code, base_revision: v.revision, input });
+                        match r {
+                            Ok(Ok(Reply::Saved(saved))) => {
+                                self.acked[i].store(n, Ordering::SeqCst);
+                                self.acks.fetch_add(1, Ordering::SeqCst);
+                                v.revision = saved.revision;
+                                v.profile.languages = vec![format!("n{n}")];
+                            }
+                            Ok(Err(BankError::WriteFailed { .. })) => {
+                                self.failed.lock().unwrap().push((i, n));
+                                return;
+                            }
+                            r if ended(&r) => return,
+                            Ok(Err(BankError::DiskFull { .. })) => {}
+                            other => {
+                                faults.lock().unwrap().push(format!("update of {code}: {other:?}"));
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+            for _ in 0..creators {
+                let faults = &faults;
+                s.spawn(move || {
+                    let Ok(mut c) = Client::connect(place.target()) else { return };
+                    while !stop.load(Ordering::SeqCst) {
+                        match c.call(Request::FamilyCreate { input: family_in(S1, ANNA) }) {
+                            Ok(Ok(Reply::Saved(saved))) => {
+                                self.created.lock().unwrap().insert(saved.code);
+                                self.acks.fetch_add(1, Ordering::SeqCst);
+                            }
+                            r if ended(&r) => return,
+                            Ok(Err(BankError::DiskFull { .. })) => {}
+                            other => {
+                                faults.lock().unwrap().push(format!("create: {other:?}"));
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        faults.into_inner().unwrap()
+    }
+
+    /// Checks a fresh server's bank against what was acknowledged: every
+    /// counter at least where it was acknowledged (`exact`: exactly there,
+    /// no write in flight may have landed), every created family listed,
+    /// and the audit chain verifying with one entry per write that landed.
+    /// Gives the acknowledged writes missing (0 expected).
+    fn check(&mut self, c: &mut Client, exact: bool) -> u64 {
+        let mut lost = 0;
+        let mut landed = 0;
+        for (i, code) in self.counted.iter().enumerate() {
+            let acked = self.acked[i].load(Ordering::SeqCst);
+            let stored = counter_of(&get_family(c, *code));
+            if stored < acked {
+                eprintln!("LOST: {code} holds n{stored}, n{acked} was acknowledged");
+                lost += acked - stored;
+            }
+            for (_, n) in self.failed.lock().unwrap().iter().filter(|(j, _)| *j == i) {
+                assert!(stored < *n, "{code}: the write of n{n} failed, yet n{stored} is stored");
+            }
+            let in_flight = if exact { 0 } else { 1 };
+            assert!(stored <= acked + in_flight, "{code}: n{stored} stored, n{acked} acknowledged");
+            landed += stored - self.stored[i];
+            self.stored[i] = stored;
+            self.acked[i].store(stored, Ordering::SeqCst);
+        }
+        self.failed.lock().unwrap().clear();
+        let listed: HashSet<String> = listed(c).into_iter().collect();
+        let created = self.created.lock().unwrap();
+        let missing = created.iter().filter(|code| !listed.contains(*code)).count() as u64;
+        if missing > 0 {
+            eprintln!("LOST: {missing} acknowledged families are not listed");
+        }
+        lost += missing;
+        let families = listed.len() as u64;
+        if exact {
+            let new = (created.len() - self.created_checked) as u64;
+            assert_eq!(families, self.families + new, "exactly the families acknowledged since the last check");
+        }
+        self.created_checked = created.len();
+        landed += families - self.families;
+        self.families = families;
+        let audit = verified(c);
+        self.verifications += 1;
+        assert_eq!(audit, self.audit + landed, "the audit chain verifies with one entry per write that landed");
+        self.audit = audit;
+        lost
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("VmRSS: 0 kB");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[test]
+#[ignore = "long run: LONG_KILLS kill -9 trials and LONG_DISK_CYCLES disk-full cycles; see docs/performance.md"]
+fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
+    const UPDATERS: usize = 3;
+    const CREATORS: usize = 2;
+    let kills = env_number("LONG_KILLS", 1000);
+    let cycles = env_number("LONG_DISK_CYCLES", 100);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(env_number("LONG_SEED", 12));
+    let (full_place, at) = place_on_disk();
+    let Some(disk) = Tmpfs::mount(&at, 64) else { return };
+    let started = Instant::now();
+
+    // 1. kill -9 at random moments of a write storm; restart; check. The
+    // bank is on the machine's disk (/tmp), as a real one would be.
+    let place = live::Place::new();
+    let mut server = place.start("root", &[]);
+    let mut admin = place.client();
+    seed(&mut admin);
+    let mut book = Book::new(&mut admin, UPDATERS);
+    drop(admin);
+    let first_rss = rss_kib(server.child.id());
+    let mut lost = 0;
+    for trial in 0..kills {
+        let stop = AtomicBool::new(false);
+        let refused = AtomicU64::new(0);
+        let pause = Duration::from_millis(rng.gen_range(2..60));
+        let faults = std::thread::scope(|s| {
+            let storm = s.spawn(|| book.storm(&place, CREATORS, &stop, &refused));
+            std::thread::sleep(pause);
+            nix::sys::signal::kill(server.pid, nix::sys::signal::Signal::SIGKILL).expect("kill -9");
+            let _ = server.child.wait();
+            storm.join().expect("the writers")
+        });
+        assert!(faults.is_empty(), "trial {trial}: {faults:?}");
+        server = place.start("root", &[]);
+        lost += book.check(&mut place.client(), false);
+        if trial % 100 == 99 {
+            eprintln!(
+                "kill -9 trial {}: {} writes acknowledged, {lost} lost, {} s",
+                trial + 1,
+                book.acks.load(Ordering::SeqCst),
+                started.elapsed().as_secs()
+            );
+        }
+    }
+    let kill_acks = book.acks.load(Ordering::SeqCst);
+    let kill_rss = rss_kib(server.child.id());
+    let kill_verifications = book.verifications;
+    eprintln!(
+        "kill -9: {kills} trials, {kill_acks} writes acknowledged, {lost} lost, {kill_verifications} audit \
+         verifications; server RSS {first_rss} KiB at the first start, {kill_rss} KiB after the last check \
+         ({} families)",
+        book.families
+    );
+    drop(server);
+
+    // 2. A new bank on the tmpfs.
+    let place = full_place;
+    let mut server = place.start("root", &["--disk-reserve-mb", "4"]);
+    let mut admin = place.client();
+    seed(&mut admin);
+    let mut book = Book::new(&mut admin, UPDATERS);
+    drop(admin);
+
+    // 2. Disk-full cycles. Odd ones: the disk filled under the reserve,
+    // writes refused while the same server runs, then freed: writes resume.
+    // Even ones: no reserve, the disk fills under sled, the server exits 4,
+    // restarts once freed, exactly the acknowledged writes are there.
+    let soft_before = rss_kib(server.child.id());
+    let (mut refusals, mut exits, mut soft_rss_after) = (0, 0, 0);
+    for cycle in 0..cycles {
+        if cycle % 2 == 0 {
+            let filler = disk.fill(1 << 20);
+            let stop = AtomicBool::new(false);
+            let refused = AtomicU64::new(0);
+            let acks_before = book.acks.load(Ordering::SeqCst);
+            let faults = std::thread::scope(|s| {
+                let storm = s.spawn(|| book.storm(&place, CREATORS, &stop, &refused));
+                std::thread::sleep(Duration::from_millis(50));
+                stop.store(true, Ordering::SeqCst);
+                storm.join().expect("the writers")
+            });
+            assert!(faults.is_empty(), "cycle {cycle}: {faults:?}");
+            assert_eq!(
+                book.acks.load(Ordering::SeqCst),
+                acks_before,
+                "cycle {cycle}: a write was saved on a full disk"
+            );
+            assert!(refused.load(Ordering::SeqCst) > 0, "cycle {cycle}: no write was tried");
+            refusals += refused.load(Ordering::SeqCst);
+            lost += book.check(&mut place.client(), true);
+            std::fs::remove_file(filler).expect("the filler goes");
+            let mut c = place.client();
+            assert!(
+                matches!(ok(&mut c, Request::FamilyCreate { input: family_in(S1, ANNA) }), Reply::Saved(s) if book.created.lock().unwrap().insert(s.code.clone()))
+            );
+            book.acks.fetch_add(1, Ordering::SeqCst);
+            assert!(matches!(server.child.try_wait(), Ok(None)), "cycle {cycle}: the server runs on");
+            soft_rss_after = rss_kib(server.child.id());
+        } else {
+            drop(server);
+            server = place.start("root", &["--disk-reserve-mb", "0"]);
+            let filler = disk.fill(rng.gen_range(64..512) << 10);
+            let stop = AtomicBool::new(false);
+            let refused = AtomicU64::new(0);
+            let faults = book.storm(&place, CREATORS, &stop, &refused);
+            assert!(faults.is_empty(), "cycle {cycle}: {faults:?}");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let status = loop {
+                if let Ok(Some(status)) = server.child.try_wait() {
+                    break status;
+                }
+                assert!(Instant::now() < deadline, "cycle {cycle}: the server did not exit");
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            assert_eq!(status.code(), Some(4), "cycle {cycle}: exit 4 after a failed write");
+            exits += 1;
+            std::fs::remove_file(filler).expect("the filler goes");
+            server = place.start("root", &["--disk-reserve-mb", "4"]);
+            // A write acknowledged as the server stopped may land without its answer.
+            lost += book.check(&mut place.client(), false);
+        }
+    }
+    let acks = book.acks.load(Ordering::SeqCst);
+    eprintln!(
+        "disk full: {cycles} cycles ({} refused on a full disk with {refusals} writes refused, {exits} server exits \
+         after a failed write), {} writes acknowledged; server RSS {soft_before} KiB before the cycles, \
+         {soft_rss_after} KiB after the last refusing cycle, {} KiB at the end",
+        cycles.div_ceil(2),
+        acks,
+        rss_kib(server.child.id())
+    );
+    eprintln!(
+        "long run: {kills} kill -9 trials + {cycles} disk-full cycles, {} writes acknowledged, {lost} lost, \
+         {} audit verifications, {} s",
+        kill_acks + acks,
+        kill_verifications + book.verifications,
+        started.elapsed().as_secs()
+    );
+    assert_eq!(lost, 0, "acknowledged writes lost");
+    drop(server);
+}

@@ -213,12 +213,16 @@ impl Bank {
     pub fn handle(&self, actor: &Actor, request: Request) -> Response {
         self.store.check_usable()?;
         let kind = changes::changed_kind(&request);
+        crate::store::take_committed();
         let response = self.dispatch(actor, request);
+        let committed = crate::store::take_committed();
         // Nothing leaves that is not durable: a write being flushed may
         // have been read; wait for its flush, and if it failed, answer
-        // nothing but that (its author alone hears why).
+        // nothing but that (its author alone hears why) — or a write of
+        // this request's own that was flushed before it.
         let response = match (self.store.settled(), response) {
             (Err(_), response @ Err(BankError::WriteFailed { .. })) => response,
+            (Err(_), response @ Ok(_)) if committed => response,
             (Err(halted), _) => Err(halted.into()),
             (Ok(()), response) => response,
         };

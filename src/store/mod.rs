@@ -147,6 +147,17 @@ pub struct Store {
     failure: OnceLock<(String, Instant)>,
 }
 
+thread_local! {
+    /// Did this thread commit a transaction since it last asked (`take_committed`)?
+    static COMMITTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True when this thread committed (and flushed) a transaction since the
+/// last call: a request's own write is on disk even if a later one failed.
+pub fn take_committed() -> bool {
+    COMMITTED.replace(false)
+}
+
 /// Why a write failed, and when (see `Store::failure`).
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -191,6 +202,7 @@ impl Store {
         match result {
             Ok(r) => {
                 self.db.flush().map_err(|e| TxError::Store(self.fail(e)))?;
+                COMMITTED.set(true);
                 Ok(r)
             }
             Err(TransactionError::Abort(e)) => Err(TxError::Aborted(e)),
