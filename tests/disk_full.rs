@@ -61,10 +61,10 @@ impl Tmpfs {
         banca::store::space::space(&self.0).expect("statvfs of the tmpfs").available
     }
 
-    /// Takes the space with a filler file until at most `leave` bytes are free.
+    /// Takes the space with a filler file (made or grown) until at most `leave` bytes are free.
     fn fill(&self, leave: u64) -> PathBuf {
         let path = self.0.join("filler");
-        let mut f = std::fs::File::create(&path).expect("the filler file");
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).expect("the filler file");
         let chunk = vec![0x5au8; 64 << 10];
         while self.free() > leave {
             let want = (self.free() - leave).min(chunk.len() as u64) as usize;
@@ -231,7 +231,7 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
     let (_, audit_before) = counts(&mut admin);
 
     // No reserve: the disk fills under sled itself, a few writes later.
-    let filler = disk.fill(1 << 20);
+    disk.fill(1 << 20);
     let mut acknowledged: Vec<String> = Vec::new();
     let started = Instant::now();
     let failure = loop {
@@ -262,10 +262,18 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
     let after = admin.call(Request::Whoami);
     assert!(after.is_err(), "nobody answers any more: {after:?}");
 
-    // Space is back; the server starts again on what the disk holds.
-    std::fs::remove_file(filler).expect("the filler goes");
+    // Restarted on the full disk, the server waits for space (sled cannot
+    // open the bank without some); once space is back it serves what the disk holds.
     drop(server);
+    let filler = disk.fill(0);
+    let freer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        std::fs::remove_file(filler).expect("the filler goes");
+    });
     let server = place.start("root", &["--disk-reserve-mb", "0"]);
+    freer.join().expect("space freed");
+    let log = std::fs::read_to_string(place.dir.path().join("state/banca/server.log")).unwrap_or_default();
+    assert!(log.contains("waiting for space") && log.contains("space is back"), "the log says it waited:\n{log}");
     let mut admin = place.client();
     let mut found = listed(&mut admin);
     found.sort();
@@ -620,4 +628,81 @@ fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
     );
     assert_eq!(lost, 0, "acknowledged writes lost");
     drop(server);
+}
+
+/// What sled takes from the disk, write by write: the figures behind the
+/// default reserve (docs/storage.md). In-process, on a tmpfs, no reserve.
+#[test]
+#[ignore = "measurement: MEASURE_WRITES writes (default 30 000); see docs/performance.md"]
+fn measure_the_disk_space_sled_takes_per_write() {
+    use banca::bank::{Actor, Bank, BankConfig, SystemClock};
+    let writes = env_number("MEASURE_WRITES", 30_000);
+    let dir = tempfile::Builder::new().prefix("bm").tempdir_in("/tmp").expect("temporary folder");
+    let Some(disk) = Tmpfs::mount(&dir.path().join("disk"), 512) else { return };
+    let config = BankConfig { disk_reserve: Some(0), ..BankConfig::default() };
+    let bank = Bank::open(&disk.0.join("bank"), config, true, std::sync::Arc::new(SystemClock::new())).expect("bank");
+    let root = Actor::server_user("root");
+    let ask = |request: Request| bank.handle(&root, request).unwrap_or_else(|e| panic!("refused: {e:?}"));
+    ask(Request::Init { admin: None });
+    ask(Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
+    let anna = operator_input("Anna Operatrice", banca::model::Role::Operator, Some(S1));
+    ask(Request::OperatorCreate { user: ANNA.into(), input: anna });
+    let used = || {
+        let s = banca::store::space::space(&disk.0).expect("statvfs");
+        s.total - s.available
+    };
+    let start = used();
+    let (mut last, mut max_jump, mut jumps) = (start, 0u64, 0u64);
+    let mut code = None;
+    let mut revision = 0;
+    let began = Instant::now();
+    for i in 0..writes {
+        // Two updates for each new family, as operators work.
+        let reply = match (i % 3, code) {
+            (0, _) | (_, None) => ask(Request::FamilyCreate { input: family_in(S1, ANNA) }),
+            (_, Some(code)) => {
+                let mut v = get_family_in(&bank, &root, code);
+                v.profile.languages = vec![format!("l{i}")];
+                ask(Request::FamilyUpdate { code, base_revision: revision, input: v.as_input() })
+            }
+        };
+        if let Reply::Saved(s) = reply {
+            if s.revision == 1 {
+                code = FamilyCode::parse(&s.code);
+            }
+            revision = s.revision;
+        }
+        let now = used();
+        if now > last {
+            max_jump = max_jump.max(now - last);
+            if now - last >= 256 << 10 {
+                jumps += 1;
+            }
+        }
+        last = now;
+    }
+    let files: Vec<String> = std::fs::read_dir(disk.0.join("bank"))
+        .expect("the bank's folder")
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            format!("{} {} KiB", e.file_name().to_string_lossy(), e.metadata().map(|m| m.len()).unwrap_or(0) >> 10)
+        })
+        .collect();
+    eprintln!(
+        "{writes} writes in {:.1} s: disk used grew {} KiB ({} bytes per write); largest growth in one write {} KiB; \
+         {jumps} writes grew it by 256 KiB or more; files: {}",
+        began.elapsed().as_secs_f64(),
+        (last - start) >> 10,
+        (last - start) / writes,
+        max_jump >> 10,
+        files.join(", ")
+    );
+    drop(bank);
+}
+
+fn get_family_in(bank: &banca::bank::Bank, actor: &banca::bank::Actor, code: FamilyCode) -> FamilyView {
+    match bank.handle(actor, Request::FamilyGet { code }) {
+        Ok(Reply::Family(v)) => v,
+        other => panic!("expected Family, got {other:?}"),
+    }
 }

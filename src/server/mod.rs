@@ -94,8 +94,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     tune_allocator();
     let bank_path = crate::config::canonical_bank_path(&opts.db);
     check_bank_owner(&bank_path)?;
-    let bank = Bank::open(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))
-        .map_err(|e| refused_bank(e, &bank_path))?;
+    let bank = open_when_space(&bank_path, opts)?;
     let bank = Arc::new(bank);
     let listener = socket::bind(&opts.socket, group)?;
     listener.set_nonblocking(true).map_err(|e| ServeError::io(&opts.socket, e))?;
@@ -192,6 +191,47 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     let _ = std::fs::remove_file(&opts.socket);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the bank; while its disk is too full for sled to open it (sled
+/// writes as it recovers), waits for space rather than exit: a supervisor
+/// would give up after a few quick restarts, and the bank is to come back by
+/// itself once space is freed. SIGTERM still ends the wait (no handler yet).
+fn open_when_space(bank_path: &Path, opts: &ServeOptions) -> Result<Bank, ServeError> {
+    let mut waiting = false;
+    loop {
+        match Bank::open(bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new())) {
+            Err(e) if out_of_space(&e) => {
+                if !waiting {
+                    tracing::warn!(
+                        bank = %bank_path.display(),
+                        "the disk holding the bank is full, and the bank cannot be opened: waiting for space (checked every {OPEN_RETRY:?})"
+                    );
+                    waiting = true;
+                }
+                std::thread::sleep(OPEN_RETRY);
+            }
+            Err(e) => return Err(refused_bank(e, bank_path)),
+            Ok(bank) => {
+                if waiting {
+                    tracing::info!("space is back: the bank is open");
+                }
+                return Ok(bank);
+            }
+        }
+    }
+}
+
+/// How often a server waiting for space tries to open its bank again.
+const OPEN_RETRY: Duration = Duration::from_secs(2);
+
+fn out_of_space(e: &StoreError) -> bool {
+    let full =
+        |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC);
+    match e {
+        StoreError::Sled(sled::Error::Io(e)) | StoreError::Io { source: e, .. } => full(e),
+        _ => false,
+    }
 }
 
 /// The bank must be the server's user's (root may serve any): otherwise
