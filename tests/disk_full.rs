@@ -204,6 +204,9 @@ fn a_full_disk_refuses_writes_with_no_trace_and_they_resume_once_space_is_freed(
     assert_eq!(newest_audit(&mut admin), newest, "the newest audit entry is the same");
     assert_eq!(watcher.events(Duration::from_millis(500)).expect("events"), vec![], "no event for a refused write");
     assert!(matches!(server.child.try_wait(), Ok(None)), "the server runs on");
+    let log = std::fs::read_to_string(place.dir.path().join("state/banca/server.log")).unwrap_or_default();
+    let warnings = log.lines().filter(|l| l.contains("WARN") && l.contains("the disk is full")).count();
+    assert_eq!(warnings, 1, "the log says it once for three refusals:\n{log}");
 
     // Space is back: the next write succeeds, on the same server.
     std::fs::remove_file(filler).expect("the filler goes");

@@ -145,6 +145,8 @@ pub struct Store {
     commit: RwLock<()>,
     /// Why a write failed, and when: from then on the store is failed.
     failure: OnceLock<(String, Instant)>,
+    /// When the log last said the disk was full (seconds since the epoch).
+    disk_full_warned: std::sync::atomic::AtomicU64,
 }
 
 thread_local! {
@@ -218,9 +220,28 @@ impl Store {
         let space = space::space(&self.path).map_err(|source| StoreError::Io { path: self.path.clone(), source })?;
         let reserve = space::reserve(self.disk_reserve, space.total);
         if space.available < reserve {
+            self.warn_disk_full(space.available, reserve);
             return Err(StoreError::DiskFull { path: self.path.clone(), available: space.available, reserve });
         }
         Ok(())
+    }
+
+    /// Says in the log that writes are refused, at most once a minute (a
+    /// line per refusal would fill the disk further).
+    fn warn_disk_full(&self, available: u64, reserve: u64) {
+        use std::sync::atomic::Ordering;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let last = self.disk_full_warned.load(Ordering::Relaxed);
+        if now >= last + 60
+            && self.disk_full_warned.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            tracing::warn!(
+                bank = %self.path.display(),
+                "the disk is full ({} KiB free, under the reserve of {} KiB): writes are refused until space is freed",
+                available >> 10,
+                reserve >> 10
+            );
+        }
     }
 
     /// `Halted` once a write has failed.

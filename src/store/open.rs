@@ -68,6 +68,7 @@ impl Store {
             disk_reserve: opts.disk_reserve,
             commit: std::sync::RwLock::new(()),
             failure: std::sync::OnceLock::new(),
+            disk_full_warned: std::sync::atomic::AtomicU64::new(0),
         };
         store.check_marker(opts.create)?;
         // Whatever the folder was before (an existing 0755 folder, files
