@@ -292,6 +292,79 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
     drop(server);
 }
 
+/// Without root or a tmpfs: a bank reopened with a reserve larger than any
+/// disk refuses every write, with no trace, and answers every read.
+#[test]
+fn under_the_reserve_every_write_is_refused_and_every_read_answered_in_process() {
+    use banca::bank::{Actor, Bank, BankConfig, SystemClock};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("bank");
+    let root = Actor::server_user("root");
+    let open = |reserve: u64| {
+        let config = BankConfig { disk_reserve: Some(reserve), cache_bytes: 4 << 20, ..BankConfig::default() };
+        Bank::open(&path, config, true, Arc::new(SystemClock::new())).expect("the bank opens")
+    };
+    let bank = open(0);
+    let ask = |bank: &Bank, request: Request| bank.handle(&root, request);
+    ask(&bank, Request::Init { admin: None }).expect("init");
+    ask(&bank, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) }).expect("service");
+    let anna = operator_input("Anna Operatrice", banca::model::Role::Operator, Some(S1));
+    ask(&bank, Request::OperatorCreate { user: ANNA.into(), input: anna }).expect("operator");
+    let saved = match ask(&bank, Request::FamilyCreate { input: family_in(S1, ANNA) }) {
+        Ok(Reply::Saved(s)) => s,
+        other => panic!("expected Saved, got {other:?}"),
+    };
+    drop(bank);
+
+    let bank = open(u64::MAX);
+    let info = |bank: &Bank| match ask(bank, Request::Info) {
+        Ok(Reply::Info(i)) => (i.services, i.families, i.audit_entries),
+        other => panic!("expected Info, got {other:?}"),
+    };
+    let before = info(&bank);
+    assert_eq!(before, (1, 1, 5), "one service, one family; init, Dalmine, service, operator, family on record");
+    let code = FamilyCode::parse(&saved.code).expect("a family code");
+    let view = match ask(&bank, Request::FamilyGet { code }) {
+        Ok(Reply::Family(v)) => v,
+        other => panic!("a read on a full disk: expected Family, got {other:?}"),
+    };
+    let mut changed = view.as_input();
+    changed.profile.languages = vec!["tedesco".into()];
+    for request in [
+        Request::FamilyCreate { input: family_in(S1, ANNA) },
+        Request::FamilyUpdate { code, base_revision: view.revision, input: changed },
+        Request::ServiceCreate { input: service_input(S2_NAME, DALMINE_AMBIT) },
+    ] {
+        let what = format!("{request:?}");
+        match ask(&bank, request) {
+            Err(BankError::DiskFull { reserve, .. }) => assert_eq!(reserve, u64::MAX),
+            other => panic!("{what}: expected DiskFull, got {other:?}"),
+        }
+    }
+    assert_eq!(info(&bank), before, "no count moved");
+    match ask(&bank, Request::FamilyGet { code }) {
+        Ok(Reply::Family(v)) => {
+            assert_eq!(v.revision, 1);
+            assert_eq!(v.profile.languages, vec!["italiano".to_string()]);
+        }
+        other => panic!("expected Family, got {other:?}"),
+    }
+    match ask(&bank, Request::AuditVerify) {
+        Ok(Reply::AuditVerified { entries }) => assert_eq!(entries, 5),
+        other => panic!("expected AuditVerified, got {other:?}"),
+    }
+    let text = banca::i18n::describe_error(
+        &BankError::DiskFull { available: 3 << 20, reserve: 64 << 20 },
+        banca::i18n::Lang::It,
+    );
+    assert_eq!(
+        text,
+        "Disco pieno: restano 3.0 MiB liberi sul disco della banca, sotto la riserva di 64.0 MiB; nulla è stato \
+         salvato. Riprova quando l'amministratore avrà liberato spazio."
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The long run (ignored; docs/performance.md gives the command and figures):
 // kill -9 trials during writes, then disk-full cycles, 0 acknowledged writes lost.
