@@ -627,14 +627,16 @@ fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
     let mut book = Book::new(&mut admin, UPDATERS);
     drop(admin);
 
-    // 2. Disk-full cycles. Odd ones: the disk filled under the reserve,
-    // writes refused while the same server runs, then freed: writes resume.
-    // Even ones: no reserve, the disk fills under sled, the server exits 4,
-    // restarts once freed, exactly the acknowledged writes are there.
+    // 2. Disk-full cycles. The first half: the disk filled under the
+    // reserve, writes refused while the same server runs, then freed: writes
+    // resume. The second half: no reserve, the disk fills under sled, the
+    // server exits 4 and restarts once space is freed, with every
+    // acknowledged write, and not the one that failed.
+    let soft_cycles = cycles.div_ceil(2);
     let soft_before = rss_kib(server.child.id());
-    let (mut refusals, mut exits, mut soft_rss_after) = (0, 0, 0);
+    let (mut refusals, mut exits, mut soft_rss_after, mut hard_first_rss) = (0, 0, 0, 0);
     for cycle in 0..cycles {
-        if cycle % 2 == 0 {
+        if cycle < soft_cycles {
             let filler = disk.fill(1 << 20);
             let stop = AtomicBool::new(false);
             let refused = AtomicU64::new(0);
@@ -684,16 +686,19 @@ fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
             server = place.start("root", &["--disk-reserve-mb", "4"]);
             // A write acknowledged as the server stopped may land without its answer.
             lost += book.check(&mut place.client(), false);
+            if hard_first_rss == 0 {
+                hard_first_rss = rss_kib(server.child.id());
+            }
         }
     }
     let acks = book.acks.load(Ordering::SeqCst);
     eprintln!(
-        "disk full: {cycles} cycles ({} refused on a full disk with {refusals} writes refused, {exits} server exits \
-         after a failed write), {} writes acknowledged; server RSS {soft_before} KiB before the cycles, \
-         {soft_rss_after} KiB after the last refusing cycle, {} KiB at the end",
-        cycles.div_ceil(2),
-        acks,
-        rss_kib(server.child.id())
+        "disk full: {cycles} cycles ({soft_cycles} on one server with {refusals} writes refused, {exits} server \
+         exits after a failed write), {acks} writes acknowledged; RSS of the server of the refusing cycles \
+         {soft_before} KiB before them, {soft_rss_after} KiB after; of a restarted server after its check \
+         {hard_first_rss} KiB after the first exit, {} KiB after the last ({} families)",
+        rss_kib(server.child.id()),
+        book.families
     );
     eprintln!(
         "long run: {kills} kill -9 trials + {cycles} disk-full cycles, {} writes acknowledged, {lost} lost, \
