@@ -6,9 +6,11 @@
 //!   write is in no list, no `info` count, no audit entry, no event; reads
 //!   go on; once the filler is gone the next write succeeds, same server.
 //! - With no reserve the disk fills under sled itself: the write whose flush
-//!   fails is answered "nothing was saved", the server logs one line and
-//!   exits 4; restarted, the bank holds every acknowledged write and not the
-//!   failed one, and its audit chain verifies.
+//!   fails is answered "not known whether it was saved" (sled may have
+//!   written it before the part that failed), the server logs one line and
+//!   exits 4; restarted (it waits for space to open the bank), the bank
+//!   holds every acknowledged write, the failed one whole or not at all, and
+//!   its audit chain verifies.
 //!
 //! Without root (or without permission to mount) the tests say so and pass.
 
@@ -246,7 +248,7 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
         }
     };
     let text = banca::i18n::describe_error(&failure, banca::i18n::Lang::It);
-    assert!(text.contains("nulla è stato salvato"), "the author is told: {text}");
+    assert!(text.contains("non è noto se la modifica sia stata salvata"), "the author is told: {text}");
     eprintln!("{} writes acknowledged before the disk ran out; then: {text}", acknowledged.len());
 
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -278,12 +280,15 @@ fn a_write_that_fails_on_disk_stops_the_server_which_restarts_with_every_acknowl
     let log = std::fs::read_to_string(place.dir.path().join("state/banca/server.log")).unwrap_or_default();
     assert!(log.contains("waiting for space") && log.contains("space is back"), "the log says it waited:\n{log}");
     let mut admin = place.client();
-    let mut found = listed(&mut admin);
-    found.sort();
-    let mut expected = acknowledged.clone();
-    expected.sort();
-    assert_eq!(found, expected, "every acknowledged family, and not the failed one");
-    assert_eq!(verified(&mut admin), audit_before + acknowledged.len() as u64, "the audit chain verifies");
+    let found = listed(&mut admin);
+    for code in &acknowledged {
+        assert!(found.contains(code), "{code} was acknowledged and is not listed");
+    }
+    // The failed write is there whole, with its audit entry, or not at all.
+    let extra: Vec<&String> = found.iter().filter(|c| !acknowledged.contains(c)).collect();
+    assert!(extra.len() <= 1, "only the failed write may be there unacknowledged: {extra:?}");
+    eprintln!("after the restart the failed write is {}", if extra.is_empty() { "absent" } else { "there, whole" });
+    assert_eq!(verified(&mut admin), audit_before + found.len() as u64, "the audit chain verifies, one entry a family");
     for code in &acknowledged {
         let code = FamilyCode::parse(code).expect("a family code");
         assert!(matches!(ok(&mut admin, Request::FamilyGet { code }), Reply::Family(_)));
@@ -388,6 +393,9 @@ struct Book {
     acks: AtomicU64,
     /// Updates answered "write failed": (updater, counter it tried to store).
     failed: Mutex<Vec<(usize, u64)>>,
+    /// Writes answered "write failed", and those of updates found stored after the restart.
+    failures: AtomicU64,
+    failed_landed: AtomicU64,
     /// Families and audit entries the last check found, and how many created ones it knew.
     families: u64,
     created_checked: usize,
@@ -427,6 +435,8 @@ impl Book {
             created: Mutex::new(HashSet::new()),
             acks: AtomicU64::new(0),
             failed: Mutex::new(Vec::new()),
+            failures: AtomicU64::new(0),
+            failed_landed: AtomicU64::new(0),
             families,
             created_checked: 0,
             audit,
@@ -469,6 +479,7 @@ impl Book {
                             }
                             Ok(Err(BankError::WriteFailed { .. })) => {
                                 self.failed.lock().unwrap().push((i, n));
+                                self.failures.fetch_add(1, Ordering::SeqCst);
                                 return;
                             }
                             r if ended(&r) => return,
@@ -490,6 +501,10 @@ impl Book {
                             Ok(Ok(Reply::Saved(saved))) => {
                                 self.created.lock().unwrap().insert(saved.code);
                                 self.acks.fetch_add(1, Ordering::SeqCst);
+                            }
+                            Ok(Err(BankError::WriteFailed { .. })) => {
+                                self.failures.fetch_add(1, Ordering::SeqCst);
+                                return;
                             }
                             r if ended(&r) => return,
                             Ok(Err(BankError::DiskFull { .. })) => {}
@@ -521,7 +536,11 @@ impl Book {
                 lost += acked - stored;
             }
             for (_, n) in self.failed.lock().unwrap().iter().filter(|(j, _)| *j == i) {
-                assert!(stored < *n, "{code}: the write of n{n} failed, yet n{stored} is stored");
+                // A failed flush leaves the write's fate unknown: whole or absent.
+                assert!(stored <= *n, "{code}: the write of n{n} failed, n{stored} is stored");
+                if stored == *n {
+                    self.failed_landed.fetch_add(1, Ordering::SeqCst);
+                }
             }
             let in_flight = if exact { 0 } else { 1 };
             assert!(stored <= acked + in_flight, "{code}: n{stored} stored, n{acked} acknowledged");
@@ -694,9 +713,12 @@ fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
     let acks = book.acks.load(Ordering::SeqCst);
     eprintln!(
         "disk full: {cycles} cycles ({soft_cycles} on one server with {refusals} writes refused, {exits} server \
-         exits after a failed write), {acks} writes acknowledged; RSS of the server of the refusing cycles \
+         exits after a failed write: {} writes answered \"failed\", {} of them updates found saved after the \
+         restart), {acks} writes acknowledged; RSS of the server of the refusing cycles \
          {soft_before} KiB before them, {soft_rss_after} KiB after; of a restarted server after its check \
          {hard_first_rss} KiB after the first exit, {} KiB after the last ({} families)",
+        book.failures.load(Ordering::SeqCst),
+        book.failed_landed.load(Ordering::SeqCst),
         rss_kib(server.child.id()),
         book.families
     );

@@ -739,9 +739,10 @@ pub enum BankError {
     /// the reserve left. Writes resume by themselves once space is freed.
     #[error("the disk is full ({available} bytes free, {reserve} kept in reserve): nothing was saved")]
     DiskFull { available: u64, reserve: u64 },
-    /// This write failed on disk: nothing of it was saved, and the server
-    /// stops so that it restarts on what the disk holds.
-    #[error("the write failed on disk, nothing was saved: {reason}")]
+    /// This write failed on disk, and the server stops so that it restarts
+    /// on what the disk holds: the write whole or not at all (sled may have
+    /// written it before the part that failed), which only the restart tells.
+    #[error("the write failed on disk ({reason}): it may or may not have been saved")]
     WriteFailed { reason: String },
     /// Another write failed on disk a moment ago: the server is stopping
     /// (to restart on what the disk holds) and answers nothing more.

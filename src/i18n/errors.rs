@@ -111,9 +111,9 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
         }
         BankError::WriteFailed { reason } => {
             if it {
-                format!("Scrittura sul disco non riuscita, nulla è stato salvato ({reason}). Il server si riavvia sui dati salvati: riprova tra poco.")
+                format!("Scrittura sul disco non riuscita ({reason}): non è noto se la modifica sia stata salvata. Il server si riavvia sui dati salvati: tra poco controlla il record prima di ripeterla.")
             } else {
-                format!("The write to disk failed, nothing was saved ({reason}). The server restarts on the saved data: try again shortly.")
+                format!("The write to disk failed ({reason}): it is not known whether the change was saved. The server restarts on the saved data: shortly, check the record before repeating it.")
             }
         }
         BankError::Halted => lang
@@ -221,7 +221,7 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
             mib(*reserve)
         ),
         StoreError::WriteFailed { path, reason } => {
-            format!("Scrittura in {} non riuscita, nulla è stato salvato: {reason}", path.display())
+            format!("Scrittura in {} non riuscita ({reason}): non è noto se sia stata salvata.", path.display())
         }
         StoreError::Halted { path, reason } => {
             format!("La banca in {} si è fermata dopo una scrittura non riuscita: {reason}", path.display())

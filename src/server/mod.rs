@@ -318,7 +318,7 @@ pub(crate) fn halt(bank: &Bank) -> ! {
     let reason = bank.store().failure().map(|f| f.reason).unwrap_or_default();
     tracing::error!(
         bank = %bank.store().path().display(),
-        "a write to disk failed ({reason}): nothing of it was saved; exiting with code {EXIT_WRITE_FAILED} so that the server restarts on the data on disk"
+        "a write to disk failed ({reason}); exiting with code {EXIT_WRITE_FAILED} so that the server restarts on the data on disk"
     );
     std::process::exit(EXIT_WRITE_FAILED)
 }

@@ -119,9 +119,11 @@ pub enum StoreError {
     /// Refused before anything was written: the disk has less than the reserve left.
     #[error("the disk holding {path} is full ({available} bytes free, {reserve} kept in reserve): nothing was saved")]
     DiskFull { path: PathBuf, available: u64, reserve: u64 },
-    /// A write (or its flush) failed: nothing of it is on disk, and the
-    /// store takes nothing more (`Store::failure`).
-    #[error("writing to {path} failed, nothing was saved: {reason}")]
+    /// A write failed on disk, and the store takes nothing more
+    /// (`Store::failure`). The disk may hold the write whole or not at all:
+    /// sled may have written its bytes before the part that failed (the long
+    /// run found both), and only reopening the bank tells.
+    #[error("writing to {path} failed ({reason}): it may or may not be on disk")]
     WriteFailed { path: PathBuf, reason: String },
     /// An earlier write failed: the store answers nothing until reopened.
     #[error("the bank at {path} stopped after a failed write: {reason}")]
@@ -191,7 +193,8 @@ impl Store {
     ///
     /// Refused with `DiskFull`, before sled sees anything, when the disk has
     /// less than the reserve left. A failed transaction or flush makes the
-    /// store failed (`WriteFailed` here, `Halted` from then on).
+    /// store failed (`WriteFailed` here, `Halted` from then on); after a
+    /// failed flush the write's fate is unknown until the bank is reopened.
     pub fn transact<R, E, F>(&self, f: F) -> Result<R, TxError<E>>
     where
         F: Fn(&StoreTx) -> Result<R, ConflictableTransactionError<E>>,
