@@ -17,6 +17,9 @@ pub struct ConfigFile {
     pub stale_after_months: Option<u32>,
     /// sled page cache in MiB (default 64).
     pub cache_mb: Option<u64>,
+    /// Free space kept on the bank's disk, in MiB: a write finding less is
+    /// refused (default: the larger of 64 MiB and 1 % of the disk, at most 1 GiB).
+    pub disk_reserve_mb: Option<u64>,
     /// Socket of the server (default: derived from the bank's path).
     pub socket: Option<PathBuf>,
     /// May a client start a server when none answers? (default true; false on a shared server)
@@ -210,6 +213,7 @@ impl ConfigFile {
             lang: over.lang.or(self.lang),
             stale_after_months: over.stale_after_months.or(self.stale_after_months),
             cache_mb: over.cache_mb.or(self.cache_mb),
+            disk_reserve_mb: over.disk_reserve_mb.or(self.disk_reserve_mb),
             socket: over.socket.or(self.socket),
             spawn: over.spawn.or(self.spawn),
             group: over.group.or(self.group),

@@ -819,14 +819,31 @@ pub enum BankError {
     /// The record asked for is in quarantine: it did not decode, and waits for an administrator.
     #[error("{code} is in quarantine ({tree}) since {found_at}: {reason}")]
     Quarantined { code: String, tree: String, reason: String, found_at: OffsetDateTime },
+    /// Refused before anything was written: the bank's disk has less than
+    /// the reserve left. Writes resume by themselves once space is freed.
+    #[error("the disk is full ({available} bytes free, {reserve} kept in reserve): nothing was saved")]
+    DiskFull { available: u64, reserve: u64 },
+    /// This write failed on disk, and the server stops so that it restarts
+    /// on what the disk holds: the write whole or not at all (sled may have
+    /// written it before the part that failed), which only the restart tells.
+    #[error("the write failed on disk ({reason}): it may or may not have been saved")]
+    WriteFailed { reason: String },
+    /// Another write failed on disk a moment ago: the server is stopping
+    /// (to restart on what the disk holds) and answers nothing more.
+    #[error("the server is stopping after a failed write")]
+    Halted,
 }
 
 impl From<crate::store::StoreError> for BankError {
     fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
         match e {
-            crate::store::StoreError::Corrupt { tree, key, raw_key, reason } => {
+            StoreError::Corrupt { tree, key, raw_key, reason } => {
                 BankError::Damaged { tree: tree.to_string(), record: key, key: hex::encode(raw_key), reason }
             }
+            StoreError::DiskFull { available, reserve, .. } => BankError::DiskFull { available, reserve },
+            StoreError::WriteFailed { reason, .. } => BankError::WriteFailed { reason },
+            StoreError::Halted { .. } => BankError::Halted,
             e => BankError::Storage(e.to_string()),
         }
     }

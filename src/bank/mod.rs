@@ -105,6 +105,9 @@ pub struct BankConfig {
     pub cache_bytes: u64,
     /// Weights and scales of the matching score.
     pub matching: crate::matching::MatchingConfig,
+    /// Free space kept on the bank's disk, in bytes: a write that finds
+    /// less is refused (`None`: the larger of 64 MiB and 1 % of the disk, at most 1 GiB).
+    pub disk_reserve: Option<u64>,
 }
 
 impl Default for BankConfig {
@@ -113,6 +116,7 @@ impl Default for BankConfig {
             stale_after_months: 6,
             cache_bytes: 64 * 1024 * 1024,
             matching: crate::matching::MatchingConfig::default(),
+            disk_reserve: None,
         }
     }
 }
@@ -157,7 +161,10 @@ impl Bank {
         create: bool,
         clock: Arc<dyn Clock>,
     ) -> Result<Bank, StoreError> {
-        let store = Arc::new(Store::open(path, &OpenOptions { create, cache_bytes: config.cache_bytes })?);
+        let store = Arc::new(Store::open(
+            path,
+            &OpenOptions { create, cache_bytes: config.cache_bytes, disk_reserve: config.disk_reserve },
+        )?);
         let writer = Arc::new(Mutex::new(()));
         let reads = reads::IdentityReads::start(record_reads(Arc::clone(&store), Arc::clone(&writer)));
         let bank = Bank {
@@ -226,8 +233,21 @@ impl Bank {
     }
 
     pub fn handle(&self, actor: &Actor, request: Request) -> Response {
+        self.store.check_usable()?;
         let kind = changes::changed_kind(&request);
+        crate::store::take_committed();
         let response = self.dispatch_contained(actor, request);
+        let committed = crate::store::take_committed();
+        // Nothing leaves that is not durable: a write being flushed may
+        // have been read; wait for its flush, and if it failed, answer
+        // nothing but that (its author alone hears why) — or a write of
+        // this request's own that was flushed before it.
+        let response = match (self.store.settled(), response) {
+            (Err(_), response @ Err(BankError::WriteFailed { .. })) => response,
+            (Err(_), response @ Ok(_)) if committed => response,
+            (Err(halted), _) => Err(halted.into()),
+            (Ok(()), response) => response,
+        };
         if let (Some(kind), Ok(reply)) = (kind, &response) {
             self.notify(actor, kind, reply);
         }

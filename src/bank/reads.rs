@@ -127,6 +127,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Takes every message waiting, writes the reads among them in one batch,
 /// then answers the flushes; until the last sender is gone.
 fn write_loop(rx: Receiver<Message>, mut write: WriteReads, seen: Arc<Mutex<Seen>>) {
+    // A full disk refuses every batch: say so once a minute, not at each search.
+    let mut logged: Option<std::time::Instant> = None;
     while let Ok(first) = rx.recv() {
         let mut batch = Vec::new();
         let mut flushes = Vec::new();
@@ -138,7 +140,10 @@ fn write_loop(rx: Receiver<Message>, mut write: WriteReads, seen: Arc<Mutex<Seen
         }
         if !batch.is_empty() {
             if let Err(e) = write(&batch) {
-                tracing::error!("audit log, identity reads in search hits: {e}");
+                if logged.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(60)) {
+                    tracing::error!("audit log, identity reads in search hits: {e}");
+                    logged = Some(std::time::Instant::now());
+                }
                 // Not on record: the next search showing them tries again.
                 let mut seen = lock(&seen);
                 for r in &batch {

@@ -82,6 +82,8 @@ impl Bank {
         if !actor.server_user {
             return Err(BankError::ServerUserOnly { action: "import".into() });
         }
+        // Plain inserts, not `transact`: the disk's reserve is checked here.
+        self.store.check_writable()?;
         self.store.tree(TreeId::Meta).insert(meta_key::IMPORTING, &[1u8]).map_err(StoreError::from)?;
         self.store.flush()?;
         Ok(Restore {

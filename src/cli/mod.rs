@@ -183,6 +183,10 @@ pub struct ServeArgs {
     /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
     #[arg(long, value_name = "DURATA")]
     idle_timeout: Option<String>,
+    /// Spazio libero da tenere sul disco della banca, in MiB: una scrittura che ne trova meno è rifiutata
+    /// (predefinito: il maggiore tra 64 MiB e l'1% del disco, al massimo 1 GiB)
+    #[arg(long, value_name = "MiB")]
+    disk_reserve_mb: Option<u64>,
     /// Staccarsi dal terminale una volta pronto (usato dai client che avviano il server)
     #[arg(long, hide = true)]
     detach: bool,
@@ -267,6 +271,7 @@ pub fn main() -> ExitCode {
             stale_after_months: config.stale_after_months.unwrap_or(defaults.stale_after_months),
             cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
             matching,
+            disk_reserve: config.disk_reserve_mb.map(|mb| mb * 1024 * 1024),
         },
     };
     let Some(command) = cli.command else {
@@ -415,7 +420,10 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
         idle_exit,
         group: args.group.or(settings.group.clone()),
         create: args.create,
-        bank: settings.bank.clone(),
+        bank: crate::bank::BankConfig {
+            disk_reserve: args.disk_reserve_mb.map(|mb| mb * 1024 * 1024).or(settings.bank.disk_reserve),
+            ..settings.bank.clone()
+        },
         limits,
     };
     let detach = args.detach;

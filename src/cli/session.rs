@@ -15,7 +15,8 @@ use crate::store::StoreError;
 pub enum Failure {
     /// Wrong input or a refusal the operator can act on: exit 1.
     User(String),
-    /// The bank could not be opened (locked, missing, newer): exit 3.
+    /// The bank could not be opened (locked, missing, newer), or takes no
+    /// writes for now (its disk is full, its server restarting): exit 3.
     Unavailable(String),
     /// A fault of banca or of the machine: exit 4.
     Internal(String),
@@ -59,7 +60,11 @@ impl Failure {
         }
         let text = describe_error(e, lang);
         match e {
-            BankError::Storage(_) | BankError::AuditBroken(_) | BankError::Damaged { .. } => Failure::Internal(text),
+            BankError::Storage(_)
+            | BankError::AuditBroken(_)
+            | BankError::Damaged { .. }
+            | BankError::WriteFailed { .. } => Failure::Internal(text),
+            BankError::DiskFull { .. } | BankError::Halted => Failure::Unavailable(text),
             _ => Failure::User(text),
         }
     }

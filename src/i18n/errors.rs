@@ -123,7 +123,33 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
                 crate::i18n::format_timestamp(*found_at)
             ),
         },
+        BankError::DiskFull { available, reserve } => {
+            let (free, kept) = (mib(*available), mib(*reserve));
+            if it {
+                format!("Disco pieno: restano {free} liberi sul disco della banca, sotto la riserva di {kept}; nulla è stato salvato. Riprova quando l'amministratore avrà liberato spazio.")
+            } else {
+                format!("Disk full: {free} left on the bank's disk, under the reserve of {kept}; nothing was saved. Try again once the administrator has freed space.")
+            }
+        }
+        BankError::WriteFailed { reason } => {
+            if it {
+                format!("Scrittura sul disco non riuscita ({reason}): non è noto se la modifica sia stata salvata. Il server si riavvia sui dati salvati: tra poco controlla il record prima di ripeterla.")
+            } else {
+                format!("The write to disk failed ({reason}): it is not known whether the change was saved. The server restarts on the saved data: shortly, check the record before repeating it.")
+            }
+        }
+        BankError::Halted => lang
+            .pick(
+                "Il server si sta riavviando dopo una scrittura non riuscita sul disco: riprova tra poco.",
+                "The server is restarting after a write to disk failed: try again shortly.",
+            )
+            .into(),
     }
+}
+
+/// Bytes as an operator reads them on a disk: MiB with one decimal.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1048576.0)
 }
 
 /// A code as typed after `banca show`: quoted when it has spaces (an ambito's name).
@@ -296,6 +322,18 @@ pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
         StoreError::Corrupt { tree, key, reason, .. } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
         StoreError::Unstorable { tree, key, reason } => {
             format!("Il record {key} in {tree} non può essere archiviato, nulla è stato salvato: {reason}")
+        }
+        StoreError::DiskFull { path, available, reserve } => format!(
+            "Disco pieno: restano {} liberi sul disco di {}, sotto la riserva di {}; nulla è stato salvato.",
+            mib(*available),
+            path.display(),
+            mib(*reserve)
+        ),
+        StoreError::WriteFailed { path, reason } => {
+            format!("Scrittura in {} non riuscita ({reason}): non è noto se sia stata salvata.", path.display())
+        }
+        StoreError::Halted { path, reason } => {
+            format!("La banca in {} si è fermata dopo una scrittura non riuscita: {reason}", path.display())
         }
         StoreError::Sled(e) => format!("Errore di archiviazione: {e}"),
         StoreError::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),

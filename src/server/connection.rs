@@ -127,6 +127,7 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
     // A restore under way: its bytes are checked and written as they come.
     let mut restore: Option<Result<Restore<'_>, BankError>> = None;
     let mut subscribed = false;
+    let mut wrote_failure = false;
     let idle = idle_time(shared.connections.limits().idle, is_active_operator(&shared.bank, &actor));
     let result = loop {
         // Frames already read ahead into the buffer are not on the socket
@@ -205,7 +206,14 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                 if let Err(BankError::Storage(e)) = &response {
                     tracing::error!(user = %actor.user, "storage error: {e}");
                 }
-                if out.reply(id, response).is_err() {
+                // This write failed on disk: its author is told, then the
+                // server stops (below, once the reply has left).
+                let failed = matches!(response, Err(BankError::WriteFailed { .. }));
+                let gone = out.reply(id, response).is_err();
+                if failed {
+                    wrote_failure = true;
+                }
+                if gone || failed {
                     break Ok(());
                 }
             }
@@ -224,6 +232,9 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
         let _ = stream.shutdown(std::net::Shutdown::Both);
     }
     let _ = writer_thread.join();
+    if wrote_failure {
+        super::halt(&shared.bank);
+    }
     result
 }
 

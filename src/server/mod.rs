@@ -97,8 +97,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     check_bank_owner(&bank_path)?;
     // The store only: the indexes are built once the socket answers.
     let opening = Instant::now();
-    let bank = Bank::open_starting(&bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new()))
-        .map_err(|e| refused_bank(e, &bank_path))?;
+    let bank = open_when_space(&bank_path, opts)?;
     tracing::info!(took_ms = opening.elapsed().as_millis() as u64, "bank store opened");
     let bank = Arc::new(bank);
     let listener = socket::bind(&opts.socket, group)?;
@@ -135,6 +134,11 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     let mut refused = Refusals::default();
     let mut peak = 0;
     while !shutdown.load(Ordering::SeqCst) {
+        // A write failed with no author left to tell (a connection gone, the
+        // identity reads' writer): its author's connection would have stopped the server by now.
+        if bank.store().failure().is_some_and(|f| f.at.elapsed() >= HALT_GRACE) {
+            halt(&bank);
+        }
         // A finished thread keeps its stack until its handle is dropped.
         clients.retain(|c: &std::thread::JoinHandle<()>| !c.is_finished());
         peak = give_back_memory(peak, connections.count());
@@ -230,6 +234,47 @@ fn build_indexes(
     })
 }
 
+/// Opens the bank; while its disk is too full for sled to open it (sled
+/// writes as it recovers), waits for space rather than exit: a supervisor
+/// would give up after a few quick restarts, and the bank is to come back by
+/// itself once space is freed. SIGTERM still ends the wait (no handler yet).
+fn open_when_space(bank_path: &Path, opts: &ServeOptions) -> Result<Bank, ServeError> {
+    let mut waiting = false;
+    loop {
+        match Bank::open_starting(bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new())) {
+            Err(e) if out_of_space(&e) => {
+                if !waiting {
+                    tracing::warn!(
+                        bank = %bank_path.display(),
+                        "the disk holding the bank is full, and the bank cannot be opened: waiting for space (checked every {OPEN_RETRY:?})"
+                    );
+                    waiting = true;
+                }
+                std::thread::sleep(OPEN_RETRY);
+            }
+            Err(e) => return Err(refused_bank(e, bank_path)),
+            Ok(bank) => {
+                if waiting {
+                    tracing::info!("space is back: the bank is open");
+                }
+                return Ok(bank);
+            }
+        }
+    }
+}
+
+/// How often a server waiting for space tries to open its bank again.
+const OPEN_RETRY: Duration = Duration::from_secs(2);
+
+fn out_of_space(e: &StoreError) -> bool {
+    let full =
+        |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC);
+    match e {
+        StoreError::Sled(sled::Error::Io(e)) | StoreError::Io { source: e, .. } => full(e),
+        _ => false,
+    }
+}
+
 /// The bank must be the server's user's (root may serve any): otherwise
 /// the likely mistake is a wrong owner, named with its fix rather than a
 /// bare "Permission denied". The bank's own files are made private by the
@@ -302,7 +347,8 @@ fn give_back_memory(peak: usize, now: usize) -> usize {
 /// moves that work to the stop. A bank another process took meanwhile is left alone.
 fn refresh_store_snapshot(bank: &Path) {
     let started = Instant::now();
-    let opts = crate::store::OpenOptions { create: false, cache_bytes: 1 << 20 };
+    // No reserve check: nothing is written but sled's own snapshot.
+    let opts = crate::store::OpenOptions { create: false, cache_bytes: 1 << 20, disk_reserve: Some(0) };
     match crate::store::Store::open(bank, &opts) {
         Ok(store) => {
             drop(store);
@@ -323,6 +369,27 @@ fn trim_heap() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// Exit code of a server stopped by a failed write (as the CLI's 4: a fault of the machine).
+pub const EXIT_WRITE_FAILED: i32 = 4;
+
+/// How long the author of a failed write has to be told, before the main
+/// loop stops the server itself.
+const HALT_GRACE: Duration = Duration::from_secs(3);
+
+/// A write failed on disk. sled keeps it in its memory and refuses every
+/// later write until the process restarts, so the server ends here, at
+/// once and non-zero, with one line in its log: its supervisor (systemd,
+/// banca-serve, the next client) starts it again on what the disk holds.
+/// Meanwhile every other request is answered `Halted` (`Bank::handle`).
+pub(crate) fn halt(bank: &Bank) -> ! {
+    let reason = bank.store().failure().map(|f| f.reason).unwrap_or_default();
+    tracing::error!(
+        bank = %bank.store().path().display(),
+        "a write to disk failed ({reason}); exiting with code {EXIT_WRITE_FAILED} so that the server restarts on the data on disk"
+    );
+    std::process::exit(EXIT_WRITE_FAILED)
 }
 
 /// How long requests in flight may take to finish once the server stops.

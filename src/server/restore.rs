@@ -92,7 +92,8 @@ fn build(
     // Proof that it opens as the server will open it: a bank, of this format,
     // with no import left unfinished. (Every record was proved readable as it
     // was written.)
-    let options = crate::store::OpenOptions { create: false, cache_bytes: config.cache_bytes };
+    let options =
+        crate::store::OpenOptions { create: false, cache_bytes: config.cache_bytes, disk_reserve: config.disk_reserve };
     drop(crate::store::Store::open(staging, &options)?);
     Ok(summary)
 }

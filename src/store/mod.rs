@@ -3,14 +3,25 @@
 //!
 //! Every change goes through [`Store::transact`]: one sled transaction over
 //! all trees, flushed to disk before it returns.
+//!
+//! Nothing is shown that is not durable. sled makes a transaction visible in
+//! its memory before the flush, and keeps it there if the flush fails; so a
+//! write is refused before sled sees it when the disk is nearly full
+//! (`space`), a reader waits for a flush in progress before answering
+//! (`settled`), and a flush that fails leaves the store failed for good: it
+//! takes and shows nothing more, and its process must restart on what is on
+//! disk.
 
 pub mod audit;
 pub mod codec;
 mod open;
 pub mod quarantine;
+pub mod space;
 mod tx;
 
 use std::path::{Path, PathBuf};
+use std::sync::{OnceLock, RwLock};
+use std::time::Instant;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{IVec, Tree};
@@ -111,6 +122,18 @@ pub enum StoreError {
     Corrupt { tree: &'static str, key: String, raw_key: Vec<u8>, reason: String },
     #[error("record {key} in {tree} cannot be stored, nothing was saved: {reason}")]
     Unstorable { tree: &'static str, key: String, reason: String },
+    /// Refused before anything was written: the disk has less than the reserve left.
+    #[error("the disk holding {path} is full ({available} bytes free, {reserve} kept in reserve): nothing was saved")]
+    DiskFull { path: PathBuf, available: u64, reserve: u64 },
+    /// A write failed on disk, and the store takes nothing more
+    /// (`Store::failure`). The disk may hold the write whole or not at all:
+    /// sled may have written its bytes before the part that failed (the long
+    /// run found both), and only reopening the bank tells.
+    #[error("writing to {path} failed ({reason}): it may or may not be on disk")]
+    WriteFailed { path: PathBuf, reason: String },
+    /// An earlier write failed: the store answers nothing until reopened.
+    #[error("the bank at {path} stopped after a failed write: {reason}")]
+    Halted { path: PathBuf, reason: String },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
     #[error("file error on {path}: {source}")]
@@ -123,6 +146,33 @@ pub struct Store {
     path: PathBuf,
     /// Held for the store's life: one process per bank.
     _lock: nix::fcntl::Flock<std::fs::File>,
+    /// Free space kept on the filesystem (`None`: `space::reserve`'s default).
+    disk_reserve: Option<u64>,
+    /// Held for writing from a transaction's start to the end of its flush:
+    /// a reader takes it for reading to know that what it read is durable.
+    commit: RwLock<()>,
+    /// Why a write failed, and when: from then on the store is failed.
+    failure: OnceLock<(String, Instant)>,
+    /// When the log last said the disk was full (seconds since the epoch).
+    disk_full_warned: std::sync::atomic::AtomicU64,
+}
+
+thread_local! {
+    /// Did this thread commit a transaction since it last asked (`take_committed`)?
+    static COMMITTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True when this thread committed (and flushed) a transaction since the
+/// last call: a request's own write is on disk even if a later one failed.
+pub fn take_committed() -> bool {
+    COMMITTED.replace(false)
+}
+
+/// Why a write failed, and when (see `Store::failure`).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub reason: String,
+    pub at: Instant,
 }
 
 /// The outcome of a transaction: the closure's own error, or the store's.
@@ -146,21 +196,96 @@ impl Store {
     /// retries on conflict), so it must not have outside effects. Inside `f`
     /// read only through the `StoreTx`: a plain read of the store waits on
     /// the lock the transaction holds, forever. Load what you need first.
+    ///
+    /// Refused with `DiskFull`, before sled sees anything, when the disk has
+    /// less than the reserve left. A failed transaction or flush makes the
+    /// store failed (`WriteFailed` here, `Halted` from then on); after a
+    /// failed flush the write's fate is unknown until the bank is reopened.
     pub fn transact<R, E, F>(&self, f: F) -> Result<R, TxError<E>>
     where
         F: Fn(&StoreTx) -> Result<R, ConflictableTransactionError<E>>,
         E: From<StoreError>,
     {
         use sled::Transactional;
+        self.check_writable().map_err(TxError::Store)?;
+        let _commit = self.commit.write().unwrap_or_else(|p| p.into_inner());
         let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&StoreTx::new(trees)));
         match result {
             Ok(r) => {
-                self.db.flush().map_err(|e| TxError::Store(e.into()))?;
+                self.db.flush().map_err(|e| TxError::Store(self.fail(e)))?;
+                COMMITTED.set(true);
                 Ok(r)
             }
             Err(TransactionError::Abort(e)) => Err(TxError::Aborted(e)),
-            Err(TransactionError::Storage(e)) => Err(TxError::Store(e.into())),
+            Err(TransactionError::Storage(e)) => Err(TxError::Store(self.fail(e))),
         }
+    }
+
+    /// May a write start now? Not when the store has failed, nor when the
+    /// disk has less than the reserve left (then nothing is written, and
+    /// writes resume by themselves once space is freed).
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        self.check_usable()?;
+        let space = space::space(&self.path).map_err(|source| StoreError::Io { path: self.path.clone(), source })?;
+        let reserve = space::reserve(self.disk_reserve, space.total);
+        if space.available < reserve {
+            self.warn_disk_full(space.available, reserve);
+            return Err(StoreError::DiskFull { path: self.path.clone(), available: space.available, reserve });
+        }
+        Ok(())
+    }
+
+    /// Says in the log that writes are refused, at most once a minute (a
+    /// line per refusal would fill the disk further).
+    fn warn_disk_full(&self, available: u64, reserve: u64) {
+        use std::sync::atomic::Ordering;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let last = self.disk_full_warned.load(Ordering::Relaxed);
+        if now >= last + 60
+            && self.disk_full_warned.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            tracing::warn!(
+                bank = %self.path.display(),
+                "the disk is full ({} KiB free, under the reserve of {} KiB): writes are refused until space is freed",
+                available >> 10,
+                reserve >> 10
+            );
+        }
+    }
+
+    /// `Halted` once a write has failed.
+    pub fn check_usable(&self) -> Result<(), StoreError> {
+        match self.failure.get() {
+            Some((reason, _)) => Err(StoreError::Halted { path: self.path.clone(), reason: reason.clone() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for a flush in progress; then `Halted` if a write has failed.
+    /// Whoever read the store calls this before answering: what it read is
+    /// then durable (a transaction is visible in sled's memory before its
+    /// flush, and stays there if the flush fails).
+    pub fn settled(&self) -> Result<(), StoreError> {
+        drop(self.commit.read().unwrap_or_else(|p| p.into_inner()));
+        self.check_usable()
+    }
+
+    /// Why a write failed and when, once one has: the process must then
+    /// restart on what is on disk (sled keeps the failed write in memory and
+    /// refuses every later one).
+    pub fn failure(&self) -> Option<Failure> {
+        self.failure.get().map(|(reason, at)| Failure { reason: reason.clone(), at: *at })
+    }
+
+    /// Marks the store failed (the first reason stays) and says so.
+    fn fail(&self, e: sled::Error) -> StoreError {
+        let reason = match e {
+            // sled's copy of the system's error keeps only its kind readable.
+            sled::Error::Io(e) => e.kind().to_string(),
+            e => e.to_string(),
+        };
+        let _ = self.failure.set((reason.clone(), Instant::now()));
+        StoreError::WriteFailed { path: self.path.clone(), reason }
     }
 
     pub fn get<T: Versioned>(&self, id: TreeId, key: &[u8]) -> Result<Option<(u64, T)>, StoreError> {
@@ -224,8 +349,12 @@ impl Store {
         TreeId::ALL.iter().filter(|t| **t != TreeId::Meta).all(|t| self.tree(*t).is_empty())
     }
 
+    /// Flushes what was written outside `transact` (an import); a failure
+    /// makes the store failed, as in `transact`.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.check_usable()?;
+        let _commit = self.commit.write().unwrap_or_else(|p| p.into_inner());
+        self.db.flush().map_err(|e| self.fail(e))?;
         Ok(())
     }
 }

@@ -14,11 +14,13 @@ pub struct OpenOptions {
     pub create: bool,
     /// sled's page cache, in bytes (sled's own default is 1 GiB).
     pub cache_bytes: u64,
+    /// Free space to keep on the bank's filesystem (`None`: `space::reserve`'s default).
+    pub disk_reserve: Option<u64>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { create: false, cache_bytes: 64 * 1024 * 1024 }
+        OpenOptions { create: false, cache_bytes: 64 * 1024 * 1024, disk_reserve: None }
     }
 }
 
@@ -58,7 +60,16 @@ impl Store {
 
         let db = open_sled(path, opts)?;
         let trees = TreeId::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Store { db, trees, path: path.to_path_buf(), _lock: lock };
+        let store = Store {
+            db,
+            trees,
+            path: path.to_path_buf(),
+            _lock: lock,
+            disk_reserve: opts.disk_reserve,
+            commit: std::sync::RwLock::new(()),
+            failure: std::sync::OnceLock::new(),
+            disk_full_warned: std::sync::atomic::AtomicU64::new(0),
+        };
         store.check_marker(opts.create)?;
         // Whatever the folder was before (an existing 0755 folder, files
         // copied in with a loose umask): from now on the owner's only.
