@@ -177,6 +177,15 @@ pub struct ServeArgs {
     /// Connessioni aperte al massimo da uno stesso utente Unix
     #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().per_user)]
     max_per_user: usize,
+    /// Richieste pesanti (elenchi, esportazioni) in corso al massimo, da tutti gli utenti insieme
+    #[arg(long, value_name = "N", default_value_t = crate::server::admission::HeavyLimits::default().total)]
+    max_heavy: usize,
+    /// Richieste pesanti in corso al massimo da uno stesso utente Unix
+    #[arg(long, value_name = "N", default_value_t = crate::server::admission::HeavyLimits::default().per_user)]
+    max_heavy_per_user: usize,
+    /// Righe al massimo in una pagina di un elenco
+    #[arg(long, value_name = "N", default_value_t = crate::bank::PAGE_SIZE)]
+    page_size: usize,
     /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
     #[arg(long, value_name = "DURATA")]
     idle_timeout: Option<String>,
@@ -250,6 +259,7 @@ pub fn main() -> ExitCode {
             stale_after_months: config.stale_after_months.unwrap_or(defaults.stale_after_months),
             cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
             matching,
+            ..defaults
         },
     };
     let Some(command) = cli.command else {
@@ -389,6 +399,20 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             .into(),
         ));
     }
+    if args.max_heavy == 0 || args.max_heavy_per_user == 0 || args.page_size == 0 {
+        return Err(Failure::User(
+            lang.pick(
+                "--max-heavy, --max-heavy-per-user e --page-size: almeno 1",
+                "--max-heavy, --max-heavy-per-user and --page-size: at least 1",
+            )
+            .into(),
+        ));
+    }
+    let heavy = crate::server::admission::HeavyLimits {
+        per_user: args.max_heavy_per_user,
+        total: args.max_heavy,
+        ..Default::default()
+    };
     let limits = crate::server::Limits { per_user: args.max_per_user, total: args.max_connections, idle, ..defaults };
     crate::server::init_logging();
     let options = crate::server::ServeOptions {
@@ -397,8 +421,9 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
         idle_exit,
         group: args.group.or(settings.group.clone()),
         create: args.create,
-        bank: settings.bank.clone(),
+        bank: crate::bank::BankConfig { page_size: args.page_size, ..settings.bank.clone() },
         limits,
+        heavy,
     };
     let detach = args.detach;
     let ready = || {

@@ -173,6 +173,24 @@ impl Session {
         self.request(request)?.map_err(|e| Failure::from_bank(&e, self.lang))
     }
 
+    /// A list, page after page: `each` gets every page as it comes (and
+    /// nothing is kept here) and says whether to go on; it ends after the
+    /// last page.
+    pub fn pages(&self, request: Request, mut each: impl FnMut(Reply) -> CliResult<bool>) -> CliResult {
+        let mut request = request;
+        loop {
+            let reply = self.call(request.clone())?;
+            let next = reply.next_page().cloned();
+            if !each(reply)? {
+                return Ok(());
+            }
+            match next {
+                Some(next) => request = request.page_after(Some(next)),
+                None => return Ok(()),
+            }
+        }
+    }
+
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
         let response = match &mut *self.link.borrow_mut() {
             Ok(client) => client.import(lines).map_err(|e| Failure::from_client(&e, self.lang))?,
@@ -197,6 +215,40 @@ impl Session {
 /// Unexpected reply: a bug, not the operator's doing.
 pub fn unexpected(reply: Reply) -> Failure {
     Failure::Internal(format!("unexpected reply: {reply:?}"))
+}
+
+/// A JSON array printed as its items come, the same text `print_json`
+/// gives for the whole array: `[]`, or one item per element indented by two.
+#[derive(Default)]
+pub struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    /// Prints a batch of items (a page) at once.
+    pub fn items<T: serde::Serialize>(&mut self, items: &[T]) -> CliResult {
+        let mut text = String::new();
+        for item in items {
+            let json = serde_json::to_string_pretty(item).map_err(|e| Failure::Internal(e.to_string()))?;
+            text.push_str(if self.started { ",\n" } else { "[\n" });
+            self.started = true;
+            for (i, line) in json.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("  ");
+                text.push_str(line);
+            }
+        }
+        print!("{}", crate::model::plain::inert_json(&text));
+        Ok(())
+    }
+
+    /// Closes the array.
+    pub fn end(self) -> CliResult {
+        println!("{}", if self.started { "\n]" } else { "[]" });
+        Ok(())
+    }
 }
 
 /// Prints a value as JSON on stdout (for `--json`). serde_json escapes C0

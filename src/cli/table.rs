@@ -29,6 +29,14 @@ impl Table {
     }
 
     pub fn render(&self) -> String {
+        let widths = self.widths();
+        let mut out = self.render_line(&self.header, &widths);
+        out.push_str(&self.render_rows(&widths));
+        out
+    }
+
+    /// Each column's width: the widest of its header and cells.
+    fn widths(&self) -> Vec<usize> {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate() {
@@ -37,22 +45,77 @@ impl Table {
                 }
             }
         }
+        widths
+    }
+
+    fn render_rows(&self, widths: &[usize]) -> String {
+        self.rows.iter().map(|r| self.render_line(r, widths)).collect()
+    }
+
+    fn render_line(&self, cells: &[String], widths: &[usize]) -> String {
         let mut out = String::new();
-        let line = |cells: &[String], out: &mut String| {
-            let last = cells.len().saturating_sub(1);
-            for (i, c) in cells.iter().enumerate() {
-                out.push_str(c);
-                if i < last {
-                    out.push_str(&" ".repeat(widths[i].saturating_sub(c.width()) + 2));
-                }
+        let last = cells.len().saturating_sub(1);
+        for (i, c) in cells.iter().enumerate() {
+            out.push_str(c);
+            if i < last {
+                let width = widths.get(i).copied().unwrap_or(0);
+                out.push_str(&" ".repeat(width.saturating_sub(c.width()) + 2));
             }
-            out.push('\n');
-        };
-        line(&self.header, &mut out);
-        for r in &self.rows {
-            line(r, &mut out);
         }
+        out.push('\n');
         out
+    }
+}
+
+/// A table printed page by page as a list streams in: the columns take
+/// their widths from the header and the first rows, and keep them; a
+/// later, wider cell pushes the rest of its own line along. A list of one
+/// page prints exactly as a `Table`.
+pub struct StreamTable {
+    header: Vec<String>,
+    widths: Option<Vec<usize>>,
+    rows: usize,
+}
+
+impl StreamTable {
+    pub fn new(header: &[&str]) -> StreamTable {
+        StreamTable { header: header.iter().map(|h| h.to_string()).collect(), widths: None, rows: 0 }
+    }
+
+    /// Prints a page of rows (the first one with the header).
+    pub fn print(&mut self, page: Table) {
+        if page.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        let widths = match &self.widths {
+            Some(w) => w.clone(),
+            None => {
+                let widths = page.widths();
+                text = page.render_line(&self.header, &widths);
+                self.widths = Some(widths.clone());
+                widths
+            }
+        };
+        text.push_str(&page.render_rows(&widths));
+        self.rows += page.rows.len();
+        out!("{text}");
+    }
+
+    /// The header alone, as a `Table` without rows prints it.
+    pub fn print_header(&mut self) {
+        let page = self.page();
+        out!("{}", page.render());
+    }
+
+    /// A page's table, to fill and then `print`.
+    pub fn page(&self) -> Table {
+        Table { header: self.header.clone(), rows: Vec::new() }
+    }
+
+    /// Rows printed so far.
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 }
 
