@@ -172,6 +172,10 @@ impl Placements {
             self.next = NextPage::after(true, page.next);
             self.loaded = true;
             self.arrange(keep);
+            // The ongoing ones fit one page: the closed ones follow at once.
+            if self.next == NextPage::FirstClosed {
+                self.next_page(ctx);
+            }
         }
     }
 
