@@ -297,3 +297,27 @@ fn the_families_screen_grows_by_a_page_as_the_operator_scrolls() {
     assert!(!frame.contains("altre in caricamento"), "{frame}");
     assert_eq!(fetched, 3, "pages after the first: 20, 20 and the last 10");
 }
+
+#[test]
+fn audit_pages_go_newest_first_and_cover_every_entry_once() {
+    let (_dir, bank) = paged_bank(4, 5);
+    let admin = Actor::new(ADMIN);
+    // Init, the ambit seeded with it, a service, an operator, five families.
+    let expected: Vec<u64> = (1..=9).rev().collect();
+    let mut seqs = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let request = Request::AuditList { record: None, limit: 100, after };
+        let Ok(Reply::Audit(page)) = bank.handle(&admin, request) else { panic!("a page of the log") };
+        assert!(page.len() <= 4, "the bank's page size, whatever is asked: {}", page.len());
+        seqs.extend(page.iter().map(|e| e.seq));
+        pages += 1;
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seqs, expected);
+    assert_eq!(pages, 3);
+}

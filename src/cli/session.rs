@@ -227,6 +227,19 @@ pub struct JsonArray {
 impl JsonArray {
     /// Prints a batch of items (a page) at once.
     pub fn items<T: serde::Serialize>(&mut self, items: &[T]) -> CliResult {
+        let text = self.text(items)?;
+        print!("{}", crate::model::plain::inert_json(&text));
+        Ok(())
+    }
+
+    /// Closes the array.
+    pub fn end(self) -> CliResult {
+        println!("{}", self.closing());
+        Ok(())
+    }
+
+    /// A batch's text: each item as `print_json` indents it inside the array.
+    fn text<T: serde::Serialize>(&mut self, items: &[T]) -> CliResult<String> {
         let mut text = String::new();
         for item in items {
             let json = serde_json::to_string_pretty(item).map_err(|e| Failure::Internal(e.to_string()))?;
@@ -240,14 +253,15 @@ impl JsonArray {
                 text.push_str(line);
             }
         }
-        print!("{}", crate::model::plain::inert_json(&text));
-        Ok(())
+        Ok(text)
     }
 
-    /// Closes the array.
-    pub fn end(self) -> CliResult {
-        println!("{}", if self.started { "\n]" } else { "[]" });
-        Ok(())
+    fn closing(&self) -> &'static str {
+        if self.started {
+            "\n]"
+        } else {
+            "[]"
+        }
     }
 }
 
@@ -259,4 +273,29 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(e.to_string()))?;
     println!("{}", crate::model::plain::inert_json(&text));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The array streamed in pages is the text the whole array printed at once was.
+    #[test]
+    fn a_json_array_streamed_in_pages_reads_as_the_whole_one() {
+        let items: Vec<serde_json::Value> = (0..7)
+            .map(|i| serde_json::json!({ "code": format!("F-2026-{i:04}"), "tags": ["a", "b"], "nested": { "n": i } }))
+            .collect();
+        for pages in [1, 2, 3, 7] {
+            let mut json = JsonArray::default();
+            let mut text = String::new();
+            for page in items.chunks(items.len().div_ceil(pages)) {
+                text.push_str(&json.text(page).unwrap());
+                text.push_str(&json.text::<serde_json::Value>(&[]).unwrap());
+            }
+            text.push_str(json.closing());
+            assert_eq!(text, serde_json::to_string_pretty(&items).unwrap(), "{pages} pages");
+        }
+        let empty = JsonArray::default();
+        assert_eq!(empty.closing(), serde_json::to_string_pretty(&Vec::<u8>::new()).unwrap());
+    }
 }

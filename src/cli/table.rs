@@ -84,22 +84,19 @@ impl StreamTable {
 
     /// Prints a page of rows (the first one with the header).
     pub fn print(&mut self, page: Table) {
-        if page.is_empty() {
-            return;
+        if !page.is_empty() {
+            out!("{}", self.text(page));
         }
-        let mut text = String::new();
-        let widths = match &self.widths {
-            Some(w) => w.clone(),
-            None => {
-                let widths = page.widths();
-                text = page.render_line(&self.header, &widths);
-                self.widths = Some(widths.clone());
-                widths
-            }
-        };
+    }
+
+    /// What `print` prints for a page: the widths are the first page's,
+    /// and the header comes with it.
+    fn text(&mut self, page: Table) -> String {
+        let widths = self.widths.get_or_insert_with(|| page.widths()).clone();
+        let mut text = if self.rows == 0 { page.render_line(&self.header, &widths) } else { String::new() };
         text.push_str(&page.render_rows(&widths));
         self.rows += page.rows.len();
-        out!("{text}");
+        text
     }
 
     /// The header alone, as a `Table` without rows prints it.
@@ -270,4 +267,48 @@ pub fn flow_hanging(parts: &[String], first: usize, next: usize, width: usize) -
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<String>> {
+        vec![
+            vec!["F-2026-0001".into(), "Dalmine (BG)".into(), "idonea".into()],
+            vec!["F-2026-0002".into(), "Azzano San Paolo (BG)".into(), "sospesa".into()],
+            vec!["F-2026-0003".into(), "Milano (MI)".into(), "non idonea".into()],
+        ]
+    }
+
+    #[test]
+    fn a_list_of_one_page_streams_as_the_whole_table_printed() {
+        let header = ["CODICE", "COMUNE", "STATO"];
+        let mut whole = Table::new(&header);
+        let mut stream = StreamTable::new(&header);
+        let mut page = stream.page();
+        for r in rows() {
+            whole.row(r.clone());
+            page.row(r);
+        }
+        assert_eq!(stream.text(page), whole.render());
+    }
+
+    #[test]
+    fn later_pages_keep_the_first_pages_widths() {
+        let mut stream = StreamTable::new(&["CODICE", "COMUNE", "STATO"]);
+        let rows = rows();
+        let mut first = stream.page();
+        first.row(rows[0].clone());
+        let mut second = stream.page();
+        second.row(rows[2].clone());
+        let text = format!("{}{}", stream.text(first), stream.text(second));
+        assert_eq!(
+            text,
+            "CODICE       COMUNE        STATO\n\
+             F-2026-0001  Dalmine (BG)  idonea\n\
+             F-2026-0003  Milano (MI)   non idonea\n"
+        );
+        assert_eq!(stream.rows(), 2);
+    }
 }
