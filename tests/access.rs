@@ -380,7 +380,7 @@ fn only_administrators_write_services_operators_and_ambiti() {
 fn everybody_reads_services_operators_and_ambiti() {
     let fx = fixture();
     for user in [ADMIN, CARLA, ANNA, BRUNO, DARIO] {
-        match fx.ok(user, Request::ServiceList) {
+        match fx.ok(user, Request::ServiceList { after: None, limit: None }) {
             Reply::Services(v) => assert_eq!(v.len(), 2, "{user}"),
             other => panic!("{other:?}"),
         }
@@ -388,7 +388,7 @@ fn everybody_reads_services_operators_and_ambiti() {
             Reply::Service(s) => assert_eq!(s.record.details.name, S2_NAME),
             other => panic!("{other:?}"),
         }
-        match fx.ok(user, Request::OperatorList { service: Some(S1) }) {
+        match fx.ok(user, Request::OperatorList { service: Some(S1), after: None, limit: None }) {
             Reply::Operators(v) => {
                 let users: Vec<_> = v.iter().map(|o| o.record.user.as_str()).collect();
                 assert_eq!(users, vec![ANNA, DARIO], "{user}");
@@ -399,7 +399,7 @@ fn everybody_reads_services_operators_and_ambiti() {
             Reply::Operator(o) => assert_eq!(o.record.details.service, Some(S2)),
             other => panic!("{other:?}"),
         }
-        match fx.ok(user, Request::AmbitList) {
+        match fx.ok(user, Request::AmbitList { after: None, limit: None }) {
             Reply::Ambits(v) => assert_eq!(v.len(), 2, "{user}"),
             other => panic!("{other:?}"),
         }
@@ -472,7 +472,7 @@ fn a_bank_without_operators_asks_to_be_initialised() {
     for req in [
         Request::Whoami,
         Request::FamilyList { filter: FamilyFilter::default() },
-        Request::ServiceList,
+        Request::ServiceList { after: None, limit: None },
         Request::Export,
     ] {
         assert_eq!(ask(&bank, ADMIN, req).unwrap_err(), BankError::NotInitialized);

@@ -12,8 +12,8 @@ use banca::store::TreeId;
 use common::*;
 
 fn audit(fx: &Fixture, user: &str, record: Option<&str>, limit: usize) -> Vec<AuditEntry> {
-    match fx.ok(user, Request::AuditList { record: record.map(str::to_string), limit }) {
-        Reply::Audit(entries) => entries,
+    match fx.ok(user, Request::AuditList { record: record.map(str::to_string), limit, after: None }) {
+        Reply::Audit(entries) => entries.items,
         other => panic!("expected Audit, got {other:?}"),
     }
 }
@@ -341,7 +341,7 @@ fn an_entry_that_no_longer_decodes_is_reported_as_unreadable() {
 fn operators_and_readers_may_not_look_at_the_log() {
     let fx = fixture();
     for user in [ANNA, BRUNO, DARIO] {
-        let req = Request::AuditList { record: None, limit: 10 };
+        let req = Request::AuditList { record: None, limit: 10, after: None };
         assert!(matches!(fx.err(user, req), BankError::Forbidden { .. }), "{user} listed the log");
         assert!(matches!(fx.err(user, Request::AuditVerify), BankError::Forbidden { .. }), "{user} verified the log");
     }

@@ -144,7 +144,7 @@ fn verified(c: &mut Client) -> u64 {
 }
 
 fn newest_audit(c: &mut Client) -> String {
-    match ok(c, Request::AuditList { record: None, limit: 1 }) {
+    match ok(c, Request::AuditList { record: None, limit: 1, after: None }) {
         Reply::Audit(v) => format!("{:?}", v.first()),
         other => panic!("expected Audit, got {other:?}"),
     }

@@ -40,8 +40,8 @@ fn world() -> World {
 }
 
 fn audit(fx: &Fixture, record: &str) -> Vec<AuditEntry> {
-    match fx.ok(ADMIN, Request::AuditList { record: Some(record.into()), limit: 100 }) {
-        Reply::Audit(e) => e,
+    match fx.ok(ADMIN, Request::AuditList { record: Some(record.into()), limit: 100, after: None }) {
+        Reply::Audit(e) => e.items,
         other => panic!("expected Audit, got {other:?}"),
     }
 }
@@ -145,7 +145,7 @@ fn an_emergency_read_needs_a_reason_and_goes_on_record_with_it() {
     let e = &audit(fx, &w.family.to_string())[0];
     assert_eq!((e.action, e.fields.clone()), (AuditAction::EmergencyRead, vec![reason.to_string()]));
     // The coordination reads the log, reason included.
-    match fx.ok(CARLA, Request::AuditList { record: Some(need.clone()), limit: 5 }) {
+    match fx.ok(CARLA, Request::AuditList { record: Some(need.clone()), limit: 5, after: None }) {
         Reply::Audit(entries) => assert_eq!(entries[0].fields, [reason]),
         other => panic!("{other:?}"),
     }

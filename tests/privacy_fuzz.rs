@@ -301,11 +301,11 @@ fn variant(r: &Request) -> &'static str {
         Init { .. } => "Init",
         AmbitSave { .. } => "AmbitSave",
         AmbitGet { .. } => "AmbitGet",
-        AmbitList => "AmbitList",
+        AmbitList { .. } => "AmbitList",
         ServiceCreate { .. } => "ServiceCreate",
         ServiceUpdate { .. } => "ServiceUpdate",
         ServiceGet { .. } => "ServiceGet",
-        ServiceList => "ServiceList",
+        ServiceList { .. } => "ServiceList",
         OperatorCreate { .. } => "OperatorCreate",
         OperatorUpdate { .. } => "OperatorUpdate",
         OperatorGet { .. } => "OperatorGet",
@@ -896,7 +896,7 @@ impl Fuzzer {
                 }
             }
             "AmbitGet" => Request::AmbitGet { name: self.text() },
-            "AmbitList" => Request::AmbitList,
+            "AmbitList" => Request::AmbitList { after: None, limit: self.limit() },
             "ServiceCreate" => Request::ServiceCreate {
                 input: service_input(&format!("Servizio Nuovo {}", self.rng.gen_range(0..5)), BERGAMO_AMBIT),
             },
@@ -911,7 +911,7 @@ impl Fuzzer {
                 Request::ServiceUpdate { code, base_revision, input }
             }
             "ServiceGet" => Request::ServiceGet { code: self.service() },
-            "ServiceList" => Request::ServiceList,
+            "ServiceList" => Request::ServiceList { after: None, limit: self.limit() },
             "OperatorCreate" => {
                 // Past a few dozen, the names come round again (refused as duplicates).
                 self.fresh_users = (self.fresh_users + 1).min(MAX_OPERATORS);
@@ -931,7 +931,9 @@ impl Fuzzer {
                 Request::OperatorUpdate { user, base_revision, input }
             }
             "OperatorGet" => Request::OperatorGet { user: self.user() },
-            "OperatorList" => Request::OperatorList { service: self.opt(|f| f.service()) },
+            "OperatorList" => {
+                Request::OperatorList { service: self.opt(|f| f.service()), after: None, limit: self.limit() }
+            }
             "FamilyCreate" => {
                 let s = self.rng.gen_range(1..=SERVICES);
                 let mut input = self.fresh_family(s);
@@ -955,6 +957,7 @@ impl Fuzzer {
                     referent: if self.rng.gen_bool(0.2) { Some(self.user()) } else { None },
                     stale: None,
                     limit: self.limit(),
+                    after: None,
                 };
                 Request::FamilyList { filter }
             }
@@ -995,6 +998,7 @@ impl Fuzzer {
                     referent: if self.rng.gen_bool(0.2) { Some(self.user()) } else { None },
                     emergency: None,
                     limit: self.limit(),
+                    after: None,
                 };
                 Request::NeedList { filter }
             }
@@ -1024,6 +1028,7 @@ impl Fuzzer {
                     need: if self.rng.gen_bool(0.2) { Some(self.need()) } else { None },
                     family: if self.rng.gen_bool(0.2) { Some(self.family()) } else { None },
                     limit: self.limit(),
+                    after: None,
                 };
                 Request::ProposalList { filter }
             }
@@ -1061,6 +1066,7 @@ impl Fuzzer {
                     family: if self.rng.gen_bool(0.2) { Some(self.family()) } else { None },
                     active: self.opt(|f| f.rng.gen_bool(0.5)),
                     limit: self.limit(),
+                    after: None,
                 };
                 Request::PlacementList { filter }
             }
@@ -1073,7 +1079,7 @@ impl Fuzzer {
             }
             "AuditList" => {
                 let record = if self.rng.gen_bool(0.5) { Some(self.text()) } else { None };
-                Request::AuditList { record, limit: self.rng.gen_range(1..30) }
+                Request::AuditList { record, limit: self.rng.gen_range(1..30), after: None }
             }
             "AuditVerify" => Request::AuditVerify,
             "Doctor" => Request::Doctor { repair: self.rng.gen_bool(0.2) },

@@ -191,8 +191,8 @@ fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::
 }
 
 fn audit(fx: &Fixture, record: &str) -> Vec<AuditEntry> {
-    match fx.ok(CARLA, Request::AuditList { record: Some(record.into()), limit: 100 }) {
-        Reply::Audit(v) => v,
+    match fx.ok(CARLA, Request::AuditList { record: Some(record.into()), limit: 100, after: None }) {
+        Reply::Audit(v) => v.items,
         other => panic!("expected Audit, got {other:?}"),
     }
 }

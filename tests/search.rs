@@ -450,8 +450,8 @@ fn a_query_typed_on_narrows_the_last_one_with_the_same_results_as_afresh() {
 // Audit
 
 fn audit_of(fx: &Fixture, record: &str) -> Vec<AuditEntry> {
-    match fx.ok(ADMIN, Request::AuditList { record: Some(record.into()), limit: 100 }) {
-        Reply::Audit(entries) => entries,
+    match fx.ok(ADMIN, Request::AuditList { record: Some(record.into()), limit: 100, after: None }) {
+        Reply::Audit(entries) => entries.items,
         other => panic!("expected Audit, got {other:?}"),
     }
 }

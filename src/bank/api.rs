@@ -29,7 +29,10 @@ pub enum Request {
     AmbitGet {
         name: String,
     },
-    AmbitList,
+    AmbitList {
+        after: Option<Cursor>,
+        limit: Option<usize>,
+    },
 
     ServiceCreate {
         input: ServiceInput,
@@ -42,7 +45,10 @@ pub enum Request {
     ServiceGet {
         code: ServiceCode,
     },
-    ServiceList,
+    ServiceList {
+        after: Option<Cursor>,
+        limit: Option<usize>,
+    },
 
     OperatorCreate {
         user: String,
@@ -58,6 +64,8 @@ pub enum Request {
     },
     OperatorList {
         service: Option<ServiceCode>,
+        after: Option<Cursor>,
+        limit: Option<usize>,
     },
 
     FamilyCreate {
@@ -186,9 +194,11 @@ pub enum Request {
     /// Every quarantined record with its raw bytes, for an administrator to inspect.
     QuarantineExport,
 
+    /// Newest first; `limit` is the page's size.
     AuditList {
         record: Option<String>,
         limit: usize,
+        after: Option<Cursor>,
     },
     AuditVerify,
 }
@@ -205,9 +215,9 @@ impl Request {
             Whoami
                 | Info
                 | AmbitGet { .. }
-                | AmbitList
+                | AmbitList { .. }
                 | ServiceGet { .. }
-                | ServiceList
+                | ServiceList { .. }
                 | OperatorGet { .. }
                 | OperatorList { .. }
                 | FamilyGet { .. }
@@ -228,6 +238,126 @@ impl Request {
                 | QuarantineExport
         )
     }
+
+    /// Requests whose answer the server builds from many records, or
+    /// which hold a whole bank in memory: every list page, the export and
+    /// import, the audit chain's check. The server admits only so many at
+    /// once (see `server::admission`).
+    pub fn is_heavy(&self) -> bool {
+        use Request::*;
+        matches!(
+            self,
+            AmbitList { .. }
+                | ServiceList { .. }
+                | OperatorList { .. }
+                | FamilyList { .. }
+                | NeedList { .. }
+                | ProposalList { .. }
+                | PlacementList { .. }
+                | AuditList { .. }
+                | AuditVerify
+                | Export
+                | Import { .. }
+        )
+    }
+}
+
+impl Request {
+    /// The same list request for the page starting after `next` (any other
+    /// request comes back as it was).
+    pub fn page_after(mut self, next: Option<Cursor>) -> Request {
+        use Request::*;
+        match &mut self {
+            FamilyList { filter } => filter.after = next,
+            NeedList { filter } => filter.after = next,
+            ProposalList { filter } => filter.after = next,
+            PlacementList { filter } => filter.after = next,
+            AmbitList { after, .. }
+            | ServiceList { after, .. }
+            | OperatorList { after, .. }
+            | AuditList { after, .. } => *after = next,
+            _ => {}
+        }
+        self
+    }
+}
+
+impl Reply {
+    /// Where the next page starts, when this is a page of a list with more after it.
+    pub fn next_page(&self) -> Option<&Cursor> {
+        use Reply::*;
+        match self {
+            Ambits(p) => p.next.as_ref(),
+            Services(p) => p.next.as_ref(),
+            Operators(p) => p.next.as_ref(),
+            Families(p) => p.next.as_ref(),
+            Needs(p) => p.next.as_ref(),
+            Proposals(p) => p.next.as_ref(),
+            Placements(p) => p.next.as_ref(),
+            Audit(p) => p.next.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Where the next page of a list starts: just after this key, in the
+/// list's own order (the last record the previous page looked at). Opaque
+/// to clients, which send back what they were given; the bank only ever
+/// uses it as the bound of a range, so no value can do harm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor(Vec<u8>);
+
+impl Cursor {
+    pub(crate) fn at(key: &[u8]) -> Cursor {
+        Cursor(key.to_vec())
+    }
+
+    pub(crate) fn key(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// One page of a list, in the list's order (key order; newest first for
+/// proposals, placements and the audit log), and where the next one starts
+/// (`None`: this was the last). A page may hold fewer records than asked,
+/// even none, and still have a next one: the bank stops after so many
+/// records looked at or so many bytes built. No total: counting the
+/// matches would mean walking the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// A whole list in one page (tests, in-process callers).
+    pub fn whole(items: Vec<T>) -> Page<T> {
+        Page { items, next: None }
+    }
+}
+
+/// A page reads as its records.
+impl<T> std::ops::Deref for Page<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
 }
 
 pub type Response = Result<Reply, BankError>;
@@ -239,27 +369,27 @@ pub enum Reply {
     /// A write landed: the record's code and its new revision, and what changed.
     Saved(Saved),
     Ambit(Revised<Ambit>),
-    Ambits(Vec<Revised<Ambit>>),
+    Ambits(Page<Revised<Ambit>>),
     Service(Revised<Service>),
-    Services(Vec<Revised<Service>>),
+    Services(Page<Revised<Service>>),
     Operator(Revised<Operator>),
-    Operators(Vec<Revised<Operator>>),
+    Operators(Page<Revised<Operator>>),
     Family(FamilyView),
-    Families(Vec<FamilyView>),
+    Families(Page<FamilyView>),
     Need(NeedView),
-    Needs(Vec<NeedView>),
+    Needs(Page<NeedView>),
     NeedMatches(Box<NeedRanking>),
     FamilyMatches(Box<FamilyRanking>),
     Proposal(Revised<Proposal>),
-    Proposals(Vec<Revised<Proposal>>),
+    Proposals(Page<Revised<Proposal>>),
     Placement(Revised<Placement>),
-    Placements(Vec<Revised<Placement>>),
+    Placements(Page<Revised<Placement>>),
     Found(crate::search::SearchResult),
     Export {
         lines: Vec<String>,
     },
     Imported(ImportSummary),
-    Audit(Vec<AuditEntry>),
+    Audit(Page<AuditEntry>),
     AuditVerified {
         entries: u64,
     },
@@ -572,7 +702,10 @@ pub struct ProposalFilter {
     pub active: Option<bool>,
     pub need: Option<NeedCode>,
     pub family: Option<FamilyCode>,
+    /// The page's size (at most the server's page size).
     pub limit: Option<usize>,
+    /// The previous page's `next`; none: the first page.
+    pub after: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -590,7 +723,10 @@ pub struct PlacementFilter {
     pub family: Option<FamilyCode>,
     /// Ongoing (true) or closed (false).
     pub active: Option<bool>,
+    /// The page's size (at most the server's page size).
     pub limit: Option<usize>,
+    /// The previous page's `next`; none: the first page.
+    pub after: Option<Cursor>,
 }
 
 /// Why a step of a proposal or placement cannot be taken now.
@@ -641,7 +777,10 @@ pub struct FamilyFilter {
     pub comune: Option<ComuneCode>,
     pub referent: Option<String>,
     pub stale: Option<bool>,
+    /// The page's size (at most the server's page size).
     pub limit: Option<usize>,
+    /// The previous page's `next`; none: the first page.
+    pub after: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -653,7 +792,10 @@ pub struct NeedFilter {
     pub referent: Option<String>,
     /// Only pronto intervento needs.
     pub emergency: Option<bool>,
+    /// The page's size (at most the server's page size).
     pub limit: Option<usize>,
+    /// The previous page's `next`; none: the first page.
+    pub after: Option<Cursor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -832,6 +974,19 @@ pub enum BankError {
     /// (to restart on what the disk holds) and answers nothing more.
     #[error("the server is stopping after a failed write")]
     Halted,
+    /// Too many heavy requests (lists, exports) at once: try again shortly.
+    #[error("the server is busy with other heavy requests ({scope:?}): try again shortly")]
+    Busy { scope: HeavyScope },
+}
+
+/// Whose heavy requests reached their cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeavyScope {
+    /// The caller's own requests: `limit` are under way.
+    User { limit: u32 },
+    /// Everyone's: `limit` are under way.
+    Server { limit: u32 },
 }
 
 impl From<crate::store::StoreError> for BankError {

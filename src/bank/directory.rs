@@ -114,11 +114,28 @@ impl Bank {
         Ok(Reply::Ambit(Revised { revision, record }))
     }
 
-    pub(super) fn list_ambits(&self, who: &Principal) -> Response {
+    pub(super) fn list_ambits(&self, who: &Principal, after: Option<Cursor>, limit: Option<usize>) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "ambit.list")?;
-        let all =
-            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(revision, record)| Revised { revision, record }));
-        Ok(Reply::Ambits(all.collect::<Result<_, _>>()?))
+        Ok(Reply::Ambits(self.revised_page(TreeId::Ambits, after.as_ref(), limit, |_: &Ambit| true)?))
+    }
+
+    /// A page of a directory tree's records that `keep` says yes to.
+    fn revised_page<T: crate::store::Versioned + serde::Serialize>(
+        &self,
+        tree: TreeId,
+        after: Option<&Cursor>,
+        limit: Option<usize>,
+        keep: impl Fn(&T) -> bool,
+    ) -> Result<Page<Revised<T>>, BankError> {
+        let mut page = super::paging::Pager::new(&self.config, limit);
+        for kv in self.entries_after(tree, after, super::paging::Order::Up) {
+            let (k, revision, record) = super::paging::decoded::<T>(tree, kv)?;
+            let item = keep(&record).then_some(Revised { revision, record });
+            if !page.look(k, item) {
+                return Ok(page.stopped());
+            }
+        }
+        Ok(page.finished())
     }
 
     fn check_service(
@@ -202,13 +219,9 @@ impl Bank {
         Ok(Reply::Service(Revised { revision, record }))
     }
 
-    pub(super) fn list_services(&self, who: &Principal) -> Response {
+    pub(super) fn list_services(&self, who: &Principal, after: Option<Cursor>, limit: Option<usize>) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "service.list")?;
-        let all = self
-            .store
-            .iter::<Service>(TreeId::Services)
-            .map(|r| r.map(|(revision, record)| Revised { revision, record }));
-        Ok(Reply::Services(all.collect::<Result<_, _>>()?))
+        Ok(Reply::Services(self.revised_page(TreeId::Services, after.as_ref(), limit, |_: &Service| true)?))
     }
 
     fn check_operator_service(&self, problems: &mut Problems, input: &OperatorInput) -> Result<(), BankError> {
@@ -294,15 +307,15 @@ impl Bank {
         Ok(Reply::Operator(Revised { revision, record }))
     }
 
-    pub(super) fn list_operators(&self, who: &Principal, service: Option<ServiceCode>) -> Response {
+    pub(super) fn list_operators(
+        &self,
+        who: &Principal,
+        service: Option<ServiceCode>,
+        after: Option<Cursor>,
+        limit: Option<usize>,
+    ) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "operator.list")?;
-        let mut out = Vec::new();
-        for item in self.store.iter::<Operator>(TreeId::Operators) {
-            let (revision, record) = item?;
-            if service.is_none_or(|s| record.details.service == Some(s)) {
-                out.push(Revised { revision, record });
-            }
-        }
-        Ok(Reply::Operators(out))
+        let keep = |op: &Operator| service.is_none_or(|s| op.details.service == Some(s));
+        Ok(Reply::Operators(self.revised_page(TreeId::Operators, after.as_ref(), limit, keep)?))
     }
 }

@@ -141,15 +141,14 @@ impl Bank {
                 && filter.referent.as_ref().is_none_or(|r| &f.referent == r)
                 && filter.stale.is_none_or(|s| f.profile.is_stale(today, stale_after) == s)
         };
-        let limit = filter.limit.unwrap_or(usize::MAX);
-        let mut out = Vec::new();
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         let mut contacts = ContactCache::default();
-        let mut push = |revision: u64, f: Family| -> Result<bool, BankError> {
-            if keep(&f) {
-                let contact = contacts.get(self, f.service, &f.referent)?;
-                out.push(self.shared_family_view(revision, f, contact));
+        let mut view = |revision: u64, f: Family| -> Result<Option<FamilyView>, BankError> {
+            if !keep(&f) {
+                return Ok(None);
             }
-            Ok(out.len() < limit)
+            let contact = contacts.get(self, f.service, &f.referent)?;
+            Ok(Some(self.shared_family_view(revision, f, contact)))
         };
         let index = index::most_selective(
             filter.comune,
@@ -157,32 +156,38 @@ impl Bank {
             filter.service,
             filter.status.map(|s| s.token()),
         );
-        match index {
-            Some((tree, value)) => {
-                for key in self.store.index_keys(tree, FAMILY, &value) {
+        let after = filter.after.as_ref();
+        let full = match index {
+            Some((tree, value)) => 'walk: {
+                for key in self.index_keys_after(tree, FAMILY, &value, after) {
                     let key = key?;
-                    if let Some((rev, f)) = self.store.get::<Family>(TreeId::Families, &key)? {
-                        if !push(rev, f)? {
-                            break;
-                        }
+                    // An index entry whose record is gone is looked at all the same: the cursor moves on.
+                    let item = match self.store.get::<Family>(TreeId::Families, &key)? {
+                        Some((rev, f)) => view(rev, f)?,
+                        None => None,
+                    };
+                    if !page.look(key, item) {
+                        break 'walk true;
                     }
                 }
+                false
             }
-            None => {
-                for item in self.store.iter::<Family>(TreeId::Families) {
-                    let (rev, f) = item?;
-                    if !push(rev, f)? {
-                        break;
+            None => 'walk: {
+                for kv in self.entries_after(TreeId::Families, after, super::paging::Order::Up) {
+                    let (key, rev, f) = super::paging::decoded::<Family>(TreeId::Families, kv)?;
+                    if !page.look(key, view(rev, f)?) {
+                        break 'walk true;
                     }
                 }
+                false
             }
-        }
+        };
         let index = self.index();
-        for view in &mut out {
+        for view in page.items_mut() {
             view.free_places = index.family(view.code).map(|f| f.free_places());
         }
         drop(index);
-        Ok(Reply::Families(out))
+        Ok(Reply::Families(if full { page.stopped() } else { page.finished() }))
     }
 
     fn family_view(&self, revision: u64, family: Family, show_private: bool) -> Result<FamilyView, BankError> {

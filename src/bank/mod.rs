@@ -14,6 +14,7 @@ mod index;
 mod line_bounds;
 mod matching;
 mod needs;
+mod paging;
 mod placements;
 mod proposals;
 mod reads;
@@ -27,6 +28,7 @@ pub use changes::{Change, ChangeKind, Involved};
 pub use directory::ambits_from_csv;
 pub use doctor::{DoctorReport, QuarantinedRaw};
 pub use emergency::MAX_REASON;
+pub use paging::{PAGE_BYTES, PAGE_SIZE};
 pub use restore::Restore;
 
 use std::path::Path;
@@ -108,6 +110,10 @@ pub struct BankConfig {
     /// Free space kept on the bank's disk, in bytes: a write that finds
     /// less is refused (`None`: the larger of 64 MiB and 1 % of the disk, at most 1 GiB).
     pub disk_reserve: Option<u64>,
+    /// Records a page of a list holds at most, whatever the client asks.
+    pub page_size: usize,
+    /// Bytes a page of a list takes at most, about (it closes once past them).
+    pub page_bytes: usize,
 }
 
 impl Default for BankConfig {
@@ -117,6 +123,8 @@ impl Default for BankConfig {
             cache_bytes: 64 * 1024 * 1024,
             matching: crate::matching::MatchingConfig::default(),
             disk_reserve: None,
+            page_size: PAGE_SIZE,
+            page_bytes: PAGE_BYTES,
         }
     }
 }
@@ -275,19 +283,19 @@ impl Bank {
             Request::Info => self.info(),
             Request::AmbitSave { input, base_revision } => self.save_ambit(&who, input, base_revision),
             Request::AmbitGet { name } => self.get_ambit(&who, &name),
-            Request::AmbitList => self.list_ambits(&who),
+            Request::AmbitList { after, limit } => self.list_ambits(&who, after, limit),
             Request::ServiceCreate { input } => self.create_service(&who, input),
             Request::ServiceUpdate { code, base_revision, input } => {
                 self.update_service(&who, code, base_revision, input)
             }
             Request::ServiceGet { code } => self.get_service(&who, code),
-            Request::ServiceList => self.list_services(&who),
+            Request::ServiceList { after, limit } => self.list_services(&who, after, limit),
             Request::OperatorCreate { user, input } => self.create_operator(&who, &user, input),
             Request::OperatorUpdate { user, base_revision, input } => {
                 self.update_operator(&who, &user, base_revision, input)
             }
             Request::OperatorGet { user } => self.get_operator(&who, &user),
-            Request::OperatorList { service } => self.list_operators(&who, service),
+            Request::OperatorList { service, after, limit } => self.list_operators(&who, service, after, limit),
             Request::FamilyCreate { input } => self.create_family(&who, input),
             Request::FamilyUpdate { code, base_revision, input } => {
                 self.update_family(&who, code, base_revision, input)
@@ -323,7 +331,9 @@ impl Bank {
             Request::PlacementList { filter } => self.list_placements(&who, &filter),
             Request::Search { query, limit } => self.search(&who, &query, limit),
             Request::Export => self.export(actor),
-            Request::AuditList { record, limit } => self.audit_list(&who, record.as_deref(), limit),
+            Request::AuditList { record, limit, after } => {
+                self.audit_list(&who, record.as_deref(), limit, after.as_ref())
+            }
             Request::AuditVerify => self.audit_verify(&who),
         }
     }
@@ -424,21 +434,19 @@ impl Bank {
         }))
     }
 
-    fn audit_list(&self, who: &Principal, record: Option<&str>, limit: usize) -> Response {
+    fn audit_list(&self, who: &Principal, record: Option<&str>, limit: usize, after: Option<&Cursor>) -> Response {
         self.require(who, Operation::ReadShared, Subject::AuditLog, None, "audit")?;
-        let mut out = Vec::new();
+        let mut page = paging::Pager::new(&self.config, Some(limit));
         // Newest first: what an operator looking at the log wants.
-        for kv in self.store.tree(TreeId::Audit).iter().rev() {
-            let (_, v) = kv.map_err(StoreError::from)?;
+        for kv in self.entries_after(TreeId::Audit, after, paging::Order::Down) {
+            let (k, v) = kv?;
             let (_, e): (u64, AuditEntry) = codec::decode(&v).map_err(|e| BankError::Storage(e.to_string()))?;
-            if record.is_none_or(|r| e.record.eq_ignore_ascii_case(r)) {
-                out.push(e);
-                if out.len() >= limit {
-                    break;
-                }
+            let keep = record.is_none_or(|r| e.record.eq_ignore_ascii_case(r));
+            if !page.look(k, keep.then_some(e)) {
+                return Ok(Reply::Audit(page.stopped()));
             }
         }
-        Ok(Reply::Audit(out))
+        Ok(Reply::Audit(page.finished()))
     }
 
     fn audit_verify(&self, who: &Principal) -> Response {

@@ -224,8 +224,7 @@ impl Bank {
                 && filter.referent.as_ref().is_none_or(|r| &n.referent == r)
                 && filter.emergency.is_none_or(|e| matches!(n.placement.urgency, Urgency::Emergency { .. }) == e)
         };
-        let limit = filter.limit.unwrap_or(usize::MAX);
-        let mut out = Vec::new();
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         let mut contacts = ContactCache::default();
         let index = index::most_selective(
             filter.comune,
@@ -233,26 +232,34 @@ impl Bank {
             filter.service,
             filter.status.map(|s| s.token()),
         );
-        let records: Box<dyn Iterator<Item = Result<(u64, Need), BankError>>> = match index {
-            Some((tree, value)) => Box::new(self.store.index_keys(tree, NEED, &value).filter_map(|key| {
-                match key.and_then(|k| self.store.get::<Need>(TreeId::Needs, &k)) {
-                    Ok(found) => found.map(Ok),
-                    Err(e) => Some(Err(e.into())),
-                }
+        let after = filter.after.as_ref();
+        // Each record with its key; `None` for an index entry whose record is gone.
+        type Found = Result<(sled::IVec, Option<(u64, Need)>), BankError>;
+        let records: Box<dyn Iterator<Item = Found>> = match index {
+            Some((tree, value)) => Box::new(self.index_keys_after(tree, NEED, &value, after).map(|key| {
+                let key = key?;
+                let found = self.store.get::<Need>(TreeId::Needs, &key)?;
+                Ok((key, found))
             })),
-            None => Box::new(self.store.iter::<Need>(TreeId::Needs).map(|r| r.map_err(BankError::from))),
+            None => Box::new(self.entries_after(TreeId::Needs, after, super::paging::Order::Up).map(|kv| {
+                let (key, rev, n) = super::paging::decoded::<Need>(TreeId::Needs, kv)?;
+                Ok((key, Some((rev, n))))
+            })),
         };
         for item in records {
-            let (rev, n) = item?;
-            if keep(&n) {
-                let contact = contacts.get(self, n.service, &n.referent)?;
-                out.push(self.shared_need_view(rev, n, contact));
-                if out.len() >= limit {
-                    break;
+            let (key, found) = item?;
+            let item = match found {
+                Some((rev, n)) if keep(&n) => {
+                    let contact = contacts.get(self, n.service, &n.referent)?;
+                    Some(self.shared_need_view(rev, n, contact))
                 }
+                _ => None,
+            };
+            if !page.look(key, item) {
+                return Ok(Reply::Needs(page.stopped()));
             }
         }
-        Ok(Reply::Needs(out))
+        Ok(Reply::Needs(page.finished()))
     }
 
     pub(super) fn shared_need_view(&self, revision: u64, need: Need, contact: Contact) -> NeedView {

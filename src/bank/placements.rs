@@ -250,19 +250,16 @@ impl Bank {
                 && filter.family.is_none_or(|f| p.family == f)
                 && filter.active.is_none_or(|a| p.is_active() == a)
         };
-        let limit = filter.limit.unwrap_or(usize::MAX);
-        let mut out = Vec::new();
-        for kv in self.store.tree(TreeId::Placements).iter().rev() {
-            let (k, v) = kv.map_err(crate::store::StoreError::from)?;
-            let (revision, record): (u64, Placement) = crate::store::decode_at(TreeId::Placements, &k, &v)?;
-            if keep(&record) {
-                out.push(Revised { revision, record });
-                if out.len() >= limit {
-                    break;
-                }
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
+        // Newest first.
+        for kv in self.entries_after(TreeId::Placements, filter.after.as_ref(), super::paging::Order::Down) {
+            let (k, revision, record) = super::paging::decoded::<Placement>(TreeId::Placements, kv)?;
+            let item = keep(&record).then_some(Revised { revision, record });
+            if !page.look(k, item) {
+                return Ok(Reply::Placements(page.stopped()));
             }
         }
-        Ok(Reply::Placements(out))
+        Ok(Reply::Placements(page.finished()))
     }
 }
 

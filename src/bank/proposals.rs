@@ -316,19 +316,15 @@ impl Bank {
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
                 && filter.family.is_none_or(|f| p.family == f)
         };
-        let limit = filter.limit.unwrap_or(usize::MAX);
-        let mut out = Vec::new();
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         // Newest first: what an inbox shows on top.
-        for kv in self.store.tree(TreeId::Proposals).iter().rev() {
-            let (k, v) = kv.map_err(crate::store::StoreError::from)?;
-            let (revision, record): (u64, Proposal) = crate::store::decode_at(TreeId::Proposals, &k, &v)?;
-            if keep(&record) {
-                out.push(Revised { revision, record });
-                if out.len() >= limit {
-                    break;
-                }
+        for kv in self.entries_after(TreeId::Proposals, filter.after.as_ref(), super::paging::Order::Down) {
+            let (k, revision, record) = super::paging::decoded::<Proposal>(TreeId::Proposals, kv)?;
+            let item = keep(&record).then_some(Revised { revision, record });
+            if !page.look(k, item) {
+                return Ok(Reply::Proposals(page.stopped()));
             }
         }
-        Ok(Reply::Proposals(out))
+        Ok(Reply::Proposals(page.finished()))
     }
 }

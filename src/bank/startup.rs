@@ -111,9 +111,9 @@ pub(super) fn answers_without_indexes(request: &Request) -> bool {
         Request::Whoami
             | Request::Info
             | Request::AmbitGet { .. }
-            | Request::AmbitList
+            | Request::AmbitList { .. }
             | Request::ServiceGet { .. }
-            | Request::ServiceList
+            | Request::ServiceList { .. }
             | Request::OperatorGet { .. }
             | Request::OperatorList { .. }
             | Request::NeedGet { .. }

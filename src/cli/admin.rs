@@ -12,8 +12,8 @@ use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
 
 use super::parse::FlagErrors;
-use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
-use super::table::{Block, Table};
+use super::session::{print_json, unexpected, CliResult, Failure, JsonArray, Session, Settings};
+use super::table::{Block, StreamTable};
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -508,14 +508,8 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             Err(e) => Err(Failure::from_bank(&e, s.lang)),
         };
     }
-    let entries = match s.call(Request::AuditList { record: args.record, limit: args.limit })? {
-        Reply::Audit(e) => e,
-        other => return Err(unexpected(other)),
-    };
-    if s.json {
-        return print_json(&entries);
-    }
-    let mut t = Table::new(&[
+    let mut json = s.json.then(JsonArray::default);
+    let mut table = StreamTable::new(&[
         "N.",
         s.t("QUANDO", "WHEN"),
         s.t("CHI", "WHO"),
@@ -523,17 +517,37 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
         "RECORD",
         s.t("CAMPI", "FIELDS"),
     ]);
-    for e in &entries {
-        let fields = e.fields_text(s.lang);
-        t.row(vec![
-            e.seq.to_string(),
-            format_timestamp(e.at),
-            e.actor.clone(),
-            e.action.label(s.lang).into(),
-            e.record.clone(),
-            fields.join(", "),
-        ]);
+    let mut left = args.limit;
+    let request = Request::AuditList { record: args.record, limit: args.limit, after: None };
+    s.pages(request, |reply| {
+        let Reply::Audit(mut entries) = reply else { return Err(unexpected(reply)) };
+        entries.items.truncate(left);
+        left -= entries.len();
+        if let Some(json) = &mut json {
+            json.items(&entries)?;
+            return Ok(left > 0);
+        }
+        let mut page = table.page();
+        for e in &entries {
+            let fields = e.fields_text(s.lang);
+            page.row(vec![
+                e.seq.to_string(),
+                format_timestamp(e.at),
+                e.actor.clone(),
+                e.action.label(s.lang).into(),
+                e.record.clone(),
+                fields.join(", "),
+            ]);
+        }
+        table.print(page);
+        Ok(left > 0)
+    })?;
+    if let Some(json) = json {
+        return json.end();
     }
-    out!("{}", t.render());
+    if table.rows() == 0 {
+        // Today's empty table: the header alone.
+        table.print_header();
+    }
     Ok(())
 }

@@ -9,8 +9,8 @@ use crate::model::*;
 
 use super::family::{saved, yes_no};
 use super::parse::{service_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::{Block, Table};
+use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
+use super::table::{Block, StreamTable};
 
 #[derive(Subcommand, Debug)]
 pub enum ServiceCommand {
@@ -167,14 +167,8 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
         }
         ServiceCommand::Show { code } => show_service(s, &code),
         ServiceCommand::List => {
-            let list = match s.call(Request::ServiceList)? {
-                Reply::Services(l) => l,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&list);
-            }
-            let mut t = Table::new(&[
+            let mut json = s.json.then(JsonArray::default);
+            let mut table = StreamTable::new(&[
                 s.t("CODICE", "CODE"),
                 s.t("NOME", "NAME"),
                 s.t("TIPO", "KIND"),
@@ -182,21 +176,33 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
                 "E-MAIL",
                 s.t("AMBITI", "AMBITS"),
             ]);
-            for r in &list {
-                let d = &r.record.details;
-                let name =
-                    if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
-                t.row(vec![
-                    r.record.code.to_string(),
-                    name,
-                    d.kind.label(s.lang).into(),
-                    d.phone.clone(),
-                    d.email.clone(),
-                    d.ambits.join(", "),
-                ]);
-            }
-            out!("{}", t.render());
-            Ok(())
+            s.pages(Request::ServiceList { after: None, limit: None }, |reply| {
+                let Reply::Services(list) = reply else { return Err(unexpected(reply)) };
+                if let Some(json) = &mut json {
+                    json.items(&list)?;
+                    return Ok(true);
+                }
+                let mut t = table.page();
+                for r in &list {
+                    let d = &r.record.details;
+                    let name = if d.active {
+                        d.name.clone()
+                    } else {
+                        format!("{} ({})", d.name, s.t("non attivo", "inactive"))
+                    };
+                    t.row(vec![
+                        r.record.code.to_string(),
+                        name,
+                        d.kind.label(s.lang).into(),
+                        d.phone.clone(),
+                        d.email.clone(),
+                        d.ambits.join(", "),
+                    ]);
+                }
+                table.print(t);
+                Ok(true)
+            })?;
+            end_list(json, table)
         }
     }
 }
@@ -222,13 +228,18 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
     b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
     b.add_lines(s.t("Note", "Notes"), d.notes.clone());
     out!("{}", b.render(2));
-    if let Reply::Operators(ops) = s.call(Request::OperatorList { service: Some(r.record.code) })? {
-        let names: Vec<String> =
-            ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)).collect();
-        let mut b = Block::default();
-        b.add(s.t("Operatori", "Operators"), names.join(", "));
-        out!("{}", b.render(2));
-    }
+    // A service's operators, on one line: a few, every page kept.
+    let mut names: Vec<String> = Vec::new();
+    let request = Request::OperatorList { service: Some(r.record.code), after: None, limit: None };
+    s.pages(request, |reply| {
+        if let Reply::Operators(ops) = reply {
+            names.extend(ops.iter().map(|o| format!("{} ({})", o.record.details.display_name, o.record.user)));
+        }
+        Ok(true)
+    })?;
+    let mut b = Block::default();
+    b.add(s.t("Operatori", "Operators"), names.join(", "));
+    out!("{}", b.render(2));
     Ok(())
 }
 
@@ -293,32 +304,35 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
         },
         OperatorCommand::List { service } => {
             let service = service.map(|c| service_code(&c, s.lang)).transpose()?;
-            let list = match s.call(Request::OperatorList { service })? {
-                Reply::Operators(l) => l,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&list);
-            }
-            let mut t = Table::new(&[
+            let mut json = s.json.then(JsonArray::default);
+            let mut table = StreamTable::new(&[
                 s.t("UTENTE", "USER"),
                 s.t("NOME", "NAME"),
                 s.t("RUOLO", "ROLE"),
                 s.t("SERVIZIO", "SERVICE"),
                 s.t("ATTIVO", "ACTIVE"),
             ]);
-            for r in &list {
-                let d = &r.record.details;
-                t.row(vec![
-                    r.record.user.clone(),
-                    d.display_name.clone(),
-                    d.role.label(s.lang).into(),
-                    d.service.map(|c| c.to_string()).unwrap_or_default(),
-                    yes_no(d.active, s.lang),
-                ]);
-            }
-            out!("{}", t.render());
-            Ok(())
+            s.pages(Request::OperatorList { service, after: None, limit: None }, |reply| {
+                let Reply::Operators(list) = reply else { return Err(unexpected(reply)) };
+                if let Some(json) = &mut json {
+                    json.items(&list)?;
+                    return Ok(true);
+                }
+                let mut t = table.page();
+                for r in &list {
+                    let d = &r.record.details;
+                    t.row(vec![
+                        r.record.user.clone(),
+                        d.display_name.clone(),
+                        d.role.label(s.lang).into(),
+                        d.service.map(|c| c.to_string()).unwrap_or_default(),
+                        yes_no(d.active, s.lang),
+                    ]);
+                }
+                table.print(t);
+                Ok(true)
+            })?;
+            end_list(json, table)
         }
     }
 }
@@ -386,21 +400,25 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
             other => Err(unexpected(other)),
         },
         AmbitCommand::List => {
-            let list = match s.call(Request::AmbitList)? {
-                Reply::Ambits(l) => l,
-                other => return Err(unexpected(other)),
-            };
-            if s.json {
-                return print_json(&list);
-            }
-            let mut t = Table::new(&[s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")]);
-            for r in &list {
-                let d = &r.record.details;
-                let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
-                t.row(vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]);
-            }
-            out!("{}", t.render());
-            Ok(())
+            let mut json = s.json.then(JsonArray::default);
+            let mut table =
+                StreamTable::new(&[s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")]);
+            s.pages(Request::AmbitList { after: None, limit: None }, |reply| {
+                let Reply::Ambits(list) = reply else { return Err(unexpected(reply)) };
+                if let Some(json) = &mut json {
+                    json.items(&list)?;
+                    return Ok(true);
+                }
+                let mut t = table.page();
+                for r in &list {
+                    let d = &r.record.details;
+                    let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
+                    t.row(vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]);
+                }
+                table.print(t);
+                Ok(true)
+            })?;
+            end_list(json, table)
         }
     }
 }
@@ -452,4 +470,16 @@ impl AmbitFields {
             }
         }
     }
+}
+
+/// The end of a streamed directory list: the JSON array closed, or the
+/// header alone when there were no rows (as an empty table prints).
+fn end_list(json: Option<JsonArray>, mut table: StreamTable) -> CliResult {
+    if let Some(json) = json {
+        return json.end();
+    }
+    if table.rows() == 0 {
+        table.print_header();
+    }
+    Ok(())
 }

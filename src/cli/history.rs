@@ -49,14 +49,26 @@ pub fn run(s: &Session, code: &str) -> CliResult {
             )))
         }
     };
-    let proposals = match s.call(Request::ProposalList { filter: proposals })? {
-        Reply::Proposals(p) => p,
-        other => return Err(unexpected(other)),
-    };
-    let placements = match s.call(Request::PlacementList { filter: placements })? {
-        Reply::Placements(p) => p,
-        other => return Err(unexpected(other)),
-    };
+    // One record's history, whole: its counts come first. Gathered page by
+    // page; a service's is the longest, a few thousand rows.
+    let mut list = Vec::new();
+    s.pages(Request::ProposalList { filter: proposals }, |reply| match reply {
+        Reply::Proposals(p) => Ok({
+            list.extend(p);
+            true
+        }),
+        other => Err(unexpected(other)),
+    })?;
+    let proposals = list;
+    let mut list = Vec::new();
+    s.pages(Request::PlacementList { filter: placements }, |reply| match reply {
+        Reply::Placements(p) => Ok({
+            list.extend(p);
+            true
+        }),
+        other => Err(unexpected(other)),
+    })?;
+    let placements = list;
     if s.json {
         return print_json(&serde_json::json!({ "proposals": proposals, "placements": placements }));
     }

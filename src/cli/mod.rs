@@ -180,6 +180,15 @@ pub struct ServeArgs {
     /// Connessioni aperte al massimo da uno stesso utente Unix
     #[arg(long, value_name = "N", default_value_t = crate::server::Limits::default().per_user, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     max_per_user: usize,
+    /// Richieste pesanti (elenchi, esportazioni) in corso al massimo, da tutti gli utenti insieme
+    #[arg(long, value_name = "N", default_value_t = crate::server::admission::HeavyLimits::default().total)]
+    max_heavy: usize,
+    /// Richieste pesanti in corso al massimo da uno stesso utente Unix
+    #[arg(long, value_name = "N", default_value_t = crate::server::admission::HeavyLimits::default().per_user)]
+    max_heavy_per_user: usize,
+    /// Righe al massimo in una pagina di un elenco
+    #[arg(long, value_name = "N", default_value_t = crate::bank::PAGE_SIZE)]
+    page_size: usize,
     /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
     #[arg(long, value_name = "DURATA")]
     idle_timeout: Option<String>,
@@ -272,6 +281,7 @@ pub fn main() -> ExitCode {
             cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
             matching,
             disk_reserve: config.disk_reserve_mb.map(|mb| mb * 1024 * 1024),
+            ..defaults
         },
     };
     let Some(command) = cli.command else {
@@ -412,6 +422,20 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             .into(),
         ));
     }
+    if args.max_heavy == 0 || args.max_heavy_per_user == 0 || args.page_size == 0 {
+        return Err(Failure::User(
+            lang.pick(
+                "--max-heavy, --max-heavy-per-user e --page-size: almeno 1",
+                "--max-heavy, --max-heavy-per-user and --page-size: at least 1",
+            )
+            .into(),
+        ));
+    }
+    let heavy = crate::server::admission::HeavyLimits {
+        per_user: args.max_heavy_per_user,
+        total: args.max_heavy,
+        ..Default::default()
+    };
     let limits = crate::server::Limits { per_user: args.max_per_user, total: args.max_connections, idle, ..defaults };
     crate::server::init_logging();
     let options = crate::server::ServeOptions {
@@ -422,9 +446,11 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
         create: args.create,
         bank: crate::bank::BankConfig {
             disk_reserve: args.disk_reserve_mb.map(|mb| mb * 1024 * 1024).or(settings.bank.disk_reserve),
+            page_size: args.page_size,
             ..settings.bank.clone()
         },
         limits,
+        heavy,
     };
     let detach = args.detach;
     let ready = || {

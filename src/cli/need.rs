@@ -10,8 +10,8 @@ use crate::model::*;
 
 use super::family::{list_labels, meta_footer, opt_date, saved};
 use super::parse::{need_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::{Block, Table};
+use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
+use super::table::{Block, StreamTable};
 
 #[derive(Subcommand, Debug)]
 pub enum NeedCommand {
@@ -508,17 +508,12 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         referent: args.referent,
         emergency: args.emergency.then_some(true),
         limit: args.limit,
+        after: None,
     };
     errs.finish()?;
-    let needs = match s.call(Request::NeedList { filter })? {
-        Reply::Needs(n) => n,
-        other => return Err(unexpected(other)),
-    };
-    if s.json {
-        return print_json(&needs);
-    }
     let l = s.lang;
-    let mut table = Table::new(&[
+    let mut json = s.json.then(JsonArray::default);
+    let mut table = StreamTable::new(&[
         s.t("CODICE", "CODE"),
         s.t("ETÀ", "AGE"),
         s.t("SESSO", "SEX"),
@@ -528,28 +523,43 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         s.t("STATO", "STATUS"),
         s.t("SERVIZIO", "SERVICE"),
     ]);
-    for n in &needs {
-        let p = &n.placement;
-        let urgency = match p.urgency {
-            Urgency::Ordinary => String::new(),
-            Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
-        };
-        table.row(vec![
-            n.code.to_string(),
-            describe_age(n.age_months, l),
-            p.sex.label(l).to_string(),
-            comune_label(&p.comune.to_string()),
-            p.kind.label(l).to_string(),
-            urgency,
-            p.status.label(l).to_string(),
-            n.contact.service.to_string(),
-        ]);
+    let mut left = args.limit.unwrap_or(usize::MAX);
+    s.pages(Request::NeedList { filter }, |reply| {
+        let Reply::Needs(mut needs) = reply else { return Err(unexpected(reply)) };
+        needs.items.truncate(left);
+        left -= needs.len();
+        if let Some(json) = &mut json {
+            json.items(&needs)?;
+            return Ok(left > 0);
+        }
+        let mut page = table.page();
+        for n in &needs {
+            let p = &n.placement;
+            let urgency = match p.urgency {
+                Urgency::Ordinary => String::new(),
+                Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
+            };
+            page.row(vec![
+                n.code.to_string(),
+                describe_age(n.age_months, l),
+                p.sex.label(l).to_string(),
+                comune_label(&p.comune.to_string()),
+                p.kind.label(l).to_string(),
+                urgency,
+                p.status.label(l).to_string(),
+                n.contact.service.to_string(),
+            ]);
+        }
+        table.print(page);
+        Ok(left > 0)
+    })?;
+    if let Some(json) = json {
+        return json.end();
     }
-    if table.is_empty() {
+    if table.rows() == 0 {
         outln!("{}", s.t("Nessuna richiesta.", "No needs."));
     } else {
-        out!("{}", table.render());
-        outln!("{} {}", needs.len(), s.t("richieste", "needs"));
+        outln!("{} {}", table.rows(), s.t("richieste", "needs"));
     }
     Ok(())
 }

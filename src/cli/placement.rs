@@ -13,8 +13,8 @@ use crate::model::*;
 
 use super::parse::{placement_code, proposal_code, FlagErrors};
 use super::proposal::service_names;
-use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::{flow, wrap, Block, Table, WIDTH};
+use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
+use super::table::{flow, wrap, Block, StreamTable, Table, WIDTH};
 
 #[derive(Subcommand, Debug)]
 pub enum PlacementCommand {
@@ -258,10 +258,13 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
 fn shared_need(s: &Session, p: &Proposal) -> Option<crate::bank::NeedView> {
     let first = *p.needs.first()?;
     let filter = NeedFilter { service: Some(p.need_service), ..NeedFilter::default() };
-    match s.call(Request::NeedList { filter }) {
-        Ok(Reply::Needs(needs)) => needs.into_iter().find(|n| n.code == first),
-        _ => None,
-    }
+    let mut found = None;
+    let _ = s.pages(Request::NeedList { filter }, |reply| {
+        let Reply::Needs(needs) = reply else { return Ok(false) };
+        found = needs.into_iter().find(|n| n.code == first);
+        Ok(found.is_none())
+    });
+    found
 }
 
 fn get(s: &Session, code: PlacementCode) -> CliResult<Revised<Placement>> {
@@ -507,55 +510,78 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
             _ => None,
         },
         limit: args.limit,
+        after: None,
     };
     errs.finish()?;
-    let placements = match s.call(Request::PlacementList { filter })? {
-        Reply::Placements(p) => p,
-        other => return Err(unexpected(other)),
-    };
-    if s.json {
-        return print_json(&placements);
+    let mut json = s.json.then(JsonArray::default);
+    let mut table = StreamTable::new(&placement_header(s.lang));
+    let mut left = args.limit.unwrap_or(usize::MAX);
+    s.pages(Request::PlacementList { filter }, |reply| {
+        let Reply::Placements(mut placements) = reply else { return Err(unexpected(reply)) };
+        placements.items.truncate(left);
+        left -= placements.len();
+        match &mut json {
+            Some(json) => json.items(&placements)?,
+            None => {
+                let mut page = table.page();
+                for r in &placements {
+                    page.row(placement_row(r, s.lang));
+                }
+                table.print(page);
+            }
+        }
+        Ok(left > 0)
+    })?;
+    if let Some(json) = json {
+        return json.end();
     }
-    if placements.is_empty() {
+    if table.rows() == 0 {
         outln!("{}", s.t("Nessun affido.", "No placements."));
     } else {
-        out!("{}", placement_table(&placements, s.lang));
-        let word = if placements.len() == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
-        outln!("{} {word}", placements.len());
+        let word = if table.rows() == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
+        outln!("{} {word}", table.rows());
     }
     Ok(())
 }
 
 /// One row a placement: who, between which services, from when to when.
 pub fn placement_table(placements: &[Revised<Placement>], lang: Lang) -> String {
+    let mut table = Table::new(&placement_header(lang));
+    for r in placements {
+        table.row(placement_row(r, lang));
+    }
+    table.render()
+}
+
+fn placement_header(lang: Lang) -> [&'static str; 6] {
     let t = |it, en| lang.pick(it, en);
-    let mut table = Table::new(&[
+    [
         t("CODICE", "CODE"),
         t("RICHIESTA", "NEED"),
         t("FAMIGLIA", "FAMILY"),
         t("SERVIZI", "SERVICES"),
         t("INIZIO", "START"),
         t("FINE", "END"),
-    ]);
-    for r in placements {
-        let p = &r.record;
-        let need = match p.needs.as_slice() {
-            [] => String::new(),
-            [one] => one.to_string(),
-            [first, rest @ ..] => format!("{first}+{}", rest.len()),
-        };
-        let end = match &p.closing {
-            Some(c) => format_date(c.date),
-            None => t("in corso", "ongoing").to_string(),
-        };
-        table.row(vec![
-            p.code.to_string(),
-            need,
-            p.family.to_string(),
-            format!("{}→{}", p.need_service, p.family_service),
-            format_date(p.plan.start),
-            end,
-        ]);
-    }
-    table.render()
+    ]
+}
+
+fn placement_row(r: &Revised<Placement>, lang: Lang) -> Vec<String> {
+    let p = &r.record;
+    let need = match p.needs.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first}+{}", rest.len()),
+    };
+    let end = match &p.closing {
+        Some(c) => format_date(c.date),
+        None => lang.pick("in corso", "ongoing").to_string(),
+    };
+    vec![
+        p.code.to_string(),
+        need,
+        p.family.to_string(),
+        format!("{}→{}", p.need_service, p.family_service),
+        format_date(p.plan.start),
+        end,
+    ]
 }

@@ -11,8 +11,8 @@ use crate::i18n::{format_timestamp, Lang};
 use crate::model::*;
 
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Failure, Session};
-use super::table::{wrap, Block, Table, WIDTH};
+use super::session::{print_json, unexpected, CliResult, Failure, JsonArray, Session};
+use super::table::{wrap, Block, StreamTable, Table, WIDTH};
 
 #[derive(Args, Debug)]
 pub struct ProposeArgs {
@@ -238,10 +238,14 @@ pub(super) fn get(s: &Session, code: ProposalCode) -> CliResult<Revised<Proposal
 
 /// Code and name of every service, to name them in full.
 pub(crate) fn service_names(s: &Session) -> BTreeMap<ServiceCode, String> {
-    match s.call(Request::ServiceList) {
-        Ok(Reply::Services(list)) => list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect(),
-        _ => BTreeMap::new(),
-    }
+    // The province's services: few, every page kept.
+    let mut names = BTreeMap::new();
+    let _ = s.pages(Request::ServiceList { after: None, limit: None }, |reply| {
+        let Reply::Services(list) = reply else { return Ok(false) };
+        names.extend(list.into_iter().map(|r| (r.record.code, r.record.details.name)));
+        Ok(true)
+    });
+    names
 }
 
 fn service_name(s: &Session, code: ServiceCode) -> String {
@@ -327,6 +331,7 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         need: args.need.and_then(|v| errs.need_code("need", &v)),
         family: args.family.and_then(|v| errs.family_code("family", &v)),
         limit: args.limit,
+        after: None,
     };
     errs.finish()?;
     if filter.direction.is_some() && filter.service.is_none() {
@@ -344,50 +349,72 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
             }
         }
     }
-    let proposals = match s.call(Request::ProposalList { filter })? {
-        Reply::Proposals(p) => p,
-        other => return Err(unexpected(other)),
-    };
-    if s.json {
-        return print_json(&proposals);
+    let mut json = s.json.then(JsonArray::default);
+    let mut table = StreamTable::new(&proposal_header(s.lang));
+    let mut left = args.limit.unwrap_or(usize::MAX);
+    s.pages(Request::ProposalList { filter }, |reply| {
+        let Reply::Proposals(mut proposals) = reply else { return Err(unexpected(reply)) };
+        proposals.items.truncate(left);
+        left -= proposals.len();
+        match &mut json {
+            Some(json) => json.items(&proposals)?,
+            None => {
+                let mut page = table.page();
+                for r in &proposals {
+                    page.row(proposal_row(r, s.lang));
+                }
+                table.print(page);
+            }
+        }
+        Ok(left > 0)
+    })?;
+    if let Some(json) = json {
+        return json.end();
     }
-    if proposals.is_empty() {
+    if table.rows() == 0 {
         outln!("{}", s.t("Nessuna proposta.", "No proposals."));
     } else {
-        out!("{}", proposal_table(&proposals, s.lang));
-        let word = if proposals.len() == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
-        outln!("{} {word}", proposals.len());
+        let word = if table.rows() == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
+        outln!("{} {word}", table.rows());
     }
     Ok(())
 }
 
 /// One row a proposal: where it stands, between whom, since when.
 pub fn proposal_table(proposals: &[Revised<Proposal>], lang: Lang) -> String {
+    let mut table = Table::new(&proposal_header(lang));
+    for r in proposals {
+        table.row(proposal_row(r, lang));
+    }
+    table.render()
+}
+
+fn proposal_header(lang: Lang) -> [&'static str; 6] {
     let t = |it, en| lang.pick(it, en);
-    let mut table = Table::new(&[
+    [
         t("CODICE", "CODE"),
         t("STATO", "STATUS"),
         t("RICHIESTA", "NEED"),
         t("FAMIGLIA", "FAMILY"),
         t("SERVIZI", "SERVICES"),
         t("DAL", "SINCE"),
-    ]);
-    for r in proposals {
-        let p = &r.record;
-        let need = match p.needs.as_slice() {
-            [] => String::new(),
-            [one] => one.to_string(),
-            [first, rest @ ..] => format!("{first}+{}", rest.len()),
-        };
-        let since = p.last_step().map(|st| crate::model::dates::format_date(st.at.date())).unwrap_or_default();
-        table.row(vec![
-            p.code.to_string(),
-            status_word(p.status, lang),
-            need,
-            p.family.to_string(),
-            format!("{}→{}", p.need_service, p.family_service),
-            since,
-        ]);
-    }
-    table.render()
+    ]
+}
+
+fn proposal_row(r: &Revised<Proposal>, lang: Lang) -> Vec<String> {
+    let p = &r.record;
+    let need = match p.needs.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first}+{}", rest.len()),
+    };
+    let since = p.last_step().map(|st| crate::model::dates::format_date(st.at.date())).unwrap_or_default();
+    vec![
+        p.code.to_string(),
+        status_word(p.status, lang),
+        need,
+        p.family.to_string(),
+        format!("{}→{}", p.need_service, p.family_service),
+        since,
+    ]
 }

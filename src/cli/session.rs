@@ -182,6 +182,24 @@ impl Session {
         self.request(request)?.map_err(|e| Failure::from_bank(&e, self.lang))
     }
 
+    /// A list, page after page: `each` gets every page as it comes (and
+    /// nothing is kept here) and says whether to go on; it ends after the
+    /// last page.
+    pub fn pages(&self, request: Request, mut each: impl FnMut(Reply) -> CliResult<bool>) -> CliResult {
+        let mut request = request;
+        loop {
+            let reply = self.call(request.clone())?;
+            let next = reply.next_page().cloned();
+            if !each(reply)? {
+                return Ok(());
+            }
+            match next {
+                Some(next) => request = request.page_after(Some(next)),
+                None => return Ok(()),
+            }
+        }
+    }
+
     /// An import of lines made in memory (the demo).
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
         self.import_chunks(line_chunks(lines))
@@ -223,6 +241,54 @@ pub fn unexpected(reply: Reply) -> Failure {
     Failure::Internal(format!("unexpected reply: {reply:?}"))
 }
 
+/// A JSON array printed as its items come, the same text `print_json`
+/// gives for the whole array: `[]`, or one item per element indented by two.
+#[derive(Default)]
+pub struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    /// Prints a batch of items (a page) at once.
+    pub fn items<T: serde::Serialize>(&mut self, items: &[T]) -> CliResult {
+        let text = self.text(items)?;
+        print!("{}", crate::model::plain::inert_json(&text));
+        Ok(())
+    }
+
+    /// Closes the array.
+    pub fn end(self) -> CliResult {
+        println!("{}", self.closing());
+        Ok(())
+    }
+
+    /// A batch's text: each item as `print_json` indents it inside the array.
+    fn text<T: serde::Serialize>(&mut self, items: &[T]) -> CliResult<String> {
+        let mut text = String::new();
+        for item in items {
+            let json = serde_json::to_string_pretty(item).map_err(|e| Failure::Internal(e.to_string()))?;
+            text.push_str(if self.started { ",\n" } else { "[\n" });
+            self.started = true;
+            for (i, line) in json.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("  ");
+                text.push_str(line);
+            }
+        }
+        Ok(text)
+    }
+
+    fn closing(&self) -> &'static str {
+        if self.started {
+            "\n]"
+        } else {
+            "[]"
+        }
+    }
+}
+
 /// Prints a value as JSON on stdout (for `--json`). serde_json escapes C0
 /// controls; DEL, C1, bidirectional and invisible characters are escaped
 /// too (`\u202e`), so a script decodes the stored value exactly and a
@@ -246,4 +312,29 @@ fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u
         }
         Some(Ok(chunk))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The array streamed in pages is the text the whole array printed at once was.
+    #[test]
+    fn a_json_array_streamed_in_pages_reads_as_the_whole_one() {
+        let items: Vec<serde_json::Value> = (0..7)
+            .map(|i| serde_json::json!({ "code": format!("F-2026-{i:04}"), "tags": ["a", "b"], "nested": { "n": i } }))
+            .collect();
+        for pages in [1, 2, 3, 7] {
+            let mut json = JsonArray::default();
+            let mut text = String::new();
+            for page in items.chunks(items.len().div_ceil(pages)) {
+                text.push_str(&json.text(page).unwrap());
+                text.push_str(&json.text::<serde_json::Value>(&[]).unwrap());
+            }
+            text.push_str(json.closing());
+            assert_eq!(text, serde_json::to_string_pretty(&items).unwrap(), "{pages} pages");
+        }
+        let empty = JsonArray::default();
+        assert_eq!(empty.closing(), serde_json::to_string_pretty(&Vec::<u8>::new()).unwrap());
+    }
 }

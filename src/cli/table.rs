@@ -29,6 +29,14 @@ impl Table {
     }
 
     pub fn render(&self) -> String {
+        let widths = self.widths();
+        let mut out = self.render_line(&self.header, &widths);
+        out.push_str(&self.render_rows(&widths));
+        out
+    }
+
+    /// Each column's width: the widest of its header and cells.
+    fn widths(&self) -> Vec<usize> {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate() {
@@ -37,22 +45,74 @@ impl Table {
                 }
             }
         }
+        widths
+    }
+
+    fn render_rows(&self, widths: &[usize]) -> String {
+        self.rows.iter().map(|r| self.render_line(r, widths)).collect()
+    }
+
+    fn render_line(&self, cells: &[String], widths: &[usize]) -> String {
         let mut out = String::new();
-        let line = |cells: &[String], out: &mut String| {
-            let last = cells.len().saturating_sub(1);
-            for (i, c) in cells.iter().enumerate() {
-                out.push_str(c);
-                if i < last {
-                    out.push_str(&" ".repeat(widths[i].saturating_sub(c.width()) + 2));
-                }
+        let last = cells.len().saturating_sub(1);
+        for (i, c) in cells.iter().enumerate() {
+            out.push_str(c);
+            if i < last {
+                let width = widths.get(i).copied().unwrap_or(0);
+                out.push_str(&" ".repeat(width.saturating_sub(c.width()) + 2));
             }
-            out.push('\n');
-        };
-        line(&self.header, &mut out);
-        for r in &self.rows {
-            line(r, &mut out);
         }
+        out.push('\n');
         out
+    }
+}
+
+/// A table printed page by page as a list streams in: the columns take
+/// their widths from the header and the first rows, and keep them; a
+/// later, wider cell pushes the rest of its own line along. A list of one
+/// page prints exactly as a `Table`.
+pub struct StreamTable {
+    header: Vec<String>,
+    widths: Option<Vec<usize>>,
+    rows: usize,
+}
+
+impl StreamTable {
+    pub fn new(header: &[&str]) -> StreamTable {
+        StreamTable { header: header.iter().map(|h| h.to_string()).collect(), widths: None, rows: 0 }
+    }
+
+    /// Prints a page of rows (the first one with the header).
+    pub fn print(&mut self, page: Table) {
+        if !page.is_empty() {
+            out!("{}", self.text(page));
+        }
+    }
+
+    /// What `print` prints for a page: the widths are the first page's,
+    /// and the header comes with it.
+    fn text(&mut self, page: Table) -> String {
+        let widths = self.widths.get_or_insert_with(|| page.widths()).clone();
+        let mut text = if self.rows == 0 { page.render_line(&self.header, &widths) } else { String::new() };
+        text.push_str(&page.render_rows(&widths));
+        self.rows += page.rows.len();
+        text
+    }
+
+    /// The header alone, as a `Table` without rows prints it.
+    pub fn print_header(&mut self) {
+        let page = self.page();
+        out!("{}", page.render());
+    }
+
+    /// A page's table, to fill and then `print`.
+    pub fn page(&self) -> Table {
+        Table { header: self.header.clone(), rows: Vec::new() }
+    }
+
+    /// Rows printed so far.
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 }
 
@@ -207,4 +267,48 @@ pub fn flow_hanging(parts: &[String], first: usize, next: usize, width: usize) -
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<String>> {
+        vec![
+            vec!["F-2026-0001".into(), "Dalmine (BG)".into(), "idonea".into()],
+            vec!["F-2026-0002".into(), "Azzano San Paolo (BG)".into(), "sospesa".into()],
+            vec!["F-2026-0003".into(), "Milano (MI)".into(), "non idonea".into()],
+        ]
+    }
+
+    #[test]
+    fn a_list_of_one_page_streams_as_the_whole_table_printed() {
+        let header = ["CODICE", "COMUNE", "STATO"];
+        let mut whole = Table::new(&header);
+        let mut stream = StreamTable::new(&header);
+        let mut page = stream.page();
+        for r in rows() {
+            whole.row(r.clone());
+            page.row(r);
+        }
+        assert_eq!(stream.text(page), whole.render());
+    }
+
+    #[test]
+    fn later_pages_keep_the_first_pages_widths() {
+        let mut stream = StreamTable::new(&["CODICE", "COMUNE", "STATO"]);
+        let rows = rows();
+        let mut first = stream.page();
+        first.row(rows[0].clone());
+        let mut second = stream.page();
+        second.row(rows[2].clone());
+        let text = format!("{}{}", stream.text(first), stream.text(second));
+        assert_eq!(
+            text,
+            "CODICE       COMUNE        STATO\n\
+             F-2026-0001  Dalmine (BG)  idonea\n\
+             F-2026-0003  Milano (MI)   non idonea\n"
+        );
+        assert_eq!(stream.rows(), 2);
+    }
 }

@@ -26,6 +26,19 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
             }
         }
         BankError::Refused(r) => super::describe_refusal(r, lang),
+        BankError::Busy { scope } => {
+            let whose = match (scope, it) {
+                (crate::bank::HeavyScope::User { limit }, true) => format!("{limit} tue richieste già in corso"),
+                (crate::bank::HeavyScope::User { limit }, false) => format!("{limit} of your requests under way"),
+                (crate::bank::HeavyScope::Server { limit }, true) => format!("{limit} richieste già in corso"),
+                (crate::bank::HeavyScope::Server { limit }, false) => format!("{limit} requests under way"),
+            };
+            if it {
+                format!("Il server è occupato con altre richieste pesanti, riprova tra poco ({whose}).")
+            } else {
+                format!("The server is busy with other heavy requests, try again shortly ({whose}).")
+            }
+        }
         BankError::NotFound { code } => {
             if it {
                 format!("{code}: non trovato")

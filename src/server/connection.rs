@@ -44,6 +44,8 @@ pub struct Shared {
     pub fanout: Arc<Fanout>,
     pub connections: Arc<Connections>,
     pub shutdown: Arc<AtomicBool>,
+    /// Places for heavy requests (lists, exports): see `admission`.
+    pub heavy: Arc<super::admission::Admission>,
     pub bank_path: String,
     /// The uid the server runs as: it may stop its own server.
     pub owner: u32,
@@ -117,10 +119,12 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
     let lagged = Arc::new(AtomicBool::new(false));
     let writer_lagged = lagged.clone();
     let writer_stream = stream.clone();
+    let written = Arc::new(Written::default());
+    let writer_written = written.clone();
     let writer_thread = std::thread::Builder::new()
         .name("banca-writer".into())
         .stack_size(WRITER_STACK)
-        .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged, spent))?;
+        .spawn(move || write_loop(&writer_stream, outgoing, writer_lagged, spent, &writer_written))?;
     let out = Outgoing { queue: &queue, credits: &credits };
 
     let mut reader = BufReader::with_capacity(READ_BUFFER, Timed { stream: &stream, deadline: None });
@@ -128,6 +132,8 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
     let mut restore: Option<Result<Restore<'_>, BankError>> = None;
     let mut subscribed = false;
     let mut wrote_failure = false;
+    // Replies queued so far; the writer counts those it has written.
+    let mut replies: u64 = 0;
     let idle = idle_time(shared.connections.limits().idle, is_active_operator(&shared.bank, &actor));
     let result = loop {
         // Frames already read ahead into the buffer are not on the socket
@@ -188,6 +194,21 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
             ClientMsg::Call { id, request } => {
                 // Anything but the import's own end abandons it (and its writer lock).
                 let under_way = restore.take();
+                // A heavy answer is built only with a place, and holds it
+                // until written: what the server holds for heavy requests
+                // is bounded by the places, however the clients read.
+                let permit = match request.is_heavy().then(|| shared.heavy.acquire(&actor.user)) {
+                    Some(Err(scope)) => {
+                        tracing::info!(user = %actor.user, ?scope, "heavy request refused: busy");
+                        if out.reply(id, Err(BankError::Busy { scope })).is_err() {
+                            break Ok(());
+                        }
+                        replies += 1;
+                        continue;
+                    }
+                    Some(Ok(permit)) => Some(permit),
+                    None => None,
+                };
                 let response = match (*request, under_way) {
                     (Request::Import { lines }, Some(Ok(mut r))) => {
                         for l in &lines {
@@ -215,6 +236,13 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
                 }
                 if gone || failed {
                     break Ok(());
+                }
+                replies += 1;
+                if let Some(permit) = permit {
+                    if !written.wait_for(replies, Instant::now() + FRAME_TIMEOUT) {
+                        break Err(FrameError::Io(std::io::ErrorKind::TimedOut.into()));
+                    }
+                    drop(permit);
                 }
             }
         }
@@ -359,10 +387,66 @@ fn spool_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
 /// The client's writer has gone: stop serving it.
 struct Gone;
 
-fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: Arc<AtomicBool>, spent: Receiver<()>) {
+/// How many replies the writer has written, for a heavy call that keeps
+/// its place until its answer has left (counted here, not by the ids a
+/// client chooses).
+#[derive(Default)]
+struct Written {
+    /// Replies written, and whether the writer has stopped.
+    state: std::sync::Mutex<(u64, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Written {
+    fn reply(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.0 += 1;
+        self.changed.notify_all();
+    }
+
+    fn stopped(&self) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until `count` replies are written; false when the writer stopped or `deadline` passed first.
+    fn wait_for(&self, count: u64, deadline: Instant) -> bool {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if s.0 >= count {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if s.1 || left.is_zero() {
+                return false;
+            }
+            s = self.changed.wait_timeout(s, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+}
+
+fn write_loop(
+    stream: &UnixStream,
+    outgoing: Receiver<Box<ServerMsg>>,
+    lagged: Arc<AtomicBool>,
+    spent: Receiver<()>,
+    written: &Written,
+) {
+    write_all(stream, outgoing, lagged, spent, written);
+    written.stopped();
+}
+
+fn write_all(
+    stream: &UnixStream,
+    outgoing: Receiver<Box<ServerMsg>>,
+    lagged: Arc<AtomicBool>,
+    spent: Receiver<()>,
+    written: &Written,
+) {
     let mut writer = stream;
     for msg in outgoing {
         let chunk = matches!(*msg, ServerMsg::ExportLines { .. });
+        let is_reply = matches!(&*msg, ServerMsg::Reply { .. });
         let sent = match protocol::write_frame(&mut writer, &msg, MAX_SERVER_FRAME) {
             // A reply that cannot be sent as it is (too large, or a value the
             // codec cannot encode): its caller gets an error it can show,
@@ -390,6 +474,9 @@ fn write_loop(stream: &UnixStream, outgoing: Receiver<Box<ServerMsg>>, lagged: A
         }
         if chunk {
             let _ = spent.try_recv();
+        }
+        if is_reply {
+            written.reply();
         }
         if lagged.swap(false, Ordering::Relaxed)
             && protocol::write_frame(&mut writer, &ServerMsg::Lagged, MAX_SERVER_FRAME).is_err()

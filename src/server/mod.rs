@@ -2,6 +2,7 @@
 //! Unix socket, like tmux. Identity comes from the socket's peer
 //! credentials; every request goes to `Bank::handle`.
 
+pub mod admission;
 mod connection;
 mod fanout;
 pub mod log;
@@ -42,6 +43,8 @@ pub struct ServeOptions {
     pub bank: BankConfig,
     /// Connection caps and timeouts.
     pub limits: Limits,
+    /// How many heavy requests (lists, exports) run at once.
+    pub heavy: admission::HeavyLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +120,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
         fanout,
         connections: connections.clone(),
         shutdown: shutdown.clone(),
+        heavy: admission::Admission::new(opts.heavy),
         bank_path: bank_path.display().to_string(),
         owner: nix::unistd::getuid().as_raw(),
     });
@@ -125,6 +129,9 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
         socket = %opts.socket.display(),
         per_user = limits.per_user,
         total = limits.total,
+        heavy_per_user = opts.heavy.per_user,
+        heavy_total = opts.heavy.total,
+        page_size = opts.bank.page_size,
         "serving"
     );
     ready();

@@ -320,6 +320,18 @@ impl App {
         None
     }
 
+    /// The screen shown is near the end of a list the server has more of
+    /// (and no popup covers it): `load_more` should run before the next wait.
+    pub fn wants_more(&self) -> bool {
+        self.popup.is_none() && self.connected && self.screens[self.current].wants_more()
+    }
+
+    /// Fetches the next page of the list shown: one round trip.
+    pub fn load_more(&mut self) {
+        self.dirty = true;
+        self.with_screen(self.current, |s, ctx| s.load_more(ctx));
+    }
+
     /// What the server pushed, or what happened to it.
     pub fn live(&mut self, live: Live) {
         self.dirty = true;

@@ -98,6 +98,22 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
         if app.should_quit() {
             break;
         }
+        // A list the operator scrolled near the end of grows by a page
+        // between frames, keys first: the screen is drawn ("loading more…")
+        // before each page, never frozen longer than one round trip.
+        if app.wants_more() {
+            match rx.try_recv() {
+                Err(mpsc::TryRecvError::Empty) => {
+                    app.load_more();
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+                Ok(input) => {
+                    handle(&mut app, input);
+                    continue;
+                }
+            }
+        }
         // Everything waiting is handled before the next frame: one frame per batch.
         let first = match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(input) => Some(input),
@@ -105,13 +121,7 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         for input in first.into_iter().chain(std::iter::from_fn(|| rx.try_recv().ok())) {
-            match input {
-                Input::Term(TermEvent::Key(k)) => app.key(k),
-                Input::Term(TermEvent::Mouse(m)) => app.mouse(m),
-                Input::Term(TermEvent::Resize(..)) => app.redraw(),
-                Input::Term(_) => {}
-                Input::Live(l) => app.live(l),
-            }
+            handle(&mut app, input);
             if app.should_quit() {
                 break;
             }
@@ -119,6 +129,16 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     }
     drop(guard);
     Ok(())
+}
+
+fn handle(app: &mut App, input: Input) {
+    match input {
+        Input::Term(TermEvent::Key(k)) => app.key(k),
+        Input::Term(TermEvent::Mouse(m)) => app.mouse(m),
+        Input::Term(TermEvent::Resize(..)) => app.redraw(),
+        Input::Term(_) => {}
+        Input::Live(l) => app.live(l),
+    }
 }
 
 fn app_user(app: &App) -> String {

@@ -63,6 +63,7 @@ texts!(T {
     Filter => "filtra", "filter";
     Sort => "ordina", "sort";
     Loading => "caricamento…", "loading…";
+    LoadingMore => "altre in caricamento…", "loading more…";
     Empty => "nessun elemento", "nothing here";
     Unsaved => "Modifiche non salvate: uscire comunque? (s/n)", "Unsaved changes: leave anyway? (y/n)";
     QuitUnsaved => "Ci sono modifiche non salvate: uscire comunque? (s/n)", "There are unsaved changes: quit anyway? (y/n)";

@@ -9,15 +9,15 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Reply, Request};
+use crate::bank::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
 use crate::store::audit::AuditEntry;
-use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{edit_line, text_cell, LineKey, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{edit_line, loading_more, near_end, text_cell, LineKey, Pointer, Selection, TableView};
 
 texts!(Tx {
     Title => "Registro delle operazioni", "Audit log";
@@ -51,7 +51,7 @@ const KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
-/// How many entries are read at once: the newest.
+/// How many entries a page asks for: the newest first, older ones as the operator scrolls.
 const LIMIT: usize = 1000;
 
 pub struct Audit {
@@ -59,6 +59,8 @@ pub struct Audit {
     /// Not an administrator nor the coordination: nothing is asked.
     reserved: bool,
     entries: Vec<AuditEntry>,
+    /// Where the next (older) page starts, while the server has more.
+    more: Option<Cursor>,
     /// Indexes of `entries` shown (the user filter is applied here).
     shown: Vec<usize>,
     sel: Selection,
@@ -73,6 +75,7 @@ impl Audit {
             loaded: false,
             reserved: false,
             entries: Vec::new(),
+            more: None,
             shown: Vec::new(),
             sel: Selection::default(),
             filter: String::new(),
@@ -92,12 +95,29 @@ impl Audit {
         if self.reserved {
             return;
         }
-        let request = Request::AuditList { record: self.record_filter(), limit: LIMIT };
-        if let Some(Reply::Audit(entries)) = ctx.call(request) {
-            self.entries = entries;
+        let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: None };
+        if let Some(Reply::Audit(page)) = ctx.call(request) {
+            self.entries = page.items;
+            self.more = page.next;
             self.loaded = true;
             self.arrange();
         }
+    }
+
+    /// The next (older) page of entries.
+    fn next_page(&mut self, ctx: &mut Ctx) {
+        let Some(after) = self.more.clone() else { return };
+        let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: Some(after) };
+        if let Some(Reply::Audit(page)) = ctx.call(request) {
+            self.entries.extend(page.items);
+            self.more = page.next;
+            self.arrange();
+        }
+    }
+
+    /// A user filter narrows the entries loaded; the list then grows only by explicit moves.
+    fn user_filtered(&self) -> bool {
+        self.record_filter().is_none() && !self.filter.trim().is_empty()
     }
 
     /// Applies the user filter (anything that is not a record code).
@@ -196,6 +216,10 @@ impl Screen for Audit {
         }
         if let Some(n) = keys::action(NAV, ev) {
             self.sel.nav(n, self.shown.len());
+            let at_end = self.sel.selected + 1 >= self.shown.len();
+            if at_end && self.user_filtered() && matches!(n, Nav::Down | Nav::PageDown | Nav::End) {
+                self.next_page(ctx);
+            }
             return Outcome::Done;
         }
         if ev.code == KeyCode::Esc && !self.filter.is_empty() {
@@ -229,6 +253,18 @@ impl Screen for Audit {
 
     fn captures_text(&self) -> bool {
         self.editing
+    }
+
+    fn wants_more(&self) -> bool {
+        !self.reserved
+            && !self.editing
+            && self.more.is_some()
+            && !self.user_filtered()
+            && near_end(&self.sel, self.shown.len())
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.next_page(ctx);
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
@@ -284,5 +320,8 @@ impl Screen for Audit {
                 text_cell(&fields.join(", ")),
             ]
         });
+        if self.more.is_some() {
+            loading_more(frame, list, theme, T::LoadingMore.get(lang));
+        }
     }
 }

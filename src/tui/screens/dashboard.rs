@@ -195,7 +195,7 @@ impl Dashboard {
             },
             Kind::Reviews => {
                 let filter = PlacementFilter { service, active: Some(true), ..Default::default() };
-                let mut due: Vec<(time::Date, Item)> = placements(ctx, filter)
+                let mut due: Vec<(time::Date, Item)> = placements(ctx, filter, |p| p.review_due(today))
                     .iter()
                     .filter_map(|p| {
                         let date = p.next_review()?;
@@ -254,32 +254,47 @@ fn needed_by(n: &NeedView) -> Option<time::Date> {
     }
 }
 
+/// The first page of needs: the panes show at most `LIMIT` of them.
 fn needs(ctx: &mut Ctx, filter: NeedFilter) -> Vec<NeedView> {
     match ctx.call(Request::NeedList { filter }) {
-        Some(Reply::Needs(v)) => v,
+        Some(Reply::Needs(v)) => v.items,
         _ => Vec::new(),
     }
 }
 
+/// The first page of families: the panes show at most `LIMIT` of them.
 fn families(ctx: &mut Ctx, filter: FamilyFilter) -> Vec<FamilyView> {
     match ctx.call(Request::FamilyList { filter }) {
-        Some(Reply::Families(v)) => v,
+        Some(Reply::Families(v)) => v.items,
         _ => Vec::new(),
     }
 }
 
+/// Every page of active proposals: those waiting for an answer are few,
+/// and the pane must not miss one on a later page.
 fn proposals(ctx: &mut Ctx, filter: ProposalFilter) -> Vec<Proposal> {
-    match ctx.call(Request::ProposalList { filter }) {
-        Some(Reply::Proposals(v)) => v.into_iter().map(|r| r.record).collect(),
-        _ => Vec::new(),
-    }
+    let mut out = Vec::new();
+    ctx.each_page(Request::ProposalList { filter }, |reply| match reply {
+        Reply::Proposals(v) => {
+            out.extend(v.into_iter().map(|r| r.record));
+            true
+        }
+        _ => false,
+    });
+    out
 }
 
-fn placements(ctx: &mut Ctx, filter: PlacementFilter) -> Vec<Placement> {
-    match ctx.call(Request::PlacementList { filter }) {
-        Some(Reply::Placements(v)) => v.into_iter().map(|r| r.record).collect(),
-        _ => Vec::new(),
-    }
+/// Every page of ongoing placements, keeping those `keep` says yes to (reviews due).
+fn placements(ctx: &mut Ctx, filter: PlacementFilter, keep: impl Fn(&Placement) -> bool) -> Vec<Placement> {
+    let mut out = Vec::new();
+    ctx.each_page(Request::PlacementList { filter }, |reply| match reply {
+        Reply::Placements(v) => {
+            out.extend(v.into_iter().map(|r| r.record).filter(|p| keep(p)));
+            true
+        }
+        _ => false,
+    });
+    out
 }
 
 fn need_item(n: &NeedView, lang: Lang) -> Item {

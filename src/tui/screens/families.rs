@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, FamilyFilter, FamilyView, Reply, Request};
+use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::cli::family::render_family;
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
@@ -23,7 +23,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
-use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
 texts!(Tx {
@@ -143,7 +143,10 @@ enum Mode {
 
 pub struct Families {
     loaded: bool,
+    /// The pages loaded so far, in code order.
     rows: Vec<FamilyView>,
+    /// Where the next page starts, while the server has more.
+    more: Option<Cursor>,
     /// Each row's text for the `f` filter, folded once rather than at every
     /// keystroke; emptied whenever `rows` change.
     hay: Vec<String>,
@@ -163,6 +166,7 @@ impl Families {
         Families {
             loaded: false,
             rows: Vec::new(),
+            more: None,
             hay: Vec::new(),
             shown: Vec::new(),
             sel: Selection::default(),
@@ -175,15 +179,37 @@ impl Families {
         }
     }
 
+    /// The first page of the list.
     fn load(&mut self, ctx: &mut Ctx) {
         let filter = FamilyFilter { status: self.status, ..FamilyFilter::default() };
-        if let Some(Reply::Families(rows)) = ctx.call(Request::FamilyList { filter }) {
+        if let Some(Reply::Families(page)) = ctx.call(Request::FamilyList { filter }) {
             let selected = self.selected().map(|f| f.code);
-            self.rows = rows;
+            self.rows = page.items;
+            self.more = page.next;
             self.hay.clear();
             self.loaded = true;
             self.arrange(selected);
         }
+    }
+
+    /// The next page, after the rows loaded.
+    fn next_page(&mut self, ctx: &mut Ctx) {
+        let Some(after) = self.more.clone() else { return };
+        let filter = FamilyFilter { status: self.status, after: Some(after), ..FamilyFilter::default() };
+        if let Some(Reply::Families(page)) = ctx.call(Request::FamilyList { filter }) {
+            let selected = self.selected().map(|f| f.code);
+            // Events add only families before the cursor (`within_loaded`): none is here twice.
+            self.rows.extend(page.items);
+            self.more = page.next;
+            self.hay.clear();
+            self.arrange(selected);
+        }
+    }
+
+    /// Whether a family belongs among the rows loaded: all of them are, or
+    /// its code comes before the next page (later ones come with their page).
+    fn within_loaded(&self, code: FamilyCode) -> bool {
+        self.more.is_none() || self.rows.iter().any(|r| r.code >= code)
     }
 
     fn selected(&self) -> Option<&FamilyView> {
@@ -218,6 +244,11 @@ impl Families {
         match act {
             Act::Nav(n) => {
                 self.sel.nav(n, self.shown.len());
+                // With a text filter the list does not grow by itself: each move past its end fetches a page.
+                let at_end = self.sel.selected + 1 >= self.shown.len();
+                if at_end && !self.filter.trim().is_empty() && matches!(n, Nav::Down | Nav::PageDown | Nav::End) {
+                    self.next_page(ctx);
+                }
             }
             Act::Open => {
                 if let Some(code) = self.selected().map(|f| f.code) {
@@ -402,7 +433,8 @@ impl Families {
                 }
             }
             (Some(v), Some(p)) => self.rows[p] = shared(v),
-            (Some(v), None) => self.rows.push(shared(v)),
+            (Some(v), None) if self.within_loaded(code) => self.rows.push(shared(v)),
+            (Some(_), None) => {}
             (None, Some(p)) => {
                 self.rows.remove(p);
             }
@@ -752,6 +784,17 @@ impl Screen for Families {
         }
     }
 
+    fn wants_more(&self) -> bool {
+        matches!(self.mode, Mode::List)
+            && self.more.is_some()
+            && self.filter.trim().is_empty()
+            && near_end(&self.sel, self.shown.len())
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.next_page(ctx);
+    }
+
     fn unsaved(&self) -> bool {
         matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
@@ -817,5 +860,8 @@ impl Screen for Families {
                 Cell::from(if f.stale { Line::styled(confirmed, theme.warning()) } else { Line::raw(confirmed) }),
             ]
         });
+        if self.more.is_some() {
+            loading_more(frame, list, theme, T::LoadingMore.get(lang));
+        }
     }
 }

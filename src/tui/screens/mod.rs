@@ -130,6 +130,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// A list walked page by page (one round trip each), `each` taking every
+    /// page and saying whether to go on; for short lists (the province's
+    /// services, a service's operators) and for figures that need every
+    /// row of a bounded set (reviews due). False when a call failed.
+    pub fn each_page(&mut self, request: Request, mut each: impl FnMut(Reply) -> bool) -> bool {
+        let mut request = request;
+        loop {
+            let Some(reply) = self.call(request.clone()) else { return false };
+            let next = reply.next_page().cloned();
+            if !each(reply) {
+                return true;
+            }
+            match next {
+                Some(next) => request = request.page_after(Some(next)),
+                None => return true,
+            }
+        }
+    }
+
     /// A request whose failure the screen shows itself (a form's fields).
     pub fn try_call(&mut self, request: Request) -> Result<Reply, CallError> {
         self.source.call(request)
@@ -185,7 +204,27 @@ pub trait Screen {
     fn unsaved(&self) -> bool {
         false
     }
+    /// The operator is near the end of the rows loaded and the server has
+    /// more: the application calls `load_more` before waiting for a key.
+    fn wants_more(&self) -> bool {
+        false
+    }
+    /// Fetches the next page of the list shown (one round trip).
+    fn load_more(&mut self, _ctx: &mut Ctx) {}
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View);
+}
+
+/// Code and name of every service (the province's: a few pages at most), to name them in full.
+pub fn service_names(ctx: &mut Ctx) -> std::collections::BTreeMap<crate::model::ServiceCode, String> {
+    let mut names = std::collections::BTreeMap::new();
+    ctx.each_page(Request::ServiceList { after: None, limit: None }, |reply| match reply {
+        Reply::Services(list) => {
+            names.extend(list.into_iter().map(|r| (r.record.code, r.record.details.name)));
+            true
+        }
+        _ => false,
+    });
+    names
 }
 
 /// One of each screen, in the order of `ScreenId::ALL`.

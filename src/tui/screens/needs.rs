@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, NeedFilter, NeedView, Reply, Request};
+use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::cli::need::{render_need, urgency_text};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
@@ -26,7 +26,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
-use crate::tui::widgets::list::{edit_line, scrolled, LineKey, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
 use crate::tui::widgets::text::document;
 
 texts!(Tx {
@@ -129,6 +129,8 @@ enum Mode {
 pub struct Needs {
     loaded: bool,
     rows: Vec<NeedView>,
+    /// Where the next page starts, while the server has more.
+    more: Option<Cursor>,
     /// Each row's text for the `f` filter, folded once rather than at every
     /// keystroke; emptied whenever `rows` change.
     hay: Vec<String>,
@@ -147,6 +149,7 @@ impl Needs {
         Needs {
             loaded: false,
             rows: Vec::new(),
+            more: None,
             hay: Vec::new(),
             shown: Vec::new(),
             sel: Selection::default(),
@@ -161,14 +164,35 @@ impl Needs {
 
     fn load(&mut self, ctx: &mut Ctx) {
         let filter = NeedFilter { status: self.status, ..NeedFilter::default() };
-        if let Some(Reply::Needs(rows)) = ctx.call(Request::NeedList { filter }) {
+        if let Some(Reply::Needs(page)) = ctx.call(Request::NeedList { filter }) {
             let selected = self.selected().map(|n| n.code);
             // Lists show the shared view: the child's identity stays in the record.
-            self.rows = rows.into_iter().map(shared).collect();
+            self.rows = page.items.into_iter().map(shared).collect();
+            self.more = page.next;
             self.hay.clear();
             self.loaded = true;
             self.arrange(selected);
         }
+    }
+
+    /// The next page, after the rows loaded.
+    fn next_page(&mut self, ctx: &mut Ctx) {
+        let Some(after) = self.more.clone() else { return };
+        let filter = NeedFilter { status: self.status, after: Some(after), ..NeedFilter::default() };
+        if let Some(Reply::Needs(page)) = ctx.call(Request::NeedList { filter }) {
+            let selected = self.selected().map(|n| n.code);
+            // Events add only needs before the cursor (`within_loaded`): none is here twice.
+            self.rows.extend(page.items.into_iter().map(shared));
+            self.more = page.next;
+            self.hay.clear();
+            self.arrange(selected);
+        }
+    }
+
+    /// Whether a need belongs among the rows loaded: all of them are, or
+    /// its code comes before the next page (later ones come with their page).
+    fn within_loaded(&self, code: NeedCode) -> bool {
+        self.more.is_none() || self.rows.iter().any(|r| r.code >= code)
     }
 
     fn selected(&self) -> Option<&NeedView> {
@@ -213,6 +237,11 @@ impl Needs {
         match act {
             Act::Nav(n) => {
                 self.sel.nav(n, self.shown.len());
+                // With a text filter the list does not grow by itself: each move past its end fetches a page.
+                let at_end = self.sel.selected + 1 >= self.shown.len();
+                if at_end && !self.filter.trim().is_empty() && matches!(n, Nav::Down | Nav::PageDown | Nav::End) {
+                    self.next_page(ctx);
+                }
             }
             Act::Open => {
                 if let Some(code) = self.selected().map(|n| n.code) {
@@ -361,7 +390,8 @@ impl Needs {
                 }
             }
             (Some(v), Some(p)) => self.rows[p] = shared(v),
-            (Some(v), None) => self.rows.push(shared(v)),
+            (Some(v), None) if self.within_loaded(code) => self.rows.push(shared(v)),
+            (Some(_), None) => {}
             (None, Some(p)) => {
                 self.rows.remove(p);
             }
@@ -671,6 +701,17 @@ impl Screen for Needs {
         }
     }
 
+    fn wants_more(&self) -> bool {
+        matches!(self.mode, Mode::List)
+            && self.more.is_some()
+            && self.filter.trim().is_empty()
+            && near_end(&self.sel, self.shown.len())
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.next_page(ctx);
+    }
+
     fn unsaved(&self) -> bool {
         matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
@@ -741,5 +782,8 @@ impl Screen for Needs {
                 Cell::from(format_date(n.meta.created_at.date())),
             ]
         });
+        if self.more.is_some() {
+            loading_more(frame, list, theme, T::LoadingMore.get(lang));
+        }
     }
 }

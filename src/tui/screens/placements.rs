@@ -12,14 +12,14 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{PlacementFilter, Reply, Request, Revised};
+use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::cli::placement::render_placement;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
 use crate::tui::widgets::text::document;
 
@@ -98,6 +98,8 @@ pub struct Placements {
     rows: Vec<Revised<Placement>>,
     /// Indexes of `rows` shown.
     shown: Vec<usize>,
+    /// Which page comes next: the ongoing placements are listed first.
+    next: NextPage,
     due_only: bool,
     today: Option<time::Date>,
     sel: Selection,
@@ -113,6 +115,28 @@ impl Default for Placements {
     }
 }
 
+/// The ongoing placements first (newest first), then the closed ones: each
+/// a list of pages, so what still needs care is on top however many there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NextPage {
+    Ongoing(Cursor),
+    FirstClosed,
+    Closed(Cursor),
+    Done,
+}
+
+impl NextPage {
+    /// What comes after a page of ongoing (`true`) or closed placements.
+    fn after(ongoing: bool, next: Option<Cursor>) -> NextPage {
+        match (ongoing, next) {
+            (true, Some(c)) => NextPage::Ongoing(c),
+            (true, None) => NextPage::FirstClosed,
+            (false, Some(c)) => NextPage::Closed(c),
+            (false, None) => NextPage::Done,
+        }
+    }
+}
+
 /// The next review of an ongoing placement falls in `today`'s month, or is overdue.
 fn due_this_month(p: &Placement, today: time::Date) -> bool {
     p.review_due(today)
@@ -124,6 +148,7 @@ impl Placements {
             loaded: false,
             rows: Vec::new(),
             shown: Vec::new(),
+            next: NextPage::Done,
             due_only: false,
             today: None,
             sel: Selection::default(),
@@ -137,18 +162,46 @@ impl Placements {
     fn load(&mut self, ctx: &mut Ctx) {
         self.today = Some(ctx.view.today);
         if self.names.is_empty() {
-            if let Ok(Reply::Services(list)) = ctx.try_call(Request::ServiceList) {
-                self.names = list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect();
+            self.names = super::service_names(ctx);
+        }
+        // Ongoing first, newest first: what still needs care on top.
+        let filter = PlacementFilter { active: Some(true), ..PlacementFilter::default() };
+        if let Some(Reply::Placements(page)) = ctx.call(Request::PlacementList { filter }) {
+            let keep = self.selected().map(|p| p.record.code);
+            self.rows = page.items;
+            self.next = NextPage::after(true, page.next);
+            self.loaded = true;
+            self.arrange(keep);
+            // The ongoing ones fit one page: the closed ones follow at once.
+            if self.next == NextPage::FirstClosed {
+                self.next_page(ctx);
             }
         }
-        if let Some(Reply::Placements(mut rows)) =
-            ctx.call(Request::PlacementList { filter: PlacementFilter::default() })
-        {
+    }
+
+    /// Whether the list shown goes on on the server. Only ongoing placements
+    /// have reviews due: the closed ones are not fetched for that view.
+    fn has_more(&self) -> bool {
+        match self.next {
+            NextPage::Done => false,
+            NextPage::Ongoing(_) => true,
+            NextPage::FirstClosed | NextPage::Closed(_) => !self.due_only,
+        }
+    }
+
+    /// The next page: more ongoing placements, or the closed ones.
+    fn next_page(&mut self, ctx: &mut Ctx) {
+        let (ongoing, after) = match &self.next {
+            NextPage::Ongoing(c) => (true, Some(c.clone())),
+            NextPage::FirstClosed => (false, None),
+            NextPage::Closed(c) => (false, Some(c.clone())),
+            NextPage::Done => return,
+        };
+        let filter = PlacementFilter { active: Some(ongoing), after, ..PlacementFilter::default() };
+        if let Some(Reply::Placements(page)) = ctx.call(Request::PlacementList { filter }) {
             let keep = self.selected().map(|p| p.record.code);
-            // Ongoing first, then by code: what still needs care on top.
-            rows.sort_by_key(|r| (!r.record.is_active(), r.record.code));
-            self.rows = rows;
-            self.loaded = true;
+            self.rows.extend(page.items);
+            self.next = NextPage::after(ongoing, page.next);
             self.arrange(keep);
         }
     }
@@ -419,6 +472,17 @@ impl Screen for Placements {
         self.ask.is_some()
     }
 
+    fn wants_more(&self) -> bool {
+        self.has_more()
+            && matches!(self.mode, Mode::List)
+            && self.ask.is_none()
+            && near_end(&self.sel, self.shown.len())
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.next_page(ctx);
+    }
+
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
@@ -500,6 +564,9 @@ impl Screen for Placements {
                     Cell::from(state),
                 ]
             });
+            if self.has_more() {
+                loading_more(frame, list, theme, T::LoadingMore.get(lang));
+            }
         }
         match &self.ask {
             Some(

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Direction, ProposalFilter, Reply, Request, Revised};
+use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
 use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
@@ -20,7 +20,7 @@ use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, Propos
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
-use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
+use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
 use crate::tui::widgets::text::document;
 
@@ -162,7 +162,10 @@ enum Mode {
 pub struct Proposals {
     loaded: bool,
     direction: Direction,
+    /// The pages loaded so far, newest first.
     rows: Vec<Revised<Proposal>>,
+    /// Where the next page starts, while the server has more.
+    more: Option<Cursor>,
     sel: Selection,
     mode: Mode,
     ask: Option<Ask>,
@@ -184,6 +187,7 @@ impl Proposals {
             loaded: false,
             direction: Direction::Inbox,
             rows: Vec::new(),
+            more: None,
             sel: Selection::default(),
             mode: Mode::List,
             ask: None,
@@ -195,19 +199,29 @@ impl Proposals {
 
     fn load(&mut self, ctx: &mut Ctx) {
         if self.names.is_empty() {
-            if let Ok(Reply::Services(list)) = ctx.try_call(Request::ServiceList) {
-                self.names = list.into_iter().map(|r| (r.record.code, r.record.details.name)).collect();
-            }
+            self.names = super::service_names(ctx);
         }
         let filter = ProposalFilter { direction: Some(self.direction), ..ProposalFilter::default() };
-        if let Some(Reply::Proposals(mut rows)) = ctx.call(Request::ProposalList { filter }) {
+        // The newest first (the server's order): what came in last is what needs an answer.
+        if let Some(Reply::Proposals(page)) = ctx.call(Request::ProposalList { filter }) {
             let keep = self.selected().map(|p| p.record.code);
-            // The newest first: what came in last is what needs an answer.
-            rows.sort_by_key(|r| std::cmp::Reverse(r.record.code));
-            self.rows = rows;
+            self.rows = page.items;
+            self.more = page.next;
             self.loaded = true;
             let at = keep.and_then(|c| self.rows.iter().position(|p| p.record.code == c)).unwrap_or(self.sel.selected);
             self.sel.select(at, self.rows.len());
+        }
+    }
+
+    /// The next (older) page, after the rows loaded.
+    fn next_page(&mut self, ctx: &mut Ctx) {
+        let Some(after) = self.more.clone() else { return };
+        let filter =
+            ProposalFilter { direction: Some(self.direction), after: Some(after), ..ProposalFilter::default() };
+        if let Some(Reply::Proposals(page)) = ctx.call(Request::ProposalList { filter }) {
+            self.rows.extend(page.items);
+            self.more = page.next;
+            self.sel.clamp(self.rows.len());
         }
     }
 
@@ -583,6 +597,17 @@ impl Screen for Proposals {
         self.ask.is_some()
     }
 
+    fn wants_more(&self) -> bool {
+        matches!(self.mode, Mode::List)
+            && self.ask.is_none()
+            && self.more.is_some()
+            && near_end(&self.sel, self.rows.len())
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.next_page(ctx);
+    }
+
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
@@ -652,6 +677,9 @@ impl Screen for Proposals {
                     Cell::from(other),
                 ]
             });
+            if self.more.is_some() {
+                loading_more(frame, list, theme, T::LoadingMore.get(lang));
+            }
         }
         match &self.ask {
             Some(Ask::Reason(_, _, prompt)) | Some(Ask::Plan(_, _, prompt)) => prompt.render(frame, area, view),

@@ -149,11 +149,28 @@ impl Services {
     }
 
     fn load(&mut self, ctx: &mut Ctx) {
-        if let Some(Reply::Services(list)) = ctx.call(Request::ServiceList) {
-            self.services = list.into_iter().map(|r| r.record).collect();
+        // The province's services and ambits: a few, every page kept.
+        let mut services = Vec::new();
+        let whole = ctx.each_page(Request::ServiceList { after: None, limit: None }, |reply| match reply {
+            Reply::Services(list) => {
+                services.extend(list.into_iter().map(|r| r.record));
+                true
+            }
+            _ => false,
+        });
+        if whole {
+            self.services = services;
         }
-        if let Some(Reply::Ambits(list)) = ctx.call(Request::AmbitList) {
-            self.ambits = list.into_iter().map(|r| r.record).collect();
+        let mut ambits = Vec::new();
+        let whole = ctx.each_page(Request::AmbitList { after: None, limit: None }, |reply| match reply {
+            Reply::Ambits(list) => {
+                ambits.extend(list.into_iter().map(|r| r.record));
+                true
+            }
+            _ => false,
+        });
+        if whole {
+            self.ambits = ambits;
         }
         self.operators.clear();
         self.loaded = true;
@@ -169,8 +186,18 @@ impl Services {
             return;
         }
         // Not everyone may list operators: the service shows without them.
-        if let Ok(Reply::Operators(ops)) = ctx.try_call(Request::OperatorList { service: Some(code) }) {
-            self.operators.insert(code, ops.into_iter().map(|r| r.record).collect());
+        let mut request = Request::OperatorList { service: Some(code), after: None, limit: None };
+        let mut ops = Vec::new();
+        while let Ok(Reply::Operators(page)) = ctx.try_call(request.clone()) {
+            let next = page.next.clone();
+            ops.extend(page.into_iter().map(|r| r.record));
+            match next {
+                Some(next) => request = request.page_after(Some(next)),
+                None => {
+                    self.operators.insert(code, ops);
+                    return;
+                }
+            }
         }
     }
 

@@ -15,7 +15,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::bank::{Reply, Request};
 use crate::i18n::{describe_reason, field_label, Lang};
 use crate::model::dates::parse_date;
 use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
@@ -253,11 +252,8 @@ pub fn assignment_fields(ctx: &mut Ctx) -> Vec<Field> {
         return Vec::new();
     }
     let lang = ctx.view.lang;
-    let services = match ctx.call(Request::ServiceList) {
-        Some(Reply::Services(list)) => list,
-        _ => Vec::new(),
-    };
-    let options = services.iter().map(|s| format!("{} {}", s.record.code, s.record.details.name)).collect();
+    let options =
+        crate::tui::screens::service_names(ctx).into_iter().map(|(code, name)| format!("{code} {name}")).collect();
     vec![Field::choice("service", lang, options, 0).required(), Field::text("referent", lang, "").required()]
 }
 

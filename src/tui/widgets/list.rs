@@ -80,6 +80,24 @@ impl Selection {
     }
 }
 
+/// Whether the selection is within a window's height of the last of `len`
+/// rows: time to fetch the next page of a list, if there is one.
+pub fn near_end(sel: &Selection, len: usize) -> bool {
+    sel.selected + sel.height.max(1) >= len
+}
+
+/// "loading more…" over the bottom border of a table drawn in `area`:
+/// the list goes on on the server and comes as the operator scrolls.
+pub fn loading_more(frame: &mut Frame, area: Rect, theme: Theme, text: &str) {
+    if area.height < 2 || area.width < 4 {
+        return;
+    }
+    let text = format!(" {text} ");
+    let width = (unicode_width::UnicodeWidthStr::width(text.as_str()) as u16).min(area.width - 2);
+    let line = Rect { x: area.x + 1, y: area.y + area.height - 1, width, height: 1 };
+    frame.render_widget(ratatui::widgets::Paragraph::new(text).style(theme.dim()), line);
+}
+
 /// What the mouse did to a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointer {
