@@ -15,7 +15,9 @@ use crate::bank::{BankError, Change, ChangeKind, Request, Response};
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
 /// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
 /// 3: typed events, `Welcome::Busy`, `ServerMsg::Subscription`, a 4 KiB hello.
-pub const PROTOCOL: u32 = 3;
+/// 4: lists by pages (`Cursor`, `Page`), `Busy`, `Doctor`, quarantine, disk
+/// full and failed writes, streamed import bytes, bounds' new reasons.
+pub const PROTOCOL: u32 = 4;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -26,8 +28,9 @@ pub const MAX_FRAME: usize = 4 << 20;
 /// The hello is the only frame read from a client not yet known: it is tiny.
 pub const MAX_HELLO: usize = 4 << 10;
 
-/// Frames from the server may be larger (a list of 100 000 families is
-/// about 30 MB), but not unbounded: a client refuses garbage too.
+/// Frames from the server may be larger (a page of a list is about 1 MiB
+/// at most, an export chunk 1 MiB), but not unbounded: a client refuses
+/// garbage too.
 pub const MAX_SERVER_FRAME: usize = 256 << 20;
 
 /// Export lines and import bytes travel in chunks of about this many bytes.
