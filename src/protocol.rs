@@ -22,8 +22,11 @@ pub const PROTOCOL: u32 = 4;
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// No frame from a client may be larger: checked before allocating.
-pub const MAX_FRAME: usize = 4 << 20;
+/// No frame from a client may be larger: checked before allocating. The
+/// largest a client sends is an import chunk (`CHUNK_BYTES`) or a record at
+/// every limit (under 1 MiB, `model::limits`); the server reserves room for
+/// decoding each frame (`server::frame_budget`), so the cap also bounds that.
+pub const MAX_FRAME: usize = 2 << 20;
 
 /// The hello is the only frame read from a client not yet known: it is tiny.
 pub const MAX_HELLO: usize = 4 << 10;
@@ -216,6 +219,10 @@ pub enum FrameError {
     TooLarge { len: usize, cap: usize },
     #[error("frame does not decode: {0}")]
     Garbled(String),
+    /// The server had no room to read a frame this large in time: too many
+    /// frames being read at once.
+    #[error("no room to read a frame of {len} bytes: the server is overloaded")]
+    NoRoom { len: usize },
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -255,6 +262,18 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<(T, usize), bincode::
 }
 
 pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<T, FrameError> {
+    read_frame_reserving(r, cap, |_| Ok(())).map(|(value, ())| value)
+}
+
+/// As [`read_frame`], calling `reserve` with the body's length once it is
+/// known and within `cap`, before the body is read or decoded: what it
+/// gives (room in a budget) comes back with the value, to be held while
+/// the value lives.
+pub fn read_frame_reserving<T: DeserializeOwned, R>(
+    r: &mut impl Read,
+    cap: usize,
+    reserve: impl FnOnce(usize) -> Result<R, FrameError>,
+) -> Result<(T, R), FrameError> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len) {
         Ok(()) => {}
@@ -265,6 +284,7 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<
     if len > cap {
         return Err(FrameError::TooLarge { len, cap });
     }
+    let reserved = reserve(len)?;
     // Memory follows the bytes that arrive, not the length a peer claims:
     // a header announcing megabytes then silence costs nothing.
     let mut body = Vec::with_capacity(len.min(64 << 10));
@@ -276,7 +296,7 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> Result<
     if used != len {
         return Err(FrameError::Garbled(format!("{} bytes left over", len - used)));
     }
-    Ok(value)
+    Ok((value, reserved))
 }
 
 #[cfg(test)]

@@ -247,3 +247,71 @@ fn someone_who_is_not_an_active_operator_cannot_hold_a_connection() {
     eprintln!("a non-operator's quiet connection closed after {closed_after:?}; an operator's kept");
     drop(server);
 }
+
+/// Frames built to make the decoder allocate most (millions of empty
+/// strings: 1 byte each on the wire, 24 in memory), sent at once on several
+/// connections: each reserves room in the server's frame budget before its
+/// body is read, so what they cost together stays bounded (without the
+/// budget, eight such frames grew this server by about 400 MiB). Every
+/// connection is answered or closed, and the server answers afterwards.
+#[test]
+fn frames_built_to_make_the_decoder_allocate_stay_within_the_servers_frame_budget() {
+    if !as_root() {
+        eprintln!("skipped: making Unix groups for this test needs root");
+        return;
+    }
+    const GROUP: &str = "bc_fb";
+    let _accounts = UnixAccounts::create(GROUP, &[]);
+    let place = Place::new();
+    let server = place.start(GROUP, &[]);
+    let before = server.rss_kib();
+    let frame = {
+        let lines = vec![String::new(); MAX_FRAME - 64];
+        let call = protocol::ClientMsg::Call { id: 1, request: Box::new(Request::Import { lines }) };
+        let mut f = Vec::new();
+        protocol::write_frame(&mut f, &call, MAX_FRAME).expect("the frame fits the cap");
+        f
+    };
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (peak, done, pid) = (peak.clone(), done.clone(), server.pid);
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                    let kib = s
+                        .lines()
+                        .find_map(|l| l.strip_prefix("VmRSS:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                        .unwrap_or(0);
+                    peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let senders: Vec<_> = (0..8)
+        .map(|_| {
+            let (mut s, frame) = (connect_with_hello(&place), frame.clone());
+            std::thread::spawn(move || {
+                let welcome: Welcome = protocol::read_frame(&mut s, MAX_SERVER_FRAME).expect("a welcome");
+                assert!(matches!(welcome, Welcome::Ok { .. }), "{welcome:?}");
+                s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+                let _ = s.write_all(&frame);
+                // An answer (the import refused), or the connection closed for want of room.
+                let _ = protocol::read_frame::<protocol::ServerMsg>(&mut s, MAX_SERVER_FRAME);
+            })
+        })
+        .collect();
+    for t in senders {
+        t.join().expect("every connection answered or closed");
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    sampler.join().unwrap();
+    let grew_mib = (peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(before)) / 1024;
+    println!("8 frames of {} bytes at once: the server grew by {grew_mib} MiB at most", frame.len());
+    // The budget is 160 MiB of worst cases; what is really built is less.
+    assert!(grew_mib < 170, "the server grew by {grew_mib} MiB");
+    let mut admin = place.client();
+    assert!(admin.call(Request::Whoami).is_ok(), "the server still answers");
+}

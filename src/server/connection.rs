@@ -46,6 +46,8 @@ pub struct Shared {
     pub shutdown: Arc<AtomicBool>,
     /// Places for heavy requests (lists, exports): see `admission`.
     pub heavy: Arc<super::admission::Admission>,
+    /// Room for decoding clients' frames, server-wide: see `frame_budget`.
+    pub frames: Arc<super::frame_budget::FrameBudget>,
     pub bank_path: String,
     /// The uid the server runs as: it may stop its own server.
     pub owner: u32,
@@ -151,11 +153,19 @@ fn session(stream: Arc<UnixStream>, shared: &Shared, uid: u32, ticket: &Ticket) 
             break Ok(());
         }
         reader.get_mut().deadline = Some(Instant::now() + FRAME_TIMEOUT);
-        let msg: Result<ClientMsg, FrameError> = protocol::read_frame(&mut reader, MAX_FRAME);
+        // The frame's room is held until its message has been handled (the
+        // end of this turn of the loop): decoded values live that long.
+        let msg = protocol::read_frame_reserving(&mut reader, MAX_FRAME, |len| {
+            shared.frames.reserve(len, super::frame_budget::WAIT).ok_or(FrameError::NoRoom { len })
+        });
         reader.get_mut().deadline = None;
-        let msg = match msg {
+        let (msg, _room): (ClientMsg, _) = match msg {
             Ok(m) => m,
             Err(FrameError::Closed) => break Ok(()),
+            Err(e @ FrameError::NoRoom { .. }) => {
+                tracing::warn!(user = %actor.user, "{e}: connection closed");
+                break Err(e);
+            }
             Err(e) => break Err(e),
         };
         match msg {

@@ -5,6 +5,7 @@
 pub mod admission;
 mod connection;
 mod fanout;
+pub mod frame_budget;
 pub mod log;
 mod registry;
 pub mod restore;
@@ -121,6 +122,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
         connections: connections.clone(),
         shutdown: shutdown.clone(),
         heavy: admission::Admission::new(opts.heavy),
+        frames: Arc::new(frame_budget::FrameBudget::new(frame_budget::BUDGET)),
         bank_path: bank_path.display().to_string(),
         owner: nix::unistd::getuid().as_raw(),
     });
