@@ -41,6 +41,10 @@ pub struct Target {
 
 /// Connecting and the handshake never take longer than this.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long `stop` waits for a stopping server to let go of its bank (over
+/// 10 s after a 1 000 000-family demo: docs/performance.md).
+pub const STOP_WAIT: Duration = Duration::from_secs(60);
 /// Long enough for an export or import of 100 000 families (seconds), finite.
 pub const DEFAULT_REPLY_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -336,9 +340,11 @@ impl Client {
                 }
             }
         }
-        // The server closes every connection, then flushes and exits.
+        // The server closes every connection, then flushes, refreshes its
+        // store's snapshot (seconds on a large bank) and removes its socket
+        // last: until then the bank is still its own.
         while self.receive().is_ok() {}
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + STOP_WAIT;
         while self.target.socket.exists() && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
