@@ -519,3 +519,28 @@ fn a_date_out_of_its_window_is_refused_naming_the_window() {
     let err = String::from_utf8(err).unwrap();
     assert!(err.contains("--approved-on") && err.contains("deve essere tra 01/01/1990 e oggi"), "{err}");
 }
+
+/// Every flag of the commands an operator types most says what it is for:
+/// `--spare-rooms` and the lists' `--limit` showed a bare name.
+#[test]
+fn every_flag_of_the_everyday_commands_has_a_description() {
+    for command in [&["family", "add"][..], &["family", "edit"], &["family", "list"], &["need", "list"]] {
+        let out =
+            Command::cargo_bin("banca").unwrap().args(command).arg("--help").env_remove("BANCA_LANG").output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let flag = line.trim_start();
+            if !flag.starts_with("--") && !flag.starts_with("-h") {
+                continue;
+            }
+            // The description follows on the same line, or on the next one, indented.
+            let inline = flag.split_once("  ").is_some_and(|(_, rest)| !rest.trim().is_empty());
+            let below = lines.get(i + 1).is_some_and(|next| {
+                let next = next.trim_start();
+                !next.is_empty() && !next.starts_with('-')
+            });
+            assert!(inline || below, "{command:?}: {flag} has no description:\n{help}");
+        }
+    }
+}
