@@ -544,3 +544,28 @@ fn every_flag_of_the_everyday_commands_has_a_description() {
         }
     }
 }
+
+/// A file that never ends and holds no line (`/dev/zero`) is refused at
+/// line 1 once it is longer than any header, not read for ever; nothing is left.
+#[test]
+fn an_import_of_an_endless_stream_is_refused_at_line_one() {
+    let dir = TempDir::new().unwrap();
+    let bank = Bank { dir };
+    let new = bank.dir.path().join("restored");
+    let out = bank
+        .cmd_for(&new)
+        .args(["--lang", "en", "import", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 1:"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(bank.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("restored"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
