@@ -519,3 +519,53 @@ fn a_date_out_of_its_window_is_refused_naming_the_window() {
     let err = String::from_utf8(err).unwrap();
     assert!(err.contains("--approved-on") && err.contains("deve essere tra 01/01/1990 e oggi"), "{err}");
 }
+
+/// Every flag of the commands an operator types most says what it is for:
+/// `--spare-rooms` and the lists' `--limit` showed a bare name.
+#[test]
+fn every_flag_of_the_everyday_commands_has_a_description() {
+    for command in [&["family", "add"][..], &["family", "edit"], &["family", "list"], &["need", "list"]] {
+        let out =
+            Command::cargo_bin("banca").unwrap().args(command).arg("--help").env_remove("BANCA_LANG").output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let flag = line.trim_start();
+            if !flag.starts_with("--") && !flag.starts_with("-h") {
+                continue;
+            }
+            // The description follows on the same line, or on the next one, indented.
+            let inline = flag.split_once("  ").is_some_and(|(_, rest)| !rest.trim().is_empty());
+            let below = lines.get(i + 1).is_some_and(|next| {
+                let next = next.trim_start();
+                !next.is_empty() && !next.starts_with('-')
+            });
+            assert!(inline || below, "{command:?}: {flag} has no description:\n{help}");
+        }
+    }
+}
+
+/// A file that never ends and holds no line (`/dev/zero`) is refused at
+/// line 1 once it is longer than any header, not read for ever; nothing is left.
+#[test]
+fn an_import_of_an_endless_stream_is_refused_at_line_one() {
+    let dir = TempDir::new().unwrap();
+    let bank = Bank { dir };
+    let new = bank.dir.path().join("restored");
+    let out = bank
+        .cmd_for(&new)
+        .args(["--lang", "en", "import", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 1:"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(bank.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("restored"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -502,10 +502,20 @@ fn after_kill_9_every_acknowledged_write_is_still_there() {
         let code = FamilyCode::parse(code).expect("a family code");
         family(&mut c, code);
     }
-    let listed = match ok(&mut c, Request::FamilyList { filter: FamilyFilter::default() }) {
-        Reply::Families(v) => v.len(),
-        other => panic!("expected Families, got {other:?}"),
-    };
+    // The list comes in pages (of 1 000 by default): all of them.
+    let (mut listed, mut after) = (0, None);
+    loop {
+        let filter = FamilyFilter { after: after.take(), ..FamilyFilter::default() };
+        let page = match ok(&mut c, Request::FamilyList { filter }) {
+            Reply::Families(page) => page,
+            other => panic!("expected Families, got {other:?}"),
+        };
+        listed += page.len();
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
     let expected = UPDATERS + created.len();
     assert!(
         (expected..=expected + CREATORS).contains(&listed),

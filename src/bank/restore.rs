@@ -163,6 +163,13 @@ impl Restore<'_> {
         }
     }
 
+    /// True once the file is refused whatever follows: the report is full,
+    /// or the first line is already longer than any header. The rest need
+    /// not be read (an endless stream, `/dev/zero`, would never end).
+    pub fn settled(&self) -> bool {
+        self.faults.len() >= MAX_FAULTS || (self.line == 0 && self.overlong)
+    }
+
     /// Bytes the restore itself holds now: the line being read and the
     /// sibling references waiting for their need (the store's own cache aside).
     pub fn held(&self) -> usize {

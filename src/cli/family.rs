@@ -68,6 +68,7 @@ pub struct FamilyFields {
     /// Animali in casa (testo libero)
     #[arg(long)]
     pets: Option<String>,
+    /// Stanze libere per un minore accolto
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     spare_rooms: Option<String>,
     /// Tipi di affido accolti: residenziale, diurno, tempo_libero, pronto_intervento, affido_leggero, genitore_bambino, neomaggiorenni
@@ -112,26 +113,32 @@ pub struct FamilyFields {
     /// Disponibilità confermata il (gg/mm/aaaa, o "oggi")
     #[arg(long, value_name = "DATA")]
     confirmed_on: Option<String>,
+    /// Note (testo libero)
     #[arg(long)]
     notes: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct FamilyListArgs {
+    /// Solo le famiglie in questo stato (es. idonea)
     #[arg(long)]
     status: Option<String>,
     /// Tipo di affido accolto
     #[arg(long)]
     kind: Option<String>,
+    /// Solo le famiglie di questo servizio (es. S-001)
     #[arg(long)]
     service: Option<String>,
+    /// Solo le famiglie di questo comune (nome o codice ISTAT)
     #[arg(long)]
     comune: Option<String>,
+    /// Solo le famiglie di questo referente (nome utente)
     #[arg(long)]
     referent: Option<String>,
     /// Solo le disponibilità da riconfermare
     #[arg(long)]
     stale: bool,
+    /// Quante mostrare al massimo
     #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }

@@ -123,19 +123,25 @@ pub struct NeedFields {
 
 #[derive(Args, Debug)]
 pub struct NeedListArgs {
+    /// Solo le richieste in questo stato: aperta, in_abbinamento, abbinata, chiusa
     #[arg(long)]
     status: Option<String>,
+    /// Solo le richieste di questo tipo di affido
     #[arg(long)]
     kind: Option<String>,
+    /// Solo le richieste di questo servizio (es. S-001)
     #[arg(long)]
     service: Option<String>,
+    /// Solo le richieste di questo comune (nome o codice ISTAT)
     #[arg(long)]
     comune: Option<String>,
+    /// Solo le richieste di questo referente (nome utente)
     #[arg(long)]
     referent: Option<String>,
     /// Solo pronto intervento
     #[arg(long)]
     emergency: bool,
+    /// Quante mostrare al massimo
     #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
     limit: Option<usize>,
 }

@@ -190,8 +190,19 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     // A client that sends calls and never reads the answers blocks its
     // connection on a full socket: cut it.
     connections.close_all(std::net::Shutdown::Both);
+    let grace = Instant::now() + STOP_GRACE;
+    while clients.iter().any(|c| !c.is_finished()) && Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A request stuck in the store (sled retries a page it reads as
+    // corrupted, forever) would hold the server up for good: leave it to
+    // the exit, so that a supervisor can restart the server.
     for c in clients {
-        let _ = c.join();
+        if c.is_finished() {
+            let _ = c.join();
+        } else {
+            tracing::warn!("a request did not end within {STOP_GRACE:?} of the stop: leaving it behind");
+        }
     }
     // A build cut short by a stop still finishes: it holds the bank.
     let built = indexing.join().unwrap_or(Ok(()));

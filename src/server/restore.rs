@@ -82,6 +82,9 @@ fn build(
     for chunk in chunks {
         let bytes = chunk.map_err(|e| RestoreError::Io { path: source.to_path_buf(), source: e })?;
         restore.feed(&bytes);
+        if restore.settled() {
+            break;
+        }
     }
     let summary = match restore.finish_for_closing()? {
         Reply::Imported(summary) => summary,
