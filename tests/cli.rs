@@ -492,6 +492,11 @@ fn a_negative_number_is_refused_naming_its_flag() {
         .code(2)
         .stderr(predicate::str::contains("'--limit <LIMIT>'").and(predicate::str::contains("non può essere negativo")));
     bank.run(&["family", "list"]).success().stdout(predicate::str::contains("Nessuna famiglia"));
+    // Asking for none would read as "there are none": refused.
+    bank.run(&["family", "list", "--limit", "0"])
+        .code(2)
+        .stderr(predicate::str::contains("'--limit <LIMIT>'").and(predicate::str::contains("deve essere almeno 1")));
+    bank.run(&["--lang", "en", "audit", "--limit", "0"]).code(2).stderr(predicate::str::contains("must be at least 1"));
 }
 
 #[test]

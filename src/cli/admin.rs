@@ -53,7 +53,7 @@ pub struct AuditArgs {
     #[arg(long)]
     record: Option<String>,
     /// Quante voci mostrare (le più recenti)
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: usize,
 }
 
@@ -426,6 +426,10 @@ fn file_chunks(mut f: std::fs::File) -> impl Iterator<Item = std::io::Result<Vec
 /// is started on it as for any command.
 pub fn import(settings: &Settings, file: &Path) -> CliResult {
     let lang = settings.lang;
+    if file.is_dir() {
+        let what = lang.pick("è una cartella, non un file di esportazione", "is a folder, not an export file");
+        return Err(Failure::User(format!("{}: {what}", file.display())));
+    }
     let source = std::fs::File::open(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
     let chunks = file_chunks(source);
     let bank = crate::config::canonical_bank_path(&settings.db);

@@ -139,7 +139,7 @@ pub struct FamilyListArgs {
     #[arg(long)]
     stale: bool,
     /// Quante mostrare al massimo
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: Option<usize>,
 }
 

@@ -21,7 +21,7 @@ pub struct FindArgs {
     #[arg(value_name = "RICERCA", required = true, num_args = 1..)]
     query: Vec<String>,
     /// Quanti risultati mostrare (i migliori)
-    #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: usize,
 }
 

@@ -24,7 +24,7 @@ pub struct MatchArgs {
     #[arg(long, value_name = "FAMIGLIA")]
     family: Option<String>,
     /// Quante candidate mostrare
-    #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: usize,
     /// Perché questa famiglia non è candidata (o in che posizione è)
     #[arg(long, value_name = "FAMIGLIA", conflicts_with = "family")]

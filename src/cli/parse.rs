@@ -36,6 +36,16 @@ pub fn whole<T: std::str::FromStr>(input: &str) -> Result<T, String> {
     input.trim().parse().map_err(|_| number_problem(input, lang).to_string())
 }
 
+/// A count of things to show: a whole number of at least 1 (0 would show
+/// nothing and read as "there are none").
+pub fn at_least_one(input: &str) -> Result<usize, String> {
+    let lang = PARSE_LANG.get().copied().unwrap_or_default();
+    match whole::<usize>(input)? {
+        0 => Err(lang.pick("deve essere almeno 1", "must be at least 1").to_string()),
+        n => Ok(n),
+    }
+}
+
 /// Problems with flags, reported all at once.
 pub struct FlagErrors {
     lang: Lang,

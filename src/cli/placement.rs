@@ -125,7 +125,7 @@ pub struct PlacementListArgs {
     #[arg(long)]
     closed: bool,
     /// Quanti mostrare (i più recenti)
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: Option<usize>,
 }
 

@@ -94,7 +94,7 @@ pub struct ProposalListArgs {
     #[arg(long, value_name = "FAMIGLIA")]
     family: Option<String>,
     /// Quante mostrare (le più recenti)
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<usize>)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: Option<usize>,
 }
 
