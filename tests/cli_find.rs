@@ -161,9 +161,10 @@ fn find_without_results_or_with_a_wrong_filter_exits_1_with_a_sentence() {
     let err = bank.stderr(&["find", "comune:atlantide"], 1);
     assert!(err.contains("comune sconosciuto (atlantide)"), "{err}");
 
-    // Nothing to search, a zero limit: exit 1; no query at all is a usage error.
+    // Nothing to search: exit 1; a zero limit and no query at all are usage errors.
     assert!(bank.stderr(&["find", "  "], 1).contains("Scrivere un testo o un filtro"));
-    assert!(bank.stderr(&["find", "bassi", "--limit", "0"], 1).contains("--limit"));
+    let zero = bank.stderr(&["find", "bassi", "--limit", "0"], 2);
+    assert!(zero.contains("--limit") && zero.contains("deve essere almeno 1"), "{zero}");
     bank.run(&["find"]).code(2);
 }
 
