@@ -9,8 +9,8 @@ use crate::model::dates::format_date;
 use crate::model::*;
 
 use super::parse::{family_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
-use super::table::{Block, StreamTable};
+use super::session::{print_json, unexpected, CliResult, Session};
+use super::table::Block;
 
 #[derive(Subcommand, Debug)]
 pub enum FamilyCommand {
@@ -521,8 +521,7 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
     };
     errs.finish()?;
     let l = s.lang;
-    let mut json = s.json.then(JsonArray::default);
-    let mut table = StreamTable::new(&[
+    let header = [
         s.t("CODICE", "CODE"),
         s.t("COMUNE", "COMUNE"),
         s.t("STATO", "STATUS"),
@@ -531,50 +530,37 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         s.t("POSTI", "PLACES"),
         s.t("SERVIZIO", "SERVICE"),
         s.t("CONFERMATA", "CONFIRMED"),
-    ]);
-    let mut left = args.limit.unwrap_or(usize::MAX);
-    s.pages(Request::FamilyList { filter }, |reply| {
-        let Reply::Families(mut families) = reply else { return Err(unexpected(reply)) };
-        families.items.truncate(left);
-        left -= families.len();
-        if let Some(json) = &mut json {
-            json.items(&families)?;
-            return Ok(left > 0);
-        }
-        let mut page = table.page();
-        for f in &families {
-            let p = &f.profile;
-            let kinds: Vec<&str> = p.kinds.iter().map(|k| k.token_it()).collect();
-            let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
-            page.row(vec![
-                f.code.to_string(),
-                comune_label(&p.comune.to_string()),
-                p.status.label(l).to_string(),
-                kinds.join(","),
-                p.ages.describe(l),
-                p.max_children.to_string(),
-                f.contact.service.to_string(),
-                if f.stale { format!("{confirmed} ⚠") } else { confirmed },
-            ]);
-        }
-        table.print(page);
-        Ok(left > 0)
-    })?;
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
+    ];
+    let row = |f: &FamilyView| {
+        let p = &f.profile;
+        let kinds: Vec<&str> = p.kinds.iter().map(|k| k.token_it()).collect();
+        let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
+        vec![
+            f.code.to_string(),
+            comune_label(&p.comune.to_string()),
+            p.status.label(l).to_string(),
+            kinds.join(","),
+            p.ages.describe(l),
+            p.max_children.to_string(),
+            f.contact.service.to_string(),
+            if f.stale { format!("{confirmed} ⚠") } else { confirmed },
+        ]
+    };
+    let items = |reply| match reply {
+        Reply::Families(page) => Ok(page),
+        other => Err(unexpected(other)),
+    };
+    let Some(rows) = s.stream_list(Request::FamilyList { filter }, &header, args.limit, items, row)? else {
+        return Ok(());
+    };
+    if rows == 0 {
         outln!("{}", s.t("Nessuna famiglia.", "No families."));
     } else {
-        let noun = match table.rows() {
+        let noun = match rows {
             1 => s.t("famiglia", "family"),
             _ => s.t("famiglie", "families"),
         };
-        outln!(
-            "{} {noun} {}",
-            table.rows(),
-            s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)")
-        );
+        outln!("{rows} {noun} {}", s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)"));
     }
     Ok(())
 }

@@ -10,8 +10,8 @@ use crate::model::*;
 
 use super::family::{list_labels, meta_footer, opt_date, saved};
 use super::parse::{need_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
-use super::table::{Block, StreamTable};
+use super::session::{print_json, unexpected, CliResult, Session};
+use super::table::Block;
 
 #[derive(Subcommand, Debug)]
 pub enum NeedCommand {
@@ -518,8 +518,7 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
     };
     errs.finish()?;
     let l = s.lang;
-    let mut json = s.json.then(JsonArray::default);
-    let mut table = StreamTable::new(&[
+    let header = [
         s.t("CODICE", "CODE"),
         s.t("ETÀ", "AGE"),
         s.t("SESSO", "SEX"),
@@ -528,44 +527,35 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         s.t("URGENZA", "URGENCY"),
         s.t("STATO", "STATUS"),
         s.t("SERVIZIO", "SERVICE"),
-    ]);
-    let mut left = args.limit.unwrap_or(usize::MAX);
-    s.pages(Request::NeedList { filter }, |reply| {
-        let Reply::Needs(mut needs) = reply else { return Err(unexpected(reply)) };
-        needs.items.truncate(left);
-        left -= needs.len();
-        if let Some(json) = &mut json {
-            json.items(&needs)?;
-            return Ok(left > 0);
-        }
-        let mut page = table.page();
-        for n in &needs {
-            let p = &n.placement;
-            let urgency = match p.urgency {
-                Urgency::Ordinary => String::new(),
-                Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
-            };
-            page.row(vec![
-                n.code.to_string(),
-                describe_age(n.age_months, l),
-                p.sex.label(l).to_string(),
-                comune_label(&p.comune.to_string()),
-                p.kind.label(l).to_string(),
-                urgency,
-                p.status.label(l).to_string(),
-                n.contact.service.to_string(),
-            ]);
-        }
-        table.print(page);
-        Ok(left > 0)
-    })?;
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
+    ];
+    let row = |n: &NeedView| {
+        let p = &n.placement;
+        let urgency = match p.urgency {
+            Urgency::Ordinary => String::new(),
+            Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
+        };
+        vec![
+            n.code.to_string(),
+            describe_age(n.age_months, l),
+            p.sex.label(l).to_string(),
+            comune_label(&p.comune.to_string()),
+            p.kind.label(l).to_string(),
+            urgency,
+            p.status.label(l).to_string(),
+            n.contact.service.to_string(),
+        ]
+    };
+    let items = |reply| match reply {
+        Reply::Needs(page) => Ok(page),
+        other => Err(unexpected(other)),
+    };
+    let Some(rows) = s.stream_list(Request::NeedList { filter }, &header, args.limit, items, row)? else {
+        return Ok(());
+    };
+    if rows == 0 {
         outln!("{}", s.t("Nessuna richiesta.", "No needs."));
     } else {
-        outln!("{} {}", table.rows(), s.t("richieste", "needs"));
+        outln!("{rows} {}", s.t("richieste", "needs"));
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use crate::model::*;
 
 use super::parse::{placement_code, proposal_code, FlagErrors};
 use super::proposal::service_names;
-use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
-use super::table::{flow, wrap, Block, StreamTable, Table, WIDTH};
+use super::session::{print_json, unexpected, CliResult, Session};
+use super::table::{flow, wrap, Block, Table, WIDTH};
 
 #[derive(Subcommand, Debug)]
 pub enum PlacementCommand {
@@ -513,33 +513,22 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
         after: None,
     };
     errs.finish()?;
-    let mut json = s.json.then(JsonArray::default);
-    let mut table = StreamTable::new(&placement_header(s.lang));
-    let mut left = args.limit.unwrap_or(usize::MAX);
-    s.pages(Request::PlacementList { filter }, |reply| {
-        let Reply::Placements(mut placements) = reply else { return Err(unexpected(reply)) };
-        placements.items.truncate(left);
-        left -= placements.len();
-        match &mut json {
-            Some(json) => json.items(&placements)?,
-            None => {
-                let mut page = table.page();
-                for r in &placements {
-                    page.row(placement_row(r, s.lang));
-                }
-                table.print(page);
-            }
-        }
-        Ok(left > 0)
-    })?;
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
+    let items = |reply| match reply {
+        Reply::Placements(page) => Ok(page),
+        other => Err(unexpected(other)),
+    };
+    let Some(rows) =
+        s.stream_list(Request::PlacementList { filter }, &placement_header(s.lang), args.limit, items, |r| {
+            placement_row(r, s.lang)
+        })?
+    else {
+        return Ok(());
+    };
+    if rows == 0 {
         outln!("{}", s.t("Nessun affido.", "No placements."));
     } else {
-        let word = if table.rows() == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
-        outln!("{} {word}", table.rows());
+        let word = if rows == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
+        outln!("{rows} {word}");
     }
     Ok(())
 }

@@ -11,8 +11,8 @@ use crate::i18n::{format_timestamp, Lang};
 use crate::model::*;
 
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, Failure, JsonArray, Session};
-use super::table::{wrap, Block, StreamTable, Table, WIDTH};
+use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use super::table::{wrap, Block, Table, WIDTH};
 
 #[derive(Args, Debug)]
 pub struct ProposeArgs {
@@ -349,33 +349,22 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
             }
         }
     }
-    let mut json = s.json.then(JsonArray::default);
-    let mut table = StreamTable::new(&proposal_header(s.lang));
-    let mut left = args.limit.unwrap_or(usize::MAX);
-    s.pages(Request::ProposalList { filter }, |reply| {
-        let Reply::Proposals(mut proposals) = reply else { return Err(unexpected(reply)) };
-        proposals.items.truncate(left);
-        left -= proposals.len();
-        match &mut json {
-            Some(json) => json.items(&proposals)?,
-            None => {
-                let mut page = table.page();
-                for r in &proposals {
-                    page.row(proposal_row(r, s.lang));
-                }
-                table.print(page);
-            }
-        }
-        Ok(left > 0)
-    })?;
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
+    let items = |reply| match reply {
+        Reply::Proposals(page) => Ok(page),
+        other => Err(unexpected(other)),
+    };
+    let Some(rows) =
+        s.stream_list(Request::ProposalList { filter }, &proposal_header(s.lang), args.limit, items, |r| {
+            proposal_row(r, s.lang)
+        })?
+    else {
+        return Ok(());
+    };
+    if rows == 0 {
         outln!("{}", s.t("Nessuna proposta.", "No proposals."));
     } else {
-        let word = if table.rows() == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
-        outln!("{} {word}", table.rows());
+        let word = if rows == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
+        outln!("{rows} {word}");
     }
     Ok(())
 }

@@ -200,6 +200,43 @@ impl Session {
         }
     }
 
+    /// A list streamed page after page, at most `limit` rows: a JSON array
+    /// with `--json`, else a table whose widths come from its first page.
+    /// `items` takes a reply's page, `row` makes a record's cells. Gives the
+    /// rows printed as a table, or `None` when the list went out as JSON.
+    pub fn stream_list<T: serde::Serialize>(
+        &self,
+        request: Request,
+        header: &[&str],
+        limit: Option<usize>,
+        items: impl Fn(Reply) -> CliResult<crate::bank::Page<T>>,
+        row: impl Fn(&T) -> Vec<String>,
+    ) -> CliResult<Option<usize>> {
+        let mut json = self.json.then(JsonArray::default);
+        let mut table = super::table::StreamTable::new(header);
+        let mut left = limit.unwrap_or(usize::MAX);
+        self.pages(request, |reply| {
+            let mut page = items(reply)?;
+            page.items.truncate(left);
+            left -= page.len();
+            match &mut json {
+                Some(json) => json.items(&page)?,
+                None => {
+                    let mut rows = table.page();
+                    for r in &page {
+                        rows.row(row(r));
+                    }
+                    table.print(rows);
+                }
+            }
+            Ok(left > 0)
+        })?;
+        match json {
+            Some(json) => json.end().map(|()| None),
+            None => Ok(Some(table.rows())),
+        }
+    }
+
     /// An import of lines made in memory (the demo).
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
         self.import_chunks(line_chunks(lines))
