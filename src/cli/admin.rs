@@ -12,8 +12,8 @@ use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
 
 use super::parse::FlagErrors;
-use super::session::{print_json, unexpected, CliResult, Failure, JsonArray, Session, Settings};
-use super::table::{Block, StreamTable};
+use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
+use super::table::Block;
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -512,46 +512,23 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             Err(e) => Err(Failure::from_bank(&e, s.lang)),
         };
     }
-    let mut json = s.json.then(JsonArray::default);
-    let mut table = StreamTable::new(&[
-        "N.",
-        s.t("QUANDO", "WHEN"),
-        s.t("CHI", "WHO"),
-        s.t("AZIONE", "ACTION"),
-        "RECORD",
-        s.t("CAMPI", "FIELDS"),
-    ]);
-    let mut left = args.limit;
+    let header =
+        ["N.", s.t("QUANDO", "WHEN"), s.t("CHI", "WHO"), s.t("AZIONE", "ACTION"), "RECORD", s.t("CAMPI", "FIELDS")];
+    let items = |reply| match reply {
+        Reply::Audit(page) => Ok(page),
+        other => Err(unexpected(other)),
+    };
     let request = Request::AuditList { record: args.record, limit: args.limit, after: None };
-    s.pages(request, |reply| {
-        let Reply::Audit(mut entries) = reply else { return Err(unexpected(reply)) };
-        entries.items.truncate(left);
-        left -= entries.len();
-        if let Some(json) = &mut json {
-            json.items(&entries)?;
-            return Ok(left > 0);
-        }
-        let mut page = table.page();
-        for e in &entries {
-            let fields = e.fields_text(s.lang);
-            page.row(vec![
-                e.seq.to_string(),
-                format_timestamp(e.at),
-                e.actor.clone(),
-                e.action.label(s.lang).into(),
-                e.record.clone(),
-                fields.join(", "),
-            ]);
-        }
-        table.print(page);
-        Ok(left > 0)
+    // Today's empty table: the header alone.
+    let rows = s.stream_list(request, &header, Some(args.limit), items, |e| {
+        vec![
+            e.seq.to_string(),
+            format_timestamp(e.at),
+            e.actor.clone(),
+            e.action.label(s.lang).into(),
+            e.record.clone(),
+            e.fields_text(s.lang).join(", "),
+        ]
     })?;
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
-        // Today's empty table: the header alone.
-        table.print_header();
-    }
-    Ok(())
+    super::directory::end_list(rows, &header)
 }

@@ -9,7 +9,7 @@ use crate::model::*;
 
 use super::family::{saved, yes_no};
 use super::parse::{service_code, split_list, FlagErrors};
-use super::session::{print_json, unexpected, CliResult, JsonArray, Session};
+use super::session::{print_json, unexpected, CliResult, Session};
 use super::table::{Block, StreamTable};
 
 #[derive(Subcommand, Debug)]
@@ -167,42 +167,33 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
         }
         ServiceCommand::Show { code } => show_service(s, &code),
         ServiceCommand::List => {
-            let mut json = s.json.then(JsonArray::default);
-            let mut table = StreamTable::new(&[
+            let header = [
                 s.t("CODICE", "CODE"),
                 s.t("NOME", "NAME"),
                 s.t("TIPO", "KIND"),
                 s.t("TELEFONO", "PHONE"),
                 "E-MAIL",
                 s.t("AMBITI", "AMBITS"),
-            ]);
-            s.pages(Request::ServiceList { after: None, limit: None }, |reply| {
-                let Reply::Services(list) = reply else { return Err(unexpected(reply)) };
-                if let Some(json) = &mut json {
-                    json.items(&list)?;
-                    return Ok(true);
-                }
-                let mut t = table.page();
-                for r in &list {
-                    let d = &r.record.details;
-                    let name = if d.active {
-                        d.name.clone()
-                    } else {
-                        format!("{} ({})", d.name, s.t("non attivo", "inactive"))
-                    };
-                    t.row(vec![
-                        r.record.code.to_string(),
-                        name,
-                        d.kind.label(s.lang).into(),
-                        d.phone.clone(),
-                        d.email.clone(),
-                        d.ambits.join(", "),
-                    ]);
-                }
-                table.print(t);
-                Ok(true)
-            })?;
-            end_list(json, table)
+            ];
+            let row = |r: &Revised<Service>| {
+                let d = &r.record.details;
+                let name =
+                    if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
+                vec![
+                    r.record.code.to_string(),
+                    name,
+                    d.kind.label(s.lang).into(),
+                    d.phone.clone(),
+                    d.email.clone(),
+                    d.ambits.join(", "),
+                ]
+            };
+            let items = |reply| match reply {
+                Reply::Services(page) => Ok(page),
+                other => Err(unexpected(other)),
+            };
+            let rows = s.stream_list(Request::ServiceList { after: None, limit: None }, &header, None, items, row)?;
+            end_list(rows, &header)
         }
     }
 }
@@ -304,35 +295,30 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
         },
         OperatorCommand::List { service } => {
             let service = service.map(|c| service_code(&c, s.lang)).transpose()?;
-            let mut json = s.json.then(JsonArray::default);
-            let mut table = StreamTable::new(&[
+            let header = [
                 s.t("UTENTE", "USER"),
                 s.t("NOME", "NAME"),
                 s.t("RUOLO", "ROLE"),
                 s.t("SERVIZIO", "SERVICE"),
                 s.t("ATTIVO", "ACTIVE"),
-            ]);
-            s.pages(Request::OperatorList { service, after: None, limit: None }, |reply| {
-                let Reply::Operators(list) = reply else { return Err(unexpected(reply)) };
-                if let Some(json) = &mut json {
-                    json.items(&list)?;
-                    return Ok(true);
-                }
-                let mut t = table.page();
-                for r in &list {
-                    let d = &r.record.details;
-                    t.row(vec![
-                        r.record.user.clone(),
-                        d.display_name.clone(),
-                        d.role.label(s.lang).into(),
-                        d.service.map(|c| c.to_string()).unwrap_or_default(),
-                        yes_no(d.active, s.lang),
-                    ]);
-                }
-                table.print(t);
-                Ok(true)
-            })?;
-            end_list(json, table)
+            ];
+            let row = |r: &Revised<Operator>| {
+                let d = &r.record.details;
+                vec![
+                    r.record.user.clone(),
+                    d.display_name.clone(),
+                    d.role.label(s.lang).into(),
+                    d.service.map(|c| c.to_string()).unwrap_or_default(),
+                    yes_no(d.active, s.lang),
+                ]
+            };
+            let items = |reply| match reply {
+                Reply::Operators(page) => Ok(page),
+                other => Err(unexpected(other)),
+            };
+            let request = Request::OperatorList { service, after: None, limit: None };
+            let rows = s.stream_list(request, &header, None, items, row)?;
+            end_list(rows, &header)
         }
     }
 }
@@ -400,25 +386,18 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
             other => Err(unexpected(other)),
         },
         AmbitCommand::List => {
-            let mut json = s.json.then(JsonArray::default);
-            let mut table =
-                StreamTable::new(&[s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")]);
-            s.pages(Request::AmbitList { after: None, limit: None }, |reply| {
-                let Reply::Ambits(list) = reply else { return Err(unexpected(reply)) };
-                if let Some(json) = &mut json {
-                    json.items(&list)?;
-                    return Ok(true);
-                }
-                let mut t = table.page();
-                for r in &list {
-                    let d = &r.record.details;
-                    let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
-                    t.row(vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]);
-                }
-                table.print(t);
-                Ok(true)
-            })?;
-            end_list(json, table)
+            let header = [s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")];
+            let row = |r: &Revised<Ambit>| {
+                let d = &r.record.details;
+                let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
+                vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]
+            };
+            let items = |reply| match reply {
+                Reply::Ambits(page) => Ok(page),
+                other => Err(unexpected(other)),
+            };
+            let rows = s.stream_list(Request::AmbitList { after: None, limit: None }, &header, None, items, row)?;
+            end_list(rows, &header)
         }
     }
 }
@@ -474,12 +453,10 @@ impl AmbitFields {
 
 /// The end of a streamed directory list: the JSON array closed, or the
 /// header alone when there were no rows (as an empty table prints).
-fn end_list(json: Option<JsonArray>, mut table: StreamTable) -> CliResult {
-    if let Some(json) = json {
-        return json.end();
-    }
-    if table.rows() == 0 {
-        table.print_header();
+/// An empty table shows its header alone (as before lists came in pages).
+pub(super) fn end_list(rows: Option<usize>, header: &[&str]) -> CliResult {
+    if rows == Some(0) {
+        StreamTable::new(header).print_header();
     }
     Ok(())
 }
