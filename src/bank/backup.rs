@@ -499,7 +499,8 @@ pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw
         }
         Some(_) => {}
     }
-    if q.key.is_empty() || q.key.len() > crate::model::limits::MAX_QUARANTINE_KEY {
+    // Its length is a bound (`line_bounds`); here only that there is one.
+    if q.key.is_empty() {
         p.push("key", Reason::Required);
     }
     p.require_text("reason", &q.reason, crate::model::limits::MAX_NOTES);
