@@ -659,7 +659,6 @@ impl Form {
     }
 }
 
-/// A character or Backspace typed into a field; true when it changed.
 /// The length in characters of a field typed as text, or `None` for pickers.
 fn typed_len(kind: &Kind) -> Option<usize> {
     match kind {
@@ -668,7 +667,13 @@ fn typed_len(kind: &Kind) -> Option<usize> {
     }
 }
 
-/// A key typed into a text field, at the caret (the end when `None`).
+/// No field takes more characters than the longest any record allows (a
+/// note, a plan's text): what comes beyond — a megabyte pasted — is not
+/// kept, so each keystroke stays cheap. Shorter limits are named by the
+/// form's own check ("troppo lungo").
+const MAX_TYPED: usize = crate::model::limits::MAX_NOTES;
+
+/// A key typed into a text field, at the caret (the end when `None`); true when it changed.
 fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>) -> bool {
     if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return false;
@@ -701,6 +706,7 @@ fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>) -> bool {
     let at = caret.unwrap_or(len).min(len);
     let byte = |i: usize| s.char_indices().nth(i).map_or(s.len(), |(b, _)| b);
     let changed = match edit {
+        Edit::Insert(_) if len >= MAX_TYPED => false,
         Edit::Insert(c) => {
             let b = byte(at);
             s.insert(b, c);
@@ -988,6 +994,18 @@ mod tests {
         key(&mut form, KeyCode::Backspace);
         assert_eq!(form.fields[0].as_text(), "giulia Nuov");
         assert!(form.changed);
+    }
+
+    #[test]
+    fn a_field_keeps_no_more_than_the_longest_text_a_record_allows() {
+        let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
+        // 4 000 characters of a note, then 10 more pasted: those are not kept.
+        for _ in 0..4010 {
+            form.key(&KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE), Lang::It);
+        }
+        assert_eq!(form.fields[0].as_text().chars().count(), 4000);
+        form.key(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE), Lang::It);
+        assert_eq!(form.fields[0].as_text().chars().count(), 3999);
     }
 
     #[test]
