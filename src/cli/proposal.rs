@@ -299,9 +299,9 @@ pub fn render_proposal_card(v: &ProposalView, names: &BTreeMap<ServiceCode, Stri
     card.push_str(&format!("\n{}\n", t("Contatti", "Contacts")));
     let mut b = Block::default();
     if let Some(c) = v.need_contact() {
-        b.add(t("Servizio del minore", "Child's service"), contact_line(c, lang));
+        add_contact(&mut b, t("Servizio del minore", "Child's service"), c, lang);
     }
-    b.add(t("Servizio della famiglia", "Family's service"), contact_line(v.family_contact(), lang));
+    add_contact(&mut b, t("Servizio della famiglia", "Family's service"), v.family_contact(), lang);
     if let Some(free) = v.family.free_places {
         b.add(t("Posti liberi della famiglia", "Family's free places"), free.to_string());
     }
@@ -310,12 +310,13 @@ pub fn render_proposal_card(v: &ProposalView, names: &BTreeMap<ServiceCode, Stri
     render_proposal_with(&base, names, lang, &card)
 }
 
-/// "S-001 Consultorio Bergamo · 035 123456 · sociale@… · referente Anna Rossi (anna)".
-fn contact_line(c: &Contact, lang: Lang) -> String {
-    let mut parts = vec![one_line(&format!("{} {}", c.service, c.service_name)).into_owned()];
-    parts.extend([&c.phone, &c.email].into_iter().filter(|s| !s.is_empty()).map(|s| one_line(s).into_owned()));
-    parts.push(format!("{} {} ({})", lang.pick("referente", "referent"), one_line(&c.referent_name), c.referent));
-    parts.join(" · ")
+/// One side's service, its phone and e-mail, and the referent to ask for.
+fn add_contact(b: &mut Block, side: &str, c: &Contact, lang: Lang) {
+    let t = |it, en| lang.pick(it, en);
+    b.add(side, format!("{} {}", c.service, one_line(&c.service_name)));
+    b.add(t("  telefono", "  phone"), one_line(&c.phone).into_owned());
+    b.add(t("  e-mail", "  e-mail"), one_line(&c.email).into_owned());
+    b.add(t("  referente", "  referent"), format!("{} ({})", one_line(&c.referent_name), c.referent));
 }
 
 /// "proposta", "in valutazione", "avviata": short enough for a table.

@@ -132,8 +132,7 @@ impl SearchPopup {
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
                 .areas(inner);
         let room = usize::from(input.width.saturating_sub(2));
-        let mut spans = vec![Span::styled("/ ", theme.key())];
-        spans.extend(self.input.spans(room, theme.normal(), theme.selected()));
+        let spans = vec![Span::styled("/ ", theme.key()), Span::raw(self.input.visible(room))];
         frame.render_widget(Paragraph::new(Line::from(spans)), input);
         frame.set_cursor_position((input.x + 2 + self.input.column(room) as u16, input.y));
         let hint_line = match &self.problem {

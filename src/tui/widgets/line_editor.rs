@@ -218,6 +218,17 @@ impl LineEditor {
         spans
     }
 
+    /// The visible part of the line at this width, plain, for an entry
+    /// that shows the terminal's own cursor (at `column`).
+    pub fn visible(&self, width: usize) -> String {
+        let mut spans = self.spans(width, Style::default(), Style::default());
+        // At the end the last span is the block standing for the cursor.
+        if !self.replace && self.cursor() >= self.len() {
+            spans.pop();
+        }
+        spans.into_iter().map(|s| s.content.into_owned()).collect()
+    }
+
     /// Where the terminal cursor goes, in columns from the start of the
     /// visible part drawn by `spans` at this width.
     pub fn column(&self, width: usize) -> usize {
