@@ -81,6 +81,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("review.note", "esito della verifica", "review note"),
     ("closing.date", "data di chiusura", "closing date"),
     ("closing.note", "nota di chiusura", "closing note"),
+    ("closing.outcome", "esito", "outcome"),
     ("closing.by", "chi ha chiuso", "closed by"),
     ("reviews.note", "esito della verifica", "review note"),
     ("reviews.by", "chi ha fatto la verifica", "reviewed by"),

@@ -324,7 +324,7 @@ impl Needs {
         let bad = editor.form.check_all(lang, today);
         if !bad.is_empty() {
             if let Some(i) = editor.form.fields.iter().position(|f| f.error.is_some()) {
-                editor.form.focus = i;
+                editor.form.enter(i);
             }
             ctx.error(format!("{} {}", Fx::ToFix.get(lang), bad.join(", ")));
             return;

@@ -410,7 +410,7 @@ impl Form {
     /// The focus goes to field `i`: typing starts at the end of its value,
     /// and a number or date already there is replaced by the first
     /// character typed (a move first keeps it).
-    fn enter(&mut self, i: usize) {
+    pub fn enter(&mut self, i: usize) {
         self.focus = i;
         self.caret = None;
         self.fresh = true;

@@ -3,5 +3,6 @@
 pub mod form;
 pub mod line_editor;
 pub mod list;
+pub mod placement_forms;
 pub mod prompt;
 pub mod text;
