@@ -142,6 +142,22 @@ impl Bank {
 
     /// How many families `list_families` would give over all its pages.
     pub(super) fn count_families(&self, who: &Principal, filter: &FamilyFilter) -> Result<u64, BankError> {
+        // What the matching index knows of every family answers all but the
+        // referent and staleness: counted there, no record read. Everyone
+        // who may list families lists them all (shared views).
+        if filter.referent.is_none() && filter.stale.is_none() {
+            self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
+            let kind = filter.kind.map(|k| crate::matching::mask_of([k]));
+            let index = self.index();
+            let kept = index.families().filter(|f| {
+                filter.status.is_none_or(|s| f.status == s)
+                    && kind.is_none_or(|m| f.kinds & m != 0)
+                    && filter.service.is_none_or(|s| f.service == s)
+                    && filter.comune.is_none_or(|c| f.comune == c)
+                    && filter.free_places.is_none_or(|free| (f.free_places() > 0) == free)
+            });
+            return Ok(kept.count() as u64);
+        }
         let mut count = super::paging::Pager::counting();
         self.walk_families(who, filter, &mut count)?;
         Ok(count.kept())

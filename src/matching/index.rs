@@ -162,6 +162,11 @@ impl MatchIndex {
         self.needs.get(&code)
     }
 
+    /// Every family, in no order (counts made without reading records).
+    pub fn families(&self) -> impl Iterator<Item = &FamilyFacts> {
+        self.families.iter()
+    }
+
     pub fn families_len(&self) -> usize {
         self.families.len()
     }
