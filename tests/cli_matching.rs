@@ -304,3 +304,15 @@ fn placement_flags_are_checked_before_anything_is_sent() {
     assert!(err.contains("--review-on") && err.contains("inizio dell'affido"), "{err}");
     assert!(bank.stdout(&["placement", "list"]).contains("Nessun affido"));
 }
+
+#[test]
+fn a_list_cut_short_by_its_limit_says_how_many_there_are_in_all() {
+    let bank = Bank::new();
+    for comune in ["osio sotto", "zanica", "dalmine"] {
+        bank.family(comune, "3-10", "oggi");
+    }
+    let out = bank.stdout(&["family", "list", "--status", "idonea", "--free", "--limit", "2"]);
+    assert!(out.contains("2 di 3 famiglie"), "{out}");
+    let out = bank.stdout(&["family", "list", "--limit", "5"]);
+    assert!(out.contains("3 famiglie") && !out.contains(" di 3"), "the whole list needs no total:\n{out}");
+}
