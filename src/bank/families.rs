@@ -143,14 +143,18 @@ impl Bank {
     /// How many families `list_families` would give over all its pages.
     pub(super) fn count_families(&self, who: &Principal, filter: &FamilyFilter) -> Result<u64, BankError> {
         // What the matching index knows of every family answers all but the
-        // referent and staleness: counted there, no record read. Everyone
-        // who may list families lists them all (shared views).
-        if filter.referent.is_none() && filter.stale.is_none() {
+        // referent: counted there, no record read. Everyone who may list
+        // families lists them all (shared views).
+        if filter.referent.is_none() {
             self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
             let kind = filter.kind.map(|k| crate::matching::mask_of([k]));
+            let (today, stale_after) = (self.today(), self.config.stale_after_months);
             let index = self.index();
             let kept = index.families().filter(|f| {
                 filter.status.is_none_or(|s| f.status == s)
+                    && filter
+                        .stale
+                        .is_none_or(|s| crate::model::family::stale_since(f.confirmed_on, today, stale_after) == s)
                     && kind.is_none_or(|m| f.kinds & m != 0)
                     && filter.service.is_none_or(|s| f.service == s)
                     && filter.comune.is_none_or(|c| f.comune == c)

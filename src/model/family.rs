@@ -90,10 +90,16 @@ impl AvailabilityProfile {
     /// A profile unconfirmed for longer than the configured period is stale:
     /// shown and flagged, never hidden.
     pub fn is_stale(&self, today: Date, stale_after_months: u32) -> bool {
-        match self.confirmed_on {
-            Some(d) => super::dates::add_months(d, stale_after_months) < today,
-            None => true,
-        }
+        stale_since(self.confirmed_on, today, stale_after_months)
+    }
+}
+
+/// Availability last confirmed on `confirmed_on` (never: `None`) is to be
+/// confirmed again after `stale_after_months`.
+pub fn stale_since(confirmed_on: Option<Date>, today: Date, stale_after_months: u32) -> bool {
+    match confirmed_on {
+        Some(d) => super::dates::add_months(d, stale_after_months) < today,
+        None => true,
     }
 }
 
