@@ -115,6 +115,71 @@ fn main() {
         press(&mut app, KeyCode::Esc);
     }
     report("search popup: every keystroke", &mut typing);
+
+    slow_source(&bank, &me(), SLOW);
+}
+
+/// How late the slow source answers every request.
+const SLOW: Duration = Duration::from_millis(200);
+
+/// The bank's answers, each `delay` late: a server far away or busy.
+struct SlowSource {
+    inner: CoreSource,
+    delay: Duration,
+}
+
+impl banca::tui::Source for SlowSource {
+    fn call(&mut self, request: Request) -> Result<Reply, banca::tui::CallError> {
+        std::thread::sleep(self.delay);
+        self.inner.call(request)
+    }
+}
+
+/// Keystroke → frame when every request is answered `delay` late: the
+/// keys that ask the server something (a screen, a record, a search).
+fn slow_source(bank: &Arc<Bank>, admin: &str, delay: Duration) {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(admin.to_string()) };
+    let view = view_for(&mut source, Lang::It, Theme::from_env(), NOW.date()).expect("whoami");
+    let source = SlowSource { inner: source, delay };
+    let mut app = App::new(Box::new(source), view, "slow".into());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let mut press = |app: &mut App, code: KeyCode| -> f64 {
+        let started = Instant::now();
+        app.key(KeyEvent::new(code, KeyModifiers::NONE));
+        let _ = terminal.draw(|f| app.render(f));
+        ms(started.elapsed())
+    };
+    println!();
+    println!(
+        "{:<40} {:>6} {:>9} {:>9} {:>9}",
+        format!("source {} ms late (ms)", delay.as_millis()),
+        "keys",
+        "p50",
+        "p99",
+        "max"
+    );
+    let mut screens = Vec::new();
+    let mut records = Vec::new();
+    for _ in 0..2 {
+        for screen in ['2', '3', '5', '6', '1'] {
+            screens.push(press(&mut app, KeyCode::Char(screen)));
+        }
+    }
+    press(&mut app, KeyCode::Char('2'));
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+        records.push(press(&mut app, KeyCode::Enter));
+        press(&mut app, KeyCode::Esc);
+    }
+    let mut typing = Vec::new();
+    for query in ["rossi", "colombo"] {
+        press(&mut app, KeyCode::Char('/'));
+        typing.extend(query.chars().map(|c| press(&mut app, KeyCode::Char(c))));
+        press(&mut app, KeyCode::Esc);
+    }
+    report("slow source: a screen's number", &mut screens);
+    report("slow source: Enter on a family", &mut records);
+    report("slow source: search keystroke", &mut typing);
 }
 
 /// A `Vm…` line of /proc/self/status, in KiB.
