@@ -47,6 +47,11 @@ pub enum Live {
 
 pub trait Source {
     fn call(&mut self, request: Request) -> Result<Reply, CallError>;
+    /// Several requests; their answers in the same order. A server's
+    /// source sends them all before reading any answer.
+    fn call_many(&mut self, requests: Vec<Request>) -> Vec<Result<Reply, CallError>> {
+        requests.into_iter().map(|r| self.call(r)).collect()
+    }
     /// Whether the last exchange with the server worked.
     fn connected(&self) -> bool {
         true
@@ -157,6 +162,31 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
 }
 
 impl Source for ServerSource {
+    fn call_many(&mut self, requests: Vec<Request>) -> Vec<Result<Reply, CallError>> {
+        if self.client.is_none() || requests.len() < 2 {
+            return requests.into_iter().map(|r| self.call(r)).collect();
+        }
+        let Some(client) = self.client.as_mut() else { unreachable!("checked just above") };
+        let answers = client.call_many(requests);
+        let mut lost = false;
+        let out = answers
+            .into_iter()
+            .map(|answer| match answer {
+                Ok(Ok(reply)) => Ok(reply),
+                Ok(Err(e)) => Err(CallError::Bank(e)),
+                Err(e) => {
+                    lost = true;
+                    Err(link_error(&e, self.lang))
+                }
+            })
+            .collect();
+        self.connected = !lost;
+        if lost {
+            self.client = None;
+        }
+        out
+    }
+
     fn call(&mut self, request: Request) -> Result<Reply, CallError> {
         if self.client.is_none() {
             // Reconnect without starting a server: the listener says when it is back.

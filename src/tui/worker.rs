@@ -1,6 +1,7 @@
 //! The one thread that talks to the server: it takes requests from a
-//! channel, asks them in order and posts each answer back to the
-//! interface's loop as a message. The interface never waits for it.
+//! channel, asks all those waiting at once (pipelined on the socket: see
+//! `Client::call_many`) and posts each answer back to the interface's
+//! loop as a message, in the order asked. The interface never waits for it.
 
 use std::sync::mpsc::{self, Receiver, Sender};
 
@@ -46,12 +47,19 @@ impl Worker {
     }
 }
 
+/// Takes every job waiting and asks them together (pipelined on a
+/// server's socket), then posts the answers in order.
 fn serve<M: From<Replied>>(mut source: Box<dyn Source + Send>, inbox: Receiver<Job>, out: Sender<M>) {
     while let Ok(job) = inbox.recv() {
-        let result = source.call(job.request);
-        let replied = Replied { id: job.id, result, connected: source.connected() };
-        if out.send(replied.into()).is_err() {
-            return;
+        let mut jobs = vec![job];
+        jobs.extend(std::iter::from_fn(|| inbox.try_recv().ok()));
+        let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
+        let results = source.call_many(jobs.into_iter().map(|j| j.request).collect());
+        let connected = source.connected();
+        for (id, result) in ids.into_iter().zip(results) {
+            if out.send(Replied { id, result, connected }.into()).is_err() {
+                return;
+            }
         }
     }
 }
