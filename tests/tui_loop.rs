@@ -191,3 +191,24 @@ fn the_saving_interface_does_not_reload_again_for_its_own_change() {
     let effects = ui.app.update(family_changed(&open, open.revision + 1, ANNA));
     assert_eq!(requests(&effects), vec![], "the record shown is already at that revision");
 }
+
+#[test]
+fn an_event_of_its_own_save_arriving_before_the_answer_asks_nothing() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA);
+    let effects = ui.char('2');
+    ui.settle(effects);
+    let effects = ui.key(KeyCode::Enter);
+    ui.settle(effects);
+    let open = families(&fx.bank, ANNA)[0].clone();
+    // "Confirmed today": the record as stored is answered, the update is sent…
+    let get = ui.char('c');
+    let update = ui.answer(&get[0]);
+    assert!(matches!(&requests(&update)[..], [(_, Request::FamilyUpdate { .. })]), "{update:?}");
+    // …and the server's event for it comes before its answer: nothing is asked for it.
+    let early = ui.app.update(family_changed(&open, open.revision + 1, ANNA));
+    assert_eq!(requests(&early), vec![]);
+    // The answer asks for the record once.
+    let after = ui.answer(&update[0]);
+    assert_eq!(requests(&after), vec![(To::Screen(ScreenId::Families), Request::FamilyGet { code: open.code })]);
+}

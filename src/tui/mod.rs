@@ -97,9 +97,10 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
         if app.should_quit() {
             break;
         }
-        // A list the operator scrolled near the end of grows by a page
-        // while nothing else waits: asked for, not waited for.
-        if app.wants_more() && matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty)) {
+        // A list the operator scrolled near the end of grows by a page:
+        // asked for, not waited for (one at a time: `wants_more` is false
+        // while the screen waits for an answer).
+        if app.wants_more() {
             let effects = app.load_more();
             perform(&worker, effects);
         }

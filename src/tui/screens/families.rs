@@ -169,6 +169,11 @@ pub struct Families {
     names: ServiceNames,
     /// The saved change that met a newer revision: who and when, while the record is fetched.
     conflict: Option<(String, String)>,
+    /// Own changes sent and not answered yet.
+    saving: usize,
+    /// The last own change answered (code, revision): the screen asks for it
+    /// itself, so the event it raises asks nothing more.
+    own: Option<(String, u64)>,
 }
 
 /// Why the screen asked.
@@ -203,6 +208,8 @@ impl Families {
             stale: false,
             names: ServiceNames::default(),
             conflict: None,
+            saving: 0,
+            own: None,
         }
     }
 
@@ -402,6 +409,7 @@ impl Families {
             Some(code) => Request::FamilyUpdate { code, base_revision: editor.base_revision, input },
             None => Request::FamilyCreate { input },
         };
+        self.saving += 1;
         ctx.send(SAVE, request);
     }
 
@@ -496,6 +504,7 @@ impl Families {
         }
         let mut input = view.as_input();
         input.profile.confirmed_on = Some(ctx.view.today);
+        self.saving += 1;
         ctx.send(CONFIRMED, Request::FamilyUpdate { code, base_revision: view.revision, input });
     }
 
@@ -780,6 +789,12 @@ impl Screen for Families {
     }
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if matches!(tag, SAVE | CONFIRMED) {
+            self.saving = self.saving.saturating_sub(1);
+            if let Ok(Reply::Saved(saved)) = &result {
+                self.own = Some((saved.code.clone(), saved.revision));
+            }
+        }
         if tag == SAVE {
             self.saved(result, ctx);
             return Outcome::Done;
@@ -895,6 +910,11 @@ impl Screen for Families {
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         let Some(code) = FamilyCode::parse(&ev.code) else { return };
         if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+            return;
+        }
+        // This interface's own change: its answer asks for what is shown.
+        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ev.code && *r >= ev.revision);
+        if ev.by == ctx.view.who.user && (self.saving > 0 || own) {
             return;
         }
         let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);

@@ -152,6 +152,11 @@ pub struct Needs {
     names: ServiceNames,
     /// The saved change that met a newer revision: who and when, while the record is fetched.
     conflict: Option<(String, String)>,
+    /// Own changes sent and not answered yet.
+    saving: usize,
+    /// The last own change answered (code, revision): the screen asks for it
+    /// itself, so the event it raises asks nothing more.
+    own: Option<(String, u64)>,
 }
 
 /// Why the screen asked.
@@ -184,6 +189,8 @@ impl Needs {
             stale: false,
             names: ServiceNames::default(),
             conflict: None,
+            saving: 0,
+            own: None,
         }
     }
 
@@ -400,6 +407,7 @@ impl Needs {
             Some(code) => Request::NeedUpdate { code, base_revision: editor.base_revision, input },
             None => Request::NeedCreate { input },
         };
+        self.saving += 1;
         ctx.send(SAVE, request);
     }
 
@@ -698,6 +706,12 @@ impl Screen for Needs {
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         if tag == SAVE {
+            self.saving = self.saving.saturating_sub(1);
+            if let Ok(Reply::Saved(saved)) = &result {
+                self.own = Some((saved.code.clone(), saved.revision));
+            }
+        }
+        if tag == SAVE {
             self.saved(result, ctx);
             return Outcome::Done;
         }
@@ -803,6 +817,11 @@ impl Screen for Needs {
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         let Some(code) = NeedCode::parse(&ev.code) else { return };
         if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+            return;
+        }
+        // This interface's own change: its answer asks for what is shown.
+        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ev.code && *r >= ev.revision);
+        if ev.by == ctx.view.who.user && (self.saving > 0 || own) {
             return;
         }
         let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);
