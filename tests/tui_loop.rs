@@ -212,3 +212,25 @@ fn an_event_of_its_own_save_arriving_before_the_answer_asks_nothing() {
     let after = ui.answer(&update[0]);
     assert_eq!(requests(&after), vec![(To::Screen(ScreenId::Families), Request::FamilyGet { code: open.code })]);
 }
+
+#[test]
+fn missed_events_reload_the_screen_shown_and_the_others_when_shown() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA);
+    for screen in ['3', '2'] {
+        let effects = ui.char(screen);
+        ui.settle(effects);
+    }
+    let effects = ui.app.update(Msg::Live(Live::Lagged));
+    assert_eq!(
+        requests(&effects),
+        vec![(To::Screen(ScreenId::Families), Request::FamilyList { filter: FamilyFilter::default() })]
+    );
+    ui.settle(effects);
+    let effects = ui.char('3');
+    let asked = requests(&effects);
+    assert!(
+        matches!(&asked[..], [(To::Screen(ScreenId::Needs), Request::NeedList { .. })]),
+        "the needs list, once: {asked:?}"
+    );
+}

@@ -1,4 +1,7 @@
-//! The eight screens, each a `Screen`: its own state, keys and drawing.
+//! The eight screens, each a `Screen`: its own state, keys and drawing. A
+//! screen never waits for the server: it asks (`Ctx::send`, `Ctx::latest`)
+//! with a tag of its own and handles the answer in `Screen::reply`; which
+//! changes reach it is `cares`.
 
 pub mod audit;
 pub mod dashboard;
