@@ -167,11 +167,15 @@ fn a_hidden_screen_turns_stale_and_reloads_only_when_shown() {
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert!(asked.iter().all(|(to, _)| *to == To::Screen(ScreenId::Dashboard)), "{asked:?}");
     ui.settle(effects);
+    let frame = ui.frame();
+    assert!(frame.contains("2 Famiglie•"), "the tab says the list has changes not shown:\n{frame}");
     let effects = ui.char('2');
     assert_eq!(
         requests(&effects),
         vec![(To::Screen(ScreenId::Families), Request::FamilyList { filter: FamilyFilter::default() })]
     );
+    ui.settle(effects);
+    assert!(!ui.frame().contains('•'));
 }
 
 #[test]

@@ -490,10 +490,15 @@ impl App {
         self.follow(outcome);
     }
 
+    /// Which hidden screens have changes not shown yet.
+    fn stale(&self) -> Vec<bool> {
+        self.screens.iter().enumerate().map(|(i, s)| i != self.current && s.is_stale()).collect()
+    }
+
     /// Which tab is under column `x`, measured as `render_tabs` lays them out.
     fn tab_at(&self, x: u16) -> Option<usize> {
         let mut left = self.tabs_area.x;
-        for (i, title) in tab_titles(&self.view, self.current, self.tabs_area.width).iter().enumerate() {
+        for (i, title) in tab_titles(&self.view, self.current, &self.stale(), self.tabs_area.width).iter().enumerate() {
             let width = title.chars().count() as u16 + 3;
             if x >= left && x < left + width {
                 return Some(i);
@@ -602,7 +607,8 @@ impl App {
         .areas(area);
         frame.render_widget(self.top_line(top.width), top);
         self.tabs_area = tabs;
-        let titles: Vec<Line> = tab_titles(&self.view, self.current, tabs.width).into_iter().map(Line::from).collect();
+        let titles: Vec<Line> =
+            tab_titles(&self.view, self.current, &self.stale(), tabs.width).into_iter().map(Line::from).collect();
         let tabs_widget =
             Tabs::new(titles).select(self.current).highlight_style(theme.tab_active()).divider("│").padding(" ", " ");
         frame.render_widget(tabs_widget, tabs);
@@ -666,14 +672,24 @@ impl App {
     }
 }
 
-/// The tabs' titles: whole when they fit, else the current one whole and the others cut short.
-fn tab_titles(view: &View, current: usize, width: u16) -> Vec<String> {
+/// The tabs' titles: whole when they fit, else the current one whole and
+/// the others cut short; a screen with changes not shown yet (`stale`) is marked "•".
+fn tab_titles(view: &View, current: usize, stale: &[bool], width: u16) -> Vec<String> {
     let full: Vec<String> = ScreenId::ALL.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
-    let total: usize = full.iter().map(|t| t.chars().count() + 3).sum();
-    if total <= usize::from(width) {
-        return full;
-    }
-    full.into_iter().enumerate().map(|(i, t)| if i == current { t } else { t.chars().take(6).collect() }).collect()
+    let marks = stale.iter().filter(|&&s| s).count();
+    let total: usize = full.iter().map(|t| t.chars().count() + 3).sum::<usize>() + marks;
+    let cut = total > usize::from(width);
+    full.into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t = if cut && i != current { t.chars().take(6).collect() } else { t };
+            if stale.get(i).copied().unwrap_or(false) {
+                format!("{t}•")
+            } else {
+                t
+            }
+        })
+        .collect()
 }
 
 fn tab_title(i: usize, id: ScreenId, view: &View) -> String {

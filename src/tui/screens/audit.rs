@@ -191,6 +191,10 @@ impl Screen for Audit {
         self.load(ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }

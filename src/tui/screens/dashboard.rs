@@ -453,6 +453,10 @@ impl Screen for Dashboard {
         self.load(ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }

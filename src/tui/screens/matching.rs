@@ -436,6 +436,10 @@ impl Screen for Matching {
         self.reload_current(ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale
+    }
+
     fn mark_stale(&mut self) {
         self.stale = self.ranking.is_some();
     }

@@ -204,6 +204,8 @@ pub trait Screen {
     /// A change it cares about happened while another screen was shown:
     /// what it holds is reloaded when it is shown again.
     fn mark_stale(&mut self);
+    /// A change it cares about came while it was hidden: its tab says so.
+    fn is_stale(&self) -> bool;
     /// Events were missed or the server came back: reload what is shown.
     fn reload(&mut self, ctx: &mut Ctx);
     /// Opens a record by its code; false when it is not this screen's.

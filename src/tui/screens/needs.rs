@@ -700,6 +700,10 @@ impl Screen for Needs {
         }
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }

@@ -448,6 +448,10 @@ impl Screen for Placements {
         self.act(Act::Reload, ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }

@@ -558,6 +558,10 @@ impl Screen for Proposals {
         self.act(Act::Reload, ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }

@@ -537,6 +537,10 @@ impl Screen for Services {
         self.load(ctx);
     }
 
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
     fn mark_stale(&mut self) {
         self.stale = true;
     }
