@@ -14,6 +14,7 @@ pub mod demo;
 pub mod i18n;
 pub mod matching;
 pub mod model;
+pub mod present;
 pub mod protocol;
 pub mod search;
 pub mod server;

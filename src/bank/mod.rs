@@ -30,6 +30,9 @@ pub use doctor::{DoctorReport, QuarantinedRaw};
 pub use emergency::MAX_REASON;
 pub use paging::{PAGE_BYTES, PAGE_SIZE};
 pub use restore::Restore;
+// For `present` until these move into the API (issue 13).
+pub use crate::matching::{Criterion, CriterionKind, Fact, HardRule};
+pub use crate::search::{Hit, HitKind};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
@@ -38,7 +41,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::access::{self, Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{AuditAction, AuditEntry};
+use crate::store::audit::AuditAction;
+pub use crate::store::audit::AuditEntry;
 use crate::store::{codec, OpenOptions, Store, StoreError, TreeId};
 
 /// Who is asking: a Unix user name the kernel vouched for. The bank maps

@@ -512,23 +512,14 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             Err(e) => Err(Failure::from_bank(&e, s.lang)),
         };
     }
-    let header =
-        ["N.", s.t("QUANDO", "WHEN"), s.t("CHI", "WHO"), s.t("AZIONE", "ACTION"), "RECORD", s.t("CAMPI", "FIELDS")];
+    let header = crate::present::lists::audit_header(s.lang);
     let items = |reply| match reply {
         Reply::Audit(page) => Ok(page),
         other => Err(unexpected(other)),
     };
     let request = Request::AuditList { record: args.record, limit: args.limit, after: None };
     // Today's empty table: the header alone.
-    let rows = s.stream_list(request, &header, Some(args.limit), items, |e| {
-        vec![
-            e.seq.to_string(),
-            format_timestamp(e.at),
-            e.actor.clone(),
-            e.action.label(s.lang).into(),
-            e.record.clone(),
-            e.fields_text(s.lang).join(", "),
-        ]
-    })?;
+    let rows =
+        s.stream_list(request, &header, Some(args.limit), items, |e| crate::present::lists::audit_row(e, s.lang))?;
     super::directory::end_list(rows, &header)
 }

@@ -77,13 +77,13 @@ pub fn run(s: &Session, code: &str) -> CliResult {
     if placements.is_empty() {
         outln!("  {}", s.t("nessuno", "none"));
     } else {
-        out!("{}", placement_table(&placements, s.lang));
+        super::print::print(&placement_table(&placements, s.lang));
     }
     outln!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
     if proposals.is_empty() {
         outln!("  {}", s.t("nessuna", "none"));
     } else {
-        out!("{}", proposal_table(&proposals, s.lang));
+        super::print::print(&proposal_table(&proposals, s.lang));
     }
     Ok(())
 }

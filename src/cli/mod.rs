@@ -41,6 +41,7 @@ pub(crate) mod matching;
 pub(crate) mod need;
 mod parse;
 pub(crate) mod placement;
+pub(crate) mod print;
 pub(crate) mod proposal;
 pub(crate) mod session;
 mod table;

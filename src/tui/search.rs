@@ -14,7 +14,7 @@ use super::text::T;
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
 use crate::bank::{Reply, Request};
-use crate::cli::find::{context, kind_word};
+use crate::present::search::{context, kind_word};
 use crate::search::SearchResult;
 
 /// Hits asked for per keystroke: more than fit, few enough to be instant.

@@ -10,21 +10,21 @@ use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
-use crate::cli::family::render_family;
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::{
     Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
     PlacementKind, SexPreference, SpecialNeed, TimeSlot,
 };
+use crate::present::{self, Span as DocSpan};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Famiglie", "Families";
@@ -454,10 +454,18 @@ impl Families {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), family.code), theme.title()));
-        let mut lines = document(&render_family(family, view.lang), theme);
+        let mut card = present::family(family, view.lang);
         if let Some(free) = family.free_places {
-            lines.insert(1, Line::raw(format!("{}: {free}", Tx::Free.get(view.lang))));
+            card.blocks.insert(
+                1,
+                present::Block::Line {
+                    indent: 0,
+                    hang: None,
+                    spans: vec![DocSpan::plain(format!("{}: {free}", Tx::Free.get(view.lang)))],
+                },
+            );
         }
+        let lines = doc::lines(&card, theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }

@@ -12,7 +12,6 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
-use crate::cli::need::{render_need, urgency_text};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
@@ -20,14 +19,15 @@ use crate::model::{
     ChildIdentity, ClosingReason, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
     PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
 };
+use crate::present::{self, record::urgency_text};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Richieste", "Needs";
@@ -411,7 +411,7 @@ impl Needs {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), need.code), theme.title()));
-        let lines = document(&render_need(need, view.lang), theme);
+        let lines = doc::lines(&present::need(need, view.lang), theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }

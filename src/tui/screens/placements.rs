@@ -13,15 +13,15 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
-use crate::cli::placement::render_placement;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
+use crate::present;
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Affidi", "Placements";
@@ -492,7 +492,11 @@ impl Screen for Placements {
                 .borders(Borders::ALL)
                 .border_style(theme.border_focused())
                 .title(Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()));
-            let lines = document(&render_placement(placement, &self.names, today, lang), theme);
+            let lines = doc::lines(
+                &present::placement(placement, &self.names, today, lang),
+                theme,
+                area.width.saturating_sub(2),
+            );
             frame.render_widget(
                 Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)),
                 area,

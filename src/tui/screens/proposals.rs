@@ -13,16 +13,16 @@ use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
-use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
+use crate::present::{self, record::status_word};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Proposte", "Proposals";
@@ -429,7 +429,7 @@ impl Proposals {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
-        let lines = document(&render_proposal(p, &self.names, view.lang), theme);
+        let lines = doc::lines(&present::proposal(p, &self.names, view.lang), theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
