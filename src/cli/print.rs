@@ -126,4 +126,15 @@ mod tests {
         assert!(printed.contains("  Indirizzo  Via \u{FFFD}Roma ↵ 12\n"), "{printed}");
         assert!(printed.contains("             due\n"), "{printed}");
     }
+
+    #[test]
+    fn a_hostile_family_prints_without_a_control_character() {
+        let printed = text(&crate::present::family(&crate::present::tests::hostile_family(), crate::i18n::Lang::It));
+        assert!(
+            !printed.chars().any(|c| c != '\n' && (c.is_control() || crate::model::plain::is_bidi_control(c))),
+            "{printed:?}"
+        );
+        assert!(printed.contains("  Adulti     Ma␛[2Jria␀ Rossi (1980)\n"), "{printed}");
+        assert!(printed.contains("  Note       prima riga␛]0;titolo␇\n"), "{printed}");
+    }
 }

@@ -14,6 +14,8 @@ pub mod lists;
 pub mod matching;
 pub mod record;
 pub mod search;
+#[cfg(test)]
+pub(crate) mod tests;
 
 pub use directory::{ambit, operator, service};
 pub use doc::{Block, Doc, Field, Fields, Span, Tone};

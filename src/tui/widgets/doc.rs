@@ -267,4 +267,15 @@ mod tests {
         assert!(drawn.contains("Ma␛[2Jria␀"), "{drawn}");
         assert!(drawn.contains("Roma\u{FFFD} ↵ 12"), "{drawn}");
     }
+
+    #[test]
+    fn a_hostile_family_is_drawn_without_a_control_character() {
+        let card = crate::present::family(&crate::present::tests::hostile_family(), crate::i18n::Lang::It);
+        let drawn = texts(&lines(&card, Theme { color: true }, 78));
+        for line in &drawn {
+            assert!(!line.chars().any(|c| c.is_control() || plain::is_bidi_control(c)), "{line:?}");
+        }
+        assert!(drawn.contains(&"  Adulti     Ma␛[2Jria␀ Rossi (1980)".to_string()), "{drawn:#?}");
+        assert!(drawn.contains(&"Identità (visibile al servizio e al coordinamento)".to_string()), "{drawn:#?}");
+    }
 }
