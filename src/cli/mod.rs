@@ -34,16 +34,16 @@ macro_rules! errln {
 mod admin;
 mod directory;
 mod doctor;
-pub(crate) mod family;
-pub(crate) mod find;
+mod family;
+mod find;
 mod history;
-pub(crate) mod matching;
-pub(crate) mod need;
+mod matching;
+mod need;
 mod parse;
-pub(crate) mod placement;
-pub(crate) mod print;
-pub(crate) mod proposal;
-pub(crate) mod session;
+mod placement;
+mod print;
+mod proposal;
+mod session;
 mod table;
 mod watch;
 
