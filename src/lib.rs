@@ -6,6 +6,7 @@
 //! deciding who sees what) → `cli` (a client of the bank).
 
 pub mod access;
+pub mod api;
 pub mod bank;
 pub mod cli;
 pub mod client;

@@ -92,12 +92,12 @@ fn a_change_by_another_operator_shows_without_a_refresh() {
         BRUNO,
         Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
     );
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Family,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
         by: BRUNO.into(),
-    }));
+    })));
     let frame = draw_to_string(&mut app, 120, 40);
     let row = frame.lines().find(|l| l.contains(&saved.code)).unwrap_or_default().to_string();
     assert!(row.contains("sospesa"), "{frame}");
@@ -173,12 +173,12 @@ fn the_filter_follows_a_record_changed_meanwhile() {
     let (revision, mut input) = fx.family_as_input(code);
     input.profile.comune = dalmine();
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Family,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Family,
         code: saved.code,
         revision: saved.revision,
         by: ANNA.into(),
-    }));
+    })));
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(!frame.contains("F-2026-0002"), "{frame}");
 }

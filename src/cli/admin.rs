@@ -527,7 +527,7 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             e.actor.clone(),
             e.action.label(s.lang).into(),
             e.record.clone(),
-            e.fields_text(s.lang).join(", "),
+            crate::i18n::audit_fields(e, s.lang).join(", "),
         ]
     })?;
     super::directory::end_list(rows, &header)

@@ -436,7 +436,7 @@ impl Client {
     fn keep_event(&mut self, msg: ServerMsg) -> Option<ServerMsg> {
         match msg {
             ServerMsg::Event(e) => self.events.push_back(e),
-            ServerMsg::Lagged => self.events.push_back(Event::lagged()),
+            ServerMsg::Lagged => self.events.push_back(Event::Lagged),
             other => return Some(other),
         }
         None

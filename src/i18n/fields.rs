@@ -118,6 +118,19 @@ pub fn strip_indices(field: &str) -> String {
     out
 }
 
+/// An audit entry's fields as an operator reads them: field names in
+/// words, or the reason an administrator gave (an emergency read) or the
+/// store found (a quarantine).
+pub fn audit_fields(entry: &crate::api::AuditEntry, lang: Lang) -> Vec<String> {
+    use crate::api::AuditAction;
+    match entry.action {
+        AuditAction::EmergencyRead | AuditAction::Quarantine => {
+            entry.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
+        }
+        _ => entry.fields.iter().map(|f| field_label(f, lang)).collect(),
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn all_fields() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().map(|(f, _, _)| *f)

@@ -11,40 +11,7 @@ use time::OffsetDateTime;
 
 use super::codec::canonical_bytes;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    Init,
-    Create,
-    Update,
-    ReadIdentity,
-    /// An administrator read an identity in an emergency; the field carries the reason.
-    EmergencyRead,
-    Export,
-    /// A step of a proposal (the field names its new state).
-    ProposalStep,
-    /// A record that no longer decodes was set aside (the field gives why).
-    Quarantine,
-    /// `banca doctor --repair` rebuilt index entries or counters (the fields name them).
-    Repair,
-}
-
-impl AuditAction {
-    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
-        use AuditAction::*;
-        match (self, lang) {
-            (Init, l) => l.pick("creazione banca", "bank created"),
-            (Create, l) => l.pick("creazione", "create"),
-            (Update, l) => l.pick("modifica", "update"),
-            (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
-            (EmergencyRead, l) => l.pick("lettura d'emergenza", "emergency read"),
-            (Export, l) => l.pick("esportazione", "export"),
-            (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
-            (Quarantine, l) => l.pick("messo in quarantena", "quarantined"),
-            (Repair, l) => l.pick("riparazione", "repair"),
-        }
-    }
-}
+pub use crate::api::{AuditAction, ChainBreak};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -121,36 +88,17 @@ impl AuditEntry {
         seq.to_be_bytes()
     }
 
-    /// The entry's fields as an operator reads them: field names in words,
-    /// or an emergency read's reason as the administrator gave it.
-    pub fn fields_text(&self, lang: crate::i18n::Lang) -> Vec<String> {
-        match self.action {
-            AuditAction::EmergencyRead | AuditAction::Quarantine => {
-                self.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
-            }
-            _ => self.fields.iter().map(|f| crate::i18n::field_label(f, lang)).collect(),
+    /// The entry as it travels: what was done, without the chain's hashes.
+    pub fn shown(&self) -> crate::api::AuditEntry {
+        crate::api::AuditEntry {
+            seq: self.seq,
+            at: self.at,
+            actor: self.actor.clone(),
+            action: self.action,
+            record: self.record.clone(),
+            fields: self.fields.clone(),
         }
     }
-}
-
-/// Where the chain breaks, and how.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case")]
-pub enum ChainBreak {
-    #[error("entry {seq} was altered: its hash does not match its content")]
-    Altered { seq: u64 },
-    #[error("entry {expected} is missing (next found: {found})")]
-    Missing { expected: u64, found: u64 },
-    #[error("entry at position {position} carries number {seq}: entries were moved")]
-    Reordered { position: u64, seq: u64 },
-    #[error("entry {seq} does not follow the entry before it")]
-    BrokenLink { seq: u64 },
-    #[error(
-        "the log ends at entry {found} but the bank recorded {expected} entries: entries were removed from the end"
-    )]
-    Truncated { expected: u64, found: u64 },
-    #[error("entry {seq} does not decode: {reason}")]
-    Unreadable { seq: u64, reason: String },
 }
 
 /// Checks a chain read in key order. `entries` yields (key seq, decoded

@@ -9,7 +9,6 @@
 //! bytes: never bincode, so no size limit of the codec can make the
 //! quarantine itself unreadable.
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::audit::AuditAction;
@@ -36,24 +35,7 @@ type IndexEntries = std::collections::BTreeMap<(u8, Vec<u8>), Vec<(TreeId, Vec<u
 /// The longest reason kept: a decoder's message, never an essay.
 const MAX_REASON: usize = 500;
 
-/// One record in quarantine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quarantined {
-    /// Name of the tree it was in (`families`).
-    pub tree: String,
-    /// Its key there, raw.
-    #[serde(with = "hex_bytes")]
-    pub key: Vec<u8>,
-    /// The record's code as operators know it (`F-2026-0042`, `S-003`, a user name).
-    pub record: String,
-    /// Why it could not be read.
-    pub reason: String,
-    pub found_at: OffsetDateTime,
-    /// Who set it aside: `(server)` when found while serving, else the administrator.
-    pub found_by: String,
-    /// Size of the raw value.
-    pub size: u64,
-}
+pub use crate::api::Quarantined;
 
 /// What the quarantine tree stores in front of the raw bytes.
 type Header = Quarantined;
@@ -249,18 +231,6 @@ impl Store {
 pub fn stored_entry(q: &Quarantined, raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let tree = TreeId::from_name(&q.tree).filter(|t| RECORD_TREES.contains(t))?;
     Some((quarantine_key(tree, &q.key), encode_value(q, raw)))
-}
-
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(b))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
 }
 
 #[cfg(test)]

@@ -360,7 +360,8 @@ impl App {
 
     /// A proposal someone else made that waits for my service: say so.
     fn notify_inbox(&mut self, ev: &Event) {
-        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
+        let Some(ev) = ev.change() else { return };
+        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };

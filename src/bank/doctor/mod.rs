@@ -12,10 +12,6 @@
 //! The run holds the writer's lock: it sees, and repairs, one state of the
 //! bank, with no write landing in between.
 
-mod report;
-
-pub use report::*;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::access::{Operation, Subject};

@@ -9,11 +9,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
+use crate::api::AuditEntry;
 use crate::bank::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
-use crate::store::audit::AuditEntry;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
@@ -310,7 +310,7 @@ impl Screen for Audit {
         let shown = &self.shown;
         table.render(frame, list, &mut self.sel, theme, |i| {
             let e = &entries[shown[i]];
-            let fields: Vec<String> = e.fields_text(lang);
+            let fields: Vec<String> = crate::i18n::audit_fields(e, lang);
             vec![
                 Cell::from(e.seq.to_string()),
                 Cell::from(format_timestamp(e.at)),

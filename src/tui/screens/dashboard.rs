@@ -429,11 +429,11 @@ impl Screen for Dashboard {
             return;
         }
         // The lists are small: the panes the event touches are read again at once.
-        let touched: &[Kind] = match ev.kind.as_str() {
-            "family" => &[Kind::Families, Kind::Stale],
-            "need" => &[Kind::Needs],
-            "proposal" => &[Kind::Inbox, Kind::Outbox],
-            "placement" => &[Kind::Reviews],
+        let touched: &[Kind] = match ev.kind() {
+            Some(crate::model::RecordKind::Family) => &[Kind::Families, Kind::Stale],
+            Some(crate::model::RecordKind::Need) => &[Kind::Needs],
+            Some(crate::model::RecordKind::Proposal) => &[Kind::Inbox, Kind::Outbox],
+            Some(crate::model::RecordKind::Placement) => &[Kind::Reviews],
             _ => &[],
         };
         for kind in touched {

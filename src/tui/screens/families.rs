@@ -763,8 +763,8 @@ impl Screen for Families {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Family && self.loaded {
-            if let Some(code) = FamilyCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Family) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| FamilyCode::parse(&c.code)) {
                 self.refresh_one(code, ctx);
             }
         }

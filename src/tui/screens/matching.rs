@@ -459,7 +459,16 @@ impl Screen for Matching {
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         // A family's availability, a need or a proposal moves the ranking.
-        if matches!(ev.kind.as_str(), "family" | "need" | "proposal" | "placement") && self.ranking.is_some() {
+        if matches!(
+            ev.kind(),
+            Some(
+                crate::model::RecordKind::Family
+                    | crate::model::RecordKind::Need
+                    | crate::model::RecordKind::Proposal
+                    | crate::model::RecordKind::Placement
+            )
+        ) && self.ranking.is_some()
+        {
             self.reload_current(ctx);
         }
     }

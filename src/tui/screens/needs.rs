@@ -680,8 +680,8 @@ impl Screen for Needs {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Need && self.loaded {
-            if let Some(code) = NeedCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Need) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| NeedCode::parse(&c.code)) {
                 self.refresh_one(code, ctx);
             }
         }

@@ -451,8 +451,8 @@ impl Screen for Placements {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Placement && self.loaded {
-            if let Some(code) = PlacementCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Placement) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| PlacementCode::parse(&c.code)) {
                 self.refresh(code, ctx);
             }
         }

@@ -578,8 +578,8 @@ impl Screen for Proposals {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Proposal && self.loaded {
-            if let Some(code) = ProposalCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Proposal) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| ProposalCode::parse(&c.code)) {
                 self.refresh(code, ctx);
             }
         }

@@ -504,7 +504,16 @@ impl Screen for Services {
     }
 
     fn changed(&mut self, ev: &crate::protocol::Event, ctx: &mut Ctx) {
-        if self.loaded && matches!(ev.kind.as_str(), "service" | "operator" | "ambit") {
+        if self.loaded
+            && matches!(
+                ev.kind(),
+                Some(
+                    crate::model::RecordKind::Service
+                        | crate::model::RecordKind::Operator
+                        | crate::model::RecordKind::Ambit
+                )
+            )
+        {
             self.load(ctx);
         }
     }
