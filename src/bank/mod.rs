@@ -28,6 +28,7 @@ pub mod api {
     pub use crate::api::*;
 }
 pub use crate::access::Involved;
+pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::Committed;
 pub use directory::ambits_from_csv;
@@ -38,7 +39,7 @@ pub use restore::Restore;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime};
 
 use crate::access::{self, Operation, Subject};
 use crate::model::*;
@@ -64,42 +65,6 @@ impl Actor {
     /// A client running as the server's own user (or root), as the kernel says.
     pub fn server_user(user: impl Into<String>) -> Actor {
         Actor { user: user.into(), server_user: true }
-    }
-}
-
-/// Where "now" comes from: the system, or a fixed instant in tests.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> OffsetDateTime;
-}
-
-/// The system clock in the local time of the machine (Italy's, on the
-/// server), daylight saving included. The offset is looked up at every
-/// reading through chrono, which reads the zone database itself: `time`'s
-/// own lookup is refused in a multi-threaded process, and one taken at
-/// start-up would be an hour off after the clocks change.
-#[derive(Default)]
-pub struct SystemClock;
-
-impl SystemClock {
-    pub fn new() -> SystemClock {
-        SystemClock
-    }
-}
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        use chrono::Offset;
-        let seconds = chrono::Local::now().offset().fix().local_minus_utc();
-        let offset = UtcOffset::from_whole_seconds(seconds).unwrap_or(UtcOffset::UTC);
-        OffsetDateTime::now_utc().to_offset(offset)
-    }
-}
-
-pub struct FixedClock(pub OffsetDateTime);
-
-impl Clock for FixedClock {
-    fn now(&self) -> OffsetDateTime {
-        self.0
     }
 }
 

@@ -159,7 +159,7 @@ impl Bank {
         now: time::OffsetDateTime,
         by: &str,
     ) -> Result<Vec<(u64, Proposal)>, BankError> {
-        let reason = need.placement.closing_reason.map(|r| r.label(crate::i18n::Lang::It)).unwrap_or("chiusa");
+        let reason = need.placement.closing_reason.map(|r| r.label(crate::model::Lang::It)).unwrap_or("chiusa");
         let mut out = Vec::new();
         for (code, _, _) in self.index().active_proposals_of_need(need.code) {
             let (revision, mut p) = self.load_proposal(code)?;

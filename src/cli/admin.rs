@@ -7,7 +7,7 @@ use std::path::Path;
 
 use clap::Args;
 
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
 
@@ -87,7 +87,7 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
         return Err(Failure::from_bank(
-            &crate::bank::BankError::invalid("user", crate::model::Reason::InvalidUserName),
+            &crate::api::BankError::invalid("user", crate::model::Reason::InvalidUserName),
             s.lang,
         ));
     }
@@ -97,7 +97,7 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         needs: args.needs,
         seed: args.seed,
         admin_user: s.user(),
-        now: crate::bank::Clock::now(&crate::bank::SystemClock::new()),
+        now: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()),
     };
     let lines = crate::demo::generate_lines(&options);
     let summary = match s.import(lines)? {
@@ -127,7 +127,7 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
 }
 
 /// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
-fn describe_summary(summary: &crate::bank::ImportSummary, lang: crate::i18n::Lang) -> String {
+fn describe_summary(summary: &crate::api::ImportSummary, lang: crate::i18n::Lang) -> String {
     format!(
         "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
         summary.families,
@@ -461,7 +461,7 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
     Ok(())
 }
 
-fn imported(reply: Reply) -> CliResult<crate::bank::ImportSummary> {
+fn imported(reply: Reply) -> CliResult<crate::api::ImportSummary> {
     match reply {
         Reply::Imported(summary) => Ok(summary),
         other => Err(unexpected(other)),
@@ -504,7 +504,7 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),
-            Err(crate::bank::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
+            Err(crate::api::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
                 "{} {}",
                 s.t("REGISTRO ALTERATO:", "AUDIT LOG ALTERED:"),
                 chain_break_text(&b, s.lang)

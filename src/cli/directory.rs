@@ -3,7 +3,7 @@
 use crate::model::plain::neutralise as one_line;
 use clap::{Args, Subcommand};
 
-use crate::bank::{Reply, Request, Revised};
+use crate::api::{Reply, Request, Revised};
 use crate::i18n::comune_label;
 use crate::model::*;
 

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{FamilyFilter, FamilyView, Reply, Request};
+use crate::api::{FamilyFilter, FamilyView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::AgeRange;
 use crate::model::dates::format_date;

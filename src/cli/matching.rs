@@ -4,9 +4,9 @@
 use crate::model::plain::neutralise as one_line;
 use clap::Args;
 
-use crate::bank::{Contact, FamilyRanking, FamilyView, NeedRanking, NeedView, Reply, Request, Verdict};
+use crate::api::{Contact, FamilyRanking, FamilyView, NeedRanking, NeedView, Reply, Request, Verdict};
+use crate::api::{Criterion, CriterionKind, Fact, HardRule};
 use crate::i18n::{comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang};
-use crate::matching::{Criterion, CriterionKind, Fact, HardRule};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::*;

@@ -76,7 +76,7 @@ impl FlagErrors {
     pub fn date(&mut self, flag: &str, input: &str) -> Option<Date> {
         let today_words = ["oggi", "today"];
         if today_words.contains(&input.trim().to_lowercase().as_str()) {
-            return Some(crate::bank::Clock::now(&crate::bank::SystemClock::new()).date());
+            return Some(crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date());
         }
         let d = parse_date(input);
         if d.is_none() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{NeedFilter, PlacementFilter, Reply, Request, Revised};
+use crate::api::{NeedFilter, PlacementFilter, Reply, Request, Revised};
 use crate::i18n::{format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::*;
@@ -200,7 +200,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         errs.push("start", s.t("obbligatorio: la data di inizio dell'affido", "required: the placement's start date"));
     }
     let mut plan = FosterPlan {
-        start: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+        start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
         expected_end: None,
         duration_months: None,
         contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
@@ -255,7 +255,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
 
 /// The shared view of the proposal's first need, found in its service's
 /// list so that no read of the child's identity is recorded for it.
-fn shared_need(s: &Session, p: &Proposal) -> Option<crate::bank::NeedView> {
+fn shared_need(s: &Session, p: &Proposal) -> Option<crate::api::NeedView> {
     let first = *p.needs.first()?;
     let filter = NeedFilter { service: Some(p.need_service), ..NeedFilter::default() };
     let mut found = None;
@@ -378,7 +378,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    let today = crate::bank::Clock::now(&crate::bank::SystemClock::new()).date();
+    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
     out!("{}", render_placement(&p, &service_names(s), today, s.lang));
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
+use crate::api::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
 use crate::i18n::{format_timestamp, Lang};
 use crate::model::*;
 

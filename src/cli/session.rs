@@ -209,7 +209,7 @@ impl Session {
         request: Request,
         header: &[&str],
         limit: Option<usize>,
-        items: impl Fn(Reply) -> CliResult<crate::bank::Page<T>>,
+        items: impl Fn(Reply) -> CliResult<crate::api::Page<T>>,
         row: impl Fn(&T) -> Vec<String>,
     ) -> CliResult<Option<usize>> {
         let mut json = self.json.then(JsonArray::default);

@@ -15,7 +15,7 @@ use super::screens::{Ctx, Notice, Outcome, Screen, ScreenId, View};
 use super::search::SearchPopup;
 use super::source::{Live, Source};
 use super::text::T;
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
 

@@ -13,7 +13,7 @@ use super::screens::{Ctx, View};
 use super::text::T;
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::cli::find::{context, kind_word};
 use crate::search::SearchResult;
 

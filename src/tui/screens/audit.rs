@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::api::AuditEntry;
-use crate::bank::{BankError, Cursor, Reply, Request};
+use crate::api::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;

@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{
+use crate::api::{
     Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};

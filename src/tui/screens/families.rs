@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
+use crate::api::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::cli::family::render_family;
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
+use crate::api::CriterionKind;
+use crate::api::{FamilyRanking, NeedRanking, Reply, Request};
 use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
 use crate::i18n::{comune_label, Lang};
-use crate::matching::CriterionKind;
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
 use crate::protocol::Event;

@@ -17,7 +17,7 @@ use super::keys::Hint;
 use super::source::{CallError, Source};
 use super::text::T;
 use super::theme::Theme;
-use crate::bank::{Principal, Reply, Request};
+use crate::api::{Principal, Reply, Request};
 use crate::i18n::Lang;
 use crate::protocol::Event;
 

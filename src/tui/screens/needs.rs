@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
+use crate::api::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::cli::need::{render_need, urgency_text};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;

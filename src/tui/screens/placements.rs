@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
+use crate::api::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::cli::placement::render_placement;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};

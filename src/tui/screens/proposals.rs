@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
+use crate::api::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
 use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode};
