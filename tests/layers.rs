@@ -139,6 +139,35 @@ fn no_two_top_level_modules_depend_on_each_other_in_a_circle() {
     assert!(cycle.is_none(), "modules in a circle: {}", cycle.unwrap_or_default().join(" → "));
 }
 
+/// sled is the store's business: no other module names it (the store
+/// gives them `Bytes`, `Batch`, `TxResult` and methods of its own).
+#[test]
+fn sled_is_named_only_inside_the_store() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    walk(&src, &mut paths);
+    let mut outside = Vec::new();
+    for path in paths {
+        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if rel.starts_with("store/") {
+            continue;
+        }
+        let code = strip_literals(&std::fs::read_to_string(&path).unwrap());
+        for (n, line) in code.lines().enumerate() {
+            let names_sled = line.match_indices("sled").any(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                let after = line[at + 4..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if names_sled {
+                outside.push(format!("src/{rel}:{}", n + 1));
+            }
+        }
+    }
+    assert!(outside.is_empty(), "sled named outside src/store/:\n{}", outside.join("\n"));
+}
+
 #[test]
 fn the_reader_finds_paths_in_code_and_skips_comments_strings_and_unit_tests() {
     let code = r#"

@@ -540,7 +540,7 @@ impl Restore<'_> {
     /// restored, then the marker goes, each step flushed.
     fn commit(&self, index: bool) -> Result<(), BankError> {
         let store = &self.bank.store;
-        let mut meta = sled::Batch::default();
+        let mut meta = crate::store::Batch::default();
         for (series, value) in &self.counters {
             meta.insert(crate::store::counter_key(series), &value.to_be_bytes());
         }
@@ -552,10 +552,9 @@ impl Restore<'_> {
         let now = self.bank.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", self.actor.user, stamp).as_bytes());
-        let err = |e: sled::Error| BankError::from(StoreError::from(e));
-        store.tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
+        store.apply(TreeId::Meta, meta)?;
         store.flush()?;
-        store.tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
+        store.remove(TreeId::Meta, meta_key::IMPORTING)?;
         store.flush()?;
         if index {
             self.bank.rebuild_index()?;

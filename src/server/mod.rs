@@ -290,10 +290,7 @@ const OPEN_RETRY: Duration = Duration::from_secs(2);
 fn out_of_space(e: &StoreError) -> bool {
     let full =
         |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC);
-    match e {
-        StoreError::Sled(sled::Error::Io(e)) | StoreError::Io { source: e, .. } => full(e),
-        _ => false,
-    }
+    e.io_error().is_some_and(full)
 }
 
 /// The bank must be the server's user's (root may serve any): otherwise

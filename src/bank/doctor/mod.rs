@@ -175,7 +175,7 @@ impl Bank {
             let mut want = expected.remove(&(tree as usize)).unwrap_or_default();
             want.sort_unstable();
             want.dedup();
-            let mut batch = sled::Batch::default();
+            let mut batch = crate::store::Batch::default();
             let mut changes = 0u64;
             let mut wanted = want.iter().peekable();
             let mut note = |check: &mut IndexesCheck, key: &[u8], missing: bool| {
@@ -209,7 +209,7 @@ impl Bank {
                 note(&mut check, w, true);
             }
             if repair && changes > 0 {
-                self.store.tree(tree).apply_batch(batch)?;
+                self.store.apply(tree, batch)?;
                 check.repaired += changes;
             }
         }
