@@ -542,7 +542,7 @@ impl Restore<'_> {
         let store = &self.bank.store;
         let mut meta = crate::store::Batch::default();
         for (series, value) in &self.counters {
-            meta.insert(crate::store::counter_key(series), &value.to_be_bytes());
+            meta.insert(crate::store::counter_key(series), value.to_be_bytes());
         }
         if self.chain.expected > 1 {
             let mut head = (self.chain.expected - 1).to_be_bytes().to_vec();
