@@ -128,13 +128,7 @@ fn summary(total: u32, shown: usize, lang: Lang) -> String {
 }
 
 pub(crate) fn kind_word(kind: HitKind, lang: Lang) -> &'static str {
-    match kind {
-        HitKind::Family => lang.pick("famiglia", "family"),
-        HitKind::Need => lang.pick("richiesta", "need"),
-        HitKind::Comune => "comune",
-        HitKind::Service => lang.pick("servizio", "service"),
-        HitKind::Operator => lang.pick("operatore", "operator"),
-    }
+    kind.name(lang)
 }
 
 /// The label's characters, each with whether it matched, split into the

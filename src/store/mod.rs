@@ -74,6 +74,25 @@ impl TreeId {
         TreeId::Quarantine,
     ];
 
+    /// The tree that holds records of `kind`.
+    pub fn of(kind: crate::model::RecordKind) -> TreeId {
+        use crate::model::RecordKind;
+        match kind {
+            RecordKind::Family => TreeId::Families,
+            RecordKind::Need => TreeId::Needs,
+            RecordKind::Proposal => TreeId::Proposals,
+            RecordKind::Placement => TreeId::Placements,
+            RecordKind::Service => TreeId::Services,
+            RecordKind::Operator => TreeId::Operators,
+            RecordKind::Ambit => TreeId::Ambits,
+        }
+    }
+
+    /// The kind of record this tree holds; `None` for indexes, the audit log, meta and quarantine.
+    pub fn kind(self) -> Option<crate::model::RecordKind> {
+        crate::model::RecordKind::ALL.into_iter().find(|k| TreeId::of(*k) == self)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             TreeId::Families => "families",

@@ -48,17 +48,20 @@ impl TreeId {
 
 /// The code an operator knows a record by, from its tree and key.
 pub fn record_label(tree: TreeId, key: &[u8]) -> String {
+    use crate::model::RecordKind;
     use crate::model::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
-    let code = match tree {
-        TreeId::Families => FamilyCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Needs => NeedCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Proposals => ProposalCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Placements => PlacementCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Services => (key.len() == 4).then(|| ServiceCode::from_key(key)).flatten().map(|c| c.to_string()),
-        TreeId::Operators | TreeId::Ambits => {
+    let code = match tree.kind() {
+        Some(RecordKind::Family) => FamilyCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Need) => NeedCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Proposal) => ProposalCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Placement) => PlacementCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Service) => {
+            (key.len() == 4).then(|| ServiceCode::from_key(key)).flatten().map(|c| c.to_string())
+        }
+        Some(RecordKind::Operator | RecordKind::Ambit) => {
             std::str::from_utf8(key).ok().map(|s| crate::model::plain::neutralise(s).into_owned())
         }
-        _ => None,
+        None => None,
     };
     code.unwrap_or_else(|| hex::encode(key))
 }
@@ -236,6 +239,17 @@ pub fn stored_entry(q: &Quarantined, raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_trees_are_those_of_every_kind_of_record() {
+        let mut of_kinds: Vec<TreeId> = crate::model::RecordKind::ALL.into_iter().map(TreeId::of).collect();
+        let mut record_trees = RECORD_TREES.to_vec();
+        of_kinds.sort_by_key(|t| t.name());
+        record_trees.sort_by_key(|t| t.name());
+        assert_eq!(record_trees, of_kinds);
+        assert!(RECORD_TREES.iter().all(|t| t.kind().is_some_and(|k| TreeId::of(k) == *t)));
+        assert_eq!(TreeId::Audit.kind(), None);
+    }
 
     #[test]
     fn a_header_and_raw_bytes_read_back_whole() {
