@@ -9,6 +9,7 @@ pub mod codes;
 pub mod comune;
 pub mod dates;
 pub mod family;
+pub mod fields;
 pub mod fiscal_code;
 pub mod kind;
 pub mod lang;
