@@ -112,6 +112,20 @@ mod tests {
     }
 
     #[test]
+    fn the_whole_bank_and_missed_events_keep_the_words_scripts_read() {
+        let bank = Event::Bank { by: "root".into() };
+        let line: serde_json::Value = serde_json::from_str(&json_line(&bank, "t")).unwrap();
+        assert_eq!(
+            (line["kind"].as_str(), line["code"].as_str(), line["revision"].as_u64()),
+            (Some("bank"), Some("*"), Some(0))
+        );
+        assert_eq!(line["by"], "root");
+        let missed: serde_json::Value = serde_json::from_str(&json_line(&Event::Lagged, "t")).unwrap();
+        assert_eq!(missed["kind"], "lagged");
+        assert_eq!(human_line(&bank, "10:42:07", Lang::It), "10:42:07  banca      *            di riflesso  da root");
+    }
+
+    #[test]
     fn control_characters_from_the_server_are_shown_not_acted_on() {
         let e = event(RecordKind::Family, "F-2026-0001", 2, "x\u{1b}]0;pwned\u{7}\u{202E}y\nz");
         let line = human_line(&e, "10:42:07", Lang::En);
