@@ -1,9 +1,11 @@
 //! banca — the shared bank of foster families of a province's foster
 //! services (Banca Provinciale Famiglie Affidatarie).
 //!
-//! Layers: `model` (plain types, validation) → `store` (sled, codec,
-//! indexes, audit) → `bank` (every operation as a `Request`, with `access`
-//! deciding who sees what) → `cli` (a client of the bank).
+//! Layers, each on those before it (tests/layers.rs keeps it so): `model`
+//! (plain types, validation, `RecordKind`) → `api` (the wire's types) →
+//! `store` (sled, codec, indexes, audit), `access`, `matching`, `search` →
+//! `bank` (every operation as a `Request`) → `server`; clients (`cli`,
+//! `tui`) speak `api` through `protocol` and `client`.
 
 pub mod access;
 pub mod api;

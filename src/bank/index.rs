@@ -1,11 +1,12 @@
 //! Index entries of families and needs: status, service, comune, referent.
 //! Kept in the same transaction as the record.
 
-use crate::model::{Family, Need};
+use crate::model::{Family, Need, RecordKind};
 use crate::store::{StoreTx, TreeId, TxResult};
 
-pub const FAMILY: u8 = b'F';
-pub const NEED: u8 = b'R';
+/// Index keys start with the record's code letter (as stored ever since).
+pub const FAMILY: u8 = RecordKind::Family.code_prefix() as u8;
+pub const NEED: u8 = RecordKind::Need.code_prefix() as u8;
 
 pub type Entries = [(TreeId, Vec<u8>); 4];
 

@@ -234,7 +234,8 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
         p.family
     );
-    let needs: Vec<&String> = saved.also_changed.iter().filter(|c| c.starts_with('R')).collect();
+    let needs: Vec<&String> =
+        saved.also_changed.iter().filter(|c| RecordKind::of_code(c) == Some(RecordKind::Need)).collect();
     let others: Vec<&String> =
         saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
     outln!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
