@@ -2,7 +2,7 @@
 //! coordination: who did what to which record, and when. Filtered by a
 //! record's code (asked of the core) or by a user; `v` verifies the chain.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
