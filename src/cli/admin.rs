@@ -16,6 +16,8 @@ use super::session::{print_json, unexpected, CliResult, Failure, Session, Settin
 use super::table::Block;
 
 #[derive(Args, Debug)]
+// Without the `demo` feature the options are parsed only to be refused.
+#[cfg_attr(not(feature = "demo"), allow(dead_code))]
 pub struct DemoArgs {
     /// Quante famiglie generare
     #[arg(long, default_value_t = 300)]
@@ -83,6 +85,22 @@ pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
     Ok(())
 }
 
+/// `banca demo` in a build without the generator (`--no-default-features`):
+/// says so, and touches no bank.
+#[cfg(not(feature = "demo"))]
+pub fn demo(settings: &Settings, _args: DemoArgs) -> CliResult {
+    Err(Failure::User(
+        settings
+            .lang
+            .pick(
+                "banca demo: questa versione di banca non contiene il generatore di banche dimostrative (è compilata senza la funzione `demo`, come in produzione).",
+                "banca demo: this build of banca has no demo bank generator (it was built without the `demo` feature, as for production).",
+            )
+            .to_string(),
+    ))
+}
+
+#[cfg(feature = "demo")]
 pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
