@@ -13,6 +13,7 @@
 //! disk.
 
 pub mod audit;
+pub mod audit_hash;
 pub mod codec;
 mod open;
 pub mod quarantine;
