@@ -6,7 +6,7 @@
 //! code before hash versions stored them (one envelope a line, hex): it is
 //! evidence on disk in every existing bank. Never regenerate it.
 
-use banca::store::audit::{verify, AuditAction, AuditEntry, ChainBreak, HashVersion};
+use banca::store::audit::{verify, AuditAction, AuditEntry, ChainBreak, HashSegment, HashVersion};
 use banca::store::audit_hash::canonical_v1;
 use banca::store::codec::{decode, encode};
 use time::macros::datetime;
@@ -27,7 +27,7 @@ fn golden_chain() -> Vec<AuditEntry> {
 
 fn checked(entries: &[AuditEntry]) -> Result<u64, ChainBreak> {
     let head = entries.last().map(|e| (e.seq, e.hash));
-    verify(entries.iter().map(|e| (e.seq, Ok(e.clone()))), head)
+    verify(entries.iter().map(|e| (e.seq, Ok(e.clone()))), head).map(|v| v.entries)
 }
 
 #[test]
@@ -68,6 +68,16 @@ fn new_entries_chain_on_after_old_ones_with_the_canonical_hash() {
     assert_eq!(next.hash_version, HashVersion::Canonical1);
     chain.push(next);
     assert_eq!(checked(&chain), Ok(6));
+    // The verification says which entries rest on which hash.
+    let head = Some((chain[5].seq, chain[5].hash));
+    let verified = verify(chain.iter().map(|e| (e.seq, Ok(e.clone()))), head).expect("verifies");
+    assert_eq!(
+        verified.segments,
+        vec![
+            HashSegment { version: HashVersion::Bincode, first: 1, last: 5 },
+            HashSegment { version: HashVersion::Canonical1, first: 6, last: 6 },
+        ]
+    );
 
     // Stored and read back, it keeps its version and its hash.
     let stored = encode(1, &chain[5]).expect("encodes");

@@ -161,12 +161,30 @@ pub enum ChainBreak {
     Unreadable { seq: u64, reason: String },
 }
 
+/// A run of consecutive entries hashed with the same version: an old bank's
+/// chain starts with entries hashed over bincode's bytes (version 0), and
+/// goes on with the canonical encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashSegment {
+    pub version: HashVersion,
+    pub first: u64,
+    pub last: u64,
+}
+
+/// A chain that verified: how many entries, and which hash version each run used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: u64,
+    pub segments: Vec<HashSegment>,
+}
+
 /// Checks a chain read in key order. `entries` yields (key seq, decoded
 /// entry); `head` is the (seq, hash) the bank recorded for the newest.
-pub fn verify<I>(entries: I, head: Option<(u64, [u8; 32])>) -> Result<u64, ChainBreak>
+pub fn verify<I>(entries: I, head: Option<(u64, [u8; 32])>) -> Result<Verified, ChainBreak>
 where
     I: IntoIterator<Item = (u64, Result<AuditEntry, String>)>,
 {
+    let mut segments: Vec<HashSegment> = Vec::new();
     let mut expected = 1u64;
     let mut prev = [0u8; 32];
     for (key_seq, entry) in entries {
@@ -184,6 +202,10 @@ where
             return Err(ChainBreak::BrokenLink { seq: key_seq });
         }
         prev = entry.hash;
+        match segments.last_mut() {
+            Some(run) if run.version == entry.hash_version => run.last = key_seq,
+            _ => segments.push(HashSegment { version: entry.hash_version, first: key_seq, last: key_seq }),
+        }
         expected += 1;
     }
     let last = expected - 1;
@@ -194,7 +216,7 @@ where
             Err(ChainBreak::Truncated { expected: seq, found: last })
         }
         None if last > 0 => Err(ChainBreak::Truncated { expected: 0, found: last }),
-        _ => Ok(last),
+        _ => Ok(Verified { entries: last, segments }),
     }
 }
 
