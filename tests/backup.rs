@@ -11,7 +11,7 @@ use banca::bank::{
     Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
 };
 use banca::model::*;
-use banca::store::audit::ChainBreak;
+use banca::store::audit::{ChainBreak, HashSegment, HashVersion};
 use common::*;
 use serde_json::{json, Value};
 use time::macros::date;
@@ -464,7 +464,7 @@ fn as_version_3(lines: &[String]) -> Vec<String> {
     let mut prev = [0u8; 32];
     for line in old.iter_mut().filter(|l| kind(l) == "audit") {
         let Ok(ExportLine::Audit { mut record }) = serde_json::from_str::<ExportLine>(line) else { panic!("{line}") };
-        record.hash_version = banca::store::audit::HashVersion::Bincode;
+        record.hash_version = HashVersion::Bincode;
         record.prev_hash = prev;
         record.hash = record.compute_hash();
         prev = record.hash;
@@ -488,8 +488,14 @@ fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_versi
         Ok(Reply::Imported(_)) => {}
         other => panic!("a version 3 export is restored: {other:?}"),
     }
+    let old_entries = old.iter().filter(|l| kind(l) == "audit").count() as u64;
     match ask(&restored, ADMIN, Request::AuditVerify) {
-        Ok(Reply::AuditVerified { entries, .. }) => assert!(entries > 5, "{entries}"),
+        Ok(Reply::AuditVerified { entries, hash_segments }) => {
+            assert!(entries >= old_entries, "{entries}");
+            // The old entries rest on bincode's bytes, and the verification says so.
+            assert_eq!(hash_segments[0], HashSegment { version: HashVersion::Bincode, first: 1, last: old_entries });
+            assert!(hash_segments[1..].iter().all(|run| run.version == HashVersion::Canonical1), "{hash_segments:?}");
+        }
         other => panic!("the old chain verifies: {other:?}"),
     }
     // Exported again: the current version, the same lines (the restore's own entry follows the old ones).
