@@ -13,6 +13,7 @@ pub mod bank;
 pub mod cli;
 pub mod client;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod i18n;
 pub mod matching;

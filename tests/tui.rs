@@ -12,7 +12,7 @@ use banca::i18n::Lang;
 use banca::tui::{draw_to_string, App, Live, ScreenId};
 use common::tui::*;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
 fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
@@ -137,7 +137,7 @@ fn h_and_l_move_between_panes_like_the_arrows() {
 
 #[test]
 fn a_click_on_a_tab_opens_its_screen_and_a_click_on_a_row_selects_it() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
     let frame = draw_to_string(&mut app, 80, 24);

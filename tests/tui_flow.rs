@@ -12,7 +12,7 @@ use banca::i18n::Lang;
 use banca::tui::{draw_to_string, App, Live, ScreenId};
 use common::tui::*;
 use common::*;
-use crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode;
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
 fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {

@@ -78,3 +78,52 @@ pub enum ChainBreak {
     #[error("entry {seq} does not decode: {reason}")]
     Unreadable { seq: u64, reason: String },
 }
+
+/// How an entry's hash was taken. Stored with the entry as one number; a
+/// number this banca does not know makes the entry unreadable, not altered.
+/// An entry that says nothing of its hash predates hash versions: `Bincode`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum HashVersion {
+    /// SHA-256 of the bincode 2 bytes of the entry's fields (banks before hash versions).
+    #[default]
+    Bincode = 0,
+    /// SHA-256 of the canonical encoding, version 1.
+    Canonical1 = 1,
+}
+
+impl HashVersion {
+    /// What new entries are hashed with.
+    pub const CURRENT: HashVersion = HashVersion::Canonical1;
+
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<HashVersion> for u8 {
+    fn from(v: HashVersion) -> u8 {
+        v.number()
+    }
+}
+
+impl TryFrom<u8> for HashVersion {
+    type Error = String;
+    fn try_from(n: u8) -> Result<Self, String> {
+        match n {
+            0 => Ok(HashVersion::Bincode),
+            1 => Ok(HashVersion::Canonical1),
+            n => Err(format!("audit hash version {n} is unknown to this banca (written by a newer one?)")),
+        }
+    }
+}
+
+/// A run of consecutive entries hashed with the same version: an old bank's
+/// chain starts with entries hashed over bincode's bytes (version 0), and
+/// goes on with the canonical encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashSegment {
+    pub version: HashVersion,
+    pub first: u64,
+    pub last: u64,
+}

@@ -38,6 +38,8 @@ pub enum Reply {
     Audit(Page<AuditEntry>),
     AuditVerified {
         entries: u64,
+        /// Which hash version each run of entries used, oldest first.
+        hash_segments: Vec<super::HashSegment>,
     },
     Doctor(Box<DoctorReport>),
     Quarantine(Vec<QuarantinedRaw>),

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use clap::Args;
 
+use crate::api::{HashSegment, HashVersion};
 use crate::api::{Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
@@ -16,6 +17,8 @@ use super::session::{print_json, unexpected, CliResult, Failure, Session, Settin
 use super::table::Block;
 
 #[derive(Args, Debug)]
+// Without the `demo` feature the options are parsed only to be refused.
+#[cfg_attr(not(feature = "demo"), allow(dead_code))]
 pub struct DemoArgs {
     /// Quante famiglie generare
     #[arg(long, default_value_t = 300)]
@@ -83,6 +86,22 @@ pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
     Ok(())
 }
 
+/// `banca demo` in a build without the generator (`--no-default-features`):
+/// says so, and touches no bank.
+#[cfg(not(feature = "demo"))]
+pub fn demo(settings: &Settings, _args: DemoArgs) -> CliResult {
+    Err(Failure::User(
+        settings
+            .lang
+            .pick(
+                "banca demo: questa versione di banca non contiene il generatore di banche dimostrative (è compilata senza la funzione `demo`, come in produzione).",
+                "banca demo: this build of banca has no demo bank generator (it was built without the `demo` feature, as for production).",
+            )
+            .to_string(),
+    ))
+}
+
+#[cfg(feature = "demo")]
 pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
@@ -124,6 +143,20 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
     );
     Ok(())
+}
+
+/// "voci 1–120 sui byte della codifica bincode (versione 0)"
+fn hash_segment_text(run: &HashSegment, lang: crate::i18n::Lang) -> String {
+    let entries = if run.first == run.last {
+        format!("{} {}", lang.pick("voce", "entry"), run.first)
+    } else {
+        format!("{} {}–{}", lang.pick("voci", "entries"), run.first, run.last)
+    };
+    let how = match run.version {
+        HashVersion::Bincode => lang.pick("sui byte della codifica bincode", "over the bincode codec's bytes"),
+        HashVersion::Canonical1 => lang.pick("sulla codifica canonica", "over the canonical encoding"),
+    };
+    format!("{entries} {how} ({} {})", lang.pick("versione", "version"), run.version.number())
 }
 
 /// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
@@ -492,15 +525,24 @@ fn restore_failure(e: &crate::server::restore::RestoreError, lang: crate::i18n::
 pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
     if args.verify {
         return match s.request(Request::AuditVerify)? {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, hash_segments }) => {
                 if s.json {
-                    return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
+                    return print_json(&serde_json::json!({
+                        "ok": true,
+                        "entries": entries,
+                        "hash_versions": hash_segments,
+                    }));
                 }
                 outln!(
                     "{} {entries} {}",
                     s.t("Registro integro:", "Audit log intact:"),
                     s.t("voci verificate.", "entries verified.")
                 );
+                // Entries hashed the old way rest on the record codec's bytes: worth knowing.
+                if hash_segments.iter().any(|run| run.version == HashVersion::Bincode) {
+                    let runs: Vec<String> = hash_segments.iter().map(|run| hash_segment_text(run, s.lang)).collect();
+                    outln!("{} {}.", s.t("Impronte:", "Hashes:"), runs.join("; "));
+                }
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),

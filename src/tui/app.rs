@@ -2,7 +2,7 @@
 //! them (who is working, the tabs, the status, the keys) and where every
 //! key, click and server event goes. It only changes state; `render` draws it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -184,7 +184,7 @@ impl App {
 
     pub fn key(&mut self, ev: KeyEvent) {
         self.dirty = true;
-        if ev.kind == crossterm::event::KeyEventKind::Release {
+        if ev.kind == ratatui::crossterm::event::KeyEventKind::Release {
             return;
         }
         // Esc then a key typed quickly reaches us as Alt+key through tmux or

@@ -17,7 +17,7 @@ pub mod widgets;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crossterm::event::{self, Event as TermEvent};
+use ratatui::crossterm::event::{self, Event as TermEvent};
 
 pub use app::{App, MIN_HEIGHT, MIN_WIDTH};
 pub use screens::{ScreenId, View};

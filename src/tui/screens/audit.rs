@@ -2,7 +2,7 @@
 //! coordination: who did what to which record, and when. Filtered by a
 //! record's code (asked of the core) or by a user; `v` verifies the chain.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -132,7 +132,7 @@ impl Audit {
     fn verify(&mut self, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         match ctx.try_call(Request::AuditVerify) {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, .. }) => {
                 ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
             }
             Ok(_) => {}

@@ -4,7 +4,7 @@
 //! profiles going stale. The coordination sees the whole province's.
 //! Enter opens the record on its screen.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -60,7 +60,7 @@ const KEYS: &[Binding<Act>] = &[
         bar: true,
     },
     Binding {
-        keys: &[Key(KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT)],
+        keys: &[Key(KeyCode::BackTab, ratatui::crossterm::event::KeyModifiers::SHIFT)],
         shown: "",
         label: label!(T::Pane),
         action: Act::PrevPane,

@@ -9,7 +9,7 @@ pub mod placements;
 pub mod proposals;
 pub mod services;
 
-use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
