@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{Reply, Request, Revised};
+use crate::api::{Reply, Request, Revised};
 use crate::model::*;
 use crate::present::{self, lists};
 

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{FamilyFilter, FamilyView, Reply, Request};
+use crate::api::{FamilyFilter, FamilyView, Reply, Request};
 use crate::model::age::AgeRange;
 use crate::model::*;
 use crate::present::{self, lists};

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use clap::Args;
 use unicode_width::UnicodeWidthStr;
 
-use crate::bank::{BankError, Reply, Request};
+use crate::api::{BankError, Reply, Request};
 use crate::i18n::{describe_reason, Lang};
 use crate::model::*;
 use crate::present::search::{context, kind_word};

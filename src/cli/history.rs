@@ -1,7 +1,7 @@
 //! `banca history F-…|R-…|S-…`: the proposals and placements of a family,
 //! a need or a service, newest first.
 
-use crate::bank::{PlacementFilter, ProposalFilter, Reply, Request};
+use crate::api::{PlacementFilter, ProposalFilter, Reply, Request};
 use crate::model::plain::neutralise as one_line;
 use crate::model::RecordCode;
 

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::present;
 
 use super::parse::{need_code, FlagErrors};

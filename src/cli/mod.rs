@@ -94,6 +94,8 @@ pub enum Command {
     /// Crea una banca nuova (solo l'utente del server, o root): --admin, o l'utente corrente, ne diventa amministratore
     Init(admin::InitArgs),
     /// Crea una banca dimostrativa con dati sintetici
+    // A build without the generator keeps the word, hidden, to say so in the user's language.
+    #[cfg_attr(not(feature = "demo"), command(hide = true))]
     Demo(admin::DemoArgs),
     /// Chi sono per la banca
     Whoami,

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{NeedFilter, NeedView, Reply, Request};
+use crate::api::{NeedFilter, NeedView, Reply, Request};
 use crate::model::*;
 use crate::present::{self, lists};
 
@@ -173,7 +173,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
         identity: ChildIdentity {
             given_name: String::new(),
             family_name: String::new(),
-            birth_date: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+            birth_date: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
             fiscal_code: None,
             address: String::new(),
         },

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{NeedFilter, PlacementFilter, Reply, Request, Revised};
+use crate::api::{NeedFilter, PlacementFilter, Reply, Request, Revised};
 use crate::i18n::Lang;
 use crate::model::*;
 use crate::present::{self, lists, Doc};
@@ -196,7 +196,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         errs.push("start", s.t("obbligatorio: la data di inizio dell'affido", "required: the placement's start date"));
     }
     let mut plan = FosterPlan {
-        start: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+        start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
         expected_end: None,
         duration_months: None,
         contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
@@ -230,7 +230,8 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
         p.family
     );
-    let needs: Vec<&String> = saved.also_changed.iter().filter(|c| c.starts_with('R')).collect();
+    let needs: Vec<&String> =
+        saved.also_changed.iter().filter(|c| RecordKind::of_code(c) == Some(RecordKind::Need)).collect();
     let others: Vec<&String> =
         saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
     outln!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
@@ -251,7 +252,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
 
 /// The shared view of the proposal's first need, found in its service's
 /// list so that no read of the child's identity is recorded for it.
-fn shared_need(s: &Session, p: &Proposal) -> Option<crate::bank::NeedView> {
+fn shared_need(s: &Session, p: &Proposal) -> Option<crate::api::NeedView> {
     let first = *p.needs.first()?;
     let filter = NeedFilter { service: Some(p.need_service), ..NeedFilter::default() };
     let mut found = None;
@@ -374,7 +375,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    let today = crate::bank::Clock::now(&crate::bank::SystemClock::new()).date();
+    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
     super::print::print(&present::placement(&p, &service_names(s), today, s.lang));
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
+use crate::api::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
 use crate::i18n::Lang;
 use crate::model::*;
 use crate::present::{self, lists, Doc};

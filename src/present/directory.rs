@@ -1,6 +1,6 @@
 //! The directory as documents: a service, an operator, an ambito.
 
-use crate::bank::Revised;
+use crate::api::Revised;
 use crate::i18n::{comune_label, Lang};
 use crate::model::*;
 

@@ -1,7 +1,7 @@
 //! Lists as table rows: each list's header and one row per record, the
 //! same for a page streamed by the CLI and for a whole table.
 
-use crate::bank::{AuditEntry, FamilyView, NeedView, Revised};
+use crate::api::{AuditEntry, FamilyView, NeedView, Revised};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
@@ -203,6 +203,6 @@ pub fn audit_row(e: &AuditEntry, lang: Lang) -> Vec<String> {
         e.actor.clone(),
         e.action.label(lang).into(),
         e.record.clone(),
-        e.fields_text(lang).join(", "),
+        crate::i18n::audit_fields(e, lang).join(", "),
     ]
 }

@@ -2,8 +2,8 @@
 //! could take), each with the lines that explain its score; how many were
 //! looked at and why the others were left out; "why not this family?".
 
-use crate::bank::{Candidate, Contact, FamilyRanking, FamilyView, NeedCandidate, NeedRanking, Verdict};
-use crate::bank::{Criterion, CriterionKind, Fact, HardRule};
+use crate::api::{Candidate, Contact, FamilyRanking, FamilyView, NeedCandidate, NeedRanking, Verdict};
+use crate::api::{Criterion, CriterionKind, Fact, HardRule};
 use crate::i18n::{comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::bank::{FamilyView, NeedView, Revised};
+use crate::api::{FamilyView, NeedView, Revised};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::*;

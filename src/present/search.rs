@@ -1,6 +1,6 @@
 //! A search hit, in words: what kind of record it is, and where it stands.
 
-use crate::bank::{Hit, HitKind};
+use crate::api::{Hit, HitKind};
 use crate::i18n::{comune_label, Lang};
 use crate::model::*;
 

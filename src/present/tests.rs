@@ -7,7 +7,7 @@ use time::macros::{date, datetime};
 
 use super::doc::{Block, Field, Span, Tone};
 use super::*;
-use crate::bank::{Contact, FamilyPrivate, FamilyView, HardRule, Revised, SharedHousehold, SharedProfile, Verdict};
+use crate::api::{Contact, FamilyPrivate, FamilyView, HardRule, Revised, SharedHousehold, SharedProfile, Verdict};
 use crate::i18n::Lang;
 use crate::model::age::AgeRange;
 use crate::model::*;

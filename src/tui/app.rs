@@ -2,7 +2,7 @@
 //! them (who is working, the tabs, the status, the keys) and where every
 //! key, click and server event goes. It only changes state; `render` draws it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -15,7 +15,7 @@ use super::screens::{Ctx, Notice, Outcome, Screen, ScreenId, View};
 use super::search::SearchPopup;
 use super::source::{Live, Source};
 use super::text::T;
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
 
@@ -184,7 +184,7 @@ impl App {
 
     pub fn key(&mut self, ev: KeyEvent) {
         self.dirty = true;
-        if ev.kind == crossterm::event::KeyEventKind::Release {
+        if ev.kind == ratatui::crossterm::event::KeyEventKind::Release {
             return;
         }
         // Esc then a key typed quickly reaches us as Alt+key through tmux or
@@ -360,7 +360,8 @@ impl App {
 
     /// A proposal someone else made that waits for my service: say so.
     fn notify_inbox(&mut self, ev: &Event) {
-        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
+        let Some(ev) = ev.change() else { return };
+        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };

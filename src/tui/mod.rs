@@ -17,14 +17,14 @@ pub mod widgets;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crossterm::event::{self, Event as TermEvent};
+use ratatui::crossterm::event::{self, Event as TermEvent};
 
 pub use app::{App, MIN_HEIGHT, MIN_WIDTH};
 pub use screens::{ScreenId, View};
 pub use source::{CallError, CoreSource, Live, ServerSource, Source};
 pub use theme::Theme;
 
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::client::Target;
 use crate::i18n::Lang;
 
@@ -73,9 +73,13 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     let lang = options.lang;
     let mut source =
         ServerSource::connect(options.target.clone(), lang).map_err(|e| TuiError::Refused(e.message(lang)))?;
-    let view =
-        view_for(&mut source, lang, Theme::from_env(), crate::bank::Clock::now(&crate::bank::SystemClock).date())
-            .map_err(|e| TuiError::Refused(e.message(lang)))?;
+    let view = view_for(
+        &mut source,
+        lang,
+        Theme::from_env(),
+        crate::model::clock::Clock::now(&crate::model::clock::SystemClock).date(),
+    )
+    .map_err(|e| TuiError::Refused(e.message(lang)))?;
     let (tx, rx) = mpsc::channel::<Input>();
     source.listen(tx.clone());
     let mut app = App::new(Box::new(source), view, options.bank_label.clone());

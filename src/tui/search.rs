@@ -2,7 +2,7 @@
 //! keystroke (typing on narrows the last one in the core), the matched
 //! characters highlighted, `Enter` opens the record on its screen.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -13,7 +13,7 @@ use super::screens::{Ctx, View};
 use super::text::T;
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::present::search::{context, kind_word};
 use crate::search::SearchResult;
 

@@ -123,8 +123,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg =
-                            if e.kind == crate::protocol::EventKind::Lagged { Live::Lagged } else { Live::Changed(e) };
+                        let msg = if e == crate::protocol::Event::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }

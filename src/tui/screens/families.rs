@@ -2,14 +2,14 @@
 //! the record of one (identity only where allowed), "confirmed today" in
 //! one key, and the needs a family could serve.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
+use crate::api::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::{
@@ -771,8 +771,8 @@ impl Screen for Families {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Family && self.loaded {
-            if let Some(code) = FamilyCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Family) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| FamilyCode::parse(&c.code)) {
                 self.refresh_one(code, ctx);
             }
         }

@@ -2,16 +2,15 @@
 //! could take), best first, beside the explanation of the highlighted one;
 //! "why not this family?", and a proposal in two keys.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
+use crate::api::{CriterionKind, FamilyRanking, NeedRanking, Reply, Request};
 use crate::i18n::{comune_label, Lang};
-use crate::matching::CriterionKind;
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
 use crate::present::matching::{distance, summary, Side};
@@ -402,7 +401,16 @@ impl Screen for Matching {
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         // A family's availability, a need or a proposal moves the ranking.
-        if matches!(ev.kind.as_str(), "family" | "need" | "proposal" | "placement") && self.ranking.is_some() {
+        if matches!(
+            ev.kind(),
+            Some(
+                crate::model::RecordKind::Family
+                    | crate::model::RecordKind::Need
+                    | crate::model::RecordKind::Proposal
+                    | crate::model::RecordKind::Placement
+            )
+        ) && self.ranking.is_some()
+        {
             self.reload_current(ctx);
         }
     }

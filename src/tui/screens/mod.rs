@@ -9,7 +9,7 @@ pub mod placements;
 pub mod proposals;
 pub mod services;
 
-use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -17,7 +17,7 @@ use super::keys::Hint;
 use super::source::{CallError, Source};
 use super::text::T;
 use super::theme::Theme;
-use crate::bank::{Principal, Reply, Request};
+use crate::api::{Principal, Reply, Request};
 use crate::i18n::Lang;
 use crate::protocol::Event;
 
@@ -64,18 +64,24 @@ impl ScreenId {
         lang.pick(it, en)
     }
 
-    /// The screen that opens a record by its code.
+    /// The screen that shows records of `kind`: the directory holds services, operators and ambiti.
+    pub fn of(kind: crate::model::RecordKind) -> ScreenId {
+        use crate::model::RecordKind;
+        match kind {
+            RecordKind::Family => ScreenId::Families,
+            RecordKind::Need => ScreenId::Needs,
+            RecordKind::Proposal => ScreenId::Proposals,
+            RecordKind::Placement => ScreenId::Placements,
+            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit => ScreenId::Services,
+        }
+    }
+
+    /// The screen that opens a record by its code (a comune's ISTAT code: the directory).
     pub fn for_code(code: &str) -> Option<ScreenId> {
-        let prefix = code.split('-').next().unwrap_or("");
-        Some(match prefix {
-            "F" => ScreenId::Families,
-            "R" => ScreenId::Needs,
-            "P" => ScreenId::Proposals,
-            "A" => ScreenId::Placements,
-            "S" => ScreenId::Services,
-            _ if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => ScreenId::Services,
-            _ => return None,
-        })
+        match crate::model::RecordKind::of_code(code) {
+            Some(kind) => Some(ScreenId::of(kind)),
+            None => (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(ScreenId::Services),
+        }
     }
 }
 
@@ -244,4 +250,20 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_opens_the_screen_of_its_kind() {
+        assert_eq!(ScreenId::for_code("F-2026-0042"), Some(ScreenId::Families));
+        assert_eq!(ScreenId::for_code("R-2026-0017"), Some(ScreenId::Needs));
+        assert_eq!(ScreenId::for_code("P-2026-0003"), Some(ScreenId::Proposals));
+        assert_eq!(ScreenId::for_code("A-2026-0002"), Some(ScreenId::Placements));
+        assert_eq!(ScreenId::for_code("S-003"), Some(ScreenId::Services));
+        assert_eq!(ScreenId::for_code("016162"), Some(ScreenId::Services), "a comune");
+        assert_eq!(ScreenId::for_code("anna"), None);
+    }
 }

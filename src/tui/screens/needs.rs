@@ -3,7 +3,7 @@
 //! only for its own service: the core decides), new and changed needs in a
 //! form, and `m` to rank the families for one.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
+use crate::api::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
@@ -680,8 +680,8 @@ impl Screen for Needs {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Need && self.loaded {
-            if let Some(code) = NeedCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Need) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| NeedCode::parse(&c.code)) {
                 self.refresh_one(code, ctx);
             }
         }

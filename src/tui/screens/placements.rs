@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
+use crate::api::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
 use crate::present;
@@ -451,8 +451,8 @@ impl Screen for Placements {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Placement && self.loaded {
-            if let Some(code) = PlacementCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Placement) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| PlacementCode::parse(&c.code)) {
                 self.refresh(code, ctx);
             }
         }

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
+use crate::api::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
@@ -578,8 +578,8 @@ impl Screen for Proposals {
     }
 
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Proposal && self.loaded {
-            if let Some(code) = ProposalCode::parse(&ev.code) {
+        if ev.kind() == Some(crate::model::RecordKind::Proposal) && self.loaded {
+            if let Some(code) = ev.change().and_then(|c| ProposalCode::parse(&c.code)) {
                 self.refresh(code, ctx);
             }
         }
