@@ -21,8 +21,8 @@ use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request};
 use banca::demo::DemoOptions;
 use banca::i18n::Lang;
 use banca::tui::{view_for, App, CoreSource, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -262,12 +262,12 @@ fn requests_per_change(bank: &Arc<Bank>, admin: &str) {
     };
     let (open, other) = (&families[0], &families[1]);
     let changed = |f: &banca::bank::FamilyView| {
-        Live::Changed(banca::protocol::Event {
-            kind: banca::protocol::EventKind::Family,
+        Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+            kind: banca::model::RecordKind::Family,
             code: f.code.to_string(),
             revision: f.revision + 1,
             by: "altro_operatore".into(),
-        })
+        }))
     };
     println!();
     let before = app.requests;

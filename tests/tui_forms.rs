@@ -13,7 +13,7 @@ use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode
 use banca::tui::{draw_to_string, InProcess};
 use common::tui::*;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn save(app: &mut InProcess) {
     app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
@@ -299,7 +299,7 @@ fn closing_a_need_from_the_form_says_why_and_withdraws_its_pending_proposal() {
 
 #[test]
 fn a_click_on_a_field_puts_the_typing_there() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
     press(&mut app, "2n");

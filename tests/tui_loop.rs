@@ -9,14 +9,16 @@ mod common;
 
 use std::sync::Arc;
 
+use banca::api::Change;
 use banca::bank::{Actor, Bank, FamilyFilter, FamilyView, Reply, Request};
 use banca::i18n::Lang;
-use banca::protocol::{Event, EventKind};
+use banca::model::RecordKind;
+use banca::protocol::Event;
 use banca::tui::{
     draw_to_string, view_for, App, CallError, CoreSource, Effect, Live, Msg, Replied, ScreenId, Theme, To,
 };
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 struct Loop {
     app: App,
@@ -88,7 +90,12 @@ fn families(bank: &Arc<Bank>, user: &str) -> Vec<FamilyView> {
 }
 
 fn family_changed(f: &FamilyView, revision: u64, by: &str) -> Msg {
-    Msg::Live(Live::Changed(Event { kind: EventKind::Family, code: f.code.to_string(), revision, by: by.into() }))
+    Msg::Live(Live::Changed(Event::Changed(Change {
+        kind: RecordKind::Family,
+        code: f.code.to_string(),
+        revision,
+        by: by.into(),
+    })))
 }
 
 #[test]

@@ -1,18 +1,17 @@
 //! `banca propose`, `banca proposal show|review|accept|decline|withdraw`
 //! and `banca proposals`: abbinamenti between services.
 
-use crate::model::plain::neutralise as one_line;
 use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
-use crate::i18n::{format_timestamp, Lang};
+use crate::api::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
+use crate::i18n::Lang;
 use crate::model::*;
+use crate::present::{self, lists, Doc};
 
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
-use super::table::{wrap, Block, Table, WIDTH};
 
 #[derive(Args, Debug)]
 pub struct ProposeArgs {
@@ -261,59 +260,11 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    out!("{}", render_proposal(&p, &service_names(s), s.lang));
+    super::print::print(&present::proposal(&p, &service_names(s), s.lang));
     Ok(())
 }
 
 /// "proposta", "in valutazione", "avviata": short enough for a table.
-pub(crate) fn status_word(status: ProposalStatus, lang: Lang) -> String {
-    match lang {
-        Lang::It => status.token_it(),
-        Lang::En => status.token(),
-    }
-    .replace('_', " ")
-}
-
-fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
-    match names.get(&code) {
-        Some(name) => format!("{code} {name}"),
-        None => code.to_string(),
-    }
-}
-
-pub fn render_proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> String {
-    let p = &v.record;
-    let t = |it, en| lang.pick(it, en);
-    let mut out = format!("{}  {}  ·  {} {}\n", p.code, p.status.label(lang), t("revisione", "revision"), v.revision);
-    let mut b = Block::default();
-    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
-    b.add(if p.needs.len() > 1 { t("Richieste", "Needs") } else { t("Richiesta", "Need") }, needs.join(", "));
-    b.add(t("Famiglia", "Family"), p.family.to_string());
-    b.add(t("Servizio del minore", "Child's service"), named(p.need_service, names));
-    b.add(t("Servizio della famiglia", "Family's service"), named(p.family_service, names));
-    if let Some(score) = p.score {
-        b.add(t("Punteggio", "Score"), format!("{score}/100 {}", t("alla proposta", "when proposed")));
-    }
-    if let Some(a) = p.placement {
-        b.add(t("Affido", "Placement"), a.to_string());
-    }
-    out.push_str(&b.render_wrapped(0, WIDTH));
-    out.push_str(&format!("\n{}\n", t("Passaggi", "Steps")));
-    let width = p.steps.iter().map(|st| status_word(st.status, lang).chars().count()).max().unwrap_or(0);
-    for st in &p.steps {
-        out.push_str(&format!(
-            "  {}  {:<width$}  {}\n",
-            format_timestamp(st.at),
-            status_word(st.status, lang),
-            one_line(&st.by)
-        ));
-        if !st.note.is_empty() {
-            out.push_str(&wrap(&st.note, 20, WIDTH));
-        }
-    }
-    out
-}
-
 pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
     let mut errs = FlagErrors::new(s.lang);
     let direction = match (args.inbox, args.outbox) {
@@ -354,8 +305,8 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         other => Err(unexpected(other)),
     };
     let Some(rows) =
-        s.stream_list(Request::ProposalList { filter }, &proposal_header(s.lang), args.limit, items, |r| {
-            proposal_row(r, s.lang)
+        s.stream_list(Request::ProposalList { filter }, &lists::proposal_header(s.lang), args.limit, items, |r| {
+            lists::proposal_row(r, s.lang)
         })?
     else {
         return Ok(());
@@ -370,40 +321,6 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
 }
 
 /// One row a proposal: where it stands, between whom, since when.
-pub fn proposal_table(proposals: &[Revised<Proposal>], lang: Lang) -> String {
-    let mut table = Table::new(&proposal_header(lang));
-    for r in proposals {
-        table.row(proposal_row(r, lang));
-    }
-    table.render()
-}
-
-fn proposal_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [
-        t("CODICE", "CODE"),
-        t("STATO", "STATUS"),
-        t("RICHIESTA", "NEED"),
-        t("FAMIGLIA", "FAMILY"),
-        t("SERVIZI", "SERVICES"),
-        t("DAL", "SINCE"),
-    ]
-}
-
-fn proposal_row(r: &Revised<Proposal>, lang: Lang) -> Vec<String> {
-    let p = &r.record;
-    let need = match p.needs.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [first, rest @ ..] => format!("{first}+{}", rest.len()),
-    };
-    let since = p.last_step().map(|st| crate::model::dates::format_date(st.at.date())).unwrap_or_default();
-    vec![
-        p.code.to_string(),
-        status_word(p.status, lang),
-        need,
-        p.family.to_string(),
-        format!("{}→{}", p.need_service, p.family_service),
-        since,
-    ]
+pub fn proposal_table(proposals: &[Revised<Proposal>], lang: Lang) -> Doc {
+    lists::table(&lists::proposal_header(lang), proposals.iter().map(|r| lists::proposal_row(r, lang)).collect())
 }

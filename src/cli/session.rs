@@ -209,7 +209,7 @@ impl Session {
         request: Request,
         header: &[&str],
         limit: Option<usize>,
-        items: impl Fn(Reply) -> CliResult<crate::bank::Page<T>>,
+        items: impl Fn(Reply) -> CliResult<crate::api::Page<T>>,
         row: impl Fn(&T) -> Vec<String>,
     ) -> CliResult<Option<usize>> {
         let mut json = self.json.then(JsonArray::default);
@@ -238,6 +238,7 @@ impl Session {
     }
 
     /// An import of lines made in memory (the demo).
+    #[cfg(feature = "demo")]
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
         self.import_chunks(line_chunks(lines))
     }
@@ -337,6 +338,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
 }
 
 /// Lines as the bytes of a file, in chunks of about `protocol::CHUNK_BYTES`.
+#[cfg(feature = "demo")]
 fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
     let mut lines = lines.into_iter().peekable();
     std::iter::from_fn(move || {

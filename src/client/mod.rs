@@ -11,7 +11,7 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bank::{BankError, Reply, Request, Response};
+use crate::api::{BankError, Reply, Request, Response};
 use crate::protocol::{
     self, BusyScope, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL,
     VERSION,
@@ -512,7 +512,7 @@ impl Client {
     fn keep_event(&mut self, msg: ServerMsg) -> Option<ServerMsg> {
         match msg {
             ServerMsg::Event(e) => self.events.push_back(e),
-            ServerMsg::Lagged => self.events.push_back(Event::lagged()),
+            ServerMsg::Lagged => self.events.push_back(Event::Lagged),
             other => return Some(other),
         }
         None

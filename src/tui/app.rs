@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -20,7 +20,7 @@ use super::search::SearchPopup;
 use super::source::{CallError, Live};
 use super::text::T;
 use super::worker::Replied;
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
 
@@ -366,7 +366,7 @@ impl App {
 
     fn key(&mut self, ev: KeyEvent) {
         self.dirty = true;
-        if ev.kind == crossterm::event::KeyEventKind::Release {
+        if ev.kind == ratatui::crossterm::event::KeyEventKind::Release {
             return;
         }
         // Esc then a key typed quickly reaches us as Alt+key through tmux or
@@ -535,7 +535,7 @@ impl App {
             Live::Changed(ev) => {
                 self.notify_inbox(&ev);
                 for i in 0..self.screens.len() {
-                    if !cares(ev.kind, self.screens[i].id()) {
+                    if !cares(&ev, self.screens[i].id()) {
                         continue;
                     }
                     if i == self.current {
@@ -573,7 +573,8 @@ impl App {
 
     /// A proposal someone else made may wait for my service: its record says.
     fn notify_inbox(&mut self, ev: &Event) {
-        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
+        let Some(ev) = ev.change() else { return };
+        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };

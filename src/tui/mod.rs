@@ -18,7 +18,7 @@ pub mod worker;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crossterm::event::{self, Event as TermEvent};
+use ratatui::crossterm::event::{self, Event as TermEvent};
 
 pub use app::{App, Effect, Msg, To, MIN_HEIGHT, MIN_WIDTH};
 pub use screens::{ScreenId, Tag, View};
@@ -26,7 +26,7 @@ pub use source::{CallError, CoreSource, Delayed, Live, ServerSource, Source};
 pub use theme::Theme;
 pub use worker::{Job, Replied, Worker};
 
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::client::Target;
 use crate::i18n::Lang;
 
@@ -68,9 +68,13 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     let lang = options.lang;
     let mut source =
         ServerSource::connect(options.target.clone(), lang).map_err(|e| TuiError::Refused(e.message(lang)))?;
-    let view =
-        view_for(&mut source, lang, Theme::from_env(), crate::bank::Clock::now(&crate::bank::SystemClock).date())
-            .map_err(|e| TuiError::Refused(e.message(lang)))?;
+    let view = view_for(
+        &mut source,
+        lang,
+        Theme::from_env(),
+        crate::model::clock::Clock::now(&crate::model::clock::SystemClock).date(),
+    )
+    .map_err(|e| TuiError::Refused(e.message(lang)))?;
     let (tx, rx) = mpsc::channel::<Msg>();
     source.listen(tx.clone());
     let worker = Worker::spawn(Box::new(source), tx.clone());
@@ -159,11 +163,11 @@ impl InProcess {
         self.settle(effects);
     }
 
-    pub fn key(&mut self, key: crossterm::event::KeyEvent) {
+    pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
         self.update(Msg::Key(key));
     }
 
-    pub fn mouse(&mut self, ev: crossterm::event::MouseEvent) {
+    pub fn mouse(&mut self, ev: ratatui::crossterm::event::MouseEvent) {
         self.update(Msg::Mouse(ev));
     }
 

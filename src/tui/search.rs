@@ -2,7 +2,7 @@
 //! keystroke (typing on narrows the last one in the core), the matched
 //! characters highlighted, `Enter` opens the record on its screen.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -14,9 +14,9 @@ use super::source::CallError;
 use super::text::T;
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
-use crate::bank::Reply;
-use crate::cli::find::{context, kind_word};
+use crate::api::Reply;
 use crate::i18n::Lang;
+use crate::present::search::{context, kind_word};
 use crate::search::SearchResult;
 
 /// Hits asked for per keystroke: more than fit, few enough to be instant.

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::bank::{Actor, Bank, BankError, Reply, Request};
-use crate::cli::session::Failure;
 use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, Lang};
 use crate::protocol::Event;
@@ -142,8 +141,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg =
-                            if e.kind == crate::protocol::EventKind::Lagged { Live::Lagged } else { Live::Changed(e) };
+                        let msg = if e == crate::protocol::Event::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }
@@ -234,7 +232,8 @@ fn link_error(e: &ClientError, lang: Lang) -> CallError {
                 "The connection to the server broke while saving: whether it was saved is unknown. Reload the record before repeating.",
             )
             .to_string(),
-        other => Failure::from_client(other, lang).message().to_string(),
+        ClientError::NotSubscribed(e) => crate::i18n::describe_error(e, lang),
+        other => crate::i18n::describe_client_error(other, lang),
     };
     CallError::Link { message, write_unknown }
 }

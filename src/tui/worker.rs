@@ -6,7 +6,7 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::source::{CallError, Source};
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 
 /// A request to ask, with the interface's number for it.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
 use banca::tui::{draw_to_string, view_for, CoreSource, InProcess, Theme};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::NOW;
 

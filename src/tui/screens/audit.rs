@@ -2,18 +2,18 @@
 //! coordination: who did what to which record, and when. Filtered by a
 //! record's code (asked of the core) or by a user; `v` verifies the chain.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::bank::{BankError, Cursor, Reply, Request};
+use crate::api::AuditEntry;
+use crate::api::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
-use crate::store::audit::AuditEntry;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
@@ -133,7 +133,7 @@ impl Audit {
     fn verified(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         match result {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, .. }) => {
                 ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
             }
             Ok(_) => {}
@@ -341,7 +341,7 @@ impl Screen for Audit {
         let shown = &self.shown;
         table.render(frame, list, &mut self.sel, theme, |i| {
             let e = &entries[shown[i]];
-            let fields: Vec<String> = e.fields_text(lang);
+            let fields: Vec<String> = crate::i18n::audit_fields(e, lang);
             vec![
                 Cell::from(e.seq.to_string()),
                 Cell::from(format_timestamp(e.at)),

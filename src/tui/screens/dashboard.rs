@@ -4,7 +4,7 @@
 //! profiles going stale. The coordination sees the whole province's.
 //! Enter opens the record on its screen.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -12,13 +12,13 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::bank::{
+use crate::api::{
     Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
 use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus, Urgency};
-use crate::protocol::{Event, EventKind};
+use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
@@ -61,7 +61,7 @@ const KEYS: &[Binding<Act>] = &[
         bar: true,
     },
     Binding {
-        keys: &[Key(KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT)],
+        keys: &[Key(KeyCode::BackTab, ratatui::crossterm::event::KeyModifiers::SHIFT)],
         shown: "",
         label: label!(T::Pane),
         action: Act::PrevPane,
@@ -509,11 +509,11 @@ impl Screen for Dashboard {
             return;
         }
         // The lists are small: the panes the event touches are read again at once.
-        let touched: &[Kind] = match ev.kind {
-            EventKind::Family => &[Kind::Families, Kind::Stale],
-            EventKind::Need => &[Kind::Needs],
-            EventKind::Proposal => &[Kind::Inbox, Kind::Outbox],
-            EventKind::Placement => &[Kind::Reviews],
+        let touched: &[Kind] = match ev.kind() {
+            Some(crate::model::RecordKind::Family) => &[Kind::Families, Kind::Stale],
+            Some(crate::model::RecordKind::Need) => &[Kind::Needs],
+            Some(crate::model::RecordKind::Proposal) => &[Kind::Inbox, Kind::Outbox],
+            Some(crate::model::RecordKind::Placement) => &[Kind::Reviews],
             _ => &[],
         };
         for kind in touched {

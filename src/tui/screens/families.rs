@@ -2,29 +2,29 @@
 //! the record of one (identity only where allowed), "confirmed today" in
 //! one key, and the needs a family could serve.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
-use crate::cli::family::render_family;
+use crate::api::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::{
     Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
     PlacementKind, SexPreference, SpecialNeed, TimeSlot,
 };
+use crate::present::{self, Span as DocSpan};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Famiglie", "Families";
@@ -229,7 +229,7 @@ impl Families {
     }
 
     /// A page came: the first replaces the rows, a next one extends them.
-    fn take_page(&mut self, page: crate::bank::Page<FamilyView>, first: bool) {
+    fn take_page(&mut self, page: crate::api::Page<FamilyView>, first: bool) {
         let selected = self.selected().map(|f| f.code);
         if first {
             self.rows = page.items;
@@ -543,10 +543,18 @@ impl Families {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), family.code), theme.title()));
-        let mut lines = document(&render_family(family, view.lang), theme);
+        let mut card = present::family(family, view.lang);
         if let Some(free) = family.free_places {
-            lines.insert(1, Line::raw(format!("{}: {free}", Tx::Free.get(view.lang))));
+            card.blocks.insert(
+                1,
+                present::Block::Line {
+                    indent: 0,
+                    hang: None,
+                    spans: vec![DocSpan::plain(format!("{}: {free}", Tx::Free.get(view.lang)))],
+                },
+            );
         }
+        let lines = doc::lines(&card, theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -912,13 +920,14 @@ impl Screen for Families {
     /// A family changed: asked again only if its record is open, or its row
     /// is in the list shown, and what is shown is older than the change.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        let Some(code) = FamilyCode::parse(&ev.code) else { return };
-        if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+        let Some(ch) = ev.change() else { return };
+        let Some(code) = FamilyCode::parse(&ch.code) else { return };
+        if !self.loaded || self.shows_revision(code, ch.revision) || self.rows_asked.contains(&code) {
             return;
         }
         // This interface's own change: its answer asks for what is shown.
-        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ev.code && *r >= ev.revision);
-        if ev.by == ctx.view.who.user && (self.saving > 0 || own) {
+        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ch.code && *r >= ch.revision);
+        if ch.by == ctx.view.who.user && (self.saving > 0 || own) {
             return;
         }
         let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);

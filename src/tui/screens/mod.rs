@@ -12,7 +12,7 @@ pub mod placements;
 pub mod proposals;
 pub mod services;
 
-use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -20,9 +20,9 @@ use super::keys::Hint;
 use super::source::CallError;
 use super::text::T;
 use super::theme::Theme;
-use crate::bank::{Principal, Reply, Request};
+use crate::api::{Principal, Reply, Request};
 use crate::i18n::Lang;
-use crate::protocol::{Event, EventKind};
+use crate::protocol::Event;
 
 /// The screens, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,18 +67,24 @@ impl ScreenId {
         lang.pick(it, en)
     }
 
-    /// The screen that opens a record by its code.
+    /// The screen that shows records of `kind`: the directory holds services, operators and ambiti.
+    pub fn of(kind: crate::model::RecordKind) -> ScreenId {
+        use crate::model::RecordKind;
+        match kind {
+            RecordKind::Family => ScreenId::Families,
+            RecordKind::Need => ScreenId::Needs,
+            RecordKind::Proposal => ScreenId::Proposals,
+            RecordKind::Placement => ScreenId::Placements,
+            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit => ScreenId::Services,
+        }
+    }
+
+    /// The screen that opens a record by its code (a comune's ISTAT code: the directory).
     pub fn for_code(code: &str) -> Option<ScreenId> {
-        let prefix = code.split('-').next().unwrap_or("");
-        Some(match prefix {
-            "F" => ScreenId::Families,
-            "R" => ScreenId::Needs,
-            "P" => ScreenId::Proposals,
-            "A" => ScreenId::Placements,
-            "S" => ScreenId::Services,
-            _ if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => ScreenId::Services,
-            _ => return None,
-        })
+        match crate::model::RecordKind::of_code(code) {
+            Some(kind) => Some(ScreenId::of(kind)),
+            None => (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(ScreenId::Services),
+        }
     }
 }
 
@@ -232,11 +238,13 @@ pub trait Screen {
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View);
 }
 
-/// Which screens a committed change of `kind` may touch: the one place that
-/// maps a change to screens. A screen not listed neither reloads nor turns stale.
-pub fn cares(kind: EventKind, screen: ScreenId) -> bool {
-    use EventKind as K;
+/// Which screens a committed change may touch: the one place that maps a
+/// change to screens. A screen not listed neither reloads nor turns stale.
+/// A change of the whole bank (a restore, a repair) touches every screen.
+pub fn cares(ev: &Event, screen: ScreenId) -> bool {
+    use crate::model::RecordKind as K;
     use ScreenId as S;
+    let Some(kind) = ev.kind() else { return true };
     match screen {
         S::Dashboard => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement),
         S::Families => kind == K::Family,
@@ -247,7 +255,7 @@ pub fn cares(kind: EventKind, screen: ScreenId) -> bool {
         S::Placements => kind == K::Placement,
         S::Services => matches!(kind, K::Service | K::Operator | K::Ambit),
         // Every committed change writes an entry.
-        S::Audit => kind != K::Lagged,
+        S::Audit => true,
     }
 }
 
@@ -299,4 +307,20 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_opens_the_screen_of_its_kind() {
+        assert_eq!(ScreenId::for_code("F-2026-0042"), Some(ScreenId::Families));
+        assert_eq!(ScreenId::for_code("R-2026-0017"), Some(ScreenId::Needs));
+        assert_eq!(ScreenId::for_code("P-2026-0003"), Some(ScreenId::Proposals));
+        assert_eq!(ScreenId::for_code("A-2026-0002"), Some(ScreenId::Placements));
+        assert_eq!(ScreenId::for_code("S-003"), Some(ScreenId::Services));
+        assert_eq!(ScreenId::for_code("016162"), Some(ScreenId::Services), "a comune");
+        assert_eq!(ScreenId::for_code("anna"), None);
+    }
 }

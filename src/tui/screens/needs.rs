@@ -3,7 +3,7 @@
 //! only for its own service: the core decides), new and changed needs in a
 //! form, and `m` to rank the families for one.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -11,8 +11,7 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
-use crate::cli::need::{render_need, urgency_text};
+use crate::api::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
@@ -20,14 +19,15 @@ use crate::model::{
     ChildIdentity, ClosingReason, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
     PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
 };
+use crate::present::{self, record::urgency_text};
 use crate::protocol::Event;
 use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::form::{assignment, assignment_fields, options, EditStep, Editor, Field, Form, Fx};
 use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Richieste", "Needs";
@@ -211,7 +211,7 @@ impl Needs {
 
     /// A page came: the first replaces the rows, a next one extends them.
     /// Lists show the shared view: the child's identity stays in the record.
-    fn take_page(&mut self, page: crate::bank::Page<NeedView>, first: bool) {
+    fn take_page(&mut self, page: crate::api::Page<NeedView>, first: bool) {
         let selected = self.selected().map(|n| n.code);
         if first {
             self.rows = page.items.into_iter().map(shared).collect();
@@ -499,7 +499,7 @@ impl Needs {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), need.code), theme.title()));
-        let lines = document(&render_need(need, view.lang), theme);
+        let lines = doc::lines(&present::need(need, view.lang), theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -819,13 +819,14 @@ impl Screen for Needs {
     /// A need changed: asked again only if its record is open, or its row
     /// is in the list shown, and what is shown is older than the change.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        let Some(code) = NeedCode::parse(&ev.code) else { return };
-        if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+        let Some(ch) = ev.change() else { return };
+        let Some(code) = NeedCode::parse(&ch.code) else { return };
+        if !self.loaded || self.shows_revision(code, ch.revision) || self.rows_asked.contains(&code) {
             return;
         }
         // This interface's own change: its answer asks for what is shown.
-        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ev.code && *r >= ev.revision);
-        if ev.by == ctx.view.who.user && (self.saving > 0 || own) {
+        let own = self.own.as_ref().is_some_and(|(c, r)| *c == ch.code && *r >= ch.revision);
+        if ch.by == ctx.view.who.user && (self.saving > 0 || own) {
             return;
         }
         let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);

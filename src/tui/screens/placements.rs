@@ -2,7 +2,7 @@
 //! month in evidence, a placement's plan, reviews and closing; a review and
 //! the closing recorded in a few keys.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
@@ -10,17 +10,17 @@ use ratatui::Frame;
 
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
-use crate::cli::placement::render_placement;
+use crate::api::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{Placement, PlacementCode, PlacementOutcome};
+use crate::present;
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Affidi", "Placements";
@@ -205,7 +205,7 @@ impl Placements {
         ctx.latest(LIST, Request::PlacementList { filter });
     }
 
-    fn take_first_page(&mut self, page: crate::bank::Page<Revised<Placement>>, ctx: &mut Ctx) {
+    fn take_first_page(&mut self, page: crate::api::Page<Revised<Placement>>, ctx: &mut Ctx) {
         let keep = self.selected().map(|p| p.record.code);
         self.rows = page.items;
         self.next = NextPage::after(true, page.next);
@@ -240,7 +240,7 @@ impl Placements {
         ctx.latest(PAGE, Request::PlacementList { filter });
     }
 
-    fn take_next_page(&mut self, page: crate::bank::Page<Revised<Placement>>) {
+    fn take_next_page(&mut self, page: crate::api::Page<Revised<Placement>>) {
         let keep = self.selected().map(|p| p.record.code);
         let known: std::collections::BTreeSet<PlacementCode> = self.rows.iter().map(|r| r.record.code).collect();
         self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.record.code)));
@@ -534,8 +534,9 @@ impl Screen for Placements {
     /// when shown again); the list shown is asked again. Nothing when what
     /// is shown is already at that revision.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        let Some(code) = PlacementCode::parse(&ev.code) else { return };
-        if !self.loaded || self.shows_revision(code, ev.revision) {
+        let Some(ch) = ev.change() else { return };
+        let Some(code) = PlacementCode::parse(&ch.code) else { return };
+        if !self.loaded || self.shows_revision(code, ch.revision) {
             return;
         }
         match &self.mode {
@@ -585,7 +586,11 @@ impl Screen for Placements {
                 .borders(Borders::ALL)
                 .border_style(theme.border_focused())
                 .title(Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()));
-            let lines = document(&render_placement(placement, &self.services.names, today, lang), theme);
+            let lines = doc::lines(
+                &present::placement(placement, &self.services.names, today, lang),
+                theme,
+                area.width.saturating_sub(2),
+            );
             frame.render_widget(
                 Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)),
                 area,

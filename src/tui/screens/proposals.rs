@@ -3,25 +3,25 @@
 //! operator may take: under review, accept, decline, withdraw, start the
 //! placement with its plan.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
-use crate::cli::proposal::{render_proposal, status_word};
+use crate::api::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
+use crate::present::{self, record::status_word};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
+use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
-use crate::tui::widgets::text::document;
 
 texts!(Tx {
     Title => "Proposte", "Proposals";
@@ -231,7 +231,7 @@ impl Proposals {
         ctx.latest(LIST, Request::ProposalList { filter });
     }
 
-    fn take_first_page(&mut self, page: crate::bank::Page<Revised<Proposal>>) {
+    fn take_first_page(&mut self, page: crate::api::Page<Revised<Proposal>>) {
         let keep = self.selected().map(|p| p.record.code);
         self.rows = page.items;
         self.more = page.next;
@@ -453,7 +453,8 @@ impl Proposals {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
-        let lines = document(&render_proposal(p, &self.services.names, view.lang), theme);
+        let lines =
+            doc::lines(&present::proposal(p, &self.services.names, view.lang), theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -680,8 +681,9 @@ impl Screen for Proposals {
     /// when shown again); the list shown is asked again. Nothing when what
     /// is shown is already at that revision.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        let Some(code) = ProposalCode::parse(&ev.code) else { return };
-        if !self.loaded || self.shows_revision(code, ev.revision) {
+        let Some(ch) = ev.change() else { return };
+        let Some(code) = ProposalCode::parse(&ch.code) else { return };
+        if !self.loaded || self.shows_revision(code, ch.revision) {
             return;
         }
         match &self.mode {

@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::bank::{Reply, Request};
+use crate::api::{Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode};

@@ -1,7 +1,7 @@
 //! Small popups that ask one thing: a line of text (a reason, a code, a
 //! date) or one item of a short list (an outcome, a frequency).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
