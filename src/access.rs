@@ -16,8 +16,21 @@
 //!
 //! docs/privacy.md lists, field by field, what each role sees.
 
-use crate::bank::{Change, ChangeKind, Involved, Principal};
-use crate::model::{Role, ServiceCode};
+use crate::api::{Event, Principal};
+use crate::model::{RecordKind, Role, ServiceCode};
+
+/// The services a changed record belongs to, as the access table needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Involved {
+    /// Directory records and the bank as a whole: nobody's own.
+    Nobody,
+    /// A family or a need: the service that holds it.
+    Service(ServiceCode),
+    /// A proposal or a placement: the child's service and the family's.
+    Link { need: ServiceCode, family: ServiceCode },
+    /// The record could not be read back: only who follows everything hears of it.
+    Unknown,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -80,14 +93,16 @@ pub fn follows_link(who: &Principal, need_service: ServiceCode, family_service: 
 /// everyone's; a proposal or placement only its two services' (and the
 /// coordination's and administrators'). A change whose services could not
 /// be read back is heard only by who follows everything.
-pub fn hears(who: &Principal, change: &Change) -> bool {
-    use ChangeKind::*;
-    match (change.kind, change.involved) {
+pub fn hears(who: &Principal, event: &Event, involved: Involved) -> bool {
+    use RecordKind::*;
+    let directory = || allowed(who, Operation::ReadShared, Subject::Directory, None);
+    let Some(kind) = event.kind() else { return directory() };
+    match (kind, involved) {
         (Family, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Family, Some(owner)),
         (Need, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Need, Some(owner)),
         // A need or family moved by a step of a link is heard where the link is.
         (Proposal | Placement | Need | Family, Involved::Link { need, family }) => follows_link(who, need, family),
-        (Service | Operator | Ambit | Bank, _) => allowed(who, Operation::ReadShared, Subject::Directory, None),
+        (Service | Operator | Ambit, _) => directory(),
         _ => matches!(who.role, Role::Admin | Role::Coordinator),
     }
 }
@@ -95,6 +110,7 @@ pub fn hears(who: &Principal, change: &Change) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Change;
     use crate::model::ServiceCode;
 
     const S1: ServiceCode = ServiceCode(1);
@@ -105,13 +121,21 @@ mod tests {
         Principal { user: "chi".into(), display_name: "Chi".into(), role, service }
     }
 
-    fn change(kind: ChangeKind, involved: Involved) -> Change {
-        Change { kind, code: "X-1".into(), revision: 1, by: "altro".into(), involved }
+    fn change(kind: RecordKind, involved: Involved) -> (Event, Involved) {
+        (Event::Changed(Change { kind, code: "X-1".into(), revision: 1, by: "altro".into() }), involved)
+    }
+
+    fn bank_changed() -> (Event, Involved) {
+        (Event::Bank { by: "altro".into() }, Involved::Nobody)
+    }
+
+    fn hears(who: &Principal, (event, involved): &(Event, Involved)) -> bool {
+        super::hears(who, event, *involved)
     }
 
     #[test]
     fn proposals_and_placements_are_heard_only_by_their_two_services_and_who_follows_everything() {
-        for kind in [ChangeKind::Proposal, ChangeKind::Placement] {
+        for kind in [RecordKind::Proposal, RecordKind::Placement] {
             let link = change(kind, Involved::Link { need: S1, family: S2 });
             for role in [Role::Operator, Role::Reader] {
                 assert!(hears(&who(role, Some(S1)), &link), "{role:?} of the child's service, {kind}");
@@ -126,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_need_or_family_moved_by_a_link_is_heard_only_where_the_link_is() {
-        for kind in [ChangeKind::Need, ChangeKind::Family] {
+        for kind in [RecordKind::Need, RecordKind::Family] {
             let moved = change(kind, Involved::Link { need: S1, family: S2 });
             assert!(hears(&who(Role::Operator, Some(S1)), &moved), "{kind}");
             assert!(hears(&who(Role::Operator, Some(S2)), &moved), "{kind}");
@@ -138,23 +162,23 @@ mod tests {
     #[test]
     fn shared_records_and_the_directory_are_heard_by_every_role() {
         let changes = [
-            change(ChangeKind::Family, Involved::Service(S1)),
-            change(ChangeKind::Need, Involved::Service(S1)),
-            change(ChangeKind::Service, Involved::Nobody),
-            change(ChangeKind::Operator, Involved::Nobody),
-            change(ChangeKind::Ambit, Involved::Nobody),
-            change(ChangeKind::Bank, Involved::Nobody),
+            change(RecordKind::Family, Involved::Service(S1)),
+            change(RecordKind::Need, Involved::Service(S1)),
+            change(RecordKind::Service, Involved::Nobody),
+            change(RecordKind::Operator, Involved::Nobody),
+            change(RecordKind::Ambit, Involved::Nobody),
+            bank_changed(),
         ];
         for role in [Role::Admin, Role::Coordinator, Role::Operator, Role::Reader] {
             for c in &changes {
-                assert!(hears(&who(role, Some(S3)), c), "{role:?} of S-003 hears of {:?}", c.kind);
+                assert!(hears(&who(role, Some(S3)), c), "{role:?} of S-003 hears of {:?}", c.0);
             }
         }
     }
 
     #[test]
     fn a_change_whose_services_are_unknown_is_heard_only_by_the_coordination_and_administrators() {
-        for kind in [ChangeKind::Family, ChangeKind::Need, ChangeKind::Proposal, ChangeKind::Placement] {
+        for kind in [RecordKind::Family, RecordKind::Need, RecordKind::Proposal, RecordKind::Placement] {
             let lost = change(kind, Involved::Unknown);
             assert!(!hears(&who(Role::Operator, Some(S1)), &lost), "{kind}");
             assert!(!hears(&who(Role::Reader, Some(S1)), &lost), "{kind}");
@@ -162,7 +186,7 @@ mod tests {
             assert!(hears(&who(Role::Admin, None), &lost), "{kind}");
         }
         // A proposal that claims a single service is malformed: not widened to its service.
-        let odd = change(ChangeKind::Proposal, Involved::Service(S1));
+        let odd = change(RecordKind::Proposal, Involved::Service(S1));
         assert!(!hears(&who(Role::Operator, Some(S1)), &odd));
     }
 }

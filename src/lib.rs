@@ -1,19 +1,24 @@
 //! banca — the shared bank of foster families of a province's foster
 //! services (Banca Provinciale Famiglie Affidatarie).
 //!
-//! Layers: `model` (plain types, validation) → `store` (sled, codec,
-//! indexes, audit) → `bank` (every operation as a `Request`, with `access`
-//! deciding who sees what) → `cli` (a client of the bank).
+//! Layers, each on those before it (tests/layers.rs keeps it so): `model`
+//! (plain types, validation, `RecordKind`) → `api` (the wire's types) →
+//! `store` (sled, codec, indexes, audit), `access`, `matching`, `search` →
+//! `bank` (every operation as a `Request`) → `server`; clients (`cli`,
+//! `tui`) speak `api` through `protocol` and `client`.
 
 pub mod access;
+pub mod api;
 pub mod bank;
 pub mod cli;
 pub mod client;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod i18n;
 pub mod matching;
 pub mod model;
+pub mod present;
 pub mod protocol;
 pub mod search;
 pub mod server;

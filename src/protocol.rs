@@ -10,7 +10,10 @@ use std::io::{self, Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::bank::{BankError, Change, ChangeKind, Request, Response};
+use crate::api::{BankError, Request, Response};
+
+/// The live event, defined with the wire's other types (`api::Event`).
+pub use crate::api::Event;
 
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
 /// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
@@ -134,81 +137,6 @@ pub enum ServerMsg {
     Stopping {
         accepted: bool,
     },
-}
-
-/// A committed change, as pushed to the subscribers allowed to see it
-/// (`access::hears`): which record, not what it says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub kind: EventKind,
-    pub code: String,
-    pub revision: u64,
-    /// The Unix user who made the change.
-    pub by: String,
-}
-
-impl Event {
-    pub fn of(change: &Change) -> Event {
-        Event { kind: change.kind.into(), code: change.code.clone(), revision: change.revision, by: change.by.clone() }
-    }
-
-    /// Not a change: events were dropped, so everything shown must be read again.
-    pub fn lagged() -> Event {
-        Event { kind: EventKind::Lagged, code: String::new(), revision: 0, by: String::new() }
-    }
-}
-
-/// What an event is about: a kind of record, or (made by the client on
-/// `ServerMsg::Lagged`) the word that some events were missed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EventKind {
-    Family,
-    Need,
-    Proposal,
-    Placement,
-    Service,
-    Operator,
-    Ambit,
-    Bank,
-    Lagged,
-}
-
-impl From<ChangeKind> for EventKind {
-    fn from(kind: ChangeKind) -> EventKind {
-        match kind {
-            ChangeKind::Family => EventKind::Family,
-            ChangeKind::Need => EventKind::Need,
-            ChangeKind::Proposal => EventKind::Proposal,
-            ChangeKind::Placement => EventKind::Placement,
-            ChangeKind::Service => EventKind::Service,
-            ChangeKind::Operator => EventKind::Operator,
-            ChangeKind::Ambit => EventKind::Ambit,
-            ChangeKind::Bank => EventKind::Bank,
-        }
-    }
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Family => "family",
-            EventKind::Need => "need",
-            EventKind::Proposal => "proposal",
-            EventKind::Placement => "placement",
-            EventKind::Service => "service",
-            EventKind::Operator => "operator",
-            EventKind::Ambit => "ambit",
-            EventKind::Bank => "bank",
-            EventKind::Lagged => "lagged",
-        }
-    }
-}
-
-impl std::fmt::Display for EventKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

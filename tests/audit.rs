@@ -5,9 +5,10 @@
 
 mod common;
 
+use banca::api::AuditEntry;
 use banca::bank::{BankError, NeedFilter, Reply, Request};
 use banca::model::*;
-use banca::store::audit::{AuditAction, AuditEntry, ChainBreak};
+use banca::store::audit::{AuditAction, AuditEntry as StoredEntry, ChainBreak};
 use banca::store::TreeId;
 use common::*;
 
@@ -274,7 +275,7 @@ fn changing_one_byte_of_who_did_something_is_detected_at_that_entry() {
 fn rewriting_an_entry_with_a_fresh_hash_breaks_the_link_to_the_next() {
     let fx = busy_bank();
     let tree = raw_audit(&fx);
-    let (_, mut e): (u64, AuditEntry) = banca::store::codec::decode(&tree.get(key(10)).unwrap().unwrap()).unwrap();
+    let (_, mut e): (u64, StoredEntry) = banca::store::codec::decode(&tree.get(key(10)).unwrap().unwrap()).unwrap();
     e.actor = "bruno".into();
     e.hash = e.compute_hash();
     tree.insert(key(10), banca::store::codec::encode(1, &e).unwrap()).unwrap();
@@ -288,7 +289,7 @@ fn rewriting_the_newest_entry_with_a_fresh_hash_is_reported_as_altered() {
     // were removed from the end (none were).
     let fx = busy_bank();
     let tree = raw_audit(&fx);
-    let (_, mut e): (u64, AuditEntry) = banca::store::codec::decode(&tree.get(key(12)).unwrap().unwrap()).unwrap();
+    let (_, mut e): (u64, StoredEntry) = banca::store::codec::decode(&tree.get(key(12)).unwrap().unwrap()).unwrap();
     e.actor = "anna".into();
     e.hash = e.compute_hash();
     tree.insert(key(12), banca::store::codec::encode(1, &e).unwrap()).unwrap();

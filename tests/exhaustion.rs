@@ -201,7 +201,9 @@ fn an_idle_connection_is_closed_and_one_that_follows_the_bank_is_kept() {
         heard = follower.events(Duration::from_millis(500)).expect("the follower is still connected");
     }
     assert!(
-        heard.iter().any(|e| e.kind == banca::protocol::EventKind::Service && e.code == "S-001"),
+        heard
+            .iter()
+            .any(|e| e.change().is_some_and(|c| c.kind == banca::api::RecordKind::Service && c.code == "S-001")),
         "the follower heard {heard:?}"
     );
     eprintln!("an idle connection was closed after {closed_after:?}; the follower still hears");

@@ -14,7 +14,7 @@ use banca::model::*;
 use banca::store::TreeId;
 use common::tui::{app, key, press};
 use common::*;
-use crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode;
 use time::macros::date;
 
 /// `\x1b]0;pwned\x07` sets a terminal's title; `\x1b[2J` clears its screen.

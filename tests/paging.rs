@@ -21,7 +21,7 @@ use banca::i18n::{describe_error, Lang};
 use banca::model::{FamilyCode, FamilyStatus, Role};
 use banca::protocol::{self, ClientMsg, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 use banca::tui::draw_to_string;
-use crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode;
 
 use common::tui::{app, keys};
 use common::*;

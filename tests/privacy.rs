@@ -12,11 +12,11 @@
 
 mod common;
 
+use banca::api::{AuditAction, AuditEntry};
 use banca::bank::{BankError, FamilyFilter, NeedFilter, Reply, Request, MAX_REASON};
 use banca::i18n::{describe_error, Lang};
 use banca::model::*;
 use banca::search::HitKind;
-use banca::store::audit::{AuditAction, AuditEntry};
 use common::*;
 
 struct World {

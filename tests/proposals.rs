@@ -14,13 +14,13 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use banca::api::{AuditAction, AuditEntry};
 use banca::bank::{
     BankError, Direction, LineFault, LineProblem, PlacementFilter, ProposalFilter, Refusal, Reply, Request, Response,
     Revised, Saved,
 };
 use banca::matching::{CriterionKind, Exclusion, Fact, HardRule};
 use banca::model::*;
-use banca::store::audit::{AuditAction, AuditEntry};
 use common::*;
 use time::macros::date;
 use time::Date;

@@ -10,10 +10,10 @@
 
 mod common;
 
+use banca::api::{AuditAction, AuditEntry};
 use banca::bank::{BankError, Reply, Request};
 use banca::model::*;
 use banca::search::{Hit, HitKind, SearchResult};
-use banca::store::audit::{AuditAction, AuditEntry};
 use common::*;
 use time::macros::date;
 

@@ -16,12 +16,13 @@ use std::sync::{mpsc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use banca::api::{Change, RecordKind};
 use banca::bank::{
     BankError, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, Refusal, Reply, Request, Saved,
 };
 use banca::client::{Client, ClientError, Target};
 use banca::model::{FamilyCode, FamilyInput, NeedCode, ProposalCode, ProposalStatus, Role};
-use banca::protocol::{self, Event, EventKind, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
+use banca::protocol::{self, Event, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use rand::{Rng, RngCore, SeedableRng};
@@ -230,7 +231,7 @@ fn family(c: &mut Client, code: FamilyCode) -> FamilyView {
 
 fn audit_verified(c: &mut Client) -> u64 {
     match ok(c, Request::AuditVerify) {
-        Reply::AuditVerified { entries } => entries,
+        Reply::AuditVerified { entries, .. } => entries,
         other => panic!("expected AuditVerified, got {other:?}"),
     }
 }
@@ -731,13 +732,17 @@ fn a_subscriber_hears_of_another_clients_update() {
     let v = family(&mut writer, code);
     let s = saved(&mut writer, Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, 1) });
     assert_eq!(s.revision, 2);
-    let expected = Event { kind: EventKind::Family, code: code.to_string(), revision: 2, by: me() };
+    let expected = Event::Changed(Change { kind: RecordKind::Family, code: code.to_string(), revision: 2, by: me() });
     let mut seen = Vec::new();
     assert!(
         wait_for(&mut listener, Duration::from_secs(5), &mut seen, |e| *e == expected),
         "expected {expected:?}, saw {seen:?}"
     );
-    assert_eq!(seen.iter().filter(|e| e.kind == EventKind::Family).count(), 1, "one event per change: {seen:?}");
+    assert_eq!(
+        seen.iter().filter(|e| e.kind() == Some(RecordKind::Family)).count(),
+        1,
+        "one event per change: {seen:?}"
+    );
     drop(server);
 }
 
@@ -781,7 +786,7 @@ fn a_subscriber_that_never_reads_does_not_stall_writers_and_is_told_it_lagged() 
 
     // Waking up: some events, then word that it missed some.
     let mut seen = Vec::new();
-    let lagged = wait_for(&mut sleeper, Duration::from_secs(30), &mut seen, |e| e.kind == EventKind::Lagged);
+    let lagged = wait_for(&mut sleeper, Duration::from_secs(30), &mut seen, |e| *e == Event::Lagged);
     loop {
         let more = sleeper.events(Duration::from_millis(500)).unwrap();
         if more.is_empty() {
@@ -789,7 +794,7 @@ fn a_subscriber_that_never_reads_does_not_stall_writers_and_is_told_it_lagged() 
         }
         seen.extend(more);
     }
-    let families = seen.iter().filter(|e| e.kind == EventKind::Family).count() as u64;
+    let families = seen.iter().filter(|e| e.kind() == Some(RecordKind::Family)).count() as u64;
     eprintln!("the sleeper got {families} family events of {CHANGES}, lagged: {lagged}");
     assert!(lagged, "no lagged marker among {} events ({families} family events)", seen.len());
     assert!(families < CHANGES, "{families} family events: some must have been dropped");
@@ -799,7 +804,8 @@ fn a_subscriber_that_never_reads_does_not_stall_writers_and_is_told_it_lagged() 
     assert_eq!(v.revision, 1 + CHANGES / 2);
     let v = family(&mut admin, code);
     saved(&mut admin, Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, CHANGES) });
-    let next = Event { kind: EventKind::Family, code: code.to_string(), revision: v.revision + 1, by: me() };
+    let next =
+        Event::Changed(Change { kind: RecordKind::Family, code: code.to_string(), revision: v.revision + 1, by: me() });
     let mut after = Vec::new();
     assert!(
         wait_for(&mut sleeper, Duration::from_secs(5), &mut after, |e| *e == next),
@@ -1415,9 +1421,11 @@ fn a_subscriber_hears_of_a_proposal_landing_in_its_services_inbox_and_of_each_st
     let operator = listener.user();
 
     let proposal = m.propose(need, family);
-    let heard = |kind: EventKind, code: String, revision: u64, by: &str| Event { kind, code, revision, by: by.into() };
+    let heard = |kind: RecordKind, code: String, revision: u64, by: &str| {
+        Event::Changed(Change { kind, code, revision, by: by.into() })
+    };
     let mut seen = Vec::new();
-    let landed = heard(EventKind::Proposal, proposal.to_string(), 1, &me());
+    let landed = heard(RecordKind::Proposal, proposal.to_string(), 1, &me());
     assert!(
         listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == landed),
         "expected {landed:?}, saw {seen:?}"
@@ -1434,7 +1442,7 @@ fn a_subscriber_hears_of_a_proposal_landing_in_its_services_inbox_and_of_each_st
         Ok(Reply::Saved(s)) => assert_eq!(s.revision, 2),
         other => panic!("the operator of S-001 reviews the proposal: {other:?}"),
     }
-    let reviewed = heard(EventKind::Proposal, proposal.to_string(), 2, &operator);
+    let reviewed = heard(RecordKind::Proposal, proposal.to_string(), 2, &operator);
     assert!(
         listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == reviewed),
         "expected {reviewed:?}, saw {seen:?}"
@@ -1448,15 +1456,19 @@ fn a_subscriber_hears_of_a_proposal_landing_in_its_services_inbox_and_of_each_st
         note: "Il bambino rientra in famiglia.".into(),
     };
     assert_eq!(saved(&mut m.admin, step).revision, 3);
-    let withdrawn = heard(EventKind::Proposal, proposal.to_string(), 3, &me());
+    let withdrawn = heard(RecordKind::Proposal, proposal.to_string(), 3, &me());
     assert!(
         listener.wait_for(Duration::from_secs(5), &mut seen, |e| *e == withdrawn),
         "expected {withdrawn:?}, saw {seen:?}"
     );
-    let about_proposal: Vec<&Event> = seen.iter().filter(|e| e.kind == EventKind::Proposal).collect();
+    let about_proposal: Vec<&Event> = seen.iter().filter(|e| e.kind() == Some(RecordKind::Proposal)).collect();
     assert_eq!(about_proposal.len(), 3, "one event per change of the proposal: {seen:?}");
     // The need followed the proposal (in abbinamento, then aperta again): heard as changed alongside.
-    assert!(seen.iter().any(|e| e.kind == EventKind::Need && e.code == need.to_string()), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|e| e.kind() == Some(RecordKind::Need) && e.change().is_some_and(|c| c.code == need.to_string())),
+        "{seen:?}"
+    );
     drop(listener);
     drop(m);
 }

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, Request};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, App, Live, ScreenId};
+use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
-fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut InProcess)) {
     for (suffix, frame) in frames(bank, user, keys) {
         insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }
@@ -92,12 +92,12 @@ fn a_change_by_another_operator_shows_without_a_refresh() {
         BRUNO,
         Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
     );
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Family,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
         by: BRUNO.into(),
-    }));
+    })));
     let frame = draw_to_string(&mut app, 120, 40);
     let row = frame.lines().find(|l| l.contains(&saved.code)).unwrap_or_default().to_string();
     assert!(row.contains("sospesa"), "{frame}");
@@ -137,7 +137,7 @@ fn h_and_l_move_between_panes_like_the_arrows() {
 
 #[test]
 fn a_click_on_a_tab_opens_its_screen_and_a_click_on_a_row_selects_it() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
     let frame = draw_to_string(&mut app, 80, 24);
@@ -173,12 +173,12 @@ fn the_filter_follows_a_record_changed_meanwhile() {
     let (revision, mut input) = fx.family_as_input(code);
     input.profile.comune = dalmine();
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Family,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Family,
         code: saved.code,
         revision: saved.revision,
         by: ANNA.into(),
-    }));
+    })));
     let frame = draw_to_string(&mut app, 80, 24);
     assert!(!frame.contains("F-2026-0002"), "{frame}");
 }

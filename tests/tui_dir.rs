@@ -9,13 +9,13 @@ use std::sync::Arc;
 use banca::bank::{Bank, Request};
 use banca::i18n::Lang;
 use banca::model::FamilyCode;
-use banca::tui::{draw_to_string, App, Live, ScreenId};
+use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
-fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut InProcess)) {
     for (suffix, frame) in frames(bank, user, keys) {
         insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }
@@ -69,12 +69,12 @@ fn a_profile_confirmed_elsewhere_leaves_the_stale_pane() {
     let (revision, mut input) = fx.family_as_input(code);
     input.profile.confirmed_on = Some(NOW.date());
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Family,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
         by: ANNA.into(),
-    }));
+    })));
     let after = draw_to_string(&mut app, 120, 40);
     assert!(line_with(&after, "Profili da riconfermare").contains("(0)"), "{after}");
 }

@@ -9,20 +9,20 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, ProposalFilter, Reply, Request};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, App, Live, ScreenId};
+use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
-use crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode;
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
-fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut InProcess)) {
     for (suffix, frame) in frames(bank, user, keys) {
         insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }
 }
 
 /// Abbinamento opened on a code typed with `c`.
-fn matching(app: &mut App, code: &str) {
+fn matching(app: &mut InProcess, code: &str) {
     press(app, "4c");
     press(app, code);
     key(app, KeyCode::Enter);
@@ -244,12 +244,12 @@ fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
     let need = banca::model::NeedCode::parse("R-2026-0005").expect("need");
     let family = banca::model::FamilyCode::parse("F-2026-0002").expect("family");
     let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
-    app.live(Live::Changed(banca::protocol::Event {
-        kind: banca::protocol::EventKind::Proposal,
+    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        kind: banca::api::RecordKind::Proposal,
         code: saved.code.clone(),
         revision: saved.revision,
         by: BRUNO.into(),
-    }));
+    })));
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(line_with(&frame, &saved.code).contains("F-2026-0002"), "{frame}");
 }

@@ -72,13 +72,7 @@ impl Bank {
         }
         // Open screens reload: a record left the lists.
         if let Some(listener) = self.listener.get() {
-            listener(&Change {
-                kind: ChangeKind::Bank,
-                code: "*".into(),
-                revision: 0,
-                by: SERVER_ACTOR.into(),
-                involved: Involved::Nobody,
-            });
+            listener(&self.bank_changed(SERVER_ACTOR));
         }
         true
     }

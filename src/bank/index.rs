@@ -1,13 +1,12 @@
 //! Index entries of families and needs: status, service, comune, referent.
 //! Kept in the same transaction as the record.
 
-use sled::transaction::ConflictableTransactionError;
+use crate::model::{Family, Need, RecordKind};
+use crate::store::{StoreTx, TreeId, TxResult};
 
-use crate::model::{Family, Need};
-use crate::store::{StoreTx, TreeId};
-
-pub const FAMILY: u8 = b'F';
-pub const NEED: u8 = b'R';
+/// Index keys start with the record's code letter (as stored ever since).
+pub const FAMILY: u8 = RecordKind::Family.code_prefix() as u8;
+pub const NEED: u8 = RecordKind::Need.code_prefix() as u8;
 
 pub type Entries = [(TreeId, Vec<u8>); 4];
 
@@ -30,13 +29,7 @@ pub fn need_entries(n: &Need) -> Entries {
 }
 
 /// Moves a record's index entries from `old` to `new` (either may be absent).
-pub fn replace<E>(
-    tx: &StoreTx,
-    kind: u8,
-    key: &[u8],
-    old: Option<&Entries>,
-    new: &Entries,
-) -> Result<(), ConflictableTransactionError<E>> {
+pub fn replace<E>(tx: &StoreTx, kind: u8, key: &[u8], old: Option<&Entries>, new: &Entries) -> TxResult<(), E> {
     for (i, (tree, value)) in new.iter().enumerate() {
         if let Some(old) = old {
             if old[i].1 == *value {

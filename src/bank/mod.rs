@@ -2,7 +2,6 @@
 //! is the only way to read or write the bank. Tests call it in-process;
 //! the CLI (and next the server) call it for every operation.
 
-mod api;
 mod backup;
 mod changes;
 mod damage;
@@ -21,12 +20,18 @@ mod reads;
 mod restore;
 mod search;
 mod startup;
+mod store_errors;
 
-pub use api::*;
+pub use crate::api::*;
+/// This session's shim: `crate::bank::api` names the wire's types, now in `crate::api`.
+pub mod api {
+    pub use crate::api::*;
+}
+pub use crate::access::Involved;
+pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
-pub use changes::{Change, ChangeKind, Involved};
+pub use changes::Committed;
 pub use directory::ambits_from_csv;
-pub use doctor::{DoctorReport, QuarantinedRaw};
 pub use emergency::MAX_REASON;
 pub use paging::{PAGE_BYTES, PAGE_SIZE};
 pub use restore::Restore;
@@ -34,11 +39,11 @@ pub use restore::Restore;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime};
 
 use crate::access::{self, Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{AuditAction, AuditEntry};
+use crate::store::audit::AuditEntry as StoredAuditEntry;
 use crate::store::{codec, OpenOptions, Store, StoreError, TreeId};
 
 /// Who is asking: a Unix user name the kernel vouched for. The bank maps
@@ -60,42 +65,6 @@ impl Actor {
     /// A client running as the server's own user (or root), as the kernel says.
     pub fn server_user(user: impl Into<String>) -> Actor {
         Actor { user: user.into(), server_user: true }
-    }
-}
-
-/// Where "now" comes from: the system, or a fixed instant in tests.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> OffsetDateTime;
-}
-
-/// The system clock in the local time of the machine (Italy's, on the
-/// server), daylight saving included. The offset is looked up at every
-/// reading through chrono, which reads the zone database itself: `time`'s
-/// own lookup is refused in a multi-threaded process, and one taken at
-/// start-up would be an hour off after the clocks change.
-#[derive(Default)]
-pub struct SystemClock;
-
-impl SystemClock {
-    pub fn new() -> SystemClock {
-        SystemClock
-    }
-}
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        use chrono::Offset;
-        let seconds = chrono::Local::now().offset().fix().local_minus_utc();
-        let offset = UtcOffset::from_whole_seconds(seconds).unwrap_or(UtcOffset::UTC);
-        OffsetDateTime::now_utc().to_offset(offset)
-    }
-}
-
-pub struct FixedClock(pub OffsetDateTime);
-
-impl Clock for FixedClock {
-    fn now(&self) -> OffsetDateTime {
-        self.0
     }
 }
 
@@ -150,7 +119,7 @@ pub struct Bank {
     readiness: startup::Readiness,
 }
 
-type ChangeListener = Box<dyn Fn(&Change) + Send + Sync>;
+type ChangeListener = Box<dyn Fn(&Committed) + Send + Sync>;
 
 impl Bank {
     /// Opens an existing bank (`create = false`) or creates an empty one,
@@ -196,7 +165,7 @@ impl Bank {
         let today = self.today();
         for kv in self.store.tree(TreeId::Audit).iter().rev() {
             let (_, v) = kv?;
-            let Ok((_, e)) = codec::decode::<AuditEntry>(&v) else { continue };
+            let Ok((_, e)) = codec::decode::<StoredAuditEntry>(&v) else { continue };
             if e.at.date() < today {
                 break;
             }
@@ -236,13 +205,13 @@ impl Bank {
     }
 
     /// Registers the one listener of committed changes.
-    pub fn on_change(&self, listener: impl Fn(&Change) + Send + Sync + 'static) {
+    pub fn on_change(&self, listener: impl Fn(&Committed) + Send + Sync + 'static) {
         let _ = self.listener.set(Box::new(listener));
     }
 
     pub fn handle(&self, actor: &Actor, request: Request) -> Response {
         self.store.check_usable()?;
-        let kind = changes::changed_kind(&request);
+        let writes = changes::writes(&request);
         crate::store::take_committed();
         let response = self.dispatch_contained(actor, request);
         let committed = crate::store::take_committed();
@@ -256,8 +225,8 @@ impl Bank {
             (Err(halted), _) => Err(halted.into()),
             (Ok(()), response) => response,
         };
-        if let (Some(kind), Ok(reply)) = (kind, &response) {
-            self.notify(actor, kind, reply);
+        if let (Some(writes), Ok(reply)) = (writes, &response) {
+            self.notify(actor, writes, reply);
         }
         response
     }
@@ -442,9 +411,9 @@ impl Bank {
         // Newest first: what an operator looking at the log wants.
         for kv in self.entries_after(TreeId::Audit, after, paging::Order::Down) {
             let (k, v) = kv?;
-            let (_, e): (u64, AuditEntry) = codec::decode(&v).map_err(|e| BankError::Storage(e.to_string()))?;
+            let (_, e): (u64, StoredAuditEntry) = codec::decode(&v).map_err(|e| BankError::Storage(e.to_string()))?;
             let keep = record.is_none_or(|r| e.record.eq_ignore_ascii_case(r));
-            if !page.look(k, keep.then_some(e)) {
+            if !page.look(k, keep.then(|| e.shown())) {
                 return Ok(Reply::Audit(page.stopped()));
             }
         }
@@ -454,7 +423,7 @@ impl Bank {
     fn audit_verify(&self, who: &Principal) -> Response {
         self.require(who, Operation::ReadShared, Subject::AuditLog, None, "audit")?;
         match self.store.verify_audit() {
-            Ok(entries) => Ok(Reply::AuditVerified { entries }),
+            Ok(v) => Ok(Reply::AuditVerified { entries: v.entries, hash_segments: v.segments }),
             Err(b) => Err(BankError::AuditBroken(b)),
         }
     }

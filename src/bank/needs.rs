@@ -159,7 +159,7 @@ impl Bank {
         now: time::OffsetDateTime,
         by: &str,
     ) -> Result<Vec<(u64, Proposal)>, BankError> {
-        let reason = need.placement.closing_reason.map(|r| r.label(crate::i18n::Lang::It)).unwrap_or("chiusa");
+        let reason = need.placement.closing_reason.map(|r| r.label(crate::model::Lang::It)).unwrap_or("chiusa");
         let mut out = Vec::new();
         for (code, _, _) in self.index().active_proposals_of_need(need.code) {
             let (revision, mut p) = self.load_proposal(code)?;
@@ -253,7 +253,7 @@ impl Bank {
         );
         let after = filter.after.as_ref();
         // Each record with its key; `None` for an index entry whose record is gone.
-        type Found = Result<(sled::IVec, Option<(u64, Need)>), BankError>;
+        type Found = Result<(crate::store::Bytes, Option<(u64, Need)>), BankError>;
         let records: Box<dyn Iterator<Item = Found>> = match index {
             Some((tree, value)) => Box::new(self.index_keys_after(tree, NEED, &value, after).map(|key| {
                 let key = key?;
@@ -399,7 +399,7 @@ fn write_siblings(
     changes: &[SiblingChange],
     now: time::OffsetDateTime,
     by: &str,
-) -> Result<(), sled::transaction::ConflictableTransactionError<BankError>> {
+) -> crate::store::TxResult<(), BankError> {
     for c in changes {
         tx.put(TreeId::Needs, &c.new.code.key(), c.revision + 1, &c.new)?;
         tx.audit(now, by, AuditAction::Update, &c.new.code.to_string(), vec!["placement.siblings".into()])?;

@@ -9,8 +9,8 @@
 
 use std::ops::Bound;
 
+use crate::store::Bytes as IVec;
 use serde::Serialize;
-use sled::IVec;
 
 use crate::store::{StoreError, TreeId};
 

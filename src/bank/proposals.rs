@@ -14,7 +14,7 @@ use crate::store::{StoreTx, TreeId};
 use super::index::{self, NEED};
 use super::*;
 
-type TxResult<T> = Result<T, sled::transaction::ConflictableTransactionError<BankError>>;
+type TxResult<T> = crate::store::TxResult<T, BankError>;
 
 /// A need whose status the same transaction moves.
 pub(super) struct NeedMove {

@@ -16,12 +16,12 @@ use std::collections::BTreeMap;
 use std::sync::MutexGuard;
 
 use crate::model::*;
-use crate::store::audit::{AuditEntry, ChainBreak};
+use crate::store::audit::{AuditEntry, ChainBreak, HashVersion};
 use crate::store::{meta_key, TreeId};
 
 use super::backup::{
     check_line, quarantine_problems, ExportLine, Seal, AUDIT_RANK, END_RANK, EXPORT_FORMAT, EXPORT_VERSION,
-    MAX_LINE_BYTES,
+    EXPORT_VERSION_NO_HASH_VERSIONS, MAX_LINE_BYTES,
 };
 use super::index::{self, FAMILY, NEED};
 use super::*;
@@ -44,6 +44,8 @@ pub struct Restore<'b> {
     /// The header named a version or format this banca does not restore:
     /// nothing after it is judged.
     foreign: bool,
+    /// The file is of version 3, whose audit entries all predate hash versions.
+    no_hash_versions: bool,
     /// Rank and key of the last record line, for the order check.
     place: (u8, Vec<u8>),
     /// The closing line, once read.
@@ -95,6 +97,7 @@ impl Bank {
             line: 0,
             seal: Seal::default(),
             foreign: false,
+            no_hash_versions: false,
             place: (0, vec![]),
             ended: false,
             faults: Vec::new(),
@@ -122,7 +125,7 @@ impl Bank {
         let actor = restore.actor.clone();
         let response = restore.finish();
         if let Ok(reply) = &response {
-            self.notify(&actor, changes::ChangeKind::Bank, reply);
+            self.notify(&actor, changes::Writes::Bank, reply);
         }
         response
     }
@@ -291,7 +294,9 @@ impl Restore<'_> {
         if self.line == 1 {
             match line {
                 ExportLine::Header { format, .. } if format != EXPORT_FORMAT => faults.push(LineFault::BadHeader),
-                ExportLine::Header { version, .. } if *version != EXPORT_VERSION => {
+                ExportLine::Header { version, .. }
+                    if *version != EXPORT_VERSION && *version != EXPORT_VERSION_NO_HASH_VERSIONS =>
+                {
                     self.foreign = true;
                     faults.push(if *version < EXPORT_VERSION {
                         LineFault::Undigested { version: *version }
@@ -303,7 +308,9 @@ impl Restore<'_> {
                     self.foreign = true;
                     faults.push(LineFault::StoreFormat { found: *store_format, supported: crate::store::STORE_FORMAT });
                 }
-                ExportLine::Header { .. } => {}
+                ExportLine::Header { version, .. } => {
+                    self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS
+                }
                 _ => faults.push(LineFault::BadHeader),
             }
             self.place = (0, vec![]);
@@ -478,6 +485,9 @@ impl Restore<'_> {
             }
             ExportLine::Audit { record } => {
                 self.summary.audit_entries += 1;
+                if self.no_hash_versions && record.hash_version != HashVersion::Bincode {
+                    faults.push(LineFault::UnknownKey { key: "audit.hash_version".into() });
+                }
                 if let Some(b) = self.chain.next(&record) {
                     faults.push(LineFault::AuditChain(b));
                 }
@@ -540,9 +550,9 @@ impl Restore<'_> {
     /// restored, then the marker goes, each step flushed.
     fn commit(&self, index: bool) -> Result<(), BankError> {
         let store = &self.bank.store;
-        let mut meta = sled::Batch::default();
+        let mut meta = crate::store::Batch::default();
         for (series, value) in &self.counters {
-            meta.insert(crate::store::counter_key(series), &value.to_be_bytes());
+            meta.insert(crate::store::counter_key(series), value.to_be_bytes());
         }
         if self.chain.expected > 1 {
             let mut head = (self.chain.expected - 1).to_be_bytes().to_vec();
@@ -552,10 +562,9 @@ impl Restore<'_> {
         let now = self.bank.clock.now();
         let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         meta.insert(meta_key::RESTORED, format!("{} {}", self.actor.user, stamp).as_bytes());
-        let err = |e: sled::Error| BankError::from(StoreError::from(e));
-        store.tree(TreeId::Meta).apply_batch(meta).map_err(err)?;
+        store.apply(TreeId::Meta, meta)?;
         store.flush()?;
-        store.tree(TreeId::Meta).remove(meta_key::IMPORTING).map_err(err)?;
+        store.remove(TreeId::Meta, meta_key::IMPORTING)?;
         store.flush()?;
         if index {
             self.bank.rebuild_index()?;

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use clap::Args;
 
-use crate::bank::{Reply, Request};
+use crate::api::{HashSegment, HashVersion};
+use crate::api::{Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
 
@@ -16,6 +17,8 @@ use super::session::{print_json, unexpected, CliResult, Failure, Session, Settin
 use super::table::Block;
 
 #[derive(Args, Debug)]
+// Without the `demo` feature the options are parsed only to be refused.
+#[cfg_attr(not(feature = "demo"), allow(dead_code))]
 pub struct DemoArgs {
     /// Quante famiglie generare
     #[arg(long, default_value_t = 300)]
@@ -83,11 +86,27 @@ pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
     Ok(())
 }
 
+/// `banca demo` in a build without the generator (`--no-default-features`):
+/// says so, and touches no bank.
+#[cfg(not(feature = "demo"))]
+pub fn demo(settings: &Settings, _args: DemoArgs) -> CliResult {
+    Err(Failure::User(
+        settings
+            .lang
+            .pick(
+                "banca demo: questa versione di banca non contiene il generatore di banche dimostrative (è compilata senza la funzione `demo`, come in produzione).",
+                "banca demo: this build of banca has no demo bank generator (it was built without the `demo` feature, as for production).",
+            )
+            .to_string(),
+    ))
+}
+
+#[cfg(feature = "demo")]
 pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
         return Err(Failure::from_bank(
-            &crate::bank::BankError::invalid("user", crate::model::Reason::InvalidUserName),
+            &crate::api::BankError::invalid("user", crate::model::Reason::InvalidUserName),
             s.lang,
         ));
     }
@@ -97,7 +116,7 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         needs: args.needs,
         seed: args.seed,
         admin_user: s.user(),
-        now: crate::bank::Clock::now(&crate::bank::SystemClock::new()),
+        now: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()),
     };
     let lines = crate::demo::generate_lines(&options);
     let summary = match s.import(lines)? {
@@ -126,8 +145,22 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
     Ok(())
 }
 
+/// "voci 1–120 sui byte della codifica bincode (versione 0)"
+fn hash_segment_text(run: &HashSegment, lang: crate::i18n::Lang) -> String {
+    let entries = if run.first == run.last {
+        format!("{} {}", lang.pick("voce", "entry"), run.first)
+    } else {
+        format!("{} {}–{}", lang.pick("voci", "entries"), run.first, run.last)
+    };
+    let how = match run.version {
+        HashVersion::Bincode => lang.pick("sui byte della codifica bincode", "over the bincode codec's bytes"),
+        HashVersion::Canonical1 => lang.pick("sulla codifica canonica", "over the canonical encoding"),
+    };
+    format!("{entries} {how} ({} {})", lang.pick("versione", "version"), run.version.number())
+}
+
 /// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
-fn describe_summary(summary: &crate::bank::ImportSummary, lang: crate::i18n::Lang) -> String {
+fn describe_summary(summary: &crate::api::ImportSummary, lang: crate::i18n::Lang) -> String {
     format!(
         "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
         summary.families,
@@ -461,7 +494,7 @@ pub fn import(settings: &Settings, file: &Path) -> CliResult {
     Ok(())
 }
 
-fn imported(reply: Reply) -> CliResult<crate::bank::ImportSummary> {
+fn imported(reply: Reply) -> CliResult<crate::api::ImportSummary> {
     match reply {
         Reply::Imported(summary) => Ok(summary),
         other => Err(unexpected(other)),
@@ -492,19 +525,28 @@ fn restore_failure(e: &crate::server::restore::RestoreError, lang: crate::i18n::
 pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
     if args.verify {
         return match s.request(Request::AuditVerify)? {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, hash_segments }) => {
                 if s.json {
-                    return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
+                    return print_json(&serde_json::json!({
+                        "ok": true,
+                        "entries": entries,
+                        "hash_versions": hash_segments,
+                    }));
                 }
                 outln!(
                     "{} {entries} {}",
                     s.t("Registro integro:", "Audit log intact:"),
                     s.t("voci verificate.", "entries verified.")
                 );
+                // Entries hashed the old way rest on the record codec's bytes: worth knowing.
+                if hash_segments.iter().any(|run| run.version == HashVersion::Bincode) {
+                    let runs: Vec<String> = hash_segments.iter().map(|run| hash_segment_text(run, s.lang)).collect();
+                    outln!("{} {}.", s.t("Impronte:", "Hashes:"), runs.join("; "));
+                }
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),
-            Err(crate::bank::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
+            Err(crate::api::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
                 "{} {}",
                 s.t("REGISTRO ALTERATO:", "AUDIT LOG ALTERED:"),
                 chain_break_text(&b, s.lang)
@@ -512,23 +554,14 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
             Err(e) => Err(Failure::from_bank(&e, s.lang)),
         };
     }
-    let header =
-        ["N.", s.t("QUANDO", "WHEN"), s.t("CHI", "WHO"), s.t("AZIONE", "ACTION"), "RECORD", s.t("CAMPI", "FIELDS")];
+    let header = crate::present::lists::audit_header(s.lang);
     let items = |reply| match reply {
         Reply::Audit(page) => Ok(page),
         other => Err(unexpected(other)),
     };
     let request = Request::AuditList { record: args.record, limit: args.limit, after: None };
     // Today's empty table: the header alone.
-    let rows = s.stream_list(request, &header, Some(args.limit), items, |e| {
-        vec![
-            e.seq.to_string(),
-            format_timestamp(e.at),
-            e.actor.clone(),
-            e.action.label(s.lang).into(),
-            e.record.clone(),
-            e.fields_text(s.lang).join(", "),
-        ]
-    })?;
+    let rows =
+        s.stream_list(request, &header, Some(args.limit), items, |e| crate::present::lists::audit_row(e, s.lang))?;
     super::directory::end_list(rows, &header)
 }

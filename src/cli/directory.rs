@@ -1,16 +1,15 @@
 //! `banca service|operator|ambit …`: the directory, written by administrators.
 
-use crate::model::plain::neutralise as one_line;
 use clap::{Args, Subcommand};
 
-use crate::bank::{Reply, Request, Revised};
-use crate::i18n::comune_label;
+use crate::api::{Reply, Request, Revised};
 use crate::model::*;
+use crate::present::{self, lists};
 
-use super::family::{saved, yes_no};
+use super::family::saved;
 use super::parse::{service_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::{Block, StreamTable};
+use super::table::StreamTable;
 
 #[derive(Subcommand, Debug)]
 pub enum ServiceCommand {
@@ -167,27 +166,8 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
         }
         ServiceCommand::Show { code } => show_service(s, &code),
         ServiceCommand::List => {
-            let header = [
-                s.t("CODICE", "CODE"),
-                s.t("NOME", "NAME"),
-                s.t("TIPO", "KIND"),
-                s.t("TELEFONO", "PHONE"),
-                "E-MAIL",
-                s.t("AMBITI", "AMBITS"),
-            ];
-            let row = |r: &Revised<Service>| {
-                let d = &r.record.details;
-                let name =
-                    if d.active { d.name.clone() } else { format!("{} ({})", d.name, s.t("non attivo", "inactive")) };
-                vec![
-                    r.record.code.to_string(),
-                    name,
-                    d.kind.label(s.lang).into(),
-                    d.phone.clone(),
-                    d.email.clone(),
-                    d.ambits.join(", "),
-                ]
-            };
+            let header = lists::service_header(s.lang);
+            let row = |r: &Revised<Service>| lists::service_row(r, s.lang);
             let items = |reply| match reply {
                 Reply::Services(page) => Ok(page),
                 other => Err(unexpected(other)),
@@ -208,17 +188,6 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&r);
     }
-    let d = &r.record.details;
-    outln!("{}  {}  ·  {} {}", r.record.code, one_line(&d.name), s.t("revisione", "revision"), r.revision);
-    let mut b = Block::default();
-    b.add(s.t("Tipo", "Kind"), d.kind.label(s.lang));
-    b.add(s.t("Ambiti", "Ambits"), d.ambits.join(", "));
-    b.add(s.t("Indirizzo", "Address"), d.address.clone());
-    b.add(s.t("Telefono", "Phone"), d.phone.clone());
-    b.add("E-mail", d.email.clone());
-    b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-    b.add_lines(s.t("Note", "Notes"), d.notes.clone());
-    out!("{}", b.render(2));
     // A service's operators, on one line: a few, every page kept.
     let mut names: Vec<String> = Vec::new();
     let request = Request::OperatorList { service: Some(r.record.code), after: None, limit: None };
@@ -228,9 +197,7 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
         }
         Ok(true)
     })?;
-    let mut b = Block::default();
-    b.add(s.t("Operatori", "Operators"), names.join(", "));
-    out!("{}", b.render(2));
+    super::print::print(&present::service(&r, &names, s.lang));
     Ok(())
 }
 
@@ -295,23 +262,8 @@ pub fn run_operator(s: &Session, c: OperatorCommand) -> CliResult {
         },
         OperatorCommand::List { service } => {
             let service = service.map(|c| service_code(&c, s.lang)).transpose()?;
-            let header = [
-                s.t("UTENTE", "USER"),
-                s.t("NOME", "NAME"),
-                s.t("RUOLO", "ROLE"),
-                s.t("SERVIZIO", "SERVICE"),
-                s.t("ATTIVO", "ACTIVE"),
-            ];
-            let row = |r: &Revised<Operator>| {
-                let d = &r.record.details;
-                vec![
-                    r.record.user.clone(),
-                    d.display_name.clone(),
-                    d.role.label(s.lang).into(),
-                    d.service.map(|c| c.to_string()).unwrap_or_default(),
-                    yes_no(d.active, s.lang),
-                ]
-            };
+            let header = lists::operator_header(s.lang);
+            let row = |r: &Revised<Operator>| lists::operator_row(r, s.lang);
             let items = |reply| match reply {
                 Reply::Operators(page) => Ok(page),
                 other => Err(unexpected(other)),
@@ -328,13 +280,7 @@ pub(super) fn print_operator(s: &Session, r: &Revised<Operator>) -> CliResult {
     if s.json {
         return print_json(r);
     }
-    let d = &r.record.details;
-    outln!("{}  {}  ·  {} {}", r.record.user, one_line(&d.display_name), s.t("revisione", "revision"), r.revision);
-    let mut b = Block::default();
-    b.add(s.t("Ruolo", "Role"), d.role.label(s.lang));
-    b.add(s.t("Servizio", "Service"), d.service.map(|c| c.to_string()).unwrap_or_default());
-    b.add(s.t("Attivo", "Active"), yes_no(d.active, s.lang));
-    out!("{}", b.render(2));
+    super::print::print(&present::operator(r, s.lang));
     Ok(())
 }
 
@@ -386,12 +332,8 @@ pub fn run_ambit(s: &Session, c: AmbitCommand) -> CliResult {
             other => Err(unexpected(other)),
         },
         AmbitCommand::List => {
-            let header = [s.t("AMBITO", "AMBIT"), s.t("COMUNI", "COMUNI"), s.t("PRESIDI", "DISTRICTS")];
-            let row = |r: &Revised<Ambit>| {
-                let d = &r.record.details;
-                let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
-                vec![d.name.clone(), d.comuni.len().to_string(), districts.join(", ")]
-            };
+            let header = lists::ambit_header(s.lang);
+            let row = |r: &Revised<Ambit>| lists::ambit_row(r);
             let items = |reply| match reply {
                 Reply::Ambits(page) => Ok(page),
                 other => Err(unexpected(other)),
@@ -407,32 +349,8 @@ pub(super) fn print_ambit(s: &Session, r: &Revised<Ambit>) -> CliResult {
     if s.json {
         return print_json(r);
     }
-    let d = &r.record.details;
-    outln!(
-        "{}  ·  {} {}  ·  {} {}",
-        one_line(&d.name),
-        d.comuni.len(),
-        s.t("comuni", "comuni"),
-        s.t("revisione", "revision"),
-        r.revision
-    );
-    let mut b = Block::default();
-    for district in &d.districts {
-        let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
-        b.add(&format!("{} {}", s.t("Presidio", "District"), district.name), names.join(", "));
-    }
-    let outside: Vec<String> =
-        d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
-    b.add(
-        if d.districts.is_empty() { s.t("Comuni", "Comuni") } else { s.t("Senza presidio", "No district") },
-        outside.join(", "),
-    );
-    out!("{}", b.render(2));
+    super::print::print(&present::ambit(r, s.lang));
     Ok(())
-}
-
-fn comune_name(code: ComuneCode) -> String {
-    Comuni::embedded().get(code).map(|c| c.name.clone()).unwrap_or_else(|| comune_label(&code.to_string()))
 }
 
 impl AmbitFields {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::bank::{DoctorReport, Reply, Request};
+use crate::api::{DoctorReport, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp, Lang};
 
 use super::admin::write_private_atomically;
@@ -214,7 +214,7 @@ fn export_quarantine(s: &Session, file: &std::path::Path) -> CliResult {
         other => return Err(unexpected(other)),
     };
     // One flat object a line: tree, key, record, reason, found_at, found_by, size, raw_hex.
-    let line = |r: &crate::bank::QuarantinedRaw| -> serde_json::Result<String> {
+    let line = |r: &crate::api::QuarantinedRaw| -> serde_json::Result<String> {
         let mut v = serde_json::to_value(&r.record)?;
         v["raw_hex"] = serde_json::Value::String(r.raw_hex.clone());
         Ok(crate::model::plain::inert_json(&serde_json::to_string(&v)?).into_owned())

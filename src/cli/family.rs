@@ -2,15 +2,13 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{FamilyFilter, FamilyView, Reply, Request};
-use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::api::{FamilyFilter, FamilyView, Reply, Request};
 use crate::model::age::AgeRange;
-use crate::model::dates::format_date;
 use crate::model::*;
+use crate::present::{self, lists};
 
 use super::parse::{family_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::Block;
 
 #[derive(Subcommand, Debug)]
 pub enum FamilyCommand {
@@ -405,7 +403,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    out!("{}", render_family(&view, s.lang));
+    super::print::print(&present::family(&view, s.lang));
     Ok(())
 }
 
@@ -419,95 +417,8 @@ fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    print!("{}", render_family(&view, s.lang));
+    super::print::print(&present::family(&view, s.lang));
     Ok(())
-}
-
-pub fn render_family(v: &FamilyView, lang: Lang) -> String {
-    let p = &v.profile;
-    let t = |it, en| lang.pick(it, en);
-    let mut out = format!(
-        "{}  {}  ·  {}  ·  {} {}\n",
-        v.code,
-        p.status.label(lang),
-        comune_label(&p.comune.to_string()),
-        t("revisione", "revision"),
-        v.revision
-    );
-    let mut head = Block::default();
-    head.add(t("Servizio", "Service"), format!("{} {}", v.contact.service, v.contact.service_name));
-    head.add(t("Contatti", "Contacts"), join_nonempty(&[&v.contact.phone, &v.contact.email]));
-    head.add(t("Referente", "Referent"), format!("{} ({})", v.contact.referent_name, v.contact.referent));
-    out.push_str(&head.render(0));
-    match &v.private {
-        Some(private) => {
-            out.push_str(&format!(
-                "\n{}\n",
-                t(
-                    "Identità (visibile al servizio e al coordinamento)",
-                    "Identity (visible to the service and the coordination)"
-                )
-            ));
-            let (id, mut b) = (&private.identity, Block::default());
-            let adults: Vec<String> = id
-                .adults
-                .iter()
-                .map(|a| match a.birth_year {
-                    Adult::UNKNOWN_YEAR => a.name.clone(),
-                    year => format!("{} ({year})", a.name),
-                })
-                .collect();
-            b.add(t("Adulti", "Adults"), adults.join(", "));
-            b.add(t("Indirizzo", "Address"), id.address.clone());
-            b.add(t("Telefono", "Phone"), id.phone.clone());
-            b.add("E-mail", id.email.clone());
-            let years: Vec<String> = private.children_birth_years.iter().map(|y| y.to_string()).collect();
-            b.add(t("Figli nati nel", "Children born"), years.join(", "));
-            b.add(t("Animali", "Pets"), private.pets.clone());
-            b.add_lines(t("Note", "Notes"), private.notes.clone());
-            out.push_str(&b.render(2));
-        }
-        None => out.push_str(&format!(
-            "\n{}\n",
-            t(
-                "Identità, contatti, note, animali e figli: riservati al servizio titolare e al coordinamento.",
-                "Identity, contacts, notes, pets and children: reserved to the owning service and the coordination."
-            )
-        )),
-    }
-    out.push_str(&format!("\n{}\n", t("Disponibilità", "Availability")));
-    let mut b = Block::default();
-    b.add(t("Tipi di affido", "Kinds"), list_labels(p.kinds.iter().map(|k| k.label(lang)), lang));
-    b.add(t("Fascia d'età", "Ages"), p.ages.describe(lang));
-    b.add(t("Sesso", "Sex"), p.sex_preference.label(lang));
-    b.add(t("Minori insieme (max)", "Children at once (max)"), p.max_children.to_string());
-    b.add(t("Fratelli", "Siblings"), yes_no(p.siblings_accepted, lang));
-    b.add(
-        t("Bisogni speciali", "Special needs"),
-        list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang),
-    );
-    b.add(t("Lingue", "Languages"), p.languages.join(", "));
-    b.add(t("Tempo", "Time"), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
-    b.add(
-        t("Distanza massima", "Maximum distance"),
-        p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t("nessun limite", "no limit").into()),
-    );
-    let hh = &p.household;
-    let household =
-        format!("{} {}, {} {}", hh.adults, t("adulti", "adults"), hh.spare_rooms, t("stanze libere", "spare rooms"));
-    b.add(t("Nucleo", "Household"), household);
-    b.add(t("Formazione conclusa", "Training completed"), opt_date(p.training_completed_on));
-    b.add(t("Idonea dal", "Approved on"), opt_date(p.approved_on));
-    b.add(t("Revisione", "Review"), opt_date(p.review_on));
-    let confirmed = match p.confirmed_on {
-        Some(d) if v.stale => format!("{}  ⚠ {}", format_date(d), t("da riconfermare", "to be confirmed again")),
-        Some(d) => format_date(d),
-        None => t("mai confermata", "never confirmed").into(),
-    };
-    b.add(t("Confermata il", "Confirmed on"), confirmed);
-    out.push_str(&b.render(2));
-    out.push_str(&meta_footer(&v.meta, lang));
-    out
 }
 
 fn list(s: &Session, args: FamilyListArgs) -> CliResult {
@@ -524,33 +435,9 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         after: None,
     };
     errs.finish()?;
-    let counted = crate::bank::Counted::Families(filter.clone());
-    let l = s.lang;
-    let header = [
-        s.t("CODICE", "CODE"),
-        s.t("COMUNE", "COMUNE"),
-        s.t("STATO", "STATUS"),
-        s.t("TIPI", "KINDS"),
-        s.t("ETÀ", "AGES"),
-        s.t("POSTI", "PLACES"),
-        s.t("SERVIZIO", "SERVICE"),
-        s.t("CONFERMATA", "CONFIRMED"),
-    ];
-    let row = |f: &FamilyView| {
-        let p = &f.profile;
-        let kinds: Vec<&str> = p.kinds.iter().map(|k| k.token_it()).collect();
-        let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
-        vec![
-            f.code.to_string(),
-            comune_label(&p.comune.to_string()),
-            p.status.label(l).to_string(),
-            kinds.join(","),
-            p.ages.describe(l),
-            p.max_children.to_string(),
-            f.contact.service.to_string(),
-            if f.stale { format!("{confirmed} ⚠") } else { confirmed },
-        ]
-    };
+    let counted = crate::api::Counted::Families(filter.clone());
+    let header = lists::family_header(s.lang);
+    let row = |f: &FamilyView| lists::family_row(f, s.lang);
     let items = |reply| match reply {
         Reply::Families(page) => Ok(page),
         other => Err(unexpected(other)),
@@ -570,41 +457,4 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         outln!("{count} {noun} {}", s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)"));
     }
     Ok(())
-}
-
-/// "Creata il … da …; modificata il … da …".
-pub(super) fn meta_footer(meta: &Meta, lang: Lang) -> String {
-    let t = |it, en| lang.pick(it, en);
-    format!(
-        "\n{} {} {} {}; {} {} {} {}\n",
-        t("Creata il", "Created on"),
-        format_timestamp(meta.created_at),
-        t("da", "by"),
-        meta.created_by,
-        t("modificata il", "changed on"),
-        format_timestamp(meta.updated_at),
-        t("da", "by"),
-        meta.updated_by
-    )
-}
-
-pub(super) fn opt_date(d: Option<time::Date>) -> String {
-    d.map(format_date).unwrap_or_default()
-}
-
-pub(super) fn yes_no(b: bool, lang: Lang) -> String {
-    if b { lang.pick("sì", "yes") } else { "no" }.to_string()
-}
-
-pub(super) fn list_labels<'a>(labels: impl Iterator<Item = &'a str>, lang: Lang) -> String {
-    let v: Vec<&str> = labels.collect();
-    if v.is_empty() {
-        lang.pick("nessuno", "none").to_string()
-    } else {
-        v.join(", ")
-    }
-}
-
-fn join_nonempty(parts: &[&str]) -> String {
-    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" · ")
 }

@@ -6,10 +6,11 @@ use std::io::IsTerminal;
 use clap::Args;
 use unicode_width::UnicodeWidthStr;
 
-use crate::bank::{BankError, Reply, Request};
-use crate::i18n::{comune_label, describe_reason, Lang};
+use crate::api::{BankError, Reply, Request};
+use crate::i18n::{describe_reason, Lang};
 use crate::model::*;
-use crate::search::{Hit, HitKind, SearchResult};
+use crate::present::search::{context, kind_word};
+use crate::search::{Hit, SearchResult};
 
 use super::admin::ComuneArgs;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
@@ -127,16 +128,6 @@ fn summary(total: u32, shown: usize, lang: Lang) -> String {
     format!("{all} ({part})\n")
 }
 
-pub(crate) fn kind_word(kind: HitKind, lang: Lang) -> &'static str {
-    match kind {
-        HitKind::Family => lang.pick("famiglia", "family"),
-        HitKind::Need => lang.pick("richiesta", "need"),
-        HitKind::Comune => "comune",
-        HitKind::Service => lang.pick("servizio", "service"),
-        HitKind::Operator => lang.pick("operatore", "operator"),
-    }
-}
-
 /// The label's characters, each with whether it matched, split into the
 /// code (shown in its own column) and the rest (names, a comune's name…).
 type Marked = Vec<(char, bool)>;
@@ -187,34 +178,6 @@ fn paint(chars: &[(char, bool)], highlight: bool) -> String {
         out.push_str("\x1b[0m");
     }
     out
-}
-
-/// Where the record is, its status, its service and the detail the index
-/// keeps (a service's phone, a comune's region, an operator's role).
-pub(crate) fn context(hit: &Hit, lang: Lang) -> Vec<String> {
-    let mut parts = Vec::new();
-    if hit.kind != HitKind::Comune {
-        if let Some(c) = hit.comune {
-            parts.push(comune_label(&c.to_string()));
-        }
-    }
-    let status = hit.status.as_deref().and_then(|token| match hit.kind {
-        HitKind::Family => FamilyStatus::parse(token).map(|s| s.label(lang)),
-        HitKind::Need => NeedStatus::parse(token).map(|s| s.label(lang)),
-        _ => None,
-    });
-    parts.extend(status.map(str::to_string));
-    if hit.kind != HitKind::Service {
-        parts.extend(hit.service.map(|s| s.to_string()));
-    }
-    let detail = match hit.kind {
-        HitKind::Operator => Role::parse(&hit.detail).map_or(hit.detail.clone(), |r| r.label(lang).to_string()),
-        _ => hit.detail.clone(),
-    };
-    if !detail.trim().is_empty() {
-        parts.push(detail);
-    }
-    parts
 }
 
 /// `banca show CODE`: a family, need, proposal, placement or service by its
@@ -268,6 +231,7 @@ fn unknown(code: &str, lang: Lang) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::HitKind;
 
     fn hit(kind: HitKind, code: &str, label: &str, matched: &[u32]) -> Hit {
         Hit {

@@ -1,7 +1,7 @@
 //! `banca history F-…|R-…|S-…`: the proposals and placements of a family,
 //! a need or a service, newest first.
 
-use crate::bank::{PlacementFilter, ProposalFilter, Reply, Request};
+use crate::api::{PlacementFilter, ProposalFilter, Reply, Request};
 use crate::model::plain::neutralise as one_line;
 use crate::model::RecordCode;
 
@@ -77,13 +77,13 @@ pub fn run(s: &Session, code: &str) -> CliResult {
     if placements.is_empty() {
         outln!("  {}", s.t("nessuno", "none"));
     } else {
-        out!("{}", placement_table(&placements, s.lang));
+        super::print::print(&placement_table(&placements, s.lang));
     }
     outln!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
     if proposals.is_empty() {
         outln!("  {}", s.t("nessuna", "none"));
     } else {
-        out!("{}", proposal_table(&proposals, s.lang));
+        super::print::print(&proposal_table(&proposals, s.lang));
     }
     Ok(())
 }

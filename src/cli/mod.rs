@@ -34,15 +34,16 @@ macro_rules! errln {
 mod admin;
 mod directory;
 mod doctor;
-pub(crate) mod family;
-pub(crate) mod find;
+mod family;
+mod find;
 mod history;
-pub(crate) mod matching;
-pub(crate) mod need;
+mod matching;
+mod need;
 mod parse;
-pub(crate) mod placement;
-pub(crate) mod proposal;
-pub(crate) mod session;
+mod placement;
+mod print;
+mod proposal;
+mod session;
 mod table;
 mod watch;
 
@@ -93,6 +94,8 @@ pub enum Command {
     /// Crea una banca nuova (solo l'utente del server, o root): --admin, o l'utente corrente, ne diventa amministratore
     Init(admin::InitArgs),
     /// Crea una banca dimostrativa con dati sintetici
+    // A build without the generator keeps the word, hidden, to say so in the user's language.
+    #[cfg_attr(not(feature = "demo"), command(hide = true))]
     Demo(admin::DemoArgs),
     /// Chi sono per la banca
     Whoami,

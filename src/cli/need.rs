@@ -2,16 +2,13 @@
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{NeedFilter, NeedView, Reply, Request};
-use crate::i18n::{comune_label, Lang};
-use crate::model::age::describe_age;
-use crate::model::dates::format_date;
+use crate::api::{NeedFilter, NeedView, Reply, Request};
 use crate::model::*;
+use crate::present::{self, lists};
 
-use super::family::{list_labels, meta_footer, opt_date, saved};
+use super::family::saved;
 use super::parse::{need_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::Block;
 
 #[derive(Subcommand, Debug)]
 pub enum NeedCommand {
@@ -176,7 +173,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
         identity: ChildIdentity {
             given_name: String::new(),
             family_name: String::new(),
-            birth_date: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+            birth_date: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
             fiscal_code: None,
             address: String::new(),
         },
@@ -393,7 +390,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    out!("{}", render_need(&view, s.lang));
+    super::print::print(&present::need(&view, s.lang));
     Ok(())
 }
 
@@ -407,101 +404,8 @@ fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
     if s.json {
         return print_json(&view);
     }
-    print!("{}", render_need(&view, s.lang));
+    super::print::print(&present::need(&view, s.lang));
     Ok(())
-}
-
-pub(crate) fn urgency_text(u: &Urgency, lang: Lang) -> String {
-    match u {
-        Urgency::Ordinary => lang.pick("ordinaria", "ordinary").into(),
-        Urgency::Emergency { needed_by } => {
-            format!(
-                "{} {} {}",
-                lang.pick("pronto intervento", "emergency"),
-                lang.pick("entro il", "by"),
-                format_date(*needed_by)
-            )
-        }
-    }
-}
-
-pub fn render_need(v: &NeedView, lang: Lang) -> String {
-    let p = &v.placement;
-    let t = |it, en| lang.pick(it, en);
-    let mut out = format!(
-        "{}  {}  ·  {}, {}  ·  {}  ·  {} {}\n",
-        v.code,
-        p.status.label(lang),
-        describe_age(v.age_months, lang),
-        p.sex.label(lang),
-        comune_label(&p.comune.to_string()),
-        t("revisione", "revision"),
-        v.revision
-    );
-    let mut head = Block::default();
-    head.add(t("Servizio", "Service"), format!("{} {}", v.contact.service, v.contact.service_name));
-    head.add(t("Referente", "Referent"), format!("{} ({})", v.contact.referent_name, v.contact.referent));
-    out.push_str(&head.render(0));
-    match &v.identity {
-        Some(id) => {
-            out.push_str(&format!(
-                "\n{}\n",
-                t(
-                    "Identità del minore (riservata al servizio; lettura registrata)",
-                    "Child's identity (reserved to the service; this read is on record)"
-                )
-            ));
-            let mut b = Block::default();
-            b.add(t("Nome", "Name"), format!("{} {}", id.given_name, id.family_name));
-            b.add(t("Nato/a il", "Born on"), format_date(id.birth_date));
-            b.add(t("Codice fiscale", "Fiscal code"), id.fiscal_code.clone().unwrap_or_default());
-            b.add(t("Indirizzo", "Address"), id.address.clone());
-            out.push_str(&b.render(2));
-        }
-        None => out.push_str(&format!(
-            "\n{}\n",
-            t(
-                "Identità del minore: riservata al servizio titolare.",
-                "Child's identity: reserved to the owning service."
-            )
-        )),
-    }
-    out.push_str(&format!("\n{}\n", t("Bisogno", "Need")));
-    let mut b = Block::default();
-    b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
-    let legal = match &p.legal {
-        LegalBasis::Consensual => t("consensuale", "consensual").to_string(),
-        LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t("giudiziale", "judicial")),
-    };
-    b.add(t("Base", "Legal basis"), legal);
-    b.add(t("Urgenza", "Urgency"), urgency_text(&p.urgency, lang));
-    b.add(t("Fratelli", "Siblings"), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
-    b.add(t("Inizio desiderato", "Desired start"), opt_date(p.desired_start));
-    b.add(
-        t("Durata prevista", "Expected duration"),
-        p.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default(),
-    );
-    b.add(t("Bisogni speciali", "Special needs"), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
-    b.add(t("Lingue", "Languages"), p.languages.join(", "));
-    b.add_lines(t("Note culturali", "Cultural notes"), p.cultural_notes.clone());
-    b.add(
-        t("Famiglia d'origine a", "Family of origin in"),
-        p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default(),
-    );
-    let contact = format!(
-        "{}{}",
-        p.contact.frequency.label(lang),
-        if p.contact.supervised { t(", incontri facilitati", ", supervised") } else { "" }
-    );
-    b.add(t("Incontri", "Contact"), contact);
-    b.add(t("Scuola a", "School in"), p.school_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
-    if let Some(r) = p.closing_reason {
-        b.add(t("Chiusa per", "Closed because"), r.label(lang));
-    }
-    b.add_lines(t("Note", "Notes"), p.notes.clone());
-    out.push_str(&b.render(2));
-    out.push_str(&meta_footer(&v.meta, lang));
-    out
 }
 
 fn list(s: &Session, args: NeedListArgs) -> CliResult {
@@ -517,39 +421,13 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         after: None,
     };
     errs.finish()?;
-    let l = s.lang;
-    let header = [
-        s.t("CODICE", "CODE"),
-        s.t("ETÀ", "AGE"),
-        s.t("SESSO", "SEX"),
-        s.t("COMUNE", "COMUNE"),
-        s.t("TIPO", "KIND"),
-        s.t("URGENZA", "URGENCY"),
-        s.t("STATO", "STATUS"),
-        s.t("SERVIZIO", "SERVICE"),
-    ];
-    let row = |n: &NeedView| {
-        let p = &n.placement;
-        let urgency = match p.urgency {
-            Urgency::Ordinary => String::new(),
-            Urgency::Emergency { needed_by } => format!("{} {}", l.pick("entro", "by"), format_date(needed_by)),
-        };
-        vec![
-            n.code.to_string(),
-            describe_age(n.age_months, l),
-            p.sex.label(l).to_string(),
-            comune_label(&p.comune.to_string()),
-            p.kind.label(l).to_string(),
-            urgency,
-            p.status.label(l).to_string(),
-            n.contact.service.to_string(),
-        ]
-    };
+    let header = lists::need_header(s.lang);
+    let row = |n: &NeedView| lists::need_row(n, s.lang);
     let items = |reply| match reply {
         Reply::Needs(page) => Ok(page),
         other => Err(unexpected(other)),
     };
-    let counted = crate::bank::Counted::Needs(filter.clone());
+    let counted = crate::api::Counted::Needs(filter.clone());
     let Some(rows) = s.stream_list(Request::NeedList { filter }, &header, args.limit, items, row)? else {
         return Ok(());
     };

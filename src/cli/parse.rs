@@ -76,7 +76,7 @@ impl FlagErrors {
     pub fn date(&mut self, flag: &str, input: &str) -> Option<Date> {
         let today_words = ["oggi", "today"];
         if today_words.contains(&input.trim().to_lowercase().as_str()) {
-            return Some(crate::bank::Clock::now(&crate::bank::SystemClock::new()).date());
+            return Some(crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date());
         }
         let d = parse_date(input);
         if d.is_none() {
@@ -287,33 +287,7 @@ pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
 }
 
 /// The flag that sets a field, so a core validation message can say which
-/// flag to correct: `profile.ages` → `--ages`.
+/// flag to correct: `profile.ages` → `--ages` (`model::fields` knows each).
 pub fn flag_for(field: &str) -> String {
-    let plain = crate::i18n::strip_indices(field);
-    let special = [
-        ("identity.adults", "adult"),
-        ("identity.adults.name", "adult"),
-        ("identity.adults.birth_year", "adult"),
-        ("profile.household.adults", "household-adults"),
-        ("profile.household.children_birth_years", "children-born"),
-        ("profile.siblings_accepted", "accepts-siblings"),
-        ("profile.special_needs_accepted", "special-needs"),
-        ("profile.time_slots", "time"),
-        ("profile.max_distance_km", "max-distance"),
-        ("profile.training_completed_on", "training-completed"),
-        ("placement.urgency", "emergency-by"),
-        ("placement.contact", "contact"),
-        ("plan.review_dates", "review-on"),
-        ("plan.contact", "contact"),
-        ("display_name", "name"),
-        ("districts.name", "district"),
-        ("districts.comuni", "district"),
-        ("reason", "emergency"),
-        // The private part an administrator may not send: the identity flags.
-        ("identity", "adult"),
-    ];
-    if let Some((_, flag)) = special.iter().find(|(f, _)| *f == plain) {
-        return (*flag).to_string();
-    }
-    plain.rsplit('.').next().unwrap_or(&plain).replace('_', "-")
+    crate::model::fields::flag_for(field)
 }

@@ -1,20 +1,16 @@
 //! `banca placement start|plan|review|close|show|list`: affidi, from an
 //! accepted proposal to their outcome.
 
-use crate::model::plain::neutralise as one_line;
-use std::collections::BTreeMap;
-
 use clap::{Args, Subcommand};
 
-use crate::bank::{NeedFilter, PlacementFilter, Reply, Request, Revised};
-use crate::i18n::{format_timestamp, Lang};
-use crate::model::dates::format_date;
+use crate::api::{NeedFilter, PlacementFilter, Reply, Request, Revised};
+use crate::i18n::Lang;
 use crate::model::*;
+use crate::present::{self, lists, Doc};
 
 use super::parse::{placement_code, proposal_code, FlagErrors};
 use super::proposal::service_names;
 use super::session::{print_json, unexpected, CliResult, Session};
-use super::table::{flow, wrap, Block, Table, WIDTH};
 
 #[derive(Subcommand, Debug)]
 pub enum PlacementCommand {
@@ -200,7 +196,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         errs.push("start", s.t("obbligatorio: la data di inizio dell'affido", "required: the placement's start date"));
     }
     let mut plan = FosterPlan {
-        start: crate::bank::Clock::now(&crate::bank::SystemClock::new()).date(),
+        start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
         expected_end: None,
         duration_months: None,
         contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
@@ -234,7 +230,8 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
         p.family
     );
-    let needs: Vec<&String> = saved.also_changed.iter().filter(|c| c.starts_with('R')).collect();
+    let needs: Vec<&String> =
+        saved.also_changed.iter().filter(|c| RecordKind::of_code(c) == Some(RecordKind::Need)).collect();
     let others: Vec<&String> =
         saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
     outln!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
@@ -255,7 +252,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
 
 /// The shared view of the proposal's first need, found in its service's
 /// list so that no read of the child's identity is recorded for it.
-fn shared_need(s: &Session, p: &Proposal) -> Option<crate::bank::NeedView> {
+fn shared_need(s: &Session, p: &Proposal) -> Option<crate::api::NeedView> {
     let first = *p.needs.first()?;
     let filter = NeedFilter { service: Some(p.need_service), ..NeedFilter::default() };
     let mut found = None;
@@ -378,124 +375,9 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    let today = crate::bank::Clock::now(&crate::bank::SystemClock::new()).date();
-    out!("{}", render_placement(&p, &service_names(s), today, s.lang));
+    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+    super::print::print(&present::placement(&p, &service_names(s), today, s.lang));
     Ok(())
-}
-
-fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
-    match names.get(&code) {
-        Some(name) => format!("{code} {name}"),
-        None => code.to_string(),
-    }
-}
-
-pub fn render_placement(
-    v: &Revised<Placement>,
-    names: &BTreeMap<ServiceCode, String>,
-    today: time::Date,
-    lang: Lang,
-) -> String {
-    let p = &v.record;
-    let t = |it, en| lang.pick(it, en);
-    let state = match &p.closing {
-        None => t("in corso", "ongoing").to_string(),
-        Some(c) => format!("{} {}", t("chiuso il", "closed on"), format_date(c.date)),
-    };
-    let mut out =
-        format!("{}  {}  ·  {}  ·  {} {}\n", p.code, state, p.kind.label(lang), t("revisione", "revision"), v.revision);
-    let mut b = Block::default();
-    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
-    b.add(if p.needs.len() > 1 { t("Minori", "Children") } else { t("Minore", "Child") }, needs.join(", "));
-    b.add(t("Famiglia", "Family"), p.family.to_string());
-    b.add(t("Proposta", "Proposal"), p.proposal.to_string());
-    b.add(t("Servizio del minore", "Child's service"), named(p.need_service, names));
-    b.add(t("Servizio della famiglia", "Family's service"), named(p.family_service, names));
-    out.push_str(&b.render_wrapped(0, WIDTH));
-
-    out.push_str(&format!("\n{}\n", t("Progetto di affido", "Foster plan")));
-    let plan = &p.plan;
-    let mut b = Block::default();
-    b.add(t("Inizio", "Start"), format_date(plan.start));
-    b.add(t("Fine prevista", "Expected end"), plan.expected_end.map(format_date).unwrap_or_default());
-    b.add(
-        t("Durata", "Duration"),
-        plan.duration_months.map(|m| format!("{m} {}", t("mesi", "months"))).unwrap_or_default(),
-    );
-    let contact = format!(
-        "{}{}",
-        plan.contact.frequency.label(lang),
-        if plan.contact.supervised { t(", incontri facilitati", ", supervised") } else { "" }
-    );
-    b.add(t("Incontri", "Contact"), contact);
-    let next = p.next_review().filter(|_| p.is_active());
-    let reviews: Vec<String> = plan
-        .review_dates
-        .iter()
-        .map(|d| {
-            if Some(*d) == next && *d < today {
-                format!("{} ({})", format_date(*d), t("scaduta, da fare", "overdue"))
-            } else if Some(*d) == next {
-                format!("{} ({})", format_date(*d), t("prossima", "next"))
-            } else {
-                format_date(*d)
-            }
-        })
-        .collect();
-    b.add(t("Verifiche previste", "Planned reviews"), reviews.join(", "));
-    out.push_str(&b.render_wrapped(2, WIDTH));
-    for (label, text) in [
-        (t("Note sugli incontri", "Notes on contact"), &plan.contact_notes),
-        (t("Impegni", "Commitments"), &plan.commitments),
-    ] {
-        if !text.is_empty() {
-            out.push_str(&format!("  {label}:\n"));
-            out.push_str(&wrap(text, 4, WIDTH));
-        }
-    }
-
-    out.push_str(&format!("\n{}\n", t("Verifiche", "Reviews")));
-    if p.reviews.is_empty() {
-        out.push_str(&format!("  {}\n", t("nessuna ancora", "none yet")));
-    }
-    for r in &p.reviews {
-        out.push_str(&format!("  {}  {}\n", format_date(r.date), one_line(&r.by)));
-        out.push_str(&wrap(&r.note, 4, WIDTH));
-    }
-    if let Some(c) = &p.closing {
-        out.push_str(&format!("\n{}\n", t("Chiusura", "Closing")));
-        let mut b = Block::default();
-        b.add(t("Data", "Date"), format_date(c.date));
-        b.add(t("Esito", "Outcome"), c.outcome.label(lang));
-        b.add(t("Chiuso da", "Closed by"), c.by.clone());
-        out.push_str(&b.render_wrapped(2, WIDTH));
-        if !c.note.is_empty() {
-            out.push_str(&wrap(&c.note, 4, WIDTH));
-        }
-    }
-    let m = &p.meta;
-    out.push('\n');
-    out.push_str(&flow(
-        &[
-            format!(
-                "{} {} {} {}",
-                t("Registrato il", "Recorded on"),
-                format_timestamp(m.created_at),
-                t("da", "by"),
-                m.created_by
-            ),
-            format!(
-                "{} {} {} {}",
-                t("ultima modifica il", "last changed on"),
-                format_timestamp(m.updated_at),
-                t("da", "by"),
-                m.updated_by
-            ),
-        ],
-        0,
-        WIDTH,
-    ));
-    out
 }
 
 fn list(s: &Session, args: PlacementListArgs) -> CliResult {
@@ -518,8 +400,8 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
         other => Err(unexpected(other)),
     };
     let Some(rows) =
-        s.stream_list(Request::PlacementList { filter }, &placement_header(s.lang), args.limit, items, |r| {
-            placement_row(r, s.lang)
+        s.stream_list(Request::PlacementList { filter }, &lists::placement_header(s.lang), args.limit, items, |r| {
+            lists::placement_row(r, s.lang)
         })?
     else {
         return Ok(());
@@ -534,43 +416,6 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
 }
 
 /// One row a placement: who, between which services, from when to when.
-pub fn placement_table(placements: &[Revised<Placement>], lang: Lang) -> String {
-    let mut table = Table::new(&placement_header(lang));
-    for r in placements {
-        table.row(placement_row(r, lang));
-    }
-    table.render()
-}
-
-fn placement_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [
-        t("CODICE", "CODE"),
-        t("RICHIESTA", "NEED"),
-        t("FAMIGLIA", "FAMILY"),
-        t("SERVIZI", "SERVICES"),
-        t("INIZIO", "START"),
-        t("FINE", "END"),
-    ]
-}
-
-fn placement_row(r: &Revised<Placement>, lang: Lang) -> Vec<String> {
-    let p = &r.record;
-    let need = match p.needs.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [first, rest @ ..] => format!("{first}+{}", rest.len()),
-    };
-    let end = match &p.closing {
-        Some(c) => format_date(c.date),
-        None => lang.pick("in corso", "ongoing").to_string(),
-    };
-    vec![
-        p.code.to_string(),
-        need,
-        p.family.to_string(),
-        format!("{}→{}", p.need_service, p.family_service),
-        format_date(p.plan.start),
-        end,
-    ]
+pub fn placement_table(placements: &[Revised<Placement>], lang: Lang) -> Doc {
+    lists::table(&lists::placement_header(lang), placements.iter().map(|r| lists::placement_row(r, lang)).collect())
 }

@@ -1,18 +1,17 @@
 //! `banca propose`, `banca proposal show|review|accept|decline|withdraw`
 //! and `banca proposals`: abbinamenti between services.
 
-use crate::model::plain::neutralise as one_line;
 use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{BankError, Contact, Direction, ProposalFilter, ProposalView, Reply, Request, Revised, Saved};
-use crate::i18n::{format_timestamp, Lang};
+use crate::api::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
+use crate::i18n::Lang;
 use crate::model::*;
+use crate::present::{self, lists, Doc};
 
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
-use super::table::{wrap, Block, Table, WIDTH};
 
 #[derive(Args, Debug)]
 pub struct ProposeArgs {
@@ -264,119 +263,8 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    out!("{}", render_proposal_card(&p, &service_names(s), s.lang));
+    super::print::print(&present::proposal_card(&p, &service_names(s), s.lang));
     Ok(())
-}
-
-/// The proposal with what its card shows: each child as every service may
-/// see it (age, sex, kind, urgency and deadline, special needs), the
-/// family's places, and whom to call on either side.
-pub fn render_proposal_card(v: &ProposalView, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> String {
-    let t = |it, en| lang.pick(it, en);
-    let mut card = String::new();
-    for n in &v.needs {
-        let p = &n.placement;
-        card.push_str(&format!(
-            "\n{} {}  ·  {}, {}  ·  {}\n",
-            t("Minore di", "Child of"),
-            n.code,
-            crate::model::age::describe_age(n.age_months, lang),
-            p.sex.label(lang),
-            crate::i18n::comune_label(&p.comune.to_string())
-        ));
-        let mut b = Block::default();
-        b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
-        b.add(t("Urgenza", "Urgency"), super::need::urgency_text(&p.urgency, lang));
-        b.add(
-            t("Inizio desiderato", "Desired start"),
-            p.desired_start.map(crate::model::dates::format_date).unwrap_or_default(),
-        );
-        let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
-        b.add(t("Bisogni speciali", "Special needs"), needs.join(", "));
-        b.add(t("Lingue", "Languages"), p.languages.join(", "));
-        card.push_str(&b.render_wrapped(2, WIDTH));
-    }
-    card.push_str(&format!("\n{}\n", t("Contatti", "Contacts")));
-    let mut b = Block::default();
-    if let Some(c) = v.need_contact() {
-        add_contact(&mut b, t("Servizio del minore", "Child's service"), c, lang);
-    }
-    add_contact(&mut b, t("Servizio della famiglia", "Family's service"), v.family_contact(), lang);
-    if let Some(free) = v.family.free_places {
-        b.add(t("Posti liberi della famiglia", "Family's free places"), free.to_string());
-    }
-    card.push_str(&b.render_wrapped(2, WIDTH));
-    let base = Revised { revision: v.revision, record: v.record.clone() };
-    render_proposal_with(&base, names, lang, &card)
-}
-
-/// One side's service, its phone and e-mail, and the referent to ask for.
-fn add_contact(b: &mut Block, side: &str, c: &Contact, lang: Lang) {
-    let t = |it, en| lang.pick(it, en);
-    b.add(side, format!("{} {}", c.service, one_line(&c.service_name)));
-    b.add(t("  telefono", "  phone"), one_line(&c.phone).into_owned());
-    b.add(t("  e-mail", "  e-mail"), one_line(&c.email).into_owned());
-    b.add(t("  referente", "  referent"), format!("{} ({})", one_line(&c.referent_name), c.referent));
-}
-
-/// "proposta", "in valutazione", "avviata": short enough for a table.
-pub(crate) fn status_word(status: ProposalStatus, lang: Lang) -> String {
-    match lang {
-        Lang::It => status.token_it(),
-        Lang::En => status.token(),
-    }
-    .replace('_', " ")
-}
-
-fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
-    match names.get(&code) {
-        Some(name) => format!("{code} {name}"),
-        None => code.to_string(),
-    }
-}
-
-pub fn render_proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> String {
-    render_proposal_with(v, names, lang, "")
-}
-
-/// The proposal, with `card` (already rendered sections) before its steps.
-fn render_proposal_with(
-    v: &Revised<Proposal>,
-    names: &BTreeMap<ServiceCode, String>,
-    lang: Lang,
-    card: &str,
-) -> String {
-    let p = &v.record;
-    let t = |it, en| lang.pick(it, en);
-    let mut out = format!("{}  {}  ·  {} {}\n", p.code, p.status.label(lang), t("revisione", "revision"), v.revision);
-    let mut b = Block::default();
-    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
-    b.add(if p.needs.len() > 1 { t("Richieste", "Needs") } else { t("Richiesta", "Need") }, needs.join(", "));
-    b.add(t("Famiglia", "Family"), p.family.to_string());
-    b.add(t("Servizio del minore", "Child's service"), named(p.need_service, names));
-    b.add(t("Servizio della famiglia", "Family's service"), named(p.family_service, names));
-    if let Some(score) = p.score {
-        b.add(t("Punteggio", "Score"), format!("{score}/100 {}", t("alla proposta", "when proposed")));
-    }
-    if let Some(a) = p.placement {
-        b.add(t("Affido", "Placement"), a.to_string());
-    }
-    out.push_str(&b.render_wrapped(0, WIDTH));
-    out.push_str(card);
-    out.push_str(&format!("\n{}\n", t("Passaggi", "Steps")));
-    let width = p.steps.iter().map(|st| status_word(st.status, lang).chars().count()).max().unwrap_or(0);
-    for st in &p.steps {
-        out.push_str(&format!(
-            "  {}  {:<width$}  {}\n",
-            format_timestamp(st.at),
-            status_word(st.status, lang),
-            one_line(&st.by)
-        ));
-        if !st.note.is_empty() {
-            out.push_str(&wrap(&st.note, 20, WIDTH));
-        }
-    }
-    out
 }
 
 pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
@@ -419,8 +307,8 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         other => Err(unexpected(other)),
     };
     let Some(rows) =
-        s.stream_list(Request::ProposalList { filter }, &proposal_header(s.lang), args.limit, items, |r| {
-            proposal_row(r, s.lang)
+        s.stream_list(Request::ProposalList { filter }, &lists::proposal_header(s.lang), args.limit, items, |r| {
+            lists::proposal_row(r, s.lang)
         })?
     else {
         return Ok(());
@@ -435,40 +323,6 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
 }
 
 /// One row a proposal: where it stands, between whom, since when.
-pub fn proposal_table(proposals: &[Revised<Proposal>], lang: Lang) -> String {
-    let mut table = Table::new(&proposal_header(lang));
-    for r in proposals {
-        table.row(proposal_row(r, lang));
-    }
-    table.render()
-}
-
-fn proposal_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [
-        t("CODICE", "CODE"),
-        t("STATO", "STATUS"),
-        t("RICHIESTA", "NEED"),
-        t("FAMIGLIA", "FAMILY"),
-        t("SERVIZI", "SERVICES"),
-        t("DAL", "SINCE"),
-    ]
-}
-
-fn proposal_row(r: &Revised<Proposal>, lang: Lang) -> Vec<String> {
-    let p = &r.record;
-    let need = match p.needs.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [first, rest @ ..] => format!("{first}+{}", rest.len()),
-    };
-    let since = p.last_step().map(|st| crate::model::dates::format_date(st.at.date())).unwrap_or_default();
-    vec![
-        p.code.to_string(),
-        status_word(p.status, lang),
-        need,
-        p.family.to_string(),
-        format!("{}→{}", p.need_service, p.family_service),
-        since,
-    ]
+pub fn proposal_table(proposals: &[Revised<Proposal>], lang: Lang) -> Doc {
+    lists::table(&lists::proposal_header(lang), proposals.iter().map(|r| lists::proposal_row(r, lang)).collect())
 }

@@ -203,7 +203,7 @@ impl Session {
     /// How many records the whole list holds when `--limit` cut it short
     /// (`rows` reached it): an exact count the core makes. `None` when the
     /// rows shown are the whole list.
-    pub fn shown_of(&self, rows: usize, limit: Option<usize>, of: crate::bank::Counted) -> CliResult<Option<u64>> {
+    pub fn shown_of(&self, rows: usize, limit: Option<usize>, of: crate::api::Counted) -> CliResult<Option<u64>> {
         if limit.is_none_or(|l| rows < l) {
             return Ok(None);
         }
@@ -222,7 +222,7 @@ impl Session {
         request: Request,
         header: &[&str],
         limit: Option<usize>,
-        items: impl Fn(Reply) -> CliResult<crate::bank::Page<T>>,
+        items: impl Fn(Reply) -> CliResult<crate::api::Page<T>>,
         row: impl Fn(&T) -> Vec<String>,
     ) -> CliResult<Option<usize>> {
         let mut json = self.json.then(JsonArray::default);
@@ -251,6 +251,7 @@ impl Session {
     }
 
     /// An import of lines made in memory (the demo).
+    #[cfg(feature = "demo")]
     pub fn import(&self, lines: Vec<String>) -> CliResult<Reply> {
         self.import_chunks(line_chunks(lines))
     }
@@ -350,6 +351,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
 }
 
 /// Lines as the bytes of a file, in chunks of about `protocol::CHUNK_BYTES`.
+#[cfg(feature = "demo")]
 fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
     let mut lines = lines.into_iter().peekable();
     std::iter::from_fn(move || {

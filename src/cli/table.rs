@@ -237,13 +237,9 @@ pub fn hanging(line: &str, hang: usize, width: usize) -> String {
     out
 }
 
-/// Parts joined with " · ", starting a new indented line rather than
-/// going past `width`. Empty parts are left out.
-pub fn flow(parts: &[String], indent: usize, width: usize) -> String {
-    flow_hanging(parts, indent, indent, width)
-}
-
-/// As `flow`, the lines after the first indented by `next`.
+/// Parts joined with " · ", starting a new line rather than going past
+/// `width`: the first `first` columns in, the others `next`. Empty parts
+/// are left out.
 pub fn flow_hanging(parts: &[String], first: usize, next: usize, width: usize) -> String {
     let mut pad = " ".repeat(first);
     let mut out = String::new();

@@ -11,7 +11,7 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bank::{BankError, Reply, Request, Response};
+use crate::api::{BankError, Reply, Request, Response};
 use crate::protocol::{
     self, BusyScope, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL,
     VERSION,
@@ -260,6 +260,82 @@ impl Client {
         }
     }
 
+    /// Several requests at once (the interface's worker): every one is
+    /// sent before any answer is read, and the answers, which the server
+    /// gives in order, are read as they come: one round trip for all.
+    /// What `call` promises holds for each: a read whose connection was
+    /// lost is asked again on a new one, a write never is (`NotSent` when
+    /// it did not leave, `write_unknown` when its answer never came).
+    pub fn call_many(&mut self, requests: Vec<Request>) -> Vec<Result<Response, ClientError>> {
+        // An export streams its lines and an import its bytes: those go one by one.
+        if requests.len() < 2 || requests.iter().any(|r| matches!(r, Request::Export | Request::Import { .. })) {
+            return requests.into_iter().map(|r| self.call(r)).collect();
+        }
+        if self.broken || self.closed_by_server() {
+            if let Err(e) = self.reconnect() {
+                return requests
+                    .into_iter()
+                    .map(|r| Err(if r.is_read() { e.clone() } else { e.clone().not_sent() }))
+                    .collect();
+            }
+        }
+        let first = self.next_id;
+        let mut sent = 0;
+        for request in &requests {
+            let id = self.next_id;
+            self.next_id += 1;
+            if self.send(&ClientMsg::Call { id, request: Box::new(request.clone()) }).is_err() {
+                break;
+            }
+            sent += 1;
+        }
+        let mut answers: Vec<Option<Result<Response, ClientError>>> = (0..requests.len()).map(|_| None).collect();
+        let mut failure = None;
+        let mut waiting = sent;
+        while waiting > 0 {
+            match self.receive() {
+                Ok(ServerMsg::Reply { id, response }) if (first..first + sent as u64).contains(&id) => {
+                    let at = (id - first) as usize;
+                    if answers[at].is_none() {
+                        waiting -= 1;
+                    }
+                    answers[at] = Some(Ok(*response));
+                }
+                Ok(other) => {
+                    if let Some(other) = self.keep_event(other) {
+                        failure = Some(ClientError::Protocol(format!("unexpected {other:?}")));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        if failure.is_some() {
+            // What came after a broken frame cannot be trusted: the next call reconnects.
+            self.broken = true;
+        }
+        let mut out = Vec::with_capacity(requests.len());
+        for (at, (request, answer)) in requests.into_iter().zip(answers).enumerate() {
+            out.push(match (answer, &failure) {
+                (Some(answer), _) => answer,
+                // Not sent, or sent with no answer: a read is asked again.
+                (None, _) if request.is_read() => self.call(request),
+                (None, _) if at >= sent => Err(ClientError::Lost { write_unknown: false }.not_sent()),
+                (None, Some(ClientError::TimedOut { socket, after, stage, .. })) => Err(ClientError::TimedOut {
+                    socket: socket.clone(),
+                    after: *after,
+                    stage: *stage,
+                    write_unknown: true,
+                }),
+                (None, _) => Err(ClientError::Lost { write_unknown: true }),
+            });
+        }
+        out
+    }
+
     /// An import: the file's bytes go ahead in chunks as they are read,
     /// and `Request::Import` ends it. The server checks and writes each
     /// chunk as it comes and keeps nothing unless the whole file is good;
@@ -436,7 +512,7 @@ impl Client {
     fn keep_event(&mut self, msg: ServerMsg) -> Option<ServerMsg> {
         match msg {
             ServerMsg::Event(e) => self.events.push_back(e),
-            ServerMsg::Lagged => self.events.push_back(Event::lagged()),
+            ServerMsg::Lagged => self.events.push_back(Event::Lagged),
             other => return Some(other),
         }
         None

@@ -1,7 +1,7 @@
 //! Errors of the bank and the store as sentences for the operator.
 
 use super::{describe_problem, format_timestamp, Lang};
-use crate::bank::{BankError, LineFault};
+use crate::api::{BankError, LineFault};
 use crate::client::trust::{folder_of, Distrust, Untrusted};
 use crate::client::{ClientError, Stage};
 use crate::server::{FolderFound, FolderProblem, ServeError};
@@ -28,10 +28,10 @@ pub fn describe_error(e: &BankError, lang: Lang) -> String {
         BankError::Refused(r) => super::describe_refusal(r, lang),
         BankError::Busy { scope } => {
             let whose = match (scope, it) {
-                (crate::bank::HeavyScope::User { limit }, true) => format!("{limit} tue richieste già in corso"),
-                (crate::bank::HeavyScope::User { limit }, false) => format!("{limit} of your requests under way"),
-                (crate::bank::HeavyScope::Server { limit }, true) => format!("{limit} richieste già in corso"),
-                (crate::bank::HeavyScope::Server { limit }, false) => format!("{limit} requests under way"),
+                (crate::api::HeavyScope::User { limit }, true) => format!("{limit} tue richieste già in corso"),
+                (crate::api::HeavyScope::User { limit }, false) => format!("{limit} of your requests under way"),
+                (crate::api::HeavyScope::Server { limit }, true) => format!("{limit} richieste già in corso"),
+                (crate::api::HeavyScope::Server { limit }, false) => format!("{limit} requests under way"),
             };
             if it {
                 format!("Il server è occupato con altre richieste pesanti, riprova tra poco ({whose}).")

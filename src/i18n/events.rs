@@ -1,20 +1,14 @@
 //! The words of the live event stream (`banca watch`).
 
 use super::Lang;
-use crate::protocol::EventKind;
+use crate::api::Event;
 
 /// What an event is about, as one word.
-pub fn event_kind_label(kind: EventKind, lang: Lang) -> &'static str {
-    match kind {
-        EventKind::Family => lang.pick("famiglia", "family"),
-        EventKind::Need => lang.pick("richiesta", "need"),
-        EventKind::Proposal => lang.pick("proposta", "proposal"),
-        EventKind::Placement => lang.pick("affido", "placement"),
-        EventKind::Service => lang.pick("servizio", "service"),
-        EventKind::Operator => lang.pick("operatore", "operator"),
-        EventKind::Ambit => lang.pick("ambito", "ambit"),
-        EventKind::Bank => lang.pick("banca", "bank"),
-        EventKind::Lagged => lang.pick("persi", "missed"),
+pub fn event_label(event: &Event, lang: Lang) -> &'static str {
+    match event {
+        Event::Changed(c) => c.kind.name(lang),
+        Event::Bank { .. } => lang.pick("banca", "bank"),
+        Event::Lagged => lang.pick("persi", "missed"),
     }
 }
 

@@ -2,8 +2,8 @@
 //! proposals and placements, in the operator's language.
 
 use super::Lang;
-use crate::bank::Refusal;
-use crate::matching::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
+use crate::api::Refusal;
+use crate::api::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
 use crate::model::age::describe_age;
 
 fn km(deci_km: u32) -> String {

@@ -1,35 +1,8 @@
 //! The operator's language. Italian by default, English on request.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    It,
-    En,
-}
-
-impl Lang {
-    /// Accepts `it`, `en`, and locale strings such as `en_GB.UTF-8`.
-    pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        if s.starts_with("it") {
-            Some(Lang::It)
-        } else if s.starts_with("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
-    /// Picks the text for this language.
-    pub fn pick<'a>(self, it: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::It => it,
-            Lang::En => en,
-        }
-    }
-}
+/// The language lives in `model` (its vocabularies have a label in each);
+/// the edge names it from here.
+pub use crate::model::Lang;
 
 mod errors;
 mod events;
@@ -39,8 +12,8 @@ mod problems;
 
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
 pub use errors::{describe_client_error, describe_serve_error};
-pub use events::{event_kind_label, event_revision, events_missed};
-pub use fields::{field_label, strip_indices};
+pub use events::{event_label, event_revision, events_missed};
+pub use fields::{audit_fields, field_label, strip_indices};
 pub use matching::{
     criterion_label, describe_criterion, describe_exclusion, describe_fact, describe_refusal, hard_rule_label,
 };

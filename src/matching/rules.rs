@@ -1,94 +1,9 @@
 //! The hard rules: a family that fails one is not a candidate. Checked in
 //! this order, cheapest and most common first; "why not" lists them all.
 
-use serde::{Deserialize, Serialize};
-
 use super::facts::{distance, FamilyFacts, Mask, Member, Unit};
+pub use crate::api::{Exclusion, HardRule};
 use crate::model::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HardRule {
-    Status,
-    Kind,
-    Emergency,
-    Age,
-    Capacity,
-    Siblings,
-    SpecialNeeds,
-    Sex,
-    Distance,
-}
-
-impl HardRule {
-    pub const ALL: [HardRule; 9] = [
-        HardRule::Status,
-        HardRule::Kind,
-        HardRule::Emergency,
-        HardRule::Age,
-        HardRule::Capacity,
-        HardRule::Siblings,
-        HardRule::SpecialNeeds,
-        HardRule::Sex,
-        HardRule::Distance,
-    ];
-}
-
-/// Why one family is not a candidate, with the facts that decided it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Exclusion {
-    /// Only approved (idonea) families are candidates.
-    Status {
-        status: FamilyStatus,
-    },
-    Kind {
-        kind: PlacementKind,
-    },
-    /// Pronto intervento: the family does not take emergencies.
-    Emergency,
-    Age {
-        need: NeedCode,
-        age_months: u32,
-        range: AgeRange,
-    },
-    Capacity {
-        free: u8,
-        needed: u8,
-    },
-    Siblings {
-        children: u8,
-    },
-    SpecialNeeds {
-        missing: Vec<SpecialNeed>,
-    },
-    Sex {
-        need: NeedCode,
-        sex: Sex,
-        preference: SexPreference,
-    },
-    /// Tenths of a kilometre, so the figure prints as measured.
-    Distance {
-        deci_km: u32,
-        max_km: u16,
-    },
-}
-
-impl Exclusion {
-    pub fn rule(&self) -> HardRule {
-        match self {
-            Exclusion::Status { .. } => HardRule::Status,
-            Exclusion::Kind { .. } => HardRule::Kind,
-            Exclusion::Emergency => HardRule::Emergency,
-            Exclusion::Age { .. } => HardRule::Age,
-            Exclusion::Capacity { .. } => HardRule::Capacity,
-            Exclusion::Siblings { .. } => HardRule::Siblings,
-            Exclusion::SpecialNeeds { .. } => HardRule::SpecialNeeds,
-            Exclusion::Sex { .. } => HardRule::Sex,
-            Exclusion::Distance { .. } => HardRule::Distance,
-        }
-    }
-}
 
 pub fn deci_km(km: f64) -> u32 {
     (km * 10.0).round() as u32

@@ -7,86 +7,9 @@ use time::Date;
 use super::config::MatchingConfig;
 use super::facts::{distance, Areas, FamilyFacts, Unit};
 use super::rules::deci_km;
+pub use crate::api::{Criterion, CriterionKind, Fact};
 use crate::model::dates::{add_months, months_between};
 use crate::model::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CriterionKind {
-    Distance,
-    OriginDistance,
-    SameArea,
-    Language,
-    Experience,
-    Waiting,
-    Freshness,
-}
-
-/// The fact a criterion was scored on, for its explanation line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fact {
-    Km {
-        deci_km: u32,
-    },
-    /// Either comune has no coordinates: half the points, not none.
-    UnknownDistance,
-    OriginKm {
-        deci_km: u32,
-        frequency: ContactFrequency,
-    },
-    SameDistrict {
-        name: String,
-    },
-    SameAmbit {
-        name: String,
-    },
-    OtherAmbit,
-    /// The child's or the family's comune is in no registered ambito.
-    AreaUnknown,
-    SharedLanguage {
-        language: String,
-    },
-    NoSharedLanguage {
-        wanted: Vec<String>,
-    },
-    Experience {
-        similar: u16,
-        kind: PlacementKind,
-        trained: bool,
-    },
-    Waiting {
-        months: u32,
-        since_placement: bool,
-    },
-    NotApprovedYet,
-    Fresh {
-        months: u32,
-    },
-    Ageing {
-        months: u32,
-    },
-    Stale {
-        months: Option<u32>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Criterion {
-    pub kind: CriterionKind,
-    pub fact: Fact,
-    /// Points given, in tenths (of the 100 of the whole score).
-    pub earned_tenths: u16,
-    /// Points this criterion could give, in tenths.
-    pub max_tenths: u16,
-}
-
-impl Criterion {
-    /// Raised the score (at least half its points) or lowered it.
-    pub fn raised(&self) -> bool {
-        self.earned_tenths * 2 >= self.max_tenths
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scored {

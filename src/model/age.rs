@@ -1,6 +1,6 @@
 //! Ages of children: in months under two years, in years after.
 
-use crate::i18n::Lang;
+use super::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Oldest age the bank deals with: young adults up to their 21st birthday.

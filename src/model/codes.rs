@@ -6,9 +6,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use super::RecordKind;
+
 /// A yearly numbered code: prefix, year and a sequence number within the year.
 macro_rules! yearly_code {
-    ($name:ident, $prefix:literal) => {
+    ($name:ident, $kind:expr) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name {
             pub year: u16,
@@ -32,8 +34,8 @@ macro_rules! yearly_code {
                 let YearNumber { year, number } = if d.is_human_readable() {
                     match TextOrNumbers::deserialize(d)? {
                         TextOrNumbers::Text(t) => {
-                            let (year, number) = parse_yearly(&t, $prefix).ok_or_else(|| {
-                                serde::de::Error::custom(format!("{t:?} is not a code like {}-2026-0001", $prefix))
+                            let (year, number) = parse_yearly(&t, Self::PREFIX).ok_or_else(|| {
+                                serde::de::Error::custom(format!("{t:?} is not a code like {}-2026-0001", Self::PREFIX))
                             })?;
                             YearNumber { year, number }
                         }
@@ -48,7 +50,8 @@ macro_rules! yearly_code {
         }
 
         impl $name {
-            pub const PREFIX: char = $prefix;
+            pub const KIND: RecordKind = $kind;
+            pub const PREFIX: char = $kind.code_prefix();
 
             pub fn new(year: u16, number: u32) -> $name {
                 $name { year, number }
@@ -56,7 +59,7 @@ macro_rules! yearly_code {
 
             /// Parses `F-2026-0042`, case-insensitive, ignoring surrounding spaces.
             pub fn parse(s: &str) -> Option<$name> {
-                let (year, number) = parse_yearly(s, $prefix)?;
+                let (year, number) = parse_yearly(s, Self::PREFIX)?;
                 Some($name { year, number })
             }
 
@@ -77,16 +80,16 @@ macro_rules! yearly_code {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}-{}-{:04}", $prefix, self.year, self.number)
+                write!(f, "{}-{}-{:04}", Self::PREFIX, self.year, self.number)
             }
         }
     };
 }
 
-yearly_code!(FamilyCode, 'F');
-yearly_code!(NeedCode, 'R');
-yearly_code!(ProposalCode, 'P');
-yearly_code!(PlacementCode, 'A');
+yearly_code!(FamilyCode, RecordKind::Family);
+yearly_code!(NeedCode, RecordKind::Need);
+yearly_code!(ProposalCode, RecordKind::Proposal);
+yearly_code!(PlacementCode, RecordKind::Placement);
 
 /// How yearly codes are stored (and were once written in JSON).
 #[derive(Serialize, Deserialize)]
@@ -161,9 +164,17 @@ impl<'de> Deserialize<'de> for ServiceCode {
 }
 
 impl ServiceCode {
+    pub const KIND: RecordKind = RecordKind::Service;
+    pub const PREFIX: char = RecordKind::Service.code_prefix();
+
     pub fn parse(s: &str) -> Option<ServiceCode> {
         let s = s.trim();
-        let rest = s.strip_prefix("S-").or_else(|| s.strip_prefix("s-"))?;
+        let mut chars = s.chars();
+        let (letter, dash) = (chars.next()?, chars.next()?);
+        if !letter.eq_ignore_ascii_case(&Self::PREFIX) || dash != '-' {
+            return None;
+        }
+        let rest = chars.as_str();
         if rest.len() < 3 || !rest.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
@@ -182,7 +193,7 @@ impl ServiceCode {
 
 impl fmt::Display for ServiceCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "S-{:03}", self.0)
+        write!(f, "{}-{:03}", Self::PREFIX, self.0)
     }
 }
 
@@ -204,6 +215,16 @@ impl RecordCode {
             .or_else(|| ServiceCode::parse(s).map(RecordCode::Service))
             .or_else(|| ProposalCode::parse(s).map(RecordCode::Proposal))
             .or_else(|| PlacementCode::parse(s).map(RecordCode::Placement))
+    }
+
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            RecordCode::Family(_) => RecordKind::Family,
+            RecordCode::Need(_) => RecordKind::Need,
+            RecordCode::Service(_) => RecordKind::Service,
+            RecordCode::Proposal(_) => RecordKind::Proposal,
+            RecordCode::Placement(_) => RecordKind::Placement,
+        }
     }
 }
 

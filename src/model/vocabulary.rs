@@ -3,7 +3,7 @@
 //! order), an Italian and an English token an operator may type, and a label
 //! for each language.
 
-use crate::i18n::Lang;
+use super::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Declares a vocabulary enum. Variant order is part of the storage format

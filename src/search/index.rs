@@ -16,13 +16,12 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
-
 use super::fold::{fold_char, is_subsequence};
-use super::query::{HitKind, Query};
+use super::query::Query;
 use super::score::{bound, is_char_subsequence, mask_of, pattern, places, Places, Scorer};
 use crate::access::{self, Operation, Subject};
-use crate::bank::Principal;
+use crate::api::Principal;
+pub use crate::api::{Hit, HitKind, SearchResult};
 use crate::model::*;
 
 /// A folded key: where it lies in `SearchIndex::keys`, its bytes as a set,
@@ -84,33 +83,6 @@ struct Shown {
     private: Option<Span>,
     /// The service's name, a comune's region, an operator's role: shown after the label.
     detail: Span,
-}
-
-/// One record found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hit {
-    pub kind: HitKind,
-    pub code: String,
-    /// The text matched and shown, names only where the caller may see them.
-    pub label: String,
-    /// Positions (in characters) of `label` that matched, for highlighting.
-    pub matched: Vec<u32>,
-    pub comune: Option<ComuneCode>,
-    /// English token of the status, for families and needs.
-    pub status: Option<String>,
-    pub service: Option<ServiceCode>,
-    pub detail: String,
-    /// True when the label shows identity (reference adults, a child's name).
-    pub identity: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchResult {
-    pub hits: Vec<Hit>,
-    /// Every record that matched (hits are the best `limit` of them).
-    pub total: u32,
-    /// The search went through the previous one's matches only.
-    pub narrowed: bool,
 }
 
 /// The last search of each user, so a query typed on searches only what the

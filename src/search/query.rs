@@ -2,37 +2,11 @@
 //! (`kind:famiglia stato:idonea servizio:S-003 comune:dalmine`), in Italian
 //! or English.
 
-use serde::{Deserialize, Serialize};
-
 use super::fold::fold;
 use crate::model::comune::normalize;
 use crate::model::*;
 
-/// The kinds of record search finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HitKind {
-    Family,
-    Need,
-    Comune,
-    Service,
-    Operator,
-}
-
-impl HitKind {
-    pub fn parse(s: &str) -> Option<HitKind> {
-        Some(match normalize(s).as_str() {
-            "famiglia" | "famiglie" | "family" | "families" | "f" => HitKind::Family,
-            "richiesta" | "richieste" | "bisogno" | "bisogni" | "minore" | "minori" | "need" | "needs" | "r" => {
-                HitKind::Need
-            }
-            "comune" | "comuni" => HitKind::Comune,
-            "servizio" | "servizi" | "service" | "services" | "s" => HitKind::Service,
-            "operatore" | "operatori" | "operatrice" | "operatrici" | "operator" | "operators" => HitKind::Operator,
-            _ => return None,
-        })
-    }
-}
+pub use crate::api::HitKind;
 
 /// A parsed query. `text` is folded; filters narrow what it is matched against.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

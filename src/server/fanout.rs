@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
-use crate::bank::{Change, Principal};
-use crate::protocol::{Event, ServerMsg};
+use crate::api::Principal;
+use crate::bank::Committed;
+use crate::protocol::ServerMsg;
 
 pub struct Subscriber {
     /// The Unix user of the connection, looked up again for every change.
@@ -38,13 +39,13 @@ impl Fanout {
     /// resolves it now, may hear of it (`access::hears`); a user who is no
     /// longer an active operator hears nothing. Never blocks: a full queue
     /// marks its client as lagging; a closed one is dropped.
-    pub fn publish(&self, change: &Change, principal: impl Fn(&str) -> Option<Principal>) {
-        let event = Event::of(change);
+    pub fn publish(&self, change: &Committed, principal: impl Fn(&str) -> Option<Principal>) {
+        let event = &change.event;
         let mut hears: HashMap<String, bool> = HashMap::new();
         self.lock().retain(|s| {
-            let allowed = *hears
-                .entry(s.user.clone())
-                .or_insert_with(|| principal(&s.user).is_some_and(|p| crate::access::hears(&p, change)));
+            let allowed = *hears.entry(s.user.clone()).or_insert_with(|| {
+                principal(&s.user).is_some_and(|p| crate::access::hears(&p, event, change.involved))
+            });
             if !allowed {
                 return true;
             }
@@ -67,9 +68,9 @@ impl Fanout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::{ChangeKind, Involved};
-    use crate::model::{Role, ServiceCode};
-    use crate::protocol::EventKind;
+    use crate::api::{Change, Event};
+    use crate::bank::Involved;
+    use crate::model::{RecordKind, Role, ServiceCode};
     use std::sync::mpsc::sync_channel;
 
     fn operator(user: &str, service: u32) -> Principal {
@@ -97,18 +98,20 @@ mod tests {
             "carla" => Some(operator(user, 3)),
             _ => None,
         };
-        let proposal = Change {
-            kind: ChangeKind::Proposal,
-            code: "P-2026-0001".into(),
-            revision: 1,
-            by: "admin".into(),
+        let proposal = Committed {
+            event: Event::Changed(Change {
+                kind: RecordKind::Proposal,
+                code: "P-2026-0001".into(),
+                revision: 1,
+                by: "admin".into(),
+            }),
             involved: Involved::Link { need: ServiceCode(2), family: ServiceCode(1) },
         };
         fanout.publish(&proposal, principal);
         let heard: Vec<&str> = queues
             .iter()
             .filter(
-                |(_, rx)| matches!(rx.try_recv().map(|m| *m), Ok(ServerMsg::Event(e)) if e.kind == EventKind::Proposal),
+                |(_, rx)| matches!(rx.try_recv().map(|m| *m), Ok(ServerMsg::Event(e)) if e.kind() == Some(RecordKind::Proposal)),
             )
             .map(|(u, _)| *u)
             .collect();

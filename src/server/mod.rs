@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
-use crate::bank::{Actor, Bank, BankConfig, Change, ChangeKind, Principal, Reply, Request, SystemClock};
+use crate::api::{Principal, RecordKind, Reply, Request};
+use crate::bank::{Actor, Bank, BankConfig, Committed, SystemClock};
 use crate::protocol::{self, BusyScope, Welcome, MAX_SERVER_FRAME};
 use crate::store::StoreError;
 
@@ -289,10 +290,7 @@ const OPEN_RETRY: Duration = Duration::from_secs(2);
 fn out_of_space(e: &StoreError) -> bool {
     let full =
         |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC);
-    match e {
-        StoreError::Sled(sled::Error::Io(e)) | StoreError::Io { source: e, .. } => full(e),
-        _ => false,
-    }
+    e.io_error().is_some_and(full)
 }
 
 /// The bank must be the server's user's (root may serve any): otherwise
@@ -521,7 +519,7 @@ fn change_listener(
     bank: Weak<Bank>,
     fanout: Arc<Fanout>,
     connections: Arc<Connections>,
-) -> impl Fn(&Change) + Send + Sync + 'static {
+) -> impl Fn(&Committed) + Send + Sync + 'static {
     move |change| {
         // The bank holds this listener: a strong reference would keep it open for ever.
         let Some(bank) = bank.upgrade() else { return };
@@ -531,10 +529,11 @@ fn change_listener(
                 _ => None,
             }
         };
-        if change.kind == ChangeKind::Operator {
-            let closed = connections.close_unless(&change.code, || principal(&change.code).is_some());
+        if let Some(operator) = change.event.change().filter(|c| c.kind == RecordKind::Operator) {
+            let user = &operator.code;
+            let closed = connections.close_unless(user, || principal(user).is_some());
             if closed > 0 {
-                tracing::info!(user = %change.code, closed, "no longer an active operator: connections closed");
+                tracing::info!(user = %user, closed, "no longer an active operator: connections closed");
             }
         }
         fanout.publish(change, principal);

@@ -13,6 +13,7 @@
 //! disk.
 
 pub mod audit;
+pub mod audit_hash;
 pub mod codec;
 mod open;
 pub mod quarantine;
@@ -23,15 +24,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::transaction::{TransactionError, TransactionalTree};
 use sled::{IVec, Tree};
 
 pub use codec::{CodecError, Versioned};
 pub use open::OpenOptions;
-pub use tx::StoreTx;
 pub(crate) use tx::{counter_key, index_prefix as index_key_prefix};
+pub use tx::{StoreTx, TxAbort, TxResult};
 
-use audit::{AuditEntry, ChainBreak};
+use audit::{AuditEntry, ChainBreak, Verified};
 
 /// Version of the store layout (trees, keys, meta). Bumped only with a migration.
 pub const STORE_FORMAT: u32 = 1;
@@ -73,6 +74,25 @@ impl TreeId {
         TreeId::Meta,
         TreeId::Quarantine,
     ];
+
+    /// The tree that holds records of `kind`.
+    pub fn of(kind: crate::model::RecordKind) -> TreeId {
+        use crate::model::RecordKind;
+        match kind {
+            RecordKind::Family => TreeId::Families,
+            RecordKind::Need => TreeId::Needs,
+            RecordKind::Proposal => TreeId::Proposals,
+            RecordKind::Placement => TreeId::Placements,
+            RecordKind::Service => TreeId::Services,
+            RecordKind::Operator => TreeId::Operators,
+            RecordKind::Ambit => TreeId::Ambits,
+        }
+    }
+
+    /// The kind of record this tree holds; `None` for indexes, the audit log, meta and quarantine.
+    pub fn kind(self) -> Option<crate::model::RecordKind> {
+        crate::model::RecordKind::ALL.into_iter().find(|k| TreeId::of(*k) == self)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -175,11 +195,38 @@ pub struct Failure {
     pub at: Instant,
 }
 
+/// Keys and values as the store hands them out (cheap to clone, derefs to bytes).
+pub type Bytes = sled::IVec;
+
+/// Changes to one tree applied at once (`Store::apply`), outside a transaction.
+#[derive(Default)]
+pub struct Batch(sled::Batch);
+
+impl Batch {
+    pub fn insert(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        self.0.insert(key.as_ref(), value.as_ref());
+    }
+
+    pub fn remove(&mut self, key: impl AsRef<[u8]>) {
+        self.0.remove(key.as_ref());
+    }
+}
+
 /// The outcome of a transaction: the closure's own error, or the store's.
 #[derive(Debug)]
 pub enum TxError<E> {
     Aborted(E),
     Store(StoreError),
+}
+
+impl StoreError {
+    /// The operating system's error underneath, if the disk said no.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            StoreError::Sled(sled::Error::Io(e)) | StoreError::Io { source: e, .. } => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl Store {
@@ -189,6 +236,17 @@ impl Store {
 
     pub fn tree(&self, id: TreeId) -> &Tree {
         &self.trees[id as usize]
+    }
+
+    /// Applies a batch to one tree atomically (not flushed: see `flush`).
+    pub fn apply(&self, id: TreeId, batch: Batch) -> Result<(), StoreError> {
+        Ok(self.tree(id).apply_batch(batch.0)?)
+    }
+
+    /// Removes one key of a tree (not flushed: see `flush`).
+    pub fn remove(&self, id: TreeId, key: &[u8]) -> Result<(), StoreError> {
+        self.tree(id).remove(key)?;
+        Ok(())
     }
 
     /// Runs `f` as one transaction over every tree, then flushes: when this
@@ -203,7 +261,7 @@ impl Store {
     /// failed flush the write's fate is unknown until the bank is reopened.
     pub fn transact<R, E, F>(&self, f: F) -> Result<R, TxError<E>>
     where
-        F: Fn(&StoreTx) -> Result<R, ConflictableTransactionError<E>>,
+        F: Fn(&StoreTx) -> TxResult<R, E>,
         E: From<StoreError>,
     {
         use sled::Transactional;
@@ -327,7 +385,7 @@ impl Store {
     }
 
     /// Walks the whole audit chain.
-    pub fn verify_audit(&self) -> Result<u64, ChainBreak> {
+    pub fn verify_audit(&self) -> Result<Verified, ChainBreak> {
         let head = self.audit_head().map_err(|e| ChainBreak::Unreadable { seq: 0, reason: e.to_string() })?;
         let entries = self.tree(TreeId::Audit).iter().map(|kv| match kv {
             Ok((k, v)) => {

@@ -9,7 +9,6 @@
 //! bytes: never bincode, so no size limit of the codec can make the
 //! quarantine itself unreadable.
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::audit::AuditAction;
@@ -36,24 +35,7 @@ type IndexEntries = std::collections::BTreeMap<(u8, Vec<u8>), Vec<(TreeId, Vec<u
 /// The longest reason kept: a decoder's message, never an essay.
 const MAX_REASON: usize = 500;
 
-/// One record in quarantine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quarantined {
-    /// Name of the tree it was in (`families`).
-    pub tree: String,
-    /// Its key there, raw.
-    #[serde(with = "hex_bytes")]
-    pub key: Vec<u8>,
-    /// The record's code as operators know it (`F-2026-0042`, `S-003`, a user name).
-    pub record: String,
-    /// Why it could not be read.
-    pub reason: String,
-    pub found_at: OffsetDateTime,
-    /// Who set it aside: `(server)` when found while serving, else the administrator.
-    pub found_by: String,
-    /// Size of the raw value.
-    pub size: u64,
-}
+pub use crate::api::Quarantined;
 
 /// What the quarantine tree stores in front of the raw bytes.
 type Header = Quarantined;
@@ -66,17 +48,20 @@ impl TreeId {
 
 /// The code an operator knows a record by, from its tree and key.
 pub fn record_label(tree: TreeId, key: &[u8]) -> String {
+    use crate::model::RecordKind;
     use crate::model::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
-    let code = match tree {
-        TreeId::Families => FamilyCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Needs => NeedCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Proposals => ProposalCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Placements => PlacementCode::from_key(key).map(|c| c.to_string()),
-        TreeId::Services => (key.len() == 4).then(|| ServiceCode::from_key(key)).flatten().map(|c| c.to_string()),
-        TreeId::Operators | TreeId::Ambits => {
+    let code = match tree.kind() {
+        Some(RecordKind::Family) => FamilyCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Need) => NeedCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Proposal) => ProposalCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Placement) => PlacementCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Service) => {
+            (key.len() == 4).then(|| ServiceCode::from_key(key)).flatten().map(|c| c.to_string())
+        }
+        Some(RecordKind::Operator | RecordKind::Ambit) => {
             std::str::from_utf8(key).ok().map(|s| crate::model::plain::neutralise(s).into_owned())
         }
-        _ => None,
+        None => None,
     };
     code.unwrap_or_else(|| hex::encode(key))
 }
@@ -251,21 +236,20 @@ pub fn stored_entry(q: &Quarantined, raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((quarantine_key(tree, &q.key), encode_value(q, raw)))
 }
 
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(b))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_trees_are_those_of_every_kind_of_record() {
+        let mut of_kinds: Vec<TreeId> = crate::model::RecordKind::ALL.into_iter().map(TreeId::of).collect();
+        let mut record_trees = RECORD_TREES.to_vec();
+        of_kinds.sort_by_key(|t| t.name());
+        record_trees.sort_by_key(|t| t.name());
+        assert_eq!(record_trees, of_kinds);
+        assert!(RECORD_TREES.iter().all(|t| t.kind().is_some_and(|k| TreeId::of(k) == *t)));
+        assert_eq!(TreeId::Audit.kind(), None);
+    }
 
     #[test]
     fn a_header_and_raw_bytes_read_back_whole() {

@@ -11,7 +11,13 @@ pub struct StoreTx<'a> {
     trees: &'a [TransactionalTree],
 }
 
-type TxResult<T, E> = Result<T, ConflictableTransactionError<E>>;
+/// What a step inside a transaction returns: its value, or why the
+/// transaction stops (`TxAbort::Abort` with the caller's error, or the
+/// store's own conflict or failure).
+pub type TxResult<T, E> = Result<T, TxAbort<E>>;
+
+/// Why a transaction stops (sled's, named here so no caller names sled).
+pub type TxAbort<E> = ConflictableTransactionError<E>;
 
 fn abort<E: From<StoreError>>(e: StoreError) -> ConflictableTransactionError<E> {
     ConflictableTransactionError::Abort(E::from(e))

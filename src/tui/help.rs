@@ -1,7 +1,7 @@
 //! The `?` popup: every key of the screen shown, then the application's,
 //! from the same declarations that drive them. And the yes/no question.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

@@ -2,7 +2,7 @@
 //! the same list decides what a key does, fills the help bar at the bottom
 //! and the `?` popup, so they cannot disagree.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::text::T;
 use crate::i18n::Lang;

@@ -2,32 +2,35 @@
 //! keystroke (typing on narrows the last one in the core), the matched
 //! characters highlighted, `Enter` opens the record on its screen.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 use ratatui::Frame;
 
 use super::keys::{self, code, label, Binding, Hint, Nav};
-use super::screens::{Ctx, View};
+use super::screens::View;
+use super::source::CallError;
 use super::text::T;
-use super::widgets::line_editor::{LineEditor, LineKey};
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
-use crate::bank::{Reply, Request};
-use crate::cli::find::{context, kind_word};
+use crate::api::Reply;
+use crate::i18n::Lang;
+use crate::present::search::{context, kind_word};
 use crate::search::SearchResult;
 
 /// Hits asked for per keystroke: more than fit, few enough to be instant.
-const LIMIT: usize = 100;
+pub const LIMIT: usize = 100;
 
 #[derive(Default)]
 pub struct SearchPopup {
-    pub input: LineEditor,
+    pub input: String,
     result: Option<SearchResult>,
     sel: Selection,
     /// Why the core refused the query as typed (a filter not known yet, "stato:xyz").
     problem: Option<String>,
+    /// What was typed and not yet asked for.
+    typed: Option<String>,
 }
 
 pub enum Step {
@@ -77,7 +80,7 @@ impl SearchPopup {
         keys::hints(KEYS)
     }
 
-    pub fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Step {
+    pub fn key(&mut self, ev: &KeyEvent) -> Step {
         let len = self.result.as_ref().map_or(0, |r| r.hits.len());
         match keys::action(KEYS, ev) {
             Some(Act::Close) => return Step::Close,
@@ -93,28 +96,50 @@ impl SearchPopup {
             }
             None => {}
         }
-        if self.input.key(ev) == LineKey::Edited {
-            self.search(ctx);
+        let typed = match ev.code {
+            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.input.clear();
+                true
+            }
+            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                self.input.push(c);
+                true
+            }
+            KeyCode::Backspace => self.input.pop().is_some(),
+            _ => false,
+        };
+        if typed {
+            self.sel = Selection { height: self.sel.height, ..Selection::default() };
+            if self.input.trim().is_empty() {
+                self.result = None;
+                self.problem = None;
+                self.typed = None;
+            } else {
+                self.typed = Some(self.input.clone());
+            }
         }
         Step::Stay
     }
 
-    fn search(&mut self, ctx: &mut Ctx) {
-        self.sel = Selection { height: self.sel.height, ..Selection::default() };
-        if self.input.value().trim().is_empty() {
-            self.result = None;
-            self.problem = None;
+    /// The query to ask the core for, once per change of what is typed
+    /// (the application keeps only the newest in flight).
+    pub fn take_query(&mut self) -> Option<String> {
+        self.typed.take()
+    }
+
+    /// The core's hits for the newest query asked. A half-typed filter
+    /// ("stato:") is refused: the last hits stay, and the hint says why.
+    pub fn reply(&mut self, result: Result<Reply, CallError>, lang: Lang) {
+        if self.input.trim().is_empty() {
             return;
         }
-        // A half-typed filter ("stato:") is refused by the core: keep the last
-        // hits meanwhile, and say why in place of the hint.
-        match ctx.try_call(Request::Search { query: self.input.value().to_string(), limit: LIMIT }) {
+        match result {
             Ok(Reply::Found(r)) => {
                 self.result = Some(r);
                 self.problem = None;
             }
             Ok(_) => {}
-            Err(e) => self.problem = Some(e.message(ctx.view.lang)),
+            Err(e) => self.problem = Some(e.message(lang)),
         }
     }
 
@@ -131,10 +156,11 @@ impl SearchPopup {
         let [input, hint, list, summary] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
                 .areas(inner);
-        let room = usize::from(input.width.saturating_sub(2));
-        let spans = vec![Span::styled("/ ", theme.key()), Span::raw(self.input.visible(room))];
-        frame.render_widget(Paragraph::new(Line::from(spans)), input);
-        frame.set_cursor_position((input.x + 2 + self.input.column(room) as u16, input.y));
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(self.input.clone())])),
+            input,
+        );
+        frame.set_cursor_position((input.x + 2 + self.input.chars().count() as u16, input.y));
         let hint_line = match &self.problem {
             Some(problem) => Line::styled(problem.clone(), theme.error()),
             None => Line::styled(view.t(T::SearchPrompt), theme.dim()),

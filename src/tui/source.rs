@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::bank::{Actor, Bank, BankError, Reply, Request};
-use crate::cli::session::Failure;
 use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, Lang};
 use crate::protocol::Event;
@@ -47,9 +46,27 @@ pub enum Live {
 
 pub trait Source {
     fn call(&mut self, request: Request) -> Result<Reply, CallError>;
+    /// Several requests; their answers in the same order. A server's
+    /// source sends them all before reading any answer.
+    fn call_many(&mut self, requests: Vec<Request>) -> Vec<Result<Reply, CallError>> {
+        requests.into_iter().map(|r| self.call(r)).collect()
+    }
     /// Whether the last exchange with the server worked.
     fn connected(&self) -> bool {
         true
+    }
+}
+
+/// Another source's answers, each `delay` late: a server far away or busy (benchmarks).
+pub struct Delayed<S> {
+    pub inner: S,
+    pub delay: Duration,
+}
+
+impl<S: Source> Source for Delayed<S> {
+    fn call(&mut self, request: Request) -> Result<Reply, CallError> {
+        std::thread::sleep(self.delay);
+        self.inner.call(request)
     }
 }
 
@@ -124,8 +141,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg =
-                            if e.kind == crate::protocol::EventKind::Lagged { Live::Lagged } else { Live::Changed(e) };
+                        let msg = if e == crate::protocol::Event::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }
@@ -144,6 +160,31 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
 }
 
 impl Source for ServerSource {
+    fn call_many(&mut self, requests: Vec<Request>) -> Vec<Result<Reply, CallError>> {
+        if self.client.is_none() || requests.len() < 2 {
+            return requests.into_iter().map(|r| self.call(r)).collect();
+        }
+        let Some(client) = self.client.as_mut() else { unreachable!("checked just above") };
+        let answers = client.call_many(requests);
+        let mut lost = false;
+        let out = answers
+            .into_iter()
+            .map(|answer| match answer {
+                Ok(Ok(reply)) => Ok(reply),
+                Ok(Err(e)) => Err(CallError::Bank(e)),
+                Err(e) => {
+                    lost = true;
+                    Err(link_error(&e, self.lang))
+                }
+            })
+            .collect();
+        self.connected = !lost;
+        if lost {
+            self.client = None;
+        }
+        out
+    }
+
     fn call(&mut self, request: Request) -> Result<Reply, CallError> {
         if self.client.is_none() {
             // Reconnect without starting a server: the listener says when it is back.
@@ -191,7 +232,8 @@ fn link_error(e: &ClientError, lang: Lang) -> CallError {
                 "The connection to the server broke while saving: whether it was saved is unknown. Reload the record before repeating.",
             )
             .to_string(),
-        other => Failure::from_client(other, lang).message().to_string(),
+        ClientError::NotSubscribed(e) => crate::i18n::describe_error(e, lang),
+        other => crate::i18n::describe_client_error(other, lang),
     };
     CallError::Link { message, write_unknown }
 }

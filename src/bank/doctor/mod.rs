@@ -12,10 +12,6 @@
 //! The run holds the writer's lock: it sees, and repairs, one state of the
 //! bank, with no write landing in between.
 
-mod report;
-
-pub use report::*;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::access::{Operation, Subject};
@@ -77,7 +73,7 @@ impl Bank {
             self.store.flush()?;
         }
         let audit = match self.store.verify_audit() {
-            Ok(entries) => AuditCheck { entries, broken: None },
+            Ok(verified) => AuditCheck { entries: verified.entries, broken: None },
             Err(b) => AuditCheck { entries: self.store.tree(TreeId::Audit).len() as u64, broken: Some(b) },
         };
         let quarantine = self.store.quarantined().filter_map(readable).collect();
@@ -179,7 +175,7 @@ impl Bank {
             let mut want = expected.remove(&(tree as usize)).unwrap_or_default();
             want.sort_unstable();
             want.dedup();
-            let mut batch = sled::Batch::default();
+            let mut batch = crate::store::Batch::default();
             let mut changes = 0u64;
             let mut wanted = want.iter().peekable();
             let mut note = |check: &mut IndexesCheck, key: &[u8], missing: bool| {
@@ -213,7 +209,7 @@ impl Bank {
                 note(&mut check, w, true);
             }
             if repair && changes > 0 {
-                self.store.tree(tree).apply_batch(batch)?;
+                self.store.apply(tree, batch)?;
                 check.repaired += changes;
             }
         }

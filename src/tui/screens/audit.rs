@@ -2,18 +2,18 @@
 //! coordination: who did what to which record, and when. Filtered by a
 //! record's code (asked of the core) or by a user; `v` verifies the chain.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{BankError, Cursor, Reply, Request};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
+use crate::api::AuditEntry;
+use crate::api::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
 use crate::search::fold::fold;
-use crate::store::audit::AuditEntry;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
@@ -67,7 +67,14 @@ pub struct Audit {
     filter: String,
     editing: bool,
     list_area: Rect,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
 }
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const VERIFY: Tag = "verify";
 
 impl Audit {
     pub fn new() -> Audit {
@@ -81,6 +88,7 @@ impl Audit {
             filter: String::new(),
             editing: false,
             list_area: Rect::default(),
+            stale: false,
         }
     }
 
@@ -95,24 +103,16 @@ impl Audit {
         if self.reserved {
             return;
         }
+        self.stale = false;
         let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: None };
-        if let Some(Reply::Audit(page)) = ctx.call(request) {
-            self.entries = page.items;
-            self.more = page.next;
-            self.loaded = true;
-            self.arrange();
-        }
+        ctx.latest(LIST, request);
     }
 
     /// The next (older) page of entries.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
         let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: Some(after) };
-        if let Some(Reply::Audit(page)) = ctx.call(request) {
-            self.entries.extend(page.items);
-            self.more = page.next;
-            self.arrange();
-        }
+        ctx.latest(PAGE, request);
     }
 
     /// A user filter narrows the entries loaded; the list then grows only by explicit moves.
@@ -129,10 +129,11 @@ impl Audit {
         self.sel.clamp(self.shown.len());
     }
 
-    fn verify(&mut self, ctx: &mut Ctx) {
+    /// The chain checked by the core, entry by entry.
+    fn verified(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
-        match ctx.try_call(Request::AuditVerify) {
-            Ok(Reply::AuditVerified { entries }) => {
+        match result {
+            Ok(Reply::AuditVerified { entries, .. }) => {
                 ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
             }
             Ok(_) => {}
@@ -152,7 +153,7 @@ impl Audit {
                 }
             }
             Act::Filter => self.editing = true,
-            Act::Verify => self.verify(ctx),
+            Act::Verify => ctx.send(VERIFY, Request::AuditVerify),
             Act::Reload => self.load(ctx),
         }
         Outcome::Done
@@ -181,13 +182,43 @@ impl Screen for Audit {
 
     fn activate(&mut self, ctx: &mut Ctx) {
         self.reserved = !matches!(ctx.view.who.role, Role::Admin | Role::Coordinator);
-        if !self.loaded {
+        if !self.loaded || self.stale {
             self.load(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.load(ctx);
+    }
+
+    fn is_stale(&self) -> bool {
+        self.stale && self.loaded
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if tag == VERIFY {
+            self.verified(result, ctx);
+            return Outcome::Done;
+        }
+        match (tag, ctx.ok(result)) {
+            (LIST, Some(Reply::Audit(page))) => {
+                self.entries = page.items;
+                self.more = page.next;
+                self.loaded = true;
+                self.arrange();
+            }
+            (PAGE, Some(Reply::Audit(page))) => {
+                self.entries.extend(page.items);
+                self.more = page.next;
+                self.arrange();
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -310,7 +341,7 @@ impl Screen for Audit {
         let shown = &self.shown;
         table.render(frame, list, &mut self.sel, theme, |i| {
             let e = &entries[shown[i]];
-            let fields: Vec<String> = e.fields_text(lang);
+            let fields: Vec<String> = crate::i18n::audit_fields(e, lang);
             vec![
                 Cell::from(e.seq.to_string()),
                 Cell::from(format_timestamp(e.at)),

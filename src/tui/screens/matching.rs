@@ -2,23 +2,24 @@
 //! could take), best first, beside the explanation of the highlighted one;
 //! "why not this family?", and a proposal in two keys.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
-use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
-use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
+use crate::api::{CriterionKind, FamilyRanking, NeedRanking, Reply, Request};
 use crate::i18n::{comune_label, Lang};
-use crate::matching::CriterionKind;
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
+use crate::present::matching::{distance, summary, Side};
+use crate::present::{self, Doc};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
-use crate::tui::theme::Theme;
+use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Prompt, Step};
 
@@ -43,7 +44,6 @@ texts!(Tx {
     BadFamily => "non è il codice di una famiglia (F-…)", "is not a family's code (F-…)";
     OnlyForNeed => "«perché non» e «proponi» valgono per una richiesta: apri una richiesta (R-…)", "\"why not\" and \"propose\" work on a need: open a need (R-…)";
     Proposed1 => "Proposta creata:", "Proposal created:";
-    AlreadyProposed => "già proposta", "already proposed";
     Empty1 => "Nessuna richiesta o famiglia scelta.", "No need or family chosen yet.";
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
     Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
@@ -105,13 +105,23 @@ enum Focus {
 pub struct Matching {
     ranking: Option<Ranking>,
     /// The answer to the last "why not", shown above the explanation.
-    why_not: Option<String>,
+    why_not: Option<Doc>,
     sel: Selection,
     focus: Focus,
     scroll: u16,
     prompt: Option<(Ask, Prompt)>,
     list_area: Rect,
+    /// The ranking asked for answers a "why not": show the explanation when it comes.
+    explain_next: bool,
+    /// A change seen while another screen was shown: rank again when shown.
+    stale: bool,
+    /// The proposal sent: for which family and need.
+    proposing: Option<(FamilyCode, NeedCode)>,
 }
+
+/// Why the screen asked.
+const RANKING: Tag = "ranking";
+const PROPOSE: Tag = "propose";
 
 impl Default for Matching {
     fn default() -> Self {
@@ -129,6 +139,9 @@ impl Matching {
             scroll: 0,
             prompt: None,
             list_area: Rect::default(),
+            explain_next: false,
+            stale: false,
+            proposing: None,
         }
     }
 
@@ -156,51 +169,59 @@ impl Matching {
         }
     }
 
-    fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::MatchNeed { need, limit: LIMIT, why_not }) {
-            Some(Reply::NeedMatches(r)) => {
-                let same = self.need() == Some(need);
-                self.why_not = r.why_not.as_ref().map(|v| render_verdict(v, r.candidates_total, ctx.view.lang));
-                self.ranking = Some(Ranking::Need(r));
-                if !same {
-                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
-                    self.scroll = 0;
-                }
-                self.sel.clamp(self.len());
-                true
-            }
-            _ => false,
-        }
+    /// Asks for a need's ranking (with the verdict on one family, for a "why not").
+    fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) {
+        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not });
     }
 
-    fn load_family(&mut self, family: FamilyCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::MatchFamily { family, limit: LIMIT }) {
-            Some(Reply::FamilyMatches(r)) => {
-                let same = matches!(&self.ranking, Some(Ranking::Family(old)) if old.family.code == family);
+    /// Asks for the needs a family could serve.
+    fn load_family(&mut self, family: FamilyCode, ctx: &mut Ctx) {
+        ctx.latest(RANKING, Request::MatchFamily { family, limit: LIMIT });
+    }
+
+    /// A ranking came: shown, the highlight kept when it is the same one again.
+    fn take_ranking(&mut self, reply: Reply, lang: Lang) {
+        let same = match (&reply, &self.ranking) {
+            (Reply::NeedMatches(r), Some(Ranking::Need(old))) => r.need.code == old.need.code,
+            (Reply::FamilyMatches(r), Some(Ranking::Family(old))) => r.family.code == old.family.code,
+            _ => false,
+        };
+        match reply {
+            Reply::NeedMatches(r) => {
+                self.why_not = r.why_not.as_ref().map(|v| present::verdict(v, r.candidates_total, lang));
+                self.ranking = Some(Ranking::Need(r));
+            }
+            Reply::FamilyMatches(r) => {
                 self.ranking = Some(Ranking::Family(r));
                 self.why_not = None;
-                if !same {
-                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
-                    self.scroll = 0;
-                }
-                self.sel.clamp(self.len());
-                true
             }
-            _ => false,
+            _ => return,
+        }
+        if !same {
+            self.sel = Selection { height: self.sel.height, ..Selection::default() };
+            self.scroll = 0;
+        }
+        self.sel.clamp(self.len());
+        if std::mem::take(&mut self.explain_next) {
+            self.focus = Focus::Explanation;
+            self.scroll = 0;
         }
     }
 
     fn load_code(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         if let Some(need) = NeedCode::parse(code) {
-            self.load_need(need, None, ctx)
+            self.load_need(need, None, ctx);
+            true
         } else if let Some(family) = FamilyCode::parse(code) {
-            self.load_family(family, ctx)
+            self.load_family(family, ctx);
+            true
         } else {
             false
         }
     }
 
     fn reload_current(&mut self, ctx: &mut Ctx) {
+        self.stale = false;
         match &self.ranking {
             Some(Ranking::Need(r)) => {
                 let (need, why) = (r.need.code, r.why_not.as_ref().map(|v| v.family));
@@ -257,23 +278,15 @@ impl Matching {
         match ask {
             Ask::WhyNot => match (self.need(), family_code(&text)) {
                 (Some(need), Some(family)) => {
-                    if self.load_need(need, Some(family), ctx) {
-                        self.focus = Focus::Explanation;
-                        self.scroll = 0;
-                    }
+                    self.explain_next = true;
+                    self.load_need(need, Some(family), ctx);
                 }
                 _ => ctx.error(format!("{text}: {}", Tx::BadFamily.get(lang))),
             },
             Ask::Note(family) => {
                 let Some(need) = self.need() else { return };
-                match ctx.try_call(Request::ProposalCreate { need, family, note: text }) {
-                    Ok(Reply::Saved(saved)) => {
-                        ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
-                        self.reload_current(ctx);
-                    }
-                    Ok(_) => {}
-                    Err(e) => ctx.error(e.message(lang)),
-                }
+                self.proposing = Some((family, need));
+                ctx.send(PROPOSE, Request::ProposalCreate { need, family, note: text });
             }
             Ask::Code => {
                 let code = text.to_uppercase();
@@ -286,38 +299,22 @@ impl Matching {
         }
     }
 
-    /// The explanation of the highlighted candidate, as lines.
-    fn explanation(&self, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
-        let mut out: Vec<Line<'static>> = Vec::new();
+    /// The explanation of the highlighted candidate: "why not", the
+    /// candidate, then the summary of the ranking.
+    fn explanation(&self, lang: Lang) -> Doc {
+        let mut doc = Doc::new();
         if let Some(v) = &self.why_not {
-            out.push(Line::styled(Tx::WhyNotTitle.get(lang).to_string(), theme.title()));
-            out.extend(styled(v, theme));
-            out.push(Line::raw(""));
+            doc.heading(Tx::WhyNotTitle.get(lang));
+            doc.extend(v.clone());
+            doc.blank();
         }
-        let mut text = String::new();
         match &self.ranking {
             Some(Ranking::Need(r)) => {
                 if let Some(c) = r.candidates.get(self.sel.selected) {
-                    let f = &c.family;
-                    out.push(Line::styled(format!("{}. {}  {}/100", c.rank, f.code, c.score), theme.title()));
-                    let mut facts = vec![comune_label(&f.profile.comune.to_string())];
-                    facts.extend(distance(&c.criteria, lang));
-                    facts.push(places(c.free_places, lang));
-                    text.push_str(&format!("{}\n{}\n", facts.join(" · "), contact_line(&f.contact)));
-                    if f.stale {
-                        text.push_str(&format!("⚠ {}\n", stale_text(f, lang)));
-                    }
-                    if let Some((code, status)) = c.proposed {
-                        text.push_str(&format!(
-                            "▸ {} {code} ({})\n",
-                            Tx::AlreadyProposed.get(lang),
-                            status.label(lang)
-                        ));
-                    }
-                    text.push_str(&criteria_lines(&c.criteria, lang));
-                    text.push('\n');
+                    doc.extend(present::family_candidate(c, lang));
+                    doc.blank();
                 }
-                text.push_str(&summary(
+                doc.extend(summary(
                     r.considered,
                     r.candidates_total,
                     r.candidates.len(),
@@ -328,37 +325,14 @@ impl Matching {
             }
             Some(Ranking::Family(r)) => {
                 if let Some(c) = r.needs.get(self.sel.selected) {
-                    let n = &c.need;
-                    out.push(Line::styled(format!("{}. {}  {}/100", c.rank, n.code, c.score), theme.title()));
-                    let p = &n.placement;
-                    text.push_str(&format!(
-                        "{}, {} · {} · {}\n{}\n",
-                        describe_age(n.age_months, lang),
-                        p.sex.label(lang),
-                        comune_label(&p.comune.to_string()),
-                        p.kind.label(lang),
-                        contact_line(&n.contact)
-                    ));
-                    if c.group.len() > 1 {
-                        let codes: Vec<String> = c.group.iter().map(|c| c.to_string()).collect();
-                        text.push_str(&format!("{}\n", codes.join(", ")));
-                    }
-                    text.push_str(&criteria_lines(&c.criteria, lang));
-                    text.push('\n');
+                    doc.extend(present::need_candidate(c, lang));
+                    doc.blank();
                 }
-                text.push_str(&summary(
-                    r.considered,
-                    r.candidates_total,
-                    r.needs.len(),
-                    &r.excluded,
-                    Side::Needs,
-                    lang,
-                ));
+                doc.extend(summary(r.considered, r.candidates_total, r.needs.len(), &r.excluded, Side::Needs, lang));
             }
             None => {}
         }
-        out.extend(styled(&text, theme));
-        out
+        doc
     }
 
     fn render_empty(&self, frame: &mut Frame, area: Rect, view: &View) {
@@ -380,24 +354,6 @@ impl Matching {
 
 /// Explanation text: the criteria lines lose the CLI's indent (the pane is
 /// narrow), their sign gets a colour.
-fn styled(text: &str, theme: Theme) -> Vec<Line<'static>> {
-    text.lines()
-        .map(|l| {
-            let t = l.trim_start();
-            let indented = l.len() - t.len() >= 4;
-            let shown = if indented && (t.starts_with('+') || t.starts_with('-')) { t } else { l };
-            let shown = shown.strip_prefix("    ").unwrap_or(shown).to_string();
-            if shown.starts_with("+ ") {
-                Line::styled(shown, theme.ok())
-            } else if shown.starts_with("- ") && indented {
-                Line::styled(shown, theme.warning())
-            } else {
-                Line::raw(shown)
-            }
-        })
-        .collect()
-}
-
 impl Screen for Matching {
     fn id(&self) -> ScreenId {
         ScreenId::Matching
@@ -412,10 +368,42 @@ impl Screen for Matching {
         h
     }
 
-    fn activate(&mut self, _ctx: &mut Ctx) {}
+    fn activate(&mut self, ctx: &mut Ctx) {
+        if self.stale {
+            self.reload_current(ctx);
+        }
+    }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.reload_current(ctx);
+    }
+
+    fn is_stale(&self) -> bool {
+        self.stale
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = self.ranking.is_some();
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        let Some(reply) = ctx.ok(result) else {
+            self.explain_next = false;
+            self.proposing = None;
+            return Outcome::Done;
+        };
+        match (tag, reply) {
+            (RANKING, reply) => self.take_ranking(reply, lang),
+            (PROPOSE, Reply::Saved(saved)) => {
+                if let Some((family, need)) = self.proposing.take() {
+                    ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
+                    self.reload_current(ctx);
+                }
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -457,9 +445,9 @@ impl Screen for Matching {
         }
     }
 
-    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        // A family's availability, a need or a proposal moves the ranking.
-        if matches!(ev.kind.as_str(), "family" | "need" | "proposal" | "placement") && self.ranking.is_some() {
+    /// A family's availability, a need or a proposal moves the ranking (`cares` says which).
+    fn changed(&mut self, _ev: &Event, ctx: &mut Ctx) {
+        if self.ranking.is_some() {
             self.reload_current(ctx);
         }
     }
@@ -576,7 +564,7 @@ impl Screen for Matching {
                 .borders(Borders::ALL)
                 .border_style(if focused { theme.border() } else { theme.border_focused() })
                 .title(Span::styled(format!(" {} ", Tx::Explanation.get(lang)), theme.title()));
-            let lines = self.explanation(lang, theme);
+            let lines = doc::lines(&self.explanation(lang), theme, right.width.saturating_sub(2));
             frame.render_widget(
                 Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((self.scroll, 0)),
                 right,

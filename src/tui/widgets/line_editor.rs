@@ -8,7 +8,7 @@
 //! Backspace/Delete remove a character, ^W, ^Backspace and ^Delete a word,
 //! ^U the whole line, ^K up to the end.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use ratatui::text::Span;
 use tui_input::{Input, InputRequest};

@@ -1,5 +1,6 @@
 //! Pieces every screen draws with.
 
+pub mod doc;
 pub mod form;
 pub mod line_editor;
 pub mod list;

@@ -143,7 +143,7 @@ fn not_a_date(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 23);

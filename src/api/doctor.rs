@@ -1,10 +1,12 @@
 //! What `banca doctor` found and did, check by check: plain data for the
-//! wire, the CLI and `--json`.
+//! wire, the CLI and `--json`; and a record in quarantine, as the store
+//! keeps its header (JSON) and the wire carries it.
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::audit::ChainBreak;
-use crate::store::quarantine::Quarantined;
+use time::OffsetDateTime;
+
+use super::ChainBreak;
 
 /// At most this many examples of one kind of fault travel in a report;
 /// the counts are always whole.
@@ -120,4 +122,35 @@ pub struct QuarantinedRaw {
     pub record: Quarantined,
     /// The bytes as they were stored, in hex.
     pub raw_hex: String,
+}
+
+/// One record in quarantine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    /// Name of the tree it was in (`families`).
+    pub tree: String,
+    /// Its key there, raw.
+    #[serde(with = "hex_bytes")]
+    pub key: Vec<u8>,
+    /// The record's code as operators know it (`F-2026-0042`, `S-003`, a user name).
+    pub record: String,
+    /// Why it could not be read.
+    pub reason: String,
+    pub found_at: OffsetDateTime,
+    /// Who set it aside: `(server)` when found while serving, else the administrator.
+    pub found_by: String,
+    /// Size of the raw value.
+    pub size: u64,
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(b))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }

@@ -1,0 +1,38 @@
+//! The wire's own types: every operation as a `Request`, its `Reply` or
+//! `BankError`, the views a caller may see, the caller (`Principal`) and
+//! the live `Event`s. Shared by the core, the server and every client, so
+//! everything here is plain serde data, and imports nothing but `model`:
+//! the wire does not change when storage or an engine does.
+
+mod audit;
+mod change;
+mod doctor;
+mod errors;
+mod explain;
+mod filters;
+mod found;
+mod page;
+mod principal;
+mod ranking;
+mod reply;
+mod request;
+mod views;
+
+pub use audit::{AuditAction, AuditEntry, ChainBreak, HashSegment, HashVersion};
+pub use change::{Change, Event};
+pub use doctor::*;
+pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};
+pub use explain::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
+pub use filters::{Counted, Direction, FamilyFilter, NeedFilter, PlacementFilter, ProposalFilter};
+pub use found::{Hit, HitKind, SearchResult};
+pub use page::{Cursor, Page};
+pub use principal::Principal;
+pub use ranking::{Candidate, FamilyRanking, NeedCandidate, NeedRanking, Verdict};
+pub use reply::{BankInfo, ImportSummary, Imported, Reply, Response, Revised, Saved};
+pub use request::Request;
+pub use views::{
+    hidden_child_identity, Contact, FamilyPrivate, FamilyView, NeedView, ProposalView, SharedHousehold, SharedProfile,
+};
+
+/// Every kind of record, named once (`model::RecordKind`).
+pub use crate::model::RecordKind;

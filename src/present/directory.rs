@@ -1,0 +1,77 @@
+//! The directory as documents: a service, an operator, an ambito.
+
+use crate::api::Revised;
+use crate::i18n::{comune_label, Lang};
+use crate::model::*;
+
+use super::doc::{Doc, Fields, Span, Tone};
+use super::labels::L;
+use super::record::yes_no;
+
+/// A service's card; `operators` ("Anna Operatrice (anna)"), when read, on a row of their own.
+pub fn service(r: &Revised<Service>, operators: &[String], lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let d = &r.record.details;
+    let mut doc = Doc::new();
+    doc.title(vec![
+        Span::new(r.record.code.to_string(), Tone::Strong),
+        Span::plain(format!("  {}  ·  {} {}", d.name, t(L::RevisionWord), r.revision)),
+    ]);
+    let mut b = Fields::new(2);
+    b.add(t(L::KindWord), d.kind.label(lang));
+    b.add(t(L::Ambits), d.ambits.join(", "));
+    b.add(t(L::Address), d.address.clone());
+    b.add(t(L::Phone), d.phone.clone());
+    b.add(t(L::Email), d.email.clone());
+    b.add(t(L::Active), yes_no(d.active, lang));
+    b.add_lines(t(L::Notes), d.notes.clone());
+    doc.fields(b);
+    // Its own column: the names may be long, the card's labels short.
+    let mut b = Fields::new(2);
+    b.add(t(L::Operators), operators.join(", "));
+    doc.fields(b);
+    doc
+}
+
+/// An operator's card.
+pub fn operator(r: &Revised<Operator>, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let d = &r.record.details;
+    let mut doc = Doc::new();
+    doc.title(vec![
+        Span::new(r.record.user.clone(), Tone::Strong),
+        Span::plain(format!("  {}  ·  {} {}", d.display_name, t(L::RevisionWord), r.revision)),
+    ]);
+    let mut b = Fields::new(2);
+    b.add(t(L::Role), d.role.label(lang));
+    b.add(t(L::Service), d.service.map(|c| c.to_string()).unwrap_or_default());
+    b.add(t(L::Active), yes_no(d.active, lang));
+    doc.fields(b);
+    doc
+}
+
+/// An ambito: its comuni by presidio, and those under none.
+pub fn ambit(r: &Revised<Ambit>, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let d = &r.record.details;
+    let mut doc = Doc::new();
+    doc.title(vec![
+        Span::new(d.name.clone(), Tone::Strong),
+        Span::plain(format!("  ·  {} {}  ·  {} {}", d.comuni.len(), t(L::ComuniWord), t(L::RevisionWord), r.revision)),
+    ]);
+    let mut b = Fields::new(2);
+    for district in &d.districts {
+        let names: Vec<String> = district.comuni.iter().map(|c| comune_name(*c)).collect();
+        b.add(&format!("{} {}", t(L::District), district.name), names.join(", "));
+    }
+    let outside: Vec<String> =
+        d.comuni.iter().filter(|c| d.district_of(**c).is_none()).map(|c| comune_name(*c)).collect();
+    b.add(if d.districts.is_empty() { t(L::Comuni) } else { t(L::NoDistrict) }, outside.join(", "));
+    doc.fields(b);
+    doc
+}
+
+/// "Dalmine": a comune's name alone, the province being the ambito's.
+fn comune_name(code: ComuneCode) -> String {
+    Comuni::embedded().get(code).map(|c| c.name.clone()).unwrap_or_else(|| comune_label(&code.to_string()))
+}

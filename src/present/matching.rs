@@ -1,0 +1,340 @@
+//! Rankings as documents: the candidates of a need (or the needs a family
+//! could take), each with the lines that explain its score; how many were
+//! looked at and why the others were left out; "why not this family?".
+
+use crate::api::{Candidate, Contact, FamilyRanking, FamilyView, NeedCandidate, NeedRanking, Verdict};
+use crate::api::{Criterion, CriterionKind, Fact, HardRule};
+use crate::i18n::{comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang};
+use crate::model::age::describe_age;
+use crate::model::dates::format_date;
+use crate::model::*;
+
+use super::doc::{Block, Doc, Fields, Span, Tone};
+use super::labels::L;
+
+/// Which way a ranking goes: families for a need, or needs for a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Families,
+    Needs,
+}
+
+/// `banca match R-…`: the need, its candidates best first, the summary and
+/// the verdict asked for with `--why-not`.
+pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let mut doc = Doc::new();
+    let n = &r.need;
+    let p = &n.placement;
+    doc.push(Block::Flow {
+        first: 0,
+        next: 0,
+        parts: vec![
+            Span::new(n.code.to_string(), Tone::Strong),
+            Span::plain(format!("{}, {}", describe_age(n.age_months, lang), p.sex.label(lang))),
+            Span::plain(comune_label(&p.comune.to_string())),
+            Span::plain(p.kind.label(lang)),
+        ],
+    });
+    let mut b = Fields::wrapped(0);
+    b.add(t(L::Service), contact_line(&n.contact));
+    b.add(t(L::Referent), referent(&n.contact));
+    if r.group.len() > 1 {
+        let codes: Vec<String> = r.group.iter().map(|c| c.to_string()).collect();
+        b.add(t(L::Siblings), format!("{} ({})", codes.join(", "), t(L::ToBePlacedTogether)));
+    }
+    if let Urgency::Emergency { needed_by } = p.urgency {
+        b.add_spans(
+            t(L::Urgency),
+            vec![Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning)],
+        );
+    }
+    if !p.special_needs.is_empty() {
+        let labels: Vec<&str> = p.special_needs.iter().map(|n| n.label(lang)).collect();
+        b.add(t(L::SpecialNeeds), labels.join(", "));
+    }
+    if p.status != NeedStatus::Open {
+        b.add(t(L::Status), p.status.label(lang));
+    }
+    doc.fields(b);
+    doc.blank();
+    if r.candidates.is_empty() {
+        doc.line(0, Span::new(t(L::NoCandidateFamilies), Tone::Dim));
+        doc.blank();
+    }
+    for c in &r.candidates {
+        let f = &c.family;
+        let mut head = vec![
+            Span::new(format!("{:>2}. {}  {}/100", c.rank, f.code, c.score), Tone::Strong),
+            Span::plain(comune_label(&f.profile.comune.to_string())),
+        ];
+        head.extend(distance(&c.criteria, lang).map(Span::plain));
+        head.push(Span::plain(places(c.free_places, lang)));
+        doc.push(Block::Flow { first: 0, next: 4, parts: head });
+        contact_lines(&mut doc, &f.contact, lang);
+        if f.stale {
+            doc.line(4, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
+        }
+        if let Some((code, status)) = c.proposed {
+            doc.line(4, Span::plain(format!("▸ {} {code} ({})", t(L::AlreadyProposed), status.label(lang))));
+        }
+        criteria(&mut doc, &c.criteria, 4, lang);
+        doc.blank();
+    }
+    doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::Families, lang));
+    if let Some(v) = &r.why_not {
+        doc.blank();
+        doc.extend(verdict(v, r.candidates_total, lang));
+    }
+    doc
+}
+
+/// `banca match --family F-…`: the family, the open needs it could take.
+pub fn family_ranking(r: &FamilyRanking, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let f = &r.family;
+    let p = &f.profile;
+    let mut doc = Doc::new();
+    doc.push(Block::Flow {
+        first: 0,
+        next: 0,
+        parts: vec![
+            Span::new(f.code.to_string(), Tone::Strong),
+            Span::plain(p.status.label(lang)),
+            Span::plain(comune_label(&p.comune.to_string())),
+            Span::plain(p.ages.describe(lang)),
+            Span::plain(places(r.free_places, lang)),
+        ],
+    });
+    let mut b = Fields::wrapped(0);
+    b.add(t(L::Service), contact_line(&f.contact));
+    let kinds: Vec<&str> = p.kinds.iter().map(|k| k.label(lang)).collect();
+    b.add(t(L::Kinds), kinds.join(", "));
+    if f.stale {
+        b.add_spans("⚠", vec![Span::new(stale_text(f, lang), Tone::Warning)]);
+    }
+    doc.fields(b);
+    doc.blank();
+    if r.needs.is_empty() {
+        doc.line(0, Span::new(t(L::NoNeedFits), Tone::Dim));
+        doc.blank();
+    }
+    for c in &r.needs {
+        let n = &c.need;
+        let np = &n.placement;
+        let mut head = vec![
+            Span::new(format!("{:>2}. {}  {}/100", c.rank, n.code, c.score), Tone::Strong),
+            Span::plain(format!("{}, {}", describe_age(n.age_months, lang), np.sex.label(lang))),
+            Span::plain(comune_label(&np.comune.to_string())),
+        ];
+        head.extend(distance(&c.criteria, lang).map(Span::plain));
+        head.push(Span::plain(np.kind.label(lang)));
+        if let Urgency::Emergency { needed_by } = np.urgency {
+            head.push(Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning));
+        }
+        doc.push(Block::Flow { first: 0, next: 4, parts: head });
+        if c.group.len() > 1 {
+            let codes: Vec<String> = c.group.iter().map(|c| c.to_string()).collect();
+            doc.line(4, Span::plain(format!("{} {}", t(L::SiblingsPlacedTogether), codes.join(", "))));
+        }
+        contact_lines(&mut doc, &n.contact, lang);
+        criteria(&mut doc, &c.criteria, 4, lang);
+        doc.blank();
+    }
+    doc.extend(summary(r.considered, r.candidates_total, r.needs.len(), &r.excluded, Side::Needs, lang));
+    doc
+}
+
+/// The highlighted candidate family of a ranking, as the interface shows
+/// it beside the list: its rank and score, where it is, whom to call, and
+/// the explanation of its score.
+pub fn family_candidate(c: &Candidate, lang: Lang) -> Doc {
+    let f = &c.family;
+    let mut doc = Doc::new();
+    doc.title(vec![Span::plain(format!("{}. {}  {}/100", c.rank, f.code, c.score))]);
+    let mut facts = vec![comune_label(&f.profile.comune.to_string())];
+    facts.extend(distance(&c.criteria, lang));
+    facts.push(places(c.free_places, lang));
+    doc.line(0, Span::plain(facts.join(" · ")));
+    doc.line(0, Span::plain(contact_line(&f.contact)));
+    if f.stale {
+        doc.line(0, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
+    }
+    if let Some((code, status)) = c.proposed {
+        doc.line(0, Span::plain(format!("▸ {} {code} ({})", L::AlreadyProposed.get(lang), status.label(lang))));
+    }
+    criteria(&mut doc, &c.criteria, 0, lang);
+    doc
+}
+
+/// The highlighted need of a family's ranking, as `family_candidate`.
+pub fn need_candidate(c: &NeedCandidate, lang: Lang) -> Doc {
+    let n = &c.need;
+    let p = &n.placement;
+    let mut doc = Doc::new();
+    doc.title(vec![Span::plain(format!("{}. {}  {}/100", c.rank, n.code, c.score))]);
+    doc.line(
+        0,
+        Span::plain(format!(
+            "{}, {} · {} · {}",
+            describe_age(n.age_months, lang),
+            p.sex.label(lang),
+            comune_label(&p.comune.to_string()),
+            p.kind.label(lang)
+        )),
+    );
+    doc.line(0, Span::plain(contact_line(&n.contact)));
+    if c.group.len() > 1 {
+        let codes: Vec<String> = c.group.iter().map(|c| c.to_string()).collect();
+        doc.line(0, Span::plain(codes.join(", ")));
+    }
+    criteria(&mut doc, &c.criteria, 0, lang);
+    doc
+}
+
+/// "Why not this family?": its place and score, or every rule it fails.
+pub fn verdict(v: &Verdict, total: u32, lang: Lang) -> Doc {
+    let it = lang == Lang::It;
+    let mut doc = Doc::new();
+    match (v.rank, v.score) {
+        (Some(rank), Some(score)) => {
+            let text = if it {
+                format!("{} è candidata: {rank}ª su {total}, punteggio {score}/100.", v.family)
+            } else {
+                format!("{} is a candidate: number {rank} of {total}, score {score}/100.", v.family)
+            };
+            doc.line(0, Span::new(text, Tone::Ok));
+            criteria(&mut doc, &v.criteria, 4, lang);
+        }
+        _ if v.exclusions.is_empty() => {
+            let text = if it {
+                format!("{}: non valutata dall'abbinamento.", v.family)
+            } else {
+                format!("{}: not assessed by matching.", v.family)
+            };
+            doc.line(0, Span::plain(text));
+        }
+        _ => {
+            let text = if it {
+                format!("{} non è candidata:", v.family)
+            } else {
+                format!("{} is not a candidate:", v.family)
+            };
+            doc.line(0, Span::new(text, Tone::Danger));
+            for e in &v.exclusions {
+                doc.push(Block::Line {
+                    indent: 2,
+                    hang: Some(4),
+                    spans: vec![Span::new(format!("- {}", describe_exclusion(e, lang)), Tone::Warning)],
+                });
+            }
+        }
+    }
+    doc
+}
+
+/// How many were looked at, how many fit, and why the others did not.
+pub fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32)], side: Side, lang: Lang) -> Doc {
+    let it = lang == Lang::It;
+    let mut doc = Doc::new();
+    let head = match (side, it) {
+        (Side::Families, true) => format!("Famiglie esaminate: {considered} · candidate: {total}"),
+        (Side::Families, false) => format!("Families considered: {considered} · candidates: {total}"),
+        (Side::Needs, true) => format!("Richieste aperte esaminate: {considered} · compatibili: {total}"),
+        (Side::Needs, false) => format!("Open needs considered: {considered} · fitting: {total}"),
+    };
+    doc.line(0, Span::plain(head));
+    if (shown as u32) < total {
+        let more = match it {
+            true if shown == 1 => "Mostrata solo la prima: --limit N per vederne di più.".to_string(),
+            true => format!("Mostrate le prime {shown}: --limit N per vederne di più."),
+            false if shown == 1 => "Only the first is shown: --limit N for more.".to_string(),
+            false => format!("The first {shown} are shown: --limit N for more."),
+        };
+        doc.line(0, Span::new(more, Tone::Dim));
+    }
+    let excluded: Vec<&(HardRule, u32)> = excluded.iter().filter(|(_, n)| *n > 0).collect();
+    if !excluded.is_empty() {
+        let head = match (side, it) {
+            (Side::Families, true) => "Escluse, per la prima regola non rispettata:",
+            (Side::Families, false) => "Excluded, by the first rule failed:",
+            (Side::Needs, true) => "Non compatibili, per la prima regola non rispettata:",
+            (Side::Needs, false) => "Not fitting, by the first rule failed:",
+        };
+        doc.line(0, Span::plain(head));
+        let digits = excluded.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
+        let mut rows = Fields::new(2);
+        for (rule, n) in excluded {
+            rows.add(hard_rule_label(*rule, lang), format!("{n:>digits$}"));
+        }
+        doc.fields(rows);
+    }
+    if side == Side::Families && total == 0 {
+        doc.line(0, Span::new(L::WhyNotHint.get(lang), Tone::Dim));
+    }
+    doc
+}
+
+/// One line per criterion, `indent` columns in: those that raised the
+/// score in favour, the others to look at; a long one continues under its text.
+fn criteria(doc: &mut Doc, criteria: &[Criterion], indent: u16, lang: Lang) {
+    for c in criteria {
+        let tone = if c.raised() { Tone::Ok } else { Tone::Warning };
+        doc.push(Block::Line {
+            indent,
+            hang: Some(indent + 8),
+            spans: vec![Span::new(describe_criterion(c, lang), tone)],
+        });
+    }
+}
+
+/// "3,1 km" from the distance criterion, when there is one.
+pub fn distance(criteria: &[Criterion], lang: Lang) -> Option<String> {
+    let c = criteria.iter().find(|c| c.kind == CriterionKind::Distance)?;
+    match &c.fact {
+        f @ Fact::Km { .. } => Some(describe_fact(f, lang)),
+        _ => Some(L::DistanceUnknown.get(lang).to_string()),
+    }
+}
+
+/// "2 posti liberi".
+pub fn places(free: u8, lang: Lang) -> String {
+    match (free, lang) {
+        (1, Lang::It) => "1 posto libero".into(),
+        (n, Lang::It) => format!("{n} posti liberi"),
+        (1, Lang::En) => "1 free place".into(),
+        (n, Lang::En) => format!("{n} free places"),
+    }
+}
+
+/// Since when the family's availability waits to be confirmed again.
+pub fn stale_text(f: &FamilyView, lang: Lang) -> String {
+    match f.profile.confirmed_on {
+        Some(d) => format!("{} {}", L::StaleSince.get(lang), format_date(d)),
+        None => L::StaleNever.get(lang).into(),
+    }
+}
+
+fn referent(c: &Contact) -> String {
+    if c.referent_name.is_empty() {
+        c.referent.clone()
+    } else {
+        format!("{} ({})", c.referent_name, c.referent)
+    }
+}
+
+/// "S-001 Servizio Affidi Ambito di Dalmine".
+pub fn contact_line(c: &Contact) -> String {
+    format!("{} {}", c.service, c.service_name).trim().to_string()
+}
+
+/// Whom to call: the service on one line, the referent and the service's
+/// phone on the next.
+fn contact_lines(doc: &mut Doc, c: &Contact, lang: Lang) {
+    doc.push(Block::Flow { first: 4, next: 4, parts: vec![Span::plain(contact_line(c))] });
+    let mut parts = vec![Span::plain(format!("{} {}", L::ReferentWord.get(lang), referent(c)))];
+    if !c.phone.is_empty() {
+        parts.push(Span::plain(format!("{} {}", L::PhoneWord.get(lang), c.phone)));
+    }
+    doc.push(Block::Flow { first: 4, next: 4, parts });
+}

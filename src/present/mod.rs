@@ -1,0 +1,23 @@
+//! Views become documents: every record, ranking and list the CLI prints
+//! and the interface draws is first a `Doc` of titles, label → value rows,
+//! lines and tables, its spans marked with what they mean. The CLI prints
+//! it (`cli::print`), the TUI draws it (`tui::widgets::doc`); nothing
+//! parses text back to guess which line was a title.
+//!
+//! On the API's views and `i18n` only: never on the store, the engines,
+//! the server, the CLI or the TUI.
+
+pub mod directory;
+pub mod doc;
+pub mod labels;
+pub mod lists;
+pub mod matching;
+pub mod record;
+pub mod search;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use directory::{ambit, operator, service};
+pub use doc::{Block, Doc, Field, Fields, Span, Tone};
+pub use matching::{family_candidate, family_ranking, need_candidate, need_ranking, verdict};
+pub use record::{family, need, placement, proposal, proposal_card};

@@ -1,0 +1,431 @@
+//! The records as documents: a family, a need, a proposal, a placement.
+
+use std::collections::BTreeMap;
+
+use crate::api::{FamilyView, NeedView, Revised};
+use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::model::dates::format_date;
+use crate::model::*;
+
+use super::doc::{Block, Doc, Fields, Span, Tone};
+use super::labels::L;
+
+/// A family's card: its head, the identity where the reader may see it,
+/// its availability, who created and changed it.
+pub fn family(v: &FamilyView, lang: Lang) -> Doc {
+    let p = &v.profile;
+    let t = |l: L| l.get(lang);
+    let mut doc = Doc::new();
+    doc.title(head(
+        &v.code.to_string(),
+        &[p.status.label(lang).to_string(), comune_label(&p.comune.to_string())],
+        v.revision,
+        lang,
+    ));
+    let mut head = Fields::new(0);
+    head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
+    head.add(t(L::Contacts), join_nonempty(&[&v.contact.phone, &v.contact.email]));
+    head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    doc.fields(head);
+    doc.blank();
+    match &v.private {
+        Some(private) => {
+            doc.heading(t(L::FamilyIdentity));
+            let (id, mut b) = (&private.identity, Fields::new(2));
+            let adults: Vec<String> = id
+                .adults
+                .iter()
+                .map(|a| match a.birth_year {
+                    Adult::UNKNOWN_YEAR => a.name.clone(),
+                    year => format!("{} ({year})", a.name),
+                })
+                .collect();
+            b.add(t(L::Adults), adults.join(", "));
+            b.add(t(L::Address), id.address.clone());
+            b.add(t(L::Phone), id.phone.clone());
+            b.add(t(L::Email), id.email.clone());
+            let years: Vec<String> = private.children_birth_years.iter().map(|y| y.to_string()).collect();
+            b.add(t(L::ChildrenBorn), years.join(", "));
+            b.add(t(L::Pets), private.pets.clone());
+            b.add_lines(t(L::Notes), private.notes.clone());
+            doc.fields(b);
+        }
+        None => {
+            doc.line(0, Span::new(t(L::FamilyIdentityReserved), Tone::Dim));
+        }
+    }
+    doc.blank();
+    doc.heading(t(L::Availability));
+    let mut b = Fields::new(2);
+    b.add(t(L::Kinds), list_labels(p.kinds.iter().map(|k| k.label(lang)), lang));
+    b.add(t(L::Ages), p.ages.describe(lang));
+    b.add(t(L::Sex), p.sex_preference.label(lang));
+    b.add(t(L::MaxChildren), p.max_children.to_string());
+    b.add(t(L::Siblings), yes_no(p.siblings_accepted, lang));
+    b.add(t(L::SpecialNeeds), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
+    b.add(t(L::Languages), p.languages.join(", "));
+    b.add(t(L::Time), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
+    b.add(t(L::MaxDistance), p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()));
+    let hh = &p.household;
+    b.add(t(L::Household), format!("{} {}, {} {}", hh.adults, t(L::AdultsWord), hh.spare_rooms, t(L::SpareRooms)));
+    b.add(t(L::TrainingCompleted), opt_date(p.training_completed_on));
+    b.add(t(L::ApprovedOn), opt_date(p.approved_on));
+    b.add(t(L::ReviewOn), opt_date(p.review_on));
+    let confirmed = match p.confirmed_on {
+        Some(d) if v.stale => {
+            vec![Span::plain(format_date(d)), Span::new(format!("  ⚠ {}", t(L::ToConfirmAgain)), Tone::Warning)]
+        }
+        Some(d) => vec![Span::plain(format_date(d))],
+        None => vec![Span::new(t(L::NeverConfirmed), Tone::Warning)],
+    };
+    b.add_spans(t(L::ConfirmedOn), confirmed);
+    doc.fields(b);
+    doc.extend(meta_footer(&v.meta, lang));
+    doc
+}
+
+/// A need's card: the child's identity only for its own service.
+pub fn need(v: &NeedView, lang: Lang) -> Doc {
+    let p = &v.placement;
+    let t = |l: L| l.get(lang);
+    let mut doc = Doc::new();
+    doc.title(head(
+        &v.code.to_string(),
+        &[
+            p.status.label(lang).to_string(),
+            format!("{}, {}", crate::model::age::describe_age(v.age_months, lang), p.sex.label(lang)),
+            comune_label(&p.comune.to_string()),
+        ],
+        v.revision,
+        lang,
+    ));
+    let mut head = Fields::new(0);
+    head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
+    head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    doc.fields(head);
+    doc.blank();
+    match &v.identity {
+        Some(id) => {
+            doc.heading(t(L::ChildIdentity));
+            let mut b = Fields::new(2);
+            b.add(t(L::Name), format!("{} {}", id.given_name, id.family_name));
+            b.add(t(L::BornOn), format_date(id.birth_date));
+            b.add(t(L::FiscalCode), id.fiscal_code.clone().unwrap_or_default());
+            b.add(t(L::Address), id.address.clone());
+            doc.fields(b);
+        }
+        None => {
+            doc.line(0, Span::new(t(L::ChildIdentityReserved), Tone::Dim));
+        }
+    }
+    doc.blank();
+    doc.heading(t(L::NeedSection));
+    let mut b = Fields::new(2);
+    b.add(t(L::Kind), p.kind.label(lang));
+    let legal = match &p.legal {
+        LegalBasis::Consensual => t(L::Consensual).to_string(),
+        LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t(L::Judicial)),
+    };
+    b.add(t(L::LegalBasis), legal);
+    let urgency = match p.urgency {
+        Urgency::Ordinary => Span::plain(urgency_text(&p.urgency, lang)),
+        Urgency::Emergency { .. } => Span::new(urgency_text(&p.urgency, lang), Tone::Warning),
+    };
+    b.add_spans(t(L::Urgency), vec![urgency]);
+    b.add(t(L::Siblings), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
+    b.add(t(L::DesiredStart), opt_date(p.desired_start));
+    b.add(t(L::ExpectedDuration), p.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
+    b.add(t(L::SpecialNeeds), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
+    b.add(t(L::Languages), p.languages.join(", "));
+    b.add_lines(t(L::CulturalNotes), p.cultural_notes.clone());
+    b.add(t(L::OriginIn), p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
+    b.add(t(L::Contact), contact_text(&p.contact, lang));
+    b.add(t(L::SchoolIn), p.school_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
+    if let Some(r) = p.closing_reason {
+        b.add(t(L::ClosedBecause), r.label(lang));
+    }
+    b.add_lines(t(L::Notes), p.notes.clone());
+    doc.fields(b);
+    doc.extend(meta_footer(&v.meta, lang));
+    doc
+}
+
+/// "ordinaria", or "pronto intervento entro il 12/01/2027".
+pub fn urgency_text(u: &Urgency, lang: Lang) -> String {
+    match u {
+        Urgency::Ordinary => L::Ordinary.get(lang).into(),
+        Urgency::Emergency { needed_by } => format!("{} {}", L::EmergencyBy.get(lang), format_date(*needed_by)),
+    }
+}
+
+/// A proposal's card and the steps it went through.
+pub fn proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> Doc {
+    proposal_with(v, names, lang, |_| {})
+}
+
+/// The proposal with what its card shows: each child as every service may
+/// see it (age, sex, kind, urgency and deadline, special needs), the
+/// family's places, and whom to call on either side.
+pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> Doc {
+    let base = Revised { revision: v.revision, record: v.record.clone() };
+    proposal_with(&base, names, lang, |doc| {
+        let t = |it, en| lang.pick(it, en);
+        for n in &v.needs {
+            let p = &n.placement;
+            doc.blank();
+            doc.heading(format!(
+                "{} {}  ·  {}, {}  ·  {}",
+                t("Minore di", "Child of"),
+                n.code,
+                crate::model::age::describe_age(n.age_months, lang),
+                p.sex.label(lang),
+                crate::i18n::comune_label(&p.comune.to_string())
+            ));
+            let mut b = Fields::wrapped(2);
+            b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
+            b.add(t("Urgenza", "Urgency"), urgency_text(&p.urgency, lang));
+            b.add(t("Inizio desiderato", "Desired start"), p.desired_start.map(format_date).unwrap_or_default());
+            let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
+            b.add(t("Bisogni speciali", "Special needs"), needs.join(", "));
+            b.add(t("Lingue", "Languages"), p.languages.join(", "));
+            doc.fields(b);
+        }
+        doc.blank();
+        doc.heading(t("Contatti", "Contacts"));
+        let mut b = Fields::wrapped(2);
+        if let Some(c) = v.need_contact() {
+            contact_rows(&mut b, t("Servizio del minore", "Child's service"), c, lang);
+        }
+        contact_rows(&mut b, t("Servizio della famiglia", "Family's service"), v.family_contact(), lang);
+        if let Some(free) = v.family.free_places {
+            b.add(t("Posti liberi della famiglia", "Family's free places"), free.to_string());
+        }
+        doc.fields(b);
+    })
+}
+
+/// One side's service, its phone and e-mail, and the referent to ask for.
+fn contact_rows(b: &mut Fields, side: &str, c: &crate::api::Contact, lang: Lang) {
+    let t = |it, en| lang.pick(it, en);
+    b.add(side, format!("{} {}", c.service, c.service_name));
+    b.add(t("  telefono", "  phone"), c.phone.clone());
+    b.add(t("  e-mail", "  e-mail"), c.email.clone());
+    b.add(t("  referente", "  referent"), format!("{} ({})", c.referent_name, c.referent));
+}
+
+/// The proposal, with `card` (the card's sections) between its fields and its steps.
+fn proposal_with(
+    v: &Revised<Proposal>,
+    names: &BTreeMap<ServiceCode, String>,
+    lang: Lang,
+    card: impl FnOnce(&mut Doc),
+) -> Doc {
+    let p = &v.record;
+    let t = |l: L| l.get(lang);
+    let mut doc = Doc::new();
+    doc.title(head(&p.code.to_string(), &[p.status.label(lang).to_string()], v.revision, lang));
+    let mut b = Fields::wrapped(0);
+    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
+    b.add(if p.needs.len() > 1 { t(L::Needs) } else { t(L::Need) }, needs.join(", "));
+    b.add(t(L::Family), p.family.to_string());
+    b.add(t(L::ChildService), named(p.need_service, names));
+    b.add(t(L::FamilyService), named(p.family_service, names));
+    if let Some(score) = p.score {
+        b.add(t(L::Score), format!("{score}/100 {}", t(L::WhenProposed)));
+    }
+    if let Some(a) = p.placement {
+        b.add(t(L::Placement), a.to_string());
+    }
+    doc.fields(b);
+    card(&mut doc);
+    doc.blank();
+    doc.heading(t(L::Steps));
+    let width = p.steps.iter().map(|st| status_word(st.status, lang).chars().count()).max().unwrap_or(0);
+    for st in &p.steps {
+        doc.push(Block::Line {
+            indent: 2,
+            hang: None,
+            spans: vec![
+                Span::new(format_timestamp(st.at), Tone::Dim),
+                Span::plain(format!("  {:<width$}  ", status_word(st.status, lang))),
+                Span::plain(st.by.clone()),
+            ],
+        });
+        if !st.note.is_empty() {
+            doc.text(20, st.note.clone());
+        }
+    }
+    doc
+}
+
+/// A proposal's status as one word of the command line ("in attesa", "accettata").
+pub fn status_word(status: ProposalStatus, lang: Lang) -> String {
+    match lang {
+        Lang::It => status.token_it(),
+        Lang::En => status.token(),
+    }
+    .replace('_', " ")
+}
+
+/// A placement's card: its plan, its reviews, its closing.
+pub fn placement(v: &Revised<Placement>, names: &BTreeMap<ServiceCode, String>, today: time::Date, lang: Lang) -> Doc {
+    let p = &v.record;
+    let t = |l: L| l.get(lang);
+    let state = match &p.closing {
+        None => t(L::Ongoing).to_string(),
+        Some(c) => format!("{} {}", t(L::ClosedOn), format_date(c.date)),
+    };
+    let mut doc = Doc::new();
+    doc.title(head(&p.code.to_string(), &[state, p.kind.label(lang).to_string()], v.revision, lang));
+    let mut b = Fields::wrapped(0);
+    let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
+    b.add(if p.needs.len() > 1 { t(L::Children) } else { t(L::Child) }, needs.join(", "));
+    b.add(t(L::Family), p.family.to_string());
+    b.add(t(L::Proposal), p.proposal.to_string());
+    b.add(t(L::ChildService), named(p.need_service, names));
+    b.add(t(L::FamilyService), named(p.family_service, names));
+    doc.fields(b);
+
+    doc.blank();
+    doc.heading(t(L::FosterPlan));
+    let plan = &p.plan;
+    let mut b = Fields::wrapped(2);
+    b.add(t(L::Start), format_date(plan.start));
+    b.add(t(L::ExpectedEnd), plan.expected_end.map(format_date).unwrap_or_default());
+    b.add(t(L::Duration), plan.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
+    b.add(t(L::Contact), contact_text(&plan.contact, lang));
+    let next = p.next_review().filter(|_| p.is_active());
+    let mut reviews: Vec<Span> = Vec::new();
+    for (i, d) in plan.review_dates.iter().enumerate() {
+        let sep = if i > 0 { ", " } else { "" };
+        if Some(*d) == next && *d < today {
+            reviews.push(Span::new(format!("{sep}{} ({})", format_date(*d), t(L::Overdue)), Tone::Danger));
+        } else if Some(*d) == next {
+            reviews.push(Span::new(format!("{sep}{} ({})", format_date(*d), t(L::Next)), Tone::Strong));
+        } else {
+            reviews.push(Span::plain(format!("{sep}{}", format_date(*d))));
+        }
+    }
+    b.add_spans(t(L::PlannedReviews), reviews);
+    doc.fields(b);
+    for (label, text) in [(t(L::ContactNotes), &plan.contact_notes), (t(L::Commitments), &plan.commitments)] {
+        if !text.is_empty() {
+            doc.push(Block::Heading { text: format!("{label}:"), indent: 2 });
+            doc.text(4, text.clone());
+        }
+    }
+
+    doc.blank();
+    doc.heading(t(L::Reviews));
+    if p.reviews.is_empty() {
+        doc.line(2, Span::new(t(L::NoneYet), Tone::Dim));
+    }
+    for r in &p.reviews {
+        doc.push(Block::Line {
+            indent: 2,
+            hang: None,
+            spans: vec![Span::new(format_date(r.date), Tone::Strong), Span::plain(format!("  {}", r.by))],
+        });
+        doc.text(4, r.note.clone());
+    }
+    if let Some(c) = &p.closing {
+        doc.blank();
+        doc.heading(t(L::Closing));
+        let mut b = Fields::wrapped(2);
+        b.add(t(L::Date), format_date(c.date));
+        b.add(t(L::Outcome), c.outcome.label(lang));
+        b.add(t(L::ClosedBy), c.by.clone());
+        doc.fields(b);
+        if !c.note.is_empty() {
+            doc.text(4, c.note.clone());
+        }
+    }
+    let m = &p.meta;
+    doc.blank();
+    doc.push(Block::Flow {
+        first: 0,
+        next: 0,
+        parts: vec![
+            Span::new(
+                format!("{} {} {} {}", t(L::RecordedOn), format_timestamp(m.created_at), t(L::By), m.created_by),
+                Tone::Dim,
+            ),
+            Span::new(
+                format!("{} {} {} {}", t(L::LastChangedOn), format_timestamp(m.updated_at), t(L::By), m.updated_by),
+                Tone::Dim,
+            ),
+        ],
+    });
+    doc
+}
+
+/// "F-2026-0001  idonea  ·  Dalmine (BG)  ·  revisione 3": the code strong.
+fn head(code: &str, facts: &[String], revision: u64, lang: Lang) -> Vec<Span> {
+    let mut text = String::new();
+    for f in facts {
+        text.push_str(&format!("  {}", if text.is_empty() { "" } else { "·  " }));
+        text.push_str(f);
+    }
+    let sep = if facts.is_empty() { "  " } else { "  ·  " };
+    vec![Span::new(code, Tone::Strong), Span::plain(format!("{text}{sep}{} {revision}", L::RevisionWord.get(lang)))]
+}
+
+/// "Creata il … da …; modificata il … da …", after a blank line.
+pub fn meta_footer(meta: &Meta, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let mut doc = Doc::new();
+    doc.blank();
+    doc.line(
+        0,
+        Span::new(
+            format!(
+                "{} {} {} {}; {} {} {} {}",
+                t(L::CreatedOn),
+                format_timestamp(meta.created_at),
+                t(L::By),
+                meta.created_by,
+                t(L::ChangedOn),
+                format_timestamp(meta.updated_at),
+                t(L::By),
+                meta.updated_by
+            ),
+            Tone::Dim,
+        ),
+    );
+    doc
+}
+
+/// How often the child meets the family of origin, and whether supervised.
+fn contact_text(c: &OriginContact, lang: Lang) -> String {
+    format!("{}{}", c.frequency.label(lang), if c.supervised { L::Supervised.get(lang) } else { "" })
+}
+
+/// "S-001 Servizio Affidi…", or the code alone when the name is not known.
+pub fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
+    match names.get(&code) {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_string(),
+    }
+}
+
+pub fn opt_date(d: Option<time::Date>) -> String {
+    d.map(format_date).unwrap_or_default()
+}
+
+pub fn yes_no(b: bool, lang: Lang) -> String {
+    if b { L::Yes.get(lang) } else { L::No.get(lang) }.to_string()
+}
+
+/// Labels joined with commas, or "nessuno".
+pub fn list_labels<'a>(labels: impl Iterator<Item = &'a str>, lang: Lang) -> String {
+    let v: Vec<&str> = labels.collect();
+    if v.is_empty() {
+        L::NoneOf.get(lang).to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn join_nonempty(parts: &[&str]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" · ")
+}
