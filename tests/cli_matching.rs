@@ -144,6 +144,20 @@ fn propose_accept_start_review_and_close_through_the_cli() {
     let proposal = out.split_whitespace().find(|w| w.starts_with("P-")).unwrap().trim_end_matches(':').to_string();
     assert!(proposal.ends_with("-0001"), "{out}");
     assert!(out.contains("posta in entrata") && out.contains("S-002 Servizio Affidi Ambito di Bergamo"), "{out}");
+    // The card: the child as every service may see her, never her name, and whom to call.
+    let card = bank.stdout(&["proposal", "show", &proposal]);
+    let child = format!("Minore di {need}  ·  7 anni");
+    for expected in
+        [child.as_str(), "Urgenza", "Contatti", "Servizio del minore", "S-001 Servizio Affidi Ambito di Dalmine"]
+    {
+        assert!(card.contains(expected), "missing {expected} in:\n{card}");
+    }
+    let family_side = card.split("Servizio della famiglia").last().unwrap_or_default();
+    for (label, value) in [("telefono", "035 000 222"), ("referente", "Marco Neri (marco)")] {
+        let line = family_side.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_default();
+        assert!(line.ends_with(value), "{label} {value} in:\n{card}");
+    }
+    assert!(!card.contains("Chiara") && !card.contains("Laura Bassi"), "no identity on the card:\n{card}");
     // The match now shows the proposal beside the family.
     assert!(bank.stdout(&["match", &need]).contains(&format!("Già proposta: {proposal} (proposta)")));
     // It is in the family's service's inbox, not in its outbox.

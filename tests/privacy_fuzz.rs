@@ -275,6 +275,7 @@ const VARIANTS: &[&str] = &[
     "ProposalCreate",
     "ProposalStep",
     "ProposalGet",
+    "ProposalView",
     "ProposalList",
     "PlacementStart",
     "PlacementPlan",
@@ -282,6 +283,7 @@ const VARIANTS: &[&str] = &[
     "PlacementClose",
     "PlacementGet",
     "PlacementList",
+    "Count",
     "Search",
     "Export",
     "Import",
@@ -324,6 +326,7 @@ fn variant(r: &Request) -> &'static str {
         ProposalCreate { .. } => "ProposalCreate",
         ProposalStep { .. } => "ProposalStep",
         ProposalGet { .. } => "ProposalGet",
+        ProposalView { .. } => "ProposalView",
         ProposalList { .. } => "ProposalList",
         PlacementStart { .. } => "PlacementStart",
         PlacementPlan { .. } => "PlacementPlan",
@@ -331,6 +334,7 @@ fn variant(r: &Request) -> &'static str {
         PlacementClose { .. } => "PlacementClose",
         PlacementGet { .. } => "PlacementGet",
         PlacementList { .. } => "PlacementList",
+        Count { .. } => "Count",
         Search { .. } => "Search",
         Export => "Export",
         Import { .. } => "Import",
@@ -948,6 +952,17 @@ impl Fuzzer {
             }
             "FamilyUpdate" => self.family_update(&circle),
             "FamilyGet" => Request::FamilyGet { code: self.family() },
+            // A count of one of the four lists, with a filter drawn as for the list.
+            "Count" => loop {
+                let of = match self.request(who) {
+                    Request::FamilyList { filter } => Counted::Families(filter),
+                    Request::NeedList { filter } => Counted::Needs(filter),
+                    Request::ProposalList { filter } => Counted::Proposals(filter),
+                    Request::PlacementList { filter } => Counted::Placements(filter),
+                    _ => continue,
+                };
+                break Request::Count { of };
+            },
             "FamilyList" => {
                 let filter = FamilyFilter {
                     status: self.opt(|f| f.pick(FamilyStatus::ALL)),
@@ -956,6 +971,7 @@ impl Fuzzer {
                     comune: self.opt(|f| f.pick(&comuni())),
                     referent: if self.rng.gen_bool(0.2) { Some(self.user()) } else { None },
                     stale: None,
+                    free_places: None,
                     limit: self.limit(),
                     after: None,
                 };
@@ -1019,6 +1035,7 @@ impl Fuzzer {
                 Request::ProposalStep { code, base_revision, to, note: self.word() }
             }
             "ProposalGet" => Request::ProposalGet { code: self.proposal() },
+            "ProposalView" => Request::ProposalView { code: self.proposal() },
             "ProposalList" => {
                 let filter = ProposalFilter {
                     service: self.opt(|f| f.service()),

@@ -342,3 +342,116 @@ fn the_administrator_names_the_service_and_referent_of_a_new_family() {
     let family = fx.family(ADMIN, FamilyCode::new(2026, 6));
     assert_eq!((family.contact.service, family.contact.referent.as_str()), (S2, "bruno"));
 }
+
+// More fields of the family form, in order.
+const KINDS: usize = 9;
+const MAX_CHILDREN: usize = 13;
+const REVIEW: usize = 21;
+const SPARE_ROOMS: usize = 26;
+
+/// A new family's form with the first adult and the comune filled in, the
+/// focus on the comune.
+fn new_family_up_to_comune(app: &mut App) {
+    press(app, "2n");
+    press(app, "Giulia Nuova");
+    key(app, KeyCode::Tab);
+    press(app, "1979");
+    to_field(app, COMUNE - 1);
+    press(app, "dalm");
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn a_digit_typed_into_a_number_field_replaces_what_was_there() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    new_family_up_to_comune(&mut app);
+    // Children at once shows 1 and spare rooms 0: typing replaces them.
+    to_field(&mut app, MAX_CHILDREN - COMUNE);
+    press(&mut app, "3");
+    to_field(&mut app, SPARE_ROOMS - MAX_CHILDREN);
+    press(&mut app, "2");
+    let frame = draw_to_string(&mut app, 120, 40);
+    let rooms = line_with(&frame, "stanze libere");
+    assert!(rooms.contains(" 2") && !rooms.contains("02"), "{frame}");
+    let children = line_with(&frame, "massimo minori accolti");
+    assert!(children.contains(" 3") && !children.contains("13"), "{frame}");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    let family = fx.family(ANNA, FamilyCode::new(2026, 6));
+    assert_eq!((family.profile.max_children, family.profile.household.spare_rooms), (3, 2));
+}
+
+#[test]
+fn an_optional_number_left_empty_is_no_range_error() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    new_family_up_to_comune(&mut app);
+    to_field(&mut app, MAX_CHILDREN - COMUNE);
+    // Backspace on a value just entered empties the field.
+    key(&mut app, KeyCode::Backspace);
+    let frame = draw_to_string(&mut app, 120, 40);
+    let children = line_with(&frame, "massimo minori accolti");
+    assert!(!children.chars().any(|c| c.is_ascii_digit()), "emptied:\n{frame}");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    assert!(!frame.contains("deve essere tra"), "{frame}");
+    assert_eq!(fx.family(ANNA, FamilyCode::new(2026, 6)).profile.max_children, 1, "a new family's default");
+}
+
+#[test]
+fn date_fields_take_oggi_ieri_domani_and_refuse_other_words_naming_the_field() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    new_family_up_to_comune(&mut app);
+    to_field(&mut app, TRAINING - COMUNE);
+    press(&mut app, "ieri");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "OGGI");
+    to_field(&mut app, REVIEW - APPROVED);
+    press(&mut app, "dopodomani");
+    key(&mut app, KeyCode::Tab);
+    let frame = draw_to_string(&mut app, 120, 40);
+    // The bank's day is 23/11/2026: the words became dates as the operator left each field.
+    assert!(line_with(&frame, "corso di formazione concluso il").contains("22/11/2026"), "{frame}");
+    assert!(line_with(&frame, "data di idoneità").contains("23/11/2026"), "{frame}");
+    let review = banca::i18n::field_label("profile.review_on", Lang::It);
+    assert!(frame.contains(&format!("{review}: «dopodomani» non è una data valida")), "named aloud:\n{frame}");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains(&format!("Da correggere: {review}")), "{frame}");
+    assert!(fx.handle(ANNA, Request::FamilyGet { code: FamilyCode::new(2026, 6) }).is_err(), "nothing saved");
+    // The focus is back on the field: what is typed replaces the word.
+    press(&mut app, "domani");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
+    let p = fx.family(ANNA, FamilyCode::new(2026, 6)).profile;
+    assert_eq!(
+        (p.training_completed_on, p.approved_on, p.review_on),
+        (
+            Some(time::macros::date!(2026 - 11 - 22)),
+            Some(time::macros::date!(2026 - 11 - 23)),
+            Some(time::macros::date!(2026 - 11 - 24))
+        )
+    );
+}
+
+#[test]
+fn a_multi_choice_field_shows_every_option_with_its_tick() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::En);
+    press(&mut app, "2n");
+    to_field(&mut app, KINDS);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Right);
+    let frame = draw_to_string(&mut app, 120, 40);
+    let labels: Vec<&str> = banca::model::PlacementKind::ALL.iter().map(|k| k.label(Lang::En)).collect();
+    assert!(labels.len() > 2, "{labels:?}");
+    assert!(frame.contains(&format!("[x] {}", labels[0])), "the first ticked:\n{frame}");
+    for label in &labels[1..] {
+        assert!(frame.contains(&format!("[ ] {label}")), "{label} shown, not ticked:\n{frame}");
+    }
+}

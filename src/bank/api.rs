@@ -135,6 +135,12 @@ pub enum Request {
     ProposalGet {
         code: ProposalCode,
     },
+    /// A proposal with what its card shows: each child's shared profile
+    /// (never an identity), the family's shared profile, both services'
+    /// contacts. Whoever may read the proposal may read this.
+    ProposalView {
+        code: ProposalCode,
+    },
     ProposalList {
         filter: ProposalFilter,
     },
@@ -168,6 +174,11 @@ pub enum Request {
     },
     PlacementList {
         filter: PlacementFilter,
+    },
+    /// How many records the same list would give, all its pages together:
+    /// the same access rules and filters (`limit` and `after` aside).
+    Count {
+        of: Counted,
     },
 
     /// Quick lookup over every record the caller may find: free text and
@@ -228,9 +239,11 @@ impl Request {
                 | MatchNeed { .. }
                 | MatchFamily { .. }
                 | ProposalGet { .. }
+                | ProposalView { .. }
                 | ProposalList { .. }
                 | PlacementGet { .. }
                 | PlacementList { .. }
+                | Count { .. }
                 | Search { .. }
                 | AuditList { .. }
                 | AuditVerify
@@ -254,6 +267,7 @@ impl Request {
                 | NeedList { .. }
                 | ProposalList { .. }
                 | PlacementList { .. }
+                | Count { .. }
                 | AuditList { .. }
                 | AuditVerify
                 | Export
@@ -382,8 +396,11 @@ pub enum Reply {
     FamilyMatches(Box<FamilyRanking>),
     Proposal(Revised<Proposal>),
     Proposals(Page<Revised<Proposal>>),
+    ProposalView(Box<ProposalView>),
     Placement(Revised<Placement>),
     Placements(Page<Revised<Placement>>),
+    /// The answer to `Count`: exact, not a page's length.
+    Count(u64),
     Found(crate::search::SearchResult),
     Export {
         lines: Vec<String>,
@@ -432,6 +449,36 @@ pub struct Contact {
     pub email: String,
     pub referent: String,
     pub referent_name: String,
+}
+
+/// A proposal as its card shows it. Everything here is what every service
+/// may see of the records named (docs/privacy.md): the children and the
+/// family through their shared views, whoever asks — the child's own
+/// service opens the need for the identity, on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub revision: u64,
+    pub record: Proposal,
+    /// Each need of the proposal, in its order (the first proposed, then
+    /// siblings): age, sex, kind, urgency and deadline, special needs,
+    /// languages, the child's service and referent to call. `identity` is
+    /// always `None`.
+    pub needs: Vec<NeedView>,
+    /// The family's shared profile, places left, its service and referent to
+    /// call. `private` is always `None`.
+    pub family: FamilyView,
+}
+
+impl ProposalView {
+    /// The child's service, whom the family's service calls.
+    pub fn need_contact(&self) -> Option<&Contact> {
+        self.needs.first().map(|n| &n.contact)
+    }
+
+    /// The family's service, whom the child's service calls.
+    pub fn family_contact(&self) -> &Contact {
+        &self.family.contact
+    }
 }
 
 /// A family as the caller may see it: the shared profile for everyone,
@@ -769,6 +816,15 @@ pub enum Refusal {
     },
 }
 
+/// The list a `Count` counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Counted {
+    Families(FamilyFilter),
+    Needs(NeedFilter),
+    Proposals(ProposalFilter),
+    Placements(PlacementFilter),
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyFilter {
     pub status: Option<FamilyStatus>,
@@ -777,6 +833,10 @@ pub struct FamilyFilter {
     pub comune: Option<ComuneCode>,
     pub referent: Option<String>,
     pub stale: Option<bool>,
+    /// Only families with a place free now (true: approved families whose
+    /// ongoing placements and accepted proposals leave room) or with none (false).
+    #[serde(default)]
+    pub free_places: Option<bool>,
     /// The page's size (at most the server's page size).
     pub limit: Option<usize>,
     /// The previous page's `next`; none: the first page.

@@ -130,9 +130,36 @@ impl Bank {
     }
 
     pub(super) fn list_families(&self, who: &Principal, filter: &FamilyFilter) -> Response {
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
+        let full = self.walk_families(who, filter, &mut page)?;
+        let index = self.index();
+        for view in page.items_mut() {
+            view.free_places = index.family(view.code).map(|f| f.free_places());
+        }
+        drop(index);
+        Ok(Reply::Families(page.page(full)))
+    }
+
+    /// How many families `list_families` would give over all its pages.
+    pub(super) fn count_families(&self, who: &Principal, filter: &FamilyFilter) -> Result<u64, BankError> {
+        let mut count = super::paging::Pager::counting();
+        self.walk_families(who, filter, &mut count)?;
+        Ok(count.kept())
+    }
+
+    /// The families the caller may list that `filter` keeps, into `page`;
+    /// true when the page filled before the end.
+    fn walk_families(
+        &self,
+        who: &Principal,
+        filter: &FamilyFilter,
+        page: &mut super::paging::Pager<FamilyView>,
+    ) -> Result<bool, BankError> {
         self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
         let today = self.today();
         let stale_after = self.config.stale_after_months;
+        // A family the matching index does not hold counts as free, as in its view.
+        let has_free = |code: FamilyCode| self.index().family(code).is_none_or(|f| f.free_places() > 0);
         let keep = |f: &Family| {
             filter.status.is_none_or(|s| f.profile.status == s)
                 && filter.kind.is_none_or(|k| f.profile.kinds.contains(&k))
@@ -140,15 +167,18 @@ impl Bank {
                 && filter.comune.is_none_or(|c| f.profile.comune == c)
                 && filter.referent.as_ref().is_none_or(|r| &f.referent == r)
                 && filter.stale.is_none_or(|s| f.profile.is_stale(today, stale_after) == s)
+                && filter.free_places.is_none_or(|free| has_free(f.code) == free)
         };
-        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         let mut contacts = ContactCache::default();
-        let mut view = |revision: u64, f: Family| -> Result<Option<FamilyView>, BankError> {
-            if !keep(&f) {
-                return Ok(None);
-            }
-            let contact = contacts.get(self, f.service, &f.referent)?;
-            Ok(Some(self.shared_family_view(revision, f, contact)))
+        let mut look = |page: &mut super::paging::Pager<FamilyView>, key, found: Option<(u64, Family)>| {
+            let build = found.filter(|(_, f)| keep(f)).map(|(revision, f)| {
+                let contacts = &mut contacts;
+                move || {
+                    let contact = contacts.get(self, f.service, &f.referent)?;
+                    Ok::<_, BankError>(self.shared_family_view(revision, f, contact))
+                }
+            });
+            page.look_with(key, build)
         };
         let index = index::most_selective(
             filter.comune,
@@ -157,37 +187,27 @@ impl Bank {
             filter.status.map(|s| s.token()),
         );
         let after = filter.after.as_ref();
-        let full = match index {
-            Some((tree, value)) => 'walk: {
+        match index {
+            Some((tree, value)) => {
                 for key in self.index_keys_after(tree, FAMILY, &value, after) {
                     let key = key?;
                     // An index entry whose record is gone is looked at all the same: the cursor moves on.
-                    let item = match self.store.get::<Family>(TreeId::Families, &key)? {
-                        Some((rev, f)) => view(rev, f)?,
-                        None => None,
-                    };
-                    if !page.look(key, item) {
-                        break 'walk true;
+                    let found = self.store.get::<Family>(TreeId::Families, &key)?;
+                    if !look(page, key, found)? {
+                        return Ok(true);
                     }
                 }
-                false
             }
-            None => 'walk: {
+            None => {
                 for kv in self.entries_after(TreeId::Families, after, super::paging::Order::Up) {
                     let (key, rev, f) = super::paging::decoded::<Family>(TreeId::Families, kv)?;
-                    if !page.look(key, view(rev, f)?) {
-                        break 'walk true;
+                    if !look(page, key, Some((rev, f)))? {
+                        return Ok(true);
                     }
                 }
-                false
             }
-        };
-        let index = self.index();
-        for view in page.items_mut() {
-            view.free_places = index.family(view.code).map(|f| f.free_places());
         }
-        drop(index);
-        Ok(Reply::Families(if full { page.stopped() } else { page.finished() }))
+        Ok(false)
     }
 
     fn family_view(&self, revision: u64, family: Family, show_private: bool) -> Result<FamilyView, BankError> {

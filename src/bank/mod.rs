@@ -307,6 +307,7 @@ impl Bank {
             Request::NeedUpdate { code, base_revision, input } => self.update_need(&who, code, base_revision, input),
             Request::NeedGet { code } => self.get_need(&who, code),
             Request::NeedList { filter } => self.list_needs(&who, &filter),
+            Request::Count { of } => self.count(&who, &of).map(Reply::Count),
             Request::MatchNeed { need, limit, why_not } => self.match_need(&who, need, limit, why_not),
             Request::MatchFamily { family, limit } => self.match_family(&who, family, limit),
             Request::ProposalCreate { need, family, note } => self.create_proposal(&who, need, family, note),
@@ -314,6 +315,7 @@ impl Bank {
                 self.step_proposal(&who, code, base_revision, to, note)
             }
             Request::ProposalGet { code } => self.get_proposal(&who, code),
+            Request::ProposalView { code } => self.view_proposal(&who, code),
             Request::ProposalList { filter } => self.list_proposals(&who, &filter),
             Request::PlacementStart { proposal, base_revision, plan } => {
                 self.start_placement(&who, proposal, base_revision, plan)

@@ -215,6 +215,26 @@ impl Bank {
     }
 
     pub(super) fn list_needs(&self, who: &Principal, filter: &NeedFilter) -> Response {
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
+        let full = self.walk_needs(who, filter, &mut page)?;
+        Ok(Reply::Needs(page.page(full)))
+    }
+
+    /// How many needs `list_needs` would give over all its pages.
+    pub(super) fn count_needs(&self, who: &Principal, filter: &NeedFilter) -> Result<u64, BankError> {
+        let mut count = super::paging::Pager::counting();
+        self.walk_needs(who, filter, &mut count)?;
+        Ok(count.kept())
+    }
+
+    /// The needs the caller may list that `filter` keeps, into `page`;
+    /// true when the page filled before the end.
+    fn walk_needs(
+        &self,
+        who: &Principal,
+        filter: &NeedFilter,
+        page: &mut super::paging::Pager<NeedView>,
+    ) -> Result<bool, BankError> {
         self.require(who, Operation::ReadShared, Subject::Need, None, "need.list")?;
         let keep = |n: &Need| {
             filter.status.is_none_or(|s| n.placement.status == s)
@@ -224,7 +244,6 @@ impl Bank {
                 && filter.referent.as_ref().is_none_or(|r| &n.referent == r)
                 && filter.emergency.is_none_or(|e| matches!(n.placement.urgency, Urgency::Emergency { .. }) == e)
         };
-        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         let mut contacts = ContactCache::default();
         let index = index::most_selective(
             filter.comune,
@@ -248,18 +267,18 @@ impl Bank {
         };
         for item in records {
             let (key, found) = item?;
-            let item = match found {
-                Some((rev, n)) if keep(&n) => {
+            let build = found.filter(|(_, n)| keep(n)).map(|(rev, n)| {
+                let contacts = &mut contacts;
+                move || {
                     let contact = contacts.get(self, n.service, &n.referent)?;
-                    Some(self.shared_need_view(rev, n, contact))
+                    Ok::<_, BankError>(self.shared_need_view(rev, n, contact))
                 }
-                _ => None,
-            };
-            if !page.look(key, item) {
-                return Ok(Reply::Needs(page.stopped()));
+            });
+            if !page.look_with(key, build)? {
+                return Ok(true);
             }
         }
-        Ok(Reply::Needs(page.finished()))
+        Ok(false)
     }
 
     pub(super) fn shared_need_view(&self, revision: u64, need: Need, contact: Contact) -> NeedView {

@@ -43,6 +43,9 @@ pub(super) struct Pager<T> {
     looked: usize,
     max_looked: usize,
     last: Option<IVec>,
+    /// Counting (`Request::Count`): nothing is kept, the walk never stops early.
+    counting: bool,
+    kept: u64,
 }
 
 impl<T: Serialize> Pager<T> {
@@ -57,15 +60,58 @@ impl<T: Serialize> Pager<T> {
             looked: 0,
             max_looked: size.saturating_mul(LOOKED_PER_RECORD),
             last: None,
+            counting: false,
+            kept: 0,
         }
+    }
+
+    /// A walk that only counts what it would keep, over the whole list.
+    pub(super) fn counting() -> Pager<T> {
+        Pager {
+            items: Vec::new(),
+            size: usize::MAX,
+            bytes: 0,
+            max_bytes: usize::MAX,
+            looked: 0,
+            max_looked: usize::MAX,
+            last: None,
+            counting: true,
+            kept: 0,
+        }
+    }
+
+    /// The records kept (counted) so far.
+    pub(super) fn kept(&self) -> u64 {
+        self.kept
+    }
+
+    /// One record looked at, kept when `build` is some, which builds it
+    /// only when the page holds records (a count builds none). False once
+    /// the page is full.
+    pub(super) fn look_with<E>(&mut self, key: IVec, build: Option<impl FnOnce() -> Result<T, E>>) -> Result<bool, E> {
+        if self.counting {
+            self.looked += 1;
+            self.kept += u64::from(build.is_some());
+            return Ok(true);
+        }
+        let item = match build {
+            Some(build) => Some(build()?),
+            None => None,
+        };
+        Ok(self.look(key, item))
     }
 
     /// One record looked at, under `key`, and kept when `item` is some.
     /// False once the page is full: look no further.
     pub(super) fn look(&mut self, key: IVec, item: Option<T>) -> bool {
         self.looked += 1;
+        if self.counting {
+            self.kept += u64::from(item.is_some());
+            return true;
+        }
         self.last = Some(key);
         if let Some(item) = item {
+            self.kept += 1;
             self.bytes += encoded_len(&item);
             self.items.push(item);
         }
@@ -85,6 +131,15 @@ impl<T: Serialize> Pager<T> {
     /// The list's last page.
     pub(super) fn finished(self) -> Page<T> {
         Page { items: self.items, next: None }
+    }
+
+    /// The page: `stopped` when the walk ended early (`full`), else `finished`.
+    pub(super) fn page(self, full: bool) -> Page<T> {
+        if full {
+            self.stopped()
+        } else {
+            self.finished()
+        }
     }
 }
 
@@ -146,4 +201,19 @@ pub(super) fn decoded<T: crate::store::Versioned>(tree: TreeId, kv: Entry) -> Re
     let (k, v) = kv?;
     let (revision, record) = crate::store::decode_at(tree, &k, &v)?;
     Ok((k, revision, record))
+}
+
+impl Bank {
+    /// `Request::Count`: the records the list would give over all its
+    /// pages, through the same walk (so the same access rules and filters);
+    /// none is built, and the walk does not stop at a page's size.
+    pub(super) fn count(&self, who: &super::Principal, of: &super::Counted) -> Result<u64, BankError> {
+        use super::Counted;
+        match of {
+            Counted::Families(filter) => self.count_families(who, filter),
+            Counted::Needs(filter) => self.count_needs(who, filter),
+            Counted::Proposals(filter) => self.count_proposals(who, filter),
+            Counted::Placements(filter) => self.count_placements(who, filter),
+        }
+    }
 }

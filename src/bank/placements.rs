@@ -242,6 +242,26 @@ impl Bank {
     }
 
     pub(super) fn list_placements(&self, who: &Principal, filter: &PlacementFilter) -> Response {
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
+        let full = self.walk_placements(who, filter, &mut page)?;
+        Ok(Reply::Placements(page.page(full)))
+    }
+
+    /// How many placements `list_placements` would give over all its pages.
+    pub(super) fn count_placements(&self, who: &Principal, filter: &PlacementFilter) -> Result<u64, BankError> {
+        let mut count = super::paging::Pager::counting();
+        self.walk_placements(who, filter, &mut count)?;
+        Ok(count.kept())
+    }
+
+    /// The placements the caller may list that `filter` keeps, into `page`;
+    /// true when the page filled before the end.
+    fn walk_placements(
+        &self,
+        who: &Principal,
+        filter: &PlacementFilter,
+        page: &mut super::paging::Pager<Revised<Placement>>,
+    ) -> Result<bool, BankError> {
         self.require(who, Operation::ReadShared, Subject::Need, None, "placement.list")?;
         let keep = |p: &Placement| {
             crate::access::follows_link(who, p.need_service, p.family_service)
@@ -250,16 +270,15 @@ impl Bank {
                 && filter.family.is_none_or(|f| p.family == f)
                 && filter.active.is_none_or(|a| p.is_active() == a)
         };
-        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         // Newest first.
         for kv in self.entries_after(TreeId::Placements, filter.after.as_ref(), super::paging::Order::Down) {
             let (k, revision, record) = super::paging::decoded::<Placement>(TreeId::Placements, kv)?;
-            let item = keep(&record).then_some(Revised { revision, record });
-            if !page.look(k, item) {
-                return Ok(Reply::Placements(page.stopped()));
+            let build = keep(&record).then_some(move || Ok::<_, BankError>(Revised { revision, record }));
+            if !page.look_with(k, build)? {
+                return Ok(true);
             }
         }
-        Ok(Reply::Placements(page.finished()))
+        Ok(false)
     }
 }
 

@@ -295,7 +295,53 @@ impl Bank {
         Ok(Reply::Proposal(Revised { revision, record }))
     }
 
+    /// The proposal with its card's data: only the shared views of its
+    /// needs and family, whoever asks (a reader, the coordination, either service).
+    pub(super) fn view_proposal(&self, who: &Principal, code: ProposalCode) -> Response {
+        let (revision, record) = self.load_proposal(code)?;
+        if !crate::access::follows_link(who, record.need_service, record.family_service) {
+            return Err(BankError::Forbidden { action: "proposal.read".into() });
+        }
+        let mut needs = Vec::with_capacity(record.needs.len());
+        for code in &record.needs {
+            let (revision, need) = self
+                .store
+                .get::<Need>(TreeId::Needs, &code.key())?
+                .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+            let contact = self.contact(need.service, &need.referent)?;
+            needs.push(self.shared_need_view(revision, need, contact));
+        }
+        let (family_revision, family) = self
+            .store
+            .get::<Family>(TreeId::Families, &record.family.key())?
+            .ok_or_else(|| BankError::NotFound { code: record.family.to_string() })?;
+        let contact = self.contact(family.service, &family.referent)?;
+        let mut family = self.shared_family_view(family_revision, family, contact);
+        family.free_places = self.index().family(family.code).map(|f| f.free_places());
+        Ok(Reply::ProposalView(Box::new(ProposalView { revision, record, needs, family })))
+    }
+
     pub(super) fn list_proposals(&self, who: &Principal, filter: &ProposalFilter) -> Response {
+        let mut page = super::paging::Pager::new(&self.config, filter.limit);
+        let full = self.walk_proposals(who, filter, &mut page)?;
+        Ok(Reply::Proposals(page.page(full)))
+    }
+
+    /// How many proposals `list_proposals` would give over all its pages.
+    pub(super) fn count_proposals(&self, who: &Principal, filter: &ProposalFilter) -> Result<u64, BankError> {
+        let mut count = super::paging::Pager::counting();
+        self.walk_proposals(who, filter, &mut count)?;
+        Ok(count.kept())
+    }
+
+    /// The proposals the caller may list that `filter` keeps, into `page`;
+    /// true when the page filled before the end.
+    fn walk_proposals(
+        &self,
+        who: &Principal,
+        filter: &ProposalFilter,
+        page: &mut super::paging::Pager<Revised<Proposal>>,
+    ) -> Result<bool, BankError> {
         self.require(who, Operation::ReadShared, Subject::Need, None, "proposal.list")?;
         // An operator's default is its own service; the coordination sees all.
         let service = filter.service.or(match who.role {
@@ -316,15 +362,14 @@ impl Bank {
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
                 && filter.family.is_none_or(|f| p.family == f)
         };
-        let mut page = super::paging::Pager::new(&self.config, filter.limit);
         // Newest first: what an inbox shows on top.
         for kv in self.entries_after(TreeId::Proposals, filter.after.as_ref(), super::paging::Order::Down) {
             let (k, revision, record) = super::paging::decoded::<Proposal>(TreeId::Proposals, kv)?;
-            let item = keep(&record).then_some(Revised { revision, record });
-            if !page.look(k, item) {
-                return Ok(Reply::Proposals(page.stopped()));
+            let build = keep(&record).then_some(move || Ok::<_, BankError>(Revised { revision, record }));
+            if !page.look_with(k, build)? {
+                return Ok(true);
             }
         }
-        Ok(Reply::Proposals(page.finished()))
+        Ok(false)
     }
 }

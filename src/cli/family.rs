@@ -138,6 +138,9 @@ pub struct FamilyListArgs {
     /// Solo le disponibilità da riconfermare
     #[arg(long)]
     stale: bool,
+    /// Solo le famiglie con almeno un posto libero ora
+    #[arg(long)]
+    free: bool,
     /// Quante mostrare al massimo
     #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: Option<usize>,
@@ -516,10 +519,12 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         comune: args.comune.and_then(|v| errs.comune("comune", &v)),
         referent: args.referent,
         stale: args.stale.then_some(true),
+        free_places: args.free.then_some(true),
         limit: args.limit,
         after: None,
     };
     errs.finish()?;
+    let counted = crate::bank::Counted::Families(filter.clone());
     let l = s.lang;
     let header = [
         s.t("CODICE", "CODE"),
@@ -556,11 +561,13 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
     if rows == 0 {
         outln!("{}", s.t("Nessuna famiglia.", "No families."));
     } else {
-        let noun = match rows {
+        let total = s.shown_of(rows, args.limit, counted)?;
+        let noun = match total.unwrap_or(rows as u64) {
             1 => s.t("famiglia", "family"),
             _ => s.t("famiglie", "families"),
         };
-        outln!("{rows} {noun} {}", s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)"));
+        let count = super::session::shown_count(rows, total, s.lang);
+        outln!("{count} {noun} {}", s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)"));
     }
     Ok(())
 }

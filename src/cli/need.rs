@@ -549,13 +549,15 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         Reply::Needs(page) => Ok(page),
         other => Err(unexpected(other)),
     };
+    let counted = crate::bank::Counted::Needs(filter.clone());
     let Some(rows) = s.stream_list(Request::NeedList { filter }, &header, args.limit, items, row)? else {
         return Ok(());
     };
     if rows == 0 {
         outln!("{}", s.t("Nessuna richiesta.", "No needs."));
     } else {
-        outln!("{rows} {}", s.t("richieste", "needs"));
+        let total = s.shown_of(rows, args.limit, counted)?;
+        outln!("{} {}", super::session::shown_count(rows, total, s.lang), s.t("richieste", "needs"));
     }
     Ok(())
 }

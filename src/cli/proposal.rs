@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use crate::bank::{BankError, Direction, ProposalFilter, Reply, Request, Revised, Saved};
+use crate::bank::{BankError, Contact, Direction, ProposalFilter, ProposalView, Reply, Request, Revised, Saved};
 use crate::i18n::{format_timestamp, Lang};
 use crate::model::*;
 
@@ -257,12 +257,66 @@ fn service_name(s: &Session, code: ServiceCode) -> String {
 
 pub(super) fn show(s: &Session, code: &str) -> CliResult {
     let code = proposal_code(code, s.lang)?;
-    let p = get(s, code)?;
+    let p = match s.call(Request::ProposalView { code })? {
+        Reply::ProposalView(p) => p,
+        other => return Err(unexpected(other)),
+    };
     if s.json {
         return print_json(&p);
     }
-    out!("{}", render_proposal(&p, &service_names(s), s.lang));
+    out!("{}", render_proposal_card(&p, &service_names(s), s.lang));
     Ok(())
+}
+
+/// The proposal with what its card shows: each child as every service may
+/// see it (age, sex, kind, urgency and deadline, special needs), the
+/// family's places, and whom to call on either side.
+pub fn render_proposal_card(v: &ProposalView, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> String {
+    let t = |it, en| lang.pick(it, en);
+    let mut card = String::new();
+    for n in &v.needs {
+        let p = &n.placement;
+        card.push_str(&format!(
+            "\n{} {}  ·  {}, {}  ·  {}\n",
+            t("Minore di", "Child of"),
+            n.code,
+            crate::model::age::describe_age(n.age_months, lang),
+            p.sex.label(lang),
+            crate::i18n::comune_label(&p.comune.to_string())
+        ));
+        let mut b = Block::default();
+        b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
+        b.add(t("Urgenza", "Urgency"), super::need::urgency_text(&p.urgency, lang));
+        b.add(
+            t("Inizio desiderato", "Desired start"),
+            p.desired_start.map(crate::model::dates::format_date).unwrap_or_default(),
+        );
+        let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
+        b.add(t("Bisogni speciali", "Special needs"), needs.join(", "));
+        b.add(t("Lingue", "Languages"), p.languages.join(", "));
+        card.push_str(&b.render_wrapped(2, WIDTH));
+    }
+    card.push_str(&format!("\n{}\n", t("Contatti", "Contacts")));
+    let mut b = Block::default();
+    if let Some(c) = v.need_contact() {
+        add_contact(&mut b, t("Servizio del minore", "Child's service"), c, lang);
+    }
+    add_contact(&mut b, t("Servizio della famiglia", "Family's service"), v.family_contact(), lang);
+    if let Some(free) = v.family.free_places {
+        b.add(t("Posti liberi della famiglia", "Family's free places"), free.to_string());
+    }
+    card.push_str(&b.render_wrapped(2, WIDTH));
+    let base = Revised { revision: v.revision, record: v.record.clone() };
+    render_proposal_with(&base, names, lang, &card)
+}
+
+/// One side's service, its phone and e-mail, and the referent to ask for.
+fn add_contact(b: &mut Block, side: &str, c: &Contact, lang: Lang) {
+    let t = |it, en| lang.pick(it, en);
+    b.add(side, format!("{} {}", c.service, one_line(&c.service_name)));
+    b.add(t("  telefono", "  phone"), one_line(&c.phone).into_owned());
+    b.add(t("  e-mail", "  e-mail"), one_line(&c.email).into_owned());
+    b.add(t("  referente", "  referent"), format!("{} ({})", one_line(&c.referent_name), c.referent));
 }
 
 /// "proposta", "in valutazione", "avviata": short enough for a table.
@@ -282,6 +336,16 @@ fn named(code: ServiceCode, names: &BTreeMap<ServiceCode, String>) -> String {
 }
 
 pub fn render_proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> String {
+    render_proposal_with(v, names, lang, "")
+}
+
+/// The proposal, with `card` (already rendered sections) before its steps.
+fn render_proposal_with(
+    v: &Revised<Proposal>,
+    names: &BTreeMap<ServiceCode, String>,
+    lang: Lang,
+    card: &str,
+) -> String {
     let p = &v.record;
     let t = |it, en| lang.pick(it, en);
     let mut out = format!("{}  {}  ·  {} {}\n", p.code, p.status.label(lang), t("revisione", "revision"), v.revision);
@@ -298,6 +362,7 @@ pub fn render_proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, Stri
         b.add(t("Affido", "Placement"), a.to_string());
     }
     out.push_str(&b.render_wrapped(0, WIDTH));
+    out.push_str(card);
     out.push_str(&format!("\n{}\n", t("Passaggi", "Steps")));
     let width = p.steps.iter().map(|st| status_word(st.status, lang).chars().count()).max().unwrap_or(0);
     for st in &p.steps {

@@ -200,6 +200,19 @@ impl Session {
         }
     }
 
+    /// How many records the whole list holds when `--limit` cut it short
+    /// (`rows` reached it): an exact count the core makes. `None` when the
+    /// rows shown are the whole list.
+    pub fn shown_of(&self, rows: usize, limit: Option<usize>, of: crate::bank::Counted) -> CliResult<Option<u64>> {
+        if limit.is_none_or(|l| rows < l) {
+            return Ok(None);
+        }
+        match self.call(Request::Count { of })? {
+            Reply::Count(n) => Ok(Some(n)),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// A list streamed page after page, at most `limit` rows: a JSON array
     /// with `--json`, else a table whose widths come from its first page.
     /// `items` takes a reply's page, `row` makes a record's cells. Gives the
@@ -351,6 +364,27 @@ fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u
         }
         Some(Ok(chunk))
     })
+}
+
+/// "50 di 1 159" when the list was cut short at 50 of 1 159, else "50".
+pub fn shown_count(rows: usize, total: Option<u64>, lang: Lang) -> String {
+    match total {
+        Some(total) if total > rows as u64 => format!("{rows} {} {}", lang.pick("di", "of"), group_thousands(total)),
+        _ => rows.to_string(),
+    }
+}
+
+/// 1159 as "1 159" (a thin space between thousands, as Italian forms write them).
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -20,6 +20,18 @@ pub fn parse_date(input: &str) -> Option<Date> {
     Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
 }
 
+/// A date as typed, or a word for one relative to `today` (the bank's
+/// clock): `oggi`/`today`, `ieri`/`yesterday`, `domani`/`tomorrow`, in
+/// either language and any case.
+pub fn parse_date_or_word(input: &str, today: Date) -> Option<Date> {
+    match input.trim().to_lowercase().as_str() {
+        "oggi" | "today" => Some(today),
+        "ieri" | "yesterday" => today.previous_day(),
+        "domani" | "tomorrow" => today.next_day(),
+        _ => parse_date(input),
+    }
+}
+
 /// `23/11/2026`, the way dates are read in Italy (and in the UK).
 pub fn format_date(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
@@ -56,6 +68,16 @@ mod tests {
         assert_eq!(parse_date("31/02/2026"), None);
         assert_eq!(parse_date("11/23/26"), None);
         assert_eq!(parse_date("oggi"), None);
+    }
+
+    #[test]
+    fn words_for_days_count_from_the_given_today() {
+        let today = date!(2026 - 03 - 01);
+        assert_eq!(parse_date_or_word(" Oggi ", today), Some(today));
+        assert_eq!(parse_date_or_word("ieri", today), Some(date!(2026 - 02 - 28)));
+        assert_eq!(parse_date_or_word("tomorrow", today), Some(date!(2026 - 03 - 02)));
+        assert_eq!(parse_date_or_word("5/3/2026", today), Some(date!(2026 - 03 - 05)));
+        assert_eq!(parse_date_or_word("dopodomani", today), None);
     }
 
     #[test]

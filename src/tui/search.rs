@@ -2,7 +2,7 @@
 //! keystroke (typing on narrows the last one in the core), the matched
 //! characters highlighted, `Enter` opens the record on its screen.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -11,6 +11,7 @@ use ratatui::Frame;
 use super::keys::{self, code, label, Binding, Hint, Nav};
 use super::screens::{Ctx, View};
 use super::text::T;
+use super::widgets::line_editor::{LineEditor, LineKey};
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
 use crate::bank::{Reply, Request};
@@ -22,7 +23,7 @@ const LIMIT: usize = 100;
 
 #[derive(Default)]
 pub struct SearchPopup {
-    pub input: String,
+    pub input: LineEditor,
     result: Option<SearchResult>,
     sel: Selection,
     /// Why the core refused the query as typed (a filter not known yet, "stato:xyz").
@@ -92,19 +93,7 @@ impl SearchPopup {
             }
             None => {}
         }
-        let typed = match ev.code {
-            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.input.clear();
-                true
-            }
-            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                self.input.push(c);
-                true
-            }
-            KeyCode::Backspace => self.input.pop().is_some(),
-            _ => false,
-        };
-        if typed {
+        if self.input.key(ev) == LineKey::Edited {
             self.search(ctx);
         }
         Step::Stay
@@ -112,14 +101,14 @@ impl SearchPopup {
 
     fn search(&mut self, ctx: &mut Ctx) {
         self.sel = Selection { height: self.sel.height, ..Selection::default() };
-        if self.input.trim().is_empty() {
+        if self.input.value().trim().is_empty() {
             self.result = None;
             self.problem = None;
             return;
         }
         // A half-typed filter ("stato:") is refused by the core: keep the last
         // hits meanwhile, and say why in place of the hint.
-        match ctx.try_call(Request::Search { query: self.input.clone(), limit: LIMIT }) {
+        match ctx.try_call(Request::Search { query: self.input.value().to_string(), limit: LIMIT }) {
             Ok(Reply::Found(r)) => {
                 self.result = Some(r);
                 self.problem = None;
@@ -142,11 +131,10 @@ impl SearchPopup {
         let [input, hint, list, summary] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
                 .areas(inner);
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(self.input.clone())])),
-            input,
-        );
-        frame.set_cursor_position((input.x + 2 + self.input.chars().count() as u16, input.y));
+        let room = usize::from(input.width.saturating_sub(2));
+        let spans = vec![Span::styled("/ ", theme.key()), Span::raw(self.input.visible(room))];
+        frame.render_widget(Paragraph::new(Line::from(spans)), input);
+        frame.set_cursor_position((input.x + 2 + self.input.column(room) as u16, input.y));
         let hint_line = match &self.problem {
             Some(problem) => Line::styled(problem.clone(), theme.error()),
             None => Line::styled(view.t(T::SearchPrompt), theme.dim()),

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{
-    Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
+    Counted, Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
@@ -97,8 +97,8 @@ struct Item {
 #[derive(Default)]
 struct Pane {
     items: Vec<Item>,
-    /// The list reached `LIMIT`: the count is "at least".
-    more: bool,
+    /// How many there are, counted by the core: the pane may list fewer (`LIMIT`).
+    count: u64,
     sel: Selection,
     area: Rect,
 }
@@ -128,6 +128,8 @@ impl Dashboard {
         let lang = view.lang;
         let service = view.who.service;
         let today = view.today;
+        // Panes whose list is capped get their figure from the core; the others list it all.
+        let mut count = None;
         let items: Vec<Item> = match kind {
             Kind::Needs => {
                 // Still waiting for a family: open, or with a proposal under way.
@@ -147,23 +149,27 @@ impl Dashboard {
                 ordinary.sort_by_key(|n| n.code);
                 ordinary.truncate(LIMIT);
                 list.extend(ordinary);
+                count = waiting
+                    .iter()
+                    .map(|&status| counted(ctx, Counted::Needs(open_needs(service, status))))
+                    .sum::<Option<u64>>();
                 list.iter().map(|n| need_item(n, lang)).collect()
             }
             Kind::Families => {
+                // The core keeps those with a place free before the cap, and counts them all.
                 let filter = FamilyFilter {
                     status: Some(FamilyStatus::Approved),
                     service,
+                    free_places: Some(true),
                     limit: Some(LIMIT),
                     ..FamilyFilter::default()
                 };
-                families(ctx, filter)
-                    .iter()
-                    .filter(|f| f.free_places.is_none_or(|n| n > 0))
-                    .map(|f| family_item(f, lang))
-                    .collect()
+                count = counted(ctx, Counted::Families(FamilyFilter { limit: None, ..filter.clone() }));
+                families(ctx, filter).iter().map(|f| family_item(f, lang)).collect()
             }
             Kind::Stale => {
                 let filter = FamilyFilter { stale: Some(true), service, limit: Some(LIMIT), ..FamilyFilter::default() };
+                count = counted(ctx, Counted::Families(FamilyFilter { limit: None, ..filter.clone() }));
                 families(ctx, filter).iter().map(|f| stale_item(f, lang)).collect()
             }
             Kind::Inbox => {
@@ -207,7 +213,7 @@ impl Dashboard {
             }
         };
         let pane = &mut self.panes[i];
-        pane.more = items.len() >= LIMIT;
+        pane.count = count.unwrap_or(items.len() as u64).max(items.len() as u64);
         let keep = pane.items.get(pane.sel.selected).map(|it| it.code.clone());
         pane.items = items;
         let at = keep.and_then(|c| pane.items.iter().position(|it| it.code == c)).unwrap_or(pane.sel.selected);
@@ -259,6 +265,14 @@ fn needs(ctx: &mut Ctx, filter: NeedFilter) -> Vec<NeedView> {
     match ctx.call(Request::NeedList { filter }) {
         Some(Reply::Needs(v)) => v.items,
         _ => Vec::new(),
+    }
+}
+
+/// How many records a list holds, counted by the core (none when the call failed).
+fn counted(ctx: &mut Ctx, of: Counted) -> Option<u64> {
+    match ctx.call(Request::Count { of }) {
+        Some(Reply::Count(n)) => Some(n),
+        _ => None,
     }
 }
 
@@ -465,7 +479,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, pane: &mut Pane, title: &str, focuse
     pane.area = area;
     pane.sel.height = usize::from(area.height.saturating_sub(2)).max(1);
     pane.sel.clamp(pane.items.len());
-    let count = format!("{}{}", pane.items.len(), if pane.more { "+" } else { "" });
+    let count = pane.count;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused() } else { theme.border() })

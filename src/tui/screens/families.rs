@@ -327,7 +327,7 @@ impl Families {
     fn save(&mut self, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         let Mode::Form { editor, base } = &mut self.mode else { return };
-        let bad = editor.form.check_all(lang);
+        let bad = editor.form.check_all(lang, ctx.view.today);
         if !bad.is_empty() {
             if let Some(i) = editor.form.fields.iter().position(|f| f.error.is_some()) {
                 editor.form.focus = i;
@@ -596,7 +596,8 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
         profile.ages = ages;
     }
     profile.sex_preference = SexPreference::ALL[form.field("profile.sex_preference").map_or(0, Field::as_index)];
-    profile.max_children = number("profile.max_children").map_or(0, |n| n.min(255) as u8);
+    // Left empty, the family keeps what it had (1 for a new one): empty is not "0 children".
+    profile.max_children = number("profile.max_children").map_or(profile.max_children, |n| n.min(255) as u8);
     profile.siblings_accepted = form.field("profile.siblings_accepted").is_some_and(Field::as_bool);
     profile.special_needs_accepted =
         set("profile.special_needs_accepted").into_iter().map(|i| SpecialNeed::ALL[i]).collect();
@@ -697,7 +698,7 @@ impl Screen for Families {
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
-            return match editor.key(ev, ctx.view.lang) {
+            return match editor.key(ev, ctx.view.lang, ctx.view.today) {
                 EditStep::Stay => Outcome::Done,
                 EditStep::Ignored => Outcome::Ignored,
                 EditStep::Save => {
@@ -750,7 +751,7 @@ impl Screen for Families {
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
-            return if editor.mouse(ev, ctx.view.lang) { Outcome::Done } else { Outcome::Ignored };
+            return if editor.mouse(ev, ctx.view.lang, ctx.view.today) { Outcome::Done } else { Outcome::Ignored };
         }
         if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;

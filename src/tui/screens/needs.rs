@@ -321,7 +321,7 @@ impl Needs {
         let lang = ctx.view.lang;
         let today = ctx.view.today;
         let Mode::Form { editor, base } = &mut self.mode else { return };
-        let bad = editor.form.check_all(lang);
+        let bad = editor.form.check_all(lang, today);
         if !bad.is_empty() {
             if let Some(i) = editor.form.fields.iter().position(|f| f.error.is_some()) {
                 editor.form.focus = i;
@@ -614,7 +614,7 @@ impl Screen for Needs {
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
-            return match editor.key(ev, ctx.view.lang) {
+            return match editor.key(ev, ctx.view.lang, ctx.view.today) {
                 EditStep::Stay => Outcome::Done,
                 EditStep::Ignored => Outcome::Ignored,
                 EditStep::Save => {
@@ -667,7 +667,7 @@ impl Screen for Needs {
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
-            return if editor.mouse(ev, ctx.view.lang) { Outcome::Done } else { Outcome::Ignored };
+            return if editor.mouse(ev, ctx.view.lang, ctx.view.today) { Outcome::Done } else { Outcome::Ignored };
         }
         if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;

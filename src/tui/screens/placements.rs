@@ -14,7 +14,7 @@ use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, View};
 use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::cli::placement::render_placement;
-use crate::model::dates::{format_date, parse_date};
+use crate::model::dates::{format_date, parse_date_or_word};
 use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
@@ -300,7 +300,7 @@ impl Placements {
             Ask::ReviewDate(code, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::ReviewDate(code, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) => match parse_date(&text) {
+                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
                     Some(date) => {
                         let q = format!("{code} {}  {}", format_date(date), Tx::AskReviewNote.get(lang));
                         self.ask = Some(Ask::ReviewNote(code, date, Prompt::new(q, "")));
@@ -337,7 +337,7 @@ impl Placements {
             Ask::CloseDate(code, outcome, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::CloseDate(code, outcome, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) => match parse_date(&text) {
+                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
                     Some(date) => {
                         let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
                         self.ask = Some(Ask::CloseNote(code, outcome, date, Prompt::new(q, "")));

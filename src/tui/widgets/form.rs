@@ -18,13 +18,14 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::i18n::{describe_reason, field_label, Lang};
-use crate::model::dates::parse_date;
+use crate::model::dates::{format_date, parse_date, parse_date_or_word};
 use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
 use crate::search::fold::{fold, is_subsequence};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
 use crate::tui::screens::{Ctx, View};
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::line_editor::{LineEditor, LineKey};
 
 texts!(Fx {
     Save => "salva", "save";
@@ -33,7 +34,7 @@ texts!(Fx {
     Toggle => "segna", "tick";
     Cancel => "annulla", "cancel";
     Pick => "scegli", "pick";
-    BadDate => "non è una data valida (gg/mm/aaaa)", "is not a valid date (dd/mm/yyyy)";
+    BadDate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)", "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
     BadNumber => "non è un numero", "is not a number";
     UnknownComune => "comune non trovato", "comune not found";
     Ambiguous => "più comuni con questo nome: sceglierne uno dall'elenco", "several comuni have this name: pick one from the list";
@@ -202,15 +203,21 @@ impl Field {
     }
 
     /// The local check made when the operator leaves the field: the value
-    /// parses (the core checks the rest on save). Resolves a typed comune.
-    pub fn check(&mut self, lang: Lang) {
+    /// parses (the core checks the rest on save). Resolves a typed comune,
+    /// and a date's word (`oggi`, `ieri`, `domani`) to the date it means
+    /// on `today`, the bank's day.
+    pub fn check(&mut self, lang: Lang, today: time::Date) {
         self.error = None;
         let empty = self.as_text().is_empty();
         let typed = self.is_typed();
         let problem = match &mut self.kind {
-            Kind::Date(s) if !s.trim().is_empty() && parse_date(s).is_none() => {
-                Some(format!("«{}» {}", s.trim(), Fx::BadDate.get(lang)))
-            }
+            Kind::Date(s) if !s.trim().is_empty() => match parse_date_or_word(s, today) {
+                Some(d) => {
+                    *s = format_date(d);
+                    None
+                }
+                None => Some(format!("«{}» {}", s.trim(), Fx::BadDate.get(lang))),
+            },
             Kind::Number(s) if !s.trim().is_empty() && s.trim().parse::<u64>().is_err() => {
                 Some(format!("«{}» {}", s.trim(), Fx::BadNumber.get(lang)))
             }
@@ -362,6 +369,8 @@ pub struct Form {
     scroll: usize,
     /// Where typing goes in the focused field, in characters; `None` at its end.
     caret: Option<usize>,
+    /// The focused field was just entered: no key has reached it yet.
+    fresh: bool,
     /// As last drawn, for clicks: the area, and the field of each line shown.
     area: Rect,
     rows: Vec<Option<usize>>,
@@ -377,6 +386,7 @@ impl Form {
             changed: false,
             scroll: 0,
             caret: None,
+            fresh: true,
             area: Rect::default(),
             rows: Vec::new(),
         }
@@ -399,9 +409,18 @@ impl Form {
         self.fields.get(self.focus).is_some_and(Field::is_typed)
     }
 
+    /// The focus goes to field `i`: typing starts at the end of its value,
+    /// and a number or date already there is replaced by the first
+    /// character typed (a move first keeps it).
+    fn enter(&mut self, i: usize) {
+        self.focus = i;
+        self.caret = None;
+        self.fresh = true;
+    }
+
     /// Runs every local check; the labels of the fields that fail.
-    pub fn check_all(&mut self, lang: Lang) -> Vec<String> {
-        self.fields.iter_mut().for_each(|f| f.check(lang));
+    pub fn check_all(&mut self, lang: Lang, today: time::Date) -> Vec<String> {
+        self.fields.iter_mut().for_each(|f| f.check(lang, today));
         self.fields.iter().filter(|f| f.error.is_some()).map(|f| f.label.clone()).collect()
     }
 
@@ -422,21 +441,20 @@ impl Form {
             }
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
-            self.caret = None;
+            self.enter(i);
         }
     }
 
-    fn move_focus(&mut self, forward: bool, lang: Lang) {
+    fn move_focus(&mut self, forward: bool, lang: Lang, today: time::Date) {
         if let Some(f) = self.fields.get_mut(self.focus) {
-            f.check(lang);
+            f.check(lang, today);
         }
         let n = self.fields.len().max(1);
-        self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
-        self.caret = None;
+        self.enter(if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n });
     }
 
-    pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> Step {
+    /// A key; `today` is the bank's day, for the words of a date field.
+    pub fn key(&mut self, ev: &KeyEvent, lang: Lang, today: time::Date) -> Step {
         if ev.kind == KeyEventKind::Release {
             return Step::Ignored;
         }
@@ -471,33 +489,29 @@ impl Form {
             Some(Act::Save) => return Step::Save,
             Some(Act::Cancel) => return Step::Cancel,
             Some(Act::Next | Act::Down) => {
-                self.move_focus(true, lang);
+                self.move_focus(true, lang, today);
                 return Step::Stay;
             }
             Some(Act::Enter) => {
-                self.move_focus(true, lang);
+                self.move_focus(true, lang, today);
                 return Step::Stay;
             }
             Some(Act::Prev | Act::Up) => {
-                self.move_focus(false, lang);
+                self.move_focus(false, lang, today);
                 return Step::Stay;
             }
             _ => {}
         }
-        // In a typed field ←/→, Home and End move where typing goes.
-        if let Some(len) = typed_len(&field.kind) {
-            let at = self.caret.unwrap_or(len).min(len);
-            let moved = match (act, ev.code) {
-                (Some(Act::Left), _) => Some(at.saturating_sub(1)),
-                (Some(Act::Right), _) => Some(at + 1),
-                (_, KeyCode::Home) => Some(0),
-                (_, KeyCode::End) => Some(len),
-                _ => None,
+        // A typed field: the line editor has the key (moves, edits).
+        if field.is_typed() {
+            return match typed(&mut field.kind, ev, &mut self.caret, &mut self.fresh) {
+                LineKey::Edited => {
+                    self.changed = true;
+                    Step::Stay
+                }
+                LineKey::Moved => Step::Stay,
+                LineKey::Finished(_) | LineKey::Ignored => Step::Ignored,
             };
-            if let Some(to) = moved {
-                self.caret = (to < len).then_some(to);
-                return Step::Stay;
-            }
         }
         let changed = match (&mut field.kind, act) {
             (Kind::Choice { options, index }, Some(Act::Right | Act::Space)) => {
@@ -527,7 +541,7 @@ impl Form {
                 *b = !*b;
                 true
             }
-            (kind, _) => typed(kind, ev, &mut self.caret),
+            _ => false,
         };
         if changed {
             self.changed = true;
@@ -562,28 +576,19 @@ impl Form {
                 Kind::Choice { .. } if focused => {
                     spans.push(Span::styled(format!("‹ {} ›", f.shown(lang)), theme.key()))
                 }
-                Kind::Multi { options, on, cursor } if focused => {
-                    let o = options.get(*cursor).cloned().unwrap_or_default();
-                    let tick = if on.get(*cursor).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
-                    spans.push(Span::styled(format!("‹ {tick} {o} ›"), theme.key()));
-                    spans.push(Span::styled(format!("  {}/{}", cursor + 1, options.len()), theme.dim()));
-                }
+                Kind::Multi { .. } if focused => spans.push(Span::styled(f.shown(lang), theme.key())),
                 _ => {
                     let shown = f.shown(lang);
                     let shown = if shown.is_empty() && !focused { "·".to_string() } else { shown };
                     if focused && f.is_typed() {
-                        // The caret: the character it stands on in reverse video, or a block at the end.
-                        let at = self.caret.unwrap_or(usize::MAX);
-                        let before: String = shown.chars().take(at).collect();
-                        let mut rest = shown.chars().skip(at);
-                        spans.push(Span::styled(before, value_style));
-                        match rest.next() {
-                            Some(c) => {
-                                spans.push(Span::styled(c.to_string(), theme.selected()));
-                                spans.push(Span::styled(rest.collect::<String>(), value_style));
-                            }
-                            None => spans.push(Span::styled("█", theme.key())),
+                        // The line editor draws the caret; a value the next key replaces shows all selected.
+                        let mut editor = LineEditor::at(&shown, self.caret.unwrap_or(usize::MAX));
+                        let picked = matches!(f.kind, Kind::Comune { code: Some(_), .. });
+                        if picked || (self.fresh && matches!(f.kind, Kind::Number(_) | Kind::Date(_))) {
+                            editor = editor.replacing();
                         }
+                        let room = usize::from(width.saturating_sub(2)).saturating_sub(label_w).max(2);
+                        spans.extend(editor.spans(room, value_style, theme.selected()));
                     } else {
                         spans.push(Span::styled(shown, value_style));
                     }
@@ -591,11 +596,15 @@ impl Form {
             }
             lines.push(Line::from(spans));
             if focused {
-                if let Kind::Multi { on, options, .. } = &f.kind {
-                    if on.iter().any(|&o| o) {
-                        let picked: Vec<&str> =
-                            options.iter().zip(on).filter(|(_, &o)| o).map(|(s, _)| s.as_str()).collect();
-                        lines.push(Line::styled(format!("{:w$}= {}", "", picked.join(", "), w = label_w), theme.dim()));
+                // Every option with its tick; ←→ move among them, Space ticks.
+                if let Kind::Multi { on, options, cursor } = &f.kind {
+                    for (j, (o, &ticked)) in options.iter().zip(on).enumerate() {
+                        let tick = if ticked { "[x]" } else { "[ ]" };
+                        let style = if j == *cursor { theme.selected() } else { theme.normal() };
+                        lines.push(Line::from(vec![
+                            Span::raw(format!("{:w$}", "", w = label_w)),
+                            Span::styled(format!("{tick} {o}"), style),
+                        ]));
                     }
                 }
                 if let Kind::Comune { suggestions, pick, .. } = &f.kind {
@@ -624,8 +633,8 @@ impl Form {
             .title(Span::styled(format!(" {} ", self.title), theme.title()));
         let (lines, focus, owners) = self.lines(view, area.width);
         let height = usize::from(area.height.saturating_sub(2)).saturating_sub(above.len()).max(1);
-        // The focused field and what hangs under it (suggestions, error) stay in sight.
-        let tail = focus + 6;
+        // The focused field and what hangs under it (options, suggestions, error) stay in sight.
+        let tail = owners.iter().rposition(|o| *o == Some(self.focus)).unwrap_or(focus).max(focus);
         if focus < self.scroll {
             self.scroll = focus;
         } else if tail >= self.scroll + height {
@@ -641,105 +650,58 @@ impl Form {
 
     /// A click: the field on that line takes the focus (the one left is checked,
     /// as with Tab). False when nothing was there.
-    pub fn click(&mut self, column: u16, row: u16, lang: Lang) -> bool {
+    pub fn click(&mut self, column: u16, row: u16, lang: Lang, today: time::Date) -> bool {
         let inside = column > self.area.x && column + 1 < self.area.x + self.area.width;
         let line = usize::from(row.saturating_sub(self.area.y + 1));
         let Some(Some(i)) = self.rows.get(line).filter(|_| inside && row > self.area.y) else { return false };
         if *i != self.focus {
             if let Some(f) = self.fields.get_mut(self.focus) {
-                f.check(lang);
+                f.check(lang, today);
             }
-            self.focus = *i;
-            self.caret = None;
+            self.enter(*i);
         }
         true
     }
 
     /// The wheel moves from field to field.
-    pub fn wheel(&mut self, down: bool, lang: Lang) {
-        self.move_focus(down, lang);
+    pub fn wheel(&mut self, down: bool, lang: Lang, today: time::Date) {
+        self.move_focus(down, lang, today);
     }
 }
 
-/// The length in characters of a field typed as text, or `None` for pickers.
-fn typed_len(kind: &Kind) -> Option<usize> {
-    match kind {
-        Kind::Text(s) | Kind::Number(s) | Kind::Date(s) | Kind::Comune { text: s, .. } => Some(s.chars().count()),
-        _ => None,
-    }
-}
-
-/// No field takes more characters than the longest any record allows (a
-/// note, a plan's text): what comes beyond — a megabyte pasted — is not
-/// kept, so each keystroke stays cheap. Shorter limits are named by the
-/// form's own check ("troppo lungo").
-const MAX_TYPED: usize = crate::model::limits::MAX_NOTES;
-
-/// A key typed into a text field, at the caret (the end when `None`); true when it changed.
-fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>) -> bool {
-    if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
-        return false;
-    }
-    let accepts = |kind: &Kind, c: char| match kind {
-        Kind::Text(_) | Kind::Comune { .. } => true,
-        Kind::Number(_) => c.is_ascii_digit(),
-        Kind::Date(_) => c.is_ascii_digit() || matches!(c, '/' | '-' | '.'),
-        _ => false,
-    };
-    let edit = match ev.code {
-        KeyCode::Char(c) if accepts(kind, c) => Edit::Insert(c),
-        KeyCode::Backspace => Edit::Back,
-        KeyCode::Delete => Edit::Delete,
-        _ => return false,
-    };
-    let (s, comune) = match kind {
+/// A key typed into a text, number, date or comune field, through the one
+/// line editor, at the caret (the end when `None`). `fresh`: the field was
+/// just entered, so a number or date in it is replaced by the first
+/// character typed.
+fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>, fresh: &mut bool) -> LineKey {
+    let replaces = matches!(kind, Kind::Number(_) | Kind::Date(_)) && *fresh;
+    let digits_only = matches!(kind, Kind::Number(_));
+    let (text, mut comune) = match kind {
         Kind::Text(s) | Kind::Number(s) | Kind::Date(s) => (s, None),
-        Kind::Comune { text, code, suggestions, pick } => {
-            // A picked comune is replaced by what is typed next.
-            if code.take().is_some() && matches!(edit, Edit::Insert(_)) {
-                text.clear();
-                *caret = None;
-            }
-            (text, Some((suggestions, pick)))
-        }
-        _ => return false,
+        Kind::Comune { text, code, suggestions, pick } => (text, Some((code, suggestions, pick))),
+        _ => return LineKey::Ignored,
     };
-    let len = s.chars().count();
-    let at = caret.unwrap_or(len).min(len);
-    let byte = |i: usize| s.char_indices().nth(i).map_or(s.len(), |(b, _)| b);
-    let changed = match edit {
-        Edit::Insert(_) if len >= MAX_TYPED => false,
-        Edit::Insert(c) => {
-            let b = byte(at);
-            s.insert(b, c);
-            *caret = caret.map(|_| at + 1);
-            true
-        }
-        Edit::Back if at > 0 => {
-            let b = byte(at - 1);
-            s.remove(b);
-            *caret = caret.map(|_| at - 1);
-            true
-        }
-        Edit::Delete if at < len => {
-            let b = byte(at);
-            s.remove(b);
-            *caret = (at + 1 < len).then_some(at);
-            true
-        }
-        _ => false,
-    };
-    if let Some((suggestions, pick)) = comune {
-        *suggestions = suggest_comuni(s, 5);
-        *pick = 0;
+    // A picked comune is replaced by what is typed next.
+    let picked = comune.as_ref().is_some_and(|(code, _, _)| code.is_some());
+    let mut editor = LineEditor::at(text, caret.unwrap_or(usize::MAX));
+    if replaces || picked {
+        editor = editor.replacing();
     }
-    changed
-}
-
-enum Edit {
-    Insert(char),
-    Back,
-    Delete,
+    let outcome = editor.key_taking(ev, |c| !digits_only || c.is_ascii_digit());
+    if matches!(outcome, LineKey::Edited | LineKey::Moved) {
+        *fresh = false;
+        let len = editor.len();
+        *caret = (editor.cursor() < len).then_some(editor.cursor());
+    }
+    if outcome == LineKey::Edited {
+        *text = editor.value().to_string();
+        if let Some((code, suggestions, pick)) = comune.as_mut() {
+            **code = None;
+            **suggestions = suggest_comuni(text, 5);
+            **pick = 0;
+        }
+    }
+    outcome
 }
 
 /// One field someone else changed: its label, the value you started from, theirs.
@@ -868,25 +830,26 @@ impl Editor {
     }
 
     /// Clicks and the wheel reach the form (not a question or a conflict being shown).
-    pub fn mouse(&mut self, ev: &MouseEvent, lang: Lang) -> bool {
+    pub fn mouse(&mut self, ev: &MouseEvent, lang: Lang, today: time::Date) -> bool {
         if self.asking.is_some() || self.conflict.is_some() {
             return false;
         }
         match ev.kind {
-            MouseEventKind::Down(MouseButton::Left) => self.form.click(ev.column, ev.row, lang),
+            MouseEventKind::Down(MouseButton::Left) => self.form.click(ev.column, ev.row, lang, today),
             MouseEventKind::ScrollDown => {
-                self.form.wheel(true, lang);
+                self.form.wheel(true, lang, today);
                 true
             }
             MouseEventKind::ScrollUp => {
-                self.form.wheel(false, lang);
+                self.form.wheel(false, lang, today);
                 true
             }
             _ => false,
         }
     }
 
-    pub fn key(&mut self, ev: &KeyEvent, lang: Lang) -> EditStep {
+    /// A key; `today` is the bank's day, for the words of a date field.
+    pub fn key(&mut self, ev: &KeyEvent, lang: Lang, today: time::Date) -> EditStep {
         if let Some(q) = self.asking.take() {
             let yes = matches!(ev.code, KeyCode::Char(c) if matches!(c.to_ascii_lowercase(), 's' | 'y'));
             return match (q, yes) {
@@ -915,7 +878,7 @@ impl Editor {
                 None => EditStep::Ignored,
             };
         }
-        match self.form.key(ev, lang) {
+        match self.form.key(ev, lang, today) {
             Step::Stay => EditStep::Stay,
             Step::Ignored => EditStep::Ignored,
             Step::Save => EditStep::Save,
@@ -979,7 +942,9 @@ mod tests {
     #[test]
     fn a_typo_is_fixed_in_the_middle_of_a_field() {
         let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
-        let key = |form: &mut Form, code: KeyCode| form.key(&KeyEvent::new(code, KeyModifiers::NONE), Lang::It);
+        let key = |form: &mut Form, code: KeyCode| {
+            form.key(&KeyEvent::new(code, KeyModifiers::NONE), Lang::It, time::macros::date!(2026 - 01 - 01))
+        };
         for c in "Giula Nuova".chars() {
             key(&mut form, KeyCode::Char(c));
         }
@@ -1003,10 +968,14 @@ mod tests {
         let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
         // 4 000 characters of a note, then 10 more pasted: those are not kept.
         for _ in 0..4010 {
-            form.key(&KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE), Lang::It);
+            form.key(
+                &KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE),
+                Lang::It,
+                time::macros::date!(2026 - 01 - 01),
+            );
         }
         assert_eq!(form.fields[0].as_text().chars().count(), 4000);
-        form.key(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE), Lang::It);
+        form.key(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE), Lang::It, time::macros::date!(2026 - 01 - 01));
         assert_eq!(form.fields[0].as_text().chars().count(), 3999);
     }
 
@@ -1020,7 +989,7 @@ mod tests {
     fn a_wrong_date_names_the_field() {
         let mut f = Field::date("profile.approved_on", Lang::It, None);
         f.kind = Kind::Date("31/02/2026".into());
-        f.check(Lang::It);
+        f.check(Lang::It, time::macros::date!(2026 - 01 - 01));
         let e = f.error.unwrap_or_default();
         assert!(e.contains("data di idoneità") && e.contains("31/02/2026"), "{e}");
     }
