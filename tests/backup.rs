@@ -11,7 +11,7 @@ use banca::bank::{
     Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
 };
 use banca::model::*;
-use banca::store::audit::ChainBreak;
+use banca::store::audit::{ChainBreak, HashSegment, HashVersion};
 use common::*;
 use serde_json::{json, Value};
 use time::macros::date;
@@ -453,4 +453,72 @@ fn a_record_line_beyond_the_bounds_is_refused_by_field_and_limit_and_writes_noth
         ])
     );
     assert!(target.store().is_empty(), "nothing written");
+}
+
+/// The export of a bank written before audit hash versions (export version
+/// 3): the same lines, but every audit entry hashed over bincode's bytes,
+/// chained as such, with no `hash_version` key.
+fn as_version_3(lines: &[String]) -> Vec<String> {
+    let mut old = lines.to_vec();
+    old[0] = r#"{"header":{"format":"banca-export","version":3,"store_format":1}}"#.into();
+    let mut prev = [0u8; 32];
+    for line in old.iter_mut().filter(|l| kind(l) == "audit") {
+        let Ok(ExportLine::Audit { mut record }) = serde_json::from_str::<ExportLine>(line) else { panic!("{line}") };
+        record.hash_version = HashVersion::Bincode;
+        record.prev_hash = prev;
+        record.hash = record.compute_hash();
+        prev = record.hash;
+        *line = ExportLine::Audit { record }.to_json();
+        assert!(!line.contains("hash_version"), "{line}");
+    }
+    reseal(&mut old);
+    old
+}
+
+#[test]
+fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_version_4() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#);
+    assert!(lines.iter().filter(|l| kind(l) == "audit").all(|l| l.ends_with(r#","hash_version":1}}}"#)));
+    let old = as_version_3(&lines);
+
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("a version 3 export is restored: {other:?}"),
+    }
+    let old_entries = old.iter().filter(|l| kind(l) == "audit").count() as u64;
+    match ask(&restored, ADMIN, Request::AuditVerify) {
+        Ok(Reply::AuditVerified { entries, hash_segments }) => {
+            assert!(entries >= old_entries, "{entries}");
+            // The old entries rest on bincode's bytes, and the verification says so.
+            assert_eq!(hash_segments[0], HashSegment { version: HashVersion::Bincode, first: 1, last: old_entries });
+            assert!(hash_segments[1..].iter().all(|run| run.version == HashVersion::Canonical1), "{hash_segments:?}");
+        }
+        other => panic!("the old chain verifies: {other:?}"),
+    }
+    // Exported again: the current version, the same lines (the restore's own entry follows the old ones).
+    let again = export_from(&restored);
+    assert_eq!(again[0], lines[0]);
+    let n = old.len() - 1;
+    assert_eq!(again[1..n], old[1..n]);
+}
+
+#[test]
+fn a_version_3_header_over_entries_with_the_canonical_hash_is_refused_at_the_first_of_them() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    lines[0] = r#"{"header":{"format":"banca-export","version":3,"store_format":1}}"#.into();
+    reseal(&mut lines);
+    let first = nth(&lines, "audit", 0);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults[0].line, first + 1, "{faults:?}");
+            assert_eq!(faults[0].problem, LineFault::UnknownKey { key: "audit.hash_version".into() });
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
 }

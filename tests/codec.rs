@@ -15,7 +15,7 @@ use std::fmt::Debug;
 use std::path::PathBuf;
 
 use banca::model::*;
-use banca::store::audit::{AuditAction, AuditEntry};
+use banca::store::audit::{AuditAction, AuditEntry, HashVersion};
 use banca::store::codec::{decode, encode, revision_of, CodecError, ENVELOPE_TAG};
 use banca::store::Versioned;
 use proptest::collection::vec;
@@ -394,8 +394,9 @@ fn audit_entry() -> impl Strategy<Value = AuditEntry> {
         vec(text(), 0..4),
         prop::array::uniform32(any::<u8>()),
         prop::array::uniform32(any::<u8>()),
+        pick(&[HashVersion::Bincode, HashVersion::Canonical1]),
     )
-        .prop_map(|(seq, at, actor, action, record, fields, prev_hash, hash)| AuditEntry {
+        .prop_map(|(seq, at, actor, action, record, fields, prev_hash, hash, hash_version)| AuditEntry {
             seq,
             at,
             actor,
@@ -404,6 +405,7 @@ fn audit_entry() -> impl Strategy<Value = AuditEntry> {
             fields,
             prev_hash,
             hash,
+            hash_version,
         })
 }
 
@@ -779,12 +781,20 @@ fn sample_placement() -> Placement {
 }
 
 fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.v1.bin"))
+    golden_path_of(name, 1)
+}
+
+fn golden_path_of(name: &str, version: u32) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.v{version}.bin"))
 }
 
 /// Compares the encoding of `sample` with the frozen bytes, or rewrites them under BANCA_BLESS=1.
 fn golden<T: Versioned + PartialEq + Clone + Debug>(name: &str, revision: u64, sample: &T) {
-    let path = golden_path(name);
+    golden_of(name, 1, revision, sample)
+}
+
+fn golden_of<T: Versioned + PartialEq + Clone + Debug>(name: &str, version: u32, revision: u64, sample: &T) {
+    let path = golden_path_of(name, version);
     let bytes = encode(revision, sample).expect("encodes");
     if std::env::var("BANCA_BLESS").as_deref() == Ok("1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -837,7 +847,20 @@ fn an_ambit_stored_by_format_version_1_still_reads_the_same() {
 
 #[test]
 fn an_audit_entry_stored_by_format_version_1_still_reads_the_same() {
-    golden("audit", 1, &sample_audit());
+    // Stored before hash versions: it reads as hashed over bincode's bytes,
+    // with the hash it was stored with. (Version 1 is never written again.)
+    let frozen = std::fs::read(golden_path("audit")).expect("tests/golden/audit.v1.bin");
+    let mut expected = sample_audit();
+    expected.hash_version = HashVersion::Bincode;
+    expected.hash =
+        hex::decode("57f704f7cb4fb05e26eecf0da2513dddac4477b42917d685ebf1a510ff232575").unwrap().try_into().unwrap();
+    assert_eq!(decode::<AuditEntry>(&frozen), Ok((1, expected)));
+}
+
+#[test]
+fn an_audit_entry_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 adds the hash version (tests/audit_hash.rs).
+    golden_of("audit", 2, 1, &sample_audit());
 }
 
 #[test]

@@ -138,7 +138,7 @@ fn listed(c: &mut Client) -> Vec<String> {
 
 fn verified(c: &mut Client) -> u64 {
     match ok(c, Request::AuditVerify) {
-        Reply::AuditVerified { entries } => entries,
+        Reply::AuditVerified { entries, .. } => entries,
         other => panic!("expected AuditVerified, got {other:?}"),
     }
 }
@@ -356,7 +356,7 @@ fn under_the_reserve_every_write_is_refused_and_every_read_answered_in_process()
         other => panic!("expected Family, got {other:?}"),
     }
     match ask(&bank, Request::AuditVerify) {
-        Ok(Reply::AuditVerified { entries }) => assert_eq!(entries, 5),
+        Ok(Reply::AuditVerified { entries, .. }) => assert_eq!(entries, 5),
         other => panic!("expected AuditVerified, got {other:?}"),
     }
     let text = banca::i18n::describe_error(

@@ -230,7 +230,7 @@ fn family(c: &mut Client, code: FamilyCode) -> FamilyView {
 
 fn audit_verified(c: &mut Client) -> u64 {
     match ok(c, Request::AuditVerify) {
-        Reply::AuditVerified { entries } => entries,
+        Reply::AuditVerified { entries, .. } => entries,
         other => panic!("expected AuditVerified, got {other:?}"),
     }
 }

@@ -409,6 +409,8 @@ pub enum Reply {
     Audit(Page<AuditEntry>),
     AuditVerified {
         entries: u64,
+        /// Which hash version each run of entries used, oldest first.
+        hash_segments: Vec<crate::store::audit::HashSegment>,
     },
     Doctor(Box<super::doctor::DoctorReport>),
     Quarantine(Vec<super::doctor::QuarantinedRaw>),

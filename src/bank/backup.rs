@@ -22,12 +22,18 @@ use crate::store::{meta_key, TreeId};
 
 use super::*;
 
+/// 4: an audit entry hashed with the canonical encoding carries its
+/// `hash_version` (one hashed over bincode's bytes, version 0, has no such
+/// key, as in version 3). Files of version 3 are still restored.
 /// 3: the closing line carries the SHA-256 of every line before it; a file
 /// must be exactly as banca wrote it. Versions 1 and 2 have no digest and
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 3;
+pub const EXPORT_VERSION: u32 = 4;
+/// The last version before audit hash versions: restored as it is (its
+/// entries are all of hash version 0), re-exported as the current one.
+pub(super) const EXPORT_VERSION_NO_HASH_VERSIONS: u32 = 3;
 pub(super) const EXPORT_FORMAT: &str = "banca-export";
 /// Places of the audit entries and of the closing line in an export's order.
 pub(super) const AUDIT_RANK: u8 = 10;

@@ -454,7 +454,7 @@ impl Bank {
     fn audit_verify(&self, who: &Principal) -> Response {
         self.require(who, Operation::ReadShared, Subject::AuditLog, None, "audit")?;
         match self.store.verify_audit() {
-            Ok(entries) => Ok(Reply::AuditVerified { entries }),
+            Ok(v) => Ok(Reply::AuditVerified { entries: v.entries, hash_segments: v.segments }),
             Err(b) => Err(BankError::AuditBroken(b)),
         }
     }

@@ -16,12 +16,12 @@ use std::collections::BTreeMap;
 use std::sync::MutexGuard;
 
 use crate::model::*;
-use crate::store::audit::{AuditEntry, ChainBreak};
+use crate::store::audit::{AuditEntry, ChainBreak, HashVersion};
 use crate::store::{meta_key, TreeId};
 
 use super::backup::{
     check_line, quarantine_problems, ExportLine, Seal, AUDIT_RANK, END_RANK, EXPORT_FORMAT, EXPORT_VERSION,
-    MAX_LINE_BYTES,
+    EXPORT_VERSION_NO_HASH_VERSIONS, MAX_LINE_BYTES,
 };
 use super::index::{self, FAMILY, NEED};
 use super::*;
@@ -44,6 +44,8 @@ pub struct Restore<'b> {
     /// The header named a version or format this banca does not restore:
     /// nothing after it is judged.
     foreign: bool,
+    /// The file is of version 3, whose audit entries all predate hash versions.
+    no_hash_versions: bool,
     /// Rank and key of the last record line, for the order check.
     place: (u8, Vec<u8>),
     /// The closing line, once read.
@@ -95,6 +97,7 @@ impl Bank {
             line: 0,
             seal: Seal::default(),
             foreign: false,
+            no_hash_versions: false,
             place: (0, vec![]),
             ended: false,
             faults: Vec::new(),
@@ -291,7 +294,9 @@ impl Restore<'_> {
         if self.line == 1 {
             match line {
                 ExportLine::Header { format, .. } if format != EXPORT_FORMAT => faults.push(LineFault::BadHeader),
-                ExportLine::Header { version, .. } if *version != EXPORT_VERSION => {
+                ExportLine::Header { version, .. }
+                    if *version != EXPORT_VERSION && *version != EXPORT_VERSION_NO_HASH_VERSIONS =>
+                {
                     self.foreign = true;
                     faults.push(if *version < EXPORT_VERSION {
                         LineFault::Undigested { version: *version }
@@ -303,7 +308,9 @@ impl Restore<'_> {
                     self.foreign = true;
                     faults.push(LineFault::StoreFormat { found: *store_format, supported: crate::store::STORE_FORMAT });
                 }
-                ExportLine::Header { .. } => {}
+                ExportLine::Header { version, .. } => {
+                    self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS
+                }
                 _ => faults.push(LineFault::BadHeader),
             }
             self.place = (0, vec![]);
@@ -478,6 +485,9 @@ impl Restore<'_> {
             }
             ExportLine::Audit { record } => {
                 self.summary.audit_entries += 1;
+                if self.no_hash_versions && record.hash_version != HashVersion::Bincode {
+                    faults.push(LineFault::UnknownKey { key: "audit.hash_version".into() });
+                }
                 if let Some(b) = self.chain.next(&record) {
                     faults.push(LineFault::AuditChain(b));
                 }

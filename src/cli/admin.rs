@@ -10,6 +10,7 @@ use clap::Args;
 use crate::bank::{Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
+use crate::store::audit::{HashSegment, HashVersion};
 
 use super::parse::FlagErrors;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
@@ -142,6 +143,20 @@ pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
         s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
     );
     Ok(())
+}
+
+/// "voci 1–120 sui byte della codifica bincode (versione 0)"
+fn hash_segment_text(run: &HashSegment, lang: crate::i18n::Lang) -> String {
+    let entries = if run.first == run.last {
+        format!("{} {}", lang.pick("voce", "entry"), run.first)
+    } else {
+        format!("{} {}–{}", lang.pick("voci", "entries"), run.first, run.last)
+    };
+    let how = match run.version {
+        HashVersion::Bincode => lang.pick("sui byte della codifica bincode", "over the bincode codec's bytes"),
+        HashVersion::Canonical1 => lang.pick("sulla codifica canonica", "over the canonical encoding"),
+    };
+    format!("{entries} {how} ({} {})", lang.pick("versione", "version"), run.version.number())
 }
 
 /// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
@@ -510,15 +525,24 @@ fn restore_failure(e: &crate::server::restore::RestoreError, lang: crate::i18n::
 pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
     if args.verify {
         return match s.request(Request::AuditVerify)? {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, hash_segments }) => {
                 if s.json {
-                    return print_json(&serde_json::json!({ "ok": true, "entries": entries }));
+                    return print_json(&serde_json::json!({
+                        "ok": true,
+                        "entries": entries,
+                        "hash_versions": hash_segments,
+                    }));
                 }
                 outln!(
                     "{} {entries} {}",
                     s.t("Registro integro:", "Audit log intact:"),
                     s.t("voci verificate.", "entries verified.")
                 );
+                // Entries hashed the old way rest on the record codec's bytes: worth knowing.
+                if hash_segments.iter().any(|run| run.version == HashVersion::Bincode) {
+                    let runs: Vec<String> = hash_segments.iter().map(|run| hash_segment_text(run, s.lang)).collect();
+                    outln!("{} {}.", s.t("Impronte:", "Hashes:"), runs.join("; "));
+                }
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),

@@ -111,7 +111,7 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
     );
     let admin = Actor::new(&opts.admin_user);
     match bank.handle(&admin, Request::AuditVerify) {
-        Ok(Reply::AuditVerified { entries }) => assert_eq!(entries, parts.audit.len() as u64),
+        Ok(Reply::AuditVerified { entries, .. }) => assert_eq!(entries, parts.audit.len() as u64),
         other => panic!("audit verify: {other:?}"),
     }
     // The bank exports exactly what it was given: same records, same order.

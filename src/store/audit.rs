@@ -5,11 +5,10 @@
 //! field and that link. The hash of the newest entry is also kept in the
 //! meta tree, so cutting entries off the end is detected too.
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
-use super::codec::canonical_bytes;
+pub use super::audit_hash::HashVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,7 +45,7 @@ impl AuditAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct AuditEntry {
     pub seq: u64,
     pub at: OffsetDateTime,
@@ -62,18 +61,34 @@ pub struct AuditEntry {
     pub prev_hash: [u8; 32],
     #[serde(with = "hex_hash")]
     pub hash: [u8; 32],
+    /// How `hash` was taken (`audit_hash`). Absent from the JSON of an entry
+    /// of version 0, so exports of older banks read and re-export unchanged.
+    #[serde(default)]
+    pub hash_version: HashVersion,
 }
 
-/// The fields of an entry the hash covers: everything but the hash.
-#[derive(Serialize)]
-struct Hashed<'a> {
-    seq: u64,
-    at: &'a OffsetDateTime,
-    actor: &'a str,
-    action: AuditAction,
-    record: &'a str,
-    fields: &'a [String],
-    prev_hash: &'a [u8; 32],
+/// Field by field as derived, except that JSON (and any human-readable
+/// form) leaves out a hash version of 0; the stored form always has it.
+impl Serialize for AuditEntry {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let legacy_text = s.is_human_readable() && self.hash_version == HashVersion::Bincode;
+        let mut out = s.serialize_struct("AuditEntry", if legacy_text { 8 } else { 9 })?;
+        out.serialize_field("seq", &self.seq)?;
+        out.serialize_field("at", &self.at)?;
+        out.serialize_field("actor", &self.actor)?;
+        out.serialize_field("action", &self.action)?;
+        out.serialize_field("record", &self.record)?;
+        out.serialize_field("fields", &self.fields)?;
+        out.serialize_field("prev_hash", &hex_hash::Field(&self.prev_hash))?;
+        out.serialize_field("hash", &hex_hash::Field(&self.hash))?;
+        if legacy_text {
+            out.skip_field("hash_version")?;
+        } else {
+            out.serialize_field("hash_version", &self.hash_version)?;
+        }
+        out.end()
+    }
 }
 
 impl AuditEntry {
@@ -99,22 +114,15 @@ impl AuditEntry {
             fields,
             prev_hash,
             hash: [0; 32],
+            hash_version: HashVersion::CURRENT,
         };
         e.hash = e.compute_hash();
         e
     }
 
+    /// The hash the entry's content gives under its own hash version.
     pub fn compute_hash(&self) -> [u8; 32] {
-        let hashed = Hashed {
-            seq: self.seq,
-            at: &self.at,
-            actor: &self.actor,
-            action: self.action,
-            record: &self.record,
-            fields: &self.fields,
-            prev_hash: &self.prev_hash,
-        };
-        Sha256::digest(canonical_bytes(&hashed)).into()
+        super::audit_hash::hash_of(self)
     }
 
     pub fn key(seq: u64) -> [u8; 8] {
@@ -153,12 +161,30 @@ pub enum ChainBreak {
     Unreadable { seq: u64, reason: String },
 }
 
+/// A run of consecutive entries hashed with the same version: an old bank's
+/// chain starts with entries hashed over bincode's bytes (version 0), and
+/// goes on with the canonical encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashSegment {
+    pub version: HashVersion,
+    pub first: u64,
+    pub last: u64,
+}
+
+/// A chain that verified: how many entries, and which hash version each run used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: u64,
+    pub segments: Vec<HashSegment>,
+}
+
 /// Checks a chain read in key order. `entries` yields (key seq, decoded
 /// entry); `head` is the (seq, hash) the bank recorded for the newest.
-pub fn verify<I>(entries: I, head: Option<(u64, [u8; 32])>) -> Result<u64, ChainBreak>
+pub fn verify<I>(entries: I, head: Option<(u64, [u8; 32])>) -> Result<Verified, ChainBreak>
 where
     I: IntoIterator<Item = (u64, Result<AuditEntry, String>)>,
 {
+    let mut segments: Vec<HashSegment> = Vec::new();
     let mut expected = 1u64;
     let mut prev = [0u8; 32];
     for (key_seq, entry) in entries {
@@ -176,6 +202,10 @@ where
             return Err(ChainBreak::BrokenLink { seq: key_seq });
         }
         prev = entry.hash;
+        match segments.last_mut() {
+            Some(run) if run.version == entry.hash_version => run.last = key_seq,
+            _ => segments.push(HashSegment { version: entry.hash_version, first: key_seq, last: key_seq }),
+        }
         expected += 1;
     }
     let last = expected - 1;
@@ -186,7 +216,7 @@ where
             Err(ChainBreak::Truncated { expected: seq, found: last })
         }
         None if last > 0 => Err(ChainBreak::Truncated { expected: 0, found: last }),
-        _ => Ok(last),
+        _ => Ok(Verified { entries: last, segments }),
     }
 }
 
@@ -221,6 +251,15 @@ fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, depth: usize, 
 
 mod hex_hash {
     use serde::{Deserialize, Deserializer, Serializer};
+
+    /// A hash to hand to `serialize_field`, written as `serialize` below writes it.
+    pub struct Field<'a>(pub &'a [u8; 32]);
+
+    impl serde::Serialize for Field<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize(self.0, s)
+        }
+    }
 
     pub fn serialize<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {

@@ -85,7 +85,60 @@ versioned!(Operator, StoredOperator, CurrentOperator);
 versioned!(Ambit, StoredAmbit, CurrentAmbit);
 versioned!(Proposal, StoredProposal, CurrentProposal);
 versioned!(Placement, StoredPlacement, CurrentPlacement);
-versioned!(AuditEntry, StoredAuditEntry, CurrentAuditEntry);
+
+/// Every version an audit entry has had, oldest first.
+#[derive(Deserialize)]
+pub enum StoredAuditEntry {
+    /// Before hash versions: hashed over these fields' bincode bytes.
+    V1(AuditEntryV1),
+    /// With the hash version it was hashed with.
+    V2(AuditEntry),
+}
+
+#[derive(Serialize)]
+pub enum CurrentAuditEntry<'a> {
+    /// Never written again; here so that `V2` has its index in
+    /// `StoredAuditEntry`, which is what bincode writes.
+    V1(()),
+    V2(&'a AuditEntry),
+}
+
+/// An audit entry as format version 1 stored it. Frozen: never change it.
+#[derive(Deserialize)]
+pub struct AuditEntryV1 {
+    seq: u64,
+    at: time::OffsetDateTime,
+    actor: String,
+    action: crate::store::audit::AuditAction,
+    record: String,
+    fields: Vec<String>,
+    prev_hash: [u8; 32],
+    hash: [u8; 32],
+}
+
+impl Versioned for AuditEntry {
+    type Stored = StoredAuditEntry;
+    type Current<'a> = CurrentAuditEntry<'a>;
+    fn current(&self) -> CurrentAuditEntry<'_> {
+        CurrentAuditEntry::V2(self)
+    }
+    fn upgrade(stored: StoredAuditEntry) -> Self {
+        match stored {
+            StoredAuditEntry::V1(v) => AuditEntry {
+                seq: v.seq,
+                at: v.at,
+                actor: v.actor,
+                action: v.action,
+                record: v.record,
+                fields: v.fields,
+                prev_hash: v.prev_hash,
+                hash: v.hash,
+                hash_version: crate::store::audit::HashVersion::Bincode,
+            },
+            StoredAuditEntry::V2(v) => v,
+        }
+    }
+}
 
 /// Encodes a record, and proves it can be read back: a body over the
 /// decoder's limit, or one that does not decode to itself, is refused here,

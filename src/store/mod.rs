@@ -13,6 +13,7 @@
 //! disk.
 
 pub mod audit;
+pub mod audit_hash;
 pub mod codec;
 mod open;
 pub mod quarantine;
@@ -31,7 +32,7 @@ pub use open::OpenOptions;
 pub use tx::StoreTx;
 pub(crate) use tx::{counter_key, index_prefix as index_key_prefix};
 
-use audit::{AuditEntry, ChainBreak};
+use audit::{AuditEntry, ChainBreak, Verified};
 
 /// Version of the store layout (trees, keys, meta). Bumped only with a migration.
 pub const STORE_FORMAT: u32 = 1;
@@ -327,7 +328,7 @@ impl Store {
     }
 
     /// Walks the whole audit chain.
-    pub fn verify_audit(&self) -> Result<u64, ChainBreak> {
+    pub fn verify_audit(&self) -> Result<Verified, ChainBreak> {
         let head = self.audit_head().map_err(|e| ChainBreak::Unreadable { seq: 0, reason: e.to_string() })?;
         let entries = self.tree(TreeId::Audit).iter().map(|kv| match kv {
             Ok((k, v)) => {

@@ -351,7 +351,7 @@ impl Fixture {
     /// Entries of a verified audit chain; panics when it does not verify.
     pub fn audit_verified(&self, user: &str) -> u64 {
         match self.ok(user, Request::AuditVerify) {
-            Reply::AuditVerified { entries } => entries,
+            Reply::AuditVerified { entries, .. } => entries,
             other => panic!("expected AuditVerified, got {other:?}"),
         }
     }

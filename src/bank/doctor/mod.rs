@@ -77,7 +77,7 @@ impl Bank {
             self.store.flush()?;
         }
         let audit = match self.store.verify_audit() {
-            Ok(entries) => AuditCheck { entries, broken: None },
+            Ok(verified) => AuditCheck { entries: verified.entries, broken: None },
             Err(b) => AuditCheck { entries: self.store.tree(TreeId::Audit).len() as u64, broken: Some(b) },
         };
         let quarantine = self.store.quarantined().filter_map(readable).collect();

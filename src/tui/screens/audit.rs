@@ -132,7 +132,7 @@ impl Audit {
     fn verify(&mut self, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         match ctx.try_call(Request::AuditVerify) {
-            Ok(Reply::AuditVerified { entries }) => {
+            Ok(Reply::AuditVerified { entries, .. }) => {
                 ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
             }
             Ok(_) => {}

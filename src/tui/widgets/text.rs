@@ -82,8 +82,9 @@ mod tests {
         ratatui::widgets::Widget::render(&hostile_line, area, &mut buffer);
         scrub(&mut buffer);
         let shown: String = (0..20).map(|x| buffer[(x, 0)].symbol().to_string()).collect();
-        // ESC took a cell of its own: it shows as �; the others joined a neighbour and are gone.
-        assert_eq!(shown.trim_end(), "Ma\u{FFFD}]0;x\u{FFFD}ria!");
+        // ratatui (0.30) drops C0 controls itself (ESC, BEL; CR LF leaves two blank cells);
+        // the bidi control and the zero-width space join a neighbour, and the scrub takes them out.
+        assert_eq!(shown.trim_end(), "Ma]0;xria  !");
     }
 
     #[test]
