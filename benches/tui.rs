@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request};
 use banca::demo::DemoOptions;
 use banca::i18n::Lang;
-use banca::tui::{view_for, App, CoreSource, Theme};
+use banca::tui::{view_for, App, CoreSource, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -80,15 +80,15 @@ fn main() {
     let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(admin) };
     let view = view_for(&mut source, Lang::It, Theme::from_env(), NOW.date()).expect("whoami");
     let started = Instant::now();
-    let mut app = App::new(Box::new(source), view, temp.path().display().to_string());
+    let mut app = InProcess::new(Box::new(source), view, temp.path().display().to_string());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
-    let _ = terminal.draw(|f| app.render(f));
+    let _ = terminal.draw(|f| app.view(f));
     row("App::new + first frame (Cruscotto, whole province)", ms(started.elapsed()), "ms");
 
-    let mut press = |app: &mut App, code: KeyCode| -> f64 {
+    let mut press = |app: &mut InProcess, code: KeyCode| -> f64 {
         let started = Instant::now();
         app.key(KeyEvent::new(code, KeyModifiers::NONE));
-        let _ = terminal.draw(|f| app.render(f));
+        let _ = terminal.draw(|f| app.view(f));
         ms(started.elapsed())
     };
 
@@ -115,6 +115,167 @@ fn main() {
         press(&mut app, KeyCode::Esc);
     }
     report("search popup: every keystroke", &mut typing);
+
+    slow_source(&bank, &me(), SLOW);
+    requests_per_change(&bank, &me());
+}
+
+/// How late the slow source answers every request.
+const SLOW: Duration = Duration::from_millis(200);
+/// Between two keystrokes of a quick typist.
+const TYPING: Duration = Duration::from_millis(60);
+
+/// The interface as `tui::run` drives it: the worker thread owns the
+/// source, replies come back on the channel as messages, every message is
+/// followed by a frame. Measures keystroke → frame (and reply → frame).
+struct Looped {
+    app: App,
+    worker: Worker,
+    replies: std::sync::mpsc::Receiver<Msg>,
+    terminal: Terminal<TestBackend>,
+    /// Reply → frame, for every reply handled.
+    reply_frames: Vec<f64>,
+    sent: usize,
+}
+
+impl Looped {
+    fn new(source: Box<dyn banca::tui::Source + Send>, view: banca::tui::View) -> Looped {
+        let (tx, replies) = std::sync::mpsc::channel();
+        let worker = Worker::spawn(source, tx);
+        let (app, effects) = App::new(view, "slow".into());
+        let terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        let mut looped = Looped { app, worker, replies, terminal, reply_frames: Vec::new(), sent: 0 };
+        looped.perform(effects);
+        looped
+    }
+
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Send { id, request, .. } = effect {
+                self.sent += 1;
+                self.worker.send(Job { id, request });
+            }
+        }
+    }
+
+    /// One message, its effects handed to the worker, one frame: how long it took.
+    fn handle(&mut self, msg: Msg) -> f64 {
+        let started = Instant::now();
+        let effects = self.app.update(msg);
+        self.perform(effects);
+        let app = &mut self.app;
+        let _ = self.terminal.draw(|f| app.view(f));
+        ms(started.elapsed())
+    }
+
+    fn press(&mut self, code: KeyCode) -> f64 {
+        let took = self.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.wait(TYPING);
+        took
+    }
+
+    /// Handles the replies that come within `pause`.
+    fn wait(&mut self, pause: Duration) {
+        let until = Instant::now() + pause;
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match self.replies.recv_timeout(left) {
+                Ok(msg) => {
+                    let took = self.handle(msg);
+                    self.reply_frames.push(took);
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Until nothing is in flight.
+    fn settle(&mut self) {
+        while self.app.in_flight() > 0 {
+            self.wait(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Keystroke → frame when every request is answered `delay` late: the
+/// keys that ask the server something (a screen, a record, a search), at
+/// a quick typist's pace. No key waits for the answer: the frame says
+/// "loading…" and the answer is drawn when it comes.
+fn slow_source(bank: &Arc<Bank>, admin: &str, delay: Duration) {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(admin.to_string()) };
+    let view = view_for(&mut source, Lang::It, Theme::from_env(), NOW.date()).expect("whoami");
+    let mut app = Looped::new(Box::new(Delayed { inner: source, delay }), view);
+    app.settle();
+    println!();
+    println!(
+        "{:<40} {:>6} {:>9} {:>9} {:>9}",
+        format!("source {} ms late (ms)", delay.as_millis()),
+        "keys",
+        "p50",
+        "p99",
+        "max"
+    );
+    let mut screens = Vec::new();
+    let mut records = Vec::new();
+    for _ in 0..2 {
+        for screen in ['2', '3', '5', '6', '1'] {
+            screens.push(app.press(KeyCode::Char(screen)));
+        }
+    }
+    app.press(KeyCode::Char('2'));
+    app.settle();
+    for _ in 0..5 {
+        app.press(KeyCode::Down);
+        records.push(app.press(KeyCode::Enter));
+        app.settle();
+        app.press(KeyCode::Esc);
+    }
+    let mut typing = Vec::new();
+    let sent_before = app.sent;
+    let mut typed = 0;
+    for query in ["rossi", "colombo"] {
+        app.press(KeyCode::Char('/'));
+        typing.extend(query.chars().map(|c| app.press(KeyCode::Char(c))));
+        typed += query.len();
+        app.settle();
+        app.press(KeyCode::Esc);
+    }
+    let searches = app.sent - sent_before;
+    report("slow source: a screen's number", &mut screens);
+    report("slow source: Enter on a family", &mut records);
+    report("slow source: search keystroke", &mut typing);
+    report("slow source: reply → frame", &mut app.reply_frames);
+    row(&format!("  searches sent for {typed} keystrokes (newest only)"), searches as f64, "");
+}
+
+/// Requests one interface sends when another operator edits a family:
+/// one it is not looking at (0), and the one whose record it shows (1).
+fn requests_per_change(bank: &Arc<Bank>, admin: &str) {
+    let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(admin.to_string()) };
+    let view = view_for(&mut source, Lang::It, Theme::from_env(), NOW.date()).expect("whoami");
+    let mut app = InProcess::new(Box::new(source), view, "events".into());
+    app.key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let families = match bank.handle(&Actor::new(admin.to_string()), Request::FamilyList { filter: Default::default() })
+    {
+        Ok(Reply::Families(page)) => page.items,
+        other => panic!("families: {other:?}"),
+    };
+    let (open, other) = (&families[0], &families[1]);
+    let changed = |f: &banca::bank::FamilyView| {
+        Live::Changed(banca::protocol::Event {
+            kind: banca::protocol::EventKind::Family,
+            code: f.code.to_string(),
+            revision: f.revision + 1,
+            by: "altro_operatore".into(),
+        })
+    };
+    println!();
+    let before = app.requests;
+    app.live(changed(other));
+    row("requests after a change to a family not shown", (app.requests - before) as f64, "");
+    let before = app.requests;
+    app.live(changed(open));
+    row("requests after a change to the family shown", (app.requests - before) as f64, "");
 }
 
 /// A `Vm…` line of /proc/self/status, in KiB.

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, Request};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, App, Live, ScreenId};
+use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
-fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut InProcess)) {
     for (suffix, frame) in frames(bank, user, keys) {
         insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }

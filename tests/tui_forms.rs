@@ -10,17 +10,17 @@ use std::sync::Arc;
 use banca::bank::{Bank, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role};
-use banca::tui::{draw_to_string, App};
+use banca::tui::{draw_to_string, InProcess};
 use common::tui::*;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn save(app: &mut App) {
+fn save(app: &mut InProcess) {
     app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
 }
 
 /// Snapshots of what `keys` lead to, at both sizes and in both languages.
-fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut App)) {
+fn snapshots(bank: &Arc<Bank>, user: &str, name: &str, keys: impl Fn(&mut InProcess)) {
     for (suffix, frame) in frames(bank, user, keys) {
         insta::assert_snapshot!(format!("{name}_{suffix}"), frame);
     }
@@ -34,7 +34,7 @@ const APPROVED: usize = 20;
 const NOTES: usize = 27;
 
 /// From the first field of the form to field `n`.
-fn to_field(app: &mut App, n: usize) {
+fn to_field(app: &mut InProcess, n: usize) {
     keys(app, KeyCode::Tab, n);
 }
 
@@ -351,7 +351,7 @@ const SPARE_ROOMS: usize = 26;
 
 /// A new family's form with the first adult and the comune filled in, the
 /// focus on the comune.
-fn new_family_up_to_comune(app: &mut App) {
+fn new_family_up_to_comune(app: &mut InProcess) {
     press(app, "2n");
     press(app, "Giulia Nuova");
     key(app, KeyCode::Tab);

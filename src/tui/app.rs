@@ -1,6 +1,10 @@
 //! The application: the screens, the popups above them, the lines around
 //! them (who is working, the tabs, the status, the keys) and where every
-//! key, click and server event goes. It only changes state; `render` draws it.
+//! key, click, reply and server event goes: `update` takes a message and
+//! gives back effects (requests to send, quitting) and never waits for the
+//! server; `view` draws the state.
+
+use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,10 +15,11 @@ use ratatui::Frame;
 
 use super::help::HelpPopup;
 use super::keys::{self, code, ctrl, label, plain, Binding, Hint, Key};
-use super::screens::{Ctx, Notice, Outcome, Screen, ScreenId, View};
+use super::screens::{cares, Ctx, Notice, Outcome, Screen, ScreenId, Tag, View};
 use super::search::SearchPopup;
-use super::source::{Live, Source};
+use super::source::{CallError, Live};
 use super::text::T;
+use super::worker::Replied;
 use crate::bank::{Reply, Request};
 use crate::model::{plain, ProposalCode, ProposalStatus};
 use crate::protocol::Event;
@@ -69,8 +74,70 @@ enum Popup {
     ConfirmQuit,
 }
 
+/// Everything the interface reacts to. (Each message is moved once, from
+/// the channel to `update`, never stored in numbers: its size does not matter.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize,
+    /// The answer to a request sent as `Effect::Send`.
+    Replied(Replied),
+    /// What the server pushed, or what happened to it.
+    Live(Live),
+    /// Time passed (the loop's wait ended with nothing to do).
+    Tick,
+}
+
+impl From<Live> for Msg {
+    fn from(l: Live) -> Self {
+        Msg::Live(l)
+    }
+}
+
+impl From<Replied> for Msg {
+    fn from(r: Replied) -> Self {
+        Msg::Replied(r)
+    }
+}
+
+/// Who asked for a request: its reply goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum To {
+    Screen(ScreenId),
+    Search,
+    App,
+}
+
+/// What the interface asks the world to do after a message (moved once, to the worker).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Ask the server; the answer comes back as `Msg::Replied` with `id`.
+    Send {
+        id: u64,
+        to: To,
+        tag: Tag,
+        request: Request,
+    },
+    Quit,
+}
+
+/// A request sent and not answered yet.
+#[derive(Debug, Clone, Copy)]
+struct Asked {
+    to: To,
+    tag: Tag,
+    newest_only: bool,
+}
+
+/// The application's own requests.
+const SERVICE_NAME: Tag = "service-name";
+const INBOX: Tag = "inbox";
+const FOUND: Tag = "found";
+
 pub struct App {
-    source: Box<dyn Source>,
     view: View,
     /// The bank's folder, as the top line shows it.
     bank: String,
@@ -85,23 +152,26 @@ pub struct App {
     tabs_area: Rect,
     /// Something changed since the last frame.
     dirty: bool,
+    next_id: u64,
+    in_flight: HashMap<u64, Asked>,
+    /// Reads waiting for the one of the same asker and tag in flight; a
+    /// newer one replaces the older, and the reply to the one in flight
+    /// is then dropped: only the newest is ever shown.
+    queued: Vec<(To, Tag, Request)>,
+    /// Proposals announced by an event, waiting for their record: (code, by whom).
+    inbox: Vec<(String, String)>,
+    /// The effects of the message being handled.
+    out: Vec<Effect>,
 }
 
 impl App {
-    pub fn new(mut source: Box<dyn Source>, view: View, bank: String) -> App {
-        let service_name = match view.who.service {
-            Some(code) => match source.call(Request::ServiceGet { code }) {
-                Ok(Reply::Service(s)) => s.record.details.name.clone(),
-                _ => String::new(),
-            },
-            None => String::new(),
-        };
+    /// The interface on its first screen, and the requests that fill it.
+    pub fn new(view: View, bank: String) -> (App, Vec<Effect>) {
         let screens = super::screens::all(&view);
         let mut app = App {
-            source,
             view,
             bank,
-            service_name,
+            service_name: String::new(),
             screens,
             current: 0,
             popup: None,
@@ -110,14 +180,34 @@ impl App {
             quit: false,
             tabs_area: Rect::default(),
             dirty: true,
+            next_id: 1,
+            in_flight: HashMap::new(),
+            queued: Vec::new(),
+            inbox: Vec::new(),
+            out: Vec::new(),
         };
+        if let Some(code) = app.view.who.service {
+            app.dispatch(To::App, SERVICE_NAME, Request::ServiceGet { code }, false);
+        }
         app.with_screen(0, |s, ctx| s.activate(ctx));
-        app
+        let effects = std::mem::take(&mut app.out);
+        (app, effects)
     }
 
-    /// The terminal was resized: draw again.
-    pub fn redraw(&mut self) {
-        self.dirty = true;
+    /// Handles one message; what it asks of the world comes back, in order.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(k) => self.key(k),
+            Msg::Mouse(m) => self.mouse(m),
+            Msg::Resize => self.dirty = true,
+            Msg::Replied(r) => self.replied(r),
+            Msg::Live(l) => self.live(l),
+            Msg::Tick => {}
+        }
+        if self.quit && !self.out.contains(&Effect::Quit) {
+            self.out.push(Effect::Quit);
+        }
+        std::mem::take(&mut self.out)
     }
 
     pub fn user(&self) -> &str {
@@ -137,10 +227,80 @@ impl App {
         self.screens[self.current].id()
     }
 
+    /// Requests sent and not answered yet.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Whether `to` waits for an answer.
+    fn busy(&self, to: To) -> bool {
+        self.in_flight.values().any(|a| a.to == to) || self.queued.iter().any(|(t, ..)| *t == to)
+    }
+
+    /// Sends a request. One whose newest answer only matters (a search, a
+    /// list) and whose twin (same asker, same tag) is in flight waits
+    /// instead, in place of any older one.
+    fn dispatch(&mut self, to: To, tag: Tag, request: Request, newest_only: bool) {
+        if newest_only && self.in_flight.values().any(|a| a.newest_only && a.to == to && a.tag == tag) {
+            self.queued.retain(|(t, g, _)| !(*t == to && *g == tag));
+            self.queued.push((to, tag, request));
+            return;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.in_flight.insert(id, Asked { to, tag, newest_only });
+        self.out.push(Effect::Send { id, to, tag, request });
+    }
+
+    fn replied(&mut self, replied: Replied) {
+        let Some(asked) = self.in_flight.remove(&replied.id) else { return };
+        self.dirty = true;
+        self.connected = replied.connected;
+        if asked.newest_only {
+            if let Some(i) = self.queued.iter().position(|(t, g, _)| *t == asked.to && *g == asked.tag) {
+                // A newer one of the same kind waits: this answer is already old.
+                let (to, tag, request) = self.queued.remove(i);
+                return self.dispatch(to, tag, request, true);
+            }
+        }
+        match asked.to {
+            To::Screen(id) => {
+                let outcome = self.with_screen(id.index(), |s, ctx| s.reply(asked.tag, replied.result, ctx));
+                self.follow(outcome);
+            }
+            To::Search => {
+                if let Some(Popup::Search(search)) = &mut self.popup {
+                    search.reply(replied.result, self.view.lang);
+                }
+            }
+            To::App => self.app_reply(asked.tag, replied.result),
+        }
+    }
+
+    fn app_reply(&mut self, tag: Tag, result: Result<Reply, CallError>) {
+        match (tag, result) {
+            (SERVICE_NAME, Ok(Reply::Service(s))) => self.service_name = s.record.details.name.clone(),
+            (INBOX, Ok(Reply::Proposal(p))) => {
+                let code = p.record.code.to_string();
+                let by = self.inbox.iter().position(|(c, _)| *c == code).map(|i| self.inbox.remove(i).1);
+                let mine = self.view.who.service == Some(p.record.family_service);
+                if mine && p.record.status == ProposalStatus::Proposed {
+                    let by = by.unwrap_or_default();
+                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(T::NewProposal))));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn with_screen<R>(&mut self, index: usize, f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> R) -> R {
-        let mut ctx = Ctx { source: self.source.as_mut(), view: &self.view, notice: &mut self.notice };
+        let mut sent = Vec::new();
+        let mut ctx = Ctx { view: &self.view, notice: &mut self.notice, sent: &mut sent };
         let r = f(self.screens[index].as_mut(), &mut ctx);
-        self.connected = self.source.connected();
+        let to = To::Screen(self.screens[index].id());
+        for sent in sent {
+            self.dispatch(to, sent.tag, sent.request, sent.newest_only);
+        }
         r
     }
 
@@ -149,8 +309,15 @@ impl App {
         self.with_screen(self.current, |s, ctx| s.activate(ctx));
     }
 
-    /// Opens a record by its code on its screen.
-    pub fn open(&mut self, code: &str) {
+    /// Opens a record by its code on its screen: the requests that show it.
+    pub fn open(&mut self, code: &str) -> Vec<Effect> {
+        self.dirty = true;
+        self.show(code);
+        std::mem::take(&mut self.out)
+    }
+
+    /// Goes to a record's screen and asks for the record.
+    fn show(&mut self, code: &str) {
         let Some(id) = ScreenId::for_code(code) else {
             self.notice = Some(Notice::Error(format!("{code}: {}", self.view.t(T::NotFound))));
             return;
@@ -163,6 +330,21 @@ impl App {
         });
         if !opened && self.notice.is_none() {
             self.notice = Some(Notice::Error(format!("{code}: {}", self.view.t(T::NotFound))));
+        }
+    }
+
+    /// Where a screen's answer to a key or a reply leads.
+    fn follow(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Open(code) => self.show(&code),
+            Outcome::Match(code) => {
+                self.current = ScreenId::Matching.index();
+                self.with_screen(self.current, |s, ctx| {
+                    s.activate(ctx);
+                    s.open(&code, ctx)
+                });
+            }
+            Outcome::Done | Outcome::Ignored => {}
         }
     }
 
@@ -182,7 +364,7 @@ impl App {
         }
     }
 
-    pub fn key(&mut self, ev: KeyEvent) {
+    fn key(&mut self, ev: KeyEvent) {
         self.dirty = true;
         if ev.kind == ratatui::crossterm::event::KeyEventKind::Release {
             return;
@@ -209,13 +391,19 @@ impl App {
                 return;
             }
             Some(Popup::Search(mut search)) => {
-                let mut ctx = Ctx { source: self.source.as_mut(), view: &self.view, notice: &mut self.notice };
-                match search.key(&ev, &mut ctx) {
-                    super::search::Step::Stay => self.popup = Some(Popup::Search(search)),
-                    super::search::Step::Close => {}
-                    super::search::Step::Open(code) => self.open(&code),
+                let step = search.key(&ev);
+                if let Some(query) = search.take_query() {
+                    let request = Request::Search { query, limit: super::search::LIMIT };
+                    self.dispatch(To::Search, FOUND, request, true);
                 }
-                self.connected = self.source.connected();
+                match step {
+                    super::search::Step::Stay => self.popup = Some(Popup::Search(search)),
+                    super::search::Step::Close => self.forget(To::Search),
+                    super::search::Step::Open(code) => {
+                        self.forget(To::Search);
+                        self.show(&code)
+                    }
+                }
                 return;
             }
             None => {}
@@ -243,15 +431,6 @@ impl App {
             outcome = self.with_screen(self.current, |s, ctx| s.key(&pane, ctx));
         }
         match outcome {
-            Outcome::Done => {}
-            Outcome::Open(code) => self.open(&code),
-            Outcome::Match(code) => {
-                self.current = ScreenId::Matching.index();
-                self.with_screen(self.current, |s, ctx| {
-                    s.activate(ctx);
-                    s.open(&code, ctx)
-                });
-            }
             Outcome::Ignored if !captures => {
                 if let Some(g) = keys::action(GLOBAL, &ev) {
                     self.global(g);
@@ -259,8 +438,14 @@ impl App {
                     self.global(Global::Quit);
                 }
             }
-            Outcome::Ignored => {}
+            other => self.follow(other),
         }
+    }
+
+    /// Answers `to` no longer wants (a popup closed): dropped when they come.
+    fn forget(&mut self, to: To) {
+        self.in_flight.retain(|_, a| a.to != to);
+        self.queued.retain(|(t, ..)| *t != to);
     }
 
     fn global(&mut self, g: Global) {
@@ -288,7 +473,7 @@ impl App {
         }
     }
 
-    pub fn mouse(&mut self, ev: MouseEvent) {
+    fn mouse(&mut self, ev: MouseEvent) {
         if self.popup.is_some() {
             return;
         }
@@ -302,9 +487,7 @@ impl App {
         if outcome != Outcome::Ignored {
             self.dirty = true;
         }
-        if let Outcome::Open(code) = outcome {
-            self.open(&code);
-        }
+        self.follow(outcome);
     }
 
     /// Which tab is under column `x`, measured as `render_tabs` lays them out.
@@ -320,31 +503,46 @@ impl App {
         None
     }
 
-    /// The screen shown is near the end of a list the server has more of
-    /// (and no popup covers it): `load_more` should run before the next wait.
+    /// The screen shown is near the end of a list the server has more of,
+    /// no popup covers it and nothing of it is in flight: `load_more` asks
+    /// for the next page.
     pub fn wants_more(&self) -> bool {
-        self.popup.is_none() && self.connected && self.screens[self.current].wants_more()
+        self.popup.is_none()
+            && self.connected
+            && !self.busy(To::Screen(self.current()))
+            && self.screens[self.current].wants_more()
     }
 
-    /// Fetches the next page of the list shown: one round trip.
-    pub fn load_more(&mut self) {
+    /// Asks for the next page of the list shown.
+    pub fn load_more(&mut self) -> Vec<Effect> {
         self.dirty = true;
         self.with_screen(self.current, |s, ctx| s.load_more(ctx));
+        std::mem::take(&mut self.out)
     }
 
-    /// What the server pushed, or what happened to it.
-    pub fn live(&mut self, live: Live) {
+    /// What the server pushed, or what happened to it. A change reaches
+    /// only the screens it touches (`screens::cares`): the one shown asks
+    /// again for what it shows of it, the others turn stale and reload
+    /// when shown.
+    fn live(&mut self, live: Live) {
         self.dirty = true;
         match live {
             Live::Changed(ev) => {
                 self.notify_inbox(&ev);
                 for i in 0..self.screens.len() {
-                    self.with_screen(i, |s, ctx| s.changed(&ev, ctx));
+                    if !cares(ev.kind, self.screens[i].id()) {
+                        continue;
+                    }
+                    if i == self.current {
+                        self.with_screen(i, |s, ctx| s.changed(&ev, ctx));
+                    } else {
+                        self.screens[i].mark_stale();
+                    }
                 }
             }
             Live::Lagged => {
                 self.notice = Some(Notice::Info(self.view.t(T::Lagged).to_string()));
-                self.with_screen(self.current, |s, ctx| s.reload(ctx));
+                self.reload_all();
             }
             Live::Lost => {
                 self.connected = false;
@@ -353,29 +551,35 @@ impl App {
             Live::Back => {
                 self.connected = true;
                 self.notice = Some(Notice::Info(self.view.t(T::Reconnected).to_string()));
-                self.with_screen(self.current, |s, ctx| s.reload(ctx));
+                self.reload_all();
             }
         }
     }
 
-    /// A proposal someone else made that waits for my service: say so.
+    /// Events may have been missed: the screen shown reloads, the others when shown.
+    fn reload_all(&mut self) {
+        for i in 0..self.screens.len() {
+            if i != self.current {
+                self.screens[i].mark_stale();
+            }
+        }
+        self.with_screen(self.current, |s, ctx| s.reload(ctx));
+    }
+
+    /// A proposal someone else made may wait for my service: its record says.
     fn notify_inbox(&mut self, ev: &Event) {
         if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };
-        if let Ok(Reply::Proposal(p)) = self.source.call(Request::ProposalGet { code }) {
-            let mine = self.view.who.service == Some(p.record.family_service);
-            if mine && p.record.status == ProposalStatus::Proposed {
-                self.notice = Some(Notice::Info(format!("{} {} ({})", self.view.t(T::NewProposal), ev.code, ev.by)));
-            }
-        }
+        self.inbox.push((ev.code.clone(), ev.by.clone()));
+        self.dispatch(To::App, INBOX, Request::ProposalGet { code }, false);
     }
 
     /// Draws the whole interface, then scrubs the frame: whatever a record,
     /// an error or the server carried, no control, bidirectional control or
     /// zero-width space reaches the terminal (`widgets::text::scrub`).
-    pub fn render(&mut self, frame: &mut Frame) {
+    pub fn view(&mut self, frame: &mut Frame) {
         self.render_screens(frame);
         super::widgets::text::scrub(frame.buffer_mut());
     }
@@ -406,6 +610,9 @@ impl App {
         let status_line = match &self.notice {
             Some(Notice::Info(t)) => Line::styled(t.clone(), theme.ok()),
             Some(Notice::Error(t)) => Line::styled(t.clone(), theme.error()),
+            None if self.busy(To::Screen(self.current())) || self.busy(To::Search) => {
+                Line::styled(self.view.t(T::Loading), theme.dim())
+            }
             None => Line::raw(""),
         };
         frame.render_widget(Paragraph::new(status_line), status);

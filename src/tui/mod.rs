@@ -13,16 +13,18 @@ mod terminal;
 pub mod text;
 pub mod theme;
 pub mod widgets;
+pub mod worker;
 
 use std::sync::mpsc;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event as TermEvent};
 
-pub use app::{App, MIN_HEIGHT, MIN_WIDTH};
-pub use screens::{ScreenId, View};
-pub use source::{CallError, CoreSource, Live, ServerSource, Source};
+pub use app::{App, Effect, Msg, To, MIN_HEIGHT, MIN_WIDTH};
+pub use screens::{ScreenId, Tag, View};
+pub use source::{CallError, CoreSource, Delayed, Live, ServerSource, Source};
 pub use theme::Theme;
+pub use worker::{Job, Replied, Worker};
 
 use crate::bank::{Reply, Request};
 use crate::client::Target;
@@ -47,19 +49,7 @@ pub enum TuiError {
     Terminal(#[from] std::io::Error),
 }
 
-/// Everything the loop waits for.
-enum Input {
-    Term(TermEvent),
-    Live(Live),
-}
-
-impl From<Live> for Input {
-    fn from(l: Live) -> Self {
-        Input::Live(l)
-    }
-}
-
-/// The view of the operator the server says we are.
+/// The view of the operator the server says we are (asked once, before the interface starts).
 pub fn view_for(source: &mut dyn Source, lang: Lang, theme: Theme, today: time::Date) -> Result<View, CallError> {
     let who = match source.call(Request::Whoami)? {
         Reply::Whoami(p) => p,
@@ -68,7 +58,12 @@ pub fn view_for(source: &mut dyn Source, lang: Lang, theme: Theme, today: time::
     Ok(View { lang, theme, who, today })
 }
 
-/// Runs the interface until the operator quits.
+/// How long the loop waits with nothing to do before a `Tick`.
+const TICK: Duration = Duration::from_secs(30);
+
+/// Runs the interface until the operator quits: keys, replies and events
+/// arrive on one channel as messages; the app's effects go to the worker
+/// that owns the connection. Nothing here waits for the server.
 pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     let lang = options.lang;
     let mut source =
@@ -76,52 +71,47 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     let view =
         view_for(&mut source, lang, Theme::from_env(), crate::bank::Clock::now(&crate::bank::SystemClock).date())
             .map_err(|e| TuiError::Refused(e.message(lang)))?;
-    let (tx, rx) = mpsc::channel::<Input>();
+    let (tx, rx) = mpsc::channel::<Msg>();
     source.listen(tx.clone());
-    let mut app = App::new(Box::new(source), view, options.bank_label.clone());
+    let worker = Worker::spawn(Box::new(source), tx.clone());
+    let (mut app, effects) = App::new(view, options.bank_label.clone());
+    perform(&worker, effects);
     let mut guard = terminal::TerminalGuard::enter(options.mouse)?;
     std::thread::spawn(move || loop {
-        match event::read() {
-            Ok(ev) => {
-                if tx.send(Input::Term(ev)).is_err() {
-                    return;
-                }
-            }
+        let msg = match event::read() {
+            Ok(TermEvent::Key(k)) => Msg::Key(k),
+            Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
+            Ok(TermEvent::Resize(..)) => Msg::Resize,
+            Ok(_) => continue,
             Err(_) => return,
+        };
+        if tx.send(msg).is_err() {
+            return;
         }
     });
-    tracing::info!(user = %app_user(&app), "interface started");
+    tracing::info!(user = %app.user(), "interface started");
     loop {
         if app.take_dirty() {
-            guard.terminal.draw(|f| app.render(f))?;
+            guard.terminal.draw(|f| app.view(f))?;
         }
         if app.should_quit() {
             break;
         }
         // A list the operator scrolled near the end of grows by a page
-        // between frames, keys first: the screen is drawn ("loading more…")
-        // before each page, never frozen longer than one round trip.
-        if app.wants_more() {
-            match rx.try_recv() {
-                Err(mpsc::TryRecvError::Empty) => {
-                    app.load_more();
-                    continue;
-                }
-                Err(mpsc::TryRecvError::Disconnected) => break,
-                Ok(input) => {
-                    handle(&mut app, input);
-                    continue;
-                }
-            }
+        // while nothing else waits: asked for, not waited for.
+        if app.wants_more() && matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty)) {
+            let effects = app.load_more();
+            perform(&worker, effects);
         }
         // Everything waiting is handled before the next frame: one frame per batch.
-        let first = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(input) => Some(input),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
+        let first = match rx.recv_timeout(TICK) {
+            Ok(msg) => msg,
+            Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        for input in first.into_iter().chain(std::iter::from_fn(|| rx.try_recv().ok())) {
-            handle(&mut app, input);
+        for msg in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+            let effects = app.update(msg);
+            perform(&worker, effects);
             if app.should_quit() {
                 break;
             }
@@ -131,25 +121,98 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     Ok(())
 }
 
-fn handle(app: &mut App, input: Input) {
-    match input {
-        Input::Term(TermEvent::Key(k)) => app.key(k),
-        Input::Term(TermEvent::Mouse(m)) => app.mouse(m),
-        Input::Term(TermEvent::Resize(..)) => app.redraw(),
-        Input::Term(_) => {}
-        Input::Live(l) => app.live(l),
+/// Hands the requests to the worker. A worker gone (it never ends on its
+/// own) leaves the requests unanswered: the screens keep saying "loading".
+fn perform(worker: &Worker, effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Send { id, request, .. } => {
+                worker.send(Job { id, request });
+            }
+            Effect::Quit => {}
+        }
     }
 }
 
-fn app_user(app: &App) -> String {
-    app.user().to_string()
+/// The app driven in this thread against a source answered at once: each
+/// request an effect asks for is answered before the next message, until
+/// nothing is left in flight. For tests and benchmarks; it counts requests.
+pub struct InProcess {
+    pub app: App,
+    source: Box<dyn Source>,
+    /// Requests answered so far.
+    pub requests: usize,
+}
+
+impl InProcess {
+    pub fn new(source: Box<dyn Source>, view: View, bank: String) -> InProcess {
+        let (app, effects) = App::new(view, bank);
+        let mut driven = InProcess { app, source, requests: 0 };
+        driven.settle(effects);
+        driven
+    }
+
+    /// One message, then every reply it leads to.
+    pub fn update(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        self.settle(effects);
+    }
+
+    pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+        self.update(Msg::Key(key));
+    }
+
+    pub fn mouse(&mut self, ev: ratatui::crossterm::event::MouseEvent) {
+        self.update(Msg::Mouse(ev));
+    }
+
+    pub fn live(&mut self, live: Live) {
+        self.update(Msg::Live(live));
+    }
+
+    /// The next page of the list shown, as the loop asks for it between keys.
+    pub fn load_more(&mut self) {
+        let effects = self.app.load_more();
+        self.settle(effects);
+    }
+
+    /// Opens a record by its code on its screen.
+    pub fn open(&mut self, code: &str) {
+        let effects = self.app.open(code);
+        self.settle(effects);
+    }
+
+    fn settle(&mut self, effects: Vec<Effect>) {
+        let mut pending: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = pending.pop_front() {
+            if let Effect::Send { id, request, .. } = effect {
+                self.requests += 1;
+                let result = self.source.call(request);
+                let connected = self.source.connected();
+                pending.extend(self.app.update(Msg::Replied(Replied { id, result, connected })));
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for InProcess {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for InProcess {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
 }
 
 /// Runs the app's loop for the given keys on a test backend (tests, benchmarks).
 pub fn draw_to_string(app: &mut App, width: u16, height: u16) -> String {
     let backend = ratatui::backend::TestBackend::new(width, height);
     let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
-    let _ = terminal.draw(|f| app.render(f));
+    let _ = terminal.draw(|f| app.view(f));
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buffer.area.height {

@@ -9,17 +9,19 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use ratatui::Frame;
 
 use super::keys::{self, code, label, Binding, Hint, Nav};
-use super::screens::{Ctx, View};
+use super::screens::View;
+use super::source::CallError;
 use super::text::T;
 use super::widgets::line_editor::{LineEditor, LineKey};
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
-use crate::bank::{Reply, Request};
+use crate::bank::Reply;
 use crate::cli::find::{context, kind_word};
+use crate::i18n::Lang;
 use crate::search::SearchResult;
 
 /// Hits asked for per keystroke: more than fit, few enough to be instant.
-const LIMIT: usize = 100;
+pub const LIMIT: usize = 100;
 
 #[derive(Default)]
 pub struct SearchPopup {
@@ -28,6 +30,8 @@ pub struct SearchPopup {
     sel: Selection,
     /// Why the core refused the query as typed (a filter not known yet, "stato:xyz").
     problem: Option<String>,
+    /// What was typed and not yet asked for.
+    typed: Option<String>,
 }
 
 pub enum Step {
@@ -77,7 +81,7 @@ impl SearchPopup {
         keys::hints(KEYS)
     }
 
-    pub fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Step {
+    pub fn key(&mut self, ev: &KeyEvent) -> Step {
         let len = self.result.as_ref().map_or(0, |r| r.hits.len());
         match keys::action(KEYS, ev) {
             Some(Act::Close) => return Step::Close,
@@ -94,27 +98,37 @@ impl SearchPopup {
             None => {}
         }
         if self.input.key(ev) == LineKey::Edited {
-            self.search(ctx);
+            self.sel = Selection { height: self.sel.height, ..Selection::default() };
+            if self.input.value().trim().is_empty() {
+                self.result = None;
+                self.problem = None;
+                self.typed = None;
+            } else {
+                self.typed = Some(self.input.value().to_string());
+            }
         }
         Step::Stay
     }
 
-    fn search(&mut self, ctx: &mut Ctx) {
-        self.sel = Selection { height: self.sel.height, ..Selection::default() };
+    /// The query to ask the core for, once per change of what is typed
+    /// (the application keeps only the newest in flight).
+    pub fn take_query(&mut self) -> Option<String> {
+        self.typed.take()
+    }
+
+    /// The core's hits for the newest query asked. A half-typed filter
+    /// ("stato:") is refused: the last hits stay, and the hint says why.
+    pub fn reply(&mut self, result: Result<Reply, CallError>, lang: Lang) {
         if self.input.value().trim().is_empty() {
-            self.result = None;
-            self.problem = None;
             return;
         }
-        // A half-typed filter ("stato:") is refused by the core: keep the last
-        // hits meanwhile, and say why in place of the hint.
-        match ctx.try_call(Request::Search { query: self.input.value().to_string(), limit: LIMIT }) {
+        match result {
             Ok(Reply::Found(r)) => {
                 self.result = Some(r);
                 self.problem = None;
             }
             Ok(_) => {}
-            Err(e) => self.problem = Some(e.message(ctx.view.lang)),
+            Err(e) => self.problem = Some(e.message(lang)),
         }
     }
 

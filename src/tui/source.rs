@@ -53,6 +53,19 @@ pub trait Source {
     }
 }
 
+/// Another source's answers, each `delay` late: a server far away or busy (benchmarks).
+pub struct Delayed<S> {
+    pub inner: S,
+    pub delay: Duration,
+}
+
+impl<S: Source> Source for Delayed<S> {
+    fn call(&mut self, request: Request) -> Result<Reply, CallError> {
+        std::thread::sleep(self.delay);
+        self.inner.call(request)
+    }
+}
+
 /// A bank in this process, as an operator: for tests and benchmarks.
 pub struct CoreSource {
     pub bank: Arc<Bank>,

@@ -1,11 +1,11 @@
-//! The interface driven in tests: an `App` on the real core as one of the
+//! The interface driven in tests: an `InProcess` on the real core as one of the
 //! fixture's operators, keys pressed, frames drawn as text.
 
 use std::sync::Arc;
 
 use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, view_for, App, CoreSource, Theme};
+use banca::tui::{draw_to_string, view_for, CoreSource, InProcess, Theme};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::NOW;
@@ -13,24 +13,24 @@ use super::NOW;
 /// The sizes every screen is snapshotted at: the smallest usable, and a roomy one.
 pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-pub fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> App {
+pub fn app(bank: &Arc<Bank>, user: &str, lang: Lang) -> InProcess {
     let mut source = CoreSource { bank: bank.clone(), actor: Actor::new(user.to_string()) };
     let view = view_for(&mut source, lang, Theme::plain(), NOW.date()).expect("whoami");
-    App::new(Box::new(source), view, "/srv/banca/bank".into())
+    InProcess::new(Box::new(source), view, "/srv/banca/bank".into())
 }
 
 /// Types `keys`, one character each.
-pub fn press(app: &mut App, keys: &str) {
+pub fn press(app: &mut InProcess, keys: &str) {
     for c in keys.chars() {
         app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
 }
 
-pub fn key(app: &mut App, code: KeyCode) {
+pub fn key(app: &mut InProcess, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
-pub fn keys(app: &mut App, code: KeyCode, times: usize) {
+pub fn keys(app: &mut InProcess, code: KeyCode, times: usize) {
     for _ in 0..times {
         key(app, code);
     }
@@ -38,7 +38,7 @@ pub fn keys(app: &mut App, code: KeyCode, times: usize) {
 
 /// What `keys` lead to, drawn at both sizes in both languages, each named
 /// by its suffix (`it_80x24`…) for the caller's snapshot.
-pub fn frames(bank: &Arc<Bank>, user: &str, keys: impl Fn(&mut App)) -> Vec<(String, String)> {
+pub fn frames(bank: &Arc<Bank>, user: &str, keys: impl Fn(&mut InProcess)) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for lang in [Lang::It, Lang::En] {
         for (w, h) in SIZES {

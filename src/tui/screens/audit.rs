@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::bank::{BankError, Cursor, Reply, Request};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::{RecordCode, Role};
@@ -67,7 +67,14 @@ pub struct Audit {
     filter: String,
     editing: bool,
     list_area: Rect,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
 }
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const VERIFY: Tag = "verify";
 
 impl Audit {
     pub fn new() -> Audit {
@@ -81,6 +88,7 @@ impl Audit {
             filter: String::new(),
             editing: false,
             list_area: Rect::default(),
+            stale: false,
         }
     }
 
@@ -95,24 +103,16 @@ impl Audit {
         if self.reserved {
             return;
         }
+        self.stale = false;
         let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: None };
-        if let Some(Reply::Audit(page)) = ctx.call(request) {
-            self.entries = page.items;
-            self.more = page.next;
-            self.loaded = true;
-            self.arrange();
-        }
+        ctx.latest(LIST, request);
     }
 
     /// The next (older) page of entries.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
         let request = Request::AuditList { record: self.record_filter(), limit: LIMIT, after: Some(after) };
-        if let Some(Reply::Audit(page)) = ctx.call(request) {
-            self.entries.extend(page.items);
-            self.more = page.next;
-            self.arrange();
-        }
+        ctx.latest(PAGE, request);
     }
 
     /// A user filter narrows the entries loaded; the list then grows only by explicit moves.
@@ -129,9 +129,10 @@ impl Audit {
         self.sel.clamp(self.shown.len());
     }
 
-    fn verify(&mut self, ctx: &mut Ctx) {
+    /// The chain checked by the core, entry by entry.
+    fn verified(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
-        match ctx.try_call(Request::AuditVerify) {
+        match result {
             Ok(Reply::AuditVerified { entries, .. }) => {
                 ctx.info(format!("{} {entries} {}", Tx::Intact.get(lang), Tx::Verified.get(lang)))
             }
@@ -152,7 +153,7 @@ impl Audit {
                 }
             }
             Act::Filter => self.editing = true,
-            Act::Verify => self.verify(ctx),
+            Act::Verify => ctx.send(VERIFY, Request::AuditVerify),
             Act::Reload => self.load(ctx),
         }
         Outcome::Done
@@ -181,13 +182,39 @@ impl Screen for Audit {
 
     fn activate(&mut self, ctx: &mut Ctx) {
         self.reserved = !matches!(ctx.view.who.role, Role::Admin | Role::Coordinator);
-        if !self.loaded {
+        if !self.loaded || self.stale {
             self.load(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.load(ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if tag == VERIFY {
+            self.verified(result, ctx);
+            return Outcome::Done;
+        }
+        match (tag, ctx.ok(result)) {
+            (LIST, Some(Reply::Audit(page))) => {
+                self.entries = page.items;
+                self.more = page.next;
+                self.loaded = true;
+                self.arrange();
+            }
+            (PAGE, Some(Reply::Audit(page))) => {
+                self.entries.extend(page.items);
+                self.more = page.next;
+                self.arrange();
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {

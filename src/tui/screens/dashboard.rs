@@ -11,15 +11,16 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::bank::{
     Counted, Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
 use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus, Urgency};
-use crate::protocol::Event;
+use crate::protocol::{Event, EventKind};
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::Selection;
@@ -101,6 +102,23 @@ struct Pane {
     count: u64,
     sel: Selection,
     area: Rect,
+    /// What the pane's requests brought so far, while some are in flight.
+    gathered: Gathered,
+    /// Replies still to come before the pane is filled.
+    waiting: usize,
+    /// Asked again while its requests were in flight: asked once more when they are in.
+    again: bool,
+}
+
+/// The records a pane is made of, page by page.
+#[derive(Default)]
+struct Gathered {
+    needs: Vec<NeedView>,
+    families: Vec<FamilyView>,
+    proposals: Vec<Proposal>,
+    placements: Vec<Placement>,
+    /// How many there are, counted by the core (the sum of the pane's `Count`s).
+    count: Option<u64>,
 }
 
 pub struct Dashboard {
@@ -109,11 +127,25 @@ pub struct Dashboard {
     focus: usize,
     /// No service of one's own: the whole province's figures.
     province: bool,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
+}
+
+/// Each pane's requests carry its name.
+fn tag(kind: Kind) -> Tag {
+    match kind {
+        Kind::Needs => "needs",
+        Kind::Inbox => "inbox",
+        Kind::Families => "families",
+        Kind::Outbox => "outbox",
+        Kind::Reviews => "reviews",
+        Kind::Stale => "stale",
+    }
 }
 
 impl Dashboard {
     pub fn new() -> Dashboard {
-        Dashboard { loaded: false, panes: Default::default(), focus: 0, province: false }
+        Dashboard { loaded: false, panes: Default::default(), focus: 0, province: false, stale: false }
     }
 
     fn load(&mut self, ctx: &mut Ctx) {
@@ -121,103 +153,75 @@ impl Dashboard {
             self.load_pane(i, *kind, ctx);
         }
         self.loaded = true;
+        self.stale = false;
     }
 
+    /// Asks for what a pane is made of; while its requests are in flight,
+    /// once more when they are in.
     fn load_pane(&mut self, i: usize, kind: Kind, ctx: &mut Ctx) {
-        let view = ctx.view;
-        let lang = view.lang;
-        let service = view.who.service;
-        let today = view.today;
-        // Panes whose list is capped get their figure from the core; the others list it all.
-        let mut count = None;
-        let items: Vec<Item> = match kind {
-            Kind::Needs => {
-                // Still waiting for a family: open, or with a proposal under way.
-                // Every emergency (few) first, then the ordinary ones up to the limit.
-                let waiting = [NeedStatus::Open, NeedStatus::Matching];
-                let of = |ctx: &mut Ctx, emergency: bool, limit: Option<usize>| {
-                    let mut list = Vec::new();
-                    for status in waiting {
-                        let filter = NeedFilter { emergency: Some(emergency), limit, ..open_needs(service, status) };
-                        list.extend(needs(ctx, filter));
-                    }
-                    list
-                };
-                let mut list = of(ctx, true, None);
-                list.sort_by_key(|n| (needed_by(n), n.code));
-                let mut ordinary = of(ctx, false, Some(LIMIT));
-                ordinary.sort_by_key(|n| n.code);
-                ordinary.truncate(LIMIT);
-                list.extend(ordinary);
-                count = waiting
-                    .iter()
-                    .map(|&status| counted(ctx, Counted::Needs(open_needs(service, status))))
-                    .sum::<Option<u64>>();
-                list.iter().map(|n| need_item(n, lang)).collect()
-            }
-            Kind::Families => {
-                // The core keeps those with a place free before the cap, and counts them all.
-                let filter = FamilyFilter {
-                    status: Some(FamilyStatus::Approved),
-                    service,
-                    free_places: Some(true),
-                    limit: Some(LIMIT),
-                    ..FamilyFilter::default()
-                };
-                count = counted(ctx, Counted::Families(FamilyFilter { limit: None, ..filter.clone() }));
-                families(ctx, filter).iter().map(|f| family_item(f, lang)).collect()
-            }
-            Kind::Stale => {
-                let filter = FamilyFilter { stale: Some(true), service, limit: Some(LIMIT), ..FamilyFilter::default() };
-                count = counted(ctx, Counted::Families(FamilyFilter { limit: None, ..filter.clone() }));
-                families(ctx, filter).iter().map(|f| stale_item(f, lang)).collect()
-            }
-            Kind::Inbox => {
-                let direction = service.map(|_| Direction::Inbox);
-                proposals(ctx, ProposalFilter { direction, active: Some(true), service, ..Default::default() })
-                    .iter()
-                    .filter(|p| matches!(p.status, ProposalStatus::Proposed | ProposalStatus::UnderReview))
-                    .map(|p| proposal_item(p, &p.family.to_string(), lang))
-                    .collect()
-            }
-            Kind::Outbox => match service {
-                Some(_) => {
-                    let filter = ProposalFilter {
-                        direction: Some(Direction::Outbox),
-                        active: Some(true),
-                        service,
-                        ..Default::default()
-                    };
-                    proposals(ctx, filter)
-                        .iter()
-                        .map(|p| proposal_item(p, &p.needs.first().map(|n| n.to_string()).unwrap_or_default(), lang))
-                        .collect()
-                }
-                // The coordination: accepted proposals whose placement has not started.
-                None => {
-                    let filter = ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() };
-                    proposals(ctx, filter).iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect()
-                }
-            },
-            Kind::Reviews => {
-                let filter = PlacementFilter { service, active: Some(true), ..Default::default() };
-                let mut due: Vec<(time::Date, Item)> = placements(ctx, filter, |p| p.review_due(today))
-                    .iter()
-                    .filter_map(|p| {
-                        let date = p.next_review()?;
-                        p.review_due(today).then(|| (date, review_item(p, date, today, lang)))
-                    })
-                    .collect();
-                due.sort_by_key(|(d, _)| *d);
-                due.into_iter().map(|(_, item)| item).collect()
-            }
-        };
+        if self.panes[i].waiting > 0 {
+            self.panes[i].again = true;
+            return;
+        }
+        let requests = pane_requests(kind, ctx.view);
         let pane = &mut self.panes[i];
-        pane.count = count.unwrap_or(items.len() as u64).max(items.len() as u64);
+        pane.gathered = Gathered::default();
+        pane.waiting = requests.len();
+        for request in requests {
+            ctx.send(tag(kind), request);
+        }
+    }
+
+    /// A page for a pane: kept, the next page asked for where the pane
+    /// needs every one, the pane filled when nothing more is to come.
+    fn take(&mut self, kind: Kind, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let Some(i) = KINDS.iter().position(|&k| k == kind) else { return };
+        let pane = &mut self.panes[i];
+        pane.waiting = pane.waiting.saturating_sub(1);
+        let reply = ctx.ok(result);
+        let next = reply.as_ref().and_then(Reply::next_page).cloned();
+        match reply {
+            Some(Reply::Needs(page)) => pane.gathered.needs.extend(page.items),
+            Some(Reply::Families(page)) => pane.gathered.families.extend(page.items),
+            Some(Reply::Count(n)) => pane.gathered.count = Some(pane.gathered.count.unwrap_or(0) + n),
+            // Every page of active proposals and ongoing placements: the pane must not miss one.
+            Some(Reply::Proposals(page)) => {
+                pane.gathered.proposals.extend(page.items.into_iter().map(|r| r.record));
+                if let Some(next) = next {
+                    pane.waiting += 1;
+                    let filter = pane_proposals(kind, ctx.view.who.service);
+                    ctx.send(tag(kind), Request::ProposalList { filter }.page_after(Some(next)));
+                }
+            }
+            Some(Reply::Placements(page)) => {
+                let today = ctx.view.today;
+                pane.gathered
+                    .placements
+                    .extend(page.items.into_iter().map(|r| r.record).filter(|p| p.review_due(today)));
+                if let Some(next) = next {
+                    pane.waiting += 1;
+                    let filter = pane_placements(ctx.view.who.service);
+                    ctx.send(tag(kind), Request::PlacementList { filter }.page_after(Some(next)));
+                }
+            }
+            _ => {}
+        }
+        if pane.waiting > 0 {
+            return;
+        }
+        let gathered = std::mem::take(&mut pane.gathered);
+        let gathered_count = gathered.count;
+        let items = pane_items(kind, gathered, ctx.view);
+        // Panes whose list is capped take their figure from the core; the others list it all.
+        let count = gathered_count.unwrap_or(items.len() as u64).max(items.len() as u64);
+        pane.count = count;
         let keep = pane.items.get(pane.sel.selected).map(|it| it.code.clone());
         pane.items = items;
         let at = keep.and_then(|c| pane.items.iter().position(|it| it.code == c)).unwrap_or(pane.sel.selected);
         pane.sel.select(at, pane.items.len());
+        if std::mem::take(&mut pane.again) {
+            self.load_pane(i, kind, ctx);
+        }
     }
 
     fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
@@ -260,55 +264,111 @@ fn needed_by(n: &NeedView) -> Option<time::Date> {
     }
 }
 
-/// The first page of needs: the panes show at most `LIMIT` of them.
-fn needs(ctx: &mut Ctx, filter: NeedFilter) -> Vec<NeedView> {
-    match ctx.call(Request::NeedList { filter }) {
-        Some(Reply::Needs(v)) => v.items,
-        _ => Vec::new(),
-    }
-}
-
-/// How many records a list holds, counted by the core (none when the call failed).
-fn counted(ctx: &mut Ctx, of: Counted) -> Option<u64> {
-    match ctx.call(Request::Count { of }) {
-        Some(Reply::Count(n)) => Some(n),
-        _ => None,
-    }
-}
-
-/// The first page of families: the panes show at most `LIMIT` of them.
-fn families(ctx: &mut Ctx, filter: FamilyFilter) -> Vec<FamilyView> {
-    match ctx.call(Request::FamilyList { filter }) {
-        Some(Reply::Families(v)) => v.items,
-        _ => Vec::new(),
-    }
-}
-
-/// Every page of active proposals: those waiting for an answer are few,
-/// and the pane must not miss one on a later page.
-fn proposals(ctx: &mut Ctx, filter: ProposalFilter) -> Vec<Proposal> {
-    let mut out = Vec::new();
-    ctx.each_page(Request::ProposalList { filter }, |reply| match reply {
-        Reply::Proposals(v) => {
-            out.extend(v.into_iter().map(|r| r.record));
-            true
+/// The requests a pane is made of.
+fn pane_requests(kind: Kind, view: &View) -> Vec<Request> {
+    let service = view.who.service;
+    match kind {
+        Kind::Needs => {
+            // Still waiting for a family: open, or with a proposal under way.
+            // Every emergency (few, one page) first, then the ordinary ones up to the limit.
+            let mut out = Vec::new();
+            for (emergency, limit) in [(true, None), (false, Some(LIMIT))] {
+                for status in [NeedStatus::Open, NeedStatus::Matching] {
+                    let filter = NeedFilter { emergency: Some(emergency), limit, ..open_needs(service, status) };
+                    out.push(Request::NeedList { filter });
+                }
+            }
+            // The figure: every waiting need, counted by the core.
+            for status in [NeedStatus::Open, NeedStatus::Matching] {
+                out.push(Request::Count { of: Counted::Needs(open_needs(service, status)) });
+            }
+            out
         }
-        _ => false,
-    });
-    out
+        Kind::Families => {
+            // The core keeps those with a place free before the cap, and counts them all.
+            let filter = FamilyFilter {
+                status: Some(FamilyStatus::Approved),
+                service,
+                free_places: Some(true),
+                limit: Some(LIMIT),
+                ..FamilyFilter::default()
+            };
+            let count = Request::Count { of: Counted::Families(FamilyFilter { limit: None, ..filter.clone() }) };
+            vec![Request::FamilyList { filter }, count]
+        }
+        Kind::Stale => {
+            let filter = FamilyFilter { stale: Some(true), service, limit: Some(LIMIT), ..FamilyFilter::default() };
+            let count = Request::Count { of: Counted::Families(FamilyFilter { limit: None, ..filter.clone() }) };
+            vec![Request::FamilyList { filter }, count]
+        }
+        Kind::Inbox | Kind::Outbox => vec![Request::ProposalList { filter: pane_proposals(kind, service) }],
+        Kind::Reviews => vec![Request::PlacementList { filter: pane_placements(service) }],
+    }
 }
 
-/// Every page of ongoing placements, keeping those `keep` says yes to (reviews due).
-fn placements(ctx: &mut Ctx, filter: PlacementFilter, keep: impl Fn(&Placement) -> bool) -> Vec<Placement> {
-    let mut out = Vec::new();
-    ctx.each_page(Request::PlacementList { filter }, |reply| match reply {
-        Reply::Placements(v) => {
-            out.extend(v.into_iter().map(|r| r.record).filter(|p| keep(p)));
-            true
+/// The proposals of the inbox pane, or of the outbox one (for the
+/// coordination: accepted proposals whose placement has not started).
+fn pane_proposals(kind: Kind, service: Option<crate::model::ServiceCode>) -> ProposalFilter {
+    match (kind, service) {
+        (Kind::Inbox, _) => {
+            let direction = service.map(|_| Direction::Inbox);
+            ProposalFilter { direction, active: Some(true), service, ..Default::default() }
         }
-        _ => false,
-    });
-    out
+        (_, Some(_)) => {
+            ProposalFilter { direction: Some(Direction::Outbox), active: Some(true), service, ..Default::default() }
+        }
+        (_, None) => ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() },
+    }
+}
+
+/// The ongoing placements, for the reviews due.
+fn pane_placements(service: Option<crate::model::ServiceCode>) -> PlacementFilter {
+    PlacementFilter { service, active: Some(true), ..Default::default() }
+}
+
+/// A pane's lines, from what its requests brought.
+fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
+    let lang = view.lang;
+    let today = view.today;
+    match kind {
+        Kind::Needs => {
+            let (mut list, mut ordinary): (Vec<NeedView>, Vec<NeedView>) =
+                gathered.needs.into_iter().partition(|n| needed_by(n).is_some());
+            list.sort_by_key(|n| (needed_by(n), n.code));
+            ordinary.sort_by_key(|n| n.code);
+            ordinary.truncate(LIMIT);
+            list.extend(ordinary);
+            list.iter().map(|n| need_item(n, lang)).collect()
+        }
+        Kind::Families => gathered.families.iter().map(|f| family_item(f, lang)).collect(),
+        Kind::Stale => gathered.families.iter().map(|f| stale_item(f, lang)).collect(),
+        Kind::Inbox => gathered
+            .proposals
+            .iter()
+            .filter(|p| matches!(p.status, ProposalStatus::Proposed | ProposalStatus::UnderReview))
+            .map(|p| proposal_item(p, &p.family.to_string(), lang))
+            .collect(),
+        Kind::Outbox => match view.who.service {
+            Some(_) => gathered
+                .proposals
+                .iter()
+                .map(|p| proposal_item(p, &p.needs.first().map(|n| n.to_string()).unwrap_or_default(), lang))
+                .collect(),
+            None => gathered.proposals.iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect(),
+        },
+        Kind::Reviews => {
+            let mut due: Vec<(time::Date, Item)> = gathered
+                .placements
+                .iter()
+                .filter_map(|p| {
+                    let date = p.next_review()?;
+                    p.review_due(today).then(|| (date, review_item(p, date, today, lang)))
+                })
+                .collect();
+            due.sort_by_key(|(d, _)| *d);
+            due.into_iter().map(|(_, item)| item).collect()
+        }
+    }
 }
 
 fn need_item(n: &NeedView, lang: Lang) -> Item {
@@ -393,13 +453,24 @@ impl Screen for Dashboard {
 
     fn activate(&mut self, ctx: &mut Ctx) {
         self.province = ctx.view.who.service.is_none();
-        if !self.loaded {
+        if !self.loaded || self.stale {
             self.load(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.load(ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if let Some(&kind) = KINDS.iter().find(|&&k| self::tag(k) == tag) {
+            self.take(kind, result, ctx);
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -443,11 +514,11 @@ impl Screen for Dashboard {
             return;
         }
         // The lists are small: the panes the event touches are read again at once.
-        let touched: &[Kind] = match ev.kind.as_str() {
-            "family" => &[Kind::Families, Kind::Stale],
-            "need" => &[Kind::Needs],
-            "proposal" => &[Kind::Inbox, Kind::Outbox],
-            "placement" => &[Kind::Reviews],
+        let touched: &[Kind] = match ev.kind {
+            EventKind::Family => &[Kind::Families, Kind::Stale],
+            EventKind::Need => &[Kind::Needs],
+            EventKind::Proposal => &[Kind::Inbox, Kind::Outbox],
+            EventKind::Placement => &[Kind::Reviews],
             _ => &[],
         };
         for kind in touched {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::bank::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::cli::family::render_family;
 use crate::i18n::{comune_label, format_timestamp, Lang};
@@ -159,7 +159,29 @@ pub struct Families {
     editing_filter: bool,
     mode: Mode,
     list_area: Rect,
+    /// Families changed while the list was hidden: their rows are asked again when it shows.
+    changed_rows: Vec<FamilyCode>,
+    /// Rows asked again, in the order asked (replies come in that order).
+    rows_asked: std::collections::VecDeque<FamilyCode>,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
+    /// The bank's services, for a coordinator's new family.
+    names: ServiceNames,
+    /// The saved change that met a newer revision: who and when, while the record is fetched.
+    conflict: Option<(String, String)>,
 }
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const RECORD: Tag = "record";
+const EDIT: Tag = "edit";
+const CONFIRM: Tag = "confirm";
+const CONFIRMED: Tag = "confirmed";
+const SAVE: Tag = "save";
+const CONFLICT: Tag = "conflict";
+const ROW: Tag = "row";
+const NAMES: Tag = "names";
 
 impl Families {
     pub fn new() -> Families {
@@ -176,33 +198,51 @@ impl Families {
             editing_filter: false,
             mode: Mode::List,
             list_area: Rect::default(),
+            changed_rows: Vec::new(),
+            rows_asked: Default::default(),
+            stale: false,
+            names: ServiceNames::default(),
+            conflict: None,
         }
     }
 
-    /// The first page of the list.
+    /// Asks for the first page of the list.
     fn load(&mut self, ctx: &mut Ctx) {
+        self.stale = false;
+        self.changed_rows.clear();
         let filter = FamilyFilter { status: self.status, ..FamilyFilter::default() };
-        if let Some(Reply::Families(page)) = ctx.call(Request::FamilyList { filter }) {
-            let selected = self.selected().map(|f| f.code);
-            self.rows = page.items;
-            self.more = page.next;
-            self.hay.clear();
-            self.loaded = true;
-            self.arrange(selected);
-        }
+        ctx.latest(LIST, Request::FamilyList { filter });
     }
 
-    /// The next page, after the rows loaded.
+    /// Asks for the next page, after the rows loaded.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
         let filter = FamilyFilter { status: self.status, after: Some(after), ..FamilyFilter::default() };
-        if let Some(Reply::Families(page)) = ctx.call(Request::FamilyList { filter }) {
-            let selected = self.selected().map(|f| f.code);
+        ctx.latest(PAGE, Request::FamilyList { filter });
+    }
+
+    /// A page came: the first replaces the rows, a next one extends them.
+    fn take_page(&mut self, page: crate::bank::Page<FamilyView>, first: bool) {
+        let selected = self.selected().map(|f| f.code);
+        if first {
+            self.rows = page.items;
+            self.loaded = true;
+        } else {
             // Events add only families before the cursor (`within_loaded`): none is here twice.
-            self.rows.extend(page.items);
-            self.more = page.next;
-            self.hay.clear();
-            self.arrange(selected);
+            let known: std::collections::BTreeSet<FamilyCode> = self.rows.iter().map(|r| r.code).collect();
+            self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.code)));
+        }
+        self.more = page.next;
+        self.hay.clear();
+        self.arrange(selected);
+    }
+
+    /// Whether what is shown of a family (its record, or else its row) is
+    /// already at `revision` or later.
+    fn shows_revision(&self, code: FamilyCode, revision: u64) -> bool {
+        match &self.mode {
+            Mode::Detail { view, .. } if view.code == code => view.revision >= revision,
+            _ => self.rows.iter().find(|r| r.code == code).is_some_and(|r| r.revision >= revision),
         }
     }
 
@@ -255,7 +295,13 @@ impl Families {
                     self.open_record(code, ctx);
                 }
             }
-            Act::Back => self.mode = Mode::List,
+            Act::Back => {
+                self.mode = Mode::List;
+                // Rows changed while the record was shown are asked again now.
+                for code in std::mem::take(&mut self.changed_rows) {
+                    self.refresh_one(code, ctx);
+                }
+            }
             Act::Filter => self.editing_filter = true,
             Act::Status => {
                 let all = FamilyStatus::ALL;
@@ -274,9 +320,13 @@ impl Families {
             }
             Act::ConfirmToday => self.confirm_today(ctx),
             Act::New => {
-                let mut form = family_form(None, ctx.view.lang);
-                form.fields.splice(0..0, assignment_fields(ctx));
-                self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
+                // A coordinator picks the service among the bank's: asked for first.
+                if ctx.view.who.service.is_none() && !self.names.complete {
+                    self.names = ServiceNames::default();
+                    ctx.send(NAMES, ServiceNames::request());
+                } else {
+                    self.new_form(ctx);
+                }
             }
             Act::Edit => self.edit(ctx),
             Act::Match => {
@@ -309,10 +359,22 @@ impl Families {
         }
     }
 
-    /// The form on the record as stored now; only the family's own service may change it.
+    fn new_form(&mut self, ctx: &mut Ctx) {
+        let mut form = family_form(None, ctx.view.lang);
+        form.fields.splice(0..0, assignment_fields(ctx.view, &self.names));
+        self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
+    }
+
+    /// Asks for the record as stored now, to edit it.
     fn edit(&mut self, ctx: &mut Ctx) {
-        let Some(code) = self.current_code() else { return };
-        let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
+        if let Some(code) = self.current_code() {
+            ctx.send(EDIT, Request::FamilyGet { code });
+        }
+    }
+
+    /// The form on the record as stored now; only the family's own service may change it.
+    fn edit_form(&mut self, view: FamilyView, ctx: &mut Ctx) {
+        let code = view.code;
         if view.private.is_none() {
             ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotEditable)));
             return;
@@ -340,7 +402,15 @@ impl Families {
             Some(code) => Request::FamilyUpdate { code, base_revision: editor.base_revision, input },
             None => Request::FamilyCreate { input },
         };
-        match ctx.try_call(request) {
+        ctx.send(SAVE, request);
+    }
+
+    /// The core's answer to the form: the record saved, or refusals next
+    /// to their fields, or a conflict (the record as stored now is asked for).
+    fn saved(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Mode::Form { editor, .. } = &mut self.mode else { return };
+        match result {
             Ok(Reply::Saved(saved)) => {
                 ctx.info(format!("{} {}", ctx.view.t(T::Saved), saved.code));
                 self.mode = Mode::List;
@@ -357,10 +427,8 @@ impl Families {
             }
             Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
                 let Some(fcode) = FamilyCode::parse(&code) else { return };
-                let Ok(Reply::Family(now)) = ctx.try_call(Request::FamilyGet { code: fcode }) else { return };
-                let current = family_form(Some(&now), lang);
-                editor.start_conflict(current, now.revision, changed_by, format_timestamp(changed_at), lang);
-                *base = Some(Box::new(now));
+                self.conflict = Some((changed_by, format_timestamp(changed_at)));
+                ctx.send(CONFLICT, Request::FamilyGet { code: fcode });
             }
             Err(e) => {
                 let message = e.message(lang);
@@ -368,6 +436,15 @@ impl Families {
                 ctx.error(message);
             }
         }
+    }
+
+    /// The record as stored now, next to what the operator typed.
+    fn show_conflict(&mut self, now: FamilyView, lang: Lang) {
+        let Some((changed_by, changed_at)) = self.conflict.take() else { return };
+        let Mode::Form { editor, base } = &mut self.mode else { return };
+        let current = family_form(Some(&now), lang);
+        editor.start_conflict(current, now.revision, changed_by, changed_at, lang);
+        *base = Some(Box::new(now));
     }
 
     /// Leaves the form: back to the record it edited, or to the list.
@@ -382,47 +459,55 @@ impl Families {
         }
     }
 
-    fn open_record(&mut self, code: FamilyCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::FamilyGet { code }) {
-            Some(Reply::Family(view)) => {
-                let scroll = match &self.mode {
-                    Mode::Detail { view: old, scroll } if old.code == code => *scroll,
-                    _ => 0,
-                };
-                if let Some(i) = self.shown.iter().position(|&i| self.rows[i].code == code) {
-                    self.sel.select(i, self.shown.len());
-                }
-                self.mode = Mode::Detail { view: Box::new(view), scroll };
-                true
-            }
-            _ => false,
+    /// Asks for a record, to show it.
+    fn open_record(&mut self, code: FamilyCode, ctx: &mut Ctx) {
+        ctx.latest(RECORD, Request::FamilyGet { code });
+    }
+
+    /// The record came: it is shown (where it was scrolled, if it was already).
+    fn show_record(&mut self, view: FamilyView) {
+        let code = view.code;
+        let scroll = match &self.mode {
+            Mode::Detail { view: old, scroll } if old.code == code => *scroll,
+            _ => 0,
+        };
+        if let Some(i) = self.shown.iter().position(|&i| self.rows[i].code == code) {
+            self.sel.select(i, self.shown.len());
+        }
+        if let Some(p) = self.rows.iter().position(|f| f.code == code) {
+            self.rows[p] = shared(view.clone());
+        }
+        self.mode = Mode::Detail { view: Box::new(view), scroll };
+    }
+
+    /// The availability confirmed as of today: one key, one revision. The
+    /// whole record (identity included) is what an update sends back: asked for first.
+    fn confirm_today(&mut self, ctx: &mut Ctx) {
+        if let Some(code) = self.current_code() {
+            ctx.send(CONFIRM, Request::FamilyGet { code });
         }
     }
 
-    /// The availability confirmed as of today: one key, one revision.
-    fn confirm_today(&mut self, ctx: &mut Ctx) {
-        let Some(code) = self.current_code() else { return };
-        // The whole record (identity included) is what an update sends back.
-        let Some(Reply::Family(view)) = ctx.call(Request::FamilyGet { code }) else { return };
+    fn confirm_record(&mut self, view: FamilyView, ctx: &mut Ctx) {
+        let code = view.code;
         if view.private.is_none() {
             ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotYours)));
             return;
         }
         let mut input = view.as_input();
         input.profile.confirmed_on = Some(ctx.view.today);
-        if let Some(Reply::Saved(saved)) = ctx.call(Request::FamilyUpdate { code, base_revision: view.revision, input })
-        {
-            ctx.info(format!("{} {} (rev. {})", ctx.view.t_local(Tx::ConfirmedToday), saved.code, saved.revision));
-            self.refresh_one(code, ctx);
-        }
+        ctx.send(CONFIRMED, Request::FamilyUpdate { code, base_revision: view.revision, input });
     }
 
-    /// One family changed: its row (and its record, if open) shows the new revision.
+    /// Asks for one family again, for its row (and its record, if open).
     fn refresh_one(&mut self, code: FamilyCode, ctx: &mut Ctx) {
-        let fresh = match ctx.source.call(Request::FamilyGet { code }) {
-            Ok(Reply::Family(v)) => Some(v),
-            _ => None,
-        };
+        self.rows_asked.push_back(code);
+        ctx.send(ROW, Request::FamilyGet { code });
+    }
+
+    /// One family as it is now (`None`: gone or no longer visible): its
+    /// row and its record, if open, show it.
+    fn take_row(&mut self, code: FamilyCode, fresh: Option<FamilyView>) {
         let keep = self.selected().map(|f| f.code);
         self.hay.clear();
         let pos = self.rows.iter().position(|f| f.code == code);
@@ -441,11 +526,6 @@ impl Families {
             (None, None) => {}
         }
         self.arrange(keep);
-        if let Mode::Detail { view, .. } = &self.mode {
-            if view.code == code {
-                self.open_record(code, ctx);
-            }
-        }
     }
 
     fn render_detail(&self, frame: &mut Frame, area: Rect, view: &View, family: &FamilyView, scroll: u16) {
@@ -683,8 +763,8 @@ impl Screen for Families {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        if !self.loaded {
-            self.load(ctx);
+        if !self.loaded || self.stale {
+            self.reload(ctx);
         }
     }
 
@@ -694,6 +774,54 @@ impl Screen for Families {
             let code = view.code;
             self.open_record(code, ctx);
         }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if tag == SAVE {
+            self.saved(result, ctx);
+            return Outcome::Done;
+        }
+        if tag == ROW {
+            let Some(code) = self.rows_asked.pop_front() else { return Outcome::Done };
+            let fresh = match result {
+                Ok(Reply::Family(v)) => Some(v),
+                _ => None,
+            };
+            if let (Mode::Detail { view, .. }, Some(v)) = (&mut self.mode, &fresh) {
+                if view.code == code {
+                    **view = v.clone();
+                }
+            }
+            self.take_row(code, fresh);
+            return Outcome::Done;
+        }
+        let Some(reply) = ctx.ok(result) else { return Outcome::Done };
+        match (tag, reply) {
+            (LIST, Reply::Families(page)) => self.take_page(page, true),
+            (PAGE, Reply::Families(page)) => self.take_page(page, false),
+            (RECORD, Reply::Family(view)) => self.show_record(view),
+            (EDIT, Reply::Family(view)) => self.edit_form(view, ctx),
+            (CONFIRM, Reply::Family(view)) => self.confirm_record(view, ctx),
+            (CONFIRMED, Reply::Saved(saved)) => {
+                ctx.info(format!("{} {} (rev. {})", ctx.view.t_local(Tx::ConfirmedToday), saved.code, saved.revision));
+                if let Some(code) = FamilyCode::parse(&saved.code) {
+                    if !self.shows_revision(code, saved.revision) {
+                        self.refresh_one(code, ctx);
+                    }
+                }
+            }
+            (CONFLICT, Reply::Family(now)) => self.show_conflict(now, ctx.view.lang),
+            (NAMES, reply) => match self.names.take(reply) {
+                Some(next) => ctx.send(NAMES, next),
+                None => self.new_form(ctx),
+            },
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -763,17 +891,28 @@ impl Screen for Families {
         }
     }
 
+    /// A family changed: asked again only if its record is open, or its row
+    /// is in the list shown, and what is shown is older than the change.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Family && self.loaded {
-            if let Some(code) = FamilyCode::parse(&ev.code) {
-                self.refresh_one(code, ctx);
-            }
+        let Some(code) = FamilyCode::parse(&ev.code) else { return };
+        if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+            return;
+        }
+        let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);
+        match &self.mode {
+            Mode::Detail { view, .. } if view.code == code => self.refresh_one(code, ctx),
+            Mode::List if in_list => self.refresh_one(code, ctx),
+            _ if in_list && !self.changed_rows.contains(&code) => self.changed_rows.push(code),
+            _ => {}
         }
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         match FamilyCode::parse(code) {
-            Some(code) => self.open_record(code, ctx),
+            Some(code) => {
+                self.open_record(code, ctx);
+                true
+            }
             None => false,
         }
     }

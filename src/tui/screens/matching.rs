@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::bank::{FamilyRanking, NeedRanking, Reply, Request};
 use crate::cli::matching::{contact_line, criteria_lines, distance, places, render_verdict, stale_text, summary, Side};
 use crate::i18n::{comune_label, Lang};
@@ -17,6 +17,7 @@ use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
@@ -111,7 +112,17 @@ pub struct Matching {
     scroll: u16,
     prompt: Option<(Ask, Prompt)>,
     list_area: Rect,
+    /// The ranking asked for answers a "why not": show the explanation when it comes.
+    explain_next: bool,
+    /// A change seen while another screen was shown: rank again when shown.
+    stale: bool,
+    /// The proposal sent: for which family and need.
+    proposing: Option<(FamilyCode, NeedCode)>,
 }
+
+/// Why the screen asked.
+const RANKING: Tag = "ranking";
+const PROPOSE: Tag = "propose";
 
 impl Default for Matching {
     fn default() -> Self {
@@ -129,6 +140,9 @@ impl Matching {
             scroll: 0,
             prompt: None,
             list_area: Rect::default(),
+            explain_next: false,
+            stale: false,
+            proposing: None,
         }
     }
 
@@ -156,51 +170,59 @@ impl Matching {
         }
     }
 
-    fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::MatchNeed { need, limit: LIMIT, why_not }) {
-            Some(Reply::NeedMatches(r)) => {
-                let same = self.need() == Some(need);
-                self.why_not = r.why_not.as_ref().map(|v| render_verdict(v, r.candidates_total, ctx.view.lang));
-                self.ranking = Some(Ranking::Need(r));
-                if !same {
-                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
-                    self.scroll = 0;
-                }
-                self.sel.clamp(self.len());
-                true
-            }
-            _ => false,
-        }
+    /// Asks for a need's ranking (with the verdict on one family, for a "why not").
+    fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) {
+        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not });
     }
 
-    fn load_family(&mut self, family: FamilyCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::MatchFamily { family, limit: LIMIT }) {
-            Some(Reply::FamilyMatches(r)) => {
-                let same = matches!(&self.ranking, Some(Ranking::Family(old)) if old.family.code == family);
+    /// Asks for the needs a family could serve.
+    fn load_family(&mut self, family: FamilyCode, ctx: &mut Ctx) {
+        ctx.latest(RANKING, Request::MatchFamily { family, limit: LIMIT });
+    }
+
+    /// A ranking came: shown, the highlight kept when it is the same one again.
+    fn take_ranking(&mut self, reply: Reply, lang: Lang) {
+        let same = match (&reply, &self.ranking) {
+            (Reply::NeedMatches(r), Some(Ranking::Need(old))) => r.need.code == old.need.code,
+            (Reply::FamilyMatches(r), Some(Ranking::Family(old))) => r.family.code == old.family.code,
+            _ => false,
+        };
+        match reply {
+            Reply::NeedMatches(r) => {
+                self.why_not = r.why_not.as_ref().map(|v| render_verdict(v, r.candidates_total, lang));
+                self.ranking = Some(Ranking::Need(r));
+            }
+            Reply::FamilyMatches(r) => {
                 self.ranking = Some(Ranking::Family(r));
                 self.why_not = None;
-                if !same {
-                    self.sel = Selection { height: self.sel.height, ..Selection::default() };
-                    self.scroll = 0;
-                }
-                self.sel.clamp(self.len());
-                true
             }
-            _ => false,
+            _ => return,
+        }
+        if !same {
+            self.sel = Selection { height: self.sel.height, ..Selection::default() };
+            self.scroll = 0;
+        }
+        self.sel.clamp(self.len());
+        if std::mem::take(&mut self.explain_next) {
+            self.focus = Focus::Explanation;
+            self.scroll = 0;
         }
     }
 
     fn load_code(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         if let Some(need) = NeedCode::parse(code) {
-            self.load_need(need, None, ctx)
+            self.load_need(need, None, ctx);
+            true
         } else if let Some(family) = FamilyCode::parse(code) {
-            self.load_family(family, ctx)
+            self.load_family(family, ctx);
+            true
         } else {
             false
         }
     }
 
     fn reload_current(&mut self, ctx: &mut Ctx) {
+        self.stale = false;
         match &self.ranking {
             Some(Ranking::Need(r)) => {
                 let (need, why) = (r.need.code, r.why_not.as_ref().map(|v| v.family));
@@ -257,23 +279,15 @@ impl Matching {
         match ask {
             Ask::WhyNot => match (self.need(), family_code(&text)) {
                 (Some(need), Some(family)) => {
-                    if self.load_need(need, Some(family), ctx) {
-                        self.focus = Focus::Explanation;
-                        self.scroll = 0;
-                    }
+                    self.explain_next = true;
+                    self.load_need(need, Some(family), ctx);
                 }
                 _ => ctx.error(format!("{text}: {}", Tx::BadFamily.get(lang))),
             },
             Ask::Note(family) => {
                 let Some(need) = self.need() else { return };
-                match ctx.try_call(Request::ProposalCreate { need, family, note: text }) {
-                    Ok(Reply::Saved(saved)) => {
-                        ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
-                        self.reload_current(ctx);
-                    }
-                    Ok(_) => {}
-                    Err(e) => ctx.error(e.message(lang)),
-                }
+                self.proposing = Some((family, need));
+                ctx.send(PROPOSE, Request::ProposalCreate { need, family, note: text });
             }
             Ask::Code => {
                 let code = text.to_uppercase();
@@ -412,10 +426,38 @@ impl Screen for Matching {
         h
     }
 
-    fn activate(&mut self, _ctx: &mut Ctx) {}
+    fn activate(&mut self, ctx: &mut Ctx) {
+        if self.stale {
+            self.reload_current(ctx);
+        }
+    }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.reload_current(ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = self.ranking.is_some();
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        let Some(reply) = ctx.ok(result) else {
+            self.explain_next = false;
+            self.proposing = None;
+            return Outcome::Done;
+        };
+        match (tag, reply) {
+            (RANKING, reply) => self.take_ranking(reply, lang),
+            (PROPOSE, Reply::Saved(saved)) => {
+                if let Some((family, need)) = self.proposing.take() {
+                    ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
+                    self.reload_current(ctx);
+                }
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -457,9 +499,9 @@ impl Screen for Matching {
         }
     }
 
-    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        // A family's availability, a need or a proposal moves the ranking.
-        if matches!(ev.kind.as_str(), "family" | "need" | "proposal" | "placement") && self.ranking.is_some() {
+    /// A family's availability, a need or a proposal moves the ranking (`cares` says which).
+    fn changed(&mut self, _ev: &Event, ctx: &mut Ctx) {
+        if self.ranking.is_some() {
             self.reload_current(ctx);
         }
     }

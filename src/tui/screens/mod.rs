@@ -14,15 +14,15 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use super::keys::Hint;
-use super::source::{CallError, Source};
+use super::source::CallError;
 use super::text::T;
 use super::theme::Theme;
 use crate::bank::{Principal, Reply, Request};
 use crate::i18n::Lang;
-use crate::protocol::Event;
+use crate::protocol::{Event, EventKind};
 
 /// The screens, in the order of their number keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenId {
     Dashboard,
     Families,
@@ -111,47 +111,53 @@ pub enum Notice {
     Error(String),
 }
 
-/// What a screen may use while handling a key or an event.
+/// A screen's own name for why it asked something: its reply comes back
+/// with it ("list", "record", "save"…), so the screen knows what to do with it.
+pub type Tag = &'static str;
+
+/// What a screen may use while handling a key, a reply or an event: it
+/// never waits for the server, it asks (`send`) and the answer comes back
+/// later as a message to `Screen::reply`.
 pub struct Ctx<'a> {
-    pub source: &'a mut dyn Source,
     pub view: &'a View,
     pub notice: &'a mut Option<Notice>,
+    /// Requests asked for while handling this message, in order.
+    pub sent: &'a mut Vec<Sent>,
+}
+
+/// A request a screen asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub tag: Tag,
+    pub request: Request,
+    /// Only the newest answer with this tag matters (a list, a ranking).
+    pub newest_only: bool,
 }
 
 impl Ctx<'_> {
-    /// A request; a failure goes to the status line and comes back as `None`.
-    pub fn call(&mut self, request: Request) -> Option<Reply> {
-        match self.source.call(request) {
+    /// Asks the server; the reply comes back to `Screen::reply` with `tag`.
+    /// Replies come in the order asked.
+    pub fn send(&mut self, tag: Tag, request: Request) {
+        self.sent.push(Sent { tag, request, newest_only: false });
+    }
+
+    /// Asks the server for what replaces what is shown: while one with the
+    /// same tag is in flight, this waits in place of any older one, and the
+    /// answer to the one in flight is dropped.
+    pub fn latest(&mut self, tag: Tag, request: Request) {
+        let newest_only = request.is_read();
+        self.sent.push(Sent { tag, request, newest_only });
+    }
+
+    /// The reply, or `None` with its failure on the status line.
+    pub fn ok(&mut self, result: Result<Reply, CallError>) -> Option<Reply> {
+        match result {
             Ok(reply) => Some(reply),
             Err(e) => {
                 *self.notice = Some(Notice::Error(e.message(self.view.lang)));
                 None
             }
         }
-    }
-
-    /// A list walked page by page (one round trip each), `each` taking every
-    /// page and saying whether to go on; for short lists (the province's
-    /// services, a service's operators) and for figures that need every
-    /// row of a bounded set (reviews due). False when a call failed.
-    pub fn each_page(&mut self, request: Request, mut each: impl FnMut(Reply) -> bool) -> bool {
-        let mut request = request;
-        loop {
-            let Some(reply) = self.call(request.clone()) else { return false };
-            let next = reply.next_page().cloned();
-            if !each(reply) {
-                return true;
-            }
-            match next {
-                Some(next) => request = request.page_after(Some(next)),
-                None => return true,
-            }
-        }
-    }
-
-    /// A request whose failure the screen shows itself (a form's fields).
-    pub fn try_call(&mut self, request: Request) -> Result<Reply, CallError> {
-        self.source.call(request)
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -180,18 +186,23 @@ pub trait Screen {
     fn id(&self) -> ScreenId;
     /// The keys of what the screen shows now, for the help bar and popup.
     fn hints(&self) -> Vec<Hint>;
-    /// Shown for the first time or again: load what is needed.
+    /// Shown for the first time or again: ask for what is missing or stale.
     fn activate(&mut self, ctx: &mut Ctx);
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome;
     fn mouse(&mut self, _ev: &MouseEvent, _ctx: &mut Ctx) -> Outcome {
         Outcome::Ignored
     }
-    /// Another operator (or this one) committed a change.
+    /// The answer to a request this screen sent with `tag`.
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome;
+    /// A committed change this screen cares about (`cares`), while it is
+    /// shown: ask again for what it touches among what is on screen, and
+    /// only that.
     fn changed(&mut self, _ev: &Event, _ctx: &mut Ctx) {}
+    /// A change it cares about happened while another screen was shown:
+    /// what it holds is reloaded when it is shown again.
+    fn mark_stale(&mut self);
     /// Events were missed or the server came back: reload what is shown.
-    fn reload(&mut self, ctx: &mut Ctx) {
-        self.activate(ctx);
-    }
+    fn reload(&mut self, ctx: &mut Ctx);
     /// Opens a record by its code; false when it is not this screen's.
     fn open(&mut self, _code: &str, _ctx: &mut Ctx) -> bool {
         false
@@ -205,26 +216,65 @@ pub trait Screen {
         false
     }
     /// The operator is near the end of the rows loaded and the server has
-    /// more: the application calls `load_more` before waiting for a key.
+    /// more: the application calls `load_more` when nothing of this screen is in flight.
     fn wants_more(&self) -> bool {
         false
     }
-    /// Fetches the next page of the list shown (one round trip).
+    /// Asks for the next page of the list shown.
     fn load_more(&mut self, _ctx: &mut Ctx) {}
+    /// Draws what the screen holds; only ratatui's layout state (scroll
+    /// offsets, where a list was drawn) changes here, never data.
     fn render(&mut self, frame: &mut Frame, area: Rect, view: &View);
 }
 
-/// Code and name of every service (the province's: a few pages at most), to name them in full.
-pub fn service_names(ctx: &mut Ctx) -> std::collections::BTreeMap<crate::model::ServiceCode, String> {
-    let mut names = std::collections::BTreeMap::new();
-    ctx.each_page(Request::ServiceList { after: None, limit: None }, |reply| match reply {
-        Reply::Services(list) => {
-            names.extend(list.into_iter().map(|r| (r.record.code, r.record.details.name)));
-            true
+/// Which screens a committed change of `kind` may touch: the one place that
+/// maps a change to screens. A screen not listed neither reloads nor turns stale.
+pub fn cares(kind: EventKind, screen: ScreenId) -> bool {
+    use EventKind as K;
+    use ScreenId as S;
+    match screen {
+        S::Dashboard => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement),
+        S::Families => kind == K::Family,
+        S::Needs => kind == K::Need,
+        // A family's availability, a need or a proposal moves the ranking.
+        S::Matching => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement),
+        S::Proposals => kind == K::Proposal,
+        S::Placements => kind == K::Placement,
+        S::Services => matches!(kind, K::Service | K::Operator | K::Ambit),
+        // Every committed change writes an entry.
+        S::Audit => kind != K::Lagged,
+    }
+}
+
+/// Code and name of every service (the province's: a few pages at most),
+/// to name them in full: gathered page by page as the replies come.
+#[derive(Debug, Default, Clone)]
+pub struct ServiceNames {
+    pub names: std::collections::BTreeMap<crate::model::ServiceCode, String>,
+    /// Every page has come.
+    pub complete: bool,
+}
+
+impl ServiceNames {
+    /// The first page's request.
+    pub fn request() -> Request {
+        Request::ServiceList { after: None, limit: None }
+    }
+
+    /// Takes a page; the next page's request while there are more.
+    pub fn take(&mut self, reply: Reply) -> Option<Request> {
+        let next = reply.next_page().cloned();
+        if let Reply::Services(list) = reply {
+            self.names.extend(list.into_iter().map(|r| (r.record.code, r.record.details.name)));
         }
-        _ => false,
-    });
-    names
+        match next {
+            Some(next) => Some(Self::request().page_after(Some(next))),
+            None => {
+                self.complete = true;
+                None
+            }
+        }
+    }
 }
 
 /// One of each screen, in the order of `ScreenId::ALL`.

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::bank::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::cli::need::{render_need, urgency_text};
 use crate::i18n::{comune_label, format_timestamp, Lang};
@@ -142,7 +142,27 @@ pub struct Needs {
     editing_filter: bool,
     mode: Mode,
     list_area: Rect,
+    /// Needs changed while the list was hidden: their rows are asked again when it shows.
+    changed_rows: Vec<NeedCode>,
+    /// Rows asked again, in the order asked (replies come in that order).
+    rows_asked: std::collections::VecDeque<NeedCode>,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
+    /// The bank's services, for a coordinator's new need.
+    names: ServiceNames,
+    /// The saved change that met a newer revision: who and when, while the record is fetched.
+    conflict: Option<(String, String)>,
 }
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const RECORD: Tag = "record";
+const EDIT: Tag = "edit";
+const SAVE: Tag = "save";
+const CONFLICT: Tag = "conflict";
+const ROW: Tag = "row";
+const NAMES: Tag = "names";
 
 impl Needs {
     pub fn new() -> Needs {
@@ -159,33 +179,52 @@ impl Needs {
             editing_filter: false,
             mode: Mode::List,
             list_area: Rect::default(),
+            changed_rows: Vec::new(),
+            rows_asked: Default::default(),
+            stale: false,
+            names: ServiceNames::default(),
+            conflict: None,
         }
     }
 
+    /// Asks for the first page of the list.
     fn load(&mut self, ctx: &mut Ctx) {
+        self.stale = false;
+        self.changed_rows.clear();
         let filter = NeedFilter { status: self.status, ..NeedFilter::default() };
-        if let Some(Reply::Needs(page)) = ctx.call(Request::NeedList { filter }) {
-            let selected = self.selected().map(|n| n.code);
-            // Lists show the shared view: the child's identity stays in the record.
-            self.rows = page.items.into_iter().map(shared).collect();
-            self.more = page.next;
-            self.hay.clear();
-            self.loaded = true;
-            self.arrange(selected);
-        }
+        ctx.latest(LIST, Request::NeedList { filter });
     }
 
-    /// The next page, after the rows loaded.
+    /// Asks for the next page, after the rows loaded.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
         let filter = NeedFilter { status: self.status, after: Some(after), ..NeedFilter::default() };
-        if let Some(Reply::Needs(page)) = ctx.call(Request::NeedList { filter }) {
-            let selected = self.selected().map(|n| n.code);
+        ctx.latest(PAGE, Request::NeedList { filter });
+    }
+
+    /// A page came: the first replaces the rows, a next one extends them.
+    /// Lists show the shared view: the child's identity stays in the record.
+    fn take_page(&mut self, page: crate::bank::Page<NeedView>, first: bool) {
+        let selected = self.selected().map(|n| n.code);
+        if first {
+            self.rows = page.items.into_iter().map(shared).collect();
+            self.loaded = true;
+        } else {
             // Events add only needs before the cursor (`within_loaded`): none is here twice.
-            self.rows.extend(page.items.into_iter().map(shared));
-            self.more = page.next;
-            self.hay.clear();
-            self.arrange(selected);
+            let known: std::collections::BTreeSet<NeedCode> = self.rows.iter().map(|r| r.code).collect();
+            self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.code)).map(shared));
+        }
+        self.more = page.next;
+        self.hay.clear();
+        self.arrange(selected);
+    }
+
+    /// Whether what is shown of a need (its record, or else its row) is
+    /// already at `revision` or later.
+    fn shows_revision(&self, code: NeedCode, revision: u64) -> bool {
+        match &self.mode {
+            Mode::Detail { view, .. } if view.code == code => view.revision >= revision,
+            _ => self.rows.iter().find(|r| r.code == code).is_some_and(|r| r.revision >= revision),
         }
     }
 
@@ -248,7 +287,13 @@ impl Needs {
                     self.open_record(code, ctx);
                 }
             }
-            Act::Back => self.mode = Mode::List,
+            Act::Back => {
+                self.mode = Mode::List;
+                // Rows changed while the record was shown are asked again now.
+                for code in std::mem::take(&mut self.changed_rows) {
+                    self.refresh_one(code, ctx);
+                }
+            }
             Act::Filter => self.editing_filter = true,
             Act::Status => {
                 let all = NeedStatus::ALL;
@@ -279,35 +324,56 @@ impl Needs {
                 Mode::Form { .. } => {}
             },
             Act::New => {
-                let mut form = need_form(None, ctx.view.lang);
-                form.fields.splice(0..0, assignment_fields(ctx));
-                self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
+                // A coordinator picks the service among the bank's: asked for first.
+                if ctx.view.who.service.is_none() && !self.names.complete {
+                    self.names = ServiceNames::default();
+                    ctx.send(NAMES, ServiceNames::request());
+                } else {
+                    self.new_form(ctx);
+                }
             }
             Act::Edit => self.edit(ctx),
         }
         Outcome::Done
     }
 
-    fn open_record(&mut self, code: NeedCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::NeedGet { code }) {
-            Some(Reply::Need(view)) => {
-                let scroll = match &self.mode {
-                    Mode::Detail { view: old, scroll } if old.code == code => *scroll,
-                    _ => 0,
-                };
-                if let Some(i) = self.shown.iter().position(|&i| self.rows[i].code == code) {
-                    self.sel.select(i, self.shown.len());
-                }
-                self.mode = Mode::Detail { view: Box::new(view), scroll };
-                true
-            }
-            _ => false,
+    fn new_form(&mut self, ctx: &mut Ctx) {
+        let mut form = need_form(None, ctx.view.lang);
+        form.fields.splice(0..0, assignment_fields(ctx.view, &self.names));
+        self.mode = Mode::Form { editor: Box::new(Editor::new(form, None, 0)), base: None };
+    }
+
+    /// Asks for a record, to show it.
+    fn open_record(&mut self, code: NeedCode, ctx: &mut Ctx) {
+        ctx.latest(RECORD, Request::NeedGet { code });
+    }
+
+    /// The record came: it is shown (where it was scrolled, if it was already).
+    fn show_record(&mut self, view: NeedView) {
+        let code = view.code;
+        let scroll = match &self.mode {
+            Mode::Detail { view: old, scroll } if old.code == code => *scroll,
+            _ => 0,
+        };
+        if let Some(i) = self.shown.iter().position(|&i| self.rows[i].code == code) {
+            self.sel.select(i, self.shown.len());
+        }
+        if let Some(p) = self.rows.iter().position(|n| n.code == code) {
+            self.rows[p] = shared(view.clone());
+        }
+        self.mode = Mode::Detail { view: Box::new(view), scroll };
+    }
+
+    /// Asks for the record as stored now, to edit it.
+    fn edit(&mut self, ctx: &mut Ctx) {
+        if let Some(code) = self.current_code() {
+            ctx.send(EDIT, Request::NeedGet { code });
         }
     }
 
-    fn edit(&mut self, ctx: &mut Ctx) {
-        let Some(code) = self.current_code() else { return };
-        let Some(Reply::Need(view)) = ctx.call(Request::NeedGet { code }) else { return };
+    /// The form on the record as stored now; only the need's own service may change it.
+    fn edit_form(&mut self, view: NeedView, ctx: &mut Ctx) {
+        let code = view.code;
         if view.identity.is_none() {
             ctx.error(format!("{code}: {}", ctx.view.t_local(Tx::NotEditable)));
             return;
@@ -334,7 +400,15 @@ impl Needs {
             Some(code) => Request::NeedUpdate { code, base_revision: editor.base_revision, input },
             None => Request::NeedCreate { input },
         };
-        match ctx.try_call(request) {
+        ctx.send(SAVE, request);
+    }
+
+    /// The core's answer to the form: the record saved, or refusals next
+    /// to their fields, or a conflict (the record as stored now is asked for).
+    fn saved(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Mode::Form { editor, .. } = &mut self.mode else { return };
+        match result {
             Ok(Reply::Saved(saved)) => {
                 ctx.info(format!("{} {}", ctx.view.t(T::Saved), saved.code));
                 self.mode = Mode::List;
@@ -351,10 +425,8 @@ impl Needs {
             }
             Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
                 let Some(ncode) = NeedCode::parse(&code) else { return };
-                let Ok(Reply::Need(now)) = ctx.try_call(Request::NeedGet { code: ncode }) else { return };
-                let current = need_form(Some(&now), lang);
-                editor.start_conflict(current, now.revision, changed_by, format_timestamp(changed_at), lang);
-                *base = Some(Box::new(now));
+                self.conflict = Some((changed_by, format_timestamp(changed_at)));
+                ctx.send(CONFLICT, Request::NeedGet { code: ncode });
             }
             Err(e) => {
                 let message = e.message(lang);
@@ -362,6 +434,15 @@ impl Needs {
                 ctx.error(message);
             }
         }
+    }
+
+    /// The record as stored now, next to what the operator typed.
+    fn show_conflict(&mut self, now: NeedView, lang: Lang) {
+        let Some((changed_by, changed_at)) = self.conflict.take() else { return };
+        let Mode::Form { editor, base } = &mut self.mode else { return };
+        let current = need_form(Some(&now), lang);
+        editor.start_conflict(current, now.revision, changed_by, changed_at, lang);
+        *base = Some(Box::new(now));
     }
 
     fn close_form(&mut self, ctx: &mut Ctx) {
@@ -375,11 +456,15 @@ impl Needs {
         }
     }
 
+    /// Asks for one need again, for its row (and its record, if open).
     fn refresh_one(&mut self, code: NeedCode, ctx: &mut Ctx) {
-        let fresh = match ctx.source.call(Request::NeedGet { code }) {
-            Ok(Reply::Need(v)) => Some(v),
-            _ => None,
-        };
+        self.rows_asked.push_back(code);
+        ctx.send(ROW, Request::NeedGet { code });
+    }
+
+    /// One need as it is now (`None`: gone or no longer visible): its row
+    /// and its record, if open, show it.
+    fn take_row(&mut self, code: NeedCode, fresh: Option<NeedView>) {
         let keep = self.selected().map(|n| n.code);
         self.hay.clear();
         let pos = self.rows.iter().position(|n| n.code == code);
@@ -398,11 +483,6 @@ impl Needs {
             (None, None) => {}
         }
         self.arrange(keep);
-        if let Mode::Detail { view, .. } = &self.mode {
-            if view.code == code {
-                self.open_record(code, ctx);
-            }
-        }
     }
 
     fn render_detail(&self, frame: &mut Frame, area: Rect, view: &View, need: &NeedView, scroll: u16) {
@@ -599,8 +679,8 @@ impl Screen for Needs {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        if !self.loaded {
-            self.load(ctx);
+        if !self.loaded || self.stale {
+            self.reload(ctx);
         }
     }
 
@@ -610,6 +690,45 @@ impl Screen for Needs {
             let code = view.code;
             self.open_record(code, ctx);
         }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        if tag == SAVE {
+            self.saved(result, ctx);
+            return Outcome::Done;
+        }
+        if tag == ROW {
+            let Some(code) = self.rows_asked.pop_front() else { return Outcome::Done };
+            let fresh = match result {
+                Ok(Reply::Need(v)) => Some(v),
+                _ => None,
+            };
+            if let (Mode::Detail { view, .. }, Some(v)) = (&mut self.mode, &fresh) {
+                if view.code == code {
+                    **view = v.clone();
+                }
+            }
+            self.take_row(code, fresh);
+            return Outcome::Done;
+        }
+        let Some(reply) = ctx.ok(result) else { return Outcome::Done };
+        match (tag, reply) {
+            (LIST, Reply::Needs(page)) => self.take_page(page, true),
+            (PAGE, Reply::Needs(page)) => self.take_page(page, false),
+            (RECORD, Reply::Need(view)) => self.show_record(view),
+            (EDIT, Reply::Need(view)) => self.edit_form(view, ctx),
+            (CONFLICT, Reply::Need(now)) => self.show_conflict(now, ctx.view.lang),
+            (NAMES, reply) => match self.names.take(reply) {
+                Some(next) => ctx.send(NAMES, next),
+                None => self.new_form(ctx),
+            },
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -679,17 +798,28 @@ impl Screen for Needs {
         }
     }
 
+    /// A need changed: asked again only if its record is open, or its row
+    /// is in the list shown, and what is shown is older than the change.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Need && self.loaded {
-            if let Some(code) = NeedCode::parse(&ev.code) {
-                self.refresh_one(code, ctx);
-            }
+        let Some(code) = NeedCode::parse(&ev.code) else { return };
+        if !self.loaded || self.shows_revision(code, ev.revision) || self.rows_asked.contains(&code) {
+            return;
+        }
+        let in_list = self.rows.iter().any(|r| r.code == code) || self.within_loaded(code);
+        match &self.mode {
+            Mode::Detail { view, .. } if view.code == code => self.refresh_one(code, ctx),
+            Mode::List if in_list => self.refresh_one(code, ctx),
+            _ if in_list && !self.changed_rows.contains(&code) => self.changed_rows.push(code),
+            _ => {}
         }
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         match NeedCode::parse(code) {
-            Some(code) => self.open_record(code, ctx),
+            Some(code) => {
+                self.open_record(code, ctx);
+                true
+            }
             None => false,
         }
     }

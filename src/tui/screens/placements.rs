@@ -2,8 +2,6 @@
 //! month in evidence, a placement's plan, reviews and closing; a review and
 //! the closing recorded in a few keys.
 
-use std::collections::BTreeMap;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -11,13 +9,14 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::families::kind_short;
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::bank::{Cursor, PlacementFilter, Reply, Request, Revised};
 use crate::cli::placement::render_placement;
 use crate::model::dates::{format_date, parse_date_or_word};
-use crate::model::{Placement, PlacementCode, PlacementOutcome, ServiceCode};
+use crate::model::{Placement, PlacementCode, PlacementOutcome};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
@@ -105,9 +104,41 @@ pub struct Placements {
     sel: Selection,
     mode: Mode,
     ask: Option<Ask>,
-    names: BTreeMap<ServiceCode, String>,
+    services: ServiceNames,
     list_area: Rect,
+    /// Whether the page asked for is of ongoing placements (else closed ones).
+    page_ongoing: bool,
+    /// A change seen while the list was hidden: reload it when it shows.
+    stale: bool,
+    /// A review or a closing waiting for the placement's current revision, then for its answer.
+    writing: Option<(PlacementCode, Write, Tx)>,
 }
+
+/// A change to a placement, sent on its current revision.
+#[derive(Debug, Clone)]
+enum Write {
+    Review { date: time::Date, note: String },
+    Close { date: time::Date, outcome: PlacementOutcome, note: String },
+}
+
+impl Write {
+    fn request(self, code: PlacementCode, base_revision: u64) -> Request {
+        match self {
+            Write::Review { date, note } => Request::PlacementReview { code, base_revision, date, note },
+            Write::Close { date, outcome, note } => {
+                Request::PlacementClose { code, base_revision, date, outcome, note }
+            }
+        }
+    }
+}
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const RECORD: Tag = "record";
+const NAMES: Tag = "names";
+const WRITE_BASE: Tag = "write-base";
+const WRITE: Tag = "write";
 
 impl Default for Placements {
     fn default() -> Self {
@@ -154,28 +185,35 @@ impl Placements {
             sel: Selection::default(),
             mode: Mode::List,
             ask: None,
-            names: BTreeMap::new(),
+            services: ServiceNames::default(),
             list_area: Rect::default(),
+            page_ongoing: true,
+            stale: false,
+            writing: None,
         }
     }
 
+    /// Asks for the first page (and the services' names, once).
     fn load(&mut self, ctx: &mut Ctx) {
         self.today = Some(ctx.view.today);
-        if self.names.is_empty() {
-            self.names = super::service_names(ctx);
+        self.stale = false;
+        if !self.services.complete && self.services.names.is_empty() {
+            ctx.send(NAMES, ServiceNames::request());
         }
         // Ongoing first, newest first: what still needs care on top.
         let filter = PlacementFilter { active: Some(true), ..PlacementFilter::default() };
-        if let Some(Reply::Placements(page)) = ctx.call(Request::PlacementList { filter }) {
-            let keep = self.selected().map(|p| p.record.code);
-            self.rows = page.items;
-            self.next = NextPage::after(true, page.next);
-            self.loaded = true;
-            self.arrange(keep);
-            // The ongoing ones fit one page: the closed ones follow at once.
-            if self.next == NextPage::FirstClosed {
-                self.next_page(ctx);
-            }
+        ctx.latest(LIST, Request::PlacementList { filter });
+    }
+
+    fn take_first_page(&mut self, page: crate::bank::Page<Revised<Placement>>, ctx: &mut Ctx) {
+        let keep = self.selected().map(|p| p.record.code);
+        self.rows = page.items;
+        self.next = NextPage::after(true, page.next);
+        self.loaded = true;
+        self.arrange(keep);
+        // The ongoing ones fit one page: the closed ones follow at once.
+        if self.next == NextPage::FirstClosed {
+            self.next_page(ctx);
         }
     }
 
@@ -198,12 +236,16 @@ impl Placements {
             NextPage::Done => return,
         };
         let filter = PlacementFilter { active: Some(ongoing), after, ..PlacementFilter::default() };
-        if let Some(Reply::Placements(page)) = ctx.call(Request::PlacementList { filter }) {
-            let keep = self.selected().map(|p| p.record.code);
-            self.rows.extend(page.items);
-            self.next = NextPage::after(ongoing, page.next);
-            self.arrange(keep);
-        }
+        self.page_ongoing = ongoing;
+        ctx.latest(PAGE, Request::PlacementList { filter });
+    }
+
+    fn take_next_page(&mut self, page: crate::bank::Page<Revised<Placement>>) {
+        let keep = self.selected().map(|p| p.record.code);
+        let known: std::collections::BTreeSet<PlacementCode> = self.rows.iter().map(|r| r.record.code).collect();
+        self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.record.code)));
+        self.next = NextPage::after(self.page_ongoing, page.next);
+        self.arrange(keep);
     }
 
     fn arrange(&mut self, keep: Option<PlacementCode>) {
@@ -227,20 +269,31 @@ impl Placements {
         }
     }
 
-    fn open_record(&mut self, code: PlacementCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::PlacementGet { code }) {
-            Some(Reply::Placement(p)) => {
-                let scroll = match &self.mode {
-                    Mode::Detail { placement, scroll } if placement.record.code == code => *scroll,
-                    _ => 0,
-                };
-                if let Some(i) = self.shown.iter().position(|&i| self.rows[i].record.code == code) {
-                    self.sel.select(i, self.shown.len());
-                }
-                self.mode = Mode::Detail { placement: Box::new(p), scroll };
-                true
-            }
-            _ => false,
+    /// Asks for a record, to show it.
+    fn open_record(&mut self, code: PlacementCode, ctx: &mut Ctx) {
+        ctx.latest(RECORD, Request::PlacementGet { code });
+    }
+
+    fn show_record(&mut self, p: Revised<Placement>) {
+        let code = p.record.code;
+        let scroll = match &self.mode {
+            Mode::Detail { placement, scroll } if placement.record.code == code => *scroll,
+            _ => 0,
+        };
+        if let Some(i) = self.shown.iter().position(|&i| self.rows[i].record.code == code) {
+            self.sel.select(i, self.shown.len());
+        }
+        if let Some(i) = self.rows.iter().position(|r| r.record.code == code) {
+            self.rows[i] = p.clone();
+        }
+        self.mode = Mode::Detail { placement: Box::new(p), scroll };
+    }
+
+    /// Whether what is shown of a placement (its record, or else its row) is at `revision` or later.
+    fn shows_revision(&self, code: PlacementCode, revision: u64) -> bool {
+        match &self.mode {
+            Mode::Detail { placement, .. } if placement.record.code == code => placement.revision >= revision,
+            _ => self.rows.iter().find(|r| r.record.code == code).is_some_and(|r| r.revision >= revision),
         }
     }
 
@@ -264,7 +317,12 @@ impl Placements {
                     self.open_record(code, ctx);
                 }
             }
-            Act::Back => self.mode = Mode::List,
+            Act::Back => {
+                self.mode = Mode::List;
+                if self.stale {
+                    self.load(ctx);
+                }
+            }
             Act::Due => {
                 self.due_only = !self.due_only;
                 let keep = self.selected().map(|p| p.record.code);
@@ -318,11 +376,7 @@ impl Placements {
                     ctx.error(Tx::NoteRequired.get(lang));
                     self.ask = Some(Ask::ReviewNote(code, date, prompt));
                 }
-                Step::Done(note) => {
-                    let Some(base_revision) = self.revision(code, ctx) else { return };
-                    let request = Request::PlacementReview { code, base_revision, date, note };
-                    self.save(code, request, Tx::Reviewed, ctx);
-                }
+                Step::Done(note) => self.write(code, Write::Review { date, note }, Tx::Reviewed, ctx),
             },
             Ask::Outcome(code, mut pick) => match pick.key(ev) {
                 Step::Stay => self.ask = Some(Ask::Outcome(code, pick)),
@@ -351,32 +405,16 @@ impl Placements {
             Ask::CloseNote(code, outcome, date, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::CloseNote(code, outcome, date, prompt)),
                 Step::Cancel => {}
-                Step::Done(note) => {
-                    let Some(base_revision) = self.revision(code, ctx) else { return };
-                    let request = Request::PlacementClose { code, base_revision, date, outcome, note };
-                    self.save(code, request, Tx::ClosedOk, ctx);
-                }
+                Step::Done(note) => self.write(code, Write::Close { date, outcome, note }, Tx::ClosedOk, ctx),
             },
         }
     }
 
-    /// The revision the change applies to: read now, so nobody else's change is overwritten unseen.
-    fn revision(&self, code: PlacementCode, ctx: &mut Ctx) -> Option<u64> {
-        match ctx.call(Request::PlacementGet { code }) {
-            Some(Reply::Placement(p)) => Some(p.revision),
-            _ => None,
-        }
-    }
-
-    fn save(&mut self, code: PlacementCode, request: Request, done: Tx, ctx: &mut Ctx) {
-        let lang = ctx.view.lang;
-        match ctx.try_call(request) {
-            Ok(_) => {
-                ctx.info(format!("{} {code}", done.get(lang)));
-                self.refresh(code, ctx);
-            }
-            Err(e) => ctx.error(e.message(lang)),
-        }
+    /// A change on the revision stored now: asked for first, so nobody
+    /// else's change is overwritten unseen.
+    fn write(&mut self, code: PlacementCode, write: Write, done: Tx, ctx: &mut Ctx) {
+        self.writing = Some((code, write, done));
+        ctx.send(WRITE_BASE, Request::PlacementGet { code });
     }
 }
 
@@ -401,13 +439,51 @@ impl Screen for Placements {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        if !self.loaded {
-            self.load(ctx);
+        if !self.loaded || self.stale {
+            self.reload(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.act(Act::Reload, ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        // A refusal (of a review, of a closing) is the message on the status line.
+        let Some(reply) = ctx.ok(result) else {
+            if matches!(tag, WRITE_BASE | WRITE) {
+                self.writing = None;
+            }
+            return Outcome::Done;
+        };
+        match (tag, reply) {
+            (NAMES, reply) => {
+                if let Some(next) = self.services.take(reply) {
+                    ctx.send(NAMES, next);
+                }
+            }
+            (LIST, Reply::Placements(page)) => self.take_first_page(page, ctx),
+            (PAGE, Reply::Placements(page)) => self.take_next_page(page),
+            (RECORD, Reply::Placement(p)) => self.show_record(p),
+            (WRITE_BASE, Reply::Placement(p)) => {
+                if let Some((code, write, _)) = self.writing.clone() {
+                    ctx.send(WRITE, write.request(code, p.revision));
+                }
+            }
+            (WRITE, _) => {
+                if let Some((code, _, done)) = self.writing.take() {
+                    ctx.info(format!("{} {code}", done.get(lang)));
+                    self.refresh(code, ctx);
+                }
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -450,20 +526,33 @@ impl Screen for Placements {
         }
     }
 
+    /// A placement changed: its record, if open, is asked again (the list
+    /// when shown again); the list shown is asked again. Nothing when what
+    /// is shown is already at that revision.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Placement && self.loaded {
-            if let Some(code) = PlacementCode::parse(&ev.code) {
-                self.refresh(code, ctx);
+        let Some(code) = PlacementCode::parse(&ev.code) else { return };
+        if !self.loaded || self.shows_revision(code, ev.revision) {
+            return;
+        }
+        match &self.mode {
+            Mode::Detail { placement, .. } if placement.record.code == code => {
+                self.stale = true;
+                self.open_record(code, ctx);
             }
+            Mode::Detail { .. } => self.stale = true,
+            Mode::List => self.load(ctx),
         }
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
-        if self.names.is_empty() {
+        if !self.loaded {
             self.load(ctx);
         }
         match PlacementCode::parse(code) {
-            Some(code) => self.open_record(code, ctx),
+            Some(code) => {
+                self.open_record(code, ctx);
+                true
+            }
             None => false,
         }
     }
@@ -492,7 +581,7 @@ impl Screen for Placements {
                 .borders(Borders::ALL)
                 .border_style(theme.border_focused())
                 .title(Span::styled(format!(" {} {} ", Tx::Title.get(lang), placement.record.code), theme.title()));
-            let lines = document(&render_placement(placement, &self.names, today, lang), theme);
+            let lines = document(&render_placement(placement, &self.services.names, today, lang), theme);
             frame.render_widget(
                 Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((*scroll, 0)),
                 area,

@@ -3,15 +3,13 @@
 //! operator may take: under review, accept, decline, withdraw, start the
 //! placement with its plan.
 
-use std::collections::BTreeMap;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
 use crate::cli::proposal::{render_proposal, status_word};
 use crate::i18n::Lang;
@@ -19,6 +17,7 @@ use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Pick, Prompt, Step};
@@ -169,11 +168,31 @@ pub struct Proposals {
     sel: Selection,
     mode: Mode,
     ask: Option<Ask>,
-    names: BTreeMap<ServiceCode, String>,
+    services: ServiceNames,
     /// The operator's service: which side's steps the help offers.
     view_service: Option<ServiceCode>,
     list_area: Rect,
+    /// A change seen while the list was hidden: reload it when it shows.
+    stale: bool,
+    /// A step waiting for the proposal's current revision, then for its
+    /// answer: which proposal, to which status, with what note.
+    stepping: Option<(ProposalCode, ProposalStatus, String)>,
+    /// The proposal whose placement start was sent.
+    starting: Option<ProposalCode>,
+    /// A plan waiting: for the need it starts from, or for the proposal's current revision.
+    planning: Option<Box<PlanDraft>>,
 }
+
+/// Why the screen asked.
+const LIST: Tag = "list";
+const PAGE: Tag = "page";
+const RECORD: Tag = "record";
+const NAMES: Tag = "names";
+const STEP_BASE: Tag = "step-base";
+const STEP: Tag = "step";
+const PLAN_NEED: Tag = "plan-need";
+const START_BASE: Tag = "start-base";
+const START: Tag = "start";
 
 impl Default for Proposals {
     fn default() -> Self {
@@ -191,38 +210,42 @@ impl Proposals {
             sel: Selection::default(),
             mode: Mode::List,
             ask: None,
-            names: BTreeMap::new(),
+            services: ServiceNames::default(),
             view_service: None,
             list_area: Rect::default(),
+            stale: false,
+            stepping: None,
+            starting: None,
+            planning: None,
         }
     }
 
+    /// Asks for the first page (and the services' names, once).
     fn load(&mut self, ctx: &mut Ctx) {
-        if self.names.is_empty() {
-            self.names = super::service_names(ctx);
+        self.stale = false;
+        if !self.services.complete && self.services.names.is_empty() {
+            ctx.send(NAMES, ServiceNames::request());
         }
         let filter = ProposalFilter { direction: Some(self.direction), ..ProposalFilter::default() };
         // The newest first (the server's order): what came in last is what needs an answer.
-        if let Some(Reply::Proposals(page)) = ctx.call(Request::ProposalList { filter }) {
-            let keep = self.selected().map(|p| p.record.code);
-            self.rows = page.items;
-            self.more = page.next;
-            self.loaded = true;
-            let at = keep.and_then(|c| self.rows.iter().position(|p| p.record.code == c)).unwrap_or(self.sel.selected);
-            self.sel.select(at, self.rows.len());
-        }
+        ctx.latest(LIST, Request::ProposalList { filter });
     }
 
-    /// The next (older) page, after the rows loaded.
+    fn take_first_page(&mut self, page: crate::bank::Page<Revised<Proposal>>) {
+        let keep = self.selected().map(|p| p.record.code);
+        self.rows = page.items;
+        self.more = page.next;
+        self.loaded = true;
+        let at = keep.and_then(|c| self.rows.iter().position(|p| p.record.code == c)).unwrap_or(self.sel.selected);
+        self.sel.select(at, self.rows.len());
+    }
+
+    /// Asks for the next (older) page, after the rows loaded.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
         let filter =
             ProposalFilter { direction: Some(self.direction), after: Some(after), ..ProposalFilter::default() };
-        if let Some(Reply::Proposals(page)) = ctx.call(Request::ProposalList { filter }) {
-            self.rows.extend(page.items);
-            self.more = page.next;
-            self.sel.clamp(self.rows.len());
-        }
+        ctx.latest(PAGE, Request::ProposalList { filter });
     }
 
     fn selected(&self) -> Option<&Revised<Proposal>> {
@@ -237,21 +260,22 @@ impl Proposals {
         }
     }
 
-    fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) -> bool {
-        match ctx.call(Request::ProposalGet { code }) {
-            Some(Reply::Proposal(p)) => {
-                let scroll = match &self.mode {
-                    Mode::Detail { proposal, scroll } if proposal.record.code == code => *scroll,
-                    _ => 0,
-                };
-                if let Some(i) = self.rows.iter().position(|r| r.record.code == code) {
-                    self.sel.select(i, self.rows.len());
-                }
-                self.mode = Mode::Detail { proposal: Box::new(p), scroll };
-                true
-            }
-            _ => false,
+    /// Asks for a record, to show it.
+    fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) {
+        ctx.latest(RECORD, Request::ProposalGet { code });
+    }
+
+    fn show_record(&mut self, p: Revised<Proposal>) {
+        let code = p.record.code;
+        let scroll = match &self.mode {
+            Mode::Detail { proposal, scroll } if proposal.record.code == code => *scroll,
+            _ => 0,
+        };
+        if let Some(i) = self.rows.iter().position(|r| r.record.code == code) {
+            self.sel.select(i, self.rows.len());
+            self.rows[i] = p.clone();
         }
+        self.mode = Mode::Detail { proposal: Box::new(p), scroll };
     }
 
     fn set_direction(&mut self, d: Direction, ctx: &mut Ctx) {
@@ -273,7 +297,12 @@ impl Proposals {
                     self.open_record(code, ctx);
                 }
             }
-            Act::Back => self.mode = Mode::List,
+            Act::Back => {
+                self.mode = Mode::List;
+                if self.stale {
+                    self.load(ctx);
+                }
+            }
             Act::Switch => {
                 let d = if self.direction == Direction::Inbox { Direction::Outbox } else { Direction::Inbox };
                 self.set_direction(d, ctx);
@@ -296,24 +325,24 @@ impl Proposals {
                 else {
                     return Outcome::Done;
                 };
-                // The need says how long and how the child keeps in touch: the plan starts from it.
-                let from_need = match need.map(|code| ctx.try_call(Request::NeedGet { code })) {
-                    Some(Ok(Reply::Need(n))) => Some((n.placement.duration_months, n.placement.contact)),
-                    _ => None,
-                };
-                let (duration_months, contact) = from_need
-                    .unwrap_or((None, OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false }));
                 let plan = FosterPlan {
                     start: ctx.view.today,
                     expected_end: None,
-                    duration_months,
-                    contact,
+                    duration_months: None,
+                    contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
                     contact_notes: String::new(),
                     review_dates: vec![],
                     commitments: String::new(),
                 };
                 let draft = Box::new(PlanDraft { proposal: code, plan });
-                self.ask = Some(plan_ask(draft, PlanField::Start, lang));
+                // The need says how long and how the child keeps in touch: the plan starts from it.
+                match need {
+                    Some(code) => {
+                        self.planning = Some(draft);
+                        ctx.send(PLAN_NEED, Request::NeedGet { code });
+                    }
+                    None => self.ask = Some(plan_ask(draft, PlanField::Start, lang)),
+                }
             }
             Act::Match => {
                 if let Some(p) = self.current() {
@@ -331,19 +360,14 @@ impl Proposals {
         Outcome::Done
     }
 
-    /// A step on the proposal as last read; the core's refusal is the message.
+    /// A step on the proposal as stored now (its revision is asked for
+    /// first); the core's refusal is the message.
     fn step(&mut self, code: ProposalCode, to: ProposalStatus, note: String, ctx: &mut Ctx) {
-        let lang = ctx.view.lang;
-        let Some(Reply::Proposal(p)) = ctx.call(Request::ProposalGet { code }) else { return };
-        match ctx.try_call(Request::ProposalStep { code, base_revision: p.revision, to, note }) {
-            Ok(_) => {
-                ctx.info(format!("{} {code} → {}", Tx::Stepped.get(lang), to.label(lang)));
-                self.refresh(code, ctx);
-            }
-            Err(e) => ctx.error(e.message(lang)),
-        }
+        self.stepping = Some((code, to, note));
+        ctx.send(STEP_BASE, Request::ProposalGet { code });
     }
 
+    /// What is shown of a proposal after a change: the list (and its record, if open).
     fn refresh(&mut self, code: ProposalCode, ctx: &mut Ctx) {
         self.load(ctx);
         if let Mode::Detail { proposal, .. } = &self.mode {
@@ -353,18 +377,18 @@ impl Proposals {
         }
     }
 
+    /// The placement starts from the plan, on the proposal as stored now (asked for first).
     fn start(&mut self, draft: PlanDraft, ctx: &mut Ctx) {
-        let lang = ctx.view.lang;
         let code = draft.proposal;
-        let Some(Reply::Proposal(p)) = ctx.call(Request::ProposalGet { code }) else { return };
-        let request = Request::PlacementStart { proposal: code, base_revision: p.revision, plan: draft.plan };
-        match ctx.try_call(request) {
-            Ok(Reply::Saved(saved)) => {
-                ctx.info(format!("{} {} ({code})", Tx::Started.get(lang), saved.code));
-                self.refresh(code, ctx);
-            }
-            Ok(_) => {}
-            Err(e) => ctx.error(e.message(lang)),
+        self.planning = Some(Box::new(draft));
+        ctx.send(START_BASE, Request::ProposalGet { code });
+    }
+
+    /// Whether what is shown of a proposal (its record, or else its row) is at `revision` or later.
+    fn shows_revision(&self, code: ProposalCode, revision: u64) -> bool {
+        match &self.mode {
+            Mode::Detail { proposal, .. } if proposal.record.code == code => proposal.revision >= revision,
+            _ => self.rows.iter().find(|r| r.record.code == code).is_some_and(|r| r.revision >= revision),
         }
     }
 
@@ -429,7 +453,7 @@ impl Proposals {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
-        let lines = document(&render_proposal(p, &self.names, view.lang), theme);
+        let lines = document(&render_proposal(p, &self.services.names, view.lang), theme);
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -525,13 +549,84 @@ impl Screen for Proposals {
 
     fn activate(&mut self, ctx: &mut Ctx) {
         self.view_service = ctx.view.who.service;
-        if !self.loaded {
-            self.load(ctx);
+        if !self.loaded || self.stale {
+            self.reload(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.act(Act::Reload, ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.view.lang;
+        if tag == PLAN_NEED {
+            // Without the need, the plan starts from nothing known.
+            let Some(mut draft) = self.planning.take() else { return Outcome::Done };
+            if let Ok(Reply::Need(n)) = result {
+                draft.plan.duration_months = n.placement.duration_months;
+                draft.plan.contact = n.placement.contact;
+            }
+            self.ask = Some(plan_ask(draft, PlanField::Start, lang));
+            return Outcome::Done;
+        }
+        // A refusal (of a step, of the start) is the message on the status line.
+        let Some(reply) = ctx.ok(result) else {
+            if matches!(tag, STEP_BASE | STEP) {
+                self.stepping = None;
+            }
+            if matches!(tag, START_BASE | START) {
+                self.planning = None;
+                self.starting = None;
+            }
+            return Outcome::Done;
+        };
+        match (tag, reply) {
+            (NAMES, reply) => {
+                if let Some(next) = self.services.take(reply) {
+                    ctx.send(NAMES, next);
+                }
+            }
+            (LIST, Reply::Proposals(page)) => self.take_first_page(page),
+            (PAGE, Reply::Proposals(page)) => {
+                self.rows.extend(page.items);
+                self.more = page.next;
+                self.sel.clamp(self.rows.len());
+            }
+            (RECORD, Reply::Proposal(p)) => self.show_record(p),
+            (STEP_BASE, Reply::Proposal(p)) => {
+                if let Some((code, to, note)) = self.stepping.clone() {
+                    ctx.send(STEP, Request::ProposalStep { code, base_revision: p.revision, to, note });
+                }
+            }
+            (STEP, _) => {
+                if let Some((code, to, _)) = self.stepping.take() {
+                    ctx.info(format!("{} {code} → {}", Tx::Stepped.get(lang), to.label(lang)));
+                    self.refresh(code, ctx);
+                }
+            }
+            (START_BASE, Reply::Proposal(p)) => {
+                if let Some(draft) = self.planning.take() {
+                    let code = draft.proposal;
+                    self.starting = Some(code);
+                    let request =
+                        Request::PlacementStart { proposal: code, base_revision: p.revision, plan: draft.plan };
+                    ctx.send(START, request);
+                }
+            }
+            (START, Reply::Saved(saved)) => {
+                if let Some(code) = self.starting.take() {
+                    ctx.info(format!("{} {} ({code})", Tx::Started.get(lang), saved.code));
+                    self.refresh(code, ctx);
+                }
+            }
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -577,18 +672,31 @@ impl Screen for Proposals {
         }
     }
 
+    /// A proposal changed: its record, if open, is asked again (the list
+    /// when shown again); the list shown is asked again. Nothing when what
+    /// is shown is already at that revision.
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
-        if ev.kind == crate::protocol::EventKind::Proposal && self.loaded {
-            if let Some(code) = ProposalCode::parse(&ev.code) {
-                self.refresh(code, ctx);
+        let Some(code) = ProposalCode::parse(&ev.code) else { return };
+        if !self.loaded || self.shows_revision(code, ev.revision) {
+            return;
+        }
+        match &self.mode {
+            Mode::Detail { proposal, .. } if proposal.record.code == code => {
+                self.stale = true;
+                self.open_record(code, ctx);
             }
+            Mode::Detail { .. } => self.stale = true,
+            Mode::List => self.load(ctx),
         }
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         self.view_service = ctx.view.who.service;
         match ProposalCode::parse(code) {
-            Some(code) => self.open_record(code, ctx),
+            Some(code) => {
+                self.open_record(code, ctx);
+                true
+            }
             None => false,
         }
     }
@@ -647,7 +755,7 @@ impl Screen for Proposals {
                 empty: if self.loaded { Tx::None.get(lang) } else { T::Loading.get(lang) },
             };
             let rows = &self.rows;
-            let names = &self.names;
+            let names = &self.services.names;
             let inbox = self.direction == Direction::Inbox;
             table.render(frame, list, &mut self.sel, theme, |i| {
                 let p = &rows[i].record;

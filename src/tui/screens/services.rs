@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{Ctx, Outcome, Screen, ScreenId, View};
+use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::bank::{Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
@@ -19,6 +19,7 @@ use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode};
 use crate::search::fold::{fold, is_subsequence};
 use crate::tui::help::centered;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::line_editor::{edit_at_end, LineKey};
@@ -130,7 +131,27 @@ pub struct Services {
     /// Folded comune names, built the first time one is typed.
     comuni: Vec<(String, ComuneCode)>,
     list_area: Rect,
+    /// The services' and ambits' pages so far, while they come.
+    gathering: Option<(Vec<Service>, Vec<Ambit>)>,
+    /// Replies still to come before the lists are whole.
+    waiting: usize,
+    /// Asked again while the lists were coming: asked once more when they are in.
+    again: bool,
+    /// The service whose operators are coming, with those come so far.
+    ops: Option<(ServiceCode, Vec<Operator>)>,
+    /// The service whose operators are wanted next.
+    ops_next: Option<ServiceCode>,
+    /// A service to select once the lists are in (opened by its code or an operator's).
+    select_when_loaded: Option<ServiceCode>,
+    /// A change seen while another screen was shown: reload when shown.
+    stale: bool,
 }
+
+/// Why the screen asked.
+const SERVICES: Tag = "services";
+const AMBITS: Tag = "ambits";
+const OPERATORS: Tag = "operators";
+const OPERATOR: Tag = "operator";
 
 impl Services {
     pub fn new() -> Services {
@@ -146,63 +167,119 @@ impl Services {
             prompt: None,
             comuni: Vec::new(),
             list_area: Rect::default(),
+            gathering: None,
+            waiting: 0,
+            again: false,
+            ops: None,
+            ops_next: None,
+            select_when_loaded: None,
+            stale: false,
         }
     }
 
+    /// Asks for the province's services and ambits: a few pages, every one kept.
     fn load(&mut self, ctx: &mut Ctx) {
-        // The province's services and ambits: a few, every page kept.
-        let mut services = Vec::new();
-        let whole = ctx.each_page(Request::ServiceList { after: None, limit: None }, |reply| match reply {
-            Reply::Services(list) => {
-                services.extend(list.into_iter().map(|r| r.record));
-                true
-            }
-            _ => false,
-        });
-        if whole {
-            self.services = services;
+        self.stale = false;
+        if self.gathering.is_some() {
+            self.again = true;
+            return;
         }
-        let mut ambits = Vec::new();
-        let whole = ctx.each_page(Request::AmbitList { after: None, limit: None }, |reply| match reply {
-            Reply::Ambits(list) => {
-                ambits.extend(list.into_iter().map(|r| r.record));
-                true
-            }
-            _ => false,
-        });
-        if whole {
+        self.gathering = Some((Vec::new(), Vec::new()));
+        self.waiting = 2;
+        ctx.send(SERVICES, Request::ServiceList { after: None, limit: None });
+        ctx.send(AMBITS, Request::AmbitList { after: None, limit: None });
+    }
+
+    /// A page of services or ambits; the lists are shown when every page is in.
+    fn take_page(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let Some((services, ambits)) = self.gathering.as_mut() else { return };
+        self.waiting = self.waiting.saturating_sub(1);
+        let reply = ctx.ok(result);
+        let next = reply.as_ref().and_then(Reply::next_page).cloned();
+        let mut whole = true;
+        match reply {
+            Some(Reply::Services(list)) => services.extend(list.into_iter().map(|r| r.record)),
+            Some(Reply::Ambits(list)) => ambits.extend(list.into_iter().map(|r| r.record)),
+            _ => whole = false,
+        }
+        if let Some(next) = next {
+            self.waiting += 1;
+            let first = if tag == SERVICES {
+                Request::ServiceList { after: None, limit: None }
+            } else {
+                Request::AmbitList { after: None, limit: None }
+            };
+            ctx.send(tag, first.page_after(Some(next)));
+        }
+        if !whole {
+            // What was shown stays: a list half read is not shown.
+            self.gathering = None;
+            self.waiting = 0;
+        }
+        if self.waiting > 0 {
+            return;
+        }
+        if let Some((services, ambits)) = self.gathering.take() {
+            self.services = services;
             self.ambits = ambits;
         }
         self.operators.clear();
         self.loaded = true;
         self.sel.clamp(self.services.len());
         self.ambit_sel.clamp(self.ambits.len());
+        if let Some(code) = self.select_when_loaded.take() {
+            self.select_service(code, ctx);
+        }
         self.load_operators(ctx);
+        if std::mem::take(&mut self.again) {
+            self.load(ctx);
+        }
     }
 
-    /// The operators of the selected service, if not read yet.
+    /// Asks for the operators of the selected service, if not read yet
+    /// (one service at a time; the last one wanted comes next).
     fn load_operators(&mut self, ctx: &mut Ctx) {
         let Some(code) = self.services.get(self.sel.selected).map(|s| s.code) else { return };
-        if self.operators.contains_key(&code) {
+        if self.operators.contains_key(&code) || self.ops.as_ref().is_some_and(|(c, _)| *c == code) {
             return;
         }
-        // Not everyone may list operators: the service shows without them.
-        let mut request = Request::OperatorList { service: Some(code), after: None, limit: None };
-        let mut ops = Vec::new();
-        while let Ok(Reply::Operators(page)) = ctx.try_call(request.clone()) {
+        if self.ops.is_some() {
+            self.ops_next = Some(code);
+            return;
+        }
+        self.ops = Some((code, Vec::new()));
+        ctx.send(OPERATORS, Request::OperatorList { service: Some(code), after: None, limit: None });
+    }
+
+    /// A page of a service's operators. Not everyone may list operators:
+    /// the service then shows without them.
+    fn take_operators(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let Some((code, mut ops)) = self.ops.take() else { return };
+        if let Ok(Reply::Operators(page)) = result {
             let next = page.next.clone();
             ops.extend(page.into_iter().map(|r| r.record));
             match next {
-                Some(next) => request = request.page_after(Some(next)),
-                None => {
-                    self.operators.insert(code, ops);
+                Some(next) => {
+                    let request = Request::OperatorList { service: Some(code), after: None, limit: None };
+                    self.ops = Some((code, ops));
+                    ctx.send(OPERATORS, request.page_after(Some(next)));
                     return;
                 }
+                None => {
+                    self.operators.insert(code, ops);
+                }
             }
+        }
+        if self.ops_next.take().is_some() {
+            self.load_operators(ctx);
         }
     }
 
     fn select_service(&mut self, code: ServiceCode, ctx: &mut Ctx) -> bool {
+        if !self.loaded {
+            self.select_when_loaded = Some(code);
+            return true;
+        }
         let Some(i) = self.services.iter().position(|s| s.code == code) else { return false };
         self.list = List::Services;
         self.cover = None;
@@ -445,13 +522,36 @@ impl Screen for Services {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        if !self.loaded {
+        if (!self.loaded && self.gathering.is_none()) || self.stale {
             self.load(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.load(ctx);
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
+        match tag {
+            SERVICES | AMBITS => self.take_page(tag, result, ctx),
+            OPERATORS => self.take_operators(result, ctx),
+            OPERATOR => match result {
+                Ok(Reply::Operator(op)) => match op.record.details.service {
+                    Some(s) => {
+                        self.select_service(s, ctx);
+                    }
+                    None => ctx.error(format!("{}: {}", op.record.user, ctx.view.t(T::NotFound))),
+                },
+                Err(e) => ctx.error(e.message(ctx.view.lang)),
+                Ok(_) => {}
+            },
+            _ => {}
+        }
+        Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
@@ -497,8 +597,9 @@ impl Screen for Services {
         Outcome::Done
     }
 
-    fn changed(&mut self, ev: &crate::protocol::Event, ctx: &mut Ctx) {
-        if self.loaded && matches!(ev.kind.as_str(), "service" | "operator" | "ambit") {
+    /// A service, an operator or an ambit changed (`cares`): the lists are read again.
+    fn changed(&mut self, _ev: &crate::protocol::Event, ctx: &mut Ctx) {
+        if self.loaded {
             self.load(ctx);
         }
     }
@@ -517,11 +618,8 @@ impl Screen for Services {
         }
         // An operator: their service, with them among its operators.
         if crate::model::operator::is_valid_user_name(code) {
-            if let Ok(Reply::Operator(op)) = ctx.try_call(Request::OperatorGet { user: code.to_string() }) {
-                if let Some(s) = op.record.details.service {
-                    return self.select_service(s, ctx);
-                }
-            }
+            ctx.send(OPERATOR, Request::OperatorGet { user: code.to_string() });
+            return true;
         }
         false
     }

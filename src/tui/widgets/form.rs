@@ -22,7 +22,7 @@ use crate::model::dates::{format_date, parse_date, parse_date_or_word};
 use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
 use crate::search::fold::{fold, is_subsequence};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
-use crate::tui::screens::{Ctx, View};
+use crate::tui::screens::View;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::line_editor::{LineEditor, LineKey};
@@ -255,14 +255,13 @@ impl Field {
 /// Whose record it is, for a caller of no service (administration,
 /// coordination: the core wants both named): the service, picked among
 /// those of the bank, and the referent's user name. Empty for an operator,
-/// whose records are their own service's.
-pub fn assignment_fields(ctx: &mut Ctx) -> Vec<Field> {
-    if ctx.view.who.service.is_some() {
+/// whose records are their own service's. `names`: the bank's services.
+pub fn assignment_fields(view: &View, names: &crate::tui::screens::ServiceNames) -> Vec<Field> {
+    if view.who.service.is_some() {
         return Vec::new();
     }
-    let lang = ctx.view.lang;
-    let options =
-        crate::tui::screens::service_names(ctx).into_iter().map(|(code, name)| format!("{code} {name}")).collect();
+    let lang = view.lang;
+    let options = names.names.iter().map(|(code, name)| format!("{code} {name}")).collect();
     vec![Field::choice("service", lang, options, 0).required(), Field::text("referent", lang, "").required()]
 }
 

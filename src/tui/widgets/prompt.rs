@@ -129,7 +129,7 @@ impl Pick {
 mod tests {
     use super::*;
 
-    use crossterm::event::KeyModifiers;
+    use ratatui::crossterm::event::KeyModifiers;
 
     fn ev(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
