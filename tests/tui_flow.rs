@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, ProposalFilter, Reply, Request};
 use banca::i18n::Lang;
+use banca::model::{ProposalCode, ProposalStatus};
 use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
@@ -130,16 +131,28 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     assert!(frame.contains(" a accetta") && frame.contains(" d rifiuta"), "her side's steps:\n{frame}");
     assert!(!frame.contains(" w ritira"), "not the other side's:\n{frame}");
 
-    // A decline needs a reason.
+    // A decline is confirmed first: Esc leaves the proposal as it was.
     press(&mut anna, "d");
-    key(&mut anna, KeyCode::Enter);
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("Il motivo è obbligatorio"), "{frame}");
+    assert!(frame.contains("Rifiutare P-2026-0001? nota facoltativa"), "{frame}");
     key(&mut anna, KeyCode::Esc);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0001  proposta"), "{frame}");
 
+    // So is an accept, with a note that goes with the step.
     press(&mut anna, "a");
     let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001? nota facoltativa"), "{frame}");
+    assert!(frame.contains("P-2026-0001  proposta"), "nothing is committed before Enter:\n{frame}");
+    press(&mut anna, "colloquio fissato");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("P-2026-0001  accettata"), "the record shows the new state:\n{frame}");
+    let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code: ProposalCode::new(2026, 1) }) else {
+        panic!("proposal")
+    };
+    let last = p.record.steps.last().expect("a step");
+    assert_eq!((last.status, last.note.as_str()), (ProposalStatus::Accepted, "colloquio fissato"));
 
     let mut bruno = app(&fx.bank, BRUNO, Lang::It);
     press(&mut bruno, "5u");

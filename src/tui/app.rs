@@ -283,10 +283,25 @@ impl App {
             (INBOX, Ok(Reply::Proposal(p))) => {
                 let code = p.record.code.to_string();
                 let by = self.inbox.iter().position(|(c, _)| *c == code).map(|i| self.inbox.remove(i).1);
-                let mine = self.view.who.service == Some(p.record.family_service);
-                if mine && p.record.status == ProposalStatus::Proposed {
-                    let by = by.unwrap_or_default();
-                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(T::NewProposal))));
+                let by = by.unwrap_or_default();
+                let service = self.view.who.service;
+                let status = p.record.status;
+                let text = if service == Some(p.record.family_service) && status == ProposalStatus::Proposed {
+                    // A new proposal for one of my families.
+                    Some(T::NewProposal)
+                } else if service == Some(p.record.need_service) {
+                    // My service proposed it: what the other side (or a colleague) decided.
+                    match status {
+                        ProposalStatus::Accepted => Some(T::ProposalAccepted),
+                        ProposalStatus::Declined => Some(T::ProposalDeclined),
+                        ProposalStatus::Withdrawn => Some(T::ProposalWithdrawn),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
+                if let Some(text) = text {
+                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(text))));
                 }
             }
             _ => {}
@@ -566,9 +581,11 @@ impl App {
         self.with_screen(self.current, |s, ctx| s.reload(ctx));
     }
 
-    /// A proposal someone else made may wait for my service: its record says.
+    /// A proposal someone else made may wait for my service, or one my
+    /// service made may have been answered: its record says (one
+    /// `ProposalGet` per proposal changed by someone else).
     fn notify_inbox(&mut self, ev: &Event) {
-        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
+        if ev.kind != crate::protocol::EventKind::Proposal || ev.by == self.view.who.user {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };

@@ -68,6 +68,9 @@ texts!(T {
     Unsaved => "Modifiche non salvate: uscire comunque? (s/n)", "Unsaved changes: leave anyway? (y/n)";
     QuitUnsaved => "Ci sono modifiche non salvate: uscire comunque? (s/n)", "There are unsaved changes: quit anyway? (y/n)";
     NewProposal => "Nuova proposta in arrivo:", "New proposal in your inbox:";
+    ProposalAccepted => "Proposta accettata:", "Proposal accepted:";
+    ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
+    ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";

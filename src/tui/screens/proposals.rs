@@ -43,7 +43,10 @@ texts!(Tx {
     Start => "avvia affido", "start placement";
     Match => "abbinamento", "matching";
     None => "Nessuna proposta.", "No proposals.";
-    AskDecline => "Motivo del rifiuto di", "Reason for declining";
+    AskAccept => "Accettare", "Accept";
+    AskDecline => "Rifiutare", "Decline";
+    NoteOptional => "nota facoltativa, Invio conferma, Esc annulla:", "optional note, Enter confirms, Esc cancels:";
+    NotNow => "non è possibile ora per", "is not possible now for";
     AskWithdraw => "Motivo del ritiro di", "Reason for withdrawing";
     ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
     Stepped => "Proposta aggiornata:", "Proposal updated:";
@@ -311,13 +314,21 @@ impl Proposals {
             Act::Outbox => self.set_direction(Direction::Outbox, ctx),
             Act::Step(to) => {
                 let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
-                match to {
-                    ProposalStatus::Declined | ProposalStatus::Withdrawn => {
-                        let q = if to == ProposalStatus::Declined { Tx::AskDecline } else { Tx::AskWithdraw };
-                        let prompt = Prompt::new(format!("{} {code}:", q.get(lang)), "");
-                        self.ask = Some(Ask::Reason(code, to, prompt));
+                // Accepting commits the family's places, declining closes the
+                // proposal: both are confirmed, with an optional note.
+                let question = match to {
+                    ProposalStatus::Accepted => {
+                        Some(format!("{} {code}? {}", Tx::AskAccept.get(lang), Tx::NoteOptional.get(lang)))
                     }
-                    _ => self.step(code, to, String::new(), ctx),
+                    ProposalStatus::Declined => {
+                        Some(format!("{} {code}? {}", Tx::AskDecline.get(lang), Tx::NoteOptional.get(lang)))
+                    }
+                    ProposalStatus::Withdrawn => Some(format!("{} {code}:", Tx::AskWithdraw.get(lang))),
+                    _ => None,
+                };
+                match question {
+                    Some(question) => self.ask = Some(Ask::Reason(code, to, Prompt::new(question, ""))),
+                    None => self.step(code, to, String::new(), ctx),
                 }
             }
             Act::Start => {
@@ -360,6 +371,25 @@ impl Proposals {
         Outcome::Done
     }
 
+    /// Whether the keys may take `act` on the current proposal now: a step
+    /// only where its status allows it and only by the side that takes it
+    /// (the help bar offers exactly these; other keys are refused aloud).
+    fn legal(&self, act: Act) -> bool {
+        let Some(p) = self.current() else { return false };
+        let side = |to: ProposalStatus| {
+            let service = match to.taken_by() {
+                crate::model::ProposalSide::NeedService => p.record.need_service,
+                crate::model::ProposalSide::FamilyService => p.record.family_service,
+            };
+            self.view_service.is_none_or(|s| s == service)
+        };
+        match act {
+            Act::Step(to) => p.record.status.can_become(to) && side(to),
+            Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
+            _ => true,
+        }
+    }
+
     /// A step on the proposal as stored now (its revision is asked for
     /// first); the core's refusal is the message.
     fn step(&mut self, code: ProposalCode, to: ProposalStatus, note: String, ctx: &mut Ctx) {
@@ -399,7 +429,7 @@ impl Proposals {
             Ask::Reason(code, to, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::Reason(code, to, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) if text.is_empty() => {
+                Step::Done(text) if text.is_empty() && to == ProposalStatus::Withdrawn => {
                     ctx.error(Tx::ReasonRequired.get(lang));
                     self.ask = Some(Ask::Reason(code, to, prompt));
                 }
@@ -514,23 +544,7 @@ impl Screen for Proposals {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        // Only the steps this proposal can take now, and only this side's.
-        let mine = |b: &&Binding<Act>| {
-            let Some(p) = self.current() else { return false };
-            let side = |to: ProposalStatus| {
-                let service = match to.taken_by() {
-                    crate::model::ProposalSide::NeedService => p.record.need_service,
-                    crate::model::ProposalSide::FamilyService => p.record.family_service,
-                };
-                self.view_service.is_none_or(|s| s == service)
-            };
-            match b.action {
-                Act::Step(to) => p.record.status.can_become(to) && side(to),
-                Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
-                _ => true,
-            }
-        };
-        let steps: Vec<Hint> = STEP_KEYS.iter().filter(mine).map(Binding::hint).collect();
+        let steps: Vec<Hint> = STEP_KEYS.iter().filter(|b| self.legal(b.action)).map(Binding::hint).collect();
         match self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
@@ -635,6 +649,16 @@ impl Screen for Proposals {
             return Outcome::Done;
         }
         if let Some(a) = keys::action(STEP_KEYS, ev) {
+            if !self.legal(a) {
+                // Said at once: nothing typed is lost to a step the core would refuse.
+                if let Some(p) = self.current() {
+                    let key = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| b.shown);
+                    let name = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| (b.label)(ctx.view.lang));
+                    let status = p.record.status.label(ctx.view.lang);
+                    ctx.error(format!("{key} ({name}) {} {} ({status})", Tx::NotNow.get(ctx.view.lang), p.record.code));
+                }
+                return Outcome::Done;
+            }
             return self.act(a, ctx);
         }
         match &mut self.mode {

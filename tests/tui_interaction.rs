@@ -1,0 +1,96 @@
+//! The interaction fixes of issue 13, through the real `Bank` core on the
+//! synthetic bank of `tui_fixture`: keys offered and taken only where
+//! their action is legal, and the proposer told what became of its proposal.
+
+mod common;
+
+use banca::bank::{Reply, Request};
+use banca::i18n::Lang;
+use banca::model::{ProposalCode, ProposalStatus};
+use banca::protocol::{Event, EventKind};
+use banca::tui::{draw_to_string, Live};
+use common::tui::*;
+use common::*;
+
+#[test]
+fn a_step_the_proposal_cannot_take_is_neither_offered_nor_taken() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    // Outbox, newest first: P-0003 (declined), then P-0001.
+    press(&mut bruno, "5uj");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(line_with(&frame, "P-2026-0001").contains("proposta"), "{frame}");
+    assert!(frame.contains(" w ritira"), "the proposer may withdraw:\n{frame}");
+    assert!(!frame.contains("avvia affido"), "not start before it is accepted:\n{frame}");
+    assert!(!frame.contains(" a accetta"), "nor accept for the family's service:\n{frame}");
+
+    // `s` anyway: refused at once, no plan asked for.
+    press(&mut bruno, "s");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("s (avvia affido) non è possibile ora per P-2026-0001 (proposta)"), "{frame}");
+    assert!(!frame.contains("Inizio dell'affido"), "{frame}");
+
+    // The family's service may accept or decline, not withdraw.
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "5j");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(line_with(&frame, "P-2026-0001").contains("proposta"), "{frame}");
+    assert!(frame.contains(" a accetta") && frame.contains(" d rifiuta"), "{frame}");
+    assert!(!frame.contains(" w ritira"), "{frame}");
+    press(&mut anna, "w");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("w (ritira) non è possibile ora per P-2026-0001"), "{frame}");
+    assert!(!frame.contains("Motivo del ritiro"), "{frame}");
+
+    // On a declined proposal nothing is left to decide.
+    press(&mut anna, "k");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(line_with(&frame, "P-2026-0003").contains("rifiutata"), "{frame}");
+    assert!(!frame.contains(" d rifiuta") && !frame.contains(" a accetta"), "{frame}");
+    press(&mut anna, "d");
+    assert!(!draw_to_string(&mut anna, 120, 40).contains("Rifiutare P-2026-0003?"), "no decline asked for");
+}
+
+/// Anna's service takes `to` on P-0001 in the core; Bruno's interface hears of it.
+fn answered(fx: &Fixture, to: ProposalStatus, who: &str, note: &str) -> Event {
+    // P-2026-0001: Bruno's service proposed Anna's family for its need; still "proposta".
+    let code = ProposalCode::new(2026, 1);
+    let Reply::Proposal(p) = fx.ok(who, Request::ProposalGet { code }) else { panic!("proposal") };
+    let saved = fx.saved(who, Request::ProposalStep { code, base_revision: p.revision, to, note: note.into() });
+    Event { kind: EventKind::Proposal, code: saved.code, revision: saved.revision, by: who.into() }
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_accepted() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut bruno, "2");
+    let accepted = answered(&fx, ProposalStatus::Accepted, ANNA, "");
+    bruno.live(Live::Changed(accepted.clone()));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposta accettata: P-2026-0001 (anna)"), "{frame}");
+    // Anna took the step herself: nothing to tell her.
+    anna.live(Live::Changed(accepted));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(!frame.contains("Proposta accettata"), "{frame}");
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_withdrawn_by_a_colleague() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    // The coordination withdraws it (any other operator would do): Bruno's service proposed it.
+    bruno.live(Live::Changed(answered(&fx, ProposalStatus::Withdrawn, ADMIN, "richiesta annullata")));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposta ritirata: P-2026-0001 (admin)"), "{frame}");
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_declined() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::En);
+    bruno.live(Live::Changed(answered(&fx, ProposalStatus::Declined, ANNA, "troppo lontano")));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposal declined: P-2026-0001 (anna)"), "{frame}");
+}
