@@ -176,7 +176,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     press(&mut bruno, "incontri mensili");
     key(&mut bruno, KeyCode::Enter);
     let frame = draw_to_string(&mut bruno, 120, 40);
-    assert!(frame.contains("Affido avviato: A-2026-0002"), "{frame}");
+    assert!(frame.contains("Affido avviato: A-2026-0002 (P-2026-0001) · Invio lo apre"), "{frame}");
     let Reply::Placement(p) =
         fx.ok(BRUNO, Request::PlacementGet { code: banca::model::PlacementCode::parse("A-2026-0002").expect("code") })
     else {
@@ -184,6 +184,11 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     };
     assert_eq!(p.record.plan.review_dates.len(), 1);
     assert_eq!(p.record.plan.commitments, "incontri mensili");
+    // Enter opens what was created.
+    key(&mut bruno, KeyCode::Enter);
+    assert_eq!(bruno.current(), ScreenId::Placements);
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("A-2026-0002"), "{frame}");
 }
 
 #[test]

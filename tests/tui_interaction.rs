@@ -6,11 +6,12 @@ mod common;
 
 use banca::bank::{Reply, Request};
 use banca::i18n::Lang;
-use banca::model::{ProposalCode, ProposalStatus};
+use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
 use banca::protocol::{Event, EventKind};
 use banca::tui::{draw_to_string, Live};
 use common::tui::*;
 use common::*;
+use ratatui::crossterm::event::KeyCode;
 
 #[test]
 fn a_step_the_proposal_cannot_take_is_neither_offered_nor_taken() {
@@ -93,4 +94,28 @@ fn the_proposer_is_told_when_its_proposal_is_declined() {
     bruno.live(Live::Changed(answered(&fx, ProposalStatus::Declined, ANNA, "troppo lontano")));
     let frame = draw_to_string(&mut bruno, 120, 40);
     assert!(frame.contains("Proposal declined: P-2026-0001 (anna)"), "{frame}");
+}
+
+#[test]
+fn a_need_closed_while_ranked_leaves_matching_without_an_error() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut bruno, "4cR-2026-0004");
+    key(&mut bruno, KeyCode::Enter);
+    assert!(draw_to_string(&mut bruno, 120, 40).contains("R-2026-0004"));
+    // The need is closed meanwhile (from another window, say).
+    let code = NeedCode::new(2026, 4);
+    let (revision, mut input) = fx.need_as_input(code);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::Cancelled);
+    let saved = fx.saved(BRUNO, Request::NeedUpdate { code, base_revision: revision, input });
+    bruno.live(Live::Changed(Event {
+        kind: EventKind::Need,
+        code: saved.code,
+        revision: saved.revision,
+        by: BRUNO.into(),
+    }));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(!frame.contains("non si abbina più"), "no error for someone else's success:\n{frame}");
+    assert!(frame.contains("premi m"), "matching is empty again:\n{frame}");
 }

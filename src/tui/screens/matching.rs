@@ -116,6 +116,8 @@ pub struct Matching {
     explain_next: bool,
     /// A change seen while another screen was shown: rank again when shown.
     stale: bool,
+    /// The ranking asked for is the one shown, asked again after a change.
+    reloading: bool,
     /// The proposal sent: for which family and need.
     proposing: Option<(FamilyCode, NeedCode)>,
 }
@@ -142,6 +144,7 @@ impl Matching {
             list_area: Rect::default(),
             explain_next: false,
             stale: false,
+            reloading: false,
             proposing: None,
         }
     }
@@ -210,6 +213,7 @@ impl Matching {
     }
 
     fn load_code(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.reloading = false;
         if let Some(need) = NeedCode::parse(code) {
             self.load_need(need, None, ctx);
             true
@@ -223,6 +227,7 @@ impl Matching {
 
     fn reload_current(&mut self, ctx: &mut Ctx) {
         self.stale = false;
+        self.reloading = self.ranking.is_some();
         match &self.ranking {
             Some(Ranking::Need(r)) => {
                 let (need, why) = (r.need.code, r.why_not.as_ref().map(|v| v.family));
@@ -442,6 +447,13 @@ impl Screen for Matching {
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.view.lang;
+        if tag == RANKING && std::mem::take(&mut self.reloading) && closed(&result) {
+            // The need shown was placed or withdrawn meanwhile: nothing to rank
+            // any more, and no error over what the operator just did.
+            self.ranking = None;
+            self.why_not = None;
+            return Outcome::Done;
+        }
         let Some(reply) = ctx.ok(result) else {
             self.explain_next = false;
             self.proposing = None;
@@ -636,6 +648,11 @@ fn family_code(text: &str) -> Option<FamilyCode> {
     let t = text.trim();
     let doubled = t.get(2..).filter(|rest| t[..2].eq_ignore_ascii_case("F-") && rest.len() > 2);
     FamilyCode::parse(t).or_else(|| doubled.and_then(FamilyCode::parse))
+}
+
+/// The core's answer that a need is closed: it no longer matches.
+fn closed(result: &Result<Reply, CallError>) -> bool {
+    matches!(result, Err(CallError::Bank(crate::bank::BankError::Refused(crate::bank::Refusal::NeedClosed { .. }))))
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ texts!(Tx {
     ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
     Stepped => "Proposta aggiornata:", "Proposal updated:";
     Started => "Affido avviato:", "Placement started:";
+    EnterOpens => "Invio lo apre", "Enter opens it";
     PlanStart => "Inizio dell'affido (gg/mm/aaaa):", "Start of the placement (dd/mm/yyyy):";
     PlanEnd => "Fine prevista (gg/mm/aaaa, vuoto se nessuna):", "Expected end (dd/mm/yyyy, empty for none):";
     PlanMonths => "Durata prevista in mesi (vuoto se nessuna):", "Expected duration in months (empty for none):";
@@ -182,6 +183,9 @@ pub struct Proposals {
     stepping: Option<(ProposalCode, ProposalStatus, String)>,
     /// The proposal whose placement start was sent.
     starting: Option<ProposalCode>,
+    /// The placement just started, named on the status line: the next
+    /// Enter opens it (any other key forgets it).
+    created: Option<String>,
     /// A plan waiting: for the need it starts from, or for the proposal's current revision.
     planning: Option<Box<PlanDraft>>,
 }
@@ -219,6 +223,7 @@ impl Proposals {
             stale: false,
             stepping: None,
             starting: None,
+            created: None,
             planning: None,
         }
     }
@@ -634,7 +639,9 @@ impl Screen for Proposals {
             }
             (START, Reply::Saved(saved)) => {
                 if let Some(code) = self.starting.take() {
-                    ctx.info(format!("{} {} ({code})", Tx::Started.get(lang), saved.code));
+                    let opens = Tx::EnterOpens.get(lang);
+                    ctx.info(format!("{} {} ({code}) · {opens}", Tx::Started.get(lang), saved.code));
+                    self.created = Some(saved.code);
                     self.refresh(code, ctx);
                 }
             }
@@ -647,6 +654,11 @@ impl Screen for Proposals {
         if let Some(ask) = self.ask.take() {
             self.answer(ask, ev, ctx);
             return Outcome::Done;
+        }
+        if let Some(created) = self.created.take() {
+            if ev.code == KeyCode::Enter {
+                return Outcome::Open(created);
+            }
         }
         if let Some(a) = keys::action(STEP_KEYS, ev) {
             if !self.legal(a) {
