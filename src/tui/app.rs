@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::help::HelpPopup;
-use super::keys::{self, code, ctrl, label, plain, Binding, Hint, Key};
+use super::keys::{self, code, ctrl, label, plain, Binding, Hint};
 use super::screens::{cares, Ctx, Notice, Outcome, Screen, ScreenId, Tag, View};
 use super::search::SearchPopup;
 use super::source::{CallError, Live};
@@ -36,20 +36,12 @@ enum Global {
     Quit,
 }
 
-const DIGITS: [Key; 8] =
-    [plain('1'), plain('2'), plain('3'), plain('4'), plain('5'), plain('6'), plain('7'), plain('8')];
+/// The help's name for the digits that switch screens, by how many screens there are.
+const DIGITS_SHOWN: [&str; 9] = ["1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8", "1-9"];
 
 /// The application's own keys, after the screen's.
 const GLOBAL: &[Binding<Global>] = &[
     Binding { keys: &[plain('/')], shown: "/", label: label!(T::Search), action: Global::Search, bar: true },
-    Binding { keys: &[DIGITS[0]], shown: "1-8", label: label!(T::Screens), action: Global::Screen(0), bar: true },
-    Binding { keys: &[DIGITS[1]], shown: "", label: label!(T::Screens), action: Global::Screen(1), bar: false },
-    Binding { keys: &[DIGITS[2]], shown: "", label: label!(T::Screens), action: Global::Screen(2), bar: false },
-    Binding { keys: &[DIGITS[3]], shown: "", label: label!(T::Screens), action: Global::Screen(3), bar: false },
-    Binding { keys: &[DIGITS[4]], shown: "", label: label!(T::Screens), action: Global::Screen(4), bar: false },
-    Binding { keys: &[DIGITS[5]], shown: "", label: label!(T::Screens), action: Global::Screen(5), bar: false },
-    Binding { keys: &[DIGITS[6]], shown: "", label: label!(T::Screens), action: Global::Screen(6), bar: false },
-    Binding { keys: &[DIGITS[7]], shown: "", label: label!(T::Screens), action: Global::Screen(7), bar: false },
     // Handled in `App::key` (h/l are ←/→, which move between panes): listed for the help only.
     Binding { keys: &[], shown: "←→ hl", label: label!(T::Pane), action: Global::Help, bar: false },
     Binding {
@@ -143,6 +135,8 @@ pub struct App {
     bank: String,
     service_name: String,
     screens: Vec<Box<dyn Screen>>,
+    /// The screens offered as tabs (digits 1..N), as the operator's role allows.
+    tabs: Vec<ScreenId>,
     current: usize,
     popup: Option<Popup>,
     notice: Option<Notice>,
@@ -168,11 +162,13 @@ impl App {
     /// The interface on its first screen, and the requests that fill it.
     pub fn new(view: View, bank: String) -> (App, Vec<Effect>) {
         let screens = super::screens::all(&view);
+        let tabs = ScreenId::offered(&view);
         let mut app = App {
             view,
             bank,
             service_name: String::new(),
             screens,
+            tabs,
             current: 0,
             popup: None,
             notice: None,
@@ -373,7 +369,7 @@ impl App {
                 let screen = &self.screens[self.current];
                 let mut h = screen.hints();
                 // While a field takes the letters, only these work everywhere.
-                h.extend(keys::hints(if screen.captures_text() { ALWAYS } else { GLOBAL }));
+                h.extend(if screen.captures_text() { keys::hints(ALWAYS) } else { self.global_hints(GLOBAL) });
                 h
             }
         }
@@ -447,7 +443,9 @@ impl App {
         }
         match outcome {
             Outcome::Ignored if !captures => {
-                if let Some(g) = keys::action(GLOBAL, &ev) {
+                if let Some(i) = self.digit(&ev) {
+                    self.global(Global::Screen(i));
+                } else if let Some(g) = keys::action(GLOBAL, &ev) {
                     self.global(g);
                 } else if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
                     self.global(Global::Quit);
@@ -475,7 +473,7 @@ impl App {
                 self.popup = Some(Popup::Help(HelpPopup::new(
                     self.screens[self.current].id().title(self.view.lang),
                     screen,
-                    keys::hints(GLOBAL),
+                    self.global_hints(GLOBAL),
                 )))
             }
             Global::Quit => {
@@ -505,13 +503,32 @@ impl App {
         self.follow(outcome);
     }
 
+    /// The screen a digit opens: 1 to N over the tabs this operator is offered.
+    fn digit(&self, ev: &KeyEvent) -> Option<usize> {
+        if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+            return None;
+        }
+        let KeyCode::Char(c) = ev.code else { return None };
+        let n = c.to_digit(10)? as usize;
+        self.tabs.get(n.checked_sub(1)?).map(|id| id.index())
+    }
+
+    /// The application's keys, the digits named for as many screens as there are tabs.
+    fn global_hints(&self, bindings: &[Binding<Global>]) -> Vec<Hint> {
+        let mut h = keys::hints(bindings);
+        let shown = DIGITS_SHOWN[self.tabs.len().clamp(1, DIGITS_SHOWN.len()) - 1];
+        h.insert(1.min(h.len()), Hint { shown, label: label!(T::Screens), bar: true });
+        h
+    }
+
     /// Which tab is under column `x`, measured as `render_tabs` lays them out.
     fn tab_at(&self, x: u16) -> Option<usize> {
         let mut left = self.tabs_area.x;
-        for (i, title) in tab_titles(&self.view, self.current, self.tabs_area.width).iter().enumerate() {
+        let titles = tab_titles(&self.view, &self.tabs, self.current, self.tabs_area.width);
+        for (title, id) in titles.iter().zip(&self.tabs) {
             let width = title.chars().count() as u16 + 3;
             if x >= left && x < left + width {
-                return Some(i);
+                return Some(id.index());
             }
             left += width;
         }
@@ -619,9 +636,11 @@ impl App {
         .areas(area);
         frame.render_widget(self.top_line(top.width), top);
         self.tabs_area = tabs;
-        let titles: Vec<Line> = tab_titles(&self.view, self.current, tabs.width).into_iter().map(Line::from).collect();
+        let titles: Vec<Line> =
+            tab_titles(&self.view, &self.tabs, self.current, tabs.width).into_iter().map(Line::from).collect();
+        let selected = self.tabs.iter().position(|id| id.index() == self.current);
         let tabs_widget =
-            Tabs::new(titles).select(self.current).highlight_style(theme.tab_active()).divider("│").padding(" ", " ");
+            Tabs::new(titles).select(selected).highlight_style(theme.tab_active()).divider("│").padding(" ", " ");
         frame.render_widget(tabs_widget, tabs);
         self.screens[self.current].render(frame, body, &self.view);
         let status_line = match &self.notice {
@@ -684,13 +703,16 @@ impl App {
 }
 
 /// The tabs' titles: whole when they fit, else the current one whole and the others cut short.
-fn tab_titles(view: &View, current: usize, width: u16) -> Vec<String> {
-    let full: Vec<String> = ScreenId::ALL.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
+fn tab_titles(view: &View, tabs: &[ScreenId], current: usize, width: u16) -> Vec<String> {
+    let full: Vec<String> = tabs.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
     let total: usize = full.iter().map(|t| t.chars().count() + 3).sum();
     if total <= usize::from(width) {
         return full;
     }
-    full.into_iter().enumerate().map(|(i, t)| if i == current { t } else { t.chars().take(6).collect() }).collect()
+    full.into_iter()
+        .zip(tabs)
+        .map(|(t, id)| if id.index() == current { t } else { t.chars().take(6).collect() })
+        .collect()
 }
 
 fn tab_title(i: usize, id: ScreenId, view: &View) -> String {

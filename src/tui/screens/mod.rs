@@ -46,6 +46,14 @@ impl ScreenId {
         ScreenId::Audit,
     ];
 
+    /// The screens offered to this operator, in order: the audit log only
+    /// to roles the access rules let read it.
+    pub fn offered(view: &View) -> Vec<ScreenId> {
+        use crate::access::{allowed, Operation, Subject};
+        let audit = allowed(&view.who, Operation::ReadShared, Subject::AuditLog, None);
+        ScreenId::ALL.into_iter().filter(|&id| id != ScreenId::Audit || audit).collect()
+    }
+
     pub fn index(self) -> usize {
         ScreenId::ALL.iter().position(|&s| s == self).unwrap_or(0)
     }
