@@ -119,3 +119,22 @@ fn a_need_closed_while_ranked_leaves_matching_without_an_error() {
     assert!(!frame.contains("non si abbina più"), "no error for someone else's success:\n{frame}");
     assert!(frame.contains("premi m"), "matching is empty again:\n{frame}");
 }
+
+#[test]
+fn the_coordination_is_not_offered_a_new_record_it_may_not_save() {
+    let fx = tui_fixture();
+    let mut carla = app(&fx.bank, CARLA, Lang::It);
+    for screen in ["2", "3"] {
+        press(&mut carla, screen);
+        let frame = draw_to_string(&mut carla, 120, 40);
+        assert!(!frame.contains(" n nuovo"), "{frame}");
+        press(&mut carla, "n");
+        let frame = draw_to_string(&mut carla, 120, 40);
+        assert!(frame.contains("n (nuovo): non consentito al tuo ruolo"), "refused before any form:\n{frame}");
+        assert!(!frame.contains("Salva"), "no form opened:\n{frame}");
+    }
+    // An operator of a service is offered it.
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "2");
+    assert!(draw_to_string(&mut anna, 120, 40).contains(" n nuovo"));
+}

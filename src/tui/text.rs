@@ -58,6 +58,7 @@ texts!(T {
     FirstLast => "inizio/fine", "first/last";
     Pane => "riquadro", "pane";
     New => "nuovo", "new";
+    NotForRole => "non consentito al tuo ruolo", "not allowed for your role";
     Edit => "modifica", "edit";
     Reload => "ricarica", "reload";
     Filter => "filtra", "filter";

@@ -285,6 +285,12 @@ impl ServiceNames {
     }
 }
 
+/// May this operator create records of `subject` (the `n` key): decided
+/// from the role and the access rules, before a form is filled in vain.
+pub fn may_create(view: &View, subject: crate::access::Subject) -> bool {
+    crate::access::allowed(&view.who, crate::access::Operation::Create, subject, view.who.service)
+}
+
 /// One of each screen, in the order of `ScreenId::ALL`.
 pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
     ScreenId::ALL
