@@ -134,7 +134,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     // A decline is confirmed first: Esc leaves the proposal as it was.
     press(&mut anna, "d");
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("Rifiutare P-2026-0001? nota facoltativa"), "{frame}");
+    assert!(frame.contains("Rifiutare P-2026-0001? Nota facoltativa"), "{frame}");
     key(&mut anna, KeyCode::Esc);
     let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("P-2026-0001  proposta"), "{frame}");
@@ -142,7 +142,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     // So is an accept, with a note that goes with the step.
     press(&mut anna, "a");
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("Accettare P-2026-0001? nota facoltativa"), "{frame}");
+    assert!(frame.contains("Accettare P-2026-0001? Nota facoltativa"), "{frame}");
     assert!(frame.contains("P-2026-0001  proposta"), "nothing is committed before Enter:\n{frame}");
     press(&mut anna, "colloquio fissato");
     key(&mut anna, KeyCode::Enter);

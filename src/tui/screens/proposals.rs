@@ -45,7 +45,7 @@ texts!(Tx {
     None => "Nessuna proposta.", "No proposals.";
     AskAccept => "Accettare", "Accept";
     AskDecline => "Rifiutare", "Decline";
-    NoteOptional => "nota facoltativa, Invio conferma, Esc annulla:", "optional note, Enter confirms, Esc cancels:";
+    NoteOptional => "Nota facoltativa:", "Optional note:";
     NotNow => "non è possibile ora per", "is not possible now for";
     AskWithdraw => "Motivo del ritiro di", "Reason for withdrawing";
     ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
