@@ -8,7 +8,7 @@ use banca::bank::{Reply, Request};
 use banca::i18n::Lang;
 use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
 use banca::protocol::{Event, EventKind};
-use banca::tui::{draw_to_string, Live};
+use banca::tui::{draw_to_string, Live, ScreenId};
 use common::tui::*;
 use common::*;
 use ratatui::crossterm::event::KeyCode;
@@ -137,4 +137,22 @@ fn the_coordination_is_not_offered_a_new_record_it_may_not_save() {
     let mut anna = app(&fx.bank, ANNA, Lang::It);
     press(&mut anna, "2");
     assert!(draw_to_string(&mut anna, 120, 40).contains(" n nuovo"));
+}
+
+#[test]
+fn the_proposal_card_shows_the_child_and_both_contacts_and_opens_the_need() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    // Inbox, newest first: P-0003, then P-0001 (for R-2026-0004, Bruno's need).
+    press(&mut anna, "5j");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Minore di R-2026-0004"), "the child's shared profile:\n{frame}");
+    assert!(frame.contains("Urgenza"), "{frame}");
+    assert!(frame.contains("Servizio del minore") && frame.contains("Servizio della famiglia"), "{frame}");
+    assert!(frame.contains(" n apri richiesta"), "{frame}");
+    press(&mut anna, "n");
+    assert_eq!(anna.current(), ScreenId::Needs);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("R-2026-0004"), "{frame}");
 }

@@ -10,8 +10,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::bank::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
-use crate::cli::proposal::{render_proposal, status_word};
+use crate::bank::{Cursor, Direction, ProposalFilter, ProposalView, Reply, Request, Revised};
+use crate::cli::proposal::{render_proposal, render_proposal_card, status_word};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
@@ -42,6 +42,7 @@ texts!(Tx {
     Withdraw => "ritira", "withdraw";
     Start => "avvia affido", "start placement";
     Match => "abbinamento", "matching";
+    OpenNeed => "apri richiesta", "open need";
     None => "Nessuna proposta.", "No proposals.";
     AskAccept => "Accettare", "Accept";
     AskDecline => "Rifiutare", "Decline";
@@ -70,6 +71,7 @@ enum Act {
     Nav(Nav),
     Open,
     Back,
+    OpenNeed,
     Switch,
     Inbox,
     Outbox,
@@ -129,6 +131,7 @@ const STEP_KEYS: &[Binding<Act>] = &[
 
 const DETAIL_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
+    Binding { keys: &[plain('n')], shown: "n", label: |l| Tx::OpenNeed.get(l), action: Act::OpenNeed, bar: true },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
@@ -173,6 +176,9 @@ pub struct Proposals {
     mode: Mode,
     ask: Option<Ask>,
     services: ServiceNames,
+    /// The open proposal's card: the children's shared profiles, urgency
+    /// and deadline, both services' contacts (`Request::ProposalView`).
+    card: Option<Box<ProposalView>>,
     /// The operator's service: which side's steps the help offers.
     view_service: Option<ServiceCode>,
     list_area: Rect,
@@ -194,6 +200,7 @@ pub struct Proposals {
 const LIST: Tag = "list";
 const PAGE: Tag = "page";
 const RECORD: Tag = "record";
+const CARD: Tag = "card";
 const NAMES: Tag = "names";
 const STEP_BASE: Tag = "step-base";
 const STEP: Tag = "step";
@@ -218,6 +225,7 @@ impl Proposals {
             mode: Mode::List,
             ask: None,
             services: ServiceNames::default(),
+            card: None,
             view_service: None,
             list_area: Rect::default(),
             stale: false,
@@ -271,6 +279,7 @@ impl Proposals {
     /// Asks for a record, to show it.
     fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) {
         ctx.latest(RECORD, Request::ProposalGet { code });
+        ctx.latest(CARD, Request::ProposalView { code });
     }
 
     fn show_record(&mut self, p: Revised<Proposal>) {
@@ -303,6 +312,11 @@ impl Proposals {
             Act::Open => {
                 if let Some(code) = self.selected().map(|p| p.record.code) {
                     self.open_record(code, ctx);
+                }
+            }
+            Act::OpenNeed => {
+                if let Mode::Detail { proposal, .. } = &self.mode {
+                    return Outcome::Open(proposal.record.need().to_string());
                 }
             }
             Act::Back => {
@@ -488,7 +502,14 @@ impl Proposals {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
-        let lines = document(&render_proposal(p, &self.services.names, view.lang), theme);
+        // The card once it came for this revision; the record alone meanwhile.
+        let text = match self.card.as_deref() {
+            Some(card) if card.record.code == p.record.code && card.revision == p.revision => {
+                render_proposal_card(card, &self.services.names, view.lang)
+            }
+            _ => render_proposal(p, &self.services.names, view.lang),
+        };
+        let lines = document(&text, theme);
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -617,6 +638,7 @@ impl Screen for Proposals {
                 self.sel.clamp(self.rows.len());
             }
             (RECORD, Reply::Proposal(p)) => self.show_record(p),
+            (CARD, Reply::ProposalView(v)) => self.card = Some(v),
             (STEP_BASE, Reply::Proposal(p)) => {
                 if let Some((code, to, note)) = self.stepping.clone() {
                     ctx.send(STEP, Request::ProposalStep { code, base_revision: p.revision, to, note });
