@@ -156,3 +156,21 @@ fn the_proposal_card_shows_the_child_and_both_contacts_and_opens_the_need() {
     let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("R-2026-0004"), "{frame}");
 }
+
+#[test]
+fn the_highlight_stays_on_its_proposal_when_a_new_one_comes_first() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    // Inbox, newest first: P-0003, then P-0001, highlighted.
+    press(&mut anna, "5j");
+    let need = NeedCode::new(2026, 5);
+    let family = banca::model::FamilyCode::new(2026, 2);
+    let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
+    anna.live(Live::Changed(Event { kind: EventKind::Proposal, code: saved.code, revision: 1, by: BRUNO.into() }));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0004"), "the new one is listed first:\n{frame}");
+    // The next key acts on the proposal that was highlighted, not on the row.
+    press(&mut anna, "a");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001?"), "{frame}");
+}
