@@ -56,7 +56,7 @@ fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
     press(&mut app, "pvicina a scuola");
     key(&mut app, KeyCode::Enter);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("Proposta creata: P-2026-0004"), "{frame}");
+    assert!(frame.contains("Proposta creata: P-2026-0004 (F-2026-0001 → R-2026-0003) · Invio la apre"), "{frame}");
     assert!(line_with(&frame, "F-2026-0001").contains('▸'), "the list shows it proposed:\n{frame}");
     let need = banca::model::NeedCode::parse("R-2026-0003");
     let filter = ProposalFilter { need, ..ProposalFilter::default() };
@@ -65,7 +65,11 @@ fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
     assert_eq!(list[0].record.family.to_string(), "F-2026-0001");
     assert_eq!(list[0].record.steps[0].note, "vicina a scuola");
 
-    // Enter opens the highlighted family's record.
+    // Enter right after opens what was created; afterwards, the highlighted family's record.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Proposals);
+    assert!(draw_to_string(&mut app, 120, 40).contains("Proposte P-2026-0004"));
+    press(&mut app, "4");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current(), ScreenId::Families);
 }

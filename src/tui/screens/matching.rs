@@ -44,6 +44,7 @@ texts!(Tx {
     BadFamily => "non è il codice di una famiglia (F-…)", "is not a family's code (F-…)";
     OnlyForNeed => "«perché non» e «proponi» valgono per una richiesta: apri una richiesta (R-…)", "\"why not\" and \"propose\" work on a need: open a need (R-…)";
     Proposed1 => "Proposta creata:", "Proposal created:";
+    EnterOpens => "Invio la apre", "Enter opens it";
     AlreadyProposed => "già proposta", "already proposed";
     Empty1 => "Nessuna richiesta o famiglia scelta.", "No need or family chosen yet.";
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
@@ -120,6 +121,9 @@ pub struct Matching {
     reloading: bool,
     /// The proposal sent: for which family and need.
     proposing: Option<(FamilyCode, NeedCode)>,
+    /// The proposal just created, named on the status line: the next Enter
+    /// opens it (any other key forgets it).
+    created: Option<String>,
 }
 
 /// Why the screen asked.
@@ -146,6 +150,7 @@ impl Matching {
             stale: false,
             reloading: false,
             proposing: None,
+            created: None,
         }
     }
 
@@ -463,7 +468,9 @@ impl Screen for Matching {
             (RANKING, reply) => self.take_ranking(reply, lang),
             (PROPOSE, Reply::Saved(saved)) => {
                 if let Some((family, need)) = self.proposing.take() {
-                    ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
+                    let opens = Tx::EnterOpens.get(lang);
+                    ctx.info(format!("{} {} ({family} → {need}) · {opens}", Tx::Proposed1.get(lang), saved.code));
+                    self.created = Some(saved.code);
                     self.reload_current(ctx);
                 }
             }
@@ -473,6 +480,13 @@ impl Screen for Matching {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if self.prompt.is_none() {
+            if let Some(created) = self.created.take() {
+                if ev.code == KeyCode::Enter {
+                    return Outcome::Open(created);
+                }
+            }
+        }
         if let Some((ask, mut prompt)) = self.prompt.take() {
             match prompt.key(ev) {
                 Step::Stay => self.prompt = Some((ask, prompt)),
