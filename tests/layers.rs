@@ -32,7 +32,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("i18n", &["model", "api", "protocol", "client"]),
     ("present", &["model", "api", "i18n"]),
     ("cli", &["model", "api", "protocol", "client", "present", "i18n", "config"]),
-    ("tui", &["model", "api", "protocol", "client", "present", "i18n", "config"]),
+    // The interface offers only the keys and tabs the one table of rights
+    // allows (the core still decides every request): it reads `access`, a
+    // pure function of the caller, never the bank.
+    ("tui", &["model", "api", "protocol", "client", "present", "i18n", "config", "access"]),
     // The demo's generator writes a bank in process.
     ("demo", &["model", "api", "bank", "store", "matching", "config"]),
 ];

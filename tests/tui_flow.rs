@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use banca::bank::{Bank, ProposalFilter, Reply, Request};
 use banca::i18n::Lang;
+use banca::model::{ProposalCode, ProposalStatus};
 use banca::tui::{draw_to_string, InProcess, Live, ScreenId};
 use common::tui::*;
 use common::*;
@@ -55,7 +56,7 @@ fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
     press(&mut app, "pvicina a scuola");
     key(&mut app, KeyCode::Enter);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("Proposta creata: P-2026-0004"), "{frame}");
+    assert!(frame.contains("Proposta creata: P-2026-0004 (F-2026-0001 → R-2026-0003) · Invio la apre"), "{frame}");
     assert!(line_with(&frame, "F-2026-0001").contains('▸'), "the list shows it proposed:\n{frame}");
     let need = banca::model::NeedCode::parse("R-2026-0003");
     let filter = ProposalFilter { need, ..ProposalFilter::default() };
@@ -64,7 +65,11 @@ fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
     assert_eq!(list[0].record.family.to_string(), "F-2026-0001");
     assert_eq!(list[0].record.steps[0].note, "vicina a scuola");
 
-    // Enter opens the highlighted family's record.
+    // Enter right after opens what was created; afterwards, the highlighted family's record.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current(), ScreenId::Proposals);
+    assert!(draw_to_string(&mut app, 120, 40).contains("Proposte P-2026-0004"));
+    press(&mut app, "4");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current(), ScreenId::Families);
 }
@@ -130,16 +135,28 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     assert!(frame.contains(" a accetta") && frame.contains(" d rifiuta"), "her side's steps:\n{frame}");
     assert!(!frame.contains(" w ritira"), "not the other side's:\n{frame}");
 
-    // A decline needs a reason.
+    // A decline is confirmed first: Esc leaves the proposal as it was.
     press(&mut anna, "d");
-    key(&mut anna, KeyCode::Enter);
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("Il motivo è obbligatorio"), "{frame}");
+    assert!(frame.contains("Rifiutare P-2026-0001? Nota facoltativa"), "{frame}");
     key(&mut anna, KeyCode::Esc);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0001  proposta"), "{frame}");
 
+    // So is an accept, with a note that goes with the step.
     press(&mut anna, "a");
     let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001? Nota facoltativa"), "{frame}");
+    assert!(frame.contains("P-2026-0001  proposta"), "nothing is committed before Enter:\n{frame}");
+    press(&mut anna, "colloquio fissato");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("P-2026-0001  accettata"), "the record shows the new state:\n{frame}");
+    let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code: ProposalCode::new(2026, 1) }) else {
+        panic!("proposal")
+    };
+    let last = p.record.steps.last().expect("a step");
+    assert_eq!((last.status, last.note.as_str()), (ProposalStatus::Accepted, "colloquio fissato"));
 
     let mut bruno = app(&fx.bank, BRUNO, Lang::It);
     press(&mut bruno, "5u");
@@ -163,7 +180,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     press(&mut bruno, "incontri mensili");
     key(&mut bruno, KeyCode::Enter);
     let frame = draw_to_string(&mut bruno, 120, 40);
-    assert!(frame.contains("Affido avviato: A-2026-0002"), "{frame}");
+    assert!(frame.contains("Affido avviato: A-2026-0002 (P-2026-0001) · Invio lo apre"), "{frame}");
     let Reply::Placement(p) =
         fx.ok(BRUNO, Request::PlacementGet { code: banca::model::PlacementCode::parse("A-2026-0002").expect("code") })
     else {
@@ -171,6 +188,11 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     };
     assert_eq!(p.record.plan.review_dates.len(), 1);
     assert_eq!(p.record.plan.commitments, "incontri mensili");
+    // Enter opens what was created.
+    key(&mut bruno, KeyCode::Enter);
+    assert_eq!(bruno.current(), ScreenId::Placements);
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("A-2026-0002"), "{frame}");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::help::HelpPopup;
-use super::keys::{self, code, ctrl, label, plain, Binding, Hint, Key};
+use super::keys::{self, code, ctrl, label, plain, Binding, Hint};
 use super::screens::{cares, Ctx, Notice, Outcome, Screen, ScreenId, Tag, View};
 use super::search::SearchPopup;
 use super::source::{CallError, Live};
@@ -36,20 +36,12 @@ enum Global {
     Quit,
 }
 
-const DIGITS: [Key; 8] =
-    [plain('1'), plain('2'), plain('3'), plain('4'), plain('5'), plain('6'), plain('7'), plain('8')];
+/// The help's name for the digits that switch screens, by how many screens there are.
+const DIGITS_SHOWN: [&str; 9] = ["1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8", "1-9"];
 
 /// The application's own keys, after the screen's.
 const GLOBAL: &[Binding<Global>] = &[
     Binding { keys: &[plain('/')], shown: "/", label: label!(T::Search), action: Global::Search, bar: true },
-    Binding { keys: &[DIGITS[0]], shown: "1-8", label: label!(T::Screens), action: Global::Screen(0), bar: true },
-    Binding { keys: &[DIGITS[1]], shown: "", label: label!(T::Screens), action: Global::Screen(1), bar: false },
-    Binding { keys: &[DIGITS[2]], shown: "", label: label!(T::Screens), action: Global::Screen(2), bar: false },
-    Binding { keys: &[DIGITS[3]], shown: "", label: label!(T::Screens), action: Global::Screen(3), bar: false },
-    Binding { keys: &[DIGITS[4]], shown: "", label: label!(T::Screens), action: Global::Screen(4), bar: false },
-    Binding { keys: &[DIGITS[5]], shown: "", label: label!(T::Screens), action: Global::Screen(5), bar: false },
-    Binding { keys: &[DIGITS[6]], shown: "", label: label!(T::Screens), action: Global::Screen(6), bar: false },
-    Binding { keys: &[DIGITS[7]], shown: "", label: label!(T::Screens), action: Global::Screen(7), bar: false },
     // Handled in `App::key` (h/l are ←/→, which move between panes): listed for the help only.
     Binding { keys: &[], shown: "←→ hl", label: label!(T::Pane), action: Global::Help, bar: false },
     Binding {
@@ -143,6 +135,8 @@ pub struct App {
     bank: String,
     service_name: String,
     screens: Vec<Box<dyn Screen>>,
+    /// The screens offered as tabs (digits 1..N), as the operator's role allows.
+    tabs: Vec<ScreenId>,
     current: usize,
     popup: Option<Popup>,
     notice: Option<Notice>,
@@ -168,11 +162,13 @@ impl App {
     /// The interface on its first screen, and the requests that fill it.
     pub fn new(view: View, bank: String) -> (App, Vec<Effect>) {
         let screens = super::screens::all(&view);
+        let tabs = ScreenId::offered(&view);
         let mut app = App {
             view,
             bank,
             service_name: String::new(),
             screens,
+            tabs,
             current: 0,
             popup: None,
             notice: None,
@@ -283,10 +279,25 @@ impl App {
             (INBOX, Ok(Reply::Proposal(p))) => {
                 let code = p.record.code.to_string();
                 let by = self.inbox.iter().position(|(c, _)| *c == code).map(|i| self.inbox.remove(i).1);
-                let mine = self.view.who.service == Some(p.record.family_service);
-                if mine && p.record.status == ProposalStatus::Proposed {
-                    let by = by.unwrap_or_default();
-                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(T::NewProposal))));
+                let by = by.unwrap_or_default();
+                let service = self.view.who.service;
+                let status = p.record.status;
+                let text = if service == Some(p.record.family_service) && status == ProposalStatus::Proposed {
+                    // A new proposal for one of my families.
+                    Some(T::NewProposal)
+                } else if service == Some(p.record.need_service) {
+                    // My service proposed it: what the other side (or a colleague) decided.
+                    match status {
+                        ProposalStatus::Accepted => Some(T::ProposalAccepted),
+                        ProposalStatus::Declined => Some(T::ProposalDeclined),
+                        ProposalStatus::Withdrawn => Some(T::ProposalWithdrawn),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
+                if let Some(text) = text {
+                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(text))));
                 }
             }
             _ => {}
@@ -358,7 +369,7 @@ impl App {
                 let screen = &self.screens[self.current];
                 let mut h = screen.hints();
                 // While a field takes the letters, only these work everywhere.
-                h.extend(keys::hints(if screen.captures_text() { ALWAYS } else { GLOBAL }));
+                h.extend(if screen.captures_text() { keys::hints(ALWAYS) } else { self.global_hints(GLOBAL) });
                 h
             }
         }
@@ -432,7 +443,9 @@ impl App {
         }
         match outcome {
             Outcome::Ignored if !captures => {
-                if let Some(g) = keys::action(GLOBAL, &ev) {
+                if let Some(i) = self.digit(&ev) {
+                    self.global(Global::Screen(i));
+                } else if let Some(g) = keys::action(GLOBAL, &ev) {
                     self.global(g);
                 } else if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
                     self.global(Global::Quit);
@@ -460,7 +473,7 @@ impl App {
                 self.popup = Some(Popup::Help(HelpPopup::new(
                     self.screens[self.current].id().title(self.view.lang),
                     screen,
-                    keys::hints(GLOBAL),
+                    self.global_hints(GLOBAL),
                 )))
             }
             Global::Quit => {
@@ -495,13 +508,32 @@ impl App {
         self.screens.iter().enumerate().map(|(i, s)| i != self.current && s.is_stale()).collect()
     }
 
+    /// The screen a digit opens: 1 to N over the tabs this operator is offered.
+    fn digit(&self, ev: &KeyEvent) -> Option<usize> {
+        if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+            return None;
+        }
+        let KeyCode::Char(c) = ev.code else { return None };
+        let n = c.to_digit(10)? as usize;
+        self.tabs.get(n.checked_sub(1)?).map(|id| id.index())
+    }
+
+    /// The application's keys, the digits named for as many screens as there are tabs.
+    fn global_hints(&self, bindings: &[Binding<Global>]) -> Vec<Hint> {
+        let mut h = keys::hints(bindings);
+        let shown = DIGITS_SHOWN[self.tabs.len().clamp(1, DIGITS_SHOWN.len()) - 1];
+        h.insert(1.min(h.len()), Hint { shown, label: label!(T::Screens), bar: true });
+        h
+    }
+
     /// Which tab is under column `x`, measured as `render_tabs` lays them out.
     fn tab_at(&self, x: u16) -> Option<usize> {
         let mut left = self.tabs_area.x;
-        for (i, title) in tab_titles(&self.view, self.current, &self.stale(), self.tabs_area.width).iter().enumerate() {
+        let titles = tab_titles(&self.view, &self.tabs, self.current, &self.stale(), self.tabs_area.width);
+        for (title, id) in titles.iter().zip(&self.tabs) {
             let width = title.chars().count() as u16 + 3;
             if x >= left && x < left + width {
-                return Some(i);
+                return Some(id.index());
             }
             left += width;
         }
@@ -571,10 +603,12 @@ impl App {
         self.with_screen(self.current, |s, ctx| s.reload(ctx));
     }
 
-    /// A proposal someone else made may wait for my service: its record says.
+    /// A proposal someone else made may wait for my service, or one my
+    /// service made may have been answered: its record says (one
+    /// `ProposalGet` per proposal changed by someone else).
     fn notify_inbox(&mut self, ev: &Event) {
         let Some(ev) = ev.change() else { return };
-        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user || ev.revision != 1 {
+        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user {
             return;
         }
         let Some(code) = ProposalCode::parse(&ev.code) else { return };
@@ -608,10 +642,13 @@ impl App {
         .areas(area);
         frame.render_widget(self.top_line(top.width), top);
         self.tabs_area = tabs;
-        let titles: Vec<Line> =
-            tab_titles(&self.view, self.current, &self.stale(), tabs.width).into_iter().map(Line::from).collect();
+        let titles: Vec<Line> = tab_titles(&self.view, &self.tabs, self.current, &self.stale(), tabs.width)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        let selected = self.tabs.iter().position(|id| id.index() == self.current);
         let tabs_widget =
-            Tabs::new(titles).select(self.current).highlight_style(theme.tab_active()).divider("│").padding(" ", " ");
+            Tabs::new(titles).select(selected).highlight_style(theme.tab_active()).divider("│").padding(" ", " ");
         frame.render_widget(tabs_widget, tabs);
         self.screens[self.current].render(frame, body, &self.view);
         let status_line = match &self.notice {
@@ -674,17 +711,19 @@ impl App {
 }
 
 /// The tabs' titles: whole when they fit, else the current one whole and
-/// the others cut short; a screen with changes not shown yet (`stale`) is marked "•".
-fn tab_titles(view: &View, current: usize, stale: &[bool], width: u16) -> Vec<String> {
-    let full: Vec<String> = ScreenId::ALL.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
-    let marks = stale.iter().filter(|&&s| s).count();
+/// the others cut short; a screen with changes not shown yet (`stale`, by
+/// screen index) is marked "•".
+fn tab_titles(view: &View, tabs: &[ScreenId], current: usize, stale: &[bool], width: u16) -> Vec<String> {
+    let full: Vec<String> = tabs.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
+    let is_stale = |id: &ScreenId| stale.get(id.index()).copied().unwrap_or(false);
+    let marks = tabs.iter().filter(|id| is_stale(id)).count();
     let total: usize = full.iter().map(|t| t.chars().count() + 3).sum::<usize>() + marks;
     let cut = total > usize::from(width);
     full.into_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let t = if cut && i != current { t.chars().take(6).collect() } else { t };
-            if stale.get(i).copied().unwrap_or(false) {
+        .zip(tabs)
+        .map(|(t, id)| {
+            let t = if cut && id.index() != current { t.chars().take(6).collect() } else { t };
+            if is_stale(id) {
                 format!("{t}•")
             } else {
                 t

@@ -2,7 +2,7 @@
 //! keystroke (typing on narrows the last one in the core), the matched
 //! characters highlighted, `Enter` opens the record on its screen.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -12,6 +12,7 @@ use super::keys::{self, code, label, Binding, Hint, Nav};
 use super::screens::View;
 use super::source::CallError;
 use super::text::T;
+use super::widgets::line_editor::{LineEditor, LineKey};
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
 use crate::api::Reply;
@@ -24,7 +25,7 @@ pub const LIMIT: usize = 100;
 
 #[derive(Default)]
 pub struct SearchPopup {
-    pub input: String,
+    pub input: LineEditor,
     result: Option<SearchResult>,
     sel: Selection,
     /// Why the core refused the query as typed (a filter not known yet, "stato:xyz").
@@ -96,26 +97,14 @@ impl SearchPopup {
             }
             None => {}
         }
-        let typed = match ev.code {
-            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.input.clear();
-                true
-            }
-            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                self.input.push(c);
-                true
-            }
-            KeyCode::Backspace => self.input.pop().is_some(),
-            _ => false,
-        };
-        if typed {
+        if self.input.key(ev) == LineKey::Edited {
             self.sel = Selection { height: self.sel.height, ..Selection::default() };
-            if self.input.trim().is_empty() {
+            if self.input.value().trim().is_empty() {
                 self.result = None;
                 self.problem = None;
                 self.typed = None;
             } else {
-                self.typed = Some(self.input.clone());
+                self.typed = Some(self.input.value().to_string());
             }
         }
         Step::Stay
@@ -130,7 +119,7 @@ impl SearchPopup {
     /// The core's hits for the newest query asked. A half-typed filter
     /// ("stato:") is refused: the last hits stay, and the hint says why.
     pub fn reply(&mut self, result: Result<Reply, CallError>, lang: Lang) {
-        if self.input.trim().is_empty() {
+        if self.input.value().trim().is_empty() {
             return;
         }
         match result {
@@ -156,11 +145,10 @@ impl SearchPopup {
         let [input, hint, list, summary] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
                 .areas(inner);
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(self.input.clone())])),
-            input,
-        );
-        frame.set_cursor_position((input.x + 2 + self.input.chars().count() as u16, input.y));
+        let room = usize::from(input.width.saturating_sub(2));
+        let spans = vec![Span::styled("/ ", theme.key()), Span::raw(self.input.visible(room))];
+        frame.render_widget(Paragraph::new(Line::from(spans)), input);
+        frame.set_cursor_position((input.x + 2 + self.input.column(room) as u16, input.y));
         let hint_line = match &self.problem {
             Some(problem) => Line::styled(problem.clone(), theme.error()),
             None => Line::styled(view.t(T::SearchPrompt), theme.dim()),

@@ -58,6 +58,7 @@ texts!(T {
     FirstLast => "inizio/fine", "first/last";
     Pane => "riquadro", "pane";
     New => "nuovo", "new";
+    NotForRole => "non consentito al tuo ruolo", "not allowed for your role";
     Edit => "modifica", "edit";
     Reload => "ricarica", "reload";
     Filter => "filtra", "filter";
@@ -68,6 +69,9 @@ texts!(T {
     Unsaved => "Modifiche non salvate: uscire comunque? (s/n)", "Unsaved changes: leave anyway? (y/n)";
     QuitUnsaved => "Ci sono modifiche non salvate: uscire comunque? (s/n)", "There are unsaved changes: quit anyway? (y/n)";
     NewProposal => "Nuova proposta in arrivo:", "New proposal in your inbox:";
+    ProposalAccepted => "Proposta accettata:", "Proposal accepted:";
+    ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
+    ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";

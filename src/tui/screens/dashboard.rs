@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::api::{
-    Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
+    Counted, Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
@@ -98,8 +98,8 @@ struct Item {
 #[derive(Default)]
 struct Pane {
     items: Vec<Item>,
-    /// The list reached `LIMIT`: the count is "at least".
-    more: bool,
+    /// How many there are, counted by the core: the pane may list fewer (`LIMIT`).
+    count: u64,
     sel: Selection,
     area: Rect,
     /// What the pane's requests brought so far, while some are in flight.
@@ -117,6 +117,8 @@ struct Gathered {
     families: Vec<FamilyView>,
     proposals: Vec<Proposal>,
     placements: Vec<Placement>,
+    /// How many there are, counted by the core (the sum of the pane's `Count`s).
+    count: Option<u64>,
 }
 
 pub struct Dashboard {
@@ -181,6 +183,7 @@ impl Dashboard {
         match reply {
             Some(Reply::Needs(page)) => pane.gathered.needs.extend(page.items),
             Some(Reply::Families(page)) => pane.gathered.families.extend(page.items),
+            Some(Reply::Count(n)) => pane.gathered.count = Some(pane.gathered.count.unwrap_or(0) + n),
             // Every page of active proposals and ongoing placements: the pane must not miss one.
             Some(Reply::Proposals(page)) => {
                 pane.gathered.proposals.extend(page.items.into_iter().map(|r| r.record));
@@ -207,8 +210,11 @@ impl Dashboard {
             return;
         }
         let gathered = std::mem::take(&mut pane.gathered);
+        let gathered_count = gathered.count;
         let items = pane_items(kind, gathered, ctx.view);
-        pane.more = items.len() >= LIMIT;
+        // Panes whose list is capped take their figure from the core; the others list it all.
+        let count = gathered_count.unwrap_or(items.len() as u64).max(items.len() as u64);
+        pane.count = count;
         let keep = pane.items.get(pane.sel.selected).map(|it| it.code.clone());
         pane.items = items;
         let at = keep.and_then(|c| pane.items.iter().position(|it| it.code == c)).unwrap_or(pane.sel.selected);
@@ -272,20 +278,28 @@ fn pane_requests(kind: Kind, view: &View) -> Vec<Request> {
                     out.push(Request::NeedList { filter });
                 }
             }
+            // The figure: every waiting need, counted by the core.
+            for status in [NeedStatus::Open, NeedStatus::Matching] {
+                out.push(Request::Count { of: Counted::Needs(open_needs(service, status)) });
+            }
             out
         }
         Kind::Families => {
+            // The core keeps those with a place free before the cap, and counts them all.
             let filter = FamilyFilter {
                 status: Some(FamilyStatus::Approved),
                 service,
+                free_places: Some(true),
                 limit: Some(LIMIT),
                 ..FamilyFilter::default()
             };
-            vec![Request::FamilyList { filter }]
+            let count = Request::Count { of: Counted::Families(FamilyFilter { limit: None, ..filter.clone() }) };
+            vec![Request::FamilyList { filter }, count]
         }
         Kind::Stale => {
             let filter = FamilyFilter { stale: Some(true), service, limit: Some(LIMIT), ..FamilyFilter::default() };
-            vec![Request::FamilyList { filter }]
+            let count = Request::Count { of: Counted::Families(FamilyFilter { limit: None, ..filter.clone() }) };
+            vec![Request::FamilyList { filter }, count]
         }
         Kind::Inbox | Kind::Outbox => vec![Request::ProposalList { filter: pane_proposals(kind, service) }],
         Kind::Reviews => vec![Request::PlacementList { filter: pane_placements(service) }],
@@ -326,12 +340,7 @@ fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
             list.extend(ordinary);
             list.iter().map(|n| need_item(n, lang)).collect()
         }
-        Kind::Families => gathered
-            .families
-            .iter()
-            .filter(|f| f.free_places.is_none_or(|n| n > 0))
-            .map(|f| family_item(f, lang))
-            .collect(),
+        Kind::Families => gathered.families.iter().map(|f| family_item(f, lang)).collect(),
         Kind::Stale => gathered.families.iter().map(|f| stale_item(f, lang)).collect(),
         Kind::Inbox => gathered
             .proposals
@@ -545,7 +554,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, pane: &mut Pane, title: &str, focuse
     pane.area = area;
     pane.sel.height = usize::from(area.height.saturating_sub(2)).max(1);
     pane.sel.clamp(pane.items.len());
-    let count = format!("{}{}", pane.items.len(), if pane.more { "+" } else { "" });
+    let count = pane.count;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused() } else { theme.border() })

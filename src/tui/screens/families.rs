@@ -143,6 +143,8 @@ enum Mode {
 
 pub struct Families {
     loaded: bool,
+    /// The role may create these records: `n` is offered (see `screens::may_create`).
+    may_create: bool,
     /// The pages loaded so far, in code order.
     rows: Vec<FamilyView>,
     /// Where the next page starts, while the server has more.
@@ -192,6 +194,7 @@ impl Families {
     pub fn new() -> Families {
         Families {
             loaded: false,
+            may_create: false,
             rows: Vec::new(),
             more: None,
             hay: Vec::new(),
@@ -767,7 +770,8 @@ impl Screen for Families {
         match &self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
-                h.extend(keys::hints(LIST_KEYS));
+                let offered = LIST_KEYS.iter().filter(|b| b.action != Act::New || self.may_create);
+                h.extend(offered.map(Binding::hint));
                 h
             }
             Mode::Detail { .. } => {
@@ -780,6 +784,7 @@ impl Screen for Families {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
+        self.may_create = super::may_create(ctx.view, crate::access::Subject::Family);
         if !self.loaded || self.stale {
             self.reload(ctx);
         }
@@ -886,6 +891,10 @@ impl Screen for Families {
                     return Outcome::Done;
                 }
                 match keys::action(LIST_KEYS, ev) {
+                    Some(Act::New) if !self.may_create => {
+                        ctx.error(format!("n ({}): {}", T::New.get(ctx.view.lang), T::NotForRole.get(ctx.view.lang)));
+                        Outcome::Done
+                    }
                     Some(a) => self.act(a, ctx),
                     None => Outcome::Ignored,
                 }
@@ -941,6 +950,7 @@ impl Screen for Families {
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.may_create = super::may_create(ctx.view, crate::access::Subject::Family);
         match FamilyCode::parse(code) {
             Some(code) => {
                 self.open_record(code, ctx);

@@ -44,6 +44,8 @@ texts!(Tx {
     BadFamily => "non è il codice di una famiglia (F-…)", "is not a family's code (F-…)";
     OnlyForNeed => "«perché non» e «proponi» valgono per una richiesta: apri una richiesta (R-…)", "\"why not\" and \"propose\" work on a need: open a need (R-…)";
     Proposed1 => "Proposta creata:", "Proposal created:";
+    EnterOpens => "Invio la apre", "Enter opens it";
+    AlreadyProposed => "già proposta", "already proposed";
     Empty1 => "Nessuna richiesta o famiglia scelta.", "No need or family chosen yet.";
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
     Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
@@ -115,8 +117,13 @@ pub struct Matching {
     explain_next: bool,
     /// A change seen while another screen was shown: rank again when shown.
     stale: bool,
+    /// The ranking asked for is the one shown, asked again after a change.
+    reloading: bool,
     /// The proposal sent: for which family and need.
     proposing: Option<(FamilyCode, NeedCode)>,
+    /// The proposal just created, named on the status line: the next Enter
+    /// opens it (any other key forgets it).
+    created: Option<String>,
 }
 
 /// Why the screen asked.
@@ -141,7 +148,9 @@ impl Matching {
             list_area: Rect::default(),
             explain_next: false,
             stale: false,
+            reloading: false,
             proposing: None,
+            created: None,
         }
     }
 
@@ -209,6 +218,7 @@ impl Matching {
     }
 
     fn load_code(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.reloading = false;
         if let Some(need) = NeedCode::parse(code) {
             self.load_need(need, None, ctx);
             true
@@ -222,6 +232,7 @@ impl Matching {
 
     fn reload_current(&mut self, ctx: &mut Ctx) {
         self.stale = false;
+        self.reloading = self.ranking.is_some();
         match &self.ranking {
             Some(Ranking::Need(r)) => {
                 let (need, why) = (r.need.code, r.why_not.as_ref().map(|v| v.family));
@@ -388,6 +399,13 @@ impl Screen for Matching {
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.view.lang;
+        if tag == RANKING && std::mem::take(&mut self.reloading) && closed(&result) {
+            // The need shown was placed or withdrawn meanwhile: nothing to rank
+            // any more, and no error over what the operator just did.
+            self.ranking = None;
+            self.why_not = None;
+            return Outcome::Done;
+        }
         let Some(reply) = ctx.ok(result) else {
             self.explain_next = false;
             self.proposing = None;
@@ -397,7 +415,9 @@ impl Screen for Matching {
             (RANKING, reply) => self.take_ranking(reply, lang),
             (PROPOSE, Reply::Saved(saved)) => {
                 if let Some((family, need)) = self.proposing.take() {
-                    ctx.info(format!("{} {} ({family} → {need})", Tx::Proposed1.get(lang), saved.code));
+                    let opens = Tx::EnterOpens.get(lang);
+                    ctx.info(format!("{} {} ({family} → {need}) · {opens}", Tx::Proposed1.get(lang), saved.code));
+                    self.created = Some(saved.code);
                     self.reload_current(ctx);
                 }
             }
@@ -407,6 +427,13 @@ impl Screen for Matching {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if self.prompt.is_none() {
+            if let Some(created) = self.created.take() {
+                if ev.code == KeyCode::Enter {
+                    return Outcome::Open(created);
+                }
+            }
+        }
         if let Some((ask, mut prompt)) = self.prompt.take() {
             match prompt.key(ev) {
                 Step::Stay => self.prompt = Some((ask, prompt)),
@@ -582,6 +609,11 @@ fn family_code(text: &str) -> Option<FamilyCode> {
     let t = text.trim();
     let doubled = t.get(2..).filter(|rest| t[..2].eq_ignore_ascii_case("F-") && rest.len() > 2);
     FamilyCode::parse(t).or_else(|| doubled.and_then(FamilyCode::parse))
+}
+
+/// The core's answer that a need is closed: it no longer matches.
+fn closed(result: &Result<Reply, CallError>) -> bool {
+    matches!(result, Err(CallError::Bank(crate::api::BankError::Refused(crate::api::Refusal::NeedClosed { .. }))))
 }
 
 #[cfg(test)]

@@ -49,6 +49,14 @@ impl ScreenId {
         ScreenId::Audit,
     ];
 
+    /// The screens offered to this operator, in order: the audit log only
+    /// to roles the access rules let read it.
+    pub fn offered(view: &View) -> Vec<ScreenId> {
+        use crate::access::{allowed, Operation, Subject};
+        let audit = allowed(&view.who, Operation::ReadShared, Subject::AuditLog, None);
+        ScreenId::ALL.into_iter().filter(|&id| id != ScreenId::Audit || audit).collect()
+    }
+
     pub fn index(self) -> usize {
         ScreenId::ALL.iter().position(|&s| s == self).unwrap_or(0)
     }
@@ -288,6 +296,12 @@ impl ServiceNames {
             }
         }
     }
+}
+
+/// May this operator create records of `subject` (the `n` key): decided
+/// from the role and the access rules, before a form is filled in vain.
+pub fn may_create(view: &View, subject: crate::access::Subject) -> bool {
+    crate::access::allowed(&view.who, crate::access::Operation::Create, subject, view.who.service)
 }
 
 /// One of each screen, in the order of `ScreenId::ALL`.

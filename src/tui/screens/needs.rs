@@ -128,6 +128,8 @@ enum Mode {
 
 pub struct Needs {
     loaded: bool,
+    /// The role may create these records: `n` is offered (see `screens::may_create`).
+    may_create: bool,
     rows: Vec<NeedView>,
     /// Where the next page starts, while the server has more.
     more: Option<Cursor>,
@@ -173,6 +175,7 @@ impl Needs {
     pub fn new() -> Needs {
         Needs {
             loaded: false,
+            may_create: false,
             rows: Vec::new(),
             more: None,
             hay: Vec::new(),
@@ -674,7 +677,8 @@ impl Screen for Needs {
         match &self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
-                h.extend(keys::hints(LIST_KEYS));
+                let offered = LIST_KEYS.iter().filter(|b| b.action != Act::New || self.may_create);
+                h.extend(offered.map(Binding::hint));
                 h
             }
             Mode::Detail { .. } => {
@@ -687,6 +691,7 @@ impl Screen for Needs {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
+        self.may_create = super::may_create(ctx.view, crate::access::Subject::Need);
         if !self.loaded || self.stale {
             self.reload(ctx);
         }
@@ -784,6 +789,10 @@ impl Screen for Needs {
                     return Outcome::Done;
                 }
                 match keys::action(LIST_KEYS, ev) {
+                    Some(Act::New) if !self.may_create => {
+                        ctx.error(format!("n ({}): {}", T::New.get(ctx.view.lang), T::NotForRole.get(ctx.view.lang)));
+                        Outcome::Done
+                    }
                     Some(a) => self.act(a, ctx),
                     None => Outcome::Ignored,
                 }
@@ -839,6 +848,7 @@ impl Screen for Needs {
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
+        self.may_create = super::may_create(ctx.view, crate::access::Subject::Need);
         match NeedCode::parse(code) {
             Some(code) => {
                 self.open_record(code, ctx);

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::api::{Cursor, PlacementFilter, Reply, Request, Revised};
-use crate::model::dates::{format_date, parse_date};
+use crate::model::dates::{format_date, parse_date_or_word};
 use crate::model::{Placement, PlacementCode, PlacementOutcome};
 use crate::present;
 use crate::protocol::Event;
@@ -358,7 +358,7 @@ impl Placements {
             Ask::ReviewDate(code, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::ReviewDate(code, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) => match parse_date(&text) {
+                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
                     Some(date) => {
                         let q = format!("{code} {}  {}", format_date(date), Tx::AskReviewNote.get(lang));
                         self.ask = Some(Ask::ReviewNote(code, date, Prompt::new(q, "")));
@@ -391,7 +391,7 @@ impl Placements {
             Ask::CloseDate(code, outcome, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::CloseDate(code, outcome, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) => match parse_date(&text) {
+                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
                     Some(date) => {
                         let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
                         self.ask = Some(Ask::CloseNote(code, outcome, date, Prompt::new(q, "")));

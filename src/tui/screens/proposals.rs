@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::api::{Cursor, Direction, ProposalFilter, Reply, Request, Revised};
+use crate::api::{Cursor, Direction, ProposalFilter, ProposalView, Reply, Request, Revised};
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
@@ -42,12 +42,17 @@ texts!(Tx {
     Withdraw => "ritira", "withdraw";
     Start => "avvia affido", "start placement";
     Match => "abbinamento", "matching";
+    OpenNeed => "apri richiesta", "open need";
     None => "Nessuna proposta.", "No proposals.";
-    AskDecline => "Motivo del rifiuto di", "Reason for declining";
+    AskAccept => "Accettare", "Accept";
+    AskDecline => "Rifiutare", "Decline";
+    NoteOptional => "Nota facoltativa:", "Optional note:";
+    NotNow => "non è possibile ora per", "is not possible now for";
     AskWithdraw => "Motivo del ritiro di", "Reason for withdrawing";
     ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
     Stepped => "Proposta aggiornata:", "Proposal updated:";
     Started => "Affido avviato:", "Placement started:";
+    EnterOpens => "Invio lo apre", "Enter opens it";
     PlanStart => "Inizio dell'affido (gg/mm/aaaa):", "Start of the placement (dd/mm/yyyy):";
     PlanEnd => "Fine prevista (gg/mm/aaaa, vuoto se nessuna):", "Expected end (dd/mm/yyyy, empty for none):";
     PlanMonths => "Durata prevista in mesi (vuoto se nessuna):", "Expected duration in months (empty for none):";
@@ -66,6 +71,7 @@ enum Act {
     Nav(Nav),
     Open,
     Back,
+    OpenNeed,
     Switch,
     Inbox,
     Outbox,
@@ -125,6 +131,7 @@ const STEP_KEYS: &[Binding<Act>] = &[
 
 const DETAIL_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
+    Binding { keys: &[plain('n')], shown: "n", label: |l| Tx::OpenNeed.get(l), action: Act::OpenNeed, bar: true },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
@@ -169,6 +176,9 @@ pub struct Proposals {
     mode: Mode,
     ask: Option<Ask>,
     services: ServiceNames,
+    /// The open proposal's card: the children's shared profiles, urgency
+    /// and deadline, both services' contacts (`Request::ProposalView`).
+    card: Option<Box<ProposalView>>,
     /// The operator's service: which side's steps the help offers.
     view_service: Option<ServiceCode>,
     list_area: Rect,
@@ -179,6 +189,9 @@ pub struct Proposals {
     stepping: Option<(ProposalCode, ProposalStatus, String)>,
     /// The proposal whose placement start was sent.
     starting: Option<ProposalCode>,
+    /// The placement just started, named on the status line: the next
+    /// Enter opens it (any other key forgets it).
+    created: Option<String>,
     /// A plan waiting: for the need it starts from, or for the proposal's current revision.
     planning: Option<Box<PlanDraft>>,
 }
@@ -187,6 +200,7 @@ pub struct Proposals {
 const LIST: Tag = "list";
 const PAGE: Tag = "page";
 const RECORD: Tag = "record";
+const CARD: Tag = "card";
 const NAMES: Tag = "names";
 const STEP_BASE: Tag = "step-base";
 const STEP: Tag = "step";
@@ -211,11 +225,13 @@ impl Proposals {
             mode: Mode::List,
             ask: None,
             services: ServiceNames::default(),
+            card: None,
             view_service: None,
             list_area: Rect::default(),
             stale: false,
             stepping: None,
             starting: None,
+            created: None,
             planning: None,
         }
     }
@@ -263,6 +279,7 @@ impl Proposals {
     /// Asks for a record, to show it.
     fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) {
         ctx.latest(RECORD, Request::ProposalGet { code });
+        ctx.latest(CARD, Request::ProposalView { code });
     }
 
     fn show_record(&mut self, p: Revised<Proposal>) {
@@ -297,6 +314,11 @@ impl Proposals {
                     self.open_record(code, ctx);
                 }
             }
+            Act::OpenNeed => {
+                if let Mode::Detail { proposal, .. } = &self.mode {
+                    return Outcome::Open(proposal.record.need().to_string());
+                }
+            }
             Act::Back => {
                 self.mode = Mode::List;
                 if self.stale {
@@ -311,13 +333,21 @@ impl Proposals {
             Act::Outbox => self.set_direction(Direction::Outbox, ctx),
             Act::Step(to) => {
                 let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
-                match to {
-                    ProposalStatus::Declined | ProposalStatus::Withdrawn => {
-                        let q = if to == ProposalStatus::Declined { Tx::AskDecline } else { Tx::AskWithdraw };
-                        let prompt = Prompt::new(format!("{} {code}:", q.get(lang)), "");
-                        self.ask = Some(Ask::Reason(code, to, prompt));
+                // Accepting commits the family's places, declining closes the
+                // proposal: both are confirmed, with an optional note.
+                let question = match to {
+                    ProposalStatus::Accepted => {
+                        Some(format!("{} {code}? {}", Tx::AskAccept.get(lang), Tx::NoteOptional.get(lang)))
                     }
-                    _ => self.step(code, to, String::new(), ctx),
+                    ProposalStatus::Declined => {
+                        Some(format!("{} {code}? {}", Tx::AskDecline.get(lang), Tx::NoteOptional.get(lang)))
+                    }
+                    ProposalStatus::Withdrawn => Some(format!("{} {code}:", Tx::AskWithdraw.get(lang))),
+                    _ => None,
+                };
+                match question {
+                    Some(question) => self.ask = Some(Ask::Reason(code, to, Prompt::new(question, ""))),
+                    None => self.step(code, to, String::new(), ctx),
                 }
             }
             Act::Start => {
@@ -360,6 +390,25 @@ impl Proposals {
         Outcome::Done
     }
 
+    /// Whether the keys may take `act` on the current proposal now: a step
+    /// only where its status allows it and only by the side that takes it
+    /// (the help bar offers exactly these; other keys are refused aloud).
+    fn legal(&self, act: Act) -> bool {
+        let Some(p) = self.current() else { return false };
+        let side = |to: ProposalStatus| {
+            let service = match to.taken_by() {
+                crate::model::ProposalSide::NeedService => p.record.need_service,
+                crate::model::ProposalSide::FamilyService => p.record.family_service,
+            };
+            self.view_service.is_none_or(|s| s == service)
+        };
+        match act {
+            Act::Step(to) => p.record.status.can_become(to) && side(to),
+            Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
+            _ => true,
+        }
+    }
+
     /// A step on the proposal as stored now (its revision is asked for
     /// first); the core's refusal is the message.
     fn step(&mut self, code: ProposalCode, to: ProposalStatus, note: String, ctx: &mut Ctx) {
@@ -399,7 +448,7 @@ impl Proposals {
             Ask::Reason(code, to, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::Reason(code, to, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) if text.is_empty() => {
+                Step::Done(text) if text.is_empty() && to == ProposalStatus::Withdrawn => {
                     ctx.error(Tx::ReasonRequired.get(lang));
                     self.ask = Some(Ask::Reason(code, to, prompt));
                 }
@@ -453,8 +502,14 @@ impl Proposals {
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} {} ", Tx::Title.get(view.lang), p.record.code), theme.title()));
-        let lines =
-            doc::lines(&present::proposal(p, &self.services.names, view.lang), theme, area.width.saturating_sub(2));
+        // The card once it came for this revision; the record alone meanwhile.
+        let document = match self.card.as_deref() {
+            Some(card) if card.record.code == p.record.code && card.revision == p.revision => {
+                present::proposal_card(card, &self.services.names, view.lang)
+            }
+            _ => present::proposal(p, &self.services.names, view.lang),
+        };
+        let lines = doc::lines(&document, theme, area.width.saturating_sub(2));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 }
@@ -515,23 +570,7 @@ impl Screen for Proposals {
     }
 
     fn hints(&self) -> Vec<Hint> {
-        // Only the steps this proposal can take now, and only this side's.
-        let mine = |b: &&Binding<Act>| {
-            let Some(p) = self.current() else { return false };
-            let side = |to: ProposalStatus| {
-                let service = match to.taken_by() {
-                    crate::model::ProposalSide::NeedService => p.record.need_service,
-                    crate::model::ProposalSide::FamilyService => p.record.family_service,
-                };
-                self.view_service.is_none_or(|s| s == service)
-            };
-            match b.action {
-                Act::Step(to) => p.record.status.can_become(to) && side(to),
-                Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
-                _ => true,
-            }
-        };
-        let steps: Vec<Hint> = STEP_KEYS.iter().filter(mine).map(Binding::hint).collect();
+        let steps: Vec<Hint> = STEP_KEYS.iter().filter(|b| self.legal(b.action)).map(Binding::hint).collect();
         match self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
@@ -603,6 +642,7 @@ impl Screen for Proposals {
                 self.sel.clamp(self.rows.len());
             }
             (RECORD, Reply::Proposal(p)) => self.show_record(p),
+            (CARD, Reply::ProposalView(v)) => self.card = Some(v),
             (STEP_BASE, Reply::Proposal(p)) => {
                 if let Some((code, to, note)) = self.stepping.clone() {
                     ctx.send(STEP, Request::ProposalStep { code, base_revision: p.revision, to, note });
@@ -625,7 +665,9 @@ impl Screen for Proposals {
             }
             (START, Reply::Saved(saved)) => {
                 if let Some(code) = self.starting.take() {
-                    ctx.info(format!("{} {} ({code})", Tx::Started.get(lang), saved.code));
+                    let opens = Tx::EnterOpens.get(lang);
+                    ctx.info(format!("{} {} ({code}) · {opens}", Tx::Started.get(lang), saved.code));
+                    self.created = Some(saved.code);
                     self.refresh(code, ctx);
                 }
             }
@@ -639,7 +681,22 @@ impl Screen for Proposals {
             self.answer(ask, ev, ctx);
             return Outcome::Done;
         }
+        if let Some(created) = self.created.take() {
+            if ev.code == KeyCode::Enter {
+                return Outcome::Open(created);
+            }
+        }
         if let Some(a) = keys::action(STEP_KEYS, ev) {
+            if !self.legal(a) {
+                // Said at once: nothing typed is lost to a step the core would refuse.
+                if let Some(p) = self.current() {
+                    let key = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| b.shown);
+                    let name = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| (b.label)(ctx.view.lang));
+                    let status = p.record.status.label(ctx.view.lang);
+                    ctx.error(format!("{key} ({name}) {} {} ({status})", Tx::NotNow.get(ctx.view.lang), p.record.code));
+                }
+                return Outcome::Done;
+            }
             return self.act(a, ctx);
         }
         match &mut self.mode {

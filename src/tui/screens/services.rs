@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
@@ -22,6 +22,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::line_editor::{edit_at_end, LineKey};
 use crate::tui::widgets::list::{text_cell, Selection, TableView};
 
 texts!(Tx {
@@ -346,19 +347,12 @@ impl Services {
             Some(PromptAct::Down) => {
                 prompt.selected = (prompt.selected + 1).min(prompt.candidates.len().saturating_sub(1))
             }
-            None => match ev.code {
-                KeyCode::Backspace => {
-                    prompt.text.pop();
+            None => {
+                if edit_at_end(&mut prompt.text, ev) == LineKey::Edited {
                     prompt.candidates = self.suggest(&prompt.text);
                     prompt.selected = 0;
                 }
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                    prompt.text.push(c);
-                    prompt.candidates = self.suggest(&prompt.text);
-                    prompt.selected = 0;
-                }
-                _ => {}
-            },
+            }
         }
         self.prompt = Some(prompt);
         Outcome::Done

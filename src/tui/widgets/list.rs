@@ -1,7 +1,7 @@
 //! A scrolling selection over rows drawn on demand: only the rows on screen
 //! are ever built, so a list of 100 000 families scrolls as fast as one of ten.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
@@ -157,18 +157,13 @@ pub enum LineKey {
     Ignored,
 }
 
+/// A list's filter typed through the one line editor, at its end (word
+/// and line deletes work; ← and → stay the screen's, to move between panes).
 pub fn edit_line(text: &mut String, ev: &KeyEvent) -> LineKey {
-    match ev.code {
-        KeyCode::Enter | KeyCode::Esc => LineKey::Finished(ev.code),
-        KeyCode::Backspace => {
-            text.pop();
-            LineKey::Edited
-        }
-        KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
-            text.push(c);
-            LineKey::Edited
-        }
-        _ => LineKey::Ignored,
+    match super::line_editor::edit_at_end(text, ev) {
+        super::line_editor::LineKey::Finished(code) => LineKey::Finished(code),
+        super::line_editor::LineKey::Edited => LineKey::Edited,
+        super::line_editor::LineKey::Moved | super::line_editor::LineKey::Ignored => LineKey::Ignored,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Small popups that ask one thing: a line of text (a reason, a code, a
 //! date) or one item of a short list (an outcome, a frequency).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -10,6 +10,7 @@ use ratatui::Frame;
 use crate::tui::help::centered;
 use crate::tui::screens::View;
 use crate::tui::text::texts;
+use crate::tui::widgets::line_editor::{LineEditor, LineKey};
 
 texts!(Tx {
     Confirm => "Invio conferma · Esc annulla", "Enter confirms · Esc cancels";
@@ -28,26 +29,26 @@ pub enum Step<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub question: String,
-    pub text: String,
+    pub line: LineEditor,
 }
 
 impl Prompt {
+    /// `initial` is there to complete (a code's prefix) or edit (a date):
+    /// typing goes at its end.
     pub fn new(question: impl Into<String>, initial: impl Into<String>) -> Prompt {
-        Prompt { question: question.into(), text: initial.into() }
+        Prompt { question: question.into(), line: LineEditor::new(&initial.into()) }
+    }
+
+    pub fn text(&self) -> &str {
+        self.line.value()
     }
 
     pub fn key(&mut self, ev: &KeyEvent) -> Step<String> {
-        match ev.code {
-            KeyCode::Esc => return Step::Cancel,
-            KeyCode::Enter => return Step::Done(self.text.trim().to_string()),
-            KeyCode::Backspace => {
-                self.text.pop();
-            }
-            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => self.text.clear(),
-            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.text.push(c),
-            _ => {}
+        match self.line.key(ev) {
+            LineKey::Finished(KeyCode::Esc) => Step::Cancel,
+            LineKey::Finished(_) => Step::Done(self.text().trim().to_string()),
+            _ => Step::Stay,
         }
-        Step::Stay
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
@@ -57,14 +58,10 @@ impl Prompt {
         let question_lines = self.question.chars().count().div_ceil(inner).max(1) as u16;
         let rect = centered(area, width, question_lines + 5);
         frame.render_widget(Clear, rect);
-        // The end of a long answer stays visible.
-        let shown: String = {
-            let n = self.text.chars().count();
-            self.text.chars().skip((n + 2).saturating_sub(inner)).collect()
-        };
         let mut lines: Vec<Line> = vec![Line::raw(self.question.clone())];
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![Span::raw(shown), Span::styled("█", theme.key())]));
+        // The cursor stays in sight, however long the answer.
+        lines.push(Line::from(self.line.spans(inner.saturating_sub(1), theme.normal(), theme.key())));
         lines.push(Line::styled(Tx::Confirm.get(view.lang), theme.dim()));
         let block = Block::default().borders(Borders::ALL).border_style(theme.border_focused());
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
@@ -131,6 +128,8 @@ impl Pick {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use ratatui::crossterm::event::KeyModifiers;
 
     fn ev(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

@@ -1,0 +1,183 @@
+//! The interaction fixes of issue 13, through the real `Bank` core on the
+//! synthetic bank of `tui_fixture`: keys offered and taken only where
+//! their action is legal, and the proposer told what became of its proposal.
+
+mod common;
+
+use banca::api::Change;
+use banca::bank::{Reply, Request};
+use banca::i18n::Lang;
+use banca::model::RecordKind;
+use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
+use banca::protocol::Event;
+use banca::tui::{draw_to_string, Live, ScreenId};
+use common::tui::*;
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+
+#[test]
+fn a_step_the_proposal_cannot_take_is_neither_offered_nor_taken() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    // Outbox, newest first: P-0003 (declined), then P-0001.
+    press(&mut bruno, "5uj");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(line_with(&frame, "P-2026-0001").contains("proposta"), "{frame}");
+    assert!(frame.contains(" w ritira"), "the proposer may withdraw:\n{frame}");
+    assert!(!frame.contains("avvia affido"), "not start before it is accepted:\n{frame}");
+    assert!(!frame.contains(" a accetta"), "nor accept for the family's service:\n{frame}");
+
+    // `s` anyway: refused at once, no plan asked for.
+    press(&mut bruno, "s");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("s (avvia affido) non è possibile ora per P-2026-0001 (proposta)"), "{frame}");
+    assert!(!frame.contains("Inizio dell'affido"), "{frame}");
+
+    // The family's service may accept or decline, not withdraw.
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "5j");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(line_with(&frame, "P-2026-0001").contains("proposta"), "{frame}");
+    assert!(frame.contains(" a accetta") && frame.contains(" d rifiuta"), "{frame}");
+    assert!(!frame.contains(" w ritira"), "{frame}");
+    press(&mut anna, "w");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("w (ritira) non è possibile ora per P-2026-0001"), "{frame}");
+    assert!(!frame.contains("Motivo del ritiro"), "{frame}");
+
+    // On a declined proposal nothing is left to decide.
+    press(&mut anna, "k");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(line_with(&frame, "P-2026-0003").contains("rifiutata"), "{frame}");
+    assert!(!frame.contains(" d rifiuta") && !frame.contains(" a accetta"), "{frame}");
+    press(&mut anna, "d");
+    assert!(!draw_to_string(&mut anna, 120, 40).contains("Rifiutare P-2026-0003?"), "no decline asked for");
+}
+
+/// Anna's service takes `to` on P-0001 in the core; Bruno's interface hears of it.
+fn answered(fx: &Fixture, to: ProposalStatus, who: &str, note: &str) -> Event {
+    // P-2026-0001: Bruno's service proposed Anna's family for its need; still "proposta".
+    let code = ProposalCode::new(2026, 1);
+    let Reply::Proposal(p) = fx.ok(who, Request::ProposalGet { code }) else { panic!("proposal") };
+    let saved = fx.saved(who, Request::ProposalStep { code, base_revision: p.revision, to, note: note.into() });
+    Event::Changed(Change { kind: RecordKind::Proposal, code: saved.code, revision: saved.revision, by: who.into() })
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_accepted() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut bruno, "2");
+    let accepted = answered(&fx, ProposalStatus::Accepted, ANNA, "");
+    bruno.live(Live::Changed(accepted.clone()));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposta accettata: P-2026-0001 (anna)"), "{frame}");
+    // Anna took the step herself: nothing to tell her.
+    anna.live(Live::Changed(accepted));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(!frame.contains("Proposta accettata"), "{frame}");
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_withdrawn_by_a_colleague() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    // The coordination withdraws it (any other operator would do): Bruno's service proposed it.
+    bruno.live(Live::Changed(answered(&fx, ProposalStatus::Withdrawn, ADMIN, "richiesta annullata")));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposta ritirata: P-2026-0001 (admin)"), "{frame}");
+}
+
+#[test]
+fn the_proposer_is_told_when_its_proposal_is_declined() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::En);
+    bruno.live(Live::Changed(answered(&fx, ProposalStatus::Declined, ANNA, "troppo lontano")));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Proposal declined: P-2026-0001 (anna)"), "{frame}");
+}
+
+#[test]
+fn a_need_closed_while_ranked_leaves_matching_without_an_error() {
+    let fx = tui_fixture();
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut bruno, "4cR-2026-0004");
+    key(&mut bruno, KeyCode::Enter);
+    assert!(draw_to_string(&mut bruno, 120, 40).contains("R-2026-0004"));
+    // The need is closed meanwhile (from another window, say).
+    let code = NeedCode::new(2026, 4);
+    let (revision, mut input) = fx.need_as_input(code);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::Cancelled);
+    let saved = fx.saved(BRUNO, Request::NeedUpdate { code, base_revision: revision, input });
+    bruno.live(Live::Changed(Event::Changed(Change {
+        kind: RecordKind::Need,
+        code: saved.code,
+        revision: saved.revision,
+        by: BRUNO.into(),
+    })));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(!frame.contains("non si abbina più"), "no error for someone else's success:\n{frame}");
+    assert!(frame.contains("premi m"), "matching is empty again:\n{frame}");
+}
+
+#[test]
+fn the_coordination_is_not_offered_a_new_record_it_may_not_save() {
+    let fx = tui_fixture();
+    let mut carla = app(&fx.bank, CARLA, Lang::It);
+    for screen in ["2", "3"] {
+        press(&mut carla, screen);
+        let frame = draw_to_string(&mut carla, 120, 40);
+        assert!(!frame.contains(" n nuovo"), "{frame}");
+        press(&mut carla, "n");
+        let frame = draw_to_string(&mut carla, 120, 40);
+        assert!(frame.contains("n (nuovo): non consentito al tuo ruolo"), "refused before any form:\n{frame}");
+        assert!(!frame.contains("Salva"), "no form opened:\n{frame}");
+    }
+    // An operator of a service is offered it.
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "2");
+    assert!(draw_to_string(&mut anna, 120, 40).contains(" n nuovo"));
+}
+
+#[test]
+fn the_proposal_card_shows_the_child_and_both_contacts_and_opens_the_need() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    // Inbox, newest first: P-0003, then P-0001 (for R-2026-0004, Bruno's need).
+    press(&mut anna, "5j");
+    key(&mut anna, KeyCode::Enter);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Minore di R-2026-0004"), "the child's shared profile:\n{frame}");
+    assert!(frame.contains("Urgenza"), "{frame}");
+    assert!(frame.contains("Servizio del minore") && frame.contains("Servizio della famiglia"), "{frame}");
+    assert!(frame.contains(" n apri richiesta"), "{frame}");
+    press(&mut anna, "n");
+    assert_eq!(anna.current(), ScreenId::Needs);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("R-2026-0004"), "{frame}");
+}
+
+#[test]
+fn the_highlight_stays_on_its_proposal_when_a_new_one_comes_first() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    // Inbox, newest first: P-0003, then P-0001, highlighted.
+    press(&mut anna, "5j");
+    let need = NeedCode::new(2026, 5);
+    let family = banca::model::FamilyCode::new(2026, 2);
+    let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
+    anna.live(Live::Changed(Event::Changed(Change {
+        kind: RecordKind::Proposal,
+        code: saved.code,
+        revision: 1,
+        by: BRUNO.into(),
+    })));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("P-2026-0004"), "the new one is listed first:\n{frame}");
+    // The next key acts on the proposal that was highlighted, not on the row.
+    press(&mut anna, "a");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001?"), "{frame}");
+}
