@@ -13,6 +13,7 @@
 //! disk.
 
 pub mod audit;
+mod cache;
 pub mod codec;
 mod open;
 pub mod quarantine;
@@ -26,6 +27,7 @@ use std::time::Instant;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{IVec, Tree};
 
+pub use cache::ReadOnce;
 pub use codec::{CodecError, Versioned};
 pub use open::OpenOptions;
 pub use tx::StoreTx;
