@@ -32,7 +32,8 @@ struct PlacementFacts {
 pub struct MatchIndex {
     /// Every family, in one vector a ranking runs through; `family_at` finds one by code.
     families: Vec<FamilyFacts>,
-    family_at: HashMap<FamilyCode, usize>,
+    /// A `u32` rather than a `usize`: 4 bytes less a family, times the table's slack.
+    family_at: HashMap<FamilyCode, u32>,
     /// Needs not closed.
     needs: BTreeMap<NeedCode, NeedFacts>,
     proposals: HashMap<ProposalCode, ProposalFacts>,
@@ -41,6 +42,11 @@ pub struct MatchIndex {
     placements_of_family: HashMap<FamilyCode, BTreeSet<PlacementCode>>,
     proposals_of_need: HashMap<NeedCode, BTreeSet<ProposalCode>>,
     areas: Areas,
+}
+
+/// A family's place in `MatchIndex::families`.
+fn family_number(at: usize) -> u32 {
+    u32::try_from(at).expect("under 4 billion families")
 }
 
 /// One candidate family, scored.
@@ -155,7 +161,7 @@ impl MatchIndex {
     }
 
     pub fn family(&self, code: FamilyCode) -> Option<&FamilyFacts> {
-        self.family_at.get(&code).map(|i| &self.families[*i])
+        self.family_at.get(&code).map(|i| &self.families[*i as usize])
     }
 
     pub fn need(&self, code: NeedCode) -> Option<&NeedFacts> {
@@ -181,9 +187,9 @@ impl MatchIndex {
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
         let facts = FamilyFacts::of(f, comuni, self.load_of(f.code));
         match self.family_at.get(&f.code) {
-            Some(i) => self.families[*i] = facts,
+            Some(i) => self.families[*i as usize] = facts,
             None => {
-                self.family_at.insert(f.code, self.families.len());
+                self.family_at.insert(f.code, family_number(self.families.len()));
                 self.families.push(facts);
             }
         }
@@ -223,7 +229,7 @@ impl MatchIndex {
     fn refresh_load(&mut self, family: FamilyCode) {
         let load = self.load_of(family);
         if let Some(i) = self.family_at.get(&family) {
-            self.families[*i].load = load;
+            self.families[*i as usize].load = load;
         }
     }
 
@@ -490,7 +496,7 @@ mod tests {
         numbers.swap(0, families as usize / 2);
         for i in numbers {
             let f = family(&mut rng, i, &c);
-            index.family_at.insert(f.code, index.families.len());
+            index.family_at.insert(f.code, family_number(index.families.len()));
             index.families.push(f);
         }
         for i in 1..=needs {
