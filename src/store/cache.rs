@@ -20,7 +20,10 @@ use sled::IVec;
 
 use super::{decode_at, Store, StoreError, TreeId, Versioned};
 
-/// Records read between two sheddings.
+/// Records read between two sheddings, at first; then an eighth of what
+/// was read before, so that a bank of a million records sheds about 25
+/// times rather than 60 (what a shedding leaves to the next grows with
+/// the bank, but stays a small part of its indexes).
 const SHED_EVERY: usize = 20_000;
 /// Keys kept in the sample: about two pages per shard, few enough for
 /// their pages to stay in a small cache.
@@ -40,6 +43,8 @@ pub struct ReadOnce<'a> {
     sample: Vec<(TreeId, IVec)>,
     stride: usize,
     read: usize,
+    /// Records read when the next shedding is due.
+    shed_at: usize,
 }
 
 impl Store {
@@ -47,7 +52,7 @@ impl Store {
     /// memory than sled's cache: read them with [`ReadOnce::iter`], then
     /// call [`ReadOnce::finish`].
     pub fn read_once(&self) -> ReadOnce<'_> {
-        ReadOnce { store: self, sample: Vec::with_capacity(SAMPLE_KEYS), stride: 1, read: 0 }
+        ReadOnce { store: self, sample: Vec::with_capacity(SAMPLE_KEYS), stride: 1, read: 0, shed_at: SHED_EVERY }
     }
 }
 
@@ -81,8 +86,9 @@ impl<'a> ReadOnce<'a> {
             }
         }
         self.read += 1;
-        if self.read % SHED_EVERY == 0 {
+        if self.read == self.shed_at {
             self.shed();
+            self.shed_at += SHED_EVERY.max(self.read / 8);
         }
     }
 
