@@ -122,7 +122,7 @@ impl Default for BankConfig {
     fn default() -> Self {
         BankConfig {
             stale_after_months: 6,
-            cache_bytes: 8 * 1024 * 1024,
+            cache_bytes: 4 * 1024 * 1024,
             matching: crate::matching::MatchingConfig::default(),
             disk_reserve: None,
             page_size: PAGE_SIZE,

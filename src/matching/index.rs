@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use time::Date;
 
-use super::facts::{Areas, FamilyFacts, Load, NeedFacts, Unit};
+use super::facts::{Areas, FamilyFacts, Languages, Load, NeedFacts, Unit};
 use super::rules::{check, check_kind, HardRule};
 use super::score::{score, score_value, Scale, Scored};
 use crate::model::*;
@@ -42,6 +42,7 @@ pub struct MatchIndex {
     placements_of_family: HashMap<FamilyCode, BTreeSet<PlacementCode>>,
     proposals_of_need: HashMap<NeedCode, BTreeSet<ProposalCode>>,
     areas: Areas,
+    languages: Languages,
 }
 
 /// A family's place in `MatchIndex::families`.
@@ -185,7 +186,7 @@ impl MatchIndex {
     }
 
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
-        let facts = FamilyFacts::of(f, comuni, self.load_of(f.code));
+        let facts = FamilyFacts::of(f, comuni, self.load_of(f.code), &mut self.languages);
         match self.family_at.get(&f.code) {
             Some(i) => self.families[*i as usize] = facts,
             None => {
@@ -453,7 +454,7 @@ mod tests {
             siblings_accepted: rng.gen_bool(0.6),
             special_needs: mask_of(SpecialNeed::ALL.iter().copied().filter(|_| rng.gen_bool(0.5))),
             emergencies: rng.gen_bool(0.5),
-            languages: languages(rng),
+            languages: languages(rng).into_iter().map(std::sync::Arc::from).collect(),
             max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
             trained: rng.gen_bool(0.5),
             approved_on: some_date(rng),
