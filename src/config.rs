@@ -15,7 +15,7 @@ pub struct ConfigFile {
     pub lang: Option<String>,
     /// Months after which an unconfirmed availability is stale (default 6).
     pub stale_after_months: Option<u32>,
-    /// sled page cache in MiB (default 64).
+    /// sled page cache in MiB (default 4).
     pub cache_mb: Option<u64>,
     /// Free space kept on the bank's disk, in MiB: a write finding less is
     /// refused (default: the larger of 64 MiB and 1 % of the disk, at most 1 GiB).

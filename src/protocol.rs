@@ -20,7 +20,10 @@ pub use crate::api::Event;
 /// 3: typed events, `Welcome::Busy`, `ServerMsg::Subscription`, a 4 KiB hello.
 /// 4: lists by pages (`Cursor`, `Page`), `Busy`, `Doctor`, quarantine, disk
 /// full and failed writes, streamed import bytes, bounds' new reasons.
-pub const PROTOCOL: u32 = 4;
+/// 5: the wire's own types (`api`): events as `Event::{Changed, Bank,
+/// Lagged}` with a `RecordKind`, audit entries without their hashes,
+/// `AuditVerified.hash_segments`, `Count`, `ProposalView`, `free_places`.
+pub const PROTOCOL: u32 = 5;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

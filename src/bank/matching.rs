@@ -41,24 +41,27 @@ impl Bank {
             let Some((_, o)) = aside.keep(item)? else { continue };
             search.upsert_operator(&o);
         }
-        for item in self.store.iter::<Proposal>(TreeId::Proposals) {
+        // Read once, without leaving the whole bank in sled's cache (`store::cache`).
+        let mut once = self.store.read_once();
+        for item in once.iter::<Proposal>(TreeId::Proposals) {
             let Some((_, p)) = aside.keep(item)? else { continue };
             index.upsert_proposal(&p);
         }
-        for item in self.store.iter::<Placement>(TreeId::Placements) {
+        for item in once.iter::<Placement>(TreeId::Placements) {
             let Some((_, p)) = aside.keep(item)? else { continue };
             index.upsert_placement(&p);
         }
-        for item in self.store.iter::<Family>(TreeId::Families) {
+        for item in once.iter::<Family>(TreeId::Families) {
             let Some((_, f)) = aside.keep(item)? else { continue };
             index.upsert_family(&f, self.comuni);
             search.upsert_family(&f);
         }
-        for item in self.store.iter::<Need>(TreeId::Needs) {
+        for item in once.iter::<Need>(TreeId::Needs) {
             let Some((_, n)) = aside.keep(item)? else { continue };
             index.upsert_need(&n, self.comuni);
             search.upsert_need(&n);
         }
+        once.finish();
         self.set_aside(aside);
         index.shrink_to_fit();
         search.shrink_to_fit();

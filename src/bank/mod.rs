@@ -72,7 +72,9 @@ impl Actor {
 pub struct BankConfig {
     /// Months after which an unconfirmed availability is stale.
     pub stale_after_months: u32,
-    /// sled page cache in bytes.
+    /// sled page cache in bytes. Small: what a start-up reads is shed
+    /// down to it (`store::cache`), and a page missed is read back from
+    /// the system's file cache in about a tenth of a millisecond.
     pub cache_bytes: u64,
     /// Weights and scales of the matching score.
     pub matching: crate::matching::MatchingConfig,
@@ -89,7 +91,7 @@ impl Default for BankConfig {
     fn default() -> Self {
         BankConfig {
             stale_after_months: 6,
-            cache_bytes: 64 * 1024 * 1024,
+            cache_bytes: 4 * 1024 * 1024,
             matching: crate::matching::MatchingConfig::default(),
             disk_reserve: None,
             page_size: PAGE_SIZE,

@@ -56,10 +56,11 @@ pub(super) fn generate(
     let comuni = Comuni::embedded();
     let areas = Areas::new(ambits);
     let config = MatchingConfig::default();
+    let mut languages = crate::matching::Languages::default();
     let mut facts: Vec<FamilyFacts> = families
         .iter()
         .filter(|f| f.record.profile.status == FamilyStatus::Approved)
-        .map(|f| FamilyFacts::of(&f.record, comuni, Default::default()))
+        .map(|f| FamilyFacts::of(&f.record, comuni, Default::default(), &mut languages))
         .collect();
     let owner: HashMap<FamilyCode, (ServiceCode, String)> =
         families.iter().map(|f| (f.record.code, (f.record.service, f.record.referent.clone()))).collect();

@@ -2,7 +2,8 @@
 //! the records, kept in memory so one need is ranked against a whole
 //! province in milliseconds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use time::Date;
 
@@ -71,7 +72,8 @@ pub struct FamilyFacts {
     pub siblings_accepted: bool,
     pub special_needs: Mask,
     pub emergencies: bool,
-    pub languages: Vec<String>,
+    /// Shared with every family speaking them ([`Languages`]): no string of its own.
+    pub languages: Box<[Arc<str>]>,
     pub max_distance_km: Option<u16>,
     pub trained: bool,
     pub approved_on: Option<Date>,
@@ -91,7 +93,7 @@ pub struct Load {
 }
 
 impl FamilyFacts {
-    pub fn of(f: &Family, comuni: &Comuni, load: Load) -> FamilyFacts {
+    pub fn of(f: &Family, comuni: &Comuni, load: Load, languages: &mut Languages) -> FamilyFacts {
         let p = &f.profile;
         FamilyFacts {
             code: f.code,
@@ -106,7 +108,7 @@ impl FamilyFacts {
             siblings_accepted: p.siblings_accepted,
             special_needs: mask_of(p.special_needs_accepted.iter().copied()),
             emergencies: p.kinds.contains(&PlacementKind::Emergency) || p.time_slots.contains(&TimeSlot::OnCall),
-            languages: p.languages.clone(),
+            languages: p.languages.iter().map(|l| languages.intern(l)).collect(),
             max_distance_km: p.max_distance_km,
             trained: p.training_completed_on.is_some(),
             approved_on: p.approved_on,
@@ -117,6 +119,21 @@ impl FamilyFacts {
 
     pub fn free_places(&self) -> u8 {
         self.max_children.saturating_sub(self.load.held)
+    }
+}
+
+/// The languages families speak, each held once for all of them.
+#[derive(Debug, Clone, Default)]
+pub struct Languages(HashSet<Arc<str>>);
+
+impl Languages {
+    pub fn intern(&mut self, language: &str) -> Arc<str> {
+        if let Some(l) = self.0.get(language) {
+            return l.clone();
+        }
+        let l: Arc<str> = Arc::from(language);
+        self.0.insert(l.clone());
+        l
     }
 }
 

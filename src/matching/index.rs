@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use time::Date;
 
-use super::facts::{Areas, FamilyFacts, Load, NeedFacts, Unit};
+use super::facts::{Areas, FamilyFacts, Languages, Load, NeedFacts, Unit};
 use super::rules::{check, check_kind, HardRule};
 use super::score::{score, score_value, Scale, Scored};
 use crate::model::*;
@@ -32,7 +32,8 @@ struct PlacementFacts {
 pub struct MatchIndex {
     /// Every family, in one vector a ranking runs through; `family_at` finds one by code.
     families: Vec<FamilyFacts>,
-    family_at: HashMap<FamilyCode, usize>,
+    /// A `u32` rather than a `usize`: 4 bytes less a family, times the table's slack.
+    family_at: HashMap<FamilyCode, u32>,
     /// Needs not closed.
     needs: BTreeMap<NeedCode, NeedFacts>,
     proposals: HashMap<ProposalCode, ProposalFacts>,
@@ -41,6 +42,12 @@ pub struct MatchIndex {
     placements_of_family: HashMap<FamilyCode, BTreeSet<PlacementCode>>,
     proposals_of_need: HashMap<NeedCode, BTreeSet<ProposalCode>>,
     areas: Areas,
+    languages: Languages,
+}
+
+/// A family's place in `MatchIndex::families`.
+fn family_number(at: usize) -> u32 {
+    u32::try_from(at).expect("under 4 billion families")
 }
 
 /// One candidate family, scored.
@@ -155,7 +162,7 @@ impl MatchIndex {
     }
 
     pub fn family(&self, code: FamilyCode) -> Option<&FamilyFacts> {
-        self.family_at.get(&code).map(|i| &self.families[*i])
+        self.family_at.get(&code).map(|i| &self.families[*i as usize])
     }
 
     pub fn need(&self, code: NeedCode) -> Option<&NeedFacts> {
@@ -184,11 +191,11 @@ impl MatchIndex {
     }
 
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
-        let facts = FamilyFacts::of(f, comuni, self.load_of(f.code));
+        let facts = FamilyFacts::of(f, comuni, self.load_of(f.code), &mut self.languages);
         match self.family_at.get(&f.code) {
-            Some(i) => self.families[*i] = facts,
+            Some(i) => self.families[*i as usize] = facts,
             None => {
-                self.family_at.insert(f.code, self.families.len());
+                self.family_at.insert(f.code, family_number(self.families.len()));
                 self.families.push(facts);
             }
         }
@@ -228,7 +235,7 @@ impl MatchIndex {
     fn refresh_load(&mut self, family: FamilyCode) {
         let load = self.load_of(family);
         if let Some(i) = self.family_at.get(&family) {
-            self.families[*i].load = load;
+            self.families[*i as usize].load = load;
         }
     }
 
@@ -452,7 +459,7 @@ mod tests {
             siblings_accepted: rng.gen_bool(0.6),
             special_needs: mask_of(SpecialNeed::ALL.iter().copied().filter(|_| rng.gen_bool(0.5))),
             emergencies: rng.gen_bool(0.5),
-            languages: languages(rng),
+            languages: languages(rng).into_iter().map(std::sync::Arc::from).collect(),
             max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
             trained: rng.gen_bool(0.5),
             approved_on: some_date(rng),
@@ -495,7 +502,7 @@ mod tests {
         numbers.swap(0, families as usize / 2);
         for i in numbers {
             let f = family(&mut rng, i, &c);
-            index.family_at.insert(f.code, index.families.len());
+            index.family_at.insert(f.code, family_number(index.families.len()));
             index.families.push(f);
         }
         for i in 1..=needs {

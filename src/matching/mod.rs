@@ -10,7 +10,7 @@ mod rules;
 mod score;
 
 pub use config::{MatchingConfig, Weights};
-pub use facts::{mask_of, Areas, FamilyFacts, Load, Member, NeedFacts, Unit};
+pub use facts::{mask_of, Areas, FamilyFacts, Languages, Load, Member, NeedFacts, Unit};
 pub use index::{MatchIndex, RankedFamily, RankedNeed, Ranking, Tally};
 pub use rules::{check, check_kind, judge, judge_except, Exclusion, HardRule, Judgement};
 pub use score::{score, score_value, Criterion, CriterionKind, Fact, Scale, Scored};

@@ -96,7 +96,7 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
     });
 
     if !unit.languages.is_empty() {
-        push(match unit.languages.iter().find(|l| f.languages.contains(l)) {
+        push(match unit.languages.iter().find(|l| f.languages.iter().any(|s| **s == ***l)) {
             Some(l) => (CriterionKind::Language, w.language, 1.0, fact!(Fact::SharedLanguage { language: l.clone() })),
             None => (
                 CriterionKind::Language,

@@ -61,8 +61,9 @@ struct Private {
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     kind: HitKind,
-    /// The code's first 16 bytes, big-endian: ordered as the codes are (up to them).
-    code_order: u128,
+    /// The code's first 16 bytes, big-endian, in two halves: ordered as the
+    /// codes are (up to them); a `u128`'s alignment would pad every slot.
+    code_order: [u64; 2],
     /// The code folded (in `keys`): a query equal to it is an exact match.
     /// The same bytes as `public` when the label is the code.
     code_key: Span,
@@ -70,8 +71,38 @@ struct Slot {
     public: Key,
     private: Option<Private>,
     service: Option<ServiceCode>,
-    status: Option<&'static str>,
+    status: Option<Status>,
     comune: Option<ComuneCode>,
+}
+
+/// A family's or need's status token, as its place among them: one byte
+/// in every slot rather than a 16-byte `&str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Status(u8);
+
+impl Status {
+    fn tokens() -> &'static [&'static str] {
+        static TOKENS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        TOKENS.get_or_init(|| {
+            let mut all: Vec<&'static str> = FamilyStatus::ALL.iter().map(|s| s.token()).collect();
+            for s in NeedStatus::ALL {
+                if !all.contains(&s.token()) {
+                    all.push(s.token());
+                }
+            }
+            all
+        })
+    }
+
+    /// The status of `token`, one of a family's or a need's.
+    fn of(token: &'static str) -> Status {
+        let at = Status::tokens().iter().position(|t| *t == token).expect("a family or need status");
+        Status(at as u8)
+    }
+
+    fn token(self) -> &'static str {
+        Status::tokens()[self.0 as usize]
+    }
 }
 
 /// What a hit shows of an entry, in `SearchIndex::texts`: one string for
@@ -111,8 +142,13 @@ pub struct SearchIndex {
 
 /// Where each code's entry is: a code of up to 16 bytes (all but long
 /// user names) by its bytes as one number, with no string of its own.
+/// After a whole build those entries are found by a binary search of
+/// their places sorted by code (4 bytes an entry, the number read from
+/// the slot); entries added since are in a table until the next build.
 #[derive(Default)]
 struct Codes {
+    /// Places of short-coded entries, ordered by their slots' `code_order`.
+    sorted: Vec<u32>,
     /// Keyed by two halves rather than a `u128`, whose alignment would double the table.
     short: HashMap<(u64, u64), u32>,
     long: HashMap<String, u32>,
@@ -124,12 +160,25 @@ impl Codes {
         (code.len() <= 16 && !code.as_bytes().contains(&0)).then_some(((n >> 64) as u64, n as u64))
     }
 
-    fn get(&self, code: &str) -> Option<usize> {
+    fn get(&self, code: &str, slots: &[Slot]) -> Option<usize> {
         match Codes::short(code) {
-            Some(n) => self.short.get(&n),
+            Some((high, low)) => self
+                .sorted
+                .binary_search_by(|at| slots[*at as usize].code_order.cmp(&[high, low]))
+                .ok()
+                .map(|i| &self.sorted[i])
+                .or_else(|| self.short.get(&(high, low))),
             None => self.long.get(code),
         }
         .map(|i| *i as usize)
+    }
+
+    /// Moves the table of short codes into the sorted places.
+    fn sort(&mut self, slots: &[Slot]) {
+        self.sorted.extend(self.short.drain().map(|(_, at)| at));
+        self.sorted.sort_unstable_by_key(|at| slots[*at as usize].code_order);
+        self.sorted.shrink_to_fit();
+        self.short = HashMap::new();
     }
 
     fn insert(&mut self, code: &str, at: usize) {
@@ -147,6 +196,11 @@ fn code_order(code: &str) -> u128 {
     let n = code.len().min(16);
     first[..n].copy_from_slice(&code.as_bytes()[..n]);
     u128::from_be_bytes(first)
+}
+
+/// A `u128` as its high and low halves (ordered as the number is).
+fn halves(n: u128) -> [u64; 2] {
+    [(n >> 64) as u64, n as u64]
 }
 
 /// The class of an exact code (0) or prefix (1) match of `kind`: a
@@ -178,7 +232,7 @@ impl SearchIndex {
         self.shown.shrink_to_fit();
         self.keys.shrink_to_fit();
         self.texts.shrink_to_fit();
-        self.by_code.short.shrink_to_fit();
+        self.by_code.sort(&self.slots);
         self.by_code.long.shrink_to_fit();
     }
 
@@ -224,7 +278,7 @@ impl SearchIndex {
 
     fn upsert(&mut self, code: &str, slot: Slot, shown: Shown) {
         self.generation += 1;
-        match self.by_code.get(code) {
+        match self.by_code.get(code, &self.slots) {
             Some(i) => {
                 let old = &self.slots[i];
                 self.garbage += (old.code_key.len + old.public.len + old.private.map_or(0, |p| p.key.len)) as usize;
@@ -315,12 +369,12 @@ impl SearchIndex {
             &code,
             Slot {
                 kind,
-                code_order: code_order(&code),
+                code_order: halves(code_order(&code)),
                 code_key,
                 public: public_key,
                 private,
                 service,
-                status,
+                status: status.map(Status::of),
                 comune,
             },
             Shown { code: code_text, public: public_text, private: private_text, detail },
@@ -453,7 +507,7 @@ impl SearchIndex {
                     label: label.to_string(),
                     matched,
                     comune: s.comune,
-                    status: s.status.map(str::to_string),
+                    status: s.status.map(|t| t.token().to_string()),
                     service: s.service,
                     detail: self.text(shown.detail).to_string(),
                     identity,
@@ -614,7 +668,7 @@ impl Top {
 
 fn passes_filters(s: &Slot, q: &Query) -> bool {
     q.kind.is_none_or(|k| s.kind == k)
-        && q.statuses.as_ref().is_none_or(|st| s.status.is_some_and(|t| st.contains(&t)))
+        && q.statuses.as_ref().is_none_or(|st| s.status.is_some_and(|t| st.contains(&t.token())))
         && q.service.is_none_or(|sv| s.service == Some(sv))
         && q.comuni.as_ref().is_none_or(|c| s.kind != HitKind::Comune && s.comune.is_some_and(|x| c.contains(&x)))
 }

@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod audit_hash;
+mod cache;
 pub mod codec;
 mod open;
 pub mod quarantine;
@@ -27,6 +28,7 @@ use std::time::Instant;
 use sled::transaction::{TransactionError, TransactionalTree};
 use sled::{IVec, Tree};
 
+pub use cache::ReadOnce;
 pub use codec::{CodecError, Versioned};
 pub use open::OpenOptions;
 pub(crate) use tx::{counter_key, index_prefix as index_key_prefix};
