@@ -331,3 +331,10 @@ mod tests {
         assert_eq!(parse_duration("dieci"), None);
     }
 }
+
+/// Where the server and the interface write their logs: the XDG state folder.
+pub fn log_dir() -> PathBuf {
+    directories::ProjectDirs::from("it", "banca", "banca")
+        .and_then(|d| d.state_dir().map(Path::to_path_buf))
+        .unwrap_or_else(runtime_dir)
+}

@@ -57,16 +57,9 @@ const KNOWN: &[(&str, &str)] = &[
     ("src/cli/session.rs", "bank"),
     ("src/cli/session.rs", "server"),
     ("src/cli/session.rs", "store"),
-    // The interface: the CLI's renderers, the search engine's folding, an
-    // in-process bank for tests (`source`), the server's log folder.
+    // The interface: an in-process bank for tests (`source`), the server's log folder.
     ("src/tui/log.rs", "server"),
-    ("src/tui/screens/audit.rs", "search"),
-    ("src/tui/screens/families.rs", "search"),
-    ("src/tui/screens/needs.rs", "search"),
-    ("src/tui/screens/services.rs", "search"),
-    ("src/tui/search.rs", "search"),
     ("src/tui/source.rs", "bank"),
-    ("src/tui/widgets/form.rs", "search"),
     // Words for the errors of serving and of opening a bank directly.
     ("src/i18n/errors.rs", "server"),
     ("src/i18n/errors.rs", "store"),

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod family;
 pub mod fields;
 pub mod fiscal_code;
+pub mod fold;
 pub mod kind;
 pub mod lang;
 pub mod limits;

@@ -2,7 +2,7 @@
 //! the caller may see them), comuni, services, operators; fuzzy, with
 //! filters, permission-aware in the core.
 
-pub mod fold;
+pub use crate::model::fold;
 mod index;
 pub mod query;
 mod score;

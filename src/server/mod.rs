@@ -550,9 +550,7 @@ pub fn log_location() -> String {
 }
 
 pub fn log_dir() -> PathBuf {
-    directories::ProjectDirs::from("it", "banca", "banca")
-        .and_then(|d| d.state_dir().map(Path::to_path_buf))
-        .unwrap_or_else(crate::config::runtime_dir)
+    crate::config::log_dir()
 }
 
 /// Logs to journald's stderr under systemd, else to a file in the XDG state folder.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// Starts logging to `tui.log`; nothing is logged when the file cannot be opened.
 pub fn to_file(_bank: &Path) -> Option<()> {
-    let dir = crate::server::log_dir();
+    let dir = crate::config::log_dir();
     std::fs::create_dir_all(&dir).ok()?;
     let file = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("tui.log")).ok()?;
     tracing_subscriber::fmt()

@@ -16,9 +16,9 @@ use super::widgets::line_editor::{LineEditor, LineKey};
 use super::widgets::list::Selection;
 use super::widgets::text::highlighted;
 use crate::api::Reply;
+use crate::api::SearchResult;
 use crate::i18n::Lang;
 use crate::present::search::{context, kind_word};
-use crate::search::SearchResult;
 
 /// Hits asked for per keystroke: more than fit, few enough to be instant.
 pub const LIMIT: usize = 100;

@@ -12,13 +12,13 @@ use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::api::{BankError, Cursor, FamilyFilter, FamilyView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
+use crate::model::fold::fold;
 use crate::model::{
     Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
     PlacementKind, SexPreference, SpecialNeed, TimeSlot,
 };
 use crate::present::{self, Span as DocSpan};
 use crate::protocol::Event;
-use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};

@@ -15,13 +15,13 @@ use crate::api::{BankError, Cursor, NeedFilter, NeedView, Reply, Request};
 use crate::i18n::{comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
+use crate::model::fold::fold;
 use crate::model::{
     ChildIdentity, ClosingReason, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
     PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
 };
 use crate::present::{self, record::urgency_text};
 use crate::protocol::Event;
-use crate::search::fold::fold;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};

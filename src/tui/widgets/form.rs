@@ -19,8 +19,8 @@ use ratatui::Frame;
 
 use crate::i18n::{describe_reason, field_label, Lang};
 use crate::model::dates::{format_date, parse_date, parse_date_or_word};
+use crate::model::fold::{fold, is_subsequence};
 use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
-use crate::search::fold::{fold, is_subsequence};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
 use crate::tui::screens::View;
 use crate::tui::text::{texts, T};
