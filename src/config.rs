@@ -236,6 +236,13 @@ impl ConfigFile {
     }
 }
 
+/// Where the server and the interface write their logs: the XDG state folder.
+pub fn log_dir() -> PathBuf {
+    directories::ProjectDirs::from("it", "banca", "banca")
+        .and_then(|d| d.state_dir().map(Path::to_path_buf))
+        .unwrap_or_else(runtime_dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,11 +337,4 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Some(std::time::Duration::from_millis(500)));
         assert_eq!(parse_duration("dieci"), None);
     }
-}
-
-/// Where the server and the interface write their logs: the XDG state folder.
-pub fn log_dir() -> PathBuf {
-    directories::ProjectDirs::from("it", "banca", "banca")
-        .and_then(|d| d.state_dir().map(Path::to_path_buf))
-        .unwrap_or_else(runtime_dir)
 }
