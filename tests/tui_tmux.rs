@@ -395,10 +395,15 @@ fn two_operators_in_tmux_create_find_match_propose_and_accept_live() {
     stage.wait_for("b", &proposal);
     stage.keys("b", &["Enter"]);
     stage.wait_for("b", "famiglia vicina alla scuola");
+    // Accepting commits the family's places: it asks first, with an optional note.
     stage.keys("b", &["a"]);
+    stage.wait_for("b", "Nota facoltativa");
+    stage.type_text("b", "la aspettiamo lunedì");
+    stage.keys("b", &["Enter"]);
     stage.wait_for("b", "accettata");
     let out = stage.banca(&["--json", "proposal", "show", &proposal]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"accepted\""), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("la aspettiamo lunedì"), "the note is kept with the step");
 
     // The server goes away: the screen says so and keeps the typed filter;
     // when it is back the interface reconnects by itself.
