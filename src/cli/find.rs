@@ -7,10 +7,10 @@ use clap::Args;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::{BankError, Reply, Request};
+use crate::api::{Hit, SearchResult};
 use crate::i18n::{describe_reason, Lang};
 use crate::model::*;
 use crate::present::search::{context, kind_word};
-use crate::search::{Hit, SearchResult};
 
 use super::admin::ComuneArgs;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
@@ -231,7 +231,7 @@ fn unknown(code: &str, lang: Lang) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::HitKind;
+    use crate::api::HitKind;
 
     fn hit(kind: HitKind, code: &str, label: &str, matched: &[u32]) -> Hit {
         Hit {

@@ -1,11 +1,11 @@
 //! Errors of the bank and the store as sentences for the operator.
 
 use super::{describe_problem, format_timestamp, Lang};
+use crate::api::ChainBreak;
 use crate::api::{BankError, LineFault};
 use crate::client::trust::{folder_of, Distrust, Untrusted};
 use crate::client::{ClientError, Stage};
 use crate::server::{FolderFound, FolderProblem, ServeError};
-use crate::store::audit::ChainBreak;
 use crate::store::StoreError;
 
 pub fn describe_error(e: &BankError, lang: Lang) -> String {
