@@ -199,7 +199,6 @@ pub struct Proposals {
 /// Why the screen asked.
 const LIST: Tag = "list";
 const PAGE: Tag = "page";
-const RECORD: Tag = "record";
 const CARD: Tag = "card";
 const NAMES: Tag = "names";
 const STEP_BASE: Tag = "step-base";
@@ -276,9 +275,9 @@ impl Proposals {
         }
     }
 
-    /// Asks for a record, to show it.
+    /// Asks for a record with its card, to show it: one request, the card
+    /// carries the record.
     fn open_record(&mut self, code: ProposalCode, ctx: &mut Ctx) {
-        ctx.latest(RECORD, Request::ProposalGet { code });
         ctx.latest(CARD, Request::ProposalView { code });
     }
 
@@ -641,8 +640,10 @@ impl Screen for Proposals {
                 self.more = page.next;
                 self.sel.clamp(self.rows.len());
             }
-            (RECORD, Reply::Proposal(p)) => self.show_record(p),
-            (CARD, Reply::ProposalView(v)) => self.card = Some(v),
+            (CARD, Reply::ProposalView(v)) => {
+                self.show_record(Revised { revision: v.revision, record: v.record.clone() });
+                self.card = Some(v);
+            }
             (STEP_BASE, Reply::Proposal(p)) => {
                 if let Some((code, to, note)) = self.stepping.clone() {
                     ctx.send(STEP, Request::ProposalStep { code, base_revision: p.revision, to, note });
