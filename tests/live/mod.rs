@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
@@ -282,7 +283,10 @@ pub struct UnixAccounts {
 }
 
 /// useradd and userdel lock /etc/passwd: one at a time in this process.
-static PASSWD: Mutex<()> = Mutex::new(());
+/// The lock also counts, per group, the tests of this binary holding its
+/// accounts: tests running side by side share them, and the last one out
+/// deletes them (the first one out must not pull them from under the others).
+static PASSWD: Mutex<BTreeMap<&'static str, usize>> = Mutex::new(BTreeMap::new());
 
 /// Runs an account command, again while another process holds /etc/passwd's lock.
 fn account_command(program: &str, args: &[&str]) {
@@ -299,7 +303,8 @@ fn account_command(program: &str, args: &[&str]) {
 
 impl UnixAccounts {
     pub fn create(group: &'static str, users: &'static [&'static str]) -> UnixAccounts {
-        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        let mut holders = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        *holders.entry(group).or_default() += 1;
         let accounts = UnixAccounts { group, users };
         if nix::unistd::Group::from_name(group).ok().flatten().is_none() {
             account_command("groupadd", &[group]);
@@ -316,7 +321,15 @@ impl UnixAccounts {
 
 impl Drop for UnixAccounts {
     fn drop(&mut self) {
-        let _passwd = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        let mut holders = PASSWD.lock().unwrap_or_else(|p| p.into_inner());
+        let left = holders.get_mut(self.group).map(|n| {
+            *n -= 1;
+            *n
+        });
+        if left.unwrap_or(0) > 0 {
+            return;
+        }
+        holders.remove(self.group);
         for user in self.users {
             let _ = Command::new("userdel").arg(user).stdout(Stdio::null()).stderr(Stdio::null()).status();
         }
