@@ -24,3 +24,12 @@ pub mod search;
 pub mod server;
 pub mod store;
 pub mod tui;
+
+/// Every catalogue of words, layer by layer (`model::catalogue`): the
+/// completeness test in `i18n::catalogue` reads them all.
+pub fn catalogues() -> Vec<&'static i18n::Catalogue> {
+    [model::catalogue::CATALOGUES, i18n::catalogue::CATALOGUES, present::CATALOGUES, tui::text::CATALOGUES]
+        .into_iter()
+        .flatten()
+        .collect()
+}

@@ -4,12 +4,15 @@
 /// the edge names it from here.
 pub use crate::model::Lang;
 
+pub mod catalogue;
 mod errors;
 mod events;
 mod fields;
 mod matching;
 mod problems;
 
+pub(crate) use catalogue::catalogue;
+pub use catalogue::{fill, Catalogue};
 pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
 pub use errors::{describe_client_error, describe_serve_error};
 pub use events::{event_label, event_revision, events_missed};

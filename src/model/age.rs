@@ -1,5 +1,6 @@
 //! Ages of children: in months under two years, in years after.
 
+use super::catalogue::catalogue;
 use super::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +52,7 @@ impl AgeRange {
     pub fn describe(&self, lang: Lang) -> String {
         let whole_years = self.min_months % 12 == 0 && self.max_months % 12 == 11;
         if whole_years {
-            format!("{}–{} {}", self.min_months / 12, self.max_months / 12, lang.pick("anni", "years"))
+            AgeWords::Range.fill(lang, &[("min", &(self.min_months / 12)), ("max", &(self.max_months / 12))])
         } else {
             format!("{} – {}", describe_bound(self.min_months, lang), describe_bound(self.max_months, lang))
         }
@@ -67,21 +68,30 @@ impl AgeRange {
     }
 }
 
+catalogue!(
+    /// Ages and ranges of age.
+    AgeWords {
+        Range => "{min}–{max} anni", "{min}–{max} years";
+        Years => "{n} anni", "{n} years";
+        Months => "{n} mesi", "{n} months";
+    }
+);
+
 /// One bound of a range: "6 anni", "18 mesi".
 pub fn describe_bound(months: u16, lang: Lang) -> String {
     if (months % 12 == 0 || months % 12 == 11) && months >= 24 {
-        format!("{} {}", months / 12, lang.pick("anni", "years"))
+        AgeWords::Years.fill(lang, &[("n", &(months / 12))])
     } else {
-        format!("{} {}", months, lang.pick("mesi", "months"))
+        AgeWords::Months.fill(lang, &[("n", &months)])
     }
 }
 
 /// A child's age as shown in the shared view: months under two years.
 pub fn describe_age(age_months: u32, lang: Lang) -> String {
     if age_months < 24 {
-        format!("{} {}", age_months, lang.pick("mesi", "months"))
+        AgeWords::Months.fill(lang, &[("n", &age_months)])
     } else {
-        format!("{} {}", age_months / 12, lang.pick("anni", "years"))
+        AgeWords::Years.fill(lang, &[("n", &(age_months / 12))])
     }
 }
 

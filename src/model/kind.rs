@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::catalogue::catalogue;
 use super::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -17,6 +18,26 @@ pub enum RecordKind {
     Operator,
     Ambit,
 }
+
+catalogue!(
+    /// What operators call records of each kind, one and several.
+    KindWords {
+        Family => "famiglia", "family";
+        Need => "richiesta", "need";
+        Proposal => "proposta", "proposal";
+        Placement => "affido", "placement";
+        Service => "servizio", "service";
+        Operator => "operatore", "operator";
+        Ambit => "ambito", "ambit";
+        Families => "famiglie", "families";
+        Needs => "richieste", "needs";
+        Proposals => "proposte", "proposals";
+        Placements => "affidi", "placements";
+        Services => "servizi", "services";
+        Operators => "operatori", "operators";
+        Ambits => "ambiti", "ambits";
+    }
+);
 
 impl RecordKind {
     pub const ALL: [RecordKind; 7] = [
@@ -65,28 +86,30 @@ impl RecordKind {
 
     /// One record of this kind, as operators call it.
     pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            RecordKind::Family => lang.pick("famiglia", "family"),
-            RecordKind::Need => lang.pick("richiesta", "need"),
-            RecordKind::Proposal => lang.pick("proposta", "proposal"),
-            RecordKind::Placement => lang.pick("affido", "placement"),
-            RecordKind::Service => lang.pick("servizio", "service"),
-            RecordKind::Operator => lang.pick("operatore", "operator"),
-            RecordKind::Ambit => lang.pick("ambito", "ambit"),
-        }
+        let word = match self {
+            RecordKind::Family => KindWords::Family,
+            RecordKind::Need => KindWords::Need,
+            RecordKind::Proposal => KindWords::Proposal,
+            RecordKind::Placement => KindWords::Placement,
+            RecordKind::Service => KindWords::Service,
+            RecordKind::Operator => KindWords::Operator,
+            RecordKind::Ambit => KindWords::Ambit,
+        };
+        word.get(lang)
     }
 
     /// Several records of this kind.
     pub fn plural(self, lang: Lang) -> &'static str {
-        match self {
-            RecordKind::Family => lang.pick("famiglie", "families"),
-            RecordKind::Need => lang.pick("richieste", "needs"),
-            RecordKind::Proposal => lang.pick("proposte", "proposals"),
-            RecordKind::Placement => lang.pick("affidi", "placements"),
-            RecordKind::Service => lang.pick("servizi", "services"),
-            RecordKind::Operator => lang.pick("operatori", "operators"),
-            RecordKind::Ambit => lang.pick("ambiti", "ambits"),
-        }
+        let word = match self {
+            RecordKind::Family => KindWords::Families,
+            RecordKind::Need => KindWords::Needs,
+            RecordKind::Proposal => KindWords::Proposals,
+            RecordKind::Placement => KindWords::Placements,
+            RecordKind::Service => KindWords::Services,
+            RecordKind::Operator => KindWords::Operators,
+            RecordKind::Ambit => KindWords::Ambits,
+        };
+        word.get(lang)
     }
 
     /// The kind a code names by its prefix (`F-…`, `S-…`), without checking the rest.

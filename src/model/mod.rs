@@ -4,6 +4,7 @@ pub mod age;
 pub mod ambit;
 pub mod birthplace;
 pub mod bounds;
+pub mod catalogue;
 pub mod clock;
 pub mod codes;
 pub mod comune;

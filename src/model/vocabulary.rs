@@ -33,6 +33,12 @@ macro_rules! vocabulary {
                 match self { $( $name::$variant => $it, )+ }
             }
 
+            /// Its labels, as the completeness test reads them.
+            pub const CATALOGUE: crate::model::catalogue::Catalogue = crate::model::catalogue::Catalogue {
+                name: concat!(module_path!(), "::", stringify!($name)),
+                entries: || vec![$( crate::model::catalogue::Entry { key: stringify!($variant), it: $label_it, en: $label_en }, )+],
+            };
+
             pub fn label(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $( ($name::$variant, Lang::It) => $label_it,

@@ -1,28 +1,10 @@
-//! The words of the documents, each in Italian and English: one catalogue,
-//! so a test can check that none lacks a language.
+//! The words of the documents, each in Italian and English: one catalogue
+//! (`i18n::catalogue!`), checked with every other by one test.
 
-use crate::i18n::Lang;
+use crate::i18n::catalogue;
 
-macro_rules! labels {
-    ($($key:ident => $it:expr, $en:expr;)*) => {
-        /// A label or a fixed phrase of a document.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum L { $($key),* }
-
-        impl L {
-            pub const ALL: &'static [L] = &[$(L::$key),*];
-
-            pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((L::$key, Lang::It) => $it,
-                      (L::$key, Lang::En) => $en,)*
-                }
-            }
-        }
-    };
-}
-
-labels! {
+// A label or a fixed phrase of a document.
+catalogue!(L {
     // Records.
     RevisionWord => "revisione", "revision";
     Service => "Servizio", "Service";
@@ -139,18 +121,4 @@ labels! {
     Yes => "sì", "yes";
     No => "no", "no";
     NoneOf => "nessuno", "none";
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_label_reads_in_italian_and_english() {
-        for l in L::ALL {
-            for lang in [Lang::It, Lang::En] {
-                assert!(!l.get(lang).trim().is_empty(), "{l:?} has no {lang:?} text");
-            }
-        }
-    }
-}
+});

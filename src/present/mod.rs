@@ -21,3 +21,6 @@ pub use directory::{ambit, operator, service};
 pub use doc::{Block, Doc, Field, Fields, Span, Tone};
 pub use matching::{family_candidate, family_ranking, need_candidate, need_ranking, verdict};
 pub use record::{family, need, placement, proposal, proposal_card};
+
+/// Every catalogue of words of the documents.
+pub const CATALOGUES: &[crate::i18n::Catalogue] = &[labels::L::CATALOGUE];

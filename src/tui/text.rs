@@ -1,25 +1,15 @@
 //! The interface's words, each with its Italian and English text. Every
-//! module declares its own with `texts!`; `catalogues()` lists them all so
-//! one test checks that no key lacks a language.
+//! module declares its own with `texts!` (the one catalogue mechanism,
+//! `i18n::catalogue!`, plus the screens' `Local` trait); `CATALOGUES`
+//! lists them all for the completeness test (`i18n::catalogue`).
 
-use crate::i18n::Lang;
+use crate::i18n::Catalogue;
 
-/// Declares a catalogue: an enum of keys, each with its Italian and English text.
+/// Declares a catalogue of the interface: `i18n::catalogue!`, readable
+/// through the screens' `Local` trait.
 macro_rules! texts {
-    ($name:ident { $($key:ident => $it:expr, $en:expr;)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($key),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$key),*];
-
-            pub fn get(self, lang: $crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$key, $crate::i18n::Lang::It) => $it,
-                      ($name::$key, $crate::i18n::Lang::En) => $en,)*
-                }
-            }
-        }
+    ($name:ident { $($body:tt)* }) => {
+        $crate::i18n::catalogue!($name { $($body)* });
 
         impl $crate::tui::screens::Local for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
@@ -77,45 +67,19 @@ texts!(T {
     Yes => "s", "y";
 });
 
-/// Every catalogue of the interface, as (catalogue, key, Italian, English).
-pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
-    let mut all = Vec::new();
-    macro_rules! add {
-        ($($t:path),* $(,)?) => {$(
-            for k in <$t>::ALL {
-                all.push((stringify!($t), format!("{k:?}"), k.get(Lang::It), k.get(Lang::En)));
-            }
-        )*};
-    }
-    add!(
-        T,
-        super::screens::families::Tx,
-        super::screens::matching::Tx,
-        super::screens::proposals::Tx,
-        super::screens::placements::Tx,
-        super::widgets::prompt::Tx,
-        super::screens::families::Ftx,
-        super::screens::needs::Tx,
-        super::screens::needs::Ftx,
-        super::widgets::form::Fx,
-        super::screens::dashboard::Tx,
-        super::screens::services::Tx,
-        super::screens::audit::Tx,
-    );
-    all
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_message_key_has_an_italian_and_an_english_text() {
-        let all = catalogues();
-        assert!(all.len() > 40);
-        for (cat, key, it, en) in all {
-            assert!(!it.trim().is_empty(), "{cat}::{key} has no Italian text");
-            assert!(!en.trim().is_empty(), "{cat}::{key} has no English text");
-        }
-    }
-}
+/// Every catalogue of the interface.
+pub const CATALOGUES: &[Catalogue] = &[
+    T::CATALOGUE,
+    super::screens::families::Tx::CATALOGUE,
+    super::screens::matching::Tx::CATALOGUE,
+    super::screens::proposals::Tx::CATALOGUE,
+    super::screens::placements::Tx::CATALOGUE,
+    super::widgets::prompt::Tx::CATALOGUE,
+    super::screens::families::Ftx::CATALOGUE,
+    super::screens::needs::Tx::CATALOGUE,
+    super::screens::needs::Ftx::CATALOGUE,
+    super::widgets::form::Fx::CATALOGUE,
+    super::screens::dashboard::Tx::CATALOGUE,
+    super::screens::services::Tx::CATALOGUE,
+    super::screens::audit::Tx::CATALOGUE,
+];
