@@ -28,8 +28,14 @@ pub mod tui;
 /// Every catalogue of words, layer by layer (`model::catalogue`): the
 /// completeness test in `i18n::catalogue` reads them all.
 pub fn catalogues() -> Vec<&'static i18n::Catalogue> {
-    [model::catalogue::CATALOGUES, i18n::catalogue::CATALOGUES, present::CATALOGUES, tui::text::CATALOGUES]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        model::catalogue::CATALOGUES,
+        api::CATALOGUES,
+        i18n::catalogue::CATALOGUES,
+        present::CATALOGUES,
+        tui::text::CATALOGUES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::model::catalogue::{catalogue, Catalogue};
 use crate::model::Lang;
 
 /// What an entry records. Part of the chain's hashed bytes (by variant
@@ -27,22 +28,40 @@ pub enum AuditAction {
     Repair,
 }
 
+catalogue!(
+    /// What an entry records, as the log shows it.
+    ActionWords {
+        Init => "creazione banca", "bank created";
+        Create => "creazione", "create";
+        Update => "modifica", "update";
+        ReadIdentity => "lettura identità", "identity read";
+        EmergencyRead => "lettura d'emergenza", "emergency read";
+        Export => "esportazione", "export";
+        ProposalStep => "passo dell'abbinamento", "proposal step";
+        Quarantine => "messo in quarantena", "quarantined";
+        Repair => "riparazione", "repair";
+    }
+);
+
 impl AuditAction {
     pub fn label(self, lang: Lang) -> &'static str {
-        use AuditAction::*;
-        match (self, lang) {
-            (Init, l) => l.pick("creazione banca", "bank created"),
-            (Create, l) => l.pick("creazione", "create"),
-            (Update, l) => l.pick("modifica", "update"),
-            (ReadIdentity, l) => l.pick("lettura identità", "identity read"),
-            (EmergencyRead, l) => l.pick("lettura d'emergenza", "emergency read"),
-            (Export, l) => l.pick("esportazione", "export"),
-            (ProposalStep, l) => l.pick("passo dell'abbinamento", "proposal step"),
-            (Quarantine, l) => l.pick("messo in quarantena", "quarantined"),
-            (Repair, l) => l.pick("riparazione", "repair"),
-        }
+        let words = match self {
+            AuditAction::Init => ActionWords::Init,
+            AuditAction::Create => ActionWords::Create,
+            AuditAction::Update => ActionWords::Update,
+            AuditAction::ReadIdentity => ActionWords::ReadIdentity,
+            AuditAction::EmergencyRead => ActionWords::EmergencyRead,
+            AuditAction::Export => ActionWords::Export,
+            AuditAction::ProposalStep => ActionWords::ProposalStep,
+            AuditAction::Quarantine => ActionWords::Quarantine,
+            AuditAction::Repair => ActionWords::Repair,
+        };
+        words.get(lang)
     }
 }
+
+/// The catalogues of the wire's words.
+pub const CATALOGUES: &[Catalogue] = &[ActionWords::CATALOGUE];
 
 /// One entry of the log, newest first in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ mod reply;
 mod request;
 mod views;
 
-pub use audit::{AuditAction, AuditEntry, ChainBreak, HashSegment, HashVersion};
+pub use audit::{AuditAction, AuditEntry, ChainBreak, HashSegment, HashVersion, CATALOGUES};
 pub use change::{Change, Event};
 pub use doctor::*;
 pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};

@@ -8,7 +8,12 @@ pub use crate::model::catalogue::{fill, placeholders, Catalogue, Entry};
 
 /// The catalogues of this layer: the sentences of errors, problems,
 /// matching and events.
-pub const CATALOGUES: &[Catalogue] = &[];
+pub const CATALOGUES: &[Catalogue] = &[
+    super::problems::ReasonWords::CATALOGUE,
+    super::events::EventWords::CATALOGUE,
+    super::fields::FieldWords::CATALOGUE,
+    super::matching::MatchingWords::CATALOGUE,
+];
 
 #[cfg(test)]
 mod tests {

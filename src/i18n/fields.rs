@@ -1,7 +1,15 @@
 //! Names of fields as operators know them.
 
-use super::Lang;
+use super::{catalogue, Lang};
 use crate::model::fields::FieldPath;
+
+catalogue!(
+    /// How a field is named beyond its label.
+    FieldWords {
+        Nth => "{label} n. {n}", "{label} n. {n}";
+        Reason => "motivo: {reason}", "reason: {reason}";
+    }
+);
 
 /// "fascia d'età" for `profile.ages`; an index is said as a number
 /// (`identity.adults[1].name` → "nome dell'adulto n. 2").
@@ -9,7 +17,7 @@ pub fn field_label(field: &str, lang: Lang) -> String {
     let index = field.find('[').and_then(|i| field[i + 1..].split(']').next()).and_then(|n| n.parse::<usize>().ok());
     match FieldPath::of(field).and_then(|f| f.label(lang)) {
         Some(label) => match index {
-            Some(i) => format!("{label} n. {}", i + 1),
+            Some(i) => FieldWords::Nth.fill(lang, &[("label", &label), ("n", &(i + 1))]),
             None => label.to_string(),
         },
         None => field.to_string(),
@@ -26,7 +34,7 @@ pub fn audit_fields(entry: &crate::api::AuditEntry, lang: Lang) -> Vec<String> {
     use crate::api::AuditAction;
     match entry.action {
         AuditAction::EmergencyRead | AuditAction::Quarantine => {
-            entry.fields.iter().map(|r| format!("{} {r}", lang.pick("motivo:", "reason:"))).collect()
+            entry.fields.iter().map(|r| FieldWords::Reason.fill(lang, &[("reason", r)])).collect()
         }
         _ => entry.fields.iter().map(|f| field_label(f, lang)).collect(),
     }

@@ -1,6 +1,6 @@
 //! Validation problems in plain words.
 
-use super::{comune_label, field_label, Lang};
+use super::{catalogue, comune_label, field_label, Lang};
 use crate::model::{FamilyStatus, NeedStatus, Problem, Reason};
 
 /// "fascia d'età: il minimo (12a) supera il massimo (6a)".
@@ -19,286 +19,170 @@ pub fn describe_reason(r: &Reason, lang: Lang) -> String {
     }
 }
 
+catalogue!(
+    /// Why a value was refused, one sentence per `Reason`.
+    ReasonWords {
+        Required => "obbligatorio", "required";
+        TooLong => "troppo lungo (al massimo {max} caratteri)", "too long (at most {max} characters)";
+        OutOfRange => "deve essere tra {min} e {max}", "must be between {min} and {max}";
+        UnknownComune => "comune sconosciuto ({code})", "unknown comune ({code})";
+        AgeRangeInverted => "il minimo ({min}) supera il massimo ({max})", "the minimum ({min}) is above the maximum ({max})";
+        AgeAboveLimit => "oltre i 21 anni: la banca accompagna minori e neomaggiorenni fino a 21 anni",
+            "over 21: the bank serves children and young adults up to 21";
+        InTheFuture => "la data è nel futuro", "the date is in the future";
+        NotAfter => "deve essere successiva a «{other}»", "must come after \"{other}\"";
+        RequiredWhen => "obbligatorio quando {condition}", "required when {condition}";
+        NotExpected => "non previsto quando {condition}", "not expected when {condition}";
+        InvalidEmail => "indirizzo e-mail non valido", "not a valid e-mail address";
+        InvalidPhone => "numero di telefono non valido (da 6 a 15 cifre)", "not a valid phone number (6 to 15 digits)";
+        InvalidUserName => "nome utente Unix non valido (minuscole, cifre, punto, trattino, underscore)",
+            "not a valid Unix user name (lower case, digits, dot, dash, underscore)";
+        Duplicate => "«{value}» è già presente", "\"{value}\" already exists";
+        UnknownCode => "{code} non esiste", "{code} does not exist";
+        SiblingIsSelf => "una richiesta non può essere sorella di sé stessa", "a need cannot be its own sibling";
+        SiblingOtherService => "{code} è di un altro servizio: i fratelli sono seguiti dallo stesso servizio",
+            "{code} belongs to another service: siblings are followed by one service";
+        SiblingClosed => "{code} è chiusa", "{code} is closed";
+        UnknownService => "il servizio {code} non esiste o non è attivo", "service {code} does not exist or is not active";
+        UnknownAmbit => "l'ambito «{name}» non esiste", "ambit \"{name}\" does not exist";
+        UnknownOperator => "l'operatore {user} non esiste", "operator {user} does not exist";
+        ReferentNotInService => "{user} non è un operatore del servizio {service}", "{user} is not an operator of service {service}";
+        ReferentInactive => "l'operatore {user} è disattivato", "operator {user} is deactivated";
+        StatusTransition => "non si passa da «{from}» a «{to}»", "cannot go from \"{from}\" to \"{to}\"";
+        ComuneInOtherAmbit => "{comune} fa già parte dell'ambito {ambit}", "{comune} already belongs to ambit {ambit}";
+        ComuneNotInAmbit => "{comune} non è tra i comuni dell'ambito", "{comune} is not one of the ambit's comuni";
+        ComuneInTwoDistricts => "{comune} è in due presidi", "{comune} is in two districts";
+        AgeOutsideKind => "non adatto a un minore di {age}: «neomaggiorenni» dai 17 anni, dopo i 18 solo «neomaggiorenni» o «genitore-bambino»",
+            "does not fit a child aged {age}: \"young adult\" from 17, after 18 only \"young adult\" or \"parent and child\"";
+        InfantTooOld => "«neonato» vale solo sotto i 24 mesi", "\"infant\" applies under 24 months only";
+        LastAdmin => "è l'ultimo amministratore attivo: nominarne prima un altro",
+            "this is the last active administrator: appoint another one first";
+        UnknownFilter => "filtro «{name}:» sconosciuto; filtri possibili: kind:, stato:, servizio:, comune:",
+            "unknown filter \"{name}:\"; filters: kind:, status:, service:, comune:";
+        ControlCharacter => "contiene un carattere di controllo ({code}): solo testo semplice, a capo solo nelle note",
+            "contains a control character ({code}): plain text only, line breaks only in notes";
+        BidiControl => "contiene un controllo di direzione del testo ({code}), che cambierebbe ciò che si legge",
+            "contains a text-direction control ({code}) that would change what is read";
+        InvisibleOnly => "contiene solo caratteri invisibili: scrivere un testo leggibile",
+            "holds only invisible characters: write readable text";
+        TooMany => "troppi elementi (al massimo {max})", "too many items (at most {max})";
+        TooManyFor => "troppi elementi (al massimo {max}, quanti ne dice «{other}»)", "too many items (at most {max}, as \"{other}\" says)";
+        DateOutOfRange => "deve essere tra {from} e {to}", "must be between {from} and {to}";
+        UnknownBirthplace => "il luogo di nascita {code} non è né un comune né uno stato estero",
+            "birthplace {code} is neither a comune nor a foreign state";
+        BirthplaceCeased => "il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})",
+            "birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})";
+        BadFilterValue => "«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)",
+            "\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)";
+        // The conditions a `RequiredWhen` or `NotExpected` names.
+        WhenApproved => "lo stato è «idonea»", "the status is \"approved\"";
+        WhenClosed => "la richiesta è chiusa", "the need is closed";
+        WhenNotClosed => "la richiesta non è chiusa", "the need is not closed";
+        WhenOperator => "il ruolo è «operatore»", "the role is \"operator\"";
+        WhenAdmin => "il ruolo è «amministratore»", "the role is \"administrator\"";
+        WhenCoordinator => "il ruolo è «coordinamento»", "the role is \"coordinator\"";
+        WhenIdentityHidden => "non puoi leggere l'identità di questo record: lasciala vuota e resta com'è",
+            "you may not read this record's identity: leave it empty and it stays as it is";
+        Today => "oggi", "today";
+        // What a fiscal code fails.
+        SurnameMismatch => "le lettere del cognome non corrispondono a {expected}", "the surname's letters do not match {expected}";
+        NameMismatch => "le lettere del nome non corrispondono a {expected}", "the name's letters do not match {expected}";
+        BirthDateMismatch => "non corrisponde alla data di nascita {expected}", "does not match the birth date {expected}";
+        SexMismatch => "non corrisponde al sesso {expected}", "does not match the sex {expected}";
+        OtherMismatch => "non corrisponde a {part} {expected}", "does not match {part} {expected}";
+        FiscalLength => "il codice fiscale ha 16 caratteri", "a fiscal code has 16 characters";
+        FiscalPattern => "formato del codice fiscale non valido", "not the pattern of a fiscal code";
+        FiscalCheck => "carattere di controllo errato: controllare il codice", "wrong check character: check the code";
+        FiscalBirthDate => "non corrisponde alla data di nascita", "does not match the birth date";
+        FiscalSex => "non corrisponde al sesso", "does not match the sex";
+        FiscalInvalid => "codice fiscale non valido", "not a valid fiscal code";
+    }
+);
+
 fn reason_text(r: &Reason, lang: Lang) -> String {
-    use Reason::*;
-    let it = lang == Lang::It;
+    use ReasonWords as W;
+    let plain = |w: W| w.get(lang).to_string();
     match r {
-        Required => lang.pick("obbligatorio", "required").into(),
-        TooLong { max } => {
-            if it {
-                format!("troppo lungo (al massimo {max} caratteri)")
-            } else {
-                format!("too long (at most {max} characters)")
-            }
-        }
-        OutOfRange { min, max } => {
-            if it {
-                format!("deve essere tra {min} e {max}")
-            } else {
-                format!("must be between {min} and {max}")
-            }
-        }
-        UnknownComune { code } => {
-            if it {
-                format!("comune sconosciuto ({code})")
-            } else {
-                format!("unknown comune ({code})")
-            }
-        }
-        AgeRangeInverted { min_months, max_months } => {
+        Reason::Required => plain(W::Required),
+        Reason::TooLong { max } => W::TooLong.fill(lang, &[("max", max)]),
+        Reason::OutOfRange { min, max } => W::OutOfRange.fill(lang, &[("min", min), ("max", max)]),
+        Reason::UnknownComune { code } => W::UnknownComune.fill(lang, &[("code", code)]),
+        Reason::AgeRangeInverted { min_months, max_months } => {
             let min = crate::model::age::describe_bound(*min_months, lang);
             let max = crate::model::age::describe_bound(*max_months, lang);
-            if it {
-                format!("il minimo ({min}) supera il massimo ({max})")
-            } else {
-                format!("the minimum ({min}) is above the maximum ({max})")
-            }
+            W::AgeRangeInverted.fill(lang, &[("min", &min), ("max", &max)])
         }
-        AgeAboveLimit => lang
-            .pick(
-                "oltre i 21 anni: la banca accompagna minori e neomaggiorenni fino a 21 anni",
-                "over 21: the bank serves children and young adults up to 21",
-            )
-            .into(),
-        InTheFuture => lang.pick("la data è nel futuro", "the date is in the future").into(),
-        NotAfter { other_field } => {
-            if it {
-                format!("deve essere successiva a «{}»", field_label(other_field, lang))
-            } else {
-                format!("must come after \"{}\"", field_label(other_field, lang))
-            }
+        Reason::AgeAboveLimit => plain(W::AgeAboveLimit),
+        Reason::InTheFuture => plain(W::InTheFuture),
+        Reason::NotAfter { other_field } => W::NotAfter.fill(lang, &[("other", &field_label(other_field, lang))]),
+        Reason::RequiredWhen { condition } => {
+            W::RequiredWhen.fill(lang, &[("condition", &condition_text(condition, lang))])
         }
-        RequiredWhen { condition } => {
-            if it {
-                format!("obbligatorio quando {}", condition_text(condition, lang))
-            } else {
-                format!("required when {}", condition_text(condition, lang))
-            }
+        Reason::NotExpected { condition } => {
+            W::NotExpected.fill(lang, &[("condition", &condition_text(condition, lang))])
         }
-        NotExpected { condition } => {
-            if it {
-                format!("non previsto quando {}", condition_text(condition, lang))
-            } else {
-                format!("not expected when {}", condition_text(condition, lang))
-            }
+        Reason::InvalidEmail => plain(W::InvalidEmail),
+        Reason::InvalidPhone => plain(W::InvalidPhone),
+        Reason::InvalidUserName => plain(W::InvalidUserName),
+        Reason::FiscalCode { problem } => fiscal_code_text(problem, lang).into(),
+        Reason::Duplicate { value } => W::Duplicate.fill(lang, &[("value", value)]),
+        Reason::UnknownCode { code } => W::UnknownCode.fill(lang, &[("code", code)]),
+        Reason::SiblingIsSelf => plain(W::SiblingIsSelf),
+        Reason::SiblingOtherService { code } => W::SiblingOtherService.fill(lang, &[("code", code)]),
+        Reason::SiblingClosed { code } => W::SiblingClosed.fill(lang, &[("code", code)]),
+        Reason::UnknownService { code } => W::UnknownService.fill(lang, &[("code", code)]),
+        Reason::UnknownAmbit { name } => W::UnknownAmbit.fill(lang, &[("name", name)]),
+        Reason::UnknownOperator { user } => W::UnknownOperator.fill(lang, &[("user", user)]),
+        Reason::ReferentNotInService { user, service } => {
+            W::ReferentNotInService.fill(lang, &[("user", user), ("service", service)])
         }
-        InvalidEmail => lang.pick("indirizzo e-mail non valido", "not a valid e-mail address").into(),
-        InvalidPhone => lang
-            .pick("numero di telefono non valido (da 6 a 15 cifre)", "not a valid phone number (6 to 15 digits)")
-            .into(),
-        InvalidUserName => lang
-            .pick(
-                "nome utente Unix non valido (minuscole, cifre, punto, trattino, underscore)",
-                "not a valid Unix user name (lower case, digits, dot, dash, underscore)",
-            )
-            .into(),
-        FiscalCode { problem } => fiscal_code_text(problem, lang).into(),
-        Duplicate { value } => {
-            if it {
-                format!("«{value}» è già presente")
-            } else {
-                format!("\"{value}\" already exists")
-            }
+        Reason::ReferentInactive { user } => W::ReferentInactive.fill(lang, &[("user", user)]),
+        Reason::StatusTransition { from, to } => {
+            W::StatusTransition.fill(lang, &[("from", &status_label(from, lang)), ("to", &status_label(to, lang))])
         }
-        UnknownCode { code } => {
-            if it {
-                format!("{code} non esiste")
-            } else {
-                format!("{code} does not exist")
-            }
+        Reason::ComuneInOtherAmbit { comune, ambit } => {
+            W::ComuneInOtherAmbit.fill(lang, &[("comune", &comune_label(comune)), ("ambit", ambit)])
         }
-        SiblingIsSelf => {
-            lang.pick("una richiesta non può essere sorella di sé stessa", "a need cannot be its own sibling").into()
+        Reason::ComuneNotInAmbit { comune } => W::ComuneNotInAmbit.fill(lang, &[("comune", &comune_label(comune))]),
+        Reason::ComuneInTwoDistricts { comune } => {
+            W::ComuneInTwoDistricts.fill(lang, &[("comune", &comune_label(comune))])
         }
-        SiblingOtherService { code } => {
-            if it {
-                format!("{code} è di un altro servizio: i fratelli sono seguiti dallo stesso servizio")
-            } else {
-                format!("{code} belongs to another service: siblings are followed by one service")
-            }
+        Reason::AgeOutsideKind { age } => W::AgeOutsideKind.fill(lang, &[("age", age)]),
+        Reason::InfantTooOld => plain(W::InfantTooOld),
+        Reason::LastAdmin => plain(W::LastAdmin),
+        Reason::UnknownFilter { name } => W::UnknownFilter.fill(lang, &[("name", name)]),
+        Reason::ControlCharacter { code } => W::ControlCharacter.fill(lang, &[("code", code)]),
+        Reason::BidiControl { code } => W::BidiControl.fill(lang, &[("code", code)]),
+        Reason::InvisibleOnly => plain(W::InvisibleOnly),
+        Reason::TooMany { max } => W::TooMany.fill(lang, &[("max", max)]),
+        Reason::TooManyFor { other_field, max } => {
+            W::TooManyFor.fill(lang, &[("max", max), ("other", &field_label(other_field, lang))])
         }
-        SiblingClosed { code } => {
-            if it {
-                format!("{code} è chiusa")
-            } else {
-                format!("{code} is closed")
-            }
+        Reason::DateOutOfRange { earliest, latest } => {
+            W::DateOutOfRange.fill(lang, &[("from", &date_limit(*earliest, lang)), ("to", &date_limit(*latest, lang))])
         }
-        UnknownService { code } => {
-            if it {
-                format!("il servizio {code} non esiste o non è attivo")
-            } else {
-                format!("service {code} does not exist or is not active")
-            }
-        }
-        UnknownAmbit { name } => {
-            if it {
-                format!("l'ambito «{name}» non esiste")
-            } else {
-                format!("ambit \"{name}\" does not exist")
-            }
-        }
-        UnknownOperator { user } => {
-            if it {
-                format!("l'operatore {user} non esiste")
-            } else {
-                format!("operator {user} does not exist")
-            }
-        }
-        ReferentNotInService { user, service } => {
-            if it {
-                format!("{user} non è un operatore del servizio {service}")
-            } else {
-                format!("{user} is not an operator of service {service}")
-            }
-        }
-        ReferentInactive { user } => {
-            if it {
-                format!("l'operatore {user} è disattivato")
-            } else {
-                format!("operator {user} is deactivated")
-            }
-        }
-        StatusTransition { from, to } => {
-            let (from, to) = (status_label(from, lang), status_label(to, lang));
-            if it {
-                format!("non si passa da «{from}» a «{to}»")
-            } else {
-                format!("cannot go from \"{from}\" to \"{to}\"")
-            }
-        }
-        ComuneInOtherAmbit { comune, ambit } => {
-            if it {
-                format!("{} fa già parte dell'ambito {ambit}", comune_label(comune))
-            } else {
-                format!("{} already belongs to ambit {ambit}", comune_label(comune))
-            }
-        }
-        ComuneNotInAmbit { comune } => {
-            if it {
-                format!("{} non è tra i comuni dell'ambito", comune_label(comune))
-            } else {
-                format!("{} is not one of the ambit's comuni", comune_label(comune))
-            }
-        }
-        ComuneInTwoDistricts { comune } => {
-            if it {
-                format!("{} è in due presidi", comune_label(comune))
-            } else {
-                format!("{} is in two districts", comune_label(comune))
-            }
-        }
-        AgeOutsideKind { age } => {
-            if it {
-                format!("non adatto a un minore di {age}: «neomaggiorenni» dai 17 anni, dopo i 18 solo «neomaggiorenni» o «genitore-bambino»")
-            } else {
-                format!("does not fit a child aged {age}: \"young adult\" from 17, after 18 only \"young adult\" or \"parent and child\"")
-            }
-        }
-        InfantTooOld => {
-            lang.pick("«neonato» vale solo sotto i 24 mesi", "\"infant\" applies under 24 months only").into()
-        }
-        LastAdmin => lang
-            .pick(
-                "è l'ultimo amministratore attivo: nominarne prima un altro",
-                "this is the last active administrator: appoint another one first",
-            )
-            .into(),
-        UnknownFilter { name } => {
-            if it {
-                format!("filtro «{name}:» sconosciuto; filtri possibili: kind:, stato:, servizio:, comune:")
-            } else {
-                format!("unknown filter \"{name}:\"; filters: kind:, status:, service:, comune:")
-            }
-        }
-        ControlCharacter { code } => {
-            if it {
-                format!("contiene un carattere di controllo ({code}): solo testo semplice, a capo solo nelle note")
-            } else {
-                format!("contains a control character ({code}): plain text only, line breaks only in notes")
-            }
-        }
-        BidiControl { code } => {
-            if it {
-                format!("contiene un controllo di direzione del testo ({code}), che cambierebbe ciò che si legge")
-            } else {
-                format!("contains a text-direction control ({code}) that would change what is read")
-            }
-        }
-        InvisibleOnly => lang
-            .pick(
-                "contiene solo caratteri invisibili: scrivere un testo leggibile",
-                "holds only invisible characters: write readable text",
-            )
-            .into(),
-        TooMany { max } => {
-            if it {
-                format!("troppi elementi (al massimo {max})")
-            } else {
-                format!("too many items (at most {max})")
-            }
-        }
-        TooManyFor { other_field, max } => {
-            let other = field_label(other_field, lang);
-            if it {
-                format!("troppi elementi (al massimo {max}, quanti ne dice «{other}»)")
-            } else {
-                format!("too many items (at most {max}, as \"{other}\" says)")
-            }
-        }
-        DateOutOfRange { earliest, latest } => {
-            let (from, to) = (date_limit(*earliest, lang), date_limit(*latest, lang));
-            if it {
-                format!("deve essere tra {from} e {to}")
-            } else {
-                format!("must be between {from} and {to}")
-            }
-        }
-        FiscalCodeMismatch { part, expected } => fiscal_mismatch_text(part, expected, lang),
-        UnknownBirthplace { code } => {
-            if it {
-                format!("il luogo di nascita {code} non è né un comune né uno stato estero")
-            } else {
-                format!("birthplace {code} is neither a comune nor a foreign state")
-            }
-        }
-        BirthplaceCeased { code, place, ceased_on } => {
-            let on = crate::model::dates::format_date(*ceased_on);
-            if it {
-                format!("il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})")
-            } else {
-                format!("birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})")
-            }
-        }
-        BadFilterValue { filter, value } => {
-            if it {
-                format!("«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)")
-            } else {
-                format!("\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)")
-            }
+        Reason::FiscalCodeMismatch { part, expected } => fiscal_mismatch_text(part, expected, lang),
+        Reason::UnknownBirthplace { code } => W::UnknownBirthplace.fill(lang, &[("code", code)]),
+        Reason::BirthplaceCeased { code, place, ceased_on } => W::BirthplaceCeased
+            .fill(lang, &[("code", code), ("place", place), ("on", &crate::model::dates::format_date(*ceased_on))]),
+        Reason::BadFilterValue { filter, value } => {
+            W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
         }
     }
 }
 
 fn condition_text(condition: &str, lang: Lang) -> String {
-    let known: &[(&str, &str, &str)] = &[
-        ("status=approved", "lo stato è «idonea»", "the status is \"approved\""),
-        ("status=closed", "la richiesta è chiusa", "the need is closed"),
-        ("status!=closed", "la richiesta non è chiusa", "the need is not closed"),
-        ("role=operator", "il ruolo è «operatore»", "the role is \"operator\""),
-        ("role=admin", "il ruolo è «amministratore»", "the role is \"administrator\""),
-        ("role=coordinator", "il ruolo è «coordinamento»", "the role is \"coordinator\""),
-        (
-            "identity=hidden",
-            "non puoi leggere l'identità di questo record: lasciala vuota e resta com'è",
-            "you may not read this record's identity: leave it empty and it stays as it is",
-        ),
-    ];
-    known
-        .iter()
-        .find(|(c, _, _)| *c == condition)
-        .map(|(_, it, en)| lang.pick(it, en).to_string())
-        .unwrap_or_else(|| condition.to_string())
+    let known = match condition {
+        "status=approved" => ReasonWords::WhenApproved,
+        "status=closed" => ReasonWords::WhenClosed,
+        "status!=closed" => ReasonWords::WhenNotClosed,
+        "role=operator" => ReasonWords::WhenOperator,
+        "role=admin" => ReasonWords::WhenAdmin,
+        "role=coordinator" => ReasonWords::WhenCoordinator,
+        "identity=hidden" => ReasonWords::WhenIdentityHidden,
+        other => return other.to_string(),
+    };
+    known.get(lang).to_string()
 }
 
 fn status_label(token: &str, lang: Lang) -> String {
@@ -312,37 +196,31 @@ fn status_label(token: &str, lang: Lang) -> String {
 /// "01/01/1990", or "oggi".
 fn date_limit(limit: crate::model::DateLimit, lang: Lang) -> String {
     match limit {
-        crate::model::DateLimit::Today => lang.pick("oggi", "today").into(),
+        crate::model::DateLimit::Today => ReasonWords::Today.get(lang).into(),
         crate::model::DateLimit::On(d) => crate::model::dates::format_date(d),
     }
 }
 
 /// "le lettere del cognome non corrispondono a ROSSI (RSS)".
 fn fiscal_mismatch_text(part: &str, expected: &str, lang: Lang) -> String {
-    let it = lang == Lang::It;
-    match (part, it) {
-        ("surname", true) => format!("le lettere del cognome non corrispondono a {expected}"),
-        ("surname", false) => format!("the surname's letters do not match {expected}"),
-        ("name", true) => format!("le lettere del nome non corrispondono a {expected}"),
-        ("name", false) => format!("the name's letters do not match {expected}"),
-        ("birth_date", true) => format!("non corrisponde alla data di nascita {expected}"),
-        ("birth_date", false) => format!("does not match the birth date {expected}"),
-        ("sex", true) => format!("non corrisponde al sesso {expected}"),
-        ("sex", false) => format!("does not match the sex {expected}"),
-        (other, true) => format!("non corrisponde a {other} {expected}"),
-        (other, false) => format!("does not match {other} {expected}"),
-    }
+    let words = match part {
+        "surname" => ReasonWords::SurnameMismatch,
+        "name" => ReasonWords::NameMismatch,
+        "birth_date" => ReasonWords::BirthDateMismatch,
+        "sex" => ReasonWords::SexMismatch,
+        other => return ReasonWords::OtherMismatch.fill(lang, &[("part", &other), ("expected", &expected)]),
+    };
+    words.fill(lang, &[("expected", &expected)])
 }
 
 fn fiscal_code_text(problem: &str, lang: Lang) -> &'static str {
-    match problem {
-        "Length" => lang.pick("il codice fiscale ha 16 caratteri", "a fiscal code has 16 characters"),
-        "Pattern" => lang.pick("formato del codice fiscale non valido", "not the pattern of a fiscal code"),
-        "CheckCharacter" => {
-            lang.pick("carattere di controllo errato: controllare il codice", "wrong check character: check the code")
-        }
-        "BirthDateMismatch" => lang.pick("non corrisponde alla data di nascita", "does not match the birth date"),
-        "SexMismatch" => lang.pick("non corrisponde al sesso", "does not match the sex"),
-        _ => lang.pick("codice fiscale non valido", "not a valid fiscal code"),
-    }
+    let words = match problem {
+        "Length" => ReasonWords::FiscalLength,
+        "Pattern" => ReasonWords::FiscalPattern,
+        "CheckCharacter" => ReasonWords::FiscalCheck,
+        "BirthDateMismatch" => ReasonWords::FiscalBirthDate,
+        "SexMismatch" => ReasonWords::FiscalSex,
+        _ => ReasonWords::FiscalInvalid,
+    };
+    words.get(lang)
 }

@@ -2,13 +2,57 @@
 //! same for a page streamed by the CLI and for a whole table.
 
 use crate::api::{AuditEntry, FamilyView, NeedView, Revised};
-use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::i18n::{catalogue, comune_label, format_timestamp, Lang};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::*;
 
 use super::doc::{Block, Doc};
 use super::record::{status_word, yes_no};
+
+catalogue!(
+    /// The headers of the lists' columns.
+    Head {
+        Code => "CODICE", "CODE";
+        Status => "STATO", "STATUS";
+        Kinds => "TIPI", "KINDS";
+        Ages => "ETÀ", "AGES";
+        Places => "POSTI", "PLACES";
+        Service => "SERVIZIO", "SERVICE";
+        Confirmed => "CONFERMATA", "CONFIRMED";
+        Age => "ETÀ", "AGE";
+        Sex => "SESSO", "SEX";
+        Kind => "TIPO", "KIND";
+        Urgency => "URGENZA", "URGENCY";
+        Need => "RICHIESTA", "NEED";
+        Family => "FAMIGLIA", "FAMILY";
+        Services => "SERVIZI", "SERVICES";
+        Since => "DAL", "SINCE";
+        Start => "INIZIO", "START";
+        End => "FINE", "END";
+        Name => "NOME", "NAME";
+        Phone => "TELEFONO", "PHONE";
+        Ambits => "AMBITI", "AMBITS";
+        User => "UTENTE", "USER";
+        Role => "RUOLO", "ROLE";
+        Active => "ATTIVO", "ACTIVE";
+        Ambit => "AMBITO", "AMBIT";
+        Districts => "PRESIDI", "DISTRICTS";
+        When => "QUANDO", "WHEN";
+        Who => "CHI", "WHO";
+        Action => "AZIONE", "ACTION";
+        Fields => "CAMPI", "FIELDS";
+    }
+);
+
+catalogue!(
+    /// The words inside the lists' cells.
+    ListWords {
+        By => "entro {date}", "by {date}";
+        Ongoing => "in corso", "ongoing";
+        Inactive => "{name} (non attivo)", "{name} (inactive)";
+    }
+);
 
 /// A whole list as a document: its header and its rows.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> Doc {
@@ -18,16 +62,16 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> Doc {
 }
 
 pub fn family_header(lang: Lang) -> [&'static str; 8] {
-    let t = |it, en| lang.pick(it, en);
+    let t = |h: Head| h.get(lang);
     [
-        t("CODICE", "CODE"),
+        t(Head::Code),
         "COMUNE",
-        t("STATO", "STATUS"),
-        t("TIPI", "KINDS"),
-        t("ETÀ", "AGES"),
-        t("POSTI", "PLACES"),
-        t("SERVIZIO", "SERVICE"),
-        t("CONFERMATA", "CONFIRMED"),
+        t(Head::Status),
+        t(Head::Kinds),
+        t(Head::Ages),
+        t(Head::Places),
+        t(Head::Service),
+        t(Head::Confirmed),
     ]
 }
 
@@ -49,16 +93,16 @@ pub fn family_row(f: &FamilyView, lang: Lang) -> Vec<String> {
 }
 
 pub fn need_header(lang: Lang) -> [&'static str; 8] {
-    let t = |it, en| lang.pick(it, en);
+    let t = |h: Head| h.get(lang);
     [
-        t("CODICE", "CODE"),
-        t("ETÀ", "AGE"),
-        t("SESSO", "SEX"),
+        t(Head::Code),
+        t(Head::Age),
+        t(Head::Sex),
         "COMUNE",
-        t("TIPO", "KIND"),
-        t("URGENZA", "URGENCY"),
-        t("STATO", "STATUS"),
-        t("SERVIZIO", "SERVICE"),
+        t(Head::Kind),
+        t(Head::Urgency),
+        t(Head::Status),
+        t(Head::Service),
     ]
 }
 
@@ -67,7 +111,7 @@ pub fn need_row(n: &NeedView, lang: Lang) -> Vec<String> {
     let p = &n.placement;
     let urgency = match p.urgency {
         Urgency::Ordinary => String::new(),
-        Urgency::Emergency { needed_by } => format!("{} {}", lang.pick("entro", "by"), format_date(needed_by)),
+        Urgency::Emergency { needed_by } => ListWords::By.fill(lang, &[("date", &format_date(needed_by))]),
     };
     vec![
         n.code.to_string(),
@@ -82,15 +126,8 @@ pub fn need_row(n: &NeedView, lang: Lang) -> Vec<String> {
 }
 
 pub fn proposal_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [
-        t("CODICE", "CODE"),
-        t("STATO", "STATUS"),
-        t("RICHIESTA", "NEED"),
-        t("FAMIGLIA", "FAMILY"),
-        t("SERVIZI", "SERVICES"),
-        t("DAL", "SINCE"),
-    ]
+    let t = |h: Head| h.get(lang);
+    [t(Head::Code), t(Head::Status), t(Head::Need), t(Head::Family), t(Head::Services), t(Head::Since)]
 }
 
 /// A proposal: where it stands, between whom, since when.
@@ -108,15 +145,8 @@ pub fn proposal_row(r: &Revised<Proposal>, lang: Lang) -> Vec<String> {
 }
 
 pub fn placement_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [
-        t("CODICE", "CODE"),
-        t("RICHIESTA", "NEED"),
-        t("FAMIGLIA", "FAMILY"),
-        t("SERVIZI", "SERVICES"),
-        t("INIZIO", "START"),
-        t("FINE", "END"),
-    ]
+    let t = |h: Head| h.get(lang);
+    [t(Head::Code), t(Head::Need), t(Head::Family), t(Head::Services), t(Head::Start), t(Head::End)]
 }
 
 /// A placement: who, between which services, from when to when.
@@ -124,7 +154,7 @@ pub fn placement_row(r: &Revised<Placement>, lang: Lang) -> Vec<String> {
     let p = &r.record;
     let end = match &p.closing {
         Some(c) => format_date(c.date),
-        None => lang.pick("in corso", "ongoing").to_string(),
+        None => ListWords::Ongoing.get(lang).to_string(),
     };
     vec![
         p.code.to_string(),
@@ -146,13 +176,13 @@ fn needs_cell(needs: &[NeedCode]) -> String {
 }
 
 pub fn service_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    [t("CODICE", "CODE"), t("NOME", "NAME"), t("TIPO", "KIND"), t("TELEFONO", "PHONE"), "E-MAIL", t("AMBITI", "AMBITS")]
+    let t = |h: Head| h.get(lang);
+    [t(Head::Code), t(Head::Name), t(Head::Kind), t(Head::Phone), "E-MAIL", t(Head::Ambits)]
 }
 
 pub fn service_row(r: &Revised<Service>, lang: Lang) -> Vec<String> {
     let d = &r.record.details;
-    let name = if d.active { d.name.clone() } else { format!("{} ({})", d.name, lang.pick("non attivo", "inactive")) };
+    let name = if d.active { d.name.clone() } else { ListWords::Inactive.fill(lang, &[("name", &d.name)]) };
     vec![
         r.record.code.to_string(),
         name,
@@ -164,8 +194,8 @@ pub fn service_row(r: &Revised<Service>, lang: Lang) -> Vec<String> {
 }
 
 pub fn operator_header(lang: Lang) -> [&'static str; 5] {
-    let t = |it, en| lang.pick(it, en);
-    [t("UTENTE", "USER"), t("NOME", "NAME"), t("RUOLO", "ROLE"), t("SERVIZIO", "SERVICE"), t("ATTIVO", "ACTIVE")]
+    let t = |h: Head| h.get(lang);
+    [t(Head::User), t(Head::Name), t(Head::Role), t(Head::Service), t(Head::Active)]
 }
 
 pub fn operator_row(r: &Revised<Operator>, lang: Lang) -> Vec<String> {
@@ -180,8 +210,8 @@ pub fn operator_row(r: &Revised<Operator>, lang: Lang) -> Vec<String> {
 }
 
 pub fn ambit_header(lang: Lang) -> [&'static str; 3] {
-    let t = |it, en| lang.pick(it, en);
-    [t("AMBITO", "AMBIT"), "COMUNI", t("PRESIDI", "DISTRICTS")]
+    let t = |h: Head| h.get(lang);
+    [t(Head::Ambit), "COMUNI", t(Head::Districts)]
 }
 
 pub fn ambit_row(r: &Revised<Ambit>) -> Vec<String> {
@@ -191,8 +221,8 @@ pub fn ambit_row(r: &Revised<Ambit>) -> Vec<String> {
 }
 
 pub fn audit_header(lang: Lang) -> [&'static str; 6] {
-    let t = |it, en| lang.pick(it, en);
-    ["N.", t("QUANDO", "WHEN"), t("CHI", "WHO"), t("AZIONE", "ACTION"), "RECORD", t("CAMPI", "FIELDS")]
+    let t = |h: Head| h.get(lang);
+    ["N.", t(Head::When), t(Head::Who), t(Head::Action), "RECORD", t(Head::Fields)]
 }
 
 /// An entry of the audit log: its number, when, who, what, on which record, which fields.

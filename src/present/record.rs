@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::{FamilyView, NeedView, Revised};
-use crate::i18n::{comune_label, format_timestamp, Lang};
+use crate::i18n::{catalogue, comune_label, format_timestamp, Lang};
 use crate::model::dates::format_date;
 use crate::model::*;
 
@@ -169,48 +169,58 @@ pub fn proposal(v: &Revised<Proposal>, names: &BTreeMap<ServiceCode, String>, la
 pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode, String>, lang: Lang) -> Doc {
     let base = Revised { revision: v.revision, record: v.record.clone() };
     proposal_with(&base, names, lang, |doc| {
-        let t = |it, en| lang.pick(it, en);
+        let t = |l: L| l.get(lang);
         for n in &v.needs {
             let p = &n.placement;
             doc.blank();
             doc.heading(format!(
-                "{} {}  ·  {}, {}  ·  {}",
-                t("Minore di", "Child of"),
-                n.code,
+                "{}  ·  {}, {}  ·  {}",
+                CardWords::ChildOf.fill(lang, &[("code", &n.code)]),
                 crate::model::age::describe_age(n.age_months, lang),
                 p.sex.label(lang),
                 crate::i18n::comune_label(&p.comune.to_string())
             ));
             let mut b = Fields::wrapped(2);
-            b.add(t("Tipo di affido", "Kind"), p.kind.label(lang));
-            b.add(t("Urgenza", "Urgency"), urgency_text(&p.urgency, lang));
-            b.add(t("Inizio desiderato", "Desired start"), p.desired_start.map(format_date).unwrap_or_default());
+            b.add(t(L::Kind), p.kind.label(lang));
+            b.add(t(L::Urgency), urgency_text(&p.urgency, lang));
+            b.add(t(L::DesiredStart), p.desired_start.map(format_date).unwrap_or_default());
             let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
-            b.add(t("Bisogni speciali", "Special needs"), needs.join(", "));
-            b.add(t("Lingue", "Languages"), p.languages.join(", "));
+            b.add(t(L::SpecialNeeds), needs.join(", "));
+            b.add(t(L::Languages), p.languages.join(", "));
             doc.fields(b);
         }
         doc.blank();
-        doc.heading(t("Contatti", "Contacts"));
+        doc.heading(t(L::Contacts));
         let mut b = Fields::wrapped(2);
         if let Some(c) = v.need_contact() {
-            contact_rows(&mut b, t("Servizio del minore", "Child's service"), c, lang);
+            contact_rows(&mut b, t(L::ChildService), c, lang);
         }
-        contact_rows(&mut b, t("Servizio della famiglia", "Family's service"), v.family_contact(), lang);
+        contact_rows(&mut b, t(L::FamilyService), v.family_contact(), lang);
         if let Some(free) = v.family.free_places {
-            b.add(t("Posti liberi della famiglia", "Family's free places"), free.to_string());
+            b.add(CardWords::FreePlaces.get(lang), free.to_string());
         }
         doc.fields(b);
     })
 }
 
+catalogue!(
+    /// The proposal card's own words (the rest are the documents' `L`).
+    CardWords {
+        ChildOf => "Minore di {code}", "Child of {code}";
+        FreePlaces => "Posti liberi della famiglia", "Family's free places";
+        Phone => "  telefono", "  phone";
+        Email => "  e-mail", "  e-mail";
+        Referent => "  referente", "  referent";
+    }
+);
+
 /// One side's service, its phone and e-mail, and the referent to ask for.
 fn contact_rows(b: &mut Fields, side: &str, c: &crate::api::Contact, lang: Lang) {
-    let t = |it, en| lang.pick(it, en);
+    let t = |w: CardWords| w.get(lang);
     b.add(side, format!("{} {}", c.service, c.service_name));
-    b.add(t("  telefono", "  phone"), c.phone.clone());
-    b.add(t("  e-mail", "  e-mail"), c.email.clone());
-    b.add(t("  referente", "  referent"), format!("{} ({})", c.referent_name, c.referent));
+    b.add(t(CardWords::Phone), c.phone.clone());
+    b.add(t(CardWords::Email), c.email.clone());
+    b.add(t(CardWords::Referent), format!("{} ({})", c.referent_name, c.referent));
 }
 
 /// The proposal, with `card` (the card's sections) between its fields and its steps.

@@ -7,11 +7,11 @@ use crate::model::*;
 /// "famiglia", "richiesta", "comune"…
 pub fn kind_word(kind: HitKind, lang: Lang) -> &'static str {
     match kind {
-        HitKind::Family => lang.pick("famiglia", "family"),
-        HitKind::Need => lang.pick("richiesta", "need"),
+        HitKind::Family => RecordKind::Family.name(lang),
+        HitKind::Need => RecordKind::Need.name(lang),
         HitKind::Comune => "comune",
-        HitKind::Service => lang.pick("servizio", "service"),
-        HitKind::Operator => lang.pick("operatore", "operator"),
+        HitKind::Service => RecordKind::Service.name(lang),
+        HitKind::Operator => RecordKind::Operator.name(lang),
     }
 }
 
