@@ -33,6 +33,7 @@ pub fn catalogues() -> Vec<&'static i18n::Catalogue> {
         api::CATALOGUES,
         i18n::catalogue::CATALOGUES,
         present::CATALOGUES,
+        cli::words::CATALOGUES,
         tui::text::CATALOGUES,
     ]
     .into_iter()

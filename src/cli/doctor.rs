@@ -16,6 +16,61 @@ use crate::i18n::{chain_break_text, format_timestamp, Lang};
 
 use super::admin::write_private_atomically;
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What `banca doctor` reports.
+    DoctorWords {
+        Repairable => "banca doctor: problemi riparabili: `banca doctor --repair` (amministratore).",
+            "banca doctor: repairable problems: `banca doctor --repair` (administrator).";
+        NeedsAdministrator => "banca doctor: serve un amministratore: record in quarantena o registro alterato.",
+            "banca doctor: an administrator is needed: records in quarantine or audit log altered.";
+        BankCheckAndRepair => "Controllo e riparazione della banca", "Bank check and repair";
+        BankCheckNothingChanged => "Controllo della banca (nessuna modifica)", "Bank check (nothing changed)";
+        Records => "Record", "Records";
+        Examined => "esaminati", "examined";
+        Damaged => "danneggiati", "damaged";
+        Quarantined => " — messo in quarantena", " — quarantined";
+        Indexes => "Indici", "Indexes";
+        EntriesExamined => "voci esaminate", "entries examined";
+        Missing => "mancanti", "missing";
+        Stale => "superflue", "stale";
+        Repaired => "riparate", "repaired";
+        MissingOne => "manca", "missing";
+        StaleOne => "superflua", "stale";
+        Counters => "Contatori", "Counters";
+        SeriesExamined => "serie esaminate", "series examined";
+        Behind => "indietro", "behind";
+        Raised => "rialzati", "raised";
+        Counter => "contatore", "counter";
+        HighestCodeInUse => "codice più alto in uso", "highest code in use";
+        AuditLog => "Registro", "Audit log";
+        EntriesIntact => "voci, integro", "entries, intact";
+        Altered => "ALTERATO", "ALTERED";
+        NeverRepaired => "(non si ripara: è una prova)", "(never repaired: it is evidence)";
+        Quarantine => "Quarantena", "Quarantine";
+        RecordsWord => "record", "records";
+        Since => "dal", "since";
+        By => "da", "by";
+        Bytes => "byte", "bytes";
+        QuarantineFromBackup => "  I record in quarantena non si ricostruiscono dal registro (che ne conserva solo i nomi dei campi \
+                 cambiati): si recuperano dall'ultimo backup; `banca doctor --export-quarantine FILE` li scrive per \
+                 esaminarli.", "  Quarantined records cannot be rebuilt from the audit log (it keeps only the names of changed \
+                 fields): recover them from the last backup; `banca doctor --export-quarantine FILE` writes them \
+                 out for inspection.";
+        Wrote => "Scritti", "Wrote";
+        QuarantinedRecordsTo => "record in quarantena in", "quarantined records to";
+        Families => "famiglie", "families";
+        Needs => "richieste", "needs";
+        Services => "servizi", "services";
+        Operators => "operatori", "operators";
+        Ambits => "ambiti", "ambits";
+        Proposals => "abbinamenti", "proposals";
+        Placements => "affidi", "placements";
+        TheFileMayHold => "Il file può contenere dati personali: leggibile solo da te; cancellalo dopo l'esame.",
+            "The file may hold personal data: readable by you only; delete it once inspected.";
+    }
+);
 
 /// Findings `--repair` mends are still there.
 pub const EXIT_REPAIRABLE: u8 = 5;
@@ -51,25 +106,9 @@ pub fn run(s: &Session, args: DoctorArgs) -> CliResult {
 /// The exit code the report calls for, with its one-line reason.
 fn verdict(r: &DoctorReport, lang: Lang) -> CliResult {
     if r.repairable() {
-        Err(Failure::Findings {
-            code: EXIT_REPAIRABLE,
-            message: lang
-                .pick(
-                    "banca doctor: problemi riparabili: `banca doctor --repair` (amministratore).",
-                    "banca doctor: repairable problems: `banca doctor --repair` (administrator).",
-                )
-                .into(),
-        })
+        Err(Failure::Findings { code: EXIT_REPAIRABLE, message: DoctorWords::Repairable.get(lang).into() })
     } else if r.needs_attention() {
-        Err(Failure::Findings {
-            code: EXIT_ATTENTION,
-            message: lang
-                .pick(
-                    "banca doctor: serve un amministratore: record in quarantena o registro alterato.",
-                    "banca doctor: an administrator is needed: records in quarantine or audit log altered.",
-                )
-                .into(),
-        })
+        Err(Failure::Findings { code: EXIT_ATTENTION, message: DoctorWords::NeedsAdministrator.get(lang).into() })
     } else {
         Ok(())
     }
@@ -77,45 +116,45 @@ fn verdict(r: &DoctorReport, lang: Lang) -> CliResult {
 
 /// The report as an administrator reads it: one section per check.
 pub fn render(r: &DoctorReport, lang: Lang) -> String {
-    let t = |it: &'static str, en: &'static str| lang.pick(it, en);
+    let t = |w: DoctorWords| w.get(lang);
     let mut out = Vec::new();
     out.push(if r.repair {
-        t("Controllo e riparazione della banca", "Bank check and repair").to_string()
+        t(DoctorWords::BankCheckAndRepair).to_string()
     } else {
-        t("Controllo della banca (nessuna modifica)", "Bank check (nothing changed)").to_string()
+        t(DoctorWords::BankCheckNothingChanged).to_string()
     });
 
     let rec = &r.records;
     out.push(format!(
         "  {:<12} {} {}, {} {}",
-        t("Record", "Records"),
+        t(DoctorWords::Records),
         rec.examined,
-        t("esaminati", "examined"),
+        t(DoctorWords::Examined),
         rec.damaged.len(),
-        t("danneggiati", "damaged")
+        t(DoctorWords::Damaged)
     ));
     for d in &rec.damaged {
-        let done = if d.quarantined { t(" — messo in quarantena", " — quarantined") } else { "" };
+        let done = if d.quarantined { t(DoctorWords::Quarantined) } else { "" };
         out.push(format!("      {} ({}): {}{done}", d.record, tree_label(&d.tree, lang), d.reason));
     }
 
     let idx = &r.indexes;
     let mut line = format!(
         "  {:<12} {} {}, {} {}, {} {}",
-        t("Indici", "Indexes"),
+        t(DoctorWords::Indexes),
         idx.examined,
-        t("voci esaminate", "entries examined"),
+        t(DoctorWords::EntriesExamined),
         idx.missing,
-        t("mancanti", "missing"),
+        t(DoctorWords::Missing),
         idx.stale,
-        t("superflue", "stale")
+        t(DoctorWords::Stale)
     );
     if idx.repaired > 0 {
-        line.push_str(&format!(" — {} {}", idx.repaired, t("riparate", "repaired")));
+        line.push_str(&format!(" — {} {}", idx.repaired, t(DoctorWords::Repaired)));
     }
     out.push(line);
     for f in &idx.examples {
-        let what = if f.missing { t("manca", "missing") } else { t("superflua", "stale") };
+        let what = if f.missing { t(DoctorWords::MissingOne) } else { t(DoctorWords::StaleOne) };
         out.push(format!("      {} {} «{}»: {what}", f.index, f.record, f.value));
     }
     let shown = idx.examples.len() as u64;
@@ -126,66 +165,56 @@ pub fn render(r: &DoctorReport, lang: Lang) -> String {
     let c = &r.counters;
     let mut line = format!(
         "  {:<12} {} {}, {} {}",
-        t("Contatori", "Counters"),
+        t(DoctorWords::Counters),
         c.examined,
-        t("serie esaminate", "series examined"),
+        t(DoctorWords::SeriesExamined),
         c.behind.len(),
-        t("indietro", "behind")
+        t(DoctorWords::Behind)
     );
     if c.repaired > 0 {
-        line.push_str(&format!(" — {} {}", c.repaired, t("rialzati", "raised")));
+        line.push_str(&format!(" — {} {}", c.repaired, t(DoctorWords::Raised)));
     }
     out.push(line);
     for b in &c.behind {
         out.push(format!(
             "      {}: {} {}, {} {}",
             b.series,
-            t("contatore", "counter"),
+            t(DoctorWords::Counter),
             b.counter,
-            t("codice più alto in uso", "highest code in use"),
+            t(DoctorWords::HighestCodeInUse),
             b.highest
         ));
     }
 
     let a = &r.audit;
     out.push(match &a.broken {
-        None => format!("  {:<12} {} {}", t("Registro", "Audit log"), a.entries, t("voci, integro", "entries, intact")),
+        None => format!("  {:<12} {} {}", t(DoctorWords::AuditLog), a.entries, t(DoctorWords::EntriesIntact)),
         Some(b) => format!(
             "  {:<12} {} {}: {}",
-            t("Registro", "Audit log"),
-            t("ALTERATO", "ALTERED"),
-            t("(non si ripara: è una prova)", "(never repaired: it is evidence)"),
+            t(DoctorWords::AuditLog),
+            t(DoctorWords::Altered),
+            t(DoctorWords::NeverRepaired),
             chain_break_text(b, lang)
         ),
     });
 
-    out.push(format!("  {:<12} {} {}", t("Quarantena", "Quarantine"), r.quarantine.len(), t("record", "records")));
+    out.push(format!("  {:<12} {} {}", t(DoctorWords::Quarantine), r.quarantine.len(), t(DoctorWords::RecordsWord)));
     for q in &r.quarantine {
         out.push(format!(
             "      {} ({}) {} {} {} {}, {} {}: {}",
             q.record,
             tree_label(&q.tree, lang),
-            t("dal", "since"),
+            t(DoctorWords::Since),
             format_timestamp(q.found_at),
-            t("da", "by"),
+            t(DoctorWords::By),
             q.found_by,
             q.size,
-            t("byte", "bytes"),
+            t(DoctorWords::Bytes),
             q.reason
         ));
     }
     if !r.quarantine.is_empty() {
-        out.push(
-            t(
-                "  I record in quarantena non si ricostruiscono dal registro (che ne conserva solo i nomi dei campi \
-                 cambiati): si recuperano dall'ultimo backup; `banca doctor --export-quarantine FILE` li scrive per \
-                 esaminarli.",
-                "  Quarantined records cannot be rebuilt from the audit log (it keeps only the names of changed \
-                 fields): recover them from the last backup; `banca doctor --export-quarantine FILE` writes them \
-                 out for inspection.",
-            )
-            .to_string(),
-        );
+        out.push(t(DoctorWords::QuarantineFromBackup).to_string());
     }
     let mut text = out.join("\n");
     text.push('\n');
@@ -194,17 +223,17 @@ pub fn render(r: &DoctorReport, lang: Lang) -> String {
 
 /// A tree's name as an administrator reads it.
 pub fn tree_label(tree: &str, lang: Lang) -> String {
-    let (it, en) = match tree {
-        "families" => ("famiglie", "families"),
-        "needs" => ("richieste", "needs"),
-        "services" => ("servizi", "services"),
-        "operators" => ("operatori", "operators"),
-        "ambits" => ("ambiti", "ambits"),
-        "proposals" => ("abbinamenti", "proposals"),
-        "placements" => ("affidi", "placements"),
+    let words = match tree {
+        "families" => DoctorWords::Families,
+        "needs" => DoctorWords::Needs,
+        "services" => DoctorWords::Services,
+        "operators" => DoctorWords::Operators,
+        "ambits" => DoctorWords::Ambits,
+        "proposals" => DoctorWords::Proposals,
+        "placements" => DoctorWords::Placements,
         other => return other.to_string(),
     };
-    lang.pick(it, en).to_string()
+    words.get(lang).to_string()
 }
 
 /// Writes every quarantined record, one JSON object a line, owner-only.
@@ -227,17 +256,11 @@ fn export_quarantine(s: &Session, file: &std::path::Path) -> CliResult {
     }
     outln!(
         "{} {} {} {}",
-        s.t("Scritti", "Wrote"),
+        DoctorWords::Wrote.get(s.lang),
         records.len(),
-        s.t("record in quarantena in", "quarantined records to"),
+        DoctorWords::QuarantinedRecordsTo.get(s.lang),
         file.display()
     );
-    outln!(
-        "{}",
-        s.t(
-            "Il file può contenere dati personali: leggibile solo da te; cancellalo dopo l'esame.",
-            "The file may hold personal data: readable by you only; delete it once inspected."
-        )
-    );
+    outln!("{}", DoctorWords::TheFileMayHold.get(s.lang));
     Ok(())
 }

@@ -9,6 +9,25 @@ use crate::present::{self, lists};
 
 use super::parse::{family_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the family commands say.
+    FamilyWords {
+        WriteEG3 => "scrivere per es. 3-10 (anni) o 0-24m (mesi)", "write e.g. 3-10 (years) or 0-24m (months)";
+        WriteNameSurnameBirth => "scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"";
+        Required => "obbligatorio", "required";
+        YouMayNotRead => "non puoi leggere i dati riservati di questa famiglia, né cambiarli",
+            "you may not read this family's private data, nor change it";
+        Saved => "Salvato:", "Saved:";
+        NothingChanged => "nessuna modifica", "nothing changed";
+        AlsoUpdated => "Aggiornate anche:", "Also updated:";
+        NoFamilies => "Nessuna famiglia.", "No families.";
+        Family => "famiglia", "family";
+        Families => "famiglie", "families";
+        AvailabilityToConfirmAgain => "(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)";
+    }
+);
 
 #[derive(Subcommand, Debug)]
 pub enum FamilyCommand {
@@ -157,7 +176,7 @@ pub fn run(s: &Session, command: FamilyCommand) -> CliResult {
 fn add(s: &Session, fields: FamilyFields) -> CliResult {
     let mut errs = FlagErrors::new(s.lang);
     if fields.comune.is_none() {
-        errs.push("comune", s.t("obbligatorio", "required"));
+        errs.push("comune", FamilyWords::Required.get(s.lang));
     }
     let mut input = FamilyInput {
         service: None,
@@ -204,13 +223,7 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: FamilyFields) ->
     let mut errs = FlagErrors::new(s.lang);
     if view.private.is_none() {
         for flag in fields.private_flags() {
-            errs.push(
-                flag,
-                s.t(
-                    "non puoi leggere i dati riservati di questa famiglia, né cambiarli",
-                    "you may not read this family's private data, nor change it",
-                ),
-            );
+            errs.push(flag, FamilyWords::YouMayNotRead.get(s.lang));
         }
     }
     fields.apply(&mut input, &mut errs);
@@ -281,16 +294,7 @@ impl FamilyFields {
         if let Some(v) = self.ages {
             match AgeRange::parse(&v) {
                 Some(r) => p.ages = r,
-                None => errs.push(
-                    "ages",
-                    format!(
-                        "«{v}»: {}",
-                        lang.pick(
-                            "scrivere per es. 3-10 (anni) o 0-24m (mesi)",
-                            "write e.g. 3-10 (years) or 0-24m (months)"
-                        )
-                    ),
-                ),
+                None => errs.push("ages", format!("«{v}»: {}", FamilyWords::WriteEG3.get(lang))),
             }
         }
         if let Some(v) = self.sex_preference {
@@ -365,8 +369,7 @@ fn parse_adult(text: &str, errs: &mut FlagErrors) -> Option<Adult> {
     match year.trim().parse::<u16>() {
         Ok(birth_year) => Some(Adult { name: name.trim().to_string(), birth_year }),
         Err(_) => {
-            let msg =
-                errs.lang().pick("scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"");
+            let msg = FamilyWords::WriteNameSurnameBirth.get(errs.lang());
             errs.push("adult", format!("«{text}»: {msg}"));
             None
         }
@@ -381,15 +384,15 @@ pub(super) fn saved(s: &Session, reply: Reply) -> CliResult {
         return print_json(&saved);
     }
     if saved.revision == 1 && saved.changed.is_empty() {
-        outln!("{} {}", s.t("Salvato:", "Saved:"), saved.code);
+        outln!("{} {}", FamilyWords::Saved.get(s.lang), saved.code);
     } else if saved.changed.is_empty() && saved.also_changed.is_empty() {
-        outln!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+        outln!("{}: {} (rev. {})", saved.code, FamilyWords::NothingChanged.get(s.lang), saved.revision);
     } else {
         let fields: Vec<String> = saved.changed.iter().map(|f| crate::i18n::field_label(f, s.lang)).collect();
-        outln!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+        outln!("{} {} (rev. {}): {}", FamilyWords::Saved.get(s.lang), saved.code, saved.revision, fields.join(", "));
     }
     if !saved.also_changed.is_empty() {
-        outln!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
+        outln!("{} {}", FamilyWords::AlsoUpdated.get(s.lang), saved.also_changed.join(", "));
     }
     Ok(())
 }
@@ -446,15 +449,15 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         return Ok(());
     };
     if rows == 0 {
-        outln!("{}", s.t("Nessuna famiglia.", "No families."));
+        outln!("{}", FamilyWords::NoFamilies.get(s.lang));
     } else {
         let total = s.shown_of(rows, args.limit, counted)?;
         let noun = match total.unwrap_or(rows as u64) {
-            1 => s.t("famiglia", "family"),
-            _ => s.t("famiglie", "families"),
+            1 => FamilyWords::Family.get(s.lang),
+            _ => FamilyWords::Families.get(s.lang),
         };
         let count = super::session::shown_count(rows, total, s.lang);
-        outln!("{count} {noun} {}", s.t("(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)"));
+        outln!("{count} {noun} {}", FamilyWords::AvailabilityToConfirmAgain.get(s.lang));
     }
     Ok(())
 }

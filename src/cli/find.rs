@@ -15,6 +15,27 @@ use crate::present::search::{context, kind_word};
 use super::admin::ComuneArgs;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
 use super::table::{wrap, WIDTH};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the find command says.
+    FindWords {
+        TypeSomeTextOr => "Scrivere un testo o un filtro da cercare (es. kind:famiglia).",
+            "Type some text or a filter to search for (e.g. kind:family).";
+        AtLeast1 => "almeno 1", "at least 1";
+        NoResults => "«{query}»: nessun risultato", "\"{query}\": no results";
+        OneResult => "1 risultato", "1 result";
+        Results => "{n} risultati", "{n} results";
+        FirstShown => "mostrato il primo", "the first shown";
+        FirstNShown => "mostrati i primi {n}", "the first {n} shown";
+        UnknownCode => "«{code}»: nessuna scheda ha questo codice. Codici: famiglia F-2026-0001, richiesta R-2026-0001, \
+                        proposta P-2026-0001, affido A-2026-0001, servizio S-001, comune (codice ISTAT, es. 016091), \
+                        operatore (nome utente). Per cercare per nome: `banca find`.",
+            "\"{code}\": no record has this code. Codes: family F-2026-0001, need R-2026-0001, proposal P-2026-0001, \
+             placement A-2026-0001, service S-001, comune (ISTAT code, e.g. 016091), operator (user name). To search by \
+             name: `banca find`.";
+    }
+);
 
 #[derive(Args, Debug)]
 pub struct FindArgs {
@@ -29,16 +50,10 @@ pub struct FindArgs {
 pub fn find(s: &Session, args: FindArgs) -> CliResult {
     let query = args.query.join(" ");
     if query.trim().is_empty() {
-        return Err(Failure::User(
-            s.t(
-                "Scrivere un testo o un filtro da cercare (es. kind:famiglia).",
-                "Type some text or a filter to search for (e.g. kind:family).",
-            )
-            .into(),
-        ));
+        return Err(Failure::User(FindWords::TypeSomeTextOr.get(s.lang).into()));
     }
     if args.limit == 0 {
-        return Err(Failure::User(format!("--limit: {}", s.t("almeno 1", "at least 1"))));
+        return Err(Failure::User(format!("--limit: {}", FindWords::AtLeast1.get(s.lang))));
     }
     let result = match s.request(Request::Search { query: query.clone(), limit: args.limit })? {
         Ok(Reply::Found(r)) => r,
@@ -60,10 +75,7 @@ pub fn find(s: &Session, args: FindArgs) -> CliResult {
         print!("{}", render_hits(&result, s.lang, colour, terminal.then_some(WIDTH)));
     }
     if result.hits.is_empty() {
-        return Err(Failure::User(match s.lang {
-            Lang::It => format!("«{}»: nessun risultato", query.trim()),
-            Lang::En => format!("\"{}\": no results", query.trim()),
-        }));
+        return Err(Failure::User(FindWords::NoResults.fill(s.lang, &[("query", &query.trim())])));
     }
     Ok(())
 }
@@ -110,20 +122,16 @@ pub fn render_hits(r: &SearchResult, lang: Lang, highlight: bool, width: Option<
 
 /// "3 risultati", "120 risultati (mostrati i primi 20)".
 fn summary(total: u32, shown: usize, lang: Lang) -> String {
-    let all = match (total, lang) {
-        (1, Lang::It) => "1 risultato".to_string(),
-        (n, Lang::It) => format!("{n} risultati"),
-        (1, Lang::En) => "1 result".to_string(),
-        (n, Lang::En) => format!("{n} results"),
+    let all = match total {
+        1 => FindWords::OneResult.get(lang).to_string(),
+        n => FindWords::Results.fill(lang, &[("n", &n)]),
     };
     if shown as u64 >= u64::from(total) {
         return format!("{all}\n");
     }
-    let part = match (shown, lang) {
-        (1, Lang::It) => "mostrato il primo".to_string(),
-        (n, Lang::It) => format!("mostrati i primi {n}"),
-        (1, Lang::En) => "the first shown".to_string(),
-        (n, Lang::En) => format!("the first {n} shown"),
+    let part = match shown {
+        1 => FindWords::FirstShown.get(lang).to_string(),
+        n => FindWords::FirstNShown.fill(lang, &[("n", &n)]),
     };
     format!("{all} ({part})\n")
 }
@@ -220,11 +228,7 @@ pub fn show(settings: &Settings, code: &str) -> CliResult {
 }
 
 fn unknown(code: &str, lang: Lang) -> Failure {
-    let text = if lang == Lang::It {
-        format!("«{code}»: nessuna scheda ha questo codice. Codici: famiglia F-2026-0001, richiesta R-2026-0001, proposta P-2026-0001, affido A-2026-0001, servizio S-001, comune (codice ISTAT, es. 016091), operatore (nome utente). Per cercare per nome: `banca find`.")
-    } else {
-        format!("\"{code}\": no record has this code. Codes: family F-2026-0001, need R-2026-0001, proposal P-2026-0001, placement A-2026-0001, service S-001, comune (ISTAT code, e.g. 016091), operator (user name). To search by name: `banca find`.")
-    };
+    let text = FindWords::UnknownCode.fill(lang, &[("code", &code)]);
     Failure::User(wrap(&text, 0, WIDTH).trim_end().to_string())
 }
 

@@ -8,6 +8,25 @@ use crate::model::RecordCode;
 use super::placement::placement_table;
 use super::proposal::proposal_table;
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the history command says.
+    HistoryWords {
+        Family => "famiglia", "family";
+        Need => "richiesta", "need";
+        Service => "servizio", "service";
+        AProposalSSteps => "i passaggi di una proposta sono in", "a proposal's steps are in";
+        APlacementSHistory => "la storia di un affido è in", "a placement's history is in";
+        TheCodeOfA => "codice di una famiglia (F-2026-0001), di una richiesta (R-2026-0001) o di un servizio (S-001)",
+            "the code of a family (F-2026-0001), a need (R-2026-0001) or a service (S-001)";
+        HistoryOf => "Storia di", "History of";
+        Placements => "Affidi", "Placements";
+        None => "nessuno", "none";
+        Proposals => "Proposte", "Proposals";
+        NoneFeminine => "nessuna", "none";
+    }
+);
 
 pub fn run(s: &Session, code: &str) -> CliResult {
     let (mut proposals, mut placements) = (ProposalFilter::default(), PlacementFilter::default());
@@ -15,39 +34,31 @@ pub fn run(s: &Session, code: &str) -> CliResult {
         Some(RecordCode::Family(f)) => {
             proposals.family = Some(f);
             placements.family = Some(f);
-            (f.to_string(), s.t("famiglia", "family"))
+            (f.to_string(), HistoryWords::Family.get(s.lang))
         }
         Some(RecordCode::Need(n)) => {
             proposals.need = Some(n);
             placements.need = Some(n);
-            (n.to_string(), s.t("richiesta", "need"))
+            (n.to_string(), HistoryWords::Need.get(s.lang))
         }
         Some(RecordCode::Service(c)) => {
             proposals.service = Some(c);
             placements.service = Some(c);
-            (c.to_string(), s.t("servizio", "service"))
+            (c.to_string(), HistoryWords::Service.get(s.lang))
         }
         Some(RecordCode::Proposal(p)) => {
             return Err(Failure::User(format!(
                 "{p}: {} `banca proposal show {p}`",
-                s.t("i passaggi di una proposta sono in", "a proposal's steps are in")
+                HistoryWords::AProposalSSteps.get(s.lang)
             )))
         }
         Some(RecordCode::Placement(a)) => {
             return Err(Failure::User(format!(
                 "{a}: {} `banca placement show {a}`",
-                s.t("la storia di un affido è in", "a placement's history is in")
+                HistoryWords::APlacementSHistory.get(s.lang)
             )))
         }
-        None => {
-            return Err(Failure::User(format!(
-                "«{code}»: {}",
-                s.t(
-                    "codice di una famiglia (F-2026-0001), di una richiesta (R-2026-0001) o di un servizio (S-001)",
-                    "the code of a family (F-2026-0001), a need (R-2026-0001) or a service (S-001)"
-                )
-            )))
-        }
+        None => return Err(Failure::User(format!("«{code}»: {}", HistoryWords::TheCodeOfA.get(s.lang)))),
     };
     // One record's history, whole: its counts come first. Gathered page by
     // page; a service's is the longest, a few thousand rows.
@@ -72,16 +83,16 @@ pub fn run(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&serde_json::json!({ "proposals": proposals, "placements": placements }));
     }
-    outln!("{} {} ({})", s.t("Storia di", "History of"), what.0, one_line(what.1));
-    outln!("\n{} ({})", s.t("Affidi", "Placements"), placements.len());
+    outln!("{} {} ({})", HistoryWords::HistoryOf.get(s.lang), what.0, one_line(what.1));
+    outln!("\n{} ({})", HistoryWords::Placements.get(s.lang), placements.len());
     if placements.is_empty() {
-        outln!("  {}", s.t("nessuno", "none"));
+        outln!("  {}", HistoryWords::None.get(s.lang));
     } else {
         super::print::print(&placement_table(&placements, s.lang));
     }
-    outln!("\n{} ({})", s.t("Proposte", "Proposals"), proposals.len());
+    outln!("\n{} ({})", HistoryWords::Proposals.get(s.lang), proposals.len());
     if proposals.is_empty() {
-        outln!("  {}", s.t("nessuna", "none"));
+        outln!("  {}", HistoryWords::NoneFeminine.get(s.lang));
     } else {
         super::print::print(&proposal_table(&proposals, s.lang));
     }

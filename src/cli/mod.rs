@@ -46,6 +46,7 @@ mod proposal;
 mod session;
 mod table;
 mod watch;
+pub mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

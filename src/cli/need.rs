@@ -9,6 +9,19 @@ use crate::present::{self, lists};
 use super::family::saved;
 use super::parse::{need_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the need commands say.
+    NeedWords {
+        ConsensualOrJudicial => "consensuale o giudiziale", "consensual or judicial";
+        Required => "obbligatorio", "required";
+        YouMayNotRead => "non puoi leggere l'identità di questo minore, né cambiarla",
+            "you may not read this child's identity, nor change it";
+        NoNeeds => "Nessuna richiesta.", "No needs.";
+        Needs => "richieste", "needs";
+    }
+);
 
 #[derive(Subcommand, Debug)]
 pub enum NeedCommand {
@@ -164,7 +177,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
         ("comune", fields.comune.is_some()),
     ] {
         if !present {
-            errs.push(flag, s.t("obbligatorio", "required"));
+            errs.push(flag, NeedWords::Required.get(s.lang));
         }
     }
     let mut input = NeedInput {
@@ -213,13 +226,7 @@ fn edit(s: &Session, code: &str, revision: Option<u64>, fields: NeedFields) -> C
     let mut errs = FlagErrors::new(s.lang);
     if view.identity.is_none() {
         for flag in fields.identity_flags() {
-            errs.push(
-                flag,
-                s.t(
-                    "non puoi leggere l'identità di questo minore, né cambiarla",
-                    "you may not read this child's identity, nor change it",
-                ),
-            );
+            errs.push(flag, NeedWords::YouMayNotRead.get(s.lang));
         }
     }
     fields.apply(&mut input, &mut errs);
@@ -291,10 +298,7 @@ impl NeedFields {
             Some(v) if ["giudiziale", "judicial"].contains(&v.as_str()) => true,
             Some(v) if ["consensuale", "consensual"].contains(&v.as_str()) => false,
             Some(v) => {
-                errs.push(
-                    "legal",
-                    format!("«{v}»: {}", lang.pick("consensuale o giudiziale", "consensual or judicial")),
-                );
+                errs.push("legal", format!("«{v}»: {}", NeedWords::ConsensualOrJudicial.get(lang)));
                 matches!(p.legal, LegalBasis::Judicial { .. })
             }
             None => matches!(p.legal, LegalBasis::Judicial { .. }) || self.court.is_some() || self.decree.is_some(),
@@ -432,10 +436,10 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         return Ok(());
     };
     if rows == 0 {
-        outln!("{}", s.t("Nessuna richiesta.", "No needs."));
+        outln!("{}", NeedWords::NoNeeds.get(s.lang));
     } else {
         let total = s.shown_of(rows, args.limit, counted)?;
-        outln!("{} {}", super::session::shown_count(rows, total, s.lang), s.t("richieste", "needs"));
+        outln!("{} {}", super::session::shown_count(rows, total, s.lang), NeedWords::Needs.get(s.lang));
     }
     Ok(())
 }

@@ -9,14 +9,39 @@ use crate::model::dates::parse_date;
 use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
 
 use super::session::Failure;
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the CLI says about the values of flags.
+    ParseWords {
+        CannotBeNegative => "non può essere negativo", "cannot be negative";
+        NumberTooLarge => "numero troppo grande", "number too large";
+        NotAValidNumber => "non è un numero valido", "not a valid number";
+        MustBeAtLeast => "deve essere almeno 1", "must be at least 1";
+        InvalidInputNothingWas => "Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:";
+        NotAValidDate => "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026)", "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026)";
+        Perhaps => "forse:", "perhaps:";
+        AnswerYesOrNo => "rispondere sì o no", "answer yes or no";
+        UnknownValuePossibleValues => "valore sconosciuto; valori possibili", "unknown value; possible values";
+        AServiceCodeLike => "codice servizio come S-001", "a service code like S-001";
+        AFamilyCodeLike => "codice famiglia come F-2026-0001", "a family code like F-2026-0001";
+        Required => "obbligatorio", "required";
+        ANeedCodeLike => "codice richiesta come R-2026-0001", "a need code like R-2026-0001";
+        AProposalCodeLike => "codice proposta come P-2026-0001", "a proposal code like P-2026-0001";
+        APlacementCodeLike => "codice affido come A-2026-0001", "a placement code like A-2026-0001";
+        NoComuneCalled => "nessun comune si chiama «{input}»", "no comune is called \"{input}\"";
+        SeveralComuni => "«{input}» indica più comuni, aggiungere la provincia: {candidates}",
+            "\"{input}\" names several comuni, add the province: {candidates}";
+    }
+);
 
 /// Why a number typed for a flag of whole numbers cannot be read: a
 /// negative one is named as such (no count, revision or limit is below zero).
 fn number_problem(input: &str, lang: Lang) -> &'static str {
     match input.trim().parse::<i128>() {
-        Ok(n) if n < 0 => lang.pick("non può essere negativo", "cannot be negative"),
-        Ok(_) => lang.pick("numero troppo grande", "number too large"),
-        Err(_) => lang.pick("non è un numero valido", "not a valid number"),
+        Ok(n) if n < 0 => ParseWords::CannotBeNegative.get(lang),
+        Ok(_) => ParseWords::NumberTooLarge.get(lang),
+        Err(_) => ParseWords::NotAValidNumber.get(lang),
     }
 }
 
@@ -41,7 +66,7 @@ pub fn whole<T: std::str::FromStr>(input: &str) -> Result<T, String> {
 pub fn at_least_one(input: &str) -> Result<usize, String> {
     let lang = PARSE_LANG.get().copied().unwrap_or_default();
     match whole::<usize>(input)? {
-        0 => Err(lang.pick("deve essere almeno 1", "must be at least 1").to_string()),
+        0 => Err(ParseWords::MustBeAtLeast.get(lang).to_string()),
         n => Ok(n),
     }
 }
@@ -69,7 +94,7 @@ impl FlagErrors {
         if self.items.is_empty() {
             return Ok(());
         }
-        let head = self.lang.pick("Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:");
+        let head = ParseWords::InvalidInputNothingWas.get(self.lang);
         Err(Failure::User(format!("{head}\n{}", self.items.join("\n"))))
     }
 
@@ -80,10 +105,7 @@ impl FlagErrors {
         }
         let d = parse_date(input);
         if d.is_none() {
-            let msg = self.lang.pick(
-                "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026)",
-                "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026)",
-            );
+            let msg = ParseWords::NotAValidDate.get(self.lang);
             self.push(flag, format!("«{input}»: {msg}"));
         }
         d
@@ -102,23 +124,16 @@ impl FlagErrors {
         match Comuni::embedded().resolve(input) {
             Ok(c) => Some(c.code),
             Err(ComuneLookupError::NotFound { suggestions, .. }) => {
-                let mut msg = if self.lang == Lang::It {
-                    format!("nessun comune si chiama «{input}»")
-                } else {
-                    format!("no comune is called \"{input}\"")
-                };
+                let mut msg = ParseWords::NoComuneCalled.fill(self.lang, &[("input", &input)]);
                 if !suggestions.is_empty() {
-                    msg.push_str(&format!(" ({} {})", self.lang.pick("forse:", "perhaps:"), suggestions.join(", ")));
+                    msg.push_str(&format!(" ({} {})", ParseWords::Perhaps.get(self.lang), suggestions.join(", ")));
                 }
                 self.push(flag, msg);
                 None
             }
             Err(ComuneLookupError::Ambiguous { candidates, .. }) => {
-                let msg = if self.lang == Lang::It {
-                    format!("«{input}» indica più comuni, aggiungere la provincia: {}", candidates.join(", "))
-                } else {
-                    format!("\"{input}\" names several comuni, add the province: {}", candidates.join(", "))
-                };
+                let msg = ParseWords::SeveralComuni
+                    .fill(self.lang, &[("input", &input), ("candidates", &candidates.join(", "))]);
                 self.push(flag, msg);
                 None
             }
@@ -146,7 +161,7 @@ impl FlagErrors {
             "si" | "sì" | "s" | "yes" | "y" | "true" | "1" => Some(true),
             "no" | "n" | "false" | "0" => Some(false),
             _ => {
-                self.push(flag, self.lang.pick("rispondere sì o no", "answer yes or no"));
+                self.push(flag, ParseWords::AnswerYesOrNo.get(self.lang));
                 None
             }
         }
@@ -162,7 +177,7 @@ impl FlagErrors {
     ) -> Option<T> {
         let v = parse(input);
         if v.is_none() {
-            let msg = self.lang.pick("valore sconosciuto; valori possibili", "unknown value; possible values");
+            let msg = ParseWords::UnknownValuePossibleValues.get(self.lang);
             self.push(flag, format!("«{input}»: {msg}: {choices}"));
         }
         v
@@ -192,10 +207,7 @@ impl FlagErrors {
     pub fn service(&mut self, flag: &str, input: &str) -> Option<ServiceCode> {
         let v = ServiceCode::parse(input);
         if v.is_none() {
-            self.push(
-                flag,
-                format!("«{input}»: {}", self.lang.pick("codice servizio come S-001", "a service code like S-001")),
-            );
+            self.push(flag, format!("«{input}»: {}", ParseWords::AServiceCodeLike.get(self.lang)));
         }
         v
     }
@@ -203,13 +215,7 @@ impl FlagErrors {
     pub fn family_code(&mut self, flag: &str, input: &str) -> Option<FamilyCode> {
         let v = FamilyCode::parse(input);
         if v.is_none() {
-            self.push(
-                flag,
-                format!(
-                    "«{input}»: {}",
-                    self.lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")
-                ),
-            );
+            self.push(flag, format!("«{input}»: {}", ParseWords::AFamilyCodeLike.get(self.lang)));
         }
         v
     }
@@ -219,7 +225,7 @@ impl FlagErrors {
     pub fn text(&mut self, flag: &str, input: Option<String>, required: bool) -> String {
         let text = input.map(|t| t.trim().to_string()).unwrap_or_default();
         if required && text.is_empty() {
-            self.push(flag, self.lang.pick("obbligatorio", "required"));
+            self.push(flag, ParseWords::Required.get(self.lang));
         }
         text
     }
@@ -227,13 +233,7 @@ impl FlagErrors {
     pub fn need_code(&mut self, flag: &str, input: &str) -> Option<NeedCode> {
         let v = NeedCode::parse(input);
         if v.is_none() {
-            self.push(
-                flag,
-                format!(
-                    "«{input}»: {}",
-                    self.lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")
-                ),
-            );
+            self.push(flag, format!("«{input}»: {}", ParseWords::ANeedCodeLike.get(self.lang)));
         }
         v
     }
@@ -245,45 +245,27 @@ pub fn split_list(input: &str) -> Vec<String> {
 }
 
 pub fn family_code(input: &str, lang: Lang) -> Result<FamilyCode, Failure> {
-    FamilyCode::parse(input).ok_or_else(|| {
-        Failure::User(format!(
-            "«{input}»: {}",
-            lang.pick("codice famiglia come F-2026-0001", "a family code like F-2026-0001")
-        ))
-    })
+    FamilyCode::parse(input)
+        .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::AFamilyCodeLike.get(lang))))
 }
 
 pub fn need_code(input: &str, lang: Lang) -> Result<NeedCode, Failure> {
-    NeedCode::parse(input).ok_or_else(|| {
-        Failure::User(format!(
-            "«{input}»: {}",
-            lang.pick("codice richiesta come R-2026-0001", "a need code like R-2026-0001")
-        ))
-    })
+    NeedCode::parse(input).ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::ANeedCodeLike.get(lang))))
 }
 
 pub fn proposal_code(input: &str, lang: Lang) -> Result<ProposalCode, Failure> {
-    ProposalCode::parse(input).ok_or_else(|| {
-        Failure::User(format!(
-            "«{input}»: {}",
-            lang.pick("codice proposta come P-2026-0001", "a proposal code like P-2026-0001")
-        ))
-    })
+    ProposalCode::parse(input)
+        .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::AProposalCodeLike.get(lang))))
 }
 
 pub fn placement_code(input: &str, lang: Lang) -> Result<PlacementCode, Failure> {
-    PlacementCode::parse(input).ok_or_else(|| {
-        Failure::User(format!(
-            "«{input}»: {}",
-            lang.pick("codice affido come A-2026-0001", "a placement code like A-2026-0001")
-        ))
-    })
+    PlacementCode::parse(input)
+        .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::APlacementCodeLike.get(lang))))
 }
 
 pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
-    ServiceCode::parse(input).ok_or_else(|| {
-        Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001")))
-    })
+    ServiceCode::parse(input)
+        .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::AServiceCodeLike.get(lang))))
 }
 
 /// The flag that sets a field, so a core validation message can say which

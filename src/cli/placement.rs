@@ -11,6 +11,30 @@ use crate::present::{self, lists, Doc};
 use super::parse::{placement_code, proposal_code, FlagErrors};
 use super::proposal::service_names;
 use super::session::{print_json, unexpected, CliResult, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the placement commands say.
+    PlacementWords {
+        RequiredThePlacementS => "obbligatorio: la data di inizio dell'affido", "required: the placement's start date";
+        Placement => "Affido", "Placement";
+        Started => "avviato", "started";
+        ProposalStarted => "Proposta avviata:", "Proposal started:";
+        NeedsClosedPlacementStarted => "Richieste chiuse (affido avviato):", "Needs closed (placement started):";
+        OtherProposalsWithdrawn => "Altre proposte ritirate:", "Other proposals withdrawn:";
+        RequiredTheDateOf => "obbligatorio: la data della verifica", "required: the date of the review";
+        RequiredTheClosingDate => "obbligatorio: la data di chiusura", "required: the closing date";
+        RequiredPossibleValues => "obbligatorio; valori possibili", "required; possible values";
+        NothingChanged => "nessuna modifica", "nothing changed";
+        Saved => "Salvato:", "Saved:";
+        NoPlacements => "Nessun affido.", "No placements.";
+        PlacementWord => "affido", "placement";
+        Placements => "affidi", "placements";
+        Reviews => "verifiche", "reviews";
+        Closing => "chiusura", "closing";
+        Plan => "progetto", "plan";
+    }
+);
 
 #[derive(Subcommand, Debug)]
 pub enum PlacementCommand {
@@ -193,7 +217,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     let code = proposal_code(proposal, s.lang)?;
     let mut errs = FlagErrors::new(s.lang);
     if fields.start.is_none() {
-        errs.push("start", s.t("obbligatorio: la data di inizio dell'affido", "required: the placement's start date"));
+        errs.push("start", PlacementWords::RequiredThePlacementS.get(s.lang));
     }
     let mut plan = FosterPlan {
         start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
@@ -224,9 +248,9 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     let p = &proposal.record;
     outln!(
         "{} {} {}: {} → {}",
-        s.t("Affido", "Placement"),
+        PlacementWords::Placement.get(s.lang),
         saved.code,
-        s.t("avviato", "started"),
+        PlacementWords::Started.get(s.lang),
         p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
         p.family
     );
@@ -234,18 +258,14 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         saved.also_changed.iter().filter(|c| RecordKind::of_code(c) == Some(RecordKind::Need)).collect();
     let others: Vec<&String> =
         saved.also_changed.iter().filter(|c| c.starts_with('P') && **c != code.to_string()).collect();
-    outln!("{} {}", s.t("Proposta avviata:", "Proposal started:"), code);
+    outln!("{} {}", PlacementWords::ProposalStarted.get(s.lang), code);
     if !needs.is_empty() {
         let list: Vec<&str> = needs.iter().map(|c| c.as_str()).collect();
-        outln!(
-            "{} {}",
-            s.t("Richieste chiuse (affido avviato):", "Needs closed (placement started):"),
-            list.join(", ")
-        );
+        outln!("{} {}", PlacementWords::NeedsClosedPlacementStarted.get(s.lang), list.join(", "));
     }
     if !others.is_empty() {
         let list: Vec<&str> = others.iter().map(|c| c.as_str()).collect();
-        outln!("{} {}", s.t("Altre proposte ritirate:", "Other proposals withdrawn:"), list.join(", "));
+        outln!("{} {}", PlacementWords::OtherProposalsWithdrawn.get(s.lang), list.join(", "));
     }
     Ok(())
 }
@@ -288,7 +308,7 @@ fn review(s: &Session, code: &str, date: Option<String>, note: Option<String>, r
     let date = match date {
         Some(d) => errs.date("date", &d),
         None => {
-            errs.push("date", s.t("obbligatorio: la data della verifica", "required: the date of the review"));
+            errs.push("date", PlacementWords::RequiredTheDateOf.get(s.lang));
             None
         }
     };
@@ -315,7 +335,7 @@ fn close(
     let date = match date {
         Some(d) => errs.date("date", &d),
         None => {
-            errs.push("date", s.t("obbligatorio: la data di chiusura", "required: the closing date"));
+            errs.push("date", PlacementWords::RequiredTheClosingDate.get(s.lang));
             None
         }
     };
@@ -323,10 +343,7 @@ fn close(
     let outcome = match outcome {
         Some(o) => errs.term("outcome", &o, PlacementOutcome::parse, choices),
         None => {
-            errs.push(
-                "outcome",
-                format!("{}: {choices}", s.t("obbligatorio; valori possibili", "required; possible values")),
-            );
+            errs.push("outcome", format!("{}: {choices}", PlacementWords::RequiredPossibleValues.get(s.lang)));
             None
         }
     };
@@ -349,10 +366,10 @@ fn changed(s: &Session, reply: Reply) -> CliResult {
         return print_json(&saved);
     }
     if saved.changed.is_empty() {
-        outln!("{}: {} (rev. {})", saved.code, s.t("nessuna modifica", "nothing changed"), saved.revision);
+        outln!("{}: {} (rev. {})", saved.code, PlacementWords::NothingChanged.get(s.lang), saved.revision);
     } else {
         let fields: Vec<String> = saved.changed.iter().map(|f| placement_field(f, s.lang)).collect();
-        outln!("{} {} (rev. {}): {}", s.t("Salvato:", "Saved:"), saved.code, saved.revision, fields.join(", "));
+        outln!("{} {} (rev. {}): {}", PlacementWords::Saved.get(s.lang), saved.code, saved.revision, fields.join(", "));
     }
     Ok(())
 }
@@ -360,13 +377,13 @@ fn changed(s: &Session, reply: Reply) -> CliResult {
 /// Names of the parts of a placement a change can touch.
 fn placement_field(field: &str, lang: Lang) -> String {
     let plain = crate::i18n::strip_indices(field);
-    let (it, en) = match plain.as_str() {
-        "reviews" => ("verifiche", "reviews"),
-        "closing" => ("chiusura", "closing"),
-        "plan" => ("progetto", "plan"),
+    let words = match plain.as_str() {
+        "reviews" => PlacementWords::Reviews,
+        "closing" => PlacementWords::Closing,
+        "plan" => PlacementWords::Plan,
         _ => return crate::i18n::field_label(field, lang),
     };
-    lang.pick(it, en).to_string()
+    words.get(lang).to_string()
 }
 
 pub(super) fn show(s: &Session, code: &str) -> CliResult {
@@ -407,9 +424,10 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
         return Ok(());
     };
     if rows == 0 {
-        outln!("{}", s.t("Nessun affido.", "No placements."));
+        outln!("{}", PlacementWords::NoPlacements.get(s.lang));
     } else {
-        let word = if rows == 1 { s.t("affido", "placement") } else { s.t("affidi", "placements") };
+        let word =
+            if rows == 1 { PlacementWords::PlacementWord.get(s.lang) } else { PlacementWords::Placements.get(s.lang) };
         outln!("{rows} {word}");
     }
     Ok(())

@@ -12,6 +12,36 @@ use crate::present::{self, lists, Doc};
 
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the proposal commands say.
+    ProposalWords {
+        Proposal => "Proposta", "Proposal";
+        SiblingsProposedTogether => "Fratelli proposti insieme:", "Siblings proposed together:";
+        NowMatching => "Ora in abbinamento:", "Now matching:";
+        RequiredTheReasonStays => "obbligatorio: il motivo resta nella storia della proposta e l'altro servizio lo legge",
+            "required: the reason stays in the proposal's history for the other service to read";
+        NextForTheChild => "Prossimo passo, per il servizio del minore:", "Next, for the child's service:";
+        DdMmYyyy => "GG/MM/AAAA", "DD/MM/YYYY";
+        AlsoUpdated => "Aggiornate anche:", "Also updated:";
+        YouBelongToNo => "non appartieni a un servizio: indicare quale con --service S-…",
+            "you belong to no service: name one with --service S-…";
+        NoProposals => "Nessuna proposta.", "No proposals.";
+        ProposalWord => "proposta", "proposal";
+        Proposals => "proposte", "proposals";
+        InTheInbox => "È nella posta in entrata del servizio della famiglia: {service}.",
+            "It is in the inbox of the family's service: {service}.";
+        ChildService => "il servizio del minore", "the child's service";
+        FamilyService => "il servizio della famiglia", "the family's service";
+        ToReview => "prendere in esame", "review";
+        ToAccept => "accettare", "accept";
+        ToDecline => "rifiutare", "decline";
+        ToWithdraw => "ritirare", "withdraw";
+        ToMove => "far avanzare", "move";
+        OnlySide => "{code}: solo {who}{named} può {verb} la proposta.", "{code}: only {who}{named} may {verb} the proposal.";
+    }
+);
 
 #[derive(Args, Debug)]
 pub struct ProposeArgs {
@@ -111,22 +141,14 @@ pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     let code = proposal_code(&saved.code, s.lang)?;
     let proposal = get(s, code)?.record;
     let service = service_name(s, proposal.family_service);
-    let it = s.lang == Lang::It;
-    outln!("{} {}: {} → {}", s.t("Proposta", "Proposal"), proposal.code, need, family);
-    outln!(
-        "{}",
-        if it {
-            format!("È nella posta in entrata del servizio della famiglia: {service}.")
-        } else {
-            format!("It is in the inbox of the family's service: {service}.")
-        }
-    );
+    outln!("{} {}: {} → {}", ProposalWords::Proposal.get(s.lang), proposal.code, need, family);
+    outln!("{}", ProposalWords::InTheInbox.fill(s.lang, &[("service", &service)]));
     if proposal.needs.len() > 1 {
         let codes: Vec<String> = proposal.needs.iter().map(|c| c.to_string()).collect();
-        outln!("{} {}", s.t("Fratelli proposti insieme:", "Siblings proposed together:"), codes.join(", "));
+        outln!("{} {}", ProposalWords::SiblingsProposedTogether.get(s.lang), codes.join(", "));
     }
     if !saved.also_changed.is_empty() {
-        let now = s.t("Ora in abbinamento:", "Now matching:");
+        let now = ProposalWords::NowMatching.get(s.lang);
         outln!("{now} {}", saved.also_changed.join(", "));
     }
     Ok(())
@@ -148,13 +170,7 @@ fn reason(s: &Session, reason: Option<String>) -> CliResult<Option<String>> {
     let text = reason.map(|r| r.trim().to_string()).unwrap_or_default();
     if text.is_empty() {
         let mut errs = FlagErrors::new(s.lang);
-        errs.push(
-            "reason",
-            s.t(
-                "obbligatorio: il motivo resta nella storia della proposta e l'altro servizio lo legge",
-                "required: the reason stays in the proposal's history for the other service to read",
-            ),
-        );
+        errs.push("reason", ProposalWords::RequiredTheReasonStays.get(s.lang));
         errs.finish()?;
     }
     Ok(Some(text))
@@ -181,8 +197,8 @@ fn step(s: &Session, code: &str, revision: Option<u64>, to: ProposalStatus, note
     if to == ProposalStatus::Accepted {
         outln!(
             "{} `banca placement start {code} --start {}`",
-            s.t("Prossimo passo, per il servizio del minore:", "Next, for the child's service:"),
-            s.t("GG/MM/AAAA", "DD/MM/YYYY")
+            ProposalWords::NextForTheChild.get(s.lang),
+            ProposalWords::DdMmYyyy.get(s.lang)
         );
     }
     Ok(())
@@ -190,41 +206,32 @@ fn step(s: &Session, code: &str, revision: Option<u64>, to: ProposalStatus, note
 
 /// Who may take a step, when the caller may not: "only the family's service (S-002 …) accepts".
 fn not_your_side(s: &Session, code: ProposalCode, to: ProposalStatus) -> Failure {
-    let it = s.lang == Lang::It;
     let service = get(s, code).ok().map(|p| match to.taken_by() {
         ProposalSide::NeedService => p.record.need_service,
         ProposalSide::FamilyService => p.record.family_service,
     });
     let named = service.map(|c| format!(" ({})", service_name(s, c))).unwrap_or_default();
-    let who = match (to.taken_by(), it) {
-        (ProposalSide::NeedService, true) => "il servizio del minore",
-        (ProposalSide::FamilyService, true) => "il servizio della famiglia",
-        (ProposalSide::NeedService, false) => "the child's service",
-        (ProposalSide::FamilyService, false) => "the family's service",
+    let who = match to.taken_by() {
+        ProposalSide::NeedService => ProposalWords::ChildService,
+        ProposalSide::FamilyService => ProposalWords::FamilyService,
     };
-    let verb = match (to, it) {
-        (ProposalStatus::UnderReview, true) => "prendere in esame",
-        (ProposalStatus::Accepted, true) => "accettare",
-        (ProposalStatus::Declined, true) => "rifiutare",
-        (ProposalStatus::Withdrawn, true) => "ritirare",
-        (_, true) => "far avanzare",
-        (ProposalStatus::UnderReview, false) => "review",
-        (ProposalStatus::Accepted, false) => "accept",
-        (ProposalStatus::Declined, false) => "decline",
-        (ProposalStatus::Withdrawn, false) => "withdraw",
-        (_, false) => "move",
+    let verb = match to {
+        ProposalStatus::UnderReview => ProposalWords::ToReview,
+        ProposalStatus::Accepted => ProposalWords::ToAccept,
+        ProposalStatus::Declined => ProposalWords::ToDecline,
+        ProposalStatus::Withdrawn => ProposalWords::ToWithdraw,
+        _ => ProposalWords::ToMove,
     };
-    Failure::User(if it {
-        format!("{code}: solo {who}{named} può {verb} la proposta.")
-    } else {
-        format!("{code}: only {who}{named} may {verb} the proposal.")
-    })
+    let (who, verb) = (who.get(s.lang), verb.get(s.lang));
+    Failure::User(
+        ProposalWords::OnlySide.fill(s.lang, &[("code", &code), ("who", &who), ("named", &named), ("verb", &verb)]),
+    )
 }
 
 /// Needs whose status moved with the proposal.
 fn also_changed(s: &Session, saved: &Saved) {
     if !saved.also_changed.is_empty() {
-        outln!("{} {}", s.t("Aggiornate anche:", "Also updated:"), saved.also_changed.join(", "));
+        outln!("{} {}", ProposalWords::AlsoUpdated.get(s.lang), saved.also_changed.join(", "));
     }
 }
 
@@ -292,13 +299,7 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         if let Reply::Whoami(me) = s.call(Request::Whoami)? {
             if me.service.is_none() {
                 let flag = if args.inbox { "--inbox" } else { "--outbox" };
-                return Err(Failure::User(format!(
-                    "{flag}: {}",
-                    s.t(
-                        "non appartieni a un servizio: indicare quale con --service S-…",
-                        "you belong to no service: name one with --service S-…"
-                    )
-                )));
+                return Err(Failure::User(format!("{flag}: {}", ProposalWords::YouBelongToNo.get(s.lang))));
             }
         }
     }
@@ -314,9 +315,10 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
         return Ok(());
     };
     if rows == 0 {
-        outln!("{}", s.t("Nessuna proposta.", "No proposals."));
+        outln!("{}", ProposalWords::NoProposals.get(s.lang));
     } else {
-        let word = if rows == 1 { s.t("proposta", "proposal") } else { s.t("proposte", "proposals") };
+        let word =
+            if rows == 1 { ProposalWords::ProposalWord.get(s.lang) } else { ProposalWords::Proposals.get(s.lang) };
         outln!("{rows} {word}");
     }
     Ok(())

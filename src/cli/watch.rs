@@ -8,6 +8,16 @@ use crate::i18n::{event_label, event_revision, events_missed, Lang};
 use crate::protocol::Event;
 
 use super::session::{CliResult, Failure, Settings};
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the watch command says.
+    WatchWords {
+        BancaListeningForThe => "banca: in ascolto delle modifiche che si possono vedere (Ctrl-C per uscire)",
+            "banca: listening for the changes you may see (Ctrl-C to leave)";
+        By => "da", "by";
+    }
+);
 
 pub fn run(settings: &Settings) -> CliResult {
     let lang = settings.lang;
@@ -15,13 +25,7 @@ pub fn run(settings: &Settings) -> CliResult {
     let mut client = Client::connect(target).map_err(|e| Failure::from_client(&e, lang))?;
     client.subscribe().map_err(|e| Failure::from_client(&e, lang))?;
     if !settings.json {
-        errln!(
-            "{}",
-            lang.pick(
-                "banca: in ascolto delle modifiche che si possono vedere (Ctrl-C per uscire)",
-                "banca: listening for the changes you may see (Ctrl-C to leave)"
-            )
-        );
+        errln!("{}", WatchWords::BancaListeningForThe.get(lang));
     }
     loop {
         // Events come only after a change; a read with no end is what we want.
@@ -75,7 +79,7 @@ fn human_line(event: &Event, at: &str, lang: Lang) -> String {
         event_label(event, lang),
         crate::model::plain::neutralise(code),
         event_revision(revision, lang),
-        lang.pick("da", "by"),
+        WatchWords::By.get(lang),
         crate::model::plain::neutralise(by)
     )
 }

@@ -4,13 +4,35 @@
 
 use crate::api::{Candidate, Contact, FamilyRanking, FamilyView, NeedCandidate, NeedRanking, Verdict};
 use crate::api::{Criterion, CriterionKind, Fact, HardRule};
-use crate::i18n::{comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang};
+use crate::i18n::{
+    catalogue, comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang,
+};
 use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::*;
 
 use super::doc::{Block, Doc, Fields, Span, Tone};
 use super::labels::L;
+
+catalogue!(
+    /// The sentences of rankings and verdicts.
+    RankWords {
+        Candidate => "{family} è candidata: {rank}ª su {total}, punteggio {score}/100.",
+            "{family} is a candidate: number {rank} of {total}, score {score}/100.";
+        NotAssessed => "{family}: non valutata dall'abbinamento.", "{family}: not assessed by matching.";
+        NotCandidate => "{family} non è candidata:", "{family} is not a candidate:";
+        FamiliesConsidered => "Famiglie esaminate: {considered} · candidate: {total}",
+            "Families considered: {considered} · candidates: {total}";
+        NeedsConsidered => "Richieste aperte esaminate: {considered} · compatibili: {total}",
+            "Open needs considered: {considered} · fitting: {total}";
+        OnlyFirstShown => "Mostrata solo la prima: --limit N per vederne di più.", "Only the first is shown: --limit N for more.";
+        FirstShown => "Mostrate le prime {n}: --limit N per vederne di più.", "The first {n} are shown: --limit N for more.";
+        Excluded => "Escluse, per la prima regola non rispettata:", "Excluded, by the first rule failed:";
+        NotFitting => "Non compatibili, per la prima regola non rispettata:", "Not fitting, by the first rule failed:";
+        OneFreePlace => "1 posto libero", "1 free place";
+        FreePlaces => "{n} posti liberi", "{n} free places";
+    }
+);
 
 /// Which way a ranking goes: families for a need, or needs for a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,32 +216,20 @@ pub fn need_candidate(c: &NeedCandidate, lang: Lang) -> Doc {
 
 /// "Why not this family?": its place and score, or every rule it fails.
 pub fn verdict(v: &Verdict, total: u32, lang: Lang) -> Doc {
-    let it = lang == Lang::It;
     let mut doc = Doc::new();
     match (v.rank, v.score) {
         (Some(rank), Some(score)) => {
-            let text = if it {
-                format!("{} è candidata: {rank}ª su {total}, punteggio {score}/100.", v.family)
-            } else {
-                format!("{} is a candidate: number {rank} of {total}, score {score}/100.", v.family)
-            };
+            let text = RankWords::Candidate
+                .fill(lang, &[("family", &v.family), ("rank", &rank), ("total", &total), ("score", &score)]);
             doc.line(0, Span::new(text, Tone::Ok));
             criteria(&mut doc, &v.criteria, 4, lang);
         }
         _ if v.exclusions.is_empty() => {
-            let text = if it {
-                format!("{}: non valutata dall'abbinamento.", v.family)
-            } else {
-                format!("{}: not assessed by matching.", v.family)
-            };
+            let text = RankWords::NotAssessed.fill(lang, &[("family", &v.family)]);
             doc.line(0, Span::plain(text));
         }
         _ => {
-            let text = if it {
-                format!("{} non è candidata:", v.family)
-            } else {
-                format!("{} is not a candidate:", v.family)
-            };
+            let text = RankWords::NotCandidate.fill(lang, &[("family", &v.family)]);
             doc.line(0, Span::new(text, Tone::Danger));
             for e in &v.exclusions {
                 doc.push(Block::Line {
@@ -235,31 +245,25 @@ pub fn verdict(v: &Verdict, total: u32, lang: Lang) -> Doc {
 
 /// How many were looked at, how many fit, and why the others did not.
 pub fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32)], side: Side, lang: Lang) -> Doc {
-    let it = lang == Lang::It;
     let mut doc = Doc::new();
-    let head = match (side, it) {
-        (Side::Families, true) => format!("Famiglie esaminate: {considered} · candidate: {total}"),
-        (Side::Families, false) => format!("Families considered: {considered} · candidates: {total}"),
-        (Side::Needs, true) => format!("Richieste aperte esaminate: {considered} · compatibili: {total}"),
-        (Side::Needs, false) => format!("Open needs considered: {considered} · fitting: {total}"),
+    let head = match side {
+        Side::Families => RankWords::FamiliesConsidered,
+        Side::Needs => RankWords::NeedsConsidered,
     };
+    let head = head.fill(lang, &[("considered", &considered), ("total", &total)]);
     doc.line(0, Span::plain(head));
     if (shown as u32) < total {
-        let more = match it {
-            true if shown == 1 => "Mostrata solo la prima: --limit N per vederne di più.".to_string(),
-            true => format!("Mostrate le prime {shown}: --limit N per vederne di più."),
-            false if shown == 1 => "Only the first is shown: --limit N for more.".to_string(),
-            false => format!("The first {shown} are shown: --limit N for more."),
+        let more = match shown {
+            1 => RankWords::OnlyFirstShown.get(lang).to_string(),
+            n => RankWords::FirstShown.fill(lang, &[("n", &n)]),
         };
         doc.line(0, Span::new(more, Tone::Dim));
     }
     let excluded: Vec<&(HardRule, u32)> = excluded.iter().filter(|(_, n)| *n > 0).collect();
     if !excluded.is_empty() {
-        let head = match (side, it) {
-            (Side::Families, true) => "Escluse, per la prima regola non rispettata:",
-            (Side::Families, false) => "Excluded, by the first rule failed:",
-            (Side::Needs, true) => "Non compatibili, per la prima regola non rispettata:",
-            (Side::Needs, false) => "Not fitting, by the first rule failed:",
+        let head = match side {
+            Side::Families => RankWords::Excluded.get(lang),
+            Side::Needs => RankWords::NotFitting.get(lang),
         };
         doc.line(0, Span::plain(head));
         let digits = excluded.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
@@ -299,11 +303,9 @@ pub fn distance(criteria: &[Criterion], lang: Lang) -> Option<String> {
 
 /// "2 posti liberi".
 pub fn places(free: u8, lang: Lang) -> String {
-    match (free, lang) {
-        (1, Lang::It) => "1 posto libero".into(),
-        (n, Lang::It) => format!("{n} posti liberi"),
-        (1, Lang::En) => "1 free place".into(),
-        (n, Lang::En) => format!("{n} free places"),
+    match free {
+        1 => RankWords::OneFreePlace.get(lang).into(),
+        n => RankWords::FreePlaces.fill(lang, &[("n", &n)]),
     }
 }
 

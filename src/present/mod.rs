@@ -23,5 +23,10 @@ pub use matching::{family_candidate, family_ranking, need_candidate, need_rankin
 pub use record::{family, need, placement, proposal, proposal_card};
 
 /// Every catalogue of words of the documents.
-pub const CATALOGUES: &[crate::i18n::Catalogue] =
-    &[labels::L::CATALOGUE, lists::Head::CATALOGUE, lists::ListWords::CATALOGUE, record::CardWords::CATALOGUE];
+pub const CATALOGUES: &[crate::i18n::Catalogue] = &[
+    labels::L::CATALOGUE,
+    lists::Head::CATALOGUE,
+    lists::ListWords::CATALOGUE,
+    record::CardWords::CATALOGUE,
+    matching::RankWords::CATALOGUE,
+];
