@@ -11,6 +11,8 @@
 #[path = "common/mod.rs"]
 #[allow(dead_code)]
 mod common;
+#[path = "../tests/common/core_source.rs"]
+mod core_source;
 
 use common::env_or;
 
@@ -20,7 +22,8 @@ use std::time::{Duration, Instant};
 use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request};
 use banca::demo::DemoOptions;
 use banca::i18n::Lang;
-use banca::tui::{view_for, App, CoreSource, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
+use banca::tui::{view_for, App, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
+use core_source::CoreSource;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

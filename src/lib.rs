@@ -16,6 +16,7 @@ pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod i18n;
+pub mod logging;
 pub mod matching;
 pub mod model;
 pub mod present;

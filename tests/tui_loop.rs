@@ -14,9 +14,8 @@ use banca::bank::{Actor, Bank, FamilyFilter, FamilyView, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
 use banca::protocol::Event;
-use banca::tui::{
-    draw_to_string, view_for, App, CallError, CoreSource, Effect, Live, Msg, Replied, ScreenId, Theme, To,
-};
+use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Live, Msg, Replied, ScreenId, Theme, To};
+use common::core_source::CoreSource;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

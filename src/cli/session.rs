@@ -1,14 +1,15 @@
 //! One CLI invocation: who is asking (from the kernel), which bank, and the
-//! one door to it, `Bank::handle`.
+//! connection to its server, which answers every request through the one
+//! door, `Bank::handle`.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::bank::{BankConfig, BankError, Reply, Request, Response};
+use crate::api::{BankError, OpenFailure, Reply, Request, Response, ServeFailure};
 use crate::client::{Client, ClientError, Target};
-use crate::i18n::{describe_error, describe_store_error, Lang};
-use crate::store::StoreError;
+use crate::config::ConfigFile;
+use crate::i18n::{describe_error, describe_open_failure, Lang};
 
 /// How a command failed, and so which exit code it ends with.
 #[derive(Debug)]
@@ -82,18 +83,20 @@ impl Failure {
     }
 
     /// Why `banca serve` did not start, with the fix.
-    pub fn from_serve(e: &crate::server::ServeError, lang: Lang) -> Failure {
+    pub fn from_serve(e: &ServeFailure, lang: Lang) -> Failure {
         match e {
-            crate::server::ServeError::Store(s) => Failure::from_store(s, lang),
-            other => Failure::Unavailable(crate::i18n::describe_serve_error(other, lang)),
+            ServeFailure::Open(s) => Failure::from_open(s, lang),
+            other => Failure::Unavailable(crate::i18n::describe_serve_failure(other, lang)),
         }
     }
 
-    pub fn from_store(e: &StoreError, lang: Lang) -> Failure {
-        let text = describe_store_error(e, lang);
-        match e {
-            StoreError::Sled(_) | StoreError::Io { .. } | StoreError::Corrupt { .. } => Failure::Internal(text),
-            _ => Failure::Unavailable(text),
+    /// Why a bank's folder could not be opened or written in this process.
+    pub fn from_open(e: &OpenFailure, lang: Lang) -> Failure {
+        let text = describe_open_failure(e, lang);
+        if e.is_fault() {
+            Failure::Internal(text)
+        } else {
+            Failure::Unavailable(text)
         }
     }
 }
@@ -123,7 +126,9 @@ pub struct Settings {
     pub reply_timeout: Duration,
     pub lang: Lang,
     pub json: bool,
-    pub bank: BankConfig,
+    /// The configuration file, for the commands that work on a bank in
+    /// this process (`serve`, an import with no server).
+    pub config: ConfigFile,
 }
 
 impl Settings {

@@ -13,8 +13,8 @@ mod problems;
 
 pub(crate) use catalogue::catalogue;
 pub use catalogue::{fill, Catalogue};
-pub use errors::{chain_break as chain_break_text, describe_error, describe_store_error};
-pub use errors::{describe_client_error, describe_serve_error};
+pub use errors::{chain_break as chain_break_text, describe_error, describe_open_failure};
+pub use errors::{describe_client_error, describe_serve_failure};
 pub use events::{event_label, event_revision, events_missed};
 pub use fields::{audit_fields, field_label, strip_indices};
 pub use matching::{

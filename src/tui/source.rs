@@ -1,13 +1,13 @@
 //! Where the interface gets its data: the same `Request`s as every other
-//! client, answered by the server over its socket (`ServerSource`) or, in
-//! tests and benchmarks, by a `Bank` in this process (`CoreSource`). There
-//! is no other way to the data.
+//! client, answered by the server over its socket (`ServerSource`). Tests
+//! and benchmarks give it a `Source` of their own that runs the core in
+//! their process (tests/common/core_source.rs); the interface never names
+//! the bank. There is no other way to the data.
 
 use std::sync::mpsc::Sender;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::bank::{Actor, Bank, BankError, Reply, Request};
+use crate::api::{BankError, Reply, Request};
 use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, Lang};
 use crate::protocol::Event;
@@ -67,18 +67,6 @@ impl<S: Source> Source for Delayed<S> {
     fn call(&mut self, request: Request) -> Result<Reply, CallError> {
         std::thread::sleep(self.delay);
         self.inner.call(request)
-    }
-}
-
-/// A bank in this process, as an operator: for tests and benchmarks.
-pub struct CoreSource {
-    pub bank: Arc<Bank>,
-    pub actor: Actor,
-}
-
-impl Source for CoreSource {
-    fn call(&mut self, request: Request) -> Result<Reply, CallError> {
-        self.bank.handle(&self.actor, request).map_err(CallError::Bank)
     }
 }
 

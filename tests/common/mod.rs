@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod core_source;
 pub mod tui;
 
 use std::collections::BTreeSet;
