@@ -15,6 +15,76 @@ use crate::model::comune::distance_km;
 use super::parse::FlagErrors;
 use super::session::{print_json, unexpected, CliResult, Failure, Session, Settings};
 use super::table::Block;
+use crate::i18n::catalogue;
+
+catalogue!(
+    /// What the administrator's commands say (init, operators, services, ambits, export, import, backup, restore, audit, demo).
+    AdminWords {
+        AppearedMeanwhile => "{path} è stata creata da altri mentre l'importazione era in corso: nulla è stato importato.",
+            "{path} was created by someone else while the import ran: nothing was imported.";
+        NoDemo => "banca demo: questa versione di banca non contiene il generatore di banche dimostrative (è compilata senza la funzione `demo`, come in produzione).",
+            "banca demo: this build of banca has no demo bank generator (it was built without the `demo` feature, as for production).";
+        Entry => "voce", "entry";
+        Entries => "voci", "entries";
+        OverTheBincodeCodec => "sui byte della codifica bincode", "over the bincode codec's bytes";
+        OverTheCanonicalEncoding => "sulla codifica canonica", "over the canonical encoding";
+        Version => "versione", "version";
+        Families => "famiglie", "families";
+        Needs => "richieste", "needs";
+        Proposals => "abbinamenti", "proposals";
+        Placements => "affidi", "placements";
+        Services => "servizi", "services";
+        Operators => "operatori", "operators";
+        AuditEntries => "voci di registro", "audit entries";
+        NoServerRunning => "Nessun server in esecuzione.", "No server running.";
+        ServerStopped => "Server fermato.", "Server stopped.";
+        OnlyWhoeverStartedThe => "Solo chi ha avviato il server o un amministratore può fermarlo.",
+            "Only whoever started the server or an administrator may stop it.";
+        Comune => "Comune", "Comune";
+        Region => "Regione", "Region";
+        Population => "Abitanti", "Population";
+        Coordinates => "Coordinate", "Coordinates";
+        Unknown => "non note", "unknown";
+        From => "da", "from";
+        UnknownMissingCoordinates => "sconosciuta: coordinate mancanti", "unknown: missing coordinates";
+        Distance => "Distanza", "Distance";
+        IsAFolderNot => "è una cartella, non un file di esportazione", "is a folder, not an export file";
+        ImportedInto => "Importato in", "Imported into";
+        ImportFailedNothingWas => "Importazione non riuscita, nulla è stato scritto:",
+            "Import failed, nothing was written:";
+        BankCreatedAt => "Banca creata in", "Bank created at";
+        Administrator => "Amministratore:", "Administrator:";
+        AmbitoDiDalmineLoaded => "Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`",
+            "Ambito di Dalmine loaded. Next: `banca service add --name ...`";
+        DemoBankCreatedAt => "Banca dimostrativa creata in", "Demo bank created at";
+        SyntheticDataNoReal => "Dati sintetici: nessuna persona reale. Sei amministratore come",
+            "Synthetic data: no real person. You are administrator as";
+        TryBancaFamilyList => "— prova `banca family list --status idonea`.",
+            "— try `banca family list --status idonea`.";
+        Bank => "Banca", "Bank";
+        Ambits => "Ambiti", "Ambits";
+        ServicesHead => "Servizi", "Services";
+        OperatorsHead => "Operatori", "Operators";
+        FamiliesHead => "Famiglie", "Families";
+        NeedsHead => "Richieste", "Needs";
+        ProposalsHead => "Abbinamenti", "Proposals";
+        PlacementsHead => "Affidi", "Placements";
+        AuditEntriesHead => "Voci di registro", "Audit entries";
+        SizeOnDisk => "Spazio su disco", "Size on disk";
+        Imported => "Importata", "Imported";
+        By => "da", "by";
+        Exported => "Esportate", "Exported";
+        LinesTo => "righe in", "lines to";
+        TheFileHoldsChildren => "Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.",
+            "The file holds children's personal data: keep it encrypted and access-restricted.";
+        QuarantinedRecordsExportedAs => "record in quarantena esportati come tali (non si leggono; `banca doctor`)",
+            "quarantined records exported as such (they do not read; `banca doctor`)";
+        AuditLogIntact => "Registro integro:", "Audit log intact:";
+        EntriesVerified => "voci verificate.", "entries verified.";
+        Hashes => "Impronte:", "Hashes:";
+        AuditLogAltered => "REGISTRO ALTERATO:", "AUDIT LOG ALTERED:";
+    }
+);
 
 #[derive(Args, Debug)]
 // Without the `demo` feature the options are parsed only to be refused.
@@ -71,18 +141,12 @@ pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
     }
     outln!(
         "{} {}\n{} {}",
-        s.t("Banca creata in", "Bank created at"),
+        AdminWords::BankCreatedAt.get(s.lang),
         settings.db.display(),
-        s.t("Amministratore:", "Administrator:"),
+        AdminWords::Administrator.get(s.lang),
         admin
     );
-    outln!(
-        "{}",
-        s.t(
-            "Ambito di Dalmine caricato. Prossimo passo: `banca service add --name ...`",
-            "Ambito di Dalmine loaded. Next: `banca service add --name ...`"
-        )
-    );
+    outln!("{}", AdminWords::AmbitoDiDalmineLoaded.get(s.lang));
     Ok(())
 }
 
@@ -90,15 +154,7 @@ pub fn init(settings: &Settings, args: InitArgs) -> CliResult {
 /// says so, and touches no bank.
 #[cfg(not(feature = "demo"))]
 pub fn demo(settings: &Settings, _args: DemoArgs) -> CliResult {
-    Err(Failure::User(
-        settings
-            .lang
-            .pick(
-                "banca demo: questa versione di banca non contiene il generatore di banche dimostrative (è compilata senza la funzione `demo`, come in produzione).",
-                "banca demo: this build of banca has no demo bank generator (it was built without the `demo` feature, as for production).",
-            )
-            .to_string(),
-    ))
+    Err(Failure::User(AdminWords::NoDemo.get(settings.lang).to_string()))
 }
 
 /// `banca demo`: the generator's lines (`generate`, given the
@@ -123,19 +179,16 @@ pub fn demo(settings: &Settings, args: DemoArgs, generate: fn(&DemoArgs, &str) -
     }
     outln!(
         "{} {} ({:.1} s): {}",
-        s.t("Banca dimostrativa creata in", "Demo bank created at"),
+        AdminWords::DemoBankCreatedAt.get(s.lang),
         settings.db.display(),
         started.elapsed().as_secs_f64(),
         describe_summary(&summary, s.lang)
     );
     outln!(
         "{} {} {}",
-        s.t(
-            "Dati sintetici: nessuna persona reale. Sei amministratore come",
-            "Synthetic data: no real person. You are administrator as"
-        ),
+        AdminWords::SyntheticDataNoReal.get(s.lang),
         s.user(),
-        s.t("— prova `banca family list --status idonea`.", "— try `banca family list --status idonea`.")
+        AdminWords::TryBancaFamilyList.get(s.lang)
     );
     Ok(())
 }
@@ -143,15 +196,15 @@ pub fn demo(settings: &Settings, args: DemoArgs, generate: fn(&DemoArgs, &str) -
 /// "voci 1–120 sui byte della codifica bincode (versione 0)"
 fn hash_segment_text(run: &HashSegment, lang: crate::i18n::Lang) -> String {
     let entries = if run.first == run.last {
-        format!("{} {}", lang.pick("voce", "entry"), run.first)
+        format!("{} {}", AdminWords::Entry.get(lang), run.first)
     } else {
-        format!("{} {}–{}", lang.pick("voci", "entries"), run.first, run.last)
+        format!("{} {}–{}", AdminWords::Entries.get(lang), run.first, run.last)
     };
     let how = match run.version {
-        HashVersion::Bincode => lang.pick("sui byte della codifica bincode", "over the bincode codec's bytes"),
-        HashVersion::Canonical1 => lang.pick("sulla codifica canonica", "over the canonical encoding"),
+        HashVersion::Bincode => AdminWords::OverTheBincodeCodec.get(lang),
+        HashVersion::Canonical1 => AdminWords::OverTheCanonicalEncoding.get(lang),
     };
-    format!("{entries} {how} ({} {})", lang.pick("versione", "version"), run.version.number())
+    format!("{entries} {how} ({} {})", AdminWords::Version.get(lang), run.version.number())
 }
 
 /// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
@@ -159,19 +212,19 @@ fn describe_summary(summary: &crate::api::ImportSummary, lang: crate::i18n::Lang
     format!(
         "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
         summary.families,
-        lang.pick("famiglie", "families"),
+        AdminWords::Families.get(lang),
         summary.needs,
-        lang.pick("richieste", "needs"),
+        AdminWords::Needs.get(lang),
         summary.proposals,
-        lang.pick("abbinamenti", "proposals"),
+        AdminWords::Proposals.get(lang),
         summary.placements,
-        lang.pick("affidi", "placements"),
+        AdminWords::Placements.get(lang),
         summary.services,
-        lang.pick("servizi", "services"),
+        AdminWords::Services.get(lang),
         summary.operators,
-        lang.pick("operatori", "operators"),
+        AdminWords::Operators.get(lang),
         summary.audit_entries,
-        lang.pick("voci di registro", "audit entries"),
+        AdminWords::AuditEntries.get(lang),
     )
 }
 
@@ -182,22 +235,16 @@ pub fn stop(settings: &Settings) -> CliResult {
     let s = match Session::open(&quiet, false) {
         Ok(s) => s,
         Err(Failure::Unavailable(_)) => {
-            outln!("{}", lang.pick("Nessun server in esecuzione.", "No server running."));
+            outln!("{}", AdminWords::NoServerRunning.get(lang));
             return Ok(());
         }
         Err(e) => return Err(e),
     };
     if s.stop()? {
-        outln!("{}", lang.pick("Server fermato.", "Server stopped."));
+        outln!("{}", AdminWords::ServerStopped.get(lang));
         Ok(())
     } else {
-        Err(Failure::User(
-            lang.pick(
-                "Solo chi ha avviato il server o un amministratore può fermarlo.",
-                "Only whoever started the server or an administrator may stop it.",
-            )
-            .into(),
-        ))
+        Err(Failure::User(AdminWords::OnlyWhoeverStartedThe.get(lang).into()))
     }
 }
 
@@ -221,18 +268,21 @@ pub fn info(s: &Session) -> CliResult {
         return print_json(&i);
     }
     let mut b = Block::default();
-    b.add(s.t("Banca", "Bank"), i.path.clone());
-    b.add(s.t("Ambiti", "Ambits"), i.ambits.to_string());
-    b.add(s.t("Servizi", "Services"), i.services.to_string());
-    b.add(s.t("Operatori", "Operators"), i.operators.to_string());
-    b.add(s.t("Famiglie", "Families"), i.families.to_string());
-    b.add(s.t("Richieste", "Needs"), i.needs.to_string());
-    b.add(s.t("Abbinamenti", "Proposals"), i.proposals.to_string());
-    b.add(s.t("Affidi", "Placements"), i.placements.to_string());
-    b.add(s.t("Voci di registro", "Audit entries"), i.audit_entries.to_string());
-    b.add(s.t("Spazio su disco", "Size on disk"), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
+    b.add(AdminWords::Bank.get(s.lang), i.path.clone());
+    b.add(AdminWords::Ambits.get(s.lang), i.ambits.to_string());
+    b.add(AdminWords::ServicesHead.get(s.lang), i.services.to_string());
+    b.add(AdminWords::OperatorsHead.get(s.lang), i.operators.to_string());
+    b.add(AdminWords::FamiliesHead.get(s.lang), i.families.to_string());
+    b.add(AdminWords::NeedsHead.get(s.lang), i.needs.to_string());
+    b.add(AdminWords::ProposalsHead.get(s.lang), i.proposals.to_string());
+    b.add(AdminWords::PlacementsHead.get(s.lang), i.placements.to_string());
+    b.add(AdminWords::AuditEntriesHead.get(s.lang), i.audit_entries.to_string());
+    b.add(AdminWords::SizeOnDisk.get(s.lang), format!("{:.1} MiB", i.size_on_disk as f64 / 1048576.0));
     if let Some(imp) = &i.imported {
-        b.add(s.t("Importata", "Imported"), format!("{} {}, {}", s.t("da", "by"), imp.by, format_timestamp(imp.at)));
+        b.add(
+            AdminWords::Imported.get(s.lang),
+            format!("{} {}, {}", AdminWords::By.get(s.lang), imp.by, format_timestamp(imp.at)),
+        );
     }
     out!("{}", b.render(0));
     Ok(())
@@ -255,26 +305,22 @@ pub fn comune(settings: &Settings, args: ComuneArgs) -> CliResult {
         }));
     }
     let mut block = Block::default();
-    block.add(lang.pick("Comune", "Comune"), a.label());
+    block.add(AdminWords::Comune.get(lang), a.label());
     block.add("ISTAT", a.code.to_string());
-    block.add(lang.pick("Regione", "Region"), a.region.clone());
-    block.add(lang.pick("Abitanti", "Population"), a.population.map(|p| p.to_string()).unwrap_or_default());
+    block.add(AdminWords::Region.get(lang), a.region.clone());
+    block.add(AdminWords::Population.get(lang), a.population.map(|p| p.to_string()).unwrap_or_default());
     block.add(
-        lang.pick("Coordinate", "Coordinates"),
+        AdminWords::Coordinates.get(lang),
         a.coords
             .map(|c| format!("{:.4} N, {:.4} E", c.lat, c.lon))
-            .unwrap_or_else(|| lang.pick("non note", "unknown").into()),
+            .unwrap_or_else(|| AdminWords::Unknown.get(lang).into()),
     );
     if let Some((b, d)) = distance {
         let text = match d {
-            Some(km) => format!("{km:.1} km {} {}", lang.pick("da", "from"), b.label()),
-            None => format!(
-                "{} ({})",
-                lang.pick("sconosciuta: coordinate mancanti", "unknown: missing coordinates"),
-                b.label()
-            ),
+            Some(km) => format!("{km:.1} km {} {}", AdminWords::From.get(lang), b.label()),
+            None => format!("{} ({})", AdminWords::UnknownMissingCoordinates.get(lang), b.label()),
         };
-        block.add(lang.pick("Distanza", "Distance"), text);
+        block.add(AdminWords::Distance.get(lang), text);
     }
     out!("{}", block.render(0));
     Ok(())
@@ -298,15 +344,9 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
     }
     let lines = export_privately(s, file, &mut |lines| note_quarantined(s, lines, &mut quarantined))
         .map_err(|e| e.into_failure(file))?;
-    errln!("{} {} {} {}", s.t("Esportate", "Exported"), lines, s.t("righe in", "lines to"), file.display());
+    errln!("{} {} {} {}", AdminWords::Exported.get(s.lang), lines, AdminWords::LinesTo.get(s.lang), file.display());
     report_quarantined(s, &quarantined);
-    errln!(
-        "{}",
-        s.t(
-            "Il file contiene dati personali di minori: conservarlo cifrato e con accesso riservato.",
-            "The file holds children's personal data: keep it encrypted and access-restricted."
-        )
-    );
+    errln!("{}", AdminWords::TheFileHoldsChildren.get(s.lang));
     Ok(())
 }
 
@@ -334,15 +374,7 @@ struct QuarantinedBody {
 
 fn report_quarantined(s: &Session, held: &[String]) {
     if !held.is_empty() {
-        errln!(
-            "{} {}: {}",
-            held.len(),
-            s.t(
-                "record in quarantena esportati come tali (non si leggono; `banca doctor`)",
-                "quarantined records exported as such (they do not read; `banca doctor`)"
-            ),
-            held.join(", ")
-        );
+        errln!("{} {}: {}", held.len(), AdminWords::QuarantinedRecordsExportedAs.get(s.lang), held.join(", "));
     }
 }
 
@@ -474,7 +506,7 @@ pub type RestoreNewBank<'a> = &'a mut dyn FnMut(
 pub fn import(settings: &Settings, file: &Path, restore_new_bank: RestoreNewBank) -> CliResult {
     let lang = settings.lang;
     if file.is_dir() {
-        let what = lang.pick("è una cartella, non un file di esportazione", "is a folder, not an export file");
+        let what = AdminWords::IsAFolderNot.get(lang);
         return Err(Failure::User(format!("{}: {what}", file.display())));
     }
     let source = std::fs::File::open(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
@@ -497,12 +529,7 @@ pub fn import(settings: &Settings, file: &Path, restore_new_bank: RestoreNewBank
     if settings.json {
         return print_json(&summary);
     }
-    outln!(
-        "{} {}: {}",
-        lang.pick("Importato in", "Imported into"),
-        settings.db.display(),
-        describe_summary(&summary, lang)
-    );
+    outln!("{} {}: {}", AdminWords::ImportedInto.get(lang), settings.db.display(), describe_summary(&summary, lang));
     Ok(())
 }
 
@@ -517,19 +544,12 @@ fn restore_failure(e: &RestoreFailure, lang: crate::i18n::Lang) -> Failure {
     match e {
         RestoreFailure::Bank(b) => Failure::from_bank(b, lang),
         RestoreFailure::Open(s) => Failure::from_open(s, lang),
-        RestoreFailure::Io { path, source } => Failure::Internal(format!(
-            "{} {}: {source}",
-            lang.pick("Importazione non riuscita, nulla è stato scritto:", "Import failed, nothing was written:"),
-            path.display()
-        )),
-        RestoreFailure::Appeared { path } => Failure::User(if lang == crate::i18n::Lang::It {
-            format!(
-                "{} è stata creata da altri mentre l'importazione era in corso: nulla è stato importato.",
-                path.display()
-            )
-        } else {
-            format!("{} was created by someone else while the import ran: nothing was imported.", path.display())
-        }),
+        RestoreFailure::Io { path, source } => {
+            Failure::Internal(format!("{} {}: {source}", AdminWords::ImportFailedNothingWas.get(lang), path.display()))
+        }
+        RestoreFailure::Appeared { path } => {
+            Failure::User(AdminWords::AppearedMeanwhile.fill(lang, &[("path", &path.display())]))
+        }
     }
 }
 
@@ -546,20 +566,20 @@ pub fn audit(s: &Session, args: AuditArgs) -> CliResult {
                 }
                 outln!(
                     "{} {entries} {}",
-                    s.t("Registro integro:", "Audit log intact:"),
-                    s.t("voci verificate.", "entries verified.")
+                    AdminWords::AuditLogIntact.get(s.lang),
+                    AdminWords::EntriesVerified.get(s.lang)
                 );
                 // Entries hashed the old way rest on the record codec's bytes: worth knowing.
                 if hash_segments.iter().any(|run| run.version == HashVersion::Bincode) {
                     let runs: Vec<String> = hash_segments.iter().map(|run| hash_segment_text(run, s.lang)).collect();
-                    outln!("{} {}.", s.t("Impronte:", "Hashes:"), runs.join("; "));
+                    outln!("{} {}.", AdminWords::Hashes.get(s.lang), runs.join("; "));
                 }
                 Ok(())
             }
             Ok(other) => Err(unexpected(other)),
             Err(crate::api::BankError::AuditBroken(b)) => Err(Failure::Internal(format!(
                 "{} {}",
-                s.t("REGISTRO ALTERATO:", "AUDIT LOG ALTERED:"),
+                AdminWords::AuditLogAltered.get(s.lang),
                 chain_break_text(&b, s.lang)
             ))),
             Err(e) => Err(Failure::from_bank(&e, s.lang)),

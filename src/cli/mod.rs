@@ -63,7 +63,26 @@ use std::time::Duration;
 use crate::config::{canonical_bank_path, load_config, parse_duration, AddressFlags, Addressing};
 use crate::i18n::Lang;
 
+use crate::i18n::catalogue;
 pub use session::{Failure, Session, Settings};
+
+catalogue!(
+    /// What the dispatcher says: the top-level messages of the binary.
+    MainWords {
+        AvailableLanguagesItEn => "lingue disponibili: it, en", "available languages: it, en";
+        NotADurationMinutes => "durata non valida (es. 2m)", "not a duration (e.g. 2m)";
+        NotADurationMinutes15 => "durata non valida (es. 15m)", "not a duration (e.g. 15m)";
+        BancaTheScreenInterface => "banca: l'interfaccia a schermo vuole un terminale; per gli script usare i comandi (banca --help).",
+            "banca: the screen interface needs a terminal; scripts use the commands (banca --help).";
+        NotADurationSeconds => "durata non valida (es. 15m, 90s)", "not a duration (e.g. 15m, 90s)";
+        MaxPerUserAnd => "--max-per-user e --max-connections: almeno 1",
+            "--max-per-user and --max-connections: at least 1";
+        MaxHeavyMaxHeavy => "--max-heavy, --max-heavy-per-user e --page-size: almeno 1",
+            "--max-heavy, --max-heavy-per-user and --page-size: at least 1";
+        ServingTheBankOn => "servo la banca su", "serving the bank on";
+        CtrlCToStop => "Ctrl-C per fermare; log:", "Ctrl-C to stop; log:";
+    }
+);
 
 #[derive(Parser, Debug)]
 #[command(name = "banca", version, about = "Banca delle famiglie affidatarie: famiglie, richieste, servizi.")]
@@ -239,7 +258,7 @@ pub fn main() -> ExitCode {
     let lang = lang_text.as_deref().and_then(Lang::parse).unwrap_or_default();
     if let Some(l) = &cli.lang {
         if Lang::parse(l).is_none() {
-            errln!("banca: --lang {l}: {}", lang.pick("lingue disponibili: it, en", "available languages: it, en"));
+            errln!("banca: --lang {l}: {}", MainWords::AvailableLanguagesItEn.get(lang));
             return ExitCode::from(2);
         }
     }
@@ -255,7 +274,7 @@ pub fn main() -> ExitCode {
         None => crate::client::DEFAULT_REPLY_TIMEOUT,
         Some(Some(d)) if !d.is_zero() => d,
         Some(_) => {
-            eprintln!("banca: reply_timeout: {}", lang.pick("durata non valida (es. 2m)", "not a duration (e.g. 2m)"));
+            eprintln!("banca: reply_timeout: {}", MainWords::NotADurationMinutes.get(lang));
             return ExitCode::from(2);
         }
     };
@@ -263,7 +282,7 @@ pub fn main() -> ExitCode {
         None => Duration::from_secs(15 * 60),
         Some(Some(d)) => d,
         Some(None) => {
-            errln!("banca: idle_exit: {}", lang.pick("durata non valida (es. 15m)", "not a duration (e.g. 15m)"));
+            errln!("banca: idle_exit: {}", MainWords::NotADurationMinutes15.get(lang));
             return ExitCode::from(2);
         }
     };
@@ -322,13 +341,7 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
     use std::io::IsTerminal;
     let lang = settings.lang;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        errln!(
-            "{}",
-            lang.pick(
-                "banca: l'interfaccia a schermo vuole un terminale; per gli script usare i comandi (banca --help).",
-                "banca: the screen interface needs a terminal; scripts use the commands (banca --help)."
-            )
-        );
+        errln!("{}", MainWords::BancaTheScreenInterface.get(lang));
         return ExitCode::from(2);
     }
     let _log = crate::tui::log::to_file(&settings.db);
@@ -399,40 +412,18 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
     let idle_exit = match args.idle_exit.as_deref().map(parse_duration) {
         None => None,
         Some(Some(d)) => Some(d),
-        Some(None) => {
-            return Err(Failure::User(format!(
-                "--idle-exit: {}",
-                lang.pick("durata non valida (es. 15m, 90s)", "not a duration (e.g. 15m, 90s)")
-            )))
-        }
+        Some(None) => return Err(Failure::User(format!("--idle-exit: {}", MainWords::NotADurationSeconds.get(lang)))),
     };
     let idle_timeout = match args.idle_timeout.as_deref().map(parse_duration) {
         None => None,
         Some(Some(d)) if !d.is_zero() => Some(d),
-        Some(_) => {
-            return Err(Failure::User(format!(
-                "--idle-timeout: {}",
-                lang.pick("durata non valida (es. 15m, 90s)", "not a duration (e.g. 15m, 90s)")
-            )))
-        }
+        Some(_) => return Err(Failure::User(format!("--idle-timeout: {}", MainWords::NotADurationSeconds.get(lang)))),
     };
     if args.max_connections == 0 || args.max_per_user == 0 {
-        return Err(Failure::User(
-            lang.pick(
-                "--max-per-user e --max-connections: almeno 1",
-                "--max-per-user and --max-connections: at least 1",
-            )
-            .into(),
-        ));
+        return Err(Failure::User(MainWords::MaxPerUserAnd.get(lang).into()));
     }
     if args.max_heavy == 0 || args.max_heavy_per_user == 0 || args.page_size == 0 {
-        return Err(Failure::User(
-            lang.pick(
-                "--max-heavy, --max-heavy-per-user e --page-size: almeno 1",
-                "--max-heavy, --max-heavy-per-user and --page-size: at least 1",
-            )
-            .into(),
-        ));
+        return Err(Failure::User(MainWords::MaxHeavyMaxHeavy.get(lang).into()));
     }
     let command = crate::server::entry::ServeCommand {
         db: settings.db.clone(),
@@ -459,9 +450,9 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
         } else {
             errln!(
                 "banca: {} {} ({} {})",
-                lang.pick("servo la banca su", "serving the bank on"),
+                MainWords::ServingTheBankOn.get(lang),
                 settings.socket.display(),
-                lang.pick("Ctrl-C per fermare; log:", "Ctrl-C to stop; log:"),
+                MainWords::CtrlCToStop.get(lang),
                 log
             );
         }

@@ -9,7 +9,16 @@ use std::time::Duration;
 use crate::api::{BankError, OpenFailure, Reply, Request, Response, ServeFailure};
 use crate::client::{Client, ClientError, Target};
 use crate::config::ConfigFile;
+use crate::i18n::catalogue;
 use crate::i18n::{describe_error, describe_open_failure, Lang};
+
+catalogue!(
+    /// What a session says about its connection and its failures.
+    SessionWords {
+        InvalidInputNothingWas => "Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:";
+        Of => "di", "of";
+    }
+);
 
 /// How a command failed, and so which exit code it ends with.
 #[derive(Debug)]
@@ -45,7 +54,7 @@ impl Failure {
     pub fn from_bank(e: &BankError, lang: Lang) -> Failure {
         if let BankError::Invalid(problems) = e {
             // Name the flag beside the field, so the operator knows what to retype.
-            let head = lang.pick("Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:");
+            let head = SessionWords::InvalidInputNothingWas.get(lang);
             let lines: Vec<String> = problems
                 .iter()
                 .map(|p| {
@@ -286,10 +295,6 @@ impl Session {
             Err(e) => Err(self.unreached(e, false)),
         }
     }
-
-    pub fn t<'a>(&self, it: &'a str, en: &'a str) -> &'a str {
-        self.lang.pick(it, en)
-    }
 }
 
 /// Unexpected reply: a bug, not the operator's doing.
@@ -374,7 +379,9 @@ fn line_chunks(lines: Vec<String>) -> impl Iterator<Item = std::io::Result<Vec<u
 /// "50 di 1 159" when the list was cut short at 50 of 1 159, else "50".
 pub fn shown_count(rows: usize, total: Option<u64>, lang: Lang) -> String {
     match total {
-        Some(total) if total > rows as u64 => format!("{rows} {} {}", lang.pick("di", "of"), group_thousands(total)),
+        Some(total) if total > rows as u64 => {
+            format!("{rows} {} {}", SessionWords::Of.get(lang), group_thousands(total))
+        }
         _ => rows.to_string(),
     }
 }

@@ -5,6 +5,9 @@ use crate::i18n::Catalogue;
 
 /// Every catalogue of the CLI.
 pub const CATALOGUES: &[Catalogue] = &[
+    super::MainWords::CATALOGUE,
+    super::admin::AdminWords::CATALOGUE,
+    super::session::SessionWords::CATALOGUE,
     super::doctor::DoctorWords::CATALOGUE,
     super::family::FamilyWords::CATALOGUE,
     super::find::FindWords::CATALOGUE,
