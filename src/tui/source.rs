@@ -214,12 +214,7 @@ impl Source for ServerSource {
 fn link_error(e: &ClientError, lang: Lang) -> CallError {
     let write_unknown = matches!(e, ClientError::Lost { write_unknown: true });
     let message = match e {
-        ClientError::Lost { write_unknown: true } => lang
-            .pick(
-                "La connessione al server si è interrotta durante il salvataggio: non è noto se sia stato salvato. Ricaricare la scheda prima di ripetere.",
-                "The connection to the server broke while saving: whether it was saved is unknown. Reload the record before repeating.",
-            )
-            .to_string(),
+        ClientError::Lost { write_unknown: true } => super::text::T::LostWhileSaving.get(lang).to_string(),
         ClientError::NotSubscribed(e) => crate::i18n::describe_error(e, lang),
         other => crate::i18n::describe_client_error(other, lang),
     };

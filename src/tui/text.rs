@@ -65,6 +65,8 @@ texts!(T {
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";
+    LostWhileSaving => "La connessione al server si è interrotta durante il salvataggio: non è noto se sia stato salvato. Ricaricare la scheda prima di ripetere.",
+        "The connection to the server broke while saving: whether it was saved is unknown. Reload the record before repeating.";
 });
 
 /// Every catalogue of the interface.
