@@ -9,6 +9,7 @@ pub use crate::model::catalogue::{fill, placeholders, Catalogue, Entry};
 /// The catalogues of this layer: the sentences of errors, problems,
 /// matching and events.
 pub const CATALOGUES: &[Catalogue] = &[
+    super::errors::ErrorWords::CATALOGUE,
     super::problems::ReasonWords::CATALOGUE,
     super::events::EventWords::CATALOGUE,
     super::fields::FieldWords::CATALOGUE,
@@ -50,7 +51,7 @@ mod tests {
             }
         }
         problems.extend(names.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| format!("{name}: listed twice")));
-        assert!(keys > 400, "only {keys} keys: is a layer's list missing?");
+        assert!(keys > 900, "only {keys} keys: is a layer's list missing?");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
