@@ -48,13 +48,13 @@ catalogue!(
         ReadingTheFileFailed => "Lettura del file non riuscita, nulla è stato importato:",
             "Reading the file failed, nothing was imported:";
         NoUserNameFor => "Nessun nome utente per l'uid", "No user name for uid";
-        TheConnectionToThe => "La connessione al server si è interrotta durante una modifica: non è noto se sia stata salvata. Controllare con `banca family show CODICE` (o need/service) prima di ripeterla.",
+        LostDuringChange => "La connessione al server si è interrotta durante una modifica: non è noto se sia stata salvata. Controllare con `banca family show CODICE` (o need/service) prima di ripeterla.",
             "The connection to the server broke during a change: whether it was saved is unknown. Check with `banca family show CODE` (or need/service) before repeating it.";
-        TheConnectionToThe2 => "La connessione al server si è interrotta.", "The connection to the server broke.";
+        Lost => "La connessione al server si è interrotta.", "The connection to the server broke.";
         TheChangeWasNot => "La modifica NON è stata salvata: non è stata inviata al server.",
             "The change was NOT saved: it was never sent to the server.";
         Or => " o ", " or ";
-        TheSocketSFolderShort => "la cartella del socket è un collegamento simbolico",
+        FolderIsSymlink => "la cartella del socket è un collegamento simbolico",
             "the socket's folder is a symbolic link";
         UsersOtherThanIts => "altri utenti possono scrivere nella cartella del socket, e quindi sostituirlo",
             "users other than its owner may write the socket's folder, and so replace the socket";
@@ -90,9 +90,9 @@ catalogue!(
             "a “{kind}” line out of the export's order";
         OutOfOrderAn => "{record} fuori ordine: le righe di un'esportazione sono in ordine di codice",
             "{record} out of order: an export's lines are in code order";
-        AnExportOfVersion => "esportazione della versione {version}, senza impronta di controllo: non si può verificare che sia integra. Ripristinala con la versione di banca che l'ha prodotta, poi esporta di nuovo con questa",
+        ExportUndigested => "esportazione della versione {version}, senza impronta di controllo: non si può verificare che sia integra. Ripristinala con la versione di banca che l'ha prodotta, poi esporta di nuovo con questa",
             "an export of version {version}, without a digest: it cannot be proved whole. Restore it with the banca that wrote it, then export again with this one";
-        AnExportOfVersion2 => "esportazione della versione {version}, più recente di questa banca (versione {supported}): aggiorna banca",
+        ExportNewer => "esportazione della versione {version}, più recente di questa banca (versione {supported}): aggiorna banca",
             "an export of version {version}, newer than this banca's ({supported}): update banca";
         UnknownStoreFormatThis => "formato di archivio {found} sconosciuto (questa banca conosce il {supported})",
             "unknown store format {found} (this banca knows {supported})";
@@ -104,9 +104,9 @@ catalogue!(
             "No server answers on {socket}: start `banca serve` or ask the administrator.";
         PermissionDeniedOnThe => "Accesso negato al server ({socket}): chiedere all'amministratore di essere aggiunti al gruppo degli operatori, poi uscire e rientrare nella sessione. Se `id` mostra già il gruppo, l'amministratore controlli la cartella del socket con `ls -ld {folder}` (deve essere drwxr-x--- del server e del gruppo degli operatori).",
             "Permission denied on the server's socket ({socket}): ask the administrator to add you to the operators' group, then log out and in again. If `id` already lists the group, the administrator checks the socket's folder with `ls -ld {folder}` (it must be drwxr-x---, the server's and the operators' group's).";
-        ServerIsBancaThis => "Il server è banca {server}, questo client è {client}: avvisare l'amministratore, che deve riavviare il servizio.",
+        MismatchShared => "Il server è banca {server}, questo client è {client}: avvisare l'amministratore, che deve riavviare il servizio.",
             "Server is banca {server}, this client {client}: tell the administrator, who must restart the service.";
-        ServerIsBancaThis2 => "Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).",
+        MismatchPersonal => "Il server è banca {server}, questo client è {client}: riavviare il server (`banca stop`).",
             "Server is banca {server}, this client {client}: restart the server (`banca stop`).";
         TheServerOnServes => "Il server su {socket} serve la banca {serves}, non {wanted}. Per una banca personale o di prova basta `--db {wanted}` da solo (senza --socket): ha un server suo.",
             "The server on {socket} serves the bank {serves}, not {wanted}. For a personal or training bank give `--db {wanted}` alone (no --socket): it has a server of its own.";
@@ -114,9 +114,9 @@ catalogue!(
             "The server on {socket} has not accepted the connection for {secs} s: it is overloaded or stuck. Try again shortly; if it goes on, tell the administrator.";
         TheServerOnDid => "Il server su {socket} non ha risposto entro {secs} s al collegamento: è bloccato. Avvisare l'amministratore.",
             "The server on {socket} did not answer the connection within {secs} s: it is stuck. Tell the administrator.";
-        TheServerDidNot => "Il server non ha risposto entro {secs} s durante una modifica: non è noto se sia stata salvata. Controllare la scheda prima di ripeterla; se il server resta bloccato, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).",
+        ReplyTimedOutDuringChange => "Il server non ha risposto entro {secs} s durante una modifica: non è noto se sia stata salvata. Controllare la scheda prima di ripeterla; se il server resta bloccato, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).",
             "The server did not answer within {secs} s during a change: whether it was saved is unknown. Check the record before repeating it; if the server stays stuck, tell the administrator (the limit is reply_timeout in the configuration).";
-        TheServerDidNot2 => "Il server non ha risposto entro {secs} s: richiesta abbandonata. Se succede ancora, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).",
+        ReplyTimedOut => "Il server non ha risposto entro {secs} s: richiesta abbandonata. Se succede ancora, avvisare l'amministratore (il limite si cambia con reply_timeout nella configurazione).",
             "The server did not answer within {secs} s: request given up. If it happens again, tell the administrator (the limit is reply_timeout in the configuration).";
         TheServerAlreadyHas => "Il server ha già {limit} connessioni aperte da questo utente, il massimo: chiudere qualche sessione di banca e riprovare.",
             "The server already has {limit} connections open from this user, the most it allows: close some banca sessions and try again.";
@@ -140,7 +140,7 @@ catalogue!(
             "There is no Unix group called {g}: create it (`sudo groupadd {g}`) or correct `group` in the configuration.";
         PermissionDeniedOnFor => "Accesso negato a {path} per l'utente del server ({me}): controllare proprietario e permessi con `sudo ls -ld {path}`; il server deve esserne il proprietario.",
             "Permission denied on {path} for the server's user ({me}): check owner and mode with `sudo ls -ld {path}`; the server must own it.";
-        TheSocketSFolder => "Il percorso del socket {dir} {what}: rimuoverlo (`sudo rm {dir}`) e creare la cartella: `{make}`.",
+        FolderNotUsable => "Il percorso del socket {dir} {what}: rimuoverlo (`sudo rm {dir}`) e creare la cartella: `{make}`.",
             "The socket's folder {dir} {what}: remove it (`sudo rm {dir}`) and make the folder: `{make}`.";
         ThePersonalSocketFolder => "La cartella personale del socket {dir} ({seen}) è stata creata da {owner}, non da {user}: può essere un tentativo di intercettare la banca. Non prenderla: avvisare l'amministratore e intanto usare un socket in una cartella propria, ad esempio `--socket ~/.banca.sock`.",
             "The personal socket folder {dir} ({seen}) was made by {owner}, not by {user}: it may be an attempt to intercept the bank. Do not take it over: tell the administrator, and meanwhile use a socket in a folder of your own, e.g. `--socket ~/.banca.sock`.";
@@ -320,9 +320,9 @@ fn line_fault(f: &LineFault, lang: Lang) -> String {
         LineFault::RevisionZero => ErrorWords::Revision0EveryStored.get(lang).into(),
         LineFault::Misplaced { kind } => ErrorWords::ALineOutOf.fill(lang, &[("kind", &kind)]),
         LineFault::OutOfOrder { record } => ErrorWords::OutOfOrderAn.fill(lang, &[("record", &record)]),
-        LineFault::Undigested { version } => ErrorWords::AnExportOfVersion.fill(lang, &[("version", &version)]),
+        LineFault::Undigested { version } => ErrorWords::ExportUndigested.fill(lang, &[("version", &version)]),
         LineFault::UnsupportedVersion { version, supported } => {
-            ErrorWords::AnExportOfVersion2.fill(lang, &[("version", &version), ("supported", &supported)])
+            ErrorWords::ExportNewer.fill(lang, &[("version", &version), ("supported", &supported)])
         }
         LineFault::StoreFormat { found, supported } => {
             ErrorWords::UnknownStoreFormatThis.fill(lang, &[("found", &found), ("supported", &supported)])
@@ -404,24 +404,24 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
             .fill(lang, &[("socket", &socket.display()), ("folder", &folder_of(socket).display())]),
         ClientError::Untrusted(u) => untrusted(u, lang),
         ClientError::Mismatch { server, client, shared: true } => {
-            ErrorWords::ServerIsBancaThis.fill(lang, &[("server", &server), ("client", &client)])
+            ErrorWords::MismatchShared.fill(lang, &[("server", &server), ("client", &client)])
         }
         ClientError::Mismatch { server, client, shared: false } => {
-            ErrorWords::ServerIsBancaThis2.fill(lang, &[("server", &server), ("client", &client)])
+            ErrorWords::MismatchPersonal.fill(lang, &[("server", &server), ("client", &client)])
         }
         ClientError::OtherBank { socket, serves, wanted } => ErrorWords::TheServerOnServes
             .fill(lang, &[("socket", &socket.display()), ("serves", &serves), ("wanted", &wanted)]),
         ClientError::NoUser(uid) => format!("{} {uid}", ErrorWords::NoUserNameFor.get(lang)),
-        ClientError::Lost { write_unknown: true } => ErrorWords::TheConnectionToThe.get(lang).into(),
-        ClientError::Lost { .. } => ErrorWords::TheConnectionToThe2.get(lang).into(),
+        ClientError::Lost { write_unknown: true } => ErrorWords::LostDuringChange.get(lang).into(),
+        ClientError::Lost { .. } => ErrorWords::Lost.get(lang).into(),
         ClientError::TimedOut { socket, after, stage, write_unknown } => {
             let secs = after.as_secs().max(1);
             let socket = socket.display();
             match (stage, write_unknown) {
                 (Stage::Connect, _) => ErrorWords::TheServerOnHas.fill(lang, &[("socket", &socket), ("secs", &secs)]),
                 (Stage::Handshake, _) => ErrorWords::TheServerOnDid.fill(lang, &[("socket", &socket), ("secs", &secs)]),
-                (Stage::Reply, true) => ErrorWords::TheServerDidNot.fill(lang, &[("secs", &secs)]),
-                (Stage::Reply, false) => ErrorWords::TheServerDidNot2.fill(lang, &[("secs", &secs)]),
+                (Stage::Reply, true) => ErrorWords::ReplyTimedOutDuringChange.fill(lang, &[("secs", &secs)]),
+                (Stage::Reply, false) => ErrorWords::ReplyTimedOut.fill(lang, &[("secs", &secs)]),
             }
         }
         ClientError::NotSent(why) => {
@@ -441,7 +441,7 @@ pub fn describe_client_error(e: &ClientError, lang: Lang) -> String {
 fn untrusted(u: &Untrusted, lang: Lang) -> String {
     let expected = u.expected.join(ErrorWords::Or.get(lang));
     let problem = match &u.why {
-        Distrust::FolderIsSymlink => ErrorWords::TheSocketSFolderShort.get(lang).into(),
+        Distrust::FolderIsSymlink => ErrorWords::FolderIsSymlink.get(lang).into(),
         Distrust::FolderWritableByOthers => ErrorWords::UsersOtherThanIts.get(lang).into(),
         Distrust::ServerNotFolderOwner => ErrorWords::TheProcessAnsweringIs.get(lang).into(),
         Distrust::UnexpectedOwner => ErrorWords::TheServerDoesNot.get(lang).into(),
@@ -516,7 +516,7 @@ fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> Str
                 FolderProblem::Symlink => ErrorWords::IsASymlink.get(lang),
                 _ => ErrorWords::IsNotAFolder.get(lang),
             };
-            ErrorWords::TheSocketSFolder.fill(lang, &[("dir", &dir), ("what", &what), ("make", &make)])
+            ErrorWords::FolderNotUsable.fill(lang, &[("dir", &dir), ("what", &what), ("make", &make)])
         }
         // A personal folder someone else made (in /tmp, without XDG_RUNTIME_DIR):
         // never adopt it, it may be a trap for the bank's traffic.
