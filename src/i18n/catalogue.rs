@@ -97,28 +97,29 @@ mod tests {
         out
     }
 
-    /// The names of the catalogues a file declares.
+    /// The names of the catalogues a file declares: `catalogue!(Name {`,
+    /// `texts!(Name {` anywhere on a line (comments aside), or the name on
+    /// the line after `catalogue!(` or `vocabulary! {`, past doc comments.
     fn declared(text: &str) -> Vec<String> {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
         let mut names = Vec::new();
-        for line in text.lines().map(str::trim) {
-            for start in ["catalogue!(", "texts!(", "labels!("] {
-                if let Some(rest) = line.strip_prefix(start) {
-                    let rest = rest.trim();
-                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let name_at = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with("//") {
+                continue;
+            }
+            for opening in ["catalogue!(", "texts!("] {
+                for (at, _) in line.match_indices(opening) {
+                    let name = name_at(line[at + opening.len()..].trim_start());
                     if !name.is_empty() {
                         names.push(name);
                     }
                 }
             }
-        }
-        // A name on the line after the opening (with a doc comment between).
-        let lines: Vec<&str> = text.lines().map(str::trim).collect();
-        for (i, line) in lines.iter().enumerate() {
-            if *line == "catalogue!(" || *line == "vocabulary! {" {
+            if line.ends_with("catalogue!(") || *line == "vocabulary! {" {
                 let next = lines[i + 1..].iter().find(|l| !l.starts_with("///") && !l.starts_with("#["));
                 if let Some(next) = next {
-                    let next = next.strip_prefix("pub enum ").unwrap_or(next);
-                    let name: String = next.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name = name_at(next.strip_prefix("pub enum ").unwrap_or(next));
                     if !name.is_empty() {
                         names.push(name);
                     }

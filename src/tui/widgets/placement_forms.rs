@@ -10,7 +10,15 @@ use time::Date;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, PlacementOutcome};
+use crate::tui::text::texts;
 use crate::tui::widgets::form::{options, Field, Form};
+
+texts!(Px {
+    Supervised => "incontri facilitati", "supervised contact";
+    Reviews => "verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)";
+    NotADate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
+        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
+});
 
 /// The plan of a placement: `plan` as it is (or a proposal's draft).
 pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
@@ -126,18 +134,15 @@ fn checked(form: &mut Form, lang: Lang, today: Date) -> bool {
 }
 
 fn supervised(lang: Lang) -> &'static str {
-    lang.pick("incontri facilitati", "supervised contact")
+    Px::Supervised.get(lang)
 }
 
 fn reviews_label(lang: Lang) -> &'static str {
-    lang.pick("verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)")
+    Px::Reviews.get(lang)
 }
 
 fn not_a_date(lang: Lang) -> &'static str {
-    lang.pick(
-        "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
-        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)",
-    )
+    Px::NotADate.get(lang)
 }
 
 #[cfg(test)]
