@@ -81,7 +81,6 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::needs::Tx::CATALOGUE,
     super::screens::needs::Ftx::CATALOGUE,
     super::widgets::form::Fx::CATALOGUE,
-    super::widgets::placement_forms::Px::CATALOGUE,
     super::screens::dashboard::Tx::CATALOGUE,
     super::screens::services::Tx::CATALOGUE,
     super::screens::audit::Tx::CATALOGUE,

@@ -10,15 +10,7 @@ use time::Date;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, PlacementOutcome};
-use crate::tui::text::texts;
 use crate::tui::widgets::form::{options, Field, Form};
-
-texts!(Px {
-    Supervised => "incontri facilitati", "supervised contact";
-    Reviews => "verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)";
-    NotADate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
-        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
-});
 
 /// The plan of a placement: `plan` as it is (or a proposal's draft).
 pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
@@ -134,15 +126,18 @@ fn checked(form: &mut Form, lang: Lang, today: Date) -> bool {
 }
 
 fn supervised(lang: Lang) -> &'static str {
-    Px::Supervised.get(lang)
+    lang.pick("incontri facilitati", "supervised contact")
 }
 
 fn reviews_label(lang: Lang) -> &'static str {
-    Px::Reviews.get(lang)
+    lang.pick("verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)")
 }
 
 fn not_a_date(lang: Lang) -> &'static str {
-    Px::NotADate.get(lang)
+    lang.pick(
+        "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
+        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)",
+    )
 }
 
 #[cfg(test)]
