@@ -23,8 +23,6 @@ catalogue!(
         NothingChanged => "nessuna modifica", "nothing changed";
         AlsoUpdated => "Aggiornate anche:", "Also updated:";
         NoFamilies => "Nessuna famiglia.", "No families.";
-        Family => "famiglia", "family";
-        Families => "famiglie", "families";
         AvailabilityToConfirmAgain => "(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)";
     }
 );
@@ -453,8 +451,8 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
     } else {
         let total = s.shown_of(rows, args.limit, counted)?;
         let noun = match total.unwrap_or(rows as u64) {
-            1 => FamilyWords::Family.get(s.lang),
-            _ => FamilyWords::Families.get(s.lang),
+            1 => RecordKind::Family.name(s.lang),
+            _ => RecordKind::Family.plural(s.lang),
         };
         let count = super::session::shown_count(rows, total, s.lang);
         outln!("{count} {noun} {}", FamilyWords::AvailabilityToConfirmAgain.get(s.lang));

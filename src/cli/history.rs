@@ -9,13 +9,11 @@ use super::placement::placement_table;
 use super::proposal::proposal_table;
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
 use crate::i18n::catalogue;
+use crate::model::RecordKind;
 
 catalogue!(
     /// What the history command says.
     HistoryWords {
-        Family => "famiglia", "family";
-        Need => "richiesta", "need";
-        Service => "servizio", "service";
         AProposalSSteps => "i passaggi di una proposta sono in", "a proposal's steps are in";
         APlacementSHistory => "la storia di un affido è in", "a placement's history is in";
         TheCodeOfA => "codice di una famiglia (F-2026-0001), di una richiesta (R-2026-0001) o di un servizio (S-001)",
@@ -34,17 +32,17 @@ pub fn run(s: &Session, code: &str) -> CliResult {
         Some(RecordCode::Family(f)) => {
             proposals.family = Some(f);
             placements.family = Some(f);
-            (f.to_string(), HistoryWords::Family.get(s.lang))
+            (f.to_string(), RecordKind::Family.name(s.lang))
         }
         Some(RecordCode::Need(n)) => {
             proposals.need = Some(n);
             placements.need = Some(n);
-            (n.to_string(), HistoryWords::Need.get(s.lang))
+            (n.to_string(), RecordKind::Need.name(s.lang))
         }
         Some(RecordCode::Service(c)) => {
             proposals.service = Some(c);
             placements.service = Some(c);
-            (c.to_string(), HistoryWords::Service.get(s.lang))
+            (c.to_string(), RecordKind::Service.name(s.lang))
         }
         Some(RecordCode::Proposal(p)) => {
             return Err(Failure::User(format!(

@@ -10,6 +10,7 @@ use super::family::saved;
 use super::parse::{need_code, split_list, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
 use crate::i18n::catalogue;
+use crate::model::RecordKind;
 
 catalogue!(
     /// What the need commands say.
@@ -19,7 +20,6 @@ catalogue!(
         YouMayNotRead => "non puoi leggere l'identità di questo minore, né cambiarla",
             "you may not read this child's identity, nor change it";
         NoNeeds => "Nessuna richiesta.", "No needs.";
-        Needs => "richieste", "needs";
     }
 );
 
@@ -439,7 +439,7 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         outln!("{}", NeedWords::NoNeeds.get(s.lang));
     } else {
         let total = s.shown_of(rows, args.limit, counted)?;
-        outln!("{} {}", super::session::shown_count(rows, total, s.lang), NeedWords::Needs.get(s.lang));
+        outln!("{} {}", super::session::shown_count(rows, total, s.lang), RecordKind::Need.plural(s.lang));
     }
     Ok(())
 }

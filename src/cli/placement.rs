@@ -12,6 +12,7 @@ use super::parse::{placement_code, proposal_code, FlagErrors};
 use super::proposal::service_names;
 use super::session::{print_json, unexpected, CliResult, Session};
 use crate::i18n::catalogue;
+use crate::model::RecordKind;
 
 catalogue!(
     /// What the placement commands say.
@@ -28,8 +29,6 @@ catalogue!(
         NothingChanged => "nessuna modifica", "nothing changed";
         Saved => "Salvato:", "Saved:";
         NoPlacements => "Nessun affido.", "No placements.";
-        PlacementWord => "affido", "placement";
-        Placements => "affidi", "placements";
         Reviews => "verifiche", "reviews";
         Closing => "chiusura", "closing";
         Plan => "progetto", "plan";
@@ -426,8 +425,7 @@ fn list(s: &Session, args: PlacementListArgs) -> CliResult {
     if rows == 0 {
         outln!("{}", PlacementWords::NoPlacements.get(s.lang));
     } else {
-        let word =
-            if rows == 1 { PlacementWords::PlacementWord.get(s.lang) } else { PlacementWords::Placements.get(s.lang) };
+        let word = if rows == 1 { RecordKind::Placement.name(s.lang) } else { RecordKind::Placement.plural(s.lang) };
         outln!("{rows} {word}");
     }
     Ok(())

@@ -13,6 +13,7 @@ use crate::present::{self, lists, Doc};
 use super::parse::{family_code, need_code, proposal_code, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Failure, Session};
 use crate::i18n::catalogue;
+use crate::model::RecordKind;
 
 catalogue!(
     /// What the proposal commands say.
@@ -28,8 +29,6 @@ catalogue!(
         YouBelongToNo => "non appartieni a un servizio: indicare quale con --service S-…",
             "you belong to no service: name one with --service S-…";
         NoProposals => "Nessuna proposta.", "No proposals.";
-        ProposalWord => "proposta", "proposal";
-        Proposals => "proposte", "proposals";
         InTheInbox => "È nella posta in entrata del servizio della famiglia: {service}.",
             "It is in the inbox of the family's service: {service}.";
         ChildService => "il servizio del minore", "the child's service";
@@ -317,8 +316,7 @@ pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
     if rows == 0 {
         outln!("{}", ProposalWords::NoProposals.get(s.lang));
     } else {
-        let word =
-            if rows == 1 { ProposalWords::ProposalWord.get(s.lang) } else { ProposalWords::Proposals.get(s.lang) };
+        let word = if rows == 1 { RecordKind::Proposal.name(s.lang) } else { RecordKind::Proposal.plural(s.lang) };
         outln!("{rows} {word}");
     }
     Ok(())
