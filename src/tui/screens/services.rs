@@ -201,11 +201,14 @@ impl RecordUi for ServiceRecords {
     }
 
     fn sorts(lang: Lang) -> Vec<&'static str> {
-        vec![Tx::Code.get(lang)]
+        vec![Tx::Code.get(lang), Tx::Name.get(lang)]
     }
 
-    fn sort(rows: &[Revised<Service>], shown: &mut [usize], _sort: usize) {
-        shown.sort_by_key(|&i| rows[i].record.code);
+    fn sort(rows: &[Revised<Service>], shown: &mut [usize], sort: usize) {
+        match sort {
+            1 => shown.sort_by_cached_key(|&i| (fold(&rows[i].record.details.name), rows[i].record.code)),
+            _ => shown.sort_by_key(|&i| rows[i].record.code),
+        }
     }
 
     /// What the `f` filter looks in: code, name, kind and ambiti, folded.

@@ -620,12 +620,13 @@ impl<K: RecordUi> RecordScreen<K> {
             }
         }
         if self.editing_filter {
+            let keep = self.selected().map(K::code);
             match edit_line(&mut self.filter, ev) {
                 LineKey::Finished(_) => self.editing_filter = false,
                 LineKey::Edited => {}
                 LineKey::Ignored => return Outcome::Ignored,
             }
-            self.arrange(None);
+            self.arrange(keep);
             return Outcome::Done;
         }
         self.fit();
@@ -645,8 +646,9 @@ impl<K: RecordUi> RecordScreen<K> {
             return Outcome::Done;
         }
         if matches!(self.mode, Mode::List) && ev.code == KeyCode::Esc && !self.filter.is_empty() {
+            let keep = self.selected().map(K::code);
             self.filter.clear();
-            self.arrange(None);
+            self.arrange(keep);
             return Outcome::Done;
         }
         match keys::action(&self.bindings(), ev) {
