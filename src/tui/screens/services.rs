@@ -60,7 +60,7 @@ texts!(Tx {
 texts!(Ftx {
     NewTitle => "Nuovo servizio", "New service";
     EditTitle => "Modifica servizio", "Edit service";
-    AmbitNames => "ambiti (nomi, separati da virgola)", "ambits (names, comma separated)";
+    AmbitNames => "ambiti (separati da virgola)", "ambits (comma separated)";
     Active => "attivo", "active";
 });
 
@@ -656,6 +656,10 @@ impl Screen for Services {
 
     fn activate(&mut self, ctx: &mut Ctx) {
         self.records.activate(ctx);
+        // The ambiti shown, or answering "who covers", changed while hidden.
+        if !self.ambits_loaded && (self.pane == Pane::Ambits || self.cover.is_some()) {
+            self.load_ambits(ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
