@@ -649,7 +649,9 @@ impl Screen for Services {
         }
         let mut h = self.records.hints();
         if self.records.in_list() {
-            h.extend(keys::hints(LIST_KEYS));
+            // The directory's own keys first, right after moving: the bar keeps them on a narrow terminal.
+            let at = keys::nav_hints().len().min(h.len());
+            h.splice(at..at, keys::hints(LIST_KEYS));
         }
         h
     }
