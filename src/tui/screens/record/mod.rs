@@ -23,10 +23,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Notice, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::api::{BankError, Cursor, Page, Principal, Reply};
+use crate::api::{BankError, Cursor, Event, Page, Principal, Reply};
 use crate::i18n::format_timestamp;
 use crate::model::fold::fold;
-use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
