@@ -22,12 +22,8 @@ mod search;
 mod startup;
 mod store_errors;
 
-pub use crate::api::*;
-/// This session's shim: `crate::bank::api` names the wire's types, now in `crate::api`.
-pub mod api {
-    pub use crate::api::*;
-}
 pub use crate::access::Involved;
+pub use crate::api::*;
 pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::Committed;
