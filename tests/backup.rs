@@ -7,9 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use banca::bank::{
-    Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
-};
+use banca::api::{BankError, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response};
+use banca::bank::{Bank, ExportLine};
 use banca::model::*;
 use banca::store::audit::{ChainBreak, HashSegment, HashVersion};
 use common::*;

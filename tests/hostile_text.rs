@@ -8,7 +8,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{BankError, ExportLine, LineFault, Reply, Request};
+use banca::api::{BankError, LineFault, Reply, Request};
+use banca::bank::ExportLine;
 use banca::i18n::Lang;
 use banca::model::*;
 use banca::store::TreeId;

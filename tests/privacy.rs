@@ -12,8 +12,8 @@
 
 mod common;
 
-use banca::api::{AuditAction, AuditEntry};
-use banca::bank::{BankError, FamilyFilter, NeedFilter, Reply, Request, MAX_REASON};
+use banca::api::{AuditAction, AuditEntry, BankError, FamilyFilter, NeedFilter, Reply, Request};
+use banca::bank::MAX_REASON;
 use banca::i18n::{describe_error, Lang};
 use banca::model::*;
 use banca::search::HitKind;

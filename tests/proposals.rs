@@ -14,11 +14,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use banca::api::{AuditAction, AuditEntry};
-use banca::bank::{
-    BankError, Direction, LineFault, LineProblem, PlacementFilter, ProposalFilter, Refusal, Reply, Request, Response,
-    Revised, Saved,
+use banca::api::{
+    AuditAction, AuditEntry, BankError, Direction, LineFault, LineProblem, PlacementFilter, ProposalFilter, Refusal,
+    Reply, Request, Response, Revised, Saved,
 };
+
 use banca::matching::{CriterionKind, Exclusion, Fact, HardRule};
 use banca::model::*;
 use common::*;
@@ -183,7 +183,7 @@ fn placements(fx: &Fixture, filter: PlacementFilter) -> Vec<PlacementCode> {
     }
 }
 
-fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::bank::NeedRanking {
+fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::api::NeedRanking {
     match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not }) {
         Reply::NeedMatches(r) => *r,
         other => panic!("expected NeedMatches, got {other:?}"),

@@ -13,7 +13,8 @@ mod common;
 use std::sync::{Arc, OnceLock};
 
 use assert_cmd::Command;
-use banca::bank::{Actor, Bank, BankError, LineFault, Reply, Request, Response};
+use banca::api::{BankError, LineFault, Reply, Request, Response};
+use banca::bank::{Actor, Bank};
 use banca::model::{Problem, Reason};
 use common::*;
 use proptest::prelude::*;

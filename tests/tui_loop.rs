@@ -9,8 +9,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::api::Change;
-use banca::bank::{Actor, Bank, FamilyFilter, FamilyView, Reply, Request};
+use banca::api::{Change, FamilyFilter, FamilyView, Reply, Request};
+use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
 use banca::protocol::Event;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use banca::bank::{BankError, Reply, Request};
+use banca::api::{BankError, Reply, Request};
 use banca::model::fiscal_code;
 use banca::model::*;
 use common::*;

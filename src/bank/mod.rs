@@ -23,7 +23,9 @@ mod startup;
 mod store_errors;
 
 pub use crate::access::Involved;
-pub use crate::api::*;
+// The wire's types, for the bank's own modules (`super::Reply`); callers
+// name them in `crate::api`.
+use crate::api::*;
 pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::Committed;
