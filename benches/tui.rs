@@ -266,7 +266,7 @@ fn requests_per_change(bank: &Arc<Bank>, admin: &str) {
     };
     let (open, other) = (&families[0], &families[1]);
     let changed = |f: &banca::api::FamilyView| {
-        Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+        Live::Changed(banca::api::Event::Changed(banca::api::Change {
             kind: banca::model::RecordKind::Family,
             code: f.code.to_string(),
             revision: f.revision + 1,
