@@ -211,8 +211,9 @@ fn records_at_every_limit_are_within_bounds_and_fit_the_codec() {
     }
 }
 
-fn problem(field: &str, reason: Reason) -> Vec<Problem> {
-    vec![Problem::new(field, reason)]
+/// The one problem named by its path on the wire.
+fn problem(path: &str, reason: Reason) -> Vec<Problem> {
+    vec![Problem::new(FieldRef::parse(path).expect(path), reason)]
 }
 
 #[test]
@@ -280,8 +281,8 @@ fn the_bricking_family_is_out_of_bounds() {
     assert_eq!(
         f.bounds().into_vec(),
         vec![
-            Problem::new("identity.adults", Reason::TooMany { max: MAX_ADULTS }),
-            Problem::new("identity.email", Reason::TooLong { max: MAX_EMAIL }),
+            Problem::new(Field::Adults, Reason::TooMany { max: MAX_ADULTS }),
+            Problem::new(Field::IdentityEmail, Reason::TooLong { max: MAX_EMAIL }),
         ]
     );
 }

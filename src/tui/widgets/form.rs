@@ -20,7 +20,7 @@ use ratatui::Frame;
 use crate::i18n::{describe_reason, field_label, Lang};
 use crate::model::dates::{format_date, parse_date, parse_date_or_word};
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
+use crate::model::{ComuneCode, Comuni, FieldRef, Problem, ServiceCode};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
 use crate::tui::screens::View;
 use crate::tui::text::{texts, T};
@@ -430,11 +430,10 @@ impl Form {
             f.error = None;
         }
         for p in problems {
-            let text = format!("{}: {}", field_label(&p.field, lang), describe_reason(&p.reason, lang));
-            match self.fields.iter_mut().find(|f| {
-                f.path == p.field
-                    || (p.field.starts_with(&format!("{}.", f.path)) || p.field.starts_with(&format!("{}[", f.path)))
-            }) {
+            let text = format!("{}: {}", p.field.label(lang), describe_reason(&p.reason, lang));
+            // The form's field for this problem: the same field, or the whole it is part of.
+            let named = |f: &&mut Field| FieldRef::parse(&f.path).is_some_and(|own| p.field.is_within(own));
+            match self.fields.iter_mut().find(named) {
                 Some(f) => f.error = Some(text),
                 None => self.top.push(text),
             }
