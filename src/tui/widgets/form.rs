@@ -937,6 +937,35 @@ pub use crate::tui_options as options;
 mod tests {
     use super::*;
 
+    /// The core names a list item by its index: the problem lands on that
+    /// item's field, in words, and the focus goes there; a field the form
+    /// does not show is said on top.
+    #[test]
+    fn a_refusal_lands_on_the_field_it_names() {
+        use crate::model::{Field as Named, Reason};
+        let mut form = Form::new(
+            "t".into(),
+            vec![
+                Field::text("identity.adults[0].name", Lang::It, "Laura Bassi"),
+                Field::text("identity.adults[1].name", Lang::It, ""),
+                Field::text("placement.legal", Lang::It, ""),
+            ],
+        );
+        form.set_problems(
+            &[
+                Problem::new(Named::AdultName.at(1), Reason::Required),
+                Problem::new(Named::Court, Reason::Required),
+                Problem::new(Named::Needs, Reason::Required),
+            ],
+            Lang::It,
+        );
+        assert_eq!(form.fields[0].error, None);
+        assert_eq!(form.fields[1].error.as_deref(), Some("nome dell'adulto n. 2: obbligatorio"));
+        assert_eq!(form.fields[2].error.as_deref(), Some("tribunale: obbligatorio"));
+        assert_eq!(form.top, vec!["richieste: obbligatorio".to_string()]);
+        assert_eq!(form.focus, 1);
+    }
+
     #[test]
     fn a_typo_is_fixed_in_the_middle_of_a_field() {
         let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
