@@ -85,6 +85,9 @@ macro_rules! fields {
 }
 
 fields! {
+    // Any record: its code, as an audit entry may name it.
+    Code: "code", "codice", "code", -;
+
     // Directory: services, operators, ambits.
     Service: "service", "servizio", "service", "service";
     Referent: "referent", "referente", "referent", "referent";
@@ -98,6 +101,7 @@ fields! {
     Phone: "phone", "telefono", "phone", "phone";
     Email: "email", "e-mail", "e-mail", "email";
     Notes: "notes", "note", "notes", "notes", multi_line;
+    Active: "active", "attivo", "active", "active";
     Comuni: "comuni", "comuni", "comuni", "comuni";
     Districts: "districts", "presidi", "districts", "district";
     DistrictName: "districts[].name", "nome del presidio", "district name", "district";
@@ -112,6 +116,8 @@ fields! {
     IdentityPhone: "identity.phone", "telefono", "phone", "phone";
     IdentityEmail: "identity.email", "e-mail", "e-mail", "email";
     ProfileComune: "profile.comune", "comune", "comune", "comune";
+    // The household as a whole: what an edit of any of its parts changed.
+    Household: "profile.household", "nucleo familiare", "household", -;
     HouseholdAdults: "profile.household.adults", "adulti nel nucleo", "adults in the household", "household-adults";
     ChildrenBirthYears: "profile.household.children_birth_years", "anno di nascita dei figli", "children's birth year", "children-born";
     Pets: "profile.household.pets", "animali", "pets", "pets";
@@ -164,6 +170,12 @@ fields! {
     Needs: "needs", "richieste", "needs", -;
     Family: "family", "famiglia", "family", -;
     Proposal: "proposal", "proposta", "proposal", -;
+    Status: "status", "stato", "status", -;
+    Score: "score", "punteggio", "score", -;
+    NeedService: "need_service", "servizio della richiesta", "need's service", -;
+    FamilyService: "family_service", "servizio della famiglia", "family's service", -;
+    // The placement a proposal became.
+    Placement: "placement", "affido", "placement", -;
     PlanStart: "plan.start", "inizio dell'affido", "start of the placement", "start";
     PlanExpectedEnd: "plan.expected_end", "fine prevista", "expected end", "expected-end";
     PlanDurationMonths: "plan.duration_months", "durata (mesi)", "duration (months)", "duration-months";
@@ -177,6 +189,7 @@ fields! {
     ClosingOutcome: "closing.outcome", "esito", "outcome", "outcome";
     ClosingNote: "closing.note", "nota di chiusura", "closing note", "note", multi_line;
     ClosingBy: "closing.by", "chi ha chiuso", "closed by", -;
+    Closing: "closing", "chiusura", "closing", -;
     Reviews: "reviews", "verifiche", "reviews", -;
     ReviewsDate: "reviews[].date", "data della verifica", "review date", -;
     ReviewsNote: "reviews[].note", "esito della verifica", "review note", -, multi_line;

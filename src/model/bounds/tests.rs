@@ -286,3 +286,41 @@ fn the_bricking_family_is_out_of_bounds() {
         ]
     );
 }
+
+/// Every part of a record an audit entry can name as changed reads in
+/// words: each is a field of the table (`model::fields`).
+#[test]
+fn every_part_an_edit_can_change_has_a_name() {
+    use serde_json::Value;
+    /// The record with every value changed, as deep as the audit's diff looks.
+    fn other(v: &Value, depth: usize) -> Value {
+        match v {
+            Value::Object(m) if depth < 2 => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), other(v, depth + 1))).collect())
+            }
+            _ => Value::String("≠".into()),
+        }
+    }
+    let changed = |record: Value| crate::store::audit::changed_fields(&record, &other(&record, 0));
+    fn json<T: serde::Serialize>(record: &T) -> Value {
+        serde_json::to_value(record).unwrap()
+    }
+    let records: Vec<(&str, Value)> = vec![
+        ("family", json(&fullest_family())),
+        ("need", json(&fullest_need())),
+        ("placement", json(&fullest_placement())),
+        ("proposal", json(&fullest_proposal())),
+        ("service", json(&fullest_service().details)),
+        ("ambit", json(&fullest_ambit().details)),
+        ("operator", json(&fullest_operator().details)),
+    ];
+    let mut nameless = Vec::new();
+    for (kind, record) in records {
+        for path in changed(record) {
+            if FieldRef::parse(&path).is_none() {
+                nameless.push(format!("{kind}: {path}"));
+            }
+        }
+    }
+    assert!(nameless.is_empty(), "parts with no name: {nameless:#?}");
+}
