@@ -7,7 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Bank, Reply, Request};
+use banca::api::{Reply, Request};
+use banca::bank::Bank;
 use banca::i18n::Lang;
 use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role};
 use banca::tui::{draw_to_string, InProcess};

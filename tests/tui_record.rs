@@ -10,12 +10,12 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::api::Change;
-use banca::bank::{Actor, Bank, Reply, Request};
+use banca::api::{Change, Event, Reply, Request};
+use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
 use banca::model::{FamilyCode, NeedCode, RecordKind, ServiceCode, Urgency};
-use banca::protocol::Event;
-use banca::tui::{draw_to_string, view_for, App, CallError, CoreSource, Effect, Live, Msg, Replied, Theme};
+use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Live, Msg, Replied, Theme};
+use common::core_source::CoreSource;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

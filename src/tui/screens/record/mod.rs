@@ -507,7 +507,7 @@ impl<K: RecordUi> RecordScreen<K> {
             Ok(_) => {}
             Err(CallError::Bank(BankError::Invalid(problems))) => {
                 editor.form.set_problems(&problems, lang);
-                let labels: Vec<String> = problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
                 ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
             }
             Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
