@@ -164,7 +164,7 @@ pub fn demo(settings: &Settings, args: DemoArgs, generate: fn(&DemoArgs, &str) -
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
         return Err(Failure::from_bank(
-            &crate::api::BankError::invalid("user", crate::model::Reason::InvalidUserName),
+            &crate::api::BankError::invalid(crate::model::Field::User, crate::model::Reason::InvalidUserName),
             s.lang,
         ));
     }

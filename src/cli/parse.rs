@@ -267,9 +267,3 @@ pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
     ServiceCode::parse(input)
         .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::AServiceCodeLike.get(lang))))
 }
-
-/// The flag that sets a field, so a core validation message can say which
-/// flag to correct: `profile.ages` → `--ages` (`model::fields` knows each).
-pub fn flag_for(field: &str) -> String {
-    crate::model::fields::flag_for(field)
-}

@@ -537,6 +537,21 @@ fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> Str
 mod tests {
     use super::*;
 
+    /// The store's error reaches the words through `api::OpenFailure`, worded as it always was.
+    #[test]
+    fn a_bank_open_in_another_process_is_named_with_the_likely_cause() {
+        let e: OpenFailure = crate::store::StoreError::Locked { path: "/srv/banca/bank".into() }.into();
+        assert_eq!(
+            describe_open_failure(&e, Lang::It),
+            "La banca in /srv/banca/bank è aperta da un altro processo: è in esecuzione `banca serve`?"
+        );
+        assert_eq!(
+            describe_open_failure(&e, Lang::En),
+            "the bank at /srv/banca/bank is open in another process — is `banca serve` running?"
+        );
+        assert!(!e.is_fault());
+    }
+
     #[test]
     fn a_personal_socket_folder_made_by_someone_else_is_never_adopted() {
         let found = FolderFound {

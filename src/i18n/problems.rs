@@ -1,11 +1,11 @@
 //! Validation problems in plain words.
 
-use super::{catalogue, comune_label, field_label, Lang};
+use super::{catalogue, comune_label, Lang};
 use crate::model::{FamilyStatus, NeedStatus, Problem, Reason};
 
 /// "fascia d'età: il minimo (12a) supera il massimo (6a)".
 pub fn describe_problem(p: &Problem, lang: Lang) -> String {
-    let field = field_label(&p.field, lang);
+    let field = p.field.label(lang);
     format!("{}: {}", crate::model::plain::neutralise(&field), describe_reason(&p.reason, lang))
 }
 
@@ -114,7 +114,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         }
         Reason::AgeAboveLimit => plain(W::AgeAboveLimit),
         Reason::InTheFuture => plain(W::InTheFuture),
-        Reason::NotAfter { other_field } => W::NotAfter.fill(lang, &[("other", &field_label(other_field, lang))]),
+        Reason::NotAfter { other_field } => W::NotAfter.fill(lang, &[("other", &other_field.label(lang))]),
         Reason::RequiredWhen { condition } => {
             W::RequiredWhen.fill(lang, &[("condition", &condition_text(condition, lang))])
         }
@@ -156,7 +156,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::InvisibleOnly => plain(W::InvisibleOnly),
         Reason::TooMany { max } => W::TooMany.fill(lang, &[("max", max)]),
         Reason::TooManyFor { other_field, max } => {
-            W::TooManyFor.fill(lang, &[("max", max), ("other", &field_label(other_field, lang))])
+            W::TooManyFor.fill(lang, &[("max", max), ("other", &other_field.label(lang))])
         }
         Reason::DateOutOfRange { earliest, latest } => {
             W::DateOutOfRange.fill(lang, &[("from", &date_limit(*earliest, lang)), ("to", &date_limit(*latest, lang))])

@@ -7,10 +7,9 @@
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use crate::api::{BankError, Reply, Request};
+use crate::api::{BankError, Event, Reply, Request};
 use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, Lang};
-use crate::protocol::Event;
 
 /// Why a request got no reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +128,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg = if e == crate::protocol::Event::Lagged { Live::Lagged } else { Live::Changed(e) };
+                        let msg = if e == Event::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }

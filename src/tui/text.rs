@@ -80,8 +80,10 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::families::Ftx::CATALOGUE,
     super::screens::needs::Tx::CATALOGUE,
     super::screens::needs::Ftx::CATALOGUE,
+    super::screens::record::Rx::CATALOGUE,
     super::widgets::form::Fx::CATALOGUE,
     super::screens::dashboard::Tx::CATALOGUE,
     super::screens::services::Tx::CATALOGUE,
+    super::screens::services::Ftx::CATALOGUE,
     super::screens::audit::Tx::CATALOGUE,
 ];
