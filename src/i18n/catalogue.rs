@@ -50,6 +50,7 @@ mod tests {
                 }
             }
         }
+        println!("{} catalogues, {keys} keys", names.len());
         problems.extend(names.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| format!("{name}: listed twice")));
         assert!(keys > 900, "only {keys} keys: is a layer's list missing?");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
