@@ -982,8 +982,18 @@ impl Screen for Families {
         matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    /// Laid out as `render` lays it out (kept small: the record screen replaces this one).
+    fn place(&mut self, area: Rect, view: &View) {
+        let [_, list] = ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        self.list_area = list;
+        self.sel.fit(list, self.shown.len());
         if let Mode::Form { editor, .. } = &mut self.mode {
+            editor.place(area, view.lang);
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if let Mode::Form { editor, .. } = &self.mode {
             return editor.render(frame, area, view);
         }
         if let Mode::Detail { view: family, scroll } = &self.mode {
@@ -1005,7 +1015,6 @@ impl Screen for Families {
             spans.push(Span::styled("█", theme.key()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        self.list_area = list;
         let header =
             [Tx::Code, Tx::Comune, Tx::Status, Tx::Kinds, Tx::Ages, Tx::Free, Tx::Confirmed].map(|t| t.get(lang));
         let table = TableView {
@@ -1026,7 +1035,7 @@ impl Screen for Families {
         };
         let rows = &self.rows;
         let shown = &self.shown;
-        table.render(frame, list, &mut self.sel, theme, |i| {
+        table.render(frame, list, &self.sel, theme, |i| {
             let f = &rows[shown[i]];
             let p = &f.profile;
             let kinds: Vec<&str> = p.kinds.iter().map(|&k| kind_short(k, lang)).collect();

@@ -880,8 +880,18 @@ impl Screen for Needs {
         matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    /// Laid out as `render` lays it out (kept small: the record screen replaces this one).
+    fn place(&mut self, area: Rect, view: &View) {
+        let [_, list] = ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        self.list_area = list;
+        self.sel.fit(list, self.shown.len());
         if let Mode::Form { editor, .. } = &mut self.mode {
+            editor.place(area, view.lang);
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if let Mode::Form { editor, .. } = &self.mode {
             return editor.render(frame, area, view);
         }
         if let Mode::Detail { view: need, scroll } = &self.mode {
@@ -903,7 +913,6 @@ impl Screen for Needs {
             spans.push(Span::styled("█", theme.key()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        self.list_area = list;
         let wide = list.width >= 100;
         let header = [Tx::Code, Tx::Comune, Tx::Age, Tx::Kind, Tx::Urgency, Tx::Status, Tx::Service, Tx::Since]
             .map(|t| t.get(lang));
@@ -926,7 +935,7 @@ impl Screen for Needs {
         };
         let rows = &self.rows;
         let shown = &self.shown;
-        table.render(frame, list, &mut self.sel, theme, |i| {
+        table.render(frame, list, &self.sel, theme, |i| {
             let n = &rows[shown[i]];
             let p = &n.placement;
             let urgency = match p.urgency {

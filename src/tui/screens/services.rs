@@ -632,19 +632,20 @@ impl Screen for Services {
         self.prompt.is_some()
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    /// Laid out as `render` lays it out (kept small: the record screen replaces this one).
+    fn place(&mut self, area: Rect, _view: &View) {
+        let (list, _) = self.split(area);
+        self.list_area = list;
+        self.sel.fit(list, self.services.len());
+        self.ambit_sel.fit(list, self.ambits.len());
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let (lang, theme) = (view.lang, view.theme);
         if let Some(cover) = &self.cover {
             self.render_cover(frame, area, cover, view);
         } else {
-            let rows = match self.list {
-                List::Services => self.services.len(),
-                List::Ambits => self.ambits.len(),
-            } as u16;
-            // The list as tall as it needs (at most half), the record below.
-            let list_height = (rows + 3).clamp(5, area.height / 2);
-            let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
-            self.list_area = list;
+            let (list, detail) = self.split(area);
             let detail_lines = match self.list {
                 List::Services => self.render_services(frame, list, view),
                 List::Ambits => self.render_ambits(frame, list, view),
@@ -660,6 +661,17 @@ impl Screen for Services {
 }
 
 impl Services {
+    /// The list as tall as it needs (at most half), the record below.
+    fn split(&self, area: Rect) -> (Rect, Rect) {
+        let rows = match self.list {
+            List::Services => self.services.len(),
+            List::Ambits => self.ambits.len(),
+        } as u16;
+        let list_height = (rows + 3).clamp(5, area.height / 2);
+        let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
+        (list, detail)
+    }
+
     fn nav(&mut self, n: Nav, ctx: &mut Ctx) {
         match self.list {
             List::Services => {
@@ -673,7 +685,7 @@ impl Services {
     }
 
     /// The services' table; the selected one's record, as lines.
-    fn render_services(&mut self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
+    fn render_services(&self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
         let (lang, theme) = (view.lang, view.theme);
         let header = [Tx::Code, Tx::Name, Tx::Kind, Tx::Phone, Tx::Ambits].map(|t| t.get(lang));
         let table = TableView {
@@ -692,7 +704,7 @@ impl Services {
         };
         let services = &self.services;
         let wide = area.width >= 100;
-        table.render(frame, area, &mut self.sel, theme, |i| {
+        table.render(frame, area, &self.sel, theme, |i| {
             let d = &services[i].details;
             let kind = if wide { d.kind.label(lang).to_string() } else { d.kind.token_it().replace('_', " ") };
             vec![
@@ -709,7 +721,7 @@ impl Services {
         }
     }
 
-    fn render_ambits(&mut self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
+    fn render_ambits(&self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
         let (lang, theme) = (view.lang, view.theme);
         let header = [Tx::Ambit, Tx::Comuni, Tx::Districts].map(|t| t.get(lang));
         let table = TableView {
@@ -721,7 +733,7 @@ impl Services {
             empty: if self.loaded { Tx::NoAmbits.get(lang) } else { T::Loading.get(lang) },
         };
         let ambits = &self.ambits;
-        table.render(frame, area, &mut self.ambit_sel, theme, |i| {
+        table.render(frame, area, &self.ambit_sel, theme, |i| {
             let d = &ambits[i].details;
             let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
             vec![text_cell(&d.name), Cell::from(d.comuni.len().to_string()), text_cell(&districts.join(", "))]
