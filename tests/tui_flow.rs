@@ -167,7 +167,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     let frame = draw_to_string(&mut bruno, 80, 24);
     assert!(frame.contains("Piano dell'affido da P-2026-0001"), "{frame}");
     assert!(line_with(&frame, "inizio dell'affido").contains("23/11/2026"), "the start defaults to today:\n{frame}");
-    for field in ["fine prevista", "durata (mesi)", "verifiche previste", "impegni"] {
+    for field in ["fine prevista", "durata (mesi)", "incontri famiglia d'origine", "verifiche (date", "impegni"] {
         assert!(frame.contains(field), "{field} in sight:\n{frame}");
     }
     // Start today, no end, no duration, contact and supervision as offered:

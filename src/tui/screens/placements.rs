@@ -109,6 +109,9 @@ pub struct Placements {
     /// A review or a closing being filled in, then sent on the placement's
     /// revision as stored now (asked for first), until the core answers.
     sheet: Option<Sheet<(PlacementCode, Change)>>,
+    /// The placement the highlight stays on while the list comes page by
+    /// page (a placement just closed moves to the closed ones, further down).
+    follow: Option<PlacementCode>,
 }
 
 /// Why the screen asked.
@@ -168,6 +171,7 @@ impl Placements {
             page_ongoing: true,
             stale: false,
             sheet: None,
+            follow: None,
         }
     }
 
@@ -184,7 +188,8 @@ impl Placements {
     }
 
     fn take_first_page(&mut self, page: crate::api::Page<Revised<Placement>>, ctx: &mut Ctx) {
-        let keep = self.selected().map(|p| p.record.code);
+        let keep = self.follow.or_else(|| self.selected().map(|p| p.record.code));
+        self.follow = keep;
         self.rows = page.items;
         self.next = NextPage::after(true, page.next);
         self.loaded = true;
@@ -219,21 +224,25 @@ impl Placements {
     }
 
     fn take_next_page(&mut self, page: crate::api::Page<Revised<Placement>>) {
-        let keep = self.selected().map(|p| p.record.code);
+        let keep = self.follow.or_else(|| self.selected().map(|p| p.record.code));
         let known: std::collections::BTreeSet<PlacementCode> = self.rows.iter().map(|r| r.record.code).collect();
         self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.record.code)));
         self.next = NextPage::after(self.page_ongoing, page.next);
         self.arrange(keep);
+        if self.next == NextPage::Done {
+            self.follow = None;
+        }
     }
 
     fn arrange(&mut self, keep: Option<PlacementCode>) {
         let today = self.today.unwrap_or(time::Date::MIN);
         let due = self.due_only;
         self.shown = (0..self.rows.len()).filter(|&i| !due || due_this_month(&self.rows[i].record, today)).collect();
-        let at = keep
-            .and_then(|c| self.shown.iter().position(|&i| self.rows[i].record.code == c))
-            .unwrap_or(self.sel.selected);
-        self.sel.select(at, self.shown.len());
+        let found = keep.and_then(|c| self.shown.iter().position(|&i| self.rows[i].record.code == c));
+        if found.is_some() {
+            self.follow = None;
+        }
+        self.sel.select(found.unwrap_or(self.sel.selected), self.shown.len());
     }
 
     fn selected(&self) -> Option<&Revised<Placement>> {
@@ -241,10 +250,7 @@ impl Placements {
     }
 
     fn current(&self) -> Option<PlacementCode> {
-        match &self.mode {
-            Mode::Detail { placement, .. } => Some(placement.record.code),
-            Mode::List => self.selected().map(|p| p.record.code),
-        }
+        self.current_record().map(|p| p.record.code)
     }
 
     /// Asks for a record, to show it.
@@ -280,6 +286,8 @@ impl Placements {
         let lang = ctx.view.lang;
         match act {
             Act::Nav(n) => {
+                // The operator moved: the highlight no longer waits for a placement to come.
+                self.follow = None;
                 self.sel.nav(n, self.shown.len());
             }
             Act::Open => {
@@ -314,6 +322,8 @@ impl Placements {
                     Sheet::new(closing_form(title(Sx::Closing, &code_text, lang), today, lang), (code, Change::Close))
                 };
                 self.sheet = Some(sheet);
+                // What the status line said is about something else.
+                *ctx.notice = None;
             }
             Act::Reload => {
                 self.load(ctx);
@@ -520,7 +530,10 @@ impl Screen for Placements {
         let len = self.shown.len();
         match self.sel.pointer(ev, self.list_area, len) {
             Pointer::Open => self.act(Act::Open, ctx),
-            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Scrolled | Pointer::Selected => {
+                self.follow = None;
+                Outcome::Done
+            }
             Pointer::Ignored => Outcome::Ignored,
         }
     }

@@ -405,6 +405,7 @@ impl Proposals {
         };
         let form = plan_form(title(Sx::Plan, &proposal.to_string(), lang), &plan, lang);
         self.sheet = Some(Sheet::new(form, proposal));
+        *ctx.notice = None;
     }
 
     /// A key while the plan's form is open: saved, the placement starts

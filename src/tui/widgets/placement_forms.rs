@@ -173,7 +173,7 @@ pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
             Field::date("plan.start", lang, Some(plan.start)).required(),
             Field::date("plan.expected_end", lang, plan.expected_end),
             Field::number("plan.duration_months", lang, plan.duration_months.map(u64::from)),
-            Field::choice("plan.contact", lang, freqs, freq),
+            Field::choice("plan.contact", lang, freqs, freq).labelled(contact(lang)),
             Field::yes_no("plan.contact", lang, plan.contact.supervised).labelled(supervised(lang)),
             Field::text("plan.contact_notes", lang, &plan.contact_notes),
             Field::text("plan.review_dates", lang, &reviews).labelled(reviews_label(lang)),
@@ -279,8 +279,13 @@ fn supervised(lang: Lang) -> &'static str {
     lang.pick("incontri facilitati", "supervised contact")
 }
 
+/// Short enough for the label's column at 80 columns.
 fn reviews_label(lang: Lang) -> &'static str {
-    lang.pick("verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)")
+    lang.pick("verifiche (date separate da ,)", "planned reviews (dates, comma)")
+}
+
+fn contact(lang: Lang) -> &'static str {
+    lang.pick("incontri famiglia d'origine", "contact with family of origin")
 }
 
 fn not_a_date(lang: Lang) -> &'static str {
