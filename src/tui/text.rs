@@ -94,6 +94,7 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
         super::screens::proposals::Tx,
         super::screens::placements::Tx,
         super::widgets::prompt::Tx,
+        super::widgets::placement_forms::Sx,
         super::screens::families::Ftx,
         super::screens::needs::Tx,
         super::screens::needs::Ftx,
