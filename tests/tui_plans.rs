@@ -282,3 +282,29 @@ fn a_long_list_scrolled_with_keys_keeps_the_highlighted_row_in_view() {
     carla.code(KeyCode::Home, 1);
     assert!(highlighted(&carla.app, 80, 24)[0].starts_with("│72  "));
 }
+
+#[test]
+fn a_click_lands_on_the_row_drawn_under_it_after_scrolling() {
+    let fx = tui_fixture();
+    for _ in 0..40 {
+        fx.create_family(ANNA, family_input());
+    }
+    let mut carla = Loop::new(&fx.bank, CARLA);
+    let _ = draw_to_string(&mut carla.app, 80, 24);
+    carla.press("8");
+    carla.press(&"j".repeat(30));
+    // Rows 16 to 31 are shown (n. 57 down to 42), the first on line 5: line 7 is the third.
+    let frame = frame_to_string(&carla.app, 80, 24);
+    assert!(frame.lines().nth(7).is_some_and(|l| l.starts_with("│55  ")), "{frame}");
+    let click = ratatui::crossterm::event::MouseEvent {
+        kind: ratatui::crossterm::event::MouseEventKind::Down(ratatui::crossterm::event::MouseButton::Left),
+        column: 10,
+        row: 7,
+        modifiers: KeyModifiers::NONE,
+    };
+    let effects = carla.app.update(Msg::Mouse(click));
+    carla.settle(effects);
+    let frame = frame_to_string(&carla.app, 80, 24);
+    assert!(frame.contains(" 18/72 "), "{frame}");
+    assert!(highlighted(&carla.app, 80, 24)[0].starts_with("│55  "), "the row clicked is highlighted where it was");
+}
