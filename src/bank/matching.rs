@@ -4,7 +4,7 @@
 use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::access::{Operation, Subject};
-use crate::matching::{judge, score, Areas, MatchIndex, Scale, Tally};
+use crate::matching::{judge, score, MatchIndex, Scale, Tally};
 use crate::model::*;
 use crate::store::{StoreError, TreeId};
 
@@ -16,7 +16,7 @@ impl Bank {
         self.matching.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn index_mut(&self) -> RwLockWriteGuard<'_, MatchIndex> {
+    pub(super) fn index_mut(&self) -> RwLockWriteGuard<'_, MatchIndex> {
         self.matching.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -31,7 +31,7 @@ impl Bank {
         for item in self.store.iter::<Ambit>(TreeId::Ambits) {
             ambits.extend(aside.keep(item)?.map(|(_, a)| a));
         }
-        index.set_areas(Areas::new(&ambits));
+        index.set_ambits(ambits);
         search.add_comuni(self.comuni);
         for item in self.store.iter::<Service>(TreeId::Services) {
             let Some((_, s)) = aside.keep(item)? else { continue };
@@ -72,70 +72,6 @@ impl Bank {
 
     pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, crate::search::SearchIndex> {
         self.search.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// An operator record changed: search finds it as it is now.
-    pub(super) fn reindex_operator(&self, user: &str) {
-        match self.store.get::<Operator>(TreeId::Operators, user.as_bytes()) {
-            Ok(Some((_, o))) => self.search_mut().upsert_operator(&o),
-            Ok(None) => {}
-            Err(e) => tracing::error!("search index, operator {user}: {e}"),
-        }
-    }
-
-    /// Brings the index up to date with committed records, named by code.
-    /// Called under the write lock, so the next write sees them. A record
-    /// that cannot be read back is logged and the whole index rebuilt.
-    pub(super) fn reindex(&self, codes: &[String]) {
-        let result = (|| -> Result<(), StoreError> {
-            for code in codes {
-                match RecordCode::parse(code) {
-                    Some(RecordCode::Family(c)) => {
-                        if let Some((_, f)) = self.store.get::<Family>(TreeId::Families, &c.key())? {
-                            self.index_mut().upsert_family(&f, self.comuni);
-                            self.search_mut().upsert_family(&f);
-                        }
-                    }
-                    Some(RecordCode::Need(c)) => {
-                        if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &c.key())? {
-                            self.index_mut().upsert_need(&n, self.comuni);
-                            self.search_mut().upsert_need(&n);
-                        }
-                    }
-                    Some(RecordCode::Proposal(c)) => {
-                        if let Some((_, p)) = self.store.get::<Proposal>(TreeId::Proposals, &c.key())? {
-                            self.index_mut().upsert_proposal(&p);
-                        }
-                    }
-                    Some(RecordCode::Placement(c)) => {
-                        if let Some((_, p)) = self.store.get::<Placement>(TreeId::Placements, &c.key())? {
-                            self.index_mut().upsert_placement(&p);
-                        }
-                    }
-                    Some(RecordCode::Service(c)) => {
-                        if let Some((_, s)) = self.store.get::<Service>(TreeId::Services, &c.key())? {
-                            self.search_mut().upsert_service(&s);
-                        }
-                    }
-                    None => {}
-                }
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tracing::error!("matching index: {e}; rebuilding");
-            if let Err(e) = self.rebuild_index() {
-                tracing::error!("matching index rebuild failed: {e}");
-            }
-        }
-    }
-
-    /// Ambiti changed: "same ambito" follows.
-    pub(super) fn reindex_areas(&self) -> Result<(), StoreError> {
-        let ambits =
-            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
-        self.index_mut().set_areas(Areas::new(&ambits));
-        Ok(())
     }
 
     pub(super) fn scale<'a>(&'a self, index: &'a MatchIndex) -> Scale<'a> {

@@ -42,6 +42,9 @@ pub struct MatchIndex {
     placements_of_family: HashMap<FamilyCode, BTreeSet<PlacementCode>>,
     proposals_of_need: HashMap<NeedCode, BTreeSet<ProposalCode>>,
     areas: Areas,
+    /// Every ambito, by its key: the areas are made from them all, so one
+    /// saved ambito is taken in without reading the others again.
+    ambits: BTreeMap<String, Ambit>,
     languages: Languages,
 }
 
@@ -155,6 +158,20 @@ impl<K: Ord, T> Best<K, T> {
 impl MatchIndex {
     pub fn set_areas(&mut self, areas: Areas) {
         self.areas = areas;
+    }
+
+    /// Every ambito of the bank ("same ambito", "same district").
+    pub fn set_ambits(&mut self, ambits: Vec<Ambit>) {
+        self.ambits = ambits.into_iter().map(|a| (a.details.key(), a)).collect();
+        self.areas = Areas::new(&self.ambits.values().cloned().collect::<Vec<_>>());
+    }
+
+    /// One ambito saved, the others as they were.
+    pub fn upsert_ambit(&mut self, ambit: &Ambit) {
+        let mut ambits: Vec<Ambit> = std::mem::take(&mut self.ambits).into_values().collect();
+        ambits.retain(|a| a.details.key() != ambit.details.key());
+        ambits.push(ambit.clone());
+        self.set_ambits(ambits);
     }
 
     pub fn areas(&self) -> &Areas {
