@@ -36,8 +36,8 @@ impl Stored for Service {
         changed_fields(&old.details, &new.details)
     }
 
-    fn indexed(&self, bank: &Bank) {
-        bank.search_mut().upsert_service(self);
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_service(self);
     }
 }
 
@@ -64,8 +64,8 @@ impl Stored for Operator {
         changed_fields(&old.details, &new.details)
     }
 
-    fn indexed(&self, bank: &Bank) {
-        bank.search_mut().upsert_operator(self);
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_operator(self);
     }
 }
 
@@ -94,8 +94,8 @@ impl Stored for Ambit {
     }
 
     /// "Same ambito" follows at once.
-    fn indexed(&self, bank: &Bank) {
-        bank.index_mut().upsert_ambit(self);
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_ambit(self);
     }
 }
 

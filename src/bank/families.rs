@@ -36,10 +36,13 @@ impl Stored for Family {
         Some(index::family_entries(self))
     }
 
-    /// Matching ranks it and search finds it as saved.
-    fn indexed(&self, bank: &Bank) {
-        bank.index_mut().upsert_family(self, bank.comuni);
-        bank.search_mut().upsert_family(self);
+    /// Matching ranks it as saved (its load from the proposals and placements known).
+    fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
+        index.upsert_family(self, comuni);
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_family(self);
     }
 }
 

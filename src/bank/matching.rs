@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::store::{StoreError, TreeId};
 
 use super::families::ContactCache;
+use super::write::{take_in, Stored};
 use super::*;
 
 impl Bank {
@@ -27,40 +28,27 @@ impl Bank {
         let mut search = crate::search::SearchIndex::default();
         // A record that does not decode is set aside (`damage.rs`), never fatal.
         let mut aside = super::damage::Aside::default();
-        let mut ambits = Vec::new();
-        for item in self.store.iter::<Ambit>(TreeId::Ambits) {
-            ambits.extend(aside.keep(item)?.map(|(_, a)| a));
-        }
-        index.set_ambits(ambits);
         search.add_comuni(self.comuni);
-        for item in self.store.iter::<Service>(TreeId::Services) {
-            let Some((_, s)) = aside.keep(item)? else { continue };
-            search.upsert_service(&s);
+        let comuni = self.comuni;
+        // As a write hands each record (`write::Stored`); proposals and
+        // placements before families, whose free places they make.
+        macro_rules! take_all {
+            ($from:expr, $ty:ty) => {
+                for item in $from.iter::<$ty>(TreeId::of(<$ty as Stored>::KIND)) {
+                    let Some((_, record)) = aside.keep(item)? else { continue };
+                    take_in(&record, &mut index, &mut search, comuni);
+                }
+            };
         }
-        for item in self.store.iter::<Operator>(TreeId::Operators) {
-            let Some((_, o)) = aside.keep(item)? else { continue };
-            search.upsert_operator(&o);
-        }
+        take_all!(self.store, Ambit);
+        take_all!(self.store, Service);
+        take_all!(self.store, Operator);
         // Read once, without leaving the whole bank in sled's cache (`store::cache`).
         let mut once = self.store.read_once();
-        for item in once.iter::<Proposal>(TreeId::Proposals) {
-            let Some((_, p)) = aside.keep(item)? else { continue };
-            index.upsert_proposal(&p);
-        }
-        for item in once.iter::<Placement>(TreeId::Placements) {
-            let Some((_, p)) = aside.keep(item)? else { continue };
-            index.upsert_placement(&p);
-        }
-        for item in once.iter::<Family>(TreeId::Families) {
-            let Some((_, f)) = aside.keep(item)? else { continue };
-            index.upsert_family(&f, self.comuni);
-            search.upsert_family(&f);
-        }
-        for item in once.iter::<Need>(TreeId::Needs) {
-            let Some((_, n)) = aside.keep(item)? else { continue };
-            index.upsert_need(&n, self.comuni);
-            search.upsert_need(&n);
-        }
+        take_all!(once, Proposal);
+        take_all!(once, Placement);
+        take_all!(once, Family);
+        take_all!(once, Need);
         once.finish();
         self.set_aside(aside);
         index.shrink_to_fit();

@@ -42,10 +42,13 @@ impl Stored for Need {
         Some(index::need_entries(self))
     }
 
-    /// Matching ranks families for it (or forgets it, closed) and search finds it, as saved.
-    fn indexed(&self, bank: &Bank) {
-        bank.index_mut().upsert_need(self, bank.comuni);
-        bank.search_mut().upsert_need(self);
+    /// Matching ranks families for it, or forgets it once closed.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
+        index.upsert_need(self, comuni);
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_need(self);
     }
 }
 

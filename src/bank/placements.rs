@@ -34,8 +34,8 @@ impl Stored for Placement {
     }
 
     /// Matching counts the places it takes while it is ongoing.
-    fn indexed(&self, bank: &Bank) {
-        bank.index_mut().upsert_placement(self);
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_placement(self);
     }
 }
 

@@ -34,8 +34,8 @@ impl Stored for Proposal {
     }
 
     /// Matching counts the places it holds and the needs it waits on.
-    fn indexed(&self, bank: &Bank) {
-        bank.index_mut().upsert_proposal(self);
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_proposal(self);
     }
 }
 

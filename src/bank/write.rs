@@ -11,7 +11,9 @@
 
 use time::OffsetDateTime;
 
-use crate::model::{Meta, RecordKind};
+use crate::matching::MatchIndex;
+use crate::model::{Comuni, Meta, RecordKind};
+use crate::search::SearchIndex;
 use crate::store::audit::{changed_fields, AuditAction};
 use crate::store::codec::Versioned;
 use crate::store::{StoreTx, TreeId, TxResult};
@@ -44,14 +46,18 @@ pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
         changed_fields(old, new)
     }
 
-    /// Hands the committed record to the in-memory indexes (matching, search).
-    fn indexed(&self, bank: &Bank);
+    /// Takes the record into the matching index, if matching knows of its kind.
+    fn matched(&self, _index: &mut MatchIndex, _comuni: &Comuni) {}
+
+    /// Takes the record into the search index, if search finds its kind.
+    fn searched(&self, _index: &mut SearchIndex) {}
 }
 
 /// One record staged for a write, whatever its kind.
 trait Staged {
     fn write(&self, tx: &StoreTx, now: OffsetDateTime, by: &str) -> TxResult<(), BankError>;
-    fn indexed(&self, bank: &Bank);
+    fn matched(&self, index: &mut MatchIndex, comuni: &Comuni);
+    fn searched(&self, index: &mut SearchIndex);
     fn code(&self) -> String;
     /// The revision it is written with.
     fn revision(&self) -> u64;
@@ -85,8 +91,12 @@ impl<T: Stored> Staged for Put<T> {
         Ok(())
     }
 
-    fn indexed(&self, bank: &Bank) {
-        self.record.indexed(bank);
+    fn matched(&self, index: &mut MatchIndex, comuni: &Comuni) {
+        self.record.matched(index, comuni);
+    }
+
+    fn searched(&self, index: &mut SearchIndex) {
+        self.record.searched(index);
     }
 
     fn code(&self) -> String {
@@ -290,10 +300,20 @@ impl Bank {
         Ok(self.indexed(set))
     }
 
-    /// The committed records go to the in-memory indexes as written.
+    /// The committed records go to the in-memory indexes as written (one
+    /// index at a time: a reader never waits on both).
     fn indexed(&self, set: WriteSet) -> Written {
-        for put in &set.puts {
-            put.indexed(self);
+        {
+            let mut matching = self.index_mut();
+            for put in &set.puts {
+                put.matched(&mut matching, self.comuni);
+            }
+        }
+        {
+            let mut search = self.search_mut();
+            for put in &set.puts {
+                put.searched(&mut search);
+            }
         }
         let mut puts = set.puts.iter();
         let first = puts.next().expect("a write writes a record");
@@ -304,6 +324,13 @@ impl Bank {
             also: puts.map(|p| p.code()).collect(),
         }
     }
+}
+
+/// One record read from the store (at start-up, after an import) into
+/// fresh indexes, as a write would hand it.
+pub(super) fn take_in<T: Stored>(record: &T, matching: &mut MatchIndex, search: &mut SearchIndex, comuni: &Comuni) {
+    record.matched(matching, comuni);
+    record.searched(search);
 }
 
 fn write_all(tx: &StoreTx, set: &WriteSet) -> TxResult<(), BankError> {
