@@ -2,7 +2,8 @@
 //! through real requests: a saved record is found and ranked with its new
 //! values at once, without being read back from the store; a write based
 //! on an old revision is refused as a conflict on every kind; and a
-//! refused write leaves the store, the indexes and the audit log as they were.
+//! refused write leaves the store, the indexes and the audit log as they
+//! were; whom a change concerns is known from the records written.
 //!
 //! The child is anna's (S-001, Dalmine), the family bruno's (S-002,
 //! Bergamo), as in tests/proposals.rs. All names are synthetic.
@@ -10,8 +11,9 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
-use banca::bank::{Actor, BankError, NeedRanking, Reply, Request, Response, Saved};
+use banca::bank::{Actor, BankError, Change, Committed, Event, Involved, NeedRanking, Reply, Request, Response, Saved};
 use banca::matching::HardRule;
 use banca::model::*;
 use banca::store::{reads_here, TreeId};
@@ -250,4 +252,37 @@ fn a_refused_write_leaves_the_store_the_indexes_and_the_audit_log_as_they_were()
     assert_eq!(ranked(&fx, need), ranked_before, "matching never saw the refused change");
     assert_eq!(fx.need(CARLA, need).placement.status, NeedStatus::Matching);
     assert_eq!(fx.create_family(BRUNO, approved_family(bergamo())).to_string(), "F-2026-0002");
+}
+
+#[test]
+fn whom_a_change_concerns_comes_from_the_records_written_not_read_back() {
+    let fx = fixture();
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&heard);
+    fx.bank.on_change(move |c: &Committed| sink.lock().unwrap().push(c.clone()));
+    let need = fx.create_need(ANNA, need_input());
+    let family = fx.create_family(BRUNO, approved_family(bergamo()));
+    heard.lock().unwrap().clear();
+
+    let (base_revision, mut input) = fx.family_as_input(family);
+    input.profile.household.pets = "due gatti".into();
+    let before = reads_here(TreeId::Families);
+    saved(handle_here(&fx, BRUNO, Request::FamilyUpdate { code: family, base_revision, input }));
+    assert_eq!(reads_here(TreeId::Families) - before, 1, "loaded once; neither the indexes nor the event read it back");
+    let proposal = saved(handle_here(&fx, ANNA, Request::ProposalCreate { need, family, note: String::new() })).code;
+
+    let change = |kind, code: String, revision, by: &str, involved| Committed {
+        event: Event::Changed(Change { kind, code, revision, by: by.into() }),
+        involved,
+    };
+    let link = Involved::Link { need: S1, family: S2 };
+    assert_eq!(
+        *heard.lock().unwrap(),
+        vec![
+            change(RecordKind::Family, family.to_string(), 2, BRUNO, Involved::Service(S2)),
+            change(RecordKind::Proposal, proposal, 1, ANNA, link),
+            // The need moved to "in abbinamento" is heard where the link is.
+            change(RecordKind::Need, need.to_string(), 0, ANNA, link),
+        ]
+    );
 }

@@ -44,6 +44,10 @@ impl Stored for Family {
     fn searched(&self, index: &mut crate::search::SearchIndex) {
         index.upsert_family(self);
     }
+
+    fn involved(&self) -> Involved {
+        Involved::Service(self.service)
+    }
 }
 
 impl Bank {

@@ -216,8 +216,10 @@ impl Bank {
         self.store.check_usable()?;
         let writes = changes::writes(&request);
         crate::store::take_committed();
+        write::take_written();
         let response = self.dispatch_contained(actor, request);
         let committed = crate::store::take_committed();
+        let written = write::take_written();
         // Nothing leaves that is not durable: a write being flushed may
         // have been read; wait for its flush, and if it failed, answer
         // nothing but that (its author alone hears why) — or a write of
@@ -229,7 +231,7 @@ impl Bank {
             (Ok(()), response) => response,
         };
         if let (Some(writes), Ok(reply)) = (writes, &response) {
-            self.notify(actor, writes, reply);
+            self.notify(actor, writes, reply, &written);
         }
         response
     }

@@ -50,6 +50,10 @@ impl Stored for Need {
     fn searched(&self, index: &mut crate::search::SearchIndex) {
         index.upsert_need(self);
     }
+
+    fn involved(&self) -> Involved {
+        Involved::Service(self.service)
+    }
 }
 
 /// A sibling need the same transaction rewrites.

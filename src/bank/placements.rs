@@ -37,6 +37,10 @@ impl Stored for Placement {
     fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
         index.upsert_placement(self);
     }
+
+    fn involved(&self) -> Involved {
+        Involved::Link { need: self.need_service, family: self.family_service }
+    }
 }
 
 impl Bank {

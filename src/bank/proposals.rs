@@ -37,6 +37,10 @@ impl Stored for Proposal {
     fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
         index.upsert_proposal(self);
     }
+
+    fn involved(&self) -> Involved {
+        Involved::Link { need: self.need_service, family: self.family_service }
+    }
 }
 
 /// A need whose status the same transaction moves.

@@ -125,7 +125,7 @@ impl Bank {
         let actor = restore.actor.clone();
         let response = restore.finish();
         if let Ok(reply) = &response {
-            self.notify(&actor, changes::Writes::Bank, reply);
+            self.notify(&actor, changes::Writes::Bank, reply, &[]);
         }
         response
     }

@@ -11,6 +11,9 @@
 
 use time::OffsetDateTime;
 
+use std::cell::RefCell;
+
+use crate::access::Involved;
 use crate::matching::MatchIndex;
 use crate::model::{Comuni, Meta, RecordKind};
 use crate::search::SearchIndex;
@@ -20,6 +23,19 @@ use crate::store::{StoreTx, TreeId, TxResult};
 
 use super::index::{self, Entries};
 use super::*;
+
+thread_local! {
+    /// What this thread's request saved, with the services each record
+    /// belongs to: whom the change concerns is known without reading the
+    /// records back (`take_written`).
+    static WRITTEN: RefCell<Vec<(String, Involved)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The records saved on this thread since the last call, by code, with
+/// the services each belongs to.
+pub(super) fn take_written() -> Vec<(String, Involved)> {
+    WRITTEN.take()
+}
 
 /// A kind of record the bank keeps in its tree under a key, with a revision.
 pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
@@ -46,6 +62,12 @@ pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
         changed_fields(old, new)
     }
 
+    /// The services it belongs to, as the access table needs them to tell
+    /// whom its change concerns (`changes.rs`).
+    fn involved(&self) -> Involved {
+        Involved::Nobody
+    }
+
     /// Takes the record into the matching index, if matching knows of its kind.
     fn matched(&self, _index: &mut MatchIndex, _comuni: &Comuni) {}
 
@@ -58,6 +80,7 @@ trait Staged {
     fn write(&self, tx: &StoreTx, now: OffsetDateTime, by: &str) -> TxResult<(), BankError>;
     fn matched(&self, index: &mut MatchIndex, comuni: &Comuni);
     fn searched(&self, index: &mut SearchIndex);
+    fn involved(&self) -> Involved;
     fn code(&self) -> String;
     /// The revision it is written with.
     fn revision(&self) -> u64;
@@ -97,6 +120,10 @@ impl<T: Stored> Staged for Put<T> {
 
     fn searched(&self, index: &mut SearchIndex) {
         self.record.searched(index);
+    }
+
+    fn involved(&self) -> Involved {
+        self.record.involved()
     }
 
     fn code(&self) -> String {
@@ -279,6 +306,7 @@ impl Bank {
         if let [only] = set.puts.as_slice() {
             if only.is_unchanged() {
                 let code = only.code();
+                WRITTEN.with_borrow_mut(|w| w.push((code.clone(), only.involved())));
                 return Ok(Written { code, revision: only.revision() - 1, changed: vec![], also: vec![] });
             }
         }
@@ -315,6 +343,7 @@ impl Bank {
                 put.searched(&mut search);
             }
         }
+        WRITTEN.with_borrow_mut(|w| w.extend(set.puts.iter().map(|p| (p.code(), p.involved()))));
         let mut puts = set.puts.iter();
         let first = puts.next().expect("a write writes a record");
         Written {
