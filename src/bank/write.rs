@@ -9,9 +9,9 @@
 //! group, a proposal and the needs it moves): the first one staged is the
 //! one the reply names, the others are its `also_changed`, in order.
 
-use time::OffsetDateTime;
-
 use std::cell::RefCell;
+
+use time::OffsetDateTime;
 
 use crate::access::Involved;
 use crate::matching::MatchIndex;
@@ -52,7 +52,8 @@ pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
     fn meta_mut(&mut self) -> &mut Meta;
 
     /// Its entries in the secondary indexes (status, service, comune,
-    /// referent), kept in the record's transaction; none for most kinds.
+    /// referent), kept in the record's transaction; none for most kinds
+    /// (only a kind with a code letter may have them: it prefixes the entries).
     fn entries(&self) -> Option<Entries> {
         None
     }
