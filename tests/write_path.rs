@@ -13,7 +13,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use banca::bank::{Actor, BankError, Change, Committed, Event, Involved, NeedRanking, Reply, Request, Response, Saved};
+use banca::api::{BankError, Change, Event, NeedRanking, Reply, Request, Response, Saved};
+use banca::bank::{Actor, Committed, Involved};
 use banca::matching::HardRule;
 use banca::model::*;
 use banca::store::{reads_here, TreeId};

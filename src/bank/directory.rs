@@ -143,7 +143,9 @@ impl Bank {
         let existing = self.store.get::<Ambit>(TreeId::Ambits, key.as_bytes())?;
         match (&existing, base) {
             (Some((rev, old)), Some(b)) if *rev != b => return Err(conflict(input.name.clone(), b, *rev, &old.meta)),
-            (Some(_), None) => return Err(BankError::invalid("name", Reason::Duplicate { value: input.name.clone() })),
+            (Some(_), None) => {
+                return Err(BankError::invalid(Field::Name, Reason::Duplicate { value: input.name.clone() }))
+            }
             (None, Some(_)) => return Err(BankError::NotFound { code: input.name.clone() }),
             _ => {}
         }
@@ -157,7 +159,7 @@ impl Bank {
             for c in &input.comuni {
                 if other.details.comuni.contains(c) {
                     problems.push(
-                        "comuni",
+                        Field::Comuni,
                         Reason::ComuneInOtherAmbit { comune: c.to_string(), ambit: other.details.name.clone() },
                     );
                 }
@@ -217,12 +219,12 @@ impl Bank {
         for item in self.store.iter::<Service>(TreeId::Services) {
             let (_, s) = item?;
             if Some(s.code) != this && normalize(&s.details.name) == normalize(&input.name) {
-                problems.push("name", Reason::Duplicate { value: input.name.clone() });
+                problems.push(Field::Name, Reason::Duplicate { value: input.name.clone() });
             }
         }
         for a in &input.ambits {
             if !self.store.tree(TreeId::Ambits).contains_key(normalize(a).as_bytes()).map_err(StoreError::from)? {
-                problems.push("ambits", Reason::UnknownAmbit { name: a.clone() });
+                problems.push(Field::Ambits, Reason::UnknownAmbit { name: a.clone() });
             }
         }
         Ok(())
@@ -283,7 +285,7 @@ impl Bank {
     fn check_operator_service(&self, problems: &mut Problems, input: &OperatorInput) -> Result<(), BankError> {
         if let Some(code) = input.service {
             if self.store.get::<Service>(TreeId::Services, &code.key())?.is_none() {
-                problems.push("service", Reason::UnknownService { code: code.to_string() });
+                problems.push(Field::Service, Reason::UnknownService { code: code.to_string() });
             }
         }
         Ok(())
@@ -295,7 +297,7 @@ impl Bank {
         let mut problems = input.validate(user);
         self.check_operator_service(&mut problems, &input)?;
         if self.store.get::<Operator>(TreeId::Operators, user.as_bytes())?.is_some() {
-            problems.push("user", Reason::Duplicate { value: user.to_string() });
+            problems.push(Field::User, Reason::Duplicate { value: user.to_string() });
         }
         finish(problems)?;
         let mut set = WriteSet::new(self.clock.now(), &who.user);
@@ -318,7 +320,7 @@ impl Bank {
                 let stays_admin = input.role == Role::Admin && input.active;
                 if was_admin && !stays_admin && self.active_admins()? <= 1 {
                     // Nobody could manage the bank any more.
-                    problems.push("role", Reason::LastAdmin);
+                    problems.push(Field::Role, Reason::LastAdmin);
                 }
                 finish(problems)?;
                 Ok(Operator { user: user.to_string(), details: input, meta: old.meta.clone() })

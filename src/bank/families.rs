@@ -88,7 +88,10 @@ impl Bank {
             } else if input.private_is_empty() {
                 with_stored_private(input, old)
             } else {
-                return Err(BankError::invalid("identity", Reason::NotExpected { condition: IDENTITY_HIDDEN.into() }));
+                return Err(BankError::invalid(
+                    Field::Identity,
+                    Reason::NotExpected { condition: IDENTITY_HIDDEN.into() },
+                ));
             };
             let mut problems = input.validate_since(&self.context(), Some(&old.profile));
             let service = input.service.unwrap_or(old.service);
@@ -101,7 +104,7 @@ impl Bank {
             self.check_referent(&mut problems, service, &referent)?;
             if !old.profile.status.can_become(input.profile.status) {
                 problems.push(
-                    "profile.status",
+                    Field::FamilyStatus,
                     Reason::StatusTransition {
                         from: old.profile.status.token().into(),
                         to: input.profile.status.token().into(),

@@ -23,12 +23,10 @@ mod startup;
 mod store_errors;
 mod write;
 
-pub use crate::api::*;
-/// This session's shim: `crate::bank::api` names the wire's types, now in `crate::api`.
-pub mod api {
-    pub use crate::api::*;
-}
 pub use crate::access::Involved;
+// The wire's types, for the bank's own modules (`super::Reply`); callers
+// name them in `crate::api`.
+use crate::api::*;
 pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::Committed;
@@ -361,7 +359,7 @@ impl Bank {
         }
         let user = admin.map(|a| a.trim().to_string()).unwrap_or_else(|| actor.user.clone());
         if !crate::model::operator::is_valid_user_name(&user) {
-            return Err(BankError::invalid("user", Reason::InvalidUserName));
+            return Err(BankError::invalid(Field::User, Reason::InvalidUserName));
         }
         let now = self.clock.now();
         let admin = Operator {
@@ -446,12 +444,12 @@ impl Bank {
     /// Checks that a referent can answer for a record of `service`.
     fn check_referent(&self, problems: &mut Problems, service: ServiceCode, referent: &str) -> Result<(), BankError> {
         match self.store.get::<Operator>(TreeId::Operators, referent.as_bytes())? {
-            None => problems.push("referent", Reason::UnknownOperator { user: referent.to_string() }),
+            None => problems.push(Field::Referent, Reason::UnknownOperator { user: referent.to_string() }),
             Some((_, op)) if !op.details.active => {
-                problems.push("referent", Reason::ReferentInactive { user: referent.to_string() })
+                problems.push(Field::Referent, Reason::ReferentInactive { user: referent.to_string() })
             }
             Some((_, op)) if op.details.service != Some(service) => problems.push(
-                "referent",
+                Field::Referent,
                 Reason::ReferentNotInService { user: referent.to_string(), service: service.to_string() },
             ),
             Some(_) => {}
@@ -469,11 +467,11 @@ impl Bank {
     ) -> Result<Option<ServiceCode>, BankError> {
         let service = requested.or(who.service);
         match service {
-            None => problems.push("service", Reason::Required),
+            None => problems.push(Field::Service, Reason::Required),
             Some(code) => match self.store.get::<Service>(TreeId::Services, &code.key())? {
-                None => problems.push("service", Reason::UnknownService { code: code.to_string() }),
+                None => problems.push(Field::Service, Reason::UnknownService { code: code.to_string() }),
                 Some((_, s)) if !s.details.active => {
-                    problems.push("service", Reason::UnknownService { code: code.to_string() })
+                    problems.push(Field::Service, Reason::UnknownService { code: code.to_string() })
                 }
                 Some(_) => {}
             },

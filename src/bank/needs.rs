@@ -108,7 +108,7 @@ impl Bank {
             if !crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(old.service)) {
                 if !input.identity_is_blank() {
                     let condition = super::families::IDENTITY_HIDDEN.into();
-                    return Err(BankError::invalid("identity", Reason::NotExpected { condition }));
+                    return Err(BankError::invalid(Field::Identity, Reason::NotExpected { condition }));
                 }
                 input.identity = old.identity.clone();
             }
@@ -123,7 +123,7 @@ impl Bank {
             self.check_siblings(&mut problems, Some(code), service, &input.placement.siblings)?;
             if !old.placement.status.can_become(input.placement.status) {
                 problems.push(
-                    "placement.status",
+                    Field::NeedStatus,
                     Reason::StatusTransition {
                         from: old.placement.status.token().into(),
                         to: input.placement.status.token().into(),
@@ -305,7 +305,7 @@ impl Bank {
         siblings: &[NeedCode],
     ) -> Result<(), BankError> {
         for s in siblings {
-            let field = "placement.siblings";
+            let field = Field::Siblings;
             if Some(*s) == this {
                 problems.push(field, Reason::SiblingIsSelf);
                 continue;

@@ -163,7 +163,7 @@ impl Bank {
             let review = Review { date, note: note.trim().to_string(), by: who.user.clone() };
             let mut problems = review.validate(cx, p.plan.start);
             // One review more than a placement may hold is refused, by count.
-            problems.limit_count("reviews", p.reviews.len() + 1, crate::model::limits::MAX_REVIEWS);
+            problems.limit_count(Field::Reviews, p.reviews.len() + 1, crate::model::limits::MAX_REVIEWS);
             finish(problems)?;
             p.reviews.push(review);
             p.reviews.sort_by_key(|r| r.date);

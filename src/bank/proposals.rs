@@ -94,7 +94,7 @@ impl Bank {
             return Err(BankError::Refused(Refusal::NeedClosed { need }));
         }
         let mut problems = Problems::new();
-        problems.limit_text("note", &note, MAX_STEP_NOTE);
+        problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
         finish(problems)?;
 
         let (unit, scored) = {
@@ -189,9 +189,9 @@ impl Bank {
             let mut problems = Problems::new();
             if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
                 // The other service reads the reason in its history.
-                problems.require_text("note", &note, MAX_STEP_NOTE);
+                problems.require_text(Field::Note, &note, MAX_STEP_NOTE);
             } else {
-                problems.limit_text("note", &note, MAX_STEP_NOTE);
+                problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
             }
             finish(problems)?;
             if to == ProposalStatus::Accepted {

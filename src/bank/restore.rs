@@ -206,7 +206,7 @@ impl Restore<'_> {
         }
         for (line, code) in std::mem::take(&mut self.later_siblings) {
             if !self.exists(TreeId::Needs, &code.key()) {
-                let problem = Problem::new("placement.siblings", Reason::UnknownCode { code: code.to_string() });
+                let problem = Problem::new(Field::Siblings, Reason::UnknownCode { code: code.to_string() });
                 self.fault(line, LineFault::Invalid(vec![problem]));
             }
         }
@@ -342,7 +342,7 @@ impl Restore<'_> {
         let mut problems = Vec::new();
         let service = |s: ServiceCode, problems: &mut Vec<Problem>| {
             if !self.exists(TreeId::Services, &s.key()) {
-                problems.push(Problem::new("service", Reason::UnknownService { code: s.to_string() }));
+                problems.push(Problem::new(Field::Service, Reason::UnknownService { code: s.to_string() }));
             }
         };
         match line {
@@ -357,7 +357,7 @@ impl Restore<'_> {
                     if s.key() > record.code.key() {
                         self.later_siblings.push((n, *s));
                     } else if !self.exists(TreeId::Needs, &s.key()) {
-                        problems.push(Problem::new("placement.siblings", Reason::UnknownCode { code: s.to_string() }));
+                        problems.push(Problem::new(Field::Siblings, Reason::UnknownCode { code: s.to_string() }));
                     }
                 }
             }
@@ -369,7 +369,8 @@ impl Restore<'_> {
                 problems =
                     self.link_problems(&record.needs, record.family, [record.need_service, record.family_service]);
                 if !self.exists(TreeId::Proposals, &record.proposal.key()) {
-                    problems.push(Problem::new("proposal", Reason::UnknownCode { code: record.proposal.to_string() }));
+                    problems
+                        .push(Problem::new(Field::Proposal, Reason::UnknownCode { code: record.proposal.to_string() }));
                 }
             }
             _ => {}
@@ -379,7 +380,7 @@ impl Restore<'_> {
 
     fn referent(&self, user: &str, problems: &mut Vec<Problem>) {
         if !self.exists(TreeId::Operators, user.as_bytes()) {
-            problems.push(Problem::new("referent", Reason::UnknownOperator { user: user.to_string() }));
+            problems.push(Problem::new(Field::Referent, Reason::UnknownOperator { user: user.to_string() }));
         }
     }
 
@@ -388,15 +389,15 @@ impl Restore<'_> {
         let mut problems = Vec::new();
         for n in needs {
             if !self.exists(TreeId::Needs, &n.key()) {
-                problems.push(Problem::new("needs", Reason::UnknownCode { code: n.to_string() }));
+                problems.push(Problem::new(Field::Needs, Reason::UnknownCode { code: n.to_string() }));
             }
         }
         if !self.exists(TreeId::Families, &family.key()) {
-            problems.push(Problem::new("family", Reason::UnknownCode { code: family.to_string() }));
+            problems.push(Problem::new(Field::Family, Reason::UnknownCode { code: family.to_string() }));
         }
         for s in services {
             if !self.exists(TreeId::Services, &s.key()) {
-                problems.push(Problem::new("service", Reason::UnknownService { code: s.to_string() }));
+                problems.push(Problem::new(Field::Service, Reason::UnknownService { code: s.to_string() }));
             }
         }
         problems

@@ -162,6 +162,28 @@ pub enum StoreError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+/// The store's errors as the edge words them (`api::OpenFailure`): the
+/// raw key, and sled's own error type, stay here.
+impl From<StoreError> for crate::api::OpenFailure {
+    fn from(e: StoreError) -> Self {
+        use crate::api::OpenFailure as F;
+        match e {
+            StoreError::Locked { path } => F::Locked { path },
+            StoreError::NoBank { path } => F::NoBank { path },
+            StoreError::NotABank { path } => F::NotABank { path },
+            StoreError::NewerFormat { path, found, supported } => F::NewerFormat { path, found, supported },
+            StoreError::IncompleteImport { path } => F::IncompleteImport { path },
+            StoreError::Corrupt { tree, key, reason, .. } => F::Corrupt { tree: tree.to_string(), key, reason },
+            StoreError::Unstorable { tree, key, reason } => F::Unstorable { tree: tree.to_string(), key, reason },
+            StoreError::DiskFull { path, available, reserve } => F::DiskFull { path, available, reserve },
+            StoreError::WriteFailed { path, reason } => F::WriteFailed { path, reason },
+            StoreError::Halted { path, reason } => F::Halted { path, reason },
+            StoreError::Sled(e) => F::Storage(e.to_string()),
+            StoreError::Io { path, source } => F::Io { path, source },
+        }
+    }
+}
+
 pub struct Store {
     db: sled::Db,
     trees: Vec<Tree>,
