@@ -34,7 +34,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Actor, Bank, BankConfig, FamilyFilter, FixedClock, NeedFilter, Reply, Request};
+use banca::api::{FamilyFilter, NeedFilter, Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
 use banca::model::{FamilyCode, FamilyStatus, NeedCode, NeedStatus};
 use time::macros::datetime;

@@ -45,7 +45,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request};
+use banca::api::{Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::client::{Client, Target};
 use banca::demo::DemoOptions;
 use banca::model::{Comuni, Family, Need, Operator, Service};

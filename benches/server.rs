@@ -24,7 +24,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use banca::bank::{BankError, FamilyFilter, Reply, Request};
+use banca::api::{BankError, FamilyFilter, Reply, Request};
 use banca::client::{Client, Target};
 use banca::model::FamilyCode;
 use rand::{Rng, SeedableRng};
@@ -330,7 +330,7 @@ fn run_case(target: &Target, codes: &Arc<Vec<FamilyCode>>, op: Op, clients: usiz
     total
 }
 
-fn timed_call(client: &mut Client, request: Request) -> (Duration, banca::bank::Response) {
+fn timed_call(client: &mut Client, request: Request) -> (Duration, banca::api::Response) {
     let start = Instant::now();
     let response = client.call(request).expect("connection to the server");
     (start.elapsed(), response)

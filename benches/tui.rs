@@ -11,16 +11,20 @@
 #[path = "common/mod.rs"]
 #[allow(dead_code)]
 mod common;
+#[path = "../tests/common/core_source.rs"]
+mod core_source;
 
 use common::env_or;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request};
+use banca::api::{Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
 use banca::i18n::Lang;
-use banca::tui::{view_for, App, CoreSource, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
+use banca::tui::{view_for, App, Delayed, Effect, InProcess, Job, Live, Msg, Theme, Worker};
+use core_source::CoreSource;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -264,8 +268,8 @@ fn requests_per_change(bank: &Arc<Bank>, admin: &str) {
         other => panic!("families: {other:?}"),
     };
     let (open, other) = (&families[0], &families[1]);
-    let changed = |f: &banca::bank::FamilyView| {
-        Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+    let changed = |f: &banca::api::FamilyView| {
+        Live::Changed(banca::api::Event::Changed(banca::api::Change {
             kind: banca::model::RecordKind::Family,
             code: f.code.to_string(),
             revision: f.revision + 1,

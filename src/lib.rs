@@ -5,7 +5,9 @@
 //! (plain types, validation, `RecordKind`) → `api` (the wire's types) →
 //! `store` (sled, codec, indexes, audit), `access`, `matching`, `search` →
 //! `bank` (every operation as a `Request`) → `server`; clients (`cli`,
-//! `tui`) speak `api` through `protocol` and `client`.
+//! `tui`) speak `api` through `protocol` and `client`, and only the
+//! binary's dispatcher (`cli/mod.rs`) starts what runs a bank in process
+//! (`server::entry`, `demo`) or the interface.
 
 pub mod access;
 pub mod api;
@@ -16,6 +18,7 @@ pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod i18n;
+pub mod logging;
 pub mod matching;
 pub mod model;
 pub mod present;

@@ -11,7 +11,7 @@
 
 mod common;
 
-use banca::bank::{BankError, FamilyFilter, NeedFilter, Reply, Request};
+use banca::api::{BankError, FamilyFilter, NeedFilter, Reply, Request};
 use banca::model::*;
 use common::*;
 

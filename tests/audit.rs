@@ -5,8 +5,7 @@
 
 mod common;
 
-use banca::api::AuditEntry;
-use banca::bank::{BankError, NeedFilter, Reply, Request};
+use banca::api::{AuditEntry, BankError, NeedFilter, Reply, Request};
 use banca::model::*;
 use banca::store::audit::{AuditAction, AuditEntry as StoredEntry, ChainBreak};
 use banca::store::TreeId;

@@ -7,9 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use banca::bank::{
-    Bank, BankError, ExportLine, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response,
-};
+use banca::api::{BankError, FamilyFilter, ImportSummary, Imported, LineFault, NeedFilter, Reply, Request, Response};
+use banca::bank::{Bank, ExportLine};
 use banca::model::*;
 use banca::store::audit::{ChainBreak, HashSegment, HashVersion};
 use common::*;
@@ -241,13 +240,13 @@ fn an_import_names_every_bad_line_and_writes_nothing() {
     assert_eq!(
         at(inverted + 1),
         &LineFault::Invalid(vec![Problem::new(
-            "profile.ages",
+            Field::Ages,
             Reason::AgeRangeInverted { min_months: 120, max_months: 47 }
         )])
     );
     assert_eq!(
         at(orphan + 1),
-        &LineFault::Invalid(vec![Problem::new("service", Reason::UnknownService { code: "S-099".into() })])
+        &LineFault::Invalid(vec![Problem::new(Field::Service, Reason::UnknownService { code: "S-099".into() })])
     );
     assert_eq!(at(tampered + 1), &LineFault::AuditChain(ChainBreak::Altered { seq: 5 }));
 
@@ -437,19 +436,19 @@ fn a_record_line_beyond_the_bounds_is_refused_by_field_and_limit_and_writes_noth
     assert_eq!(
         at(family + 1),
         &LineFault::Invalid(vec![
-            Problem::new("identity.adults", Reason::TooMany { max: 10 }),
-            Problem::new("identity.email", Reason::TooLong { max: 254 }),
+            Problem::new(Field::Adults, Reason::TooMany { max: 10 }),
+            Problem::new(Field::IdentityEmail, Reason::TooLong { max: 254 }),
             // Its service's line was refused (the 2 MB e-mail), so the
             // restore holds no S-001 for this family to name.
-            Problem::new("service", Reason::UnknownService { code: "S-001".into() }),
+            Problem::new(Field::Service, Reason::UnknownService { code: "S-001".into() }),
         ])
     );
-    assert_eq!(at(service + 1), &LineFault::Invalid(vec![Problem::new("email", Reason::TooLong { max: 254 })]));
+    assert_eq!(at(service + 1), &LineFault::Invalid(vec![Problem::new(Field::Email, Reason::TooLong { max: 254 })]));
     assert_eq!(
         at(need + 1),
         &LineFault::Invalid(vec![
-            Problem::new("placement.languages", Reason::TooMany { max: 20 }),
-            Problem::new("service", Reason::UnknownService { code: "S-001".into() }),
+            Problem::new(Field::PlacementLanguages, Reason::TooMany { max: 20 }),
+            Problem::new(Field::Service, Reason::UnknownService { code: "S-001".into() }),
         ])
     );
     assert!(target.store().is_empty(), "nothing written");

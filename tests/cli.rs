@@ -161,37 +161,59 @@ fn a_wrong_date_is_refused_naming_the_flag_and_nothing_is_saved() {
 #[test]
 fn every_core_problem_is_reported_at_once_with_its_flag() {
     let bank = Bank::new().with_service();
-    let out = bank
-        .run(&[
-            "family",
-            "add",
-            "--service",
-            "S-001",
-            "--referent",
-            "anna",
-            "--adult",
-            "Laura Bassi,1979",
-            "--comune",
-            "Dalmine",
-            "--ages",
-            "12-6",
-            "--status",
-            "idonea",
-            "--approved-on",
-            "01/03/2026",
-            "--review-on",
-            "01/01/2026",
-            "--email",
-            "laura@",
-        ])
-        .code(1)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
-    for expected in ["--ages", "12 anni", "--review-on", "--email", "--kinds"] {
-        assert!(err.contains(expected), "missing {expected} in:\n{err}");
+    let add = [
+        "family",
+        "add",
+        "--service",
+        "S-001",
+        "--referent",
+        "anna",
+        "--adult",
+        "Laura Bassi,1979",
+        "--adult",
+        "Marco Neri,2020",
+        "--comune",
+        "Dalmine",
+        "--ages",
+        "12-6",
+        "--status",
+        "idonea",
+        "--approved-on",
+        "01/03/2026",
+        "--review-on",
+        "01/01/2026",
+        "--email",
+        "laura@",
+    ];
+    let refused = |lang: &str| {
+        let out = bank.run(&[&["--lang", lang][..], &add].concat()).code(1).get_output().stderr.clone();
+        String::from_utf8(out).unwrap()
+    };
+    // Each line: the flag to retype, the field in words (an adult by its
+    // place in the list), the reason.
+    let err = refused("it");
+    for expected in [
+        "Dati non validi, nulla è stato salvato:",
+        "  - --adult (anno di nascita dell'adulto n. 2): deve essere tra ",
+        "  - --email (e-mail): ",
+        "  - --kinds (tipi di affido): ",
+        "  - --ages (fascia d'età): il minimo (12 anni) supera il massimo (6 anni)",
+        "  - --review-on (data di revisione): deve essere successiva a «data di idoneità»",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
+    let err = refused("en");
+    for expected in [
+        "Invalid input, nothing was saved:",
+        "  - --adult (adult's birth year n. 2): must be between ",
+        "  - --email (e-mail): ",
+        "  - --kinds (kinds of placement): ",
+        "  - --ages (age range): ",
+        "  - --review-on (review date): must come after \"approval date\"",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    bank.run(&["family", "list"]).success().stdout(predicate::str::contains("Nessuna famiglia"));
 }
 
 #[test]

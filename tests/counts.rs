@@ -5,7 +5,7 @@
 
 mod common;
 
-use banca::bank::{BankError, Counted, FamilyFilter, ProposalFilter, Reply, Request};
+use banca::api::{BankError, Counted, FamilyFilter, ProposalFilter, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::{FamilyStatus, ProposalCode, ProposalStatus, Role, Urgency};
 use banca::tui::draw_to_string;

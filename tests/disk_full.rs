@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use banca::bank::{BankError, FamilyFilter, Reply, Request};
+use banca::api::{BankError, FamilyFilter, Reply, Request};
 use banca::client::Client;
 use banca::model::FamilyCode;
 
@@ -379,7 +379,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use banca::bank::FamilyView;
+use banca::api::FamilyView;
 use rand::{Rng, SeedableRng};
 
 /// Families updated by one writer each, with a counter in their languages
@@ -450,7 +450,7 @@ impl Book {
     /// failed write or a server gone is a fault, returned.
     fn storm(&self, place: &live::Place, creators: usize, stop: &AtomicBool, refused: &AtomicU64) -> Vec<String> {
         let faults = Mutex::new(Vec::new());
-        let ended = |r: &Result<banca::bank::Response, banca::client::ClientError>| match r {
+        let ended = |r: &Result<banca::api::Response, banca::client::ClientError>| match r {
             Err(_) | Ok(Err(BankError::WriteFailed { .. } | BankError::Halted)) => true,
             Ok(Err(BankError::DiskFull { .. })) => {
                 refused.fetch_add(1, Ordering::SeqCst);

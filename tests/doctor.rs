@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 
-use banca::bank::{Actor, Bank, BankConfig, BankError, FamilyFilter, FixedClock, Reply, Request};
+use banca::api::{BankError, FamilyFilter, Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::model::{Family, FamilyCode, OperatorInput, Role, ServiceCode};
 use banca::store::codec::CurrentFamily;
 use banca::store::TreeId;

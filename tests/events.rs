@@ -9,7 +9,7 @@ mod live;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use banca::bank::Request;
+use banca::api::Request;
 use banca::client::Client;
 use banca::model::{FamilyCode, FamilyStatus, NeedCode, ProposalCode, ProposalStatus, Role, ServiceCode};
 

@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Reply, Request};
+use banca::api::{Reply, Request};
 use banca::model::Role;
 use banca::protocol::{self, BusyScope, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 

@@ -8,7 +8,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::Read;
 
-use banca::bank::{ambits_from_csv, Request};
+use banca::api::Request;
+use banca::bank::ambits_from_csv;
 use banca::model::Comuni;
 use banca::protocol::{read_frame, ClientMsg, FrameError, Hello, MAX_FRAME};
 use proptest::prelude::*;

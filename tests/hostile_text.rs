@@ -8,7 +8,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{BankError, ExportLine, LineFault, Reply, Request};
+use banca::api::{BankError, LineFault, Reply, Request};
+use banca::bank::ExportLine;
 use banca::i18n::Lang;
 use banca::model::*;
 use banca::store::TreeId;
@@ -81,14 +82,15 @@ fn service_fields() -> Vec<Setter<ServiceInput>> {
 fn refuse_all<T: Clone>(fx: &Fixture, user: &str, base: T, fields: Vec<Setter<T>>, request: impl Fn(T) -> Request) {
     let before = fx.snapshot();
     let mut wrong = Vec::new();
-    for (field, set) in &fields {
+    for (path, set) in &fields {
+        let field = FieldRef::parse(path).unwrap_or_else(|| panic!("no field has the path {path}"));
         for (what, value, reason) in hostile_values() {
-            if what == "newline" && plain::is_multi_line(field) {
+            if what == "newline" && field.is_multi_line() {
                 continue;
             }
             let mut input = base.clone();
             set(&mut input, value.clone());
-            let expected = Problem::new(*field, reason.clone());
+            let expected = Problem::new(field, reason.clone());
             match fx.handle(user, request(input)) {
                 Err(BankError::Invalid(problems)) if problems.contains(&expected) => {}
                 other => wrong.push(format!("{field} with {what}: expected {expected:?}, got {other:?}")),
@@ -153,14 +155,14 @@ fn a_proposal_note_a_search_query_and_the_plans_texts_are_checked_too() {
     let need = fx.create_need(ANNA, need_input());
     let family = fx.create_family(BRUNO, family_input());
     let problems = fx.invalid(ANNA, Request::ProposalCreate { need, family, note: format!("ciao{OSC_TITLE}") });
-    assert_eq!(problems, [Problem::new("note", Reason::ControlCharacter { code: "U+001B".into() })]);
+    assert_eq!(problems, [Problem::new(Field::Note, Reason::ControlCharacter { code: "U+001B".into() })]);
     let problems = fx.invalid(ANNA, Request::ProposalCreate { need, family, note: "\u{2066}x".into() });
-    assert_eq!(problems, [Problem::new("note", Reason::BidiControl { code: "U+2066".into() })]);
+    assert_eq!(problems, [Problem::new(Field::Note, Reason::BidiControl { code: "U+2066".into() })]);
 
     let problems = fx.invalid(ANNA, Request::Search { query: format!("prova{CLEAR_SCREEN}"), limit: 10 });
-    assert_eq!(problems, [Problem::new("query", Reason::ControlCharacter { code: "U+001B".into() })]);
+    assert_eq!(problems, [Problem::new(Field::Query, Reason::ControlCharacter { code: "U+001B".into() })]);
     let problems = fx.invalid(ANNA, Request::Search { query: "x".repeat(201), limit: 10 });
-    assert_eq!(problems, [Problem::new("query", Reason::TooLong { max: 200 })]);
+    assert_eq!(problems, [Problem::new(Field::Query, Reason::TooLong { max: 200 })]);
 
     let cx = Context { today: NOW.date(), comuni: Comuni::embedded() };
     let plan = FosterPlan {
@@ -174,10 +176,10 @@ fn a_proposal_note_a_search_query_and_the_plans_texts_are_checked_too() {
     };
     assert_eq!(
         plan.validate(&cx).into_vec(),
-        [Problem::new("plan.commitments", Reason::ControlCharacter { code: "U+001B".into() })]
+        [Problem::new(Field::PlanCommitments, Reason::ControlCharacter { code: "U+001B".into() })]
     );
     let review = Review { date: date!(2026 - 11 - 20), note: "\u{200B}".into(), by: ANNA.into() };
-    assert_eq!(review.validate(&cx, plan.start).into_vec(), [Problem::new("review.note", Reason::InvisibleOnly)]);
+    assert_eq!(review.validate(&cx, plan.start).into_vec(), [Problem::new(Field::ReviewNote, Reason::InvisibleOnly)]);
     let closing = Closing {
         date: date!(2026 - 11 - 20),
         outcome: PlacementOutcome::ReturnHome,
@@ -186,18 +188,18 @@ fn a_proposal_note_a_search_query_and_the_plans_texts_are_checked_too() {
     };
     assert_eq!(
         closing.validate(&cx, plan.start).into_vec(),
-        [Problem::new("closing.note", Reason::BidiControl { code: "U+202E".into() })]
+        [Problem::new(Field::ClosingNote, Reason::BidiControl { code: "U+202E".into() })]
     );
 }
 
 #[test]
 fn the_sentences_name_the_field_and_the_character() {
-    let problem = Problem::new("identity.adults[0].name", Reason::ControlCharacter { code: "U+001B".into() });
+    let problem = Problem::new(Field::AdultName.at(0), Reason::ControlCharacter { code: "U+001B".into() });
     assert_eq!(
         banca::i18n::describe_problem(&problem, Lang::It),
         "nome dell'adulto n. 1: contiene un carattere di controllo (U+001B): solo testo semplice, a capo solo nelle note"
     );
-    let problem = Problem::new("profile.notes", Reason::InvisibleOnly);
+    let problem = Problem::new(Field::ProfileNotes, Reason::InvisibleOnly);
     assert_eq!(
         banca::i18n::describe_problem(&problem, Lang::En),
         "notes: holds only invisible characters: write readable text"
@@ -212,10 +214,10 @@ fn a_referent_is_a_user_name_of_plain_text_too() {
     let fx = fixture();
     let input = FamilyInput { referent: Some(format!("anna{OSC_TITLE}")), ..family_input() };
     let problems = fx.invalid(ANNA, Request::FamilyCreate { input });
-    assert!(problems.contains(&Problem::new("referent", Reason::ControlCharacter { code: "U+001B".into() })));
+    assert!(problems.contains(&Problem::new(Field::Referent, Reason::ControlCharacter { code: "U+001B".into() })));
     let input = NeedInput { referent: Some("a".repeat(33)), ..need_input() };
     let problems = fx.invalid(ANNA, Request::NeedCreate { input });
-    assert!(problems.contains(&Problem::new("referent", Reason::TooLong { max: 32 })), "{problems:?}");
+    assert!(problems.contains(&Problem::new(Field::Referent, Reason::TooLong { max: 32 })), "{problems:?}");
 }
 
 #[test]
@@ -227,9 +229,9 @@ fn lists_and_e_mail_have_bounds() {
     input.profile.household.children_birth_years = vec![2015; 21];
     let problems = fx.invalid(ANNA, Request::FamilyCreate { input });
     for expected in [
-        Problem::new("profile.languages", Reason::TooMany { max: 20 }),
-        Problem::new("identity.email", Reason::TooLong { max: 254 }),
-        Problem::new("profile.household.children_birth_years", Reason::TooMany { max: 20 }),
+        Problem::new(Field::ProfileLanguages, Reason::TooMany { max: 20 }),
+        Problem::new(Field::IdentityEmail, Reason::TooLong { max: 254 }),
+        Problem::new(Field::ChildrenBirthYears, Reason::TooMany { max: 20 }),
     ] {
         assert!(problems.contains(&expected), "{expected:?} not in {problems:?}");
     }
@@ -264,8 +266,8 @@ fn an_import_carrying_hostile_text_is_refused_at_its_line_with_the_field() {
             assert_eq!(
                 problems,
                 &[
-                    Problem::new("identity.adults[0].name", Reason::ControlCharacter { code: "U+001B".into() }),
-                    Problem::new("profile.household.pets", Reason::BidiControl { code: "U+202E".into() }),
+                    Problem::new(Field::AdultName.at(0), Reason::ControlCharacter { code: "U+001B".into() }),
+                    Problem::new(Field::Pets, Reason::BidiControl { code: "U+202E".into() }),
                 ]
             );
         }

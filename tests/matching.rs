@@ -9,7 +9,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use banca::bank::{Bank, BankConfig, FamilyFilter, FamilyRanking, FixedClock, NeedRanking, Reply, Request, Verdict};
+use banca::api::{FamilyFilter, FamilyRanking, NeedRanking, Reply, Request, Verdict};
+use banca::bank::{Bank, BankConfig, FixedClock};
 use banca::i18n::{describe_criterion, describe_exclusion, Lang};
 use banca::matching::{CriterionKind, Exclusion, Fact, HardRule, MatchingConfig, Weights};
 use banca::model::*;
@@ -46,11 +47,11 @@ fn codes(r: &NeedRanking) -> Vec<FamilyCode> {
     r.candidates.iter().map(|c| c.family.code).collect()
 }
 
-fn proposal_code(saved: &banca::bank::Saved) -> ProposalCode {
+fn proposal_code(saved: &banca::api::Saved) -> ProposalCode {
     ProposalCode::parse(&saved.code).expect("a proposal code")
 }
 
-fn placement_code(saved: &banca::bank::Saved) -> PlacementCode {
+fn placement_code(saved: &banca::api::Saved) -> PlacementCode {
     PlacementCode::parse(&saved.code).expect("a placement code")
 }
 

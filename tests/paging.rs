@@ -13,9 +13,8 @@ use std::os::unix::net::UnixStream;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use banca::bank::{
-    Actor, Bank, BankConfig, BankError, Cursor, FamilyFilter, FamilyView, FixedClock, HeavyScope, Page, Reply, Request,
-};
+use banca::api::{BankError, Cursor, FamilyFilter, FamilyView, HeavyScope, Page, Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::client::Client;
 use banca::i18n::{describe_error, Lang};
 use banca::model::{FamilyCode, FamilyStatus, Role};

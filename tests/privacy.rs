@@ -12,8 +12,8 @@
 
 mod common;
 
-use banca::api::{AuditAction, AuditEntry};
-use banca::bank::{BankError, FamilyFilter, NeedFilter, Reply, Request, MAX_REASON};
+use banca::api::{AuditAction, AuditEntry, BankError, FamilyFilter, NeedFilter, Reply, Request};
+use banca::bank::MAX_REASON;
 use banca::i18n::{describe_error, Lang};
 use banca::model::*;
 use banca::search::HitKind;
@@ -121,11 +121,11 @@ fn an_emergency_read_needs_a_reason_and_goes_on_record_with_it() {
     let before = audit(fx, &need).len();
     for reason in ["", "   "] {
         let problems = fx.invalid(ADMIN, Request::EmergencyRead { code: need.clone(), reason: reason.into() });
-        assert_eq!(problems, vec![Problem::new("reason", Reason::Required)]);
+        assert_eq!(problems, vec![Problem::new(Field::Reason, Reason::Required)]);
     }
     let long = "x".repeat(MAX_REASON + 1);
     let problems = fx.invalid(ADMIN, Request::EmergencyRead { code: need.clone(), reason: long });
-    assert_eq!(problems, vec![Problem::new("reason", Reason::TooLong { max: MAX_REASON })]);
+    assert_eq!(problems, vec![Problem::new(Field::Reason, Reason::TooLong { max: MAX_REASON })]);
     assert_eq!(audit(fx, &need).len(), before, "a refused emergency read leaves nothing");
 
     let reason = "minore irreperibile, richiesta della procura";
@@ -210,7 +210,7 @@ fn an_update_by_a_caller_who_cannot_read_the_identity_keeps_it() {
     let mut input = fx.need(ADMIN, w.need).as_input();
     input.identity.given_name = "Altro".into();
     let problems = fx.invalid(ADMIN, Request::NeedUpdate { code: w.need, base_revision: rev, input });
-    let hidden = vec![Problem::new("identity", Reason::NotExpected { condition: "identity=hidden".into() })];
+    let hidden = vec![Problem::new(Field::Identity, Reason::NotExpected { condition: "identity=hidden".into() })];
     assert_eq!(problems, hidden);
     let mut input = fx.need(ADMIN, w.need).as_input();
     input.identity.birth_date = time::macros::date!(2018 - 01 - 01);
@@ -250,7 +250,7 @@ fn only_the_servers_own_user_initialises_or_imports_an_empty_bank() {
     let other = std::sync::Arc::new(other);
     assert_eq!(
         ask_server_user(&other, "banca", Request::Init { admin: Some("Gina Rossi".into()) }).unwrap_err(),
-        BankError::Invalid(vec![Problem::new("user", Reason::InvalidUserName)])
+        BankError::Invalid(vec![Problem::new(Field::User, Reason::InvalidUserName)])
     );
 }
 

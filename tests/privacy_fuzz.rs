@@ -37,6 +37,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
+use banca::api::*;
 use banca::bank::*;
 use banca::i18n::{describe_error, Lang};
 use banca::model::*;

@@ -14,11 +14,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use banca::api::{AuditAction, AuditEntry};
-use banca::bank::{
-    BankError, Direction, LineFault, LineProblem, PlacementFilter, ProposalFilter, Refusal, Reply, Request, Response,
-    Revised, Saved,
+use banca::api::{
+    AuditAction, AuditEntry, BankError, Direction, LineFault, LineProblem, PlacementFilter, ProposalFilter, Refusal,
+    Reply, Request, Response, Revised, Saved,
 };
+
 use banca::matching::{CriterionKind, Exclusion, Fact, HardRule};
 use banca::model::*;
 use common::*;
@@ -183,7 +183,7 @@ fn placements(fx: &Fixture, filter: PlacementFilter) -> Vec<PlacementCode> {
     }
 }
 
-fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::bank::NeedRanking {
+fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::api::NeedRanking {
     match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not }) {
         Reply::NeedMatches(r) => *r,
         other => panic!("expected NeedMatches, got {other:?}"),
@@ -445,7 +445,7 @@ fn declining_or_withdrawing_needs_a_reason() {
     let family = bruno_family(&fx, 2);
     let need = anna_need(&fx);
     let p = propose(&fx, ANNA, need, family);
-    let required = vec![Problem::new("note", Reason::Required)];
+    let required = vec![Problem::new(Field::Note, Reason::Required)];
     for note in ["", "   "] {
         assert_eq!(problems(step(&fx, BRUNO, p, Declined, note)), required);
         assert_eq!(problems(step(&fx, ANNA, p, Withdrawn, note)), required);
@@ -454,10 +454,10 @@ fn declining_or_withdrawing_needs_a_reason() {
     let long = "x".repeat(2001);
     assert_eq!(
         problems(step(&fx, BRUNO, p, UnderReview, &long)),
-        vec![Problem::new("note", Reason::TooLong { max: 2000 })]
+        vec![Problem::new(Field::Note, Reason::TooLong { max: 2000 })]
     );
     let r = fx.handle(ANNA, Request::ProposalCreate { need: anna_need(&fx), family, note: long });
-    assert_eq!(problems(r), vec![Problem::new("note", Reason::TooLong { max: 2000 })]);
+    assert_eq!(problems(r), vec![Problem::new(Field::Note, Reason::TooLong { max: 2000 })]);
     assert_eq!(proposal(&fx, p).revision, 1, "nothing was saved");
 
     assert!(step(&fx, BRUNO, p, Declined, "  la famiglia aspetta un bambino  ").is_ok());
@@ -736,26 +736,26 @@ fn reviews_and_closing_are_checked_against_the_calendar_and_the_plan() {
     let since_1990 = |latest| Reason::DateOutOfRange { earliest: DateLimit::On(date!(1990 - 01 - 01)), latest };
     assert_eq!(
         problems(start(&fx, ANNA, p, date!(2027 - 03 - 01))),
-        vec![Problem::new("plan.start", since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
+        vec![Problem::new(Field::PlanStart, since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
     );
     assert_eq!(
         problems(start(&fx, ANNA, p, date!(1985 - 03 - 01))),
-        vec![Problem::new("plan.start", since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
+        vec![Problem::new(Field::PlanStart, since_1990(DateLimit::On(date!(2027 - 02 - 23))))]
     );
     let a = started(&fx, p, date!(2026 - 10 - 01));
-    let not_after_start = Reason::NotAfter { other_field: "plan.start".into() };
+    let not_after_start = Reason::NotAfter { other_field: Field::PlanStart };
 
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 11 - 24), "domani")),
-        vec![Problem::new("review.date", since_1990(DateLimit::Today))]
+        vec![Problem::new(Field::ReviewDate, since_1990(DateLimit::Today))]
     );
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 09 - 30), "prima")),
-        vec![Problem::new("review.date", not_after_start.clone())]
+        vec![Problem::new(Field::ReviewDate, not_after_start.clone())]
     );
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 11 - 01), "  ")),
-        vec![Problem::new("review.note", Reason::Required)]
+        vec![Problem::new(Field::ReviewNote, Reason::Required)]
     );
     match review(&fx, BRUNO, a, date!(2026 - 11 - 01), "il bambino si è ambientato") {
         Ok(Reply::Saved(s)) => assert_eq!((s.revision, s.changed), (2, vec!["reviews".to_string()])),
@@ -764,11 +764,11 @@ fn reviews_and_closing_are_checked_against_the_calendar_and_the_plan() {
 
     assert_eq!(
         problems(close(&fx, ANNA, a, date!(2026 - 12 - 01))),
-        vec![Problem::new("closing.date", since_1990(DateLimit::Today))]
+        vec![Problem::new(Field::ClosingDate, since_1990(DateLimit::Today))]
     );
     assert_eq!(
         problems(close(&fx, ANNA, a, date!(2026 - 09 - 15))),
-        vec![Problem::new("closing.date", not_after_start)]
+        vec![Problem::new(Field::ClosingDate, not_after_start)]
     );
     assert!(placement(&fx, a).record.is_active(), "nothing was saved");
     assert!(close(&fx, ANNA, a, date!(2026 - 11 - 23)).is_ok());
@@ -1018,7 +1018,7 @@ fn an_export_restores_proposals_and_placements_and_a_dangling_placement_is_refus
         BankError::ImportRejected(vec![LineProblem {
             line: line + 1,
             problem: LineFault::Invalid(vec![Problem::new(
-                "proposal",
+                Field::Proposal,
                 Reason::UnknownCode { code: "P-2026-0099".into() }
             )]),
         }])
@@ -1147,7 +1147,7 @@ fn a_placement_holds_fifty_reviews_and_refuses_the_fifty_first() {
     }
     assert_eq!(
         problems(review(&fx, BRUNO, a, date!(2026 - 11 - 02), "una di troppo")),
-        vec![Problem::new("reviews", Reason::TooMany { max: 50 })]
+        vec![Problem::new(Field::Reviews, Reason::TooMany { max: 50 })]
     );
     assert_eq!(placement(&fx, a).record.reviews.len(), 50);
 }

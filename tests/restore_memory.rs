@@ -17,7 +17,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use banca::bank::{Actor, Bank, BankConfig, FixedClock, Reply, Request, MAX_LINE_BYTES};
+use banca::api::{Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock, MAX_LINE_BYTES};
 use banca::demo::DemoOptions;
 
 struct Counting;

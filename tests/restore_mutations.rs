@@ -13,8 +13,9 @@ mod common;
 use std::sync::{Arc, OnceLock};
 
 use assert_cmd::Command;
-use banca::bank::{Actor, Bank, BankError, LineFault, Reply, Request, Response};
-use banca::model::{Problem, Reason};
+use banca::api::{BankError, LineFault, Reply, Request, Response};
+use banca::bank::{Actor, Bank};
+use banca::model::{Field, Problem, Reason};
 use common::*;
 use proptest::prelude::*;
 use tempfile::TempDir;
@@ -438,7 +439,7 @@ fn what_the_restore_trial_let_through_is_refused_at_its_line() {
             vec![(
                 need + 1,
                 LineFault::Invalid(vec![Problem::new(
-                    "identity.given_name",
+                    Field::GivenName,
                     Reason::ControlCharacter { code: code.into() }
                 )])
             )]
@@ -490,7 +491,7 @@ fn an_export_line_with_a_2_mb_email_is_refused_by_its_line() {
     let email = format!("{}@esempio.it", "a".repeat(2 << 20));
     lines[at] = format!("{}{email}{}", &text[..start], &text[end..]).into_bytes();
     reseal_bytes(&mut lines);
-    let too_long = Problem::new("identity.email", Reason::TooLong { max: 254 });
+    let too_long = Problem::new(Field::IdentityEmail, Reason::TooLong { max: 254 });
     assert_eq!(refusal(&lines, true), vec![(at + 1, LineFault::Invalid(vec![too_long]))]);
 
     // A line longer than any banca writes is refused unread.

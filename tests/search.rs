@@ -10,8 +10,8 @@
 
 mod common;
 
-use banca::api::{AuditAction, AuditEntry};
-use banca::bank::{BankError, Reply, Request};
+use banca::api::{AuditAction, AuditEntry, BankError, Reply, Request};
+
 use banca::model::*;
 use banca::search::{Hit, HitKind, SearchResult};
 use common::*;

@@ -16,10 +16,11 @@ use std::sync::{mpsc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use banca::api::{Change, RecordKind};
-use banca::bank::{
-    BankError, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, Refusal, Reply, Request, Saved,
+use banca::api::{
+    BankError, Change, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, RecordKind, Refusal, Reply,
+    Request, Saved,
 };
+
 use banca::client::{Client, ClientError, Target};
 use banca::model::{FamilyCode, FamilyInput, NeedCode, ProposalCode, ProposalStatus, Role};
 use banca::protocol::{self, Event, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
@@ -1075,7 +1076,7 @@ enum Ask {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 enum Answer {
     Ready { user: String },
-    Response(Box<banca::bank::Response>),
+    Response(Box<banca::api::Response>),
     Subscribed,
     Events(Vec<Event>),
     Failed(String),
@@ -1167,7 +1168,7 @@ impl Peer {
         }
     }
 
-    fn call(&mut self, request: Request) -> banca::bank::Response {
+    fn call(&mut self, request: Request) -> banca::api::Response {
         let what = format!("{request:?}");
         match self.ask(Ask::Call(Box::new(request))) {
             Answer::Response(r) => *r,
@@ -1340,7 +1341,7 @@ fn two_services_accepting_for_the_last_place_at_the_same_moment_one_succeeds_the
         // Two operators of S-001 accept both at the same moment.
         let barrier = Barrier::new(2);
         let (a, b) = m.peers.split_at_mut(1);
-        let answers: Vec<banca::bank::Response> = thread::scope(|s| {
+        let answers: Vec<banca::api::Response> = thread::scope(|s| {
             let running: Vec<_> = [(&mut a[0], proposals[0]), (&mut b[0], proposals[1])]
                 .into_iter()
                 .map(|(peer, code)| {

@@ -9,7 +9,8 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Actor, Bank, BankConfig, FamilyFilter, FixedClock, Reply, Request};
+use banca::api::{FamilyFilter, Reply, Request};
+use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
 use banca::matching::MatchIndex;
 use banca::model::*;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use banca::bank::{BankError, FamilyFilter, NeedFilter, Reply, Request};
+use banca::api::{BankError, FamilyFilter, NeedFilter, Reply, Request};
 use banca::model::*;
 use banca::store::{meta_key, StoreError, TreeId, STORE_FORMAT};
 use common::*;

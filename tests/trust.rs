@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use banca::bank::Request;
+use banca::api::Request;
 use banca::client::trust::Distrust;
 use banca::client::{Client, ClientError, Stage, Target};
 use banca::i18n::Lang;

@@ -6,7 +6,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Bank, Request};
+use banca::api::Request;
+use banca::bank::Bank;
 use banca::i18n::Lang;
 use banca::model::FamilyCode;
 use banca::tui::{draw_to_string, InProcess, Live, ScreenId};

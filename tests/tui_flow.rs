@@ -7,7 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Bank, ProposalFilter, Reply, Request};
+use banca::api::{ProposalFilter, Reply, Request};
+use banca::bank::Bank;
 use banca::i18n::Lang;
 use banca::model::{ProposalCode, ProposalStatus};
 use banca::tui::{draw_to_string, InProcess, Live, ScreenId};

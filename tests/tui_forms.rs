@@ -7,7 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Bank, Reply, Request};
+use banca::api::{Reply, Request};
+use banca::bank::Bank;
 use banca::i18n::Lang;
 use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role};
 use banca::tui::{draw_to_string, InProcess};
@@ -67,8 +68,11 @@ fn a_family_is_created_from_the_form_after_a_wrong_date_is_corrected() {
     press(&mut app, "15/01/2026");
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("Salvato: F-2026-0006"), "{frame}");
-    assert!(frame.contains("Giulia Nuova (1979)"), "back to the record:\n{frame}");
+    assert!(frame.contains("Salvato: F-2026-0006 · Invio lo apre"), "{frame}");
+    assert!(line_with(&frame, "F-2026-0006").contains("Dalmine"), "selected in the list:\n{frame}");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Giulia Nuova (1979)"), "Enter opens the record:\n{frame}");
     let family = fx.family(ANNA, FamilyCode::new(2026, 6));
     assert_eq!(family.profile.comune, dalmine());
     assert_eq!(family.profile.training_completed_on, Some(time::macros::date!(2026 - 01 - 15)));
@@ -255,8 +259,10 @@ fn a_need_is_created_from_the_form_and_m_opens_its_ranking() {
     key(&mut app, KeyCode::Enter);
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("Salvato: R-2026-0006"), "{frame}");
-    assert!(frame.contains("Lia Esempio"), "{frame}");
+    assert!(frame.contains("Salvato: R-2026-0006 · Invio lo apre"), "{frame}");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Lia Esempio"), "Enter opens the record:\n{frame}");
     let Reply::Need(need) = fx.ok(ANNA, Request::NeedGet { code: NeedCode::new(2026, 6) }) else { panic!() };
     assert_eq!(need.placement.comune, dalmine());
     press(&mut app, "m");

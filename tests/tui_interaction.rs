@@ -4,8 +4,7 @@
 
 mod common;
 
-use banca::api::Change;
-use banca::bank::{Reply, Request};
+use banca::api::{Change, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
 use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};

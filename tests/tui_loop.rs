@@ -9,14 +9,12 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::api::Change;
-use banca::bank::{Actor, Bank, FamilyFilter, FamilyView, Reply, Request};
+use banca::api::{Change, Event, FamilyFilter, FamilyView, Reply, Request};
+use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
-use banca::protocol::Event;
-use banca::tui::{
-    draw_to_string, view_for, App, CallError, CoreSource, Effect, Live, Msg, Replied, ScreenId, Theme, To,
-};
+use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Live, Msg, Replied, ScreenId, Theme, To};
+use common::core_source::CoreSource;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

@@ -8,10 +8,12 @@ mod common;
 
 use std::sync::Arc;
 
-use banca::bank::{Actor, Bank, Reply, Request};
+use banca::api::{Reply, Request};
+use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
 use banca::model::{PlacementCode, PlacementOutcome};
-use banca::tui::{draw_to_string, frame_to_string, view_for, App, CallError, CoreSource, Effect, Msg, Replied, Theme};
+use banca::tui::{draw_to_string, frame_to_string, view_for, App, CallError, Effect, Msg, Replied, Theme};
+use common::core_source::CoreSource;
 use common::tui::line_with;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

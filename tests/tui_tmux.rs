@@ -366,6 +366,9 @@ fn two_operators_in_tmux_create_find_match_propose_and_accept_live() {
     stage.keys("a", &["C-s"]);
     let screen = stage.wait_for("a", "Salvato: F-");
     let created = code_after(&screen, "Salvato: ");
+    // The new family is named and selected; Enter opens it.
+    stage.wait_for("a", "Invio lo apre");
+    stage.keys("a", &["Enter"]);
     stage.wait_for("a", "Giulia Nuova (1979)");
 
     // … and finds it again with `/`.

@@ -8,7 +8,7 @@ mod live;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use banca::bank::{Reply, Request};
+use banca::api::{Reply, Request};
 use banca::i18n::Lang;
 use banca::tui::{Job, Replied, ServerSource, Worker};
 use common::*;

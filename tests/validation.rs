@@ -5,7 +5,7 @@
 
 mod common;
 
-use banca::bank::{BankError, Reply, Request};
+use banca::api::{BankError, Reply, Request};
 use banca::model::fiscal_code;
 use banca::model::*;
 use common::*;
@@ -52,13 +52,18 @@ fn check_cases<T: Clone>(
     for c in &cases {
         let mut input = base();
         (c.tweak)(&mut input);
-        let expected = vec![Problem::new(c.field, c.reason.clone())];
+        let expected = vec![Problem::new(wire(c.field), c.reason.clone())];
         match fx.handle(user, request(input)) {
             Err(BankError::Invalid(problems)) if problems == expected => {}
             other => wrong.push(format!("{}:\n    expected {expected:?}\n    got      {other:?}", c.what)),
         }
     }
     assert!(wrong.is_empty(), "{} of {} rules answered wrongly:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
+
+/// The field a problem names by its path on the wire (`identity.adults[1].name`).
+fn wire(path: &str) -> FieldRef {
+    FieldRef::parse(path).unwrap_or_else(|| panic!("no field has the path {path}"))
 }
 
 fn long(n: usize) -> String {
@@ -333,7 +338,7 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
                 f.identity.adults = vec![f.identity.adults[0].clone(); 2];
             },
             "identity.adults",
-            Reason::TooManyFor { other_field: "profile.household.adults".into(), max: 1 },
+            Reason::TooManyFor { other_field: Field::HouseholdAdults, max: 1 },
         ),
         family_case(
             "at most ten adults named",
@@ -369,7 +374,7 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
                 f.profile.review_on = Some(date!(2026 - 01 - 10));
             },
             "profile.review_on",
-            Reason::NotAfter { other_field: "profile.approved_on".into() },
+            Reason::NotAfter { other_field: Field::ApprovedOn },
         ),
         family_case("notes fit 4000 characters", |f| f.profile.notes = long(4001), "profile.notes", too_long(4000)),
         family_case(
@@ -414,20 +419,20 @@ fn a_family_names_a_service_that_exists_and_is_active() {
     let fx = fixture();
     let problems = fx.invalid(ADMIN, Request::FamilyCreate { input: family_in(ServiceCode(99), ANNA) });
     assert!(
-        problems.contains(&Problem::new("service", Reason::UnknownService { code: "S-099".into() })),
+        problems.contains(&Problem::new(Field::Service, Reason::UnknownService { code: "S-099".into() })),
         "{problems:?}"
     );
 
     let problems = fx
         .invalid(ADMIN, Request::FamilyCreate { input: FamilyInput { referent: Some(ANNA.into()), ..family_input() } });
-    assert_eq!(problems, vec![Problem::new("service", Reason::Required)], "admin belongs to no service");
+    assert_eq!(problems, vec![Problem::new(Field::Service, Reason::Required)], "admin belongs to no service");
 
     let mut closed = service_input(S2_NAME, BERGAMO_AMBIT);
     closed.active = false;
     fx.saved(ADMIN, Request::ServiceUpdate { code: S2, base_revision: 1, input: closed });
     let problems = fx.invalid(ADMIN, Request::FamilyCreate { input: family_in(S2, BRUNO) });
     assert!(
-        problems.contains(&Problem::new("service", Reason::UnknownService { code: "S-002".into() })),
+        problems.contains(&Problem::new(Field::Service, Reason::UnknownService { code: "S-002".into() })),
         "{problems:?}"
     );
 }
@@ -442,7 +447,7 @@ fn a_deactivated_operator_cannot_be_a_referent() {
     let input = FamilyInput { referent: Some("elena".into()), ..family_input() };
     assert_eq!(
         fx.invalid(ANNA, Request::FamilyCreate { input }),
-        vec![Problem::new("referent", Reason::ReferentInactive { user: "elena".into() })]
+        vec![Problem::new(Field::Referent, Reason::ReferentInactive { user: "elena".into() })]
     );
 }
 
@@ -457,11 +462,11 @@ fn a_submission_with_several_problems_reports_them_all_at_once() {
     input.referent = Some(BRUNO.into());
     let problems = fx.invalid(ANNA, Request::FamilyCreate { input });
     let expected = [
-        Problem::new("identity.adults", Reason::Required),
-        Problem::new("identity.phone", Reason::InvalidPhone),
-        Problem::new("profile.ages", Reason::AgeRangeInverted { min_months: 120, max_months: 47 }),
-        Problem::new("profile.comune", unknown_comune(NOWHERE)),
-        Problem::new("referent", Reason::ReferentNotInService { user: BRUNO.into(), service: "S-001".into() }),
+        Problem::new(Field::Adults, Reason::Required),
+        Problem::new(Field::IdentityPhone, Reason::InvalidPhone),
+        Problem::new(Field::Ages, Reason::AgeRangeInverted { min_months: 120, max_months: 47 }),
+        Problem::new(Field::ProfileComune, unknown_comune(NOWHERE)),
+        Problem::new(Field::Referent, Reason::ReferentNotInService { user: BRUNO.into(), service: "S-001".into() }),
     ];
     for p in &expected {
         assert!(problems.contains(p), "{p:?} missing from {problems:?}");
@@ -493,14 +498,14 @@ fn a_family_goes_through_assessment_before_approval_and_does_not_come_back_once_
     let code = fx.create_family(ANNA, family_input());
     assert_eq!(
         set_family_status(&fx, code, Approved),
-        Err(vec![Problem::new("profile.status", transition("enquiring", "approved"))])
+        Err(vec![Problem::new(Field::FamilyStatus, transition("enquiring", "approved"))])
     );
     for step in [UnderAssessment, Approved, Suspended, Approved, Withdrawn] {
         set_family_status(&fx, code, step).unwrap_or_else(|p| panic!("{step:?}: {p:?}"));
     }
     assert_eq!(
         set_family_status(&fx, code, Approved),
-        Err(vec![Problem::new("profile.status", transition("withdrawn", "approved"))])
+        Err(vec![Problem::new(Field::FamilyStatus, transition("withdrawn", "approved"))])
     );
     assert_eq!(fx.family(ANNA, code).profile.status, Withdrawn);
 
@@ -509,7 +514,7 @@ fn a_family_goes_through_assessment_before_approval_and_does_not_come_back_once_
     set_family_status(&fx, other, NotApproved).unwrap();
     assert_eq!(
         set_family_status(&fx, other, UnderAssessment),
-        Err(vec![Problem::new("profile.status", transition("not_approved", "under_assessment"))])
+        Err(vec![Problem::new(Field::FamilyStatus, transition("not_approved", "under_assessment"))])
     );
 }
 
@@ -834,8 +839,8 @@ fn a_sibling_belongs_to_the_same_service_and_is_still_open() {
     assert_eq!(
         fx.invalid(ANNA, Request::NeedCreate { input: n }),
         vec![
-            Problem::new("placement.siblings", Reason::SiblingOtherService { code: theirs.to_string() }),
-            Problem::new("placement.siblings", Reason::SiblingClosed { code: closed.to_string() }),
+            Problem::new(Field::Siblings, Reason::SiblingOtherService { code: theirs.to_string() }),
+            Problem::new(Field::Siblings, Reason::SiblingClosed { code: closed.to_string() }),
         ]
     );
 }
@@ -848,7 +853,7 @@ fn a_need_cannot_be_its_own_sibling() {
     input.placement.siblings = vec![code];
     assert_eq!(
         fx.invalid(ANNA, Request::NeedUpdate { code, base_revision: rev, input }),
-        vec![Problem::new("placement.siblings", Reason::SiblingIsSelf)]
+        vec![Problem::new(Field::Siblings, Reason::SiblingIsSelf)]
     );
 }
 
@@ -870,14 +875,14 @@ fn a_need_is_matched_only_through_matching_and_never_reopened_once_closed() {
     let code = fx.create_need(ANNA, need_input());
     assert_eq!(
         set_need_status(&fx, code, Matched),
-        Err(vec![Problem::new("placement.status", transition("open", "matched"))])
+        Err(vec![Problem::new(Field::NeedStatus, transition("open", "matched"))])
     );
     for step in [Matching, Open, Matching, Matched, Matching, Matched, Closed] {
         set_need_status(&fx, code, step).unwrap_or_else(|p| panic!("{step:?}: {p:?}"));
     }
     assert_eq!(
         set_need_status(&fx, code, Open),
-        Err(vec![Problem::new("placement.status", transition("closed", "open"))])
+        Err(vec![Problem::new(Field::NeedStatus, transition("closed", "open"))])
     );
 }
 
@@ -1031,7 +1036,7 @@ fn an_ambit_is_created_once_and_then_updated_from_its_revision() {
     same.name = "NORD milano".into();
     assert_eq!(
         fx.invalid(ADMIN, Request::AmbitSave { input: same.clone(), base_revision: None }),
-        vec![Problem::new("name", Reason::Duplicate { value: "NORD milano".into() })]
+        vec![Problem::new(Field::Name, Reason::Duplicate { value: "NORD milano".into() })]
     );
     same.districts.clear();
     assert!(matches!(
@@ -1143,13 +1148,13 @@ fn the_last_administrator_can_be_neither_demoted_nor_deactivated() {
     let demoted = operator_input(ADMIN, Role::Coordinator, None);
     assert_eq!(
         fx.invalid(ADMIN, Request::OperatorUpdate { user: ADMIN.into(), base_revision: 1, input: demoted.clone() }),
-        vec![Problem::new("role", Reason::LastAdmin)]
+        vec![Problem::new(Field::Role, Reason::LastAdmin)]
     );
     let mut off = operator_input(ADMIN, Role::Admin, None);
     off.active = false;
     assert_eq!(
         fx.invalid(ADMIN, Request::OperatorUpdate { user: ADMIN.into(), base_revision: 1, input: off }),
-        vec![Problem::new("role", Reason::LastAdmin)]
+        vec![Problem::new(Field::Role, Reason::LastAdmin)]
     );
     // With a second administrator, the first may step down.
     fx.saved(ADMIN, Request::OperatorCreate { user: "gina".into(), input: operator_input("Gina", Role::Admin, None) });
@@ -1168,7 +1173,7 @@ fn the_last_administrator_can_be_neither_demoted_nor_deactivated() {
                 input: operator_input("Gina", Role::Reader, None)
             }
         ),
-        vec![Problem::new("role", Reason::LastAdmin)]
+        vec![Problem::new(Field::Role, Reason::LastAdmin)]
     );
 }
 
@@ -1178,7 +1183,7 @@ fn a_bank_is_initialised_only_by_a_valid_user_name() {
     let bank = std::sync::Arc::new(bank);
     assert_eq!(
         ask_server_user(&bank, "Root User", Request::Init { admin: None }).unwrap_err(),
-        BankError::Invalid(vec![Problem::new("user", Reason::InvalidUserName)])
+        BankError::Invalid(vec![Problem::new(Field::User, Reason::InvalidUserName)])
     );
     assert_eq!(ask(&bank, "root", Request::Whoami).unwrap_err(), BankError::NotInitialized);
 }
@@ -1195,8 +1200,8 @@ fn the_bricking_family_is_refused_naming_the_field_and_the_limit_and_nothing_is_
         Err(BankError::Invalid(problems)) => assert_eq!(
             problems,
             vec![
-                Problem::new("identity.adults", Reason::TooMany { max: 10 }),
-                Problem::new("identity.email", Reason::TooLong { max: 254 }),
+                Problem::new(Field::Adults, Reason::TooMany { max: 10 }),
+                Problem::new(Field::IdentityEmail, Reason::TooLong { max: 254 }),
             ]
         ),
         other => panic!("expected a refusal, got {other:?}"),
@@ -1224,7 +1229,7 @@ fn limits_hold_at_their_maximum_and_refuse_one_more() {
         let mut f = at_max.clone();
         tweak(&mut f);
         match fx.handle(ANNA, Request::FamilyCreate { input: f }) {
-            Err(BankError::Invalid(problems)) => assert_eq!(problems, vec![Problem::new(field, reason)]),
+            Err(BankError::Invalid(problems)) => assert_eq!(problems, vec![Problem::new(wire(field), reason)]),
             other => panic!("{field}: expected a refusal, got {other:?}"),
         }
     };
@@ -1284,7 +1289,7 @@ fn a_date_saved_earlier_is_not_aged_out_when_the_family_is_changed_later() {
         Err(BankError::Invalid(problems)) => {
             assert_eq!(
                 problems,
-                vec![Problem::new("profile.review_on", between(date!(2027 - 11 - 22), date!(2033 - 11 - 22)))]
+                vec![Problem::new(Field::ReviewOn, between(date!(2027 - 11 - 22), date!(2033 - 11 - 22)))]
             )
         }
         other => panic!("expected a refusal, got {other:?}"),
@@ -1341,7 +1346,7 @@ fn a_needs_limits_hold_at_their_maximum_and_refuse_one_more() {
         tweak(&mut n);
         create(n)
     };
-    let refused = |field: &str, reason| Err(vec![Problem::new(field, reason)]);
+    let refused = |field: &str, reason| Err(vec![Problem::new(wire(field), reason)]);
     assert_eq!(one_more(|n| n.identity.given_name.push('x')), refused("identity.given_name", too_long(80)));
     assert_eq!(one_more(|n| n.identity.family_name.push('x')), refused("identity.family_name", too_long(80)));
     assert_eq!(one_more(|n| n.identity.address.push('x')), refused("identity.address", too_long(200)));
@@ -1375,14 +1380,14 @@ fn directory_limits_hold_at_their_maximum_and_refuse_one_more() {
     more.ambits.push(DALMINE_AMBIT.into());
     assert_eq!(
         answer(&fx, ADMIN, Request::ServiceCreate { input: more }),
-        Err(vec![Problem::new("ambits", Reason::TooMany { max: 50 })])
+        Err(vec![Problem::new(Field::Ambits, Reason::TooMany { max: 50 })])
     );
     // An operator's display name.
     let op = |name: String| Request::OperatorCreate {
         user: "bb_nome".into(),
         input: operator_input(&name, Role::Reader, Some(S1)),
     };
-    assert_eq!(answer(&fx, ADMIN, op(long(121))), Err(vec![Problem::new("display_name", too_long(120))]));
+    assert_eq!(answer(&fx, ADMIN, op(long(121))), Err(vec![Problem::new(Field::DisplayName, too_long(120))]));
     assert_eq!(answer(&fx, ADMIN, op(long(120))), Ok(()));
     // An ambit's comuni: a thousand of them, outside the fixture's province.
     let far: Vec<ComuneCode> =
@@ -1390,7 +1395,7 @@ fn directory_limits_hold_at_their_maximum_and_refuse_one_more() {
     let ambit = |n: usize| AmbitInput { name: long(120), comuni: far[..n].to_vec(), districts: vec![] };
     assert_eq!(
         answer(&fx, ADMIN, Request::AmbitSave { input: ambit(1001), base_revision: None }),
-        Err(vec![Problem::new("comuni", Reason::TooMany { max: 1000 })])
+        Err(vec![Problem::new(Field::Comuni, Reason::TooMany { max: 1000 })])
     );
     assert_eq!(answer(&fx, ADMIN, Request::AmbitSave { input: ambit(1000), base_revision: None }), Ok(()));
 }

@@ -202,7 +202,7 @@ pub enum HeavyScope {
 }
 
 impl BankError {
-    pub fn invalid(field: &str, reason: Reason) -> BankError {
+    pub fn invalid(field: impl Into<FieldRef>, reason: Reason) -> BankError {
         BankError::Invalid(vec![Problem::new(field, reason)])
     }
 }

@@ -416,7 +416,7 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
         ExportLine::Counter { series, .. } => {
             let mut problems = Problems::new();
             if !is_series(series) {
-                problems.push("series", Reason::UnknownCode { code: series.clone() });
+                problems.push(Field::Series, Reason::UnknownCode { code: series.clone() });
             }
             problems.into_vec()
         }
@@ -460,12 +460,12 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
         ExportLine::Proposal { record, .. } => {
             let mut problems = meta_problems(&record.meta);
             if record.needs.is_empty() {
-                problems.push(Problem::new("needs", Reason::Required));
+                problems.push(Problem::new(Field::Needs, Reason::Required));
             }
             problems.extend(step_problems(&record.steps));
             if record.steps.last().is_none_or(|s| s.status != record.status) {
                 problems.push(Problem::new(
-                    "steps",
+                    Field::Steps,
                     Reason::StatusTransition { from: "?".into(), to: record.status.token().into() },
                 ));
             }
@@ -476,7 +476,7 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             problems.extend(meta_problems(&record.meta));
             problems.extend(placement_text_problems(record));
             if record.needs.is_empty() {
-                problems.push(Problem::new("needs", Reason::Required));
+                problems.push(Problem::new(Field::Needs, Reason::Required));
             }
             problems
         }
@@ -499,24 +499,24 @@ fn quarantine_place(q: &crate::store::quarantine::Quarantined) -> Vec<u8> {
 pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw: &str) -> (Vec<Problem>, Vec<u8>) {
     let mut p = Problems::new();
     match TreeId::from_name(&q.tree).filter(|t| crate::store::quarantine::RECORD_TREES.contains(t)) {
-        None => p.push("tree", Reason::UnknownCode { code: q.tree.clone() }),
+        None => p.push(Field::Tree, Reason::UnknownCode { code: q.tree.clone() }),
         Some(tree) if crate::store::quarantine::record_label(tree, &q.key) != q.record => {
-            p.push("record", Reason::UnknownCode { code: q.record.clone() })
+            p.push(Field::Record, Reason::UnknownCode { code: q.record.clone() })
         }
         Some(_) => {}
     }
     // Its length is a bound (`line_bounds`); here only that there is one.
     if q.key.is_empty() {
-        p.push("key", Reason::Required);
+        p.push(Field::Key, Reason::Required);
     }
-    p.require_text("reason", &q.reason, crate::model::limits::MAX_NOTES);
-    p.require_text("found_by", &q.found_by, crate::model::limits::MAX_USER);
+    p.require_text(Field::Reason, &q.reason, crate::model::limits::MAX_NOTES);
+    p.require_text(Field::FoundBy, &q.found_by, crate::model::limits::MAX_USER);
     let raw = hex::decode(raw).unwrap_or_else(|_| {
-        p.push("raw", Reason::UnknownCode { code: "hex".into() });
+        p.push(Field::Raw, Reason::UnknownCode { code: "hex".into() });
         Vec::new()
     });
     if raw.len() as u64 != q.size {
-        p.push("size", Reason::UnknownCode { code: q.size.to_string() });
+        p.push(Field::Size, Reason::UnknownCode { code: q.size.to_string() });
     }
     (p.into_vec(), raw)
 }
@@ -526,8 +526,8 @@ pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw
 fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
     let mut p = Problems::new();
     for (i, s) in steps.iter().enumerate() {
-        p.limit_text(&format!("steps[{i}].note"), &s.note, crate::model::proposal::MAX_STEP_NOTE);
-        p.require_text(&format!("steps[{i}].by"), &s.by, 32);
+        p.limit_text(Field::StepsNote.at(i), &s.note, crate::model::proposal::MAX_STEP_NOTE);
+        p.require_text(Field::StepsBy.at(i), &s.by, 32);
     }
     p.into_vec()
 }
@@ -537,12 +537,12 @@ fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
 fn placement_text_problems(x: &Placement) -> Vec<Problem> {
     let mut p = Problems::new();
     for (i, r) in x.reviews.iter().enumerate() {
-        p.require_text(&format!("reviews[{i}].note"), &r.note, crate::model::placement::MAX_PLAN_TEXT);
-        p.require_text(&format!("reviews[{i}].by"), &r.by, 32);
+        p.require_text(Field::ReviewsNote.at(i), &r.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text(Field::ReviewsBy.at(i), &r.by, 32);
     }
     if let Some(c) = &x.closing {
-        p.limit_text("closing.note", &c.note, crate::model::placement::MAX_PLAN_TEXT);
-        p.require_text("closing.by", &c.by, 32);
+        p.limit_text(Field::ClosingNote, &c.note, crate::model::placement::MAX_PLAN_TEXT);
+        p.require_text(Field::ClosingBy, &c.by, 32);
     }
     p.into_vec()
 }
@@ -559,14 +559,14 @@ fn is_series(series: &str) -> bool {
 /// The chain's hashes prove only that the file agrees with itself.
 fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
     let mut p = Problems::new();
-    p.require_text("actor", &e.actor, crate::model::operator::MAX_USER);
-    p.limit_text("record", &e.record, 200);
+    p.require_text(Field::Actor, &e.actor, crate::model::operator::MAX_USER);
+    p.limit_text(Field::Record, &e.record, 200);
     for (i, f) in e.fields.iter().enumerate() {
         // A field's name, or a reason written by an operator: notes' rules.
         if f.chars().count() > crate::model::family::MAX_NOTES {
-            p.push(format!("fields[{i}]"), Reason::TooLong { max: crate::model::family::MAX_NOTES });
+            p.push(Field::AuditFields.at(i), Reason::TooLong { max: crate::model::family::MAX_NOTES });
         } else if let Err(fault) = crate::model::plain::check(f, true) {
-            p.push(format!("fields[{i}]"), Reason::from(fault));
+            p.push(Field::AuditFields.at(i), Reason::from(fault));
         }
     }
     p.into_vec()
@@ -575,7 +575,7 @@ fn audit_text_problems(e: &AuditEntry) -> Vec<Problem> {
 /// Who last changed a record and who made it: user names, plain.
 fn meta_problems(m: &Meta) -> Vec<Problem> {
     let mut p = Problems::new();
-    p.require_text("meta.created_by", &m.created_by, crate::model::operator::MAX_USER);
-    p.require_text("meta.updated_by", &m.updated_by, crate::model::operator::MAX_USER);
+    p.require_text(Field::MetaCreatedBy, &m.created_by, crate::model::operator::MAX_USER);
+    p.require_text(Field::MetaUpdatedBy, &m.updated_by, crate::model::operator::MAX_USER);
     p.into_vec()
 }

@@ -25,7 +25,7 @@ impl Bank {
         }
         let reason = reason.trim();
         let mut problems = Problems::new();
-        problems.require_text("reason", reason, MAX_REASON);
+        problems.require_text(Field::Reason, reason, MAX_REASON);
         finish(problems)?;
         let (code, reply) = match record {
             Some(RecordCode::Family(c)) => (c.to_string(), Reply::Family(self.emergency_family(c)?)),

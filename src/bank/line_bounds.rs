@@ -7,7 +7,7 @@ use crate::model::limits::{
     MAX_AUDIT_FIELDS, MAX_AUDIT_RECORD, MAX_NOTES, MAX_QUARANTINE_KEY, MAX_QUARANTINE_RAW, MAX_QUARANTINE_TREE,
     MAX_USER,
 };
-use crate::model::{Bounded, Problem, Problems, Reason};
+use crate::model::{Bounded, Field, Problem, Problems, Reason};
 use crate::store::audit::AuditEntry;
 use crate::store::quarantine::Quarantined;
 
@@ -33,13 +33,13 @@ impl Bounded for ExportLine {
 /// An audit entry's texts and how many fields it names.
 fn audit_bounds(e: &AuditEntry) -> Problems {
     let mut p = Problems::new();
-    p.limit_text("actor", &e.actor, MAX_USER);
-    p.limit_text("record", &e.record, MAX_AUDIT_RECORD);
-    p.limit_count("fields", e.fields.len(), MAX_AUDIT_FIELDS);
+    p.limit_text(Field::Actor, &e.actor, MAX_USER);
+    p.limit_text(Field::Record, &e.record, MAX_AUDIT_RECORD);
+    p.limit_count(Field::AuditFields, e.fields.len(), MAX_AUDIT_FIELDS);
     for (i, f) in e.fields.iter().enumerate().take(MAX_AUDIT_FIELDS) {
         // A field's name, or a reason an operator wrote: notes' length.
         if f.chars().count() > MAX_NOTES {
-            p.push(format!("fields[{i}]"), Reason::TooLong { max: MAX_NOTES });
+            p.push(Field::AuditFields.at(i), Reason::TooLong { max: MAX_NOTES });
         }
     }
     p
@@ -49,13 +49,13 @@ fn audit_bounds(e: &AuditEntry) -> Problems {
 /// codec, so their bound only keeps a line (and the quarantine) finite.
 fn quarantine_bounds(q: &Quarantined, raw_hex: &str) -> Problems {
     let mut p = Problems::new();
-    p.limit_text("tree", &q.tree, MAX_QUARANTINE_TREE);
-    p.limit_count("key", q.key.len(), MAX_QUARANTINE_KEY);
-    p.limit_text("record", &q.record, MAX_AUDIT_RECORD);
-    p.limit_text("reason", &q.reason, MAX_NOTES);
-    p.limit_text("found_by", &q.found_by, MAX_USER);
+    p.limit_text(Field::Tree, &q.tree, MAX_QUARANTINE_TREE);
+    p.limit_count(Field::Key, q.key.len(), MAX_QUARANTINE_KEY);
+    p.limit_text(Field::Record, &q.record, MAX_AUDIT_RECORD);
+    p.limit_text(Field::Reason, &q.reason, MAX_NOTES);
+    p.limit_text(Field::FoundBy, &q.found_by, MAX_USER);
     if raw_hex.len() / 2 > MAX_QUARANTINE_RAW {
-        p.push("raw", Reason::TooLong { max: MAX_QUARANTINE_RAW });
+        p.push(Field::Raw, Reason::TooLong { max: MAX_QUARANTINE_RAW });
     }
     p
 }

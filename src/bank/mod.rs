@@ -21,13 +21,12 @@ mod restore;
 mod search;
 mod startup;
 mod store_errors;
+mod write;
 
-pub use crate::api::*;
-/// This session's shim: `crate::bank::api` names the wire's types, now in `crate::api`.
-pub mod api {
-    pub use crate::api::*;
-}
 pub use crate::access::Involved;
+// The wire's types, for the bank's own modules (`super::Reply`); callers
+// name them in `crate::api`.
+use crate::api::*;
 pub use crate::model::clock::{Clock, FixedClock, SystemClock};
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
 pub use changes::Committed;
@@ -215,8 +214,10 @@ impl Bank {
         self.store.check_usable()?;
         let writes = changes::writes(&request);
         crate::store::take_committed();
+        write::take_written();
         let response = self.dispatch_contained(actor, request);
         let committed = crate::store::take_committed();
+        let written = write::take_written();
         // Nothing leaves that is not durable: a write being flushed may
         // have been read; wait for its flush, and if it failed, answer
         // nothing but that (its author alone hears why) — or a write of
@@ -228,7 +229,7 @@ impl Bank {
             (Ok(()), response) => response,
         };
         if let (Some(writes), Ok(reply)) = (writes, &response) {
-            self.notify(actor, writes, reply);
+            self.notify(actor, writes, reply, &written);
         }
         response
     }
@@ -358,7 +359,7 @@ impl Bank {
         }
         let user = admin.map(|a| a.trim().to_string()).unwrap_or_else(|| actor.user.clone());
         if !crate::model::operator::is_valid_user_name(&user) {
-            return Err(BankError::invalid("user", Reason::InvalidUserName));
+            return Err(BankError::invalid(Field::User, Reason::InvalidUserName));
         }
         let now = self.clock.now();
         let admin = Operator {
@@ -366,21 +367,13 @@ impl Bank {
             details: OperatorInput { display_name: user.clone(), role: Role::Admin, service: None, active: true },
             meta: Meta::new(now, &actor.user),
         };
-        let dalmine = directory::seed_dalmine(self.comuni, now, &actor.user);
-        self.store.transact(|tx| {
-            tx.put(TreeId::Operators, admin.user.as_bytes(), 1, &admin)?;
-            tx.audit::<BankError>(now, &actor.user, AuditAction::Init, &admin.user, vec![])?;
-            if let Some(ambit) = &dalmine {
-                tx.put(TreeId::Ambits, ambit.details.key().as_bytes(), 1, ambit)?;
-                tx.audit(now, &actor.user, AuditAction::Create, &ambit.details.name, vec![])?;
-            }
-            Ok(())
-        })?;
-        if let Err(e) = self.reindex_areas() {
-            tracing::error!("matching index, ambiti: {e}");
+        let mut set = write::WriteSet::new(now, &actor.user);
+        set.create_as(admin, AuditAction::Init);
+        if let Some(ambit) = directory::seed_dalmine(self.comuni, now, &actor.user) {
+            set.create(ambit);
         }
-        self.reindex_operator(&admin.user);
-        Ok(Reply::Saved(Saved { code: admin.user, revision: 1, changed: vec![], also_changed: vec![] }))
+        self.commit(set)?;
+        Ok(Reply::Saved(Saved { code: user, revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
     fn info(&self) -> Response {
@@ -451,12 +444,12 @@ impl Bank {
     /// Checks that a referent can answer for a record of `service`.
     fn check_referent(&self, problems: &mut Problems, service: ServiceCode, referent: &str) -> Result<(), BankError> {
         match self.store.get::<Operator>(TreeId::Operators, referent.as_bytes())? {
-            None => problems.push("referent", Reason::UnknownOperator { user: referent.to_string() }),
+            None => problems.push(Field::Referent, Reason::UnknownOperator { user: referent.to_string() }),
             Some((_, op)) if !op.details.active => {
-                problems.push("referent", Reason::ReferentInactive { user: referent.to_string() })
+                problems.push(Field::Referent, Reason::ReferentInactive { user: referent.to_string() })
             }
             Some((_, op)) if op.details.service != Some(service) => problems.push(
-                "referent",
+                Field::Referent,
                 Reason::ReferentNotInService { user: referent.to_string(), service: service.to_string() },
             ),
             Some(_) => {}
@@ -474,11 +467,11 @@ impl Bank {
     ) -> Result<Option<ServiceCode>, BankError> {
         let service = requested.or(who.service);
         match service {
-            None => problems.push("service", Reason::Required),
+            None => problems.push(Field::Service, Reason::Required),
             Some(code) => match self.store.get::<Service>(TreeId::Services, &code.key())? {
-                None => problems.push("service", Reason::UnknownService { code: code.to_string() }),
+                None => problems.push(Field::Service, Reason::UnknownService { code: code.to_string() }),
                 Some((_, s)) if !s.details.active => {
-                    problems.push("service", Reason::UnknownService { code: code.to_string() })
+                    problems.push(Field::Service, Reason::UnknownService { code: code.to_string() })
                 }
                 Some(_) => {}
             },

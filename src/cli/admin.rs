@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Args;
 
 use crate::api::{HashSegment, HashVersion};
-use crate::api::{Reply, Request};
+use crate::api::{Reply, Request, RestoreFailure};
 use crate::i18n::{chain_break_text, format_timestamp};
 use crate::model::comune::distance_km;
 
@@ -22,13 +22,13 @@ use super::table::Block;
 pub struct DemoArgs {
     /// Quante famiglie generare
     #[arg(long, default_value_t = 300)]
-    families: usize,
+    pub(super) families: usize,
     /// Quante richieste generare
     #[arg(long, default_value_t = 80)]
-    needs: usize,
+    pub(super) needs: usize,
     /// Seme: lo stesso seme dà la stessa banca
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub(super) seed: u64,
 }
 
 #[derive(Args, Debug)]
@@ -101,24 +101,19 @@ pub fn demo(settings: &Settings, _args: DemoArgs) -> CliResult {
     ))
 }
 
+/// `banca demo`: the generator's lines (`generate`, given the
+/// administrator's user name) imported by the bank's server, which creates the bank.
 #[cfg(feature = "demo")]
-pub fn demo(settings: &Settings, args: DemoArgs) -> CliResult {
+pub fn demo(settings: &Settings, args: DemoArgs, generate: fn(&DemoArgs, &str) -> Vec<String>) -> CliResult {
     let s = Session::open(settings, true)?;
     if !crate::model::operator::is_valid_user_name(&s.user()) {
         return Err(Failure::from_bank(
-            &crate::api::BankError::invalid("user", crate::model::Reason::InvalidUserName),
+            &crate::api::BankError::invalid(crate::model::Field::User, crate::model::Reason::InvalidUserName),
             s.lang,
         ));
     }
     let started = std::time::Instant::now();
-    let options = crate::demo::DemoOptions {
-        families: args.families,
-        needs: args.needs,
-        seed: args.seed,
-        admin_user: s.user(),
-        now: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()),
-    };
-    let lines = crate::demo::generate_lines(&options);
+    let lines = generate(&args, &s.user());
     let summary = match s.import(lines)? {
         Reply::Imported(summary) => summary,
         other => return Err(unexpected(other)),
@@ -320,10 +315,21 @@ pub fn export(s: &Session, file: &Path) -> CliResult {
 /// they can be named, by code, never silently.
 fn note_quarantined(s: &Session, lines: &[String], held: &mut Vec<String>) {
     for l in lines.iter().filter(|l| l.starts_with("{\"quarantined\":")) {
-        if let Ok(crate::bank::ExportLine::Quarantined { record, .. }) = serde_json::from_str(l) {
+        if let Ok(QuarantinedLine { quarantined: QuarantinedBody { record } }) = serde_json::from_str(l) {
             held.push(format!("{} ({})", record.record, super::doctor::tree_label(&record.tree, s.lang)));
         }
     }
+}
+
+/// The part of an export's quarantine line the CLI names: `{"quarantined": {"record": …, "raw": …}}`.
+#[derive(serde::Deserialize)]
+struct QuarantinedLine {
+    quarantined: QuarantinedBody,
+}
+
+#[derive(serde::Deserialize)]
+struct QuarantinedBody {
+    record: crate::api::Quarantined,
 }
 
 fn report_quarantined(s: &Session, held: &[String]) {
@@ -451,34 +457,40 @@ fn file_chunks(mut f: std::fs::File) -> impl Iterator<Item = std::io::Result<Vec
     })
 }
 
+/// The restore into a new bank when no server runs, done in this process
+/// (`server::entry::restore_new_bank`, handed over by the dispatcher): the
+/// bank's path, and the file's bytes as they are read.
+pub type RestoreNewBank<'a> = &'a mut dyn FnMut(
+    &Path,
+    &mut dyn Iterator<Item = std::io::Result<Vec<u8>>>,
+) -> Result<crate::api::ImportSummary, RestoreFailure>;
+
 /// `banca import FILE`. With a server on the bank, the file goes to it and
 /// it restores into its (empty) bank, all or nothing. With none, and no
 /// bank folder yet, the restore is built in a staging folder and renamed
 /// into place only when whole (`server::restore`): a failed restore leaves
 /// no bank folder behind. With none and a folder already there, a server
 /// is started on it as for any command.
-pub fn import(settings: &Settings, file: &Path) -> CliResult {
+pub fn import(settings: &Settings, file: &Path, restore_new_bank: RestoreNewBank) -> CliResult {
     let lang = settings.lang;
     if file.is_dir() {
         let what = lang.pick("è una cartella, non un file di esportazione", "is a folder, not an export file");
         return Err(Failure::User(format!("{}: {what}", file.display())));
     }
     let source = std::fs::File::open(file).map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
-    let chunks = file_chunks(source);
+    let mut chunks = file_chunks(source);
     let bank = crate::config::canonical_bank_path(&settings.db);
     let running = crate::client::Client::connect(Settings { spawn: false, ..settings.clone() }.target(false));
     let summary = match running {
         Ok(client) => {
             drop(client);
-            imported(Session::open(settings, false)?.import_chunks(chunks)?)?
+            imported(Session::open(settings, false)?.import_chunks(&mut chunks)?)?
         }
         Err(crate::client::ClientError::NoServer { .. }) if settings.spawn && !bank.exists() => {
-            let user = crate::server::user_name(nix::unistd::geteuid().as_raw());
-            crate::server::restore::restore_new_bank(&bank, settings.bank.clone(), &user, file, chunks)
-                .map_err(|e| restore_failure(&e, lang))?
+            restore_new_bank(&bank, &mut chunks).map_err(|e| restore_failure(&e, lang))?
         }
         Err(crate::client::ClientError::NoServer { .. }) if settings.spawn => {
-            imported(Session::open(settings, true)?.import_chunks(chunks)?)?
+            imported(Session::open(settings, true)?.import_chunks(&mut chunks)?)?
         }
         Err(e) => return Err(Failure::from_client(&e, lang)),
     };
@@ -501,17 +513,16 @@ fn imported(reply: Reply) -> CliResult<crate::api::ImportSummary> {
     }
 }
 
-fn restore_failure(e: &crate::server::restore::RestoreError, lang: crate::i18n::Lang) -> Failure {
-    use crate::server::restore::RestoreError;
+fn restore_failure(e: &RestoreFailure, lang: crate::i18n::Lang) -> Failure {
     match e {
-        RestoreError::Bank(b) => Failure::from_bank(b, lang),
-        RestoreError::Store(s) => Failure::from_store(s, lang),
-        RestoreError::Io { path, source } => Failure::Internal(format!(
+        RestoreFailure::Bank(b) => Failure::from_bank(b, lang),
+        RestoreFailure::Open(s) => Failure::from_open(s, lang),
+        RestoreFailure::Io { path, source } => Failure::Internal(format!(
             "{} {}: {source}",
             lang.pick("Importazione non riuscita, nulla è stato scritto:", "Import failed, nothing was written:"),
             path.display()
         )),
-        RestoreError::Appeared { path } => Failure::User(if lang == crate::i18n::Lang::It {
+        RestoreFailure::Appeared { path } => Failure::User(if lang == crate::i18n::Lang::It {
             format!(
                 "{} è stata creata da altri mentre l'importazione era in corso: nulla è stato importato.",
                 path.display()

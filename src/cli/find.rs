@@ -44,7 +44,7 @@ pub fn find(s: &Session, args: FindArgs) -> CliResult {
         Ok(Reply::Found(r)) => r,
         Ok(other) => return Err(unexpected(other)),
         // A filter it does not know: the sentence alone, there is no flag to name.
-        Err(BankError::Invalid(problems)) if problems.iter().all(|p| p.field == "query") => {
+        Err(BankError::Invalid(problems)) if problems.iter().all(|p| p.field.field() == Field::Query) => {
             let lines: Vec<String> = problems.iter().map(|p| describe_reason(&p.reason, s.lang)).collect();
             return Err(Failure::User(lines.join("\n")));
         }

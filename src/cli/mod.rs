@@ -1,5 +1,10 @@
 //! The command line: the same operations as the TUI, for scripts and quick
-//! lookups. A client of `Bank::handle` like everything else.
+//! lookups. A client of the bank's server like everything else.
+//!
+//! This file is also the binary's dispatcher, and the one place in `cli`
+//! that names what runs in this process: the server (`banca serve`, and an
+//! import with no server, through `server::entry`), the demo generator,
+//! and the interface. Every other file of `cli` speaks to a server.
 //!
 //! Every line printed goes through `outln!`/`out!`/`errln!`: whatever a
 //! record, a file or an error carries (ESC, NUL, bidirectional controls) is
@@ -52,7 +57,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::bank::BankConfig;
 use std::time::Duration;
 
 use crate::config::{canonical_bank_path, load_config, parse_duration, AddressFlags, Addressing};
@@ -190,7 +194,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = crate::server::admission::HeavyLimits::default().per_user)]
     max_heavy_per_user: usize,
     /// Righe al massimo in una pagina di un elenco
-    #[arg(long, value_name = "N", default_value_t = crate::bank::PAGE_SIZE)]
+    #[arg(long, value_name = "N", default_value_t = crate::server::entry::PAGE_SIZE)]
     page_size: usize,
     /// Chiude una connessione senza richieste da questo tempo, se non segue le modifiche (es. 15m)
     #[arg(long, value_name = "DURATA")]
@@ -238,7 +242,6 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let defaults = BankConfig::default();
     let caller = nix::unistd::User::from_uid(nix::unistd::geteuid()).ok().flatten().map(|u| u.name);
     let flags = AddressFlags {
         db: cli.db.clone(),
@@ -279,13 +282,7 @@ pub fn main() -> ExitCode {
         reply_timeout,
         lang,
         json: cli.json,
-        bank: BankConfig {
-            stale_after_months: config.stale_after_months.unwrap_or(defaults.stale_after_months),
-            cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
-            matching,
-            disk_reserve: config.disk_reserve_mb.map(|mb| mb * 1024 * 1024),
-            ..defaults
-        },
+        config: config.clone(),
     };
     let Some(command) = cli.command else {
         let mouse = !cli.no_mouse && config.mouse.unwrap_or(true);
@@ -349,9 +346,14 @@ fn interface(settings: &Settings, mouse: bool) -> ExitCode {
 fn run(command: Command, settings: &Settings) -> session::CliResult {
     match command {
         Command::Init(args) => admin::init(settings, args),
+        #[cfg(feature = "demo")]
+        Command::Demo(args) => admin::demo(settings, args, demo_lines),
+        #[cfg(not(feature = "demo"))]
         Command::Demo(args) => admin::demo(settings, args),
         Command::Comune(args) => admin::comune(settings, args),
-        Command::Import { file } => admin::import(settings, &file),
+        Command::Import { file } => admin::import(settings, &file, &mut |bank, chunks| {
+            crate::server::entry::restore_new_bank(bank, &settings.config, &file, chunks)
+        }),
         Command::Serve(args) => serve(settings, args),
         Command::Stop => admin::stop(settings),
         Command::Show { code } => find::show(settings, &code),
@@ -403,12 +405,9 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             )))
         }
     };
-    // Everything the server creates (bank files, log) is its user's only.
-    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
-    let defaults = crate::server::Limits::default();
-    let idle = match args.idle_timeout.as_deref().map(parse_duration) {
-        None => defaults.idle,
-        Some(Some(d)) if !d.is_zero() => d,
+    let idle_timeout = match args.idle_timeout.as_deref().map(parse_duration) {
+        None => None,
+        Some(Some(d)) if !d.is_zero() => Some(d),
         Some(_) => {
             return Err(Failure::User(format!(
                 "--idle-timeout: {}",
@@ -434,29 +433,22 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
             .into(),
         ));
     }
-    let heavy = crate::server::admission::HeavyLimits {
-        per_user: args.max_heavy_per_user,
-        total: args.max_heavy,
-        ..Default::default()
-    };
-    let limits = crate::server::Limits { per_user: args.max_per_user, total: args.max_connections, idle, ..defaults };
-    crate::server::init_logging();
-    let options = crate::server::ServeOptions {
+    let command = crate::server::entry::ServeCommand {
         db: settings.db.clone(),
         socket: settings.socket.clone(),
         idle_exit,
         group: args.group.or(settings.group.clone()),
         create: args.create,
-        bank: crate::bank::BankConfig {
-            disk_reserve: args.disk_reserve_mb.map(|mb| mb * 1024 * 1024).or(settings.bank.disk_reserve),
-            page_size: args.page_size,
-            ..settings.bank.clone()
-        },
-        limits,
-        heavy,
+        max_connections: args.max_connections,
+        max_per_user: args.max_per_user,
+        max_heavy: args.max_heavy,
+        max_heavy_per_user: args.max_heavy_per_user,
+        page_size: args.page_size,
+        idle_timeout,
+        disk_reserve_mb: args.disk_reserve_mb,
     };
     let detach = args.detach;
-    let ready = || {
+    let ready = |log: &str| {
         if detach {
             // Ready: let go of the starting client's pipe and terminal.
             if let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
@@ -469,9 +461,23 @@ fn serve(settings: &Settings, args: ServeArgs) -> session::CliResult {
                 lang.pick("servo la banca su", "serving the bank on"),
                 settings.socket.display(),
                 lang.pick("Ctrl-C per fermare; log:", "Ctrl-C to stop; log:"),
-                crate::server::log_location()
+                log
             );
         }
     };
-    crate::server::serve(&options, ready).map_err(|e| Failure::from_serve(&e, lang))
+    crate::server::entry::serve(command, &settings.config, ready).map_err(|e| Failure::from_serve(&e, lang))
+}
+
+/// `banca demo`'s bank, as the lines of an export: made in this process by
+/// the generator, restored by the bank's server.
+#[cfg(feature = "demo")]
+fn demo_lines(args: &admin::DemoArgs, admin_user: &str) -> Vec<String> {
+    let options = crate::demo::DemoOptions {
+        families: args.families,
+        needs: args.needs,
+        seed: args.seed,
+        admin_user: admin_user.to_string(),
+        now: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()),
+    };
+    crate::demo::generate_lines(&options)
 }

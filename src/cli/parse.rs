@@ -285,9 +285,3 @@ pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
         Failure::User(format!("«{input}»: {}", lang.pick("codice servizio come S-001", "a service code like S-001")))
     })
 }
-
-/// The flag that sets a field, so a core validation message can say which
-/// flag to correct: `profile.ages` → `--ages` (`model::fields` knows each).
-pub fn flag_for(field: &str) -> String {
-    crate::model::fields::flag_for(field)
-}

@@ -1,14 +1,15 @@
 //! One CLI invocation: who is asking (from the kernel), which bank, and the
-//! one door to it, `Bank::handle`.
+//! connection to its server, which answers every request through the one
+//! door, `Bank::handle`.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::bank::{BankConfig, BankError, Reply, Request, Response};
+use crate::api::{BankError, OpenFailure, Reply, Request, Response, ServeFailure};
 use crate::client::{Client, ClientError, Target};
-use crate::i18n::{describe_error, describe_store_error, Lang};
-use crate::store::StoreError;
+use crate::config::ConfigFile;
+use crate::i18n::{describe_error, describe_open_failure, Lang};
 
 /// How a command failed, and so which exit code it ends with.
 #[derive(Debug)]
@@ -43,17 +44,17 @@ impl Failure {
 
     pub fn from_bank(e: &BankError, lang: Lang) -> Failure {
         if let BankError::Invalid(problems) = e {
-            // Name the flag beside the field, so the operator knows what to retype.
+            // Name the flag beside the field, so the operator knows what to
+            // retype; a field no flag sets (a positional argument) by its name alone.
             let head = lang.pick("Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:");
             let lines: Vec<String> = problems
                 .iter()
                 .map(|p| {
-                    format!(
-                        "  - --{} ({}): {}",
-                        super::parse::flag_for(&p.field),
-                        crate::i18n::field_label(&p.field, lang),
-                        crate::i18n::describe_reason(&p.reason, lang)
-                    )
+                    let (label, reason) = (p.field.label(lang), crate::i18n::describe_reason(&p.reason, lang));
+                    match p.field.flag() {
+                        Some(flag) => format!("  - --{flag} ({label}): {reason}"),
+                        None => format!("  - {label}: {reason}"),
+                    }
                 })
                 .collect();
             return Failure::User(format!("{head}\n{}", lines.join("\n")));
@@ -82,18 +83,20 @@ impl Failure {
     }
 
     /// Why `banca serve` did not start, with the fix.
-    pub fn from_serve(e: &crate::server::ServeError, lang: Lang) -> Failure {
+    pub fn from_serve(e: &ServeFailure, lang: Lang) -> Failure {
         match e {
-            crate::server::ServeError::Store(s) => Failure::from_store(s, lang),
-            other => Failure::Unavailable(crate::i18n::describe_serve_error(other, lang)),
+            ServeFailure::Open(s) => Failure::from_open(s, lang),
+            other => Failure::Unavailable(crate::i18n::describe_serve_failure(other, lang)),
         }
     }
 
-    pub fn from_store(e: &StoreError, lang: Lang) -> Failure {
-        let text = describe_store_error(e, lang);
-        match e {
-            StoreError::Sled(_) | StoreError::Io { .. } | StoreError::Corrupt { .. } => Failure::Internal(text),
-            _ => Failure::Unavailable(text),
+    /// Why a bank's folder could not be opened or written in this process.
+    pub fn from_open(e: &OpenFailure, lang: Lang) -> Failure {
+        let text = describe_open_failure(e, lang);
+        if e.is_fault() {
+            Failure::Internal(text)
+        } else {
+            Failure::Unavailable(text)
         }
     }
 }
@@ -123,7 +126,9 @@ pub struct Settings {
     pub reply_timeout: Duration,
     pub lang: Lang,
     pub json: bool,
-    pub bank: BankConfig,
+    /// The configuration file, for the commands that work on a bank in
+    /// this process (`serve`, an import with no server).
+    pub config: ConfigFile,
 }
 
 impl Settings {
@@ -390,6 +395,53 @@ fn group_thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Field, Problem, Reason};
+
+    /// Every flag the table of fields names is one the CLI takes: the hint
+    /// of which flag to correct never sends the operator to a flag that is not.
+    #[test]
+    fn every_flag_of_a_field_is_a_flag_of_the_cli() {
+        use clap::CommandFactory;
+        fn longs(cmd: &clap::Command, into: &mut std::collections::BTreeSet<String>) {
+            for arg in cmd.get_arguments() {
+                into.extend(arg.get_long().map(str::to_string));
+                into.extend(arg.get_all_aliases().into_iter().flatten().map(str::to_string));
+            }
+            for sub in cmd.get_subcommands() {
+                longs(sub, into);
+            }
+        }
+        let mut flags = std::collections::BTreeSet::new();
+        longs(&crate::cli::Cli::command(), &mut flags);
+        let unknown: Vec<String> = Field::ALL
+            .iter()
+            .filter_map(|f| f.flag().filter(|flag| !flags.contains(*flag)).map(|flag| format!("{f}: --{flag}")))
+            .collect();
+        assert!(unknown.is_empty(), "flags the CLI does not take: {unknown:?}");
+    }
+
+    #[test]
+    fn a_refusal_names_the_flag_beside_the_field_or_the_field_alone() {
+        let refusal = BankError::Invalid(vec![
+            Problem::new(Field::AdultBirthYear.at(1), Reason::Required),
+            Problem::new(Field::MaxChildren, Reason::OutOfRange { min: 1, max: 10 }),
+            Problem::new(Field::Needs, Reason::Required),
+        ]);
+        assert_eq!(
+            Failure::from_bank(&refusal, Lang::It).message(),
+            "Dati non validi, nulla è stato salvato:\n  \
+             - --adult (anno di nascita dell'adulto n. 2): obbligatorio\n  \
+             - --max-children (massimo minori accolti): deve essere tra 1 e 10\n  \
+             - richieste: obbligatorio"
+        );
+        assert_eq!(
+            Failure::from_bank(&refusal, Lang::En).message(),
+            "Invalid input, nothing was saved:\n  \
+             - --adult (adult's birth year n. 2): required\n  \
+             - --max-children (maximum children): must be between 1 and 10\n  \
+             - needs: required"
+        );
+    }
 
     /// The array streamed in pages is the text the whole array printed at once was.
     #[test]

@@ -3,9 +3,9 @@
 //! scripts (`--json`: one object a line) and to check from outside what
 //! each user hears.
 
+use crate::api::Event;
 use crate::client::Client;
 use crate::i18n::{event_label, event_revision, events_missed, Lang};
-use crate::protocol::Event;
 
 use super::session::{CliResult, Failure, Settings};
 

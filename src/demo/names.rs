@@ -455,7 +455,7 @@ mod tests {
         for _ in 0..100 {
             for phone in [landline(&mut rng, "035"), landline(&mut rng, "02"), mobile(&mut rng)] {
                 let mut p = crate::model::Problems::new();
-                p.check_phone("phone", &phone);
+                p.check_phone(crate::model::Field::Phone, &phone);
                 assert!(p.is_empty(), "{phone}");
                 assert_eq!(phone.chars().filter(char::is_ascii_digit).count(), 10, "{phone}");
             }

@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::api::*;
 use crate::bank::*;
 use crate::model::*;
 use crate::store::audit::AuditAction;

@@ -3,10 +3,9 @@
 use super::{describe_problem, format_timestamp, Lang};
 use crate::api::ChainBreak;
 use crate::api::{BankError, LineFault};
+use crate::api::{FolderFound, FolderProblem, OpenFailure, ServeFailure};
 use crate::client::trust::{folder_of, Distrust, Untrusted};
 use crate::client::{ClientError, Stage};
-use crate::server::{FolderFound, FolderProblem, ServeError};
-use crate::store::StoreError;
 
 pub fn describe_error(e: &BankError, lang: Lang) -> String {
     let it = lang == Lang::It;
@@ -312,44 +311,45 @@ pub fn chain_break(b: &ChainBreak, lang: Lang) -> String {
     }
 }
 
-pub fn describe_store_error(e: &StoreError, lang: Lang) -> String {
+/// Why a bank's folder could not be opened or written, as a sentence.
+pub fn describe_open_failure(e: &OpenFailure, lang: Lang) -> String {
     if lang == Lang::En {
         return e.to_string();
     }
     match e {
-        StoreError::Locked { path } => {
+        OpenFailure::Locked { path } => {
             format!("La banca in {} è aperta da un altro processo: è in esecuzione `banca serve`?", path.display())
         }
-        StoreError::NoBank { path } => {
+        OpenFailure::NoBank { path } => {
             format!("Non c'è una banca in {}: creala con `banca init` o `banca demo`.", path.display())
         }
-        StoreError::NotABank { path } => format!("{} non è una banca di banca.", path.display()),
-        StoreError::NewerFormat { path, found, supported } => format!(
+        OpenFailure::NotABank { path } => format!("{} non è una banca di banca.", path.display()),
+        OpenFailure::NewerFormat { path, found, supported } => format!(
             "La banca in {} ha il formato {found}, più recente di questo banca ({supported}): aggiorna banca.",
             path.display()
         ),
-        StoreError::IncompleteImport { path } => format!(
+        OpenFailure::IncompleteImport { path } => format!(
             "Un'importazione in {} non è terminata: cancella la cartella e ripeti l'importazione.",
             path.display()
         ),
-        StoreError::Corrupt { tree, key, reason, .. } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
-        StoreError::Unstorable { tree, key, reason } => {
+        OpenFailure::Corrupt { tree, key, reason, .. } => format!("Il record {key} in {tree} è danneggiato: {reason}"),
+        OpenFailure::Unstorable { tree, key, reason } => {
             format!("Il record {key} in {tree} non può essere archiviato, nulla è stato salvato: {reason}")
         }
-        StoreError::DiskFull { path, available, reserve } => format!(
+        OpenFailure::DiskFull { path, available, reserve } => format!(
             "Disco pieno: restano {} liberi sul disco di {}, sotto la riserva di {}; nulla è stato salvato.",
             mib(*available),
             path.display(),
             mib(*reserve)
         ),
-        StoreError::WriteFailed { path, reason } => {
+        OpenFailure::WriteFailed { path, reason } => {
             format!("Scrittura in {} non riuscita ({reason}): non è noto se sia stata salvata.", path.display())
         }
-        StoreError::Halted { path, reason } => {
+        OpenFailure::Halted { path, reason } => {
             format!("La banca in {} si è fermata dopo una scrittura non riuscita: {reason}", path.display())
         }
-        StoreError::Sled(e) => format!("Errore di archiviazione: {e}"),
-        StoreError::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),
+        OpenFailure::Storage(e) => format!("Errore di archiviazione: {e}"),
+        OpenFailure::Io { path, source } => format!("Errore sul file {}: {source}", path.display()),
     }
 }
 
@@ -522,18 +522,18 @@ fn untrusted(u: &Untrusted, lang: Lang) -> String {
 }
 
 /// Why `banca serve` would not start, with the command that fixes it.
-pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
+pub fn describe_serve_failure(e: &ServeFailure, lang: Lang) -> String {
     let it = lang == Lang::It;
     match e {
-        ServeError::Store(s) => describe_store_error(s, lang),
-        ServeError::AlreadyServing { socket } => {
+        ServeFailure::Open(s) => describe_open_failure(s, lang),
+        ServeFailure::AlreadyServing { socket } => {
             if it {
                 format!("Un server risponde già su {}: la banca ha già il suo server.", socket.display())
             } else {
                 format!("A server is already answering on {}: the bank already has its server.", socket.display())
             }
         }
-        ServeError::SocketFolderMissing { dir, user, group } => {
+        ServeFailure::SocketFolderMissing { dir, user, group } => {
             let dir = dir.display();
             if it {
                 format!("La cartella del socket {dir} non esiste. Con systemd la crea l'unità (RuntimeDirectory=banca, vedi docs/banca.service); senza systemd la crea contrib/banca-serve, o a mano come root: `install -d -o {user} -g {group} -m 0750 {dir}`.")
@@ -541,15 +541,15 @@ pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
                 format!("The socket folder {dir} does not exist. Under systemd the unit makes it (RuntimeDirectory=banca, see docs/banca.service); without systemd contrib/banca-serve makes it, or by hand as root: `install -d -o {user} -g {group} -m 0750 {dir}`.")
             }
         }
-        ServeError::SocketFolderUnsafe { found, problem } => folder_unsafe(found, *problem, lang),
-        ServeError::NotInGroup { user, group } => {
+        ServeFailure::SocketFolderUnsafe { found, problem } => folder_unsafe(found, *problem, lang),
+        ServeFailure::NotInGroup { user, group } => {
             if it {
                 format!("Il server gira come {user} senza il gruppo {group}, quindi non può aprire il socket agli operatori. Avviarlo con quel gruppo: Group={group} nell'unità systemd, oppure `runuser -u {user} -g {group} -- banca serve …` (contrib/banca-serve lo fa già).")
             } else {
                 format!("The server runs as {user} without the group {group}, so it cannot open the socket to the operators. Start it with that group: Group={group} in the systemd unit, or `runuser -u {user} -g {group} -- banca serve …` (contrib/banca-serve does it).")
             }
         }
-        ServeError::BankNotOwned { path, owner, user } => {
+        ServeFailure::BankNotOwned { path, owner, user } => {
             let path = path.display();
             if it {
                 format!("La banca {path} è dell'utente {owner}, ma il server gira come {user}: `sudo chown -R {user}: {path}`, oppure avviare il server come {owner}.")
@@ -557,7 +557,7 @@ pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
                 format!("The bank {path} belongs to the user {owner}, but the server runs as {user}: `sudo chown -R {user}: {path}`, or start the server as {owner}.")
             }
         }
-        ServeError::BankUnreachable { path, user } => {
+        ServeFailure::BankUnreachable { path, user } => {
             let parent = path.parent().unwrap_or(path).display();
             let path = path.display();
             if it {
@@ -566,15 +566,14 @@ pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
                 format!("The server, running as {user}, cannot reach the bank {path}: a folder on the way is closed to it. Check with `sudo ls -ld {parent} {path}`; usually: `sudo chown {user}: {parent} && sudo chmod 0700 {parent}`.")
             }
         }
-        ServeError::UnknownGroup(g) => {
+        ServeFailure::UnknownGroup(g) => {
             if it {
                 format!("Non esiste il gruppo Unix {g}: crearlo (`sudo groupadd {g}`) o correggere `group` nella configurazione.")
             } else {
                 format!("There is no Unix group called {g}: create it (`sudo groupadd {g}`) or correct `group` in the configuration.")
             }
         }
-        ServeError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
-            let me = crate::server::user_name(nix::unistd::geteuid().as_raw());
+        ServeFailure::PermissionDenied { path, user: me, .. } => {
             let path = path.display();
             if it {
                 format!("Accesso negato a {path} per l'utente del server ({me}): controllare proprietario e permessi con `sudo ls -ld {path}`; il server deve esserne il proprietario.")
@@ -582,7 +581,7 @@ pub fn describe_serve_error(e: &ServeError, lang: Lang) -> String {
                 format!("Permission denied on {path} for the server's user ({me}): check owner and mode with `sudo ls -ld {path}`; the server must own it.")
             }
         }
-        ServeError::Io { path, source } => format!("{}: {source}", path.display()),
+        ServeFailure::Io { path, source } => format!("{}: {source}", path.display()),
     }
 }
 
@@ -648,7 +647,21 @@ fn folder_unsafe(found: &FolderFound, problem: FolderProblem, lang: Lang) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::FolderFound;
+
+    /// The store's error reaches the words through `api::OpenFailure`, worded as it always was.
+    #[test]
+    fn a_bank_open_in_another_process_is_named_with_the_likely_cause() {
+        let e: OpenFailure = crate::store::StoreError::Locked { path: "/srv/banca/bank".into() }.into();
+        assert_eq!(
+            describe_open_failure(&e, Lang::It),
+            "La banca in /srv/banca/bank è aperta da un altro processo: è in esecuzione `banca serve`?"
+        );
+        assert_eq!(
+            describe_open_failure(&e, Lang::En),
+            "the bank at /srv/banca/bank is open in another process — is `banca serve` running?"
+        );
+        assert!(!e.is_fault());
+    }
 
     #[test]
     fn a_personal_socket_folder_made_by_someone_else_is_never_adopted() {
@@ -660,18 +673,18 @@ mod tests {
             server_user: "anna".into(),
             operators: None,
         };
-        let e = ServeError::SocketFolderUnsafe { found: Box::new(found.clone()), problem: FolderProblem::NotOwner };
-        let en = describe_serve_error(&e, Lang::En);
+        let e = ServeFailure::SocketFolderUnsafe { found: Box::new(found.clone()), problem: FolderProblem::NotOwner };
+        let en = describe_serve_failure(&e, Lang::En);
         assert_eq!(
             en,
             "The personal socket folder /tmp/banca-1003 (mallory:mallory 0777) was made by mallory, not by anna: \
              it may be an attempt to intercept the bank. Do not take it over: tell the administrator, and meanwhile \
              use a socket in a folder of your own, e.g. `--socket ~/.banca.sock`."
         );
-        assert!(!describe_serve_error(&e, Lang::It).contains("chown"));
+        assert!(!describe_serve_failure(&e, Lang::It).contains("chown"));
         // A shared server's folder with the wrong owner is the administrator's to fix: chown it.
         let shared = FolderFound { operators: Some("banca-operatori".into()), server_user: "banca".into(), ..found };
-        let e = ServeError::SocketFolderUnsafe { found: Box::new(shared), problem: FolderProblem::NotOwner };
-        assert!(describe_serve_error(&e, Lang::En).contains("sudo chown banca /tmp/banca-1003"));
+        let e = ServeFailure::SocketFolderUnsafe { found: Box::new(shared), problem: FolderProblem::NotOwner };
+        assert!(describe_serve_failure(&e, Lang::En).contains("sudo chown banca /tmp/banca-1003"));
     }
 }

@@ -1,17 +1,14 @@
 //! Names of fields as operators know them.
 
 use super::Lang;
-use crate::model::fields::FieldPath;
+use crate::model::FieldRef;
 
-/// "fascia d'età" for `profile.ages`; an index is said as a number
-/// (`identity.adults[1].name` → "nome dell'adulto n. 2").
+/// A field named by its path (an audit entry's, a form's): "fascia d'età"
+/// for `profile.ages`, "nome dell'adulto n. 2" for `identity.adults[1].name`;
+/// a path the table does not hold is shown as it is.
 pub fn field_label(field: &str, lang: Lang) -> String {
-    let index = field.find('[').and_then(|i| field[i + 1..].split(']').next()).and_then(|n| n.parse::<usize>().ok());
-    match FieldPath::of(field).and_then(|f| f.label(lang)) {
-        Some(label) => match index {
-            Some(i) => format!("{label} n. {}", i + 1),
-            None => label.to_string(),
-        },
+    match FieldRef::parse(field) {
+        Some(f) => f.label(lang),
         None => field.to_string(),
     }
 }
@@ -30,9 +27,4 @@ pub fn audit_fields(entry: &crate::api::AuditEntry, lang: Lang) -> Vec<String> {
         }
         _ => entry.fields.iter().map(|f| field_label(f, lang)).collect(),
     }
-}
-
-#[cfg(test)]
-pub(crate) fn all_fields() -> impl Iterator<Item = &'static str> {
-    crate::model::fields::FIELDS.iter().filter(|f| !f.it.is_empty()).map(|f| f.path)
 }

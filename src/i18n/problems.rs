@@ -1,11 +1,11 @@
 //! Validation problems in plain words.
 
-use super::{comune_label, field_label, Lang};
+use super::{comune_label, Lang};
 use crate::model::{FamilyStatus, NeedStatus, Problem, Reason};
 
 /// "fascia d'età: il minimo (12a) supera il massimo (6a)".
 pub fn describe_problem(p: &Problem, lang: Lang) -> String {
-    let field = field_label(&p.field, lang);
+    let field = p.field.label(lang);
     format!("{}: {}", crate::model::plain::neutralise(&field), describe_reason(&p.reason, lang))
 }
 
@@ -63,9 +63,9 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         InTheFuture => lang.pick("la data è nel futuro", "the date is in the future").into(),
         NotAfter { other_field } => {
             if it {
-                format!("deve essere successiva a «{}»", field_label(other_field, lang))
+                format!("deve essere successiva a «{}»", other_field.label(lang))
             } else {
-                format!("must come after \"{}\"", field_label(other_field, lang))
+                format!("must come after \"{}\"", other_field.label(lang))
             }
         }
         RequiredWhen { condition } => {
@@ -239,7 +239,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
             }
         }
         TooManyFor { other_field, max } => {
-            let other = field_label(other_field, lang);
+            let other = other_field.label(lang);
             if it {
                 format!("troppi elementi (al massimo {max}, quanti ne dice «{other}»)")
             } else {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::comune::{normalize, ComuneCode};
+use super::fields::Field;
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
 
@@ -41,31 +42,31 @@ impl AmbitInput {
 
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
-        p.require_text("name", &self.name, MAX_AMBIT_NAME);
-        p.limit_count("districts", self.districts.len(), MAX_DISTRICTS);
+        p.require_text(Field::Name, &self.name, MAX_AMBIT_NAME);
+        p.limit_count(Field::Districts, self.districts.len(), MAX_DISTRICTS);
         if self.comuni.is_empty() {
-            p.push("comuni", Reason::Required);
+            p.push(Field::Comuni, Reason::Required);
         }
-        p.limit_count("comuni", self.comuni.len(), MAX_AMBIT_COMUNI);
+        p.limit_count(Field::Comuni, self.comuni.len(), MAX_AMBIT_COMUNI);
         let mut seen = BTreeSet::new();
         for c in self.comuni.iter().take(MAX_AMBIT_COMUNI) {
             if cx.comuni.get(*c).is_none() {
-                p.push("comuni", Reason::UnknownComune { code: c.to_string() });
+                p.push(Field::Comuni, Reason::UnknownComune { code: c.to_string() });
             }
             if !seen.insert(*c) {
-                p.push("comuni", Reason::Duplicate { value: c.to_string() });
+                p.push(Field::Comuni, Reason::Duplicate { value: c.to_string() });
             }
         }
         let mut in_district = BTreeSet::new();
         for (i, d) in self.districts.iter().enumerate().take(MAX_DISTRICTS) {
-            p.require_text(&format!("districts[{i}].name"), &d.name, MAX_AMBIT_NAME);
-            p.limit_count(&format!("districts[{i}].comuni"), d.comuni.len(), MAX_AMBIT_COMUNI);
+            p.require_text(Field::DistrictName.at(i), &d.name, MAX_AMBIT_NAME);
+            p.limit_count(Field::DistrictComuni.at(i), d.comuni.len(), MAX_AMBIT_COMUNI);
             for c in d.comuni.iter().take(MAX_AMBIT_COMUNI) {
                 if !seen.contains(c) {
-                    p.push(format!("districts[{i}].comuni"), Reason::ComuneNotInAmbit { comune: c.to_string() });
+                    p.push(Field::DistrictComuni.at(i), Reason::ComuneNotInAmbit { comune: c.to_string() });
                 }
                 if !in_district.insert(*c) {
-                    p.push(format!("districts[{i}].comuni"), Reason::ComuneInTwoDistricts { comune: c.to_string() });
+                    p.push(Field::DistrictComuni.at(i), Reason::ComuneInTwoDistricts { comune: c.to_string() });
                 }
             }
         }

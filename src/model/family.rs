@@ -9,6 +9,7 @@ use time::Date;
 use super::age::{AgeRange, MAX_AGE_MONTHS};
 use super::codes::{FamilyCode, ServiceCode};
 use super::comune::ComuneCode;
+use super::fields::Field;
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
 use super::vocabulary::{FamilyStatus, PlacementKind, SexPreference, SpecialNeed, TimeSlot};
@@ -119,98 +120,90 @@ impl FamilyInput {
         let mut p = Problems::new();
         if let Some(r) = &self.referent {
             // A Unix user name: the bank then checks it names an operator.
-            p.limit_text("referent", r, super::operator::MAX_USER);
+            p.limit_text(Field::Referent, r, super::operator::MAX_USER);
         }
         let year = cx.today.year();
         let id = &self.identity;
         if id.adults.is_empty() {
-            p.push("identity.adults", Reason::Required);
+            p.push(Field::Adults, Reason::Required);
         }
-        p.limit_count("identity.adults", id.adults.len(), MAX_ADULTS);
+        p.limit_count(Field::Adults, id.adults.len(), MAX_ADULTS);
         let household = usize::from(self.profile.household.adults);
         if household >= 1 && id.adults.len() <= MAX_ADULTS && id.adults.len() > household {
-            p.push(
-                "identity.adults",
-                Reason::TooManyFor { other_field: "profile.household.adults".into(), max: household },
-            );
+            p.push(Field::Adults, Reason::TooManyFor { other_field: Field::HouseholdAdults, max: household });
         }
         let (youngest, oldest) = limits::ADULT_AGE_YEARS;
         for (i, a) in id.adults.iter().enumerate().take(MAX_ADULTS) {
-            p.require_text(&format!("identity.adults[{i}].name"), &a.name, MAX_NAME);
-            let field = format!("identity.adults[{i}].birth_year");
+            p.require_text(Field::AdultName.at(i), &a.name, MAX_NAME);
+            let field = Field::AdultBirthYear.at(i);
             // The first adult's year is required; the others' may be left
             // empty (0, `Adult::UNKNOWN_YEAR`).
             if a.birth_year == Adult::UNKNOWN_YEAR && i == 0 {
                 p.push(field, Reason::Required);
             } else if a.birth_year != Adult::UNKNOWN_YEAR {
-                p.check_range(&field, a.birth_year as i64, (year - oldest) as i64, (year - youngest) as i64);
+                p.check_range(field, a.birth_year as i64, (year - oldest) as i64, (year - youngest) as i64);
             }
         }
-        p.limit_text("identity.address", &id.address, MAX_ADDRESS);
-        p.check_phone("identity.phone", &id.phone);
-        p.check_email("identity.email", &id.email);
+        p.limit_text(Field::IdentityAddress, &id.address, MAX_ADDRESS);
+        p.check_phone(Field::IdentityPhone, &id.phone);
+        p.check_email(Field::IdentityEmail, &id.email);
 
         let pr = &self.profile;
         if cx.comuni.get(pr.comune).is_none() {
-            p.push("profile.comune", Reason::UnknownComune { code: pr.comune.to_string() });
+            p.push(Field::ProfileComune, Reason::UnknownComune { code: pr.comune.to_string() });
         }
-        p.check_range("profile.household.adults", pr.household.adults as i64, 1, limits::MAX_HOUSEHOLD_ADULTS);
-        p.limit_count("profile.household.children_birth_years", pr.household.children_birth_years.len(), MAX_CHILDREN);
+        p.check_range(Field::HouseholdAdults, pr.household.adults as i64, 1, limits::MAX_HOUSEHOLD_ADULTS);
+        p.limit_count(Field::ChildrenBirthYears, pr.household.children_birth_years.len(), MAX_CHILDREN);
         let (youngest, oldest) = limits::HOUSEHOLD_CHILD_AGE_YEARS;
         for (i, y) in pr.household.children_birth_years.iter().enumerate().take(MAX_CHILDREN) {
             // Grown-up children still count in the household: only a year that
             // cannot be (in the future, or beyond any parent's life) is refused.
-            p.check_range(
-                &format!("profile.household.children_birth_years[{i}]"),
-                *y as i64,
-                (year - oldest) as i64,
-                (year - youngest) as i64,
-            );
+            p.check_range(Field::ChildrenBirthYears.at(i), *y as i64, (year - oldest) as i64, (year - youngest) as i64);
         }
-        p.limit_text("profile.household.pets", &pr.household.pets, limits::MAX_PETS);
-        p.check_range("profile.household.spare_rooms", pr.household.spare_rooms as i64, 0, 20);
+        p.limit_text(Field::Pets, &pr.household.pets, limits::MAX_PETS);
+        p.check_range(Field::SpareRooms, pr.household.spare_rooms as i64, 0, 20);
         if pr.kinds.is_empty() && pr.status == FamilyStatus::Approved {
-            p.push("profile.kinds", Reason::RequiredWhen { condition: "status=approved".into() });
+            p.push(Field::ProfileKinds, Reason::RequiredWhen { condition: "status=approved".into() });
         }
         if pr.ages.min_months > pr.ages.max_months {
             p.push(
-                "profile.ages",
+                Field::Ages,
                 Reason::AgeRangeInverted { min_months: pr.ages.min_months, max_months: pr.ages.max_months },
             );
         }
         if pr.ages.max_months > MAX_AGE_MONTHS {
-            p.push("profile.ages", Reason::AgeAboveLimit);
+            p.push(Field::Ages, Reason::AgeAboveLimit);
         }
-        p.check_range("profile.max_children", pr.max_children as i64, 1, 10);
-        p.limit_count("profile.languages", pr.languages.len(), MAX_LANGUAGES);
+        p.check_range(Field::MaxChildren, pr.max_children as i64, 1, 10);
+        p.limit_count(Field::ProfileLanguages, pr.languages.len(), MAX_LANGUAGES);
         for (i, l) in pr.languages.iter().enumerate().take(MAX_LANGUAGES) {
-            p.require_text(&format!("profile.languages[{i}]"), l, MAX_LANGUAGE);
+            p.require_text(Field::ProfileLanguages.at(i), l, MAX_LANGUAGE);
         }
         if let Some(km) = pr.max_distance_km {
-            p.check_range("profile.max_distance_km", km as i64, 1, 1500);
+            p.check_range(Field::MaxDistance, km as i64, 1, 1500);
         }
         for (field, date, was, window) in [
             (
-                "profile.training_completed_on",
+                Field::TrainingCompletedOn,
                 pr.training_completed_on,
                 before.and_then(|b| b.training_completed_on),
                 limits::TRAINING_COMPLETED_ON,
             ),
-            ("profile.approved_on", pr.approved_on, before.and_then(|b| b.approved_on), limits::APPROVED_ON),
-            ("profile.review_on", pr.review_on, before.and_then(|b| b.review_on), limits::REVIEW_ON),
-            ("profile.confirmed_on", pr.confirmed_on, before.and_then(|b| b.confirmed_on), limits::CONFIRMED_ON),
+            (Field::ApprovedOn, pr.approved_on, before.and_then(|b| b.approved_on), limits::APPROVED_ON),
+            (Field::ReviewOn, pr.review_on, before.and_then(|b| b.review_on), limits::REVIEW_ON),
+            (Field::ConfirmedOn, pr.confirmed_on, before.and_then(|b| b.confirmed_on), limits::CONFIRMED_ON),
         ] {
             p.check_date_since(field, date, was, window, cx.today);
         }
         if pr.status == FamilyStatus::Approved && pr.approved_on.is_none() {
-            p.push("profile.approved_on", Reason::RequiredWhen { condition: "status=approved".into() });
+            p.push(Field::ApprovedOn, Reason::RequiredWhen { condition: "status=approved".into() });
         }
         if let (Some(approved), Some(review)) = (pr.approved_on, pr.review_on) {
             if review <= approved {
-                p.push("profile.review_on", Reason::NotAfter { other_field: "profile.approved_on".into() });
+                p.push(Field::ReviewOn, Reason::NotAfter { other_field: Field::ApprovedOn });
             }
         }
-        p.limit_text("profile.notes", &pr.notes, MAX_NOTES);
+        p.limit_text(Field::ProfileNotes, &pr.notes, MAX_NOTES);
         p
     }
 }

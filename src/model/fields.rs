@@ -1,51 +1,392 @@
-//! The fields of records as validation names them: each path once, with
-//! its label in each language and the CLI flag that sets it, so a problem
-//! the core reports reads the same in the interface, the CLI's message and
-//! its hint of which flag to correct.
+//! The fields of records as validation names them, declared once each in
+//! the table below: its dotted path, its label in each language, the CLI
+//! flag that sets it and whether its text may span lines. Validation names
+//! a field by its typed `Field` (a misspelt name does not compile); a list's
+//! item carries its index (`Field::AdultName.at(1)`), and prints as the
+//! path the wire and the audit have always carried: `identity.adults[1].name`.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Lang;
 
-/// A field's dotted path (without list indices), its names and its flag.
+/// Where a path says a list item's index goes: `identity.adults[].name`.
+/// A path without it (`profile.languages`) is a list whose item is the
+/// index at the end (`profile.languages[2]`).
+const INDEX: &str = "[]";
+
+/// Whether a field's text may span several lines (newline and tab allowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldPath {
-    pub path: &'static str,
-    pub it: &'static str,
-    pub en: &'static str,
-    /// The CLI flag, when it is not the path's last segment with dashes.
+enum Lines {
+    One,
+    Many,
+}
+
+/// What the table says of one field.
+struct Spec {
+    path: &'static str,
+    it: &'static str,
+    en: &'static str,
     flag: Option<&'static str>,
+    lines: Lines,
 }
 
-impl FieldPath {
-    /// The field a problem's path names (`identity.adults[1].name` → `identity.adults.name`).
-    pub fn of(path: &str) -> Option<&'static FieldPath> {
-        let plain = strip_indices(path);
-        FIELDS.iter().find(|f| f.path == plain)
+/// `-` in the flag column: no CLI flag sets this field (an import file's
+/// part, a positional argument).
+macro_rules! flag {
+    (-) => {
+        None
+    };
+    ($flag:literal) => {
+        Some($flag)
+    };
+}
+
+macro_rules! lines {
+    () => {
+        Lines::One
+    };
+    (multi_line) => {
+        Lines::Many
+    };
+}
+
+/// The one table: each row declares a `Field` variant with its path, its
+/// Italian and English labels, its flag, and `multi_line` for notes.
+macro_rules! fields {
+    ($( $name:ident: $path:literal, $it:literal, $en:literal, $flag:tt $(, $lines:ident)?; )*) => {
+        /// A field validation can name: one per row of the table in `model::fields`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Field {
+            $(
+                #[doc = concat!("`", $path, "`: ", $en, ".")]
+                $name,
+            )*
+        }
+
+        impl Field {
+            /// Every field, in the table's order.
+            pub const ALL: &'static [Field] = &[$(Field::$name),*];
+
+            fn spec(self) -> Spec {
+                match self {
+                    $(Field::$name => Spec {
+                        path: $path,
+                        it: $it,
+                        en: $en,
+                        flag: flag!($flag),
+                        lines: lines!($($lines)?),
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    // Any record: its code, as an audit entry may name it.
+    Code: "code", "codice", "code", -;
+
+    // Directory: services, operators, ambits.
+    Service: "service", "servizio", "service", "service";
+    Referent: "referent", "referente", "referent", "referent";
+    User: "user", "utente", "user", -;
+    DisplayName: "display_name", "nome", "name", "name";
+    Role: "role", "ruolo", "role", "role";
+    Name: "name", "nome", "name", "name";
+    Kind: "kind", "tipo", "kind", "kind";
+    Ambits: "ambits", "ambiti", "ambits", "ambits";
+    Address: "address", "indirizzo", "address", "address";
+    Phone: "phone", "telefono", "phone", "phone";
+    Email: "email", "e-mail", "e-mail", "email";
+    Notes: "notes", "note", "notes", "notes", multi_line;
+    Active: "active", "attivo", "active", "active";
+    Comuni: "comuni", "comuni", "comuni", "comuni";
+    Districts: "districts", "presidi", "districts", "district";
+    DistrictName: "districts[].name", "nome del presidio", "district name", "district";
+    DistrictComuni: "districts[].comuni", "comuni del presidio", "district comuni", "district";
+
+    // A family's identity and availability.
+    Identity: "identity", "dati identificativi", "identifying details", -;
+    Adults: "identity.adults", "adulti di riferimento", "reference adults", "adult";
+    AdultName: "identity.adults[].name", "nome dell'adulto", "adult's name", "adult";
+    AdultBirthYear: "identity.adults[].birth_year", "anno di nascita dell'adulto", "adult's birth year", "adult";
+    IdentityAddress: "identity.address", "indirizzo", "address", "address";
+    IdentityPhone: "identity.phone", "telefono", "phone", "phone";
+    IdentityEmail: "identity.email", "e-mail", "e-mail", "email";
+    ProfileComune: "profile.comune", "comune", "comune", "comune";
+    // The household as a whole: what an edit of any of its parts changed.
+    Household: "profile.household", "nucleo familiare", "household", -;
+    HouseholdAdults: "profile.household.adults", "adulti nel nucleo", "adults in the household", "household-adults";
+    ChildrenBirthYears: "profile.household.children_birth_years", "anno di nascita dei figli", "children's birth year", "children-born";
+    Pets: "profile.household.pets", "animali", "pets", "pets";
+    SpareRooms: "profile.household.spare_rooms", "stanze libere", "spare rooms", "spare-rooms";
+    ProfileKinds: "profile.kinds", "tipi di affido", "kinds of placement", "kinds";
+    Ages: "profile.ages", "fascia d'età", "age range", "ages";
+    SexPreference: "profile.sex_preference", "preferenza di sesso", "sex preference", "sex-preference";
+    MaxChildren: "profile.max_children", "massimo minori accolti", "maximum children", "max-children";
+    SiblingsAccepted: "profile.siblings_accepted", "fratelli accolti", "siblings accepted", "accepts-siblings";
+    SpecialNeedsAccepted: "profile.special_needs_accepted", "bisogni speciali accolti", "special needs accepted", "special-needs";
+    ProfileLanguages: "profile.languages", "lingue", "languages", "languages";
+    TimeSlots: "profile.time_slots", "disponibilità di tempo", "time availability", "time";
+    MaxDistance: "profile.max_distance_km", "distanza massima (km)", "maximum distance (km)", "max-distance";
+    TrainingCompletedOn: "profile.training_completed_on", "corso di formazione concluso il", "training completed on", "training-completed";
+    FamilyStatus: "profile.status", "stato", "status", "status";
+    ApprovedOn: "profile.approved_on", "data di idoneità", "approval date", "approved-on";
+    ReviewOn: "profile.review_on", "data di revisione", "review date", "review-on";
+    ConfirmedOn: "profile.confirmed_on", "disponibilità confermata il", "availability confirmed on", "confirmed-on";
+    ProfileNotes: "profile.notes", "note", "notes", "notes", multi_line;
+
+    // A child's identity and placement need.
+    GivenName: "identity.given_name", "nome del minore", "child's given name", "given-name";
+    FamilyName: "identity.family_name", "cognome del minore", "child's family name", "family-name";
+    BirthDate: "identity.birth_date", "data di nascita", "birth date", "birth-date";
+    FiscalCode: "identity.fiscal_code", "codice fiscale", "fiscal code", "fiscal-code";
+    Sex: "placement.sex", "sesso", "sex", "sex";
+    Siblings: "placement.siblings", "fratelli", "siblings", "siblings";
+    PlacementKind: "placement.kind", "tipo di affido", "kind of placement", "kind";
+    Legal: "placement.legal", "consensuale/giudiziale", "consensual/judicial", "legal";
+    Court: "placement.legal.court", "tribunale", "court", "court";
+    Decree: "placement.legal.decree", "decreto", "decree", "decree";
+    Urgency: "placement.urgency", "urgenza", "urgency", "emergency-by";
+    DesiredStart: "placement.desired_start", "inizio desiderato", "desired start", "desired-start";
+    DurationMonths: "placement.duration_months", "durata prevista (mesi)", "expected duration (months)", "duration-months";
+    SpecialNeeds: "placement.special_needs", "bisogni speciali", "special needs", "special-needs";
+    PlacementLanguages: "placement.languages", "lingue", "languages", "languages";
+    CulturalNotes: "placement.cultural_notes", "note culturali/religiose", "cultural/religious notes", "cultural-notes", multi_line;
+    PlacementComune: "placement.comune", "comune del minore", "child's comune", "comune";
+    OriginComune: "placement.origin_comune", "comune della famiglia d'origine", "comune of the family of origin", "origin-comune";
+    Contact: "placement.contact", "rapporti con la famiglia d'origine", "contact with the family of origin", "contact";
+    SchoolComune: "placement.school_comune", "comune della scuola", "school comune", "school-comune";
+    NeedStatus: "placement.status", "stato", "status", "status";
+    ClosingReason: "placement.closing_reason", "motivo di chiusura", "closing reason", "closing-reason";
+    PlacementNotes: "placement.notes", "note", "notes", "notes", multi_line;
+    // An administrator's reason for reading an identity (`--emergency`).
+    Reason: "reason", "motivo", "reason", "emergency";
+
+    // Proposals and placements.
+    Note: "note", "nota", "note", "note", multi_line;
+    Needs: "needs", "richieste", "needs", -;
+    Family: "family", "famiglia", "family", -;
+    Proposal: "proposal", "proposta", "proposal", -;
+    Status: "status", "stato", "status", -;
+    Score: "score", "punteggio", "score", -;
+    NeedService: "need_service", "servizio della richiesta", "need's service", -;
+    FamilyService: "family_service", "servizio della famiglia", "family's service", -;
+    // The placement a proposal became.
+    Placement: "placement", "affido", "placement", -;
+    PlanStart: "plan.start", "inizio dell'affido", "start of the placement", "start";
+    PlanExpectedEnd: "plan.expected_end", "fine prevista", "expected end", "expected-end";
+    PlanDurationMonths: "plan.duration_months", "durata (mesi)", "duration (months)", "duration-months";
+    PlanContact: "plan.contact", "incontri con la famiglia d'origine", "contact with the family of origin", "contact";
+    PlanContactNotes: "plan.contact_notes", "note sugli incontri", "notes on contact", "contact-notes", multi_line;
+    PlanReviewDates: "plan.review_dates", "verifica prevista", "planned review", "review-on";
+    PlanCommitments: "plan.commitments", "impegni", "commitments", "commitments", multi_line;
+    ReviewDate: "review.date", "data della verifica", "review date", "date";
+    ReviewNote: "review.note", "esito della verifica", "review note", "note", multi_line;
+    ClosingDate: "closing.date", "data di chiusura", "closing date", "date";
+    ClosingOutcome: "closing.outcome", "esito", "outcome", "outcome";
+    ClosingNote: "closing.note", "nota di chiusura", "closing note", "note", multi_line;
+    ClosingBy: "closing.by", "chi ha chiuso", "closed by", -;
+    Closing: "closing", "chiusura", "closing", -;
+    Reviews: "reviews", "verifiche", "reviews", -;
+    ReviewsDate: "reviews[].date", "data della verifica", "review date", -;
+    ReviewsNote: "reviews[].note", "esito della verifica", "review note", -, multi_line;
+    ReviewsBy: "reviews[].by", "chi ha fatto la verifica", "reviewed by", -;
+    Steps: "steps", "passaggi", "steps", -;
+    StepsNote: "steps[].note", "nota del passaggio", "step's note", -, multi_line;
+    StepsBy: "steps[].by", "autore del passaggio", "step's author", -;
+
+    // A backup's lines and the search.
+    MetaCreatedBy: "meta.created_by", "creato da", "created by", -;
+    MetaUpdatedBy: "meta.updated_by", "modificato da", "updated by", -;
+    Series: "series", "serie di numerazione", "numbering series", -;
+    Actor: "actor", "autore", "actor", -;
+    Record: "record", "scheda", "record", -;
+    AuditFields: "fields", "campi", "fields", -;
+    Tree: "tree", "archivio", "tree", -;
+    Key: "key", "chiave", "key", -;
+    Raw: "raw", "contenuto", "raw bytes", -;
+    Size: "size", "dimensione", "size", -;
+    FoundBy: "found_by", "trovato da", "found by", -;
+    Query: "query", "ricerca", "search", -;
+}
+
+impl Field {
+    /// Its path as the table writes it (`identity.adults[].name`).
+    fn path(self) -> &'static str {
+        self.spec().path
     }
 
-    /// Its label; `None` for a path that has a flag and no words of its own.
-    pub fn label(&self, lang: Lang) -> Option<&'static str> {
-        (!self.it.is_empty()).then(|| lang.pick(self.it, self.en))
+    /// Its label in `lang`: "fascia d'età" for `profile.ages`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let spec = self.spec();
+        lang.pick(spec.it, spec.en)
     }
 
-    /// The CLI flag (without dashes) that sets this field: `profile.ages` → `ages`.
-    pub fn flag(&self) -> String {
-        flag_of(self.path, self.flag)
+    /// The CLI flag (without dashes) that sets it; `None` for a part of an
+    /// import file or a positional argument.
+    pub fn flag(self) -> Option<&'static str> {
+        self.spec().flag
+    }
+
+    /// Whether its text may span several lines: notes, reasons, review notes.
+    pub fn is_multi_line(self) -> bool {
+        self.spec().lines == Lines::Many
+    }
+
+    /// Item `index` of this list, or this field of that item
+    /// (`Field::AdultName.at(1)` is `identity.adults[1].name`).
+    pub fn at(self, index: usize) -> FieldRef {
+        FieldRef { field: self, index: Some(index) }
+    }
+
+    /// Whether `self` is `outer` or a part of it (`identity.adults[].name`
+    /// of `identity.adults`, `placement.legal.court` of `placement.legal`).
+    pub fn is_within(self, outer: Field) -> bool {
+        let (inner, outer) = (plain(self.path()), plain(outer.path()));
+        inner == outer || inner.strip_prefix(outer.as_str()).is_some_and(|rest| rest.starts_with('.'))
     }
 }
 
-/// The CLI flag for any path, known or not: its last segment with dashes.
-pub fn flag_for(path: &str) -> String {
-    match FieldPath::of(path) {
-        Some(f) => f.flag(),
-        None => flag_of(&strip_indices(path), None),
+impl fmt::Display for Field {
+    /// Its path without an index: `identity.adults.name`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&plain(self.path()))
     }
 }
 
-fn flag_of(plain: &str, special: Option<&'static str>) -> String {
-    match special {
-        Some(flag) => flag.to_string(),
-        None => plain.rsplit('.').next().unwrap_or(plain).replace('_', "-"),
+/// A field as a problem names it: with the list index when it is an item's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldRef {
+    field: Field,
+    index: Option<usize>,
+}
+
+impl From<Field> for FieldRef {
+    fn from(field: Field) -> FieldRef {
+        FieldRef { field, index: None }
     }
+}
+
+impl FieldRef {
+    pub fn field(self) -> Field {
+        self.field
+    }
+
+    pub fn index(self) -> Option<usize> {
+        self.index
+    }
+
+    /// The field a path names: `identity.adults[1].name`,
+    /// `profile.languages[2]`, `identity.adults.name` (no index). `None`
+    /// for a path the table does not hold.
+    pub fn parse(text: &str) -> Option<FieldRef> {
+        let (shape, index) = match (text.find('['), text.find(']')) {
+            (None, None) => (text.to_string(), None),
+            (Some(open), Some(close)) if open < close => {
+                let index = text[open + 1..close].parse::<usize>().ok()?;
+                (format!("{}{INDEX}{}", &text[..open], &text[close + 1..]), Some(index))
+            }
+            _ => return None,
+        };
+        if shape.matches('[').count() > 1 || shape.matches(']').count() > 1 {
+            return None;
+        }
+        let find = |path: &str| Field::ALL.iter().copied().find(|f| f.path() == path);
+        let field = find(&shape)
+            .or_else(|| shape.strip_suffix(INDEX).and_then(find))
+            .or_else(|| index.is_none().then(|| Field::ALL.iter().copied().find(|f| plain(f.path()) == shape))?)?;
+        Some(FieldRef { field, index })
+    }
+
+    /// "nome dell'adulto n. 2" for `identity.adults[1].name`: an index is
+    /// said as a number from 1.
+    pub fn label(self, lang: Lang) -> String {
+        let label = self.field.label(lang);
+        match self.index {
+            Some(i) => format!("{label} n. {}", i + 1),
+            None => label.to_string(),
+        }
+    }
+
+    pub fn flag(self) -> Option<&'static str> {
+        self.field.flag()
+    }
+
+    pub fn is_multi_line(self) -> bool {
+        self.field.is_multi_line()
+    }
+
+    /// Whether `self` is `outer` or a part of it, in the same list item
+    /// when `outer` names one (`identity.adults[1].name` is within
+    /// `identity.adults` and `identity.adults[1]`, not `identity.adults[0]`).
+    pub fn is_within(self, outer: FieldRef) -> bool {
+        self.field.is_within(outer.field) && (outer.index.is_none() || outer.index == self.index)
+    }
+}
+
+impl fmt::Display for FieldRef {
+    /// The path on the wire and in the audit: `identity.adults[1].name`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.field.path();
+        match (path.split_once(INDEX), self.index) {
+            (Some((head, tail)), Some(i)) => write!(f, "{head}[{i}]{tail}"),
+            (Some((head, tail)), None) => write!(f, "{head}{tail}"),
+            (None, Some(i)) => write!(f, "{path}[{i}]"),
+            (None, None) => f.write_str(path),
+        }
+    }
+}
+
+impl fmt::Debug for FieldRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// A client compares what it was told with a path it knows.
+impl PartialEq<&str> for FieldRef {
+    fn eq(&self, other: &&str) -> bool {
+        FieldRef::parse(other) == Some(*self)
+    }
+}
+
+// On the wire a field is its path, as it always was: a client parses it
+// back into the table it was built with.
+impl Serialize for FieldRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FieldRef, D::Error> {
+        let text = String::deserialize(d)?;
+        FieldRef::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown field {text:?}")))
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+        let found = FieldRef::deserialize(d)?;
+        match found.index {
+            None => Ok(found.field),
+            Some(_) => Err(serde::de::Error::custom(format!("a field, not a list item: {found}"))),
+        }
+    }
+}
+
+/// A path without its index marker: `identity.adults[].name` → `identity.adults.name`.
+fn plain(path: &str) -> String {
+    path.replace(INDEX, "")
 }
 
 /// `identity.adults[1].name` → `identity.adults.name`.
@@ -63,181 +404,97 @@ pub fn strip_indices(field: &str) -> String {
     out
 }
 
-/// Every field a problem or a change names.
-pub const FIELDS: &[FieldPath] = &[
-    FieldPath { path: "service", it: "servizio", en: "service", flag: None },
-    FieldPath { path: "referent", it: "referente", en: "referent", flag: None },
-    FieldPath { path: "user", it: "utente", en: "user", flag: None },
-    FieldPath { path: "display_name", it: "nome", en: "name", flag: Some("name") },
-    FieldPath { path: "role", it: "ruolo", en: "role", flag: None },
-    FieldPath { path: "name", it: "nome", en: "name", flag: None },
-    FieldPath { path: "kind", it: "tipo", en: "kind", flag: None },
-    FieldPath { path: "ambits", it: "ambiti", en: "ambits", flag: None },
-    FieldPath { path: "address", it: "indirizzo", en: "address", flag: None },
-    FieldPath { path: "phone", it: "telefono", en: "phone", flag: None },
-    FieldPath { path: "email", it: "e-mail", en: "e-mail", flag: None },
-    FieldPath { path: "notes", it: "note", en: "notes", flag: None },
-    FieldPath { path: "comuni", it: "comuni", en: "comuni", flag: None },
-    FieldPath { path: "districts.name", it: "nome del presidio", en: "district name", flag: Some("district") },
-    FieldPath { path: "districts.comuni", it: "comuni del presidio", en: "district comuni", flag: Some("district") },
-    FieldPath { path: "identity.adults", it: "adulti di riferimento", en: "reference adults", flag: Some("adult") },
-    FieldPath { path: "identity.adults.name", it: "nome dell'adulto", en: "adult's name", flag: Some("adult") },
-    FieldPath {
-        path: "identity.adults.birth_year",
-        it: "anno di nascita dell'adulto",
-        en: "adult's birth year",
-        flag: Some("adult"),
-    },
-    FieldPath { path: "identity.address", it: "indirizzo", en: "address", flag: None },
-    FieldPath { path: "identity.phone", it: "telefono", en: "phone", flag: None },
-    FieldPath { path: "identity.email", it: "e-mail", en: "e-mail", flag: None },
-    FieldPath { path: "identity.given_name", it: "nome del minore", en: "child's given name", flag: None },
-    FieldPath { path: "identity.family_name", it: "cognome del minore", en: "child's family name", flag: None },
-    FieldPath { path: "identity.birth_date", it: "data di nascita", en: "birth date", flag: None },
-    FieldPath { path: "identity.fiscal_code", it: "codice fiscale", en: "fiscal code", flag: None },
-    FieldPath { path: "profile.comune", it: "comune", en: "comune", flag: None },
-    FieldPath {
-        path: "profile.household.adults",
-        it: "adulti nel nucleo",
-        en: "adults in the household",
-        flag: Some("household-adults"),
-    },
-    FieldPath {
-        path: "profile.household.children_birth_years",
-        it: "anno di nascita dei figli",
-        en: "children's birth year",
-        flag: Some("children-born"),
-    },
-    FieldPath { path: "profile.household.pets", it: "animali", en: "pets", flag: None },
-    FieldPath { path: "profile.household.spare_rooms", it: "stanze libere", en: "spare rooms", flag: None },
-    FieldPath { path: "profile.kinds", it: "tipi di affido", en: "kinds of placement", flag: None },
-    FieldPath { path: "profile.ages", it: "fascia d'età", en: "age range", flag: None },
-    FieldPath { path: "profile.sex_preference", it: "preferenza di sesso", en: "sex preference", flag: None },
-    FieldPath { path: "profile.max_children", it: "massimo minori accolti", en: "maximum children", flag: None },
-    FieldPath {
-        path: "profile.siblings_accepted",
-        it: "fratelli accolti",
-        en: "siblings accepted",
-        flag: Some("accepts-siblings"),
-    },
-    FieldPath {
-        path: "profile.special_needs_accepted",
-        it: "bisogni speciali accolti",
-        en: "special needs accepted",
-        flag: Some("special-needs"),
-    },
-    FieldPath { path: "profile.languages", it: "lingue", en: "languages", flag: None },
-    FieldPath {
-        path: "profile.time_slots", it: "disponibilità di tempo", en: "time availability", flag: Some("time")
-    },
-    FieldPath {
-        path: "profile.max_distance_km",
-        it: "distanza massima (km)",
-        en: "maximum distance (km)",
-        flag: Some("max-distance"),
-    },
-    FieldPath {
-        path: "profile.training_completed_on",
-        it: "corso di formazione concluso il",
-        en: "training completed on",
-        flag: Some("training-completed"),
-    },
-    FieldPath { path: "profile.status", it: "stato", en: "status", flag: None },
-    FieldPath { path: "profile.approved_on", it: "data di idoneità", en: "approval date", flag: None },
-    FieldPath { path: "profile.review_on", it: "data di revisione", en: "review date", flag: None },
-    FieldPath {
-        path: "profile.confirmed_on",
-        it: "disponibilità confermata il",
-        en: "availability confirmed on",
-        flag: None,
-    },
-    FieldPath { path: "profile.notes", it: "note", en: "notes", flag: None },
-    FieldPath { path: "closing.outcome", it: "esito", en: "outcome", flag: None },
-    FieldPath { path: "placement.sex", it: "sesso", en: "sex", flag: None },
-    FieldPath { path: "placement.siblings", it: "fratelli", en: "siblings", flag: None },
-    FieldPath { path: "placement.kind", it: "tipo di affido", en: "kind of placement", flag: None },
-    FieldPath { path: "placement.legal", it: "consensuale/giudiziale", en: "consensual/judicial", flag: None },
-    FieldPath { path: "placement.legal.court", it: "tribunale", en: "court", flag: None },
-    FieldPath { path: "placement.legal.decree", it: "decreto", en: "decree", flag: None },
-    FieldPath { path: "placement.urgency", it: "urgenza", en: "urgency", flag: Some("emergency-by") },
-    FieldPath { path: "placement.desired_start", it: "inizio desiderato", en: "desired start", flag: None },
-    FieldPath {
-        path: "placement.duration_months",
-        it: "durata prevista (mesi)",
-        en: "expected duration (months)",
-        flag: None,
-    },
-    FieldPath { path: "placement.special_needs", it: "bisogni speciali", en: "special needs", flag: None },
-    FieldPath { path: "placement.languages", it: "lingue", en: "languages", flag: None },
-    FieldPath {
-        path: "placement.cultural_notes",
-        it: "note culturali/religiose",
-        en: "cultural/religious notes",
-        flag: None,
-    },
-    FieldPath { path: "placement.comune", it: "comune del minore", en: "child's comune", flag: None },
-    FieldPath {
-        path: "placement.origin_comune",
-        it: "comune della famiglia d'origine",
-        en: "comune of the family of origin",
-        flag: None,
-    },
-    FieldPath {
-        path: "placement.contact",
-        it: "rapporti con la famiglia d'origine",
-        en: "contact with the family of origin",
-        flag: Some("contact"),
-    },
-    FieldPath { path: "placement.school_comune", it: "comune della scuola", en: "school comune", flag: None },
-    FieldPath { path: "placement.status", it: "stato", en: "status", flag: None },
-    FieldPath { path: "placement.closing_reason", it: "motivo di chiusura", en: "closing reason", flag: None },
-    FieldPath { path: "reason", it: "motivo", en: "reason", flag: Some("emergency") },
-    FieldPath { path: "placement.notes", it: "note", en: "notes", flag: None },
-    FieldPath { path: "note", it: "nota", en: "note", flag: None },
-    FieldPath { path: "plan.start", it: "inizio dell'affido", en: "start of the placement", flag: None },
-    FieldPath { path: "plan.expected_end", it: "fine prevista", en: "expected end", flag: None },
-    FieldPath { path: "plan.duration_months", it: "durata (mesi)", en: "duration (months)", flag: None },
-    FieldPath {
-        path: "plan.contact",
-        it: "incontri con la famiglia d'origine",
-        en: "contact with the family of origin",
-        flag: Some("contact"),
-    },
-    FieldPath { path: "plan.contact_notes", it: "note sugli incontri", en: "notes on contact", flag: None },
-    FieldPath { path: "plan.review_dates", it: "verifica prevista", en: "planned review", flag: Some("review-on") },
-    FieldPath { path: "plan.commitments", it: "impegni", en: "commitments", flag: None },
-    FieldPath { path: "review.date", it: "data della verifica", en: "review date", flag: None },
-    FieldPath { path: "review.note", it: "esito della verifica", en: "review note", flag: None },
-    FieldPath { path: "closing.date", it: "data di chiusura", en: "closing date", flag: None },
-    FieldPath { path: "closing.note", it: "nota di chiusura", en: "closing note", flag: None },
-    FieldPath { path: "closing.by", it: "chi ha chiuso", en: "closed by", flag: None },
-    FieldPath { path: "reviews.note", it: "esito della verifica", en: "review note", flag: None },
-    FieldPath { path: "reviews.by", it: "chi ha fatto la verifica", en: "reviewed by", flag: None },
-    FieldPath { path: "steps.note", it: "nota del passaggio", en: "step's note", flag: None },
-    FieldPath { path: "steps.by", it: "autore del passaggio", en: "step's author", flag: None },
-    FieldPath { path: "series", it: "serie di numerazione", en: "numbering series", flag: None },
-    FieldPath { path: "query", it: "ricerca", en: "search", flag: None },
-    FieldPath { path: "identity", it: "", en: "", flag: Some("adult") },
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_field_has_its_words_and_its_flag() {
-        let f = FieldPath::of("profile.max_children").unwrap();
-        assert_eq!(f.label(Lang::It), Some("massimo minori accolti"));
-        assert_eq!(f.flag(), "max-children");
-        assert_eq!(flag_for("profile.siblings_accepted"), "accepts-siblings");
-        assert_eq!(flag_for("identity.adults[2].birth_year"), "adult");
-        assert_eq!(flag_for("something.unknown_here"), "unknown-here");
-        assert_eq!(FieldPath::of("identity.adults[1].name").unwrap().label(Lang::En), Some("adult's name"));
+    fn every_field_has_both_labels_and_a_well_formed_flag() {
+        for f in Field::ALL {
+            for lang in [Lang::It, Lang::En] {
+                assert!(!f.label(lang).trim().is_empty(), "{f} has no {lang:?} label");
+            }
+            if let Some(flag) = f.flag() {
+                let well_formed = !flag.is_empty()
+                    && flag.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    && !flag.starts_with('-');
+                assert!(well_formed, "{f}: flag {flag:?}");
+            }
+        }
     }
 
     #[test]
-    fn each_path_is_named_once() {
-        let paths: std::collections::BTreeSet<&str> = FIELDS.iter().map(|f| f.path).collect();
-        assert_eq!(paths.len(), FIELDS.len());
+    fn every_path_is_declared_once() {
+        let paths: std::collections::BTreeSet<&str> = Field::ALL.iter().map(|f| f.path()).collect();
+        assert_eq!(paths.len(), Field::ALL.len());
+        let shown: std::collections::BTreeSet<String> = Field::ALL.iter().map(|f| f.to_string()).collect();
+        assert_eq!(shown.len(), Field::ALL.len(), "two fields print alike without their index");
+    }
+
+    #[test]
+    fn an_item_prints_its_index_where_the_path_puts_it() {
+        assert_eq!(Field::AdultName.at(1).to_string(), "identity.adults[1].name");
+        assert_eq!(Field::DistrictComuni.at(0).to_string(), "districts[0].comuni");
+        assert_eq!(Field::ProfileLanguages.at(2).to_string(), "profile.languages[2]");
+        assert_eq!(FieldRef::from(Field::MaxChildren).to_string(), "profile.max_children");
+        assert_eq!(Field::AdultName.to_string(), "identity.adults.name");
+    }
+
+    #[test]
+    fn every_path_reads_back_as_its_field() {
+        for &f in Field::ALL {
+            assert_eq!(FieldRef::parse(&f.to_string()), Some(f.into()), "{f}");
+            assert_eq!(FieldRef::parse(&f.at(3).to_string()), Some(f.at(3)), "{f}");
+        }
+        assert_eq!(FieldRef::parse("identity.adults[1].birth_year"), Some(Field::AdultBirthYear.at(1)));
+        assert_eq!(FieldRef::parse("profile.languages"), Some(Field::ProfileLanguages.into()));
+        assert_eq!(FieldRef::parse("something.unknown_here"), None);
+        assert_eq!(FieldRef::parse("identity.adults[x].name"), None);
+        assert_eq!(FieldRef::parse("identity.adults[1].name[2]"), None);
+    }
+
+    #[test]
+    fn a_field_has_its_words_and_its_flag() {
+        assert_eq!(Field::MaxChildren.label(Lang::It), "massimo minori accolti");
+        assert_eq!(Field::MaxChildren.flag(), Some("max-children"));
+        assert_eq!(Field::SiblingsAccepted.flag(), Some("accepts-siblings"));
+        assert_eq!(Field::AdultBirthYear.at(2).flag(), Some("adult"));
+        assert_eq!(Field::AdultName.at(1).label(Lang::En), "adult's name n. 2");
+        assert_eq!(Field::MetaCreatedBy.flag(), None);
+    }
+
+    #[test]
+    fn multi_line_fields_are_the_notes_and_reasons() {
+        use Field::*;
+        for f in [ProfileNotes, PlacementNotes, CulturalNotes, Note, ReviewNote, PlanCommitments, StepsNote] {
+            assert!(f.is_multi_line(), "{f}");
+        }
+        for f in [AdultName, Pets, IdentityAddress, DisplayName, Name, Reason] {
+            assert!(!f.is_multi_line(), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_part_is_within_its_whole() {
+        assert!(Field::AdultName.is_within(Field::Adults));
+        assert!(Field::Court.is_within(Field::Legal));
+        assert!(Field::Adults.is_within(Field::Identity));
+        assert!(!Field::Legal.is_within(Field::Court));
+        assert!(!Field::IdentityAddress.is_within(Field::Address));
+        assert!(Field::AdultName.at(1).is_within(Field::Adults.into()));
+        assert!(Field::AdultName.at(1).is_within(Field::Adults.at(1)));
+        assert!(Field::AdultName.at(1).is_within(Field::AdultName.at(1)));
+        assert!(!Field::AdultName.at(1).is_within(Field::AdultName.at(0)));
+    }
+
+    #[test]
+    fn on_the_wire_a_field_is_its_path() {
+        let cfg = bincode::config::standard();
+        let typed = bincode::serde::encode_to_vec(Field::AdultName.at(1), cfg).unwrap();
+        assert_eq!(typed, bincode::serde::encode_to_vec("identity.adults[1].name", cfg).unwrap());
+        let (back, _): (FieldRef, usize) = bincode::serde::decode_from_slice(&typed, cfg).unwrap();
+        assert_eq!(back, Field::AdultName.at(1));
+        let unknown = bincode::serde::encode_to_vec("nowhere.at_all", cfg).unwrap();
+        assert!(bincode::serde::decode_from_slice::<FieldRef, _>(&unknown, cfg).is_err());
     }
 }

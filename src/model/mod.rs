@@ -31,6 +31,7 @@ pub use bounds::Bounded;
 pub use codes::{FamilyCode, NeedCode, PlacementCode, ProposalCode, RecordCode, ServiceCode};
 pub use comune::{Comune, ComuneCode, Comuni};
 pub use family::{Adult, AvailabilityProfile, Family, FamilyIdentity, FamilyInput, Household};
+pub use fields::{Field, FieldRef};
 pub use kind::RecordKind;
 pub use lang::Lang;
 pub use meta::{Context, Meta};

@@ -10,6 +10,7 @@ use super::age::MAX_AGE_MONTHS;
 use super::codes::{NeedCode, ServiceCode};
 use super::comune::ComuneCode;
 use super::dates::months_between;
+use super::fields::Field;
 use super::fiscal_code;
 use super::limits::{self, MAX_ADDRESS, MAX_CHILD_NAME, MAX_COURT, MAX_DECREE, MAX_LANGUAGE, MAX_LANGUAGES};
 use super::meta::{Context, Meta};
@@ -104,25 +105,24 @@ impl NeedInput {
     pub fn validate_since(&self, cx: &Context, before: Option<&PlacementNeed>) -> Problems {
         let mut p = Problems::new();
         if let Some(r) = &self.referent {
-            p.limit_text("referent", r, super::operator::MAX_USER);
+            p.limit_text(Field::Referent, r, super::operator::MAX_USER);
         }
         let id = &self.identity;
-        p.require_text("identity.given_name", &id.given_name, MAX_CHILD_NAME);
-        p.require_text("identity.family_name", &id.family_name, MAX_CHILD_NAME);
-        p.limit_text("identity.address", &id.address, MAX_ADDRESS);
+        p.require_text(Field::GivenName, &id.given_name, MAX_CHILD_NAME);
+        p.require_text(Field::FamilyName, &id.family_name, MAX_CHILD_NAME);
+        p.limit_text(Field::IdentityAddress, &id.address, MAX_ADDRESS);
         let age = id.age_months(cx.today);
         // A closed need is history: the child may have grown past every limit since.
         let open = self.placement.status != NeedStatus::Closed;
         if id.birth_date > cx.today {
-            p.push("identity.birth_date", Reason::InTheFuture);
+            p.push(Field::BirthDate, Reason::InTheFuture);
         } else if open && age > MAX_AGE_MONTHS as u32 {
-            p.push("identity.birth_date", Reason::AgeAboveLimit);
+            p.push(Field::BirthDate, Reason::AgeAboveLimit);
         } else {
-            p.check_date("identity.birth_date", id.birth_date, limits::CHILD_BIRTH_DATE, cx.today);
+            p.check_date(Field::BirthDate, id.birth_date, limits::CHILD_BIRTH_DATE, cx.today);
         }
         // Spaces are forgiven in a fiscal code; a control character is refused as such first.
-        let fiscal_code =
-            id.fiscal_code.as_deref().filter(|cf| p.limit_text("identity.fiscal_code", cf, MAX_FISCAL_CODE));
+        let fiscal_code = id.fiscal_code.as_deref().filter(|cf| p.limit_text(Field::FiscalCode, cf, MAX_FISCAL_CODE));
         if let Some(cf) = fiscal_code {
             let person = fiscal_code::Person {
                 surname: &id.family_name,
@@ -131,30 +131,32 @@ impl NeedInput {
                 female: self.placement.sex == Sex::Female,
             };
             for reason in fiscal_code::check_person(cf, &person, cx.comuni) {
-                p.push("identity.fiscal_code", reason);
+                p.push(Field::FiscalCode, reason);
             }
         }
 
         let pl = &self.placement;
         match (pl.kind, age >= 18 * 12) {
             _ if !open => {}
-            (PlacementKind::YoungAdult, false) if age < 17 * 12 => {
-                p.push("placement.kind", Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) })
-            }
-            (k, true) if k != PlacementKind::YoungAdult && k != PlacementKind::ParentAndChild => {
-                p.push("placement.kind", Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) })
-            }
+            (PlacementKind::YoungAdult, false) if age < 17 * 12 => p.push(
+                Field::PlacementKind,
+                Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) },
+            ),
+            (k, true) if k != PlacementKind::YoungAdult && k != PlacementKind::ParentAndChild => p.push(
+                Field::PlacementKind,
+                Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) },
+            ),
             _ => {}
         }
         if open && pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {
-            p.push("placement.special_needs", Reason::InfantTooOld);
+            p.push(Field::SpecialNeeds, Reason::InfantTooOld);
         }
         if let LegalBasis::Judicial { court, decree } = &pl.legal {
-            p.require_text("placement.legal.court", court, MAX_COURT);
-            p.require_text("placement.legal.decree", decree, MAX_DECREE);
+            p.require_text(Field::Court, court, MAX_COURT);
+            p.require_text(Field::Decree, decree, MAX_DECREE);
         }
         p.check_date_since(
-            "placement.desired_start",
+            Field::DesiredStart,
             pl.desired_start,
             before.and_then(|b| b.desired_start),
             limits::DESIRED_START,
@@ -165,27 +167,27 @@ impl NeedInput {
                 Urgency::Emergency { needed_by } => Some(needed_by),
                 Urgency::Ordinary => None,
             });
-            p.check_date_since("placement.urgency", Some(needed_by), was, limits::NEEDED_BY, cx.today);
+            p.check_date_since(Field::Urgency, Some(needed_by), was, limits::NEEDED_BY, cx.today);
         }
         if let Some(d) = pl.duration_months {
-            p.check_range("placement.duration_months", d as i64, 1, 240);
+            p.check_range(Field::DurationMonths, d as i64, 1, 240);
         }
-        p.limit_count("placement.siblings", pl.siblings.len(), MAX_SIBLINGS);
+        p.limit_count(Field::Siblings, pl.siblings.len(), MAX_SIBLINGS);
         let mut seen = BTreeSet::new();
         for s in &pl.siblings {
             if !seen.insert(*s) {
-                p.push("placement.siblings", Reason::Duplicate { value: s.to_string() });
+                p.push(Field::Siblings, Reason::Duplicate { value: s.to_string() });
             }
         }
-        p.limit_count("placement.languages", pl.languages.len(), MAX_LANGUAGES);
+        p.limit_count(Field::PlacementLanguages, pl.languages.len(), MAX_LANGUAGES);
         for (i, l) in pl.languages.iter().enumerate().take(MAX_LANGUAGES) {
-            p.require_text(&format!("placement.languages[{i}]"), l, MAX_LANGUAGE);
+            p.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
         }
-        p.limit_text("placement.cultural_notes", &pl.cultural_notes, MAX_CULTURAL_NOTES);
+        p.limit_text(Field::CulturalNotes, &pl.cultural_notes, MAX_CULTURAL_NOTES);
         for (field, comune) in [
-            ("placement.comune", Some(pl.comune)),
-            ("placement.origin_comune", pl.origin_comune),
-            ("placement.school_comune", pl.school_comune),
+            (Field::PlacementComune, Some(pl.comune)),
+            (Field::OriginComune, pl.origin_comune),
+            (Field::SchoolComune, pl.school_comune),
         ] {
             if let Some(c) = comune {
                 if cx.comuni.get(c).is_none() {
@@ -195,14 +197,14 @@ impl NeedInput {
         }
         match (pl.status, pl.closing_reason) {
             (NeedStatus::Closed, None) => {
-                p.push("placement.closing_reason", Reason::RequiredWhen { condition: "status=closed".into() })
+                p.push(Field::ClosingReason, Reason::RequiredWhen { condition: "status=closed".into() })
             }
             (s, Some(_)) if s != NeedStatus::Closed => {
-                p.push("placement.closing_reason", Reason::NotExpected { condition: "status!=closed".into() })
+                p.push(Field::ClosingReason, Reason::NotExpected { condition: "status!=closed".into() })
             }
             _ => {}
         }
-        p.limit_text("placement.notes", &pl.notes, limits::MAX_NOTES);
+        p.limit_text(Field::PlacementNotes, &pl.notes, limits::MAX_NOTES);
         p
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::codes::ServiceCode;
+use super::fields::Field;
 use super::meta::Meta;
 use super::problem::{Problems, Reason};
 use super::vocabulary::Role;
@@ -39,13 +40,15 @@ impl OperatorInput {
     pub fn validate(&self, user: &str) -> Problems {
         let mut p = Problems::new();
         if !is_valid_user_name(user) {
-            p.push("user", Reason::InvalidUserName);
+            p.push(Field::User, Reason::InvalidUserName);
         }
-        p.require_text("display_name", &self.display_name, MAX_DISPLAY_NAME);
+        p.require_text(Field::DisplayName, &self.display_name, MAX_DISPLAY_NAME);
         match (self.role, self.service) {
-            (Role::Operator, None) => p.push("service", Reason::RequiredWhen { condition: "role=operator".into() }),
+            (Role::Operator, None) => {
+                p.push(Field::Service, Reason::RequiredWhen { condition: "role=operator".into() })
+            }
             (Role::Admin | Role::Coordinator, Some(_)) => {
-                p.push("service", Reason::NotExpected { condition: format!("role={}", self.role.token()) })
+                p.push(Field::Service, Reason::NotExpected { condition: format!("role={}", self.role.token()) })
             }
             _ => {}
         }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::codes::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
+use super::fields::Field;
 use super::meta::{Context, Meta};
 use super::need::OriginContact;
 use super::problem::{Problems, Reason};
@@ -89,25 +90,25 @@ impl FosterPlan {
     pub fn validate(&self, cx: &Context) -> Problems {
         let mut p = Problems::new();
         // A placement under way may be recorded late, or planned a little ahead.
-        p.check_date("plan.start", self.start, limits::PLACEMENT_START, cx.today);
+        p.check_date(Field::PlanStart, self.start, limits::PLACEMENT_START, cx.today);
         if let Some(end) = self.expected_end {
             if end <= self.start {
-                p.push("plan.expected_end", Reason::NotAfter { other_field: "plan.start".into() });
+                p.push(Field::PlanExpectedEnd, Reason::NotAfter { other_field: Field::PlanStart });
             } else {
-                p.check_date("plan.expected_end", end, limits::PLACEMENT_PLANNED, cx.today);
+                p.check_date(Field::PlanExpectedEnd, end, limits::PLACEMENT_PLANNED, cx.today);
             }
         }
         if let Some(m) = self.duration_months {
-            p.check_range("plan.duration_months", m as i64, 1, 300);
+            p.check_range(Field::PlanDurationMonths, m as i64, 1, 300);
         }
-        p.limit_text("plan.contact_notes", &self.contact_notes, MAX_PLAN_TEXT);
-        p.limit_text("plan.commitments", &self.commitments, MAX_PLAN_TEXT);
-        p.limit_count("plan.review_dates", self.review_dates.len(), MAX_REVIEW_DATES);
+        p.limit_text(Field::PlanContactNotes, &self.contact_notes, MAX_PLAN_TEXT);
+        p.limit_text(Field::PlanCommitments, &self.commitments, MAX_PLAN_TEXT);
+        p.limit_count(Field::PlanReviewDates, self.review_dates.len(), MAX_REVIEW_DATES);
         for (i, d) in self.review_dates.iter().enumerate().take(MAX_REVIEW_DATES) {
             if *d < self.start {
-                p.push(format!("plan.review_dates[{i}]"), Reason::NotAfter { other_field: "plan.start".into() });
+                p.push(Field::PlanReviewDates.at(i), Reason::NotAfter { other_field: Field::PlanStart });
             } else {
-                p.check_date(&format!("plan.review_dates[{i}]"), *d, limits::PLACEMENT_PLANNED, cx.today);
+                p.check_date(Field::PlanReviewDates.at(i), *d, limits::PLACEMENT_PLANNED, cx.today);
             }
         }
         p
@@ -118,11 +119,11 @@ impl Review {
     pub fn validate(&self, cx: &Context, start: Date) -> Problems {
         let mut p = Problems::new();
         if self.date < start {
-            p.push("review.date", Reason::NotAfter { other_field: "plan.start".into() });
+            p.push(Field::ReviewDate, Reason::NotAfter { other_field: Field::PlanStart });
         } else {
-            p.check_date("review.date", self.date, limits::PLACEMENT_EVENT, cx.today);
+            p.check_date(Field::ReviewDate, self.date, limits::PLACEMENT_EVENT, cx.today);
         }
-        p.require_text("review.note", &self.note, MAX_PLAN_TEXT);
+        p.require_text(Field::ReviewNote, &self.note, MAX_PLAN_TEXT);
         p
     }
 }
@@ -131,11 +132,11 @@ impl Closing {
     pub fn validate(&self, cx: &Context, start: Date) -> Problems {
         let mut p = Problems::new();
         if self.date < start {
-            p.push("closing.date", Reason::NotAfter { other_field: "plan.start".into() });
+            p.push(Field::ClosingDate, Reason::NotAfter { other_field: Field::PlanStart });
         } else {
-            p.check_date("closing.date", self.date, limits::PLACEMENT_EVENT, cx.today);
+            p.check_date(Field::ClosingDate, self.date, limits::PLACEMENT_EVENT, cx.today);
         }
-        p.limit_text("closing.note", &self.note, MAX_PLAN_TEXT);
+        p.limit_text(Field::ClosingNote, &self.note, MAX_PLAN_TEXT);
         p
     }
 }

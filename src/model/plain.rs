@@ -6,7 +6,7 @@
 //! paragraph separators), a bidirectional control (embeddings, overrides,
 //! isolates, marks), or nothing visible at all (only spaces and invisible
 //! format characters such as U+200B). Newlines and tabs are allowed only in
-//! the multi-line fields listed in `MULTI_LINE_FIELDS`. Invisible characters
+//! the multi-line fields (`multi_line` in `model::fields`). Invisible characters
 //! *inside* visible text stay allowed: the zero-width joiners shape emoji and
 //! some scripts (Persian, Indic), and are harmless once the value shows
 //! something.
@@ -16,23 +16,6 @@
 //! a terminal, a log or a document.
 
 use std::borrow::Cow;
-
-/// The fields whose text may span several lines (newline and tab allowed),
-/// by the last part of their dotted path: notes, reasons, review notes,
-/// the foster plan's texts. Every other text is one line.
-pub const MULTI_LINE_FIELDS: &[&str] = &[
-    "notes",          // family profile, need placement, service
-    "cultural_notes", // need placement
-    "note",           // proposal step (proposal, decline, withdrawal reason), review, closing
-    "contact_notes",  // foster plan
-    "commitments",    // foster plan
-];
-
-/// Whether a text field (dotted path, e.g. `profile.notes`) is multi-line.
-pub fn is_multi_line(field: &str) -> bool {
-    let last = field.rsplit('.').next().unwrap_or(field);
-    MULTI_LINE_FIELDS.contains(&last)
-}
 
 /// What makes a text not plain. The first offending character is named
 /// (as `U+001B`) so the operator can find it.
@@ -292,17 +275,5 @@ mod tests {
             log_escape("1\nINFO banca: forged \"x\" \\ \u{1b}[31m"),
             r#""1 ↵ INFO banca: forged \"x\" \\ ␛[31m""#
         );
-    }
-
-    #[test]
-    fn multi_line_fields_are_the_notes_and_reasons() {
-        for f in
-            ["profile.notes", "placement.notes", "placement.cultural_notes", "note", "review.note", "plan.commitments"]
-        {
-            assert!(is_multi_line(f), "{f}");
-        }
-        for f in ["identity.adults[0].name", "profile.household.pets", "identity.address", "display_name", "name"] {
-            assert!(!is_multi_line(f), "{f}");
-        }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::{Field, FieldRef};
 use super::limits::{DateWindow, Edge};
 pub use super::limits::{MAX_EMAIL, MAX_PHONE};
 use super::plain;
@@ -10,8 +11,9 @@ use super::plain;
 /// One thing wrong with what was submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// Dotted path of the field, e.g. `profile.age_range` or `identity.adults[1].name`.
-    pub field: String,
+    /// The field, with its index in a list: on the wire its dotted path,
+    /// e.g. `profile.ages` or `identity.adults[1].name`.
+    pub field: FieldRef,
     pub reason: Reason,
 }
 
@@ -38,7 +40,7 @@ pub enum Reason {
     AgeAboveLimit,
     InTheFuture,
     NotAfter {
-        other_field: String,
+        other_field: Field,
     },
     RequiredWhen {
         condition: String,
@@ -125,7 +127,7 @@ pub enum Reason {
     },
     /// More items than another field allows (adults named beyond the household's).
     TooManyFor {
-        other_field: String,
+        other_field: Field,
         max: usize,
     },
     /// A date outside the window its field allows (`limits.rs`).
@@ -172,7 +174,7 @@ impl From<plain::Fault> for Reason {
 }
 
 impl Problem {
-    pub fn new(field: impl Into<String>, reason: Reason) -> Problem {
+    pub fn new(field: impl Into<FieldRef>, reason: Reason) -> Problem {
         Problem { field: field.into(), reason }
     }
 }
@@ -186,7 +188,7 @@ impl Problems {
         Problems(Vec::new())
     }
 
-    pub fn push(&mut self, field: impl Into<String>, reason: Reason) {
+    pub fn push(&mut self, field: impl Into<FieldRef>, reason: Reason) {
         self.0.push(Problem::new(field, reason));
     }
 
@@ -207,8 +209,9 @@ impl Problems {
     }
 
     /// Required plain text of at most `max` characters: something visible,
-    /// one line unless the field is multi-line (`plain::MULTI_LINE_FIELDS`).
-    pub fn require_text(&mut self, field: &str, value: &str, max: usize) {
+    /// one line unless the field is multi-line (`Field::is_multi_line`).
+    pub fn require_text(&mut self, field: impl Into<FieldRef>, value: &str, max: usize) {
+        let field = field.into();
         if value.trim().is_empty() {
             self.push(field, Reason::Required);
         } else {
@@ -217,7 +220,8 @@ impl Problems {
     }
 
     /// Optional plain text of at most `max` characters; true when it is.
-    pub fn limit_text(&mut self, field: &str, value: &str, max: usize) -> bool {
+    pub fn limit_text(&mut self, field: impl Into<FieldRef>, value: &str, max: usize) -> bool {
+        let field = field.into();
         if value.chars().count() > max {
             self.push(field, Reason::TooLong { max });
             false
@@ -228,8 +232,9 @@ impl Problems {
 
     /// Refuses control characters, bidirectional controls and invisible-only
     /// values; true when the text is plain.
-    pub fn check_plain(&mut self, field: &str, value: &str) -> bool {
-        match plain::check(value, plain::is_multi_line(field)) {
+    pub fn check_plain(&mut self, field: impl Into<FieldRef>, value: &str) -> bool {
+        let field = field.into();
+        match plain::check(value, field.is_multi_line()) {
             Ok(()) => true,
             Err(fault) => {
                 self.push(field, Reason::from(fault));
@@ -239,14 +244,15 @@ impl Problems {
     }
 
     /// A list of at most `max` items.
-    pub fn limit_count(&mut self, field: &str, count: usize, max: usize) {
+    pub fn limit_count(&mut self, field: impl Into<FieldRef>, count: usize, max: usize) {
         if count > max {
             self.push(field, Reason::TooMany { max });
         }
     }
 
     /// A date inside its field's window, relative to `today`.
-    pub fn check_date(&mut self, field: &str, value: time::Date, window: DateWindow, today: time::Date) {
+    pub fn check_date(&mut self, field: impl Into<FieldRef>, value: time::Date, window: DateWindow, today: time::Date) {
+        let field = field.into();
         let (earliest, latest) = (window.earliest.resolve(today), window.latest.resolve(today));
         if value < earliest || value > latest {
             let limit = |edge: Edge, date| if edge == Edge::Today { DateLimit::Today } else { DateLimit::On(date) };
@@ -265,26 +271,28 @@ impl Problems {
     /// whose earliest edge moves with today.
     pub fn check_date_since(
         &mut self,
-        field: &str,
+        field: impl Into<FieldRef>,
         value: Option<time::Date>,
         before: Option<time::Date>,
         window: DateWindow,
         today: time::Date,
     ) {
+        let field = field.into();
         if let Some(d) = value {
             let window = if before == Some(d) { window.for_unchanged() } else { window };
             self.check_date(field, d, window, today);
         }
     }
 
-    pub fn check_range(&mut self, field: &str, value: i64, min: i64, max: i64) {
+    pub fn check_range(&mut self, field: impl Into<FieldRef>, value: i64, min: i64, max: i64) {
         if value < min || value > max {
             self.push(field, Reason::OutOfRange { min, max });
         }
     }
 
     /// An e-mail address an operator could write to: one `@`, a dotted domain, no spaces.
-    pub fn check_email(&mut self, field: &str, value: &str) {
+    pub fn check_email(&mut self, field: impl Into<FieldRef>, value: &str) {
+        let field = field.into();
         if value.chars().count() > MAX_EMAIL {
             return self.push(field, Reason::TooLong { max: MAX_EMAIL });
         }
@@ -313,7 +321,8 @@ impl Problems {
 
     /// A phone number as written in Italy: digits with optional `+`, spaces,
     /// dots, dashes, slashes; 6 to 15 digits.
-    pub fn check_phone(&mut self, field: &str, value: &str) {
+    pub fn check_phone(&mut self, field: impl Into<FieldRef>, value: &str) {
+        let field = field.into();
         if value.chars().count() > MAX_PHONE {
             return self.push(field, Reason::TooLong { max: MAX_PHONE });
         }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::codes::ServiceCode;
+use super::fields::Field;
 use super::meta::Meta;
 use super::problem::Problems;
 use super::vocabulary::ServiceKind;
@@ -33,15 +34,15 @@ use super::limits::{MAX_ADDRESS, MAX_AMBIT_NAME, MAX_NAME, MAX_NOTES};
 impl ServiceInput {
     pub fn validate(&self) -> Problems {
         let mut p = Problems::new();
-        p.require_text("name", &self.name, MAX_NAME);
-        p.limit_count("ambits", self.ambits.len(), MAX_AMBITS);
+        p.require_text(Field::Name, &self.name, MAX_NAME);
+        p.limit_count(Field::Ambits, self.ambits.len(), MAX_AMBITS);
         for (i, a) in self.ambits.iter().enumerate().take(MAX_AMBITS) {
-            p.require_text(&format!("ambits[{i}]"), a, MAX_AMBIT_NAME);
+            p.require_text(Field::Ambits.at(i), a, MAX_AMBIT_NAME);
         }
-        p.limit_text("address", &self.address, MAX_ADDRESS);
-        p.check_phone("phone", &self.phone);
-        p.check_email("email", &self.email);
-        p.limit_text("notes", &self.notes, MAX_NOTES);
+        p.limit_text(Field::Address, &self.address, MAX_ADDRESS);
+        p.check_phone(Field::Phone, &self.phone);
+        p.check_email(Field::Email, &self.email);
+        p.limit_text(Field::Notes, &self.notes, MAX_NOTES);
         p
     }
 }

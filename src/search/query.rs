@@ -43,7 +43,7 @@ pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
     // A query is typed text like any other: control characters are refused,
     // not stripped, so what was searched is what the operator sees.
     let mut checked = crate::model::Problems::new();
-    checked.limit_text("query", input, MAX_QUERY);
+    checked.limit_text(Field::Query, input, MAX_QUERY);
     if let Some(p) = checked.into_vec().into_iter().next() {
         return Err(p);
     }
@@ -54,8 +54,9 @@ pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
             words.push(word);
             continue;
         };
-        let bad =
-            || Problem::new("query", Reason::BadFilterValue { filter: name.to_string(), value: value.to_string() });
+        let bad = || {
+            Problem::new(Field::Query, Reason::BadFilterValue { filter: name.to_string(), value: value.to_string() })
+        };
         match normalize(name).as_str() {
             "kind" | "tipo" => q.kind = Some(HitKind::parse(value).ok_or_else(bad)?),
             "stato" | "status" => {
@@ -76,11 +77,11 @@ pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
                     .map(|c| c.code)
                     .collect();
                 if found.is_empty() {
-                    return Err(Problem::new("query", Reason::UnknownComune { code: value.to_string() }));
+                    return Err(Problem::new(Field::Query, Reason::UnknownComune { code: value.to_string() }));
                 }
                 q.comuni = Some(found);
             }
-            _ => return Err(Problem::new("query", Reason::UnknownFilter { name: name.to_string() })),
+            _ => return Err(Problem::new(Field::Query, Reason::UnknownFilter { name: name.to_string() })),
         }
     }
     q.text = fold(&words.join(" "));

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::bank::HeavyScope;
+use crate::api::HeavyScope;
 
 /// How many heavy requests run at once, and how long one waits for a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
-use crate::bank::{Actor, Bank, BankError, Reply, Request, Restore};
+use crate::api::{BankError, Reply, Request, Response};
+use crate::bank::{Actor, Bank, Restore};
 use crate::protocol::{
     self, ClientMsg, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_HELLO, MAX_SERVER_FRAME, PROTOCOL, VERSION,
 };
@@ -330,7 +331,7 @@ struct Outgoing<'a> {
 }
 
 impl Outgoing<'_> {
-    fn reply(&self, id: u64, response: crate::bank::Response) -> Result<(), Gone> {
+    fn reply(&self, id: u64, response: Response) -> Result<(), Gone> {
         self.queue.send(Box::new(ServerMsg::Reply { id, response: Box::new(response) })).map_err(|_| Gone)
     }
 
@@ -345,7 +346,7 @@ impl Outgoing<'_> {
 /// name, owner-only, in the bank's folder: on disk, not in memory) under
 /// the writer lock, which is then let go; the file then goes out in
 /// chunks as fast as the client reads them. The reply carries the last lines.
-fn export(shared: &Shared, actor: &Actor, id: u64, out: &Outgoing<'_>) -> Result<crate::bank::Response, Gone> {
+fn export(shared: &Shared, actor: &Actor, id: u64, out: &Outgoing<'_>) -> Result<Response, Gone> {
     use std::io::{Seek, Write};
     let spooled = (|| -> Result<std::fs::File, BankError> {
         let io = |e: std::io::Error| BankError::Storage(format!("export spool: {e}"));

@@ -4,14 +4,15 @@
 
 pub mod admission;
 mod connection;
+pub mod entry;
 mod fanout;
 pub mod frame_budget;
-pub mod log;
 mod registry;
 pub mod restore;
 mod socket;
 
-pub use socket::{user_name, FolderFound, FolderProblem};
+pub use crate::api::{FolderFound, FolderProblem};
+pub use socket::user_name;
 
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
@@ -49,49 +50,37 @@ pub struct ServeOptions {
     pub heavy: admission::HeavyLimits,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("a server is already answering on {socket}")]
-    AlreadyServing { socket: PathBuf },
-    /// A shared server's socket folder does not exist (the administrator makes it).
-    #[error("the socket folder {dir} does not exist")]
-    SocketFolderMissing { dir: PathBuf, user: String, group: String },
-    /// The socket folder would let someone else replace the socket, or
-    /// keep the operators out.
-    #[error("refusing the socket folder {}: {problem:?}", .found.dir.display())]
-    SocketFolderUnsafe { found: Box<FolderFound>, problem: FolderProblem },
-    /// The server runs without the operators' group, so it cannot hand them the socket.
-    #[error("the server runs as {user} without the group {group}")]
-    NotInGroup { user: String, group: String },
-    /// The bank belongs to another user than the server's.
-    #[error("the bank {path} belongs to {owner}, the server runs as {user}")]
-    BankNotOwned { path: PathBuf, owner: String, user: String },
-    /// The server's user cannot reach the bank's folder.
-    #[error("the server, running as {user}, cannot reach the bank {path}")]
-    BankUnreachable { path: PathBuf, user: String },
-    #[error("no Unix group called {0}")]
-    UnknownGroup(String),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+/// Why `banca serve` would not start: a type of `api`, so that the edge
+/// words it without knowing the server.
+pub use crate::api::ServeFailure;
+
+impl From<StoreError> for ServeFailure {
+    fn from(e: StoreError) -> Self {
+        ServeFailure::Open(e.into())
+    }
 }
 
-impl ServeError {
-    fn io(path: &Path, source: std::io::Error) -> ServeError {
-        ServeError::Io { path: path.to_path_buf(), source }
+impl ServeFailure {
+    /// A file or folder refused: a refusal names the server's user, whose access is to be fixed.
+    fn io(path: &Path, source: std::io::Error) -> ServeFailure {
+        let path = path.to_path_buf();
+        if source.kind() == std::io::ErrorKind::PermissionDenied {
+            let user = user_name(nix::unistd::geteuid().as_raw());
+            return ServeFailure::PermissionDenied { path, user, source };
+        }
+        ServeFailure::Io { path, source }
     }
 }
 
 /// Runs until SIGTERM/SIGINT, a `Stop` from the owner or an admin, or the
 /// idle timeout. `ready` is called once the socket accepts connections.
-pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError> {
+pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeFailure> {
     let group = match &opts.group {
         Some(name) => Some((
             nix::unistd::Group::from_name(name)
                 .ok()
                 .flatten()
-                .ok_or_else(|| ServeError::UnknownGroup(name.clone()))?
+                .ok_or_else(|| ServeFailure::UnknownGroup(name.clone()))?
                 .gid,
             name.as_str(),
         )),
@@ -106,12 +95,12 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     tracing::info!(took_ms = opening.elapsed().as_millis() as u64, "bank store opened");
     let bank = Arc::new(bank);
     let listener = socket::bind(&opts.socket, group)?;
-    listener.set_nonblocking(true).map_err(|e| ServeError::io(&opts.socket, e))?;
+    listener.set_nonblocking(true).map_err(|e| ServeFailure::io(&opts.socket, e))?;
 
     let shutdown = Arc::new(AtomicBool::new(false));
-    let indexing = build_indexes(bank.clone(), shutdown.clone()).map_err(|e| ServeError::io(&opts.socket, e))?;
+    let indexing = build_indexes(bank.clone(), shutdown.clone()).map_err(|e| ServeFailure::io(&opts.socket, e))?;
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        signal_hook::flag::register(signal, shutdown.clone()).map_err(|e| ServeError::io(&opts.socket, e))?;
+        signal_hook::flag::register(signal, shutdown.clone()).map_err(|e| ServeFailure::io(&opts.socket, e))?;
     }
     let fanout = Arc::new(Fanout::default());
     let limits = fit_to_open_files(opts.limits);
@@ -221,7 +210,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce()) -> Result<(), ServeError
     drop(listener);
     let _ = std::fs::remove_file(&opts.socket);
     tracing::info!("stopped");
-    built.map_err(ServeError::Store)
+    built.map_err(ServeFailure::from)
 }
 
 /// Builds the bank's indexes on a thread of their own while the server
@@ -259,7 +248,7 @@ fn build_indexes(
 /// writes as it recovers), waits for space rather than exit: a supervisor
 /// would give up after a few quick restarts, and the bank is to come back by
 /// itself once space is freed. SIGTERM still ends the wait (no handler yet).
-fn open_when_space(bank_path: &Path, opts: &ServeOptions) -> Result<Bank, ServeError> {
+fn open_when_space(bank_path: &Path, opts: &ServeOptions) -> Result<Bank, ServeFailure> {
     let mut waiting = false;
     loop {
         match Bank::open_starting(bank_path, opts.bank.clone(), opts.create, Arc::new(SystemClock::new())) {
@@ -297,16 +286,16 @@ fn out_of_space(e: &StoreError) -> bool {
 /// the likely mistake is a wrong owner, named with its fix rather than a
 /// bare "Permission denied". The bank's own files are made private by the
 /// store when it opens (folder 0700, files 0600).
-fn check_bank_owner(bank: &Path) -> Result<(), ServeError> {
+fn check_bank_owner(bank: &Path) -> Result<(), ServeFailure> {
     use std::os::unix::fs::MetadataExt;
     let me = nix::unistd::geteuid();
     let user = socket::user_name(me.as_raw());
     match std::fs::metadata(bank) {
         Ok(m) if !me.is_root() && m.uid() != me.as_raw() => {
-            Err(ServeError::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user })
+            Err(ServeFailure::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user })
         }
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            Err(ServeError::BankUnreachable { path: bank.to_path_buf(), user })
+            Err(ServeFailure::BankUnreachable { path: bank.to_path_buf(), user })
         }
         _ => Ok(()),
     }
@@ -314,18 +303,20 @@ fn check_bank_owner(bank: &Path) -> Result<(), ServeError> {
 
 /// A file of the bank the server may not read or make private: a wrong
 /// owner (the bank copied or created as root), named with its fix.
-fn refused_bank(e: StoreError, bank: &Path) -> ServeError {
+fn refused_bank(e: StoreError, bank: &Path) -> ServeFailure {
     use std::os::unix::fs::MetadataExt;
     match e {
         StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
             let user = socket::user_name(nix::unistd::geteuid().as_raw());
             // The fix is on the whole bank folder, whichever file refused.
             match std::fs::symlink_metadata(&path) {
-                Ok(m) => ServeError::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user },
-                Err(_) => ServeError::BankUnreachable { path: bank.to_path_buf(), user },
+                Ok(m) => {
+                    ServeFailure::BankNotOwned { path: bank.to_path_buf(), owner: socket::user_name(m.uid()), user }
+                }
+                Err(_) => ServeFailure::BankUnreachable { path: bank.to_path_buf(), user },
             }
         }
-        other => ServeError::Store(other),
+        other => other.into(),
     }
 }
 
@@ -560,8 +551,8 @@ pub fn init_logging() {
     let file = (!under_systemd).then(log_file).flatten();
     let builder = fmt().with_ansi(false).with_target(false);
     let _ = match file {
-        Some(f) => builder.with_writer(log::EscapingWriter(std::sync::Mutex::new(f))).try_init(),
-        None => builder.with_writer(log::EscapingWriter(std::io::stderr)).without_time().try_init(),
+        Some(f) => builder.with_writer(crate::logging::EscapingWriter(std::sync::Mutex::new(f))).try_init(),
+        None => builder.with_writer(crate::logging::EscapingWriter(std::io::stderr)).without_time().try_init(),
     };
 }
 

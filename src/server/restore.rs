@@ -8,21 +8,17 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::bank::{Actor, Bank, BankConfig, BankError, ImportSummary, Reply, SystemClock};
+use crate::api::{BankError, ImportSummary, Reply};
+use crate::bank::{Actor, Bank, BankConfig, SystemClock};
 use crate::store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    #[error(transparent)]
-    Bank(#[from] BankError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The file could not be read, or the staging folder not made or renamed.
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    /// Something appeared at the bank's path while the restore ran.
-    #[error("{path} appeared while the restore ran: nothing was restored")]
-    Appeared { path: PathBuf },
+/// Why the restore did not happen: a type of `api`, worded at the edge.
+pub use crate::api::RestoreFailure;
+
+impl From<StoreError> for RestoreFailure {
+    fn from(e: StoreError) -> Self {
+        RestoreFailure::Open(e.into())
+    }
 }
 
 /// sled's page cache while a restore is built.
@@ -43,14 +39,14 @@ pub fn restore_new_bank(
     user: &str,
     source: &Path,
     chunks: impl IntoIterator<Item = std::io::Result<Vec<u8>>>,
-) -> Result<ImportSummary, RestoreError> {
+) -> Result<ImportSummary, RestoreFailure> {
     // A restore writes in key order and reads nothing back: a small page
     // cache does (sled holds several times its cache in memory).
     let config = BankConfig { cache_bytes: config.cache_bytes.min(STAGING_CACHE), ..config };
     let staging = staging_path(bank);
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| RestoreError::Io { path, source }
+        move |source| RestoreFailure::Io { path, source }
     };
     // A folder of this name is a restore of a process that had our pid and died.
     if staging.exists() {
@@ -76,11 +72,11 @@ fn build(
     user: &str,
     source: &Path,
     chunks: impl IntoIterator<Item = std::io::Result<Vec<u8>>>,
-) -> Result<ImportSummary, RestoreError> {
+) -> Result<ImportSummary, RestoreFailure> {
     let bank = Bank::open(staging, config.clone(), true, Arc::new(SystemClock::new()))?;
     let mut restore = bank.begin_restore(&Actor::server_user(user))?;
     for chunk in chunks {
-        let bytes = chunk.map_err(|e| RestoreError::Io { path: source.to_path_buf(), source: e })?;
+        let bytes = chunk.map_err(|e| RestoreFailure::Io { path: source.to_path_buf(), source: e })?;
         restore.feed(&bytes);
         if restore.settled() {
             break;
@@ -103,18 +99,18 @@ fn build(
 
 /// Renames the whole staging folder to the bank's path, never over
 /// anything already there (RENAME_NOREPLACE), then makes the rename durable.
-fn rename_into_place(staging: &Path, bank: &Path) -> Result<(), RestoreError> {
+fn rename_into_place(staging: &Path, bank: &Path) -> Result<(), RestoreFailure> {
     use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
-    let appeared = || RestoreError::Appeared { path: bank.to_path_buf() };
+    let appeared = || RestoreFailure::Appeared { path: bank.to_path_buf() };
     match renameat2(AT_FDCWD, staging, AT_FDCWD, bank, RenameFlags::RENAME_NOREPLACE) {
         Ok(()) => {}
         Err(nix::errno::Errno::EEXIST) => return Err(appeared()),
         // A file system without RENAME_NOREPLACE: look, then rename.
         Err(nix::errno::Errno::EINVAL) if !bank.exists() => {
-            std::fs::rename(staging, bank).map_err(|source| RestoreError::Io { path: bank.to_path_buf(), source })?
+            std::fs::rename(staging, bank).map_err(|source| RestoreFailure::Io { path: bank.to_path_buf(), source })?
         }
         Err(nix::errno::Errno::EINVAL) => return Err(appeared()),
-        Err(e) => return Err(RestoreError::Io { path: bank.to_path_buf(), source: e.into() }),
+        Err(e) => return Err(RestoreFailure::Io { path: bank.to_path_buf(), source: e.into() }),
     }
     if let Some(parent) = bank.parent() {
         if let Ok(dir) = std::fs::File::open(parent) {

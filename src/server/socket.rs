@@ -8,79 +8,54 @@ use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use nix::unistd::Gid;
 
-use super::ServeError;
-
-/// What is wrong with the socket's folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FolderProblem {
-    Symlink,
-    NotAFolder,
-    /// Not owned by the server's user.
-    NotOwner,
-    /// Group or others may write it: they could replace the socket.
-    WritableByOthers,
-    /// The operators' group cannot enter it (another group, or no x bit).
-    GroupCannotEnter,
-}
-
-/// The folder as found, for the error's sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderFound {
-    pub dir: PathBuf,
-    pub owner: String,
-    pub group: String,
-    pub mode: u32,
-    /// The user the server runs as, and the operators' group (a shared server).
-    pub server_user: String,
-    pub operators: Option<String>,
-}
+use super::{FolderFound, FolderProblem, ServeFailure};
 
 /// Binds the socket in a folder that passes `check_folder`.
-pub fn bind(socket: &Path, group: Option<(Gid, &str)>) -> Result<UnixListener, ServeError> {
+pub fn bind(socket: &Path, group: Option<(Gid, &str)>) -> Result<UnixListener, ServeFailure> {
     let dir = socket.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     prepare_dir(dir, group)?;
     if fs::symlink_metadata(socket).is_ok() {
         match UnixStream::connect(socket) {
-            Ok(_) => return Err(ServeError::AlreadyServing { socket: socket.to_path_buf() }),
+            Ok(_) => return Err(ServeFailure::AlreadyServing { socket: socket.to_path_buf() }),
             // Nobody answers: a server died and left its socket behind.
-            Err(_) => fs::remove_file(socket).map_err(|e| ServeError::io(socket, e))?,
+            Err(_) => fs::remove_file(socket).map_err(|e| ServeFailure::io(socket, e))?,
         }
     }
-    let listener = UnixListener::bind(socket).map_err(|e| ServeError::io(socket, e))?;
+    let listener = UnixListener::bind(socket).map_err(|e| ServeFailure::io(socket, e))?;
     let mode = if group.is_some() { 0o660 } else { 0o600 };
-    fs::set_permissions(socket, fs::Permissions::from_mode(mode)).map_err(|e| ServeError::io(socket, e))?;
+    fs::set_permissions(socket, fs::Permissions::from_mode(mode)).map_err(|e| ServeFailure::io(socket, e))?;
     if let Some((gid, name)) = group {
         nix::unistd::chown(socket, None, Some(gid)).map_err(|e| match e {
             // The server's process is not in the operators' group.
             nix::errno::Errno::EPERM => {
                 let _ = fs::remove_file(socket);
-                ServeError::NotInGroup { user: user_name(nix::unistd::geteuid().as_raw()), group: name.to_string() }
+                ServeFailure::NotInGroup { user: user_name(nix::unistd::geteuid().as_raw()), group: name.to_string() }
             }
-            other => ServeError::io(socket, other.into()),
+            other => ServeFailure::io(socket, other.into()),
         })?;
     }
     Ok(listener)
 }
 
-fn prepare_dir(dir: &Path, group: Option<(Gid, &str)>) -> Result<(), ServeError> {
+fn prepare_dir(dir: &Path, group: Option<(Gid, &str)>) -> Result<(), ServeFailure> {
     let me = nix::unistd::geteuid().as_raw();
     match fs::symlink_metadata(dir) {
         // A shared folder is the administrator's to make (systemd's
         // RuntimeDirectory or contrib/banca-serve): say how.
-        Err(e) if e.kind() == io::ErrorKind::NotFound && group.is_some() => Err(ServeError::SocketFolderMissing {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && group.is_some() => Err(ServeFailure::SocketFolderMissing {
             dir: dir.to_path_buf(),
             user: user_name(me),
             group: group.map(|(_, n)| n.to_string()).unwrap_or_default(),
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            fs::create_dir_all(dir).map_err(|e| ServeError::io(dir, e))?;
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeError::io(dir, e))
+            fs::create_dir_all(dir).map_err(|e| ServeFailure::io(dir, e))?;
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeFailure::io(dir, e))
         }
-        Err(e) => Err(ServeError::io(dir, e)),
+        Err(e) => Err(ServeFailure::io(dir, e)),
         Ok(m) => {
             let found = FolderFound {
                 dir: dir.to_path_buf(),
@@ -90,14 +65,14 @@ fn prepare_dir(dir: &Path, group: Option<(Gid, &str)>) -> Result<(), ServeError>
                 server_user: user_name(me),
                 operators: group.map(|(_, n)| n.to_string()),
             };
-            let unsafe_folder = |problem| ServeError::SocketFolderUnsafe { found: Box::new(found.clone()), problem };
+            let unsafe_folder = |problem| ServeFailure::SocketFolderUnsafe { found: Box::new(found.clone()), problem };
             if let Some(problem) = check_folder(&m, me, group.map(|(gid, _)| gid.as_raw())) {
                 return Err(unsafe_folder(problem));
             }
             // The personal runtime folder is ours alone: tighten what a
             // umask left readable.
             if group.is_none() && m.mode() & 0o077 != 0 && dir.starts_with(crate::config::runtime_dir()) {
-                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeError::io(dir, e))?;
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| ServeFailure::io(dir, e))?;
             }
             Ok(())
         }

@@ -162,6 +162,28 @@ pub enum StoreError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+/// The store's errors as the edge words them (`api::OpenFailure`): the
+/// raw key, and sled's own error type, stay here.
+impl From<StoreError> for crate::api::OpenFailure {
+    fn from(e: StoreError) -> Self {
+        use crate::api::OpenFailure as F;
+        match e {
+            StoreError::Locked { path } => F::Locked { path },
+            StoreError::NoBank { path } => F::NoBank { path },
+            StoreError::NotABank { path } => F::NotABank { path },
+            StoreError::NewerFormat { path, found, supported } => F::NewerFormat { path, found, supported },
+            StoreError::IncompleteImport { path } => F::IncompleteImport { path },
+            StoreError::Corrupt { tree, key, reason, .. } => F::Corrupt { tree: tree.to_string(), key, reason },
+            StoreError::Unstorable { tree, key, reason } => F::Unstorable { tree: tree.to_string(), key, reason },
+            StoreError::DiskFull { path, available, reserve } => F::DiskFull { path, available, reserve },
+            StoreError::WriteFailed { path, reason } => F::WriteFailed { path, reason },
+            StoreError::Halted { path, reason } => F::Halted { path, reason },
+            StoreError::Sled(e) => F::Storage(e.to_string()),
+            StoreError::Io { path, source } => F::Io { path, source },
+        }
+    }
+}
+
 pub struct Store {
     db: sled::Db,
     trees: Vec<Tree>,
@@ -182,6 +204,14 @@ pub struct Store {
 thread_local! {
     /// Did this thread commit a transaction since it last asked (`take_committed`)?
     static COMMITTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Records this thread has read with `Store::get`, tree by tree (`reads_here`).
+    static READS: std::cell::Cell<[u64; TreeId::ALL.len()]> = const { std::cell::Cell::new([0; TreeId::ALL.len()]) };
+}
+
+/// How many records of `tree` this thread has read one by one
+/// (`Store::get`) so far: what a request costs, for tests and benches.
+pub fn reads_here(tree: TreeId) -> u64 {
+    READS.get()[tree as usize]
 }
 
 /// True when this thread committed (and flushed) a transaction since the
@@ -349,6 +379,9 @@ impl Store {
     }
 
     pub fn get<T: Versioned>(&self, id: TreeId, key: &[u8]) -> Result<Option<(u64, T)>, StoreError> {
+        let mut reads = READS.get();
+        reads[id as usize] += 1;
+        READS.set(reads);
         match self.tree(id).get(key)? {
             Some(v) => decode_at(id, key, &v).map(Some),
             None => Ok(None),

@@ -11,7 +11,7 @@ pub fn to_file(_bank: &Path) -> Option<()> {
     tracing_subscriber::fmt()
         .with_ansi(false)
         .with_target(false)
-        .with_writer(crate::server::log::EscapingWriter(std::sync::Mutex::new(file)))
+        .with_writer(crate::logging::EscapingWriter(std::sync::Mutex::new(file)))
         .try_init()
         .ok()
 }

@@ -22,7 +22,7 @@ use ratatui::crossterm::event::{self, Event as TermEvent};
 
 pub use app::{App, Effect, Msg, To, MIN_HEIGHT, MIN_WIDTH};
 pub use screens::{ScreenId, Tag, View};
-pub use source::{CallError, CoreSource, Delayed, Live, ServerSource, Source};
+pub use source::{CallError, Delayed, Live, ServerSource, Source};
 pub use theme::Theme;
 pub use worker::{Job, Replied, Worker};
 

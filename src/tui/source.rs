@@ -1,16 +1,15 @@
 //! Where the interface gets its data: the same `Request`s as every other
-//! client, answered by the server over its socket (`ServerSource`) or, in
-//! tests and benchmarks, by a `Bank` in this process (`CoreSource`). There
-//! is no other way to the data.
+//! client, answered by the server over its socket (`ServerSource`). Tests
+//! and benchmarks give it a `Source` of their own that runs the core in
+//! their process (tests/common/core_source.rs); the interface never names
+//! the bank. There is no other way to the data.
 
 use std::sync::mpsc::Sender;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::bank::{Actor, Bank, BankError, Reply, Request};
+use crate::api::{BankError, Event, Reply, Request};
 use crate::client::{Client, ClientError, Target};
 use crate::i18n::{describe_error, Lang};
-use crate::protocol::Event;
 
 /// Why a request got no reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,18 +66,6 @@ impl<S: Source> Source for Delayed<S> {
     fn call(&mut self, request: Request) -> Result<Reply, CallError> {
         std::thread::sleep(self.delay);
         self.inner.call(request)
-    }
-}
-
-/// A bank in this process, as an operator: for tests and benchmarks.
-pub struct CoreSource {
-    pub bank: Arc<Bank>,
-    pub actor: Actor,
-}
-
-impl Source for CoreSource {
-    fn call(&mut self, request: Request) -> Result<Reply, CallError> {
-        self.bank.handle(&self.actor, request).map_err(CallError::Bank)
     }
 }
 
@@ -141,7 +128,7 @@ fn listen<M: From<Live>>(target: Target, tx: Sender<M>) {
             match client.wait_events() {
                 Ok(events) => {
                     for e in events {
-                        let msg = if e == crate::protocol::Event::Lagged { Live::Lagged } else { Live::Changed(e) };
+                        let msg = if e == Event::Lagged { Live::Lagged } else { Live::Changed(e) };
                         if tx.send(msg.into()).is_err() {
                             return;
                         }

@@ -98,6 +98,7 @@ pub fn catalogues() -> Vec<(&'static str, String, &'static str, &'static str)> {
         super::screens::families::Ftx,
         super::screens::needs::Tx,
         super::screens::needs::Ftx,
+        super::screens::record::Rx,
         super::widgets::form::Fx,
         super::screens::dashboard::Tx,
         super::screens::services::Tx,

@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod core_source;
 pub mod tui;
 
 use std::collections::BTreeSet;
@@ -21,9 +22,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use banca::bank::{
-    Actor, Bank, BankConfig, BankError, Clock, FamilyView, FixedClock, NeedView, Reply, Request, Response, Saved,
-};
+use banca::api::{BankError, FamilyView, NeedView, Reply, Request, Response, Saved};
+use banca::bank::{Actor, Bank, BankConfig, Clock, FixedClock};
 use banca::model::*;
 use banca::store::{StoreError, TreeId};
 use tempfile::TempDir;
@@ -293,7 +293,7 @@ impl Fixture {
         }
     }
 
-    pub fn families(&self, user: &str, filter: banca::bank::FamilyFilter) -> Vec<FamilyCode> {
+    pub fn families(&self, user: &str, filter: banca::api::FamilyFilter) -> Vec<FamilyCode> {
         match self.ok(user, Request::FamilyList { filter }) {
             Reply::Families(v) => v.into_iter().map(|f| f.code).collect(),
             other => panic!("expected Families, got {other:?}"),

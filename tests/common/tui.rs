@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, view_for, CoreSource, InProcess, Theme};
+use banca::tui::{draw_to_string, view_for, InProcess, Theme};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::core_source::CoreSource;
 use super::NOW;
 
 /// The sizes every screen is snapshotted at: the smallest usable, and a roomy one.

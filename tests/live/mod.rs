@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use banca::bank::{Reply, Request, Saved};
+use banca::api::{Reply, Request, Saved};
 use banca::client::{Client, Target};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;

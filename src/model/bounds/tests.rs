@@ -211,8 +211,9 @@ fn records_at_every_limit_are_within_bounds_and_fit_the_codec() {
     }
 }
 
-fn problem(field: &str, reason: Reason) -> Vec<Problem> {
-    vec![Problem::new(field, reason)]
+/// The one problem named by its path on the wire.
+fn problem(path: &str, reason: Reason) -> Vec<Problem> {
+    vec![Problem::new(FieldRef::parse(path).expect(path), reason)]
 }
 
 #[test]
@@ -280,8 +281,46 @@ fn the_bricking_family_is_out_of_bounds() {
     assert_eq!(
         f.bounds().into_vec(),
         vec![
-            Problem::new("identity.adults", Reason::TooMany { max: MAX_ADULTS }),
-            Problem::new("identity.email", Reason::TooLong { max: MAX_EMAIL }),
+            Problem::new(Field::Adults, Reason::TooMany { max: MAX_ADULTS }),
+            Problem::new(Field::IdentityEmail, Reason::TooLong { max: MAX_EMAIL }),
         ]
     );
+}
+
+/// Every part of a record an audit entry can name as changed reads in
+/// words: each is a field of the table (`model::fields`).
+#[test]
+fn every_part_an_edit_can_change_has_a_name() {
+    use serde_json::Value;
+    /// The record with every value changed, as deep as the audit's diff looks.
+    fn other(v: &Value, depth: usize) -> Value {
+        match v {
+            Value::Object(m) if depth < 2 => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), other(v, depth + 1))).collect())
+            }
+            _ => Value::String("≠".into()),
+        }
+    }
+    let changed = |record: Value| crate::store::audit::changed_fields(&record, &other(&record, 0));
+    fn json<T: serde::Serialize>(record: &T) -> Value {
+        serde_json::to_value(record).unwrap()
+    }
+    let records: Vec<(&str, Value)> = vec![
+        ("family", json(&fullest_family())),
+        ("need", json(&fullest_need())),
+        ("placement", json(&fullest_placement())),
+        ("proposal", json(&fullest_proposal())),
+        ("service", json(&fullest_service().details)),
+        ("ambit", json(&fullest_ambit().details)),
+        ("operator", json(&fullest_operator().details)),
+    ];
+    let mut nameless = Vec::new();
+    for (kind, record) in records {
+        for path in changed(record) {
+            if FieldRef::parse(&path).is_none() {
+                nameless.push(format!("{kind}: {path}"));
+            }
+        }
+    }
+    assert!(nameless.is_empty(), "parts with no name: {nameless:#?}");
 }

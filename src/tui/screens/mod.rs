@@ -10,6 +10,7 @@ pub mod matching;
 pub mod needs;
 pub mod placements;
 pub mod proposals;
+pub mod record;
 pub mod revised;
 pub mod services;
 

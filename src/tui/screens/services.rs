@@ -1,7 +1,9 @@
 //! Servizi: the directory. The services (kind, ambiti, contacts, their
-//! operators), the ambiti with their presidi and comuni, and "who covers
-//! comune X": the ambito and presidio it belongs to and the services of
-//! that ambito, found by typing a few letters of the comune's name.
+//! operators) on the record screen (`record`: list, card, and the form an
+//! administrator creates and changes them with); the ambiti with their
+//! presidi and comuni (`a`); and "who covers comune X" (`c`): the ambito
+//! and presidio it belongs to and the services of that ambito, found by
+//! typing a few letters of the comune's name.
 
 use std::collections::HashMap;
 
@@ -11,17 +13,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::record::{Own, RecordScreen, RecordUi};
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::api::{Reply, Request};
+use crate::access::{allowed, Operation, Subject};
+use crate::api::{Event, Page, Principal, Reply, Request, Revised};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode};
+use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode, ServiceInput, ServiceKind};
+use crate::present::{self, Doc};
 use crate::tui::help::centered;
-use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
+use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::doc;
+use crate::tui::widgets::form::{options, Field, Form};
 use crate::tui::widgets::line_editor::{edit_at_end, LineKey};
 use crate::tui::widgets::list::{text_cell, Selection, TableView};
 
@@ -32,15 +39,9 @@ texts!(Tx {
     Name => "Nome", "Name";
     Kind => "Tipo", "Kind";
     Phone => "Telefono", "Phone";
-    Email => "E-mail", "E-mail";
-    Address => "Indirizzo", "Address";
-    Notes => "Note", "Notes";
-    Inactive => "non attivo", "inactive";
-    Operators => "Operatori", "Operators";
     Comuni => "Comuni", "Comuni";
     Districts => "Presidi", "Districts";
     District => "Presidio", "District";
-    NoDistrict => "Senza presidio", "No district";
     ShowAmbits => "ambiti/servizi", "ambits/services";
     Covers => "chi copre un comune", "who covers a comune";
     CoverPrompt => "Comune (nome o codice ISTAT)", "Comune (name or ISTAT code)";
@@ -51,6 +52,14 @@ texts!(Tx {
     NoMatch => "nessun comune corrisponde", "no comune matches";
     None => "Nessun servizio.", "No services.";
     NoAmbits => "Nessun ambito.", "No ambits.";
+    NotEditable => "solo l'amministrazione modifica i servizi", "only administrators change services";
+});
+
+texts!(Ftx {
+    NewTitle => "Nuovo servizio", "New service";
+    EditTitle => "Modifica servizio", "Edit service";
+    AmbitNames => "ambiti (separati da virgola)", "ambits (comma separated)";
+    Active => "attivo", "active";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +70,13 @@ enum Act {
     Reload,
 }
 
+/// The directory's own keys over the services' list.
 const LIST_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::Covers.get(l), action: Act::Cover, bar: true },
+    Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ShowAmbits.get(l), action: Act::Toggle, bar: true },
+];
+
+const AMBIT_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::Covers.get(l), action: Act::Cover, bar: true },
     Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ShowAmbits.get(l), action: Act::Toggle, bar: true },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
@@ -96,19 +111,6 @@ const PROMPT_KEYS: &[Binding<PromptAct>] = &[
 /// Suggestions shown under the comune being typed.
 const SUGGESTIONS: usize = 8;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum List {
-    Services,
-    Ambits,
-}
-
-/// The answer to "who covers this comune".
-struct Cover {
-    comune: ComuneCode,
-    ambit: Option<Ambit>,
-    services: Vec<Service>,
-}
-
 /// The comune being typed, and the comuni it could be.
 #[derive(Default)]
 struct Prompt {
@@ -117,188 +119,322 @@ struct Prompt {
     selected: usize,
 }
 
-pub struct Services {
-    loaded: bool,
-    services: Vec<Service>,
-    ambits: Vec<Ambit>,
-    /// Operators of each service, read when the service is first shown.
-    operators: HashMap<ServiceCode, Vec<Operator>>,
-    list: List,
-    sel: Selection,
-    ambit_sel: Selection,
-    cover: Option<Cover>,
-    prompt: Option<Prompt>,
-    /// Folded comune names, built the first time one is typed.
-    comuni: Vec<(String, ComuneCode)>,
-    list_area: Rect,
-    /// The services' and ambits' pages so far, while they come.
-    gathering: Option<(Vec<Service>, Vec<Ambit>)>,
-    /// Replies still to come before the lists are whole.
-    waiting: usize,
-    /// Asked again while the lists were coming: asked once more when they are in.
-    again: bool,
-    /// The service whose operators are coming, with those come so far.
-    ops: Option<(ServiceCode, Vec<Operator>)>,
-    /// The service whose operators are wanted next.
-    ops_next: Option<ServiceCode>,
-    /// A service to select once the lists are in (opened by its code or an operator's).
-    select_when_loaded: Option<ServiceCode>,
-    /// A change seen while another screen was shown: reload when shown.
-    stale: bool,
-}
-
-/// Why the screen asked.
-const SERVICES: Tag = "services";
+/// Why the screen asked (the record screen's tags are other words).
 const AMBITS: Tag = "ambits";
 const OPERATORS: Tag = "operators";
 const OPERATOR: Tag = "operator";
 
-impl Services {
-    pub fn new() -> Services {
-        Services {
-            loaded: false,
-            services: Vec::new(),
-            ambits: Vec::new(),
-            operators: HashMap::new(),
-            list: List::Services,
-            sel: Selection::default(),
-            ambit_sel: Selection::default(),
-            cover: None,
-            prompt: None,
-            comuni: Vec::new(),
-            list_area: Rect::default(),
-            gathering: None,
-            waiting: 0,
-            again: false,
-            ops: None,
-            ops_next: None,
-            select_when_loaded: None,
-            stale: false,
-        }
+/// What is a service's own on the record screen: its operators, read
+/// when its card is first shown.
+#[derive(Debug, Default)]
+pub struct ServiceRecords {
+    operators: HashMap<ServiceCode, Vec<Operator>>,
+    /// The service whose operators are coming, with those come so far.
+    coming: Option<(ServiceCode, Vec<Operator>)>,
+}
+
+impl ServiceRecords {
+    /// Its active operators, as the card names them: "Anna Operatrice (anna, operatore)".
+    fn operator_names(&self, code: ServiceCode, lang: Lang) -> Vec<String> {
+        let Some(ops) = self.operators.get(&code) else { return Vec::new() };
+        ops.iter()
+            .filter(|o| o.details.active)
+            .map(|o| format!("{} ({}, {})", o.details.display_name, o.user, o.details.role.label(lang)))
+            .collect()
+    }
+}
+
+impl RecordUi for ServiceRecords {
+    type Code = ServiceCode;
+    type Record = Revised<Service>;
+    type Act = ();
+
+    const SCREEN: ScreenId = ScreenId::Services;
+    const PREVIEW: bool = true;
+
+    fn title(lang: Lang) -> &'static str {
+        Tx::Services.get(lang)
     }
 
-    /// Asks for the province's services and ambits: a few pages, every one kept.
-    fn load(&mut self, ctx: &mut Ctx) {
-        self.stale = false;
-        if self.gathering.is_some() {
-            self.again = true;
-            return;
-        }
-        self.gathering = Some((Vec::new(), Vec::new()));
-        self.waiting = 2;
-        ctx.send(SERVICES, Request::ServiceList { after: None, limit: None });
-        ctx.send(AMBITS, Request::AmbitList { after: None, limit: None });
+    fn empty(lang: Lang) -> &'static str {
+        Tx::None.get(lang)
     }
 
-    /// A page of services or ambits; the lists are shown when every page is in.
-    fn take_page(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) {
-        let Some((services, ambits)) = self.gathering.as_mut() else { return };
-        self.waiting = self.waiting.saturating_sub(1);
-        let reply = ctx.ok(result);
-        let next = reply.as_ref().and_then(Reply::next_page).cloned();
-        let mut whole = true;
+    fn not_editable(lang: Lang) -> &'static str {
+        Tx::NotEditable.get(lang)
+    }
+
+    fn parse(code: &str) -> Option<ServiceCode> {
+        ServiceCode::parse(code)
+    }
+
+    fn code(record: &Revised<Service>) -> ServiceCode {
+        record.record.code
+    }
+
+    fn revision(record: &Revised<Service>) -> u64 {
+        record.revision
+    }
+
+    fn list(_status: Option<usize>) -> Request {
+        Request::ServiceList { after: None, limit: None }
+    }
+
+    fn get(code: ServiceCode) -> Request {
+        Request::ServiceGet { code }
+    }
+
+    fn page(reply: Reply) -> Option<Page<Revised<Service>>> {
         match reply {
-            Some(Reply::Services(list)) => services.extend(list.into_iter().map(|r| r.record)),
-            Some(Reply::Ambits(list)) => ambits.extend(list.into_iter().map(|r| r.record)),
-            _ => whole = false,
-        }
-        if let Some(next) = next {
-            self.waiting += 1;
-            let first = if tag == SERVICES {
-                Request::ServiceList { after: None, limit: None }
-            } else {
-                Request::AmbitList { after: None, limit: None }
-            };
-            ctx.send(tag, first.page_after(Some(next)));
-        }
-        if !whole {
-            // What was shown stays: a list half read is not shown.
-            self.gathering = None;
-            self.waiting = 0;
-        }
-        if self.waiting > 0 {
-            return;
-        }
-        if let Some((services, ambits)) = self.gathering.take() {
-            self.services = services;
-            self.ambits = ambits;
-        }
-        self.operators.clear();
-        self.loaded = true;
-        self.sel.clamp(self.services.len());
-        self.ambit_sel.clamp(self.ambits.len());
-        if let Some(code) = self.select_when_loaded.take() {
-            self.select_service(code, ctx);
-        }
-        self.load_operators(ctx);
-        if std::mem::take(&mut self.again) {
-            self.load(ctx);
+            Reply::Services(page) => Some(page),
+            _ => None,
         }
     }
 
-    /// Asks for the operators of the selected service, if not read yet
-    /// (one service at a time; the last one wanted comes next).
-    fn load_operators(&mut self, ctx: &mut Ctx) {
-        let Some(code) = self.services.get(self.sel.selected).map(|s| s.code) else { return };
-        if self.operators.contains_key(&code) || self.ops.as_ref().is_some_and(|(c, _)| *c == code) {
+    fn one(reply: Reply) -> Option<Revised<Service>> {
+        match reply {
+            Reply::Service(service) => Some(service),
+            _ => None,
+        }
+    }
+
+    fn sorts(lang: Lang) -> Vec<&'static str> {
+        vec![Tx::Code.get(lang), Tx::Name.get(lang)]
+    }
+
+    fn sort(rows: &[Revised<Service>], shown: &mut [usize], sort: usize) {
+        match sort {
+            1 => shown.sort_by_cached_key(|&i| (fold(&rows[i].record.details.name), rows[i].record.code)),
+            _ => shown.sort_by_key(|&i| rows[i].record.code),
+        }
+    }
+
+    /// What the `f` filter looks in: code, name, kind and ambiti, folded.
+    fn filter_text(s: &Revised<Service>) -> String {
+        let d = &s.record.details;
+        fold(&format!("{} {} {} {}", s.record.code, d.name, d.kind.token_it(), d.ambits.join(" ")))
+    }
+
+    fn columns(lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>) {
+        let header = [Tx::Code, Tx::Name, Tx::Kind, Tx::Phone, Tx::Ambits];
+        let widths = vec![
+            Constraint::Length(6),
+            Constraint::Fill(3),
+            Constraint::Length(if width >= 100 { 26 } else { 12 }),
+            Constraint::Length(14),
+            Constraint::Fill(2),
+        ];
+        (header.iter().map(|t| t.get(lang)).collect(), widths)
+    }
+
+    fn cells(s: &Revised<Service>, lang: Lang, width: u16, _theme: Theme) -> Vec<Cell<'static>> {
+        let d = &s.record.details;
+        let kind = if width >= 100 { d.kind.label(lang).to_string() } else { d.kind.token_it().replace('_', " ") };
+        vec![
+            Cell::from(s.record.code.to_string()),
+            text_cell(&d.name),
+            Cell::from(kind),
+            text_cell(&d.phone),
+            text_cell(&d.ambits.join(", ")),
+        ]
+    }
+
+    fn document(&self, s: &Revised<Service>, lang: Lang) -> Doc {
+        present::service(s, &self.operator_names(s.record.code, lang), lang)
+    }
+
+    /// Its operators, if not read yet (one service at a time).
+    fn shown(&mut self, s: &Revised<Service>, ctx: &mut Ctx) {
+        let code = s.record.code;
+        if self.operators.contains_key(&code) || self.coming.as_ref().is_some_and(|(c, _)| *c == code) {
             return;
         }
-        if self.ops.is_some() {
-            self.ops_next = Some(code);
-            return;
-        }
-        self.ops = Some((code, Vec::new()));
+        self.coming = Some((code, Vec::new()));
         ctx.send(OPERATORS, Request::OperatorList { service: Some(code), after: None, limit: None });
+    }
+
+    fn may_create(view: &View) -> bool {
+        allowed(&view.who, Operation::Create, Subject::Directory, None)
+    }
+
+    fn may_edit(who: &Principal, _s: &Revised<Service>) -> bool {
+        allowed(who, Operation::Update, Subject::Directory, None)
+    }
+
+    fn whole(_s: &Revised<Service>) -> bool {
+        true
+    }
+
+    fn form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
+        service_form(s, lang)
+    }
+
+    fn save(
+        form: &Form,
+        _: Option<&Revised<Service>>,
+        code: Option<ServiceCode>,
+        revision: u64,
+        _: time::Date,
+    ) -> Request {
+        let input = service_input(form);
+        match code {
+            Some(code) => Request::ServiceUpdate { code, base_revision: revision, input },
+            None => Request::ServiceCreate { input },
+        }
     }
 
     /// A page of a service's operators. Not everyone may list operators:
     /// the service then shows without them.
-    fn take_operators(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
-        let Some((code, mut ops)) = self.ops.take() else { return };
+    fn answer(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Own {
+        if tag != OPERATORS {
+            return Own::Done;
+        }
+        let Some((code, mut ops)) = self.coming.take() else { return Own::Done };
         if let Ok(Reply::Operators(page)) = result {
             let next = page.next.clone();
             ops.extend(page.into_iter().map(|r| r.record));
             match next {
                 Some(next) => {
                     let request = Request::OperatorList { service: Some(code), after: None, limit: None };
-                    self.ops = Some((code, ops));
+                    self.coming = Some((code, ops));
                     ctx.send(OPERATORS, request.page_after(Some(next)));
-                    return;
                 }
                 None => {
                     self.operators.insert(code, ops);
                 }
             }
         }
-        if self.ops_next.take().is_some() {
-            self.load_operators(ctx);
+        Own::Done
+    }
+}
+
+/// The form of a service: what the directory says of it.
+pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
+    let d = s.map(|s| &s.record.details);
+    let text = |f: fn(&ServiceInput) -> &str| d.map_or("", f).to_string();
+    let kind = d.and_then(|d| ServiceKind::ALL.iter().position(|&k| k == d.kind)).unwrap_or(0);
+    let fields = vec![
+        Field::text("name", lang, &text(|d| &d.name)).required(),
+        Field::choice("kind", lang, options!(ServiceKind, lang), kind),
+        Field::text("ambits", lang, &d.map(|d| d.ambits.join(", ")).unwrap_or_default())
+            .labelled(Ftx::AmbitNames.get(lang)),
+        Field::text("address", lang, &text(|d| &d.address)),
+        Field::text("phone", lang, &text(|d| &d.phone)),
+        Field::text("email", lang, &text(|d| &d.email)),
+        Field::yes_no("active", lang, d.is_none_or(|d| d.active)).labelled(Ftx::Active.get(lang)),
+        Field::text("notes", lang, &text(|d| &d.notes)),
+    ];
+    let title = match s {
+        Some(s) => format!("{} {}", Ftx::EditTitle.get(lang), s.record.code),
+        None => Ftx::NewTitle.get(lang).to_string(),
+    };
+    Form::new(title, fields)
+}
+
+/// What the form says, as the core's input.
+pub fn service_input(form: &Form) -> ServiceInput {
+    let text = |path: &str| form.field(path).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
+    ServiceInput {
+        name: text("name"),
+        kind: ServiceKind::ALL[form.field("kind").map_or(0, Field::as_index)],
+        ambits: text("ambits").split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+        address: text("address"),
+        phone: text("phone"),
+        email: text("email"),
+        notes: form.field("notes").map(|f| f.as_text().to_string()).unwrap_or_default(),
+        active: form.field("active").is_some_and(Field::as_bool),
+    }
+}
+
+/// What the directory shows over the services' list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pane {
+    Services,
+    Ambits,
+}
+
+pub struct Services {
+    /// The services: list, card and form.
+    records: RecordScreen<ServiceRecords>,
+    pane: Pane,
+    ambits: Vec<Revised<Ambit>>,
+    ambit_sel: Selection,
+    /// Where the ambiti's table was last drawn (mouse rows, page height).
+    ambits_area: Rect,
+    /// The ambiti's pages so far, while they come.
+    gathering: Option<Vec<Revised<Ambit>>>,
+    ambits_loaded: bool,
+    /// "Who covers" this comune: answered from the ambiti and services as they are.
+    cover: Option<ComuneCode>,
+    prompt: Option<Prompt>,
+    /// Folded comune names, built the first time one is typed.
+    comuni: Vec<(String, ComuneCode)>,
+}
+
+impl Default for Services {
+    fn default() -> Self {
+        Services::new()
+    }
+}
+
+impl Services {
+    pub fn new() -> Services {
+        Services {
+            records: RecordScreen::new(),
+            pane: Pane::Services,
+            ambits: Vec::new(),
+            ambit_sel: Selection::default(),
+            ambits_area: Rect::default(),
+            gathering: None,
+            ambits_loaded: false,
+            cover: None,
+            prompt: None,
+            comuni: Vec::new(),
         }
     }
 
-    fn select_service(&mut self, code: ServiceCode, ctx: &mut Ctx) -> bool {
-        if !self.loaded {
-            self.select_when_loaded = Some(code);
-            return true;
+    /// Asks for the province's ambiti: a few pages, every one kept.
+    fn load_ambits(&mut self, ctx: &mut Ctx) {
+        if self.gathering.is_some() {
+            return;
         }
-        let Some(i) = self.services.iter().position(|s| s.code == code) else { return false };
-        self.list = List::Services;
-        self.cover = None;
-        self.sel.select(i, self.services.len());
-        self.load_operators(ctx);
-        true
+        self.gathering = Some(Vec::new());
+        ctx.send(AMBITS, Request::AmbitList { after: None, limit: None });
+    }
+
+    /// A page of ambiti; shown when every page is in.
+    fn take_ambits(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let Some(mut gathered) = self.gathering.take() else { return };
+        let Some(reply) = ctx.ok(result) else { return };
+        let next = reply.next_page().cloned();
+        let Reply::Ambits(page) = reply else { return };
+        gathered.extend(page);
+        if let Some(next) = next {
+            self.gathering = Some(gathered);
+            ctx.send(AMBITS, Request::AmbitList { after: None, limit: None }.page_after(Some(next)));
+            return;
+        }
+        self.ambits = gathered;
+        self.ambits_loaded = true;
+        self.ambit_sel.clamp(self.ambits.len());
+    }
+
+    /// Asks who covers `comune`: the ambiti are read if they are not yet.
+    fn cover(&mut self, comune: ComuneCode, ctx: &mut Ctx) {
+        if !self.ambits_loaded {
+            self.load_ambits(ctx);
+        }
+        self.cover = Some(comune);
     }
 
     /// Who covers `comune`: its ambito (and presidio) and that ambito's services.
-    fn cover(&mut self, comune: ComuneCode) {
-        let ambit = self.ambits.iter().find(|a| a.details.comuni.contains(&comune)).cloned();
-        let services = match &ambit {
-            Some(a) => {
-                let key = normalize(&a.details.name);
-                self.services.iter().filter(|s| s.details.ambits.iter().any(|n| normalize(n) == key)).cloned().collect()
-            }
-            None => Vec::new(),
+    fn covering(&self, comune: ComuneCode) -> (Option<&Revised<Ambit>>, Vec<&Revised<Service>>) {
+        let Some(ambit) = self.ambits.iter().find(|a| a.record.details.comuni.contains(&comune)) else {
+            return (None, Vec::new());
         };
-        self.cover = Some(Cover { comune, ambit, services });
+        let key = normalize(&ambit.record.details.name);
+        let covers = |s: &&Revised<Service>| s.record.details.ambits.iter().any(|n| normalize(n) == key);
+        (Some(ambit), self.records.rows().iter().filter(covers).collect())
     }
 
     /// Comuni whose name starts with, contains, or spells out what was typed.
@@ -333,12 +469,12 @@ impl Services {
         ranked.into_iter().take(SUGGESTIONS).map(|(_, _, _, c)| c).collect()
     }
 
-    fn prompt_key(&mut self, ev: &KeyEvent) -> Outcome {
+    fn prompt_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         let Some(mut prompt) = self.prompt.take() else { return Outcome::Ignored };
         match keys::action(PROMPT_KEYS, ev) {
             Some(PromptAct::Pick) => {
                 if let Some(&code) = prompt.candidates.get(prompt.selected) {
-                    self.cover(code);
+                    self.cover(code, ctx);
                     return Outcome::Done;
                 }
             }
@@ -361,108 +497,109 @@ impl Services {
     fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
         match act {
             Act::Toggle => {
-                self.list = match self.list {
-                    List::Services => List::Ambits,
-                    List::Ambits => List::Services,
+                self.pane = match self.pane {
+                    Pane::Services => Pane::Ambits,
+                    Pane::Ambits => Pane::Services,
+                };
+                if self.pane == Pane::Ambits && !self.ambits_loaded {
+                    self.load_ambits(ctx);
                 }
             }
-            Act::Cover => self.prompt = Some(Prompt::default()),
+            Act::Cover => {
+                self.prompt = Some(Prompt::default());
+                // Read while the comune is typed.
+                if !self.ambits_loaded {
+                    self.load_ambits(ctx);
+                }
+            }
             Act::Back => self.cover = None,
-            Act::Reload => self.load(ctx),
+            Act::Reload => {
+                self.ambits_loaded = false;
+                self.load_ambits(ctx);
+            }
         }
         Outcome::Done
     }
 
-    fn service_lines(&self, s: &Service, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
-        let d = &s.details;
-        let field = |label: Tx, value: String| {
-            let value = crate::model::plain::neutralise(&value).into_owned();
-            Line::from(vec![Span::styled(format!("{}: ", label.get(lang)), theme.dim()), Span::raw(value)])
-        };
-        let mut title = format!("{}  {}", s.code, crate::model::plain::neutralise(&d.name));
-        if !d.active {
-            title.push_str(&format!(" ({})", Tx::Inactive.get(lang)));
+    /// The ambiti's keys: moving in their table, and the directory's own.
+    fn ambit_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(n) = keys::action(NAV, ev) {
+            self.ambit_sel.height = usize::from(self.ambits_area.height.saturating_sub(3)).max(1);
+            self.ambit_sel.nav(n, self.ambits.len());
+            return Outcome::Done;
         }
-        let mut lines = vec![Line::styled(title, theme.title())];
-        lines.push(field(Tx::Kind, d.kind.label(lang).to_string()));
-        lines.push(field(Tx::Ambits, d.ambits.join(", ")));
-        lines.push(field(Tx::Phone, d.phone.clone()));
-        lines.push(field(Tx::Email, d.email.clone()));
-        if !d.address.is_empty() {
-            lines.push(field(Tx::Address, d.address.clone()));
+        match keys::action(AMBIT_KEYS, ev) {
+            Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
         }
-        if let Some(ops) = self.operators.get(&s.code) {
-            let names: Vec<String> = ops
-                .iter()
-                .filter(|o| o.details.active)
-                .map(|o| format!("{} ({}, {})", o.details.display_name, o.user, o.details.role.label(lang)))
-                .collect();
-            lines.push(field(Tx::Operators, names.join("; ")));
-        }
-        if !d.notes.is_empty() {
-            lines.push(field(Tx::Notes, d.notes.clone()));
-        }
-        lines
     }
 
-    fn ambit_lines(a: &Ambit, lang: Lang, theme: Theme) -> Vec<Line<'static>> {
-        let d = &a.details;
-        let names = |codes: &mut dyn Iterator<Item = &ComuneCode>| -> String {
-            codes.map(|c| short_comune(*c)).collect::<Vec<_>>().join(", ")
-        };
-        let mut lines = vec![Line::styled(
-            format!("{} · {} {}", crate::model::plain::neutralise(&d.name), d.comuni.len(), Tx::Comuni.get(lang)),
-            theme.title(),
-        )];
-        for district in &d.districts {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{} {}: ", Tx::District.get(lang), crate::model::plain::neutralise(&district.name)),
-                    theme.dim(),
-                ),
-                Span::raw(names(&mut district.comuni.iter())),
-            ]));
-        }
-        let outside = names(&mut d.comuni.iter().filter(|c| d.district_of(**c).is_none()));
-        if !outside.is_empty() {
-            let label = if d.districts.is_empty() { Tx::Comuni } else { Tx::NoDistrict };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{}: ", label.get(lang)), theme.dim()),
-                Span::raw(outside),
-            ]));
-        }
-        lines
+    /// The ambiti's table as tall as it needs (at most half), the selected one's card below.
+    fn ambits_layout(&self, area: Rect) -> [Rect; 2] {
+        let height = (self.ambits.len() as u16 + 3).clamp(5, area.height / 2);
+        Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area)
     }
 
-    fn render_cover(&self, frame: &mut Frame, area: Rect, cover: &Cover, view: &View) {
+    /// The ambiti's table, and the selected one's card under it.
+    fn render_ambits(&self, frame: &mut Frame, area: Rect, view: &View) {
         let (lang, theme) = (view.lang, view.theme);
-        let title = format!(" {} {} ", Tx::CoverTitle.get(lang), comune_label(&cover.comune.to_string()));
+        let [list, card] = self.ambits_layout(area);
+        let header = [Tx::Ambit, Tx::Comuni, Tx::Districts].map(|t| t.get(lang));
+        let table = TableView {
+            title: Tx::Ambits.get(lang).to_string(),
+            header: header.to_vec(),
+            widths: vec![Constraint::Fill(2), Constraint::Length(7), Constraint::Fill(3)],
+            len: self.ambits.len(),
+            focused: true,
+            empty: if self.ambits_loaded { Tx::NoAmbits.get(lang) } else { T::Loading.get(lang) },
+        };
+        table.render(frame, list, &self.ambit_sel, theme, |i| {
+            let d = &self.ambits[i].record.details;
+            let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
+            vec![text_cell(&d.name), Cell::from(d.comuni.len().to_string()), text_cell(&districts.join(", "))]
+        });
+        let lines = match self.ambits.get(self.ambit_sel.selected) {
+            Some(a) => doc::lines(&present::ambit(a, lang), theme, card.width.saturating_sub(2)),
+            None => Vec::new(),
+        };
+        let block = Block::default().borders(Borders::ALL).border_style(theme.border());
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), card);
+    }
+
+    /// The comune's ambito and presidio, the cards of the services covering it, and the ambito's.
+    fn render_cover(&self, frame: &mut Frame, area: Rect, comune: ComuneCode, view: &View) {
+        let (lang, theme) = (view.lang, view.theme);
+        let title = format!(" {} {} ", Tx::CoverTitle.get(lang), comune_label(&comune.to_string()));
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(title, theme.title()));
+        let width = area.width.saturating_sub(2);
         let mut lines = Vec::new();
-        match &cover.ambit {
+        let (ambit, services) = self.covering(comune);
+        match ambit {
+            None if !self.ambits_loaded => lines.push(Line::raw(T::Loading.get(lang))),
             None => lines.push(Line::raw(Tx::NoAmbit.get(lang))),
             Some(a) => {
+                let d = &a.record.details;
                 let mut head = vec![
                     Span::styled(format!("{}: ", Tx::Ambit.get(lang)), theme.dim()),
-                    Span::styled(a.details.name.clone(), theme.title()),
+                    Span::styled(d.name.clone(), theme.title()),
                 ];
-                if let Some(d) = a.details.district_of(cover.comune) {
+                if let Some(district) = d.district_of(comune) {
                     head.push(Span::styled(format!("  {}: ", Tx::District.get(lang)), theme.dim()));
-                    head.push(Span::styled(d.name.clone(), theme.title()));
+                    head.push(Span::styled(district.name.clone(), theme.title()));
                 }
                 lines.push(Line::from(head));
                 lines.push(Line::raw(""));
-                if cover.services.is_empty() {
+                if services.is_empty() {
                     lines.push(Line::raw(Tx::NoServices.get(lang)));
                 }
-                for s in &cover.services {
-                    lines.extend(self.service_lines(s, lang, theme));
+                for s in services {
+                    lines.extend(doc::lines(&self.records.kind.document(s, lang), theme, width));
                     lines.push(Line::raw(""));
                 }
-                lines.extend(Self::ambit_lines(a, lang, theme));
+                lines.extend(doc::lines(&present::ambit(a, lang), theme, width));
             }
         }
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
@@ -493,17 +630,6 @@ impl Services {
     }
 }
 
-/// "Dalmine" (the province is the same for the whole list).
-fn short_comune(code: ComuneCode) -> String {
-    Comuni::embedded().get(code).map(|c| c.name.clone()).unwrap_or_else(|| code.to_string())
-}
-
-impl Default for Services {
-    fn default() -> Self {
-        Services::new()
-    }
-}
-
 impl Screen for Services {
     fn id(&self) -> ScreenId {
         ScreenId::Services
@@ -516,51 +642,66 @@ impl Screen for Services {
         if self.cover.is_some() {
             return keys::hints(COVER_KEYS);
         }
-        let mut h = keys::nav_hints();
-        h.extend(keys::hints(LIST_KEYS));
+        if self.pane == Pane::Ambits {
+            let mut h = keys::nav_hints();
+            h.extend(keys::hints(AMBIT_KEYS));
+            return h;
+        }
+        let mut h = self.records.hints();
+        if self.records.in_list() {
+            // The directory's own keys first, right after moving: the bar keeps them on a narrow terminal.
+            let at = keys::nav_hints().len().min(h.len());
+            h.splice(at..at, keys::hints(LIST_KEYS));
+        }
         h
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        if (!self.loaded && self.gathering.is_none()) || self.stale {
-            self.load(ctx);
+        self.records.activate(ctx);
+        // The ambiti shown, or answering "who covers", changed while hidden.
+        if !self.ambits_loaded && (self.pane == Pane::Ambits || self.cover.is_some()) {
+            self.load_ambits(ctx);
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
-        self.load(ctx);
+        self.records.reload(ctx);
+        if self.ambits_loaded {
+            self.load_ambits(ctx);
+        }
     }
 
     fn is_stale(&self) -> bool {
-        self.stale && self.loaded
+        self.records.is_stale()
     }
 
     fn mark_stale(&mut self) {
-        self.stale = true;
+        self.records.mark_stale();
+        // The ambiti are read again when next shown or asked about.
+        self.ambits_loaded = false;
     }
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         match tag {
-            SERVICES | AMBITS => self.take_page(tag, result, ctx),
-            OPERATORS => self.take_operators(result, ctx),
+            AMBITS => self.take_ambits(result, ctx),
             OPERATOR => match result {
                 Ok(Reply::Operator(op)) => match op.record.details.service {
                     Some(s) => {
-                        self.select_service(s, ctx);
+                        self.records.open(&s.to_string(), ctx);
                     }
                     None => ctx.error(format!("{}: {}", op.record.user, ctx.view.t(T::NotFound))),
                 },
                 Err(e) => ctx.error(e.message(ctx.view.lang)),
                 Ok(_) => {}
             },
-            _ => {}
+            _ => return self.records.reply(tag, result, ctx),
         }
         Outcome::Done
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if self.prompt.is_some() {
-            return self.prompt_key(ev);
+            return self.prompt_key(ev, ctx);
         }
         if self.cover.is_some() {
             return match keys::action(COVER_KEYS, ev) {
@@ -568,56 +709,76 @@ impl Screen for Services {
                 None => Outcome::Ignored,
             };
         }
-        if let Some(n) = keys::action(NAV, ev) {
-            self.nav(n, ctx);
-            return Outcome::Done;
+        if self.pane == Pane::Ambits {
+            return self.ambit_key(ev, ctx);
         }
-        match keys::action(LIST_KEYS, ev) {
-            Some(a) => self.act(a, ctx),
-            None => Outcome::Ignored,
+        if self.records.in_list() {
+            if let Some(a) = keys::action(LIST_KEYS, ev) {
+                return self.act(a, ctx);
+            }
         }
+        self.records.key(ev, ctx)
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
         if self.prompt.is_some() || self.cover.is_some() {
             return Outcome::Ignored;
         }
+        if self.pane == Pane::Services {
+            return self.records.mouse(ev, ctx);
+        }
+        let len = self.ambits.len();
+        self.ambit_sel.height = usize::from(self.ambits_area.height.saturating_sub(3)).max(1);
         match ev.kind {
-            MouseEventKind::ScrollDown => self.nav(Nav::Down, ctx),
-            MouseEventKind::ScrollUp => self.nav(Nav::Up, ctx),
+            MouseEventKind::ScrollDown => self.ambit_sel.scroll(3, len),
+            MouseEventKind::ScrollUp => self.ambit_sel.scroll(-3, len),
             MouseEventKind::Down(MouseButton::Left) => {
-                let (sel, len) = match self.list {
-                    List::Services => (&mut self.sel, self.services.len()),
-                    List::Ambits => (&mut self.ambit_sel, self.ambits.len()),
-                };
-                match sel.row_at(self.list_area, ev.row, true, len) {
-                    Some(i) => sel.select(i, len),
+                match self.ambit_sel.row_at(self.ambits_area, ev.row, true, len) {
+                    Some(i) => self.ambit_sel.select(i, len),
                     None => return Outcome::Ignored,
                 }
-                self.load_operators(ctx);
             }
             _ => return Outcome::Ignored,
         }
         Outcome::Done
     }
 
-    /// A service, an operator or an ambit changed (`cares`): the lists are read again.
-    fn changed(&mut self, _ev: &crate::protocol::Event, ctx: &mut Ctx) {
-        if self.loaded {
-            self.load(ctx);
+    /// A service changed: the record screen asks for it again where shown.
+    /// An operator: the services' operators are read again as their cards
+    /// show. An ambito: the ambiti are read again.
+    fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
+        use crate::model::RecordKind;
+        match ev.kind() {
+            Some(RecordKind::Service) => self.records.changed(ev, ctx),
+            Some(RecordKind::Operator) => {
+                self.records.kind.operators.clear();
+                if let Some(s) = self.records.current().cloned() {
+                    if !self.records.in_list() {
+                        self.records.kind.shown(&s, ctx);
+                    }
+                }
+            }
+            Some(RecordKind::Ambit) => {
+                if self.ambits_loaded {
+                    self.load_ambits(ctx);
+                }
+            }
+            _ => self.reload(ctx),
         }
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
         let code = code.trim();
-        if let Some(s) = ServiceCode::parse(code) {
-            return self.select_service(s, ctx);
+        self.cover = None;
+        self.pane = Pane::Services;
+        if ServiceCode::parse(code).is_some() {
+            return self.records.open(code, ctx);
         }
         if let Some(comune) = ComuneCode::parse(code) {
             if Comuni::embedded().get(comune).is_none() {
                 return false;
             }
-            self.cover(comune);
+            self.cover(comune, ctx);
             return true;
         }
         // An operator: their service, with them among its operators.
@@ -629,118 +790,38 @@ impl Screen for Services {
     }
 
     fn captures_text(&self) -> bool {
-        self.prompt.is_some()
+        self.prompt.is_some() || self.records.captures_text()
     }
 
-    /// Laid out as `render` lays it out (kept small: the record screen replaces this one).
-    fn place(&mut self, area: Rect, _view: &View) {
-        let (list, _) = self.split(area);
-        self.list_area = list;
-        self.sel.fit(list, self.services.len());
+    fn unsaved(&self) -> bool {
+        self.records.unsaved()
+    }
+
+    fn wants_more(&self) -> bool {
+        self.pane == Pane::Services && self.cover.is_none() && self.records.wants_more()
+    }
+
+    fn load_more(&mut self, ctx: &mut Ctx) {
+        self.records.load_more(ctx);
+    }
+
+    fn place(&mut self, area: Rect, view: &View) {
+        let [list, _] = self.ambits_layout(area);
+        self.ambits_area = list;
         self.ambit_sel.fit(list, self.ambits.len());
+        self.records.place(area, view);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        let (lang, theme) = (view.lang, view.theme);
-        if let Some(cover) = &self.cover {
-            self.render_cover(frame, area, cover, view);
+        if let Some(comune) = self.cover {
+            self.render_cover(frame, area, comune, view);
+        } else if self.pane == Pane::Ambits {
+            self.render_ambits(frame, area, view);
         } else {
-            let (list, detail) = self.split(area);
-            let detail_lines = match self.list {
-                List::Services => self.render_services(frame, list, view),
-                List::Ambits => self.render_ambits(frame, list, view),
-            };
-            let block = Block::default().borders(Borders::ALL).border_style(theme.border());
-            frame.render_widget(Paragraph::new(detail_lines).block(block).wrap(Wrap { trim: false }), detail);
+            self.records.render(frame, area, view);
         }
         if let Some(prompt) = &self.prompt {
             self.render_prompt(frame, area, prompt, view);
-        }
-        let _ = lang;
-    }
-}
-
-impl Services {
-    /// The list as tall as it needs (at most half), the record below.
-    fn split(&self, area: Rect) -> (Rect, Rect) {
-        let rows = match self.list {
-            List::Services => self.services.len(),
-            List::Ambits => self.ambits.len(),
-        } as u16;
-        let list_height = (rows + 3).clamp(5, area.height / 2);
-        let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(3)]).areas(area);
-        (list, detail)
-    }
-
-    fn nav(&mut self, n: Nav, ctx: &mut Ctx) {
-        match self.list {
-            List::Services => {
-                self.sel.nav(n, self.services.len());
-                self.load_operators(ctx);
-            }
-            List::Ambits => {
-                self.ambit_sel.nav(n, self.ambits.len());
-            }
-        }
-    }
-
-    /// The services' table; the selected one's record, as lines.
-    fn render_services(&self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
-        let (lang, theme) = (view.lang, view.theme);
-        let header = [Tx::Code, Tx::Name, Tx::Kind, Tx::Phone, Tx::Ambits].map(|t| t.get(lang));
-        let table = TableView {
-            title: Tx::Services.get(lang).to_string(),
-            header: header.to_vec(),
-            widths: vec![
-                Constraint::Length(6),
-                Constraint::Fill(3),
-                Constraint::Length(if area.width >= 100 { 26 } else { 12 }),
-                Constraint::Length(14),
-                Constraint::Fill(2),
-            ],
-            len: self.services.len(),
-            focused: true,
-            empty: if self.loaded { Tx::None.get(lang) } else { T::Loading.get(lang) },
-        };
-        let services = &self.services;
-        let wide = area.width >= 100;
-        table.render(frame, area, &self.sel, theme, |i| {
-            let d = &services[i].details;
-            let kind = if wide { d.kind.label(lang).to_string() } else { d.kind.token_it().replace('_', " ") };
-            vec![
-                Cell::from(services[i].code.to_string()),
-                text_cell(&d.name),
-                Cell::from(kind),
-                text_cell(&d.phone),
-                text_cell(&d.ambits.join(", ")),
-            ]
-        });
-        match self.services.get(self.sel.selected) {
-            Some(s) => self.service_lines(s, lang, theme),
-            None => Vec::new(),
-        }
-    }
-
-    fn render_ambits(&self, frame: &mut Frame, area: Rect, view: &View) -> Vec<Line<'static>> {
-        let (lang, theme) = (view.lang, view.theme);
-        let header = [Tx::Ambit, Tx::Comuni, Tx::Districts].map(|t| t.get(lang));
-        let table = TableView {
-            title: Tx::Ambits.get(lang).to_string(),
-            header: header.to_vec(),
-            widths: vec![Constraint::Fill(2), Constraint::Length(7), Constraint::Fill(3)],
-            len: self.ambits.len(),
-            focused: true,
-            empty: if self.loaded { Tx::NoAmbits.get(lang) } else { T::Loading.get(lang) },
-        };
-        let ambits = &self.ambits;
-        table.render(frame, area, &self.ambit_sel, theme, |i| {
-            let d = &ambits[i].details;
-            let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
-            vec![text_cell(&d.name), Cell::from(d.comuni.len().to_string()), text_cell(&districts.join(", "))]
-        });
-        match self.ambits.get(self.ambit_sel.selected) {
-            Some(a) => Self::ambit_lines(a, lang, theme),
-            None => Vec::new(),
         }
     }
 }

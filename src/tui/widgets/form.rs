@@ -20,7 +20,7 @@ use ratatui::Frame;
 use crate::i18n::{describe_reason, field_label, Lang};
 use crate::model::dates::{format_date, parse_date, parse_date_or_word};
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{ComuneCode, Comuni, Problem, ServiceCode};
+use crate::model::{ComuneCode, Comuni, FieldRef, Problem, ServiceCode};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
 use crate::tui::screens::View;
 use crate::tui::text::{texts, T};
@@ -432,11 +432,10 @@ impl Form {
             f.error = None;
         }
         for p in problems {
-            let text = format!("{}: {}", field_label(&p.field, lang), describe_reason(&p.reason, lang));
-            match self.fields.iter_mut().find(|f| {
-                f.path == p.field
-                    || (p.field.starts_with(&format!("{}.", f.path)) || p.field.starts_with(&format!("{}[", f.path)))
-            }) {
+            let text = format!("{}: {}", p.field.label(lang), describe_reason(&p.reason, lang));
+            // The form's field for this problem: the same field, or the whole it is part of.
+            let named = |f: &&mut Field| FieldRef::parse(&f.path).is_some_and(|own| p.field.is_within(own));
+            match self.fields.iter_mut().find(named) {
                 Some(f) => f.error = Some(text),
                 None => self.top.push(text),
             }
@@ -982,6 +981,35 @@ pub use crate::tui_options as options;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The core names a list item by its index: the problem lands on that
+    /// item's field, in words, and the focus goes there; a field the form
+    /// does not show is said on top.
+    #[test]
+    fn a_refusal_lands_on_the_field_it_names() {
+        use crate::model::{Field as Named, Reason};
+        let mut form = Form::new(
+            "t".into(),
+            vec![
+                Field::text("identity.adults[0].name", Lang::It, "Laura Bassi"),
+                Field::text("identity.adults[1].name", Lang::It, ""),
+                Field::text("placement.legal", Lang::It, ""),
+            ],
+        );
+        form.set_problems(
+            &[
+                Problem::new(Named::AdultName.at(1), Reason::Required),
+                Problem::new(Named::Court, Reason::Required),
+                Problem::new(Named::Needs, Reason::Required),
+            ],
+            Lang::It,
+        );
+        assert_eq!(form.fields[0].error, None);
+        assert_eq!(form.fields[1].error.as_deref(), Some("nome dell'adulto n. 2: obbligatorio"));
+        assert_eq!(form.fields[2].error.as_deref(), Some("tribunale: obbligatorio"));
+        assert_eq!(form.top, vec!["richieste: obbligatorio".to_string()]);
+        assert_eq!(form.focus, 1);
+    }
 
     #[test]
     fn a_typo_is_fixed_in_the_middle_of_a_field() {

@@ -141,7 +141,7 @@ impl<W> Sheet<W> {
         match error {
             CallError::Bank(BankError::Invalid(problems)) => {
                 self.editor.form.set_problems(&problems, lang);
-                let labels: Vec<String> = problems.iter().map(|p| crate::i18n::field_label(&p.field, lang)).collect();
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
                 ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
             }
             other => {

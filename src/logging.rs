@@ -1,5 +1,6 @@
-//! Log lines that cannot be forged: every formatted event passes through
-//! `Escaping` on its way to the file or the journal, so a text that came
+//! Log lines that cannot be forged, for the server's log and the
+//! interface's alike: every formatted event passes through `Escaping` on
+//! its way to the file or the journal, so a text that came
 //! from a client (a version string, an error quoting input, a name) can
 //! neither end the line early nor steer the terminal of whoever reads the
 //! log. Values from clients are also quoted where they are logged

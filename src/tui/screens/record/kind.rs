@@ -1,0 +1,144 @@
+//! What a kind of record gives the generic record screen: only what is its
+//! own (requests, columns, card, form, extra keys and texts). Everything
+//! else (paging, filter, sort, selection, refresh on a change, the form's
+//! save and conflict) is `RecordScreen`'s, written once.
+
+use ratatui::layout::Constraint;
+use ratatui::widgets::Cell;
+
+use crate::api::{Page, Principal, Reply, Request};
+use crate::i18n::Lang;
+use crate::present::Doc;
+use crate::tui::keys::Binding;
+use crate::tui::screens::{Ctx, Outcome, ScreenId, Tag, View};
+use crate::tui::source::CallError;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::Form;
+
+/// A kind's own keys, placed around the record screen's `n`/`e` in the
+/// list and in the card (the help shows them in this order).
+#[derive(Clone, Copy)]
+pub struct OwnKeys<A: Copy + 'static> {
+    pub before_edit: &'static [Binding<A>],
+    pub after_edit: &'static [Binding<A>],
+}
+
+impl<A: Copy + 'static> OwnKeys<A> {
+    pub const NONE: OwnKeys<A> = OwnKeys { before_edit: &[], after_edit: &[] };
+}
+
+/// What a kind's own key, or a reply to its own request, asks of the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Own {
+    Done,
+    /// Leave the screen (open a record elsewhere, go to matching).
+    Outcome(Outcome),
+    /// A read; its answer comes back to `RecordUi::answer` with the tag.
+    Ask(Tag, Request),
+    /// A change of a record of this kind, answered by `Reply::Saved`: like
+    /// the form's save, it is counted as this interface's own (its event
+    /// asks nothing more) and the record shown is asked again; the answer
+    /// also goes to `RecordUi::answer`.
+    Change(Tag, Request),
+}
+
+/// One kind of record on the record screen. Its tags (`Own::Ask`) must not
+/// be the screen's own: "list", "page", "record", "edit", "save",
+/// "conflict", "row", "names".
+pub trait RecordUi {
+    /// The record's code (`FamilyCode`…).
+    type Code: Copy + Eq + Ord + std::fmt::Display;
+    /// A record as lists and the card show it.
+    type Record: Clone;
+    /// The kind's own keys' actions.
+    type Act: Copy + PartialEq + 'static;
+
+    const SCREEN: ScreenId;
+    /// A short list (the directory's): the selected record's card is shown
+    /// under it, the list as tall as it needs (at most half the screen).
+    const PREVIEW: bool = false;
+
+    /// The list's title ("Famiglie").
+    fn title(lang: Lang) -> &'static str;
+    /// Shown in place of an empty list ("Nessuna famiglia.").
+    fn empty(lang: Lang) -> &'static str;
+    /// Said when `e` is pressed on a record the operator may not change.
+    fn not_editable(lang: Lang) -> &'static str;
+
+    fn parse(code: &str) -> Option<Self::Code>;
+    fn code(record: &Self::Record) -> Self::Code;
+    fn revision(record: &Self::Record) -> u64;
+
+    /// The first page of the list, with the status filter (an index of `statuses`).
+    fn list(status: Option<usize>) -> Request;
+    fn get(code: Self::Code) -> Request;
+    fn page(reply: Reply) -> Option<Page<Self::Record>>;
+    fn one(reply: Reply) -> Option<Self::Record>;
+    /// What a list row keeps of a record (the private part stays in the card).
+    fn shared(record: Self::Record) -> Self::Record {
+        record
+    }
+
+    /// The status filter's choices; none: no `s` key.
+    fn statuses(_lang: Lang) -> Vec<&'static str> {
+        Vec::new()
+    }
+    /// The record's status, as an index of `statuses`.
+    fn status_of(_record: &Self::Record) -> Option<usize> {
+        None
+    }
+    /// The orders of the list (the first is the code's); one: no `o` key.
+    fn sorts(lang: Lang) -> Vec<&'static str>;
+    /// Sorts `shown` (indexes of `rows`) by order `sort`.
+    fn sort(rows: &[Self::Record], shown: &mut [usize], sort: usize);
+    /// What the `f` filter looks in, folded.
+    fn filter_text(record: &Self::Record) -> String;
+    /// The table's header and column widths for a list `width` wide.
+    fn columns(lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>);
+    fn cells(record: &Self::Record, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>>;
+
+    /// The record's card.
+    fn document(&self, record: &Self::Record, lang: Lang) -> Doc;
+    /// A record's card is shown (opened, or previewed under the list): ask
+    /// for what it needs besides the record (a service's operators).
+    fn shown(&mut self, _record: &Self::Record, _ctx: &mut Ctx) {}
+
+    /// May this operator create records of this kind (`n`)?
+    fn may_create(view: &View) -> bool;
+    /// May this operator change this record with the form (`e`)? The form
+    /// shows the whole record: what the operator may not read cannot be edited.
+    fn may_edit(who: &Principal, record: &Self::Record) -> bool;
+    /// The record as read for the form carries all the form shows.
+    fn whole(record: &Self::Record) -> bool;
+    /// A caller of no service names the new record's service and referent:
+    /// the bank's services are read before the form opens.
+    fn assigned() -> bool {
+        false
+    }
+    fn form(record: Option<&Self::Record>, lang: Lang) -> Form;
+    /// The form as a create (no code) or an update request.
+    fn save(
+        form: &Form,
+        base: Option<&Self::Record>,
+        code: Option<Self::Code>,
+        revision: u64,
+        today: time::Date,
+    ) -> Request;
+
+    /// The kind's keys in the list (`detail`: false) or on the card.
+    fn own_keys(_detail: bool) -> OwnKeys<Self::Act> {
+        OwnKeys::NONE
+    }
+    /// Is the kind's key offered on this record (`None`: no record selected)?
+    fn legal(_act: Self::Act, _who: &Principal, _on: Option<&Self::Record>) -> bool {
+        true
+    }
+    /// The kind's key pressed on a record (the card's, or the list's selected one).
+    fn act(&mut self, _act: Self::Act, _on: Option<&Self::Record>, _ctx: &mut Ctx) -> Own {
+        Own::Done
+    }
+    /// The answer to a request the kind asked for.
+    fn answer(&mut self, _tag: Tag, _result: Result<Reply, CallError>, _ctx: &mut Ctx) -> Own {
+        Own::Done
+    }
+}
