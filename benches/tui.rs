@@ -85,6 +85,8 @@ fn main() {
     let view = view_for(&mut source, Lang::It, Theme::from_env(), NOW.date()).expect("whoami");
     let started = Instant::now();
     let mut app = InProcess::new(Box::new(source), view, temp.path().display().to_string());
+    // The terminal's size, as `tui::run` tells the app: pages are measured in it.
+    app.update(Msg::Resize(120, 40));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
     let _ = terminal.draw(|f| app.view(f));
     row("App::new + first frame (Cruscotto, whole province)", ms(started.elapsed()), "ms");
@@ -146,7 +148,8 @@ impl Looped {
     fn new(source: Box<dyn banca::tui::Source + Send>, view: banca::tui::View) -> Looped {
         let (tx, replies) = std::sync::mpsc::channel();
         let worker = Worker::spawn(source, tx);
-        let (app, effects) = App::new(view, "slow".into());
+        let (mut app, mut effects) = App::new(view, "slow".into());
+        effects.extend(app.update(Msg::Resize(120, 40)));
         let terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
         let mut looped = Looped { app, worker, replies, terminal, reply_frames: Vec::new(), sent: 0 };
         looped.perform(effects);

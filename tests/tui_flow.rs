@@ -164,22 +164,27 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     let frame = draw_to_string(&mut bruno, 120, 40);
     assert!(line_with(&frame, "P-2026-0001").contains("accettata"), "{frame}");
     press(&mut bruno, "js");
+    // The plan is one form, every field in sight.
     let frame = draw_to_string(&mut bruno, 80, 24);
-    assert!(frame.contains("23/11/2026"), "the start date defaults to today:\n{frame}");
-    // Start today, no end, no duration, contact and supervision as offered.
-    for _ in 0..5 {
-        key(&mut bruno, KeyCode::Enter);
+    assert!(frame.contains("Piano dell'affido da P-2026-0001"), "{frame}");
+    assert!(line_with(&frame, "inizio dell'affido").contains("23/11/2026"), "the start defaults to today:\n{frame}");
+    for field in ["fine prevista", "durata (mesi)", "incontri famiglia d'origine", "verifiche (date", "impegni"] {
+        assert!(frame.contains(field), "{field} in sight:\n{frame}");
     }
+    // Start today, no end, no duration, contact and supervision as offered:
+    // Tab to the planned reviews, then the commitments.
+    keys(&mut bruno, KeyCode::Tab, 6);
     press(&mut bruno, "31/13/2026");
-    key(&mut bruno, KeyCode::Enter);
-    assert!(draw_to_string(&mut bruno, 120, 40).contains("data non valida"), "a wrong date is refused");
-    for _ in 0..10 {
-        key(&mut bruno, KeyCode::Backspace);
-    }
-    press(&mut bruno, "15/12/2026");
-    key(&mut bruno, KeyCode::Enter);
+    key(&mut bruno, KeyCode::Tab);
     press(&mut bruno, "incontri mensili");
-    key(&mut bruno, KeyCode::Enter);
+    save(&mut bruno);
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("«31/13/2026» non è una data valida"), "a wrong date is named next to its field:\n{frame}");
+    assert!(line_with(&frame, "impegni").contains("incontri mensili"), "nothing typed is lost:\n{frame}");
+    // The focus is back on the planned reviews.
+    keys(&mut bruno, KeyCode::Backspace, 10);
+    press(&mut bruno, "15/12/2026");
+    save(&mut bruno);
     let frame = draw_to_string(&mut bruno, 120, 40);
     assert!(frame.contains("Affido avviato: A-2026-0002 (P-2026-0001) · Invio lo apre"), "{frame}");
     let Reply::Placement(p) =
@@ -197,7 +202,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
 }
 
 #[test]
-fn placements_show_the_review_due_and_closing_asks_an_outcome() {
+fn placements_show_the_review_due_and_the_closing_is_a_form_confirmed_before_it_goes() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
     press(&mut app, "6");
@@ -209,20 +214,28 @@ fn placements_show_the_review_due_and_closing_asks_an_outcome() {
 
     press(&mut app, "x");
     let frame = draw_to_string(&mut app, 80, 24);
-    assert!(frame.contains("Esito dell'affido") && frame.contains("rientro in famiglia d'origine"), "{frame}");
-    key(&mut app, KeyCode::Enter);
-    // The closing date: today unless told, and a wrong one is asked again.
-    let frame = draw_to_string(&mut app, 80, 24);
-    assert!(frame.contains("Data di chiusura") && frame.contains("23/11/2026"), "{frame}");
-    keys(&mut app, KeyCode::Backspace, 10);
+    assert!(frame.contains("Chiusura di A-2026-0001"), "{frame}");
+    // The closing date: today unless told; the outcome among all of them; a note.
+    assert!(line_with(&frame, "data di chiusura").contains("23/11/2026"), "{frame}");
+    assert!(line_with(&frame, "esito").contains("rientro in famiglia d'origine"), "{frame}");
+    // A wrong date is refused next to its field, and nothing is sent.
     press(&mut app, "31/11/2026");
-    key(&mut app, KeyCode::Enter);
-    assert!(draw_to_string(&mut app, 80, 24).contains("Data di chiusura"), "a wrong date stays asked");
-    keys(&mut app, KeyCode::Backspace, 10);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("«31/11/2026» non è una data valida"), "{frame}");
     press(&mut app, "20/11/2026");
-    key(&mut app, KeyCode::Enter);
+    keys(&mut app, KeyCode::Tab, 2);
     press(&mut app, "rientro concordato");
-    key(&mut app, KeyCode::Enter);
+    // Closing is asked once more, with what it says; n goes back to the form.
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Chiudere l'affido A-2026-0001 · 20/11/2026 · rientro in famiglia"), "{frame}");
+    press(&mut app, "n");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(line_with(&frame, "nota di chiusura").contains("rientro concordato"), "{frame}");
+    assert!(!frame.contains("Chiudere l'affido"), "{frame}");
+    save(&mut app);
+    press(&mut app, "s");
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Affido chiuso: A-2026-0001"), "{frame}");
     assert!(line_with(&frame, "A-2026-0001").contains("chiuso: rientro"), "{frame}");
@@ -239,11 +252,14 @@ fn a_review_is_recorded_with_date_and_note() {
     press(&mut app, "6");
     key(&mut app, KeyCode::Enter);
     press(&mut app, "v");
-    key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Enter);
-    assert!(draw_to_string(&mut app, 80, 24).contains("needs a note"), "an empty note is refused");
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("Review of A-2026-0001"), "{frame}");
+    // Saved without its note: refused next to it, nothing sent.
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 80, 24);
+    assert!(frame.contains("✗ review note: required"), "{frame}");
     press(&mut app, "all well");
-    key(&mut app, KeyCode::Enter);
+    save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Review recorded: A-2026-0001"), "{frame}");
     assert!(frame.contains("all well"), "the record shows it:\n{frame}");
@@ -275,4 +291,12 @@ fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
     })));
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(line_with(&frame, &saved.code).contains("F-2026-0002"), "{frame}");
+}
+
+/// Ctrl-S: the form open is saved.
+fn save(app: &mut InProcess) {
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
 }

@@ -5,7 +5,6 @@
 
 use crate::access::Involved;
 use crate::model::*;
-use crate::store::TreeId;
 
 use super::{Actor, Bank, Change, Event, Reply, Request};
 
@@ -25,12 +24,13 @@ pub(super) enum Writes {
 }
 
 impl Bank {
-    /// Tells the listener (if any) of what a successful write changed.
-    pub(super) fn notify(&self, actor: &Actor, writes: Writes, reply: &Reply) {
+    /// Tells the listener (if any) of what a successful write changed;
+    /// `written` names the services of each record saved (`write::take_written`).
+    pub(super) fn notify(&self, actor: &Actor, writes: Writes, reply: &Reply, written: &[(String, Involved)]) {
         let Some(listener) = self.listener.get() else { return };
         let change = |kind, code: &str, revision| Committed {
             event: Event::Changed(Change { kind, code: code.to_string(), revision, by: actor.user.clone() }),
-            involved: self.involved(kind, code),
+            involved: involved(written, code),
         };
         let kind = match writes {
             Writes::Records(kind) => kind,
@@ -68,37 +68,12 @@ impl Bank {
     pub(super) fn bank_changed(&self, by: &str) -> Committed {
         Committed { event: Event::Bank { by: by.to_string() }, involved: Involved::Nobody }
     }
+}
 
-    /// Reads back the services a just-changed record belongs to.
-    fn involved(&self, kind: RecordKind, code: &str) -> Involved {
-        let found = match (kind, RecordCode::parse(code)) {
-            (RecordKind::Service | RecordKind::Operator | RecordKind::Ambit, _) => return Involved::Nobody,
-            (RecordKind::Family, Some(RecordCode::Family(c))) => self
-                .store
-                .get::<Family>(TreeId::Families, &c.key())
-                .map(|r| r.map(|(_, f)| Involved::Service(f.service))),
-            (RecordKind::Need, Some(RecordCode::Need(c))) => {
-                self.store.get::<Need>(TreeId::Needs, &c.key()).map(|r| r.map(|(_, n)| Involved::Service(n.service)))
-            }
-            (RecordKind::Proposal, Some(RecordCode::Proposal(c))) => self
-                .store
-                .get::<Proposal>(TreeId::Proposals, &c.key())
-                .map(|r| r.map(|(_, p)| Involved::Link { need: p.need_service, family: p.family_service })),
-            (RecordKind::Placement, Some(RecordCode::Placement(c))) => self
-                .store
-                .get::<Placement>(TreeId::Placements, &c.key())
-                .map(|r| r.map(|(_, p)| Involved::Link { need: p.need_service, family: p.family_service })),
-            _ => Ok(None),
-        };
-        match found {
-            Ok(Some(involved)) => involved,
-            Ok(None) => Involved::Unknown,
-            Err(e) => {
-                tracing::error!(code, "services of a changed record: {e}");
-                Involved::Unknown
-            }
-        }
-    }
+/// The services a just-saved record belongs to, as the write path handed
+/// them; a record it did not hand is heard only by who follows everything.
+fn involved(written: &[(String, Involved)], code: &str) -> Involved {
+    written.iter().rev().find(|(c, _)| c == code).map_or(Involved::Unknown, |(_, i)| *i)
 }
 
 /// What a write request changes; `None` for reads.

@@ -6,10 +6,98 @@ use time::OffsetDateTime;
 use crate::access::{Operation, Subject};
 use crate::model::comune::normalize;
 use crate::model::*;
-use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::audit::changed_fields;
 use crate::store::TreeId;
 
+use super::write::{Stored, WriteSet};
 use super::*;
+
+impl Stored for Service {
+    const KIND: RecordKind = RecordKind::Service;
+
+    fn key(&self) -> Vec<u8> {
+        self.code.key().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.code.to_string()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    /// Named by what was entered: `name`, not `details.name`.
+    fn changed(old: &Self, new: &Self) -> Vec<String> {
+        changed_fields(&old.details, &new.details)
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_service(self);
+    }
+}
+
+impl Stored for Operator {
+    const KIND: RecordKind = RecordKind::Operator;
+
+    fn key(&self) -> Vec<u8> {
+        self.user.as_bytes().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.user.clone()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    fn changed(old: &Self, new: &Self) -> Vec<String> {
+        changed_fields(&old.details, &new.details)
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_operator(self);
+    }
+}
+
+impl Stored for Ambit {
+    const KIND: RecordKind = RecordKind::Ambit;
+
+    /// Its name as compared: one ambito per name, whatever the case.
+    fn key(&self) -> Vec<u8> {
+        self.details.key().into_bytes()
+    }
+
+    fn code(&self) -> String {
+        self.details.name.clone()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    fn changed(old: &Self, new: &Self) -> Vec<String> {
+        changed_fields(&old.details, &new.details)
+    }
+
+    /// "Same ambito" follows at once.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_ambit(self);
+    }
+}
 
 /// The Ambito di Dalmine as published (data/ambiti.csv), for a new bank.
 pub(super) fn seed_dalmine(comuni: &Comuni, now: OffsetDateTime, by: &str) -> Option<Ambit> {
@@ -78,33 +166,15 @@ impl Bank {
             }
         }
         finish(problems)?;
-        let now = self.clock.now();
-        let (revision, record, changed) = match existing {
-            Some((rev, old)) => {
-                let new = Ambit { details: input, meta: old.meta.touched(now, &who.user) };
-                let changed = changed_fields(&old.details, &new.details);
-                if changed.is_empty() {
-                    return Ok(Reply::Saved(Saved {
-                        code: new.details.name,
-                        revision: rev,
-                        changed,
-                        also_changed: vec![],
-                    }));
-                }
-                (rev + 1, new, changed)
+        let mut set = WriteSet::new(self.clock.now(), &who.user);
+        match existing {
+            Some((revision, old)) => {
+                let new = Ambit { details: input, meta: old.meta.clone() };
+                set.update(revision, old, new)
             }
-            None => (1, Ambit { details: input, meta: Meta::new(now, &who.user) }, vec![]),
+            None => set.create(Ambit { details: input, meta: Meta::new(set.now, &who.user) }),
         };
-        let action = if revision == 1 { AuditAction::Create } else { AuditAction::Update };
-        self.store.transact(|tx| {
-            tx.put(TreeId::Ambits, key.as_bytes(), revision, &record)?;
-            tx.audit::<BankError>(now, &who.user, action, &record.details.name, changed.clone())?;
-            Ok(())
-        })?;
-        if let Err(e) = self.reindex_areas() {
-            tracing::error!("matching index, ambiti: {e}");
-        }
-        Ok(Reply::Saved(Saved { code: record.details.name, revision, changed, also_changed: vec![] }))
+        Ok(self.commit(set)?.saved())
     }
 
     pub(super) fn get_ambit(&self, who: &Principal, name: &str) -> Response {
@@ -167,15 +237,12 @@ impl Bank {
         self.check_service(&mut problems, &input, None)?;
         finish(problems)?;
         let now = self.clock.now();
-        let service = self.store.transact(|tx| {
-            let code = ServiceCode(tx.next_number::<BankError>("S")?);
-            let service = Service { code, details: input.clone(), meta: Meta::new(now, &who.user) };
-            tx.put(TreeId::Services, &code.key(), 1, &service)?;
-            tx.audit(now, &who.user, AuditAction::Create, &code.to_string(), vec![])?;
-            Ok(service)
+        let written = self.commit_numbered("S", |number| {
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(Service { code: ServiceCode(number), details: input.clone(), meta: Meta::new(now, &who.user) });
+            set
         })?;
-        self.reindex(&[service.code.to_string()]);
-        Ok(Reply::Saved(Saved { code: service.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
+        Ok(written.saved())
     }
 
     pub(super) fn update_service(
@@ -186,30 +253,19 @@ impl Bank {
         input: ServiceInput,
     ) -> Response {
         self.require(who, Operation::Update, Subject::Directory, None, "service.update")?;
-        let _w = self.write_lock();
-        let (revision, old) = self
-            .store
-            .get::<Service>(TreeId::Services, &code.key())?
-            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
-        let mut problems = input.validate();
-        self.check_service(&mut problems, &input, Some(code))?;
-        finish(problems)?;
-        let changed = changed_fields(&old.details, &input);
-        if changed.is_empty() {
-            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
-        }
-        let now = self.clock.now();
-        let new = Service { code, details: input, meta: old.meta.touched(now, &who.user) };
-        self.store.transact(|tx| {
-            tx.put(TreeId::Services, &code.key(), revision + 1, &new)?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
-            Ok(())
-        })?;
-        self.reindex(&[code.to_string()]);
-        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+        self.update_record(
+            who,
+            &code.key(),
+            &code.to_string(),
+            base,
+            |_: &Service| Ok(()),
+            |old: &Service, _| {
+                let mut problems = input.validate();
+                self.check_service(&mut problems, &input, Some(code))?;
+                finish(problems)?;
+                Ok(Service { code, details: input, meta: old.meta.clone() })
+            },
+        )
     }
 
     pub(super) fn get_service(&self, who: &Principal, code: ServiceCode) -> Response {
@@ -244,49 +300,32 @@ impl Bank {
             problems.push(Field::User, Reason::Duplicate { value: user.to_string() });
         }
         finish(problems)?;
-        let now = self.clock.now();
-        let op = Operator { user: user.to_string(), details: input, meta: Meta::new(now, &who.user) };
-        self.store.transact(|tx| {
-            tx.put(TreeId::Operators, op.user.as_bytes(), 1, &op)?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Create, &op.user, vec![])?;
-            Ok(())
-        })?;
-        self.reindex_operator(&op.user);
-        Ok(Reply::Saved(Saved { code: op.user, revision: 1, changed: vec![], also_changed: vec![] }))
+        let mut set = WriteSet::new(self.clock.now(), &who.user);
+        set.create(Operator { user: user.to_string(), details: input, meta: Meta::new(set.now, &who.user) });
+        Ok(self.commit(set)?.saved())
     }
 
     pub(super) fn update_operator(&self, who: &Principal, user: &str, base: u64, input: OperatorInput) -> Response {
         self.require(who, Operation::Update, Subject::Directory, None, "operator.update")?;
-        let _w = self.write_lock();
-        let (revision, old) = self
-            .store
-            .get::<Operator>(TreeId::Operators, user.as_bytes())?
-            .ok_or_else(|| BankError::NotFound { code: user.to_string() })?;
-        if base != revision {
-            return Err(conflict(user.to_string(), base, revision, &old.meta));
-        }
-        let mut problems = input.validate(user);
-        self.check_operator_service(&mut problems, &input)?;
-        let was_admin = old.details.role == Role::Admin && old.details.active;
-        let stays_admin = input.role == Role::Admin && input.active;
-        if was_admin && !stays_admin && self.active_admins()? <= 1 {
-            // Nobody could manage the bank any more.
-            problems.push(Field::Role, Reason::LastAdmin);
-        }
-        finish(problems)?;
-        let changed = changed_fields(&old.details, &input);
-        if changed.is_empty() {
-            return Ok(Reply::Saved(Saved { code: user.to_string(), revision, changed, also_changed: vec![] }));
-        }
-        let now = self.clock.now();
-        let new = Operator { user: user.to_string(), details: input, meta: old.meta.touched(now, &who.user) };
-        self.store.transact(|tx| {
-            tx.put(TreeId::Operators, user.as_bytes(), revision + 1, &new)?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Update, user, changed.clone())?;
-            Ok(())
-        })?;
-        self.reindex_operator(user);
-        Ok(Reply::Saved(Saved { code: user.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+        self.update_record(
+            who,
+            user.as_bytes(),
+            user,
+            base,
+            |_: &Operator| Ok(()),
+            |old: &Operator, _| {
+                let mut problems = input.validate(user);
+                self.check_operator_service(&mut problems, &input)?;
+                let was_admin = old.details.role == Role::Admin && old.details.active;
+                let stays_admin = input.role == Role::Admin && input.active;
+                if was_admin && !stays_admin && self.active_admins()? <= 1 {
+                    // Nobody could manage the bank any more.
+                    problems.push(Field::Role, Reason::LastAdmin);
+                }
+                finish(problems)?;
+                Ok(Operator { user: user.to_string(), details: input, meta: old.meta.clone() })
+            },
+        )
     }
 
     fn active_admins(&self) -> Result<usize, BankError> {

@@ -7,11 +7,48 @@
 
 use crate::access::{allowed, Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{changed_fields, AuditAction};
 use crate::store::TreeId;
 
 use super::index::{self, FAMILY};
+use super::write::{Stored, WriteSet};
 use super::*;
+
+impl Stored for Family {
+    const KIND: RecordKind = RecordKind::Family;
+
+    fn key(&self) -> Vec<u8> {
+        self.code.key().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.code.to_string()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    fn entries(&self) -> Option<index::Entries> {
+        Some(index::family_entries(self))
+    }
+
+    /// Matching ranks it as saved (its load from the proposals and placements known).
+    fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
+        index.upsert_family(self, comuni);
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_family(self);
+    }
+
+    fn involved(&self) -> Involved {
+        Involved::Service(self.service)
+    }
+}
 
 impl Bank {
     pub(super) fn create_family(&self, who: &Principal, input: FamilyInput) -> Response {
@@ -27,86 +64,63 @@ impl Bank {
         let service = service.expect("validated above");
         let now = self.clock.now();
         let year = now.year() as u16;
-        let family = self.store.transact(|tx| {
-            let number = tx.next_number::<BankError>(&format!("F/{year}"))?;
-            let family = Family {
+        let written = self.commit_numbered(&format!("F/{year}"), |number| {
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(Family {
                 code: FamilyCode::new(year, number),
                 service,
                 referent: referent.clone(),
                 identity: input.identity.clone(),
                 profile: normalized_profile(&input.profile),
                 meta: Meta::new(now, &who.user),
-            };
-            let key = family.code.key();
-            tx.put(TreeId::Families, &key, 1, &family)?;
-            index::replace(tx, FAMILY, &key, None, &index::family_entries(&family))?;
-            tx.audit(now, &who.user, AuditAction::Create, &family.code.to_string(), vec![])?;
-            Ok(family)
+            });
+            set
         })?;
-        self.reindex(&[family.code.to_string()]);
-        Ok(Reply::Saved(Saved { code: family.code.to_string(), revision: 1, changed: vec![], also_changed: vec![] }))
+        Ok(written.saved())
     }
 
     pub(super) fn update_family(&self, who: &Principal, code: FamilyCode, base: u64, input: FamilyInput) -> Response {
-        let _w = self.write_lock();
-        let key = code.key();
-        let (revision, old) = self
-            .store
-            .get::<Family>(TreeId::Families, &key)?
-            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
-        self.require(who, Operation::Update, Subject::Family, Some(old.service), "family.update")?;
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
-        let input = if allowed(who, Operation::ReadIdentity, Subject::Family, Some(old.service)) {
-            input
-        } else if input.private_is_empty() {
-            with_stored_private(input, &old)
-        } else {
-            return Err(BankError::invalid(Field::Identity, Reason::NotExpected { condition: IDENTITY_HIDDEN.into() }));
-        };
-        let mut problems = input.validate_since(&self.context(), Some(&old.profile));
-        let service = input.service.unwrap_or(old.service);
-        if service != old.service {
-            // Moving a family to another service hands it over: admin only.
-            self.require(who, Operation::Create, Subject::Family, Some(service), "family.transfer")?;
-            self.owning_service(who, Some(service), &mut problems)?;
-        }
-        let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
-        self.check_referent(&mut problems, service, &referent)?;
-        if !old.profile.status.can_become(input.profile.status) {
-            problems.push(
-                Field::FamilyStatus,
-                Reason::StatusTransition {
-                    from: old.profile.status.token().into(),
-                    to: input.profile.status.token().into(),
-                },
-            );
-        }
-        finish(problems)?;
-
-        let now = self.clock.now();
-        let mut new = Family {
-            code,
-            service,
-            referent,
-            identity: input.identity,
-            profile: normalized_profile(&input.profile),
-            meta: old.meta.clone(),
-        };
-        let changed = changed_fields(&old, &new);
-        if changed.is_empty() {
-            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
-        }
-        new.meta = old.meta.touched(now, &who.user);
-        self.store.transact(|tx| {
-            tx.put(TreeId::Families, &key, revision + 1, &new)?;
-            index::replace(tx, FAMILY, &key, Some(&index::family_entries(&old)), &index::family_entries(&new))?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
-            Ok(())
-        })?;
-        self.reindex(&[code.to_string()]);
-        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+        let may =
+            |old: &Family| self.require(who, Operation::Update, Subject::Family, Some(old.service), "family.update");
+        self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Family, _| {
+            let input = if allowed(who, Operation::ReadIdentity, Subject::Family, Some(old.service)) {
+                input
+            } else if input.private_is_empty() {
+                with_stored_private(input, old)
+            } else {
+                return Err(BankError::invalid(
+                    Field::Identity,
+                    Reason::NotExpected { condition: IDENTITY_HIDDEN.into() },
+                ));
+            };
+            let mut problems = input.validate_since(&self.context(), Some(&old.profile));
+            let service = input.service.unwrap_or(old.service);
+            if service != old.service {
+                // Moving a family to another service hands it over: admin only.
+                self.require(who, Operation::Create, Subject::Family, Some(service), "family.transfer")?;
+                self.owning_service(who, Some(service), &mut problems)?;
+            }
+            let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
+            self.check_referent(&mut problems, service, &referent)?;
+            if !old.profile.status.can_become(input.profile.status) {
+                problems.push(
+                    Field::FamilyStatus,
+                    Reason::StatusTransition {
+                        from: old.profile.status.token().into(),
+                        to: input.profile.status.token().into(),
+                    },
+                );
+            }
+            finish(problems)?;
+            Ok(Family {
+                code,
+                service,
+                referent,
+                identity: input.identity,
+                profile: normalized_profile(&input.profile),
+                meta: old.meta.clone(),
+            })
+        })
     }
 
     pub(super) fn get_family(&self, who: &Principal, code: FamilyCode) -> Response {

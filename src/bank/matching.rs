@@ -4,11 +4,12 @@
 use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::access::{Operation, Subject};
-use crate::matching::{judge, score, Areas, MatchIndex, Scale, Tally};
+use crate::matching::{judge, score, MatchIndex, Scale, Tally};
 use crate::model::*;
 use crate::store::{StoreError, TreeId};
 
 use super::families::ContactCache;
+use super::write::{take_in, Stored};
 use super::*;
 
 impl Bank {
@@ -16,7 +17,7 @@ impl Bank {
         self.matching.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn index_mut(&self) -> RwLockWriteGuard<'_, MatchIndex> {
+    pub(super) fn index_mut(&self) -> RwLockWriteGuard<'_, MatchIndex> {
         self.matching.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -27,40 +28,27 @@ impl Bank {
         let mut search = crate::search::SearchIndex::default();
         // A record that does not decode is set aside (`damage.rs`), never fatal.
         let mut aside = super::damage::Aside::default();
-        let mut ambits = Vec::new();
-        for item in self.store.iter::<Ambit>(TreeId::Ambits) {
-            ambits.extend(aside.keep(item)?.map(|(_, a)| a));
-        }
-        index.set_areas(Areas::new(&ambits));
         search.add_comuni(self.comuni);
-        for item in self.store.iter::<Service>(TreeId::Services) {
-            let Some((_, s)) = aside.keep(item)? else { continue };
-            search.upsert_service(&s);
+        let comuni = self.comuni;
+        // As a write hands each record (`write::Stored`); proposals and
+        // placements before families, whose free places they make.
+        macro_rules! take_all {
+            ($from:expr, $ty:ty) => {
+                for item in $from.iter::<$ty>(TreeId::of(<$ty as Stored>::KIND)) {
+                    let Some((_, record)) = aside.keep(item)? else { continue };
+                    take_in(&record, &mut index, &mut search, comuni);
+                }
+            };
         }
-        for item in self.store.iter::<Operator>(TreeId::Operators) {
-            let Some((_, o)) = aside.keep(item)? else { continue };
-            search.upsert_operator(&o);
-        }
+        take_all!(self.store, Ambit);
+        take_all!(self.store, Service);
+        take_all!(self.store, Operator);
         // Read once, without leaving the whole bank in sled's cache (`store::cache`).
         let mut once = self.store.read_once();
-        for item in once.iter::<Proposal>(TreeId::Proposals) {
-            let Some((_, p)) = aside.keep(item)? else { continue };
-            index.upsert_proposal(&p);
-        }
-        for item in once.iter::<Placement>(TreeId::Placements) {
-            let Some((_, p)) = aside.keep(item)? else { continue };
-            index.upsert_placement(&p);
-        }
-        for item in once.iter::<Family>(TreeId::Families) {
-            let Some((_, f)) = aside.keep(item)? else { continue };
-            index.upsert_family(&f, self.comuni);
-            search.upsert_family(&f);
-        }
-        for item in once.iter::<Need>(TreeId::Needs) {
-            let Some((_, n)) = aside.keep(item)? else { continue };
-            index.upsert_need(&n, self.comuni);
-            search.upsert_need(&n);
-        }
+        take_all!(once, Proposal);
+        take_all!(once, Placement);
+        take_all!(once, Family);
+        take_all!(once, Need);
         once.finish();
         self.set_aside(aside);
         index.shrink_to_fit();
@@ -72,70 +60,6 @@ impl Bank {
 
     pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, crate::search::SearchIndex> {
         self.search.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// An operator record changed: search finds it as it is now.
-    pub(super) fn reindex_operator(&self, user: &str) {
-        match self.store.get::<Operator>(TreeId::Operators, user.as_bytes()) {
-            Ok(Some((_, o))) => self.search_mut().upsert_operator(&o),
-            Ok(None) => {}
-            Err(e) => tracing::error!("search index, operator {user}: {e}"),
-        }
-    }
-
-    /// Brings the index up to date with committed records, named by code.
-    /// Called under the write lock, so the next write sees them. A record
-    /// that cannot be read back is logged and the whole index rebuilt.
-    pub(super) fn reindex(&self, codes: &[String]) {
-        let result = (|| -> Result<(), StoreError> {
-            for code in codes {
-                match RecordCode::parse(code) {
-                    Some(RecordCode::Family(c)) => {
-                        if let Some((_, f)) = self.store.get::<Family>(TreeId::Families, &c.key())? {
-                            self.index_mut().upsert_family(&f, self.comuni);
-                            self.search_mut().upsert_family(&f);
-                        }
-                    }
-                    Some(RecordCode::Need(c)) => {
-                        if let Some((_, n)) = self.store.get::<Need>(TreeId::Needs, &c.key())? {
-                            self.index_mut().upsert_need(&n, self.comuni);
-                            self.search_mut().upsert_need(&n);
-                        }
-                    }
-                    Some(RecordCode::Proposal(c)) => {
-                        if let Some((_, p)) = self.store.get::<Proposal>(TreeId::Proposals, &c.key())? {
-                            self.index_mut().upsert_proposal(&p);
-                        }
-                    }
-                    Some(RecordCode::Placement(c)) => {
-                        if let Some((_, p)) = self.store.get::<Placement>(TreeId::Placements, &c.key())? {
-                            self.index_mut().upsert_placement(&p);
-                        }
-                    }
-                    Some(RecordCode::Service(c)) => {
-                        if let Some((_, s)) = self.store.get::<Service>(TreeId::Services, &c.key())? {
-                            self.search_mut().upsert_service(&s);
-                        }
-                    }
-                    None => {}
-                }
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tracing::error!("matching index: {e}; rebuilding");
-            if let Err(e) = self.rebuild_index() {
-                tracing::error!("matching index rebuild failed: {e}");
-            }
-        }
-    }
-
-    /// Ambiti changed: "same ambito" follows.
-    pub(super) fn reindex_areas(&self) -> Result<(), StoreError> {
-        let ambits =
-            self.store.iter::<Ambit>(TreeId::Ambits).map(|r| r.map(|(_, a)| a)).collect::<Result<Vec<_>, _>>()?;
-        self.index_mut().set_areas(Areas::new(&ambits));
-        Ok(())
     }
 
     pub(super) fn scale<'a>(&'a self, index: &'a MatchIndex) -> Scale<'a> {

@@ -21,6 +21,7 @@ mod restore;
 mod search;
 mod startup;
 mod store_errors;
+mod write;
 
 pub use crate::access::Involved;
 // The wire's types, for the bank's own modules (`super::Reply`); callers
@@ -213,8 +214,10 @@ impl Bank {
         self.store.check_usable()?;
         let writes = changes::writes(&request);
         crate::store::take_committed();
+        write::take_written();
         let response = self.dispatch_contained(actor, request);
         let committed = crate::store::take_committed();
+        let written = write::take_written();
         // Nothing leaves that is not durable: a write being flushed may
         // have been read; wait for its flush, and if it failed, answer
         // nothing but that (its author alone hears why) — or a write of
@@ -226,7 +229,7 @@ impl Bank {
             (Ok(()), response) => response,
         };
         if let (Some(writes), Ok(reply)) = (writes, &response) {
-            self.notify(actor, writes, reply);
+            self.notify(actor, writes, reply, &written);
         }
         response
     }
@@ -364,21 +367,13 @@ impl Bank {
             details: OperatorInput { display_name: user.clone(), role: Role::Admin, service: None, active: true },
             meta: Meta::new(now, &actor.user),
         };
-        let dalmine = directory::seed_dalmine(self.comuni, now, &actor.user);
-        self.store.transact(|tx| {
-            tx.put(TreeId::Operators, admin.user.as_bytes(), 1, &admin)?;
-            tx.audit::<BankError>(now, &actor.user, AuditAction::Init, &admin.user, vec![])?;
-            if let Some(ambit) = &dalmine {
-                tx.put(TreeId::Ambits, ambit.details.key().as_bytes(), 1, ambit)?;
-                tx.audit(now, &actor.user, AuditAction::Create, &ambit.details.name, vec![])?;
-            }
-            Ok(())
-        })?;
-        if let Err(e) = self.reindex_areas() {
-            tracing::error!("matching index, ambiti: {e}");
+        let mut set = write::WriteSet::new(now, &actor.user);
+        set.create_as(admin, AuditAction::Init);
+        if let Some(ambit) = directory::seed_dalmine(self.comuni, now, &actor.user) {
+            set.create(ambit);
         }
-        self.reindex_operator(&admin.user);
-        Ok(Reply::Saved(Saved { code: admin.user, revision: 1, changed: vec![], also_changed: vec![] }))
+        self.commit(set)?;
+        Ok(Reply::Saved(Saved { code: user, revision: 1, changed: vec![], also_changed: vec![] }))
     }
 
     fn info(&self) -> Response {

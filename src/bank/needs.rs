@@ -11,12 +11,50 @@ use std::collections::BTreeSet;
 
 use crate::access::{Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::audit::AuditAction;
 use crate::store::TreeId;
 
 use super::families::{normalized_languages, ContactCache};
 use super::index::{self, NEED};
+use super::write::{Stored, WriteSet};
 use super::*;
+
+impl Stored for Need {
+    const KIND: RecordKind = RecordKind::Need;
+
+    fn key(&self) -> Vec<u8> {
+        self.code.key().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.code.to_string()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    fn entries(&self) -> Option<index::Entries> {
+        Some(index::need_entries(self))
+    }
+
+    /// Matching ranks families for it, or forgets it once closed.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
+        index.upsert_need(self, comuni);
+    }
+
+    fn searched(&self, index: &mut crate::search::SearchIndex) {
+        index.upsert_need(self);
+    }
+
+    fn involved(&self) -> Involved {
+        Involved::Service(self.service)
+    }
+}
 
 /// A sibling need the same transaction rewrites.
 struct SiblingChange {
@@ -43,8 +81,7 @@ impl Bank {
         // Read outside the transaction: a plain read inside one deadlocks
         // on sled's process-wide concurrency lock.
         let loaded = self.load_group(&input.placement.siblings, &[])?;
-        let (need, siblings) = self.store.transact(|tx| {
-            let number = tx.next_number::<BankError>(&format!("R/{year}"))?;
+        let written = self.commit_numbered(&format!("R/{year}"), |number| {
             let mut need = Need {
                 code: NeedCode::new(year, number),
                 service,
@@ -53,116 +90,83 @@ impl Bank {
                 placement: normalized_placement(&input.placement),
                 meta: Meta::new(now, &who.user),
             };
-            let siblings = regroup_siblings(&mut need, &[], &loaded, now, &who.user);
-            let key = need.code.key();
-            tx.put(TreeId::Needs, &key, 1, &need)?;
-            index::replace(tx, NEED, &key, None, &index::need_entries(&need))?;
-            tx.audit(now, &who.user, AuditAction::Create, &need.code.to_string(), vec![])?;
-            write_siblings(tx, &siblings, now, &who.user)?;
-            Ok((need, siblings))
+            let siblings = regroup_siblings(&mut need, &[], &loaded);
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(need);
+            for s in siblings {
+                set.update(s.revision, s.old, s.new);
+            }
+            set
         })?;
-        let mut codes = vec![need.code.to_string()];
-        codes.extend(siblings.iter().map(|s| s.new.code.to_string()));
-        self.reindex(&codes);
-        Ok(Reply::Saved(Saved {
-            code: need.code.to_string(),
-            revision: 1,
-            changed: vec![],
-            also_changed: siblings.iter().map(|s| s.new.code.to_string()).collect(),
-        }))
+        Ok(written.saved())
     }
 
     pub(super) fn update_need(&self, who: &Principal, code: NeedCode, base: u64, input: NeedInput) -> Response {
-        let _w = self.write_lock();
-        let key = code.key();
-        let (revision, old) = self
-            .store
-            .get::<Need>(TreeId::Needs, &key)?
-            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
-        self.require(who, Operation::Update, Subject::Need, Some(old.service), "need.update")?;
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
-        let mut input = input;
-        if !crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(old.service)) {
-            if !input.identity_is_blank() {
-                let condition = super::families::IDENTITY_HIDDEN.into();
-                return Err(BankError::invalid(Field::Identity, Reason::NotExpected { condition }));
+        let may = |old: &Need| self.require(who, Operation::Update, Subject::Need, Some(old.service), "need.update");
+        self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Need, also| {
+            let mut input = input;
+            if !crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(old.service)) {
+                if !input.identity_is_blank() {
+                    let condition = super::families::IDENTITY_HIDDEN.into();
+                    return Err(BankError::invalid(Field::Identity, Reason::NotExpected { condition }));
+                }
+                input.identity = old.identity.clone();
             }
-            input.identity = old.identity.clone();
-        }
-        let mut problems = input.validate_since(&self.context(), Some(&old.placement));
-        let service = input.service.unwrap_or(old.service);
-        if service != old.service {
-            self.require(who, Operation::Create, Subject::Need, Some(service), "need.transfer")?;
-            self.owning_service(who, Some(service), &mut problems)?;
-        }
-        let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
-        self.check_referent(&mut problems, service, &referent)?;
-        self.check_siblings(&mut problems, Some(code), service, &input.placement.siblings)?;
-        if !old.placement.status.can_become(input.placement.status) {
-            problems.push(
-                Field::NeedStatus,
-                Reason::StatusTransition {
-                    from: old.placement.status.token().into(),
-                    to: input.placement.status.token().into(),
-                },
-            );
-        }
-        finish(problems)?;
+            let mut problems = input.validate_since(&self.context(), Some(&old.placement));
+            let service = input.service.unwrap_or(old.service);
+            if service != old.service {
+                self.require(who, Operation::Create, Subject::Need, Some(service), "need.transfer")?;
+                self.owning_service(who, Some(service), &mut problems)?;
+            }
+            let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
+            self.check_referent(&mut problems, service, &referent)?;
+            self.check_siblings(&mut problems, Some(code), service, &input.placement.siblings)?;
+            if !old.placement.status.can_become(input.placement.status) {
+                problems.push(
+                    Field::NeedStatus,
+                    Reason::StatusTransition {
+                        from: old.placement.status.token().into(),
+                        to: input.placement.status.token().into(),
+                    },
+                );
+            }
+            finish(problems)?;
 
-        let now = self.clock.now();
-        let mut new = Need {
-            code,
-            service,
-            referent,
-            identity: normalized_identity(&input.identity),
-            placement: normalized_placement(&input.placement),
-            meta: old.meta.clone(),
-        };
-        let loaded = self.load_group(&new.placement.siblings, &old.placement.siblings)?;
-        let siblings = regroup_siblings(&mut new, &old.placement.siblings, &loaded, now, &who.user);
-        let changed = changed_fields(&old, &new);
-        if changed.is_empty() && siblings.is_empty() {
-            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
-        }
-        new.meta = old.meta.touched(now, &who.user);
-        let withdrawn = if new.placement.status == NeedStatus::Closed && old.placement.status != NeedStatus::Closed {
-            self.proposals_withdrawn_by_closing(&new, now, &who.user)?
-        } else {
-            vec![]
-        };
-        self.store.transact(|tx| {
-            tx.put(TreeId::Needs, &key, revision + 1, &new)?;
-            index::replace(tx, NEED, &key, Some(&index::need_entries(&old)), &index::need_entries(&new))?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
-            write_siblings(tx, &siblings, now, &who.user)?;
-            for (revision, p) in &withdrawn {
-                tx.put(TreeId::Proposals, &p.code.key(), *revision, p)?;
-                tx.audit(now, &who.user, AuditAction::ProposalStep, &p.code.to_string(), vec!["withdrawn".into()])?;
+            let mut new = Need {
+                code,
+                service,
+                referent,
+                identity: normalized_identity(&input.identity),
+                placement: normalized_placement(&input.placement),
+                meta: old.meta.clone(),
+            };
+            let loaded = self.load_group(&new.placement.siblings, &old.placement.siblings)?;
+            for s in regroup_siblings(&mut new, &old.placement.siblings, &loaded) {
+                also.update(s.revision, s.old, s.new);
             }
-            Ok(())
-        })?;
-        let mut also: Vec<String> = siblings.iter().map(|s| s.new.code.to_string()).collect();
-        also.extend(withdrawn.iter().map(|(_, p)| p.code.to_string()));
-        let mut codes = vec![code.to_string()];
-        codes.extend(also.iter().cloned());
-        self.reindex(&codes);
-        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: also }))
+            if new.placement.status == NeedStatus::Closed && old.placement.status != NeedStatus::Closed {
+                for (revision, old, withdrawn) in self.proposals_withdrawn_by_closing(&new, also.now, &also.by)? {
+                    also.step(revision, old, withdrawn, AuditAction::ProposalStep, &["withdrawn"]);
+                }
+            }
+            Ok(new)
+        })
     }
 
     /// A need closed by its service takes its pending proposals with it:
     /// withdrawn, with the reason, so no family keeps a place for it.
+    /// Each with its revision, as it is and as it becomes.
     fn proposals_withdrawn_by_closing(
         &self,
         need: &Need,
         now: time::OffsetDateTime,
         by: &str,
-    ) -> Result<Vec<(u64, Proposal)>, BankError> {
+    ) -> Result<Vec<(u64, Proposal, Proposal)>, BankError> {
         let reason = need.placement.closing_reason.map(|r| r.label(crate::model::Lang::It)).unwrap_or("chiusa");
         let mut out = Vec::new();
         for (code, _, _) in self.index().active_proposals_of_need(need.code) {
-            let (revision, mut p) = self.load_proposal(code)?;
+            let (revision, old) = self.load_proposal(code)?;
+            let mut p = old.clone();
             p.status = ProposalStatus::Withdrawn;
             p.steps.push(ProposalStep {
                 status: ProposalStatus::Withdrawn,
@@ -170,8 +174,7 @@ impl Bank {
                 by: by.to_string(),
                 note: format!("richiesta {} chiusa: {reason}", need.code),
             });
-            p.meta = p.meta.touched(now, by);
-            out.push((revision + 1, p));
+            out.push((revision, old, p));
         }
         Ok(out)
     }
@@ -351,13 +354,7 @@ type Loaded = std::collections::BTreeMap<NeedCode, (u64, Need)>;
 /// Makes the group whole: this need joins its named siblings and their
 /// own siblings; every member lists all the others. Members that left
 /// the group drop this need. Returns the other needs to rewrite.
-fn regroup_siblings(
-    need: &mut Need,
-    previous: &[NeedCode],
-    loaded: &Loaded,
-    now: time::OffsetDateTime,
-    by: &str,
-) -> Vec<SiblingChange> {
+fn regroup_siblings(need: &mut Need, previous: &[NeedCode], loaded: &Loaded) -> Vec<SiblingChange> {
     let mut group: BTreeSet<NeedCode> = need.placement.siblings.iter().copied().collect();
     for s in &need.placement.siblings {
         if let Some((_, n)) = loaded.get(s) {
@@ -387,25 +384,10 @@ fn regroup_siblings(
             old.placement.siblings.iter().copied().filter(|c| *c != need.code).collect()
         };
         if new.placement.siblings != old.placement.siblings {
-            new.meta = old.meta.touched(now, by);
             changes.push(SiblingChange { revision, old, new });
         }
     }
     changes
-}
-
-fn write_siblings(
-    tx: &crate::store::StoreTx,
-    changes: &[SiblingChange],
-    now: time::OffsetDateTime,
-    by: &str,
-) -> crate::store::TxResult<(), BankError> {
-    for c in changes {
-        tx.put(TreeId::Needs, &c.new.code.key(), c.revision + 1, &c.new)?;
-        tx.audit(now, by, AuditAction::Update, &c.new.code.to_string(), vec!["placement.siblings".into()])?;
-        debug_assert_eq!(index::need_entries(&c.old), index::need_entries(&c.new));
-    }
-    Ok(())
 }
 
 fn normalized_identity(id: &ChildIdentity) -> ChildIdentity {

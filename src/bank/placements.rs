@@ -7,20 +7,49 @@ use time::Date;
 
 use crate::access::{Operation, Subject};
 use crate::model::*;
-use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::audit::AuditAction;
 use crate::store::TreeId;
 
 use super::proposals::NeedMove;
+use super::write::{Stored, WriteSet};
 use super::*;
+
+impl Stored for Placement {
+    const KIND: RecordKind = RecordKind::Placement;
+
+    fn key(&self) -> Vec<u8> {
+        self.code.key().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.code.to_string()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    /// Matching counts the places it takes while it is ongoing.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_placement(self);
+    }
+
+    fn involved(&self) -> Involved {
+        Involved::Link { need: self.need_service, family: self.family_service }
+    }
+}
 
 impl Bank {
     pub(super) fn start_placement(&self, who: &Principal, code: ProposalCode, base: u64, plan: FosterPlan) -> Response {
         let _w = self.write_lock();
-        let (revision, old) = self.load_proposal(code)?;
-        self.require(who, Operation::Update, Subject::Need, Some(old.need_service), "placement.start")?;
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
+        let may = |old: &Proposal| {
+            self.require(who, Operation::Update, Subject::Need, Some(old.need_service), "placement.start")
+        };
+        let (revision, old) = self.load_for_update(&code.key(), &code.to_string(), base, may)?;
         if old.status != ProposalStatus::Accepted {
             return Err(BankError::Refused(Refusal::ProposalTransition {
                 code,
@@ -47,7 +76,6 @@ impl Bank {
             let mut new = n.clone();
             new.placement.status = NeedStatus::Closed;
             new.placement.closing_reason = Some(ClosingReason::PlacementStarted);
-            new.meta = n.meta.touched(now, &who.user);
             moves.push(NeedMove { revision, old: n, new });
         }
         // Other proposals still pending for these children are withdrawn.
@@ -63,8 +91,7 @@ impl Bank {
                 }
             }
         }
-        let placement = self.store.transact(|tx| {
-            let number = tx.next_number::<BankError>(&format!("A/{year}"))?;
+        let written = self.commit_numbered(&format!("A/{year}"), |number| {
             let placement = Placement {
                 code: PlacementCode::new(year, number),
                 proposal: code,
@@ -78,9 +105,7 @@ impl Bank {
                 closing: None,
                 meta: Meta::new(now, &who.user),
             };
-            tx.put(TreeId::Placements, &placement.code.key(), 1, &placement)?;
-            tx.audit(now, &who.user, AuditAction::Create, &placement.code.to_string(), vec![])?;
-
+            let through = placement.code.to_string();
             let mut started = old.clone();
             started.status = ProposalStatus::Started;
             started.placement = Some(placement.code);
@@ -88,37 +113,28 @@ impl Bank {
                 status: ProposalStatus::Started,
                 at: now,
                 by: who.user.clone(),
-                note: placement.code.to_string(),
+                note: through.clone(),
             });
-            started.meta = old.meta.touched(now, &who.user);
-            tx.put(TreeId::Proposals, &code.key(), revision + 1, &started)?;
-            tx.audit(now, &who.user, AuditAction::ProposalStep, &code.to_string(), vec!["started".into()])?;
-
-            for (other, rev, record) in &others {
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(placement);
+            set.step(revision, old.clone(), started, AuditAction::ProposalStep, &["started"]);
+            for (_, rev, record) in &others {
                 let mut withdrawn = record.clone();
                 withdrawn.status = ProposalStatus::Withdrawn;
                 withdrawn.steps.push(ProposalStep {
                     status: ProposalStatus::Withdrawn,
                     at: now,
                     by: who.user.clone(),
-                    note: format!("affido avviato con {code} ({})", placement.code),
+                    note: format!("affido avviato con {code} ({through})"),
                 });
-                withdrawn.meta = record.meta.touched(now, &who.user);
-                tx.put(TreeId::Proposals, &other.key(), rev + 1, &withdrawn)?;
-                tx.audit(now, &who.user, AuditAction::ProposalStep, &other.to_string(), vec!["withdrawn".into()])?;
+                set.step(*rev, record.clone(), withdrawn, AuditAction::ProposalStep, &["withdrawn"]);
             }
             for m in &moves {
-                m.write(tx, now, &who.user, &placement.code.to_string())?;
+                m.stage(&mut set, &through);
             }
-            Ok(placement)
+            set
         })?;
-        let mut also = vec![code.to_string()];
-        also.extend(others.iter().map(|(c, _, _)| c.to_string()));
-        also.extend(moves.iter().map(|m| m.new.code.to_string()));
-        let mut codes = vec![placement.code.to_string()];
-        codes.extend(also.iter().cloned());
-        self.reindex(&codes);
-        Ok(Reply::Saved(Saved { code: placement.code.to_string(), revision: 1, changed: vec![], also_changed: also }))
+        Ok(written.saved())
     }
 
     pub(super) fn replan_placement(
@@ -182,37 +198,28 @@ impl Bank {
         action: &str,
         change: impl FnOnce(&mut Placement, &Context) -> Result<(), BankError>,
     ) -> Response {
-        let _w = self.write_lock();
-        let (revision, old) = self.load_placement(code)?;
-        let allowed = |subject, owner| crate::access::allowed(who, Operation::Update, subject, Some(owner));
-        let may = match side {
-            Side::NeedService => allowed(Subject::Need, old.need_service),
-            Side::Either => allowed(Subject::Need, old.need_service) || allowed(Subject::Family, old.family_service),
+        let may = |old: &Placement| {
+            let allowed = |subject, owner| crate::access::allowed(who, Operation::Update, subject, Some(owner));
+            let may = match side {
+                Side::NeedService => allowed(Subject::Need, old.need_service),
+                Side::Either => {
+                    allowed(Subject::Need, old.need_service) || allowed(Subject::Family, old.family_service)
+                }
+            };
+            if may {
+                Ok(())
+            } else {
+                Err(BankError::Forbidden { action: action.to_string() })
+            }
         };
-        if !may {
-            return Err(BankError::Forbidden { action: action.to_string() });
-        }
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
-        if !old.is_active() {
-            return Err(BankError::Refused(Refusal::PlacementClosed { code }));
-        }
-        let mut new = old.clone();
-        change(&mut new, &self.context())?;
-        let changed = changed_fields(&old, &new);
-        if changed.is_empty() {
-            return Ok(Reply::Saved(Saved { code: code.to_string(), revision, changed, also_changed: vec![] }));
-        }
-        let now = self.clock.now();
-        new.meta = old.meta.touched(now, &who.user);
-        self.store.transact(|tx| {
-            tx.put(TreeId::Placements, &code.key(), revision + 1, &new)?;
-            tx.audit::<BankError>(now, &who.user, AuditAction::Update, &code.to_string(), changed.clone())?;
-            Ok(())
-        })?;
-        self.reindex(&[code.to_string()]);
-        Ok(Reply::Saved(Saved { code: code.to_string(), revision: revision + 1, changed, also_changed: vec![] }))
+        self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Placement, _| {
+            if !old.is_active() {
+                return Err(BankError::Refused(Refusal::PlacementClosed { code }));
+            }
+            let mut new = old.clone();
+            change(&mut new, &self.context())?;
+            Ok(new)
+        })
     }
 
     fn load_placement(&self, code: PlacementCode) -> Result<(u64, Placement), BankError> {

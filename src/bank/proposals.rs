@@ -9,12 +9,39 @@ use crate::matching::{judge_except, score, HardRule};
 use crate::model::proposal::MAX_STEP_NOTE;
 use crate::model::*;
 use crate::store::audit::AuditAction;
-use crate::store::{StoreTx, TreeId};
+use crate::store::TreeId;
 
-use super::index::{self, NEED};
+use super::write::{Stored, WriteSet};
 use super::*;
 
-type TxResult<T> = crate::store::TxResult<T, BankError>;
+impl Stored for Proposal {
+    const KIND: RecordKind = RecordKind::Proposal;
+
+    fn key(&self) -> Vec<u8> {
+        self.code.key().to_vec()
+    }
+
+    fn code(&self) -> String {
+        self.code.to_string()
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    /// Matching counts the places it holds and the needs it waits on.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, _: &Comuni) {
+        index.upsert_proposal(self);
+    }
+
+    fn involved(&self) -> Involved {
+        Involved::Link { need: self.need_service, family: self.family_service }
+    }
+}
 
 /// A need whose status the same transaction moves.
 pub(super) struct NeedMove {
@@ -24,19 +51,10 @@ pub(super) struct NeedMove {
 }
 
 impl NeedMove {
-    /// Writes the moved need. Its record names the proposal `through` which
-    /// it changed, not the user: the need's shared view must not tell a
-    /// third service which other service's operator took a step on it (the
-    /// audit entry keeps the user).
-    pub(super) fn write(&self, tx: &StoreTx, now: time::OffsetDateTime, by: &str, through: &str) -> TxResult<()> {
-        let key = self.new.code.key();
-        let mut new = self.new.clone();
-        new.meta.updated_by = through.to_string();
-        tx.put(TreeId::Needs, &key, self.revision + 1, &new)?;
-        index::replace(tx, NEED, &key, Some(&index::need_entries(&self.old)), &index::need_entries(&self.new))?;
-        let fields = crate::store::audit::changed_fields(&self.old, &self.new);
-        tx.audit(now, by, AuditAction::Update, &self.new.code.to_string(), fields)?;
-        Ok(())
+    /// Stages the moved need. Its record names the proposal or placement
+    /// `through` which it changed, not the user (`WriteSet::update_through`).
+    pub(super) fn stage(&self, set: &mut WriteSet, through: &str) {
+        set.update_through(self.revision, self.old.clone(), self.new.clone(), through);
     }
 }
 
@@ -106,9 +124,8 @@ impl Bank {
 
         let now = self.clock.now();
         let year = now.year() as u16;
-        let moves = self.need_moves(&unit.codes(), None, ProposalStatus::Proposed, now, &who.user)?;
-        let proposal = self.store.transact(|tx| {
-            let number = tx.next_number::<BankError>(&format!("P/{year}"))?;
+        let moves = self.need_moves(&unit.codes(), None, ProposalStatus::Proposed)?;
+        let written = self.commit_numbered(&format!("P/{year}"), |number| {
             let proposal = Proposal {
                 code: ProposalCode::new(year, number),
                 needs: unit.codes(),
@@ -126,18 +143,15 @@ impl Bank {
                 score: Some(scored.score),
                 meta: Meta::new(now, &who.user),
             };
-            tx.put(TreeId::Proposals, &proposal.code.key(), 1, &proposal)?;
-            tx.audit(now, &who.user, AuditAction::Create, &proposal.code.to_string(), vec![])?;
+            let through = proposal.code.to_string();
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(proposal);
             for m in &moves {
-                m.write(tx, now, &who.user, &proposal.code.to_string())?;
+                m.stage(&mut set, &through);
             }
-            Ok(proposal)
+            set
         })?;
-        let also: Vec<String> = moves.iter().map(|m| m.new.code.to_string()).collect();
-        let mut codes = vec![proposal.code.to_string()];
-        codes.extend(also.iter().cloned());
-        self.reindex(&codes);
-        Ok(Reply::Saved(Saved { code: proposal.code.to_string(), revision: 1, changed: vec![], also_changed: also }))
+        Ok(written.saved())
     }
 
     pub(super) fn step_proposal(
@@ -148,68 +162,56 @@ impl Bank {
         to: ProposalStatus,
         note: String,
     ) -> Response {
-        let _w = self.write_lock();
-        let (revision, old) = self.load_proposal(code)?;
-        let side = match to.taken_by() {
-            ProposalSide::NeedService => (Subject::Need, old.need_service),
-            ProposalSide::FamilyService => (Subject::Family, old.family_service),
+        let may = |old: &Proposal| {
+            let side = match to.taken_by() {
+                ProposalSide::NeedService => (Subject::Need, old.need_service),
+                ProposalSide::FamilyService => (Subject::Family, old.family_service),
+            };
+            let action = format!("proposal.{}", to.token());
+            self.require(who, Operation::Update, side.0, Some(side.1), &action)
         };
-        let action = format!("proposal.{}", to.token());
-        self.require(who, Operation::Update, side.0, Some(side.1), &action)?;
-        if base != revision {
-            return Err(conflict(code.to_string(), base, revision, &old.meta));
-        }
-        if to == ProposalStatus::Started && old.status.can_become(to) {
-            return Err(BankError::Refused(Refusal::StartWithPlacement { code }));
-        }
-        if !old.status.can_become(to) {
-            return Err(BankError::Refused(Refusal::ProposalTransition { code, from: old.status, to }));
-        }
-        if matches!(to, ProposalStatus::UnderReview | ProposalStatus::Accepted) {
-            // A need its service has closed goes no further; the proposal may still be declined or withdrawn.
-            for need in &old.needs {
-                let closed = self.store.get::<Need>(TreeId::Needs, &need.key())?;
-                if closed.is_some_and(|(_, n)| n.placement.status == NeedStatus::Closed) {
-                    return Err(BankError::Refused(Refusal::NeedClosed { need: *need }));
+        self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Proposal, also| {
+            if to == ProposalStatus::Started && old.status.can_become(to) {
+                return Err(BankError::Refused(Refusal::StartWithPlacement { code }));
+            }
+            if !old.status.can_become(to) {
+                return Err(BankError::Refused(Refusal::ProposalTransition { code, from: old.status, to }));
+            }
+            if matches!(to, ProposalStatus::UnderReview | ProposalStatus::Accepted) {
+                // A need its service has closed goes no further; the proposal may still be declined or withdrawn.
+                for need in &old.needs {
+                    let closed = self.store.get::<Need>(TreeId::Needs, &need.key())?;
+                    if closed.is_some_and(|(_, n)| n.placement.status == NeedStatus::Closed) {
+                        return Err(BankError::Refused(Refusal::NeedClosed { need: *need }));
+                    }
                 }
             }
-        }
-        let mut problems = Problems::new();
-        if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
-            // The other service reads the reason in its history.
-            problems.require_text(Field::Note, &note, MAX_STEP_NOTE);
-        } else {
-            problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
-        }
-        finish(problems)?;
-        if to == ProposalStatus::Accepted {
-            self.check_acceptance(&old)?;
-        }
-
-        let now = self.clock.now();
-        let mut new = old.clone();
-        new.status = to;
-        new.steps.push(ProposalStep { status: to, at: now, by: who.user.clone(), note: note.trim().to_string() });
-        new.meta = old.meta.touched(now, &who.user);
-        let moves = self.need_moves(&old.needs, Some(code), to, now, &who.user)?;
-        self.store.transact(|tx| {
-            tx.put(TreeId::Proposals, &code.key(), revision + 1, &new)?;
-            tx.audit(now, &who.user, AuditAction::ProposalStep, &code.to_string(), vec![to.token().to_string()])?;
-            for m in &moves {
-                m.write(tx, now, &who.user, &code.to_string())?;
+            let mut problems = Problems::new();
+            if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
+                // The other service reads the reason in its history.
+                problems.require_text(Field::Note, &note, MAX_STEP_NOTE);
+            } else {
+                problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
             }
-            Ok(())
-        })?;
-        let also: Vec<String> = moves.iter().map(|m| m.new.code.to_string()).collect();
-        let mut codes = vec![code.to_string()];
-        codes.extend(also.iter().cloned());
-        self.reindex(&codes);
-        Ok(Reply::Saved(Saved {
-            code: code.to_string(),
-            revision: revision + 1,
-            changed: vec!["status".into(), "steps".into()],
-            also_changed: also,
-        }))
+            finish(problems)?;
+            if to == ProposalStatus::Accepted {
+                self.check_acceptance(old)?;
+            }
+
+            let mut new = old.clone();
+            new.status = to;
+            new.steps.push(ProposalStep {
+                status: to,
+                at: also.now,
+                by: who.user.clone(),
+                note: note.trim().to_string(),
+            });
+            also.record_as_step(AuditAction::ProposalStep, &[to.token()]);
+            for m in self.need_moves(&old.needs, Some(code), to)? {
+                m.stage(also, &code.to_string());
+            }
+            Ok(new)
+        })
     }
 
     /// Accepting takes places: refused when the family has not enough free
@@ -254,8 +256,6 @@ impl Bank {
         needs: &[NeedCode],
         changed: Option<ProposalCode>,
         to: ProposalStatus,
-        now: time::OffsetDateTime,
-        by: &str,
     ) -> Result<Vec<NeedMove>, BankError> {
         let index = self.index();
         let mut moves = Vec::new();
@@ -274,7 +274,6 @@ impl Bank {
             if status != old.placement.status {
                 let mut new = old.clone();
                 new.placement.status = status;
-                new.meta = old.meta.touched(now, by);
                 moves.push(NeedMove { revision, old, new });
             }
         }

@@ -23,7 +23,7 @@ use super::backup::{
     check_line, quarantine_problems, ExportLine, Seal, AUDIT_RANK, END_RANK, EXPORT_FORMAT, EXPORT_VERSION,
     EXPORT_VERSION_NO_HASH_VERSIONS, MAX_LINE_BYTES,
 };
-use super::index::{self, FAMILY, NEED};
+use super::write::Stored;
 use super::*;
 
 /// Problems kept for the report; a file with more is refused all the same.
@@ -125,7 +125,7 @@ impl Bank {
         let actor = restore.actor.clone();
         let response = restore.finish();
         if let Ok(reply) = &response {
-            self.notify(&actor, changes::Writes::Bank, reply);
+            self.notify(&actor, changes::Writes::Bank, reply, &[]);
         }
         response
     }
@@ -436,43 +436,39 @@ impl Restore<'_> {
             }
             ExportLine::Ambit { revision, record } => {
                 self.summary.ambits += 1;
-                self.put(TreeId::Ambits, record.details.key().as_bytes(), revision, &record)
+                self.put_record(revision, &record)
             }
             ExportLine::Service { revision, record } => {
                 self.summary.services += 1;
                 self.numbered("S".into(), record.code.0, faults);
-                self.put(TreeId::Services, &record.code.key(), revision, &record)
+                self.put_record(revision, &record)
             }
             ExportLine::Operator { revision, record } => {
                 self.summary.operators += 1;
                 if record.details.active && record.details.role == Role::Admin {
                     self.administrators += 1;
                 }
-                self.put(TreeId::Operators, record.user.as_bytes(), revision, &record)
+                self.put_record(revision, &record)
             }
             ExportLine::Family { revision, record } => {
                 self.summary.families += 1;
                 self.numbered(format!("F/{}", record.code.year), record.code.number, faults);
-                let key = record.code.key();
-                self.put(TreeId::Families, &key, revision, &record)
-                    .and_then(|()| self.index(FAMILY, &index::family_entries(&record), &key))
+                self.put_record(revision, &record)
             }
             ExportLine::Need { revision, record } => {
                 self.summary.needs += 1;
                 self.numbered(format!("R/{}", record.code.year), record.code.number, faults);
-                let key = record.code.key();
-                self.put(TreeId::Needs, &key, revision, &record)
-                    .and_then(|()| self.index(NEED, &index::need_entries(&record), &key))
+                self.put_record(revision, &record)
             }
             ExportLine::Proposal { revision, record } => {
                 self.summary.proposals += 1;
                 self.numbered(format!("P/{}", record.code.year), record.code.number, faults);
-                self.put(TreeId::Proposals, &record.code.key(), revision, &record)
+                self.put_record(revision, &record)
             }
             ExportLine::Placement { revision, record } => {
                 self.summary.placements += 1;
                 self.numbered(format!("A/{}", record.code.year), record.code.number, faults);
-                self.put(TreeId::Placements, &record.code.key(), revision, &record)
+                self.put_record(revision, &record)
             }
             ExportLine::Quarantined { record, raw } => {
                 // Its problems were judged with the line; the bytes go back as they were.
@@ -535,13 +531,17 @@ impl Restore<'_> {
         Ok(())
     }
 
-    fn index(&self, kind: u8, entries: &index::Entries, key: &[u8]) -> Result<(), StoreError> {
+    /// A record under its key in its tree, with its index entries, as the
+    /// write path keeps them (`write::Stored`).
+    fn put_record<T: Stored>(&self, revision: u64, record: &T) -> Result<(), StoreError> {
+        let key = record.key();
+        self.put(TreeId::of(T::KIND), &key, revision, record)?;
         if self.fatal.is_some() {
             return Ok(());
         }
-        for (tree, value) in entries {
-            let mut k = crate::store::index_key_prefix(kind, value);
-            k.extend_from_slice(key);
+        for (tree, value) in record.entries().iter().flatten() {
+            let mut k = crate::store::index_key_prefix(T::KIND.code_prefix() as u8, value);
+            k.extend_from_slice(&key);
             self.bank.store.tree(*tree).insert(k, &[])?;
         }
         Ok(())

@@ -42,6 +42,9 @@ pub struct MatchIndex {
     placements_of_family: HashMap<FamilyCode, BTreeSet<PlacementCode>>,
     proposals_of_need: HashMap<NeedCode, BTreeSet<ProposalCode>>,
     areas: Areas,
+    /// Every ambito, by its key: the areas are made from them all, so one
+    /// saved ambito is taken in without reading the others again.
+    ambits: BTreeMap<String, Ambit>,
     languages: Languages,
 }
 
@@ -155,6 +158,20 @@ impl<K: Ord, T> Best<K, T> {
 impl MatchIndex {
     pub fn set_areas(&mut self, areas: Areas) {
         self.areas = areas;
+    }
+
+    /// Every ambito of the bank ("same ambito", "same district").
+    pub fn set_ambits(&mut self, ambits: Vec<Ambit>) {
+        self.ambits = ambits.into_iter().map(|a| (a.details.key(), a)).collect();
+        self.areas = Areas::new(&self.ambits.values().cloned().collect::<Vec<_>>());
+    }
+
+    /// One ambito saved, the others as they were.
+    pub fn upsert_ambit(&mut self, ambit: &Ambit) {
+        let mut ambits: Vec<Ambit> = std::mem::take(&mut self.ambits).into_values().collect();
+        ambits.retain(|a| a.details.key() != ambit.details.key());
+        ambits.push(ambit.clone());
+        self.set_ambits(ambits);
     }
 
     pub fn areas(&self) -> &Areas {
@@ -430,6 +447,32 @@ mod tests {
     }
 
     const LANGUAGES: &[&str] = &["italiano", "arabo", "francese"];
+
+    #[test]
+    fn a_saved_ambito_moves_its_comuni_and_leaves_the_others_as_they_were() {
+        let c = comuni();
+        let meta = Meta::new(datetime!(2026-01-01 0:00 UTC), "admin");
+        let ambit = |name: &str, comuni: Vec<ComuneCode>| Ambit {
+            details: AmbitInput { name: name.into(), comuni, districts: vec![] },
+            meta: meta.clone(),
+        };
+        let mut index = MatchIndex::default();
+        index.set_ambits(vec![ambit("Dalmine", vec![c[0], c[1]]), ambit("Bergamo", vec![c[2], c[3]])]);
+        let same = |index: &MatchIndex, a: ComuneCode, b: ComuneCode| {
+            let areas = index.areas();
+            areas.area(a).zip(areas.area(b)).is_some_and(|(x, y)| x.ambit == y.ambit)
+        };
+        assert!(same(&index, c[0], c[1]) && same(&index, c[2], c[3]) && !same(&index, c[1], c[2]));
+
+        // Stezzano leaves Dalmine for Bergamo, saved under another spelling of the name.
+        index.upsert_ambit(&ambit("Dalmine", vec![c[0]]));
+        index.upsert_ambit(&ambit("BERGAMO", vec![c[1], c[2], c[3]]));
+        assert!(same(&index, c[1], c[2]) && same(&index, c[2], c[3]) && !same(&index, c[0], c[1]));
+        assert_eq!(index.areas().area(c[4]), None, "Milano is in no ambito of the bank");
+        let names: Vec<&str> =
+            [c[0], c[2]].iter().map(|x| index.areas().ambit_name(index.areas().area(*x).unwrap())).collect();
+        assert_eq!(names, vec!["Dalmine", "BERGAMO"]);
+    }
 
     fn languages(rng: &mut ChaCha8Rng) -> Vec<String> {
         LANGUAGES.iter().filter(|_| rng.gen_bool(0.4)).map(|l| l.to_string()).collect()

@@ -204,6 +204,14 @@ pub struct Store {
 thread_local! {
     /// Did this thread commit a transaction since it last asked (`take_committed`)?
     static COMMITTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Records this thread has read with `Store::get`, tree by tree (`reads_here`).
+    static READS: std::cell::Cell<[u64; TreeId::ALL.len()]> = const { std::cell::Cell::new([0; TreeId::ALL.len()]) };
+}
+
+/// How many records of `tree` this thread has read one by one
+/// (`Store::get`) so far: what a request costs, for tests and benches.
+pub fn reads_here(tree: TreeId) -> u64 {
+    READS.get()[tree as usize]
 }
 
 /// True when this thread committed (and flushed) a transaction since the
@@ -371,6 +379,9 @@ impl Store {
     }
 
     pub fn get<T: Versioned>(&self, id: TreeId, key: &[u8]) -> Result<Option<(u64, T)>, StoreError> {
+        let mut reads = READS.get();
+        reads[id as usize] += 1;
+        READS.set(reads);
         match self.tree(id).get(key)? {
             Some(v) => decode_at(id, key, &v).map(Some),
             None => Ok(None),

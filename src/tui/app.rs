@@ -73,7 +73,8 @@ enum Popup {
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize,
+    /// The terminal's new size (columns, rows).
+    Resize(u16, u16),
     /// The answer to a request sent as `Effect::Send`.
     Replied(Replied),
     /// What the server pushed, or what happened to it.
@@ -142,8 +143,8 @@ pub struct App {
     notice: Option<Notice>,
     connected: bool,
     quit: bool,
-    /// Where the tabs were drawn, for clicks.
-    tabs_area: Rect,
+    /// The terminal's size, as last told (`Msg::Resize`): what `layout` lays out.
+    size: Rect,
     /// Something changed since the last frame.
     dirty: bool,
     next_id: u64,
@@ -174,7 +175,7 @@ impl App {
             notice: None,
             connected: true,
             quit: false,
-            tabs_area: Rect::default(),
+            size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
             dirty: true,
             next_id: 1,
             in_flight: HashMap::new(),
@@ -195,7 +196,15 @@ impl App {
         match msg {
             Msg::Key(k) => self.key(k),
             Msg::Mouse(m) => self.mouse(m),
-            Msg::Resize => self.dirty = true,
+            Msg::Resize(width, height) => {
+                self.dirty = true;
+                self.size = Rect::new(0, 0, width, height);
+                let body = layout(self.size).body;
+                self.screens[self.current].place(body, &self.view);
+                if let Some(Popup::Search(search)) = &mut self.popup {
+                    search.place(body);
+                }
+            }
             Msg::Replied(r) => self.replied(r),
             Msg::Live(l) => self.live(l),
             Msg::Tick => {}
@@ -304,8 +313,10 @@ impl App {
         }
     }
 
+    /// Gives a message to a screen, laid out first in the area the terminal gives it now.
     fn with_screen<R>(&mut self, index: usize, f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> R) -> R {
         let mut sent = Vec::new();
+        self.screens[index].place(layout(self.size).body, &self.view);
         let mut ctx = Ctx { view: &self.view, notice: &mut self.notice, sent: &mut sent };
         let r = f(self.screens[index].as_mut(), &mut ctx);
         let to = To::Screen(self.screens[index].id());
@@ -402,6 +413,7 @@ impl App {
                 return;
             }
             Some(Popup::Search(mut search)) => {
+                search.place(layout(self.size).body);
                 let step = search.key(&ev);
                 if let Some(query) = search.take_query() {
                     let request = Request::Search { query, limit: super::search::LIMIT };
@@ -467,7 +479,11 @@ impl App {
                 self.current = i;
                 self.with_screen(i, |s, ctx| s.activate(ctx));
             }
-            Global::Search => self.popup = Some(Popup::Search(SearchPopup::default())),
+            Global::Search => {
+                let mut search = SearchPopup::default();
+                search.place(layout(self.size).body);
+                self.popup = Some(Popup::Search(search));
+            }
             Global::Help => {
                 let screen = self.screens[self.current].hints();
                 self.popup = Some(Popup::Help(HelpPopup::new(
@@ -490,7 +506,7 @@ impl App {
         if self.popup.is_some() {
             return;
         }
-        if ev.kind == MouseEventKind::Down(MouseButton::Left) && ev.row == self.tabs_area.y {
+        if ev.kind == MouseEventKind::Down(MouseButton::Left) && ev.row == layout(self.size).tabs.y {
             if let Some(i) = self.tab_at(ev.column) {
                 self.dirty = true;
                 return self.global(Global::Screen(i));
@@ -526,10 +542,11 @@ impl App {
         h
     }
 
-    /// Which tab is under column `x`, measured as `render_tabs` lays them out.
+    /// Which tab is under column `x`, measured as `view` lays them out.
     fn tab_at(&self, x: u16) -> Option<usize> {
-        let mut left = self.tabs_area.x;
-        let titles = tab_titles(&self.view, &self.tabs, self.current, &self.stale(), self.tabs_area.width);
+        let tabs = layout(self.size).tabs;
+        let mut left = tabs.x;
+        let titles = tab_titles(&self.view, &self.tabs, self.current, &self.stale(), tabs.width);
         for (title, id) in titles.iter().zip(&self.tabs) {
             let width = title.chars().count() as u16 + 3;
             if x >= left && x < left + width {
@@ -616,15 +633,16 @@ impl App {
         self.dispatch(To::App, INBOX, Request::ProposalGet { code }, false);
     }
 
-    /// Draws the whole interface, then scrubs the frame: whatever a record,
-    /// an error or the server carried, no control, bidirectional control or
-    /// zero-width space reaches the terminal (`widgets::text::scrub`).
-    pub fn view(&mut self, frame: &mut Frame) {
+    /// Draws the whole interface as it is (a pure function of the state:
+    /// drawing twice gives the same frame), then scrubs the frame: whatever
+    /// a record, an error or the server carried, no control, bidirectional
+    /// control or zero-width space reaches the terminal (`widgets::text::scrub`).
+    pub fn view(&self, frame: &mut Frame) {
         self.render_screens(frame);
         super::widgets::text::scrub(frame.buffer_mut());
     }
 
-    fn render_screens(&mut self, frame: &mut Frame) {
+    fn render_screens(&self, frame: &mut Frame) {
         let area = frame.area();
         let theme = self.view.theme;
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -632,16 +650,8 @@ impl App {
             frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
             return;
         }
-        let [top, tabs, body, status, bar] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let Areas { top, tabs, body, status, bar } = layout(area);
         frame.render_widget(self.top_line(top.width), top);
-        self.tabs_area = tabs;
         let titles: Vec<Line> = tab_titles(&self.view, &self.tabs, self.current, &self.stale(), tabs.width)
             .into_iter()
             .map(Line::from)
@@ -661,7 +671,7 @@ impl App {
         };
         frame.render_widget(Paragraph::new(status_line), status);
         frame.render_widget(Paragraph::new(help_bar(&self.hints(), &self.view, bar.width)), bar);
-        match &mut self.popup {
+        match &self.popup {
             Some(Popup::Help(help)) => help.render(frame, body, &self.view),
             Some(Popup::Search(search)) => search.render(frame, body, &self.view),
             Some(Popup::ConfirmQuit) => super::help::confirm(frame, body, self.view.t(T::QuitUnsaved), &self.view),
@@ -708,6 +718,30 @@ impl App {
         spans.push(link);
         Line::from(spans)
     }
+}
+
+/// Where the parts of the interface go in a terminal of `area`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Areas {
+    top: Rect,
+    tabs: Rect,
+    body: Rect,
+    status: Rect,
+    bar: Rect,
+}
+
+/// The one layout of the interface: `view` draws in it, and the screens
+/// are placed in its body before they handle a message (pages, clicks).
+fn layout(area: Rect) -> Areas {
+    let [top, tabs, body, status, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas { top, tabs, body, status, bar }
 }
 
 /// The tabs' titles: whole when they fit, else the current one whole and

@@ -81,11 +81,14 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
     let (mut app, effects) = App::new(view, options.bank_label.clone());
     perform(&worker, effects);
     let mut guard = terminal::TerminalGuard::enter(options.mouse)?;
+    // The screens are laid out for the terminal as it is from the first key.
+    let size = guard.terminal.size()?;
+    perform(&worker, app.update(Msg::Resize(size.width, size.height)));
     std::thread::spawn(move || loop {
         let msg = match event::read() {
             Ok(TermEvent::Key(k)) => Msg::Key(k),
             Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
-            Ok(TermEvent::Resize(..)) => Msg::Resize,
+            Ok(TermEvent::Resize(width, height)) => Msg::Resize(width, height),
             Ok(_) => continue,
             Err(_) => return,
         };
@@ -213,8 +216,17 @@ impl std::ops::DerefMut for InProcess {
     }
 }
 
-/// Runs the app's loop for the given keys on a test backend (tests, benchmarks).
+/// The app told the terminal is `width`×`height` (a resize), then drawn
+/// on a test backend as text (tests, benchmarks).
 pub fn draw_to_string(app: &mut App, width: u16, height: u16) -> String {
+    // A resize asks nothing of the server.
+    let _ = app.update(Msg::Resize(width, height));
+    frame_to_string(app, width, height)
+}
+
+/// The app drawn as it is on a test backend of `width`×`height`, as text:
+/// nothing in the app changes.
+pub fn frame_to_string(app: &App, width: u16, height: u16) -> String {
     let backend = ratatui::backend::TestBackend::new(width, height);
     let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
     let _ = terminal.draw(|f| app.view(f));

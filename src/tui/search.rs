@@ -132,19 +132,19 @@ impl SearchPopup {
         }
     }
 
-    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    /// Laid out over the screen's `area`: a page of hits is what fits.
+    pub fn place(&mut self, area: Rect) {
+        self.sel.height = usize::from(popup_layout(area).list.height).max(1);
+        if let Some(result) = &self.result {
+            self.sel.clamp(result.hits.len());
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;
-        let rect = area.inner(ratatui::layout::Margin { horizontal: 2, vertical: 0 });
+        let PopupAreas { rect, input, hint, list, summary } = popup_layout(area);
         frame.render_widget(Clear, rect);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focused())
-            .title(Span::styled(format!(" {} ", view.t(T::SearchTitle)), theme.title()));
-        let inner = block.inner(rect);
-        frame.render_widget(block, rect);
-        let [input, hint, list, summary] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
-                .areas(inner);
+        frame.render_widget(self.block(view), rect);
         let room = usize::from(input.width.saturating_sub(2));
         let spans = vec![Span::styled("/ ", theme.key()), Span::raw(self.input.visible(room))];
         frame.render_widget(Paragraph::new(Line::from(spans)), input);
@@ -154,13 +154,14 @@ impl SearchPopup {
             None => Line::styled(view.t(T::SearchPrompt), theme.dim()),
         };
         frame.render_widget(Paragraph::new(hint_line), hint);
-        self.sel.height = usize::from(list.height).max(1);
         let Some(result) = &self.result else { return };
         if result.hits.is_empty() {
             frame.render_widget(Paragraph::new(view.t(T::SearchNone)), list);
             return;
         }
-        self.sel.clamp(result.hits.len());
+        let len = result.hits.len();
+        let selected = self.sel.selected.min(len - 1);
+        let offset = self.sel.window(usize::from(list.height), len);
         let items: Vec<ListItem> = result
             .hits
             .iter()
@@ -179,17 +180,45 @@ impl SearchPopup {
                 ListItem::new(line)
             })
             .collect();
-        let mut state = ListState::default().with_selected(Some(self.sel.selected)).with_offset(self.sel.offset);
+        // A state made for this frame: the window comes from the selection, not from the last frame.
+        let mut state = ListState::default().with_selected(Some(selected)).with_offset(offset);
         frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
-        self.sel.offset = state.offset();
         let shown = result.hits.len();
         let text = if result.total as usize > shown {
             format!("{} {} {shown}", result.total, view.t(T::SearchMore))
         } else {
-            format!("{} / {}", self.sel.selected + 1, shown)
+            format!("{} / {}", selected + 1, shown)
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim()).right_aligned()), summary);
     }
+}
+
+impl SearchPopup {
+    fn block(&self, view: &View) -> Block<'static> {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(view.theme.border_focused())
+            .title(Span::styled(format!(" {} ", view.t(T::SearchTitle)), view.theme.title()))
+    }
+}
+
+/// Where the popup's parts go over the screen's `area`.
+struct PopupAreas {
+    rect: Rect,
+    input: Rect,
+    hint: Rect,
+    list: Rect,
+    summary: Rect,
+}
+
+/// The popup's one layout: drawn in it, its page measured in it.
+fn popup_layout(area: Rect) -> PopupAreas {
+    let rect = area.inner(ratatui::layout::Margin { horizontal: 2, vertical: 0 });
+    let inner = Block::default().borders(Borders::ALL).inner(rect);
+    let [input, hint, list, summary] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
+            .areas(inner);
+    PopupAreas { rect, input, hint, list, summary }
 }
 
 /// `label` without a leading `code` (and its space), the matched positions shifted to match.

@@ -77,6 +77,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,
     super::widgets::prompt::Tx::CATALOGUE,
+    super::widgets::placement_forms::Sx::CATALOGUE,
     super::screens::families::Ftx::CATALOGUE,
     super::screens::needs::Tx::CATALOGUE,
     super::screens::needs::Ftx::CATALOGUE,

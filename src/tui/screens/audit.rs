@@ -298,7 +298,14 @@ impl Screen for Audit {
         self.next_page(ctx);
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    /// Laid out as `render` lays it out: the filter's line, then the table.
+    fn place(&mut self, area: Rect, _view: &View) {
+        let [_, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        self.list_area = list;
+        self.sel.fit(list, self.shown.len());
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
         if self.reserved {
@@ -319,7 +326,6 @@ impl Screen for Audit {
             spans.push(Span::styled("█", theme.key()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        self.list_area = list;
         let wide = list.width >= 100;
         let header = [Tx::Seq, Tx::When, Tx::Who, Tx::Action, Tx::Record, Tx::Fields].map(|t| t.get(lang));
         let table = TableView {
@@ -339,7 +345,7 @@ impl Screen for Audit {
         };
         let entries = &self.entries;
         let shown = &self.shown;
-        table.render(frame, list, &mut self.sel, theme, |i| {
+        table.render(frame, list, &self.sel, theme, |i| {
             let e = &entries[shown[i]];
             let fields: Vec<String> = crate::i18n::audit_fields(e, lang);
             vec![

@@ -532,35 +532,51 @@ impl Screen for Dashboard {
         }
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    fn place(&mut self, area: Rect, _view: &View) {
+        for (pane, area) in self.panes.iter_mut().zip(pane_areas(area)) {
+            pane.area = area;
+            pane.sel.height = pane_rows(area);
+            pane.sel.clamp(pane.items.len());
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
-        let rows = Layout::vertical([Constraint::Fill(1); 3]).split(area);
-        for (i, kind) in KINDS.iter().enumerate() {
-            let cols = Layout::horizontal([Constraint::Fill(1); 2]).split(rows[i / 2]);
+        for (i, (kind, area)) in KINDS.iter().zip(pane_areas(area)).enumerate() {
             // (The coordination sees every service's: its top line says "coordinamento".)
             let title = self.title(*kind, lang);
             let focused = i == self.focus;
-            draw_pane(frame, cols[i % 2], &mut self.panes[i], title, focused, theme, lang);
+            draw_pane(frame, area, &self.panes[i], title, focused, theme, lang);
         }
     }
+}
+
+/// The panes, two by row, in the order of `KINDS`: drawn there, clicked there.
+fn pane_areas(area: Rect) -> Vec<Rect> {
+    let rows = Layout::vertical([Constraint::Fill(1); 3]).split(area);
+    (0..KINDS.len()).map(|i| Layout::horizontal([Constraint::Fill(1); 2]).split(rows[i / 2])[i % 2]).collect()
+}
+
+/// The items a pane drawn in `area` shows (inside its borders).
+fn pane_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2)).max(1)
 }
 
 fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
 }
 
-fn draw_pane(frame: &mut Frame, area: Rect, pane: &mut Pane, title: &str, focused: bool, theme: Theme, lang: Lang) {
-    pane.area = area;
-    pane.sel.height = usize::from(area.height.saturating_sub(2)).max(1);
-    pane.sel.clamp(pane.items.len());
+fn draw_pane(frame: &mut Frame, area: Rect, pane: &Pane, title: &str, focused: bool, theme: Theme, lang: Lang) {
+    let rows = pane_rows(area);
+    let offset = pane.sel.window(rows, pane.items.len());
     let count = pane.count;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused() } else { theme.border() })
         .title(Line::from(Span::styled(format!(" {title} ({count}) "), theme.title())));
-    let end = (pane.sel.offset + pane.sel.height).min(pane.items.len());
-    let mut lines: Vec<Line> = (pane.sel.offset..end)
+    let end = (offset + rows).min(pane.items.len());
+    let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
             let item = &pane.items[i];
             let base = if item.warn { theme.warning() } else { theme.normal() };

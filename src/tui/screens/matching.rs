@@ -488,16 +488,23 @@ impl Screen for Matching {
         self.prompt.is_some()
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    fn place(&mut self, area: Rect, _view: &View) {
+        self.list_area = panes(area).list;
+        let len = match &self.ranking {
+            Some(Ranking::Need(r)) => r.candidates.len(),
+            Some(Ranking::Family(r)) => r.needs.len(),
+            None => 0,
+        };
+        self.sel.fit(self.list_area, len);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
         if self.ranking.is_none() {
             self.render_empty(frame, area, view);
         } else {
-            let left_width = if area.width >= 110 { 58 } else { 40 };
-            let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
-            let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(left);
-            self.list_area = list;
+            let Panes { left, right, head, list } = panes(area);
             let wide = left.width >= 50;
             let focused = self.focus == Focus::List;
             match &self.ranking {
@@ -532,7 +539,7 @@ impl Screen for Matching {
                         focused,
                         empty: Tx::NoCandidate.get(lang),
                     };
-                    table.render(frame, list, &mut self.sel, theme, |i| {
+                    table.render(frame, list, &self.sel, theme, |i| {
                         let c = &r.candidates[i];
                         let km = distance(&c.criteria, lang)
                             .filter(|_| c.criteria.iter().any(|k| k.kind == CriterionKind::Distance))
@@ -571,7 +578,7 @@ impl Screen for Matching {
                         focused,
                         empty: Tx::NoCandidate.get(lang),
                     };
-                    table.render(frame, list, &mut self.sel, theme, |i| {
+                    table.render(frame, list, &self.sel, theme, |i| {
                         let c = &r.needs[i];
                         let mut cells = vec![
                             Cell::from(c.rank.to_string()),
@@ -601,6 +608,22 @@ impl Screen for Matching {
             prompt.render(frame, area, view);
         }
     }
+}
+
+/// Where the ranking's parts go in the screen's area.
+struct Panes {
+    left: Rect,
+    right: Rect,
+    head: Rect,
+    list: Rect,
+}
+
+/// The one layout of the screen: drawn in it, clicks and pages measured in it.
+fn panes(area: Rect) -> Panes {
+    let left_width = if area.width >= 110 { 58 } else { 40 };
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(area);
+    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(left);
+    Panes { left, right, head, list }
 }
 
 /// A family code as typed after the prompt's "F-": the whole code typed again

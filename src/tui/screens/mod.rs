@@ -11,6 +11,7 @@ pub mod needs;
 pub mod placements;
 pub mod proposals;
 pub mod record;
+pub mod revised;
 pub mod services;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -242,9 +243,14 @@ pub trait Screen {
     }
     /// Asks for the next page of the list shown.
     fn load_more(&mut self, _ctx: &mut Ctx) {}
-    /// Draws what the screen holds; only ratatui's layout state (scroll
-    /// offsets, where a list was drawn) changes here, never data.
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View);
+    /// The screen's area as laid out now (the terminal's size, from a
+    /// resize), given before every message it handles: what a page holds,
+    /// which row or field a click lands on, what scrolls into sight. The
+    /// same pure layout as `render`'s.
+    fn place(&mut self, _area: Rect, _view: &View) {}
+    /// Draws what the screen holds, as it is: a pure function of the state
+    /// (nothing changes while drawing).
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View);
 }
 
 /// Which screens a committed change may touch: the one place that maps a

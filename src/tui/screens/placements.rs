@@ -1,6 +1,7 @@
 //! Affidi: the placements the operator may see, the reviews due this
 //! month in evidence, a placement's plan, reviews and closing; a review and
-//! the closing recorded in a few keys.
+//! the closing recorded in a form (every field in sight, the core's
+//! problems next to them), the closing confirmed before it is sent.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,10 +10,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::families::kind_short;
+use super::revised::{landing, Landing};
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::api::{Cursor, PlacementFilter, Reply, Request, Revised};
-use crate::model::dates::{format_date, parse_date_or_word};
-use crate::model::{Placement, PlacementCode, PlacementOutcome};
+use crate::model::dates::format_date;
+use crate::model::{Placement, PlacementCode};
 use crate::present;
 use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
@@ -20,7 +22,9 @@ use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
-use crate::tui::widgets::prompt::{Pick, Prompt, Step};
+use crate::tui::widgets::placement_forms::{
+    closing_form, closing_of, closing_question, review_form, review_of, title, Sheet, SheetStep, Sx,
+};
 
 texts!(Tx {
     Title => "Affidi", "Placements";
@@ -41,13 +45,7 @@ texts!(Tx {
     Close => "chiudi", "close";
     None => "Nessun affido.", "No placements.";
     NoneDue => "Nessuna verifica prevista questo mese.", "No review due this month.";
-    AskReviewDate => "Data della verifica (gg/mm/aaaa):", "Date of the review (dd/mm/yyyy):";
-    AskReviewNote => "Nota della verifica:", "Note of the review:";
-    AskOutcome => "Esito dell'affido", "Outcome of the placement";
-    AskCloseNote => "Nota di chiusura (facoltativa):", "Closing note (optional):";
-    AskCloseDate => "Data di chiusura (gg/mm/aaaa):", "Closing date (dd/mm/yyyy):";
-    BadDate => "data non valida (gg/mm/aaaa):", "not a valid date (dd/mm/yyyy):";
-    NoteRequired => "La nota della verifica è obbligatoria (Esc annulla).", "The review needs a note (Esc cancels).";
+    NotNow => "non è possibile: l'affido è chiuso", "is not possible: the placement is closed";
     Reviewed => "Verifica registrata:", "Review recorded:";
     ClosedOk => "Affido chiuso:", "Placement closed:";
 });
@@ -78,13 +76,11 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
-/// What the open popup asks for.
-enum Ask {
-    ReviewDate(PlacementCode, Prompt),
-    ReviewNote(PlacementCode, time::Date, Prompt),
-    Outcome(PlacementCode, Pick),
-    CloseDate(PlacementCode, PlacementOutcome, Prompt),
-    CloseNote(PlacementCode, PlacementOutcome, time::Date, Prompt),
+/// A change to a placement, filled in a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Review,
+    Close,
 }
 
 enum Mode {
@@ -103,33 +99,19 @@ pub struct Placements {
     today: Option<time::Date>,
     sel: Selection,
     mode: Mode,
-    ask: Option<Ask>,
     services: ServiceNames,
+    /// Where the list is laid out now (`place`): for clicks.
     list_area: Rect,
     /// Whether the page asked for is of ongoing placements (else closed ones).
     page_ongoing: bool,
     /// A change seen while the list was hidden: reload it when it shows.
     stale: bool,
-    /// A review or a closing waiting for the placement's current revision, then for its answer.
-    writing: Option<(PlacementCode, Write, Tx)>,
-}
-
-/// A change to a placement, sent on its current revision.
-#[derive(Debug, Clone)]
-enum Write {
-    Review { date: time::Date, note: String },
-    Close { date: time::Date, outcome: PlacementOutcome, note: String },
-}
-
-impl Write {
-    fn request(self, code: PlacementCode, base_revision: u64) -> Request {
-        match self {
-            Write::Review { date, note } => Request::PlacementReview { code, base_revision, date, note },
-            Write::Close { date, outcome, note } => {
-                Request::PlacementClose { code, base_revision, date, outcome, note }
-            }
-        }
-    }
+    /// A review or a closing being filled in, then sent on the placement's
+    /// revision as stored now (asked for first), until the core answers.
+    sheet: Option<Sheet<(PlacementCode, Change)>>,
+    /// The placement the highlight stays on while the list comes page by
+    /// page (a placement just closed moves to the closed ones, further down).
+    follow: Option<PlacementCode>,
 }
 
 /// Why the screen asked.
@@ -184,12 +166,12 @@ impl Placements {
             today: None,
             sel: Selection::default(),
             mode: Mode::List,
-            ask: None,
             services: ServiceNames::default(),
             list_area: Rect::default(),
             page_ongoing: true,
             stale: false,
-            writing: None,
+            sheet: None,
+            follow: None,
         }
     }
 
@@ -206,7 +188,8 @@ impl Placements {
     }
 
     fn take_first_page(&mut self, page: crate::api::Page<Revised<Placement>>, ctx: &mut Ctx) {
-        let keep = self.selected().map(|p| p.record.code);
+        let keep = self.follow.or_else(|| self.selected().map(|p| p.record.code));
+        self.follow = keep;
         self.rows = page.items;
         self.next = NextPage::after(true, page.next);
         self.loaded = true;
@@ -241,21 +224,25 @@ impl Placements {
     }
 
     fn take_next_page(&mut self, page: crate::api::Page<Revised<Placement>>) {
-        let keep = self.selected().map(|p| p.record.code);
+        let keep = self.follow.or_else(|| self.selected().map(|p| p.record.code));
         let known: std::collections::BTreeSet<PlacementCode> = self.rows.iter().map(|r| r.record.code).collect();
         self.rows.extend(page.items.into_iter().filter(|r| !known.contains(&r.record.code)));
         self.next = NextPage::after(self.page_ongoing, page.next);
         self.arrange(keep);
+        if self.next == NextPage::Done {
+            self.follow = None;
+        }
     }
 
     fn arrange(&mut self, keep: Option<PlacementCode>) {
         let today = self.today.unwrap_or(time::Date::MIN);
         let due = self.due_only;
         self.shown = (0..self.rows.len()).filter(|&i| !due || due_this_month(&self.rows[i].record, today)).collect();
-        let at = keep
-            .and_then(|c| self.shown.iter().position(|&i| self.rows[i].record.code == c))
-            .unwrap_or(self.sel.selected);
-        self.sel.select(at, self.shown.len());
+        let found = keep.and_then(|c| self.shown.iter().position(|&i| self.rows[i].record.code == c));
+        if found.is_some() {
+            self.follow = None;
+        }
+        self.sel.select(found.unwrap_or(self.sel.selected), self.shown.len());
     }
 
     fn selected(&self) -> Option<&Revised<Placement>> {
@@ -263,10 +250,7 @@ impl Placements {
     }
 
     fn current(&self) -> Option<PlacementCode> {
-        match &self.mode {
-            Mode::Detail { placement, .. } => Some(placement.record.code),
-            Mode::List => self.selected().map(|p| p.record.code),
-        }
+        self.current_record().map(|p| p.record.code)
     }
 
     /// Asks for a record, to show it.
@@ -289,14 +273,6 @@ impl Placements {
         self.mode = Mode::Detail { placement: Box::new(p), scroll };
     }
 
-    /// Whether what is shown of a placement (its record, or else its row) is at `revision` or later.
-    fn shows_revision(&self, code: PlacementCode, revision: u64) -> bool {
-        match &self.mode {
-            Mode::Detail { placement, .. } if placement.record.code == code => placement.revision >= revision,
-            _ => self.rows.iter().find(|r| r.record.code == code).is_some_and(|r| r.revision >= revision),
-        }
-    }
-
     fn refresh(&mut self, code: PlacementCode, ctx: &mut Ctx) {
         self.load(ctx);
         if let Mode::Detail { placement, .. } = &self.mode {
@@ -310,6 +286,8 @@ impl Placements {
         let lang = ctx.view.lang;
         match act {
             Act::Nav(n) => {
+                // The operator moved: the highlight no longer waits for a placement to come.
+                self.follow = None;
                 self.sel.nav(n, self.shown.len());
             }
             Act::Open => {
@@ -328,19 +306,24 @@ impl Placements {
                 let keep = self.selected().map(|p| p.record.code);
                 self.arrange(keep);
             }
-            Act::Review => {
-                if let Some(code) = self.current() {
-                    let prompt =
-                        Prompt::new(format!("{code}  {}", Tx::AskReviewDate.get(lang)), format_date(ctx.view.today));
-                    self.ask = Some(Ask::ReviewDate(code, prompt));
+            Act::Review | Act::Close => {
+                let Some(code) = self.current() else { return Outcome::Done };
+                if !self.legal(act) {
+                    // Said at once, before anything is typed in vain.
+                    let key = if act == Act::Review { "v" } else { "x" };
+                    ctx.error(format!("{key}: {code} {}", Tx::NotNow.get(lang)));
+                    return Outcome::Done;
                 }
-            }
-            Act::Close => {
-                if let Some(code) = self.current() {
-                    let items = PlacementOutcome::ALL.iter().map(|o| o.label(lang).to_string()).collect();
-                    let pick = Pick::new(format!("{code} · {}", Tx::AskOutcome.get(lang)), items, 0);
-                    self.ask = Some(Ask::Outcome(code, pick));
-                }
+                let today = ctx.view.today;
+                let code_text = code.to_string();
+                let sheet = if act == Act::Review {
+                    Sheet::new(review_form(title(Sx::Review, &code_text, lang), today, lang), (code, Change::Review))
+                } else {
+                    Sheet::new(closing_form(title(Sx::Closing, &code_text, lang), today, lang), (code, Change::Close))
+                };
+                self.sheet = Some(sheet);
+                // What the status line said is about something else.
+                *ctx.notice = None;
             }
             Act::Reload => {
                 self.load(ctx);
@@ -352,70 +335,80 @@ impl Placements {
         Outcome::Done
     }
 
-    fn answer(&mut self, ask: Ask, ev: &KeyEvent, ctx: &mut Ctx) {
-        let lang = ctx.view.lang;
-        match ask {
-            Ask::ReviewDate(code, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::ReviewDate(code, prompt)),
-                Step::Cancel => {}
-                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
-                    Some(date) => {
-                        let q = format!("{code} {}  {}", format_date(date), Tx::AskReviewNote.get(lang));
-                        self.ask = Some(Ask::ReviewNote(code, date, Prompt::new(q, "")));
-                    }
-                    None => {
-                        ctx.error(format!("{} {text}", Tx::BadDate.get(lang)));
-                        self.ask = Some(Ask::ReviewDate(code, prompt));
-                    }
-                },
-            },
-            Ask::ReviewNote(code, date, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::ReviewNote(code, date, prompt)),
-                Step::Cancel => {}
-                Step::Done(note) if note.is_empty() => {
-                    ctx.error(Tx::NoteRequired.get(lang));
-                    self.ask = Some(Ask::ReviewNote(code, date, prompt));
-                }
-                Step::Done(note) => self.write(code, Write::Review { date, note }, Tx::Reviewed, ctx),
-            },
-            Ask::Outcome(code, mut pick) => match pick.key(ev) {
-                Step::Stay => self.ask = Some(Ask::Outcome(code, pick)),
-                Step::Cancel => {}
-                Step::Done(i) => {
-                    let outcome = PlacementOutcome::ALL.get(i).copied().unwrap_or(PlacementOutcome::Other);
-                    let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseDate.get(lang));
-                    let today = format_date(ctx.view.today);
-                    self.ask = Some(Ask::CloseDate(code, outcome, Prompt::new(q, &today)));
-                }
-            },
-            Ask::CloseDate(code, outcome, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::CloseDate(code, outcome, prompt)),
-                Step::Cancel => {}
-                Step::Done(text) => match parse_date_or_word(&text, ctx.view.today) {
-                    Some(date) => {
-                        let q = format!("{code} · {}  {}", outcome.label(lang), Tx::AskCloseNote.get(lang));
-                        self.ask = Some(Ask::CloseNote(code, outcome, date, Prompt::new(q, "")));
-                    }
-                    None => {
-                        ctx.error(format!("{} {text}", Tx::BadDate.get(lang)));
-                        self.ask = Some(Ask::CloseDate(code, outcome, prompt));
-                    }
-                },
-            },
-            Ask::CloseNote(code, outcome, date, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::CloseNote(code, outcome, date, prompt)),
-                Step::Cancel => {}
-                Step::Done(note) => self.write(code, Write::Close { date, outcome, note }, Tx::ClosedOk, ctx),
-            },
+    /// Whether a review or a closing may be recorded on the placement the
+    /// keys act on: only while it is ongoing (the help offers exactly these).
+    fn legal(&self, act: Act) -> bool {
+        match act {
+            Act::Review | Act::Close => self.current_record().is_some_and(|p| p.record.is_active()),
+            _ => true,
         }
     }
 
-    /// A change on the revision stored now: asked for first, so nobody
-    /// else's change is overwritten unseen.
-    fn write(&mut self, code: PlacementCode, write: Write, done: Tx, ctx: &mut Ctx) {
-        self.writing = Some((code, write, done));
-        ctx.send(WRITE_BASE, Request::PlacementGet { code });
+    /// The placement the keys act on: the open record, or the highlighted row.
+    fn current_record(&self) -> Option<&Revised<Placement>> {
+        match &self.mode {
+            Mode::Detail { placement, .. } => Some(placement),
+            Mode::List => self.selected(),
+        }
     }
+
+    /// A key while a form is open.
+    fn sheet_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        let Some(sheet) = &mut self.sheet else { return Outcome::Ignored };
+        let (lang, today) = (ctx.view.lang, ctx.view.today);
+        match sheet.key(ev, lang, today) {
+            SheetStep::Stay => {}
+            SheetStep::Ignored => return Outcome::Ignored,
+            SheetStep::Close => self.sheet = None,
+            SheetStep::Send => self.send(ctx),
+            SheetStep::Save => {
+                let (code, change) = sheet.what;
+                match change {
+                    Change::Review => match review_of(&mut sheet.editor.form, lang, today) {
+                        Some(_) => self.send(ctx),
+                        None => sheet.to_fix(ctx),
+                    },
+                    // A closing ends the placement: asked once more, with what it says.
+                    Change::Close => match closing_of(&mut sheet.editor.form, lang, today) {
+                        Some((date, outcome, _)) => sheet.ask(closing_question(&code.to_string(), date, outcome, lang)),
+                        None => sheet.to_fix(ctx),
+                    },
+                }
+            }
+        }
+        Outcome::Done
+    }
+
+    /// The form is sent on the placement as stored now: its revision is asked for first.
+    fn send(&mut self, ctx: &mut Ctx) {
+        let Some(sheet) = &mut self.sheet else { return };
+        sheet.sent();
+        ctx.send(WRITE_BASE, Request::PlacementGet { code: sheet.what.0 });
+    }
+
+    /// The request the form says, on `base_revision`.
+    fn write_request(&mut self, base_revision: u64, ctx: &Ctx) -> Option<Request> {
+        let sheet = self.sheet.as_mut()?;
+        let (lang, today) = (ctx.view.lang, ctx.view.today);
+        let (code, change) = sheet.what;
+        let form = &mut sheet.editor.form;
+        Some(match change {
+            Change::Review => {
+                let (date, note) = review_of(form, lang, today)?;
+                Request::PlacementReview { code, base_revision, date, note }
+            }
+            Change::Close => {
+                let (date, outcome, note) = closing_of(form, lang, today)?;
+                Request::PlacementClose { code, base_revision, date, outcome, note }
+            }
+        })
+    }
+}
+
+/// The list's place in the screen's area: a line of filters, then the table.
+fn list_layout(area: Rect) -> Rect {
+    let [_, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    list
 }
 
 impl Screen for Placements {
@@ -424,14 +417,20 @@ impl Screen for Placements {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if let Some(sheet) = &self.sheet {
+            return sheet.hints();
+        }
+        let offered = |bindings: &[Binding<Act>]| -> Vec<Hint> {
+            bindings.iter().filter(|b| self.legal(b.action)).map(Binding::hint).collect()
+        };
         match self.mode {
             Mode::List => {
                 let mut h = keys::nav_hints();
-                h.extend(keys::hints(LIST_KEYS));
+                h.extend(offered(LIST_KEYS));
                 h
             }
             Mode::Detail { .. } => {
-                let mut h = keys::hints(DETAIL_KEYS);
+                let mut h = offered(DETAIL_KEYS);
                 h.extend(keys::nav_hints());
                 h
             }
@@ -458,13 +457,14 @@ impl Screen for Placements {
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.view.lang;
-        // A refusal (of a review, of a closing) is the message on the status line.
-        let Some(reply) = ctx.ok(result) else {
-            if matches!(tag, WRITE_BASE | WRITE) {
-                self.writing = None;
+        if matches!(tag, WRITE_BASE | WRITE) {
+            // A refusal of a review or a closing goes back to its form: what was typed stays.
+            if let (Err(e), Some(sheet)) = (&result, &mut self.sheet) {
+                sheet.refused(e.clone(), ctx);
+                return Outcome::Done;
             }
-            return Outcome::Done;
-        };
+        }
+        let Some(reply) = ctx.ok(result) else { return Outcome::Done };
         match (tag, reply) {
             (NAMES, reply) => {
                 if let Some(next) = self.services.take(reply) {
@@ -475,12 +475,14 @@ impl Screen for Placements {
             (PAGE, Reply::Placements(page)) => self.take_next_page(page),
             (RECORD, Reply::Placement(p)) => self.show_record(p),
             (WRITE_BASE, Reply::Placement(p)) => {
-                if let Some((code, write, _)) = self.writing.clone() {
-                    ctx.send(WRITE, write.request(code, p.revision));
+                if let Some(request) = self.write_request(p.revision, ctx) {
+                    ctx.send(WRITE, request);
                 }
             }
             (WRITE, _) => {
-                if let Some((code, _, done)) = self.writing.take() {
+                if let Some(sheet) = self.sheet.take() {
+                    let (code, change) = sheet.what;
+                    let done = if change == Change::Review { Tx::Reviewed } else { Tx::ClosedOk };
                     ctx.info(format!("{} {code}", done.get(lang)));
                     self.refresh(code, ctx);
                 }
@@ -491,9 +493,8 @@ impl Screen for Placements {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
-        if let Some(ask) = self.ask.take() {
-            self.answer(ask, ev, ctx);
-            return Outcome::Done;
+        if self.sheet.is_some() {
+            return self.sheet_key(ev, ctx);
         }
         match &mut self.mode {
             Mode::List => {
@@ -519,13 +520,20 @@ impl Screen for Placements {
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
-        if !matches!(self.mode, Mode::List) || self.ask.is_some() {
+        if let Some(sheet) = &mut self.sheet {
+            let used = sheet.mouse(ev, ctx.view.lang, ctx.view.today);
+            return if used { Outcome::Done } else { Outcome::Ignored };
+        }
+        if !matches!(self.mode, Mode::List) {
             return Outcome::Ignored;
         }
         let len = self.shown.len();
         match self.sel.pointer(ev, self.list_area, len) {
             Pointer::Open => self.act(Act::Open, ctx),
-            Pointer::Scrolled | Pointer::Selected => Outcome::Done,
+            Pointer::Scrolled | Pointer::Selected => {
+                self.follow = None;
+                Outcome::Done
+            }
             Pointer::Ignored => Outcome::Ignored,
         }
     }
@@ -536,16 +544,19 @@ impl Screen for Placements {
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         let Some(ch) = ev.change() else { return };
         let Some(code) = PlacementCode::parse(&ch.code) else { return };
-        if !self.loaded || self.shows_revision(code, ch.revision) {
-            return;
-        }
-        match &self.mode {
-            Mode::Detail { placement, .. } if placement.record.code == code => {
+        let open = match &self.mode {
+            Mode::Detail { placement, .. } => Some((&placement.record.code, placement.revision)),
+            Mode::List => None,
+        };
+        let row = self.rows.iter().find(|r| r.record.code == code).map(|r| r.revision);
+        match landing(&code, ch.revision, self.loaded, open, row) {
+            Landing::Nowhere => {}
+            Landing::Record => {
                 self.stale = true;
                 self.open_record(code, ctx);
             }
-            Mode::Detail { .. } => self.stale = true,
-            Mode::List => self.load(ctx),
+            Landing::Stale => self.stale = true,
+            Landing::List => self.load(ctx),
         }
     }
 
@@ -563,24 +574,39 @@ impl Screen for Placements {
     }
 
     fn captures_text(&self) -> bool {
-        self.ask.is_some()
+        self.sheet.as_ref().is_some_and(Sheet::captures_text)
+    }
+
+    fn unsaved(&self) -> bool {
+        self.sheet.as_ref().is_some_and(Sheet::unsaved)
     }
 
     fn wants_more(&self) -> bool {
         self.has_more()
             && matches!(self.mode, Mode::List)
-            && self.ask.is_none()
+            && self.sheet.is_none()
             && near_end(&self.sel, self.shown.len())
+    }
+
+    fn place(&mut self, area: Rect, view: &View) {
+        self.list_area = list_layout(area);
+        self.sel.fit(self.list_area, self.shown.len());
+        if let Some(sheet) = &mut self.sheet {
+            sheet.editor.place(area, view.lang);
+        }
     }
 
     fn load_more(&mut self, ctx: &mut Ctx) {
         self.next_page(ctx);
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
         let today = view.today;
+        if let Some(sheet) = &self.sheet {
+            return sheet.render(frame, area, view);
+        }
         if let Mode::Detail { placement, scroll } = &self.mode {
             let block = Block::default()
                 .borders(Borders::ALL)
@@ -604,7 +630,6 @@ impl Screen for Placements {
                 Span::styled(format!("   d: {}", Tx::DueFilter.get(lang)), theme.dim()),
             ];
             frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-            self.list_area = list;
             let wide = list.width >= 100;
             let next = if wide { Tx::NextReview } else { Tx::NextReviewShort };
             let header = [Tx::Code, Tx::Child, Tx::Family, Tx::Kind, Tx::Start, next, Tx::State].map(|t| t.get(lang));
@@ -631,7 +656,7 @@ impl Screen for Placements {
             };
             let rows = &self.rows;
             let shown = &self.shown;
-            table.render(frame, list, &mut self.sel, theme, |i| {
+            table.render(frame, list, &self.sel, theme, |i| {
                 let p = &rows[shown[i]].record;
                 let needs = match p.needs.as_slice() {
                     [one] => one.to_string(),
@@ -665,16 +690,6 @@ impl Screen for Placements {
             if self.has_more() {
                 loading_more(frame, list, theme, T::LoadingMore.get(lang));
             }
-        }
-        match &self.ask {
-            Some(
-                Ask::ReviewDate(_, prompt)
-                | Ask::ReviewNote(_, _, prompt)
-                | Ask::CloseDate(_, _, prompt)
-                | Ask::CloseNote(_, _, _, prompt),
-            ) => prompt.render(frame, area, view),
-            Some(Ask::Outcome(_, pick)) => pick.render(frame, area, view),
-            None => {}
         }
     }
 }

@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::revised::{landing, Landing};
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
 use crate::api::{Cursor, Direction, ProposalFilter, ProposalView, Reply, Request, Revised};
-use crate::i18n::Lang;
-use crate::model::dates::{format_date, parse_date};
+use crate::model::dates::format_date;
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
 use crate::present::{self, record::status_word};
 use crate::protocol::Event;
@@ -21,7 +21,8 @@ use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
-use crate::tui::widgets::prompt::{Pick, Prompt, Step};
+use crate::tui::widgets::placement_forms::{plan_form, plan_of, title, Sheet, SheetStep, Sx};
+use crate::tui::widgets::prompt::{Prompt, Step};
 
 texts!(Tx {
     Title => "Proposte", "Proposals";
@@ -53,17 +54,6 @@ texts!(Tx {
     Stepped => "Proposta aggiornata:", "Proposal updated:";
     Started => "Affido avviato:", "Placement started:";
     EnterOpens => "Invio lo apre", "Enter opens it";
-    PlanStart => "Inizio dell'affido (gg/mm/aaaa):", "Start of the placement (dd/mm/yyyy):";
-    PlanEnd => "Fine prevista (gg/mm/aaaa, vuoto se nessuna):", "Expected end (dd/mm/yyyy, empty for none):";
-    PlanMonths => "Durata prevista in mesi (vuoto se nessuna):", "Expected duration in months (empty for none):";
-    PlanContact => "Incontri con la famiglia d'origine", "Contact with the family of origin";
-    PlanSupervised => "Incontri facilitati / spazio neutro?", "Supervised meetings?";
-    PlanReviews => "Verifiche previste (gg/mm/aaaa, separate da virgola):", "Planned reviews (dd/mm/yyyy, separated by commas):";
-    PlanCommitments => "Impegni della famiglia, dei servizi e della famiglia d'origine:", "Commitments of the family, the services and the family of origin:";
-    BadDate => "data non valida (gg/mm/aaaa):", "not a valid date (dd/mm/yyyy):";
-    BadMonths => "non è un numero di mesi:", "is not a number of months:";
-    YesNo => "sì", "yes";
-    No => "no", "no";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,29 +125,9 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
-/// The plan of a placement, asked one field at a time.
-#[derive(Debug, Clone)]
-struct PlanDraft {
-    proposal: ProposalCode,
-    plan: FosterPlan,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PlanField {
-    Start,
-    End,
-    Months,
-    Contact,
-    Supervised,
-    Reviews,
-    Commitments,
-}
-
-/// What the open popup asks for.
+/// What the open popup asks for: a step's note or reason, one line.
 enum Ask {
     Reason(ProposalCode, ProposalStatus, Prompt),
-    Plan(Box<PlanDraft>, PlanField, Prompt),
-    PlanPick(Box<PlanDraft>, PlanField, Pick),
 }
 
 enum Mode {
@@ -181,19 +151,22 @@ pub struct Proposals {
     card: Option<Box<ProposalView>>,
     /// The operator's service: which side's steps the help offers.
     view_service: Option<ServiceCode>,
+    /// Where the list is laid out now (`place`): for clicks.
     list_area: Rect,
     /// A change seen while the list was hidden: reload it when it shows.
     stale: bool,
     /// A step waiting for the proposal's current revision, then for its
     /// answer: which proposal, to which status, with what note.
     stepping: Option<(ProposalCode, ProposalStatus, String)>,
-    /// The proposal whose placement start was sent.
-    starting: Option<ProposalCode>,
     /// The placement just started, named on the status line: the next
     /// Enter opens it (any other key forgets it).
     created: Option<String>,
-    /// A plan waiting: for the need it starts from, or for the proposal's current revision.
-    planning: Option<Box<PlanDraft>>,
+    /// The proposal whose plan waits for its need (which says how long and
+    /// how the child keeps in touch: the plan starts from it).
+    planning: Option<ProposalCode>,
+    /// The plan being filled in, then sent on the proposal as stored now
+    /// (asked for first), until the core answers.
+    sheet: Option<Sheet<ProposalCode>>,
 }
 
 /// Why the screen asked.
@@ -229,9 +202,9 @@ impl Proposals {
             list_area: Rect::default(),
             stale: false,
             stepping: None,
-            starting: None,
             created: None,
             planning: None,
+            sheet: None,
         }
     }
 
@@ -354,23 +327,13 @@ impl Proposals {
                 else {
                     return Outcome::Done;
                 };
-                let plan = FosterPlan {
-                    start: ctx.view.today,
-                    expected_end: None,
-                    duration_months: None,
-                    contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
-                    contact_notes: String::new(),
-                    review_dates: vec![],
-                    commitments: String::new(),
-                };
-                let draft = Box::new(PlanDraft { proposal: code, plan });
                 // The need says how long and how the child keeps in touch: the plan starts from it.
                 match need {
-                    Some(code) => {
-                        self.planning = Some(draft);
-                        ctx.send(PLAN_NEED, Request::NeedGet { code });
+                    Some(need) => {
+                        self.planning = Some(code);
+                        ctx.send(PLAN_NEED, Request::NeedGet { code: need });
                     }
-                    None => self.ask = Some(plan_ask(draft, PlanField::Start, lang)),
+                    None => self.open_plan(code, None, ctx),
                 }
             }
             Act::Match => {
@@ -425,19 +388,44 @@ impl Proposals {
         }
     }
 
-    /// The placement starts from the plan, on the proposal as stored now (asked for first).
-    fn start(&mut self, draft: PlanDraft, ctx: &mut Ctx) {
-        let code = draft.proposal;
-        self.planning = Some(Box::new(draft));
-        ctx.send(START_BASE, Request::ProposalGet { code });
+    /// The plan's form for `proposal`: starting today, for as long and with
+    /// the contact the need asks (when it came).
+    fn open_plan(&mut self, proposal: ProposalCode, need: Option<&crate::api::NeedView>, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let plan = FosterPlan {
+            start: ctx.view.today,
+            expected_end: None,
+            duration_months: need.and_then(|n| n.placement.duration_months),
+            contact: need.map_or(OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false }, |n| {
+                n.placement.contact
+            }),
+            contact_notes: String::new(),
+            review_dates: vec![],
+            commitments: String::new(),
+        };
+        let form = plan_form(title(Sx::Plan, &proposal.to_string(), lang), &plan, lang);
+        self.sheet = Some(Sheet::new(form, proposal));
+        *ctx.notice = None;
     }
 
-    /// Whether what is shown of a proposal (its record, or else its row) is at `revision` or later.
-    fn shows_revision(&self, code: ProposalCode, revision: u64) -> bool {
-        match &self.mode {
-            Mode::Detail { proposal, .. } if proposal.record.code == code => proposal.revision >= revision,
-            _ => self.rows.iter().find(|r| r.record.code == code).is_some_and(|r| r.revision >= revision),
+    /// A key while the plan's form is open: saved, the placement starts
+    /// on the proposal as stored now (asked for first).
+    fn sheet_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        let Some(sheet) = &mut self.sheet else { return Outcome::Ignored };
+        let (lang, today) = (ctx.view.lang, ctx.view.today);
+        match sheet.key(ev, lang, today) {
+            SheetStep::Stay => {}
+            SheetStep::Ignored => return Outcome::Ignored,
+            SheetStep::Close => self.sheet = None,
+            SheetStep::Save | SheetStep::Send => match plan_of(&mut sheet.editor.form, lang, today) {
+                Some(_) => {
+                    sheet.sent();
+                    ctx.send(START_BASE, Request::ProposalGet { code: sheet.what });
+                }
+                None => sheet.to_fix(ctx),
+            },
         }
+        Outcome::Done
     }
 
     /// A key while a popup asks something.
@@ -453,46 +441,7 @@ impl Proposals {
                 }
                 Step::Done(text) => self.step(code, to, text, ctx),
             },
-            Ask::Plan(mut draft, field, mut prompt) => match prompt.key(ev) {
-                Step::Stay => self.ask = Some(Ask::Plan(draft, field, prompt)),
-                Step::Cancel => {}
-                Step::Done(text) => match fill(&mut draft.plan, field, &text, lang) {
-                    Err(message) => {
-                        ctx.error(message);
-                        self.ask = Some(Ask::Plan(draft, field, prompt));
-                    }
-                    Ok(()) => self.next_field(draft, field, ctx),
-                },
-            },
-            Ask::PlanPick(mut draft, field, mut pick) => match pick.key(ev) {
-                Step::Stay => self.ask = Some(Ask::PlanPick(draft, field, pick)),
-                Step::Cancel => {}
-                Step::Done(i) => {
-                    match field {
-                        PlanField::Contact => {
-                            draft.plan.contact.frequency =
-                                ContactFrequency::ALL.get(i).copied().unwrap_or(ContactFrequency::ToBeDefined)
-                        }
-                        _ => draft.plan.contact.supervised = i == 0,
-                    }
-                    self.next_field(draft, field, ctx);
-                }
-            },
         }
-    }
-
-    fn next_field(&mut self, draft: Box<PlanDraft>, field: PlanField, ctx: &mut Ctx) {
-        use PlanField::*;
-        let next = match field {
-            Start => End,
-            End => Months,
-            Months => Contact,
-            Contact => Supervised,
-            Supervised => Reviews,
-            Reviews => Commitments,
-            Commitments => return self.start(*draft, ctx),
-        };
-        self.ask = Some(plan_ask(draft, next, ctx.view.lang));
     }
 
     fn render_detail(&self, frame: &mut Frame, area: Rect, view: &View, p: &Revised<Proposal>, scroll: u16) {
@@ -513,54 +462,10 @@ impl Proposals {
     }
 }
 
-/// The popup that asks for one field of the plan, filled with what the draft has.
-fn plan_ask(draft: Box<PlanDraft>, field: PlanField, lang: Lang) -> Ask {
-    let p = &draft.plan;
-    let (question, initial) = match field {
-        PlanField::Start => (Tx::PlanStart, format_date(p.start)),
-        PlanField::End => (Tx::PlanEnd, p.expected_end.map(format_date).unwrap_or_default()),
-        PlanField::Months => (Tx::PlanMonths, p.duration_months.map(|m| m.to_string()).unwrap_or_default()),
-        PlanField::Contact => {
-            let items = ContactFrequency::ALL.iter().map(|f| f.label(lang).to_string()).collect();
-            let at = ContactFrequency::ALL.iter().position(|&f| f == p.contact.frequency).unwrap_or(0);
-            let pick = Pick::new(Tx::PlanContact.get(lang), items, at);
-            return Ask::PlanPick(draft, field, pick);
-        }
-        PlanField::Supervised => {
-            let items = vec![Tx::YesNo.get(lang).to_string(), Tx::No.get(lang).to_string()];
-            let pick = Pick::new(Tx::PlanSupervised.get(lang), items, usize::from(!p.contact.supervised));
-            return Ask::PlanPick(draft, field, pick);
-        }
-        PlanField::Reviews => {
-            (Tx::PlanReviews, p.review_dates.iter().map(|d| format_date(*d)).collect::<Vec<_>>().join(", "))
-        }
-        PlanField::Commitments => (Tx::PlanCommitments, p.commitments.clone()),
-    };
-    let prompt = Prompt::new(format!("{}  {}", draft.proposal, question.get(lang)), initial);
-    Ask::Plan(draft, field, prompt)
-}
-
-/// Puts a typed answer in the plan, or says why it cannot.
-fn fill(plan: &mut FosterPlan, field: PlanField, text: &str, lang: Lang) -> Result<(), String> {
-    let date = |s: &str| parse_date(s).ok_or_else(|| format!("{} {s}", Tx::BadDate.get(lang)));
-    match field {
-        PlanField::Start => plan.start = date(text)?,
-        PlanField::End => plan.expected_end = if text.is_empty() { None } else { Some(date(text)?) },
-        PlanField::Months => {
-            plan.duration_months = if text.is_empty() {
-                None
-            } else {
-                Some(text.parse().map_err(|_| format!("{text}: {}", Tx::BadMonths.get(lang)))?)
-            }
-        }
-        PlanField::Reviews => {
-            plan.review_dates =
-                text.split([',', ';', ' ']).filter(|s| !s.trim().is_empty()).map(date).collect::<Result<_, _>>()?;
-        }
-        PlanField::Commitments => plan.commitments = text.to_string(),
-        PlanField::Contact | PlanField::Supervised => {}
-    }
-    Ok(())
+/// The list's place in the screen's area: the inbox/outbox line, then the table.
+fn list_layout(area: Rect) -> Rect {
+    let [_, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    list
 }
 
 impl Screen for Proposals {
@@ -569,6 +474,9 @@ impl Screen for Proposals {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if let Some(sheet) = &self.sheet {
+            return sheet.hints();
+        }
         let steps: Vec<Hint> = STEP_KEYS.iter().filter(|b| self.legal(b.action)).map(Binding::hint).collect();
         match self.mode {
             Mode::List => {
@@ -609,22 +517,25 @@ impl Screen for Proposals {
         let lang = ctx.view.lang;
         if tag == PLAN_NEED {
             // Without the need, the plan starts from nothing known.
-            let Some(mut draft) = self.planning.take() else { return Outcome::Done };
-            if let Ok(Reply::Need(n)) = result {
-                draft.plan.duration_months = n.placement.duration_months;
-                draft.plan.contact = n.placement.contact;
-            }
-            self.ask = Some(plan_ask(draft, PlanField::Start, lang));
+            let Some(code) = self.planning.take() else { return Outcome::Done };
+            let need = match &result {
+                Ok(Reply::Need(n)) => Some(n),
+                _ => None,
+            };
+            self.open_plan(code, need, ctx);
             return Outcome::Done;
         }
-        // A refusal (of a step, of the start) is the message on the status line.
+        if matches!(tag, START_BASE | START) {
+            // A refusal of the start goes back to the plan's form: what was typed stays.
+            if let (Err(e), Some(sheet)) = (&result, &mut self.sheet) {
+                sheet.refused(e.clone(), ctx);
+                return Outcome::Done;
+            }
+        }
+        // A refusal of a step is the message on the status line.
         let Some(reply) = ctx.ok(result) else {
             if matches!(tag, STEP_BASE | STEP) {
                 self.stepping = None;
-            }
-            if matches!(tag, START_BASE | START) {
-                self.planning = None;
-                self.starting = None;
             }
             return Outcome::Done;
         };
@@ -656,16 +567,16 @@ impl Screen for Proposals {
                 }
             }
             (START_BASE, Reply::Proposal(p)) => {
-                if let Some(draft) = self.planning.take() {
-                    let code = draft.proposal;
-                    self.starting = Some(code);
-                    let request =
-                        Request::PlacementStart { proposal: code, base_revision: p.revision, plan: draft.plan };
-                    ctx.send(START, request);
+                let (lang, today) = (ctx.view.lang, ctx.view.today);
+                if let Some(sheet) = &mut self.sheet {
+                    if let Some(plan) = plan_of(&mut sheet.editor.form, lang, today) {
+                        let request = Request::PlacementStart { proposal: sheet.what, base_revision: p.revision, plan };
+                        ctx.send(START, request);
+                    }
                 }
             }
             (START, Reply::Saved(saved)) => {
-                if let Some(code) = self.starting.take() {
+                if let Some(code) = self.sheet.take().map(|s| s.what) {
                     let opens = Tx::EnterOpens.get(lang);
                     ctx.info(format!("{} {} ({code}) · {opens}", Tx::Started.get(lang), saved.code));
                     self.created = Some(saved.code);
@@ -678,6 +589,9 @@ impl Screen for Proposals {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if self.sheet.is_some() {
+            return self.sheet_key(ev, ctx);
+        }
         if let Some(ask) = self.ask.take() {
             self.answer(ask, ev, ctx);
             return Outcome::Done;
@@ -724,6 +638,10 @@ impl Screen for Proposals {
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(sheet) = &mut self.sheet {
+            let used = sheet.mouse(ev, ctx.view.lang, ctx.view.today);
+            return if used { Outcome::Done } else { Outcome::Ignored };
+        }
         if !matches!(self.mode, Mode::List) || self.ask.is_some() {
             return Outcome::Ignored;
         }
@@ -741,16 +659,19 @@ impl Screen for Proposals {
     fn changed(&mut self, ev: &Event, ctx: &mut Ctx) {
         let Some(ch) = ev.change() else { return };
         let Some(code) = ProposalCode::parse(&ch.code) else { return };
-        if !self.loaded || self.shows_revision(code, ch.revision) {
-            return;
-        }
-        match &self.mode {
-            Mode::Detail { proposal, .. } if proposal.record.code == code => {
+        let open = match &self.mode {
+            Mode::Detail { proposal, .. } => Some((&proposal.record.code, proposal.revision)),
+            Mode::List => None,
+        };
+        let row = self.rows.iter().find(|r| r.record.code == code).map(|r| r.revision);
+        match landing(&code, ch.revision, self.loaded, open, row) {
+            Landing::Nowhere => {}
+            Landing::Record => {
                 self.stale = true;
                 self.open_record(code, ctx);
             }
-            Mode::Detail { .. } => self.stale = true,
-            Mode::List => self.load(ctx),
+            Landing::Stale => self.stale = true,
+            Landing::List => self.load(ctx),
         }
     }
 
@@ -766,12 +687,25 @@ impl Screen for Proposals {
     }
 
     fn captures_text(&self) -> bool {
-        self.ask.is_some()
+        self.ask.is_some() || self.sheet.as_ref().is_some_and(Sheet::captures_text)
+    }
+
+    fn unsaved(&self) -> bool {
+        self.sheet.as_ref().is_some_and(Sheet::unsaved)
+    }
+
+    fn place(&mut self, area: Rect, view: &View) {
+        self.list_area = list_layout(area);
+        self.sel.fit(self.list_area, self.rows.len());
+        if let Some(sheet) = &mut self.sheet {
+            sheet.editor.place(area, view.lang);
+        }
     }
 
     fn wants_more(&self) -> bool {
         matches!(self.mode, Mode::List)
             && self.ask.is_none()
+            && self.sheet.is_none()
             && self.more.is_some()
             && near_end(&self.sel, self.rows.len())
     }
@@ -780,9 +714,12 @@ impl Screen for Proposals {
         self.next_page(ctx);
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
+        if let Some(sheet) = &self.sheet {
+            return sheet.render(frame, area, view);
+        }
         if let Mode::Detail { proposal, scroll } = &self.mode {
             self.render_detail(frame, area, view, proposal, *scroll);
         } else {
@@ -799,7 +736,6 @@ impl Screen for Proposals {
                 Span::styled(format!("  {}", hint.get(lang)), theme.dim()),
             ];
             frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-            self.list_area = list;
             let wide = list.width >= 100;
             let header = [Tx::Code, Tx::Needs, Tx::Family, Tx::Status, Tx::Date, Tx::Other].map(|t| t.get(lang));
             let title = if self.direction == Direction::Inbox { Tx::Inbox } else { Tx::Outbox };
@@ -821,7 +757,7 @@ impl Screen for Proposals {
             let rows = &self.rows;
             let names = &self.services.names;
             let inbox = self.direction == Direction::Inbox;
-            table.render(frame, list, &mut self.sel, theme, |i| {
+            table.render(frame, list, &self.sel, theme, |i| {
                 let p = &rows[i].record;
                 let needs = match p.needs.as_slice() {
                     [one] => one.to_string(),
@@ -853,10 +789,8 @@ impl Screen for Proposals {
                 loading_more(frame, list, theme, T::LoadingMore.get(lang));
             }
         }
-        match &self.ask {
-            Some(Ask::Reason(_, _, prompt)) | Some(Ask::Plan(_, _, prompt)) => prompt.render(frame, area, view),
-            Some(Ask::PlanPick(_, _, pick)) => pick.render(frame, area, view),
-            None => {}
+        if let Some(Ask::Reason(_, _, prompt)) = &self.ask {
+            prompt.render(frame, area, view);
         }
     }
 }

@@ -5,7 +5,6 @@
 //! and presidio it belongs to and the services of that ambito, found by
 //! typing a few letters of the comune's name.
 
-use std::cell::Cell as Drawn;
 use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -361,7 +360,7 @@ pub struct Services {
     ambits: Vec<Revised<Ambit>>,
     ambit_sel: Selection,
     /// Where the ambiti's table was last drawn (mouse rows, page height).
-    ambits_area: Drawn<Rect>,
+    ambits_area: Rect,
     /// The ambiti's pages so far, while they come.
     gathering: Option<Vec<Revised<Ambit>>>,
     ambits_loaded: bool,
@@ -385,7 +384,7 @@ impl Services {
             pane: Pane::Services,
             ambits: Vec::new(),
             ambit_sel: Selection::default(),
-            ambits_area: Drawn::new(Rect::default()),
+            ambits_area: Rect::default(),
             gathering: None,
             ambits_loaded: false,
             cover: None,
@@ -525,7 +524,7 @@ impl Services {
     /// The ambiti's keys: moving in their table, and the directory's own.
     fn ambit_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if let Some(n) = keys::action(NAV, ev) {
-            self.ambit_sel.height = usize::from(self.ambits_area.get().height.saturating_sub(3)).max(1);
+            self.ambit_sel.height = usize::from(self.ambits_area.height.saturating_sub(3)).max(1);
             self.ambit_sel.nav(n, self.ambits.len());
             return Outcome::Done;
         }
@@ -535,13 +534,16 @@ impl Services {
         }
     }
 
+    /// The ambiti's table as tall as it needs (at most half), the selected one's card below.
+    fn ambits_layout(&self, area: Rect) -> [Rect; 2] {
+        let height = (self.ambits.len() as u16 + 3).clamp(5, area.height / 2);
+        Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area)
+    }
+
     /// The ambiti's table, and the selected one's card under it.
     fn render_ambits(&self, frame: &mut Frame, area: Rect, view: &View) {
         let (lang, theme) = (view.lang, view.theme);
-        // The list as tall as it needs (at most half), the ambito below.
-        let height = (self.ambits.len() as u16 + 3).clamp(5, area.height / 2);
-        let [list, card] = Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
-        self.ambits_area.set(list);
+        let [list, card] = self.ambits_layout(area);
         let header = [Tx::Ambit, Tx::Comuni, Tx::Districts].map(|t| t.get(lang));
         let table = TableView {
             title: Tx::Ambits.get(lang).to_string(),
@@ -551,8 +553,7 @@ impl Services {
             focused: true,
             empty: if self.ambits_loaded { Tx::NoAmbits.get(lang) } else { T::Loading.get(lang) },
         };
-        let mut sel = self.ambit_sel;
-        table.render(frame, list, &mut sel, theme, |i| {
+        table.render(frame, list, &self.ambit_sel, theme, |i| {
             let d = &self.ambits[i].record.details;
             let districts: Vec<&str> = d.districts.iter().map(|x| x.name.as_str()).collect();
             vec![text_cell(&d.name), Cell::from(d.comuni.len().to_string()), text_cell(&districts.join(", "))]
@@ -727,12 +728,12 @@ impl Screen for Services {
             return self.records.mouse(ev, ctx);
         }
         let len = self.ambits.len();
-        self.ambit_sel.height = usize::from(self.ambits_area.get().height.saturating_sub(3)).max(1);
+        self.ambit_sel.height = usize::from(self.ambits_area.height.saturating_sub(3)).max(1);
         match ev.kind {
             MouseEventKind::ScrollDown => self.ambit_sel.scroll(3, len),
             MouseEventKind::ScrollUp => self.ambit_sel.scroll(-3, len),
             MouseEventKind::Down(MouseButton::Left) => {
-                match self.ambit_sel.row_at(self.ambits_area.get(), ev.row, true, len) {
+                match self.ambit_sel.row_at(self.ambits_area, ev.row, true, len) {
                     Some(i) => self.ambit_sel.select(i, len),
                     None => return Outcome::Ignored,
                 }
@@ -804,7 +805,14 @@ impl Screen for Services {
         self.records.load_more(ctx);
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
+    fn place(&mut self, area: Rect, view: &View) {
+        let [list, _] = self.ambits_layout(area);
+        self.ambits_area = list;
+        self.ambit_sel.fit(list, self.ambits.len());
+        self.records.place(area, view);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         if let Some(comune) = self.cover {
             self.render_cover(frame, area, comune, view);
         } else if self.pane == Pane::Ambits {

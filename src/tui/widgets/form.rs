@@ -365,14 +365,16 @@ pub struct Form {
     /// Problems that name no field of the form: shown on top.
     pub top: Vec<String>,
     pub changed: bool,
+    /// The first line shown, kept by `place` and `follow` (never by drawing).
     scroll: usize,
     /// Where typing goes in the focused field, in characters; `None` at its end.
     caret: Option<usize>,
     /// The focused field was just entered: no key has reached it yet.
     fresh: bool,
-    /// As last drawn, for clicks: the area, and the field of each line shown.
+    /// Where the form is laid out (the screen's area now), and how many
+    /// lines (a conflict's) sit above its fields: for scrolling and clicks.
     area: Rect,
-    rows: Vec<Option<usize>>,
+    above: usize,
 }
 
 impl Form {
@@ -387,7 +389,7 @@ impl Form {
             caret: None,
             fresh: true,
             area: Rect::default(),
-            rows: Vec::new(),
+            above: 0,
         }
     }
 
@@ -441,6 +443,7 @@ impl Form {
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
             self.enter(i);
         }
+        self.follow(lang);
     }
 
     fn move_focus(&mut self, forward: bool, lang: Lang, today: time::Date) {
@@ -452,7 +455,14 @@ impl Form {
     }
 
     /// A key; `today` is the bank's day, for the words of a date field.
+    /// The focused field stays in sight.
     pub fn key(&mut self, ev: &KeyEvent, lang: Lang, today: time::Date) -> Step {
+        let step = self.take_key(ev, lang, today);
+        self.follow(lang);
+        step
+    }
+
+    fn take_key(&mut self, ev: &KeyEvent, lang: Lang, today: time::Date) -> Step {
         if ev.kind == KeyEventKind::Release {
             return Step::Ignored;
         }
@@ -550,9 +560,7 @@ impl Form {
     }
 
     /// The lines of the form, and the line of the focused field.
-    fn lines(&self, view: &View, width: u16) -> (Vec<Line<'static>>, usize, Vec<Option<usize>>) {
-        let theme = view.theme;
-        let lang = view.lang;
+    fn lines(&self, theme: Theme, lang: Lang, width: u16) -> (Vec<Line<'static>>, usize, Vec<Option<usize>>) {
         let label_w = if width >= 100 { 36 } else { 34 };
         let mut lines = Vec::new();
         for t in &self.top {
@@ -623,40 +631,66 @@ impl Form {
         (lines, focus_line, owners)
     }
 
-    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View, above: Vec<Line<'static>>) {
+    /// Lays the form out in `area` with `above` lines over its fields (a
+    /// conflict's): called while handling a message (a resize, before a
+    /// key or a click), so drawing changes nothing.
+    pub fn place(&mut self, area: Rect, above: usize, lang: Lang) {
+        self.area = area;
+        self.above = above;
+        self.follow(lang);
+    }
+
+    /// The focused field and what hangs under it (options, suggestions,
+    /// error) come into sight: after a move, a key, a refusal.
+    pub fn follow(&mut self, lang: Lang) {
+        let (_, focus, owners) = self.lines(Theme::plain(), lang, self.area.width);
+        self.scroll = self.first_line(self.area, self.above, focus, &owners);
+    }
+
+    /// The first line shown in `area`: the one kept, moved just enough for
+    /// the focused field and what hangs under it to be in sight.
+    fn first_line(&self, area: Rect, above: usize, focus: usize, owners: &[Option<usize>]) -> usize {
+        let height = usize::from(area.height.saturating_sub(2)).saturating_sub(above).max(1);
+        let tail = owners.iter().rposition(|o| *o == Some(self.focus)).unwrap_or(focus).max(focus);
+        if focus < self.scroll {
+            focus
+        } else if tail >= self.scroll + height {
+            (tail + 1).saturating_sub(height).min(focus)
+        } else {
+            self.scroll
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View, above: Vec<Line<'static>>) {
         let theme: Theme = view.theme;
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border_focused())
             .title(Span::styled(format!(" {} ", self.title), theme.title()));
-        let (lines, focus, owners) = self.lines(view, area.width);
-        let height = usize::from(area.height.saturating_sub(2)).saturating_sub(above.len()).max(1);
-        // The focused field and what hangs under it (options, suggestions, error) stay in sight.
-        let tail = owners.iter().rposition(|o| *o == Some(self.focus)).unwrap_or(focus).max(focus);
-        if focus < self.scroll {
-            self.scroll = focus;
-        } else if tail >= self.scroll + height {
-            self.scroll = (tail + 1).saturating_sub(height).min(focus);
-        }
-        self.area = area;
-        self.rows = vec![None; above.len()];
-        self.rows.extend(owners.into_iter().skip(self.scroll));
+        let (lines, focus, owners) = self.lines(theme, view.lang, area.width);
+        let scroll = self.first_line(area, above.len(), focus, &owners);
         let mut shown = above;
-        shown.extend(lines.into_iter().skip(self.scroll));
+        shown.extend(lines.into_iter().skip(scroll));
         frame.render_widget(Paragraph::new(shown).block(block), area);
     }
 
     /// A click: the field on that line takes the focus (the one left is checked,
-    /// as with Tab). False when nothing was there.
+    /// as with Tab). False when nothing was there. The lines are laid out
+    /// as `render` lays them in the area `place` gave.
     pub fn click(&mut self, column: u16, row: u16, lang: Lang, today: time::Date) -> bool {
-        let inside = column > self.area.x && column + 1 < self.area.x + self.area.width;
-        let line = usize::from(row.saturating_sub(self.area.y + 1));
-        let Some(Some(i)) = self.rows.get(line).filter(|_| inside && row > self.area.y) else { return false };
-        if *i != self.focus {
+        let area = self.area;
+        let inside = column > area.x && column + 1 < area.x + area.width && row > area.y;
+        let (_, focus, owners) = self.lines(Theme::plain(), lang, area.width);
+        let scroll = self.first_line(area, self.above, focus, &owners);
+        let line = usize::from(row.saturating_sub(area.y + 1));
+        let field = line.checked_sub(self.above).and_then(|l| owners.get(l + scroll)).copied().flatten();
+        let Some(i) = field.filter(|_| inside) else { return false };
+        if i != self.focus {
             if let Some(f) = self.fields.get_mut(self.focus) {
                 f.check(lang, today);
             }
-            self.enter(*i);
+            self.enter(i);
+            self.follow(lang);
         }
         true
     }
@@ -664,6 +698,7 @@ impl Form {
     /// The wheel moves from field to field.
     pub fn wheel(&mut self, down: bool, lang: Lang, today: time::Date) {
         self.move_focus(down, lang, today);
+        self.follow(lang);
     }
 }
 
@@ -888,9 +923,24 @@ impl Editor {
         }
     }
 
-    pub fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
-        let theme = view.theme;
+    /// Lays the form out in the screen's `area` (see `Form::place`).
+    pub fn place(&mut self, area: Rect, lang: Lang) {
+        let above = self.above(Theme::plain(), lang).len();
+        self.form.place(area, above, lang);
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
+        self.form.render(frame, area, view, self.above(view.theme, lang));
+        match self.asking {
+            Some(Question::Discard) => crate::tui::help::confirm(frame, area, Fx::Discard.get(lang), view),
+            Some(Question::TakeTheirs) => crate::tui::help::confirm(frame, area, Fx::ReloadAsk.get(lang), view),
+            None => {}
+        }
+    }
+
+    /// The lines over the fields: someone else's changes, while a conflict is shown.
+    fn above(&self, theme: Theme, lang: Lang) -> Vec<Line<'static>> {
         let mut above = Vec::new();
         if let Some(c) = &self.conflict {
             above.push(Line::styled(Fx::ConflictTitle.get(lang), theme.warning()));
@@ -914,12 +964,7 @@ impl Editor {
             above.push(Line::styled(Fx::ConflictKeys.get(lang), theme.key()));
             above.push(Line::raw(""));
         }
-        self.form.render(frame, area, view, above);
-        match self.asking {
-            Some(Question::Discard) => crate::tui::help::confirm(frame, area, Fx::Discard.get(lang), view),
-            Some(Question::TakeTheirs) => crate::tui::help::confirm(frame, area, Fx::ReloadAsk.get(lang), view),
-            None => {}
-        }
+        above
     }
 }
 

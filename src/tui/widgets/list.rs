@@ -10,16 +10,45 @@ use ratatui::Frame;
 use crate::tui::keys::Nav;
 use crate::tui::theme::Theme;
 
-/// Which row is selected and which is at the top of the window.
+/// Which row is selected and which is at the top of the window. Kept
+/// while handling messages (keys, replies, a resize: `fit`); drawing only
+/// reads it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Selection {
     pub selected: usize,
     pub offset: usize,
-    /// Rows that fit, as last drawn (a page).
+    /// Rows that fit in the table as laid out now (a page).
     pub height: usize,
 }
 
+/// The rows a table drawn in `area` shows: borders and header take three lines.
+pub fn table_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3)).max(1)
+}
+
 impl Selection {
+    /// The table is laid out in `area` (a resize, or the screen shown):
+    /// a page is what fits, and the selection stays in the window.
+    pub fn fit(&mut self, area: Rect, len: usize) {
+        self.height = table_rows(area);
+        self.clamp(len);
+    }
+
+    /// The first row shown in a window of `rows` over `len` rows: the
+    /// offset kept, moved just enough for the selection to be in sight
+    /// (a pure function: the same for drawing and for clicks).
+    pub fn window(&self, rows: usize, len: usize) -> usize {
+        let rows = rows.max(1);
+        let offset = if self.selected < self.offset {
+            self.selected
+        } else if self.selected >= self.offset + rows {
+            self.selected + 1 - rows
+        } else {
+            self.offset
+        };
+        offset.min(len.saturating_sub(rows))
+    }
+
     /// Moves; true when the selection changed.
     pub fn nav(&mut self, nav: Nav, len: usize) -> bool {
         if len == 0 {
@@ -65,7 +94,8 @@ impl Selection {
         if y < top || y >= area.y + area.height.saturating_sub(1) {
             return None;
         }
-        let index = self.offset + usize::from(y - top);
+        let rows = usize::from(area.height.saturating_sub(2 + u16::from(header))).max(1);
+        let index = self.window(rows, len) + usize::from(y - top);
         (index < len).then_some(index)
     }
 
@@ -185,27 +215,28 @@ pub struct TableView<'a> {
 }
 
 impl TableView<'_> {
+    /// Draws the rows in sight of `sel` (which drawing does not change).
     pub fn render<'r>(
         &self,
         frame: &mut Frame,
         area: Rect,
-        sel: &mut Selection,
+        sel: &Selection,
         theme: Theme,
         mut row: impl FnMut(usize) -> Vec<Cell<'r>>,
     ) {
-        // Borders and header take three lines.
-        sel.height = usize::from(area.height.saturating_sub(3)).max(1);
-        sel.clamp(self.len);
-        let count = if self.len == 0 { String::new() } else { format!(" {}/{} ", sel.selected + 1, self.len) };
+        let height = table_rows(area);
+        let selected = sel.selected.min(self.len.saturating_sub(1));
+        let offset = sel.window(height, self.len);
+        let count = if self.len == 0 { String::new() } else { format!(" {}/{} ", selected + 1, self.len) };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(if self.focused { theme.border_focused() } else { theme.border() })
             .title(Line::from(Span::styled(format!(" {} ", self.title), theme.title())))
             .title_bottom(Line::from(count).right_aligned());
-        let end = (sel.offset + sel.height).min(self.len);
-        let rows: Vec<Row> = (sel.offset..end)
+        let end = (offset + height).min(self.len);
+        let rows: Vec<Row> = (offset..end)
             .map(|i| {
-                let style = match (i == sel.selected, self.focused) {
+                let style = match (i == selected, self.focused) {
                     (true, true) => theme.selected(),
                     (true, false) => theme.selected_unfocused(),
                     _ => theme.normal(),
@@ -245,5 +276,16 @@ mod tests {
         assert_eq!((s.selected, s.offset), (50, 50));
         s.clamp(20);
         assert_eq!((s.selected, s.offset), (19, 10));
+    }
+
+    #[test]
+    fn the_window_drawn_keeps_the_selection_in_sight_without_changing_it() {
+        let s = Selection { selected: 30, offset: 0, height: 10 };
+        // Laid out for ten rows, drawn in five: the window moves, the selection does not.
+        assert_eq!(s.window(5, 100), 26);
+        assert_eq!(s.window(40, 100), 0);
+        assert_eq!(s.window(40, 35), 0);
+        let s = Selection { selected: 2, offset: 50, height: 10 };
+        assert_eq!(s.window(10, 100), 2);
     }
 }

@@ -2,15 +2,170 @@
 //! family's or a need's record), instead of chains of one-field prompts:
 //! every field in sight, Tab between them, the core's problems next to the
 //! field they name (`plan.start`, `review.note`, `closing.date`), nothing
-//! typed lost on a refusal. The screens open these and send what `*_of`
-//! gives back.
+//! typed lost on a refusal. The screens open these in a `Sheet` and send
+//! what `*_of` gives back.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+use ratatui::Frame;
 use time::Date;
 
+use crate::api::BankError;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, PlacementOutcome};
-use crate::tui::widgets::form::{options, Field, Form};
+use crate::tui::keys::Hint;
+use crate::tui::screens::{Ctx, View};
+use crate::tui::source::CallError;
+use crate::tui::text::texts;
+use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
+
+texts!(Sx {
+    Plan => "Piano dell'affido da", "Placement plan from";
+    Review => "Verifica di", "Review of";
+    Closing => "Chiusura di", "Closing of";
+    AskClose => "Chiudere l'affido", "Close placement";
+    YesNo => "(s/n)", "(y/n)";
+    Sending => "invio…", "sending…";
+    Supervised => "incontri facilitati", "supervised contact";
+    ReviewsLabel => "verifiche (date separate da ,)", "planned reviews (dates, comma)";
+    Contact => "incontri famiglia d'origine", "contact with family of origin";
+    NotADate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
+        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
+});
+
+/// The title of a plan's, a review's or a closing's form, naming its record.
+pub fn title(what: Sx, code: &str, lang: Lang) -> String {
+    format!("{} {code}", what.get(lang))
+}
+
+/// The question before a closing is sent: which placement, on which day, how it ended.
+pub fn closing_question(code: &str, date: Date, outcome: PlacementOutcome, lang: Lang) -> String {
+    let yes_no = Sx::YesNo.get(lang);
+    format!("{} {code} · {} · {}? {yes_no}", Sx::AskClose.get(lang), format_date(date), outcome.label(lang))
+}
+
+/// A form that sends one change (a plan, a review, a closing): the form
+/// widget with its question before discarding, an optional confirmation
+/// before sending, and the core's refusal put back next to its fields.
+/// `W` says what the form is for (which record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet<W> {
+    pub editor: Editor,
+    pub what: W,
+    /// Asked before sending (a closing), until answered.
+    confirm: Option<String>,
+    /// Sent and not answered yet: keys wait, nothing is sent twice.
+    sending: bool,
+}
+
+/// What a key did to a sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetStep {
+    Stay,
+    /// Not a key of the form: the screen's or the application's.
+    Ignored,
+    /// Save asked: the screen reads the form (and may ask to confirm).
+    Save,
+    /// Confirmed: send it.
+    Send,
+    /// Leave the form (nothing to keep, or the operator said so).
+    Close,
+}
+
+impl<W> Sheet<W> {
+    pub fn new(form: Form, what: W) -> Sheet<W> {
+        Sheet { editor: Editor::new(form, None, 0), what, confirm: None, sending: false }
+    }
+
+    /// A question to answer before the change goes (s/y sends it).
+    pub fn ask(&mut self, question: String) {
+        self.confirm = Some(question);
+    }
+
+    /// The change went: keys wait for its answer.
+    pub fn sent(&mut self) {
+        self.sending = true;
+    }
+
+    pub fn is_sending(&self) -> bool {
+        self.sending
+    }
+
+    /// A text field has the keys, or a question waits for its answer (no
+    /// letter may switch screens under it).
+    pub fn captures_text(&self) -> bool {
+        self.confirm.is_some() || (!self.sending && self.editor.captures_text())
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.editor.unsaved()
+    }
+
+    pub fn hints(&self) -> Vec<Hint> {
+        if self.confirm.is_some() {
+            Vec::new()
+        } else {
+            self.editor.hints()
+        }
+    }
+
+    pub fn key(&mut self, ev: &KeyEvent, lang: Lang, today: Date) -> SheetStep {
+        if self.sending {
+            return SheetStep::Stay;
+        }
+        if self.confirm.take().is_some() {
+            let yes = matches!(ev.code, KeyCode::Char(c) if matches!(c.to_ascii_lowercase(), 's' | 'y'));
+            return if yes { SheetStep::Send } else { SheetStep::Stay };
+        }
+        match self.editor.key(ev, lang, today) {
+            EditStep::Stay => SheetStep::Stay,
+            EditStep::Ignored => SheetStep::Ignored,
+            EditStep::Save => SheetStep::Save,
+            EditStep::Close => SheetStep::Close,
+        }
+    }
+
+    pub fn mouse(&mut self, ev: &MouseEvent, lang: Lang, today: Date) -> bool {
+        self.confirm.is_none() && !self.sending && self.editor.mouse(ev, lang, today)
+    }
+
+    /// The local checks failed (`*_of` gave nothing): the status line names the fields.
+    pub fn to_fix(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let labels: Vec<String> =
+            self.editor.form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.label.clone()).collect();
+        ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+    }
+
+    /// The core refused: its problems next to the fields they name (what
+    /// was typed stays), anything else on top of the form and on the status line.
+    pub fn refused(&mut self, error: CallError, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        self.sending = false;
+        match error {
+            CallError::Bank(BankError::Invalid(problems)) => {
+                self.editor.form.set_problems(&problems, lang);
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+            }
+            other => {
+                let message = other.message(lang);
+                self.editor.form.top = vec![message.clone()];
+                ctx.error(message);
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        self.editor.render(frame, area, view);
+        if let Some(question) = &self.confirm {
+            crate::tui::help::confirm(frame, area, question, view);
+        } else if self.sending {
+            crate::tui::help::confirm(frame, area, Sx::Sending.get(view.lang), view);
+        }
+    }
+}
 
 /// The plan of a placement: `plan` as it is (or a proposal's draft).
 pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
@@ -23,7 +178,7 @@ pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
             Field::date("plan.start", lang, Some(plan.start)).required(),
             Field::date("plan.expected_end", lang, plan.expected_end),
             Field::number("plan.duration_months", lang, plan.duration_months.map(u64::from)),
-            Field::choice("plan.contact", lang, freqs, freq),
+            Field::choice("plan.contact", lang, freqs, freq).labelled(contact(lang)),
             Field::yes_no("plan.contact", lang, plan.contact.supervised).labelled(supervised(lang)),
             Field::text("plan.contact_notes", lang, &plan.contact_notes),
             Field::text("plan.review_dates", lang, &reviews).labelled(reviews_label(lang)),
@@ -126,18 +281,20 @@ fn checked(form: &mut Form, lang: Lang, today: Date) -> bool {
 }
 
 fn supervised(lang: Lang) -> &'static str {
-    lang.pick("incontri facilitati", "supervised contact")
+    Sx::Supervised.get(lang)
 }
 
+/// Short enough for the label's column at 80 columns.
 fn reviews_label(lang: Lang) -> &'static str {
-    lang.pick("verifiche previste (date, separate da virgola)", "planned reviews (dates, comma separated)")
+    Sx::ReviewsLabel.get(lang)
+}
+
+fn contact(lang: Lang) -> &'static str {
+    Sx::Contact.get(lang)
 }
 
 fn not_a_date(lang: Lang) -> &'static str {
-    lang.pick(
-        "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
-        "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)",
-    )
+    Sx::NotADate.get(lang)
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
-//! Small popups that ask one thing: a line of text (a reason, a code, a
-//! date) or one item of a short list (an outcome, a frequency).
+//! A small popup that asks one line of text (a step's note or reason, a
+//! code), typed through the one line editor. Anything longer is a form.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -14,7 +14,6 @@ use crate::tui::widgets::line_editor::{LineEditor, LineKey};
 
 texts!(Tx {
     Confirm => "Invio conferma · Esc annulla", "Enter confirms · Esc cancels";
-    Choose => "↑↓ scegli · Invio conferma · Esc annulla", "↑↓ choose · Enter confirms · Esc cancels";
 });
 
 /// What a key did to a popup.
@@ -68,63 +67,6 @@ impl Prompt {
     }
 }
 
-/// One item of a short list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pick {
-    pub title: String,
-    pub items: Vec<String>,
-    pub selected: usize,
-}
-
-impl Pick {
-    pub fn new(title: impl Into<String>, items: Vec<String>, selected: usize) -> Pick {
-        Pick { title: title.into(), selected: selected.min(items.len().saturating_sub(1)), items }
-    }
-
-    pub fn key(&mut self, ev: &KeyEvent) -> Step<usize> {
-        match ev.code {
-            KeyCode::Esc => return Step::Cancel,
-            KeyCode::Enter if !self.items.is_empty() => return Step::Done(self.selected),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1))
-            }
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = self.items.len().saturating_sub(1),
-            _ => {}
-        }
-        Step::Stay
-    }
-
-    pub fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        let theme = view.theme;
-        let widest = self.items.iter().map(|i| i.chars().count()).max().unwrap_or(0);
-        let widest = widest.max(self.title.chars().count()).max(Tx::Choose.get(view.lang).chars().count());
-        let width = (widest as u16 + 6).min(area.width.saturating_sub(4));
-        let rect = centered(area, width, self.items.len() as u16 + 4);
-        frame.render_widget(Clear, rect);
-        let mut lines: Vec<Line> = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let style = if i == self.selected { theme.selected() } else { theme.normal() };
-                Line::styled(format!(" {item} "), style)
-            })
-            .collect();
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(Tx::Choose.get(view.lang), theme.dim()));
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border_focused())
-            .title(Span::styled(format!(" {} ", self.title), theme.title()));
-        // Long lists scroll so the chosen item stays in view.
-        let room = usize::from(rect.height.saturating_sub(4)).max(1);
-        let scroll = self.selected.saturating_sub(room - 1) as u16;
-        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,16 +86,5 @@ mod tests {
         p.key(&ev(KeyCode::Backspace));
         assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done("F-2026-0".into()));
         assert_eq!(p.key(&ev(KeyCode::Esc)), Step::Cancel);
-    }
-
-    #[test]
-    fn a_pick_stays_inside_its_list() {
-        let mut p = Pick::new("t", vec!["a".into(), "b".into()], 5);
-        assert_eq!(p.selected, 1);
-        p.key(&ev(KeyCode::Down));
-        assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done(1));
-        p.key(&ev(KeyCode::Up));
-        p.key(&ev(KeyCode::Up));
-        assert_eq!(p.key(&ev(KeyCode::Enter)), Step::Done(0));
     }
 }

@@ -13,7 +13,6 @@ mod kind;
 
 pub use kind::{Own, OwnKeys, RecordUi};
 
-use std::cell::Cell;
 use std::collections::{BTreeSet, VecDeque};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
@@ -130,7 +129,7 @@ pub struct RecordScreen<K: RecordUi> {
     mode: Mode<K::Record>,
     /// Where the table was last drawn: the mouse's rows and the keys' page
     /// height. Layout, not data: drawing records it and changes nothing else.
-    list_area: Cell<Rect>,
+    list_area: Rect,
     /// Records changed while their card or form was shown: their rows are asked again on Esc.
     changed_rows: Vec<K::Code>,
     /// Rows asked again, in the order asked (replies come in that order).
@@ -182,7 +181,7 @@ impl<K: RecordUi> RecordScreen<K> {
             filter: String::new(),
             editing_filter: false,
             mode: Mode::List,
-            list_area: Cell::new(Rect::default()),
+            list_area: Rect::default(),
             changed_rows: Vec::new(),
             rows_asked: VecDeque::new(),
             stale: false,
@@ -287,7 +286,7 @@ impl<K: RecordUi> RecordScreen<K> {
 
     /// Rows that fit in the table as last drawn (borders and header take three lines).
     fn page_rows(&self) -> usize {
-        usize::from(self.list_area.get().height.saturating_sub(3)).max(1)
+        usize::from(self.list_area.height.saturating_sub(3)).max(1)
     }
 
     /// The selection's window fitted to the table as last drawn, as drawing
@@ -656,7 +655,7 @@ impl<K: RecordUi> RecordScreen<K> {
         }
     }
 
-    /// Draws the list or the card; changes nothing but where the table was drawn.
+    /// Draws the list or the card; changes nothing.
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
         match &self.mode {
             Mode::Detail { record, scroll } => self.draw_card(frame, area, view, record, *scroll),
@@ -676,14 +675,24 @@ impl<K: RecordUi> RecordScreen<K> {
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
     }
 
+    /// Where the list's parts go in `area`: the filter line, the table and
+    /// (services) the selected record's card; one layout for drawing,
+    /// clicks and page heights.
+    fn layout(&self, area: Rect) -> (Rect, Rect, Option<Rect>) {
+        let [bar, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        if !K::PREVIEW {
+            return (bar, list, None);
+        }
+        // The list as tall as it needs (at most half), the selected record's card below.
+        let height = (self.shown.len() as u16 + 3).clamp(5, area.height / 2);
+        let [top, card] = Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(list);
+        (bar, top, Some(card))
+    }
+
     fn draw_list(&self, frame: &mut Frame, area: Rect, view: &View) {
         let (lang, theme) = (view.lang, view.theme);
-        let [bar, mut list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-        if K::PREVIEW {
-            // The list as tall as it needs (at most half), the selected record's card below.
-            let height = (self.shown.len() as u16 + 3).clamp(5, area.height / 2);
-            let [top, card] = Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(list);
-            list = top;
+        let (bar, list, card) = self.layout(area);
+        if let Some(card) = card {
             let lines = match self.selected() {
                 Some(r) => doc::lines(&self.kind.document(r, lang), theme, card.width.saturating_sub(2)),
                 None => Vec::new(),
@@ -709,7 +718,6 @@ impl<K: RecordUi> RecordScreen<K> {
             spans.push(Span::styled("█", theme.key()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        self.list_area.set(list);
         let (header, widths) = K::columns(lang, list.width);
         let table = TableView {
             title: K::title(lang).to_string(),
@@ -719,9 +727,7 @@ impl<K: RecordUi> RecordScreen<K> {
             focused: true,
             empty: if self.loaded { K::empty(lang) } else { T::Loading.get(lang) },
         };
-        // The window as the keys left it, fitted to this frame's height.
-        let mut sel = self.sel;
-        table.render(frame, list, &mut sel, theme, |i| K::cells(&self.rows[self.shown[i]], lang, list.width, theme));
+        table.render(frame, list, &self.sel, theme, |i| K::cells(&self.rows[self.shown[i]], lang, list.width, theme));
         if self.more.is_some() {
             loading_more(frame, list, theme, T::LoadingMore.get(lang));
         }
@@ -859,7 +865,7 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             return Outcome::Ignored;
         }
         self.fit();
-        let outcome = match self.sel.pointer(ev, self.list_area.get(), self.shown.len()) {
+        let outcome = match self.sel.pointer(ev, self.list_area, self.shown.len()) {
             Pointer::Open => self.act(Act::Open, ctx),
             Pointer::Scrolled | Pointer::Selected => Outcome::Done,
             Pointer::Ignored => Outcome::Ignored,
@@ -924,9 +930,17 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
         matches!(&self.mode, Mode::Form { editor, .. } if editor.unsaved())
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, view: &View) {
-        // The form widget still keeps its scroll while drawing; the list and the card do not.
+    fn place(&mut self, area: Rect, view: &View) {
+        let (_, list, _) = self.layout(area);
+        self.list_area = list;
+        self.sel.fit(list, self.shown.len());
         if let Mode::Form { editor, .. } = &mut self.mode {
+            editor.place(area, view.lang);
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if let Mode::Form { editor, .. } = &self.mode {
             return editor.render(frame, area, view);
         }
         self.draw(frame, area, view);

@@ -1,0 +1,371 @@
+//! The one write path of every record kind: load → check the rights →
+//! check the base revision → validate → write (one transaction: records,
+//! secondary index entries, audit entries) → hand the committed records to
+//! the in-memory indexes, as written, without reading them back.
+//!
+//! A kind's own file says only what is particular to it: who may change a
+//! record, what to validate, how the new record is built from the input
+//! and the old one. Several records may go in one transaction (a sibling
+//! group, a proposal and the needs it moves): the first one staged is the
+//! one the reply names, the others are its `also_changed`, in order.
+
+use std::cell::RefCell;
+
+use time::OffsetDateTime;
+
+use crate::access::Involved;
+use crate::matching::MatchIndex;
+use crate::model::{Comuni, Meta, RecordKind};
+use crate::search::SearchIndex;
+use crate::store::audit::{changed_fields, AuditAction};
+use crate::store::codec::Versioned;
+use crate::store::{StoreTx, TreeId, TxResult};
+
+use super::index::{self, Entries};
+use super::*;
+
+thread_local! {
+    /// What this thread's request saved, with the services each record
+    /// belongs to: whom the change concerns is known without reading the
+    /// records back (`take_written`).
+    static WRITTEN: RefCell<Vec<(String, Involved)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The records saved on this thread since the last call, by code, with
+/// the services each belongs to.
+pub(super) fn take_written() -> Vec<(String, Involved)> {
+    WRITTEN.take()
+}
+
+/// A kind of record the bank keeps in its tree under a key, with a revision.
+pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
+    const KIND: RecordKind;
+
+    /// Its key in its tree (`TreeId::of(KIND)`).
+    fn key(&self) -> Vec<u8>;
+
+    /// How replies and the audit log name it: `F-2026-0042`, a user, an ambito's name.
+    fn code(&self) -> String;
+
+    fn meta(&self) -> &Meta;
+
+    fn meta_mut(&mut self) -> &mut Meta;
+
+    /// Its entries in the secondary indexes (status, service, comune,
+    /// referent), kept in the record's transaction; none for most kinds
+    /// (only a kind with a code letter may have them: it prefixes the entries).
+    fn entries(&self) -> Option<Entries> {
+        None
+    }
+
+    /// What an update changed, as the audit log and the reply name it.
+    fn changed(old: &Self, new: &Self) -> Vec<String> {
+        changed_fields(old, new)
+    }
+
+    /// The services it belongs to, as the access table needs them to tell
+    /// whom its change concerns (`changes.rs`).
+    fn involved(&self) -> Involved {
+        Involved::Nobody
+    }
+
+    /// Takes the record into the matching index, if matching knows of its kind.
+    fn matched(&self, _index: &mut MatchIndex, _comuni: &Comuni) {}
+
+    /// Takes the record into the search index, if search finds its kind.
+    fn searched(&self, _index: &mut SearchIndex) {}
+}
+
+/// One record staged for a write, whatever its kind.
+trait Staged {
+    fn write(&self, tx: &StoreTx, now: OffsetDateTime, by: &str) -> TxResult<(), BankError>;
+    fn matched(&self, index: &mut MatchIndex, comuni: &Comuni);
+    fn searched(&self, index: &mut SearchIndex);
+    fn involved(&self) -> Involved;
+    fn code(&self) -> String;
+    /// The revision it is written with.
+    fn revision(&self) -> u64;
+    fn changed(&self) -> &[String];
+    /// An update that changes nothing.
+    fn is_unchanged(&self) -> bool;
+}
+
+struct Put<T: Stored> {
+    /// The record as written.
+    record: T,
+    revision: u64,
+    /// The record it replaces (its index entries move).
+    old: Option<T>,
+    action: AuditAction,
+    /// What the audit entry names.
+    fields: Vec<String>,
+    /// What the reply names.
+    changed: Vec<String>,
+}
+
+impl<T: Stored> Staged for Put<T> {
+    fn write(&self, tx: &StoreTx, now: OffsetDateTime, by: &str) -> TxResult<(), BankError> {
+        let key = self.record.key();
+        tx.put(TreeId::of(T::KIND), &key, self.revision, &self.record)?;
+        if let Some(new) = self.record.entries() {
+            let old = self.old.as_ref().and_then(Stored::entries);
+            index::replace(tx, T::KIND.code_prefix() as u8, &key, old.as_ref(), &new)?;
+        }
+        tx.audit(now, by, self.action, &self.record.code(), self.fields.clone())?;
+        Ok(())
+    }
+
+    fn matched(&self, index: &mut MatchIndex, comuni: &Comuni) {
+        self.record.matched(index, comuni);
+    }
+
+    fn searched(&self, index: &mut SearchIndex) {
+        self.record.searched(index);
+    }
+
+    fn involved(&self) -> Involved {
+        self.record.involved()
+    }
+
+    fn code(&self) -> String {
+        self.record.code()
+    }
+
+    fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn changed(&self) -> &[String] {
+        &self.changed
+    }
+
+    fn is_unchanged(&self) -> bool {
+        self.old.is_some() && self.changed.is_empty()
+    }
+}
+
+/// What one request writes, in one transaction: its moment, its author and
+/// the records, the one the reply names first.
+pub(super) struct WriteSet {
+    pub now: OffsetDateTime,
+    pub by: String,
+    puts: Vec<Box<dyn Staged>>,
+    /// How the audit log names the change of the record `update_record`
+    /// updates, when a step of its life rather than the fields changed.
+    record_step: Option<(AuditAction, Vec<String>)>,
+}
+
+impl WriteSet {
+    pub fn new(now: OffsetDateTime, by: &str) -> WriteSet {
+        WriteSet { now, by: by.to_string(), puts: Vec::new(), record_step: None }
+    }
+
+    /// In `update_record`'s `build`: the record updated is put on record
+    /// as this step of its life (a proposal accepted) with its own words.
+    pub fn record_as_step(&mut self, action: AuditAction, fields: &[&str]) -> &mut Self {
+        self.record_step = Some((action, fields.iter().map(|f| f.to_string()).collect()));
+        self
+    }
+
+    /// A new record, revision 1.
+    pub fn create<T: Stored>(&mut self, record: T) -> &mut Self {
+        self.create_as(record, AuditAction::Create)
+    }
+
+    /// A new record, put on record as `action` (the first administrator).
+    pub fn create_as<T: Stored>(&mut self, record: T, action: AuditAction) -> &mut Self {
+        let put = Put { record, revision: 1, old: None, action, fields: vec![], changed: vec![] };
+        self.puts.push(Box::new(put));
+        self
+    }
+
+    /// `old` at `revision` becomes `new`: touched now by the author, the
+    /// audit entry naming the fields changed.
+    pub fn update<T: Stored>(&mut self, revision: u64, old: T, new: T) -> &mut Self {
+        self.push_update(revision, old, new, AuditAction::Update, None, None)
+    }
+
+    /// An update whose record names what it changed `through` (a proposal,
+    /// a placement) rather than the author: the shared view of a need must
+    /// not tell a third service which other service's operator moved it
+    /// (the audit entry keeps the author).
+    pub fn update_through<T: Stored>(&mut self, revision: u64, old: T, new: T, through: &str) -> &mut Self {
+        self.push_update(revision, old, new, AuditAction::Update, None, Some(through))
+    }
+
+    /// A step of a record's life (a proposal accepted, withdrawn), put on
+    /// record as `action` with its own words rather than the fields changed.
+    pub fn step<T: Stored>(
+        &mut self,
+        revision: u64,
+        old: T,
+        new: T,
+        action: AuditAction,
+        fields: &[&str],
+    ) -> &mut Self {
+        let fields = fields.iter().map(|f| f.to_string()).collect();
+        self.push_update(revision, old, new, action, Some(fields), None)
+    }
+
+    fn push_update<T: Stored>(
+        &mut self,
+        revision: u64,
+        old: T,
+        mut new: T,
+        action: AuditAction,
+        fields: Option<Vec<String>>,
+        through: Option<&str>,
+    ) -> &mut Self {
+        let changed = T::changed(&old, &new);
+        let fields = fields.unwrap_or_else(|| changed.clone());
+        let mut meta = old.meta().touched(self.now, &self.by);
+        if let Some(through) = through {
+            meta.updated_by = through.to_string();
+        }
+        *new.meta_mut() = meta;
+        let put = Put { record: new, revision: revision + 1, old: Some(old), action, fields, changed };
+        self.puts.push(Box::new(put));
+        self
+    }
+
+    /// The records staged after `other`'s, in order.
+    pub fn append(&mut self, other: WriteSet) -> &mut Self {
+        self.puts.extend(other.puts);
+        self
+    }
+}
+
+/// What a write committed, as the reply says it.
+pub(super) struct Written {
+    pub code: String,
+    pub revision: u64,
+    pub changed: Vec<String>,
+    /// The other records of the transaction, in the order they were written.
+    pub also: Vec<String>,
+}
+
+impl Written {
+    pub fn saved(self) -> Reply {
+        Reply::Saved(Saved { code: self.code, revision: self.revision, changed: self.changed, also_changed: self.also })
+    }
+}
+
+impl Bank {
+    /// The path of an update, whole: under the write lock, loads the record
+    /// at `key`, asks `may` whether the caller may change it, refuses a
+    /// `base` revision that is not the current one, lets `build` validate
+    /// and make the new record (staging any other record it moves in
+    /// `also`), and commits.
+    pub(super) fn update_record<T: Stored>(
+        &self,
+        who: &Principal,
+        key: &[u8],
+        code: &str,
+        base: u64,
+        may: impl FnOnce(&T) -> Result<(), BankError>,
+        build: impl FnOnce(&T, &mut WriteSet) -> Result<T, BankError>,
+    ) -> Response {
+        let _w = self.write_lock();
+        let (revision, old) = self.load_for_update::<T>(key, code, base, may)?;
+        let mut also = WriteSet::new(self.clock.now(), &who.user);
+        let new = build(&old, &mut also)?;
+        let mut set = WriteSet::new(also.now, &who.user);
+        let (action, fields) = match also.record_step.take() {
+            Some((action, fields)) => (action, Some(fields)),
+            None => (AuditAction::Update, None),
+        };
+        set.push_update(revision, old, new, action, fields, None).append(also);
+        Ok(self.commit(set)?.saved())
+    }
+
+    /// Loads the record at `key` for a change based on revision `base`:
+    /// not found, not allowed (`may`), or changed meanwhile (a conflict
+    /// naming both revisions and who changed it) are refused, in that order.
+    pub(super) fn load_for_update<T: Stored>(
+        &self,
+        key: &[u8],
+        code: &str,
+        base: u64,
+        may: impl FnOnce(&T) -> Result<(), BankError>,
+    ) -> Result<(u64, T), BankError> {
+        let (revision, old) = self
+            .store
+            .get::<T>(TreeId::of(T::KIND), key)?
+            .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+        may(&old)?;
+        if base != revision {
+            return Err(conflict(code.to_string(), base, revision, old.meta()));
+        }
+        Ok((revision, old))
+    }
+
+    /// Writes `set` in one transaction (records, index entries, audit),
+    /// flushed, then hands its records to the in-memory indexes. An update
+    /// that changes nothing, alone, writes nothing and keeps its revision.
+    /// Called under the write lock, so the next write sees the indexes.
+    pub(super) fn commit(&self, set: WriteSet) -> Result<Written, BankError> {
+        if let [only] = set.puts.as_slice() {
+            if only.is_unchanged() {
+                let code = only.code();
+                WRITTEN.with_borrow_mut(|w| w.push((code.clone(), only.involved())));
+                return Ok(Written { code, revision: only.revision() - 1, changed: vec![], also: vec![] });
+            }
+        }
+        self.store.transact(|tx| write_all(tx, &set))?;
+        Ok(self.indexed(set))
+    }
+
+    /// As [`Bank::commit`], for a set whose first record takes the next
+    /// number of `series` (`F/2026`): the number is drawn, and `build`
+    /// makes the set with it, inside the transaction (it may run again if
+    /// the transaction is retried, so it only builds).
+    pub(super) fn commit_numbered(&self, series: &str, build: impl Fn(u32) -> WriteSet) -> Result<Written, BankError> {
+        let set = self.store.transact(|tx| {
+            let number = tx.next_number::<BankError>(series)?;
+            let set = build(number);
+            write_all(tx, &set)?;
+            Ok(set)
+        })?;
+        Ok(self.indexed(set))
+    }
+
+    /// The committed records go to the in-memory indexes as written (one
+    /// index at a time: a reader never waits on both).
+    fn indexed(&self, set: WriteSet) -> Written {
+        {
+            let mut matching = self.index_mut();
+            for put in &set.puts {
+                put.matched(&mut matching, self.comuni);
+            }
+        }
+        {
+            let mut search = self.search_mut();
+            for put in &set.puts {
+                put.searched(&mut search);
+            }
+        }
+        WRITTEN.with_borrow_mut(|w| w.extend(set.puts.iter().map(|p| (p.code(), p.involved()))));
+        let mut puts = set.puts.iter();
+        let first = puts.next().expect("a write writes a record");
+        Written {
+            code: first.code(),
+            revision: first.revision(),
+            changed: first.changed().to_vec(),
+            also: puts.map(|p| p.code()).collect(),
+        }
+    }
+}
+
+/// One record read from the store (at start-up, after an import) into
+/// fresh indexes, as a write would hand it.
+pub(super) fn take_in<T: Stored>(record: &T, matching: &mut MatchIndex, search: &mut SearchIndex, comuni: &Comuni) {
+    record.matched(matching, comuni);
+    record.searched(search);
+}
+
+fn write_all(tx: &StoreTx, set: &WriteSet) -> TxResult<(), BankError> {
+    for put in &set.puts {
+        put.write(tx, set.now, &set.by)?;
+    }
+    Ok(())
+}
