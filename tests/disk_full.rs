@@ -370,6 +370,181 @@ fn under_the_reserve_every_write_is_refused_and_every_read_answered_in_process()
     );
 }
 
+/// A bank in process, as root, with service S-001, operator anna and
+/// `families` families: their codes.
+fn seeded_bank_in_process(bank: &banca::bank::Bank, families: usize) -> Vec<String> {
+    let root = banca::bank::Actor::server_user("root");
+    let ask = |request: Request| bank.handle(&root, request).unwrap_or_else(|e| panic!("refused: {e:?}"));
+    ask(Request::Init { admin: None });
+    ask(Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
+    let anna = operator_input("Anna Operatrice", banca::model::Role::Operator, Some(S1));
+    ask(Request::OperatorCreate { user: ANNA.into(), input: anna });
+    (0..families)
+        .map(|_| match ask(Request::FamilyCreate { input: family_in(S1, ANNA) }) {
+            Reply::Saved(s) => s.code,
+            other => panic!("expected Saved, got {other:?}"),
+        })
+        .collect()
+}
+
+/// Every family of `codes` reads back, nothing else is listed, the audit
+/// chain verifies (init, Dalmine, service, operator, one a family) and a
+/// new write is saved.
+fn holds_every_write(bank: &banca::bank::Bank, codes: &[String]) {
+    let root = banca::bank::Actor::server_user("root");
+    let ask = |request: Request| bank.handle(&root, request).unwrap_or_else(|e| panic!("refused: {e:?}"));
+    let mut listed = match ask(Request::FamilyList { filter: FamilyFilter::default() }) {
+        Reply::Families(v) => v.into_iter().map(|f| f.code.to_string()).collect::<Vec<_>>(),
+        other => panic!("expected Families, got {other:?}"),
+    };
+    listed.sort();
+    let mut expected = codes.to_vec();
+    expected.sort();
+    assert_eq!(listed, expected, "every acknowledged family, and no other");
+    for code in codes {
+        let code = FamilyCode::parse(code).expect("a family code");
+        assert!(matches!(ask(Request::FamilyGet { code }), Reply::Family(_)), "{code} reads back");
+    }
+    match ask(Request::AuditVerify) {
+        Reply::AuditVerified { entries, .. } => assert_eq!(entries, 4 + codes.len() as u64),
+        other => panic!("expected AuditVerified, got {other:?}"),
+    }
+    assert!(matches!(ask(Request::FamilyCreate { input: family_in(S1, ANNA) }), Reply::Saved(_)));
+}
+
+fn files_in(folder: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| {
+                    format!(
+                        "{} ({} bytes)",
+                        e.file_name().to_string_lossy(),
+                        e.metadata().map(|m| m.len()).unwrap_or(0)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.join(", ")
+}
+
+/// The cause of the flaky "Read corrupted data at file offset None" after
+/// the test above (docs/storage.md, "Disk full and other write errors"):
+/// sled writes a snapshot of its page table as it opens a bank; on a full
+/// disk that write can fail after the log's own writes succeeded, and leave
+/// `snap.<lsn>.generating`, empty or cut short, which sled's next open took
+/// for the newest snapshot: the bank never opened again. Here, without
+/// chance: a bank closed after some writes (its next open writes a
+/// snapshot) is opened on a disk with 0, 4, 8… KiB free, from the same
+/// copy each time, until one open succeeds; after each open refused for
+/// space, the space comes back and the bank opens, with every write.
+#[test]
+fn a_bank_opened_on_a_full_disk_opens_once_space_is_back_with_every_write() {
+    use banca::bank::{Bank, BankConfig, SystemClock};
+    let dir = tempfile::Builder::new().prefix("bc").tempdir_in("/tmp").expect("temporary folder");
+    let Some(disk) = Tmpfs::mount(&dir.path().join("disk"), DISK_MIB) else { return };
+    let path = disk.0.join("bank");
+    let open = |create: bool| {
+        let config = BankConfig { disk_reserve: Some(0), cache_bytes: 4 << 20, ..BankConfig::default() };
+        Bank::open(&path, config, create, std::sync::Arc::new(SystemClock::new()))
+    };
+    let bank = open(true).expect("a new bank");
+    let codes = seeded_bank_in_process(&bank, 40);
+    drop(bank);
+    let closed = dir.path().join("closed");
+    copy_folder(&path, &closed);
+
+    // One open from the closed copy with `free_kib` KiB free: true when it
+    // opened there; else it was refused for space, and opens once space is back.
+    let (mut refused, mut unfinished) = (0, 0);
+    let mut open_with = |free_kib: u64| -> bool {
+        std::fs::remove_dir_all(&path).expect("the last try's bank goes");
+        copy_folder(&closed, &path);
+        let filler = disk.fill(free_kib << 10);
+        let opened = match open(false) {
+            Ok(bank) => Some(bank),
+            Err(e) if e.io_error().is_some_and(|e| e.raw_os_error() == Some(libc::ENOSPC)) => None,
+            Err(e) => panic!("{free_kib} KiB free: expected no space left, got {e}"),
+        };
+        let left = files_in(&path);
+        std::fs::remove_file(filler).expect("the filler goes");
+        let was_opened = opened.is_some();
+        let bank = match opened {
+            Some(bank) => bank,
+            None => {
+                refused += 1;
+                unfinished += usize::from(left.contains(".generating"));
+                open(false).unwrap_or_else(|e| panic!("refused with {free_kib} KiB free, then with space: {e}; {left}"))
+            }
+        };
+        holds_every_write(&bank, &codes);
+        was_opened
+    };
+    // 64 KiB steps until it opens, then every 4 KiB below that.
+    let first = (0..=4096u64).step_by(64).find(|&kib| open_with(kib)).expect("it opens with 4 MiB free");
+    for kib in (first.saturating_sub(60)..first).step_by(4) {
+        open_with(kib);
+    }
+    eprintln!(
+        "opened with {first} KiB free; {refused} opens refused for space, {unfinished} of them leaving an \
+         unfinished snapshot, and each opened once space was back"
+    );
+    assert!(refused > 0, "no open was refused for space: the test does not test a full disk");
+}
+
+/// Copies a closed bank's folder (files and subfolders).
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("the copy's folder");
+    for entry in std::fs::read_dir(from).expect("the folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("its type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a file copied");
+        }
+    }
+}
+
+/// Without root: a snapshot sled left unfinished (empty, or cut short as a
+/// failed write leaves it), newer than any other, does not stop the bank
+/// opening with every write; the open removes it.
+#[test]
+fn an_unfinished_sled_snapshot_does_not_stop_the_bank_opening() {
+    use banca::bank::{Bank, BankConfig, SystemClock};
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("bank");
+    let open = |create: bool| {
+        let config = BankConfig { disk_reserve: Some(0), cache_bytes: 4 << 20, ..BankConfig::default() };
+        Bank::open(&path, config, create, std::sync::Arc::new(SystemClock::new()))
+    };
+    let bank = open(true).expect("a new bank");
+    let codes = seeded_bank_in_process(&bank, 5);
+    drop(bank);
+    // Opened and closed again: sled has written a whole snapshot.
+    drop(open(false).expect("the bank opens"));
+    let whole: Vec<PathBuf> = std::fs::read_dir(&path)
+        .expect("the bank's folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("snap.")))
+        .collect();
+    assert_eq!(whole.len(), 1, "one snapshot: {}", files_in(&path));
+    let bytes = std::fs::read(&whole[0]).expect("the snapshot");
+
+    for (name, content) in
+        [("snap.7FFFFFFFFFFFFFFF.generating", &[][..]), ("snap.7FFFFFFFFFFFFFFE.generating", &bytes[..bytes.len() / 2])]
+    {
+        std::fs::write(path.join(name), content).expect("an unfinished snapshot");
+        let bank = open(false).unwrap_or_else(|e| panic!("with {name} of {} bytes: {e}", content.len()));
+        assert!(!path.join(name).exists(), "{name} is removed: {}", files_in(&path));
+        drop(bank);
+    }
+    let bank = open(false).expect("the bank opens");
+    holds_every_write(&bank, &codes);
+}
+
 // ---------------------------------------------------------------------------
 // The long run (ignored; docs/performance.md gives the command and figures):
 // kill -9 trials during writes, then disk-full cycles, 0 acknowledged writes lost.

@@ -108,6 +108,7 @@ impl Store {
 /// just dropped is being let go by sled's background threads. Wait for
 /// them a little rather than report a lock nobody holds.
 fn open_sled(path: &Path, opts: &OpenOptions) -> Result<sled::Db, StoreError> {
+    discard_unfinished_snapshots(path)?;
     let config = sled::Config::new().path(path).cache_capacity(opts.cache_bytes).mode(sled::Mode::LowSpace);
     let mut waited = std::time::Duration::ZERO;
     loop {
@@ -119,6 +120,36 @@ fn open_sled(path: &Path, opts: &OpenOptions) -> Result<sled::Db, StoreError> {
             other => return Ok(other?),
         }
     }
+}
+
+/// sled 0.34 writes a snapshot of its page table as it opens a bank, to
+/// `snap.<lsn>.generating`, renamed `snap.<lsn>` once written and synced. A
+/// write that fails (ENOSPC when the disk is full: the open that waits for
+/// space meets it) leaves the `.generating` file behind, empty or cut short,
+/// and sled's next open reads it as the newest snapshot: "Read corrupted
+/// data at file offset None", for good (sled#1527). Such a file was never
+/// used: sled goes on only once it is renamed, so nothing on disk depends on
+/// it, and the next open rebuilds it from the previous snapshot and the log.
+/// It goes, then, before sled looks; we hold the bank's lock, so no sled of
+/// another process is writing it.
+fn discard_unfinished_snapshots(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+    for entry in fs::read_dir(path).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            fs::remove_file(entry.path()).map_err(io)?;
+            tracing::warn!(
+                bank = %path.display(),
+                file = %name,
+                size,
+                "removed a snapshot sled did not finish writing (a failed write, such as a full disk); sled rebuilds it from its log"
+            );
+        }
+    }
+    Ok(())
 }
 
 fn lock_exclusive(file: File, path: &Path) -> Result<Flock<File>, StoreError> {
