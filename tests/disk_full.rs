@@ -11,6 +11,9 @@
 //!   exits 4; restarted (it waits for space to open the bank), the bank
 //!   holds every acknowledged write, the failed one whole or not at all, and
 //!   its audit chain verifies.
+//! - A bank opened on a full disk opens once space is back, with every
+//!   write: the snapshot sled could not finish (`snap.*.generating`, the
+//!   flaky "Read corrupted data at file offset None") is removed first.
 //!
 //! Without root (or without permission to mount) the tests say so and pass.
 
