@@ -132,10 +132,21 @@ fn counts(c: &mut Client) -> (u64, u64) {
     }
 }
 
+/// Every family's code, page after page (the long run makes more than a page).
 fn listed(c: &mut Client) -> Vec<String> {
-    match ok(c, Request::FamilyList { filter: FamilyFilter::default() }) {
-        Reply::Families(v) => v.into_iter().map(|f| f.code.to_string()).collect(),
-        other => panic!("expected Families, got {other:?}"),
+    let mut codes = Vec::new();
+    let mut after = None;
+    loop {
+        match ok(c, Request::FamilyList { filter: FamilyFilter { after, ..FamilyFilter::default() } }) {
+            Reply::Families(page) => {
+                codes.extend(page.items.iter().map(|f| f.code.to_string()));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => return codes,
+                }
+            }
+            other => panic!("expected Families, got {other:?}"),
+        }
     }
 }
 
