@@ -82,6 +82,19 @@ impl Tmpfs {
         f.sync_all().ok();
         path
     }
+
+    /// Removes the filler and waits until the filesystem has its space back:
+    /// a process another test forks while the filler is open holds it, and
+    /// its space, until that process execs.
+    fn free_again(&self, filler: PathBuf) {
+        let (before, size) = (self.free(), std::fs::metadata(&filler).expect("the filler").len());
+        std::fs::remove_file(filler).expect("the filler goes");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.free() < before + size / 2 {
+            assert!(Instant::now() < deadline, "the filler's space did not come back: {} bytes free", self.free());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 impl Drop for Tmpfs {
@@ -225,7 +238,7 @@ fn a_full_disk_refuses_writes_with_no_trace_and_they_resume_once_space_is_freed(
     assert_eq!(warnings, 1, "the log says it once for three refusals:\n{log}");
 
     // Space is back: the next write succeeds, on the same server.
-    std::fs::remove_file(filler).expect("the filler goes");
+    disk.free_again(filler);
     let out = place.banca_as("root", "root", &FAMILY_ADD);
     assert!(out.status.success(), "family add once space is freed: {}", String::from_utf8_lossy(&out.stderr));
     let after = counts(&mut admin);
@@ -483,7 +496,7 @@ fn a_bank_opened_on_a_full_disk_opens_once_space_is_back_with_every_write() {
             Err(e) => panic!("{free_kib} KiB free: expected no space left, got {e}"),
         };
         let left = files_in(&path);
-        std::fs::remove_file(filler).expect("the filler goes");
+        disk.free_again(filler);
         let was_opened = opened.is_some();
         let bank = match opened {
             Some(bank) => bank,
@@ -864,7 +877,7 @@ fn long_run_kill_9_trials_and_disk_full_cycles_lose_no_acknowledged_write() {
             assert!(refused.load(Ordering::SeqCst) > 0, "cycle {cycle}: no write was tried");
             refusals += refused.load(Ordering::SeqCst);
             lost += book.check(&mut place.client(), true);
-            std::fs::remove_file(filler).expect("the filler goes");
+            disk.free_again(filler);
             let mut c = place.client();
             assert!(
                 matches!(ok(&mut c, Request::FamilyCreate { input: family_in(S1, ANNA) }), Reply::Saved(s) if book.created.lock().unwrap().insert(s.code.clone()))
