@@ -22,6 +22,9 @@ use crate::store::{meta_key, TreeId};
 
 use super::*;
 
+/// 5: a proposal's step the bank took by itself carries its `cause` (a
+/// step without one has no such key, as in version 4). Files of versions 4
+/// and 3 are still restored.
 /// 4: an audit entry hashed with the canonical encoding carries its
 /// `hash_version` (one hashed over bincode's bytes, version 0, has no such
 /// key, as in version 3). Files of version 3 are still restored.
@@ -30,7 +33,10 @@ use super::*;
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 4;
+pub const EXPORT_VERSION: u32 = 5;
+/// The last version before steps' causes: restored as it is (no step has
+/// one), re-exported as the current one.
+pub(super) const EXPORT_VERSION_NO_STEP_CAUSES: u32 = 4;
 /// The last version before audit hash versions: restored as it is (its
 /// entries are all of hash version 0), re-exported as the current one.
 pub(super) const EXPORT_VERSION_NO_HASH_VERSIONS: u32 = 3;
