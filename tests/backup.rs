@@ -623,3 +623,26 @@ fn a_version_4_header_over_a_step_with_a_cause_is_refused_at_its_line() {
     }
     assert!(target.store().is_empty());
 }
+
+#[test]
+fn a_cause_naming_a_need_the_proposal_is_not_for_is_refused() {
+    let (fx, _, _) = bank_with_a_proposal_withdrawn_by_closing();
+    let mut lines = export(&fx);
+    let line = nth(&lines, "proposal", 0);
+    edit(&mut lines[line], |v| {
+        v["proposal"]["record"]["steps"][1]["cause"]["need_closed"]["need"] = json!("R-2026-0077");
+    });
+    reseal(&mut lines);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => assert_eq!(
+            faults[0].problem,
+            LineFault::Invalid(vec![Problem::new(
+                Field::StepsCause.at(1),
+                Reason::UnknownCode { code: "R-2026-0077".into() }
+            )])
+        ),
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}

@@ -468,7 +468,7 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             if record.needs.is_empty() {
                 problems.push(Problem::new(Field::Needs, Reason::Required));
             }
-            problems.extend(step_problems(&record.steps));
+            problems.extend(step_problems(record));
             if record.steps.last().is_none_or(|s| s.status != record.status) {
                 problems.push(Problem::new(
                     Field::Steps,
@@ -528,12 +528,23 @@ pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw
 }
 
 /// The texts of a proposal's steps: each note plain, within bounds, as
-/// `ProposalStep` requests check them.
-fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
+/// `ProposalStep` requests check them; a cause names one of the
+/// proposal's own needs, or another proposal.
+fn step_problems(proposal: &Proposal) -> Vec<Problem> {
     let mut p = Problems::new();
-    for (i, s) in steps.iter().enumerate() {
+    for (i, s) in proposal.steps.iter().enumerate() {
         p.limit_text(Field::StepsNote.at(i), &s.note, crate::model::proposal::MAX_STEP_NOTE);
         p.require_text(Field::StepsBy.at(i), &s.by, 32);
+        let stranger = match s.cause {
+            Some(StepCause::NeedClosed { need, .. }) => (!proposal.needs.contains(&need)).then(|| need.to_string()),
+            Some(StepCause::PlacedElsewhere { proposal: other, .. }) => {
+                (other == proposal.code).then(|| other.to_string())
+            }
+            None => None,
+        };
+        if let Some(code) = stranger {
+            p.push(Field::StepsCause.at(i), Reason::UnknownCode { code });
+        }
     }
     p.into_vec()
 }

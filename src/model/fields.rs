@@ -197,6 +197,7 @@ fields! {
     Steps: "steps", "passaggi", "steps", -;
     StepsNote: "steps[].note", "nota del passaggio", "step's note", -, multi_line;
     StepsBy: "steps[].by", "autore del passaggio", "step's author", -;
+    StepsCause: "steps[].cause", "motivo del passaggio", "step's cause", -;
 
     // A backup's lines and the search.
     MetaCreatedBy: "meta.created_by", "creato da", "created by", -;
