@@ -22,9 +22,8 @@ use super::keys::Hint;
 use super::source::CallError;
 use super::text::T;
 use super::theme::Theme;
-use crate::api::{Principal, Reply, Request};
+use crate::api::{Event, Principal, Reply, Request};
 use crate::i18n::Lang;
-use crate::protocol::Event;
 
 /// The screens, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
