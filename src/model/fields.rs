@@ -432,6 +432,15 @@ mod tests {
     }
 
     #[test]
+    fn the_labels_are_a_catalogue_listed_with_the_others() {
+        let entries = (Field::CATALOGUE.entries)();
+        assert_eq!(entries.len(), Field::ALL.len());
+        let max = Entry { key: "MaxChildren", it: "massimo minori accolti", en: "maximum children" };
+        assert_eq!(entries.iter().find(|e| e.key == "MaxChildren"), Some(&max));
+        assert!(crate::catalogues().iter().any(|c| c.name == "banca::model::fields::Field"));
+    }
+
+    #[test]
     fn every_path_is_declared_once() {
         let paths: std::collections::BTreeSet<&str> = Field::ALL.iter().map(|f| f.path()).collect();
         assert_eq!(paths.len(), Field::ALL.len());

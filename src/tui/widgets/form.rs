@@ -1020,6 +1020,28 @@ mod tests {
         assert_eq!(form.focus, 1);
     }
 
+    /// An input is found by its typed field, a list item by its index, and
+    /// two inputs of one field by their order; each is labelled by its field.
+    #[test]
+    fn an_input_is_found_by_its_field_and_labelled_by_it() {
+        let form = Form::new(
+            "t".into(),
+            vec![
+                Input::text(Field::AdultName.at(0), Lang::En, "Laura Bassi"),
+                Input::text(Field::AdultName.at(1), Lang::En, "Marco Bassi"),
+                Input::text(Field::Ages, Lang::En, "3").labelled("minimum age"),
+                Input::text(Field::Ages, Lang::En, "10"),
+            ],
+        );
+        assert_eq!(form.field(Field::AdultName.at(1)).map(Input::as_text), Some("Marco Bassi"));
+        assert_eq!(form.fields[1].label, "adult's name n. 2");
+        assert_eq!(form.field(Field::AdultName), None, "the list's field is not one of its items");
+        assert_eq!(form.field(Field::Ages).map(|f| f.label.as_str()), Some("minimum age"));
+        assert_eq!(form.nth(Field::Ages, 1).map(Input::as_text), Some("10"));
+        assert_eq!(form.fields[3].label, "age range");
+        assert_eq!(form.field(Field::MaxChildren), None);
+    }
+
     #[test]
     fn a_typo_is_fixed_in_the_middle_of_a_field() {
         let mut form = Form::new("t".into(), vec![Input::text(Field::ProfileNotes, Lang::It, "")]);
