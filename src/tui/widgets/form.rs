@@ -443,8 +443,16 @@ impl Form {
         }
         for p in problems {
             let text = format!("{}: {}", p.field.label(lang), describe_reason(&p.reason, lang));
-            // The form's input for this problem: the same field, or the whole it is part of.
-            match self.fields.iter_mut().find(|f| p.field.is_within(f.field)) {
+            // The form's input for this problem: the same field, else the
+            // closest whole it is part of (the longest path that holds it):
+            // a court's refusal goes to the court, not to the choice of
+            // consensual/judicial above it.
+            let input = self
+                .fields
+                .iter_mut()
+                .filter(|f| p.field.is_within(f.field))
+                .min_by_key(|f| std::cmp::Reverse(f.field.to_string().len()));
+            match input {
                 Some(f) => f.error = Some(text),
                 None => self.top.push(text),
             }
@@ -1040,6 +1048,28 @@ mod tests {
         assert_eq!(form.nth(Field::Ages, 1).map(Input::as_text), Some("10"));
         assert_eq!(form.fields[3].label, "age range");
         assert_eq!(form.field(Field::MaxChildren), None);
+    }
+
+    /// A part's refusal goes to the part's own input when the form has one,
+    /// not to the input of the whole shown above it.
+    #[test]
+    fn a_refusal_goes_to_the_closest_input_that_holds_its_field() {
+        use crate::model::Reason;
+        let mut form = Form::new(
+            "t".into(),
+            vec![
+                Input::choice(Field::Legal, Lang::It, vec!["consensuale".into(), "giudiziale".into()], 1),
+                Input::text(Field::Court, Lang::It, ""),
+                Input::text(Field::Decree, Lang::It, "12/2026"),
+            ],
+        );
+        form.set_problems(&[Problem::new(Field::Court, Reason::Required)], Lang::It);
+        assert_eq!(form.fields[0].error, None);
+        assert_eq!(form.fields[1].error.as_deref(), Some("tribunale: obbligatorio"));
+        assert_eq!(form.focus, 1);
+        form.set_problems(&[Problem::new(Field::Legal, Reason::Required)], Lang::It);
+        assert_eq!(form.fields[0].error.as_deref(), Some("consensuale/giudiziale: obbligatorio"));
+        assert_eq!(form.fields[1].error, None);
     }
 
     #[test]
