@@ -10,12 +10,7 @@ use std::io::{self, Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::api::{BankError, Request, Response};
-
-/// The live event, defined with the wire's other types: name it
-/// `api::Event`. (Still re-exported here for the interface's screens, which
-/// name it `protocol::Event`; to go once they name it in `api`.)
-pub use crate::api::Event;
+use crate::api::{BankError, Event, Request, Response};
 
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
 /// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
