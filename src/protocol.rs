@@ -20,7 +20,9 @@ use crate::api::{BankError, Event, Request, Response};
 /// 5: the wire's own types (`api`): events as `Event::{Changed, Bank,
 /// Lagged}` with a `RecordKind`, audit entries without their hashes,
 /// `AuditVerified.hash_segments`, `Count`, `ProposalView`, `free_places`.
-pub const PROTOCOL: u32 = 5;
+/// 6: `Reason::AgeOutsideKind { age_months }`, `ProposalStep.cause`, fields
+/// typed on the wire as their paths.
+pub const PROTOCOL: u32 = 6;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
