@@ -10,12 +10,7 @@ use std::io::{self, Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::api::{BankError, Request, Response};
-
-/// The live event, defined with the wire's other types: name it
-/// `api::Event`. (Still re-exported here for the interface's screens, which
-/// name it `protocol::Event`; to go once they name it in `api`.)
-pub use crate::api::Event;
+use crate::api::{BankError, Event, Request, Response};
 
 /// Bumped whenever a type below (or the Request/Response it carries) changes shape.
 /// 2: `Init { admin }`, `EmergencyRead`, `ServerUserOnly`, the family view's private part.
@@ -25,7 +20,9 @@ pub use crate::api::Event;
 /// 5: the wire's own types (`api`): events as `Event::{Changed, Bank,
 /// Lagged}` with a `RecordKind`, audit entries without their hashes,
 /// `AuditVerified.hash_segments`, `Count`, `ProposalView`, `free_places`.
-pub const PROTOCOL: u32 = 5;
+/// 6: `Reason::AgeOutsideKind { age_months }`, `ProposalStep.cause`, fields
+/// typed on the wire as their paths.
+pub const PROTOCOL: u32 = 6;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

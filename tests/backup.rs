@@ -475,10 +475,10 @@ fn as_version_3(lines: &[String]) -> Vec<String> {
 }
 
 #[test]
-fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_version_4() {
+fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_the_current_version() {
     let fx = busy_bank();
     let lines = export(&fx);
-    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#);
     assert!(lines.iter().filter(|l| kind(l) == "audit").all(|l| l.ends_with(r#","hash_version":1}}}"#)));
     let old = as_version_3(&lines);
 
@@ -517,6 +517,131 @@ fn a_version_3_header_over_entries_with_the_canonical_hash_is_refused_at_the_fir
             assert_eq!(faults[0].line, first + 1, "{faults:?}");
             assert_eq!(faults[0].problem, LineFault::UnknownKey { key: "audit.hash_version".into() });
         }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}
+
+/// A bank where a family was proposed for a child whose need its service
+/// then closed (another solution): the proposal withdrawn by the bank.
+fn bank_with_a_proposal_withdrawn_by_closing() -> (Fixture, NeedCode, ProposalCode) {
+    let fx = fixture();
+    let mut family = family_in(S2, BRUNO);
+    family.profile.comune = bergamo();
+    family.profile.status = FamilyStatus::Approved;
+    family.profile.approved_on = Some(date!(2025 - 02 - 01));
+    family.profile.kinds = BTreeSet::from([PlacementKind::Residential]);
+    family.profile.max_distance_km = None;
+    let family = fx.create_family(BRUNO, family);
+    let need = fx.create_need(ANNA, need_input());
+    let saved = fx.saved(ANNA, Request::ProposalCreate { need, family, note: String::new() });
+    let proposal = ProposalCode::parse(&saved.code).unwrap();
+    let (rev, mut input) = fx.need_as_input(need);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::OtherSolution);
+    fx.saved(ANNA, Request::NeedUpdate { code: need, base_revision: rev, input });
+    (fx, need, proposal)
+}
+
+/// The same lines as an export of version 4 (before steps' causes) wrote
+/// them: the header says 4, and a withdrawal by the bank says why in its
+/// note, in Italian, as banca then wrote it.
+fn as_version_4(lines: &[String], why: &str) -> Vec<String> {
+    let mut old = lines.to_vec();
+    old[0] = r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#.into();
+    for line in old.iter_mut().filter(|l| kind(l) == "proposal") {
+        let Ok(ExportLine::Proposal { revision, mut record }) = serde_json::from_str::<ExportLine>(line) else {
+            panic!("{line}")
+        };
+        for step in record.steps.iter_mut().filter(|s| s.cause.is_some()) {
+            step.cause = None;
+            step.note = why.into();
+        }
+        *line = ExportLine::Proposal { revision, record }.to_json();
+        assert!(!line.contains("cause"), "{line}");
+    }
+    reseal(&mut old);
+    old
+}
+
+#[test]
+fn a_withdrawal_by_the_bank_is_exported_with_its_cause() {
+    let (fx, need, _) = bank_with_a_proposal_withdrawn_by_closing();
+    let lines = export(&fx);
+    let line = &lines[nth(&lines, "proposal", 0)];
+    assert!(
+        line.contains(&format!(
+            r#""note":"","cause":{{"need_closed":{{"need":"{need}","reason":"other_solution"}}}}}}]"#
+        )),
+        "{line}"
+    );
+    // An operator's step has no such key.
+    assert_eq!(line.matches("\"cause\"").count(), 1, "{line}");
+    let (_dir, restored) = new_bank();
+    assert!(matches!(import(&restored, &lines), Ok(Reply::Imported(_))));
+    assert_eq!(export_from(&restored)[..lines.len() - 1], lines[..lines.len() - 1]);
+}
+
+#[test]
+fn an_export_of_version_4_restores_with_its_old_notes_as_written() {
+    let (fx, need, proposal) = bank_with_a_proposal_withdrawn_by_closing();
+    let why = format!("richiesta {need} chiusa: altra soluzione (es. comunità)");
+    let old = as_version_4(&export(&fx), &why);
+
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("a version 4 export is restored: {other:?}"),
+    }
+    let Ok(Reply::Proposal(p)) = ask(&restored, CARLA, Request::ProposalGet { code: proposal }) else { panic!() };
+    let last = p.record.last_step().unwrap();
+    assert_eq!((last.status, last.note.as_str(), last.cause), (ProposalStatus::Withdrawn, why.as_str(), None));
+    // Read in English, the old step still says what it said.
+    let card = banca::present::proposal(&p, &Default::default(), Lang::En);
+    assert!(card.blocks.contains(&banca::present::Block::Text { indent: 20, text: why.clone() }), "{card:?}");
+    // Exported again: the current version, the same lines.
+    let again = export_from(&restored);
+    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#);
+    let n = old.len() - 1;
+    assert_eq!(again[1..n], old[1..n]);
+}
+
+#[test]
+fn a_version_4_header_over_a_step_with_a_cause_is_refused_at_its_line() {
+    let (fx, _, _) = bank_with_a_proposal_withdrawn_by_closing();
+    let mut lines = export(&fx);
+    lines[0] = r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#.into();
+    reseal(&mut lines);
+    let line = nth(&lines, "proposal", 0);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert_eq!(faults[0].line, line + 1, "{faults:?}");
+            assert_eq!(faults[0].problem, LineFault::UnknownKey { key: "proposal.steps.cause".into() });
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}
+
+#[test]
+fn a_cause_naming_a_need_the_proposal_is_not_for_is_refused() {
+    let (fx, _, _) = bank_with_a_proposal_withdrawn_by_closing();
+    let mut lines = export(&fx);
+    let line = nth(&lines, "proposal", 0);
+    edit(&mut lines[line], |v| {
+        v["proposal"]["record"]["steps"][1]["cause"]["need_closed"]["need"] = json!("R-2026-0077");
+    });
+    reseal(&mut lines);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => assert_eq!(
+            faults[0].problem,
+            LineFault::Invalid(vec![Problem::new(
+                Field::StepsCause.at(1),
+                Reason::UnknownCode { code: "R-2026-0077".into() }
+            )])
+        ),
         other => panic!("expected ImportRejected, got {other:?}"),
     }
     assert!(target.store().is_empty());

@@ -249,6 +249,21 @@ fn declining_without_a_reason_is_refused_naming_the_flag() {
 }
 
 #[test]
+fn a_proposal_withdrawn_by_closing_its_need_says_why_in_the_readers_language() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    let proposal = bank.propose(&need, &family);
+    bank.run(&["need", "edit", &need, "--status", "chiusa", "--closing-reason", "rientro_in_famiglia"]).success();
+
+    let it = bank.stdout(&["proposal", "show", &proposal]);
+    assert!(it.contains(&format!("richiesta {need} chiusa: rientro in famiglia")), "{it}");
+    let en = bank.stdout(&["--lang", "en", "proposal", "show", &proposal]);
+    assert!(en.contains(&format!("need {need} closed: return home")), "{en}");
+    assert!(!en.contains("chiusa") && !en.contains("rientro"), "{en}");
+}
+
+#[test]
 fn an_illegal_step_is_a_plain_sentence_and_exit_1() {
     let bank = Bank::new();
     let family = bank.family("osio sotto", "3-10", "oggi");

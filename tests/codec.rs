@@ -300,13 +300,21 @@ fn ambit() -> impl Strategy<Value = Ambit> {
     (details, meta()).prop_map(|(details, meta)| Ambit { details, meta })
 }
 
+fn step_cause() -> impl Strategy<Value = StepCause> {
+    let code = || (any::<u16>(), any::<u32>());
+    prop_oneof![
+        (need_code(), option::of(pick(ClosingReason::ALL)))
+            .prop_map(|(need, reason)| StepCause::NeedClosed { need, reason }),
+        (code(), code()).prop_map(|((py, pn), (ay, an))| StepCause::PlacedElsewhere {
+            proposal: ProposalCode::new(py, pn),
+            placement: PlacementCode::new(ay, an),
+        }),
+    ]
+}
+
 fn proposal_step() -> impl Strategy<Value = ProposalStep> {
-    (pick(ProposalStatus::ALL), datetime(), text(), text()).prop_map(|(status, at, by, note)| ProposalStep {
-        status,
-        at,
-        by,
-        note,
-    })
+    (pick(ProposalStatus::ALL), datetime(), text(), text(), option::of(step_cause()))
+        .prop_map(|(status, at, by, note, cause)| ProposalStep { status, at, by, note, cause })
 }
 
 fn proposal() -> impl Strategy<Value = Proposal> {
@@ -726,20 +734,29 @@ fn sample_proposal() -> Proposal {
                 at: T0,
                 by: "bruno".into(),
                 note: "Proposta dopo l'équipe del martedì.".into(),
+                cause: None,
             },
             ProposalStep {
                 status: ProposalStatus::UnderReview,
                 at: T0 + time::Duration::days(2),
                 by: "anna".into(),
                 note: String::new(),
+                cause: None,
             },
             ProposalStep {
                 status: ProposalStatus::Accepted,
                 at: T1 - time::Duration::days(1),
                 by: "anna".into(),
                 note: "La famiglia è disponibile 👍".into(),
+                cause: None,
             },
-            ProposalStep { status: ProposalStatus::Started, at: T1, by: "bruno".into(), note: "A-2026-0003".into() },
+            ProposalStep {
+                status: ProposalStatus::Started,
+                at: T1,
+                by: "bruno".into(),
+                note: "A-2026-0003".into(),
+                cause: None,
+            },
         ],
         placement: Some(PlacementCode::new(2026, 3)),
         score: Some(87),
@@ -865,7 +882,50 @@ fn an_audit_entry_stored_by_format_version_2_still_reads_the_same() {
 
 #[test]
 fn a_proposal_stored_by_format_version_1_still_reads_the_same() {
-    golden("proposal", 4, &sample_proposal());
+    // Stored before steps had a cause: every step reads without one, its
+    // note as written. (Version 1 is never written again.)
+    let frozen = std::fs::read(golden_path("proposal")).expect("tests/golden/proposal.v1.bin");
+    assert_eq!(decode::<Proposal>(&frozen), Ok((4, sample_proposal())));
+}
+
+/// A proposal withdrawn by the bank when its need was closed, and one
+/// withdrawn when another proposal's placement started: the causes stored.
+fn sample_withdrawn_proposal() -> Proposal {
+    let mut p = sample_proposal();
+    p.status = ProposalStatus::Withdrawn;
+    p.placement = None;
+    p.steps.truncate(1);
+    p.steps.push(ProposalStep {
+        status: ProposalStatus::Withdrawn,
+        at: T1,
+        by: "bruno".into(),
+        note: String::new(),
+        cause: Some(StepCause::NeedClosed { need: NeedCode::new(2026, 16), reason: Some(ClosingReason::ReturnHome) }),
+    });
+    p.steps.push(ProposalStep {
+        status: ProposalStatus::Withdrawn,
+        at: T1,
+        by: "anna".into(),
+        note: "e una nota".into(),
+        cause: Some(StepCause::PlacedElsewhere {
+            proposal: ProposalCode::new(2026, 8),
+            placement: PlacementCode::new(2026, 4),
+        }),
+    });
+    p.steps.push(ProposalStep {
+        status: ProposalStatus::Withdrawn,
+        at: T1,
+        by: "anna".into(),
+        note: String::new(),
+        cause: Some(StepCause::NeedClosed { need: NeedCode::new(2026, 17), reason: None }),
+    });
+    p
+}
+
+#[test]
+fn a_proposal_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 gives each step its cause: none for an operator's step.
+    golden_of("proposal", 2, 5, &sample_withdrawn_proposal());
 }
 
 #[test]

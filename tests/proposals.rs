@@ -644,7 +644,9 @@ fn starting_a_placement_withdraws_the_other_proposals_for_the_child() {
         assert_eq!(r.status, Withdrawn);
         let last = r.last_step().unwrap();
         assert_eq!(last.by, ANNA);
-        assert_eq!(last.note, format!("affido avviato con {p1} ({a})"));
+        // Why, typed: each reader words it in their language.
+        assert_eq!(last.note, "");
+        assert_eq!(last.cause, Some(StepCause::PlacedElsewhere { proposal: p1, placement: a }));
     }
     assert_eq!(proposal(&fx, p4).record.status, Proposed);
     assert_eq!(need_status(&fx, other_need), NeedStatus::Matching);
@@ -1050,7 +1052,8 @@ fn a_need_closed_by_its_service_withdraws_its_pending_proposals_and_gives_the_pl
     assert_eq!(withdrawn.status, Withdrawn);
     let last = withdrawn.steps.last().expect("a step");
     assert_eq!(last.by, ANNA);
-    assert!(last.note.contains(&need.to_string()) && last.note.contains("altra soluzione"), "{}", last.note);
+    assert_eq!(last.note, "");
+    assert_eq!(last.cause, Some(StepCause::NeedClosed { need, reason: Some(ClosingReason::OtherSolution) }));
     for to in [UnderReview, Accepted] {
         assert!(matches!(refused(step(&fx, BRUNO, pending, to, "")), Refusal::ProposalTransition { .. }));
     }

@@ -17,13 +17,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use banca::api::{
-    BankError, Change, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, RecordKind, Refusal, Reply,
-    Request, Saved,
+    BankError, Change, Event, FamilyFilter, FamilyView, NeedView, Principal, ProposalFilter, RecordKind, Refusal,
+    Reply, Request, Saved,
 };
 
 use banca::client::{Client, ClientError, Target};
 use banca::model::{FamilyCode, FamilyInput, NeedCode, ProposalCode, ProposalStatus, Role};
-use banca::protocol::{self, Event, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
+use banca::protocol::{self, Hello, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use rand::{Rng, RngCore, SeedableRng};

@@ -93,7 +93,7 @@ fn a_change_by_another_operator_shows_without_a_refresh() {
         BRUNO,
         Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
     );
-    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+    app.live(Live::Changed(banca::api::Event::Changed(banca::api::Change {
         kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,
@@ -174,7 +174,7 @@ fn the_filter_follows_a_record_changed_meanwhile() {
     let (revision, mut input) = fx.family_as_input(code);
     input.profile.comune = dalmine();
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
-    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+    app.live(Live::Changed(banca::api::Event::Changed(banca::api::Change {
         kind: banca::api::RecordKind::Family,
         code: saved.code,
         revision: saved.revision,

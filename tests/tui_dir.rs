@@ -70,7 +70,7 @@ fn a_profile_confirmed_elsewhere_leaves_the_stale_pane() {
     let (revision, mut input) = fx.family_as_input(code);
     input.profile.confirmed_on = Some(NOW.date());
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
-    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+    app.live(Live::Changed(banca::api::Event::Changed(banca::api::Change {
         kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),
         revision: saved.revision,

@@ -283,7 +283,7 @@ fn a_new_proposal_shows_in_the_inbox_without_a_refresh() {
     let need = banca::model::NeedCode::parse("R-2026-0005").expect("need");
     let family = banca::model::FamilyCode::parse("F-2026-0002").expect("family");
     let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
-    app.live(Live::Changed(banca::protocol::Event::Changed(banca::api::Change {
+    app.live(Live::Changed(banca::api::Event::Changed(banca::api::Change {
         kind: banca::api::RecordKind::Proposal,
         code: saved.code.clone(),
         revision: saved.revision,

@@ -4,11 +4,10 @@
 
 mod common;
 
-use banca::api::{Change, Reply, Request};
+use banca::api::{Change, Event, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
 use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
-use banca::protocol::Event;
 use banca::tui::{draw_to_string, Live, ScreenId};
 use common::tui::*;
 use common::*;

@@ -531,7 +531,7 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
     let existing = fx.create_need(ANNA, need_input());
     let cf = boys_fiscal_code();
     let fiscal = |problem: &str| Reason::FiscalCode { problem: problem.into() };
-    let age = |s: &str| Reason::AgeOutsideKind { age: s.into() };
+    let age = |age_months: u32| Reason::AgeOutsideKind { age_months };
     let judicial = |court: &str, decree: &str| LegalBasis::Judicial { court: court.into(), decree: decree.into() };
     let cases: Vec<Case<NeedInput>> = vec![
         need_case(
@@ -685,13 +685,13 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             "a young-adult placement is for 17 and over",
             |n| n.placement.kind = PlacementKind::YoungAdult,
             "placement.kind",
-            age("7 anni"),
+            age(7 * 12 + 6),
         ),
         need_case(
             "an adult of 19 needs a young-adult placement",
             |n| n.identity.birth_date = date!(2007 - 05 - 15),
             "placement.kind",
-            age("19 anni"),
+            age(19 * 12 + 6),
         ),
         need_case(
             "an infant is under two",
@@ -823,6 +823,37 @@ fn a_valid_need_passes_with_a_matching_fiscal_code_and_the_kinds_for_its_age() {
     infant.identity.birth_date = date!(2025 - 12 - 01);
     infant.placement.special_needs.insert(SpecialNeed::Infant);
     fx.create_need(ANNA, infant);
+}
+
+#[test]
+fn an_age_that_does_not_fit_the_kind_is_worded_in_the_readers_language() {
+    let fx = fixture();
+    let mut adult = need_input();
+    adult.identity.birth_date = date!(2007 - 05 - 15);
+    let problems = fx.invalid(ANNA, Request::NeedCreate { input: adult });
+    assert_eq!(problems, vec![Problem::new(Field::PlacementKind, Reason::AgeOutsideKind { age_months: 234 })]);
+    assert_eq!(
+        banca::i18n::describe_problem(&problems[0], Lang::En),
+        "kind of placement: does not fit a child aged 19 years: \"young adult\" from 17, \
+         after 18 only \"young adult\" or \"parent and child\""
+    );
+    assert_eq!(
+        banca::i18n::describe_problem(&problems[0], Lang::It),
+        "tipo di affido: non adatto a un minore di 19 anni: «neomaggiorenni» dai 17 anni, \
+         dopo i 18 solo «neomaggiorenni» o «genitore-bambino»"
+    );
+
+    let mut toddler = need_input();
+    toddler.identity.birth_date = date!(2025 - 05 - 15);
+    toddler.placement.kind = PlacementKind::YoungAdult;
+    let problems = fx.invalid(ANNA, Request::NeedCreate { input: toddler });
+    assert_eq!(problems, vec![Problem::new(Field::PlacementKind, Reason::AgeOutsideKind { age_months: 18 })]);
+    assert!(
+        banca::i18n::describe_reason(&problems[0].reason, Lang::En).starts_with("does not fit a child aged 18 months:")
+    );
+    assert!(
+        banca::i18n::describe_reason(&problems[0].reason, Lang::It).starts_with("non adatto a un minore di 18 mesi:")
+    );
 }
 
 #[test]

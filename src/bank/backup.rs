@@ -22,6 +22,9 @@ use crate::store::{meta_key, TreeId};
 
 use super::*;
 
+/// 5: a proposal's step the bank took by itself carries its `cause` (a
+/// step without one has no such key, as in version 4). Files of versions 4
+/// and 3 are still restored.
 /// 4: an audit entry hashed with the canonical encoding carries its
 /// `hash_version` (one hashed over bincode's bytes, version 0, has no such
 /// key, as in version 3). Files of version 3 are still restored.
@@ -30,7 +33,10 @@ use super::*;
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 4;
+pub const EXPORT_VERSION: u32 = 5;
+/// The last version before steps' causes: restored as it is (no step has
+/// one), re-exported as the current one.
+pub(super) const EXPORT_VERSION_NO_STEP_CAUSES: u32 = 4;
 /// The last version before audit hash versions: restored as it is (its
 /// entries are all of hash version 0), re-exported as the current one.
 pub(super) const EXPORT_VERSION_NO_HASH_VERSIONS: u32 = 3;
@@ -462,7 +468,7 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             if record.needs.is_empty() {
                 problems.push(Problem::new(Field::Needs, Reason::Required));
             }
-            problems.extend(step_problems(&record.steps));
+            problems.extend(step_problems(record));
             if record.steps.last().is_none_or(|s| s.status != record.status) {
                 problems.push(Problem::new(
                     Field::Steps,
@@ -522,12 +528,23 @@ pub(super) fn quarantine_problems(q: &crate::store::quarantine::Quarantined, raw
 }
 
 /// The texts of a proposal's steps: each note plain, within bounds, as
-/// `ProposalStep` requests check them.
-fn step_problems(steps: &[ProposalStep]) -> Vec<Problem> {
+/// `ProposalStep` requests check them; a cause names one of the
+/// proposal's own needs, or another proposal.
+fn step_problems(proposal: &Proposal) -> Vec<Problem> {
     let mut p = Problems::new();
-    for (i, s) in steps.iter().enumerate() {
+    for (i, s) in proposal.steps.iter().enumerate() {
         p.limit_text(Field::StepsNote.at(i), &s.note, crate::model::proposal::MAX_STEP_NOTE);
         p.require_text(Field::StepsBy.at(i), &s.by, 32);
+        let stranger = match s.cause {
+            Some(StepCause::NeedClosed { need, .. }) => (!proposal.needs.contains(&need)).then(|| need.to_string()),
+            Some(StepCause::PlacedElsewhere { proposal: other, .. }) => {
+                (other == proposal.code).then(|| other.to_string())
+            }
+            None => None,
+        };
+        if let Some(code) = stranger {
+            p.push(Field::StepsCause.at(i), Reason::UnknownCode { code });
+        }
     }
     p.into_vec()
 }

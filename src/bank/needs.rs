@@ -162,7 +162,7 @@ impl Bank {
         now: time::OffsetDateTime,
         by: &str,
     ) -> Result<Vec<(u64, Proposal, Proposal)>, BankError> {
-        let reason = need.placement.closing_reason.map(|r| r.label(crate::model::Lang::It)).unwrap_or("chiusa");
+        let cause = StepCause::NeedClosed { need: need.code, reason: need.placement.closing_reason };
         let mut out = Vec::new();
         for (code, _, _) in self.index().active_proposals_of_need(need.code) {
             let (revision, old) = self.load_proposal(code)?;
@@ -172,7 +172,8 @@ impl Bank {
                 status: ProposalStatus::Withdrawn,
                 at: now,
                 by: by.to_string(),
-                note: format!("richiesta {} chiusa: {reason}", need.code),
+                note: String::new(),
+                cause: Some(cause),
             });
             out.push((revision, old, p));
         }

@@ -105,16 +105,12 @@ impl Bank {
                 closing: None,
                 meta: Meta::new(now, &who.user),
             };
-            let through = placement.code.to_string();
+            let placement_code = placement.code;
+            let through = placement_code.to_string();
             let mut started = old.clone();
             started.status = ProposalStatus::Started;
             started.placement = Some(placement.code);
-            started.steps.push(ProposalStep {
-                status: ProposalStatus::Started,
-                at: now,
-                by: who.user.clone(),
-                note: through.clone(),
-            });
+            started.steps.push(ProposalStep::by_operator(ProposalStatus::Started, now, &who.user, through.clone()));
             let mut set = WriteSet::new(now, &who.user);
             set.create(placement);
             set.step(revision, old.clone(), started, AuditAction::ProposalStep, &["started"]);
@@ -125,7 +121,8 @@ impl Bank {
                     status: ProposalStatus::Withdrawn,
                     at: now,
                     by: who.user.clone(),
-                    note: format!("affido avviato con {code} ({through})"),
+                    note: String::new(),
+                    cause: Some(StepCause::PlacedElsewhere { proposal: code, placement: placement_code }),
                 });
                 set.step(*rev, record.clone(), withdrawn, AuditAction::ProposalStep, &["withdrawn"]);
             }

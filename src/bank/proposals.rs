@@ -133,12 +133,12 @@ impl Bank {
                 need_service: n.service,
                 family_service: f.service,
                 status: ProposalStatus::Proposed,
-                steps: vec![ProposalStep {
-                    status: ProposalStatus::Proposed,
-                    at: now,
-                    by: who.user.clone(),
-                    note: note.trim().to_string(),
-                }],
+                steps: vec![ProposalStep::by_operator(
+                    ProposalStatus::Proposed,
+                    now,
+                    &who.user,
+                    note.trim().to_string(),
+                )],
                 placement: None,
                 score: Some(scored.score),
                 meta: Meta::new(now, &who.user),
@@ -200,12 +200,7 @@ impl Bank {
 
             let mut new = old.clone();
             new.status = to;
-            new.steps.push(ProposalStep {
-                status: to,
-                at: also.now,
-                by: who.user.clone(),
-                note: note.trim().to_string(),
-            });
+            new.steps.push(ProposalStep::by_operator(to, also.now, &who.user, note.trim().to_string()));
             also.record_as_step(AuditAction::ProposalStep, &[to.token()]);
             for m in self.need_moves(&old.needs, Some(code), to)? {
                 m.stage(also, &code.to_string());

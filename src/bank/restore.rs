@@ -21,7 +21,7 @@ use crate::store::{meta_key, TreeId};
 
 use super::backup::{
     check_line, quarantine_problems, ExportLine, Seal, AUDIT_RANK, END_RANK, EXPORT_FORMAT, EXPORT_VERSION,
-    EXPORT_VERSION_NO_HASH_VERSIONS, MAX_LINE_BYTES,
+    EXPORT_VERSION_NO_HASH_VERSIONS, EXPORT_VERSION_NO_STEP_CAUSES, MAX_LINE_BYTES,
 };
 use super::write::Stored;
 use super::*;
@@ -46,6 +46,8 @@ pub struct Restore<'b> {
     foreign: bool,
     /// The file is of version 3, whose audit entries all predate hash versions.
     no_hash_versions: bool,
+    /// The file is of version 4 or 3, whose proposals' steps all predate causes.
+    no_step_causes: bool,
     /// Rank and key of the last record line, for the order check.
     place: (u8, Vec<u8>),
     /// The closing line, once read.
@@ -98,6 +100,7 @@ impl Bank {
             seal: Seal::default(),
             foreign: false,
             no_hash_versions: false,
+            no_step_causes: false,
             place: (0, vec![]),
             ended: false,
             faults: Vec::new(),
@@ -295,7 +298,8 @@ impl Restore<'_> {
             match line {
                 ExportLine::Header { format, .. } if format != EXPORT_FORMAT => faults.push(LineFault::BadHeader),
                 ExportLine::Header { version, .. }
-                    if *version != EXPORT_VERSION && *version != EXPORT_VERSION_NO_HASH_VERSIONS =>
+                    if ![EXPORT_VERSION, EXPORT_VERSION_NO_STEP_CAUSES, EXPORT_VERSION_NO_HASH_VERSIONS]
+                        .contains(version) =>
                 {
                     self.foreign = true;
                     faults.push(if *version < EXPORT_VERSION {
@@ -309,7 +313,8 @@ impl Restore<'_> {
                     faults.push(LineFault::StoreFormat { found: *store_format, supported: crate::store::STORE_FORMAT });
                 }
                 ExportLine::Header { version, .. } => {
-                    self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS
+                    self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS;
+                    self.no_step_causes = *version <= EXPORT_VERSION_NO_STEP_CAUSES;
                 }
                 _ => faults.push(LineFault::BadHeader),
             }
@@ -463,6 +468,9 @@ impl Restore<'_> {
             ExportLine::Proposal { revision, record } => {
                 self.summary.proposals += 1;
                 self.numbered(format!("P/{}", record.code.year), record.code.number, faults);
+                if self.no_step_causes && record.steps.iter().any(|s| s.cause.is_some()) {
+                    faults.push(LineFault::UnknownKey { key: "proposal.steps.cause".into() });
+                }
                 self.put_record(revision, &record)
             }
             ExportLine::Placement { revision, record } => {

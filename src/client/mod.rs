@@ -11,10 +11,9 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::api::{BankError, Reply, Request, Response};
+use crate::api::{BankError, Event, Reply, Request, Response};
 use crate::protocol::{
-    self, BusyScope, ClientMsg, Event, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL,
-    VERSION,
+    self, BusyScope, ClientMsg, FrameError, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION,
 };
 
 /// Which server to talk to, and whether to start one.

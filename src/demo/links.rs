@@ -257,7 +257,7 @@ fn update(at: OffsetDateTime, by: &str, code: PlacementCode, fields: &'static [&
 }
 
 fn step(status: ProposalStatus, at: OffsetDateTime, by: &str, note: &str) -> ProposalStep {
-    ProposalStep { status, at, by: by.to_string(), note: note.to_string() }
+    ProposalStep::by_operator(status, at, by, note.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]

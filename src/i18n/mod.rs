@@ -79,7 +79,7 @@ mod tests {
             Reason::ComuneInOtherAmbit { comune: "016091".into(), ambit: s() },
             Reason::ComuneNotInAmbit { comune: "016091".into() },
             Reason::ComuneInTwoDistricts { comune: "016091".into() },
-            Reason::AgeOutsideKind { age: s() },
+            Reason::AgeOutsideKind { age_months: 204 },
             Reason::InfantTooOld,
             Reason::LastAdmin,
             Reason::ControlCharacter { code: "U+001B".into() },

@@ -147,7 +147,9 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::ComuneInTwoDistricts { comune } => {
             W::ComuneInTwoDistricts.fill(lang, &[("comune", &comune_label(comune))])
         }
-        Reason::AgeOutsideKind { age } => W::AgeOutsideKind.fill(lang, &[("age", age)]),
+        Reason::AgeOutsideKind { age_months } => {
+            W::AgeOutsideKind.fill(lang, &[("age", &crate::model::age::describe_age(*age_months, lang))])
+        }
         Reason::InfantTooOld => plain(W::InfantTooOld),
         Reason::LastAdmin => plain(W::LastAdmin),
         Reason::UnknownFilter { name } => W::UnknownFilter.fill(lang, &[("name", name)]),

@@ -115,11 +115,13 @@ fn placeholder_at(s: &str) -> Option<&str> {
     (end > 0 && s[end..].starts_with('}')).then(|| &s[..end])
 }
 
-/// The model's catalogues: record kinds, ages and the vocabularies' labels.
+/// The model's catalogues: record kinds, ages, the fields' labels and the
+/// vocabularies' labels.
 pub const CATALOGUES: &[Catalogue] = {
     use super::vocabulary::*;
     &[
         super::kind::KindWords::CATALOGUE,
+        super::fields::Field::CATALOGUE,
         super::age::AgeWords::CATALOGUE,
         PlacementKind::CATALOGUE,
         SpecialNeed::CATALOGUE,

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::catalogue::{Catalogue, Entry};
 use super::Lang;
 
 /// Where a path says a list item's index goes: `identity.adults[].name`.
@@ -23,11 +24,10 @@ enum Lines {
     Many,
 }
 
-/// What the table says of one field.
+/// What the table says of one field besides its labels (those are the
+/// catalogue's: `Field::CATALOGUE`, `Field::label`).
 struct Spec {
     path: &'static str,
-    it: &'static str,
-    en: &'static str,
     flag: Option<&'static str>,
     lines: Lines,
 }
@@ -53,7 +53,8 @@ macro_rules! lines {
 }
 
 /// The one table: each row declares a `Field` variant with its path, its
-/// Italian and English labels, its flag, and `multi_line` for notes.
+/// Italian and English labels (a catalogue: `Field::CATALOGUE`), its flag,
+/// and `multi_line` for notes.
 macro_rules! fields {
     ($( $name:ident: $path:literal, $it:literal, $en:literal, $flag:tt $(, $lines:ident)?; )*) => {
         /// A field validation can name: one per row of the table in `model::fields`.
@@ -69,15 +70,28 @@ macro_rules! fields {
             /// Every field, in the table's order.
             pub const ALL: &'static [Field] = &[$(Field::$name),*];
 
+            /// The table's labels as a catalogue, for the completeness test
+            /// (listed in `model::catalogue::CATALOGUES`).
+            pub const CATALOGUE: Catalogue = Catalogue {
+                name: concat!(module_path!(), "::Field"),
+                entries: || vec![$(Entry { key: stringify!($name), it: $it, en: $en }),*],
+            };
+
             fn spec(self) -> Spec {
                 match self {
                     $(Field::$name => Spec {
                         path: $path,
-                        it: $it,
-                        en: $en,
                         flag: flag!($flag),
                         lines: lines!($($lines)?),
                     },)*
+                }
+            }
+
+            /// Its label in `lang`: "fascia d'età" for `profile.ages`.
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Field::$name, Lang::It) => $it,
+                      (Field::$name, Lang::En) => $en,)*
                 }
             }
         }
@@ -197,6 +211,7 @@ fields! {
     Steps: "steps", "passaggi", "steps", -;
     StepsNote: "steps[].note", "nota del passaggio", "step's note", -, multi_line;
     StepsBy: "steps[].by", "autore del passaggio", "step's author", -;
+    StepsCause: "steps[].cause", "motivo del passaggio", "step's cause", -;
 
     // A backup's lines and the search.
     MetaCreatedBy: "meta.created_by", "creato da", "created by", -;
@@ -217,12 +232,6 @@ impl Field {
     /// Its path as the table writes it (`identity.adults[].name`).
     fn path(self) -> &'static str {
         self.spec().path
-    }
-
-    /// Its label in `lang`: "fascia d'età" for `profile.ages`.
-    pub fn label(self, lang: Lang) -> &'static str {
-        let spec = self.spec();
-        lang.pick(spec.it, spec.en)
     }
 
     /// The CLI flag (without dashes) that sets it; `None` for a part of an
@@ -421,6 +430,15 @@ mod tests {
                 assert!(well_formed, "{f}: flag {flag:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_labels_are_a_catalogue_listed_with_the_others() {
+        let entries = (Field::CATALOGUE.entries)();
+        assert_eq!(entries.len(), Field::ALL.len());
+        let max = Entry { key: "MaxChildren", it: "massimo minori accolti", en: "maximum children" };
+        assert_eq!(entries.iter().find(|e| e.key == "MaxChildren"), Some(&max));
+        assert!(crate::catalogues().iter().any(|c| c.name == "banca::model::fields::Field"));
     }
 
     #[test]

@@ -22,14 +22,4 @@ impl Lang {
             None
         }
     }
-
-    /// Picks the text for this language. On its way out: every text is a
-    /// key of a catalogue (`model::catalogue`, docs/architecture.md "Words");
-    /// the last callers are in files other parts of issue 13 are rewriting.
-    pub fn pick<'a>(self, it: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::It => it,
-            Lang::En => en,
-        }
-    }
 }

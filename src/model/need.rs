@@ -138,14 +138,12 @@ impl NeedInput {
         let pl = &self.placement;
         match (pl.kind, age >= 18 * 12) {
             _ if !open => {}
-            (PlacementKind::YoungAdult, false) if age < 17 * 12 => p.push(
-                Field::PlacementKind,
-                Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) },
-            ),
-            (k, true) if k != PlacementKind::YoungAdult && k != PlacementKind::ParentAndChild => p.push(
-                Field::PlacementKind,
-                Reason::AgeOutsideKind { age: super::age::describe_age(age, super::Lang::It) },
-            ),
+            (PlacementKind::YoungAdult, false) if age < 17 * 12 => {
+                p.push(Field::PlacementKind, Reason::AgeOutsideKind { age_months: age })
+            }
+            (k, true) if k != PlacementKind::YoungAdult && k != PlacementKind::ParentAndChild => {
+                p.push(Field::PlacementKind, Reason::AgeOutsideKind { age_months: age })
+            }
             _ => {}
         }
         if open && pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {

@@ -97,8 +97,9 @@ pub enum Reason {
     ComuneInTwoDistricts {
         comune: String,
     },
+    /// The child's age (in months: worded at the edge) does not fit the placement's kind.
     AgeOutsideKind {
-        age: String,
+        age_months: u32,
     },
     InfantTooOld,
     LastAdmin,

@@ -1,12 +1,12 @@
 //! A proposal (abbinamento): the child's service proposes one family for a
 //! need (with the siblings placed together); the family's service answers.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::codes::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
 use super::meta::Meta;
-use super::vocabulary::ProposalStatus;
+use super::vocabulary::{ClosingReason, ProposalStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
@@ -28,13 +28,57 @@ pub struct Proposal {
     pub meta: Meta,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ProposalStep {
     pub status: ProposalStatus,
     pub at: OffsetDateTime,
     pub by: String,
-    /// The note of the proposal, or the reason of a decline or withdrawal.
+    /// What the operator wrote: the note of the proposal, or the reason of
+    /// a decline or withdrawal. A step the bank took by itself before
+    /// `cause` existed says why here, in Italian, and keeps it.
     pub note: String,
+    /// Why the bank took this step by itself, worded by whoever reads it
+    /// (`None` for a step an operator took). Absent from the JSON of a step
+    /// without one, so exports from before it read and re-export unchanged.
+    #[serde(default)]
+    pub cause: Option<StepCause>,
+}
+
+/// Why the bank moved a proposal on by itself, as a consequence of another change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepCause {
+    /// Withdrawn because its need was closed, for the closing's reason.
+    NeedClosed { need: NeedCode, reason: Option<ClosingReason> },
+    /// Withdrawn because the need's placement started through another proposal.
+    PlacedElsewhere { proposal: ProposalCode, placement: PlacementCode },
+}
+
+/// Field by field as derived, except that JSON (and any human-readable
+/// form) leaves out a cause that is absent; the stored form always has it.
+impl Serialize for ProposalStep {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let omit = s.is_human_readable() && self.cause.is_none();
+        let mut out = s.serialize_struct("ProposalStep", if omit { 4 } else { 5 })?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("at", &self.at)?;
+        out.serialize_field("by", &self.by)?;
+        out.serialize_field("note", &self.note)?;
+        if omit {
+            out.skip_field("cause")?;
+        } else {
+            out.serialize_field("cause", &self.cause)?;
+        }
+        out.end()
+    }
+}
+
+impl ProposalStep {
+    /// A step an operator took, with what they wrote.
+    pub fn by_operator(status: ProposalStatus, at: OffsetDateTime, by: &str, note: String) -> ProposalStep {
+        ProposalStep { status, at, by: by.to_string(), note, cause: None }
+    }
 }
 
 impl Proposal {

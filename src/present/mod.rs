@@ -28,5 +28,6 @@ pub const CATALOGUES: &[crate::i18n::Catalogue] = &[
     lists::Head::CATALOGUE,
     lists::ListWords::CATALOGUE,
     record::CardWords::CATALOGUE,
+    record::StepWords::CATALOGUE,
     matching::RankWords::CATALOGUE,
 ];

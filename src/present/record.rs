@@ -261,11 +261,36 @@ fn proposal_with(
                 Span::plain(st.by.clone()),
             ],
         });
+        if let Some(cause) = &st.cause {
+            doc.text(20, step_cause(cause, lang));
+        }
         if !st.note.is_empty() {
             doc.text(20, st.note.clone());
         }
     }
     doc
+}
+
+catalogue!(
+    /// Why the bank moved a proposal on by itself (`StepCause`).
+    StepWords {
+        NeedClosed => "richiesta {need} chiusa: {reason}", "need {need} closed: {reason}";
+        NeedClosedNoReason => "richiesta {need} chiusa", "need {need} closed";
+        PlacedElsewhere => "affido avviato con {proposal} ({placement})", "placement started through {proposal} ({placement})";
+    }
+);
+
+/// "richiesta R-2026-0009 chiusa: rientro in famiglia", in the reader's language.
+pub fn step_cause(cause: &StepCause, lang: Lang) -> String {
+    match cause {
+        StepCause::NeedClosed { need, reason: Some(reason) } => {
+            StepWords::NeedClosed.fill(lang, &[("need", need), ("reason", &reason.label(lang))])
+        }
+        StepCause::NeedClosed { need, reason: None } => StepWords::NeedClosedNoReason.fill(lang, &[("need", need)]),
+        StepCause::PlacedElsewhere { proposal, placement } => {
+            StepWords::PlacedElsewhere.fill(lang, &[("proposal", proposal), ("placement", placement)])
+        }
+    }
 }
 
 /// A proposal's status as one word of the command line ("in attesa", "accettata").

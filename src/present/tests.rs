@@ -160,6 +160,7 @@ fn a_proposal_lists_its_parties_and_its_steps() {
                 at: datetime!(2026-03-02 09:30 UTC),
                 by: "bruno".into(),
                 note: "Famiglia vicina alla scuola.".into(),
+                cause: None,
             }],
             placement: None,
             score: Some(81),
@@ -175,6 +176,60 @@ fn a_proposal_lists_its_parties_and_its_steps() {
     assert_eq!(row(&doc, "Punteggio").value, [Span::plain("81/100 alla proposta")]);
     assert_eq!(headings(&doc), ["Passaggi"]);
     assert!(doc.blocks.contains(&Block::Text { indent: 20, text: "Famiglia vicina alla scuola.".into() }));
+}
+
+/// Steps the bank took by itself: say why in the reader's language; an
+/// older one, which said why in its note, shows its note as written.
+#[test]
+fn a_withdrawal_by_the_bank_reads_in_the_readers_language_and_an_old_note_as_written() {
+    let at = datetime!(2026-03-09 11:00 UTC);
+    let withdrawn = |note: &str, cause: Option<StepCause>| ProposalStep {
+        status: ProposalStatus::Withdrawn,
+        at,
+        by: "anna".into(),
+        note: note.into(),
+        cause,
+    };
+    let closed = StepCause::NeedClosed { need: NeedCode::new(2026, 9), reason: Some(ClosingReason::ReturnHome) };
+    let elsewhere =
+        StepCause::PlacedElsewhere { proposal: ProposalCode::new(2026, 5), placement: PlacementCode::new(2026, 2) };
+    let p = |step: ProposalStep| Revised {
+        revision: 3,
+        record: Proposal {
+            code: ProposalCode::new(2026, 4),
+            needs: vec![NeedCode::new(2026, 9)],
+            family: FamilyCode::new(2026, 7),
+            need_service: ServiceCode(2),
+            family_service: ServiceCode(1),
+            status: ProposalStatus::Withdrawn,
+            steps: vec![step],
+            placement: None,
+            score: None,
+            meta: Meta::new(at, "bruno"),
+        },
+    };
+    let texts = |doc: &Doc| -> Vec<String> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text { indent: 20, text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let names = BTreeMap::new();
+    let by_closing = p(withdrawn("", Some(closed)));
+    assert_eq!(texts(&proposal(&by_closing, &names, Lang::En)), ["need R-2026-0009 closed: return home"]);
+    assert_eq!(texts(&proposal(&by_closing, &names, Lang::It)), ["richiesta R-2026-0009 chiusa: rientro in famiglia"]);
+    let by_placement = p(withdrawn("", Some(elsewhere)));
+    assert_eq!(
+        texts(&proposal(&by_placement, &names, Lang::En)),
+        ["placement started through P-2026-0005 (A-2026-0002)"]
+    );
+    assert_eq!(texts(&proposal(&by_placement, &names, Lang::It)), ["affido avviato con P-2026-0005 (A-2026-0002)"]);
+    // Stored before steps had a cause: its Italian note is all it has.
+    let old = p(withdrawn("richiesta R-2026-0009 chiusa: rientro in famiglia", None));
+    assert_eq!(texts(&proposal(&old, &names, Lang::En)), ["richiesta R-2026-0009 chiusa: rientro in famiglia"]);
 }
 
 #[test]

@@ -83,7 +83,6 @@ versioned!(Need, StoredNeed, CurrentNeed);
 versioned!(Service, StoredService, CurrentService);
 versioned!(Operator, StoredOperator, CurrentOperator);
 versioned!(Ambit, StoredAmbit, CurrentAmbit);
-versioned!(Proposal, StoredProposal, CurrentProposal);
 versioned!(Placement, StoredPlacement, CurrentPlacement);
 
 /// Every version an audit entry has had, oldest first.
@@ -136,6 +135,83 @@ impl Versioned for AuditEntry {
                 hash_version: crate::store::audit::HashVersion::Bincode,
             },
             StoredAuditEntry::V2(v) => v,
+        }
+    }
+}
+
+/// Every version a proposal has had, oldest first.
+#[derive(Deserialize)]
+pub enum StoredProposal {
+    /// Before steps had a cause: a step the bank took said why in its note.
+    V1(ProposalV1),
+    /// Each step with its cause (`None` for an operator's step).
+    V2(Proposal),
+}
+
+#[derive(Serialize)]
+pub enum CurrentProposal<'a> {
+    /// Never written again; here so that `V2` has its index in
+    /// `StoredProposal`, which is what bincode writes.
+    V1(()),
+    V2(&'a Proposal),
+}
+
+/// A proposal as format version 1 stored it. Frozen: never change it.
+#[derive(Deserialize)]
+pub struct ProposalV1 {
+    code: crate::model::ProposalCode,
+    needs: Vec<crate::model::NeedCode>,
+    family: crate::model::FamilyCode,
+    need_service: crate::model::ServiceCode,
+    family_service: crate::model::ServiceCode,
+    status: crate::model::vocabulary::ProposalStatus,
+    steps: Vec<ProposalStepV1>,
+    placement: Option<crate::model::PlacementCode>,
+    score: Option<u8>,
+    meta: crate::model::Meta,
+}
+
+/// A proposal's step as format version 1 stored it. Frozen: never change it.
+#[derive(Deserialize)]
+pub struct ProposalStepV1 {
+    status: crate::model::vocabulary::ProposalStatus,
+    at: time::OffsetDateTime,
+    by: String,
+    note: String,
+}
+
+impl Versioned for Proposal {
+    type Stored = StoredProposal;
+    type Current<'a> = CurrentProposal<'a>;
+    fn current(&self) -> CurrentProposal<'_> {
+        CurrentProposal::V2(self)
+    }
+    fn upgrade(stored: StoredProposal) -> Self {
+        match stored {
+            StoredProposal::V1(v) => Proposal {
+                code: v.code,
+                needs: v.needs,
+                family: v.family,
+                need_service: v.need_service,
+                family_service: v.family_service,
+                status: v.status,
+                // Their notes stay as written: the reason of a step the bank took is in them.
+                steps: v
+                    .steps
+                    .into_iter()
+                    .map(|s| crate::model::ProposalStep {
+                        status: s.status,
+                        at: s.at,
+                        by: s.by,
+                        note: s.note,
+                        cause: None,
+                    })
+                    .collect(),
+                placement: v.placement,
+                score: v.score,
+                meta: v.meta,
+            },
+            StoredProposal::V2(v) => v,
         }
     }
 }

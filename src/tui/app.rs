@@ -20,9 +20,8 @@ use super::search::SearchPopup;
 use super::source::{CallError, Live};
 use super::text::T;
 use super::worker::Replied;
-use crate::api::{Reply, Request};
+use crate::api::{Event, Reply, Request};
 use crate::model::{plain, ProposalCode, ProposalStatus};
-use crate::protocol::Event;
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;

@@ -129,6 +129,7 @@ fn fullest_proposal() -> Proposal {
         at: datetime!(2026-03-01 10:00 UTC),
         by: wide(MAX_USER),
         note: wide(MAX_STEP_NOTE),
+        cause: Some(StepCause::NeedClosed { need: NeedCode::new(2026, 1), reason: Some(ClosingReason::OtherSolution) }),
     };
     Proposal {
         code: ProposalCode::new(2026, 1),

@@ -275,7 +275,7 @@ impl Screen for Audit {
         }
     }
 
-    fn changed(&mut self, _ev: &crate::protocol::Event, ctx: &mut Ctx) {
+    fn changed(&mut self, _ev: &crate::api::Event, ctx: &mut Ctx) {
         // Every committed change writes an entry: read the newest again.
         if self.loaded && !self.reserved {
             self.load(ctx);

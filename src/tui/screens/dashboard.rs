@@ -13,12 +13,12 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::api::{
-    Counted, Direction, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply, Request,
+    Counted, Direction, Event, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply,
+    Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
 use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus, Urgency};
-use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};

@@ -15,7 +15,7 @@ use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
 use crate::model::fold::fold;
 use crate::model::{
-    Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Household,
+    Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Field, Household,
     PlacementKind, SexPreference, SpecialNeed, TimeSlot,
 };
 use crate::present::{self, Doc, Span as DocSpan};
@@ -23,7 +23,7 @@ use crate::tui::keys::{plain, Binding};
 use crate::tui::source::CallError;
 use crate::tui::text::texts;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::form::{assignment, options, Field, Form};
+use crate::tui::widgets::form::{assignment, options, Form, Input};
 
 texts!(Tx {
     Title => "Famiglie", "Families";
@@ -306,60 +306,60 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
     let (min, max) = ages.split_once('-').unwrap_or(("0", "17"));
     let position = |all: &[FamilyStatus], s| all.iter().position(|&x| x == s).unwrap_or(0);
     let fields = vec![
-        Field::text("identity.adults[0].name", lang, adult(0).map_or("", |a| a.name.as_str())).required(),
-        Field::number("identity.adults[0].birth_year", lang, adult(0).map(|a| u64::from(a.birth_year))).required(),
-        Field::text("identity.adults[1].name", lang, adult(1).map_or("", |a| a.name.as_str())),
+        Input::text(Field::AdultName.at(0), lang, adult(0).map_or("", |a| a.name.as_str())).required(),
+        Input::number(Field::AdultBirthYear.at(0), lang, adult(0).map(|a| u64::from(a.birth_year))).required(),
+        Input::text(Field::AdultName.at(1), lang, adult(1).map_or("", |a| a.name.as_str())),
         // An adult's year left empty is stored as `Adult::UNKNOWN_YEAR`, and shown empty again.
-        Field::number(
-            "identity.adults[1].birth_year",
+        Input::number(
+            Field::AdultBirthYear.at(1),
             lang,
             adult(1).filter(|a| a.birth_year != Adult::UNKNOWN_YEAR).map(|a| u64::from(a.birth_year)),
         ),
-        Field::text("identity.address", lang, &id.address),
-        Field::text("identity.phone", lang, &id.phone),
-        Field::text("identity.email", lang, &id.email),
-        Field::comune("profile.comune", lang, v.map(|v| v.profile.comune)).required(),
-        Field::choice("profile.status", lang, options!(FamilyStatus, lang), position(FamilyStatus::ALL, p.status)),
-        Field::multi(
-            "profile.kinds",
+        Input::text(Field::IdentityAddress, lang, &id.address),
+        Input::text(Field::IdentityPhone, lang, &id.phone),
+        Input::text(Field::IdentityEmail, lang, &id.email),
+        Input::comune(Field::ProfileComune, lang, v.map(|v| v.profile.comune)).required(),
+        Input::choice(Field::FamilyStatus, lang, options!(FamilyStatus, lang), position(FamilyStatus::ALL, p.status)),
+        Input::multi(
+            Field::ProfileKinds,
             lang,
             options!(PlacementKind, lang),
             PlacementKind::ALL.iter().map(|k| p.kinds.contains(k)).collect(),
         ),
-        Field::text("profile.ages", lang, min).labelled(Ftx::AgeMin.get(lang)),
-        Field::text("profile.ages", lang, max).labelled(Ftx::AgeMax.get(lang)),
-        Field::choice(
-            "profile.sex_preference",
+        Input::text(Field::Ages, lang, min).labelled(Ftx::AgeMin.get(lang)),
+        Input::text(Field::Ages, lang, max).labelled(Ftx::AgeMax.get(lang)),
+        Input::choice(
+            Field::SexPreference,
             lang,
             options!(SexPreference, lang),
             SexPreference::ALL.iter().position(|&s| s == p.sex_preference).unwrap_or(0),
         ),
-        Field::number("profile.max_children", lang, Some(u64::from(p.max_children))),
-        Field::yes_no("profile.siblings_accepted", lang, p.siblings_accepted),
-        Field::multi(
-            "profile.special_needs_accepted",
+        Input::number(Field::MaxChildren, lang, Some(u64::from(p.max_children))),
+        Input::yes_no(Field::SiblingsAccepted, lang, p.siblings_accepted),
+        Input::multi(
+            Field::SpecialNeedsAccepted,
             lang,
             options!(SpecialNeed, lang),
             SpecialNeed::ALL.iter().map(|k| p.special_needs_accepted.contains(k)).collect(),
         ),
-        Field::text("profile.languages", lang, &p.languages.join(", ")).labelled(Ftx::Languages.get(lang)),
-        Field::multi(
-            "profile.time_slots",
+        Input::text(Field::ProfileLanguages, lang, &p.languages.join(", ")).labelled(Ftx::Languages.get(lang)),
+        Input::multi(
+            Field::TimeSlots,
             lang,
             options!(TimeSlot, lang),
             TimeSlot::ALL.iter().map(|k| p.time_slots.contains(k)).collect(),
         ),
-        Field::number("profile.max_distance_km", lang, p.max_distance_km.map(u64::from)),
-        Field::date("profile.training_completed_on", lang, p.training_completed_on),
-        Field::date("profile.approved_on", lang, p.approved_on),
-        Field::date("profile.review_on", lang, p.review_on),
-        Field::date("profile.confirmed_on", lang, p.confirmed_on),
-        Field::number("profile.household.adults", lang, v.map(|v| u64::from(v.profile.household.adults))),
-        Field::text("profile.household.children_birth_years", lang, &years(&p.household.children_birth_years))
+        Input::number(Field::MaxDistance, lang, p.max_distance_km.map(u64::from)),
+        Input::date(Field::TrainingCompletedOn, lang, p.training_completed_on),
+        Input::date(Field::ApprovedOn, lang, p.approved_on),
+        Input::date(Field::ReviewOn, lang, p.review_on),
+        Input::date(Field::ConfirmedOn, lang, p.confirmed_on),
+        Input::number(Field::HouseholdAdults, lang, v.map(|v| u64::from(v.profile.household.adults))),
+        Input::text(Field::ChildrenBirthYears, lang, &years(&p.household.children_birth_years))
             .labelled(Ftx::ChildrenYears.get(lang)),
-        Field::text("profile.household.pets", lang, &p.household.pets),
-        Field::number("profile.household.spare_rooms", lang, Some(u64::from(p.household.spare_rooms))),
-        Field::text("profile.notes", lang, &p.notes),
+        Input::text(Field::Pets, lang, &p.household.pets),
+        Input::number(Field::SpareRooms, lang, Some(u64::from(p.household.spare_rooms))),
+        Input::text(Field::ProfileNotes, lang, &p.notes),
     ];
     let title = match v {
         Some(v) => format!("{} {}", Ftx::EditTitle.get(lang), v.code),
@@ -397,79 +397,89 @@ fn blank_profile() -> AvailabilityProfile {
 
 /// What the form says, as the core's input; what it does not show comes from `base`.
 pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
-    let text = |path: &str| form.field(path).map(|f| f.as_text().to_string()).unwrap_or_default();
-    let number = |path: &str| form.field(path).and_then(Field::as_number);
-    let date = |path: &str| form.field(path).and_then(Field::as_date);
-    let set = |path: &str| form.field(path).map(Field::as_set).unwrap_or_default();
+    let text = |field: Field| form.field(field).map(|f| f.as_text().to_string()).unwrap_or_default();
+    let number = |field: Field| form.field(field).and_then(Input::as_number);
+    let date = |field: Field| form.field(field).and_then(Input::as_date);
+    let set = |field: Field| form.field(field).map(Input::as_set).unwrap_or_default();
     let mut adults = Vec::new();
     for i in 0..2 {
-        let name = text(&format!("identity.adults[{i}].name"));
-        let year = number(&format!("identity.adults[{i}].birth_year"));
+        let name = form.field(Field::AdultName.at(i)).map(|f| f.as_text().to_string()).unwrap_or_default();
+        let year = form.field(Field::AdultBirthYear.at(i)).and_then(Input::as_number);
         if !name.is_empty() || year.is_some() {
             adults.push(Adult { name, birth_year: year.map_or(0, |y| y.min(u64::from(u16::MAX)) as u16) });
         }
     }
     let mut profile = base.map_or_else(blank_profile, |b| b.profile.with_private(b.private.as_ref()));
     profile.household.adults =
-        number("profile.household.adults").map_or(adults.len().max(1), |n| n as usize).min(255) as u8;
+        number(Field::HouseholdAdults).map_or(adults.len().max(1), |n| n as usize).min(255) as u8;
     // Years the core cannot read are sent as 0, so its range check names the field.
-    profile.household.children_birth_years = text("profile.household.children_birth_years")
+    profile.household.children_birth_years = text(Field::ChildrenBirthYears)
         .split([',', ' '])
         .filter(|y| !y.trim().is_empty())
         .map(|y| y.trim().parse::<u16>().unwrap_or(0))
         .collect();
-    profile.household.pets = text("profile.household.pets");
-    profile.household.spare_rooms = number("profile.household.spare_rooms").map_or(0, |n| n.min(255) as u8);
-    if let Some(c) = form.field("profile.comune").and_then(Field::as_comune) {
+    profile.household.pets = text(Field::Pets);
+    profile.household.spare_rooms = number(Field::SpareRooms).map_or(0, |n| n.min(255) as u8);
+    if let Some(c) = form.field(Field::ProfileComune).and_then(Input::as_comune) {
         profile.comune = c;
     }
-    profile.status = FamilyStatus::ALL[form.field("profile.status").map_or(0, Field::as_index)];
-    profile.kinds = set("profile.kinds").into_iter().map(|i| PlacementKind::ALL[i]).collect();
-    let bound = |n: usize| form.nth("profile.ages", n).map(|f| f.as_text().to_string()).unwrap_or_default();
+    profile.status = FamilyStatus::ALL[form.field(Field::FamilyStatus).map_or(0, Input::as_index)];
+    profile.kinds = set(Field::ProfileKinds).into_iter().map(|i| PlacementKind::ALL[i]).collect();
+    let bound = |n: usize| form.nth(Field::Ages, n).map(|f| f.as_text().to_string()).unwrap_or_default();
     if let Some(ages) = AgeRange::parse(&format!("{}-{}", bound(0), bound(1))) {
         profile.ages = ages;
     }
-    profile.sex_preference = SexPreference::ALL[form.field("profile.sex_preference").map_or(0, Field::as_index)];
+    profile.sex_preference = SexPreference::ALL[form.field(Field::SexPreference).map_or(0, Input::as_index)];
     // Left empty, the family keeps what it had (1 for a new one): empty is not "0 children".
-    profile.max_children = number("profile.max_children").map_or(profile.max_children, |n| n.min(255) as u8);
-    profile.siblings_accepted = form.field("profile.siblings_accepted").is_some_and(Field::as_bool);
+    profile.max_children = number(Field::MaxChildren).map_or(profile.max_children, |n| n.min(255) as u8);
+    profile.siblings_accepted = form.field(Field::SiblingsAccepted).is_some_and(Input::as_bool);
     profile.special_needs_accepted =
-        set("profile.special_needs_accepted").into_iter().map(|i| SpecialNeed::ALL[i]).collect();
+        set(Field::SpecialNeedsAccepted).into_iter().map(|i| SpecialNeed::ALL[i]).collect();
     profile.languages =
-        text("profile.languages").split(',').map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect();
-    profile.time_slots = set("profile.time_slots").into_iter().map(|i| TimeSlot::ALL[i]).collect();
-    profile.max_distance_km = number("profile.max_distance_km").map(|n| n.min(u64::from(u16::MAX)) as u16);
-    profile.training_completed_on = date("profile.training_completed_on");
-    profile.approved_on = date("profile.approved_on");
-    profile.review_on = date("profile.review_on");
-    profile.confirmed_on = date("profile.confirmed_on");
-    profile.notes = text("profile.notes");
+        text(Field::ProfileLanguages).split(',').map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect();
+    profile.time_slots = set(Field::TimeSlots).into_iter().map(|i| TimeSlot::ALL[i]).collect();
+    profile.max_distance_km = number(Field::MaxDistance).map(|n| n.min(u64::from(u16::MAX)) as u16);
+    profile.training_completed_on = date(Field::TrainingCompletedOn);
+    profile.approved_on = date(Field::ApprovedOn);
+    profile.review_on = date(Field::ReviewOn);
+    profile.confirmed_on = date(Field::ConfirmedOn);
+    profile.notes = text(Field::ProfileNotes);
     FamilyInput {
         service: base.map(|b| b.contact.service).or(assignment(form).0),
         referent: base.map(|b| b.contact.referent.clone()).or(assignment(form).1),
         identity: FamilyIdentity {
             adults,
-            address: text("identity.address"),
-            phone: text("identity.phone"),
-            email: text("identity.email"),
+            address: text(Field::IdentityAddress),
+            phone: text(Field::IdentityPhone),
+            email: text(Field::IdentityEmail),
         },
         profile,
     }
 }
 
+texts!(KindShort {
+    Residential => "RES", "RES";
+    Daytime => "DIU", "DAY";
+    Respite => "TL", "RSP";
+    Emergency => "PI", "EMG";
+    LightSupport => "LEG", "LGT";
+    ParentAndChild => "GB", "P+C";
+    YoungAdult => "NEO", "YA";
+});
+
 /// A kind of placement in a few letters, for tables (the record says it whole).
 pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
     use PlacementKind::*;
-    let (it, en) = match kind {
-        Residential => ("RES", "RES"),
-        Daytime => ("DIU", "DAY"),
-        Respite => ("TL", "RSP"),
-        Emergency => ("PI", "EMG"),
-        LightSupport => ("LEG", "LGT"),
-        ParentAndChild => ("GB", "P+C"),
-        YoungAdult => ("NEO", "YA"),
+    let short = match kind {
+        Residential => KindShort::Residential,
+        Daytime => KindShort::Daytime,
+        Respite => KindShort::Respite,
+        Emergency => KindShort::Emergency,
+        LightSupport => KindShort::LightSupport,
+        ParentAndChild => KindShort::ParentAndChild,
+        YoungAdult => KindShort::YoungAdult,
     };
-    lang.pick(it, en)
+    short.get(lang)
 }
 
 /// What the `f` filter looks in: code, comune, service, kinds (and status), folded.

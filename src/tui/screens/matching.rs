@@ -9,13 +9,12 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::api::{CriterionKind, FamilyRanking, NeedRanking, Reply, Request};
+use crate::api::{CriterionKind, Event, FamilyRanking, NeedRanking, Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
 use crate::present::matching::{distance, summary, Side};
 use crate::present::{self, Doc};
-use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};

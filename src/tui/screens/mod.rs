@@ -20,11 +20,21 @@ use ratatui::Frame;
 
 use super::keys::Hint;
 use super::source::CallError;
-use super::text::T;
+use super::text::{texts, T};
 use super::theme::Theme;
-use crate::api::{Principal, Reply, Request};
+use crate::api::{Event, Principal, Reply, Request};
 use crate::i18n::Lang;
-use crate::protocol::Event;
+
+texts!(Titles {
+    Dashboard => "Cruscotto", "Dashboard";
+    Families => "Famiglie", "Families";
+    Needs => "Richieste", "Needs";
+    Matching => "Abbinamento", "Matching";
+    Proposals => "Proposte", "Proposals";
+    Placements => "Affidi", "Placements";
+    Services => "Servizi", "Services";
+    Audit => "Registro", "Audit log";
+});
 
 /// The screens, in the order of their number keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,18 +73,19 @@ impl ScreenId {
         ScreenId::ALL.iter().position(|&s| s == self).unwrap_or(0)
     }
 
+    /// Its name on its tab and over its content.
     pub fn title(self, lang: Lang) -> &'static str {
-        let (it, en) = match self {
-            ScreenId::Dashboard => ("Cruscotto", "Dashboard"),
-            ScreenId::Families => ("Famiglie", "Families"),
-            ScreenId::Needs => ("Richieste", "Needs"),
-            ScreenId::Matching => ("Abbinamento", "Matching"),
-            ScreenId::Proposals => ("Proposte", "Proposals"),
-            ScreenId::Placements => ("Affidi", "Placements"),
-            ScreenId::Services => ("Servizi", "Services"),
-            ScreenId::Audit => ("Registro", "Audit log"),
+        let title = match self {
+            ScreenId::Dashboard => Titles::Dashboard,
+            ScreenId::Families => Titles::Families,
+            ScreenId::Needs => Titles::Needs,
+            ScreenId::Matching => Titles::Matching,
+            ScreenId::Proposals => Titles::Proposals,
+            ScreenId::Placements => Titles::Placements,
+            ScreenId::Services => Titles::Services,
+            ScreenId::Audit => Titles::Audit,
         };
-        lang.pick(it, en)
+        title.get(lang)
     }
 
     /// The screen that shows records of `kind`: the directory holds services, operators and ambiti.

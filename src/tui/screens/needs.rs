@@ -18,14 +18,14 @@ use crate::model::age::describe_age;
 use crate::model::dates::format_date;
 use crate::model::fold::fold;
 use crate::model::{
-    ChildIdentity, ClosingReason, ContactFrequency, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
+    ChildIdentity, ClosingReason, ContactFrequency, Field, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
     PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
 };
 use crate::present::{self, record::urgency_text, Doc};
 use crate::tui::keys::{plain, Binding};
 use crate::tui::text::texts;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::form::{assignment, options, Field, Form};
+use crate::tui::widgets::form::{assignment, options, Form, Input};
 
 texts!(Tx {
     Title => "Richieste", "Needs";
@@ -291,51 +291,46 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
         _ => (String::new(), String::new()),
     };
     let fields = vec![
-        Field::text("identity.given_name", lang, &text(id.map(|i| &i.given_name))).required(),
-        Field::text("identity.family_name", lang, &text(id.map(|i| &i.family_name))).required(),
-        Field::date("identity.birth_date", lang, id.map(|i| i.birth_date)).required(),
-        Field::text("identity.fiscal_code", lang, &text(id.and_then(|i| i.fiscal_code.as_ref()))),
-        Field::text("identity.address", lang, &text(id.map(|i| &i.address))),
-        Field::comune("placement.comune", lang, p.map(|p| p.comune)).required(),
-        Field::choice("placement.sex", lang, sexes.clone(), pos(&sexes, p.map(|p| p.sex.label(lang)))),
-        Field::choice("placement.kind", lang, kinds.clone(), pos(&kinds, p.map(|p| p.kind.label(lang)))),
-        Field::choice("placement.urgency", lang, urgency, usize::from(needed_by.is_some())),
-        Field::date("placement.urgency", lang, needed_by).labelled(Ftx::NeededBy.get(lang)),
-        Field::choice("placement.legal", lang, legal, usize::from(!court.is_empty() || !decree.is_empty())),
-        Field::text("placement.legal.court", lang, &court),
-        Field::text("placement.legal.decree", lang, &decree),
-        Field::date("placement.desired_start", lang, p.and_then(|p| p.desired_start)),
-        Field::number("placement.duration_months", lang, p.and_then(|p| p.duration_months).map(u64::from)),
-        Field::multi(
-            "placement.special_needs",
+        Input::text(Field::GivenName, lang, &text(id.map(|i| &i.given_name))).required(),
+        Input::text(Field::FamilyName, lang, &text(id.map(|i| &i.family_name))).required(),
+        Input::date(Field::BirthDate, lang, id.map(|i| i.birth_date)).required(),
+        Input::text(Field::FiscalCode, lang, &text(id.and_then(|i| i.fiscal_code.as_ref()))),
+        Input::text(Field::IdentityAddress, lang, &text(id.map(|i| &i.address))),
+        Input::comune(Field::PlacementComune, lang, p.map(|p| p.comune)).required(),
+        Input::choice(Field::Sex, lang, sexes.clone(), pos(&sexes, p.map(|p| p.sex.label(lang)))),
+        Input::choice(Field::PlacementKind, lang, kinds.clone(), pos(&kinds, p.map(|p| p.kind.label(lang)))),
+        Input::choice(Field::Urgency, lang, urgency, usize::from(needed_by.is_some())),
+        Input::date(Field::Urgency, lang, needed_by).labelled(Ftx::NeededBy.get(lang)),
+        Input::choice(Field::Legal, lang, legal, usize::from(!court.is_empty() || !decree.is_empty())),
+        Input::text(Field::Court, lang, &court),
+        Input::text(Field::Decree, lang, &decree),
+        Input::date(Field::DesiredStart, lang, p.and_then(|p| p.desired_start)),
+        Input::number(Field::DurationMonths, lang, p.and_then(|p| p.duration_months).map(u64::from)),
+        Input::multi(
+            Field::SpecialNeeds,
             lang,
             options!(SpecialNeed, lang),
             SpecialNeed::ALL.iter().map(|s| p.is_some_and(|p| p.special_needs.contains(s))).collect(),
         ),
-        Field::text("placement.languages", lang, &p.map(|p| p.languages.join(", ")).unwrap_or_default())
+        Input::text(Field::PlacementLanguages, lang, &p.map(|p| p.languages.join(", ")).unwrap_or_default())
             .labelled(Ftx::Languages.get(lang)),
-        Field::text("placement.cultural_notes", lang, &text(p.map(|p| &p.cultural_notes))),
-        Field::comune("placement.origin_comune", lang, p.and_then(|p| p.origin_comune)),
-        Field::choice(
-            "placement.contact",
-            lang,
-            freqs.clone(),
-            pos(&freqs, p.map(|p| p.contact.frequency.label(lang))),
-        ),
-        Field::yes_no("placement.contact", lang, p.is_some_and(|p| p.contact.supervised))
+        Input::text(Field::CulturalNotes, lang, &text(p.map(|p| &p.cultural_notes))),
+        Input::comune(Field::OriginComune, lang, p.and_then(|p| p.origin_comune)),
+        Input::choice(Field::Contact, lang, freqs.clone(), pos(&freqs, p.map(|p| p.contact.frequency.label(lang)))),
+        Input::yes_no(Field::Contact, lang, p.is_some_and(|p| p.contact.supervised))
             .labelled(Ftx::Supervised.get(lang)),
-        Field::comune("placement.school_comune", lang, p.and_then(|p| p.school_comune)),
-        Field::choice("placement.status", lang, statuses.clone(), pos(&statuses, p.map(|p| p.status.label(lang)))),
+        Input::comune(Field::SchoolComune, lang, p.and_then(|p| p.school_comune)),
+        Input::choice(Field::NeedStatus, lang, statuses.clone(), pos(&statuses, p.map(|p| p.status.label(lang)))),
         // Closing a need (status chiusa) says why; "—" while it is open.
-        Field::choice(
-            "placement.closing_reason",
+        Input::choice(
+            Field::ClosingReason,
             lang,
             std::iter::once("—".to_string()).chain(options!(ClosingReason, lang)).collect(),
             p.and_then(|p| p.closing_reason)
                 .and_then(|r| ClosingReason::ALL.iter().position(|&x| x == r))
                 .map_or(0, |i| i + 1),
         ),
-        Field::text("placement.notes", lang, &text(p.map(|p| &p.notes))),
+        Input::text(Field::PlacementNotes, lang, &text(p.map(|p| &p.notes))),
     ];
     let title = match v {
         Some(v) => format!("{} {}", Ftx::EditTitle.get(lang), v.code),
@@ -346,63 +341,63 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
 
 /// What the form says, as the core's input; siblings come from `base`.
 pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> NeedInput {
-    let text = |path: &str| form.field(path).map(|f| f.as_text().to_string()).unwrap_or_default();
-    let index = |path: &str| form.field(path).map_or(0, Field::as_index);
-    let comune = |path: &str| form.field(path).and_then(Field::as_comune);
-    let urgency = match (index("placement.urgency"), form.nth("placement.urgency", 1).and_then(Field::as_date)) {
+    let text = |field: Field| form.field(field).map(|f| f.as_text().to_string()).unwrap_or_default();
+    let index = |field: Field| form.field(field).map_or(0, Input::as_index);
+    let comune = |field: Field| form.field(field).and_then(Input::as_comune);
+    let urgency = match (index(Field::Urgency), form.nth(Field::Urgency, 1).and_then(Input::as_date)) {
         (1, Some(needed_by)) => Urgency::Emergency { needed_by },
         (1, None) => Urgency::Emergency { needed_by: today },
         _ => Urgency::Ordinary,
     };
-    let legal = match index("placement.legal") {
-        1 => LegalBasis::Judicial { court: text("placement.legal.court"), decree: text("placement.legal.decree") },
+    let legal = match index(Field::Legal) {
+        1 => LegalBasis::Judicial { court: text(Field::Court), decree: text(Field::Decree) },
         _ => LegalBasis::Consensual,
     };
-    let fiscal = text("identity.fiscal_code").to_uppercase();
+    let fiscal = text(Field::FiscalCode).to_uppercase();
     NeedInput {
         service: base.map(|b| b.contact.service).or(assignment(form).0),
         referent: base.map(|b| b.contact.referent.clone()).or(assignment(form).1),
         identity: ChildIdentity {
-            given_name: text("identity.given_name"),
-            family_name: text("identity.family_name"),
-            birth_date: form.field("identity.birth_date").and_then(Field::as_date).unwrap_or(today),
+            given_name: text(Field::GivenName),
+            family_name: text(Field::FamilyName),
+            birth_date: form.field(Field::BirthDate).and_then(Input::as_date).unwrap_or(today),
             fiscal_code: (!fiscal.is_empty()).then_some(fiscal),
-            address: text("identity.address"),
+            address: text(Field::IdentityAddress),
         },
         placement: PlacementNeed {
-            sex: Sex::ALL[index("placement.sex")],
+            sex: Sex::ALL[index(Field::Sex)],
             siblings: base.map(|b| b.placement.siblings.clone()).unwrap_or_default(),
-            kind: PlacementKind::ALL[index("placement.kind")],
+            kind: PlacementKind::ALL[index(Field::PlacementKind)],
             legal,
             urgency,
-            desired_start: form.field("placement.desired_start").and_then(Field::as_date),
+            desired_start: form.field(Field::DesiredStart).and_then(Input::as_date),
             duration_months: form
-                .field("placement.duration_months")
-                .and_then(Field::as_number)
+                .field(Field::DurationMonths)
+                .and_then(Input::as_number)
                 .map(|n| n.min(u64::from(u16::MAX)) as u16),
             special_needs: form
-                .field("placement.special_needs")
-                .map(Field::as_set)
+                .field(Field::SpecialNeeds)
+                .map(Input::as_set)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|i| SpecialNeed::ALL[i])
                 .collect(),
-            languages: text("placement.languages")
+            languages: text(Field::PlacementLanguages)
                 .split(',')
                 .map(|l| l.trim().to_lowercase())
                 .filter(|l| !l.is_empty())
                 .collect(),
-            cultural_notes: text("placement.cultural_notes"),
-            comune: comune("placement.comune").unwrap_or(crate::model::ComuneCode::from_u32(0)),
-            origin_comune: comune("placement.origin_comune"),
+            cultural_notes: text(Field::CulturalNotes),
+            comune: comune(Field::PlacementComune).unwrap_or(crate::model::ComuneCode::from_u32(0)),
+            origin_comune: comune(Field::OriginComune),
             contact: OriginContact {
-                frequency: ContactFrequency::ALL[index("placement.contact")],
-                supervised: form.nth("placement.contact", 1).is_some_and(Field::as_bool),
+                frequency: ContactFrequency::ALL[index(Field::Contact)],
+                supervised: form.nth(Field::Contact, 1).is_some_and(Input::as_bool),
             },
-            school_comune: comune("placement.school_comune"),
-            status: NeedStatus::ALL[index("placement.status")],
-            closing_reason: index("placement.closing_reason").checked_sub(1).map(|i| ClosingReason::ALL[i]),
-            notes: text("placement.notes"),
+            school_comune: comune(Field::SchoolComune),
+            status: NeedStatus::ALL[index(Field::NeedStatus)],
+            closing_reason: index(Field::ClosingReason).checked_sub(1).map(|i| ClosingReason::ALL[i]),
+            notes: text(Field::PlacementNotes),
         },
     }
 }

@@ -11,11 +11,10 @@ use ratatui::Frame;
 
 use super::revised::{landing, Landing};
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::api::{Cursor, Direction, ProposalFilter, ProposalView, Reply, Request, Revised};
+use crate::api::{Cursor, Direction, Event, ProposalFilter, ProposalView, Reply, Request, Revised};
 use crate::model::dates::format_date;
 use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
 use crate::present::{self, record::status_word};
-use crate::protocol::Event;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};

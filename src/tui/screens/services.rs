@@ -20,7 +20,7 @@ use crate::api::{Event, Page, Principal, Reply, Request, Revised};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{Ambit, ComuneCode, Comuni, Operator, Service, ServiceCode, ServiceInput, ServiceKind};
+use crate::model::{Ambit, ComuneCode, Comuni, Field, Operator, Service, ServiceCode, ServiceInput, ServiceKind};
 use crate::present::{self, Doc};
 use crate::tui::help::centered;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
@@ -28,7 +28,7 @@ use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::doc;
-use crate::tui::widgets::form::{options, Field, Form};
+use crate::tui::widgets::form::{options, Form, Input};
 use crate::tui::widgets::line_editor::{edit_at_end, LineKey};
 use crate::tui::widgets::list::{text_cell, Selection, TableView};
 
@@ -314,15 +314,15 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
     let text = |f: fn(&ServiceInput) -> &str| d.map_or("", f).to_string();
     let kind = d.and_then(|d| ServiceKind::ALL.iter().position(|&k| k == d.kind)).unwrap_or(0);
     let fields = vec![
-        Field::text("name", lang, &text(|d| &d.name)).required(),
-        Field::choice("kind", lang, options!(ServiceKind, lang), kind),
-        Field::text("ambits", lang, &d.map(|d| d.ambits.join(", ")).unwrap_or_default())
+        Input::text(Field::Name, lang, &text(|d| &d.name)).required(),
+        Input::choice(Field::Kind, lang, options!(ServiceKind, lang), kind),
+        Input::text(Field::Ambits, lang, &d.map(|d| d.ambits.join(", ")).unwrap_or_default())
             .labelled(Ftx::AmbitNames.get(lang)),
-        Field::text("address", lang, &text(|d| &d.address)),
-        Field::text("phone", lang, &text(|d| &d.phone)),
-        Field::text("email", lang, &text(|d| &d.email)),
-        Field::yes_no("active", lang, d.is_none_or(|d| d.active)).labelled(Ftx::Active.get(lang)),
-        Field::text("notes", lang, &text(|d| &d.notes)),
+        Input::text(Field::Address, lang, &text(|d| &d.address)),
+        Input::text(Field::Phone, lang, &text(|d| &d.phone)),
+        Input::text(Field::Email, lang, &text(|d| &d.email)),
+        Input::yes_no(Field::Active, lang, d.is_none_or(|d| d.active)).labelled(Ftx::Active.get(lang)),
+        Input::text(Field::Notes, lang, &text(|d| &d.notes)),
     ];
     let title = match s {
         Some(s) => format!("{} {}", Ftx::EditTitle.get(lang), s.record.code),
@@ -333,16 +333,16 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
 
 /// What the form says, as the core's input.
 pub fn service_input(form: &Form) -> ServiceInput {
-    let text = |path: &str| form.field(path).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
+    let text = |field: Field| form.field(field).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
     ServiceInput {
-        name: text("name"),
-        kind: ServiceKind::ALL[form.field("kind").map_or(0, Field::as_index)],
-        ambits: text("ambits").split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
-        address: text("address"),
-        phone: text("phone"),
-        email: text("email"),
-        notes: form.field("notes").map(|f| f.as_text().to_string()).unwrap_or_default(),
-        active: form.field("active").is_some_and(Field::as_bool),
+        name: text(Field::Name),
+        kind: ServiceKind::ALL[form.field(Field::Kind).map_or(0, Input::as_index)],
+        ambits: text(Field::Ambits).split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+        address: text(Field::Address),
+        phone: text(Field::Phone),
+        email: text(Field::Email),
+        notes: form.field(Field::Notes).map(|f| f.as_text().to_string()).unwrap_or_default(),
+        active: form.field(Field::Active).is_some_and(Input::as_bool),
     }
 }
 

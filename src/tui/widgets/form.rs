@@ -1,8 +1,8 @@
 //! A form: one field per line (label, value, the error under it), of a few
 //! kinds (text, number, date gg/mm/aaaa, choice, set of choices, yes/no,
-//! comune with suggestions). Each field carries the path the core names in
-//! its problems (`profile.approved_on`), so the core's refusals land next to
-//! the field they are about. Values are kept as the operator typed them;
+//! comune with suggestions). Each input is named by the typed field the
+//! core names in its problems (`model::Field::ApprovedOn`), which also gives
+//! its label, so the core's refusals land next to the field they are about. Values are kept as the operator typed them;
 //! the screen turns them into a request.
 //!
 //! `Editor` wraps a form with what editing a stored record needs: the
@@ -17,10 +17,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::i18n::{describe_reason, field_label, Lang};
+use crate::i18n::{describe_reason, Lang};
 use crate::model::dates::{format_date, parse_date, parse_date_or_word};
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{ComuneCode, Comuni, FieldRef, Problem, ServiceCode};
+use crate::model::{ComuneCode, Comuni, Field, FieldRef, Problem, ServiceCode};
 use crate::tui::keys::{code, ctrl, label, plain, Binding, Hint, Key};
 use crate::tui::screens::View;
 use crate::tui::text::{texts, T};
@@ -83,57 +83,59 @@ pub enum Kind {
     },
 }
 
+/// One line of a form: the field it edits and what is typed or picked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    /// The core's name for it (`profile.approved_on`): problems are matched on it.
-    pub path: String,
+pub struct Input {
+    /// The core's name for it (`Field::ApprovedOn`): problems are matched on it.
+    pub field: FieldRef,
     pub label: String,
     pub kind: Kind,
     pub required: bool,
     pub error: Option<String>,
 }
 
-impl Field {
-    fn new(path: &str, lang: Lang, kind: Kind) -> Field {
-        Field { path: path.into(), label: field_label(path, lang), kind, required: false, error: None }
+impl Input {
+    fn new(field: impl Into<FieldRef>, lang: Lang, kind: Kind) -> Input {
+        let field = field.into();
+        Input { field, label: field.label(lang), kind, required: false, error: None }
     }
 
-    pub fn text(path: &str, lang: Lang, value: &str) -> Field {
-        Field::new(path, lang, Kind::Text(value.into()))
+    pub fn text(field: impl Into<FieldRef>, lang: Lang, value: &str) -> Input {
+        Input::new(field, lang, Kind::Text(value.into()))
     }
 
-    pub fn number(path: &str, lang: Lang, value: Option<u64>) -> Field {
-        Field::new(path, lang, Kind::Number(value.map(|n| n.to_string()).unwrap_or_default()))
+    pub fn number(field: impl Into<FieldRef>, lang: Lang, value: Option<u64>) -> Input {
+        Input::new(field, lang, Kind::Number(value.map(|n| n.to_string()).unwrap_or_default()))
     }
 
-    pub fn date(path: &str, lang: Lang, value: Option<time::Date>) -> Field {
-        Field::new(path, lang, Kind::Date(value.map(crate::model::dates::format_date).unwrap_or_default()))
+    pub fn date(field: impl Into<FieldRef>, lang: Lang, value: Option<time::Date>) -> Input {
+        Input::new(field, lang, Kind::Date(value.map(crate::model::dates::format_date).unwrap_or_default()))
     }
 
-    pub fn choice(path: &str, lang: Lang, options: Vec<String>, index: usize) -> Field {
-        Field::new(path, lang, Kind::Choice { options, index })
+    pub fn choice(field: impl Into<FieldRef>, lang: Lang, options: Vec<String>, index: usize) -> Input {
+        Input::new(field, lang, Kind::Choice { options, index })
     }
 
-    pub fn multi(path: &str, lang: Lang, options: Vec<String>, on: Vec<bool>) -> Field {
-        Field::new(path, lang, Kind::Multi { options, on, cursor: 0 })
+    pub fn multi(field: impl Into<FieldRef>, lang: Lang, options: Vec<String>, on: Vec<bool>) -> Input {
+        Input::new(field, lang, Kind::Multi { options, on, cursor: 0 })
     }
 
-    pub fn yes_no(path: &str, lang: Lang, value: bool) -> Field {
-        Field::new(path, lang, Kind::YesNo(value))
+    pub fn yes_no(field: impl Into<FieldRef>, lang: Lang, value: bool) -> Input {
+        Input::new(field, lang, Kind::YesNo(value))
     }
 
-    pub fn comune(path: &str, lang: Lang, code: Option<ComuneCode>) -> Field {
+    pub fn comune(field: impl Into<FieldRef>, lang: Lang, code: Option<ComuneCode>) -> Input {
         let text = code.and_then(|c| Comuni::embedded().get(c)).map(|c| c.label()).unwrap_or_default();
-        Field::new(path, lang, Kind::Comune { text, code, suggestions: Vec::new(), pick: 0 })
+        Input::new(field, lang, Kind::Comune { text, code, suggestions: Vec::new(), pick: 0 })
     }
 
-    /// Another label than the core's name for the path (two fields of one path).
-    pub fn labelled(mut self, label: &str) -> Field {
+    /// Another label than the field's own (two inputs of one field).
+    pub fn labelled(mut self, label: &str) -> Input {
         self.label = label.into();
         self
     }
 
-    pub fn required(mut self) -> Field {
+    pub fn required(mut self) -> Input {
         self.required = true;
         self
     }
@@ -242,7 +244,7 @@ impl Field {
     }
 
     /// Copies the value of `other` (the same field in another form).
-    fn take_value(&mut self, other: &Field) {
+    fn take_value(&mut self, other: &Input) {
         self.kind = other.kind.clone();
         if let Kind::Comune { suggestions, .. } = &mut self.kind {
             suggestions.clear();
@@ -256,19 +258,20 @@ impl Field {
 /// coordination: the core wants both named): the service, picked among
 /// those of the bank, and the referent's user name. Empty for an operator,
 /// whose records are their own service's. `names`: the bank's services.
-pub fn assignment_fields(view: &View, names: &crate::tui::screens::ServiceNames) -> Vec<Field> {
+pub fn assignment_fields(view: &View, names: &crate::tui::screens::ServiceNames) -> Vec<Input> {
     if view.who.service.is_some() {
         return Vec::new();
     }
     let lang = view.lang;
     let options = names.names.iter().map(|(code, name)| format!("{code} {name}")).collect();
-    vec![Field::choice("service", lang, options, 0).required(), Field::text("referent", lang, "").required()]
+    vec![Input::choice(Field::Service, lang, options, 0).required(), Input::text(Field::Referent, lang, "").required()]
 }
 
 /// The service and referent `assignment_fields` picked, if the form has them.
 pub fn assignment(form: &Form) -> (Option<ServiceCode>, Option<String>) {
-    let service = form.field("service").and_then(|f| f.shown(Lang::It).split(' ').next().and_then(ServiceCode::parse));
-    let referent = form.field("referent").map(|f| f.as_text().trim().to_string()).filter(|r| !r.is_empty());
+    let service =
+        form.field(Field::Service).and_then(|f| f.shown(Lang::It).split(' ').next().and_then(ServiceCode::parse));
+    let referent = form.field(Field::Referent).map(|f| f.as_text().trim().to_string()).filter(|r| !r.is_empty());
     (service, referent)
 }
 
@@ -360,7 +363,7 @@ const KEYS: &[Binding<Act>] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub title: String,
-    pub fields: Vec<Field>,
+    pub fields: Vec<Input>,
     pub focus: usize,
     /// Problems that name no field of the form: shown on top.
     pub top: Vec<String>,
@@ -378,7 +381,7 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(title: String, fields: Vec<Field>) -> Form {
+    pub fn new(title: String, fields: Vec<Input>) -> Form {
         Form {
             title,
             fields,
@@ -397,17 +400,24 @@ impl Form {
         crate::tui::keys::hints(KEYS)
     }
 
-    pub fn field(&self, path: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.path == path)
+    /// The input of `field` (the first, when two share it).
+    pub fn field(&self, field: impl Into<FieldRef>) -> Option<&Input> {
+        self.nth(field, 0)
     }
 
-    /// The n-th field of this path (two fields may share one: ages' bounds).
-    pub fn nth(&self, path: &str, n: usize) -> Option<&Field> {
-        self.fields.iter().filter(|f| f.path == path).nth(n)
+    pub fn field_mut(&mut self, field: impl Into<FieldRef>) -> Option<&mut Input> {
+        let field = field.into();
+        self.fields.iter_mut().find(|f| f.field == field)
+    }
+
+    /// The n-th input of `field` (two inputs may share one: ages' bounds).
+    pub fn nth(&self, field: impl Into<FieldRef>, n: usize) -> Option<&Input> {
+        let field = field.into();
+        self.fields.iter().filter(|f| f.field == field).nth(n)
     }
 
     pub fn focused_is_typed(&self) -> bool {
-        self.fields.get(self.focus).is_some_and(Field::is_typed)
+        self.fields.get(self.focus).is_some_and(Input::is_typed)
     }
 
     /// The focus goes to field `i`: typing starts at the end of its value,
@@ -433,9 +443,16 @@ impl Form {
         }
         for p in problems {
             let text = format!("{}: {}", p.field.label(lang), describe_reason(&p.reason, lang));
-            // The form's field for this problem: the same field, or the whole it is part of.
-            let named = |f: &&mut Field| FieldRef::parse(&f.path).is_some_and(|own| p.field.is_within(own));
-            match self.fields.iter_mut().find(named) {
+            // The form's input for this problem: the same field, else the
+            // closest whole it is part of (the longest path that holds it):
+            // a court's refusal goes to the court, not to the choice of
+            // consensual/judicial above it.
+            let input = self
+                .fields
+                .iter_mut()
+                .filter(|f| p.field.is_within(f.field))
+                .min_by_key(|f| std::cmp::Reverse(f.field.to_string().len()));
+            match input {
                 Some(f) => f.error = Some(text),
                 None => self.top.push(text),
             }
@@ -987,20 +1004,20 @@ mod tests {
     /// does not show is said on top.
     #[test]
     fn a_refusal_lands_on_the_field_it_names() {
-        use crate::model::{Field as Named, Reason};
+        use crate::model::Reason;
         let mut form = Form::new(
             "t".into(),
             vec![
-                Field::text("identity.adults[0].name", Lang::It, "Laura Bassi"),
-                Field::text("identity.adults[1].name", Lang::It, ""),
-                Field::text("placement.legal", Lang::It, ""),
+                Input::text(Field::AdultName.at(0), Lang::It, "Laura Bassi"),
+                Input::text(Field::AdultName.at(1), Lang::It, ""),
+                Input::text(Field::Legal, Lang::It, ""),
             ],
         );
         form.set_problems(
             &[
-                Problem::new(Named::AdultName.at(1), Reason::Required),
-                Problem::new(Named::Court, Reason::Required),
-                Problem::new(Named::Needs, Reason::Required),
+                Problem::new(Field::AdultName.at(1), Reason::Required),
+                Problem::new(Field::Court, Reason::Required),
+                Problem::new(Field::Needs, Reason::Required),
             ],
             Lang::It,
         );
@@ -1011,9 +1028,53 @@ mod tests {
         assert_eq!(form.focus, 1);
     }
 
+    /// An input is found by its typed field, a list item by its index, and
+    /// two inputs of one field by their order; each is labelled by its field.
+    #[test]
+    fn an_input_is_found_by_its_field_and_labelled_by_it() {
+        let form = Form::new(
+            "t".into(),
+            vec![
+                Input::text(Field::AdultName.at(0), Lang::En, "Laura Bassi"),
+                Input::text(Field::AdultName.at(1), Lang::En, "Marco Bassi"),
+                Input::text(Field::Ages, Lang::En, "3").labelled("minimum age"),
+                Input::text(Field::Ages, Lang::En, "10"),
+            ],
+        );
+        assert_eq!(form.field(Field::AdultName.at(1)).map(Input::as_text), Some("Marco Bassi"));
+        assert_eq!(form.fields[1].label, "adult's name n. 2");
+        assert_eq!(form.field(Field::AdultName), None, "the list's field is not one of its items");
+        assert_eq!(form.field(Field::Ages).map(|f| f.label.as_str()), Some("minimum age"));
+        assert_eq!(form.nth(Field::Ages, 1).map(Input::as_text), Some("10"));
+        assert_eq!(form.fields[3].label, "age range");
+        assert_eq!(form.field(Field::MaxChildren), None);
+    }
+
+    /// A part's refusal goes to the part's own input when the form has one,
+    /// not to the input of the whole shown above it.
+    #[test]
+    fn a_refusal_goes_to_the_closest_input_that_holds_its_field() {
+        use crate::model::Reason;
+        let mut form = Form::new(
+            "t".into(),
+            vec![
+                Input::choice(Field::Legal, Lang::It, vec!["consensuale".into(), "giudiziale".into()], 1),
+                Input::text(Field::Court, Lang::It, ""),
+                Input::text(Field::Decree, Lang::It, "12/2026"),
+            ],
+        );
+        form.set_problems(&[Problem::new(Field::Court, Reason::Required)], Lang::It);
+        assert_eq!(form.fields[0].error, None);
+        assert_eq!(form.fields[1].error.as_deref(), Some("tribunale: obbligatorio"));
+        assert_eq!(form.focus, 1);
+        form.set_problems(&[Problem::new(Field::Legal, Reason::Required)], Lang::It);
+        assert_eq!(form.fields[0].error.as_deref(), Some("consensuale/giudiziale: obbligatorio"));
+        assert_eq!(form.fields[1].error, None);
+    }
+
     #[test]
     fn a_typo_is_fixed_in_the_middle_of_a_field() {
-        let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
+        let mut form = Form::new("t".into(), vec![Input::text(Field::ProfileNotes, Lang::It, "")]);
         let key = |form: &mut Form, code: KeyCode| {
             form.key(&KeyEvent::new(code, KeyModifiers::NONE), Lang::It, time::macros::date!(2026 - 01 - 01))
         };
@@ -1037,7 +1098,7 @@ mod tests {
 
     #[test]
     fn a_field_keeps_no_more_than_the_longest_text_a_record_allows() {
-        let mut form = Form::new("t".into(), vec![Field::text("profile.notes", Lang::It, "")]);
+        let mut form = Form::new("t".into(), vec![Input::text(Field::ProfileNotes, Lang::It, "")]);
         // 4 000 characters of a note, then 10 more pasted: those are not kept.
         for _ in 0..4010 {
             form.key(
@@ -1059,7 +1120,7 @@ mod tests {
 
     #[test]
     fn a_wrong_date_names_the_field() {
-        let mut f = Field::date("profile.approved_on", Lang::It, None);
+        let mut f = Input::date(Field::ApprovedOn, Lang::It, None);
         f.kind = Kind::Date("31/02/2026".into());
         f.check(Lang::It, time::macros::date!(2026 - 01 - 01));
         let e = f.error.unwrap_or_default();

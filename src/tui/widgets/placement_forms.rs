@@ -13,12 +13,12 @@ use time::Date;
 use crate::api::BankError;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
-use crate::model::{ContactFrequency, FosterPlan, OriginContact, PlacementOutcome};
+use crate::model::{ContactFrequency, Field, FosterPlan, OriginContact, PlacementOutcome};
 use crate::tui::keys::Hint;
 use crate::tui::screens::{Ctx, View};
 use crate::tui::source::CallError;
 use crate::tui::text::texts;
-use crate::tui::widgets::form::{options, EditStep, Editor, Field, Form, Fx};
+use crate::tui::widgets::form::{options, EditStep, Editor, Form, Fx, Input};
 
 texts!(Sx {
     Plan => "Piano dell'affido da", "Placement plan from";
@@ -175,14 +175,14 @@ pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
     Form::new(
         title,
         vec![
-            Field::date("plan.start", lang, Some(plan.start)).required(),
-            Field::date("plan.expected_end", lang, plan.expected_end),
-            Field::number("plan.duration_months", lang, plan.duration_months.map(u64::from)),
-            Field::choice("plan.contact", lang, freqs, freq).labelled(contact(lang)),
-            Field::yes_no("plan.contact", lang, plan.contact.supervised).labelled(supervised(lang)),
-            Field::text("plan.contact_notes", lang, &plan.contact_notes),
-            Field::text("plan.review_dates", lang, &reviews).labelled(reviews_label(lang)),
-            Field::text("plan.commitments", lang, &plan.commitments),
+            Input::date(Field::PlanStart, lang, Some(plan.start)).required(),
+            Input::date(Field::PlanExpectedEnd, lang, plan.expected_end),
+            Input::number(Field::PlanDurationMonths, lang, plan.duration_months.map(u64::from)),
+            Input::choice(Field::PlanContact, lang, freqs, freq).labelled(contact(lang)),
+            Input::yes_no(Field::PlanContact, lang, plan.contact.supervised).labelled(supervised(lang)),
+            Input::text(Field::PlanContactNotes, lang, &plan.contact_notes),
+            Input::text(Field::PlanReviewDates, lang, &reviews).labelled(reviews_label(lang)),
+            Input::text(Field::PlanCommitments, lang, &plan.commitments),
         ],
     )
 }
@@ -193,7 +193,7 @@ pub fn plan_of(form: &mut Form, lang: Lang, today: Date) -> Option<FosterPlan> {
     let mut bad = !form.check_all(lang, today).is_empty();
     // Planned reviews: dates separated by commas, each read like a date field.
     let mut review_dates = Vec::new();
-    if let Some(field) = form.fields.iter_mut().find(|f| f.path == "plan.review_dates") {
+    if let Some(field) = form.field_mut(Field::PlanReviewDates) {
         for typed in field.as_text().split(',').map(str::trim).filter(|t| !t.is_empty()) {
             match parse_date_or_word(typed, today) {
                 Some(d) => review_dates.push(d),
@@ -212,21 +212,21 @@ pub fn plan_of(form: &mut Form, lang: Lang, today: Date) -> Option<FosterPlan> {
         }
         return None;
     }
-    let text = |path: &str| form.field(path).map(|f| f.as_text().to_string()).unwrap_or_default();
+    let text = |field: Field| form.field(field).map(|f| f.as_text().to_string()).unwrap_or_default();
     Some(FosterPlan {
-        start: form.field("plan.start").and_then(Field::as_date)?,
-        expected_end: form.field("plan.expected_end").and_then(Field::as_date),
+        start: form.field(Field::PlanStart).and_then(Input::as_date)?,
+        expected_end: form.field(Field::PlanExpectedEnd).and_then(Input::as_date),
         duration_months: form
-            .field("plan.duration_months")
-            .and_then(Field::as_number)
+            .field(Field::PlanDurationMonths)
+            .and_then(Input::as_number)
             .map(|n| n.min(u64::from(u16::MAX)) as u16),
         contact: OriginContact {
-            frequency: ContactFrequency::ALL[form.field("plan.contact").map_or(0, Field::as_index)],
-            supervised: form.nth("plan.contact", 1).is_some_and(Field::as_bool),
+            frequency: ContactFrequency::ALL[form.field(Field::PlanContact).map_or(0, Input::as_index)],
+            supervised: form.nth(Field::PlanContact, 1).is_some_and(Input::as_bool),
         },
-        contact_notes: text("plan.contact_notes"),
+        contact_notes: text(Field::PlanContactNotes),
         review_dates,
-        commitments: text("plan.commitments"),
+        commitments: text(Field::PlanCommitments),
     })
 }
 
@@ -234,7 +234,10 @@ pub fn plan_of(form: &mut Form, lang: Lang, today: Date) -> Option<FosterPlan> {
 pub fn review_form(title: String, today: Date, lang: Lang) -> Form {
     Form::new(
         title,
-        vec![Field::date("review.date", lang, Some(today)).required(), Field::text("review.note", lang, "").required()],
+        vec![
+            Input::date(Field::ReviewDate, lang, Some(today)).required(),
+            Input::text(Field::ReviewNote, lang, "").required(),
+        ],
     )
 }
 
@@ -243,8 +246,8 @@ pub fn review_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, Stri
     if !checked(form, lang, today) {
         return None;
     }
-    let date = form.field("review.date").and_then(Field::as_date)?;
-    Some((date, form.field("review.note").map(|f| f.as_text().to_string()).unwrap_or_default()))
+    let date = form.field(Field::ReviewDate).and_then(Input::as_date)?;
+    Some((date, form.field(Field::ReviewNote).map(|f| f.as_text().to_string()).unwrap_or_default()))
 }
 
 /// A closing: its date (today, to change), the outcome, a note.
@@ -252,9 +255,9 @@ pub fn closing_form(title: String, today: Date, lang: Lang) -> Form {
     Form::new(
         title,
         vec![
-            Field::date("closing.date", lang, Some(today)).required(),
-            Field::choice("closing.outcome", lang, options!(PlacementOutcome, lang), 0),
-            Field::text("closing.note", lang, ""),
+            Input::date(Field::ClosingDate, lang, Some(today)).required(),
+            Input::choice(Field::ClosingOutcome, lang, options!(PlacementOutcome, lang), 0),
+            Input::text(Field::ClosingNote, lang, ""),
         ],
     )
 }
@@ -264,9 +267,9 @@ pub fn closing_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, Pla
     if !checked(form, lang, today) {
         return None;
     }
-    let date = form.field("closing.date").and_then(Field::as_date)?;
-    let outcome = PlacementOutcome::ALL[form.field("closing.outcome").map_or(0, Field::as_index)];
-    Some((date, outcome, form.field("closing.note").map(|f| f.as_text().to_string()).unwrap_or_default()))
+    let date = form.field(Field::ClosingDate).and_then(Input::as_date)?;
+    let outcome = PlacementOutcome::ALL[form.field(Field::ClosingOutcome).map_or(0, Input::as_index)];
+    Some((date, outcome, form.field(Field::ClosingNote).map(|f| f.as_text().to_string()).unwrap_or_default()))
 }
 
 /// Every local check passed; else the focus is on the first field to fix.
@@ -300,6 +303,7 @@ fn not_a_date(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FieldRef;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use time::macros::date;
 
@@ -354,7 +358,7 @@ mod tests {
         typed(&mut form, "30/12/2026, poi");
         assert_eq!(plan_of(&mut form, Lang::It, TODAY), None);
         let field = &form.fields[form.focus];
-        assert_eq!(field.path, "plan.review_dates");
+        assert_eq!(field.field, FieldRef::from(Field::PlanReviewDates));
         assert!(field.error.as_deref().unwrap_or_default().contains("«poi» non è una data valida"), "{field:?}");
     }
 
