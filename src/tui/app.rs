@@ -78,6 +78,9 @@ pub enum Msg {
     Replied(Replied),
     /// What the server pushed, or what happened to it.
     Live(Live),
+    /// Text pasted into the terminal (bracketed paste): one message
+    /// however long, for the entry that has the keys.
+    Paste(String),
     /// Time passed (the loop's wait ended with nothing to do).
     Tick,
 }
@@ -195,6 +198,7 @@ impl App {
         match msg {
             Msg::Key(k) => self.key(k),
             Msg::Mouse(m) => self.mouse(m),
+            Msg::Paste(text) => self.paste(&text),
             Msg::Resize(width, height) => {
                 self.dirty = true;
                 self.size = Rect::new(0, 0, width, height);
@@ -396,6 +400,17 @@ impl App {
             self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             return self.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
+        // Behind "terminal too small" nothing is seen: only quitting (and
+        // its question, said on that screen) acts; other keys would change
+        // what cannot be watched.
+        if self.too_small() && !matches!(self.popup, Some(Popup::ConfirmQuit)) {
+            let quit = matches!((ev.code, ev.modifiers), (KeyCode::Char('q'), KeyModifiers::NONE))
+                || keys::action(ALWAYS, &ev) == Some(Global::Quit);
+            if quit {
+                self.global(Global::Quit);
+            }
+            return;
+        }
         match self.popup.take() {
             Some(Popup::Help(mut help)) => {
                 if !help.key(&ev) {
@@ -501,8 +516,25 @@ impl App {
         }
     }
 
+    /// Whether the terminal is under the size the screens need.
+    fn too_small(&self) -> bool {
+        self.size.width < MIN_WIDTH || self.size.height < MIN_HEIGHT
+    }
+
+    /// A paste goes to the screen's entry that has the keys, at once; in a
+    /// popup, over a screen too small to see, or where nothing takes text,
+    /// it is dropped rather than taken as a burst of commands.
+    fn paste(&mut self, text: &str) {
+        self.dirty = true;
+        if self.popup.is_some() || self.too_small() || !self.screens[self.current].captures_text() {
+            return;
+        }
+        let outcome = self.with_screen(self.current, |s, ctx| s.paste(text, ctx));
+        self.follow(outcome);
+    }
+
     fn mouse(&mut self, ev: MouseEvent) {
-        if self.popup.is_some() {
+        if self.popup.is_some() || self.too_small() {
             return;
         }
         if ev.kind == MouseEventKind::Down(MouseButton::Left) && ev.row == layout(self.size).tabs.y {
@@ -645,7 +677,10 @@ impl App {
         let area = frame.area();
         let theme = self.view.theme;
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = format!("{}\n({}×{})", self.view.t(T::TooSmall), area.width, area.height);
+            let mut text = format!("{}\n({}×{})", self.view.t(T::TooSmall), area.width, area.height);
+            if matches!(self.popup, Some(Popup::ConfirmQuit)) {
+                text = format!("{text}\n\n{}", self.view.t(T::QuitUnsaved));
+            }
             frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
             return;
         }

@@ -89,6 +89,8 @@ pub fn run(options: TuiOptions) -> Result<(), TuiError> {
             Ok(TermEvent::Key(k)) => Msg::Key(k),
             Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
             Ok(TermEvent::Resize(width, height)) => Msg::Resize(width, height),
+            // One message for the whole paste, not a key per character.
+            Ok(TermEvent::Paste(text)) => Msg::Paste(text),
             Ok(_) => continue,
             Err(_) => return,
         };

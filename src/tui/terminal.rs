@@ -1,11 +1,12 @@
-//! The terminal, borrowed: raw mode, the alternate screen and (unless
+//! The terminal, borrowed: raw mode, the alternate screen, bracketed paste
+//! (a paste comes as one event, not a key per character) and (unless
 //! refused) the mouse, all given back when the guard drops — on exit, on
 //! error, and on panic (the hook restores before the message is printed).
 
 use std::io::{self, Stdout};
 
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
@@ -21,9 +22,9 @@ impl TerminalGuard {
         enable_raw_mode()?;
         let mut out = io::stdout();
         let entered = if mouse {
-            execute!(out, EnterAlternateScreen, EnableMouseCapture)
+            execute!(out, EnterAlternateScreen, EnableBracketedPaste, EnableMouseCapture)
         } else {
-            execute!(out, EnterAlternateScreen)
+            execute!(out, EnterAlternateScreen, EnableBracketedPaste)
         };
         if let Err(e) = entered {
             restore();
@@ -54,5 +55,11 @@ impl Drop for TerminalGuard {
 /// Puts the terminal back as the shell had it. Safe to call twice.
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
 }

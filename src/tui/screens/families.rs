@@ -326,8 +326,8 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
             options!(PlacementKind, lang),
             PlacementKind::ALL.iter().map(|k| p.kinds.contains(k)).collect(),
         ),
-        Input::text(Field::Ages, lang, min).labelled(Ftx::AgeMin.get(lang)),
-        Input::text(Field::Ages, lang, max).labelled(Ftx::AgeMax.get(lang)),
+        Input::text(Field::Ages, lang, min).labelled(Ftx::AgeMin.get(lang)).replaced_on_entry(),
+        Input::text(Field::Ages, lang, max).labelled(Ftx::AgeMax.get(lang)).replaced_on_entry(),
         Input::choice(
             Field::SexPreference,
             lang,

@@ -219,6 +219,10 @@ pub trait Screen {
     /// Shown for the first time or again: ask for what is missing or stale.
     fn activate(&mut self, ctx: &mut Ctx);
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome;
+    /// Text pasted (a bracketed paste, one message): for the entry that has the keys.
+    fn paste(&mut self, _text: &str, _ctx: &mut Ctx) -> Outcome {
+        Outcome::Ignored
+    }
     fn mouse(&mut self, _ev: &MouseEvent, _ctx: &mut Ctx) -> Outcome {
         Outcome::Ignored
     }

@@ -36,6 +36,7 @@ texts!(Fx {
     Pick => "scegli", "pick";
     BadDate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)", "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
     BadNumber => "non è un numero", "is not a number";
+    DigitsOnly => "non è una cifra: qui solo numeri", "is not a digit: numbers only here";
     UnknownComune => "comune non trovato", "comune not found";
     Ambiguous => "più comuni con questo nome: sceglierne uno dall'elenco", "several comuni have this name: pick one from the list";
     Required => "obbligatorio", "required";
@@ -92,12 +93,16 @@ pub struct Input {
     pub kind: Kind,
     pub required: bool,
     pub error: Option<String>,
+    /// The value shown on entering the field is a default the first
+    /// character typed replaces (numbers, dates, a range's bounds).
+    pub replaced_on_entry: bool,
 }
 
 impl Input {
     fn new(field: impl Into<FieldRef>, lang: Lang, kind: Kind) -> Input {
         let field = field.into();
-        Input { field, label: field.label(lang), kind, required: false, error: None }
+        let replaced_on_entry = matches!(kind, Kind::Number(_) | Kind::Date(_));
+        Input { field, label: field.label(lang), kind, required: false, error: None, replaced_on_entry }
     }
 
     pub fn text(field: impl Into<FieldRef>, lang: Lang, value: &str) -> Input {
@@ -132,6 +137,13 @@ impl Input {
     /// Another label than the field's own (two inputs of one field).
     pub fn labelled(mut self, label: &str) -> Input {
         self.label = label.into();
+        self
+    }
+
+    /// A text the first character typed replaces, as a number's (a
+    /// range's bound, which may carry a unit: `6m`).
+    pub fn replaced_on_entry(mut self) -> Input {
+        self.replaced_on_entry = true;
         self
     }
 
@@ -527,10 +539,21 @@ impl Form {
             }
             _ => {}
         }
+        // A letter in a number is refused aloud, on the field's error line.
+        if let (Kind::Number(_), KeyCode::Char(c)) = (&field.kind, ev.code) {
+            if !c.is_ascii_digit() && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+                field.error = Some(format!("{}: «{c}» {}", field.label, Fx::DigitsOnly.get(lang)));
+                return Step::Stay;
+            }
+        }
         // A typed field: the line editor has the key (moves, edits).
         if field.is_typed() {
-            return match typed(&mut field.kind, ev, &mut self.caret, &mut self.fresh) {
+            let replaces = field.replaced_on_entry;
+            let edit = |e: &mut LineEditor, takes: &dyn Fn(char) -> bool| e.key_taking(ev, takes);
+            return match typed(&mut field.kind, replaces, &mut self.caret, &mut self.fresh, edit) {
                 LineKey::Edited => {
+                    // What was said about the old value no longer holds.
+                    field.error = None;
                     self.changed = true;
                     Step::Stay
                 }
@@ -576,6 +599,38 @@ impl Form {
         }
     }
 
+    /// Text pasted into the focused field, taken at once (a bracketed
+    /// paste: one message, however long): on one line, up to the longest
+    /// text a record keeps; a number keeps the digits and says aloud that
+    /// it refused the rest. False when the focused field takes no text.
+    pub fn paste(&mut self, text: &str, lang: Lang) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else { return false };
+        if !field.is_typed() {
+            return false;
+        }
+        let refused = match field.kind {
+            Kind::Number(_) => text.trim().chars().find(|c| !c.is_ascii_digit()),
+            _ => None,
+        };
+        let replaces = field.replaced_on_entry;
+        let edit = |e: &mut LineEditor, takes: &dyn Fn(char) -> bool| {
+            if e.paste(text, takes) {
+                LineKey::Edited
+            } else {
+                LineKey::Ignored
+            }
+        };
+        if typed(&mut field.kind, replaces, &mut self.caret, &mut self.fresh, edit) == LineKey::Edited {
+            field.error = None;
+            self.changed = true;
+        }
+        if let Some(c) = refused {
+            field.error = Some(format!("{}: «{c}» {}", field.label, Fx::DigitsOnly.get(lang)));
+        }
+        self.follow(lang);
+        true
+    }
+
     /// The lines of the form, and the line of the focused field.
     fn lines(&self, theme: Theme, lang: Lang, width: u16) -> (Vec<Line<'static>>, usize, Vec<Option<usize>>) {
         let label_w = if width >= 100 { 36 } else { 34 };
@@ -607,7 +662,7 @@ impl Form {
                         // The line editor draws the caret; a value the next key replaces shows all selected.
                         let mut editor = LineEditor::at(&shown, self.caret.unwrap_or(usize::MAX));
                         let picked = matches!(f.kind, Kind::Comune { code: Some(_), .. });
-                        if picked || (self.fresh && matches!(f.kind, Kind::Number(_) | Kind::Date(_))) {
+                        if picked || (self.fresh && f.replaced_on_entry) {
                             editor = editor.replacing();
                         }
                         let room = usize::from(width.saturating_sub(2)).saturating_sub(label_w).max(2);
@@ -721,10 +776,16 @@ impl Form {
 
 /// A key typed into a text, number, date or comune field, through the one
 /// line editor, at the caret (the end when `None`). `fresh`: the field was
-/// just entered, so a number or date in it is replaced by the first
+/// just entered, so a value `replaced_on_entry` is replaced by the first
 /// character typed.
-fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>, fresh: &mut bool) -> LineKey {
-    let replaces = matches!(kind, Kind::Number(_) | Kind::Date(_)) && *fresh;
+fn typed(
+    kind: &mut Kind,
+    replaced_on_entry: bool,
+    caret: &mut Option<usize>,
+    fresh: &mut bool,
+    edit: impl FnOnce(&mut LineEditor, &dyn Fn(char) -> bool) -> LineKey,
+) -> LineKey {
+    let replaces = replaced_on_entry && *fresh;
     let digits_only = matches!(kind, Kind::Number(_));
     let (text, mut comune) = match kind {
         Kind::Text(s) | Kind::Number(s) | Kind::Date(s) => (s, None),
@@ -737,7 +798,7 @@ fn typed(kind: &mut Kind, ev: &KeyEvent, caret: &mut Option<usize>, fresh: &mut 
     if replaces || picked {
         editor = editor.replacing();
     }
-    let outcome = editor.key_taking(ev, |c| !digits_only || c.is_ascii_digit());
+    let outcome = edit(&mut editor, &|c: char| !digits_only || c.is_ascii_digit());
     if matches!(outcome, LineKey::Edited | LineKey::Moved) {
         *fresh = false;
         let len = editor.len();
@@ -877,6 +938,11 @@ impl Editor {
         self.original = conflict.current.clone();
         self.form = conflict.current;
         self.base_revision = conflict.revision;
+    }
+
+    /// Pasted text reaches the focused field (not a question or a conflict being shown).
+    pub fn paste(&mut self, text: &str, lang: Lang) -> bool {
+        self.captures_text() && self.form.paste(text, lang)
     }
 
     /// Clicks and the wheel reach the form (not a question or a conflict being shown).

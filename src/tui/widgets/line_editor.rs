@@ -144,17 +144,28 @@ impl LineEditor {
         }
     }
 
-    /// Text pasted at the cursor: what the entry takes of it, on one line,
-    /// up to `MAX_TYPED` in all. True when something was kept.
+    /// Text pasted at the cursor, all at once (one edit, however long):
+    /// what the entry takes of it, on one line (control characters become
+    /// spaces), up to `MAX_TYPED` in all. True when something was kept.
     pub fn paste(&mut self, text: &str, takes: impl Fn(char) -> bool) -> bool {
-        let mut kept = false;
-        for c in text.chars().map(|c| if c.is_control() { ' ' } else { c }) {
-            kept |= self.insert(c, &takes) == LineKey::Edited;
-            if self.len() >= MAX_TYPED {
-                break;
-            }
+        let mut taken = text.chars().map(|c| if c.is_control() { ' ' } else { c }).filter(|&c| takes(c)).peekable();
+        if taken.peek().is_none() {
+            return false;
         }
-        kept
+        if std::mem::take(&mut self.replace) {
+            self.input = Input::default();
+        }
+        let room = MAX_TYPED.saturating_sub(self.len());
+        let taken: String = taken.take(room).collect();
+        if taken.is_empty() {
+            return false;
+        }
+        let at = self.cursor();
+        let value = self.value();
+        let split = value.char_indices().nth(at).map_or(value.len(), |(i, _)| i);
+        let joined = format!("{}{taken}{}", &value[..split], &value[split..]);
+        self.input = Input::new(joined).with_cursor(at + taken.chars().count());
+        true
     }
 
     fn insert(&mut self, c: char, takes: &impl Fn(char) -> bool) -> LineKey {
@@ -309,6 +320,19 @@ mod tests {
         assert_eq!(e.len(), 4000);
         assert!(!e.paste("more", |_| true));
         assert_eq!(e.len(), 4000);
+    }
+
+    #[test]
+    fn a_paste_goes_in_at_the_cursor_on_one_line_and_replaces_a_default() {
+        let mut e = LineEditor::at("via  12", 4);
+        assert!(e.paste("Roma\nnord", |_| true));
+        assert_eq!((e.value(), e.cursor()), ("via Roma nord 12", 13));
+        let mut e = LineEditor::new("17").replacing();
+        assert!(e.paste("1a0", |c| c.is_ascii_digit()));
+        assert_eq!(e.value(), "10");
+        let mut e = LineEditor::new("17").replacing();
+        assert!(!e.paste("abc", |c| c.is_ascii_digit()), "nothing taken: the default stays");
+        assert_eq!(e.value(), "17");
     }
 
     #[test]

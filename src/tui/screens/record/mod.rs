@@ -421,11 +421,10 @@ impl<K: RecordUi> RecordScreen<K> {
         Outcome::Done
     }
 
-    /// A form opens: a refusal left on the status line is about something else now.
+    /// A form opens: what the status line said (a refusal, "Salvato: …")
+    /// is about something else now.
     fn open_form(&mut self, editor: Editor, base: Option<K::Record>, ctx: &mut Ctx) {
-        if matches!(ctx.notice, Some(Notice::Error(_))) {
-            *ctx.notice = None;
-        }
+        *ctx.notice = None;
         self.mode = Mode::Form { editor: Box::new(editor), base: base.map(Box::new) };
     }
 
@@ -599,7 +598,10 @@ impl<K: RecordUi> RecordScreen<K> {
     fn take_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
             return match editor.key(ev, ctx.view.lang, ctx.view.today) {
-                EditStep::Stay => Outcome::Done,
+                EditStep::Stay => {
+                    to_fix_follows(editor, ctx);
+                    Outcome::Done
+                }
                 EditStep::Ignored => Outcome::Ignored,
                 EditStep::Save => {
                     self.save(ctx);
@@ -857,6 +859,15 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
         outcome
     }
 
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
+        let Mode::Form { editor, .. } = &mut self.mode else { return Outcome::Ignored };
+        if !editor.paste(text, ctx.view.lang) {
+            return Outcome::Ignored;
+        }
+        to_fix_follows(editor, ctx);
+        Outcome::Done
+    }
+
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
         if let Mode::Form { editor, .. } = &mut self.mode {
             return if editor.mouse(ev, ctx.view.lang, ctx.view.today) { Outcome::Done } else { Outcome::Ignored };
@@ -944,5 +955,22 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             return editor.render(frame, area, view);
         }
         self.draw(frame, area, view);
+    }
+}
+
+/// "Da correggere: X" names what is still to fix in the form: a field
+/// edited since drops out of it (its error went with the old value), and
+/// the notice goes when nothing is left; the next save decides the rest.
+fn to_fix_follows(editor: &Editor, ctx: &mut Ctx) {
+    let prefix = Fx::ToFix.get(ctx.view.lang);
+    if !matches!(ctx.notice.as_ref(), Some(Notice::Error(text)) if text.starts_with(prefix)) {
+        return;
+    }
+    let form = &editor.form;
+    let left: Vec<&str> = form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.label.as_str()).collect();
+    if left.is_empty() && form.top.is_empty() {
+        *ctx.notice = None;
+    } else if !left.is_empty() {
+        *ctx.notice = Some(Notice::Error(format!("{prefix} {}", left.join(", "))));
     }
 }
