@@ -61,8 +61,14 @@ impl Default for LineEditor {
 impl LineEditor {
     /// The text, with the cursor at its end.
     pub fn new(text: &str) -> LineEditor {
-        let text: String = text.chars().take(MAX_TYPED).collect();
-        LineEditor { input: Input::new(text), replace: false }
+        // Cut by bytes, copied at once (not a character at a time): this runs on every key.
+        // No more bytes than the limit: no more characters either, nothing to count.
+        let kept = if text.len() <= MAX_TYPED {
+            text
+        } else {
+            text.char_indices().nth(MAX_TYPED).map_or(text, |(end, _)| &text[..end])
+        };
+        LineEditor { input: Input::new(kept.to_string()), replace: false }
     }
 
     /// The text with the cursor `at` characters in (clamped to the end).
@@ -160,12 +166,20 @@ impl LineEditor {
         if taken.is_empty() {
             return false;
         }
+        self.splice(&taken);
+        true
+    }
+
+    /// `text` put in at the cursor, the cursor after it: one copy of the line.
+    fn splice(&mut self, text: &str) {
         let at = self.cursor();
         let value = self.value();
         let split = value.char_indices().nth(at).map_or(value.len(), |(i, _)| i);
-        let joined = format!("{}{taken}{}", &value[..split], &value[split..]);
-        self.input = Input::new(joined).with_cursor(at + taken.chars().count());
-        true
+        let mut joined = String::with_capacity(value.len() + text.len());
+        joined.push_str(&value[..split]);
+        joined.push_str(text);
+        joined.push_str(&value[split..]);
+        self.input = Input::new(joined).with_cursor(at + text.chars().count());
     }
 
     fn insert(&mut self, c: char, takes: &impl Fn(char) -> bool) -> LineKey {
@@ -178,7 +192,7 @@ impl LineEditor {
         if self.len() >= MAX_TYPED {
             return LineKey::Ignored;
         }
-        self.input.handle(InputRequest::InsertChar(c));
+        self.splice(c.encode_utf8(&mut [0; 4]));
         LineKey::Edited
     }
 
@@ -191,13 +205,7 @@ impl LineEditor {
         let at = self.cursor().min(chars.len());
         let col = |c: &char| c.width().unwrap_or(0);
         let width = width.max(2);
-        // Start far enough right that the cursor (and one cell for the block) fits.
-        let mut start = 0;
-        let mut used: usize = chars[..at].iter().map(col).sum::<usize>() + 1;
-        while used > width && start < at {
-            used -= col(&chars[start]);
-            start += 1;
-        }
+        let (start, _) = first_shown(&chars, at, width);
         let mut room = width;
         let mut take = |range: &[char]| -> String {
             let mut s = String::new();
@@ -245,15 +253,27 @@ impl LineEditor {
     pub fn column(&self, width: usize) -> usize {
         let chars: Vec<char> = self.value().chars().collect();
         let at = self.cursor().min(chars.len());
-        let col = |c: &char| c.width().unwrap_or(0);
-        let mut used: usize = chars[..at].iter().map(col).sum::<usize>() + 1;
-        let mut start = 0;
-        while used > width.max(2) && start < at {
-            used -= col(&chars[start]);
-            start += 1;
-        }
+        let (_, used) = first_shown(&chars, at, width.max(2));
         used - 1
     }
+}
+
+/// The first character shown so that the text up to the cursor `at` and
+/// one cell for the block fit `width` columns, and the columns they take.
+/// Walked back from the cursor, so a keystroke in a long text costs the
+/// width of the entry, not the length of the text.
+fn first_shown(chars: &[char], at: usize, width: usize) -> (usize, usize) {
+    let mut start = at;
+    let mut used = 1;
+    while start > 0 {
+        let w = chars[start - 1].width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        start -= 1;
+    }
+    (start, used)
 }
 
 /// A line kept as a plain `String` with the cursor always at its end (the
