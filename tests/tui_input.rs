@@ -116,6 +116,18 @@ fn a_long_paste_is_taken_at_once_on_one_line_up_to_the_longest_note() {
 }
 
 #[test]
+fn a_paste_reaches_a_placements_review_note() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "6v");
+    key(&mut app, KeyCode::Tab);
+    app.update(Msg::Paste("inserimento\nsereno".into()));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&frame, "Verifica").contains("A-2026-0001"), "{frame}");
+    assert!(frame.contains("inserimento sereno"), "{frame}");
+}
+
+#[test]
 fn a_paste_outside_a_text_entry_does_nothing() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);

@@ -491,6 +491,15 @@ impl Screen for Placements {
         Outcome::Done
     }
 
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
+        let taken = self.sheet.as_mut().is_some_and(|sheet| sheet.paste(text, ctx.view.lang));
+        if taken {
+            Outcome::Done
+        } else {
+            Outcome::Ignored
+        }
+    }
+
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
         if self.sheet.is_some() {
             return self.sheet_key(ev, ctx);

@@ -110,6 +110,11 @@ impl<W> Sheet<W> {
         }
     }
 
+    /// Pasted text for the focused field (not while a question waits or the sheet is being sent).
+    pub fn paste(&mut self, text: &str, lang: Lang) -> bool {
+        self.confirm.is_none() && !self.sending && self.editor.paste(text, lang)
+    }
+
     pub fn key(&mut self, ev: &KeyEvent, lang: Lang, today: Date) -> SheetStep {
         if self.sending {
             return SheetStep::Stay;
