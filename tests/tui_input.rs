@@ -128,6 +128,19 @@ fn a_paste_reaches_a_placements_review_note() {
 }
 
 #[test]
+fn a_paste_reaches_the_note_of_an_accept() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "5j");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "a");
+    app.update(Msg::Paste("colloquio\nfissato".into()));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001?"), "{frame}");
+    assert!(frame.contains("colloquio fissato"), "{frame}");
+}
+
+#[test]
 fn a_paste_outside_a_text_entry_does_nothing() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);

@@ -588,6 +588,11 @@ impl Screen for Proposals {
     }
 
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
+        // The note of a step being asked for takes it, on one line.
+        if let Some(Ask::Reason(_, _, prompt)) = &mut self.ask {
+            prompt.line.paste(text, |_| true);
+            return Outcome::Done;
+        }
         let taken = self.sheet.as_mut().is_some_and(|sheet| sheet.paste(text, ctx.view.lang));
         if taken {
             Outcome::Done
