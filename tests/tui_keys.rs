@@ -246,7 +246,7 @@ fn after_a_why_not_propose_acts_on_the_family_asked_about_and_names_it() {
     anna.press("R-2026-0003");
     anna.code(KeyCode::Enter);
     let frame = anna.frame();
-    // Two candidates: F-2026-0001 first; the highlight moved to the second.
+    // F-2026-0001 is the first candidate; the highlight moves off it.
     assert!(frame.contains("F-2026-0001") && frame.contains("F-2026-0004"), "{frame}");
     anna.press("j");
     // Why not F-2026-0001? The answer shows, and the highlight follows the family asked about.
