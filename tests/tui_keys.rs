@@ -175,10 +175,7 @@ fn propose_is_offered_only_for_a_need_of_ones_own_service_and_refused_with_the_r
     assert!(!bar.contains("p proponi") && bar.contains("w perché non"), "{bar}");
     assert!(requests(&bruno.key(KeyCode::Char('p'))).is_empty());
     let frame = bruno.frame();
-    assert!(
-        frame.contains("p: a proporre una famiglia per questa richiesta è il servizio del minore, non il tuo"),
-        "{frame}"
-    );
+    assert!(frame.contains("p: per questa richiesta propone il servizio del minore, non il tuo"), "{frame}");
     assert!(!frame.contains("Nota per la proposta"), "nothing asked:\n{frame}");
 
     // The coordination: the role is the reason.

@@ -50,8 +50,8 @@ texts!(Tx {
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
     Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
     NoCandidate => "Nessuna candidata.", "No candidates.";
-    ProposeNotYourService => "a proporre una famiglia per questa richiesta è il servizio del minore, non il tuo",
-        "a family for this need is proposed by the child's service, not yours";
+    ProposeNotYourService => "per questa richiesta propone il servizio del minore, non il tuo",
+        "for this need the child's service proposes, not yours";
     ProposeNotYourRole => "il tuo ruolo non consente di proporre famiglie", "your role does not allow proposing families";
 });
 

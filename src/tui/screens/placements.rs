@@ -46,8 +46,8 @@ texts!(Tx {
     None => "Nessun affido.", "No placements.";
     NoneDue => "Nessuna verifica prevista questo mese.", "No review due this month.";
     NotNow => "non è possibile: l'affido è chiuso", "is not possible: the placement is closed";
-    ReviewNotYourService => "la verifica la registrano il servizio del minore e quello della famiglia, non il tuo",
-        "a review is recorded by the child's service or the family's, not yours";
+    ReviewNotYourService => "la verifica spetta ai due servizi dell'affido, non al tuo",
+        "a review is for the placement's two services, not yours";
     CloseNotYourService => "l'affido lo chiude il servizio del minore, non il tuo",
         "the placement is closed by the child's service, not yours";
     ReviewNotYourRole => "il tuo ruolo non consente di registrare verifiche", "your role does not allow recording reviews";
