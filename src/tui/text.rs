@@ -62,6 +62,7 @@ texts!(T {
     ProposalAccepted => "Proposta accettata:", "Proposal accepted:";
     ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
     ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
+    PlacementStarted => "Affido avviato dalla proposta:", "Placement started from proposal:";
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";
