@@ -131,10 +131,7 @@ fn a_placement_started_by_another_operator_shows_on_the_proposal_open_with_one_r
         start: NOW.date(),
         expected_end: None,
         duration_months: None,
-        contact: banca::model::OriginContact {
-            frequency: banca::model::ContactFrequency::Monthly,
-            supervised: true,
-        },
+        contact: banca::model::OriginContact { frequency: banca::model::ContactFrequency::Monthly, supervised: true },
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: "scuola".into(),
@@ -192,10 +189,7 @@ fn the_operator_who_starts_a_placement_hears_no_notice_of_his_own_step() {
         start: NOW.date(),
         expected_end: None,
         duration_months: None,
-        contact: banca::model::OriginContact {
-            frequency: banca::model::ContactFrequency::Monthly,
-            supervised: false,
-        },
+        contact: banca::model::OriginContact { frequency: banca::model::ContactFrequency::Monthly, supervised: false },
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: String::new(),

@@ -322,7 +322,9 @@ impl Bank {
             if only.is_unchanged() {
                 let code = only.code();
                 let revision = only.revision() - 1;
-                WRITTEN.with_borrow_mut(|w| w.push(SavedRecord { code: code.clone(), revision, involved: only.involved() }));
+                WRITTEN.with_borrow_mut(|w| {
+                    w.push(SavedRecord { code: code.clone(), revision, involved: only.involved() })
+                });
                 return Ok(Written { code, revision, changed: vec![], also: vec![] });
             }
         }
