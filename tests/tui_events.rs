@@ -202,3 +202,31 @@ fn the_operator_who_starts_a_placement_hears_no_notice_of_his_own_step() {
     assert!(!frame.contains("Affido avviato dalla proposta"), "{frame}");
     assert!(line_with(&frame, "P-2026-0001").contains("avviata"), "his list follows:\n{frame}");
 }
+
+#[test]
+fn a_need_card_open_follows_a_proposal_made_and_withdrawn_elsewhere() {
+    let fx = tui_fixture();
+    let need = NeedCode::parse("R-2026-0005").expect("need");
+    let mut bruno = Loop::new(&fx.bank, BRUNO);
+    let effects = bruno.app.open("R-2026-0005");
+    bruno.settle(effects);
+    let frame = bruno.frame();
+    assert!(frame.contains("R-2026-0005  aperta  ·  7 anni, M  ·  Bergamo (BG)  ·  revisione 3"), "{frame}");
+    bruno.caught_up();
+
+    // From the command line, on the same need: a proposal, then its withdrawal.
+    let family = FamilyCode::parse("F-2026-0002").expect("family");
+    let saved = fx.saved(BRUNO, Request::ProposalCreate { need, family, note: "prova".into() });
+    let code = ProposalCode::parse(&saved.code).expect("code");
+    let note = "ci ripensiamo".to_string();
+    fx.saved(BRUNO, Request::ProposalStep { code, base_revision: saved.revision, to: ProposalStatus::Withdrawn, note });
+
+    let asked = bruno.push();
+    // Both changes come before any answer: the card is asked for once.
+    assert_eq!(asked, [To::Screen(ScreenId::Needs)]);
+    let frame = bruno.frame();
+    assert!(
+        frame.contains("R-2026-0005  aperta  ·  7 anni, M  ·  Bergamo (BG)  ·  revisione 5"),
+        "moved to matching and back:\n{frame}"
+    );
+}
