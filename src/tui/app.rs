@@ -674,7 +674,13 @@ impl App {
         let theme = self.view.theme;
         let who = &self.view.who;
         let role = who.role.label(self.view.lang);
-        let service_code = who.service.map_or_else(|| self.view.t(T::Coordinator).to_string(), |c| c.to_string());
+        // The coordination's role already says where it stands; anyone else
+        // without a service (an administrator) is said to have none.
+        let service_code = match who.service {
+            Some(c) => c.to_string(),
+            None if who.role == crate::model::Role::Coordinator => String::new(),
+            None => self.view.t(T::NoService).to_string(),
+        };
         let link = if self.connected {
             Span::styled(format!("● {}", self.view.t(T::Connected)), theme.ok())
         } else {
@@ -701,7 +707,7 @@ impl App {
             Span::styled(person, theme.title()),
             Span::raw(" · "),
         ];
-        for m in middle {
+        for m in middle.into_iter().filter(|m| !m.is_empty()) {
             spans.push(Span::raw(format!("{m} · ")));
         }
         spans.push(link);
