@@ -70,6 +70,59 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
     }
 }
 
+/// Why a change was refused: the role never may make it, or it may but
+/// the record is another service's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    Role,
+    Service,
+}
+
+/// Is `who` refused `op` on a record of `subject` owned by `owner`, and why?
+/// Derived from `allowed`: a refusal the role would not meet on its own
+/// service's records is the service's.
+pub fn denial(who: &Principal, op: Operation, subject: Subject, owner: Option<ServiceCode>) -> Option<Denial> {
+    if allowed(who, op, subject, owner) {
+        None
+    } else if who.service.is_some() && allowed(who, op, subject, who.service) {
+        Some(Denial::Service)
+    } else {
+        Some(Denial::Role)
+    }
+}
+
+/// Which side of a proposal or placement may take a step on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSide {
+    /// The child's service: proposing, withdrawing, starting, planning, closing.
+    NeedService,
+    /// The family's service: reviewing a proposal, accepting, declining.
+    FamilyService,
+    /// Either service: a placement's reviews.
+    Either,
+}
+
+/// May `who` take a step of `side` on a link between these two services
+/// (None), or why not? The one rule for the core and for the keys offered.
+pub fn link_denial(
+    who: &Principal,
+    side: LinkSide,
+    need_service: ServiceCode,
+    family_service: ServiceCode,
+) -> Option<Denial> {
+    let need = || denial(who, Operation::Update, Subject::Need, Some(need_service));
+    let family = || denial(who, Operation::Update, Subject::Family, Some(family_service));
+    match side {
+        LinkSide::NeedService => need(),
+        LinkSide::FamilyService => family(),
+        LinkSide::Either => match (need(), family()) {
+            (None, _) | (_, None) => None,
+            (Some(Denial::Service), _) | (_, Some(Denial::Service)) => Some(Denial::Service),
+            _ => Some(Denial::Role),
+        },
+    }
+}
+
 /// May `who` read the identity of a record of `subject` through an
 /// emergency request (with a reason, audited as such)? Administrators
 /// only; the coordination never reads a child's identity, and reads a
@@ -188,5 +241,27 @@ mod tests {
         // A proposal that claims a single service is malformed: not widened to its service.
         let odd = change(RecordKind::Proposal, Involved::Service(S1));
         assert!(!hears(&who(Role::Operator, Some(S1)), &odd));
+    }
+
+    #[test]
+    fn a_step_of_a_link_is_refused_for_the_service_to_operators_and_for_the_role_to_the_others() {
+        use LinkSide::*;
+        let (need, family) = (S1, S2);
+        let denied = |role, service, side| link_denial(&who(role, service), side, need, family);
+        // The child's service: its own steps and the reviews.
+        assert_eq!(denied(Role::Operator, Some(S1), NeedService), None);
+        assert_eq!(denied(Role::Operator, Some(S1), Either), None);
+        assert_eq!(denied(Role::Operator, Some(S1), FamilyService), Some(Denial::Service));
+        // The family's service: its own steps and the reviews, not the closing.
+        assert_eq!(denied(Role::Operator, Some(S2), FamilyService), None);
+        assert_eq!(denied(Role::Operator, Some(S2), Either), None);
+        assert_eq!(denied(Role::Operator, Some(S2), NeedService), Some(Denial::Service));
+        // A third service: the service is the reason; a reader's or the coordination's, the role.
+        assert_eq!(denied(Role::Operator, Some(S3), Either), Some(Denial::Service));
+        for side in [NeedService, FamilyService, Either] {
+            assert_eq!(denied(Role::Reader, Some(S1), side), Some(Denial::Role), "{side:?}");
+            assert_eq!(denied(Role::Coordinator, None, side), Some(Denial::Role), "{side:?}");
+            assert_eq!(denied(Role::Admin, None, side), None, "{side:?}");
+        }
     }
 }

@@ -203,3 +203,56 @@ fn a_member_without_an_operator_record_and_a_deactivated_operator_hear_nothing()
     assert!(out.stdout.is_empty(), "events for a deactivated operator: {}", String::from_utf8_lossy(&out.stdout));
     drop(m);
 }
+
+#[test]
+fn records_moved_by_a_placement_start_are_heard_with_their_new_revision() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const A: &str = "ev2_a";
+    const B: &str = "ev2_b";
+    let mut m = market("ev2_ev", &[A, B], &[(A, S1), (B, S2)]);
+    let (mut a, mut b) = (m.watch(A), m.watch(B));
+    m.until_listening(&mut [&mut a, &mut b]);
+
+    // A child of S-002 proposed for a family of S-001, accepted, started.
+    let mut family = family_in(S1, ANNA);
+    family.profile.status = FamilyStatus::Approved;
+    family.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+    family.profile.max_children = 2;
+    let family = FamilyCode::parse(&saved(&mut m.admin, Request::FamilyCreate { input: family }).code).unwrap();
+    let need = NeedCode::parse(&saved(&mut m.admin, Request::NeedCreate { input: need_in(S2, BRUNO) }).code).unwrap();
+    let proposal = saved(&mut m.admin, Request::ProposalCreate { need, family, note: "Proposta di prova.".into() });
+    let code = ProposalCode::parse(&proposal.code).unwrap();
+    let step = Request::ProposalStep { code, base_revision: 1, to: ProposalStatus::Accepted, note: String::new() };
+    assert_eq!(saved(&mut m.admin, step).revision, 2);
+    let plan = banca::model::FosterPlan {
+        start: time::macros::date!(2026 - 11 - 02),
+        expected_end: None,
+        duration_months: None,
+        contact: banca::model::OriginContact { frequency: banca::model::ContactFrequency::Monthly, supervised: true },
+        contact_notes: String::new(),
+        review_dates: vec![],
+        commitments: "scuola".into(),
+    };
+    let started = saved(&mut m.admin, Request::PlacementStart { proposal: code, base_revision: 2, plan });
+    assert!(started.also_changed.contains(&proposal.code), "{started:?}");
+    m.settle(&mut [&mut a, &mut b]);
+
+    for (who, lines) in [(A, heard(&a)), (B, heard(&b))] {
+        let revisions = |kind: &str, code: &str| -> Vec<u64> {
+            lines
+                .iter()
+                .filter(|v| v["kind"] == kind && v["code"] == code)
+                .filter_map(|v| v["revision"].as_u64())
+                .collect()
+        };
+        // Created, accepted, started (alongside the placement): each with its revision.
+        assert_eq!(revisions("proposal", &proposal.code), [1, 2, 3], "{who}: {lines:?}");
+        // Created, then moved alongside the proposal, its acceptance and the placement.
+        assert_eq!(revisions("need", &need.to_string()), [1, 2, 3, 4], "{who}: {lines:?}");
+        assert_eq!(revisions("placement", &started.code), [1], "{who}: {lines:?}");
+    }
+    drop(m);
+}

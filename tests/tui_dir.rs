@@ -85,7 +85,9 @@ fn the_coordination_sees_the_whole_province() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, CARLA, Lang::It);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.lines().next().is_some_and(|top| top.contains("· coordinamento ·")), "{frame}");
+    // The role says where the coordination stands, once (no service, no "coordinamento" twice).
+    assert!(frame.lines().next().is_some_and(|top| top.contains("(carla) · coordinamento provinciale · ")), "{frame}");
+    assert_eq!(frame.lines().next().unwrap_or_default().matches("coordinamento").count(), 1, "{frame}");
     assert!(frame.contains("R-2026-0004") || frame.contains("R-2026-0005"), "other services' needs too:\n{frame}");
 }
 

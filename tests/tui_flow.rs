@@ -139,7 +139,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     // A decline is confirmed first: Esc leaves the proposal as it was.
     press(&mut anna, "d");
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("Rifiutare P-2026-0001? Nota facoltativa"), "{frame}");
+    assert!(frame.contains("Rifiutare P-2026-0001? Motivo del rifiuto (obbligatorio)"), "{frame}");
     key(&mut anna, KeyCode::Esc);
     let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("P-2026-0001  proposta"), "{frame}");

@@ -40,7 +40,8 @@ fn a_step_the_proposal_cannot_take_is_neither_offered_nor_taken() {
     assert!(!frame.contains(" w ritira"), "{frame}");
     press(&mut anna, "w");
     let frame = draw_to_string(&mut anna, 120, 40);
-    assert!(frame.contains("w (ritira) non è possibile ora per P-2026-0001"), "{frame}");
+    // The reason is the side, not the state: withdrawing is the child's service's.
+    assert!(frame.contains("w (ritira) spetta all'altro servizio, non al tuo: P-2026-0001"), "{frame}");
     assert!(!frame.contains("Motivo del ritiro"), "{frame}");
 
     // On a declined proposal nothing is left to decide.

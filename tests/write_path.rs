@@ -282,8 +282,9 @@ fn whom_a_change_concerns_comes_from_the_records_written_not_read_back() {
         vec![
             change(RecordKind::Family, family.to_string(), 2, BRUNO, Involved::Service(S2)),
             change(RecordKind::Proposal, proposal, 1, ANNA, link),
-            // The need moved to "in abbinamento" is heard where the link is.
-            change(RecordKind::Need, need.to_string(), 0, ANNA, link),
+            // The need moved to "in abbinamento" is heard where the link
+            // is, with its new revision, as a direct edit is.
+            change(RecordKind::Need, need.to_string(), 2, ANNA, link),
         ]
     );
 }

@@ -10,8 +10,9 @@ use crate::model::RecordKind;
 pub struct Change {
     pub kind: RecordKind,
     pub code: String,
-    /// The new revision; 0 when the record was changed as a side effect
-    /// of another's change (siblings moved by a proposal).
+    /// The new revision, also of a record changed as a side effect of
+    /// another's change (a need moved by a proposal, a proposal started by
+    /// a placement): screens react to it as to a direct edit.
     pub revision: u64,
     /// The Unix user who made the change.
     pub by: String,

@@ -6,6 +6,7 @@
 use crate::access::Involved;
 use crate::model::*;
 
+use super::write::SavedRecord;
 use super::{Actor, Bank, Change, Event, Reply, Request};
 
 /// A committed change and whom it concerns.
@@ -25,12 +26,14 @@ pub(super) enum Writes {
 
 impl Bank {
     /// Tells the listener (if any) of what a successful write changed;
-    /// `written` names the services of each record saved (`write::take_written`).
-    pub(super) fn notify(&self, actor: &Actor, writes: Writes, reply: &Reply, written: &[(String, Involved)]) {
+    /// `written` names the revision and the services of each record saved
+    /// (`write::take_written`): a record moved alongside (a need moved by a
+    /// proposal) is told with its own new revision, as a direct edit is.
+    pub(super) fn notify(&self, actor: &Actor, writes: Writes, reply: &Reply, written: &[SavedRecord]) {
         let Some(listener) = self.listener.get() else { return };
         let change = |kind, code: &str, revision| Committed {
             event: Event::Changed(Change { kind, code: code.to_string(), revision, by: actor.user.clone() }),
-            involved: involved(written, code),
+            involved: saved(written, code).map_or(Involved::Unknown, |r| r.involved),
         };
         let kind = match writes {
             Writes::Records(kind) => kind,
@@ -52,7 +55,12 @@ impl Bank {
                 listener(&self.bank_changed(&actor.user));
                 continue;
             };
-            let mut side = change(side_kind, code, 0);
+            let Some(revision) = saved(written, code).map(|r| r.revision) else {
+                // Not handed by the write path: whoever shows it reads everything again.
+                listener(&self.bank_changed(&actor.user));
+                continue;
+            };
+            let mut side = change(side_kind, code, revision);
             // A need or family moved by a proposal or placement is heard
             // only where the link is: a third service must not learn, from
             // the moment and the author, who took the step.
@@ -70,10 +78,10 @@ impl Bank {
     }
 }
 
-/// The services a just-saved record belongs to, as the write path handed
-/// them; a record it did not hand is heard only by who follows everything.
-fn involved(written: &[(String, Involved)], code: &str) -> Involved {
-    written.iter().rev().find(|(c, _)| c == code).map_or(Involved::Unknown, |(_, i)| *i)
+/// A just-saved record as the write path handed it (its last save, if
+/// saved twice); a record it did not hand is heard only by who follows everything.
+fn saved<'a>(written: &'a [SavedRecord], code: &str) -> Option<&'a SavedRecord> {
+    written.iter().rev().find(|r| r.code == code)
 }
 
 /// What a write request changes; `None` for reads.

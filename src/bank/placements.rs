@@ -5,7 +5,7 @@
 
 use time::Date;
 
-use crate::access::{Operation, Subject};
+use crate::access::{LinkSide, Operation, Subject};
 use crate::model::*;
 use crate::store::audit::AuditAction;
 use crate::store::TreeId;
@@ -141,7 +141,7 @@ impl Bank {
         base: u64,
         plan: FosterPlan,
     ) -> Response {
-        self.change_placement(who, code, base, Side::NeedService, "placement.plan", |p, cx| {
+        self.change_placement(who, code, base, LinkSide::NeedService, "placement.plan", |p, cx| {
             finish(plan.validate(cx))?;
             p.plan = plan.clone();
             Ok(())
@@ -156,7 +156,7 @@ impl Bank {
         date: Date,
         note: String,
     ) -> Response {
-        self.change_placement(who, code, base, Side::Either, "placement.review", |p, cx| {
+        self.change_placement(who, code, base, LinkSide::Either, "placement.review", |p, cx| {
             let review = Review { date, note: note.trim().to_string(), by: who.user.clone() };
             let mut problems = review.validate(cx, p.plan.start);
             // One review more than a placement may hold is refused, by count.
@@ -177,7 +177,7 @@ impl Bank {
         outcome: PlacementOutcome,
         note: String,
     ) -> Response {
-        self.change_placement(who, code, base, Side::NeedService, "placement.close", |p, cx| {
+        self.change_placement(who, code, base, LinkSide::NeedService, "placement.close", |p, cx| {
             let closing = Closing { date, outcome, note: note.trim().to_string(), by: who.user.clone() };
             finish(closing.validate(cx, p.plan.start))?;
             p.closing = Some(closing);
@@ -191,23 +191,13 @@ impl Bank {
         who: &Principal,
         code: PlacementCode,
         base: u64,
-        side: Side,
+        side: LinkSide,
         action: &str,
         change: impl FnOnce(&mut Placement, &Context) -> Result<(), BankError>,
     ) -> Response {
-        let may = |old: &Placement| {
-            let allowed = |subject, owner| crate::access::allowed(who, Operation::Update, subject, Some(owner));
-            let may = match side {
-                Side::NeedService => allowed(Subject::Need, old.need_service),
-                Side::Either => {
-                    allowed(Subject::Need, old.need_service) || allowed(Subject::Family, old.family_service)
-                }
-            };
-            if may {
-                Ok(())
-            } else {
-                Err(BankError::Forbidden { action: action.to_string() })
-            }
+        let may = |old: &Placement| match crate::access::link_denial(who, side, old.need_service, old.family_service) {
+            None => Ok(()),
+            Some(_) => Err(BankError::Forbidden { action: action.to_string() }),
         };
         self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Placement, _| {
             if !old.is_active() {
@@ -284,11 +274,4 @@ impl Bank {
         }
         Ok(false)
     }
-}
-
-/// Who may change a placement: the child's service, or either service.
-#[derive(Clone, Copy)]
-enum Side {
-    NeedService,
-    Either,
 }

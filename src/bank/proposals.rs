@@ -187,7 +187,7 @@ impl Bank {
                 }
             }
             let mut problems = Problems::new();
-            if matches!(to, ProposalStatus::Declined | ProposalStatus::Withdrawn) {
+            if to.needs_reason() {
                 // The other service reads the reason in its history.
                 problems.require_text(Field::Note, &note, MAX_STEP_NOTE);
             } else {

@@ -25,15 +25,29 @@ use super::index::{self, Entries};
 use super::*;
 
 thread_local! {
-    /// What this thread's request saved, with the services each record
-    /// belongs to: whom the change concerns is known without reading the
-    /// records back (`take_written`).
-    static WRITTEN: RefCell<Vec<(String, Involved)>> = const { RefCell::new(Vec::new()) };
+    /// What this thread's request saved, with the revision and the services
+    /// of each record: whom the change concerns, and at which revision, is
+    /// known without reading the records back (`take_written`).
+    static WRITTEN: RefCell<Vec<SavedRecord>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The records saved on this thread since the last call, by code, with
-/// the services each belongs to.
-pub(super) fn take_written() -> Vec<(String, Involved)> {
+/// One record a request saved: its code, the revision it now has, and the
+/// services it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SavedRecord {
+    pub code: String,
+    pub revision: u64,
+    pub involved: Involved,
+}
+
+impl SavedRecord {
+    fn of(put: &dyn Staged) -> SavedRecord {
+        SavedRecord { code: put.code(), revision: put.revision(), involved: put.involved() }
+    }
+}
+
+/// The records saved on this thread since the last call, in order.
+pub(super) fn take_written() -> Vec<SavedRecord> {
     WRITTEN.take()
 }
 
@@ -307,8 +321,11 @@ impl Bank {
         if let [only] = set.puts.as_slice() {
             if only.is_unchanged() {
                 let code = only.code();
-                WRITTEN.with_borrow_mut(|w| w.push((code.clone(), only.involved())));
-                return Ok(Written { code, revision: only.revision() - 1, changed: vec![], also: vec![] });
+                let revision = only.revision() - 1;
+                WRITTEN.with_borrow_mut(|w| {
+                    w.push(SavedRecord { code: code.clone(), revision, involved: only.involved() })
+                });
+                return Ok(Written { code, revision, changed: vec![], also: vec![] });
             }
         }
         self.store.transact(|tx| write_all(tx, &set))?;
@@ -344,7 +361,7 @@ impl Bank {
                 put.searched(&mut search);
             }
         }
-        WRITTEN.with_borrow_mut(|w| w.extend(set.puts.iter().map(|p| (p.code(), p.involved()))));
+        WRITTEN.with_borrow_mut(|w| w.extend(set.puts.iter().map(|p| SavedRecord::of(p.as_ref()))));
         let mut puts = set.puts.iter();
         let first = puts.next().expect("a write writes a record");
         Written {

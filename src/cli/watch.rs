@@ -98,8 +98,9 @@ mod tests {
         let e = event(RecordKind::Family, "F-2026-0001", 2, "anna");
         assert_eq!(human_line(&e, "10:42:07", Lang::It), "10:42:07  famiglia   F-2026-0001  rev. 2       da anna");
         assert_eq!(human_line(&e, "10:42:07", Lang::En), "10:42:07  family     F-2026-0001  rev 2        by anna");
-        let alongside = event(RecordKind::Need, "R-2026-0003", 0, "anna");
-        assert!(human_line(&alongside, "10:42:07", Lang::En).contains("alongside"));
+        // A record moved by another's step comes with its own new revision, like any change.
+        let moved = event(RecordKind::Need, "R-2026-0003", 4, "anna");
+        assert_eq!(human_line(&moved, "10:42:07", Lang::En), "10:42:07  need       R-2026-0003  rev 4        by anna");
         let missed = human_line(&Event::Lagged, "10:42:07", Lang::En);
         assert!(missed.contains("missed"), "{missed}");
     }
@@ -126,7 +127,7 @@ mod tests {
         assert_eq!(line["by"], "root");
         let missed: serde_json::Value = serde_json::from_str(&json_line(&Event::Lagged, "t")).unwrap();
         assert_eq!(missed["kind"], "lagged");
-        assert_eq!(human_line(&bank, "10:42:07", Lang::It), "10:42:07  banca      *            di riflesso  da root");
+        assert_eq!(human_line(&bank, "10:42:07", Lang::It), "10:42:07  banca      *            tutta        da root");
     }
 
     #[test]

@@ -8,7 +8,8 @@ catalogue!(
     EventWords {
         Bank => "banca", "bank";
         Lagged => "persi", "missed";
-        Alongside => "di riflesso", "alongside";
+        // A change of the whole bank (a restore, a repair) has no revision of its own.
+        Whole => "tutta", "whole";
         Revision => "rev. {n}", "rev {n}";
         Missed => "alcune modifiche non sono arrivate (lettura troppo lenta): rileggere ciò che serve",
             "some changes were missed (reading too slowly): read again what matters";
@@ -27,7 +28,7 @@ pub fn event_label(event: &Event, lang: Lang) -> &'static str {
 /// The rest of an event's line: its revision and who made the change.
 pub fn event_revision(revision: u64, lang: Lang) -> String {
     match revision {
-        0 => EventWords::Alongside.get(lang).to_string(),
+        0 => EventWords::Whole.get(lang).to_string(),
         n => EventWords::Revision.fill(lang, &[("n", &n)]),
     }
 }

@@ -32,6 +32,39 @@ pub fn audit_fields(entry: &crate::api::AuditEntry, lang: Lang) -> Vec<String> {
         AuditAction::EmergencyRead | AuditAction::Quarantine => {
             entry.fields.iter().map(|r| FieldWords::Reason.fill(lang, &[("reason", r)])).collect()
         }
+        // A proposal's step names the state it reached (a token): the reader's word for it.
+        AuditAction::ProposalStep => entry
+            .fields
+            .iter()
+            .map(|f| match crate::model::ProposalStatus::parse(f) {
+                Some(status) => status.label(lang).to_string(),
+                None => field_label(f, lang),
+            })
+            .collect(),
         _ => entry.fields.iter().map(|f| field_label(f, lang)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{AuditAction, AuditEntry};
+
+    fn step(fields: &[&str]) -> AuditEntry {
+        AuditEntry {
+            seq: 7,
+            at: time::macros::datetime!(2026-12-06 13:00 UTC),
+            actor: "anna".into(),
+            action: AuditAction::ProposalStep,
+            record: "P-2026-0003".into(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_proposal_step_in_the_audit_log_is_named_in_the_readers_language() {
+        assert_eq!(audit_fields(&step(&["accepted"]), Lang::It), ["accettata"]);
+        assert_eq!(audit_fields(&step(&["declined"]), Lang::It), ["rifiutata"]);
+        assert_eq!(audit_fields(&step(&["started"]), Lang::En), ["started (placement opened)"]);
     }
 }

@@ -268,6 +268,11 @@ impl ProposalStatus {
         }
     }
 
+    /// A step into this state carries a reason: the other service reads it in its history.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, ProposalStatus::Declined | ProposalStatus::Withdrawn)
+    }
+
     /// Still holding the family's attention: proposed, under review, or accepted.
     pub fn is_active(self) -> bool {
         matches!(self, ProposalStatus::Proposed | ProposalStatus::UnderReview | ProposalStatus::Accepted)

@@ -42,6 +42,8 @@ catalogue!(L {
     CreatedOn => "Creata il", "Created on";
     ChangedOn => "modificata il", "changed on";
     By => "da", "by";
+    // A record changed by another's step (a need moved by its proposal): its trail names the step's record.
+    Through => "tramite", "through";
     ChildIdentity => "Identità del minore (riservata al servizio; lettura registrata)", "Child's identity (reserved to the service; this read is on record)";
     ChildIdentityReserved => "Identità del minore: riservata al servizio titolare.", "Child's identity: reserved to the owning service.";
     Name => "Nome", "Name";

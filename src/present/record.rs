@@ -386,7 +386,13 @@ pub fn placement(v: &Revised<Placement>, names: &BTreeMap<ServiceCode, String>, 
                 Tone::Dim,
             ),
             Span::new(
-                format!("{} {} {} {}", t(L::LastChangedOn), format_timestamp(m.updated_at), t(L::By), m.updated_by),
+                format!(
+                    "{} {} {} {}",
+                    t(L::LastChangedOn),
+                    format_timestamp(m.updated_at),
+                    t(by(&m.updated_by)),
+                    m.updated_by
+                ),
                 Tone::Dim,
             ),
         ],
@@ -421,7 +427,7 @@ pub fn meta_footer(meta: &Meta, lang: Lang) -> Doc {
                 meta.created_by,
                 t(L::ChangedOn),
                 format_timestamp(meta.updated_at),
-                t(L::By),
+                t(by(&meta.updated_by)),
                 meta.updated_by
             ),
             Tone::Dim,
@@ -463,4 +469,13 @@ pub fn list_labels<'a>(labels: impl Iterator<Item = &'a str>, lang: Lang) -> Str
 
 fn join_nonempty(parts: &[&str]) -> String {
     parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" · ")
+}
+
+/// "by" a person, or "through" the record whose step changed this one (a
+/// need moved by its proposal keeps the proposal's code as its last changer).
+fn by(who: &str) -> L {
+    match crate::model::RecordKind::of_code(who) {
+        Some(_) => L::Through,
+        None => L::By,
+    }
 }

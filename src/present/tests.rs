@@ -259,3 +259,22 @@ fn a_verdict_gives_the_place_and_a_summary_the_rules_that_left_families_out() {
     assert_eq!(&words[2..4], ["age outside the range", "7"]);
     assert_eq!(words[4], "For one family: --why-not F-… explains every rule it fails.");
 }
+
+#[test]
+fn a_record_moved_by_a_proposals_step_says_through_which_not_by_whom() {
+    let mut v = family_view(None);
+    v.meta.updated_by = "P-2026-0004".into();
+    let doc = family(&v, Lang::It);
+    let footer = doc.blocks.last().expect("a footer");
+    assert_eq!(
+        footer,
+        &Block::Line {
+            indent: 0,
+            hang: None,
+            spans: vec![Span::new(
+                "Creata il 01/03/2026 10:00 da anna; modificata il 01/03/2026 10:00 tramite P-2026-0004",
+                Tone::Dim
+            )]
+        }
+    );
+}

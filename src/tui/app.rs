@@ -293,22 +293,10 @@ impl App {
                 let by = self.inbox.iter().position(|(c, _)| *c == code).map(|i| self.inbox.remove(i).1);
                 let by = by.unwrap_or_default();
                 let service = self.view.who.service;
-                let status = p.record.status;
-                let text = if service == Some(p.record.family_service) && status == ProposalStatus::Proposed {
-                    // A new proposal for one of my families.
-                    Some(T::NewProposal)
-                } else if service == Some(p.record.need_service) {
-                    // My service proposed it: what the other side (or a colleague) decided.
-                    match status {
-                        ProposalStatus::Accepted => Some(T::ProposalAccepted),
-                        ProposalStatus::Declined => Some(T::ProposalDeclined),
-                        ProposalStatus::Withdrawn => Some(T::ProposalWithdrawn),
-                        _ => None,
-                    }
-                } else {
-                    None
-                };
-                if let Some(text) = text {
+                let family_side = service == Some(p.record.family_service);
+                let need_side = service == Some(p.record.need_service);
+                if let Some(text) = inbox_notice(p.record.status, family_side, need_side) {
+                    // One status line: this notice replaces any older one, about this proposal or not.
                     self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(text))));
                 }
             }
@@ -651,9 +639,11 @@ impl App {
         self.with_screen(self.current, |s, ctx| s.reload(ctx));
     }
 
-    /// A proposal someone else made may wait for my service, or one my
-    /// service made may have been answered: its record says (one
-    /// `ProposalGet` per proposal changed by someone else).
+    /// A proposal someone else made may wait for my service, one my
+    /// service made may have been answered, one to my service withdrawn, a
+    /// placement started from one of either side: its record says (one
+    /// `ProposalGet` per proposal changed by someone else, also alongside
+    /// another record, as a placement start moves its proposal).
     fn notify_inbox(&mut self, ev: &Event) {
         let Some(ev) = ev.change() else { return };
         if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user {
@@ -719,7 +709,13 @@ impl App {
         let theme = self.view.theme;
         let who = &self.view.who;
         let role = who.role.label(self.view.lang);
-        let service_code = who.service.map_or_else(|| self.view.t(T::Coordinator).to_string(), |c| c.to_string());
+        // The coordination's role already says where it stands; anyone else
+        // without a service (an administrator) is said to have none.
+        let service_code = match who.service {
+            Some(c) => c.to_string(),
+            None if who.role == crate::model::Role::Coordinator => String::new(),
+            None => self.view.t(T::NoService).to_string(),
+        };
         let link = if self.connected {
             Span::styled(format!("● {}", self.view.t(T::Connected)), theme.ok())
         } else {
@@ -746,7 +742,7 @@ impl App {
             Span::styled(person, theme.title()),
             Span::raw(" · "),
         ];
-        for m in middle {
+        for m in middle.into_iter().filter(|m| !m.is_empty()) {
             spans.push(Span::raw(format!("{m} · ")));
         }
         spans.push(link);
@@ -766,6 +762,20 @@ struct Areas {
 
 /// The one layout of the interface: `view` draws in it, and the screens
 /// are placed in its body before they handle a message (pages, clicks).
+/// What a service hears of a proposal someone else moved, by the side it
+/// is on: the family's side of a new proposal and of one withdrawn, the
+/// need's side of the answer, both of a placement started from it.
+fn inbox_notice(status: ProposalStatus, family_side: bool, need_side: bool) -> Option<T> {
+    match status {
+        ProposalStatus::Proposed if family_side => Some(T::NewProposal),
+        ProposalStatus::Withdrawn if family_side || need_side => Some(T::ProposalWithdrawn),
+        ProposalStatus::Accepted if need_side => Some(T::ProposalAccepted),
+        ProposalStatus::Declined if need_side => Some(T::ProposalDeclined),
+        ProposalStatus::Started if family_side || need_side => Some(T::PlacementStarted),
+        _ => None,
+    }
+}
+
 fn layout(area: Rect) -> Areas {
     let [top, tabs, body, status, bar] = Layout::vertical([
         Constraint::Length(1),

@@ -26,7 +26,6 @@ texts!(T {
     Disconnected => "server non raggiungibile: riprovo…", "server unreachable: retrying…";
     Reconnected => "di nuovo connesso al server", "connected to the server again";
     Lagged => "aggiornamenti persi: ricarico", "updates missed: reloading";
-    Coordinator => "coordinamento", "coordination";
     NoService => "nessun servizio", "no service";
     TooSmall => "Terminale troppo piccolo: servono almeno 80×24 caratteri.", "Terminal too small: at least 80×24 characters are needed.";
     Now => "ora", "now";
@@ -62,6 +61,7 @@ texts!(T {
     ProposalAccepted => "Proposta accettata:", "Proposal accepted:";
     ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
     ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
+    PlacementStarted => "Affido avviato dalla proposta:", "Placement started from proposal:";
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";

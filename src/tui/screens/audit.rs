@@ -334,8 +334,8 @@ impl Screen for Audit {
             widths: vec![
                 Constraint::Length(4),
                 Constraint::Length(16),
-                Constraint::Length(if wide { 12 } else { 6 }),
-                Constraint::Length(if wide { 24 } else { 17 }),
+                Constraint::Length(if wide { 12 } else { 10 }),
+                Constraint::Length(if wide { 24 } else { 15 }),
                 Constraint::Length(11),
                 Constraint::Fill(1),
             ],

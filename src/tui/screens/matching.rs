@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
-use crate::api::{CriterionKind, Event, FamilyRanking, NeedRanking, Reply, Request};
+use crate::access::{denial, Denial, Operation, Subject};
+use crate::api::{CriterionKind, Event, FamilyRanking, NeedRanking, Principal, Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
@@ -49,6 +50,9 @@ texts!(Tx {
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
     Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
     NoCandidate => "Nessuna candidata.", "No candidates.";
+    ProposeNotYourService => "per questa richiesta propone il servizio del minore, non il tuo",
+        "for this need the child's service proposes, not yours";
+    ProposeNotYourRole => "il tuo ruolo non consente di proporre famiglie", "your role does not allow proposing families";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +127,8 @@ pub struct Matching {
     /// The proposal just created, named on the status line: the next Enter
     /// opens it (any other key forgets it).
     created: Option<String>,
+    /// Who uses the screen: `p` is offered only to whom may propose for the need.
+    who: Option<Principal>,
 }
 
 /// Why the screen asked.
@@ -150,6 +156,7 @@ impl Matching {
             reloading: false,
             proposing: None,
             created: None,
+            who: None,
         }
     }
 
@@ -168,6 +175,22 @@ impl Matching {
         }
     }
 
+    /// Why the operator may not propose a family for the need shown (its
+    /// service, as the core decides), if it may not.
+    fn propose_denial(&self) -> Option<Denial> {
+        let (Some(who), Some(Ranking::Need(r))) = (&self.who, &self.ranking) else { return None };
+        denial(who, Operation::Update, Subject::Need, Some(r.need.contact.service))
+    }
+
+    /// Whether a key's action applies to what is shown, for whom uses the screen.
+    fn legal(&self, act: Act) -> bool {
+        match act {
+            Act::WhyNot => self.need().is_some(),
+            Act::Propose => self.need().is_some() && self.propose_denial().is_none(),
+            _ => true,
+        }
+    }
+
     /// The code of the highlighted candidate (a family or a need).
     fn selected_code(&self) -> Option<String> {
         match &self.ranking {
@@ -179,6 +202,7 @@ impl Matching {
 
     /// Asks for a need's ranking (with the verdict on one family, for a "why not").
     fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) {
+        self.who = Some(ctx.view.who.clone());
         ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not });
     }
 
@@ -213,6 +237,13 @@ impl Matching {
         if std::mem::take(&mut self.explain_next) {
             self.focus = Focus::Explanation;
             self.scroll = 0;
+            // The family asked about, when a candidate, is the row `p` then proposes.
+            if let Some(Ranking::Need(r)) = &self.ranking {
+                let asked = r.why_not.as_ref().map(|v| v.family);
+                if let Some(i) = r.candidates.iter().position(|c| Some(c.family.code) == asked) {
+                    self.sel.select(i, r.candidates.len());
+                }
+            }
         }
     }
 
@@ -247,6 +278,7 @@ impl Matching {
 
     fn act(&mut self, act: Act, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.view.lang;
+        self.who = Some(ctx.view.who.clone());
         match act {
             Act::Nav(n) => match self.focus {
                 Focus::List => {
@@ -269,7 +301,17 @@ impl Matching {
                 None => ctx.error(Tx::OnlyForNeed.get(lang)),
             },
             Act::Propose => match (self.need(), self.selected_code().and_then(|c| FamilyCode::parse(&c))) {
+                (Some(_), _) if self.propose_denial().is_some() => {
+                    // Said at once, before a note is typed in vain.
+                    let why = match self.propose_denial() {
+                        Some(Denial::Service) => Tx::ProposeNotYourService,
+                        _ => Tx::ProposeNotYourRole,
+                    };
+                    ctx.error(format!("p: {}", why.get(lang)));
+                }
                 (Some(need), Some(family)) => {
+                    // The row proposed is the one highlighted: the list takes the focus back.
+                    self.focus = Focus::List;
                     let q = format!("{} {family} → {need}:", Tx::AskNote.get(lang));
                     self.prompt = Some((Ask::Note(family), Prompt::new(q, "")));
                 }
@@ -374,7 +416,7 @@ impl Screen for Matching {
             return keys::hints(EMPTY_KEYS);
         }
         let mut h = keys::nav_hints();
-        h.extend(keys::hints(KEYS));
+        h.extend(KEYS.iter().filter(|b| self.legal(b.action)).map(Binding::hint));
         h
     }
 
@@ -487,7 +529,10 @@ impl Screen for Matching {
         self.prompt.is_some()
     }
 
-    fn place(&mut self, area: Rect, _view: &View) {
+    fn place(&mut self, area: Rect, view: &View) {
+        if self.who.is_none() {
+            self.who = Some(view.who.clone());
+        }
         self.list_area = panes(area).list;
         let len = match &self.ranking {
             Some(Ranking::Need(r)) => r.candidates.len(),

@@ -12,7 +12,8 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::revised::{landing, Landing};
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
-use crate::api::{Cursor, Event, PlacementFilter, Reply, Request, Revised};
+use crate::access::{link_denial, Denial, LinkSide};
+use crate::api::{Cursor, Event, PlacementFilter, Principal, Reply, Request, Revised};
 use crate::model::dates::format_date;
 use crate::model::{Placement, PlacementCode};
 use crate::present;
@@ -45,6 +46,12 @@ texts!(Tx {
     None => "Nessun affido.", "No placements.";
     NoneDue => "Nessuna verifica prevista questo mese.", "No review due this month.";
     NotNow => "non è possibile: l'affido è chiuso", "is not possible: the placement is closed";
+    ReviewNotYourService => "la verifica spetta ai due servizi dell'affido, non al tuo",
+        "a review is for the placement's two services, not yours";
+    CloseNotYourService => "l'affido lo chiude il servizio del minore, non il tuo",
+        "the placement is closed by the child's service, not yours";
+    ReviewNotYourRole => "il tuo ruolo non consente di registrare verifiche", "your role does not allow recording reviews";
+    CloseNotYourRole => "il tuo ruolo non consente di chiudere un affido", "your role does not allow closing a placement";
     Reviewed => "Verifica registrata:", "Review recorded:";
     ClosedOk => "Affido chiuso:", "Placement closed:";
 });
@@ -111,6 +118,8 @@ pub struct Placements {
     /// The placement the highlight stays on while the list comes page by
     /// page (a placement just closed moves to the closed ones, further down).
     follow: Option<PlacementCode>,
+    /// Who uses the screen: `v` and `x` are offered only to whom the core lets do them.
+    who: Option<Principal>,
 }
 
 /// Why the screen asked.
@@ -171,12 +180,14 @@ impl Placements {
             stale: false,
             sheet: None,
             follow: None,
+            who: None,
         }
     }
 
     /// Asks for the first page (and the services' names, once).
     fn load(&mut self, ctx: &mut Ctx) {
         self.today = Some(ctx.view.today);
+        self.who = Some(ctx.view.who.clone());
         self.stale = false;
         if !self.services.complete && self.services.names.is_empty() {
             ctx.send(NAMES, ServiceNames::request());
@@ -308,9 +319,17 @@ impl Placements {
             Act::Review | Act::Close => {
                 let Some(code) = self.current() else { return Outcome::Done };
                 if !self.legal(act) {
-                    // Said at once, before anything is typed in vain.
-                    let key = if act == Act::Review { "v" } else { "x" };
-                    ctx.error(format!("{key}: {code} {}", Tx::NotNow.get(lang)));
+                    // Said at once, before anything is typed in vain: who may, else when.
+                    let review = act == Act::Review;
+                    let key = if review { "v" } else { "x" };
+                    let why = match (self.denial(act), review) {
+                        (Some(Denial::Service), true) => Tx::ReviewNotYourService,
+                        (Some(Denial::Service), false) => Tx::CloseNotYourService,
+                        (Some(Denial::Role), true) => Tx::ReviewNotYourRole,
+                        (Some(Denial::Role), false) => Tx::CloseNotYourRole,
+                        (None, _) => Tx::NotNow,
+                    };
+                    ctx.error(format!("{key}: {code} {}", why.get(lang)));
                     return Outcome::Done;
                 }
                 let today = ctx.view.today;
@@ -338,9 +357,19 @@ impl Placements {
     /// keys act on: only while it is ongoing (the help offers exactly these).
     fn legal(&self, act: Act) -> bool {
         match act {
-            Act::Review | Act::Close => self.current_record().is_some_and(|p| p.record.is_active()),
+            Act::Review | Act::Close => {
+                self.current_record().is_some_and(|p| p.record.is_active()) && self.denial(act).is_none()
+            }
             _ => true,
         }
+    }
+
+    /// Why the operator may not review or close the current placement (its
+    /// services, as the core decides), if it may not.
+    fn denial(&self, act: Act) -> Option<Denial> {
+        let side = if act == Act::Close { LinkSide::NeedService } else { LinkSide::Either };
+        let (who, p) = (self.who.as_ref()?, self.current_record()?);
+        link_denial(who, side, p.record.need_service, p.record.family_service)
     }
 
     /// The placement the keys act on: the open record, or the highlighted row.
@@ -597,6 +626,9 @@ impl Screen for Placements {
     }
 
     fn place(&mut self, area: Rect, view: &View) {
+        if self.who.is_none() {
+            self.who = Some(view.who.clone());
+        }
         self.list_area = list_layout(area);
         self.sel.fit(self.list_area, self.shown.len());
         if let Some(sheet) = &mut self.sheet {

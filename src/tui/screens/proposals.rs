@@ -11,9 +11,10 @@ use ratatui::Frame;
 
 use super::revised::{landing, Landing};
 use super::{Ctx, Outcome, Screen, ScreenId, ServiceNames, Tag, View};
+use crate::access::{link_denial, Denial, LinkSide};
 use crate::api::{Cursor, Direction, Event, ProposalFilter, ProposalView, Reply, Request, Revised};
 use crate::model::dates::format_date;
-use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalStatus, ServiceCode};
+use crate::model::{ContactFrequency, FosterPlan, OriginContact, Proposal, ProposalCode, ProposalSide, ProposalStatus};
 use crate::present::{self, record::status_word};
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
@@ -47,6 +48,9 @@ texts!(Tx {
     AskAccept => "Accettare", "Accept";
     AskDecline => "Rifiutare", "Decline";
     NoteOptional => "Nota facoltativa:", "Optional note:";
+    ReasonMandatory => "Motivo del rifiuto (obbligatorio):", "Reason for declining (required):";
+    NotYourService => "spetta all'altro servizio, non al tuo:", "is for the other service, not yours:";
+    NotYourRole => "il tuo ruolo non lo consente:", "your role does not allow it:";
     NotNow => "non è possibile ora per", "is not possible now for";
     AskWithdraw => "Motivo del ritiro di", "Reason for withdrawing";
     ReasonRequired => "Il motivo è obbligatorio: scrivilo e premi Invio (Esc annulla).", "A reason is required: type it and press Enter (Esc cancels).";
@@ -148,8 +152,8 @@ pub struct Proposals {
     /// The open proposal's card: the children's shared profiles, urgency
     /// and deadline, both services' contacts (`Request::ProposalView`).
     card: Option<Box<ProposalView>>,
-    /// The operator's service: which side's steps the help offers.
-    view_service: Option<ServiceCode>,
+    /// Who uses the screen: which side's steps the help offers (as the core decides).
+    who: Option<crate::api::Principal>,
     /// Where the list is laid out now (`place`): for clicks.
     list_area: Rect,
     /// A change seen while the list was hidden: reload it when it shows.
@@ -197,7 +201,7 @@ impl Proposals {
             ask: None,
             services: ServiceNames::default(),
             card: None,
-            view_service: None,
+            who: None,
             list_area: Rect::default(),
             stale: false,
             stepping: None,
@@ -305,13 +309,14 @@ impl Proposals {
             Act::Step(to) => {
                 let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
                 // Accepting commits the family's places, declining closes the
-                // proposal: both are confirmed, with an optional note.
+                // proposal: both are confirmed, accepting with an optional note,
+                // declining with its required reason.
                 let question = match to {
                     ProposalStatus::Accepted => {
                         Some(format!("{} {code}? {}", Tx::AskAccept.get(lang), Tx::NoteOptional.get(lang)))
                     }
                     ProposalStatus::Declined => {
-                        Some(format!("{} {code}? {}", Tx::AskDecline.get(lang), Tx::NoteOptional.get(lang)))
+                        Some(format!("{} {code}? {}", Tx::AskDecline.get(lang), Tx::ReasonMandatory.get(lang)))
                     }
                     ProposalStatus::Withdrawn => Some(format!("{} {code}:", Tx::AskWithdraw.get(lang))),
                     _ => None,
@@ -322,18 +327,11 @@ impl Proposals {
                 }
             }
             Act::Start => {
-                let Some((code, need)) = self.current().map(|p| (p.record.code, p.record.needs.first().copied()))
-                else {
-                    return Outcome::Done;
-                };
-                // The need says how long and how the child keeps in touch: the plan starts from it.
-                match need {
-                    Some(need) => {
-                        self.planning = Some(code);
-                        ctx.send(PLAN_NEED, Request::NeedGet { code: need });
-                    }
-                    None => self.open_plan(code, None, ctx),
-                }
+                let Some(code) = self.current().map(|p| p.record.code) else { return Outcome::Done };
+                // The need says how long and how the child keeps in touch: the plan starts from
+                // it, read in the shared view (as on the card): no child's identity is read for a plan.
+                self.planning = Some(code);
+                ctx.send(PLAN_NEED, Request::ProposalView { code });
             }
             Act::Match => {
                 if let Some(p) = self.current() {
@@ -356,18 +354,24 @@ impl Proposals {
     /// (the help bar offers exactly these; other keys are refused aloud).
     fn legal(&self, act: Act) -> bool {
         let Some(p) = self.current() else { return false };
-        let side = |to: ProposalStatus| {
-            let service = match to.taken_by() {
-                crate::model::ProposalSide::NeedService => p.record.need_service,
-                crate::model::ProposalSide::FamilyService => p.record.family_service,
-            };
-            self.view_service.is_none_or(|s| s == service)
-        };
         match act {
-            Act::Step(to) => p.record.status.can_become(to) && side(to),
-            Act::Start => p.record.status.can_become(ProposalStatus::Started) && side(ProposalStatus::Started),
+            Act::Step(to) => p.record.status.can_become(to) && self.denial(to).is_none(),
+            Act::Start => {
+                p.record.status.can_become(ProposalStatus::Started) && self.denial(ProposalStatus::Started).is_none()
+            }
             _ => true,
         }
+    }
+
+    /// Why the operator may not take the step to `to` on the current
+    /// proposal (its side, as the core decides), if it may not.
+    fn denial(&self, to: ProposalStatus) -> Option<Denial> {
+        let (who, p) = (self.who.as_ref()?, self.current()?);
+        let side = match to.taken_by() {
+            ProposalSide::NeedService => LinkSide::NeedService,
+            ProposalSide::FamilyService => LinkSide::FamilyService,
+        };
+        link_denial(who, side, p.record.need_service, p.record.family_service)
     }
 
     /// A step on the proposal as stored now (its revision is asked for
@@ -434,7 +438,8 @@ impl Proposals {
             Ask::Reason(code, to, mut prompt) => match prompt.key(ev) {
                 Step::Stay => self.ask = Some(Ask::Reason(code, to, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) if text.is_empty() && to == ProposalStatus::Withdrawn => {
+                // The core requires a reason to withdraw or decline: asked again in place.
+                Step::Done(text) if text.trim().is_empty() && to.needs_reason() => {
                     ctx.error(Tx::ReasonRequired.get(lang));
                     self.ask = Some(Ask::Reason(code, to, prompt));
                 }
@@ -494,7 +499,7 @@ impl Screen for Proposals {
     }
 
     fn activate(&mut self, ctx: &mut Ctx) {
-        self.view_service = ctx.view.who.service;
+        self.who = Some(ctx.view.who.clone());
         if !self.loaded || self.stale {
             self.reload(ctx);
         }
@@ -518,7 +523,7 @@ impl Screen for Proposals {
             // Without the need, the plan starts from nothing known.
             let Some(code) = self.planning.take() else { return Outcome::Done };
             let need = match &result {
-                Ok(Reply::Need(n)) => Some(n),
+                Ok(Reply::ProposalView(v)) => v.needs.first(),
                 _ => None,
             };
             self.open_plan(code, need, ctx);
@@ -621,7 +626,18 @@ impl Screen for Proposals {
                     let key = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| b.shown);
                     let name = STEP_KEYS.iter().find(|b| b.action == a).map_or("", |b| (b.label)(ctx.view.lang));
                     let status = p.record.status.label(ctx.view.lang);
-                    ctx.error(format!("{key} ({name}) {} {} ({status})", Tx::NotNow.get(ctx.view.lang), p.record.code));
+                    let to = match a {
+                        Act::Step(to) => Some(to),
+                        Act::Start => Some(ProposalStatus::Started),
+                        _ => None,
+                    };
+                    let why = match to.and_then(|to| self.denial(to)) {
+                        Some(Denial::Service) => Tx::NotYourService,
+                        Some(Denial::Role) => Tx::NotYourRole,
+                        None => Tx::NotNow,
+                    };
+                    let lang = ctx.view.lang;
+                    ctx.error(format!("{key} ({name}) {} {} ({status})", why.get(lang), p.record.code));
                 }
                 return Outcome::Done;
             }
@@ -689,7 +705,7 @@ impl Screen for Proposals {
     }
 
     fn open(&mut self, code: &str, ctx: &mut Ctx) -> bool {
-        self.view_service = ctx.view.who.service;
+        self.who = Some(ctx.view.who.clone());
         match ProposalCode::parse(code) {
             Some(code) => {
                 self.open_record(code, ctx);
