@@ -304,3 +304,38 @@ fn the_selection_follows_its_service_when_the_list_reorders() {
 fn line_with<'a>(frame: &'a str, needle: &str) -> &'a str {
     frame.lines().find(|l| l.contains(needle)).unwrap_or_default()
 }
+
+#[test]
+fn a_save_pressed_twice_while_the_first_is_on_its_way_sends_one_request() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ADMIN, Lang::It);
+    ui.type_in("7n");
+    ui.type_in("Servizio Affidi Doppio");
+    ui.press(KeyCode::Tab);
+    ui.press(KeyCode::Tab);
+    ui.type_in("Dalmine");
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let first = ui.key_event(ctrl_s);
+    assert!(matches!(&requests(&first)[..], [Request::ServiceCreate { .. }]), "{first:?}");
+    // The answer has not come yet: the second press asks for nothing.
+    let second = ui.key_event(ctrl_s);
+    assert_eq!(requests(&second), vec![], "a second create while the first is on its way");
+    assert!(ui.frame().contains("salvataggio in corso"), "{}", ui.frame());
+    ui.settle(first);
+    let frame = ui.frame();
+    assert!(frame.contains("Salvato: S-003"), "{frame}");
+    assert!(!frame.contains("S-004"), "one service, not two:\n{frame}");
+}
+
+#[test]
+fn a_code_pasted_into_the_lists_filter_narrows_the_list() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA, Lang::It);
+    ui.type_in("2f");
+    let effects = ui.app.update(Msg::Paste("F-2026-0002\n".into()));
+    ui.settle(effects);
+    let frame = ui.frame();
+    assert!(frame.contains("Filtro: F-2026-0002"), "{frame}");
+    assert!(frame.contains("F-2026-0002"), "{frame}");
+    assert!(!frame.contains("F-2026-0001"), "filtered out:\n{frame}");
+}

@@ -38,6 +38,7 @@ texts!(Rx {
     FilterPrompt => "Filtro", "Filter";
     StatusFilter => "stato", "status";
     EnterOpens => "Invio lo apre", "Enter opens it";
+    StillSaving => "salvataggio in corso: attendere la risposta", "saving: wait for the answer";
 });
 
 /// Why the screen asked (a kind's own tags are other words).
@@ -465,6 +466,12 @@ impl<K: RecordUi> RecordScreen<K> {
     fn save(&mut self, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
         let today = ctx.view.today;
+        // One save at a time: a second press while the first is on its way
+        // would create the record twice (or meet itself as a conflict).
+        if self.saving > 0 {
+            ctx.info(Rx::StillSaving.get(lang));
+            return;
+        }
         let Mode::Form { editor, base } = &mut self.mode else { return };
         let bad = editor.form.check_all(lang, today);
         if !bad.is_empty() {
@@ -484,7 +491,14 @@ impl<K: RecordUi> RecordScreen<K> {
     /// to their fields, or a conflict (the record as stored now is asked for).
     fn saved(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
-        let Mode::Form { editor, .. } = &mut self.mode else { return };
+        let Mode::Form { editor, .. } = &mut self.mode else {
+            // The form was left while its save was on the way: what was saved is still said.
+            if let Ok(Reply::Saved(saved)) = result {
+                ctx.info(format!("{} {}", ctx.view.t(T::Saved), saved.code));
+                self.load(ctx);
+            }
+            return;
+        };
         let new = editor.code.is_none();
         match result {
             Ok(Reply::Saved(saved)) => {
@@ -860,6 +874,14 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
     }
 
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
+        if self.editing_filter && matches!(self.mode, Mode::List) {
+            // A code or a name pasted into the list's filter: on one line, no control characters.
+            let keep = self.selected().map(K::code);
+            let room = crate::model::limits::MAX_QUERY.saturating_sub(self.filter.chars().count());
+            self.filter.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
+            self.arrange(keep);
+            return Outcome::Done;
+        }
         let Mode::Form { editor, .. } = &mut self.mode else { return Outcome::Ignored };
         if !editor.paste(text, ctx.view.lang) {
             return Outcome::Ignored;
