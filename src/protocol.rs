@@ -21,7 +21,7 @@ use crate::api::{BankError, Event, Request, Response};
 /// Lagged}` with a `RecordKind`, audit entries without their hashes,
 /// `AuditVerified.hash_segments`, `Count`, `ProposalView`, `free_places`.
 /// 6: `Reason::AgeOutsideKind { age_months }`, `ProposalStep.cause`, fields
-/// typed on the wire as their paths.
+/// typed on the wire as their paths, `NeedShared` (a list row without the identity).
 pub const PROTOCOL: u32 = 6;
 
 /// The binary's version, shown when client and server disagree.

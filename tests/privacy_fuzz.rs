@@ -270,6 +270,7 @@ const VARIANTS: &[&str] = &[
     "NeedCreate",
     "NeedUpdate",
     "NeedGet",
+    "NeedShared",
     "NeedList",
     "MatchNeed",
     "MatchFamily",
@@ -321,6 +322,7 @@ fn variant(r: &Request) -> &'static str {
         NeedCreate { .. } => "NeedCreate",
         NeedUpdate { .. } => "NeedUpdate",
         NeedGet { .. } => "NeedGet",
+        NeedShared { .. } => "NeedShared",
         NeedList { .. } => "NeedList",
         MatchNeed { .. } => "MatchNeed",
         MatchFamily { .. } => "MatchFamily",
@@ -1006,6 +1008,7 @@ impl Fuzzer {
             }
             "NeedUpdate" => self.need_update(&circle),
             "NeedGet" => Request::NeedGet { code: self.need() },
+            "NeedShared" => Request::NeedShared { code: self.need() },
             "NeedList" => {
                 let filter = NeedFilter {
                     status: self.opt(|f| f.pick(NeedStatus::ALL)),

@@ -339,3 +339,34 @@ fn a_code_pasted_into_the_lists_filter_narrows_the_list() {
     assert!(frame.contains("F-2026-0002"), "{frame}");
     assert!(!frame.contains("F-2026-0001"), "filtered out:\n{frame}");
 }
+
+#[test]
+fn a_need_row_asked_again_after_a_change_reads_no_identity() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA, Lang::It);
+    ui.type_in("3");
+    let code = NeedCode::new(2026, 3);
+    let reads_by_anna = || {
+        let audit = fx
+            .bank
+            .handle(&Actor::new(ADMIN), Request::AuditList { record: Some(code.to_string()), limit: 100, after: None });
+        let Ok(Reply::Audit(page)) = audit else { panic!("{audit:?}") };
+        page.items.iter().filter(|e| e.actor == ANNA && e.action == banca::api::AuditAction::ReadIdentity).count()
+    };
+    // A colleague edits a need of Anna's service while her list shows it.
+    let (revision, mut input) = fx.need_as_input(code);
+    input.placement.notes = "Nota aggiornata".into();
+    let saved = fx.saved(ANNA, Request::NeedUpdate { code, base_revision: revision, input });
+    let before = reads_by_anna();
+    let live = Event::Changed(Change {
+        kind: RecordKind::Need,
+        code: saved.code.clone(),
+        revision: saved.revision,
+        by: "elena".into(),
+    });
+    let effects = ui.app.update(Msg::Live(Live::Changed(live)));
+    // Only the row: the shared view, not the record with the child's identity.
+    assert_eq!(requests(&effects), vec![Request::NeedShared { code }]);
+    ui.settle(effects);
+    assert_eq!(reads_by_anna(), before, "no identity read on record for a list's row");
+}

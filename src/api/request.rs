@@ -97,6 +97,11 @@ pub enum Request {
     NeedGet {
         code: NeedCode,
     },
+    /// A need's shared view only, for a list's row: no identity, so no
+    /// identity read on record (`NeedGet` shows and records it where allowed).
+    NeedShared {
+        code: NeedCode,
+    },
     NeedList {
         filter: NeedFilter,
     },
@@ -231,6 +236,7 @@ impl Request {
                 | FamilyList { .. }
                 | EmergencyRead { .. }
                 | NeedGet { .. }
+                | NeedShared { .. }
                 | NeedList { .. }
                 | MatchNeed { .. }
                 | MatchFamily { .. }

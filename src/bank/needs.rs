@@ -180,13 +180,16 @@ impl Bank {
         Ok(out)
     }
 
-    pub(super) fn get_need(&self, who: &Principal, code: NeedCode) -> Response {
+    /// A need as `who` may see it; with `identity`, the child's identity
+    /// where the rules allow it, and that read on record.
+    pub(super) fn get_need(&self, who: &Principal, code: NeedCode, identity: bool) -> Response {
         let (revision, need) = self
             .store
             .get::<Need>(TreeId::Needs, &code.key())?
             .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         self.require(who, Operation::ReadShared, Subject::Need, Some(need.service), "need.read")?;
-        let show_identity = crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(need.service));
+        let show_identity =
+            identity && crate::access::allowed(who, Operation::ReadIdentity, Subject::Need, Some(need.service));
         if show_identity {
             // A child's identity is special-category data: every read is on record.
             let _w = self.write_lock();

@@ -117,6 +117,7 @@ pub(super) fn answers_without_indexes(request: &Request) -> bool {
             | Request::OperatorGet { .. }
             | Request::OperatorList { .. }
             | Request::NeedGet { .. }
+            | Request::NeedShared { .. }
             | Request::NeedList { .. }
             | Request::ProposalGet { .. }
             | Request::ProposalList { .. }

@@ -115,6 +115,10 @@ impl RecordUi for NeedRecords {
         Request::NeedGet { code }
     }
 
+    fn row(code: NeedCode) -> Request {
+        Request::NeedShared { code }
+    }
+
     fn page(reply: Reply) -> Option<Page<NeedView>> {
         match reply {
             Reply::Needs(page) => Some(page),

@@ -72,6 +72,12 @@ pub trait RecordUi {
     /// The first page of the list, with the status filter (an index of `statuses`).
     fn list(status: Option<usize>) -> Request;
     fn get(code: Self::Code) -> Request;
+    /// A record asked again for its list row only (a change heard while the
+    /// list is shown): by default the same as `get`; a need's asks for its
+    /// shared view, so no identity read goes on record for a row.
+    fn row(code: Self::Code) -> Request {
+        Self::get(code)
+    }
     fn page(reply: Reply) -> Option<Page<Self::Record>>;
     fn one(reply: Reply) -> Option<Self::Record>;
     /// What a list row keeps of a record (the private part stays in the card).

@@ -579,10 +579,12 @@ impl<K: RecordUi> RecordScreen<K> {
         self.mode = Mode::Detail { record: Box::new(record), scroll };
     }
 
-    /// Asks for one record again, for its row (and its card, if open).
+    /// Asks for one record again, for its row (and its card, if open: only
+    /// then the whole record, since only then is it shown).
     fn refresh_one(&mut self, code: K::Code, ctx: &mut Ctx) {
         self.rows_asked.push_back(code);
-        ctx.send(ROW, K::get(code));
+        let card = matches!(&self.mode, Mode::Detail { record, .. } if K::code(record) == code);
+        ctx.send(ROW, if card { K::get(code) } else { K::row(code) });
     }
 
     /// One record as it is now (`None`: gone or no longer visible): its
