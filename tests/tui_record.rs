@@ -370,3 +370,19 @@ fn a_need_row_asked_again_after_a_change_reads_no_identity() {
     ui.settle(effects);
     assert_eq!(reads_by_anna(), before, "no identity read on record for a list's row");
 }
+
+#[test]
+fn end_on_a_card_shows_its_last_lines_not_an_empty_frame() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA, Lang::It);
+    ui.type_in("2");
+    ui.press(KeyCode::Enter);
+    let frame = draw_to_string(&mut ui.app, 80, 24);
+    assert!(!frame.contains("modificata il"), "a card longer than the frame:\n{frame}");
+    ui.press(KeyCode::End);
+    let frame = draw_to_string(&mut ui.app, 80, 24);
+    assert!(frame.contains("modificata il"), "the card's footer in sight after End:\n{frame}");
+    ui.press(KeyCode::Home);
+    let frame = draw_to_string(&mut ui.app, 80, 24);
+    assert!(frame.contains("F-2026-0001"), "{frame}");
+}

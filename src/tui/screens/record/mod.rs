@@ -131,6 +131,8 @@ pub struct RecordScreen<K: RecordUi> {
     /// Where the table was last drawn: the mouse's rows and the keys' page
     /// height. Layout, not data: drawing records it and changes nothing else.
     list_area: Rect,
+    /// The screen's whole area as last laid out (the card's frame).
+    area: Rect,
     /// Records changed while their card or form was shown: their rows are asked again on Esc.
     changed_rows: Vec<K::Code>,
     /// Rows asked again, in the order asked (replies come in that order).
@@ -183,6 +185,7 @@ impl<K: RecordUi> RecordScreen<K> {
             editing_filter: false,
             mode: Mode::List,
             list_area: Rect::default(),
+            area: Rect::default(),
             changed_rows: Vec::new(),
             rows_asked: VecDeque::new(),
             stale: false,
@@ -648,7 +651,13 @@ impl<K: RecordUi> RecordScreen<K> {
         self.fit();
         if let Some(n) = keys::action(NAV, ev) {
             match &mut self.mode {
-                Mode::Detail { scroll, .. } => *scroll = scrolled(*scroll, n),
+                Mode::Detail { record, scroll } => {
+                    // No further than the card's last line at the bottom of its frame (End included).
+                    let width = self.area.width.saturating_sub(2);
+                    let lines = doc::lines(&self.kind.document(record, ctx.view.lang), ctx.view.theme, width).len();
+                    let last = lines.saturating_sub(usize::from(self.area.height.saturating_sub(2)));
+                    *scroll = scrolled(*scroll, n).min(u16::try_from(last).unwrap_or(u16::MAX));
+                }
                 _ => {
                     self.sel.nav(n, self.shown.len());
                     // With a text filter the list does not grow by itself: each move past its end fetches a page.
@@ -966,6 +975,7 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
     }
 
     fn place(&mut self, area: Rect, view: &View) {
+        self.area = area;
         let (_, list, _) = self.layout(area);
         self.list_area = list;
         self.sel.fit(list, self.shown.len());
