@@ -31,7 +31,9 @@ catalogue!(L {
     MaxDistance => "Distanza massima", "Maximum distance";
     NoLimit => "nessun limite", "no limit";
     Household => "Nucleo", "Household";
+    AdultWord => "adulto", "adult";
     AdultsWord => "adulti", "adults";
+    SpareRoom => "stanza libera", "spare room";
     SpareRooms => "stanze libere", "spare rooms";
     TrainingCompleted => "Formazione conclusa", "Training completed";
     ApprovedOn => "Idonea dal", "Approved on";

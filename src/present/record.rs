@@ -67,7 +67,7 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     b.add(t(L::Time), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
     b.add(t(L::MaxDistance), p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()));
     let hh = &p.household;
-    b.add(t(L::Household), format!("{} {}, {} {}", hh.adults, t(L::AdultsWord), hh.spare_rooms, t(L::SpareRooms)));
+    b.add(t(L::Household), household(hh.adults.into(), hh.spare_rooms.into(), lang));
     b.add(t(L::TrainingCompleted), opt_date(p.training_completed_on));
     b.add(t(L::ApprovedOn), opt_date(p.approved_on));
     b.add(t(L::ReviewOn), opt_date(p.review_on));
@@ -477,5 +477,24 @@ fn by(who: &str) -> L {
     match crate::model::RecordKind::of_code(who) {
         Some(_) => L::Through,
         None => L::By,
+    }
+}
+
+/// "1 adulto, 0 stanze libere": each count with its word, one or many.
+fn household(adults: u64, spare_rooms: u64, lang: Lang) -> String {
+    let counted = |n: u64, one: L, many: L| format!("{n} {}", if n == 1 { one } else { many }.get(lang));
+    format!("{}, {}", counted(adults, L::AdultWord, L::AdultsWord), counted(spare_rooms, L::SpareRoom, L::SpareRooms))
+}
+
+#[cfg(test)]
+mod household_tests {
+    use super::*;
+
+    #[test]
+    fn a_household_counts_in_the_singular_for_one() {
+        assert_eq!(household(1, 0, Lang::It), "1 adulto, 0 stanze libere");
+        assert_eq!(household(2, 1, Lang::It), "2 adulti, 1 stanza libera");
+        assert_eq!(household(1, 0, Lang::En), "1 adult, 0 spare rooms");
+        assert_eq!(household(3, 1, Lang::En), "3 adults, 1 spare room");
     }
 }
