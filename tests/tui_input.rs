@@ -8,8 +8,9 @@ mod common;
 
 use std::time::Instant;
 
+use banca::api::{Reply, Request};
 use banca::i18n::Lang;
-use banca::model::FamilyCode;
+use banca::model::{FamilyCode, ProposalCode};
 use banca::tui::{draw_to_string, frame_to_string, InProcess, Msg};
 use common::tui::*;
 use common::*;
@@ -125,6 +126,49 @@ fn a_paste_reaches_a_placements_review_note() {
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(line_with(&frame, "Verifica").contains("A-2026-0001"), "{frame}");
     assert!(frame.contains("inserimento sereno"), "{frame}");
+}
+
+#[test]
+fn a_review_note_pasted_longer_than_it_keeps_says_so_on_its_line() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "6v");
+    key(&mut app, KeyCode::Tab);
+    app.update(Msg::Paste("r".repeat(6000)));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(
+        frame.contains("✗ esito della verifica: incollati 4 000 caratteri su 6 000: il resto non entra"),
+        "{frame}"
+    );
+    // What fits goes in whole: the next edit takes the notice away.
+    key(&mut app, KeyCode::Backspace);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(!frame.contains("il resto non entra"), "{frame}");
+}
+
+#[test]
+fn a_paste_too_long_for_a_step_note_is_cut_at_the_cores_limit_aloud() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "5j");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "a");
+    app.update(Msg::Paste("n".repeat(6000)));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Accettare P-2026-0001?"), "{frame}");
+    assert!(frame.contains("incollati 2 000 caratteri su 6 000: il resto non entra"), "{frame}");
+    // Typing on at the limit is refused aloud too.
+    press(&mut app, "x");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("al massimo 2 000 caratteri: il resto non entra"), "{frame}");
+    // Accepted with the 2 000 characters kept, not refused by the core.
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(!frame.contains("Accettare P-2026-0001?"), "sent and closed:\n{frame}");
+    let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code: ProposalCode::new(2026, 1) }) else {
+        panic!("proposal")
+    };
+    assert_eq!(p.record.steps.last().expect("a step").note, "n".repeat(2000));
 }
 
 #[test]

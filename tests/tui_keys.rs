@@ -205,14 +205,51 @@ fn a_decline_asks_for_its_required_reason_and_refuses_an_empty_one_in_place() {
     let frame = anna.frame();
     assert!(frame.contains("Il motivo è obbligatorio"), "{frame}");
     assert!(frame.contains("Rifiutare P-2026-0001? Motivo del rifiuto (obbligatorio)"), "still open:\n{frame}");
-    // A reason: the step goes with it.
+    // The dialog's keys on the help bar, not the list's.
+    let bar = anna.bar();
+    assert!(bar.contains("Enter conferma") && bar.contains("Esc annulla"), "{bar}");
+    assert!(!bar.contains("d rifiuta"), "{bar}");
+    // A reason: once typed, "required" is no longer said; the step goes with it.
     anna.press("nessun posto libero");
+    assert!(!anna.frame().contains("Il motivo è obbligatorio"), "{}", anna.frame());
     anna.code(KeyCode::Enter);
     let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code: ProposalCode::new(2026, 1) }) else {
         panic!("proposal")
     };
     let last = p.record.steps.last().expect("a step");
     assert_eq!((last.status, last.note.trim()), (ProposalStatus::Declined, "nessun posto libero"));
+}
+
+#[test]
+fn a_decline_refused_by_the_core_stays_open_with_its_reason_and_the_problem() {
+    let fx = tui_fixture();
+    let code = ProposalCode::new(2026, 1);
+    let mut anna = Loop::new(&fx.bank, ANNA);
+    anna.press("5j");
+    anna.code(KeyCode::Enter);
+    anna.press("d");
+    anna.press("famiglia al completo");
+    // Meanwhile Bruno's service withdraws it: the decline can no longer go.
+    let Reply::Proposal(p) = fx.ok(BRUNO, Request::ProposalGet { code }) else { panic!("proposal") };
+    fx.ok(
+        BRUNO,
+        Request::ProposalStep {
+            code,
+            base_revision: p.revision,
+            to: ProposalStatus::Withdrawn,
+            note: "ritirata".into(),
+        },
+    );
+    anna.code(KeyCode::Enter);
+    let frame = anna.frame();
+    assert!(frame.contains("Rifiutare P-2026-0001?"), "the dialog stays:\n{frame}");
+    assert!(frame.contains("famiglia al completo"), "with the reason typed:\n{frame}");
+    assert!(frame.contains("✗ "), "and the problem shown in it:\n{frame}");
+    // Esc closes it; nothing was declined.
+    anna.code(KeyCode::Esc);
+    assert!(!anna.frame().contains("Rifiutare P-2026-0001?"));
+    let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code }) else { panic!("proposal") };
+    assert_eq!(p.record.steps.last().expect("a step").status, ProposalStatus::Withdrawn);
 }
 
 #[test]

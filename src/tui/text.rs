@@ -62,6 +62,7 @@ texts!(T {
     ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
     ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
     PlacementStarted => "Affido avviato dalla proposta:", "Placement started from proposal:";
+    PlacementClosed => "Affido chiuso:", "Placement closed:";
     Saved => "Salvato:", "Saved:";
     NotFound => "non trovato", "not found";
     Yes => "s", "y";
@@ -79,6 +80,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,
     super::widgets::prompt::Tx::CATALOGUE,
+    super::widgets::line_editor::Lx::CATALOGUE,
     super::widgets::placement_forms::Sx::CATALOGUE,
     super::screens::families::Ftx::CATALOGUE,
     super::screens::needs::Tx::CATALOGUE,

@@ -95,6 +95,7 @@ enum Ranking {
 }
 
 /// What the open prompt asks for.
+#[derive(Clone, Copy)]
 enum Ask {
     WhyNot,
     Note(FamilyCode),
@@ -115,6 +116,8 @@ pub struct Matching {
     focus: Focus,
     scroll: u16,
     prompt: Option<(Ask, Prompt)>,
+    /// The note of the proposal on its way: asked again, as typed, if the core refuses it.
+    asked: Option<(Ask, Prompt)>,
     list_area: Rect,
     /// The ranking asked for answers a "why not": show the explanation when it comes.
     explain_next: bool,
@@ -150,6 +153,7 @@ impl Matching {
             focus: Focus::List,
             scroll: 0,
             prompt: None,
+            asked: None,
             list_area: Rect::default(),
             explain_next: false,
             stale: false,
@@ -313,7 +317,8 @@ impl Matching {
                     // The row proposed is the one highlighted: the list takes the focus back.
                     self.focus = Focus::List;
                     let q = format!("{} {family} → {need}:", Tx::AskNote.get(lang));
-                    self.prompt = Some((Ask::Note(family), Prompt::new(q, "")));
+                    let prompt = Prompt::new(q, "").bounded(crate::model::limits::MAX_STEP_NOTE);
+                    self.prompt = Some((Ask::Note(family), prompt));
                 }
                 _ => ctx.error(Tx::OnlyForNeed.get(lang)),
             },
@@ -412,6 +417,9 @@ impl Screen for Matching {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if self.prompt.is_some() {
+            return Prompt::hints();
+        }
         if self.ranking.is_none() {
             return keys::hints(EMPTY_KEYS);
         }
@@ -447,6 +455,15 @@ impl Screen for Matching {
             self.why_not = None;
             return Outcome::Done;
         }
+        if let (PROPOSE, Err(e), None) = (tag, &result, &self.prompt) {
+            // A refused proposal: its note, as typed, asked again with the problem shown.
+            if let Some((ask, mut prompt)) = self.asked.take() {
+                prompt.say(e.message(lang));
+                self.prompt = Some((ask, prompt));
+                self.proposing = None;
+                return Outcome::Done;
+            }
+        }
         let Some(reply) = ctx.ok(result) else {
             self.explain_next = false;
             self.proposing = None;
@@ -455,6 +472,7 @@ impl Screen for Matching {
         match (tag, reply) {
             (RANKING, reply) => self.take_ranking(reply, lang),
             (PROPOSE, Reply::Saved(saved)) => {
+                self.asked = None;
                 if let Some((family, need)) = self.proposing.take() {
                     let opens = Tx::EnterOpens.get(lang);
                     ctx.info(format!("{} {} ({family} → {need}) · {opens}", Tx::Proposed1.get(lang), saved.code));
@@ -479,7 +497,12 @@ impl Screen for Matching {
             match prompt.key(ev) {
                 Step::Stay => self.prompt = Some((ask, prompt)),
                 Step::Cancel => {}
-                Step::Done(text) => self.answered(ask, text, ctx),
+                Step::Done(text) => {
+                    if matches!(ask, Ask::Note(_)) {
+                        self.asked = Some((ask, prompt));
+                    }
+                    self.answered(ask, text, ctx);
+                }
             }
             return Outcome::Done;
         }
@@ -494,6 +517,17 @@ impl Screen for Matching {
         }
         match keys::action(KEYS, ev) {
             Some(a) => self.act(a, ctx),
+            None => Outcome::Ignored,
+        }
+    }
+
+    /// A paste reaches the open prompt (a cut is said there).
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Outcome {
+        match &mut self.prompt {
+            Some((_, prompt)) => {
+                prompt.paste(text);
+                Outcome::Done
+            }
             None => Outcome::Ignored,
         }
     }

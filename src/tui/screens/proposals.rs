@@ -148,6 +148,8 @@ pub struct Proposals {
     sel: Selection,
     mode: Mode,
     ask: Option<Ask>,
+    /// The step on its way, as asked: the popup again if the core refuses it.
+    asked: Option<Ask>,
     services: ServiceNames,
     /// The open proposal's card: the children's shared profiles, urgency
     /// and deadline, both services' contacts (`Request::ProposalView`).
@@ -199,6 +201,7 @@ impl Proposals {
             sel: Selection::default(),
             mode: Mode::List,
             ask: None,
+            asked: None,
             services: ServiceNames::default(),
             card: None,
             who: None,
@@ -322,7 +325,10 @@ impl Proposals {
                     _ => None,
                 };
                 match question {
-                    Some(question) => self.ask = Some(Ask::Reason(code, to, Prompt::new(question, ""))),
+                    Some(question) => {
+                        let prompt = Prompt::new(question, "").bounded(crate::model::limits::MAX_STEP_NOTE);
+                        self.ask = Some(Ask::Reason(code, to, prompt));
+                    }
                     None => self.step(code, to, String::new(), ctx),
                 }
             }
@@ -378,6 +384,7 @@ impl Proposals {
     /// first); the core's refusal is the message.
     fn step(&mut self, code: ProposalCode, to: ProposalStatus, note: String, ctx: &mut Ctx) {
         self.stepping = Some((code, to, note));
+        self.asked = None;
         ctx.send(STEP_BASE, Request::ProposalGet { code });
     }
 
@@ -439,11 +446,15 @@ impl Proposals {
                 Step::Stay => self.ask = Some(Ask::Reason(code, to, prompt)),
                 Step::Cancel => {}
                 // The core requires a reason to withdraw or decline: asked again in place.
+                // Said in the popup, gone as soon as the reason is being typed.
                 Step::Done(text) if text.trim().is_empty() && to.needs_reason() => {
-                    ctx.error(Tx::ReasonRequired.get(lang));
+                    prompt.say(Tx::ReasonRequired.get(lang));
                     self.ask = Some(Ask::Reason(code, to, prompt));
                 }
-                Step::Done(text) => self.step(code, to, text, ctx),
+                Step::Done(text) => {
+                    self.step(code, to, text, ctx);
+                    self.asked = Some(Ask::Reason(code, to, prompt));
+                }
             },
         }
     }
@@ -478,6 +489,9 @@ impl Screen for Proposals {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if self.ask.is_some() {
+            return Prompt::hints();
+        }
         if let Some(sheet) = &self.sheet {
             return sheet.hints();
         }
@@ -536,7 +550,17 @@ impl Screen for Proposals {
                 return Outcome::Done;
             }
         }
-        // A refusal of a step is the message on the status line.
+        // A refused step that was asked in a popup: the popup again, with
+        // what was typed and the problem (a reason too long, a conflict).
+        if let (true, Err(e), None) = (matches!(tag, STEP_BASE | STEP), &result, &self.ask) {
+            if let Some(Ask::Reason(code, to, mut prompt)) = self.asked.take() {
+                prompt.say(e.message(lang));
+                self.ask = Some(Ask::Reason(code, to, prompt));
+                self.stepping = None;
+                return Outcome::Done;
+            }
+        }
+        // Any other refusal of a step is the message on the status line.
         let Some(reply) = ctx.ok(result) else {
             if matches!(tag, STEP_BASE | STEP) {
                 self.stepping = None;
@@ -565,6 +589,7 @@ impl Screen for Proposals {
                 }
             }
             (STEP, _) => {
+                self.asked = None;
                 if let Some((code, to, _)) = self.stepping.take() {
                     ctx.info(format!("{} {code} → {}", Tx::Stepped.get(lang), to.label(lang)));
                     self.refresh(code, ctx);
@@ -595,7 +620,7 @@ impl Screen for Proposals {
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
         // The note of a step being asked for takes it, on one line.
         if let Some(Ask::Reason(_, _, prompt)) = &mut self.ask {
-            prompt.line.paste(text, |_| true);
+            prompt.paste(text);
             return Outcome::Done;
         }
         let taken = self.sheet.as_mut().is_some_and(|sheet| sheet.paste(text, ctx.view.lang));

@@ -613,8 +613,11 @@ impl Form {
             _ => None,
         };
         let replaces = field.replaced_on_entry;
+        let mut pasted = None;
         let edit = |e: &mut LineEditor, takes: &dyn Fn(char) -> bool| {
-            if e.paste(text, takes) {
+            let p = e.paste(text, takes);
+            pasted = Some(p);
+            if p.changed() {
                 LineKey::Edited
             } else {
                 LineKey::Ignored
@@ -623,6 +626,10 @@ impl Form {
         if typed(&mut field.kind, replaces, &mut self.caret, &mut self.fresh, edit) == LineKey::Edited {
             field.error = None;
             self.changed = true;
+        }
+        // What did not fit is said on the field's line, not lost in silence.
+        if let Some(note) = pasted.and_then(|p| p.cut_note(lang)) {
+            field.error = Some(format!("{}: {note}", field.label));
         }
         if let Some(c) = refused {
             field.error = Some(format!("{}: «{c}» {}", field.label, Fx::DigitsOnly.get(lang)));

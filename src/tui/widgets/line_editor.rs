@@ -14,11 +14,70 @@ use ratatui::text::Span;
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthChar;
 
+use crate::i18n::Lang;
+use crate::tui::text::texts;
+
+texts!(Lx {
+    PasteCut => "incollati {kept} caratteri su {offered}: il resto non entra", "pasted {kept} characters of {offered}: the rest does not fit";
+    Full => "al massimo {max} caratteri: il resto non entra", "at most {max} characters: the rest does not fit";
+});
+
 /// No entry keeps more characters than the longest any record allows (a
 /// note, a plan's text): what comes beyond — a megabyte pasted — is not
 /// kept, so each keystroke stays cheap. Shorter limits are named by the
 /// core's checks ("troppo lungo").
 pub const MAX_TYPED: usize = crate::model::limits::MAX_NOTES;
+
+/// What a paste kept of what the entry takes of it (characters): less
+/// than offered when the line was full before the paste's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pasted {
+    pub kept: usize,
+    pub offered: usize,
+}
+
+impl Pasted {
+    /// Something went in.
+    pub fn changed(self) -> bool {
+        self.kept > 0
+    }
+
+    /// Part of it did not fit.
+    pub fn is_cut(self) -> bool {
+        self.kept < self.offered
+    }
+
+    /// What to say of a cut paste ("incollati 4 000 caratteri su 6 000: il
+    /// resto non entra"), none when it all went in.
+    pub fn cut_note(self, lang: Lang) -> Option<String> {
+        self.is_cut().then(|| {
+            let (kept, offered) = (grouped(self.kept, lang), grouped(self.offered, lang));
+            Lx::PasteCut.get(lang).replace("{kept}", &kept).replace("{offered}", &offered)
+        })
+    }
+}
+
+/// What to say when typing stops at the entry's limit.
+pub fn full_note(max: usize, lang: Lang) -> String {
+    Lx::Full.get(lang).replace("{max}", &grouped(max, lang))
+}
+
+/// A count with its thousands apart: "4 000" (Italian), "4,000" (English).
+pub fn grouped(n: usize, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::It => ' ',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// What a key did to the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +100,8 @@ pub struct LineEditor {
     /// The next character typed replaces the whole text (a pre-filled
     /// value just entered, as in a spreadsheet); any move keeps it.
     replace: bool,
+    /// The most characters kept (`MAX_TYPED` unless bounded lower).
+    max: usize,
 }
 
 /// The same text, cursor and pending replacement.
@@ -68,14 +129,33 @@ impl LineEditor {
         } else {
             text.char_indices().nth(MAX_TYPED).map_or(text, |(end, _)| &text[..end])
         };
-        LineEditor { input: Input::new(kept.to_string()), replace: false }
+        LineEditor { input: Input::new(kept.to_string()), replace: false, max: MAX_TYPED }
+    }
+
+    /// The same line, keeping no more than `max` characters (the core's
+    /// limit of the text it asks, when lower than `MAX_TYPED`).
+    pub fn bounded(self, max: usize) -> LineEditor {
+        let max = max.min(MAX_TYPED);
+        let cursor = self.cursor().min(max);
+        let kept: String = self.value().chars().take(max).collect();
+        LineEditor { input: Input::new(kept).with_cursor(cursor), replace: self.replace, max }
+    }
+
+    /// The most characters this line keeps.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Whether the line holds as much as it keeps.
+    pub fn is_full(&self) -> bool {
+        self.len() >= self.max
     }
 
     /// The text with the cursor `at` characters in (clamped to the end).
     pub fn at(text: &str, at: usize) -> LineEditor {
         let editor = LineEditor::new(text);
         let len = editor.len();
-        LineEditor { input: editor.input.with_cursor(at.min(len)), replace: false }
+        LineEditor { input: editor.input.with_cursor(at.min(len)), replace: false, max: MAX_TYPED }
     }
 
     /// The first character typed replaces the text (nothing to replace when empty).
@@ -107,7 +187,7 @@ impl LineEditor {
     }
 
     pub fn clear(&mut self) {
-        *self = LineEditor::new("");
+        *self = LineEditor::new("").bounded(self.max);
     }
 
     /// A key, any character accepted.
@@ -152,22 +232,24 @@ impl LineEditor {
 
     /// Text pasted at the cursor, all at once (one edit, however long):
     /// what the entry takes of it, on one line (control characters become
-    /// spaces), up to `MAX_TYPED` in all. True when something was kept.
-    pub fn paste(&mut self, text: &str, takes: impl Fn(char) -> bool) -> bool {
-        let mut taken = text.chars().map(|c| if c.is_control() { ' ' } else { c }).filter(|&c| takes(c)).peekable();
-        if taken.peek().is_none() {
-            return false;
+    /// spaces), up to the line's limit in all: how much was kept of what
+    /// it takes, so a cut can be said.
+    pub fn paste(&mut self, text: &str, takes: impl Fn(char) -> bool) -> Pasted {
+        let taken = || text.chars().map(|c| if c.is_control() { ' ' } else { c }).filter(|&c| takes(c));
+        let offered = taken().count();
+        if offered == 0 {
+            return Pasted { kept: 0, offered };
         }
         if std::mem::take(&mut self.replace) {
             self.input = Input::default();
         }
-        let room = MAX_TYPED.saturating_sub(self.len());
-        let taken: String = taken.take(room).collect();
-        if taken.is_empty() {
-            return false;
+        let room = self.max.saturating_sub(self.len());
+        let kept: String = taken().take(room).collect();
+        let pasted = Pasted { kept: kept.chars().count(), offered };
+        if pasted.changed() {
+            self.splice(&kept);
         }
-        self.splice(&taken);
-        true
+        pasted
     }
 
     /// `text` put in at the cursor, the cursor after it: one copy of the line.
@@ -189,7 +271,7 @@ impl LineEditor {
         if std::mem::take(&mut self.replace) {
             self.input.handle(InputRequest::DeleteLine);
         }
-        if self.len() >= MAX_TYPED {
+        if self.is_full() {
             return LineKey::Ignored;
         }
         self.splice(c.encode_utf8(&mut [0; 4]));
@@ -336,23 +418,43 @@ mod tests {
     fn a_long_paste_keeps_no_more_than_the_longest_text_a_record_allows() {
         let mut e = LineEditor::new("");
         let megabyte = "x".repeat(1 << 20);
-        assert!(e.paste(&megabyte, |_| true));
+        assert_eq!(e.paste(&megabyte, |_| true), Pasted { kept: 4000, offered: 1 << 20 });
         assert_eq!(e.len(), 4000);
-        assert!(!e.paste("more", |_| true));
+        assert!(!e.paste("more", |_| true).changed());
         assert_eq!(e.len(), 4000);
     }
 
     #[test]
     fn a_paste_goes_in_at_the_cursor_on_one_line_and_replaces_a_default() {
         let mut e = LineEditor::at("via  12", 4);
-        assert!(e.paste("Roma\nnord", |_| true));
+        assert!(e.paste("Roma\nnord", |_| true).changed());
         assert_eq!((e.value(), e.cursor()), ("via Roma nord 12", 13));
         let mut e = LineEditor::new("17").replacing();
-        assert!(e.paste("1a0", |c| c.is_ascii_digit()));
+        assert!(e.paste("1a0", |c| c.is_ascii_digit()).changed());
         assert_eq!(e.value(), "10");
         let mut e = LineEditor::new("17").replacing();
-        assert!(!e.paste("abc", |c| c.is_ascii_digit()), "nothing taken: the default stays");
+        assert!(!e.paste("abc", |c| c.is_ascii_digit()).changed(), "nothing taken: the default stays");
         assert_eq!(e.value(), "17");
+    }
+
+    #[test]
+    fn a_bounded_line_keeps_its_limit_and_says_what_a_paste_lost() {
+        let mut e = LineEditor::new("").bounded(2000);
+        let pasted = e.paste(&"y".repeat(6000), |_| true);
+        assert_eq!(e.len(), 2000);
+        assert_eq!(
+            pasted.cut_note(Lang::It).as_deref(),
+            Some("incollati 2 000 caratteri su 6 000: il resto non entra")
+        );
+        assert_eq!(
+            pasted.cut_note(Lang::En).as_deref(),
+            Some("pasted 2,000 characters of 6,000: the rest does not fit")
+        );
+        assert_eq!(key(&mut e, KeyCode::Char('z'), KeyModifiers::NONE), LineKey::Ignored);
+        let more = e.paste("ok", |_| true);
+        assert_eq!(more.cut_note(Lang::It).as_deref(), Some("incollati 0 caratteri su 2: il resto non entra"));
+        assert_eq!(grouped(1_234_567, Lang::It), "1 234 567");
+        assert_eq!(grouped(999, Lang::En), "999");
     }
 
     #[test]
