@@ -7,7 +7,9 @@ mod common;
 use banca::api::{Change, Event, Reply, Request};
 use banca::i18n::Lang;
 use banca::model::RecordKind;
-use banca::model::{ClosingReason, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
+use banca::model::{
+    ClosingReason, NeedCode, NeedStatus, PlacementCode, PlacementOutcome, ProposalCode, ProposalStatus,
+};
 use banca::tui::{draw_to_string, Live, ScreenId};
 use common::tui::*;
 use common::*;
@@ -95,6 +97,62 @@ fn the_proposer_is_told_when_its_proposal_is_declined() {
     bruno.live(Live::Changed(answered(&fx, ProposalStatus::Declined, ANNA, "troppo lontano")));
     let frame = draw_to_string(&mut bruno, 120, 40);
     assert!(frame.contains("Proposal declined: P-2026-0001 (anna)"), "{frame}");
+}
+
+/// A-2026-0001 (Anna's need, Bruno's family) closed by `user`: the event the others hear.
+fn closed_placement(fx: &Fixture, user: &str) -> Event {
+    let code = PlacementCode::new(2026, 1);
+    let Reply::Placement(p) = fx.ok(user, Request::PlacementGet { code }) else { panic!("placement") };
+    let request = Request::PlacementClose {
+        code,
+        base_revision: p.revision,
+        date: NOW.date(),
+        outcome: PlacementOutcome::ReturnHome,
+        note: "rientro in famiglia".into(),
+    };
+    let saved = fx.saved(user, request);
+    Event::Changed(Change { kind: RecordKind::Placement, code: saved.code, revision: saved.revision, by: user.into() })
+}
+
+#[test]
+fn both_services_are_told_when_a_placement_is_closed_but_not_who_closed_it() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    let mut bruno = app(&fx.bank, BRUNO, Lang::En);
+    // A review is no closing: nothing said.
+    let code = PlacementCode::new(2026, 1);
+    let Reply::Placement(p) = fx.ok(ANNA, Request::PlacementGet { code }) else { panic!("placement") };
+    let request = Request::PlacementReview { code, base_revision: p.revision, date: NOW.date(), note: "sereno".into() };
+    let saved = fx.saved(ANNA, request);
+    bruno.live(Live::Changed(Event::Changed(Change {
+        kind: RecordKind::Placement,
+        code: saved.code,
+        revision: saved.revision,
+        by: ANNA.into(),
+    })));
+    assert!(!draw_to_string(&mut bruno, 120, 40).contains("Placement closed"));
+
+    let closed = closed_placement(&fx, ANNA);
+    bruno.live(Live::Changed(closed.clone()));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Placement closed: A-2026-0001 (anna)"), "the family's side hears it:\n{frame}");
+    anna.live(Live::Changed(closed));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(!frame.contains("Affido chiuso"), "not the one who closed it:\n{frame}");
+}
+
+#[test]
+fn both_services_hear_a_placement_closed_by_the_coordination() {
+    let fx = tui_fixture();
+    let closed = closed_placement(&fx, ADMIN);
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    anna.live(Live::Changed(closed.clone()));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Affido chiuso: A-2026-0001 (admin)"), "{frame}");
+    let mut bruno = app(&fx.bank, BRUNO, Lang::En);
+    bruno.live(Live::Changed(closed));
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("Placement closed: A-2026-0001 (admin)"), "{frame}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use super::source::{CallError, Live};
 use super::text::T;
 use super::worker::Replied;
 use crate::api::{Event, Reply, Request};
-use crate::model::{plain, ProposalCode, ProposalStatus};
+use crate::model::{plain, PlacementCode, ProposalCode, ProposalStatus};
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -130,6 +130,7 @@ struct Asked {
 /// The application's own requests.
 const SERVICE_NAME: Tag = "service-name";
 const INBOX: Tag = "inbox";
+const CLOSED: Tag = "closed";
 const FOUND: Tag = "found";
 
 pub struct App {
@@ -298,6 +299,18 @@ impl App {
                 if let Some(text) = inbox_notice(p.record.status, family_side, need_side) {
                     // One status line: this notice replaces any older one, about this proposal or not.
                     self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(text))));
+                }
+            }
+            (CLOSED, Ok(Reply::Placement(p))) => {
+                let code = p.record.code.to_string();
+                let by = self.inbox.iter().position(|(c, _)| *c == code).map(|i| self.inbox.remove(i).1);
+                let by = by.unwrap_or_default();
+                let service = self.view.who.service;
+                let mine = service == Some(p.record.family_service) || service == Some(p.record.need_service);
+                // The change heard was its closing (made by whoever closed it), not a later one.
+                let closed_now = p.record.closing.as_ref().is_some_and(|c| c.by == by);
+                if mine && closed_now {
+                    self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(T::PlacementClosed))));
                 }
             }
             _ => {}
@@ -643,15 +656,28 @@ impl App {
     /// service made may have been answered, one to my service withdrawn, a
     /// placement started from one of either side: its record says (one
     /// `ProposalGet` per proposal changed by someone else, also alongside
-    /// another record, as a placement start moves its proposal).
+    /// another record, as a placement start moves its proposal); a
+    /// placement closed by someone else, on either side, likewise.
     fn notify_inbox(&mut self, ev: &Event) {
         let Some(ev) = ev.change() else { return };
-        if ev.kind != crate::model::RecordKind::Proposal || ev.by == self.view.who.user {
+        if ev.by == self.view.who.user {
             return;
         }
-        let Some(code) = ProposalCode::parse(&ev.code) else { return };
+        let request = match ev.kind {
+            crate::model::RecordKind::Proposal => {
+                ProposalCode::parse(&ev.code).map(|code| (INBOX, Request::ProposalGet { code }))
+            }
+            // A placement of either side closed by someone else (its record says whether it closed).
+            crate::model::RecordKind::Placement => {
+                PlacementCode::parse(&ev.code).map(|code| (CLOSED, Request::PlacementGet { code }))
+            }
+            _ => None,
+        };
+        let Some((tag, request)) = request else { return };
+        // One entry per record: a read refused (a placement of other services) leaves none behind twice.
+        self.inbox.retain(|(c, _)| *c != ev.code);
         self.inbox.push((ev.code.clone(), ev.by.clone()));
-        self.dispatch(To::App, INBOX, Request::ProposalGet { code }, false);
+        self.dispatch(To::App, tag, request, false);
     }
 
     /// Draws the whole interface as it is (a pure function of the state:
