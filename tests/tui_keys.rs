@@ -11,7 +11,7 @@ use std::sync::Arc;
 use banca::api::{AuditEntry, Reply, Request};
 use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
-use banca::model::{FamilyCode, NeedCode, ProposalCode, ProposalStatus};
+use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus};
 use banca::store::audit::AuditAction;
 use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Msg, Replied, Theme};
 use common::core_source::CoreSource;
@@ -244,7 +244,7 @@ fn a_decline_refused_by_the_core_stays_open_with_its_reason_and_the_problem() {
     let frame = anna.frame();
     assert!(frame.contains("Rifiutare P-2026-0001?"), "the dialog stays:\n{frame}");
     assert!(frame.contains("famiglia al completo"), "with the reason typed:\n{frame}");
-    assert!(frame.contains("✗ "), "and the problem shown in it:\n{frame}");
+    assert!(frame.contains("✗ P-2026-0001 è «ritirata»"), "and the problem shown in it:\n{frame}");
     // Esc closes it; nothing was declined.
     anna.code(KeyCode::Esc);
     assert!(!anna.frame().contains("Rifiutare P-2026-0001?"));
@@ -302,4 +302,30 @@ fn after_a_why_not_propose_acts_on_the_family_asked_about_and_names_it() {
             note: "vicina".into()
         }]
     );
+}
+
+#[test]
+fn a_proposals_note_is_bounded_aloud_and_kept_when_the_core_refuses_the_proposal() {
+    let fx = tui_fixture();
+    let mut anna = Loop::new(&fx.bank, ANNA);
+    anna.press("4c");
+    anna.press("R-2026-0003");
+    anna.code(KeyCode::Enter);
+    anna.press("p");
+    let bar = anna.bar();
+    assert!(bar.contains("Enter conferma") && bar.contains("Esc annulla") && !bar.contains("p proponi"), "{bar}");
+    assert!(anna.app.update(Msg::Paste("v".repeat(6000))).is_empty());
+    let frame = anna.frame();
+    assert!(frame.contains("incollati 2 000 caratteri su 6 000: il resto non entra"), "{frame}");
+    // The need is closed meanwhile: the core refuses the proposal.
+    let code = NeedCode::new(2026, 3);
+    let (revision, mut input) = fx.need_as_input(code);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::Cancelled);
+    fx.saved(ANNA, Request::NeedUpdate { code, base_revision: revision, input });
+    anna.code(KeyCode::Enter);
+    let frame = anna.frame();
+    assert!(frame.contains("→ R-2026-0003"), "the dialog stays:\n{frame}");
+    assert!(frame.contains("vvvvvvvvvv"), "with the note typed:\n{frame}");
+    assert!(frame.contains("✗ R-2026-0003 è chiusa"), "and the problem in it:\n{frame}");
 }

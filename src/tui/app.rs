@@ -667,8 +667,9 @@ impl App {
             crate::model::RecordKind::Proposal => {
                 ProposalCode::parse(&ev.code).map(|code| (INBOX, Request::ProposalGet { code }))
             }
-            // A placement of either side closed by someone else (its record says whether it closed).
-            crate::model::RecordKind::Placement => {
+            // A placement of either side closed by someone else (its record says whether it
+            // closed); one just started (its first revision) is not: its proposal's notice says it.
+            crate::model::RecordKind::Placement if ev.revision > 1 => {
                 PlacementCode::parse(&ev.code).map(|code| (CLOSED, Request::PlacementGet { code }))
             }
             _ => None,
