@@ -1123,6 +1123,30 @@ fn closing_one_sibling_gives_the_other_back_its_open_status_at_once() {
 }
 
 #[test]
+fn a_sibling_let_go_and_freed_by_the_same_closing_is_written_once_with_both_changes() {
+    let fx = fixture();
+    let family = bruno_family(&fx, 2);
+    let sister = anna_need(&fx);
+    let mut b = need_input();
+    b.placement.siblings = vec![sister];
+    let brother = fx.create_need(ANNA, b);
+    let p = accepted(&fx, sister, family);
+    let before = fx.need(CARLA, brother).revision;
+
+    // Closed, and no longer in a group with her brother, in one edit.
+    let (rev, mut input) = fx.need_as_input(sister);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::OtherSolution);
+    input.placement.siblings = vec![];
+    let saved = fx.saved(ANNA, Request::NeedUpdate { code: sister, base_revision: rev, input });
+
+    assert_eq!(saved.also_changed, vec![brother.to_string(), p.to_string()]);
+    let view = fx.need(CARLA, brother);
+    assert_eq!((view.placement.status, view.placement.siblings.clone()), (NeedStatus::Open, vec![]));
+    assert_eq!(view.revision, before + 1, "one write for both changes");
+}
+
+#[test]
 fn a_family_that_does_not_fit_is_not_proposed_and_cannot_accept() {
     let fx = fixture();
     let family = bruno_family(&fx, 2);
