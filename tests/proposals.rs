@@ -1076,6 +1076,76 @@ fn a_need_closed_by_its_service_withdraws_its_pending_proposals_and_gives_the_pl
     }
 }
 
+/// The needs of anna's service with `status`, as its list gives them.
+fn needs_with_status(fx: &Fixture, status: NeedStatus) -> Vec<NeedCode> {
+    let filter = banca::api::NeedFilter { status: Some(status), ..Default::default() };
+    match fx.ok(ANNA, Request::NeedList { filter }) {
+        Reply::Needs(page) => page.items.iter().map(|n| n.code).collect(),
+        other => panic!("expected Needs, got {other:?}"),
+    }
+}
+
+#[test]
+fn closing_one_sibling_gives_the_other_back_its_open_status_at_once() {
+    let fx = fixture();
+    let family = bruno_family(&fx, 2);
+    let sister = anna_need(&fx);
+    let mut b = need_input();
+    b.placement.siblings = vec![sister];
+    let brother = fx.create_need(ANNA, b);
+    let p = accepted(&fx, sister, family);
+    for n in [sister, brother] {
+        assert_eq!(need_status(&fx, n), NeedStatus::Matched);
+    }
+
+    // The service finds another solution for the sister alone.
+    let (rev, mut input) = fx.need_as_input(sister);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::OtherSolution);
+    let saved = fx.saved(ANNA, Request::NeedUpdate { code: sister, base_revision: rev, input });
+
+    assert_eq!(saved.also_changed, vec![p.to_string(), brother.to_string()], "withdrawn, and the brother freed");
+    assert_eq!(proposal(&fx, p).record.status, Withdrawn);
+    let view = fx.need(CARLA, brother);
+    assert_eq!(view.placement.status, NeedStatus::Open, "no active proposal holds the brother any more");
+    assert_eq!(view.placement.siblings, vec![sister], "still the sister's brother");
+    assert_eq!(needs_with_status(&fx, NeedStatus::Open), vec![brother]);
+    assert!(needs_with_status(&fx, NeedStatus::Matched).is_empty());
+    assert_eq!(needs_with_status(&fx, NeedStatus::Closed), vec![sister]);
+    // The family's places are free again, and the brother may be proposed anew.
+    match fx.ok(BRUNO, Request::MatchFamily { family, limit: 10 }) {
+        Reply::FamilyMatches(m) => assert_eq!(m.free_places, 2),
+        other => panic!("expected FamilyMatches, got {other:?}"),
+    }
+    let again = propose(&fx, ANNA, brother, family);
+    assert_eq!(need_status(&fx, brother), NeedStatus::Matching);
+    assert_eq!(proposal(&fx, again).record.needs, vec![brother]);
+}
+
+#[test]
+fn a_sibling_let_go_and_freed_by_the_same_closing_is_written_once_with_both_changes() {
+    let fx = fixture();
+    let family = bruno_family(&fx, 2);
+    let sister = anna_need(&fx);
+    let mut b = need_input();
+    b.placement.siblings = vec![sister];
+    let brother = fx.create_need(ANNA, b);
+    let p = accepted(&fx, sister, family);
+    let before = fx.need(CARLA, brother).revision;
+
+    // Closed, and no longer in a group with her brother, in one edit.
+    let (rev, mut input) = fx.need_as_input(sister);
+    input.placement.status = NeedStatus::Closed;
+    input.placement.closing_reason = Some(ClosingReason::OtherSolution);
+    input.placement.siblings = vec![];
+    let saved = fx.saved(ANNA, Request::NeedUpdate { code: sister, base_revision: rev, input });
+
+    assert_eq!(saved.also_changed, vec![brother.to_string(), p.to_string()]);
+    let view = fx.need(CARLA, brother);
+    assert_eq!((view.placement.status, view.placement.siblings.clone()), (NeedStatus::Open, vec![]));
+    assert_eq!(view.revision, before + 1, "one write for both changes");
+}
+
 #[test]
 fn a_family_that_does_not_fit_is_not_proposed_and_cannot_accept() {
     let fx = fixture();

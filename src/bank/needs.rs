@@ -141,13 +141,29 @@ impl Bank {
                 meta: old.meta.clone(),
             };
             let loaded = self.load_group(&new.placement.siblings, &old.placement.siblings)?;
-            for s in regroup_siblings(&mut new, &old.placement.siblings, &loaded) {
+            let mut siblings = regroup_siblings(&mut new, &old.placement.siblings, &loaded);
+            let mut withdrawn = Vec::new();
+            let mut freed = Vec::new();
+            if new.placement.status == NeedStatus::Closed && old.placement.status != NeedStatus::Closed {
+                withdrawn = self.proposals_withdrawn_by_closing(&new, also.now, &also.by)?;
+                freed = self.needs_freed_by_closing(code, &withdrawn)?;
+            }
+            // A sibling regrouped and freed in the same edit is written once, with both changes.
+            freed.retain(|(_, m)| match siblings.iter_mut().find(|s| s.new.code == m.new.code) {
+                Some(s) => {
+                    s.new.placement.status = m.new.placement.status;
+                    false
+                }
+                None => true,
+            });
+            for s in siblings {
                 also.update(s.revision, s.old, s.new);
             }
-            if new.placement.status == NeedStatus::Closed && old.placement.status != NeedStatus::Closed {
-                for (revision, old, withdrawn) in self.proposals_withdrawn_by_closing(&new, also.now, &also.by)? {
-                    also.step(revision, old, withdrawn, AuditAction::ProposalStep, &["withdrawn"]);
-                }
+            for (revision, old, withdrawn) in withdrawn {
+                also.step(revision, old, withdrawn, AuditAction::ProposalStep, &["withdrawn"]);
+            }
+            for (through, m) in freed {
+                m.stage(also, &through.to_string());
             }
             Ok(new)
         })
@@ -178,6 +194,33 @@ impl Bank {
             out.push((revision, old, p));
         }
         Ok(out)
+    }
+
+    /// The other needs of the proposals a closing withdraws (the closed
+    /// need's siblings) move as a withdrawal moves them (`step_proposal`):
+    /// a sibling matched only through them is open again. Each with the
+    /// proposal it is moved through.
+    fn needs_freed_by_closing(
+        &self,
+        closed: NeedCode,
+        withdrawn: &[(u64, Proposal, Proposal)],
+    ) -> Result<Vec<(ProposalCode, super::proposals::NeedMove)>, BankError> {
+        let codes: Vec<ProposalCode> = withdrawn.iter().map(|(_, _, p)| p.code).collect();
+        let others: BTreeSet<NeedCode> =
+            withdrawn.iter().flat_map(|(_, _, p)| p.needs.iter().copied()).filter(|n| *n != closed).collect();
+        let others: Vec<NeedCode> = others.into_iter().collect();
+        let moves = self.need_moves(&others, &codes, ProposalStatus::Withdrawn)?;
+        Ok(moves
+            .into_iter()
+            .map(|m| {
+                let through = withdrawn
+                    .iter()
+                    .map(|(_, _, p)| p)
+                    .find(|p| p.needs.contains(&m.new.code))
+                    .map_or(codes[0], |p| p.code);
+                (through, m)
+            })
+            .collect())
     }
 
     /// A need as `who` may see it; with `identity`, the child's identity

@@ -124,7 +124,7 @@ impl Bank {
 
         let now = self.clock.now();
         let year = now.year() as u16;
-        let moves = self.need_moves(&unit.codes(), None, ProposalStatus::Proposed)?;
+        let moves = self.need_moves(&unit.codes(), &[], ProposalStatus::Proposed)?;
         let written = self.commit_numbered(&format!("P/{year}"), |number| {
             let proposal = Proposal {
                 code: ProposalCode::new(year, number),
@@ -202,7 +202,7 @@ impl Bank {
             new.status = to;
             new.steps.push(ProposalStep::by_operator(to, also.now, &who.user, note.trim().to_string()));
             also.record_as_step(AuditAction::ProposalStep, &[to.token()]);
-            for m in self.need_moves(&old.needs, Some(code), to)? {
+            for m in self.need_moves(&old.needs, &[code], to)? {
                 m.stage(also, &code.to_string());
             }
             Ok(new)
@@ -244,12 +244,13 @@ impl Bank {
         Ok(())
     }
 
-    /// The needs of a proposal whose status changes when `changed` (or a new
-    /// proposal, when None) moves to `to`: read now, written in the step's transaction.
+    /// The needs of a proposal whose status changes when the proposals
+    /// `changed` (none for a new proposal) all move to `to`: read now,
+    /// written in the step's transaction.
     pub(super) fn need_moves(
         &self,
         needs: &[NeedCode],
-        changed: Option<ProposalCode>,
+        changed: &[ProposalCode],
         to: ProposalStatus,
     ) -> Result<Vec<NeedMove>, BankError> {
         let index = self.index();
@@ -259,7 +260,7 @@ impl Bank {
             let mut active: Vec<ProposalStatus> = index
                 .active_proposals_of_need(*code)
                 .into_iter()
-                .filter(|(p, _, _)| Some(*p) != changed)
+                .filter(|(p, _, _)| !changed.contains(p))
                 .map(|(_, _, s)| s)
                 .collect();
             if to.is_active() {

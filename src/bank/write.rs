@@ -315,21 +315,25 @@ impl Bank {
 
     /// Writes `set` in one transaction (records, index entries, audit),
     /// flushed, then hands its records to the in-memory indexes. An update
-    /// that changes nothing, alone, writes nothing and keeps its revision.
+    /// that changes nothing writes nothing and keeps its revision (no audit
+    /// entry, no event); the first record is still the one the reply names.
     /// Called under the write lock, so the next write sees the indexes.
-    pub(super) fn commit(&self, set: WriteSet) -> Result<Written, BankError> {
-        if let [only] = set.puts.as_slice() {
-            if only.is_unchanged() {
-                let code = only.code();
-                let revision = only.revision() - 1;
-                WRITTEN.with_borrow_mut(|w| {
-                    w.push(SavedRecord { code: code.clone(), revision, involved: only.involved() })
-                });
-                return Ok(Written { code, revision, changed: vec![], also: vec![] });
-            }
+    pub(super) fn commit(&self, mut set: WriteSet) -> Result<Written, BankError> {
+        let first = set.puts.first().expect("a write writes a record");
+        let named = first.is_unchanged().then(|| SavedRecord {
+            code: first.code(),
+            revision: first.revision() - 1,
+            involved: first.involved(),
+        });
+        set.puts.retain(|put| !put.is_unchanged());
+        if set.puts.is_empty() {
+            let named = named.expect("only unchanged updates are dropped");
+            let (code, revision) = (named.code.clone(), named.revision);
+            WRITTEN.with_borrow_mut(|w| w.push(named));
+            return Ok(Written { code, revision, changed: vec![], also: vec![] });
         }
         self.store.transact(|tx| write_all(tx, &set))?;
-        Ok(self.indexed(set))
+        Ok(self.indexed(set, named))
     }
 
     /// As [`Bank::commit`], for a set whose first record takes the next
@@ -339,16 +343,18 @@ impl Bank {
     pub(super) fn commit_numbered(&self, series: &str, build: impl Fn(u32) -> WriteSet) -> Result<Written, BankError> {
         let set = self.store.transact(|tx| {
             let number = tx.next_number::<BankError>(series)?;
-            let set = build(number);
+            let mut set = build(number);
+            set.puts.retain(|put| !put.is_unchanged());
             write_all(tx, &set)?;
             Ok(set)
         })?;
-        Ok(self.indexed(set))
+        Ok(self.indexed(set, None))
     }
 
     /// The committed records go to the in-memory indexes as written (one
-    /// index at a time: a reader never waits on both).
-    fn indexed(&self, set: WriteSet) -> Written {
+    /// index at a time: a reader never waits on both). `unchanged` is the
+    /// record the reply names when it was left as it was (not in `set`).
+    fn indexed(&self, set: WriteSet, unchanged: Option<SavedRecord>) -> Written {
         {
             let mut matching = self.index_mut();
             for put in &set.puts {
@@ -361,14 +367,27 @@ impl Bank {
                 put.searched(&mut search);
             }
         }
-        WRITTEN.with_borrow_mut(|w| w.extend(set.puts.iter().map(|p| SavedRecord::of(p.as_ref()))));
+        WRITTEN.with_borrow_mut(|w| {
+            w.extend(unchanged.clone());
+            w.extend(set.puts.iter().map(|p| SavedRecord::of(p.as_ref())));
+        });
         let mut puts = set.puts.iter();
-        let first = puts.next().expect("a write writes a record");
-        Written {
-            code: first.code(),
-            revision: first.revision(),
-            changed: first.changed().to_vec(),
-            also: puts.map(|p| p.code()).collect(),
+        match unchanged {
+            Some(named) => Written {
+                code: named.code,
+                revision: named.revision,
+                changed: vec![],
+                also: puts.map(|p| p.code()).collect(),
+            },
+            None => {
+                let first = puts.next().expect("a write writes a record");
+                Written {
+                    code: first.code(),
+                    revision: first.revision(),
+                    changed: first.changed().to_vec(),
+                    also: puts.map(|p| p.code()).collect(),
+                }
+            }
         }
     }
 }
@@ -385,4 +404,95 @@ fn write_all(tx: &StoreTx, set: &WriteSet) -> TxResult<(), BankError> {
         put.write(tx, set.now, &set.by)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::model::clock::FixedClock;
+    use crate::model::{Ambit, AmbitInput, ComuneCode};
+
+    fn bank(dir: &std::path::Path) -> Bank {
+        let clock = Arc::new(FixedClock(datetime!(2026-12-06 10:00 UTC)));
+        let config = BankConfig { cache_bytes: 4 * 1024 * 1024, ..BankConfig::default() };
+        Bank::open(&dir.join("bank"), config, true, clock).expect("a new bank opens")
+    }
+
+    fn ambit(name: &str, comuni: &[u32]) -> Ambit {
+        let details = AmbitInput {
+            name: name.into(),
+            comuni: comuni.iter().map(|c| ComuneCode::from_u32(*c)).collect(),
+            districts: vec![],
+        };
+        Ambit { details, meta: Meta::new(datetime!(2026-12-06 09:00 UTC), "admin") }
+    }
+
+    fn stored(bank: &Bank, name: &str) -> (u64, Ambit) {
+        let key = ambit(name, &[]).key();
+        bank.store.get::<Ambit>(TreeId::Ambits, &key).unwrap().expect("the ambito is stored")
+    }
+
+    fn audit_len(bank: &Bank) -> usize {
+        bank.store().tree(TreeId::Audit).len()
+    }
+
+    /// Two ambiti at revision 1: "Ambito Uno" and "Ambito Due".
+    fn two_ambits(bank: &Bank) {
+        let mut set = WriteSet::new(datetime!(2026-12-06 09:00 UTC), "admin");
+        set.create(ambit("Ambito Uno", &[16001])).create(ambit("Ambito Due", &[16002]));
+        bank.commit(set).expect("both created");
+    }
+
+    #[test]
+    fn an_unchanged_record_in_a_set_keeps_its_revision_and_gets_no_audit_entry() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let bank = bank(dir.path());
+        two_ambits(&bank);
+        let audit_before = audit_len(&bank);
+        let (uno_rev, uno) = stored(&bank, "Ambito Uno");
+        let (due_rev, due) = stored(&bank, "Ambito Due");
+        assert_eq!((uno_rev, due_rev), (1, 1));
+
+        let _ = take_written();
+        let mut set = WriteSet::new(datetime!(2026-12-06 10:00 UTC), "carla");
+        set.update(uno_rev, uno.clone(), ambit("Ambito Uno", &[16001, 16003]));
+        set.update(due_rev, due.clone(), due.clone());
+        let written = bank.commit(set).expect("written");
+
+        assert_eq!((written.code.as_str(), written.revision), ("Ambito Uno", 2));
+        assert!(written.also.is_empty(), "the unchanged ambito is not named as changed: {:?}", written.also);
+        assert_eq!(stored(&bank, "Ambito Uno").0, 2);
+        let (after_rev, after) = stored(&bank, "Ambito Due");
+        assert_eq!(after_rev, 1);
+        assert_eq!(after.meta.updated_by, "admin", "the unchanged ambito is not touched");
+        assert_eq!(audit_len(&bank), audit_before + 1, "one audit entry: the ambito that changed");
+        let told: Vec<(String, u64)> = take_written().into_iter().map(|r| (r.code, r.revision)).collect();
+        assert_eq!(told, vec![("Ambito Uno".to_string(), 2)]);
+    }
+
+    #[test]
+    fn an_unchanged_first_record_is_still_the_one_the_reply_names() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let bank = bank(dir.path());
+        two_ambits(&bank);
+        let audit_before = audit_len(&bank);
+        let (uno_rev, uno) = stored(&bank, "Ambito Uno");
+        let (due_rev, due) = stored(&bank, "Ambito Due");
+
+        let mut set = WriteSet::new(datetime!(2026-12-06 10:00 UTC), "carla");
+        set.update(uno_rev, uno.clone(), uno.clone());
+        set.update(due_rev, due, ambit("Ambito Due", &[16002, 16004]));
+        let written = bank.commit(set).expect("written");
+
+        assert_eq!((written.code.as_str(), written.revision), ("Ambito Uno", 1));
+        assert!(written.changed.is_empty());
+        assert_eq!(written.also, vec!["Ambito Due".to_string()]);
+        assert_eq!(stored(&bank, "Ambito Uno").0, 1);
+        assert_eq!(stored(&bank, "Ambito Due").0, 2);
+        assert_eq!(audit_len(&bank), audit_before + 1, "one audit entry: the ambito that changed");
+    }
 }
