@@ -386,3 +386,21 @@ fn end_on_a_card_shows_its_last_lines_not_an_empty_frame() {
     let frame = draw_to_string(&mut ui.app, 80, 24);
     assert!(frame.contains("F-2026-0001"), "{frame}");
 }
+
+#[test]
+fn match_is_not_offered_on_a_closed_need_and_refused_at_once_if_pressed() {
+    let fx = tui_fixture();
+    let mut ui = Loop::new(&fx.bank, ANNA, Lang::It);
+    // R-2026-0001, first by code, is closed (its child placed).
+    ui.type_in("3");
+    ui.press(KeyCode::Enter);
+    let frame = ui.frame();
+    assert!(frame.contains("R-2026-0001"), "{frame}");
+    assert!(!help_bar(&frame).contains(" m "), "no matching for a closed need: {}", help_bar(&frame));
+    let pressed = ui.key(KeyCode::Char('m'));
+    assert_eq!(requests(&pressed), vec![], "nothing asked of the core");
+    ui.settle(pressed);
+    let frame = ui.frame();
+    assert!(frame.contains("R-2026-0001: richiesta chiusa: non si abbina più"), "{frame}");
+    assert!(frame.contains("Richieste R-2026-0001"), "still on its card:\n{frame}");
+}

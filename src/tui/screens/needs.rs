@@ -29,6 +29,7 @@ use crate::tui::widgets::form::{assignment, options, Form, Input};
 
 texts!(Tx {
     Title => "Richieste", "Needs";
+    ClosedNoMatch => "richiesta chiusa: non si abbina più", "need closed: no longer matched";
     Code => "Codice", "Code";
     Comune => "Comune", "Comune";
     Age => "Età", "Age";
@@ -244,12 +245,17 @@ impl RecordUi for NeedRecords {
         OwnKeys { before_edit: &[], after_edit: if detail { MATCH_CARD } else { MATCH_LIST } }
     }
 
+    /// The core matches open needs only: `m` is not offered on a closed one.
     fn legal(_act: Act, _who: &Principal, on: Option<&NeedView>) -> bool {
-        on.is_some()
+        on.is_some_and(|n| n.placement.status != NeedStatus::Closed)
     }
 
-    fn act(&mut self, act: Act, on: Option<&NeedView>, _ctx: &mut Ctx) -> Own {
+    fn act(&mut self, act: Act, on: Option<&NeedView>, ctx: &mut Ctx) -> Own {
         match (act, on) {
+            (Act::Match, Some(need)) if need.placement.status == NeedStatus::Closed => {
+                ctx.error(format!("{}: {}", need.code, Tx::ClosedNoMatch.get(ctx.view.lang)));
+                Own::Done
+            }
             (Act::Match, Some(need)) => Own::Outcome(Outcome::Match(need.code.to_string())),
             (Act::Match, None) => Own::Done,
         }
