@@ -15,7 +15,7 @@ use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode
 use banca::store::audit::AuditAction;
 use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Msg, Replied, Theme};
 use common::core_source::CoreSource;
-use common::tui::line_with;
+use common::tui::{line_with, requests};
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -77,16 +77,6 @@ impl Loop {
     fn bar(&mut self) -> String {
         self.frame().lines().last().unwrap_or_default().to_string()
     }
-}
-
-fn requests(effects: &[Effect]) -> Vec<Request> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Send { request, .. } => Some(request.clone()),
-            Effect::Quit => None,
-        })
-        .collect()
 }
 
 /// P-2026-0001 (Bruno's child, Anna's family) accepted by Anna's service.

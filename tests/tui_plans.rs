@@ -14,7 +14,7 @@ use banca::i18n::Lang;
 use banca::model::{PlacementCode, PlacementOutcome};
 use banca::tui::{draw_to_string, frame_to_string, view_for, App, CallError, Effect, Msg, Replied, Theme};
 use common::core_source::CoreSource;
-use common::tui::line_with;
+use common::tui::{line_with, requests};
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
@@ -84,17 +84,6 @@ impl Loop {
     fn frame(&mut self) -> String {
         draw_to_string(&mut self.app, 80, 24)
     }
-}
-
-/// The requests among effects.
-fn requests(effects: &[Effect]) -> Vec<Request> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Send { request, .. } => Some(request.clone()),
-            Effect::Quit => None,
-        })
-        .collect()
 }
 
 fn revision(bank: &Arc<Bank>) -> u64 {

@@ -16,6 +16,7 @@ use banca::i18n::Lang;
 use banca::model::{FamilyCode, NeedCode, RecordKind, ServiceCode, Urgency};
 use banca::tui::{draw_to_string, view_for, App, CallError, Effect, Live, Msg, Replied, Theme};
 use common::core_source::CoreSource;
+use common::tui::requests;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -84,17 +85,6 @@ impl Loop {
     fn frame(&mut self) -> String {
         draw_to_string(&mut self.app, 120, 40)
     }
-}
-
-/// The requests among the effects.
-fn requests(effects: &[Effect]) -> Vec<Request> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Send { request, .. } => Some(request.clone()),
-            Effect::Quit => None,
-        })
-        .collect()
 }
 
 /// The help bar: the frame's last line.

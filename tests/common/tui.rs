@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use banca::api::Request;
 use banca::bank::{Actor, Bank};
 use banca::i18n::Lang;
-use banca::tui::{draw_to_string, view_for, InProcess, Theme};
+use banca::tui::{draw_to_string, view_for, Effect, InProcess, Theme};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::core_source::CoreSource;
@@ -55,4 +56,15 @@ pub fn frames(bank: &Arc<Bank>, user: &str, keys: impl Fn(&mut InProcess)) -> Ve
 /// The line of a frame that holds `needle`.
 pub fn line_with<'a>(frame: &'a str, needle: &str) -> &'a str {
     frame.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no line with {needle}:\n{frame}"))
+}
+
+/// The requests among a message's effects, in the order asked.
+pub fn requests(effects: &[Effect]) -> Vec<Request> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { request, .. } => Some(request.clone()),
+            Effect::Quit => None,
+        })
+        .collect()
 }
