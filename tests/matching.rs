@@ -261,7 +261,7 @@ fn each_family_built_to_fail_one_hard_rule_is_excluded_by_that_rule_alone() {
         ("an urgent need wants the emergency kind or the on-call slot", b.urgent_girl, b.base,
             vec![Exclusion::Emergency]),
         ("a girl of 7 is outside 0–5", b.girl, b.under_six,
-            vec![Exclusion::Age { need: b.girl, age_months: girl_months, range: AgeRange { min_months: 0, max_months: 71 } }]),
+            vec![Exclusion::Age { need: Some(b.girl), age_months: girl_months, range: AgeRange { min_months: 0, max_months: 71 } }]),
         ("the one place is held by an accepted proposal", b.girl, b.full_by_proposal,
             vec![Exclusion::Capacity { free: 0, needed: 1 }]),
         ("the one place is held by an ongoing placement", b.girl, b.full_by_placement,
@@ -277,7 +277,7 @@ fn each_family_built_to_fail_one_hard_rule_is_excluded_by_that_rule_alone() {
         ("a baby (neonato) for a family that does not take infants", b.infant, b.trauma_only,
             vec![Exclusion::SpecialNeeds { missing: vec![SpecialNeed::Infant] }]),
         ("a girl for a family that prefers boys", b.girl, b.boys_only,
-            vec![Exclusion::Sex { need: b.girl, sex: Sex::Female, preference: SexPreference::Male }]),
+            vec![Exclusion::Sex { need: Some(b.girl), sex: Sex::Female, preference: SexPreference::Male }]),
         ("Bergamo is 7.0 km from Dalmine, beyond the family's 5 km", b.girl, b.within_5_km_in_bergamo,
             vec![Exclusion::Distance { deci_km: 70, max_km: 5 }]),
         // Controls: the same needs with a family that fits.
@@ -331,7 +331,7 @@ fn a_family_failing_several_rules_is_told_every_one() {
         v.exclusions,
         vec![
             Exclusion::Kind { kind: PlacementKind::Residential },
-            Exclusion::Sex { need: b.girl, sex: Sex::Female, preference: SexPreference::Male },
+            Exclusion::Sex { need: Some(b.girl), sex: Sex::Female, preference: SexPreference::Male },
             Exclusion::Distance { deci_km: 70, max_km: 5 },
         ]
     );

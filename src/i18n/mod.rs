@@ -72,6 +72,7 @@ mod tests {
             Reason::SiblingClosed { code: s() },
             Reason::UnknownService { code: s() },
             Reason::UnknownAmbit { name: s() },
+            Reason::UnknownDistrict { name: s() },
             Reason::UnknownOperator { user: s() },
             Reason::ReferentNotInService { user: s(), service: s() },
             Reason::ReferentInactive { user: s() },

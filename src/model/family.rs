@@ -96,10 +96,11 @@ impl AvailabilityProfile {
 }
 
 /// Availability last confirmed on `confirmed_on` (never: `None`) is to be
-/// confirmed again after `stale_after_months`.
+/// confirmed again from `stale_after_months` on: stale on the very day those
+/// months are over (the one boundary of the flag and of matching's freshness).
 pub fn stale_since(confirmed_on: Option<Date>, today: Date, stale_after_months: u32) -> bool {
     match confirmed_on {
-        Some(d) => super::dates::add_months(d, stale_after_months) < today,
+        Some(d) => super::dates::add_months(d, stale_after_months) <= today,
         None => true,
     }
 }
