@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::fold::fold_char;
+use super::problem::Reason;
 use super::Lang;
 
 /// One language of the vocabulary: a handle on its row of the table.
@@ -297,6 +298,35 @@ pub fn suggestions(input: &str) -> Vec<Language> {
     out.into_iter().take(MAX).map(|(l, _)| l).collect()
 }
 
+/// Why `given`, one language of a record's list, is refused: unknown to
+/// the vocabulary and not already on the record (`before`: what the record
+/// held). A language stored before the vocabulary existed stays as it is
+/// when the record is saved again, so fixing another field never forces a
+/// decision about it; a new or changed one must be known.
+pub fn refusal(given: &str, before: &[String]) -> Option<Reason> {
+    if canonical(given).is_some() || before.iter().any(|b| same(b, given)) {
+        return None;
+    }
+    Some(Reason::UnknownLanguage {
+        given: given.trim().to_string(),
+        suggestions: suggestions(given).into_iter().map(|l| l.name().to_string()).collect(),
+    })
+}
+
+/// A list of languages as records store them: canonical names where the
+/// vocabulary knows them (an older free text stays as typed, lower case),
+/// trimmed, without blanks or repeats.
+pub fn normalized(languages: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in languages {
+        let l = canonical_name(l).into_owned();
+        if !l.is_empty() && !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// Every name and alias, folded, to its language.
 fn keys() -> &'static HashMap<String, Language> {
     static KEYS: OnceLock<HashMap<String, Language>> = OnceLock::new();
@@ -490,5 +520,20 @@ mod tests {
         assert_eq!(canonical_name(" Dialetto Bergamasco "), "dialetto bergamasco");
         assert!(same("Arabbo", "arabbo "));
         assert!(!same("arabo", "arabbo"));
+    }
+
+    #[test]
+    fn only_a_new_unknown_language_is_refused() {
+        assert_eq!(refusal("Arabic", &[]), None);
+        assert_eq!(
+            refusal(" arabbo ", &[]),
+            Some(Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] })
+        );
+        // Stored before the vocabulary, sent back unchanged: kept.
+        assert_eq!(refusal("Arabbo", &["arabbo".to_string()]), None);
+        assert_eq!(
+            normalized(&["Arabic".into(), " arabo ".into(), "Dialetto bergamasco".into(), " ".into()]),
+            vec!["arabo".to_string(), "dialetto bergamasco".to_string()]
+        );
     }
 }
