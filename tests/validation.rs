@@ -766,10 +766,13 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             Reason::UnknownLanguage { given: "rumenno".into(), suggestions: vec!["rumeno".into()] },
         ),
         need_case(
-            "a nationality is not a language: the languages it is part of are suggested",
+            "a nationality is not a language: the languages spoken there are suggested",
             |n| n.placement.languages = vec!["marocchino".into()],
             "placement.languages[0]",
-            Reason::UnknownLanguage { given: "marocchino".into(), suggestions: vec!["arabo".into()] },
+            Reason::UnknownLanguage {
+                given: "marocchino".into(),
+                suggestions: vec!["arabo".into(), "berbero".into(), "tashelhit".into(), "tarifit".into()],
+            },
         ),
         need_case(
             "a language fits 40 characters",
