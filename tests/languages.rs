@@ -227,3 +227,36 @@ fn no_language_is_assumed_and_a_family_speaking_arabo_scores_for_a_child_speakin
     assert!(ok, "{err}");
     assert!(out.contains("+ 12/12 lingua: parla arabo"), "{out}");
 }
+
+/// `banca language` reads the vocabulary in its own process: no server, no bank.
+#[test]
+fn banca_language_names_a_language_or_suggests_the_closest() {
+    let banca = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_banca"))
+            .args(args)
+            .env("BANCA_CONFIG", "/nonexistent/banca.toml")
+            .env_remove("BANCA_LANG")
+            .output()
+            .expect("banca runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(
+        banca(&["language", "Arabo-Marocchino"]),
+        (Some(0), "«Arabo-Marocchino» è arabo (Arabic)\n".into(), String::new())
+    );
+    assert_eq!(
+        banca(&["--lang", "en", "language", "farsi"]),
+        (Some(0), "\"farsi\" is persiano (Persian)\n".into(), String::new())
+    );
+    let (code, out, err) = banca(&["language", "tigrigno"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert!(err.contains("lingua sconosciuta: «tigrigno»; forse: tigrino"), "{err}");
+    let (code, out, _) = banca(&["language"]);
+    assert_eq!(code, Some(0));
+    assert!(out.lines().nth(1).is_some_and(|l| l.starts_with("italiano ")), "Italian first:\n{out}");
+    assert!(out.lines().any(|l| l.starts_with("arabo ") && l.contains("Arabic") && l.contains("darija")), "{out}");
+}
