@@ -192,7 +192,14 @@ impl Bank {
             problems.push(Field::PlacementLanguages, Reason::TooMany { max: MAX_LANGUAGES });
         }
         for (i, l) in p.languages.iter().enumerate() {
+            let found = problems.as_slice().len();
             problems.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language of the vocabulary.
+            if problems.as_slice().len() == found {
+                if let Some(reason) = crate::model::languages::refusal(l, &[]) {
+                    problems.push(Field::PlacementLanguages.at(i), reason);
+                }
+            }
         }
         let point = match p.comune {
             Some(c) if self.comuni.get(c).is_none() => {

@@ -114,10 +114,13 @@ impl FamilyFacts {
             special_needs: mask_of(p.special_needs_accepted.iter().copied()),
             emergencies: p.kinds.contains(&PlacementKind::Emergency) || p.time_slots.contains(&TimeSlot::OnCall),
             time_slots: mask_of(p.time_slots.iter().copied()),
-            // The availability period comes with the stored fields (FOUNDATION).
-            available_from: None,
-            available_until: None,
-            languages: p.languages.iter().map(|l| languages.intern(l)).collect(),
+            available_from: p.available_from,
+            available_until: p.available_until,
+            languages: p
+                .languages
+                .iter()
+                .map(|l| languages.intern(&crate::model::languages::canonical_name(l)))
+                .collect(),
             max_distance_km: p.max_distance_km,
             trained: p.training_completed_on.is_some(),
             approved_on: p.approved_on,
@@ -191,10 +194,9 @@ impl NeedFacts {
             origin_point: p.origin_comune.and_then(|c| Point::of(comuni, c)),
             school_point: p.school_comune.filter(|_| counts_school(p.kind)).and_then(|c| Point::of(comuni, c)),
             contact: p.contact.frequency,
-            languages: p.languages.iter().map(|l| l.trim().to_lowercase()).collect(),
+            languages: p.languages.iter().map(|l| crate::model::languages::canonical_name(l).into_owned()).collect(),
             siblings: p.siblings.clone(),
-            // The need's time slots come with the stored field (FOUNDATION).
-            time_slots: 0,
+            time_slots: mask_of(p.time_slots.iter().copied()),
             desired_start: p.desired_start,
         }
     }
@@ -313,7 +315,7 @@ impl Unit {
             origin_comune: None,
             origin_point: None,
             contact: ContactFrequency::None,
-            languages: p.languages.iter().map(|l| l.trim().to_lowercase()).collect(),
+            languages: p.languages.iter().map(|l| crate::model::languages::canonical_name(l).into_owned()).collect(),
             time_slots: mask_of(p.time_slots.iter().copied()),
             start: p.start.map_or(today, |d| d.max(today)),
         }
