@@ -1030,7 +1030,15 @@ fn fits(f: &FamilySpec, first: &NeedSpec, members: &[&NeedSpec]) -> bool {
         && members.iter().all(|n| f.ages.contains(n.age_months))
         && f.max_children as usize >= members.len()
         && (members.len() == 1 || f.siblings)
-        && members.iter().all(|n| n.special.is_subset(&f.special))
+        // Infancy from the age alone (under 24 months), whatever the tags.
+        && members.iter().all(|n| {
+            let mut special = n.special.clone();
+            special.remove(&SpecialNeed::Infant);
+            if n.age_months < 24 {
+                special.insert(SpecialNeed::Infant);
+            }
+            special.is_subset(&f.special)
+        })
         && members.iter().all(|n| match f.sex {
             SexPreference::Any => true,
             SexPreference::Female => n.sex == Sex::Female,
@@ -1122,8 +1130,14 @@ proptest! {
                 r.needs.iter().map(|n| (n.need.code, n.group.clone())).collect();
             prop_assert_eq!(got.len(), r.needs.len(), "a need listed twice");
             prop_assert_eq!(&got, &expected);
+            // Emergencies first, then by score, then by code.
+            let key = |n: &banca::api::NeedCandidate| {
+                let p = &n.need.placement;
+                let urgent = p.kind == PlacementKind::Emergency || matches!(p.urgency, Urgency::Emergency { .. });
+                (urgent, n.score, std::cmp::Reverse(n.need.code))
+            };
             for w in r.needs.windows(2) {
-                prop_assert!((w[0].score, std::cmp::Reverse(w[0].need.code)) > (w[1].score, std::cmp::Reverse(w[1].need.code)));
+                prop_assert!(key(&w[0]) > key(&w[1]));
             }
             prop_assert!(r.needs.iter().all(|n| n.score <= 100 && n.need.identity.is_none()));
             family_rankings.push(r);

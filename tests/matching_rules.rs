@@ -442,3 +442,93 @@ fn at_exactly_the_configured_months_a_profile_is_stale_in_flag_and_score() {
     assert_eq!(freshness(day_after), (false, Fact::Ageing { months: 5 }, 95));
     assert_eq!(fx.families(ANNA, banca::api::FamilyFilter { stale: Some(true), ..Default::default() }), [on_the_day]);
 }
+
+// ---------------------------------------------------------------------------
+// Recorded needs name time slots too; a family's availability period.
+
+/// A day-care need in Dalmine for weekday afternoons (`time_slots`):
+/// the family offering afternoons only lacks weekdays; the full-time one fits.
+#[test]
+fn a_recorded_need_naming_time_slots_excludes_the_families_that_do_not_offer_them() {
+    let fx = fixture();
+    let day_care = |p: &mut AvailabilityProfile| p.kinds = BTreeSet::from([PlacementKind::Daytime]);
+    let full_time = fx.create_family(ANNA, family_in(dalmine(), day_care));
+    let afternoons = fx.create_family(
+        ANNA,
+        family_in(lallio(), |p| {
+            day_care(p);
+            p.time_slots = BTreeSet::from([TimeSlot::Afternoons]);
+        }),
+    );
+    let mut n = need_input();
+    n.placement.kind = PlacementKind::Daytime;
+    n.placement.time_slots = BTreeSet::from([TimeSlot::Weekdays, TimeSlot::Afternoons]);
+    let need = fx.create_need(ANNA, n);
+    let r = rank(&fx, need);
+    assert_eq!(codes(&r.candidates), [full_time]);
+    assert_eq!(r.excluded, vec![(HardRule::TimeSlots, 1)]);
+    assert_eq!(why_not(&fx, need, afternoons), vec![Exclusion::TimeSlots { missing: vec![TimeSlot::Weekdays] }]);
+}
+
+/// Today is 23/11/2026. Families: available from 01/12/2026, until
+/// 31/12/2026, always. A need with no desired start (today): the first is
+/// out (not yet available). Starting 15/01/2027: the second is out (no
+/// longer available).
+#[test]
+fn the_availability_period_is_checked_against_the_desired_start_or_today() {
+    let fx = fixture();
+    let from_december =
+        fx.create_family(ANNA, family_in(dalmine(), |p| p.available_from = Some(date!(2026 - 12 - 01))));
+    let until_december =
+        fx.create_family(ANNA, family_in(lallio(), |p| p.available_until = Some(date!(2026 - 12 - 31))));
+    let always = fx.create_family(ANNA, family_in(treviolo(), |_| {}));
+
+    let now = fx.create_need(ANNA, need_input());
+    assert_eq!(codes(&rank(&fx, now).candidates), [until_december, always]);
+    assert_eq!(
+        why_not(&fx, now, from_december),
+        vec![Exclusion::Availability { start: date!(2026 - 11 - 23), from: Some(date!(2026 - 12 - 01)), until: None }]
+    );
+
+    let mut n = need_input();
+    n.placement.desired_start = Some(date!(2027 - 01 - 15));
+    let january = fx.create_need(ANNA, n);
+    let r = rank(&fx, january);
+    assert_eq!(codes(&r.candidates), [from_december, always]);
+    assert_eq!(r.excluded, vec![(HardRule::Availability, 1)]);
+
+    // By phone, the same.
+    let mut p = boy_of_six();
+    p.start = Some(date!(2027 - 01 - 15));
+    let mut got = codes(&available(&fx, ANNA, p).candidates);
+    got.sort();
+    assert_eq!(got, [from_december, always]);
+    assert_eq!(
+        banca::i18n::describe_exclusion(
+            &Exclusion::Availability { start: date!(2027 - 01 - 15), from: None, until: Some(date!(2026 - 12 - 31)) },
+            banca::i18n::Lang::It
+        ),
+        "disponibile fino al 31/12/2026, l'inizio è il 15/01/2027"
+    );
+}
+
+/// A profile's languages come from the vocabulary: "arabic" is arabo; an
+/// unknown word is refused with suggestions.
+#[test]
+fn a_profiles_languages_are_the_vocabularys() {
+    let fx = fixture();
+    let speaks_arabic = fx.create_family(ANNA, family_in(dalmine(), |p| p.languages = vec!["arabo".into()]));
+    let italian_only = fx.create_family(ANNA, family_in(lallio(), |_| {}));
+    let mut p = boy_of_six();
+    p.languages = vec!["Arabic".into()];
+    let r = available(&fx, ANNA, p.clone());
+    assert_eq!(codes(&r.candidates), [speaks_arabic, italian_only]);
+    assert_eq!(r.candidates[0].fit.languages, ["arabo"]);
+    let language = r.candidates[0].criteria.iter().find(|c| c.kind == CriterionKind::Language).unwrap();
+    assert_eq!(language.fact, Fact::SharedLanguage { language: "arabo".into() });
+
+    p.languages = vec!["klingon".into()];
+    let problems = fx.invalid(ANNA, Request::Available { profile: p, limit: 10 });
+    assert_eq!(problems[0].field.field(), Field::PlacementLanguages);
+    assert!(matches!(problems[0].reason, Reason::UnknownLanguage { .. }), "{problems:?}");
+}
