@@ -230,7 +230,7 @@ const _: () = assert!(TABLE.len() <= u8::MAX as usize);
 
 impl Language {
     /// Every language of the vocabulary, Italian first.
-    pub fn all() -> impl Iterator<Item = Language> {
+    pub fn all() -> impl ExactSizeIterator<Item = Language> + Clone {
         (0..TABLE.len()).map(|i| Language(i as u8))
     }
 
