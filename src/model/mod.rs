@@ -42,5 +42,5 @@ pub use operator::{Operator, OperatorInput};
 pub use placement::{Closing, FosterPlan, Placement, Review};
 pub use problem::{DateLimit, Problem, Problems, Reason};
 pub use proposal::{Proposal, ProposalStep, StepCause};
-pub use service::{Service, ServiceInput};
+pub use service::{OnCall, Service, ServiceInput};
 pub use vocabulary::*;
