@@ -117,7 +117,7 @@ fields! {
     Notes: "notes", "note", "notes", "notes", multi_line;
     Active: "active", "attivo", "active", "active";
     OnCall: "on_call", "reperibilità", "on-call contact", -;
-    OnCallName: "on_call.name", "reperibile", "on-call name", "on-call-name";
+    OnCallName: "on_call.name", "nome del reperibile", "on-call name", "on-call-name";
     OnCallPhone: "on_call.phone", "telefono di reperibilità", "on-call phone", "on-call-phone";
     OnCallHours: "on_call.hours", "orari di reperibilità", "on-call hours", "on-call-hours";
     Comuni: "comuni", "comuni", "comuni", "comuni";
