@@ -182,8 +182,16 @@ impl FamilyInput {
         }
         p.check_range(Field::MaxChildren, pr.max_children as i64, 1, 10);
         p.limit_count(Field::ProfileLanguages, pr.languages.len(), MAX_LANGUAGES);
+        let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
         for (i, l) in pr.languages.iter().enumerate().take(MAX_LANGUAGES) {
+            let found = p.as_slice().len();
             p.require_text(Field::ProfileLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language.
+            if p.as_slice().len() == found {
+                if let Some(reason) = super::languages::refusal(l, stored) {
+                    p.push(Field::ProfileLanguages.at(i), reason);
+                }
+            }
         }
         if let Some(km) = pr.max_distance_km {
             p.check_range(Field::MaxDistance, km as i64, 1, 1500);

@@ -15,6 +15,7 @@ pub mod fiscal_code;
 pub mod fold;
 pub mod kind;
 pub mod lang;
+pub mod languages;
 pub mod limits;
 pub mod meta;
 pub mod need;

@@ -197,8 +197,16 @@ impl NeedInput {
             }
         }
         p.limit_count(Field::PlacementLanguages, pl.languages.len(), MAX_LANGUAGES);
+        let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
         for (i, l) in pl.languages.iter().enumerate().take(MAX_LANGUAGES) {
+            let found = p.as_slice().len();
             p.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language.
+            if p.as_slice().len() == found {
+                if let Some(reason) = super::languages::refusal(l, stored) {
+                    p.push(Field::PlacementLanguages.at(i), reason);
+                }
+            }
         }
         p.limit_text(Field::CulturalNotes, &pl.cultural_notes, MAX_CULTURAL_NOTES);
         for (field, comune) in [

@@ -158,6 +158,12 @@ pub enum Reason {
         place: String,
         ceased_on: time::Date,
     },
+    /// A language the vocabulary (`model::languages`) does not know, as
+    /// typed, with the canonical names of the closest few (maybe none).
+    UnknownLanguage {
+        given: String,
+        suggestions: Vec<String>,
+    },
 }
 
 /// One end of a date window, as a refusal names it: a date, or today.
