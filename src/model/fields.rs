@@ -166,7 +166,7 @@ fields! {
     Sex: "placement.sex", "sesso", "sex", "sex";
     Siblings: "placement.siblings", "fratelli", "siblings", "siblings";
     PlacementKind: "placement.kind", "tipo di affido", "kind of placement", "kind";
-    Legal: "placement.legal", "consensuale/giudiziale", "consensual/judicial", "legal";
+    Legal: "placement.legal", "base giuridica", "legal basis", "legal";
     Court: "placement.legal.court", "tribunale", "court", "court";
     Decree: "placement.legal.decree", "decreto", "decree", "decree";
     OrderedOn: "placement.legal.ordered_on", "data del provvedimento (art. 403)", "date of the art. 403 order", "ordered-on";
