@@ -277,6 +277,10 @@ catalogue!(
         NeedClosed => "richiesta {need} chiusa: {reason}", "need {need} closed: {reason}";
         NeedClosedNoReason => "richiesta {need} chiusa", "need {need} closed";
         PlacedElsewhere => "affido avviato con {proposal} ({placement})", "placement started through {proposal} ({placement})";
+        NoPlaceLeftPlacement => "la famiglia {family} non ha più posti (affido {placement})",
+            "family {family} has no place left (placement {placement})";
+        NoPlaceLeftProposal => "la famiglia {family} non ha più posti (proposta {proposal} accettata)",
+            "family {family} has no place left (proposal {proposal} accepted)";
     }
 );
 
@@ -289,6 +293,12 @@ pub fn step_cause(cause: &StepCause, lang: Lang) -> String {
         StepCause::NeedClosed { need, reason: None } => StepWords::NeedClosedNoReason.fill(lang, &[("need", need)]),
         StepCause::PlacedElsewhere { proposal, placement } => {
             StepWords::PlacedElsewhere.fill(lang, &[("proposal", proposal), ("placement", placement)])
+        }
+        StepCause::NoPlaceLeft { family, by: PlaceTaker::Placement(placement) } => {
+            StepWords::NoPlaceLeftPlacement.fill(lang, &[("family", family), ("placement", placement)])
+        }
+        StepCause::NoPlaceLeft { family, by: PlaceTaker::Proposal(proposal) } => {
+            StepWords::NoPlaceLeftProposal.fill(lang, &[("family", family), ("proposal", proposal)])
         }
     }
 }
