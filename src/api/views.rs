@@ -175,6 +175,11 @@ pub struct NeedView {
     pub age_months: u32,
     pub placement: PlacementNeed,
     pub meta: Meta,
+    /// Its pronto intervento deadline has passed and the child still waits
+    /// ("scaduta"): computed by the bank when read, on its today, never stored
+    /// (`PlacementNeed::is_overdue`).
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 impl NeedView {

@@ -98,6 +98,7 @@ mod tests {
                 place: "Jugoslavia".into(),
                 ceased_on: time::macros::date!(2003 - 02 - 04),
             },
+            Reason::DeadlinePassed { on: time::macros::date!(2026 - 03 - 01) },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));

@@ -72,6 +72,8 @@ catalogue!(
             "birthplace {code} is neither a comune nor a foreign state";
         BirthplaceCeased => "il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})",
             "birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})";
+        DeadlinePassed => "il {on} è già passato: un pronto intervento si chiede per oggi o per una data futura",
+            "{on} has already passed: an emergency is asked for today or a later date";
         BadFilterValue => "«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)",
             "\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)";
         // The conditions a `RequiredWhen` or `NotExpected` names.
@@ -169,6 +171,9 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
             .fill(lang, &[("code", code), ("place", place), ("on", &crate::model::dates::format_date(*ceased_on))]),
         Reason::BadFilterValue { filter, value } => {
             W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
+        }
+        Reason::DeadlinePassed { on } => {
+            W::DeadlinePassed.fill(lang, &[("on", &crate::model::dates::format_date(*on))])
         }
     }
 }

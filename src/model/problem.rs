@@ -154,6 +154,11 @@ pub enum Reason {
         place: String,
         ceased_on: time::Date,
     },
+    /// A pronto intervento's deadline already past when entered (an old
+    /// one sent again unchanged stays: it is marked overdue instead).
+    DeadlinePassed {
+        on: time::Date,
+    },
 }
 
 /// One end of a date window, as a refusal names it: a date, or today.

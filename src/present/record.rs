@@ -127,11 +127,7 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
         LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t(L::Judicial)),
     };
     b.add(t(L::LegalBasis), legal);
-    let urgency = match p.urgency {
-        Urgency::Ordinary => Span::plain(urgency_text(&p.urgency, lang)),
-        Urgency::Emergency { .. } => Span::new(urgency_text(&p.urgency, lang), Tone::Warning),
-    };
-    b.add_spans(t(L::Urgency), vec![urgency]);
+    b.add_spans(t(L::Urgency), vec![urgency_span(v, lang)]);
     b.add(t(L::Siblings), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
     b.add(t(L::DesiredStart), opt_date(p.desired_start));
     b.add(t(L::ExpectedDuration), p.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
@@ -148,6 +144,34 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     doc.fields(b);
     doc.extend(meta_footer(&v.meta, lang));
     doc
+}
+
+/// A need's urgency as read: "ordinaria", "pronto intervento" (entered as
+/// the kind, no date), "pronto intervento entro il 12/01/2027", and
+/// "· scaduta" once that date has passed with the child still waiting
+/// (`NeedView::overdue`, computed by the bank when read).
+pub fn urgency_of(v: &NeedView, lang: Lang) -> String {
+    let p = &v.placement;
+    let text = match p.needed_by() {
+        Some(_) => urgency_text(&p.urgency, lang),
+        None if p.is_emergency() => L::Emergency.get(lang).into(),
+        None => L::Ordinary.get(lang).into(),
+    };
+    if v.overdue {
+        format!("{text} · {}", L::NeedOverdue.get(lang))
+    } else {
+        text
+    }
+}
+
+/// `urgency_of` as a span: an emergency stands out.
+pub fn urgency_span(v: &NeedView, lang: Lang) -> Span {
+    let text = urgency_of(v, lang);
+    if v.placement.is_emergency() {
+        Span::new(text, Tone::Warning)
+    } else {
+        Span::plain(text)
+    }
 }
 
 /// "ordinaria", or "pronto intervento entro il 12/01/2027".
