@@ -334,3 +334,58 @@ fn the_race_for_the_last_place_withdraws_the_loser_and_its_service_hears_and_rea
     drop(heard_by_l);
     drop(m);
 }
+
+#[test]
+fn a_child_is_proposed_to_several_families_at_once_and_placed_with_one() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const W: &str = "em_pw"; // S-002: the child's service
+    const F: &str = "em_pf"; // S-001: two families
+    const T: &str = "em_pt"; // S-003: one family
+    let mut m = market("em_multi", &[W, F, T], &[(W, S2), (F, S1), (T, S3)]);
+    let mut heard_by_t = m.watch(T);
+    m.until_listening(&mut [&mut heard_by_t]);
+
+    let mut family = |service, referent: &str, approved: bool| {
+        let mut f = family_in(service, referent);
+        if approved {
+            f.profile.status = FamilyStatus::Approved;
+            f.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+        }
+        f.profile.max_children = 1;
+        saved(&mut m.admin, Request::FamilyCreate { input: f }).code
+    };
+    let (f1, f2, f3) = (family(S1, ANNA, true), family(S3, ETTORE, true), family(S1, ANNA, false));
+    let need = saved(&mut m.admin, Request::NeedCreate { input: need_in(S2, BRUNO) }).code;
+
+    // One command, three families: two proposals sent, the family still under assessment refused, said apart.
+    let out = m.place.banca_as(W, m.group, &["propose", &need, &f1, &f2, &f3]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let sent: Vec<&str> = stdout.lines().filter(|l| l.starts_with("Proposta P-")).collect();
+    assert_eq!(sent.len(), 2, "{stdout}");
+    assert!(sent[0].ends_with(&format!("{need} → {f1}")) && sent[1].ends_with(&format!("{need} → {f2}")), "{stdout}");
+    let (p1, p2) = (proposed_code(sent[0]), proposed_code(sent[1]));
+    assert!(stderr.lines().any(|l| l.starts_with(&format!("{f3}: "))), "{stderr}");
+    assert!(stderr.contains(&format!("proposte inviate: 2 su 3; non inviate: {f3}")), "{stderr}");
+
+    // S-003 hears the proposal for its family.
+    m.settle(&mut [&mut heard_by_t]);
+    assert_eq!(about(&heard(&heard_by_t), "proposal", &p2), 1, "{:?}", heard_by_t.seen);
+
+    // S-001 accepts first; the child is placed there, and the other proposal
+    // is withdrawn by the one rule for a child placed (not by the race: S-003's family still has its place).
+    run_ok(&m, F, &["proposal", "accept", &p1]);
+    let card = run_ok(&m, T, &["proposal", "show", &p2]);
+    assert!(card.starts_with(&format!("{p2}  proposta  ·")), "still waiting after the acceptance: {card}");
+    run_ok(&m, W, &["placement", "start", &p1, "--start", "02/11/2026"]);
+    let card = run_ok(&m, T, &["proposal", "show", &p2]);
+    let card = card.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(card.contains(&format!("affido avviato con {p1} (A-")), "{card}");
+    m.settle(&mut [&mut heard_by_t]);
+    assert_eq!(about(&heard(&heard_by_t), "proposal", &p2), 2, "{:?}", heard_by_t.seen);
+    drop(heard_by_t);
+    drop(m);
+}
