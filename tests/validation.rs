@@ -376,6 +376,27 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
             "profile.review_on",
             Reason::NotAfter { other_field: Field::ApprovedOn },
         ),
+        family_case(
+            "the availability ends no earlier than it starts",
+            |f| {
+                f.profile.available_from = Some(date!(2027 - 03 - 01));
+                f.profile.available_until = Some(date!(2027 - 02 - 28));
+            },
+            "profile.available_until",
+            Reason::Before { other_field: Field::AvailableFrom },
+        ),
+        family_case(
+            "the availability starts at most two years back",
+            |f| f.profile.available_from = Some(date!(2024 - 11 - 22)),
+            "profile.available_from",
+            between(date!(2024 - 11 - 23), date!(2031 - 11 - 23)),
+        ),
+        family_case(
+            "the availability ends at most five years ahead",
+            |f| f.profile.available_until = Some(date!(2031 - 11 - 24)),
+            "profile.available_until",
+            between(date!(2024 - 11 - 23), date!(2031 - 11 - 23)),
+        ),
         family_case("notes fit 4000 characters", |f| f.profile.notes = long(4001), "profile.notes", too_long(4000)),
         family_case(
             "the referent works in the family's service",
@@ -779,6 +800,18 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             "placement.closing_reason",
             Reason::NotExpected { condition: "status!=closed".into() },
         ),
+        need_case(
+            "an art. 403 order is not dated in the future",
+            |n| n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 24) },
+            "placement.legal.ordered_on",
+            Reason::InTheFuture,
+        ),
+        need_case(
+            "an art. 403 order is at most two years old",
+            |n| n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2024 - 11 - 22) },
+            "placement.legal.ordered_on",
+            Reason::DateOutOfRange { earliest: DateLimit::On(date!(2024 - 11 - 23)), latest: DateLimit::Today },
+        ),
         need_case("notes fit 4000 characters", |n| n.placement.notes = long(4001), "placement.notes", too_long(4000)),
         need_case(
             "the referent works in the need's service",
@@ -1097,6 +1130,30 @@ fn every_rule_of_a_service_names_its_field_and_reason() {
         service_case("the e-mail is an address", |s| s.email = "affidi".into(), "email", Reason::InvalidEmail),
         service_case("notes fit 4000 characters", |s| s.notes = long(4001), "notes", too_long(4000)),
         service_case(
+            "the on-call phone is a phone number",
+            |s| s.on_call = Some(on_call("Marta Reperibile", "035 RIPETI", "")),
+            "on_call.phone",
+            Reason::InvalidPhone,
+        ),
+        service_case(
+            "an on-call contact has a phone",
+            |s| s.on_call = Some(on_call("Marta Reperibile", " ", "sempre")),
+            "on_call.phone",
+            Reason::Required,
+        ),
+        service_case(
+            "an on-call contact names whom to ask for",
+            |s| s.on_call = Some(on_call("", "035 0123456", "")),
+            "on_call.name",
+            Reason::Required,
+        ),
+        service_case(
+            "on-call hours fit 120 characters",
+            |s| s.on_call = Some(on_call("Marta Reperibile", "035 0123456", &long(121))),
+            "on_call.hours",
+            too_long(120),
+        ),
+        service_case(
             "two services do not share a name, whatever the case and accents",
             |s| s.name = "servizio affidi àmbito di DALMINE".into(),
             "name",
@@ -1115,6 +1172,35 @@ fn every_rule_of_a_service_names_its_field_and_reason() {
     s1.phone = "035 000 0002".into();
     fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
     assert_eq!(fx.saved(ADMIN, Request::ServiceCreate { input: base() }).code, "S-003");
+}
+
+fn on_call(name: &str, phone: &str, hours: &str) -> OnCall {
+    OnCall { name: name.into(), phone: phone.into(), hours: hours.into() }
+}
+
+#[test]
+fn the_new_facts_pass_when_well_formed() {
+    let fx = fixture();
+    // A period of one day, open at either end, or none.
+    for (from, until) in [
+        (Some(date!(2026 - 12 - 01)), Some(date!(2026 - 12 - 01))),
+        (Some(date!(2025 - 01 - 01)), None),
+        (None, Some(date!(2027 - 06 - 30))),
+    ] {
+        let mut f = family_input();
+        (f.profile.available_from, f.profile.available_until) = (from, until);
+        fx.create_family(ANNA, f);
+    }
+    // An art. 403 order of today, a need naming its slots.
+    let mut n = need_input();
+    n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 23) };
+    n.placement.time_slots = [TimeSlot::Weekends, TimeSlot::Holidays].into();
+    let code = fx.create_need(ANNA, n);
+    assert_eq!(fx.need(ANNA, code).placement.legal, LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 23) });
+    // An on-call contact without hours.
+    let mut s = service_input("Servizio Reperibile", DALMINE_AMBIT);
+    s.on_call = Some(on_call("Marta Reperibile", "+39 035 0123456", ""));
+    fx.saved(ADMIN, Request::ServiceCreate { input: s });
 }
 
 // ------------------------------------------------------------------ operators

@@ -128,6 +128,12 @@ pub struct FamilyFields {
     /// Disponibilità confermata il (gg/mm/aaaa, o "oggi")
     #[arg(long, value_name = "DATA")]
     confirmed_on: Option<String>,
+    /// Disponibile dal (gg/mm/aaaa; "" per nessun limite)
+    #[arg(long, value_name = "DATA")]
+    available_from: Option<String>,
+    /// Disponibile fino al (gg/mm/aaaa; "" per nessun limite)
+    #[arg(long, value_name = "DATA")]
+    available_until: Option<String>,
     /// Note (testo libero)
     #[arg(long)]
     notes: Option<String>,
@@ -203,6 +209,8 @@ fn add(s: &Session, fields: FamilyFields) -> CliResult {
             review_on: None,
             confirmed_on: None,
             notes: String::new(),
+            available_from: None,
+            available_until: None,
         },
     };
     fields.apply(&mut input, &mut errs);
@@ -335,6 +343,8 @@ impl FamilyFields {
             ("approved-on", self.approved_on, &mut p.approved_on),
             ("review-on", self.review_on, &mut p.review_on),
             ("confirmed-on", self.confirmed_on, &mut p.confirmed_on),
+            ("available-from", self.available_from, &mut p.available_from),
+            ("available-until", self.available_until, &mut p.available_until),
         ] {
             if let Some(v) = value {
                 if let Some(d) = errs.opt_date(flag, &v) {

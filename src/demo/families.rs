@@ -255,6 +255,9 @@ fn family(rng: &mut impl Rng, cal: &Calendar, desk: &Desk, plan: &Plan, code: Fa
         review_on: dates.review,
         confirmed_on: dates.confirmed,
         notes: if rng.gen_bool(0.25) { pick(rng, NOTES).to_string() } else { String::new() },
+        // Drawn later, from a stream of their own (`practice`).
+        available_from: None,
+        available_until: None,
     };
     let identity = identity(rng, adults, desk.province);
     let referent = pick_ref(rng, &desk.staff).clone();

@@ -244,6 +244,8 @@ fn child_need(rng: &mut impl Rng, cal: &Calendar, case: &Case, codes: &[NeedCode
         status,
         closing_reason: (status == NeedStatus::Closed).then(|| *weighted(rng, CLOSING_REASONS)),
         notes: if rng.gen_bool(0.3) { pick(rng, NOTES).to_string() } else { String::new() },
+        // Drawn later, from a stream of their own (`practice`).
+        time_slots: Default::default(),
     };
     let address = if unit.unaccompanied {
         format!("c/o comunità di prima accoglienza, {}", names::street_address(rng))

@@ -356,6 +356,46 @@ fn the_mix_is_plausible() {
     assert!(needs.iter().any(|n| n.placement.contact.supervised));
 }
 
+#[test]
+fn the_facts_of_practice_are_filled_in_plausibly() {
+    let opts = opts(2000, 800);
+    let s = split(generate(&opts));
+    let needs: Vec<&Need> = s.needs.iter().map(|(_, n)| n).collect();
+    // Day care names its time, respite its weekends; a residential need names none.
+    for n in &needs {
+        let slots = &n.placement.time_slots;
+        match n.placement.kind {
+            PlacementKind::Daytime => assert!(
+                !slots.is_empty() && slots.iter().all(|t| [TimeSlot::Weekdays, TimeSlot::Afternoons].contains(t)),
+                "{}: {slots:?}",
+                n.code
+            ),
+            PlacementKind::Respite => assert!(slots.contains(&TimeSlot::Weekends), "{}: {slots:?}", n.code),
+            PlacementKind::Residential => assert!(slots.is_empty(), "{}: {slots:?}", n.code),
+            _ => {}
+        }
+    }
+    // Art. 403 orders only among emergencies, about half of them.
+    let emergencies = needs.iter().filter(|n| matches!(n.placement.urgency, Urgency::Emergency { .. })).count();
+    let art403 = needs.iter().filter(|n| matches!(n.placement.legal, LegalBasis::Art403 { .. })).count();
+    assert!(needs.iter().all(|n| !matches!(n.placement.legal, LegalBasis::Art403 { .. })
+        || matches!(n.placement.urgency, Urgency::Emergency { .. })));
+    assert!(art403 * 4 > emergencies && art403 * 4 < emergencies * 3, "art. 403: {art403} of {emergencies}");
+    // Some families give a period, never one ending before it starts.
+    let periods = s.families.iter().filter(|(_, f)| f.profile.available_from.is_some()).count();
+    assert!(periods > 50, "families with a period: {periods}");
+    assert!(s.families.iter().all(|(_, f)| match (f.profile.available_from, f.profile.available_until) {
+        (Some(from), Some(until)) => from <= until,
+        _ => true,
+    }));
+    // Every service has whom to call, on a landline starting with 0 after the area code.
+    for svc in &s.services {
+        let c = svc.details.on_call.as_ref().unwrap_or_else(|| panic!("{} has no on-call contact", svc.code));
+        assert!(c.phone.starts_with("035 0") || c.phone.starts_with("02 0"), "{}", c.phone);
+        assert!(!c.name.is_empty() && !c.hours.is_empty());
+    }
+}
+
 /// `cargo test --release --lib demo::tests::timing -- --ignored --nocapture`
 #[test]
 #[ignore]

@@ -59,6 +59,7 @@ mod tests {
             Reason::AgeAboveLimit,
             Reason::InTheFuture,
             Reason::NotAfter { other_field: crate::model::Field::ApprovedOn },
+            Reason::Before { other_field: crate::model::Field::AvailableFrom },
             Reason::RequiredWhen { condition: "status=approved".into() },
             Reason::NotExpected { condition: "status!=closed".into() },
             Reason::InvalidEmail,

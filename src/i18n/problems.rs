@@ -31,6 +31,7 @@ catalogue!(
             "over 21: the bank serves children and young adults up to 21";
         InTheFuture => "la data è nel futuro", "the date is in the future";
         NotAfter => "deve essere successiva a «{other}»", "must come after \"{other}\"";
+        Before => "non può essere precedente a «{other}»", "must not come before \"{other}\"";
         RequiredWhen => "obbligatorio quando {condition}", "required when {condition}";
         NotExpected => "non previsto quando {condition}", "not expected when {condition}";
         InvalidEmail => "indirizzo e-mail non valido", "not a valid e-mail address";
@@ -117,6 +118,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::AgeAboveLimit => plain(W::AgeAboveLimit),
         Reason::InTheFuture => plain(W::InTheFuture),
         Reason::NotAfter { other_field } => W::NotAfter.fill(lang, &[("other", &other_field.label(lang))]),
+        Reason::Before { other_field } => W::Before.fill(lang, &[("other", &other_field.label(lang))]),
         Reason::RequiredWhen { condition } => {
             W::RequiredWhen.fill(lang, &[("condition", &condition_text(condition, lang))])
         }

@@ -42,6 +42,10 @@ pub enum Reason {
     NotAfter {
         other_field: Field,
     },
+    /// Earlier than another date of the record (the same day is fine).
+    Before {
+        other_field: Field,
+    },
     RequiredWhen {
         condition: String,
     },
