@@ -300,3 +300,26 @@ fn save(app: &mut InProcess) {
         ratatui::crossterm::event::KeyModifiers::CONTROL,
     ));
 }
+
+#[test]
+fn the_candidate_card_says_whom_to_call_after_hours() {
+    let fx = tui_fixture();
+    let mut s1 = service_input(S1_NAME, DALMINE_AMBIT);
+    s1.on_call = Some(banca::model::OnCall {
+        name: "Marta Reperibile".into(),
+        phone: "035 999 0000".into(),
+        hours: "lun-ven 17-9".into(),
+    });
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    matching(&mut app, "R-2026-0004");
+    // Bruno's child; the second candidate (F-2026-0001) is a family of anna's service (S-001).
+    press(&mut app, "j");
+    let frame = draw_to_string(&mut app, 120, 40);
+    // Its phone and its on-call contact.
+    assert!(frame.contains("reperibilità: Marta Reperibile · 035 999 0000 · lun-ven 17-9"), "{frame}");
+    snapshots(&fx.bank, BRUNO, "matching_on_call", |app| {
+        matching(app, "R-2026-0004");
+        press(app, "j");
+    });
+}

@@ -14,6 +14,10 @@ pub struct Contact {
     pub email: String,
     pub referent: String,
     pub referent_name: String,
+    /// Whom to call at the service outside office hours: its public
+    /// directory data, like its phone (none recorded: `None`).
+    #[serde(default)]
+    pub on_call: Option<OnCall>,
 }
 
 /// A family as the caller may see it: the shared profile for everyone,

@@ -179,6 +179,13 @@ pub fn family_candidate(c: &Candidate, lang: Lang) -> Doc {
     facts.push(places(c.free_places, lang));
     doc.line(0, Span::plain(facts.join(" · ")));
     doc.line(0, Span::plain(contact_line(&f.contact)));
+    // Whom to call now: the service's phone, and after hours its on-call contact.
+    if !f.contact.phone.is_empty() {
+        doc.line(0, Span::plain(format!("{} {}", L::PhoneWord.get(lang), f.contact.phone)));
+    }
+    if let Some(line) = on_call_line(&f.contact, lang) {
+        doc.line(0, line);
+    }
     if f.stale {
         doc.line(0, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
     }
@@ -339,4 +346,15 @@ fn contact_lines(doc: &mut Doc, c: &Contact, lang: Lang) {
         parts.push(Span::plain(format!("{} {}", L::PhoneWord.get(lang), c.phone)));
     }
     doc.push(Block::Flow { first: 4, next: 4, parts });
+    if let Some(line) = on_call_line(c, lang) {
+        doc.push(Block::Flow { first: 4, next: 4, parts: vec![line] });
+    }
+}
+
+/// Whom to call at the service after hours, when it says:
+/// "reperibilità: Marta Rossi · 035 123456 · lun-ven 17-9".
+pub fn on_call_line(c: &Contact, lang: Lang) -> Option<Span> {
+    let on_call = c.on_call.as_ref()?;
+    let text = super::directory::on_call_text(on_call);
+    Some(Span::new(format!("{}: {text}", L::OnCall.get(lang).to_lowercase()), Tone::Strong))
 }

@@ -26,6 +26,10 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
     head.add(t(L::Contacts), join_nonempty(&[&v.contact.phone, &v.contact.email]));
     head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    if let Some(on_call) = &v.contact.on_call {
+        // Whom another service calls after hours about this record.
+        head.add(t(L::OnCall), super::directory::on_call_text(on_call));
+    }
     doc.fields(head);
     doc.blank();
     match &v.private {
@@ -128,6 +132,10 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     let mut head = Fields::new(0);
     head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
     head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    if let Some(on_call) = &v.contact.on_call {
+        // Whom another service calls after hours about this record.
+        head.add(t(L::OnCall), super::directory::on_call_text(on_call));
+    }
     doc.fields(head);
     doc.blank();
     match &v.identity {
@@ -268,6 +276,9 @@ fn contact_rows(b: &mut Fields, side: &str, c: &crate::api::Contact, lang: Lang)
     b.add(t(CardWords::Phone), c.phone.clone());
     b.add(t(CardWords::Email), c.email.clone());
     b.add(t(CardWords::Referent), format!("{} ({})", c.referent_name, c.referent));
+    if let Some(on_call) = &c.on_call {
+        b.add(L::OnCall.get(lang), super::directory::on_call_text(on_call));
+    }
 }
 
 /// The proposal, with `card` (the card's sections) between its fields and its steps.
