@@ -65,11 +65,8 @@ pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
         let codes: Vec<String> = r.group.iter().map(|c| c.to_string()).collect();
         b.add(t(L::Siblings), format!("{} ({})", codes.join(", "), t(L::ToBePlacedTogether)));
     }
-    if let Urgency::Emergency { needed_by } = p.urgency {
-        b.add_spans(
-            t(L::Urgency),
-            vec![Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning)],
-        );
+    if p.is_emergency() {
+        b.add_spans(t(L::Urgency), vec![super::record::urgency_span(n, lang)]);
     }
     if !p.special_needs.is_empty() {
         let labels: Vec<&str> = p.special_needs.iter().map(|n| n.label(lang)).collect();
@@ -151,8 +148,8 @@ pub fn family_ranking(r: &FamilyRanking, lang: Lang) -> Doc {
         ];
         head.extend(distance(&c.criteria, lang).map(Span::plain));
         head.push(Span::plain(np.kind.label(lang)));
-        if let Urgency::Emergency { needed_by } = np.urgency {
-            head.push(Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning));
+        if np.is_emergency() {
+            head.push(super::record::urgency_span(n, lang));
         }
         doc.push(Block::Flow { first: 0, next: 4, parts: head });
         if c.group.len() > 1 {

@@ -237,7 +237,7 @@ pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode,
             ));
             let mut b = Fields::wrapped(2);
             b.add(t(L::Kind), p.kind.label(lang));
-            b.add(t(L::Urgency), urgency_text(&p.urgency, lang));
+            b.add_spans(t(L::Urgency), vec![urgency_span(n, lang)]);
             b.add(t(L::DesiredStart), p.desired_start.map(format_date).unwrap_or_default());
             let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
             b.add(t(L::SpecialNeeds), needs.join(", "));
