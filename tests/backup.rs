@@ -774,3 +774,50 @@ fn a_version_5_header_over_a_need_with_time_slots_is_refused_at_its_line() {
     }
     assert!(target.store().is_empty());
 }
+
+/// A bank written before the languages vocabulary: free-text languages
+/// restore as they were and stay through an edit that sends them back
+/// unchanged (stored then by their canonical name where the vocabulary
+/// knows them); a language newly typed must be known.
+#[test]
+fn languages_written_before_the_vocabulary_restore_and_survive_an_edit_that_keeps_them() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let family = nth(&lines, "family", 0);
+    edit(&mut lines[family], |v| {
+        v["family"]["record"]["profile"]["languages"] = json!(["Arabic", "dialetto bergamasco"])
+    });
+    reseal(&mut lines);
+    let (_dir, bank) = new_bank();
+    import(&bank, &lines).unwrap();
+    let code = FamilyCode::new(2026, 1);
+    let get = || match ask(&bank, ANNA, Request::FamilyGet { code }) {
+        Ok(Reply::Family(v)) => v,
+        other => panic!("expected Family, got {other:?}"),
+    };
+    let v = get();
+    assert_eq!(v.profile.languages, ["Arabic", "dialetto bergamasco"], "restored as written");
+
+    // A new unknown language is refused; the old one beside it is not.
+    let mut input = v.as_input();
+    input.profile.languages.push("klingon".into());
+    match ask(&bank, ANNA, Request::FamilyUpdate { code, base_revision: v.revision, input }) {
+        Err(BankError::Invalid(problems)) => assert_eq!(
+            problems,
+            vec![Problem::new(
+                Field::ProfileLanguages.at(2),
+                Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] }
+            )]
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    // Another field changed, the languages sent back as shown: saved.
+    let mut input = v.as_input();
+    input.profile.max_children = 2;
+    match ask(&bank, ANNA, Request::FamilyUpdate { code, base_revision: v.revision, input }) {
+        Ok(Reply::Saved(_)) => {}
+        other => panic!("expected Saved, got {other:?}"),
+    }
+    assert_eq!(get().profile.languages, ["arabo", "dialetto bergamasco"]);
+}

@@ -5,12 +5,15 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use banca::api::{Reply, Request};
 use banca::bank::Bank;
 use banca::i18n::Lang;
-use banca::model::{ClosingReason, FamilyCode, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role};
+use banca::model::{
+    ClosingReason, FamilyCode, LegalBasis, NeedCode, NeedStatus, ProposalCode, ProposalStatus, Role, TimeSlot,
+};
 use banca::tui::{draw_to_string, InProcess};
 use common::tui::*;
 use common::*;
@@ -460,4 +463,57 @@ fn a_multi_choice_field_shows_every_option_with_its_tick() {
     for label in &labels[1..] {
         assert!(frame.contains(&format!("[ ] {label}")), "{label} shown, not ticked:\n{frame}");
     }
+}
+
+#[test]
+fn a_need_takes_its_time_slots_and_an_art_403_order_from_the_form() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3n");
+    press(&mut app, "Lia");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Esempio");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "03/04/2019");
+    keys(&mut app, KeyCode::Tab, 3);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    // The legal basis (field 10): left of consensuale comes art. 403, then its date (13).
+    to_field(&mut app, 5);
+    key(&mut app, KeyCode::Left);
+    to_field(&mut app, 3);
+    press(&mut app, "21/11/2026");
+    // The time slots (16): feriali and pomeriggi ticked.
+    to_field(&mut app, 3);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Char(' '));
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("art. 403 c.c. (collocamento d'urgenza)"), "{frame}");
+    assert!(frame.contains("[x] giorni feriali") && frame.contains("[x] pomeriggi"), "{frame}");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: R-2026-0006"), "{frame}");
+    let need = fx.need(ANNA, NeedCode::new(2026, 6));
+    assert_eq!(need.placement.legal, LegalBasis::Art403 { ordered_on: time::macros::date!(2026 - 11 - 21) });
+    assert_eq!(need.placement.time_slots, BTreeSet::from([TimeSlot::Weekdays, TimeSlot::Afternoons]));
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("disposto il 21/11/2026") && frame.contains("giorni feriali, pomeriggi"), "{frame}");
+}
+
+#[test]
+fn a_family_period_ending_before_it_starts_is_refused_on_its_field() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    new_family_up_to_comune(&mut app);
+    // Available from (23) and until (24).
+    to_field(&mut app, 23 - COMUNE);
+    press(&mut app, "01/03/2027");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "28/02/2027");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("non può essere precedente a «disponibile dal»"), "{frame}");
 }

@@ -70,6 +70,16 @@ fn long(n: usize) -> String {
     "x".repeat(n)
 }
 
+/// As many languages as a list may hold, all of the vocabulary, the first
+/// written `MAX_LANGUAGE` characters long ("lingua" then spaces: the
+/// vocabulary folds them).
+fn languages_at_max() -> Vec<String> {
+    let first = format!("lingua{}dei segni italiana", " ".repeat(limits::MAX_LANGUAGE - 24));
+    assert_eq!(first.chars().count(), limits::MAX_LANGUAGE);
+    let others = languages::Language::all().skip(1).take(limits::MAX_LANGUAGES - 1).map(|l| l.name().to_string());
+    std::iter::once(first).chain(others).collect()
+}
+
 fn range(min: i64, max: i64) -> Reason {
     Reason::OutOfRange { min, max }
 }
@@ -282,6 +292,18 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
             |f| f.profile.languages = vec![long(41)],
             "profile.languages[0]",
             too_long(40),
+        ),
+        family_case(
+            "a language is one the vocabulary knows, and a slip gets the closest",
+            |f| f.profile.languages = vec!["italiano".into(), "Arabbo".into()],
+            "profile.languages[1]",
+            Reason::UnknownLanguage { given: "Arabbo".into(), suggestions: vec!["arabo".into()] },
+        ),
+        family_case(
+            "a language nothing resembles gets no suggestion",
+            |f| f.profile.languages = vec!["klingon".into()],
+            "profile.languages[0]",
+            Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
         ),
         family_case(
             "a distance is at least 1 km",
@@ -757,6 +779,21 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             |n| n.placement.languages = vec!["".into()],
             "placement.languages[0]",
             Reason::Required,
+        ),
+        need_case(
+            "a child's language is one the vocabulary knows",
+            |n| n.placement.languages = vec!["rumenno".into()],
+            "placement.languages[0]",
+            Reason::UnknownLanguage { given: "rumenno".into(), suggestions: vec!["rumeno".into()] },
+        ),
+        need_case(
+            "a nationality is not a language: the languages spoken there are suggested",
+            |n| n.placement.languages = vec!["marocchino".into()],
+            "placement.languages[0]",
+            Reason::UnknownLanguage {
+                given: "marocchino".into(),
+                suggestions: vec!["arabo".into(), "berbero".into(), "tashelhit".into(), "tarifit".into()],
+            },
         ),
         need_case(
             "a language fits 40 characters",
@@ -1338,7 +1375,7 @@ fn limits_hold_at_their_maximum_and_refuse_one_more() {
     at_max.identity.email = format!("{}@example.org", "a".repeat(254 - "@example.org".len()));
     at_max.identity.address = long(200);
     at_max.profile.household.children_birth_years = vec![2010; 20];
-    at_max.profile.languages = vec![long(40); 20];
+    at_max.profile.languages = languages_at_max();
     at_max.profile.notes = long(4000);
     fx.create_family(ANNA, at_max.clone());
 
@@ -1452,7 +1489,7 @@ fn a_needs_limits_hold_at_their_maximum_and_refuse_one_more() {
     at_max.identity.given_name = long(80);
     at_max.identity.family_name = long(80);
     at_max.identity.address = long(200);
-    at_max.placement.languages = vec![long(40); 20];
+    at_max.placement.languages = languages_at_max();
     at_max.placement.cultural_notes = long(1000);
     at_max.placement.notes = long(4000);
     at_max.placement.legal = LegalBasis::Judicial { court: long(120), decree: long(60) };

@@ -104,7 +104,7 @@ pub struct FamilyFields {
     /// Bisogni speciali accolti: disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
     #[arg(long, value_name = "BISOGNI")]
     special_needs: Option<String>,
-    /// Lingue parlate, separate da virgole
+    /// Lingue parlate, separate da virgole, in italiano o in inglese (arabo, rumeno, inglese…); nessuna se omesso
     #[arg(long)]
     languages: Option<String>,
     /// Disponibilità di tempo: tempo_pieno, feriali, pomeriggi, weekend, vacanze, su_chiamata
@@ -200,7 +200,7 @@ fn add(s: &Session, fields: FamilyFields) -> CliResult {
             max_children: 1,
             siblings_accepted: false,
             special_needs_accepted: Default::default(),
-            languages: vec!["italiano".into()],
+            languages: Vec::new(),
             time_slots: Default::default(),
             max_distance_km: None,
             training_completed_on: None,

@@ -37,11 +37,13 @@ macro_rules! errln {
 }
 
 mod admin;
+mod available;
 mod directory;
 mod doctor;
 mod family;
 mod find;
 mod history;
+mod language;
 mod matching;
 mod need;
 mod parse;
@@ -133,6 +135,9 @@ pub enum Command {
     Need(need::NeedCommand),
     /// Abbinamento: famiglie candidate per una richiesta, con il perché
     Match(matching::MatchArgs),
+    /// Famiglie disponibili per un profilo (la telefonata), senza registrare nulla
+    #[command(after_help = "Esempio: banca available --age 6 --sex m --slots weekend --near Dalmine --km 5")]
+    Available(available::AvailableArgs),
     /// Propone una famiglia per una richiesta al servizio della famiglia
     Propose(proposal::ProposeArgs),
     /// Una proposta di abbinamento: vederla e farla avanzare
@@ -168,6 +173,8 @@ pub enum Command {
     Ambit(directory::AmbitCommand),
     /// Cerca un comune per nome o codice ISTAT; con --to dà la distanza
     Comune(admin::ComuneArgs),
+    /// Le lingue che la banca conosce (nomi italiani e inglesi, altre grafie), o che lingua è un nome
+    Language(language::LanguageArgs),
     /// Esporta tutta la banca in JSON Lines (backup)
     Export {
         /// File da scrivere ("-" per lo standard output)
@@ -365,6 +372,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         #[cfg(not(feature = "demo"))]
         Command::Demo(args) => admin::demo(settings, args),
         Command::Comune(args) => admin::comune(settings, args),
+        Command::Language(args) => language::run(settings, args),
         Command::Import { file } => admin::import(settings, &file, &mut |bank, chunks| {
             crate::server::entry::restore_new_bank(bank, &settings.config, &file, chunks)
         }),
@@ -381,6 +389,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Family(c) => family::run(&s, c),
                 Command::Need(c) => need::run(&s, c),
                 Command::Match(args) => matching::run(&s, args),
+                Command::Available(args) => available::run(&s, args),
                 Command::Propose(args) => proposal::propose(&s, args),
                 Command::Proposal(c) => proposal::run(&s, c),
                 Command::Proposals(args) => proposal::list(&s, args),
@@ -396,6 +405,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Init(_)
                 | Command::Demo(_)
                 | Command::Comune(_)
+                | Command::Language(_)
                 | Command::Import { .. }
                 | Command::Serve(_)
                 | Command::Show { .. }

@@ -108,7 +108,7 @@ pub struct NeedFields {
     /// disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
     #[arg(long)]
     special_needs: Option<String>,
-    /// Lingue parlate dal minore
+    /// Lingue parlate dal minore, separate da virgole (arabo, rumeno…); nessuna se omesso
     #[arg(long)]
     languages: Option<String>,
     /// Note culturali o religiose
@@ -207,7 +207,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
             desired_start: None,
             duration_months: None,
             special_needs: Default::default(),
-            languages: vec!["italiano".into()],
+            languages: Vec::new(),
             cultural_notes: String::new(),
             comune: ComuneCode::from_u32(0),
             origin_comune: None,

@@ -7,11 +7,13 @@ use crate::i18n::Catalogue;
 pub const CATALOGUES: &[Catalogue] = &[
     super::MainWords::CATALOGUE,
     super::admin::AdminWords::CATALOGUE,
+    super::available::AvailableWords::CATALOGUE,
     super::session::SessionWords::CATALOGUE,
     super::doctor::DoctorWords::CATALOGUE,
     super::family::FamilyWords::CATALOGUE,
     super::find::FindWords::CATALOGUE,
     super::history::HistoryWords::CATALOGUE,
+    super::language::LanguageWords::CATALOGUE,
     super::need::NeedWords::CATALOGUE,
     super::parse::ParseWords::CATALOGUE,
     super::placement::PlacementWords::CATALOGUE,

@@ -132,10 +132,14 @@ const LANGUAGES: &[(&str, u32)] = &[
     ("francese", 18),
     ("spagnolo", 14),
     ("arabo", 8),
-    ("romeno", 7),
+    ("rumeno", 7),
     ("albanese", 6),
     ("ucraino", 4),
     ("cinese", 3),
+    ("russo", 3),
+    // Some families come from where the unaccompanied minors do.
+    ("bengalese", 2),
+    ("tigrino", 1),
 ];
 
 const PETS: &[(&str, u32)] = &[

@@ -190,6 +190,7 @@ fn every_record_is_valid_and_consistent() {
         assert_eq!(f.code.year as i32, f.meta.created_at.year());
         assert!(matches!(province(f.profile.comune), Some("BG" | "MI")));
         assert!(f.profile.languages.first().is_some_and(|l| l == "italiano"));
+        assert!(f.profile.languages.iter().all(|l| is_vocabulary_name(l)), "{}: {:?}", f.code, f.profile.languages);
     }
     let needs: BTreeMap<NeedCode, &Need> = s.needs.iter().map(|(_, n)| (n.code, n)).collect();
     for (rev, n) in &s.needs {
@@ -201,6 +202,10 @@ fn every_record_is_valid_and_consistent() {
             placement: n.placement.clone(),
         };
         assert_eq!(input.validate_since(&cx, Some(&n.placement)).into_vec(), vec![], "{}", n.code);
+        // Only children from abroad name languages; an Italian child none.
+        let langs = &n.placement.languages;
+        assert!(langs.iter().all(|l| is_vocabulary_name(l)), "{}: {langs:?}", n.code);
+        assert!(langs.is_empty() || langs.iter().any(|l| l != "italiano"), "{}: {langs:?}", n.code);
         assert!(referent_ok(n.service, &n.referent) && referent_ok(n.service, &n.meta.created_by), "{}", n.code);
         assert!(n.meta.created_at <= n.meta.updated_at && n.meta.updated_at <= latest, "{}", n.code);
         assert_eq!(*rev == 1, n.meta.created_at == n.meta.updated_at, "{}: {n:?}", n.code);
@@ -492,4 +497,9 @@ fn every_line_of_a_demo_is_within_the_bounds_a_restore_checks() {
         let problems = Bounded::bounds(&line);
         assert!(problems.is_empty(), "{problems:?} in {}", line.to_json());
     }
+}
+
+/// The canonical name of a language of the vocabulary, as records store it.
+fn is_vocabulary_name(l: &str) -> bool {
+    crate::model::languages::canonical(l).is_some_and(|c| c.name() == l)
 }

@@ -73,6 +73,7 @@ mod tests {
             Reason::SiblingClosed { code: s() },
             Reason::UnknownService { code: s() },
             Reason::UnknownAmbit { name: s() },
+            Reason::UnknownDistrict { name: s() },
             Reason::UnknownOperator { user: s() },
             Reason::ReferentNotInService { user: s(), service: s() },
             Reason::ReferentInactive { user: s() },
@@ -100,6 +101,8 @@ mod tests {
                 ceased_on: time::macros::date!(2003 - 02 - 04),
             },
             Reason::DeadlinePassed { on: time::macros::date!(2026 - 03 - 01) },
+            Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] },
+            Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));
@@ -132,6 +135,13 @@ mod tests {
                 Lang::It
             ),
             "codice fiscale: le lettere del cognome non corrispondono a ROSSI (RSS)"
+        );
+        let arabbo =
+            Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into(), "serbo".into()] };
+        assert_eq!(describe_reason(&arabbo, Lang::It), "lingua sconosciuta: «arabbo»; forse: arabo, serbo");
+        assert_eq!(
+            describe_reason(&arabbo, Lang::En),
+            "unknown language: \"arabbo\"; perhaps: arabo (Arabic), serbo (Serbian)"
         );
         assert!(
             describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)")

@@ -46,6 +46,7 @@ catalogue!(
         SiblingClosed => "{code} è chiusa", "{code} is closed";
         UnknownService => "il servizio {code} non esiste o non è attivo", "service {code} does not exist or is not active";
         UnknownAmbit => "l'ambito «{name}» non esiste", "ambit \"{name}\" does not exist";
+        UnknownDistrict => "il presidio «{name}» non esiste", "district \"{name}\" does not exist";
         UnknownOperator => "l'operatore {user} non esiste", "operator {user} does not exist";
         ReferentNotInService => "{user} non è un operatore del servizio {service}", "{user} is not an operator of service {service}";
         ReferentInactive => "l'operatore {user} è disattivato", "operator {user} is deactivated";
@@ -75,6 +76,9 @@ catalogue!(
             "birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})";
         DeadlinePassed => "il {on} è già passato: un pronto intervento si chiede per oggi o per una data futura",
             "{on} has already passed: an emergency is asked for today or a later date";
+        UnknownLanguage => "lingua sconosciuta: «{given}»; forse: {suggestions}", "unknown language: \"{given}\"; perhaps: {suggestions}";
+        UnknownLanguageNoGuess => "lingua sconosciuta: «{given}»; scrivere il nome in italiano o in inglese (es. arabo, rumeno, inglese)",
+            "unknown language: \"{given}\"; write its Italian or English name (e.g. arabo, rumeno, English)";
         BadFilterValue => "«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)",
             "\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)";
         // The conditions a `RequiredWhen` or `NotExpected` names.
@@ -136,6 +140,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::SiblingClosed { code } => W::SiblingClosed.fill(lang, &[("code", code)]),
         Reason::UnknownService { code } => W::UnknownService.fill(lang, &[("code", code)]),
         Reason::UnknownAmbit { name } => W::UnknownAmbit.fill(lang, &[("name", name)]),
+        Reason::UnknownDistrict { name } => W::UnknownDistrict.fill(lang, &[("name", name)]),
         Reason::UnknownOperator { user } => W::UnknownOperator.fill(lang, &[("user", user)]),
         Reason::ReferentNotInService { user, service } => {
             W::ReferentNotInService.fill(lang, &[("user", user), ("service", service)])
@@ -171,6 +176,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::UnknownBirthplace { code } => W::UnknownBirthplace.fill(lang, &[("code", code)]),
         Reason::BirthplaceCeased { code, place, ceased_on } => W::BirthplaceCeased
             .fill(lang, &[("code", code), ("place", place), ("on", &crate::model::dates::format_date(*ceased_on))]),
+        Reason::UnknownLanguage { given, suggestions } => unknown_language_text(given, suggestions, lang),
         Reason::BadFilterValue { filter, value } => {
             W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
         }
@@ -178,6 +184,22 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
             W::DeadlinePassed.fill(lang, &[("on", &crate::model::dates::format_date(*on))])
         }
     }
+}
+
+/// "lingua sconosciuta: «arabbo»; forse: arabo"; in English the
+/// suggestions with their English names: "perhaps: arabo (Arabic)".
+fn unknown_language_text(given: &str, suggestions: &[String], lang: Lang) -> String {
+    if suggestions.is_empty() {
+        return ReasonWords::UnknownLanguageNoGuess.fill(lang, &[("given", &given)]);
+    }
+    let named: Vec<String> = suggestions
+        .iter()
+        .map(|s| match (lang, crate::model::languages::canonical(s)) {
+            (Lang::En, Some(l)) => format!("{} ({})", l.name(), l.english()),
+            _ => s.clone(),
+        })
+        .collect();
+    ReasonWords::UnknownLanguage.fill(lang, &[("given", &given), ("suggestions", &named.join(", "))])
 }
 
 fn condition_text(condition: &str, lang: Lang) -> String {

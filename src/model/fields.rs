@@ -117,7 +117,7 @@ fields! {
     Notes: "notes", "note", "notes", "notes", multi_line;
     Active: "active", "attivo", "active", "active";
     OnCall: "on_call", "reperibilità", "on-call contact", -;
-    OnCallName: "on_call.name", "reperibile", "on-call name", "on-call-name";
+    OnCallName: "on_call.name", "nome del reperibile", "on-call name", "on-call-name";
     OnCallPhone: "on_call.phone", "telefono di reperibilità", "on-call phone", "on-call-phone";
     OnCallHours: "on_call.hours", "orari di reperibilità", "on-call hours", "on-call-hours";
     Comuni: "comuni", "comuni", "comuni", "comuni";
@@ -166,7 +166,7 @@ fields! {
     Sex: "placement.sex", "sesso", "sex", "sex";
     Siblings: "placement.siblings", "fratelli", "siblings", "siblings";
     PlacementKind: "placement.kind", "tipo di affido", "kind of placement", "kind";
-    Legal: "placement.legal", "consensuale/giudiziale", "consensual/judicial", "legal";
+    Legal: "placement.legal", "base giuridica", "legal basis", "legal";
     Court: "placement.legal.court", "tribunale", "court", "court";
     Decree: "placement.legal.decree", "decreto", "decree", "decree";
     OrderedOn: "placement.legal.ordered_on", "data del provvedimento (art. 403)", "date of the art. 403 order", "ordered-on";

@@ -13,13 +13,16 @@
 //! cinese, which here means Mandarin; Kabyle, Tashelhit and Tarifit are not
 //! one "berbero"; Sorani and Kurmanji are not one "curdo"; serbo, croato,
 //! bosniaco and montenegrino stay four, as their speakers name them).
-//! A bare nationality ("marocchino") is not a language and is not an
-//! alias: the refusal suggests the languages it is part of.
+//! A nationality ("marocchino") is not a language and is not an alias:
+//! its refusal suggests the languages people of that country speak.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::fields::Field;
 use super::fold::fold_char;
+use super::limits::{MAX_LANGUAGE, MAX_LANGUAGES};
+use super::problem::{Problems, Reason};
 use super::Lang;
 
 /// One language of the vocabulary: a handle on its row of the table.
@@ -189,12 +192,47 @@ const TABLE: &[Row] = &[
     row("quechua", "Quechua", &["quichua"]),
 ];
 
+/// A nationality is not a language, but the refusal of one suggests the
+/// languages most people of that country in Italy speak (main ones first).
+const NATIONALITIES: &[(&str, &[&str])] = &[
+    ("marocchino", &["arabo", "berbero", "tashelhit", "tarifit"]),
+    ("algerino", &["arabo", "cabilo", "francese"]),
+    ("tunisino", &["arabo"]),
+    ("egiziano", &["arabo"]),
+    ("libico", &["arabo"]),
+    ("sudanese", &["arabo"]),
+    ("siriano", &["arabo", "curdo"]),
+    ("iracheno", &["arabo", "sorani", "kurmanji"]),
+    ("iraniano", &["persiano"]),
+    ("afghano", &["persiano", "pashto"]),
+    ("pakistano", &["urdu", "punjabi", "pashto"]),
+    ("indiano", &["punjabi", "hindi", "malayalam", "tamil", "gujarati"]),
+    ("bangladese", &["bengalese"]),
+    ("srilankese", &["singalese", "tamil"]),
+    ("eritreo", &["tigrino", "tigre", "arabo"]),
+    ("etiope", &["amarico", "oromo", "tigrino"]),
+    ("senegalese", &["wolof", "fula", "serer", "francese"]),
+    ("gambiano", &["mandinka", "wolof", "fula", "soninke"]),
+    ("maliano", &["bambara", "fula", "soninke", "francese"]),
+    ("guineano", &["fula", "malinke", "susu", "francese"]),
+    ("ivoriano", &["francese", "dioula", "baoule"]),
+    ("ghanese", &["akan", "ewe", "ga", "inglese"]),
+    ("nigeriano", &["pidgin nigeriano", "edo", "igbo", "yoruba", "hausa"]),
+    ("sierraleonese", &["krio", "mende", "temne"]),
+    ("camerunense", &["francese", "inglese"]),
+    ("congolese", &["lingala", "francese", "swahili"]),
+    ("kosovaro", &["albanese", "serbo"]),
+    ("peruviano", &["spagnolo", "quechua"]),
+    ("ecuadoriano", &["spagnolo"]),
+    ("brasiliano", &["portoghese"]),
+];
+
 // A `Language` is a `u8` index into the table.
 const _: () = assert!(TABLE.len() <= u8::MAX as usize);
 
 impl Language {
     /// Every language of the vocabulary, Italian first.
-    pub fn all() -> impl Iterator<Item = Language> {
+    pub fn all() -> impl ExactSizeIterator<Item = Language> + Clone {
         (0..TABLE.len()).map(|i| Language(i as u8))
     }
 
@@ -260,8 +298,9 @@ pub fn same(a: &str, b: &str) -> bool {
     key_of(a) == key_of(b)
 }
 
-/// The closest few languages to an unknown `input`, best first: names it
-/// begins or is part of, then names within a letter or two of it.
+/// The closest few languages to an unknown `input`, best first: for a
+/// nationality its languages; else names it begins or is part of, then
+/// names within a letter or two of it.
 pub fn suggestions(input: &str) -> Vec<Language> {
     const MAX: usize = 3;
     let key = key_of(input);
@@ -269,6 +308,10 @@ pub fn suggestions(input: &str) -> Vec<Language> {
     let len = given.chars().count();
     if len == 0 {
         return Vec::new();
+    }
+    let masculine = given.strip_suffix('a').map(|stem| format!("{stem}o"));
+    if let Some((_, spoken)) = NATIONALITIES.iter().find(|(n, _)| *n == given || masculine.as_deref() == Some(*n)) {
+        return spoken.iter().filter_map(|l| canonical(l)).collect();
     }
     // Edits forgiven: one in a short word, two from 6 letters, three from 10.
     let allowed = match len {
@@ -283,6 +326,9 @@ pub fn suggestions(input: &str) -> Vec<Language> {
             Some((0, k.len() - given.len()))
         } else if len >= 4 && k.contains(given) {
             Some((1, k.len() - given.len()))
+        } else if k.len() >= 5 && given.contains(k.as_str()) {
+            // "serbo-croato": serbo, croato.
+            Some((1, given.len() - k.len()))
         } else {
             let d = edit_distance(given, k);
             (d <= allowed).then_some((2, d))
@@ -294,7 +340,59 @@ pub fn suggestions(input: &str) -> Vec<Language> {
     }
     let mut out: Vec<(Language, (u8, usize))> = best.into_iter().collect();
     out.sort_by_key(|(l, rank)| (*rank, *l));
-    out.into_iter().take(MAX).map(|(l, _)| l).collect()
+    // Only as good as the best, or one edit worse: "cingalesse" is singalese, not inglese.
+    let Some(&(_, (kind, edits))) = out.first() else { return Vec::new() };
+    out.into_iter()
+        .take_while(|(_, rank)| rank.0 == kind && (kind < 2 || rank.1 <= edits + 1))
+        .take(MAX)
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// Checks a record's list of languages (`field`): at most `MAX_LANGUAGES`,
+/// each visible plain text of at most `MAX_LANGUAGE` characters and, when
+/// it is, a language of the vocabulary or one already on the record
+/// (`stored`, see `refusal`).
+pub fn check_list(p: &mut Problems, field: Field, languages: &[String], stored: &[String]) {
+    p.limit_count(field, languages.len(), MAX_LANGUAGES);
+    for (i, l) in languages.iter().enumerate().take(MAX_LANGUAGES) {
+        let found = p.as_slice().len();
+        p.require_text(field.at(i), l, MAX_LANGUAGE);
+        if p.as_slice().len() == found {
+            if let Some(reason) = refusal(l, stored) {
+                p.push(field.at(i), reason);
+            }
+        }
+    }
+}
+
+/// Why `given`, one language of a record's list, is refused: unknown to
+/// the vocabulary and not already on the record (`before`: what the record
+/// held). A language stored before the vocabulary existed stays as it is
+/// when the record is saved again, so fixing another field never forces a
+/// decision about it; a new or changed one must be known.
+pub fn refusal(given: &str, before: &[String]) -> Option<Reason> {
+    if canonical(given).is_some() || before.iter().any(|b| same(b, given)) {
+        return None;
+    }
+    Some(Reason::UnknownLanguage {
+        given: given.trim().to_string(),
+        suggestions: suggestions(given).into_iter().map(|l| l.name().to_string()).collect(),
+    })
+}
+
+/// A list of languages as records store them: canonical names where the
+/// vocabulary knows them (an older free text stays as typed, lower case),
+/// trimmed, without blanks or repeats.
+pub fn normalized(languages: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in languages {
+        let l = canonical_name(l).into_owned();
+        if !l.is_empty() && !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
 }
 
 /// Every name and alias, folded, to its language.
@@ -476,7 +574,10 @@ mod tests {
         assert_eq!(names("arabbo").first(), Some(&"arabo"));
         assert_eq!(names("rumenno").first(), Some(&"rumeno"));
         assert_eq!(names("albaneze").first(), Some(&"albanese"));
-        assert_eq!(names("marocchino"), vec!["arabo"]);
+        assert_eq!(names("marocchino"), vec!["arabo", "berbero", "tashelhit", "tarifit"]);
+        assert_eq!(names("Nigeriana"), vec!["pidgin nigeriano", "edo", "igbo", "yoruba", "hausa"]);
+        assert_eq!(names("serbo-croato"), vec!["croato", "serbo"]);
+        assert_eq!(names("cingalesse"), vec!["singalese"]);
         assert_eq!(names("bengal").first(), Some(&"bengalese"));
         assert!(names("ucrainao").contains(&"ucraino"));
         assert!(names("xq").is_empty());
@@ -485,10 +586,35 @@ mod tests {
     }
 
     #[test]
+    fn a_nationality_is_no_language_and_suggests_real_ones() {
+        for (nationality, spoken) in NATIONALITIES {
+            assert_eq!(canonical(nationality), None, "{nationality} is not a language");
+            for l in *spoken {
+                assert_eq!(name(l), Some(*l), "{nationality}: {l} is a canonical name");
+            }
+        }
+    }
+
+    #[test]
     fn a_stored_text_compares_by_its_canonical_name() {
         assert_eq!(canonical_name("Arabic"), "arabo");
         assert_eq!(canonical_name(" Dialetto Bergamasco "), "dialetto bergamasco");
         assert!(same("Arabbo", "arabbo "));
         assert!(!same("arabo", "arabbo"));
+    }
+
+    #[test]
+    fn only_a_new_unknown_language_is_refused() {
+        assert_eq!(refusal("Arabic", &[]), None);
+        assert_eq!(
+            refusal(" arabbo ", &[]),
+            Some(Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] })
+        );
+        // Stored before the vocabulary, sent back unchanged: kept.
+        assert_eq!(refusal("Arabbo", &["arabbo".to_string()]), None);
+        assert_eq!(
+            normalized(&["Arabic".into(), " arabo ".into(), "Dialetto bergamasco".into(), " ".into()]),
+            vec!["arabo".to_string(), "dialetto bergamasco".to_string()]
+        );
     }
 }

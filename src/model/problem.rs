@@ -77,6 +77,10 @@ pub enum Reason {
     UnknownAmbit {
         name: String,
     },
+    /// No ambito of the bank has a presidio of this name.
+    UnknownDistrict {
+        name: String,
+    },
     UnknownOperator {
         user: String,
     },
@@ -162,6 +166,12 @@ pub enum Reason {
     /// one sent again unchanged stays: it is marked overdue instead).
     DeadlinePassed {
         on: time::Date,
+    },
+    /// A language the vocabulary (`model::languages`) does not know, as
+    /// typed, with the canonical names of the closest few (maybe none).
+    UnknownLanguage {
+        given: String,
+        suggestions: Vec<String>,
     },
 }
 

@@ -1141,7 +1141,7 @@ mod tests {
         assert_eq!(form.fields[1].error.as_deref(), Some("tribunale: obbligatorio"));
         assert_eq!(form.focus, 1);
         form.set_problems(&[Problem::new(Field::Legal, Reason::Required)], Lang::It);
-        assert_eq!(form.fields[0].error.as_deref(), Some("consensuale/giudiziale: obbligatorio"));
+        assert_eq!(form.fields[0].error.as_deref(), Some("base giuridica: obbligatorio"));
         assert_eq!(form.fields[1].error, None);
     }
 
