@@ -334,6 +334,48 @@ fn a_list_cut_short_by_its_limit_says_how_many_there_are_in_all() {
     assert!(out.contains("3 famiglie") && !out.contains(" di 3"), "the whole list needs no total:\n{out}");
 }
 
+#[test]
+fn whom_to_call_at_6_pm_is_shown_beside_every_candidate_of_a_service_with_an_on_call_contact() {
+    let bank = Bank::new();
+    let family = bank.family("osio sotto", "3-10", "oggi");
+    let need = bank.need();
+    bank.run(&[
+        "service",
+        "edit",
+        "S-002",
+        "--on-call-name",
+        "Marta Reperibile",
+        "--on-call-phone",
+        "035 999 0000",
+        "--on-call-hours",
+        "lun-ven 17-9, festivi 24h",
+    ])
+    .success();
+    let on_call = "Marta Reperibile · 035 999 0000 · lun-ven 17-9, festivi 24h";
+
+    // The ranking: under the family's service, its phone and, after hours, whom to call.
+    let out = bank.stdout(&["match", &need]);
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines.iter().position(|l| l.contains(&format!(" 1. {family}"))).unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(lines[at + 1].trim(), "S-002 Servizio Affidi Ambito di Bergamo", "{out}");
+    assert!(lines[at + 2].contains("tel. 035"), "{out}");
+    assert_eq!(lines[at + 3].trim(), format!("reperibilità: {on_call}"), "{out}");
+    let en = bank.stdout(&["--lang", "en", "match", &need]);
+    assert!(en.contains(&format!("on call: {on_call}")), "{en}");
+    let json: serde_json::Value = serde_json::from_str(&bank.stdout(&["--json", "match", &need])).unwrap();
+    assert_eq!(json["candidates"][0]["family"]["contact"]["on_call"]["name"], "Marta Reperibile");
+
+    // The family's card and the proposal's contacts, for the child's service.
+    let card = bank.stdout(&["family", "show", &family]);
+    assert!(card.lines().any(|l| l.starts_with("Reperibilità") && l.ends_with(on_call)), "{card}");
+    let proposal = bank.propose(&need, &family);
+    let card = bank.stdout(&["proposal", "show", &proposal]);
+    let words = card.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(&format!("Reperibilità {on_call}")), "{card}");
+    // S-001 recorded none: its side shows no such line.
+    assert_eq!(card.matches("Reperibilità").count(), 1, "{card}");
+}
+
 /// The phone call in one command: a boy of six, weekends, near Dalmine
 /// within 5 km, residential. Osio Sotto (3,9 km) offers full time, which
 /// covers weekends; Zanica (6,2 km) is beyond the radius; Dalmine takes

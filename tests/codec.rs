@@ -327,6 +327,14 @@ fn step_cause() -> impl Strategy<Value = StepCause> {
             proposal: ProposalCode::new(py, pn),
             placement: PlacementCode::new(ay, an),
         }),
+        (family_code(), any::<bool>(), code()).prop_map(|(family, placed, (y, n))| StepCause::NoPlaceLeft {
+            family,
+            by: if placed {
+                PlaceTaker::Placement(PlacementCode::new(y, n))
+            } else {
+                PlaceTaker::Proposal(ProposalCode::new(y, n))
+            },
+        }),
     ]
 }
 
@@ -1021,6 +1029,29 @@ fn sample_withdrawn_proposal() -> Proposal {
 fn a_proposal_stored_by_format_version_2_still_reads_the_same() {
     // Version 2 gives each step its cause: none for an operator's step.
     golden_of("proposal", 2, 5, &sample_withdrawn_proposal());
+}
+
+/// Withdrawn by the race for a family's last place: once by an acceptance,
+/// once by a placement (a cause appended to version 2, which is unchanged).
+fn sample_no_place_left_proposal() -> Proposal {
+    let mut p = sample_withdrawn_proposal();
+    p.steps.truncate(1);
+    for by in [PlaceTaker::Proposal(ProposalCode::new(2026, 9)), PlaceTaker::Placement(PlacementCode::new(2026, 5))] {
+        p.steps.push(ProposalStep {
+            status: ProposalStatus::Withdrawn,
+            at: T1,
+            by: "bruno".into(),
+            note: String::new(),
+            cause: Some(StepCause::NoPlaceLeft { family: p.family, by }),
+        });
+    }
+    p
+}
+
+#[test]
+fn a_proposal_withdrawn_for_lack_of_places_is_stored_in_version_2() {
+    // Appending a cause keeps every older cause's bytes (proposal.v2.bin above).
+    golden_of("proposal_no_place", 2, 6, &sample_no_place_left_proposal());
 }
 
 #[test]

@@ -256,3 +256,136 @@ fn records_moved_by_a_placement_start_are_heard_with_their_new_revision() {
     }
     drop(m);
 }
+
+/// `banca ARGS` as `user`, which must succeed: its standard output.
+fn run_ok(m: &Market, user: &str, args: &[&str]) -> String {
+    let out = m.place.banca_as(user, m.group, args);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "banca {args:?} as {user}: {stdout}{stderr}");
+    stdout.into_owned()
+}
+
+/// The proposal code `banca propose` printed first ("Proposta P-…: R-… → F-…").
+fn proposed_code(stdout: &str) -> String {
+    let code = stdout.split_whitespace().nth(1).expect("a code").trim_end_matches(':');
+    ProposalCode::parse(code).unwrap_or_else(|| panic!("no proposal code in {stdout}")).to_string()
+}
+
+#[test]
+fn the_race_for_the_last_place_withdraws_the_loser_and_its_service_hears_and_reads_why() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const F: &str = "em_f"; // S-001: the family's service
+    const W: &str = "em_w"; // S-002: its child wins the last place
+    const L: &str = "em_l"; // S-003: its child loses it
+    let mut m = market("em_race", &[F, W, L], &[(F, S1), (W, S2), (L, S3)]);
+    let mut heard_by_l = m.watch(L);
+    m.until_listening(&mut [&mut heard_by_l]);
+
+    // A family of S-001 with one place; a child of S-002 and one of S-003.
+    let mut family = family_in(S1, ANNA);
+    family.profile.status = FamilyStatus::Approved;
+    family.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+    family.profile.max_children = 1;
+    let family = saved(&mut m.admin, Request::FamilyCreate { input: family }).code;
+    let need_w = saved(&mut m.admin, Request::NeedCreate { input: need_in(S2, BRUNO) }).code;
+    let need_l = saved(&mut m.admin, Request::NeedCreate { input: need_in(S3, ETTORE) }).code;
+
+    // Both services propose the family for their child, each from its own login.
+    let p_w = proposed_code(&run_ok(&m, W, &["propose", &need_w, &family]));
+    let p_l = proposed_code(&run_ok(&m, L, &["propose", &need_l, &family]));
+
+    // The family's service accepts S-002's: the last place is taken, and
+    // S-003's proposal, which no longer fits, is withdrawn in the same step.
+    let accepted = run_ok(&m, F, &["proposal", "accept", &p_w]);
+    assert!(accepted.contains(&format!("Aggiornate anche: {need_w}, {p_l}, {need_l}")), "{accepted}");
+    m.settle(&mut [&mut heard_by_l]);
+    let lines = heard(&heard_by_l);
+    let revisions = |kind: &str, code: &str| -> Vec<u64> {
+        lines.iter().filter(|v| v["kind"] == kind && v["code"] == code).filter_map(|v| v["revision"].as_u64()).collect()
+    };
+    // S-003 hears its proposal withdrawn (rev. 2) and its need back to open (rev. 3), nothing of S-002's.
+    assert_eq!(revisions("proposal", &p_l), [1, 2], "{lines:?}");
+    assert_eq!(revisions("need", &need_l), [1, 2, 3], "{lines:?}");
+    assert_eq!(revisions("proposal", &p_w), Vec::<u64>::new(), "{lines:?}");
+
+    // And reads why on the proposal's card, in its language.
+    // (The card wraps its lines: read as words.)
+    let words = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let card = words(run_ok(&m, L, &["proposal", "show", &p_l]));
+    assert!(card.contains(&format!("la famiglia {family} non ha più posti (proposta {p_w} accettata)")), "{card}");
+    let card = words(run_ok(&m, L, &["--lang", "en", "proposal", "show", &p_l]));
+    assert!(card.contains(&format!("family {family} has no place left (proposal {p_w} accepted)")), "{card}");
+    let need = run_ok(&m, L, &["--lang", "en", "need", "show", &need_l]);
+    assert!(need.starts_with(&format!("{need_l}  open  ·")), "{need}");
+
+    // Proposed again while the family is full, it waits; the placement's start withdraws it.
+    let again = proposed_code(&run_ok(&m, L, &["propose", &need_l, &family]));
+    run_ok(&m, W, &["placement", "start", &p_w, "--start", "02/11/2026"]);
+    let card = words(run_ok(&m, L, &["proposal", "show", &again]));
+    let placement = card
+        .split_whitespace()
+        .find(|w| w.trim_end_matches(')').starts_with("A-"))
+        .map(|w| w.trim_end_matches(')').to_string())
+        .unwrap_or_else(|| panic!("no placement named: {card}"));
+    assert!(card.contains(&format!("la famiglia {family} non ha più posti (affido {placement})")), "{card}");
+    drop(heard_by_l);
+    drop(m);
+}
+
+#[test]
+fn a_child_is_proposed_to_several_families_at_once_and_placed_with_one() {
+    if !as_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    const W: &str = "em_pw"; // S-002: the child's service
+    const F: &str = "em_pf"; // S-001: two families
+    const T: &str = "em_pt"; // S-003: one family
+    let mut m = market("em_multi", &[W, F, T], &[(W, S2), (F, S1), (T, S3)]);
+    let mut heard_by_t = m.watch(T);
+    m.until_listening(&mut [&mut heard_by_t]);
+
+    let mut family = |service, referent: &str, approved: bool| {
+        let mut f = family_in(service, referent);
+        if approved {
+            f.profile.status = FamilyStatus::Approved;
+            f.profile.approved_on = Some(time::macros::date!(2026 - 01 - 10));
+        }
+        f.profile.max_children = 1;
+        saved(&mut m.admin, Request::FamilyCreate { input: f }).code
+    };
+    let (f1, f2, f3) = (family(S1, ANNA, true), family(S3, ETTORE, true), family(S1, ANNA, false));
+    let need = saved(&mut m.admin, Request::NeedCreate { input: need_in(S2, BRUNO) }).code;
+
+    // One command, three families: two proposals sent, the family still under assessment refused, said apart.
+    let out = m.place.banca_as(W, m.group, &["propose", &need, &f1, &f2, &f3]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let sent: Vec<&str> = stdout.lines().filter(|l| l.starts_with("Proposta P-")).collect();
+    assert_eq!(sent.len(), 2, "{stdout}");
+    assert!(sent[0].ends_with(&format!("{need} → {f1}")) && sent[1].ends_with(&format!("{need} → {f2}")), "{stdout}");
+    let (p1, p2) = (proposed_code(sent[0]), proposed_code(sent[1]));
+    assert!(stderr.lines().any(|l| l.starts_with(&format!("{f3}: "))), "{stderr}");
+    assert!(stderr.contains(&format!("proposte inviate: 2 su 3; non inviate: {f3}")), "{stderr}");
+
+    // S-003 hears the proposal for its family.
+    m.settle(&mut [&mut heard_by_t]);
+    assert_eq!(about(&heard(&heard_by_t), "proposal", &p2), 1, "{:?}", heard_by_t.seen);
+
+    // S-001 accepts first; the child is placed there, and the other proposal
+    // is withdrawn by the one rule for a child placed (not by the race: S-003's family still has its place).
+    run_ok(&m, F, &["proposal", "accept", &p1]);
+    let card = run_ok(&m, T, &["proposal", "show", &p2]);
+    assert!(card.starts_with(&format!("{p2}  proposta  ·")), "still waiting after the acceptance: {card}");
+    run_ok(&m, W, &["placement", "start", &p1, "--start", "02/11/2026"]);
+    let card = run_ok(&m, T, &["proposal", "show", &p2]);
+    let card = card.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(card.contains(&format!("affido avviato con {p1} (A-")), "{card}");
+    m.settle(&mut [&mut heard_by_t]);
+    assert_eq!(about(&heard(&heard_by_t), "proposal", &p2), 2, "{:?}", heard_by_t.seen);
+    drop(heard_by_t);
+    drop(m);
+}

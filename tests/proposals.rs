@@ -505,17 +505,21 @@ fn accepting_beyond_the_free_places_is_refused_naming_what_holds_them() {
     let p1 = propose(&fx, ANNA, n1, family);
     let p2 = propose(&fx, ANNA, n2, family);
     answer(&fx, p1, Accepted);
+    // The race for the last place: p2 no longer fits and is withdrawn by the acceptance.
+    assert_eq!(proposal(&fx, p2).record.status, Withdrawn);
     let no_room = |held_by: &[String]| Refusal::NoFreePlaces { family, free: 0, needed: 1, held_by: held_by.to_vec() };
-    assert_eq!(refused(step(&fx, BRUNO, p2, Accepted, "")), no_room(&[p1.to_string()]));
-    assert_eq!(proposal(&fx, p2).record.status, Proposed, "nothing was saved");
-    assert_eq!(need_status(&fx, n2), NeedStatus::Matching);
 
     // A full family may still be proposed: it may have a place by the time it answers.
     let n3 = anna_need(&fx);
     let p3 = propose(&fx, ANNA, n3, family);
     assert_eq!(refused(step(&fx, BRUNO, p3, Accepted, "")), no_room(&[p1.to_string()]));
+    assert_eq!(proposal(&fx, p3).record.status, Proposed, "nothing was saved");
+    assert_eq!(need_status(&fx, n3), NeedStatus::Matching);
 
     let a1 = started(&fx, p1, date!(2026 - 11 - 01));
+    // Proposed after the acceptance, it is withdrawn when the placement takes the place for good.
+    assert_eq!(proposal(&fx, p3).record.status, Withdrawn);
+    let p2 = propose(&fx, ANNA, n2, family);
     assert_eq!(refused(step(&fx, BRUNO, p2, Accepted, "")), no_room(&[a1.to_string()]));
     // Under review is no promise of a place: that step is still allowed.
     answer(&fx, p2, UnderReview);
@@ -658,6 +662,83 @@ fn starting_a_placement_withdraws_the_other_proposals_for_the_child() {
     }
     let c2 = other.candidates.iter().find(|c| c.family.code == f2).unwrap();
     assert_eq!(c2.proposed, Some((p4, Proposed)));
+}
+
+#[test]
+fn the_race_for_the_last_place_withdraws_the_proposals_that_no_longer_fit() {
+    let fx = fixture();
+    // Bruno's family has two places. Three of anna's children are proposed:
+    // n1 alone, n2 alone, and the siblings n3+n4 (two places).
+    let family = bruno_family(&fx, 2);
+    let (n1, n2) = (anna_need(&fx), anna_need(&fx));
+    let n3 = anna_need(&fx);
+    let mut b = need_input();
+    b.placement.siblings = vec![n3];
+    let n4 = fx.create_need(ANNA, b);
+    let p1 = propose(&fx, ANNA, n1, family);
+    let p2 = propose(&fx, ANNA, n2, family);
+    let group = propose(&fx, ANNA, n3, family);
+    assert_eq!(proposal(&fx, group).record.needs, vec![n3, n4]);
+    // n2 is also proposed to another family: it keeps that proposal.
+    let elsewhere = anna_family(&fx, 1);
+    let p2_elsewhere = propose(&fx, ANNA, n2, elsewhere);
+
+    // p1 accepted: one place left. The group (2 children) no longer fits; p2 (1) does.
+    let saved = answer(&fx, p1, Accepted);
+    assert_eq!(saved.also_changed, vec![n1.to_string(), group.to_string(), n3.to_string(), n4.to_string()]);
+    let g = proposal(&fx, group).record;
+    assert_eq!(g.status, Withdrawn);
+    let last = g.last_step().unwrap();
+    assert_eq!((last.by.as_str(), last.note.as_str()), (BRUNO, ""));
+    assert_eq!(last.cause, Some(StepCause::NoPlaceLeft { family, by: PlaceTaker::Proposal(p1) }));
+    assert_eq!((need_status(&fx, n3), need_status(&fx, n4)), (NeedStatus::Open, NeedStatus::Open));
+    assert_eq!(proposal(&fx, p2).record.status, Proposed);
+
+    // p2 accepted: no place left, nothing else pending for this family.
+    answer(&fx, p2, Accepted);
+    // A proposal made now for the full family waits; the first placement to start withdraws it.
+    let n5 = anna_need(&fx);
+    let late = propose(&fx, ANNA, n5, family);
+    let a1 = started(&fx, p1, date!(2026 - 11 - 01));
+    let l = proposal(&fx, late).record;
+    assert_eq!(l.status, Withdrawn);
+    assert_eq!(l.last_step().unwrap().cause, Some(StepCause::NoPlaceLeft { family, by: PlaceTaker::Placement(a1) }));
+    assert_eq!(need_status(&fx, n5), NeedStatus::Open);
+    // p2's placement starts through the same rule as before: its other proposal is placed elsewhere.
+    let a2 = started(&fx, p2, date!(2026 - 11 - 02));
+    let e = proposal(&fx, p2_elsewhere).record;
+    assert_eq!(e.last_step().unwrap().cause, Some(StepCause::PlacedElsewhere { proposal: p2, placement: a2 }));
+
+    // Each withdrawal is a step of its own in the audit log (newest first), by the operator whose step caused it.
+    let steps: Vec<(AuditAction, String, Vec<String>)> =
+        audit(&fx, &group.to_string()).into_iter().map(|e| (e.action, e.actor, e.fields)).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (AuditAction::ProposalStep, BRUNO.to_string(), vec!["withdrawn".to_string()]),
+            (AuditAction::Create, ANNA.to_string(), vec![]),
+        ]
+    );
+}
+
+#[test]
+fn a_withdrawal_for_lack_of_places_is_worded_on_the_proposal_card() {
+    let cause = StepCause::NoPlaceLeft {
+        family: FamilyCode::new(2026, 31),
+        by: PlaceTaker::Placement(PlacementCode::new(2026, 4)),
+    };
+    assert_eq!(
+        banca::present::record::step_cause(&cause, banca::i18n::Lang::It),
+        "la famiglia F-2026-0031 non ha più posti (affido A-2026-0004)"
+    );
+    let cause = StepCause::NoPlaceLeft {
+        family: FamilyCode::new(2026, 31),
+        by: PlaceTaker::Proposal(ProposalCode::new(2026, 7)),
+    };
+    assert_eq!(
+        banca::present::record::step_cause(&cause, banca::i18n::Lang::En),
+        "family F-2026-0031 has no place left (proposal P-2026-0007 accepted)"
+    );
 }
 
 #[test]

@@ -161,3 +161,48 @@ fn a_need_with_a_proposal_under_way_still_waits_on_the_dashboard() {
     assert!(frame.contains("R-2026-0004") && frame.contains("R-2026-0005"), "{frame}");
     assert!(line_with(&frame, "Richieste aperte").contains("(2)"), "{frame}");
 }
+
+/// Anna's needs on 25/11/2026: R-1 ordinary, R-2 entered with the kind
+/// "pronto intervento" only, R-3 by 24/11/2026 (passed), R-4 by 30/11/2026.
+fn emergencies_bank() -> Fixture {
+    let clock = StepClock::new(NOW);
+    let fx = fixture_with_clock(clock.clone());
+    fx.create_need(ANNA, need_input());
+    let mut kind = need_input();
+    kind.placement.kind = banca::model::PlacementKind::Emergency;
+    fx.create_need(ANNA, kind);
+    for by in [time::macros::date!(2026 - 11 - 24), time::macros::date!(2026 - 11 - 30)] {
+        let mut urgent = need_input();
+        urgent.placement.urgency = banca::model::Urgency::Emergency { needed_by: by };
+        fx.create_need(ANNA, urgent);
+    }
+    clock.advance(time::Duration::days(2));
+    fx
+}
+
+#[test]
+fn every_emergency_is_marked_and_a_deadline_passed_reads_overdue() {
+    let fx = emergencies_bank();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    let frame = draw_to_string(&mut app, 80, 24);
+    // The dashboard: the three emergencies first, by deadline, each marked; the one passed says so.
+    let order: Vec<usize> = ["R-2026-0003", "R-2026-0004", "R-2026-0002", "R-2026-0001"]
+        .iter()
+        .map(|c| frame.find(c).unwrap_or_else(|| panic!("{c} shown:\n{frame}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{frame}");
+    assert!(line_with(&frame, "R-2026-0003").contains("R-2026-0003 ⚠ scaduta 24/11/2026"), "{frame}");
+    assert!(line_with(&frame, "R-2026-0004").contains("R-2026-0004 ⚠ entro 30/11/2026"), "{frame}");
+    assert!(line_with(&frame, "R-2026-0002").contains("R-2026-0002 ⚠ PI, 7 anni"), "{frame}");
+    assert!(!line_with(&frame, "R-2026-0001").contains('⚠'), "{frame}");
+    snapshots(&fx.bank, ANNA, "dashboard_emergencies", |_| {});
+    // The needs list, ordered by urgency (o, once), and the overdue need's card.
+    snapshots(&fx.bank, ANNA, "needs_emergencies", |app| press(app, "3o"));
+    let mut app = crate::app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3o");
+    // The selection stays on the record it was on (R-1, now last): to the top, the overdue one.
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Enter);
+    let card = draw_to_string(&mut app, 80, 24);
+    assert!(line_with(&card, "Urgenza").contains("pronto intervento entro il 24/11/2026 · scaduta"), "{card}");
+}

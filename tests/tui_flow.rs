@@ -300,3 +300,80 @@ fn save(app: &mut InProcess) {
         ratatui::crossterm::event::KeyModifiers::CONTROL,
     ));
 }
+
+#[test]
+fn the_candidate_card_says_whom_to_call_after_hours() {
+    let fx = tui_fixture();
+    let mut s1 = service_input(S1_NAME, DALMINE_AMBIT);
+    s1.on_call = Some(banca::model::OnCall {
+        name: "Marta Reperibile".into(),
+        phone: "035 999 0000".into(),
+        hours: "lun-ven 17-9".into(),
+    });
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
+    let mut app = app(&fx.bank, BRUNO, Lang::It);
+    matching(&mut app, "R-2026-0004");
+    // Bruno's child; the second candidate (F-2026-0001) is a family of anna's service (S-001).
+    press(&mut app, "j");
+    let frame = draw_to_string(&mut app, 120, 40);
+    // Its phone and its on-call contact.
+    assert!(frame.contains("reperibilità: Marta Reperibile · 035 999 0000 · lun-ven 17-9"), "{frame}");
+    snapshots(&fx.bank, BRUNO, "matching_on_call", |app| {
+        matching(app, "R-2026-0004");
+        press(app, "j");
+    });
+}
+
+#[test]
+fn several_families_marked_with_space_are_proposed_in_one_action() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    matching(&mut app, "R-2026-0003");
+    // F-2026-0001 (1st), F-2026-0002 (2nd), F-2026-0004 (3rd): mark the 1st and the 3rd, and the 2nd.
+    press(&mut app, " j ");
+    press(&mut app, "k ");
+    let frame = draw_to_string(&mut app, 120, 40);
+    for row in ["1  F-2026-0001", "2  F-2026-0002", "3  F-2026-0004"] {
+        assert!(line_with(&frame, row).contains('✓'), "{row} marked:\n{frame}");
+    }
+    snapshots(&fx.bank, ANNA, "matching_marked", |app| {
+        matching(app, "R-2026-0003");
+        press(app, " j ");
+    });
+
+    // Meanwhile the family of Stezzano is suspended: its proposal is refused, the others go.
+    let code = banca::model::FamilyCode::parse("F-2026-0002").unwrap();
+    let (revision, mut input) = fx.family_as_input(code);
+    input.profile.status = banca::model::FamilyStatus::Suspended;
+    fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
+
+    press(&mut app, "p");
+    let frame = draw_to_string(&mut app, 120, 40);
+    // (The dialog wraps the question: "… → R-2026-0003:" on its next line.)
+    assert!(frame.contains("Nota delle proposte per F-2026-0001, F-2026-0004, F-2026-0002 →"), "{frame}");
+    press(&mut app, "stanotte");
+    key(&mut app, KeyCode::Enter);
+    let frame = draw_to_string(&mut app, 120, 40);
+    let said = line_with(&frame, "Proposte create");
+    assert!(
+        said.contains(
+            "Proposte create: P-2026-0004 (F-2026-0001), P-2026-0005 (F-2026-0004) · non inviate: F-2026-0002:"
+        ),
+        "{frame}"
+    );
+    // Each its own proposal, with the one note.
+    let need = banca::model::NeedCode::parse("R-2026-0003");
+    let filter = ProposalFilter { need, ..ProposalFilter::default() };
+    let Reply::Proposals(list) = fx.ok(ANNA, Request::ProposalList { filter }) else { panic!("proposals") };
+    let mut sent: Vec<(String, String)> =
+        list.iter().map(|p| (p.record.family.to_string(), p.record.steps[0].note.clone())).collect();
+    sent.sort();
+    assert_eq!(sent, [("F-2026-0001".into(), "stanotte".into()), ("F-2026-0004".into(), "stanotte".into())]);
+    // The ranking came again: the two proposed are shown so, and cannot be marked again.
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(line_with(&frame, "1  F-2026-0001").contains('▸'), "{frame}");
+    key(&mut app, KeyCode::Home);
+    press(&mut app, " ");
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("F-2026-0001: già proposta: non si segna di nuovo"), "{frame}");
+}

@@ -238,3 +238,54 @@ fn the_highlight_stays_on_its_proposal_when_a_new_one_comes_first() {
     let frame = draw_to_string(&mut anna, 120, 40);
     assert!(frame.contains("Accettare P-2026-0001?"), "{frame}");
 }
+
+#[test]
+fn the_losing_service_is_told_in_one_sentence_when_the_last_place_is_taken() {
+    let fx = tui_fixture();
+    // A family of bruno's with one place, proposed by anna (R-2026-0003) and by bruno (R-2026-0005).
+    let mut f = family_input();
+    f.profile.comune = bergamo();
+    f.profile.status = banca::model::FamilyStatus::Approved;
+    f.profile.approved_on = Some(time::macros::date!(2025 - 02 - 01));
+    f.profile.kinds = std::collections::BTreeSet::from([banca::model::PlacementKind::Residential]);
+    f.profile.max_children = 1;
+    f.profile.max_distance_km = None;
+    let family = fx.create_family(BRUNO, f);
+    let propose = |user: &str, need: u32| {
+        let need = NeedCode::new(2026, need);
+        let saved = fx.saved(user, Request::ProposalCreate { need, family, note: String::new() });
+        ProposalCode::parse(&saved.code).unwrap()
+    };
+    let (anna_p, bruno_p) = (propose(ANNA, 3), propose(BRUNO, 5));
+    let Reply::Proposal(p) = fx.ok(BRUNO, Request::ProposalGet { code: bruno_p }) else { panic!("proposal") };
+    let step = Request::ProposalStep {
+        code: bruno_p,
+        base_revision: p.revision,
+        to: ProposalStatus::Accepted,
+        note: String::new(),
+    };
+    let saved = fx.saved(BRUNO, step);
+    assert!(saved.also_changed.contains(&anna_p.to_string()), "{saved:?}");
+
+    // Anna hears her proposal changed (by bruno, alongside his acceptance): the notice says why.
+    let Reply::Proposal(p) = fx.ok(ANNA, Request::ProposalGet { code: anna_p }) else { panic!("proposal") };
+    let heard = Event::Changed(Change {
+        kind: RecordKind::Proposal,
+        code: anna_p.to_string(),
+        revision: p.revision,
+        by: BRUNO.into(),
+    });
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    anna.live(Live::Changed(heard.clone()));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    let said = format!(
+        "La proposta {anna_p} è stata ritirata: la famiglia {family} non ha più posti (proposta {bruno_p} accettata)"
+    );
+    assert!(frame.contains(&said), "{frame}");
+    let mut anna = app(&fx.bank, ANNA, Lang::En);
+    anna.live(Live::Changed(heard));
+    let frame = draw_to_string(&mut anna, 120, 40);
+    let said =
+        format!("Proposal {anna_p} was withdrawn: family {family} has no place left (proposal {bruno_p} accepted)");
+    assert!(frame.contains(&said), "{frame}");
+}

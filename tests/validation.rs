@@ -1553,3 +1553,85 @@ fn directory_limits_hold_at_their_maximum_and_refuse_one_more() {
     );
     assert_eq!(answer(&fx, ADMIN, Request::AmbitSave { input: ambit(1000), base_revision: None }), Ok(()));
 }
+
+/// The needs of anna's service that `emergency` keeps, as its list gives them, and how many the core counts.
+fn emergency_list(fx: &Fixture, emergency: bool) -> (Vec<NeedCode>, u64) {
+    let filter = banca::api::NeedFilter { emergency: Some(emergency), service: Some(S1), ..Default::default() };
+    let listed = match fx.ok(ANNA, Request::NeedList { filter: filter.clone() }) {
+        Reply::Needs(page) => page.items.into_iter().map(|n| n.code).collect(),
+        other => panic!("expected Needs, got {other:?}"),
+    };
+    let counted = match fx.ok(ANNA, Request::Count { of: banca::api::Counted::Needs(filter) }) {
+        Reply::Count(n) => n,
+        other => panic!("expected Count, got {other:?}"),
+    };
+    (listed, counted)
+}
+
+#[test]
+fn a_pronto_intervento_is_one_thing_whether_entered_as_the_kind_or_as_the_urgency() {
+    let fx = fixture();
+    // R-1 ordinary; R-2 the kind only; R-3 the urgency only (by 30/11/2026); R-4 both.
+    fx.create_need(ANNA, need_input());
+    let mut kind = need_input();
+    kind.placement.kind = PlacementKind::Emergency;
+    fx.create_need(ANNA, kind.clone());
+    let mut urgency = need_input();
+    urgency.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 30) };
+    fx.create_need(ANNA, urgency);
+    kind.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 12 - 02) };
+    fx.create_need(ANNA, kind);
+    let code = |n| NeedCode::new(2026, n);
+    assert_eq!(emergency_list(&fx, true), (vec![code(2), code(3), code(4)], 3));
+    assert_eq!(emergency_list(&fx, false), (vec![code(1)], 1));
+    // The list's cell says so for each, in the reader's language.
+    let cells: Vec<String> =
+        (1..=4).map(|n| banca::present::lists::urgency_cell(&fx.need(ANNA, code(n)), banca::i18n::Lang::It)).collect();
+    assert_eq!(cells, ["", "pronto intervento", "entro 30/11/2026", "entro 02/12/2026"]);
+}
+
+#[test]
+fn a_deadline_already_past_is_refused_at_entry_and_marked_overdue_when_it_passes() {
+    // Today is 23/11/2026.
+    let clock = StepClock::new(NOW);
+    let fx = fixture_with_clock(clock.clone());
+    let mut n = need_input();
+    n.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 22) };
+    let refused = |r| match r {
+        Err(BankError::Invalid(problems)) => problems,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let past = Problem::new(Field::Urgency, Reason::DeadlinePassed { on: date!(2026 - 11 - 22) });
+    assert_eq!(refused(fx.handle(ANNA, Request::NeedCreate { input: n.clone() })), vec![past.clone()]);
+    assert_eq!(
+        banca::i18n::describe_problem(&past, banca::i18n::Lang::It),
+        "urgenza: il 22/11/2026 è già passato: un pronto intervento si chiede per oggi o per una data futura"
+    );
+    // Today itself is still in time.
+    n.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 23) };
+    let code = fx.create_need(ANNA, n.clone());
+    assert!(!fx.need(ANNA, code).overdue);
+
+    // The next day it has passed: marked, not stored (the record is unchanged).
+    clock.advance(time::Duration::days(1));
+    let view = fx.need(ANNA, code);
+    assert_eq!((view.overdue, view.revision), (true, 1));
+    assert_eq!(banca::present::lists::urgency_cell(&view, banca::i18n::Lang::It), "scaduta 23/11/2026");
+    assert_eq!(banca::present::lists::urgency_cell(&view, banca::i18n::Lang::En), "overdue 23/11/2026");
+    assert_eq!(
+        banca::present::record::urgency_of(&view, banca::i18n::Lang::It),
+        "pronto intervento entro il 23/11/2026 · scaduta"
+    );
+    // Sent again unchanged with another change, it is kept; moved to another past day, refused.
+    n.placement.notes = "in attesa di una famiglia".into();
+    assert!(fx.handle(ANNA, Request::NeedUpdate { code, base_revision: 1, input: n.clone() }).is_ok());
+    n.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 23) - time::Duration::days(1) };
+    let past = Problem::new(Field::Urgency, Reason::DeadlinePassed { on: date!(2026 - 11 - 22) });
+    assert_eq!(refused(fx.handle(ANNA, Request::NeedUpdate { code, base_revision: 2, input: n.clone() })), vec![past]);
+    // Closed, a need is no longer overdue: nobody waits any more.
+    n.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 23) };
+    n.placement.status = NeedStatus::Closed;
+    n.placement.closing_reason = Some(ClosingReason::OtherSolution);
+    assert!(fx.handle(ANNA, Request::NeedUpdate { code, base_revision: 2, input: n }).is_ok());
+    assert!(!fx.need(ANNA, code).overdue);
+}

@@ -69,7 +69,8 @@ pub struct NeedFilter {
     pub service: Option<ServiceCode>,
     pub comune: Option<ComuneCode>,
     pub referent: Option<String>,
-    /// Only pronto intervento needs.
+    /// Only pronto intervento needs, entered as the kind or as the urgency
+    /// (`PlacementNeed::is_emergency`); `Some(false)`: only the others.
     pub emergency: Option<bool>,
     /// The page's size (at most the server's page size).
     pub limit: Option<usize>,

@@ -14,6 +14,10 @@ pub struct Contact {
     pub email: String,
     pub referent: String,
     pub referent_name: String,
+    /// Whom to call at the service outside office hours: its public
+    /// directory data, like its phone (none recorded: `None`).
+    #[serde(default)]
+    pub on_call: Option<OnCall>,
 }
 
 /// A family as the caller may see it: the shared profile for everyone,
@@ -184,6 +188,11 @@ pub struct NeedView {
     pub age_months: u32,
     pub placement: PlacementNeed,
     pub meta: Meta,
+    /// Its pronto intervento deadline has passed and the child still waits
+    /// ("scaduta"): computed by the bank when read, on its today, never stored
+    /// (`PlacementNeed::is_overdue`).
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 impl NeedView {

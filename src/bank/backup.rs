@@ -573,6 +573,11 @@ fn step_problems(proposal: &Proposal) -> Vec<Problem> {
             Some(StepCause::PlacedElsewhere { proposal: other, .. }) => {
                 (other == proposal.code).then(|| other.to_string())
             }
+            // The family is the proposal's own; what took its places is another proposal.
+            Some(StepCause::NoPlaceLeft { family, .. }) if family != proposal.family => Some(family.to_string()),
+            Some(StepCause::NoPlaceLeft { by, .. }) => {
+                (by == PlaceTaker::Proposal(proposal.code)).then(|| proposal.code.to_string())
+            }
             None => None,
         };
         if let Some(code) = stranger {

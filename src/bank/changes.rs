@@ -66,7 +66,7 @@ impl Bank {
             // the moment and the author, who took the step.
             let by_link = matches!(kind, RecordKind::Proposal | RecordKind::Placement);
             if by_link && matches!(side_kind, RecordKind::Need | RecordKind::Family) {
-                side.involved = primary.involved;
+                side.involved = moving_link(written, primary.involved, side.involved);
             }
             listener(&side);
         }
@@ -76,6 +76,22 @@ impl Bank {
     pub(super) fn bank_changed(&self, by: &str) -> Committed {
         Committed { event: Event::Bank { by: by.to_string() }, involved: Involved::Nobody }
     }
+}
+
+/// The link through which a need or family (`own`: its service) moved:
+/// the request's own record when it concerns that service, else the link
+/// saved alongside that does (a proposal of another service withdrawn in
+/// the same transaction, whose need goes back to open), so that the
+/// need's service hears of it.
+fn moving_link(written: &[SavedRecord], primary: Involved, own: Involved) -> Involved {
+    let concerns = |link: Involved| match (own, link) {
+        (Involved::Service(s), Involved::Link { need, family }) => s == need || s == family,
+        _ => false,
+    };
+    if concerns(primary) {
+        return primary;
+    }
+    written.iter().map(|r| r.involved).find(|l| concerns(*l)).unwrap_or(primary)
 }
 
 /// A just-saved record as the write path handed it (its last save, if

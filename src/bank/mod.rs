@@ -429,9 +429,9 @@ impl Bank {
     fn contact(&self, service: ServiceCode, referent: &str) -> Result<Contact, BankError> {
         let svc = self.store.get::<Service>(TreeId::Services, &service.key())?;
         let op = self.store.get::<Operator>(TreeId::Operators, referent.as_bytes())?;
-        let (service_name, phone, email) = match svc {
-            Some((_, s)) => (s.details.name, s.details.phone, s.details.email),
-            None => (String::new(), String::new(), String::new()),
+        let (service_name, phone, email, on_call) = match svc {
+            Some((_, s)) => (s.details.name, s.details.phone, s.details.email, s.details.on_call),
+            None => (String::new(), String::new(), String::new(), None),
         };
         Ok(Contact {
             service,
@@ -440,6 +440,7 @@ impl Bank {
             email,
             referent: referent.to_string(),
             referent_name: op.map(|(_, o)| o.details.display_name).unwrap_or_default(),
+            on_call,
         })
     }
 

@@ -292,7 +292,7 @@ impl Bank {
                 && filter.service.is_none_or(|s| n.service == s)
                 && filter.comune.is_none_or(|c| n.placement.comune == c)
                 && filter.referent.as_ref().is_none_or(|r| &n.referent == r)
-                && filter.emergency.is_none_or(|e| matches!(n.placement.urgency, Urgency::Emergency { .. }) == e)
+                && filter.emergency.is_none_or(|e| n.placement.is_emergency() == e)
         };
         let mut contacts = ContactCache::default();
         let index = index::most_selective(
@@ -338,6 +338,7 @@ impl Bank {
             contact,
             identity: None,
             age_months: need.identity.shared_age_months(self.today()),
+            overdue: need.placement.is_overdue(self.today()),
             placement: need.placement,
             meta: need.meta,
         }

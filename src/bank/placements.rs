@@ -91,6 +91,10 @@ impl Bank {
                 }
             }
         }
+        // Places counted since the acceptance; a proposal made for the family meanwhile may not fit.
+        let free = self.index().family(old.family).map_or(0, |f| f.free_places());
+        let except: Vec<ProposalCode> = others.iter().map(|(c, _, _)| *c).chain([code]).collect();
+        let no_place_left = self.no_place_left(old.family, free, &except)?;
         let written = self.commit_numbered(&format!("A/{year}"), |number| {
             let placement = Placement {
                 code: PlacementCode::new(year, number),
@@ -129,6 +133,7 @@ impl Bank {
             for m in &moves {
                 m.stage(&mut set, &through);
             }
+            no_place_left.stage(&mut set, PlaceTaker::Placement(placement_code));
             set
         })?;
         Ok(written.saved())

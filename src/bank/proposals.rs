@@ -58,6 +58,37 @@ impl NeedMove {
     }
 }
 
+/// The pending proposals of a family that no longer fit once its places
+/// are taken, read before the change and withdrawn in its transaction
+/// (the race for the last place): each with its needs moved back.
+pub(super) struct NoPlaceLeft {
+    family: FamilyCode,
+    withdrawn: Vec<(u64, Proposal)>,
+    /// Each moved need with the withdrawn proposal that held it.
+    moves: Vec<(NeedMove, ProposalCode)>,
+}
+
+impl NoPlaceLeft {
+    /// Stages the withdrawals, each step naming what took the places.
+    pub(super) fn stage(&self, set: &mut WriteSet, by: PlaceTaker) {
+        for (revision, old) in &self.withdrawn {
+            let mut new = old.clone();
+            new.status = ProposalStatus::Withdrawn;
+            new.steps.push(ProposalStep {
+                status: ProposalStatus::Withdrawn,
+                at: set.now,
+                by: set.by.clone(),
+                note: String::new(),
+                cause: Some(StepCause::NoPlaceLeft { family: self.family, by }),
+            });
+            set.step(*revision, old.clone(), new, AuditAction::ProposalStep, &["withdrawn"]);
+        }
+        for (m, through) in &self.moves {
+            m.stage(set, &through.to_string());
+        }
+    }
+}
+
 /// What a need's status becomes given the statuses of its active proposals.
 pub(super) fn status_from_proposals(current: NeedStatus, active: &[ProposalStatus]) -> NeedStatus {
     if current == NeedStatus::Closed {
@@ -205,6 +236,12 @@ impl Bank {
             for m in self.need_moves(&old.needs, &[code], to)? {
                 m.stage(also, &code.to_string());
             }
+            if to == ProposalStatus::Accepted {
+                // Its places are taken now: the family's other pending proposals that no longer fit are withdrawn.
+                let free = self.index().family(old.family).map_or(0, |f| f.free_places());
+                let left = self.no_place_left(old.family, free.saturating_sub(old.places()), &[code])?;
+                left.stage(also, PlaceTaker::Proposal(code));
+            }
             Ok(new)
         })
     }
@@ -242,6 +279,36 @@ impl Bank {
             }
         }
         Ok(())
+    }
+
+    /// The family's pending proposals (but `except`) that need more places
+    /// than the `free` ones it keeps after the change being made.
+    pub(super) fn no_place_left(
+        &self,
+        family: FamilyCode,
+        free: u8,
+        except: &[ProposalCode],
+    ) -> Result<NoPlaceLeft, BankError> {
+        let losing: Vec<ProposalCode> = self
+            .index()
+            .pending_proposals_of_family(family)
+            .into_iter()
+            .filter(|(code, places)| !except.contains(code) && *places > free)
+            .map(|(code, _)| code)
+            .collect();
+        let mut withdrawn = Vec::with_capacity(losing.len());
+        let mut moves: Vec<(NeedMove, ProposalCode)> = Vec::new();
+        for code in &losing {
+            let (revision, proposal) = self.load_proposal(*code)?;
+            let needs: Vec<NeedCode> =
+                proposal.needs.iter().copied().filter(|n| !moves.iter().any(|(m, _)| m.old.code == *n)).collect();
+            // A need still held by another live proposal stays in abbinamento.
+            for m in self.need_moves(&needs, &losing, ProposalStatus::Withdrawn)? {
+                moves.push((m, *code));
+            }
+            withdrawn.push((revision, proposal));
+        }
+        Ok(NoPlaceLeft { family, withdrawn, moves })
     }
 
     /// The needs of a proposal whose status changes when the proposals

@@ -39,6 +39,8 @@ catalogue!(
         ToWithdraw => "ritirare", "withdraw";
         ToMove => "far avanzare", "move";
         OnlySide => "{code}: solo {who}{named} può {verb} la proposta.", "{code}: only {who}{named} may {verb} the proposal.";
+        SomeNotSent => "proposte inviate: {sent} su {asked}; non inviate: {families}",
+            "{sent} of {asked} proposals sent; not sent: {families}";
     }
 );
 
@@ -47,9 +49,10 @@ pub struct ProposeArgs {
     /// Richiesta del minore, es. R-2026-0012 (i fratelli da collocare insieme seguono)
     #[arg(value_name = "RICHIESTA")]
     need: String,
-    /// Famiglia proposta, es. F-2026-0031
-    #[arg(value_name = "FAMIGLIA")]
-    family: String,
+    /// Famiglia proposta, es. F-2026-0031; più famiglie (pronto intervento): una proposta ciascuna,
+    /// inviate una per una, e una famiglia rifiutata non ferma le altre
+    #[arg(value_name = "FAMIGLIA", required = true, num_args = 1..)]
+    families: Vec<String>,
     /// Nota per il servizio della famiglia
     #[arg(long, value_name = "TESTO")]
     note: Option<String>,
@@ -126,17 +129,59 @@ pub struct ProposalListArgs {
     limit: Option<usize>,
 }
 
+/// `banca propose R-… F-… [F-…]`: one proposal per family, each its own
+/// request (and transaction): each family's service answers on its own,
+/// and a family that cannot be proposed (not a candidate, already
+/// proposed) must not keep the others from being asked. Every code is read
+/// before anything is sent, so a typo sends nothing.
 pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     let need = need_code(&args.need, s.lang)?;
-    let family = family_code(&args.family, s.lang)?;
-    let note = args.note.map(|n| n.trim().to_string()).unwrap_or_default();
-    let saved = match s.call(Request::ProposalCreate { need, family, note })? {
-        Reply::Saved(saved) => saved,
-        other => return Err(unexpected(other)),
-    };
-    if s.json {
-        return print_json(&saved);
+    let mut families: Vec<FamilyCode> = Vec::with_capacity(args.families.len());
+    for f in &args.families {
+        let code = family_code(f, s.lang)?;
+        if !families.contains(&code) {
+            families.push(code);
+        }
     }
+    let note = args.note.map(|n| n.trim().to_string()).unwrap_or_default();
+    if let [family] = families[..] {
+        let saved = match s.call(Request::ProposalCreate { need, family, note })? {
+            Reply::Saved(saved) => saved,
+            other => return Err(unexpected(other)),
+        };
+        return if s.json { print_json(&saved) } else { proposed(s, need, family, &saved) };
+    }
+    let mut sent = Vec::new();
+    let mut refused = Vec::new();
+    for family in &families {
+        match s.request(Request::ProposalCreate { need, family: *family, note: note.clone() })? {
+            Ok(Reply::Saved(saved)) => {
+                if !s.json {
+                    proposed(s, need, *family, &saved)?;
+                }
+                sent.push(saved);
+            }
+            Ok(other) => return Err(unexpected(other)),
+            Err(e) => {
+                errln!("{family}: {}", Failure::from_bank(&e, s.lang).message());
+                refused.push(family.to_string());
+            }
+        }
+    }
+    if s.json {
+        print_json(&sent)?;
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let (sent, asked, refused) = (sent.len(), families.len(), refused.join(", "));
+    let summary =
+        ProposalWords::SomeNotSent.fill(s.lang, &[("sent", &sent), ("asked", &asked), ("families", &refused)]);
+    Err(Failure::User(summary))
+}
+
+/// What a proposal just made says: where it went, who comes with the child.
+fn proposed(s: &Session, need: NeedCode, family: FamilyCode, saved: &Saved) -> CliResult {
     let code = proposal_code(&saved.code, s.lang)?;
     let proposal = get(s, code)?.record;
     let service = service_name(s, proposal.family_service);

@@ -100,6 +100,7 @@ mod tests {
                 place: "Jugoslavia".into(),
                 ceased_on: time::macros::date!(2003 - 02 - 04),
             },
+            Reason::DeadlinePassed { on: time::macros::date!(2026 - 03 - 01) },
             Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] },
             Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
         ];

@@ -74,6 +74,8 @@ catalogue!(
             "birthplace {code} is neither a comune nor a foreign state";
         BirthplaceCeased => "il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})",
             "birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})";
+        DeadlinePassed => "il {on} è già passato: un pronto intervento si chiede per oggi o per una data futura",
+            "{on} has already passed: an emergency is asked for today or a later date";
         UnknownLanguage => "lingua sconosciuta: «{given}»; forse: {suggestions}", "unknown language: \"{given}\"; perhaps: {suggestions}";
         UnknownLanguageNoGuess => "lingua sconosciuta: «{given}»; scrivere il nome in italiano o in inglese (es. arabo, rumeno, inglese)",
             "unknown language: \"{given}\"; write its Italian or English name (e.g. arabo, rumeno, English)";
@@ -177,6 +179,9 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::UnknownLanguage { given, suggestions } => unknown_language_text(given, suggestions, lang),
         Reason::BadFilterValue { filter, value } => {
             W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
+        }
+        Reason::DeadlinePassed { on } => {
+            W::DeadlinePassed.fill(lang, &[("on", &crate::model::dates::format_date(*on))])
         }
     }
 }

@@ -187,7 +187,7 @@ impl NeedFacts {
             sex: p.sex,
             special_needs: mask_of(p.special_needs.iter().copied()),
             kind: p.kind,
-            emergency: p.kind == PlacementKind::Emergency || matches!(p.urgency, Urgency::Emergency { .. }),
+            emergency: p.is_emergency(),
             comune: p.comune,
             point: Point::of(comuni, p.comune),
             origin_comune: p.origin_comune,

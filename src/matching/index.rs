@@ -351,6 +351,20 @@ impl MatchIndex {
             .collect()
     }
 
+    /// Proposals still waiting for the family's answer (proposed, under
+    /// review), each with the places it would take: those a race for the
+    /// last place may leave without room.
+    pub fn pending_proposals_of_family(&self, family: FamilyCode) -> Vec<(ProposalCode, u8)> {
+        self.proposals_of_family
+            .get(&family)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.proposals.get(c).map(|p| (*c, p)))
+            .filter(|(_, p)| matches!(p.status, ProposalStatus::Proposed | ProposalStatus::UnderReview))
+            .map(|(c, p)| (c, p.needs.len().min(u8::MAX as usize) as u8))
+            .collect()
+    }
+
     /// The unit of a need on `today`: the need and its siblings still open.
     pub fn unit(&self, need: &NeedFacts, today: Date) -> Unit {
         Unit::of(need, need.siblings.iter().filter_map(|c| self.needs.get(c)), today)

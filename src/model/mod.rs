@@ -41,6 +41,6 @@ pub use need::{ChildIdentity, Need, NeedInput, OriginContact, PlacementNeed};
 pub use operator::{Operator, OperatorInput};
 pub use placement::{Closing, FosterPlan, Placement, Review};
 pub use problem::{DateLimit, Problem, Problems, Reason};
-pub use proposal::{Proposal, ProposalStep, StepCause};
+pub use proposal::{PlaceTaker, Proposal, ProposalStep, StepCause};
 pub use service::{OnCall, Service, ServiceInput};
 pub use vocabulary::*;

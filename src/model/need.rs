@@ -83,6 +83,29 @@ pub struct OriginContact {
     pub supervised: bool,
 }
 
+impl PlacementNeed {
+    /// Pronto intervento, whichever way it was entered: as the kind of
+    /// placement or as the urgency with its deadline. The one definition
+    /// the lists, their filter, the dashboard and matching use.
+    pub fn is_emergency(&self) -> bool {
+        self.kind == PlacementKind::Emergency || matches!(self.urgency, Urgency::Emergency { .. })
+    }
+
+    /// The date the child is to be placed by, when one was given.
+    pub fn needed_by(&self) -> Option<Date> {
+        match self.urgency {
+            Urgency::Emergency { needed_by } => Some(needed_by),
+            Urgency::Ordinary => None,
+        }
+    }
+
+    /// Its deadline has passed and the child still waits ("scaduta"):
+    /// computed when read, never stored.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.status != NeedStatus::Closed && self.needed_by().is_some_and(|d| d < today)
+    }
+}
+
 impl ChildIdentity {
     pub fn age_months(&self, today: Date) -> u32 {
         months_between(self.birth_date, today)
@@ -179,12 +202,14 @@ impl NeedInput {
             limits::DESIRED_START,
             cx.today,
         );
-        if let Urgency::Emergency { needed_by } = pl.urgency {
-            let was = before.and_then(|b| match b.urgency {
-                Urgency::Emergency { needed_by } => Some(needed_by),
-                Urgency::Ordinary => None,
-            });
-            p.check_date_since(Field::Urgency, Some(needed_by), was, limits::NEEDED_BY, cx.today);
+        if let Some(needed_by) = pl.needed_by() {
+            let was = before.and_then(PlacementNeed::needed_by);
+            if needed_by < cx.today && was != Some(needed_by) {
+                // An emergency is for today or later; one entered earlier keeps its date (and reads overdue).
+                p.push(Field::Urgency, Reason::DeadlinePassed { on: needed_by });
+            } else {
+                p.check_date_since(Field::Urgency, Some(needed_by), was, limits::NEEDED_BY, cx.today);
+            }
         }
         if let Some(d) = pl.duration_months {
             p.check_range(Field::DurationMonths, d as i64, 1, 240);

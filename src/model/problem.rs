@@ -162,6 +162,11 @@ pub enum Reason {
         place: String,
         ceased_on: time::Date,
     },
+    /// A pronto intervento's deadline already past when entered (an old
+    /// one sent again unchanged stays: it is marked overdue instead).
+    DeadlinePassed {
+        on: time::Date,
+    },
     /// A language the vocabulary (`model::languages`) does not know, as
     /// typed, with the canonical names of the closest few (maybe none).
     UnknownLanguage {

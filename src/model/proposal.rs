@@ -52,6 +52,20 @@ pub enum StepCause {
     NeedClosed { need: NeedCode, reason: Option<ClosingReason> },
     /// Withdrawn because the need's placement started through another proposal.
     PlacedElsewhere { proposal: ProposalCode, placement: PlacementCode },
+    /// Withdrawn because the family's places were taken `by` another
+    /// proposal's acceptance or placement: its free places fell below the
+    /// children this proposal needs.
+    NoPlaceLeft { family: FamilyCode, by: PlaceTaker },
+}
+
+/// What took a family's last places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceTaker {
+    /// A proposal accepted (its places are held until its placement starts).
+    Proposal(ProposalCode),
+    /// A placement started.
+    Placement(PlacementCode),
 }
 
 /// Field by field as derived, except that JSON (and any human-readable

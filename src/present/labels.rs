@@ -69,6 +69,8 @@ catalogue!(L {
     Urgency => "Urgenza", "Urgency";
     Ordinary => "ordinaria", "ordinary";
     EmergencyBy => "pronto intervento entro il", "emergency by";
+    Emergency => "pronto intervento", "emergency";
+    NeedOverdue => "scaduta", "overdue";
     DesiredStart => "Inizio desiderato", "Desired start";
     ExpectedDuration => "Durata prevista", "Expected duration";
     Months => "mesi", "months";

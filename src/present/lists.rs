@@ -49,6 +49,8 @@ catalogue!(
     /// The words inside the lists' cells.
     ListWords {
         By => "entro {date}", "by {date}";
+        OverdueSince => "scaduta {date}", "overdue {date}";
+        Emergency => "pronto intervento", "emergency";
         Ongoing => "in corso", "ongoing";
         Inactive => "{name} (non attivo)", "{name} (inactive)";
     }
@@ -106,13 +108,11 @@ pub fn need_header(lang: Lang) -> [&'static str; 8] {
     ]
 }
 
-/// A need as others see it: age, sex, comune, what is needed and by when.
+/// A need as others see it: age, sex, comune, what is needed and by when
+/// (a deadline passed: "scaduta").
 pub fn need_row(n: &NeedView, lang: Lang) -> Vec<String> {
     let p = &n.placement;
-    let urgency = match p.urgency {
-        Urgency::Ordinary => String::new(),
-        Urgency::Emergency { needed_by } => ListWords::By.fill(lang, &[("date", &format_date(needed_by))]),
-    };
+    let urgency = urgency_cell(n, lang);
     vec![
         n.code.to_string(),
         describe_age(n.age_months, lang),
@@ -123,6 +123,19 @@ pub fn need_row(n: &NeedView, lang: Lang) -> Vec<String> {
         p.status.label(lang).to_string(),
         n.contact.service.to_string(),
     ]
+}
+
+/// A need's urgency in a list's cell: "entro 12/01/2027", "scaduta
+/// 30/11/2026" once passed, "pronto intervento" when entered as the kind
+/// with no date, nothing for an ordinary need.
+pub fn urgency_cell(n: &NeedView, lang: Lang) -> String {
+    let p = &n.placement;
+    match p.needed_by() {
+        Some(date) if n.overdue => ListWords::OverdueSince.fill(lang, &[("date", &format_date(date))]),
+        Some(date) => ListWords::By.fill(lang, &[("date", &format_date(date))]),
+        None if p.is_emergency() => ListWords::Emergency.get(lang).to_string(),
+        None => String::new(),
+    }
 }
 
 pub fn proposal_header(lang: Lang) -> [&'static str; 6] {

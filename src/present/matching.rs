@@ -73,11 +73,8 @@ pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
         let codes: Vec<String> = r.group.iter().map(|c| c.to_string()).collect();
         b.add(t(L::Siblings), format!("{} ({})", codes.join(", "), t(L::ToBePlacedTogether)));
     }
-    if let Urgency::Emergency { needed_by } = p.urgency {
-        b.add_spans(
-            t(L::Urgency),
-            vec![Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning)],
-        );
+    if p.is_emergency() {
+        b.add_spans(t(L::Urgency), vec![super::record::urgency_span(n, lang)]);
     }
     if !p.special_needs.is_empty() {
         let labels: Vec<&str> = p.special_needs.iter().map(|n| n.label(lang)).collect();
@@ -247,8 +244,8 @@ pub fn family_ranking(r: &FamilyRanking, lang: Lang) -> Doc {
         ];
         head.extend(distance(&c.criteria, lang).map(Span::plain));
         head.push(Span::plain(np.kind.label(lang)));
-        if let Urgency::Emergency { needed_by } = np.urgency {
-            head.push(Span::new(format!("{} {}", t(L::EmergencyBy), format_date(needed_by)), Tone::Warning));
+        if np.is_emergency() {
+            head.push(super::record::urgency_span(n, lang));
         }
         doc.push(Block::Flow { first: 0, next: 4, parts: head });
         if c.group.len() > 1 {
@@ -275,6 +272,13 @@ pub fn family_candidate(c: &Candidate, lang: Lang) -> Doc {
     facts.push(places(c.free_places, lang));
     doc.line(0, Span::plain(facts.join(" · ")));
     doc.line(0, Span::plain(contact_line(&f.contact)));
+    // Whom to call now: the service's phone, and after hours its on-call contact.
+    if !f.contact.phone.is_empty() {
+        doc.line(0, Span::plain(format!("{} {}", L::PhoneWord.get(lang), f.contact.phone)));
+    }
+    if let Some(line) = on_call_line(&f.contact, lang) {
+        doc.line(0, line);
+    }
     doc.push(Block::Flow { first: 0, next: 2, parts: fit_spans(&c.fit, lang) });
     if f.stale {
         doc.line(0, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
@@ -436,4 +440,15 @@ fn contact_lines(doc: &mut Doc, c: &Contact, lang: Lang) {
         parts.push(Span::plain(format!("{} {}", L::PhoneWord.get(lang), c.phone)));
     }
     doc.push(Block::Flow { first: 4, next: 4, parts });
+    if let Some(line) = on_call_line(c, lang) {
+        doc.push(Block::Flow { first: 4, next: 4, parts: vec![line] });
+    }
+}
+
+/// Whom to call at the service after hours, when it says:
+/// "reperibilità: Marta Rossi · 035 123456 · lun-ven 17-9".
+pub fn on_call_line(c: &Contact, lang: Lang) -> Option<Span> {
+    let on_call = c.on_call.as_ref()?;
+    let text = super::directory::on_call_text(on_call);
+    Some(Span::new(format!("{}: {text}", L::OnCall.get(lang).to_lowercase()), Tone::Strong))
 }

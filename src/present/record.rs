@@ -26,6 +26,10 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
     head.add(t(L::Contacts), join_nonempty(&[&v.contact.phone, &v.contact.email]));
     head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    if let Some(on_call) = &v.contact.on_call {
+        // Whom another service calls after hours about this record.
+        head.add(t(L::OnCall), super::directory::on_call_text(on_call));
+    }
     doc.fields(head);
     doc.blank();
     match &v.private {
@@ -128,6 +132,10 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     let mut head = Fields::new(0);
     head.add(t(L::Service), format!("{} {}", v.contact.service, v.contact.service_name));
     head.add(t(L::Referent), format!("{} ({})", v.contact.referent_name, v.contact.referent));
+    if let Some(on_call) = &v.contact.on_call {
+        // Whom another service calls after hours about this record.
+        head.add(t(L::OnCall), super::directory::on_call_text(on_call));
+    }
     doc.fields(head);
     doc.blank();
     match &v.identity {
@@ -149,11 +157,7 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     let mut b = Fields::new(2);
     b.add(t(L::Kind), p.kind.label(lang));
     b.add(t(L::LegalBasis), legal_text(&p.legal, lang));
-    let urgency = match p.urgency {
-        Urgency::Ordinary => Span::plain(urgency_text(&p.urgency, lang)),
-        Urgency::Emergency { .. } => Span::new(urgency_text(&p.urgency, lang), Tone::Warning),
-    };
-    b.add_spans(t(L::Urgency), vec![urgency]);
+    b.add_spans(t(L::Urgency), vec![urgency_span(v, lang)]);
     b.add(t(L::Siblings), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
     b.add(t(L::DesiredStart), opt_date(p.desired_start));
     b.add(t(L::ExpectedDuration), p.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
@@ -171,6 +175,34 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     doc.fields(b);
     doc.extend(meta_footer(&v.meta, lang));
     doc
+}
+
+/// A need's urgency as read: "ordinaria", "pronto intervento" (entered as
+/// the kind, no date), "pronto intervento entro il 12/01/2027", and
+/// "· scaduta" once that date has passed with the child still waiting
+/// (`NeedView::overdue`, computed by the bank when read).
+pub fn urgency_of(v: &NeedView, lang: Lang) -> String {
+    let p = &v.placement;
+    let text = match p.needed_by() {
+        Some(_) => urgency_text(&p.urgency, lang),
+        None if p.is_emergency() => L::Emergency.get(lang).into(),
+        None => L::Ordinary.get(lang).into(),
+    };
+    if v.overdue {
+        format!("{text} · {}", L::NeedOverdue.get(lang))
+    } else {
+        text
+    }
+}
+
+/// `urgency_of` as a span: an emergency stands out.
+pub fn urgency_span(v: &NeedView, lang: Lang) -> Span {
+    let text = urgency_of(v, lang);
+    if v.placement.is_emergency() {
+        Span::new(text, Tone::Warning)
+    } else {
+        Span::plain(text)
+    }
 }
 
 /// "ordinaria", or "pronto intervento entro il 12/01/2027".
@@ -205,7 +237,7 @@ pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode,
             ));
             let mut b = Fields::wrapped(2);
             b.add(t(L::Kind), p.kind.label(lang));
-            b.add(t(L::Urgency), urgency_text(&p.urgency, lang));
+            b.add_spans(t(L::Urgency), vec![urgency_span(n, lang)]);
             b.add(t(L::DesiredStart), p.desired_start.map(format_date).unwrap_or_default());
             let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
             b.add(t(L::SpecialNeeds), needs.join(", "));
@@ -244,6 +276,9 @@ fn contact_rows(b: &mut Fields, side: &str, c: &crate::api::Contact, lang: Lang)
     b.add(t(CardWords::Phone), c.phone.clone());
     b.add(t(CardWords::Email), c.email.clone());
     b.add(t(CardWords::Referent), format!("{} ({})", c.referent_name, c.referent));
+    if let Some(on_call) = &c.on_call {
+        b.add(L::OnCall.get(lang), super::directory::on_call_text(on_call));
+    }
 }
 
 /// The proposal, with `card` (the card's sections) between its fields and its steps.
@@ -300,6 +335,10 @@ catalogue!(
         NeedClosed => "richiesta {need} chiusa: {reason}", "need {need} closed: {reason}";
         NeedClosedNoReason => "richiesta {need} chiusa", "need {need} closed";
         PlacedElsewhere => "affido avviato con {proposal} ({placement})", "placement started through {proposal} ({placement})";
+        NoPlaceLeftPlacement => "la famiglia {family} non ha più posti (affido {placement})",
+            "family {family} has no place left (placement {placement})";
+        NoPlaceLeftProposal => "la famiglia {family} non ha più posti (proposta {proposal} accettata)",
+            "family {family} has no place left (proposal {proposal} accepted)";
     }
 );
 
@@ -312,6 +351,12 @@ pub fn step_cause(cause: &StepCause, lang: Lang) -> String {
         StepCause::NeedClosed { need, reason: None } => StepWords::NeedClosedNoReason.fill(lang, &[("need", need)]),
         StepCause::PlacedElsewhere { proposal, placement } => {
             StepWords::PlacedElsewhere.fill(lang, &[("proposal", proposal), ("placement", placement)])
+        }
+        StepCause::NoPlaceLeft { family, by: PlaceTaker::Placement(placement) } => {
+            StepWords::NoPlaceLeftPlacement.fill(lang, &[("family", family), ("placement", placement)])
+        }
+        StepCause::NoPlaceLeft { family, by: PlaceTaker::Proposal(proposal) } => {
+            StepWords::NoPlaceLeftProposal.fill(lang, &[("family", family), ("proposal", proposal)])
         }
     }
 }

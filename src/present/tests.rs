@@ -26,6 +26,7 @@ pub(crate) fn family_view(private: Option<FamilyPrivate>) -> FamilyView {
             email: String::new(),
             referent: "anna".into(),
             referent_name: "Anna Operatrice".into(),
+            on_call: None,
         },
         private,
         profile: SharedProfile {

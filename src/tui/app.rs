@@ -21,7 +21,7 @@ use super::source::{CallError, Live};
 use super::text::T;
 use super::worker::Replied;
 use crate::api::{Event, Reply, Request};
-use crate::model::{plain, PlacementCode, ProposalCode, ProposalStatus};
+use crate::model::{plain, PlacementCode, ProposalCode, ProposalStatus, StepCause};
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -296,7 +296,17 @@ impl App {
                 let service = self.view.who.service;
                 let family_side = service == Some(p.record.family_service);
                 let need_side = service == Some(p.record.need_service);
-                if let Some(text) = inbox_notice(p.record.status, family_side, need_side) {
+                let cause = p.record.last_step().and_then(|s| s.cause);
+                if let (ProposalStatus::Withdrawn, Some(cause @ StepCause::NoPlaceLeft { .. })) =
+                    (p.record.status, cause)
+                {
+                    // The race for the last place: both sides read why, in one sentence.
+                    if family_side || need_side {
+                        let cause = crate::present::record::step_cause(&cause, self.view.lang);
+                        let text = T::WithdrawnNoPlace.fill(self.view.lang, &[("code", &code), ("cause", &cause)]);
+                        self.notice = Some(Notice::Info(text));
+                    }
+                } else if let Some(text) = inbox_notice(p.record.status, family_side, need_side) {
                     // One status line: this notice replaces any older one, about this proposal or not.
                     self.notice = Some(Notice::Info(format!("{} {code} ({by})", self.view.t(text))));
                 }

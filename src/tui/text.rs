@@ -61,6 +61,7 @@ texts!(T {
     ProposalAccepted => "Proposta accettata:", "Proposal accepted:";
     ProposalDeclined => "Proposta rifiutata:", "Proposal declined:";
     ProposalWithdrawn => "Proposta ritirata:", "Proposal withdrawn:";
+    WithdrawnNoPlace => "La proposta {code} è stata ritirata: {cause}", "Proposal {code} was withdrawn: {cause}";
     PlacementStarted => "Affido avviato dalla proposta:", "Placement started from proposal:";
     PlacementClosed => "Affido chiuso:", "Placement closed:";
     Saved => "Salvato:", "Saved:";

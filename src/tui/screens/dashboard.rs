@@ -18,7 +18,7 @@ use crate::api::{
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
-use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus, Urgency};
+use crate::model::{FamilyStatus, NeedStatus, Placement, Proposal, ProposalStatus};
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
@@ -34,6 +34,7 @@ texts!(Tx {
     Reviews => "Verifiche del mese", "Reviews this month";
     Stale => "Profili da riconfermare", "Profiles to confirm";
     By => "entro", "by";
+    Overdue => "scaduta", "overdue";
     Places => "posti", "places";
     Place => "posto", "place";
     Review => "verifica", "review";
@@ -257,13 +258,6 @@ fn open_needs(service: Option<crate::model::ServiceCode>, status: NeedStatus) ->
     NeedFilter { status: Some(status), service, ..NeedFilter::default() }
 }
 
-fn needed_by(n: &NeedView) -> Option<time::Date> {
-    match n.placement.urgency {
-        Urgency::Emergency { needed_by } => Some(needed_by),
-        Urgency::Ordinary => None,
-    }
-}
-
 /// The requests a pane is made of.
 fn pane_requests(kind: Kind, view: &View) -> Vec<Request> {
     let service = view.who.service;
@@ -332,9 +326,10 @@ fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
     let today = view.today;
     match kind {
         Kind::Needs => {
+            // Every emergency first, however entered: by deadline, then those with none.
             let (mut list, mut ordinary): (Vec<NeedView>, Vec<NeedView>) =
-                gathered.needs.into_iter().partition(|n| needed_by(n).is_some());
-            list.sort_by_key(|n| (needed_by(n), n.code));
+                gathered.needs.into_iter().partition(|n| n.placement.is_emergency());
+            list.sort_by_key(|n| (n.placement.needed_by().is_none(), n.placement.needed_by(), n.code));
             ordinary.sort_by_key(|n| n.code);
             ordinary.truncate(LIMIT);
             list.extend(ordinary);
@@ -375,14 +370,16 @@ fn need_item(n: &NeedView, lang: Lang) -> Item {
     let age = crate::model::age::describe_age(n.age_months, lang);
     let kind = kind_short(n.placement.kind, lang);
     let comune = short_comune(&n.placement.comune.to_string());
-    match needed_by(n) {
-        Some(by) => Item {
-            code: n.code.to_string(),
-            text: format!("{} ⚠ {} {} {kind}", n.code, Tx::By.get(lang), format_date(by)),
-            warn: true,
-        },
-        None => Item { code: n.code.to_string(), text: format!("{} {kind}, {age} · {comune}", n.code), warn: false },
+    if !n.placement.is_emergency() {
+        return Item { code: n.code.to_string(), text: format!("{} {kind}, {age} · {comune}", n.code), warn: false };
     }
+    let text = match n.placement.needed_by() {
+        Some(by) if n.overdue => format!("{} ⚠ {} {} {kind}", n.code, Tx::Overdue.get(lang), format_date(by)),
+        Some(by) => format!("{} ⚠ {} {} {kind}", n.code, Tx::By.get(lang), format_date(by)),
+        // Entered as the kind, with no date: marked all the same.
+        None => format!("{} ⚠ {kind}, {age} · {comune}", n.code),
+    };
+    Item { code: n.code.to_string(), text, warn: true }
 }
 
 fn family_item(f: &FamilyView, lang: Lang) -> Item {

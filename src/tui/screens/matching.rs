@@ -53,6 +53,11 @@ texts!(Tx {
     ProposeNotYourService => "per questa richiesta propone il servizio del minore, non il tuo",
         "for this need the child's service proposes, not yours";
     ProposeNotYourRole => "il tuo ruolo non consente di proporre famiglie", "your role does not allow proposing families";
+    Mark => "segna", "mark";
+    MarkedProposed => "già proposta: non si segna di nuovo", "already proposed: not marked again";
+    AskNoteMany => "Nota delle proposte per {families} → {need}:", "Note of the proposals of {families} → {need}:";
+    ProposedMany => "Proposte create: {done}", "Proposals created: {done}";
+    NotSent => "non inviate: {failed}", "not sent: {failed}";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +67,8 @@ enum Act {
     Pane,
     WhyNot,
     Propose,
+    /// Marks the highlighted family (pronto intervento: several proposed at once).
+    Mark,
     EnterCode,
     Back,
     Reload,
@@ -81,6 +88,7 @@ const KEYS: &[Binding<Act>] = &[
     },
     Binding { keys: &[plain('w')], shown: "w", label: |l| Tx::WhyNot.get(l), action: Act::WhyNot, bar: true },
     Binding { keys: &[plain('p')], shown: "p", label: |l| Tx::Propose.get(l), action: Act::Propose, bar: true },
+    Binding { keys: &[plain(' ')], shown: "Space", label: |l| Tx::Mark.get(l), action: Act::Mark, bar: true },
     Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true },
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: false },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
@@ -99,6 +107,8 @@ enum Ranking {
 enum Ask {
     WhyNot,
     Note(FamilyCode),
+    /// The note of the proposals to the families marked.
+    NoteMarked,
     Code,
 }
 
@@ -132,11 +142,17 @@ pub struct Matching {
     created: Option<String>,
     /// Who uses the screen: `p` is offered only to whom may propose for the need.
     who: Option<Principal>,
+    /// The families marked (Space) to be proposed together by `p`.
+    marked: Vec<FamilyCode>,
+    /// The proposals sent together, in the order sent (replies come in that
+    /// order), each with what came back: its code, or why it was refused.
+    sent_marked: Vec<(FamilyCode, Option<Result<String, String>>)>,
 }
 
 /// Why the screen asked.
 const RANKING: Tag = "ranking";
 const PROPOSE: Tag = "propose";
+const PROPOSE_MARKED: Tag = "propose-marked";
 
 impl Default for Matching {
     fn default() -> Self {
@@ -161,6 +177,8 @@ impl Matching {
             proposing: None,
             created: None,
             who: None,
+            marked: Vec::new(),
+            sent_marked: Vec::new(),
         }
     }
 
@@ -190,7 +208,7 @@ impl Matching {
     fn legal(&self, act: Act) -> bool {
         match act {
             Act::WhyNot => self.need().is_some(),
-            Act::Propose => self.need().is_some() && self.propose_denial().is_none(),
+            Act::Propose | Act::Mark => self.need().is_some() && self.propose_denial().is_none(),
             _ => true,
         }
     }
@@ -236,6 +254,7 @@ impl Matching {
         if !same {
             self.sel = Selection { height: self.sel.height, ..Selection::default() };
             self.scroll = 0;
+            self.marked.clear();
         }
         self.sel.clamp(self.len());
         if std::mem::take(&mut self.explain_next) {
@@ -313,6 +332,14 @@ impl Matching {
                     };
                     ctx.error(format!("p: {}", why.get(lang)));
                 }
+                (Some(need), _) if !self.marked.is_empty() => {
+                    // The families marked, all at once: one note for all of them.
+                    self.focus = Focus::List;
+                    let families: Vec<String> = self.marked.iter().map(|f| f.to_string()).collect();
+                    let q = Tx::AskNoteMany.fill(lang, &[("families", &families.join(", ")), ("need", &need)]);
+                    let prompt = Prompt::new(q, "").bounded(crate::model::limits::MAX_STEP_NOTE);
+                    self.prompt = Some((Ask::NoteMarked, prompt));
+                }
                 (Some(need), Some(family)) => {
                     // The row proposed is the one highlighted: the list takes the focus back.
                     self.focus = Focus::List;
@@ -322,6 +349,7 @@ impl Matching {
                 }
                 _ => ctx.error(Tx::OnlyForNeed.get(lang)),
             },
+            Act::Mark => self.toggle_mark(ctx),
             Act::EnterCode => self.prompt = Some((Ask::Code, Prompt::new(Tx::AskCode.get(lang), ""))),
             Act::Back => self.why_not = None,
             Act::Reload => self.reload_current(ctx),
@@ -345,6 +373,15 @@ impl Matching {
                 self.proposing = Some((family, need));
                 ctx.send(PROPOSE, Request::ProposalCreate { need, family, note: text });
             }
+            Ask::NoteMarked => {
+                // One request (and transaction) per family: each family's
+                // service answers on its own, and one refused does not stop the others.
+                let Some(need) = self.need() else { return };
+                for family in std::mem::take(&mut self.marked) {
+                    self.sent_marked.push((family, None));
+                    ctx.send(PROPOSE_MARKED, Request::ProposalCreate { need, family, note: text.clone() });
+                }
+            }
             Ask::Code => {
                 let code = text.to_uppercase();
                 if NeedCode::parse(&code).is_none() && FamilyCode::parse(&code).is_none() {
@@ -354,6 +391,58 @@ impl Matching {
                 }
             }
         }
+    }
+
+    /// Space on a candidate: marked, or unmarked; the highlight moves on to the next.
+    fn toggle_mark(&mut self, ctx: &mut Ctx) {
+        let Some(Ranking::Need(r)) = &self.ranking else { return };
+        let Some(c) = r.candidates.get(self.sel.selected) else { return };
+        let family = c.family.code;
+        if let Some(i) = self.marked.iter().position(|f| *f == family) {
+            self.marked.remove(i);
+        } else if c.proposed.is_some() {
+            ctx.error(format!("{family}: {}", Tx::MarkedProposed.get(ctx.view.lang)));
+            return;
+        } else {
+            self.marked.push(family);
+        }
+        let len = self.len();
+        self.sel.nav(Nav::Down, len);
+        self.scroll = 0;
+    }
+
+    /// A reply to the proposals sent together: once all are in, one line says what became of each.
+    fn marked_replied(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let outcome = match result {
+            Ok(Reply::Saved(saved)) => Ok(saved.code),
+            Ok(_) => return,
+            Err(e) => Err(e.message(lang)),
+        };
+        if let Some(slot) = self.sent_marked.iter_mut().find(|(_, r)| r.is_none()) {
+            slot.1 = Some(outcome);
+        }
+        if self.sent_marked.iter().any(|(_, r)| r.is_none()) {
+            return;
+        }
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (family, r) in std::mem::take(&mut self.sent_marked) {
+            match r {
+                Some(Ok(code)) => done.push(format!("{code} ({family})")),
+                Some(Err(why)) => failed.push(format!("{family}: {why}")),
+                None => {}
+            }
+        }
+        let mut text = Tx::ProposedMany.fill(lang, &[("done", &done.join(", "))]);
+        if failed.is_empty() {
+            ctx.info(text);
+        } else {
+            text.push_str(" · ");
+            text.push_str(&Tx::NotSent.fill(lang, &[("failed", &failed.join("; "))]));
+            ctx.error(text);
+        }
+        self.reload_current(ctx);
     }
 
     /// The explanation of the highlighted candidate: "why not", the
@@ -448,6 +537,10 @@ impl Screen for Matching {
 
     fn reply(&mut self, tag: Tag, result: Result<Reply, CallError>, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.view.lang;
+        if tag == PROPOSE_MARKED {
+            self.marked_replied(result, ctx);
+            return Outcome::Done;
+        }
         if tag == RANKING && std::mem::take(&mut self.reloading) && closed(&result) {
             // The need shown was placed or withdrawn meanwhile: nothing to rank
             // any more, and no error over what the operator just did.
@@ -631,7 +724,11 @@ impl Screen for Matching {
                             Cell::from(format!("{:>3}", c.score)),
                             Cell::from(format!("{:>4}", c.free_places)),
                             Cell::from(km),
-                            Cell::from(c.proposed.map_or("", |_| "▸")),
+                            Cell::from(match c.proposed {
+                                Some(_) => "▸",
+                                None if self.marked.contains(&c.family.code) => "✓",
+                                None => "",
+                            }),
                         ]);
                         cells
                     });

@@ -152,10 +152,9 @@ impl RecordUi for NeedRecords {
     }
 
     fn sort(rows: &[NeedView], shown: &mut [usize], sort: usize) {
-        let urgency = |n: &NeedView| match n.placement.urgency {
-            Urgency::Emergency { needed_by } => (0, Some(needed_by)),
-            Urgency::Ordinary => (1, None),
-        };
+        // Every emergency first (by its deadline; those entered as the kind, with none, after), then the others.
+        let urgency =
+            |n: &NeedView| (!n.placement.is_emergency(), n.placement.needed_by().is_none(), n.placement.needed_by());
         match SORTS.get(sort) {
             Some(Tx::Urgency) => shown.sort_by_key(|&i| (urgency(&rows[i]), rows[i].code)),
             Some(Tx::Comune) => {
@@ -178,7 +177,7 @@ impl RecordUi for NeedRecords {
             Constraint::Fill(2),
             Constraint::Length(if wide { 9 } else { 7 }),
             Constraint::Length(4),
-            Constraint::Length(if wide { 16 } else { 8 }),
+            Constraint::Length(if wide { 18 } else { 8 }),
             Constraint::Length(if wide { 15 } else { 9 }),
             Constraint::Length(5),
             Constraint::Length(10),
@@ -189,12 +188,15 @@ impl RecordUi for NeedRecords {
     fn cells(n: &NeedView, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>> {
         let wide = width >= 100;
         let p = &n.placement;
-        let urgency = match p.urgency {
-            Urgency::Emergency { needed_by } if !wide => format!("PI {}", &format_date(needed_by)[..5]),
-            Urgency::Ordinary if !wide => "—".to_string(),
-            u => urgency_text(&u, lang),
+        let urgency = match p.needed_by() {
+            // Narrow: "PI 12/01", or "PI ✗12/01" once passed ("scaduta").
+            Some(by) if !wide => format!("PI{}{}", if n.overdue { "✗" } else { " " }, &format_date(by)[..5]),
+            None if !wide && p.is_emergency() => "PI".to_string(),
+            None if !wide => "—".to_string(),
+            None if !p.is_emergency() => urgency_text(&p.urgency, lang),
+            _ => present::lists::urgency_cell(n, lang),
         };
-        let urgent = matches!(p.urgency, Urgency::Emergency { .. });
+        let urgent = p.is_emergency();
         vec![
             Cell::from(n.code.to_string()),
             Cell::from(comune_label(&p.comune.to_string())),
