@@ -2,7 +2,7 @@
 //! 100 000 and 1 000 000 records (80 % families, 20 % needs; the demo
 //! generator, imported in-process with `Request::Import`):
 //!
-//! - in the core (`Bank::handle`, `Request::Search`, as the administrator, so
+//! - in the core (`Bank::handle`, `Request::Search`, as BENCH_USER (a coordinator) or the administrator, so
 //!   names are searched): p50 and p99 of a set of realistic queries, and of
 //!   every keystroke of queries typed one character at a time (narrowing);
 //! - end to end: the wall time of the release `banca find QUERY` against a
@@ -28,7 +28,9 @@
 //! ```
 //!
 //! Knobs: BENCH_BANKS (existing banks, a list: BENCH_SIZES is then not
-//! used), BENCH_BANCA (the `banca` binary to run end to end, the release
+//! used), BENCH_USER (a Unix user: the searches are made as a coordinator of
+//! that name, added to the bank if missing, who reads every family's names;
+//! without it, as the administrator, who reads none), BENCH_BANCA (the `banca` binary to run end to end, the release
 //! build's by default), BENCH_SIZES (records per bank, a list), BENCH_NEED_PERCENT (20),
 //! BENCH_SAMPLES (30 timed searches per query in the core), BENCH_TYPING (10
 //! times each typed query), BENCH_RUNS (10 runs of each command per query),
@@ -263,6 +265,21 @@ fn core(db: &Path, labels: &Path) {
     let opened = started.elapsed();
     let rss_open = vm_kib("VmRSS");
     let admin = Actor::new(me());
+    // BENCH_USER: the operator searching, made a coordinator (who reads every family's
+    // names) if the bank does not have them yet; otherwise the administrator, who reads none.
+    let admin = match searcher() {
+        Some(user) => {
+            let input = banca::model::OperatorInput {
+                display_name: "Coordinamento (bench)".into(),
+                role: banca::model::Role::Coordinator,
+                service: None,
+                active: true,
+            };
+            let _ = bank.handle(&admin, Request::OperatorCreate { user: user.clone(), input });
+            Actor::new(user)
+        }
+        None => admin,
+    };
     let info = match bank.handle(&admin, Request::Info) {
         Ok(Reply::Info(info)) => info,
         other => panic!("info: {other:?}"),
@@ -428,8 +445,24 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
     let socket = base.join("s.sock");
     let config = base.join("none.toml");
     let state = base.join("state");
+    // BENCH_USER: `banca find` runs as that Unix user (the server, ours, as us).
+    let user = searcher().map(|name| {
+        let u = nix::unistd::User::from_name(&name).ok().flatten();
+        let u = u.unwrap_or_else(|| panic!("BENCH_USER {name} is a Unix user (useradd {name})"));
+        // The socket's folder must let them in.
+        let _ = std::fs::set_permissions(base, std::os::unix::fs::PermissionsExt::from_mode(0o755));
+        (u.uid.as_raw(), u.gid.as_raw())
+    });
     let banca = |args: &[&str]| {
         let mut c = Command::new(bin);
+        if let Some((uid, gid)) = user {
+            if args.first().is_some_and(|a| *a == "find") {
+                std::os::unix::process::CommandExt::uid(&mut c, uid);
+                std::os::unix::process::CommandExt::gid(&mut c, gid);
+                // Our server, trusted by name.
+                c.env("BANCA_SERVER_USER", me_unix());
+            }
+        }
         c.env("BANCA_CONFIG", &config)
             .env("XDG_STATE_HOME", &state) // the server's log stays in the bench folder
             .env_remove("BANCA_LANG")
@@ -611,6 +644,16 @@ impl Drop for Reaped {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The Unix name of the user running the bench.
+fn me_unix() -> String {
+    nix::unistd::User::from_uid(nix::unistd::getuid()).ok().flatten().map_or_else(|| "root".into(), |u| u.name)
+}
+
+/// BENCH_USER, the operator (and Unix user) the searches are made as.
+fn searcher() -> Option<String> {
+    std::env::var("BENCH_USER").ok().filter(|u| !u.is_empty())
 }
 
 /// A program on the PATH.
