@@ -482,7 +482,13 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
     // (`banca stop` first, then the child waited for, killed after 10 s).
     let target = Target::new(banca::config::canonical_bank_path(db), socket.clone());
     let started = Instant::now();
-    let mut server = Reaped(banca(&["serve"]).spawn().expect("banca serve starts"));
+    // BENCH_USER's own group may use the socket.
+    let group = user.and_then(|(_, gid)| nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid)).ok().flatten());
+    let serve: Vec<&str> = match &group {
+        Some(g) => vec!["serve", "--group", g.name.as_str()],
+        None => vec!["serve"],
+    };
+    let mut server = Reaped(banca(&serve).spawn().expect("banca serve starts"));
     // Declared after the server: dropped first.
     let _stop = StopOnDrop(banca(&["stop"]));
     loop {
