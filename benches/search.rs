@@ -2,7 +2,7 @@
 //! 100 000 and 1 000 000 records (80 % families, 20 % needs; the demo
 //! generator, imported in-process with `Request::Import`):
 //!
-//! - in the core (`Bank::handle`, `Request::Search`, as the administrator, so
+//! - in the core (`Bank::handle`, `Request::Search`, as BENCH_USER (a coordinator) or the administrator, so
 //!   names are searched): p50 and p99 of a set of realistic queries, and of
 //!   every keystroke of queries typed one character at a time (narrowing);
 //! - end to end: the wall time of the release `banca find QUERY` against a
@@ -10,7 +10,11 @@
 //!   same labels, one line per record (fzf is installed with apt-get when
 //!   missing and possible; otherwise the comparison is skipped and said so);
 //! - start-up: `Bank::open` (store, matching index, search index) and the
-//!   search index alone, the server's spawn → handshake; memory (RSS).
+//!   search index alone, the server's spawn → handshake; memory (RSS);
+//! - CPU, on the same lines: the core's per search (in-process, every
+//!   thread), the server's per `banca find`, and ripgrep's (`rg -i -F TEXT`,
+//!   a plain scan for the text as one literal) and fzf's per run, when
+//!   installed (apt-get install ripgrep fzf).
 //!
 //! Run it with:
 //!
@@ -19,9 +23,15 @@
 //! BENCH_SIZES=10000,100000 cargo bench --bench search
 //! BENCH_SAMPLES=10 BENCH_TYPING=5 BENCH_RUNS=5 cargo bench --bench search   # quicker
 //! BENCH_DIR=/tmp/banks cargo bench --bench search   # keeps the banks, reuses them next time
+//! # banks made before (a copy: the server writes to it), instead of building them:
+//! cp -a /work/data/bank-100k /tmp/b100k && BENCH_BANKS=/tmp/b100k cargo bench --bench search
 //! ```
 //!
-//! Knobs: BENCH_SIZES (records per bank, a list), BENCH_NEED_PERCENT (20),
+//! Knobs: BENCH_BANKS (existing banks, a list: BENCH_SIZES is then not
+//! used), BENCH_USER (a Unix user: the searches are made as a coordinator of
+//! that name, added to the bank if missing, who reads every family's names;
+//! without it, as the administrator, who reads none), BENCH_BANCA (the `banca` binary to run end to end, the release
+//! build's by default), BENCH_SIZES (records per bank, a list), BENCH_NEED_PERCENT (20),
 //! BENCH_SAMPLES (30 timed searches per query in the core), BENCH_TYPING (10
 //! times each typed query), BENCH_RUNS (10 runs of each command per query),
 //! BENCH_LIMIT (20 hits), BENCH_MIN_FREE_MIB (a bank is skipped, and said so,
@@ -65,8 +75,10 @@ const NEEDS: &str = "BANCA_BENCH_SEARCH_NEEDS";
 const LABELS: &str = "BANCA_BENCH_SEARCH_LABELS";
 
 /// What operators type: surnames (src/demo/names.rs), comuni, codes, with
-/// and without filters. Ordered so that no query extends the one before it
-/// (nor the last the first): every timed search scans, none narrows.
+/// and without filters, and what callers say (surname first, a wrong or
+/// confused letter, a comune among the names: issue 14). Ordered so that no
+/// query extends the one before it (nor the last the first): every timed
+/// search scans, none narrows.
 const QUERIES: &[&str] = &[
     "rossi",
     "osio",
@@ -81,6 +93,10 @@ const QUERIES: &[&str] = &[
     "S-003",
     "cort",
     "giulia",
+    "pesenti giovanna",
+    "kortinovis",
+    "mazzoleny",
+    "cortinovis dalmine",
     "kind:famiglia rossi",
     "stato:idonea colombo",
     "servizio:S-003 villa",
@@ -114,7 +130,24 @@ fn main() {
         .collect();
     let need_percent = env_or("BENCH_NEED_PERCENT", 20).min(100);
     let runs = env_or("BENCH_RUNS", 10).max(1);
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_banca"));
+    let bin = std::env::var_os("BENCH_BANCA").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_banca")), PathBuf::from);
+    let rg = installed("rg");
+    if rg.is_none() {
+        println!("ripgrep (rg) is missing: the comparison with it is skipped (apt-get install ripgrep)");
+    }
+    if let Ok(banks) = std::env::var("BENCH_BANKS") {
+        let fzf = fzf();
+        let temp = tempfile::Builder::new().prefix("banca-search").tempdir_in("/tmp").expect("temporary folder");
+        for db in banks.split(',').map(PathBuf::from) {
+            println!();
+            println!("=== {} (a bank made before)", db.display());
+            let labels = temp.path().join("labels.txt");
+            child("core", &db, &labels, 0, 0);
+            end_to_end(&bin, temp.path(), &db, &labels, fzf.as_deref(), rg.as_deref(), runs);
+            let _ = std::fs::remove_file(&labels);
+        }
+        return;
+    }
     println!(
         "banca search bench: sizes {sizes:?} records ({}% families, {need_percent}% needs), limit {}, {} cores",
         100 - need_percent,
@@ -151,7 +184,7 @@ fn main() {
             child("build", &db, &labels, families, needs);
         }
         child("core", &db, &labels, families, needs);
-        end_to_end(&bin, &base, &db, &labels, fzf.as_deref(), runs);
+        end_to_end(&bin, &base, &db, &labels, fzf.as_deref(), rg.as_deref(), runs);
         if keep.is_none() {
             let _ = std::fs::remove_dir_all(&db);
             let _ = std::fs::remove_file(&labels);
@@ -232,6 +265,21 @@ fn core(db: &Path, labels: &Path) {
     let opened = started.elapsed();
     let rss_open = vm_kib("VmRSS");
     let admin = Actor::new(me());
+    // BENCH_USER: the operator searching, made a coordinator (who reads every family's
+    // names) if the bank does not have them yet; otherwise the administrator, who reads none.
+    let admin = match searcher() {
+        Some(user) => {
+            let input = banca::model::OperatorInput {
+                display_name: "Coordinamento (bench)".into(),
+                role: banca::model::Role::Coordinator,
+                service: None,
+                active: true,
+            };
+            let _ = bank.handle(&admin, Request::OperatorCreate { user: user.clone(), input });
+            Actor::new(user)
+        }
+        None => admin,
+    };
     let info = match bank.handle(&admin, Request::Info) {
         Ok(Reply::Info(info)) => info,
         other => panic!("info: {other:?}"),
@@ -260,7 +308,11 @@ fn core(db: &Path, labels: &Path) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     let mut totals = vec![0u32; QUERIES.len()];
     let mut narrowed = vec![0usize; QUERIES.len()];
+    let mut cpu_from = Duration::ZERO;
     for round in 0..=samples {
+        if round == 1 {
+            cpu_from = cpu_of(libc::RUSAGE_SELF);
+        }
         for (i, q) in QUERIES.iter().enumerate() {
             let (took, r) = search(q);
             if round > 0 {
@@ -270,6 +322,7 @@ fn core(db: &Path, labels: &Path) {
             }
         }
     }
+    let cpu = (cpu_of(libc::RUSAGE_SELF) - cpu_from) / (samples * QUERIES.len()) as u32;
     let mut all = Vec::new();
     for (i, q) in QUERIES.iter().enumerate() {
         let t = &mut times[i];
@@ -286,6 +339,7 @@ fn core(db: &Path, labels: &Path) {
     }
     all.sort();
     println!("{:<36} {:>9.2} {:>9.2}", "every query", ms(percentile(&all, 50)), ms(percentile(&all, 99)));
+    row("core CPU per search, mean over the queries (every thread)", ms(cpu), "ms");
 
     // Typing: every keystroke a search, each extending the one before (so narrowing).
     println!();
@@ -387,12 +441,28 @@ fn core(db: &Path, labels: &Path) {
 }
 
 /// The release binary against a warm server on the bank, next to fzf on the same labels.
-fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Path>, runs: usize) {
+fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Path>, rg: Option<&Path>, runs: usize) {
     let socket = base.join("s.sock");
     let config = base.join("none.toml");
     let state = base.join("state");
+    // BENCH_USER: `banca find` runs as that Unix user (the server, ours, as us).
+    let user = searcher().map(|name| {
+        let u = nix::unistd::User::from_name(&name).ok().flatten();
+        let u = u.unwrap_or_else(|| panic!("BENCH_USER {name} is a Unix user (useradd {name})"));
+        // The socket's folder must let them in.
+        let _ = std::fs::set_permissions(base, std::os::unix::fs::PermissionsExt::from_mode(0o755));
+        (u.uid.as_raw(), u.gid.as_raw())
+    });
     let banca = |args: &[&str]| {
         let mut c = Command::new(bin);
+        if let Some((uid, gid)) = user {
+            if args.first().is_some_and(|a| *a == "find") {
+                std::os::unix::process::CommandExt::uid(&mut c, uid);
+                std::os::unix::process::CommandExt::gid(&mut c, gid);
+                // Our server, trusted by name.
+                c.env("BANCA_SERVER_USER", me_unix());
+            }
+        }
         c.env("BANCA_CONFIG", &config)
             .env("XDG_STATE_HOME", &state) // the server's log stays in the bench folder
             .env_remove("BANCA_LANG")
@@ -412,7 +482,13 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
     // (`banca stop` first, then the child waited for, killed after 10 s).
     let target = Target::new(banca::config::canonical_bank_path(db), socket.clone());
     let started = Instant::now();
-    let mut server = Reaped(banca(&["serve"]).spawn().expect("banca serve starts"));
+    // BENCH_USER's own group may use the socket.
+    let group = user.and_then(|(_, gid)| nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid)).ok().flatten());
+    let serve: Vec<&str> = match &group {
+        Some(g) => vec!["serve", "--group", g.name.as_str()],
+        None => vec!["serve"],
+    };
+    let mut server = Reaped(banca(&serve).spawn().expect("banca serve starts"));
     // Declared after the server: dropped first.
     let _stop = StopOnDrop(banca(&["stop"]));
     loop {
@@ -443,37 +519,56 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
     let mut find: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     let mut json: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     let mut filter: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
+    let mut grep: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
+    // CPU: the server's over every `banca find` (not --json), ripgrep's and fzf's (their processes').
+    let (mut server_cpu, mut rg_cpu, mut fzf_cpu) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let timed_runs = (runs * QUERIES.len()) as u32;
     for round in 0..=runs {
         for (i, q) in QUERIES.iter().enumerate() {
             let mut c = banca(&["find", "--limit", &limit, "--"]);
             c.arg(q);
+            let before = cpu_of_pid(pid);
             let took = timed(c, &[0, 1]);
+            let used = cpu_of_pid(pid).saturating_sub(before);
             let mut c = banca(&["find", "--json", "--limit", &limit, "--"]);
             c.arg(q);
             let took_json = timed(c, &[0, 1]);
             if round > 0 {
                 find[i].push(took);
                 json[i].push(took_json);
+                server_cpu += used;
             }
         }
     }
-    if let Some(fzf) = fzf {
+    // fzf or rg on the labels, each run timed and its CPU counted.
+    let other = |program: &Path, args: &dyn Fn(&str) -> Vec<String>, times: &mut Vec<Vec<Duration>>| {
+        let mut cpu = Duration::ZERO;
         for round in 0..=runs {
             for (i, q) in QUERIES.iter().enumerate() {
-                let mut c = Command::new(fzf);
+                let mut c = Command::new(program);
                 c.env_remove("FZF_DEFAULT_OPTS")
                     .env_remove("FZF_DEFAULT_COMMAND")
-                    .arg("--filter")
-                    .arg(free_text(q))
+                    .env_remove("RIPGREP_CONFIG_PATH")
+                    .args(args(&free_text(q)))
                     .stdin(std::fs::File::open(labels).expect("labels file"))
                     .stdout(Stdio::null())
                     .stderr(Stdio::null());
+                let before = cpu_of(libc::RUSAGE_CHILDREN);
                 let took = timed(c, &[0, 1]);
                 if round > 0 {
-                    filter[i].push(took);
+                    times[i].push(took);
+                    cpu += cpu_of(libc::RUSAGE_CHILDREN) - before;
                 }
             }
         }
+        cpu
+    };
+    if let Some(fzf) = fzf {
+        fzf_cpu = other(fzf, &|text| vec!["--filter".into(), text.into()], &mut filter);
+    }
+    if let Some(rg) = rg {
+        let file = labels.display().to_string();
+        rg_cpu = other(rg, &|text| vec!["-i".into(), "-F".into(), "--".into(), text.into(), file.clone()], &mut grep);
     }
     let lines = std::fs::read_to_string(labels).map_or(0, |s| s.lines().count());
     println!();
@@ -505,6 +600,24 @@ fn end_to_end(bin: &Path, base: &Path, db: &Path, labels: &Path, fzf: Option<&Pa
     all_fzf.sort();
     line("every query (median)", &all_find, &all_json, &all_fzf);
     println!("(json: `banca find --json`, the same search without the table; fzf has no filters: it gets the free text of the query, over every line)");
+    if rg.is_some() {
+        let mut all_rg: Vec<Duration> = grep.iter_mut().flat_map(|t| t.drain(..)).collect();
+        all_rg.sort();
+        row("`rg -i -F TEXT labels`, median wall over the queries", ms(percentile(&all_rg, 50)), "ms");
+    }
+    println!();
+    println!("CPU per query, mean over {runs} runs of every query (user + system):");
+    row(
+        "server, per `banca find`",
+        ms(server_cpu / timed_runs),
+        "ms  (clock ticks of /proc/PID/stat: 10 ms grain, summed)",
+    );
+    if fzf.is_some() {
+        row("fzf --filter, per run", ms(fzf_cpu / timed_runs), "ms");
+    }
+    if rg.is_some() {
+        row("rg -i -F, per run (a plain scan of the lines)", ms(rg_cpu / timed_runs), "ms");
+    }
     row("server RSS after the searches", mib(vm_rss_of(pid)), "MiB");
 }
 
@@ -537,6 +650,41 @@ impl Drop for Reaped {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The Unix name of the user running the bench.
+fn me_unix() -> String {
+    nix::unistd::User::from_uid(nix::unistd::getuid()).ok().flatten().map_or_else(|| "root".into(), |u| u.name)
+}
+
+/// BENCH_USER, the operator (and Unix user) the searches are made as.
+fn searcher() -> Option<String> {
+    std::env::var("BENCH_USER").ok().filter(|u| !u.is_empty())
+}
+
+/// A program on the PATH.
+fn installed(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|f| f.is_file()))
+}
+
+/// The user + system CPU time of this process (`RUSAGE_SELF`) or of its children waited for.
+fn cpu_of(who: libc::c_int) -> Duration {
+    // SAFETY: getrusage writes the struct it is given, nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(who, &mut usage) };
+    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The user + system CPU time of another process, from /proc/PID/stat (in clock ticks).
+fn cpu_of_pid(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // After the command's name in parentheses: fields 14 and 15 are utime and stime.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks: u64 = [11, 12].iter().filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok())).sum();
+    // SAFETY: sysconf reads a constant of the system.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_micros(ticks * 1_000_000 / per_second)
 }
 
 /// fzf, installed from the distribution's packages when missing (as root, with apt-get).

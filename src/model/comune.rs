@@ -230,6 +230,11 @@ impl Comuni {
         self.list.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.list[i])
     }
 
+    /// The comuni named `key` exactly (`normalize`d, or one part of a bilingual name).
+    pub fn named(&self, key: &str) -> impl Iterator<Item = ComuneCode> + '_ {
+        self.by_name.get(key).into_iter().flatten().map(|&i| self.list[i].code)
+    }
+
     /// Resolves what an operator typed: an ISTAT code ("016091"), a name in
     /// any case, with or without accents ("Cantu"), either part of a
     /// bilingual name ("Bozen"), optionally followed by the province to

@@ -6,6 +6,8 @@ pub use crate::model::fold;
 mod index;
 pub mod query;
 mod score;
+pub mod sound;
+mod vocabulary;
 
 pub use index::{Hit, SearchIndex, SearchResult};
-pub use query::{parse, HitKind, Query};
+pub use query::{parse, HitKind, Query, Word};

@@ -1,17 +1,22 @@
 //! What an operator types in the search box: free text and filters
 //! (`kind:famiglia stato:idonea servizio:S-003 comune:dalmine`), in Italian
-//! or English.
+//! or English. The free text is words, each matched on its own, in any
+//! order; a comune's name among other words also names the comune.
 
 use super::fold::fold;
+use super::sound::{sound, TYPO_FROM};
 use crate::model::comune::normalize;
 use crate::model::*;
 
 pub use crate::api::HitKind;
 
-/// A parsed query. `text` is folded; filters narrow what it is matched against.
+/// A parsed query. `text` is folded (its words one space apart); filters
+/// narrow what it is matched against.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub text: String,
+    /// The words of `text`: a record matches when each one matches somewhere.
+    pub words: Vec<Word>,
     pub kind: Option<HitKind>,
     /// English status tokens the `stato:` value names (of families or needs).
     pub statuses: Option<Vec<&'static str>>,
@@ -24,14 +29,85 @@ impl Query {
         self.kind.is_some() || self.statuses.is_some() || self.service.is_some() || self.comuni.is_some()
     }
 
-    /// Same filters, and text that goes on from `earlier`'s: its hits can only shrink.
-    pub fn narrows(&self, earlier: &Query) -> bool {
-        !earlier.text.is_empty()
-            && self.text.starts_with(&earlier.text)
+    /// Same filters, and text that goes on from `earlier`'s (or is the same).
+    pub fn follows(&self, earlier: &Query) -> bool {
+        self.text.starts_with(&earlier.text)
             && self.kind == earlier.kind
             && self.statuses == earlier.statuses
             && self.service == earlier.service
             && self.comuni == earlier.comuni
+    }
+
+    /// Same filters, and text that goes on from `earlier`'s, each of its
+    /// words matching no more than the word it extends: its hits can only shrink.
+    pub fn narrows(&self, earlier: &Query) -> bool {
+        !earlier.text.is_empty()
+            && self.follows(earlier)
+            && earlier.words.len() <= self.words.len()
+            && earlier.words.iter().zip(&self.words).all(|(before, now)| now.extends(before))
+    }
+}
+
+/// One word of the free text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Word {
+    /// Folded.
+    pub text: String,
+    /// How it sounds (`sound::sound`), for a word of letters only: what the
+    /// names of the bank are matched against, spelling confusions forgiven.
+    pub sound: Option<String>,
+    /// Wrong letters forgiven: one from `TYPO_FROM` letters of sound on.
+    pub typos: u8,
+    /// The comuni the word names (alone or with the words around it) when
+    /// other words or filters come with it: a record in one of them matches
+    /// the word, as well as a record whose text does ("Brembate" is a comune
+    /// and a surname: both are found).
+    pub comuni: Option<Vec<ComuneCode>>,
+}
+
+impl Word {
+    fn new(text: &str) -> Word {
+        let text = fold(text);
+        let sound = text.chars().all(char::is_alphabetic).then(|| sound(&text));
+        let typos = u8::from(sound.as_ref().is_some_and(|s| s.chars().count() >= TYPO_FROM));
+        Word { text, sound, typos, comuni: None }
+    }
+
+    /// Does every record this word matches also match `before`, which it extends as typed?
+    fn extends(&self, before: &Word) -> bool {
+        self.text.starts_with(&before.text)
+            && match (&self.sound, &before.sound) {
+                (Some(now), Some(then)) => now.starts_with(then.as_str()),
+                (None, _) => true,
+                (Some(_), None) => false,
+            }
+            && self.typos <= before.typos
+            && self.comuni == before.comuni
+    }
+}
+
+/// The longest comune name of several words to look for.
+const COMUNE_WORDS: usize = 6;
+
+/// Marks the words that name a comune ("dalmine", "ponte san pietro": the
+/// longest name from each word on), unless they are the whole text and
+/// there is no filter: then the operator is looking for the comune itself.
+fn name_comuni(words: &mut [Word], typed: &[&str], filtered: bool, comuni: &Comuni) {
+    let mut at = 0;
+    while at < words.len() {
+        let longest = (at + 1..=words.len().min(at + COMUNE_WORDS)).rev().find_map(|end| {
+            let found: Vec<ComuneCode> = comuni.named(&normalize(&typed[at..end].join(" "))).collect();
+            (!found.is_empty()).then_some((end, found))
+        });
+        match longest {
+            Some((end, found)) if filtered || end - at < words.len() => {
+                for word in &mut words[at..end] {
+                    word.comuni = Some(found.clone());
+                }
+                at = end;
+            }
+            _ => at += 1,
+        }
     }
 }
 
@@ -85,6 +161,9 @@ pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
         }
     }
     q.text = fold(&words.join(" "));
+    q.words = words.iter().map(|w| Word::new(w)).collect();
+    let filtered = q.has_filters();
+    name_comuni(&mut q.words, &words, filtered, comuni);
     Ok(q)
 }
 
