@@ -977,6 +977,7 @@ impl Fuzzer {
                     free_places: None,
                     limit: self.limit(),
                     after: None,
+                    ..FamilyFilter::default()
                 };
                 Request::FamilyList { filter }
             }

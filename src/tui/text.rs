@@ -75,7 +75,6 @@ pub const CATALOGUES: &[Catalogue] = &[
     T::CATALOGUE,
     super::screens::Titles::CATALOGUE,
     super::screens::families::Tx::CATALOGUE,
-    super::screens::families::KindShort::CATALOGUE,
     super::screens::matching::Tx::CATALOGUE,
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,

@@ -457,30 +457,8 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
     }
 }
 
-texts!(KindShort {
-    Residential => "RES", "RES";
-    Daytime => "DIU", "DAY";
-    Respite => "TL", "RSP";
-    Emergency => "PI", "EMG";
-    LightSupport => "LEG", "LGT";
-    ParentAndChild => "GB", "P+C";
-    YoungAdult => "NEO", "YA";
-});
-
-/// A kind of placement in a few letters, for tables (the record says it whole).
-pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
-    use PlacementKind::*;
-    let short = match kind {
-        Residential => KindShort::Residential,
-        Daytime => KindShort::Daytime,
-        Respite => KindShort::Respite,
-        Emergency => KindShort::Emergency,
-        LightSupport => KindShort::LightSupport,
-        ParentAndChild => KindShort::ParentAndChild,
-        YoungAdult => KindShort::YoungAdult,
-    };
-    short.get(lang)
-}
+/// Kinds of placement in a few letters, for tables: the lists' own.
+pub use crate::present::lists::kind_short;
 
 /// What the `f` filter looks in: code, comune, service, kinds (and status), folded.
 fn filter_text(f: &FamilyView) -> String {
