@@ -146,11 +146,8 @@ fn each_filter_drops_the_family_it_is_about() {
     // The counts agree with the lists, the slots counted over the records.
     assert_eq!(count(&c.fx, ANNA, six), 6);
     assert_eq!(count(&c.fx, ANNA, two), 5);
-    let slots_and_two = FamilyFilter {
-        time_slots: BTreeSet::from([TimeSlot::Weekends]),
-        min_free: Some(2),
-        ..Default::default()
-    };
+    let slots_and_two =
+        FamilyFilter { time_slots: BTreeSet::from([TimeSlot::Weekends]), min_free: Some(2), ..Default::default() };
     assert_eq!(count(&c.fx, ANNA, slots_and_two), 4);
 }
 
@@ -170,7 +167,10 @@ fn a_presidio_or_an_ambito_keeps_the_families_of_its_comuni() {
     assert_eq!(by_code(bergamo), vec![c.bergamo]);
     // A presidio within an ambito that has none of that name: none is that.
     let nowhere = FamilyFilter { ambit: Some("Bergamo".into()), district: Some("Zanica".into()), ..Default::default() };
-    assert_eq!(c.fx.invalid(BRUNO, Request::FamilyList { filter: nowhere })[0].field, FieldRef::from(Field::DistrictName));
+    assert_eq!(
+        c.fx.invalid(BRUNO, Request::FamilyList { filter: nowhere })[0].field,
+        FieldRef::from(Field::DistrictName)
+    );
     let unknown = FamilyFilter { ambit: Some("Atlantide".into()), ..Default::default() };
     let problems = c.fx.invalid(BRUNO, Request::FamilyList { filter: unknown });
     assert_eq!(problems[0].reason, Reason::UnknownAmbit { name: "Atlantide".into() });
