@@ -80,10 +80,7 @@ pub fn family_header(lang: Lang, near: bool) -> Vec<&'static str> {
 /// A family's row under `family_header`.
 pub fn family_row(f: &FamilyView, lang: Lang, near: bool) -> Vec<String> {
     let p = &f.profile;
-    let comune = crate::model::ComuneCode::parse(&p.comune.to_string())
-        .and_then(Comuni::embedded_label)
-        .map(|label| label.rsplit_once(" (").map_or(label.clone(), |(name, _)| name.to_string()))
-        .unwrap_or_else(|| p.comune.to_string());
+    let comune = comune_name(p.comune);
     let kinds: Vec<&str> = p.kinds.iter().map(|&k| kind_short(k, lang)).collect();
     let slots: Vec<&str> = p.time_slots.iter().map(|&t| slot_short(t, lang)).collect();
     let status = status_short(p.status, lang);
@@ -100,6 +97,14 @@ pub fn family_row(f: &FamilyView, lang: Lang, near: bool) -> Vec<String> {
         f.contact.service.to_string(),
     ]);
     row
+}
+
+/// A comune's name without its province ("Dalmine"), for tight places.
+pub fn comune_name(code: ComuneCode) -> String {
+    match Comuni::embedded_label(code) {
+        Some(label) => label.rsplit_once(" (").map_or(label.clone(), |(name, _)| name.to_string()),
+        None => code.to_string(),
+    }
 }
 
 /// Display columns a comune's name takes at most in the families' table.

@@ -82,6 +82,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::widgets::line_editor::Lx::CATALOGUE,
     super::widgets::placement_forms::Sx::CATALOGUE,
     super::screens::families::Ftx::CATALOGUE,
+    super::screens::families::Qtx::CATALOGUE,
     super::screens::needs::Tx::CATALOGUE,
     super::screens::needs::Ftx::CATALOGUE,
     super::screens::record::Rx::CATALOGUE,
