@@ -8,11 +8,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use banca::api::{FamilyFilter, FamilySort, Near, Request};
+use banca::api::{Change, Event, FamilyFilter, FamilySort, Near, Request};
 use banca::bank::Bank;
 use banca::i18n::Lang;
 use banca::model::*;
-use banca::tui::{draw_to_string, InProcess, Msg};
+use banca::tui::{draw_to_string, InProcess, Live, Msg};
 use common::tui::{app, frames, key, keys, line_with, press, requests};
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -124,4 +124,32 @@ fn the_form_sends_the_filters_and_a_refusal_comes_back_by_its_field() {
     let frame = draw_to_string(&mut ui, 80, 24);
     assert!(frame.contains("Atlantide non esiste"), "{frame}");
     assert!(line_with(&frame, "presidio").contains("Atlantide"), "{frame}");
+}
+
+#[test]
+fn a_change_heard_while_filtered_asks_the_list_again_not_the_row() {
+    let fx = bank();
+    let mut ui = app(&fx.bank, ANNA, Lang::It);
+    type_phone_call(&mut ui);
+    ui.key(ctrl_s());
+    let change = |ui: &mut InProcess, code: FamilyCode, edit: &dyn Fn(&mut FamilyInput)| {
+        let (base_revision, mut input) = fx.family_as_input(code);
+        edit(&mut input);
+        let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision, input });
+        ui.live(Live::Changed(Event::Changed(Change {
+            kind: RecordKind::Family,
+            code: code.to_string(),
+            revision: saved.revision,
+            by: ANNA.into(),
+        })));
+    };
+    // Bergamo, 7 km away, changes: it stays out of a list within 5 km.
+    change(&mut ui, FamilyCode::new(2026, 3), &|f| f.profile.notes = "richiamare".into());
+    let frame = draw_to_string(&mut ui, 80, 24);
+    assert!(!frame.contains("F-2026-0003"), "{frame}");
+    // Stezzano now offers weekdays only: it leaves the list; Dalmine keeps its km.
+    change(&mut ui, FamilyCode::new(2026, 2), &|f| f.profile.time_slots = BTreeSet::from([TimeSlot::Weekdays]));
+    let frame = draw_to_string(&mut ui, 80, 24);
+    assert!(!frame.contains("F-2026-0002"), "{frame}");
+    assert!(line_with(&frame, "F-2026-0001").contains("0,0"), "{frame}");
 }

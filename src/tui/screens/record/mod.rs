@@ -276,6 +276,12 @@ impl<K: RecordUi> RecordScreen<K> {
         self.more.is_none() || self.rows.iter().any(|r| K::code(r) >= code)
     }
 
+    /// The kind's own filters are set: which records the list keeps, and
+    /// what its rows show of them (a distance), only the list's answer says.
+    fn filtered(&self) -> bool {
+        self.kind.query_summary(crate::i18n::Lang::It).is_some()
+    }
+
     fn selected(&self) -> Option<&K::Record> {
         self.shown.get(self.sel.selected).map(|&i| &self.rows[i])
     }
@@ -358,9 +364,15 @@ impl<K: RecordUi> RecordScreen<K> {
             }
             Act::Back => {
                 self.mode = Mode::List;
-                // Rows changed while the record was shown are asked again now.
-                for code in std::mem::take(&mut self.changed_rows) {
-                    self.refresh_one(code, ctx);
+                // Rows changed while the record was shown are asked again now
+                // (a list filtered by the core: the list, which alone knows what it keeps).
+                let changed = std::mem::take(&mut self.changed_rows);
+                if !self.filtered() {
+                    for code in changed {
+                        self.refresh_one(code, ctx);
+                    }
+                } else if !changed.is_empty() {
+                    self.load(ctx);
                 }
             }
             Act::Filter => self.editing_filter = true,
@@ -892,7 +904,10 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             };
             let step = self.kind.answer(tag, result, ctx);
             if let Some((code, revision)) = saved {
-                if !self.shows_revision(code, revision) {
+                let card = matches!(&self.mode, Mode::Detail { record, .. } if K::code(record) == code);
+                if self.filtered() && !card && !self.shows_revision(code, revision) {
+                    self.load(ctx);
+                } else if !self.shows_revision(code, revision) {
                     self.refresh_one(code, ctx);
                 }
             }
@@ -1030,6 +1045,18 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             return;
         }
         let in_list = self.rows.iter().any(|r| K::code(r) == code) || self.within_loaded(code);
+        if self.filtered() {
+            // Whether it is still kept, or now is: the list is asked again (a short one, being filtered).
+            match &self.mode {
+                Mode::Detail { record, .. } if K::code(record) == code => self.refresh_one(code, ctx),
+                Mode::List => return self.load(ctx),
+                _ => {}
+            }
+            if !self.changed_rows.contains(&code) {
+                self.changed_rows.push(code);
+            }
+            return;
+        }
         match &self.mode {
             Mode::Detail { record, .. } if K::code(record) == code => self.refresh_one(code, ctx),
             Mode::List if in_list => self.refresh_one(code, ctx),
