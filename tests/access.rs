@@ -182,7 +182,9 @@ fn attempt(w: &World, n: usize, user: &str, kind: Kind, op: Op, whose: Whose) ->
             // What the caller sees, sent back: without the private part where it may not read it.
             let view = fx.family(user, code);
             let (base_revision, mut input) = (view.revision, view.as_input());
-            input.profile.languages.push(note);
+            // A change of the shared profile: another language of the vocabulary each time.
+            let languages = banca::model::languages::Language::all().collect::<Vec<_>>();
+            input.profile.languages.push(languages[n % languages.len()].name().to_string());
             outcome(fx.handle(user, Request::FamilyUpdate { code, base_revision, input })).is_ok()
         }
         (Need, Update) => {

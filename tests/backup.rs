@@ -458,7 +458,7 @@ fn a_record_line_beyond_the_bounds_is_refused_by_field_and_limit_and_writes_noth
 /// 3): the same lines, but every audit entry hashed over bincode's bytes,
 /// chained as such, with no `hash_version` key.
 fn as_version_3(lines: &[String]) -> Vec<String> {
-    let mut old = lines.to_vec();
+    let mut old = without_practice_keys(lines);
     old[0] = r#"{"header":{"format":"banca-export","version":3,"store_format":1}}"#.into();
     let mut prev = [0u8; 32];
     for line in old.iter_mut().filter(|l| kind(l) == "audit") {
@@ -478,7 +478,7 @@ fn as_version_3(lines: &[String]) -> Vec<String> {
 fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_the_current_version() {
     let fx = busy_bank();
     let lines = export(&fx);
-    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
     assert!(lines.iter().filter(|l| kind(l) == "audit").all(|l| l.ends_with(r#","hash_version":1}}}"#)));
     let old = as_version_3(&lines);
 
@@ -501,13 +501,13 @@ fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_the_c
     let again = export_from(&restored);
     assert_eq!(again[0], lines[0]);
     let n = old.len() - 1;
-    assert_eq!(again[1..n], old[1..n]);
+    assert_eq!(without_practice_keys(&again)[1..n], old[1..n]);
 }
 
 #[test]
 fn a_version_3_header_over_entries_with_the_canonical_hash_is_refused_at_the_first_of_them() {
     let fx = busy_bank();
-    let mut lines = export(&fx);
+    let mut lines = without_practice_keys(&export(&fx));
     lines[0] = r#"{"header":{"format":"banca-export","version":3,"store_format":1}}"#.into();
     reseal(&mut lines);
     let first = nth(&lines, "audit", 0);
@@ -547,7 +547,7 @@ fn bank_with_a_proposal_withdrawn_by_closing() -> (Fixture, NeedCode, ProposalCo
 /// them: the header says 4, and a withdrawal by the bank says why in its
 /// note, in Italian, as banca then wrote it.
 fn as_version_4(lines: &[String], why: &str) -> Vec<String> {
-    let mut old = lines.to_vec();
+    let mut old = without_practice_keys(lines);
     old[0] = r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#.into();
     for line in old.iter_mut().filter(|l| kind(l) == "proposal") {
         let Ok(ExportLine::Proposal { revision, mut record }) = serde_json::from_str::<ExportLine>(line) else {
@@ -601,15 +601,15 @@ fn an_export_of_version_4_restores_with_its_old_notes_as_written() {
     assert!(card.blocks.contains(&banca::present::Block::Text { indent: 20, text: why.clone() }), "{card:?}");
     // Exported again: the current version, the same lines.
     let again = export_from(&restored);
-    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#);
+    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
     let n = old.len() - 1;
-    assert_eq!(again[1..n], old[1..n]);
+    assert_eq!(without_practice_keys(&again)[1..n], old[1..n]);
 }
 
 #[test]
 fn a_version_4_header_over_a_step_with_a_cause_is_refused_at_its_line() {
     let (fx, _, _) = bank_with_a_proposal_withdrawn_by_closing();
-    let mut lines = export(&fx);
+    let mut lines = without_practice_keys(&export(&fx));
     lines[0] = r#"{"header":{"format":"banca-export","version":4,"store_format":1}}"#.into();
     reseal(&mut lines);
     let line = nth(&lines, "proposal", 0);
@@ -645,4 +645,179 @@ fn a_cause_naming_a_need_the_proposal_is_not_for_is_refused() {
         other => panic!("expected ImportRejected, got {other:?}"),
     }
     assert!(target.store().is_empty());
+}
+
+/// A bank whose records carry the facts of export version 6: a need's time
+/// slots and art. 403 basis, a family's availability period, a service's
+/// on-call contact.
+fn bank_with_the_facts_of_version_6() -> (Fixture, FamilyCode, NeedCode) {
+    let fx = fixture();
+    let mut s1 = service_input(S1_NAME, DALMINE_AMBIT);
+    s1.on_call = Some(OnCall {
+        name: "Marta Reperibile".into(),
+        phone: "035 0123456".into(),
+        hours: "lun-ven 17-9, festivi 24h".into(),
+    });
+    fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
+    let mut family = family_input();
+    family.profile.available_from = Some(date!(2026 - 12 - 01));
+    family.profile.available_until = Some(date!(2027 - 06 - 30));
+    let family = fx.create_family(ANNA, family);
+    let mut need = need_input();
+    need.placement.kind = PlacementKind::Daytime;
+    need.placement.time_slots = BTreeSet::from([TimeSlot::Weekdays, TimeSlot::Afternoons]);
+    need.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 21) };
+    need.placement.urgency = Urgency::Emergency { needed_by: date!(2026 - 11 - 30) };
+    let need = fx.create_need(ANNA, need);
+    (fx, family, need)
+}
+
+#[test]
+fn an_export_with_the_facts_of_version_6_restores_them() {
+    let (fx, family, need) = bank_with_the_facts_of_version_6();
+    let lines = export(&fx);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    let need_line = &lines[nth(&lines, "need", 0)];
+    assert!(need_line.contains(r#""time_slots":["weekdays","afternoons"]"#), "{need_line}");
+    assert!(need_line.contains(r#""legal":{"art403":{"ordered_on":"2026-11-21"}}"#), "{need_line}");
+
+    let (_dir, restored) = new_bank();
+    assert!(matches!(import(&restored, &lines), Ok(Reply::Imported(_))));
+    let Ok(Reply::Need(n)) = ask(&restored, ANNA, Request::NeedGet { code: need }) else { panic!() };
+    assert_eq!(n.placement.time_slots, BTreeSet::from([TimeSlot::Weekdays, TimeSlot::Afternoons]));
+    assert_eq!(n.placement.legal, LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 21) });
+    let Ok(Reply::Family(f)) = ask(&restored, ANNA, Request::FamilyGet { code: family }) else { panic!() };
+    assert_eq!(
+        (f.profile.available_from, f.profile.available_until),
+        (Some(date!(2026 - 12 - 01)), Some(date!(2027 - 06 - 30)))
+    );
+    let Ok(Reply::Service(s)) = ask(&restored, ANNA, Request::ServiceGet { code: S1 }) else { panic!() };
+    let on_call = s.record.details.on_call.expect("the on-call contact is restored");
+    assert_eq!((on_call.name.as_str(), on_call.phone.as_str()), ("Marta Reperibile", "035 0123456"));
+    assert_eq!(export_from(&restored)[..lines.len() - 1], lines[..lines.len() - 1]);
+}
+
+/// The lines of records as banca wrote them before export version 6: none
+/// of the keys it added (each closes its object; these records hold
+/// nothing there).
+fn without_practice_keys(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| {
+            let cut = match kind(line).as_str() {
+                "need" => r#","time_slots":[]}"#,
+                "family" => r#","available_from":null,"available_until":null}"#,
+                "service" => r#","on_call":null}"#,
+                _ => return line.clone(),
+            };
+            assert!(line.contains(cut), "{line}");
+            line.replacen(cut, "}", 1)
+        })
+        .collect()
+}
+
+/// The same lines as an export of version 5 wrote them: the header says 5,
+/// and no record has the keys version 6 added.
+fn as_version_5(lines: &[String]) -> Vec<String> {
+    let mut old = without_practice_keys(lines);
+    old[0] = r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#.into();
+    reseal(&mut old);
+    old
+}
+
+#[test]
+fn an_export_of_version_5_restores_with_the_new_facts_empty() {
+    // busy_bank has none of the new facts: its lines are those of a version 5 export.
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let old = as_version_5(&lines);
+    assert!(old.iter().all(|l| !l.contains("on_call") && !l.contains("available_from")));
+
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("a version 5 export is restored: {other:?}"),
+    }
+    let Ok(Reply::Need(n)) = ask(&restored, ANNA, Request::NeedGet { code: NeedCode::new(2026, 1) }) else { panic!() };
+    assert!(n.placement.time_slots.is_empty());
+    let Ok(Reply::Service(s)) = ask(&restored, ANNA, Request::ServiceGet { code: S1 }) else { panic!() };
+    assert_eq!(s.record.details.on_call, None);
+    // Exported again: version 6, each record with the new keys, empty.
+    let again = export_from(&restored);
+    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    let n = lines.len() - 1;
+    assert_eq!(again[1..n], lines[1..n]);
+}
+
+#[test]
+fn a_version_5_header_over_a_need_with_time_slots_is_refused_at_its_line() {
+    let (fx, _, _) = bank_with_the_facts_of_version_6();
+    let mut lines = export(&fx);
+    lines[0] = r#"{"header":{"format":"banca-export","version":5,"store_format":1}}"#.into();
+    reseal(&mut lines);
+    let service = nth(&lines, "service", 0);
+    let need = nth(&lines, "need", 0);
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            let at = |line: usize| faults.iter().filter(|f| f.line == line).map(|f| &f.problem).collect::<Vec<_>>();
+            assert_eq!(at(service + 1), [&LineFault::UnknownKey { key: "service.details.on_call".into() }]);
+            assert_eq!(
+                at(need + 1),
+                [
+                    &LineFault::UnknownKey { key: "need.placement.time_slots".into() },
+                    &LineFault::UnknownKey { key: "need.placement.legal.art403".into() },
+                ]
+            );
+        }
+        other => panic!("expected ImportRejected, got {other:?}"),
+    }
+    assert!(target.store().is_empty());
+}
+
+/// A bank written before the languages vocabulary: free-text languages
+/// restore as they were and stay through an edit that sends them back
+/// unchanged (stored then by their canonical name where the vocabulary
+/// knows them); a language newly typed must be known.
+#[test]
+fn languages_written_before_the_vocabulary_restore_and_survive_an_edit_that_keeps_them() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let family = nth(&lines, "family", 0);
+    edit(&mut lines[family], |v| {
+        v["family"]["record"]["profile"]["languages"] = json!(["Arabic", "dialetto bergamasco"])
+    });
+    reseal(&mut lines);
+    let (_dir, bank) = new_bank();
+    import(&bank, &lines).unwrap();
+    let code = FamilyCode::new(2026, 1);
+    let get = || match ask(&bank, ANNA, Request::FamilyGet { code }) {
+        Ok(Reply::Family(v)) => v,
+        other => panic!("expected Family, got {other:?}"),
+    };
+    let v = get();
+    assert_eq!(v.profile.languages, ["Arabic", "dialetto bergamasco"], "restored as written");
+
+    // A new unknown language is refused; the old one beside it is not.
+    let mut input = v.as_input();
+    input.profile.languages.push("klingon".into());
+    match ask(&bank, ANNA, Request::FamilyUpdate { code, base_revision: v.revision, input }) {
+        Err(BankError::Invalid(problems)) => assert_eq!(
+            problems,
+            vec![Problem::new(
+                Field::ProfileLanguages.at(2),
+                Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] }
+            )]
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    // Another field changed, the languages sent back as shown: saved.
+    let mut input = v.as_input();
+    input.profile.max_children = 2;
+    match ask(&bank, ANNA, Request::FamilyUpdate { code, base_revision: v.revision, input }) {
+        Ok(Reply::Saved(_)) => {}
+        other => panic!("expected Saved, got {other:?}"),
+    }
+    assert_eq!(get().profile.languages, ["arabo", "dialetto bergamasco"]);
 }

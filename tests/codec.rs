@@ -122,6 +122,7 @@ fn profile() -> impl Strategy<Value = AvailabilityProfile> {
         option::of(date()),
         option::of(date()),
         text(),
+        (option::of(date()), option::of(date())),
     );
     (a, b).prop_map(
         |(
@@ -137,7 +138,16 @@ fn profile() -> impl Strategy<Value = AvailabilityProfile> {
                 languages,
                 time_slots,
             ),
-            (max_distance_km, training_completed_on, status, approved_on, review_on, confirmed_on, notes),
+            (
+                max_distance_km,
+                training_completed_on,
+                status,
+                approved_on,
+                review_on,
+                confirmed_on,
+                notes,
+                (available_from, available_until),
+            ),
         )| AvailabilityProfile {
             comune,
             household,
@@ -156,6 +166,8 @@ fn profile() -> impl Strategy<Value = AvailabilityProfile> {
             review_on,
             confirmed_on,
             notes,
+            available_from,
+            available_until,
         },
     )
 }
@@ -177,6 +189,7 @@ fn legal() -> impl Strategy<Value = LegalBasis> {
     prop_oneof![
         Just(LegalBasis::Consensual),
         (text(), text()).prop_map(|(court, decree)| LegalBasis::Judicial { court, decree }),
+        date().prop_map(|ordered_on| LegalBasis::Art403 { ordered_on }),
     ]
 }
 
@@ -218,6 +231,7 @@ fn placement() -> impl Strategy<Value = PlacementNeed> {
         pick(NeedStatus::ALL),
         option::of(pick(ClosingReason::ALL)),
         text(),
+        set(TimeSlot::ALL),
     );
     (a, b).prop_map(
         |(
@@ -233,7 +247,7 @@ fn placement() -> impl Strategy<Value = PlacementNeed> {
                 languages,
                 cultural_notes,
             ),
-            (comune, origin_comune, contact, school_comune, status, closing_reason, notes),
+            (comune, origin_comune, contact, school_comune, status, closing_reason, notes, time_slots),
         )| PlacementNeed {
             sex,
             siblings,
@@ -252,6 +266,7 @@ fn placement() -> impl Strategy<Value = PlacementNeed> {
             status,
             closing_reason,
             notes,
+            time_slots,
         },
     )
 }
@@ -270,17 +285,20 @@ fn need() -> impl Strategy<Value = Need> {
 }
 
 fn service() -> impl Strategy<Value = Service> {
-    let details = (text(), pick(ServiceKind::ALL), vec(text(), 0..3), text(), text(), text(), text(), any::<bool>())
-        .prop_map(|(name, kind, ambits, address, phone, email, notes, active)| ServiceInput {
-            name,
-            kind,
-            ambits,
-            address,
-            phone,
-            email,
-            notes,
-            active,
-        });
+    let on_call = option::of((text(), text(), text()).prop_map(|(name, phone, hours)| OnCall { name, phone, hours }));
+    let details =
+        (text(), pick(ServiceKind::ALL), vec(text(), 0..3), text(), text(), text(), text(), any::<bool>(), on_call)
+            .prop_map(|(name, kind, ambits, address, phone, email, notes, active, on_call)| ServiceInput {
+                name,
+                kind,
+                ambits,
+                address,
+                phone,
+                email,
+                notes,
+                active,
+                on_call,
+            });
     (service_code(), details, meta()).prop_map(|(code, details, meta)| Service { code, details, meta })
 }
 
@@ -551,11 +569,15 @@ fn an_unknown_envelope_tag_is_refused_by_name() {
 
 #[test]
 fn a_record_version_this_banca_does_not_know_is_refused_not_misread() {
-    // The body starts with the version variant (V1 = 0).
+    // The body starts with the version variant (V1 = 0, V2 = 1).
     let mut bytes = encode(1, &sample_need()).expect("encodes");
-    assert_eq!(bytes[9], 0, "V1 is variant 0");
-    bytes[9] = 1;
+    assert_eq!(bytes[9], 1, "a need is written as V2, variant 1");
+    bytes[9] = 2;
     assert!(matches!(decode::<Need>(&bytes), Err(CodecError::Body(_))));
+    let mut bytes = encode(1, &sample_operator()).expect("encodes");
+    assert_eq!(bytes[9], 0, "an operator is still V1, variant 0");
+    bytes[9] = 1;
+    assert!(matches!(decode::<Operator>(&bytes), Err(CodecError::Body(_))));
 }
 
 #[test]
@@ -619,6 +641,8 @@ fn sample_family() -> Family {
             review_on: Some(date!(2027 - 09 - 01)),
             confirmed_on: None,
             notes: "Disponibili anche d'estate.\nNiente fumo.".into(),
+            available_from: None,
+            available_until: None,
         },
         meta: sample_meta(),
     }
@@ -657,6 +681,7 @@ fn sample_need() -> Need {
             status: NeedStatus::Closed,
             closing_reason: Some(ClosingReason::PlacementStarted),
             notes: String::new(),
+            time_slots: BTreeSet::new(),
         },
         meta: sample_meta(),
     }
@@ -674,6 +699,7 @@ fn sample_service() -> Service {
             email: "affidi@esempio.example".into(),
             notes: "Aperto lun–ven".into(),
             active: false,
+            on_call: None,
         },
         meta: sample_meta(),
     }
@@ -837,19 +863,88 @@ fn golden_of<T: Versioned + PartialEq + Clone + Debug>(name: &str, version: u32,
     );
 }
 
+/// Frozen bytes of version 1 decode to `expected` (version 1 is never written again).
+fn reads_as_v1<T: Versioned + PartialEq + Debug>(name: &str, revision: u64, expected: T) {
+    let frozen = std::fs::read(golden_path(name)).unwrap_or_else(|e| panic!("tests/golden/{name}.v1.bin: {e}"));
+    assert_eq!(decode::<T>(&frozen), Ok((revision, expected)), "{name}: the v1 bytes no longer decode to the sample");
+}
+
 #[test]
 fn a_family_stored_by_format_version_1_still_reads_the_same() {
-    golden("family", 3, &sample_family());
+    // Stored before availability periods: it reads as available at any time.
+    reads_as_v1("family", 3, sample_family());
 }
 
 #[test]
 fn a_need_stored_by_format_version_1_still_reads_the_same() {
-    golden("need", 5, &sample_need());
+    // Stored before time slots: it reads as naming none, its judicial basis as it was.
+    reads_as_v1("need", 5, sample_need());
 }
 
 #[test]
 fn a_service_stored_by_format_version_1_still_reads_the_same() {
-    golden("service", 2, &sample_service());
+    // Stored before on-call contacts: it reads without one.
+    reads_as_v1("service", 2, sample_service());
+}
+
+/// A family available from March to August 2027.
+fn sample_family_v2() -> Family {
+    let mut f = sample_family();
+    f.profile.available_from = Some(date!(2027 - 03 - 01));
+    f.profile.available_until = Some(date!(2027 - 08 - 31));
+    f
+}
+
+/// A day-care need on weekday afternoons, placed urgently under art. 403 c.c.
+fn sample_need_v2() -> Need {
+    let mut n = sample_need();
+    n.placement.time_slots = BTreeSet::from([TimeSlot::Weekdays, TimeSlot::Afternoons]);
+    n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 21) };
+    n
+}
+
+/// A service with its on-call contact.
+fn sample_service_v2() -> Service {
+    let mut s = sample_service();
+    s.details.on_call = Some(OnCall {
+        name: "Marta Reperibilè".into(),
+        phone: "035 0123456".into(),
+        hours: "lun-ven 17-9, festivi 24h".into(),
+    });
+    s
+}
+
+#[test]
+fn a_family_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 adds the availability period.
+    golden_of("family", 2, 3, &sample_family_v2());
+}
+
+#[test]
+fn a_need_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 adds the time slots; the art. 403 basis is LegalBasis's appended variant.
+    golden_of("need", 2, 5, &sample_need_v2());
+}
+
+#[test]
+fn a_service_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 adds the on-call contact.
+    golden_of("service", 2, 2, &sample_service_v2());
+}
+
+#[test]
+fn records_without_the_new_facts_are_written_as_version_2() {
+    // Nothing new filled in: still version 2, never the v1 bytes again.
+    for (name, bytes) in [
+        ("family", encode(3, &sample_family()).unwrap()),
+        ("need", encode(5, &sample_need()).unwrap()),
+        ("service", encode(2, &sample_service()).unwrap()),
+    ] {
+        let v1 = std::fs::read(golden_path(name)).unwrap();
+        assert_ne!(bytes, v1, "{name}");
+        // The body's first byte is the version's index: 1 for V2.
+        assert_eq!(bytes[9], 1, "{name}");
+    }
 }
 
 #[test]

@@ -582,10 +582,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use banca::api::FamilyView;
+use banca::model::languages::Language;
 use rand::{Rng, SeedableRng};
 
 /// Families updated by one writer each, with a counter in their languages
-/// ("n42"); families created by the others. What was acknowledged, and
+/// (`counter_languages`); families created by the others. What was acknowledged, and
 /// what the last check found stored.
 struct Book {
     counted: Vec<FamilyCode>,
@@ -605,9 +606,24 @@ struct Book {
     verifications: u64,
 }
 
+/// A counter a family's profile can hold: `n` in binary, as languages of
+/// the vocabulary (bit i set: the i-th language named; 20 bits, as many as
+/// a profile may list). Languages are the only shared text of a profile,
+/// and only the vocabulary's names are accepted.
+fn counter_languages(n: u64) -> Vec<String> {
+    assert!(n < 1 << banca::model::family::MAX_LANGUAGES, "counter {n} beyond 20 bits");
+    Language::all().enumerate().filter(|(i, _)| n >> i & 1 == 1).map(|(_, l)| l.name().to_string()).collect()
+}
+
 fn counter_of(v: &FamilyView) -> u64 {
-    let text = v.profile.languages.first().map(String::as_str).unwrap_or("");
-    text.strip_prefix('n').and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{}: no counter", v.code))
+    v.profile
+        .languages
+        .iter()
+        .map(|stored| {
+            let bit = Language::all().position(|l| l.name() == stored);
+            1 << bit.unwrap_or_else(|| panic!("{}: {stored} is no counter bit", v.code))
+        })
+        .sum()
 }
 
 fn get_family(c: &mut Client, code: FamilyCode) -> FamilyView {
@@ -622,7 +638,7 @@ impl Book {
         let counted: Vec<FamilyCode> = (0..updaters)
             .map(|_| {
                 let mut input = family_in(S1, ANNA);
-                input.profile.languages = vec!["n0".into()];
+                input.profile.languages = counter_languages(0);
                 match ok(c, Request::FamilyCreate { input }) {
                     Reply::Saved(s) => FamilyCode::parse(&s.code).expect("a family code"),
                     other => panic!("expected Saved, got {other:?}"),
@@ -670,14 +686,14 @@ impl Book {
                     while !stop.load(Ordering::SeqCst) {
                         let n = counter_of(&v) + 1;
                         let mut input = v.as_input();
-                        input.profile.languages = vec![format!("n{n}")];
+                        input.profile.languages = counter_languages(n);
                         let r = c.call(Request::FamilyUpdate { code: *code, base_revision: v.revision, input });
                         match r {
                             Ok(Ok(Reply::Saved(saved))) => {
                                 self.acked[i].store(n, Ordering::SeqCst);
                                 self.acks.fetch_add(1, Ordering::SeqCst);
                                 v.revision = saved.revision;
-                                v.profile.languages = vec![format!("n{n}")];
+                                v.profile.languages = counter_languages(n);
                             }
                             Ok(Err(BankError::WriteFailed { .. })) => {
                                 self.failed.lock().unwrap().push((i, n));
@@ -967,7 +983,9 @@ fn measure_the_disk_space_sled_takes_per_write() {
             (0, _) | (_, None) => ask(Request::FamilyCreate { input: family_in(S1, ANNA) }),
             (_, Some(code)) => {
                 let mut v = get_family_in(&bank, &root, code);
-                v.profile.languages = vec![format!("l{i}")];
+                // Another language each time: a change of the same size.
+                let language = Language::all().nth(i as usize % Language::all().count()).expect("a language");
+                v.profile.languages = vec![language.name().to_string()];
                 ask(Request::FamilyUpdate { code, base_revision: revision, input: v.as_input() })
             }
         };

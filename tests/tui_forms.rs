@@ -32,7 +32,7 @@ const ADULT_NAME: usize = 0;
 const COMUNE: usize = 7;
 const TRAINING: usize = 19;
 const APPROVED: usize = 20;
-const NOTES: usize = 27;
+const NOTES: usize = 29;
 
 /// From the first field of the form to field `n`.
 fn to_field(app: &mut InProcess, n: usize) {
@@ -178,7 +178,7 @@ fn a_conflict_shows_their_changes_and_reapplying_keeps_both() {
     fx.saved("elena", Request::FamilyUpdate { code, base_revision: revision, input });
     key(&mut app, KeyCode::BackTab);
     press(&mut app, " Disponibili anche a Natale.");
-    assert_eq!(NOTES, 27);
+    assert_eq!(NOTES, 29);
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Qualcun altro ha salvato"), "{frame}");
@@ -277,8 +277,8 @@ fn closing_a_need_from_the_form_says_why_and_withdraws_its_pending_proposal() {
     let need = NeedCode::new(2026, 4);
     app.open(&need.to_string());
     press(&mut app, "e");
-    // Status (in abbinamento) is field 22: two steps right make it chiusa; then the reason.
-    to_field(&mut app, 22);
+    // Status (in abbinamento) is field 24: two steps right make it chiusa; then the reason.
+    to_field(&mut app, 24);
     keys(&mut app, KeyCode::Right, 2);
     key(&mut app, KeyCode::Tab);
     let frame = draw_to_string(&mut app, 120, 40);
@@ -286,7 +286,7 @@ fn closing_a_need_from_the_form_says_why_and_withdraws_its_pending_proposal() {
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("Da correggere"), "a closed need without its reason is refused:\n{frame}");
-    // Field 23, the reason: "—", then affido avviato, altra soluzione, rientro, annullata.
+    // Field 25, the reason: "—", then affido avviato, altra soluzione, rientro, annullata.
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
@@ -353,7 +353,7 @@ fn the_administrator_names_the_service_and_referent_of_a_new_family() {
 const KINDS: usize = 9;
 const MAX_CHILDREN: usize = 13;
 const REVIEW: usize = 21;
-const SPARE_ROOMS: usize = 26;
+const SPARE_ROOMS: usize = 28;
 
 /// A new family's form with the first adult and the comune filled in, the
 /// focus on the comune.

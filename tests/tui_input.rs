@@ -21,7 +21,7 @@ const COMUNE: usize = 7;
 const AGE_MIN: usize = 10;
 const MAX_CHILDREN: usize = 13;
 const APPROVED: usize = 20;
-const NOTES: usize = 27;
+const NOTES: usize = 29;
 
 /// The value shown on the line of the field labelled `label` (its last word).
 fn value(frame: &str, label: &str) -> String {

@@ -70,6 +70,16 @@ fn long(n: usize) -> String {
     "x".repeat(n)
 }
 
+/// As many languages as a list may hold, all of the vocabulary, the first
+/// written `MAX_LANGUAGE` characters long ("lingua" then spaces: the
+/// vocabulary folds them).
+fn languages_at_max() -> Vec<String> {
+    let first = format!("lingua{}dei segni italiana", " ".repeat(limits::MAX_LANGUAGE - 24));
+    assert_eq!(first.chars().count(), limits::MAX_LANGUAGE);
+    let others = languages::Language::all().skip(1).take(limits::MAX_LANGUAGES - 1).map(|l| l.name().to_string());
+    std::iter::once(first).chain(others).collect()
+}
+
 fn range(min: i64, max: i64) -> Reason {
     Reason::OutOfRange { min, max }
 }
@@ -284,6 +294,18 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
             too_long(40),
         ),
         family_case(
+            "a language is one the vocabulary knows, and a slip gets the closest",
+            |f| f.profile.languages = vec!["italiano".into(), "Arabbo".into()],
+            "profile.languages[1]",
+            Reason::UnknownLanguage { given: "Arabbo".into(), suggestions: vec!["arabo".into()] },
+        ),
+        family_case(
+            "a language nothing resembles gets no suggestion",
+            |f| f.profile.languages = vec!["klingon".into()],
+            "profile.languages[0]",
+            Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
+        ),
+        family_case(
             "a distance is at least 1 km",
             |f| f.profile.max_distance_km = Some(0),
             "profile.max_distance_km",
@@ -375,6 +397,27 @@ fn every_rule_of_a_family_names_its_field_and_reason() {
             },
             "profile.review_on",
             Reason::NotAfter { other_field: Field::ApprovedOn },
+        ),
+        family_case(
+            "the availability ends no earlier than it starts",
+            |f| {
+                f.profile.available_from = Some(date!(2027 - 03 - 01));
+                f.profile.available_until = Some(date!(2027 - 02 - 28));
+            },
+            "profile.available_until",
+            Reason::Before { other_field: Field::AvailableFrom },
+        ),
+        family_case(
+            "the availability starts at most two years back",
+            |f| f.profile.available_from = Some(date!(2024 - 11 - 22)),
+            "profile.available_from",
+            between(date!(2024 - 11 - 23), date!(2031 - 11 - 23)),
+        ),
+        family_case(
+            "the availability ends at most five years ahead",
+            |f| f.profile.available_until = Some(date!(2031 - 11 - 24)),
+            "profile.available_until",
+            between(date!(2024 - 11 - 23), date!(2031 - 11 - 23)),
         ),
         family_case("notes fit 4000 characters", |f| f.profile.notes = long(4001), "profile.notes", too_long(4000)),
         family_case(
@@ -738,6 +781,21 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             Reason::Required,
         ),
         need_case(
+            "a child's language is one the vocabulary knows",
+            |n| n.placement.languages = vec!["rumenno".into()],
+            "placement.languages[0]",
+            Reason::UnknownLanguage { given: "rumenno".into(), suggestions: vec!["rumeno".into()] },
+        ),
+        need_case(
+            "a nationality is not a language: the languages spoken there are suggested",
+            |n| n.placement.languages = vec!["marocchino".into()],
+            "placement.languages[0]",
+            Reason::UnknownLanguage {
+                given: "marocchino".into(),
+                suggestions: vec!["arabo".into(), "berbero".into(), "tashelhit".into(), "tarifit".into()],
+            },
+        ),
+        need_case(
             "a language fits 40 characters",
             |n| n.placement.languages = vec![long(41)],
             "placement.languages[0]",
@@ -778,6 +836,18 @@ fn every_rule_of_a_need_names_its_field_and_reason() {
             |n| n.placement.closing_reason = Some(ClosingReason::Cancelled),
             "placement.closing_reason",
             Reason::NotExpected { condition: "status!=closed".into() },
+        ),
+        need_case(
+            "an art. 403 order is not dated in the future",
+            |n| n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 24) },
+            "placement.legal.ordered_on",
+            Reason::InTheFuture,
+        ),
+        need_case(
+            "an art. 403 order is at most two years old",
+            |n| n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2024 - 11 - 22) },
+            "placement.legal.ordered_on",
+            Reason::DateOutOfRange { earliest: DateLimit::On(date!(2024 - 11 - 23)), latest: DateLimit::Today },
         ),
         need_case("notes fit 4000 characters", |n| n.placement.notes = long(4001), "placement.notes", too_long(4000)),
         need_case(
@@ -1097,6 +1167,30 @@ fn every_rule_of_a_service_names_its_field_and_reason() {
         service_case("the e-mail is an address", |s| s.email = "affidi".into(), "email", Reason::InvalidEmail),
         service_case("notes fit 4000 characters", |s| s.notes = long(4001), "notes", too_long(4000)),
         service_case(
+            "the on-call phone is a phone number",
+            |s| s.on_call = Some(on_call("Marta Reperibile", "035 RIPETI", "")),
+            "on_call.phone",
+            Reason::InvalidPhone,
+        ),
+        service_case(
+            "an on-call contact has a phone",
+            |s| s.on_call = Some(on_call("Marta Reperibile", " ", "sempre")),
+            "on_call.phone",
+            Reason::Required,
+        ),
+        service_case(
+            "an on-call contact names whom to ask for",
+            |s| s.on_call = Some(on_call("", "035 0123456", "")),
+            "on_call.name",
+            Reason::Required,
+        ),
+        service_case(
+            "on-call hours fit 120 characters",
+            |s| s.on_call = Some(on_call("Marta Reperibile", "035 0123456", &long(121))),
+            "on_call.hours",
+            too_long(120),
+        ),
+        service_case(
             "two services do not share a name, whatever the case and accents",
             |s| s.name = "servizio affidi àmbito di DALMINE".into(),
             "name",
@@ -1115,6 +1209,35 @@ fn every_rule_of_a_service_names_its_field_and_reason() {
     s1.phone = "035 000 0002".into();
     fx.saved(ADMIN, Request::ServiceUpdate { code: S1, base_revision: 1, input: s1 });
     assert_eq!(fx.saved(ADMIN, Request::ServiceCreate { input: base() }).code, "S-003");
+}
+
+fn on_call(name: &str, phone: &str, hours: &str) -> OnCall {
+    OnCall { name: name.into(), phone: phone.into(), hours: hours.into() }
+}
+
+#[test]
+fn the_new_facts_pass_when_well_formed() {
+    let fx = fixture();
+    // A period of one day, open at either end, or none.
+    for (from, until) in [
+        (Some(date!(2026 - 12 - 01)), Some(date!(2026 - 12 - 01))),
+        (Some(date!(2025 - 01 - 01)), None),
+        (None, Some(date!(2027 - 06 - 30))),
+    ] {
+        let mut f = family_input();
+        (f.profile.available_from, f.profile.available_until) = (from, until);
+        fx.create_family(ANNA, f);
+    }
+    // An art. 403 order of today, a need naming its slots.
+    let mut n = need_input();
+    n.placement.legal = LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 23) };
+    n.placement.time_slots = [TimeSlot::Weekends, TimeSlot::Holidays].into();
+    let code = fx.create_need(ANNA, n);
+    assert_eq!(fx.need(ANNA, code).placement.legal, LegalBasis::Art403 { ordered_on: date!(2026 - 11 - 23) });
+    // An on-call contact without hours.
+    let mut s = service_input("Servizio Reperibile", DALMINE_AMBIT);
+    s.on_call = Some(on_call("Marta Reperibile", "+39 035 0123456", ""));
+    fx.saved(ADMIN, Request::ServiceCreate { input: s });
 }
 
 // ------------------------------------------------------------------ operators
@@ -1252,7 +1375,7 @@ fn limits_hold_at_their_maximum_and_refuse_one_more() {
     at_max.identity.email = format!("{}@example.org", "a".repeat(254 - "@example.org".len()));
     at_max.identity.address = long(200);
     at_max.profile.household.children_birth_years = vec![2010; 20];
-    at_max.profile.languages = vec![long(40); 20];
+    at_max.profile.languages = languages_at_max();
     at_max.profile.notes = long(4000);
     fx.create_family(ANNA, at_max.clone());
 
@@ -1366,7 +1489,7 @@ fn a_needs_limits_hold_at_their_maximum_and_refuse_one_more() {
     at_max.identity.given_name = long(80);
     at_max.identity.family_name = long(80);
     at_max.identity.address = long(200);
-    at_max.placement.languages = vec![long(40); 20];
+    at_max.placement.languages = languages_at_max();
     at_max.placement.cultural_notes = long(1000);
     at_max.placement.notes = long(4000);
     at_max.placement.legal = LegalBasis::Judicial { court: long(120), decree: long(60) };

@@ -71,6 +71,11 @@ pub struct SharedProfile {
     pub approved_on: Option<time::Date>,
     pub review_on: Option<time::Date>,
     pub confirmed_on: Option<time::Date>,
+    /// The availability period: part of what the family offers, shared.
+    #[serde(default)]
+    pub available_from: Option<time::Date>,
+    #[serde(default)]
+    pub available_until: Option<time::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +103,8 @@ impl SharedProfile {
             approved_on: p.approved_on,
             review_on: p.review_on,
             confirmed_on: p.confirmed_on,
+            available_from: p.available_from,
+            available_until: p.available_until,
         }
     }
 
@@ -127,6 +134,8 @@ impl SharedProfile {
             review_on: self.review_on,
             confirmed_on: self.confirmed_on,
             notes: private.map(|p| p.notes.clone()).unwrap_or_default(),
+            available_from: self.available_from,
+            available_until: self.available_until,
         }
     }
 }

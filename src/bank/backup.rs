@@ -22,6 +22,10 @@ use crate::store::{meta_key, TreeId};
 
 use super::*;
 
+/// 6: a need's `time_slots`, a family's `available_from` and
+/// `available_until`, a service's `on_call`, and the legal basis `art403`.
+/// Files of version 5 (and 4, 3) are still restored: the new fields read
+/// as empty.
 /// 5: a proposal's step the bank took by itself carries its `cause` (a
 /// step without one has no such key, as in version 4). Files of versions 4
 /// and 3 are still restored.
@@ -33,7 +37,10 @@ use super::*;
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 5;
+pub const EXPORT_VERSION: u32 = 6;
+/// The last version before the facts of issue 14: restored as it is (the
+/// new fields empty), re-exported as the current one.
+pub(super) const EXPORT_VERSION_NO_PRACTICE_FIELDS: u32 = 5;
 /// The last version before steps' causes: restored as it is (no step has
 /// one), re-exported as the current one.
 pub(super) const EXPORT_VERSION_NO_STEP_CAUSES: u32 = 4;
@@ -123,6 +130,26 @@ impl ExportLine {
     pub fn to_json(&self) -> String {
         // Lossless: bidi and C1 characters written as \u escapes, so `less` on a backup is safe.
         crate::model::plain::inert_json(&serde_json::to_string(self).expect("export lines are plain data")).into_owned()
+    }
+
+    /// The line as an export of version 5 wrote it: without the keys
+    /// version 6 added, when they hold nothing (a record holding something
+    /// there is refused by the restore as having a key its version lacks).
+    /// Each of them closes its object, and a JSON string escapes every `"`,
+    /// so the text cut is that key and nothing else.
+    pub(super) fn to_json_before_practice_fields(&self) -> String {
+        let json = self.to_json();
+        let cut = match self {
+            ExportLine::Need { record, .. } if record.placement.time_slots.is_empty() => r#","time_slots":[]}"#,
+            ExportLine::Family { record, .. }
+                if record.profile.available_from.is_none() && record.profile.available_until.is_none() =>
+            {
+                r#","available_from":null,"available_until":null}"#
+            }
+            ExportLine::Service { record, .. } if record.details.on_call.is_none() => r#","on_call":null}"#,
+            _ => return json,
+        };
+        json.replacen(cut, "}", 1)
     }
 
     /// Where the line goes in an export: its kind's rank, then its key.
@@ -328,10 +355,17 @@ impl Bank {
 /// as banca writes it, and every record valid as its form would have it.
 /// `Err` when the line is not a record at all; `Ok((line, problems))`
 /// otherwise, with the line's faults (empty when it is good).
-pub(super) fn check_line(text: &str, comuni: &Comuni) -> Result<(ExportLine, Vec<LineFault>), LineFault> {
+/// `before_practice_fields`: the file is of version 5 or before, whose
+/// lines have none of the keys version 6 added.
+pub(super) fn check_line(
+    text: &str,
+    comuni: &Comuni,
+    before_practice_fields: bool,
+) -> Result<(ExportLine, Vec<LineFault>), LineFault> {
     let line: ExportLine = serde_json::from_str(text).map_err(|e| unreadable(text, e))?;
     let mut faults = Vec::new();
-    if let Some(f) = canonical_fault(text, &line) {
+    let canonical = if before_practice_fields { line.to_json_before_practice_fields() } else { line.to_json() };
+    if let Some(f) = canonical_fault(text, &canonical) {
         faults.push(f);
     }
     if line.revision() == Some(0) {
@@ -373,13 +407,12 @@ fn unreadable(text: &str, e: serde_json::Error) -> LineFault {
 /// The line must be byte for byte what banca writes for the record it
 /// parsed to: no key unknown, none missing (no default may fill it in),
 /// in banca's order, spacing and escapes.
-fn canonical_fault(text: &str, line: &ExportLine) -> Option<LineFault> {
-    let canonical = line.to_json();
+fn canonical_fault(text: &str, canonical: &str) -> Option<LineFault> {
     if canonical == text {
         return None;
     }
     let (Ok(given), Ok(wanted)) =
-        (serde_json::from_str::<serde_json::Value>(text), serde_json::from_str::<serde_json::Value>(&canonical))
+        (serde_json::from_str::<serde_json::Value>(text), serde_json::from_str::<serde_json::Value>(canonical))
     else {
         return Some(LineFault::NotCanonical);
     };

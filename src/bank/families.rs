@@ -278,7 +278,7 @@ fn with_stored_private(mut input: FamilyInput, stored: &Family) -> FamilyInput {
     input
 }
 
-/// Languages are compared as typed by different people: lower case, trimmed, no duplicates.
+/// Languages are stored by their canonical name, whoever typed them and how.
 fn normalized_profile(p: &AvailabilityProfile) -> AvailabilityProfile {
     let mut p = p.clone();
     p.languages = normalized_languages(&p.languages);
@@ -286,14 +286,7 @@ fn normalized_profile(p: &AvailabilityProfile) -> AvailabilityProfile {
 }
 
 pub(super) fn normalized_languages(langs: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for l in langs {
-        let l = l.trim().to_lowercase();
-        if !l.is_empty() && !out.contains(&l) {
-            out.push(l);
-        }
-    }
-    out
+    crate::model::languages::normalized(langs)
 }
 
 /// Lists name the same few services and referents over and over.

@@ -21,7 +21,7 @@ use crate::store::{meta_key, TreeId};
 
 use super::backup::{
     check_line, quarantine_problems, ExportLine, Seal, AUDIT_RANK, END_RANK, EXPORT_FORMAT, EXPORT_VERSION,
-    EXPORT_VERSION_NO_HASH_VERSIONS, EXPORT_VERSION_NO_STEP_CAUSES, MAX_LINE_BYTES,
+    EXPORT_VERSION_NO_HASH_VERSIONS, EXPORT_VERSION_NO_PRACTICE_FIELDS, EXPORT_VERSION_NO_STEP_CAUSES, MAX_LINE_BYTES,
 };
 use super::write::Stored;
 use super::*;
@@ -48,6 +48,9 @@ pub struct Restore<'b> {
     no_hash_versions: bool,
     /// The file is of version 4 or 3, whose proposals' steps all predate causes.
     no_step_causes: bool,
+    /// The file is of version 5 or before, written before need time slots,
+    /// availability periods, art. 403 and on-call contacts.
+    no_practice_fields: bool,
     /// Rank and key of the last record line, for the order check.
     place: (u8, Vec<u8>),
     /// The closing line, once read.
@@ -101,6 +104,7 @@ impl Bank {
             foreign: false,
             no_hash_versions: false,
             no_step_causes: false,
+            no_practice_fields: false,
             place: (0, vec![]),
             ended: false,
             faults: Vec::new(),
@@ -260,7 +264,7 @@ impl Restore<'_> {
             self.fault(self.line, LineFault::Blank);
             return;
         }
-        let (parsed, faults) = match check_line(text, self.bank.comuni) {
+        let (parsed, faults) = match check_line(text, self.bank.comuni, self.no_practice_fields) {
             Ok(checked) => checked,
             Err(fault) => {
                 self.seal.add(&bytes);
@@ -298,8 +302,13 @@ impl Restore<'_> {
             match line {
                 ExportLine::Header { format, .. } if format != EXPORT_FORMAT => faults.push(LineFault::BadHeader),
                 ExportLine::Header { version, .. }
-                    if ![EXPORT_VERSION, EXPORT_VERSION_NO_STEP_CAUSES, EXPORT_VERSION_NO_HASH_VERSIONS]
-                        .contains(version) =>
+                    if ![
+                        EXPORT_VERSION,
+                        EXPORT_VERSION_NO_PRACTICE_FIELDS,
+                        EXPORT_VERSION_NO_STEP_CAUSES,
+                        EXPORT_VERSION_NO_HASH_VERSIONS,
+                    ]
+                    .contains(version) =>
                 {
                     self.foreign = true;
                     faults.push(if *version < EXPORT_VERSION {
@@ -315,6 +324,7 @@ impl Restore<'_> {
                 ExportLine::Header { version, .. } => {
                     self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS;
                     self.no_step_causes = *version <= EXPORT_VERSION_NO_STEP_CAUSES;
+                    self.no_practice_fields = *version <= EXPORT_VERSION_NO_PRACTICE_FIELDS;
                 }
                 _ => faults.push(LineFault::BadHeader),
             }
@@ -446,6 +456,9 @@ impl Restore<'_> {
             ExportLine::Service { revision, record } => {
                 self.summary.services += 1;
                 self.numbered("S".into(), record.code.0, faults);
+                if self.no_practice_fields && record.details.on_call.is_some() {
+                    faults.push(LineFault::UnknownKey { key: "service.details.on_call".into() });
+                }
                 self.put_record(revision, &record)
             }
             ExportLine::Operator { revision, record } => {
@@ -457,11 +470,21 @@ impl Restore<'_> {
             }
             ExportLine::Family { revision, record } => {
                 self.summary.families += 1;
+                let p = &record.profile;
+                if self.no_practice_fields && (p.available_from.is_some() || p.available_until.is_some()) {
+                    faults.push(LineFault::UnknownKey { key: "family.profile.available_from".into() });
+                }
                 self.numbered(format!("F/{}", record.code.year), record.code.number, faults);
                 self.put_record(revision, &record)
             }
             ExportLine::Need { revision, record } => {
                 self.summary.needs += 1;
+                if self.no_practice_fields && !record.placement.time_slots.is_empty() {
+                    faults.push(LineFault::UnknownKey { key: "need.placement.time_slots".into() });
+                }
+                if self.no_practice_fields && matches!(record.placement.legal, LegalBasis::Art403 { .. }) {
+                    faults.push(LineFault::UnknownKey { key: "need.placement.legal.art403".into() });
+                }
                 self.numbered(format!("R/{}", record.code.year), record.code.number, faults);
                 self.put_record(revision, &record)
             }

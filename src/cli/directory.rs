@@ -53,6 +53,15 @@ pub struct ServiceFields {
     /// Attivo: sì/no
     #[arg(long, value_name = "SÌ/NO")]
     active: Option<String>,
+    /// Reperibilità fuori orario: chi risponde (nome e cognome)
+    #[arg(long, value_name = "NOME")]
+    on_call_name: Option<String>,
+    /// Reperibilità fuori orario: il telefono
+    #[arg(long, value_name = "TELEFONO")]
+    on_call_phone: Option<String>,
+    /// Reperibilità fuori orario: quando, es. "lun-ven 17-9, festivi 24h" (tutti e tre "" per toglierla)
+    #[arg(long, value_name = "ORARI")]
+    on_call_hours: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -145,6 +154,7 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
                 email: String::new(),
                 notes: String::new(),
                 active: true,
+                on_call: None,
             };
             let mut errs = FlagErrors::new(s.lang);
             fields.apply(&mut input, &mut errs);
@@ -229,6 +239,24 @@ impl ServiceFields {
             if let Some(b) = errs.yes_no("active", &v) {
                 input.active = b;
             }
+        }
+        if self.on_call_name.is_some() || self.on_call_phone.is_some() || self.on_call_hours.is_some() {
+            let mut c = input.on_call.take().unwrap_or(OnCall {
+                name: String::new(),
+                phone: String::new(),
+                hours: String::new(),
+            });
+            for (slot, value) in [
+                (&mut c.name, self.on_call_name),
+                (&mut c.phone, self.on_call_phone),
+                (&mut c.hours, self.on_call_hours),
+            ] {
+                if let Some(v) = value {
+                    *slot = v.trim().to_string();
+                }
+            }
+            // All three empty: the service has no on-call contact.
+            input.on_call = Some(c).filter(|c| !(c.name.is_empty() && c.phone.is_empty() && c.hours.is_empty()));
         }
     }
 }

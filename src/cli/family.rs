@@ -106,7 +106,7 @@ pub struct FamilyFields {
     /// Bisogni speciali accolti: disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
     #[arg(long, value_name = "BISOGNI")]
     special_needs: Option<String>,
-    /// Lingue parlate, separate da virgole
+    /// Lingue parlate, separate da virgole, in italiano o in inglese (arabo, rumeno, inglese…); nessuna se omesso
     #[arg(long)]
     languages: Option<String>,
     /// Disponibilità di tempo: tempo_pieno, feriali, pomeriggi, weekend, vacanze, su_chiamata
@@ -130,6 +130,12 @@ pub struct FamilyFields {
     /// Disponibilità confermata il (gg/mm/aaaa, o "oggi")
     #[arg(long, value_name = "DATA")]
     confirmed_on: Option<String>,
+    /// Disponibile dal (gg/mm/aaaa; "" per nessun limite)
+    #[arg(long, value_name = "DATA")]
+    available_from: Option<String>,
+    /// Disponibile fino al (gg/mm/aaaa; "" per nessun limite)
+    #[arg(long, value_name = "DATA")]
+    available_until: Option<String>,
     /// Note (testo libero)
     #[arg(long)]
     notes: Option<String>,
@@ -220,7 +226,7 @@ fn add(s: &Session, fields: FamilyFields) -> CliResult {
             max_children: 1,
             siblings_accepted: false,
             special_needs_accepted: Default::default(),
-            languages: vec!["italiano".into()],
+            languages: Vec::new(),
             time_slots: Default::default(),
             max_distance_km: None,
             training_completed_on: None,
@@ -229,6 +235,8 @@ fn add(s: &Session, fields: FamilyFields) -> CliResult {
             review_on: None,
             confirmed_on: None,
             notes: String::new(),
+            available_from: None,
+            available_until: None,
         },
     };
     fields.apply(&mut input, &mut errs);
@@ -361,6 +369,8 @@ impl FamilyFields {
             ("approved-on", self.approved_on, &mut p.approved_on),
             ("review-on", self.review_on, &mut p.review_on),
             ("confirmed-on", self.confirmed_on, &mut p.confirmed_on),
+            ("available-from", self.available_from, &mut p.available_from),
+            ("available-until", self.available_until, &mut p.available_until),
         ] {
             if let Some(v) = value {
                 if let Some(d) = errs.opt_date(flag, &v) {

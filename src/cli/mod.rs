@@ -42,6 +42,7 @@ mod doctor;
 mod family;
 mod find;
 mod history;
+mod language;
 mod matching;
 mod need;
 mod parse;
@@ -168,6 +169,8 @@ pub enum Command {
     Ambit(directory::AmbitCommand),
     /// Cerca un comune per nome o codice ISTAT; con --to dà la distanza
     Comune(admin::ComuneArgs),
+    /// Le lingue che la banca conosce (nomi italiani e inglesi, altre grafie), o che lingua è un nome
+    Language(language::LanguageArgs),
     /// Esporta tutta la banca in JSON Lines (backup)
     Export {
         /// File da scrivere ("-" per lo standard output)
@@ -365,6 +368,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
         #[cfg(not(feature = "demo"))]
         Command::Demo(args) => admin::demo(settings, args),
         Command::Comune(args) => admin::comune(settings, args),
+        Command::Language(args) => language::run(settings, args),
         Command::Import { file } => admin::import(settings, &file, &mut |bank, chunks| {
             crate::server::entry::restore_new_bank(bank, &settings.config, &file, chunks)
         }),
@@ -396,6 +400,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Init(_)
                 | Command::Demo(_)
                 | Command::Comune(_)
+                | Command::Language(_)
                 | Command::Import { .. }
                 | Command::Serve(_)
                 | Command::Show { .. }

@@ -15,7 +15,9 @@ use crate::model::RecordKind;
 catalogue!(
     /// What the need commands say.
     NeedWords {
-        ConsensualOrJudicial => "consensuale o giudiziale", "consensual or judicial";
+        ConsensualOrJudicial => "consensuale, giudiziale o art403", "consensual, judicial or art403";
+        OrderedOnRequired => "obbligatoria con --legal art403 (la data del provvedimento)",
+            "required with --legal art403 (the date of the order)";
         Required => "obbligatorio", "required";
         YouMayNotRead => "non puoi leggere l'identità di questo minore, né cambiarla",
             "you may not read this child's identity, nor change it";
@@ -79,7 +81,7 @@ pub struct NeedFields {
     /// residenziale, diurno, tempo_libero, pronto_intervento, affido_leggero, genitore_bambino, neomaggiorenni
     #[arg(long)]
     kind: Option<String>,
-    /// consensuale o giudiziale (con --court e --decree)
+    /// consensuale, giudiziale (con --court e --decree) o art403 (collocamento d'urgenza, con --ordered-on)
     #[arg(long)]
     legal: Option<String>,
     /// Tribunale (affido giudiziale)
@@ -88,6 +90,9 @@ pub struct NeedFields {
     /// Riferimento del decreto (affido giudiziale)
     #[arg(long)]
     decree: Option<String>,
+    /// Data del provvedimento dell'autorità pubblica (art. 403 c.c., gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    ordered_on: Option<String>,
     /// Pronto intervento: famiglia necessaria entro (gg/mm/aaaa); "" per ordinaria
     #[arg(long, value_name = "DATA")]
     emergency_by: Option<String>,
@@ -97,10 +102,13 @@ pub struct NeedFields {
     /// Durata prevista in mesi
     #[arg(long, value_name = "MESI", allow_negative_numbers = true)]
     duration_months: Option<String>,
+    /// Tempi richiesti: tempo_pieno, feriali, pomeriggi, weekend, vacanze, su_chiamata ("" per nessuno)
+    #[arg(long, value_name = "TEMPI")]
+    slots: Option<String>,
     /// disabilita, malattia_cronica, difficolta_comportamentali, trauma, neonato, msna, genitore_con_bambino
     #[arg(long)]
     special_needs: Option<String>,
-    /// Lingue parlate dal minore
+    /// Lingue parlate dal minore, separate da virgole (arabo, rumeno…); nessuna se omesso
     #[arg(long)]
     languages: Option<String>,
     /// Note culturali o religiose
@@ -199,7 +207,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
             desired_start: None,
             duration_months: None,
             special_needs: Default::default(),
-            languages: vec!["italiano".into()],
+            languages: Vec::new(),
             cultural_notes: String::new(),
             comune: ComuneCode::from_u32(0),
             origin_comune: None,
@@ -208,6 +216,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
             status: NeedStatus::Open,
             closing_reason: None,
             notes: String::new(),
+            time_slots: Default::default(),
         },
     };
     fields.apply(&mut input, &mut errs);
@@ -292,24 +301,50 @@ impl NeedFields {
         }
         let (court, decree) = match &p.legal {
             LegalBasis::Judicial { court, decree } => (court.clone(), decree.clone()),
-            LegalBasis::Consensual => (String::new(), String::new()),
+            _ => (String::new(), String::new()),
         };
-        let judicial = match self.legal.as_deref().map(|v| v.trim().to_lowercase()) {
-            Some(v) if ["giudiziale", "judicial"].contains(&v.as_str()) => true,
-            Some(v) if ["consensuale", "consensual"].contains(&v.as_str()) => false,
+        let was_ordered_on = match p.legal {
+            LegalBasis::Art403 { ordered_on } => Some(ordered_on),
+            _ => None,
+        };
+        #[derive(PartialEq)]
+        enum Basis {
+            Consensual,
+            Judicial,
+            Art403,
+        }
+        let current = match p.legal {
+            LegalBasis::Consensual => Basis::Consensual,
+            LegalBasis::Judicial { .. } => Basis::Judicial,
+            LegalBasis::Art403 { .. } => Basis::Art403,
+        };
+        let basis = match self.legal.as_deref().map(|v| v.trim().to_lowercase()) {
+            Some(v) if ["giudiziale", "judicial"].contains(&v.as_str()) => Basis::Judicial,
+            Some(v) if ["consensuale", "consensual"].contains(&v.as_str()) => Basis::Consensual,
+            Some(v) if ["art403", "art.403", "art. 403", "art_403", "403"].contains(&v.as_str()) => Basis::Art403,
             Some(v) => {
                 errs.push("legal", format!("«{v}»: {}", NeedWords::ConsensualOrJudicial.get(lang)));
-                matches!(p.legal, LegalBasis::Judicial { .. })
+                current
             }
-            None => matches!(p.legal, LegalBasis::Judicial { .. }) || self.court.is_some() || self.decree.is_some(),
+            // A court or a decree makes it judicial, an order's date art. 403, as typed.
+            None if self.ordered_on.is_some() => Basis::Art403,
+            None if self.court.is_some() || self.decree.is_some() => Basis::Judicial,
+            None => current,
         };
-        p.legal = if judicial {
-            LegalBasis::Judicial {
+        let ordered_on = self.ordered_on.and_then(|v| errs.date("ordered-on", &v));
+        p.legal = match basis {
+            Basis::Judicial => LegalBasis::Judicial {
                 court: self.court.map(|c| c.trim().to_string()).unwrap_or(court),
                 decree: self.decree.map(|d| d.trim().to_string()).unwrap_or(decree),
-            }
-        } else {
-            LegalBasis::Consensual
+            },
+            Basis::Art403 => match ordered_on.or(was_ordered_on) {
+                Some(ordered_on) => LegalBasis::Art403 { ordered_on },
+                None => {
+                    errs.push("ordered-on", NeedWords::OrderedOnRequired.get(lang));
+                    p.legal.clone()
+                }
+            },
+            Basis::Consensual => LegalBasis::Consensual,
         };
         if let Some(v) = self.emergency_by {
             if let Some(d) = errs.opt_date("emergency-by", &v) {
@@ -329,6 +364,11 @@ impl NeedFields {
                 p.duration_months = None;
             } else if let Some(n) = errs.number("duration-months", &v) {
                 p.duration_months = Some(n);
+            }
+        }
+        if let Some(v) = self.slots {
+            if let Some(x) = errs.terms("slots", &v, TimeSlot::parse, TimeSlot::choices(lang)) {
+                p.time_slots = x;
             }
         }
         if let Some(v) = self.special_needs {

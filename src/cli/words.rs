@@ -12,6 +12,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::family::FamilyWords::CATALOGUE,
     super::find::FindWords::CATALOGUE,
     super::history::HistoryWords::CATALOGUE,
+    super::language::LanguageWords::CATALOGUE,
     super::need::NeedWords::CATALOGUE,
     super::parse::ParseWords::CATALOGUE,
     super::placement::PlacementWords::CATALOGUE,

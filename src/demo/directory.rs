@@ -305,6 +305,8 @@ fn desk(
             email: format!("affidi@{}.example.it", plan.domain),
             notes: plan.notes.to_string(),
             active: true,
+            // Drawn later, from a stream of its own (`practice`).
+            on_call: None,
         },
         meta,
     };

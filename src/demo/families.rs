@@ -132,10 +132,14 @@ const LANGUAGES: &[(&str, u32)] = &[
     ("francese", 18),
     ("spagnolo", 14),
     ("arabo", 8),
-    ("romeno", 7),
+    ("rumeno", 7),
     ("albanese", 6),
     ("ucraino", 4),
     ("cinese", 3),
+    ("russo", 3),
+    // Some families come from where the unaccompanied minors do.
+    ("bengalese", 2),
+    ("tigrino", 1),
 ];
 
 const PETS: &[(&str, u32)] = &[
@@ -255,6 +259,9 @@ fn family(rng: &mut impl Rng, cal: &Calendar, desk: &Desk, plan: &Plan, code: Fa
         review_on: dates.review,
         confirmed_on: dates.confirmed,
         notes: if rng.gen_bool(0.25) { pick(rng, NOTES).to_string() } else { String::new() },
+        // Drawn later, from a stream of their own (`practice`).
+        available_from: None,
+        available_until: None,
     };
     let identity = identity(rng, adults, desk.province);
     let referent = pick_ref(rng, &desk.staff).clone();

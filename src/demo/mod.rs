@@ -14,6 +14,7 @@ mod links;
 mod names;
 mod needs;
 mod places;
+mod practice;
 #[cfg(test)]
 mod tests;
 
@@ -104,6 +105,12 @@ impl DemoBank {
         let families = families::generate(&mut stream(opts.seed, 1), opts.families, &cal, &dir);
         let mut needs = needs::generate(&mut stream(opts.seed, 2), opts.needs, &cal, &dir);
         let links = links::generate(&mut stream(opts.seed, 3), &cal, &dir.ambits, &families, &mut needs);
+        let mut dir = dir;
+        let mut families = families;
+        let facts = &mut stream(opts.seed, 4);
+        practice::on_call(facts, &mut dir);
+        practice::periods(facts, &cal, &mut families);
+        practice::needs(facts, &mut needs);
         let audit = audit::chain(&dir, &families, &needs, &links.writes);
         DemoBank { dir, families, needs, links, audit }
     }

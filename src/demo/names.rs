@@ -256,7 +256,7 @@ const BACKGROUNDS: &[Background] = &[
         surnames: &["El Amrani", "Benali", "Haddad", "Bouzid", "Mansour", "Rahmani"],
     },
     Background {
-        language: "romeno",
+        language: "rumeno",
         girls: &["Andreea", "Ioana", "Maria", "Bianca", "Alexandra"],
         boys: &["Andrei", "Ionut", "Alexandru", "Stefan", "Gabriel"],
         surnames: &["Popescu", "Ionescu", "Dumitru", "Stan", "Munteanu"],

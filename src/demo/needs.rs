@@ -44,7 +44,7 @@ const AGES: &[((u16, u16), u32)] =
 const UNACCOMPANIED_AGES: &[(u16, u32)] = &[(14, 10), (15, 25), (16, 35), (17, 30)];
 const UNACCOMPANIED_LANGUAGES: &[(&str, u32)] = &[("arabo", 35), ("albanese", 25), ("bengalese", 20), ("tigrino", 20)];
 const HOME_LANGUAGES: &[(&str, u32)] =
-    &[("romeno", 30), ("arabo", 30), ("albanese", 20), ("ucraino", 10), ("spagnolo", 6), ("cinese", 4)];
+    &[("rumeno", 30), ("arabo", 30), ("albanese", 20), ("ucraino", 10), ("spagnolo", 6), ("cinese", 4)];
 
 const CONTACTS: &[(ContactFrequency, u32)] = &[
     (ContactFrequency::Weekly, 20),
@@ -244,6 +244,8 @@ fn child_need(rng: &mut impl Rng, cal: &Calendar, case: &Case, codes: &[NeedCode
         status,
         closing_reason: (status == NeedStatus::Closed).then(|| *weighted(rng, CLOSING_REASONS)),
         notes: if rng.gen_bool(0.3) { pick(rng, NOTES).to_string() } else { String::new() },
+        // Drawn later, from a stream of their own (`practice`).
+        time_slots: Default::default(),
     };
     let address = if unit.unaccompanied {
         format!("c/o comunità di prima accoglienza, {}", names::street_address(rng))
@@ -400,9 +402,13 @@ fn special_needs(rng: &mut impl Rng, unit: &Unit, kind: PlacementKind, age: u32)
     out
 }
 
+/// The languages a need names: none for a child of an Italian family (every
+/// family speaks Italian: naming it would tell matching nothing), the home
+/// language for a child of a family from abroad, alone for most newly
+/// arrived minors.
 fn languages(rng: &mut impl Rng, home: Option<&str>, unaccompanied: bool) -> Vec<String> {
     match home {
-        None => vec!["italiano".to_string()],
+        None => Vec::new(),
         // Newly arrived minors may not speak Italian yet.
         Some(l) if unaccompanied && rng.gen_bool(0.6) => vec![l.to_string()],
         Some(l) => vec!["italiano".to_string(), l.to_string()],
@@ -416,7 +422,7 @@ fn cultural_note(rng: &mut impl Rng, home: Option<&str>) -> String {
             "Famiglia di origine musulmana: alimentazione senza carne di maiale.",
             "Desidera osservare il Ramadan con il supporto della famiglia affidataria.",
         ],
-        Some("romeno" | "ucraino") => &["La famiglia d'origine chiede di rispettare le festività ortodosse."],
+        Some("rumeno" | "ucraino") => &["La famiglia d'origine chiede di rispettare le festività ortodosse."],
         Some(_) => &[
             "Importante mantenere la lingua d'origine.",
             "Arrivato in Italia da pochi mesi: frequenta un corso di italiano L2.",

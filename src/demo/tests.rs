@@ -190,6 +190,7 @@ fn every_record_is_valid_and_consistent() {
         assert_eq!(f.code.year as i32, f.meta.created_at.year());
         assert!(matches!(province(f.profile.comune), Some("BG" | "MI")));
         assert!(f.profile.languages.first().is_some_and(|l| l == "italiano"));
+        assert!(f.profile.languages.iter().all(|l| is_vocabulary_name(l)), "{}: {:?}", f.code, f.profile.languages);
     }
     let needs: BTreeMap<NeedCode, &Need> = s.needs.iter().map(|(_, n)| (n.code, n)).collect();
     for (rev, n) in &s.needs {
@@ -201,6 +202,10 @@ fn every_record_is_valid_and_consistent() {
             placement: n.placement.clone(),
         };
         assert_eq!(input.validate_since(&cx, Some(&n.placement)).into_vec(), vec![], "{}", n.code);
+        // Only children from abroad name languages; an Italian child none.
+        let langs = &n.placement.languages;
+        assert!(langs.iter().all(|l| is_vocabulary_name(l)), "{}: {langs:?}", n.code);
+        assert!(langs.is_empty() || langs.iter().any(|l| l != "italiano"), "{}: {langs:?}", n.code);
         assert!(referent_ok(n.service, &n.referent) && referent_ok(n.service, &n.meta.created_by), "{}", n.code);
         assert!(n.meta.created_at <= n.meta.updated_at && n.meta.updated_at <= latest, "{}", n.code);
         assert_eq!(*rev == 1, n.meta.created_at == n.meta.updated_at, "{}: {n:?}", n.code);
@@ -356,6 +361,46 @@ fn the_mix_is_plausible() {
     assert!(needs.iter().any(|n| n.placement.contact.supervised));
 }
 
+#[test]
+fn the_facts_of_practice_are_filled_in_plausibly() {
+    let opts = opts(2000, 800);
+    let s = split(generate(&opts));
+    let needs: Vec<&Need> = s.needs.iter().map(|(_, n)| n).collect();
+    // Day care names its time, respite its weekends; a residential need names none.
+    for n in &needs {
+        let slots = &n.placement.time_slots;
+        match n.placement.kind {
+            PlacementKind::Daytime => assert!(
+                !slots.is_empty() && slots.iter().all(|t| [TimeSlot::Weekdays, TimeSlot::Afternoons].contains(t)),
+                "{}: {slots:?}",
+                n.code
+            ),
+            PlacementKind::Respite => assert!(slots.contains(&TimeSlot::Weekends), "{}: {slots:?}", n.code),
+            PlacementKind::Residential => assert!(slots.is_empty(), "{}: {slots:?}", n.code),
+            _ => {}
+        }
+    }
+    // Art. 403 orders only among emergencies, about half of them.
+    let emergencies = needs.iter().filter(|n| matches!(n.placement.urgency, Urgency::Emergency { .. })).count();
+    let art403 = needs.iter().filter(|n| matches!(n.placement.legal, LegalBasis::Art403 { .. })).count();
+    assert!(needs.iter().all(|n| !matches!(n.placement.legal, LegalBasis::Art403 { .. })
+        || matches!(n.placement.urgency, Urgency::Emergency { .. })));
+    assert!(art403 * 4 > emergencies && art403 * 4 < emergencies * 3, "art. 403: {art403} of {emergencies}");
+    // Some families give a period, never one ending before it starts.
+    let periods = s.families.iter().filter(|(_, f)| f.profile.available_from.is_some()).count();
+    assert!(periods > 50, "families with a period: {periods}");
+    assert!(s.families.iter().all(|(_, f)| match (f.profile.available_from, f.profile.available_until) {
+        (Some(from), Some(until)) => from <= until,
+        _ => true,
+    }));
+    // Every service has whom to call, on a landline starting with 0 after the area code.
+    for svc in &s.services {
+        let c = svc.details.on_call.as_ref().unwrap_or_else(|| panic!("{} has no on-call contact", svc.code));
+        assert!(c.phone.starts_with("035 0") || c.phone.starts_with("02 0"), "{}", c.phone);
+        assert!(!c.name.is_empty() && !c.hours.is_empty());
+    }
+}
+
 /// `cargo test --release --lib demo::tests::timing -- --ignored --nocapture`
 #[test]
 #[ignore]
@@ -452,4 +497,9 @@ fn every_line_of_a_demo_is_within_the_bounds_a_restore_checks() {
         let problems = Bounded::bounds(&line);
         assert!(problems.is_empty(), "{problems:?} in {}", line.to_json());
     }
+}
+
+/// The canonical name of a language of the vocabulary, as records store it.
+fn is_vocabulary_name(l: &str) -> bool {
+    crate::model::languages::canonical(l).is_some_and(|c| c.name() == l)
 }

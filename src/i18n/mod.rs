@@ -59,6 +59,7 @@ mod tests {
             Reason::AgeAboveLimit,
             Reason::InTheFuture,
             Reason::NotAfter { other_field: crate::model::Field::ApprovedOn },
+            Reason::Before { other_field: crate::model::Field::AvailableFrom },
             Reason::RequiredWhen { condition: "status=approved".into() },
             Reason::NotExpected { condition: "status!=closed".into() },
             Reason::InvalidEmail,
@@ -98,6 +99,8 @@ mod tests {
                 place: "Jugoslavia".into(),
                 ceased_on: time::macros::date!(2003 - 02 - 04),
             },
+            Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] },
+            Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));
@@ -130,6 +133,13 @@ mod tests {
                 Lang::It
             ),
             "codice fiscale: le lettere del cognome non corrispondono a ROSSI (RSS)"
+        );
+        let arabbo =
+            Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into(), "serbo".into()] };
+        assert_eq!(describe_reason(&arabbo, Lang::It), "lingua sconosciuta: «arabbo»; forse: arabo, serbo");
+        assert_eq!(
+            describe_reason(&arabbo, Lang::En),
+            "unknown language: \"arabbo\"; perhaps: arabo (Arabic), serbo (Serbian)"
         );
         assert!(
             describe_reason(&Reason::ComuneNotInAmbit { comune: "016091".into() }, Lang::En).contains("Dalmine (BG)")

@@ -31,6 +31,7 @@ catalogue!(
             "over 21: the bank serves children and young adults up to 21";
         InTheFuture => "la data è nel futuro", "the date is in the future";
         NotAfter => "deve essere successiva a «{other}»", "must come after \"{other}\"";
+        Before => "non può essere precedente a «{other}»", "must not come before \"{other}\"";
         RequiredWhen => "obbligatorio quando {condition}", "required when {condition}";
         NotExpected => "non previsto quando {condition}", "not expected when {condition}";
         InvalidEmail => "indirizzo e-mail non valido", "not a valid e-mail address";
@@ -72,6 +73,9 @@ catalogue!(
             "birthplace {code} is neither a comune nor a foreign state";
         BirthplaceCeased => "il luogo di nascita {code} ({place}) non esisteva più alla data di nascita (cessato il {on})",
             "birthplace {code} ({place}) no longer existed on the birth date (ceased on {on})";
+        UnknownLanguage => "lingua sconosciuta: «{given}»; forse: {suggestions}", "unknown language: \"{given}\"; perhaps: {suggestions}";
+        UnknownLanguageNoGuess => "lingua sconosciuta: «{given}»; scrivere il nome in italiano o in inglese (es. arabo, rumeno, inglese)",
+            "unknown language: \"{given}\"; write its Italian or English name (e.g. arabo, rumeno, English)";
         BadFilterValue => "«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)",
             "\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)";
         // The conditions a `RequiredWhen` or `NotExpected` names.
@@ -115,6 +119,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::AgeAboveLimit => plain(W::AgeAboveLimit),
         Reason::InTheFuture => plain(W::InTheFuture),
         Reason::NotAfter { other_field } => W::NotAfter.fill(lang, &[("other", &other_field.label(lang))]),
+        Reason::Before { other_field } => W::Before.fill(lang, &[("other", &other_field.label(lang))]),
         Reason::RequiredWhen { condition } => {
             W::RequiredWhen.fill(lang, &[("condition", &condition_text(condition, lang))])
         }
@@ -167,10 +172,27 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::UnknownBirthplace { code } => W::UnknownBirthplace.fill(lang, &[("code", code)]),
         Reason::BirthplaceCeased { code, place, ceased_on } => W::BirthplaceCeased
             .fill(lang, &[("code", code), ("place", place), ("on", &crate::model::dates::format_date(*ceased_on))]),
+        Reason::UnknownLanguage { given, suggestions } => unknown_language_text(given, suggestions, lang),
         Reason::BadFilterValue { filter, value } => {
             W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
         }
     }
+}
+
+/// "lingua sconosciuta: «arabbo»; forse: arabo"; in English the
+/// suggestions with their English names: "perhaps: arabo (Arabic)".
+fn unknown_language_text(given: &str, suggestions: &[String], lang: Lang) -> String {
+    if suggestions.is_empty() {
+        return ReasonWords::UnknownLanguageNoGuess.fill(lang, &[("given", &given)]);
+    }
+    let named: Vec<String> = suggestions
+        .iter()
+        .map(|s| match (lang, crate::model::languages::canonical(s)) {
+            (Lang::En, Some(l)) => format!("{} ({})", l.name(), l.english()),
+            _ => s.clone(),
+        })
+        .collect();
+    ReasonWords::UnknownLanguage.fill(lang, &[("given", &given), ("suggestions", &named.join(", "))])
 }
 
 fn condition_text(condition: &str, lang: Lang) -> String {

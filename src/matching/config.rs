@@ -14,7 +14,7 @@ pub struct Weights {
     pub origin_distance: u16,
     /// Same presidio or ambito as the child.
     pub same_area: u16,
-    /// A language the child speaks (counts only when the need names languages).
+    /// A language the child speaks (counts only when both the need and the family name languages).
     pub language: u16,
     /// Earlier placements of the same kind, training completed.
     pub experience: u16,

@@ -108,7 +108,11 @@ impl FamilyFacts {
             siblings_accepted: p.siblings_accepted,
             special_needs: mask_of(p.special_needs_accepted.iter().copied()),
             emergencies: p.kinds.contains(&PlacementKind::Emergency) || p.time_slots.contains(&TimeSlot::OnCall),
-            languages: p.languages.iter().map(|l| languages.intern(l)).collect(),
+            languages: p
+                .languages
+                .iter()
+                .map(|l| languages.intern(&crate::model::languages::canonical_name(l)))
+                .collect(),
             max_distance_km: p.max_distance_km,
             trained: p.training_completed_on.is_some(),
             approved_on: p.approved_on,
@@ -174,7 +178,7 @@ impl NeedFacts {
             origin_comune: p.origin_comune,
             origin_point: p.origin_comune.and_then(|c| Point::of(comuni, c)),
             contact: p.contact.frequency,
-            languages: p.languages.iter().map(|l| l.trim().to_lowercase()).collect(),
+            languages: p.languages.iter().map(|l| crate::model::languages::canonical_name(l).into_owned()).collect(),
             siblings: p.siblings.clone(),
         }
     }

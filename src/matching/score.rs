@@ -95,7 +95,9 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
         _ => (CriterionKind::SameArea, w.same_area, 0.0, fact!(Fact::AreaUnknown)),
     });
 
-    if !unit.languages.is_empty() {
+    // Only when both sides name languages: a family that named none is not
+    // known not to speak the child's language.
+    if !unit.languages.is_empty() && !f.languages.is_empty() {
         push(match unit.languages.iter().find(|l| f.languages.iter().any(|s| **s == ***l)) {
             Some(l) => (CriterionKind::Language, w.language, 1.0, fact!(Fact::SharedLanguage { language: l.clone() })),
             None => (

@@ -67,6 +67,8 @@ impl Bounded for Family {
             (Field::ApprovedOn, pr.approved_on),
             (Field::ReviewOn, pr.review_on),
             (Field::ConfirmedOn, pr.confirmed_on),
+            (Field::AvailableFrom, pr.available_from),
+            (Field::AvailableUntil, pr.available_until),
         ] {
             if let Some(d) = d {
                 date(&mut p, field, d, latest);
@@ -93,9 +95,13 @@ impl Bounded for Need {
         p.limit_text(Field::IdentityAddress, &id.address, MAX_ADDRESS);
         let pl = &self.placement;
         p.limit_count(Field::Siblings, pl.siblings.len(), MAX_SIBLINGS);
-        if let super::LegalBasis::Judicial { court, decree } = &pl.legal {
-            p.limit_text(Field::Court, court, MAX_COURT);
-            p.limit_text(Field::Decree, decree, MAX_DECREE);
+        match &pl.legal {
+            super::LegalBasis::Judicial { court, decree } => {
+                p.limit_text(Field::Court, court, MAX_COURT);
+                p.limit_text(Field::Decree, decree, MAX_DECREE);
+            }
+            super::LegalBasis::Art403 { ordered_on } => date(&mut p, Field::OrderedOn, *ordered_on, latest),
+            super::LegalBasis::Consensual => {}
         }
         if let Some(d) = pl.desired_start {
             date(&mut p, Field::DesiredStart, d, latest);
@@ -125,6 +131,11 @@ impl Bounded for Service {
         p.limit_text(Field::Phone, &s.phone, MAX_PHONE);
         p.limit_text(Field::Email, &s.email, MAX_EMAIL);
         p.limit_text(Field::Notes, &s.notes, MAX_NOTES);
+        if let Some(c) = &s.on_call {
+            p.limit_text(Field::OnCallName, &c.name, MAX_NAME);
+            p.limit_text(Field::OnCallPhone, &c.phone, MAX_PHONE);
+            p.limit_text(Field::OnCallHours, &c.hours, MAX_ON_CALL_HOURS);
+        }
         meta(&mut p, &self.meta);
         p
     }

@@ -77,6 +77,12 @@ pub struct AvailabilityProfile {
     pub review_on: Option<Date>,
     pub confirmed_on: Option<Date>,
     pub notes: String,
+    /// The period the family is available in (either end open). Absent
+    /// from exports before version 6, read as open.
+    #[serde(default)]
+    pub available_from: Option<Date>,
+    #[serde(default)]
+    pub available_until: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -176,8 +182,16 @@ impl FamilyInput {
         }
         p.check_range(Field::MaxChildren, pr.max_children as i64, 1, 10);
         p.limit_count(Field::ProfileLanguages, pr.languages.len(), MAX_LANGUAGES);
+        let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
         for (i, l) in pr.languages.iter().enumerate().take(MAX_LANGUAGES) {
+            let found = p.as_slice().len();
             p.require_text(Field::ProfileLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language.
+            if p.as_slice().len() == found {
+                if let Some(reason) = super::languages::refusal(l, stored) {
+                    p.push(Field::ProfileLanguages.at(i), reason);
+                }
+            }
         }
         if let Some(km) = pr.max_distance_km {
             p.check_range(Field::MaxDistance, km as i64, 1, 1500);
@@ -192,6 +206,13 @@ impl FamilyInput {
             (Field::ApprovedOn, pr.approved_on, before.and_then(|b| b.approved_on), limits::APPROVED_ON),
             (Field::ReviewOn, pr.review_on, before.and_then(|b| b.review_on), limits::REVIEW_ON),
             (Field::ConfirmedOn, pr.confirmed_on, before.and_then(|b| b.confirmed_on), limits::CONFIRMED_ON),
+            (Field::AvailableFrom, pr.available_from, before.and_then(|b| b.available_from), limits::AVAILABLE_PERIOD),
+            (
+                Field::AvailableUntil,
+                pr.available_until,
+                before.and_then(|b| b.available_until),
+                limits::AVAILABLE_PERIOD,
+            ),
         ] {
             p.check_date_since(field, date, was, window, cx.today);
         }
@@ -201,6 +222,11 @@ impl FamilyInput {
         if let (Some(approved), Some(review)) = (pr.approved_on, pr.review_on) {
             if review <= approved {
                 p.push(Field::ReviewOn, Reason::NotAfter { other_field: Field::ApprovedOn });
+            }
+        }
+        if let (Some(from), Some(until)) = (pr.available_from, pr.available_until) {
+            if until < from {
+                p.push(Field::AvailableUntil, Reason::Before { other_field: Field::AvailableFrom });
             }
         }
         p.limit_text(Field::ProfileNotes, &pr.notes, MAX_NOTES);

@@ -116,6 +116,10 @@ fields! {
     Email: "email", "e-mail", "e-mail", "email";
     Notes: "notes", "note", "notes", "notes", multi_line;
     Active: "active", "attivo", "active", "active";
+    OnCall: "on_call", "reperibilità", "on-call contact", -;
+    OnCallName: "on_call.name", "reperibile", "on-call name", "on-call-name";
+    OnCallPhone: "on_call.phone", "telefono di reperibilità", "on-call phone", "on-call-phone";
+    OnCallHours: "on_call.hours", "orari di reperibilità", "on-call hours", "on-call-hours";
     Comuni: "comuni", "comuni", "comuni", "comuni";
     Districts: "districts", "presidi", "districts", "district";
     DistrictName: "districts[].name", "nome del presidio", "district name", "district";
@@ -151,6 +155,8 @@ fields! {
     ReviewOn: "profile.review_on", "data di revisione", "review date", "review-on";
     ConfirmedOn: "profile.confirmed_on", "disponibilità confermata il", "availability confirmed on", "confirmed-on";
     ProfileNotes: "profile.notes", "note", "notes", "notes", multi_line;
+    AvailableFrom: "profile.available_from", "disponibile dal", "available from", "available-from";
+    AvailableUntil: "profile.available_until", "disponibile fino al", "available until", "available-until";
 
     // A child's identity and placement need.
     GivenName: "identity.given_name", "nome del minore", "child's given name", "given-name";
@@ -163,6 +169,7 @@ fields! {
     Legal: "placement.legal", "consensuale/giudiziale", "consensual/judicial", "legal";
     Court: "placement.legal.court", "tribunale", "court", "court";
     Decree: "placement.legal.decree", "decreto", "decree", "decree";
+    OrderedOn: "placement.legal.ordered_on", "data del provvedimento (art. 403)", "date of the art. 403 order", "ordered-on";
     Urgency: "placement.urgency", "urgenza", "urgency", "emergency-by";
     DesiredStart: "placement.desired_start", "inizio desiderato", "desired start", "desired-start";
     DurationMonths: "placement.duration_months", "durata prevista (mesi)", "expected duration (months)", "duration-months";
@@ -176,6 +183,7 @@ fields! {
     NeedStatus: "placement.status", "stato", "status", "status";
     ClosingReason: "placement.closing_reason", "motivo di chiusura", "closing reason", "closing-reason";
     PlacementNotes: "placement.notes", "note", "notes", "notes", multi_line;
+    NeedTimeSlots: "placement.time_slots", "tempi richiesti", "time needed", "slots";
     // An administrator's reason for reading an identity (`--emergency`).
     Reason: "reason", "motivo", "reason", "emergency";
 

@@ -31,6 +31,8 @@ pub const MAX_EMAIL: usize = 254;
 pub const MAX_PHONE: usize = 30;
 /// A language's name.
 pub const MAX_LANGUAGE: usize = 40;
+/// A service's on-call hours, in a few words ("lun-ven 17-9, festivi 24h").
+pub const MAX_ON_CALL_HOURS: usize = 120;
 /// The household's pets, in a few words.
 pub const MAX_PETS: usize = 200;
 /// A fiscal code as typed: 16 characters, with room for spaces.
@@ -164,6 +166,12 @@ pub const REVIEW_ON: DateWindow = DateWindow::new(Edge::MonthsAgo(12), Edge::Mon
 pub const DESIRED_START: DateWindow = DateWindow::new(Edge::MonthsAgo(12), Edge::MonthsAhead(24));
 /// Pronto intervento: needed by a date at most a year back, six months ahead.
 pub const NEEDED_BY: DateWindow = DateWindow::new(Edge::MonthsAgo(12), Edge::MonthsAhead(6));
+/// The date of an art. 403 c.c. order: not in the future, at most two
+/// years back (a need is registered while the urgent placement lasts).
+pub const ORDERED_ON: DateWindow = DateWindow::new(Edge::MonthsAgo(24), Edge::Today);
+/// A family's availability period (from, until): at most two years back,
+/// at most five years ahead.
+pub const AVAILABLE_PERIOD: DateWindow = DateWindow::new(Edge::MonthsAgo(24), Edge::MonthsAhead(60));
 /// A child's birth date: the age limits of an open need are checked apart.
 pub const CHILD_BIRTH_DATE: DateWindow = DateWindow::new(Edge::On(EARLIEST), Edge::Today);
 /// A placement's start: placements under way are recorded late (from

@@ -16,7 +16,7 @@ use super::limits::{self, MAX_ADDRESS, MAX_CHILD_NAME, MAX_COURT, MAX_DECREE, MA
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
 use super::vocabulary::{
-    ClosingReason, ContactFrequency, LegalBasis, NeedStatus, PlacementKind, Sex, SpecialNeed, Urgency,
+    ClosingReason, ContactFrequency, LegalBasis, NeedStatus, PlacementKind, Sex, SpecialNeed, TimeSlot, Urgency,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +68,11 @@ pub struct PlacementNeed {
     pub status: NeedStatus,
     pub closing_reason: Option<ClosingReason>,
     pub notes: String,
+    /// When the child needs the family (day care on weekdays, weekends
+    /// only…); empty: the need names none. Absent from exports before
+    /// version 6, read as empty.
+    #[serde(default)]
+    pub time_slots: BTreeSet<TimeSlot>,
 }
 
 /// Contact with the family of origin.
@@ -149,9 +154,23 @@ impl NeedInput {
         if open && pl.special_needs.contains(&SpecialNeed::Infant) && age >= 24 {
             p.push(Field::SpecialNeeds, Reason::InfantTooOld);
         }
-        if let LegalBasis::Judicial { court, decree } = &pl.legal {
-            p.require_text(Field::Court, court, MAX_COURT);
-            p.require_text(Field::Decree, decree, MAX_DECREE);
+        match &pl.legal {
+            LegalBasis::Judicial { court, decree } => {
+                p.require_text(Field::Court, court, MAX_COURT);
+                p.require_text(Field::Decree, decree, MAX_DECREE);
+            }
+            LegalBasis::Art403 { ordered_on } => {
+                let was = before.and_then(|b| match b.legal {
+                    LegalBasis::Art403 { ordered_on } => Some(ordered_on),
+                    _ => None,
+                });
+                if *ordered_on > cx.today {
+                    p.push(Field::OrderedOn, Reason::InTheFuture);
+                } else {
+                    p.check_date_since(Field::OrderedOn, Some(*ordered_on), was, limits::ORDERED_ON, cx.today);
+                }
+            }
+            LegalBasis::Consensual => {}
         }
         p.check_date_since(
             Field::DesiredStart,
@@ -178,8 +197,16 @@ impl NeedInput {
             }
         }
         p.limit_count(Field::PlacementLanguages, pl.languages.len(), MAX_LANGUAGES);
+        let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
         for (i, l) in pl.languages.iter().enumerate().take(MAX_LANGUAGES) {
+            let found = p.as_slice().len();
             p.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language.
+            if p.as_slice().len() == found {
+                if let Some(reason) = super::languages::refusal(l, stored) {
+                    p.push(Field::PlacementLanguages.at(i), reason);
+                }
+            }
         }
         p.limit_text(Field::CulturalNotes, &pl.cultural_notes, MAX_CULTURAL_NOTES);
         for (field, comune) in [

@@ -42,6 +42,10 @@ pub enum Reason {
     NotAfter {
         other_field: Field,
     },
+    /// Earlier than another date of the record (the same day is fine).
+    Before {
+        other_field: Field,
+    },
     RequiredWhen {
         condition: String,
     },
@@ -153,6 +157,12 @@ pub enum Reason {
         code: String,
         place: String,
         ceased_on: time::Date,
+    },
+    /// A language the vocabulary (`model::languages`) does not know, as
+    /// typed, with the canonical names of the closest few (maybe none).
+    UnknownLanguage {
+        given: String,
+        suggestions: Vec<String>,
     },
 }
 

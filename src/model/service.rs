@@ -26,10 +26,24 @@ pub struct ServiceInput {
     pub email: String,
     pub notes: String,
     pub active: bool,
+    /// Whom to call outside office hours: public directory data, like the
+    /// service's phone. Absent from exports before version 6, read as none.
+    #[serde(default)]
+    pub on_call: Option<OnCall>,
+}
+
+/// A service's on-call contact (reperibilità).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnCall {
+    pub name: String,
+    pub phone: String,
+    /// When it answers, in a few words: "lun-ven 17-9, festivi 24h".
+    pub hours: String,
 }
 
 pub use super::limits::MAX_AMBITS;
-use super::limits::{MAX_ADDRESS, MAX_AMBIT_NAME, MAX_NAME, MAX_NOTES};
+use super::limits::{MAX_ADDRESS, MAX_AMBIT_NAME, MAX_NAME, MAX_NOTES, MAX_ON_CALL_HOURS};
+use super::problem::Reason;
 
 impl ServiceInput {
     pub fn validate(&self) -> Problems {
@@ -43,6 +57,15 @@ impl ServiceInput {
         p.check_phone(Field::Phone, &self.phone);
         p.check_email(Field::Email, &self.email);
         p.limit_text(Field::Notes, &self.notes, MAX_NOTES);
+        if let Some(on_call) = &self.on_call {
+            p.require_text(Field::OnCallName, &on_call.name, MAX_NAME);
+            if on_call.phone.trim().is_empty() {
+                p.push(Field::OnCallPhone, Reason::Required);
+            } else {
+                p.check_phone(Field::OnCallPhone, &on_call.phone);
+            }
+            p.limit_text(Field::OnCallHours, &on_call.hours, MAX_ON_CALL_HOURS);
+        }
         p
     }
 }

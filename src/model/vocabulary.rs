@@ -301,7 +301,16 @@ vocabulary! {
 #[serde(rename_all = "snake_case")]
 pub enum LegalBasis {
     Consensual,
-    Judicial { court: String, decree: String },
+    Judicial {
+        court: String,
+        decree: String,
+    },
+    /// Urgent protective placement by the public authority under art. 403
+    /// c.c., on the date it was ordered. Appended: stored records keep the
+    /// indices of the variants before it.
+    Art403 {
+        ordered_on: time::Date,
+    },
 }
 
 /// Ordinary, or pronto intervento with the date the child needs a family by.

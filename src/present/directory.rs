@@ -23,6 +23,7 @@ pub fn service(r: &Revised<Service>, operators: &[String], lang: Lang) -> Doc {
     b.add(t(L::Address), d.address.clone());
     b.add(t(L::Phone), d.phone.clone());
     b.add(t(L::Email), d.email.clone());
+    b.add(t(L::OnCall), d.on_call.as_ref().map(on_call_text).unwrap_or_else(|| L::NoneOf.get(lang).to_string()));
     b.add(t(L::Active), yes_no(d.active, lang));
     b.add_lines(t(L::Notes), d.notes.clone());
     doc.fields(b);
@@ -31,6 +32,16 @@ pub fn service(r: &Revised<Service>, operators: &[String], lang: Lang) -> Doc {
     b.add(t(L::Operators), operators.join(", "));
     doc.fields(b);
     doc
+}
+
+/// Whom to call outside office hours, on one line: "Marta Rossi · 035 123456 · lun-ven 17-9".
+pub fn on_call_text(c: &OnCall) -> String {
+    [c.name.as_str(), c.phone.as_str(), c.hours.as_str()]
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// An operator's card.

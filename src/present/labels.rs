@@ -58,6 +58,14 @@ catalogue!(L {
     LegalBasis => "Base", "Legal basis";
     Consensual => "consensuale", "consensual";
     Judicial => "giudiziale", "judicial";
+    Art403 => "art. 403 c.c. (collocamento d'urgenza)", "art. 403 c.c. (emergency protective placement)";
+    OrderedOn => "disposto il", "ordered on";
+    TimeNeeded => "Tempi richiesti", "Time needed";
+    AvailablePeriod => "Periodo disponibile", "Available period";
+    FromDay => "dal", "from";
+    UntilDay => "al", "to";
+    UntilDayAlone => "fino al", "until";
+    OnCall => "Reperibilità", "On call";
     Urgency => "Urgenza", "Urgency";
     Ordinary => "ordinaria", "ordinary";
     EmergencyBy => "pronto intervento entro il", "emergency by";

@@ -79,9 +79,35 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
         None => vec![Span::new(t(L::NeverConfirmed), Tone::Warning)],
     };
     b.add_spans(t(L::ConfirmedOn), confirmed);
+    b.add(t(L::AvailablePeriod), period_text(p.available_from, p.available_until, lang));
     doc.fields(b);
     doc.extend(meta_footer(&v.meta, lang));
     doc
+}
+
+/// A family's availability period: "dal 01/03/2026 al 31/08/2026", "dal
+/// 01/03/2026", "fino al 31/08/2026", or "nessun limite".
+pub fn period_text(from: Option<time::Date>, until: Option<time::Date>, lang: Lang) -> String {
+    let t = |l: L| l.get(lang);
+    match (from, until) {
+        (Some(f), Some(u)) => format!("{} {} {} {}", t(L::FromDay), format_date(f), t(L::UntilDay), format_date(u)),
+        (Some(f), None) => format!("{} {}", t(L::FromDay), format_date(f)),
+        (None, Some(u)) => format!("{} {}", t(L::UntilDayAlone), format_date(u)),
+        (None, None) => t(L::NoLimit).to_string(),
+    }
+}
+
+/// A need's legal basis in a few words, with the court and decree or the
+/// date of the art. 403 order.
+pub fn legal_text(legal: &LegalBasis, lang: Lang) -> String {
+    let t = |l: L| l.get(lang);
+    match legal {
+        LegalBasis::Consensual => t(L::Consensual).to_string(),
+        LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t(L::Judicial)),
+        LegalBasis::Art403 { ordered_on } => {
+            format!("{} — {} {}", t(L::Art403), t(L::OrderedOn), format_date(*ordered_on))
+        }
+    }
 }
 
 /// A need's card: the child's identity only for its own service.
@@ -122,11 +148,7 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     doc.heading(t(L::NeedSection));
     let mut b = Fields::new(2);
     b.add(t(L::Kind), p.kind.label(lang));
-    let legal = match &p.legal {
-        LegalBasis::Consensual => t(L::Consensual).to_string(),
-        LegalBasis::Judicial { court, decree } => format!("{} — {court}, {decree}", t(L::Judicial)),
-    };
-    b.add(t(L::LegalBasis), legal);
+    b.add(t(L::LegalBasis), legal_text(&p.legal, lang));
     let urgency = match p.urgency {
         Urgency::Ordinary => Span::plain(urgency_text(&p.urgency, lang)),
         Urgency::Emergency { .. } => Span::new(urgency_text(&p.urgency, lang), Tone::Warning),
@@ -135,6 +157,7 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     b.add(t(L::Siblings), p.siblings.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
     b.add(t(L::DesiredStart), opt_date(p.desired_start));
     b.add(t(L::ExpectedDuration), p.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
+    b.add(t(L::TimeNeeded), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
     b.add(t(L::SpecialNeeds), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
     b.add(t(L::Languages), p.languages.join(", "));
     b.add_lines(t(L::CulturalNotes), p.cultural_notes.clone());

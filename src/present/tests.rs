@@ -45,6 +45,8 @@ pub(crate) fn family_view(private: Option<FamilyPrivate>) -> FamilyView {
             approved_on: None,
             review_on: None,
             confirmed_on: Some(date!(2025 - 01 - 15)),
+            available_from: None,
+            available_until: None,
         },
         stale: true,
         free_places: Some(2),

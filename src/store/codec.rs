@@ -78,9 +78,6 @@ macro_rules! versioned {
     };
 }
 
-versioned!(Family, StoredFamily, CurrentFamily);
-versioned!(Need, StoredNeed, CurrentNeed);
-versioned!(Service, StoredService, CurrentService);
 versioned!(Operator, StoredOperator, CurrentOperator);
 versioned!(Ambit, StoredAmbit, CurrentAmbit);
 versioned!(Placement, StoredPlacement, CurrentPlacement);
@@ -212,6 +209,231 @@ impl Versioned for Proposal {
                 meta: v.meta,
             },
             StoredProposal::V2(v) => v,
+        }
+    }
+}
+
+/// Kinds whose version 2 only added fields: `V1` decodes the frozen
+/// struct and `upgrade` fills the new fields with their "nothing named"
+/// value.
+macro_rules! versioned_v2 {
+    ($ty:ty, $v1:ty, $stored:ident, $current:ident, $why:literal) => {
+        /// Every version this record kind has had, oldest first.
+        #[derive(Deserialize)]
+        pub enum $stored {
+            V1($v1),
+            #[doc = $why]
+            V2($ty),
+        }
+
+        #[derive(Serialize)]
+        pub enum $current<'a> {
+            /// Never written again; here so that `V2` has its index in
+            /// the stored enum, which is what bincode writes.
+            V1(()),
+            V2(&'a $ty),
+        }
+
+        impl Versioned for $ty {
+            type Stored = $stored;
+            type Current<'a> = $current<'a>;
+            fn current(&self) -> $current<'_> {
+                $current::V2(self)
+            }
+            fn upgrade(stored: $stored) -> Self {
+                match stored {
+                    $stored::V1(v) => v.into(),
+                    $stored::V2(v) => v,
+                }
+            }
+        }
+    };
+}
+
+versioned_v2!(Family, v1::Family, StoredFamily, CurrentFamily, "With the availability period (from, until).");
+versioned_v2!(Need, v1::Need, StoredNeed, CurrentNeed, "With the time slots a need names.");
+versioned_v2!(Service, v1::Service, StoredService, CurrentService, "With the on-call contact.");
+
+/// Families, needs and services as format version 1 stored them. Frozen:
+/// never change them. (`LegalBasis` gained `Art403` at the end, which
+/// leaves the bytes of the variants before it as they were.)
+pub mod v1 {
+    use serde::Deserialize;
+    use std::collections::BTreeSet;
+    use time::Date;
+
+    use crate::model::vocabulary::*;
+    use crate::model::{
+        AgeRange, ChildIdentity, ComuneCode, FamilyCode, FamilyIdentity, Household, Meta, NeedCode, OriginContact,
+        ServiceCode,
+    };
+
+    #[derive(Deserialize)]
+    pub struct Family {
+        code: FamilyCode,
+        service: ServiceCode,
+        referent: String,
+        identity: FamilyIdentity,
+        profile: AvailabilityProfile,
+        meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct AvailabilityProfile {
+        comune: ComuneCode,
+        household: Household,
+        kinds: BTreeSet<PlacementKind>,
+        ages: AgeRange,
+        sex_preference: SexPreference,
+        max_children: u8,
+        siblings_accepted: bool,
+        special_needs_accepted: BTreeSet<SpecialNeed>,
+        languages: Vec<String>,
+        time_slots: BTreeSet<TimeSlot>,
+        max_distance_km: Option<u16>,
+        training_completed_on: Option<Date>,
+        status: FamilyStatus,
+        approved_on: Option<Date>,
+        review_on: Option<Date>,
+        confirmed_on: Option<Date>,
+        notes: String,
+    }
+
+    impl From<Family> for crate::model::Family {
+        fn from(v: Family) -> Self {
+            let p = v.profile;
+            crate::model::Family {
+                code: v.code,
+                service: v.service,
+                referent: v.referent,
+                identity: v.identity,
+                profile: crate::model::AvailabilityProfile {
+                    comune: p.comune,
+                    household: p.household,
+                    kinds: p.kinds,
+                    ages: p.ages,
+                    sex_preference: p.sex_preference,
+                    max_children: p.max_children,
+                    siblings_accepted: p.siblings_accepted,
+                    special_needs_accepted: p.special_needs_accepted,
+                    languages: p.languages,
+                    time_slots: p.time_slots,
+                    max_distance_km: p.max_distance_km,
+                    training_completed_on: p.training_completed_on,
+                    status: p.status,
+                    approved_on: p.approved_on,
+                    review_on: p.review_on,
+                    confirmed_on: p.confirmed_on,
+                    notes: p.notes,
+                    available_from: None,
+                    available_until: None,
+                },
+                meta: v.meta,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct Need {
+        code: NeedCode,
+        service: ServiceCode,
+        referent: String,
+        identity: ChildIdentity,
+        placement: PlacementNeed,
+        meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct PlacementNeed {
+        sex: Sex,
+        siblings: Vec<NeedCode>,
+        kind: PlacementKind,
+        legal: LegalBasis,
+        urgency: Urgency,
+        desired_start: Option<Date>,
+        duration_months: Option<u16>,
+        special_needs: BTreeSet<SpecialNeed>,
+        languages: Vec<String>,
+        cultural_notes: String,
+        comune: ComuneCode,
+        origin_comune: Option<ComuneCode>,
+        contact: OriginContact,
+        school_comune: Option<ComuneCode>,
+        status: NeedStatus,
+        closing_reason: Option<ClosingReason>,
+        notes: String,
+    }
+
+    impl From<Need> for crate::model::Need {
+        fn from(v: Need) -> Self {
+            let p = v.placement;
+            crate::model::Need {
+                code: v.code,
+                service: v.service,
+                referent: v.referent,
+                identity: v.identity,
+                placement: crate::model::PlacementNeed {
+                    sex: p.sex,
+                    siblings: p.siblings,
+                    kind: p.kind,
+                    legal: p.legal,
+                    urgency: p.urgency,
+                    desired_start: p.desired_start,
+                    duration_months: p.duration_months,
+                    special_needs: p.special_needs,
+                    languages: p.languages,
+                    cultural_notes: p.cultural_notes,
+                    comune: p.comune,
+                    origin_comune: p.origin_comune,
+                    contact: p.contact,
+                    school_comune: p.school_comune,
+                    status: p.status,
+                    closing_reason: p.closing_reason,
+                    notes: p.notes,
+                    time_slots: BTreeSet::new(),
+                },
+                meta: v.meta,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct Service {
+        code: ServiceCode,
+        details: ServiceInput,
+        meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct ServiceInput {
+        name: String,
+        kind: ServiceKind,
+        ambits: Vec<String>,
+        address: String,
+        phone: String,
+        email: String,
+        notes: String,
+        active: bool,
+    }
+
+    impl From<Service> for crate::model::Service {
+        fn from(v: Service) -> Self {
+            let d = v.details;
+            crate::model::Service {
+                code: v.code,
+                details: crate::model::ServiceInput {
+                    name: d.name,
+                    kind: d.kind,
+                    ambits: d.ambits,
+                    address: d.address,
+                    phone: d.phone,
+                    email: d.email,
+                    notes: d.notes,
+                    active: d.active,
+                    on_call: None,
+                },
+                meta: v.meta,
+            }
         }
     }
 }

@@ -379,6 +379,7 @@ pub fn service_input(name: &str, ambit: &str) -> ServiceInput {
         email: "affidi@esempio.example".into(),
         notes: String::new(),
         active: true,
+        on_call: None,
     }
 }
 
@@ -423,6 +424,8 @@ pub fn family_input() -> FamilyInput {
             review_on: None,
             confirmed_on: Some(date!(2026 - 10 - 01)),
             notes: String::new(),
+            available_from: None,
+            available_until: None,
         },
     }
 }
@@ -457,6 +460,7 @@ pub fn need_input() -> NeedInput {
             status: NeedStatus::Open,
             closing_reason: None,
             notes: String::new(),
+            time_slots: BTreeSet::new(),
         },
     }
 }

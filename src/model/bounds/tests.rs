@@ -53,6 +53,8 @@ fn fullest_family() -> Family {
             review_on: Some(date!(2027 - 01 - 01)),
             confirmed_on: Some(date!(2026 - 01 - 01)),
             notes: wide(MAX_NOTES),
+            available_from: Some(date!(2026 - 01 - 01)),
+            available_until: Some(date!(2027 - 01 - 01)),
         },
         meta: meta(),
     }
@@ -88,6 +90,7 @@ fn fullest_need() -> Need {
             status: NeedStatus::Open,
             closing_reason: None,
             notes: wide(MAX_NOTES),
+            time_slots: TimeSlot::ALL.iter().copied().collect(),
         },
         meta: meta(),
     }
@@ -157,6 +160,7 @@ fn fullest_service() -> Service {
             email: wide(MAX_EMAIL),
             notes: wide(MAX_NOTES),
             active: true,
+            on_call: Some(OnCall { name: wide(MAX_NAME), phone: wide(MAX_PHONE), hours: wide(MAX_ON_CALL_HOURS) }),
         },
         meta: meta(),
     }

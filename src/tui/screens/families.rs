@@ -392,6 +392,8 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         Input::date(Field::ApprovedOn, lang, p.approved_on),
         Input::date(Field::ReviewOn, lang, p.review_on),
         Input::date(Field::ConfirmedOn, lang, p.confirmed_on),
+        Input::date(Field::AvailableFrom, lang, p.available_from),
+        Input::date(Field::AvailableUntil, lang, p.available_until),
         Input::number(Field::HouseholdAdults, lang, v.map(|v| u64::from(v.profile.household.adults))),
         Input::text(Field::ChildrenBirthYears, lang, &years(&p.household.children_birth_years))
             .labelled(Ftx::ChildrenYears.get(lang)),
@@ -430,6 +432,8 @@ fn blank_profile() -> AvailabilityProfile {
         review_on: None,
         confirmed_on: None,
         notes: String::new(),
+        available_from: None,
+        available_until: None,
     }
 }
 
@@ -481,6 +485,8 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
     profile.approved_on = date(Field::ApprovedOn);
     profile.review_on = date(Field::ReviewOn);
     profile.confirmed_on = date(Field::ConfirmedOn);
+    profile.available_from = date(Field::AvailableFrom);
+    profile.available_until = date(Field::AvailableUntil);
     profile.notes = text(Field::ProfileNotes);
     FamilyInput {
         service: base.map(|b| b.contact.service).or(assignment(form).0),

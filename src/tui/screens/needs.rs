@@ -19,7 +19,7 @@ use crate::model::dates::format_date;
 use crate::model::fold::fold;
 use crate::model::{
     ChildIdentity, ClosingReason, ContactFrequency, Field, LegalBasis, NeedCode, NeedInput, NeedStatus, OriginContact,
-    PlacementKind, PlacementNeed, Sex, SpecialNeed, Urgency,
+    PlacementKind, PlacementNeed, Sex, SpecialNeed, TimeSlot, Urgency,
 };
 use crate::present::{self, record::urgency_text, Doc};
 use crate::tui::keys::{plain, Binding};
@@ -51,6 +51,7 @@ texts!(Ftx {
     NeededBy => "pronto intervento: entro il", "emergency: needed by";
     Consensual => "consensuale", "consensual";
     Judicial => "giudiziale", "judicial";
+    Art403 => "art. 403 c.c. (collocamento d'urgenza)", "art. 403 c.c. (emergency protective placement)";
     Supervised => "incontri facilitati", "supervised contact";
     Languages => "lingue (separate da virgola)", "languages (comma separated)";
 });
@@ -291,7 +292,7 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
     let freqs = options!(ContactFrequency, lang);
     let statuses = options!(NeedStatus, lang);
     let urgency = [Ftx::Ordinary, Ftx::Emergency].map(|t| t.get(lang).to_string()).to_vec();
-    let legal = [Ftx::Consensual, Ftx::Judicial].map(|t| t.get(lang).to_string()).to_vec();
+    let legal = [Ftx::Consensual, Ftx::Judicial, Ftx::Art403].map(|t| t.get(lang).to_string()).to_vec();
     let needed_by = p.and_then(|p| match p.urgency {
         Urgency::Emergency { needed_by } => Some(needed_by),
         Urgency::Ordinary => None,
@@ -299,6 +300,15 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
     let (court, decree) = match p.map(|p| &p.legal) {
         Some(LegalBasis::Judicial { court, decree }) => (court.clone(), decree.clone()),
         _ => (String::new(), String::new()),
+    };
+    let ordered_on = p.and_then(|p| match p.legal {
+        LegalBasis::Art403 { ordered_on } => Some(ordered_on),
+        _ => None,
+    });
+    let legal_index = match p.map(|p| &p.legal) {
+        Some(LegalBasis::Judicial { .. }) => 1,
+        Some(LegalBasis::Art403 { .. }) => 2,
+        _ => 0,
     };
     let fields = vec![
         Input::text(Field::GivenName, lang, &text(id.map(|i| &i.given_name))).required(),
@@ -311,11 +321,18 @@ pub fn need_form(v: Option<&NeedView>, lang: Lang) -> Form {
         Input::choice(Field::PlacementKind, lang, kinds.clone(), pos(&kinds, p.map(|p| p.kind.label(lang)))),
         Input::choice(Field::Urgency, lang, urgency, usize::from(needed_by.is_some())),
         Input::date(Field::Urgency, lang, needed_by).labelled(Ftx::NeededBy.get(lang)),
-        Input::choice(Field::Legal, lang, legal, usize::from(!court.is_empty() || !decree.is_empty())),
+        Input::choice(Field::Legal, lang, legal, legal_index),
         Input::text(Field::Court, lang, &court),
         Input::text(Field::Decree, lang, &decree),
+        Input::date(Field::OrderedOn, lang, ordered_on),
         Input::date(Field::DesiredStart, lang, p.and_then(|p| p.desired_start)),
         Input::number(Field::DurationMonths, lang, p.and_then(|p| p.duration_months).map(u64::from)),
+        Input::multi(
+            Field::NeedTimeSlots,
+            lang,
+            options!(TimeSlot, lang),
+            TimeSlot::ALL.iter().map(|s| p.is_some_and(|p| p.time_slots.contains(s))).collect(),
+        ),
         Input::multi(
             Field::SpecialNeeds,
             lang,
@@ -361,8 +378,11 @@ pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> Ne
     };
     let legal = match index(Field::Legal) {
         1 => LegalBasis::Judicial { court: text(Field::Court), decree: text(Field::Decree) },
+        // As for pronto intervento: an order without its date is taken as today's.
+        2 => LegalBasis::Art403 { ordered_on: form.field(Field::OrderedOn).and_then(Input::as_date).unwrap_or(today) },
         _ => LegalBasis::Consensual,
     };
+    let set = |field: Field| form.field(field).map(Input::as_set).unwrap_or_default();
     let fiscal = text(Field::FiscalCode).to_uppercase();
     NeedInput {
         service: base.map(|b| b.contact.service).or(assignment(form).0),
@@ -408,6 +428,7 @@ pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> Ne
             status: NeedStatus::ALL[index(Field::NeedStatus)],
             closing_reason: index(Field::ClosingReason).checked_sub(1).map(|i| ClosingReason::ALL[i]),
             notes: text(Field::PlacementNotes),
+            time_slots: set(Field::NeedTimeSlots).into_iter().map(|i| TimeSlot::ALL[i]).collect(),
         },
     }
 }

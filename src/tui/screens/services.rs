@@ -20,7 +20,9 @@ use crate::api::{Event, Page, Principal, Reply, Request, Revised};
 use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::fold::{fold, is_subsequence};
-use crate::model::{Ambit, ComuneCode, Comuni, Field, Operator, Service, ServiceCode, ServiceInput, ServiceKind};
+use crate::model::{
+    Ambit, ComuneCode, Comuni, Field, OnCall, Operator, Service, ServiceCode, ServiceInput, ServiceKind,
+};
 use crate::present::{self, Doc};
 use crate::tui::help::centered;
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, NAV};
@@ -313,6 +315,7 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
     let d = s.map(|s| &s.record.details);
     let text = |f: fn(&ServiceInput) -> &str| d.map_or("", f).to_string();
     let kind = d.and_then(|d| ServiceKind::ALL.iter().position(|&k| k == d.kind)).unwrap_or(0);
+    let on_call = |f: fn(&OnCall) -> &str| d.and_then(|d| d.on_call.as_ref()).map_or("", f).to_string();
     let fields = vec![
         Input::text(Field::Name, lang, &text(|d| &d.name)).required(),
         Input::choice(Field::Kind, lang, options!(ServiceKind, lang), kind),
@@ -321,6 +324,9 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
         Input::text(Field::Address, lang, &text(|d| &d.address)),
         Input::text(Field::Phone, lang, &text(|d| &d.phone)),
         Input::text(Field::Email, lang, &text(|d| &d.email)),
+        Input::text(Field::OnCallName, lang, &on_call(|c| &c.name)),
+        Input::text(Field::OnCallPhone, lang, &on_call(|c| &c.phone)),
+        Input::text(Field::OnCallHours, lang, &on_call(|c| &c.hours)),
         Input::yes_no(Field::Active, lang, d.is_none_or(|d| d.active)).labelled(Ftx::Active.get(lang)),
         Input::text(Field::Notes, lang, &text(|d| &d.notes)),
     ];
@@ -343,6 +349,13 @@ pub fn service_input(form: &Form) -> ServiceInput {
         email: text(Field::Email),
         notes: form.field(Field::Notes).map(|f| f.as_text().to_string()).unwrap_or_default(),
         active: form.field(Field::Active).is_some_and(Input::as_bool),
+        // Nothing typed in its three fields: no on-call contact.
+        on_call: Some(OnCall {
+            name: text(Field::OnCallName),
+            phone: text(Field::OnCallPhone),
+            hours: text(Field::OnCallHours),
+        })
+        .filter(|c| !(c.name.is_empty() && c.phone.is_empty() && c.hours.is_empty())),
     }
 }
 
