@@ -233,5 +233,24 @@ fn the_distance_order_pages_without_repeating_or_skipping() {
     assert_eq!(distances[..9], [0; 9]);
     assert_eq!(distances[9..18], [3556; 9]);
     assert_eq!(distances[18..], [7031; 9]);
-    assert_eq!(count(&fx, DARIO, filter), 28, "the one added since counts");
+    assert_eq!(count(&fx, DARIO, filter.clone()), 28, "the one added since counts");
+
+    // Pages of one: each looks at 20 at most, so only the nearest 20 after
+    // the cursor are put in order each time; the order is the same.
+    let one = FamilyFilter { limit: Some(1), ..filter };
+    let (mut codes, mut after) = (Vec::new(), None);
+    loop {
+        let page = match fx.ok(DARIO, Request::FamilyList { filter: FamilyFilter { after, ..one.clone() } }) {
+            Reply::Families(page) => page,
+            other => panic!("expected Families, got {other:?}"),
+        };
+        codes.extend(page.items.iter().map(|f| f.code));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut expected = [of(dalmine()), vec![added.expect("added")], of(stezzano()), of(bergamo())].concat();
+    expected.truncate(28);
+    assert_eq!(codes, expected);
 }

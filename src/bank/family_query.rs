@@ -104,9 +104,13 @@ fn sex_fits(pref: SexPreference, sex: Sex) -> bool {
     }
 }
 
-/// The cursor key of a family in the distance order.
-fn distance_key(distance_m: Option<u32>, code: FamilyCode) -> Vec<u8> {
-    [&distance_m.unwrap_or(u32::MAX).to_be_bytes()[..], &code.key()[..]].concat()
+/// The cursor key of a family in the distance order: the distance in
+/// metres (none: last), big-endian, then the family's code key.
+fn distance_key(distance_m: Option<u32>, code: FamilyCode) -> [u8; 10] {
+    let mut key = [0u8; 10];
+    key[..4].copy_from_slice(&distance_m.unwrap_or(u32::MAX).to_be_bytes());
+    key[4..].copy_from_slice(&code.key());
+    key
 }
 
 impl Bank {
@@ -182,20 +186,26 @@ impl Bank {
         page: &mut Pager<FamilyView>,
     ) -> Result<bool, BankError> {
         let (today, stale_after) = (self.today(), self.config.stale_after_months);
-        let after = query.filter.after.as_ref().map(|c| c.key().to_vec());
-        let mut order: Vec<(Vec<u8>, FamilyCode)> = {
+        let after = query.filter.after.as_ref().map(|c| c.key());
+        let mut order: Vec<([u8; 10], FamilyCode)> = {
             let index = self.index();
             index
                 .families()
                 .filter(|x| query.keeps_facts(x, today, stale_after))
                 .map(|x| (distance_key(query.distance_m(x.comune), x.code), x.code))
-                .filter(|(key, _)| after.as_ref().is_none_or(|a| key > a))
+                .filter(|(key, _)| after.is_none_or(|a| key.as_slice() > a))
                 .collect()
         };
+        // A page looks at so many at most: only the nearest of them are put in order.
+        let most = page.most_looked();
+        if order.len() > most {
+            order.select_nth_unstable(most);
+            order.truncate(most);
+        }
         order.sort_unstable();
         for (key, code) in order {
             let found = self.store.get::<Family>(TreeId::Families, &code.key())?;
-            if !look(page, IVecKey::from(key), found)? {
+            if !look(page, IVecKey::from(&key[..]), found)? {
                 return Ok(true);
             }
         }
