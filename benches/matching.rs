@@ -124,20 +124,40 @@ fn measure(db: &Path) {
     let rss_open = vm_kib("VmRSS");
     let admin = Actor::new(ADMIN);
 
-    let families: Vec<FamilyCode> = match bank.handle(&admin, Request::FamilyList { filter: FamilyFilter::default() }) {
-        Ok(Reply::Families(list)) => {
-            list.into_iter().filter(|f| f.profile.status == FamilyStatus::Approved).map(|f| f.code).collect()
+    // Every page of the lists: a list's first page alone may hold no open need.
+    let mut families: Vec<FamilyCode> = Vec::new();
+    let mut request = Request::FamilyList { filter: FamilyFilter::default() };
+    loop {
+        match bank.handle(&admin, request.clone()) {
+            Ok(Reply::Families(page)) => {
+                let next = page.next.clone();
+                families
+                    .extend(page.items.iter().filter(|f| f.profile.status == FamilyStatus::Approved).map(|f| f.code));
+                match next {
+                    Some(next) => request = request.page_after(Some(next)),
+                    None => break,
+                }
+            }
+            other => panic!("family list: {other:?}"),
         }
-        other => panic!("family list: {other:?}"),
-    };
-    let needs: Vec<NeedCode> = match bank.handle(&admin, Request::NeedList { filter: NeedFilter::default() }) {
-        Ok(Reply::Needs(list)) => list
-            .into_iter()
-            .filter(|n| matches!(n.placement.status, NeedStatus::Open | NeedStatus::Matching))
-            .map(|n| n.code)
-            .collect(),
-        other => panic!("need list: {other:?}"),
-    };
+    }
+    let mut needs: Vec<NeedCode> = Vec::new();
+    let mut request = Request::NeedList { filter: NeedFilter::default() };
+    loop {
+        match bank.handle(&admin, request.clone()) {
+            Ok(Reply::Needs(page)) => {
+                let next = page.next.clone();
+                let open =
+                    |n: &&banca::api::NeedView| matches!(n.placement.status, NeedStatus::Open | NeedStatus::Matching);
+                needs.extend(page.items.iter().filter(open).map(|n| n.code));
+                match next {
+                    Some(next) => request = request.page_after(Some(next)),
+                    None => break,
+                }
+            }
+            other => panic!("need list: {other:?}"),
+        }
+    }
     let total = match bank.handle(&admin, Request::Info) {
         Ok(Reply::Info(info)) => info,
         other => panic!("info: {other:?}"),

@@ -291,7 +291,9 @@ fn run_case(target: &Target, codes: &Arc<Vec<FamilyCode>>, op: Op, clients: usiz
                             };
                             // The admin does not see the private part: it goes empty and stays as stored.
                             let mut input = view.as_input();
-                            input.profile.languages = vec![format!("bench {clients}/{t}/{i}")];
+                            // A change each time: the next language of the vocabulary.
+                            let language = banca::model::languages::Language::all().cycle().nth(i as usize);
+                            input.profile.languages = language.map(|l| l.name().to_string()).into_iter().collect();
                             timed_call(&mut client, Request::FamilyUpdate { code, base_revision: view.revision, input })
                         }
                     };

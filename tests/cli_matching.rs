@@ -15,7 +15,7 @@ trait Records {
 }
 
 impl Records for Bank {
-    /// An approved family of S-002 in Osio Sotto for children aged `ages`.
+    /// An approved family of S-002 in `comune`, full time, for children aged `ages`.
     fn family(&self, comune: &str, ages: &str, confirmed_on: &str) -> String {
         self.saved(&[
             "family",
@@ -32,6 +32,8 @@ impl Records for Bank {
             ages,
             "--kinds",
             "residenziale,diurno",
+            "--time",
+            "tempo_pieno",
             "--status",
             "idonea",
             "--approved-on",
@@ -330,4 +332,60 @@ fn a_list_cut_short_by_its_limit_says_how_many_there_are_in_all() {
     assert!(out.contains("2 di 3 famiglie"), "{out}");
     let out = bank.stdout(&["family", "list", "--limit", "5"]);
     assert!(out.contains("3 famiglie") && !out.contains(" di 3"), "the whole list needs no total:\n{out}");
+}
+
+/// The phone call in one command: a boy of six, weekends, near Dalmine
+/// within 5 km, residential. Osio Sotto (3,9 km) offers full time, which
+/// covers weekends; Zanica (6,2 km) is beyond the radius; Dalmine takes
+/// children of 12–17 only. Nothing is stored: no need is added. Without
+/// --kind, weekends alone mean tempo libero, which these families do not do.
+#[test]
+fn available_answers_the_phone_call_in_one_command_in_both_languages() {
+    let bank = Bank::new();
+    let near = bank.family("osio sotto", "3-10", "oggi");
+    let far = bank.family("zanica", "3-10", "oggi");
+    let older = bank.family("dalmine", "12-17", "oggi");
+    let call = [
+        "available",
+        "--age",
+        "6",
+        "--sex",
+        "m",
+        "--slots",
+        "weekend",
+        "--near",
+        "Dalmine",
+        "--km",
+        "5",
+        "--kind",
+        "residenziale",
+    ];
+    let out = bank.stdout(&call[..call.len() - 2]);
+    assert!(out.contains("tempo libero") && out.contains("tipo di affido non accolto  2"), "{out}");
+
+    let out = bank.stdout(&call);
+    assert!(out.contains("Per profilo: 6 anni, M") && out.contains("entro 5 km"), "header:\n{out}");
+    assert!(out.contains(&format!(" 1. {near}")) && out.contains("3,9 km"), "{out}");
+    assert!(!out.contains(&far) && !out.contains(&older), "{out}");
+    // Printed as `banca match` prints a candidate: contact, what fits, the lines.
+    assert!(out.contains("Marco Neri (marco)") && out.contains("Adatta: 3–10 anni"), "{out}");
+    assert!(out.contains("tempo pieno") && out.contains("    + ") && out.contains("distanza dal bambino"), "{out}");
+    assert!(out.contains("Famiglie esaminate: 2 · candidate: 1") && out.contains("età fuori dalla fascia"), "{out}");
+
+    let en = bank.stdout(&[&["--lang", "en"], &call[..]].concat());
+    assert!(en.contains("By profile: 6 years, M") && en.contains("Fits: 3–10 years"), "{en}");
+
+    let json: serde_json::Value = serde_json::from_str(&bank.stdout(&[&["--json"], &call[..]].concat())).unwrap();
+    assert_eq!(json["candidates"][0]["family"]["code"], near.as_str());
+    assert_eq!(json["profile"]["children"][0]["age_months"], 72);
+    assert_eq!(json["profile"]["within"]["km"], 5);
+    assert!(bank.stdout(&["need", "list"]).lines().all(|l| !l.contains("R-")), "nothing was stored");
+
+    // Ages in months, siblings, one sex for each; flags checked before anything is sent.
+    let out = bank.stdout(&["available", "--age", "8m", "--age", "4", "--sex", "f", "--sex", "m"]);
+    assert!(out.contains("Per profilo: 8 mesi, F + 4 anni, M"), "{out}");
+    let err = bank.stderr(&["available", "--age", "sei", "--km", "5"], 1);
+    assert!(err.contains("--age: «sei»") && err.contains("--km: serve --near"), "{err}");
+    let err = bank.stderr(&["available", "--age", "6", "--ambit", "Valle Nessuna"], 1);
+    assert!(err.contains("l'ambito «Valle Nessuna» non esiste"), "{err}");
 }

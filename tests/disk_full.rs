@@ -606,24 +606,9 @@ struct Book {
     verifications: u64,
 }
 
-/// A counter a family's profile can hold: `n` in binary, as languages of
-/// the vocabulary (bit i set: the i-th language named; 20 bits, as many as
-/// a profile may list). Languages are the only shared text of a profile,
-/// and only the vocabulary's names are accepted.
-fn counter_languages(n: u64) -> Vec<String> {
-    assert!(n < 1 << banca::model::family::MAX_LANGUAGES, "counter {n} beyond 20 bits");
-    Language::all().enumerate().filter(|(i, _)| n >> i & 1 == 1).map(|(_, l)| l.name().to_string()).collect()
-}
-
 fn counter_of(v: &FamilyView) -> u64 {
-    v.profile
-        .languages
-        .iter()
-        .map(|stored| {
-            let bit = Language::all().position(|l| l.name() == stored);
-            1 << bit.unwrap_or_else(|| panic!("{}: {stored} is no counter bit", v.code))
-        })
-        .sum()
+    counter_from_languages(&v.profile.languages)
+        .unwrap_or_else(|| panic!("{}: languages {:?} are not a counter", v.code, v.profile.languages))
 }
 
 fn get_family(c: &mut Client, code: FamilyCode) -> FamilyView {

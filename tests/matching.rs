@@ -261,7 +261,7 @@ fn each_family_built_to_fail_one_hard_rule_is_excluded_by_that_rule_alone() {
         ("an urgent need wants the emergency kind or the on-call slot", b.urgent_girl, b.base,
             vec![Exclusion::Emergency]),
         ("a girl of 7 is outside 0–5", b.girl, b.under_six,
-            vec![Exclusion::Age { need: b.girl, age_months: girl_months, range: AgeRange { min_months: 0, max_months: 71 } }]),
+            vec![Exclusion::Age { need: Some(b.girl), age_months: girl_months, range: AgeRange { min_months: 0, max_months: 71 } }]),
         ("the one place is held by an accepted proposal", b.girl, b.full_by_proposal,
             vec![Exclusion::Capacity { free: 0, needed: 1 }]),
         ("the one place is held by an ongoing placement", b.girl, b.full_by_placement,
@@ -277,7 +277,7 @@ fn each_family_built_to_fail_one_hard_rule_is_excluded_by_that_rule_alone() {
         ("a baby (neonato) for a family that does not take infants", b.infant, b.trauma_only,
             vec![Exclusion::SpecialNeeds { missing: vec![SpecialNeed::Infant] }]),
         ("a girl for a family that prefers boys", b.girl, b.boys_only,
-            vec![Exclusion::Sex { need: b.girl, sex: Sex::Female, preference: SexPreference::Male }]),
+            vec![Exclusion::Sex { need: Some(b.girl), sex: Sex::Female, preference: SexPreference::Male }]),
         ("Bergamo is 7.0 km from Dalmine, beyond the family's 5 km", b.girl, b.within_5_km_in_bergamo,
             vec![Exclusion::Distance { deci_km: 70, max_km: 5 }]),
         // Controls: the same needs with a family that fits.
@@ -331,7 +331,7 @@ fn a_family_failing_several_rules_is_told_every_one() {
         v.exclusions,
         vec![
             Exclusion::Kind { kind: PlacementKind::Residential },
-            Exclusion::Sex { need: b.girl, sex: Sex::Female, preference: SexPreference::Male },
+            Exclusion::Sex { need: Some(b.girl), sex: Sex::Female, preference: SexPreference::Male },
             Exclusion::Distance { deci_km: 70, max_km: 5 },
         ]
     );
@@ -1030,7 +1030,15 @@ fn fits(f: &FamilySpec, first: &NeedSpec, members: &[&NeedSpec]) -> bool {
         && members.iter().all(|n| f.ages.contains(n.age_months))
         && f.max_children as usize >= members.len()
         && (members.len() == 1 || f.siblings)
-        && members.iter().all(|n| n.special.is_subset(&f.special))
+        // Infancy from the age alone (under 24 months), whatever the tags.
+        && members.iter().all(|n| {
+            let mut special = n.special.clone();
+            special.remove(&SpecialNeed::Infant);
+            if n.age_months < 24 {
+                special.insert(SpecialNeed::Infant);
+            }
+            special.is_subset(&f.special)
+        })
         && members.iter().all(|n| match f.sex {
             SexPreference::Any => true,
             SexPreference::Female => n.sex == Sex::Female,
@@ -1122,8 +1130,14 @@ proptest! {
                 r.needs.iter().map(|n| (n.need.code, n.group.clone())).collect();
             prop_assert_eq!(got.len(), r.needs.len(), "a need listed twice");
             prop_assert_eq!(&got, &expected);
+            // Emergencies first, then by score, then by code.
+            let key = |n: &banca::api::NeedCandidate| {
+                let p = &n.need.placement;
+                let urgent = p.kind == PlacementKind::Emergency || matches!(p.urgency, Urgency::Emergency { .. });
+                (urgent, n.score, std::cmp::Reverse(n.need.code))
+            };
             for w in r.needs.windows(2) {
-                prop_assert!((w[0].score, std::cmp::Reverse(w[0].need.code)) > (w[1].score, std::cmp::Reverse(w[1].need.code)));
+                prop_assert!(key(&w[0]) > key(&w[1]));
             }
             prop_assert!(r.needs.iter().all(|n| n.score <= 100 && n.need.identity.is_none()));
             family_rankings.push(r);

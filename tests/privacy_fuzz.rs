@@ -274,6 +274,7 @@ const VARIANTS: &[&str] = &[
     "NeedList",
     "MatchNeed",
     "MatchFamily",
+    "Available",
     "ProposalCreate",
     "ProposalStep",
     "ProposalGet",
@@ -326,6 +327,7 @@ fn variant(r: &Request) -> &'static str {
         NeedList { .. } => "NeedList",
         MatchNeed { .. } => "MatchNeed",
         MatchFamily { .. } => "MatchFamily",
+        Available { .. } => "Available",
         ProposalCreate { .. } => "ProposalCreate",
         ProposalStep { .. } => "ProposalStep",
         ProposalGet { .. } => "ProposalGet",
@@ -1029,6 +1031,33 @@ impl Fuzzer {
                 why_not: self.opt(|f| f.family()),
             },
             "MatchFamily" => Request::MatchFamily { family: self.family(), limit: self.rng.gen_range(0..15) },
+            "Available" => {
+                let children = (0..self.rng.gen_range(1..3))
+                    .map(|_| ProfileChild {
+                        age_months: self.rng.gen_range(0..216),
+                        sex: self.opt(|f| f.pick(Sex::ALL)),
+                    })
+                    .collect();
+                let comune = self.opt(|f| f.pick(&comuni()));
+                let within = match self.rng.gen_range(0..4) {
+                    0 => Some(Within::Km(self.rng.gen_range(1..30))),
+                    1 => Some(Within::Ambit(self.pick(&["Dalmine", "nessuno"]).into())),
+                    2 => Some(Within::District(self.pick(&["Dalmine", "nessuno"]).into())),
+                    _ => None,
+                };
+                let profile = ChildProfile {
+                    children,
+                    kind: self.pick(PlacementKind::ALL),
+                    emergency: self.rng.gen_bool(0.2),
+                    time_slots: Default::default(),
+                    special_needs: Default::default(),
+                    languages: vec![],
+                    start: None,
+                    comune,
+                    within,
+                };
+                Request::Available { profile, limit: self.rng.gen_range(0..15) }
+            }
             "ProposalCreate" => {
                 let need = if self.proposals.len() >= MAX_PROPOSALS { NeedCode::new(2026, 999) } else { self.need() };
                 Request::ProposalCreate { need, family: self.family(), note: self.word() }

@@ -1159,7 +1159,7 @@ fn a_family_that_does_not_fit_is_not_proposed_and_cannot_accept() {
         refused(r),
         Refusal::NotCandidate {
             family: girls_only,
-            exclusions: vec![Exclusion::Sex { need, sex: Sex::Male, preference: SexPreference::Female }],
+            exclusions: vec![Exclusion::Sex { need: Some(need), sex: Sex::Male, preference: SexPreference::Female }],
         }
     );
 

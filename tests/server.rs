@@ -251,24 +251,18 @@ fn seed(c: &mut Client) {
     );
 }
 
-/// A family of S-001 whose languages hold a counter ("n0"), starting at 0 (revision 1):
+/// A family of S-001 whose languages hold a counter (`counter_languages`), starting at 0 (revision 1):
 /// a shared field, which the administrator sees and may change.
 fn counted_family(c: &mut Client) -> FamilyCode {
     let mut input = family_in(S1, ANNA);
-    input.profile.languages = vec![counter_text(0)];
+    input.profile.languages = counter_languages(0);
     let s = saved(c, Request::FamilyCreate { input });
     assert_eq!(s.revision, 1);
     FamilyCode::parse(&s.code).expect("a family code")
 }
 
-fn counter_text(n: u64) -> String {
-    format!("n{n}")
-}
-
 fn counter(v: &FamilyView) -> u64 {
-    let text = v.profile.languages.first().map(String::as_str).unwrap_or("");
-    text.strip_prefix('n')
-        .and_then(|n| n.parse().ok())
+    counter_from_languages(&v.profile.languages)
         .unwrap_or_else(|| panic!("{}: languages {:?} are not a counter", v.code, v.profile.languages))
 }
 
@@ -277,7 +271,7 @@ fn counter(v: &FamilyView) -> u64 {
 /// and stays as stored).
 fn with_counter(v: &FamilyView, n: u64) -> FamilyInput {
     let mut input = v.as_input();
-    input.profile.languages = vec![counter_text(n)];
+    input.profile.languages = counter_languages(n);
     input
 }
 
@@ -441,7 +435,7 @@ fn after_kill_9_every_acknowledged_write_is_still_there() {
                             last_acked[i].store(n, Ordering::SeqCst);
                             acks.fetch_add(1, Ordering::SeqCst);
                             v.revision = saved.revision;
-                            v.profile.languages = vec![counter_text(n)];
+                            v.profile.languages = counter_languages(n);
                         }
                         Err(ClientError::Lost { write_unknown: true } | ClientError::NotSent(_)) => return,
                         other => {
@@ -773,7 +767,7 @@ fn a_subscriber_that_never_reads_does_not_stall_writers_and_is_told_it_lagged() 
                 let request =
                     Request::FamilyUpdate { code: family_code, base_revision: v.revision, input: with_counter(&v, n) };
                 v.revision = saved(&mut c, request).revision;
-                v.profile.languages = vec![counter_text(n)];
+                v.profile.languages = counter_languages(n);
             }
         }));
     }
@@ -841,7 +835,7 @@ fn sigterm_stops_the_server_cleanly_and_keeps_what_it_acknowledged() {
             match c.call(request) {
                 Ok(Ok(Reply::Saved(s))) => {
                     v.revision = s.revision;
-                    v.profile.languages = vec![counter_text(n)];
+                    v.profile.languages = counter_languages(n);
                     let _ = acked_tx.send(n);
                 }
                 Err(ClientError::Lost { .. } | ClientError::NoServer { .. } | ClientError::NotSent(_)) => return Ok(()),
@@ -906,7 +900,7 @@ fn a_subscriber_that_stopped_reading_does_not_keep_the_server_from_stopping() {
     for n in 1..=1000 {
         let request = Request::FamilyUpdate { code, base_revision: v.revision, input: with_counter(&v, n) };
         v.revision = saved(&mut admin, request).revision;
-        v.profile.languages = vec![counter_text(n)];
+        v.profile.languages = counter_languages(n);
     }
 
     server.terminate();

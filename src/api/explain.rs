@@ -17,11 +17,13 @@ pub enum HardRule {
     Siblings,
     SpecialNeeds,
     Sex,
+    TimeSlots,
+    Availability,
     Distance,
 }
 
 impl HardRule {
-    pub const ALL: [HardRule; 9] = [
+    pub const ALL: [HardRule; 11] = [
         HardRule::Status,
         HardRule::Kind,
         HardRule::Emergency,
@@ -30,6 +32,8 @@ impl HardRule {
         HardRule::Siblings,
         HardRule::SpecialNeeds,
         HardRule::Sex,
+        HardRule::TimeSlots,
+        HardRule::Availability,
         HardRule::Distance,
     ];
 }
@@ -47,8 +51,9 @@ pub enum Exclusion {
     },
     /// Pronto intervento: the family does not take emergencies.
     Emergency,
+    /// `need` is None for a child described by profile.
     Age {
-        need: NeedCode,
+        need: Option<NeedCode>,
         age_months: u32,
         range: AgeRange,
     },
@@ -63,9 +68,19 @@ pub enum Exclusion {
         missing: Vec<SpecialNeed>,
     },
     Sex {
-        need: NeedCode,
+        need: Option<NeedCode>,
         sex: Sex,
         preference: SexPreference,
+    },
+    /// The times the child needs that the family does not offer.
+    TimeSlots {
+        missing: Vec<TimeSlot>,
+    },
+    /// The family is not available on the desired start (or today).
+    Availability {
+        start: time::Date,
+        from: Option<time::Date>,
+        until: Option<time::Date>,
     },
     /// Tenths of a kilometre, so the figure prints as measured.
     Distance {
@@ -85,6 +100,8 @@ impl Exclusion {
             Exclusion::Siblings { .. } => HardRule::Siblings,
             Exclusion::SpecialNeeds { .. } => HardRule::SpecialNeeds,
             Exclusion::Sex { .. } => HardRule::Sex,
+            Exclusion::TimeSlots { .. } => HardRule::TimeSlots,
+            Exclusion::Availability { .. } => HardRule::Availability,
             Exclusion::Distance { .. } => HardRule::Distance,
         }
     }
@@ -115,6 +132,8 @@ pub enum Fact {
         deci_km: u32,
         frequency: ContactFrequency,
     },
+    /// The child's own comune: the same territory whatever the ambiti registered.
+    SameComune,
     SameDistrict {
         name: String,
     },

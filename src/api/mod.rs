@@ -14,6 +14,7 @@ mod found;
 mod offline;
 mod page;
 mod principal;
+mod profile;
 mod ranking;
 mod reply;
 mod request;
@@ -29,7 +30,8 @@ pub use found::{Hit, HitKind, SearchResult};
 pub use offline::{FolderFound, FolderProblem, OpenFailure, RestoreFailure, ServeFailure};
 pub use page::{Cursor, Page};
 pub use principal::Principal;
-pub use ranking::{Candidate, FamilyRanking, NeedCandidate, NeedRanking, Verdict};
+pub use profile::{ChildProfile, ProfileChild, ProfileRanking, Within};
+pub use ranking::{Candidate, FamilyRanking, Fit, NeedCandidate, NeedRanking, Verdict};
 pub use reply::{BankInfo, ImportSummary, Imported, Reply, Response, Revised, Saved};
 pub use request::Request;
 pub use views::{

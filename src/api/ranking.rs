@@ -1,5 +1,7 @@
 //! The answers of matching: candidates best first, with why the others fell.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Criterion, Exclusion, FamilyView, HardRule, NeedView};
@@ -32,6 +34,25 @@ pub struct Candidate {
     pub free_places: u8,
     /// An active proposal of this family for this need, if any.
     pub proposed: Option<(ProposalCode, ProposalStatus)>,
+    /// The facts of the family's profile that made it fit the child.
+    pub fit: Fit,
+}
+
+/// What made a family fit the child, from its shared profile: shown on
+/// the ranking card beside the score (free places are the candidate's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fit {
+    /// The family's age range, which holds every child's age.
+    pub ages: AgeRange,
+    /// The kinds accepted that this placement needs (its kind, and pronto
+    /// intervento for an emergency).
+    pub kinds: BTreeSet<PlacementKind>,
+    /// The times the family offers (those asked for are among them).
+    pub time_slots: BTreeSet<TimeSlot>,
+    /// The languages it shares with the child (all it speaks when the child names none).
+    pub languages: Vec<String>,
+    /// The child's special needs it accepts (infancy among them for a child under 2).
+    pub special_needs: BTreeSet<SpecialNeed>,
 }
 
 /// The answer to "why not this family?".

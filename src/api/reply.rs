@@ -26,6 +26,7 @@ pub enum Reply {
     Needs(Page<NeedView>),
     NeedMatches(Box<NeedRanking>),
     FamilyMatches(Box<FamilyRanking>),
+    ProfileMatches(Box<ProfileRanking>),
     Proposal(Revised<Proposal>),
     Proposals(Page<Revised<Proposal>>),
     ProposalView(Box<ProposalView>),

@@ -118,6 +118,12 @@ pub enum Request {
         family: FamilyCode,
         limit: usize,
     },
+    /// Candidate families for a child described by profile (the phone
+    /// call), ranked as a recorded need would be; nothing is stored.
+    Available {
+        profile: super::ChildProfile,
+        limit: usize,
+    },
 
     /// The child's service proposes a family for a need (and its siblings).
     ProposalCreate {
@@ -240,6 +246,7 @@ impl Request {
                 | NeedList { .. }
                 | MatchNeed { .. }
                 | MatchFamily { .. }
+                | Available { .. }
                 | ProposalGet { .. }
                 | ProposalView { .. }
                 | ProposalList { .. }

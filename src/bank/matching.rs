@@ -4,7 +4,9 @@
 use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::access::{Operation, Subject};
-use crate::matching::{judge, score, MatchIndex, Scale, Tally};
+use crate::matching::{judge, score, MatchIndex, Place, Scale, Tally, Unit};
+use crate::model::age::MAX_AGE_MONTHS;
+use crate::model::limits::{MAX_LANGUAGE, MAX_LANGUAGES, MAX_PLACED_TOGETHER};
 use crate::model::*;
 use crate::store::{StoreError, TreeId};
 
@@ -95,7 +97,7 @@ impl Bank {
         let facts = index.need(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         let scale = self.scale(&index);
         let unit = index.unit(facts, scale.today);
-        let ranking = index.rank_families(&unit, &scale, limit, why_not);
+        let ranking = index.rank_families(&unit, &scale, limit, why_not, None);
         let active = index.active_proposals_of_need(code);
 
         let verdict = why_not.and_then(|f| {
@@ -122,6 +124,7 @@ impl Bank {
                 criteria: r.scored.criteria.clone(),
                 free_places: r.free_places,
                 proposed: active.iter().find(|(_, f, _)| *f == r.code).map(|(p, _, s)| (*p, *s)),
+                fit: r.fit.clone(),
             });
         }
         let group = unit.codes();
@@ -139,6 +142,102 @@ impl Bank {
         })))
     }
 
+    /// Candidate families for a child described by profile: the same hard
+    /// rules and score as a recorded need, in the place asked, storing
+    /// nothing. The profile carries no identity, so nothing is audited:
+    /// the reply holds the families' shared views only, as `match_need`'s.
+    pub(super) fn available(&self, who: &Principal, profile: ChildProfile, limit: usize) -> Response {
+        self.require(who, Operation::ReadShared, Subject::Family, None, "available")?;
+        let index = self.index();
+        let place = self.profile_place(&index, &profile)?;
+        let scale = self.scale(&index);
+        let unit = Unit::of_profile(&profile, self.comuni, scale.today);
+        let ranking = index.rank_families(&unit, &scale, limit, None, place.as_ref());
+        drop(index);
+        let mut contacts = ContactCache::default();
+        let mut candidates = Vec::new();
+        for (i, r) in ranking.top.into_iter().enumerate() {
+            let Some((rev, family)) = self.store.get::<Family>(TreeId::Families, &r.code.key())? else { continue };
+            let contact = contacts.get(self, family.service, &family.referent)?;
+            candidates.push(Candidate {
+                rank: i as u32 + 1,
+                family: self.shared_family_view(rev, family, contact),
+                score: r.scored.score,
+                criteria: r.scored.criteria,
+                free_places: r.free_places,
+                proposed: None,
+                fit: r.fit,
+            });
+        }
+        Ok(Reply::ProfileMatches(Box::new(ProfileRanking {
+            profile,
+            considered: ranking.tally.considered,
+            excluded: excluded(&ranking.tally),
+            candidates_total: ranking.total,
+            candidates,
+        })))
+    }
+
+    /// Checks a profile and resolves where its families are to be looked for.
+    fn profile_place(&self, index: &MatchIndex, p: &ChildProfile) -> Result<Option<Place>, BankError> {
+        let mut problems = Problems::new();
+        if p.children.is_empty() || p.children.len() > MAX_PLACED_TOGETHER {
+            let max = MAX_PLACED_TOGETHER as i64;
+            problems.push(Field::Siblings, Reason::OutOfRange { min: 1, max });
+        }
+        if p.children.iter().any(|c| c.age_months > MAX_AGE_MONTHS as u32) {
+            problems.push(Field::BirthDate, Reason::AgeAboveLimit);
+        }
+        if p.languages.len() > MAX_LANGUAGES {
+            problems.push(Field::PlacementLanguages, Reason::TooMany { max: MAX_LANGUAGES });
+        }
+        for (i, l) in p.languages.iter().enumerate() {
+            let found = problems.as_slice().len();
+            problems.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
+            // Plain text of the right length: then it must be a language of the vocabulary.
+            if problems.as_slice().len() == found {
+                if let Some(reason) = crate::model::languages::refusal(l, &[]) {
+                    problems.push(Field::PlacementLanguages.at(i), reason);
+                }
+            }
+        }
+        let point = match p.comune {
+            Some(c) if self.comuni.get(c).is_none() => {
+                problems.push(Field::PlacementComune, Reason::UnknownComune { code: c.to_string() });
+                None
+            }
+            Some(c) => crate::matching::Point::of(self.comuni, c),
+            None => None,
+        };
+        let place = match &p.within {
+            None => None,
+            Some(Within::Km(km)) => match (p.comune, point) {
+                (None, _) => {
+                    problems.push(Field::PlacementComune, Reason::RequiredWhen { condition: "km".into() });
+                    None
+                }
+                (Some(_), None) => {
+                    problems.push(Field::PlacementComune, Reason::NotExpected { condition: "km".into() });
+                    None
+                }
+                (Some(_), Some(point)) => Some(Place::Around { point, km: *km as f64 }),
+            },
+            Some(Within::District(name)) => index.district_comuni(name).map(Place::Comuni).or_else(|| {
+                problems.push(Field::Districts, Reason::UnknownDistrict { name: name.clone() });
+                None
+            }),
+            Some(Within::Ambit(name)) => index.ambit_comuni(name).map(Place::Comuni).or_else(|| {
+                problems.push(Field::Ambits, Reason::UnknownAmbit { name: name.clone() });
+                None
+            }),
+        };
+        if problems.is_empty() {
+            Ok(place)
+        } else {
+            Err(BankError::Invalid(problems.into_vec()))
+        }
+    }
+
     pub(super) fn match_family(&self, who: &Principal, code: FamilyCode, limit: usize) -> Response {
         let (revision, family) = self
             .store
@@ -154,7 +253,9 @@ impl Bank {
         let mut needs = Vec::new();
         let mut contacts = ContactCache::default();
         for (i, r) in ranking.top.into_iter().enumerate() {
-            let Some((rev, need)) = self.store.get::<Need>(TreeId::Needs, &r.unit.need.key())? else { continue };
+            // A family's ranking holds recorded needs only: each unit has its first need.
+            let Some(code) = r.unit.need else { continue };
+            let Some((rev, need)) = self.store.get::<Need>(TreeId::Needs, &code.key())? else { continue };
             let contact = contacts.get(self, need.service, &need.referent)?;
             needs.push(NeedCandidate {
                 rank: i as u32 + 1,

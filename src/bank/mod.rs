@@ -284,6 +284,7 @@ impl Bank {
             Request::Count { of } => self.count(&who, &of).map(Reply::Count),
             Request::MatchNeed { need, limit, why_not } => self.match_need(&who, need, limit, why_not),
             Request::MatchFamily { family, limit } => self.match_family(&who, family, limit),
+            Request::Available { profile, limit } => self.available(&who, profile, limit),
             Request::ProposalCreate { need, family, note } => self.create_proposal(&who, need, family, note),
             Request::ProposalStep { code, base_revision, to, note } => {
                 self.step_proposal(&who, code, base_revision, to, note)

@@ -37,6 +37,7 @@ macro_rules! errln {
 }
 
 mod admin;
+mod available;
 mod directory;
 mod doctor;
 mod family;
@@ -134,6 +135,9 @@ pub enum Command {
     Need(need::NeedCommand),
     /// Abbinamento: famiglie candidate per una richiesta, con il perché
     Match(matching::MatchArgs),
+    /// Famiglie disponibili per un profilo (la telefonata), senza registrare nulla
+    #[command(after_help = "Esempio: banca available --age 6 --sex m --slots weekend --near Dalmine --km 5")]
+    Available(available::AvailableArgs),
     /// Propone una famiglia per una richiesta al servizio della famiglia
     Propose(proposal::ProposeArgs),
     /// Una proposta di abbinamento: vederla e farla avanzare
@@ -385,6 +389,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Family(c) => family::run(&s, c),
                 Command::Need(c) => need::run(&s, c),
                 Command::Match(args) => matching::run(&s, args),
+                Command::Available(args) => available::run(&s, args),
                 Command::Propose(args) => proposal::propose(&s, args),
                 Command::Proposal(c) => proposal::run(&s, c),
                 Command::Proposals(args) => proposal::list(&s, args),

@@ -7,6 +7,7 @@ use crate::i18n::Catalogue;
 pub const CATALOGUES: &[Catalogue] = &[
     super::MainWords::CATALOGUE,
     super::admin::AdminWords::CATALOGUE,
+    super::available::AvailableWords::CATALOGUE,
     super::session::SessionWords::CATALOGUE,
     super::doctor::DoctorWords::CATALOGUE,
     super::family::FamilyWords::CATALOGUE,

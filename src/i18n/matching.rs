@@ -5,6 +5,7 @@ use super::{catalogue, Lang};
 use crate::api::Refusal;
 use crate::api::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
 use crate::model::age::describe_age;
+use crate::model::dates::format_date;
 
 fn km(deci_km: u32) -> String {
     if deci_km >= 1000 {
@@ -42,6 +43,8 @@ catalogue!(
         RuleSiblings => "fratelli non accolti", "siblings not accepted";
         RuleSpecialNeeds => "bisogni particolari non accolti", "special needs not accepted";
         RuleSex => "preferenza di sesso", "sex preference";
+        RuleTimeSlots => "tempi non offerti", "times not offered";
+        RuleAvailability => "non disponibile alla data di inizio", "not available on the start date";
         RuleDistance => "oltre la distanza massima", "beyond the maximum distance";
         // Exclusions.
         ExStatus => "la famiglia è «{status}»: solo le famiglie idonee sono candidate",
@@ -56,6 +59,10 @@ catalogue!(
             "does not accept siblings ({children} children to be placed together)";
         ExSpecialNeeds => "non accoglie: {list}", "does not accept: {list}";
         ExSex => "preferisce {preference}; {need} è {sex}", "prefers {preference}; {need} is {sex}";
+        ExTimeSlots => "non offre: {list}", "does not offer: {list}";
+        ExAvailableFrom => "disponibile dal {from}, l'inizio è il {start}", "available from {from}, the start is {start}";
+        ExAvailableUntil => "disponibile fino al {until}, l'inizio è il {start}", "available until {until}, the start is {start}";
+        TheChild => "il bambino", "the child";
         ExDistance => "dista {distance} dal bambino, oltre i {max} km che la famiglia indica",
             "is {distance} from the child, beyond the family's {max} km";
         // Criteria.
@@ -69,6 +76,7 @@ catalogue!(
         // Facts.
         UnknownDistance => "distanza sconosciuta (comune senza coordinate)", "distance unknown (comune without coordinates)";
         OriginKm => "{distance}, incontri: {frequency}", "{distance}, {frequency} contact";
+        SameComune => "stesso comune", "same comune";
         SameDistrict => "stesso presidio ({name})", "same district ({name})";
         SameAmbit => "stesso ambito ({name})", "same ambit ({name})";
         OtherAmbit => "altro ambito", "another ambit";
@@ -117,6 +125,8 @@ pub fn hard_rule_label(rule: HardRule, lang: Lang) -> &'static str {
         HardRule::Siblings => W::RuleSiblings,
         HardRule::SpecialNeeds => W::RuleSpecialNeeds,
         HardRule::Sex => W::RuleSex,
+        HardRule::TimeSlots => W::RuleTimeSlots,
+        HardRule::Availability => W::RuleAvailability,
         HardRule::Distance => W::RuleDistance,
     };
     words.get(lang)
@@ -130,23 +140,46 @@ fn distance(deci_km: u32, lang: Lang) -> String {
     }
 }
 
+/// The child an exclusion speaks of: its need's code, or for a profile "the child".
+fn child(need: &Option<crate::model::NeedCode>, lang: Lang) -> String {
+    need.map_or_else(|| W::TheChild.get(lang).to_string(), |n| n.to_string())
+}
+
 /// One exclusion as a full sentence.
 pub fn describe_exclusion(e: &Exclusion, lang: Lang) -> String {
     match e {
         Exclusion::Status { status } => W::ExStatus.fill(lang, &[("status", &status.label(lang))]),
         Exclusion::Kind { kind } => W::ExKind.fill(lang, &[("kind", &kind.label(lang))]),
         Exclusion::Emergency => W::ExEmergency.get(lang).into(),
-        Exclusion::Age { need, age_months, range } => W::ExAge
-            .fill(lang, &[("need", need), ("age", &describe_age(*age_months, lang)), ("range", &range.describe(lang))]),
+        Exclusion::Age { need, age_months, range } => W::ExAge.fill(
+            lang,
+            &[
+                ("need", &child(need, lang)),
+                ("age", &describe_age(*age_months, lang)),
+                ("range", &range.describe(lang)),
+            ],
+        ),
         Exclusion::Capacity { free, needed } => W::ExCapacity.fill(lang, &[("free", free), ("needed", needed)]),
         Exclusion::Siblings { children } => W::ExSiblings.fill(lang, &[("children", children)]),
         Exclusion::SpecialNeeds { missing } => {
             let list: Vec<&str> = missing.iter().map(|s| s.label(lang)).collect();
             W::ExSpecialNeeds.fill(lang, &[("list", &list.join(", "))])
         }
-        Exclusion::Sex { need, sex, preference } => {
-            W::ExSex.fill(lang, &[("preference", &preference.label(lang)), ("need", need), ("sex", &sex.label(lang))])
+        Exclusion::Sex { need, sex, preference } => W::ExSex.fill(
+            lang,
+            &[("preference", &preference.label(lang)), ("need", &child(need, lang)), ("sex", &sex.label(lang))],
+        ),
+        Exclusion::TimeSlots { missing } => {
+            let list: Vec<&str> = missing.iter().map(|s| s.label(lang)).collect();
+            W::ExTimeSlots.fill(lang, &[("list", &list.join(", "))])
         }
+        Exclusion::Availability { start, from, until } => match (from, until) {
+            (Some(from), _) if from > start => {
+                W::ExAvailableFrom.fill(lang, &[("from", &format_date(*from)), ("start", &format_date(*start))])
+            }
+            _ => W::ExAvailableUntil
+                .fill(lang, &[("until", &until.map(format_date).unwrap_or_default()), ("start", &format_date(*start))]),
+        },
         Exclusion::Distance { deci_km, max_km } => {
             W::ExDistance.fill(lang, &[("distance", &distance(*deci_km, lang)), ("max", max_km)])
         }
@@ -177,6 +210,7 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
         Fact::OriginKm { deci_km, frequency } => {
             W::OriginKm.fill(lang, &[("distance", &k(deci_km)), ("frequency", &frequency.label(lang))])
         }
+        Fact::SameComune => W::SameComune.get(lang).into(),
         Fact::SameDistrict { name } => W::SameDistrict.fill(lang, &[("name", name)]),
         Fact::SameAmbit { name } => W::SameAmbit.fill(lang, &[("name", name)]),
         Fact::OtherAmbit => W::OtherAmbit.get(lang).into(),

@@ -73,6 +73,7 @@ mod tests {
             Reason::SiblingClosed { code: s() },
             Reason::UnknownService { code: s() },
             Reason::UnknownAmbit { name: s() },
+            Reason::UnknownDistrict { name: s() },
             Reason::UnknownOperator { user: s() },
             Reason::ReferentNotInService { user: s(), service: s() },
             Reason::ReferentInactive { user: s() },

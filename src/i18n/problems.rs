@@ -46,6 +46,7 @@ catalogue!(
         SiblingClosed => "{code} è chiusa", "{code} is closed";
         UnknownService => "il servizio {code} non esiste o non è attivo", "service {code} does not exist or is not active";
         UnknownAmbit => "l'ambito «{name}» non esiste", "ambit \"{name}\" does not exist";
+        UnknownDistrict => "il presidio «{name}» non esiste", "district \"{name}\" does not exist";
         UnknownOperator => "l'operatore {user} non esiste", "operator {user} does not exist";
         ReferentNotInService => "{user} non è un operatore del servizio {service}", "{user} is not an operator of service {service}";
         ReferentInactive => "l'operatore {user} è disattivato", "operator {user} is deactivated";
@@ -137,6 +138,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::SiblingClosed { code } => W::SiblingClosed.fill(lang, &[("code", code)]),
         Reason::UnknownService { code } => W::UnknownService.fill(lang, &[("code", code)]),
         Reason::UnknownAmbit { name } => W::UnknownAmbit.fill(lang, &[("name", name)]),
+        Reason::UnknownDistrict { name } => W::UnknownDistrict.fill(lang, &[("name", name)]),
         Reason::UnknownOperator { user } => W::UnknownOperator.fill(lang, &[("user", user)]),
         Reason::ReferentNotInService { user, service } => {
             W::ReferentNotInService.fill(lang, &[("user", user), ("service", service)])

@@ -24,7 +24,7 @@ macro_rules! as_index {
         }
     )*};
 }
-as_index!(PlacementKind, SpecialNeed);
+as_index!(PlacementKind, SpecialNeed, TimeSlot);
 
 pub fn mask_of<T: Copy + Into<usize>>(items: impl IntoIterator<Item = T>) -> Mask {
     items.into_iter().fold(0, |m, t| m | bit(t))
@@ -72,6 +72,11 @@ pub struct FamilyFacts {
     pub siblings_accepted: bool,
     pub special_needs: Mask,
     pub emergencies: bool,
+    /// The times the family offers (`TimeSlot` bits).
+    pub time_slots: Mask,
+    /// The period the family is available in (either end open).
+    pub available_from: Option<Date>,
+    pub available_until: Option<Date>,
     /// Shared with every family speaking them ([`Languages`]): no string of its own.
     pub languages: Box<[Arc<str>]>,
     pub max_distance_km: Option<u16>,
@@ -108,6 +113,9 @@ impl FamilyFacts {
             siblings_accepted: p.siblings_accepted,
             special_needs: mask_of(p.special_needs_accepted.iter().copied()),
             emergencies: p.kinds.contains(&PlacementKind::Emergency) || p.time_slots.contains(&TimeSlot::OnCall),
+            time_slots: mask_of(p.time_slots.iter().copied()),
+            available_from: p.available_from,
+            available_until: p.available_until,
             languages: p
                 .languages
                 .iter()
@@ -156,10 +164,17 @@ pub struct NeedFacts {
     pub point: Option<Point>,
     pub origin_comune: Option<ComuneCode>,
     pub origin_point: Option<Point>,
+    /// The school's comune, for the kinds where it counts (`counts_school`).
+    pub school_point: Option<Point>,
     pub contact: ContactFrequency,
     pub languages: Vec<String>,
     pub siblings: Vec<NeedCode>,
+    pub time_slots: Mask,
+    pub desired_start: Option<Date>,
 }
+
+/// A need whose child is needed within this many days is urgent.
+pub const URGENT_WITHIN_DAYS: i64 = 7;
 
 impl NeedFacts {
     pub fn of(n: &Need, comuni: &Comuni) -> NeedFacts {
@@ -177,10 +192,22 @@ impl NeedFacts {
             point: Point::of(comuni, p.comune),
             origin_comune: p.origin_comune,
             origin_point: p.origin_comune.and_then(|c| Point::of(comuni, c)),
+            school_point: p.school_comune.filter(|_| counts_school(p.kind)).and_then(|c| Point::of(comuni, c)),
             contact: p.contact.frequency,
             languages: p.languages.iter().map(|l| crate::model::languages::canonical_name(l).into_owned()).collect(),
             siblings: p.siblings.clone(),
+            time_slots: mask_of(p.time_slots.iter().copied()),
+            desired_start: p.desired_start,
         }
+    }
+
+    /// Urgent in a family's view of open needs: an emergency (by kind or
+    /// urgency, whatever its deadline), or a desired start from today to
+    /// `URGENT_WITHIN_DAYS` ahead (a start already passed is a wish missed,
+    /// not a deadline).
+    pub fn is_urgent(&self, today: Date) -> bool {
+        let soon = today + time::Duration::days(URGENT_WITHIN_DAYS);
+        self.emergency || self.desired_start.is_some_and(|d| today <= d && d <= soon)
     }
 
     pub fn is_open(&self) -> bool {
@@ -188,39 +215,62 @@ impl NeedFacts {
     }
 }
 
-/// One child of a unit.
+/// One child of a unit: a recorded need, or a child described by profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
-    pub code: NeedCode,
+    /// None for a child described by profile.
+    pub code: Option<NeedCode>,
     pub age_months: u32,
-    pub sex: Sex,
+    /// None when a profile does not say.
+    pub sex: Option<Sex>,
 }
 
-/// What is placed together: a need and the siblings still waiting with it.
-/// The first need's kind, comune and family of origin speak for the unit.
+/// Under this age (in months) a child is an infant: only families that
+/// accept infants (`SpecialNeed::Infant`) take one.
+pub const INFANT_UNDER_MONTHS: u32 = 24;
+
+/// What is placed together: a need and the siblings still waiting with it,
+/// or the children of a profile. The first need's kind, comune and family
+/// of origin speak for the unit.
 #[derive(Debug, Clone)]
 pub struct Unit {
-    pub need: NeedCode,
-    pub service: ServiceCode,
+    /// The first need; None for a profile.
+    pub need: Option<NeedCode>,
     pub members: Vec<Member>,
+    /// The children's special needs, infancy from their ages (never from a tag).
     pub special_needs: Mask,
     pub kind: PlacementKind,
     pub emergency: bool,
-    pub comune: ComuneCode,
+    /// None for a profile that names no comune.
+    pub comune: Option<ComuneCode>,
     pub point: Option<Point>,
+    /// Where the child goes to school, counted for day care (`counts_school`).
+    pub school_point: Option<Point>,
     pub origin_comune: Option<ComuneCode>,
     pub origin_point: Option<Point>,
     pub contact: ContactFrequency,
     pub languages: Vec<String>,
+    /// The times the child needs a family for (none named: no constraint).
+    pub time_slots: Mask,
+    /// When the child needs the family from: the desired start, or today
+    /// when none is given or it has passed (against the availability periods).
+    pub start: Date,
+}
+
+/// The special needs of children of these ages: the tags, with infancy
+/// from the ages alone.
+fn with_infancy(tags: Mask, members: &[Member]) -> Mask {
+    let infant = members.iter().any(|m| m.age_months < INFANT_UNDER_MONTHS);
+    (tags & !bit(SpecialNeed::Infant)) | if infant { bit(SpecialNeed::Infant) } else { 0 }
 }
 
 impl Unit {
     /// The unit of `first` with `siblings` (those not closed), ages on `today`.
     pub fn of<'a>(first: &NeedFacts, siblings: impl IntoIterator<Item = &'a NeedFacts>, today: Date) -> Unit {
         let member = |n: &NeedFacts| Member {
-            code: n.code,
+            code: Some(n.code),
             age_months: crate::model::dates::months_between(n.birth_date, today),
-            sex: n.sex,
+            sex: Some(n.sex),
         };
         let mut members = vec![member(first)];
         let mut special_needs = first.special_needs;
@@ -231,18 +281,43 @@ impl Unit {
             }
         }
         Unit {
-            need: first.code,
-            service: first.service,
+            need: Some(first.code),
+            special_needs: with_infancy(special_needs, &members),
             members,
-            special_needs,
             kind: first.kind,
             emergency: first.emergency,
-            comune: first.comune,
+            comune: Some(first.comune),
             point: first.point,
+            school_point: first.school_point,
             origin_comune: first.origin_comune,
             origin_point: first.origin_point,
             contact: first.contact,
             languages: first.languages.clone(),
+            time_slots: first.time_slots,
+            start: first.desired_start.map_or(today, |d| d.max(today)),
+        }
+    }
+
+    /// The unit of children described by profile: nothing recorded, no
+    /// family of origin to visit.
+    pub fn of_profile(p: &crate::api::ChildProfile, comuni: &Comuni, today: Date) -> Unit {
+        let members: Vec<Member> =
+            p.children.iter().map(|c| Member { code: None, age_months: c.age_months, sex: c.sex }).collect();
+        Unit {
+            need: None,
+            special_needs: with_infancy(mask_of(p.special_needs.iter().copied()), &members),
+            members,
+            kind: p.kind,
+            emergency: p.emergency,
+            comune: p.comune,
+            point: p.comune.and_then(|c| Point::of(comuni, c)),
+            school_point: None,
+            origin_comune: None,
+            origin_point: None,
+            contact: ContactFrequency::None,
+            languages: p.languages.iter().map(|l| crate::model::languages::canonical_name(l).into_owned()).collect(),
+            time_slots: mask_of(p.time_slots.iter().copied()),
+            start: p.start.map_or(today, |d| d.max(today)),
         }
     }
 
@@ -250,9 +325,27 @@ impl Unit {
         self.members.len().min(u8::MAX as usize) as u8
     }
 
+    /// The needs of the unit (none for a profile).
     pub fn codes(&self) -> Vec<NeedCode> {
-        self.members.iter().map(|m| m.code).collect()
+        self.members.iter().filter_map(|m| m.code).collect()
     }
+
+    /// The way to the family that counts: from the child's comune, or for
+    /// day care from the school's when that is nearer (the family may take
+    /// the child from either).
+    pub fn distance_to(&self, family: Option<Point>) -> Option<f64> {
+        let home = distance(self.point, family);
+        match distance(self.school_point, family) {
+            Some(school) => Some(home.map_or(school, |h| h.min(school))),
+            None => home,
+        }
+    }
+}
+
+/// Whether the school's comune counts in distance: for the kinds where the
+/// child keeps living at home and spends part of the day with the family.
+pub fn counts_school(kind: PlacementKind) -> bool {
+    matches!(kind, PlacementKind::Daytime | PlacementKind::LightSupport)
 }
 
 /// Which ambito and presidio each comune belongs to.

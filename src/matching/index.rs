@@ -4,13 +4,15 @@
 //! so rankings and capacity checks always see the committed bank.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use time::Date;
 
-use super::facts::{Areas, FamilyFacts, Languages, Load, NeedFacts, Unit};
+use super::facts::{Areas, FamilyFacts, Languages, Load, NeedFacts, Point, Unit};
+use super::fit::{fit, Fit};
 use super::rules::{check, check_kind, HardRule};
 use super::score::{score, score_value, Scale, Scored};
+use crate::model::comune::normalize;
 use crate::model::*;
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,24 @@ fn family_number(at: usize) -> u32 {
     u32::try_from(at).expect("under 4 billion families")
 }
 
+/// Where families are looked for, resolved from `api::Within`.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// Within `km` of a comune's seat (families without coordinates are out).
+    Around { point: Point, km: f64 },
+    /// In one of these comuni (a presidio's or an ambito's).
+    Comuni(HashSet<ComuneCode>),
+}
+
+impl Place {
+    pub fn holds(&self, f: &FamilyFacts) -> bool {
+        match self {
+            Place::Around { point, km } => f.point.is_some_and(|p| point.km(p) <= *km),
+            Place::Comuni(comuni) => comuni.contains(&f.comune),
+        }
+    }
+}
+
 /// One candidate family, scored.
 #[derive(Debug, Clone)]
 pub struct RankedFamily {
@@ -60,6 +80,7 @@ pub struct RankedFamily {
     pub scored: Scored,
     pub distance_km: Option<f64>,
     pub free_places: u8,
+    pub fit: Fit,
 }
 
 /// One need (with its siblings) a family could take, scored.
@@ -68,6 +89,13 @@ pub struct RankedNeed {
     pub unit: Unit,
     pub scored: Scored,
     pub distance_km: Option<f64>,
+    /// Urgent needs come first in a family's view (`NeedFacts::is_urgent`).
+    pub urgent: bool,
+}
+
+/// Where a need stands in a family's view: urgent ones first, then by score.
+fn need_rank(urgent: bool, score: u8) -> u16 {
+    (urgent as u16) << 8 | score as u16
 }
 
 /// How a ranking went: how many were looked at, and why the others fell.
@@ -102,7 +130,8 @@ pub struct Ranking<T> {
 /// what is needed to explain it later. Ordered worst first, so that a
 /// max-heap of them keeps the worst of the best on top.
 struct Seen<K, T> {
-    score: u8,
+    /// The score, or for needs the urgency above it (`need_rank`).
+    score: u16,
     code: K,
     item: T,
 }
@@ -138,7 +167,7 @@ impl<K: Ord, T> Best<K, T> {
         Best { limit, heap: BinaryHeap::new() }
     }
 
-    fn offer(&mut self, score: u8, code: K, item: T) {
+    fn offer(&mut self, score: u16, code: K, item: T) {
         if self.heap.len() < self.limit {
             self.heap.push(Seen { score, code, item });
         } else if let Some(mut worst) = self.heap.peek_mut() {
@@ -172,6 +201,26 @@ impl MatchIndex {
         ambits.retain(|a| a.details.key() != ambit.details.key());
         ambits.push(ambit.clone());
         self.set_ambits(ambits);
+    }
+
+    /// The comuni of the ambito named `name` (any case and accents, as
+    /// ambiti are stored), or None when the bank has none of that name.
+    pub fn ambit_comuni(&self, name: &str) -> Option<HashSet<ComuneCode>> {
+        let a = self.ambits.get(&normalize(name))?;
+        let mut comuni: HashSet<ComuneCode> = a.details.comuni.iter().copied().collect();
+        comuni.extend(a.details.districts.iter().flat_map(|d| d.comuni.iter().copied()));
+        Some(comuni)
+    }
+
+    /// The comuni of every presidio named `name` (matched as ambiti are),
+    /// or None when no ambito has one.
+    pub fn district_comuni(&self, name: &str) -> Option<HashSet<ComuneCode>> {
+        let key = normalize(name);
+        let mut found = None;
+        for d in self.ambits.values().flat_map(|a| &a.details.districts).filter(|d| normalize(&d.name) == key) {
+            found.get_or_insert_with(HashSet::new).extend(d.comuni.iter().copied());
+        }
+        found
     }
 
     pub fn areas(&self) -> &Areas {
@@ -309,17 +358,19 @@ impl MatchIndex {
 
     /// The best `limit` candidate families for a unit, best first (ties
     /// by code), with how many there are in all and why the others fell;
-    /// with `focus`, where that family ranks. Every family is checked and
-    /// scored, but only the ones returned are explained.
+    /// with `focus`, where that family ranks. With `place`, only the
+    /// families in it are looked at. Every family is checked and scored,
+    /// but only the ones returned are explained.
     pub fn rank_families(
         &self,
         unit: &Unit,
         scale: &Scale,
         limit: usize,
         focus: Option<FamilyCode>,
+        place: Option<&Place>,
     ) -> Ranking<RankedFamily> {
         let focus = focus.and_then(|code| {
-            let f = self.family(code)?;
+            let f = self.family(code).filter(|f| place.is_none_or(|p| p.holds(f)))?;
             let distance_km = check(unit, f).ok()?;
             Some((score_value(unit, f, distance_km, scale), code))
         });
@@ -327,7 +378,12 @@ impl MatchIndex {
         let mut best = Best::new(limit);
         let mut total = 0u32;
         let mut ahead = 0u32;
+        let mut considered = 0u32;
         for (i, f) in self.families.iter().enumerate() {
+            if place.is_some_and(|p| !p.holds(f)) {
+                continue;
+            }
+            considered += 1;
             match check(unit, f) {
                 Err(rule) => excluded[rule as usize] += 1,
                 Ok(distance_km) => {
@@ -337,7 +393,7 @@ impl MatchIndex {
                     if focus.is_some_and(|(s, code)| score > s || (score == s && f.code < code)) {
                         ahead += 1;
                     }
-                    best.offer(score, f.code, (i, distance_km));
+                    best.offer(score as u16, f.code, (i, distance_km));
                 }
             }
         }
@@ -348,21 +404,16 @@ impl MatchIndex {
                 let (i, distance_km) = seen.item;
                 let f = &self.families[i];
                 let scored = score(unit, f, distance_km, scale);
-                debug_assert_eq!(scored.score, seen.score, "the score of {} explained differs", f.code);
-                RankedFamily { code: f.code, scored, distance_km, free_places: f.free_places() }
+                debug_assert_eq!(scored.score as u16, seen.score, "the score of {} explained differs", f.code);
+                RankedFamily { code: f.code, scored, distance_km, free_places: f.free_places(), fit: fit(unit, f) }
             })
             .collect();
-        Ranking {
-            top,
-            total,
-            tally: Tally::of(self.families.len() as u32, excluded),
-            focus_rank: focus.map(|_| ahead + 1),
-        }
+        Ranking { top, total, tally: Tally::of(considered, excluded), focus_rank: focus.map(|_| ahead + 1) }
     }
 
     /// The best `limit` open needs (each as a unit with its siblings) the
-    /// family could take, best first (ties by code), with how many there
-    /// are in all. A sibling group appears once, under its first open need.
+    /// family could take, urgent ones first, then by score (ties by code),
+    /// with how many there are in all. A sibling group appears once, under its first open need.
     pub fn rank_needs(&self, family: &FamilyFacts, scale: &Scale, limit: usize) -> Ranking<RankedNeed> {
         let mut considered = 0u32;
         let mut excluded = [0u32; HardRule::ALL.len()];
@@ -388,7 +439,9 @@ impl MatchIndex {
                 Err(rule) => excluded[rule as usize] += 1,
                 Ok(distance_km) => {
                     total += 1;
-                    best.offer(score_value(&unit, family, distance_km, scale), n.code, (unit, distance_km));
+                    let urgent = n.is_urgent(scale.today);
+                    let score = score_value(&unit, family, distance_km, scale);
+                    best.offer(need_rank(urgent, score), n.code, (unit, distance_km, urgent));
                 }
             }
         }
@@ -396,10 +449,15 @@ impl MatchIndex {
             .into_sorted()
             .into_iter()
             .map(|seen| {
-                let (unit, distance_km) = seen.item;
+                let (unit, distance_km, urgent) = seen.item;
                 let scored = score(&unit, family, distance_km, scale);
-                debug_assert_eq!(scored.score, seen.score, "the score of {} explained differs", unit.need);
-                RankedNeed { unit, scored, distance_km }
+                debug_assert_eq!(
+                    need_rank(urgent, scored.score),
+                    seen.score,
+                    "the score of {:?} explained differs",
+                    unit.need
+                );
+                RankedNeed { unit, scored, distance_km, urgent }
             })
             .collect();
         Ranking { top, total, tally: Tally::of(considered, excluded), focus_rank: None }
@@ -502,6 +560,9 @@ mod tests {
             siblings_accepted: rng.gen_bool(0.6),
             special_needs: mask_of(SpecialNeed::ALL.iter().copied().filter(|_| rng.gen_bool(0.5))),
             emergencies: rng.gen_bool(0.5),
+            time_slots: mask_of(TimeSlot::ALL.iter().copied().filter(|_| rng.gen_bool(0.5))),
+            available_from: rng.gen_bool(0.2).then(|| TODAY + time::Duration::days(rng.gen_range(-90..90))),
+            available_until: rng.gen_bool(0.2).then(|| TODAY + time::Duration::days(rng.gen_range(-30..365))),
             languages: languages(rng).into_iter().map(std::sync::Arc::from).collect(),
             max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
             trained: rng.gen_bool(0.5),
@@ -528,9 +589,16 @@ mod tests {
             point: Point::of(Comuni::embedded(), comune),
             origin_comune: origin,
             origin_point: origin.and_then(|c| Point::of(Comuni::embedded(), c)),
+            school_point: rng
+                .gen_bool(0.3)
+                .then(|| comuni[rng.gen_range(0..comuni.len())])
+                .filter(|_| crate::matching::counts_school(kind))
+                .and_then(|c| Point::of(Comuni::embedded(), c)),
             contact: ContactFrequency::ALL[rng.gen_range(0..ContactFrequency::ALL.len())],
             languages: languages(rng),
             siblings: vec![],
+            time_slots: mask_of(TimeSlot::ALL.iter().copied().filter(|_| rng.gen_bool(0.15))),
+            desired_start: rng.gen_bool(0.5).then(|| TODAY + time::Duration::days(rng.gen_range(-30..120))),
         }
     }
 
@@ -569,11 +637,16 @@ mod tests {
         Scale { config, areas: index.areas(), today: TODAY, stale_after_months: 6 }
     }
 
-    /// Every candidate family, best first, and the tally: the obvious way.
-    fn naive_families(index: &MatchIndex, unit: &Unit, scale: &Scale) -> (Vec<(FamilyCode, Scored)>, Tally) {
+    /// Every candidate family in the place, best first, and the tally: the obvious way.
+    fn naive_families(
+        index: &MatchIndex,
+        unit: &Unit,
+        scale: &Scale,
+        place: Option<&Place>,
+    ) -> (Vec<(FamilyCode, Scored)>, Tally) {
         let mut tally = Tally::default();
         let mut out = Vec::new();
-        for f in &index.families {
+        for f in index.families.iter().filter(|f| place.is_none_or(|p| p.holds(f))) {
             tally.considered += 1;
             let j = judge(unit, f, false);
             match j.exclusions.first() {
@@ -592,13 +665,21 @@ mod tests {
         let scale = scale(&index, &config);
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         let mut ties = 0;
-        for n in index.needs.values() {
+        let c = comuni();
+        let dalmine = Point::of(Comuni::embedded(), c[0]).expect("Dalmine has coordinates");
+        let places = [
+            None,
+            Some(Place::Around { point: dalmine, km: 5.0 }),
+            Some(Place::Comuni([c[2], c[3]].into_iter().collect())),
+        ];
+        for (i, n) in index.needs.values().enumerate() {
             let unit = index.unit(n, TODAY);
-            let (all, tally) = naive_families(&index, &unit, &scale);
+            let place = places[i % places.len()].as_ref();
+            let (all, tally) = naive_families(&index, &unit, &scale, place);
             ties += all.windows(2).filter(|w| w[0].1.score == w[1].1.score).count();
             for limit in [0, 1, 3, 10, all.len(), usize::MAX] {
                 let focus = FamilyCode::new(2025, rng.gen_range(1..=600));
-                let r = index.rank_families(&unit, &scale, limit, Some(focus));
+                let r = index.rank_families(&unit, &scale, limit, Some(focus), place);
                 let got: Vec<(FamilyCode, Scored)> = r.top.iter().map(|f| (f.code, f.scored.clone())).collect();
                 assert_eq!(got, all[..limit.min(all.len())], "{}: the best {limit}", n.code);
                 assert_eq!(r.total as usize, all.len(), "{}: every candidate is counted", n.code);
@@ -632,10 +713,12 @@ mod tests {
                 let j = judge(&unit, f, false);
                 match j.exclusions.first() {
                     Some(e) => *tally.excluded.entry(e.rule()).or_default() += 1,
-                    None => all.push((unit.codes(), score(&unit, f, j.distance_km, &scale))),
+                    None => all.push((n.is_urgent(TODAY), unit.codes(), score(&unit, f, j.distance_km, &scale))),
                 }
             }
-            all.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0[0].cmp(&b.0[0])));
+            // Urgent first, then by score, then by code.
+            all.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.score.cmp(&a.2.score)).then(a.1[0].cmp(&b.1[0])));
+            let all: Vec<(Vec<NeedCode>, Scored)> = all.into_iter().map(|(_, codes, s)| (codes, s)).collect();
             for limit in [0, 1, 10, usize::MAX] {
                 let r = index.rank_needs(f, &scale, limit);
                 let got: Vec<(Vec<NeedCode>, Scored)> =

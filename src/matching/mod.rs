@@ -5,12 +5,17 @@
 
 mod config;
 mod facts;
+mod fit;
 mod index;
 mod rules;
 mod score;
 
 pub use config::{MatchingConfig, Weights};
-pub use facts::{mask_of, Areas, FamilyFacts, Languages, Load, Member, NeedFacts, Unit};
-pub use index::{MatchIndex, RankedFamily, RankedNeed, Ranking, Tally};
-pub use rules::{check, check_kind, judge, judge_except, Exclusion, HardRule, Judgement};
+pub use facts::{
+    counts_school, mask_of, Areas, FamilyFacts, Languages, Load, Member, NeedFacts, Point, Unit, INFANT_UNDER_MONTHS,
+    URGENT_WITHIN_DAYS,
+};
+pub use fit::{fit, Fit};
+pub use index::{MatchIndex, Place, RankedFamily, RankedNeed, Ranking, Tally};
+pub use rules::{check, check_kind, judge, judge_except, offered_slots, Exclusion, HardRule, Judgement};
 pub use score::{score, score_value, Criterion, CriterionKind, Fact, Scale, Scored};

@@ -1,9 +1,21 @@
 //! The hard rules: a family that fails one is not a candidate. Checked in
 //! this order, cheapest and most common first; "why not" lists them all.
 
-use super::facts::{distance, FamilyFacts, Mask, Member, Unit};
+use super::facts::{FamilyFacts, Mask, Member, Unit};
 pub use crate::api::{Exclusion, HardRule};
 use crate::model::*;
+
+/// The slots a family covers: those it names, and with full time every
+/// time of the day and the year (weekdays, afternoons, weekends, holidays);
+/// on call (emergencies) only when named.
+pub fn offered_slots(named: Mask) -> Mask {
+    use super::facts::bit;
+    if named & bit(TimeSlot::FullTime) != 0 {
+        named | bit(TimeSlot::Weekdays) | bit(TimeSlot::Afternoons) | bit(TimeSlot::Weekends) | bit(TimeSlot::Holidays)
+    } else {
+        named
+    }
+}
 
 pub fn deci_km(km: f64) -> u32 {
     (km * 10.0).round() as u32
@@ -12,7 +24,8 @@ pub fn deci_km(km: f64) -> u32 {
 /// The verdict on one family for one unit.
 pub struct Judgement {
     pub exclusions: Vec<Exclusion>,
-    /// Between the family and the child's comune, when both are known.
+    /// Between the family and the child's comune (or the school's, for day
+    /// care, when nearer), when both are known.
     pub distance_km: Option<f64>,
 }
 
@@ -130,15 +143,32 @@ fn rules(unit: &Unit, f: &FamilyFacts, sink: &mut impl Sink) -> Option<Option<f6
             }
         );
     }
-    let fits = |m: &&Member| match f.sex_preference {
-        SexPreference::Any => true,
-        SexPreference::Female => m.sex == Sex::Female,
-        SexPreference::Male => m.sex == Sex::Male,
+    // A child whose sex a profile does not say fits any preference.
+    let misfit = |m: &Member| match (f.sex_preference, m.sex) {
+        (SexPreference::Female, Some(Sex::Male)) => Some(Sex::Male),
+        (SexPreference::Male, Some(Sex::Female)) => Some(Sex::Female),
+        _ => None,
     };
-    if let Some(m) = unit.members.iter().find(|m| !fits(m)) {
-        fail!(HardRule::Sex, Exclusion::Sex { need: m.code, sex: m.sex, preference: f.sex_preference });
+    if let Some((m, sex)) = unit.members.iter().find_map(|m| misfit(m).map(|sex| (m, sex))) {
+        fail!(HardRule::Sex, Exclusion::Sex { need: m.code, sex, preference: f.sex_preference });
     }
-    let distance_km = distance(unit.point, f.point);
+    let missing_slots = unit.time_slots & !offered_slots(f.time_slots);
+    if missing_slots != 0 {
+        fail!(
+            HardRule::TimeSlots,
+            Exclusion::TimeSlots {
+                missing: TimeSlot::ALL.iter().copied().filter(|s| missing_slots & super::facts::bit(*s) != 0).collect(),
+            }
+        );
+    }
+    let start = unit.start;
+    if f.available_from.is_some_and(|from| from > start) || f.available_until.is_some_and(|until| until < start) {
+        fail!(
+            HardRule::Availability,
+            Exclusion::Availability { start, from: f.available_from, until: f.available_until }
+        );
+    }
+    let distance_km = unit.distance_to(f.point);
     if let (Some(km), Some(max)) = (distance_km, f.max_distance_km) {
         if km > max as f64 {
             fail!(HardRule::Distance, Exclusion::Distance { deci_km: deci_km(km), max_km: max });

@@ -8,7 +8,8 @@ use super::config::MatchingConfig;
 use super::facts::{distance, Areas, FamilyFacts, Unit};
 use super::rules::deci_km;
 pub use crate::api::{Criterion, CriterionKind, Fact};
-use crate::model::dates::{add_months, months_between};
+use crate::model::dates::months_between;
+use crate::model::family::stale_since;
 use crate::model::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,10 +63,14 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
         n += 1;
     };
 
-    push(match distance_km {
-        Some(km) => (CriterionKind::Distance, w.distance, closeness(km), fact!(Fact::Km { deci_km: deci_km(km) })),
-        None => (CriterionKind::Distance, w.distance, 0.5, fact!(Fact::UnknownDistance)),
-    });
+    // A profile that names no comune has no distance nor territory to score.
+    let placed = unit.comune.is_some();
+    if placed {
+        push(match distance_km {
+            Some(km) => (CriterionKind::Distance, w.distance, closeness(km), fact!(Fact::Km { deci_km: deci_km(km) })),
+            None => (CriterionKind::Distance, w.distance, 0.5, fact!(Fact::UnknownDistance)),
+        });
+    }
 
     // Contact visits make the way to the family of origin matter.
     if unit.contact != ContactFrequency::None && unit.origin_comune.is_some() {
@@ -80,20 +85,25 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
         });
     }
 
-    push(match (scale.areas.area(unit.comune), scale.areas.area(f.comune)) {
-        (Some(a), Some(b)) if a.district.is_some() && a.district == b.district => {
-            let name = fact!(scale.areas.district_name(a.district.unwrap_or_default()).to_string());
-            (CriterionKind::SameArea, w.same_area, 1.0, name.map(|name| Fact::SameDistrict { name }))
-        }
-        (Some(a), Some(b)) if a.ambit == b.ambit => (
-            CriterionKind::SameArea,
-            w.same_area,
-            0.6,
-            fact!(Fact::SameAmbit { name: scale.areas.ambit_name(a).to_string() }),
-        ),
-        (Some(_), Some(_)) => (CriterionKind::SameArea, w.same_area, 0.0, fact!(Fact::OtherAmbit)),
-        _ => (CriterionKind::SameArea, w.same_area, 0.0, fact!(Fact::AreaUnknown)),
-    });
+    if placed {
+        let child_area = unit.comune.and_then(|c| scale.areas.area(c));
+        push(match (child_area, scale.areas.area(f.comune)) {
+            (Some(a), Some(b)) if a.district.is_some() && a.district == b.district => {
+                let name = fact!(scale.areas.district_name(a.district.unwrap_or_default()).to_string());
+                (CriterionKind::SameArea, w.same_area, 1.0, name.map(|name| Fact::SameDistrict { name }))
+            }
+            // The same comune is the same territory, whatever the ambiti registered.
+            _ if unit.comune == Some(f.comune) => (CriterionKind::SameArea, w.same_area, 1.0, fact!(Fact::SameComune)),
+            (Some(a), Some(b)) if a.ambit == b.ambit => (
+                CriterionKind::SameArea,
+                w.same_area,
+                0.6,
+                fact!(Fact::SameAmbit { name: scale.areas.ambit_name(a).to_string() }),
+            ),
+            (Some(_), Some(_)) => (CriterionKind::SameArea, w.same_area, 0.0, fact!(Fact::OtherAmbit)),
+            _ => (CriterionKind::SameArea, w.same_area, 0.0, fact!(Fact::AreaUnknown)),
+        });
+    }
 
     // Only when both sides name languages: a family that named none is not
     // known not to speak the child's language.
@@ -136,7 +146,8 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
 
     let stale_after = scale.stale_after_months.max(1);
     push(match f.confirmed_on {
-        Some(d) if add_months(d, stale_after) < scale.today => (
+        // The one stale boundary (`stale_since`): the flag and no points, together.
+        Some(d) if stale_since(Some(d), scale.today, stale_after) => (
             CriterionKind::Freshness,
             w.freshness,
             0.0,

@@ -102,10 +102,11 @@ impl AvailabilityProfile {
 }
 
 /// Availability last confirmed on `confirmed_on` (never: `None`) is to be
-/// confirmed again after `stale_after_months`.
+/// confirmed again from `stale_after_months` on: stale on the very day those
+/// months are over (the one boundary of the flag and of matching's freshness).
 pub fn stale_since(confirmed_on: Option<Date>, today: Date, stale_after_months: u32) -> bool {
     match confirmed_on {
-        Some(d) => super::dates::add_months(d, stale_after_months) < today,
+        Some(d) => super::dates::add_months(d, stale_after_months) <= today,
         None => true,
     }
 }
@@ -181,18 +182,8 @@ impl FamilyInput {
             p.push(Field::Ages, Reason::AgeAboveLimit);
         }
         p.check_range(Field::MaxChildren, pr.max_children as i64, 1, 10);
-        p.limit_count(Field::ProfileLanguages, pr.languages.len(), MAX_LANGUAGES);
         let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
-        for (i, l) in pr.languages.iter().enumerate().take(MAX_LANGUAGES) {
-            let found = p.as_slice().len();
-            p.require_text(Field::ProfileLanguages.at(i), l, MAX_LANGUAGE);
-            // Plain text of the right length: then it must be a language.
-            if p.as_slice().len() == found {
-                if let Some(reason) = super::languages::refusal(l, stored) {
-                    p.push(Field::ProfileLanguages.at(i), reason);
-                }
-            }
-        }
+        super::languages::check_list(&mut p, Field::ProfileLanguages, &pr.languages, stored);
         if let Some(km) = pr.max_distance_km {
             p.check_range(Field::MaxDistance, km as i64, 1, 1500);
         }

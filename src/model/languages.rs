@@ -19,8 +19,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::fields::Field;
 use super::fold::fold_char;
-use super::problem::Reason;
+use super::limits::{MAX_LANGUAGE, MAX_LANGUAGES};
+use super::problem::{Problems, Reason};
 use super::Lang;
 
 /// One language of the vocabulary: a handle on its row of the table.
@@ -230,7 +232,7 @@ const _: () = assert!(TABLE.len() <= u8::MAX as usize);
 
 impl Language {
     /// Every language of the vocabulary, Italian first.
-    pub fn all() -> impl Iterator<Item = Language> {
+    pub fn all() -> impl ExactSizeIterator<Item = Language> + Clone {
         (0..TABLE.len()).map(|i| Language(i as u8))
     }
 
@@ -345,6 +347,23 @@ pub fn suggestions(input: &str) -> Vec<Language> {
         .take(MAX)
         .map(|(l, _)| l)
         .collect()
+}
+
+/// Checks a record's list of languages (`field`): at most `MAX_LANGUAGES`,
+/// each visible plain text of at most `MAX_LANGUAGE` characters and, when
+/// it is, a language of the vocabulary or one already on the record
+/// (`stored`, see `refusal`).
+pub fn check_list(p: &mut Problems, field: Field, languages: &[String], stored: &[String]) {
+    p.limit_count(field, languages.len(), MAX_LANGUAGES);
+    for (i, l) in languages.iter().enumerate().take(MAX_LANGUAGES) {
+        let found = p.as_slice().len();
+        p.require_text(field.at(i), l, MAX_LANGUAGE);
+        if p.as_slice().len() == found {
+            if let Some(reason) = refusal(l, stored) {
+                p.push(field.at(i), reason);
+            }
+        }
+    }
 }
 
 /// Why `given`, one language of a record's list, is refused: unknown to

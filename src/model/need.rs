@@ -12,7 +12,7 @@ use super::comune::ComuneCode;
 use super::dates::months_between;
 use super::fields::Field;
 use super::fiscal_code;
-use super::limits::{self, MAX_ADDRESS, MAX_CHILD_NAME, MAX_COURT, MAX_DECREE, MAX_LANGUAGE, MAX_LANGUAGES};
+use super::limits::{self, MAX_ADDRESS, MAX_CHILD_NAME, MAX_COURT, MAX_DECREE};
 use super::meta::{Context, Meta};
 use super::problem::{Problems, Reason};
 use super::vocabulary::{
@@ -196,18 +196,8 @@ impl NeedInput {
                 p.push(Field::Siblings, Reason::Duplicate { value: s.to_string() });
             }
         }
-        p.limit_count(Field::PlacementLanguages, pl.languages.len(), MAX_LANGUAGES);
         let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
-        for (i, l) in pl.languages.iter().enumerate().take(MAX_LANGUAGES) {
-            let found = p.as_slice().len();
-            p.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
-            // Plain text of the right length: then it must be a language.
-            if p.as_slice().len() == found {
-                if let Some(reason) = super::languages::refusal(l, stored) {
-                    p.push(Field::PlacementLanguages.at(i), reason);
-                }
-            }
-        }
+        super::languages::check_list(&mut p, Field::PlacementLanguages, &pl.languages, stored);
         p.limit_text(Field::CulturalNotes, &pl.cultural_notes, MAX_CULTURAL_NOTES);
         for (field, comune) in [
             (Field::PlacementComune, Some(pl.comune)),

@@ -77,6 +77,10 @@ pub enum Reason {
     UnknownAmbit {
         name: String,
     },
+    /// No ambito of the bank has a presidio of this name.
+    UnknownDistrict {
+        name: String,
+    },
     UnknownOperator {
         user: String,
     },

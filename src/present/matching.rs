@@ -2,7 +2,9 @@
 //! could take), each with the lines that explain its score; how many were
 //! looked at and why the others were left out; "why not this family?".
 
-use crate::api::{Candidate, Contact, FamilyRanking, FamilyView, NeedCandidate, NeedRanking, Verdict};
+use crate::api::{
+    Candidate, Contact, FamilyRanking, FamilyView, Fit, NeedCandidate, NeedRanking, ProfileRanking, Verdict, Within,
+};
 use crate::api::{Criterion, CriterionKind, Fact, HardRule};
 use crate::i18n::{
     catalogue, comune_label, describe_criterion, describe_exclusion, describe_fact, hard_rule_label, Lang,
@@ -31,6 +33,12 @@ catalogue!(
         NotFitting => "Non compatibili, per la prima regola non rispettata:", "Not fitting, by the first rule failed:";
         OneFreePlace => "1 posto libero", "1 free place";
         FreePlaces => "{n} posti liberi", "{n} free places";
+        Fits => "Adatta:", "Fits:";
+        Accepts => "accoglie", "accepts";
+        ByProfile => "Per profilo:", "By profile:";
+        WithinKm => "entro {km} km", "within {km} km";
+        InDistrict => "presidio {name}", "district {name}";
+        InAmbit => "ambito {name}", "ambit {name}";
     }
 );
 
@@ -84,7 +92,20 @@ pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
         doc.line(0, Span::new(t(L::NoCandidateFamilies), Tone::Dim));
         doc.blank();
     }
-    for c in &r.candidates {
+    candidate_entries(&mut doc, &r.candidates, lang);
+    doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::Families, lang));
+    if let Some(v) = &r.why_not {
+        doc.blank();
+        doc.extend(verdict(v, r.candidates_total, lang));
+    }
+    doc
+}
+
+/// The candidate families of a ranking, best first, each with whom to
+/// call, what made it fit and the lines that explain its score.
+fn candidate_entries(doc: &mut Doc, candidates: &[Candidate], lang: Lang) {
+    let t = |l: L| l.get(lang);
+    for c in candidates {
         let f = &c.family;
         let mut head = vec![
             Span::new(format!("{:>2}. {}  {}/100", c.rank, f.code, c.score), Tone::Strong),
@@ -93,21 +114,96 @@ pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
         head.extend(distance(&c.criteria, lang).map(Span::plain));
         head.push(Span::plain(places(c.free_places, lang)));
         doc.push(Block::Flow { first: 0, next: 4, parts: head });
-        contact_lines(&mut doc, &f.contact, lang);
+        contact_lines(doc, &f.contact, lang);
+        doc.push(Block::Flow { first: 4, next: 6, parts: fit_spans(&c.fit, lang) });
         if f.stale {
             doc.line(4, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
         }
         if let Some((code, status)) = c.proposed {
             doc.line(4, Span::plain(format!("▸ {} {code} ({})", t(L::AlreadyProposed), status.label(lang))));
         }
-        criteria(&mut doc, &c.criteria, 4, lang);
+        criteria(doc, &c.criteria, 4, lang);
         doc.blank();
     }
+}
+
+/// "Adatta: 3-10 anni · residenziale · weekend, vacanze · arabo · trauma":
+/// the facts of the family's profile that made it fit, each one part.
+pub fn fit_spans(fit: &Fit, lang: Lang) -> Vec<Span> {
+    let join = |items: Vec<&str>| items.join(", ");
+    let mut parts = vec![format!("{} {}", RankWords::Fits.get(lang), fit.ages.describe(lang))];
+    if !fit.kinds.is_empty() {
+        parts.push(join(fit.kinds.iter().map(|k| k.label(lang)).collect()));
+    }
+    if !fit.time_slots.is_empty() {
+        parts.push(join(fit.time_slots.iter().map(|s| s.label(lang)).collect()));
+    }
+    if !fit.languages.is_empty() {
+        parts.push(join(fit.languages.iter().map(|l| l.as_str()).collect()));
+    }
+    if !fit.special_needs.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            RankWords::Accepts.get(lang),
+            join(fit.special_needs.iter().map(|n| n.label(lang)).collect())
+        ));
+    }
+    parts.into_iter().map(Span::plain).collect()
+}
+
+/// `banca available`: the child as described, its candidate families best
+/// first (printed as `banca match R-…` prints them) and the summary.
+pub fn profile_ranking(r: &ProfileRanking, lang: Lang) -> Doc {
+    let t = |l: L| l.get(lang);
+    let p = &r.profile;
+    let mut doc = Doc::new();
+    let children: Vec<String> = p
+        .children
+        .iter()
+        .map(|c| match c.sex {
+            Some(sex) => format!("{}, {}", describe_age(c.age_months, lang), sex.label(lang)),
+            None => describe_age(c.age_months, lang),
+        })
+        .collect();
+    let who = format!("{} {}", RankWords::ByProfile.get(lang), children.join(" + "));
+    let mut head = vec![Span::new(who, Tone::Strong)];
+    head.push(Span::plain(p.kind.label(lang)));
+    if let Some(c) = p.comune {
+        head.push(Span::plain(comune_label(&c.to_string())));
+    }
+    match &p.within {
+        Some(Within::Km(km)) => head.push(Span::plain(RankWords::WithinKm.fill(lang, &[("km", km)]))),
+        Some(Within::District(name)) => head.push(Span::plain(RankWords::InDistrict.fill(lang, &[("name", name)]))),
+        Some(Within::Ambit(name)) => head.push(Span::plain(RankWords::InAmbit.fill(lang, &[("name", name)]))),
+        None => {}
+    }
+    doc.push(Block::Flow { first: 0, next: 0, parts: head });
+    let mut b = Fields::wrapped(0);
+    if p.emergency {
+        b.add_spans(t(L::Urgency), vec![Span::new(PlacementKind::Emergency.label(lang), Tone::Warning)]);
+    }
+    if !p.time_slots.is_empty() {
+        let labels: Vec<&str> = p.time_slots.iter().map(|s| s.label(lang)).collect();
+        b.add(t(L::Time), labels.join(", "));
+    }
+    if !p.special_needs.is_empty() {
+        let labels: Vec<&str> = p.special_needs.iter().map(|n| n.label(lang)).collect();
+        b.add(t(L::SpecialNeeds), labels.join(", "));
+    }
+    if !p.languages.is_empty() {
+        b.add(t(L::Languages), p.languages.join(", "));
+    }
+    if let Some(d) = p.start {
+        b.add(t(L::DesiredStart), format_date(d));
+    }
+    doc.fields(b);
+    doc.blank();
+    if r.candidates.is_empty() {
+        doc.line(0, Span::new(t(L::NoCandidateFamilies), Tone::Dim));
+        doc.blank();
+    }
+    candidate_entries(&mut doc, &r.candidates, lang);
     doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::Families, lang));
-    if let Some(v) = &r.why_not {
-        doc.blank();
-        doc.extend(verdict(v, r.candidates_total, lang));
-    }
     doc
 }
 
@@ -179,6 +275,7 @@ pub fn family_candidate(c: &Candidate, lang: Lang) -> Doc {
     facts.push(places(c.free_places, lang));
     doc.line(0, Span::plain(facts.join(" · ")));
     doc.line(0, Span::plain(contact_line(&f.contact)));
+    doc.push(Block::Flow { first: 0, next: 2, parts: fit_spans(&c.fit, lang) });
     if f.stale {
         doc.line(0, Span::new(format!("⚠ {}", stale_text(f, lang)), Tone::Warning));
     }

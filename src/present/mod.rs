@@ -19,7 +19,9 @@ pub(crate) mod tests;
 
 pub use directory::{ambit, operator, service};
 pub use doc::{Block, Doc, Field, Fields, Span, Tone};
-pub use matching::{family_candidate, family_ranking, need_candidate, need_ranking, verdict};
+pub use matching::{
+    family_candidate, family_ranking, fit_spans, need_candidate, need_ranking, profile_ranking, verdict,
+};
 pub use record::{family, need, placement, proposal, proposal_card};
 
 /// Every catalogue of words of the documents.

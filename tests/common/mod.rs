@@ -563,3 +563,23 @@ pub fn reseal(lines: &mut [String]) {
     }
     *last = seal.end().to_json();
 }
+
+/// A counter a family's shared profile can hold, for tests that count
+/// writes: `n` in binary as languages of the vocabulary (bit i set: the
+/// i-th language named; 20 bits, as many as a profile may list). Languages
+/// are the one shared text of a profile, and only the vocabulary's names
+/// are accepted.
+#[allow(dead_code)]
+pub fn counter_languages(n: u64) -> Vec<String> {
+    const BITS: usize = banca::model::family::MAX_LANGUAGES;
+    assert!(n < 1 << BITS, "counter {n} beyond {BITS} bits");
+    let all = banca::model::languages::Language::all().take(BITS);
+    all.enumerate().filter(|(i, _)| n >> i & 1 == 1).map(|(_, l)| l.name().to_string()).collect()
+}
+
+/// The counter `counter_languages` wrote, or `None` if `languages` hold none.
+#[allow(dead_code)]
+pub fn counter_from_languages(languages: &[String]) -> Option<u64> {
+    let bit = |stored: &String| banca::model::languages::Language::all().position(|l| l.name() == stored);
+    languages.iter().map(|l| bit(l).map(|i| 1u64 << i)).sum()
+}

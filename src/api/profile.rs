@@ -1,0 +1,61 @@
+//! Asking by profile: the child a caller describes on the phone, never
+//! recorded, and the candidate families the bank would rank for it.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::{Candidate, HardRule};
+use crate::model::*;
+
+/// One child of a profile: an age, never a birth date or a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileChild {
+    pub age_months: u32,
+    /// None: not said (any sex preference of a family then fits).
+    pub sex: Option<Sex>,
+}
+
+/// Where the families are to be looked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Within {
+    /// Within this many kilometres of the profile's comune.
+    Km(u16),
+    /// In a comune of the presidio (district) of this name.
+    District(String),
+    /// In a comune of the ambito of this name.
+    Ambit(String),
+}
+
+/// A child described by profile: what a recorded need says for matching,
+/// without an identity. Several children are siblings placed together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildProfile {
+    pub children: Vec<ProfileChild>,
+    pub kind: PlacementKind,
+    pub emergency: bool,
+    /// Empty: no constraint of time.
+    pub time_slots: BTreeSet<TimeSlot>,
+    pub special_needs: BTreeSet<SpecialNeed>,
+    pub languages: Vec<String>,
+    /// The desired start (None: today).
+    pub start: Option<Date>,
+    /// The child's comune, for distance and territory.
+    pub comune: Option<ComuneCode>,
+    pub within: Option<Within>,
+}
+
+/// Families for a profile: the same candidates as `NeedRanking`, for a
+/// child that is described rather than recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileRanking {
+    pub profile: ChildProfile,
+    /// Families looked at (those in the place asked, when one is).
+    pub considered: u32,
+    /// Families that failed a hard rule, by the first rule they failed.
+    pub excluded: Vec<(HardRule, u32)>,
+    pub candidates_total: u32,
+    pub candidates: Vec<Candidate>,
+}
