@@ -979,6 +979,7 @@ impl Fuzzer {
                     free_places: None,
                     limit: self.limit(),
                     after: None,
+                    ..FamilyFilter::default()
                 };
                 Request::FamilyList { filter }
             }

@@ -25,7 +25,7 @@ pub use change::{Change, Event};
 pub use doctor::*;
 pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};
 pub use explain::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
-pub use filters::{Counted, Direction, FamilyFilter, NeedFilter, PlacementFilter, ProposalFilter};
+pub use filters::{Counted, Direction, FamilyFilter, FamilySort, Near, NeedFilter, PlacementFilter, ProposalFilter};
 pub use found::{Hit, HitKind, SearchResult};
 pub use offline::{FolderFound, FolderProblem, OpenFailure, RestoreFailure, ServeFailure};
 pub use page::{Cursor, Page};

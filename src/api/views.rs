@@ -37,6 +37,10 @@ pub struct FamilyView {
     /// proposals (in lists and the record; not in rankings, which carry their own).
     #[serde(default)]
     pub free_places: Option<u8>,
+    /// Metres from the comune a list was asked near (`FamilyFilter::near`),
+    /// when both comuni have coordinates; none elsewhere.
+    #[serde(default)]
+    pub distance_m: Option<u32>,
     pub meta: Meta,
 }
 

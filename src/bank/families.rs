@@ -157,24 +157,14 @@ impl Bank {
     /// How many families `list_families` would give over all its pages.
     pub(super) fn count_families(&self, who: &Principal, filter: &FamilyFilter) -> Result<u64, BankError> {
         // What the matching index knows of every family answers all but the
-        // referent: counted there, no record read. Everyone who may list
-        // families lists them all (shared views).
-        if filter.referent.is_none() {
+        // referent and the time slots: counted there, no record read.
+        // Everyone who may list families lists them all (shared views).
+        let query = self.family_query(filter)?;
+        if query.facts_suffice() {
             self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
-            let kind = filter.kind.map(|k| crate::matching::mask_of([k]));
             let (today, stale_after) = (self.today(), self.config.stale_after_months);
             let index = self.index();
-            let kept = index.families().filter(|f| {
-                filter.status.is_none_or(|s| f.status == s)
-                    && filter
-                        .stale
-                        .is_none_or(|s| crate::model::family::stale_since(f.confirmed_on, today, stale_after) == s)
-                    && kind.is_none_or(|m| f.kinds & m != 0)
-                    && filter.service.is_none_or(|s| f.service == s)
-                    && filter.comune.is_none_or(|c| f.comune == c)
-                    && filter.free_places.is_none_or(|free| (f.free_places() > 0) == free)
-            });
-            return Ok(kept.count() as u64);
+            return Ok(index.families().filter(|f| query.keeps_facts(f, today, stale_after)).count() as u64);
         }
         let mut count = super::paging::Pager::counting();
         self.walk_families(who, filter, &mut count)?;
@@ -190,30 +180,36 @@ impl Bank {
         page: &mut super::paging::Pager<FamilyView>,
     ) -> Result<bool, BankError> {
         self.require(who, Operation::ReadShared, Subject::Family, None, "family.list")?;
+        let query = self.family_query(filter)?;
         let today = self.today();
         let stale_after = self.config.stale_after_months;
         // A family the matching index does not hold counts as free, as in its view.
-        let has_free = |code: FamilyCode| self.index().family(code).is_none_or(|f| f.free_places() > 0);
-        let keep = |f: &Family| {
-            filter.status.is_none_or(|s| f.profile.status == s)
-                && filter.kind.is_none_or(|k| f.profile.kinds.contains(&k))
-                && filter.service.is_none_or(|s| f.service == s)
-                && filter.comune.is_none_or(|c| f.profile.comune == c)
-                && filter.referent.as_ref().is_none_or(|r| &f.referent == r)
-                && filter.stale.is_none_or(|s| f.profile.is_stale(today, stale_after) == s)
-                && filter.free_places.is_none_or(|free| has_free(f.code) == free)
+        let free = |code: FamilyCode| {
+            if query.counts_places() {
+                self.index().family(code).map(|f| f.free_places())
+            } else {
+                None
+            }
         };
+        let keep = |f: &Family| query.keeps_record(f, free(f.code), today, stale_after);
         let mut contacts = ContactCache::default();
+        let query = &query;
         let mut look = |page: &mut super::paging::Pager<FamilyView>, key, found: Option<(u64, Family)>| {
             let build = found.filter(|(_, f)| keep(f)).map(|(revision, f)| {
                 let contacts = &mut contacts;
                 move || {
                     let contact = contacts.get(self, f.service, &f.referent)?;
-                    Ok::<_, BankError>(self.shared_family_view(revision, f, contact))
+                    let distance_m = query.distance_m(f.profile.comune);
+                    let mut view = self.shared_family_view(revision, f, contact);
+                    view.distance_m = distance_m;
+                    Ok::<_, BankError>(view)
                 }
             });
             page.look_with(key, build)
         };
+        if filter.sort == FamilySort::Distance {
+            return self.walk_families_by_distance(query, look, page);
+        }
         let index = index::most_selective(
             filter.comune,
             filter.referent.as_ref(),
@@ -262,6 +258,7 @@ impl Bank {
             private: None,
             stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
             free_places: None,
+            distance_m: None,
             profile: SharedProfile::of(&family.profile),
             meta: family.meta,
         }

@@ -9,6 +9,7 @@ mod directory;
 mod doctor;
 mod emergency;
 mod families;
+mod family_query;
 mod index;
 mod line_bounds;
 mod matching;

@@ -80,6 +80,11 @@ impl<T: Serialize> Pager<T> {
         }
     }
 
+    /// The most records the page will look at (a count: all of them).
+    pub(super) fn most_looked(&self) -> usize {
+        self.max_looked
+    }
+
     /// The records kept (counted) so far.
     pub(super) fn kept(&self) -> u64 {
         self.kept

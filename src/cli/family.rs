@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::api::{FamilyFilter, FamilyView, Reply, Request};
+use crate::api::{FamilyFilter, FamilySort, FamilyView, Near, Reply, Request};
 use crate::model::age::AgeRange;
 use crate::model::*;
 use crate::present::{self, lists};
@@ -24,6 +24,8 @@ catalogue!(
         AlsoUpdated => "Aggiornate anche:", "Also updated:";
         NoFamilies => "Nessuna famiglia.", "No families.";
         AvailabilityToConfirmAgain => "(⚠ = disponibilità da riconfermare)", "(⚠ = availability to confirm again)";
+        WriteAge => "scrivere l'età in anni (6) o in mesi (8m)", "write the age in years (6) or in months (8m)";
+        WriteSort => "scrivere codice o distanza", "write codice or distanza (code or distance)";
     }
 );
 
@@ -159,9 +161,33 @@ pub struct FamilyListArgs {
     /// Solo le disponibilità da riconfermare
     #[arg(long)]
     stale: bool,
-    /// Solo le famiglie con almeno un posto libero ora
+    /// Solo le famiglie con almeno N posti liberi ora (solo --free: almeno 1)
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1", value_parser = clap::value_parser!(u8).range(1..=10))]
+    free: Option<u8>,
+    /// Solo le famiglie che accolgono un minore di questa età: anni (6) o mesi (8m)
+    #[arg(long, value_name = "ETÀ")]
+    age: Option<String>,
+    /// Solo le famiglie disponibili in tutti questi tempi: tempo_pieno, feriali, pomeriggi, weekend, vacanze, su_chiamata
+    #[arg(long, value_name = "TEMPI")]
+    slots: Option<String>,
+    /// Solo le famiglie che accolgono un minore di questo sesso: m, f
     #[arg(long)]
-    free: bool,
+    sex: Option<String>,
+    /// Distanza da questo comune (nome o codice ISTAT), mostrata in una colonna KM
+    #[arg(long, value_name = "COMUNE")]
+    near: Option<String>,
+    /// Solo le famiglie entro tanti km dal comune di --near
+    #[arg(long, requires = "near", value_parser = clap::value_parser!(u16).range(1..=1500))]
+    km: Option<u16>,
+    /// Solo le famiglie dei comuni di questo presidio (nome)
+    #[arg(long, value_name = "PRESIDIO")]
+    district: Option<String>,
+    /// Solo le famiglie dei comuni di questo ambito (nome, come in `ambit show`)
+    #[arg(long, value_name = "AMBITO")]
+    ambit: Option<String>,
+    /// Ordine: codice (default) o distanza (dalla più vicina a --near)
+    #[arg(long, value_name = "ORDINE", requires_if("distanza", "near"), requires_if("distance", "near"))]
+    sort: Option<String>,
     /// Quante mostrare al massimo
     #[arg(long, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: Option<usize>,
@@ -441,14 +467,26 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         comune: args.comune.and_then(|v| errs.comune("comune", &v)),
         referent: args.referent,
         stale: args.stale.then_some(true),
-        free_places: args.free.then_some(true),
+        free_places: None,
+        min_free: args.free,
+        age_months: args.age.and_then(|v| age_months(&mut errs, &v)),
+        time_slots: args
+            .slots
+            .and_then(|v| errs.terms("slots", &v, TimeSlot::parse, TimeSlot::choices(s.lang)))
+            .unwrap_or_default(),
+        sex: args.sex.and_then(|v| errs.term("sex", &v, Sex::parse, Sex::choices(s.lang))),
+        near: args.near.and_then(|v| errs.comune("near", &v)).map(|comune| Near { comune, km: args.km }),
+        district: args.district,
+        ambit: args.ambit,
+        sort: args.sort.and_then(|v| sort_order(&mut errs, &v)).unwrap_or_default(),
         limit: args.limit,
         after: None,
     };
     errs.finish()?;
+    let near = filter.near.is_some();
     let counted = crate::api::Counted::Families(filter.clone());
-    let header = lists::family_header(s.lang);
-    let row = |f: &FamilyView| lists::family_row(f, s.lang);
+    let header = lists::family_header(s.lang, near);
+    let row = |f: &FamilyView| lists::family_row(f, s.lang, near);
     let items = |reply| match reply {
         Reply::Families(page) => Ok(page),
         other => Err(unexpected(other)),
@@ -468,4 +506,32 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
         outln!("{count} {noun} {}", FamilyWords::AvailabilityToConfirmAgain.get(s.lang));
     }
     Ok(())
+}
+
+/// `--age`: years ("6") or months ("8m"), as the age of a child.
+fn age_months(errs: &mut FlagErrors, input: &str) -> Option<u32> {
+    let t = input.trim().to_lowercase();
+    let months = match t.strip_suffix('m') {
+        Some(m) => m.trim().parse::<u32>().ok(),
+        None => t.trim_end_matches(['a', 'y']).trim().parse::<u32>().ok().and_then(|y| y.checked_mul(12)),
+    };
+    match months {
+        Some(m) if m <= u32::from(crate::model::age::MAX_AGE_MONTHS) => Some(m),
+        _ => {
+            errs.push("age", FamilyWords::WriteAge.get(errs.lang()));
+            None
+        }
+    }
+}
+
+/// `--sort`: by code or by distance (Italian or English word).
+fn sort_order(errs: &mut FlagErrors, input: &str) -> Option<FamilySort> {
+    match input.trim().to_lowercase().as_str() {
+        "codice" | "code" => Some(FamilySort::Code),
+        "distanza" | "distance" => Some(FamilySort::Distance),
+        _ => {
+            errs.push("sort", FamilyWords::WriteSort.get(errs.lang()));
+            None
+        }
+    }
 }

@@ -42,6 +42,8 @@ catalogue!(
         Who => "CHI", "WHO";
         Action => "AZIONE", "ACTION";
         Fields => "CAMPI", "FIELDS";
+        Slots => "TEMPI", "TIMES";
+        Serv => "SERV.", "SERV.";
     }
 );
 
@@ -63,35 +65,176 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> Doc {
     doc
 }
 
-pub fn family_header(lang: Lang) -> [&'static str; 8] {
+/// The families' table, fitting 80 columns: the comune's name cut short,
+/// kinds, time slots and status abbreviated, places as free/maximum, the
+/// distance in km when the list was asked near a comune (`near`), ⚠ on
+/// the status of an availability to confirm again.
+pub fn family_header(lang: Lang, near: bool) -> Vec<&'static str> {
     let t = |h: Head| h.get(lang);
-    [
-        t(Head::Code),
-        "COMUNE",
-        t(Head::Status),
-        t(Head::Kinds),
-        t(Head::Ages),
-        t(Head::Places),
-        t(Head::Service),
-        t(Head::Confirmed),
-    ]
+    let mut header = vec![t(Head::Code), "COMUNE"];
+    if near {
+        header.push("KM");
+    }
+    header.extend([t(Head::Status), t(Head::Kinds), t(Head::Ages), t(Head::Slots), t(Head::Places), t(Head::Serv)]);
+    header
 }
 
-/// A family: where, how far along, what it takes; ⚠ beside an availability to confirm again.
-pub fn family_row(f: &FamilyView, lang: Lang) -> Vec<String> {
+/// A family's row under `family_header`.
+pub fn family_row(f: &FamilyView, lang: Lang, near: bool) -> Vec<String> {
     let p = &f.profile;
-    let kinds: Vec<&str> = p.kinds.iter().map(|k| k.token_it()).collect();
-    let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
-    vec![
-        f.code.to_string(),
-        comune_label(&p.comune.to_string()),
-        p.status.label(lang).to_string(),
-        kinds.join(","),
-        p.ages.describe(lang),
-        p.max_children.to_string(),
+    let comune = comune_name(p.comune);
+    let kinds: Vec<&str> = p.kinds.iter().map(|&k| kind_short(k, lang)).collect();
+    let slots: Vec<&str> = p.time_slots.iter().map(|&t| slot_short(t, lang)).collect();
+    let status = status_short(p.status, lang);
+    let mut row = vec![f.code.to_string(), cut(&comune, COMUNE_WIDTH)];
+    if near {
+        row.push(f.distance_m.map_or_else(|| "—".into(), |m| km(m, lang)));
+    }
+    row.extend([
+        if f.stale { format!("{status}⚠") } else { status.to_string() },
+        short_list(&kinds, 7),
+        p.ages.to_input(),
+        short_list(&slots, 8),
+        places(f),
         f.contact.service.to_string(),
-        if f.stale { format!("{confirmed} ⚠") } else { confirmed },
-    ]
+    ]);
+    row
+}
+
+/// A comune's name without its province ("Dalmine"), for tight places.
+pub fn comune_name(code: ComuneCode) -> String {
+    match Comuni::embedded_label(code) {
+        Some(label) => label.rsplit_once(" (").map_or(label.clone(), |(name, _)| name.to_string()),
+        None => code.to_string(),
+    }
+}
+
+/// Display columns a comune's name takes at most in the families' table.
+const COMUNE_WIDTH: usize = 10;
+
+/// `text` within `width` characters, cut with "…".
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Items joined by commas within `width` characters, the rest counted:
+/// "RES,PI+2"; none: "—".
+pub fn short_list(items: &[&str], width: usize) -> String {
+    if items.is_empty() {
+        return "—".into();
+    }
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let rest = items.len() - i - 1;
+        let sep = if out.is_empty() { "" } else { "," };
+        let tail = if rest > 0 { format!("+{rest}").len() } else { 0 };
+        if out.len() + sep.len() + item.len() + tail > width {
+            let left = items.len() - i;
+            return if out.is_empty() { format!("{}+{}", item, left - 1) } else { format!("{out}+{left}") };
+        }
+        out.push_str(sep);
+        out.push_str(item);
+    }
+    out
+}
+
+/// Free places over the family's maximum ("1/2"); the maximum alone when the load is unknown.
+pub fn places(f: &FamilyView) -> String {
+    let max = f.profile.max_children;
+    f.free_places.map_or_else(|| max.to_string(), |n| format!("{n}/{max}"))
+}
+
+/// A distance in km: one decimal under 10 km, whole above ("4,3", "12").
+pub fn km(metres: u32, lang: Lang) -> String {
+    let km = f64::from(metres) / 1000.0;
+    let text = if km < 9.95 { format!("{km:.1}") } else { format!("{km:.0}") };
+    match lang {
+        Lang::It => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+catalogue!(
+    /// Kinds of placement in a few letters, for tables (the record says them whole).
+    KindShort {
+        Residential => "RES", "RES";
+        Daytime => "DIU", "DAY";
+        Respite => "TL", "RSP";
+        Emergency => "PI", "EMG";
+        LightSupport => "LEG", "LGT";
+        ParentAndChild => "GB", "P+C";
+        YoungAdult => "NEO", "YA";
+    }
+);
+
+/// A kind of placement in a few letters.
+pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
+    use PlacementKind::*;
+    let short = match kind {
+        Residential => KindShort::Residential,
+        Daytime => KindShort::Daytime,
+        Respite => KindShort::Respite,
+        Emergency => KindShort::Emergency,
+        LightSupport => KindShort::LightSupport,
+        ParentAndChild => KindShort::ParentAndChild,
+        YoungAdult => KindShort::YoungAdult,
+    };
+    short.get(lang)
+}
+
+catalogue!(
+    /// Time slots in a few letters, for tables.
+    SlotShort {
+        FullTime => "TP", "FT";
+        Weekdays => "FER", "WD";
+        Afternoons => "POM", "PM";
+        Weekends => "WE", "WE";
+        Holidays => "VAC", "HOL";
+        OnCall => "SC", "OC";
+    }
+);
+
+/// A time slot in a few letters.
+pub fn slot_short(slot: TimeSlot, lang: Lang) -> &'static str {
+    let short = match slot {
+        TimeSlot::FullTime => SlotShort::FullTime,
+        TimeSlot::Weekdays => SlotShort::Weekdays,
+        TimeSlot::Afternoons => SlotShort::Afternoons,
+        TimeSlot::Weekends => SlotShort::Weekends,
+        TimeSlot::Holidays => SlotShort::Holidays,
+        TimeSlot::OnCall => SlotShort::OnCall,
+    };
+    short.get(lang)
+}
+
+catalogue!(
+    /// A family's status in at most seven letters, for tables.
+    StatusShort {
+        Enquiring => "interes", "enquir.";
+        UnderAssessment => "valutaz", "assess.";
+        Approved => "idonea", "approv.";
+        Suspended => "sospesa", "susp.";
+        Withdrawn => "ritir.", "withdr.";
+        NotApproved => "non id.", "not ap.";
+    }
+);
+
+/// A family's status in a few letters.
+pub fn status_short(status: FamilyStatus, lang: Lang) -> &'static str {
+    let short = match status {
+        FamilyStatus::Enquiring => StatusShort::Enquiring,
+        FamilyStatus::UnderAssessment => StatusShort::UnderAssessment,
+        FamilyStatus::Approved => StatusShort::Approved,
+        FamilyStatus::Suspended => StatusShort::Suspended,
+        FamilyStatus::Withdrawn => StatusShort::Withdrawn,
+        FamilyStatus::NotApproved => StatusShort::NotApproved,
+    };
+    short.get(lang)
 }
 
 pub fn need_header(lang: Lang) -> [&'static str; 8] {

@@ -51,6 +51,7 @@ pub(crate) fn family_view(private: Option<FamilyPrivate>) -> FamilyView {
         },
         stale: true,
         free_places: Some(2),
+        distance_m: None,
         meta: Meta::new(datetime!(2026-03-01 10:00 UTC), "anna"),
     }
 }

@@ -10,13 +10,13 @@ use ratatui::widgets::Cell;
 use super::record::{Own, OwnKeys, RecordScreen, RecordUi};
 use super::{Ctx, Outcome, ScreenId, Tag, View};
 use crate::access::{allowed, Operation, Subject};
-use crate::api::{FamilyFilter, FamilyView, Page, Principal, Reply, Request};
+use crate::api::{FamilyFilter, FamilySort, FamilyView, Near, Page, Principal, Reply, Request};
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
 use crate::model::fold::fold;
 use crate::model::{
     Adult, AgeRange, AvailabilityProfile, FamilyCode, FamilyIdentity, FamilyInput, FamilyStatus, Field, Household,
-    PlacementKind, SexPreference, SpecialNeed, TimeSlot,
+    PlacementKind, Problem, Reason, Sex, SexPreference, SpecialNeed, TimeSlot,
 };
 use crate::present::{self, Doc, Span as DocSpan};
 use crate::tui::keys::{plain, Binding};
@@ -40,6 +40,32 @@ texts!(Tx {
     NeedsFor => "richieste adatte", "suitable needs";
     None => "Nessuna famiglia.", "No families.";
     NotEditable => "si può modificare solo una famiglia del proprio servizio", "only a family of your own service can be edited";
+    Slots => "Tempi", "Times";
+    Km => "Km", "Km";
+    Distance => "Distanza", "Distance";
+});
+
+texts!(Qtx {
+    Title => "Filtri delle famiglie (^S applica, Esc torna)", "Families' filters (^S applies, Esc goes back)";
+    AgeYears => "età del minore (anni)", "child's age (years)";
+    AgeMonths => "oppure in mesi (sotto i 2 anni)", "or in months (under 2)";
+    Sex => "sesso del minore", "child's sex";
+    Slots => "tempi offerti (tutti questi)", "time slots offered (all of these)";
+    Free => "posti liberi, almeno", "free places, at least";
+    Near => "vicino al comune", "near the comune";
+    Km => "entro km", "within km";
+    District => "presidio", "district";
+    Ambit => "ambito", "ambit";
+    Order => "ordine", "order";
+    ByCode => "codice", "code";
+    ByDistance => "distanza dal comune", "distance from the comune";
+    AnySex => "indifferente", "either";
+    Years => "{n} anni", "{n} years";
+    Months => "{n} mesi", "{n} months";
+    Free1 => "≥{n} posti", "≥{n} places";
+    Within => "≤{km} km da {comune}", "≤{km} km from {comune}";
+    From => "da {comune}", "from {comune}";
+    Nearest => "per distanza", "by distance";
 });
 
 texts!(Ftx {
@@ -54,9 +80,12 @@ texts!(Ftx {
 /// The families' screen: the record screen on families.
 pub type Families = RecordScreen<FamilyRecords>;
 
-/// What is a family's own on the record screen.
+/// What is a family's own on the record screen: the filters the core
+/// applies to the list (`F`), the status aside (`s`).
 #[derive(Debug, Default)]
-pub struct FamilyRecords;
+pub struct FamilyRecords {
+    pub filter: FamilyFilter,
+}
 
 /// A family's own keys: confirmed today, and the needs it could serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +112,9 @@ const CONFIRMING: Tag = "confirm";
 const CONFIRMED: Tag = "confirmed";
 
 /// The orders of the list.
-const SORTS: [Tx; 5] = [Tx::Code, Tx::Comune, Tx::Status, Tx::Free, Tx::Confirmed];
+const SORTS: [Tx; 6] = [Tx::Code, Tx::Comune, Tx::Status, Tx::Free, Tx::Confirmed, Tx::Distance];
+/// The distance's place among `SORTS`.
+const BY_DISTANCE: usize = 5;
 
 impl RecordUi for FamilyRecords {
     type Code = FamilyCode;
@@ -119,6 +150,11 @@ impl RecordUi for FamilyRecords {
     fn list(status: Option<usize>) -> Request {
         let status = status.and_then(|i| FamilyStatus::ALL.get(i).copied());
         Request::FamilyList { filter: FamilyFilter { status, ..FamilyFilter::default() } }
+    }
+
+    fn list_with(&self, status: Option<usize>) -> Request {
+        let status = status.and_then(|i| FamilyStatus::ALL.get(i).copied());
+        Request::FamilyList { filter: FamilyFilter { status, ..self.filter.clone() } }
     }
 
     fn get(code: FamilyCode) -> Request {
@@ -163,6 +199,8 @@ impl RecordUi for FamilyRecords {
             Some(Tx::Status) => shown.sort_by_key(|&i| (rows[i].profile.status.token(), rows[i].code)),
             Some(Tx::Free) => shown.sort_by_key(|&i| (std::cmp::Reverse(rows[i].free_places), rows[i].code)),
             Some(Tx::Confirmed) => shown.sort_by_key(|&i| (rows[i].profile.confirmed_on, rows[i].code)),
+            // As the core orders it: nearest first, no distance last, then by code.
+            Some(Tx::Distance) => shown.sort_by_key(|&i| (rows[i].distance_m.unwrap_or(u32::MAX), rows[i].code)),
             _ => shown.sort_by_key(|&i| rows[i].code),
         }
     }
@@ -172,34 +210,34 @@ impl RecordUi for FamilyRecords {
     }
 
     fn columns(lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>) {
-        let header = [Tx::Code, Tx::Comune, Tx::Status, Tx::Kinds, Tx::Ages, Tx::Free, Tx::Confirmed];
-        let widths = vec![
-            Constraint::Length(11),
-            Constraint::Fill(2),
-            Constraint::Length(if width >= 100 { 16 } else { 12 }),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Length(12),
-        ];
-        (header.iter().map(|t| t.get(lang)).collect(), widths)
+        columns(lang, width, false)
     }
 
-    fn cells(f: &FamilyView, lang: Lang, _width: u16, theme: Theme) -> Vec<Cell<'static>> {
-        let p = &f.profile;
-        let kinds: Vec<&str> = p.kinds.iter().map(|&k| kind_short(k, lang)).collect();
-        let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
-        let confirmed = if f.stale { format!("{confirmed} ⚠") } else { confirmed };
-        let free = f.free_places.map_or_else(|| p.max_children.to_string(), |n| format!("{n}/{}", p.max_children));
-        vec![
-            Cell::from(f.code.to_string()),
-            Cell::from(comune_label(&p.comune.to_string())),
-            Cell::from(p.status.label(lang)),
-            Cell::from(kinds.join(",")),
-            Cell::from(p.ages.describe(lang)),
-            Cell::from(free),
-            Cell::from(if f.stale { Line::styled(confirmed, theme.warning()) } else { Line::raw(confirmed) }),
-        ]
+    fn cells(f: &FamilyView, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>> {
+        cells(f, lang, width, theme, false)
+    }
+
+    fn columns_now(&self, lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>) {
+        columns(lang, width, self.filter.near.is_some())
+    }
+
+    fn cells_now(&self, f: &FamilyView, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>> {
+        cells(f, lang, width, theme, self.filter.near.is_some())
+    }
+
+    fn query_form(&self, lang: Lang) -> Option<Form> {
+        Some(query_form(&self.filter, lang))
+    }
+
+    fn take_query(&mut self, form: &Form) -> Result<Option<usize>, Vec<Problem>> {
+        let filter = query_of(form, &self.filter)?;
+        let order = (filter.sort == FamilySort::Distance).then_some(BY_DISTANCE);
+        self.filter = filter;
+        Ok(order)
+    }
+
+    fn query_summary(&self, lang: Lang) -> Option<String> {
+        query_summary(&self.filter, lang)
     }
 
     /// The family's card, with its free places under the title.
@@ -463,29 +501,166 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
     }
 }
 
-texts!(KindShort {
-    Residential => "RES", "RES";
-    Daytime => "DIU", "DAY";
-    Respite => "TL", "RSP";
-    Emergency => "PI", "EMG";
-    LightSupport => "LEG", "LGT";
-    ParentAndChild => "GB", "P+C";
-    YoungAdult => "NEO", "YA";
-});
+/// Kinds of placement in a few letters, for tables: the lists' own.
+pub use crate::present::lists::kind_short;
 
-/// A kind of placement in a few letters, for tables (the record says it whole).
-pub fn kind_short(kind: PlacementKind, lang: Lang) -> &'static str {
-    use PlacementKind::*;
-    let short = match kind {
-        Residential => KindShort::Residential,
-        Daytime => KindShort::Daytime,
-        Respite => KindShort::Respite,
-        Emergency => KindShort::Emergency,
-        LightSupport => KindShort::LightSupport,
-        ParentAndChild => KindShort::ParentAndChild,
-        YoungAdult => KindShort::YoungAdult,
+/// The table's header and widths; `near`: with the distance from the comune asked.
+/// Under 100 columns the status is short (⚠ on it, no date of confirmation)
+/// and the ages as typed, so that time slots and places fit at 80.
+fn columns(lang: Lang, width: u16, near: bool) -> (Vec<&'static str>, Vec<Constraint>) {
+    let wide = width >= 100;
+    let mut header = vec![Tx::Code.get(lang), Tx::Comune.get(lang)];
+    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    if near {
+        header.push(Tx::Km.get(lang));
+        widths.push(Constraint::Length(4));
+    }
+    header.extend([Tx::Status, Tx::Kinds, Tx::Ages, Tx::Slots, Tx::Free].map(|t| t.get(lang)));
+    widths.extend([
+        Constraint::Length(if wide { 16 } else { 8 }),
+        Constraint::Fill(1),
+        Constraint::Length(if wide { 12 } else { 6 }),
+        Constraint::Length(8),
+        Constraint::Length(5),
+    ]);
+    if wide {
+        header.push(Tx::Confirmed.get(lang));
+        widths.push(Constraint::Length(12));
+    }
+    (header, widths)
+}
+
+/// A family's row under `columns`.
+fn cells(f: &FamilyView, lang: Lang, width: u16, theme: Theme, near: bool) -> Vec<Cell<'static>> {
+    use crate::present::lists::{km, places, short_list, slot_short, status_short};
+    let wide = width >= 100;
+    let p = &f.profile;
+    let kinds: Vec<&str> = p.kinds.iter().map(|&k| kind_short(k, lang)).collect();
+    let slots: Vec<&str> = p.time_slots.iter().map(|&t| slot_short(t, lang)).collect();
+    let confirmed = p.confirmed_on.map(format_date).unwrap_or_else(|| "—".into());
+    let confirmed = if f.stale { format!("{confirmed} ⚠") } else { confirmed };
+    let mut row = vec![Cell::from(f.code.to_string()), Cell::from(comune_label(&p.comune.to_string()))];
+    if near {
+        row.push(Cell::from(f.distance_m.map_or_else(|| "—".into(), |m| km(m, lang))));
+    }
+    let status = match (wide, f.stale) {
+        (true, _) => Line::raw(p.status.label(lang)),
+        (false, true) => Line::styled(format!("{}⚠", status_short(p.status, lang)), theme.warning()),
+        (false, false) => Line::raw(status_short(p.status, lang)),
     };
-    short.get(lang)
+    row.extend([
+        Cell::from(status),
+        Cell::from(kinds.join(",")),
+        Cell::from(if wide { p.ages.describe(lang) } else { p.ages.to_input() }),
+        Cell::from(short_list(&slots, 8)),
+        Cell::from(places(f)),
+    ]);
+    if wide {
+        row.push(Cell::from(if f.stale { Line::styled(confirmed, theme.warning()) } else { Line::raw(confirmed) }));
+    }
+    row
+}
+
+/// The form of the filters, as set now (empty: none).
+fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
+    let years = f.age_months.filter(|m| *m >= 24).map(|m| u64::from(m / 12));
+    let months = f.age_months.filter(|m| *m < 24).map(u64::from);
+    let mut sexes = vec![Qtx::AnySex.get(lang).to_string()];
+    sexes.extend(Sex::ALL.iter().map(|s| s.label(lang).to_string()));
+    let sex = f.sex.and_then(|s| Sex::ALL.iter().position(|&x| x == s)).map_or(0, |i| i + 1);
+    let orders = vec![Qtx::ByCode.get(lang).to_string(), Qtx::ByDistance.get(lang).to_string()];
+    let fields = vec![
+        Input::number(Field::Ages, lang, years).labelled(Qtx::AgeYears.get(lang)),
+        Input::number(Field::Ages, lang, months).labelled(Qtx::AgeMonths.get(lang)),
+        Input::choice(Field::Sex, lang, sexes, sex).labelled(Qtx::Sex.get(lang)),
+        Input::multi(
+            Field::TimeSlots,
+            lang,
+            options!(TimeSlot, lang),
+            TimeSlot::ALL.iter().map(|t| f.time_slots.contains(t)).collect(),
+        )
+        .labelled(Qtx::Slots.get(lang)),
+        Input::number(Field::MaxChildren, lang, f.min_free.map(u64::from)).labelled(Qtx::Free.get(lang)),
+        Input::comune(Field::ProfileComune, lang, f.near.map(|n| n.comune)).labelled(Qtx::Near.get(lang)),
+        Input::number(Field::MaxDistance, lang, f.near.and_then(|n| n.km).map(u64::from)).labelled(Qtx::Km.get(lang)),
+        Input::choice(Field::Status, lang, orders, usize::from(f.sort == FamilySort::Distance))
+            .labelled(Qtx::Order.get(lang)),
+        Input::text(Field::DistrictName, lang, f.district.as_deref().unwrap_or("")).labelled(Qtx::District.get(lang)),
+        Input::text(Field::Ambits, lang, f.ambit.as_deref().unwrap_or("")).labelled(Qtx::Ambit.get(lang)),
+    ];
+    Form::new(Qtx::Title.get(lang).to_string(), fields)
+}
+
+/// The filters the form says, on `before` (its status, kind and the rest
+/// the form does not show are kept); a radius or a distance order with no
+/// comune is refused on the comune's field.
+fn query_of(form: &Form, before: &FamilyFilter) -> Result<FamilyFilter, Vec<Problem>> {
+    let number = |field: Field, n: usize| form.nth(field, n).and_then(Input::as_number);
+    let text = |field: Field| form.field(field).map(|f| f.as_text().to_string()).filter(|t| !t.is_empty());
+    let years = number(Field::Ages, 0).map(|y| y.saturating_mul(12));
+    let months = number(Field::Ages, 1);
+    let sex = form.field(Field::Sex).map_or(0, Input::as_index);
+    let comune = form.field(Field::ProfileComune).and_then(Input::as_comune);
+    let km = number(Field::MaxDistance, 0).map(|k| k.min(u64::from(u16::MAX)) as u16);
+    let sort =
+        if form.field(Field::Status).map_or(0, Input::as_index) == 1 { FamilySort::Distance } else { FamilySort::Code };
+    if comune.is_none() && (km.is_some() || sort == FamilySort::Distance) {
+        let condition = if km.is_some() { "km" } else { "sort=distance" };
+        return Err(vec![Problem {
+            field: Field::ProfileComune.into(),
+            reason: Reason::RequiredWhen { condition: condition.into() },
+        }]);
+    }
+    Ok(FamilyFilter {
+        age_months: months.or(years).map(|m| m.min(u64::from(u32::MAX)) as u32),
+        sex: sex.checked_sub(1).and_then(|i| Sex::ALL.get(i).copied()),
+        time_slots: form
+            .field(Field::TimeSlots)
+            .map(Input::as_set)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| TimeSlot::ALL[i])
+            .collect(),
+        min_free: number(Field::MaxChildren, 0).filter(|n| *n > 0).map(|n| n.min(255) as u8),
+        near: comune.map(|comune| Near { comune, km }),
+        district: text(Field::DistrictName),
+        ambit: text(Field::Ambits),
+        sort,
+        limit: None,
+        after: None,
+        ..before.clone()
+    })
+}
+
+/// The filters set, in a few words for the list's title: "6 anni · M · weekend · ≥1 posti · ≤5 km da Dalmine".
+fn query_summary(f: &FamilyFilter, lang: Lang) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(m) = f.age_months {
+        let (word, n) = if m < 24 { (Qtx::Months, m) } else { (Qtx::Years, m / 12) };
+        parts.push(word.fill(lang, &[("n", &n)]));
+    }
+    if let Some(sex) = f.sex {
+        parts.push(sex.label(lang).to_string());
+    }
+    if !f.time_slots.is_empty() {
+        parts.push(f.time_slots.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(n) = f.min_free {
+        parts.push(Qtx::Free1.fill(lang, &[("n", &n)]));
+    }
+    if let Some(near) = f.near {
+        let comune = crate::present::lists::comune_name(near.comune);
+        parts.push(match near.km {
+            Some(km) => Qtx::Within.fill(lang, &[("km", &km), ("comune", &comune)]),
+            None => Qtx::From.fill(lang, &[("comune", &comune)]),
+        });
+    }
+    parts.extend(f.district.iter().cloned());
+    parts.extend(f.ambit.iter().cloned());
+    if f.sort == FamilySort::Distance {
+        parts.push(Qtx::Nearest.get(lang).to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// What the `f` filter looks in: code, comune, service, kinds (and status), folded.

@@ -8,6 +8,7 @@ use ratatui::widgets::Cell;
 
 use crate::api::{Page, Principal, Reply, Request};
 use crate::i18n::Lang;
+use crate::model::Problem;
 use crate::present::Doc;
 use crate::tui::keys::Binding;
 use crate::tui::screens::{Ctx, Outcome, ScreenId, Tag, View};
@@ -71,6 +72,11 @@ pub trait RecordUi {
 
     /// The first page of the list, with the status filter (an index of `statuses`).
     fn list(status: Option<usize>) -> Request;
+    /// The first page of the list with the status filter and the kind's
+    /// own filters (`query_form`); none of its own: `list`.
+    fn list_with(&self, status: Option<usize>) -> Request {
+        Self::list(status)
+    }
     fn get(code: Self::Code) -> Request;
     /// A record asked again for its list row only (a change heard while the
     /// list is shown): by default the same as `get`; a need's asks for its
@@ -102,6 +108,30 @@ pub trait RecordUi {
     /// The table's header and column widths for a list `width` wide.
     fn columns(lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>);
     fn cells(record: &Self::Record, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>>;
+    /// `columns` as the kind's own filters make them (a distance column when near a comune).
+    fn columns_now(&self, lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>) {
+        Self::columns(lang, width)
+    }
+    /// `cells` under `columns_now`.
+    fn cells_now(&self, record: &Self::Record, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>> {
+        Self::cells(record, lang, width, theme)
+    }
+
+    /// The form of the filters the core applies to the list (`F`), as set
+    /// now; none: the kind has no such filters.
+    fn query_form(&self, _lang: Lang) -> Option<Form> {
+        None
+    }
+    /// The filters' form submitted: taken as the list's filters, or the
+    /// problems to show next to its fields. `Some(order)`: the core now
+    /// gives the list in that order (an index of `sorts`), shown as such.
+    fn take_query(&mut self, _form: &Form) -> Result<Option<usize>, Vec<Problem>> {
+        Ok(None)
+    }
+    /// The kind's filters in a few words, beside the list's title; none: none set.
+    fn query_summary(&self, _lang: Lang) -> Option<String> {
+        None
+    }
 
     /// The record's card.
     fn document(&self, record: &Self::Record, lang: Lang) -> Doc;

@@ -15,7 +15,7 @@ pub use kind::{Own, OwnKeys, RecordUi};
 
 use std::collections::{BTreeSet, VecDeque};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -29,7 +29,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Key, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::doc;
-use crate::tui::widgets::form::{assignment_fields, EditStep, Editor, Fx};
+use crate::tui::widgets::form::{assignment_fields, EditStep, Editor, Form, Fx, Step};
 use crate::tui::widgets::list::{edit_line, loading_more, near_end, scrolled, LineKey, Pointer, Selection, TableView};
 
 texts!(Rx {
@@ -39,6 +39,7 @@ texts!(Rx {
     StatusFilter => "stato", "status";
     EnterOpens => "Invio lo apre", "Enter opens it";
     StillSaving => "salvataggio in corso: attendere la risposta", "saving: wait for the answer";
+    Filters => "filtri", "filters";
 });
 
 /// Why the screen asked (a kind's own tags are other words).
@@ -59,6 +60,7 @@ enum Act<A> {
     Filter,
     Status,
     Sort,
+    Query,
     New,
     Edit,
     Reload,
@@ -70,6 +72,7 @@ const ESC: &[Key] = &[code(KeyCode::Esc)];
 const F: &[Key] = &[plain('f')];
 const S: &[Key] = &[plain('s')];
 const O: &[Key] = &[plain('o')];
+const QUERY: &[Key] = &[plain('F')];
 const N: &[Key] = &[plain('n')];
 const E: &[Key] = &[plain('e')];
 const R: &[Key] = &[plain('r')];
@@ -95,6 +98,8 @@ enum Mode<R> {
         record: Box<R>,
         scroll: u16,
     },
+    /// The filters the core applies (`F`): applied with the form's save key.
+    Query(Box<Form>),
     /// A new record or a change: kept while the operator is elsewhere.
     Form {
         editor: Box<Editor>,
@@ -153,6 +158,9 @@ pub struct RecordScreen<K: RecordUi> {
     /// A record just created, named on the status line: the next Enter
     /// opens it (any other key forgets it).
     created: Option<K::Code>,
+    /// The filters' form last applied, while its list is on the way: a
+    /// refusal of the core opens it again with the problems by their fields.
+    query_sent: Option<Box<Form>>,
 }
 
 impl<K: RecordUi + Default> RecordScreen<K> {
@@ -195,6 +203,7 @@ impl<K: RecordUi> RecordScreen<K> {
             own: None,
             changing: Vec::new(),
             created: None,
+            query_sent: None,
         }
     }
 
@@ -213,7 +222,7 @@ impl<K: RecordUi> RecordScreen<K> {
         match &self.mode {
             Mode::Detail { record, .. } => Some(record),
             Mode::List => self.selected(),
-            Mode::Form { .. } => None,
+            Mode::Form { .. } | Mode::Query(_) => None,
         }
     }
 
@@ -226,13 +235,13 @@ impl<K: RecordUi> RecordScreen<K> {
     fn load(&mut self, ctx: &mut Ctx) {
         self.stale = false;
         self.changed_rows.clear();
-        ctx.latest(LIST, K::list(self.status));
+        ctx.latest(LIST, self.kind.list_with(self.status));
     }
 
     /// Asks for the next page, after the rows loaded.
     fn next_page(&mut self, ctx: &mut Ctx) {
         let Some(after) = self.more.clone() else { return };
-        ctx.latest(PAGE, K::list(self.status).page_after(Some(after)));
+        ctx.latest(PAGE, self.kind.list_with(self.status).page_after(Some(after)));
     }
 
     /// A page came: the first replaces the rows, a next one extends them.
@@ -265,6 +274,12 @@ impl<K: RecordUi> RecordScreen<K> {
     /// its code comes before the next page (later ones come with their page).
     fn within_loaded(&self, code: K::Code) -> bool {
         self.more.is_none() || self.rows.iter().any(|r| K::code(r) >= code)
+    }
+
+    /// The kind's own filters are set: which records the list keeps, and
+    /// what its rows show of them (a distance), only the list's answer says.
+    fn filtered(&self) -> bool {
+        self.kind.query_summary(crate::i18n::Lang::It).is_some()
     }
 
     fn selected(&self) -> Option<&K::Record> {
@@ -326,6 +341,9 @@ impl<K: RecordUi> RecordScreen<K> {
             if K::sorts(crate::i18n::Lang::It).len() > 1 {
                 v.push(bind(O, "o", label!(T::Sort), Act::Sort, true));
             }
+            if self.kind.query_form(crate::i18n::Lang::It).is_some() {
+                v.push(bind(QUERY, "F", |l| Rx::Filters.get(l), Act::Query, true));
+            }
         }
         v.extend(own(own_keys.before_edit));
         if !detail {
@@ -346,9 +364,15 @@ impl<K: RecordUi> RecordScreen<K> {
             }
             Act::Back => {
                 self.mode = Mode::List;
-                // Rows changed while the record was shown are asked again now.
-                for code in std::mem::take(&mut self.changed_rows) {
-                    self.refresh_one(code, ctx);
+                // Rows changed while the record was shown are asked again now
+                // (a list filtered by the core: the list, which alone knows what it keeps).
+                let changed = std::mem::take(&mut self.changed_rows);
+                if !self.filtered() {
+                    for code in changed {
+                        self.refresh_one(code, ctx);
+                    }
+                } else if !changed.is_empty() {
+                    self.load(ctx);
                 }
             }
             Act::Filter => self.editing_filter = true,
@@ -365,6 +389,12 @@ impl<K: RecordUi> RecordScreen<K> {
                 self.sort = (self.sort + 1) % K::sorts(ctx.view.lang).len().max(1);
                 let keep = self.selected().map(K::code);
                 self.arrange(keep);
+            }
+            Act::Query => {
+                if let Some(form) = self.kind.query_form(ctx.view.lang) {
+                    *ctx.notice = None;
+                    self.mode = Mode::Query(Box::new(form));
+                }
             }
             Act::New if !self.may_create => {
                 ctx.error(format!("n ({}): {}", T::New.get(ctx.view.lang), T::NotForRole.get(ctx.view.lang)));
@@ -385,13 +415,13 @@ impl<K: RecordUi> RecordScreen<K> {
                     self.open_record(code, ctx);
                 }
                 Mode::List => self.load(ctx),
-                Mode::Form { .. } => {}
+                Mode::Form { .. } | Mode::Query(_) => {}
             },
             Act::Own(a) => {
                 let on = match &self.mode {
                     Mode::Detail { record, .. } => Some(record.as_ref()),
                     Mode::List => self.shown.get(self.sel.selected).map(|&i| &self.rows[i]),
-                    Mode::Form { .. } => None,
+                    Mode::Form { .. } | Mode::Query(_) => None,
                 };
                 let step = self.kind.act(a, on, ctx);
                 return self.follow(step, ctx);
@@ -423,6 +453,34 @@ impl<K: RecordUi> RecordScreen<K> {
             }
         }
         Outcome::Done
+    }
+
+    /// The filters' form applied: the list asked again with them, from its
+    /// first record; what the kind refuses stays in the form, by its field.
+    fn apply_query(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Mode::Query(form) = &mut self.mode else { return };
+        let bad = form.check_all(lang, ctx.view.today);
+        if !bad.is_empty() {
+            ctx.error(format!("{} {}", Fx::ToFix.get(lang), bad.join(", ")));
+            return;
+        }
+        match self.kind.take_query(form) {
+            Ok(order) => {
+                if let Some(order) = order {
+                    self.sort = order;
+                }
+                let Mode::Query(form) = std::mem::replace(&mut self.mode, Mode::List) else { return };
+                self.query_sent = Some(form);
+                self.sel = Selection { height: self.sel.height, ..Selection::default() };
+                self.load(ctx);
+            }
+            Err(problems) => {
+                form.set_problems(&problems, lang);
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+            }
+        }
     }
 
     /// A form opens: what the status line said (a refusal, "Salvato: …")
@@ -615,6 +673,20 @@ impl<K: RecordUi> RecordScreen<K> {
 
     /// A key, in the form, the filter, the list or the card.
     fn take_key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Mode::Query(form) = &mut self.mode {
+            return match form.key(ev, ctx.view.lang, ctx.view.today) {
+                Step::Stay => Outcome::Done,
+                Step::Ignored => Outcome::Ignored,
+                Step::Save => {
+                    self.apply_query(ctx);
+                    Outcome::Done
+                }
+                Step::Cancel => {
+                    self.mode = Mode::List;
+                    Outcome::Done
+                }
+            };
+        }
         if let Mode::Form { editor, .. } = &mut self.mode {
             return match editor.key(ev, ctx.view.lang, ctx.view.today) {
                 EditStep::Stay => {
@@ -687,7 +759,7 @@ impl<K: RecordUi> RecordScreen<K> {
         match &self.mode {
             Mode::Detail { record, scroll } => self.draw_card(frame, area, view, record, *scroll),
             Mode::List => self.draw_list(frame, area, view),
-            Mode::Form { .. } => {}
+            Mode::Form { .. } | Mode::Query(_) => {}
         }
     }
 
@@ -745,16 +817,21 @@ impl<K: RecordUi> RecordScreen<K> {
             spans.push(Span::styled("█", theme.key()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        let (header, widths) = K::columns(lang, list.width);
+        let (header, widths) = self.kind.columns_now(lang, list.width);
+        let title = match self.kind.query_summary(lang) {
+            Some(summary) => format!("{} · {summary}", K::title(lang)),
+            None => K::title(lang).to_string(),
+        };
         let table = TableView {
-            title: K::title(lang).to_string(),
+            title,
             header,
             widths,
             len: self.shown.len(),
             focused: true,
             empty: if self.loaded { K::empty(lang) } else { T::Loading.get(lang) },
         };
-        table.render(frame, list, &self.sel, theme, |i| K::cells(&self.rows[self.shown[i]], lang, list.width, theme));
+        let cells = |i: usize| self.kind.cells_now(&self.rows[self.shown[i]], lang, list.width, theme);
+        table.render(frame, list, &self.sel, theme, cells);
         if self.more.is_some() {
             loading_more(frame, list, theme, T::LoadingMore.get(lang));
         }
@@ -769,6 +846,7 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
     fn hints(&self) -> Vec<Hint> {
         match &self.mode {
             Mode::Form { editor, .. } => editor.hints(),
+            Mode::Query(_) => Form::hints(),
             Mode::List => {
                 let mut h = keys::nav_hints();
                 h.extend(self.bindings().iter().filter(|b| self.legal(b.action)).map(Binding::hint));
@@ -826,7 +904,10 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             };
             let step = self.kind.answer(tag, result, ctx);
             if let Some((code, revision)) = saved {
-                if !self.shows_revision(code, revision) {
+                let card = matches!(&self.mode, Mode::Detail { record, .. } if K::code(record) == code);
+                if self.filtered() && !card && !self.shows_revision(code, revision) {
+                    self.load(ctx);
+                } else if !self.shows_revision(code, revision) {
                     self.refresh_one(code, ctx);
                 }
             }
@@ -846,6 +927,19 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
         if ![LIST, PAGE, RECORD, EDIT, CONFLICT, NAMES].contains(&tag) {
             let step = self.kind.answer(tag, result, ctx);
             return self.follow(step, ctx);
+        }
+        if tag == LIST {
+            if let (Some(mut form), Err(CallError::Bank(BankError::Invalid(problems)))) =
+                (self.query_sent.take(), &result)
+            {
+                // The core refused the filters (a presidio it does not know): back to their form.
+                let lang = ctx.view.lang;
+                form.set_problems(problems, lang);
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+                self.mode = Mode::Query(form);
+                return Outcome::Done;
+            }
         }
         let Some(reply) = ctx.ok(result) else { return Outcome::Done };
         match tag {
@@ -893,6 +987,13 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             self.arrange(keep);
             return Outcome::Done;
         }
+        if let Mode::Query(form) = &mut self.mode {
+            return if form.focused_is_typed() && form.paste(text, ctx.view.lang) {
+                Outcome::Done
+            } else {
+                Outcome::Ignored
+            };
+        }
         let Mode::Form { editor, .. } = &mut self.mode else { return Outcome::Ignored };
         if !editor.paste(text, ctx.view.lang) {
             return Outcome::Ignored;
@@ -902,6 +1003,18 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if let Mode::Query(form) = &mut self.mode {
+            let (lang, today) = (ctx.view.lang, ctx.view.today);
+            let done = match ev.kind {
+                MouseEventKind::Down(MouseButton::Left) => form.click(ev.column, ev.row, lang, today),
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                    form.wheel(ev.kind == MouseEventKind::ScrollDown, lang, today);
+                    true
+                }
+                _ => false,
+            };
+            return if done { Outcome::Done } else { Outcome::Ignored };
+        }
         if let Mode::Form { editor, .. } = &mut self.mode {
             return if editor.mouse(ev, ctx.view.lang, ctx.view.today) { Outcome::Done } else { Outcome::Ignored };
         }
@@ -932,6 +1045,18 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             return;
         }
         let in_list = self.rows.iter().any(|r| K::code(r) == code) || self.within_loaded(code);
+        if self.filtered() {
+            // Whether it is still kept, or now is: the list is asked again (a short one, being filtered).
+            match &self.mode {
+                Mode::Detail { record, .. } if K::code(record) == code => self.refresh_one(code, ctx),
+                Mode::List => return self.load(ctx),
+                _ => {}
+            }
+            if !self.changed_rows.contains(&code) {
+                self.changed_rows.push(code);
+            }
+            return;
+        }
         match &self.mode {
             Mode::Detail { record, .. } if K::code(record) == code => self.refresh_one(code, ctx),
             Mode::List if in_list => self.refresh_one(code, ctx),
@@ -954,6 +1079,7 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
     fn captures_text(&self) -> bool {
         match &self.mode {
             Mode::Form { editor, .. } => editor.captures_text(),
+            Mode::Query(form) => form.focused_is_typed(),
             _ => self.editing_filter,
         }
     }
@@ -982,11 +1108,17 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
         if let Mode::Form { editor, .. } = &mut self.mode {
             editor.place(area, view.lang);
         }
+        if let Mode::Query(form) = &mut self.mode {
+            form.place(area, 0, view.lang);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         if let Mode::Form { editor, .. } = &self.mode {
             return editor.render(frame, area, view);
+        }
+        if let Mode::Query(form) = &self.mode {
+            return form.render(frame, area, view, Vec::new());
         }
         self.draw(frame, area, view);
     }
