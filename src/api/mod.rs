@@ -30,7 +30,7 @@ pub use found::{Hit, HitKind, SearchResult};
 pub use offline::{FolderFound, FolderProblem, OpenFailure, RestoreFailure, ServeFailure};
 pub use page::{Cursor, Page};
 pub use principal::Principal;
-pub use profile::{ChildProfile, ProfileChild, ProfileRanking, Within};
+pub use profile::{kind_from_slots, ChildProfile, ProfileChild, ProfileRanking, Within};
 pub use ranking::{Candidate, FamilyRanking, Fit, NeedCandidate, NeedRanking, Verdict};
 pub use reply::{BankInfo, ImportSummary, Imported, Reply, Response, Revised, Saved};
 pub use request::Request;

@@ -59,3 +59,17 @@ pub struct ProfileRanking {
     pub candidates_total: u32,
     pub candidates: Vec<Candidate>,
 }
+
+/// The kind a phone call means when it names only times: weekends and
+/// holidays are tempo libero, weekdays and afternoons day care (the CLI's
+/// `available` without `--kind`, and the interface's "from the times").
+pub fn kind_from_slots(slots: &BTreeSet<TimeSlot>) -> PlacementKind {
+    use TimeSlot::*;
+    if !slots.is_empty() && slots.iter().all(|s| matches!(s, Weekends | Holidays)) {
+        PlacementKind::Respite
+    } else if !slots.is_empty() && slots.iter().all(|s| matches!(s, Weekdays | Afternoons)) {
+        PlacementKind::Daytime
+    } else {
+        PlacementKind::Residential
+    }
+}

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use crate::matching::FamilyFacts;
+use crate::matching::{mask_of, offered_slots, FamilyFacts};
 use crate::model::comune::{distance_km, normalize};
 use crate::model::*;
 use crate::store::TreeId;
@@ -39,7 +39,14 @@ impl<'f> FamilyQuery<'f> {
 
     /// Whether the matching facts answer every filter (else the records are read).
     pub(super) fn facts_suffice(&self) -> bool {
-        self.filter.referent.is_none() && self.filter.time_slots.is_empty()
+        self.filter.referent.is_none()
+    }
+
+    /// Every time slot asked is offered, as matching reads a family's
+    /// slots (full time covers all but on call).
+    fn offers(&self, named: u16) -> bool {
+        let asked = mask_of(self.filter.time_slots.iter().copied());
+        offered_slots(named) & asked == asked
     }
 
     /// Metres from the comune asked near to `comune`, when both are placed on the map.
@@ -68,7 +75,7 @@ impl<'f> FamilyQuery<'f> {
         }
     }
 
-    /// Every filter but the referent and the time slots, on the matching facts.
+    /// Every filter but the referent, on the matching facts.
     pub(super) fn keeps_facts(&self, x: &FamilyFacts, today: Date, stale_after: u32) -> bool {
         let f = self.filter;
         let kind = f.kind.map(|k| crate::matching::mask_of([k]));
@@ -77,6 +84,7 @@ impl<'f> FamilyQuery<'f> {
             && kind.is_none_or(|m| x.kinds & m != 0)
             && f.service.is_none_or(|s| x.service == s)
             && f.comune.is_none_or(|c| x.comune == c)
+            && self.offers(x.time_slots)
             && self.keeps_profile(x.comune, x.ages, x.sex_preference, Some(x.free_places()))
     }
 
@@ -90,7 +98,7 @@ impl<'f> FamilyQuery<'f> {
             && f.comune.is_none_or(|c| p.comune == c)
             && f.referent.as_ref().is_none_or(|r| &x.referent == r)
             && f.stale.is_none_or(|s| p.is_stale(today, stale_after) == s)
-            && f.time_slots.is_subset(&p.time_slots)
+            && self.offers(mask_of(p.time_slots.iter().copied()))
             && self.keeps_profile(p.comune, p.ages, p.sex_preference, free)
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use clap::Args;
 
-use crate::api::{ChildProfile, ProfileChild, Reply, Request, Within};
+use crate::api::{kind_from_slots, ChildProfile, ProfileChild, Reply, Request, Within};
 use crate::i18n::catalogue;
 use crate::model::*;
 use crate::present;
@@ -72,19 +72,6 @@ fn parse_age(input: &str) -> Option<u32> {
     match s.strip_suffix('m') {
         Some(months) => months.trim().parse().ok(),
         None => s.parse::<u32>().ok().and_then(|years| years.checked_mul(12)),
-    }
-}
-
-/// The kind a phone call means when it names only times: weekends and
-/// holidays are tempo libero, weekdays and afternoons day care.
-fn kind_from_slots(slots: &BTreeSet<TimeSlot>) -> PlacementKind {
-    use TimeSlot::*;
-    if !slots.is_empty() && slots.iter().all(|s| matches!(s, Weekends | Holidays)) {
-        PlacementKind::Respite
-    } else if !slots.is_empty() && slots.iter().all(|s| matches!(s, Weekdays | Afternoons)) {
-        PlacementKind::Daytime
-    } else {
-        PlacementKind::Residential
     }
 }
 

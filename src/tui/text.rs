@@ -84,6 +84,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::widgets::placement_forms::Sx::CATALOGUE,
     super::screens::families::Ftx::CATALOGUE,
     super::screens::families::Qtx::CATALOGUE,
+    super::screens::profile::Ptx::CATALOGUE,
     super::screens::needs::Tx::CATALOGUE,
     super::screens::needs::Ftx::CATALOGUE,
     super::screens::record::Rx::CATALOGUE,

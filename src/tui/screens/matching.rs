@@ -1,5 +1,6 @@
 //! Abbinamento: the candidate families of a need (or the needs a family
-//! could take), best first, beside the explanation of the highlighted one;
+//! could take, or the families for a profile typed in place of a need: the
+//! phone call), best first, beside the explanation of the highlighted one;
 //! "why not this family?", and a proposal in two keys.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
@@ -10,7 +11,9 @@ use ratatui::Frame;
 
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::access::{denial, Denial, Operation, Subject};
-use crate::api::{CriterionKind, Event, FamilyRanking, NeedRanking, Principal, Reply, Request};
+use crate::api::{
+    BankError, Candidate, CriterionKind, Event, FamilyRanking, NeedRanking, Principal, ProfileRanking, Reply, Request,
+};
 use crate::i18n::{comune_label, Lang};
 use crate::model::age::describe_age;
 use crate::model::{FamilyCode, NeedCode};
@@ -20,6 +23,7 @@ use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
 use crate::tui::source::CallError;
 use crate::tui::text::{texts, T};
 use crate::tui::widgets::doc;
+use crate::tui::widgets::form::{Form, Fx, Step as FormStep};
 use crate::tui::widgets::list::{scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::prompt::{Prompt, Step};
 
@@ -49,6 +53,8 @@ texts!(Tx {
     Empty1 => "Nessuna richiesta o famiglia scelta.", "No need or family chosen yet.";
     Empty2 => "Da Richieste o Famiglie premi m sulla riga scelta,", "From Needs or Families press m on the chosen row,";
     Empty3 => "oppure premi c e scrivi un codice (R-… o F-…).", "or press c and type a code (R-… or F-…).";
+    Empty4 => "Per una telefonata, senza registrare il minore: a e il suo profilo.", "For a phone call, without recording the child: a and its profile.";
+    ByProfile => "per profilo", "by profile";
     NoCandidate => "Nessuna candidata.", "No candidates.";
     ProposeNotYourService => "per questa richiesta propone il servizio del minore, non il tuo",
         "for this need the child's service proposes, not yours";
@@ -70,6 +76,7 @@ enum Act {
     /// Marks the highlighted family (pronto intervento: several proposed at once).
     Mark,
     EnterCode,
+    Profile,
     Back,
     Reload,
 }
@@ -90,16 +97,20 @@ const KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('p')], shown: "p", label: |l| Tx::Propose.get(l), action: Act::Propose, bar: true },
     Binding { keys: &[plain(' ')], shown: "Space", label: |l| Tx::Mark.get(l), action: Act::Mark, bar: true },
     Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true },
+    Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ByProfile.get(l), action: Act::Profile, bar: true },
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: false },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
-const EMPTY_KEYS: &[Binding<Act>] =
-    &[Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true }];
+const EMPTY_KEYS: &[Binding<Act>] = &[
+    Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true },
+    Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ByProfile.get(l), action: Act::Profile, bar: true },
+];
 
 enum Ranking {
     Need(Box<NeedRanking>),
     Family(Box<FamilyRanking>),
+    Profile(Box<ProfileRanking>),
 }
 
 /// What the open prompt asks for.
@@ -147,6 +158,13 @@ pub struct Matching {
     /// The proposals sent together, in the order sent (replies come in that
     /// order), each with what came back: its code, or why it was refused.
     sent_marked: Vec<(FamilyCode, Option<Result<String, String>>)>,
+    /// The profile's form, open (`a`): keys go to it.
+    form: Option<Box<Form>>,
+    /// The profile form as last sent: `a` opens it again as typed, and a
+    /// refusal of the core brings it back with the problems by their fields.
+    profile_sent: Option<Box<Form>>,
+    /// The ranking asked for is a profile's.
+    asking_profile: bool,
 }
 
 /// Why the screen asked.
@@ -179,6 +197,9 @@ impl Matching {
             who: None,
             marked: Vec::new(),
             sent_marked: Vec::new(),
+            form: None,
+            profile_sent: None,
+            asking_profile: false,
         }
     }
 
@@ -186,6 +207,7 @@ impl Matching {
         match &self.ranking {
             Some(Ranking::Need(r)) => r.candidates.len(),
             Some(Ranking::Family(r)) => r.needs.len(),
+            Some(Ranking::Profile(r)) => r.candidates.len(),
             None => 0,
         }
     }
@@ -218,6 +240,7 @@ impl Matching {
         match &self.ranking {
             Some(Ranking::Need(r)) => r.candidates.get(self.sel.selected).map(|c| c.family.code.to_string()),
             Some(Ranking::Family(r)) => r.needs.get(self.sel.selected).map(|c| c.need.code.to_string()),
+            Some(Ranking::Profile(r)) => r.candidates.get(self.sel.selected).map(|c| c.family.code.to_string()),
             None => None,
         }
     }
@@ -238,6 +261,7 @@ impl Matching {
         let same = match (&reply, &self.ranking) {
             (Reply::NeedMatches(r), Some(Ranking::Need(old))) => r.need.code == old.need.code,
             (Reply::FamilyMatches(r), Some(Ranking::Family(old))) => r.family.code == old.family.code,
+            (Reply::ProfileMatches(r), Some(Ranking::Profile(old))) => r.profile == old.profile,
             _ => false,
         };
         match reply {
@@ -247,6 +271,10 @@ impl Matching {
             }
             Reply::FamilyMatches(r) => {
                 self.ranking = Some(Ranking::Family(r));
+                self.why_not = None;
+            }
+            Reply::ProfileMatches(r) => {
+                self.ranking = Some(Ranking::Profile(r));
                 self.why_not = None;
             }
             _ => return,
@@ -295,7 +323,32 @@ impl Matching {
                 let family = r.family.code;
                 self.load_family(family, ctx);
             }
+            Some(Ranking::Profile(r)) => {
+                let profile = r.profile.clone();
+                ctx.latest(RANKING, Request::Available { profile, limit: LIMIT });
+            }
             None => {}
+        }
+    }
+
+    /// The profile's form submitted: its candidates asked for, or what
+    /// cannot be read said by its field.
+    fn submit_profile(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.view.lang;
+        let Some(form) = &mut self.form else { return };
+        let mut bad = form.check_all(lang, ctx.view.today);
+        let profile = super::profile::profile_of(form, lang);
+        bad.extend(form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.label.clone()));
+        bad.dedup();
+        match profile {
+            Some(profile) if bad.is_empty() => {
+                self.profile_sent = self.form.take();
+                self.asking_profile = true;
+                self.reloading = false;
+                self.focus = Focus::List;
+                ctx.latest(RANKING, Request::Available { profile, limit: LIMIT });
+            }
+            _ => ctx.error(format!("{} {}", Fx::ToFix.get(lang), bad.join(", "))),
         }
     }
 
@@ -351,6 +404,11 @@ impl Matching {
             },
             Act::Mark => self.toggle_mark(ctx),
             Act::EnterCode => self.prompt = Some((Ask::Code, Prompt::new(Tx::AskCode.get(lang), ""))),
+            Act::Profile => {
+                *ctx.notice = None;
+                let form = self.profile_sent.clone().unwrap_or_else(|| Box::new(super::profile::form(lang)));
+                self.form = Some(form);
+            }
             Act::Back => self.why_not = None,
             Act::Reload => self.reload_current(ctx),
         }
@@ -476,6 +534,20 @@ impl Matching {
                 }
                 doc.extend(summary(r.considered, r.candidates_total, r.needs.len(), &r.excluded, Side::Needs, lang));
             }
+            Some(Ranking::Profile(r)) => {
+                if let Some(c) = r.candidates.get(self.sel.selected) {
+                    doc.extend(present::family_candidate(c, lang));
+                    doc.blank();
+                }
+                doc.extend(summary(
+                    r.considered,
+                    r.candidates_total,
+                    r.candidates.len(),
+                    &r.excluded,
+                    Side::Families,
+                    lang,
+                ));
+            }
             None => {}
         }
         doc
@@ -489,6 +561,7 @@ impl Matching {
             Line::raw(""),
             Line::raw(Tx::Empty2.get(lang)),
             Line::raw(Tx::Empty3.get(lang)),
+            Line::raw(Tx::Empty4.get(lang)),
         ];
         let block = Block::default()
             .borders(Borders::ALL)
@@ -506,6 +579,9 @@ impl Screen for Matching {
     }
 
     fn hints(&self) -> Vec<Hint> {
+        if self.form.is_some() {
+            return Form::hints();
+        }
         if self.prompt.is_some() {
             return Prompt::hints();
         }
@@ -540,6 +616,17 @@ impl Screen for Matching {
         if tag == PROPOSE_MARKED {
             self.marked_replied(result, ctx);
             return Outcome::Done;
+        }
+        if tag == RANKING && std::mem::take(&mut self.asking_profile) {
+            if let (Err(CallError::Bank(BankError::Invalid(problems))), Some(sent)) = (&result, &self.profile_sent) {
+                // The core refused the profile: its form again, the problems by their fields.
+                let mut form = sent.clone();
+                form.set_problems(problems, lang);
+                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+                self.form = Some(form);
+                return Outcome::Done;
+            }
         }
         if tag == RANKING && std::mem::take(&mut self.reloading) && closed(&result) {
             // The need shown was placed or withdrawn meanwhile: nothing to rank
@@ -579,6 +666,20 @@ impl Screen for Matching {
     }
 
     fn key(&mut self, ev: &KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(form) = &mut self.form {
+            return match form.key(ev, ctx.view.lang, ctx.view.today) {
+                FormStep::Stay => Outcome::Done,
+                FormStep::Ignored => Outcome::Ignored,
+                FormStep::Save => {
+                    self.submit_profile(ctx);
+                    Outcome::Done
+                }
+                FormStep::Cancel => {
+                    self.form = None;
+                    Outcome::Done
+                }
+            };
+        }
         if self.prompt.is_none() {
             if let Some(created) = self.created.take() {
                 if ev.code == KeyCode::Enter {
@@ -615,7 +716,11 @@ impl Screen for Matching {
     }
 
     /// A paste reaches the open prompt (a cut is said there).
-    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Outcome {
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
+        if let Some(form) = &mut self.form {
+            let taken = form.focused_is_typed() && form.paste(text, ctx.view.lang);
+            return if taken { Outcome::Done } else { Outcome::Ignored };
+        }
         match &mut self.prompt {
             Some((_, prompt)) => {
                 prompt.paste(text);
@@ -626,6 +731,19 @@ impl Screen for Matching {
     }
 
     fn mouse(&mut self, ev: &MouseEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some(form) = &mut self.form {
+            use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+            let (lang, today) = (ctx.view.lang, ctx.view.today);
+            let done = match ev.kind {
+                MouseEventKind::Down(MouseButton::Left) => form.click(ev.column, ev.row, lang, today),
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                    form.wheel(ev.kind == MouseEventKind::ScrollDown, lang, today);
+                    true
+                }
+                _ => false,
+            };
+            return if done { Outcome::Done } else { Outcome::Ignored };
+        }
         let len = self.len();
         match self.sel.pointer(ev, self.list_area, len) {
             Pointer::Open => self.act(Act::Open, ctx),
@@ -653,7 +771,7 @@ impl Screen for Matching {
     }
 
     fn captures_text(&self) -> bool {
-        self.prompt.is_some()
+        self.prompt.is_some() || self.form.as_ref().is_some_and(|f| f.focused_is_typed())
     }
 
     fn place(&mut self, area: Rect, view: &View) {
@@ -661,17 +779,19 @@ impl Screen for Matching {
             self.who = Some(view.who.clone());
         }
         self.list_area = panes(area).list;
-        let len = match &self.ranking {
-            Some(Ranking::Need(r)) => r.candidates.len(),
-            Some(Ranking::Family(r)) => r.needs.len(),
-            None => 0,
-        };
+        let len = self.len();
         self.sel.fit(self.list_area, len);
+        if let Some(form) = &mut self.form {
+            form.place(area, 0, view.lang);
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let theme = view.theme;
+        if let Some(form) = &self.form {
+            return form.render(frame, area, view, Vec::new());
+        }
         if self.ranking.is_none() {
             self.render_empty(frame, area, view);
         } else {
@@ -689,49 +809,12 @@ impl Screen for Matching {
                         comune_label(&p.comune.to_string())
                     );
                     frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
-                    let mut header = vec!["#", Tx::Code.get(lang)];
-                    let mut widths = vec![Constraint::Length(2), Constraint::Length(11)];
-                    if wide {
-                        header.push(Tx::Comune.get(lang));
-                        widths.push(Constraint::Fill(1));
-                    }
-                    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
-                    widths.extend([
-                        Constraint::Length(5),
-                        Constraint::Length(6),
-                        Constraint::Length(8),
-                        Constraint::Length(1),
-                    ]);
-                    let table = TableView {
-                        title: Tx::Candidates.get(lang).to_string(),
-                        header,
-                        widths,
-                        len: r.candidates.len(),
-                        focused,
-                        empty: Tx::NoCandidate.get(lang),
-                    };
-                    table.render(frame, list, &self.sel, theme, |i| {
-                        let c = &r.candidates[i];
-                        let km = distance(&c.criteria, lang)
-                            .filter(|_| c.criteria.iter().any(|k| k.kind == CriterionKind::Distance))
-                            .unwrap_or_default();
-                        let km = if km.chars().count() > 8 { "—".to_string() } else { km };
-                        let mut cells = vec![Cell::from(c.rank.to_string()), Cell::from(c.family.code.to_string())];
-                        if wide {
-                            cells.push(Cell::from(comune_label(&c.family.profile.comune.to_string())));
-                        }
-                        cells.extend([
-                            Cell::from(format!("{:>3}", c.score)),
-                            Cell::from(format!("{:>4}", c.free_places)),
-                            Cell::from(km),
-                            Cell::from(match c.proposed {
-                                Some(_) => "▸",
-                                None if self.marked.contains(&c.family.code) => "✓",
-                                None => "",
-                            }),
-                        ]);
-                        cells
-                    });
+                    candidates_table(frame, list, &self.sel, &r.candidates, &self.marked, focused, wide, view);
+                }
+                Some(Ranking::Profile(r)) => {
+                    let line = super::profile::headline(&r.profile, lang);
+                    frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
+                    candidates_table(frame, list, &self.sel, &r.candidates, &[], focused, wide, view);
                 }
                 Some(Ranking::Family(r)) => {
                     let f = &r.family;
@@ -783,6 +866,58 @@ impl Screen for Matching {
             prompt.render(frame, area, view);
         }
     }
+}
+
+/// The candidate families of a need or a profile, best first.
+fn candidates_table(
+    frame: &mut Frame,
+    list: Rect,
+    sel: &Selection,
+    candidates: &[Candidate],
+    marked: &[FamilyCode],
+    focused: bool,
+    wide: bool,
+    view: &View,
+) {
+    let (lang, theme) = (view.lang, view.theme);
+    let mut header = vec!["#", Tx::Code.get(lang)];
+    let mut widths = vec![Constraint::Length(2), Constraint::Length(11)];
+    if wide {
+        header.push(Tx::Comune.get(lang));
+        widths.push(Constraint::Fill(1));
+    }
+    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
+    widths.extend([Constraint::Length(5), Constraint::Length(6), Constraint::Length(8), Constraint::Length(1)]);
+    let table = TableView {
+        title: Tx::Candidates.get(lang).to_string(),
+        header,
+        widths,
+        len: candidates.len(),
+        focused,
+        empty: Tx::NoCandidate.get(lang),
+    };
+    table.render(frame, list, sel, theme, |i| {
+        let c = &candidates[i];
+        let km = distance(&c.criteria, lang)
+            .filter(|_| c.criteria.iter().any(|k| k.kind == CriterionKind::Distance))
+            .unwrap_or_default();
+        let km = if km.chars().count() > 8 { "—".to_string() } else { km };
+        let mut cells = vec![Cell::from(c.rank.to_string()), Cell::from(c.family.code.to_string())];
+        if wide {
+            cells.push(Cell::from(comune_label(&c.family.profile.comune.to_string())));
+        }
+        cells.extend([
+            Cell::from(format!("{:>3}", c.score)),
+            Cell::from(format!("{:>4}", c.free_places)),
+            Cell::from(km),
+            Cell::from(match c.proposed {
+                Some(_) => "▸",
+                None if marked.contains(&c.family.code) => "✓",
+                None => "",
+            }),
+        ]);
+        cells
+    });
 }
 
 /// Where the ranking's parts go in the screen's area.

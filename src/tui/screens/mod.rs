@@ -9,6 +9,7 @@ pub mod families;
 pub mod matching;
 pub mod needs;
 pub mod placements;
+pub mod profile;
 pub mod proposals;
 pub mod record;
 pub mod revised;
