@@ -228,8 +228,16 @@ impl ConfigFile {
     /// Reads the file if it exists; a missing file is an empty configuration.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() }),
+            Ok(text) => {
+                let parse = |message: String| ConfigError::Parse { path: path.to_path_buf(), message };
+                let file: ConfigFile = toml::from_str(&text).map_err(|e| parse(e.to_string()))?;
+                // One stale boundary for flag and score: a profile is stale
+                // from N months on, N at least 1 (0 would flag every profile).
+                if let Some(m) = file.stale_after_months.filter(|m| !(1..=120).contains(m)) {
+                    return Err(parse(format!("stale_after_months = {m}: must be between 1 and 120")));
+                }
+                Ok(file)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
             Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
         }
@@ -252,6 +260,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(ConfigFile::load(&dir.path().join("none.toml")).unwrap(), ConfigFile::default());
         let p = dir.path().join("c.toml");
+        std::fs::write(&p, "stale_after_months = 0\n").unwrap();
+        let refused = ConfigFile::load(&p).unwrap_err().to_string();
+        assert!(refused.contains("stale_after_months = 0: must be between 1 and 120"), "{refused}");
         std::fs::write(&p, "stale_after_months = 3\nlang = \"en\"\n").unwrap();
         let c = ConfigFile::load(&p).unwrap();
         assert_eq!(c.stale_after_months, Some(3));

@@ -22,7 +22,11 @@ use crate::api::{BankError, Event, Request, Response};
 /// `AuditVerified.hash_segments`, `Count`, `ProposalView`, `free_places`.
 /// 6: `Reason::AgeOutsideKind { age_months }`, `ProposalStep.cause`, fields
 /// typed on the wire as their paths, `NeedShared` (a list row without the identity).
-pub const PROTOCOL: u32 = 6;
+/// 7: asking by profile (`Request::Available`, `Reply::ProfileMatches`),
+/// `FamilyFilter`'s phone-call filters and `FamilyView.distance_m`, `Fit`,
+/// time slots and availability period, `LegalBasis::Art403`, the on-call
+/// contact, `NeedView.overdue`, `StepCause::NoPlaceLeft`, the new reasons.
+pub const PROTOCOL: u32 = 7;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -429,5 +429,14 @@ fn available_answers_the_phone_call_in_one_command_in_both_languages() {
     let err = bank.stderr(&["available", "--age", "sei", "--km", "5"], 1);
     assert!(err.contains("--age: «sei»") && err.contains("--km: serve --near"), "{err}");
     let err = bank.stderr(&["available", "--age", "6", "--ambit", "Valle Nessuna"], 1);
-    assert!(err.contains("l'ambito «Valle Nessuna» non esiste"), "{err}");
+    assert!(err.contains("--ambit") && err.contains("l'ambito «Valle Nessuna» non esiste"), "{err}");
+    // The core's refusals name this command's flags, not a need's.
+    let err = bank.stderr(&["available", "--age", "25", "--near", "Dalmine", "--km", "0"], 1);
+    assert!(err.contains("  - --age (") && err.contains("  - --km (") && err.contains("tra 1 e 1500"), "{err}");
+    assert!(!err.contains("--birth-date") && !err.contains("--max-distance"), "{err}");
+    let err = bank.stderr(&["available", "--age", "6", "--languages", "arabic,klingon"], 1);
+    assert!(err.contains("  - --languages (") && err.contains("klingon") && !err.contains("arabic"), "{err}");
+    let long = "x".repeat(100_000);
+    let err = bank.stderr(&["available", "--age", "6", "--district", &long], 1);
+    assert!(err.contains("  - --district (") && err.len() < 2_000, "{}", &err[..err.len().min(2_000)]);
 }

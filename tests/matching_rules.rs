@@ -387,8 +387,10 @@ fn the_same_comune_is_the_same_territory_whatever_the_ambiti() {
 /// One family in Dalmine (full time, on call). Needs, in the order made:
 /// 1 ordinary in Dalmine (highest score), 2 an emergency in Bergamo by
 /// 25/11/2026, 3 ordinary in Bergamo starting 26/11/2026 (within 7 days:
-/// urgent), 4 ordinary in Bergamo starting 10/01/2027.
-/// Order: 2, 3 (urgent; the same score, by code), then 1, 4 (by score).
+/// urgent), 4 ordinary in Bergamo starting 10/01/2027, 5 ordinary in
+/// Bergamo that should have started on 10/11/2026 (past, the child still
+/// waiting: urgent).
+/// Order: 2, 3, 5 (urgent; the same score, by code), then 1, 4 (by score).
 #[test]
 fn in_a_familys_view_urgent_needs_come_first_then_by_score() {
     let fx = fixture();
@@ -411,12 +413,16 @@ fn in_a_familys_view_urgent_needs_come_first_then_by_score() {
     later.placement.comune = bergamo();
     later.placement.desired_start = Some(date!(2027 - 01 - 10));
     let later = fx.create_need(ANNA, later);
+    let mut overdue = ordinary.clone();
+    overdue.placement.comune = bergamo();
+    overdue.placement.desired_start = Some(date!(2026 - 11 - 10));
+    let overdue = fx.create_need(ANNA, overdue);
 
     let r = needs_for(&fx, family);
     let order: Vec<NeedCode> = r.needs.iter().map(|n| n.need.code).collect();
-    assert_eq!(order, [emergency, soon, near, later]);
+    assert_eq!(order, [emergency, soon, overdue, near, later]);
     let scores: Vec<u8> = r.needs.iter().map(|n| n.score).collect();
-    assert!(scores[2] > scores[0], "the first urgent need scores below the ordinary one: {scores:?}");
+    assert!(scores[3] > scores[0], "the first urgent need scores below the ordinary one: {scores:?}");
 }
 
 // ---------------------------------------------------------------------------

@@ -517,3 +517,34 @@ fn a_family_period_ending_before_it_starts_is_refused_on_its_field() {
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("non può essere precedente a «disponibile dal»"), "{frame}");
 }
+
+#[test]
+fn an_art_403_order_without_its_date_is_refused_on_the_form_not_saved_as_today() {
+    let fx = tui_fixture();
+    let mut app = app(&fx.bank, ANNA, Lang::It);
+    press(&mut app, "3n");
+    press(&mut app, "Lia");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Esempio");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "03/04/2019");
+    keys(&mut app, KeyCode::Tab, 3);
+    press(&mut app, "dalm");
+    key(&mut app, KeyCode::Enter);
+    // The legal basis: art. 403, its date (three fields on) left empty.
+    to_field(&mut app, 5);
+    key(&mut app, KeyCode::Left);
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("obbligatoria con l'art. 403 (la data del provvedimento)"), "{frame}");
+    assert!(!frame.contains("Salvato"), "{frame}");
+    let unsaved = fx.handle(ANNA, Request::NeedGet { code: NeedCode::new(2026, 6) });
+    assert!(unsaved.is_err(), "nothing was saved: {unsaved:?}");
+    // The date typed where the form put the cursor: saved with it.
+    press(&mut app, "21/11/2026");
+    save(&mut app);
+    let frame = draw_to_string(&mut app, 120, 40);
+    assert!(frame.contains("Salvato: R-2026-0006"), "{frame}");
+    let need = fx.need(ANNA, NeedCode::new(2026, 6));
+    assert_eq!(need.placement.legal, LegalBasis::Art403 { ordered_on: time::macros::date!(2026 - 11 - 21) });
+}

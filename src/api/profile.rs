@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::{Candidate, HardRule};
+use crate::model::limits::{DESIRED_START, MAX_AMBIT_NAME, MAX_PLACED_TOGETHER};
 use crate::model::*;
 
 /// One child of a profile: an age, never a birth date or a name.
@@ -71,5 +72,35 @@ pub fn kind_from_slots(slots: &BTreeSet<TimeSlot>) -> PlacementKind {
         PlacementKind::Daytime
     } else {
         PlacementKind::Residential
+    }
+}
+
+/// The widest radius a profile may ask (the same as a family's maximum distance).
+pub const MAX_PROFILE_KM: u16 = 1500;
+
+impl ChildProfile {
+    /// What can be said of a profile without the bank's index: counts,
+    /// ages, languages of the vocabulary, the radius, names and the start
+    /// date in their bounds. Checked before any lock is taken, so a
+    /// hostile profile costs nothing to the others.
+    pub fn problems(&self, today: Date) -> Problems {
+        let mut p = Problems::new();
+        if self.children.is_empty() || self.children.len() > MAX_PLACED_TOGETHER {
+            p.push(Field::Siblings, Reason::OutOfRange { min: 1, max: MAX_PLACED_TOGETHER as i64 });
+        }
+        if self.children.iter().any(|c| c.age_months > u32::from(crate::model::age::MAX_AGE_MONTHS)) {
+            p.push(Field::BirthDate, Reason::AgeAboveLimit);
+        }
+        crate::model::languages::check_list(&mut p, Field::PlacementLanguages, &self.languages, &[]);
+        match &self.within {
+            Some(Within::Km(km)) => p.check_range(Field::MaxDistance, i64::from(*km), 1, i64::from(MAX_PROFILE_KM)),
+            Some(Within::District(name)) => p.require_text(Field::Districts, name, MAX_AMBIT_NAME),
+            Some(Within::Ambit(name)) => p.require_text(Field::Ambits, name, MAX_AMBIT_NAME),
+            None => {}
+        }
+        if let Some(start) = self.start {
+            p.check_date(Field::DesiredStart, start, DESIRED_START, today);
+        }
+        p
     }
 }

@@ -5,8 +5,6 @@ use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::access::{Operation, Subject};
 use crate::matching::{judge, score, MatchIndex, Place, Scale, Tally, Unit};
-use crate::model::age::MAX_AGE_MONTHS;
-use crate::model::limits::{MAX_LANGUAGE, MAX_LANGUAGES, MAX_PLACED_TOGETHER};
 use crate::model::*;
 use crate::store::{StoreError, TreeId};
 
@@ -148,6 +146,10 @@ impl Bank {
     /// the reply holds the families' shared views only, as `match_need`'s.
     pub(super) fn available(&self, who: &Principal, profile: ChildProfile, limit: usize) -> Response {
         self.require(who, Operation::ReadShared, Subject::Family, None, "available")?;
+        let problems = profile.problems(self.today());
+        if !problems.is_empty() {
+            return Err(BankError::Invalid(problems.into_vec()));
+        }
         let index = self.index();
         let place = self.profile_place(&index, &profile)?;
         let scale = self.scale(&index);
@@ -180,27 +182,8 @@ impl Bank {
 
     /// Checks a profile and resolves where its families are to be looked for.
     fn profile_place(&self, index: &MatchIndex, p: &ChildProfile) -> Result<Option<Place>, BankError> {
+        // The checks that need no index were made before it was taken.
         let mut problems = Problems::new();
-        if p.children.is_empty() || p.children.len() > MAX_PLACED_TOGETHER {
-            let max = MAX_PLACED_TOGETHER as i64;
-            problems.push(Field::Siblings, Reason::OutOfRange { min: 1, max });
-        }
-        if p.children.iter().any(|c| c.age_months > MAX_AGE_MONTHS as u32) {
-            problems.push(Field::BirthDate, Reason::AgeAboveLimit);
-        }
-        if p.languages.len() > MAX_LANGUAGES {
-            problems.push(Field::PlacementLanguages, Reason::TooMany { max: MAX_LANGUAGES });
-        }
-        for (i, l) in p.languages.iter().enumerate() {
-            let found = problems.as_slice().len();
-            problems.require_text(Field::PlacementLanguages.at(i), l, MAX_LANGUAGE);
-            // Plain text of the right length: then it must be a language of the vocabulary.
-            if problems.as_slice().len() == found {
-                if let Some(reason) = crate::model::languages::refusal(l, &[]) {
-                    problems.push(Field::PlacementLanguages.at(i), reason);
-                }
-            }
-        }
         let point = match p.comune {
             Some(c) if self.comuni.get(c).is_none() => {
                 problems.push(Field::PlacementComune, Reason::UnknownComune { code: c.to_string() });
@@ -213,11 +196,12 @@ impl Bank {
             None => None,
             Some(Within::Km(km)) => match (p.comune, point) {
                 (None, _) => {
-                    problems.push(Field::PlacementComune, Reason::RequiredWhen { condition: "km".into() });
+                    problems.push(Field::PlacementComune, Reason::RequiredWhen { condition: "within=km".into() });
                     None
                 }
                 (Some(_), None) => {
-                    problems.push(Field::PlacementComune, Reason::NotExpected { condition: "km".into() });
+                    // A comune with no place on the map: no distance can be measured from it.
+                    problems.push(Field::MaxDistance, Reason::NotExpected { condition: "comune=unplaced".into() });
                     None
                 }
                 (Some(_), Some(point)) => Some(Place::Around { point, km: *km as f64 }),

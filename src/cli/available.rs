@@ -75,6 +75,23 @@ fn parse_age(input: &str) -> Option<u32> {
     }
 }
 
+/// The flag of this command that sets a field the core may refuse.
+fn flag_of(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Siblings | Field::BirthDate => "age",
+        Field::PlacementComune => "near",
+        Field::MaxDistance => "km",
+        Field::Districts => "district",
+        Field::Ambits => "ambit",
+        Field::PlacementLanguages => "languages",
+        Field::DesiredStart => "start",
+        Field::SpecialNeeds => "needs",
+        Field::TimeSlots => "slots",
+        Field::PlacementKind => "kind",
+        _ => return None,
+    })
+}
+
 impl AvailableArgs {
     fn profile(self, lang: Lang) -> Result<ChildProfile, super::session::Failure> {
         let mut errs = FlagErrors::new(lang);
@@ -137,7 +154,8 @@ impl AvailableArgs {
 pub fn run(s: &Session, args: AvailableArgs) -> CliResult {
     let limit = args.limit;
     let profile = args.profile(s.lang)?;
-    let ranking = match s.call(Request::Available { profile, limit })? {
+    let reply = s.request(Request::Available { profile, limit })?;
+    let ranking = match reply.map_err(|e| super::session::Failure::from_bank_flags(&e, s.lang, flag_of))? {
         Reply::ProfileMatches(r) => r,
         other => return Err(unexpected(other)),
     };

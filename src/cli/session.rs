@@ -11,6 +11,7 @@ use crate::client::{Client, ClientError, Target};
 use crate::config::ConfigFile;
 use crate::i18n::catalogue;
 use crate::i18n::{describe_error, describe_open_failure, Lang};
+use crate::model::Field;
 
 catalogue!(
     /// What a session says about its connection and its failures.
@@ -52,6 +53,12 @@ impl Failure {
     }
 
     pub fn from_bank(e: &BankError, lang: Lang) -> Failure {
+        Failure::from_bank_flags(e, lang, Field::flag)
+    }
+
+    /// `from_bank` for a command whose flags are not the fields' own
+    /// (`banca available` says a child's age with --age, not --birth-date).
+    pub fn from_bank_flags(e: &BankError, lang: Lang, flag_of: impl Fn(Field) -> Option<&'static str>) -> Failure {
         if let BankError::Invalid(problems) = e {
             // Name the flag beside the field, so the operator knows what to
             // retype; a field no flag sets (a positional argument) by its name alone.
@@ -60,7 +67,7 @@ impl Failure {
                 .iter()
                 .map(|p| {
                     let (label, reason) = (p.field.label(lang), crate::i18n::describe_reason(&p.reason, lang));
-                    match p.field.flag() {
+                    match flag_of(p.field.field()) {
                         Some(flag) => format!("  - --{flag} ({label}): {reason}"),
                         None => format!("  - {label}: {reason}"),
                     }

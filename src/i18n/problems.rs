@@ -90,6 +90,9 @@ catalogue!(
         WhenCoordinator => "il ruolo è «coordinamento»", "the role is \"coordinator\"";
         WhenIdentityHidden => "non puoi leggere l'identità di questo record: lasciala vuota e resta com'è",
             "you may not read this record's identity: leave it empty and it stays as it is";
+        WhenWithinKm => "si cerca entro una distanza in km", "a distance in km is asked";
+        WhenComuneUnplaced => "il comune non ha coordinate sulla mappa: cercare per presidio o ambito",
+            "the comune has no position on the map: ask by district or ambit";
         Today => "oggi", "today";
         // What a fiscal code fails.
         SurnameMismatch => "le lettere del cognome non corrispondono a {expected}", "the surname's letters do not match {expected}";
@@ -211,6 +214,8 @@ fn condition_text(condition: &str, lang: Lang) -> String {
         "role=admin" => ReasonWords::WhenAdmin,
         "role=coordinator" => ReasonWords::WhenCoordinator,
         "identity=hidden" => ReasonWords::WhenIdentityHidden,
+        "within=km" => ReasonWords::WhenWithinKm,
+        "comune=unplaced" => ReasonWords::WhenComuneUnplaced,
         other => return other.to_string(),
     };
     known.get(lang).to_string()

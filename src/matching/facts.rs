@@ -202,12 +202,12 @@ impl NeedFacts {
     }
 
     /// Urgent in a family's view of open needs: an emergency (by kind or
-    /// urgency, whatever its deadline), or a desired start from today to
-    /// `URGENT_WITHIN_DAYS` ahead (a start already passed is a wish missed,
-    /// not a deadline).
+    /// urgency, whatever its deadline), or a desired start at most
+    /// `URGENT_WITHIN_DAYS` ahead: a start already passed with the child
+    /// still waiting is more urgent, not less.
     pub fn is_urgent(&self, today: Date) -> bool {
         let soon = today + time::Duration::days(URGENT_WITHIN_DAYS);
-        self.emergency || self.desired_start.is_some_and(|d| today <= d && d <= soon)
+        self.emergency || self.desired_start.is_some_and(|d| d <= soon)
     }
 
     pub fn is_open(&self) -> bool {

@@ -144,7 +144,7 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
         None => (CriterionKind::Waiting, w.waiting, 0.0, fact!(Fact::NotApprovedYet)),
     });
 
-    let stale_after = scale.stale_after_months.max(1);
+    let stale_after = scale.stale_after_months;
     push(match f.confirmed_on {
         // The one stale boundary (`stale_since`): the flag and no points, together.
         Some(d) if stale_since(Some(d), scale.today, stale_after) => (

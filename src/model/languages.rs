@@ -264,6 +264,14 @@ impl Language {
     }
 }
 
+/// Stored languages as a reader of `lang` names them ("arabo, inglese"
+/// reads "Arabic, English" in English); a name outside the vocabulary
+/// (kept from before it) as stored.
+pub fn labels(stored: &[String], lang: Lang) -> String {
+    let names: Vec<&str> = stored.iter().map(|l| canonical(l).map_or(l.as_str(), |c| c.label(lang))).collect();
+    names.join(", ")
+}
+
 /// The language `input` names: an Italian or English name or an alias, in
 /// any case, with or without accents, spaces, hyphens or apostrophes;
 /// "lingua araba" and "araba" name arabo too.

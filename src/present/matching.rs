@@ -136,7 +136,7 @@ pub fn fit_spans(fit: &Fit, lang: Lang) -> Vec<Span> {
         parts.push(join(fit.time_slots.iter().map(|s| s.label(lang)).collect()));
     }
     if !fit.languages.is_empty() {
-        parts.push(join(fit.languages.iter().map(|l| l.as_str()).collect()));
+        parts.push(crate::model::languages::labels(&fit.languages, lang));
     }
     if !fit.special_needs.is_empty() {
         parts.push(format!(
@@ -188,7 +188,7 @@ pub fn profile_ranking(r: &ProfileRanking, lang: Lang) -> Doc {
         b.add(t(L::SpecialNeeds), labels.join(", "));
     }
     if !p.languages.is_empty() {
-        b.add(t(L::Languages), p.languages.join(", "));
+        b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
     }
     if let Some(d) = p.start {
         b.add(t(L::DesiredStart), format_date(d));

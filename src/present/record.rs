@@ -67,7 +67,7 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     b.add(t(L::MaxChildren), p.max_children.to_string());
     b.add(t(L::Siblings), yes_no(p.siblings_accepted, lang));
     b.add(t(L::SpecialNeeds), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
-    b.add(t(L::Languages), p.languages.join(", "));
+    b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
     b.add(t(L::Time), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
     b.add(t(L::MaxDistance), p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()));
     let hh = &p.household;
@@ -163,7 +163,7 @@ pub fn need(v: &NeedView, lang: Lang) -> Doc {
     b.add(t(L::ExpectedDuration), p.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
     b.add(t(L::TimeNeeded), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
     b.add(t(L::SpecialNeeds), list_labels(p.special_needs.iter().map(|k| k.label(lang)), lang));
-    b.add(t(L::Languages), p.languages.join(", "));
+    b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
     b.add_lines(t(L::CulturalNotes), p.cultural_notes.clone());
     b.add(t(L::OriginIn), p.origin_comune.map(|c| comune_label(&c.to_string())).unwrap_or_default());
     b.add(t(L::Contact), contact_text(&p.contact, lang));
@@ -241,7 +241,7 @@ pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode,
             b.add(t(L::DesiredStart), p.desired_start.map(format_date).unwrap_or_default());
             let needs = p.special_needs.iter().map(|k| k.label(lang).to_string()).collect::<Vec<_>>();
             b.add(t(L::SpecialNeeds), needs.join(", "));
-            b.add(t(L::Languages), p.languages.join(", "));
+            b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
             doc.fields(b);
         }
         doc.blank();

@@ -952,8 +952,8 @@ mod tests {
                     (heard.quality, skim.expect("a word of the key holds it"))
                 } else if in_comune {
                     (EXACT, 0)
-                } else if skim.is_some() && starts {
-                    (PREFIX, skim.unwrap())
+                } else if let Some(skim) = skim.filter(|_| starts) {
+                    (PREFIX, skim)
                 } else if heard.quality != NONE {
                     (heard.quality, heard.score())
                 } else if let Some(skim) = skim {

@@ -809,12 +809,14 @@ impl Screen for Matching {
                         comune_label(&p.comune.to_string())
                     );
                     frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
-                    candidates_table(frame, list, &self.sel, &r.candidates, &self.marked, focused, wide, view);
+                    let t = CandidatesTable { candidates: &r.candidates, marked: &self.marked, focused, wide };
+                    candidates_table(frame, list, &self.sel, t, view);
                 }
                 Some(Ranking::Profile(r)) => {
                     let line = super::profile::headline(&r.profile, lang);
                     frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
-                    candidates_table(frame, list, &self.sel, &r.candidates, &[], focused, wide, view);
+                    let t = CandidatesTable { candidates: &r.candidates, marked: &[], focused, wide };
+                    candidates_table(frame, list, &self.sel, t, view);
                 }
                 Some(Ranking::Family(r)) => {
                     let f = &r.family;
@@ -869,16 +871,16 @@ impl Screen for Matching {
 }
 
 /// The candidate families of a need or a profile, best first.
-fn candidates_table(
-    frame: &mut Frame,
-    list: Rect,
-    sel: &Selection,
-    candidates: &[Candidate],
-    marked: &[FamilyCode],
+/// `marked`: the families marked to be proposed together (none for a profile).
+struct CandidatesTable<'a> {
+    candidates: &'a [Candidate],
+    marked: &'a [FamilyCode],
     focused: bool,
     wide: bool,
-    view: &View,
-) {
+}
+
+fn candidates_table(frame: &mut Frame, list: Rect, sel: &Selection, t: CandidatesTable, view: &View) {
+    let CandidatesTable { candidates, marked, focused, wide } = t;
     let (lang, theme) = (view.lang, view.theme);
     let mut header = vec!["#", Tx::Code.get(lang)];
     let mut widths = vec![Constraint::Length(2), Constraint::Length(11)];

@@ -52,6 +52,7 @@ texts!(Ftx {
     Consensual => "consensuale", "consensual";
     Judicial => "giudiziale", "judicial";
     Art403 => "art. 403 c.c. (collocamento d'urgenza)", "art. 403 c.c. (emergency protective placement)";
+    OrderedOnRequired => "obbligatoria con l'art. 403 (la data del provvedimento)", "required with art. 403 (the date of the order)";
     Supervised => "incontri facilitati", "supervised contact";
     Languages => "lingue (separate da virgola)", "languages (comma separated)";
 });
@@ -236,6 +237,18 @@ impl RecordUi for NeedRecords {
         need_form(need, lang)
     }
 
+    /// An order under art. 403 c.c. is recorded with its date, never
+    /// today's by default (as the CLI's --ordered-on).
+    fn check(form: &mut Form, lang: Lang) -> Vec<String> {
+        let art403 = form.field(Field::Legal).map_or(0, Input::as_index) == 2;
+        let Some(ordered_on) = form.field_mut(Field::OrderedOn) else { return Vec::new() };
+        if art403 && ordered_on.as_date().is_none() && ordered_on.error.is_none() {
+            ordered_on.error = Some(format!("{}: {}", ordered_on.label, Ftx::OrderedOnRequired.get(lang)));
+            return vec![ordered_on.label.clone()];
+        }
+        Vec::new()
+    }
+
     fn save(form: &Form, base: Option<&NeedView>, code: Option<NeedCode>, revision: u64, today: time::Date) -> Request {
         let input = need_input(form, base, today);
         match code {
@@ -380,7 +393,7 @@ pub fn need_input(form: &Form, base: Option<&NeedView>, today: time::Date) -> Ne
     };
     let legal = match index(Field::Legal) {
         1 => LegalBasis::Judicial { court: text(Field::Court), decree: text(Field::Decree) },
-        // As for pronto intervento: an order without its date is taken as today's.
+        // `check` has refused an order without its date before this is sent.
         2 => LegalBasis::Art403 { ordered_on: form.field(Field::OrderedOn).and_then(Input::as_date).unwrap_or(today) },
         _ => LegalBasis::Consensual,
     };

@@ -41,7 +41,7 @@ pub fn form(lang: Lang) -> Form {
             .labelled(Ptx::Slots.get(lang)),
         Input::comune(Field::PlacementComune, lang, None).labelled(Ptx::Comune.get(lang)),
         Input::number(Field::MaxDistance, lang, None).labelled(Ptx::Km.get(lang)),
-        Input::text(Field::DistrictName, lang, "").labelled(Ptx::District.get(lang)),
+        Input::text(Field::Districts, lang, "").labelled(Ptx::District.get(lang)),
         Input::text(Field::Ambits, lang, "").labelled(Ptx::Ambit.get(lang)),
         Input::choice(Field::PlacementKind, lang, kinds(lang), 0).labelled(Ptx::Kind.get(lang)),
         Input::yes_no(Field::Urgency, lang, false).labelled(Ptx::Emergency.get(lang)),
@@ -81,7 +81,7 @@ pub fn profile_of(form: &mut Form, lang: Lang) -> Option<ChildProfile> {
         i => PlacementKind::ALL[i - 1],
     };
     let km = form.field(Field::MaxDistance).and_then(Input::as_number).map(|k| k.min(u64::from(u16::MAX)) as u16);
-    let within = match (km, text(Field::DistrictName), text(Field::Ambits)) {
+    let within = match (km, text(Field::Districts), text(Field::Ambits)) {
         (Some(km), _, _) => Some(Within::Km(km)),
         (None, d, _) if !d.is_empty() => Some(Within::District(d)),
         (None, _, a) if !a.is_empty() => Some(Within::Ambit(a)),

@@ -152,6 +152,11 @@ pub trait RecordUi {
         false
     }
     fn form(record: Option<&Self::Record>, lang: Lang) -> Form;
+    /// What one field requires of another (a choice that needs a date),
+    /// said on the field before anything is sent: the labels that fail.
+    fn check(_form: &mut Form, _lang: Lang) -> Vec<String> {
+        Vec::new()
+    }
     /// The form as a create (no code) or an update request.
     fn save(
         form: &Form,

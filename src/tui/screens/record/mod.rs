@@ -534,7 +534,8 @@ impl<K: RecordUi> RecordScreen<K> {
             return;
         }
         let Mode::Form { editor, base } = &mut self.mode else { return };
-        let bad = editor.form.check_all(lang, today);
+        let mut bad = editor.form.check_all(lang, today);
+        bad.extend(K::check(&mut editor.form, lang));
         if !bad.is_empty() {
             if let Some(i) = editor.form.fields.iter().position(|f| f.error.is_some()) {
                 editor.form.enter(i);
