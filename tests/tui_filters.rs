@@ -122,8 +122,15 @@ fn the_form_sends_the_filters_and_a_refusal_comes_back_by_its_field() {
     press(&mut ui, "Atlantide");
     ui.key(ctrl_s());
     let frame = draw_to_string(&mut ui, 80, 24);
-    assert!(frame.contains("Atlantide non esiste"), "{frame}");
+    assert!(frame.contains("il presidio «Atlantide» non esiste"), "{frame}");
     assert!(line_with(&frame, "presidio").contains("Atlantide"), "{frame}");
+    // Esc: the list as the core last answered it (no filter), not a refused filter asked again.
+    key(&mut ui, KeyCode::Esc);
+    let frame = draw_to_string(&mut ui, 80, 24);
+    assert!(!frame.contains("Atlantide"), "{frame}");
+    for code in ["F-2026-0001", "F-2026-0003", "F-2026-0005"] {
+        assert!(frame.contains(code), "{code} is listed again:\n{frame}");
+    }
 }
 
 #[test]
@@ -152,4 +159,27 @@ fn a_change_heard_while_filtered_asks_the_list_again_not_the_row() {
     let frame = draw_to_string(&mut ui, 80, 24);
     assert!(!frame.contains("F-2026-0002"), "{frame}");
     assert!(line_with(&frame, "F-2026-0001").contains("0,0"), "{frame}");
+}
+
+#[test]
+fn an_age_in_months_stays_in_months_and_two_ages_are_refused() {
+    let fx = bank();
+    let mut ui = app(&fx.bank, ANNA, Lang::It);
+    press(&mut ui, "2F");
+    key(&mut ui, KeyCode::Tab);
+    press(&mut ui, "30");
+    ui.key(ctrl_s());
+    let frame = draw_to_string(&mut ui, 80, 24);
+    assert!(frame.contains("Famiglie · 30 mesi"), "{frame}");
+    // Opened again, the 30 is where it was typed: months, not "2 anni".
+    press(&mut ui, "F");
+    let frame = draw_to_string(&mut ui, 80, 24);
+    assert!(line_with(&frame, "oppure in mesi").contains("30"), "{frame}");
+    assert!(!line_with(&frame, "età del minore (anni)").contains('2'), "{frame}");
+    // Years and months both: which one is meant is asked, nothing is sent.
+    press(&mut ui, "6");
+    let effects = ui.app.update(Msg::Key(ctrl_s()));
+    assert!(requests(&effects).is_empty(), "{:?}", requests(&effects));
+    let frame = draw_to_string(&mut ui, 120, 40);
+    assert!(frame.contains("l'età è già in anni: scriverne una sola"), "{frame}");
 }

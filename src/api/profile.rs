@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::{Candidate, HardRule};
-use crate::model::limits::{DESIRED_START, MAX_AMBIT_NAME, MAX_PLACED_TOGETHER};
+use crate::model::limits::{DESIRED_START, MAX_AMBIT_NAME, MAX_DISTANCE_KM, MAX_PLACED_TOGETHER};
 use crate::model::*;
 
 /// One child of a profile: an age, never a birth date or a name.
@@ -75,9 +75,6 @@ pub fn kind_from_slots(slots: &BTreeSet<TimeSlot>) -> PlacementKind {
     }
 }
 
-/// The widest radius a profile may ask (the same as a family's maximum distance).
-pub const MAX_PROFILE_KM: u16 = 1500;
-
 impl ChildProfile {
     /// What can be said of a profile without the bank's index: counts,
     /// ages, languages of the vocabulary, the radius, names and the start
@@ -93,7 +90,7 @@ impl ChildProfile {
         }
         crate::model::languages::check_list(&mut p, Field::PlacementLanguages, &self.languages, &[]);
         match &self.within {
-            Some(Within::Km(km)) => p.check_range(Field::MaxDistance, i64::from(*km), 1, i64::from(MAX_PROFILE_KM)),
+            Some(Within::Km(km)) => p.check_range(Field::MaxDistance, i64::from(*km), 1, i64::from(MAX_DISTANCE_KM)),
             Some(Within::District(name)) => p.require_text(Field::Districts, name, MAX_AMBIT_NAME),
             Some(Within::Ambit(name)) => p.require_text(Field::Ambits, name, MAX_AMBIT_NAME),
             None => {}

@@ -12,14 +12,12 @@ use std::collections::HashSet;
 
 use crate::matching::{mask_of, offered_slots, FamilyFacts};
 use crate::model::comune::{distance_km, normalize};
+use crate::model::limits::{MAX_AMBIT_NAME, MAX_DISTANCE_KM};
 use crate::model::*;
 use crate::store::TreeId;
 
 use super::paging::{decoded, Order, Pager};
 use super::*;
-
-/// The longest radius asked, as a family's own maximum distance.
-const MAX_KM: u16 = 1500;
 
 /// A filter resolved against the bank: the comune distances are measured
 /// from, and the comuni a presidio or an ambito holds.
@@ -125,6 +123,17 @@ impl Bank {
     /// `filter` checked and resolved: a distance order needs a comune to
     /// measure from; a comune, presidio or ambito named must exist.
     pub(super) fn family_query<'f>(&self, filter: &'f FamilyFilter) -> Result<FamilyQuery<'f>, BankError> {
+        // Names are bounded before anything is looked up (they come back in a refusal).
+        let mut names = Problems::new();
+        if let Some(a) = &filter.ambit {
+            names.require_text(Field::Ambits, a, MAX_AMBIT_NAME);
+        }
+        if let Some(d) = &filter.district {
+            names.require_text(Field::Districts, d, MAX_AMBIT_NAME);
+        }
+        if !names.is_empty() {
+            return Err(BankError::Invalid(names.into_vec()));
+        }
         let origin = match filter.near {
             Some(near) => Some(self.comuni.get(near.comune).ok_or_else(|| {
                 BankError::invalid(Field::ProfileComune, Reason::UnknownComune { code: near.comune.to_string() })
@@ -138,12 +147,21 @@ impl Bank {
             None => None,
         };
         if let Some(km) = filter.near.and_then(|n| n.km) {
-            if !(1..=MAX_KM).contains(&km) {
+            if !(1..=MAX_DISTANCE_KM).contains(&km) {
                 return Err(BankError::invalid(
                     Field::MaxDistance,
-                    Reason::OutOfRange { min: 1, max: i64::from(MAX_KM) },
+                    Reason::OutOfRange { min: 1, max: i64::from(MAX_DISTANCE_KM) },
                 ));
             }
+        }
+        // A comune with no place on the map: no distance can be measured
+        // from it, so a radius or a distance order is refused, not answered empty.
+        let asks_distance = filter.near.and_then(|n| n.km).is_some() || filter.sort == FamilySort::Distance;
+        if asks_distance && origin.is_some_and(|o| o.coords.is_none()) {
+            return Err(BankError::invalid(
+                Field::MaxDistance,
+                Reason::NotExpected { condition: "comune=unplaced".into() },
+            ));
         }
         let within = self.comuni_within(filter.ambit.as_deref(), filter.district.as_deref())?;
         Ok(FamilyQuery { filter, comuni: self.comuni, origin, within })
@@ -177,7 +195,7 @@ impl Bank {
         let districts: Vec<&District> =
             ambits.iter().flat_map(|a| &a.details.districts).filter(|d| normalize(&d.name) == key).collect();
         if districts.is_empty() {
-            return Err(BankError::invalid(Field::DistrictName, Reason::UnknownCode { code: name.into() }));
+            return Err(BankError::invalid(Field::Districts, Reason::UnknownDistrict { name: name.into() }));
         }
         Ok(Some(districts.into_iter().flat_map(|d| d.comuni.iter().copied()).collect()))
     }

@@ -90,6 +90,7 @@ catalogue!(
         WhenCoordinator => "il ruolo è «coordinamento»", "the role is \"coordinator\"";
         WhenIdentityHidden => "non puoi leggere l'identità di questo record: lasciala vuota e resta com'è",
             "you may not read this record's identity: leave it empty and it stays as it is";
+        WhenAgeInYears => "l'età è già in anni: scriverne una sola", "the age is already in years: give one only";
         WhenWithinKm => "si cerca entro una distanza in km", "a distance in km is asked";
         WhenComuneUnplaced => "il comune non ha coordinate sulla mappa: cercare per presidio o ambito",
             "the comune has no position on the map: ask by district or ambit";
@@ -215,6 +216,7 @@ fn condition_text(condition: &str, lang: Lang) -> String {
         "role=coordinator" => ReasonWords::WhenCoordinator,
         "identity=hidden" => ReasonWords::WhenIdentityHidden,
         "within=km" => ReasonWords::WhenWithinKm,
+        "age=years" => ReasonWords::WhenAgeInYears,
         "comune=unplaced" => ReasonWords::WhenComuneUnplaced,
         other => return other.to_string(),
     };

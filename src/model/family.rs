@@ -185,7 +185,7 @@ impl FamilyInput {
         let stored = before.map(|b| b.languages.as_slice()).unwrap_or_default();
         super::languages::check_list(&mut p, Field::ProfileLanguages, &pr.languages, stored);
         if let Some(km) = pr.max_distance_km {
-            p.check_range(Field::MaxDistance, km as i64, 1, 1500);
+            p.check_range(Field::MaxDistance, km as i64, 1, i64::from(super::limits::MAX_DISTANCE_KM));
         }
         for (field, date, was, window) in [
             (

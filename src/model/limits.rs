@@ -71,6 +71,9 @@ pub const MAX_HOUSEHOLD_ADULTS: i64 = 10;
 /// The household's own children.
 pub const MAX_CHILDREN: usize = 20;
 /// Languages spoken by a family, or by a child.
+/// The widest radius in km: a family's maximum distance, a list's or a
+/// profile's "within" (the length of Italy, with margin).
+pub const MAX_DISTANCE_KM: u16 = 1500;
 pub const MAX_LANGUAGES: usize = 20;
 /// Siblings placed together with a need.
 pub const MAX_SIBLINGS: usize = 20;

@@ -48,7 +48,7 @@ texts!(Tx {
 texts!(Qtx {
     Title => "Filtri delle famiglie (^S applica, Esc torna)", "Families' filters (^S applies, Esc goes back)";
     AgeYears => "età del minore (anni)", "child's age (years)";
-    AgeMonths => "oppure in mesi (sotto i 2 anni)", "or in months (under 2)";
+    AgeMonths => "oppure in mesi (es. 8, 30)", "or in months (e.g. 8, 30)";
     Sex => "sesso del minore", "child's sex";
     Slots => "tempi offerti (tutti questi)", "time slots offered (all of these)";
     Free => "posti liberi, almeno", "free places, at least";
@@ -85,6 +85,8 @@ pub type Families = RecordScreen<FamilyRecords>;
 #[derive(Debug, Default)]
 pub struct FamilyRecords {
     pub filter: FamilyFilter,
+    /// The filters the core last answered: what Esc on a refused form goes back to.
+    accepted: FamilyFilter,
 }
 
 /// A family's own keys: confirmed today, and the needs it could serve.
@@ -110,6 +112,18 @@ const MATCH_CARD: &[Binding<Act>] =
 /// Why the screen asked: the record before confirming it, and the confirmation.
 const CONFIRMING: Tag = "confirm";
 const CONFIRMED: Tag = "confirmed";
+
+/// The order the list is shown in when `now` replaces `before`: the
+/// core's distance order is shown as such, and leaving it goes back to the
+/// codes' (the core's pages come by code again; rows sorted by distance
+/// would put later pages out of place).
+fn order_of(now: &FamilyFilter, before: &FamilyFilter) -> Option<usize> {
+    match (now.sort, before.sort) {
+        (FamilySort::Distance, _) => Some(BY_DISTANCE),
+        (_, FamilySort::Distance) => Some(0),
+        _ => None,
+    }
+}
 
 /// The orders of the list.
 const SORTS: [Tx; 6] = [Tx::Code, Tx::Comune, Tx::Status, Tx::Free, Tx::Confirmed, Tx::Distance];
@@ -231,9 +245,20 @@ impl RecordUi for FamilyRecords {
 
     fn take_query(&mut self, form: &Form) -> Result<Option<usize>, Vec<Problem>> {
         let filter = query_of(form, &self.filter)?;
-        let order = (filter.sort == FamilySort::Distance).then_some(BY_DISTANCE);
+        let order = order_of(&filter, &self.filter);
         self.filter = filter;
         Ok(order)
+    }
+
+    fn query_accepted(&mut self) {
+        self.accepted = self.filter.clone();
+    }
+
+    fn query_abandoned(&mut self) -> Option<usize> {
+        let back = self.accepted.clone();
+        let order = order_of(&back, &self.filter);
+        self.filter = back;
+        order
     }
 
     fn query_summary(&self, lang: Lang) -> Option<String> {
@@ -563,8 +588,10 @@ fn cells(f: &FamilyView, lang: Lang, width: u16, theme: Theme, near: bool) -> Ve
 
 /// The form of the filters, as set now (empty: none).
 fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
-    let years = f.age_months.filter(|m| *m >= 24).map(|m| u64::from(m / 12));
-    let months = f.age_months.filter(|m| *m < 24).map(u64::from);
+    // An age as it was typed: whole years from 2 on, else months (30 stays 30 months).
+    let in_years = |m: &u32| *m >= 24 && m % 12 == 0;
+    let years = f.age_months.filter(in_years).map(|m| u64::from(m / 12));
+    let months = f.age_months.filter(|m| !in_years(m)).map(u64::from);
     let mut sexes = vec![Qtx::AnySex.get(lang).to_string()];
     sexes.extend(Sex::ALL.iter().map(|s| s.label(lang).to_string()));
     let sex = f.sex.and_then(|s| Sex::ALL.iter().position(|&x| x == s)).map_or(0, |i| i + 1);
@@ -585,7 +612,7 @@ fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
         Input::number(Field::MaxDistance, lang, f.near.and_then(|n| n.km).map(u64::from)).labelled(Qtx::Km.get(lang)),
         Input::choice(Field::Status, lang, orders, usize::from(f.sort == FamilySort::Distance))
             .labelled(Qtx::Order.get(lang)),
-        Input::text(Field::DistrictName, lang, f.district.as_deref().unwrap_or("")).labelled(Qtx::District.get(lang)),
+        Input::text(Field::Districts, lang, f.district.as_deref().unwrap_or("")).labelled(Qtx::District.get(lang)),
         Input::text(Field::Ambits, lang, f.ambit.as_deref().unwrap_or("")).labelled(Qtx::Ambit.get(lang)),
     ];
     Form::new(Qtx::Title.get(lang).to_string(), fields)
@@ -604,8 +631,15 @@ fn query_of(form: &Form, before: &FamilyFilter) -> Result<FamilyFilter, Vec<Prob
     let km = number(Field::MaxDistance, 0).map(|k| k.min(u64::from(u16::MAX)) as u16);
     let sort =
         if form.field(Field::Status).map_or(0, Input::as_index) == 1 { FamilySort::Distance } else { FamilySort::Code };
+    if years.is_some() && months.is_some() {
+        // Two ages for one child: which one is meant is not for the screen to guess.
+        return Err(vec![Problem {
+            field: Field::Ages.into(),
+            reason: Reason::NotExpected { condition: "age=years".into() },
+        }]);
+    }
     if comune.is_none() && (km.is_some() || sort == FamilySort::Distance) {
-        let condition = if km.is_some() { "km" } else { "sort=distance" };
+        let condition = if km.is_some() { "within=km" } else { "sort=distance" };
         return Err(vec![Problem {
             field: Field::ProfileComune.into(),
             reason: Reason::RequiredWhen { condition: condition.into() },
@@ -623,7 +657,7 @@ fn query_of(form: &Form, before: &FamilyFilter) -> Result<FamilyFilter, Vec<Prob
             .collect(),
         min_free: number(Field::MaxChildren, 0).filter(|n| *n > 0).map(|n| n.min(255) as u8),
         near: comune.map(|comune| Near { comune, km }),
-        district: text(Field::DistrictName),
+        district: text(Field::Districts),
         ambit: text(Field::Ambits),
         sort,
         limit: None,
@@ -636,7 +670,7 @@ fn query_of(form: &Form, before: &FamilyFilter) -> Result<FamilyFilter, Vec<Prob
 fn query_summary(f: &FamilyFilter, lang: Lang) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     if let Some(m) = f.age_months {
-        let (word, n) = if m < 24 { (Qtx::Months, m) } else { (Qtx::Years, m / 12) };
+        let (word, n) = if m < 24 || m % 12 != 0 { (Qtx::Months, m) } else { (Qtx::Years, m / 12) };
         parts.push(word.fill(lang, &[("n", &n)]));
     }
     if let Some(sex) = f.sex {

@@ -128,6 +128,13 @@ pub trait RecordUi {
     fn take_query(&mut self, _form: &Form) -> Result<Option<usize>, Vec<Problem>> {
         Ok(None)
     }
+    /// The core answered the filters last taken: they are the ones to go back to.
+    fn query_accepted(&mut self) {}
+    /// The filters' form left with Esc after the core refused what it
+    /// sent: the filters it last answered again (the order to show them in).
+    fn query_abandoned(&mut self) -> Option<usize> {
+        None
+    }
     /// The kind's filters in a few words, beside the list's title; none: none set.
     fn query_summary(&self, _lang: Lang) -> Option<String> {
         None

@@ -161,6 +161,8 @@ pub struct RecordScreen<K: RecordUi> {
     /// The filters' form last applied, while its list is on the way: a
     /// refusal of the core opens it again with the problems by their fields.
     query_sent: Option<Box<Form>>,
+    /// The filters' form is open again because the core refused what it sent.
+    query_refused: bool,
 }
 
 impl<K: RecordUi + Default> RecordScreen<K> {
@@ -204,6 +206,7 @@ impl<K: RecordUi> RecordScreen<K> {
             changing: Vec::new(),
             created: None,
             query_sent: None,
+            query_refused: false,
         }
     }
 
@@ -472,6 +475,7 @@ impl<K: RecordUi> RecordScreen<K> {
                 }
                 let Mode::Query(form) = std::mem::replace(&mut self.mode, Mode::List) else { return };
                 self.query_sent = Some(form);
+                self.query_refused = false;
                 self.sel = Selection { height: self.sel.height, ..Selection::default() };
                 self.load(ctx);
             }
@@ -684,6 +688,14 @@ impl<K: RecordUi> RecordScreen<K> {
                 }
                 Step::Cancel => {
                     self.mode = Mode::List;
+                    if std::mem::take(&mut self.query_refused) {
+                        // Left after a refusal: the filters the core last answered, not the refused ones.
+                        if let Some(order) = self.kind.query_abandoned() {
+                            self.sort = order;
+                        }
+                        self.sel = Selection { height: self.sel.height, ..Selection::default() };
+                        self.load(ctx);
+                    }
                     Outcome::Done
                 }
             };
@@ -930,16 +942,19 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
             return self.follow(step, ctx);
         }
         if tag == LIST {
-            if let (Some(mut form), Err(CallError::Bank(BankError::Invalid(problems)))) =
-                (self.query_sent.take(), &result)
-            {
-                // The core refused the filters (a presidio it does not know): back to their form.
-                let lang = ctx.view.lang;
-                form.set_problems(problems, lang);
-                let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
-                ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
-                self.mode = Mode::Query(form);
-                return Outcome::Done;
+            match (self.query_sent.take(), &result) {
+                (Some(mut form), Err(CallError::Bank(BankError::Invalid(problems)))) => {
+                    // The core refused the filters (a presidio it does not know): back to their form.
+                    let lang = ctx.view.lang;
+                    form.set_problems(problems, lang);
+                    let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                    ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+                    self.mode = Mode::Query(form);
+                    self.query_refused = true;
+                    return Outcome::Done;
+                }
+                (Some(_), Ok(_)) => self.kind.query_accepted(),
+                _ => {}
             }
         }
         let Some(reply) = ctx.ok(result) else { return Outcome::Done };
