@@ -66,7 +66,8 @@ impl Bank {
             // the moment and the author, who took the step.
             let by_link = matches!(kind, RecordKind::Proposal | RecordKind::Placement);
             if by_link && matches!(side_kind, RecordKind::Need | RecordKind::Family) {
-                side.involved = moving_link(written, primary.involved, side.involved);
+                let through = saved(written, code).and_then(|r| r.through.as_deref());
+                side.involved = moving_link(written, primary.involved, side.involved, through);
             }
             listener(&side);
         }
@@ -79,15 +80,19 @@ impl Bank {
 }
 
 /// The link through which a need or family (`own`: its service) moved:
-/// the request's own record when it concerns that service, else the link
-/// saved alongside that does (a proposal of another service withdrawn in
-/// the same transaction, whose need goes back to open), so that the
-/// need's service hears of it.
-fn moving_link(written: &[SavedRecord], primary: Involved, own: Involved) -> Involved {
+/// the proposal it was moved `through` when that was saved alongside (a
+/// proposal withdrawn in the same transaction, whose need goes back to
+/// open: only its two services hear, never a third one that also had a
+/// proposal withdrawn), else the request's own record when it concerns
+/// that service, else the first link saved alongside that does.
+fn moving_link(written: &[SavedRecord], primary: Involved, own: Involved, through: Option<&str>) -> Involved {
     let concerns = |link: Involved| match (own, link) {
         (Involved::Service(s), Involved::Link { need, family }) => s == need || s == family,
         _ => false,
     };
+    if let Some(link) = through.and_then(|code| saved(written, code)).map(|r| r.involved).filter(|l| concerns(*l)) {
+        return link;
+    }
     if concerns(primary) {
         return primary;
     }
@@ -117,4 +122,35 @@ pub(super) fn writes(request: &Request) -> Option<Writes> {
         _ => return None,
     };
     Some(Writes::Records(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(code: &str, involved: Involved, through: Option<&str>) -> SavedRecord {
+        SavedRecord { code: code.into(), revision: 2, involved, through: through.map(Into::into) }
+    }
+
+    /// S-001's child is placed with S-002's family F. In the same
+    /// transaction S-001's other proposal (to S-003's family G) is withdrawn,
+    /// and S-003's proposal P-3 of its child C for F, which no longer fits.
+    /// C went back to open through P-3: S-003 and S-002 hear it, never
+    /// S-001 (which would learn that C was competing for F).
+    #[test]
+    fn a_need_moved_by_the_race_is_heard_through_its_own_proposal_only() {
+        let (s1, s2, s3) = (ServiceCode(1), ServiceCode(2), ServiceCode(3));
+        let placement = Involved::Link { need: s1, family: s2 };
+        let written = vec![
+            record("A-2026-0001", placement, None),
+            record("P-2026-0002", Involved::Link { need: s1, family: s3 }, None),
+            record("P-2026-0003", Involved::Link { need: s3, family: s2 }, None),
+            record("R-2026-0009", Involved::Service(s3), Some("P-2026-0003")),
+        ];
+        let heard_by = moving_link(&written, placement, Involved::Service(s3), Some("P-2026-0003"));
+        assert_eq!(heard_by, Involved::Link { need: s3, family: s2 });
+        // Without the proposal it moved through, the first link of its service is all there is.
+        let guessed = moving_link(&written, placement, Involved::Service(s3), None);
+        assert_eq!(guessed, Involved::Link { need: s1, family: s3 });
+    }
 }

@@ -77,7 +77,9 @@ impl NoPlaceLeft {
             new.steps.push(ProposalStep {
                 status: ProposalStatus::Withdrawn,
                 at: set.now,
-                by: set.by.clone(),
+                // The step names what took the places, not who: the operator
+                // who started a placement may be of a third service.
+                by: by.code(),
                 note: String::new(),
                 cause: Some(StepCause::NoPlaceLeft { family: self.family, by }),
             });

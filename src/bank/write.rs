@@ -38,11 +38,19 @@ pub(super) struct SavedRecord {
     pub code: String,
     pub revision: u64,
     pub involved: Involved,
+    /// The proposal or placement a record was moved through (a need sent
+    /// back to open by a withdrawn proposal): whose link its change travels by.
+    pub through: Option<String>,
 }
 
 impl SavedRecord {
     fn of(put: &dyn Staged) -> SavedRecord {
-        SavedRecord { code: put.code(), revision: put.revision(), involved: put.involved() }
+        SavedRecord {
+            code: put.code(),
+            revision: put.revision(),
+            involved: put.involved(),
+            through: put.through().map(str::to_string),
+        }
     }
 }
 
@@ -100,6 +108,8 @@ trait Staged {
     /// The revision it is written with.
     fn revision(&self) -> u64;
     fn changed(&self) -> &[String];
+    /// The proposal or placement it was moved through, if it was.
+    fn through(&self) -> Option<&str>;
     /// An update that changes nothing.
     fn is_unchanged(&self) -> bool;
 }
@@ -115,6 +125,7 @@ struct Put<T: Stored> {
     fields: Vec<String>,
     /// What the reply names.
     changed: Vec<String>,
+    through: Option<String>,
 }
 
 impl<T: Stored> Staged for Put<T> {
@@ -143,6 +154,10 @@ impl<T: Stored> Staged for Put<T> {
 
     fn code(&self) -> String {
         self.record.code()
+    }
+
+    fn through(&self) -> Option<&str> {
+        self.through.as_deref()
     }
 
     fn revision(&self) -> u64 {
@@ -188,7 +203,7 @@ impl WriteSet {
 
     /// A new record, put on record as `action` (the first administrator).
     pub fn create_as<T: Stored>(&mut self, record: T, action: AuditAction) -> &mut Self {
-        let put = Put { record, revision: 1, old: None, action, fields: vec![], changed: vec![] };
+        let put = Put { record, revision: 1, old: None, action, fields: vec![], changed: vec![], through: None };
         self.puts.push(Box::new(put));
         self
     }
@@ -237,7 +252,8 @@ impl WriteSet {
             meta.updated_by = through.to_string();
         }
         *new.meta_mut() = meta;
-        let put = Put { record: new, revision: revision + 1, old: Some(old), action, fields, changed };
+        let through = through.map(str::to_string);
+        let put = Put { record: new, revision: revision + 1, old: Some(old), action, fields, changed, through };
         self.puts.push(Box::new(put));
         self
     }
@@ -324,6 +340,7 @@ impl Bank {
             code: first.code(),
             revision: first.revision() - 1,
             involved: first.involved(),
+            through: None,
         });
         set.puts.retain(|put| !put.is_unchanged());
         if set.puts.is_empty() {

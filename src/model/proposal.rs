@@ -68,6 +68,16 @@ pub enum PlaceTaker {
     Placement(PlacementCode),
 }
 
+impl PlaceTaker {
+    /// Its code, as a step taken by the bank names it ("P-2026-0001").
+    pub fn code(self) -> String {
+        match self {
+            PlaceTaker::Proposal(c) => c.to_string(),
+            PlaceTaker::Placement(c) => c.to_string(),
+        }
+    }
+}
+
 /// Field by field as derived, except that JSON (and any human-readable
 /// form) leaves out a cause that is absent; the stored form always has it.
 impl Serialize for ProposalStep {
