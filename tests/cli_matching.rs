@@ -440,3 +440,32 @@ fn available_answers_the_phone_call_in_one_command_in_both_languages() {
     let err = bank.stderr(&["available", "--age", "6", "--district", &long], 1);
     assert!(err.contains("  - --district (") && err.len() < 2_000, "{}", &err[..err.len().min(2_000)]);
 }
+
+/// Pronto intervento: one command proposes the child to several families.
+/// With `--json` every family has its outcome, in the order typed: two
+/// proposals saved and the family too old for the child refused with its
+/// reason; more than 20 families is refused before anything is sent.
+#[test]
+fn proposing_to_several_families_gives_each_its_outcome_in_json() {
+    let bank = Bank::new();
+    let need = bank.need();
+    let (a, b) = (bank.family("osio sotto", "3-10", "oggi"), bank.family("stezzano", "3-10", "oggi"));
+    let too_old = bank.family("zanica", "12-17", "oggi");
+    let out = bank.cmd().args(["--json", "propose", &need, &a, &too_old, &b]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcomes = json.as_array().expect("one outcome per family");
+    let families: Vec<&str> = outcomes.iter().map(|o| o["family"].as_str().unwrap()).collect();
+    assert_eq!(families, [a.as_str(), too_old.as_str(), b.as_str()]);
+    assert!(outcomes[0]["saved"]["code"].as_str().unwrap().starts_with("P-"), "{json}");
+    assert!(outcomes[1]["refused"].as_str().unwrap().contains("fuori dalla fascia"), "{json}");
+    assert!(outcomes[2]["saved"]["code"].as_str().unwrap().starts_with("P-"), "{json}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("proposte inviate: 2 su 3; non inviate: {too_old}")), "{stderr}");
+
+    let many: Vec<String> = (1..=21).map(|n| format!("F-2026-{n:04}")).collect();
+    let mut args = vec!["propose", need.as_str()];
+    args.extend(many.iter().map(String::as_str));
+    let err = bank.stderr(&args, 1);
+    assert!(err.contains("al più 20 famiglie in un comando (ne sono state indicate 21)"), "{err}");
+}

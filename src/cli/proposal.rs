@@ -39,6 +39,8 @@ catalogue!(
         ToWithdraw => "ritirare", "withdraw";
         ToMove => "far avanzare", "move";
         OnlySide => "{code}: solo {who}{named} può {verb} la proposta.", "{code}: only {who}{named} may {verb} the proposal.";
+        TooManyAtOnce => "al più {max} famiglie in un comando (ne sono state indicate {given})",
+            "at most {max} families in one command ({given} given)";
         SomeNotSent => "proposte inviate: {sent} su {asked}; non inviate: {families}",
             "{sent} of {asked} proposals sent; not sent: {families}";
     }
@@ -129,6 +131,9 @@ pub struct ProposalListArgs {
     limit: Option<usize>,
 }
 
+/// How many families one `banca propose` may name (an emergency's round of calls).
+const MAX_PROPOSED_AT_ONCE: usize = 20;
+
 /// `banca propose R-… F-… [F-…]`: one proposal per family, each its own
 /// request (and transaction): each family's service answers on its own,
 /// and a family that cannot be proposed (not a candidate, already
@@ -136,6 +141,10 @@ pub struct ProposalListArgs {
 /// before anything is sent, so a typo sends nothing.
 pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     let need = need_code(&args.need, s.lang)?;
+    if args.families.len() > MAX_PROPOSED_AT_ONCE {
+        let (max, given) = (MAX_PROPOSED_AT_ONCE, args.families.len());
+        return Err(Failure::User(ProposalWords::TooManyAtOnce.fill(s.lang, &[("max", &max), ("given", &given)])));
+    }
     let mut families: Vec<FamilyCode> = Vec::with_capacity(args.families.len());
     for f in &args.families {
         let code = family_code(f, s.lang)?;
@@ -151,30 +160,39 @@ pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
         };
         return if s.json { print_json(&saved) } else { proposed(s, need, family, &saved) };
     }
-    let mut sent = Vec::new();
+    // Each family's outcome, in the order asked: what `--json` prints.
+    let mut outcomes = Vec::with_capacity(families.len());
+    let mut sent = 0;
     let mut refused = Vec::new();
     for family in &families {
-        match s.request(Request::ProposalCreate { need, family: *family, note: note.clone() })? {
-            Ok(Reply::Saved(saved)) => {
+        let said = match s.request(Request::ProposalCreate { need, family: *family, note: note.clone() }) {
+            Ok(Ok(Reply::Saved(saved))) => {
+                sent += 1;
                 if !s.json {
-                    proposed(s, need, *family, &saved)?;
+                    // The proposal is made: a card that cannot be read back does not stop the others.
+                    if let Err(e) = proposed(s, need, *family, &saved) {
+                        errln!("{family}: {}", e.message());
+                    }
                 }
-                sent.push(saved);
+                outcomes.push(serde_json::json!({ "family": family.to_string(), "saved": saved }));
+                continue;
             }
-            Ok(other) => return Err(unexpected(other)),
-            Err(e) => {
-                errln!("{family}: {}", Failure::from_bank(&e, s.lang).message());
-                refused.push(family.to_string());
-            }
-        }
+            Ok(Ok(other)) => unexpected(other).message().to_string(),
+            Ok(Err(e)) => Failure::from_bank(&e, s.lang).message().to_string(),
+            // The server is not answering: whether this one was saved is said by the message.
+            Err(e) => e.message().to_string(),
+        };
+        errln!("{family}: {said}");
+        outcomes.push(serde_json::json!({ "family": family.to_string(), "refused": said }));
+        refused.push(family.to_string());
     }
     if s.json {
-        print_json(&sent)?;
+        print_json(&outcomes)?;
     }
     if refused.is_empty() {
         return Ok(());
     }
-    let (sent, asked, refused) = (sent.len(), families.len(), refused.join(", "));
+    let (asked, refused) = (families.len(), refused.join(", "));
     let summary =
         ProposalWords::SomeNotSent.fill(s.lang, &[("sent", &sent), ("asked", &asked), ("families", &refused)]);
     Err(Failure::User(summary))

@@ -64,6 +64,7 @@ texts!(Tx {
     AskNoteMany => "Nota delle proposte per {families} → {need}:", "Note of the proposals of {families} → {need}:";
     ProposedMany => "Proposte create: {done}", "Proposals created: {done}";
     NotSent => "non inviate: {failed}", "not sent: {failed}";
+    UnexpectedReply => "risposta inattesa del server: controllare le proposte", "unexpected reply from the server: check the proposals";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +120,7 @@ enum Ask {
     WhyNot,
     Note(FamilyCode),
     /// The note of the proposals to the families marked.
-    NoteMarked,
+    NoteMarked(NeedCode),
     Code,
 }
 
@@ -282,7 +283,10 @@ impl Matching {
         if !same {
             self.sel = Selection { height: self.sel.height, ..Selection::default() };
             self.scroll = 0;
-            self.marked.clear();
+            // The marks stay while their note is being typed: they are what it is for.
+            if !matches!(self.prompt, Some((Ask::NoteMarked(_), _))) {
+                self.marked.clear();
+            }
         }
         self.sel.clamp(self.len());
         if std::mem::take(&mut self.explain_next) {
@@ -391,7 +395,7 @@ impl Matching {
                     let families: Vec<String> = self.marked.iter().map(|f| f.to_string()).collect();
                     let q = Tx::AskNoteMany.fill(lang, &[("families", &families.join(", ")), ("need", &need)]);
                     let prompt = Prompt::new(q, "").bounded(crate::model::limits::MAX_STEP_NOTE);
-                    self.prompt = Some((Ask::NoteMarked, prompt));
+                    self.prompt = Some((Ask::NoteMarked(need), prompt));
                 }
                 (Some(need), Some(family)) => {
                     // The row proposed is the one highlighted: the list takes the focus back.
@@ -431,10 +435,10 @@ impl Matching {
                 self.proposing = Some((family, need));
                 ctx.send(PROPOSE, Request::ProposalCreate { need, family, note: text });
             }
-            Ask::NoteMarked => {
+            Ask::NoteMarked(need) => {
                 // One request (and transaction) per family: each family's
                 // service answers on its own, and one refused does not stop the others.
-                let Some(need) = self.need() else { return };
+                // The need is the one the note was asked for, whatever came in meanwhile.
                 for family in std::mem::take(&mut self.marked) {
                     self.sent_marked.push((family, None));
                     ctx.send(PROPOSE_MARKED, Request::ProposalCreate { need, family, note: text.clone() });
@@ -474,7 +478,8 @@ impl Matching {
         let lang = ctx.view.lang;
         let outcome = match result {
             Ok(Reply::Saved(saved)) => Ok(saved.code),
-            Ok(_) => return,
+            // Every reply fills its family's slot, in the order sent: none is left waiting.
+            Ok(_) => Err(Tx::UnexpectedReply.get(lang).to_string()),
             Err(e) => Err(e.message(lang)),
         };
         if let Some(slot) = self.sent_marked.iter_mut().find(|(_, r)| r.is_none()) {
