@@ -157,7 +157,7 @@ impl Bank {
     /// How many families `list_families` would give over all its pages.
     pub(super) fn count_families(&self, who: &Principal, filter: &FamilyFilter) -> Result<u64, BankError> {
         // What the matching index knows of every family answers all but the
-        // referent and the time slots: counted there, no record read.
+        // referent: counted there, no record read.
         // Everyone who may list families lists them all (shared views).
         let query = self.family_query(filter)?;
         if query.facts_suffice() {

@@ -6,7 +6,10 @@
 //! The distance order pages like any list: its cursor is the distance
 //! (metres, big-endian) followed by the family's code key, so a page
 //! starts just after the last family the previous one looked at, and a
-//! family saved in between lands on one side of the cursor only.
+//! family created in between lands on one side of the cursor only. A
+//! family whose comune changes between two pages is measured again: it
+//! may show twice (moved farther) or not at all (moved nearer), as a
+//! list by comune would; the interface keeps a family once by its code.
 
 use std::collections::HashSet;
 

@@ -126,9 +126,9 @@ pub enum AmbitCommand {
         #[command(flatten)]
         fields: AmbitFields,
     },
-    Show {
-        name: String,
-    },
+    /// Mostra un ambito: i suoi comuni e i suoi presidi (i nomi da usare con --district e --ambit)
+    Show { name: String },
+    /// Elenca gli ambiti registrati
     List,
 }
 
