@@ -230,7 +230,7 @@ fn a_family_is_created_listed_shown_and_edited() {
     let code = bank.add_family();
     assert!(code.starts_with("F-") && code.ends_with("-0001"), "{code}");
     let list = bank.stdout(&["family", "list", "--comune", "Osio Sotto"]);
-    assert!(list.contains(&code) && list.contains("3–10 anni"), "{list}");
+    assert!(list.contains(&code) && list.contains("3-10"), "{list}");
     assert!(bank.stdout(&["family", "list", "--status", "idonea"]).contains("Nessuna"));
 
     bank.run(&["family", "edit", &code, "--phone", "035 999 0000", "--status", "in_valutazione"])
