@@ -15,11 +15,13 @@ use super::sound::{near_prefix, sound};
 pub type Quality = u8;
 /// The whole query is the record's code.
 pub const EXACT_CODE: Quality = 0;
-/// The word is one of the key's words, or the comune it names is the record's.
+/// The word is one of the key's words.
 pub const EXACT: Quality = 1;
 /// The word starts the key or one of its words.
 pub const PREFIX: Quality = 2;
-/// The word starts one of the key's words as it sounds (spelling confusions forgiven).
+/// The word starts one of the key's words as it sounds (spelling confusions
+/// forgiven), or names the record's comune (the text may not hold it: below
+/// a name that does).
 pub const SOUND: Quality = 3;
 /// Within one wrong letter of the start of one of the key's words, as it sounds.
 pub const TYPO: Quality = 4;
