@@ -25,7 +25,8 @@ use crate::api::{BankError, Event, Request, Response};
 /// 7: asking by profile (`Request::Available`, `Reply::ProfileMatches`),
 /// `FamilyFilter`'s phone-call filters and `FamilyView.distance_m`, `Fit`,
 /// time slots and availability period, `LegalBasis::Art403`, the on-call
-/// contact, `NeedView.overdue`, `StepCause::NoPlaceLeft`, the new reasons.
+/// contact, `NeedView.overdue`, `StepCause::NoPlaceLeft`, the new reasons
+/// (`Reason::TooManyWords` among them).
 pub const PROTOCOL: u32 = 7;
 
 /// The binary's version, shown when client and server disagree.

@@ -162,6 +162,11 @@ fn find_without_results_or_with_a_wrong_filter_exits_1_with_a_sentence() {
     assert!(err.contains("\"stato:felice\": unknown value"), "{err}");
     let err = bank.stderr(&["find", "comune:atlantide"], 1);
     assert!(err.contains("comune sconosciuto (atlantide)"), "{err}");
+    // Nine different words: a sentence saying how many may be, in either language.
+    let err = bank.stderr(&["find", "a", "b", "c", "d", "e", "f", "g", "h", "i"], 1);
+    assert!(err.contains("troppe parole: al massimo 8 parole diverse, filtri esclusi"), "{err}");
+    let err = bank.stderr(&["--lang", "en", "find", "a b c d e f g h i kind:famiglia"], 1);
+    assert!(err.contains("too many words: at most 8 different words"), "{err}");
 
     // Nothing to search: exit 1; a zero limit and no query at all are usage errors.
     assert!(bank.stderr(&["find", "  "], 1).contains("Scrivere un testo o un filtro"));

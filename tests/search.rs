@@ -398,6 +398,111 @@ fn exact_words_then_prefixes_then_sounds_then_one_wrong_letter_then_fuzzy() {
     assert_eq!(search(&fx, ANNA, &russi, 5).hits[0].code, russi);
 }
 
+#[test]
+fn names_with_the_letters_of_foreign_families_are_found_typed_without_them() {
+    let fx = fixture();
+    let add = |adults: [&str; 2]| fx.create_family(ANNA, family(adults, dalmine(), FamilyStatus::Approved)).to_string();
+    let popescu = add(["Ștefan Popescu", "Ioana Şerban"]);
+    let wisniewski = add(["Łukasz Wiśniewski", "Ada Luna"]);
+    let petrovic = add(["Đorđe Petrović", "Ada Luna"]);
+    let yilmaz = add(["Ayşe Yılmaz", "Ada Luna"]);
+    let hoxha = add(["Albë Hoxha", "Ada Luna"]);
+    let shevchenko = add(["Оксана Шевченко", "Ada Luna"]);
+    // Sent decomposed (NFD), as some keyboards do: the accent apart from its letter.
+    let nfd = add(["S\u{326}tefan Ga\u{306}ina\u{306}", "Ada Luna"]);
+    let table: &[(&str, &[&String])] = &[
+        ("stefan popescu", &[&popescu]),
+        ("serban", &[&popescu]),
+        ("lukasz wisniewski", &[&wisniewski]),
+        ("dorde petrovic", &[&petrovic]),
+        ("ayse yilmaz", &[&yilmaz]),
+        ("albe hoxha", &[&hoxha]),
+        // One wrong letter in a name of other letters: к typed х.
+        ("шевченхо", &[&shevchenko]),
+        ("gaina", &[&nfd]),
+        ("gaian", &[&nfd]),
+        ("stefan gaina", &[&nfd]),
+    ];
+    for (typed, expected) in table {
+        let expected: Vec<String> = expected.iter().map(|code| code.to_string()).collect();
+        assert_eq!(families(&fx, typed), expected, "{typed}");
+    }
+    // A word typed decomposed is the same word: "nicolo" and a grave accent apart.
+    let z = people(&fx).zanardelli.to_string();
+    assert_eq!(families(&fx, "nicolo\u{300} zanardelli"), vec![z.clone()]);
+    assert_eq!(families(&fx, "nicolo\u{300}"), vec![z]);
+}
+
+#[test]
+fn a_word_of_silent_letters_finds_only_the_names_that_hold_them() {
+    let fx = fixture();
+    let c = callers(&fx);
+    // Only Walter Chiodi has an h: "h" sounds like nothing and is not a sound match of every name.
+    assert_eq!(families(&fx, "h"), vec![c.mazzoleni.clone()]);
+    assert_eq!(families(&fx, "hh"), Vec::<String>::new());
+    assert!(families(&fx, "pesenti h").is_empty());
+    assert_eq!(families(&fx, "chiodi h"), vec![c.mazzoleni.clone()]);
+}
+
+#[test]
+fn a_comune_named_ranks_below_names_that_match_and_two_letter_comuni_name_nothing() {
+    let fx = fixture();
+    let add = |adults: [&str; 2], comune: ComuneCode| {
+        fx.create_family(ANNA, family(adults, comune, FamilyStatus::Approved)).to_string()
+    };
+    let marino = comune("058057"); // Marino (RM)
+    let named_marino = add(["Giuseppe Marino", "Ada Luna"], bergamo());
+    let in_marino = add(["Giuseppe Rota", "Ada Luna"], marino);
+    let marinoni = add(["Giuseppe Marinoni", "Ada Luna"], bergamo());
+    // The surname exactly, then the surname it starts, then the family that only lives in Marino.
+    assert_eq!(families(&fx, "giuseppe marino"), vec![named_marino.clone(), marinoni.clone(), in_marino.clone()]);
+    assert_eq!(families(&fx, "marino giuseppe"), vec![named_marino, marinoni, in_marino]);
+    // Re (VB) and Ne (GE) are too short to be named by a word: "re" is Anna Re's surname only.
+    let anna_re = add(["Anna Re", "Ugo Bassi"], dalmine());
+    let _in_re = add(["Anna Bianchi", "Ada Luna"], comune("103060"));
+    let in_ne = add(["Anna Gatti", "Ada Luna"], comune("010040"));
+    assert_eq!(families(&fx, "anna re"), vec![anna_re.clone()]);
+    assert!(!families(&fx, "anna ne").contains(&in_ne));
+    // As a filter the comune is still found.
+    assert_eq!(families(&fx, "anna comune:re").len(), 1);
+}
+
+#[test]
+fn surnames_typed_with_their_particle_joined_rank_as_the_name_itself() {
+    let fx = fixture();
+    let add = |adults: [&str; 2]| fx.create_family(ANNA, family(adults, dalmine(), FamilyStatus::Approved)).to_string();
+    // Created first, so the ranking is not the codes'.
+    let delucas = add(["Mario Delucas", "Ada Luna"]);
+    let de_luca = add(["Mario De Luca", "Ada Luna"]);
+    let d_angelo = add(["Rita D'Angelo", "Ugo Bassi"]);
+    let della_valle = add(["Rita Della Valle", "Ugo Bassi"]);
+    // The exact surname, joined, before the longer surname it starts.
+    assert_eq!(families(&fx, "deluca"), vec![de_luca.clone(), delucas.clone()]);
+    assert_eq!(families(&fx, "deluca mario"), vec![de_luca.clone(), delucas]);
+    assert_eq!(families(&fx, "dangelo"), vec![d_angelo.clone()]);
+    assert_eq!(families(&fx, "dangelo rita"), vec![d_angelo]);
+    assert_eq!(families(&fx, "dellavalle"), vec![della_valle.clone()]);
+    // Joined and with one wrong letter, as a caller spells it.
+    assert_eq!(families(&fx, "dellavale"), vec![della_valle]);
+    // Written apart it is found as before.
+    assert_eq!(families(&fx, "de luca")[0], de_luca);
+}
+
+#[test]
+fn a_query_of_more_than_eight_different_words_is_refused_and_repeated_words_count_once() {
+    let fx = fixture();
+    let c = callers(&fx);
+    assert_eq!(refused(&fx, "a b c d e f g h i"), Reason::TooManyWords { max: 8 });
+    // Filters are not words; a word typed again is the same word.
+    assert_eq!(
+        families(&fx, "giovanna pesenti giovanna pesenti marco cortinovis dalmine a o i kind:famiglia"),
+        vec![c.pesenti.clone()]
+    );
+    // The longest query there is, one letter a hundred times over: two words, answered.
+    let vowels = "a e ".repeat(50);
+    assert!(search(&fx, ANNA, vowels.trim(), 10).total > 0);
+}
+
 // ---------------------------------------------------------------------------
 // Ranking and the limit
 

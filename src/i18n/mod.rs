@@ -103,6 +103,7 @@ mod tests {
             Reason::DeadlinePassed { on: time::macros::date!(2026 - 03 - 01) },
             Reason::UnknownLanguage { given: "arabbo".into(), suggestions: vec!["arabo".into()] },
             Reason::UnknownLanguage { given: "klingon".into(), suggestions: vec![] },
+            Reason::TooManyWords { max: 8 },
         ];
         for r in &reasons {
             let (it, en) = (describe_reason(r, Lang::It), describe_reason(r, Lang::En));

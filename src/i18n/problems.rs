@@ -79,6 +79,8 @@ catalogue!(
         UnknownLanguage => "lingua sconosciuta: «{given}»; forse: {suggestions}", "unknown language: \"{given}\"; perhaps: {suggestions}";
         UnknownLanguageNoGuess => "lingua sconosciuta: «{given}»; scrivere il nome in italiano o in inglese (es. arabo, rumeno, inglese)",
             "unknown language: \"{given}\"; write its Italian or English name (e.g. arabo, rumeno, English)";
+        TooManyWords => "troppe parole: al massimo {max} parole diverse, filtri esclusi",
+            "too many words: at most {max} different words, filters aside";
         BadFilterValue => "«{filter}:{value}»: valore sconosciuto (es. kind:famiglia, stato:idonea, servizio:S-003)",
             "\"{filter}:{value}\": unknown value (e.g. kind:family, status:approved, service:S-003)";
         // The conditions a `RequiredWhen` or `NotExpected` names.
@@ -181,6 +183,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::BirthplaceCeased { code, place, ceased_on } => W::BirthplaceCeased
             .fill(lang, &[("code", code), ("place", place), ("on", &crate::model::dates::format_date(*ceased_on))]),
         Reason::UnknownLanguage { given, suggestions } => unknown_language_text(given, suggestions, lang),
+        Reason::TooManyWords { max } => W::TooManyWords.fill(lang, &[("max", max)]),
         Reason::BadFilterValue { filter, value } => {
             W::BadFilterValue.fill(lang, &[("filter", filter), ("value", value)])
         }

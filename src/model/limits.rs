@@ -53,6 +53,9 @@ pub const MAX_PLAN_TEXT: usize = 4000;
 pub const MAX_EMERGENCY_REASON: usize = 500;
 /// A search query: a few words and filters.
 pub const MAX_QUERY: usize = 200;
+/// The different words of a search's free text (filters aside): each is
+/// judged against every word of the index while writers wait.
+pub const MAX_QUERY_WORDS: usize = 8;
 /// An audit entry's record reference.
 pub const MAX_AUDIT_RECORD: usize = 200;
 /// A quarantined record's tree name and raw key (bytes).

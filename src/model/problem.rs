@@ -173,6 +173,10 @@ pub enum Reason {
         given: String,
         suggestions: Vec<String>,
     },
+    /// A search with more different words than `max` (filters aside).
+    TooManyWords {
+        max: usize,
+    },
 }
 
 /// One end of a date window, as a refusal names it: a date, or today.

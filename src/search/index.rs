@@ -22,7 +22,9 @@ use super::fold::{fold_char, is_subsequence};
 use super::query::{Query, Word};
 use super::score::{bound, is_char_subsequence, mask_of, pattern, places, Places, Scorer};
 use super::sound::sound;
-use super::vocabulary::{judge, words_of, Heard, Quality, Vocabulary, EXACT, EXACT_CODE, FUZZY, NONE, PREFIX};
+use super::vocabulary::{
+    bare, heard_words, judge, Heard, Hearing, Quality, Vocabulary, EXACT, EXACT_CODE, FUZZY, NONE, PREFIX, SOUND,
+};
 use crate::access::{self, Operation, Subject};
 use crate::api::Principal;
 pub use crate::api::{Hit, HitKind, SearchResult};
@@ -205,6 +207,19 @@ impl Codes {
     }
 }
 
+/// Adds the words of a folded `key` to `vocabulary` and their ids, each
+/// once, to the end of `ids`: where they lie there.
+fn add_words(vocabulary: &mut Vocabulary, ids: &mut Vec<u32>, key: &str) -> Span {
+    let start = u32::try_from(ids.len()).expect("under 4 billion words");
+    for (_, word) in heard_words(key) {
+        let id = vocabulary.id(&bare(word));
+        if !ids[start as usize..].contains(&id) {
+            ids.push(id);
+        }
+    }
+    Span { start, len: ids.len() as u32 - start }
+}
+
 /// A code's first 16 bytes, big-endian: ordered as the codes are (up to them).
 fn code_order(code: &str) -> u128 {
     let mut first = [0u8; 16];
@@ -288,30 +303,30 @@ impl SearchIndex {
         Span { start, len: text.len() as u32 }
     }
 
-    /// Folds `text` onto the end of `keys`.
+    /// Folds `text` onto the end of `keys`, with the ids of its words.
     fn add_key(&mut self, text: &str) -> Key {
+        let code = self.add_code_key(text);
+        let key = &self.keys[code.start as usize..];
+        let words = add_words(&mut self.vocabulary, &mut self.word_ids, key);
+        Key { start: code.start, len: code.len, mask: mask_of(key.as_bytes()), places: places(key), words }
+    }
+
+    /// Folds a code onto the end of `keys`: only ever compared whole, so
+    /// without words for the vocabulary.
+    fn add_code_key(&mut self, text: &str) -> Span {
         if self.keys.len() + 4 * text.len() > u32::MAX as usize {
             self.compact();
         }
         let start = self.keys.len();
         self.keys.extend(text.chars().map(fold_char));
-        let len = self.keys.len() - start;
-        let mask = mask_of(&self.keys.as_bytes()[start..]);
-        let places = places(&self.keys[start..]);
-        let words_start = u32::try_from(self.word_ids.len()).expect("under 4 billion words");
-        for (_, word) in words_of(&self.keys[start..]) {
-            let id = self.vocabulary.id(word);
-            if !self.word_ids[words_start as usize..].contains(&id) {
-                self.word_ids.push(id);
-            }
-        }
-        let words = Span { start: words_start, len: self.word_ids.len() as u32 - words_start };
-        let start = u32::try_from(start).expect("search keys under 4 GiB");
-        Key { start, len: len as u32, mask, places, words }
+        let len = (self.keys.len() - start) as u32;
+        Span { start: u32::try_from(start).expect("search keys under 4 GiB"), len }
     }
 
     fn upsert(&mut self, code: &str, slot: Slot, shown: Shown) {
         self.generation += 1;
+        // Every chain of searches is of the bank before: none would be narrowed again.
+        self.last.get_mut().unwrap_or_else(|p| p.into_inner()).clear();
         match self.by_code.get(code, &self.slots) {
             Some(i) => {
                 let old = &self.slots[i];
@@ -338,28 +353,27 @@ impl SearchIndex {
             to.push_str(&from[*start as usize..(*start + len) as usize]);
             *start = at;
         }
-        fn copy_ids(from: &[u32], to: &mut Vec<u32>, words: &mut Span) {
-            let at = to.len() as u32;
-            to.extend_from_slice(&from[words.start as usize..(words.start + words.len) as usize]);
-            words.start = at;
-        }
         let (old_keys, old_texts) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.texts));
         let old_ids = std::mem::take(&mut self.word_ids);
         let mut keys = String::with_capacity(old_keys.len() - self.garbage.min(old_keys.len()));
         let mut texts = String::with_capacity(old_texts.len());
+        // The words of the keys in use only: a replaced name's words go with it.
+        let mut vocabulary = Vocabulary::default();
         let mut ids = Vec::with_capacity(old_ids.len());
+        let mut copy_key = |key: &mut Key, keys: &mut String| {
+            copy(&old_keys, keys, &mut key.start, key.len);
+            key.words = add_words(&mut vocabulary, &mut ids, &keys[key.start as usize..(key.start + key.len) as usize]);
+        };
         for (s, t) in self.slots.iter_mut().zip(&mut self.shown) {
             let code_is_public = s.code_key == Span { start: s.public.start, len: s.public.len };
-            copy(&old_keys, &mut keys, &mut s.public.start, s.public.len);
-            copy_ids(&old_ids, &mut ids, &mut s.public.words);
+            copy_key(&mut s.public, &mut keys);
             if code_is_public {
                 s.code_key.start = s.public.start;
             } else {
                 copy(&old_keys, &mut keys, &mut s.code_key.start, s.code_key.len);
             }
             if let Some(p) = &mut s.private {
-                copy(&old_keys, &mut keys, &mut p.key.start, p.key.len);
-                copy_ids(&old_ids, &mut ids, &mut p.key.words);
+                copy_key(&mut p.key, &mut keys);
             }
             let public_is_code = t.public == t.code;
             copy(&old_texts, &mut texts, &mut t.code.start, t.code.len);
@@ -376,6 +390,7 @@ impl SearchIndex {
         self.keys = keys;
         self.texts = texts;
         self.word_ids = ids;
+        self.vocabulary = vocabulary;
         self.garbage = 0;
     }
 
@@ -397,8 +412,7 @@ impl SearchIndex {
         let code_key = if code_key == public {
             Span { start: public_key.start, len: public_key.len }
         } else {
-            let k = self.add_key(code_key);
-            Span { start: k.start, len: k.len }
+            self.add_code_key(code_key)
         };
         let (private, private_text) = match private {
             Some((text, audience, owner)) => {
@@ -616,7 +630,7 @@ impl SearchIndex {
     ) -> Part {
         let scorer = Scorer::default();
         let mut part = Part { total: 0, matches: Vec::new(), top: Top { limit, items: Vec::new(), bar: None } };
-        let mut judged: Vec<(Quality, Heard)> = Vec::with_capacity(terms.terms.len());
+        let mut judged: Vec<Judged> = Vec::with_capacity(terms.terms.len());
         for index in candidates {
             let s = &self.slots[index as usize];
             if !passes_filters(s, query) {
@@ -665,9 +679,23 @@ struct Term {
     breaks: bool,
     pattern: Vec<(char, u64)>,
     comuni: Option<Vec<ComuneCode>>,
-    /// Its judgement of each word of the vocabulary, by id (none for a word without a sound).
-    heard: Vec<Heard>,
+    /// The vocabulary's words it matches (none for a word without a sound).
+    heard: Hearing,
 }
+
+/// How a word of the query matched an entry: what scores and highlights it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// Its characters are in the key, in order: SkimMatcherV2 scores them.
+    Skimmed,
+    /// By sound or with a wrong letter, in one of the key's words.
+    Heard(Heard),
+    /// Only by the comune it names, the entry's: ranked as a sound, scoring nothing.
+    Comune,
+}
+
+/// A word's quality in an entry, and how it matched.
+type Judged = (Quality, How);
 
 impl Terms {
     fn of(index: &SearchIndex, query: &Query) -> Terms {
@@ -688,67 +716,29 @@ impl Terms {
     }
 
     /// The worst quality of the words in the entry's `key` (None: a word does
-    /// not match); `judged` gets each word's quality and what was heard.
-    fn judge(&self, index: &SearchIndex, key: Key, s: &Slot, judged: &mut Vec<(Quality, Heard)>) -> Option<Quality> {
+    /// not match); `judged` gets each word's quality and how it matched.
+    fn judge(&self, index: &SearchIndex, key: Key, s: &Slot, judged: &mut Vec<Judged>) -> Option<Quality> {
         judged.clear();
-        let ids = index.ids(key);
         let mut worst = EXACT;
         for t in &self.terms {
-            let heard = if t.heard.is_empty() {
-                Heard::NOT
-            } else {
-                ids.iter().fold(Heard::NOT, |best, &id| best.better(t.heard[id as usize]))
-            };
-            let quality = if heard.quality <= PREFIX {
-                heard.quality
-            } else if s.kind != HitKind::Comune
-                && t.comuni.as_ref().is_some_and(|c| s.comune.is_some_and(|x| c.contains(&x)))
-            {
-                EXACT
-            } else {
-                let hay = index.key(key);
-                let hay_bytes = hay.as_bytes();
-                let text = t.word.text.as_str();
-                let subsequence = key.mask & t.mask == t.mask
-                    && is_subsequence(text.as_bytes(), hay_bytes)
-                    && (t.ascii || is_char_subsequence(text, hay));
-                if subsequence && (hay.starts_with(text) || (!t.breaks && starts_a_word(hay, text))) {
-                    PREFIX
-                } else if heard.quality != NONE {
-                    heard.quality
-                } else if subsequence {
-                    FUZZY
-                } else {
-                    return None;
-                }
-            };
-            worst = worst.max(quality);
-            judged.push((quality, heard));
+            let one = t.judge(index, key, s)?;
+            worst = worst.max(one.0);
+            judged.push(one);
         }
         Some(worst)
     }
 
-    /// Whether a word matched so is scored by SkimMatcherV2 (its
-    /// characters are in the key): not a comune named, a sound, a wrong letter.
-    fn skimmed(quality: Quality, heard: Heard) -> bool {
-        match quality {
-            PREFIX | FUZZY => true,
-            EXACT => heard.quality == EXACT,
-            _ => false,
-        }
-    }
-
     /// The entry's score: each word's, summed (SkimMatcherV2's for a word in
     /// the key, agreement for a sound or a wrong letter, 0 for a comune named).
-    fn score(&self, scorer: &Scorer, hay: &str, judged: &[(Quality, Heard)]) -> i64 {
+    fn score(&self, scorer: &Scorer, hay: &str, judged: &[Judged]) -> i64 {
         let each = self.terms.iter().zip(judged);
-        each.map(|(t, &(quality, heard))| word_score(quality, heard, || scorer.score(hay, &t.word.text))).sum()
+        each.map(|(t, &(_, how))| word_score(how, || scorer.score(hay, &t.word.text))).sum()
     }
 
     /// No score of the entry is higher: the score, with each skimmed word's bound in place of its score.
-    fn bound(&self, hay: &str, places: Places, judged: &[(Quality, Heard)]) -> i64 {
+    fn bound(&self, hay: &str, places: Places, judged: &[Judged]) -> i64 {
         let each = self.terms.iter().zip(judged);
-        each.map(|(t, &(quality, heard))| word_score(quality, heard, || bound(hay, places, &t.pattern))).sum()
+        each.map(|(t, &(_, how))| word_score(how, || bound(hay, places, &t.pattern))).sum()
     }
 
     /// The characters of the key that matched, for highlighting: each word's
@@ -761,20 +751,11 @@ impl Terms {
             return Vec::new();
         }
         let mut all = Vec::new();
-        for (t, &(quality, heard)) in self.terms.iter().zip(&judged) {
-            if Terms::skimmed(quality, heard) {
-                all.extend(scorer.positions(hay, &t.word.text));
-            } else if heard.quality != NONE {
-                let best = words_of(hay).find(|(_, w)| judge(&t.word, w, &sound(w)) == heard);
-                if let Some((start, w)) = best {
-                    // The letters typed where they are in it ("nicolo" in "Niccolò"), or all of it.
-                    let typed = scorer.positions(w, &t.word.text);
-                    if typed.is_empty() {
-                        all.extend(start as u32..(start + w.chars().count()) as u32);
-                    } else {
-                        all.extend(typed.into_iter().map(|i| start as u32 + i));
-                    }
-                }
+        for (t, &(_, how)) in self.terms.iter().zip(&judged) {
+            match how {
+                How::Skimmed => all.extend(scorer.positions(hay, &t.word.text)),
+                How::Heard(heard) => all.extend(heard_at(hay, scorer, &t.word, heard)),
+                How::Comune => {}
             }
         }
         all.sort_unstable();
@@ -783,16 +764,67 @@ impl Terms {
     }
 }
 
+impl Term {
+    /// How this word matches the entry's `key`, best first: an exact word or
+    /// a prefix, a sound, the comune it names, a wrong letter, its letters in order.
+    fn judge(&self, index: &SearchIndex, key: Key, s: &Slot) -> Option<Judged> {
+        let heard = self.heard_in(index.ids(key));
+        if heard.quality <= PREFIX {
+            return Some((heard.quality, How::Skimmed));
+        }
+        let hay = index.key(key);
+        let text = self.word.text.as_str();
+        let subsequence = key.mask & self.mask == self.mask
+            && is_subsequence(text.as_bytes(), hay.as_bytes())
+            && (self.ascii || is_char_subsequence(text, hay));
+        if subsequence && (hay.starts_with(text) || (!self.breaks && starts_a_word(hay, text))) {
+            return Some((PREFIX, How::Skimmed));
+        }
+        if heard.quality == SOUND {
+            return Some((SOUND, How::Heard(heard)));
+        }
+        if s.kind != HitKind::Comune && self.comuni.as_ref().is_some_and(|c| s.comune.is_some_and(|x| c.contains(&x))) {
+            return Some((SOUND, How::Comune));
+        }
+        if heard.quality != NONE {
+            return Some((heard.quality, How::Heard(heard)));
+        }
+        subsequence.then_some((FUZZY, How::Skimmed))
+    }
+
+    /// The best it was heard in among the key's words (`ids`).
+    fn heard_in(&self, ids: &[u32]) -> Heard {
+        if self.heard.is_empty() {
+            return Heard::NOT;
+        }
+        ids.iter().fold(Heard::NOT, |best, &id| best.better(self.heard.of(id)))
+    }
+}
+
+/// Where in `hay` a word heard as `heard` is: the letters typed where they
+/// are in the key's word ("nicolo" in "Niccolò"), or all of it.
+fn heard_at(hay: &str, scorer: &Scorer, word: &Word, heard: Heard) -> Vec<u32> {
+    let found = heard_words(hay).into_iter().find(|(_, w)| {
+        let w = bare(w);
+        judge(word, &w, &sound(&w)) == heard
+    });
+    let Some((start, w)) = found else { return Vec::new() };
+    let typed = scorer.positions(w, &word.text);
+    if typed.is_empty() {
+        (start as u32..(start + w.chars().count()) as u32).collect()
+    } else {
+        typed.into_iter().map(|i| start as u32 + i).collect()
+    }
+}
+
 /// A word's score in an entry: `skim` (SkimMatcherV2's score or its bound)
 /// for a word in the key, how much agrees for a sound or a wrong letter, 0
 /// for a comune named.
-fn word_score(quality: Quality, heard: Heard, skim: impl FnOnce() -> i64) -> i64 {
-    if Terms::skimmed(quality, heard) {
-        skim()
-    } else if quality == EXACT {
-        0
-    } else {
-        heard.score()
+fn word_score(how: How, skim: impl FnOnce() -> i64) -> i64 {
+    match how {
+        How::Skimmed => skim(),
+        How::Heard(heard) => heard.score(),
+        How::Comune => 0,
     }
 }
 
@@ -941,7 +973,10 @@ mod tests {
             let hay = index.key(key);
             let (mut worst, mut score) = (EXACT, 0);
             for w in &query.words {
-                let heard = words_of(hay).fold(Heard::NOT, |best, (_, kw)| best.better(judge(w, kw, &sound(kw))));
+                let heard = heard_words(hay).into_iter().fold(Heard::NOT, |best, (_, kw)| {
+                    let kw = bare(kw);
+                    best.better(judge(w, &kw, &sound(&kw)))
+                });
                 let skim = SkimMatcherV2::default().fuzzy_match(hay, &w.text);
                 let starts = hay.starts_with(&w.text)
                     || (!w.text.contains(['-', ' ', '(', ',', '.', '\''])
@@ -950,10 +985,12 @@ mod tests {
                     && w.comuni.as_ref().is_some_and(|c| s.comune.is_some_and(|x| c.contains(&x)));
                 let (quality, points) = if heard.quality <= PREFIX {
                     (heard.quality, skim.expect("a word of the key holds it"))
-                } else if in_comune {
-                    (EXACT, 0)
                 } else if let Some(skim) = skim.filter(|_| starts) {
                     (PREFIX, skim)
+                } else if heard.quality == SOUND {
+                    (SOUND, heard.score())
+                } else if in_comune {
+                    (SOUND, 0)
                 } else if heard.quality != NONE {
                     (heard.quality, heard.score())
                 } else if let Some(skim) = skim {
@@ -1029,6 +1066,75 @@ mod tests {
             index.search(&reader, &crate::search::parse("operatrice", comuni).unwrap(), 5).hits[0].detail,
             "operatore"
         );
+    }
+
+    /// A family of one adult, replacing any of the same code.
+    fn put_family(index: &mut SearchIndex, code: &str, adult: &str) {
+        let private = Some((format!("{code} {adult}"), Audience::Family, ServiceCode(1)));
+        let family = (HitKind::Family, code.to_string(), code.to_string());
+        index.add(family.0, family.1, code, family.2, private, Some(ServiceCode(1)), None, None, String::new());
+    }
+
+    /// A surname of letters only for each number (below 26⁴): "Cognomeaaaa", "Cognomebaaa"…
+    fn surname(n: usize) -> String {
+        let letter = |place: u32| (b'a' + (n / 26usize.pow(place) % 26) as u8) as char;
+        format!("Cognome{}", (0..4).map(letter).collect::<String>())
+    }
+
+    #[test]
+    fn the_words_of_replaced_names_leave_the_vocabulary_when_the_keys_are_compacted() {
+        let mut index = SearchIndex::default();
+        // 1 000 families, each renamed 60 times: about 3 MiB of keys written, 60 000 surnames.
+        for round in 0..60 {
+            for i in 0..1_000 {
+                put_family(&mut index, &format!("F-2025-{i:04}"), &format!("Anna {}", surname(round * 1_000 + i)));
+            }
+        }
+        // Compacted at least once: what is left is the words of the names now, and those of
+        // the renames since (fewer than half the keys), not every surname ever written.
+        assert!(index.vocabulary.len() < 35_000, "{} words kept", index.vocabulary.len());
+        assert_eq!(index.vocabulary.id_of(&surname(0).to_lowercase()), None, "a name of the first round");
+        let reader = who(Role::Operator, Some(1));
+        let now = crate::search::parse(&surname(59_123), Comuni::embedded()).unwrap();
+        assert_eq!(index.search(&reader, &now, 1).hits[0].code, "F-2025-0123", "the name now");
+    }
+
+    #[test]
+    fn a_code_is_compared_whole_and_gives_the_vocabulary_no_words() {
+        let mut index = SearchIndex::default();
+        let user = "mario.rossi-bergamo".to_string();
+        let label = format!("{user} Mario Rossi");
+        index.add(HitKind::Operator, user.clone(), &user, label, None, None, None, None, "operatore".into());
+        // The label's words only: mario, rossi, bergamo (once each).
+        assert_eq!(index.word_ids.len(), 3);
+        assert_eq!(index.vocabulary.len(), 3);
+    }
+
+    #[test]
+    fn a_change_of_the_bank_forgets_every_users_searches_not_only_the_next_searchers() {
+        let mut index = index(100);
+        let comuni = Comuni::embedded();
+        for user in ["anna", "bruno", "carla"] {
+            let reader = Principal { user: user.into(), ..who(Role::Admin, None) };
+            for q in ["r", "ro", "ros"] {
+                index.search(&reader, &crate::search::parse(q, comuni).unwrap(), 5);
+            }
+        }
+        assert_eq!(index.last.lock().unwrap().len(), 3);
+        put_family(&mut index, "F-2025-9999", "Ugo Rota");
+        assert!(index.last.lock().unwrap().is_empty(), "no user's chain outlives the change");
+    }
+
+    #[test]
+    fn a_word_keeps_only_the_judgements_of_the_words_it_matches() {
+        let index = index(2_000);
+        let query = crate::search::parse("rossi", Comuni::embedded()).unwrap();
+        let heard = index.vocabulary.hear(&query.words[0]);
+        // Rossi, and the comuni it is heard in ("Rossiglione"…): a handful of thousands of words.
+        assert!(index.vocabulary.len() > 5_000);
+        assert!(!heard.is_empty() && heard.len() < 100, "{} judgements kept", heard.len());
+        assert_eq!(heard.of(index.vocabulary.id_of("rossi").unwrap()).quality, EXACT);
+        assert_eq!(heard.of(index.vocabulary.id_of("villa").unwrap()).quality, NONE);
     }
 
     #[test]

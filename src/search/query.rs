@@ -3,7 +3,7 @@
 //! or English. The free text is words, each matched on its own, in any
 //! order; a comune's name among other words also names the comune.
 
-use super::fold::fold;
+use super::fold::fold_bare;
 use super::sound::{sound, TYPO_FROM};
 use crate::model::comune::normalize;
 use crate::model::*;
@@ -67,8 +67,9 @@ pub struct Word {
 
 impl Word {
     fn new(text: &str) -> Word {
-        let text = fold(text);
-        let sound = text.chars().all(char::is_alphabetic).then(|| sound(&text));
+        let text = fold_bare(text);
+        // A word of silent letters only ("h") sounds like nothing: it would match every name.
+        let sound = text.chars().all(char::is_alphabetic).then(|| sound(&text)).filter(|s| !s.is_empty());
         let typos = u8::from(sound.as_ref().is_some_and(|s| s.chars().count() >= TYPO_FROM));
         Word { text, sound, typos, comuni: None }
     }
@@ -88,6 +89,9 @@ impl Word {
 
 /// The longest comune name of several words to look for.
 const COMUNE_WORDS: usize = 6;
+/// The shortest comune name a word names: Re (VB) and Ne (GE) are words
+/// of names and of other words far more often than the comuni.
+const COMUNE_LETTERS: usize = 3;
 
 /// Marks the words that name a comune ("dalmine", "ponte san pietro": the
 /// longest name from each word on), unless they are the whole text and
@@ -96,7 +100,11 @@ fn name_comuni(words: &mut [Word], typed: &[&str], filtered: bool, comuni: &Comu
     let mut at = 0;
     while at < words.len() {
         let longest = (at + 1..=words.len().min(at + COMUNE_WORDS)).rev().find_map(|end| {
-            let found: Vec<ComuneCode> = comuni.named(&normalize(&typed[at..end].join(" "))).collect();
+            let name = normalize(&typed[at..end].join(" "));
+            if name.chars().filter(|c| c.is_alphabetic()).count() < COMUNE_LETTERS {
+                return None;
+            }
+            let found: Vec<ComuneCode> = comuni.named(&name).collect();
             (!found.is_empty()).then_some((end, found))
         });
         match longest {
@@ -111,10 +119,10 @@ fn name_comuni(words: &mut [Word], typed: &[&str], filtered: bool, comuni: &Comu
     }
 }
 
-pub use crate::model::limits::MAX_QUERY;
+pub use crate::model::limits::{MAX_QUERY, MAX_QUERY_WORDS};
 
-/// Reads a query; a filter it does not know, or a value that names nothing,
-/// is a problem on the field `query`.
+/// Reads a query; a filter it does not know, a value that names nothing,
+/// or more than `MAX_QUERY_WORDS` different words, is a problem on the field `query`.
 pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
     // A query is typed text like any other: control characters are refused,
     // not stripped, so what was searched is what the operator sees.
@@ -160,11 +168,27 @@ pub fn parse(input: &str, comuni: &Comuni) -> Result<Query, Problem> {
             _ => return Err(Problem::new(Field::Query, Reason::UnknownFilter { name: name.to_string() })),
         }
     }
-    q.text = fold(&words.join(" "));
+    q.text = fold_bare(&words.join(" "));
     q.words = words.iter().map(|w| Word::new(w)).collect();
     let filtered = q.has_filters();
     name_comuni(&mut q.words, &words, filtered, comuni);
+    q.words = different(std::mem::take(&mut q.words));
+    if q.words.len() > MAX_QUERY_WORDS {
+        return Err(Problem::new(Field::Query, Reason::TooManyWords { max: MAX_QUERY_WORDS }));
+    }
     Ok(q)
+}
+
+/// The words once each: a word typed again asks nothing more of a record,
+/// and each costs a pass over the whole vocabulary.
+fn different(words: Vec<Word>) -> Vec<Word> {
+    let mut kept: Vec<Word> = Vec::with_capacity(words.len());
+    for w in words {
+        if !kept.contains(&w) {
+            kept.push(w);
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -194,5 +218,41 @@ mod tests {
         assert!(b.narrows(&a));
         assert!(!a.narrows(&b));
         assert!(!parse("ross", comuni).unwrap().narrows(&a), "filters changed");
+    }
+
+    #[test]
+    fn words_are_kept_once_and_more_than_eight_different_ones_are_refused() {
+        let comuni = Comuni::embedded();
+        let texts = |q: &str| parse(q, comuni).unwrap().words.into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(texts("rossi Rossi anna ROSSÌ anna"), ["rossi", "anna"]);
+        // A hundred one-letter words, the longest query there is: two different ones.
+        let vowels = "a e ".repeat(50);
+        assert_eq!(texts(vowels.trim()), ["a", "e"]);
+        assert_eq!(texts("a b c d e f g h a b kind:famiglia").len(), 8);
+        let nine = parse("a b c d e f g h i", comuni).unwrap_err();
+        assert_eq!((nine.field.to_string().as_str(), nine.reason), ("query", Reason::TooManyWords { max: 8 }));
+    }
+
+    #[test]
+    fn a_word_of_silent_letters_or_typed_with_its_accent_apart_has_the_sound_it_should() {
+        let comuni = Comuni::embedded();
+        let sound = |q: &str| parse(q, comuni).unwrap().words[0].sound.clone();
+        assert_eq!(sound("h"), None);
+        assert_eq!(sound("hh"), None);
+        assert_eq!(sound("ha"), Some("a".to_string()));
+        // NFD: the accent typed after its letter.
+        assert_eq!(sound("nicolo\u{300}"), Some("nicolo".to_string()));
+        assert_eq!(sound("Ștefan"), Some("stefan".to_string()));
+    }
+
+    #[test]
+    fn comuni_of_fewer_than_three_letters_are_not_named_by_a_word() {
+        let comuni = Comuni::embedded();
+        let named = |q: &str| parse(q, comuni).unwrap().words.iter().map(|w| w.comuni.is_some()).collect::<Vec<_>>();
+        assert_eq!(named("anna re"), [false, false]);
+        assert_eq!(named("anna ne"), [false, false]);
+        assert_eq!(named("anna dalmine"), [false, true]);
+        // As a filter it is still the comune.
+        assert_eq!(parse("anna comune:re", comuni).unwrap().comuni.map(|c| c.len()), Some(1));
     }
 }

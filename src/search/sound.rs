@@ -45,13 +45,23 @@ pub const TYPO_FROM: usize = 4;
 /// Is `typed` (a sound) within one wrong letter (changed, missing, extra,
 /// or two swapped) of the start of `word` (a sound)? Some(how many letters
 /// agree before the first difference) if so; the whole `typed` when it
-/// starts `word` as it is.
-pub fn near_prefix(typed: &[u8], word: &[u8]) -> Option<usize> {
+/// starts `word` as it is. Judged letter by letter: a letter two bytes long
+/// ("шевченко") is one letter wrong, not two.
+pub fn near_prefix(typed: &str, word: &str) -> Option<usize> {
+    if typed.is_ascii() && word.is_ascii() {
+        return near_prefix_of(typed.as_bytes(), word.as_bytes());
+    }
+    let (typed, word): (Vec<char>, Vec<char>) = (typed.chars().collect(), word.chars().collect());
+    near_prefix_of(&typed, &word)
+}
+
+/// `near_prefix` on letters: bytes when both are ASCII, chars otherwise.
+fn near_prefix_of<T: PartialEq>(typed: &[T], word: &[T]) -> Option<usize> {
     let same = typed.iter().zip(word).take_while(|(a, b)| a == b).count();
     if same == typed.len() {
         return Some(same);
     }
-    let starts = |a: &[u8], b: &[u8]| b.len() >= a.len() && &b[..a.len()] == a;
+    let starts = |a: &[T], b: &[T]| b.len() >= a.len() && b[..a.len()] == *a;
     let (rest, from) = (&typed[same + 1..], word.get(same + 1..).unwrap_or(&[]));
     let changed = starts(rest, from);
     let extra = starts(rest, &word[same..]);
@@ -91,7 +101,7 @@ mod tests {
 
     #[test]
     fn one_wrong_letter_anywhere_is_forgiven_two_are_not() {
-        let near = |a: &str, b: &str| near_prefix(sound(a).as_bytes(), sound(b).as_bytes());
+        let near = |a: &str, b: &str| near_prefix(&sound(a), &sound(b));
         assert_eq!(near("curtinovis", "cortinovis"), Some(1));
         assert_eq!(near("bortinovis", "cortinovis"), Some(0), "the first letter");
         assert_eq!(near("cortinvis", "cortinovis"), Some(6), "one missing");
@@ -106,5 +116,10 @@ mod tests {
         assert_eq!(near("cortinovisss", "cortinovis"), Some(10), "a double at the end is one letter");
         assert_eq!(near("cortinovisa", "cortinovis"), Some(10), "one extra at the end");
         assert_eq!(near("cortinovisab", "cortinovis"), None);
+        // Letters, not bytes: к and х differ in both their bytes.
+        assert_eq!(near("шевченхо", "шевченко"), Some(6), "one changed letter of two bytes");
+        assert_eq!(near("шевчеко", "шевченко"), Some(5), "one missing");
+        assert_eq!(near("шевченко", "шевченко"), Some(8));
+        assert_eq!(near("шевчанхо", "шевченко"), None, "two wrong letters");
     }
 }

@@ -4,8 +4,10 @@
 //! own words: how well a name matches costs the same at a million records
 //! as at a thousand.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::fold::is_mark;
 use super::query::Word;
 use super::sound::{near_prefix, sound};
 
@@ -13,11 +15,13 @@ use super::sound::{near_prefix, sound};
 pub type Quality = u8;
 /// The whole query is the record's code.
 pub const EXACT_CODE: Quality = 0;
-/// The word is one of the key's words, or the comune it names is the record's.
+/// The word is one of the key's words.
 pub const EXACT: Quality = 1;
 /// The word starts the key or one of its words.
 pub const PREFIX: Quality = 2;
-/// The word starts one of the key's words as it sounds (spelling confusions forgiven).
+/// The word starts one of the key's words as it sounds (spelling confusions
+/// forgiven), or names the record's comune (the text may not hold it: below
+/// a name that does).
 pub const SOUND: Quality = 3;
 /// Within one wrong letter of the start of one of the key's words, as it sounds.
 pub const TYPO: Quality = 4;
@@ -65,24 +69,71 @@ pub fn judge(word: &Word, key_word: &str, key_sound: &str) -> Heard {
     if key_word.starts_with(&word.text) {
         return Heard { quality: PREFIX, ..Heard::NOT };
     }
-    let whole = key_sound.len() == typed.len();
-    match near_prefix(typed.as_bytes(), key_sound.as_bytes()) {
-        Some(agree) if agree == typed.len() => Heard { quality: SOUND, agree: agree.min(255) as u8, whole },
+    let typed_len = typed.chars().count();
+    let whole = key_sound.chars().count() == typed_len;
+    match near_prefix(typed, key_sound) {
+        Some(agree) if agree == typed_len => Heard { quality: SOUND, agree: agree.min(255) as u8, whole },
         Some(agree) if word.typos > 0 => Heard { quality: TYPO, agree: agree.min(255) as u8, whole },
         _ => Heard::NOT,
     }
 }
 
 /// The words of a folded key a query's word may be heard in: its runs of
-/// letters (a run with a digit, a code's part, is not a name).
+/// letters (a run with a digit, a code's part, is not a name), each with
+/// where it starts (in characters). A mark typed apart from its letter
+/// (NFD) stays in the run: `bare` takes it off.
 pub fn words_of(key: &str) -> impl Iterator<Item = (usize, &str)> {
-    key.split(|c: char| !c.is_alphanumeric())
+    key.split(|c: char| !c.is_alphanumeric() && !is_mark(c))
         .scan(0usize, |at, w| {
             let start = *at;
             *at += w.chars().count() + 1;
             Some((start, w))
         })
-        .filter(|(_, w)| !w.is_empty() && w.chars().all(char::is_alphabetic))
+        .filter(|(_, w)| w.chars().any(char::is_alphabetic) && w.chars().all(|c| c.is_alphabetic() || is_mark(c)))
+}
+
+/// The particles of surnames written apart or joined ("De Luca" and
+/// "Deluca", "D'Angelo" and "Dangelo", "Della Valle" and "Dellavalle").
+const PARTICLES: &[&str] = &[
+    "d", "da", "dal", "dall", "dalla", "dalle", "dallo", "de", "degli", "dei", "del", "dell", "della", "delle",
+    "dello", "der", "di", "du", "l", "la", "le", "li", "lo", "mac", "mc", "van", "von",
+];
+
+/// The words of a key a query's word is judged against: `words_of`, and
+/// each particle joined to the word after it (across one space or
+/// apostrophe), so a caller's "deluca" is the exact word of "De Luca".
+/// Each with where it starts (in characters) and as written in the key.
+pub fn heard_words(key: &str) -> Vec<(usize, &str)> {
+    let mut all: Vec<(usize, &str)> = Vec::new();
+    let mut before: Option<(usize, &str)> = None;
+    for (at, word) in words_of(key) {
+        if let Some((from, particle)) = before.filter(|(_, p)| PARTICLES.contains(&bare(p).as_ref())) {
+            let start = offset(key, particle);
+            let gap = &key[start + particle.len()..offset(key, word)];
+            if gap == " " || gap == "'" {
+                all.push((from, &key[start..offset(key, word) + word.len()]));
+            }
+        }
+        all.push((at, word));
+        before = Some((at, word));
+    }
+    all
+}
+
+/// Where `part`, a slice of `key`, starts in it (in bytes).
+fn offset(key: &str, part: &str) -> usize {
+    part.as_ptr() as usize - key.as_ptr() as usize
+}
+
+/// A word of a key as the vocabulary holds it: letters only (no mark typed
+/// apart, no space or apostrophe of a joined particle).
+pub fn bare(word: &str) -> Cow<'_, str> {
+    let letter = |c: &char| c.is_alphabetic() && !is_mark(*c);
+    if word.chars().all(|c| letter(&c)) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.chars().filter(letter).collect())
+    }
 }
 
 #[derive(Default)]
@@ -90,6 +141,29 @@ pub struct Vocabulary {
     ids: HashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
     sounds: Vec<Box<str>>,
+}
+
+/// A query word's judgements of the vocabulary: only the words it matches,
+/// by id, in order of id (a word matches few of them: nothing as long as
+/// the vocabulary is made per word).
+#[derive(Debug, Default)]
+pub struct Hearing(Vec<(u32, Heard)>);
+
+impl Hearing {
+    /// How the word was heard in the vocabulary's word `id`.
+    pub fn of(&self, id: u32) -> Heard {
+        self.0.binary_search_by_key(&id, |(i, _)| *i).map_or(Heard::NOT, |at| self.0[at].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many words it matches.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 impl Vocabulary {
@@ -105,17 +179,47 @@ impl Vocabulary {
         id
     }
 
-    /// `word`'s judgement of every word, by id; empty for a word without a sound.
-    pub fn hear(&self, word: &Word) -> Vec<Heard> {
+    /// `word`'s judgement of every word it matches; none for a word without a sound.
+    pub fn hear(&self, word: &Word) -> Hearing {
         if word.sound.is_none() {
-            return Vec::new();
+            return Hearing::default();
         }
-        self.words.iter().zip(&self.sounds).map(|(w, s)| judge(word, w, s)).collect()
+        let judged = self.words.iter().zip(&self.sounds).map(|(w, s)| judge(word, w, s));
+        Hearing((0u32..).zip(judged).filter(|(_, h)| h.quality != NONE).collect())
+    }
+
+    /// How many different words the keys hold.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    #[cfg(test)]
+    pub fn id_of(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
     }
 
     pub fn shrink_to_fit(&mut self) {
         self.ids.shrink_to_fit();
         self.words.shrink_to_fit();
         self.sounds.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_are_heard_joined_to_the_next_word_too() {
+        let words =
+            |key: &str| heard_words(key).into_iter().map(|(at, w)| format!("{at}:{}", bare(w))).collect::<Vec<_>>();
+        assert_eq!(words("f-2025-0001 de luca anna"), ["0:f", "12:de", "12:deluca", "15:luca", "20:anna"]);
+        assert_eq!(words("d'angelo"), ["0:d", "0:dangelo", "2:angelo"]);
+        assert_eq!(words("della valle, mario"), ["0:della", "0:dellavalle", "6:valle", "13:mario"]);
+        // Not across a comma: "di" ends one name, "anna" starts the next.
+        assert_eq!(words("rita di, anna"), ["0:rita", "5:di", "9:anna"]);
+        // A mark typed apart (NFD) stays in its word, which the vocabulary holds bare.
+        assert_eq!(words("s\u{326}tefan"), ["0:stefan"]);
     }
 }
