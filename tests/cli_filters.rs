@@ -93,7 +93,7 @@ fn presidio_ambito_and_wrong_flags_are_answered_in_words() {
     assert_eq!(codes(&["--near", "Stezzano", "--sort", "distance"]), vec![stezzano, dalmine, bergamo]);
 
     let err = bank.stderr(&["family", "list", "--district", "Atlantide"], 1);
-    assert!(err.contains("Atlantide non esiste"), "{err}");
+    assert!(err.contains("--district (presidio): il presidio «Atlantide» non esiste"), "{err}");
     let err = bank.stderr(&["family", "list", "--age", "sei"], 1);
     assert!(err.contains("--age") && err.contains("anni (6) o in mesi (8m)"), "{err}");
     // A distance order, or a radius, with no comune to measure from: refused before asking.

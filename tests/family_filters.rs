@@ -168,12 +168,12 @@ fn a_presidio_or_an_ambito_keeps_the_families_of_its_comuni() {
     // A presidio within an ambito that has none of that name: none is that.
     let nowhere = FamilyFilter { ambit: Some("Bergamo".into()), district: Some("Zanica".into()), ..Default::default() };
     let problems = c.fx.invalid(BRUNO, Request::FamilyList { filter: nowhere });
-    assert_eq!(problems[0].field, FieldRef::from(Field::Districts));
+    assert_eq!(problems[0].field, FieldRef::from(Field::WithinDistrict));
     assert_eq!(problems[0].reason, Reason::UnknownDistrict { name: "Zanica".into() });
     // A name as long as a hostile client makes it: refused by its length, not looked up.
     let long = FamilyFilter { district: Some("z".repeat(1_000_000)), ..Default::default() };
     let problems = c.fx.invalid(BRUNO, Request::FamilyList { filter: long });
-    assert_eq!(problems[0].field, FieldRef::from(Field::Districts));
+    assert_eq!(problems[0].field, FieldRef::from(Field::WithinDistrict));
     assert!(matches!(problems[0].reason, Reason::TooLong { .. }), "{:?}", problems[0].reason);
     let unknown = FamilyFilter { ambit: Some("Atlantide".into()), ..Default::default() };
     let problems = c.fx.invalid(BRUNO, Request::FamilyList { filter: unknown });
@@ -185,25 +185,25 @@ fn a_distance_order_needs_a_comune_to_measure_from() {
     let c = call();
     let filter = FamilyFilter { sort: FamilySort::Distance, ..Default::default() };
     let problems = c.fx.invalid(ANNA, Request::FamilyList { filter: filter.clone() });
-    assert_eq!(problems[0].field, FieldRef::from(Field::ProfileComune));
+    assert_eq!(problems[0].field, FieldRef::from(Field::Near));
     assert_eq!(problems[0].reason, Reason::RequiredWhen { condition: "sort=distance".into() });
     let problems = c.fx.invalid(ANNA, Request::Count { of: Counted::Families(filter) });
-    assert_eq!(problems[0].field, FieldRef::from(Field::ProfileComune));
+    assert_eq!(problems[0].field, FieldRef::from(Field::Near));
     let zero = FamilyFilter { near: Some(Near { comune: dalmine(), km: Some(0) }), ..Default::default() };
-    assert_eq!(c.fx.invalid(ANNA, Request::FamilyList { filter: zero })[0].field, FieldRef::from(Field::MaxDistance));
+    assert_eq!(c.fx.invalid(ANNA, Request::FamilyList { filter: zero })[0].field, FieldRef::from(Field::WithinKm));
     // Sovizzo (VI) has no coordinates in the ISTAT list: no radius nor order
     // can be measured from it, and that is said rather than answered empty.
     let sovizzo = comune("024128");
     let unplaced = FamilyFilter { near: Some(Near { comune: sovizzo, km: Some(5) }), ..Default::default() };
     let problems = c.fx.invalid(ANNA, Request::FamilyList { filter: unplaced });
-    assert_eq!(problems[0].field, FieldRef::from(Field::MaxDistance));
+    assert_eq!(problems[0].field, FieldRef::from(Field::WithinKm));
     assert_eq!(problems[0].reason, Reason::NotExpected { condition: "comune=unplaced".into() });
     let sorted = FamilyFilter {
         near: Some(Near { comune: sovizzo, km: None }),
         sort: FamilySort::Distance,
         ..Default::default()
     };
-    assert_eq!(c.fx.invalid(ANNA, Request::FamilyList { filter: sorted })[0].field, FieldRef::from(Field::MaxDistance));
+    assert_eq!(c.fx.invalid(ANNA, Request::FamilyList { filter: sorted })[0].field, FieldRef::from(Field::WithinKm));
 }
 
 #[test]

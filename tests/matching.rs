@@ -1158,3 +1158,130 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The worked example of docs/matching.md ("Un esempio completo"), as written there.
+
+/// docs/matching.md, "Un esempio completo" / "A worked example": on
+/// 15/06/2026 a girl of 7 in Stezzano, residential, family of origin in
+/// Bergamo met fortnightly, no language. Four families (the doc's
+/// F-2025-0012, F-2025-0040, F-2024-0031, F-2023-0008 are made here in that
+/// order, so F-2026-0001…0004). The order, scores and lines below are the
+/// doc's, copied from it: 86, 66, 58 and the youngest-only family excluded
+/// by age.
+#[test]
+fn the_worked_example_of_the_matching_doc_ranks_as_written() {
+    let today = time::macros::datetime!(2026-06-15 10:00 +02:00);
+    let fx = fixture_with_clock(Arc::new(FixedClock(today)));
+    let zanica = comune("016245");
+    let family = |user: &str,
+                  comune: ComuneCode,
+                  ages: (u16, u16),
+                  places: u8,
+                  approved: Date,
+                  trained: Option<Date>,
+                  confirmed: Date| {
+        let mut f = approved_family(comune);
+        let p = &mut f.profile;
+        p.ages = AgeRange { min_months: ages.0 * 12, max_months: ages.1 * 12 + 11 };
+        p.max_children = places;
+        p.approved_on = Some(approved);
+        p.training_completed_on = trained;
+        p.confirmed_on = Some(confirmed);
+        p.languages = vec!["italiano".into()];
+        fx.create_family(user, f)
+    };
+    let a = family(ANNA, zanica, (3, 10), 2, date!(2023 - 03 - 10), Some(date!(2023 - 02 - 01)), date!(2026 - 04 - 10));
+    let b = family(
+        ANNA,
+        osio_sotto(),
+        (4, 12),
+        1,
+        date!(2025 - 10 - 09),
+        Some(date!(2025 - 09 - 01)),
+        date!(2026 - 02 - 10),
+    );
+    let c = family(BRUNO, bergamo(), (5, 14), 1, date!(2024 - 06 - 05), None, date!(2025 - 09 - 20));
+    let d =
+        family(ANNA, dalmine(), (0, 5), 1, date!(2024 - 01 - 10), Some(date!(2024 - 01 - 01)), date!(2026 - 05 - 10));
+
+    // F-2025-0012 fostered a child from 01/09/2023 to 20/04/2025; F-2023-0008 has one now.
+    let mut earlier = girl_of_seven();
+    earlier.identity.birth_date = date!(2018 - 02 - 01);
+    let earlier = fx.create_need(ANNA, earlier);
+    let p = accepted(&fx, ANNA, ANNA, earlier, a);
+    let placed =
+        fx.saved(ANNA, Request::PlacementStart { proposal: p, base_revision: 2, plan: plan(date!(2023 - 09 - 01)) });
+    let close = Request::PlacementClose {
+        code: placement_code(&placed),
+        base_revision: 1,
+        date: date!(2025 - 04 - 20),
+        outcome: PlacementOutcome::ReturnHome,
+        note: "rientro in famiglia".into(),
+    };
+    fx.saved(ANNA, close);
+    let mut small = girl_of_seven();
+    small.identity.birth_date = date!(2023 - 01 - 10);
+    let small = fx.create_need(ANNA, small);
+    let p = accepted(&fx, ANNA, ANNA, small, d);
+    fx.saved(ANNA, Request::PlacementStart { proposal: p, base_revision: 2, plan: plan(date!(2026 - 05 - 01)) });
+
+    let mut n = girl_of_seven();
+    n.identity.birth_date = date!(2019 - 01 - 20);
+    n.placement.comune = stezzano();
+    n.placement.origin_comune = Some(bergamo());
+    n.placement.contact = OriginContact { frequency: ContactFrequency::Fortnightly, supervised: false };
+    n.placement.languages = vec![];
+    let need = fx.create_need(ANNA, n);
+
+    let r = rank(&fx, ANNA, need);
+    assert_eq!((r.considered, r.candidates_total), (4, 3));
+    assert_eq!(r.excluded, vec![(HardRule::Age, 1)]);
+    let got: Vec<(FamilyCode, u8, Vec<String>)> = r
+        .candidates
+        .iter()
+        .map(|c| (c.family.code, c.score, c.criteria.iter().map(|k| describe_criterion(k, Lang::It)).collect()))
+        .collect();
+    let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        vec![
+            (
+                a,
+                86,
+                lines(&[
+                    "+ 32/33 distanza dal bambino: 2,8 km",
+                    "+ 15/17 distanza dalla famiglia d'origine: 6,3 km, incontri: quindicinale",
+                    "+ 11/11 stesso territorio: stesso presidio (Zanica)",
+                    "+ 11/17 esperienza: 1 affido precedente (residenziale), con formazione",
+                    "+  6/11 attesa: 13 mesi dall'ultimo affido",
+                    "+ 11/11 disponibilità aggiornata: confermata 2 mesi fa",
+                ])
+            ),
+            (
+                b,
+                66,
+                lines(&[
+                    "+ 30/33 distanza dal bambino: 6,2 km",
+                    "+ 14/17 distanza dalla famiglia d'origine: 10,8 km, incontri: quindicinale",
+                    "+  7/11 stesso territorio: stesso ambito (Dalmine)",
+                    "-  5/17 esperienza: 0 affidi precedenti (residenziale), con formazione",
+                    "-  4/11 attesa: attende da 8 mesi dall'idoneità",
+                    "+  7/11 disponibilità aggiornata: confermata 4 mesi fa: da riconfermare presto",
+                ])
+            ),
+            (
+                c,
+                58,
+                lines(&[
+                    "+ 30/33 distanza dal bambino: 5,3 km",
+                    "+ 17/17 distanza dalla famiglia d'origine: 0,0 km, incontri: quindicinale",
+                    "-  0/11 stesso territorio: altro ambito",
+                    "-  0/17 esperienza: 0 affidi precedenti (residenziale), senza formazione",
+                    "+ 11/11 attesa: attende da 24 mesi dall'idoneità",
+                    "-  0/11 disponibilità aggiornata: DA RICONFERMARE: ultima conferma 8 mesi fa",
+                ])
+            ),
+        ]
+    );
+}

@@ -206,7 +206,7 @@ fn a_presidio_or_an_ambito_keeps_the_families_of_its_comuni_and_an_unknown_name_
     let mut p = boy_of_six();
     p.within = Some(Within::Km(5));
     let problems = fx.invalid(ANNA, Request::Available { profile: p, limit: 10 });
-    assert_eq!(problems[0].field.field(), Field::PlacementComune);
+    assert_eq!(problems[0].field.field(), Field::Near);
 }
 
 #[test]

@@ -1368,7 +1368,7 @@ fn two_services_accepting_for_the_last_place_at_the_same_moment_one_succeeds_the
         let said = banca::i18n::describe_error(refusal, banca::i18n::Lang::En);
         assert!(said.contains(&winner.to_string()) && said.contains(&family.to_string()), "{said}");
 
-        // The family holds one child, never two; the other proposal waits as it was.
+        // The family holds one child, never two; the other proposal is withdrawn.
         let accepted = match ok(
             &mut m.admin,
             Request::ProposalList {
@@ -1391,7 +1391,11 @@ fn two_services_accepting_for_the_last_place_at_the_same_moment_one_succeeds_the
         }
         match ok(&mut m.admin, Request::ProposalGet { code: loser }) {
             Reply::Proposal(p) => {
-                assert_eq!((p.revision, p.record.status), (1, ProposalStatus::Proposed), "round {round}")
+                // Withdrawn by the winner's acceptance, in its transaction: no place left.
+                assert_eq!((p.revision, p.record.status), (2, ProposalStatus::Withdrawn), "round {round}");
+                let cause = p.record.last_step().and_then(|s| s.cause);
+                let by = banca::model::PlaceTaker::Proposal(winner);
+                assert_eq!(cause, Some(banca::model::StepCause::NoPlaceLeft { family, by }), "round {round}");
             }
             other => panic!("expected Proposal, got {other:?}"),
         }

@@ -55,6 +55,7 @@ fn type_phone_call(app: &mut InProcess) {
     keys(app, KeyCode::Right, 3); // tempo pieno, feriali, pomeriggi, weekend
     press(app, " ");
     key(app, KeyCode::Tab);
+    key(app, KeyCode::Tab); // the kind: "from the times" (weekends: tempo libero)
     press(app, "1");
     key(app, KeyCode::Tab);
     press(app, "dalmine");
@@ -107,6 +108,8 @@ fn the_form_sends_the_filters_and_a_refusal_comes_back_by_its_field() {
     let expected = FamilyFilter {
         age_months: Some(72),
         sex: Some(Sex::Male),
+        // Weekends alone mean tempo libero, as the phone call's `banca available`.
+        kind: Some(PlacementKind::Respite),
         time_slots: BTreeSet::from([TimeSlot::Weekends]),
         min_free: Some(1),
         near: Some(Near { comune: dalmine(), km: Some(5) }),
@@ -118,7 +121,7 @@ fn the_form_sends_the_filters_and_a_refusal_comes_back_by_its_field() {
     // A presidio the bank does not know: the core refuses, the form opens again with it.
     let mut ui = app(&fx.bank, ANNA, Lang::It);
     press(&mut ui, "2F");
-    keys(&mut ui, KeyCode::Tab, 8);
+    keys(&mut ui, KeyCode::Tab, 9);
     press(&mut ui, "Atlantide");
     ui.key(ctrl_s());
     let frame = draw_to_string(&mut ui, 80, 24);

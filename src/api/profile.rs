@@ -83,16 +83,16 @@ impl ChildProfile {
     pub fn problems(&self, today: Date) -> Problems {
         let mut p = Problems::new();
         if self.children.is_empty() || self.children.len() > MAX_PLACED_TOGETHER {
-            p.push(Field::Siblings, Reason::OutOfRange { min: 1, max: MAX_PLACED_TOGETHER as i64 });
+            p.push(Field::ChildAge, Reason::OutOfRange { min: 1, max: MAX_PLACED_TOGETHER as i64 });
         }
         if self.children.iter().any(|c| c.age_months > u32::from(crate::model::age::MAX_AGE_MONTHS)) {
-            p.push(Field::BirthDate, Reason::AgeAboveLimit);
+            p.push(Field::ChildAge, Reason::AgeAboveLimit);
         }
         crate::model::languages::check_list(&mut p, Field::PlacementLanguages, &self.languages, &[]);
         match &self.within {
-            Some(Within::Km(km)) => p.check_range(Field::MaxDistance, i64::from(*km), 1, i64::from(MAX_DISTANCE_KM)),
-            Some(Within::District(name)) => p.require_text(Field::Districts, name, MAX_AMBIT_NAME),
-            Some(Within::Ambit(name)) => p.require_text(Field::Ambits, name, MAX_AMBIT_NAME),
+            Some(Within::Km(km)) => p.check_range(Field::WithinKm, i64::from(*km), 1, i64::from(MAX_DISTANCE_KM)),
+            Some(Within::District(name)) => p.require_text(Field::WithinDistrict, name, MAX_AMBIT_NAME),
+            Some(Within::Ambit(name)) => p.require_text(Field::WithinAmbit, name, MAX_AMBIT_NAME),
             None => {}
         }
         if let Some(start) = self.start {

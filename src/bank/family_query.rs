@@ -129,30 +129,27 @@ impl Bank {
         // Names are bounded before anything is looked up (they come back in a refusal).
         let mut names = Problems::new();
         if let Some(a) = &filter.ambit {
-            names.require_text(Field::Ambits, a, MAX_AMBIT_NAME);
+            names.require_text(Field::WithinAmbit, a, MAX_AMBIT_NAME);
         }
         if let Some(d) = &filter.district {
-            names.require_text(Field::Districts, d, MAX_AMBIT_NAME);
+            names.require_text(Field::WithinDistrict, d, MAX_AMBIT_NAME);
         }
         if !names.is_empty() {
             return Err(BankError::Invalid(names.into_vec()));
         }
         let origin = match filter.near {
             Some(near) => Some(self.comuni.get(near.comune).ok_or_else(|| {
-                BankError::invalid(Field::ProfileComune, Reason::UnknownComune { code: near.comune.to_string() })
+                BankError::invalid(Field::Near, Reason::UnknownComune { code: near.comune.to_string() })
             })?),
             None if filter.sort == FamilySort::Distance => {
-                return Err(BankError::invalid(
-                    Field::ProfileComune,
-                    Reason::RequiredWhen { condition: "sort=distance".into() },
-                ))
+                return Err(BankError::invalid(Field::Near, Reason::RequiredWhen { condition: "sort=distance".into() }))
             }
             None => None,
         };
         if let Some(km) = filter.near.and_then(|n| n.km) {
             if !(1..=MAX_DISTANCE_KM).contains(&km) {
                 return Err(BankError::invalid(
-                    Field::MaxDistance,
+                    Field::WithinKm,
                     Reason::OutOfRange { min: 1, max: i64::from(MAX_DISTANCE_KM) },
                 ));
             }
@@ -162,7 +159,7 @@ impl Bank {
         let asks_distance = filter.near.and_then(|n| n.km).is_some() || filter.sort == FamilySort::Distance;
         if asks_distance && origin.is_some_and(|o| o.coords.is_none()) {
             return Err(BankError::invalid(
-                Field::MaxDistance,
+                Field::WithinKm,
                 Reason::NotExpected { condition: "comune=unplaced".into() },
             ));
         }
@@ -180,8 +177,9 @@ impl Bank {
             None if district.is_none() => return Ok(None),
             Some(name) => {
                 let found = self.store.get::<Ambit>(TreeId::Ambits, normalize(name).as_bytes())?;
-                let (_, ambit) = found
-                    .ok_or_else(|| BankError::invalid(Field::Ambits, Reason::UnknownAmbit { name: name.into() }))?;
+                let (_, ambit) = found.ok_or_else(|| {
+                    BankError::invalid(Field::WithinAmbit, Reason::UnknownAmbit { name: name.into() })
+                })?;
                 vec![ambit]
             }
             None => {
@@ -198,7 +196,7 @@ impl Bank {
         let districts: Vec<&District> =
             ambits.iter().flat_map(|a| &a.details.districts).filter(|d| normalize(&d.name) == key).collect();
         if districts.is_empty() {
-            return Err(BankError::invalid(Field::Districts, Reason::UnknownDistrict { name: name.into() }));
+            return Err(BankError::invalid(Field::WithinDistrict, Reason::UnknownDistrict { name: name.into() }));
         }
         Ok(Some(districts.into_iter().flat_map(|d| d.comuni.iter().copied()).collect()))
     }

@@ -186,7 +186,7 @@ impl Bank {
         let mut problems = Problems::new();
         let point = match p.comune {
             Some(c) if self.comuni.get(c).is_none() => {
-                problems.push(Field::PlacementComune, Reason::UnknownComune { code: c.to_string() });
+                problems.push(Field::Near, Reason::UnknownComune { code: c.to_string() });
                 None
             }
             Some(c) => crate::matching::Point::of(self.comuni, c),
@@ -196,22 +196,22 @@ impl Bank {
             None => None,
             Some(Within::Km(km)) => match (p.comune, point) {
                 (None, _) => {
-                    problems.push(Field::PlacementComune, Reason::RequiredWhen { condition: "within=km".into() });
+                    problems.push(Field::Near, Reason::RequiredWhen { condition: "within=km".into() });
                     None
                 }
                 (Some(_), None) => {
                     // A comune with no place on the map: no distance can be measured from it.
-                    problems.push(Field::MaxDistance, Reason::NotExpected { condition: "comune=unplaced".into() });
+                    problems.push(Field::WithinKm, Reason::NotExpected { condition: "comune=unplaced".into() });
                     None
                 }
                 (Some(_), Some(point)) => Some(Place::Around { point, km: *km as f64 }),
             },
             Some(Within::District(name)) => index.district_comuni(name).map(Place::Comuni).or_else(|| {
-                problems.push(Field::Districts, Reason::UnknownDistrict { name: name.clone() });
+                problems.push(Field::WithinDistrict, Reason::UnknownDistrict { name: name.clone() });
                 None
             }),
             Some(Within::Ambit(name)) => index.ambit_comuni(name).map(Place::Comuni).or_else(|| {
-                problems.push(Field::Ambits, Reason::UnknownAmbit { name: name.clone() });
+                problems.push(Field::WithinAmbit, Reason::UnknownAmbit { name: name.clone() });
                 None
             }),
         };

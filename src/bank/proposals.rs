@@ -83,7 +83,7 @@ impl NoPlaceLeft {
                 note: String::new(),
                 cause: Some(StepCause::NoPlaceLeft { family: self.family, by }),
             });
-            set.step(*revision, old.clone(), new, AuditAction::ProposalStep, &["withdrawn"]);
+            set.step_through(*revision, old.clone(), new, AuditAction::ProposalStep, &["withdrawn"], &by.code());
         }
         for (m, through) in &self.moves {
             m.stage(set, &through.to_string());
@@ -203,7 +203,7 @@ impl Bank {
             let action = format!("proposal.{}", to.token());
             self.require(who, Operation::Update, side.0, Some(side.1), &action)
         };
-        self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Proposal, also| {
+        let stepped = self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Proposal, also| {
             if to == ProposalStatus::Started && old.status.can_become(to) {
                 return Err(BankError::Refused(Refusal::StartWithPlacement { code }));
             }
@@ -245,7 +245,36 @@ impl Bank {
                 left.stage(also, PlaceTaker::Proposal(code));
             }
             Ok(new)
-        })
+        });
+        match stepped {
+            // Read after the conflict, under no lock: the acceptance that won has committed.
+            Err(conflict @ BankError::Conflict { .. }) if to == ProposalStatus::Accepted => {
+                self.lost_the_race(code, &may)?;
+                Err(conflict)
+            }
+            other => other,
+        }
+    }
+
+    /// An acceptance that comes just after another one took the family's
+    /// last place, which withdrew this proposal in its transaction: the
+    /// service is told that no place is left and what holds it, rather
+    /// than that the proposal changed meanwhile (it reads why on its card too).
+    fn lost_the_race(
+        &self,
+        code: ProposalCode,
+        may: &dyn Fn(&Proposal) -> Result<(), BankError>,
+    ) -> Result<(), BankError> {
+        let Some((_, current)) = self.store.get::<Proposal>(TreeId::Proposals, &code.key())? else {
+            return Ok(());
+        };
+        let withdrawn_for_places = current.status == ProposalStatus::Withdrawn
+            && current.last_step().is_some_and(|s| matches!(s.cause, Some(StepCause::NoPlaceLeft { .. })));
+        if withdrawn_for_places {
+            may(&current)?;
+            self.check_acceptance(&current)?;
+        }
+        Ok(())
     }
 
     /// Accepting takes places: refused when the family has not enough free

@@ -236,6 +236,22 @@ impl WriteSet {
         self.push_update(revision, old, new, action, Some(fields), None)
     }
 
+    /// A step the bank takes because of another record (`through`: a
+    /// proposal withdrawn because another one took the places): the record
+    /// names that one as its last author, not the operator who caused it.
+    pub fn step_through<T: Stored>(
+        &mut self,
+        revision: u64,
+        old: T,
+        new: T,
+        action: AuditAction,
+        fields: &[&str],
+        through: &str,
+    ) -> &mut Self {
+        let fields = fields.iter().map(|f| f.to_string()).collect();
+        self.push_update(revision, old, new, action, Some(fields), Some(through))
+    }
+
     fn push_update<T: Stored>(
         &mut self,
         revision: u64,

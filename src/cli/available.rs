@@ -78,17 +78,12 @@ fn parse_age(input: &str) -> Option<u32> {
 /// The flag of this command that sets a field the core may refuse.
 fn flag_of(field: Field) -> Option<&'static str> {
     Some(match field {
-        Field::Siblings | Field::BirthDate => "age",
-        Field::PlacementComune => "near",
-        Field::MaxDistance => "km",
-        Field::Districts => "district",
-        Field::Ambits => "ambit",
         Field::PlacementLanguages => "languages",
         Field::DesiredStart => "start",
         Field::SpecialNeeds => "needs",
         Field::TimeSlots => "slots",
         Field::PlacementKind => "kind",
-        _ => return None,
+        other => return other.flag(),
     })
 }
 
@@ -99,7 +94,9 @@ impl AvailableArgs {
         for a in &self.age {
             match parse_age(a) {
                 Some(months) => ages.push(months),
-                None => errs.push("age", format!("«{a}»: {}", AvailableWords::NotAnAge.get(lang))),
+                None => {
+                    errs.push("age", format!("«{}»: {}", super::parse::echoed(a), AvailableWords::NotAnAge.get(lang)))
+                }
             }
         }
         let sexes: Vec<Option<Sex>> =

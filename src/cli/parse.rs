@@ -106,7 +106,7 @@ impl FlagErrors {
         let d = parse_date(input);
         if d.is_none() {
             let msg = ParseWords::NotAValidDate.get(self.lang);
-            self.push(flag, format!("«{input}»: {msg}"));
+            self.push(flag, format!("«{}»: {msg}", echoed(input)));
         }
         d
     }
@@ -124,7 +124,7 @@ impl FlagErrors {
         match Comuni::embedded().resolve(input) {
             Ok(c) => Some(c.code),
             Err(ComuneLookupError::NotFound { suggestions, .. }) => {
-                let mut msg = ParseWords::NoComuneCalled.fill(self.lang, &[("input", &input)]);
+                let mut msg = ParseWords::NoComuneCalled.fill(self.lang, &[("input", &echoed(input))]);
                 if !suggestions.is_empty() {
                     msg.push_str(&format!(" ({} {})", ParseWords::Perhaps.get(self.lang), suggestions.join(", ")));
                 }
@@ -133,7 +133,7 @@ impl FlagErrors {
             }
             Err(ComuneLookupError::Ambiguous { candidates, .. }) => {
                 let msg = ParseWords::SeveralComuni
-                    .fill(self.lang, &[("input", &input), ("candidates", &candidates.join(", "))]);
+                    .fill(self.lang, &[("input", &echoed(input)), ("candidates", &candidates.join(", "))]);
                 self.push(flag, msg);
                 None
             }
@@ -151,7 +151,7 @@ impl FlagErrors {
     pub fn number<T: std::str::FromStr>(&mut self, flag: &str, input: &str) -> Option<T> {
         let v = input.trim().parse().ok();
         if v.is_none() {
-            self.push(flag, format!("«{input}»: {}", number_problem(input, self.lang)));
+            self.push(flag, format!("«{}»: {}", echoed(input), number_problem(input, self.lang)));
         }
         v
     }
@@ -178,7 +178,7 @@ impl FlagErrors {
         let v = parse(input);
         if v.is_none() {
             let msg = ParseWords::UnknownValuePossibleValues.get(self.lang);
-            self.push(flag, format!("«{input}»: {msg}: {choices}"));
+            self.push(flag, format!("«{}»: {msg}: {choices}", echoed(input)));
         }
         v
     }
@@ -207,7 +207,7 @@ impl FlagErrors {
     pub fn service(&mut self, flag: &str, input: &str) -> Option<ServiceCode> {
         let v = ServiceCode::parse(input);
         if v.is_none() {
-            self.push(flag, format!("«{input}»: {}", ParseWords::AServiceCodeLike.get(self.lang)));
+            self.push(flag, format!("«{}»: {}", echoed(input), ParseWords::AServiceCodeLike.get(self.lang)));
         }
         v
     }
@@ -215,7 +215,7 @@ impl FlagErrors {
     pub fn family_code(&mut self, flag: &str, input: &str) -> Option<FamilyCode> {
         let v = FamilyCode::parse(input);
         if v.is_none() {
-            self.push(flag, format!("«{input}»: {}", ParseWords::AFamilyCodeLike.get(self.lang)));
+            self.push(flag, format!("«{}»: {}", echoed(input), ParseWords::AFamilyCodeLike.get(self.lang)));
         }
         v
     }
@@ -266,4 +266,14 @@ pub fn placement_code(input: &str, lang: Lang) -> Result<PlacementCode, Failure>
 pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
     ServiceCode::parse(input)
         .ok_or_else(|| Failure::User(format!("«{input}»: {}", ParseWords::AServiceCodeLike.get(lang))))
+}
+
+/// What was typed, as a refusal quotes it: at most 60 characters (a flag
+/// given a megabyte is not printed back whole).
+pub fn echoed(input: &str) -> String {
+    const SHOWN: usize = 60;
+    match input.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &input[..cut]),
+        None => input.to_string(),
+    }
 }

@@ -234,6 +234,13 @@ fields! {
     Size: "size", "dimensione", "size", -;
     FoundBy: "found_by", "trovato da", "found by", -;
     Query: "query", "ricerca", "search", -;
+
+    // The phone call's filters and profile: a child described, where to look.
+    Near: "within.near", "vicino al comune", "near the comune", "near";
+    ChildAge: "child.age", "età del minore", "child's age", "age";
+    WithinKm: "within.km", "entro km", "within km", "km";
+    WithinDistrict: "within.district", "presidio", "district", "district";
+    WithinAmbit: "within.ambit", "ambito", "ambit", "ambit";
 }
 
 impl Field {

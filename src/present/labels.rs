@@ -117,6 +117,7 @@ catalogue!(L {
     AlreadyProposed => "Già proposta:", "Already proposed:";
     SiblingsPlacedTogether => "Fratelli da collocare insieme:", "Siblings placed together:";
     WhyNotHint => "Per una famiglia precisa: --why-not F-… spiega ogni regola che non rispetta.", "For one family: --why-not F-… explains every rule it fails.";
+    WhyNotKeyHint => "Per una famiglia precisa: w e il suo codice spiegano ogni regola che non rispetta.", "For one family: w and its code explain every rule it fails.";
     DistanceUnknown => "distanza sconosciuta", "distance unknown";
     StaleSince => "DA RICONFERMARE: disponibilità non confermata dal", "STALE: availability not confirmed since";
     StaleNever => "DA RICONFERMARE: disponibilità mai confermata", "STALE: availability never confirmed";

@@ -45,7 +45,12 @@ catalogue!(
 /// Which way a ranking goes: families for a need, or needs for a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
+    /// Families for a need, from the command line (`--why-not F-…` is offered).
     Families,
+    /// Families for a need on the screen (`w` is offered).
+    FamiliesOnScreen,
+    /// Families for a profile (there is no need to ask "why not" for).
+    ProfileFamilies,
     Needs,
 }
 
@@ -200,7 +205,7 @@ pub fn profile_ranking(r: &ProfileRanking, lang: Lang) -> Doc {
         doc.blank();
     }
     candidate_entries(&mut doc, &r.candidates, lang);
-    doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::Families, lang));
+    doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::ProfileFamilies, lang));
     doc
 }
 
@@ -348,7 +353,7 @@ pub fn verdict(v: &Verdict, total: u32, lang: Lang) -> Doc {
 pub fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule, u32)], side: Side, lang: Lang) -> Doc {
     let mut doc = Doc::new();
     let head = match side {
-        Side::Families => RankWords::FamiliesConsidered,
+        Side::Families | Side::FamiliesOnScreen | Side::ProfileFamilies => RankWords::FamiliesConsidered,
         Side::Needs => RankWords::NeedsConsidered,
     };
     let head = head.fill(lang, &[("considered", &considered), ("total", &total)]);
@@ -363,8 +368,8 @@ pub fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule,
     let excluded: Vec<&(HardRule, u32)> = excluded.iter().filter(|(_, n)| *n > 0).collect();
     if !excluded.is_empty() {
         let head = match side {
-            Side::Families => RankWords::Excluded.get(lang),
             Side::Needs => RankWords::NotFitting.get(lang),
+            _ => RankWords::Excluded.get(lang),
         };
         doc.line(0, Span::plain(head));
         let digits = excluded.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
@@ -374,8 +379,13 @@ pub fn summary(considered: u32, total: u32, shown: usize, excluded: &[(HardRule,
         }
         doc.fields(rows);
     }
-    if side == Side::Families && total == 0 {
-        doc.line(0, Span::new(L::WhyNotHint.get(lang), Tone::Dim));
+    let hint = match side {
+        Side::Families => Some(L::WhyNotHint),
+        Side::FamiliesOnScreen => Some(L::WhyNotKeyHint),
+        _ => None,
+    };
+    if let Some(hint) = hint.filter(|_| total == 0) {
+        doc.line(0, Span::new(hint.get(lang), Tone::Dim));
     }
     doc
 }

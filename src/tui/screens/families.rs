@@ -3,6 +3,8 @@
 //! one key, and the needs a family could serve. The list, card and form
 //! are the record screen's (`record`); this is what is a family's own.
 
+use std::collections::BTreeSet;
+
 use ratatui::layout::Constraint;
 use ratatui::text::Line;
 use ratatui::widgets::Cell;
@@ -51,6 +53,9 @@ texts!(Qtx {
     AgeMonths => "oppure in mesi (es. 8, 30)", "or in months (e.g. 8, 30)";
     Sex => "sesso del minore", "child's sex";
     Slots => "tempi offerti (tutti questi)", "time slots offered (all of these)";
+    Kind => "tipo di affido accolto", "kind of placement taken";
+    KindFromSlots => "dai tempi (weekend: tempo libero…)", "from the times (weekends: respite…)";
+    AnyKind => "ogni tipo", "any kind";
     Free => "posti liberi, almeno", "free places, at least";
     Near => "vicino al comune", "near the comune";
     Km => "entro km", "within km";
@@ -597,8 +602,8 @@ fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
     let sex = f.sex.and_then(|s| Sex::ALL.iter().position(|&x| x == s)).map_or(0, |i| i + 1);
     let orders = vec![Qtx::ByCode.get(lang).to_string(), Qtx::ByDistance.get(lang).to_string()];
     let fields = vec![
-        Input::number(Field::Ages, lang, years).labelled(Qtx::AgeYears.get(lang)),
-        Input::number(Field::Ages, lang, months).labelled(Qtx::AgeMonths.get(lang)),
+        Input::number(Field::ChildAge, lang, years).labelled(Qtx::AgeYears.get(lang)),
+        Input::number(Field::ChildAge, lang, months).labelled(Qtx::AgeMonths.get(lang)),
         Input::choice(Field::Sex, lang, sexes, sex).labelled(Qtx::Sex.get(lang)),
         Input::multi(
             Field::TimeSlots,
@@ -607,15 +612,34 @@ fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
             TimeSlot::ALL.iter().map(|t| f.time_slots.contains(t)).collect(),
         )
         .labelled(Qtx::Slots.get(lang)),
+        Input::choice(Field::PlacementKind, lang, kinds(lang), kind_index(f)).labelled(Qtx::Kind.get(lang)),
         Input::number(Field::MaxChildren, lang, f.min_free.map(u64::from)).labelled(Qtx::Free.get(lang)),
-        Input::comune(Field::ProfileComune, lang, f.near.map(|n| n.comune)).labelled(Qtx::Near.get(lang)),
-        Input::number(Field::MaxDistance, lang, f.near.and_then(|n| n.km).map(u64::from)).labelled(Qtx::Km.get(lang)),
+        Input::comune(Field::Near, lang, f.near.map(|n| n.comune)).labelled(Qtx::Near.get(lang)),
+        Input::number(Field::WithinKm, lang, f.near.and_then(|n| n.km).map(u64::from)).labelled(Qtx::Km.get(lang)),
         Input::choice(Field::Status, lang, orders, usize::from(f.sort == FamilySort::Distance))
             .labelled(Qtx::Order.get(lang)),
-        Input::text(Field::Districts, lang, f.district.as_deref().unwrap_or("")).labelled(Qtx::District.get(lang)),
-        Input::text(Field::Ambits, lang, f.ambit.as_deref().unwrap_or("")).labelled(Qtx::Ambit.get(lang)),
+        Input::text(Field::WithinDistrict, lang, f.district.as_deref().unwrap_or("")).labelled(Qtx::District.get(lang)),
+        Input::text(Field::WithinAmbit, lang, f.ambit.as_deref().unwrap_or("")).labelled(Qtx::Ambit.get(lang)),
     ];
     Form::new(Qtx::Title.get(lang).to_string(), fields)
+}
+
+/// The kinds the filters' form offers: the kind the times mean (as `banca
+/// available` and the profile), any kind, then each kind.
+fn kinds(lang: Lang) -> Vec<String> {
+    let mut out = vec![Qtx::KindFromSlots.get(lang).to_string(), Qtx::AnyKind.get(lang).to_string()];
+    out.extend(PlacementKind::ALL.iter().map(|k| k.label(lang).to_string()));
+    out
+}
+
+/// The kind choice showing `f`: its kind, else "any kind" when times are
+/// asked (they would have meant a kind), else "from the times".
+fn kind_index(f: &FamilyFilter) -> usize {
+    match f.kind {
+        Some(k) => PlacementKind::ALL.iter().position(|&x| x == k).map_or(0, |i| i + 2),
+        None if !f.time_slots.is_empty() => 1,
+        None => 0,
+    }
 }
 
 /// The filters the form says, on `before` (its status, kind and the rest
@@ -624,41 +648,49 @@ fn query_form(f: &FamilyFilter, lang: Lang) -> Form {
 fn query_of(form: &Form, before: &FamilyFilter) -> Result<FamilyFilter, Vec<Problem>> {
     let number = |field: Field, n: usize| form.nth(field, n).and_then(Input::as_number);
     let text = |field: Field| form.field(field).map(|f| f.as_text().to_string()).filter(|t| !t.is_empty());
-    let years = number(Field::Ages, 0).map(|y| y.saturating_mul(12));
-    let months = number(Field::Ages, 1);
+    let years = number(Field::ChildAge, 0).map(|y| y.saturating_mul(12));
+    let months = number(Field::ChildAge, 1);
     let sex = form.field(Field::Sex).map_or(0, Input::as_index);
-    let comune = form.field(Field::ProfileComune).and_then(Input::as_comune);
-    let km = number(Field::MaxDistance, 0).map(|k| k.min(u64::from(u16::MAX)) as u16);
+    let comune = form.field(Field::Near).and_then(Input::as_comune);
+    let km = number(Field::WithinKm, 0).map(|k| k.min(u64::from(u16::MAX)) as u16);
     let sort =
         if form.field(Field::Status).map_or(0, Input::as_index) == 1 { FamilySort::Distance } else { FamilySort::Code };
     if years.is_some() && months.is_some() {
         // Two ages for one child: which one is meant is not for the screen to guess.
         return Err(vec![Problem {
-            field: Field::Ages.into(),
+            field: Field::ChildAge.into(),
             reason: Reason::NotExpected { condition: "age=years".into() },
         }]);
     }
     if comune.is_none() && (km.is_some() || sort == FamilySort::Distance) {
         let condition = if km.is_some() { "within=km" } else { "sort=distance" };
         return Err(vec![Problem {
-            field: Field::ProfileComune.into(),
+            field: Field::Near.into(),
             reason: Reason::RequiredWhen { condition: condition.into() },
         }]);
     }
+    let time_slots: BTreeSet<TimeSlot> = form
+        .field(Field::TimeSlots)
+        .map(Input::as_set)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| TimeSlot::ALL[i])
+        .collect();
+    let kind = match form.field(Field::PlacementKind).map_or(0, Input::as_index) {
+        // The times of a phone call mean a kind (weekends: tempo libero); no times, no kind.
+        0 => (!time_slots.is_empty()).then(|| crate::api::kind_from_slots(&time_slots)),
+        1 => None,
+        i => PlacementKind::ALL.get(i - 2).copied(),
+    };
     Ok(FamilyFilter {
         age_months: months.or(years).map(|m| m.min(u64::from(u32::MAX)) as u32),
         sex: sex.checked_sub(1).and_then(|i| Sex::ALL.get(i).copied()),
-        time_slots: form
-            .field(Field::TimeSlots)
-            .map(Input::as_set)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| TimeSlot::ALL[i])
-            .collect(),
+        kind,
+        time_slots,
         min_free: number(Field::MaxChildren, 0).filter(|n| *n > 0).map(|n| n.min(255) as u8),
         near: comune.map(|comune| Near { comune, km }),
-        district: text(Field::Districts),
-        ambit: text(Field::Ambits),
+        district: text(Field::WithinDistrict),
+        ambit: text(Field::WithinAmbit),
         sort,
         limit: None,
         after: None,
@@ -678,6 +710,11 @@ fn query_summary(f: &FamilyFilter, lang: Lang) -> Option<String> {
     }
     if !f.time_slots.is_empty() {
         parts.push(f.time_slots.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "));
+    }
+    // A kind the times already say (weekends: tempo libero) is not said twice.
+    let implied = (!f.time_slots.is_empty()).then(|| crate::api::kind_from_slots(&f.time_slots));
+    if let Some(kind) = f.kind.filter(|k| Some(*k) != implied) {
+        parts.push(kind.label(lang).split(" (").next().unwrap_or_default().to_string());
     }
     if let Some(n) = f.min_free {
         parts.push(Qtx::Free1.fill(lang, &[("n", &n)]));

@@ -528,7 +528,7 @@ impl Matching {
                     r.candidates_total,
                     r.candidates.len(),
                     &r.excluded,
-                    Side::Families,
+                    Side::FamiliesOnScreen,
                     lang,
                 ));
             }
@@ -549,7 +549,7 @@ impl Matching {
                     r.candidates_total,
                     r.candidates.len(),
                     &r.excluded,
-                    Side::Families,
+                    Side::ProfileFamilies,
                     lang,
                 ));
             }

@@ -29,20 +29,21 @@ texts!(Ptx {
     BadAge => "scrivere le età in anni (6) o mesi (8m), separate da virgola", "write the ages in years (6) or months (8m), comma separated";
     BadSex => "scrivere m o f, uno per tutti o uno per ogni età", "write m or f, one for all or one per age";
     Profile => "Profilo", "Profile";
+    OnePlace => "uno solo fra km, presidio e ambito", "only one of km, district and ambit";
 });
 
 /// The empty profile form (a residential placement, no constraint).
 pub fn form(lang: Lang) -> Form {
     // The phone call's order: who, when, where; then what else there is to say.
     let fields = vec![
-        Input::text(Field::Ages, lang, "").labelled(Ptx::Ages.get(lang)).required(),
+        Input::text(Field::ChildAge, lang, "").labelled(Ptx::Ages.get(lang)).required(),
         Input::text(Field::Sex, lang, "").labelled(Ptx::Sexes.get(lang)),
         Input::multi(Field::TimeSlots, lang, options!(TimeSlot, lang), vec![false; TimeSlot::ALL.len()])
             .labelled(Ptx::Slots.get(lang)),
-        Input::comune(Field::PlacementComune, lang, None).labelled(Ptx::Comune.get(lang)),
-        Input::number(Field::MaxDistance, lang, None).labelled(Ptx::Km.get(lang)),
-        Input::text(Field::Districts, lang, "").labelled(Ptx::District.get(lang)),
-        Input::text(Field::Ambits, lang, "").labelled(Ptx::Ambit.get(lang)),
+        Input::comune(Field::Near, lang, None).labelled(Ptx::Comune.get(lang)),
+        Input::number(Field::WithinKm, lang, None).labelled(Ptx::Km.get(lang)),
+        Input::text(Field::WithinDistrict, lang, "").labelled(Ptx::District.get(lang)),
+        Input::text(Field::WithinAmbit, lang, "").labelled(Ptx::Ambit.get(lang)),
         Input::choice(Field::PlacementKind, lang, kinds(lang), 0).labelled(Ptx::Kind.get(lang)),
         Input::yes_no(Field::Urgency, lang, false).labelled(Ptx::Emergency.get(lang)),
         Input::multi(Field::SpecialNeeds, lang, options!(SpecialNeed, lang), vec![false; SpecialNeed::ALL.len()])
@@ -56,17 +57,31 @@ pub fn form(lang: Lang) -> Form {
 /// The profile the form says; none when the ages or sexes cannot be
 /// read, said on their fields.
 pub fn profile_of(form: &mut Form, lang: Lang) -> Option<ChildProfile> {
-    let ages: Option<Vec<u32>> = words(&field_text(form, Field::Ages)).map(age_months).collect();
+    let ages: Option<Vec<u32>> = words(&field_text(form, Field::ChildAge)).map(age_months).collect();
     let ages = ages.filter(|a| !a.is_empty());
     let sexes: Option<Vec<Sex>> = words(&field_text(form, Field::Sex)).map(|w| Sex::parse(&w)).collect();
     let count = ages.as_ref().map_or(1, Vec::len);
     let sexes = sexes.filter(|s| s.len() <= 1 || s.len() == count);
-    for (field, bad, said) in [(Field::Ages, ages.is_none(), Ptx::BadAge), (Field::Sex, sexes.is_none(), Ptx::BadSex)] {
+    for (field, bad, said) in
+        [(Field::ChildAge, ages.is_none(), Ptx::BadAge), (Field::Sex, sexes.is_none(), Ptx::BadSex)]
+    {
         if let Some(input) = form.field_mut(field) {
             input.error = bad.then(|| format!("{}: {}", input.label, said.get(lang)));
         }
     }
+    // One place to look in: km, or a presidio, or an ambito (as the CLI's flags).
+    let named = [Field::WithinKm, Field::WithinDistrict, Field::WithinAmbit]
+        .map(|f| form.field(f).is_some_and(|i| !i.as_text().trim().is_empty()));
+    let places = named.iter().filter(|n| **n).count();
+    for (field, given) in [Field::WithinDistrict, Field::WithinAmbit].into_iter().zip(&named[1..]) {
+        if let Some(input) = form.field_mut(field) {
+            input.error = (places > 1 && *given).then(|| format!("{}: {}", input.label, Ptx::OnePlace.get(lang)));
+        }
+    }
     let (ages, sexes) = (ages?, sexes?);
+    if places > 1 {
+        return None;
+    }
     let form = &*form;
     let text = |field: Field| field_text(form, field);
     let set = |field: Field| form.field(field).map(Input::as_set).unwrap_or_default();
@@ -80,8 +95,8 @@ pub fn profile_of(form: &mut Form, lang: Lang) -> Option<ChildProfile> {
         0 => kind_from_slots(&time_slots),
         i => PlacementKind::ALL[i - 1],
     };
-    let km = form.field(Field::MaxDistance).and_then(Input::as_number).map(|k| k.min(u64::from(u16::MAX)) as u16);
-    let within = match (km, text(Field::Districts), text(Field::Ambits)) {
+    let km = form.field(Field::WithinKm).and_then(Input::as_number).map(|k| k.min(u64::from(u16::MAX)) as u16);
+    let within = match (km, text(Field::WithinDistrict), text(Field::WithinAmbit)) {
         (Some(km), _, _) => Some(Within::Km(km)),
         (None, d, _) if !d.is_empty() => Some(Within::District(d)),
         (None, _, a) if !a.is_empty() => Some(Within::Ambit(a)),
@@ -95,7 +110,7 @@ pub fn profile_of(form: &mut Form, lang: Lang) -> Option<ChildProfile> {
         special_needs: set(Field::SpecialNeeds).into_iter().map(|i| SpecialNeed::ALL[i]).collect(),
         languages: words(&text(Field::PlacementLanguages)).collect(),
         start: form.field(Field::DesiredStart).and_then(Input::as_date),
-        comune: form.field(Field::PlacementComune).and_then(Input::as_comune),
+        comune: form.field(Field::Near).and_then(Input::as_comune),
         within,
     })
 }
