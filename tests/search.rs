@@ -804,3 +804,24 @@ fn search_asks_for_a_known_operator_like_every_request() {
     let e = fx.err("mallory", Request::Search { query: "rossi".into(), limit: 10 });
     assert!(matches!(e, BankError::UnknownUser { .. }), "{e:?}");
 }
+
+/// "rota ponte san pietro": the comune of three words is Ponte San Pietro
+/// (016170), so a Rota living there is found and one in Bergamo is not;
+/// with nobody called so there, nothing — not San Pietro in Amantea, whose
+/// name holds the letters of "ponte" and "rota" scattered (the fuzzy
+/// class is not for a word that names a comune).
+#[test]
+fn a_comune_of_several_words_narrows_and_its_letters_scattered_elsewhere_find_nothing() {
+    let fx = fixture();
+    let add = |adults: [&str; 2], comune: ComuneCode| {
+        fx.create_family(ANNA, family(adults, comune, FamilyStatus::Approved)).to_string()
+    };
+    let ponte = comune("016170");
+    let rota_there = add(["Lucia Rota", "Ada Luna"], ponte);
+    let _rota_elsewhere = add(["Marco Rota", "Ada Luna"], bergamo());
+    let zanchi = add(["Patrizia Zanchi", "Ugo Bassi"], ponte);
+    assert_eq!(families(&fx, "rota ponte san pietro"), vec![rota_there]);
+    assert_eq!(families(&fx, "zanchi ponte san pietro"), vec![zanchi]);
+    let r = search(&fx, ANNA, "bassanelli ponte san pietro", 20);
+    assert!(r.hits.is_empty(), "{:?}", r.hits.iter().map(|h| &h.label).collect::<Vec<_>>());
+}

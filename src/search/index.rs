@@ -789,7 +789,9 @@ impl Term {
         if heard.quality != NONE {
             return Some((heard.quality, How::Heard(heard)));
         }
-        subsequence.then_some((FUZZY, How::Skimmed))
+        // A word that names a comune ("ponte san pietro") is that comune, or
+        // a word of the text: its letters scattered in another name are noise.
+        (subsequence && self.comuni.is_none()).then_some((FUZZY, How::Skimmed))
     }
 
     /// The best it was heard in among the key's words (`ids`).
@@ -993,7 +995,7 @@ mod tests {
                     (SOUND, 0)
                 } else if heard.quality != NONE {
                     (heard.quality, heard.score())
-                } else if let Some(skim) = skim {
+                } else if let Some(skim) = skim.filter(|_| w.comuni.is_none()) {
                     (FUZZY, skim)
                 } else {
                     continue 'entries;
