@@ -123,3 +123,16 @@ fn profile_snapshots() {
         insta::assert_snapshot!(format!("profile_candidates_{suffix}"), frame);
     }
 }
+
+#[test]
+fn km_and_a_presidio_together_are_refused_on_the_form_nothing_asked() {
+    let fx = bank();
+    let mut ui = app(&fx.bank, ANNA, Lang::It);
+    type_phone_call(&mut ui);
+    key(&mut ui, KeyCode::Tab);
+    press(&mut ui, "Zanica");
+    let effects = ui.app.update(Msg::Key(ctrl_s()));
+    assert!(requests(&effects).is_empty(), "{:?}", requests(&effects));
+    let frame = draw_to_string(&mut ui, 120, 40);
+    assert!(frame.contains("uno solo fra km, presidio e ambito"), "{frame}");
+}
