@@ -98,5 +98,11 @@ fn presidio_ambito_and_wrong_flags_are_answered_in_words() {
     assert!(err.contains("--age") && err.contains("anni (6) o in mesi (8m)"), "{err}");
     // A distance order, or a radius, with no comune to measure from: refused before asking.
     bank.run(&["family", "list", "--sort", "distanza"]).code(2);
-    bank.run(&["family", "list", "--km", "5"]).code(2);
+    let err = bank.stderr(&["family", "list", "--km", "5"], 1);
+    assert!(err.contains("--km: serve --near, il comune da cui misurare"), "{err}");
+    // A radius out of its bounds is said in words, as the core would.
+    let err = bank.stderr(&["family", "list", "--near", "Dalmine", "--km", "0"], 1);
+    assert!(err.contains("--km: «0»: i km vanno da 1 a 1500"), "{err}");
+    let err = bank.stderr(&["--lang", "en", "family", "list", "--near", "Dalmine", "--km", "-5"], 1);
+    assert!(err.contains("--km: \"-5\": km go from 1 to 1500"), "{err}");
 }

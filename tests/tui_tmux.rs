@@ -332,6 +332,8 @@ fn two_operators_in_tmux_create_find_match_propose_and_accept_live() {
     stage.wait_for("a", &family);
     // A opens the family's shared card (80 columns have no room for the date in the list).
     stage.keys("a", &["Enter"]);
+    stage.wait_for("a", "Disponibilità");
+    stage.keys("a", &["End"]);
     stage.wait_for("a", "Confermata il");
 
     // B confirms the availability today; A's card shows it without a refresh.

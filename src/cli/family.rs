@@ -17,6 +17,8 @@ catalogue!(
         WriteEG3 => "scrivere per es. 3-10 (anni) o 0-24m (mesi)", "write e.g. 3-10 (years) or 0-24m (months)";
         WriteNameSurnameBirth => "scrivere \"Nome Cognome,anno di nascita\"", "write \"Name Surname,birth year\"";
         Required => "obbligatorio", "required";
+        KmRange => "«{km}»: i km vanno da 1 a {max}", "\"{km}\": km go from 1 to {max}";
+        KmNeedsNear => "serve --near, il comune da cui misurare", "needs --near, the comune to measure from";
         YouMayNotRead => "non puoi leggere i dati riservati di questa famiglia, né cambiarli",
             "you may not read this family's private data, nor change it";
         Saved => "Salvato:", "Saved:";
@@ -177,8 +179,8 @@ pub struct FamilyListArgs {
     #[arg(long, value_name = "COMUNE")]
     near: Option<String>,
     /// Solo le famiglie entro tanti km dal comune di --near
-    #[arg(long, requires = "near", value_parser = clap::value_parser!(u16).range(1..=1500))]
-    km: Option<u16>,
+    #[arg(long, value_name = "KM", allow_negative_numbers = true)]
+    km: Option<i64>,
     /// Solo le famiglie dei comuni di questo presidio (nome)
     #[arg(long, value_name = "PRESIDIO")]
     district: Option<String>,
@@ -458,8 +460,26 @@ fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
     Ok(())
 }
 
+/// `--km`: a whole number of km from 1 to 1500, said in words when not
+/// (the core says the same of a radius it is sent).
+fn km_of(errs: &mut FlagErrors, km: Option<i64>) -> Option<u16> {
+    let km = km?;
+    let max = crate::model::limits::MAX_DISTANCE_KM;
+    match u16::try_from(km).ok().filter(|k| (1..=max).contains(k)) {
+        Some(k) => Some(k),
+        None => {
+            let lang = errs.lang();
+            errs.push("km", FamilyWords::KmRange.fill(lang, &[("km", &km), ("max", &max)]));
+            None
+        }
+    }
+}
+
 fn list(s: &Session, args: FamilyListArgs) -> CliResult {
     let mut errs = FlagErrors::new(s.lang);
+    if args.km.is_some() && args.near.is_none() {
+        errs.push("km", FamilyWords::KmNeedsNear.get(s.lang));
+    }
     let filter = FamilyFilter {
         status: args.status.and_then(|v| errs.term("status", &v, FamilyStatus::parse, FamilyStatus::choices(s.lang))),
         kind: args.kind.and_then(|v| errs.term("kind", &v, PlacementKind::parse, PlacementKind::choices(s.lang))),
@@ -475,7 +495,10 @@ fn list(s: &Session, args: FamilyListArgs) -> CliResult {
             .and_then(|v| errs.terms("slots", &v, TimeSlot::parse, TimeSlot::choices(s.lang)))
             .unwrap_or_default(),
         sex: args.sex.and_then(|v| errs.term("sex", &v, Sex::parse, Sex::choices(s.lang))),
-        near: args.near.and_then(|v| errs.comune("near", &v)).map(|comune| Near { comune, km: args.km }),
+        near: args
+            .near
+            .and_then(|v| errs.comune("near", &v))
+            .map(|comune| Near { comune, km: km_of(&mut errs, args.km) }),
         district: args.district,
         ambit: args.ambit,
         sort: args.sort.and_then(|v| sort_order(&mut errs, &v)).unwrap_or_default(),

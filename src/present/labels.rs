@@ -87,6 +87,7 @@ catalogue!(L {
     WhenProposed => "alla proposta", "when proposed";
     Placement => "Affido", "Placement";
     Steps => "Passaggi", "Steps";
+    ByTheBank => "banca (automatico)", "banca (automatic)";
     Ongoing => "in corso", "ongoing";
     ClosedOn => "chiuso il", "closed on";
     Child => "Minore", "Child";

@@ -316,7 +316,11 @@ fn proposal_with(
             spans: vec![
                 Span::new(format_timestamp(st.at), Tone::Dim),
                 Span::plain(format!("  {:<width$}  ", status_word(st.status, lang))),
-                Span::plain(st.by.clone()),
+                Span::plain(match st.cause {
+                    // A step the bank took because of another record: said as the bank's.
+                    Some(StepCause::NoPlaceLeft { .. }) => t(L::ByTheBank).to_string(),
+                    _ => st.by.clone(),
+                }),
             ],
         });
         if let Some(cause) = &st.cause {

@@ -681,6 +681,8 @@ impl Screen for Matching {
                 }
                 FormStep::Cancel => {
                     self.form = None;
+                    // "Da correggere: …" was about the form just left.
+                    *ctx.notice = None;
                     Outcome::Done
                 }
             };

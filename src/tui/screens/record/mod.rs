@@ -688,6 +688,8 @@ impl<K: RecordUi> RecordScreen<K> {
                 }
                 Step::Cancel => {
                     self.mode = Mode::List;
+                    // "Da correggere: …" was about the form just left.
+                    *ctx.notice = None;
                     if std::mem::take(&mut self.query_refused) {
                         // Left after a refusal: the filters the core last answered, not the refused ones.
                         if let Some(order) = self.kind.query_abandoned() {
