@@ -4,6 +4,7 @@
 //!
 //! - one need against 10 000 and against 100 000 families (`MatchNeed`, limit 10);
 //! - one family against the open needs (`MatchFamily`, limit 10);
+//! - the phone call: each sampled need described by profile (`Available`, limit 10), anywhere and within 10 km;
 //! - opening the bank (the store, and the matching index built from it);
 //! - the memory (RSS) of a process that has opened the bank and ranked.
 //!
@@ -34,7 +35,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::api::{FamilyFilter, NeedFilter, Reply, Request};
+use banca::api::{ChildProfile, FamilyFilter, NeedFilter, ProfileChild, Reply, Request, Within};
 use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
 use banca::model::{FamilyCode, FamilyStatus, NeedCode, NeedStatus};
@@ -232,6 +233,51 @@ fn measure(db: &Path) {
         &format!("ms  ({c_median} candidates, median)"),
     );
     row("                                          p95", ms(p95), "ms");
+
+    // The phone call: a child described by profile, each sampled need's age,
+    // sex and comune, (a) anywhere, (b) within 10 km (the families there only).
+    for km in [None, Some(10u16)] {
+        let picked = spread(&needs, samples);
+        let mut candidates = Vec::new();
+        let mut times = Vec::new();
+        for (i, need) in picked.iter().enumerate() {
+            let view = match bank.handle(&admin, Request::NeedGet { code: *need }) {
+                Ok(Reply::Need(v)) => v,
+                other => panic!("need {need}: {other:?}"),
+            };
+            let profile = ChildProfile {
+                children: vec![ProfileChild { age_months: view.age_months, sex: Some(view.placement.sex) }],
+                kind: view.placement.kind,
+                emergency: false,
+                time_slots: Default::default(),
+                special_needs: Default::default(),
+                languages: vec![],
+                start: None,
+                comune: Some(view.placement.comune),
+                within: km.map(Within::Km),
+            };
+            let request = Request::Available { profile, limit: LIMIT };
+            if i == 0 {
+                let _ = bank.handle(&admin, request.clone());
+            }
+            let started = Instant::now();
+            let reply = bank.handle(&admin, request);
+            times.push(started.elapsed());
+            match reply {
+                Ok(Reply::ProfileMatches(r)) => candidates.push(r.candidates_total as usize),
+                other => panic!("Available for {need}'s profile: {other:?}"),
+            }
+        }
+        let (median, p95) = stats(&mut times);
+        let (c_median, _) = stats_of(&mut candidates);
+        let place = km.map_or("anywhere".to_string(), |k| format!("within {k} km"));
+        row(
+            &format!("Available (by profile, {place}): median"),
+            ms(median),
+            &format!("ms  ({c_median} candidates, median)"),
+        );
+        row("                                          p95", ms(p95), "ms");
+    }
 
     let rss_end = vm_kib("VmRSS");
     row("RSS before opening the bank", mib(rss_before), "MiB");
