@@ -168,6 +168,13 @@ fn the_new_facts_go_in_by_their_flags_and_come_back_on_the_cards() {
     // An order dated tomorrow is refused by its flag; nothing changes.
     let said = b.refused(OPERATOR, &["need", "edit", &need, "--ordered-on", &day(1).1]);
     assert!(said.contains("--ordered-on") && said.contains("la data è nel futuro"), "{said}");
+    // Typed as a word, as the forms take it: "domani" is the same date, "ieri" is saved.
+    let said = b.refused(OPERATOR, &["need", "edit", &need, "--ordered-on", "domani"]);
+    assert!(said.contains("--ordered-on") && said.contains("la data è nel futuro"), "{said}");
+    b.ok(OPERATOR, &["need", "edit", &need, "--ordered-on", "ieri"]);
+    let card = b.ok(OPERATOR, &["need", "show", &need]);
+    let yesterday = day(-1).1;
+    assert!(row(&card, "Base").ends_with(&format!("disposto il {yesterday}")), "{card}");
     // An unknown slot is refused with the known ones; a court and decree make it judicial again.
     let said = b.refused(OPERATOR, &["need", "edit", &need, "--slots", "domenica"]);
     assert!(said.contains("--slots") && said.contains("weekend"), "{said}");

@@ -5,7 +5,6 @@ use time::Date;
 
 use crate::i18n::Lang;
 use crate::model::comune::ComuneLookupError;
-use crate::model::dates::parse_date;
 use crate::model::{ComuneCode, Comuni, FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
 
 use super::session::Failure;
@@ -19,7 +18,7 @@ catalogue!(
         NotAValidNumber => "non è un numero valido", "not a valid number";
         MustBeAtLeast => "deve essere almeno 1", "must be at least 1";
         InvalidInputNothingWas => "Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:";
-        NotAValidDate => "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026)", "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026)";
+        NotAValidDate => "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026), oggi, ieri o domani", "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026), today, yesterday or tomorrow";
         Perhaps => "forse:", "perhaps:";
         AnswerYesOrNo => "rispondere sì o no", "answer yes or no";
         UnknownValuePossibleValues => "valore sconosciuto; valori possibili", "unknown value; possible values";
@@ -98,12 +97,10 @@ impl FlagErrors {
         Err(Failure::User(format!("{head}\n{}", self.items.join("\n"))))
     }
 
+    /// A date as typed, or `oggi`/`ieri`/`domani` (and English), as the forms take them.
     pub fn date(&mut self, flag: &str, input: &str) -> Option<Date> {
-        let today_words = ["oggi", "today"];
-        if today_words.contains(&input.trim().to_lowercase().as_str()) {
-            return Some(crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date());
-        }
-        let d = parse_date(input);
+        let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+        let d = crate::model::dates::parse_date_or_word(input, today);
         if d.is_none() {
             let msg = ParseWords::NotAValidDate.get(self.lang);
             self.push(flag, format!("«{}»: {msg}", echoed(input)));
