@@ -434,6 +434,8 @@ fn available_answers_the_phone_call_in_one_command_in_both_languages() {
     let err = bank.stderr(&["available", "--age", "25", "--near", "Dalmine", "--km", "0"], 1);
     assert!(err.contains("  - --age (") && err.contains("  - --km (") && err.contains("tra 1 e 1500"), "{err}");
     assert!(!err.contains("--birth-date") && !err.contains("--max-distance"), "{err}");
+    // A question, not a save: the refusal does not speak of saving.
+    assert!(err.starts_with("Dati non validi:\n") && !err.contains("salvato"), "{err}");
     let err = bank.stderr(&["available", "--age", "6", "--languages", "arabic,klingon"], 1);
     assert!(err.contains("  - --languages (") && err.contains("klingon") && !err.contains("arabic"), "{err}");
     let long = "x".repeat(100_000);

@@ -89,7 +89,7 @@ fn flag_of(field: Field) -> Option<&'static str> {
 
 impl AvailableArgs {
     fn profile(self, lang: Lang) -> Result<ChildProfile, super::session::Failure> {
-        let mut errs = FlagErrors::new(lang);
+        let mut errs = FlagErrors::for_read(lang);
         let mut ages = Vec::new();
         for a in &self.age {
             match parse_age(a) {
@@ -152,7 +152,7 @@ pub fn run(s: &Session, args: AvailableArgs) -> CliResult {
     let limit = args.limit;
     let profile = args.profile(s.lang)?;
     let reply = s.request(Request::Available { profile, limit })?;
-    let ranking = match reply.map_err(|e| super::session::Failure::from_bank_flags(&e, s.lang, flag_of))? {
+    let ranking = match reply.map_err(|e| super::session::Failure::from_bank_flags(&e, s.lang, true, flag_of))? {
         Reply::ProfileMatches(r) => r,
         other => return Err(unexpected(other)),
     };

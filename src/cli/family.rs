@@ -476,7 +476,7 @@ fn km_of(errs: &mut FlagErrors, km: Option<i64>) -> Option<u16> {
 }
 
 fn list(s: &Session, args: FamilyListArgs) -> CliResult {
-    let mut errs = FlagErrors::new(s.lang);
+    let mut errs = FlagErrors::for_read(s.lang);
     if args.km.is_some() && args.near.is_none() {
         errs.push("km", FamilyWords::KmNeedsNear.get(s.lang));
     }

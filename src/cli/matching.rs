@@ -36,7 +36,7 @@ pub fn run(s: &Session, args: MatchArgs) -> CliResult {
 
 fn match_need(s: &Session, need: &str, limit: usize, why_not: Option<&str>) -> CliResult {
     let need = need_code(need, s.lang)?;
-    let mut errs = FlagErrors::new(s.lang);
+    let mut errs = FlagErrors::for_read(s.lang);
     let why_not = why_not.and_then(|f| errs.family_code("why-not", f));
     errs.finish()?;
     let ranking = match s.call(Request::MatchNeed { need, limit, why_not })? {
@@ -51,7 +51,7 @@ fn match_need(s: &Session, need: &str, limit: usize, why_not: Option<&str>) -> C
 }
 
 fn match_family(s: &Session, family: &str, limit: usize) -> CliResult {
-    let mut errs = FlagErrors::new(s.lang);
+    let mut errs = FlagErrors::for_read(s.lang);
     let family = errs.family_code("family", family);
     errs.finish()?;
     let Some(family) = family else { return Ok(()) };

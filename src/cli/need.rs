@@ -453,7 +453,7 @@ fn emergency_show(s: &Session, code: &str, reason: String) -> CliResult {
 }
 
 fn list(s: &Session, args: NeedListArgs) -> CliResult {
-    let mut errs = FlagErrors::new(s.lang);
+    let mut errs = FlagErrors::for_read(s.lang);
     let filter = NeedFilter {
         status: args.status.and_then(|v| errs.term("status", &v, NeedStatus::parse, NeedStatus::choices(s.lang))),
         kind: args.kind.and_then(|v| errs.term("kind", &v, PlacementKind::parse, PlacementKind::choices(s.lang))),

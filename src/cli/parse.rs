@@ -18,6 +18,7 @@ catalogue!(
         NotAValidNumber => "non è un numero valido", "not a valid number";
         MustBeAtLeast => "deve essere almeno 1", "must be at least 1";
         InvalidInputNothingWas => "Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:";
+        InvalidInput => "Dati non validi:", "Invalid input:";
         NotAValidDate => "data non valida: scrivere gg/mm/aaaa (es. 23/11/2026), oggi, ieri o domani", "not a valid date: write dd/mm/yyyy (e.g. 23/11/2026), today, yesterday or tomorrow";
         Perhaps => "forse:", "perhaps:";
         AnswerYesOrNo => "rispondere sì o no", "answer yes or no";
@@ -74,11 +75,18 @@ pub fn at_least_one(input: &str) -> Result<usize, String> {
 pub struct FlagErrors {
     lang: Lang,
     items: Vec<String>,
+    /// The command only reads: its refusal does not speak of saving.
+    read: bool,
 }
 
 impl FlagErrors {
     pub fn new(lang: Lang) -> FlagErrors {
-        FlagErrors { lang, items: Vec::new() }
+        FlagErrors { lang, items: Vec::new(), read: false }
+    }
+
+    /// For a command that only reads (a list, a ranking, the phone call).
+    pub fn for_read(lang: Lang) -> FlagErrors {
+        FlagErrors { lang, items: Vec::new(), read: true }
     }
 
     pub fn push(&mut self, flag: &str, message: impl AsRef<str>) {
@@ -93,8 +101,8 @@ impl FlagErrors {
         if self.items.is_empty() {
             return Ok(());
         }
-        let head = ParseWords::InvalidInputNothingWas.get(self.lang);
-        Err(Failure::User(format!("{head}\n{}", self.items.join("\n"))))
+        let head = if self.read { ParseWords::InvalidInput } else { ParseWords::InvalidInputNothingWas };
+        Err(Failure::User(format!("{}\n{}", head.get(self.lang), self.items.join("\n"))))
     }
 
     /// A date as typed, or `oggi`/`ieri`/`domani` (and English), as the forms take them.

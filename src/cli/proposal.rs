@@ -337,7 +337,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
 }
 
 pub fn list(s: &Session, args: ProposalListArgs) -> CliResult {
-    let mut errs = FlagErrors::new(s.lang);
+    let mut errs = FlagErrors::for_read(s.lang);
     let direction = match (args.inbox, args.outbox) {
         (true, _) => Some(Direction::Inbox),
         (_, true) => Some(Direction::Outbox),

@@ -17,6 +17,7 @@ catalogue!(
     /// What a session says about its connection and its failures.
     SessionWords {
         InvalidInputNothingWas => "Dati non validi, nulla è stato salvato:", "Invalid input, nothing was saved:";
+        InvalidInput => "Dati non validi:", "Invalid input:";
         Of => "di", "of";
     }
 );
@@ -53,16 +54,22 @@ impl Failure {
     }
 
     pub fn from_bank(e: &BankError, lang: Lang) -> Failure {
-        Failure::from_bank_flags(e, lang, Field::flag)
+        Failure::from_bank_flags(e, lang, false, Field::flag)
     }
 
     /// `from_bank` for a command whose flags are not the fields' own
     /// (`banca available` says a child's age with --age, not --birth-date).
-    pub fn from_bank_flags(e: &BankError, lang: Lang, flag_of: impl Fn(Field) -> Option<&'static str>) -> Failure {
+    /// `read`: the request only read, so nothing could have been saved anyway.
+    pub fn from_bank_flags(
+        e: &BankError,
+        lang: Lang,
+        read: bool,
+        flag_of: impl Fn(Field) -> Option<&'static str>,
+    ) -> Failure {
         if let BankError::Invalid(problems) = e {
             // Name the flag beside the field, so the operator knows what to
             // retype; a field no flag sets (a positional argument) by its name alone.
-            let head = SessionWords::InvalidInputNothingWas.get(lang);
+            let head = if read { SessionWords::InvalidInput } else { SessionWords::InvalidInputNothingWas }.get(lang);
             let lines: Vec<String> = problems
                 .iter()
                 .map(|p| {
@@ -200,7 +207,8 @@ impl Session {
     }
 
     pub fn call(&self, request: Request) -> CliResult<Reply> {
-        self.request(request)?.map_err(|e| Failure::from_bank(&e, self.lang))
+        let read = request.is_read();
+        self.request(request)?.map_err(|e| Failure::from_bank_flags(&e, self.lang, read, Field::flag))
     }
 
     /// A list, page after page: `each` gets every page as it comes (and
