@@ -421,6 +421,11 @@ fn available_answers_the_phone_call_in_one_command_in_both_languages() {
     assert_eq!(json["candidates"][0]["family"]["code"], near.as_str());
     assert_eq!(json["profile"]["children"][0]["age_months"], 72);
     assert_eq!(json["profile"]["within"]["km"], 5);
+    // The candidate's family carries its distance from the child and its free places, as a list's row does:
+    // Dalmine (45.64933, 9.60617) to Osio Sotto (45.61608, 9.58905), haversine on a 6 371.0088 km
+    // sphere = 3 929.57 m, worked out apart from banca.
+    assert_eq!(json["candidates"][0]["family"]["distance_m"], 3930);
+    assert_eq!(json["candidates"][0]["family"]["free_places"], json["candidates"][0]["free_places"]);
     assert!(bank.stdout(&["need", "list"]).lines().all(|l| !l.contains("R-")), "nothing was stored");
 
     // Ages in months, siblings, one sex for each; flags checked before anything is sent.

@@ -34,11 +34,12 @@ pub struct FamilyView {
     /// Availability unconfirmed for longer than the configured period.
     pub stale: bool,
     /// Places left: the maximum less ongoing placements and accepted
-    /// proposals (in lists and the record; not in rankings, which carry their own).
+    /// proposals (in lists, the record and a ranking's candidates).
     #[serde(default)]
     pub free_places: Option<u8>,
     /// Metres from the comune a list was asked near (`FamilyFilter::near`),
-    /// when both comuni have coordinates; none elsewhere.
+    /// or from the child for a ranking's candidate, when both comuni have
+    /// coordinates; none elsewhere.
     #[serde(default)]
     pub distance_m: Option<u32>,
     pub meta: Meta,

@@ -117,7 +117,7 @@ impl Bank {
             let contact = contacts.get(self, family.service, &family.referent)?;
             candidates.push(Candidate {
                 rank: i as u32 + 1,
-                family: self.shared_family_view(rev, family, contact),
+                family: candidate_view(self.shared_family_view(rev, family, contact), r),
                 score: r.scored.score,
                 criteria: r.scored.criteria.clone(),
                 free_places: r.free_places,
@@ -163,7 +163,7 @@ impl Bank {
             let contact = contacts.get(self, family.service, &family.referent)?;
             candidates.push(Candidate {
                 rank: i as u32 + 1,
-                family: self.shared_family_view(rev, family, contact),
+                family: candidate_view(self.shared_family_view(rev, family, contact), &r),
                 score: r.scored.score,
                 criteria: r.scored.criteria,
                 free_places: r.free_places,
@@ -263,4 +263,13 @@ impl Bank {
 
 fn excluded(tally: &Tally) -> Vec<(crate::matching::HardRule, u32)> {
     tally.excluded.iter().map(|(r, n)| (*r, *n)).collect()
+}
+
+/// A candidate's family as a list shows it: its free places and its
+/// distance from the child in metres, as `FamilyView` carries them in lists
+/// (the ranking's own `free_places` and criteria say the same).
+fn candidate_view(mut view: FamilyView, r: &crate::matching::RankedFamily) -> FamilyView {
+    view.free_places = Some(r.free_places);
+    view.distance_m = r.distance_km.map(|km| (km * 1000.0).round() as u32);
+    view
 }
