@@ -476,3 +476,38 @@ fn proposing_to_several_families_gives_each_its_outcome_in_json() {
     let err = bank.stderr(&args, 1);
     assert!(err.contains("al più 20 famiglie in un comando (ne sono state indicate 21)"), "{err}");
 }
+
+/// `need list --emergency` at 6 pm: the emergencies still to place, the
+/// nearest deadline first, then the one with no date (by kind), by code; an
+/// ordinary need and a closed emergency are not listed.
+#[test]
+fn the_emergency_list_is_the_open_ones_nearest_deadline_first() {
+    let bank = Bank::new();
+    let day = |n: i64| {
+        let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(n);
+        format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+    };
+    let ordinary = bank.need();
+    let edit = |code: &str, extra: &[&str]| {
+        let args = [&["need", "edit", code][..], extra].concat();
+        bank.run(&args).success();
+    };
+    let in_five = bank.need();
+    edit(&in_five, &["--emergency-by", &day(5)]);
+    let by_kind = bank.need();
+    edit(&by_kind, &["--kind", "pronto_intervento"]);
+    let tomorrow = bank.need();
+    edit(&tomorrow, &["--emergency-by", &day(1)]);
+    let closed = bank.need();
+    edit(&closed, &["--emergency-by", &day(2)]);
+    edit(&closed, &["--status", "chiusa", "--closing-reason", "annullata"]);
+
+    let out = bank.stdout(&["need", "list", "--emergency"]);
+    let codes: Vec<&str> =
+        out.lines().filter_map(|l| l.split_whitespace().next()).filter(|w| w.starts_with("R-")).collect();
+    assert_eq!(codes, [tomorrow.as_str(), in_five.as_str(), by_kind.as_str()], "{out}");
+    assert!(!out.contains(&ordinary) && !out.contains(&closed), "{out}");
+    // Asked for by its status, a closed emergency is still found.
+    let out = bank.stdout(&["need", "list", "--emergency", "--status", "chiusa"]);
+    assert!(out.contains(&closed), "{out}");
+}

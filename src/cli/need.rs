@@ -465,6 +465,9 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         after: None,
     };
     errs.finish()?;
+    if args.emergency {
+        return list_emergencies(s, filter, args.limit);
+    }
     let header = lists::need_header(s.lang);
     let row = |n: &NeedView| lists::need_row(n, s.lang);
     let items = |reply| match reply {
@@ -481,5 +484,47 @@ fn list(s: &Session, args: NeedListArgs) -> CliResult {
         let total = s.shown_of(rows, args.limit, counted)?;
         outln!("{} {}", super::session::shown_count(rows, total, s.lang), RecordKind::Need.plural(s.lang));
     }
+    Ok(())
+}
+
+/// How many emergencies `need list --emergency` gathers to put in order.
+const MAX_EMERGENCIES: usize = 10_000;
+
+/// `need list --emergency`: the pronto intervento still to place (a closed
+/// one only when `--status` asks for it), the nearest deadline first, then
+/// those with none, by code — what an operator reads top down at 6 pm.
+fn list_emergencies(s: &Session, filter: NeedFilter, limit: Option<usize>) -> CliResult {
+    let keep_closed = filter.status.is_some();
+    let mut all: Vec<NeedView> = Vec::new();
+    s.pages(Request::NeedList { filter: NeedFilter { limit: None, ..filter } }, |reply| match reply {
+        Reply::Needs(page) => {
+            let open = page.items.into_iter().filter(|n| keep_closed || n.placement.status != NeedStatus::Closed);
+            all.extend(open);
+            Ok(all.len() < MAX_EMERGENCIES)
+        }
+        other => Err(unexpected(other)),
+    })?;
+    let deadline = |n: &NeedView| match n.placement.urgency {
+        Urgency::Emergency { needed_by } => Some(needed_by),
+        Urgency::Ordinary => None,
+    };
+    all.sort_by_key(|n| (deadline(n).is_none(), deadline(n), n.code));
+    let total = all.len() as u64;
+    all.truncate(limit.unwrap_or(usize::MAX));
+    if s.json {
+        return print_json(&all);
+    }
+    if all.is_empty() {
+        outln!("{}", NeedWords::NoNeeds.get(s.lang));
+        return Ok(());
+    }
+    let mut table = super::table::StreamTable::new(&lists::need_header(s.lang));
+    let mut rows = table.page();
+    for n in &all {
+        rows.row(lists::need_row(n, s.lang));
+    }
+    table.print(rows);
+    let shown = super::session::shown_count(all.len(), Some(total), s.lang);
+    outln!("{shown} {}", RecordKind::Need.plural(s.lang));
     Ok(())
 }
