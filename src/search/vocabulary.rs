@@ -147,22 +147,39 @@ pub struct Vocabulary {
 /// by id, in order of id (a word matches few of them: nothing as long as
 /// the vocabulary is made per word).
 #[derive(Debug, Default)]
-pub struct Hearing(Vec<(u32, Heard)>);
+pub struct Hearing {
+    heard: Vec<(u32, Heard)>,
+    /// One bit per vocabulary word, set for those heard: the scan asks
+    /// about every word of every entry, and most are not heard at all.
+    bits: Vec<u64>,
+}
 
 impl Hearing {
+    fn new(heard: Vec<(u32, Heard)>, words: usize) -> Hearing {
+        let mut bits = vec![0u64; words.div_ceil(64)];
+        for (id, _) in &heard {
+            bits[*id as usize / 64] |= 1 << (id % 64);
+        }
+        Hearing { heard, bits }
+    }
+
     /// How the word was heard in the vocabulary's word `id`.
     pub fn of(&self, id: u32) -> Heard {
-        self.0.binary_search_by_key(&id, |(i, _)| *i).map_or(Heard::NOT, |at| self.0[at].1)
+        let set = self.bits.get(id as usize / 64).is_some_and(|b| b & (1 << (id % 64)) != 0);
+        if !set {
+            return Heard::NOT;
+        }
+        self.heard.binary_search_by_key(&id, |(i, _)| *i).map_or(Heard::NOT, |at| self.heard[at].1)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.heard.is_empty()
     }
 
     /// How many words it matches.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.heard.len()
     }
 }
 
@@ -185,7 +202,7 @@ impl Vocabulary {
             return Hearing::default();
         }
         let judged = self.words.iter().zip(&self.sounds).map(|(w, s)| judge(word, w, s));
-        Hearing((0u32..).zip(judged).filter(|(_, h)| h.quality != NONE).collect())
+        Hearing::new((0u32..).zip(judged).filter(|(_, h)| h.quality != NONE).collect(), self.words.len())
     }
 
     /// How many different words the keys hold.
