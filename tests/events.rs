@@ -301,6 +301,9 @@ fn the_race_for_the_last_place_withdraws_the_loser_and_its_service_hears_and_rea
     // S-003's proposal, which no longer fits, is withdrawn in the same step.
     let accepted = run_ok(&m, F, &["proposal", "accept", &p_w]);
     assert!(accepted.contains(&format!("Aggiornate anche: {need_w}, {p_l}, {need_l}")), "{accepted}");
+    // The operator who accepted reads in words what that did to the other proposal.
+    let said = format!("Ritirate perché la famiglia non ha più posti (i loro servizi lo sanno): {p_l}");
+    assert!(accepted.contains(&said), "{accepted}");
     m.settle(&mut [&mut heard_by_l]);
     let lines = heard(&heard_by_l);
     let revisions = |kind: &str, code: &str| -> Vec<u64> {

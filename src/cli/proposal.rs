@@ -26,6 +26,8 @@ catalogue!(
         NextForTheChild => "Prossimo passo, per il servizio del minore:", "Next, for the child's service:";
         DdMmYyyy => "GG/MM/AAAA", "DD/MM/YYYY";
         AlsoUpdated => "Aggiornate anche:", "Also updated:";
+        WithdrawnNoPlace => "Ritirate perché la famiglia non ha più posti (i loro servizi lo sanno):",
+            "Withdrawn as the family has no place left (their services are told):";
         YouBelongToNo => "non appartieni a un servizio: indicare quale con --service S-…",
             "you belong to no service: name one with --service S-…";
         NoProposals => "Nessuna proposta.", "No proposals.";
@@ -290,10 +292,24 @@ fn not_your_side(s: &Session, code: ProposalCode, to: ProposalStatus) -> Failure
     )
 }
 
-/// Needs whose status moved with the proposal.
+/// Needs whose status moved with the proposal; and the other proposals
+/// for the family withdrawn because its places are now taken (the race
+/// for the last place), said in words: their services are told too.
 fn also_changed(s: &Session, saved: &Saved) {
-    if !saved.also_changed.is_empty() {
-        outln!("{} {}", ProposalWords::AlsoUpdated.get(s.lang), saved.also_changed.join(", "));
+    if saved.also_changed.is_empty() {
+        return;
+    }
+    outln!("{} {}", ProposalWords::AlsoUpdated.get(s.lang), saved.also_changed.join(", "));
+    let withdrawn: Vec<String> = saved
+        .also_changed
+        .iter()
+        .filter_map(|c| ProposalCode::parse(c))
+        .filter_map(|code| get(s, code).ok())
+        .filter(|p| p.record.last_step().is_some_and(|st| matches!(st.cause, Some(StepCause::NoPlaceLeft { .. }))))
+        .map(|p| p.record.code.to_string())
+        .collect();
+    if !withdrawn.is_empty() {
+        outln!("{} {}", ProposalWords::WithdrawnNoPlace.get(s.lang), withdrawn.join(", "));
     }
 }
 

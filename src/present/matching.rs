@@ -186,7 +186,7 @@ pub fn profile_ranking(r: &ProfileRanking, lang: Lang) -> Doc {
     }
     if !p.time_slots.is_empty() {
         let labels: Vec<&str> = p.time_slots.iter().map(|s| s.label(lang)).collect();
-        b.add(t(L::Time), labels.join(", "));
+        b.add(t(L::TimeNeeded), labels.join(", "));
     }
     if !p.special_needs.is_empty() {
         let labels: Vec<&str> = p.special_needs.iter().map(|n| n.label(lang)).collect();
