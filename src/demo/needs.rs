@@ -228,7 +228,7 @@ fn child_need(rng: &mut impl Rng, cal: &Calendar, case: &Case, codes: &[NeedCode
         kind,
         legal,
         urgency: if unit.emergency {
-            Urgency::Emergency { needed_by: add_days(created_day, rng.gen_range(2..=21)) }
+            Urgency::Emergency { needed_by: deadline(created_day, rng.gen_range(2..=21), status, cal.today()) }
         } else {
             Urgency::Ordinary
         },
@@ -464,4 +464,17 @@ fn school_comune(rng: &mut impl Rng, case: &Case, age: u32) -> Option<ComuneCode
         _ => rng.gen_bool(0.2),
     };
     attends.then(|| if rng.gen_bool(0.75) { case.comune } else { case.desk.home.pick(rng) })
+}
+
+/// An emergency's deadline, `days` after it was entered; one still to place
+/// is mostly due from today on, as a service's open emergencies are (one in
+/// four is kept as drawn, and may be past: "scaduta" is shown too).
+fn deadline(created: Date, days: i64, status: NeedStatus, today: Date) -> Date {
+    let drawn = add_days(created, days);
+    let open = matches!(status, NeedStatus::Open | NeedStatus::Matching);
+    if open && days % 4 != 0 && drawn < today {
+        add_days(today, days % 8)
+    } else {
+        drawn
+    }
 }
