@@ -16,6 +16,24 @@ use common::*;
 use live::{as_root, saved, Place, Server, UnixAccounts};
 
 const GROUP: &str = "lg_ops";
+
+/// `banca need add` for a girl of 7 in Dalmine who needs a residential placement.
+const A_GIRL_IN_DALMINE: [&str; 14] = [
+    "need",
+    "add",
+    "--given-name",
+    "Chiara",
+    "--family-name",
+    "Esempio",
+    "--birth-date",
+    "10/05/2019",
+    "--sex",
+    "f",
+    "--kind",
+    "residenziale",
+    "--comune",
+    "Dalmine",
+];
 /// Operator of S-001 (Dalmine): her families and her needs.
 const OPERATOR: &str = "lg_anna";
 
@@ -85,22 +103,7 @@ impl Bank {
 
     /// A girl of 7 in Dalmine who needs a residential placement, speaking `languages` (if given).
     fn need(&self, languages: Option<&str>) -> String {
-        let mut args = vec![
-            "need",
-            "add",
-            "--given-name",
-            "Chiara",
-            "--family-name",
-            "Esempio",
-            "--birth-date",
-            "10/05/2019",
-            "--sex",
-            "f",
-            "--kind",
-            "residenziale",
-            "--comune",
-            "Dalmine",
-        ];
+        let mut args = A_GIRL_IN_DALMINE.to_vec();
         if let Some(l) = languages {
             args.extend(["--languages", l]);
         }
@@ -162,24 +165,7 @@ fn an_unknown_language_is_refused_with_the_closest_names_and_known_ones_are_stor
     assert!(err.contains("unknown language: \"arabbo\"; perhaps: arabo (Arabic)"), "{err}");
     let err = refused(&[&add[..], &["klingon"]].concat());
     assert!(err.contains("lingua sconosciuta: «klingon»; scrivere il nome in italiano o in inglese"), "{err}");
-    let err = refused(&[
-        "need",
-        "add",
-        "--given-name",
-        "Chiara",
-        "--family-name",
-        "Esempio",
-        "--birth-date",
-        "10/05/2019",
-        "--sex",
-        "f",
-        "--kind",
-        "residenziale",
-        "--comune",
-        "Dalmine",
-        "--languages",
-        "marocchino",
-    ]);
+    let err = refused(&[&A_GIRL_IN_DALMINE[..], &["--languages", "marocchino"]].concat());
     assert!(err.contains("lingua sconosciuta: «marocchino»; forse: arabo, berbero, tashelhit, tarifit"), "{err}");
 
     // English names, aliases, accents and case: one canonical name each, once.

@@ -360,6 +360,22 @@ const SPARE_ROOMS: usize = 28;
 
 /// A new family's form with the first adult and the comune filled in, the
 /// focus on the comune.
+/// A new need (Lia Esempio, born 03/04/2019, in Dalmine) typed up to its
+/// legal basis (field 10), turned to art. 403: left of consensuale; its date is field 13.
+fn new_need_up_to_art_403(app: &mut InProcess) {
+    press(app, "3n");
+    press(app, "Lia");
+    key(app, KeyCode::Tab);
+    press(app, "Esempio");
+    key(app, KeyCode::Tab);
+    press(app, "03/04/2019");
+    keys(app, KeyCode::Tab, 3);
+    press(app, "dalm");
+    key(app, KeyCode::Enter);
+    to_field(app, 5);
+    key(app, KeyCode::Left);
+}
+
 fn new_family_up_to_comune(app: &mut InProcess) {
     press(app, "2n");
     press(app, "Giulia Nuova");
@@ -469,18 +485,7 @@ fn a_multi_choice_field_shows_every_option_with_its_tick() {
 fn a_need_takes_its_time_slots_and_an_art_403_order_from_the_form() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
-    press(&mut app, "3n");
-    press(&mut app, "Lia");
-    key(&mut app, KeyCode::Tab);
-    press(&mut app, "Esempio");
-    key(&mut app, KeyCode::Tab);
-    press(&mut app, "03/04/2019");
-    keys(&mut app, KeyCode::Tab, 3);
-    press(&mut app, "dalm");
-    key(&mut app, KeyCode::Enter);
-    // The legal basis (field 10): left of consensuale comes art. 403, then its date (13).
-    to_field(&mut app, 5);
-    key(&mut app, KeyCode::Left);
+    new_need_up_to_art_403(&mut app);
     to_field(&mut app, 3);
     press(&mut app, "21/11/2026");
     // The time slots (16): feriali and pomeriggi ticked.
@@ -522,18 +527,8 @@ fn a_family_period_ending_before_it_starts_is_refused_on_its_field() {
 fn an_art_403_order_without_its_date_is_refused_on_the_form_not_saved_as_today() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, ANNA, Lang::It);
-    press(&mut app, "3n");
-    press(&mut app, "Lia");
-    key(&mut app, KeyCode::Tab);
-    press(&mut app, "Esempio");
-    key(&mut app, KeyCode::Tab);
-    press(&mut app, "03/04/2019");
-    keys(&mut app, KeyCode::Tab, 3);
-    press(&mut app, "dalm");
-    key(&mut app, KeyCode::Enter);
-    // The legal basis: art. 403, its date (three fields on) left empty.
-    to_field(&mut app, 5);
-    key(&mut app, KeyCode::Left);
+    // Its date (three fields on) left empty.
+    new_need_up_to_art_403(&mut app);
     save(&mut app);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("obbligatoria con l'art. 403 (la data del provvedimento)"), "{frame}");

@@ -78,11 +78,9 @@ fn parse_age(input: &str) -> Option<u32> {
 /// The flag of this command that sets a field the core may refuse.
 fn flag_of(field: Field) -> Option<&'static str> {
     Some(match field {
-        Field::PlacementLanguages => "languages",
         Field::DesiredStart => "start",
         Field::SpecialNeeds => "needs",
         Field::TimeSlots => "slots",
-        Field::PlacementKind => "kind",
         other => return other.flag(),
     })
 }

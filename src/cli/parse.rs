@@ -276,9 +276,5 @@ pub fn service_code(input: &str, lang: Lang) -> Result<ServiceCode, Failure> {
 /// What was typed, as a refusal quotes it: at most 60 characters (a flag
 /// given a megabyte is not printed back whole).
 pub fn echoed(input: &str) -> String {
-    const SHOWN: usize = 60;
-    match input.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}…", &input[..cut]),
-        None => input.to_string(),
-    }
+    crate::present::lists::cut(input, 61)
 }

@@ -113,7 +113,7 @@ pub fn comune_name(code: ComuneCode) -> String {
 const COMUNE_WIDTH: usize = 10;
 
 /// `text` within `width` characters, cut with "…".
-fn cut(text: &str, width: usize) -> String {
+pub fn cut(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
