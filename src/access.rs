@@ -48,6 +48,9 @@ pub enum Subject {
     Directory,
     AuditLog,
     Backup,
+    /// The network's events: everyone sees them; a service runs its own,
+    /// the coordination any.
+    Event,
 }
 
 /// Is `who` allowed `op` on a record of `subject` owned by `owner`?
@@ -58,15 +61,17 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
     match who.role {
         // Running the bank is not reading people: identities stay with their services.
         Role::Admin => !matches!((subject, op), (Family | Need, ReadIdentity)),
-        Role::Coordinator => {
-            matches!((subject, op), (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity))
-        }
+        Role::Coordinator => matches!(
+            (subject, op),
+            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity) | (Event, _)
+        ),
         Role::Operator => match (subject, op) {
-            (Family | Need | Directory, ReadShared) => true,
+            (Family | Need | Directory | Event, ReadShared) => true,
             (Family | Need, ReadIdentity | Create | Update) => own,
+            (Event, Create | Update) => own,
             _ => false,
         },
-        Role::Reader => matches!((subject, op), (Family | Need | Directory, ReadShared)),
+        Role::Reader => matches!((subject, op), (Family | Need | Directory | Event, ReadShared)),
     }
 }
 
@@ -155,7 +160,7 @@ pub fn hears(who: &Principal, event: &Event, involved: Involved) -> bool {
         (Need, Involved::Service(owner)) => allowed(who, Operation::ReadShared, Subject::Need, Some(owner)),
         // A need or family moved by a step of a link is heard where the link is.
         (Proposal | Placement | Need | Family, Involved::Link { need, family }) => follows_link(who, need, family),
-        (Service | Operator | Ambit, _) => directory(),
+        (Service | Operator | Ambit | Event, _) => directory(),
         _ => matches!(who.role, Role::Admin | Role::Coordinator),
     }
 }

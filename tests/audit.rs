@@ -74,9 +74,9 @@ fn an_update_is_on_record_at_its_own_time_with_the_names_of_the_changed_fields()
 
     let (rev, mut input) = fx.family_as_input(code);
     input.identity.phone = "035 999 8888".into();
-    input.profile.status = FamilyStatus::UnderAssessment;
+    input.profile.max_children = 1;
     let saved = fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: rev, input });
-    assert_eq!(saved.changed, vec!["identity.phone".to_string(), "profile.status".to_string()]);
+    assert_eq!(saved.changed, vec!["identity.phone".to_string(), "profile.max_children".to_string()]);
 
     let h = history(&fx, &code.to_string());
     assert_eq!(
@@ -88,7 +88,7 @@ fn an_update_is_on_record_at_its_own_time_with_the_names_of_the_changed_fields()
     );
     assert_eq!(h[0].at, NOW);
     assert_eq!(h[1].at, later);
-    assert_eq!(h[1].fields, vec!["identity.phone".to_string(), "profile.status".to_string()]);
+    assert_eq!(h[1].fields, vec!["identity.phone".to_string(), "profile.max_children".to_string()]);
     // The record itself says the same.
     let f = fx.family(ANNA, code);
     assert_eq!((f.meta.created_at, f.meta.updated_at, f.meta.updated_by.as_str()), (NOW, later, ANNA));

@@ -32,16 +32,21 @@ fn busy_bank() -> Fixture {
         },
     );
 
-    let f1 = fx.create_family(ANNA, family_input());
-    for status in [FamilyStatus::UnderAssessment, FamilyStatus::Approved] {
+    // Families entered whole, assessed before the bank (no pathway on
+    // record): what every export version can carry.
+    let mut approved = family_input();
+    approved.profile.status = FamilyStatus::Approved;
+    approved.profile.approved_on = Some(date!(2026 - 11 - 20));
+    let f1 = fx.create_family(ANNA, approved);
+    for phone in ["035 111 1111", "035 222 2222"] {
         let (rev, mut input) = fx.family_as_input(f1);
-        input.profile.status = status;
-        input.profile.approved_on = Some(date!(2026 - 11 - 20));
+        input.identity.phone = phone.into();
         fx.saved(ANNA, Request::FamilyUpdate { code: f1, base_revision: rev, input });
     }
     let mut f2 = family_in(S2, BRUNO);
     f2.identity.adults = vec![Adult { name: "Zoë Prova-Müller".into(), birth_year: 1979 }];
     f2.profile.comune = gorle();
+    f2.profile.status = FamilyStatus::UnderAssessment;
     fx.create_family(BRUNO, f2);
 
     let r1 = fx.create_need(ANNA, need_input());
@@ -123,7 +128,8 @@ fn an_export_restored_into_an_empty_bank_exports_the_same_bytes() {
                 needs: 3,
                 proposals: 0,
                 placements: 0,
-                audit_entries: audit_lines
+                audit_entries: audit_lines,
+                events: 0,
             }
         ),
         other => panic!("expected Imported, got {other:?}"),
@@ -478,7 +484,7 @@ fn as_version_3(lines: &[String]) -> Vec<String> {
 fn an_export_of_version_3_still_restores_with_its_old_chain_and_exports_as_the_current_version() {
     let fx = busy_bank();
     let lines = export(&fx);
-    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#);
     assert!(lines.iter().filter(|l| kind(l) == "audit").all(|l| l.ends_with(r#","hash_version":1}}}"#)));
     let old = as_version_3(&lines);
 
@@ -601,7 +607,7 @@ fn an_export_of_version_4_restores_with_its_old_notes_as_written() {
     assert!(card.blocks.contains(&banca::present::Block::Text { indent: 20, text: why.clone() }), "{card:?}");
     // Exported again: the current version, the same lines.
     let again = export_from(&restored);
-    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#);
     let n = old.len() - 1;
     assert_eq!(without_practice_keys(&again)[1..n], old[1..n]);
 }
@@ -676,7 +682,7 @@ fn bank_with_the_facts_of_version_6() -> (Fixture, FamilyCode, NeedCode) {
 fn an_export_with_the_facts_of_version_6_restores_them() {
     let (fx, family, need) = bank_with_the_facts_of_version_6();
     let lines = export(&fx);
-    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    assert_eq!(lines[0], r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#);
     let need_line = &lines[nth(&lines, "need", 0)];
     assert!(need_line.contains(r#""time_slots":["weekdays","afternoons"]"#), "{need_line}");
     assert!(need_line.contains(r#""legal":{"art403":{"ordered_on":"2026-11-21"}}"#), "{need_line}");
@@ -698,10 +704,10 @@ fn an_export_with_the_facts_of_version_6_restores_them() {
 }
 
 /// The lines of records as banca wrote them before export version 6: none
-/// of the keys it added (each closes its object; these records hold
-/// nothing there).
+/// of the keys it and version 7 added (each closes its object; these
+/// records hold nothing there).
 fn without_practice_keys(lines: &[String]) -> Vec<String> {
-    lines
+    without_pathway_keys(lines)
         .iter()
         .map(|line| {
             let cut = match kind(line).as_str() {
@@ -714,6 +720,130 @@ fn without_practice_keys(lines: &[String]) -> Vec<String> {
             line.replacen(cut, "}", 1)
         })
         .collect()
+}
+
+/// What a family recorded before pathways carries at its end, as version 7 writes it.
+const BEFORE_PATHWAYS: &str = r#","pathway":{"source":null,"source_note":"","assessors":{"social_worker":"","psychologist":""},"availability_known":true,"steps":[]},"support":[]}"#;
+
+/// The lines as banca wrote them before export version 7: no pathway or
+/// support log on families (each closes its object; these hold nothing).
+fn without_pathway_keys(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| match kind(line).as_str() {
+            "family" => {
+                assert!(line.contains(BEFORE_PATHWAYS), "{line}");
+                line.replacen(BEFORE_PATHWAYS, "}", 1)
+            }
+            "placement" | "event" => panic!("a placement or an event is not in the old files these tests write"),
+            _ => line.clone(),
+        })
+        .collect()
+}
+
+/// The same lines as an export of version 6 wrote them.
+fn as_version_6(lines: &[String]) -> Vec<String> {
+    let mut old = without_pathway_keys(lines);
+    old[0] = r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#.into();
+    reseal(&mut old);
+    old
+}
+
+#[test]
+fn an_export_of_version_6_restores_with_families_as_recorded_whole() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let old = as_version_6(&lines);
+    assert!(old.iter().all(|l| !l.contains("pathway")));
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("a version 6 export is restored: {other:?}"),
+    }
+    let Ok(Reply::Family(f)) = ask(&restored, ANNA, Request::FamilyGet { code: FamilyCode::new(2026, 1) }) else {
+        panic!()
+    };
+    assert!(f.profile.availability_known, "entered whole: its availability is known");
+    assert_eq!(f.pathway.expect("its service sees the pathway").pathway.steps, []);
+    // Exported again: the current version, byte for byte the lines of before.
+    let again = export_from(&restored);
+    let n = lines.len() - 1;
+    assert_eq!(again[1..n], lines[1..n]);
+}
+
+#[test]
+fn a_version_6_header_over_a_family_with_a_pathway_is_refused_at_its_line() {
+    let fx = busy_bank();
+    let code = enquiry_in(&fx);
+    let mut lines = export(&fx);
+    lines[0] = r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#.into();
+    reseal(&mut lines);
+    let at = lines.iter().position(|l| l.contains(&format!(r#""code":"{code}""#))).unwrap();
+    let (_dir, target) = new_bank();
+    match import(&target, &lines) {
+        Err(BankError::ImportRejected(faults)) => {
+            assert!(faults.iter().any(|f| f.line == at + 1), "{faults:?}");
+        }
+        other => panic!("expected the line refused, got {other:?}"),
+    }
+}
+
+/// A first contact met at an information evening, with a support entry.
+fn enquiry_in(fx: &Fixture) -> FamilyCode {
+    let input = EventInput {
+        kind: EventKind::InformationEvening,
+        title: "Serata affido".into(),
+        association: "Ass. Famiglie per l'accoglienza".into(),
+        date: date!(2026 - 11 - 12),
+        until: None,
+        comune: dalmine(),
+        place: "Sala civica".into(),
+        notes: String::new(),
+    };
+    let event = EventCode::parse(&fx.saved(ANNA, Request::EventCreate { input }).code).unwrap();
+    let input = EnquiryInput {
+        service: None,
+        names: vec!["Lia Verdi".into()],
+        phone: "035 555 0101".into(),
+        email: String::new(),
+        comune: dalmine(),
+        date: date!(2026 - 11 - 12),
+        source: Some(EnquirySource::InformationEvening),
+        source_note: String::new(),
+        event: Some(event),
+        note: "Chiama dopo la serata".into(),
+    };
+    let code = FamilyCode::parse(&fx.saved(ANNA, Request::FamilyEnquiry { input }).code).unwrap();
+    let entry = SupportEntry {
+        kind: SupportKind::Contact,
+        date: date!(2026 - 11 - 20),
+        note: "Telefonata".into(),
+        event: None,
+        recorded_by: String::new(),
+    };
+    let base_revision = fx.family(ANNA, code).revision;
+    fx.saved(ANNA, Request::FamilySupport { code, base_revision, entry });
+    code
+}
+
+#[test]
+fn pathways_events_and_support_logs_restore_byte_for_byte() {
+    let fx = busy_bank();
+    let code = enquiry_in(&fx);
+    let lines = export(&fx);
+    assert!(lines.iter().any(|l| l.starts_with(r#"{"event":"#)), "the event is exported");
+    let (_dir, restored) = new_bank();
+    match import(&restored, &lines) {
+        Ok(Reply::Imported(summary)) => assert_eq!((summary.events, summary.families), (1, 3)),
+        other => panic!("{other:?}"),
+    }
+    let b = Fixture { dir: tempfile::TempDir::new().unwrap(), bank: restored };
+    assert_eq!(b.family(ANNA, code), fx.family(ANNA, code));
+    let Ok(Reply::Event(e)) = ask(&b.bank, BRUNO, Request::EventGet { code: EventCode::new(2026, 1) }) else {
+        panic!()
+    };
+    assert_eq!(e.attended, 1, "the attendance comes back with the family");
+    assert_eq!(export_from(&b.bank)[..lines.len() - 1], lines[..lines.len() - 1]);
 }
 
 /// The same lines as an export of version 5 wrote them: the header says 5,
@@ -742,9 +872,9 @@ fn an_export_of_version_5_restores_with_the_new_facts_empty() {
     assert!(n.placement.time_slots.is_empty());
     let Ok(Reply::Service(s)) = ask(&restored, ANNA, Request::ServiceGet { code: S1 }) else { panic!() };
     assert_eq!(s.record.details.on_call, None);
-    // Exported again: version 6, each record with the new keys, empty.
+    // Exported again: the current version, each record with the new keys, empty.
     let again = export_from(&restored);
-    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":6,"store_format":1}}"#);
+    assert_eq!(again[0], r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#);
     let n = lines.len() - 1;
     assert_eq!(again[1..n], lines[1..n]);
 }

@@ -233,24 +233,48 @@ fn a_family_is_created_listed_shown_and_edited() {
     assert!(list.contains(&code) && list.contains("3-10"), "{list}");
     assert!(bank.stdout(&["family", "list", "--status", "idonea"]).contains("Nessuna"));
 
-    bank.run(&["family", "edit", &code, "--phone", "035 999 0000", "--status", "in_valutazione"])
+    bank.run(&["family", "edit", &code, "--phone", "035 999 0000"])
         .success()
         .stdout(predicate::str::contains("rev. 2").and(predicate::str::contains("telefono")));
+    bank.run(&[
+        "family",
+        "step",
+        &code,
+        "avvio_valutazione",
+        "--social-worker",
+        "Rita Rota",
+        "--psychologist",
+        "Marco Bassi",
+    ])
+    .success()
+    .stdout(predicate::str::contains("Ora: in valutazione · Prossimi passi: colloquio di valutazione (colloquio)"));
     let shown = bank.stdout(&["family", "show", &code]);
     assert!(shown.contains("035 999 0000") && shown.contains("in valutazione"), "{shown}");
+    assert!(shown.contains("Rita Rota (assistente sociale), Marco Bassi (psicologo/a)"), "{shown}");
 
     let json: serde_json::Value = serde_json::from_str(&bank.stdout(&["--json", "family", "show", &code])).unwrap();
-    assert_eq!(json["revision"], 2);
+    assert_eq!(json["revision"], 3);
     assert_eq!(json["profile"]["status"], "under_assessment");
 }
 
 #[test]
 fn an_illegal_status_change_is_refused_in_plain_words() {
-    let bank = Bank::new().with_service();
+    let bank = Bank::new().with_service().working_as_operator_of_s001();
     let code = bank.add_family();
-    bank.run(&["family", "edit", &code, "--status", "idonea", "--approved-on", "01/11/2026"])
-        .code(1)
-        .stderr(predicate::str::contains("non si passa da «interessata» a «idonea»"));
+    bank.run(&["family", "edit", &code, "--status", "idonea", "--approved-on", "01/11/2026"]).code(1).stderr(
+        predicate::str::contains(
+            "da «interessata» a «idonea» si passa con un passo del percorso (banca family step); possibili ora: \
+             incontro informativo (informazione), corso di formazione (formazione), avvio della valutazione \
+             (avvio_valutazione), ritiro (ritiro)",
+        ),
+    );
+    // Named as a step it cannot take yet, the refusal says what can.
+    bank.run(&["family", "step", &code, "idoneita"]).code(1).stderr(predicate::str::contains(
+        "«idoneità» non è un passo possibile per una famiglia «interessata»; possibili ora: incontro informativo",
+    ));
+    bank.run(&["family", "step", &code]).success().stdout(predicate::str::contains(
+        "Ora: interessata. quale passo? Possibili ora: incontro informativo (informazione)",
+    ));
 }
 
 #[test]

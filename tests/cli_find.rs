@@ -184,7 +184,7 @@ fn show_opens_any_record_by_its_code_as_its_own_show_does() {
     let out = bank.stdout(&["propose", &need, &family]);
     let proposal = out.split_whitespace().find(|w| w.starts_with("P-")).unwrap().trim_end_matches(':').to_string();
     bank.run(&["proposal", "accept", &proposal]).success();
-    let out = bank.stdout(&["placement", "start", &proposal, "--start", "oggi"]);
+    let out = bank.stdout(&["placement", "start", &proposal, "--start", "oggi", "--relationship", "eterofamiliare"]);
     let placement = out.split_whitespace().find(|w| w.starts_with("A-")).unwrap().to_string();
 
     for (code, own) in [

@@ -180,6 +180,8 @@ fn propose_accept_start_review_and_close_through_the_cli() {
         &proposal,
         "--start",
         "oggi",
+        "--relationship",
+        "eterofamiliare",
         "--supervised",
         "--commitments",
         "La famiglia accompagna la bambina a scuola.",
@@ -273,7 +275,7 @@ fn an_illegal_step_is_a_plain_sentence_and_exit_1() {
     let proposal = bank.propose(&need, &family);
 
     // A placement starts only from an accepted proposal.
-    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi"], 1);
+    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi", "--relationship", "eterofamiliare"], 1);
     assert!(err.contains(&format!("{proposal} è «proposta»")), "{err}");
 
     bank.run(&["proposal", "withdraw", &proposal, "--reason", "Errore di inserimento."]).success();
@@ -311,13 +313,26 @@ fn placement_flags_are_checked_before_anything_is_sent() {
         &["placement", "start", &proposal, "--start", "31/02/2026", "--contact", "spesso", "--supervised", "forse"],
         1,
     );
-    for flag in ["--start", "--contact", "--supervised"] {
+    for flag in ["--start", "--contact", "--supervised", "--relationship"] {
         assert!(err.contains(flag), "missing {flag} in:\n{err}");
     }
     let err = bank.stderr(&["placement", "start", &proposal], 1);
     assert!(err.contains("--start"), "{err}");
     // A review planned before the start is refused by the bank, naming the flag.
-    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi", "--review-on", "01/01/2020"], 1);
+    let err = bank.stderr(
+        &[
+            "placement",
+            "start",
+            &proposal,
+            "--start",
+            "oggi",
+            "--relationship",
+            "intrafamiliare",
+            "--review-on",
+            "01/01/2020",
+        ],
+        1,
+    );
     assert!(err.contains("--review-on") && err.contains("inizio dell'affido"), "{err}");
     assert!(bank.stdout(&["placement", "list"]).contains("Nessun affido"));
 }

@@ -181,6 +181,8 @@ fn family() -> impl Strategy<Value = Family> {
             identity,
             profile,
             meta,
+            pathway: Pathway::before_pathways(),
+            support: vec![],
         },
     )
 }
@@ -375,12 +377,22 @@ fn foster_plan() -> impl Strategy<Value = FosterPlan> {
         text(),
     )
         .prop_map(|(start, expected_end, duration_months, contact, contact_notes, review_dates, commitments)| {
-            FosterPlan { start, expected_end, duration_months, contact, contact_notes, review_dates, commitments }
+            FosterPlan {
+                start,
+                expected_end,
+                duration_months,
+                contact,
+                contact_notes,
+                review_dates,
+                commitments,
+                relationship: None,
+            }
         })
 }
 
 fn placement_record() -> impl Strategy<Value = Placement> {
-    let review = (date(), text(), text()).prop_map(|(date, note, by)| Review { date, note, by });
+    let review =
+        (date(), text(), text()).prop_map(|(date, note, by)| Review { date, note, by, kind: ReviewKind::Formal });
     let closing = (date(), pick(PlacementOutcome::ALL), text(), text()).prop_map(|(date, outcome, note, by)| Closing {
         date,
         outcome,
@@ -410,6 +422,8 @@ fn placement_record() -> impl Strategy<Value = Placement> {
                 reviews,
                 closing,
                 meta,
+                extensions: vec![],
+                court_reports: vec![],
             }
         },
     )
@@ -653,6 +667,9 @@ fn sample_family() -> Family {
             available_until: None,
         },
         meta: sample_meta(),
+        // As every family stored before pathways reads.
+        pathway: Pathway::before_pathways(),
+        support: vec![],
     }
 }
 
@@ -815,11 +832,14 @@ fn sample_placement() -> Placement {
             contact_notes: "Incontri in spazio neutro, sabato mattina.".into(),
             review_dates: vec![date!(2026 - 08 - 01), date!(2027 - 02 - 01)],
             commitments: "La famiglia accompagna a scuola; il servizio garantisce il sostegno educativo.".into(),
+            // As every placement stored before format version 2 reads.
+            relationship: None,
         },
         reviews: vec![Review {
             date: date!(2026 - 08 - 03),
             note: "Inserimento positivo, buona frequenza scolastica.".into(),
             by: "bruno".into(),
+            kind: ReviewKind::Formal,
         }],
         closing: Some(Closing {
             date: date!(2026 - 11 - 20),
@@ -828,7 +848,75 @@ fn sample_placement() -> Placement {
             by: "bruno".into(),
         }),
         meta: sample_meta(),
+        extensions: vec![],
+        court_reports: vec![],
     }
+}
+
+/// A kinship placement with a contact note, an extension by the court and
+/// two court reports, one sent.
+fn sample_placement_v2() -> Placement {
+    let mut p = sample_placement();
+    p.plan.relationship = Some(Relationship::Kinship);
+    p.reviews.push(Review {
+        date: date!(2026 - 09 - 10),
+        note: "Telefonata con la zia: tutto bene.".into(),
+        by: "anna".into(),
+        kind: ReviewKind::Contact,
+    });
+    p.extensions.push(Extension {
+        decided_on: date!(2027 - 12 - 15),
+        until: date!(2029 - 01 - 31),
+        decided_by: Decider::Court,
+        note: "Decreto TM Brescia n. 123/2027".into(),
+        by: "anna".into(),
+    });
+    p.court_reports = vec![
+        CourtReport {
+            due_on: date!(2026 - 08 - 01),
+            sent_on: Some(date!(2026 - 07 - 28)),
+            note: "PEC".into(),
+            by: "anna".into(),
+        },
+        CourtReport { due_on: date!(2027 - 02 - 01), sent_on: None, note: String::new(), by: "anna".into() },
+    ];
+    p
+}
+
+/// A family met at an information evening, trained, assessed and approved,
+/// with two entries in its support log.
+fn sample_family_v3() -> Family {
+    let mut f = sample_family_v2();
+    let step = |kind, date, reason, event: Option<EventCode>| PathwayStep {
+        kind,
+        date,
+        by: "Anna Operatrice".into(),
+        note: format!("{kind:?}"),
+        reason,
+        event,
+        recorded_by: "anna".into(),
+    };
+    f.pathway = Pathway {
+        source: Some(EnquirySource::InformationEvening),
+        source_note: "Serata di Dalmine".into(),
+        assessors: Assessors { social_worker: "A. Rota".into(), psychologist: "dott. M. Bassi".into() },
+        availability_known: true,
+        steps: vec![
+            step(StepKind::Enquiry, date!(2025 - 01 - 20), None, Some(EventCode::new(2025, 1))),
+            step(StepKind::Training, date!(2025 - 03 - 15), None, Some(EventCode::new(2025, 2))),
+            step(StepKind::AssessmentStart, date!(2025 - 04 - 01), None, None),
+            step(StepKind::Approval, date!(2025 - 09 - 01), None, None),
+            step(StepKind::Suspension, date!(2026 - 01 - 10), Some(StepReason::FamilyCircumstances), None),
+        ],
+    };
+    f.support = vec![SupportEntry {
+        kind: SupportKind::Group,
+        date: date!(2026 - 02 - 12),
+        note: "Gruppo di febbraio".into(),
+        event: Some(EventCode::new(2026, 3)),
+        recorded_by: "anna".into(),
+    }];
+    f
 }
 
 fn golden_path(name: &str) -> PathBuf {
@@ -924,8 +1012,21 @@ fn sample_service_v2() -> Service {
 
 #[test]
 fn a_family_stored_by_format_version_2_still_reads_the_same() {
-    // Version 2 adds the availability period.
-    golden_of("family", 2, 3, &sample_family_v2());
+    // Version 2 adds the availability period; read now as recorded before pathways.
+    let frozen = std::fs::read(golden_path_of("family", 2)).unwrap();
+    assert_eq!(decode::<Family>(&frozen), Ok((3, sample_family_v2())));
+}
+
+#[test]
+fn a_family_stored_by_format_version_3_still_reads_the_same() {
+    // Version 3 adds the pathway and the support log.
+    golden_of("family", 3, 4, &sample_family_v3());
+}
+
+#[test]
+fn a_placement_stored_by_format_version_2_still_reads_the_same() {
+    // Version 2 adds kinship, review kinds, extensions and court reports.
+    golden_of("placement", 2, 5, &sample_placement_v2());
 }
 
 #[test]
@@ -941,17 +1042,18 @@ fn a_service_stored_by_format_version_2_still_reads_the_same() {
 }
 
 #[test]
-fn records_without_the_new_facts_are_written_as_version_2() {
-    // Nothing new filled in: still version 2, never the v1 bytes again.
-    for (name, bytes) in [
-        ("family", encode(3, &sample_family()).unwrap()),
-        ("need", encode(5, &sample_need()).unwrap()),
-        ("service", encode(2, &sample_service()).unwrap()),
+fn records_without_the_new_facts_are_written_as_the_current_version() {
+    // Nothing new filled in: still the current version, never the v1 bytes again.
+    for (name, bytes, current) in [
+        ("family", encode(3, &sample_family()).unwrap(), 3),
+        ("placement", encode(3, &sample_placement()).unwrap(), 2),
+        ("need", encode(5, &sample_need()).unwrap(), 2),
+        ("service", encode(2, &sample_service()).unwrap(), 2),
     ] {
         let v1 = std::fs::read(golden_path(name)).unwrap();
         assert_ne!(bytes, v1, "{name}");
-        // The body's first byte is the version's index: 1 for V2.
-        assert_eq!(bytes[9], 1, "{name}");
+        // The body's first byte is the version's index: current - 1.
+        assert_eq!(bytes[9], current - 1, "{name}");
     }
 }
 
@@ -1056,7 +1158,7 @@ fn a_proposal_withdrawn_for_lack_of_places_is_stored_in_version_2() {
 
 #[test]
 fn a_placement_stored_by_format_version_1_still_reads_the_same() {
-    golden("placement", 3, &sample_placement());
+    reads_as_v1("placement", 3, sample_placement());
 }
 
 #[test]

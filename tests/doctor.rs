@@ -81,7 +81,7 @@ fn family_of(sled: &sled::Db, code: FamilyCode) -> Family {
 /// store refused such records.
 fn oversized(mut f: Family) -> Vec<u8> {
     f.identity.email = format!("{}@example.invalid", "x".repeat(1_100_000));
-    let body = bincode::serde::encode_to_vec(CurrentFamily::V2(&f), bincode::config::standard()).unwrap();
+    let body = bincode::serde::encode_to_vec(CurrentFamily::V3(&f), bincode::config::standard()).unwrap();
     let mut value = vec![banca::store::codec::ENVELOPE_TAG];
     value.extend_from_slice(&3u64.to_be_bytes());
     value.extend_from_slice(&body);

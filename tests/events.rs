@@ -235,6 +235,7 @@ fn records_moved_by_a_placement_start_are_heard_with_their_new_revision() {
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: "scuola".into(),
+        relationship: Some(banca::model::Relationship::NonKin),
     };
     let started = saved(&mut m.admin, Request::PlacementStart { proposal: code, base_revision: 2, plan });
     assert!(started.also_changed.contains(&proposal.code), "{started:?}");
@@ -326,7 +327,7 @@ fn the_race_for_the_last_place_withdraws_the_loser_and_its_service_hears_and_rea
 
     // Proposed again while the family is full, it waits; the placement's start withdraws it.
     let again = proposed_code(&run_ok(&m, L, &["propose", &need_l, &family]));
-    run_ok(&m, W, &["placement", "start", &p_w, "--start", "02/11/2026"]);
+    run_ok(&m, W, &["placement", "start", &p_w, "--start", "02/11/2026", "--relationship", "eterofamiliare"]);
     let card = words(run_ok(&m, L, &["proposal", "show", &again]));
     let placement = card
         .split_whitespace()
@@ -383,7 +384,7 @@ fn a_child_is_proposed_to_several_families_at_once_and_placed_with_one() {
     run_ok(&m, F, &["proposal", "accept", &p1]);
     let card = run_ok(&m, T, &["proposal", "show", &p2]);
     assert!(card.starts_with(&format!("{p2}  proposta  ·")), "still waiting after the acceptance: {card}");
-    run_ok(&m, W, &["placement", "start", &p1, "--start", "02/11/2026"]);
+    run_ok(&m, W, &["placement", "start", &p1, "--start", "02/11/2026", "--relationship", "eterofamiliare"]);
     let card = run_ok(&m, T, &["proposal", "show", &p2]);
     let card = card.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(card.contains(&format!("affido avviato con {p1} (A-")), "{card}");

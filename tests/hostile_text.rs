@@ -173,12 +173,14 @@ fn a_proposal_note_a_search_query_and_the_plans_texts_are_checked_too() {
         contact_notes: "Incontri al sabato.\nIn spazio neutro.".into(),
         review_dates: vec![],
         commitments: format!("impegni{CLEAR_SCREEN}"),
+        relationship: Some(banca::model::Relationship::NonKin),
     };
     assert_eq!(
         plan.validate(&cx).into_vec(),
         [Problem::new(Field::PlanCommitments, Reason::ControlCharacter { code: "U+001B".into() })]
     );
-    let review = Review { date: date!(2026 - 11 - 20), note: "\u{200B}".into(), by: ANNA.into() };
+    let review =
+        Review { date: date!(2026 - 11 - 20), note: "\u{200B}".into(), by: ANNA.into(), kind: ReviewKind::Formal };
     assert_eq!(review.validate(&cx, plan.start).into_vec(), [Problem::new(Field::ReviewNote, Reason::InvisibleOnly)]);
     let closing = Closing {
         date: date!(2026 - 11 - 20),

@@ -64,6 +64,7 @@ fn plan(start: Date) -> FosterPlan {
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: String::new(),
+        relationship: Some(banca::model::Relationship::NonKin),
     }
 }
 

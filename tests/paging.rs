@@ -17,7 +17,7 @@ use banca::api::{BankError, Cursor, FamilyFilter, FamilyView, HeavyScope, Page, 
 use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::client::Client;
 use banca::i18n::{describe_error, Lang};
-use banca::model::{FamilyCode, FamilyStatus, Role};
+use banca::model::{FamilyCode, FamilyStatus, Role, StepInput, StepKind, StepReason};
 use banca::protocol::{self, ClientMsg, Hello, ServerMsg, Welcome, MAX_FRAME, MAX_SERVER_FRAME, PROTOCOL, VERSION};
 use banca::tui::draw_to_string;
 use ratatui::crossterm::event::KeyCode;
@@ -159,12 +159,20 @@ fn pages_cover_every_family_once_while_another_client_writes() {
     assert!(all_approved.len() > 300, "{} approved families in the demo", all_approved.len());
     let first = approved(&mut reader, None);
     let leaving = *all_approved.last().expect("an approved family");
-    let (revision, mut input) = match writer.call(Request::FamilyGet { code: leaving }) {
-        Ok(Ok(Reply::Family(v))) => (v.revision, v.as_input()),
+    let revision = match writer.call(Request::FamilyGet { code: leaving }) {
+        Ok(Ok(Reply::Family(v))) => v.revision,
         other => panic!("{other:?}"),
     };
-    input.profile.status = FamilyStatus::Suspended;
-    writer.call(Request::FamilyUpdate { code: leaving, base_revision: revision, input }).unwrap().unwrap();
+    let suspension = StepInput {
+        kind: StepKind::Suspension,
+        date: NOW.date(),
+        by: String::new(),
+        note: String::new(),
+        reason: Some(StepReason::Rested),
+        event: None,
+        assessors: None,
+    };
+    writer.call(Request::FamilyStep { code: leaving, base_revision: revision, step: suspension }).unwrap().unwrap();
     let mut rest: Vec<FamilyCode> = first.iter().map(|f| f.code).collect();
     let mut after = first.next;
     while let Some(a) = after {

@@ -284,6 +284,17 @@ const VARIANTS: &[&str] = &[
     "PlacementPlan",
     "PlacementReview",
     "PlacementClose",
+    "PlacementExtend",
+    "PlacementCourtReport",
+    "FamilyEnquiry",
+    "FamilyStep",
+    "FamilySupport",
+    "Due",
+    "Recruitment",
+    "EventCreate",
+    "EventUpdate",
+    "EventGet",
+    "EventList",
     "PlacementGet",
     "PlacementList",
     "Count",
@@ -337,6 +348,17 @@ fn variant(r: &Request) -> &'static str {
         PlacementPlan { .. } => "PlacementPlan",
         PlacementReview { .. } => "PlacementReview",
         PlacementClose { .. } => "PlacementClose",
+        PlacementExtend { .. } => "PlacementExtend",
+        PlacementCourtReport { .. } => "PlacementCourtReport",
+        FamilyEnquiry { .. } => "FamilyEnquiry",
+        FamilyStep { .. } => "FamilyStep",
+        FamilySupport { .. } => "FamilySupport",
+        Due { .. } => "Due",
+        Recruitment { .. } => "Recruitment",
+        EventCreate { .. } => "EventCreate",
+        EventUpdate { .. } => "EventUpdate",
+        EventGet { .. } => "EventGet",
+        EventList { .. } => "EventList",
         PlacementGet { .. } => "PlacementGet",
         PlacementList { .. } => "PlacementList",
         Count { .. } => "Count",
@@ -778,6 +800,25 @@ impl Fuzzer {
         }
     }
 
+    /// One of the first few events of the year (some may not exist).
+    fn event(&mut self) -> EventCode {
+        EventCode::new(self.today.year() as u16, self.rng.gen_range(1..=4))
+    }
+
+    /// An event's details: public words only (an event is everyone's).
+    fn event_input(&mut self) -> EventInput {
+        EventInput {
+            kind: self.pick(EventKind::ALL),
+            title: self.word(),
+            association: String::new(),
+            date: self.today,
+            until: None,
+            comune: self.pick(&comuni()),
+            place: self.word(),
+            notes: self.word(),
+        }
+    }
+
     fn word(&mut self) -> String {
         self.pick(WORDS).to_string()
     }
@@ -799,6 +840,7 @@ impl Fuzzer {
             contact_notes: self.word(),
             review_dates: vec![self.today + time::Duration::days(90)],
             commitments: self.word(),
+            relationship: Some(banca::model::Relationship::NonKin),
         }
     }
 
@@ -1101,6 +1143,7 @@ impl Fuzzer {
                     base_revision,
                     date: self.today,
                     note: self.pick(&["verifica regolare", ""]).into(),
+                    kind: banca::model::ReviewKind::Formal,
                 }
             }
             "PlacementClose" => {
@@ -1109,6 +1152,84 @@ impl Fuzzer {
                 let outcome = self.pick(PlacementOutcome::ALL);
                 Request::PlacementClose { code, base_revision, date: self.today, outcome, note: self.word() }
             }
+            "PlacementExtend" => {
+                let code = self.placement();
+                let base_revision = self.revision_of::<Placement>(TreeId::Placements, &code.key());
+                Request::PlacementExtend {
+                    code,
+                    base_revision,
+                    decided_on: self.today,
+                    until: self.today + time::Duration::days(self.rng.gen_range(300..900)),
+                    decided_by: self.pick(Decider::ALL),
+                    note: self.word(),
+                }
+            }
+            "PlacementCourtReport" => {
+                let code = self.placement();
+                let base_revision = self.revision_of::<Placement>(TreeId::Placements, &code.key());
+                Request::PlacementCourtReport {
+                    code,
+                    base_revision,
+                    due_on: self.today + time::Duration::days(self.rng.gen_range(0..60)),
+                    sent_on: self.opt(|f| f.today),
+                    note: self.word(),
+                }
+            }
+            "FamilyEnquiry" => {
+                let s = self.rng.gen_range(1..=SERVICES);
+                let fresh = self.fresh_family(s);
+                let input = EnquiryInput {
+                    service: self.opt(|_| ServiceCode(s)),
+                    names: fresh.identity.adults.iter().map(|a| a.name.clone()).collect(),
+                    phone: "035 555 0101".into(),
+                    email: fresh.identity.email,
+                    comune: self.pick(&comuni()),
+                    date: self.today,
+                    source: self.opt(|f| f.pick(EnquirySource::ALL)),
+                    source_note: self.word(),
+                    event: self.opt(|f| f.event()),
+                    note: self.word(),
+                };
+                Request::FamilyEnquiry { input }
+            }
+            "FamilyStep" => {
+                let code = self.family();
+                let base_revision = self.revision_of::<Family>(TreeId::Families, &code.key());
+                let kind = self.pick(StepKind::ALL);
+                let step = StepInput {
+                    kind,
+                    date: self.today,
+                    by: self.word(),
+                    note: self.word(),
+                    reason: if kind.needs_reason() { Some(self.pick(StepReason::ALL)) } else { None },
+                    event: None,
+                    assessors: (kind == StepKind::AssessmentStart)
+                        .then(|| Assessors { social_worker: self.word(), psychologist: self.word() }),
+                };
+                Request::FamilyStep { code, base_revision, step }
+            }
+            "FamilySupport" => {
+                let code = self.family();
+                let base_revision = self.revision_of::<Family>(TreeId::Families, &code.key());
+                let entry = SupportEntry {
+                    kind: self.pick(SupportKind::ALL),
+                    date: self.today,
+                    note: self.word(),
+                    event: None,
+                    recorded_by: String::new(),
+                };
+                Request::FamilySupport { code, base_revision, entry }
+            }
+            "Due" => Request::Due { service: self.opt(|f| f.service()), days: self.rng.gen_range(0..40) },
+            "Recruitment" => Request::Recruitment { service: self.opt(|f| f.service()), since: None },
+            "EventCreate" => Request::EventCreate { input: self.event_input() },
+            "EventUpdate" => {
+                let code = self.event();
+                let base_revision = self.revision_of::<NetworkEvent>(TreeId::Events, &code.key());
+                Request::EventUpdate { code, base_revision, input: self.event_input() }
+            }
+            "EventGet" => Request::EventGet { code: self.event() },
+            "EventList" => Request::EventList { kind: None, from: None, after: None, limit: self.limit() },
             "PlacementGet" => Request::PlacementGet { code: self.placement() },
             "PlacementList" => {
                 let filter = PlacementFilter {

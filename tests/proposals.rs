@@ -104,6 +104,7 @@ fn plan(start: Date) -> FosterPlan {
         contact_notes: "incontri in spazio neutro".into(),
         review_dates: vec![date!(2027 - 06 - 01)],
         commitments: "scuola, sport, incontri".into(),
+        relationship: Some(banca::model::Relationship::NonKin),
     }
 }
 
@@ -122,7 +123,7 @@ fn started(fx: &Fixture, code: ProposalCode, on: Date) -> PlacementCode {
 
 fn review(fx: &Fixture, user: &str, code: PlacementCode, date: Date, note: &str) -> Response {
     let base_revision = placement(fx, code).revision;
-    fx.handle(user, Request::PlacementReview { code, base_revision, date, note: note.into() })
+    fx.handle(user, Request::PlacementReview { code, base_revision, date, note: note.into(), kind: ReviewKind::Formal })
 }
 
 fn close(fx: &Fixture, user: &str, code: PlacementCode, date: Date) -> Response {
@@ -491,7 +492,13 @@ fn a_step_on_an_old_revision_is_a_conflict() {
     assert!(review(&fx, BRUNO, a, date!(2026 - 11 - 21), "primo mese").is_ok());
     let r = fx.handle(
         ANNA,
-        Request::PlacementReview { code: a, base_revision: 1, date: date!(2026 - 11 - 22), note: "x".into() },
+        Request::PlacementReview {
+            code: a,
+            base_revision: 1,
+            date: date!(2026 - 11 - 22),
+            note: "x".into(),
+            kind: ReviewKind::Formal,
+        },
     );
     assert!(matches!(r, Err(BankError::Conflict { current: 2, .. })), "{r:?}");
 }
@@ -792,7 +799,7 @@ fn a_closed_placement_counts_as_experience_of_its_kind() {
     assert_eq!(
         experience(next),
         (
-            Fact::Experience { similar: 0, kind: PlacementKind::Residential, trained },
+            Fact::Experience { similar: 0, kind: PlacementKind::Residential, trained, groups: 0 },
             Fact::Waiting { months: 21, since_placement: false }
         )
     );
@@ -802,12 +809,15 @@ fn a_closed_placement_counts_as_experience_of_its_kind() {
     assert_eq!(
         experience(next),
         (
-            Fact::Experience { similar: 1, kind: PlacementKind::Residential, trained },
+            Fact::Experience { similar: 1, kind: PlacementKind::Residential, trained, groups: 0 },
             Fact::Waiting { months: 0, since_placement: true }
         )
     );
     // A residential placement is no experience of daytime ones.
-    assert_eq!(experience(daytime).0, Fact::Experience { similar: 0, kind: PlacementKind::Daytime, trained });
+    assert_eq!(
+        experience(daytime).0,
+        Fact::Experience { similar: 0, kind: PlacementKind::Daytime, trained, groups: 0 }
+    );
 }
 
 #[test]
@@ -1247,9 +1257,7 @@ fn a_family_that_does_not_fit_is_not_proposed_and_cannot_accept() {
 
     // Proposed while it fitted, suspended since: it cannot accept.
     let p = propose(&fx, ANNA, need, family);
-    let (rev, mut input) = fx.family_as_input(family);
-    input.profile.status = FamilyStatus::Suspended;
-    fx.saved(BRUNO, Request::FamilyUpdate { code: family, base_revision: rev, input });
+    fx.take_step(BRUNO, family, StepKind::Suspension);
     assert_eq!(
         refused(step(&fx, BRUNO, p, Accepted, "")),
         Refusal::NotCandidate { family, exclusions: vec![Exclusion::Status { status: FamilyStatus::Suspended }] }

@@ -27,9 +27,7 @@ fn export() -> &'static Vec<String> {
     LINES.get_or_init(|| {
         let fx = fixture();
         let f1 = fx.create_family(ANNA, family_input());
-        let (rev, mut input) = fx.family_as_input(f1);
-        input.profile.status = banca::model::FamilyStatus::UnderAssessment;
-        fx.saved(ANNA, Request::FamilyUpdate { code: f1, base_revision: rev, input });
+        fx.take_step(ANNA, f1, banca::model::StepKind::AssessmentStart);
         fx.create_family(BRUNO, family_in(S2, BRUNO));
         let r1 = fx.create_need(ANNA, need_input());
         let mut sister = need_input();

@@ -635,8 +635,8 @@ fn every_write_shows_in_the_next_search() {
     // A new name and a new status.
     let (revision, mut input) = fx.family_as_input(p.zanardelli);
     input.identity.adults[1].name = "Rita Brambati".into();
-    input.profile.status = FamilyStatus::Suspended;
     fx.saved(ANNA, Request::FamilyUpdate { code: p.zanardelli, base_revision: revision, input });
+    fx.take_step(ANNA, p.zanardelli, StepKind::Suspension);
     assert_eq!(found(&fx, ANNA, "brambati"), vec![code.clone()]);
     let r = search(&fx, ANNA, "rita", 10);
     assert!(r.hits[0].label.contains("Rita Brambati") && !r.hits[0].label.contains("Rita Zanardelli"), "{r:?}");

@@ -141,8 +141,8 @@ fn lists_find_a_family_by_its_new_status_comune_and_referent_and_not_by_the_old_
     assert_eq!(fx.families(DARIO, by_comune(dalmine())), vec![code]);
     assert_eq!(fx.families(DARIO, by_referent(ANNA)), vec![code]);
 
+    fx.take_step(ANNA, code, StepKind::AssessmentStart);
     let (rev, mut input) = fx.family_as_input(code);
-    input.profile.status = FamilyStatus::UnderAssessment;
     input.profile.comune = stezzano();
     input.referent = Some("elena".into());
     fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: rev, input });

@@ -87,12 +87,7 @@ fn a_change_by_another_operator_shows_without_a_refresh() {
     let fx = tui_fixture();
     let mut app = app(&fx.bank, CARLA, Lang::It);
     press(&mut app, "2");
-    let (revision, mut input) = fx.family_as_input(banca::model::FamilyCode::new(2026, 4));
-    input.profile.status = banca::model::FamilyStatus::Suspended;
-    let saved = fx.saved(
-        BRUNO,
-        Request::FamilyUpdate { code: banca::model::FamilyCode::new(2026, 4), base_revision: revision, input },
-    );
+    let saved = fx.take_step(BRUNO, banca::model::FamilyCode::new(2026, 4), banca::model::StepKind::Suspension);
     app.live(Live::Changed(banca::api::Event::Changed(banca::api::Change {
         kind: banca::api::RecordKind::Family,
         code: saved.code.clone(),

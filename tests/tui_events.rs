@@ -135,6 +135,7 @@ fn a_placement_started_by_another_operator_shows_on_the_proposal_open_with_one_r
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: "scuola".into(),
+        relationship: Some(banca::model::Relationship::NonKin),
     };
     let base_revision = revision(&fx, code);
     fx.saved(BRUNO, Request::PlacementStart { proposal: code, base_revision, plan });
@@ -193,6 +194,7 @@ fn the_operator_who_starts_a_placement_hears_no_notice_of_his_own_step() {
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: String::new(),
+        relationship: Some(banca::model::Relationship::NonKin),
     };
     let base_revision = revision(&fx, code);
     fx.saved(BRUNO, Request::PlacementStart { proposal: code, base_revision, plan });

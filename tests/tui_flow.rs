@@ -171,8 +171,11 @@ fn anna_accepts_and_bruno_starts_the_placement() {
     for field in ["fine prevista", "durata (mesi)", "incontri famiglia d'origine", "verifiche (date", "impegni"] {
         assert!(frame.contains(field), "{field} in sight:\n{frame}");
     }
-    // Start today, no end, no duration, contact and supervision as offered:
-    // Tab to the planned reviews, then the commitments.
+    // Start today, non-kin (the second choice), no end, no duration,
+    // contact and supervision as offered: Tab to the planned reviews, then
+    // the commitments.
+    key(&mut bruno, KeyCode::Tab);
+    keys(&mut bruno, KeyCode::Right, 2);
     keys(&mut bruno, KeyCode::Tab, 6);
     press(&mut bruno, "31/13/2026");
     key(&mut bruno, KeyCode::Tab);
@@ -193,6 +196,7 @@ fn anna_accepts_and_bruno_starts_the_placement() {
         panic!("placement")
     };
     assert_eq!(p.record.plan.review_dates.len(), 1);
+    assert_eq!(p.record.plan.relationship, Some(banca::model::Relationship::NonKin));
     assert_eq!(p.record.plan.commitments, "incontri mensili");
     // Enter opens what was created.
     key(&mut bruno, KeyCode::Enter);
@@ -343,9 +347,7 @@ fn several_families_marked_with_space_are_proposed_in_one_action() {
 
     // Meanwhile the family of Stezzano is suspended: its proposal is refused, the others go.
     let code = banca::model::FamilyCode::parse("F-2026-0002").unwrap();
-    let (revision, mut input) = fx.family_as_input(code);
-    input.profile.status = banca::model::FamilyStatus::Suspended;
-    fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: revision, input });
+    fx.take_step(ANNA, code, banca::model::StepKind::Suspension);
 
     press(&mut app, "p");
     let frame = draw_to_string(&mut app, 120, 40);

@@ -122,7 +122,13 @@ fn both_services_are_told_when_a_placement_is_closed_but_not_who_closed_it() {
     // A review is no closing: nothing said.
     let code = PlacementCode::new(2026, 1);
     let Reply::Placement(p) = fx.ok(ANNA, Request::PlacementGet { code }) else { panic!("placement") };
-    let request = Request::PlacementReview { code, base_revision: p.revision, date: NOW.date(), note: "sereno".into() };
+    let request = Request::PlacementReview {
+        code,
+        base_revision: p.revision,
+        date: NOW.date(),
+        note: "sereno".into(),
+        kind: banca::model::ReviewKind::Formal,
+    };
     let saved = fx.saved(ANNA, request);
     bruno.live(Live::Changed(Event::Changed(Change {
         kind: RecordKind::Placement,

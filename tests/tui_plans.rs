@@ -117,6 +117,7 @@ fn a_review_filled_in_its_form_and_saved_sends_the_typed_date_and_note() {
             base_revision: before,
             date: date!(2026 - 11 - 20),
             note: "inserimento sereno".into(),
+            kind: banca::model::ReviewKind::Formal,
         }]
     );
     anna.settle(effects);
@@ -194,6 +195,8 @@ fn a_plan_the_core_refuses_stays_in_its_form_with_the_problem_on_its_field() {
     bruno.press("5uj");
     bruno.press("s");
     // An expected end before the start: the form reads it, the core refuses it.
+    bruno.code(KeyCode::Tab, 1);
+    bruno.code(KeyCode::Right, 1);
     bruno.code(KeyCode::Tab, 1);
     bruno.press("01/01/2026");
     bruno.code(KeyCode::Tab, 6);

@@ -88,6 +88,7 @@ fn plan(start: time::Date) -> FosterPlan {
         contact_notes: "incontri in spazio neutro".into(),
         review_dates: vec![date!(2027 - 06 - 01)],
         commitments: "scuola, sport, incontri".into(),
+        relationship: Some(banca::model::Relationship::NonKin),
     }
 }
 
@@ -203,6 +204,7 @@ fn a_write_on_an_old_revision_is_refused_as_a_conflict_on_every_kind() {
         base_revision,
         date: date!(2026 - 11 - 20),
         note: note.into(),
+        kind: banca::model::ReviewKind::Formal,
     };
     fx.saved(ANNA, review(1, "si ambienta bene"));
     let refused = fx.handle(BRUNO, review(1, "prima settimana"));

@@ -152,7 +152,10 @@ pub enum Fact {
     Experience {
         similar: u16,
         kind: PlacementKind,
+        /// A training course completed (the profile's date or a pathway step).
         trained: bool,
+        /// Support group meetings attended in the last twelve months.
+        groups: u16,
     },
     Waiting {
         months: u32,

@@ -5,6 +5,7 @@
 //! the wire does not change when storage or an engine does.
 
 mod audit;
+mod care;
 mod change;
 mod doctor;
 mod errors;
@@ -21,6 +22,7 @@ mod request;
 mod views;
 
 pub use audit::{AuditAction, AuditEntry, ChainBreak, HashSegment, HashVersion, CATALOGUES};
+pub use care::{Attendee, Due, DueItem, DueList, EventView, PathwayView, RecruitmentFigures, SourceRow, Spread};
 pub use change::{Change, Event};
 pub use doctor::*;
 pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};

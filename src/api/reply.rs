@@ -30,6 +30,10 @@ pub enum Reply {
     Proposal(Revised<Proposal>),
     Proposals(Page<Revised<Proposal>>),
     ProposalView(Box<ProposalView>),
+    Due(DueList),
+    Recruitment(Box<RecruitmentFigures>),
+    Event(EventView),
+    Events(Page<EventView>),
     Placement(Revised<Placement>),
     Placements(Page<Revised<Placement>>),
     /// The answer to `Count`: exact, not a page's length.
@@ -61,6 +65,7 @@ impl Reply {
             Needs(p) => p.next.as_ref(),
             Proposals(p) => p.next.as_ref(),
             Placements(p) => p.next.as_ref(),
+            Events(p) => p.next.as_ref(),
             Audit(p) => p.next.as_ref(),
             _ => None,
         }
@@ -119,4 +124,6 @@ pub struct ImportSummary {
     pub proposals: u64,
     pub placements: u64,
     pub audit_entries: u64,
+    #[serde(default)]
+    pub events: u64,
 }

@@ -78,6 +78,55 @@ pub enum Request {
     FamilyList {
         filter: FamilyFilter,
     },
+    /// A first contact: a family recorded with only what is known
+    /// (status interessata, availability "not yet known").
+    FamilyEnquiry {
+        input: EnquiryInput,
+    },
+    /// A step of a family's pathway; the family's status follows from it.
+    FamilyStep {
+        code: FamilyCode,
+        base_revision: u64,
+        step: StepInput,
+    },
+    /// An entry of a family's support log (`recorded_by` is the caller's).
+    FamilySupport {
+        code: FamilyCode,
+        base_revision: u64,
+        entry: SupportEntry,
+    },
+    /// Everything due for a service up to `days` from today: revisions of
+    /// idoneità, idle pathways, families waiting, reviews, court reports,
+    /// expected ends. The caller's service when `service` is `None`.
+    Due {
+        service: Option<ServiceCode>,
+        days: u16,
+    },
+    /// Enquiries by source, conversion to idoneità and time to it.
+    Recruitment {
+        service: Option<ServiceCode>,
+        since: Option<time::Date>,
+    },
+
+    EventCreate {
+        input: EventInput,
+    },
+    EventUpdate {
+        code: EventCode,
+        base_revision: u64,
+        input: EventInput,
+    },
+    EventGet {
+        code: EventCode,
+    },
+    /// Newest first; of one kind, from a day on.
+    EventList {
+        kind: Option<EventKind>,
+        from: Option<time::Date>,
+        after: Option<Cursor>,
+        limit: Option<usize>,
+    },
+
     /// An administrator reads a family's or a child's identity (`F-…` or
     /// `R-…`) in an emergency, giving the reason: the one way an
     /// administrator ever sees one, audited with the reason.
@@ -163,10 +212,30 @@ pub enum Request {
         base_revision: u64,
         plan: FosterPlan,
     },
+    /// A formal review (meets the next planned date) or a contact note.
     PlacementReview {
         code: PlacementCode,
         base_revision: u64,
         date: time::Date,
+        note: String,
+        kind: ReviewKind,
+    },
+    /// An extension past the expected end, with its decision.
+    PlacementExtend {
+        code: PlacementCode,
+        base_revision: u64,
+        decided_on: time::Date,
+        until: time::Date,
+        decided_by: Decider,
+        note: String,
+    },
+    /// A report due to the court (`sent_on` `None`), or one sent: the
+    /// report due on `due_on` is marked sent, or added already sent.
+    PlacementCourtReport {
+        code: PlacementCode,
+        base_revision: u64,
+        due_on: time::Date,
+        sent_on: Option<time::Date>,
         note: String,
     },
     PlacementClose {
@@ -240,6 +309,10 @@ impl Request {
                 | OperatorList { .. }
                 | FamilyGet { .. }
                 | FamilyList { .. }
+                | Due { .. }
+                | Recruitment { .. }
+                | EventGet { .. }
+                | EventList { .. }
                 | EmergencyRead { .. }
                 | NeedGet { .. }
                 | NeedShared { .. }
@@ -273,6 +346,9 @@ impl Request {
                 | ServiceList { .. }
                 | OperatorList { .. }
                 | FamilyList { .. }
+                | Due { .. }
+                | Recruitment { .. }
+                | EventList { .. }
                 | NeedList { .. }
                 | ProposalList { .. }
                 | PlacementList { .. }
@@ -298,6 +374,7 @@ impl Request {
             AmbitList { after, .. }
             | ServiceList { after, .. }
             | OperatorList { after, .. }
+            | EventList { after, .. }
             | AuditList { after, .. } => *after = next,
             _ => {}
         }

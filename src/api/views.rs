@@ -43,6 +43,12 @@ pub struct FamilyView {
     #[serde(default)]
     pub distance_m: Option<u32>,
     pub meta: Meta,
+    /// The pathway with its next steps: the family's service and the coordination.
+    #[serde(default)]
+    pub pathway: Option<super::PathwayView>,
+    /// The support log: the family's own service only.
+    #[serde(default)]
+    pub support: Option<Vec<SupportEntry>>,
 }
 
 /// What identifies a family, or could: who they are and how to reach them,
@@ -81,6 +87,14 @@ pub struct SharedProfile {
     pub available_from: Option<time::Date>,
     #[serde(default)]
     pub available_until: Option<time::Date>,
+    /// Whether the family has said what it offers; until then kinds, ages,
+    /// places and times read "not yet known", whatever the fields hold.
+    #[serde(default = "known")]
+    pub availability_known: bool,
+}
+
+fn known() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +124,7 @@ impl SharedProfile {
             confirmed_on: p.confirmed_on,
             available_from: p.available_from,
             available_until: p.available_until,
+            availability_known: true,
         }
     }
 

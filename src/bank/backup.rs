@@ -37,7 +37,11 @@ use super::*;
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 6;
+pub const EXPORT_VERSION: u32 = 7;
+/// The last version before pathways, events and placement follow-up:
+/// restored as it is (families read as recorded whole, reviews as formal,
+/// no extension, court report or event), re-exported as the current one.
+pub(super) const EXPORT_VERSION_NO_PATHWAYS: u32 = 6;
 /// The last version before the facts of issue 14: restored as it is (the
 /// new fields empty), re-exported as the current one.
 pub(super) const EXPORT_VERSION_NO_PRACTICE_FIELDS: u32 = 5;
@@ -49,8 +53,8 @@ pub(super) const EXPORT_VERSION_NO_STEP_CAUSES: u32 = 4;
 pub(super) const EXPORT_VERSION_NO_HASH_VERSIONS: u32 = 3;
 pub(super) const EXPORT_FORMAT: &str = "banca-export";
 /// Places of the audit entries and of the closing line in an export's order.
-pub(super) const AUDIT_RANK: u8 = 10;
-pub(super) const END_RANK: u8 = 11;
+pub(super) const AUDIT_RANK: u8 = 11;
+pub(super) const END_RANK: u8 = 12;
 
 /// No line of an export is longer: a record is at most 1 MiB in the store
 /// (the codec's limit), its JSON at most about twice that (escaped quotes),
@@ -99,6 +103,10 @@ pub enum ExportLine {
         revision: u64,
         record: Placement,
     },
+    Event {
+        revision: u64,
+        record: NetworkEvent,
+    },
     Audit {
         record: AuditEntry,
     },
@@ -138,8 +146,11 @@ impl ExportLine {
     /// Each of them closes its object, and a JSON string escapes every `"`,
     /// so the text cut is that key and nothing else.
     pub(super) fn to_json_before_practice_fields(&self) -> String {
-        let json = self.to_json();
-        let cut = match self {
+        Self::before_practice_fields(self.to_json_before_pathways(), self)
+    }
+
+    fn before_practice_fields(json: String, line: &ExportLine) -> String {
+        let cut = match line {
             ExportLine::Need { record, .. } if record.placement.time_slots.is_empty() => r#","time_slots":[]}"#,
             ExportLine::Family { record, .. }
                 if record.profile.available_from.is_none() && record.profile.available_until.is_none() =>
@@ -150,6 +161,42 @@ impl ExportLine {
             _ => return json,
         };
         json.replacen(cut, "}", 1)
+    }
+
+    /// The line as an export of version 6 wrote it: without the keys
+    /// version 7 added (a family's pathway and support log; a placement's
+    /// kinship, review kinds, extensions and court reports) when they hold
+    /// what a record of then reads as. Each cut closes its object, and a
+    /// JSON string escapes every `"`, so the text cut is that key alone.
+    pub(super) fn to_json_before_pathways(&self) -> String {
+        let mut json = self.to_json();
+        match self {
+            ExportLine::Family { record, .. }
+                if record.pathway == crate::model::Pathway::before_pathways() && record.support.is_empty() =>
+            {
+                let tail = ExportLine::pathway_tail();
+                json = json.replacen(&tail, "}", 1);
+            }
+            ExportLine::Placement { record, .. }
+                if record.extensions.is_empty()
+                    && record.court_reports.is_empty()
+                    && record.plan.relationship.is_none()
+                    && record.reviews.iter().all(|r| r.kind == crate::model::ReviewKind::Formal) =>
+            {
+                json = json
+                    .replacen(r#","extensions":[],"court_reports":[]}"#, "}", 1)
+                    .replacen(r#","relationship":null}"#, "}", 1)
+                    .replace(r#","kind":"formal"}"#, "}");
+            }
+            _ => {}
+        }
+        json
+    }
+
+    /// What a family recorded before pathways carries at its end.
+    fn pathway_tail() -> String {
+        let pathway = serde_json::to_string(&crate::model::Pathway::before_pathways()).expect("plain data");
+        format!(r#","pathway":{pathway},"support":[]}}"#)
     }
 
     /// Where the line goes in an export: its kind's rank, then its key.
@@ -165,10 +212,12 @@ impl ExportLine {
             ExportLine::Ambit { record, .. } => (3, record.details.key().into_bytes()),
             ExportLine::Service { record, .. } => (4, record.code.key().to_vec()),
             ExportLine::Operator { record, .. } => (5, record.user.as_bytes().to_vec()),
-            ExportLine::Family { record, .. } => (6, record.code.key().to_vec()),
-            ExportLine::Need { record, .. } => (7, record.code.key().to_vec()),
-            ExportLine::Proposal { record, .. } => (8, record.code.key().to_vec()),
-            ExportLine::Placement { record, .. } => (9, record.code.key().to_vec()),
+            // Before the families: a family's step may name one.
+            ExportLine::Event { record, .. } => (6, record.code.key().to_vec()),
+            ExportLine::Family { record, .. } => (7, record.code.key().to_vec()),
+            ExportLine::Need { record, .. } => (8, record.code.key().to_vec()),
+            ExportLine::Proposal { record, .. } => (9, record.code.key().to_vec()),
+            ExportLine::Placement { record, .. } => (10, record.code.key().to_vec()),
             ExportLine::Audit { record } => (AUDIT_RANK, AuditEntry::key(record.seq).to_vec()),
             ExportLine::End { .. } => (END_RANK, vec![]),
         }
@@ -186,6 +235,7 @@ impl ExportLine {
             ExportLine::Need { record, .. } => ("need", record.code.to_string()),
             ExportLine::Proposal { record, .. } => ("proposal", record.code.to_string()),
             ExportLine::Placement { record, .. } => ("placement", record.code.to_string()),
+            ExportLine::Event { record, .. } => ("event", record.code.to_string()),
             ExportLine::Quarantined { record, .. } => {
                 ("quarantined", format!("quarantined {} {}", record.tree, record.record))
             }
@@ -203,7 +253,8 @@ impl ExportLine {
             | ExportLine::Family { revision, .. }
             | ExportLine::Need { revision, .. }
             | ExportLine::Proposal { revision, .. }
-            | ExportLine::Placement { revision, .. } => Some(*revision),
+            | ExportLine::Placement { revision, .. }
+            | ExportLine::Event { revision, .. } => Some(*revision),
             _ => None,
         }
     }
@@ -323,6 +374,7 @@ impl Bank {
         records!(TreeId::Ambits, Ambit, Ambit);
         records!(TreeId::Services, Service, Service);
         records!(TreeId::Operators, Operator, Operator);
+        records!(TreeId::Events, NetworkEvent, Event);
         records!(TreeId::Families, Family, Family);
         records!(TreeId::Needs, Need, Need);
         records!(TreeId::Proposals, Proposal, Proposal);
@@ -351,6 +403,28 @@ impl Bank {
     }
 }
 
+/// Which keys the lines of a file have, by the version that wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WrittenAs {
+    /// Version 5 or before: none of the keys versions 6 and 7 added.
+    BeforePracticeFields,
+    /// Version 6: none of the keys version 7 added.
+    BeforePathways,
+    Current,
+}
+
+impl WrittenAs {
+    pub(super) fn of(version: u32) -> WrittenAs {
+        if version <= EXPORT_VERSION_NO_PRACTICE_FIELDS {
+            WrittenAs::BeforePracticeFields
+        } else if version <= EXPORT_VERSION_NO_PATHWAYS {
+            WrittenAs::BeforePathways
+        } else {
+            WrittenAs::Current
+        }
+    }
+}
+
 /// What is wrong with one line of an import, judged alone: parsed, exactly
 /// as banca writes it, and every record valid as its form would have it.
 /// `Err` when the line is not a record at all; `Ok((line, problems))`
@@ -360,11 +434,15 @@ impl Bank {
 pub(super) fn check_line(
     text: &str,
     comuni: &Comuni,
-    before_practice_fields: bool,
+    written_as: WrittenAs,
 ) -> Result<(ExportLine, Vec<LineFault>), LineFault> {
     let line: ExportLine = serde_json::from_str(text).map_err(|e| unreadable(text, e))?;
     let mut faults = Vec::new();
-    let canonical = if before_practice_fields { line.to_json_before_practice_fields() } else { line.to_json() };
+    let canonical = match written_as {
+        WrittenAs::BeforePracticeFields => line.to_json_before_practice_fields(),
+        WrittenAs::BeforePathways => line.to_json_before_pathways(),
+        WrittenAs::Current => line.to_json(),
+    };
     if let Some(f) = canonical_fault(text, &canonical) {
         faults.push(f);
     }
@@ -519,6 +597,11 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             }
             problems
         }
+        ExportLine::Event { record, .. } => {
+            let mut problems = record.details.validate(&cx_at(record.meta.updated_at)).into_vec();
+            problems.extend(meta_problems(&record.meta));
+            problems
+        }
         ExportLine::Audit { record } => audit_text_problems(record),
         ExportLine::Quarantined { record, raw } => quarantine_problems(record, raw).0,
     }
@@ -606,7 +689,7 @@ fn placement_text_problems(x: &Placement) -> Vec<Problem> {
 fn is_series(series: &str) -> bool {
     series == "S"
         || series.split_once('/').is_some_and(|(kind, year)| {
-            ["F", "R", "P", "A"].contains(&kind) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+            ["F", "R", "P", "A", "E"].contains(&kind) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
         })
 }
 

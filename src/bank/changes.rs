@@ -113,12 +113,18 @@ pub(super) fn writes(request: &Request) -> Option<Writes> {
         Init { .. } | OperatorCreate { .. } | OperatorUpdate { .. } => RecordKind::Operator,
         AmbitSave { .. } => RecordKind::Ambit,
         ServiceCreate { .. } | ServiceUpdate { .. } => RecordKind::Service,
-        FamilyCreate { .. } | FamilyUpdate { .. } => RecordKind::Family,
+        FamilyCreate { .. } | FamilyUpdate { .. } | FamilyEnquiry { .. } | FamilyStep { .. } | FamilySupport { .. } => {
+            RecordKind::Family
+        }
+        EventCreate { .. } | EventUpdate { .. } => RecordKind::Event,
         NeedCreate { .. } | NeedUpdate { .. } => RecordKind::Need,
         ProposalCreate { .. } | ProposalStep { .. } => RecordKind::Proposal,
-        PlacementStart { .. } | PlacementPlan { .. } | PlacementReview { .. } | PlacementClose { .. } => {
-            RecordKind::Placement
-        }
+        PlacementStart { .. }
+        | PlacementPlan { .. }
+        | PlacementReview { .. }
+        | PlacementClose { .. }
+        | PlacementExtend { .. }
+        | PlacementCourtReport { .. } => RecordKind::Placement,
         _ => return None,
     };
     Some(Writes::Records(kind))

@@ -73,6 +73,8 @@ impl Bank {
                 identity: input.identity.clone(),
                 profile: normalized_profile(&input.profile),
                 meta: Meta::new(now, &who.user),
+                pathway: pathway_of_new(&input.profile, who, now.date()),
+                support: vec![],
             });
             set
         })?;
@@ -102,23 +104,34 @@ impl Bank {
             }
             let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
             self.check_referent(&mut problems, service, &referent)?;
-            if !old.profile.status.can_become(input.profile.status) {
+            if old.profile.status != input.profile.status {
+                // The status moves with a step of the pathway, which records
+                // when, who and why: the refusal names the steps possible now.
+                let next = old.pathway.next_steps(old.profile.status).iter().map(|s| s.token().to_string()).collect();
                 problems.push(
                     Field::FamilyStatus,
-                    Reason::StatusTransition {
+                    Reason::StatusByStep {
                         from: old.profile.status.token().into(),
                         to: input.profile.status.token().into(),
+                        next,
                     },
                 );
             }
             finish(problems)?;
+            let profile = normalized_profile(&input.profile);
+            let mut pathway = old.pathway.clone();
+            // Saying what the family offers makes it known; correcting a
+            // phone number does not.
+            pathway.availability_known |= offers_changed(&old.profile, &profile);
             Ok(Family {
                 code,
                 service,
                 referent,
                 identity: input.identity,
-                profile: normalized_profile(&input.profile),
+                profile,
                 meta: old.meta.clone(),
+                pathway,
+                support: old.support.clone(),
             })
         })
     }
@@ -130,7 +143,9 @@ impl Bank {
             .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         self.require(who, Operation::ReadShared, Subject::Family, Some(family.service), "family.read")?;
         let show_private = allowed(who, Operation::ReadIdentity, Subject::Family, Some(family.service));
-        Ok(Reply::Family(self.family_view(revision, family, show_private)?))
+        // The support log is case work of the family's own service.
+        let show_support = show_private && who.service == Some(family.service);
+        Ok(Reply::Family(self.family_view(revision, family, show_private, show_support)?))
     }
 
     /// An administrator's emergency read of a family's private part; the
@@ -140,7 +155,7 @@ impl Bank {
             .store
             .get::<Family>(TreeId::Families, &code.key())?
             .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
-        self.family_view(revision, family, true)
+        self.family_view(revision, family, true, false)
     }
 
     pub(super) fn list_families(&self, who: &Principal, filter: &FamilyFilter) -> Response {
@@ -240,10 +255,23 @@ impl Bank {
         Ok(false)
     }
 
-    fn family_view(&self, revision: u64, family: Family, show_private: bool) -> Result<FamilyView, BankError> {
+    fn family_view(
+        &self,
+        revision: u64,
+        family: Family,
+        show_private: bool,
+        show_support: bool,
+    ) -> Result<FamilyView, BankError> {
         let contact = self.contact(family.service, &family.referent)?;
         let private = show_private.then(|| FamilyPrivate::of(&family));
+        let pathway = show_private.then(|| PathwayView {
+            next_steps: family.pathway.next_steps(family.profile.status),
+            pathway: family.pathway.clone(),
+        });
+        let support = show_support.then(|| family.support.clone());
         let mut view = self.shared_family_view(revision, family, contact);
+        view.pathway = pathway;
+        view.support = support;
         view.free_places = self.index().family(view.code).map(|f| f.free_places());
         view.private = private;
         Ok(view)
@@ -259,10 +287,45 @@ impl Bank {
             stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
             free_places: None,
             distance_m: None,
-            profile: SharedProfile::of(&family.profile),
+            profile: SharedProfile {
+                availability_known: family.pathway.availability_known,
+                ..SharedProfile::of(&family.profile)
+            },
+            pathway: None,
+            support: None,
             meta: family.meta,
         }
     }
+}
+
+/// The pathway of a family entered with the whole form: what it offers is
+/// known; an enquiring one starts with its first contact, today.
+fn pathway_of_new(profile: &AvailabilityProfile, who: &Principal, today: time::Date) -> Pathway {
+    let mut pathway = Pathway::before_pathways();
+    if profile.status == FamilyStatus::Enquiring {
+        pathway.steps.push(PathwayStep {
+            kind: StepKind::Enquiry,
+            date: today,
+            by: who.display_name.clone(),
+            note: String::new(),
+            reason: None,
+            event: None,
+            recorded_by: who.user.clone(),
+        });
+    }
+    pathway
+}
+
+/// Whether a change touches what the family offers (kinds, ages, places, times).
+fn offers_changed(old: &AvailabilityProfile, new: &AvailabilityProfile) -> bool {
+    old.kinds != new.kinds
+        || old.ages != new.ages
+        || old.sex_preference != new.sex_preference
+        || old.max_children != new.max_children
+        || old.siblings_accepted != new.siblings_accepted
+        || old.special_needs_accepted != new.special_needs_accepted
+        || old.time_slots != new.time_slots
+        || old.languages != new.languages
 }
 
 /// The condition of the problem refusing a private part from a caller who may not read it.

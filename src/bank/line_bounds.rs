@@ -24,6 +24,7 @@ impl Bounded for ExportLine {
             ExportLine::Need { record, .. } => record.bounds(),
             ExportLine::Proposal { record, .. } => record.bounds(),
             ExportLine::Placement { record, .. } => record.bounds(),
+            ExportLine::Event { record, .. } => record.bounds(),
             ExportLine::Audit { record } => audit_bounds(record),
             ExportLine::Quarantined { record, raw } => quarantine_bounds(record, raw),
         }

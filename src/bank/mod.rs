@@ -3,11 +3,13 @@
 //! the CLI (and next the server) call it for every operation.
 
 mod backup;
+mod care;
 mod changes;
 mod damage;
 mod directory;
 mod doctor;
 mod emergency;
+mod events;
 mod families;
 mod family_query;
 mod index;
@@ -15,6 +17,7 @@ mod line_bounds;
 mod matching;
 mod needs;
 mod paging;
+mod pathway;
 mod placements;
 mod proposals;
 mod reads;
@@ -274,6 +277,17 @@ impl Bank {
                 self.update_family(&who, code, base_revision, input)
             }
             Request::FamilyGet { code } => self.get_family(&who, code),
+            Request::FamilyEnquiry { input } => self.create_enquiry(&who, input),
+            Request::FamilyStep { code, base_revision, step } => self.step_family(&who, code, base_revision, step),
+            Request::FamilySupport { code, base_revision, entry } => {
+                self.support_family(&who, code, base_revision, entry)
+            }
+            Request::Due { service, days } => self.due(&who, service, days),
+            Request::Recruitment { service, since } => self.recruitment(&who, service, since),
+            Request::EventCreate { input } => self.create_event(&who, input),
+            Request::EventUpdate { code, base_revision, input } => self.update_event(&who, code, base_revision, input),
+            Request::EventGet { code } => self.get_event(&who, code),
+            Request::EventList { kind, from, after, limit } => self.list_events(&who, kind, from, after, limit),
             Request::FamilyList { filter } => self.list_families(&who, &filter),
             Request::EmergencyRead { code, reason } => self.emergency_read(&who, &code, &reason),
             Request::NeedCreate { input } => self.create_need(&who, input),
@@ -298,8 +312,16 @@ impl Bank {
             Request::PlacementPlan { code, base_revision, plan } => {
                 self.replan_placement(&who, code, base_revision, plan)
             }
-            Request::PlacementReview { code, base_revision, date, note } => {
-                self.review_placement(&who, code, base_revision, date, note)
+            Request::PlacementReview { code, base_revision, date, note, kind } => {
+                self.review_placement(&who, code, base_revision, date, note, kind)
+            }
+            Request::PlacementExtend { code, base_revision, decided_on, until, decided_by, note } => {
+                let extension = Extension { decided_on, until, decided_by, note, by: String::new() };
+                self.extend_placement(&who, code, base_revision, extension)
+            }
+            Request::PlacementCourtReport { code, base_revision, due_on, sent_on, note } => {
+                let report = CourtReport { due_on, sent_on, note, by: String::new() };
+                self.court_report(&who, code, base_revision, report)
             }
             Request::PlacementClose { code, base_revision, date, outcome, note } => {
                 self.close_placement(&who, code, base_revision, date, outcome, note)

@@ -57,7 +57,7 @@ impl Bank {
                 to: ProposalStatus::Started,
             }));
         }
-        finish(plan.validate(&self.context()))?;
+        finish(plan.validate_new(&self.context()))?;
         let (_, first) = self
             .store
             .get::<Need>(TreeId::Needs, &old.need().key())?
@@ -108,6 +108,8 @@ impl Bank {
                 reviews: vec![],
                 closing: None,
                 meta: Meta::new(now, &who.user),
+                extensions: vec![],
+                court_reports: vec![],
             };
             let placement_code = placement.code;
             let through = placement_code.to_string();
@@ -147,7 +149,7 @@ impl Bank {
         plan: FosterPlan,
     ) -> Response {
         self.change_placement(who, code, base, LinkSide::NeedService, "placement.plan", |p, cx| {
-            finish(plan.validate(cx))?;
+            finish(plan.validate_new(cx))?;
             p.plan = plan.clone();
             Ok(())
         })
@@ -160,15 +162,68 @@ impl Bank {
         base: u64,
         date: Date,
         note: String,
+        kind: ReviewKind,
     ) -> Response {
         self.change_placement(who, code, base, LinkSide::Either, "placement.review", |p, cx| {
-            let review = Review { date, note: note.trim().to_string(), by: who.user.clone() };
+            let review = Review { date, note: note.trim().to_string(), by: who.user.clone(), kind };
             let mut problems = review.validate(cx, p.plan.start);
             // One review more than a placement may hold is refused, by count.
             problems.limit_count(Field::Reviews, p.reviews.len() + 1, crate::model::limits::MAX_REVIEWS);
             finish(problems)?;
             p.reviews.push(review);
             p.reviews.sort_by_key(|r| r.date);
+            Ok(())
+        })
+    }
+
+    /// An extension past the expected end (or the 24 months of law): the
+    /// child's service records the decision, the court's or its own.
+    pub(super) fn extend_placement(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        extension: Extension,
+    ) -> Response {
+        self.change_placement(who, code, base, LinkSide::NeedService, "placement.extend", |p, cx| {
+            let extension = Extension { note: extension.note.trim().to_string(), by: who.user.clone(), ..extension };
+            let mut problems = extension.validate(cx, p.horizon().0);
+            problems.limit_count(Field::Extensions, p.extensions.len() + 1, crate::model::limits::MAX_EXTENSIONS);
+            finish(problems)?;
+            p.extensions.push(extension);
+            Ok(())
+        })
+    }
+
+    /// A report due to the court, or sent: one due on `due_on` that is
+    /// pending is marked sent; otherwise a new one is added (sent or not).
+    pub(super) fn court_report(
+        &self,
+        who: &Principal,
+        code: PlacementCode,
+        base: u64,
+        report: CourtReport,
+    ) -> Response {
+        self.change_placement(who, code, base, LinkSide::NeedService, "placement.court_report", |p, cx| {
+            let report = CourtReport { note: report.note.trim().to_string(), by: who.user.clone(), ..report };
+            finish(report.validate(cx, p.plan.start))?;
+            let pending = p.court_reports.iter_mut().find(|r| r.due_on == report.due_on && r.sent_on.is_none());
+            match (pending, report.sent_on) {
+                (Some(r), Some(sent)) => {
+                    r.sent_on = Some(sent);
+                    if !report.note.is_empty() {
+                        r.note = report.note;
+                    }
+                }
+                _ => {
+                    let mut problems = Problems::new();
+                    let count = p.court_reports.len() + 1;
+                    problems.limit_count(Field::CourtReports, count, crate::model::limits::MAX_COURT_REPORTS);
+                    finish(problems)?;
+                    let at = p.court_reports.partition_point(|r| r.due_on <= report.due_on);
+                    p.court_reports.insert(at, report);
+                }
+            }
             Ok(())
         })
     }

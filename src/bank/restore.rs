@@ -51,6 +51,8 @@ pub struct Restore<'b> {
     /// The file is of version 5 or before, written before need time slots,
     /// availability periods, art. 403 and on-call contacts.
     no_practice_fields: bool,
+    /// Which keys the file's lines have (its version).
+    written_as: super::backup::WrittenAs,
     /// Rank and key of the last record line, for the order check.
     place: (u8, Vec<u8>),
     /// The closing line, once read.
@@ -105,6 +107,7 @@ impl Bank {
             no_hash_versions: false,
             no_step_causes: false,
             no_practice_fields: false,
+            written_as: super::backup::WrittenAs::Current,
             place: (0, vec![]),
             ended: false,
             faults: Vec::new(),
@@ -119,6 +122,7 @@ impl Bank {
                 proposals: 0,
                 placements: 0,
                 audit_entries: 0,
+                events: 0,
             },
             chain: Chain { expected: 1, prev: [0; 32], broken: false },
             later_siblings: Vec::new(),
@@ -264,7 +268,7 @@ impl Restore<'_> {
             self.fault(self.line, LineFault::Blank);
             return;
         }
-        let (parsed, faults) = match check_line(text, self.bank.comuni, self.no_practice_fields) {
+        let (parsed, faults) = match check_line(text, self.bank.comuni, self.written_as) {
             Ok(checked) => checked,
             Err(fault) => {
                 self.seal.add(&bytes);
@@ -304,6 +308,7 @@ impl Restore<'_> {
                 ExportLine::Header { version, .. }
                     if ![
                         EXPORT_VERSION,
+                        super::backup::EXPORT_VERSION_NO_PATHWAYS,
                         EXPORT_VERSION_NO_PRACTICE_FIELDS,
                         EXPORT_VERSION_NO_STEP_CAUSES,
                         EXPORT_VERSION_NO_HASH_VERSIONS,
@@ -325,6 +330,7 @@ impl Restore<'_> {
                     self.no_hash_versions = *version == EXPORT_VERSION_NO_HASH_VERSIONS;
                     self.no_step_causes = *version <= EXPORT_VERSION_NO_STEP_CAUSES;
                     self.no_practice_fields = *version <= EXPORT_VERSION_NO_PRACTICE_FIELDS;
+                    self.written_as = super::backup::WrittenAs::of(*version);
                 }
                 _ => faults.push(LineFault::BadHeader),
             }
@@ -474,6 +480,10 @@ impl Restore<'_> {
                 if self.no_practice_fields && (p.available_from.is_some() || p.available_until.is_some()) {
                     faults.push(LineFault::UnknownKey { key: "family.profile.available_from".into() });
                 }
+                let before_pathways = self.written_as != super::backup::WrittenAs::Current;
+                if before_pathways && (record.pathway != Pathway::before_pathways() || !record.support.is_empty()) {
+                    faults.push(LineFault::UnknownKey { key: "family.pathway".into() });
+                }
                 self.numbered(format!("F/{}", record.code.year), record.code.number, faults);
                 self.put_record(revision, &record)
             }
@@ -498,7 +508,23 @@ impl Restore<'_> {
             }
             ExportLine::Placement { revision, record } => {
                 self.summary.placements += 1;
+                let before_pathways = self.written_as != super::backup::WrittenAs::Current;
+                let followed = record.plan.relationship.is_some()
+                    || !record.extensions.is_empty()
+                    || !record.court_reports.is_empty()
+                    || record.reviews.iter().any(|r| r.kind != ReviewKind::Formal);
+                if before_pathways && followed {
+                    faults.push(LineFault::UnknownKey { key: "placement.follow_up".into() });
+                }
                 self.numbered(format!("A/{}", record.code.year), record.code.number, faults);
+                self.put_record(revision, &record)
+            }
+            ExportLine::Event { revision, record } => {
+                self.summary.events += 1;
+                if self.written_as != super::backup::WrittenAs::Current {
+                    faults.push(LineFault::UnknownKey { key: "event".into() });
+                }
+                self.numbered(format!("E/{}", record.code.year), record.code.number, faults);
                 self.put_record(revision, &record)
             }
             ExportLine::Quarantined { record, raw } => {

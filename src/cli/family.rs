@@ -33,6 +33,15 @@ catalogue!(
 
 #[derive(Subcommand, Debug)]
 pub enum FamilyCommand {
+    /// Primo contatto: solo ciò che si sa (nomi, un recapito, il comune)
+    #[command(
+        after_help = "Esempio: banca family enquiry --name \"Anna Rota\" --name \"Marco Bassi\" --phone 035 555 0101 --comune Dalmine --source serata_informativa"
+    )]
+    Enquiry(super::pathway::EnquiryArgs),
+    /// Un passo del percorso (lo stato segue dal passo); senza passo mostra quelli possibili ora
+    Step(super::pathway::StepArgs),
+    /// Una voce del diario di sostegno della famiglia
+    Support(super::pathway::SupportArgs),
     /// Registra una famiglia (almeno --adult e --comune)
     Add(FamilyFields),
     /// Modifica una famiglia: solo i campi indicati cambiano
@@ -197,6 +206,9 @@ pub struct FamilyListArgs {
 
 pub fn run(s: &Session, command: FamilyCommand) -> CliResult {
     match command {
+        FamilyCommand::Enquiry(args) => super::pathway::enquiry(s, args),
+        FamilyCommand::Step(args) => super::pathway::step(s, args),
+        FamilyCommand::Support(args) => super::pathway::support(s, args),
         FamilyCommand::Add(fields) => add(s, fields),
         FamilyCommand::Edit { code, revision, fields } => edit(s, &code, revision, fields),
         FamilyCommand::Show { code, emergency: None } => show(s, &code),

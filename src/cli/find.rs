@@ -209,6 +209,7 @@ pub fn show(settings: &Settings, code: &str) -> CliResult {
         Some(RecordCode::Proposal(_)) => return super::proposal::show(&s, code),
         Some(RecordCode::Placement(_)) => return super::placement::show(&s, code),
         Some(RecordCode::Service(_)) => return super::directory::show_service(&s, code),
+        Some(RecordCode::Event(_)) => return super::event::show(&s, code),
         None => {}
     }
     if crate::model::operator::is_valid_user_name(code) {

@@ -56,6 +56,9 @@ pub fn run(s: &Session, code: &str) -> CliResult {
                 HistoryWords::APlacementSHistory.get(s.lang)
             )))
         }
+        Some(RecordCode::Event(e)) => {
+            return Err(Failure::User(format!("{e}: `banca event show {e}`")));
+        }
         None => return Err(Failure::User(format!("«{code}»: {}", HistoryWords::TheCodeOfA.get(s.lang)))),
     };
     // One record's history, whole: its counts come first. Gathered page by

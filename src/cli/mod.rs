@@ -40,6 +40,7 @@ mod admin;
 mod available;
 mod directory;
 mod doctor;
+mod event;
 mod family;
 mod find;
 mod history;
@@ -47,6 +48,7 @@ mod language;
 mod matching;
 mod need;
 mod parse;
+mod pathway;
 mod placement;
 mod print;
 mod proposal;
@@ -133,6 +135,13 @@ pub enum Command {
     /// Richieste di affido (minori)
     #[command(subcommand)]
     Need(need::NeedCommand),
+    /// Cosa scade per il mio servizio: revisioni, percorsi fermi, famiglie in attesa, verifiche, relazioni, fine affidi
+    Due(pathway::DueArgs),
+    /// Incontri della rete: serate informative, corsi di formazione, gruppi di sostegno
+    #[command(subcommand)]
+    Event(event::EventCommand),
+    /// Reclutamento: primi contatti per provenienza, conversione in idoneità, tempi
+    Recruitment(pathway::RecruitmentArgs),
     /// Abbinamento: famiglie candidate per una richiesta, con il perché
     Match(matching::MatchArgs),
     /// Famiglie disponibili per un profilo (la telefonata), senza registrare nulla
@@ -388,6 +397,9 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Info => admin::info(&s),
                 Command::Family(c) => family::run(&s, c),
                 Command::Need(c) => need::run(&s, c),
+                Command::Due(args) => pathway::due(&s, args),
+                Command::Event(c) => event::run(&s, c),
+                Command::Recruitment(args) => pathway::recruitment(&s, args),
                 Command::Match(args) => matching::run(&s, args),
                 Command::Available(args) => available::run(&s, args),
                 Command::Propose(args) => proposal::propose(&s, args),

@@ -24,6 +24,11 @@ catalogue!(
         NeedsClosedPlacementStarted => "Richieste chiuse (affido avviato):", "Needs closed (placement started):";
         OtherProposalsWithdrawn => "Altre proposte ritirate:", "Other proposals withdrawn:";
         RequiredTheDateOf => "obbligatorio: la data della verifica", "required: the date of the review";
+        RequiredRelationship => "obbligatorio: intrafamiliare (con parenti) o eterofamiliare",
+            "required: intrafamiliare (kinship) or eterofamiliare (non-kin)";
+        RequiredNewEnd => "obbligatorio: la nuova fine prevista", "required: the new expected end";
+        RequiredDecider => "obbligatorio: chi ha deciso (tribunale, servizio)", "required: who decided (court, service)";
+        RequiredDue => "obbligatorio: la scadenza della relazione", "required: the report's due date";
         RequiredTheClosingDate => "obbligatorio: la data di chiusura", "required: the closing date";
         RequiredPossibleValues => "obbligatorio; valori possibili", "required; possible values";
         NothingChanged => "nessuna modifica", "nothing changed";
@@ -56,15 +61,57 @@ pub enum PlacementCommand {
         #[command(flatten)]
         plan: PlanFields,
     },
-    /// Registra una verifica dell'affido
+    /// Registra una verifica formale (soddisfa la prossima verifica prevista) o, con --contact, una nota di contatto
     Review {
         /// Codice dell'affido, es. A-2026-0001
         #[arg(value_name = "AFFIDO")]
         code: String,
+        /// Una nota di contatto (telefonata, incontro): non conta come verifica prevista
+        #[arg(long)]
+        contact: bool,
         /// Data della verifica (gg/mm/aaaa, o "oggi")
         #[arg(long, value_name = "DATA")]
         date: Option<String>,
         /// Com'è andata (obbligatoria)
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        /// Revisione letta (da `placement show`)
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
+        revision: Option<u64>,
+    },
+    /// Registra una proroga oltre la fine prevista, con la sua decisione (servizio del minore)
+    Extend {
+        /// Codice dell'affido, es. A-2026-0001
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+        /// Nuova fine prevista (gg/mm/aaaa)
+        #[arg(long, value_name = "DATA")]
+        until: Option<String>,
+        /// Chi ha deciso: tribunale, servizio
+        #[arg(long = "decided-by", value_name = "CHI")]
+        decided_by: Option<String>,
+        /// Data della decisione (gg/mm/aaaa, o "oggi")
+        #[arg(long = "decided-on", value_name = "DATA")]
+        decided_on: Option<String>,
+        /// Nota (es. estremi del decreto)
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        /// Revisione letta (da `placement show`)
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = crate::cli::parse::whole::<u64>)]
+        revision: Option<u64>,
+    },
+    /// Relazione al Tribunale per i minorenni: da inviare entro --due, o inviata (--sent)
+    CourtReport {
+        /// Codice dell'affido, es. A-2026-0001
+        #[arg(value_name = "AFFIDO")]
+        code: String,
+        /// Scadenza della relazione (gg/mm/aaaa)
+        #[arg(long, value_name = "DATA")]
+        due: Option<String>,
+        /// Inviata il (gg/mm/aaaa, o "oggi"): segna inviata la relazione con quella scadenza
+        #[arg(long, value_name = "DATA")]
+        sent: Option<String>,
+        /// Nota
         #[arg(long, value_name = "TESTO")]
         note: Option<String>,
         /// Revisione letta (da `placement show`)
@@ -124,6 +171,9 @@ pub struct PlanFields {
     /// Impegni della famiglia, dei servizi e della famiglia d'origine
     #[arg(long, value_name = "TESTO")]
     commitments: Option<String>,
+    /// Affido intrafamiliare (con parenti) o eterofamiliare (obbligatorio all'avvio)
+    #[arg(long, value_name = "intrafamiliare|eterofamiliare")]
+    relationship: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -152,7 +202,16 @@ pub fn run(s: &Session, command: PlacementCommand) -> CliResult {
     match command {
         PlacementCommand::Start { proposal, plan } => start(s, &proposal, plan),
         PlacementCommand::Plan { code, revision, plan } => replan(s, &code, revision, plan),
-        PlacementCommand::Review { code, date, note, revision } => review(s, &code, date, note, revision),
+        PlacementCommand::Review { code, contact, date, note, revision } => {
+            let kind = if contact { ReviewKind::Contact } else { ReviewKind::Formal };
+            review(s, &code, kind, date, note, revision)
+        }
+        PlacementCommand::Extend { code, until, decided_by, decided_on, note, revision } => {
+            extend(s, &code, until, decided_by, decided_on, note, revision)
+        }
+        PlacementCommand::CourtReport { code, due, sent, note, revision } => {
+            court_report(s, &code, due, sent, note, revision)
+        }
         PlacementCommand::Close { code, date, outcome, note, revision } => {
             close(s, &code, date, outcome, note, revision)
         }
@@ -209,6 +268,11 @@ impl PlanFields {
         if let Some(v) = self.commitments {
             plan.commitments = v.trim().to_string();
         }
+        if let Some(v) = self.relationship {
+            if let Some(r) = errs.term("relationship", &v, Relationship::parse, Relationship::choices(lang)) {
+                plan.relationship = Some(r);
+            }
+        }
     }
 }
 
@@ -218,6 +282,9 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     if fields.start.is_none() {
         errs.push("start", PlacementWords::RequiredThePlacementS.get(s.lang));
     }
+    if fields.relationship.is_none() {
+        errs.push("relationship", PlacementWords::RequiredRelationship.get(s.lang));
+    }
     let mut plan = FosterPlan {
         start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
         expected_end: None,
@@ -226,6 +293,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         contact_notes: String::new(),
         review_dates: vec![],
         commitments: String::new(),
+        relationship: None,
     };
     // The flags are checked before anything is read.
     fields.clone().apply(&mut plan.clone(), &mut errs);
@@ -301,7 +369,14 @@ fn replan(s: &Session, code: &str, revision: Option<u64>, fields: PlanFields) ->
     changed(s, s.call(Request::PlacementPlan { code, base_revision, plan })?)
 }
 
-fn review(s: &Session, code: &str, date: Option<String>, note: Option<String>, revision: Option<u64>) -> CliResult {
+fn review(
+    s: &Session,
+    code: &str,
+    kind: ReviewKind,
+    date: Option<String>,
+    note: Option<String>,
+    revision: Option<u64>,
+) -> CliResult {
     let code = placement_code(code, s.lang)?;
     let mut errs = FlagErrors::new(s.lang);
     let date = match date {
@@ -318,7 +393,78 @@ fn review(s: &Session, code: &str, date: Option<String>, note: Option<String>, r
         Some(r) => r,
         None => get(s, code)?.revision,
     };
-    changed(s, s.call(Request::PlacementReview { code, base_revision, date, note })?)
+    changed(s, s.call(Request::PlacementReview { code, base_revision, date, note, kind })?)
+}
+
+fn extend(
+    s: &Session,
+    code: &str,
+    until: Option<String>,
+    decided_by: Option<String>,
+    decided_on: Option<String>,
+    note: Option<String>,
+    revision: Option<u64>,
+) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let mut errs = FlagErrors::new(s.lang);
+    let until = match until {
+        Some(d) => errs.date("until", &d),
+        None => {
+            errs.push("until", PlacementWords::RequiredNewEnd.get(s.lang));
+            None
+        }
+    };
+    let decided_by = match decided_by {
+        Some(v) => errs.term("decided-by", &v, Decider::parse, Decider::choices(s.lang)),
+        None => {
+            errs.push("decided-by", PlacementWords::RequiredDecider.get(s.lang));
+            None
+        }
+    };
+    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+    let decided_on = match decided_on {
+        Some(d) => errs.date("decided-on", &d),
+        None => Some(today),
+    };
+    let note = errs.text("note", note, false);
+    errs.finish()?;
+    let (Some(until), Some(decided_by), Some(decided_on)) = (until, decided_by, decided_on) else { return Ok(()) };
+    let base_revision = match revision {
+        Some(r) => r,
+        None => get(s, code)?.revision,
+    };
+    changed(s, s.call(Request::PlacementExtend { code, base_revision, decided_on, until, decided_by, note })?)
+}
+
+fn court_report(
+    s: &Session,
+    code: &str,
+    due: Option<String>,
+    sent: Option<String>,
+    note: Option<String>,
+    revision: Option<u64>,
+) -> CliResult {
+    let code = placement_code(code, s.lang)?;
+    let mut errs = FlagErrors::new(s.lang);
+    let due_on = match due {
+        Some(d) => errs.date("due", &d),
+        None => {
+            errs.push("due", PlacementWords::RequiredDue.get(s.lang));
+            None
+        }
+    };
+    let sent_on = match sent {
+        Some(d) => errs.date("sent", &d).map(Some),
+        None => Some(None),
+    };
+    let note = errs.text("note", note, false);
+    errs.finish()?;
+    let (Some(due_on), Some(sent_on)) = (due_on, sent_on) else { return Ok(()) };
+    let base_revision = match revision {
+        Some(r) => r,
+        None => get(s, code)?.revision,
+    };
+    changed(s, s.call(Request::PlacementCourtReport { code, base_revision, due_on, sent_on, note })?)
 }
 
 fn close(

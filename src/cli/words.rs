@@ -11,6 +11,8 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::session::SessionWords::CATALOGUE,
     super::doctor::DoctorWords::CATALOGUE,
     super::family::FamilyWords::CATALOGUE,
+    super::pathway::PathwayWords::CATALOGUE,
+    super::event::EventWords::CATALOGUE,
     super::find::FindWords::CATALOGUE,
     super::history::HistoryWords::CATALOGUE,
     super::language::LanguageWords::CATALOGUE,

@@ -270,7 +270,17 @@ fn family(rng: &mut impl Rng, cal: &Calendar, desk: &Desk, plan: &Plan, code: Fa
     if !update.is_empty() {
         meta = meta.touched(updated, &referent);
     }
-    Made { record: Family { code, service: desk.service.code, referent, identity, profile, meta }, update }
+    let record = Family {
+        code,
+        service: desk.service.code,
+        referent,
+        identity,
+        profile,
+        meta,
+        pathway: Pathway::before_pathways(),
+        support: vec![],
+    };
+    Made { record, update }
 }
 
 /// The assessment dates of a family, and the day of its last change. Every

@@ -336,6 +336,7 @@ fn placement_record(
             date: *d,
             note: REVIEW_NOTES[rng.gen_range(0..REVIEW_NOTES.len())].into(),
             by: need.referent.clone(),
+            kind: ReviewKind::Formal,
         })
         .collect();
     // Older placements have often ended.
@@ -382,10 +383,13 @@ fn placement_record(
             contact_notes: "Incontri in spazio neutro concordati con il servizio.".into(),
             review_dates,
             commitments: "La famiglia accompagna il bambino a scuola e alle visite; il servizio garantisce il supporto educativo.".into(),
+            relationship: Some(if rng.gen_bool(0.3) { Relationship::Kinship } else { Relationship::NonKin }),
         },
         meta: Meta { created_at: created, created_by: need.referent.clone(), updated_at: updated, updated_by: need.referent.clone() },
         reviews,
         closing,
+        extensions: vec![],
+        court_reports: vec![],
     }
 }
 

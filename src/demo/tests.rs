@@ -21,6 +21,7 @@ struct Split {
     needs: Vec<(u64, Need)>,
     proposals: Vec<Proposal>,
     placements: Vec<Placement>,
+    events: Vec<NetworkEvent>,
     audit: Vec<crate::store::audit::AuditEntry>,
 }
 
@@ -34,6 +35,7 @@ fn split(lines: Vec<ExportLine>) -> Split {
         needs: vec![],
         proposals: vec![],
         placements: vec![],
+        events: vec![],
         audit: vec![],
     };
     for l in lines {
@@ -50,6 +52,7 @@ fn split(lines: Vec<ExportLine>) -> Split {
             ExportLine::Audit { record } => s.audit.push(record),
             ExportLine::Proposal { record, .. } => s.proposals.push(record),
             ExportLine::Placement { record, .. } => s.placements.push(record),
+            ExportLine::Event { record, .. } => s.events.push(record),
         }
     }
     s
@@ -108,6 +111,7 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
             proposals: parts.proposals.len() as u64,
             placements: parts.placements.len() as u64,
             audit_entries: parts.audit.len() as u64,
+            events: parts.events.len() as u64,
         }
     );
     let admin = Actor::new(&opts.admin_user);
@@ -247,13 +251,14 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
         ExportLine::Ambit { .. } => 2,
         ExportLine::Service { .. } => 3,
         ExportLine::Operator { .. } => 4,
-        ExportLine::Family { .. } => 5,
-        ExportLine::Need { .. } => 6,
-        ExportLine::Proposal { .. } => 7,
-        ExportLine::Placement { .. } => 8,
-        ExportLine::Quarantined { .. } => 9,
-        ExportLine::Audit { .. } => 10,
-        ExportLine::End { .. } => 11,
+        ExportLine::Event { .. } => 5,
+        ExportLine::Family { .. } => 6,
+        ExportLine::Need { .. } => 7,
+        ExportLine::Proposal { .. } => 8,
+        ExportLine::Placement { .. } => 9,
+        ExportLine::Quarantined { .. } => 10,
+        ExportLine::Audit { .. } => 11,
+        ExportLine::End { .. } => 12,
     };
     assert!(lines.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
     let s = split(lines);

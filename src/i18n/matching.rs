@@ -86,6 +86,8 @@ catalogue!(
         LanguagesJoin => " né ", ", ";
         WithTraining => "con formazione", "with training";
         WithoutTraining => "senza formazione", "without training";
+        WithGroups => "{training}, {groups} incontri di gruppo di sostegno nell'ultimo anno",
+            "{training}, {groups} support group meetings in the last year";
         OneEarlier => "{n} affido precedente ({kind}), {training}", "{n} earlier placement ({kind}), {training}";
         ManyEarlier => "{n} affidi precedenti ({kind}), {training}", "{n} earlier placements ({kind}), {training}";
         WaitingSinceApproval => "attende da {time} dall'idoneità", "waiting {time} since approval";
@@ -219,10 +221,14 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
         Fact::NoSharedLanguage { wanted } => {
             W::NoSharedLanguage.fill(lang, &[("languages", &wanted.join(W::LanguagesJoin.get(lang)))])
         }
-        Fact::Experience { similar, kind, trained } => {
+        Fact::Experience { similar, kind, trained, groups } => {
             let training = if *trained { W::WithTraining } else { W::WithoutTraining };
+            let training = match groups {
+                0 => training.get(lang).to_string(),
+                n => W::WithGroups.fill(lang, &[("training", &training.get(lang)), ("groups", n)]),
+            };
             let words = if *similar == 1 { W::OneEarlier } else { W::ManyEarlier };
-            words.fill(lang, &[("n", similar), ("kind", &kind.label(lang)), ("training", &training.get(lang))])
+            words.fill(lang, &[("n", similar), ("kind", &kind.label(lang)), ("training", &training)])
         }
         Fact::Waiting { months, since_placement: false } => {
             W::WaitingSinceApproval.fill(lang, &[("time", &time(months))])

@@ -51,6 +51,15 @@ catalogue!(
         ReferentNotInService => "{user} non è un operatore del servizio {service}", "{user} is not an operator of service {service}";
         ReferentInactive => "l'operatore {user} è disattivato", "operator {user} is deactivated";
         StatusTransition => "non si passa da «{from}» a «{to}»", "cannot go from \"{from}\" to \"{to}\"";
+        StatusByStep => "da «{from}» a «{to}» si passa con un passo del percorso (banca family step); possibili ora: {next}",
+            "from \"{from}\" to \"{to}\" goes by a step of the pathway (banca family step); possible now: {next}";
+        StepNotAllowed => "«{step}» non è un passo possibile per una famiglia «{status}»; possibili ora: {next}",
+            "\"{step}\" is not a step a family that is \"{status}\" can take; possible now: {next}";
+        StepNotAllowedNone => "«{step}» non è possibile: il percorso di una famiglia «{status}» è concluso",
+            "\"{step}\" is not possible: the pathway of a family that is \"{status}\" has ended";
+        StepWaitsFor => "«{step}» viene dopo «{missing}»: registrare prima quel passo",
+            "\"{step}\" comes after \"{missing}\": record that step first";
+        EventKindMismatch => "l'incontro indicato non è un {expected}", "the event named is not a {expected}";
         ComuneInOtherAmbit => "{comune} fa già parte dell'ambito {ambit}", "{comune} already belongs to ambit {ambit}";
         ComuneNotInAmbit => "{comune} non è tra i comuni dell'ambito", "{comune} is not one of the ambit's comuni";
         ComuneInTwoDistricts => "{comune} è in due presidi", "{comune} is in two districts";
@@ -96,6 +105,9 @@ catalogue!(
         WhenWithinKm => "si cerca entro una distanza in km", "a distance in km is asked";
         WhenComuneUnplaced => "il comune non ha coordinate sulla mappa: cercare per presidio o ambito",
             "the comune has no position on the map: ask by district or ambit";
+        WhenStep => "il passo è «{step}»", "the step is \"{step}\"";
+        WhenNoEmail => "non c'è un'e-mail: un recapito serve", "there is no e-mail: one way to reach them is needed";
+        WhenSupportKind => "il sostegno è «{kind}»", "the support is \"{kind}\"";
         Today => "oggi", "today";
         // What a fiscal code fails.
         SurnameMismatch => "le lettere del cognome non corrispondono a {expected}", "the surname's letters do not match {expected}";
@@ -154,6 +166,27 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         Reason::ReferentInactive { user } => W::ReferentInactive.fill(lang, &[("user", user)]),
         Reason::StatusTransition { from, to } => {
             W::StatusTransition.fill(lang, &[("from", &status_label(from, lang)), ("to", &status_label(to, lang))])
+        }
+        Reason::StatusByStep { from, to, next } => W::StatusByStep.fill(
+            lang,
+            &[("from", &status_label(from, lang)), ("to", &status_label(to, lang)), ("next", &steps_text(next, lang))],
+        ),
+        Reason::StepNotAllowed { step, status, next } if next.is_empty() => W::StepNotAllowedNone
+            .fill(lang, &[("step", &step_label(step, lang)), ("status", &status_label(status, lang))]),
+        Reason::StepNotAllowed { step, status, next } => W::StepNotAllowed.fill(
+            lang,
+            &[
+                ("step", &step_label(step, lang)),
+                ("status", &status_label(status, lang)),
+                ("next", &steps_text(next, lang)),
+            ],
+        ),
+        Reason::StepWaitsFor { step, missing } => {
+            W::StepWaitsFor.fill(lang, &[("step", &step_label(step, lang)), ("missing", &step_label(missing, lang))])
+        }
+        Reason::EventKindMismatch { expected } => {
+            let kind = crate::model::EventKind::parse(expected).map_or(expected.as_str(), |k| k.label(lang));
+            W::EventKindMismatch.fill(lang, &[("expected", &kind)])
         }
         Reason::ComuneInOtherAmbit { comune, ambit } => {
             W::ComuneInOtherAmbit.fill(lang, &[("comune", &comune_label(comune)), ("ambit", ambit)])
@@ -221,9 +254,43 @@ fn condition_text(condition: &str, lang: Lang) -> String {
         "within=km" => ReasonWords::WhenWithinKm,
         "age=years" => ReasonWords::WhenAgeInYears,
         "comune=unplaced" => ReasonWords::WhenComuneUnplaced,
-        other => return other.to_string(),
+        "email=empty" => ReasonWords::WhenNoEmail,
+        other => {
+            if let Some(step) = other.strip_prefix("step=") {
+                return ReasonWords::WhenStep.fill(lang, &[("step", &step_label(step, lang))]);
+            }
+            if let Some(kind) = other.strip_prefix("kind=") {
+                let kind = crate::model::SupportKind::parse(kind).map_or(kind, |k| k.label(lang));
+                return ReasonWords::WhenSupportKind.fill(lang, &[("kind", &kind)]);
+            }
+            return other.to_string();
+        }
     };
     known.get(lang).to_string()
+}
+
+/// A pathway step's label from its token.
+fn step_label(token: &str, lang: Lang) -> String {
+    crate::model::StepKind::parse(token).map_or(token, |s| s.label(lang)).to_string()
+}
+
+/// "colloquio di valutazione (colloquio), ritiro (ritiro)": each step's
+/// label and, in brackets, what to type.
+fn steps_text(tokens: &[String], lang: Lang) -> String {
+    tokens
+        .iter()
+        .map(|t| match crate::model::StepKind::parse(t) {
+            Some(s) => {
+                let typed = match lang {
+                    Lang::It => s.token_it(),
+                    Lang::En => s.token(),
+                };
+                format!("{} ({typed})", s.label(lang))
+            }
+            None => t.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn status_label(token: &str, lang: Lang) -> String {

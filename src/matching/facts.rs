@@ -81,6 +81,9 @@ pub struct FamilyFacts {
     pub languages: Box<[Arc<str>]>,
     pub max_distance_km: Option<u16>,
     pub trained: bool,
+    /// Support group meetings attended in the twelve months before the
+    /// family was last saved (its support log).
+    pub groups: u16,
     pub approved_on: Option<Date>,
     pub confirmed_on: Option<Date>,
     pub load: Load,
@@ -122,7 +125,9 @@ impl FamilyFacts {
                 .map(|l| languages.intern(&crate::model::languages::canonical_name(l)))
                 .collect(),
             max_distance_km: p.max_distance_km,
-            trained: p.training_completed_on.is_some(),
+            trained: p.training_completed_on.is_some()
+                || f.pathway.steps.iter().any(|s| s.kind == crate::model::StepKind::Training),
+            groups: groups_in_last_year(f),
             approved_on: p.approved_on,
             confirmed_on: p.confirmed_on,
             load,
@@ -132,6 +137,15 @@ impl FamilyFacts {
     pub fn free_places(&self) -> u8 {
         self.max_children.saturating_sub(self.load.held)
     }
+}
+
+/// Support group meetings in the year up to the family's latest entry:
+/// judged on the record alone, so the same family always ranks the same.
+fn groups_in_last_year(f: &Family) -> u16 {
+    let groups = || f.support.iter().filter(|e| e.kind == crate::model::SupportKind::Group);
+    let Some(latest) = groups().map(|e| e.date).max() else { return 0 };
+    let from = latest - time::Duration::days(365);
+    groups().filter(|e| e.date > from).count().min(u16::MAX as usize) as u16
 }
 
 /// The languages families speak, each held once for all of them.

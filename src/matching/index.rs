@@ -20,6 +20,7 @@ struct ProposalFacts {
     family: FamilyCode,
     needs: Vec<NeedCode>,
     status: ProposalStatus,
+    proposed_on: Date,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,10 @@ pub struct MatchIndex {
     /// saved ambito is taken in without reading the others again.
     ambits: BTreeMap<String, Ambit>,
     languages: Languages,
+    /// The network's events each family attended (its pathway and support
+    /// log), and who attended each: an event shows its count from here.
+    events_of_family: HashMap<FamilyCode, Vec<EventCode>>,
+    attendees: HashMap<EventCode, BTreeSet<FamilyCode>>,
 }
 
 /// A family's place in `MatchIndex::families`.
@@ -256,7 +261,48 @@ impl MatchIndex {
         self.proposals_of_need.shrink_to_fit();
     }
 
+    /// The families that attended `event`, all services together.
+    pub fn attendees(&self, event: EventCode) -> impl Iterator<Item = FamilyCode> + '_ {
+        self.attendees.get(&event).into_iter().flatten().copied()
+    }
+
+    /// Whether the family was proposed for a child, or placed, on or after `day`.
+    pub fn proposed_since(&self, family: FamilyCode, day: Date) -> bool {
+        let proposed = self
+            .proposals_of_family
+            .get(&family)
+            .into_iter()
+            .flatten()
+            .any(|c| self.proposals.get(c).is_some_and(|p| p.proposed_on >= day));
+        proposed
+            || self
+                .placements_of_family
+                .get(&family)
+                .into_iter()
+                .flatten()
+                .any(|c| self.placements.get(c).is_some_and(|p| p.start >= day || p.end.is_none_or(|e| e >= day)))
+    }
+
+    fn upsert_attendance(&mut self, f: &Family) {
+        let mut events: Vec<EventCode> =
+            f.pathway.steps.iter().filter_map(|s| s.event).chain(f.support.iter().filter_map(|e| e.event)).collect();
+        events.sort();
+        events.dedup();
+        for old in self.events_of_family.remove(&f.code).unwrap_or_default() {
+            if let Some(set) = self.attendees.get_mut(&old) {
+                set.remove(&f.code);
+            }
+        }
+        for e in &events {
+            self.attendees.entry(*e).or_default().insert(f.code);
+        }
+        if !events.is_empty() {
+            self.events_of_family.insert(f.code, events);
+        }
+    }
+
     pub fn upsert_family(&mut self, f: &Family, comuni: &Comuni) {
+        self.upsert_attendance(f);
         let facts = FamilyFacts::of(f, comuni, self.load_of(f.code), &mut self.languages);
         match self.family_at.get(&f.code) {
             Some(i) => self.families[*i as usize] = facts,
@@ -280,7 +326,9 @@ impl MatchIndex {
             self.proposals_of_need.entry(*n).or_default().insert(p.code);
         }
         self.proposals_of_family.entry(p.family).or_default().insert(p.code);
-        self.proposals.insert(p.code, ProposalFacts { family: p.family, needs: p.needs.clone(), status: p.status });
+        let proposed_on = p.meta.created_at.date();
+        self.proposals
+            .insert(p.code, ProposalFacts { family: p.family, needs: p.needs.clone(), status: p.status, proposed_on });
         self.refresh_load(p.family);
     }
 
@@ -580,6 +628,7 @@ mod tests {
             languages: languages(rng).into_iter().map(std::sync::Arc::from).collect(),
             max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
             trained: rng.gen_bool(0.5),
+            groups: 0,
             approved_on: some_date(rng),
             confirmed_on: some_date(rng),
             load,

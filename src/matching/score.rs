@@ -126,7 +126,7 @@ fn scored<const EXPLAIN: bool>(unit: &Unit, f: &FamilyFacts, distance_km: Option
         CriterionKind::Experience,
         w.experience,
         share,
-        fact!(Fact::Experience { similar, kind: unit.kind, trained: f.trained }),
+        fact!(Fact::Experience { similar, kind: unit.kind, trained: f.trained, groups: f.groups }),
     ));
 
     let since = match (f.approved_on, f.load.last_placement) {

@@ -11,7 +11,7 @@ use super::fields::{Field, FieldRef};
 use super::limits::*;
 use super::placement::FosterPlan;
 use super::problem::{DateLimit, Problems, Reason};
-use super::{Ambit, Family, Meta, Need, Operator, Placement, Proposal, Service};
+use super::{Ambit, Family, Meta, Need, NetworkEvent, Operator, Placement, Proposal, Service};
 
 /// A stored record whose texts, lists and dates can be checked against `limits`.
 pub trait Bounded {
@@ -75,6 +75,21 @@ impl Bounded for Family {
             }
         }
         p.limit_text(Field::ProfileNotes, &pr.notes, MAX_NOTES);
+        let pw = &self.pathway;
+        p.limit_text(Field::PathwaySourceNote, &pw.source_note, MAX_NAME);
+        p.limit_text(Field::AssessorSocialWorker, &pw.assessors.social_worker, MAX_NAME);
+        p.limit_text(Field::AssessorPsychologist, &pw.assessors.psychologist, MAX_NAME);
+        each(&mut p, Field::PathwaySteps, &pw.steps, MAX_PATHWAY_STEPS, |p, i, s| {
+            date(p, Field::PathwaySteps.at(i), s.date, latest);
+            p.limit_text(Field::PathwayStepsBy.at(i), &s.by, MAX_NAME);
+            p.limit_text(Field::PathwayStepsNote.at(i), &s.note, MAX_STEP_TEXT);
+            p.limit_text(Field::PathwaySteps.at(i), &s.recorded_by, MAX_USER);
+        });
+        each(&mut p, Field::Support, &self.support, MAX_SUPPORT_ENTRIES, |p, i, e| {
+            date(p, Field::Support.at(i), e.date, latest);
+            p.limit_text(Field::Support.at(i), &e.note, MAX_STEP_TEXT);
+            p.limit_text(Field::Support.at(i), &e.recorded_by, MAX_USER);
+        });
         meta(&mut p, &self.meta);
         p
     }
@@ -197,6 +212,20 @@ impl Bounded for Placement {
             p.limit_text(Field::ClosingNote, &c.note, MAX_PLAN_TEXT);
             p.limit_text(Field::ClosingBy, &c.by, MAX_USER);
         }
+        each(&mut p, Field::Extensions, &self.extensions, MAX_EXTENSIONS, |p, i, e| {
+            date(p, Field::Extensions.at(i), e.decided_on, latest);
+            date(p, Field::Extensions.at(i), e.until, latest);
+            p.limit_text(Field::Extensions.at(i), &e.note, MAX_FOLLOW_UP_NOTE);
+            p.limit_text(Field::Extensions.at(i), &e.by, MAX_USER);
+        });
+        each(&mut p, Field::CourtReports, &self.court_reports, MAX_COURT_REPORTS, |p, i, r| {
+            date(p, Field::CourtReports.at(i), r.due_on, latest);
+            if let Some(d) = r.sent_on {
+                date(p, Field::CourtReports.at(i), d, latest);
+            }
+            p.limit_text(Field::CourtReports.at(i), &r.note, MAX_FOLLOW_UP_NOTE);
+            p.limit_text(Field::CourtReports.at(i), &r.by, MAX_USER);
+        });
         meta(&mut p, &self.meta);
         p
     }
@@ -216,3 +245,21 @@ fn plan_bounds(p: &mut Problems, plan: &FosterPlan, latest: Date) {
 
 #[cfg(test)]
 mod tests;
+
+impl Bounded for NetworkEvent {
+    fn bounds(&self) -> Problems {
+        let mut p = Problems::new();
+        let latest = latest_for(&self.meta);
+        let d = &self.details;
+        p.limit_text(Field::EventTitle, &d.title, MAX_NAME);
+        p.limit_text(Field::EventAssociation, &d.association, MAX_NAME);
+        date(&mut p, Field::EventDate, d.date, latest);
+        if let Some(u) = d.until {
+            date(&mut p, Field::EventUntil, u, latest);
+        }
+        p.limit_text(Field::EventPlace, &d.place, MAX_ADDRESS);
+        p.limit_text(Field::EventNotes, &d.notes, MAX_NOTES);
+        meta(&mut p, &self.meta);
+        p
+    }
+}

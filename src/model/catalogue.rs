@@ -136,6 +136,14 @@ pub const CATALOGUES: &[Catalogue] = {
         ContactFrequency::CATALOGUE,
         ProposalStatus::CATALOGUE,
         PlacementOutcome::CATALOGUE,
+        super::pathway::EnquirySource::CATALOGUE,
+        super::pathway::StepKind::CATALOGUE,
+        super::pathway::StepReason::CATALOGUE,
+        super::pathway::SupportKind::CATALOGUE,
+        super::event::EventKind::CATALOGUE,
+        super::placement::Relationship::CATALOGUE,
+        super::placement::ReviewKind::CATALOGUE,
+        super::placement::Decider::CATALOGUE,
     ]
 };
 

@@ -1,5 +1,5 @@
 //! Human codes of records: `F-2026-0042` (family), `R-2026-0017` (need,
-//! "richiesta"), `P-2026-0003` (proposal), `A-2026-0002` (placement, "affido"),
+//! "richiesta"), `P-2026-0003` (proposal), `A-2026-0002` (placement, "affido"), `E-2026-0004` (a network event),
 //! `S-003` (service). Stored as numbers so keys sort in
 //! numeric order even past 9 999 a year.
 
@@ -90,6 +90,7 @@ yearly_code!(FamilyCode, RecordKind::Family);
 yearly_code!(NeedCode, RecordKind::Need);
 yearly_code!(ProposalCode, RecordKind::Proposal);
 yearly_code!(PlacementCode, RecordKind::Placement);
+yearly_code!(EventCode, RecordKind::Event);
 
 /// How yearly codes are stored (and were once written in JSON).
 #[derive(Serialize, Deserialize)]
@@ -205,6 +206,7 @@ pub enum RecordCode {
     Service(ServiceCode),
     Proposal(ProposalCode),
     Placement(PlacementCode),
+    Event(EventCode),
 }
 
 impl RecordCode {
@@ -215,6 +217,7 @@ impl RecordCode {
             .or_else(|| ServiceCode::parse(s).map(RecordCode::Service))
             .or_else(|| ProposalCode::parse(s).map(RecordCode::Proposal))
             .or_else(|| PlacementCode::parse(s).map(RecordCode::Placement))
+            .or_else(|| EventCode::parse(s).map(RecordCode::Event))
     }
 
     pub fn kind(&self) -> RecordKind {
@@ -224,6 +227,7 @@ impl RecordCode {
             RecordCode::Service(_) => RecordKind::Service,
             RecordCode::Proposal(_) => RecordKind::Proposal,
             RecordCode::Placement(_) => RecordKind::Placement,
+            RecordCode::Event(_) => RecordKind::Event,
         }
     }
 }

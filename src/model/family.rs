@@ -11,6 +11,7 @@ use super::codes::{FamilyCode, ServiceCode};
 use super::comune::ComuneCode;
 use super::fields::Field;
 use super::meta::{Context, Meta};
+use super::pathway::{Pathway, SupportEntry};
 use super::problem::{Problems, Reason};
 use super::vocabulary::{FamilyStatus, PlacementKind, SexPreference, SpecialNeed, TimeSlot};
 
@@ -23,6 +24,14 @@ pub struct Family {
     pub identity: FamilyIdentity,
     pub profile: AvailabilityProfile,
     pub meta: Meta,
+    /// From the first contact to idoneità and after (its service's and the
+    /// coordination's). Exports before version 7 have none: read as a
+    /// family recorded whole, before pathways.
+    #[serde(default = "Pathway::before_pathways")]
+    pub pathway: Pathway,
+    /// What the service did to support the family (its service's only).
+    #[serde(default)]
+    pub support: Vec<SupportEntry>,
 }
 
 /// What an operator submits to create or change a family.
@@ -143,9 +152,15 @@ impl FamilyInput {
         for (i, a) in id.adults.iter().enumerate().take(MAX_ADULTS) {
             p.require_text(Field::AdultName.at(i), &a.name, MAX_NAME);
             let field = Field::AdultBirthYear.at(i);
-            // The first adult's year is required; the others' may be left
-            // empty (0, `Adult::UNKNOWN_YEAR`).
-            if a.birth_year == Adult::UNKNOWN_YEAR && i == 0 {
+            // The first adult's year is required from the assessment on; the
+            // others' (and an enquiring family's, or one that left before
+            // it) may be left empty (0, `Adult::UNKNOWN_YEAR`): a first
+            // contact records what is known.
+            let assessed = matches!(
+                self.profile.status,
+                FamilyStatus::UnderAssessment | FamilyStatus::Approved | FamilyStatus::Suspended
+            );
+            if a.birth_year == Adult::UNKNOWN_YEAR && i == 0 && assessed {
                 p.push(field, Reason::Required);
             } else if a.birth_year != Adult::UNKNOWN_YEAR {
                 p.check_range(field, a.birth_year as i64, (year - oldest) as i64, (year - youngest) as i64);

@@ -241,6 +241,48 @@ fields! {
     WithinKm: "within.km", "entro km", "within km", "km";
     WithinDistrict: "within.district", "presidio", "district", "district";
     WithinAmbit: "within.ambit", "ambito", "ambit", "ambit";
+
+    // The family's pathway, its support log and the network's events.
+    PathwaySource: "pathway.source", "come è arrivata", "how the family came", "source";
+    PathwaySourceNote: "pathway.source_note", "dettaglio della provenienza", "source details", "source-note";
+    PathwaySteps: "pathway.steps", "passi del percorso", "pathway steps", -;
+    PathwayStepsBy: "pathway.steps[].by", "chi ha svolto il passo", "step done by", -;
+    PathwayStepsNote: "pathway.steps[].note", "nota del passo", "step note", -, multi_line;
+    StepKind: "step.kind", "passo", "step", -;
+    StepDate: "step.date", "data del passo", "step date", "date";
+    StepBy: "step.by", "chi l'ha svolto", "done by", "by";
+    StepNote: "step.note", "nota", "note", "note", multi_line;
+    StepReason: "step.reason", "motivo", "reason", "reason";
+    StepEvent: "step.event", "incontro della rete", "network event", "event";
+    PathwayAvailabilityKnown: "pathway.availability_known", "disponibilità dichiarata", "availability declared", -;
+    Assessors: "pathway.assessors", "valutatori", "assessors", -;
+    AssessorSocialWorker: "pathway.assessors.social_worker", "assistente sociale valutatore", "assessing social worker", "social-worker";
+    AssessorPsychologist: "pathway.assessors.psychologist", "psicologo valutatore", "assessing psychologist", "psychologist";
+    Support: "support", "diario di sostegno", "support log", -;
+    SupportKind: "support.kind", "tipo di sostegno", "kind of support", "kind";
+    SupportDate: "support.date", "data", "date", "date";
+    SupportNote: "support.note", "nota", "note", "note", multi_line;
+    SupportEvent: "support.event", "incontro del gruppo", "group meeting", "event";
+    EventKind: "event.kind", "tipo di incontro", "kind of event", "kind";
+    EventTitle: "event.title", "titolo", "title", "title";
+    EventAssociation: "event.association", "associazione", "association", "association";
+    EventDate: "event.date", "data", "date", "date";
+    EventUntil: "event.until", "ultimo giorno", "last day", "until";
+    EventComune: "event.comune", "comune", "comune", "comune";
+    EventPlace: "event.place", "luogo", "place", "place";
+    EventNotes: "event.notes", "note", "notes", "notes", multi_line;
+    PlanRelationship: "plan.relationship", "affido intra o eterofamiliare", "kinship or non-kin", "relationship";
+    ReviewKind: "review.kind", "tipo (verifica o contatto)", "kind (review or contact)", "kind";
+    ExtensionUntil: "extension.until", "nuova fine prevista", "new expected end", "until";
+    ExtensionDecidedOn: "extension.decided_on", "data della decisione", "date of the decision", "decided-on";
+    ExtensionDecidedBy: "extension.decided_by", "chi ha deciso", "decided by", "decided-by";
+    ExtensionNote: "extension.note", "nota", "note", "note", multi_line;
+    Extensions: "extensions", "proroghe", "extensions", -;
+    CourtReportDue: "court_report.due_on", "scadenza della relazione", "report due on", "due";
+    CourtReportSent: "court_report.sent_on", "inviata il", "sent on", "sent";
+    CourtReportNote: "court_report.note", "nota", "note", "note", multi_line;
+    CourtReports: "court_reports", "relazioni al Tribunale", "court reports", -;
+    Days: "days", "giorni", "days", "days";
 }
 
 impl Field {

@@ -17,6 +17,7 @@ pub enum RecordKind {
     Service,
     Operator,
     Ambit,
+    Event,
 }
 
 catalogue!(
@@ -29,6 +30,7 @@ catalogue!(
         Service => "servizio", "service";
         Operator => "operatore", "operator";
         Ambit => "ambito", "ambit";
+        Event => "incontro della rete", "network event";
         Families => "famiglie", "families";
         Needs => "richieste", "needs";
         Proposals => "proposte", "proposals";
@@ -36,11 +38,12 @@ catalogue!(
         Services => "servizi", "services";
         Operators => "operatori", "operators";
         Ambits => "ambiti", "ambits";
+        Events => "incontri della rete", "network events";
     }
 );
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Family,
         RecordKind::Need,
         RecordKind::Proposal,
@@ -48,6 +51,7 @@ impl RecordKind {
         RecordKind::Service,
         RecordKind::Operator,
         RecordKind::Ambit,
+        RecordKind::Event,
     ];
 
     /// The letter its codes start with (`F-2026-0042`); operators are named
@@ -59,6 +63,7 @@ impl RecordKind {
             RecordKind::Proposal => Some('P'),
             RecordKind::Placement => Some('A'),
             RecordKind::Service => Some('S'),
+            RecordKind::Event => Some('E'),
             RecordKind::Operator | RecordKind::Ambit => None,
         }
     }
@@ -81,6 +86,7 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::Operator => "operator",
             RecordKind::Ambit => "ambit",
+            RecordKind::Event => "event",
         }
     }
 
@@ -94,6 +100,7 @@ impl RecordKind {
             RecordKind::Service => KindWords::Service,
             RecordKind::Operator => KindWords::Operator,
             RecordKind::Ambit => KindWords::Ambit,
+            RecordKind::Event => KindWords::Event,
         };
         word.get(lang)
     }
@@ -108,6 +115,7 @@ impl RecordKind {
             RecordKind::Service => KindWords::Services,
             RecordKind::Operator => KindWords::Operators,
             RecordKind::Ambit => KindWords::Ambits,
+            RecordKind::Event => KindWords::Events,
         };
         word.get(lang)
     }
@@ -140,10 +148,11 @@ mod tests {
         assert_eq!(RecordKind::of_code("P-2026-0003"), Some(RecordKind::Proposal));
         assert_eq!(RecordKind::of_code("A-2026-0002"), Some(RecordKind::Placement));
         assert_eq!(RecordKind::of_code("S-003"), Some(RecordKind::Service));
+        assert_eq!(RecordKind::of_code("E-2026-0004"), Some(RecordKind::Event));
         assert_eq!(RecordKind::of_code("anna"), None);
         assert_eq!(RecordKind::of_code("Ambito di Dalmine"), None);
         let letters: std::collections::BTreeSet<char> = RecordKind::ALL.iter().filter_map(|k| k.prefix()).collect();
-        assert_eq!(letters.len(), 5, "no two kinds share a letter");
+        assert_eq!(letters.len(), 6, "no two kinds share a letter");
     }
 
     #[test]

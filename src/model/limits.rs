@@ -45,6 +45,8 @@ pub const MAX_DECREE: usize = 60;
 pub const MAX_NOTES: usize = 4000;
 /// A need's cultural notes.
 pub const MAX_CULTURAL_NOTES: usize = 1000;
+/// A pathway step's note, a support log entry.
+pub const MAX_STEP_TEXT: usize = 1000;
 /// A proposal step's note (the proposal, a decline's or withdrawal's reason).
 pub const MAX_STEP_NOTE: usize = 2000;
 /// A foster plan's texts, a review's and a closing's note.
@@ -95,6 +97,25 @@ pub const MAX_REVIEWS: usize = 50;
 /// Steps of a proposal: the state machine takes at most four
 /// (proposta, in valutazione, accettata, then a final one); room for more.
 pub const MAX_PROPOSAL_STEPS: usize = 8;
+/// Steps of a family's pathway: a pathway has a dozen, then a revision
+/// every few years and the odd suspension.
+pub const MAX_PATHWAY_STEPS: usize = 60;
+/// Entries of a family's support log, kept with the family: monthly for
+/// ten years (the whole family record stays under the codec's 1 MiB).
+pub const MAX_SUPPORT_ENTRIES: usize = 120;
+/// A service's own families listed on an event's card.
+pub const MAX_EVENT_ATTENDEES_SHOWN: usize = 500;
+/// Items of a list of what is due (`banca due`).
+pub const MAX_DUE_ITEMS: usize = 2000;
+/// Days ahead a list of what is due may look.
+pub const MAX_DUE_DAYS: u16 = 366;
+/// Extensions (proroghe) of a placement.
+pub const MAX_EXTENSIONS: usize = 10;
+/// Reports due to the court for one placement: every six months for ten years.
+pub const MAX_COURT_REPORTS: usize = 20;
+/// An extension's or a court report's note: the decree's reference, how it
+/// was sent. (The placement, reviews at their fullest, stays under 1 MiB.)
+pub const MAX_FOLLOW_UP_NOTE: usize = 200;
 /// Changed fields (or reasons) in one audit entry.
 pub const MAX_AUDIT_FIELDS: usize = 200;
 
@@ -187,6 +208,13 @@ pub const PLACEMENT_START: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWA
 pub const PLACEMENT_PLANNED: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWAY), Edge::MonthsAhead(300));
 /// A review held, a placement closed: not in the future.
 pub const PLACEMENT_EVENT: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWAY), Edge::Today);
+
+/// A pathway step, a support log entry: not in the future, from 1990.
+pub const PATHWAY_EVENT: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWAY), Edge::Today);
+/// A network event: recorded after it, or announced up to a year ahead.
+pub const EVENT_DATE: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWAY), Edge::MonthsAhead(12));
+/// A court report's due date: from 1990, up to 25 years ahead.
+pub const COURT_REPORT_DUE: DateWindow = DateWindow::new(Edge::On(EARLIEST_PATHWAY), Edge::MonthsAhead(300));
 
 /// Adults' birth years: from 110 to 18 years before this year.
 pub const ADULT_AGE_YEARS: (i32, i32) = (18, 110);

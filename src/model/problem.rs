@@ -95,6 +95,29 @@ pub enum Reason {
         from: String,
         to: String,
     },
+    /// A family's status changes only by a step of its pathway; `next` are
+    /// the steps it may take (tokens), the expected one first.
+    StatusByStep {
+        from: String,
+        to: String,
+        next: Vec<String>,
+    },
+    /// A step the family cannot take from its status; `next` as above.
+    StepNotAllowed {
+        step: String,
+        status: String,
+        next: Vec<String>,
+    },
+    /// A step that waits for another (the report for the interviews).
+    StepWaitsFor {
+        step: String,
+        missing: String,
+    },
+    /// An event of another kind than the step or entry names (a support
+    /// group for a training step).
+    EventKindMismatch {
+        expected: String,
+    },
     ComuneInOtherAmbit {
         comune: String,
         ambit: String,

@@ -7,6 +7,7 @@
 //! On the API's views and `i18n` only: never on the store, the engines,
 //! the server, the CLI or the TUI.
 
+pub mod care;
 pub mod directory;
 pub mod doc;
 pub mod labels;
@@ -33,6 +34,7 @@ pub const CATALOGUES: &[crate::i18n::Catalogue] = &[
     lists::SlotShort::CATALOGUE,
     lists::StatusShort::CATALOGUE,
     record::CardWords::CATALOGUE,
+    care::CareWords::CATALOGUE,
     record::StepWords::CATALOGUE,
     matching::RankWords::CATALOGUE,
 ];

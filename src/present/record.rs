@@ -61,14 +61,22 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     doc.blank();
     doc.heading(t(L::Availability));
     let mut b = Fields::new(2);
-    b.add(t(L::Kinds), list_labels(p.kinds.iter().map(|k| k.label(lang)), lang));
-    b.add(t(L::Ages), p.ages.describe(lang));
-    b.add(t(L::Sex), p.sex_preference.label(lang));
-    b.add(t(L::MaxChildren), p.max_children.to_string());
-    b.add(t(L::Siblings), yes_no(p.siblings_accepted, lang));
-    b.add(t(L::SpecialNeeds), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
-    b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
-    b.add(t(L::Time), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
+    if p.availability_known {
+        b.add(t(L::Kinds), list_labels(p.kinds.iter().map(|k| k.label(lang)), lang));
+        b.add(t(L::Ages), p.ages.describe(lang));
+        b.add(t(L::Sex), p.sex_preference.label(lang));
+        b.add(t(L::MaxChildren), p.max_children.to_string());
+        b.add(t(L::Siblings), yes_no(p.siblings_accepted, lang));
+        b.add(t(L::SpecialNeeds), list_labels(p.special_needs_accepted.iter().map(|k| k.label(lang)), lang));
+        b.add(t(L::Languages), crate::model::languages::labels(&p.languages, lang));
+        b.add(t(L::Time), list_labels(p.time_slots.iter().map(|k| k.label(lang)), lang));
+    } else {
+        // Nothing that reads as assessed before the family has said it.
+        let unknown = || Span::new(super::care::not_yet_known(lang), Tone::Dim);
+        for label in [L::Kinds, L::Ages, L::Sex, L::MaxChildren, L::Siblings, L::SpecialNeeds, L::Languages, L::Time] {
+            b.add_spans(t(label), vec![unknown()]);
+        }
+    }
     b.add(t(L::MaxDistance), p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()));
     let hh = &p.household;
     b.add(t(L::Household), household(hh.adults.into(), hh.spare_rooms.into(), lang));
@@ -85,6 +93,12 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     b.add_spans(t(L::ConfirmedOn), confirmed);
     b.add(t(L::AvailablePeriod), period_text(p.available_from, p.available_until, lang));
     doc.fields(b);
+    if let Some(pathway) = &v.pathway {
+        super::care::pathway_section(&mut doc, pathway, p.status, lang);
+    }
+    if let Some(support) = &v.support {
+        super::care::support_section(&mut doc, support, lang);
+    }
     doc.extend(meta_footer(&v.meta, lang));
     doc
 }

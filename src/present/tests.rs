@@ -48,11 +48,14 @@ pub(crate) fn family_view(private: Option<FamilyPrivate>) -> FamilyView {
             confirmed_on: Some(date!(2025 - 01 - 15)),
             available_from: None,
             available_until: None,
+            availability_known: true,
         },
         stale: true,
         free_places: Some(2),
         distance_m: None,
         meta: Meta::new(datetime!(2026-03-01 10:00 UTC), "anna"),
+        pathway: None,
+        support: None,
     }
 }
 

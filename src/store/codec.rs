@@ -9,7 +9,7 @@
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Ambit, Family, Need, Operator, Placement, Proposal, Service};
+use crate::model::{Ambit, Family, Need, NetworkEvent, Operator, Placement, Proposal, Service};
 use crate::store::audit::AuditEntry;
 
 /// Tag of the envelope layout itself.
@@ -80,7 +80,7 @@ macro_rules! versioned {
 
 versioned!(Operator, StoredOperator, CurrentOperator);
 versioned!(Ambit, StoredAmbit, CurrentAmbit);
-versioned!(Placement, StoredPlacement, CurrentPlacement);
+versioned!(NetworkEvent, StoredNetworkEvent, CurrentNetworkEvent);
 
 /// Every version an audit entry has had, oldest first.
 #[derive(Deserialize)]
@@ -250,11 +250,83 @@ macro_rules! versioned_v2 {
     };
 }
 
-versioned_v2!(Family, v1::Family, StoredFamily, CurrentFamily, "With the availability period (from, until).");
+versioned_v2!(
+    Placement,
+    v1::Placement,
+    StoredPlacement,
+    CurrentPlacement,
+    "With kinship or non-kin, review kinds (formal or contact), extensions and court reports."
+);
+
+/// Every version a family has had, oldest first.
+#[derive(Deserialize)]
+pub enum StoredFamily {
+    V1(v1::Family),
+    /// With the availability period (from, until).
+    V2(v2::Family),
+    /// With its pathway and support log.
+    V3(Family),
+}
+
+#[derive(Serialize)]
+pub enum CurrentFamily<'a> {
+    /// Never written again; here so that `V3` has its index in
+    /// `StoredFamily`, which is what bincode writes.
+    V1(()),
+    V2(()),
+    V3(&'a Family),
+}
+
+impl Versioned for Family {
+    type Stored = StoredFamily;
+    type Current<'a> = CurrentFamily<'a>;
+    fn current(&self) -> CurrentFamily<'_> {
+        CurrentFamily::V3(self)
+    }
+    fn upgrade(stored: StoredFamily) -> Self {
+        match stored {
+            StoredFamily::V1(v) => v.into(),
+            StoredFamily::V2(v) => v.into(),
+            StoredFamily::V3(v) => v,
+        }
+    }
+}
+
+/// Families as format version 2 stored them. Frozen: never change them.
+pub mod v2 {
+    use serde::Deserialize;
+
+    use crate::model::{AvailabilityProfile, FamilyCode, FamilyIdentity, Meta, Pathway, ServiceCode};
+
+    #[derive(Deserialize)]
+    pub struct Family {
+        code: FamilyCode,
+        service: ServiceCode,
+        referent: String,
+        identity: FamilyIdentity,
+        profile: AvailabilityProfile,
+        meta: Meta,
+    }
+
+    impl From<Family> for crate::model::Family {
+        fn from(v: Family) -> Self {
+            crate::model::Family {
+                code: v.code,
+                service: v.service,
+                referent: v.referent,
+                identity: v.identity,
+                profile: v.profile,
+                meta: v.meta,
+                pathway: Pathway::before_pathways(),
+                support: Vec::new(),
+            }
+        }
+    }
+}
 versioned_v2!(Need, v1::Need, StoredNeed, CurrentNeed, "With the time slots a need names.");
 versioned_v2!(Service, v1::Service, StoredService, CurrentService, "With the on-call contact.");
 
-/// Families, needs and services as format version 1 stored them. Frozen:
+/// Families, needs, services and placements as format version 1 stored them. Frozen:
 /// never change them. (`LegalBasis` gained `Art403` at the end, which
 /// leaves the bytes of the variants before it as they were.)
 pub mod v1 {
@@ -264,9 +336,82 @@ pub mod v1 {
 
     use crate::model::vocabulary::*;
     use crate::model::{
-        AgeRange, ChildIdentity, ComuneCode, FamilyCode, FamilyIdentity, Household, Meta, NeedCode, OriginContact,
-        ServiceCode,
+        AgeRange, ChildIdentity, Closing, ComuneCode, FamilyCode, FamilyIdentity, Household, Meta, NeedCode,
+        OriginContact, PlacementCode, ProposalCode, ServiceCode,
     };
+
+    #[derive(Deserialize)]
+    pub struct Placement {
+        code: PlacementCode,
+        proposal: ProposalCode,
+        needs: Vec<NeedCode>,
+        family: FamilyCode,
+        need_service: ServiceCode,
+        family_service: ServiceCode,
+        kind: PlacementKind,
+        plan: FosterPlan,
+        reviews: Vec<Review>,
+        closing: Option<Closing>,
+        meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct FosterPlan {
+        start: Date,
+        expected_end: Option<Date>,
+        duration_months: Option<u16>,
+        contact: OriginContact,
+        contact_notes: String,
+        review_dates: Vec<Date>,
+        commitments: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Review {
+        date: Date,
+        note: String,
+        by: String,
+    }
+
+    impl From<Placement> for crate::model::Placement {
+        fn from(v: Placement) -> Self {
+            let p = v.plan;
+            crate::model::Placement {
+                code: v.code,
+                proposal: v.proposal,
+                needs: v.needs,
+                family: v.family,
+                need_service: v.need_service,
+                family_service: v.family_service,
+                kind: v.kind,
+                plan: crate::model::FosterPlan {
+                    start: p.start,
+                    expected_end: p.expected_end,
+                    duration_months: p.duration_months,
+                    contact: p.contact,
+                    contact_notes: p.contact_notes,
+                    review_dates: p.review_dates,
+                    commitments: p.commitments,
+                    relationship: None,
+                },
+                // Every review counted as formal then: each met a planned date.
+                reviews: v
+                    .reviews
+                    .into_iter()
+                    .map(|r| crate::model::Review {
+                        date: r.date,
+                        note: r.note,
+                        by: r.by,
+                        kind: crate::model::ReviewKind::Formal,
+                    })
+                    .collect(),
+                closing: v.closing,
+                meta: v.meta,
+                extensions: Vec::new(),
+                court_reports: Vec::new(),
+            }
+        }
+    }
 
     #[derive(Deserialize)]
     pub struct Family {
@@ -329,6 +474,8 @@ pub mod v1 {
                     available_until: None,
                 },
                 meta: v.meta,
+                pathway: crate::model::Pathway::before_pathways(),
+                support: Vec::new(),
             }
         }
     }

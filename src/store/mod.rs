@@ -57,10 +57,12 @@ pub enum TreeId {
     Meta,
     /// Records that no longer decode, set aside (`quarantine.rs`).
     Quarantine,
+    /// The network's events (last: a tree's number is its place here).
+    Events,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 14] = [
+    pub const ALL: [TreeId; 15] = [
         TreeId::Families,
         TreeId::Needs,
         TreeId::Services,
@@ -75,6 +77,7 @@ impl TreeId {
         TreeId::Audit,
         TreeId::Meta,
         TreeId::Quarantine,
+        TreeId::Events,
     ];
 
     /// The tree that holds records of `kind`.
@@ -88,6 +91,7 @@ impl TreeId {
             RecordKind::Service => TreeId::Services,
             RecordKind::Operator => TreeId::Operators,
             RecordKind::Ambit => TreeId::Ambits,
+            RecordKind::Event => TreeId::Events,
         }
     }
 
@@ -112,6 +116,7 @@ impl TreeId {
             TreeId::Audit => "audit",
             TreeId::Meta => "meta",
             TreeId::Quarantine => "quarantine",
+            TreeId::Events => "events",
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{Store, StoreError, TreeId};
 
 /// The record trees: the only ones whose values are set aside (a damaged
 /// audit entry is evidence, kept where it is and reported).
-pub const RECORD_TREES: [TreeId; 7] = [
+pub const RECORD_TREES: [TreeId; 8] = [
     TreeId::Ambits,
     TreeId::Services,
     TreeId::Operators,
@@ -24,6 +24,7 @@ pub const RECORD_TREES: [TreeId; 7] = [
     TreeId::Needs,
     TreeId::Proposals,
     TreeId::Placements,
+    TreeId::Events,
 ];
 
 /// The index trees, which list families and needs by a value.
@@ -49,12 +50,13 @@ impl TreeId {
 /// The code an operator knows a record by, from its tree and key.
 pub fn record_label(tree: TreeId, key: &[u8]) -> String {
     use crate::model::RecordKind;
-    use crate::model::{FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
+    use crate::model::{EventCode, FamilyCode, NeedCode, PlacementCode, ProposalCode, ServiceCode};
     let code = match tree.kind() {
         Some(RecordKind::Family) => FamilyCode::from_key(key).map(|c| c.to_string()),
         Some(RecordKind::Need) => NeedCode::from_key(key).map(|c| c.to_string()),
         Some(RecordKind::Proposal) => ProposalCode::from_key(key).map(|c| c.to_string()),
         Some(RecordKind::Placement) => PlacementCode::from_key(key).map(|c| c.to_string()),
+        Some(RecordKind::Event) => EventCode::from_key(key).map(|c| c.to_string()),
         Some(RecordKind::Service) => {
             (key.len() == 4).then(|| ServiceCode::from_key(key)).flatten().map(|c| c.to_string())
         }

@@ -274,6 +274,31 @@ impl Fixture {
         FamilyCode::parse(&saved.code).expect("a family code")
     }
 
+    /// Records one step of a family's pathway today, with the assessors or
+    /// the reason it needs; the saved answer.
+    pub fn take_step(&self, user: &str, code: FamilyCode, kind: StepKind) -> Saved {
+        let base_revision = self.family(user, code).revision;
+        let step = StepInput {
+            kind,
+            date: NOW.date(),
+            by: String::new(),
+            note: String::new(),
+            reason: kind.needs_reason().then_some(StepReason::FamilyCircumstances),
+            event: None,
+            assessors: (kind == StepKind::AssessmentStart)
+                .then(|| Assessors { social_worker: "Rita Rota".into(), psychologist: "Marco Bassi".into() }),
+        };
+        self.saved(user, Request::FamilyStep { code, base_revision, step })
+    }
+
+    /// Takes an enquiring family through the assessment to idonea today.
+    pub fn approve(&self, user: &str, code: FamilyCode) {
+        use StepKind::*;
+        for kind in [AssessmentStart, Interview, HomeVisit, Report, Approval] {
+            self.take_step(user, code, kind);
+        }
+    }
+
     pub fn create_need(&self, user: &str, input: NeedInput) -> NeedCode {
         let saved = self.saved(user, Request::NeedCreate { input });
         NeedCode::parse(&saved.code).expect("a need code")
@@ -543,6 +568,7 @@ pub fn tui_fixture() -> Fixture {
         contact_notes: "incontri in spazio neutro".into(),
         review_dates: vec![date!(2026 - 11 - 30)],
         commitments: "scuola, sport, incontri".into(),
+        relationship: Some(banca::model::Relationship::NonKin),
     };
     fx.saved(ANNA, Request::PlacementStart { proposal: started, base_revision, plan });
     // Declined, with its reason.

@@ -136,6 +136,7 @@ impl Bank {
             TreeId::Ambits => self.scan::<Ambit>(tree, pass, |_, _, _| {}),
             TreeId::Proposals => self.scan::<Proposal>(tree, pass, |_, _, _| {}),
             TreeId::Placements => self.scan::<Placement>(tree, pass, |_, _, _| {}),
+            TreeId::Events => self.scan::<NetworkEvent>(tree, pass, |_, _, _| {}),
             _ => Ok(()),
         }
     }
@@ -308,6 +309,7 @@ fn series_of(tree: TreeId, key: &[u8]) -> Option<(String, u32)> {
         TreeId::Needs => NeedCode::from_key(key).map(|c| (format!("R/{}", c.year), c.number)),
         TreeId::Proposals => ProposalCode::from_key(key).map(|c| (format!("P/{}", c.year), c.number)),
         TreeId::Placements => PlacementCode::from_key(key).map(|c| (format!("A/{}", c.year), c.number)),
+        TreeId::Events => EventCode::from_key(key).map(|c| (format!("E/{}", c.year), c.number)),
         TreeId::Services if key.len() == 4 => ServiceCode::from_key(key).map(|c| ("S".to_string(), c.0)),
         _ => None,
     }

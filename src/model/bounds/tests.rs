@@ -57,6 +57,34 @@ fn fullest_family() -> Family {
             available_until: Some(date!(2027 - 01 - 01)),
         },
         meta: meta(),
+        pathway: Pathway {
+            source: Some(EnquirySource::Other),
+            source_note: wide(MAX_NAME),
+            assessors: Assessors { social_worker: wide(MAX_NAME), psychologist: wide(MAX_NAME) },
+            availability_known: true,
+            steps: vec![
+                PathwayStep {
+                    kind: StepKind::Withdrawal,
+                    date: date!(2026 - 01 - 01),
+                    by: wide(MAX_NAME),
+                    note: wide(MAX_STEP_TEXT),
+                    reason: Some(StepReason::Other),
+                    event: Some(EventCode::new(2026, 1)),
+                    recorded_by: wide(MAX_USER),
+                };
+                MAX_PATHWAY_STEPS
+            ],
+        },
+        support: vec![
+            SupportEntry {
+                kind: SupportKind::Group,
+                date: date!(2026 - 01 - 01),
+                note: wide(MAX_STEP_TEXT),
+                event: Some(EventCode::new(2026, 1)),
+                recorded_by: wide(MAX_USER),
+            };
+            MAX_SUPPORT_ENTRIES
+        ],
     }
 }
 
@@ -97,7 +125,12 @@ fn fullest_need() -> Need {
 }
 
 fn fullest_placement() -> Placement {
-    let review = Review { date: date!(2026 - 02 - 01), note: wide(MAX_PLAN_TEXT), by: wide(MAX_USER) };
+    let review = Review {
+        date: date!(2026 - 02 - 01),
+        note: wide(MAX_PLAN_TEXT),
+        by: wide(MAX_USER),
+        kind: ReviewKind::Contact,
+    };
     Placement {
         code: PlacementCode::new(2026, 1),
         proposal: ProposalCode::new(2026, 1),
@@ -114,6 +147,7 @@ fn fullest_placement() -> Placement {
             contact_notes: wide(MAX_PLAN_TEXT),
             review_dates: vec![date!(2030 - 01 - 01); MAX_REVIEW_DATES],
             commitments: wide(MAX_PLAN_TEXT),
+            relationship: Some(Relationship::NonKin),
         },
         reviews: vec![review; MAX_REVIEWS],
         closing: Some(Closing {
@@ -123,6 +157,25 @@ fn fullest_placement() -> Placement {
             by: wide(MAX_USER),
         }),
         meta: meta(),
+        extensions: vec![
+            Extension {
+                decided_on: date!(2026 - 01 - 01),
+                until: date!(2045 - 01 - 01),
+                decided_by: Decider::Court,
+                note: wide(MAX_FOLLOW_UP_NOTE),
+                by: wide(MAX_USER),
+            };
+            MAX_EXTENSIONS
+        ],
+        court_reports: vec![
+            CourtReport {
+                due_on: date!(2030 - 01 - 01),
+                sent_on: Some(date!(2026 - 01 - 01)),
+                note: wide(MAX_FOLLOW_UP_NOTE),
+                by: wide(MAX_USER),
+            };
+            MAX_COURT_REPORTS
+        ],
     }
 }
 

@@ -97,7 +97,8 @@ impl ScreenId {
             RecordKind::Need => ScreenId::Needs,
             RecordKind::Proposal => ScreenId::Proposals,
             RecordKind::Placement => ScreenId::Placements,
-            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit => ScreenId::Services,
+            // The network's events are a service's activity: shown with the directory.
+            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit | RecordKind::Event => ScreenId::Services,
         }
     }
 

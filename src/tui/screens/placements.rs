@@ -422,8 +422,8 @@ impl Placements {
         let form = &mut sheet.editor.form;
         Some(match change {
             Change::Review => {
-                let (date, note) = review_of(form, lang, today)?;
-                Request::PlacementReview { code, base_revision, date, note }
+                let (date, note, kind) = review_of(form, lang, today)?;
+                Request::PlacementReview { code, base_revision, date, note, kind }
             }
             Change::Close => {
                 let (date, outcome, note) = closing_of(form, lang, today)?;

@@ -412,6 +412,7 @@ impl Proposals {
             contact_notes: String::new(),
             review_dates: vec![],
             commitments: String::new(),
+            relationship: None,
         };
         let form = plan_form(title(Sx::Plan, &proposal.to_string(), lang), &plan, lang);
         self.sheet = Some(Sheet::new(form, proposal));

@@ -13,7 +13,7 @@ use time::Date;
 use crate::api::BankError;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
-use crate::model::{ContactFrequency, Field, FosterPlan, OriginContact, PlacementOutcome};
+use crate::model::{ContactFrequency, Field, FosterPlan, OriginContact, PlacementOutcome, Relationship, ReviewKind};
 use crate::tui::keys::Hint;
 use crate::tui::screens::{Ctx, View};
 use crate::tui::source::CallError;
@@ -30,6 +30,7 @@ texts!(Sx {
     Supervised => "incontri facilitati", "supervised contact";
     ReviewsLabel => "verifiche (date separate da ,)", "planned reviews (dates, comma)";
     Contact => "incontri famiglia d'origine", "contact with family of origin";
+    ToBeSaid => "— da indicare —", "— to be given —";
     NotADate => "non è una data valida (gg/mm/aaaa, oggi, ieri, domani)",
         "is not a valid date (dd/mm/yyyy, today, yesterday, tomorrow)";
 });
@@ -181,6 +182,7 @@ pub fn plan_form(title: String, plan: &FosterPlan, lang: Lang) -> Form {
         title,
         vec![
             Input::date(Field::PlanStart, lang, Some(plan.start)).required(),
+            Input::choice(Field::PlanRelationship, lang, relationships(lang), relationship_index(plan.relationship)),
             Input::date(Field::PlanExpectedEnd, lang, plan.expected_end),
             Input::number(Field::PlanDurationMonths, lang, plan.duration_months.map(u64::from)),
             Input::choice(Field::PlanContact, lang, freqs, freq).labelled(contact(lang)),
@@ -232,27 +234,45 @@ pub fn plan_of(form: &mut Form, lang: Lang, today: Date) -> Option<FosterPlan> {
         contact_notes: text(Field::PlanContactNotes),
         review_dates,
         commitments: text(Field::PlanCommitments),
+        // The first option is "to be given": the core refuses it by name.
+        relationship: form
+            .field(Field::PlanRelationship)
+            .and_then(|f| f.as_index().checked_sub(1))
+            .and_then(|i| Relationship::ALL.get(i).copied()),
     })
 }
 
 /// A review: its date (today, to change) and what it found.
+/// "— to be given —", then kinship and non-kin.
+fn relationships(lang: Lang) -> Vec<String> {
+    std::iter::once(Sx::ToBeSaid.get(lang).to_string()).chain(options!(Relationship, lang)).collect()
+}
+
+fn relationship_index(r: Option<Relationship>) -> usize {
+    r.and_then(|r| Relationship::ALL.iter().position(|x| *x == r)).map_or(0, |i| i + 1)
+}
+
+/// A formal review (it meets the next planned date) or a contact note.
 pub fn review_form(title: String, today: Date, lang: Lang) -> Form {
     Form::new(
         title,
         vec![
             Input::date(Field::ReviewDate, lang, Some(today)).required(),
             Input::text(Field::ReviewNote, lang, "").required(),
+            // A formal review unless told: only it meets the next planned date.
+            Input::choice(Field::ReviewKind, lang, options!(ReviewKind, lang), 0),
         ],
     )
 }
 
 /// The review's date and note, once they read; `None` with the errors on the fields.
-pub fn review_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, String)> {
+pub fn review_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, String, ReviewKind)> {
     if !checked(form, lang, today) {
         return None;
     }
     let date = form.field(Field::ReviewDate).and_then(Input::as_date)?;
-    Some((date, form.field(Field::ReviewNote).map(|f| f.as_text().to_string()).unwrap_or_default()))
+    let kind = ReviewKind::ALL[form.field(Field::ReviewKind).map_or(0, Input::as_index)];
+    Some((date, form.field(Field::ReviewNote).map(|f| f.as_text().to_string()).unwrap_or_default(), kind))
 }
 
 /// A closing: its date (today, to change), the outcome, a note.
@@ -335,6 +355,7 @@ mod tests {
             contact_notes: String::new(),
             review_dates: Vec::new(),
             commitments: String::new(),
+            relationship: Some(crate::model::Relationship::NonKin),
         }
     }
 
@@ -343,7 +364,7 @@ mod tests {
         let mut form = plan_form("Piano".into(), &draft(), Lang::It);
         // The start offered is replaced by what is typed.
         typed(&mut form, "domani");
-        tab(&mut form, 2);
+        tab(&mut form, 3);
         typed(&mut form, "24");
         tab(&mut form, 4);
         typed(&mut form, "30/12/2026, oggi");
@@ -359,7 +380,7 @@ mod tests {
     #[test]
     fn a_review_date_that_is_not_one_is_named_and_nothing_comes_back() {
         let mut form = plan_form("Piano".into(), &draft(), Lang::It);
-        tab(&mut form, 6);
+        tab(&mut form, 7);
         typed(&mut form, "30/12/2026, poi");
         assert_eq!(plan_of(&mut form, Lang::It, TODAY), None);
         let field = &form.fields[form.focus];
@@ -373,7 +394,10 @@ mod tests {
         assert_eq!(review_of(&mut form, Lang::It, TODAY), None, "the note is required");
         assert_eq!(form.focus, 1);
         typed(&mut form, "Inserimento sereno.");
-        assert_eq!(review_of(&mut form, Lang::It, TODAY), Some((TODAY, "Inserimento sereno.".into())));
+        assert_eq!(
+            review_of(&mut form, Lang::It, TODAY),
+            Some((TODAY, "Inserimento sereno.".into(), ReviewKind::Formal))
+        );
 
         let mut form = closing_form("Chiusura".into(), TODAY, Lang::It);
         typed(&mut form, "ieri");
