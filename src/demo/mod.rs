@@ -13,6 +13,7 @@ mod families;
 mod links;
 mod names;
 mod needs;
+mod pathways;
 mod places;
 mod practice;
 #[cfg(test)]
@@ -25,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use time::{Date, OffsetDateTime};
 
 use crate::bank::{ExportLine, Seal};
-use crate::model::{Family, Need};
+use crate::model::{Family, Need, NetworkEvent};
 use crate::store::audit::AuditEntry;
 
 use calendar::Calendar;
@@ -94,6 +95,7 @@ struct DemoBank {
     families: Vec<Made<Family>>,
     needs: Vec<Made<Need>>,
     links: links::Links,
+    events: Vec<NetworkEvent>,
     audit: Vec<AuditEntry>,
 }
 
@@ -111,8 +113,14 @@ impl DemoBank {
         practice::on_call(facts, &mut dir);
         practice::periods(facts, &cal, &mut families);
         practice::needs(facts, &mut needs);
+        let care = &mut stream(opts.seed, 5);
+        let (events, created) = pathways::events(care, &cal, &dir);
+        pathways::pathways(care, &cal, &mut families, &events);
+        let mut links = links;
+        pathways::court_reports(care, &cal, &mut links.placements);
+        links.writes.extend(created);
         let audit = audit::chain(&dir, &families, &needs, &links.writes);
-        DemoBank { dir, families, needs, links, audit }
+        DemoBank { dir, families, needs, links, events, audit }
     }
 
     /// Codes go on from the highest number of each series.
@@ -135,6 +143,9 @@ impl DemoBank {
         for p in &self.links.placements {
             raise(format!("A/{}", p.code.year), p.code.number);
         }
+        for e in &self.events {
+            raise(format!("E/{}", e.code.year), e.code.number);
+        }
         counters
     }
 
@@ -149,6 +160,7 @@ impl DemoBank {
             + self.needs.len()
             + self.links.proposals.len()
             + self.links.placements.len()
+            + self.events.len()
             + self.audit.len()
     }
 
@@ -168,6 +180,9 @@ impl DemoBank {
         }
         for record in self.dir.operators {
             sink(ExportLine::Operator { revision: 1, record });
+        }
+        for record in self.events {
+            sink(ExportLine::Event { revision: 1, record });
         }
         for f in self.families {
             sink(ExportLine::Family { revision: f.revision(), record: f.record });

@@ -296,7 +296,8 @@ fn lines_come_in_export_order_with_counters_and_a_time_ordered_audit() {
         + s.families.len()
         + s.needs.len()
         + s.proposals.len()
-        + s.placements.len();
+        + s.placements.len()
+        + s.events.len();
     assert_eq!(creates, records);
     let changed = s.families.iter().filter(|(r, _)| *r > 1).count() + s.needs.iter().filter(|(r, _)| *r > 1).count();
     let steps: usize = s.proposals.iter().map(|p| p.steps.len() - 1).sum::<usize>()

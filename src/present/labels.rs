@@ -5,6 +5,18 @@ use crate::i18n::catalogue;
 
 // A label or a fixed phrase of a document.
 catalogue!(L {
+    NextStep => "Prossimo passo", "Next step";
+    // A placement's follow-up.
+    Relationship => "Affido", "Placement with";
+    NotRecorded => "non indicato", "not recorded";
+    RunsTo => "Fino al", "Runs to";
+    ByLaw => "24 mesi dall'avvio: nessuna fine prevista", "24 months from the start: no expected end";
+    Extensions => "Proroghe", "Extensions";
+    DecidedOn => "decisa il", "decided on";
+    CourtReports => "Relazioni al Tribunale per i minorenni", "Reports to the juvenile court";
+    SentOn => "inviata il", "sent on";
+    ToSend => "da inviare", "to send";
+    DueOn => "entro il", "due by";
     // Records.
     RevisionWord => "revisione", "revision";
     Service => "Servizio", "Service";

@@ -30,6 +30,10 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
         // Whom another service calls after hours about this record.
         head.add(t(L::OnCall), super::directory::on_call_text(on_call));
     }
+    // Where the pathway goes next, in sight without scrolling to it.
+    if let Some(next) = v.pathway.as_ref().and_then(|p| p.next_steps.first()) {
+        head.add_spans(t(L::NextStep), vec![Span::new(super::care::step_choices(&[*next], lang), Tone::Strong)]);
+    }
     doc.fields(head);
     doc.blank();
     match &v.private {
@@ -412,7 +416,14 @@ pub fn placement(v: &Revised<Placement>, names: &BTreeMap<ServiceCode, String>, 
     let plan = &p.plan;
     let mut b = Fields::wrapped(2);
     b.add(t(L::Start), format_date(plan.start));
+    let relationship = plan.relationship.map_or_else(|| t(L::NotRecorded).to_string(), |r| r.label(lang).to_string());
+    b.add(t(L::Relationship), relationship);
     b.add(t(L::ExpectedEnd), plan.expected_end.map(format_date).unwrap_or_default());
+    let (end, by_law) = p.horizon();
+    let horizon = if by_law { format!("{} ({})", format_date(end), t(L::ByLaw)) } else { format_date(end) };
+    if p.is_active() && (by_law || !p.extensions.is_empty()) {
+        b.add_spans(t(L::RunsTo), vec![Span::new(horizon, if end < today { Tone::Danger } else { Tone::Plain })]);
+    }
     b.add(t(L::Duration), plan.duration_months.map(|m| format!("{m} {}", t(L::Months))).unwrap_or_default());
     b.add(t(L::Contact), contact_text(&plan.contact, lang));
     let next = p.next_review().filter(|_| p.is_active());
@@ -445,9 +456,48 @@ pub fn placement(v: &Revised<Placement>, names: &BTreeMap<ServiceCode, String>, 
         doc.push(Block::Line {
             indent: 2,
             hang: None,
-            spans: vec![Span::new(format_date(r.date), Tone::Strong), Span::plain(format!("  {}", r.by))],
+            spans: vec![
+                Span::new(format_date(r.date), Tone::Strong),
+                Span::plain(format!("  {}  {}", r.kind.label(lang), r.by)),
+            ],
         });
         doc.text(4, r.note.clone());
+    }
+    if !p.extensions.is_empty() {
+        doc.blank();
+        doc.heading(t(L::Extensions));
+        for e in &p.extensions {
+            let text = format!(
+                "{} {}  ·  {} {} ({})  ·  {}",
+                t(L::UntilDayAlone),
+                format_date(e.until),
+                t(L::DecidedOn),
+                format_date(e.decided_on),
+                e.decided_by.label(lang),
+                e.by
+            );
+            doc.line(2, Span::plain(text));
+            if !e.note.is_empty() {
+                doc.text(4, e.note.clone());
+            }
+        }
+    }
+    if !p.court_reports.is_empty() {
+        doc.blank();
+        doc.heading(t(L::CourtReports));
+        for r in &p.court_reports {
+            let (state, tone) = match r.sent_on {
+                Some(sent) => (format!("{} {}", t(L::SentOn), format_date(sent)), Tone::Plain),
+                None if r.due_on < today => (t(L::Overdue).to_string(), Tone::Danger),
+                None => (t(L::ToSend).to_string(), Tone::Strong),
+            };
+            let spans =
+                vec![Span::plain(format!("{} {}  ·  ", t(L::DueOn), format_date(r.due_on))), Span::new(state, tone)];
+            doc.push(Block::Line { indent: 2, hang: None, spans });
+            if !r.note.is_empty() {
+                doc.text(4, r.note.clone());
+            }
+        }
     }
     if let Some(c) = &p.closing {
         doc.blank();

@@ -1,8 +1,10 @@
 //! Cruscotto: what needs the operator's attention today, in six panes: the
 //! service's open needs (emergencies first), families available now,
-//! proposals waiting for an answer and those sent, reviews due this month,
-//! profiles going stale. The coordination sees the whole province's.
-//! Enter opens the record on its screen.
+//! proposals waiting for an answer and those sent, what is due this month
+//! (revisions of idoneità, idle pathways, families waiting, reviews, court
+//! reports, expected ends: overdue first and marked), profiles going
+//! stale. The coordination sees the whole province's. Enter opens the
+//! record on its screen.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,8 +15,8 @@ use ratatui::Frame;
 use super::families::kind_short;
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::api::{
-    Counted, Direction, Event, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter, ProposalFilter, Reply,
-    Request,
+    Counted, Direction, DueItem, Event, FamilyFilter, FamilyView, NeedFilter, NeedView, PlacementFilter,
+    ProposalFilter, Reply, Request,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::dates::format_date;
@@ -31,7 +33,7 @@ texts!(Tx {
     Inbox => "Proposte da valutare", "Proposals to answer";
     Outbox => "Proposte inviate", "Proposals sent";
     Accepted => "Proposte accettate da avviare", "Accepted, to be started";
-    Reviews => "Verifiche del mese", "Reviews this month";
+    Reviews => "Scadenze del mese", "Due this month";
     Stale => "Profili da riconfermare", "Profiles to confirm";
     By => "entro", "by";
     Overdue => "scaduta", "overdue";
@@ -118,6 +120,7 @@ struct Gathered {
     families: Vec<FamilyView>,
     proposals: Vec<Proposal>,
     placements: Vec<Placement>,
+    due: Vec<DueItem>,
     /// How many there are, counted by the core (the sum of the pane's `Count`s).
     count: Option<u64>,
 }
@@ -194,11 +197,12 @@ impl Dashboard {
                     ctx.send(tag(kind), Request::ProposalList { filter }.page_after(Some(next)));
                 }
             }
+            Some(Reply::Due(list)) => pane.gathered.due.extend(list.items),
             Some(Reply::Placements(page)) => {
                 let today = ctx.view.today;
-                pane.gathered
-                    .placements
-                    .extend(page.items.into_iter().map(|r| r.record).filter(|p| p.review_due(today)));
+                pane.gathered.placements.extend(
+                    page.items.into_iter().map(|r| r.record).filter(|p| p.review_due(today) || p.review_overdue(today)),
+                );
                 if let Some(next) = next {
                     pane.waiting += 1;
                     let filter = pane_placements(ctx.view.who.service);
@@ -296,6 +300,8 @@ fn pane_requests(kind: Kind, view: &View) -> Vec<Request> {
             vec![Request::FamilyList { filter }, count]
         }
         Kind::Inbox | Kind::Outbox => vec![Request::ProposalList { filter: pane_proposals(kind, service) }],
+        // Who reads its families whole sees all that is due; a reader, the reviews.
+        Kind::Reviews if reads_due(view) => vec![Request::Due { service, days: days_to_month_end(view.today) }],
         Kind::Reviews => vec![Request::PlacementList { filter: pane_placements(service) }],
     }
 }
@@ -313,6 +319,19 @@ fn pane_proposals(kind: Kind, service: Option<crate::model::ServiceCode>) -> Pro
         }
         (_, None) => ProposalFilter { status: Some(ProposalStatus::Accepted), ..Default::default() },
     }
+}
+
+/// May the operator list what is due (it names families): its own
+/// service's operators and the coordination.
+fn reads_due(view: &View) -> bool {
+    use crate::access::{allowed, Operation, Subject};
+    allowed(&view.who, Operation::ReadIdentity, Subject::Family, view.who.service)
+}
+
+/// Days from `today` to the last of its month.
+fn days_to_month_end(today: time::Date) -> u16 {
+    let last = today.replace_day(today.month().length(today.year())).unwrap_or(today);
+    (last - today).whole_days().clamp(0, 31) as u16
 }
 
 /// The ongoing placements, for the reviews due.
@@ -351,17 +370,21 @@ fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
                 .collect(),
             None => gathered.proposals.iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect(),
         },
+        // The core's list, overdue first; a reader's reviews, overdue first too.
+        Kind::Reviews if !gathered.due.is_empty() || gathered.placements.is_empty() => {
+            gathered.due.iter().map(|d| due_item(d, lang)).collect()
+        }
         Kind::Reviews => {
-            let mut due: Vec<(time::Date, Item)> = gathered
+            let mut due: Vec<(bool, time::Date, Item)> = gathered
                 .placements
                 .iter()
                 .filter_map(|p| {
                     let date = p.next_review()?;
-                    p.review_due(today).then(|| (date, review_item(p, date, today, lang)))
+                    Some((date >= today, date, review_item(p, date, today, lang)))
                 })
                 .collect();
-            due.sort_by_key(|(d, _)| *d);
-            due.into_iter().map(|(_, item)| item).collect()
+            due.sort_by_key(|(later, d, _)| (*later, *d));
+            due.into_iter().map(|(_, _, item)| item).collect()
         }
     }
 }
@@ -415,11 +438,19 @@ fn proposal_item(p: &Proposal, other: &str, lang: Lang) -> Item {
 }
 
 fn review_item(p: &Placement, date: time::Date, today: time::Date, lang: Lang) -> Item {
+    let overdue = if date < today { format!(" ⚠ {}", Tx::Overdue.get(lang)) } else { String::new() };
     Item {
         code: p.code.to_string(),
-        text: format!("{} {} {}", p.code, Tx::Review.get(lang), format_date(date)),
+        text: format!("{} {} {}{overdue}", p.code, Tx::Review.get(lang), format_date(date)),
         warn: date < today,
     }
+}
+
+/// "F-2026-0004 ⚠ 12/11/2026 percorso fermo…": overdue marked, then the date and what.
+fn due_item(d: &DueItem, lang: Lang) -> Item {
+    let mark = if d.overdue { "⚠ " } else { "" };
+    let what = crate::present::care::due_what(&d.what, lang);
+    Item { code: d.record.clone(), text: format!("{} {mark}{} {what}", d.record, format_date(d.on)), warn: d.overdue }
 }
 
 /// "Dalmine" without the province: panes are narrow.
@@ -516,9 +547,9 @@ impl Screen for Dashboard {
         }
         // The lists are small: the panes the event touches are read again at once.
         let touched: &[Kind] = match ev.kind() {
-            Some(crate::model::RecordKind::Family) => &[Kind::Families, Kind::Stale],
+            Some(crate::model::RecordKind::Family) => &[Kind::Families, Kind::Stale, Kind::Reviews],
             Some(crate::model::RecordKind::Need) => &[Kind::Needs],
-            Some(crate::model::RecordKind::Proposal) => &[Kind::Inbox, Kind::Outbox],
+            Some(crate::model::RecordKind::Proposal) => &[Kind::Inbox, Kind::Outbox, Kind::Reviews],
             Some(crate::model::RecordKind::Placement) => &[Kind::Reviews],
             _ => &[],
         };

@@ -94,11 +94,15 @@ pub struct FamilyRecords {
     accepted: FamilyFilter,
 }
 
-/// A family's own keys: confirmed today, and the needs it could serve.
+/// A family's own keys: confirmed today, the needs it could serve, a first
+/// contact, a step of its pathway, an entry of its support log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
     ConfirmToday,
     Match,
+    Enquiry,
+    Step,
+    Support,
 }
 
 const CONFIRM_KEY: Binding<Act> = Binding {
@@ -108,11 +112,41 @@ const CONFIRM_KEY: Binding<Act> = Binding {
     action: Act::ConfirmToday,
     bar: true,
 };
-const CONFIRM: &[Binding<Act>] = &[CONFIRM_KEY];
+const ENQUIRY_KEY: Binding<Act> =
+    Binding { keys: &[plain('i')], shown: "i", label: |l| Ptx::Enquiry.get(l), action: Act::Enquiry, bar: true };
+const STEP_KEY: Binding<Act> =
+    Binding { keys: &[plain('p')], shown: "p", label: |l| Ptx::Step.get(l), action: Act::Step, bar: true };
+const SUPPORT_KEY: Binding<Act> =
+    Binding { keys: &[plain('d')], shown: "d", label: |l| Ptx::Support.get(l), action: Act::Support, bar: false };
+const CONFIRM_LIST: &[Binding<Act>] = &[ENQUIRY_KEY, CONFIRM_KEY];
+const CONFIRM_CARD: &[Binding<Act>] = &[STEP_KEY, CONFIRM_KEY];
 const MATCH_LIST: &[Binding<Act>] =
     &[Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: false }];
-const MATCH_CARD: &[Binding<Act>] =
-    &[Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: true }];
+const MATCH_CARD: &[Binding<Act>] = &[
+    Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: true },
+    SUPPORT_KEY,
+];
+
+/// The purposes of the family's own forms.
+const ENQUIRY: Tag = "enquiry";
+const STEP: Tag = "step";
+const SUPPORT: Tag = "support";
+
+texts!(Ptx {
+    Enquiry => "primo contatto", "first contact";
+    Step => "passo del percorso", "pathway step";
+    Support => "diario", "support log";
+    EnquiryTitle => "Primo contatto: solo ciò che si sa", "First contact: only what is known";
+    StepTitle => "Passo del percorso di", "Pathway step of";
+    SupportTitle => "Diario di sostegno di", "Support log of";
+    EnquiryDate => "data del primo contatto", "date of the first contact";
+    SourceUnknown => "— non indicata —", "— not given —";
+    NoReason => "— nessuno (solo per sospensione, ritiro, non idoneità) —", "— none (suspension, withdrawal, not approved only) —";
+    EventCode => "incontro della rete (es. E-2026-0001)", "network event (e.g. E-2026-0001)";
+    NotAnEvent => "non è il codice di un incontro (E-2026-0001)", "is not an event's code (E-2026-0001)";
+    NoStep => "il percorso è concluso: nessun passo possibile", "the pathway has ended: no step possible";
+    NotYoursStep => "solo il servizio della famiglia registra i passi e il diario", "only the family's service records its steps and support log";
+});
 
 /// Why the screen asked: the record before confirming it, and the confirmation.
 const CONFIRMING: Tag = "confirm";
@@ -318,18 +352,65 @@ impl RecordUi for FamilyRecords {
     }
 
     fn own_keys(detail: bool) -> OwnKeys<Act> {
-        OwnKeys { before_edit: CONFIRM, after_edit: if detail { MATCH_CARD } else { MATCH_LIST } }
+        if detail {
+            OwnKeys { before_edit: CONFIRM_CARD, after_edit: MATCH_CARD }
+        } else {
+            OwnKeys { before_edit: CONFIRM_LIST, after_edit: MATCH_LIST }
+        }
     }
 
     fn legal(act: Act, who: &Principal, on: Option<&FamilyView>) -> bool {
         match act {
             Act::ConfirmToday => on.is_some_and(|f| Self::may_edit(who, f)),
             Act::Match => on.is_some(),
+            Act::Enquiry => who.service.is_some() && allowed(who, Operation::Create, Subject::Family, who.service),
+            // The card's record carries the pathway where the operator may change it.
+            Act::Step => on.is_some_and(|f| {
+                Self::may_edit(who, f) && f.pathway.as_ref().is_some_and(|p| !p.next_steps.is_empty())
+            }),
+            Act::Support => on.is_some_and(|f| Self::may_edit(who, f) && f.support.is_some()),
         }
     }
 
+    fn save_own(
+        purpose: Tag,
+        form: &Form,
+        base: Option<&FamilyView>,
+        code: Option<FamilyCode>,
+        revision: u64,
+        today: time::Date,
+    ) -> Result<Request, Vec<Problem>> {
+        super::pathway_forms::request(purpose, form, base, code, revision, today)
+    }
+
     fn act(&mut self, act: Act, on: Option<&FamilyView>, ctx: &mut Ctx) -> Own {
+        let lang = ctx.view.lang;
+        if act == Act::Enquiry {
+            let form = super::pathway_forms::enquiry_form(ctx.view.today, lang);
+            return Own::Form { form: Box::new(form), code: None, revision: 0, purpose: ENQUIRY };
+        }
         let Some(family) = on else { return Own::Done };
+        match act {
+            Act::Step | Act::Support if !Self::may_edit(&ctx.view.who, family) => {
+                ctx.error(format!("{}: {}", family.code, Ptx::NotYoursStep.get(lang)));
+                return Own::Done;
+            }
+            Act::Step => {
+                let Some(pathway) = family.pathway.as_ref().filter(|p| !p.next_steps.is_empty()) else {
+                    ctx.error(format!("{}: {}", family.code, Ptx::NoStep.get(lang)));
+                    return Own::Done;
+                };
+                let form = super::pathway_forms::step_form(family.code, &pathway.next_steps, ctx.view.today, lang);
+                let code = Some(family.code.to_string());
+                return Own::Form { form: Box::new(form), code, revision: family.revision, purpose: STEP };
+            }
+            Act::Support => {
+                let form = super::pathway_forms::support_form(family.code, ctx.view.today, lang);
+                let code = Some(family.code.to_string());
+                return Own::Form { form: Box::new(form), code, revision: family.revision, purpose: SUPPORT };
+            }
+            _ => {}
+        }
         match act {
             Act::Match => Own::Outcome(Outcome::Match(family.code.to_string())),
             Act::ConfirmToday if !Self::may_edit(&ctx.view.who, family) => {
@@ -338,6 +419,7 @@ impl RecordUi for FamilyRecords {
             }
             // The whole record (identity included) is what an update sends back: asked for first.
             Act::ConfirmToday => Own::Ask(CONFIRMING, Request::FamilyGet { code: family.code }),
+            Act::Enquiry | Act::Step | Act::Support => Own::Done,
         }
     }
 
@@ -375,7 +457,13 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
     let position = |all: &[FamilyStatus], s| all.iter().position(|&x| x == s).unwrap_or(0);
     let fields = vec![
         Input::text(Field::AdultName.at(0), lang, adult(0).map_or("", |a| a.name.as_str())).required(),
-        Input::number(Field::AdultBirthYear.at(0), lang, adult(0).map(|a| u64::from(a.birth_year))).required(),
+        // Asked from the assessment on (the core says so, by this field): a
+        // first contact's year may be unknown.
+        Input::number(
+            Field::AdultBirthYear.at(0),
+            lang,
+            adult(0).filter(|a| a.birth_year != Adult::UNKNOWN_YEAR).map(|a| u64::from(a.birth_year)),
+        ),
         Input::text(Field::AdultName.at(1), lang, adult(1).map_or("", |a| a.name.as_str())),
         // An adult's year left empty is stored as `Adult::UNKNOWN_YEAR`, and shown empty again.
         Input::number(
@@ -387,7 +475,19 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         Input::text(Field::IdentityPhone, lang, &id.phone),
         Input::text(Field::IdentityEmail, lang, &id.email),
         Input::comune(Field::ProfileComune, lang, v.map(|v| v.profile.comune)).required(),
-        Input::choice(Field::FamilyStatus, lang, options!(FamilyStatus, lang), position(FamilyStatus::ALL, p.status)),
+    ];
+    let mut fields = fields;
+    // A new family may be entered as assessed before the bank; after that
+    // the status moves with a step of the pathway (`p` on the card).
+    if v.is_none() {
+        fields.push(Input::choice(
+            Field::FamilyStatus,
+            lang,
+            options!(FamilyStatus, lang),
+            position(FamilyStatus::ALL, p.status),
+        ));
+    }
+    fields.extend([
         Input::multi(
             Field::ProfileKinds,
             lang,
@@ -430,7 +530,7 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
         Input::text(Field::Pets, lang, &p.household.pets),
         Input::number(Field::SpareRooms, lang, Some(u64::from(p.household.spare_rooms))),
         Input::text(Field::ProfileNotes, lang, &p.notes),
-    ];
+    ]);
     let title = match v {
         Some(v) => format!("{} {}", Ftx::EditTitle.get(lang), v.code),
         None => Ftx::NewTitle.get(lang).to_string(),
@@ -495,7 +595,9 @@ pub fn family_input(form: &Form, base: Option<&FamilyView>) -> FamilyInput {
     if let Some(c) = form.field(Field::ProfileComune).and_then(Input::as_comune) {
         profile.comune = c;
     }
-    profile.status = FamilyStatus::ALL[form.field(Field::FamilyStatus).map_or(0, Input::as_index)];
+    if let Some(status) = form.field(Field::FamilyStatus) {
+        profile.status = FamilyStatus::ALL[status.as_index()];
+    }
     profile.kinds = set(Field::ProfileKinds).into_iter().map(|i| PlacementKind::ALL[i]).collect();
     let bound = |n: usize| form.nth(Field::Ages, n).map(|f| f.as_text().to_string()).unwrap_or_default();
     if let Some(ages) = AgeRange::parse(&format!("{}-{}", bound(0), bound(1))) {

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod families;
 pub mod matching;
 pub mod needs;
+pub mod pathway_forms;
 pub mod placements;
 pub mod profile;
 pub mod proposals;

@@ -160,7 +160,7 @@ impl NextPage {
 
 /// The next review of an ongoing placement falls in `today`'s month, or is overdue.
 fn due_this_month(p: &Placement, today: time::Date) -> bool {
-    p.review_due(today)
+    p.review_due(today) || p.review_overdue(today)
 }
 
 impl Placements {
@@ -705,6 +705,8 @@ impl Screen for Placements {
                 };
                 let next = p.next_review().filter(|_| p.is_active());
                 let next = match next {
+                    // Overdue apart from this month's: ⚠ against ◆.
+                    Some(d) if p.review_overdue(today) => Line::styled(format!("{} ⚠", format_date(d)), theme.error()),
                     Some(d) if due_this_month(p, today) => {
                         Line::styled(format!("{} ◆", format_date(d)), theme.warning())
                     }

@@ -41,6 +41,15 @@ pub enum Own {
     /// asks nothing more) and the record shown is asked again; the answer
     /// also goes to `RecordUi::answer`.
     Change(Tag, Request),
+    /// A form of the kind's own (a step, a first contact) on the record
+    /// shown (`code`, `revision`), or a new one: saved by
+    /// `RecordUi::save_own` with this purpose, answered like the record's form.
+    Form {
+        form: Box<Form>,
+        code: Option<String>,
+        revision: u64,
+        purpose: Tag,
+    },
 }
 
 /// One kind of record on the record screen. Its tags (`Own::Ask`) must not
@@ -172,6 +181,19 @@ pub trait RecordUi {
         revision: u64,
         today: time::Date,
     ) -> Request;
+
+    /// A kind's own form (`Own::Form`) as its request, or the problems to
+    /// show on its fields before anything is sent.
+    fn save_own(
+        _purpose: Tag,
+        _form: &Form,
+        _base: Option<&Self::Record>,
+        _code: Option<Self::Code>,
+        _revision: u64,
+        _today: time::Date,
+    ) -> Result<Request, Vec<Problem>> {
+        Err(Vec::new())
+    }
 
     /// The kind's keys in the list (`detail`: false) or on the card.
     fn own_keys(_detail: bool) -> OwnKeys<Self::Act> {

@@ -105,6 +105,9 @@ enum Mode<R> {
         editor: Box<Editor>,
         /// The record edited (what the form does not show is sent back as it was).
         base: Option<Box<R>>,
+        /// A kind's own form (`Own::Form`), saved by `RecordUi::save_own`;
+        /// `None`: the record's form.
+        purpose: Option<Tag>,
     },
 }
 
@@ -454,6 +457,12 @@ impl<K: RecordUi> RecordScreen<K> {
                 self.changing.push(tag);
                 ctx.send(tag, request);
             }
+            Own::Form { form, code, revision, purpose } => {
+                let base = self.current().cloned();
+                *ctx.notice = None;
+                let editor = Box::new(Editor::new(*form, code, revision));
+                self.mode = Mode::Form { editor, base: base.map(Box::new), purpose: Some(purpose) };
+            }
         }
         Outcome::Done
     }
@@ -491,7 +500,7 @@ impl<K: RecordUi> RecordScreen<K> {
     /// is about something else now.
     fn open_form(&mut self, editor: Editor, base: Option<K::Record>, ctx: &mut Ctx) {
         *ctx.notice = None;
-        self.mode = Mode::Form { editor: Box::new(editor), base: base.map(Box::new) };
+        self.mode = Mode::Form { editor: Box::new(editor), base: base.map(Box::new), purpose: None };
     }
 
     fn new_form(&mut self, ctx: &mut Ctx) {
@@ -537,7 +546,7 @@ impl<K: RecordUi> RecordScreen<K> {
             ctx.info(Rx::StillSaving.get(lang));
             return;
         }
-        let Mode::Form { editor, base } = &mut self.mode else { return };
+        let Mode::Form { editor, base, purpose } = &mut self.mode else { return };
         let mut bad = editor.form.check_all(lang, today);
         bad.extend(K::check(&mut editor.form, lang));
         if !bad.is_empty() {
@@ -548,7 +557,18 @@ impl<K: RecordUi> RecordScreen<K> {
             return;
         }
         let code = editor.code.as_deref().and_then(K::parse);
-        let request = K::save(&editor.form, base.as_deref(), code, editor.base_revision, today);
+        let request = match purpose {
+            Some(p) => match K::save_own(p, &editor.form, base.as_deref(), code, editor.base_revision, today) {
+                Ok(request) => request,
+                Err(problems) => {
+                    editor.form.set_problems(&problems, lang);
+                    let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
+                    ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
+                    return;
+                }
+            },
+            None => K::save(&editor.form, base.as_deref(), code, editor.base_revision, today),
+        };
         self.saving += 1;
         ctx.send(SAVE, request);
     }
@@ -557,7 +577,7 @@ impl<K: RecordUi> RecordScreen<K> {
     /// to their fields, or a conflict (the record as stored now is asked for).
     fn saved(&mut self, result: Result<Reply, CallError>, ctx: &mut Ctx) {
         let lang = ctx.view.lang;
-        let Mode::Form { editor, .. } = &mut self.mode else {
+        let Mode::Form { editor, purpose, .. } = &mut self.mode else {
             // The form was left while its save was on the way: what was saved is still said.
             if let Ok(Reply::Saved(saved)) = result {
                 ctx.info(format!("{} {}", ctx.view.t(T::Saved), saved.code));
@@ -588,7 +608,7 @@ impl<K: RecordUi> RecordScreen<K> {
                 let labels: Vec<String> = problems.iter().map(|p| p.field.label(lang)).collect();
                 ctx.error(format!("{} {}", Fx::ToFix.get(lang), labels.join(", ")));
             }
-            Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) => {
+            Err(CallError::Bank(BankError::Conflict { code, changed_by, changed_at, .. })) if purpose.is_none() => {
                 let Some(code) = K::parse(&code) else { return };
                 self.conflict = Some((changed_by, format_timestamp(changed_at)));
                 ctx.send(CONFLICT, K::get(code));
@@ -604,7 +624,7 @@ impl<K: RecordUi> RecordScreen<K> {
     /// The record as stored now, next to what the operator typed.
     fn show_conflict(&mut self, now: K::Record, lang: crate::i18n::Lang) {
         let Some((changed_by, changed_at)) = self.conflict.take() else { return };
-        let Mode::Form { editor, base } = &mut self.mode else { return };
+        let Mode::Form { editor, base, purpose: None } = &mut self.mode else { return };
         let current = K::form(Some(&now), lang);
         editor.start_conflict(current, K::revision(&now), changed_by, changed_at, lang);
         *base = Some(Box::new(now));
