@@ -166,11 +166,11 @@ fn a_hidden_screen_turns_stale_and_reloads_only_when_shown() {
     let effects = ui.char('1');
     assert_eq!(requests(&effects), vec![], "the dashboard was loaded and nothing changed");
     // A family changed while the dashboard shows: its two family panes are read
-    // again (each a list and its count), the hidden list is not.
+    // again (each a list and its count) and what is due, the hidden list is not.
     let list = families(&fx.bank, ANNA);
     let effects = ui.app.update(family_changed(&list[0], list[0].revision + 1, BRUNO));
     let asked = requests(&effects);
-    assert_eq!(asked.len(), 4, "{asked:?}");
+    assert_eq!(asked.len(), 5, "{asked:?}");
     assert!(asked.iter().all(|(to, _)| *to == To::Screen(ScreenId::Dashboard)), "{asked:?}");
     ui.settle(effects);
     let frame = ui.frame();

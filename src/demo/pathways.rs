@@ -178,10 +178,8 @@ pub(super) fn pathways(rng: &mut impl Rng, cal: &Calendar, families: &mut [Made<
         let status = p.status;
         let until = |d: Date| d.min(last).max(created);
         let informed = add_days(created, rng.gen_range(7..=30));
-        if status != FamilyStatus::Enquiring || rng.gen_bool(0.6) {
-            if informed <= last {
-                steps.push(step(StepKind::Information, until(informed), evening(informed), None));
-            }
+        if (status != FamilyStatus::Enquiring || rng.gen_bool(0.6)) && informed <= last {
+            steps.push(step(StepKind::Information, until(informed), evening(informed), None));
         }
         let assessed = matches!(
             status,

@@ -49,10 +49,9 @@ pub struct MatchIndex {
     /// saved ambito is taken in without reading the others again.
     ambits: BTreeMap<String, Ambit>,
     languages: Languages,
-    /// The network's events each family attended (its pathway and support
-    /// log), and who attended each: an event shows its count from here.
-    events_of_family: HashMap<FamilyCode, Vec<EventCode>>,
-    attendees: HashMap<EventCode, BTreeSet<FamilyCode>>,
+    /// Who attended each of the network's events (a family's pathway and
+    /// support log name them), in code order: an event shows its count from here.
+    attendees: HashMap<EventCode, Vec<FamilyCode>>,
 }
 
 /// A family's place in `MatchIndex::families`.
@@ -259,6 +258,10 @@ impl MatchIndex {
         self.proposals_of_family.shrink_to_fit();
         self.placements_of_family.shrink_to_fit();
         self.proposals_of_need.shrink_to_fit();
+        for list in self.attendees.values_mut() {
+            list.shrink_to_fit();
+        }
+        self.attendees.shrink_to_fit();
     }
 
     /// The families that attended `event`, all services together.
@@ -288,16 +291,23 @@ impl MatchIndex {
             f.pathway.steps.iter().filter_map(|s| s.event).chain(f.support.iter().filter_map(|e| e.event)).collect();
         events.sort();
         events.dedup();
-        for old in self.events_of_family.remove(&f.code).unwrap_or_default() {
-            if let Some(set) = self.attendees.get_mut(&old) {
-                set.remove(&f.code);
+        // A family seen before may have left an event: looked for in every
+        // event's list (a few hundred), so no map of each family's events
+        // costs memory for every family.
+        if self.family_at.contains_key(&f.code) {
+            for (event, list) in self.attendees.iter_mut() {
+                if events.binary_search(event).is_err() {
+                    if let Ok(i) = list.binary_search(&f.code) {
+                        list.remove(i);
+                    }
+                }
             }
         }
-        for e in &events {
-            self.attendees.entry(*e).or_default().insert(f.code);
-        }
-        if !events.is_empty() {
-            self.events_of_family.insert(f.code, events);
+        for e in events {
+            let list = self.attendees.entry(e).or_default();
+            if let Err(i) = list.binary_search(&f.code) {
+                list.insert(i, f.code);
+            }
         }
     }
 

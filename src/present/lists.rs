@@ -90,12 +90,14 @@ pub fn family_row(f: &FamilyView, lang: Lang, near: bool) -> Vec<String> {
     if near {
         row.push(f.distance_m.map_or_else(|| "—".into(), |m| km(m, lang)));
     }
+    // A first contact that has not said what it offers: "?", never a default.
+    let known = |text: String| if p.availability_known { text } else { "?".to_string() };
     row.extend([
         if f.stale { format!("{status}⚠") } else { status.to_string() },
-        short_list(&kinds, 7),
-        p.ages.to_input(),
-        short_list(&slots, 8),
-        places(f),
+        known(short_list(&kinds, 7)),
+        known(p.ages.to_input()),
+        known(short_list(&slots, 8)),
+        known(places(f)),
         f.contact.service.to_string(),
     ]);
     row

@@ -76,6 +76,8 @@ pub const CATALOGUES: &[Catalogue] = &[
     T::CATALOGUE,
     super::screens::Titles::CATALOGUE,
     super::screens::families::Tx::CATALOGUE,
+    super::screens::families::Ptx::CATALOGUE,
+    super::screens::pathway_forms::Wx::CATALOGUE,
     super::screens::matching::Tx::CATALOGUE,
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,

@@ -118,11 +118,13 @@ const STEP_KEY: Binding<Act> =
     Binding { keys: &[plain('p')], shown: "p", label: |l| Ptx::Step.get(l), action: Act::Step, bar: true };
 const SUPPORT_KEY: Binding<Act> =
     Binding { keys: &[plain('d')], shown: "d", label: |l| Ptx::Support.get(l), action: Act::Support, bar: false };
-const CONFIRM_LIST: &[Binding<Act>] = &[ENQUIRY_KEY, CONFIRM_KEY];
-const CONFIRM_CARD: &[Binding<Act>] = &[STEP_KEY, CONFIRM_KEY];
-const MATCH_LIST: &[Binding<Act>] =
-    &[Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: false }];
+const CONFIRM: &[Binding<Act>] = &[CONFIRM_KEY];
+const MATCH_LIST: &[Binding<Act>] = &[
+    ENQUIRY_KEY,
+    Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: false },
+];
 const MATCH_CARD: &[Binding<Act>] = &[
+    STEP_KEY,
     Binding { keys: &[plain('m')], shown: "m", label: |l| Tx::NeedsFor.get(l), action: Act::Match, bar: true },
     SUPPORT_KEY,
 ];
@@ -352,11 +354,7 @@ impl RecordUi for FamilyRecords {
     }
 
     fn own_keys(detail: bool) -> OwnKeys<Act> {
-        if detail {
-            OwnKeys { before_edit: CONFIRM_CARD, after_edit: MATCH_CARD }
-        } else {
-            OwnKeys { before_edit: CONFIRM_LIST, after_edit: MATCH_LIST }
-        }
+        OwnKeys { before_edit: CONFIRM, after_edit: if detail { MATCH_CARD } else { MATCH_LIST } }
     }
 
     fn legal(act: Act, who: &Principal, on: Option<&FamilyView>) -> bool {
@@ -680,12 +678,14 @@ fn cells(f: &FamilyView, lang: Lang, width: u16, theme: Theme, near: bool) -> Ve
         (false, true) => Line::styled(format!("{}⚠", status_short(p.status, lang)), theme.warning()),
         (false, false) => Line::raw(status_short(p.status, lang)),
     };
+    // A first contact that has not said what it offers: "?", never a default.
+    let known = |text: String| if p.availability_known { text } else { "?".to_string() };
     row.extend([
         Cell::from(status),
-        Cell::from(kinds.join(",")),
-        Cell::from(if wide { p.ages.describe(lang) } else { p.ages.to_input() }),
-        Cell::from(short_list(&slots, 8)),
-        Cell::from(places(f)),
+        Cell::from(known(kinds.join(","))),
+        Cell::from(known(if wide { p.ages.describe(lang) } else { p.ages.to_input() })),
+        Cell::from(known(short_list(&slots, 8))),
+        Cell::from(known(places(f))),
     ]);
     if wide {
         row.push(Cell::from(if f.stale { Line::styled(confirmed, theme.warning()) } else { Line::raw(confirmed) }));
