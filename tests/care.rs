@@ -151,10 +151,11 @@ fn what_is_due_for_my_service_comes_overdue_first_and_marked() {
     let (code, _, _) = placed(&fx);
     let a = code.to_string();
     // An approved family of Anna's whose idoneità is revised on 27/11, and
-    // which was never proposed since its approval (28/02/2026: due 29/05).
+    // which was never proposed nor heard since its approval (28/02/2026: due 29/05).
     let mut approved = family_input();
     approved.profile.status = FamilyStatus::Approved;
     approved.profile.approved_on = Some(date!(2026 - 02 - 28));
+    approved.profile.confirmed_on = Some(date!(2026 - 02 - 28));
     approved.profile.review_on = Some(date!(2026 - 11 - 27));
     let revised = fx.create_family(ANNA, approved).to_string();
     // An enquiry met on 01/10 with no step since (due after six weeks: 12/11),

@@ -171,3 +171,60 @@ fn a_contact_note_from_the_review_form_leaves_the_planned_review_due() {
     assert!(line_with(&frame, "nota di contatto").contains("anna"), "{frame}");
     assert!(line_with(&frame, "Verifiche previste").contains("30/11/2026 (prossima)"), "{frame}");
 }
+
+#[test]
+fn an_extension_and_a_court_report_are_forms_on_the_placement_card() {
+    let fx = tui_fixture();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "6");
+    key(&mut anna, KeyCode::Enter);
+    press(&mut anna, "p");
+    let frame = draw_to_string(&mut anna, 80, 24);
+    assert!(frame.contains("Proroga di A-2026-0001"), "{frame}");
+    // The new end, the court (the first choice), decided today.
+    press(&mut anna, "31/10/2029");
+    save(&mut anna);
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(frame.contains("Proroga registrata: A-2026-0001"), "{frame}");
+    press(&mut anna, "t");
+    press(&mut anna, "15/12/2026");
+    save(&mut anna);
+    let frame = draw_to_string(&mut anna, 120, 60);
+    assert!(frame.contains("Relazione al Tribunale registrata: A-2026-0001"), "{frame}");
+    assert!(line_with(&frame, "Proroghe").contains("Proroghe"), "{frame}");
+    assert!(line_with(&frame, "fino al 31/10/2029").contains("Tribunale per i minorenni"), "{frame}");
+    assert!(line_with(&frame, "entro il 15/12/2026").contains("da inviare"), "{frame}");
+    // The family's service (Bruno's) reviews, but neither extends nor reports to the court.
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut bruno, "6");
+    key(&mut bruno, KeyCode::Enter);
+    press(&mut bruno, "p");
+    let frame = draw_to_string(&mut bruno, 120, 40);
+    assert!(frame.contains("p: A-2026-0001"), "refused at once:\n{frame}");
+}
+
+#[test]
+fn the_events_screen_lists_the_network_s_events_with_their_count() {
+    let fx = fixture();
+    let input = banca::model::EventInput {
+        kind: banca::model::EventKind::InformationEvening,
+        title: "Serata affido".into(),
+        association: String::new(),
+        date: time::macros::date!(2026 - 11 - 12),
+        until: None,
+        comune: dalmine(),
+        place: "Sala civica".into(),
+        notes: String::new(),
+    };
+    fx.saved(ANNA, banca::api::Request::EventCreate { input });
+    let mut bruno = app(&fx.bank, BRUNO, Lang::It);
+    press(&mut bruno, "8");
+    let frame = draw_to_string(&mut bruno, 80, 24);
+    assert!(line_with(&frame, "E-2026-0001").contains("Serata affido"), "{frame}");
+    key(&mut bruno, KeyCode::Enter);
+    let frame = draw_to_string(&mut bruno, 80, 24);
+    assert!(line_with(&frame, "Organizzato da").contains("S-001"), "{frame}");
+    assert!(line_with(&frame, "Famiglie presenti").contains('0'), "{frame}");
+    // Another service's event is not Bruno's to change.
+    assert!(!frame.contains("e modifica"), "{frame}");
+}

@@ -39,7 +39,8 @@ pub enum Due {
     ApprovalRevision,
     /// An enquiry or assessment with no step since `last_step` (weeks).
     IdlePathway { last_step: Date },
-    /// Approved since `approved_on` and never proposed for a child since.
+    /// Approved since `approved_on`, never proposed for a child since, and
+    /// not heard for three months (its availability not confirmed).
     WaitingSinceApproval { approved_on: Date },
     /// A placement's planned formal review.
     Review,

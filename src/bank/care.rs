@@ -13,7 +13,7 @@ use super::*;
 
 /// An enquiry or an assessment with no step for this long is due a call.
 pub const IDLE_WEEKS: i64 = 6;
-/// An approved family never proposed for this long is due a word.
+/// An approved family never proposed, not heard for this long, is due a call.
 pub const WAITING_DAYS: i64 = 90;
 /// How long before a placement's expected end it shows as due.
 pub const END_NOTICE_DAYS: i64 = 60;
@@ -83,7 +83,10 @@ impl Bank {
         }
         if p.status == FamilyStatus::Approved {
             if let Some(approved_on) = p.approved_on {
-                let on = approved_on + Duration::days(WAITING_DAYS);
+                // Due three months after the approval, or after the family
+                // was last heard (its availability confirmed): a call moves it on.
+                let heard = p.confirmed_on.map_or(approved_on, |c| c.max(approved_on));
+                let on = heard + Duration::days(WAITING_DAYS);
                 if on <= until && !self.index().proposed_since(f.code, approved_on) {
                     out.push(item(Due::WaitingSinceApproval { approved_on }, on));
                 }

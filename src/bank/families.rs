@@ -284,7 +284,7 @@ impl Bank {
             revision,
             contact,
             private: None,
-            stale: family.profile.is_stale(self.today(), self.config.stale_after_months),
+            stale: family.is_stale(self.today(), self.config.stale_after_months),
             free_places: None,
             distance_m: None,
             profile: SharedProfile {

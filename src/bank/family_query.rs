@@ -81,7 +81,9 @@ impl<'f> FamilyQuery<'f> {
         let f = self.filter;
         let kind = f.kind.map(|k| crate::matching::mask_of([k]));
         f.status.is_none_or(|s| x.status == s)
-            && f.stale.is_none_or(|s| crate::model::family::stale_since(x.confirmed_on, today, stale_after) == s)
+            && f.stale.is_none_or(|s| {
+                (x.availability_known && crate::model::family::stale_since(x.confirmed_on, today, stale_after)) == s
+            })
             && kind.is_none_or(|m| x.kinds & m != 0)
             && f.service.is_none_or(|s| x.service == s)
             && f.comune.is_none_or(|c| x.comune == c)
@@ -98,7 +100,7 @@ impl<'f> FamilyQuery<'f> {
             && f.service.is_none_or(|s| x.service == s)
             && f.comune.is_none_or(|c| p.comune == c)
             && f.referent.as_ref().is_none_or(|r| &x.referent == r)
-            && f.stale.is_none_or(|s| p.is_stale(today, stale_after) == s)
+            && f.stale.is_none_or(|s| x.is_stale(today, stale_after) == s)
             && self.offers(mask_of(p.time_slots.iter().copied()))
             && self.keeps_profile(p.comune, p.ages, p.sex_preference, free)
     }

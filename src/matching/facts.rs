@@ -81,6 +81,8 @@ pub struct FamilyFacts {
     pub languages: Box<[Arc<str>]>,
     pub max_distance_km: Option<u16>,
     pub trained: bool,
+    /// Whether the family has said what it offers (a first contact may not have).
+    pub availability_known: bool,
     /// Support group meetings attended in the twelve months before the
     /// family was last saved (its support log).
     pub groups: u16,
@@ -128,6 +130,7 @@ impl FamilyFacts {
             trained: p.training_completed_on.is_some()
                 || f.pathway.steps.iter().any(|s| s.kind == crate::model::StepKind::Training),
             groups: groups_in_last_year(f),
+            availability_known: f.pathway.availability_known,
             approved_on: p.approved_on,
             confirmed_on: p.confirmed_on,
             load,

@@ -639,6 +639,7 @@ mod tests {
             max_distance_km: rng.gen_bool(0.7).then(|| rng.gen_range(3..60)),
             trained: rng.gen_bool(0.5),
             groups: 0,
+            availability_known: true,
             approved_on: some_date(rng),
             confirmed_on: some_date(rng),
             load,

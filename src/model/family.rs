@@ -102,6 +102,14 @@ pub struct Household {
     pub spare_rooms: u8,
 }
 
+impl Family {
+    /// Its availability is to be confirmed again: only once it has said what
+    /// it offers (a first contact has nothing to confirm yet).
+    pub fn is_stale(&self, today: Date, stale_after_months: u32) -> bool {
+        self.pathway.availability_known && self.profile.is_stale(today, stale_after_months)
+    }
+}
+
 impl AvailabilityProfile {
     /// A profile unconfirmed for longer than the configured period is stale:
     /// shown and flagged, never hidden.

@@ -309,7 +309,8 @@ impl RecordUi for FamilyRecords {
     /// The family's card, with its free places under the title.
     fn document(&self, family: &FamilyView, lang: Lang) -> Doc {
         let mut card = present::family(family, lang);
-        if let Some(free) = family.free_places {
+        // Places of a family that has not said what it offers are not known either.
+        if let Some(free) = family.free_places.filter(|_| family.profile.availability_known) {
             card.blocks.insert(
                 1,
                 present::Block::Line {

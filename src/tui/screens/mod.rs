@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod events;
 pub mod families;
 pub mod matching;
 pub mod needs;
@@ -35,6 +36,7 @@ texts!(Titles {
     Proposals => "Proposte", "Proposals";
     Placements => "Affidi", "Placements";
     Services => "Servizi", "Services";
+    Events => "Incontri", "Events";
     Audit => "Registro", "Audit log";
 });
 
@@ -48,11 +50,12 @@ pub enum ScreenId {
     Proposals,
     Placements,
     Services,
+    Events,
     Audit,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 8] = [
+    pub const ALL: [ScreenId; 9] = [
         ScreenId::Dashboard,
         ScreenId::Families,
         ScreenId::Needs,
@@ -60,6 +63,7 @@ impl ScreenId {
         ScreenId::Proposals,
         ScreenId::Placements,
         ScreenId::Services,
+        ScreenId::Events,
         ScreenId::Audit,
     ];
 
@@ -85,6 +89,7 @@ impl ScreenId {
             ScreenId::Proposals => Titles::Proposals,
             ScreenId::Placements => Titles::Placements,
             ScreenId::Services => Titles::Services,
+            ScreenId::Events => Titles::Events,
             ScreenId::Audit => Titles::Audit,
         };
         title.get(lang)
@@ -98,8 +103,8 @@ impl ScreenId {
             RecordKind::Need => ScreenId::Needs,
             RecordKind::Proposal => ScreenId::Proposals,
             RecordKind::Placement => ScreenId::Placements,
-            // The network's events are a service's activity: shown with the directory.
-            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit | RecordKind::Event => ScreenId::Services,
+            RecordKind::Service | RecordKind::Operator | RecordKind::Ambit => ScreenId::Services,
+            RecordKind::Event => ScreenId::Events,
         }
     }
 
@@ -287,6 +292,8 @@ pub fn cares(ev: &Event, screen: ScreenId) -> bool {
         S::Proposals => kind == K::Proposal,
         S::Placements => kind == K::Placement,
         S::Services => matches!(kind, K::Service | K::Operator | K::Ambit),
+        // A family's step or support entry may name an event: its count moves.
+        S::Events => matches!(kind, K::Event | K::Family),
         // Every committed change writes an entry.
         S::Audit => true,
     }
@@ -342,6 +349,7 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
                 ScreenId::Placements => Box::new(placements::Placements::new()),
                 ScreenId::Needs => Box::new(needs::Needs::new()),
                 ScreenId::Services => Box::new(services::Services::new()),
+                ScreenId::Events => Box::new(events::Events::new()),
                 ScreenId::Audit => Box::new(audit::Audit::new()),
             }
         })

@@ -23,7 +23,8 @@ use crate::tui::text::{texts, T};
 use crate::tui::widgets::doc;
 use crate::tui::widgets::list::{loading_more, near_end, scrolled, Pointer, Selection, TableView};
 use crate::tui::widgets::placement_forms::{
-    closing_form, closing_of, closing_question, review_form, review_of, title, Sheet, SheetStep, Sx,
+    closing_form, closing_of, closing_question, court_form, court_of, extension_form, extension_of, review_form,
+    review_of, title, Sheet, SheetStep, Sx,
 };
 
 texts!(Tx {
@@ -54,6 +55,10 @@ texts!(Tx {
     CloseNotYourRole => "il tuo ruolo non consente di chiudere un affido", "your role does not allow closing a placement";
     Reviewed => "Verifica registrata:", "Review recorded:";
     ClosedOk => "Affido chiuso:", "Placement closed:";
+    Extend => "proroga", "extension";
+    Court => "relazione al Tribunale", "court report";
+    Extended => "Proroga registrata:", "Extension recorded:";
+    CourtOk => "Relazione al Tribunale registrata:", "Court report recorded:";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +69,8 @@ enum Act {
     Due,
     Review,
     Close,
+    Extend,
+    Court,
     Reload,
 }
 
@@ -79,6 +86,8 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: true },
     Binding { keys: &[plain('v')], shown: "v", label: |l| Tx::Review.get(l), action: Act::Review, bar: true },
     Binding { keys: &[plain('x')], shown: "x", label: |l| Tx::Close.get(l), action: Act::Close, bar: true },
+    Binding { keys: &[plain('p')], shown: "p", label: |l| Tx::Extend.get(l), action: Act::Extend, bar: true },
+    Binding { keys: &[plain('t')], shown: "t", label: |l| Tx::Court.get(l), action: Act::Court, bar: true },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
@@ -87,6 +96,8 @@ const DETAIL_KEYS: &[Binding<Act>] = &[
 enum Change {
     Review,
     Close,
+    Extend,
+    Court,
 }
 
 enum Mode {
@@ -316,12 +327,17 @@ impl Placements {
                 let keep = self.selected().map(|p| p.record.code);
                 self.arrange(keep);
             }
-            Act::Review | Act::Close => {
+            Act::Review | Act::Close | Act::Extend | Act::Court => {
                 let Some(code) = self.current() else { return Outcome::Done };
                 if !self.legal(act) {
                     // Said at once, before anything is typed in vain: who may, else when.
                     let review = act == Act::Review;
-                    let key = if review { "v" } else { "x" };
+                    let key = match act {
+                        Act::Review => "v",
+                        Act::Extend => "p",
+                        Act::Court => "t",
+                        _ => "x",
+                    };
                     let why = match (self.denial(act), review) {
                         (Some(Denial::Service), true) => Tx::ReviewNotYourService,
                         (Some(Denial::Service), false) => Tx::CloseNotYourService,
@@ -334,10 +350,22 @@ impl Placements {
                 }
                 let today = ctx.view.today;
                 let code_text = code.to_string();
-                let sheet = if act == Act::Review {
-                    Sheet::new(review_form(title(Sx::Review, &code_text, lang), today, lang), (code, Change::Review))
-                } else {
-                    Sheet::new(closing_form(title(Sx::Closing, &code_text, lang), today, lang), (code, Change::Close))
+                let sheet = match act {
+                    Act::Review => Sheet::new(
+                        review_form(title(Sx::Review, &code_text, lang), today, lang),
+                        (code, Change::Review),
+                    ),
+                    Act::Extend => Sheet::new(
+                        extension_form(title(Sx::Extension, &code_text, lang), today, lang),
+                        (code, Change::Extend),
+                    ),
+                    Act::Court => {
+                        Sheet::new(court_form(title(Sx::Court, &code_text, lang), lang), (code, Change::Court))
+                    }
+                    _ => Sheet::new(
+                        closing_form(title(Sx::Closing, &code_text, lang), today, lang),
+                        (code, Change::Close),
+                    ),
                 };
                 self.sheet = Some(sheet);
                 // What the status line said is about something else.
@@ -357,7 +385,7 @@ impl Placements {
     /// keys act on: only while it is ongoing (the help offers exactly these).
     fn legal(&self, act: Act) -> bool {
         match act {
-            Act::Review | Act::Close => {
+            Act::Review | Act::Close | Act::Extend | Act::Court => {
                 self.current_record().is_some_and(|p| p.record.is_active()) && self.denial(act).is_none()
             }
             _ => true,
@@ -367,7 +395,8 @@ impl Placements {
     /// Why the operator may not review or close the current placement (its
     /// services, as the core decides), if it may not.
     fn denial(&self, act: Act) -> Option<Denial> {
-        let side = if act == Act::Close { LinkSide::NeedService } else { LinkSide::Either };
+        // The child's service closes, extends and reports to the court; either reviews.
+        let side = if act == Act::Review { LinkSide::Either } else { LinkSide::NeedService };
         let (who, p) = (self.who.as_ref()?, self.current_record()?);
         link_denial(who, side, p.record.need_service, p.record.family_service)
     }
@@ -393,6 +422,14 @@ impl Placements {
                 let (code, change) = sheet.what;
                 match change {
                     Change::Review => match review_of(&mut sheet.editor.form, lang, today) {
+                        Some(_) => self.send(ctx),
+                        None => sheet.to_fix(ctx),
+                    },
+                    Change::Extend => match extension_of(&mut sheet.editor.form, lang, today) {
+                        Some(_) => self.send(ctx),
+                        None => sheet.to_fix(ctx),
+                    },
+                    Change::Court => match court_of(&mut sheet.editor.form, lang, today) {
                         Some(_) => self.send(ctx),
                         None => sheet.to_fix(ctx),
                     },
@@ -428,6 +465,14 @@ impl Placements {
             Change::Close => {
                 let (date, outcome, note) = closing_of(form, lang, today)?;
                 Request::PlacementClose { code, base_revision, date, outcome, note }
+            }
+            Change::Extend => {
+                let (until, decided_by, decided_on, note) = extension_of(form, lang, today)?;
+                Request::PlacementExtend { code, base_revision, decided_on, until, decided_by, note }
+            }
+            Change::Court => {
+                let (due_on, sent_on, note) = court_of(form, lang, today)?;
+                Request::PlacementCourtReport { code, base_revision, due_on, sent_on, note }
             }
         })
     }
@@ -510,7 +555,12 @@ impl Screen for Placements {
             (WRITE, _) => {
                 if let Some(sheet) = self.sheet.take() {
                     let (code, change) = sheet.what;
-                    let done = if change == Change::Review { Tx::Reviewed } else { Tx::ClosedOk };
+                    let done = match change {
+                        Change::Review => Tx::Reviewed,
+                        Change::Close => Tx::ClosedOk,
+                        Change::Extend => Tx::Extended,
+                        Change::Court => Tx::CourtOk,
+                    };
                     ctx.info(format!("{} {code}", done.get(lang)));
                     self.refresh(code, ctx);
                 }

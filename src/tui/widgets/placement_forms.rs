@@ -13,7 +13,9 @@ use time::Date;
 use crate::api::BankError;
 use crate::i18n::Lang;
 use crate::model::dates::{format_date, parse_date_or_word};
-use crate::model::{ContactFrequency, Field, FosterPlan, OriginContact, PlacementOutcome, Relationship, ReviewKind};
+use crate::model::{
+    ContactFrequency, Decider, Field, FosterPlan, OriginContact, PlacementOutcome, Relationship, ReviewKind,
+};
 use crate::tui::keys::Hint;
 use crate::tui::screens::{Ctx, View};
 use crate::tui::source::CallError;
@@ -24,6 +26,8 @@ texts!(Sx {
     Plan => "Piano dell'affido da", "Placement plan from";
     Review => "Verifica di", "Review of";
     Closing => "Chiusura di", "Closing of";
+    Extension => "Proroga di", "Extension of";
+    Court => "Relazione al Tribunale per", "Court report for";
     AskClose => "Chiudere l'affido", "Close placement";
     YesNo => "(s/n)", "(y/n)";
     Sending => "invio…", "sending…";
@@ -273,6 +277,54 @@ pub fn review_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, Stri
     let date = form.field(Field::ReviewDate).and_then(Input::as_date)?;
     let kind = ReviewKind::ALL[form.field(Field::ReviewKind).map_or(0, Input::as_index)];
     Some((date, form.field(Field::ReviewNote).map(|f| f.as_text().to_string()).unwrap_or_default(), kind))
+}
+
+/// An extension: the new end, who decided it and when (today, to change), a note.
+pub fn extension_form(title: String, today: Date, lang: Lang) -> Form {
+    Form::new(
+        title,
+        vec![
+            Input::date(Field::ExtensionUntil, lang, None).required(),
+            Input::choice(Field::ExtensionDecidedBy, lang, options!(Decider, lang), 0),
+            Input::date(Field::ExtensionDecidedOn, lang, Some(today)).required(),
+            Input::text(Field::ExtensionNote, lang, ""),
+        ],
+    )
+}
+
+/// The extension's new end, decider, day of the decision and note, once they read.
+pub fn extension_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, Decider, Date, String)> {
+    if !checked(form, lang, today) {
+        return None;
+    }
+    let until = form.field(Field::ExtensionUntil).and_then(Input::as_date)?;
+    let decided_by = Decider::ALL[form.field(Field::ExtensionDecidedBy).map_or(0, Input::as_index)];
+    let decided_on = form.field(Field::ExtensionDecidedOn).and_then(Input::as_date)?;
+    let note = form.field(Field::ExtensionNote).map(|f| f.as_text().to_string()).unwrap_or_default();
+    Some((until, decided_by, decided_on, note))
+}
+
+/// A report due to the court: its due date; the day it was sent, when it was.
+pub fn court_form(title: String, lang: Lang) -> Form {
+    Form::new(
+        title,
+        vec![
+            Input::date(Field::CourtReportDue, lang, None).required(),
+            Input::date(Field::CourtReportSent, lang, None),
+            Input::text(Field::CourtReportNote, lang, ""),
+        ],
+    )
+}
+
+/// The report's due date, the day it was sent (if), the note, once they read.
+pub fn court_of(form: &mut Form, lang: Lang, today: Date) -> Option<(Date, Option<Date>, String)> {
+    if !checked(form, lang, today) {
+        return None;
+    }
+    let due = form.field(Field::CourtReportDue).and_then(Input::as_date)?;
+    let sent = form.field(Field::CourtReportSent).and_then(Input::as_date);
+    let note = form.field(Field::CourtReportNote).map(|f| f.as_text().to_string()).unwrap_or_default();
+    Some((due, sent, note))
 }
 
 /// A closing: its date (today, to change), the outcome, a note.
