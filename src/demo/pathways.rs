@@ -177,7 +177,10 @@ pub(super) fn pathways(rng: &mut impl Rng, cal: &Calendar, families: &mut [Made<
         let p = &f.profile;
         let status = p.status;
         let until = |d: Date| d.min(last).max(created);
-        let informed = add_days(created, rng.gen_range(7..=30));
+        // Informed before any course: a training already on record comes after.
+        let informed = add_days(created, rng.gen_range(7..=30))
+            .min(p.training_completed_on.map_or(today, |t| add_days(t, -1)))
+            .max(created);
         if (status != FamilyStatus::Enquiring || rng.gen_bool(0.6)) && informed <= last {
             steps.push(step(StepKind::Information, until(informed), evening(informed), None));
         }

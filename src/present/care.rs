@@ -109,7 +109,9 @@ pub fn pathway_section(doc: &mut Doc, view: &PathwayView, status: FamilyStatus, 
         if let Some(e) = s.event {
             text.push_str(&format!(" · {e}"));
         }
-        text.push_str(&format!(" — {}", s.by));
+        // Who did it, as recorded; the operator who recorded it when nobody was named.
+        let by = if s.by.is_empty() { &s.recorded_by } else { &s.by };
+        text.push_str(&format!(" — {by}"));
         doc.line(2, Span::plain(text));
         if !s.note.is_empty() {
             doc.text(14, s.note.clone());
