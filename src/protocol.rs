@@ -27,7 +27,12 @@ use crate::api::{BankError, Event, Request, Response};
 /// time slots and availability period, `LegalBasis::Art403`, the on-call
 /// contact, `NeedView.overdue`, `StepCause::NoPlaceLeft`, the new reasons
 /// (`Reason::TooManyWords` among them).
-pub const PROTOCOL: u32 = 7;
+/// 8: the family's pathway (`FamilyEnquiry`, `FamilyStep`, `FamilySupport`,
+/// `FamilyView.pathway` and `.support`, `SharedProfile.availability_known`),
+/// the network's events (`Event*`, `RecordKind::Event`), `Due`,
+/// `Recruitment`, placements' follow-up (review kinds, `PlacementExtend`,
+/// `PlacementCourtReport`), `Fact::Experience.groups`, the pathway's reasons.
+pub const PROTOCOL: u32 = 8;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -284,3 +284,61 @@ fn recruitment_figures_count_enquiries_by_source_conversion_and_time_to_approval
         Err(BankError::Forbidden { .. })
     ));
 }
+
+#[test]
+fn contact_notes_are_counted_apart_and_never_take_a_formal_review_s_place() {
+    let fx = fixture();
+    let (code, _, _) = placed(&fx);
+    for _ in 0..banca::model::limits::MAX_CONTACT_NOTES {
+        review(&fx, BRUNO, code, date!(2026 - 11 - 20), ReviewKind::Contact);
+    }
+    let base_revision = placement(&fx, code).revision;
+    let note = |kind| Request::PlacementReview {
+        code,
+        base_revision,
+        date: date!(2026 - 11 - 21),
+        note: "telefonata".into(),
+        kind,
+    };
+    assert_eq!(
+        fx.invalid(BRUNO, note(ReviewKind::Contact)),
+        [Problem::new(Field::ReviewKind, Reason::TooMany { max: 20 })]
+    );
+    fx.saved(ANNA, note(ReviewKind::Formal));
+    assert_eq!(placement(&fx, code).record.next_review(), Some(date!(2026 - 11 - 28)));
+}
+
+#[test]
+fn an_extension_and_a_court_report_are_dated_within_the_placement_and_a_report_due_is_not_doubled() {
+    let fx = fixture();
+    let (code, _, _) = placed(&fx);
+    let base_revision = placement(&fx, code).revision;
+    let extension = Request::PlacementExtend {
+        code,
+        base_revision,
+        decided_on: date!(2026 - 08 - 01),
+        until: date!(2029 - 08 - 31),
+        decided_by: Decider::Court,
+        note: String::new(),
+    };
+    assert_eq!(
+        fx.invalid(ANNA, extension),
+        [Problem::new(Field::ExtensionDecidedOn, Reason::NotAfter { other_field: Field::PlanStart })]
+    );
+    let report = |sent_on, base_revision| Request::PlacementCourtReport {
+        code,
+        base_revision,
+        due_on: date!(2027 - 03 - 01),
+        sent_on,
+        note: String::new(),
+    };
+    assert_eq!(
+        fx.invalid(ANNA, report(Some(date!(2026 - 08 - 01)), base_revision)),
+        [Problem::new(Field::CourtReportSent, Reason::NotAfter { other_field: Field::PlanStart })]
+    );
+    fx.saved(ANNA, report(None, base_revision));
+    assert_eq!(
+        fx.invalid(ANNA, report(None, base_revision + 1)),
+        [Problem::new(Field::CourtReportDue, Reason::Duplicate { value: "01/03/2027".into() })]
+    );
+}

@@ -492,3 +492,54 @@ fn support_group_meetings_feed_the_experience_criterion_and_it_says_so() {
     assert!(text.contains("3 incontri di gruppo di sostegno nell'ultimo anno"), "{text}");
     assert_eq!(event_view(&fx, BRUNO, group).attended, 1);
 }
+
+#[test]
+fn a_step_is_not_dated_before_the_pathway_s_last_turn_nor_at_an_event_still_to_come() {
+    let fx = fixture();
+    let code = enquire(&fx, ANNA, enquiry(&["Anna Rota"]));
+    // Before the first contact (20/11/2026).
+    assert_eq!(
+        refused(&fx, ANNA, code, step(StepKind::Information, date!(2026 - 11 - 19))),
+        [Problem::new(
+            Field::StepDate,
+            Reason::DateOutOfRange { earliest: DateLimit::On(date!(2026 - 11 - 20)), latest: DateLimit::Today }
+        )]
+    );
+    // A course that begins next week cannot have been attended.
+    let course = create_event(&fx, ANNA, event(EventKind::TrainingCourse, "Corso", date!(2026 - 11 - 30)));
+    let mut s = step(StepKind::Training, date!(2026 - 11 - 23));
+    s.event = Some(course);
+    assert_eq!(
+        refused(&fx, ANNA, code, s),
+        [Problem::new(Field::StepEvent, Reason::EventNotYetHeld { on: date!(2026 - 11 - 30) })]
+    );
+}
+
+#[test]
+fn the_approval_s_dates_are_the_step_s_until_the_family_is_approved() {
+    let fx = fixture();
+    let code = fx.create_family(ANNA, family_input());
+    let (revision, mut input) = fx.family_as_input(code);
+    input.profile.approved_on = Some(date!(2026 - 11 - 20));
+    input.profile.review_on = Some(date!(2028 - 11 - 20));
+    let by_step = Reason::SetByStep { step: "approval".into() };
+    assert_eq!(
+        fx.invalid(ANNA, Request::FamilyUpdate { code, base_revision: revision, input }),
+        [Problem::new(Field::ApprovedOn, by_step.clone()), Problem::new(Field::ReviewOn, by_step)]
+    );
+}
+
+#[test]
+fn an_event_attended_keeps_its_kind() {
+    let fx = fixture();
+    let evening = create_event(&fx, ANNA, event(EventKind::InformationEvening, "Serata", date!(2026 - 11 - 12)));
+    let mut input = enquiry(&["Anna Rota"]);
+    input.event = Some(evening);
+    enquire(&fx, ANNA, input);
+    let base_revision = event_view(&fx, ANNA, evening).revision;
+    let changed = event(EventKind::SupportGroup, "Serata", date!(2026 - 11 - 12));
+    assert_eq!(
+        fx.invalid(ANNA, Request::EventUpdate { code: evening, base_revision, input: changed }),
+        [Problem::new(Field::EventKind, Reason::EventAttended { families: 1 })]
+    );
+}

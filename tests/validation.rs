@@ -523,9 +523,6 @@ fn a_submission_with_several_problems_reports_them_all_at_once() {
 fn set_family_status(fx: &Fixture, code: FamilyCode, status: FamilyStatus) -> Result<(), Vec<Problem>> {
     let (rev, mut input) = fx.family_as_input(code);
     input.profile.status = status;
-    if status == FamilyStatus::Approved && input.profile.approved_on.is_none() {
-        input.profile.approved_on = Some(date!(2026 - 11 - 20));
-    }
     match fx.handle(ANNA, Request::FamilyUpdate { code, base_revision: rev, input }) {
         Ok(_) => Ok(()),
         Err(BankError::Invalid(p)) => Err(p),
@@ -541,10 +538,13 @@ fn a_family_goes_through_assessment_before_approval_and_does_not_come_back_once_
     // The form's status does not move it: the refusal names the steps possible now.
     assert_eq!(
         set_family_status(&fx, code, FamilyStatus::Approved),
-        Err(vec![Problem::new(
-            Field::FamilyStatus,
-            by_step("enquiring", "approved", &["information", "training", "assessment_start", "withdrawal"])
-        )])
+        Err(vec![
+            Problem::new(Field::ApprovedOn, Reason::RequiredWhen { condition: "status=approved".into() }),
+            Problem::new(
+                Field::FamilyStatus,
+                by_step("enquiring", "approved", &["information", "training", "assessment_start", "withdrawal"])
+            )
+        ])
     );
     for step in [AssessmentStart, Interview, HomeVisit, Report, Approval, Suspension, Resumption, Withdrawal] {
         fx.take_step(ANNA, code, step);
@@ -1444,6 +1444,8 @@ fn a_date_saved_earlier_is_not_aged_out_when_the_family_is_changed_later() {
     let clock = StepClock::new(NOW);
     let fx = fixture_with_clock(clock.clone());
     let mut f = family_input();
+    f.profile.status = FamilyStatus::Approved;
+    f.profile.approved_on = Some(date!(2025 - 01 - 10));
     f.profile.review_on = Some(date!(2027 - 01 - 10));
     let code = fx.create_family(ANNA, f.clone());
     // Two years on (22/11/2028), the review is long overdue: changing the phone still saves.

@@ -65,7 +65,12 @@ impl Bank {
             self.require(who, Operation::Update, Subject::Event, owner, "event.update")
         };
         self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &NetworkEvent, _| {
-            finish(input.validate(&self.context()))?;
+            let mut problems = input.validate(&self.context());
+            let attended = self.index().attendees(code).count() as u32;
+            if input.kind != old.details.kind && attended > 0 {
+                problems.push(Field::EventKind, Reason::EventAttended { families: attended });
+            }
+            finish(problems)?;
             Ok(NetworkEvent { details: trimmed(&input), ..old.clone() })
         })
     }

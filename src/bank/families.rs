@@ -104,6 +104,14 @@ impl Bank {
             }
             let referent = input.referent.clone().unwrap_or_else(|| old.referent.clone());
             self.check_referent(&mut problems, service, &referent)?;
+            // The idoneità and its revision are the steps' to set, until the family is approved.
+            let approved = matches!(old.profile.status, FamilyStatus::Approved | FamilyStatus::Suspended);
+            if !approved && input.profile.approved_on != old.profile.approved_on {
+                problems.push(Field::ApprovedOn, Reason::SetByStep { step: StepKind::Approval.token().into() });
+            }
+            if !approved && input.profile.review_on != old.profile.review_on {
+                problems.push(Field::ReviewOn, Reason::SetByStep { step: StepKind::Approval.token().into() });
+            }
             if old.profile.status != input.profile.status {
                 // The status moves with a step of the pathway, which records
                 // when, who and why: the refusal names the steps possible now.

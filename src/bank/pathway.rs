@@ -21,7 +21,7 @@ impl Bank {
         let service = self.owning_service(who, input.service, &mut problems)?;
         self.require(who, Operation::Create, Subject::Family, service, "family.create")?;
         if let Some(event) = input.event {
-            self.check_event(&mut problems, Field::StepEvent, event, StepKind::Enquiry.event_kind())?;
+            self.check_event(&mut problems, Field::StepEvent, event, StepKind::Enquiry.event_kind(), input.date)?;
         }
         finish(problems)?;
         let service = service.expect("validated above");
@@ -100,9 +100,22 @@ impl Bank {
                 }
             }
             if let Some(event) = input.event {
-                self.check_event(&mut problems, Field::StepEvent, event, input.kind.event_kind())?;
+                self.check_event(&mut problems, Field::StepEvent, event, input.kind.event_kind(), input.date)?;
             }
-            problems.limit_count(Field::PathwaySteps, old.pathway.steps.len() + 1, MAX_PATHWAY_STEPS);
+            // The last places are kept for the steps that end a pathway: a
+            // family can always withdraw or be found not suitable.
+            let room = if ends_pathway(input.kind) { MAX_PATHWAY_STEPS } else { MAX_PATHWAY_STEPS - 2 };
+            problems.limit_count(Field::PathwaySteps, old.pathway.steps.len() + 1, room);
+            // Nothing before the pathway's last turn (the first contact, an
+            // approval, a suspension…): the steps tell a story in order.
+            if let Some(since) = old.pathway.last_turn() {
+                if input.date < since {
+                    problems.push(
+                        Field::StepDate,
+                        Reason::DateOutOfRange { earliest: DateLimit::On(since), latest: DateLimit::Today },
+                    );
+                }
+            }
             finish(problems)?;
             let mut new = old.clone();
             apply_step(&mut new, &input, who);
@@ -134,7 +147,7 @@ impl Bank {
         self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Family, _| {
             let mut problems = entry.validate(&self.context());
             if let Some(event) = entry.event {
-                self.check_event(&mut problems, Field::SupportEvent, event, Some(EventKind::SupportGroup))?;
+                self.check_event(&mut problems, Field::SupportEvent, event, Some(EventKind::SupportGroup), entry.date)?;
             }
             problems.limit_count(Field::Support, old.support.len() + 1, MAX_SUPPORT_ENTRIES);
             finish(problems)?;
@@ -146,24 +159,33 @@ impl Bank {
         })
     }
 
-    /// The event named exists and is of the kind the step or entry stands for.
+    /// The event named exists, is of the kind the step or entry stands
+    /// for, and had begun by the day attended (`on`).
     fn check_event(
         &self,
         problems: &mut Problems,
         field: Field,
         code: EventCode,
         kind: Option<EventKind>,
+        on: Date,
     ) -> Result<(), BankError> {
         match self.store.get::<NetworkEvent>(TreeId::Events, &code.key())? {
             None => problems.push(field, Reason::UnknownCode { code: code.to_string() }),
             Some((_, e)) => {
                 if let Some(kind) = kind.filter(|k| *k != e.details.kind) {
                     problems.push(field, Reason::EventKindMismatch { expected: kind.token().into() });
+                } else if e.details.date > on {
+                    problems.push(field, Reason::EventNotYetHeld { on: e.details.date });
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Steps after which the pathway is over.
+fn ends_pathway(kind: StepKind) -> bool {
+    matches!(kind, StepKind::Withdrawal | StepKind::NotApproved)
 }
 
 /// The family after `input`: the step in its place, the status it leads

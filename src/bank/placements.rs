@@ -167,8 +167,14 @@ impl Bank {
         self.change_placement(who, code, base, LinkSide::Either, "placement.review", |p, cx| {
             let review = Review { date, note: note.trim().to_string(), by: who.user.clone(), kind };
             let mut problems = review.validate(cx, p.plan.start);
-            // One review more than a placement may hold is refused, by count.
-            problems.limit_count(Field::Reviews, p.reviews.len() + 1, crate::model::limits::MAX_REVIEWS);
+            // One review more than a placement may hold is refused, by count;
+            // contact notes are counted apart and never take a review's place.
+            let (limit, max) = match kind {
+                ReviewKind::Formal => (Field::Reviews, crate::model::limits::MAX_REVIEWS),
+                ReviewKind::Contact => (Field::ReviewKind, crate::model::limits::MAX_CONTACT_NOTES),
+            };
+            let held = p.reviews.iter().filter(|r| r.kind == kind).count();
+            problems.limit_count(limit, held + 1, max);
             finish(problems)?;
             p.reviews.push(review);
             p.reviews.sort_by_key(|r| r.date);
@@ -187,7 +193,7 @@ impl Bank {
     ) -> Response {
         self.change_placement(who, code, base, LinkSide::NeedService, "placement.extend", |p, cx| {
             let extension = Extension { note: extension.note.trim().to_string(), by: who.user.clone(), ..extension };
-            let mut problems = extension.validate(cx, p.horizon().0);
+            let mut problems = extension.validate(cx, p.plan.start, p.horizon().0);
             problems.limit_count(Field::Extensions, p.extensions.len() + 1, crate::model::limits::MAX_EXTENSIONS);
             finish(problems)?;
             p.extensions.push(extension);
@@ -217,6 +223,10 @@ impl Bank {
                 }
                 _ => {
                     let mut problems = Problems::new();
+                    if report.sent_on.is_none() && p.court_reports.iter().any(|r| r.due_on == report.due_on) {
+                        let value = crate::model::dates::format_date(report.due_on);
+                        problems.push(Field::CourtReportDue, Reason::Duplicate { value });
+                    }
                     let count = p.court_reports.len() + 1;
                     problems.limit_count(Field::CourtReports, count, crate::model::limits::MAX_COURT_REPORTS);
                     finish(problems)?;

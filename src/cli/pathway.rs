@@ -23,6 +23,10 @@ catalogue!(
         HiddenPathway => "il percorso di questa famiglia è visibile al suo servizio e al coordinamento",
             "this family's pathway is visible to its service and the coordination";
         WhichStep => "quale passo? Possibili ora:", "which step? Possible now:";
+        NotAnEvent => "non è il codice di un incontro (es. E-2026-0001)", "is not an event's code (e.g. E-2026-0001)";
+        EnquiryIsAdd => "il primo contatto si registra con banca family enquiry", "a first contact is recorded with banca family enquiry";
+        CompleteWith => "Si completa la famiglia con: banca family edit {code} (--adult \"Nome Cognome,anno\", --kinds, --ages, --max-children, --time…)",
+            "Complete the family with: banca family edit {code} (--adult \"Name Surname,year\", --kinds, --ages, --max-children, --time…)";
     }
 );
 
@@ -148,7 +152,7 @@ fn today() -> time::Date {
 fn event_code(errs: &mut FlagErrors, flag: &str, input: &str) -> Option<EventCode> {
     let code = EventCode::parse(input);
     if code.is_none() {
-        errs.push(flag, format!("«{}»: E-2026-0001", super::parse::echoed(input)));
+        errs.push(flag, format!("«{}»: {}", super::parse::echoed(input), W::NotAnEvent.get(errs.lang())));
     }
     code
 }
@@ -219,7 +223,18 @@ pub fn step(s: &Session, args: StepArgs) -> CliResult {
         return print_next(s, &view, true);
     };
     let mut errs = FlagErrors::new(s.lang);
-    let kind = errs.term("step", typed, StepKind::parse, StepKind::choices(s.lang));
+    let steps: Vec<&str> = StepKind::ALL
+        .iter()
+        .filter(|k| **k != StepKind::Enquiry)
+        .map(|k| if s.lang == crate::i18n::Lang::It { k.token_it() } else { k.token() })
+        .collect();
+    let kind = match StepKind::parse(typed) {
+        Some(StepKind::Enquiry) => {
+            errs.push("step", W::EnquiryIsAdd.get(s.lang));
+            None
+        }
+        _ => errs.term("step", typed, StepKind::parse, steps.join(", ")),
+    };
     let date = match &args.date {
         Some(d) => errs.date("date", d),
         None => Some(today()),
@@ -250,7 +265,21 @@ pub fn step(s: &Session, args: StepArgs) -> CliResult {
         Some(r) => r,
         None => family(s, code)?.revision,
     };
-    let reply = s.call(Request::FamilyStep { code, base_revision, step })?;
+    // What a step asks of the family itself (the first adult's year, what it
+    // offers) is set with `family edit`: the refusal says so.
+    let reply = match s.request(Request::FamilyStep { code, base_revision, step })? {
+        Ok(reply) => reply,
+        Err(e) => {
+            let mut failure = super::session::Failure::from_bank_flags(&e, s.lang, false, Field::flag);
+            let of_family = matches!(&e, crate::api::BankError::Invalid(p)
+                if p.iter().any(|p| !p.field.to_string().starts_with("step.") && !p.field.to_string().starts_with("pathway.")));
+            if let (true, super::session::Failure::User(text)) = (of_family, &mut failure) {
+                text.push('\n');
+                text.push_str(&W::CompleteWith.fill(s.lang, &[("code", &code)]));
+            }
+            return Err(failure);
+        }
+    };
     if s.json {
         return super::family::saved(s, reply);
     }

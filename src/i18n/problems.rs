@@ -59,7 +59,13 @@ catalogue!(
             "\"{step}\" is not possible: the pathway of a family that is \"{status}\" has ended";
         StepWaitsFor => "«{step}» viene dopo «{missing}»: registrare prima quel passo",
             "\"{step}\" comes after \"{missing}\": record that step first";
-        EventKindMismatch => "l'incontro indicato non è un {expected}", "the event named is not a {expected}";
+        EventKindMismatch => "l'incontro indicato è di un altro tipo: serve «{expected}»",
+            "the event named is of another kind: it must be \"{expected}\"";
+        EventNotYetHeld => "l'incontro si tiene il {on}: dopo questa data", "the event is held on {on}: after this date";
+        SetByStep => "la fissa il passo «{step}» del percorso (banca family step)",
+            "set by the pathway's step \"{step}\" (banca family step)";
+        EventAttended => "{families} famiglie vi hanno partecipato come a questo tipo di incontro: il tipo resta",
+            "{families} families attended it as this kind of event: the kind stays";
         ComuneInOtherAmbit => "{comune} fa già parte dell'ambito {ambit}", "{comune} already belongs to ambit {ambit}";
         ComuneNotInAmbit => "{comune} non è tra i comuni dell'ambito", "{comune} is not one of the ambit's comuni";
         ComuneInTwoDistricts => "{comune} è in due presidi", "{comune} is in two districts";
@@ -188,6 +194,11 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
             let kind = crate::model::EventKind::parse(expected).map_or(expected.as_str(), |k| k.label(lang));
             W::EventKindMismatch.fill(lang, &[("expected", &kind)])
         }
+        Reason::EventNotYetHeld { on } => {
+            W::EventNotYetHeld.fill(lang, &[("on", &crate::model::dates::format_date(*on))])
+        }
+        Reason::SetByStep { step } => W::SetByStep.fill(lang, &[("step", &step_label(step, lang))]),
+        Reason::EventAttended { families } => W::EventAttended.fill(lang, &[("families", families)]),
         Reason::ComuneInOtherAmbit { comune, ambit } => {
             W::ComuneInOtherAmbit.fill(lang, &[("comune", &comune_label(comune)), ("ambit", ambit)])
         }

@@ -202,11 +202,17 @@ impl Bounded for Placement {
         let latest = latest_for(&self.meta);
         p.limit_count(Field::Needs, self.needs.len(), MAX_PLACED_TOGETHER);
         plan_bounds(&mut p, &self.plan, latest);
-        each(&mut p, Field::Reviews, &self.reviews, MAX_REVIEWS, |p, i, r| {
-            date(p, Field::ReviewsDate.at(i), r.date, latest);
-            p.limit_text(Field::ReviewsNote.at(i), &r.note, MAX_PLAN_TEXT);
+        let contacts = self.reviews.iter().filter(|r| r.kind == super::ReviewKind::Contact).count();
+        p.limit_count(Field::ReviewKind, contacts, MAX_CONTACT_NOTES);
+        let formal = self.reviews.len() - contacts;
+        p.limit_count(Field::Reviews, formal, MAX_REVIEWS);
+        // Each of the reviews and notes the two counts allow.
+        for (i, r) in self.reviews.iter().enumerate().take(MAX_REVIEWS + MAX_CONTACT_NOTES) {
+            date(&mut p, Field::ReviewsDate.at(i), r.date, latest);
+            let max = if r.kind == super::ReviewKind::Contact { MAX_CONTACT_NOTE } else { MAX_PLAN_TEXT };
+            p.limit_text(Field::ReviewsNote.at(i), &r.note, max);
             p.limit_text(Field::ReviewsBy.at(i), &r.by, MAX_USER);
-        });
+        }
         if let Some(c) = &self.closing {
             date(&mut p, Field::ClosingDate, c.date, latest);
             p.limit_text(Field::ClosingNote, &c.note, MAX_PLAN_TEXT);

@@ -94,6 +94,11 @@ pub const MAX_DISTRICTS: usize = 100;
 pub const MAX_REVIEW_DATES: usize = 100;
 /// Reviews recorded on a placement: every six months for 25 years.
 pub const MAX_REVIEWS: usize = 50;
+/// Contact notes of a placement, besides its reviews: short, and counted
+/// apart, so that notes never take the place of a formal review.
+pub const MAX_CONTACT_NOTES: usize = 20;
+/// A contact note's text: a few lines.
+pub const MAX_CONTACT_NOTE: usize = 300;
 /// Steps of a proposal: the state machine takes at most four
 /// (proposta, in valutazione, accettata, then a final one); room for more.
 pub const MAX_PROPOSAL_STEPS: usize = 8;

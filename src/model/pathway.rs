@@ -276,6 +276,30 @@ impl Pathway {
         order.to_vec()
     }
 
+    /// The day of the last step that moved the pathway on (the first
+    /// contact, the start of the assessment, an approval, a suspension…):
+    /// no step is dated before it.
+    pub fn last_turn(&self) -> Option<Date> {
+        use StepKind::*;
+        self.steps
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    Enquiry
+                        | AssessmentStart
+                        | Approval
+                        | NotApproved
+                        | Suspension
+                        | Resumption
+                        | Withdrawal
+                        | Revision
+                )
+            })
+            .map(|s| s.date)
+            .max()
+    }
+
     /// The date of the last step; the first contact's when there is none.
     pub fn last_step_on(&self) -> Option<Date> {
         self.steps.iter().map(|s| s.date).max()

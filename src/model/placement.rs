@@ -231,7 +231,11 @@ impl Review {
         } else {
             p.check_date(Field::ReviewDate, self.date, limits::PLACEMENT_EVENT, cx.today);
         }
-        p.require_text(Field::ReviewNote, &self.note, MAX_PLAN_TEXT);
+        let max = match self.kind {
+            ReviewKind::Formal => MAX_PLAN_TEXT,
+            ReviewKind::Contact => limits::MAX_CONTACT_NOTE,
+        };
+        p.require_text(Field::ReviewNote, &self.note, max);
         p
     }
 }
@@ -250,9 +254,13 @@ impl Closing {
 }
 
 impl Extension {
-    pub fn validate(&self, cx: &Context, current_end: Date) -> Problems {
+    pub fn validate(&self, cx: &Context, start: Date, current_end: Date) -> Problems {
         let mut p = Problems::new();
-        p.check_date(Field::ExtensionDecidedOn, self.decided_on, limits::PLACEMENT_EVENT, cx.today);
+        if self.decided_on < start {
+            p.push(Field::ExtensionDecidedOn, Reason::NotAfter { other_field: Field::PlanStart });
+        } else {
+            p.check_date(Field::ExtensionDecidedOn, self.decided_on, limits::PLACEMENT_EVENT, cx.today);
+        }
         if self.until <= current_end {
             p.push(Field::ExtensionUntil, Reason::NotAfter { other_field: Field::PlanExpectedEnd });
         } else {
@@ -272,7 +280,11 @@ impl CourtReport {
             p.check_date(Field::CourtReportDue, self.due_on, limits::COURT_REPORT_DUE, cx.today);
         }
         if let Some(sent) = self.sent_on {
-            p.check_date(Field::CourtReportSent, sent, limits::PLACEMENT_EVENT, cx.today);
+            if sent < start {
+                p.push(Field::CourtReportSent, Reason::NotAfter { other_field: Field::PlanStart });
+            } else {
+                p.check_date(Field::CourtReportSent, sent, limits::PLACEMENT_EVENT, cx.today);
+            }
         }
         p.limit_text(Field::CourtReportNote, &self.note, limits::MAX_FOLLOW_UP_NOTE);
         p

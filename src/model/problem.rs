@@ -118,6 +118,18 @@ pub enum Reason {
     EventKindMismatch {
         expected: String,
     },
+    /// An event attended before it was held (it begins on `on`).
+    EventNotYetHeld {
+        on: time::Date,
+    },
+    /// A date the pathway sets by its step, not by hand (`step`: its token).
+    SetByStep {
+        step: String,
+    },
+    /// An event's kind changed while families attended it as what it was.
+    EventAttended {
+        families: u32,
+    },
     ComuneInOtherAmbit {
         comune: String,
         ambit: String,

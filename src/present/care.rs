@@ -261,13 +261,13 @@ pub fn events(list: &[EventView], lang: Lang) -> Doc {
         doc.line(
             0,
             Span::plain(format!(
-                "{}  {:<23}  {:<22}  {}  ({} {})",
+                "{}  {:<23}  {:<22}  {}  · {}: {}",
                 v.code,
                 when(d),
                 d.kind.label(lang),
                 d.title,
-                v.attended,
-                W::Attended.get(lang).to_lowercase()
+                W::Attended.get(lang).to_lowercase(),
+                v.attended
             )),
         );
     }

@@ -77,11 +77,26 @@ pub fn family(v: &FamilyView, lang: Lang) -> Doc {
     } else {
         // Nothing that reads as assessed before the family has said it.
         let unknown = || Span::new(super::care::not_yet_known(lang), Tone::Dim);
-        for label in [L::Kinds, L::Ages, L::Sex, L::MaxChildren, L::Siblings, L::SpecialNeeds, L::Languages, L::Time] {
+        for label in [
+            L::Kinds,
+            L::Ages,
+            L::Sex,
+            L::MaxChildren,
+            L::Siblings,
+            L::SpecialNeeds,
+            L::Languages,
+            L::Time,
+            L::MaxDistance,
+        ] {
             b.add_spans(t(label), vec![unknown()]);
         }
     }
-    b.add(t(L::MaxDistance), p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()));
+    if p.availability_known {
+        b.add(
+            t(L::MaxDistance),
+            p.max_distance_km.map(|km| format!("{km} km")).unwrap_or_else(|| t(L::NoLimit).into()),
+        );
+    }
     let hh = &p.household;
     b.add(t(L::Household), household(hh.adults.into(), hh.spare_rooms.into(), lang));
     b.add(t(L::TrainingCompleted), opt_date(p.training_completed_on));

@@ -125,9 +125,11 @@ fn fullest_need() -> Need {
 }
 
 fn fullest_placement() -> Placement {
-    let review = Review {
+    let review =
+        Review { date: date!(2026 - 02 - 01), note: wide(MAX_PLAN_TEXT), by: wide(MAX_USER), kind: ReviewKind::Formal };
+    let contact = Review {
         date: date!(2026 - 02 - 01),
-        note: wide(MAX_PLAN_TEXT),
+        note: wide(MAX_CONTACT_NOTE),
         by: wide(MAX_USER),
         kind: ReviewKind::Contact,
     };
@@ -149,7 +151,7 @@ fn fullest_placement() -> Placement {
             commitments: wide(MAX_PLAN_TEXT),
             relationship: Some(Relationship::NonKin),
         },
-        reviews: vec![review; MAX_REVIEWS],
+        reviews: [vec![review; MAX_REVIEWS], vec![contact; MAX_CONTACT_NOTES]].concat(),
         closing: Some(Closing {
             date: date!(2026 - 02 - 01),
             outcome: PlacementOutcome::ALL[0],
