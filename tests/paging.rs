@@ -163,9 +163,10 @@ fn pages_cover_every_family_once_while_another_client_writes() {
         Ok(Ok(Reply::Family(v))) => v.revision,
         other => panic!("{other:?}"),
     };
+    // The demo bank lives on the real clock: suspended today, after its last step.
     let suspension = StepInput {
         kind: StepKind::Suspension,
-        date: NOW.date(),
+        date: banca::model::clock::Clock::now(&banca::model::clock::SystemClock::new()).date(),
         by: String::new(),
         note: String::new(),
         reason: Some(StepReason::Rested),
