@@ -37,6 +37,9 @@ pub struct ConfigFile {
     pub mouse: Option<bool>,
     /// Weights and scales of the matching score (`[matching]`, `[matching.weights]`).
     pub matching: Option<crate::matching::MatchingConfig>,
+    /// When the reminders fall due (`[care]`: idle_weeks, waiting_days,
+    /// end_notice_days, revision_months).
+    pub care: Option<crate::bank::CareConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +225,7 @@ impl ConfigFile {
             idle_exit: over.idle_exit.or(self.idle_exit),
             mouse: over.mouse.or(self.mouse),
             matching: over.matching.or(self.matching),
+            care: over.care.or(self.care),
         }
     }
 
@@ -235,6 +239,9 @@ impl ConfigFile {
                 // from N months on, N at least 1 (0 would flag every profile).
                 if let Some(m) = file.stale_after_months.filter(|m| !(1..=120).contains(m)) {
                     return Err(parse(format!("stale_after_months = {m}: must be between 1 and 120")));
+                }
+                if let Some(care) = &file.care {
+                    care.check().map_err(parse)?;
                 }
                 Ok(file)
             }
@@ -268,6 +275,20 @@ mod tests {
         assert_eq!(c.stale_after_months, Some(3));
         std::fs::write(&p, "stale_months = 3\n").unwrap();
         assert!(ConfigFile::load(&p).unwrap_err().to_string().contains("stale_months"));
+    }
+
+    #[test]
+    fn the_reminders_thresholds_are_read_from_care_with_defaults_for_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[care]\nidle_weeks = 4\nrevision_months = 36\n").unwrap();
+        let care = ConfigFile::load(&p).unwrap().care.expect("a [care] table");
+        assert_eq!((care.idle_weeks, care.waiting_days, care.end_notice_days, care.revision_months), (4, 90, 60, 36));
+        std::fs::write(&p, "[care]\nwaiting_days = 0\n").unwrap();
+        let refused = ConfigFile::load(&p).unwrap_err().to_string();
+        assert!(refused.contains("care.waiting_days = 0: must be between 1 and 730"), "{refused}");
+        std::fs::write(&p, "[care]\nidle_week = 4\n").unwrap();
+        assert!(ConfigFile::load(&p).unwrap_err().to_string().contains("idle_week"));
     }
 
     #[test]

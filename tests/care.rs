@@ -342,3 +342,45 @@ fn an_extension_and_a_court_report_are_dated_within_the_placement_and_a_report_d
         [Problem::new(Field::CourtReportDue, Reason::Duplicate { value: "01/03/2027".into() })]
     );
 }
+
+#[test]
+fn the_thresholds_of_the_reminders_come_from_the_configuration() {
+    // A service that calls idle enquiries after two weeks and revises idoneità every three years.
+    let config = banca::bank::BankConfig {
+        care: banca::bank::CareConfig { idle_weeks: 2, revision_months: 36, ..Default::default() },
+        ..Default::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bank = banca::bank::Bank::open(
+        &dir.path().join("bank"),
+        config,
+        true,
+        std::sync::Arc::new(banca::bank::FixedClock(NOW)),
+    )
+    .unwrap();
+    let fx = Fixture::seeded(dir, bank);
+    let input = EnquiryInput {
+        service: None,
+        names: vec!["Lia Verdi".into()],
+        phone: "035 555 0101".into(),
+        email: String::new(),
+        comune: dalmine(),
+        date: date!(2026 - 11 - 01),
+        source: None,
+        source_note: String::new(),
+        event: None,
+        note: String::new(),
+    };
+    let idle = fx.saved(ANNA, Request::FamilyEnquiry { input }).code;
+    assert_eq!(
+        due(&fx, ANNA, 7),
+        [(Due::IdlePathway { last_step: date!(2026 - 11 - 01) }, date!(2026 - 11 - 15), true, idle.clone())]
+    );
+    let code = FamilyCode::parse(&idle).unwrap();
+    let (rev, mut input) = fx.family_as_input(code);
+    input.identity.adults[0].birth_year = 1980;
+    input.profile.kinds = [PlacementKind::Respite].into();
+    fx.saved(ANNA, Request::FamilyUpdate { code, base_revision: rev, input });
+    fx.approve(ANNA, code);
+    assert_eq!(fx.family(ANNA, code).profile.review_on, Some(date!(2029 - 11 - 23)), "three years on");
+}

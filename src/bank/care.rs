@@ -11,12 +11,42 @@ use crate::store::TreeId;
 use super::index::FAMILY;
 use super::*;
 
-/// An enquiry or an assessment with no step for this long is due a call.
-pub const IDLE_WEEKS: i64 = 6;
-/// An approved family never proposed, not heard for this long, is due a call.
-pub const WAITING_DAYS: i64 = 90;
-/// How long before a placement's expected end it shows as due.
-pub const END_NOTICE_DAYS: i64 = 60;
+/// When the reminders fall due (`[care]` in the configuration file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CareConfig {
+    /// An enquiry or an assessment with no step for this long is due a call.
+    pub idle_weeks: u16,
+    /// An approved family never proposed, not heard for this long, is due a call.
+    pub waiting_days: u16,
+    /// How long before a placement's expected end it shows as due.
+    pub end_notice_days: u16,
+    /// Months from an approval (or its revision) to the next revision.
+    pub revision_months: u16,
+}
+
+impl Default for CareConfig {
+    fn default() -> Self {
+        CareConfig { idle_weeks: 6, waiting_days: 90, end_notice_days: 60, revision_months: 24 }
+    }
+}
+
+impl CareConfig {
+    /// Every threshold within sense (a zero would make everything due at once).
+    pub fn check(&self) -> Result<(), String> {
+        for (key, value, max) in [
+            ("care.idle_weeks", self.idle_weeks, 104),
+            ("care.waiting_days", self.waiting_days, 730),
+            ("care.end_notice_days", self.end_notice_days, 365),
+            ("care.revision_months", self.revision_months, 120),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(format!("{key} = {value}: must be between 1 and {max}"));
+            }
+        }
+        Ok(())
+    }
+}
 
 impl Bank {
     pub(super) fn due(&self, who: &Principal, service: Option<ServiceCode>, days: u16) -> Response {
@@ -51,7 +81,7 @@ impl Bank {
         for item in self.store.iter::<Placement>(TreeId::Placements) {
             let (_, p) = item?;
             if p.is_active() {
-                items.extend(placement_due(&p, service, today, until));
+                items.extend(placement_due(&p, service, today, until, self.config.care.end_notice_days));
             }
         }
         // Overdue first, then by date, then by record.
@@ -74,7 +104,7 @@ impl Bank {
             }
             FamilyStatus::Enquiring | FamilyStatus::UnderAssessment => {
                 let last = f.pathway.last_step_on().unwrap_or(f.meta.created_at.date());
-                let on = last + Duration::weeks(IDLE_WEEKS);
+                let on = last + Duration::weeks(i64::from(self.config.care.idle_weeks));
                 if on <= until {
                     out.push(item(Due::IdlePathway { last_step: last }, on));
                 }
@@ -86,7 +116,7 @@ impl Bank {
                 // Due three months after the approval, or after the family
                 // was last heard (its availability confirmed): a call moves it on.
                 let heard = p.confirmed_on.map_or(approved_on, |c| c.max(approved_on));
-                let on = heard + Duration::days(WAITING_DAYS);
+                let on = heard + Duration::days(i64::from(self.config.care.waiting_days));
                 if on <= until && !self.index().proposed_since(f.code, approved_on) {
                     out.push(item(Due::WaitingSinceApproval { approved_on }, on));
                 }
@@ -144,7 +174,13 @@ impl Bank {
 }
 
 /// What a placement has due for `service` (both of its services when `None`).
-fn placement_due(p: &Placement, service: Option<ServiceCode>, today: Date, until: Date) -> Vec<DueItem> {
+fn placement_due(
+    p: &Placement,
+    service: Option<ServiceCode>,
+    today: Date,
+    until: Date,
+    notice_days: u16,
+) -> Vec<DueItem> {
     let item = |what, on: Date, s: ServiceCode| DueItem {
         what,
         on,
@@ -166,7 +202,7 @@ fn placement_due(p: &Placement, service: Option<ServiceCode>, today: Date, until
             out.push(item(Due::CourtReport, r.due_on, p.need_service));
         }
         let (end, by_law) = p.horizon();
-        if end - Duration::days(END_NOTICE_DAYS) <= until {
+        if end - Duration::days(i64::from(notice_days)) <= until {
             out.push(item(Due::ExpectedEnd { by_law }, end, p.need_service));
         }
     }

@@ -11,9 +11,6 @@ use crate::store::TreeId;
 use super::write::WriteSet;
 use super::*;
 
-/// Months from an approval (or its last revision) to the next revision.
-pub const REVISION_MONTHS: u32 = 24;
-
 impl Bank {
     pub(super) fn create_enquiry(&self, who: &Principal, input: EnquiryInput) -> Response {
         let _w = self.write_lock();
@@ -118,7 +115,7 @@ impl Bank {
             }
             finish(problems)?;
             let mut new = old.clone();
-            apply_step(&mut new, &input, who);
+            apply_step(&mut new, &input, who, u32::from(self.config.care.revision_months));
             // The status reached must hold as a whole: an approved family
             // says what it offers; an assessed one gives the first adult's year.
             let mut problems = Problems::new();
@@ -190,7 +187,7 @@ fn ends_pathway(kind: StepKind) -> bool {
 
 /// The family after `input`: the step in its place, the status it leads
 /// to, and the profile's dates that follow from it.
-fn apply_step(family: &mut Family, input: &StepInput, who: &Principal) {
+fn apply_step(family: &mut Family, input: &StepInput, who: &Principal, revision_months: u32) {
     let from = family.profile.status;
     let p = &mut family.profile;
     p.status = input.kind.leads_to(from).unwrap_or(from);
@@ -198,11 +195,11 @@ fn apply_step(family: &mut Family, input: &StepInput, who: &Principal) {
         StepKind::Training => p.training_completed_on = p.training_completed_on.max(Some(input.date)),
         StepKind::Approval => {
             p.approved_on = Some(input.date);
-            p.review_on = Some(revision_after(input.date));
+            p.review_on = Some(crate::model::dates::add_months(input.date, revision_months));
             p.confirmed_on = p.confirmed_on.max(Some(input.date));
         }
         StepKind::Revision => {
-            p.review_on = Some(revision_after(input.date));
+            p.review_on = Some(crate::model::dates::add_months(input.date, revision_months));
             p.confirmed_on = p.confirmed_on.max(Some(input.date));
         }
         _ => {}
@@ -224,11 +221,6 @@ fn apply_step(family: &mut Family, input: &StepInput, who: &Principal) {
         event: input.event,
         recorded_by: who.user.clone(),
     });
-}
-
-/// The revision due after an approval or a revision on `day`.
-pub fn revision_after(day: Date) -> Date {
-    crate::model::dates::add_months(day, REVISION_MONTHS)
 }
 
 /// The profile of a family that has not said yet what it offers: the

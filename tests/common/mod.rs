@@ -209,7 +209,19 @@ pub fn fixture() -> Fixture {
 
 pub fn fixture_with_clock(clock: Arc<dyn Clock>) -> Fixture {
     let (dir, bank) = empty_bank_with_clock(clock);
-    let fx = Fixture { dir, bank: Arc::new(bank) };
+    Fixture::seeded(dir, bank)
+}
+
+impl Fixture {
+    /// An empty bank in `dir` given the fixture's directory, services and operators.
+    pub fn seeded(dir: TempDir, bank: Bank) -> Fixture {
+        let fx = Fixture { dir, bank: Arc::new(bank) };
+        seed(&fx);
+        fx
+    }
+}
+
+fn seed(fx: &Fixture) {
     ask_server_user(&fx.bank, ADMIN, Request::Init { admin: None }).expect("init");
     fx.saved(ADMIN, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
     let s1 = fx.saved(ADMIN, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
@@ -223,7 +235,6 @@ pub fn fixture_with_clock(clock: Arc<dyn Clock>) -> Fixture {
     ] {
         fx.saved(ADMIN, Request::OperatorCreate { user: user.into(), input: operator_input(name, role, service) });
     }
-    fx
 }
 
 /// Audit entries the fixture leaves: init, Dalmine, Bergamo, two services, four operators.
