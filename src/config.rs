@@ -39,7 +39,7 @@ pub struct ConfigFile {
     pub matching: Option<crate::matching::MatchingConfig>,
     /// When the reminders fall due (`[care]`: idle_weeks, waiting_days,
     /// end_notice_days, revision_months).
-    pub care: Option<crate::bank::CareConfig>,
+    pub care: Option<crate::model::CareConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -32,8 +32,8 @@ pub use crate::access::Involved;
 // name them in `crate::api`.
 use crate::api::*;
 pub use crate::model::clock::{Clock, FixedClock, SystemClock};
+pub use crate::model::CareConfig;
 pub use backup::{ExportLine, ExportWriter, Exported, Seal, EXPORT_VERSION, MAX_LINE_BYTES};
-pub use care::CareConfig;
 pub use changes::Committed;
 pub use directory::ambits_from_csv;
 pub use emergency::MAX_REASON;
@@ -90,7 +90,7 @@ pub struct BankConfig {
     /// Bytes a page of a list takes at most, about (it closes once past them).
     pub page_bytes: usize,
     /// When the reminders fall due, and the revision of idoneità.
-    pub care: care::CareConfig,
+    pub care: CareConfig,
 }
 
 impl Default for BankConfig {
@@ -102,7 +102,7 @@ impl Default for BankConfig {
             disk_reserve: None,
             page_size: PAGE_SIZE,
             page_bytes: PAGE_BYTES,
-            care: care::CareConfig::default(),
+            care: CareConfig::default(),
         }
     }
 }

@@ -46,7 +46,7 @@ pub use meta::{Context, Meta};
 pub use need::{ChildIdentity, Need, NeedInput, OriginContact, PlacementNeed};
 pub use operator::{Operator, OperatorInput};
 pub use pathway::{
-    Assessors, EnquiryInput, EnquirySource, Missing, Pathway, PathwayStep, StepInput, StepKind, StepReason,
+    Assessors, CareConfig, EnquiryInput, EnquirySource, Missing, Pathway, PathwayStep, StepInput, StepKind, StepReason,
     SupportEntry, SupportKind,
 };
 pub use placement::{

@@ -413,3 +413,40 @@ impl EnquiryInput {
 pub fn step_list(steps: &[StepKind], lang: Lang) -> String {
     steps.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(", ")
 }
+
+/// When the reminders fall due (`[care]` in the configuration file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CareConfig {
+    /// An enquiry or an assessment with no step for this long is due a call.
+    pub idle_weeks: u16,
+    /// An approved family never proposed, not heard for this long, is due a call.
+    pub waiting_days: u16,
+    /// How long before a placement's expected end it shows as due.
+    pub end_notice_days: u16,
+    /// Months from an approval (or its revision) to the next revision.
+    pub revision_months: u16,
+}
+
+impl Default for CareConfig {
+    fn default() -> Self {
+        CareConfig { idle_weeks: 6, waiting_days: 90, end_notice_days: 60, revision_months: 24 }
+    }
+}
+
+impl CareConfig {
+    /// Every threshold within sense (a zero would make everything due at once).
+    pub fn check(&self) -> Result<(), String> {
+        for (key, value, max) in [
+            ("care.idle_weeks", self.idle_weeks, 104),
+            ("care.waiting_days", self.waiting_days, 730),
+            ("care.end_notice_days", self.end_notice_days, 365),
+            ("care.revision_months", self.revision_months, 120),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(format!("{key} = {value}: must be between 1 and {max}"));
+            }
+        }
+        Ok(())
+    }
+}
