@@ -228,3 +228,36 @@ fn the_events_screen_lists_the_network_s_events_with_their_count() {
     // Another service's event is not Bruno's to change.
     assert!(!frame.contains("e modifica"), "{frame}");
 }
+
+#[test]
+fn the_full_form_of_a_first_contact_starts_what_it_offers_empty_and_a_new_phone_keeps_it_unknown() {
+    let fx = fixture();
+    let input = banca::model::EnquiryInput {
+        service: None,
+        names: vec!["Lia Verdi".into()],
+        phone: "035 555 0101".into(),
+        email: String::new(),
+        comune: dalmine(),
+        date: time::macros::date!(2026 - 11 - 20),
+        source: None,
+        source_note: String::new(),
+        event: None,
+        note: String::new(),
+    };
+    let code = FamilyCode::parse(&fx.saved(ANNA, banca::api::Request::FamilyEnquiry { input }).code).unwrap();
+    let mut anna = app(&fx.bank, ANNA, Lang::It);
+    press(&mut anna, "2");
+    key(&mut anna, KeyCode::Enter);
+    press(&mut anna, "e");
+    let frame = draw_to_string(&mut anna, 120, 40);
+    assert!(line_with(&frame, "età minima").trim_end_matches('│').trim_end().ends_with('·'), "{frame}");
+    assert!(line_with(&frame, "massimo minori accolti").trim_end_matches('│').trim_end().ends_with('·'), "{frame}");
+    // The phone (sixth field) corrected and saved: still "not yet known".
+    keys(&mut anna, KeyCode::Tab, 5);
+    keys(&mut anna, KeyCode::Backspace, 12);
+    press(&mut anna, "035 555 0202");
+    save(&mut anna);
+    let view = fx.family(ANNA, code);
+    assert_eq!(view.private.unwrap().identity.phone, "035 555 0202");
+    assert!(!view.profile.availability_known);
+}

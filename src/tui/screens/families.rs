@@ -451,7 +451,11 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
     let p = &whole;
     let id = v.and_then(|v| v.private.as_ref()).map(|p| p.identity.clone()).unwrap_or_default();
     let adult = |i: usize| id.adults.get(i);
-    let ages = p.ages.to_input();
+    // A family that has not said what it offers: its ages and places start
+    // empty, not from values that would read as assessed (left empty, they
+    // stay unknown).
+    let known = v.is_none_or(|v| v.profile.availability_known);
+    let ages = if known { p.ages.to_input() } else { "-".to_string() };
     let (min, max) = ages.split_once('-').unwrap_or(("0", "17"));
     let position = |all: &[FamilyStatus], s| all.iter().position(|&x| x == s).unwrap_or(0);
     let fields = vec![
@@ -501,7 +505,7 @@ pub fn family_form(v: Option<&FamilyView>, lang: Lang) -> Form {
             options!(SexPreference, lang),
             SexPreference::ALL.iter().position(|&s| s == p.sex_preference).unwrap_or(0),
         ),
-        Input::number(Field::MaxChildren, lang, Some(u64::from(p.max_children))),
+        Input::number(Field::MaxChildren, lang, known.then_some(u64::from(p.max_children))),
         Input::yes_no(Field::SiblingsAccepted, lang, p.siblings_accepted),
         Input::multi(
             Field::SpecialNeedsAccepted,
