@@ -160,18 +160,7 @@ fn what_is_due_for_my_service_comes_overdue_first_and_marked() {
     let revised = fx.create_family(ANNA, approved).to_string();
     // An enquiry met on 01/10 with no step since (due after six weeks: 12/11),
     // and one met on 20/11 (not due until 01/01/2027).
-    let enquiry = |date| EnquiryInput {
-        service: None,
-        names: vec!["Lia Verdi".into()],
-        phone: "035 555 0101".into(),
-        email: String::new(),
-        comune: dalmine(),
-        date,
-        source: None,
-        source_note: String::new(),
-        event: None,
-        note: String::new(),
-    };
+    let enquiry = |date| enquiry_of("Lia Verdi", date);
     let idle = fx.saved(ANNA, Request::FamilyEnquiry { input: enquiry(date!(2026 - 10 - 01)) }).code;
     fx.saved(ANNA, Request::FamilyEnquiry { input: enquiry(date!(2026 - 11 - 20)) });
     // A court report due on 25/11.
@@ -215,18 +204,7 @@ fn what_is_due_for_my_service_comes_overdue_first_and_marked() {
 fn recruitment_figures_count_enquiries_by_source_conversion_and_time_to_approval() {
     let fx = fixture();
     let enquire = |user: &str, date: Date, source: Option<EnquirySource>| {
-        let input = EnquiryInput {
-            service: None,
-            names: vec!["Nome Cognome".into()],
-            phone: "035 555 0101".into(),
-            email: String::new(),
-            comune: dalmine(),
-            date,
-            source,
-            source_note: String::new(),
-            event: None,
-            note: String::new(),
-        };
+        let input = EnquiryInput { source, ..enquiry_of("Nome Cognome", date) };
         FamilyCode::parse(&fx.saved(user, Request::FamilyEnquiry { input }).code).unwrap()
     };
     let approve = |code: FamilyCode| {
@@ -359,18 +337,7 @@ fn the_thresholds_of_the_reminders_come_from_the_configuration() {
     )
     .unwrap();
     let fx = Fixture::seeded(dir, bank);
-    let input = EnquiryInput {
-        service: None,
-        names: vec!["Lia Verdi".into()],
-        phone: "035 555 0101".into(),
-        email: String::new(),
-        comune: dalmine(),
-        date: date!(2026 - 11 - 01),
-        source: None,
-        source_note: String::new(),
-        event: None,
-        note: String::new(),
-    };
+    let input = enquiry_of("Lia Verdi", date!(2026 - 11 - 01));
     let idle = fx.saved(ANNA, Request::FamilyEnquiry { input }).code;
     assert_eq!(
         due(&fx, ANNA, 7),

@@ -122,18 +122,7 @@ fn the_dashboard_lists_what_is_due_this_month_overdue_first_and_marked() {
     let fx = tui_fixture();
     // A-2026-0001's review is planned on 30/11 (this month); an enquiry of
     // 01/10 with no step since is overdue a call (12/11).
-    let input = banca::model::EnquiryInput {
-        service: None,
-        names: vec!["Lia Verdi".into()],
-        phone: "035 555 0101".into(),
-        email: String::new(),
-        comune: dalmine(),
-        date: time::macros::date!(2026 - 10 - 01),
-        source: None,
-        source_note: String::new(),
-        event: None,
-        note: String::new(),
-    };
+    let input = enquiry_of("Lia Verdi", time::macros::date!(2026 - 10 - 01));
     let idle = fx.saved(ANNA, banca::api::Request::FamilyEnquiry { input }).code;
     let mut anna = app(&fx.bank, ANNA, Lang::It);
     let frame = draw_to_string(&mut anna, 120, 40);
@@ -232,18 +221,7 @@ fn the_events_screen_lists_the_network_s_events_with_their_count() {
 #[test]
 fn the_full_form_of_a_first_contact_starts_what_it_offers_empty_and_a_new_phone_keeps_it_unknown() {
     let fx = fixture();
-    let input = banca::model::EnquiryInput {
-        service: None,
-        names: vec!["Lia Verdi".into()],
-        phone: "035 555 0101".into(),
-        email: String::new(),
-        comune: dalmine(),
-        date: time::macros::date!(2026 - 11 - 20),
-        source: None,
-        source_note: String::new(),
-        event: None,
-        note: String::new(),
-    };
+    let input = enquiry_of("Lia Verdi", time::macros::date!(2026 - 11 - 20));
     let code = FamilyCode::parse(&fx.saved(ANNA, banca::api::Request::FamilyEnquiry { input }).code).unwrap();
     let mut anna = app(&fx.bank, ANNA, Lang::It);
     press(&mut anna, "2");

@@ -63,7 +63,8 @@ pub struct EventView {
     pub details: EventInput,
     /// Families that attended, all services together.
     pub attended: u32,
-    /// The caller's own families among them (all for the coordination).
+    /// The caller's own families among them (all for the coordination), on
+    /// the event's card; a list carries the count only.
     pub ours: Vec<Attendee>,
     pub meta: Meta,
 }

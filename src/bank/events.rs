@@ -81,7 +81,7 @@ impl Bank {
             .store
             .get::<NetworkEvent>(TreeId::Events, &code.key())?
             .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
-        Ok(Reply::Event(self.event_view(who, revision, event)?))
+        Ok(Reply::Event(self.event_view(who, revision, event, true)?))
     }
 
     pub(super) fn list_events(
@@ -102,7 +102,8 @@ impl Bank {
         let mut full = false;
         for kv in self.entries_after(TreeId::Events, after.as_ref(), super::paging::Order::Down) {
             let (k, revision, record) = super::paging::decoded::<NetworkEvent>(TreeId::Events, kv)?;
-            let build = keep(&record).then_some(move || self.event_view(who, revision, record));
+            // A list shows counts: the families' names are the card's (no record read per attendee).
+            let build = keep(&record).then_some(move || self.event_view(who, revision, record, false));
             if !page.look_with(k, build)? {
                 full = true;
                 break;
@@ -111,10 +112,17 @@ impl Bank {
         Ok(Reply::Events(page.page(full)))
     }
 
-    fn event_view(&self, who: &Principal, revision: u64, event: NetworkEvent) -> Result<EventView, BankError> {
+    /// The event as `who` may see it; `names`: its own families by name (the card).
+    fn event_view(
+        &self,
+        who: &Principal,
+        revision: u64,
+        event: NetworkEvent,
+        names: bool,
+    ) -> Result<EventView, BankError> {
         let attendees: Vec<FamilyCode> = self.index().attendees(event.code).collect();
         let mut ours = Vec::new();
-        for code in &attendees {
+        for code in attendees.iter().filter(|_| names) {
             let Some((_, f)) = self.store.get::<Family>(TreeId::Families, &code.key())? else { continue };
             if !allowed(who, Operation::ReadIdentity, Subject::Family, Some(f.service)) {
                 continue;

@@ -111,7 +111,7 @@ fn add(s: &Session, fields: EventFields) -> CliResult {
         kind: EventKind::InformationEvening,
         title: String::new(),
         association: String::new(),
-        date: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
+        date: super::parse::today(),
         until: None,
         comune: ComuneCode::from_u32(0),
         place: String::new(),

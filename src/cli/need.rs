@@ -194,7 +194,7 @@ fn add(s: &Session, fields: NeedFields) -> CliResult {
         identity: ChildIdentity {
             given_name: String::new(),
             family_name: String::new(),
-            birth_date: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
+            birth_date: super::parse::today(),
             fiscal_code: None,
             address: String::new(),
         },

@@ -107,7 +107,7 @@ impl FlagErrors {
 
     /// A date as typed, or `oggi`/`ieri`/`domani` (and English), as the forms take them.
     pub fn date(&mut self, flag: &str, input: &str) -> Option<Date> {
-        let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+        let today = today();
         let d = crate::model::dates::parse_date_or_word(input, today);
         if d.is_none() {
             let msg = ParseWords::NotAValidDate.get(self.lang);
@@ -245,6 +245,11 @@ impl FlagErrors {
 }
 
 /// Splits `a, b,c` into trimmed, non-empty parts.
+/// Today on this machine's clock, the day `oggi` means.
+pub fn today() -> Date {
+    crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date()
+}
+
 pub fn split_list(input: &str) -> Vec<String> {
     input.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }

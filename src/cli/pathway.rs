@@ -8,7 +8,7 @@ use crate::api::{FamilyView, Reply, Request};
 use crate::model::*;
 use crate::present;
 
-use super::parse::{family_code, FlagErrors};
+use super::parse::{family_code, today, FlagErrors};
 use super::session::{print_json, unexpected, CliResult, Session};
 use crate::i18n::catalogue;
 
@@ -145,10 +145,6 @@ pub struct RecruitmentArgs {
     since: Option<String>,
 }
 
-fn today() -> time::Date {
-    crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date()
-}
-
 fn event_code(errs: &mut FlagErrors, flag: &str, input: &str) -> Option<EventCode> {
     let code = EventCode::parse(input);
     if code.is_none() {
@@ -223,11 +219,7 @@ pub fn step(s: &Session, args: StepArgs) -> CliResult {
         return print_next(s, &view, true);
     };
     let mut errs = FlagErrors::new(s.lang);
-    let steps: Vec<&str> = StepKind::ALL
-        .iter()
-        .filter(|k| **k != StepKind::Enquiry)
-        .map(|k| if s.lang == crate::i18n::Lang::It { k.token_it() } else { k.token() })
-        .collect();
+    let steps: Vec<&str> = StepKind::ALL.iter().filter(|k| **k != StepKind::Enquiry).map(|k| k.typed(s.lang)).collect();
     let kind = match StepKind::parse(typed) {
         Some(StepKind::Enquiry) => {
             errs.push("step", W::EnquiryIsAdd.get(s.lang));

@@ -286,7 +286,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         errs.push("relationship", PlacementWords::RequiredRelationship.get(s.lang));
     }
     let mut plan = FosterPlan {
-        start: crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date(),
+        start: super::parse::today(),
         expected_end: None,
         duration_months: None,
         contact: OriginContact { frequency: ContactFrequency::ToBeDefined, supervised: false },
@@ -421,7 +421,7 @@ fn extend(
             None
         }
     };
-    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+    let today = super::parse::today();
     let decided_on = match decided_on {
         Some(d) => errs.date("decided-on", &d),
         None => Some(today),
@@ -537,7 +537,7 @@ pub(super) fn show(s: &Session, code: &str) -> CliResult {
     if s.json {
         return print_json(&p);
     }
-    let today = crate::model::clock::Clock::now(&crate::model::clock::SystemClock::new()).date();
+    let today = super::parse::today();
     super::print::print(&present::placement(&p, &service_names(s), today, s.lang));
     Ok(())
 }

@@ -285,21 +285,12 @@ fn step_label(token: &str, lang: Lang) -> String {
     crate::model::StepKind::parse(token).map_or(token, |s| s.label(lang)).to_string()
 }
 
-/// "colloquio di valutazione (colloquio), ritiro (ritiro)": each step's
-/// label and, in brackets, what to type.
+/// "colloquio di valutazione (colloquio), ritiro (ritiro)": each step
+/// named (`StepKind::named`).
 fn steps_text(tokens: &[String], lang: Lang) -> String {
     tokens
         .iter()
-        .map(|t| match crate::model::StepKind::parse(t) {
-            Some(s) => {
-                let typed = match lang {
-                    Lang::It => s.token_it(),
-                    Lang::En => s.token(),
-                };
-                format!("{} ({typed})", s.label(lang))
-            }
-            None => t.clone(),
-        })
+        .map(|t| crate::model::StepKind::parse(t).map_or_else(|| t.clone(), |s| s.named(lang)))
         .collect::<Vec<_>>()
         .join(", ")
 }

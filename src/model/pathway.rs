@@ -182,6 +182,11 @@ impl StepKind {
         }
     }
 
+    /// "colloquio di valutazione (colloquio)": what the step is, and what to type for it.
+    pub fn named(self, lang: Lang) -> String {
+        format!("{} ({})", self.label(lang), self.typed(lang))
+    }
+
     /// Steps that close or suspend a pathway say why, from the vocabulary.
     pub fn needs_reason(self) -> bool {
         matches!(self, StepKind::NotApproved | StepKind::Suspension | StepKind::Withdrawal)

@@ -33,6 +33,14 @@ macro_rules! vocabulary {
                 match self { $( $name::$variant => $it, )+ }
             }
 
+            /// The token an operator types in `lang`.
+            pub fn typed(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::It => self.token_it(),
+                    Lang::En => self.token(),
+                }
+            }
+
             /// Its labels, as the completeness test reads them.
             pub const CATALOGUE: crate::model::catalogue::Catalogue = crate::model::catalogue::Catalogue {
                 name: concat!(module_path!(), "::", stringify!($name)),

@@ -130,17 +130,7 @@ pub fn pathway_section(doc: &mut Doc, view: &PathwayView, status: FamilyStatus, 
 /// "colloquio di valutazione (colloquio), ritiro (ritiro)": what each step
 /// is and what to type for it.
 pub fn step_choices(steps: &[StepKind], lang: Lang) -> String {
-    steps
-        .iter()
-        .map(|s| {
-            let typed = match lang {
-                Lang::It => s.token_it(),
-                Lang::En => s.token(),
-            };
-            format!("{} ({typed})", s.label(lang))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    steps.iter().map(|s| s.named(lang)).collect::<Vec<_>>().join(", ")
 }
 
 /// The support log, newest first.

@@ -466,6 +466,23 @@ pub fn family_input() -> FamilyInput {
     }
 }
 
+/// A first contact of the caller's service: one name, a phone, Dalmine, on `date`.
+#[allow(dead_code)]
+pub fn enquiry_of(name: &str, date: time::Date) -> EnquiryInput {
+    EnquiryInput {
+        service: None,
+        names: vec![name.into()],
+        phone: "035 555 0101".into(),
+        email: String::new(),
+        comune: dalmine(),
+        date,
+        source: None,
+        source_note: String::new(),
+        event: None,
+        note: String::new(),
+    }
+}
+
 /// A valid need of the caller's service: a boy of seven in Dalmine.
 pub fn need_input() -> NeedInput {
     NeedInput {

@@ -52,16 +52,7 @@ pub fn enquiry_form(today: Date, lang: Lang) -> Form {
 /// The steps the family may take now, the expected one first (as the
 /// core offers them), each with what a command would type.
 pub fn step_form(code: FamilyCode, next: &[StepKind], today: Date, lang: Lang) -> Form {
-    let steps: Vec<String> = next
-        .iter()
-        .map(|s| {
-            let typed = match lang {
-                Lang::It => s.token_it(),
-                Lang::En => s.token(),
-            };
-            format!("{} ({typed})", s.label(lang))
-        })
-        .collect();
+    let steps: Vec<String> = next.iter().map(|s| s.named(lang)).collect();
     let reasons: Vec<String> =
         std::iter::once(Wx::NoReason.get(lang).to_string()).chain(options!(StepReason, lang)).collect();
     Form::new(
