@@ -36,6 +36,7 @@ catalogue!(
         Services => "servizi", "services";
         Operators => "operatori", "operators";
         AuditEntries => "voci di registro", "audit entries";
+        Events => "incontri", "events";
         NoServerRunning => "Nessun server in esecuzione.", "No server running.";
         ServerStopped => "Server fermato.", "Server stopped.";
         OnlyWhoeverStartedThe => "Solo chi ha avviato il server o un amministratore può fermarlo.",
@@ -207,10 +208,10 @@ fn hash_segment_text(run: &HashSegment, lang: crate::i18n::Lang) -> String {
     format!("{entries} {how} ({} {})", AdminWords::Version.get(lang), run.version.number())
 }
 
-/// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 770 voci di registro."
+/// "300 famiglie, 80 richieste, 40 abbinamenti, 20 affidi, 12 servizi, 42 operatori, 296 incontri, 770 voci di registro."
 fn describe_summary(summary: &crate::api::ImportSummary, lang: crate::i18n::Lang) -> String {
     format!(
-        "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
+        "{} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
         summary.families,
         AdminWords::Families.get(lang),
         summary.needs,
@@ -223,6 +224,8 @@ fn describe_summary(summary: &crate::api::ImportSummary, lang: crate::i18n::Lang
         AdminWords::Services.get(lang),
         summary.operators,
         AdminWords::Operators.get(lang),
+        summary.events,
+        AdminWords::Events.get(lang),
         summary.audit_entries,
         AdminWords::AuditEntries.get(lang),
     )
