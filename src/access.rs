@@ -10,6 +10,9 @@
 //! - operator: read/write its own service's families and needs, identity
 //!   included; the shared view of everyone else's.
 //! - reader: shared views only.
+//! - reception (a reception service's operator): shared views; its own
+//!   service's vacancies; the proposals to its service and the placements
+//!   in it (answering, reviewing). Nothing else.
 //! - proposals and placements: the two services involved (operators and
 //!   readers), the coordination and administrators (`follows_link`).
 //! - live events: as the record they are about (`hears`).
@@ -51,6 +54,9 @@ pub enum Subject {
     /// The network's events: everyone sees them; a service runs its own,
     /// the coordination any.
     Event,
+    /// Acting for a reception service: declaring its vacancies, answering
+    /// proposals to it. Its own operators, the coordination, administrators.
+    Reception,
 }
 
 /// Is `who` allowed `op` on a record of `subject` owned by `owner`?
@@ -63,7 +69,7 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
         Role::Admin => !matches!((subject, op), (Family | Need, ReadIdentity)),
         Role::Coordinator => matches!(
             (subject, op),
-            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity) | (Event, _)
+            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity) | (Event | Reception, _)
         ),
         Role::Operator => match (subject, op) {
             (Family | Need | Directory | Event, ReadShared) => true,
@@ -72,6 +78,11 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
             _ => false,
         },
         Role::Reader => matches!((subject, op), (Family | Need | Directory | Event, ReadShared)),
+        Role::Reception => match (subject, op) {
+            (Family | Need | Directory | Event, ReadShared) => true,
+            (Reception, Update) => own,
+            _ => false,
+        },
     }
 }
 
@@ -101,22 +112,27 @@ pub fn denial(who: &Principal, op: Operation, subject: Subject, owner: Option<Se
 pub enum LinkSide {
     /// The child's service: proposing, withdrawing, starting, planning, closing.
     NeedService,
-    /// The family's service: reviewing a proposal, accepting, declining.
+    /// The family's service (or the reception service proposed):
+    /// reviewing a proposal, accepting, declining.
     FamilyService,
     /// Either service: a placement's reviews.
     Either,
 }
 
 /// May `who` take a step of `side` on a link between these two services
-/// (None), or why not? The one rule for the core and for the keys offered.
+/// (None), or why not? `to_reception`: the host is a reception service,
+/// answered for by its own operators. The one rule for the core and for
+/// the keys offered.
 pub fn link_denial(
     who: &Principal,
     side: LinkSide,
     need_service: ServiceCode,
     family_service: ServiceCode,
+    to_reception: bool,
 ) -> Option<Denial> {
+    let host = if to_reception { Subject::Reception } else { Subject::Family };
     let need = || denial(who, Operation::Update, Subject::Need, Some(need_service));
-    let family = || denial(who, Operation::Update, Subject::Family, Some(family_service));
+    let family = || denial(who, Operation::Update, host, Some(family_service));
     match side {
         LinkSide::NeedService => need(),
         LinkSide::FamilyService => family(),
@@ -142,7 +158,9 @@ pub fn emergency_read(who: &Principal, subject: Subject) -> bool {
 pub fn follows_link(who: &Principal, need_service: ServiceCode, family_service: ServiceCode) -> bool {
     match who.role {
         Role::Admin | Role::Coordinator => true,
-        Role::Operator | Role::Reader => who.service.is_some_and(|s| s == need_service || s == family_service),
+        Role::Operator | Role::Reader | Role::Reception => {
+            who.service.is_some_and(|s| s == need_service || s == family_service)
+        }
     }
 }
 

@@ -14,14 +14,14 @@ use common::*;
 use time::macros::date;
 
 fn rank(fx: &Fixture, need: NeedCode) -> NeedRanking {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: None }) {
+    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: None, hosts: banca::api::Hosts::Families }) {
         Reply::NeedMatches(r) => *r,
         other => panic!("expected NeedMatches, got {other:?}"),
     }
 }
 
 fn why_not(fx: &Fixture, need: NeedCode, family: FamilyCode) -> Vec<Exclusion> {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family) }) {
+    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family), hosts: banca::api::Hosts::Families }) {
         Reply::NeedMatches(r) => r.why_not.expect("a verdict").exclusions,
         other => panic!("expected NeedMatches, got {other:?}"),
     }

@@ -480,7 +480,7 @@ fn support_group_meetings_feed_the_experience_criterion_and_it_says_so() {
         fx.saved(ANNA, Request::FamilySupport { code: family, base_revision, entry });
     }
     let need = fx.create_need(ANNA, need_input());
-    let ranking = match fx.ok(ANNA, Request::MatchNeed { need, limit: 10, why_not: None }) {
+    let ranking = match fx.ok(ANNA, Request::MatchNeed { need, limit: 10, why_not: None, hosts: banca::api::Hosts::Families }) {
         Reply::NeedMatches(r) => r,
         other => panic!("{other:?}"),
     };

@@ -185,7 +185,7 @@ fn placements(fx: &Fixture, filter: PlacementFilter) -> Vec<PlacementCode> {
 }
 
 fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> banca::api::NeedRanking {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not }) {
+    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not, hosts: banca::api::Hosts::Families }) {
         Reply::NeedMatches(r) => *r,
         other => panic!("expected NeedMatches, got {other:?}"),
     }
@@ -592,7 +592,7 @@ fn the_need_status_follows_its_proposals() {
     assert_eq!(view.placement.status, NeedStatus::Closed);
     assert_eq!(view.placement.closing_reason, Some(ClosingReason::PlacementStarted));
     // A closed need is matched no more.
-    let r = fx.handle(ANNA, Request::MatchNeed { need, limit: 10, why_not: None });
+    let r = fx.handle(ANNA, Request::MatchNeed { need, limit: 10, why_not: None, hosts: banca::api::Hosts::Families });
     assert_eq!(refused(r), Refusal::NeedClosed { need });
     let r = fx.handle(ANNA, Request::ProposalCreate { need, family: f3, note: String::new() });
     assert_eq!(refused(r), Refusal::NeedClosed { need });

@@ -36,7 +36,7 @@ fn approved_family(comune: ComuneCode) -> FamilyInput {
 }
 
 fn ranking(fx: &Fixture, need: NeedCode, why_not: Option<FamilyCode>) -> NeedRanking {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 20, why_not }) {
+    match fx.ok(ANNA, Request::MatchNeed { need, limit: 20, why_not, hosts: banca::api::Hosts::Families }) {
         Reply::NeedMatches(r) => *r,
         other => panic!("expected NeedMatches, got {other:?}"),
     }

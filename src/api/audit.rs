@@ -26,6 +26,8 @@ pub enum AuditAction {
     Quarantine,
     /// `banca doctor --repair` rebuilt index entries or counters (the fields name them).
     Repair,
+    /// A reception service declared its vacant places (the fields name what changed).
+    VacancyDeclared,
 }
 
 catalogue!(
@@ -40,6 +42,7 @@ catalogue!(
         ProposalStep => "passo dell'abbinamento", "proposal step";
         Quarantine => "messo in quarantena", "quarantined";
         Repair => "riparazione", "repair";
+        VacancyDeclared => "posti liberi dichiarati", "vacancies declared";
     }
 );
 
@@ -55,6 +58,7 @@ impl AuditAction {
             AuditAction::ProposalStep => ActionWords::ProposalStep,
             AuditAction::Quarantine => ActionWords::Quarantine,
             AuditAction::Repair => ActionWords::Repair,
+            AuditAction::VacancyDeclared => ActionWords::VacancyDeclared,
         };
         words.get(lang)
     }

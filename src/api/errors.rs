@@ -35,6 +35,11 @@ pub enum Refusal {
         family: FamilyCode,
         exclusions: Vec<Exclusion>,
     },
+    /// The reception service fails a hard rule for the child (a vacancy among them).
+    ServiceNotCandidate {
+        service: ServiceCode,
+        exclusions: Vec<Exclusion>,
+    },
     /// Accepting would exceed the family's places; `held_by` names what holds them.
     NoFreePlaces {
         family: FamilyCode,

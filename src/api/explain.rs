@@ -87,6 +87,24 @@ pub enum Exclusion {
         deci_km: u32,
         max_km: u16,
     },
+    /// A reception service: not active in the directory.
+    ServiceInactive,
+    /// A reception service of a kind that does not take this kind of placement.
+    ServiceKind {
+        service: ServiceKind,
+        kind: PlacementKind,
+    },
+    /// A reception service not equipped for the child's special needs.
+    Equipment {
+        missing: Vec<Equipment>,
+    },
+    /// A reception service without the places: `declared_on` None when it
+    /// never declared any.
+    NoVacancy {
+        free: u16,
+        needed: u8,
+        declared_on: Option<time::Date>,
+    },
 }
 
 impl Exclusion {
@@ -103,6 +121,10 @@ impl Exclusion {
             Exclusion::TimeSlots { .. } => HardRule::TimeSlots,
             Exclusion::Availability { .. } => HardRule::Availability,
             Exclusion::Distance { .. } => HardRule::Distance,
+            Exclusion::ServiceInactive => HardRule::Status,
+            Exclusion::ServiceKind { .. } => HardRule::Kind,
+            Exclusion::Equipment { .. } => HardRule::SpecialNeeds,
+            Exclusion::NoVacancy { .. } => HardRule::Capacity,
         }
     }
 }
@@ -170,6 +192,11 @@ pub enum Fact {
     },
     Stale {
         months: Option<u32>,
+    },
+    /// A reception service's vacancies declared `days` ago (fresh, ageing or stale).
+    Declared {
+        days: u32,
+        stale: bool,
     },
 }
 

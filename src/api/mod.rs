@@ -17,6 +17,7 @@ mod page;
 mod principal;
 mod profile;
 mod ranking;
+mod reception;
 mod reply;
 mod request;
 mod views;
@@ -33,6 +34,7 @@ pub use offline::{FolderFound, FolderProblem, OpenFailure, RestoreFailure, Serve
 pub use page::{Cursor, Page};
 pub use principal::Principal;
 pub use profile::{kind_from_slots, ChildProfile, ProfileChild, ProfileRanking, Within};
+pub use reception::{DirectoryEntry, DirectoryFilter, Hosts, Places, ServiceCandidate, ServiceRanking};
 pub use ranking::{Candidate, FamilyRanking, Fit, NeedCandidate, NeedRanking, Verdict};
 pub use reply::{BankInfo, ImportSummary, Imported, Reply, Response, Revised, Saved};
 pub use request::Request;

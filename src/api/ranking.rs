@@ -21,6 +21,9 @@ pub struct NeedRanking {
     pub candidates_total: u32,
     pub candidates: Vec<Candidate>,
     pub why_not: Option<Verdict>,
+    /// The reception services, when asked for (`Hosts`).
+    #[serde(default)]
+    pub services: Option<super::ServiceRanking>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,8 @@ pub enum Reply {
     NeedMatches(Box<NeedRanking>),
     FamilyMatches(Box<FamilyRanking>),
     ProfileMatches(Box<ProfileRanking>),
+    Places(Box<super::ServiceRanking>),
+    Directory(Vec<super::DirectoryEntry>),
     Proposal(Revised<Proposal>),
     Proposals(Page<Revised<Proposal>>),
     ProposalView(Box<ProposalView>),

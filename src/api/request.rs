@@ -161,6 +161,30 @@ pub enum Request {
         need: NeedCode,
         limit: usize,
         why_not: Option<FamilyCode>,
+        /// Families, reception services or both (`limit` each).
+        hosts: super::Hosts,
+    },
+    /// Reception services with a place for a child described by profile
+    /// ("who has a place tonight for a 15-year-old boy"); nothing stored.
+    Places {
+        profile: super::ChildProfile,
+        limit: usize,
+    },
+    /// The directory (mappatura): every service, reception services with
+    /// their places; public data only.
+    Directory {
+        filter: super::DirectoryFilter,
+    },
+    /// A reception service declares its vacant places.
+    VacancyDeclare {
+        service: ServiceCode,
+        input: crate::model::VacancyInput,
+    },
+    /// The child's service proposes a need (with its siblings) to a reception service.
+    ProposeService {
+        need: NeedCode,
+        service: ServiceCode,
+        note: String,
     },
     /// Open needs a family could take, best first.
     MatchFamily {
@@ -320,6 +344,8 @@ impl Request {
                 | MatchNeed { .. }
                 | MatchFamily { .. }
                 | Available { .. }
+                | Places { .. }
+                | Directory { .. }
                 | ProposalGet { .. }
                 | ProposalView { .. }
                 | ProposalList { .. }
@@ -343,6 +369,7 @@ impl Request {
         matches!(
             self,
             AmbitList { .. }
+                | Directory { .. }
                 | ServiceList { .. }
                 | OperatorList { .. }
                 | FamilyList { .. }

@@ -262,8 +262,10 @@ pub struct ProposalView {
     /// always `None`.
     pub needs: Vec<NeedView>,
     /// The family's shared profile, places left, its service and referent to
-    /// call. `private` is always `None`.
-    pub family: FamilyView,
+    /// call. `private` is always `None`. None for a proposal to a reception service.
+    pub family: Option<FamilyView>,
+    /// The reception service proposed, as the directory shows it.
+    pub service: Option<super::DirectoryEntry>,
 }
 
 impl ProposalView {
@@ -272,8 +274,9 @@ impl ProposalView {
         self.needs.first().map(|n| &n.contact)
     }
 
-    /// The family's service, whom the child's service calls.
-    pub fn family_contact(&self) -> &Contact {
-        &self.family.contact
+    /// The family's service, whom the child's service calls (none for a
+    /// proposal to a reception service: its directory entry says whom).
+    pub fn family_contact(&self) -> Option<&Contact> {
+        self.family.as_ref().map(|f| &f.contact)
     }
 }

@@ -657,7 +657,7 @@ fn step_problems(proposal: &Proposal) -> Vec<Problem> {
                 (other == proposal.code).then(|| other.to_string())
             }
             // The family is the proposal's own; what took its places is another proposal.
-            Some(StepCause::NoPlaceLeft { family, .. }) if family != proposal.family => Some(family.to_string()),
+            Some(StepCause::NoPlaceLeft { family, .. }) if Some(family) != proposal.family => Some(family.to_string()),
             Some(StepCause::NoPlaceLeft { by, .. }) => {
                 (by == PlaceTaker::Proposal(proposal.code)).then(|| proposal.code.to_string())
             }

@@ -39,6 +39,11 @@ impl Stored for Service {
     fn searched(&self, index: &mut crate::search::SearchIndex) {
         index.upsert_service(self);
     }
+
+    /// A reception service is ranked with its places at once.
+    fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
+        index.upsert_service(self, comuni);
+    }
 }
 
 impl Stored for Operator {
@@ -222,6 +227,11 @@ impl Bank {
                 problems.push(Field::Name, Reason::Duplicate { value: input.name.clone() });
             }
         }
+        if let Some(r) = &input.reception {
+            if self.comuni.get(r.comune).is_none() {
+                problems.push(Field::ReceptionComune, Reason::UnknownComune { code: r.comune.to_string() });
+            }
+        }
         for a in &input.ambits {
             if !self.store.tree(TreeId::Ambits).contains_key(normalize(a).as_bytes()).map_err(StoreError::from)? {
                 problems.push(Field::Ambits, Reason::UnknownAmbit { name: a.clone() });
@@ -233,13 +243,18 @@ impl Bank {
     pub(super) fn create_service(&self, who: &Principal, input: ServiceInput) -> Response {
         self.require(who, Operation::Create, Subject::Directory, None, "service.create")?;
         let _w = self.write_lock();
-        let mut problems = input.validate();
+        let mut problems = input.validate_at(None, self.today());
         self.check_service(&mut problems, &input, None)?;
         finish(problems)?;
         let now = self.clock.now();
         let written = self.commit_numbered("S", |number| {
             let mut set = WriteSet::new(now, &who.user);
-            set.create(Service { code: ServiceCode(number), details: input.clone(), meta: Meta::new(now, &who.user) });
+            set.create(Service {
+                code: ServiceCode(number),
+                details: input.clone(),
+                meta: Meta::new(now, &who.user),
+                vacancy: None,
+            });
             set
         })?;
         Ok(written.saved())
@@ -260,10 +275,12 @@ impl Bank {
             base,
             |_: &Service| Ok(()),
             |old: &Service, _| {
-                let mut problems = input.validate();
+                let mut problems = input.validate_at(Some(&old.details), self.today());
                 self.check_service(&mut problems, &input, Some(code))?;
                 finish(problems)?;
-                Ok(Service { code, details: input, meta: old.meta.clone() })
+                // A declaration belongs to a reception service: it goes with the kind.
+                let vacancy = old.vacancy.clone().filter(|_| input.kind.is_reception());
+                Ok(Service { code, details: input, meta: old.meta.clone(), vacancy })
             },
         )
     }
@@ -282,10 +299,18 @@ impl Bank {
         Ok(Reply::Services(self.revised_page(TreeId::Services, after.as_ref(), limit, |_: &Service| true)?))
     }
 
+    /// The service must exist; a reception service's operator belongs to
+    /// a reception service, and only such an operator does.
     fn check_operator_service(&self, problems: &mut Problems, input: &OperatorInput) -> Result<(), BankError> {
         if let Some(code) = input.service {
-            if self.store.get::<Service>(TreeId::Services, &code.key())?.is_none() {
-                problems.push(Field::Service, Reason::UnknownService { code: code.to_string() });
+            match self.store.get::<Service>(TreeId::Services, &code.key())? {
+                None => problems.push(Field::Service, Reason::UnknownService { code: code.to_string() }),
+                Some((_, s)) => {
+                    let reception = s.details.kind.is_reception();
+                    if (input.role == Role::Reception) != reception && matches!(input.role, Role::Reception | Role::Operator) {
+                        problems.push(Field::Service, if reception { Reason::NotExpected { condition: format!("role={}", input.role.token()) } } else { Reason::NotReception });
+                    }
+                }
             }
         }
         Ok(())

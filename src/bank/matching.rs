@@ -77,6 +77,7 @@ impl Bank {
         code: NeedCode,
         limit: usize,
         why_not: Option<FamilyCode>,
+        hosts: Hosts,
     ) -> Response {
         let (revision, need) = self
             .store
@@ -95,7 +96,12 @@ impl Bank {
         let facts = index.need(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         let scale = self.scale(&index);
         let unit = index.unit(facts, scale.today);
-        let ranking = index.rank_families(&unit, &scale, limit, why_not, None);
+        let services = if hosts.services() {
+            Some(self.rank_services(&index, &unit, &scale, limit, None)?)
+        } else {
+            None
+        };
+        let ranking = index.rank_families(&unit, &scale, if hosts.families() { limit } else { 0 }, why_not, None);
         let active = index.active_proposals_of_need(code);
 
         let verdict = why_not.and_then(|f| {
@@ -121,7 +127,10 @@ impl Bank {
                 score: r.scored.score,
                 criteria: r.scored.criteria.clone(),
                 free_places: r.free_places,
-                proposed: active.iter().find(|(_, f, _)| *f == r.code).map(|(p, _, s)| (*p, *s)),
+                proposed: active
+                    .iter()
+                    .find(|(_, f, _)| *f == crate::matching::Host::Family(r.code))
+                    .map(|(p, _, s)| (*p, *s)),
                 fit: r.fit.clone(),
             });
         }
@@ -137,6 +146,7 @@ impl Bank {
             candidates_total: ranking.total,
             candidates,
             why_not: verdict,
+            services,
         })))
     }
 
@@ -181,7 +191,7 @@ impl Bank {
     }
 
     /// Checks a profile and resolves where its families are to be looked for.
-    fn profile_place(&self, index: &MatchIndex, p: &ChildProfile) -> Result<Option<Place>, BankError> {
+    pub(super) fn profile_place(&self, index: &MatchIndex, p: &ChildProfile) -> Result<Option<Place>, BankError> {
         // The checks that need no index were made before it was taken.
         let mut problems = Problems::new();
         let point = match p.comune {

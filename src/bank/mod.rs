@@ -21,6 +21,7 @@ mod pathway;
 mod placements;
 mod proposals;
 mod reads;
+mod reception;
 mod restore;
 mod search;
 mod startup;
@@ -300,7 +301,11 @@ impl Bank {
             Request::NeedShared { code } => self.get_need(&who, code, false),
             Request::NeedList { filter } => self.list_needs(&who, &filter),
             Request::Count { of } => self.count(&who, &of).map(Reply::Count),
-            Request::MatchNeed { need, limit, why_not } => self.match_need(&who, need, limit, why_not),
+            Request::MatchNeed { need, limit, why_not, hosts } => self.match_need(&who, need, limit, why_not, hosts),
+            Request::Places { profile, limit } => self.places(&who, profile, limit),
+            Request::Directory { filter } => self.directory(&who, &filter),
+            Request::VacancyDeclare { service, input } => self.declare_vacancy(&who, service, input),
+            Request::ProposeService { need, service, note } => self.propose_service(&who, need, service, note),
             Request::MatchFamily { family, limit } => self.match_family(&who, family, limit),
             Request::Available { profile, limit } => self.available(&who, profile, limit),
             Request::ProposalCreate { need, family, note } => self.create_proposal(&who, need, family, note),

@@ -57,7 +57,7 @@ impl Bank {
                 to: ProposalStatus::Started,
             }));
         }
-        finish(plan.validate_new(&self.context()))?;
+        finish(plan.validate_new(&self.context(), old.family.is_some()))?;
         let (_, first) = self
             .store
             .get::<Need>(TreeId::Needs, &old.need().key())?
@@ -92,9 +92,14 @@ impl Bank {
             }
         }
         // Places counted since the acceptance; a proposal made for the family meanwhile may not fit.
-        let free = self.index().family(old.family).map_or(0, |f| f.free_places());
         let except: Vec<ProposalCode> = others.iter().map(|(c, _, _)| *c).chain([code]).collect();
-        let no_place_left = self.no_place_left(old.family, free, &except)?;
+        let no_place_left = match old.family {
+            Some(family) => {
+                let free = self.index().family(family).map_or(0, |f| f.free_places());
+                Some(self.no_place_left(family, free, &except)?)
+            }
+            None => None,
+        };
         let written = self.commit_numbered(&format!("A/{year}"), |number| {
             let placement = Placement {
                 code: PlacementCode::new(year, number),
@@ -135,7 +140,9 @@ impl Bank {
             for m in &moves {
                 m.stage(&mut set, &through);
             }
-            no_place_left.stage(&mut set, PlaceTaker::Placement(placement_code));
+            if let Some(left) = &no_place_left {
+                left.stage(&mut set, PlaceTaker::Placement(placement_code));
+            }
             set
         })?;
         Ok(written.saved())
@@ -149,7 +156,7 @@ impl Bank {
         plan: FosterPlan,
     ) -> Response {
         self.change_placement(who, code, base, LinkSide::NeedService, "placement.plan", |p, cx| {
-            finish(plan.validate_new(cx))?;
+            finish(plan.validate_new(cx, p.family.is_some()))?;
             p.plan = plan.clone();
             Ok(())
         })
@@ -265,7 +272,13 @@ impl Bank {
         action: &str,
         change: impl FnOnce(&mut Placement, &Context) -> Result<(), BankError>,
     ) -> Response {
-        let may = |old: &Placement| match crate::access::link_denial(who, side, old.need_service, old.family_service) {
+        let may = |old: &Placement| match crate::access::link_denial(
+            who,
+            side,
+            old.need_service,
+            old.family_service,
+            old.family.is_none(),
+        ) {
             None => Ok(()),
             Some(_) => Err(BankError::Forbidden { action: action.to_string() }),
         };
@@ -290,7 +303,7 @@ impl Bank {
         let mut out = Vec::new();
         for item in self.store.iter::<Placement>(TreeId::Placements) {
             let (_, p) = item?;
-            if p.family == family && p.is_active() {
+            if p.family == Some(family) && p.is_active() {
                 out.push(p.code);
             }
         }
@@ -331,7 +344,7 @@ impl Bank {
             crate::access::follows_link(who, p.need_service, p.family_service)
                 && filter.service.is_none_or(|s| p.need_service == s || p.family_service == s)
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
-                && filter.family.is_none_or(|f| p.family == f)
+                && filter.family.is_none_or(|f| p.family == Some(f))
                 && filter.active.is_none_or(|a| p.is_active() == a)
         };
         // Newest first.

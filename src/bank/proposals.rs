@@ -137,7 +137,7 @@ impl Bank {
             let unit = index.unit(facts, scale.today);
             for member in unit.codes() {
                 for (p, fam, status) in index.active_proposals_of_need(member) {
-                    if fam == family {
+                    if fam == crate::matching::Host::Family(family) {
                         return Err(BankError::Refused(Refusal::AlreadyProposed { proposal: p, status }));
                     }
                     if status == ProposalStatus::Accepted {
@@ -162,7 +162,7 @@ impl Bank {
             let proposal = Proposal {
                 code: ProposalCode::new(year, number),
                 needs: unit.codes(),
-                family,
+                family: Some(family),
                 need_service: n.service,
                 family_service: f.service,
                 status: ProposalStatus::Proposed,
@@ -187,6 +187,79 @@ impl Bank {
         Ok(written.saved())
     }
 
+    /// The child's service proposes a need (with its open siblings) to a
+    /// reception service that passes every hard rule, a vacancy included.
+    pub(super) fn propose_service(&self, who: &Principal, need: NeedCode, service: ServiceCode, note: String) -> Response {
+        let _w = self.write_lock();
+        let (_, n) = self
+            .store
+            .get::<Need>(TreeId::Needs, &need.key())?
+            .ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
+        self.require(who, Operation::Update, Subject::Need, Some(n.service), "proposal.create")?;
+        if self.store.get::<Service>(TreeId::Services, &service.key())?.is_none() {
+            return Err(BankError::NotFound { code: service.to_string() });
+        }
+        if n.placement.status == NeedStatus::Closed {
+            return Err(BankError::Refused(Refusal::NeedClosed { need }));
+        }
+        let mut problems = Problems::new();
+        problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
+        finish(problems)?;
+        let (unit, score) = {
+            let index = self.index();
+            let facts = index.need(need).ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
+            let scale = self.scale(&index);
+            let unit = index.unit(facts, scale.today);
+            for member in unit.codes() {
+                for (p, host, status) in index.active_proposals_of_need(member) {
+                    if host == crate::matching::Host::Service(service) {
+                        return Err(BankError::Refused(Refusal::AlreadyProposed { proposal: p, status }));
+                    }
+                    if status == ProposalStatus::Accepted {
+                        return Err(BankError::Refused(Refusal::NeedAlreadyMatched { need: member, proposal: p }));
+                    }
+                }
+            }
+            let sf = index.service(service).ok_or_else(|| BankError::invalid(Field::Service, Reason::NotReception))?;
+            let j = crate::matching::judge_service(&unit, sf, true);
+            if !j.exclusions.is_empty() {
+                return Err(BankError::Refused(Refusal::ServiceNotCandidate { service, exclusions: j.exclusions }));
+            }
+            let score = crate::matching::score_service(&unit, sf, j.distance_km, &scale).score;
+            (unit, score)
+        };
+        let now = self.clock.now();
+        let year = now.year() as u16;
+        let moves = self.need_moves(&unit.codes(), &[], ProposalStatus::Proposed)?;
+        let written = self.commit_numbered(&format!("P/{year}"), |number| {
+            let proposal = Proposal {
+                code: ProposalCode::new(year, number),
+                needs: unit.codes(),
+                family: None,
+                need_service: n.service,
+                family_service: service,
+                status: ProposalStatus::Proposed,
+                steps: vec![ProposalStep::by_operator(
+                    ProposalStatus::Proposed,
+                    now,
+                    &who.user,
+                    note.trim().to_string(),
+                )],
+                placement: None,
+                score: Some(score),
+                meta: Meta::new(now, &who.user),
+            };
+            let through = proposal.code.to_string();
+            let mut set = WriteSet::new(now, &who.user);
+            set.create(proposal);
+            for m in &moves {
+                m.stage(&mut set, &through);
+            }
+            set
+        })?;
+        Ok(written.saved())
+    }
+
     pub(super) fn step_proposal(
         &self,
         who: &Principal,
@@ -196,9 +269,10 @@ impl Bank {
         note: String,
     ) -> Response {
         let may = |old: &Proposal| {
+            let host = if old.family.is_some() { Subject::Family } else { Subject::Reception };
             let side = match to.taken_by() {
                 ProposalSide::NeedService => (Subject::Need, old.need_service),
-                ProposalSide::FamilyService => (Subject::Family, old.family_service),
+                ProposalSide::FamilyService => (host, old.family_service),
             };
             let action = format!("proposal.{}", to.token());
             self.require(who, Operation::Update, side.0, Some(side.1), &action)
@@ -238,10 +312,10 @@ impl Bank {
             for m in self.need_moves(&old.needs, &[code], to)? {
                 m.stage(also, &code.to_string());
             }
-            if to == ProposalStatus::Accepted {
+            if let (ProposalStatus::Accepted, Some(family)) = (to, old.family) {
                 // Its places are taken now: the family's other pending proposals that no longer fit are withdrawn.
-                let free = self.index().family(old.family).map_or(0, |f| f.free_places());
-                let left = self.no_place_left(old.family, free.saturating_sub(old.places()), &[code])?;
+                let free = self.index().family(family).map_or(0, |f| f.free_places());
+                let left = self.no_place_left(family, free.saturating_sub(old.places()), &[code])?;
                 left.stage(also, PlaceTaker::Proposal(code));
             }
             Ok(new)
@@ -289,24 +363,36 @@ impl Bank {
                 }
             }
         }
-        let facts = index.family(p.family).ok_or_else(|| BankError::NotFound { code: p.family.to_string() })?;
+        let Some(family) = p.family else {
+            // A reception service accepts with the places it has now, and while it still fits the child.
+            let facts = index
+                .service(p.family_service)
+                .ok_or_else(|| BankError::invalid(Field::Service, Reason::NotReception))?;
+            if let Some(need) = index.need(p.need()) {
+                let unit = index.unit(need, self.today());
+                let j = crate::matching::judge_service(&unit, facts, true);
+                if !j.exclusions.is_empty() {
+                    return Err(BankError::Refused(Refusal::ServiceNotCandidate {
+                        service: p.family_service,
+                        exclusions: j.exclusions,
+                    }));
+                }
+            }
+            return Ok(());
+        };
+        let facts = index.family(family).ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
         let free = facts.free_places();
         if free < p.places() {
             let mut held_by: Vec<String> =
-                index.accepted_proposals_of_family(p.family).iter().map(|c| c.to_string()).collect();
-            held_by.extend(self.active_placements_of(p.family)?.iter().map(|c| c.to_string()));
-            return Err(BankError::Refused(Refusal::NoFreePlaces {
-                family: p.family,
-                free,
-                needed: p.places(),
-                held_by,
-            }));
+                index.accepted_proposals_of_family(family).iter().map(|c| c.to_string()).collect();
+            held_by.extend(self.active_placements_of(family)?.iter().map(|c| c.to_string()));
+            return Err(BankError::Refused(Refusal::NoFreePlaces { family, free, needed: p.places(), held_by }));
         }
         if let Some(need) = index.need(p.need()) {
             let unit = index.unit(need, self.today());
             let j = judge_except(&unit, facts, HardRule::Capacity);
             if !j.exclusions.is_empty() {
-                return Err(BankError::Refused(Refusal::NotCandidate { family: p.family, exclusions: j.exclusions }));
+                return Err(BankError::Refused(Refusal::NotCandidate { family, exclusions: j.exclusions }));
             }
         }
         Ok(())
@@ -404,14 +490,20 @@ impl Bank {
             let contact = self.contact(need.service, &need.referent)?;
             needs.push(self.shared_need_view(revision, need, contact));
         }
-        let (family_revision, family) = self
-            .store
-            .get::<Family>(TreeId::Families, &record.family.key())?
-            .ok_or_else(|| BankError::NotFound { code: record.family.to_string() })?;
-        let contact = self.contact(family.service, &family.referent)?;
-        let mut family = self.shared_family_view(family_revision, family, contact);
-        family.free_places = self.index().family(family.code).map(|f| f.free_places());
-        Ok(Reply::ProposalView(Box::new(ProposalView { revision, record, needs, family })))
+        let (family, service) = match record.family {
+            Some(code) => {
+                let (family_revision, family) = self
+                    .store
+                    .get::<Family>(TreeId::Families, &code.key())?
+                    .ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
+                let contact = self.contact(family.service, &family.referent)?;
+                let mut family = self.shared_family_view(family_revision, family, contact);
+                family.free_places = self.index().family(family.code).map(|f| f.free_places());
+                (Some(family), None)
+            }
+            None => (None, Some(self.directory_entry_of(record.family_service)?)),
+        };
+        Ok(Reply::ProposalView(Box::new(ProposalView { revision, record, needs, family, service })))
     }
 
     pub(super) fn list_proposals(&self, who: &Principal, filter: &ProposalFilter) -> Response {
@@ -438,7 +530,7 @@ impl Bank {
         self.require(who, Operation::ReadShared, Subject::Need, None, "proposal.list")?;
         // An operator's default is its own service; the coordination sees all.
         let service = filter.service.or(match who.role {
-            Role::Operator => who.service,
+            Role::Operator | Role::Reception => who.service,
             _ => None,
         });
         let keep = |p: &Proposal| {
@@ -453,7 +545,7 @@ impl Bank {
                 && filter.status.is_none_or(|s| p.status == s)
                 && filter.active.is_none_or(|a| p.status.is_active() == a)
                 && filter.need.is_none_or(|n| p.needs.contains(&n))
-                && filter.family.is_none_or(|f| p.family == f)
+                && filter.family.is_none_or(|f| p.family == Some(f))
         };
         // Newest first: what an inbox shows on top.
         for kv in self.entries_after(TreeId::Proposals, filter.after.as_ref(), super::paging::Order::Down) {

@@ -406,14 +406,15 @@ impl Restore<'_> {
     }
 
     /// A proposal or placement names needs, a family and two services of the file.
-    fn link_problems(&self, needs: &[NeedCode], family: FamilyCode, services: [ServiceCode; 2]) -> Vec<Problem> {
+    /// A link's needs, family (none: to a reception service) and services must be in the file.
+    fn link_problems(&self, needs: &[NeedCode], family: Option<FamilyCode>, services: [ServiceCode; 2]) -> Vec<Problem> {
         let mut problems = Vec::new();
         for n in needs {
             if !self.exists(TreeId::Needs, &n.key()) {
                 problems.push(Problem::new(Field::Needs, Reason::UnknownCode { code: n.to_string() }));
             }
         }
-        if !self.exists(TreeId::Families, &family.key()) {
+        if let Some(family) = family.filter(|f| !self.exists(TreeId::Families, &f.key())) {
             problems.push(Problem::new(Field::Family, Reason::UnknownCode { code: family.to_string() }));
         }
         for s in services {

@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand};
 
 use crate::api::{Reply, Request, Revised};
+use crate::i18n::catalogue;
 use crate::model::*;
 use crate::present::{self, lists};
 
@@ -62,6 +63,42 @@ pub struct ServiceFields {
     /// Reperibilità fuori orario: quando, es. "lun-ven 17-9, festivi 24h" (tutti e tre "" per toglierla)
     #[arg(long, value_name = "ORARI")]
     on_call_hours: Option<String>,
+    /// Servizio d'accoglienza: comune della struttura (nome o codice ISTAT)
+    #[arg(long, value_name = "COMUNE")]
+    comune: Option<String>,
+    /// Servizio d'accoglienza: ente gestore
+    #[arg(long, value_name = "NOME")]
+    managing_body: Option<String>,
+    /// Natura dell'ente: ipab, cooperativa_sociale, associazione, ente_religioso, fondazione, ente_pubblico
+    #[arg(long, value_name = "NATURA")]
+    legal_nature: Option<String>,
+    /// Autorizzazione al funzionamento: numero
+    #[arg(long, value_name = "NUMERO")]
+    licence_number: Option<String>,
+    /// Autorizzazione al funzionamento: data (gg/mm/aaaa)
+    #[arg(long, value_name = "DATA")]
+    licence_date: Option<String>,
+    /// Autorizzazione al funzionamento: autorità che l'ha rilasciata
+    #[arg(long, value_name = "AUTORITÀ")]
+    licence_authority: Option<String>,
+    /// Posti autorizzati
+    #[arg(long, value_name = "N")]
+    licensed_places: Option<String>,
+    /// Referente della struttura
+    #[arg(long, value_name = "NOME")]
+    referent: Option<String>,
+    /// Età accolte, es. 14-17, 0-36m, 16-21
+    #[arg(long, value_name = "ETÀ")]
+    ages: Option<String>,
+    /// Sesso accolto: indifferente, femmine, maschi
+    #[arg(long, value_name = "SESSO")]
+    sex_taken: Option<String>,
+    /// Attrezzato per (virgole): madre_bambino, disabilita, fragilita_psichiatrica, msna, adolescenti, oltre_18
+    #[arg(long, value_name = "ELENCO")]
+    equipped: Option<String>,
+    /// Lingue parlate, separate da virgole
+    #[arg(long, value_name = "LINGUE")]
+    languages: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -155,6 +192,7 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
                 notes: String::new(),
                 active: true,
                 on_call: None,
+                reception: None,
             };
             let mut errs = FlagErrors::new(s.lang);
             fields.apply(&mut input, &mut errs);
@@ -211,31 +249,40 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
     Ok(())
 }
 
+catalogue!(
+    /// The directory commands' own words.
+    DirectoryWords {
+        ReceptionNeedsComune => "un servizio d'accoglienza richiede il comune della struttura (--comune)",
+            "a reception service needs the comune it is in (--comune)";
+        AgesEg => "scrivere ad es. 14-17, 0-36m, 16-21", "write e.g. 14-17, 0-36m, 16-21";
+    }
+);
+
 impl ServiceFields {
-    fn apply(self, input: &mut ServiceInput, errs: &mut FlagErrors) {
+    fn apply(mut self, input: &mut ServiceInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
-        if let Some(v) = self.name {
+        if let Some(v) = self.name.take() {
             input.name = v.trim().to_string();
         }
-        if let Some(v) = self.kind {
+        if let Some(v) = self.kind.take() {
             if let Some(k) = errs.term("kind", &v, ServiceKind::parse, ServiceKind::choices(lang)) {
                 input.kind = k;
             }
         }
-        if let Some(v) = self.ambits {
+        if let Some(v) = self.ambits.take() {
             input.ambits = split_list(&v);
         }
         for (slot, value) in [
-            (&mut input.address, self.address),
-            (&mut input.phone, self.phone),
-            (&mut input.email, self.email),
-            (&mut input.notes, self.notes),
+            (&mut input.address, self.address.take()),
+            (&mut input.phone, self.phone.take()),
+            (&mut input.email, self.email.take()),
+            (&mut input.notes, self.notes.take()),
         ] {
             if let Some(v) = value {
                 *slot = v.trim().to_string();
             }
         }
-        if let Some(v) = self.active {
+        if let Some(v) = self.active.take() {
             if let Some(b) = errs.yes_no("active", &v) {
                 input.active = b;
             }
@@ -247,9 +294,9 @@ impl ServiceFields {
                 hours: String::new(),
             });
             for (slot, value) in [
-                (&mut c.name, self.on_call_name),
-                (&mut c.phone, self.on_call_phone),
-                (&mut c.hours, self.on_call_hours),
+                (&mut c.name, self.on_call_name.take()),
+                (&mut c.phone, self.on_call_phone.take()),
+                (&mut c.hours, self.on_call_hours.take()),
             ] {
                 if let Some(v) = value {
                     *slot = v.trim().to_string();
@@ -258,6 +305,82 @@ impl ServiceFields {
             // All three empty: the service has no on-call contact.
             input.on_call = Some(c).filter(|c| !(c.name.is_empty() && c.phone.is_empty() && c.hours.is_empty()));
         }
+        self.apply_reception(input, errs);
+    }
+
+    /// A reception service's profile: started when the kind is one (with
+    /// its comune), dropped when the kind no longer is.
+    fn apply_reception(
+        &mut self,
+        input: &mut ServiceInput,
+        errs: &mut FlagErrors,
+    ) {
+        let lang = errs.lang();
+        let comune = self.comune.take().and_then(|v| errs.comune("comune", &v));
+        if !input.kind.is_reception() {
+            input.reception = None;
+            return;
+        }
+        let mut r = match input.reception.take() {
+            Some(r) => r,
+            None => {
+                let Some(c) = comune else {
+                    errs.push("comune", DirectoryWords::ReceptionNeedsComune.get(lang));
+                    return;
+                };
+                ReceptionProfile::new(c, 1)
+            }
+        };
+        if let Some(c) = comune {
+            r.comune = c;
+        }
+        if let Some(v) = self.managing_body.take() {
+            r.managing_body.name = v.trim().to_string();
+        }
+        if let Some(v) = self.legal_nature.take() {
+            if let Some(n) = errs.term("legal-nature", &v, LegalNature::parse, LegalNature::choices(lang)) {
+                r.managing_body.nature = n;
+            }
+        }
+        if let Some(v) = self.licence_number.take() {
+            r.licence.number = v.trim().to_string();
+        }
+        if let Some(v) = self.licence_authority.take() {
+            r.licence.authority = v.trim().to_string();
+        }
+        if let Some(v) = self.licence_date.take() {
+            if let Some(d) = errs.opt_date("licence-date", &v) {
+                r.licence.date = d;
+            }
+        }
+        if let Some(v) = self.licensed_places.take() {
+            if let Some(n) = errs.number::<u16>("licensed-places", &v) {
+                r.licence.places = n;
+            }
+        }
+        if let Some(v) = self.referent.take() {
+            r.referent = v.trim().to_string();
+        }
+        if let Some(v) = self.ages.take() {
+            match AgeRange::parse(&v) {
+                Some(a) => r.ages = a,
+                None => errs.push("ages", format!("«{}»: {}", super::parse::echoed(&v), DirectoryWords::AgesEg.get(lang))),
+            }
+        }
+        if let Some(v) = self.sex_taken.take() {
+            if let Some(x) = errs.term("sex-taken", &v, SexPreference::parse, SexPreference::choices(lang)) {
+                r.sex = x;
+            }
+        }
+        if let Some(v) = self.equipped.take() {
+            if let Some(e) = errs.terms("equipped", &v, Equipment::parse, Equipment::choices(lang)) {
+                r.equipment = e;
+            }
+        }
+        if let Some(v) = self.languages.take() {
+            r.languages = split_list(&v);
+        }
+        input.reception = Some(r);
     }
 }
 

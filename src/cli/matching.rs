@@ -39,7 +39,7 @@ fn match_need(s: &Session, need: &str, limit: usize, why_not: Option<&str>) -> C
     let mut errs = FlagErrors::for_read(s.lang);
     let why_not = why_not.and_then(|f| errs.family_code("why-not", f));
     errs.finish()?;
-    let ranking = match s.call(Request::MatchNeed { need, limit, why_not })? {
+    let ranking = match s.call(Request::MatchNeed { need, limit, why_not, hosts: crate::api::Hosts::Families })? {
         Reply::NeedMatches(r) => r,
         other => return Err(unexpected(other)),
     };

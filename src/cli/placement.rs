@@ -319,7 +319,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
         saved.code,
         PlacementWords::Started.get(s.lang),
         p.needs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
-        p.family
+        p.host_code()
     );
     let needs: Vec<&String> =
         saved.also_changed.iter().filter(|c| RecordKind::of_code(c) == Some(RecordKind::Need)).collect();

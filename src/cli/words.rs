@@ -10,6 +10,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::available::AvailableWords::CATALOGUE,
     super::session::SessionWords::CATALOGUE,
     super::doctor::DoctorWords::CATALOGUE,
+    super::directory::DirectoryWords::CATALOGUE,
     super::family::FamilyWords::CATALOGUE,
     super::pathway::PathwayWords::CATALOGUE,
     super::event::EventWords::CATALOGUE,

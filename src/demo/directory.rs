@@ -307,8 +307,10 @@ fn desk(
             active: true,
             // Drawn later, from a stream of its own (`practice`).
             on_call: None,
+            reception: None,
         },
         meta,
+        vacancy: None,
     };
     Desk {
         service,

@@ -285,7 +285,7 @@ fn push_proposal(
     links.proposals.push(Proposal {
         code,
         needs: unit.codes(),
-        family,
+        family: Some(family),
         need_service,
         family_service,
         status: last.status,
@@ -371,7 +371,7 @@ fn placement_record(
         code,
         proposal,
         needs: unit.codes(),
-        family,
+        family: Some(family),
         need_service: need.service,
         family_service,
         kind: need.placement.kind,

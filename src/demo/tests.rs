@@ -489,7 +489,7 @@ fn a_demo_bank_ranks_its_open_needs() {
         .iter()
         .filter(|n| {
             matches!(
-                bank.handle(&admin, Request::MatchNeed { need: n.code, limit: 5, why_not: None }),
+                bank.handle(&admin, Request::MatchNeed { need: n.code, limit: 5, why_not: None, hosts: crate::api::Hosts::Families }),
                 Ok(Reply::NeedMatches(r)) if !r.candidates.is_empty()
             )
         })

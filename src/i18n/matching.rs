@@ -97,6 +97,15 @@ catalogue!(
         Ageing => "confermata {time} fa: da riconfermare presto", "confirmed {time} ago: to be confirmed soon";
         Stale => "DA RICONFERMARE: ultima conferma {time} fa", "STALE: last confirmed {time} ago";
         StaleNever => "DA RICONFERMARE: mai confermata", "STALE: never confirmed";
+        DeclaredToday => "posti dichiarati oggi", "vacancies declared today";
+        DeclaredDays => "posti dichiarati {days} giorni fa", "vacancies declared {days} days ago";
+        DeclaredStale => "DA VERIFICARE: posti dichiarati {days} giorni fa", "TO CHECK: vacancies declared {days} days ago";
+        ExServiceInactive => "il servizio non è attivo", "the service is not active";
+        ExServiceKind => "un servizio «{service}» non accoglie per «{kind}»", "a \"{service}\" does not take children for \"{kind}\"";
+        ExEquipment => "non attrezzato per: {list}", "not equipped for: {list}";
+        ExNoVacancy => "{free} posti liberi per {needed} bambini (dichiarati il {on})", "{free} vacant places for {needed} children (declared on {on})";
+        ExNoVacancyNever => "nessun posto libero dichiarato", "no vacancies ever declared";
+        ServiceNotCandidate => "{service} non può accogliere questo bisogno:\n{lines}", "{service} cannot take this need:\n{lines}";
         // Refusals.
         AlreadyIn => "{code} è già «{status}».", "{code} is already \"{status}\".";
         CannotBecome => "{code} è «{from}»: non può passare a «{to}».", "{code} is \"{from}\": it cannot become \"{to}\".";
@@ -185,6 +194,18 @@ pub fn describe_exclusion(e: &Exclusion, lang: Lang) -> String {
         Exclusion::Distance { deci_km, max_km } => {
             W::ExDistance.fill(lang, &[("distance", &distance(*deci_km, lang)), ("max", max_km)])
         }
+        Exclusion::ServiceInactive => W::ExServiceInactive.get(lang).into(),
+        Exclusion::ServiceKind { service, kind } => {
+            W::ExServiceKind.fill(lang, &[("service", &service.label(lang)), ("kind", &kind.label(lang))])
+        }
+        Exclusion::Equipment { missing } => {
+            let list: Vec<&str> = missing.iter().map(|s| s.label(lang)).collect();
+            W::ExEquipment.fill(lang, &[("list", &list.join(", "))])
+        }
+        Exclusion::NoVacancy { free, needed, declared_on: Some(on) } => {
+            W::ExNoVacancy.fill(lang, &[("free", free), ("needed", needed), ("on", &format_date(*on))])
+        }
+        Exclusion::NoVacancy { declared_on: None, .. } => W::ExNoVacancyNever.get(lang).into(),
     }
 }
 
@@ -239,6 +260,9 @@ pub fn describe_fact(fact: &Fact, lang: Lang) -> String {
         Fact::Ageing { months } => W::Ageing.fill(lang, &[("time", &time(months))]),
         Fact::Stale { months: Some(m) } => W::Stale.fill(lang, &[("time", &time(m))]),
         Fact::Stale { months: None } => W::StaleNever.get(lang).into(),
+        Fact::Declared { days, stale: true } => W::DeclaredStale.fill(lang, &[("days", days)]),
+        Fact::Declared { days: 0, .. } => W::DeclaredToday.get(lang).into(),
+        Fact::Declared { days, .. } => W::DeclaredDays.fill(lang, &[("days", days)]),
     }
 }
 
@@ -274,6 +298,11 @@ pub fn describe_refusal(r: &Refusal, lang: Lang) -> String {
             let lines: Vec<String> =
                 exclusions.iter().map(|e| format!("  - {}", describe_exclusion(e, lang))).collect();
             W::NotCandidate.fill(lang, &[("family", family), ("lines", &lines.join("\n"))])
+        }
+        Refusal::ServiceNotCandidate { service, exclusions } => {
+            let lines: Vec<String> =
+                exclusions.iter().map(|e| format!("  - {}", describe_exclusion(e, lang))).collect();
+            W::ServiceNotCandidate.fill(lang, &[("service", service), ("lines", &lines.join("\n"))])
         }
         Refusal::NoFreePlaces { family, free, needed, held_by } => {
             let held = if held_by.is_empty() { "-".to_string() } else { held_by.join(", ") };

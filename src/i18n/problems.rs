@@ -66,6 +66,10 @@ catalogue!(
             "set by the pathway's step \"{step}\" (banca family step)";
         EventAttended => "{families} famiglie vi hanno partecipato come a questo tipo di incontro: il tipo resta",
             "{families} families attended it as this kind of event: the kind stays";
+        OverLicensed => "{places} posti liberi sono più dei {licensed} autorizzati",
+            "{places} vacant places are more than the {licensed} licensed";
+        NotReception => "non è un servizio d'accoglienza (comunità, pronto intervento, alloggio, centro diurno, rete di famiglie)",
+            "not a reception service (community, emergency shelter, flat, day centre, family network)";
         ComuneInOtherAmbit => "{comune} fa già parte dell'ambito {ambit}", "{comune} already belongs to ambit {ambit}";
         ComuneNotInAmbit => "{comune} non è tra i comuni dell'ambito", "{comune} is not one of the ambit's comuni";
         ComuneInTwoDistricts => "{comune} è in due presidi", "{comune} is in two districts";
@@ -199,6 +203,10 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
         }
         Reason::SetByStep { step } => W::SetByStep.fill(lang, &[("step", &step_label(step, lang))]),
         Reason::EventAttended { families } => W::EventAttended.fill(lang, &[("families", families)]),
+        Reason::OverLicensed { places, licensed } => {
+            W::OverLicensed.fill(lang, &[("places", places), ("licensed", licensed)])
+        }
+        Reason::NotReception => plain(W::NotReception),
         Reason::ComuneInOtherAmbit { comune, ambit } => {
             W::ComuneInOtherAmbit.fill(lang, &[("comune", &comune_label(comune)), ("ambit", ambit)])
         }

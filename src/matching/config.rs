@@ -48,6 +48,9 @@ pub struct MatchingConfig {
     pub waiting_full_months: u16,
     /// Earlier placements of the same kind that give the whole experience part.
     pub experience_full_placements: u16,
+    /// Days after which a reception service's declaration of vacancies is
+    /// stale: flagged, and worth no freshness points.
+    pub vacancy_stale_days: u16,
 }
 
 impl Default for MatchingConfig {
@@ -57,6 +60,7 @@ impl Default for MatchingConfig {
             distance_horizon_km: 60,
             waiting_full_months: 24,
             experience_full_placements: 2,
+            vacancy_stale_days: 7,
         }
     }
 }
@@ -80,6 +84,9 @@ impl MatchingConfig {
         }
         if self.experience_full_placements == 0 {
             return Err("matching.experience_full_placements: must be above 0".into());
+        }
+        if !(1..=365).contains(&self.vacancy_stale_days) {
+            return Err("matching.vacancy_stale_days: must be between 1 and 365".into());
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ macro_rules! as_index {
         }
     )*};
 }
-as_index!(PlacementKind, SpecialNeed, TimeSlot);
+as_index!(PlacementKind, SpecialNeed, TimeSlot, Equipment);
 
 pub fn mask_of<T: Copy + Into<usize>>(items: impl IntoIterator<Item = T>) -> Mask {
     items.into_iter().fold(0, |m, t| m | bit(t))

@@ -10,6 +10,7 @@ use time::Date;
 
 use super::facts::{Areas, FamilyFacts, Languages, Load, NeedFacts, Point, Unit};
 use super::fit::{fit, Fit};
+use super::reception::{check_service, is_stale, score_service, ServiceFacts};
 use super::rules::{check, check_kind, HardRule};
 use super::score::{score, score_value, Scale, Scored};
 use crate::model::comune::normalize;
@@ -17,7 +18,9 @@ use crate::model::*;
 
 #[derive(Debug, Clone)]
 struct ProposalFacts {
-    family: FamilyCode,
+    /// None for a proposal to a reception service (`service`).
+    family: Option<FamilyCode>,
+    service: ServiceCode,
     needs: Vec<NeedCode>,
     status: ProposalStatus,
     proposed_on: Date,
@@ -52,6 +55,20 @@ pub struct MatchIndex {
     /// Who attended each of the network's events (a family's pathway and
     /// support log name them), in code order: an event shows its count from here.
     attendees: HashMap<EventCode, Vec<FamilyCode>>,
+    /// The reception services, with the places their links hold.
+    services: BTreeMap<ServiceCode, ServiceFacts>,
+    proposals_of_service: HashMap<ServiceCode, BTreeSet<ProposalCode>>,
+    placements_of_service: HashMap<ServiceCode, BTreeSet<PlacementCode>>,
+}
+
+/// One candidate reception service, scored.
+#[derive(Debug, Clone)]
+pub struct RankedService {
+    pub code: ServiceCode,
+    pub scored: Scored,
+    pub distance_km: Option<f64>,
+    pub free_places: u16,
+    pub stale: bool,
 }
 
 /// A family's place in `MatchIndex::families`.
@@ -70,11 +87,23 @@ pub enum Place {
 
 impl Place {
     pub fn holds(&self, f: &FamilyFacts) -> bool {
+        self.holds_comune(f.comune, f.point)
+    }
+
+    /// A comune with its seat: in the place?
+    pub fn holds_comune(&self, comune: ComuneCode, point: Option<Point>) -> bool {
         match self {
-            Place::Around { point, km } => f.point.is_some_and(|p| point.km(p) <= *km),
-            Place::Comuni(comuni) => comuni.contains(&f.comune),
+            Place::Around { point: centre, km } => point.is_some_and(|p| centre.km(p) <= *km),
+            Place::Comuni(comuni) => comuni.contains(&comune),
         }
     }
+}
+
+/// Where a proposal would place the children: a family or a reception service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Family(FamilyCode),
+    Service(ServiceCode),
 }
 
 /// One candidate family, scored.
@@ -258,6 +287,8 @@ impl MatchIndex {
         self.proposals_of_family.shrink_to_fit();
         self.placements_of_family.shrink_to_fit();
         self.proposals_of_need.shrink_to_fit();
+        self.proposals_of_service.shrink_to_fit();
+        self.placements_of_service.shrink_to_fit();
         for list in self.attendees.values_mut() {
             list.shrink_to_fit();
         }
@@ -335,15 +366,123 @@ impl MatchIndex {
         for n in &p.needs {
             self.proposals_of_need.entry(*n).or_default().insert(p.code);
         }
-        self.proposals_of_family.entry(p.family).or_default().insert(p.code);
         let proposed_on = p.meta.created_at.date();
-        self.proposals
-            .insert(p.code, ProposalFacts { family: p.family, needs: p.needs.clone(), status: p.status, proposed_on });
-        self.refresh_load(p.family);
+        self.proposals.insert(
+            p.code,
+            ProposalFacts {
+                family: p.family,
+                service: p.family_service,
+                needs: p.needs.clone(),
+                status: p.status,
+                proposed_on,
+            },
+        );
+        match p.family {
+            Some(family) => {
+                self.proposals_of_family.entry(family).or_default().insert(p.code);
+                self.refresh_load(family);
+            }
+            None => {
+                self.proposals_of_service.entry(p.family_service).or_default().insert(p.code);
+                self.refresh_service_load(p.family_service);
+            }
+        }
+    }
+
+    /// A service saved: a reception service's facts, with the places its
+    /// links hold (a service that is not one, or no longer, is left out).
+    pub fn upsert_service(&mut self, s: &Service, comuni: &Comuni) {
+        match ServiceFacts::of(s, comuni) {
+            Some(facts) => {
+                self.services.insert(s.code, facts);
+                self.refresh_service_load(s.code);
+            }
+            None => {
+                self.services.remove(&s.code);
+            }
+        }
+    }
+
+    pub fn service(&self, code: ServiceCode) -> Option<&ServiceFacts> {
+        self.services.get(&code)
+    }
+
+    /// Every reception service, by code.
+    pub fn services(&self) -> impl Iterator<Item = &ServiceFacts> {
+        self.services.values()
+    }
+
+    fn refresh_service_load(&mut self, service: ServiceCode) {
+        let mut held = 0u16;
+        for code in self.proposals_of_service.get(&service).into_iter().flatten() {
+            if let Some(p) = self.proposals.get(code).filter(|p| p.status == ProposalStatus::Accepted) {
+                held = held.saturating_add(p.needs.len() as u16);
+            }
+        }
+        let placed: Vec<(u8, Date)> = self
+            .placements_of_service
+            .get(&service)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.placements.get(c))
+            .filter(|p| p.end.is_none())
+            .map(|p| (p.places, p.start))
+            .collect();
+        if let Some(s) = self.services.get_mut(&service) {
+            s.held = held;
+            s.placed = placed;
+        }
+    }
+
+    /// The best `limit` reception services for a unit, best first (ties by
+    /// code), with how many there are and why the others fell. With
+    /// `place`, only the services in it.
+    pub fn rank_services(&self, unit: &Unit, scale: &Scale, limit: usize, place: Option<&Place>) -> (Vec<RankedService>, u32, Tally) {
+        let mut excluded = [0u32; HardRule::ALL.len()];
+        let mut best = Best::new(limit);
+        let (mut total, mut considered) = (0u32, 0u32);
+        for s in self.services.values() {
+            if place.is_some_and(|p| !p.holds_comune(s.comune, s.point)) {
+                continue;
+            }
+            considered += 1;
+            match check_service(unit, s) {
+                Err(rule) => excluded[rule as usize] += 1,
+                Ok(distance_km) => {
+                    total += 1;
+                    let scored = score_service(unit, s, distance_km, scale);
+                    best.offer(scored.score as u16, s.code, (scored, distance_km));
+                }
+            }
+        }
+        let top = best
+            .into_sorted()
+            .into_iter()
+            .filter_map(|seen| {
+                let s = self.services.get(&seen.code)?;
+                let (scored, distance_km) = seen.item;
+                Some(RankedService { code: s.code, scored, distance_km, free_places: s.free_places(), stale: is_stale(s, scale) })
+            })
+            .collect();
+        (top, total, Tally::of(considered, excluded))
     }
 
     pub fn upsert_placement(&mut self, p: &Placement) {
-        self.placements_of_family.entry(p.family).or_default().insert(p.code);
+        let Some(family) = p.family else {
+            self.placements_of_service.entry(p.family_service).or_default().insert(p.code);
+            self.placements.insert(
+                p.code,
+                PlacementFacts {
+                    places: p.places(),
+                    kind: p.kind,
+                    start: p.plan.start,
+                    end: p.closing.as_ref().map(|c| c.date),
+                },
+            );
+            self.refresh_service_load(p.family_service);
+            return;
+        };
+        self.placements_of_family.entry(family).or_default().insert(p.code);
         self.placements.insert(
             p.code,
             PlacementFacts {
@@ -353,7 +492,7 @@ impl MatchIndex {
                 end: p.closing.as_ref().map(|c| c.date),
             },
         );
-        self.refresh_load(p.family);
+        self.refresh_load(family);
     }
 
     fn refresh_load(&mut self, family: FamilyCode) {
@@ -386,15 +525,16 @@ impl MatchIndex {
         load
     }
 
-    /// Active proposals (proposed, under review, accepted) naming this need.
-    pub fn active_proposals_of_need(&self, need: NeedCode) -> Vec<(ProposalCode, FamilyCode, ProposalStatus)> {
+    /// Active proposals (proposed, under review, accepted) naming this
+    /// need: each with its family (none: to the reception service named).
+    pub fn active_proposals_of_need(&self, need: NeedCode) -> Vec<(ProposalCode, Host, ProposalStatus)> {
         self.proposals_of_need
             .get(&need)
             .into_iter()
             .flatten()
             .filter_map(|c| self.proposals.get(c).map(|p| (*c, p)))
             .filter(|(_, p)| p.status.is_active())
-            .map(|(c, p)| (c, p.family, p.status))
+            .map(|(c, p)| (c, p.family.map_or(Host::Service(p.service), Host::Family), p.status))
             .collect()
     }
 

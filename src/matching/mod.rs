@@ -7,6 +7,7 @@ mod config;
 mod facts;
 mod fit;
 mod index;
+mod reception;
 mod rules;
 mod score;
 
@@ -16,6 +17,7 @@ pub use facts::{
     URGENT_WITHIN_DAYS,
 };
 pub use fit::{fit, Fit};
-pub use index::{MatchIndex, Place, RankedFamily, RankedNeed, Ranking, Tally};
-pub use rules::{check, check_kind, judge, judge_except, offered_slots, Exclusion, HardRule, Judgement};
+pub use index::{Host, MatchIndex, Place, RankedFamily, RankedNeed, RankedService, Ranking, Tally};
+pub use reception::{check_service, is_stale, judge_service, score_service, ServiceFacts};
+pub use rules::{check, check_kind, deci_km, judge, judge_except, offered_slots, Exclusion, HardRule, Judgement};
 pub use score::{score, score_value, Criterion, CriterionKind, Fact, Scale, Scored};

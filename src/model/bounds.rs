@@ -151,6 +151,19 @@ impl Bounded for Service {
             p.limit_text(Field::OnCallPhone, &c.phone, MAX_PHONE);
             p.limit_text(Field::OnCallHours, &c.hours, MAX_ON_CALL_HOURS);
         }
+        if let Some(r) = &s.reception {
+            p.limit_text(Field::ManagingBody, &r.managing_body.name, MAX_NAME);
+            p.limit_text(Field::LicenceNumber, &r.licence.number, MAX_LICENCE_TEXT);
+            p.limit_text(Field::LicenceAuthority, &r.licence.authority, MAX_LICENCE_TEXT);
+            p.limit_text(Field::ReceptionReferent, &r.referent, MAX_NAME);
+            each(&mut p, Field::ReceptionLanguages, &r.languages, MAX_LANGUAGES, |p, i, l| {
+                p.limit_text(Field::ReceptionLanguages.at(i), l, MAX_LANGUAGE);
+            });
+        }
+        if let Some(v) = &self.vacancy {
+            p.limit_text(Field::VacancyNote, &v.note, MAX_VACANCY_NOTE);
+            p.limit_text(Field::MetaUpdatedBy, &v.by, MAX_USER);
+        }
         meta(&mut p, &self.meta);
         p
     }

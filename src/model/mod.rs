@@ -30,6 +30,7 @@ pub mod placement;
 pub mod plain;
 pub mod problem;
 pub mod proposal;
+pub mod reception;
 pub mod service;
 
 pub use age::AgeRange;
@@ -54,5 +55,6 @@ pub use placement::{
 };
 pub use problem::{DateLimit, Problem, Problems, Reason};
 pub use proposal::{PlaceTaker, Proposal, ProposalStep, StepCause};
+pub use reception::{Equipment, LegalNature, Licence, ManagingBody, ReceptionProfile, Vacancy, VacancyInput};
 pub use service::{OnCall, Service, ServiceInput};
 pub use vocabulary::*;

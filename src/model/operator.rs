@@ -44,8 +44,8 @@ impl OperatorInput {
         }
         p.require_text(Field::DisplayName, &self.display_name, MAX_DISPLAY_NAME);
         match (self.role, self.service) {
-            (Role::Operator, None) => {
-                p.push(Field::Service, Reason::RequiredWhen { condition: "role=operator".into() })
+            (Role::Operator | Role::Reception, None) => {
+                p.push(Field::Service, Reason::RequiredWhen { condition: format!("role={}", self.role.token()) })
             }
             (Role::Admin | Role::Coordinator, Some(_)) => {
                 p.push(Field::Service, Reason::NotExpected { condition: format!("role={}", self.role.token()) })

@@ -45,8 +45,11 @@ pub struct Placement {
     pub proposal: ProposalCode,
     /// The children placed: the need proposed first, then its siblings.
     pub needs: Vec<NeedCode>,
-    pub family: FamilyCode,
+    /// The foster family; none for a placement in a reception service,
+    /// which `family_service` then names.
+    pub family: Option<FamilyCode>,
     pub need_service: ServiceCode,
+    /// The family's service, or the reception service the child is in.
     pub family_service: ServiceCode,
     pub kind: PlacementKind,
     pub plan: FosterPlan,
@@ -127,6 +130,17 @@ use super::limits;
 pub use super::limits::{MAX_COURT_REPORTS, MAX_EXTENSIONS, MAX_PLAN_TEXT, MAX_REVIEW_DATES};
 
 impl Placement {
+    /// Where the children go, as a list names it: the family's code, or
+    /// the reception service's.
+    pub fn host_code(&self) -> String {
+        self.family.map_or_else(|| self.family_service.to_string(), |f| f.to_string())
+    }
+
+    /// The reception service the child is in, when not with a family.
+    pub fn reception(&self) -> Option<ServiceCode> {
+        self.family.is_none().then_some(self.family_service)
+    }
+
     pub fn is_active(&self) -> bool {
         self.closing.is_none()
     }
@@ -214,10 +228,16 @@ impl FosterPlan {
 impl FosterPlan {
     /// `validate` for a plan an operator saves now: kinship or non-kin is
     /// said on every placement (older ones, restored, may not say it).
-    pub fn validate_new(&self, cx: &Context) -> Problems {
+    /// A new plan: with a family, kinship or non-kin must be said; in a
+    /// reception service (`with_family` false) it does not apply.
+    pub fn validate_new(&self, cx: &Context, with_family: bool) -> Problems {
         let mut p = self.validate(cx);
-        if self.relationship.is_none() {
-            p.push(Field::PlanRelationship, Reason::Required);
+        match (with_family, self.relationship) {
+            (true, None) => p.push(Field::PlanRelationship, Reason::Required),
+            (false, Some(_)) => {
+                p.push(Field::PlanRelationship, Reason::NotExpected { condition: "host=reception".into() })
+            }
+            _ => {}
         }
         p
     }

@@ -130,6 +130,14 @@ pub enum Reason {
     EventAttended {
         families: u32,
     },
+    /// More vacant places declared than the service is licensed for.
+    OverLicensed {
+        places: u16,
+        licensed: u16,
+    },
+    /// The service named is not a reception service (or, for a profile,
+    /// a foster service or association given one).
+    NotReception,
     ComuneInOtherAmbit {
         comune: String,
         ambit: String,

@@ -13,10 +13,13 @@ pub struct Proposal {
     pub code: ProposalCode,
     /// The need proposed first, then the siblings placed with it.
     pub needs: Vec<NeedCode>,
-    pub family: FamilyCode,
+    /// The family proposed; none when the proposal is to a reception
+    /// service, which `family_service` then names.
+    pub family: Option<FamilyCode>,
     /// The child's service: its inbox is the outbox of the proposal.
     pub need_service: ServiceCode,
-    /// The family's service: the proposal lands in its inbox.
+    /// The family's service, or the reception service proposed: the
+    /// proposal lands in its inbox.
     pub family_service: ServiceCode,
     pub status: ProposalStatus,
     /// Every step, oldest first: who, when, and what they wrote.
@@ -106,6 +109,17 @@ impl ProposalStep {
 }
 
 impl Proposal {
+    /// Where the children go, as a list names it: the family's code, or
+    /// the reception service's.
+    pub fn host_code(&self) -> String {
+        self.family.map_or_else(|| self.family_service.to_string(), |f| f.to_string())
+    }
+
+    /// The reception service proposed, when the proposal is not to a family.
+    pub fn reception(&self) -> Option<ServiceCode> {
+        self.family.is_none().then_some(self.family_service)
+    }
+
     pub fn need(&self) -> NeedCode {
         self.needs[0]
     }

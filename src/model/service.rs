@@ -6,6 +6,7 @@ use super::codes::ServiceCode;
 use super::fields::Field;
 use super::meta::Meta;
 use super::problem::Problems;
+use super::reception::{ReceptionProfile, Vacancy};
 use super::vocabulary::ServiceKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +14,11 @@ pub struct Service {
     pub code: ServiceCode,
     pub details: ServiceInput,
     pub meta: Meta,
+    /// A reception service's latest declaration of vacant places (none
+    /// yet, or a foster service). Changed only by a declaration, never by
+    /// an edit of the details. Absent from exports before version 8.
+    #[serde(default)]
+    pub vacancy: Option<Vacancy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +36,11 @@ pub struct ServiceInput {
     /// service's phone. Absent from exports before version 6, read as none.
     #[serde(default)]
     pub on_call: Option<OnCall>,
+    /// What a reception service is (managing body, licence, comune, ages,
+    /// equipment): present exactly when `kind` is a reception kind. Absent
+    /// from exports before version 8, read as none.
+    #[serde(default)]
+    pub reception: Option<ReceptionProfile>,
 }
 
 /// A service's on-call contact (reperibilità).
@@ -46,6 +57,23 @@ use super::limits::{MAX_ADDRESS, MAX_AMBIT_NAME, MAX_NAME, MAX_NOTES, MAX_ON_CAL
 use super::problem::Reason;
 
 impl ServiceInput {
+    /// Checks the details; `before` is the service as stored (languages
+    /// kept as written), `today` dates the licence.
+    pub fn validate_at(&self, before: Option<&ServiceInput>, today: time::Date) -> Problems {
+        let mut p = self.validate();
+        match (&self.reception, self.kind.is_reception()) {
+            (Some(r), true) => {
+                let stored = before.and_then(|b| b.reception.as_ref()).map(|r| r.languages.as_slice()).unwrap_or_default();
+                r.validate(&mut p, stored, today);
+            }
+            (None, true) => p.push(Field::Reception, Reason::Required),
+            (Some(_), false) => p.push(Field::Reception, Reason::NotReception),
+            (None, false) => {}
+        }
+        p
+    }
+
+    /// The checks that need neither the stored record nor the day.
     pub fn validate(&self) -> Problems {
         let mut p = Problems::new();
         p.require_text(Field::Name, &self.name, MAX_NAME);

@@ -102,6 +102,7 @@ vocabulary! {
         Infant => ("infant", "neonato", "neonato (0-24 mesi)", "infant (0-24 months)"),
         UnaccompaniedMinor => ("unaccompanied_minor", "msna", "MSNA (minore straniero non accompagnato)", "unaccompanied foreign minor"),
         ParentWithChild => ("parent_with_child", "genitore_con_bambino", "genitore con bambino", "parent with child"),
+        Psychiatric => ("psychiatric", "fragilita_psichiatrica", "fragilità psichiatrica", "psychiatric fragility"),
     }
 }
 
@@ -206,6 +207,14 @@ vocabulary! {
         Ambit => ("ambit", "ambito", "servizio d'ambito", "ambit service"),
         InterDistrict => ("inter_district", "interdistrettuale", "servizio interdistrettuale", "inter-district service"),
         Association => ("association", "associazione", "associazione / terzo settore", "association / third sector"),
+        ResidentialCommunity => ("residential_community", "comunita_alloggio", "comunità alloggio per minori", "residential community"),
+        ParentAndChildCommunity => ("parent_and_child_community", "comunita_mamma_bambino", "comunità mamma-bambino", "parent-and-child community"),
+        EmergencyShelter => ("emergency_shelter", "pronto_intervento", "pronto intervento (struttura)", "emergency shelter"),
+        SemiIndependentFlat => ("semi_independent_flat", "alloggio_autonomia", "alloggio per l'autonomia", "semi-independent flat"),
+        DayCentre => ("day_centre", "centro_diurno", "centro diurno / servizio educativo diurno", "day centre"),
+        FamilyNetwork => ("family_network", "rete_famiglie", "rete di famiglie", "family network"),
+        EducationalCommunity => ("educational_community", "comunita_educativa", "comunità educativa", "educational community"),
+        FamilyCommunity => ("family_community", "comunita_familiare", "comunità familiare", "family-type community"),
     }
 }
 
@@ -216,6 +225,7 @@ vocabulary! {
         Coordinator => ("coordinator", "coordinamento", "coordinamento provinciale", "provincial coordination"),
         Operator => ("operator", "operatore", "operatore", "operator"),
         Reader => ("reader", "lettore", "sola lettura", "reader"),
+        Reception => ("reception", "accoglienza", "operatore di un servizio d'accoglienza", "reception service operator"),
     }
 }
 

@@ -95,6 +95,7 @@ catalogue!(L {
     Family => "Famiglia", "Family";
     ChildService => "Servizio del minore", "Child's service";
     FamilyService => "Servizio della famiglia", "Family's service";
+    ReceptionService => "Servizio d'accoglienza", "Reception service";
     Score => "Punteggio", "Score";
     WhenProposed => "alla proposta", "when proposed";
     Placement => "Affido", "Placement";

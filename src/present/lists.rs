@@ -296,7 +296,7 @@ pub fn proposal_row(r: &Revised<Proposal>, lang: Lang) -> Vec<String> {
         p.code.to_string(),
         status_word(p.status, lang),
         needs_cell(&p.needs),
-        p.family.to_string(),
+        p.host_code(),
         format!("{}→{}", p.need_service, p.family_service),
         since,
     ]
@@ -317,7 +317,7 @@ pub fn placement_row(r: &Revised<Placement>, lang: Lang) -> Vec<String> {
     vec![
         p.code.to_string(),
         needs_cell(&p.needs),
-        p.family.to_string(),
+        p.host_code(),
         format!("{}→{}", p.need_service, p.family_service),
         format_date(p.plan.start),
         end,

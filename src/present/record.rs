@@ -283,9 +283,21 @@ pub fn proposal_card(v: &crate::api::ProposalView, names: &BTreeMap<ServiceCode,
         if let Some(c) = v.need_contact() {
             contact_rows(&mut b, t(L::ChildService), c, lang);
         }
-        contact_rows(&mut b, t(L::FamilyService), v.family_contact(), lang);
-        if let Some(free) = v.family.free_places {
+        if let Some(c) = v.family_contact() {
+            contact_rows(&mut b, t(L::FamilyService), c, lang);
+        }
+        if let Some(free) = v.family.as_ref().and_then(|f| f.free_places) {
             b.add(CardWords::FreePlaces.get(lang), free.to_string());
+        }
+        if let Some(e) = &v.service {
+            b.add(t(L::ReceptionService), e.name.clone());
+            b.add(CardWords::Phone.get(lang), e.phone.clone());
+            if let Some(c) = &e.on_call {
+                b.add(CardWords::OnCall.get(lang), format!("{} {} ({})", c.name, c.phone, c.hours));
+            }
+            if let Some(places) = &e.places {
+                b.add(CardWords::ServicePlaces.get(lang), places.free.to_string());
+            }
         }
         doc.fields(b);
     })
@@ -296,6 +308,8 @@ catalogue!(
     CardWords {
         ChildOf => "Minore di {code}", "Child of {code}";
         FreePlaces => "Posti liberi della famiglia", "Family's free places";
+        OnCall => "  reperibilità", "  on call";
+        ServicePlaces => "Posti liberi del servizio", "Service's vacant places";
         Phone => "  telefono", "  phone";
         Email => "  e-mail", "  e-mail";
         Referent => "  referente", "  referent";
@@ -328,9 +342,17 @@ fn proposal_with(
     let mut b = Fields::wrapped(0);
     let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
     b.add(if p.needs.len() > 1 { t(L::Needs) } else { t(L::Need) }, needs.join(", "));
-    b.add(t(L::Family), p.family.to_string());
-    b.add(t(L::ChildService), named(p.need_service, names));
-    b.add(t(L::FamilyService), named(p.family_service, names));
+    match p.family {
+        Some(family) => {
+            b.add(t(L::Family), family.to_string());
+            b.add(t(L::ChildService), named(p.need_service, names));
+            b.add(t(L::FamilyService), named(p.family_service, names));
+        }
+        None => {
+            b.add(t(L::ReceptionService), named(p.family_service, names));
+            b.add(t(L::ChildService), named(p.need_service, names));
+        }
+    }
     if let Some(score) = p.score {
         b.add(t(L::Score), format!("{score}/100 {}", t(L::WhenProposed)));
     }
@@ -420,10 +442,15 @@ pub fn placement(v: &Revised<Placement>, names: &BTreeMap<ServiceCode, String>, 
     let mut b = Fields::wrapped(0);
     let needs: Vec<String> = p.needs.iter().map(|c| c.to_string()).collect();
     b.add(if p.needs.len() > 1 { t(L::Children) } else { t(L::Child) }, needs.join(", "));
-    b.add(t(L::Family), p.family.to_string());
+    match p.family {
+        Some(family) => b.add(t(L::Family), family.to_string()),
+        None => b.add(t(L::ReceptionService), named(p.family_service, names)),
+    };
     b.add(t(L::Proposal), p.proposal.to_string());
     b.add(t(L::ChildService), named(p.need_service, names));
-    b.add(t(L::FamilyService), named(p.family_service, names));
+    if p.family.is_some() {
+        b.add(t(L::FamilyService), named(p.family_service, names));
+    }
     doc.fields(b);
 
     doc.blank();

@@ -59,6 +59,7 @@ fn action_name(action: AuditAction) -> &'static str {
         AuditAction::ProposalStep => "proposal_step",
         AuditAction::Quarantine => "quarantine",
         AuditAction::Repair => "repair",
+        AuditAction::VacancyDeclared => "vacancy_declared",
     }
 }
 

@@ -142,15 +142,18 @@ pub enum StoredProposal {
     /// Before steps had a cause: a step the bank took said why in its note.
     V1(ProposalV1),
     /// Each step with its cause (`None` for an operator's step).
-    V2(Proposal),
+    V2(v2::Proposal),
+    /// To a family or to a reception service.
+    V3(Proposal),
 }
 
 #[derive(Serialize)]
 pub enum CurrentProposal<'a> {
-    /// Never written again; here so that `V2` has its index in
+    /// Never written again; here so that `V3` has its index in
     /// `StoredProposal`, which is what bincode writes.
     V1(()),
-    V2(&'a Proposal),
+    V2(()),
+    V3(&'a Proposal),
 }
 
 /// A proposal as format version 1 stored it. Frozen: never change it.
@@ -181,14 +184,14 @@ impl Versioned for Proposal {
     type Stored = StoredProposal;
     type Current<'a> = CurrentProposal<'a>;
     fn current(&self) -> CurrentProposal<'_> {
-        CurrentProposal::V2(self)
+        CurrentProposal::V3(self)
     }
     fn upgrade(stored: StoredProposal) -> Self {
         match stored {
             StoredProposal::V1(v) => Proposal {
                 code: v.code,
                 needs: v.needs,
-                family: v.family,
+                family: Some(v.family),
                 need_service: v.need_service,
                 family_service: v.family_service,
                 status: v.status,
@@ -208,7 +211,8 @@ impl Versioned for Proposal {
                 score: v.score,
                 meta: v.meta,
             },
-            StoredProposal::V2(v) => v,
+            StoredProposal::V2(v) => v.into(),
+            StoredProposal::V3(v) => v,
         }
     }
 }
@@ -250,13 +254,67 @@ macro_rules! versioned_v2 {
     };
 }
 
-versioned_v2!(
-    Placement,
-    v1::Placement,
-    StoredPlacement,
-    CurrentPlacement,
-    "With kinship or non-kin, review kinds (formal or contact), extensions and court reports."
-);
+#[derive(Deserialize)]
+pub enum StoredPlacement {
+    V1(v1::Placement),
+    /// With kinship or non-kin, review kinds (formal or contact), extensions and court reports.
+    V2(v2::Placement),
+    /// With a family or in a reception service.
+    V3(Placement),
+}
+
+#[derive(Serialize)]
+pub enum CurrentPlacement<'a> {
+    V1(()),
+    V2(()),
+    V3(&'a Placement),
+}
+
+impl Versioned for Placement {
+    type Stored = StoredPlacement;
+    type Current<'a> = CurrentPlacement<'a>;
+    fn current(&self) -> CurrentPlacement<'_> {
+        CurrentPlacement::V3(self)
+    }
+    fn upgrade(stored: StoredPlacement) -> Self {
+        match stored {
+            StoredPlacement::V1(v) => v.into(),
+            StoredPlacement::V2(v) => v.into(),
+            StoredPlacement::V3(v) => v,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub enum StoredService {
+    V1(v1::Service),
+    /// With the on-call contact.
+    V2(v2::Service),
+    /// With a reception service's profile and its declared vacancies.
+    V3(Service),
+}
+
+#[derive(Serialize)]
+pub enum CurrentService<'a> {
+    V1(()),
+    V2(()),
+    V3(&'a Service),
+}
+
+impl Versioned for Service {
+    type Stored = StoredService;
+    type Current<'a> = CurrentService<'a>;
+    fn current(&self) -> CurrentService<'_> {
+        CurrentService::V3(self)
+    }
+    fn upgrade(stored: StoredService) -> Self {
+        match stored {
+            StoredService::V1(v) => v.into(),
+            StoredService::V2(v) => v.into(),
+            StoredService::V3(v) => v,
+        }
+    }
+}
 
 /// Every version a family has had, oldest first.
 #[derive(Deserialize)]
@@ -296,7 +354,125 @@ impl Versioned for Family {
 pub mod v2 {
     use serde::Deserialize;
 
-    use crate::model::{AvailabilityProfile, FamilyCode, FamilyIdentity, Meta, Pathway, ServiceCode};
+    use crate::model::vocabulary::{PlacementKind, ProposalStatus, ServiceKind};
+    use crate::model::{
+        AvailabilityProfile, Closing, CourtReport, Extension, FamilyCode, FamilyIdentity, FosterPlan, Meta, NeedCode,
+        OnCall, Pathway, PlacementCode, ProposalCode, ProposalStep, Review, ServiceCode,
+    };
+
+    /// A proposal as format version 2 stored it, always to a family. Frozen.
+    #[derive(Deserialize)]
+    pub struct Proposal {
+        code: ProposalCode,
+        needs: Vec<NeedCode>,
+        family: FamilyCode,
+        need_service: ServiceCode,
+        family_service: ServiceCode,
+        status: ProposalStatus,
+        steps: Vec<ProposalStep>,
+        placement: Option<PlacementCode>,
+        score: Option<u8>,
+        meta: Meta,
+    }
+
+    impl From<Proposal> for crate::model::Proposal {
+        fn from(v: Proposal) -> Self {
+            crate::model::Proposal {
+                code: v.code,
+                needs: v.needs,
+                family: Some(v.family),
+                need_service: v.need_service,
+                family_service: v.family_service,
+                status: v.status,
+                steps: v.steps,
+                placement: v.placement,
+                score: v.score,
+                meta: v.meta,
+            }
+        }
+    }
+
+    /// A placement as format version 2 stored it, always with a family. Frozen.
+    #[derive(Deserialize)]
+    pub struct Placement {
+        code: PlacementCode,
+        proposal: ProposalCode,
+        needs: Vec<NeedCode>,
+        family: FamilyCode,
+        need_service: ServiceCode,
+        family_service: ServiceCode,
+        kind: PlacementKind,
+        plan: FosterPlan,
+        reviews: Vec<Review>,
+        closing: Option<Closing>,
+        meta: Meta,
+        extensions: Vec<Extension>,
+        court_reports: Vec<CourtReport>,
+    }
+
+    impl From<Placement> for crate::model::Placement {
+        fn from(v: Placement) -> Self {
+            crate::model::Placement {
+                code: v.code,
+                proposal: v.proposal,
+                needs: v.needs,
+                family: Some(v.family),
+                need_service: v.need_service,
+                family_service: v.family_service,
+                kind: v.kind,
+                plan: v.plan,
+                reviews: v.reviews,
+                closing: v.closing,
+                meta: v.meta,
+                extensions: v.extensions,
+                court_reports: v.court_reports,
+            }
+        }
+    }
+
+    /// A service as format version 2 stored it: no reception profile. Frozen.
+    #[derive(Deserialize)]
+    pub struct Service {
+        code: ServiceCode,
+        details: ServiceInput,
+        meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct ServiceInput {
+        name: String,
+        kind: ServiceKind,
+        ambits: Vec<String>,
+        address: String,
+        phone: String,
+        email: String,
+        notes: String,
+        active: bool,
+        on_call: Option<OnCall>,
+    }
+
+    impl From<Service> for crate::model::Service {
+        fn from(v: Service) -> Self {
+            let d = v.details;
+            crate::model::Service {
+                code: v.code,
+                details: crate::model::ServiceInput {
+                    name: d.name,
+                    kind: d.kind,
+                    ambits: d.ambits,
+                    address: d.address,
+                    phone: d.phone,
+                    email: d.email,
+                    notes: d.notes,
+                    active: d.active,
+                    on_call: d.on_call,
+                    reception: None,
+                },
+                meta: v.meta,
+                vacancy: None,
+            }
+        }
+    }
 
     #[derive(Deserialize)]
     pub struct Family {
@@ -324,7 +500,6 @@ pub mod v2 {
     }
 }
 versioned_v2!(Need, v1::Need, StoredNeed, CurrentNeed, "With the time slots a need names.");
-versioned_v2!(Service, v1::Service, StoredService, CurrentService, "With the on-call contact.");
 
 /// Families, needs, services and placements as format version 1 stored them. Frozen:
 /// never change them. (`LegalBasis` gained `Art403` at the end, which
@@ -380,7 +555,7 @@ pub mod v1 {
                 code: v.code,
                 proposal: v.proposal,
                 needs: v.needs,
-                family: v.family,
+                family: Some(v.family),
                 need_service: v.need_service,
                 family_service: v.family_service,
                 kind: v.kind,
@@ -578,8 +753,10 @@ pub mod v1 {
                     notes: d.notes,
                     active: d.active,
                     on_call: None,
+                    reception: None,
                 },
                 meta: v.meta,
+                vacancy: None,
             }
         }
     }

@@ -360,7 +360,7 @@ fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
             .proposals
             .iter()
             .filter(|p| matches!(p.status, ProposalStatus::Proposed | ProposalStatus::UnderReview))
-            .map(|p| proposal_item(p, &p.family.to_string(), lang))
+            .map(|p| proposal_item(p, &p.host_code(), lang))
             .collect(),
         Kind::Outbox => match view.who.service {
             Some(_) => gathered
@@ -368,7 +368,7 @@ fn pane_items(kind: Kind, gathered: Gathered, view: &View) -> Vec<Item> {
                 .iter()
                 .map(|p| proposal_item(p, &p.needs.first().map(|n| n.to_string()).unwrap_or_default(), lang))
                 .collect(),
-            None => gathered.proposals.iter().map(|p| proposal_item(p, &p.family.to_string(), lang)).collect(),
+            None => gathered.proposals.iter().map(|p| proposal_item(p, &p.host_code(), lang)).collect(),
         },
         // The core's list, overdue first; a reader's reviews, overdue first too.
         Kind::Reviews if !gathered.due.is_empty() || gathered.placements.is_empty() => {

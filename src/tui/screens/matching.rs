@@ -249,7 +249,7 @@ impl Matching {
     /// Asks for a need's ranking (with the verdict on one family, for a "why not").
     fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) {
         self.who = Some(ctx.view.who.clone());
-        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not });
+        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not, hosts: crate::api::Hosts::Families });
     }
 
     /// Asks for the needs a family could serve.

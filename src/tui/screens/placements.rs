@@ -398,7 +398,7 @@ impl Placements {
         // The child's service closes, extends and reports to the court; either reviews.
         let side = if act == Act::Review { LinkSide::Either } else { LinkSide::NeedService };
         let (who, p) = (self.who.as_ref()?, self.current_record()?);
-        link_denial(who, side, p.record.need_service, p.record.family_service)
+        link_denial(who, side, p.record.need_service, p.record.family_service, p.record.family.is_none())
     }
 
     /// The placement the keys act on: the open record, or the highlighted row.
@@ -772,7 +772,7 @@ impl Screen for Placements {
                 vec![
                     Cell::from(p.code.to_string()),
                     Cell::from(needs),
-                    Cell::from(p.family.to_string()),
+                    Cell::from(p.host_code()),
                     Cell::from(kind_short(p.kind, lang)),
                     Cell::from(format_date(p.plan.start)),
                     Cell::from(next),

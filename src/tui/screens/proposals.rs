@@ -377,7 +377,7 @@ impl Proposals {
             ProposalSide::NeedService => LinkSide::NeedService,
             ProposalSide::FamilyService => LinkSide::FamilyService,
         };
-        link_denial(who, side, p.record.need_service, p.record.family_service)
+        link_denial(who, side, p.record.need_service, p.record.family_service, p.record.family.is_none())
     }
 
     /// A step on the proposal as stored now (its revision is asked for
@@ -834,7 +834,7 @@ impl Screen for Proposals {
                 vec![
                     Cell::from(p.code.to_string()),
                     Cell::from(needs),
-                    Cell::from(p.family.to_string()),
+                    Cell::from(p.host_code()),
                     Cell::from(status),
                     Cell::from(date),
                     Cell::from(other),

@@ -21,7 +21,8 @@ use crate::i18n::{comune_label, Lang};
 use crate::model::comune::normalize;
 use crate::model::fold::{fold, is_subsequence};
 use crate::model::{
-    Ambit, ComuneCode, Comuni, Field, OnCall, Operator, Service, ServiceCode, ServiceInput, ServiceKind,
+    AgeRange, Ambit, ComuneCode, Comuni, Equipment, Field, LegalNature, OnCall, Operator, ReceptionProfile, Service,
+    ServiceCode, ServiceInput, ServiceKind, SexPreference,
 };
 use crate::present::{self, Doc};
 use crate::tui::help::centered;
@@ -62,6 +63,7 @@ texts!(Ftx {
     EditTitle => "Modifica servizio", "Edit service";
     AmbitNames => "ambiti (separati da virgola)", "ambits (comma separated)";
     Active => "attivo", "active";
+    ReceptionComune => "comune della struttura (accoglienza)", "comune of the premises (reception)";
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,6 +332,39 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
         Input::yes_no(Field::Active, lang, d.is_none_or(|d| d.active)).labelled(Ftx::Active.get(lang)),
         Input::text(Field::Notes, lang, &text(|d| &d.notes)),
     ];
+    // A reception service's own part: read only when the kind is one.
+    let r = d.and_then(|d| d.reception.as_ref());
+    let position = |i: Option<usize>| i.unwrap_or(0);
+    let mut fields = fields;
+    fields.extend([
+        Input::comune(Field::ReceptionComune, lang, r.map(|r| r.comune)).labelled(Ftx::ReceptionComune.get(lang)),
+        Input::text(Field::ManagingBody, lang, r.map_or("", |r| r.managing_body.name.as_str())),
+        Input::choice(
+            Field::LegalNature,
+            lang,
+            options!(LegalNature, lang),
+            position(r.and_then(|r| LegalNature::ALL.iter().position(|&n| n == r.managing_body.nature))),
+        ),
+        Input::number(Field::LicensedPlaces, lang, r.map(|r| u64::from(r.licence.places))),
+        Input::text(Field::LicenceNumber, lang, r.map_or("", |r| r.licence.number.as_str())),
+        Input::date(Field::LicenceDate, lang, r.and_then(|r| r.licence.date)),
+        Input::text(Field::LicenceAuthority, lang, r.map_or("", |r| r.licence.authority.as_str())),
+        Input::text(Field::ReceptionReferent, lang, r.map_or("", |r| r.referent.as_str())),
+        Input::text(Field::ReceptionAges, lang, &r.map_or(AgeRange::ANY, |r| r.ages).to_input()),
+        Input::choice(
+            Field::ReceptionSex,
+            lang,
+            options!(SexPreference, lang),
+            position(r.and_then(|r| SexPreference::ALL.iter().position(|&x| x == r.sex))),
+        ),
+        Input::multi(
+            Field::Equipment,
+            lang,
+            options!(Equipment, lang),
+            Equipment::ALL.iter().map(|e| r.is_some_and(|r| r.equipment.contains(e))).collect(),
+        ),
+        Input::text(Field::ReceptionLanguages, lang, &r.map(|r| r.languages.join(", ")).unwrap_or_default()),
+    ]);
     let title = match s {
         Some(s) => format!("{} {}", Ftx::EditTitle.get(lang), s.record.code),
         None => Ftx::NewTitle.get(lang).to_string(),
@@ -340,7 +375,7 @@ pub fn service_form(s: Option<&Revised<Service>>, lang: Lang) -> Form {
 /// What the form says, as the core's input.
 pub fn service_input(form: &Form) -> ServiceInput {
     let text = |field: Field| form.field(field).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
-    ServiceInput {
+    let mut input = ServiceInput {
         name: text(Field::Name),
         kind: ServiceKind::ALL[form.field(Field::Kind).map_or(0, Input::as_index)],
         ambits: text(Field::Ambits).split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
@@ -356,7 +391,37 @@ pub fn service_input(form: &Form) -> ServiceInput {
             hours: text(Field::OnCallHours),
         })
         .filter(|c| !(c.name.is_empty() && c.phone.is_empty() && c.hours.is_empty())),
+        reception: None,
+    };
+    if input.kind.is_reception() {
+        input.reception = Some(reception_input(form));
     }
+    input
+}
+
+/// A reception service's part of the form, as the core's profile; what
+/// does not parse is sent as typed for the core to name (an age range
+/// that does not read keeps every age: the field says so when checked).
+fn reception_input(form: &Form) -> ReceptionProfile {
+    let text = |field: Field| form.field(field).map(|f| f.as_text().trim().to_string()).unwrap_or_default();
+    let index = |field: Field| form.field(field).map_or(0, Input::as_index);
+    let comune = form.field(Field::ReceptionComune).and_then(Input::as_comune).unwrap_or(ComuneCode::from_u32(0));
+    let places = form.field(Field::LicensedPlaces).and_then(Input::as_number).unwrap_or(0);
+    let mut r = ReceptionProfile::new(comune, u16::try_from(places).unwrap_or(u16::MAX));
+    r.managing_body.name = text(Field::ManagingBody);
+    r.managing_body.nature = LegalNature::ALL[index(Field::LegalNature).min(LegalNature::ALL.len() - 1)];
+    r.licence.number = text(Field::LicenceNumber);
+    r.licence.date = form.field(Field::LicenceDate).and_then(Input::as_date);
+    r.licence.authority = text(Field::LicenceAuthority);
+    r.referent = text(Field::ReceptionReferent);
+    r.ages = AgeRange::parse(&text(Field::ReceptionAges)).unwrap_or(AgeRange::ANY);
+    r.sex = SexPreference::ALL[index(Field::ReceptionSex).min(SexPreference::ALL.len() - 1)];
+    r.equipment = form
+        .field(Field::Equipment)
+        .map(|f| f.as_set().into_iter().filter_map(|i| Equipment::ALL.get(i).copied()).collect())
+        .unwrap_or_default();
+    r.languages = split_commas(&text(Field::ReceptionLanguages));
+    r
 }
 
 /// What the directory shows over the services' list.
@@ -837,4 +902,9 @@ impl Screen for Services {
             self.render_prompt(frame, area, prompt, view);
         }
     }
+}
+
+/// A comma-separated list, items trimmed, empty ones left out.
+fn split_commas(text: &str) -> Vec<String> {
+    text.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect()
 }
