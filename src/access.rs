@@ -270,7 +270,7 @@ mod tests {
     fn a_step_of_a_link_is_refused_for_the_service_to_operators_and_for_the_role_to_the_others() {
         use LinkSide::*;
         let (need, family) = (S1, S2);
-        let denied = |role, service, side| link_denial(&who(role, service), side, need, family);
+        let denied = |role, service, side| link_denial(&who(role, service), side, need, family, false);
         // The child's service: its own steps and the reviews.
         assert_eq!(denied(Role::Operator, Some(S1), NeedService), None);
         assert_eq!(denied(Role::Operator, Some(S1), Either), None);

@@ -248,6 +248,10 @@ impl Circle {
 }
 
 const VARIANTS: &[&str] = &[
+    "Places",
+    "Directory",
+    "VacancyDeclare",
+    "ProposeService",
     "Whoami",
     "Info",
     "Init",
@@ -339,6 +343,10 @@ fn variant(r: &Request) -> &'static str {
         MatchNeed { .. } => "MatchNeed",
         MatchFamily { .. } => "MatchFamily",
         Available { .. } => "Available",
+        Places { .. } => "Places",
+        Directory { .. } => "Directory",
+        VacancyDeclare { .. } => "VacancyDeclare",
+        ProposeService { .. } => "ProposeService",
         ProposalCreate { .. } => "ProposalCreate",
         ProposalStep { .. } => "ProposalStep",
         ProposalGet { .. } => "ProposalGet",
@@ -762,6 +770,34 @@ impl Fuzzer {
         }
     }
 
+    /// A child described on the phone: ages, sex, kind, a comune, a place.
+    fn profile(&mut self) -> ChildProfile {
+        let children = (0..self.rng.gen_range(1..3))
+            .map(|_| ProfileChild {
+                age_months: self.rng.gen_range(0..216),
+                sex: self.opt(|f| f.pick(Sex::ALL)),
+            })
+            .collect();
+        let comune = self.opt(|f| f.pick(&comuni()));
+        let within = match self.rng.gen_range(0..4) {
+            0 => Some(Within::Km(self.rng.gen_range(1..30))),
+            1 => Some(Within::Ambit(self.pick(&["Dalmine", "nessuno"]).into())),
+            2 => Some(Within::District(self.pick(&["Dalmine", "nessuno"]).into())),
+            _ => None,
+        };
+        ChildProfile {
+            children,
+            kind: self.pick(PlacementKind::ALL),
+            emergency: self.rng.gen_bool(0.2),
+            time_slots: Default::default(),
+            special_needs: Default::default(),
+            languages: vec![],
+            start: None,
+            comune,
+            within,
+        }
+    }
+
     /// What a caller may type where a name, a code or a query goes: mostly
     /// the markers of the seeded data, and codes.
     fn text(&mut self) -> String {
@@ -1071,34 +1107,32 @@ impl Fuzzer {
                 need: self.need(),
                 limit: self.rng.gen_range(0..15),
                 why_not: self.opt(|f| f.family()),
+                hosts: self.pick(&[Hosts::Families, Hosts::Services, Hosts::Both]),
             },
             "MatchFamily" => Request::MatchFamily { family: self.family(), limit: self.rng.gen_range(0..15) },
-            "Available" => {
-                let children = (0..self.rng.gen_range(1..3))
-                    .map(|_| ProfileChild {
-                        age_months: self.rng.gen_range(0..216),
-                        sex: self.opt(|f| f.pick(Sex::ALL)),
-                    })
-                    .collect();
-                let comune = self.opt(|f| f.pick(&comuni()));
-                let within = match self.rng.gen_range(0..4) {
-                    0 => Some(Within::Km(self.rng.gen_range(1..30))),
-                    1 => Some(Within::Ambit(self.pick(&["Dalmine", "nessuno"]).into())),
-                    2 => Some(Within::District(self.pick(&["Dalmine", "nessuno"]).into())),
-                    _ => None,
+            "Available" => Request::Available { profile: self.profile(), limit: self.rng.gen_range(0..15) },
+            "Places" => Request::Places { profile: self.profile(), limit: self.rng.gen_range(0..15) },
+            "Directory" => {
+                let filter = DirectoryFilter {
+                    kind: self.opt(|f| f.pick(ServiceKind::ALL)),
+                    reception: self.rng.gen_bool(0.3),
+                    ambit: if self.rng.gen_bool(0.2) { Some(self.pick(&["Dalmine", "nessuno"]).into()) } else { None },
+                    comune: self.opt(|f| f.pick(&comuni())),
+                    vacant: self.rng.gen_bool(0.3),
+                    inactive: self.rng.gen_bool(0.3),
                 };
-                let profile = ChildProfile {
-                    children,
-                    kind: self.pick(PlacementKind::ALL),
-                    emergency: self.rng.gen_bool(0.2),
-                    time_slots: Default::default(),
-                    special_needs: Default::default(),
-                    languages: vec![],
-                    start: None,
-                    comune,
-                    within,
-                };
-                Request::Available { profile, limit: self.rng.gen_range(0..15) }
+                Request::Directory { filter }
+            }
+            "VacancyDeclare" => Request::VacancyDeclare {
+                service: self.service(),
+                input: VacancyInput {
+                    places: self.rng.gen_range(0..5),
+                    declared_on: self.today,
+                    note: self.text(),
+                },
+            },
+            "ProposeService" => {
+                Request::ProposeService { need: self.need(), service: self.service(), note: self.text() }
             }
             "ProposalCreate" => {
                 let need = if self.proposals.len() >= MAX_PROPOSALS { NeedCode::new(2026, 999) } else { self.need() };

@@ -616,7 +616,7 @@ fn a_sibling_group_moves_together_and_is_placed_together() {
     }
     let a = started(&fx, p, date!(2026 - 11 - 20));
     let placed = placement(&fx, a).record;
-    assert_eq!((placed.places(), placed.family, placed.needs), (2, family, vec![sister, brother]));
+    assert_eq!((placed.places(), placed.family, placed.needs), (2, Some(family), vec![sister, brother]));
     for n in [sister, brother] {
         let v = fx.need(CARLA, n);
         assert_eq!(

@@ -63,7 +63,7 @@ fn matching_shows_candidates_explains_them_answers_why_not_and_proposes() {
     let filter = ProposalFilter { need, ..ProposalFilter::default() };
     let Reply::Proposals(list) = fx.ok(ANNA, Request::ProposalList { filter }) else { panic!("proposals") };
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].record.family.to_string(), "F-2026-0001");
+    assert_eq!(list[0].record.host_code(), "F-2026-0001");
     assert_eq!(list[0].record.steps[0].note, "vicina a scuola");
 
     // Enter right after opens what was created; afterwards, the highlighted family's record.
@@ -368,7 +368,7 @@ fn several_families_marked_with_space_are_proposed_in_one_action() {
     let filter = ProposalFilter { need, ..ProposalFilter::default() };
     let Reply::Proposals(list) = fx.ok(ANNA, Request::ProposalList { filter }) else { panic!("proposals") };
     let mut sent: Vec<(String, String)> =
-        list.iter().map(|p| (p.record.family.to_string(), p.record.steps[0].note.clone())).collect();
+        list.iter().map(|p| (p.record.host_code(), p.record.steps[0].note.clone())).collect();
     sent.sort();
     assert_eq!(sent, [("F-2026-0001".into(), "stanotte".into()), ("F-2026-0004".into(), "stanotte".into())]);
     // The ranking came again: the two proposed are shown so, and cannot be marked again.

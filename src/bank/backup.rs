@@ -37,7 +37,11 @@ use super::*;
 /// are refused (restore them with the banca that wrote them, then export
 /// again with this one: the store format is the same).
 /// 2: codes as text (`"F-2026-0042"`), proposals and placements.
-pub const EXPORT_VERSION: u32 = 7;
+pub const EXPORT_VERSION: u32 = 8;
+/// The last version before reception services (a service's profile and
+/// vacancies, links to a reception service): restored as it is, re-exported
+/// as the current one.
+pub(super) const EXPORT_VERSION_NO_RECEPTION: u32 = 7;
 /// The last version before pathways, events and placement follow-up:
 /// restored as it is (families read as recorded whole, reviews as formal,
 /// no extension, court report or event), re-exported as the current one.
@@ -168,8 +172,23 @@ impl ExportLine {
     /// kinship, review kinds, extensions and court reports) when they hold
     /// what a record of then reads as. Each cut closes its object, and a
     /// JSON string escapes every `"`, so the text cut is that key alone.
-    pub(super) fn to_json_before_pathways(&self) -> String {
+    /// As version 7 wrote the line: a service without the keys of a
+    /// reception service (it could have none).
+    pub(super) fn to_json_before_reception(&self) -> String {
         let mut json = self.to_json();
+        if let ExportLine::Service { record, .. } = self {
+            if record.details.reception.is_none() && record.vacancy.is_none() {
+                json = json.replacen(r#","reception":null}"#, "}", 1);
+                if let Some(at) = json.rfind(r#","vacancy":null}"#) {
+                    json.replace_range(at..at + r#","vacancy":null"#.len(), "");
+                }
+            }
+        }
+        json
+    }
+
+    pub(super) fn to_json_before_pathways(&self) -> String {
+        let mut json = self.to_json_before_reception();
         match self {
             ExportLine::Family { record, .. }
                 if record.pathway == crate::model::Pathway::before_pathways() && record.support.is_empty() =>
@@ -403,13 +422,16 @@ impl Bank {
     }
 }
 
-/// Which keys the lines of a file have, by the version that wrote it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which keys the lines of a file have, by the version that wrote it
+/// (oldest first: a file is before everything later versions added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum WrittenAs {
     /// Version 5 or before: none of the keys versions 6 and 7 added.
     BeforePracticeFields,
     /// Version 6: none of the keys version 7 added.
     BeforePathways,
+    /// Version 7: none of the keys version 8 added.
+    BeforeReception,
     Current,
 }
 
@@ -419,6 +441,8 @@ impl WrittenAs {
             WrittenAs::BeforePracticeFields
         } else if version <= EXPORT_VERSION_NO_PATHWAYS {
             WrittenAs::BeforePathways
+        } else if version <= EXPORT_VERSION_NO_RECEPTION {
+            WrittenAs::BeforeReception
         } else {
             WrittenAs::Current
         }
@@ -441,6 +465,7 @@ pub(super) fn check_line(
     let canonical = match written_as {
         WrittenAs::BeforePracticeFields => line.to_json_before_practice_fields(),
         WrittenAs::BeforePathways => line.to_json_before_pathways(),
+        WrittenAs::BeforeReception => line.to_json_before_reception(),
         WrittenAs::Current => line.to_json(),
     };
     if let Some(f) = canonical_fault(text, &canonical) {
@@ -543,7 +568,20 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             problems
         }
         ExportLine::Service { record, .. } => {
-            let mut problems = record.details.validate().into_vec();
+            // Checked as on the day it was last saved, as an ambit is.
+            let mut problems = record.details.validate_at(None, record.meta.updated_at.date()).into_vec();
+            if let (Some(v), Some(r)) = (&record.vacancy, &record.details.reception) {
+                let declared = VacancyInput { places: v.places, declared_on: v.declared_on, note: v.note.clone() };
+                problems.extend(declared.validate(r.licence.places, v.declared_on).into_vec());
+            }
+            if record.vacancy.is_some() && record.details.reception.is_none() {
+                problems.push(Problem::new(Field::VacantPlaces, Reason::NotReception));
+            }
+            if let Some(r) = &record.details.reception {
+                if comuni.get(r.comune).is_none() {
+                    problems.push(Problem::new(Field::ReceptionComune, Reason::UnknownComune { code: r.comune.to_string() }));
+                }
+            }
             problems.extend(meta_problems(&record.meta));
             problems
         }

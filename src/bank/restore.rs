@@ -308,6 +308,7 @@ impl Restore<'_> {
                 ExportLine::Header { version, .. }
                     if ![
                         EXPORT_VERSION,
+                        super::backup::EXPORT_VERSION_NO_RECEPTION,
                         super::backup::EXPORT_VERSION_NO_PATHWAYS,
                         EXPORT_VERSION_NO_PRACTICE_FIELDS,
                         EXPORT_VERSION_NO_STEP_CAUSES,
@@ -466,6 +467,10 @@ impl Restore<'_> {
                 if self.no_practice_fields && record.details.on_call.is_some() {
                     faults.push(LineFault::UnknownKey { key: "service.details.on_call".into() });
                 }
+                let reception = record.details.reception.is_some() || record.vacancy.is_some();
+                if self.written_as < super::backup::WrittenAs::Current && reception {
+                    faults.push(LineFault::UnknownKey { key: "service.details.reception".into() });
+                }
                 self.put_record(revision, &record)
             }
             ExportLine::Operator { revision, record } => {
@@ -481,7 +486,7 @@ impl Restore<'_> {
                 if self.no_practice_fields && (p.available_from.is_some() || p.available_until.is_some()) {
                     faults.push(LineFault::UnknownKey { key: "family.profile.available_from".into() });
                 }
-                let before_pathways = self.written_as != super::backup::WrittenAs::Current;
+                let before_pathways = self.written_as < super::backup::WrittenAs::BeforeReception;
                 if before_pathways && (record.pathway != Pathway::before_pathways() || !record.support.is_empty()) {
                     faults.push(LineFault::UnknownKey { key: "family.pathway".into() });
                 }
@@ -501,6 +506,9 @@ impl Restore<'_> {
             }
             ExportLine::Proposal { revision, record } => {
                 self.summary.proposals += 1;
+                if self.written_as < super::backup::WrittenAs::Current && record.family.is_none() {
+                    faults.push(LineFault::UnknownKey { key: "proposal.reception".into() });
+                }
                 self.numbered(format!("P/{}", record.code.year), record.code.number, faults);
                 if self.no_step_causes && record.steps.iter().any(|s| s.cause.is_some()) {
                     faults.push(LineFault::UnknownKey { key: "proposal.steps.cause".into() });
@@ -509,7 +517,10 @@ impl Restore<'_> {
             }
             ExportLine::Placement { revision, record } => {
                 self.summary.placements += 1;
-                let before_pathways = self.written_as != super::backup::WrittenAs::Current;
+                if self.written_as < super::backup::WrittenAs::Current && record.family.is_none() {
+                    faults.push(LineFault::UnknownKey { key: "placement.reception".into() });
+                }
+                let before_pathways = self.written_as < super::backup::WrittenAs::BeforeReception;
                 let followed = record.plan.relationship.is_some()
                     || !record.extensions.is_empty()
                     || !record.court_reports.is_empty()
@@ -522,7 +533,7 @@ impl Restore<'_> {
             }
             ExportLine::Event { revision, record } => {
                 self.summary.events += 1;
-                if self.written_as != super::backup::WrittenAs::Current {
+                if self.written_as < super::backup::WrittenAs::BeforeReception {
                     faults.push(LineFault::UnknownKey { key: "event".into() });
                 }
                 self.numbered(format!("E/{}", record.code.year), record.code.number, faults);

@@ -158,7 +158,7 @@ fn a_proposal_lists_its_parties_and_its_steps() {
         record: Proposal {
             code: ProposalCode::new(2026, 4),
             needs: vec![NeedCode::new(2026, 9)],
-            family: FamilyCode::new(2026, 7),
+            family: Some(FamilyCode::new(2026, 7)),
             need_service: ServiceCode(2),
             family_service: ServiceCode(1),
             status: ProposalStatus::Proposed,
@@ -205,7 +205,7 @@ fn a_withdrawal_by_the_bank_reads_in_the_readers_language_and_an_old_note_as_wri
         record: Proposal {
             code: ProposalCode::new(2026, 4),
             needs: vec![NeedCode::new(2026, 9)],
-            family: FamilyCode::new(2026, 7),
+            family: Some(FamilyCode::new(2026, 7)),
             need_service: ServiceCode(2),
             family_service: ServiceCode(1),
             status: ProposalStatus::Withdrawn,

@@ -481,10 +481,17 @@ impl SearchIndex {
         );
     }
 
+    /// A service by its code and name; a reception service by its kind too
+    /// ("comunità alloggio", "pronto intervento") and by its comune.
     pub fn upsert_service(&mut self, s: &Service) {
         let code = s.code.to_string();
-        let label = format!("{code} {}", s.details.name);
-        self.add(HitKind::Service, code.clone(), &code, label, None, Some(s.code), None, None, s.details.phone.clone());
+        let reception = s.details.reception.as_ref().filter(|_| s.details.kind.is_reception());
+        let label = match reception {
+            Some(_) => format!("{code} {} · {}", s.details.name, s.details.kind.label(crate::model::Lang::It)),
+            None => format!("{code} {}", s.details.name),
+        };
+        let comune = reception.map(|r| r.comune);
+        self.add(HitKind::Service, code.clone(), &code, label, None, Some(s.code), None, comune, s.details.phone.clone());
     }
 
     pub fn upsert_operator(&mut self, o: &Operator) {

@@ -416,6 +416,7 @@ pub fn service_input(name: &str, ambit: &str) -> ServiceInput {
         notes: String::new(),
         active: true,
         on_call: None,
+        reception: None,
     }
 }
 

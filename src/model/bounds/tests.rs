@@ -137,7 +137,7 @@ fn fullest_placement() -> Placement {
         code: PlacementCode::new(2026, 1),
         proposal: ProposalCode::new(2026, 1),
         needs: (1..=MAX_PLACED_TOGETHER as u32).map(|n| NeedCode::new(2026, n)).collect(),
-        family: FamilyCode::new(2026, 1),
+        family: Some(FamilyCode::new(2026, 1)),
         need_service: ServiceCode(1),
         family_service: ServiceCode(2),
         kind: PlacementKind::Residential,
@@ -192,7 +192,7 @@ fn fullest_proposal() -> Proposal {
     Proposal {
         code: ProposalCode::new(2026, 1),
         needs: (1..=MAX_PLACED_TOGETHER as u32).map(|n| NeedCode::new(2026, n)).collect(),
-        family: FamilyCode::new(2026, 1),
+        family: Some(FamilyCode::new(2026, 1)),
         need_service: ServiceCode(1),
         family_service: ServiceCode(2),
         status: ProposalStatus::Proposed,
@@ -216,8 +216,29 @@ fn fullest_service() -> Service {
             notes: wide(MAX_NOTES),
             active: true,
             on_call: Some(OnCall { name: wide(MAX_NAME), phone: wide(MAX_PHONE), hours: wide(MAX_ON_CALL_HOURS) }),
+            reception: Some(ReceptionProfile {
+                managing_body: ManagingBody { name: wide(MAX_NAME), nature: LegalNature::Religious },
+                licence: Licence {
+                    number: wide(MAX_LICENCE_TEXT),
+                    date: Some(date!(2020 - 01 - 01)),
+                    authority: wide(MAX_LICENCE_TEXT),
+                    places: MAX_LICENSED_PLACES,
+                },
+                comune: ComuneCode::from_u32(16024),
+                referent: wide(MAX_NAME),
+                ages: AgeRange::ANY,
+                sex: SexPreference::Any,
+                equipment: Equipment::ALL.iter().copied().collect(),
+                languages: vec![wide(MAX_LANGUAGE); MAX_LANGUAGES],
+            }),
         },
         meta: meta(),
+        vacancy: Some(Vacancy {
+            places: MAX_LICENSED_PLACES,
+            declared_on: date!(2026 - 01 - 01),
+            by: wide(MAX_USER),
+            note: wide(MAX_VACANCY_NOTE),
+        }),
     }
 }
 
