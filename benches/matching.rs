@@ -176,7 +176,8 @@ fn measure(db: &Path) {
     let mut candidates = Vec::new();
     let mut times = Vec::new();
     for (i, need) in picked.iter().enumerate() {
-        let request = Request::MatchNeed { need: *need, limit: LIMIT, why_not: None, hosts: banca::api::Hosts::Families };
+        let request =
+            Request::MatchNeed { need: *need, limit: LIMIT, why_not: None, hosts: banca::api::Hosts::Families };
         if i == 0 {
             // Warm-up: the first reads fault the store's pages in.
             let _ = bank.handle(&admin, request.clone());

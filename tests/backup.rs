@@ -725,10 +725,76 @@ fn without_practice_keys(lines: &[String]) -> Vec<String> {
 /// What a family recorded before pathways carries at its end, as version 7 writes it.
 const BEFORE_PATHWAYS: &str = r#","pathway":{"source":null,"source_note":"","assessors":{"social_worker":"","psychologist":""},"availability_known":true,"steps":[]},"support":[]}"#;
 
+/// The lines as banca wrote them before export version 8: services with
+/// neither a reception profile nor a declaration of vacancies.
+fn without_reception_keys(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| match kind(line).as_str() {
+            "service" => {
+                assert!(line.contains(r#","reception":null}"#) && line.ends_with(r#","vacancy":null}}"#), "{line}");
+                let line = line.replacen(r#","reception":null}"#, "}", 1);
+                format!("{}}}}}", line.strip_suffix(r#","vacancy":null}}"#).expect("checked"))
+            }
+            _ => line.clone(),
+        })
+        .collect()
+}
+
+/// The same lines as an export of version 7 wrote them.
+fn as_version_7(lines: &[String]) -> Vec<String> {
+    let mut old = without_reception_keys(lines);
+    old[0] = r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#.into();
+    reseal(&mut old);
+    old
+}
+
+#[test]
+fn an_export_of_version_7_restores_with_services_as_they_were() {
+    let fx = busy_bank();
+    let lines = export(&fx);
+    let old = as_version_7(&lines);
+    assert!(old.iter().all(|l| !l.contains("reception") && !l.contains("vacancy")));
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Ok(Reply::Imported(_)) => {}
+        other => panic!("a version 7 export is restored: {other:?}"),
+    }
+    // Exported again, as the current version: the same services, with the new keys empty.
+    let services = |lines: &[String]| lines.iter().filter(|l| kind(l) == "service").cloned().collect::<Vec<_>>();
+    assert_eq!(services(&export_from(&restored)), services(&lines));
+}
+
+#[test]
+fn a_version_7_header_over_a_reception_service_is_refused_at_its_line() {
+    let fx = busy_bank();
+    let mut lines = export(&fx);
+    let at = lines.iter().position(|l| kind(l) == "service").expect("a service line");
+    lines[at] = lines[at].replacen(
+        r#","vacancy":null}"#,
+        r#","vacancy":{"places":2,"declared_on":"2026-03-01","by":"anna","note":""}}"#,
+        1,
+    );
+    let mut old = lines.clone();
+    old[0] = r#"{"header":{"format":"banca-export","version":7,"store_format":1}}"#.into();
+    reseal(&mut old);
+    let (_dir, restored) = new_bank();
+    match import(&restored, &old) {
+        Err(BankError::ImportRejected(problems)) => {
+            assert!(
+                problems.iter().any(|p| p.line == at + 1
+                    && matches!(&p.problem, LineFault::UnknownKey { key } if key == "service.details.reception")),
+                "{problems:?}"
+            );
+        }
+        other => panic!("a version 7 file holds no vacancies: {other:?}"),
+    }
+}
+
 /// The lines as banca wrote them before export version 7: no pathway or
 /// support log on families (each closes its object; these hold nothing).
 fn without_pathway_keys(lines: &[String]) -> Vec<String> {
-    lines
+    without_reception_keys(lines)
         .iter()
         .map(|line| match kind(line).as_str() {
             "family" => {

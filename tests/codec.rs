@@ -315,14 +315,13 @@ fn service() -> impl Strategy<Value = Service> {
                 languages,
             }),
     );
-    let vacancy = option::of(
-        (any::<u16>(), date(), text(), text()).prop_map(|(places, declared_on, by, note)| Vacancy {
+    let vacancy =
+        option::of((any::<u16>(), date(), text(), text()).prop_map(|(places, declared_on, by, note)| Vacancy {
             places,
             declared_on,
             by,
             note,
-        }),
-    );
+        }));
     (service_code(), details, reception, vacancy, meta()).prop_map(|(code, mut details, reception, vacancy, meta)| {
         details.reception = reception;
         Service { code, details, meta, vacancy }
@@ -386,7 +385,18 @@ fn proposal() -> impl Strategy<Value = Proposal> {
         meta(),
     );
     (a, b).prop_map(|((code, needs, family, need_service, family_service), (status, steps, placement, score, meta))| {
-        Proposal { code, needs, family: Some(family), need_service, family_service, status, steps, placement, score, meta }
+        Proposal {
+            code,
+            needs,
+            family: Some(family),
+            need_service,
+            family_service,
+            status,
+            steps,
+            placement,
+            score,
+            meta,
+        }
     })
 }
 
@@ -1085,7 +1095,10 @@ fn sample_service_v3() -> Service {
     s.details.kind = ServiceKind::ResidentialCommunity;
     s.details.ambits = vec![];
     s.details.reception = Some(ReceptionProfile {
-        managing_body: ManagingBody { name: "Cooperativa Sociale Il Prato".into(), nature: LegalNature::SocialCooperative },
+        managing_body: ManagingBody {
+            name: "Cooperativa Sociale Il Prato".into(),
+            nature: LegalNature::SocialCooperative,
+        },
         licence: Licence {
             number: "AUT-2019/114".into(),
             date: Some(date!(2019 - 05 - 14)),

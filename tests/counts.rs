@@ -125,12 +125,21 @@ fn the_proposal_card_carries_shared_views_and_both_services_contacts_for_whoever
         assert_eq!(card.needs.len(), 1, "{user}");
         let need = &card.needs[0];
         assert!(need.identity.is_none(), "{user} gets no child's identity on a card");
-        assert!(card.family.as_ref().expect("a family").private.is_none(), "{user} gets no family's private part on a card");
+        assert!(
+            card.family.as_ref().expect("a family").private.is_none(),
+            "{user} gets no family's private part on a card"
+        );
         // A boy born on 15/05/2019, seen on 23/11/2026: seven years, counted to the end of last month.
         assert_eq!((need.age_months, need.placement.urgency), (89, Urgency::Ordinary), "{user}");
         let need_side = card.need_contact().expect("the child's service");
         assert_eq!((need_side.service, need_side.service_name.as_str()), (S2, S2_NAME), "{user}");
-        assert_eq!((card.family_contact().expect("a family").service, card.family_contact().expect("a family").service_name.as_str()), (S1, S1_NAME));
+        assert_eq!(
+            (
+                card.family_contact().expect("a family").service,
+                card.family_contact().expect("a family").service_name.as_str()
+            ),
+            (S1, S1_NAME)
+        );
         assert_eq!(card.family.as_ref().expect("a family").free_places, Some(2), "{user}");
         let json = serde_json::to_string(&card).expect("json");
         for identity in ["Noa", "Esempio", "Alba Prova", "Via delle Prove", "famiglia.esempio@example.org"] {

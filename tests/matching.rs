@@ -30,7 +30,9 @@ fn rank(fx: &Fixture, user: &str, need: NeedCode) -> NeedRanking {
 }
 
 fn verdict(fx: &Fixture, need: NeedCode, family: FamilyCode) -> Verdict {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family), hosts: banca::api::Hosts::Families }) {
+    match fx
+        .ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family), hosts: banca::api::Hosts::Families })
+    {
         Reply::NeedMatches(r) => r.why_not.expect("a verdict on the family asked about"),
         other => panic!("expected NeedMatches, got {other:?}"),
     }
@@ -641,8 +643,15 @@ fn a_small_bank_is_ranked_exactly_as_worked_out_by_hand() {
     // With a limit, the best come first, the total counts them all, and a
     // family asked about keeps its place beyond the limit.
     for (family, place, score) in [(3, 5, 70), (5, 6, 67), (1, 1, 75)] {
-        let top = match b.fx.ok(ANNA, Request::MatchNeed { need: b.need, limit: 2, why_not: Some(b.families[family]), hosts: banca::api::Hosts::Families })
-        {
+        let top = match b.fx.ok(
+            ANNA,
+            Request::MatchNeed {
+                need: b.need,
+                limit: 2,
+                why_not: Some(b.families[family]),
+                hosts: banca::api::Hosts::Families,
+            },
+        ) {
             Reply::NeedMatches(r) => *r,
             other => panic!("expected NeedMatches, got {other:?}"),
         };

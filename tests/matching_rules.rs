@@ -21,7 +21,9 @@ fn rank(fx: &Fixture, need: NeedCode) -> NeedRanking {
 }
 
 fn why_not(fx: &Fixture, need: NeedCode, family: FamilyCode) -> Vec<Exclusion> {
-    match fx.ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family), hosts: banca::api::Hosts::Families }) {
+    match fx
+        .ok(ANNA, Request::MatchNeed { need, limit: 100, why_not: Some(family), hosts: banca::api::Hosts::Families })
+    {
         Reply::NeedMatches(r) => r.why_not.expect("a verdict").exclusions,
         other => panic!("expected NeedMatches, got {other:?}"),
     }

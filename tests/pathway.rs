@@ -480,10 +480,11 @@ fn support_group_meetings_feed_the_experience_criterion_and_it_says_so() {
         fx.saved(ANNA, Request::FamilySupport { code: family, base_revision, entry });
     }
     let need = fx.create_need(ANNA, need_input());
-    let ranking = match fx.ok(ANNA, Request::MatchNeed { need, limit: 10, why_not: None, hosts: banca::api::Hosts::Families }) {
-        Reply::NeedMatches(r) => r,
-        other => panic!("{other:?}"),
-    };
+    let ranking =
+        match fx.ok(ANNA, Request::MatchNeed { need, limit: 10, why_not: None, hosts: banca::api::Hosts::Families }) {
+            Reply::NeedMatches(r) => r,
+            other => panic!("{other:?}"),
+        };
     let candidate = ranking.candidates.iter().find(|c| c.family.code == family).expect("a candidate");
     let experience =
         candidate.criteria.iter().find(|c| c.kind == CriterionKind::Experience).expect("the experience criterion");

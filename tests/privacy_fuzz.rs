@@ -773,10 +773,7 @@ impl Fuzzer {
     /// A child described on the phone: ages, sex, kind, a comune, a place.
     fn profile(&mut self) -> ChildProfile {
         let children = (0..self.rng.gen_range(1..3))
-            .map(|_| ProfileChild {
-                age_months: self.rng.gen_range(0..216),
-                sex: self.opt(|f| f.pick(Sex::ALL)),
-            })
+            .map(|_| ProfileChild { age_months: self.rng.gen_range(0..216), sex: self.opt(|f| f.pick(Sex::ALL)) })
             .collect();
         let comune = self.opt(|f| f.pick(&comuni()));
         let within = match self.rng.gen_range(0..4) {
@@ -1125,11 +1122,7 @@ impl Fuzzer {
             }
             "VacancyDeclare" => Request::VacancyDeclare {
                 service: self.service(),
-                input: VacancyInput {
-                    places: self.rng.gen_range(0..5),
-                    declared_on: self.today,
-                    note: self.text(),
-                },
+                input: VacancyInput { places: self.rng.gen_range(0..5), declared_on: self.today, note: self.text() },
             },
             "ProposeService" => {
                 Request::ProposeService { need: self.need(), service: self.service(), note: self.text() }

@@ -21,7 +21,10 @@ pub struct NeedRanking {
     pub candidates_total: u32,
     pub candidates: Vec<Candidate>,
     pub why_not: Option<Verdict>,
-    /// The reception services, when asked for (`Hosts`).
+    /// Whom the ranking was asked for: families, reception services, both.
+    #[serde(default)]
+    pub hosts: super::Hosts,
+    /// The reception services, when asked for (`hosts`).
     #[serde(default)]
     pub services: Option<super::ServiceRanking>,
 }

@@ -579,7 +579,10 @@ fn form_problems(line: &ExportLine, comuni: &Comuni) -> Vec<Problem> {
             }
             if let Some(r) = &record.details.reception {
                 if comuni.get(r.comune).is_none() {
-                    problems.push(Problem::new(Field::ReceptionComune, Reason::UnknownComune { code: r.comune.to_string() }));
+                    problems.push(Problem::new(
+                        Field::ReceptionComune,
+                        Reason::UnknownComune { code: r.comune.to_string() },
+                    ));
                 }
             }
             problems.extend(meta_problems(&record.meta));

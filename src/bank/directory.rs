@@ -307,8 +307,17 @@ impl Bank {
                 None => problems.push(Field::Service, Reason::UnknownService { code: code.to_string() }),
                 Some((_, s)) => {
                     let reception = s.details.kind.is_reception();
-                    if (input.role == Role::Reception) != reception && matches!(input.role, Role::Reception | Role::Operator) {
-                        problems.push(Field::Service, if reception { Reason::NotExpected { condition: format!("role={}", input.role.token()) } } else { Reason::NotReception });
+                    if (input.role == Role::Reception) != reception
+                        && matches!(input.role, Role::Reception | Role::Operator)
+                    {
+                        problems.push(
+                            Field::Service,
+                            if reception {
+                                Reason::NotExpected { condition: format!("role={}", input.role.token()) }
+                            } else {
+                                Reason::NotReception
+                            },
+                        );
                     }
                 }
             }

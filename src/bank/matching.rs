@@ -96,12 +96,13 @@ impl Bank {
         let facts = index.need(code).ok_or_else(|| BankError::NotFound { code: code.to_string() })?;
         let scale = self.scale(&index);
         let unit = index.unit(facts, scale.today);
-        let services = if hosts.services() {
-            Some(self.rank_services(&index, &unit, &scale, limit, None)?)
+        let services =
+            if hosts.services() { Some(self.rank_services(&index, &unit, &scale, limit, None)?) } else { None };
+        let ranking = if hosts.families() || why_not.is_some() {
+            index.rank_families(&unit, &scale, if hosts.families() { limit } else { 0 }, why_not, None)
         } else {
-            None
+            crate::matching::Ranking { top: Vec::new(), total: 0, tally: Tally::default(), focus_rank: None }
         };
-        let ranking = index.rank_families(&unit, &scale, if hosts.families() { limit } else { 0 }, why_not, None);
         let active = index.active_proposals_of_need(code);
 
         let verdict = why_not.and_then(|f| {
@@ -146,6 +147,7 @@ impl Bank {
             candidates_total: ranking.total,
             candidates,
             why_not: verdict,
+            hosts,
             services,
         })))
     }

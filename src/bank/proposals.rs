@@ -189,7 +189,13 @@ impl Bank {
 
     /// The child's service proposes a need (with its open siblings) to a
     /// reception service that passes every hard rule, a vacancy included.
-    pub(super) fn propose_service(&self, who: &Principal, need: NeedCode, service: ServiceCode, note: String) -> Response {
+    pub(super) fn propose_service(
+        &self,
+        who: &Principal,
+        need: NeedCode,
+        service: ServiceCode,
+        note: String,
+    ) -> Response {
         let _w = self.write_lock();
         let (_, n) = self
             .store

@@ -55,9 +55,11 @@ impl Bank {
     pub(super) fn directory(&self, who: &Principal, filter: &DirectoryFilter) -> Response {
         self.require(who, Operation::ReadShared, Subject::Directory, None, "directory")?;
         let ambit = match &filter.ambit {
-            Some(name) => Some(self.index().ambit_comuni(name).ok_or_else(|| {
-                BankError::invalid(Field::Ambits, Reason::UnknownAmbit { name: name.clone() })
-            })?),
+            Some(name) => Some(
+                self.index()
+                    .ambit_comuni(name)
+                    .ok_or_else(|| BankError::invalid(Field::Ambits, Reason::UnknownAmbit { name: name.clone() }))?,
+            ),
             None => None,
         };
         let wanted_ambit = filter.ambit.as_deref().map(crate::model::comune::normalize);

@@ -408,7 +408,12 @@ impl Restore<'_> {
 
     /// A proposal or placement names needs, a family and two services of the file.
     /// A link's needs, family (none: to a reception service) and services must be in the file.
-    fn link_problems(&self, needs: &[NeedCode], family: Option<FamilyCode>, services: [ServiceCode; 2]) -> Vec<Problem> {
+    fn link_problems(
+        &self,
+        needs: &[NeedCode],
+        family: Option<FamilyCode>,
+        services: [ServiceCode; 2],
+    ) -> Vec<Problem> {
         let mut problems = Vec::new();
         for n in needs {
             if !self.exists(TreeId::Needs, &n.key()) {

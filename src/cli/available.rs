@@ -86,6 +86,18 @@ fn flag_of(field: Field) -> Option<&'static str> {
 }
 
 impl AvailableArgs {
+    /// As `profile`, for a place in a reception service: a child for whom
+    /// neither a kind nor times are named needs one tonight (pronto intervento).
+    fn place_profile(self, lang: Lang) -> Result<ChildProfile, super::session::Failure> {
+        let tonight = self.kind.is_none() && self.slots.is_none();
+        let mut profile = self.profile(lang)?;
+        if tonight {
+            profile.kind = PlacementKind::Emergency;
+            profile.emergency = true;
+        }
+        Ok(profile)
+    }
+
     fn profile(self, lang: Lang) -> Result<ChildProfile, super::session::Failure> {
         let mut errs = FlagErrors::for_read(lang);
         let mut ages = Vec::new();
@@ -158,6 +170,22 @@ pub fn run(s: &Session, args: AvailableArgs) -> CliResult {
         return print_json(&ranking);
     }
     super::print::print(&present::profile_ranking(&ranking, s.lang));
+    Ok(())
+}
+
+/// `banca places`: who has a place now for a child described on the phone.
+pub fn run_places(s: &Session, args: AvailableArgs) -> CliResult {
+    let limit = args.limit;
+    let profile = args.place_profile(s.lang)?;
+    let reply = s.request(Request::Places { profile: profile.clone(), limit })?;
+    let ranking = match reply.map_err(|e| super::session::Failure::from_bank_flags(&e, s.lang, true, flag_of))? {
+        Reply::Places(r) => r,
+        other => return Err(unexpected(other)),
+    };
+    if s.json {
+        return print_json(&ranking);
+    }
+    super::print::print(&present::reception::places_ranking(&profile, &ranking, s.lang));
     Ok(())
 }
 

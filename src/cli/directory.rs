@@ -28,6 +28,21 @@ pub enum ServiceCommand {
         code: String,
     },
     List,
+    /// Un servizio d'accoglienza dichiara i suoi posti liberi (i suoi operatori, il coordinamento)
+    #[command(after_help = "Esempio: banca service vacancies S-041 --places 2 --note \"solo ragazzi 14-17\"")]
+    Vacancies {
+        #[arg(value_name = "SERVIZIO")]
+        code: String,
+        /// Posti liberi ora
+        #[arg(long, value_name = "N")]
+        places: String,
+        /// Giorno della dichiarazione (GG/MM/AAAA; senza: oggi)
+        #[arg(long, value_name = "DATA")]
+        date: Option<String>,
+        /// Nota, es. "dal 10/12 solo maschi"
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -213,6 +228,19 @@ pub fn run_service(s: &Session, c: ServiceCommand) -> CliResult {
             saved(s, s.call(Request::ServiceUpdate { code, base_revision, input })?)
         }
         ServiceCommand::Show { code } => show_service(s, &code),
+        ServiceCommand::Vacancies { code, places, date, note } => {
+            let code = service_code(&code, s.lang)?;
+            let mut errs = FlagErrors::new(s.lang);
+            let places = errs.number::<u16>("places", &places);
+            let declared_on = match date {
+                Some(d) => errs.date("date", &d),
+                None => Some(super::parse::today()),
+            };
+            errs.finish()?;
+            let (Some(places), Some(declared_on)) = (places, declared_on) else { return Ok(()) };
+            let input = VacancyInput { places, declared_on, note: note.unwrap_or_default().trim().to_string() };
+            saved(s, s.call(Request::VacancyDeclare { service: code, input })?)
+        }
         ServiceCommand::List => {
             let header = lists::service_header(s.lang);
             let row = |r: &Revised<Service>| lists::service_row(r, s.lang);
@@ -310,11 +338,7 @@ impl ServiceFields {
 
     /// A reception service's profile: started when the kind is one (with
     /// its comune), dropped when the kind no longer is.
-    fn apply_reception(
-        &mut self,
-        input: &mut ServiceInput,
-        errs: &mut FlagErrors,
-    ) {
+    fn apply_reception(&mut self, input: &mut ServiceInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
         let comune = self.comune.take().and_then(|v| errs.comune("comune", &v));
         if !input.kind.is_reception() {
@@ -364,7 +388,9 @@ impl ServiceFields {
         if let Some(v) = self.ages.take() {
             match AgeRange::parse(&v) {
                 Some(a) => r.ages = a,
-                None => errs.push("ages", format!("«{}»: {}", super::parse::echoed(&v), DirectoryWords::AgesEg.get(lang))),
+                None => {
+                    errs.push("ages", format!("«{}»: {}", super::parse::echoed(&v), DirectoryWords::AgesEg.get(lang)))
+                }
             }
         }
         if let Some(v) = self.sex_taken.take() {

@@ -52,6 +52,7 @@ mod pathway;
 mod placement;
 mod print;
 mod proposal;
+mod reception;
 mod session;
 mod table;
 mod watch;
@@ -147,7 +148,16 @@ pub enum Command {
     /// Famiglie disponibili per un profilo (la telefonata), senza registrare nulla
     #[command(after_help = "Esempio: banca available --age 6 --sex m --slots weekend --near Dalmine --km 5")]
     Available(available::AvailableArgs),
-    /// Propone una famiglia per una richiesta al servizio della famiglia
+    /// Chi ha un posto ora: servizi d'accoglienza con posti liberi per un profilo (pronto intervento se non si dice altro)
+    #[command(
+        visible_alias = "posto",
+        after_help = "Esempio: banca places --age 15 --sex m --near Bergamo  (chi ha un posto stanotte per un ragazzo di 15 anni)"
+    )]
+    Places(available::AvailableArgs),
+    /// Mappatura dei servizi: servizi affido, associazioni, servizi d'accoglienza con i posti; --csv o --json per il sito
+    #[command(visible_alias = "mappatura")]
+    Directory(reception::DirectoryArgs),
+    /// Propone una famiglia (o un servizio d'accoglienza, --service) per una richiesta
     Propose(proposal::ProposeArgs),
     /// Una proposta di abbinamento: vederla e farla avanzare
     #[command(subcommand)]
@@ -402,6 +412,8 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Recruitment(args) => pathway::recruitment(&s, args),
                 Command::Match(args) => matching::run(&s, args),
                 Command::Available(args) => available::run(&s, args),
+                Command::Places(args) => available::run_places(&s, args),
+                Command::Directory(args) => reception::run_directory(&s, args),
                 Command::Propose(args) => proposal::propose(&s, args),
                 Command::Proposal(c) => proposal::run(&s, c),
                 Command::Proposals(args) => proposal::list(&s, args),

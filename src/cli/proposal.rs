@@ -55,8 +55,11 @@ pub struct ProposeArgs {
     need: String,
     /// Famiglia proposta, es. F-2026-0031; più famiglie (pronto intervento): una proposta ciascuna,
     /// inviate una per una, e una famiglia rifiutata non ferma le altre
-    #[arg(value_name = "FAMIGLIA", required = true, num_args = 1..)]
+    #[arg(value_name = "FAMIGLIA", required_unless_present = "service", conflicts_with = "service", num_args = 1..)]
     families: Vec<String>,
+    /// Invece di una famiglia: il servizio d'accoglienza proposto, es. S-041 (comunità, pronto intervento…)
+    #[arg(long, value_name = "SERVIZIO")]
+    service: Option<String>,
     /// Nota per il servizio della famiglia
     #[arg(long, value_name = "TESTO")]
     note: Option<String>,
@@ -143,6 +146,26 @@ const MAX_PROPOSED_AT_ONCE: usize = 20;
 /// before anything is sent, so a typo sends nothing.
 pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
     let need = need_code(&args.need, s.lang)?;
+    if let Some(service) = &args.service {
+        let service = super::parse::service_code(service, s.lang)?;
+        let note = args.note.map(|n| n.trim().to_string()).unwrap_or_default();
+        let saved = match s.call(Request::ProposeService { need, service, note })? {
+            Reply::Saved(saved) => saved,
+            other => return Err(unexpected(other)),
+        };
+        if s.json {
+            return print_json(&saved);
+        }
+        let code = proposal_code(&saved.code, s.lang)?;
+        let proposal = get(s, code)?.record;
+        let name = service_name(s, service);
+        outln!("{} {}: {} → {}", ProposalWords::Proposal.get(s.lang), proposal.code, need, service);
+        outln!("{}", ProposalWords::InTheInbox.fill(s.lang, &[("service", &name)]));
+        if !saved.also_changed.is_empty() {
+            outln!("{} {}", ProposalWords::NowMatching.get(s.lang), saved.also_changed.join(", "));
+        }
+        return Ok(());
+    }
     if args.families.len() > MAX_PROPOSED_AT_ONCE {
         let (max, given) = (MAX_PROPOSED_AT_ONCE, args.families.len());
         return Err(Failure::User(ProposalWords::TooManyAtOnce.fill(s.lang, &[("max", &max), ("given", &given)])));

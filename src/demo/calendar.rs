@@ -35,7 +35,6 @@ impl Calendar {
         Calendar { latest, founding, italian: m == 0 && s == 0 && (h == 1 || h == 2), offset: now.offset(), summers }
     }
 
-    #[cfg(test)]
     pub(super) fn latest(&self) -> OffsetDateTime {
         self.latest
     }

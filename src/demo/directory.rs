@@ -189,6 +189,8 @@ pub(super) struct Directory {
     pub admin: String,
     /// Creation order of the directory records, for the audit log.
     pub created: Vec<(OffsetDateTime, String)>,
+    /// The reception services, coded after the desks (`reception`).
+    pub reception: Vec<Service>,
 }
 
 pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directory {
@@ -244,7 +246,7 @@ pub(super) fn build<R: Rng>(rng: &mut R, cal: &Calendar, admin: &str) -> Directo
         d.staff = (0..n).map(|_| hire(rng, Role::Operator, Some(d.service.code))).collect();
     }
     operators.sort_by(|a, b| a.user.cmp(&b.user));
-    Directory { ambits, desks, operators, admin: admin.to_string(), created }
+    Directory { ambits, desks, operators, admin: admin.to_string(), created, reception: Vec::new() }
 }
 
 /// One minute apart, the way an administrator fills in a form after another.
@@ -325,7 +327,7 @@ fn desk(
 }
 
 /// A new colleague: a user name nobody has yet and a display name.
-fn new_person(rng: &mut impl Rng, taken: &mut BTreeSet<String>) -> (String, String) {
+pub(super) fn new_person(rng: &mut impl Rng, taken: &mut BTreeSet<String>) -> (String, String) {
     loop {
         let female = rng.gen_bool(0.75); // social work is mostly women's work
         let given = names::given_name(rng, female, false);

@@ -16,6 +16,7 @@ mod needs;
 mod pathways;
 mod places;
 mod practice;
+mod reception;
 #[cfg(test)]
 mod tests;
 
@@ -119,6 +120,7 @@ impl DemoBank {
         let mut links = links;
         pathways::court_reports(care, &cal, &mut links.placements);
         links.writes.extend(created);
+        reception::add(&mut stream(opts.seed, 6), &cal, &mut dir, &mut links.writes);
         let audit = audit::chain(&dir, &families, &needs, &links.writes);
         DemoBank { dir, families, needs, links, events, audit }
     }
@@ -136,7 +138,7 @@ impl DemoBank {
         for n in &self.needs {
             raise(format!("R/{}", n.record.code.year), n.record.code.number);
         }
-        raise("S".into(), self.dir.desks.len() as u32);
+        raise("S".into(), (self.dir.desks.len() + self.dir.reception.len()) as u32);
         for p in &self.links.proposals {
             raise(format!("P/{}", p.code.year), p.code.number);
         }
@@ -155,6 +157,7 @@ impl DemoBank {
         2 + 20
             + d.ambits.len()
             + d.desks.len()
+            + d.reception.len()
             + d.operators.len()
             + self.families.len()
             + self.needs.len()
@@ -177,6 +180,10 @@ impl DemoBank {
         }
         for d in self.dir.desks {
             sink(ExportLine::Service { revision: 1, record: d.service });
+        }
+        for record in self.dir.reception {
+            let revision = if record.vacancy.is_some() { 2 } else { 1 };
+            sink(ExportLine::Service { revision, record });
         }
         for record in self.dir.operators {
             sink(ExportLine::Operator { revision: 1, record });

@@ -18,9 +18,8 @@ use crate::model::*;
 
 #[derive(Debug, Clone)]
 struct ProposalFacts {
-    /// None for a proposal to a reception service (`service`).
-    family: Option<FamilyCode>,
-    service: ServiceCode,
+    /// The family, or the reception service, proposed.
+    host: Host,
     needs: Vec<NeedCode>,
     status: ProposalStatus,
     proposed_on: Date,
@@ -370,8 +369,7 @@ impl MatchIndex {
         self.proposals.insert(
             p.code,
             ProposalFacts {
-                family: p.family,
-                service: p.family_service,
+                host: p.family.map_or(Host::Service(p.family_service), Host::Family),
                 needs: p.needs.clone(),
                 status: p.status,
                 proposed_on,
@@ -437,7 +435,13 @@ impl MatchIndex {
     /// The best `limit` reception services for a unit, best first (ties by
     /// code), with how many there are and why the others fell. With
     /// `place`, only the services in it.
-    pub fn rank_services(&self, unit: &Unit, scale: &Scale, limit: usize, place: Option<&Place>) -> (Vec<RankedService>, u32, Tally) {
+    pub fn rank_services(
+        &self,
+        unit: &Unit,
+        scale: &Scale,
+        limit: usize,
+        place: Option<&Place>,
+    ) -> (Vec<RankedService>, u32, Tally) {
         let mut excluded = [0u32; HardRule::ALL.len()];
         let mut best = Best::new(limit);
         let (mut total, mut considered) = (0u32, 0u32);
@@ -461,7 +465,13 @@ impl MatchIndex {
             .filter_map(|seen| {
                 let s = self.services.get(&seen.code)?;
                 let (scored, distance_km) = seen.item;
-                Some(RankedService { code: s.code, scored, distance_km, free_places: s.free_places(), stale: is_stale(s, scale) })
+                Some(RankedService {
+                    code: s.code,
+                    scored,
+                    distance_km,
+                    free_places: s.free_places(),
+                    stale: is_stale(s, scale),
+                })
             })
             .collect();
         (top, total, Tally::of(considered, excluded))
@@ -534,7 +544,7 @@ impl MatchIndex {
             .flatten()
             .filter_map(|c| self.proposals.get(c).map(|p| (*c, p)))
             .filter(|(_, p)| p.status.is_active())
-            .map(|(c, p)| (c, p.family.map_or(Host::Service(p.service), Host::Family), p.status))
+            .map(|(c, p)| (c, p.host, p.status))
             .collect()
     }
 

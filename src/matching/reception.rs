@@ -183,7 +183,9 @@ pub fn score_service(unit: &Unit, s: &ServiceFacts, distance_km: Option<f64>, sc
     if !unit.languages.is_empty() && !s.languages.is_empty() {
         parts.push(match unit.languages.iter().find(|l| s.languages.contains(l)) {
             Some(l) => (CriterionKind::Language, w.language, 1.0, Fact::SharedLanguage { language: l.clone() }),
-            None => (CriterionKind::Language, w.language, 0.0, Fact::NoSharedLanguage { wanted: unit.languages.clone() }),
+            None => {
+                (CriterionKind::Language, w.language, 0.0, Fact::NoSharedLanguage { wanted: unit.languages.clone() })
+            }
         });
     }
     // A declaration is fresh for half the stale period, then loses its points

@@ -125,6 +125,8 @@ pub const CATALOGUES: &[Catalogue] = {
         super::age::AgeWords::CATALOGUE,
         PlacementKind::CATALOGUE,
         SpecialNeed::CATALOGUE,
+        super::reception::Equipment::CATALOGUE,
+        super::reception::LegalNature::CATALOGUE,
         TimeSlot::CATALOGUE,
         Sex::CATALOGUE,
         SexPreference::CATALOGUE,

@@ -121,6 +121,8 @@ fields! {
     OnCallPhone: "on_call.phone", "telefono di reperibilità", "on-call phone", "on-call-phone";
     OnCallHours: "on_call.hours", "orari di reperibilità", "on-call hours", "on-call-hours";
     Reception: "reception", "servizio d'accoglienza", "reception service", -;
+    ManagingBodyWhole: "reception.managing_body", "ente gestore", "managing body", -;
+    Licence: "reception.licence", "autorizzazione al funzionamento", "operating licence", -;
     ManagingBody: "reception.managing_body.name", "ente gestore", "managing body", "managing-body";
     LegalNature: "reception.managing_body.nature", "natura giuridica dell'ente", "managing body's legal nature", "legal-nature";
     LicenceNumber: "reception.licence.number", "numero dell'autorizzazione", "licence number", "licence-number";

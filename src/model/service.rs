@@ -63,7 +63,8 @@ impl ServiceInput {
         let mut p = self.validate();
         match (&self.reception, self.kind.is_reception()) {
             (Some(r), true) => {
-                let stored = before.and_then(|b| b.reception.as_ref()).map(|r| r.languages.as_slice()).unwrap_or_default();
+                let stored =
+                    before.and_then(|b| b.reception.as_ref()).map(|r| r.languages.as_slice()).unwrap_or_default();
                 r.validate(&mut p, stored, today);
             }
             (None, true) => p.push(Field::Reception, Reason::Required),

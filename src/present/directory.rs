@@ -27,6 +27,37 @@ pub fn service(r: &Revised<Service>, operators: &[String], lang: Lang) -> Doc {
     b.add(t(L::Active), yes_no(d.active, lang));
     b.add_lines(t(L::Notes), d.notes.clone());
     doc.fields(b);
+    if let Some(rp) = &d.reception {
+        doc.blank();
+        doc.heading(t(L::ReceptionService));
+        let f = |field: Field| field.label(lang);
+        let mut b = Fields::new(2);
+        b.add(f(Field::ReceptionComune), crate::i18n::comune_label(&rp.comune.to_string()));
+        b.add(f(Field::ManagingBody), format!("{} ({})", rp.managing_body.name, rp.managing_body.nature.label(lang)));
+        let date = rp.licence.date.map(crate::model::dates::format_date).unwrap_or_default();
+        b.add(
+            f(Field::LicenceNumber),
+            format!("{} {date} {}", rp.licence.number, rp.licence.authority).trim().to_string(),
+        );
+        b.add(f(Field::LicensedPlaces), rp.licence.places.to_string());
+        b.add(f(Field::ReceptionReferent), rp.referent.clone());
+        b.add(f(Field::ReceptionAges), rp.ages.describe(lang));
+        b.add(f(Field::ReceptionSex), rp.sex.label(lang));
+        let equipped: Vec<&str> = rp.equipment.iter().map(|e| e.label(lang)).collect();
+        b.add(f(Field::Equipment), equipped.join(", "));
+        b.add(f(Field::ReceptionLanguages), rp.languages.join(", "));
+        match &r.record.vacancy {
+            Some(v) => {
+                let mut text = format!("{} · {} ({})", v.places, crate::model::dates::format_date(v.declared_on), v.by);
+                if !v.note.is_empty() {
+                    text.push_str(&format!(" · {}", v.note));
+                }
+                b.add(f(Field::VacantPlaces), text);
+            }
+            None => b.add(f(Field::VacantPlaces), L::NoneOf.get(lang)),
+        }
+        doc.fields(b);
+    }
     // Its own column: the names may be long, the card's labels short.
     let mut b = Fields::new(2);
     b.add(t(L::Operators), operators.join(", "));

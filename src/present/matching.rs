@@ -90,12 +90,38 @@ pub fn need_ranking(r: &NeedRanking, lang: Lang) -> Doc {
     }
     doc.fields(b);
     doc.blank();
-    if r.candidates.is_empty() {
-        doc.line(0, Span::new(t(L::NoCandidateFamilies), Tone::Dim));
-        doc.blank();
+    match (r.hosts, &r.services) {
+        (crate::api::Hosts::Both, Some(services)) => {
+            together(&mut doc, &r.candidates, &services.candidates, lang);
+            doc.extend(summary(
+                r.considered,
+                r.candidates_total,
+                r.candidates.len(),
+                &r.excluded,
+                Side::Families,
+                lang,
+            ));
+            doc.extend(super::reception::service_summary(services, lang));
+        }
+        (crate::api::Hosts::Services, Some(services)) => {
+            doc.extend(super::reception::service_ranking(services, None, lang));
+        }
+        _ => {
+            if r.candidates.is_empty() {
+                doc.line(0, Span::new(t(L::NoCandidateFamilies), Tone::Dim));
+                doc.blank();
+            }
+            candidate_entries(&mut doc, &r.candidates, lang);
+            doc.extend(summary(
+                r.considered,
+                r.candidates_total,
+                r.candidates.len(),
+                &r.excluded,
+                Side::Families,
+                lang,
+            ));
+        }
     }
-    candidate_entries(&mut doc, &r.candidates, lang);
-    doc.extend(summary(r.considered, r.candidates_total, r.candidates.len(), &r.excluded, Side::Families, lang));
     if let Some(v) = &r.why_not {
         doc.blank();
         doc.extend(verdict(v, r.candidates_total, lang));
@@ -126,6 +152,31 @@ fn candidate_entries(doc: &mut Doc, candidates: &[Candidate], lang: Lang) {
         }
         criteria(doc, &c.criteria, 4, lang);
         doc.blank();
+    }
+}
+
+/// Families and reception services in one list, by score (a family first
+/// on a tie), numbered in that order.
+fn together(doc: &mut Doc, families: &[Candidate], services: &[crate::api::ServiceCandidate], lang: Lang) {
+    let (mut f, mut s) = (families.iter().peekable(), services.iter().peekable());
+    let mut rank = 0;
+    loop {
+        let family_next = match (f.peek(), s.peek()) {
+            (Some(a), Some(b)) => a.score >= b.score,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        rank += 1;
+        if family_next {
+            let mut c = f.next().expect("peeked").clone();
+            c.rank = rank;
+            candidate_entries(doc, std::slice::from_ref(&c), lang);
+        } else {
+            let mut c = s.next().expect("peeked").clone();
+            c.rank = rank;
+            super::reception::service_entries(doc, std::slice::from_ref(&c), None, lang);
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod doc;
 pub mod labels;
 pub mod lists;
 pub mod matching;
+pub mod reception;
 pub mod record;
 pub mod search;
 #[cfg(test)]
@@ -37,4 +38,5 @@ pub const CATALOGUES: &[crate::i18n::Catalogue] = &[
     care::CareWords::CATALOGUE,
     record::StepWords::CATALOGUE,
     matching::RankWords::CATALOGUE,
+    reception::ReceptionWords::CATALOGUE,
 ];

@@ -491,7 +491,17 @@ impl SearchIndex {
             None => format!("{code} {}", s.details.name),
         };
         let comune = reception.map(|r| r.comune);
-        self.add(HitKind::Service, code.clone(), &code, label, None, Some(s.code), None, comune, s.details.phone.clone());
+        self.add(
+            HitKind::Service,
+            code.clone(),
+            &code,
+            label,
+            None,
+            Some(s.code),
+            None,
+            comune,
+            s.details.phone.clone(),
+        );
     }
 
     pub fn upsert_operator(&mut self, o: &Operator) {
