@@ -732,9 +732,8 @@ fn without_reception_keys(lines: &[String]) -> Vec<String> {
         .iter()
         .map(|line| match kind(line).as_str() {
             "service" => {
-                assert!(line.contains(r#","reception":null}"#) && line.ends_with(r#","vacancy":null}}"#), "{line}");
-                let line = line.replacen(r#","reception":null}"#, "}", 1);
-                format!("{}}}}}", line.strip_suffix(r#","vacancy":null}}"#).expect("checked"))
+                assert!(line.contains(r#","reception":null}"#) && line.contains(r#","vacancy":null}"#), "{line}");
+                line.replacen(r#","reception":null}"#, "}", 1).replacen(r#","vacancy":null}"#, "}", 1)
             }
             _ => line.clone(),
         })

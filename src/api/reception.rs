@@ -61,9 +61,14 @@ pub struct DirectoryEntry {
     pub places: Option<Places>,
 }
 
+/// The most services a ranking of reception services shows.
+pub const MAX_SERVICE_CANDIDATES: usize = 200;
+
 /// What the directory lists: every filter set must hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DirectoryFilter {
+    /// One service only (its card).
+    pub code: Option<ServiceCode>,
     pub kind: Option<ServiceKind>,
     /// Reception services only.
     pub reception: bool,

@@ -31,9 +31,26 @@ impl Stored for Service {
         &mut self.meta
     }
 
-    /// Named by what was entered: `name`, not `details.name`.
+    /// Named by what was entered: `name`, not `details.name`; a
+    /// declaration of vacancies by its own parts.
     fn changed(old: &Self, new: &Self) -> Vec<String> {
-        changed_fields(&old.details, &new.details)
+        let mut fields = changed_fields(&old.details, &new.details);
+        let part = |v: &Option<Vacancy>| {
+            v.as_ref().map(|v| (Some(v.places), Some(v.declared_on), v.note.clone(), v.by.clone())).unwrap_or_default()
+        };
+        let (a, b) = (part(&old.vacancy), part(&new.vacancy));
+        if a != b {
+            for (differs, field) in [
+                (a.0 != b.0, "vacancy.places"),
+                (a.1 != b.1, "vacancy.declared_on"),
+                (a.2 != b.2 || a.3 != b.3, "vacancy.note"),
+            ] {
+                if differs {
+                    fields.push(field.to_string());
+                }
+            }
+        }
+        fields
     }
 
     fn searched(&self, index: &mut crate::search::SearchIndex) {

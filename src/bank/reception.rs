@@ -10,8 +10,7 @@ use crate::store::TreeId;
 
 use super::*;
 
-/// The most services a ranking of reception services shows.
-pub const MAX_SERVICE_CANDIDATES: usize = 200;
+use crate::api::MAX_SERVICE_CANDIDATES;
 
 impl Bank {
     /// A service as the directory shows it: public data, with a reception
@@ -66,6 +65,9 @@ impl Bank {
         let mut out = Vec::new();
         for item in self.store.iter::<Service>(TreeId::Services) {
             let (_, s) = item?;
+            if filter.code.is_some_and(|c| c != s.code) {
+                continue;
+            }
             let index = self.index();
             let scale = self.scale(&index);
             let e = self.directory_entry(&s, &index, &scale);

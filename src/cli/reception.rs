@@ -43,6 +43,7 @@ pub fn run_directory(s: &Session, args: DirectoryArgs) -> CliResult {
     let comune = args.comune.as_deref().and_then(|c| errs.comune("comune", c));
     errs.finish()?;
     let filter = DirectoryFilter {
+        code: None,
         kind,
         reception: args.reception,
         ambit: args.ambit,

@@ -79,6 +79,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::families::Ptx::CATALOGUE,
     super::screens::pathway_forms::Wx::CATALOGUE,
     super::screens::events::Ex::CATALOGUE,
+    super::screens::mappatura::Mx::CATALOGUE,
     super::screens::matching::Tx::CATALOGUE,
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,

@@ -12,11 +12,12 @@ use ratatui::Frame;
 use super::{Ctx, Outcome, Screen, ScreenId, Tag, View};
 use crate::access::{denial, Denial, Operation, Subject};
 use crate::api::{
-    BankError, Candidate, CriterionKind, Event, FamilyRanking, NeedRanking, Principal, ProfileRanking, Reply, Request,
+    BankError, Candidate, CriterionKind, Event, FamilyRanking, Hosts, NeedRanking, Principal, ProfileRanking, Reply,
+    Request, ServiceCandidate,
 };
 use crate::i18n::{comune_label, Lang};
 use crate::model::age::describe_age;
-use crate::model::{FamilyCode, NeedCode};
+use crate::model::{FamilyCode, NeedCode, ServiceCode};
 use crate::present::matching::{distance, summary, Side};
 use crate::present::{self, Doc};
 use crate::tui::keys::{self, code, label, plain, Binding, Hint, Nav, NAV};
@@ -56,6 +57,13 @@ texts!(Tx {
     Empty4 => "Per una telefonata, senza registrare il minore: a e il suo profilo.", "For a phone call, without recording the child: a and its profile.";
     ByProfile => "per profilo", "by profile";
     NoCandidate => "Nessuna candidata.", "No candidates.";
+    Hosts => "famiglie/servizi", "families/services";
+    ShowFamilies => "famiglie", "families";
+    ShowServices => "servizi d'accoglienza", "reception services";
+    ShowBoth => "famiglie e servizi insieme", "families and services together";
+    CandidatesAll => "Famiglie e servizi candidati", "Candidate families and services";
+    ServicesFor => "Servizi d'accoglienza con un posto", "Reception services with a place";
+    NoMarkService => "si segnano solo famiglie: un servizio si propone con p", "only families are marked: a service is proposed with p";
     ProposeNotYourService => "per questa richiesta propone il servizio del minore, non il tuo",
         "for this need the child's service proposes, not yours";
     ProposeNotYourRole => "il tuo ruolo non consente di proporre famiglie", "your role does not allow proposing families";
@@ -78,6 +86,8 @@ enum Act {
     Mark,
     EnterCode,
     Profile,
+    /// Families, reception services, or both together.
+    Hosts,
     Back,
     Reload,
 }
@@ -99,6 +109,7 @@ const KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain(' ')], shown: "Space", label: |l| Tx::Mark.get(l), action: Act::Mark, bar: true },
     Binding { keys: &[plain('c')], shown: "c", label: |l| Tx::EnterCode.get(l), action: Act::EnterCode, bar: true },
     Binding { keys: &[plain('a')], shown: "a", label: |l| Tx::ByProfile.get(l), action: Act::Profile, bar: true },
+    Binding { keys: &[plain('s')], shown: "s", label: |l| Tx::Hosts.get(l), action: Act::Hosts, bar: true },
     Binding { keys: &[code(KeyCode::Esc)], shown: "Esc", label: label!(T::Back), action: Act::Back, bar: false },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
@@ -119,6 +130,8 @@ enum Ranking {
 enum Ask {
     WhyNot,
     Note(FamilyCode),
+    /// The note of a proposal to a reception service.
+    NoteService(ServiceCode),
     /// The note of the proposals to the families marked.
     NoteMarked(NeedCode),
     Code,
@@ -147,8 +160,10 @@ pub struct Matching {
     stale: bool,
     /// The ranking asked for is the one shown, asked again after a change.
     reloading: bool,
-    /// The proposal sent: for which family and need.
-    proposing: Option<(FamilyCode, NeedCode)>,
+    /// The proposal sent: for which family (or service) and need.
+    proposing: Option<(String, NeedCode)>,
+    /// Whom a need's ranking shows (`s`).
+    hosts: Hosts,
     /// The proposal just created, named on the status line: the next Enter
     /// opens it (any other key forgets it).
     created: Option<String>,
@@ -194,6 +209,7 @@ impl Matching {
             stale: false,
             reloading: false,
             proposing: None,
+            hosts: Hosts::Families,
             created: None,
             who: None,
             marked: Vec::new(),
@@ -206,7 +222,7 @@ impl Matching {
 
     fn len(&self) -> usize {
         match &self.ranking {
-            Some(Ranking::Need(r)) => r.candidates.len(),
+            Some(Ranking::Need(r)) => picks(r).len(),
             Some(Ranking::Family(r)) => r.needs.len(),
             Some(Ranking::Profile(r)) => r.candidates.len(),
             None => 0,
@@ -236,10 +252,21 @@ impl Matching {
         }
     }
 
+    /// The reception service highlighted in a need's ranking, if a service is.
+    fn selected_service(&self) -> Option<ServiceCode> {
+        match &self.ranking {
+            Some(Ranking::Need(r)) => match picks(r).get(self.sel.selected) {
+                Some(Pick::Service(c)) => Some(c.service.code),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The code of the highlighted candidate (a family or a need).
     fn selected_code(&self) -> Option<String> {
         match &self.ranking {
-            Some(Ranking::Need(r)) => r.candidates.get(self.sel.selected).map(|c| c.family.code.to_string()),
+            Some(Ranking::Need(r)) => picks(r).get(self.sel.selected).map(Pick::code),
             Some(Ranking::Family(r)) => r.needs.get(self.sel.selected).map(|c| c.need.code.to_string()),
             Some(Ranking::Profile(r)) => r.candidates.get(self.sel.selected).map(|c| c.family.code.to_string()),
             None => None,
@@ -249,7 +276,7 @@ impl Matching {
     /// Asks for a need's ranking (with the verdict on one family, for a "why not").
     fn load_need(&mut self, need: NeedCode, why_not: Option<FamilyCode>, ctx: &mut Ctx) {
         self.who = Some(ctx.view.who.clone());
-        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not, hosts: crate::api::Hosts::Families });
+        ctx.latest(RANKING, Request::MatchNeed { need, limit: LIMIT, why_not, hosts: self.hosts });
     }
 
     /// Asks for the needs a family could serve.
@@ -295,8 +322,10 @@ impl Matching {
             // The family asked about, when a candidate, is the row `p` then proposes.
             if let Some(Ranking::Need(r)) = &self.ranking {
                 let asked = r.why_not.as_ref().map(|v| v.family);
-                if let Some(i) = r.candidates.iter().position(|c| Some(c.family.code) == asked) {
-                    self.sel.select(i, r.candidates.len());
+                let rows = picks(r);
+                let at = rows.iter().position(|p| matches!(p, Pick::Family(c) if Some(c.family.code) == asked));
+                if let Some(i) = at {
+                    self.sel.select(i, rows.len());
                 }
             }
         }
@@ -380,6 +409,15 @@ impl Matching {
                 Some(_) => self.prompt = Some((Ask::WhyNot, Prompt::new(Tx::AskWhyNot.get(lang), "F-"))),
                 None => ctx.error(Tx::OnlyForNeed.get(lang)),
             },
+            Act::Propose
+                if self.need().is_some() && self.selected_service().is_some() && self.propose_denial().is_none() =>
+            {
+                let (Some(need), Some(service)) = (self.need(), self.selected_service()) else { return Outcome::Done };
+                self.focus = Focus::List;
+                let q = format!("{} {service} → {need}:", Tx::AskNote.get(lang));
+                let prompt = Prompt::new(q, "").bounded(crate::model::limits::MAX_STEP_NOTE);
+                self.prompt = Some((Ask::NoteService(service), prompt));
+            }
             Act::Propose => match (self.need(), self.selected_code().and_then(|c| FamilyCode::parse(&c))) {
                 (Some(_), _) if self.propose_denial().is_some() => {
                     // Said at once, before a note is typed in vain.
@@ -406,7 +444,24 @@ impl Matching {
                 }
                 _ => ctx.error(Tx::OnlyForNeed.get(lang)),
             },
+            Act::Mark if self.selected_service().is_some() => ctx.error(Tx::NoMarkService.get(lang)),
             Act::Mark => self.toggle_mark(ctx),
+            Act::Hosts => {
+                self.hosts = match self.hosts {
+                    Hosts::Families => Hosts::Services,
+                    Hosts::Services => Hosts::Both,
+                    Hosts::Both => Hosts::Families,
+                };
+                let shown = match self.hosts {
+                    Hosts::Families => Tx::ShowFamilies,
+                    Hosts::Services => Tx::ShowServices,
+                    Hosts::Both => Tx::ShowBoth,
+                };
+                ctx.info(shown.get(lang).to_string());
+                if let Some(need) = self.need() {
+                    self.load_need(need, None, ctx);
+                }
+            }
             Act::EnterCode => self.prompt = Some((Ask::Code, Prompt::new(Tx::AskCode.get(lang), ""))),
             Act::Profile => {
                 *ctx.notice = None;
@@ -432,8 +487,13 @@ impl Matching {
             },
             Ask::Note(family) => {
                 let Some(need) = self.need() else { return };
-                self.proposing = Some((family, need));
+                self.proposing = Some((family.to_string(), need));
                 ctx.send(PROPOSE, Request::ProposalCreate { need, family, note: text });
+            }
+            Ask::NoteService(service) => {
+                let Some(need) = self.need() else { return };
+                self.proposing = Some((service.to_string(), need));
+                ctx.send(PROPOSE, Request::ProposeService { need, service, note: text });
             }
             Ask::NoteMarked(need) => {
                 // One request (and transaction) per family: each family's
@@ -458,7 +518,7 @@ impl Matching {
     /// Space on a candidate: marked, or unmarked; the highlight moves on to the next.
     fn toggle_mark(&mut self, ctx: &mut Ctx) {
         let Some(Ranking::Need(r)) = &self.ranking else { return };
-        let Some(c) = r.candidates.get(self.sel.selected) else { return };
+        let Some(Pick::Family(c)) = picks(r).into_iter().nth(self.sel.selected) else { return };
         let family = c.family.code;
         if let Some(i) = self.marked.iter().position(|f| *f == family) {
             self.marked.remove(i);
@@ -519,18 +579,29 @@ impl Matching {
         }
         match &self.ranking {
             Some(Ranking::Need(r)) => {
-                if let Some(c) = r.candidates.get(self.sel.selected) {
-                    doc.extend(present::family_candidate(c, lang));
-                    doc.blank();
+                match picks(r).get(self.sel.selected) {
+                    Some(Pick::Family(c)) => {
+                        doc.extend(present::family_candidate(c, lang));
+                        doc.blank();
+                    }
+                    Some(Pick::Service(c)) => {
+                        present::reception::service_entries(&mut doc, std::slice::from_ref(*c), None, lang);
+                    }
+                    None => {}
                 }
-                doc.extend(summary(
-                    r.considered,
-                    r.candidates_total,
-                    r.candidates.len(),
-                    &r.excluded,
-                    Side::FamiliesOnScreen,
-                    lang,
-                ));
+                if r.hosts.families() {
+                    doc.extend(summary(
+                        r.considered,
+                        r.candidates_total,
+                        r.candidates.len(),
+                        &r.excluded,
+                        Side::FamiliesOnScreen,
+                        lang,
+                    ));
+                }
+                if let Some(services) = &r.services {
+                    doc.extend(present::reception::service_summary(services, lang));
+                }
             }
             Some(Ranking::Family(r)) => {
                 if let Some(c) = r.needs.get(self.sel.selected) {
@@ -816,8 +887,12 @@ impl Screen for Matching {
                         comune_label(&p.comune.to_string())
                     );
                     frame.render_widget(Paragraph::new(Line::styled(line, theme.title())), head);
-                    let t = CandidatesTable { candidates: &r.candidates, marked: &self.marked, focused, wide };
-                    candidates_table(frame, list, &self.sel, t, view);
+                    if r.hosts == Hosts::Families {
+                        let t = CandidatesTable { candidates: &r.candidates, marked: &self.marked, focused, wide };
+                        candidates_table(frame, list, &self.sel, t, view);
+                    } else {
+                        picks_table(frame, list, &self.sel, (r, &self.marked, focused, wide), view);
+                    }
                 }
                 Some(Ranking::Profile(r)) => {
                     let line = super::profile::headline(&r.profile, lang);
@@ -923,6 +998,117 @@ fn candidates_table(frame: &mut Frame, list: Rect, sel: &Selection, t: Candidate
                 Some(_) => "▸",
                 None if marked.contains(&c.family.code) => "✓",
                 None => "",
+            }),
+        ]);
+        cells
+    });
+}
+
+/// One row of a need's ranking: a family, or a reception service.
+enum Pick<'a> {
+    Family(&'a Candidate),
+    Service(&'a ServiceCandidate),
+}
+
+impl Pick<'_> {
+    fn code(&self) -> String {
+        match self {
+            Pick::Family(c) => c.family.code.to_string(),
+            Pick::Service(c) => c.service.code.to_string(),
+        }
+    }
+
+    fn score(&self) -> u8 {
+        match self {
+            Pick::Family(c) => c.score,
+            Pick::Service(c) => c.score,
+        }
+    }
+}
+
+/// The rows of a need's ranking as asked: families, services, or both in
+/// one list by score (a family first on a tie).
+fn picks(r: &NeedRanking) -> Vec<Pick<'_>> {
+    let services: &[ServiceCandidate] = r.services.as_ref().map_or(&[], |s| &s.candidates);
+    match r.hosts {
+        Hosts::Families => r.candidates.iter().map(Pick::Family).collect(),
+        Hosts::Services => services.iter().map(Pick::Service).collect(),
+        Hosts::Both => {
+            let mut all: Vec<Pick> =
+                r.candidates.iter().map(Pick::Family).chain(services.iter().map(Pick::Service)).collect();
+            // Stable: families (first in `all`) stay before services of the same score.
+            all.sort_by_key(|p| std::cmp::Reverse(p.score()));
+            all
+        }
+    }
+}
+
+/// A need's families and reception services, in one table.
+fn picks_table(
+    frame: &mut Frame,
+    list: Rect,
+    sel: &Selection,
+    (r, marked, focused, wide): (&NeedRanking, &[FamilyCode], bool, bool),
+    view: &View,
+) {
+    let (lang, theme) = (view.lang, view.theme);
+    let rows = picks(r);
+    let mut header = vec!["#", Tx::Code.get(lang)];
+    let mut widths = vec![Constraint::Length(3), Constraint::Length(11)];
+    if wide {
+        header.push(Tx::Comune.get(lang));
+        widths.push(Constraint::Fill(1));
+    }
+    header.extend([Tx::Score.get(lang), Tx::Free.get(lang), Tx::Km.get(lang), "▸"]);
+    widths.extend([Constraint::Length(5), Constraint::Length(6), Constraint::Length(8), Constraint::Length(1)]);
+    let title = if r.hosts == Hosts::Services { Tx::ServicesFor } else { Tx::CandidatesAll };
+    let table = TableView {
+        title: title.get(lang).to_string(),
+        header,
+        widths,
+        len: rows.len(),
+        focused,
+        empty: Tx::NoCandidate.get(lang),
+    };
+    table.render(frame, list, sel, theme, |i| {
+        let (comune, free, criteria, proposed, stale) = match &rows[i] {
+            Pick::Family(c) => (
+                comune_label(&c.family.profile.comune.to_string()),
+                c.free_places.to_string(),
+                &c.criteria,
+                c.proposed.is_some(),
+                false,
+            ),
+            Pick::Service(c) => (
+                format!(
+                    "{} · {}",
+                    c.service.name,
+                    c.service.comune.map(|x| comune_label(&x.to_string())).unwrap_or_default()
+                ),
+                c.free_places.to_string(),
+                &c.criteria,
+                c.proposed.is_some(),
+                c.stale,
+            ),
+        };
+        let km = distance(criteria, lang).unwrap_or_default();
+        let km = if km.chars().count() > 8 { "—".to_string() } else { km };
+        let code = rows[i].code();
+        let mut cells = vec![Cell::from((i + 1).to_string()), Cell::from(code.clone())];
+        if wide {
+            cells.push(Cell::from(comune));
+        }
+        let free = if stale { format!("{free:>3}⚠") } else { format!("{free:>4}") };
+        cells.extend([
+            Cell::from(format!("{:>3}", rows[i].score())),
+            Cell::from(free),
+            Cell::from(km),
+            Cell::from(if proposed {
+                "▸"
+            } else if marked.iter().any(|f| f.to_string() == code) {
+                "✓"
+            } else {
+                ""
             }),
         ]);
         cells

@@ -1,4 +1,4 @@
-//! The eight screens, each a `Screen`: its own state, keys and drawing. A
+//! The screens, each a `Screen`: its own state, keys and drawing. A
 //! screen never waits for the server: it asks (`Ctx::send`, `Ctx::latest`)
 //! with a tag of its own and handles the answer in `Screen::reply`; which
 //! changes reach it is `cares`.
@@ -7,6 +7,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod events;
 pub mod families;
+pub mod mappatura;
 pub mod matching;
 pub mod needs;
 pub mod pathway_forms;
@@ -36,6 +37,7 @@ texts!(Titles {
     Proposals => "Proposte", "Proposals";
     Placements => "Affidi", "Placements";
     Services => "Servizi", "Services";
+    Mappatura => "Mappatura", "Directory";
     Events => "Incontri", "Events";
     Audit => "Registro", "Audit log";
 });
@@ -50,12 +52,13 @@ pub enum ScreenId {
     Proposals,
     Placements,
     Services,
+    Mappatura,
     Events,
     Audit,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 9] = [
+    pub const ALL: [ScreenId; 10] = [
         ScreenId::Dashboard,
         ScreenId::Families,
         ScreenId::Needs,
@@ -63,6 +66,7 @@ impl ScreenId {
         ScreenId::Proposals,
         ScreenId::Placements,
         ScreenId::Services,
+        ScreenId::Mappatura,
         ScreenId::Events,
         ScreenId::Audit,
     ];
@@ -89,6 +93,7 @@ impl ScreenId {
             ScreenId::Proposals => Titles::Proposals,
             ScreenId::Placements => Titles::Placements,
             ScreenId::Services => Titles::Services,
+            ScreenId::Mappatura => Titles::Mappatura,
             ScreenId::Events => Titles::Events,
             ScreenId::Audit => Titles::Audit,
         };
@@ -287,11 +292,13 @@ pub fn cares(ev: &Event, screen: ScreenId) -> bool {
         S::Dashboard => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement),
         S::Families => kind == K::Family,
         S::Needs => kind == K::Need,
-        // A family's availability, a need or a proposal moves the ranking.
-        S::Matching => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement),
+        // A family's availability, a need, a proposal or a service's vacancies move the ranking.
+        S::Matching => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement | K::Service),
         S::Proposals => kind == K::Proposal,
         S::Placements => kind == K::Placement,
         S::Services => matches!(kind, K::Service | K::Operator | K::Ambit),
+        // A declaration of vacancies changes a service; a placement or a proposal its free places.
+        S::Mappatura => matches!(kind, K::Service | K::Ambit | K::Proposal | K::Placement),
         // A family's step or support entry may name an event: its count moves.
         S::Events => matches!(kind, K::Event | K::Family),
         // Every committed change writes an entry.
@@ -349,6 +356,7 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
                 ScreenId::Placements => Box::new(placements::Placements::new()),
                 ScreenId::Needs => Box::new(needs::Needs::new()),
                 ScreenId::Services => Box::new(services::Services::new()),
+                ScreenId::Mappatura => Box::new(mappatura::Mappatura::new()),
                 ScreenId::Events => Box::new(events::Events::new()),
                 ScreenId::Audit => Box::new(audit::Audit::new()),
             }
