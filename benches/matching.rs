@@ -5,6 +5,9 @@
 //! - one need against 10 000 and against 100 000 families (`MatchNeed`, limit 10);
 //! - one family against the open needs (`MatchFamily`, limit 10);
 //! - the phone call: each sampled need described by profile (`Available`, limit 10), anywhere and within 10 km;
+//! - with BENCH_RECEPTION (2 000) reception services added: one need against
+//!   them (`MatchNeed`, `Hosts::Services`), against families and services
+//!   together (`Hosts::Both`), and "who has a place tonight" (`Places`);
 //! - opening the bank (the store, and the matching index built from it);
 //! - the memory (RSS) of a process that has opened the bank and ranked.
 //!
@@ -18,7 +21,8 @@
 //! ```
 //!
 //! Sizes: BENCH_FAMILIES_SMALL (10 000) and BENCH_FAMILIES (100 000), or
-//! BENCH_SIZES as a list; BENCH_NEEDS (20 000); BENCH_SAMPLES (50).
+//! BENCH_SIZES as a list; BENCH_NEEDS (20 000); BENCH_SAMPLES (50);
+//! BENCH_RECEPTION (2 000 reception services, with their declarations).
 //!
 //! Each size is measured in a child process of its own (this program run
 //! again), so its RSS is that of a process holding that bank only, as the
@@ -35,10 +39,10 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::api::{ChildProfile, FamilyFilter, NeedFilter, ProfileChild, Reply, Request, Within};
+use banca::api::{ChildProfile, FamilyFilter, Hosts, NeedFilter, ProfileChild, Reply, Request, Within};
 use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
-use banca::model::{FamilyCode, FamilyStatus, NeedCode, NeedStatus};
+use banca::model::*;
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -108,9 +112,65 @@ fn build(db: &Path, families: usize, needs: usize) {
         other => panic!("the demo bank imports: {other:?}"),
     }
     let imported = started.elapsed();
+    let started = Instant::now();
+    let reception = env_or("BENCH_RECEPTION", 2_000);
+    add_reception_services(&bank, reception);
+    let added = started.elapsed();
     drop(bank);
     row("demo generated (lines)", ms(generated), "ms");
     row("imported (Request::Import)", ms(imported), "ms");
+    row(&format!("{reception} reception services created and declared"), ms(added), "ms");
+}
+
+/// `n` synthetic reception services over the comuni of Bergamo and Milano:
+/// every kind in turn, varied ages, sex, equipment and places, most with a
+/// declaration of this week, some stale, some with no place.
+fn add_reception_services(bank: &Bank, n: usize) {
+    let admin = Actor::new(ADMIN);
+    let comuni: Vec<ComuneCode> =
+        Comuni::embedded().iter().filter(|c| c.province == "BG" || c.province == "MI").map(|c| c.code).collect();
+    let kinds: Vec<ServiceKind> = ServiceKind::reception_kinds().collect();
+    let today = NOW.date();
+    for i in 0..n {
+        let kind = kinds[i % kinds.len()];
+        let (min, max) = [(0, 11), (6, 17), (12, 17), (16, 21), (0, 17)][i % 5];
+        let equipment: std::collections::BTreeSet<Equipment> =
+            Equipment::ALL.iter().copied().enumerate().filter(|(k, _)| (i >> k) & 1 == 1).map(|(_, e)| e).collect();
+        let input = ServiceInput {
+            name: format!("Servizio d'accoglienza sintetico {i}"),
+            kind,
+            ambits: vec![],
+            address: "Via delle Prove 1".into(),
+            phone: "035 000 0001".into(),
+            email: String::new(),
+            notes: String::new(),
+            active: true,
+            on_call: None,
+            reception: Some(ReceptionProfile {
+                managing_body: ManagingBody {
+                    name: "Cooperativa Sintetica".into(),
+                    nature: LegalNature::SocialCooperative,
+                },
+                licence: Licence { number: format!("{i}/2020"), date: None, authority: String::new(), places: 12 },
+                comune: comuni[(i * 7919) % comuni.len()],
+                referent: String::new(),
+                ages: AgeRange { min_months: min * 12, max_months: max * 12 + 11 },
+                sex: [SexPreference::Any, SexPreference::Male, SexPreference::Female][i % 3],
+                equipment,
+                languages: vec![],
+            }),
+        };
+        let code = match bank.handle(&admin, Request::ServiceCreate { input }) {
+            Ok(Reply::Saved(saved)) => ServiceCode::parse(&saved.code).expect("a service's code"),
+            other => panic!("reception service {i}: {other:?}"),
+        };
+        let declared_on = today - time::Duration::days((i % 12) as i64);
+        let input = VacancyInput { places: (i % 4) as u16, declared_on, note: String::new() };
+        match bank.handle(&admin, Request::VacancyDeclare { service: code, input }) {
+            Ok(Reply::Saved(_)) => {}
+            other => panic!("vacancies of {code}: {other:?}"),
+        }
+    }
 }
 
 /// Runs in the child: opens the bank, ranks, prints.
@@ -176,8 +236,7 @@ fn measure(db: &Path) {
     let mut candidates = Vec::new();
     let mut times = Vec::new();
     for (i, need) in picked.iter().enumerate() {
-        let request =
-            Request::MatchNeed { need: *need, limit: LIMIT, why_not: None, hosts: banca::api::Hosts::Families };
+        let request = Request::MatchNeed { need: *need, limit: LIMIT, why_not: None, hosts: Hosts::Families };
         if i == 0 {
             // Warm-up: the first reads fault the store's pages in.
             let _ = bank.handle(&admin, request.clone());
@@ -279,6 +338,63 @@ fn measure(db: &Path) {
         );
         row("                                          p95", ms(p95), "ms");
     }
+
+    // The reception services: for a need (alone, and with the families), and tonight.
+    for (hosts, what) in [(Hosts::Services, "reception services"), (Hosts::Both, "families + services")] {
+        let picked = spread(&needs, samples);
+        let mut candidates = Vec::new();
+        let mut times = Vec::new();
+        for (i, need) in picked.iter().enumerate() {
+            let request = Request::MatchNeed { need: *need, limit: LIMIT, why_not: None, hosts };
+            if i == 0 {
+                let _ = bank.handle(&admin, request.clone());
+            }
+            let started = Instant::now();
+            let reply = bank.handle(&admin, request);
+            times.push(started.elapsed());
+            match reply {
+                Ok(Reply::NeedMatches(r)) => {
+                    let services = r.services.as_ref().map_or(0, |s| s.candidates_total as usize);
+                    candidates.push(r.candidates_total as usize + services)
+                }
+                other => panic!("MatchNeed {need} with {what}: {other:?}"),
+            }
+        }
+        let (median, p95) = stats(&mut times);
+        let (c_median, _) = stats_of(&mut candidates);
+        row(
+            &format!("MatchNeed, 1 need vs {what}: median"),
+            ms(median),
+            &format!("ms  ({c_median} candidates, median)"),
+        );
+        row("                                          p95", ms(p95), "ms");
+    }
+    let mut times = Vec::new();
+    let mut candidates = Vec::new();
+    for i in 0..samples {
+        let profile = ChildProfile {
+            children: vec![ProfileChild { age_months: (i as u32 % 18) * 12, sex: Some(Sex::ALL[i % 2]) }],
+            kind: PlacementKind::Emergency,
+            emergency: true,
+            time_slots: Default::default(),
+            special_needs: Default::default(),
+            languages: vec![],
+            start: None,
+            comune: Comuni::embedded().resolve("Bergamo (BG)").ok().map(|c| c.code),
+            within: None,
+        };
+        let started = Instant::now();
+        let reply = bank.handle(&admin, Request::Places { profile, limit: LIMIT });
+        times.push(started.elapsed());
+        match reply {
+            Ok(Reply::Places(r)) => candidates.push(r.candidates_total as usize),
+            other => panic!("Places: {other:?}"),
+        }
+    }
+    let (median, p95) = stats(&mut times);
+    let (c_median, _) = stats_of(&mut candidates);
+    row("Places (a place tonight, by profile): median", ms(median), &format!("ms  ({c_median} candidates, median)"));
+    row("                                          p95", ms(p95), "ms");
 
     let rss_end = vm_kib("VmRSS");
     row("RSS before opening the bank", mib(rss_before), "MiB");

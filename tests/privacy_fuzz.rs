@@ -1111,6 +1111,7 @@ impl Fuzzer {
             "Places" => Request::Places { profile: self.profile(), limit: self.rng.gen_range(0..15) },
             "Directory" => {
                 let filter = DirectoryFilter {
+                    code: if self.rng.gen_bool(0.2) { Some(self.service()) } else { None },
                     kind: self.opt(|f| f.pick(ServiceKind::ALL)),
                     reception: self.rng.gen_bool(0.3),
                     ambit: if self.rng.gen_bool(0.2) { Some(self.pick(&["Dalmine", "nessuno"]).into()) } else { None },

@@ -209,8 +209,10 @@ fn the_indexes_hold_a_bounded_number_of_bytes_per_family() {
     assert_eq!(search.len(), FAMILIES + needs.len() + comuni.iter().count());
 }
 
-/// Bounds, with some room over what was measured (see docs/performance.md).
-const MATCHING_BYTES_PER_FAMILY: isize = 280;
+/// Bounds, with some room over what was measured (see docs/performance.md):
+/// matching 281 since a proposal names its host (a family or a reception
+/// service: 4 bytes more a proposal).
+const MATCHING_BYTES_PER_FAMILY: isize = 290;
 const SEARCH_BYTES_PER_FAMILY: isize = 220;
 
 /// Where a server's memory goes at start-up, on a bank of your own (a

@@ -125,7 +125,7 @@ fn the_audit_log_is_for_the_coordination_and_administrators() {
     let fx = tui_fixture();
     for user in [CARLA, ADMIN] {
         let mut app = app(&fx.bank, user, Lang::It);
-        press(&mut app, "9");
+        press(&mut app, "0");
         let frame = draw_to_string(&mut app, 120, 40);
         assert!(frame.contains("F-2026-0001"), "{user} sees the entries:\n{frame}");
         press(&mut app, "v");
@@ -133,23 +133,23 @@ fn the_audit_log_is_for_the_coordination_and_administrators() {
         assert!(frame.contains("Registro integro"), "{frame}");
     }
     let mut app = self::app(&fx.bank, CARLA, Lang::It);
-    press(&mut app, "9fP-2026-0001");
+    press(&mut app, "0fP-2026-0001");
     key(&mut app, KeyCode::Enter);
     let frame = draw_to_string(&mut app, 120, 40);
     assert!(frame.contains("P-2026-0001") && !frame.contains("F-2026-0003"), "filtered by record:\n{frame}");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current(), ScreenId::Proposals);
 
-    // An operator is not offered the Registro: no tab, and 9 opens nothing.
+    // An operator is not offered the Registro: no tab, and 0 opens nothing.
     let mut app = self::app(&fx.bank, ANNA, Lang::It);
     let frame = draw_to_string(&mut app, 120, 40);
-    assert!(frame.contains("8 Incontri") && !frame.contains("Registro"), "{frame}");
-    assert!(frame.contains("1-8"), "the help bar counts the screens offered:\n{frame}");
-    press(&mut app, "9");
+    assert!(frame.contains("9 Incontri") && !frame.contains("Registro"), "{frame}");
+    assert!(frame.contains("1-9"), "the help bar counts the screens offered:\n{frame}");
+    press(&mut app, "0");
     assert_eq!(app.current(), ScreenId::Dashboard);
     press(&mut app, "7");
     assert_eq!(app.current(), ScreenId::Services);
-    snapshots(&fx.bank, CARLA, "audit", |app| press(app, "9"));
+    snapshots(&fx.bank, CARLA, "audit", |app| press(app, "0"));
 }
 
 #[test]

@@ -207,7 +207,7 @@ fn the_events_screen_lists_the_network_s_events_with_their_count() {
     };
     fx.saved(ANNA, banca::api::Request::EventCreate { input });
     let mut bruno = app(&fx.bank, BRUNO, Lang::It);
-    press(&mut bruno, "8");
+    press(&mut bruno, "9");
     let frame = draw_to_string(&mut bruno, 80, 24);
     assert!(line_with(&frame, "E-2026-0001").contains("Serata affido"), "{frame}");
     key(&mut bruno, KeyCode::Enter);

@@ -256,7 +256,7 @@ fn a_long_list_scrolled_with_keys_keeps_the_highlighted_row_in_view() {
     }
     let mut carla = Loop::new(&fx.bank, CARLA);
     let _ = draw_to_string(&mut carla.app, 80, 24);
-    carla.press("9");
+    carla.press("0");
     // Down 30 rows: 16 fit at 80x24, the window follows the highlight.
     carla.press(&"j".repeat(30));
     let frame = frame_to_string(&carla.app, 80, 24);
@@ -285,7 +285,7 @@ fn a_click_lands_on_the_row_drawn_under_it_after_scrolling() {
     }
     let mut carla = Loop::new(&fx.bank, CARLA);
     let _ = draw_to_string(&mut carla.app, 80, 24);
-    carla.press("9");
+    carla.press("0");
     carla.press(&"j".repeat(30));
     // Rows 16 to 31 are shown (n. 57 down to 42), the first on line 5: line 7 is the third.
     let frame = frame_to_string(&carla.app, 80, 24);

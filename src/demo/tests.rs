@@ -104,7 +104,8 @@ fn imports_into_a_real_bank_with_a_verified_audit() {
         summary,
         ImportSummary {
             ambits: 9,
-            services: 12,
+            // Twelve foster services and associations, eighteen reception services.
+            services: 30,
             operators: parts.operators.len() as u64,
             families: 500,
             needs: 150,

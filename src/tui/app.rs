@@ -36,7 +36,7 @@ enum Global {
 }
 
 /// The help's name for the digits that switch screens, by how many screens there are.
-const DIGITS_SHOWN: [&str; 9] = ["1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8", "1-9"];
+const DIGITS_SHOWN: [&str; 10] = ["1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8", "1-9", "1-0"];
 
 /// The application's own keys, after the screen's.
 const GLOBAL: &[Binding<Global>] = &[
@@ -566,14 +566,18 @@ impl App {
         self.screens.iter().enumerate().map(|(i, s)| i != self.current && s.is_stale()).collect()
     }
 
-    /// The screen a digit opens: 1 to N over the tabs this operator is offered.
+    /// The screen a digit opens: 1 to N over the tabs this operator is
+    /// offered, 0 the tenth (as on the keyboard's row of digits).
     fn digit(&self, ev: &KeyEvent) -> Option<usize> {
         if ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
             return None;
         }
         let KeyCode::Char(c) = ev.code else { return None };
-        let n = c.to_digit(10)? as usize;
-        self.tabs.get(n.checked_sub(1)?).map(|id| id.index())
+        let n = match c.to_digit(10)? as usize {
+            0 => 10,
+            n => n,
+        };
+        self.tabs.get(n - 1).map(|id| id.index())
     }
 
     /// The application's keys, the digits named for as many screens as there are tabs.
