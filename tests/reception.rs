@@ -249,7 +249,7 @@ fn a_boy_of_fifteen_tonight_finds_the_shelter_with_a_place_and_why_the_others_do
     assert_eq!((c.score, c.free_places, c.stale), (100, 2, false));
     assert_eq!(
         c.criteria.iter().map(|k| k.kind).collect::<Vec<_>>(),
-        [CriterionKind::Distance, CriterionKind::SameArea, CriterionKind::Freshness]
+        [CriterionKind::Distance, CriterionKind::SameArea, CriterionKind::Declared]
     );
     assert_eq!(c.criteria[2].fact, Fact::Declared { days: 1, stale: false });
     // The same evening for a girl: La Zattera takes boys only.
@@ -277,8 +277,8 @@ fn a_need_ranks_reception_services_by_the_hand_worked_score_and_names_the_rule_t
     assert_eq!(ranked, [("S-003".to_string(), 82, false), ("S-004".to_string(), 71, true)]);
     let tenths = |i: usize| s.candidates[i].criteria.iter().map(|c| (c.kind, c.earned_tenths)).collect::<Vec<_>>();
     use CriterionKind::*;
-    assert_eq!(tenths(0), [(Distance, 353), (OriginDistance, 200), (SameArea, 0), (Language, 133), (Freshness, 133)]);
-    assert_eq!(tenths(1), [(Distance, 400), (OriginDistance, 177), (SameArea, 133), (Language, 0), (Freshness, 0)]);
+    assert_eq!(tenths(0), [(Distance, 353), (OriginDistance, 200), (SameArea, 0), (Language, 133), (Declared, 133)]);
+    assert_eq!(tenths(1), [(Distance, 400), (OriginDistance, 177), (SameArea, 133), (Language, 0), (Declared, 0)]);
     assert_eq!(s.candidates[1].criteria[4].fact, Fact::Declared { days: 10, stale: true });
     // The others, each by the first rule it fails: girls only (S-005), a day centre and a
     // mother-and-child community (S-006, S-007), ages 0–11 (S-008), not equipped for an

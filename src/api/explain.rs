@@ -139,6 +139,8 @@ pub enum CriterionKind {
     Experience,
     Waiting,
     Freshness,
+    /// A reception service's declaration of vacancies, how recent.
+    Declared,
 }
 
 /// The fact a criterion was scored on, for its explanation line.

@@ -35,10 +35,8 @@ struct Plan {
 const fn plan(
     kind: ServiceKind,
     name: &'static str,
-    comune: &'static str,
-    province: &'static str,
-    body: &'static str,
-    nature: LegalNature,
+    (comune, province): (&'static str, &'static str),
+    (body, nature): (&'static str, LegalNature),
     places: u16,
     ages: (u16, u16),
 ) -> Plan {
@@ -70,10 +68,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::EmergencyShelter,
                 "Pronto Intervento La Zattera",
-                "Bergamo",
-                "BG",
-                "Cooperativa Sociale Argine Verde",
-                N::SocialCooperative,
+                ("Bergamo", "BG"),
+                ("Cooperativa Sociale Argine Verde", N::SocialCooperative),
                 8,
                 (12, 17),
             )
@@ -83,10 +79,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::EmergencyShelter,
                 "Pronto Intervento Piccoli Passi",
-                "Treviglio",
-                "BG",
-                "Fondazione Casa dei Tigli",
-                N::Foundation,
+                ("Treviglio", "BG"),
+                ("Fondazione Casa dei Tigli", N::Foundation),
                 6,
                 (0, 11),
             )
@@ -97,10 +91,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::ResidentialCommunity,
                 "Comunità Alloggio Il Girasole",
-                "Dalmine",
-                "BG",
-                "Cooperativa Sociale Il Melograno Blu",
-                N::SocialCooperative,
+                ("Dalmine", "BG"),
+                ("Cooperativa Sociale Il Melograno Blu", N::SocialCooperative),
                 10,
                 (6, 17),
             )
@@ -111,10 +103,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::EducationalCommunity,
                 "Comunità Educativa Il Faro",
-                "Seriate",
-                "BG",
-                "Associazione Approdi Comuni",
-                N::Association,
+                ("Seriate", "BG"),
+                ("Associazione Approdi Comuni", N::Association),
                 9,
                 (11, 17),
             )
@@ -124,10 +114,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::FamilyCommunity,
                 "Comunità Familiare Casa Betulla",
-                "Albino",
-                "BG",
-                "Parrocchia dei Santi Immaginari",
-                N::Religious,
+                ("Albino", "BG"),
+                ("Parrocchia dei Santi Immaginari", N::Religious),
                 6,
                 (0, 17),
             )
@@ -139,10 +127,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::ParentAndChildCommunity,
                 "Comunità Mamma-Bambino Casa Aurora",
-                "Ponte San Pietro",
-                "BG",
-                "ASP Servizi alla Persona Valle Immaginaria",
-                N::Ipab,
+                ("Ponte San Pietro", "BG"),
+                ("ASP Servizi alla Persona Valle Immaginaria", N::Ipab),
                 7,
                 (0, 10),
             )
@@ -153,10 +139,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::SemiIndependentFlat,
                 "Alloggio per l'Autonomia Il Ponte",
-                "Bergamo",
-                "BG",
-                "Cooperativa Sociale Argine Verde",
-                N::SocialCooperative,
+                ("Bergamo", "BG"),
+                ("Cooperativa Sociale Argine Verde", N::SocialCooperative),
                 5,
                 (16, 21),
             )
@@ -164,20 +148,16 @@ fn plans() -> Vec<Plan> {
         plan(
             K::DayCentre,
             "Centro Diurno L'Aquilone",
-            "Romano di Lombardia",
-            "BG",
-            "Cooperativa Sociale Tempo Largo",
-            N::SocialCooperative,
+            ("Romano di Lombardia", "BG"),
+            ("Cooperativa Sociale Tempo Largo", N::SocialCooperative),
             15,
             (6, 14),
         ),
         plan(
             K::FamilyNetwork,
             "Rete di Famiglie Porte Aperte",
-            "Zogno",
-            "BG",
-            "Associazione Famiglie in Rete Orobica",
-            N::Association,
+            ("Zogno", "BG"),
+            ("Associazione Famiglie in Rete Orobica", N::Association),
             12,
             (0, 17),
         ),
@@ -186,10 +166,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::ResidentialCommunity,
                 "Comunità Alloggio La Quercia",
-                "Treviglio",
-                "BG",
-                "Fondazione Casa dei Tigli",
-                N::Foundation,
+                ("Treviglio", "BG"),
+                ("Fondazione Casa dei Tigli", N::Foundation),
                 8,
                 (10, 17),
             )
@@ -201,10 +179,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::EmergencyShelter,
                 "Pronto Intervento Il Porto",
-                "Milano",
-                "MI",
-                "Cooperativa Sociale Naviglio Aperto",
-                N::SocialCooperative,
+                ("Milano", "MI"),
+                ("Cooperativa Sociale Naviglio Aperto", N::SocialCooperative),
                 12,
                 (13, 17),
             )
@@ -214,10 +190,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::EmergencyShelter,
                 "Pronto Intervento Nidi Sicuri",
-                "Milano",
-                "MI",
-                "ASP Istituti Milanesi Immaginari",
-                N::Ipab,
+                ("Milano", "MI"),
+                ("ASP Istituti Milanesi Immaginari", N::Ipab),
                 10,
                 (0, 12),
             )
@@ -228,10 +202,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::ResidentialCommunity,
                 "Comunità Alloggio Il Cortile",
-                "Milano",
-                "MI",
-                "Cooperativa Sociale Naviglio Aperto",
-                N::SocialCooperative,
+                ("Milano", "MI"),
+                ("Cooperativa Sociale Naviglio Aperto", N::SocialCooperative),
                 10,
                 (12, 17),
             )
@@ -239,10 +211,8 @@ fn plans() -> Vec<Plan> {
         plan(
             K::EducationalCommunity,
             "Comunità Educativa La Bussola",
-            "Sesto San Giovanni",
-            "MI",
-            "Associazione Nuove Rotte",
-            N::Association,
+            ("Sesto San Giovanni", "MI"),
+            ("Associazione Nuove Rotte", N::Association),
             10,
             (6, 17),
         ),
@@ -253,10 +223,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::ParentAndChildCommunity,
                 "Comunità Mamma-Bambino La Culla",
-                "Rho",
-                "MI",
-                "Istituto Religioso Suore Immaginarie",
-                N::Religious,
+                ("Rho", "MI"),
+                ("Istituto Religioso Suore Immaginarie", N::Religious),
                 8,
                 (0, 6),
             )
@@ -267,10 +235,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::SemiIndependentFlat,
                 "Alloggio per l'Autonomia Passi Lunghi",
-                "Milano",
-                "MI",
-                "Comune di Milano (servizio immaginario)",
-                N::Public,
+                ("Milano", "MI"),
+                ("Comune di Milano (servizio immaginario)", N::Public),
                 6,
                 (17, 21),
             )
@@ -280,10 +246,8 @@ fn plans() -> Vec<Plan> {
             ..plan(
                 K::DayCentre,
                 "Centro Diurno Arcobaleno",
-                "Legnano",
-                "MI",
-                "Cooperativa Sociale Tempo Largo",
-                N::SocialCooperative,
+                ("Legnano", "MI"),
+                ("Cooperativa Sociale Tempo Largo", N::SocialCooperative),
                 20,
                 (3, 14),
             )
@@ -291,10 +255,8 @@ fn plans() -> Vec<Plan> {
         plan(
             K::FamilyCommunity,
             "Comunità Familiare Casa Melo",
-            "Abbiategrasso",
-            "MI",
-            "Associazione Casa Aperta Immaginaria",
-            N::Association,
+            ("Abbiategrasso", "MI"),
+            ("Associazione Casa Aperta Immaginaria", N::Association),
             5,
             (0, 17),
         ),

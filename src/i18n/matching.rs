@@ -73,6 +73,7 @@ catalogue!(
         CrExperience => "esperienza", "experience";
         CrWaiting => "attesa", "waiting";
         CrFreshness => "disponibilità aggiornata", "availability up to date";
+        CrDeclared => "posti dichiarati di recente", "vacancies declared lately";
         // Facts.
         UnknownDistance => "distanza sconosciuta (comune senza coordinate)", "distance unknown (comune without coordinates)";
         OriginKm => "{distance}, incontri: {frequency}", "{distance}, {frequency} contact";
@@ -219,6 +220,7 @@ pub fn criterion_label(kind: CriterionKind, lang: Lang) -> &'static str {
         CriterionKind::Experience => W::CrExperience,
         CriterionKind::Waiting => W::CrWaiting,
         CriterionKind::Freshness => W::CrFreshness,
+        CriterionKind::Declared => W::CrDeclared,
     };
     words.get(lang)
 }

@@ -200,7 +200,7 @@ pub fn score_service(unit: &Unit, s: &ServiceFacts, distance_km: Option<f64>, sc
     } else {
         (1.0 - (days as f64 - stale_days / 2.0) / (stale_days / 2.0)).clamp(0.0, 1.0)
     };
-    parts.push((CriterionKind::Freshness, w.freshness, share, Fact::Declared { days, stale }));
+    parts.push((CriterionKind::Declared, w.freshness, share, Fact::Declared { days, stale }));
 
     let total: u32 = parts.iter().map(|p| p.1 as u32).sum();
     if total == 0 {

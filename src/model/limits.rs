@@ -235,6 +235,18 @@ fn months_back(d: Date, months: u32) -> Date {
     Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
 }
 
+/// Places a reception service may be licensed for (a large emergency
+/// shelter has a few dozen; a thousand is a typing error).
+pub const MAX_LICENSED_PLACES: u16 = 999;
+/// A licence's number or issuing authority.
+pub const MAX_LICENCE_TEXT: usize = 120;
+/// A vacancy declaration's note ("2 posti dal 10/12, solo maschi").
+pub const MAX_VACANCY_NOTE: usize = 300;
+/// When a licence may be dated.
+pub const LICENSED_ON: DateWindow = DateWindow::new(Edge::On(EARLIEST), Edge::Today);
+/// When a vacancy declaration may be dated: not ahead, not stale from the start.
+pub const DECLARED_ON: DateWindow = DateWindow::new(Edge::MonthsAgo(12), Edge::Today);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,15 +268,3 @@ mod tests {
         assert_eq!(APPROVED_ON.for_unchanged(), APPROVED_ON);
     }
 }
-
-/// Places a reception service may be licensed for (a large emergency
-/// shelter has a few dozen; a thousand is a typing error).
-pub const MAX_LICENSED_PLACES: u16 = 999;
-/// A licence's number or issuing authority.
-pub const MAX_LICENCE_TEXT: usize = 120;
-/// A vacancy declaration's note ("2 posti dal 10/12, solo maschi").
-pub const MAX_VACANCY_NOTE: usize = 300;
-/// When a licence may be dated.
-pub const LICENSED_ON: DateWindow = DateWindow::new(Edge::On(EARLIEST), Edge::Today);
-/// When a vacancy declaration may be dated: not ahead, not stale from the start.
-pub const DECLARED_ON: DateWindow = DateWindow::new(Edge::MonthsAgo(12), Edge::Today);

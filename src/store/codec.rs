@@ -285,6 +285,8 @@ impl Versioned for Placement {
     }
 }
 
+/// Decoded once and upgraded at once: the size of the old variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Deserialize)]
 pub enum StoredService {
     V1(v1::Service),

@@ -108,6 +108,9 @@ impl PlaceQuery {
 pub struct DirectoryRecords {
     query: PlaceQuery,
     accepted: PlaceQuery,
+    /// The place of each service in the answer to the question, kept for
+    /// its card (a card read again by its code comes without it).
+    ranked: std::collections::HashMap<ServiceCode, Ranked>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,8 @@ const VACANCIES: &[Binding<Act>] =
     &[Binding { keys: &[plain('v')], shown: "v", label: |l| Mx::Vacancies.get(l), action: Act::Vacancies, bar: true }];
 
 const VACANCY: Tag = "vacancy";
+/// The question asked again for a card's "why".
+const WHY: Tag = "why";
 
 fn rows_of(entries: Vec<DirectoryEntry>) -> Vec<Row> {
     entries.into_iter().map(|entry| Row { entry, ranked: None }).collect()
@@ -332,6 +337,7 @@ impl RecordUi for DirectoryRecords {
 
     fn query_accepted(&mut self) {
         self.accepted = self.query.clone();
+        self.ranked.clear();
     }
 
     fn query_abandoned(&mut self) -> Option<usize> {
@@ -350,10 +356,33 @@ impl RecordUi for DirectoryRecords {
         Some(s)
     }
 
+    /// A card opened with a question asked: the ranking again, for its "why".
+    fn shown(&mut self, r: &Row, ctx: &mut Ctx) {
+        if let (None, Some(profile)) = (&r.ranked, self.query.profile()) {
+            if !self.ranked.contains_key(&r.entry.code) {
+                ctx.send(WHY, Request::Places { profile, limit: crate::api::MAX_SERVICE_CANDIDATES });
+            }
+        }
+    }
+
+    fn answer(&mut self, tag: Tag, result: Result<Reply, crate::tui::source::CallError>, ctx: &mut Ctx) -> Own {
+        if tag == WHY {
+            if let Some(Reply::Places(r)) = ctx.ok(result) {
+                self.ranked = r
+                    .candidates
+                    .into_iter()
+                    .map(|c| (c.service.code, Ranked { rank: c.rank, score: c.score, criteria: c.criteria }))
+                    .collect();
+            }
+        }
+        Own::Done
+    }
+
     /// The directory's card; with a question asked, the place in the ranking and why.
     fn document(&self, r: &Row, lang: Lang) -> Doc {
         let mut doc = crate::present::reception::directory(std::slice::from_ref(&r.entry), lang);
-        if let Some(k) = &r.ranked {
+        let ranked = r.ranked.as_ref().or_else(|| self.query.profile().and(self.ranked.get(&r.entry.code)));
+        if let Some(k) = ranked {
             doc.blank();
             doc.line(
                 0,
