@@ -32,7 +32,11 @@ use crate::api::{BankError, Event, Request, Response};
 /// the network's events (`Event*`, `RecordKind::Event`), `Due`,
 /// `Recruitment`, placements' follow-up (review kinds, `PlacementExtend`,
 /// `PlacementCourtReport`), `Fact::Experience.groups`, the pathway's reasons.
-pub const PROTOCOL: u32 = 8;
+/// 9: reception services (`ServiceInput.reception`, `Service.vacancy`,
+/// `VacancyDeclare`, `ProposeService`, `Places`, `Directory`,
+/// `MatchNeed.hosts`, `NeedRanking.services`, a proposal's or placement's
+/// optional family, `Role::Reception`, their exclusions, fact and reasons).
+pub const PROTOCOL: u32 = 9;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -36,7 +36,8 @@ pub use principal::Principal;
 pub use profile::{kind_from_slots, ChildProfile, ProfileChild, ProfileRanking, Within};
 pub use ranking::{Candidate, FamilyRanking, Fit, NeedCandidate, NeedRanking, Verdict};
 pub use reception::{
-    DirectoryEntry, DirectoryFilter, Hosts, Places, ServiceCandidate, ServiceRanking, MAX_SERVICE_CANDIDATES,
+    DirectoryEntry, DirectoryFilter, Hosts, Places, ServiceCandidate, ServiceRanking, MAX_DIRECTORY_ENTRIES,
+    MAX_SERVICE_CANDIDATES,
 };
 pub use reply::{BankInfo, ImportSummary, Imported, Reply, Response, Revised, Saved};
 pub use request::Request;

@@ -64,6 +64,10 @@ pub struct DirectoryEntry {
 /// The most services a ranking of reception services shows.
 pub const MAX_SERVICE_CANDIDATES: usize = 200;
 
+/// The most services the directory gives in one answer: a region's worth
+/// many times over (a province has a few hundred).
+pub const MAX_DIRECTORY_ENTRIES: usize = 10_000;
+
 /// What the directory lists: every filter set must hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DirectoryFilter {

@@ -86,6 +86,9 @@ impl Bank {
                 };
             if keep {
                 out.push(e);
+                if out.len() == crate::api::MAX_DIRECTORY_ENTRIES {
+                    break;
+                }
             }
         }
         // By kind (foster services first, in the vocabulary's order), then name.
