@@ -313,11 +313,14 @@ fn placement_flags_are_checked_before_anything_is_sent() {
         &["placement", "start", &proposal, "--start", "31/02/2026", "--contact", "spesso", "--supervised", "forse"],
         1,
     );
-    for flag in ["--start", "--contact", "--supervised", "--relationship"] {
+    for flag in ["--start", "--contact", "--supervised"] {
         assert!(err.contains(flag), "missing {flag} in:\n{err}");
     }
     let err = bank.stderr(&["placement", "start", &proposal], 1);
     assert!(err.contains("--start"), "{err}");
+    // Kinship or non-kin: the bank asks for it with a family (a community has none), naming the flag.
+    let err = bank.stderr(&["placement", "start", &proposal, "--start", "oggi"], 1);
+    assert!(err.contains("--relationship") && err.contains("obbligatori"), "{err}");
     // A review planned before the start is refused by the bank, naming the flag.
     let err = bank.stderr(
         &[

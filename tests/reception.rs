@@ -430,6 +430,10 @@ fn a_declaration_is_bounded_by_the_licence_and_dated_no_later_than_today() {
     let over =
         fx.invalid(RITA, Request::VacancyDeclare { service: ServiceCode(3), input: input(9, date!(2026 - 11 - 23)) });
     assert_eq!(over, [Problem::new(Field::VacantPlaces, Reason::OverLicensed { places: 9, licensed: 8 })]);
+    // Never an older fact over a newer one: S-003 declared on 22/11.
+    let older =
+        fx.invalid(RITA, Request::VacancyDeclare { service: ServiceCode(3), input: input(1, date!(2026 - 11 - 21)) });
+    assert_eq!(older[0].field, FieldRef::from(Field::DeclaredOn));
     let ahead =
         fx.invalid(RITA, Request::VacancyDeclare { service: ServiceCode(3), input: input(1, date!(2026 - 11 - 24)) });
     assert_eq!(ahead[0].field, FieldRef::from(Field::DeclaredOn));
@@ -479,6 +483,14 @@ fn the_directory_lists_every_service_and_its_public_file_names_no_child_or_famil
     assert_eq!(csv.lines().count(), 11, "a header and a row per service");
     assert!(csv.starts_with("codice,nome,tipo,attivo,ambiti,comune"));
     assert!(csv.contains("S-003,Pronto Intervento La Zattera,pronto intervento (struttura),1,Bergamo,Bergamo (BG)"));
+    // Nothing a service is called becomes a spreadsheet formula.
+    let mut formula = reception_input(&plans()[0]);
+    formula.name = "=HYPERLINK(\"http://x\")".into();
+    formula.address = "-2+3".into();
+    fx.saved(ADMIN, Request::ServiceCreate { input: formula });
+    let file = banca::present::reception::directory_csv(&directory(&fx, DARIO, DirectoryFilter::default()), Lang::En);
+    assert!(file.contains("S-011,\"'=HYPERLINK(\"\"http://x\"\")\""), "{file}");
+    assert!(file.contains(",'-2+3,"), "{file}");
     for secret in ["Karim", "Sintetico", "Giulia Esempio", "Marco Prova", "stasera", "carla", "R-2026", "F-2026"] {
         assert!(!csv.contains(secret) && !json.contains(secret), "{secret} in the public directory");
     }

@@ -34,6 +34,8 @@ pub struct Places {
     pub licensed: u16,
     /// Children in placements recorded in banca and still going on.
     pub occupied: u16,
+    /// Children of accepted proposals waiting to start here.
+    pub held: u16,
     /// The latest declaration: places, day (who declared stays inside the bank).
     pub declared: Option<u16>,
     pub declared_on: Option<Date>,

@@ -114,9 +114,17 @@ impl Bank {
             |_: &Service| Ok(()),
             |old: &Service, also| {
                 let Some(r) = old.details.reception.as_ref().filter(|_| old.details.kind.is_reception()) else {
-                    return Err(BankError::invalid(Field::Service, Reason::NotReception));
+                    return Err(BankError::invalid(Field::Code, Reason::NotReception));
                 };
-                finish(input.validate(r.licence.places, today))?;
+                let mut problems = input.validate(r.licence.places, today);
+                // A declaration dated before the latest one would put an older fact over a newer one.
+                if let Some(latest) = old.vacancy.as_ref().map(|v| v.declared_on).filter(|d| input.declared_on < *d) {
+                    problems.push(
+                        Field::DeclaredOn,
+                        Reason::DateOutOfRange { earliest: DateLimit::On(latest), latest: DateLimit::Today },
+                    );
+                }
+                finish(problems)?;
                 let mut fields = vec!["vacancy.places"];
                 if old.vacancy.as_ref().is_none_or(|v| v.declared_on != input.declared_on) {
                     fields.push("vacancy.declared_on");
@@ -195,6 +203,7 @@ fn places_of(f: &ServiceFacts, scale: &Scale) -> Places {
     Places {
         licensed: f.licensed,
         occupied: f.occupied(),
+        held: f.held,
         declared: f.declared.map(|d| d.0),
         declared_on: f.declared.map(|d| d.1),
         free: f.free_places(),

@@ -14,7 +14,7 @@ use super::table::StreamTable;
 
 #[derive(Subcommand, Debug)]
 pub enum ServiceCommand {
-    /// Registra un servizio affido o un'associazione (amministratori)
+    /// Registra un servizio affido, un'associazione o un servizio d'accoglienza (amministratori)
     Add(ServiceFields),
     /// Modifica un servizio
     Edit {
@@ -50,7 +50,9 @@ pub struct ServiceFields {
     /// Nome del servizio
     #[arg(long)]
     name: Option<String>,
-    /// ambito, interdistrettuale, associazione
+    /// ambito, interdistrettuale, associazione; servizi d'accoglienza: comunita_alloggio,
+    /// comunita_educativa, comunita_familiare, comunita_mamma_bambino, pronto_intervento,
+    /// alloggio_autonomia, centro_diurno, rete_famiglie
     #[arg(long)]
     kind: Option<String>,
     /// Ambiti coperti, separati da virgole
@@ -102,7 +104,7 @@ pub struct ServiceFields {
     /// Referente della struttura
     #[arg(long, value_name = "NOME")]
     referent: Option<String>,
-    /// Età accolte, es. 14-17, 0-36m, 16-21
+    /// Età accolte, es. 14-17, 0-36m, 16-21 (senza: 0-17)
     #[arg(long, value_name = "ETÀ")]
     ages: Option<String>,
     /// Sesso accolto: indifferente, femmine, maschi
@@ -280,8 +282,9 @@ pub(super) fn show_service(s: &Session, code: &str) -> CliResult {
 catalogue!(
     /// The directory commands' own words.
     DirectoryWords {
-        ReceptionNeedsComune => "un servizio d'accoglienza richiede il comune della struttura (--comune)",
-            "a reception service needs the comune it is in (--comune)";
+        RequiredForReception => "obbligatorio per un servizio d'accoglienza", "required for a reception service";
+        OnlyReception => "vale solo per un servizio d'accoglienza (--kind comunita_alloggio, pronto_intervento, …)",
+            "applies to a reception service only (--kind residential_community, emergency_shelter, …)";
         AgesEg => "scrivere ad es. 14-17, 0-36m, 16-21", "write e.g. 14-17, 0-36m, 16-21";
     }
 );
@@ -340,18 +343,39 @@ impl ServiceFields {
     /// its comune), dropped when the kind no longer is.
     fn apply_reception(&mut self, input: &mut ServiceInput, errs: &mut FlagErrors) {
         let lang = errs.lang();
-        let comune = self.comune.take().and_then(|v| errs.comune("comune", &v));
+        let given = [
+            ("comune", self.comune.is_some()),
+            ("managing-body", self.managing_body.is_some()),
+            ("legal-nature", self.legal_nature.is_some()),
+            ("licence-number", self.licence_number.is_some()),
+            ("licence-date", self.licence_date.is_some()),
+            ("licence-authority", self.licence_authority.is_some()),
+            ("licensed-places", self.licensed_places.is_some()),
+            ("referent", self.referent.is_some()),
+            ("ages", self.ages.is_some()),
+            ("sex-taken", self.sex_taken.is_some()),
+            ("equipped", self.equipped.is_some()),
+            ("languages", self.languages.is_some()),
+        ];
         if !input.kind.is_reception() {
+            // A foster service or an association has no such facts: said, not dropped.
+            for (flag, _) in given.iter().filter(|(_, g)| *g) {
+                errs.push(flag, DirectoryWords::OnlyReception.get(lang));
+            }
             input.reception = None;
             return;
         }
+        let comune = self.comune.take().and_then(|v| errs.comune("comune", &v));
         let mut r = match input.reception.take() {
             Some(r) => r,
             None => {
-                let Some(c) = comune else {
-                    errs.push("comune", DirectoryWords::ReceptionNeedsComune.get(lang));
-                    return;
-                };
+                // A new reception service: what it is, not guessed.
+                for flag in ["comune", "managing-body", "legal-nature", "licensed-places"] {
+                    if !given.iter().any(|(f, g)| *f == flag && *g) {
+                        errs.push(flag, DirectoryWords::RequiredForReception.get(lang));
+                    }
+                }
+                let Some(c) = comune else { return };
                 ReceptionProfile::new(c, 1)
             }
         };

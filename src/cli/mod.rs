@@ -181,7 +181,7 @@ pub enum Command {
         #[arg(value_name = "CODICE")]
         code: String,
     },
-    /// Servizi affido e associazioni
+    /// Servizi: affido, associazioni, servizi d'accoglienza (e i loro posti liberi: service vacancies)
     #[command(subcommand)]
     Service(directory::ServiceCommand),
     /// Operatori (utenti Unix)

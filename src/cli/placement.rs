@@ -24,8 +24,6 @@ catalogue!(
         NeedsClosedPlacementStarted => "Richieste chiuse (affido avviato):", "Needs closed (placement started):";
         OtherProposalsWithdrawn => "Altre proposte ritirate:", "Other proposals withdrawn:";
         RequiredTheDateOf => "obbligatorio: la data della verifica", "required: the date of the review";
-        RequiredRelationship => "obbligatorio: intrafamiliare (con parenti) o eterofamiliare",
-            "required: intrafamiliare (kinship) or eterofamiliare (non-kin)";
         RequiredNewEnd => "obbligatorio: la nuova fine prevista", "required: the new expected end";
         RequiredDecider => "obbligatorio: chi ha deciso (tribunale, servizio)", "required: who decided (court, service)";
         RequiredDue => "obbligatorio: la scadenza della relazione", "required: the report's due date";
@@ -282,9 +280,7 @@ fn start(s: &Session, proposal: &str, fields: PlanFields) -> CliResult {
     if fields.start.is_none() {
         errs.push("start", PlacementWords::RequiredThePlacementS.get(s.lang));
     }
-    if fields.relationship.is_none() {
-        errs.push("relationship", PlacementWords::RequiredRelationship.get(s.lang));
-    }
+    // Kinship or non-kin: required with a family, not for a community (the core says which).
     let mut plan = FosterPlan {
         start: super::parse::today(),
         expected_end: None,

@@ -33,6 +33,8 @@ catalogue!(
         NoProposals => "Nessuna proposta.", "No proposals.";
         InTheInbox => "È nella posta in entrata del servizio della famiglia: {service}.",
             "It is in the inbox of the family's service: {service}.";
+        InTheServiceInbox => "È nella posta in entrata del servizio d'accoglienza: {service}.",
+            "It is in the inbox of the reception service: {service}.";
         ChildService => "il servizio del minore", "the child's service";
         FamilyService => "il servizio della famiglia", "the family's service";
         ToReview => "prendere in esame", "review";
@@ -60,7 +62,7 @@ pub struct ProposeArgs {
     /// Invece di una famiglia: il servizio d'accoglienza proposto, es. S-041 (comunità, pronto intervento…)
     #[arg(long, value_name = "SERVIZIO")]
     service: Option<String>,
-    /// Nota per il servizio della famiglia
+    /// Nota per il servizio della famiglia (o del servizio d'accoglienza)
     #[arg(long, value_name = "TESTO")]
     note: Option<String>,
 }
@@ -160,7 +162,7 @@ pub fn propose(s: &Session, args: ProposeArgs) -> CliResult {
         let proposal = get(s, code)?.record;
         let name = service_name(s, service);
         outln!("{} {}: {} → {}", ProposalWords::Proposal.get(s.lang), proposal.code, need, service);
-        outln!("{}", ProposalWords::InTheInbox.fill(s.lang, &[("service", &name)]));
+        outln!("{}", ProposalWords::InTheServiceInbox.fill(s.lang, &[("service", &name)]));
         if !saved.also_changed.is_empty() {
             outln!("{} {}", ProposalWords::NowMatching.get(s.lang), saved.also_changed.join(", "));
         }

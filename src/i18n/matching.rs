@@ -106,6 +106,9 @@ catalogue!(
         ExEquipment => "non attrezzato per: {list}", "not equipped for: {list}";
         ExNoVacancy => "{free} posti liberi per {needed} bambini (dichiarati il {on})", "{free} vacant places for {needed} children (declared on {on})";
         ExNoVacancyNever => "nessun posto libero dichiarato", "no vacancies ever declared";
+        ExAgeService => "{need} ha {age}, fuori dalle età accolte dal servizio ({range})",
+            "{need} is {age} old, outside the ages the service takes ({range})";
+        ExSexService => "il servizio accoglie {preference}; {need} è {sex}", "the service takes {preference}; {need} is {sex}";
         ServiceNotCandidate => "{service} non può accogliere questo bisogno:\n{lines}", "{service} cannot take this need:\n{lines}";
         // Refusals.
         AlreadyIn => "{code} è già «{status}».", "{code} is already \"{status}\".";
@@ -115,8 +118,8 @@ catalogue!(
         NeedClosed => "{need} è chiusa: non si abbina più.", "{need} is closed: it is no longer matched.";
         NeedAlreadyMatched => "{need} è già abbinata: {proposal} è stata accettata. Ritirala prima di proporre o accettare un'altra famiglia.",
             "{need} is already matched: {proposal} was accepted. Withdraw it before proposing or accepting another family.";
-        AlreadyProposed => "Questa famiglia è già proposta per questo bisogno: {proposal} ({status}).",
-            "This family is already proposed for this need: {proposal} ({status}).";
+        AlreadyProposed => "C'è già una proposta a questa famiglia o a questo servizio per questo bisogno: {proposal} ({status}).",
+            "There is already a proposal to this family or service for this need: {proposal} ({status}).";
         NotCandidate => "{family} non è candidabile per questo bisogno:\n{lines}", "{family} is not a candidate for this need:\n{lines}";
         NoFreePlaces => "{family} ha {free} posti liberi e ne servono {needed}: i posti sono già presi da {held}. Nulla è stato salvato.",
             "{family} has {free} free places and {needed} are needed: the places are taken by {held}. Nothing was saved.";
@@ -207,6 +210,25 @@ pub fn describe_exclusion(e: &Exclusion, lang: Lang) -> String {
             W::ExNoVacancy.fill(lang, &[("free", free), ("needed", needed), ("on", &format_date(*on))])
         }
         Exclusion::NoVacancy { declared_on: None, .. } => W::ExNoVacancyNever.get(lang).into(),
+    }
+}
+
+/// An exclusion of a reception service, in the words that fit a service.
+pub fn describe_service_exclusion(e: &Exclusion, lang: Lang) -> String {
+    match e {
+        Exclusion::Age { need, age_months, range } => W::ExAgeService.fill(
+            lang,
+            &[
+                ("need", &child(need, lang)),
+                ("age", &describe_age(*age_months, lang)),
+                ("range", &range.describe(lang)),
+            ],
+        ),
+        Exclusion::Sex { need, sex, preference } => W::ExSexService.fill(
+            lang,
+            &[("preference", &preference.label(lang)), ("need", &child(need, lang)), ("sex", &sex.label(lang))],
+        ),
+        other => describe_exclusion(other, lang),
     }
 }
 
@@ -303,7 +325,7 @@ pub fn describe_refusal(r: &Refusal, lang: Lang) -> String {
         }
         Refusal::ServiceNotCandidate { service, exclusions } => {
             let lines: Vec<String> =
-                exclusions.iter().map(|e| format!("  - {}", describe_exclusion(e, lang))).collect();
+                exclusions.iter().map(|e| format!("  - {}", describe_service_exclusion(e, lang))).collect();
             W::ServiceNotCandidate.fill(lang, &[("service", service), ("lines", &lines.join("\n"))])
         }
         Refusal::NoFreePlaces { family, free, needed, held_by } => {

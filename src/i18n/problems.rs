@@ -70,6 +70,8 @@ catalogue!(
             "{places} vacant places are more than the {licensed} licensed";
         NotReception => "non è un servizio d'accoglienza (comunità, pronto intervento, alloggio, centro diurno, rete di famiglie)",
             "not a reception service (community, emergency shelter, flat, day centre, family network)";
+        NotForReception => "non vale per un affido in un servizio d'accoglienza: lasciarlo vuoto",
+            "does not apply to a placement in a reception service: leave it empty";
         ComuneInOtherAmbit => "{comune} fa già parte dell'ambito {ambit}", "{comune} already belongs to ambit {ambit}";
         ComuneNotInAmbit => "{comune} non è tra i comuni dell'ambito", "{comune} is not one of the ambit's comuni";
         ComuneInTwoDistricts => "{comune} è in due presidi", "{comune} is in two districts";
@@ -207,6 +209,7 @@ fn reason_text(r: &Reason, lang: Lang) -> String {
             W::OverLicensed.fill(lang, &[("places", places), ("licensed", licensed)])
         }
         Reason::NotReception => plain(W::NotReception),
+        Reason::NotForReception => plain(W::NotForReception),
         Reason::ComuneInOtherAmbit { comune, ambit } => {
             W::ComuneInOtherAmbit.fill(lang, &[("comune", &comune_label(comune)), ("ambit", ambit)])
         }

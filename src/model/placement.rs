@@ -234,9 +234,7 @@ impl FosterPlan {
         let mut p = self.validate(cx);
         match (with_family, self.relationship) {
             (true, None) => p.push(Field::PlanRelationship, Reason::Required),
-            (false, Some(_)) => {
-                p.push(Field::PlanRelationship, Reason::NotExpected { condition: "host=reception".into() })
-            }
+            (false, Some(_)) => p.push(Field::PlanRelationship, Reason::NotForReception),
             _ => {}
         }
         p

@@ -138,6 +138,9 @@ pub enum Reason {
     /// The service named is not a reception service (or, for a profile,
     /// a foster service or association given one).
     NotReception,
+    /// Said of a placement in a reception service, where it does not apply
+    /// (kinship or non-kin).
+    NotForReception,
     ComuneInOtherAmbit {
         comune: String,
         ambit: String,

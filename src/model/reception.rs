@@ -138,7 +138,8 @@ impl ReceptionProfile {
             );
         }
         if self.ages.max_months > MAX_AGE_MONTHS {
-            p.check_range(Field::ReceptionAges, self.ages.max_months as i64, 0, MAX_AGE_MONTHS as i64);
+            // Said in years, as the ages are typed.
+            p.check_range(Field::ReceptionAges, (self.ages.max_months / 12) as i64, 0, (MAX_AGE_MONTHS / 12) as i64);
         }
         super::languages::check_list(p, Field::ReceptionLanguages, &self.languages, stored_languages);
     }

@@ -52,9 +52,9 @@ pub fn service(r: &Revised<Service>, operators: &[String], lang: Lang) -> Doc {
                 if !v.note.is_empty() {
                     text.push_str(&format!(" · {}", v.note));
                 }
-                b.add(f(Field::VacantPlaces), text);
+                b.add(t(L::LatestDeclaration), text);
             }
-            None => b.add(f(Field::VacantPlaces), L::NoneOf.get(lang)),
+            None => b.add(t(L::LatestDeclaration), L::NoneOf.get(lang)),
         }
         doc.fields(b);
     }

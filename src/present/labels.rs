@@ -96,6 +96,7 @@ catalogue!(L {
     ChildService => "Servizio del minore", "Child's service";
     FamilyService => "Servizio della famiglia", "Family's service";
     ReceptionService => "Servizio d'accoglienza", "Reception service";
+    LatestDeclaration => "Ultima dichiarazione di posti liberi", "Latest declaration of vacancies";
     Score => "Punteggio", "Score";
     WhenProposed => "alla proposta", "when proposed";
     Placement => "Affido", "Placement";

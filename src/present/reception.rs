@@ -27,6 +27,7 @@ catalogue!(
         PlacesOf => "{free} liberi su {licensed} autorizzati · {occupied} occupati in banca",
             "{free} vacant of {licensed} licensed · {occupied} occupied in banca";
         DeclaredOn => "dichiarati il {date}", "declared on {date}";
+        Held => "{n} impegnati da proposte accettate", "{n} held by accepted proposals";
         NeverDeclared => "posti liberi mai dichiarati", "vacancies never declared";
         ToCheck => "DA VERIFICARE: dichiarazione di oltre {days} giorni", "TO CHECK: declared over {days} days ago";
         Phone => "tel.", "tel.";
@@ -77,6 +78,13 @@ pub fn service_entries(doc: &mut Doc, candidates: &[ServiceCandidate], stale_day
             head.push(Span::plain(crate::i18n::describe_fact(&crate::api::Fact::Km { deci_km: d }, lang)));
         }
         head.push(Span::new(free_places(c.free_places, lang), Tone::Ok));
+        // Whom it takes: a service for boys only is not a girl's, whatever the question said.
+        if let Some(r) = &s.reception {
+            head.push(Span::plain(format!("{} {}", ReceptionWords::Ages.get(lang), r.ages.describe(lang))));
+            if r.sex != SexPreference::Any {
+                head.push(Span::plain(r.sex.label(lang)));
+            }
+        }
         doc.push(Block::Flow { first: 0, next: 4, parts: head });
         contacts(doc, s, lang);
         if c.stale {
@@ -141,6 +149,18 @@ pub fn service_summary(r: &ServiceRanking, lang: Lang) -> Doc {
     doc
 }
 
+/// The summary in one line, for a status bar: "18 esaminati, 2 con un
+/// posto · esclusi: tipo 12, età 3, senza posti liberi 1".
+pub fn summary_line(r: &ServiceRanking, lang: Lang) -> String {
+    let mut s = ReceptionWords::Considered.fill(lang, &[("considered", &r.considered), ("total", &r.candidates_total)]);
+    let excluded: Vec<String> =
+        r.excluded.iter().filter(|(_, n)| *n > 0).map(|(rule, n)| format!("{} {n}", rule_label(*rule, lang))).collect();
+    if !excluded.is_empty() {
+        s.push_str(&format!(" · {}", excluded.join(", ")));
+    }
+    s
+}
+
 /// A ranking of reception services under its heading.
 pub fn service_ranking(r: &ServiceRanking, stale_days: Option<u16>, lang: Lang) -> Doc {
     let mut doc = Doc::new();
@@ -182,6 +202,9 @@ pub fn places_ranking(profile: &crate::api::ChildProfile, r: &ServiceRanking, la
 pub fn places_line(p: &Places, lang: Lang) -> String {
     let mut s =
         ReceptionWords::PlacesOf.fill(lang, &[("free", &p.free), ("licensed", &p.licensed), ("occupied", &p.occupied)]);
+    if p.held > 0 {
+        s.push_str(&format!(" · {}", ReceptionWords::Held.fill(lang, &[("n", &p.held)])));
+    }
     match p.declared_on {
         Some(d) => s.push_str(&format!(" · {}", ReceptionWords::DeclaredOn.fill(lang, &[("date", &format_date(d))]))),
         None => s.push_str(&format!(" · {}", ReceptionWords::NeverDeclared.get(lang))),
@@ -255,6 +278,7 @@ pub fn directory_csv(entries: &[DirectoryEntry], lang: Lang) -> String {
             "telefono",
             "email",
             "reperibilita",
+            "referente",
             "ente_gestore",
             "natura_ente",
             "autorizzazione_numero",
@@ -280,6 +304,7 @@ pub fn directory_csv(entries: &[DirectoryEntry], lang: Lang) -> String {
             "phone",
             "email",
             "on_call",
+            "referent",
             "managing_body",
             "legal_nature",
             "licence_number",
@@ -312,6 +337,7 @@ pub fn directory_csv(entries: &[DirectoryEntry], lang: Lang) -> String {
             e.phone.clone(),
             e.email.clone(),
             on_call,
+            r.map(|r| r.referent.clone()).unwrap_or_default(),
             r.map(|r| r.managing_body.name.clone()).unwrap_or_default(),
             r.map(|r| r.managing_body.nature.label(lang).to_string()).unwrap_or_default(),
             r.map(|r| r.licence.number.clone()).unwrap_or_default(),
@@ -333,16 +359,11 @@ pub fn directory_csv(entries: &[DirectoryEntry], lang: Lang) -> String {
 }
 
 /// A cell a spreadsheet shows as text: control characters neutralised,
-/// and a leading `=`, `@` (or `+`/`-` not starting a number) quoted so no
-/// name becomes a formula on the coordination's site.
+/// and a leading `=`, `+`, `-`, `@` quoted (OWASP's advice) so nothing a
+/// service is named or called becomes a formula on the coordination's site.
 fn cell(text: &str) -> String {
     let plain = crate::model::plain::neutralise(text).into_owned();
-    let mut chars = plain.chars();
-    let formula = match chars.next() {
-        Some('=' | '@') => true,
-        Some('+' | '-') => !chars.next().is_some_and(|c| c.is_ascii_digit() || c == ' '),
-        _ => false,
-    };
+    let formula = matches!(plain.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
     if formula {
         format!("'{plain}")
     } else {

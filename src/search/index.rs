@@ -486,8 +486,13 @@ impl SearchIndex {
     pub fn upsert_service(&mut self, s: &Service) {
         let code = s.code.to_string();
         let reception = s.details.reception.as_ref().filter(|_| s.details.kind.is_reception());
+        // Its comune and managing body in words too: "pronto Bergamo", "Argine Verde" find it.
         let label = match reception {
-            Some(_) => format!("{code} {} · {}", s.details.name, s.details.kind.label(crate::model::Lang::It)),
+            Some(r) => {
+                let comune = Comuni::embedded().get(r.comune).map(|c| c.name.as_str()).unwrap_or_default();
+                let kind = s.details.kind.label(crate::model::Lang::It);
+                format!("{code} {} · {kind} · {comune} · {}", s.details.name, r.managing_body.name)
+            }
             None => format!("{code} {}", s.details.name),
         };
         let comune = reception.map(|r| r.comune);

@@ -200,6 +200,14 @@ impl RecordUi for DirectoryRecords {
         }
     }
 
+    /// The answer to the question, summed up on the status line: how many
+    /// were looked at, how many have a place, why the others do not.
+    fn listed(&mut self, reply: &Reply, ctx: &mut Ctx) {
+        if let Reply::Places(r) = reply {
+            ctx.info(crate::present::reception::summary_line(r, ctx.view.lang));
+        }
+    }
+
     fn one(reply: Reply) -> Option<Row> {
         match reply {
             Reply::Directory(entries) => rows_of(entries).into_iter().next(),

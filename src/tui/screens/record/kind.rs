@@ -94,6 +94,9 @@ pub trait RecordUi {
         Self::get(code)
     }
     fn page(reply: Reply) -> Option<Page<Self::Record>>;
+    /// The first page's answer as it came, before `page` takes its rows:
+    /// for what a kind says of the whole answer (how many were looked at).
+    fn listed(&mut self, _reply: &Reply, _ctx: &mut Ctx) {}
     fn one(reply: Reply) -> Option<Self::Record>;
     /// What a list row keeps of a record (the private part stays in the card).
     fn shared(record: Self::Record) -> Self::Record {

@@ -982,6 +982,9 @@ impl<K: RecordUi> Screen for RecordScreen<K> {
         let Some(reply) = ctx.ok(result) else { return Outcome::Done };
         match tag {
             LIST | PAGE => {
+                if tag == LIST {
+                    self.kind.listed(&reply, ctx);
+                }
                 if let Some(page) = K::page(reply) {
                     self.take_page(page, tag == LIST);
                     self.preview(ctx);
