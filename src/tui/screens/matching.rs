@@ -1054,7 +1054,7 @@ fn picks_table(
     let (lang, theme) = (view.lang, view.theme);
     let rows = picks(r);
     let mut header = vec!["#", Tx::Code.get(lang)];
-    let mut widths = vec![Constraint::Length(3), Constraint::Length(11)];
+    let mut widths = vec![Constraint::Length(2), Constraint::Length(11)];
     if wide {
         header.push(Tx::Comune.get(lang));
         widths.push(Constraint::Fill(1));

@@ -29,6 +29,7 @@ texts!(Tx {
     Inbox => "In arrivo", "Inbox";
     Outbox => "Inviate", "Outbox";
     InboxHint => "proposte delle nostre famiglie", "proposals of our families";
+    InboxHintReception => "proposte al nostro servizio", "proposals to our service";
     OutboxHint => "proposte per le nostre richieste", "proposals for our needs";
     Code => "Codice", "Code";
     Needs => "Richiesta", "Need";
@@ -783,7 +784,12 @@ impl Screen for Proposals {
                 let style = if self.direction == d { theme.tab_active() } else { theme.dim() };
                 Span::styled(format!(" {} ", t.get(lang)), style)
             };
-            let hint = if self.direction == Direction::Inbox { Tx::InboxHint } else { Tx::OutboxHint };
+            let reception = view.who.role == crate::model::Role::Reception;
+            let hint = match self.direction {
+                Direction::Inbox if reception => Tx::InboxHintReception,
+                Direction::Inbox => Tx::InboxHint,
+                _ => Tx::OutboxHint,
+            };
             let spans = vec![
                 tab(Direction::Inbox, Tx::Inbox),
                 Span::raw(" "),
