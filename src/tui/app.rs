@@ -851,8 +851,9 @@ fn tab_titles(view: &View, tabs: &[ScreenId], current: usize, stale: &[bool], wi
         .collect()
 }
 
+/// "1 Cruscotto" … "9 Incontri", "0 Registro": the digit that opens it.
 fn tab_title(i: usize, id: ScreenId, view: &View) -> String {
-    format!("{} {}", i + 1, id.title(view.lang))
+    format!("{} {}", (i + 1) % 10, id.title(view.lang))
 }
 
 /// The bottom line: the keys that work now, as many as fit.
