@@ -132,7 +132,12 @@ pub fn link_denial(
 ) -> Option<Denial> {
     let host = if to_reception { Subject::Reception } else { Subject::Family };
     let need = || denial(who, Operation::Update, Subject::Need, Some(need_service));
-    let family = || denial(who, Operation::Update, host, Some(family_service));
+    // The coordination declares a community's places on the phone, but the
+    // answer to a proposal is the community's own.
+    let family = || match who.role {
+        Role::Coordinator => Some(Denial::Role),
+        _ => denial(who, Operation::Update, host, Some(family_service)),
+    };
     match side {
         LinkSide::NeedService => need(),
         LinkSide::FamilyService => family(),

@@ -369,9 +369,10 @@ fn a_community_declines_with_a_reason_and_the_need_is_open_again() {
     assert!(matches!(again, BankError::Refused(banca::api::Refusal::AlreadyProposed { .. })), "{again:?}");
     let girls = fx.err(ANNA, Request::ProposeService { need, service: ServiceCode(5), note: String::new() });
     assert!(matches!(girls, BankError::Refused(banca::api::Refusal::ServiceNotCandidate { .. })), "{girls:?}");
-    // Another community's operator may not answer for Il Girasole.
+    // Another community's operator may not answer for Il Girasole, nor the coordination.
     let step = |to, note: &str| Request::ProposalStep { code, base_revision: 1, to, note: note.into() };
     assert!(matches!(fx.err(RITA, step(ProposalStatus::Declined, "no")), BankError::Forbidden { .. }));
+    assert!(matches!(fx.err(CARLA, step(ProposalStatus::Accepted, "")), BankError::Forbidden { .. }));
     // Declining says why.
     let problems = fx.invalid(GINO, step(ProposalStatus::Declined, ""));
     assert_eq!(problems[0].field, FieldRef::from(Field::Note));

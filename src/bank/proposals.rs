@@ -274,14 +274,16 @@ impl Bank {
         to: ProposalStatus,
         note: String,
     ) -> Response {
+        // The one rule of who takes which step (`access::link_denial`), as the keys offered follow it.
         let may = |old: &Proposal| {
-            let host = if old.family.is_some() { Subject::Family } else { Subject::Reception };
             let side = match to.taken_by() {
-                ProposalSide::NeedService => (Subject::Need, old.need_service),
-                ProposalSide::FamilyService => (host, old.family_service),
+                ProposalSide::NeedService => crate::access::LinkSide::NeedService,
+                ProposalSide::FamilyService => crate::access::LinkSide::FamilyService,
             };
-            let action = format!("proposal.{}", to.token());
-            self.require(who, Operation::Update, side.0, Some(side.1), &action)
+            match crate::access::link_denial(who, side, old.need_service, old.family_service, old.family.is_none()) {
+                None => Ok(()),
+                Some(_) => Err(BankError::Forbidden { action: format!("proposal.{}", to.token()) }),
+            }
         };
         let stepped = self.update_record(who, &code.key(), &code.to_string(), base, may, |old: &Proposal, also| {
             if to == ProposalStatus::Started && old.status.can_become(to) {
