@@ -1044,6 +1044,71 @@ fn each_unix_user_is_known_by_the_kernel_and_sees_only_its_own_services_children
     drop(server);
 }
 
+const RX_GROUP: &str = "bancarx";
+const RX_USER: &str = "bancarx_rita";
+
+/// `banca ARGS` run as the reception operator, in its group.
+fn banca_rx(place: &Place, sock: &Path, args: &[&str]) -> Output {
+    let config = place.dir.path().join("none.toml");
+    let child = live::banca_command_as(RX_USER, RX_GROUP, &place.db, sock, &config, args)
+        .spawn()
+        .expect("banca runs as another user");
+    within(Duration::from_secs(30), &format!("banca {args:?} as {RX_USER}"), move || child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_reception_operator_known_by_the_kernel_declares_its_own_places_and_no_other_service_s() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped: making Unix users for this test needs root");
+        return;
+    }
+    let _accounts = UnixAccounts::create(RX_GROUP, &[RX_USER]);
+    let mut place = Place::new();
+    place.share_with(RX_GROUP);
+    let sock = place.sock.clone();
+    let server = place.start_with(&["--group", RX_GROUP]);
+
+    let mut admin = place.client();
+    saved(&mut admin, Request::Init { admin: None });
+    saved(&mut admin, Request::AmbitSave { input: bergamo_ambit(), base_revision: None });
+    saved(&mut admin, Request::ServiceCreate { input: service_input(S1_NAME, DALMINE_AMBIT) });
+    for name in ["Pronto Intervento Prova", "Pronto Intervento Seconda"] {
+        let mut input = service_input(name, "");
+        input.kind = banca::model::ServiceKind::EmergencyShelter;
+        input.ambits = vec![];
+        let mut profile = banca::model::ReceptionProfile::new(bergamo(), 8);
+        profile.managing_body.name = "Cooperativa Prova".into();
+        input.reception = Some(profile);
+        saved(&mut admin, Request::ServiceCreate { input });
+    }
+    let input = operator_input("Rita Prova", Role::Reception, Some(banca::model::ServiceCode(2)));
+    saved(&mut admin, Request::OperatorCreate { user: RX_USER.into(), input });
+
+    let p: Principal = json_of(&banca_rx(&place, &sock, &["--json", "whoami"]), "whoami");
+    assert_eq!((p.role, p.service), (Role::Reception, Some(banca::model::ServiceCode(2))), "{p:?}");
+    // Its own service's places: declared, and the directory says so to everyone.
+    let out = banca_rx(&place, &sock, &["service", "vacancies", "S-002", "--places", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let entries: Vec<banca::api::DirectoryEntry> =
+        json_of(&banca_rx(&place, &sock, &["--json", "directory", "--reception"]), "directory");
+    let free: Vec<(String, u16)> =
+        entries.iter().map(|e| (e.code.to_string(), e.places.as_ref().map_or(0, |p| p.free))).collect();
+    assert_eq!(free, [("S-002".to_string(), 2), ("S-003".to_string(), 0)]);
+    // Another service's places, a family, the audit log: refused, nothing written.
+    for args in [
+        &["service", "vacancies", "S-003", "--places", "1"][..],
+        &["family", "enquiry", "--name", "Prova Famiglia", "--phone", "035 000 0000", "--comune", "Bergamo"][..],
+        &["audit"][..],
+    ] {
+        let out = banca_rx(&place, &sock, args);
+        assert!(!out.status.success(), "{args:?} was let through: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    let entries: Vec<banca::api::DirectoryEntry> =
+        json_of(&banca_rx(&place, &sock, &["--json", "directory", "--reception"]), "directory");
+    assert_eq!(entries[1].places.as_ref().map(|p| p.declared), Some(None), "S-003 never declared");
+    drop(server);
+}
+
 // ---------------------------------------------------------------------------
 // 8. Proposals between services
 // ---------------------------------------------------------------------------

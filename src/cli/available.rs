@@ -34,7 +34,7 @@ pub struct AvailableArgs {
     /// Tipo di affido; senza: tempo libero se i tempi sono solo weekend/vacanze, diurno se solo feriali/pomeriggi, altrimenti residenziale
     #[arg(long, value_name = "TIPO")]
     kind: Option<String>,
-    /// Pronto intervento: solo famiglie disponibili alle emergenze
+    /// Pronto intervento: solo chi accoglie le emergenze
     #[arg(long)]
     emergency: bool,
     /// Tempi richiesti, separati da virgole (es. weekend,vacanze): ognuno deve essere offerto
@@ -52,16 +52,16 @@ pub struct AvailableArgs {
     /// Comune del bambino: distanza e territorio si misurano da qui
     #[arg(long, value_name = "COMUNE")]
     near: Option<String>,
-    /// Solo famiglie entro N km dal comune di --near
+    /// Solo entro N km dal comune di --near
     #[arg(long, value_name = "KM", conflicts_with_all = ["district", "ambit"])]
     km: Option<u16>,
-    /// Solo famiglie nei comuni di questo presidio
+    /// Solo nei comuni di questo presidio
     #[arg(long, value_name = "PRESIDIO", conflicts_with = "ambit")]
     district: Option<String>,
-    /// Solo famiglie nei comuni di questo ambito
+    /// Solo nei comuni di questo ambito
     #[arg(long, value_name = "AMBITO")]
     ambit: Option<String>,
-    /// Quante candidate mostrare
+    /// Quante candidate mostrare (famiglie o servizi)
     #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = crate::cli::parse::at_least_one)]
     limit: usize,
 }
