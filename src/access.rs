@@ -54,8 +54,11 @@ pub enum Subject {
     /// The network's events: everyone sees them; a service runs its own,
     /// the coordination any.
     Event,
-    /// Acting for a reception service: declaring its vacancies, answering
-    /// proposals to it. Its own operators, the coordination, administrators.
+    /// A reception service's declared vacancies: its own operators, the
+    /// coordination (told on the phone), administrators.
+    Vacancy,
+    /// Answering for a reception service: the proposals to it, the reviews
+    /// of its placements. Its own operators and administrators.
     Reception,
 }
 
@@ -69,7 +72,7 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
         Role::Admin => !matches!((subject, op), (Family | Need, ReadIdentity)),
         Role::Coordinator => matches!(
             (subject, op),
-            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity) | (Event | Reception, _)
+            (Family | Need | Directory | AuditLog, ReadShared) | (Family, ReadIdentity) | (Event | Vacancy, _)
         ),
         Role::Operator => match (subject, op) {
             (Family | Need | Directory | Event, ReadShared) => true,
@@ -80,7 +83,7 @@ pub fn allowed(who: &Principal, op: Operation, subject: Subject, owner: Option<S
         Role::Reader => matches!((subject, op), (Family | Need | Directory | Event, ReadShared)),
         Role::Reception => match (subject, op) {
             (Family | Need | Directory | Event, ReadShared) => true,
-            (Reception, Update) => own,
+            (Vacancy | Reception, Update) => own,
             _ => false,
         },
     }
@@ -132,12 +135,7 @@ pub fn link_denial(
 ) -> Option<Denial> {
     let host = if to_reception { Subject::Reception } else { Subject::Family };
     let need = || denial(who, Operation::Update, Subject::Need, Some(need_service));
-    // The coordination declares a community's places on the phone, but the
-    // answer to a proposal is the community's own.
-    let family = || match who.role {
-        Role::Coordinator => Some(Denial::Role),
-        _ => denial(who, Operation::Update, host, Some(family_service)),
-    };
+    let family = || denial(who, Operation::Update, host, Some(family_service));
     match side {
         LinkSide::NeedService => need(),
         LinkSide::FamilyService => family(),

@@ -5,7 +5,7 @@
 //! none is left.
 
 use crate::access::{Operation, Subject};
-use crate::matching::{judge_except, score, HardRule};
+use crate::matching::{judge_except, score, HardRule, Host};
 use crate::model::proposal::MAX_STEP_NOTE;
 use crate::model::*;
 use crate::store::audit::AuditAction;
@@ -113,78 +113,7 @@ impl Bank {
         family: FamilyCode,
         note: String,
     ) -> Response {
-        let _w = self.write_lock();
-        let (_, n) = self
-            .store
-            .get::<Need>(TreeId::Needs, &need.key())?
-            .ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
-        self.require(who, Operation::Update, Subject::Need, Some(n.service), "proposal.create")?;
-        let (_, f) = self
-            .store
-            .get::<Family>(TreeId::Families, &family.key())?
-            .ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
-        if n.placement.status == NeedStatus::Closed {
-            return Err(BankError::Refused(Refusal::NeedClosed { need }));
-        }
-        let mut problems = Problems::new();
-        problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
-        finish(problems)?;
-
-        let (unit, scored) = {
-            let index = self.index();
-            let facts = index.need(need).ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
-            let scale = self.scale(&index);
-            let unit = index.unit(facts, scale.today);
-            for member in unit.codes() {
-                for (p, fam, status) in index.active_proposals_of_need(member) {
-                    if fam == crate::matching::Host::Family(family) {
-                        return Err(BankError::Refused(Refusal::AlreadyProposed { proposal: p, status }));
-                    }
-                    if status == ProposalStatus::Accepted {
-                        return Err(BankError::Refused(Refusal::NeedAlreadyMatched { need: member, proposal: p }));
-                    }
-                }
-            }
-            let ff = index.family(family).ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
-            // Several proposals may wait on one family: places count when one is accepted.
-            let j = judge_except(&unit, ff, HardRule::Capacity);
-            if !j.exclusions.is_empty() {
-                return Err(BankError::Refused(Refusal::NotCandidate { family, exclusions: j.exclusions }));
-            }
-            let scored = score(&unit, ff, j.distance_km, &scale);
-            (unit, scored)
-        };
-
-        let now = self.clock.now();
-        let year = now.year() as u16;
-        let moves = self.need_moves(&unit.codes(), &[], ProposalStatus::Proposed)?;
-        let written = self.commit_numbered(&format!("P/{year}"), |number| {
-            let proposal = Proposal {
-                code: ProposalCode::new(year, number),
-                needs: unit.codes(),
-                family: Some(family),
-                need_service: n.service,
-                family_service: f.service,
-                status: ProposalStatus::Proposed,
-                steps: vec![ProposalStep::by_operator(
-                    ProposalStatus::Proposed,
-                    now,
-                    &who.user,
-                    note.trim().to_string(),
-                )],
-                placement: None,
-                score: Some(scored.score),
-                meta: Meta::new(now, &who.user),
-            };
-            let through = proposal.code.to_string();
-            let mut set = WriteSet::new(now, &who.user);
-            set.create(proposal);
-            for m in &moves {
-                m.stage(&mut set, &through);
-            }
-            set
-        })?;
-        Ok(written.saved())
+        self.propose(who, need, Host::Family(family), note)
     }
 
     /// The child's service proposes a need (with its open siblings) to a
@@ -196,29 +125,48 @@ impl Bank {
         service: ServiceCode,
         note: String,
     ) -> Response {
+        self.propose(who, need, Host::Service(service), note)
+    }
+
+    /// A proposal of a need (with its open siblings) to a family, or to a
+    /// reception service: the same checks, each host judged by its own rules.
+    fn propose(&self, who: &Principal, need: NeedCode, host: Host, note: String) -> Response {
         let _w = self.write_lock();
         let (_, n) = self
             .store
             .get::<Need>(TreeId::Needs, &need.key())?
             .ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
         self.require(who, Operation::Update, Subject::Need, Some(n.service), "proposal.create")?;
-        if self.store.get::<Service>(TreeId::Services, &service.key())?.is_none() {
-            return Err(BankError::NotFound { code: service.to_string() });
-        }
+        let host_service = match host {
+            Host::Family(family) => {
+                self.store
+                    .get::<Family>(TreeId::Families, &family.key())?
+                    .ok_or_else(|| BankError::NotFound { code: family.to_string() })?
+                    .1
+                    .service
+            }
+            Host::Service(service) => {
+                if self.store.get::<Service>(TreeId::Services, &service.key())?.is_none() {
+                    return Err(BankError::NotFound { code: service.to_string() });
+                }
+                service
+            }
+        };
         if n.placement.status == NeedStatus::Closed {
             return Err(BankError::Refused(Refusal::NeedClosed { need }));
         }
         let mut problems = Problems::new();
         problems.limit_text(Field::Note, &note, MAX_STEP_NOTE);
         finish(problems)?;
+
         let (unit, score) = {
             let index = self.index();
             let facts = index.need(need).ok_or_else(|| BankError::NotFound { code: need.to_string() })?;
             let scale = self.scale(&index);
             let unit = index.unit(facts, scale.today);
             for member in unit.codes() {
-                for (p, host, status) in index.active_proposals_of_need(member) {
-                    if host == crate::matching::Host::Service(service) {
+                for (p, proposed, status) in index.active_proposals_of_need(member) {
+                    if proposed == host {
                         return Err(BankError::Refused(Refusal::AlreadyProposed { proposal: p, status }));
                     }
                     if status == ProposalStatus::Accepted {
@@ -226,14 +174,34 @@ impl Bank {
                     }
                 }
             }
-            let sf = index.service(service).ok_or_else(|| BankError::invalid(Field::Service, Reason::NotReception))?;
-            let j = crate::matching::judge_service(&unit, sf, true);
-            if !j.exclusions.is_empty() {
-                return Err(BankError::Refused(Refusal::ServiceNotCandidate { service, exclusions: j.exclusions }));
-            }
-            let score = crate::matching::score_service(&unit, sf, j.distance_km, &scale).score;
+            let score = match host {
+                Host::Family(family) => {
+                    let ff = index.family(family).ok_or_else(|| BankError::NotFound { code: family.to_string() })?;
+                    // Several proposals may wait on one family: places count when one is accepted.
+                    let j = judge_except(&unit, ff, HardRule::Capacity);
+                    if !j.exclusions.is_empty() {
+                        return Err(BankError::Refused(Refusal::NotCandidate { family, exclusions: j.exclusions }));
+                    }
+                    score(&unit, ff, j.distance_km, &scale).score
+                }
+                Host::Service(service) => {
+                    let sf = index
+                        .service(service)
+                        .ok_or_else(|| BankError::invalid(Field::Service, Reason::NotReception))?;
+                    // A community's places count at once: a proposal waits on a vacancy.
+                    let j = crate::matching::judge_service(&unit, sf, true);
+                    if !j.exclusions.is_empty() {
+                        return Err(BankError::Refused(Refusal::ServiceNotCandidate {
+                            service,
+                            exclusions: j.exclusions,
+                        }));
+                    }
+                    crate::matching::score_service(&unit, sf, j.distance_km, &scale).score
+                }
+            };
             (unit, score)
         };
+
         let now = self.clock.now();
         let year = now.year() as u16;
         let moves = self.need_moves(&unit.codes(), &[], ProposalStatus::Proposed)?;
@@ -241,9 +209,12 @@ impl Bank {
             let proposal = Proposal {
                 code: ProposalCode::new(year, number),
                 needs: unit.codes(),
-                family: None,
+                family: match host {
+                    Host::Family(family) => Some(family),
+                    Host::Service(_) => None,
+                },
                 need_service: n.service,
-                family_service: service,
+                family_service: host_service,
                 status: ProposalStatus::Proposed,
                 steps: vec![ProposalStep::by_operator(
                     ProposalStatus::Proposed,

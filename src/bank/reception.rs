@@ -100,7 +100,7 @@ impl Bank {
     /// the coordination, administrators. A new fact, not an edit: based on
     /// the revision read here, so a concurrent change is still refused.
     pub(super) fn declare_vacancy(&self, who: &Principal, code: ServiceCode, input: VacancyInput) -> Response {
-        self.require(who, Operation::Update, Subject::Reception, Some(code), "vacancy.declare")?;
+        self.require(who, Operation::Update, Subject::Vacancy, Some(code), "vacancy.declare")?;
         let (revision, _) = self
             .store
             .get::<Service>(TreeId::Services, &code.key())?

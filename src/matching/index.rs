@@ -405,11 +405,6 @@ impl MatchIndex {
         self.services.get(&code)
     }
 
-    /// Every reception service, by code.
-    pub fn services(&self) -> impl Iterator<Item = &ServiceFacts> {
-        self.services.values()
-    }
-
     fn refresh_service_load(&mut self, service: ServiceCode) {
         let mut held = 0u16;
         for code in self.proposals_of_service.get(&service).into_iter().flatten() {

@@ -192,7 +192,7 @@ pub fn score_service(unit: &Unit, s: &ServiceFacts, distance_km: Option<f64>, sc
     // to nothing at the stale day: the flag and no points, together.
     let stale_days = scale.config.vacancy_stale_days as f64;
     let days = s.declared_days(scale.today).unwrap_or(u32::MAX);
-    let stale = days as f64 > stale_days;
+    let stale = is_stale(s, scale);
     let share = if stale {
         0.0
     } else if days as f64 <= stale_days / 2.0 {

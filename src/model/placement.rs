@@ -136,11 +136,6 @@ impl Placement {
         self.family.map_or_else(|| self.family_service.to_string(), |f| f.to_string())
     }
 
-    /// The reception service the child is in, when not with a family.
-    pub fn reception(&self) -> Option<ServiceCode> {
-        self.family.is_none().then_some(self.family_service)
-    }
-
     pub fn is_active(&self) -> bool {
         self.closing.is_none()
     }

@@ -115,11 +115,6 @@ impl Proposal {
         self.family.map_or_else(|| self.family_service.to_string(), |f| f.to_string())
     }
 
-    /// The reception service proposed, when the proposal is not to a family.
-    pub fn reception(&self) -> Option<ServiceCode> {
-        self.family.is_none().then_some(self.family_service)
-    }
-
     pub fn need(&self) -> NeedCode {
         self.needs[0]
     }

@@ -83,9 +83,6 @@ pub fn equipment_for(need: SpecialNeed) -> Option<Equipment> {
     }
 }
 
-/// From this age a child needs a service equipped for autonomy past 18.
-pub const ADULT_MONTHS: u32 = 18 * 12;
-
 /// The managing body (ente gestore).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagingBody {
@@ -187,12 +184,5 @@ impl VacancyInput {
         p.check_date(Field::DeclaredOn, self.declared_on, super::limits::DECLARED_ON, today);
         p.limit_text(Field::VacancyNote, &self.note, MAX_VACANCY_NOTE);
         p
-    }
-}
-
-impl Vacancy {
-    /// Older than `stale_days` on `today`: to be confirmed before relying on it.
-    pub fn is_stale(&self, today: Date, stale_days: u16) -> bool {
-        (today - self.declared_on).whole_days() > stale_days as i64
     }
 }

@@ -136,26 +136,6 @@ impl Versioned for AuditEntry {
     }
 }
 
-/// Every version a proposal has had, oldest first.
-#[derive(Deserialize)]
-pub enum StoredProposal {
-    /// Before steps had a cause: a step the bank took said why in its note.
-    V1(ProposalV1),
-    /// Each step with its cause (`None` for an operator's step).
-    V2(v2::Proposal),
-    /// To a family or to a reception service.
-    V3(Proposal),
-}
-
-#[derive(Serialize)]
-pub enum CurrentProposal<'a> {
-    /// Never written again; here so that `V3` has its index in
-    /// `StoredProposal`, which is what bincode writes.
-    V1(()),
-    V2(()),
-    V3(&'a Proposal),
-}
-
 /// A proposal as format version 1 stored it. Frozen: never change it.
 #[derive(Deserialize)]
 pub struct ProposalV1 {
@@ -180,39 +160,25 @@ pub struct ProposalStepV1 {
     note: String,
 }
 
-impl Versioned for Proposal {
-    type Stored = StoredProposal;
-    type Current<'a> = CurrentProposal<'a>;
-    fn current(&self) -> CurrentProposal<'_> {
-        CurrentProposal::V3(self)
-    }
-    fn upgrade(stored: StoredProposal) -> Self {
-        match stored {
-            StoredProposal::V1(v) => Proposal {
-                code: v.code,
-                needs: v.needs,
-                family: Some(v.family),
-                need_service: v.need_service,
-                family_service: v.family_service,
-                status: v.status,
-                // Their notes stay as written: the reason of a step the bank took is in them.
-                steps: v
-                    .steps
-                    .into_iter()
-                    .map(|s| crate::model::ProposalStep {
-                        status: s.status,
-                        at: s.at,
-                        by: s.by,
-                        note: s.note,
-                        cause: None,
-                    })
-                    .collect(),
-                placement: v.placement,
-                score: v.score,
-                meta: v.meta,
-            },
-            StoredProposal::V2(v) => v.into(),
-            StoredProposal::V3(v) => v,
+/// Before steps had a cause: a step the bank took said why in its note.
+impl From<ProposalV1> for Proposal {
+    fn from(v: ProposalV1) -> Self {
+        Proposal {
+            code: v.code,
+            needs: v.needs,
+            family: Some(v.family),
+            need_service: v.need_service,
+            family_service: v.family_service,
+            status: v.status,
+            // Their notes stay as written: the reason of a step the bank took is in them.
+            steps: v
+                .steps
+                .into_iter()
+                .map(|s| crate::model::ProposalStep { status: s.status, at: s.at, by: s.by, note: s.note, cause: None })
+                .collect(),
+            placement: v.placement,
+            score: v.score,
+            meta: v.meta,
         }
     }
 }
@@ -254,103 +220,84 @@ macro_rules! versioned_v2 {
     };
 }
 
-#[derive(Deserialize)]
-pub enum StoredPlacement {
-    V1(v1::Placement),
-    /// With kinship or non-kin, review kinds (formal or contact), extensions and court reports.
-    V2(v2::Placement),
-    /// With a family or in a reception service.
-    V3(Placement),
-}
-
-#[derive(Serialize)]
-pub enum CurrentPlacement<'a> {
-    V1(()),
-    V2(()),
-    V3(&'a Placement),
-}
-
-impl Versioned for Placement {
-    type Stored = StoredPlacement;
-    type Current<'a> = CurrentPlacement<'a>;
-    fn current(&self) -> CurrentPlacement<'_> {
-        CurrentPlacement::V3(self)
-    }
-    fn upgrade(stored: StoredPlacement) -> Self {
-        match stored {
-            StoredPlacement::V1(v) => v.into(),
-            StoredPlacement::V2(v) => v.into(),
-            StoredPlacement::V3(v) => v,
+/// A record kind at version 3: as `versioned_v2!`, with two frozen versions
+/// upgraded (`From`) to the current one.
+macro_rules! versioned_v3 {
+    ($ty:ty, $v1:ty, $v2:ty, $stored:ident, $current:ident, $why2:literal, $why3:literal) => {
+        /// Every version this record kind has had, oldest first. Decoded
+        /// once and upgraded at once: the size of the old variants does not matter.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Deserialize)]
+        pub enum $stored {
+            V1($v1),
+            #[doc = $why2]
+            V2($v2),
+            #[doc = $why3]
+            V3($ty),
         }
-    }
-}
 
-/// Decoded once and upgraded at once: the size of the old variants does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Deserialize)]
-pub enum StoredService {
-    V1(v1::Service),
-    /// With the on-call contact.
-    V2(v2::Service),
-    /// With a reception service's profile and its declared vacancies.
-    V3(Service),
-}
-
-#[derive(Serialize)]
-pub enum CurrentService<'a> {
-    V1(()),
-    V2(()),
-    V3(&'a Service),
-}
-
-impl Versioned for Service {
-    type Stored = StoredService;
-    type Current<'a> = CurrentService<'a>;
-    fn current(&self) -> CurrentService<'_> {
-        CurrentService::V3(self)
-    }
-    fn upgrade(stored: StoredService) -> Self {
-        match stored {
-            StoredService::V1(v) => v.into(),
-            StoredService::V2(v) => v.into(),
-            StoredService::V3(v) => v,
+        #[derive(Serialize)]
+        pub enum $current<'a> {
+            /// Never written again; here so that `V3` has its index in
+            /// the stored enum, which is what bincode writes.
+            V1(()),
+            V2(()),
+            V3(&'a $ty),
         }
-    }
-}
 
-/// Every version a family has had, oldest first.
-#[derive(Deserialize)]
-pub enum StoredFamily {
-    V1(v1::Family),
-    /// With the availability period (from, until).
-    V2(v2::Family),
-    /// With its pathway and support log.
-    V3(Family),
-}
-
-#[derive(Serialize)]
-pub enum CurrentFamily<'a> {
-    /// Never written again; here so that `V3` has its index in
-    /// `StoredFamily`, which is what bincode writes.
-    V1(()),
-    V2(()),
-    V3(&'a Family),
-}
-
-impl Versioned for Family {
-    type Stored = StoredFamily;
-    type Current<'a> = CurrentFamily<'a>;
-    fn current(&self) -> CurrentFamily<'_> {
-        CurrentFamily::V3(self)
-    }
-    fn upgrade(stored: StoredFamily) -> Self {
-        match stored {
-            StoredFamily::V1(v) => v.into(),
-            StoredFamily::V2(v) => v.into(),
-            StoredFamily::V3(v) => v,
+        impl Versioned for $ty {
+            type Stored = $stored;
+            type Current<'a> = $current<'a>;
+            fn current(&self) -> $current<'_> {
+                $current::V3(self)
+            }
+            fn upgrade(stored: $stored) -> Self {
+                match stored {
+                    $stored::V1(v) => v.into(),
+                    $stored::V2(v) => v.into(),
+                    $stored::V3(v) => v,
+                }
+            }
         }
-    }
+    };
 }
+
+versioned_v3!(
+    Proposal,
+    ProposalV1,
+    v2::Proposal,
+    StoredProposal,
+    CurrentProposal,
+    "Each step with its cause (`None` for an operator's step).",
+    "To a family or to a reception service."
+);
+versioned_v3!(
+    Placement,
+    v1::Placement,
+    v2::Placement,
+    StoredPlacement,
+    CurrentPlacement,
+    "With kinship or non-kin, review kinds (formal or contact), extensions and court reports.",
+    "With a family or in a reception service."
+);
+versioned_v3!(
+    Service,
+    v1::Service,
+    v2::Service,
+    StoredService,
+    CurrentService,
+    "With the on-call contact.",
+    "With a reception service's profile and its declared vacancies."
+);
+versioned_v3!(
+    Family,
+    v1::Family,
+    v2::Family,
+    StoredFamily,
+    CurrentFamily,
+    "With the availability period (from, until).",
+    "With its pathway and support log."
+);
 
 /// Families as format version 2 stored them. Frozen: never change them.
 pub mod v2 {

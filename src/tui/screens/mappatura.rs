@@ -87,6 +87,11 @@ pub struct PlaceQuery {
 }
 
 impl PlaceQuery {
+    /// A question is asked: an age is given (no profile built to tell, as a row is drawn).
+    fn asked(&self) -> bool {
+        self.age_years.is_some()
+    }
+
     fn profile(&self) -> Option<ChildProfile> {
         let age = self.age_years?;
         let kind = self.kind.unwrap_or(PlacementKind::Emergency);
@@ -131,7 +136,7 @@ fn rows_of(entries: Vec<DirectoryEntry>) -> Vec<Row> {
 
 /// May `who` declare this service's vacancies?
 fn may_declare(who: &Principal, e: &DirectoryEntry) -> bool {
-    e.kind.is_reception() && allowed(who, Operation::Update, Subject::Reception, Some(e.code))
+    e.kind.is_reception() && allowed(who, Operation::Update, Subject::Vacancy, Some(e.code))
 }
 
 impl RecordUi for DirectoryRecords {
@@ -267,7 +272,7 @@ impl RecordUi for DirectoryRecords {
 
     fn columns_now(&self, lang: Lang, width: u16) -> (Vec<&'static str>, Vec<Constraint>) {
         let (mut header, mut widths) = Self::columns(lang, width);
-        if self.query.profile().is_some() {
+        if self.query.asked() {
             header.insert(0, Mx::Score.get(lang));
             widths.insert(0, Constraint::Length(5));
         }
@@ -291,7 +296,7 @@ impl RecordUi for DirectoryRecords {
 
     fn cells_now(&self, r: &Row, lang: Lang, width: u16, theme: Theme) -> Vec<Cell<'static>> {
         let mut cells = Self::cells(r, lang, width, theme);
-        if self.query.profile().is_some() {
+        if self.query.asked() {
             cells.insert(0, Cell::from(r.ranked.as_ref().map_or(String::new(), |k| k.score.to_string())));
         }
         cells
@@ -340,7 +345,7 @@ impl RecordUi for DirectoryRecords {
                 .unwrap_or_default(),
             near: form.field(Field::Near).and_then(Input::as_comune),
         };
-        Ok(Some(if self.query.profile().is_some() { 3 } else { 0 }))
+        Ok(Some(if self.query.asked() { 3 } else { 0 }))
     }
 
     fn query_accepted(&mut self) {
@@ -350,7 +355,7 @@ impl RecordUi for DirectoryRecords {
 
     fn query_abandoned(&mut self) -> Option<usize> {
         self.query = self.accepted.clone();
-        Some(if self.query.profile().is_some() { 3 } else { 0 })
+        Some(if self.query.asked() { 3 } else { 0 })
     }
 
     fn query_summary(&self, lang: Lang) -> Option<String> {
