@@ -15,6 +15,9 @@ pub struct ConfigFile {
     pub lang: Option<String>,
     /// Months after which an unconfirmed availability is stale (default 6).
     pub stale_after_months: Option<u32>,
+    /// Figures under it are shown "<N" wherever they leave the service
+    /// that owns the children (default 3, from 2 to 20).
+    pub small_cell: Option<u32>,
     /// sled page cache in MiB (default 4).
     pub cache_mb: Option<u64>,
     /// Free space kept on the bank's disk, in MiB: a write finding less is
@@ -215,6 +218,7 @@ impl ConfigFile {
             db: over.db.or(self.db),
             lang: over.lang.or(self.lang),
             stale_after_months: over.stale_after_months.or(self.stale_after_months),
+            small_cell: over.small_cell.or(self.small_cell),
             cache_mb: over.cache_mb.or(self.cache_mb),
             disk_reserve_mb: over.disk_reserve_mb.or(self.disk_reserve_mb),
             socket: over.socket.or(self.socket),
@@ -239,6 +243,10 @@ impl ConfigFile {
                 // from N months on, N at least 1 (0 would flag every profile).
                 if let Some(m) = file.stale_after_months.filter(|m| !(1..=120).contains(m)) {
                     return Err(parse(format!("stale_after_months = {m}: must be between 1 and 120")));
+                }
+                // 1 would hide nothing; over 20 would hide most of a small province.
+                if let Some(n) = file.small_cell.filter(|n| !(2..=20).contains(n)) {
+                    return Err(parse(format!("small_cell = {n}: must be between 2 and 20")));
                 }
                 if let Some(care) = &file.care {
                     care.check().map_err(parse)?;
@@ -270,6 +278,9 @@ mod tests {
         std::fs::write(&p, "stale_after_months = 0\n").unwrap();
         let refused = ConfigFile::load(&p).unwrap_err().to_string();
         assert!(refused.contains("stale_after_months = 0: must be between 1 and 120"), "{refused}");
+        std::fs::write(&p, "small_cell = 1\n").unwrap();
+        let refused = ConfigFile::load(&p).unwrap_err().to_string();
+        assert!(refused.contains("small_cell = 1: must be between 2 and 20"), "{refused}");
         std::fs::write(&p, "stale_after_months = 3\nlang = \"en\"\n").unwrap();
         let c = ConfigFile::load(&p).unwrap();
         assert_eq!(c.stale_after_months, Some(3));

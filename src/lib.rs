@@ -17,6 +17,7 @@ pub mod client;
 pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod figures;
 pub mod i18n;
 pub mod logging;
 pub mod matching;

@@ -36,7 +36,7 @@ use crate::api::{BankError, Event, Request, Response};
 /// `VacancyDeclare`, `ProposeService`, `Places`, `Directory`,
 /// `MatchNeed.hosts`, `NeedRanking.services`, a proposal's or placement's
 /// optional family, `Role::Reception`, their exclusions, fact and reasons).
-pub const PROTOCOL: u32 = 9;
+pub const PROTOCOL: u32 = 10;
 
 /// The binary's version, shown when client and server disagree.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

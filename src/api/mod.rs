@@ -10,6 +10,7 @@ mod change;
 mod doctor;
 mod errors;
 mod explain;
+mod figures;
 mod filters;
 mod found;
 mod offline;
@@ -27,6 +28,10 @@ pub use care::{Attendee, Due, DueItem, DueList, EventView, PathwayView, Recruitm
 pub use change::{Change, Event};
 pub use doctor::*;
 pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};
+pub use figures::{
+    AgeClass, Cell, ComuneFigure, DeclineClass, DurationClass, Figures, FiguresQuery, Group, HostClass, Indicator, LegalClass,
+    Measure, Origin, Row, RowKey, Series, Table, Territory, DEFAULT_SMALL_CELL, MAX_SERIES_MONTHS,
+};
 pub use explain::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
 pub use filters::{Counted, Direction, FamilyFilter, FamilySort, Near, NeedFilter, PlacementFilter, ProposalFilter};
 pub use found::{Hit, HitKind, SearchResult};

@@ -29,6 +29,7 @@ pub enum Reply {
     ProfileMatches(Box<ProfileRanking>),
     Places(Box<super::ServiceRanking>),
     Directory(Vec<super::DirectoryEntry>),
+    Figures(Box<super::Figures>),
     Proposal(Revised<Proposal>),
     Proposals(Page<Revised<Proposal>>),
     ProposalView(Box<ProposalView>),

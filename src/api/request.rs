@@ -175,6 +175,11 @@ pub enum Request {
     Directory {
         filter: super::DirectoryFilter,
     },
+    /// Figures for the coordination: indicators at a date and over a
+    /// period, for a territory (and the province beside it).
+    Figures {
+        query: super::FiguresQuery,
+    },
     /// A reception service declares its vacant places.
     VacancyDeclare {
         service: ServiceCode,
@@ -346,6 +351,7 @@ impl Request {
                 | Available { .. }
                 | Places { .. }
                 | Directory { .. }
+                | Figures { .. }
                 | ProposalGet { .. }
                 | ProposalView { .. }
                 | ProposalList { .. }
@@ -370,6 +376,7 @@ impl Request {
             self,
             AmbitList { .. }
                 | Directory { .. }
+                | Figures { .. }
                 | ServiceList { .. }
                 | OperatorList { .. }
                 | FamilyList { .. }

@@ -61,6 +61,10 @@ impl Stored for Service {
     fn matched(&self, index: &mut crate::matching::MatchIndex, comuni: &Comuni) {
         index.upsert_service(self, comuni);
     }
+
+    fn counted(&self, index: &mut crate::figures::FigureIndex) {
+        index.upsert_service(self);
+    }
 }
 
 impl Stored for Operator {

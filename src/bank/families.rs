@@ -41,6 +41,10 @@ impl Stored for Family {
         index.upsert_family(self, comuni);
     }
 
+    fn counted(&self, index: &mut crate::figures::FigureIndex) {
+        index.upsert_family(self);
+    }
+
     fn searched(&self, index: &mut crate::search::SearchIndex) {
         index.upsert_family(self);
     }

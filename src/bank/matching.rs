@@ -24,11 +24,10 @@ impl Bank {
     /// Reads the whole bank, once, into fresh matching and search indexes
     /// (at open, after an import).
     pub(super) fn rebuild_index(&self) -> Result<(), StoreError> {
-        let mut index = MatchIndex::default();
-        let mut search = crate::search::SearchIndex::default();
+        let mut indexes = super::write::Indexes::default();
         // A record that does not decode is set aside (`damage.rs`), never fatal.
         let mut aside = super::damage::Aside::default();
-        search.add_comuni(self.comuni);
+        indexes.search.add_comuni(self.comuni);
         let comuni = self.comuni;
         // As a write hands each record (`write::Stored`); proposals and
         // placements before families, whose free places they make.
@@ -36,7 +35,7 @@ impl Bank {
             ($from:expr, $ty:ty) => {
                 for item in $from.iter::<$ty>(TreeId::of(<$ty as Stored>::KIND)) {
                     let Some((_, record)) = aside.keep(item)? else { continue };
-                    take_in(&record, &mut index, &mut search, comuni);
+                    take_in(&record, &mut indexes, comuni);
                 }
             };
         }
@@ -51,10 +50,13 @@ impl Bank {
         take_all!(once, Need);
         once.finish();
         self.set_aside(aside);
-        index.shrink_to_fit();
+        let super::write::Indexes { mut matching, mut search, mut figures } = indexes;
+        matching.shrink_to_fit();
         search.shrink_to_fit();
-        *self.index_mut() = index;
+        figures.shrink_to_fit();
+        *self.index_mut() = matching;
         *self.search_mut() = search;
+        *self.figures_mut() = figures;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ mod doctor;
 mod emergency;
 mod events;
 mod families;
+mod figures;
 mod family_query;
 mod index;
 mod line_bounds;
@@ -77,6 +78,8 @@ impl Actor {
 pub struct BankConfig {
     /// Months after which an unconfirmed availability is stale.
     pub stale_after_months: u32,
+    /// Figures under it are hidden ("<3") wherever they leave their service.
+    pub small_cell: u32,
     /// sled page cache in bytes. Small: what a start-up reads is shed
     /// down to it (`store::cache`), and a page missed is read back from
     /// the system's file cache in about a tenth of a millisecond.
@@ -98,6 +101,7 @@ impl Default for BankConfig {
     fn default() -> Self {
         BankConfig {
             stale_after_months: 6,
+            small_cell: crate::api::DEFAULT_SMALL_CELL,
             cache_bytes: 4 * 1024 * 1024,
             matching: crate::matching::MatchingConfig::default(),
             disk_reserve: None,
@@ -125,6 +129,8 @@ pub struct Bank {
     matching: RwLock<crate::matching::MatchIndex>,
     /// Every record's search key in memory; written under `writer`.
     search: RwLock<crate::search::SearchIndex>,
+    /// Every record's dated facts for the figures; written under `writer`.
+    figures: RwLock<crate::figures::FigureIndex>,
     /// Whether both indexes are built yet (`startup`).
     readiness: startup::Readiness,
 }
@@ -164,6 +170,7 @@ impl Bank {
             listener: OnceLock::new(),
             matching: RwLock::new(Default::default()),
             search: RwLock::new(Default::default()),
+            figures: RwLock::new(Default::default()),
             readiness: Default::default(),
         };
         Ok(bank)
@@ -304,6 +311,7 @@ impl Bank {
             Request::MatchNeed { need, limit, why_not, hosts } => self.match_need(&who, need, limit, why_not, hosts),
             Request::Places { profile, limit } => self.places(&who, profile, limit),
             Request::Directory { filter } => self.directory(&who, &filter),
+            Request::Figures { query } => self.figures(&who, &query),
             Request::VacancyDeclare { service, input } => self.declare_vacancy(&who, service, input),
             Request::ProposeService { need, service, note } => self.propose_service(&who, need, service, note),
             Request::MatchFamily { family, limit } => self.match_family(&who, family, limit),

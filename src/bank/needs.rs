@@ -47,6 +47,10 @@ impl Stored for Need {
         index.upsert_need(self, comuni);
     }
 
+    fn counted(&self, index: &mut crate::figures::FigureIndex) {
+        index.upsert_need(self);
+    }
+
     fn searched(&self, index: &mut crate::search::SearchIndex) {
         index.upsert_need(self);
     }

@@ -38,6 +38,10 @@ impl Stored for Placement {
         index.upsert_placement(self);
     }
 
+    fn counted(&self, index: &mut crate::figures::FigureIndex) {
+        index.upsert_placement(self);
+    }
+
     fn involved(&self) -> Involved {
         Involved::Link { need: self.need_service, family: self.family_service }
     }

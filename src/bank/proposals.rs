@@ -38,6 +38,10 @@ impl Stored for Proposal {
         index.upsert_proposal(self);
     }
 
+    fn counted(&self, index: &mut crate::figures::FigureIndex) {
+        index.upsert_proposal(self);
+    }
+
     fn involved(&self) -> Involved {
         Involved::Link { need: self.need_service, family: self.family_service }
     }

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use time::OffsetDateTime;
 
 use crate::access::Involved;
+use crate::figures::FigureIndex;
 use crate::matching::MatchIndex;
 use crate::model::{Comuni, Meta, RecordKind};
 use crate::search::SearchIndex;
@@ -96,6 +97,9 @@ pub(super) trait Stored: Versioned + serde::Serialize + Clone + 'static {
 
     /// Takes the record into the search index, if search finds its kind.
     fn searched(&self, _index: &mut SearchIndex) {}
+
+    /// Takes the record into the figures' index, if figures count its kind.
+    fn counted(&self, _index: &mut FigureIndex) {}
 }
 
 /// One record staged for a write, whatever its kind.
@@ -103,6 +107,7 @@ trait Staged {
     fn write(&self, tx: &StoreTx, now: OffsetDateTime, by: &str) -> TxResult<(), BankError>;
     fn matched(&self, index: &mut MatchIndex, comuni: &Comuni);
     fn searched(&self, index: &mut SearchIndex);
+    fn counted(&self, index: &mut FigureIndex);
     fn involved(&self) -> Involved;
     fn code(&self) -> String;
     /// The revision it is written with.
@@ -146,6 +151,10 @@ impl<T: Stored> Staged for Put<T> {
 
     fn searched(&self, index: &mut SearchIndex) {
         self.record.searched(index);
+    }
+
+    fn counted(&self, index: &mut FigureIndex) {
+        self.record.counted(index);
     }
 
     fn involved(&self) -> Involved {
@@ -400,6 +409,12 @@ impl Bank {
                 put.searched(&mut search);
             }
         }
+        {
+            let mut figures = self.figures_mut();
+            for put in &set.puts {
+                put.counted(&mut figures);
+            }
+        }
         WRITTEN.with_borrow_mut(|w| {
             w.extend(unchanged.clone());
             w.extend(set.puts.iter().map(|p| SavedRecord::of(p.as_ref())));
@@ -427,9 +442,18 @@ impl Bank {
 
 /// One record read from the store (at start-up, after an import) into
 /// fresh indexes, as a write would hand it.
-pub(super) fn take_in<T: Stored>(record: &T, matching: &mut MatchIndex, search: &mut SearchIndex, comuni: &Comuni) {
-    record.matched(matching, comuni);
-    record.searched(search);
+pub(super) fn take_in<T: Stored>(record: &T, indexes: &mut Indexes, comuni: &Comuni) {
+    record.matched(&mut indexes.matching, comuni);
+    record.searched(&mut indexes.search);
+    record.counted(&mut indexes.figures);
+}
+
+/// The in-memory indexes, built together at start-up and after an import.
+#[derive(Default)]
+pub(super) struct Indexes {
+    pub matching: MatchIndex,
+    pub search: SearchIndex,
+    pub figures: FigureIndex,
 }
 
 fn write_all(tx: &StoreTx, set: &WriteSet) -> TxResult<(), BankError> {

@@ -39,6 +39,7 @@ macro_rules! errln {
 mod admin;
 mod available;
 mod directory;
+mod report;
 mod doctor;
 mod event;
 mod family;
@@ -154,6 +155,12 @@ pub enum Command {
         after_help = "Esempio: banca places --age 15 --sex m --near Bergamo  (chi ha un posto stanotte per un ragazzo di 15 anni)"
     )]
     Places(available::AvailableArgs),
+    /// Statistiche per il coordinamento: indicatori alla data e nel periodo (tabella, --csv, --json, --markdown)
+    #[command(
+        visible_alias = "statistiche",
+        after_help = "Esempi:\n  banca report                          tutto, alla data di oggi, anno in corso\n  banca report annual --year 2026       le tabelle della rilevazione annuale\n  banca report needs --ambit Dalmine --markdown > verbale.md\n  banca report placements-in-course --at 31/12/2026 --csv"
+    )]
+    Report(report::ReportArgs),
     /// Mappatura dei servizi: servizi affido, associazioni, servizi d'accoglienza con i posti; --csv o --json per il sito
     #[command(visible_alias = "mappatura")]
     Directory(reception::DirectoryArgs),
@@ -414,6 +421,7 @@ fn run(command: Command, settings: &Settings) -> session::CliResult {
                 Command::Available(args) => available::run(&s, args),
                 Command::Places(args) => available::run_places(&s, args),
                 Command::Directory(args) => reception::run_directory(&s, args),
+                Command::Report(args) => report::run_report(&s, args),
                 Command::Propose(args) => proposal::propose(&s, args),
                 Command::Proposal(c) => proposal::run(&s, c),
                 Command::Proposals(args) => proposal::list(&s, args),

@@ -405,6 +405,11 @@ impl MatchIndex {
         self.services.get(&code)
     }
 
+    /// Every reception service, in code order.
+    pub fn services(&self) -> impl Iterator<Item = &ServiceFacts> {
+        self.services.values()
+    }
+
     fn refresh_service_load(&mut self, service: ServiceCode) {
         let mut held = 0u16;
         for code in self.proposals_of_service.get(&service).into_iter().flatten() {

@@ -138,6 +138,9 @@ fields! {
     VacantPlaces: "vacancy.places", "posti liberi", "vacant places", "places";
     DeclaredOn: "vacancy.declared_on", "dichiarati il", "declared on", "date";
     VacancyNote: "vacancy.note", "nota", "note", "note";
+    ReportAt: "report.at", "alla data", "at date", "at";
+    ReportFrom: "report.from", "dal", "from", "from";
+    ReportTo: "report.to", "al", "to", "to";
     Comuni: "comuni", "comuni", "comuni", "comuni";
     Districts: "districts", "presidi", "districts", "district";
     DistrictName: "districts[].name", "nome del presidio", "district name", "district";

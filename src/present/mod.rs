@@ -10,6 +10,7 @@
 pub mod care;
 pub mod directory;
 pub mod doc;
+pub mod figures;
 pub mod labels;
 pub mod lists;
 pub mod matching;
@@ -39,4 +40,5 @@ pub const CATALOGUES: &[crate::i18n::Catalogue] = &[
     record::StepWords::CATALOGUE,
     matching::RankWords::CATALOGUE,
     reception::ReceptionWords::CATALOGUE,
+    figures::FigureWords::CATALOGUE,
 ];

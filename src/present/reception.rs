@@ -361,7 +361,7 @@ pub fn directory_csv(entries: &[DirectoryEntry], lang: Lang) -> String {
 /// A cell a spreadsheet shows as text: control characters neutralised,
 /// and a leading `=`, `+`, `-`, `@` quoted (OWASP's advice) so nothing a
 /// service is named or called becomes a formula on the coordination's site.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let plain = crate::model::plain::neutralise(text).into_owned();
     let formula = matches!(plain.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
     if formula {

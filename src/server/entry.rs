@@ -87,6 +87,7 @@ fn bank_config(config: &ConfigFile) -> BankConfig {
     let defaults = BankConfig::default();
     BankConfig {
         stale_after_months: config.stale_after_months.unwrap_or(defaults.stale_after_months),
+        small_cell: config.small_cell.unwrap_or(defaults.small_cell),
         cache_bytes: config.cache_mb.map(|mb| mb * 1024 * 1024).unwrap_or(defaults.cache_bytes),
         matching: config.matching.clone().unwrap_or_default(),
         care: config.care.unwrap_or_default(),
