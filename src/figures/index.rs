@@ -23,6 +23,12 @@ pub struct FamilyFigure {
     pub first_status: FamilyStatus,
     /// The steps that move the pathway, in date order.
     pub steps: Box<[(Date, StepKind)]>,
+    /// Its status now, and the day of its last step: from that day on the
+    /// status is the record's own (a pathway entered out of order, or a
+    /// status set before pathways, never makes today's figure differ from
+    /// the lists').
+    pub status_now: FamilyStatus,
+    pub settled_on: Date,
     pub max_children: u8,
     /// The kinds of placement offered, one bit each (`PlacementKind` order).
     pub kinds: u8,
@@ -45,6 +51,8 @@ impl FamilyFigure {
             comune: f.profile.comune,
             known_from,
             first_status,
+            status_now: f.profile.status,
+            settled_on: steps.last().map_or(known_from, |s| s.0).max(known_from),
             steps: if replayed { steps.into_boxed_slice() } else { Box::new([]) },
             max_children: f.profile.max_children,
             kinds: f.profile.kinds.iter().fold(0u8, |m, k| m | kind_bit(*k)),
@@ -57,6 +65,9 @@ impl FamilyFigure {
     pub fn status_at(&self, day: Date) -> Option<FamilyStatus> {
         if self.known_from > day {
             return None;
+        }
+        if day >= self.settled_on {
+            return Some(self.status_now);
         }
         let mut status = self.first_status;
         for (date, step) in self.steps.iter().skip(1) {
@@ -215,6 +226,7 @@ impl ProposalFigure {
 /// A placement: its children, its host, its start and its end.
 #[derive(Debug, Clone)]
 pub struct PlacementFigure {
+    pub proposal: ProposalCode,
     pub needs: Box<[NeedCode]>,
     pub family: Option<FamilyCode>,
     pub need_service: ServiceCode,
@@ -228,6 +240,7 @@ pub struct PlacementFigure {
 impl PlacementFigure {
     pub fn of(p: &Placement) -> PlacementFigure {
         PlacementFigure {
+            proposal: p.proposal,
             needs: p.needs.clone().into_boxed_slice(),
             family: p.family,
             need_service: p.need_service,
@@ -327,7 +340,7 @@ impl FigureIndex {
             .into_iter()
             .flatten()
             .filter_map(|c| self.placements.get(c))
-            .filter(|p| p.in_course_on(day))
+            .filter(|p| p.in_course_on(day) || self.placed_ahead(p, day))
             .map(|p| p.needs.len() as u32)
             .sum();
         let promised: u32 = self
@@ -340,6 +353,15 @@ impl FigureIndex {
             .map(|p| u32::from(p.children))
             .sum();
         placed + promised
+    }
+
+    /// A placement recorded by `day` to start later: its places are taken
+    /// from the day its proposal started it.
+    fn placed_ahead(&self, p: &PlacementFigure, day: Date) -> bool {
+        p.start > day
+            && self.proposals.get(&p.proposal).and_then(|x| x.ended).is_some_and(|(d, status, _)| {
+                status == ProposalStatus::Started && d <= day
+            })
     }
 
     /// A placement started by `family` after `since`, up to `day`.

@@ -391,7 +391,7 @@ fn monthly_rows(figures: &Figures, table: &Table, lang: Lang) -> (Vec<String>, V
     (head, rows)
 }
 
-fn period_line(figures: &Figures, lang: Lang) -> String {
+pub fn period_line(figures: &Figures, lang: Lang) -> String {
     W::AtPeriod.fill(
         lang,
         &[("at", &format_date(figures.at)), ("from", &format_date(figures.from)), ("to", &format_date(figures.to))],

@@ -38,6 +38,9 @@ enum Global {
 /// The help's name for the digits that switch screens, by how many screens there are.
 const DIGITS_SHOWN: [&str; 10] = ["1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8", "1-9", "1-0"];
 
+/// The key of the figures, the one screen past the ten digits.
+const STATISTICS_KEY: char = '%';
+
 /// The application's own keys, after the screen's.
 const GLOBAL: &[Binding<Global>] = &[
     Binding { keys: &[plain('/')], shown: "/", label: label!(T::Search), action: Global::Search, bar: true },
@@ -573,17 +576,21 @@ impl App {
             return None;
         }
         let KeyCode::Char(c) = ev.code else { return None };
+        if c == STATISTICS_KEY {
+            return self.tabs.iter().find(|id| **id == ScreenId::Statistics).map(|id| id.index());
+        }
         let n = match c.to_digit(10)? as usize {
             0 => 10,
             n => n,
         };
-        self.tabs.get(n - 1).map(|id| id.index())
+        self.tabs.iter().filter(|id| **id != ScreenId::Statistics).nth(n - 1).map(|id| id.index())
     }
 
     /// The application's keys, the digits named for as many screens as there are tabs.
     fn global_hints(&self, bindings: &[Binding<Global>]) -> Vec<Hint> {
         let mut h = keys::hints(bindings);
-        let shown = DIGITS_SHOWN[self.tabs.len().clamp(1, DIGITS_SHOWN.len()) - 1];
+        let digits = self.tabs.iter().filter(|id| **id != ScreenId::Statistics).count();
+        let shown = DIGITS_SHOWN[digits.clamp(1, DIGITS_SHOWN.len()) - 1];
         h.insert(1.min(h.len()), Hint { shown, label: label!(T::Screens), bar: true });
         h
     }
@@ -836,24 +843,34 @@ fn tab_titles(view: &View, tabs: &[ScreenId], current: usize, stale: &[bool], wi
     let full: Vec<String> = tabs.iter().enumerate().map(|(i, id)| tab_title(i, *id, view)).collect();
     let is_stale = |id: &ScreenId| stale.get(id.index()).copied().unwrap_or(false);
     let marks = tabs.iter().filter(|id| is_stale(id)).count();
-    let total: usize = full.iter().map(|t| t.chars().count() + 3).sum::<usize>() + marks;
-    let cut = total > usize::from(width);
-    full.into_iter()
+    let total = |titles: &[String]| titles.iter().map(|t| t.chars().count() + 3).sum::<usize>() + marks;
+    // Every tab in sight: the others cut to 6 characters ("2 Fami"), down
+    // to their key and initial ("2 F") when even that does not fit.
+    let mut titles = full.clone();
+    for keep in [usize::MAX, 6, 5, 4, 3] {
+        titles = full
+            .iter()
+            .zip(tabs)
+            .map(|(t, id)| if id.index() != current { t.chars().take(keep).collect() } else { t.clone() })
+            .collect();
+        if total(&titles) <= usize::from(width) {
+            break;
+        }
+    }
+    titles
+        .into_iter()
         .zip(tabs)
-        .map(|(t, id)| {
-            let t = if cut && id.index() != current { t.chars().take(6).collect() } else { t };
-            if is_stale(id) {
-                format!("{t}•")
-            } else {
-                t
-            }
-        })
+        .map(|(t, id)| if is_stale(id) { format!("{t}•") } else { t })
         .collect()
 }
 
-/// "1 Cruscotto" … "9 Incontri", "0 Registro": the digit that opens it.
+/// "1 Cruscotto" … "9 Incontri", "0 Registro": the digit that opens it;
+/// "% Statistiche", past the digits.
 fn tab_title(i: usize, id: ScreenId, view: &View) -> String {
-    format!("{} {}", (i + 1) % 10, id.title(view.lang))
+    match id {
+        ScreenId::Statistics => format!("{STATISTICS_KEY} {}", id.title(view.lang)),
+        _ => format!("{} {}", (i + 1) % 10, id.title(view.lang)),
+    }
 }
 
 /// The bottom line: the keys that work now, as many as fit.

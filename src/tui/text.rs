@@ -80,6 +80,7 @@ pub const CATALOGUES: &[Catalogue] = &[
     super::screens::pathway_forms::Wx::CATALOGUE,
     super::screens::events::Ex::CATALOGUE,
     super::screens::mappatura::Mx::CATALOGUE,
+    super::screens::statistics::Sx::CATALOGUE,
     super::screens::matching::Tx::CATALOGUE,
     super::screens::proposals::Tx::CATALOGUE,
     super::screens::placements::Tx::CATALOGUE,

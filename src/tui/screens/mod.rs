@@ -17,6 +17,7 @@ pub mod proposals;
 pub mod record;
 pub mod revised;
 pub mod services;
+pub mod statistics;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -40,6 +41,7 @@ texts!(Titles {
     Mappatura => "Mappatura", "Directory";
     Events => "Incontri", "Events";
     Audit => "Registro", "Audit log";
+    Statistics => "Statistiche", "Figures";
 });
 
 /// The screens, in the order of their number keys.
@@ -55,10 +57,11 @@ pub enum ScreenId {
     Mappatura,
     Events,
     Audit,
+    Statistics,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 10] = [
+    pub const ALL: [ScreenId; 11] = [
         ScreenId::Dashboard,
         ScreenId::Families,
         ScreenId::Needs,
@@ -69,6 +72,7 @@ impl ScreenId {
         ScreenId::Mappatura,
         ScreenId::Events,
         ScreenId::Audit,
+        ScreenId::Statistics,
     ];
 
     /// The screens offered to this operator, in order: the audit log only
@@ -96,6 +100,7 @@ impl ScreenId {
             ScreenId::Mappatura => Titles::Mappatura,
             ScreenId::Events => Titles::Events,
             ScreenId::Audit => Titles::Audit,
+            ScreenId::Statistics => Titles::Statistics,
         };
         title.get(lang)
     }
@@ -303,6 +308,8 @@ pub fn cares(ev: &Event, screen: ScreenId) -> bool {
         S::Events => matches!(kind, K::Event | K::Family),
         // Every committed change writes an entry.
         S::Audit => true,
+        // The figures count families, needs, links and reception places.
+        S::Statistics => matches!(kind, K::Family | K::Need | K::Proposal | K::Placement | K::Service | K::Ambit),
     }
 }
 
@@ -359,6 +366,7 @@ pub fn all(_view: &View) -> Vec<Box<dyn Screen>> {
                 ScreenId::Mappatura => Box::new(mappatura::Mappatura::new()),
                 ScreenId::Events => Box::new(events::Events::new()),
                 ScreenId::Audit => Box::new(audit::Audit::new()),
+                ScreenId::Statistics => Box::new(statistics::Statistics::new()),
             }
         })
         .collect()
