@@ -39,7 +39,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use banca::api::{ChildProfile, FamilyFilter, Hosts, NeedFilter, ProfileChild, Reply, Request, Within};
+use banca::api::{
+    ChildProfile, FamilyFilter, FiguresQuery, Hosts, Indicator, NeedFilter, ProfileChild, Reply, Request, Territory, Within,
+};
 use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
 use banca::model::*;
@@ -395,6 +397,34 @@ fn measure(db: &Path) {
     let (c_median, _) = stats_of(&mut candidates);
     row("Places (a place tonight, by profile): median", ms(median), &format!("ms  ({c_median} candidates, median)"));
     row("                                          p95", ms(p95), "ms");
+
+    // The coordination's figures: the whole report (every indicator, the
+    // twelve months), the annual survey's tables, and a service's own
+    // figures beside the province's (two areas counted).
+    let year = |only: Vec<Indicator>, territory: Option<Territory>| FiguresQuery {
+        at: Some(time::macros::date!(2026 - 12 - 31)),
+        from: Some(time::macros::date!(2026 - 01 - 01)),
+        to: Some(time::macros::date!(2026 - 12 - 31)),
+        territory,
+        only,
+        leaving: false,
+    };
+    for (name, query) in [
+        ("Figures: the full report, province", year(vec![], Some(Territory::Province))),
+        ("Figures: the annual survey's tables", year(Indicator::ANNUAL.to_vec(), Some(Territory::Province))),
+        ("Figures: the full report, S-001 beside the province", year(vec![], Some(Territory::Service(ServiceCode::parse("S-001").expect("a code"))))),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..samples.min(20) {
+            let started = Instant::now();
+            let reply = bank.handle(&admin, Request::Figures { query: query.clone() });
+            times.push(started.elapsed());
+            assert!(matches!(reply, Ok(Reply::Figures(_))), "{name}: {reply:?}");
+        }
+        let (median, p95) = stats(&mut times);
+        row(&format!("{name}: median"), ms(median), "ms");
+        row("                                          p95", ms(p95), "ms");
+    }
 
     let rss_end = vm_kib("VmRSS");
     row("RSS before opening the bank", mib(rss_before), "MiB");

@@ -250,6 +250,7 @@ impl Circle {
 const VARIANTS: &[&str] = &[
     "Places",
     "Directory",
+    "Figures",
     "VacancyDeclare",
     "ProposeService",
     "Whoami",
@@ -345,6 +346,7 @@ fn variant(r: &Request) -> &'static str {
         Available { .. } => "Available",
         Places { .. } => "Places",
         Directory { .. } => "Directory",
+        Figures { .. } => "Figures",
         VacancyDeclare { .. } => "VacancyDeclare",
         ProposeService { .. } => "ProposeService",
         ProposalCreate { .. } => "ProposalCreate",
@@ -1120,6 +1122,20 @@ impl Fuzzer {
                     inactive: self.rng.gen_bool(0.3),
                 };
                 Request::Directory { filter }
+            }
+            "Figures" => {
+                let territory = match self.rng.gen_range(0..5) {
+                    0 => None,
+                    1 => Some(Territory::Province),
+                    2 => Some(Territory::Ambit(self.pick(&["Dalmine", "nessuno"]).into())),
+                    3 => Some(Territory::Comune(self.pick(&comuni()))),
+                    _ => Some(Territory::Service(self.service())),
+                };
+                let only = if self.rng.gen_bool(0.5) { vec![] } else { vec![self.pick(&Indicator::ALL)] };
+                let at = if self.rng.gen_bool(0.5) { None } else { Some(self.today - time::Duration::days(self.rng.gen_range(-400..4000))) };
+                Request::Figures {
+                    query: FiguresQuery { at, from: None, to: None, territory, only, leaving: self.rng.gen_bool(0.3) },
+                }
             }
             "VacancyDeclare" => Request::VacancyDeclare {
                 service: self.service(),

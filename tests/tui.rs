@@ -138,7 +138,7 @@ fn a_click_on_a_tab_opens_its_screen_and_a_click_on_a_row_selects_it() {
     let mut app = app(&fx.bank, ANNA, Lang::It);
     let frame = draw_to_string(&mut app, 80, 24);
     let tabs = frame.lines().nth(1).unwrap_or_default();
-    let byte = tabs.find("2 Fami").expect("the tab");
+    let byte = tabs.find("2 F").expect("the tab");
     let column = tabs[..byte].chars().count() as u16;
     let click = |column, row| MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),

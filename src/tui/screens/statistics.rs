@@ -406,8 +406,9 @@ impl Screen for Statistics {
         self.stale
     }
 
+    /// Never shown yet: nothing of it is out of date.
     fn mark_stale(&mut self) {
-        self.stale = true;
+        self.stale = self.figures.is_some();
     }
 
     fn changed(&mut self, _ev: &Event, ctx: &mut Ctx) {
