@@ -40,7 +40,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use banca::api::{
-    ChildProfile, FamilyFilter, FiguresQuery, Hosts, Indicator, NeedFilter, ProfileChild, Reply, Request, Territory, Within,
+    ChildProfile, FamilyFilter, FiguresQuery, Hosts, Indicator, NeedFilter, ProfileChild, Reply, Request, Territory,
+    Within,
 };
 use banca::bank::{Actor, Bank, BankConfig, FixedClock};
 use banca::demo::DemoOptions;
@@ -412,7 +413,10 @@ fn measure(db: &Path) {
     for (name, query) in [
         ("Figures: the full report, province", year(vec![], Some(Territory::Province))),
         ("Figures: the annual survey's tables", year(Indicator::ANNUAL.to_vec(), Some(Territory::Province))),
-        ("Figures: the full report, S-001 beside the province", year(vec![], Some(Territory::Service(ServiceCode::parse("S-001").expect("a code"))))),
+        (
+            "Figures: the full report, S-001 beside the province",
+            year(vec![], Some(Territory::Service(ServiceCode::parse("S-001").expect("a code")))),
+        ),
     ] {
         let mut times = Vec::new();
         for _ in 0..samples.min(20) {

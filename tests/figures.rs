@@ -22,7 +22,6 @@
 
 mod common;
 
-
 use banca::api::*;
 use banca::bank::{Bank, BankConfig};
 use banca::model::*;
@@ -203,10 +202,18 @@ fn the_families_indicators_follow_each_pathway_step_by_its_date() {
     // both confirmed last on their approval (02/03, 11/05), over 6 months ago: to confirm.
     let avail = |k| n(&f, Indicator::FamiliesAvailable, Group::Kind, RowKey::Kind(k));
     assert_eq!(n(&f, Indicator::FamiliesAvailable, Group::All, RowKey::Total), 2);
-    assert_eq!((avail(PlacementKind::Residential), avail(PlacementKind::Respite), avail(PlacementKind::Daytime)), (2, 2, 0));
+    assert_eq!(
+        (avail(PlacementKind::Residential), avail(PlacementKind::Respite), avail(PlacementKind::Daytime)),
+        (2, 2, 0)
+    );
     let places = |m| n(&f, Indicator::FamilyPlaces, Group::Places, RowKey::Measure(m));
     assert_eq!(
-        (places(Measure::PlacesOffered), places(Measure::PlacesTaken), places(Measure::PlacesFree), places(Measure::StaleProfiles)),
+        (
+            places(Measure::PlacesOffered),
+            places(Measure::PlacesTaken),
+            places(Measure::PlacesFree),
+            places(Measure::StaleProfiles)
+        ),
         (4, 0, 4, 2)
     );
     // 49 and 119 days: the median of two is the first (nearest rank), the 90th the second.
@@ -303,9 +310,15 @@ fn the_network_counts_proposals_their_answers_and_the_services_reciprocity() {
     let fx = story(1);
     let f = figures(&fx, CARLA, province(None));
     let m = |x| n(&f, Indicator::Proposals, Group::All, RowKey::Measure(x));
-    assert_eq!((m(Measure::Made), m(Measure::Accepted), m(Measure::Declined), m(Measure::Withdrawn), m(Measure::Pending)), (2, 1, 1, 0, 0));
+    assert_eq!(
+        (m(Measure::Made), m(Measure::Accepted), m(Measure::Declined), m(Measure::Withdrawn), m(Measure::Pending)),
+        (2, 1, 1, 0, 0)
+    );
     // Answers after 2 and 9 days: the median of two is the first.
-    assert_eq!(cell(&f, Indicator::Proposals, Group::Time, RowKey::Measure(Measure::MedianDaysToAnswer)), Cell::Days(Some(2)));
+    assert_eq!(
+        cell(&f, Indicator::Proposals, Group::Time, RowKey::Measure(Measure::MedianDaysToAnswer)),
+        Cell::Days(Some(2))
+    );
     let because = |c| n(&f, Indicator::Proposals, Group::Reason, RowKey::Measure(Measure::DeclinedBecause(c)));
     assert_eq!((because(DeclineClass::ByHost), because(DeclineClass::NeedClosed)), (1, 0));
     // S-001 lent F1 to S-002's child.
@@ -317,12 +330,32 @@ fn the_network_counts_proposals_their_answers_and_the_services_reciprocity() {
     assert_eq!(r(S2, Measure::Balance), Cell::Signed(-1));
     // The months, January to November: needs recorded in January, March and May; the placement in June to September.
     let month = |s, m: u8| n(&f, Indicator::Monthly, Group::Month(s), RowKey::Month { year: 2026, month: m });
-    assert_eq!((month(Series::NeedsRecorded, 1), month(Series::NeedsRecorded, 2), month(Series::NeedsRecorded, 3)), (1, 0, 1));
+    assert_eq!(
+        (month(Series::NeedsRecorded, 1), month(Series::NeedsRecorded, 2), month(Series::NeedsRecorded, 3)),
+        (1, 0, 1)
+    );
     assert_eq!((month(Series::PlacementsStarted, 6), month(Series::PlacementsEnded, 10)), (1, 1));
-    assert_eq!((month(Series::PlacementsInCourse, 5), month(Series::PlacementsInCourse, 9), month(Series::PlacementsInCourse, 10)), (0, 1, 0));
-    assert_eq!((month(Series::FamiliesAvailable, 2), month(Series::FamiliesAvailable, 3), month(Series::FamiliesAvailable, 11)), (0, 1, 2));
+    assert_eq!(
+        (
+            month(Series::PlacementsInCourse, 5),
+            month(Series::PlacementsInCourse, 9),
+            month(Series::PlacementsInCourse, 10)
+        ),
+        (0, 1, 0)
+    );
+    assert_eq!(
+        (
+            month(Series::FamiliesAvailable, 2),
+            month(Series::FamiliesAvailable, 3),
+            month(Series::FamiliesAvailable, 11)
+        ),
+        (0, 1, 2)
+    );
     assert_eq!(month(Series::ProposalsMade, 6), 2);
-    assert!(f.cell(Indicator::Monthly, Group::Month(Series::NeedsOpen), RowKey::Month { year: 2026, month: 12 }).is_none(), "no month past the date");
+    assert!(
+        f.cell(Indicator::Monthly, Group::Month(Series::NeedsOpen), RowKey::Month { year: 2026, month: 12 }).is_none(),
+        "no month past the date"
+    );
     // The map: Dalmine has F1 and N2, Bergamo F3.
     let at = |c: ComuneCode| f.map.iter().find(|x| x.comune == c).map(|x| (x.families_available, x.needs_open));
     assert_eq!(at(dalmine()), Some((Cell::Count(1), Cell::Count(1))));
@@ -332,18 +365,28 @@ fn the_network_counts_proposals_their_answers_and_the_services_reciprocity() {
 #[test]
 fn a_territory_counts_its_own_records_and_the_province_stands_beside_it() {
     let fx = story(1);
-    let dalmine_ambit = FiguresQuery { territory: Some(Territory::Ambit(DALMINE_AMBIT.into())), ..FiguresQuery::at(None) };
+    let dalmine_ambit =
+        FiguresQuery { territory: Some(Territory::Ambit(DALMINE_AMBIT.into())), ..FiguresQuery::at(None) };
     let f = figures(&fx, CARLA, dalmine_ambit);
     assert_eq!(f.areas, vec![Territory::Ambit(DALMINE_AMBIT.into()), Territory::Province]);
     let row = |i, g, k| f.table(i).unwrap().rows.iter().find(|r| r.group == g && r.key == k).unwrap().cells.clone();
     // F1 and F2 live in Dalmine, F3 in Bergamo.
     assert_eq!(row(Indicator::FamiliesByStage, Group::All, RowKey::Total), vec![Cell::Count(2), Cell::Count(3)]);
-    assert_eq!(row(Indicator::NeedsClosed, Group::All, RowKey::Measure(Measure::Recorded)), vec![Cell::Count(2), Cell::Count(3)]);
+    assert_eq!(
+        row(Indicator::NeedsClosed, Group::All, RowKey::Measure(Measure::Recorded)),
+        vec![Cell::Count(2), Cell::Count(3)]
+    );
     // An unknown ambito is refused by name.
-    let err = fx.err(CARLA, Request::Figures { query: FiguresQuery { territory: Some(Territory::Ambit("Atlantide".into())), ..FiguresQuery::at(None) } });
+    let err = fx.err(
+        CARLA,
+        Request::Figures {
+            query: FiguresQuery { territory: Some(Territory::Ambit("Atlantide".into())), ..FiguresQuery::at(None) },
+        },
+    );
     assert!(format!("{err:?}").contains("Atlantide"), "{err:?}");
     // A period the wrong way round is refused.
-    let q = FiguresQuery { from: Some(date!(2026 - 12 - 01)), to: Some(date!(2026 - 01 - 01)), ..FiguresQuery::at(None) };
+    let q =
+        FiguresQuery { from: Some(date!(2026 - 12 - 01)), to: Some(date!(2026 - 01 - 01)), ..FiguresQuery::at(None) };
     let problems = fx.invalid(CARLA, Request::Figures { query: q });
     assert_eq!(problems[0].field, "report.to");
 }
@@ -363,13 +406,19 @@ fn small_cells_are_hidden_wherever_a_figure_leaves_the_service_that_owns_its_chi
     assert_eq!(cell(&f, Indicator::NeedsOpenByKind, Group::All, RowKey::Total), Small);
     assert_eq!(cell(&f, Indicator::NeedsWaiting, Group::Time, RowKey::Measure(Measure::MedianDays)), Small);
     assert_eq!(cell(&f, Indicator::NeedsOpenByKind, Group::Kind, RowKey::Kind(PlacementKind::Residential)), Count(0));
-    assert_eq!(f.map.iter().find(|c| c.comune == dalmine()).map(|c| (c.families_available, c.needs_open)), Some((Count(1), Small)));
+    assert_eq!(
+        f.map.iter().find(|c| c.comune == dalmine()).map(|c| (c.families_available, c.needs_open)),
+        Some((Count(1), Small))
+    );
 
     // anna, S-001's operator: her service's figures whole, the province beside them hidden.
     let a = figures(&fx, ANNA, FiguresQuery::at(None));
     assert_eq!(a.areas, vec![Territory::Service(S1), Territory::Province]);
     assert_eq!(row(&a, Indicator::NeedsOpenByKind, Group::All, RowKey::Total), vec![Count(1), Small]);
-    assert_eq!(row(&a, Indicator::FamiliesByStage, Group::All, RowKey::Stage(FamilyStatus::Approved)), vec![Count(1), Small]);
+    assert_eq!(
+        row(&a, Indicator::FamiliesByStage, Group::All, RowKey::Stage(FamilyStatus::Approved)),
+        vec![Count(1), Small]
+    );
     assert_eq!(row(&a, Indicator::FamiliesByStage, Group::All, RowKey::Total), vec![Count(2), Count(3)]);
     // The same figures leaving in a file: her own column hidden too.
     let leaving = figures(&fx, ANNA, FiguresQuery { leaving: true, ..FiguresQuery::at(None) });
@@ -377,7 +426,10 @@ fn small_cells_are_hidden_wherever_a_figure_leaves_the_service_that_owns_its_chi
     // bruno asking for S-001's figures: not his service's.
     let b = figures(&fx, BRUNO, FiguresQuery { territory: Some(Territory::Service(S1)), ..FiguresQuery::at(None) });
     assert_eq!(row(&b, Indicator::NeedsOpenByKind, Group::All, RowKey::Total), vec![Small, Small]);
-    assert_eq!(row(&b, Indicator::FamiliesByStage, Group::All, RowKey::Stage(FamilyStatus::Approved)), vec![Small, Small]);
+    assert_eq!(
+        row(&b, Indicator::FamiliesByStage, Group::All, RowKey::Stage(FamilyStatus::Approved)),
+        vec![Small, Small]
+    );
     // dario reads for S-001 but is no operator of it: the province, every small cell hidden.
     let d = figures(&fx, DARIO, FiguresQuery::at(None));
     assert_eq!(d.areas, vec![Territory::Province]);
@@ -395,12 +447,20 @@ fn the_report_reads_as_csv_and_as_markdown_for_the_minutes() {
     assert!(lines.contains(
         &"needs-by-kind,\"Richieste aperte alla data, per tipo di affido\",,Totale,S-001,<3,23/11/2026,01/01/2026 - 31/12/2026"
     ), "{csv}");
-    assert!(lines.contains(&"families-by-stage,Famiglie per fase del percorso,,Totale,Provincia,3,23/11/2026,01/01/2026 - 31/12/2026"), "{csv}");
+    assert!(
+        lines.contains(
+            &"families-by-stage,Famiglie per fase del percorso,,Totale,Provincia,3,23/11/2026,01/01/2026 - 31/12/2026"
+        ),
+        "{csv}"
+    );
     // One line per cell: (1 total + 7 kinds) + (1 total + 6 stages), two areas each, and the header.
     assert_eq!(lines.len(), 1 + (8 + 7) * 2);
 
     let md = banca::present::figures::markdown(&f, false, Lang::It);
-    assert!(md.starts_with("# Statistiche della banca\n\nAlla data 23/11/2026 · periodo 01/01/2026 – 31/12/2026\n"), "{md}");
+    assert!(
+        md.starts_with("# Statistiche della banca\n\nAlla data 23/11/2026 · periodo 01/01/2026 – 31/12/2026\n"),
+        "{md}"
+    );
     assert!(md.contains("\n## Richieste aperte alla data, per tipo di affido\n\n| per | voce | S-001 | Provincia |\n|---|---|---:|---:|\n|  | Totale | <3 | <3 |\n"), "{md}");
     assert!(md.contains("| tipo | residenziale | 0 | 0 |"), "{md}");
     let en = banca::present::figures::markdown(&f, false, Lang::En);

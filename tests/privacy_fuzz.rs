@@ -1132,7 +1132,11 @@ impl Fuzzer {
                     _ => Some(Territory::Service(self.service())),
                 };
                 let only = if self.rng.gen_bool(0.5) { vec![] } else { vec![self.pick(&Indicator::ALL)] };
-                let at = if self.rng.gen_bool(0.5) { None } else { Some(self.today - time::Duration::days(self.rng.gen_range(-400..4000))) };
+                let at = if self.rng.gen_bool(0.5) {
+                    None
+                } else {
+                    Some(self.today - time::Duration::days(self.rng.gen_range(-400..4000)))
+                };
                 Request::Figures {
                     query: FiguresQuery { at, from: None, to: None, territory, only, leaving: self.rng.gen_bool(0.3) },
                 }

@@ -55,7 +55,11 @@ fn pane_count(frame: &str, title: &str) -> u64 {
 }
 
 /// Every record of a list, page by page, as the core lists them.
-fn all_pages<T>(fx: &Fixture, mut request: banca::api::Request, items: impl Fn(banca::api::Reply) -> (Vec<T>, Option<banca::api::Cursor>)) -> Vec<T> {
+fn all_pages<T>(
+    fx: &Fixture,
+    mut request: banca::api::Request,
+    items: impl Fn(banca::api::Reply) -> (Vec<T>, Option<banca::api::Cursor>),
+) -> Vec<T> {
     let mut out = Vec::new();
     loop {
         let (page, next) = items(fx.ok(CARLA, request.clone()));
@@ -69,29 +73,53 @@ fn all_pages<T>(fx: &Fixture, mut request: banca::api::Request, items: impl Fn(b
 
 #[test]
 fn the_coordinator_s_dashboard_counts_are_exact_on_the_demo_bank() {
-    use banca::api::{FamilyFilter, FiguresQuery, Indicator, NeedFilter, Reply, Request, RowKey, Group, Cell};
+    use banca::api::{Cell, FamilyFilter, FiguresQuery, Group, Indicator, NeedFilter, Reply, Request, RowKey};
     use banca::model::{FamilyStatus, NeedStatus, Role};
     let (dir, bank) = empty_bank();
     let options = banca::demo::DemoOptions { families: 600, needs: 160, seed: 17, admin_user: ADMIN.into(), now: NOW };
     let lines = banca::demo::generate_lines(&options);
-    ask_server_user(&std::sync::Arc::new(bank), ADMIN, Request::Import { lines }).map(|_| ()).unwrap_or_else(|e| panic!("{e:?}"));
-    let bank = banca::bank::Bank::open(&dir.path().join("bank"), banca::bank::BankConfig::default(), false, std::sync::Arc::new(banca::bank::FixedClock(NOW))).unwrap();
+    ask_server_user(&std::sync::Arc::new(bank), ADMIN, Request::Import { lines })
+        .map(|_| ())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let bank = banca::bank::Bank::open(
+        &dir.path().join("bank"),
+        banca::bank::BankConfig::default(),
+        false,
+        std::sync::Arc::new(banca::bank::FixedClock(NOW)),
+    )
+    .unwrap();
     let fx = Fixture { dir, bank: std::sync::Arc::new(bank) };
-    let _ = fx.saved(ADMIN, Request::OperatorCreate { user: CARLA.into(), input: operator_input("Carla Coordinatrice", Role::Coordinator, None) });
+    let _ = fx.saved(
+        ADMIN,
+        Request::OperatorCreate {
+            user: CARLA.into(),
+            input: operator_input("Carla Coordinatrice", Role::Coordinator, None),
+        },
+    );
 
     // Counted here from every record listed, page by page: approved families
     // with a free place; needs still waiting for a family (open or matching).
-    let families = all_pages(&fx, Request::FamilyList { filter: FamilyFilter { status: Some(FamilyStatus::Approved), ..FamilyFilter::default() } }, |r| match r {
-        Reply::Families(p) => (p.items, p.next),
-        other => panic!("{other:?}"),
-    });
+    let families = all_pages(
+        &fx,
+        Request::FamilyList {
+            filter: FamilyFilter { status: Some(FamilyStatus::Approved), ..FamilyFilter::default() },
+        },
+        |r| match r {
+            Reply::Families(p) => (p.items, p.next),
+            other => panic!("{other:?}"),
+        },
+    );
     let available = families.iter().filter(|f| f.free_places.is_some_and(|n| n > 0)).count() as u64;
     let mut waiting = 0u64;
     for status in [NeedStatus::Open, NeedStatus::Matching] {
-        waiting += all_pages(&fx, Request::NeedList { filter: NeedFilter { status: Some(status), ..NeedFilter::default() } }, |r| match r {
-            Reply::Needs(p) => (p.items, p.next),
-            other => panic!("{other:?}"),
-        })
+        waiting += all_pages(
+            &fx,
+            Request::NeedList { filter: NeedFilter { status: Some(status), ..NeedFilter::default() } },
+            |r| match r {
+                Reply::Needs(p) => (p.items, p.next),
+                other => panic!("{other:?}"),
+            },
+        )
         .len() as u64;
     }
     assert!(available > 200 && waiting > 50, "a demo bank of some size: {available} families, {waiting} needs");

@@ -18,7 +18,10 @@ pub enum Territory {
     /// An ambito, by name.
     Ambit(String),
     /// A presidio of an ambito.
-    District { ambit: String, name: String },
+    District {
+        ambit: String,
+        name: String,
+    },
     Comune(ComuneCode),
     Service(ServiceCode),
 }
@@ -182,8 +185,14 @@ pub enum AgeClass {
 }
 
 impl AgeClass {
-    pub const ALL: [AgeClass; 6] =
-        [AgeClass::From0To2, AgeClass::From3To5, AgeClass::From6To10, AgeClass::From11To14, AgeClass::From15To17, AgeClass::Over17];
+    pub const ALL: [AgeClass; 6] = [
+        AgeClass::From0To2,
+        AgeClass::From3To5,
+        AgeClass::From6To10,
+        AgeClass::From11To14,
+        AgeClass::From15To17,
+        AgeClass::Over17,
+    ];
 
     pub fn of_years(years: u32) -> AgeClass {
         match years {
@@ -335,7 +344,10 @@ pub enum RowKey {
     /// A measure of the reception services of one kind.
     ReceptionKind(ServiceKind, Measure),
     Service(ServiceCode, Measure),
-    Month { year: i32, month: u8 },
+    Month {
+        year: i32,
+        month: u8,
+    },
     Measure(Measure),
 }
 
@@ -464,4 +476,3 @@ impl Cell {
         }
     }
 }
-

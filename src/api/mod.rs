@@ -28,11 +28,11 @@ pub use care::{Attendee, Due, DueItem, DueList, EventView, PathwayView, Recruitm
 pub use change::{Change, Event};
 pub use doctor::*;
 pub use errors::{BankError, HeavyScope, LineFault, LineProblem, Refusal};
-pub use figures::{
-    AgeClass, Cell, ComuneFigure, DeclineClass, DurationClass, Figures, FiguresQuery, Group, HostClass, Indicator, LegalClass,
-    Measure, Origin, Row, RowKey, Series, Table, Territory, DEFAULT_SMALL_CELL, MAX_SERIES_MONTHS,
-};
 pub use explain::{Criterion, CriterionKind, Exclusion, Fact, HardRule};
+pub use figures::{
+    AgeClass, Cell, ComuneFigure, DeclineClass, DurationClass, Figures, FiguresQuery, Group, HostClass, Indicator,
+    LegalClass, Measure, Origin, Row, RowKey, Series, Table, Territory, DEFAULT_SMALL_CELL, MAX_SERIES_MONTHS,
+};
 pub use filters::{Counted, Direction, FamilyFilter, FamilySort, Near, NeedFilter, PlacementFilter, ProposalFilter};
 pub use found::{Hit, HitKind, SearchResult};
 pub use offline::{FolderFound, FolderProblem, OpenFailure, RestoreFailure, ServeFailure};

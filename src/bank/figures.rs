@@ -88,9 +88,9 @@ impl Bank {
             Territory::Ambit(name) => Scope::Comuni(index.ambit_comuni(name).ok_or_else(|| unknown_ambit(name))?),
             Territory::District { ambit, name } => {
                 let of_ambit = index.ambit_comuni(ambit).ok_or_else(|| unknown_ambit(ambit))?;
-                let district = index
-                    .district_comuni(name)
-                    .ok_or_else(|| BankError::invalid(Field::Districts, Reason::UnknownDistrict { name: name.clone() }))?;
+                let district = index.district_comuni(name).ok_or_else(|| {
+                    BankError::invalid(Field::Districts, Reason::UnknownDistrict { name: name.clone() })
+                })?;
                 Scope::Comuni(district.intersection(&of_ambit).copied().collect())
             }
             Territory::Comune(c) => {

@@ -39,7 +39,6 @@ macro_rules! errln {
 mod admin;
 mod available;
 mod directory;
-mod report;
 mod doctor;
 mod event;
 mod family;
@@ -54,6 +53,7 @@ mod placement;
 mod print;
 mod proposal;
 mod reception;
+mod report;
 mod session;
 mod table;
 mod watch;

@@ -99,10 +99,9 @@ pub fn run_report(s: &Session, args: ReportArgs) -> CliResult {
             vec![]
         })
     };
-    let at = args.at.as_deref().and_then(|d| errs.date("at", d));
+    let mut at = args.at.as_deref().and_then(|d| errs.date("at", d));
     let mut from = args.from.as_deref().and_then(|d| errs.date("from", d));
     let mut to = args.to.as_deref().and_then(|d| errs.date("to", d));
-    let mut at = at;
     if let Some(y) = args.year {
         match (Date::from_calendar_date(y, Month::January, 1), Date::from_calendar_date(y, Month::December, 31)) {
             (Ok(first), Ok(last)) => {

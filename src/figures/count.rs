@@ -142,10 +142,11 @@ impl Counting<'_> {
 
     /// Idonee at `day` in the scope, each with its free places then.
     fn available_on<'b>(&'b self, scope: &'b Scope, day: Date) -> impl Iterator<Item = (FamilyCode, u32)> + 'b {
-        self.index.families.iter().filter(move |(_, f)| scope.family(f.service, f.comune)).filter_map(move |(c, f)| {
-            (f.status_at(day)? == FamilyStatus::Approved)
-                .then(|| (*c, u32::from(f.max_children).saturating_sub(self.index.held_on(*c, day))))
-        })
+        self.index
+            .families
+            .iter()
+            .filter(move |(_, f)| scope.family(f.service, f.comune) && f.status_at(day) == Some(FamilyStatus::Approved))
+            .map(move |(c, f)| (*c, u32::from(f.max_children).saturating_sub(self.index.held_on(*c, day))))
     }
 
     fn families_available(&self, scope: &Scope) -> Rows {
@@ -235,9 +236,10 @@ impl Counting<'_> {
             Group::Urgency => {
                 rows.extend([true, false].map(|e| (group, RowKey::Emergency(e), count(&|n| n.emergency == e))))
             }
-            Group::Age => rows.extend(AgeClass::ALL.map(|a| {
-                (group, RowKey::Age(a), count(&|n| AgeClass::of_years(n.years_at(self.at)) == a))
-            })),
+            Group::Age => rows.extend(
+                AgeClass::ALL
+                    .map(|a| (group, RowKey::Age(a), count(&|n| AgeClass::of_years(n.years_at(self.at)) == a))),
+            ),
             _ => rows.extend(Sex::ALL.iter().map(|s| (group, RowKey::Sex(*s), count(&|n| n.sex == *s)))),
         }
         rows
@@ -272,7 +274,9 @@ impl Counting<'_> {
         let mut rows = vec![(Group::All, RowKey::Measure(Measure::Recorded), Val::N(recorded))];
         rows.push((Group::All, RowKey::Total, Val::N(total)));
         rows.extend(
-            ClosingReason::ALL.iter().map(|r| (Group::Reason, RowKey::Closed(*r), Val::N(by.get(r).copied().unwrap_or(0)))),
+            ClosingReason::ALL
+                .iter()
+                .map(|r| (Group::Reason, RowKey::Closed(*r), Val::N(by.get(r).copied().unwrap_or(0)))),
         );
         rows
     }
@@ -320,13 +324,16 @@ impl Counting<'_> {
         }
         let mut keys: Vec<(Group, RowKey)> = vec![];
         keys.extend(PlacementKind::ALL.iter().map(|k| (Group::Kind, RowKey::Kind(*k))));
-        keys.extend(host_classes(&self.index.services).into_iter().map(|h| (Group::Host, RowKey::Host(h))));
+        keys.extend(host_classes().into_iter().map(|h| (Group::Host, RowKey::Host(h))));
         keys.extend(
-            [LegalClass::Consensual, LegalClass::Judicial, LegalClass::Art403].map(|l| (Group::Legal, RowKey::Legal(l))),
+            [LegalClass::Consensual, LegalClass::Judicial, LegalClass::Art403]
+                .map(|l| (Group::Legal, RowKey::Legal(l))),
         );
         keys.extend(AgeClass::ALL.map(|a| (Group::Age, RowKey::Age(a))));
         keys.extend(Sex::ALL.iter().map(|s| (Group::Sex, RowKey::Sex(*s))));
-        keys.extend([Origin::Italian, Origin::Foreign, Origin::Unaccompanied].map(|o| (Group::Origin, RowKey::Origin(o))));
+        keys.extend(
+            [Origin::Italian, Origin::Foreign, Origin::Unaccompanied].map(|o| (Group::Origin, RowKey::Origin(o))),
+        );
         if flow != Flow::Started {
             keys.extend(DurationClass::ALL.map(|d| (Group::Duration, RowKey::Duration(d))));
         }
@@ -378,7 +385,11 @@ impl Counting<'_> {
         .map(|(m, n)| (Group::All, RowKey::Measure(m), Val::N(n)))
         .collect();
         let base = answer_days.len() as u64;
-        rows.push((Group::Time, RowKey::Measure(Measure::MedianDaysToAnswer), Val::Days(percentile(&mut answer_days, 50), base)));
+        rows.push((
+            Group::Time,
+            RowKey::Measure(Measure::MedianDaysToAnswer),
+            Val::Days(percentile(&mut answer_days, 50), base),
+        ));
         rows.extend(
             [
                 DeclineClass::ByHost,
@@ -438,8 +449,7 @@ impl Counting<'_> {
     fn reception_places(&self, scope: &Scope) -> Rows {
         let mut rows = Vec::new();
         let kinds = ServiceKind::reception_kinds();
-        let inside: Vec<&ReceptionFigure> =
-            self.reception.iter().filter(|r| scope.family(r.code, r.comune)).collect();
+        let inside: Vec<&ReceptionFigure> = self.reception.iter().filter(|r| scope.family(r.code, r.comune)).collect();
         let sum = |f: &dyn Fn(&ReceptionFigure) -> u64, of: &[&ReceptionFigure]| of.iter().map(|r| f(r)).sum::<u64>();
         let measures = |of: &[&ReceptionFigure]| {
             [
@@ -455,7 +465,9 @@ impl Counting<'_> {
         }
         for k in kinds {
             let of: Vec<&ReceptionFigure> = inside.iter().copied().filter(|r| r.kind == k).collect();
-            for (m, n) in measures(&of).into_iter().filter(|(m, _)| matches!(m, Measure::Licensed | Measure::DeclaredFree)) {
+            for (m, n) in
+                measures(&of).into_iter().filter(|(m, _)| matches!(m, Measure::Licensed | Measure::DeclaredFree))
+            {
                 rows.push((Group::Kind, RowKey::ReceptionKind(k, m), Val::N(n)));
             }
         }
@@ -488,7 +500,8 @@ impl Counting<'_> {
                 let n = match series {
                     Series::FamiliesAvailable => self.available_on(scope, end).filter(|(_, f)| *f > 0).count() as u64,
                     Series::NeedsOpen => {
-                        self.index.needs.iter().filter(|(c, n)| scope.need(n) && self.open_on(**c, n, end)).count() as u64
+                        self.index.needs.iter().filter(|(c, n)| scope.need(n) && self.open_on(**c, n, end)).count()
+                            as u64
                     }
                     Series::NeedsRecorded => {
                         self.index.needs.values().filter(|n| scope.need(n) && within(n.recorded)).count() as u64
@@ -539,7 +552,7 @@ enum Flow {
 }
 
 /// Family hosts kin, non-kin and not recorded, then each reception kind.
-fn host_classes(_services: &std::collections::HashMap<ServiceCode, ServiceKind>) -> Vec<HostClass> {
+fn host_classes() -> Vec<HostClass> {
     let mut out = vec![
         HostClass::Family(Some(Relationship::Kinship)),
         HostClass::Family(Some(Relationship::NonKin)),

@@ -85,7 +85,7 @@ impl FamilyFigure {
     pub fn approvals(&self, day: Date) -> (Option<Date>, Option<Date>) {
         let mut it = self.steps.iter().filter(|(_, k)| *k == StepKind::Approval).map(|(d, _)| *d);
         let first = it.next();
-        let latest = self.steps.iter().filter(|(d, k)| *k == StepKind::Approval && *d <= day).map(|(d, _)| *d).last();
+        let latest = self.steps.iter().rev().find(|(d, k)| *k == StepKind::Approval && *d <= day).map(|(d, _)| *d);
         (first, latest)
     }
 
@@ -128,8 +128,11 @@ impl NeedFigure {
             LegalBasis::Judicial { .. } => LegalClass::Judicial,
             LegalBasis::Art403 { .. } => LegalClass::Art403,
         };
-        let born_abroad =
-            n.identity.fiscal_code.as_deref().is_some_and(|cf| cf.trim().chars().nth(11).is_some_and(|c| c.eq_ignore_ascii_case(&'z')));
+        let born_abroad = n
+            .identity
+            .fiscal_code
+            .as_deref()
+            .is_some_and(|cf| cf.trim().chars().nth(11).is_some_and(|c| c.eq_ignore_ascii_case(&'z')));
         let origin = if p.special_needs.contains(&SpecialNeed::UnaccompaniedMinor) {
             Origin::Unaccompanied
         } else if born_abroad {
@@ -190,7 +193,9 @@ impl ProposalFigure {
         let ended = p
             .steps
             .iter()
-            .find(|s| matches!(s.status, ProposalStatus::Declined | ProposalStatus::Withdrawn | ProposalStatus::Started))
+            .find(|s| {
+                matches!(s.status, ProposalStatus::Declined | ProposalStatus::Withdrawn | ProposalStatus::Started)
+            })
             .map(|s| {
                 let why = match (s.status, s.cause) {
                     (ProposalStatus::Declined, _) => Some(DeclineClass::ByHost),
@@ -260,7 +265,9 @@ impl PlacementFigure {
     pub fn host(&self, services: &HashMap<ServiceCode, ServiceKind>) -> HostClass {
         match self.family {
             Some(_) => HostClass::Family(self.relationship),
-            None => HostClass::Service(services.get(&self.family_service).copied().unwrap_or(ServiceKind::ResidentialCommunity)),
+            None => HostClass::Service(
+                services.get(&self.family_service).copied().unwrap_or(ServiceKind::ResidentialCommunity),
+            ),
         }
     }
 }
@@ -359,9 +366,11 @@ impl FigureIndex {
     /// from the day its proposal started it.
     fn placed_ahead(&self, p: &PlacementFigure, day: Date) -> bool {
         p.start > day
-            && self.proposals.get(&p.proposal).and_then(|x| x.ended).is_some_and(|(d, status, _)| {
-                status == ProposalStatus::Started && d <= day
-            })
+            && self
+                .proposals
+                .get(&p.proposal)
+                .and_then(|x| x.ended)
+                .is_some_and(|(d, status, _)| status == ProposalStatus::Started && d <= day)
     }
 
     /// A placement started by `family` after `since`, up to `day`.

@@ -9,7 +9,7 @@ mod index;
 use std::collections::HashMap;
 
 pub use count::{percentile, Counting, ReceptionFigure, Scope, Val};
-pub use index::{FigureIndex, FamilyFigure, NeedFigure, PlacementFigure, ProposalFigure};
+pub use index::{FamilyFigure, FigureIndex, NeedFigure, PlacementFigure, ProposalFigure};
 
 use crate::api::{Cell, ComuneFigure, Figures, Group, Indicator, Row, Territory};
 

@@ -409,7 +409,13 @@ pub fn report(figures: &Figures, annual: bool, lang: Lang) -> Doc {
     let title = if annual { W::AnnualTitle } else { W::Title };
     doc.title(vec![Span::new(title.get(lang), Tone::Strong)]);
     doc.line(0, Span::new(period_line(figures, lang), Tone::Dim));
-    if figures.tables.iter().flat_map(|t| &t.rows).flat_map(|r| &r.cells).any(|c| matches!(c, Cell::Small | Cell::Hidden)) {
+    if figures
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| &r.cells)
+        .any(|c| matches!(c, Cell::Small | Cell::Hidden))
+    {
         doc.text(0, small_note(figures, lang));
     }
     for table in &figures.tables {
@@ -487,7 +493,8 @@ pub fn markdown(figures: &Figures, annual: bool, lang: Lang) -> String {
             }
         };
         out.push_str(&format!("| {} |\n", header.iter().map(|h| md(h)).collect::<Vec<_>>().join(" | ")));
-        let align: Vec<&str> = header.iter().enumerate().map(|(i, _)| if i < labels { "---" } else { "---:" }).collect();
+        let align: Vec<&str> =
+            header.iter().enumerate().map(|(i, _)| if i < labels { "---" } else { "---:" }).collect();
         out.push_str(&format!("|{}|\n", align.join("|")));
         for row in rows {
             out.push_str(&format!("| {} |\n", row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ")));

@@ -857,11 +857,7 @@ fn tab_titles(view: &View, tabs: &[ScreenId], current: usize, stale: &[bool], wi
             break;
         }
     }
-    titles
-        .into_iter()
-        .zip(tabs)
-        .map(|(t, id)| if is_stale(id) { format!("{t}•") } else { t })
-        .collect()
+    titles.into_iter().zip(tabs).map(|(t, id)| if is_stale(id) { format!("{t}•") } else { t }).collect()
 }
 
 /// "1 Cruscotto" … "9 Incontri", "0 Registro": the digit that opens it;

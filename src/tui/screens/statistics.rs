@@ -68,8 +68,20 @@ const KEYS: &[Binding<Act>] = &[
     Binding { keys: &[plain('+')], shown: "- +", label: |l| Sx::Year.get(l), action: Act::NextYear, bar: true },
     Binding { keys: &[plain('d')], shown: "d", label: |l| Sx::Date.get(l), action: Act::Date, bar: true },
     Binding { keys: &[code(KeyCode::Tab)], shown: "Tab", label: |l| Sx::Part.get(l), action: Act::Part, bar: true },
-    Binding { keys: &[code(KeyCode::Up), plain('k')], shown: "↑↓", label: label!(T::Move), action: Act::Up, bar: false },
-    Binding { keys: &[code(KeyCode::Down), plain('j')], shown: "", label: label!(T::Move), action: Act::Down, bar: false },
+    Binding {
+        keys: &[code(KeyCode::Up), plain('k')],
+        shown: "↑↓",
+        label: label!(T::Move),
+        action: Act::Up,
+        bar: false,
+    },
+    Binding {
+        keys: &[code(KeyCode::Down), plain('j')],
+        shown: "",
+        label: label!(T::Move),
+        action: Act::Down,
+        bar: false,
+    },
     Binding { keys: &[plain('r')], shown: "r", label: label!(T::Reload), action: Act::Reload, bar: false },
 ];
 
@@ -103,7 +115,9 @@ impl Part {
         use Indicator::*;
         match self {
             Part::Overview => &[],
-            Part::Families => &[FamiliesByStage, FamiliesAvailable, FamilyPlaces, EnquiryToApproval, WaitingSinceApproval],
+            Part::Families => {
+                &[FamiliesByStage, FamiliesAvailable, FamilyPlaces, EnquiryToApproval, WaitingSinceApproval]
+            }
             Part::Needs => {
                 &[NeedsOpenByKind, NeedsOpenByUrgency, NeedsOpenByAge, NeedsOpenBySex, NeedsWaiting, NeedsClosed]
             }
@@ -234,7 +248,10 @@ impl Statistics {
             f.cell(i, g, k).map(|c| cell_text(c, f.threshold, lang)).unwrap_or_else(|| "–".into())
         };
         let kpi = |label: Sx, value: String| {
-            Line::from(vec![Span::styled(format!("{} ", label.get(lang)), theme.dim()), Span::styled(value, theme.title())])
+            Line::from(vec![
+                Span::styled(format!("{} ", label.get(lang)), theme.dim()),
+                Span::styled(value, theme.title()),
+            ])
         };
         let m = |x: Measure| RowKey::Measure(x);
         let lines = vec![
@@ -284,7 +301,8 @@ impl Statistics {
         let bars_data: Vec<Bar> = AgeClass::ALL
             .iter()
             .map(|a| {
-                let cell = table.and_then(|t| t.rows.iter().find(|r| r.key == RowKey::Age(*a))).and_then(|r| r.cells.first());
+                let cell =
+                    table.and_then(|t| t.rows.iter().find(|r| r.key == RowKey::Age(*a))).and_then(|r| r.cells.first());
                 let value = cell.and_then(|c| c.count()).unwrap_or(0);
                 let text = cell.map(|c| cell_text(*c, f.threshold, lang)).unwrap_or_default();
                 let short: String = age_label(*a, lang).chars().take_while(|c| *c != ' ').collect();
@@ -325,7 +343,8 @@ impl Statistics {
             y1 = y1.max(*y);
         }
         let pad = 0.02;
-        let most = f.map.iter().filter_map(|c| c.families_available.count().max(c.needs_open.count())).max().unwrap_or(1);
+        let most =
+            f.map.iter().filter_map(|c| c.families_available.count().max(c.needs_open.count())).max().unwrap_or(1);
         let canvas = Canvas::default()
             .block(block)
             .marker(Marker::Braille)
@@ -349,7 +368,8 @@ impl Statistics {
                     } else {
                         Style::default().add_modifier(Modifier::DIM)
                     };
-                    let style = if theme.color { style.patch(if need { theme.warning() } else { theme.ok() }) } else { style };
+                    let style =
+                        if theme.color { style.patch(if need { theme.warning() } else { theme.ok() }) } else { style };
                     ctx.print(*x, *y, Span::styled(sign, style));
                 }
             });
@@ -360,7 +380,13 @@ impl Statistics {
 /// A series month by month (the first area), hidden cells as nothing.
 fn monthly(f: &Figures, s: Series) -> Vec<u64> {
     f.table(Indicator::Monthly)
-        .map(|t| t.rows.iter().filter(|r| r.group == Group::Month(s)).map(|r| r.cells.first().and_then(|c| c.count()).unwrap_or(0)).collect())
+        .map(|t| {
+            t.rows
+                .iter()
+                .filter(|r| r.group == Group::Month(s))
+                .map(|r| r.cells.first().and_then(|c| c.count()).unwrap_or(0))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
