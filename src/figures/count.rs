@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use time::{Date, Month};
 
-use super::index::{FigureIndex, NeedFigure, PlacementFigure, ProposalFigure};
+use super::index::{FamilyFigure, FigureIndex, NeedFigure, PlacementFigure, ProposalFigure};
 use crate::api::*;
 use crate::model::vocabulary::{ClosingReason, PlacementKind, PlacementOutcome, Sex};
 use crate::model::*;
@@ -141,23 +141,36 @@ impl Counting<'_> {
     }
 
     /// Idonee at `day` in the scope, each with its free places then.
-    fn available_on<'b>(&'b self, scope: &'b Scope, day: Date) -> impl Iterator<Item = (FamilyCode, u32)> + 'b {
+    fn available_on<'b>(
+        &'b self,
+        scope: &'b Scope,
+        day: Date,
+    ) -> impl Iterator<Item = (FamilyCode, &'b FamilyFigure, u32)> + 'b {
         self.index
             .families
             .iter()
             .filter(move |(_, f)| scope.family(f.service, f.comune) && f.status_at(day) == Some(FamilyStatus::Approved))
-            .map(move |(c, f)| (*c, u32::from(f.max_children).saturating_sub(self.index.held_on(*c, day))))
+            .map(move |(c, f)| (*c, f, u32::from(f.max_children).saturating_sub(self.index.held_on(*c, day))))
+    }
+
+    /// The needs of the scope open at the end of `day`.
+    fn open_needs<'b>(&'b self, scope: &'b Scope, day: Date) -> impl Iterator<Item = &'b NeedFigure> + 'b {
+        self.index.needs.iter().filter(move |(c, n)| scope.need(n) && self.open_on(**c, n, day)).map(|(_, n)| n)
+    }
+
+    /// The first child of a placement, whose comune places it.
+    fn child_of(&self, p: &PlacementFigure) -> Option<&NeedFigure> {
+        p.needs.first().and_then(|n| self.index.needs.get(n))
     }
 
     fn families_available(&self, scope: &Scope) -> Rows {
         let mut total = 0;
         let mut by = [0u64; 8];
-        for (code, free) in self.available_on(scope, self.at) {
+        for (_, f, free) in self.available_on(scope, self.at) {
             if free == 0 {
                 continue;
             }
             total += 1;
-            let f = &self.index.families[&code];
             for (i, k) in PlacementKind::ALL.iter().enumerate() {
                 if f.offers(*k) {
                     by[i] += 1;
@@ -171,8 +184,7 @@ impl Counting<'_> {
 
     fn family_places(&self, scope: &Scope) -> Rows {
         let (mut offered, mut taken, mut free, mut stale) = (0u64, 0u64, 0u64, 0u64);
-        for (code, free_here) in self.available_on(scope, self.at) {
-            let f = &self.index.families[&code];
+        for (_, f, free_here) in self.available_on(scope, self.at) {
             offered += u64::from(f.max_children);
             free += u64::from(free_here);
             taken += u64::from(u32::from(f.max_children) - free_here);
@@ -204,8 +216,7 @@ impl Counting<'_> {
 
     fn waiting_since_approval(&self, scope: &Scope) -> Rows {
         let mut days = Vec::new();
-        for (code, _) in self.available_on(scope, self.at) {
-            let f = &self.index.families[&code];
+        for (code, f, _) in self.available_on(scope, self.at) {
             let (_, Some(latest)) = f.approvals(self.at) else { continue };
             if !self.index.placed_since(code, latest, self.at) {
                 days.push((self.at - latest).whole_days().max(0) as u32);
@@ -220,13 +231,7 @@ impl Counting<'_> {
     }
 
     fn needs_open(&self, scope: &Scope, group: Group) -> Rows {
-        let open: Vec<&NeedFigure> = self
-            .index
-            .needs
-            .iter()
-            .filter(|(c, n)| scope.need(n) && self.open_on(**c, n, self.at))
-            .map(|(_, n)| n)
-            .collect();
+        let open: Vec<&NeedFigure> = self.open_needs(scope, self.at).collect();
         let mut rows = vec![(Group::All, RowKey::Total, Val::N(open.len() as u64))];
         let count = |f: &dyn Fn(&NeedFigure) -> bool| Val::N(open.iter().filter(|n| f(n)).count() as u64);
         match group {
@@ -246,13 +251,8 @@ impl Counting<'_> {
     }
 
     fn needs_waiting(&self, scope: &Scope) -> Rows {
-        let days: Vec<u32> = self
-            .index
-            .needs
-            .iter()
-            .filter(|(c, n)| scope.need(n) && self.open_on(**c, n, self.at))
-            .map(|(_, n)| (self.at - n.recorded).whole_days().max(0) as u32)
-            .collect();
+        let days: Vec<u32> =
+            self.open_needs(scope, self.at).map(|n| (self.at - n.recorded).whole_days().max(0) as u32).collect();
         spread(days, true)
     }
 
@@ -288,7 +288,7 @@ impl Counting<'_> {
         let mut tally: BTreeMap<(Group, RowKey), u64> = BTreeMap::new();
         let mut total = 0u64;
         for p in self.index.placements.values() {
-            let child = p.needs.first().and_then(|n| self.index.needs.get(n));
+            let child = self.child_of(p);
             if !scope.placement(child, p) {
                 continue;
             }
@@ -419,7 +419,7 @@ impl Counting<'_> {
             if p.need_service == p.family_service {
                 continue;
             }
-            let child = p.needs.first().and_then(|n| self.index.needs.get(n));
+            let child = self.child_of(p);
             if !scope.link(child, [p.need_service, p.family_service]) {
                 continue;
             }
@@ -498,11 +498,10 @@ impl Counting<'_> {
             let key = RowKey::Month { year: y, month: m as u8 };
             for series in Series::ALL {
                 let n = match series {
-                    Series::FamiliesAvailable => self.available_on(scope, end).filter(|(_, f)| *f > 0).count() as u64,
-                    Series::NeedsOpen => {
-                        self.index.needs.iter().filter(|(c, n)| scope.need(n) && self.open_on(**c, n, end)).count()
-                            as u64
+                    Series::FamiliesAvailable => {
+                        self.available_on(scope, end).filter(|(_, _, free)| *free > 0).count() as u64
                     }
+                    Series::NeedsOpen => self.open_needs(scope, end).count() as u64,
                     Series::NeedsRecorded => {
                         self.index.needs.values().filter(|n| scope.need(n) && within(n.recorded)).count() as u64
                     }
@@ -510,7 +509,7 @@ impl Counting<'_> {
                         .index
                         .placements
                         .values()
-                        .filter(|p| scope.placement(p.needs.first().and_then(|n| self.index.needs.get(n)), p))
+                        .filter(|p| scope.placement(self.child_of(p), p))
                         .filter(|p| match series {
                             Series::PlacementsStarted => within(p.start),
                             Series::PlacementsEnded => p.end.is_some_and(|(d, _)| within(d)),
@@ -532,12 +531,12 @@ impl Counting<'_> {
     /// Families available and needs open per comune at the date.
     pub fn map(&self, scope: &Scope) -> BTreeMap<ComuneCode, (u64, u64)> {
         let mut out: BTreeMap<ComuneCode, (u64, u64)> = BTreeMap::new();
-        for (code, free) in self.available_on(scope, self.at) {
+        for (_, f, free) in self.available_on(scope, self.at) {
             if free > 0 {
-                out.entry(self.index.families[&code].comune).or_default().0 += 1;
+                out.entry(f.comune).or_default().0 += 1;
             }
         }
-        for (_, n) in self.index.needs.iter().filter(|(c, n)| scope.need(n) && self.open_on(**c, n, self.at)) {
+        for n in self.open_needs(scope, self.at) {
             out.entry(n.comune).or_default().1 += 1;
         }
         out

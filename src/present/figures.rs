@@ -409,16 +409,19 @@ pub fn report(figures: &Figures, annual: bool, lang: Lang) -> Doc {
     let title = if annual { W::AnnualTitle } else { W::Title };
     doc.title(vec![Span::new(title.get(lang), Tone::Strong)]);
     doc.line(0, Span::new(period_line(figures, lang), Tone::Dim));
-    if figures
-        .tables
-        .iter()
-        .flat_map(|t| &t.rows)
-        .flat_map(|r| &r.cells)
-        .any(|c| matches!(c, Cell::Small | Cell::Hidden))
-    {
+    doc.extend(tables(figures, &[], lang));
+    doc
+}
+
+/// The tables of `only` (none: every one), with the small-cell note when
+/// a cell is hidden: what the interface shows of one part.
+pub fn tables(figures: &Figures, only: &[Indicator], lang: Lang) -> Doc {
+    let mut doc = Doc::new();
+    let shown: Vec<&Table> = figures.tables.iter().filter(|t| only.is_empty() || only.contains(&t.indicator)).collect();
+    if shown.iter().flat_map(|t| &t.rows).flat_map(|r| &r.cells).any(|c| matches!(c, Cell::Small | Cell::Hidden)) {
         doc.text(0, small_note(figures, lang));
     }
-    for table in &figures.tables {
+    for table in shown {
         doc.blank();
         doc.heading(indicator_title(table.indicator, lang));
         let (header, rows) = match table.indicator {

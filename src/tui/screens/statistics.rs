@@ -286,13 +286,13 @@ impl Statistics {
         frame.render_widget(Paragraph::new(lines), kpis);
         for (i, s) in sparks.iter().enumerate() {
             let values = monthly(f, *s);
-            let last = values.last().copied().unwrap_or(0);
+            let last = series_cells(f, *s).last().map_or_else(|| "0".into(), |c| cell_text(c, f.threshold, lang));
             let slot = Rect { y: spark_area.y + i as u16 * 2, height: 2, ..spark_area };
             if slot.bottom() > spark_area.bottom() {
                 break;
             }
             let [label_area, line_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(slot);
-            let label = format!("{} ({})", series_label(*s, lang), cell_text_month(f, *s, last));
+            let label = format!("{} ({last})", series_label(*s, lang));
             frame.render_widget(Paragraph::new(Span::styled(label, theme.dim())), label_area);
             frame.render_widget(Sparkline::default().data(&values).style(theme.ok()), line_area);
         }
@@ -379,28 +379,16 @@ impl Statistics {
 
 /// A series month by month (the first area), hidden cells as nothing.
 fn monthly(f: &Figures, s: Series) -> Vec<u64> {
-    f.table(Indicator::Monthly)
-        .map(|t| {
-            t.rows
-                .iter()
-                .filter(|r| r.group == Group::Month(s))
-                .map(|r| r.cells.first().and_then(|c| c.count()).unwrap_or(0))
-                .collect()
-        })
-        .unwrap_or_default()
+    series_cells(f, s).map(|c| c.count().unwrap_or(0)).collect()
 }
 
-fn cell_text_month(f: &Figures, s: Series, last: u64) -> String {
-    let hidden = f
-        .table(Indicator::Monthly)
-        .and_then(|t| t.rows.iter().rev().find(|r| r.group == Group::Month(s)))
-        .and_then(|r| r.cells.first())
-        .is_some_and(|c| matches!(c, Cell::Small | Cell::Hidden));
-    if hidden {
-        format!("<{}", f.threshold)
-    } else {
-        last.to_string()
-    }
+/// A series' cells month by month (the first area's).
+fn series_cells(f: &Figures, s: Series) -> impl Iterator<Item = Cell> + '_ {
+    f.table(Indicator::Monthly)
+        .into_iter()
+        .flat_map(|t| &t.rows)
+        .filter(move |r| r.group == Group::Month(s))
+        .filter_map(|r| r.cells.first().copied())
 }
 
 impl Screen for Statistics {
@@ -510,15 +498,8 @@ impl Screen for Statistics {
             None => frame.render_widget(Paragraph::new(Sx::Loading.get(view.lang)), body),
             Some(f) if PARTS[self.part] == Part::Overview => self.render_overview(frame, body, f, view),
             Some(f) => {
-                let part = PARTS[self.part];
-                let only = Figures {
-                    tables: f.tables.iter().filter(|t| part.indicators().contains(&t.indicator)).cloned().collect(),
-                    ..f.clone()
-                };
-                let doc = crate::present::figures::report(&only, false, view.lang);
-                let mut lines = crate::tui::widgets::doc::lines(&doc, view.theme, body.width);
-                // The report's own title and date are in the header line already.
-                lines.drain(..2.min(lines.len()));
+                let doc = crate::present::figures::tables(f, PARTS[self.part].indicators(), view.lang);
+                let lines = crate::tui::widgets::doc::lines(&doc, view.theme, body.width);
                 frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), body);
             }
         }
